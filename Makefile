@@ -1,0 +1,45 @@
+# medbill — the two commands a developer needs are `make demo` and `make test`.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_SERVE ?= 1
+export MEDBILL_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: venv demo test lint test-only browser data clean bench
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (medbill needs Python 3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Reference data built from installed packages and public files (kept out of git, under var/).
+data: $(STAMP)
+	$(BIN)/medbill codesets build
+
+# Debian's Chromium for the browser tests; never a downloaded browser build.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+		else echo "error: /usr/bin/chromium is missing; install Debian's chromium package"; exit 1; fi; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+test: $(STAMP) browser data lint
+	$(BIN)/python -m pytest -q
+
+demo: $(STAMP) data
+	$(BIN)/medbill demo run --out demo-out $(if $(filter 0,$(DEMO_SERVE)),--no-serve,--serve)
+
+bench: $(STAMP) data
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) var demo-out .pytest_cache

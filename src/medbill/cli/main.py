@@ -1,0 +1,17 @@
+"""``medbill``: one command with a sub-command per area of the revenue cycle."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="medbill",
+    help="Medical billing and coding: front desk, coding, claims, remittance and A/R.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+# Each area registers its sub-commands below (one line each).
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

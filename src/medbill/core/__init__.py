@@ -1,0 +1,1 @@
+"""Framework-free rules of medbill. Nothing under this package imports Django."""

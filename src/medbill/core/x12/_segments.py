@@ -1,0 +1,384 @@
+"""Segments, delimiters and envelopes shared by every X12 transaction.
+
+Sans-IO in the manner of h11: readers take ``bytes`` or ``str`` and yield
+values; writers return ``bytes``. Nothing here touches files or sockets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Delimiters",
+    "Interchange",
+    "Segment",
+    "SegmentReader",
+    "SegmentWriter",
+    "Transaction",
+    "X12Error",
+    "X12ParseError",
+    "X12WriteError",
+    "iter_segments",
+    "read_interchanges",
+]
+
+ISA_LENGTH = 106
+
+
+class X12Error(Exception):
+    """Base of every X12 error; carries where it happened."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        position: int | None = None,
+        segment: str | None = None,
+        element: int | None = None,
+    ) -> None:
+        where = []
+        if segment:
+            where.append(f"{segment}{element:02d}" if element else segment)
+        if position is not None:
+            where.append(f"segment {position}")
+        super().__init__(f"{message} ({', '.join(where)})" if where else message)
+        self.message = message
+        self.position = position
+        self.segment = segment
+        self.element = element
+
+
+class X12ParseError(X12Error):
+    """The partner's file is malformed."""
+
+
+class X12WriteError(X12Error):
+    """We were asked to write something the implementation guide does not allow."""
+
+
+@dataclass(frozen=True, slots=True)
+class Delimiters:
+    element: str = "*"
+    component: str = ":"
+    repetition: str = "^"
+    segment: str = "~"
+
+    @classmethod
+    def from_isa(cls, isa: str) -> Delimiters:
+        """Read the delimiters from the 106 characters of an ISA segment."""
+        if len(isa) < ISA_LENGTH or not isa.startswith("ISA"):
+            raise X12ParseError("an interchange must start with a 106-character ISA segment",
+                                position=1, segment="ISA")
+        element = isa[3]
+        if isa.count(element, 0, ISA_LENGTH - 1) != 16:
+            raise X12ParseError("ISA does not have 16 elements of fixed width", position=1,
+                                segment="ISA")
+        repetition = isa[82]
+        return cls(
+            element=element,
+            component=isa[104],
+            # 4010 and older put a standards identifier (U) where 5010 has the repetition separator.
+            repetition=repetition if not repetition.isalnum() else "",
+            segment=isa[105],
+        )
+
+
+@dataclass(slots=True)
+class Segment:
+    """One segment: its id and its elements (``elements[0]`` is the id itself)."""
+
+    elements: list[str]
+    position: int = 0
+    delimiters: Delimiters = field(default_factory=Delimiters)
+
+    @property
+    def id(self) -> str:
+        return self.elements[0]
+
+    def __getitem__(self, index: int) -> str:
+        """Element ``index`` (1-based, as the guides number them); "" when absent."""
+        return self.elements[index] if index < len(self.elements) else ""
+
+    def __len__(self) -> int:
+        return len(self.elements)
+
+    def get(self, index: int, default: str = "") -> str:
+        value = self[index]
+        return value if value else default
+
+    def components(self, index: int) -> list[str]:
+        """Components of a composite element (always at least one, maybe empty)."""
+        return self[index].split(self.delimiters.component)
+
+    def component(self, index: int, sub: int) -> str:
+        """Component ``sub`` (1-based) of element ``index``; "" when absent."""
+        parts = self.components(index)
+        return parts[sub - 1] if sub - 1 < len(parts) else ""
+
+    def repeats(self, index: int) -> list[str]:
+        value = self[index]
+        if not self.delimiters.repetition or not value:
+            return [value] if value else []
+        return value.split(self.delimiters.repetition)
+
+    def error(self, message: str, element: int | None = None) -> X12ParseError:
+        return X12ParseError(message, position=self.position, segment=self.id, element=element)
+
+    def __repr__(self) -> str:
+        return f"Segment({self.delimiters.element.join(self.elements)!r})"
+
+
+class SegmentReader:
+    """Incremental segment reader: ``feed`` bytes as they arrive, then iterate.
+
+    Text before the ISA (a byte-order mark, a banner, prose) is skipped; line
+    breaks after segment terminators are ignored; delimiters come from the ISA.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = ""
+        self._delimiters: Delimiters | None = None
+        self._position = 0
+        self._closed = False
+
+    @property
+    def delimiters(self) -> Delimiters | None:
+        return self._delimiters
+
+    def feed(self, data: bytes | str) -> None:
+        if self._closed:
+            raise RuntimeError("feed() after close()")
+        if isinstance(data, bytes):
+            data = data.decode("utf-8", errors="replace")
+        self._buffer += data
+
+    def close(self) -> None:
+        self._closed = True
+
+    def __iter__(self) -> Iterator[Segment]:
+        return self.segments()
+
+    def segments(self) -> Iterator[Segment]:
+        """Yield every complete segment in the buffer (all of it once closed)."""
+        while True:
+            if self._delimiters is None:
+                start = self._buffer.find("ISA")
+                if start < 0 or len(self._buffer) - start < ISA_LENGTH:
+                    if self._closed and self._buffer.strip("\ufeff \r\n\t"):
+                        raise X12ParseError("no ISA segment: this is not an X12 interchange",
+                                            position=1)
+                    return
+                self._buffer = self._buffer[start:]
+                self._delimiters = Delimiters.from_isa(self._buffer)
+            term = self._delimiters.segment
+            end = self._buffer.find(term)
+            if end < 0:
+                if self._closed:
+                    tail = self._buffer.strip()
+                    self._buffer = ""
+                    if tail:
+                        self._position += 1
+                        yield self._make(tail)
+                return
+            raw = self._buffer[:end].strip("\r\n\t ")
+            self._buffer = self._buffer[end + 1 :]
+            if not raw:
+                continue
+            self._position += 1
+            segment = self._make(raw)
+            if segment.id == "IEA":
+                # The next interchange may use other delimiters.
+                self._delimiters = None
+            yield segment
+
+    def _make(self, raw: str) -> Segment:
+        assert self._delimiters is not None
+        elements = raw.split(self._delimiters.element)
+        seg_id = elements[0]
+        if not (2 <= len(seg_id) <= 3) or not seg_id.isalnum() or not seg_id.isupper():
+            raise X12ParseError(f"bad segment identifier {seg_id[:8]!r}", position=self._position)
+        return Segment(elements, self._position, self._delimiters)
+
+
+def iter_segments(data: bytes | str) -> Iterator[Segment]:
+    """Every segment of a whole file."""
+    reader = SegmentReader()
+    reader.feed(data)
+    reader.close()
+    yield from reader.segments()
+
+
+@dataclass(slots=True)
+class Transaction:
+    """One ST..SE transaction set with the envelopes around it."""
+
+    isa: Segment
+    gs: Segment
+    st: Segment
+    segments: list[Segment]  # between ST and SE, exclusive
+    se: Segment
+
+    @property
+    def version(self) -> str:
+        """The implementation guide (GS08), e.g. ``005010X222A1``."""
+        return self.gs[8]
+
+    @property
+    def set_id(self) -> str:
+        return self.st[1]
+
+    @property
+    def control_number(self) -> str:
+        return self.st[2]
+
+
+@dataclass(slots=True)
+class Interchange:
+    isa: Segment
+    transactions: list[Transaction]
+    iea: Segment | None
+    problems: list[X12ParseError]
+
+    @property
+    def control_number(self) -> str:
+        return self.isa[13]
+
+    @property
+    def sender(self) -> str:
+        return self.isa[6].strip()
+
+    @property
+    def receiver(self) -> str:
+        return self.isa[8].strip()
+
+
+def read_interchanges(
+    data: bytes | str | Iterable[Segment], strict: bool = False
+) -> list[Interchange]:
+    """Group segments into interchanges and transaction sets.
+
+    Count and control-number mismatches (SE01, SE02, GE, IEA) are collected in
+    ``Interchange.problems``; with ``strict`` the first one raises. Structural
+    errors (a segment outside any ST, a missing SE) always raise.
+    """
+    segments = iter_segments(data) if isinstance(data, bytes | str) else iter(data)
+    interchanges: list[Interchange] = []
+    current: Interchange | None = None
+    gs: Segment | None = None
+    st: Segment | None = None
+    body: list[Segment] = []
+    group_count = 0
+
+    def problem(seg: Segment, message: str, element: int | None = None) -> None:
+        err = seg.error(message, element)
+        if strict:
+            raise err
+        assert current is not None
+        current.problems.append(err)
+
+    for seg in segments:
+        sid = seg.id
+        if st is not None:
+            if sid == "SE":
+                assert current is not None and gs is not None
+                count = len(body) + 2
+                if seg[1] != str(count):
+                    problem(seg, f"SE01 says {seg[1]} segments but the set has {count}", 1)
+                if seg[2] != st[2]:
+                    problem(seg, f"SE02 {seg[2]} does not match ST02 {st[2]}", 2)
+                current.transactions.append(Transaction(current.isa, gs, st, body, seg))
+                group_count += 1
+                st, body = None, []
+            elif sid in ("ST", "GS", "GE", "ISA", "IEA"):
+                raise seg.error(f"{sid} inside a transaction set: SE is missing")
+            else:
+                body.append(seg)
+            continue
+        if sid == "ISA":
+            current = Interchange(seg, [], None, [])
+            interchanges.append(current)
+        elif current is None:
+            raise seg.error("segment before the ISA")
+        elif sid == "GS":
+            gs, group_count = seg, 0
+        elif sid == "ST":
+            if gs is None:
+                raise seg.error("ST outside a functional group (GS missing)")
+            st = seg
+        elif sid == "GE":
+            if gs is not None and seg[1] != str(group_count):
+                problem(seg, f"GE01 says {seg[1]} sets but the group has {group_count}", 1)
+            if gs is not None and seg[2] != gs[6]:
+                problem(seg, f"GE02 {seg[2]} does not match GS06 {gs[6]}", 2)
+            gs = None
+        elif sid == "IEA":
+            current.iea = seg
+            if seg[2] != current.isa[13]:
+                problem(seg, f"IEA02 {seg[2]} does not match ISA13 {current.isa[13]}", 2)
+        elif sid == "TA1":
+            continue
+        else:
+            raise seg.error(f"{sid} outside a transaction set")
+    if st is not None:
+        raise X12ParseError("file ends inside a transaction set: SE is missing",
+                            segment="ST", position=st.position)
+    return interchanges
+
+
+class SegmentWriter:
+    """Collects segments and renders them with one set of delimiters.
+
+    Values are checked: an element may not contain a delimiter (X12WriteError
+    names the segment and element). Trailing empty elements are dropped as
+    the standard requires.
+    """
+
+    def __init__(self, delimiters: Delimiters | None = None, line_ending: str = "\n") -> None:
+        self.delimiters = delimiters or Delimiters()
+        self.line_ending = line_ending
+        self._parts: list[str] = []
+        self.count = 0
+        d = self.delimiters
+        self._forbidden = {c for c in (d.element, d.component, d.repetition, d.segment) if c}
+
+    def add(self, seg_id: str, *elements: str | list[str] | tuple[str, ...] | None) -> None:
+        """Append a segment. A list or tuple element is a composite."""
+        d = self.delimiters
+        out = [seg_id]
+        for i, value in enumerate(elements, start=1):
+            if value is None:
+                out.append("")
+            elif isinstance(value, list | tuple):
+                comps = ["" if c is None else str(c) for c in value]
+                for c in comps:
+                    self._check(seg_id, i, c)
+                while comps and comps[-1] == "":
+                    comps.pop()
+                out.append(d.component.join(comps))
+            else:
+                text = str(value)
+                self._check(seg_id, i, text)
+                out.append(text)
+        while len(out) > 1 and out[-1] == "":
+            out.pop()
+        self._parts.append(d.element.join(out))
+        self.count += 1
+
+    def add_raw(self, text: str) -> None:
+        """Append a segment already rendered with these delimiters (the ISA)."""
+        self._parts.append(text)
+        self.count += 1
+
+    def _check(self, seg_id: str, index: int, text: str) -> None:
+        for ch in self._forbidden:
+            if ch in text:
+                raise X12WriteError(f"value contains the delimiter {ch!r}", segment=seg_id,
+                                    element=index)
+
+    def text(self) -> str:
+        term = self.delimiters.segment + self.line_ending
+        return term.join(self._parts) + term
+
+    def bytes(self) -> bytes:
+        return self.text().encode("ascii", errors="strict")
