@@ -12,6 +12,9 @@ app = typer.Typer(
 )
 
 # Each area registers its sub-commands below (one line each).
+from medbill.cli import claims  # noqa: E402
+
+app.add_typer(claims.app, name="claims")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

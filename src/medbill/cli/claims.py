@@ -1,0 +1,10 @@
+"""``medbill claims ...``: scrub, build, write and submit claims.
+
+The commands live in modules of their own; importing them registers them here.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Scrub, build, write and submit claims.", no_args_is_help=True)
