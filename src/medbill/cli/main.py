@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from medbill.cli import claims
+
 app = typer.Typer(
     name="medbill",
     help="Medical billing and coding: front desk, coding, claims, remittance and A/R.",
@@ -11,9 +13,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-# Each area registers its sub-commands below (one line each).
-from medbill.cli import claims  # noqa: E402
-
+# One line per area: app.add_typer(<module>.app, name="<group>").
 app.add_typer(claims.app, name="claims")
 
 if __name__ == "__main__":  # pragma: no cover

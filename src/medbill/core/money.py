@@ -87,7 +87,7 @@ class Money:
         return Money(_coerce(other) - self._amount)
 
     def __mul__(self, factor: object) -> Money:
-        if isinstance(factor, float) or isinstance(factor, Money):
+        if isinstance(factor, float | Money):
             raise MoneyError("multiply money by an int or Decimal, not a float or money")
         if not isinstance(factor, int | Decimal):
             return NotImplemented
