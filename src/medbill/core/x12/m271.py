@@ -1,0 +1,524 @@
+"""271 eligibility and benefit response (005010X279A1): reader, writer, summary.
+
+``read_271`` gives one ``EligibilityResponse`` per member answered (or per
+rejection at the payer or provider level); ``summarize`` says what the front
+desk needs in one line: "Active · copay $25 · deductible $340 of $1,500 left ·
+coinsurance 20%".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from medbill.core.money import Money
+from medbill.core.x12._eligibility_codes import (
+    ACTIVE_CODES,
+    BENEFIT_INFO,
+    FOLLOW_UP,
+    INACTIVE_CODES,
+    REJECT_REASONS,
+    RELATIONSHIPS,
+    SERVICE_TYPES,
+    TIME_PERIODS,
+)
+from medbill.core.x12._segments import Delimiters, Segment, SegmentWriter, read_interchanges
+from medbill.core.x12.m270 import VERSION, EligibilityInquiry, Envelope, _isa
+
+__all__ = [
+    "Benefit",
+    "EligibilityResponse",
+    "Member",
+    "Rejection",
+    "read_271",
+    "summarize",
+    "write_271",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An AAA segment: the payer could not answer, and why."""
+
+    level: str  # source, receiver, subscriber, dependent, benefit
+    code: str
+    follow_up: str
+
+    @property
+    def reason(self) -> str:
+        return REJECT_REASONS.get(self.code, f"Rejection reason {self.code}")
+
+    @property
+    def action(self) -> str:
+        return FOLLOW_UP.get(self.follow_up, "")
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.code})" + (f" - {self.action}" if self.action else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Benefit:
+    """One EB loop: a coverage fact, a copay, a deductible, a limitation …"""
+
+    info: str
+    coverage_level: str | None = None
+    service_types: tuple[str, ...] = ()
+    insurance_type: str | None = None
+    plan: str | None = None
+    period: str | None = None
+    amount: Money | None = None
+    percent: Decimal | None = None  # a fraction: 0.2 is 20%
+    quantity_qualifier: str | None = None
+    quantity: Decimal | None = None
+    authorization_required: str | None = None
+    in_network: str | None = None  # Y in network, N out of network, W either, U unknown
+    procedure: str | None = None
+    messages: tuple[str, ...] = ()
+    dates: tuple[tuple[str, str], ...] = ()
+    related_entity: str | None = None
+
+    @property
+    def label(self) -> str:
+        return BENEFIT_INFO.get(self.info, self.info)
+
+    @property
+    def period_label(self) -> str:
+        return TIME_PERIODS.get(self.period or "", "")
+
+    def applies_to(self, service_type: str) -> bool:
+        return not self.service_types or service_type in self.service_types
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    last: str
+    first: str | None = None
+    middle: str | None = None
+    member_id: str | None = None
+    dob: date | None = None
+    sex: str | None = None
+    address: tuple[str, ...] = ()
+    group_number: str | None = None
+    plan_number: str | None = None
+    relationship: str | None = None
+    corrected: bool = False  # INS03/INS04 = 001/25: the payer changed what we sent
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityResponse:
+    trace_number: str | None
+    payer_name: str
+    payer_id: str
+    provider_name: str
+    provider_npi: str
+    subscriber: Member | None = None
+    dependent: Member | None = None
+    benefits: tuple[Benefit, ...] = ()
+    rejections: tuple[Rejection, ...] = ()
+    plan_dates: tuple[tuple[str, str], ...] = ()
+    position: int = 0  # segment position of the HL that starts this answer
+
+    @property
+    def patient(self) -> Member | None:
+        return self.dependent or self.subscriber
+
+    @property
+    def status(self) -> str:
+        """active, inactive, rejected or unknown."""
+        if self.rejections and not self.benefits:
+            return "rejected"
+        infos = {b.info for b in self.benefits}
+        if infos & ACTIVE_CODES:
+            return "active"
+        if infos & INACTIVE_CODES:
+            return "inactive"
+        return "unknown"
+
+    @property
+    def plan(self) -> str | None:
+        for b in self.benefits:
+            if b.info in ACTIVE_CODES and b.plan:
+                return b.plan
+        return None
+
+    def find(self, info: str, service_type: str = "30", in_network: bool = True,
+             period: str | None = None) -> list[Benefit]:
+        """Benefits of one kind for a service type, in network (or out), in one period."""
+        wanted = {"Y", "W", None} if in_network else {"N", "W", None}
+        return [
+            b for b in self.benefits
+            if b.info == info and b.applies_to(service_type) and b.in_network in wanted
+            and (period is None or b.period == period)
+        ]
+
+    def corrections(self, inquiry: EligibilityInquiry) -> list[str]:
+        """What the payer's record says differently from what we asked with."""
+        asked = inquiry.dependent or inquiry.subscriber
+        got = self.patient
+        if got is None:
+            return []
+        out = []
+        if got.corrected:
+            out.append("the payer corrected the member's demographics")
+        if asked.last and got.last and asked.last.upper() != got.last.upper():
+            out.append("last name differs from the payer's record")
+        if asked.first and got.first and asked.first.upper() != got.first.upper():
+            out.append("first name differs from the payer's record")
+        if asked.dob and got.dob and asked.dob != got.dob:
+            out.append("date of birth differs from the payer's record")
+        sub_id = self.subscriber.member_id if self.subscriber else None
+        if inquiry.subscriber.member_id and sub_id and inquiry.subscriber.member_id != sub_id:
+            out.append("member ID differs from the payer's record")
+        if inquiry.dependent and self.dependent is None and self.subscriber is not None:
+            out.append("the payer answered for the dependent at the subscriber level: "
+                       "the patient has a member ID of their own")
+        return out
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+def _d8(text: str) -> date | None:
+    try:
+        return datetime.strptime(text, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def _dec(text: str) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _benefit(seg: Segment) -> dict:
+    amount = _dec(seg[7])
+    return {
+        "info": seg[1],
+        "coverage_level": seg[2] or None,
+        "service_types": tuple(seg.repeats(3)),
+        "insurance_type": seg[4] or None,
+        "plan": seg[5] or None,
+        "period": seg[6] or None,
+        "amount": Money(amount) if amount is not None else None,
+        "percent": _dec(seg[8]),
+        "quantity_qualifier": seg[9] or None,
+        "quantity": _dec(seg[10]),
+        "authorization_required": seg[11] or None,
+        "in_network": seg[12] or None,
+        "procedure": seg[13] or None,
+        "messages": [],
+        "dates": [],
+        "related_entity": None,
+    }
+
+
+def _finish_benefit(b: dict) -> Benefit:
+    b["messages"] = tuple(b["messages"])
+    b["dates"] = tuple(b["dates"])
+    return Benefit(**b)
+
+
+class _Answer:
+    def __init__(self, head: dict, position: int) -> None:
+        self.head = head
+        self.position = position
+        self.trace: str | None = None
+        self.subscriber: dict | None = None
+        self.dependent: dict | None = None
+        self.benefits: list[Benefit] = []
+        self.rejections: list[Rejection] = []
+        self.plan_dates: list[tuple[str, str]] = []
+
+    def build(self) -> EligibilityResponse:
+        return EligibilityResponse(
+            trace_number=self.trace,
+            subscriber=Member(**self.subscriber) if self.subscriber else None,
+            dependent=Member(**self.dependent) if self.dependent else None,
+            benefits=tuple(self.benefits),
+            rejections=tuple(self.head["rejections"]) + tuple(self.rejections),
+            plan_dates=tuple(self.plan_dates),
+            position=self.position,
+            payer_name=self.head["payer_name"],
+            payer_id=self.head["payer_id"],
+            provider_name=self.head["provider_name"],
+            provider_npi=self.head["provider_npi"],
+        )
+
+
+def read_271(data: bytes | str) -> list[EligibilityResponse]:
+    """Every answer in a 271 interchange.
+
+    A rejection at the payer (2000A) or provider (2000B) level, with no member
+    loop under it, still yields one response so the front desk sees it.
+    """
+    out: list[EligibilityResponse] = []
+    for interchange in read_interchanges(data):
+        for tx in interchange.transactions:
+            if tx.set_id != "271":
+                raise tx.st.error(f"expected a 271, found {tx.set_id}", 1)
+            out.extend(_read_transaction(tx.segments))
+    return out
+
+
+def _read_transaction(segments: list[Segment]) -> list[EligibilityResponse]:
+    out: list[EligibilityResponse] = []
+    head = {"payer_name": "", "payer_id": "", "provider_name": "", "provider_npi": "",
+            "rejections": []}
+    answer: _Answer | None = None
+    person: dict | None = None
+    benefit: dict | None = None
+    level = ""
+    in_ls = False
+    answered_levels = False
+
+    def close_benefit() -> None:
+        nonlocal benefit
+        if benefit is not None and answer is not None:
+            answer.benefits.append(_finish_benefit(benefit))
+        benefit = None
+
+    def close_answer() -> None:
+        nonlocal answer
+        close_benefit()
+        if answer is not None:
+            out.append(answer.build())
+        answer = None
+
+    for seg in segments:
+        sid = seg.id
+        if sid == "HL":
+            level = seg[3]
+            if level in ("20", "21"):
+                close_answer()
+                if level == "20":
+                    head = {"payer_name": "", "payer_id": "", "provider_name": "",
+                            "provider_npi": "", "rejections": []}
+                else:
+                    head = dict(head, rejections=list(head["rejections"]))
+            elif level == "22":
+                close_answer()
+                answered_levels = True
+                answer = _Answer(head, seg.position)
+                person = None
+            elif level == "23":
+                close_benefit()
+                if answer is None or answer.benefits or answer.dependent is not None:
+                    # A second dependent under the same subscriber: a new answer.
+                    sub = answer.subscriber if answer else None
+                    close_answer()
+                    answer = _Answer(head, seg.position)
+                    answer.subscriber = sub
+                person = None
+            continue
+        if sid == "LS":
+            in_ls = True
+            continue
+        if sid == "LE":
+            in_ls = False
+            continue
+        if in_ls:
+            if sid == "NM1" and benefit is not None:
+                benefit["related_entity"] = " ".join(p for p in (seg[4], seg[3]) if p)
+            continue
+        if sid == "NM1" and seg[1] == "PR":
+            head["payer_name"], head["payer_id"] = seg[3], seg[9]
+        elif sid == "NM1" and level == "21":
+            head["provider_name"] = " ".join(p for p in (seg[4], seg[3]) if p)
+            head["provider_npi"] = seg[9]
+        elif sid == "AAA" and level in ("20", "21"):
+            head["rejections"].append(
+                Rejection("source" if level == "20" else "receiver", seg[3], seg[4]))
+        elif answer is None:
+            continue
+        elif sid == "TRN" and seg[1] == "2":
+            answer.trace = seg[2]
+        elif sid == "NM1" and seg[1] in ("IL", "03"):
+            person = {"last": seg[3], "first": seg[4] or None, "middle": seg[5] or None,
+                      "member_id": seg[9] or None if seg[8] == "MI" else None}
+            if seg[1] == "IL":
+                answer.subscriber = person
+            else:
+                answer.dependent = person
+        elif person is not None and benefit is None and sid in ("N3", "N4", "DMG", "INS", "REF"):
+            if sid in ("N3", "N4"):
+                person["address"] = person.get("address", ()) + tuple(
+                    e for e in seg.elements[1:] if e)
+            elif sid == "DMG":
+                person["dob"], person["sex"] = _d8(seg[2]), seg[3] or None
+            elif sid == "INS":
+                person["relationship"] = RELATIONSHIPS.get(seg[2], seg[2])
+                person["corrected"] = seg[3] == "001" and seg[4] == "25"
+            elif sid == "REF" and seg[1] in ("6P", "IG"):
+                person["group_number"] = seg[2]
+            elif sid == "REF" and seg[1] == "18":
+                person["plan_number"] = seg[2]
+        elif sid == "DTP" and benefit is None:
+            answer.plan_dates.append((seg[1], seg[3]))
+        elif sid == "AAA":
+            lvl = "benefit" if benefit is not None else (
+                "dependent" if level == "23" else "subscriber")
+            answer.rejections.append(Rejection(lvl, seg[3], seg[4]))
+        elif sid == "EB":
+            close_benefit()
+            benefit = _benefit(seg)
+        elif benefit is not None and sid == "MSG":
+            benefit["messages"].append(seg[1])
+        elif benefit is not None and sid == "DTP":
+            benefit["dates"].append((seg[1], seg[3]))
+    close_answer()
+    if not answered_levels and head["rejections"]:
+        out.append(_Answer(head, segments[0].position if segments else 0).build())
+    return out
+
+
+# -- the one-line summary -----------------------------------------------------------------------
+
+
+def _pick(resp: EligibilityResponse, info: str, stcs: Sequence[str],
+          period: str | None = None) -> Benefit | None:
+    for stc in stcs:
+        found = [b for b in resp.find(info, stc, True, period) if b.coverage_level in
+                 (None, "IND", "EMP")] or resp.find(info, stc, True, period)
+        if found:
+            return found[0]
+    return None
+
+
+def summarize(resp: EligibilityResponse, service_type: str = "98") -> str:
+    """One line a front-desk person reads in five seconds."""
+    if resp.status == "rejected":
+        return "Not verified · " + "; ".join(str(r) for r in resp.rejections)
+    if resp.status == "inactive":
+        return "Inactive coverage"
+    parts = ["Active" if resp.status == "active" else "Coverage status unknown"]
+    stcs = (service_type, "30") if service_type != "30" else ("30",)
+    copay = _pick(resp, "B", stcs)
+    if copay and copay.amount is not None:
+        parts.append(f"copay {_dollars(copay.amount)}")
+    ded_total = _pick(resp, "C", stcs, "23") or _pick(resp, "C", stcs, "22")
+    ded_left = _pick(resp, "C", stcs, "29")
+    if ded_left and ded_left.amount is not None and ded_total and ded_total.amount is not None:
+        parts.append(f"deductible {_dollars(ded_left.amount)} of "
+                     f"{_dollars(ded_total.amount)} left")
+    elif ded_total and ded_total.amount is not None:
+        parts.append(f"deductible {_dollars(ded_total.amount)}")
+    coins = _pick(resp, "A", stcs)
+    if coins and coins.percent is not None:
+        pct = (coins.percent * 100).normalize()
+        parts.append(f"coinsurance {format(pct, 'f')}%")
+    oop_left = _pick(resp, "G", stcs, "29")
+    if oop_left and oop_left.amount is not None:
+        parts.append(f"out-of-pocket {_dollars(oop_left.amount)} left")
+    return " · ".join(parts)
+
+
+def _dollars(amount: Money) -> str:
+    text = amount.format()
+    return text[:-3] if text.endswith(".00") else text
+
+
+# -- writing (the payer side) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a payer answers to one inquiry."""
+
+    inquiry: EligibilityInquiry
+    benefits: tuple[Benefit, ...] = ()
+    rejection: Rejection | None = None
+    subscriber: Member | None = None
+    dependent: Member | None = None
+    plan_begin: date | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def write_271(answers: Sequence[Answer], envelope: Envelope,
+              delimiters: Delimiters | None = None, line_ending: str = "\n") -> bytes:
+    """A 271 interchange answering each inquiry (one transaction per inquiry)."""
+    d = delimiters or Delimiters()
+    w = SegmentWriter(d, line_ending)
+    isa, _ = _isa(envelope, d, "HB")
+    w.add_raw(isa)
+    w.add("GS", "HB", envelope.sender_id, envelope.receiver_id,
+          envelope.created.strftime("%Y%m%d"), envelope.created.strftime("%H%M"),
+          str(envelope.group_control), "X", VERSION)
+    for n, ans in enumerate(answers, start=1):
+        inq = ans.inquiry
+        start = w.count
+        control = f"{n:04d}"
+        w.add("ST", "271", control, VERSION)
+        w.add("BHT", "0022", "11", inq.trace_number[:50], envelope.created.strftime("%Y%m%d"),
+              envelope.created.strftime("%H%M"))
+        w.add("HL", "1", "", "20", "1")
+        w.add("NM1", "PR", "2", inq.payer_name.upper(), "", "", "", "", "PI", inq.payer_id)
+        provider_level = ans.rejection is not None and ans.rejection.level in ("source",
+                                                                                "receiver")
+        w.add("HL", "2", "1", "21", "0" if provider_level else "1")
+        prov = inq.provider
+        w.add("NM1", "1P", "1" if prov.first else "2", prov.name.upper(),
+              (prov.first or "").upper(), "", "", "", "XX", prov.npi)
+        if provider_level:
+            assert ans.rejection is not None
+            w.add("AAA", "N", "", ans.rejection.code, ans.rejection.follow_up)
+            w.add("SE", str(w.count - start + 1), control)
+            continue
+        dependent = ans.dependent if inq.dependent else None
+        w.add("HL", "3", "2", "22", "1" if dependent else "0")
+        sub = ans.subscriber or Member(last=inq.subscriber.last, first=inq.subscriber.first,
+                                       member_id=inq.subscriber.member_id,
+                                       dob=inq.subscriber.dob, sex=inq.subscriber.sex)
+        if not dependent:
+            w.add("TRN", "2", inq.trace_number, inq.trace_originator)
+        _write_member(w, "IL", sub)
+        if dependent:
+            w.add("HL", "4", "3", "23", "0")
+            w.add("TRN", "2", inq.trace_number, inq.trace_originator)
+            _write_member(w, "03", dependent)
+            w.add("INS", "N", "19")
+        if ans.rejection is not None:
+            w.add("AAA", "N", "", ans.rejection.code, ans.rejection.follow_up)
+        else:
+            if ans.plan_begin:
+                w.add("DTP", "346", "D8", ans.plan_begin.strftime("%Y%m%d"))
+            for b in ans.benefits:
+                _write_benefit(w, b)
+        w.add("SE", str(w.count - start + 1), control)
+    w.add("GE", str(len(answers)), str(envelope.group_control))
+    w.add("IEA", "1", f"{envelope.interchange_control:09d}")
+    return w.bytes()
+
+
+def _write_member(w: SegmentWriter, entity: str, m: Member) -> None:
+    w.add("NM1", entity, "1", m.last.upper(), (m.first or "").upper(), (m.middle or "").upper(),
+          "", "", "MI" if entity == "IL" and m.member_id else "",
+          m.member_id if entity == "IL" else "")
+    if m.group_number:
+        w.add("REF", "6P", m.group_number)
+    if m.dob:
+        w.add("DMG", "D8", m.dob.strftime("%Y%m%d"), m.sex or "")
+
+
+def _write_benefit(w: SegmentWriter, b: Benefit) -> None:
+    rep = w.delimiters.repetition or "^"
+    percent = format(b.percent.normalize(), "f") if b.percent is not None else ""
+    w.add(
+        "EB", b.info, b.coverage_level or "", rep.join(b.service_types),
+        b.insurance_type or "", b.plan or "", b.period or "",
+        b.amount.x12() if b.amount is not None else "", percent,
+        b.quantity_qualifier or "", format(b.quantity, "f") if b.quantity is not None else "",
+        b.authorization_required or "", b.in_network or "", b.procedure or "",
+    )
+    for qual, value in b.dates:
+        w.add("DTP", qual, "RD8" if "-" in value else "D8", value)
+    for msg in b.messages:
+        w.add("MSG", msg[:264])
+
+
+SERVICE_TYPE_NAMES = SERVICE_TYPES
