@@ -101,8 +101,8 @@ def _isa(env: Envelope, d: Delimiters, functional_id: str) -> tuple[str, str]:
 
 def _name_segment(w: SegmentWriter, entity: str, person: InquiryPerson, with_id: bool) -> None:
     w.add(
-        "NM1", entity, "1", person.last.upper(), (person.first or "").upper(),
-        (person.middle or "").upper(), "", "",
+        "NM1", entity, "1", person.last, (person.first or ""),
+        (person.middle or ""), "", "",
         "MI" if with_id and person.member_id else "",
         person.member_id if with_id else "",
     )
@@ -155,14 +155,14 @@ def write_270(
         w.add("BHT", "0022", "13", first.trace_number[:50],
               envelope.created.strftime("%Y%m%d"), envelope.created.strftime("%H%M"))
         w.add("HL", "1", "", "20", "1")
-        w.add("NM1", "PR", "2", first.payer_name.upper(), "", "", "", "", "PI", first.payer_id)
+        w.add("NM1", "PR", "2", first.payer_name, "", "", "", "", "PI", first.payer_id)
         w.add("HL", "2", "1", "21", "1")
         prov = first.provider
         if prov.first:
-            w.add("NM1", "1P", "1", prov.name.upper(), prov.first.upper(), "", "", "", "XX",
+            w.add("NM1", "1P", "1", prov.name, prov.first, "", "", "", "XX",
                   prov.npi)
         else:
-            w.add("NM1", "1P", "2", prov.name.upper(), "", "", "", "", "XX", prov.npi)
+            w.add("NM1", "1P", "2", prov.name, "", "", "", "", "XX", prov.npi)
         if prov.tin:
             w.add("REF", "EI", prov.tin)
         hl = 2

@@ -457,13 +457,13 @@ def write_271(answers: Sequence[Answer], envelope: Envelope,
         w.add("BHT", "0022", "11", inq.trace_number[:50], envelope.created.strftime("%Y%m%d"),
               envelope.created.strftime("%H%M"))
         w.add("HL", "1", "", "20", "1")
-        w.add("NM1", "PR", "2", inq.payer_name.upper(), "", "", "", "", "PI", inq.payer_id)
+        w.add("NM1", "PR", "2", inq.payer_name, "", "", "", "", "PI", inq.payer_id)
         provider_level = ans.rejection is not None and ans.rejection.level in ("source",
                                                                                 "receiver")
         w.add("HL", "2", "1", "21", "0" if provider_level else "1")
         prov = inq.provider
-        w.add("NM1", "1P", "1" if prov.first else "2", prov.name.upper(),
-              (prov.first or "").upper(), "", "", "", "XX", prov.npi)
+        w.add("NM1", "1P", "1" if prov.first else "2", prov.name,
+              prov.first or "", "", "", "", "XX", prov.npi)
         if provider_level:
             assert ans.rejection is not None
             w.add("AAA", "N", "", ans.rejection.code, ans.rejection.follow_up)
@@ -496,7 +496,7 @@ def write_271(answers: Sequence[Answer], envelope: Envelope,
 
 
 def _write_member(w: SegmentWriter, entity: str, m: Member) -> None:
-    w.add("NM1", entity, "1", m.last.upper(), (m.first or "").upper(), (m.middle or "").upper(),
+    w.add("NM1", entity, "1", m.last, m.first or "", m.middle or "",
           "", "", "MI" if entity == "IL" and m.member_id else "",
           m.member_id if entity == "IL" else "")
     if m.group_number:
