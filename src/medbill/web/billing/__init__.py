@@ -1,0 +1,1 @@
+"""Claims, their lines, and the ledger: the biller's work."""

@@ -1,0 +1,191 @@
+"""Claims and their lines, and the append-only patient account ledger."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from medbill.core.money import Money
+from medbill.web.practice.base import AppendOnlyModel, AppendOnlyQuerySet, PracticeOwned
+from medbill.web.practice.fields import MoneyField
+
+
+class Claim(PracticeOwned):
+    """A professional claim for one visit to one payer, through its lifecycle."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCRUBBED = "scrubbed", "Scrubbed"
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        PAID = "paid", "Paid"
+        DENIED = "denied", "Denied"
+        CLOSED = "closed", "Closed"
+
+    FREQUENCY_CODES = [("1", "1 original"), ("7", "7 replacement"), ("8", "8 void")]
+
+    visit = models.ForeignKey("frontdesk.Visit", on_delete=models.PROTECT, related_name="claims")
+    patient = models.ForeignKey(
+        "frontdesk.Patient", on_delete=models.PROTECT, related_name="claims"
+    )
+    coverage = models.ForeignKey(
+        "frontdesk.Coverage", on_delete=models.PROTECT, related_name="claims"
+    )
+    payer = models.ForeignKey("practice.Payer", on_delete=models.PROTECT, related_name="+")
+    patient_control_number = models.CharField(
+        max_length=20, help_text="Our claim id (CLM01); the payer echoes it in the 835."
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    frequency_code = models.CharField(max_length=1, choices=FREQUENCY_CODES, default="1")
+    original_claim_ref = models.CharField(
+        max_length=50, blank=True, help_text="The payer's claim number of the claim replaced."
+    )
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    payer_claim_number = models.CharField(max_length=50, blank=True)
+    diagnoses = models.JSONField(
+        default=list, blank=True, help_text="ICD-10-CM codes in pointer order, as billed."
+    )
+    prior_authorization = models.CharField(max_length=50, blank=True)
+    status_reason = models.CharField(
+        max_length=200, blank=True, help_text="Why it was rejected or denied (codes)."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "patient_control_number"], name="claim_pcn_per_practice"
+            )
+        ]
+        indexes = [models.Index(fields=["practice", "status"], name="claim_status")]
+
+    def __str__(self) -> str:
+        return self.patient_control_number
+
+    @property
+    def total_charge(self) -> Money:
+        return sum((Money(line.charge) for line in self.lines.all()), Money(0))
+
+
+class ClaimLine(PracticeOwned):
+    """One line of a claim, copied from the visit's service line when the claim was built."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
+    line_number = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=5)
+    modifiers = models.JSONField(default=list, blank=True)
+    units = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal(1))
+    charge = MoneyField()
+    dx_pointers = models.JSONField(default=list, blank=True)
+    date_of_service = models.DateField(null=True, blank=True)
+    description = models.CharField(max_length=120, blank=True)
+    ndc = models.CharField("NDC", max_length=11, blank=True)
+    line_control_number = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["claim", "line_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "line_number"], name="claim_line_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim} line {self.line_number}"
+
+
+class Entry(PracticeOwned, AppendOnlyModel):
+    """One posting on a patient's account. Append-only: corrections are reversing entries.
+
+    ``amount`` is signed from the account's point of view: charges and refunds raise what
+    is owed (positive), payments and most adjustments lower it (negative). A balance is a
+    sum of entries, never a stored total. ``responsibility`` says who owes the amount
+    (a payer or the patient); a transfer moves balance between them with a pair of entries.
+    """
+
+    class Kind(models.TextChoices):
+        CHARGE = "charge", "Charge"
+        PAYMENT = "payment", "Payment"
+        ADJUSTMENT = "adjustment", "Adjustment"
+        TRANSFER = "transfer", "Transfer"
+        REFUND = "refund", "Refund"
+
+    class Responsibility(models.TextChoices):
+        PAYER = "payer", "Payer"
+        PATIENT = "patient", "Patient"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = MoneyField()
+    responsibility = models.CharField(
+        max_length=7, choices=Responsibility.choices, default=Responsibility.PATIENT
+    )
+    patient = models.ForeignKey(
+        "frontdesk.Patient", on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    visit = models.ForeignKey(
+        "frontdesk.Visit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+    )
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    claim_line = models.ForeignKey(
+        ClaimLine, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    payer = models.ForeignKey(
+        "practice.Payer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    effective_date = models.DateField(default=timezone.localdate)
+    posted_at = models.DateTimeField(default=timezone.now)
+    # Adjustments carry the CAS group code (CO, PR, OI, PI, CR) and reason code (CARC).
+    group_code = models.CharField(max_length=2, blank=True)
+    reason_code = models.CharField(max_length=5, blank=True)
+    method = models.CharField(
+        max_length=12, blank=True, help_text="cash, check, card, eft ... for payments and refunds."
+    )
+    reference = models.CharField(
+        max_length=50, blank=True, help_text="Check or trace number, receipt number."
+    )
+    memo = models.CharField(max_length=200, blank=True)
+    # Provenance: where the posting came from, so it can be traced back (835 file + segment).
+    source = models.CharField(
+        max_length=20, default="manual", help_text="manual, desk, era, statement, system ..."
+    )
+    source_ref = models.CharField(
+        max_length=120, blank=True, help_text="e.g. the 835 file hash and segment position."
+    )
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["posted_at", "id"]
+        verbose_name_plural = "entries"
+        indexes = [models.Index(fields=["practice", "patient"], name="entry_patient")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount)
+
+
+__all__ = ["Claim", "ClaimLine", "Entry"]

@@ -1,0 +1,1 @@
+"""Diagnoses and service lines of visits: the coder's work."""

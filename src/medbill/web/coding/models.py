@@ -1,0 +1,65 @@
+"""The codes of a visit: its diagnoses and its service lines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from medbill.web.practice.base import PracticeOwned
+from medbill.web.practice.fields import MoneyField
+
+DIAGNOSIS_SYSTEMS = [("ICD10CM", "ICD-10-CM")]
+PROCEDURE_SYSTEMS = [("CPT", "CPT"), ("HCPCS", "HCPCS")]
+
+
+class Diagnosis(PracticeOwned):
+    """One diagnosis of a visit; ``position`` 1 is the first listed (pointer 1)."""
+
+    visit = models.ForeignKey("frontdesk.Visit", on_delete=models.CASCADE, related_name="diagnoses")
+    code_system = models.CharField(max_length=8, choices=DIAGNOSIS_SYSTEMS, default="ICD10CM")
+    code = models.CharField(max_length=8, help_text="Without the dot, as on the claim.")
+    position = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["visit", "position"]
+        verbose_name_plural = "diagnoses"
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "position"], name="diagnosis_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ServiceLine(PracticeOwned):
+    """One billed service of a visit: procedure code, modifiers, units, charge, pointers."""
+
+    visit = models.ForeignKey(
+        "frontdesk.Visit", on_delete=models.CASCADE, related_name="service_lines"
+    )
+    position = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    code_system = models.CharField(max_length=8, choices=PROCEDURE_SYSTEMS, default="CPT")
+    code = models.CharField(max_length=5)
+    modifiers = models.JSONField(default=list, blank=True, help_text="Up to four, in order.")
+    units = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal(1))
+    charge = MoneyField(help_text="The charge for all units of the line.")
+    dx_pointers = models.JSONField(
+        default=list, blank=True, help_text="1-based positions of the visit's diagnoses."
+    )
+    description = models.CharField(max_length=120, blank=True)
+    ndc = models.CharField("NDC", max_length=11, blank=True)
+
+    class Meta:
+        ordering = ["visit", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "position"], name="service_line_position")
+        ]
+
+    def __str__(self) -> str:
+        mods = "-".join(self.modifiers or [])
+        return f"{self.code}{'-' + mods if mods else ''}"
+
+
+__all__ = ["Diagnosis", "ServiceLine"]

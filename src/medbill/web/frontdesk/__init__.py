@@ -1,0 +1,1 @@
+"""Patients, coverages, guarantors, visits and clinical notes: the front desk's work."""

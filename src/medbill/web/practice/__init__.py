@@ -1,0 +1,1 @@
+"""Organizations, practices, providers, payers, fee schedules, users, roles, tenancy and audit."""

@@ -1,0 +1,128 @@
+"""Tenancy: every practice-owned row is reached only through the user's memberships.
+
+This module is the ONE place that decides which rows a user may see. Views and API
+endpoints never filter by practice themselves; they go through these helpers:
+
+``Model.objects.for_user(user, practice=None)``
+    Every practice-owned model (``PracticeOwned`` subclasses: Patient, Visit, Claim, Entry,
+    ...) has this queryset method. It keeps the rows of the practices ``user`` is a member
+    of; with ``practice`` given, only that practice's rows (and none when the user is not a
+    member of it).
+
+``scoped(model_or_queryset, user, practice=None)``
+    The same as a function, for any queryset (``scoped(Visit.objects.filter(...), user)``).
+
+``get_scoped_or_404(model_or_queryset, user, practice=None, **lookup)``
+    ``get_object_or_404`` through the scope: a row of another practice is a 404, exactly
+    like a row that does not exist, so ids of other tenants leak nothing.
+
+``role_in(user, practice)`` / ``practices_for(user)``
+    The user's role in one practice (``None`` without a membership) and the practices a
+    user may switch to.
+
+The web app scopes to the practice chosen in the practice switcher (``request.practice``);
+the API scopes to all of the user's practices and checks the role in the row's practice.
+Payers belong to an organization and are scoped through the organization's practices.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.apps import apps
+from django.db import models
+from django.http import Http404
+
+__all__ = [
+    "PracticeScopedQuerySet",
+    "get_scoped_or_404",
+    "practice_ids_for",
+    "practices_for",
+    "role_in",
+    "scoped",
+]
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _membership_model() -> type[models.Model]:
+    return apps.get_model("practice", "Membership")
+
+
+def _is_user(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def practice_ids_for(user: Any, practice: Any = None) -> models.QuerySet:
+    """A subquery of the ids of the active practices ``user`` belongs to (optionally one)."""
+    memberships = _membership_model().objects.filter(practice__active=True)
+    if not _is_user(user):
+        return memberships.none().values("practice_id")
+    memberships = memberships.filter(user=user)
+    if practice is not None:
+        memberships = memberships.filter(practice_id=getattr(practice, "pk", practice))
+    return memberships.values("practice_id")
+
+
+def practices_for(user: Any) -> models.QuerySet:
+    """The practices ``user`` may switch to, by name."""
+    practice = apps.get_model("practice", "Practice")
+    return practice.objects.filter(pk__in=practice_ids_for(user)).order_by("name")
+
+
+def role_in(user: Any, practice: Any) -> str | None:
+    """The user's role in ``practice`` (a Practice or its id), or ``None``."""
+    if not _is_user(user) or practice is None:
+        return None
+    row = (
+        _membership_model()
+        .objects.filter(
+            user=user, practice_id=getattr(practice, "pk", practice), practice__active=True
+        )
+        .values_list("role", flat=True)
+        .first()
+    )
+    return row
+
+
+class PracticeScopedQuerySet(models.QuerySet):
+    """The queryset of every practice-owned model (see the module docstring)."""
+
+    # The lookup from this model to its practice id; Payer overrides it.
+    practice_lookup = "practice_id__in"
+
+    def for_user(self, user: Any, practice: Any = None) -> PracticeScopedQuerySet:
+        """Rows of the practices ``user`` belongs to (only ``practice``'s when given)."""
+        lookup = getattr(self.model, "practice_lookup", self.practice_lookup)
+        return self.filter(**{lookup: practice_ids_for(user, practice)})
+
+    def for_practice(self, practice: Any) -> PracticeScopedQuerySet:
+        """Rows of one practice, for code that already holds a checked practice (services)."""
+        lookup = getattr(self.model, "practice_lookup", self.practice_lookup)
+        pk = getattr(practice, "pk", practice)
+        return self.filter(**{lookup: [pk]})
+
+
+def scoped(
+    model_or_qs: type[M] | models.QuerySet, user: Any, practice: Any = None
+) -> models.QuerySet:
+    """``model_or_qs`` restricted to the user's practices (see the module docstring)."""
+    qs = (
+        model_or_qs
+        if isinstance(model_or_qs, models.QuerySet)
+        else model_or_qs._default_manager.all()
+    )
+    if not isinstance(qs, PracticeScopedQuerySet):
+        raise TypeError(f"{qs.model.__name__} is not practice-owned; it cannot be scoped")
+    return qs.for_user(user, practice)
+
+
+def get_scoped_or_404(
+    model_or_qs: type[M] | models.QuerySet, user: Any, practice: Any = None, **lookup: Any
+) -> Any:
+    """One row through the scope, or ``Http404`` (also for other practices' rows)."""
+    qs = scoped(model_or_qs, user, practice)
+    try:
+        return qs.get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"No {qs.model._meta.verbose_name} matches the given query.") from None
