@@ -1,0 +1,122 @@
+"""Real-time eligibility over HTTP under the CAQH CORE connectivity rule."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import httpx
+
+from medbill.core.eligibility.core_envelope import (
+    REQUEST_270,
+    CoreEnvelopeError,
+    CoreMessage,
+    parse_multipart,
+    parse_soap,
+    to_multipart,
+    to_soap,
+)
+from medbill.core.x12 import X12ParseError
+from medbill.core.x12.m270 import EligibilityInquiry, Envelope, write_270
+from medbill.core.x12.m271 import EligibilityResponse, read_271
+
+__all__ = ["EligibilityEndpoint", "PayerUnavailable", "RealtimeError", "check_eligibility"]
+
+
+class RealtimeError(RuntimeError):
+    """The exchange failed; the message says where (endpoint, envelope or X12)."""
+
+
+class PayerUnavailable(RealtimeError):
+    """The payer or clearinghouse did not answer in time or refused the connection."""
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityEndpoint:
+    """Where one payer or clearinghouse takes real-time 270s."""
+
+    url: str
+    sender_id: str
+    receiver_id: str
+    username: str | None = None
+    password: str | None = None
+    envelope: str = "soap"  # soap or mime
+    timeout: float = 10.0
+    usage: str = "P"
+
+
+_control = itertools.count(int(datetime.now().strftime("%H%M%S")) * 1000 % 900_000_000 + 1)
+
+
+def check_eligibility(
+    inquiry: EligibilityInquiry,
+    endpoint: EligibilityEndpoint,
+    client: httpx.Client | None = None,
+    control_number: int | None = None,
+) -> EligibilityResponse:
+    """Send one 270 and return the payer's answer for it."""
+    number = control_number or next(_control)
+    x12 = write_270(
+        [inquiry],
+        Envelope(endpoint.sender_id, endpoint.receiver_id, number, number, datetime.now(),
+                 usage=endpoint.usage),
+        line_ending="",
+    ).decode()
+    request = CoreMessage.request(x12, endpoint.sender_id, endpoint.receiver_id, REQUEST_270,
+                                  endpoint.username, endpoint.password)
+    if endpoint.envelope == "soap":
+        body, content_type = to_soap(request), "application/soap+xml; charset=utf-8"
+    elif endpoint.envelope == "mime":
+        body, content_type = to_multipart(request)
+    else:
+        raise RealtimeError(f"unknown envelope {endpoint.envelope!r}: use soap or mime")
+
+    own = client is None
+    http = client or httpx.Client()
+    try:
+        reply = http.post(endpoint.url, content=body, headers={"Content-Type": content_type},
+                          timeout=endpoint.timeout)
+    except httpx.TimeoutException:
+        raise PayerUnavailable(
+            f"{endpoint.url} did not answer within {endpoint.timeout:g} s") from None
+    except httpx.TransportError as exc:
+        raise PayerUnavailable(f"{endpoint.url} could not be reached: {exc}") from None
+    finally:
+        if own:
+            http.close()
+    if reply.status_code >= 500 and not reply.content:
+        raise PayerUnavailable(f"{endpoint.url} answered HTTP {reply.status_code}")
+    try:
+        kind = reply.headers.get("content-type", "")
+        answer = (parse_multipart(reply.content, kind) if "multipart" in kind
+                  else parse_soap(reply.content))
+    except CoreEnvelopeError as exc:
+        raise RealtimeError(f"{endpoint.url}: {exc} (HTTP {reply.status_code})") from None
+    if answer.error_code != "Success":
+        raise RealtimeError(
+            f"{endpoint.url} refused the request: {answer.error_code}: {answer.error_message}")
+    if answer.payload_id != request.payload_id:
+        raise RealtimeError(f"{endpoint.url} answered another request (PayloadID differs)")
+    try:
+        responses = read_271(answer.payload)
+    except X12ParseError as exc:
+        raise RealtimeError(f"{endpoint.url} sent a 271 we cannot read: {exc}") from None
+    for resp in responses:
+        if resp.trace_number in (None, inquiry.trace_number):
+            return resp
+    raise RealtimeError(f"{endpoint.url} sent no answer for trace {inquiry.trace_number}")
+
+
+def check_many(inquiries: Sequence[EligibilityInquiry],
+               endpoint: EligibilityEndpoint) -> list[EligibilityResponse | RealtimeError]:
+    """One request per inquiry over a kept-alive connection; errors are returned, not raised."""
+    out: list[EligibilityResponse | RealtimeError] = []
+    with httpx.Client() as http:
+        for inq in inquiries:
+            try:
+                out.append(check_eligibility(inq, endpoint, http))
+            except RealtimeError as exc:
+                out.append(exc)
+    return out

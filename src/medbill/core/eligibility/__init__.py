@@ -1,0 +1,1 @@
+"""Eligibility and benefits: CAQH CORE envelopes and the payer's side of a 270."""
