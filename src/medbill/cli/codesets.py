@@ -1,0 +1,85 @@
+"""``medbill codesets ...``: build and import reference code sets into ``data_dir()``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from medbill.core.codesets import import_tabular, releases
+from medbill.core.codesets.build import build as run_build
+from medbill.core.codesets.build import steps
+
+app = typer.Typer(help="Build and import reference code sets.", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import a code-set file published by CMS or X12.", no_args_is_help=True
+)
+app.add_typer(import_app, name="import")
+console = Console()
+
+
+def _date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option
+        ) from None
+
+
+@app.command("build")
+def build_command(
+    only: list[str] = typer.Option(None, "--only", help="Run only these steps."),
+    no_download: bool = typer.Option(False, "--no-download", help="Never call pip download."),
+) -> None:
+    """Build every prebuilt reference file (ICD-10-CM releases, HCPCS, edits) under data_dir()."""
+    with console.status("building code sets") as status:
+        results = run_build(only, download=not no_download, report=status.update)
+    failed = False
+    for result in results:
+        mark = "[green]ok[/]" if result.ok else "[red]failed[/]"
+        console.print(f"{mark} {result.name}: {result.summary}")
+        failed |= not result.ok
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("steps")
+def steps_command() -> None:
+    """List the registered build steps."""
+    for name in steps():
+        console.print(name)
+
+
+@app.command("releases")
+def releases_command() -> None:
+    """List the ICD-10-CM releases built, with their effective windows."""
+    table = Table("release", "effective from", "effective to", "source")
+    for info in releases():
+        table.add_row(
+            info.name, str(info.effective_from), str(info.effective_to or "open"), info.source
+        )
+    console.print(table)
+
+
+@import_app.command("icd10cm")
+def import_icd10cm(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CMS tabular XML file."),
+    release: str = typer.Option(..., "--release", help="Name, e.g. FY2027."),
+    effective_from: str = typer.Option(..., "--effective-from", help="First date of service."),
+    effective_to: str = typer.Option(None, "--effective-to", help="Last date of service."),
+) -> None:
+    """Add an ICD-10-CM release from the tabular XML CMS publishes each year."""
+    start = _date(effective_from, "--effective-from")
+    end = _date(effective_to, "--effective-to") if effective_to else None
+    if end is not None and end < start:
+        raise typer.BadParameter("ends before it starts", param_hint="--effective-to")
+    try:
+        info = import_tabular(file, release, start, end)
+    except ValueError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+    console.print(f"imported ICD-10-CM {info.name} ({info.effective_from}..{info.effective_to})")
