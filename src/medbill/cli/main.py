@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import claims
+from medbill.cli import claims, codes, codesets
 
 app = typer.Typer(
     name="medbill",
@@ -15,6 +15,8 @@ app = typer.Typer(
 
 # One line per area: app.add_typer(<module>.app, name="<group>").
 app.add_typer(claims.app, name="claims")
+app.add_typer(codesets.app, name="codesets")
+app.add_typer(codes.app, name="codes")
 
 if __name__ == "__main__":  # pragma: no cover
     app()
