@@ -37,6 +37,7 @@ __all__ = [
     "Subscriber",
     "BillingProvider",
     "CasAdjustment",
+    "Ambulance",
     "dumps",
     "loads",
 ]
@@ -515,6 +516,50 @@ class Adjudication:
 
 
 @dataclass(frozen=True, slots=True)
+class Ambulance:
+    """Ambulance transport facts (837P CR1, CRC and the pick-up and drop-off loops)."""
+
+    pickup: Address
+    dropoff: Address
+    miles: Decimal
+    transport_reason: str = "A"  # CR104: A nearest facility, B preferred physician, C ...
+    weight_lbs: Decimal | None = None
+    dropoff_name: str | None = None
+    conditions: tuple[str, ...] = ()  # CRC03..: 01 admitted, 04 stretcher, 06 emergency ...
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str) -> Ambulance:
+        d = _obj(data, path)
+        pickup = _address(d, path, "pickup")
+        dropoff = _address(d, path, "dropoff")
+        if pickup is None or dropoff is None:
+            raise ClaimFormatError(_join(path, "pickup" if pickup is None else "dropoff"),
+                                   "is required")
+        return cls(
+            pickup=pickup,
+            dropoff=dropoff,
+            miles=_decimal(d, "miles", path) or Decimal(0),
+            transport_reason=(_str(d, "transport_reason", path) or "A").upper(),
+            weight_lbs=_decimal(d, "weight_lbs", path),
+            dropoff_name=_str(d, "dropoff_name", path),
+            conditions=tuple(str(x) for x in _list(d, "conditions", path)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return _clean(
+            {
+                "pickup": self.pickup.to_dict(),
+                "dropoff": self.dropoff.to_dict(),
+                "dropoff_name": self.dropoff_name,
+                "miles": self.miles,
+                "transport_reason": self.transport_reason,
+                "weight_lbs": self.weight_lbs,
+                "conditions": list(self.conditions),
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class OtherCoverage:
     """Another payer of the patient, with its adjudication once it has paid."""
 
@@ -685,6 +730,7 @@ class Claim:
     benefits_assigned: bool = True
     release_of_information: str = "Y"  # Y signed statement on file, I informed consent only
     note: str | None = None
+    ambulance: Ambulance | None = None
     extras: Mapping[str, Any] = field(default_factory=dict)
 
     # -- reading and writing ---------------------------------------------------------------
@@ -744,6 +790,7 @@ class Claim:
             benefits_assigned=_bool(d, "benefits_assigned", True),
             release_of_information=(_str(d, "release_of_information", "") or "Y").upper(),
             note=_str(d, "note", ""),
+            ambulance=opt("ambulance", Ambulance),
             extras={k: v for k, v in d.items() if k not in known},
         )
 
@@ -783,6 +830,7 @@ class Claim:
                 "release_of_information": None if self.release_of_information == "Y"
                 else self.release_of_information,
                 "note": self.note,
+                "ambulance": self.ambulance.to_dict() if self.ambulance else None,
             }
         )
         for flag in ("provider_signature_on_file", "assignment_accepted", "benefits_assigned"):

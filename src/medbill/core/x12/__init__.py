@@ -1,8 +1,10 @@
 """X12 5010 readers and writers (sans-IO): bytes in, documents out, and back."""
 
 from medbill.core.x12._segments import (
+    ControlNumbers,
     Delimiters,
     Interchange,
+    InterchangeEnvelope,
     Segment,
     SegmentReader,
     SegmentWriter,
@@ -13,10 +15,36 @@ from medbill.core.x12._segments import (
     iter_segments,
     read_interchanges,
 )
+from medbill.core.x12.m837p import (
+    VERSION_837P,
+    Batch,
+    ReadClaim,
+    Submitter,
+    as_carried_by_837p,
+    check_claim,
+    npi_is_valid,
+    payer_responsibility,
+    plan_batches,
+    read_837p,
+    write_837p,
+)
 
 __all__ = [
+    "VERSION_837P",
+    "Batch",
+    "ControlNumbers",
+    "ReadClaim",
+    "Submitter",
+    "as_carried_by_837p",
+    "check_claim",
+    "npi_is_valid",
+    "payer_responsibility",
+    "plan_batches",
+    "read_837p",
+    "write_837p",
     "Delimiters",
     "Interchange",
+    "InterchangeEnvelope",
     "Segment",
     "SegmentReader",
     "SegmentWriter",

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 __all__ = [
+    "ControlNumbers",
     "Delimiters",
     "Interchange",
+    "InterchangeEnvelope",
     "Segment",
     "SegmentReader",
     "SegmentWriter",
@@ -54,7 +57,29 @@ class X12ParseError(X12Error):
 
 
 class X12WriteError(X12Error):
-    """We were asked to write something the implementation guide does not allow."""
+    """We were asked to write something the implementation guide does not allow.
+
+    ``claim_id`` and ``field`` (a document path such as ``lines[2].charge``)
+    say which input was wrong when the error comes from a document.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        position: int | None = None,
+        segment: str | None = None,
+        element: int | None = None,
+        claim_id: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        if claim_id is not None or field:
+            prefix = f"claim {claim_id or '(no id)'}" if claim_id is not None else ""
+            named = f"{prefix}: {field}" if prefix and field else (prefix or field or "")
+            message = f"{named}: {message}"
+        super().__init__(message, position=position, segment=segment, element=element)
+        self.claim_id = claim_id
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +351,40 @@ def read_interchanges(
     return interchanges
 
 
+@dataclass(frozen=True, slots=True)
+class InterchangeEnvelope:
+    """Who sends an interchange to whom (ISA and GS), as a trading partner profile sets it."""
+
+    sender_id: str
+    receiver_id: str
+    sender_qualifier: str = "ZZ"
+    receiver_qualifier: str = "ZZ"
+    application_sender: str | None = None  # GS02; the sender id when absent
+    application_receiver: str | None = None  # GS03; the receiver id when absent
+    usage: str = "P"  # ISA15: P production, T test
+    acknowledgment_requested: bool = False  # ISA14: ask for a TA1
+
+
+@dataclass(frozen=True, slots=True)
+class ControlNumbers:
+    """ISA13, GS06 and the first ST02 of one file. The caller persists them and never reuses."""
+
+    interchange: int
+    group: int
+    transaction: int = 1
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.interchange <= 999_999_999:
+            raise X12WriteError("interchange control number must be 1-999999999",
+                                segment="ISA", element=13)
+        if not 1 <= self.group <= 999_999_999:
+            raise X12WriteError("group control number must be 1-999999999", segment="GS",
+                                element=6)
+        if not 1 <= self.transaction <= 999_999_999:
+            raise X12WriteError("transaction set control number must be 1-999999999",
+                                segment="ST", element=2)
+
+
 class SegmentWriter:
     """Collects segments and renders them with one set of delimiters.
 
@@ -369,6 +428,60 @@ class SegmentWriter:
         """Append a segment already rendered with these delimiters (the ISA)."""
         self._parts.append(text)
         self.count += 1
+
+    # -- envelopes ------------------------------------------------------------------------
+
+    def open_interchange(
+        self,
+        envelope: InterchangeEnvelope,
+        control: ControlNumbers,
+        created: datetime,
+        functional_id: str,
+        version: str,
+    ) -> None:
+        """Write ISA and GS; ``close_interchange`` writes GE and IEA with their counts."""
+        d = self.delimiters
+        for name, value, element in (
+            ("sender_id", envelope.sender_id, 6),
+            ("receiver_id", envelope.receiver_id, 8),
+        ):
+            if not value or len(value) > 15:
+                raise X12WriteError(f"{name} must be 1-15 characters", segment="ISA",
+                                    element=element)
+        if envelope.usage not in ("P", "T"):
+            raise X12WriteError("usage must be P or T", segment="ISA", element=15)
+        if not d.repetition:
+            raise X12WriteError("a 5010 interchange needs a repetition separator",
+                                segment="ISA", element=11)
+        isa = [
+            "ISA", "00", " " * 10, "00", " " * 10,
+            envelope.sender_qualifier, envelope.sender_id.ljust(15),
+            envelope.receiver_qualifier, envelope.receiver_id.ljust(15),
+            created.strftime("%y%m%d"), created.strftime("%H%M"), d.repetition, "00501",
+            f"{control.interchange:09d}", "1" if envelope.acknowledgment_requested else "0",
+            envelope.usage, d.component,
+        ]
+        self.add_raw(d.element.join(isa))
+        self.add("GS", functional_id, envelope.application_sender or envelope.sender_id,
+                 envelope.application_receiver or envelope.receiver_id,
+                 created.strftime("%Y%m%d"), created.strftime("%H%M"), str(control.group), "X",
+                 version)
+        self._control = control
+        self._sets = 0
+
+    def open_transaction(self, set_id: str, control_number: int, version: str) -> None:
+        """Write ST; ``close_transaction`` writes SE with the segment count."""
+        self._st = (self.count, f"{control_number:04d}")
+        self.add("ST", set_id, self._st[1], version)
+
+    def close_transaction(self) -> None:
+        start, control = self._st
+        self.add("SE", str(self.count - start + 1), control)
+        self._sets += 1
+
+    def close_interchange(self) -> None:
+        self.add("GE", str(self._sets), str(self._control.group))
+        self.add("IEA", "1", f"{self._control.interchange:09d}")
 
     def _check(self, seg_id: str, index: int, text: str) -> None:
         for ch in self._forbidden:

@@ -1,0 +1,629 @@
+"""837P reader: an interchange (bytes) back into claim documents.
+
+It reads what ``write_837p`` writes into equal documents, and reads partners'
+files leniently: segments it has no use for are skipped, and defects a billing
+office should know about (composites written with the wrong separator, an
+encounter instead of a claim, a place of service without its qualifier,
+ICD-9 diagnoses, 4010-era attachment codes) are listed in ``ReadClaim.notes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from medbill.core.claim import (
+    Address,
+    Adjudication,
+    Ambulance,
+    BillingProvider,
+    CasAdjustment,
+    Claim,
+    LineAdjudication,
+    OtherCoverage,
+    Party,
+    Patient,
+    Payer,
+    PersonName,
+    Provider,
+    ServiceLine,
+    Subscriber,
+)
+from medbill.core.money import Money, MoneyError
+from medbill.core.x12._segments import Segment, read_interchanges
+
+__all__ = ["ReadClaim", "as_carried_by_837p", "read_837p"]
+
+_RELATIONSHIPS = {"18": "self", "01": "spouse", "19": "child", "G8": "other"}
+_ORDERS = {"P": "primary", "S": "secondary", "T": "tertiary"}
+_FILING = {"MB": "medicare", "MA": "medicare_a", "MC": "medicaid", "CI": "commercial",
+           "BL": "bcbs", "CH": "tricare", "VA": "champva", "WC": "workers_comp", "HM": "hmo",
+           "12": "ppo", "13": "pos", "14": "epo", "15": "indemnity", "16": "medicare_advantage",
+           "AM": "auto", "LM": "liability", "FI": "federal_employees", "OF": "other_federal",
+           "TV": "title_v", "DS": "disability", "11": "other"}
+_PWK_5010 = {"AA", "BM", "EL", "EM", "FT", "FX"}
+
+
+@dataclass(slots=True)
+class ReadClaim:
+    """One claim read from an 837P, with where it came from and what looked wrong."""
+
+    claim: Claim
+    interchange_control: str
+    group_control: str
+    transaction_control: str
+    position: int  # segment position of the CLM
+    version: str
+    code_set: str = "ICD-10-CM"  # ICD-9-CM when the file uses BK/BF
+    payer_responsibility: str = "primary"
+    notes: list[str] = field(default_factory=list)
+
+
+def _date(seg: Segment, index: int) -> date | None:
+    text = seg[index].split("-")[0]
+    if len(text) != 8 or not text.isdigit():
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        raise seg.error(f"{text!r} is not a date", index) from None
+
+
+def _money(seg: Segment, index: int) -> Money:
+    try:
+        return Money(seg[index] or "0")
+    except MoneyError:
+        raise seg.error(f"{seg[index]!r} is not an amount", index) from None
+
+
+def _dec(seg: Segment, index: int, default: Decimal | None = None) -> Decimal | None:
+    if not seg[index]:
+        return default
+    try:
+        return Decimal(seg[index])
+    except InvalidOperation:
+        raise seg.error(f"{seg[index]!r} is not a number", index) from None
+
+
+def _name(seg: Segment) -> PersonName:
+    return PersonName(last=seg[3], first=seg[4] or None, middle=seg[5] or None,
+                      suffix=seg[7] or None)
+
+
+class _Claim:
+    """Mutable state while the segments of one claim go by."""
+
+    def __init__(self, seg: Segment, ctx: dict) -> None:
+        self.seg = seg
+        self.ctx = ctx
+        self.fields: dict = {}
+        self.lines: list[dict] = []
+        self.other: list[dict] = []
+        self.diagnoses: list[str] = []
+        self.code_set = "ICD-10-CM"
+        self.notes: list[str] = []
+
+
+def read_837p(data: bytes | str | Iterable[Segment], strict: bool = False) -> list[ReadClaim]:
+    """Every claim in an 837P interchange (or several), in file order.
+
+    Envelope count problems go into each claim's ``notes`` (``strict`` raises
+    instead); a structural error raises X12ParseError with the segment position.
+    """
+    out: list[ReadClaim] = []
+    for ic in read_interchanges(data, strict=strict):
+        env_notes = [str(p) for p in ic.problems]
+        for tx in ic.transactions:
+            if tx.set_id != "837":
+                raise tx.st.error(f"expected an 837 transaction set, found {tx.set_id}", 1)
+            claims = _Reader(tx.segments).read()
+            for c in claims:
+                out.append(_finish(c, ic.control_number, tx.gs[6], tx.control_number,
+                                   tx.version, env_notes, tx.segments))
+    return out
+
+
+class _Reader:
+    def __init__(self, segments: list[Segment]) -> None:
+        self.segments = segments
+        self.ctx: dict = {}
+        self.claims: list[_Claim] = []
+        self.loop = ""
+        self.claim: _Claim | None = None
+        self.line: dict | None = None
+        self.other: dict | None = None
+        self.bht_notes: list[str] = []
+
+    def read(self) -> list[_Claim]:
+        for seg in self.segments:
+            handler = getattr(self, f"_{seg.id}", None)
+            if handler is not None:
+                handler(seg)
+            elif seg.id in ("N3", "N4"):
+                self._address(seg)
+        return self.claims
+
+    # -- header and hierarchy ---------------------------------------------------------------
+
+    def _BHT(self, seg: Segment) -> None:  # noqa: N802
+        self.ctx["created"] = _date(seg, 4)
+        if seg[6] == "RP":
+            self.bht_notes.append("BHT06=RP: an encounter report, not a claim for payment")
+
+    def _HL(self, seg: Segment) -> None:  # noqa: N802
+        level = seg[3]
+        self.claim = self.line = self.other = None
+        if level == "20":
+            self.ctx = {"created": self.ctx.get("created")}
+            self.loop = "2000A"
+        elif level == "22":
+            for key in [k for k in self.ctx if k.startswith(("sub", "payer", "pat"))]:
+                del self.ctx[key]
+            self.loop = "2000B"
+        elif level == "23":
+            self.loop = "2000C"
+        else:
+            raise seg.error(f"unknown hierarchical level code {level!r}", 3)
+
+    def _PRV(self, seg: Segment) -> None:  # noqa: N802
+        if self.loop == "2000A":
+            self.ctx["bp_taxonomy"] = seg[3]
+        elif self.loop in ("2310B", "2420A") and self.current_provider is not None:
+            self.current_provider["taxonomy"] = seg[3]
+
+    def _SBR(self, seg: Segment) -> None:  # noqa: N802
+        if self.loop.startswith("2000"):
+            self.ctx.update(sub_order=_ORDERS.get(seg[1], "primary"), sub_group=seg[3] or None,
+                            sub_group_name=seg[4] or None, payer_type=_FILING.get(seg[9]))
+            return
+        assert self.claim is not None
+        self.other = {"order": _ORDERS.get(seg[1], "secondary"),
+                      "rel": _RELATIONSHIPS.get(seg[2], "other"), "group": seg[3] or None,
+                      "group_name": seg[4] or None, "type": _FILING.get(seg[9]),
+                      "cas": [], "paid": None}
+        self.claim.other.append(self.other)
+        self.loop = "2320"
+
+    def _PAT(self, seg: Segment) -> None:  # noqa: N802
+        self.ctx["pat_rel"] = _RELATIONSHIPS.get(seg[1], "other")
+
+    def _DMG(self, seg: Segment) -> None:  # noqa: N802
+        who = "pat" if self.loop == "2010CA" else "sub"
+        self.ctx[f"{who}_dob"] = _date(seg, 2)
+        self.ctx[f"{who}_sex"] = seg[3] or None
+
+    # -- names and addresses ----------------------------------------------------------------
+
+    current_provider: dict | None = None
+
+    def _NM1(self, seg: Segment) -> None:  # noqa: N802
+        entity = seg[1]
+        c = self.claim
+        self.current_provider = None
+        if entity == "85":
+            self.loop = "2010AA"
+            self.ctx.update(bp_name=seg[3], bp_npi=seg[9] or None)
+        elif entity == "87":
+            self.loop = "2010AB"
+        elif entity == "IL" and self.loop == "2320" and self.other is not None:
+            self.loop = "2330A"
+            self.other.update(sub_name=_name(seg), sub_id=seg[9] or None)
+        elif entity == "IL":
+            self.loop = "2010BA"
+            self.ctx.update(sub_name=_name(seg), sub_id=seg[9] or None)
+        elif entity == "PR" and self.other is not None:
+            self.loop = "2330B"
+            self.other.update(payer_name=seg[3], payer_id=seg[9] or None)
+        elif entity == "PR":
+            self.loop = "2010BB"
+            self.ctx.update(payer_name=seg[3], payer_id=seg[9] or None)
+        elif entity == "QC":
+            self.loop = "2010CA"
+            self.ctx["pat_name"] = _name(seg)
+        elif c is None:
+            self.loop = "other"
+        elif entity in ("DN", "82", "77", "PW", "45") and self.line is None:
+            self.loop = {"DN": "2310A", "82": "2310B", "77": "2310C", "PW": "2310E",
+                         "45": "2310F"}[entity]
+            if entity in ("DN", "82"):
+                self.current_provider = {"name": _name(seg), "npi": seg[9] or None}
+                c.fields["referring" if entity == "DN" else "rendering"] = self.current_provider
+            elif entity == "77":
+                c.fields["facility"] = {"name": seg[3], "npi": seg[9] or None}
+            else:
+                c.fields.setdefault("ambulance", {})["dropoff_name" if entity == "45"
+                                                     else "pickup_name"] = seg[3] or None
+        elif entity == "82" and self.line is not None:
+            self.loop = "2420A"
+            self.current_provider = {"name": _name(seg), "npi": seg[9] or None}
+            self.line["rendering"] = self.current_provider
+        else:
+            self.loop = "other"
+
+    def _address(self, seg: Segment) -> None:
+        key = {"2010AA": "bp_address", "2010AB": "pay_to", "2010BA": "sub_address",
+               "2010BB": "payer_address", "2010CA": "pat_address"}.get(self.loop)
+        if key is not None:
+            target = self.ctx
+        elif self.loop in ("2330A", "2330B") and self.other is not None:
+            target, key = self.other, "sub_address" if self.loop == "2330A" else "payer_address"
+        elif self.loop == "2310C" and self.claim is not None:
+            target, key = self.claim.fields["facility"], "address"
+        elif self.loop in ("2310E", "2310F") and self.claim is not None:
+            target = self.claim.fields["ambulance"]
+            key = "pickup" if self.loop == "2310E" else "dropoff"
+        else:
+            return
+        parts = target.setdefault(key, {})
+        if seg.id == "N3":
+            parts.update(line1=seg[1], line2=seg[2] or None)
+        else:
+            parts.update(city=seg[1], state=seg[2], zip=seg[3])
+
+    def _REF(self, seg: Segment) -> None:  # noqa: N802
+        q, value = seg[1], seg[2]
+        if self.loop == "2010AA" and q in ("EI", "SY"):
+            self.ctx["bp_tin"] = value
+        elif self.line is not None and self.loop == "2400":
+            if q == "6R":
+                self.line["control"] = value
+            elif q == "G1":
+                self.line["prior_auth"] = value
+        elif self.loop == "2300" and self.claim is not None:
+            key = {"F8": "original_ref", "9F": "referral", "G1": "prior_auth"}.get(q)
+            if key:
+                self.claim.fields[key] = value
+        elif self.loop == "2330B" and self.other is not None and q == "F8":
+            self.other["payer_claim_number"] = value
+
+    def _PER(self, seg: Segment) -> None:  # noqa: N802
+        if self.loop == "2010AA" and seg[3] == "TE":
+            self.ctx.update(bp_contact=seg[2] or None, bp_phone=seg[4] or None)
+
+    # -- claim ------------------------------------------------------------------------------
+
+    def _CLM(self, seg: Segment) -> None:  # noqa: N802
+        self.claim = _Claim(seg, dict(self.ctx))
+        self.claim.notes.extend(self.bht_notes)
+        self.claims.append(self.claim)
+        self.loop = "2300"
+        self.line = self.other = None
+
+    def _DTP(self, seg: Segment) -> None:  # noqa: N802
+        q = seg[1]
+        if self.line is not None and q == "472":
+            self.line["start"] = _date(seg, 3)
+            if seg[2] == "RD8" and "-" in seg[3]:
+                self.line["end"] = _date(Segment(["DTP", "", "", seg[3].split("-")[1]],
+                                                 seg.position, seg.delimiters), 3)
+        elif self.line is not None and q == "573" and self.line.get("svd"):
+            self.line["svd"][-1]["paid_date"] = _date(seg, 3)
+        elif self.loop == "2300" and self.claim is not None:
+            key = {"431": "onset", "454": "initial", "439": "accident"}.get(q)
+            if key:
+                self.claim.fields[key] = _date(seg, 3)
+        elif self.loop == "2330B" and self.other is not None and q == "573":
+            self.other["paid_date"] = _date(seg, 3)
+
+    def _HI(self, seg: Segment) -> None:  # noqa: N802
+        c = self.claim
+        if c is None:
+            return
+        for i in range(1, len(seg)):
+            qual, code = seg.component(i, 1), seg.component(i, 2)
+            if qual in ("ABK", "ABF", "BK", "BF"):
+                c.diagnoses.append(code)
+                if qual in ("BK", "BF"):
+                    c.code_set = "ICD-9-CM"
+
+    def _NTE(self, seg: Segment) -> None:  # noqa: N802
+        if self.loop == "2300" and self.claim is not None and seg[1] == "ADD":
+            self.claim.fields["note"] = seg[2]
+
+    def _CR1(self, seg: Segment) -> None:  # noqa: N802
+        if self.claim is not None and self.line is None:
+            self.claim.fields.setdefault("ambulance", {}).update(
+                weight=_dec(seg, 2), reason=seg[4] or "A", miles=_dec(seg, 6, Decimal(0)))
+
+    def _CRC(self, seg: Segment) -> None:  # noqa: N802
+        if self.claim is not None and self.line is None and seg[1] == "07":
+            self.claim.fields.setdefault("ambulance", {})["conditions"] = \
+                tuple(e for e in seg.elements[3:] if e)
+
+    def _PWK(self, seg: Segment) -> None:  # noqa: N802
+        if self.claim is not None and seg[2] not in _PWK_5010:
+            self.claim.notes.append(f"PWK02={seg[2]} is not a 5010 attachment transmission "
+                                    f"code (segment {seg.position})")
+
+    def _CAS(self, seg: Segment) -> None:  # noqa: N802
+        items = []
+        for i in range(2, len(seg), 3):
+            if seg[i]:
+                items.append(CasAdjustment(seg[1], seg[i], _money(seg, i + 1),
+                                           _dec(seg, i + 2)))
+        if self.line is not None and self.line.get("svd"):
+            self.line["svd"][-1]["cas"].extend(items)
+        elif self.other is not None:
+            self.other["cas"].extend(items)
+
+    def _AMT(self, seg: Segment) -> None:  # noqa: N802
+        if self.loop == "2320" and self.other is not None:
+            if seg[1] == "D":
+                self.other["paid"] = _money(seg, 2)
+            elif seg[1] == "EAF":
+                self.other["patient_resp"] = _money(seg, 2)
+
+    def _OI(self, seg: Segment) -> None:  # noqa: N802
+        pass
+
+    # -- lines ------------------------------------------------------------------------------
+
+    def _LX(self, seg: Segment) -> None:  # noqa: N802
+        if self.claim is None:
+            raise seg.error("LX before any CLM")
+        self.line = {"number": int(seg[1]) if seg[1].isdigit() else len(self.claim.lines) + 1,
+                     "svd": [], "seg": seg}
+        self.claim.lines.append(self.line)
+        self.loop = "2400"
+        self.other = None
+
+    def _SV1(self, seg: Segment) -> None:  # noqa: N802
+        if self.line is None:
+            raise seg.error("SV1 outside a service line (LX missing)")
+        comps = seg.components(1)
+        qualifier = comps[0]
+        if qualifier not in ("HC", "ER", "IV", "WK") and self.claim is not None:
+            self.claim.notes.append(
+                f"SV101 {seg[1]!r} has no procedure qualifier: the composite was written "
+                f"with another separator than ISA16 {seg.delimiters.component!r} "
+                f"(segment {seg.position})")
+        pointers = []
+        for p in seg.components(7):
+            if p.isdigit():
+                pointers.append(int(p))
+        self.line.update(
+            code=comps[1] if len(comps) > 1 else comps[0],
+            modifiers=tuple(m for m in comps[2:6] if m),
+            description=comps[6] if len(comps) > 6 and comps[6] else None,
+            charge=_money(seg, 2), basis=seg[3] or "UN", units=_dec(seg, 4, Decimal(1)),
+            pos=seg[5] or None, pointers=tuple(pointers))
+
+    def _LIN(self, seg: Segment) -> None:  # noqa: N802
+        if self.line is not None and seg[2] == "N4":
+            self.line["ndc"] = seg[3]
+            self.loop = "2410"
+
+    def _CTP(self, seg: Segment) -> None:  # noqa: N802
+        if self.line is not None and self.loop == "2410":
+            self.line.update(ndc_qty=_dec(seg, 4), ndc_unit=seg.component(5, 1) or None)
+
+    def _SVD(self, seg: Segment) -> None:  # noqa: N802
+        if self.line is None:
+            raise seg.error("SVD outside a service line")
+        comps = seg.components(3)
+        self.line["svd"].append({"payer_id": seg[1], "paid": _money(seg, 2),
+                                 "code": comps[1] if len(comps) > 1 else comps[0],
+                                 "mods": tuple(m for m in comps[2:6] if m),
+                                 "units": _dec(seg, 5, Decimal(1)), "cas": [],
+                                 "paid_date": None})
+        self.loop = "2430"
+
+
+def _addr(parts: dict | None) -> Address | None:
+    if not parts:
+        return None
+    return Address(line1=parts.get("line1", ""), line2=parts.get("line2"),
+                   city=parts.get("city", ""), state=parts.get("state", ""),
+                   zip=parts.get("zip", ""))
+
+
+def _provider(p: dict | None) -> Provider | None:
+    if p is None:
+        return None
+    return Provider(name=p["name"], npi=p["npi"], taxonomy=p.get("taxonomy"))
+
+
+def _finish(c: _Claim, isa13: str, gs06: str, st02: str, version: str, env_notes: list[str],
+            segments: list[Segment]) -> ReadClaim:
+    ctx, f, seg = c.ctx, c.fields, c.seg
+    clm05 = seg.components(5)
+    notes = list(env_notes) + c.notes
+    if len(clm05) >= 2 and clm05[1] != "B":
+        notes.append(f"CLM05 {seg[5]!r}: the facility code qualifier must be B "
+                     f"(segment {seg.position})")
+    if c.code_set == "ICD-9-CM":
+        notes.append("diagnoses use ICD-9-CM qualifiers BK/BF")
+    causes = tuple(x for x in seg.components(11)[:3] if x)
+    state = seg.component(11, 4) or None
+    sub = Subscriber(name=ctx.get("sub_name") or PersonName(""), member_id=ctx.get("sub_id"),
+                     dob=ctx.get("sub_dob"), sex=ctx.get("sub_sex"),
+                     group_number=ctx.get("sub_group"), group_name=ctx.get("sub_group_name"),
+                     address=_addr(ctx.get("sub_address")))
+    rel = ctx.get("pat_rel", "self") if ctx.get("pat_name") else "self"
+    if rel == "self":
+        patient = Patient(name=sub.name, dob=sub.dob, sex=sub.sex,
+                          relationship_to_subscriber="self", address=sub.address)
+    else:
+        patient = Patient(name=ctx["pat_name"], dob=ctx.get("pat_dob"),
+                          sex=ctx.get("pat_sex"), relationship_to_subscriber=rel,
+                          address=_addr(ctx.get("pat_address")))
+    bp_address = _addr(ctx.get("bp_address"))
+    billing = BillingProvider(
+        name=ctx.get("bp_name", ""), npi=ctx.get("bp_npi"), tin=ctx.get("bp_tin"),
+        address=bp_address, taxonomy=ctx.get("bp_taxonomy"),
+        pay_to_address=_addr(ctx.get("pay_to")), contact_name=ctx.get("bp_contact"),
+        contact_phone=ctx.get("bp_phone"))
+    other = tuple(_other(o, c.lines) for o in c.other)
+    lines = [_line(line) for line in c.lines]
+    dates = [ln.date_of_service for ln in lines]
+    claim_date = min((d for d in dates if d), default=None)
+    lines = [replace(ln, date_of_service=None) if ln.date_of_service == claim_date else ln
+             for ln in lines]
+    pos = clm05[0] or None
+    lines = [replace(ln, place_of_service=None) if ln.place_of_service == pos else ln
+             for ln in lines]
+    amb = f.get("ambulance")
+    ambulance = None
+    if amb and amb.get("pickup") and amb.get("dropoff"):
+        ambulance = Ambulance(pickup=_addr(amb["pickup"]), dropoff=_addr(amb["dropoff"]),
+                              miles=amb.get("miles", Decimal(0)),
+                              transport_reason=amb.get("reason", "A"),
+                              weight_lbs=amb.get("weight"),
+                              dropoff_name=amb.get("dropoff_name"),
+                              conditions=amb.get("conditions", ()))
+    facility = f.get("facility")
+    freq = clm05[2] if len(clm05) > 2 and clm05[2] in ("1", "7", "8") else "1"
+    claim = Claim(
+        claim_id=seg[1],
+        date_of_service=claim_date,
+        place_of_service=pos,
+        frequency_code=freq,
+        billing_provider=billing,
+        payer=Payer(name=ctx.get("payer_name", ""), payer_id=ctx.get("payer_id"),
+                    type=ctx.get("payer_type"), address=_addr(ctx.get("payer_address"))),
+        subscriber=sub,
+        patient=patient,
+        diagnoses=tuple(c.diagnoses),
+        lines=tuple(lines),
+        submission_date=ctx.get("created"),
+        original_claim_ref=f.get("original_ref"),
+        rendering_provider=_provider(f.get("rendering")),
+        referring_provider=_provider(f.get("referring")),
+        service_facility=Party(name=facility["name"], address=_addr(facility.get("address")),
+                               npi=facility.get("npi")) if facility else None,
+        other_coverage=other,
+        prior_authorization=f.get("prior_auth"),
+        referral_number=f.get("referral"),
+        onset_date=f.get("onset"),
+        initial_treatment_date=f.get("initial"),
+        accident_date=f.get("accident"),
+        related_causes=causes,
+        accident_state=state,
+        provider_signature_on_file=seg[6] != "N",
+        assignment_accepted=seg[7] in ("A", "B", ""),
+        benefits_assigned=seg[8] != "N",
+        release_of_information=seg[9] or "Y",
+        note=f.get("note"),
+        ambulance=ambulance,
+    )
+
+    return ReadClaim(claim, isa13, gs06, st02, seg.position, version, c.code_set,
+                     ctx.get("sub_order", "primary"), notes)
+
+
+def _line(d: dict) -> ServiceLine:
+    if "code" not in d:
+        raise d["seg"].error("service line without SV1")
+    return ServiceLine(
+        line=d["number"], code=d["code"], charge=d["charge"], units=d["units"],
+        modifiers=d["modifiers"], dx_pointers=d["pointers"], unit_basis=d["basis"],
+        date_of_service=d.get("start"), date_of_service_end=d.get("end"),
+        place_of_service=d.get("pos"), ndc=d.get("ndc"), ndc_quantity=d.get("ndc_qty"),
+        ndc_unit=d.get("ndc_unit"), line_control_number=d.get("control"),
+        description=d.get("description"), rendering_provider=_provider(d.get("rendering")),
+        prior_authorization=d.get("prior_auth"))
+
+
+def _other(o: dict, lines: list[dict]) -> OtherCoverage:
+    line_adj = []
+    for line in lines:
+        for svd in line["svd"]:
+            if svd["payer_id"] == o.get("payer_id"):
+                line_adj.append(LineAdjudication(
+                    line=line["number"], code=svd["code"], paid=svd["paid"],
+                    paid_date=svd["paid_date"], units=svd["units"], modifiers=svd["mods"],
+                    adjustments=tuple(svd["cas"])))
+    adjudication = None
+    if o.get("paid") is not None or line_adj or o["cas"]:
+        adjudication = Adjudication(
+            paid=o.get("paid") or Money(0), paid_date=o.get("paid_date"),
+            payer_claim_number=o.get("payer_claim_number"), adjustments=tuple(o["cas"]),
+            lines=tuple(line_adj), patient_responsibility=o.get("patient_resp"))
+    sub = Subscriber(name=o.get("sub_name") or PersonName(""), member_id=o.get("sub_id"),
+                     group_number=o["group"], group_name=o["group_name"],
+                     address=_addr(o.get("sub_address")))
+    return OtherCoverage(
+        payer=Payer(name=o.get("payer_name", ""), payer_id=o.get("payer_id"), type=o["type"],
+                    address=_addr(o.get("payer_address"))),
+        subscriber=sub, relationship_to_subscriber=o["rel"], order=o["order"],
+        adjudication=adjudication)
+
+
+
+
+
+def as_carried_by_837p(claim: Claim, created: date | None = None) -> Claim:
+    """The claim as an 837P carries it: what ``read_837p`` returns for ``write_837p(claim)``.
+
+    The 837P has no place for a provider's credential, the patient's account
+    number, a dependent's subscriber demographics or fields outside the
+    document; it repeats the subscriber as the patient when they are the same
+    person; and dates and places of service shared by every line sit on the
+    claim. ``created`` is the file's creation date (BHT04).
+    """
+    from medbill.core.x12._m837p_check import FILING_INDICATORS
+
+    def kind(t: str | None) -> str | None:
+        return _FILING.get(FILING_INDICATORS.get(t or "", ""), t)
+
+    def prov(p: Provider | None) -> Provider | None:
+        return None if p is None else replace(p, credential=None)
+
+    bp = claim.billing_provider
+    billing = replace(
+        bp,
+        pay_to_address=None if bp.pay_to_address == bp.address else bp.pay_to_address,
+        contact_name=bp.contact_name if bp.contact_name and bp.contact_phone else None,
+        contact_phone=bp.contact_phone if bp.contact_name and bp.contact_phone else None)
+    sub = claim.subscriber
+    if claim.patient.is_subscriber:
+        patient = Patient(name=sub.name, dob=sub.dob, sex=sub.sex,
+                          relationship_to_subscriber="self", address=sub.address)
+    else:
+        sub = replace(sub, dob=None, sex=None)
+        patient = replace(claim.patient, account_number=None)
+    effective = [ln.date_of_service or claim.date_of_service for ln in claim.lines]
+    claim_date = min((d for d in effective if d), default=None)
+    lines = []
+    for ln, day in zip(claim.lines, effective, strict=True):
+        lines.append(replace(
+            ln, date_of_service=None if day == claim_date else day,
+            date_of_service_end=None if ln.date_of_service_end == day
+            else ln.date_of_service_end,
+            place_of_service=None if ln.place_of_service == claim.place_of_service
+            else ln.place_of_service,
+            rendering_provider=prov(ln.rendering_provider)))
+    others = []
+    for oc in sorted(claim.other_coverage, key=lambda c: c.order):
+        adj = oc.adjudication
+        if adj is not None and adj.lines:
+            adj = replace(adj, paid_date=None, lines=tuple(
+                replace(la, paid_date=la.paid_date or adj.paid_date) for la in adj.lines))
+        others.append(replace(
+            oc, payer=replace(oc.payer, type=kind(oc.payer.type)),
+            subscriber=replace(oc.subscriber, dob=None, sex=None), adjudication=adj))
+    rendering = prov(claim.rendering_provider)
+    if rendering is not None and rendering.npi == bp.npi:
+        rendering = None
+    amb = claim.ambulance
+    return replace(
+        claim,
+        submission_date=created if created is not None else claim.submission_date,
+        date_of_service=claim_date,
+        billing_provider=billing,
+        payer=replace(claim.payer, type=kind(claim.payer.type)),
+        subscriber=sub,
+        patient=patient,
+        lines=tuple(lines),
+        original_claim_ref=claim.original_claim_ref if claim.frequency_code in ("7", "8")
+        else None,
+        rendering_provider=rendering,
+        referring_provider=prov(claim.referring_provider),
+        other_coverage=tuple(others),
+        accident_state=claim.accident_state if "AA" in claim.related_causes else None,
+        note=claim.note[:80] if claim.note else None,
+        ambulance=replace(amb, conditions=amb.conditions[:5]) if amb else None,
+        extras={},
+    )

@@ -1,0 +1,408 @@
+"""837P professional claims (005010X222A1): writer, batching and reader.
+
+``write_837p`` turns claim documents into one interchange (bytes) with the
+control numbers the caller supplies (the caller persists them and never reuses
+one). Every claim is checked first (``check_claim``), so a bad claim raises
+``X12WriteError`` naming the claim and field before any byte exists.
+``plan_batches`` splits claims into files per clearinghouse route and claim
+count; ``read_837p`` (in ``_m837p_read``) reads an 837P back into documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from medbill.core.claim import (
+    Address,
+    Claim,
+    OtherCoverage,
+    PersonName,
+    Provider,
+    ServiceLine,
+    Subscriber,
+)
+from medbill.core.money import Money
+from medbill.core.x12._m837p_check import check_claim, filing_indicator, npi_is_valid
+from medbill.core.x12._m837p_read import ReadClaim, as_carried_by_837p, read_837p
+from medbill.core.x12._segments import (
+    ControlNumbers,
+    Delimiters,
+    InterchangeEnvelope,
+    SegmentWriter,
+    X12WriteError,
+)
+
+__all__ = [
+    "VERSION_837P",
+    "Batch",
+    "ReadClaim",
+    "Submitter",
+    "as_carried_by_837p",
+    "check_claim",
+    "npi_is_valid",
+    "payer_responsibility",
+    "plan_batches",
+    "read_837p",
+    "write_837p",
+]
+
+VERSION_837P = "005010X222A1"
+
+# Patient's relationship to the subscriber: 2000C PAT01 and 2320 SBR02.
+RELATIONSHIP_CODES = {"self": "18", "spouse": "01", "child": "19", "other": "G8"}
+ORDER_CODES = {"primary": "P", "secondary": "S", "tertiary": "T"}
+
+
+@dataclass(frozen=True, slots=True)
+class Submitter:
+    """Loop 1000A/1000B: who sends the file and which clearinghouse or payer receives it."""
+
+    name: str
+    submitter_id: str
+    contact_name: str
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    receiver_name: str = ""
+    receiver_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """The claims of one 837P file: one route, at most the route's claim count."""
+
+    route: str
+    claims: tuple[Claim, ...]
+    payers: tuple[str, ...] = field(default=())
+
+
+def payer_responsibility(claim: Claim) -> str:
+    """Whether the claim goes to the patient's primary, secondary or tertiary payer.
+
+    The claim's own payer takes the first order its other coverages leave free.
+    """
+    taken = {oc.order for oc in claim.other_coverage}
+    for order in ("primary", "secondary", "tertiary"):
+        if order not in taken:
+            return order
+    raise X12WriteError("other coverages fill primary, secondary and tertiary",
+                        claim_id=claim.claim_id, field="other_coverage")
+
+
+def plan_batches(
+    claims: Iterable[Claim],
+    route_of: Callable[[Claim], str] | None = None,
+    max_claims: int = 5000,
+) -> list[Batch]:
+    """Group claims into files: one route per file, at most ``max_claims`` claims each.
+
+    ``route_of`` names the clearinghouse route of a claim (by default its payer
+    id); claims keep their order within a route.
+    """
+    if max_claims < 1:
+        raise ValueError("max_claims must be at least 1")
+    key = route_of or (lambda c: c.payer.payer_id or "")
+    routes: dict[str, list[Claim]] = {}
+    for claim in claims:
+        routes.setdefault(key(claim), []).append(claim)
+    batches = []
+    for route, members in routes.items():
+        for start in range(0, len(members), max_claims):
+            chunk = tuple(members[start : start + max_claims])
+            payers = tuple(dict.fromkeys(c.payer.payer_id or "" for c in chunk))
+            batches.append(Batch(route, chunk, payers))
+    return batches
+
+
+def write_837p(
+    claims: Sequence[Claim],
+    envelope: InterchangeEnvelope,
+    control: ControlNumbers,
+    submitter: Submitter,
+    created: datetime,
+    *,
+    delimiters: Delimiters | None = None,
+    line_ending: str = "\n",
+    reference: str | None = None,
+) -> bytes:
+    """One interchange holding one 837P transaction set with every claim.
+
+    Claims are grouped under their billing provider (2000A). ``reference``
+    (BHT03) defaults to the transaction control number.
+    """
+    if not claims:
+        raise X12WriteError("no claims to write", segment="ST")
+    _check_submitter(submitter)
+    for claim in claims:
+        check_claim(claim)
+    seen: set[str] = set()
+    for claim in claims:
+        if claim.claim_id in seen:
+            raise X12WriteError("appears twice in one file", claim_id=claim.claim_id,
+                                field="claim_id")
+        seen.add(claim.claim_id)
+    w = SegmentWriter(delimiters or Delimiters(), line_ending)
+    w.open_interchange(envelope, control, created, "HC", VERSION_837P)
+    w.open_transaction("837", control.transaction, VERSION_837P)
+    w.add("BHT", "0019", "00", reference or f"{control.transaction:04d}",
+          created.strftime("%Y%m%d"), created.strftime("%H%M"), "CH")
+    w.add("NM1", "41", "2", submitter.name, "", "", "", "", "46", submitter.submitter_id)
+    contact = []
+    if submitter.contact_phone:
+        contact += ["TE", submitter.contact_phone]
+    if submitter.contact_email:
+        contact += ["EM", submitter.contact_email]
+    w.add("PER", "IC", submitter.contact_name, *contact)
+    w.add("NM1", "40", "2", submitter.receiver_name, "", "", "", "", "46",
+          submitter.receiver_id)
+    _Body(w).claims(claims)
+    w.close_transaction()
+    w.close_interchange()
+    return w.bytes()
+
+
+def _check_submitter(s: Submitter) -> None:
+    for name in ("name", "submitter_id", "contact_name", "receiver_name", "receiver_id"):
+        if not getattr(s, name):
+            raise X12WriteError(f"submitter.{name} is required", segment="NM1")
+    if not (s.contact_phone or s.contact_email):
+        raise X12WriteError("submitter needs a contact phone or e-mail", segment="PER")
+
+
+def _d8(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def _num(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class _Body:
+    """Renders the hierarchical levels under one ST."""
+
+    def __init__(self, w: SegmentWriter) -> None:
+        self.w = w
+        self.hl = 0
+
+    def claims(self, claims: Sequence[Claim]) -> None:
+        groups: dict[tuple, list[Claim]] = {}
+        for claim in claims:
+            groups.setdefault(_provider_key(claim), []).append(claim)
+        for members in groups.values():
+            self.hl += 1
+            parent = self.hl
+            self.billing_provider(members[0])
+            for claim in members:
+                self.claim(claim, parent)
+
+    # -- 2000A / 2010AA / 2010AB ------------------------------------------------------------
+
+    def billing_provider(self, claim: Claim) -> None:
+        w, bp = self.w, claim.billing_provider
+        w.add("HL", str(self.hl), "", "20", "1")
+        if bp.taxonomy:
+            w.add("PRV", "BI", "PXC", bp.taxonomy)
+        w.add("NM1", "85", "2", bp.name, "", "", "", "", "XX", bp.npi)
+        assert bp.address is not None
+        self.address(bp.address)
+        w.add("REF", "EI", bp.tin)
+        if bp.contact_name and bp.contact_phone:
+            w.add("PER", "IC", bp.contact_name, "TE", bp.contact_phone)
+        if bp.pay_to_address is not None and bp.pay_to_address != bp.address:
+            w.add("NM1", "87", "2")
+            self.address(bp.pay_to_address)
+
+    def address(self, addr: Address) -> None:
+        self.w.add("N3", addr.line1, addr.line2)
+        self.w.add("N4", addr.city, addr.state, addr.zip)
+
+    def person_name(self, entity: str, name: PersonName, qualifier: str, ident: str | None,
+                    kind: str = "1") -> None:
+        self.w.add("NM1", entity, kind, name.last, name.first, name.middle, "", name.suffix,
+                   qualifier if ident else "", ident)
+
+    # -- 2000B / 2000C ------------------------------------------------------------------------
+
+    def claim(self, claim: Claim, parent: int) -> None:
+        w, sub, pat = self.w, claim.subscriber, claim.patient
+        self.hl += 1
+        sub_hl = self.hl
+        w.add("HL", str(sub_hl), str(parent), "22", "0" if pat.is_subscriber else "1")
+        order = payer_responsibility(claim)
+        medicare_secondary = claim.payer.type in ("medicare", "medicare_b") and \
+            order != "primary"
+        w.add("SBR", ORDER_CODES[order], "18" if pat.is_subscriber else "", sub.group_number,
+              sub.group_name, "47" if medicare_secondary else "", "", "", "",
+              filing_indicator(claim, claim.payer.type, "payer.type"))
+        self.person_name("IL", sub.name, "MI", sub.member_id)
+        if sub.address is not None:
+            self.address(sub.address)
+        if pat.is_subscriber:
+            assert sub.dob is not None
+            w.add("DMG", "D8", _d8(sub.dob), sub.sex)
+        w.add("NM1", "PR", "2", claim.payer.name, "", "", "", "", "PI", claim.payer.payer_id)
+        if claim.payer.address is not None:
+            self.address(claim.payer.address)
+        if not pat.is_subscriber:
+            self.hl += 1
+            w.add("HL", str(self.hl), str(sub_hl), "23", "0")
+            w.add("PAT", RELATIONSHIP_CODES[pat.relationship_to_subscriber])
+            self.person_name("QC", pat.name, "", None)
+            assert pat.address is not None and pat.dob is not None
+            self.address(pat.address)
+            w.add("DMG", "D8", _d8(pat.dob), pat.sex)
+        self.claim_info(claim)
+
+    # -- 2300 ------------------------------------------------------------------------------
+
+    def claim_info(self, claim: Claim) -> None:
+        w = self.w
+        causes = list(claim.related_causes)
+        clm11 = None
+        if causes:
+            clm11 = [causes[0], causes[1] if len(causes) > 1 else "", "",
+                     claim.accident_state if "AA" in causes else ""]
+        w.add("CLM", claim.claim_id, claim.total_charge.x12(), "", "",
+              [claim.place_of_service, "B", claim.frequency_code],
+              "Y" if claim.provider_signature_on_file else "N",
+              "A" if claim.assignment_accepted else "C",
+              "Y" if claim.benefits_assigned else "N",
+              claim.release_of_information, "", clm11)
+        for qualifier, day in (("431", claim.onset_date), ("454", claim.initial_treatment_date),
+                               ("439", claim.accident_date)):
+            if day is not None:
+                w.add("DTP", qualifier, "D8", _d8(day))
+        if claim.frequency_code in ("7", "8"):
+            w.add("REF", "F8", claim.original_claim_ref)
+        if claim.referral_number:
+            w.add("REF", "9F", claim.referral_number)
+        if claim.prior_authorization:
+            w.add("REF", "G1", claim.prior_authorization)
+        if claim.note:
+            w.add("NTE", "ADD", claim.note[:80])
+        amb = claim.ambulance
+        if amb is not None:
+            w.add("CR1", "LB" if amb.weight_lbs else "", _num(amb.weight_lbs)
+                  if amb.weight_lbs else "", "", amb.transport_reason, "DH", _num(amb.miles))
+            if amb.conditions:
+                w.add("CRC", "07", "Y", *amb.conditions[:5])
+        dx = [["ABK" if i == 0 else "ABF", code] for i, code in enumerate(claim.diagnoses)]
+        w.add("HI", *dx)
+        if claim.referring_provider is not None:
+            self.provider("DN", claim.referring_provider, with_taxonomy=False)
+        if claim.rendering_provider is not None and \
+                claim.rendering_provider.npi != claim.billing_provider.npi:
+            self.provider("82", claim.rendering_provider, with_taxonomy=True)
+        if claim.service_facility is not None:
+            f = claim.service_facility
+            w.add("NM1", "77", "2", f.name, "", "", "", "", "XX" if f.npi else "", f.npi)
+            assert f.address is not None
+            self.address(f.address)
+        if amb is not None:
+            w.add("NM1", "PW", "2")
+            self.address(amb.pickup)
+            w.add("NM1", "45", "2", amb.dropoff_name)
+            self.address(amb.dropoff)
+        for oc in sorted(claim.other_coverage, key=lambda c: c.order):
+            self.other_coverage(claim, oc)
+        for line in claim.lines:
+            self.service_line(claim, line)
+
+    def provider(self, entity: str, p: Provider, with_taxonomy: bool) -> None:
+        self.person_name(entity, p.name, "XX", p.npi)
+        if with_taxonomy and p.taxonomy:
+            self.w.add("PRV", "PE", "PXC", p.taxonomy)
+
+    # -- 2320 / 2330A / 2330B -----------------------------------------------------------------
+
+    def other_coverage(self, claim: Claim, oc: OtherCoverage) -> None:
+        w, adj = self.w, oc.adjudication
+        sub: Subscriber = oc.subscriber
+        w.add("SBR", ORDER_CODES[oc.order], RELATIONSHIP_CODES[oc.relationship_to_subscriber],
+              sub.group_number, sub.group_name, "", "", "", "",
+              filing_indicator(claim, oc.payer.type, "other_coverage.payer.type"))
+        if adj is not None:
+            _cas(w, adj.adjustments)
+            w.add("AMT", "D", adj.paid.x12())
+            if adj.patient_responsibility is not None:
+                w.add("AMT", "EAF", adj.patient_responsibility.x12())
+        w.add("OI", "", "", "Y" if claim.benefits_assigned else "N", "P", "",
+              claim.release_of_information)
+        self.person_name("IL", sub.name, "MI", sub.member_id)
+        if sub.address is not None:
+            self.address(sub.address)
+        w.add("NM1", "PR", "2", oc.payer.name, "", "", "", "", "PI", oc.payer.payer_id)
+        if oc.payer.address is not None:
+            self.address(oc.payer.address)
+        if adj is not None and adj.paid_date is not None and not adj.lines:
+            w.add("DTP", "573", "D8", _d8(adj.paid_date))
+        if adj is not None and adj.payer_claim_number:
+            w.add("REF", "F8", adj.payer_claim_number)
+
+    # -- 2400 and below -----------------------------------------------------------------------
+
+    def service_line(self, claim: Claim, line: ServiceLine) -> None:
+        w = self.w
+        w.add("LX", str(line.line))
+        proc = ["HC", line.code, *line.modifiers]
+        if line.description:
+            proc += [""] * (6 - len(proc)) + [line.description]
+        pos = line.place_of_service if line.place_of_service != claim.place_of_service else ""
+        w.add("SV1", proc, line.charge.x12(), line.unit_basis, _num(line.units), pos, "",
+              [str(p) for p in line.dx_pointers])
+        start = line.date_of_service or claim.date_of_service
+        assert start is not None
+        if line.date_of_service_end and line.date_of_service_end != start:
+            w.add("DTP", "472", "RD8", f"{_d8(start)}-{_d8(line.date_of_service_end)}")
+        else:
+            w.add("DTP", "472", "D8", _d8(start))
+        if line.prior_authorization:
+            w.add("REF", "G1", line.prior_authorization)
+        if line.line_control_number:
+            w.add("REF", "6R", line.line_control_number)
+        if line.ndc:
+            w.add("LIN", "", "N4", line.ndc.replace("-", ""))
+            assert line.ndc_quantity is not None
+            w.add("CTP", "", "", "", _num(line.ndc_quantity), [line.ndc_unit])
+        if line.rendering_provider is not None:
+            self.provider("82", line.rendering_provider, with_taxonomy=True)
+        for oc in sorted(claim.other_coverage, key=lambda c: c.order):
+            adj = oc.adjudication
+            if adj is None:
+                continue
+            for la in adj.lines:
+                if la.line != line.line:
+                    continue
+                w.add("SVD", oc.payer.payer_id, la.paid.x12(), ["HC", la.code, *la.modifiers],
+                      "", _num(la.units))
+                _cas(w, la.adjustments)
+                paid_date = la.paid_date or adj.paid_date
+                assert paid_date is not None
+                w.add("DTP", "573", "D8", _d8(paid_date))
+
+
+def _cas(w: SegmentWriter, adjustments: Sequence) -> None:
+    """CAS segments: one per group, up to six reason/amount/quantity triples each."""
+    groups: dict[str, list] = {}
+    for a in adjustments:
+        groups.setdefault(a.group, []).append(a)
+    for group, items in groups.items():
+        for start in range(0, len(items), 6):
+            triples: list[str] = []
+            for a in items[start : start + 6]:
+                triples += [a.reason, a.amount.x12(), _num(a.quantity) if a.quantity else ""]
+            w.add("CAS", group, *triples)
+
+
+def _provider_key(claim: Claim) -> tuple:
+    bp = claim.billing_provider
+    return (bp.npi, bp.tin, bp.name, bp.address, bp.taxonomy, bp.pay_to_address,
+            bp.contact_name, bp.contact_phone)
+
+
+def total_charge(claims: Iterable[Claim]) -> Money:
+    """The sum of CLM02 over claims."""
+    return sum((c.total_charge for c in claims), Money(0))
