@@ -1,0 +1,1 @@
+"""Front-desk rules: duplicate patients, intake paperwork, copays, self-pay estimates."""
