@@ -90,6 +90,25 @@ class Delimiters:
     segment: str = "~"
 
     @classmethod
+    def guess(cls, text: str) -> Delimiters | None:
+        """Delimiters of a bare transaction set (``ST*835*0001~...``) that has no ISA.
+
+        The element separator follows ``ST``; the segment terminator is the first
+        character after ST02 that is neither a letter, a digit nor the separator.
+        Returns None when ``text`` does not start with an ST segment.
+        """
+        text = text.lstrip("\ufeff \r\n\t")
+        if len(text) < 8 or not text.startswith("ST") or text[2].isalnum():
+            return None
+        element = text[2]
+        for ch in text[3:40]:
+            if not ch.isalnum() and ch not in (element, " "):
+                if ch in "\r\n":
+                    return None
+                return cls(element=element, segment=ch)
+        return None
+
+    @classmethod
     def from_isa(cls, isa: str) -> Delimiters:
         """Read the delimiters from the 106 characters of an ISA segment."""
         if len(isa) < ISA_LENGTH or not isa.startswith("ISA"):
@@ -161,9 +180,10 @@ class SegmentReader:
     breaks after segment terminators are ignored; delimiters come from the ISA.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, delimiters: Delimiters | None = None) -> None:
         self._buffer = ""
-        self._delimiters: Delimiters | None = None
+        # Given delimiters read a bare ST..SE body (no ISA), as some payer portals hand out.
+        self._delimiters: Delimiters | None = delimiters
         self._position = 0
         self._closed = False
 
@@ -197,25 +217,40 @@ class SegmentReader:
                 self._buffer = self._buffer[start:]
                 self._delimiters = Delimiters.from_isa(self._buffer)
             term = self._delimiters.segment
-            end = self._buffer.find(term)
-            if end < 0:
-                if self._closed:
-                    tail = self._buffer.strip()
-                    self._buffer = ""
-                    if tail:
-                        self._position += 1
-                        yield self._make(tail)
-                return
-            raw = self._buffer[:end].strip("\r\n\t ")
-            self._buffer = self._buffer[end + 1 :]
-            if not raw:
+            # Split the whole buffer at once (linear time); the last piece is incomplete.
+            pieces = self._buffer.split(term)
+            tail = pieces.pop()
+            self._buffer = ""
+            index = 0
+            restart = False
+            try:
+                while index < len(pieces):
+                    raw = pieces[index].strip("\r\n\t ")
+                    index += 1
+                    if not raw:
+                        continue
+                    self._position += 1
+                    segment = self._make(raw)
+                    if segment.id == "IEA":
+                        # The next interchange may use other delimiters.
+                        self._delimiters = None
+                        restart = True
+                        yield segment
+                        break
+                    yield segment
+            finally:
+                # Keep what was not handed out (the consumer may stop early).
+                rest = pieces[index:]
+                self._buffer = term.join([*rest, tail]) if rest else tail
+            if restart:
                 continue
-            self._position += 1
-            segment = self._make(raw)
-            if segment.id == "IEA":
-                # The next interchange may use other delimiters.
-                self._delimiters = None
-            yield segment
+            if self._closed:
+                tail = self._buffer.strip()
+                self._buffer = ""
+                if tail:
+                    self._position += 1
+                    yield self._make(tail)
+            return
 
     def _make(self, raw: str) -> Segment:
         assert self._delimiters is not None
@@ -226,9 +261,9 @@ class SegmentReader:
         return Segment(elements, self._position, self._delimiters)
 
 
-def iter_segments(data: bytes | str) -> Iterator[Segment]:
-    """Every segment of a whole file."""
-    reader = SegmentReader()
+def iter_segments(data: bytes | str, delimiters: Delimiters | None = None) -> Iterator[Segment]:
+    """Every segment of a whole file (``delimiters`` only for a body without an ISA)."""
+    reader = SegmentReader(delimiters)
     reader.feed(data)
     reader.close()
     yield from reader.segments()
