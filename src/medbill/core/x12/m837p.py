@@ -25,8 +25,9 @@ from medbill.core.claim import (
     Subscriber,
 )
 from medbill.core.money import Money
+from medbill.core.x12._m837p_carried import as_carried_by_837p
 from medbill.core.x12._m837p_check import check_claim, filing_indicator, npi_is_valid
-from medbill.core.x12._m837p_read import ReadClaim, as_carried_by_837p, read_837p
+from medbill.core.x12._m837p_read import ReadClaim, read_837p
 from medbill.core.x12._segments import (
     ControlNumbers,
     Delimiters,
