@@ -17,8 +17,12 @@ from medbill.core.codesets._releases import (
     validity,
 )
 from medbill.core.codesets._tabular import TabularError, parse_tabular, undot
+from medbill.core.codesets.cpt import cpt_shape
+from medbill.core.codesets.hcpcs import HcpcsCode, HcpcsTable, hcpcs
 
 __all__ = [
+    "HcpcsCode",
+    "HcpcsTable",
     "Icd10cmRelease",
     "IcdCode",
     "Note",
@@ -28,6 +32,8 @@ __all__ = [
     "Validity",
     "all_releases",
     "code_refs",
+    "cpt_shape",
+    "hcpcs",
     "icd10cm",
     "import_tabular",
     "parse_tabular",

@@ -190,4 +190,30 @@ def ensure_icd10cm() -> None:
     build_icd10cm(BuildContext(data_dir(), shared_data_dir()))
 
 
+# --- HCPCS Level II ----------------------------------------------------------------------------
+
+
+def import_hcpcs_file(path: Path, *, force: bool = False) -> str:
+    """Parse a CMS HCPCS file (xlsx or fixed-width text) into the prebuilt table."""
+    from medbill.core.codesets.hcpcs import read_hcpcs, store_hcpcs, stored_hcpcs_sha256
+
+    digest = sha256_of(path)
+    if not force and stored_hcpcs_sha256() == digest:
+        return f"HCPCS from {path.name} is current"
+    count = store_hcpcs(read_hcpcs(path), path.name, digest)
+    return f"HCPCS {count} codes from {path.name}"
+
+
+def build_hcpcs(context: BuildContext) -> str:
+    """The newest HCPCS workbook under ``<shared data>/cms/hcpcs`` (skipped when absent)."""
+    folder = context.shared_data_dir / "cms" / "hcpcs" if context.shared_data_dir else None
+    files = sorted(folder.glob("HCPC*.xlsx")) if folder and folder.is_dir() else []
+    if not files:
+        return "HCPCS skipped: no CMS HCPCS file in the shared data folder"
+    context.report(f"HCPCS from {files[-1].name}")
+    return import_hcpcs_file(files[-1])
+
+
+# One line per step; steps run in this order.
 register("icd10cm", "medbill.core.codesets.build:build_icd10cm")
+register("hcpcs", "medbill.core.codesets.build:build_hcpcs")
