@@ -8,3 +8,5 @@ from __future__ import annotations
 import typer
 
 app = typer.Typer(help="Scrub, build, write and submit claims.", no_args_is_help=True)
+
+from medbill.cli import claims_scrub  # noqa: E402,F401 - registers `medbill claims scrub`

@@ -83,3 +83,6 @@ def import_icd10cm(
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(1) from None
     console.print(f"imported ICD-10-CM {info.name} ({info.effective_from}..{info.effective_to})")
+
+
+from medbill.cli import codesets_ncci  # noqa: E402,F401 - registers `import mue/aoc/ptp/mce`

@@ -217,3 +217,4 @@ def build_hcpcs(context: BuildContext) -> str:
 # One line per step; steps run in this order.
 register("icd10cm", "medbill.core.codesets.build:build_icd10cm")
 register("hcpcs", "medbill.core.codesets.build:build_hcpcs")
+register("scrubber", "medbill.core.scrubber.build:build_scrub_tables")
