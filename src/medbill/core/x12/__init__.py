@@ -15,6 +15,7 @@ from medbill.core.x12._segments import (
     iter_segments,
     read_interchanges,
 )
+from medbill.core.x12.m277ca import Ack277CA, ClaimAck, Status, read_277ca
 from medbill.core.x12.m837p import (
     VERSION_837P,
     Batch,
@@ -28,8 +29,26 @@ from medbill.core.x12.m837p import (
     read_837p,
     write_837p,
 )
+from medbill.core.x12.m999 import (
+    Ack999,
+    GroupAck,
+    SegmentError,
+    TransactionAck,
+    locate_claims,
+    read_999,
+)
 
 __all__ = [
+    "Ack277CA",
+    "Ack999",
+    "ClaimAck",
+    "GroupAck",
+    "SegmentError",
+    "Status",
+    "TransactionAck",
+    "locate_claims",
+    "read_277ca",
+    "read_999",
     "VERSION_837P",
     "Batch",
     "ControlNumbers",
