@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import claims, codes, codesets
+from medbill.cli import claims, codes, codesets, demo, migrate, serve, worker
 
 app = typer.Typer(
     name="medbill",
@@ -17,6 +17,10 @@ app = typer.Typer(
 app.add_typer(claims.app, name="claims")
 app.add_typer(codesets.app, name="codesets")
 app.add_typer(codes.app, name="codes")
+app.add_typer(demo.app, name="demo")
+app.command("migrate")(migrate.migrate)
+app.command("serve")(serve.serve)
+app.command("worker")(worker.worker)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -21,6 +21,7 @@ loggers are asked to log identifiers (row ids, claim ids), never names or dates 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -56,10 +57,12 @@ def _list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = _flag("MEDBILL_DEBUG", "DEBUG")
+# The test suite runs without configuration (pytest, or ``django-admin test``).
+TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not (DEBUG or TESTING):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set SECRET_KEY in the environment, or set MEDBILL_DEBUG=1 "
             "for a development server with a built-in key."
@@ -187,4 +190,24 @@ LOGGING = {
 # -- Celery (background work) -------------------------------------------------------------------
 # Celery settings live here (the worker reads CELERY_* from these settings).
 # CELERY-SETTINGS-BEGIN
+# ``CELERY_BROKER_URL``: redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672// in
+# production. Not set: tasks run in-process as they are sent (see medbill.web.worker).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "").strip() or (
+    "rpc://" if CELERY_BROKER_URL.startswith("amqp") else CELERY_BROKER_URL or None
+)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+if CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BROKER_URL = "memory://localhost/"  # never contact a broker nobody configured
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is delivered again
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long jobs: take one at a time
+CELERY_RESULT_EXPIRES = 7 * 24 * 60 * 60
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep the PHI-free logging configured above
+CELERY_TIMEZONE = TIME_ZONE
 # CELERY-SETTINGS-END
