@@ -5,6 +5,7 @@ the PDF as bytes; nothing here opens files or talks to a database.
 """
 
 from medbill.core.forms._grid import PrintAlignment
+from medbill.core.forms._layout import Practice
 from medbill.core.forms.cms1500 import (
     Cms1500Error,
     Cms1500Page,
@@ -12,12 +13,30 @@ from medbill.core.forms.cms1500 import (
     cms1500_pages,
     render_cms1500,
 )
+from medbill.core.forms.encounter_form import (
+    CommonDiagnosis,
+    EncounterForm,
+    FeeScheduleItem,
+    render_encounter_form,
+    section_for,
+)
+from medbill.core.forms.superbill import Superbill, SuperbillError, dotted_icd, render_superbill
 
 __all__ = [
     "Cms1500Error",
     "Cms1500Page",
+    "CommonDiagnosis",
+    "EncounterForm",
+    "FeeScheduleItem",
     "Placed",
+    "Practice",
     "PrintAlignment",
+    "Superbill",
+    "SuperbillError",
     "cms1500_pages",
+    "dotted_icd",
     "render_cms1500",
+    "render_encounter_form",
+    "render_superbill",
+    "section_for",
 ]
