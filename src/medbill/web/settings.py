@@ -145,6 +145,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+if TESTING:  # fast hashing keeps the many test users cheap
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -155,7 +157,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = data_dir() / "static"
+# Only deployments that run ``collectstatic`` need a STATIC_ROOT.
+STATIC_ROOT = os.environ.get("MEDBILL_STATIC_ROOT") or None
 STATICFILES_DIRS = [WEB_DIR / "static"]
 # Serve straight from the source tree (no collectstatic step) so the demo works as-is.
 WHITENOISE_USE_FINDERS = True

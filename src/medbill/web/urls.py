@@ -1,8 +1,21 @@
-"""URL configuration: the web app, the admin and the API."""
+"""URL configuration: the web app, the admin and the API.
+
+Each app keeps its own ``urls.py``; add an app's or area's URLs here with one line.
+"""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from medbill.web.api.api import api
+
+admin.site.site_header = "medbill administration"
+admin.site.site_title = "medbill"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("medbill.web.practice.urls")),
+    path("", include("medbill.web.frontdesk.urls")),
+    path("", include("medbill.web.coding.urls")),
+    path("", include("medbill.web.billing.urls")),
 ]

@@ -1,0 +1,1 @@
+"""The HTTP API (django-ninja): one router module per area, mounted in ``api.py``."""

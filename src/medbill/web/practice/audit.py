@@ -36,6 +36,7 @@ __all__ = [
     "current_actor",
     "record",
     "record_view",
+    "set_actor",
     "snapshot",
 ]
 
@@ -50,14 +51,30 @@ _actor: ContextVar[Actor | None] = ContextVar("medbill_audit_actor", default=Non
 
 
 @contextlib.contextmanager
-def acting_as(user: Any, source: str = "web") -> Iterator[Actor]:
-    """Attribute every audit event inside the block to ``user`` (None: the system)."""
-    actor = Actor(user if getattr(user, "is_authenticated", False) else None, source)
+def acting_as(user: Any, source: str | None = None) -> Iterator[Actor]:
+    """Attribute every audit event inside the block to ``user`` (None: the system).
+
+    ``source`` says where the change comes from (web, api, cli, worker); by default the
+    source of the enclosing block is kept.
+    """
+    actor = Actor(
+        user if getattr(user, "is_authenticated", False) else None,
+        source or current_actor().source,
+    )
     token = _actor.set(actor)
     try:
         yield actor
     finally:
         _actor.reset(token)
+
+
+def set_actor(user: Any, source: str) -> None:
+    """Attribute the rest of the current request to ``user`` (API token authentication).
+
+    Only call this inside a block opened by :func:`acting_as` (the request middleware
+    opens one), which restores the previous actor when it ends.
+    """
+    _actor.set(Actor(user if getattr(user, "is_authenticated", False) else None, source))
 
 
 def current_actor() -> Actor:

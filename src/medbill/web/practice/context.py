@@ -5,9 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 
 from medbill.core.roles import ROLE_LABELS, actions_for
+from medbill.web.nav import NAV
 from medbill.web.practice.tenancy import practices_for
+
+
+def _nav(request: HttpRequest, allowed: frozenset[str]) -> list[dict[str, Any]]:
+    items = []
+    for item in NAV:
+        if item.action is not None and item.action not in allowed:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # a page whose URL is not wired up yet
+            continue
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "section": item.section,
+                "active": request.path == url or (url != "/" and request.path.startswith(url)),
+            }
+        )
+    return items
 
 
 def practice_context(request: HttpRequest) -> dict[str, Any]:
@@ -15,10 +37,12 @@ def practice_context(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     role = getattr(request, "role", None)
+    allowed = actions_for(role)
     return {
+        "nav_items": _nav(request, allowed),
         "current_practice": getattr(request, "practice", None),
         "current_role": role,
         "current_role_label": ROLE_LABELS.get(role or "", ""),
         "user_practices": practices_for(user),
-        "may": {action: True for action in actions_for(role)},
+        "may": {action: True for action in allowed},
     }

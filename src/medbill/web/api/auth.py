@@ -1,0 +1,38 @@
+"""API authentication: the web session, or a bearer token (``Authorization: Bearer mb_...``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from medbill.web.practice import audit
+from medbill.web.practice.models import ApiToken
+
+__all__ = ["SessionUser", "TokenUser", "API_AUTH"]
+
+
+class SessionUser(SessionAuth):
+    """The signed-in web user (unsafe methods need the CSRF token, as in the web app)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        if user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+class TokenUser(HttpBearer):
+    """A user authenticated by one of their API tokens."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = ApiToken.authenticate(token)
+        if user is None:
+            return None
+        request.user = user
+        audit.set_actor(user, "api")
+        return user
+
+
+API_AUTH = [TokenUser(), SessionUser()]

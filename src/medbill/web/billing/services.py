@@ -1,0 +1,90 @@
+"""Use cases of the billing office that change claims and the ledger.
+
+Each runs inside ``transaction.atomic()`` and checks the acting user's role itself, so it
+is safe whether it is reached from a web view, the API or the command line.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+
+from medbill.core.money import Money, MoneyError
+from medbill.web.billing.models import Claim, Entry
+from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.permissions import require
+
+__all__ = ["PAYMENT_METHODS", "balance_of", "post_payment"]
+
+PAYMENT_METHODS = ("cash", "check", "card", "eft", "other")
+
+
+def post_payment(
+    user: Any,
+    patient: Any,
+    amount: Any,
+    *,
+    method: str = "cash",
+    reference: str = "",
+    claim: Claim | None = None,
+    payer: Any = None,
+    effective_date: datetime.date | None = None,
+    memo: str = "",
+    source: str = "desk",
+    source_ref: str = "",
+) -> Entry:
+    """Post a payment received for ``patient`` to the ledger and return the entry.
+
+    ``amount`` is what was received (positive; the entry lowers the balance, so it is
+    stored negative). With ``payer`` it is an insurance payment (payer responsibility),
+    otherwise a patient payment. Raises ``PermissionDenied`` when the user's role may not
+    post payments and ``ServiceError`` naming the field for bad input.
+    """
+    require(user, patient.practice_id, "post_payment")
+    try:
+        received = amount if isinstance(amount, Money) else Money(amount)
+    except MoneyError as exc:
+        raise ServiceError("amount", str(exc)) from None
+    if received <= Money(0):
+        raise ServiceError("amount", "must be more than zero")
+    if method not in PAYMENT_METHODS:
+        raise ServiceError("method", f"expected one of {', '.join(PAYMENT_METHODS)}")
+    if claim is not None and (
+        claim.patient_id != patient.pk or claim.practice_id != patient.practice_id
+    ):
+        raise ServiceError("claim", "the claim is not this patient's")
+    if payer is None and claim is not None and source == "era":
+        payer = claim.payer
+    with transaction.atomic(), audit.acting_as(user):
+        return Entry.objects.create(
+            practice_id=patient.practice_id,
+            patient=patient,
+            claim=claim,
+            visit_id=claim.visit_id if claim is not None else None,
+            payer=payer,
+            kind=Entry.Kind.PAYMENT,
+            amount=-received,
+            responsibility=Entry.Responsibility.PAYER
+            if payer is not None
+            else Entry.Responsibility.PATIENT,
+            effective_date=effective_date or datetime.date.today(),
+            method=method,
+            reference=reference[:50],
+            memo=memo[:200],
+            source=source,
+            source_ref=source_ref[:120],
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+
+
+def balance_of(patient: Any, responsibility: str | None = None) -> Money:
+    """The patient's account balance: the sum of their ledger entries."""
+    rows = Entry.objects.for_practice(patient.practice_id).filter(patient=patient)
+    if responsibility:
+        rows = rows.filter(responsibility=responsibility)
+    total = rows.aggregate(total=Sum("amount"))["total"]
+    return Money(total) if total is not None else Money(0)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from medbill.web.billing import views
+
+urlpatterns = [
+    path("claims/", views.list_claims, name="list_claims"),
+    path("claims/<int:claim_id>/", views.show_claim, name="show_claim"),
+    path("patients/<int:patient_id>/payments/new/", views.post_payment, name="post_payment"),
+]

@@ -1,0 +1,111 @@
+"""Claims and payments."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from medbill.web.billing import services
+from medbill.web.billing.models import Claim
+from medbill.web.frontdesk.models import Patient
+from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.pages import paginate, query_without_page
+from medbill.web.practice.permissions import requires
+from medbill.web.practice.tenancy import get_scoped_or_404
+
+
+@requires("view_claims")
+def list_claims(request: HttpRequest) -> HttpResponse:
+    claims = Claim.objects.for_user(request.user, request.practice).select_related(
+        "patient", "payer", "visit"
+    )
+    statuses = [s for s in request.GET.getlist("status") if s in Claim.Status.values]
+    if statuses:
+        claims = claims.filter(status__in=statuses)
+    q = request.GET.get("q", "").strip()
+    if q:
+        claims = claims.filter(patient_control_number__icontains=q)
+    return render(
+        request,
+        "billing/claim_list.html",
+        {
+            "page": paginate(request, claims),
+            "query": query_without_page(request),
+            "statuses": Claim.Status.choices,
+            "selected": statuses,
+            "q": q,
+        },
+    )
+
+
+@requires("view_claims")
+def show_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = get_scoped_or_404(
+        Claim.objects.select_related("patient", "payer", "coverage", "visit"),
+        request.user,
+        request.practice,
+        pk=claim_id,
+    )
+    audit.record_view(claim, request.user)
+    return render(
+        request,
+        "billing/claim_detail.html",
+        {
+            "claim": claim,
+            "lines": claim.lines.all(),
+            "entries": claim.ledger_entries.select_related("payer").order_by("posted_at", "id"),
+        },
+    )
+
+
+@requires("post_payment")
+def post_payment(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
+    claims = Claim.objects.for_practice(request.practice).filter(patient=patient)
+    form = {"amount": "", "method": "cash", "reference": "", "memo": "", "claim": ""}
+    error = None
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "").strip() for k in form}
+        claim = None
+        try:
+            if form["claim"]:
+                claim = claims.filter(pk=form["claim"]).first() if form["claim"].isdigit() else None
+                if claim is None:
+                    raise ServiceError("claim", "no such claim for this patient")
+            date_text = request.POST.get("effective_date", "").strip()
+            try:
+                effective = datetime.date.fromisoformat(date_text) if date_text else None
+            except ValueError:
+                raise ServiceError("effective_date", "expected a date as YYYY-MM-DD") from None
+            entry = services.post_payment(
+                request.user,
+                patient,
+                form["amount"],
+                method=form["method"],
+                reference=form["reference"],
+                memo=form["memo"],
+                claim=claim,
+                effective_date=effective,
+                source="desk",
+            )
+        except ServiceError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"Payment of {(-entry.money).format()} posted.")
+            return redirect("show_patient", patient_id=patient.pk)
+    return render(
+        request,
+        "billing/payment_form.html",
+        {
+            "patient": patient,
+            "claims": claims,
+            "form": form,
+            "error": error,
+            "methods": services.PAYMENT_METHODS,
+        },
+        status=422 if error else 200,
+    )

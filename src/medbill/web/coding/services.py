@@ -1,0 +1,163 @@
+"""Use cases of coding: the diagnoses and service lines of a visit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from medbill.core.money import Money, MoneyError
+from medbill.web.coding.models import Diagnosis, ServiceLine
+from medbill.web.frontdesk.models import Visit
+from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.permissions import require
+from medbill.web.practice.services import fee_for
+
+__all__ = ["CODABLE_STATUSES", "MAX_DIAGNOSES", "set_visit_codes"]
+
+MAX_DIAGNOSES = 12  # an 837P claim carries at most twelve (HI segment)
+MAX_POINTERS = 4
+MAX_MODIFIERS = 4
+CODABLE_STATUSES = {
+    Visit.Status.CHECKED_IN,
+    Visit.Status.CHECKED_OUT,
+    Visit.Status.CODING,
+    Visit.Status.REVIEW,
+    Visit.Status.CODED,
+}
+_ICD10CM = re.compile(r"^[A-Z][0-9][0-9A-Z]{1,5}$")
+_PROCEDURE = re.compile(r"^[A-Z0-9]{5}$")
+_MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
+
+
+def _diagnoses(codes: Sequence[Any]) -> list[str]:
+    if len(codes) > MAX_DIAGNOSES:
+        raise ServiceError("diagnoses", f"at most {MAX_DIAGNOSES} diagnoses fit on a claim")
+    out: list[str] = []
+    for i, raw in enumerate(codes):
+        if not isinstance(raw, str):
+            raise ServiceError(f"diagnoses[{i}]", "expected an ICD-10-CM code as text")
+        code = raw.strip().upper().replace(".", "")
+        if not _ICD10CM.match(code):
+            raise ServiceError(f"diagnoses[{i}]", "not an ICD-10-CM code")
+        if code in out:
+            raise ServiceError(f"diagnoses[{i}]", "listed twice")
+        out.append(code)
+    return out
+
+
+def _line(visit: Visit, raw: Mapping[str, Any], path: str, n_dx: int) -> dict[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise ServiceError(path, "expected an object")
+    code = str(raw.get("code") or "").strip().upper()
+    if not _PROCEDURE.match(code):
+        raise ServiceError(f"{path}.code", "expected a five-character CPT or HCPCS code")
+    modifiers = []
+    for j, mod in enumerate(raw.get("modifiers") or []):
+        text = str(mod).strip().upper()
+        if not _MODIFIER.match(text):
+            raise ServiceError(f"{path}.modifiers[{j}]", "expected a two-character modifier")
+        modifiers.append(text)
+    if len(modifiers) > MAX_MODIFIERS:
+        raise ServiceError(f"{path}.modifiers", f"at most {MAX_MODIFIERS} modifiers")
+    units_raw = raw.get("units", 1)
+    if isinstance(units_raw, float | bool):
+        raise ServiceError(f"{path}.units", "expected a whole or decimal number as text")
+    try:
+        units = Decimal(str(units_raw if units_raw not in (None, "") else 1))
+    except InvalidOperation:
+        raise ServiceError(f"{path}.units", "expected a number") from None
+    if not units.is_finite() or units <= 0:
+        raise ServiceError(f"{path}.units", "must be more than zero")
+    pointers = []
+    for j, p in enumerate(raw.get("dx_pointers") or []):
+        if isinstance(p, bool) or not str(p).strip().isdigit():
+            raise ServiceError(f"{path}.dx_pointers[{j}]", "expected a diagnosis position")
+        pointer = int(str(p).strip())
+        if not 1 <= pointer <= n_dx:
+            raise ServiceError(
+                f"{path}.dx_pointers[{j}]", f"points at diagnosis {pointer}; the visit has {n_dx}"
+            )
+        pointers.append(pointer)
+    if len(pointers) > MAX_POINTERS:
+        raise ServiceError(f"{path}.dx_pointers", f"at most {MAX_POINTERS} pointers")
+    if n_dx and not pointers:
+        raise ServiceError(f"{path}.dx_pointers", "point at least one diagnosis")
+    charge_raw = raw.get("charge")
+    if charge_raw in (None, ""):
+        price = fee_for(
+            visit.practice_id, code, visit.date_of_service, modifiers[0] if modifiers else ""
+        )
+        if price is None:
+            raise ServiceError(
+                f"{path}.charge", "no fee schedule price for this code; enter the charge"
+            )
+        charge = price * units
+    else:
+        try:
+            charge = charge_raw if isinstance(charge_raw, Money) else Money(charge_raw)
+        except MoneyError as exc:
+            raise ServiceError(f"{path}.charge", str(exc)) from None
+        if charge < Money(0):
+            raise ServiceError(f"{path}.charge", "must not be negative")
+    code_system = "HCPCS" if code[0].isalpha() else "CPT"
+    return {
+        "code_system": str(raw.get("code_system") or code_system),
+        "code": code,
+        "modifiers": modifiers,
+        "units": units,
+        "charge": charge.amount,
+        "dx_pointers": pointers,
+        "description": str(raw.get("description") or "")[:120],
+        "ndc": str(raw.get("ndc") or "").replace("-", "")[:11],
+    }
+
+
+def _sync(model: Any, existing: dict[int, Any], wanted: list[dict[str, Any]], visit: Visit) -> None:
+    """Make the rows at positions 1..n equal ``wanted``: update in place, add, remove extras."""
+    for position, values in enumerate(wanted, start=1):
+        row = existing.pop(position, None)
+        if row is None:
+            model.objects.create(
+                practice_id=visit.practice_id, visit=visit, position=position, **values
+            )
+            continue
+        changed = [k for k, v in values.items() if getattr(row, k) != v]
+        if changed:
+            for key in changed:
+                setattr(row, key, values[key])
+            row.save(update_fields=changed)
+    for row in existing.values():
+        row.delete()
+
+
+def set_visit_codes(
+    user: Any, visit: Visit, diagnoses: Sequence[Any], lines: Sequence[Mapping[str, Any]]
+) -> Visit:
+    """Replace the diagnoses and service lines of ``visit``; returns the visit.
+
+    ``diagnoses`` are ICD-10-CM codes in pointer order; ``lines`` are mappings with
+    ``code``, optional ``modifiers``, ``units`` (default 1), ``charge`` (default: the fee
+    schedule price times units), ``dx_pointers`` (1-based) and ``description``. Rows that
+    did not change are left alone, so the audit trail shows only real changes.
+    Raises ``PermissionDenied`` unless the user's role may change codes, and
+    ``ServiceError`` naming the field (``lines[1].dx_pointers[0]``) for bad input.
+    """
+    require(user, visit.practice_id, "change_codes")
+    if visit.status not in CODABLE_STATUSES:
+        raise ServiceError("visit", f"a {visit.get_status_display().lower()} visit cannot be coded")
+    codes = _diagnoses(list(diagnoses))
+    wanted_lines = [_line(visit, raw, f"lines[{i}]", len(codes)) for i, raw in enumerate(lines)]
+    with transaction.atomic(), audit.acting_as(user):
+        locked = Visit.objects.select_for_update().get(pk=visit.pk)
+        if locked.status not in CODABLE_STATUSES:
+            raise ServiceError("visit", "the visit was billed or closed meanwhile")
+        old_dx = {d.position: d for d in Diagnosis.objects.filter(visit=visit)}
+        old_lines = {s.position: s for s in ServiceLine.objects.filter(visit=visit)}
+        _sync(Diagnosis, old_dx, [{"code": c, "code_system": "ICD10CM"} for c in codes], visit)
+        _sync(ServiceLine, old_lines, wanted_lines, visit)
+    return visit

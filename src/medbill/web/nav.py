@@ -1,0 +1,29 @@
+"""The main navigation of the web app.
+
+One line per link: ``NavItem(label, url name, action the role needs or None, section)``.
+Add a page of your area by adding a line here; the base template shows the links the
+user's role allows, grouped by section in this order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["NAV", "NavItem"]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    action: str | None = None
+    section: str = "Work"
+
+
+NAV: list[NavItem] = [
+    NavItem("Dashboard", "dashboard"),
+    NavItem("Patients", "list_patients", "view_patients", "Front desk"),
+    NavItem("Visits", "list_visits", "view_patients", "Front desk"),
+    NavItem("Claims", "list_claims", "view_claims", "Billing"),
+    NavItem("Audit trail", "list_audit_events", "view_audit", "Oversight"),
+]

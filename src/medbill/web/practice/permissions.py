@@ -1,0 +1,64 @@
+"""Role checks for views, API endpoints and services.
+
+The rules (which role may do what) live in ``medbill.core.roles``; this module asks
+them for the user's role in one practice:
+
+``has_permission(user, practice, action)``
+    True or False.
+``require(user, practice, action)``
+    Returns the role, or raises ``PermissionDenied`` (a 403 in the web app and the API).
+    Services call it too, so a use case is protected whichever door it is reached by.
+``@requires(action)``
+    Decorator for web views: login required, a current practice required, and the
+    user's role in ``request.practice`` must allow ``action``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from medbill.core.roles import ACTIONS, can
+from medbill.web.practice.tenancy import role_in
+
+__all__ = ["has_permission", "require", "requires"]
+
+
+def has_permission(user: Any, practice: Any, action: str) -> bool:
+    """Whether ``user``'s role in ``practice`` (a Practice or its id) allows ``action``."""
+    return can(role_in(user, practice), action)
+
+
+def require(user: Any, practice: Any, action: str) -> str:
+    """The user's role in ``practice``; ``PermissionDenied`` unless it allows ``action``."""
+    role = role_in(user, practice)
+    if not can(role, action):
+        raise PermissionDenied(f"your role may not {ACTIONS[action]}")
+    return role  # type: ignore[return-value]
+
+
+def requires(action: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Protect a view: signed in, a current practice, and a role that allows ``action``."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}; add it to medbill.core.roles.ACTIONS")
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if getattr(request, "practice", None) is None:
+                raise PermissionDenied("you have no access to any practice")
+            if not can(getattr(request, "role", None), action):
+                raise PermissionDenied(f"your role may not {ACTIONS[action]}")
+            return view(request, *args, **kwargs)
+
+        wrapped.required_action = action  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorate

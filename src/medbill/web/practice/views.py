@@ -1,0 +1,141 @@
+"""Dashboard, practice switcher and the audit trail."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from medbill.web.billing.models import Claim
+from medbill.web.frontdesk.models import Visit
+from medbill.web.practice.middleware import SESSION_KEY
+from medbill.web.practice.models import AUDIT_ACTIONS, AuditEvent
+from medbill.web.practice.pages import paginate, parse_date, query_without_page
+from medbill.web.practice.permissions import requires
+from medbill.web.practice.tenancy import practices_for
+
+
+def work_queues(user, practice) -> list[dict[str, object]]:
+    """The dashboard's queues: what is waiting at each desk, with counts and links."""
+    visits = Visit.objects.for_user(user, practice)
+    claims = Claim.objects.for_user(user, practice)
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    S, C = Visit.Status, Claim.Status
+    return [
+        {
+            "key": "to_check_in",
+            "label": "To check in",
+            "desk": "Front desk",
+            "count": visits.filter(status=S.SCHEDULED, scheduled_at__lt=end).count(),
+            "url": f"/visits/?status={S.SCHEDULED}&until={today.isoformat()}",
+        },
+        {
+            "key": "to_code",
+            "label": "To code",
+            "desk": "Coding",
+            "count": visits.filter(status__in=[S.CHECKED_OUT, S.CODING]).count(),
+            "url": f"/visits/?status={S.CHECKED_OUT}&status={S.CODING}",
+        },
+        {
+            "key": "to_review",
+            "label": "To review",
+            "desk": "Coding",
+            "count": visits.filter(status=S.REVIEW).count(),
+            "url": f"/visits/?status={S.REVIEW}",
+        },
+        {
+            "key": "to_bill",
+            "label": "To bill",
+            "desk": "Billing",
+            "count": visits.filter(status=S.CODED).count(),
+            "url": f"/visits/?status={S.CODED}",
+        },
+        {
+            "key": "rejected",
+            "label": "Rejected",
+            "desk": "Billing",
+            "count": claims.filter(status=C.REJECTED).count(),
+            "url": f"/claims/?status={C.REJECTED}",
+        },
+        {
+            "key": "denied",
+            "label": "Denied",
+            "desk": "Billing",
+            "count": claims.filter(status=C.DENIED).count(),
+            "url": f"/claims/?status={C.DENIED}",
+        },
+    ]
+
+
+@login_required
+def show_dashboard(request: HttpRequest) -> HttpResponse:
+    practice = request.practice
+    if practice is None:
+        return render(request, "practice/no_practice.html", status=403)
+    today = timezone.localdate()
+    todays = (
+        Visit.objects.for_user(request.user, practice)
+        .filter(scheduled_at__date=today)
+        .select_related("patient", "provider")
+        .order_by("scheduled_at")[:25]
+    )
+    return render(
+        request,
+        "practice/dashboard.html",
+        {"queues": work_queues(request.user, practice), "todays_visits": todays, "today": today},
+    )
+
+
+@login_required
+@require_POST
+def switch_practice(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("practice", "")
+    practice = practices_for(request.user).filter(pk=wanted).first() if wanted.isdigit() else None
+    if practice is not None:
+        request.session[SESSION_KEY] = practice.pk
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = "/"
+    return redirect(target)
+
+
+@requires("view_audit")
+def list_audit_events(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.for_user(request.user, request.practice)
+    f = request.GET
+    if f.get("user"):
+        events = events.filter(username__iexact=f["user"].strip())
+    if f.get("action"):
+        events = events.filter(action=f["action"])
+    if f.get("object_type"):
+        events = events.filter(object_type=f["object_type"])
+    if f.get("object_id"):
+        events = events.filter(object_id=f["object_id"].strip())
+    for key, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
+        value = parse_date(f.get(key))
+        if value is not None:
+            events = events.filter(**{lookup: value})
+    types = (
+        AuditEvent.objects.for_user(request.user, request.practice)
+        .order_by("object_type")
+        .values_list("object_type", flat=True)
+        .distinct()
+    )
+    return render(
+        request,
+        "practice/audit_list.html",
+        {
+            "page": paginate(request, events),
+            "query": query_without_page(request),
+            "filters": f,
+            "actions": [a for a, _ in AUDIT_ACTIONS],
+            "object_types": list(types),
+        },
+    )
