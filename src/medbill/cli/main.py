@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import claims, codes, codesets, demo, migrate, serve, worker
+from medbill.cli import claims, codes, codesets, demo, forms, migrate, serve, worker
 
 app = typer.Typer(
     name="medbill",
@@ -18,6 +18,7 @@ app.add_typer(claims.app, name="claims")
 app.add_typer(codesets.app, name="codesets")
 app.add_typer(codes.app, name="codes")
 app.add_typer(demo.app, name="demo")
+app.add_typer(forms.app, name="forms")
 app.command("migrate")(migrate.migrate)
 app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)

@@ -12,6 +12,7 @@ from medbill.core.forms.cms1500 import (
     Placed,
     cms1500_pages,
     render_cms1500,
+    render_cms1500_batch,
 )
 from medbill.core.forms.encounter_form import (
     CommonDiagnosis,
@@ -36,6 +37,7 @@ __all__ = [
     "cms1500_pages",
     "dotted_icd",
     "render_cms1500",
+    "render_cms1500_batch",
     "render_encounter_form",
     "render_superbill",
     "section_for",

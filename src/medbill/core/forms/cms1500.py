@@ -18,13 +18,14 @@ dollar signs, dashes or decimal points in amounts and identifiers.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from reportlab.pdfgen.canvas import Canvas
 
 from medbill.core.claim import Address, Claim, OtherCoverage, PersonName, Provider, ServiceLine
+from medbill.core.forms._cms1500_replica import draw_replica
 from medbill.core.forms._grid import (
     FIELDS,
     LINE_FIELDS,
@@ -43,6 +44,7 @@ __all__ = [
     "Placed",
     "cms1500_pages",
     "render_cms1500",
+    "render_cms1500_batch",
 ]
 
 DATA_FONT = "Courier"
@@ -427,21 +429,53 @@ def render_cms1500(
     signed_on: date | None = None,
 ) -> bytes:
     """The claim as a CMS-1500 PDF (bytes): ``mode`` is ``"print"`` or ``"replica"``."""
+    return render_cms1500_batch(
+        [claim], mode=mode, alignment=alignment, amount_paid=amount_paid, signed_on=signed_on
+    )
+
+
+def render_cms1500_batch(
+    claims: Sequence[Claim],
+    *,
+    mode: str = "print",
+    alignment: PrintAlignment | None = None,
+    amount_paid: Money | None = None,
+    signed_on: date | None = None,
+) -> bytes:
+    """Several claims in one PDF, one after the other (a print run for the red forms).
+
+    Every claim is laid out before anything is drawn, so one claim that cannot go
+    on the form stops the run with its :class:`Cms1500Error` (the claim id prefixed
+    to the field) instead of printing half a batch.
+    """
     if mode not in ("print", "replica"):
         raise Cms1500Error("mode", "expected print or replica")
+    if not claims:
+        raise Cms1500Error("claims", "nothing to print")
     align = alignment or PrintAlignment()
-    pages = cms1500_pages(claim, amount_paid=amount_paid, signed_on=signed_on)
+    laid_out = []
+    for claim in claims:
+        try:
+            laid_out.append(cms1500_pages(claim, amount_paid=amount_paid, signed_on=signed_on))
+        except Cms1500Error as exc:
+            if len(claims) == 1:
+                raise
+            raise Cms1500Error(f"{claim.claim_id}.{exc.field}", exc.problem) from None
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1)
-    canvas.setTitle(f"CMS-1500 claim {claim.claim_id}")
-    canvas.setAuthor(claim.billing_provider.name or "medbill")
+    first = claims[0]
+    canvas.setTitle(
+        f"CMS-1500 claim {first.claim_id}"
+        if len(claims) == 1
+        else f"CMS-1500 claims ({len(claims)})"
+    )
+    canvas.setAuthor(first.billing_provider.name or "medbill")
     canvas.setSubject("Health insurance claim form (02/12)")
-    for page in pages:
-        if mode == "replica":
-            from medbill.core.forms._cms1500_replica import draw_replica
-
-            draw_replica(canvas, align)
-        _draw_fields(canvas, page.fields, align)
-        canvas.showPage()
+    for pages in laid_out:
+        for page in pages:
+            if mode == "replica":
+                draw_replica(canvas, align)
+            _draw_fields(canvas, page.fields, align)
+            canvas.showPage()
     canvas.save()
     return buf.getvalue()
