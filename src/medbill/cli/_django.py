@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import typer
 from rich.console import Console
 
@@ -18,14 +16,12 @@ def setup(development: bool = False) -> None:
     Configuration errors (a missing SECRET_KEY, a bad DATABASE_URL) end the command with
     the settings' own message instead of a traceback.
     """
-    if development:
-        os.environ.setdefault("MEDBILL_DEBUG", "1")
     from django.core.exceptions import ImproperlyConfigured
 
     from medbill.web import bootstrap
 
     try:
-        bootstrap()
+        bootstrap(development=development)
     except ImproperlyConfigured as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None

@@ -105,8 +105,8 @@ def seed_command(
         counts.add_row(name, str(value))
     console.print(counts)
     console.print(_users_table())
-    console.print(f"data digest {digest(result.data)}")
-    console.print(f"database digest {database_digest()}")
+    console.print(f"data digest {digest(result.data)}", soft_wrap=True)
+    console.print(f"database digest {database_digest()}", soft_wrap=True)
 
 
 @app.command("run")

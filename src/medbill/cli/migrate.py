@@ -31,4 +31,4 @@ def migrate(
 
     applied = migrate_database(verbose)
     name = connection.settings_dict["NAME"]
-    console.print(f"database {connection.vendor} {name}: {applied} migration(s) applied")
+    console.print(f"{applied} migration(s) applied to {connection.vendor} {name}", soft_wrap=True)

@@ -104,7 +104,9 @@ def _note(
             **words
         )
     )
-    text = scenario.note + "\n\nElectronically signed by {provider} on {date}."
+    header = "Patient: {first} {last}  DOB: {dob}  Date of service: {date}\n\n"
+    words["dob"] = p.dob.isoformat()
+    text = header + scenario.note + "\n\nElectronically signed by {provider} on {date}."
     return text.format(**words)
 
 
