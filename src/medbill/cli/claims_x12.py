@@ -1,0 +1,94 @@
+"""``medbill claims 837p | build | submit``: claims out as X12 837P.
+
+``837p`` converts claim JSON files and needs no database; ``build`` and
+``submit`` work on the practice's claims in the database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from medbill.cli.claims import app
+from medbill.core.claim import ClaimFormatError, loads
+from medbill.core.paths import data_dir
+from medbill.core.submission import ClearinghouseProfile, ProfileError, build_files
+from medbill.core.submission.counter import FileCounter
+from medbill.core.x12 import ControlNumbers, X12WriteError
+
+console = Console()
+err = Console(stderr=True)
+
+PLACEHOLDER_PHONE = "0000000000"
+
+
+def _profile_for_file(profile: Path | None, claims: list, out: Path, usage: str,
+                      contact_phone: str | None) -> tuple[ClearinghouseProfile, bool]:
+    if profile is not None:
+        try:
+            data = json.loads(profile.read_text())
+        except (OSError, ValueError) as exc:
+            raise ProfileError(f"{profile}: not a readable JSON profile ({exc})") from None
+        data.update(transport="folder", folder=str(out.parent))
+        return ClearinghouseProfile.from_dict(data), False
+    bp = claims[0].billing_provider
+    phone = contact_phone or bp.contact_phone
+    placeholder = not phone
+    settings = {
+        "name": "file", "sender_id": (bp.npi or "MEDBILL")[:15], "receiver_id": "CLEARINGHOUSE",
+        "submitter_name": bp.name, "submitter_id": bp.npi or "MEDBILL",
+        "contact_name": bp.contact_name or "Billing Office",
+        "contact_phone": phone or PLACEHOLDER_PHONE, "receiver_name": "Clearinghouse",
+        "usage": "T" if placeholder else usage, "transport": "folder",
+        "folder": str(out.parent), "max_claims": 999_999,
+    }
+    return ClearinghouseProfile.from_dict(settings), placeholder
+
+
+@app.command("837p")
+def write_837p_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                help="Claim JSON: one claim or a list."),
+    out: Path = typer.Option(..., "-o", "--out", help="Where to write the 837P file."),
+    profile: Path = typer.Option(None, "--profile", exists=True, dir_okay=False,
+                                 help="Clearinghouse profile JSON (envelope ids, separators)."),
+    control: int = typer.Option(None, "--control",
+                                help="Interchange control number (default: the next one "
+                                     "from the counter under the data directory)."),
+    usage: str = typer.Option("P", "--usage", help="P production or T test (ISA15)."),
+    contact_phone: str = typer.Option(None, "--contact-phone",
+                                      help="The submitter contact's phone (1000A PER)."),
+) -> None:
+    """Write claims from a JSON file as one 837P interchange (005010X222A1)."""
+    try:
+        claims = loads(file.read_bytes())
+        if not claims:
+            raise ClaimFormatError("", "the file holds no claims")
+        chp, placeholder = _profile_for_file(profile, claims, out, usage.upper(),
+                                             contact_phone)
+        counter = FileCounter(data_dir() / "x12_control_numbers.json")
+
+        def next_control() -> ControlNumbers:
+            n = control if control is not None else counter.next(chp.envelope.sender_id)
+            return ControlNumbers(n, n)
+
+        # One output file: every claim goes into it, whatever the profile's split size.
+        chp = replace(chp, max_claims=max(chp.max_claims, len(claims)))
+        (built,) = build_files(claims, chp, next_control, datetime.now().replace(microsecond=0))
+    except (ClaimFormatError, X12WriteError, ProfileError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(built.data)
+    if placeholder:
+        err.print("[yellow]warning:[/yellow] no submitter phone configured: wrote a test "
+                  "file (ISA15=T) with a placeholder contact; pass --contact-phone or "
+                  "--profile for production")
+    console.print(f"wrote {out}: {len(claims)} claim(s), interchange "
+                  f"{built.control.interchange:09d}, sha256 {built.sha256[:16]}...")
+

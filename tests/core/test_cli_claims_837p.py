@@ -1,0 +1,75 @@
+"""``medbill claims 837p FILE.json -o OUT.x12``."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from medbill.cli.main import app
+from medbill.core.claim import loads
+from medbill.core.x12 import as_carried_by_837p, iter_segments, read_837p
+from x12_pyx12 import pyx12_errors
+
+runner = CliRunner()
+
+
+def test_it_writes_a_valid_837p(shared_examples, tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path / "var"))
+    out = tmp_path / "out.x12"
+    src = shared_examples / "all_claims.json"
+    result = runner.invoke(app, ["claims", "837p", str(src), "-o", str(out),
+                                 "--contact-phone", "6085550100"])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert pyx12_errors(data) == []
+    claims = loads(src.read_bytes())
+    back = read_837p(data)
+    created = back[0].claim.submission_date
+    assert [r.claim for r in back] == [as_carried_by_837p(c, created) for c in claims]
+    isa = next(iter_segments(data))
+    assert isa[15] == "P" and isa[13] == "000000001"
+
+
+def test_control_numbers_are_never_reused(shared_examples, tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path / "var"))
+    numbers = []
+    for i in range(3):
+        out = tmp_path / f"{i}.x12"
+        result = runner.invoke(app, ["claims", "837p", str(shared_examples / "office_visit.json"),
+                                     "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        numbers.append(next(iter_segments(out.read_bytes()))[13])
+    assert numbers == ["000000001", "000000002", "000000003"]
+    # Without a configured contact the file is marked as a test interchange.
+    assert next(iter_segments((tmp_path / "0.x12").read_bytes()))[15] == "T"
+
+
+def test_profile_sets_envelope_and_separators(shared_examples, tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path / "var"))
+    profile = tmp_path / "prairie.json"
+    profile.write_text(json.dumps({
+        "name": "prairie", "sender_id": "CVFP01", "receiver_id": "PRAIRIE",
+        "submitter_name": "Cedar Valley Family Practice", "contact_name": "Dana Fox",
+        "contact_phone": "6085550100", "receiver_name": "Prairie Clearinghouse",
+        "separators": {"element": "|", "component": ">"}, "line_ending": "crlf"}))
+    out = tmp_path / "p.x12"
+    result = runner.invoke(app, ["claims", "837p", str(shared_examples / "office_visit.json"),
+                                 "-o", str(out), "--profile", str(profile), "--control", "77"])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data.startswith(b"ISA|00|") and b"|000000077|" in data and b"~\r\n" in data
+    assert pyx12_errors(data) == []
+
+
+def test_a_bad_claim_fails_naming_claim_and_field(tmp_path, shared_examples, monkeypatch):
+    monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path / "var"))
+    claim = json.loads((shared_examples / "office_visit.json").read_text())
+    claim["frequency_code"] = "7"
+    src = tmp_path / "bad.json"
+    src.write_text(json.dumps(claim))
+    out = tmp_path / "bad.x12"
+    result = runner.invoke(app, ["claims", "837p", str(src), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "original_claim_ref" in result.output and claim["claim_id"] in result.output
+    assert not out.exists()
