@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from medbill.cli import claims, codes, codesets, demo, forms, migrate, serve, worker
+from medbill.cli.edits import app as edits_app
 
 app = typer.Typer(
     name="medbill",
@@ -17,6 +18,7 @@ app = typer.Typer(
 app.add_typer(claims.app, name="claims")
 app.add_typer(codesets.app, name="codesets")
 app.add_typer(codes.app, name="codes")
+app.add_typer(edits_app, name="edits")
 app.add_typer(demo.app, name="demo")
 app.add_typer(forms.app, name="forms")
 app.command("migrate")(migrate.migrate)

@@ -62,7 +62,8 @@ define(
     why="MAI 3 is a date-of-service limit from clinical data; the units above it are denied, "
     "and the denial may be appealed with the medical record when the units were "
     "medically necessary.",
-    example="99213 (MUE 2, MAI 3) billed 3 times on one day.",
+    example="99213 (MUE 2, MAI 3) billed 3 times on one day. An MUE of 0 means Medicare does "
+    "not pay the code at all (99397 preventive visit); it is applied to Medicare claims only.",
     fix="Bill at most the MUE and appeal the rest with documentation, or correct the units.",
     reference="CMS NCCI MUE; NCCI Policy Manual ch. 1 sec. V.",
     mechanical_fix="review",
@@ -80,6 +81,7 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:
     line_dates = ctx.line_dates
     totals: dict | None = None
     lines = claim.lines
+    medicare = ctx.payer_type == "medicare"
     # Codes repeated on the claim need a per-day total; otherwise a line's units are the day's.
     repeated = len({ln.code for ln in lines}) != len(lines)
     for i, ln in enumerate(lines):
@@ -87,6 +89,8 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:
         if entry is None:
             continue
         limit, mai, _ = entry
+        if limit == 0 and not medicare:
+            continue  # an MUE of 0 says Medicare does not pay the code; other payers may
         units = ln.units
         no = ln.line or i + 1
         if mai == 1:
