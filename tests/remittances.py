@@ -20,7 +20,7 @@ from medbill.core.x12.m835 import (
     write_835,
 )
 
-__all__ = ["sample", "sample_read"]
+__all__ = ["pyx12_835_problems", "sample", "sample_read"]
 
 
 def sample(**kw) -> Remittance:
@@ -67,3 +67,13 @@ def sample_read(**kw) -> Remittance:
     """``sample`` written to 835 bytes and read back, so every record has its position."""
     (rem,) = read_835(write_835(sample(**kw)))
     return rem
+
+
+def pyx12_835_problems(data: bytes) -> list[str]:
+    """pyx12's errors for an 835 (empty when valid)."""
+    from x12_pyx12 import pyx12_validate
+
+    ok, messages = pyx12_validate(data)
+    # pyx12 cannot build a 999 for an 835 and logs that even for a valid file.
+    errors = [m for m in messages if m != "Failed to create 999 response"]
+    return errors if ok or errors else ["pyx12 rejected the file"]

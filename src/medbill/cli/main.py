@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import claims, codes, codesets, demo, forms, migrate, serve, worker
+from medbill.cli import claims, codes, codesets, demo, forms, migrate, payer_sim, serve, worker
 from medbill.cli.edits import app as edits_app
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app.add_typer(codes.app, name="codes")
 app.add_typer(edits_app, name="edits")
 app.add_typer(demo.app, name="demo")
 app.add_typer(forms.app, name="forms")
+app.add_typer(payer_sim.app, name="payer-sim")
 app.command("migrate")(migrate.migrate)
 app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)

@@ -1,0 +1,23 @@
+"""A simulated payer for demos and tests: 837P in, 835 and 277CA out."""
+
+from medbill.core.payersim.ack277ca import write_277ca
+from medbill.core.payersim.adjudicate import (
+    DEFAULT_RATES,
+    Adjudicator,
+    MemberPlan,
+    PayerProfile,
+    Rejection,
+    SimulationResult,
+    simulate,
+)
+
+__all__ = [
+    "DEFAULT_RATES",
+    "Adjudicator",
+    "MemberPlan",
+    "PayerProfile",
+    "Rejection",
+    "SimulationResult",
+    "simulate",
+    "write_277ca",
+]
