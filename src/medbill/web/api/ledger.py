@@ -12,6 +12,14 @@ from medbill.web.billing.models import Claim, Entry
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice.errors import ServiceError
 
+try:  # django-ninja >= 1.5 wants Status(...) rather than a (status, body) tuple
+    from ninja import Status
+except ImportError:  # pragma: no cover - older django-ninja
+
+    def Status(code, value):  # noqa: N802
+        return code, value
+
+
 router = Router(tags=["ledger"])
 
 
@@ -55,4 +63,4 @@ def post_payment(request: HttpRequest, payload: PaymentIn):
         effective_date=payload.effective_date,
         source="api",
     )
-    return 201, entry
+    return Status(201, entry)

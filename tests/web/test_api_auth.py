@@ -1,0 +1,99 @@
+"""API authentication and error format: session or bearer token; errors are {"error": ...}."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from medbill.web.practice.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+
+class TestAuthentication:
+    def test_no_credentials_is_401(self, world, client):
+        response = client.get("/api/patients")
+        assert response.status_code == 401
+        assert response.json() == {
+            "error": "authentication required: sign in or send a bearer token"
+        }
+
+    def test_bad_token_is_401(self, world):
+        client = Client(HTTP_AUTHORIZATION="Bearer mb_not-a-real-token")
+        assert client.get("/api/patients").status_code == 401
+
+    def test_token_works_and_is_stored_hashed(self, world):
+        token, key = ApiToken.issue(world.users["biller"], "billing export")
+        assert key.startswith("mb_") and token.key_hash != key and key not in token.key_hash
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert client.get("/api/patients").status_code == 200
+        token.refresh_from_db()
+        assert token.last_used_at is not None
+
+    def test_revoked_token_is_401(self, world):
+        token, key = ApiToken.issue(world.users["biller"], "old")
+        token.revoked_at = timezone.now()
+        token.save()
+        assert Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/patients").status_code == 401
+
+    def test_inactive_user_token_is_401(self, world):
+        user = world.users["biller"]
+        _, key = ApiToken.issue(user, "t")
+        user.is_active = False
+        user.save()
+        assert Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/patients").status_code == 401
+
+    def test_session_works(self, world, client_for):
+        assert client_for(world.users["coder"]).get("/api/visits").status_code == 200
+
+    def test_session_writes_need_csrf(self, world):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(world.users["biller"])
+        response = client.post(
+            "/api/ledger/payments",
+            {"patient_id": world.a.patient.pk, "amount": "1.00"},
+            content_type="application/json",
+        )
+        assert response.status_code == 403
+        assert "error" in response.json()
+
+    def test_user_without_practice_sees_nothing(self, world, api_client_for):
+        client = api_client_for(world.nobody)
+        assert client.get("/api/patients").json() == []
+        assert client.get(f"/api/patients/{world.a.patient.pk}").status_code == 404
+
+
+class TestErrors:
+    def test_unknown_row_is_404(self, world, api_client_for):
+        response = api_client_for(world.users["admin"]).get("/api/claims/999999")
+        assert response.status_code == 404
+        assert response.json() == {"error": "not found"}
+
+    def test_bad_path_parameter_is_422(self, world, api_client_for):
+        response = api_client_for(world.users["admin"]).get("/api/claims/abc")
+        assert response.status_code == 422
+        assert set(response.json()) == {"error"}
+        assert "claim_id" in response.json()["error"]
+
+    def test_malformed_json_is_422(self, world, api_client_for):
+        response = api_client_for(world.users["biller"]).post(
+            "/api/ledger/payments", "{not json", content_type="application/json"
+        )
+        assert response.status_code in (400, 422)
+        assert set(response.json()) == {"error"}
+
+
+class TestDocs:
+    def test_openapi_docs_are_served(self, world, client_for):
+        client = client_for(world.users["manager"])
+        assert client.get("/api/docs").status_code == 200
+        schema = client.get("/api/openapi.json").json()
+        paths = set(schema["paths"])
+        assert {
+            "/api/patients",
+            "/api/patients/{patient_id}",
+            "/api/visits/{visit_id}/codes",
+            "/api/claims/{claim_id}/document",
+            "/api/ledger/payments",
+        } <= paths

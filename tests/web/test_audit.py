@@ -1,0 +1,139 @@
+"""The audit trail: create, update, delete and view events with before and after values,
+and the auditor's page that browses and filters them."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from medbill.web.frontdesk.models import Guarantor, Patient
+from medbill.web.practice import audit
+from medbill.web.practice.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def events_for(row, action):
+    return AuditEvent.objects.filter(
+        object_type=row._meta.label, object_id=str(row.pk), action=action
+    )
+
+
+class TestEvents:
+    def test_create_records_every_value(self, world):
+        user = world.users["front_desk"]
+        with audit.acting_as(user, source="web"):
+            patient = Patient.objects.create(
+                practice=world.a.practice,
+                account_number="CVFP-0002",
+                last_name="Lind",
+                first_name="Ada",
+                date_of_birth=datetime.date(1970, 5, 1),
+                sex="F",
+            )
+        event = events_for(patient, "create").get()
+        assert event.user == user and event.username == "front_desk"
+        assert event.practice_id == world.a.practice.pk
+        assert event.source == "web"
+        assert event.changes["last_name"] == {"before": None, "after": "Lind"}
+        assert event.changes["date_of_birth"] == {"before": None, "after": "1970-05-01"}
+        # The readable label names the row, never the patient.
+        assert "Lind" not in event.object_repr
+
+    def test_update_records_only_changed_fields(self, world):
+        patient = Patient.objects.get(pk=world.a.patient.pk)
+        with audit.acting_as(world.users["biller"]):
+            patient.phone = "608-555-0101"
+            patient.city = "Verona"
+            patient.save()
+        event = events_for(patient, "update").get()
+        assert event.changes == {
+            "city": {"before": "Madison", "after": "Verona"},
+            "phone": {"before": "", "after": "608-555-0101"},
+        }
+        assert event.user == world.users["biller"]
+
+    def test_saving_without_changes_records_nothing(self, world):
+        patient = Patient.objects.get(pk=world.a.patient.pk)
+        patient.save()
+        assert not events_for(patient, "update").exists()
+
+    def test_delete_records_the_values_it_removed(self, world):
+        guarantor = Guarantor.objects.create(
+            practice=world.a.practice,
+            patient=world.a.patient,
+            relationship="other",
+            last_name="Ortega",
+            first_name="Lucia",
+        )
+        pk = guarantor.pk
+        with audit.acting_as(world.users["manager"]):
+            guarantor.delete()
+        event = AuditEvent.objects.get(
+            object_type="frontdesk.Guarantor", object_id=str(pk), action="delete"
+        )
+        assert event.changes["first_name"] == {"before": "Lucia", "after": None}
+        assert event.user == world.users["manager"]
+
+    def test_money_rows_are_audited(self, world):
+        assert events_for(world.a.claim, "create").exists()
+        line = world.a.claim.lines.get()
+        assert events_for(line, "create").get().changes["charge"]["after"] == "130.00"
+
+    def test_viewing_a_patient_record_is_audited(self, world, client_for):
+        client = client_for(world.users["coder"])
+        assert client.get(f"/patients/{world.a.patient.pk}/").status_code == 200
+        event = events_for(world.a.patient, "view").get()
+        assert event.user == world.users["coder"]
+        assert event.source == "web"
+
+    def test_api_reads_are_audited(self, world, api_client_for):
+        client = api_client_for(world.users["biller"])
+        assert client.get(f"/api/patients/{world.a.patient.pk}").status_code == 200
+        event = events_for(world.a.patient, "view").get()
+        assert (event.user, event.source) == (world.users["biller"], "api")
+
+    def test_web_changes_are_attributed_to_the_signed_in_user(self, world, client_for):
+        client = client_for(world.users["front_desk"])
+        client.post(
+            f"/patients/{world.a.patient.pk}/payments/new/", {"amount": "5.00", "method": "cash"}
+        )
+        event = AuditEvent.objects.get(object_type="billing.Entry", action="create")
+        assert (event.username, event.source) == ("front_desk", "web")
+
+
+class TestAuditPage:
+    def test_auditor_can_browse(self, world, client_for):
+        client = client_for(world.users["auditor"])
+        client.get(f"/patients/{world.a.patient.pk}/")
+        response = client.get("/audit/")
+        assert response.status_code == 200
+        assert b"frontdesk.Patient" in response.content
+
+    def test_admin_can_browse(self, world, client_for):
+        assert client_for(world.users["admin"]).get("/audit/").status_code == 200
+
+    @pytest.mark.parametrize("role", ["front_desk", "coder", "biller", "manager"])
+    def test_other_roles_cannot(self, world, client_for, role):
+        assert client_for(world.users[role]).get("/audit/").status_code == 403
+
+    def test_filters(self, world, client_for):
+        client = client_for(world.users["auditor"])
+        client_for(world.users["coder"]).get(f"/patients/{world.a.patient.pk}/")
+        page = client.get("/audit/", {"action": "view", "user": "coder"})
+        rows = list(page.context["page"])
+        assert rows and all(e.action == "view" and e.username == "coder" for e in rows)
+        page = client.get(
+            "/audit/", {"object_type": "billing.Claim", "object_id": str(world.a.claim.pk)}
+        )
+        assert [e.action for e in page.context["page"]] == ["create"]
+        page = client.get("/audit/", {"since": "2999-01-01"})
+        assert list(page.context["page"]) == []
+
+    def test_only_own_practice_events(self, world, client_for):
+        page = client_for(world.users["auditor"]).get(
+            "/audit/", {"object_type": "frontdesk.Patient"}
+        )
+        ids = {e.object_id for e in page.context["page"]}
+        assert ids == {str(world.a.patient.pk)}
