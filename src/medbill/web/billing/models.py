@@ -189,3 +189,35 @@ class Entry(PracticeOwned, AppendOnlyModel):
 
 
 __all__ = ["Claim", "ClaimLine", "Entry"]
+
+
+class EditWaiver(PracticeOwned):
+    """A claim edit the practice switched off for one payer, with the reason (audited).
+
+    Only active waivers (``revoked_at`` empty) apply; revoking keeps the row for the record.
+    """
+
+    payer = models.ForeignKey("practice.Payer", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=8, help_text="The edit code, e.g. MUE003.")
+    reason = models.TextField(help_text="Why the edit does not apply to this payer.")
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    waived_at = models.DateTimeField(default=timezone.now)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["code", "-waived_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "payer", "code"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_active_waiver_per_edit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} waived"
