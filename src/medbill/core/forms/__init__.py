@@ -21,9 +21,40 @@ from medbill.core.forms.encounter_form import (
     render_encounter_form,
     section_for,
 )
+from medbill.core.forms.estimate import (
+    EstimateError,
+    EstimateItem,
+    GoodFaithEstimate,
+    render_estimate,
+)
+from medbill.core.forms.receipt import PAYMENT_METHODS, Receipt, ReceiptError, render_receipt
+from medbill.core.forms.statement import (
+    Aging,
+    Statement,
+    StatementError,
+    StatementLine,
+    StatementVisit,
+    render_statement,
+    statements_csv,
+)
 from medbill.core.forms.superbill import Superbill, SuperbillError, dotted_icd, render_superbill
 
 __all__ = [
+    "PAYMENT_METHODS",
+    "Aging",
+    "EstimateError",
+    "EstimateItem",
+    "GoodFaithEstimate",
+    "Receipt",
+    "ReceiptError",
+    "Statement",
+    "StatementError",
+    "StatementLine",
+    "StatementVisit",
+    "render_estimate",
+    "render_receipt",
+    "render_statement",
+    "statements_csv",
     "Cms1500Error",
     "Cms1500Page",
     "CommonDiagnosis",

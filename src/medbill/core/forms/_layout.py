@@ -32,7 +32,7 @@ TINT = colors.HexColor("#e8eef5")
 MUTED = colors.HexColor("#5b6b7b")
 
 MARGIN = 0.55 * inch
-CONTENT_WIDTH = letter[0] - 2 * MARGIN
+CONTENT_WIDTH = letter[0] - 2 * MARGIN - 12  # the frame keeps 6 pt of padding each side
 
 BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=8.6, leading=10.6, textColor=INK)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.2, leading=8.8, textColor=MUTED)
@@ -43,6 +43,13 @@ VALUE = ParagraphStyle("value", parent=BODY, fontSize=8.8, leading=10.8)
 STRONG = ParagraphStyle("strong", parent=BODY, fontName="Helvetica-Bold")
 RIGHT = ParagraphStyle("right", parent=BODY, alignment=TA_RIGHT)
 STRONG_RIGHT = ParagraphStyle("strong_right", parent=STRONG, alignment=TA_RIGHT)
+SMALL_RIGHT = ParagraphStyle(
+    "small_right", parent=BODY, fontSize=7.2, leading=8.8, textColor=MUTED, alignment=TA_RIGHT
+)
+BIG_RIGHT = ParagraphStyle(
+    "big_right", parent=STRONG, fontSize=13, leading=16, alignment=TA_RIGHT, textColor=ACCENT
+)
+ADDRESS = ParagraphStyle("address", parent=BODY, fontSize=9.6, leading=12.2)
 TITLE = ParagraphStyle(
     "title",
     parent=BODY,
@@ -242,25 +249,24 @@ def panel(title: str, rows: Iterable[tuple[str, object]], width: float) -> Table
     return table
 
 
-def side_by_side(blocks: Sequence[Flowable], gap: float = 8) -> Table:
-    """Blocks in one row, splitting the width evenly."""
+def side_by_side(blocks: Sequence[Flowable], gap: float = 8, last_right: bool = False) -> Table:
+    """Blocks in one row, splitting the width evenly (the last one flush right if asked)."""
     n = len(blocks)
     widths = []
     for i in range(n):
         widths.append((CONTENT_WIDTH - gap * (n - 1)) / n + (gap if i < n - 1 else 0))
     table = Table([list(blocks)], colWidths=widths)
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-2, -1), gap),
-                ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-2, -1), gap),
+        ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]
+    if last_right:
+        style.append(("ALIGN", (-1, 0), (-1, 0), "RIGHT"))
+    table.setStyle(TableStyle(style))
     return table
 
 
@@ -276,9 +282,10 @@ def grid_table(
     right: Sequence[int] = (),
     totals: Sequence[Sequence[object]] = (),
     zebra: bool = True,
+    width: float = CONTENT_WIDTH,
 ) -> Table:
     """A ruled table: a tinted head row, optional zebra rows, bold total rows at the foot."""
-    scale = CONTENT_WIDTH / sum(widths)
+    scale = width / sum(widths)
     cols = [w * scale for w in widths]
 
     def cell(value: object, col: int, bold: bool = False) -> Flowable:
@@ -340,6 +347,45 @@ def signature_lines(
     return table
 
 
+def stack(flowables: Sequence[Flowable]) -> Table:
+    """Flowables one above the other, as one block (for a cell of ``side_by_side``)."""
+    table = Table([[f] for f in flowables])
+    table.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+class CutLine(Flowable):
+    """A dashed line across the page with scissors' worth of instruction: tear here."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, 8
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setStrokeColor(MUTED)
+        c.setLineWidth(0.6)
+        c.setDash(3, 2.5)
+        c.line(0, 4, self.width, 4)
+        c.setDash()
+        c.setFillColor(colors.white)
+        label = "DETACH HERE"
+        w = c.stringWidth(label, "Helvetica-Bold", 6.5) + 8
+        c.rect(self.width / 2 - w / 2, 0, w, 8, stroke=0, fill=1)
+        c.setFillColor(MUTED)
+        c.setFont("Helvetica-Bold", 6.5)
+        c.drawCentredString(self.width / 2, 1.8, label)
+
+
 # -- the document ----------------------------------------------------------------------------
 
 
@@ -362,9 +408,9 @@ def _numbered_canvas(footer: str) -> type[Canvas]:
                 self.__dict__.update(state)
                 self.setFont("Helvetica", 6.8)
                 self.setFillColor(MUTED)
-                self.drawString(MARGIN, 0.38 * inch, footer)
+                self.drawString(MARGIN + 6, 0.38 * inch, footer)
                 self.drawRightString(
-                    letter[0] - MARGIN, 0.38 * inch, f"Page {self._pageNumber} of {total}"
+                    letter[0] - MARGIN - 6, 0.38 * inch, f"Page {self._pageNumber} of {total}"
                 )
                 super().showPage()
             super().save()
