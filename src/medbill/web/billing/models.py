@@ -221,3 +221,6 @@ class EditWaiver(PracticeOwned):
 
     def __str__(self) -> str:
         return f"{self.code} waived"
+
+
+from medbill.web.billing.remittance_models import *  # noqa: E402,F401,F403 - money-in models
