@@ -130,10 +130,11 @@ class CheckBox(Flowable):
         self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
 
 
-ROW_HEIGHT = 10.4
-FIRST_PAGE_ROWS = 44  # rows per column under the letterhead and the patient block
-PAGE_ROWS = 54  # rows per column on the pages after
-FONT_SIZE = 7.2
+ROW_HEIGHT = 9.6
+LINE_STEP = 7.6  # a description on two lines makes its row this much taller
+FIRST_PAGE_ROWS = 48  # rows per column under the letterhead and the patient block
+PAGE_ROWS = 66  # rows per column on the pages after
+FONT_SIZE = 6.9
 
 # A row of the two-column list: a section heading, or one code to tick.
 _Row = tuple[str, ...]
@@ -148,66 +149,82 @@ def _fit(text: str, width: float, font: str = "Helvetica") -> str:
     return text.rstrip() + "…"
 
 
+def _wrap(text: str, width: float) -> str:
+    """``text`` on one line, or two when it must be (the second cut with an ellipsis)."""
+    if stringWidth(text, "Helvetica", FONT_SIZE) <= width:
+        return text
+    words, first = text.split(), ""
+    while words and stringWidth(f"{first} {words[0]}".strip(), "Helvetica", FONT_SIZE) <= width:
+        first = f"{first} {words.pop(0)}".strip()
+    if not first:  # one very long word
+        return _fit(text, width)
+    return f"{first}\n{_fit(' '.join(words), width)}"
+
+
+def _height(row: _Row) -> float:
+    return ROW_HEIGHT + (LINE_STEP if row[0] == "item" and "\n" in row[2] else 0)
+
+
 def _columns(rows: list[_Row]) -> list[list[_Row]]:
     """Fill columns top to bottom, never leaving a heading at the foot of a column."""
     columns: list[list[_Row]] = []
     i = 0
     while i < len(rows):
-        capacity = FIRST_PAGE_ROWS if len(columns) < 2 else PAGE_ROWS
-        column = rows[i : i + capacity]
-        while column and column[-1][0] == "head" and i + len(column) < len(rows):
-            column = column[:-1]
+        room = (FIRST_PAGE_ROWS if len(columns) < 2 else PAGE_ROWS) * ROW_HEIGHT
+        column: list[_Row] = []
+        while i + len(column) < len(rows) and room >= _height(rows[i + len(column)]):
+            room -= _height(rows[i + len(column)])
+            column.append(rows[i + len(column)])
+        while len(column) > 1 and column[-1][0] == "head" and i + len(column) < len(rows):
+            column.pop()
+        column = column or [rows[i]]
         columns.append(column)
         i += len(column)
     return columns
 
 
-def _list_table(left: list[_Row], right: list[_Row], widths: list[float]) -> Table:
+def _column_table(rows: list[_Row], widths: list[float]) -> Table:
     side = len(widths)
-    gap = 12
-    blank = [""] * side
-    data, style = (
-        [],
-        [
-            ("FONT", (0, 0), (-1, -1), "Helvetica", FONT_SIZE),
-            ("TEXTCOLOR", (0, 0), (-1, -1), ui.INK),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ],
+    style: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), "Helvetica", FONT_SIZE),
+        ("LEADING", (0, 0), (-1, -1), LINE_STEP),
+        ("TEXTCOLOR", (0, 0), (-1, -1), ui.INK),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]
+    data: list[list[object]] = []
+    for r, row in enumerate(rows):
+        if row[0] == "head":
+            data.append([row[1]] + [""] * (side - 1))
+            style += [
+                ("SPAN", (0, r), (-1, r)),
+                ("BACKGROUND", (0, r), (-1, r), ui.ACCENT),
+                ("TEXTCOLOR", (0, r), (-1, r), colors.white),
+                ("FONT", (0, r), (-1, r), "Helvetica-Bold", FONT_SIZE),
+            ]
+        else:
+            data.append([CheckBox()] + list(row[1:]))
+            style += [
+                ("LINEBELOW", (0, r), (-1, r), 0.25, ui.RULE),
+                ("FONT", (1, r), (1, r), "Helvetica-Bold", FONT_SIZE),
+                ("ALIGN", (3, r), (-1, r), "RIGHT"),
+            ]
+    table = Table(
+        data or [[""] * side], colWidths=widths, rowHeights=[_height(r) for r in rows] or None
     )
-    for r in range(max(len(left), len(right))):
-        cells: list[object] = []
-        for k, column in enumerate((left, right)):
-            first = k * (side + 1)
-            if k:
-                cells.append("")
-            if r >= len(column):
-                cells += blank
-                continue
-            row = column[r]
-            if row[0] == "head":
-                cells += [row[1]] + [""] * (side - 1)
-                style += [
-                    ("SPAN", (first, r), (first + side - 1, r)),
-                    ("BACKGROUND", (first, r), (first + side - 1, r), ui.ACCENT),
-                    ("TEXTCOLOR", (first, r), (first + side - 1, r), colors.white),
-                    ("FONT", (first, r), (first + side - 1, r), "Helvetica-Bold", FONT_SIZE),
-                ]
-            else:
-                texts = list(row[1:])
-                texts[1] = _fit(texts[1], widths[2] - 5)
-                cells += [CheckBox()] + texts
-                style.append(("LINEBELOW", (first, r), (first + side - 1, r), 0.25, ui.RULE))
-                style.append(("FONT", (first + 1, r), (first + 1, r), "Helvetica-Bold", FONT_SIZE))
-                for c in range(3, side):
-                    style.append(("ALIGN", (first + c, r), (first + c, r), "RIGHT"))
-        data.append(cells)
-    table = Table(data, colWidths=widths + [gap] + widths, rowHeights=ROW_HEIGHT)
     table.setStyle(TableStyle(style))
     return table
+
+
+def _list_table(left: list[_Row], right: list[_Row], widths: list[float]) -> Table:
+    """Two columns of codes, each with its own row heights."""
+    return ui.side_by_side(
+        [_column_table(left, widths), _column_table(right, widths) if right else Spacer(1, 1)],
+        gap=12,
+    )
 
 
 def _blank(label: str, width: float) -> Table:
@@ -264,20 +281,22 @@ def render_encounter_form(form: EncounterForm) -> bytes:
         raise ValueError("items: the encounter form needs at least one fee schedule entry")
     column = (ui.CONTENT_WIDTH - 12) / 2
     with_fee = form.show_fees and any(i.fee is not None for i in form.items)
-    fixed = 11 + 36 + (38 if with_fee else 0) + 20
-    widths = [11.0, 36.0, column - fixed] + ([38.0] if with_fee else []) + [20.0]
+    fixed = 11 + 31 + (35 if with_fee else 0) + 17
+    widths = [11.0, 31.0, column - fixed] + ([35.0] if with_fee else []) + [17.0]
     rows: list[_Row] = []
     for name, items in _sections(form.items):
         rows.append(("head", name))
         for item in items:
             code = f"{item.code}-{item.modifier}" if item.modifier else item.code
             fee = [item.fee.format() if item.fee is not None else ""] if with_fee else []
-            rows.append(("item", code, item.description, *fee, "___"))
+            rows.append(("item", code, _wrap(item.description, widths[2] - 5), *fee, "___"))
     if form.diagnoses:
         rows.append(("head", "Diagnoses (ICD-10-CM)"))
         for d in form.diagnoses:
             rows.append(
-                ("item", dotted_icd(d.code), d.description, *([""] if with_fee else []), "")
+                ("item", dotted_icd(d.code), _wrap(d.description, widths[2] - 5))
+                + (("",) if with_fee else ())
+                + ("",)
             )
     columns = _columns(rows)
     story: list[Flowable] = [
