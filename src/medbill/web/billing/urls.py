@@ -1,9 +1,10 @@
 from django.urls import path
 
-from medbill.web.billing import views
+from medbill.web.billing import scrub_views, views
 
 urlpatterns = [
     path("claims/", views.list_claims, name="list_claims"),
     path("claims/<int:claim_id>/", views.show_claim, name="show_claim"),
+    path("claims/<int:claim_id>/scrub/", scrub_views.scrub_claim, name="scrub_claim"),
     path("patients/<int:patient_id>/payments/new/", views.post_payment, name="post_payment"),
 ]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from medbill.web.billing import services
+from medbill.web.billing import scrub_views, services
 from medbill.web.billing.models import Claim
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
@@ -58,6 +58,7 @@ def show_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
             "claim": claim,
             "lines": claim.lines.all(),
             "entries": claim.ledger_entries.select_related("payer").order_by("posted_at", "id"),
+            **scrub_views.findings_context(request, claim),
         },
     )
 

@@ -1,0 +1,100 @@
+"""``/api/scrub/``: the claim edits over claim JSON and over stored claims, and the registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from medbill.core.claim import ClaimFormatError, loads
+from medbill.core.scrubber import REGISTRY, Policy, Scrubber
+from medbill.web.api.common import acting_user, get_or_404, require_role
+from medbill.web.api.schemas import ErrorOut
+from medbill.web.billing import scrubbing
+from medbill.web.billing.models import Claim
+
+router = Router(tags=["scrub"])
+
+
+class FindingOut(Schema):
+    code: str
+    kind: str
+    severity: str
+    line: int | None
+    message: str
+    citation: str
+    fix: dict[str, Any] | None
+
+
+class ScrubOut(Schema):
+    claim_id: str
+    can_submit: bool
+    findings: list[FindingOut]
+
+
+class EditOut(Schema):
+    code: str
+    slug: str
+    kind: str
+    severity: str
+    family: str
+    default: bool
+    citation: str
+    mechanical_fix: str
+
+
+def _out(result: Any) -> dict[str, Any]:
+    return {**result.to_dict(), "can_submit": result.can_submit}
+
+
+@router.get("/edits", response=list[EditOut])
+def list_edits(request: HttpRequest, select: str = ""):
+    """Every registered edit (``select`` keeps codes with that prefix)."""
+    return [
+        {
+            "code": e.code,
+            "slug": e.slug,
+            "kind": e.kind,
+            "severity": e.severity,
+            "family": e.family,
+            "default": e.default,
+            "citation": e.citation,
+            "mechanical_fix": e.mechanical_fix,
+        }
+        for e in REGISTRY
+        if e.code.startswith(select.upper())
+    ]
+
+
+@router.post("", response={200: list[ScrubOut], 422: ErrorOut})
+def scrub_json(request: HttpRequest, select: str = "", ignore: str = "", extend: str = ""):
+    """Scrub claim JSON sent as the body: one claim or a list, in the claim file format.
+
+    ``select``, ``ignore`` and ``extend`` take comma-separated edit code prefixes.
+    """
+    try:
+        claims = loads(request.body)
+    except ClaimFormatError as exc:
+        raise HttpError(422, str(exc)) from None
+
+    def prefixes(text: str) -> tuple[str, ...]:
+        return tuple(p.strip().upper() for p in text.split(",") if p.strip())
+
+    policy = Policy(
+        select=prefixes(select) or ("",), ignore=prefixes(ignore), extend=prefixes(extend)
+    )
+    scrubber = Scrubber(scrubbing._base_refs(), default=policy)
+    return [_out(scrubber.scrub(c)) for c in claims]
+
+
+@router.get("/claims/{claim_id}", response={200: ScrubOut, 403: ErrorOut, 404: ErrorOut})
+def scrub_stored_claim(request: HttpRequest, claim_id: int):
+    """Scrub a stored claim with its practice's waivers for the payer."""
+    claim = get_or_404(request, Claim, pk=claim_id)
+    require_role(request, claim, "view_claims")
+    return _out(scrubbing.scrub_claim(acting_user(request), claim))
+
+
+__all__ = ["router"]

@@ -1,0 +1,142 @@
+"""Scrubbing stored claims: the edits, the practice's waivers, and the submission gate.
+
+A claim whose scrub has an error finding cannot be submitted; :func:`require_clean` is
+the gate every submission path calls. Waivers are per practice and payer, need a reason,
+and are audited like every other practice-owned row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from medbill.core.scrubber import REGISTRY, Policy, References, Scrubber, ScrubResult
+from medbill.web.billing.documents import claim_document
+from medbill.web.billing.models import Claim, EditWaiver
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.models import FeeScheduleEntry
+from medbill.web.practice.permissions import require
+
+__all__ = [
+    "active_waivers",
+    "mark_scrubbed",
+    "require_clean",
+    "revoke_waiver",
+    "scrub_claim",
+    "waive_edit",
+]
+
+_lock = threading.Lock()
+_refs: References | None = None
+
+
+def _base_refs() -> References:
+    """The reference tables under ``data_dir()``, loaded once per process."""
+    global _refs
+    with _lock:
+        if _refs is None:
+            _refs = References.load()
+        return _refs
+
+
+def reset_references() -> None:
+    """Forget the loaded tables (after ``medbill codesets build`` or an import)."""
+    global _refs
+    with _lock:
+        _refs = None
+
+
+def active_waivers(claim: Claim) -> dict[str, str]:
+    """Edit code -> reason for the waivers of the claim's practice and payer."""
+    rows = EditWaiver.objects.filter(
+        practice_id=claim.practice_id, payer_id=claim.payer_id, revoked_at__isnull=True
+    )
+    return {w.code: w.reason for w in rows}
+
+
+def _references(claim: Claim) -> References:
+    base = _base_refs()
+    codes = FeeScheduleEntry.objects.filter(practice_id=claim.practice_id).values_list(
+        "code", flat=True
+    )
+    fee = frozenset(c.upper() for c in codes)
+    if not fee or fee <= base.cpt_known:
+        return base
+    return dataclasses.replace(base, fee_schedule_codes=fee)
+
+
+def scrub_claim(user: Any, claim: Claim) -> ScrubResult:
+    """Run the edits on a stored claim (with the practice's waivers for its payer)."""
+    require(user, claim.practice_id, "view_claims")
+    document = claim_document(claim)
+    coverage = claim.coverage
+    extras = dict(document.extras)
+    if coverage.effective_date:
+        extras["coverage_start"] = coverage.effective_date.isoformat()
+    if coverage.termination_date:
+        extras["coverage_end"] = coverage.termination_date.isoformat()
+    document = dataclasses.replace(document, extras=extras)
+    policy = Policy(waivers=active_waivers(claim))
+    return Scrubber(_references(claim), default=policy).scrub(document)
+
+
+def mark_scrubbed(user: Any, claim: Claim) -> ScrubResult:
+    """Scrub a draft claim and mark it scrubbed when no error remains."""
+    require(user, claim.practice_id, "create_claims")
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        result = scrub_claim(user, claim)
+        if result.can_submit and claim.status == Claim.Status.DRAFT:
+            claim.status = Claim.Status.SCRUBBED
+            claim.save()
+        elif not result.can_submit and claim.status == Claim.Status.SCRUBBED:
+            claim.status = Claim.Status.DRAFT
+            claim.save()
+    return result
+
+
+def require_clean(user: Any, claim: Claim) -> ScrubResult:
+    """The scrub result of a claim about to be submitted; ``ServiceError`` if it has errors."""
+    result = scrub_claim(user, claim)
+    if not result.can_submit:
+        codes = ", ".join(sorted({f.code for f in result.errors}))
+        raise ServiceError(
+            "claim", f"cannot be submitted: {len(result.errors)} error(s) from edits {codes}"
+        )
+    return result
+
+
+def waive_edit(user: Any, practice: Any, payer: Any, code: str, reason: str) -> EditWaiver:
+    """Waive edit ``code`` for ``payer``'s claims of ``practice``, with a reason."""
+    require(user, practice.pk, "manage_master_data")
+    code = (code or "").strip().upper()
+    if code not in REGISTRY:
+        raise ServiceError("code", f"{code or 'empty'} is not an edit code")
+    if not (reason or "").strip():
+        raise ServiceError("reason", "a waiver needs a reason")
+    if payer.organization_id != practice.organization_id:
+        raise ServiceError("payer", "is not one of the practice's payers")
+    with transaction.atomic():
+        if EditWaiver.objects.filter(
+            practice=practice, payer=payer, code=code, revoked_at__isnull=True
+        ).exists():
+            raise ServiceError("code", f"{code} is already waived for this payer")
+        return EditWaiver.objects.create(
+            practice=practice, payer=payer, code=code, reason=reason.strip(), waived_by=user
+        )
+
+
+def revoke_waiver(user: Any, waiver: EditWaiver) -> EditWaiver:
+    """End a waiver; the row stays, with who revoked it and when."""
+    require(user, waiver.practice_id, "manage_master_data")
+    with transaction.atomic():
+        waiver = EditWaiver.objects.select_for_update().get(pk=waiver.pk)
+        if waiver.revoked_at is None:
+            waiver.revoked_at = timezone.now()
+            waiver.revoked_by = user
+            waiver.save()
+    return waiver

@@ -1,0 +1,134 @@
+"""Claim findings on the claim page, the scrub action, waivers and the submission gate."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from medbill.web.billing import scrubbing
+from medbill.web.billing.models import Claim, ClaimLine, EditWaiver
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _break_pointer(claim: Claim) -> None:
+    line = claim.lines.get()
+    line.dx_pointers = [3]
+    line.save()
+
+
+def test_it_works(world, client_for):
+    response = client_for(world.users["biller"]).get(f"/claims/{world.a.claim.pk}/")
+    assert response.status_code == 200
+    assert response.context["scrub"].findings == ()
+    assert "No edit found a problem" in response.content.decode()
+
+
+def test_findings_show_inline_with_their_fix(world, client_for):
+    _break_pointer(world.a.claim)
+    first = world.a.claim.lines.get()
+    ClaimLine.objects.create(
+        practice=world.a.practice,
+        claim=world.a.claim,
+        line_number=2,
+        code=first.code,
+        charge=first.charge,
+        dx_pointers=[1],
+        date_of_service=first.date_of_service,
+    )
+    text = client_for(world.users["biller"]).get(f"/claims/{world.a.claim.pk}/").content.decode()
+    assert "FMT017" in text and "points to diagnosis 3; the claim has 1" in text
+    assert "FMT018" in text and "Bill the units of line 2 on line 1" in text
+    assert "cannot be submitted until its errors are fixed" in text
+
+
+def test_scrub_marks_a_clean_claim_ready(world, client_for):
+    client = client_for(world.users["biller"])
+    response = client.post(f"/claims/{world.a.claim.pk}/scrub/")
+    assert response.status_code == 302
+    world.a.claim.refresh_from_db()
+    assert world.a.claim.status == Claim.Status.SCRUBBED
+
+
+def test_a_claim_with_an_error_stays_draft_and_cannot_be_submitted(world, client_for):
+    _break_pointer(world.a.claim)
+    client_for(world.users["biller"]).post(f"/claims/{world.a.claim.pk}/scrub/")
+    world.a.claim.refresh_from_db()
+    assert world.a.claim.status == Claim.Status.DRAFT
+    with pytest.raises(ServiceError, match="cannot be submitted: 1 error"):
+        scrubbing.require_clean(world.users["biller"], world.a.claim)
+
+
+def test_front_desk_may_not_scrub(world, client_for):
+    response = client_for(world.users["front_desk"]).post(f"/claims/{world.a.claim.pk}/scrub/")
+    assert response.status_code == 403
+
+
+def test_a_waiver_needs_a_reason_and_the_right_role(world):
+    manager, biller = world.users["manager"], world.users["biller"]
+    a = world.a
+    with pytest.raises(PermissionDenied):
+        scrubbing.waive_edit(biller, a.practice, a.payer, "FMT017", "contract")
+    with pytest.raises(ServiceError, match="needs a reason"):
+        scrubbing.waive_edit(manager, a.practice, a.payer, "FMT017", " ")
+    with pytest.raises(ServiceError, match="not an edit code"):
+        scrubbing.waive_edit(manager, a.practice, a.payer, "XX999", "because")
+    with pytest.raises(ServiceError, match="payer"):
+        scrubbing.waive_edit(manager, a.practice, world.b.payer, "FMT017", "because")
+
+
+def test_a_waived_edit_no_longer_blocks_and_is_audited(world):
+    manager, biller = world.users["manager"], world.users["biller"]
+    _break_pointer(world.a.claim)
+    waiver = scrubbing.waive_edit(
+        manager, world.a.practice, world.a.payer, "fmt017", "Payer reads pointers from notes"
+    )
+    assert waiver.code == "FMT017" and waiver.waived_by == manager
+    assert AuditEvent.objects.filter(
+        object_type="billing.EditWaiver", object_id=str(waiver.pk), action="create"
+    ).exists()
+    assert scrubbing.require_clean(biller, world.a.claim).findings == ()
+    with pytest.raises(ServiceError, match="already waived"):
+        scrubbing.waive_edit(manager, world.a.practice, world.a.payer, "FMT017", "again")
+    scrubbing.revoke_waiver(manager, waiver)
+    assert EditWaiver.objects.get(pk=waiver.pk).revoked_by == manager
+    assert not scrubbing.scrub_claim(biller, world.a.claim).can_submit
+
+
+def test_api_scrubs_a_stored_claim(world, api_client_for):
+    _break_pointer(world.a.claim)
+    response = api_client_for(world.users["biller"]).get(f"/api/scrub/claims/{world.a.claim.pk}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["claim_id"] == "CVFP-000102" and body["can_submit"] is False
+    assert [f["code"] for f in body["findings"]] == ["FMT017"]
+    assert body["findings"][0]["line"] == 1
+    other = api_client_for(world.outsider).get(f"/api/scrub/claims/{world.a.claim.pk}")
+    assert other.status_code == 404
+
+
+def test_api_scrubs_claim_json(world, api_client_for, shared_examples):
+    client = api_client_for(world.users["biller"])
+    body = (shared_examples / "all_claims.json").read_bytes()
+    response = client.post("/api/scrub", body, content_type="application/json")
+    assert response.status_code == 200
+    assert [(r["claim_id"], r["findings"]) for r in response.json()] == [
+        ("CVFP-000101", []),
+        ("CVFP-000102", []),
+        ("CVFP-000087", []),
+    ]
+    claim = json.loads((shared_examples / "office_visit.json").read_text())
+    claim["lines"][0]["units"] = 0
+    one = client.post("/api/scrub", json.dumps(claim), content_type="application/json").json()
+    assert [f["code"] for f in one[0]["findings"]] == ["FMT016"]
+    bad = client.post("/api/scrub", "{]", content_type="application/json")
+    assert bad.status_code == 422 and "not valid JSON" in bad.json()["error"]
+
+
+def test_api_lists_edits(world, api_client_for):
+    edits = api_client_for(world.users["coder"]).get("/api/scrub/edits?select=MUE").json()
+    assert [e["code"] for e in edits] == ["MUE001", "MUE002", "MUE003"]
