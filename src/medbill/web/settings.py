@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "medbill.web.frontdesk",
     "medbill.web.coding",
     "medbill.web.billing",
+    "medbill.web.claims_out",
     "medbill.web.api",
 ]
 

@@ -150,7 +150,8 @@ def build_files(
                               max_claims=profile.max_claims):
         control = next_control()
         data = write_837p(batch.claims, profile.envelope, control, profile.submitter, created,
-                          delimiters=profile.delimiters, line_ending=profile.line_ending)
+                          delimiters=profile.delimiters, line_ending=profile.line_ending,
+                          reference=f"{control.interchange:09d}")
         name = profile.file_name.format(name=profile.name, interchange=control.interchange,
                                         group=control.group, created=created)
         files.append(OutgoingFile(name, data, hashlib.sha256(data).hexdigest(), control,

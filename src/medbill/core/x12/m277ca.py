@@ -179,6 +179,7 @@ class Ack277CA:
     # Billing provider level (2200C): (provider id, status); a rejected provider may
     # have no claims listed at all.
     provider_statuses: list[tuple[str, Status]] = field(default_factory=list)
+    batch_reference: str = ""  # 2200B TRN02: the BHT03 of the 837P this answers
 
     @property
     def file_rejected(self) -> bool:
@@ -251,6 +252,8 @@ def _read(body: list[Segment], isa13: str, st02: str, problems: list[str]) -> Ac
                 provider_id = seg[9] or seg[3]
             elif level == "PT":
                 member_id = seg[9] or None
+        elif sid == "TRN" and level == "21":
+            ack.batch_reference = seg[2]
         elif sid == "TRN" and level == "PT":
             claim = ClaimAck(seg[2], [], member_id=member_id, position=seg.position)
             ack.claims.append(claim)

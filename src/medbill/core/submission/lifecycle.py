@@ -1,0 +1,39 @@
+"""The claim lifecycle: which status may follow which.
+
+draft -> scrubbed -> submitted -> accepted | rejected -> paid | denied -> closed.
+A rejected claim goes back to draft once fixed (or is closed); a claim that was
+paid or denied is corrected by a new claim with frequency 7 (replacement) or 8
+(void), never by editing the old one.
+"""
+
+from __future__ import annotations
+
+__all__ = ["STATUSES", "TRANSITIONS", "LifecycleError", "check_move"]
+
+STATUSES = ("draft", "scrubbed", "submitted", "accepted", "rejected", "paid", "denied",
+            "closed")
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"scrubbed", "closed"}),
+    "scrubbed": frozenset({"draft", "submitted"}),
+    # A failed delivery puts the claim back to scrubbed; a 999 or 277CA decides the rest.
+    "submitted": frozenset({"scrubbed", "accepted", "rejected", "paid", "denied"}),
+    # A payer may still reject after its clearinghouse accepted (a later 277CA).
+    "accepted": frozenset({"rejected", "paid", "denied"}),
+    "rejected": frozenset({"draft", "closed"}),
+    "paid": frozenset({"closed"}),
+    "denied": frozenset({"closed"}),
+    "closed": frozenset(),
+}
+
+
+class LifecycleError(ValueError):
+    """A status change the lifecycle does not allow; names both statuses."""
+
+
+def check_move(current: str, new: str) -> None:
+    """Raise LifecycleError unless a claim in ``current`` may move to ``new``."""
+    if current not in TRANSITIONS:
+        raise LifecycleError(f"unknown claim status {current!r}")
+    if new not in TRANSITIONS[current]:
+        raise LifecycleError(f"a {current} claim cannot become {new}")

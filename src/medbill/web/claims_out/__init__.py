@@ -1,0 +1,1 @@
+"""Claims out: clearinghouse connections, 837P submissions, 999/277CA acknowledgements."""

@@ -1,0 +1,284 @@
+"""Use cases of claims out: build claims from visits, number and send 837P files.
+
+Each checks the acting user's role and runs its database work inside
+``transaction.atomic()``. Claims change status with ``select_for_update`` and
+``save()`` (so the audit trail sees every change) and every step writes a
+``ClaimEvent``. Control numbers come from ``next_control_number``: a conditional
+UPDATE that must change exactly one row, so no two workers share a number.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from medbill.core.money import Money
+from medbill.core.submission import (
+    ClearinghouseProfile,
+    DeliveryError,
+    OutgoingFile,
+    ProfileError,
+    build_files,
+    deliver,
+)
+from medbill.core.submission.lifecycle import check_move
+from medbill.core.x12 import ControlNumbers, X12WriteError, check_claim
+from medbill.web.billing.documents import claim_document
+from medbill.web.billing.models import Claim, ClaimLine
+from medbill.web.claims_out.models import (
+    ClaimEvent,
+    ClearinghouseConnection,
+    ControlNumberSequence,
+    Submission,
+    SubmissionClaim,
+)
+from medbill.web.frontdesk.models import Coverage, Visit
+from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.permissions import require
+
+__all__ = [
+    "BuildResult",
+    "build_claims",
+    "connection_profile",
+    "move_claim",
+    "next_control_number",
+    "submit_claims",
+]
+
+log = logging.getLogger(__name__)
+MAX_CONTROL = 999_999_999
+
+
+def next_control_number(practice: Any, name: str) -> int:
+    """The next interchange control number for ``practice`` and connection ``name``.
+
+    Call it outside a surrounding transaction when the number must survive a
+    later rollback; inside one, the UPDATE's row lock still keeps it unique.
+    """
+    practice_id = getattr(practice, "pk", practice)
+    ControlNumberSequence.objects.get_or_create(practice_id=practice_id, name=name)
+    rows = ControlNumberSequence.objects.filter(practice_id=practice_id, name=name)
+    for _ in range(1000):
+        current = rows.values_list("last_value", flat=True).get()
+        if current >= MAX_CONTROL:
+            raise ServiceError("connection", f"control numbers of {name} are used up")
+        if rows.filter(last_value=current).update(last_value=current + 1) == 1:
+            return current + 1
+    raise ServiceError("connection", "could not take a control number (too much contention)")
+
+
+def move_claim(claim: Claim, new: str, *, user: Any, reason: str = "", source: str,
+               source_ref: str = "", **fields: Any) -> None:
+    """Change a locked claim's status (checked against the lifecycle) and log the event."""
+    old = claim.status
+    check_move(old, new)
+    claim.status = new
+    if new in ("rejected", "denied"):
+        claim.status_reason = reason[:200]
+    elif new in ("scrubbed", "submitted", "accepted"):
+        claim.status_reason = ""
+    for key, value in fields.items():
+        setattr(claim, key, value)
+    claim.save()
+    ClaimEvent.objects.create(
+        practice_id=claim.practice_id, claim=claim, from_status=old, to_status=new,
+        reason=reason[:300], source=source, source_ref=source_ref[:120],
+        created_by=user if getattr(user, "is_authenticated", False) else None)
+
+
+# -- visits -> claims ---------------------------------------------------------------------------
+
+
+@dataclass
+class BuildResult:
+    created: list[Claim]
+    skipped: dict[int, str]  # visit id -> why no claim was built
+
+
+def _primary_coverage(visit: Visit) -> Coverage | None:
+    day = visit.date_of_service
+    for cov in Coverage.objects.for_practice(visit.practice_id).filter(
+            patient_id=visit.patient_id, order="primary").select_related("payer"):
+        if cov.is_in_effect(day):
+            return cov
+    return None
+
+
+def build_claims(user: Any, practice: Any, visit_ids: Iterable[int] | None = None
+                 ) -> BuildResult:
+    """A draft claim for every coded visit (or the given ones) that has none yet.
+
+    The claim copies the visit's diagnoses and service lines and bills the
+    patient's primary coverage in effect on the date of service; the visit
+    becomes billed. Visits that cannot be billed are listed with the reason.
+    """
+    require(user, practice, "create_claims")
+    visits = Visit.objects.for_practice(practice).select_related("patient")
+    visits = visits.filter(pk__in=list(visit_ids)) if visit_ids is not None else \
+        visits.filter(status=Visit.Status.CODED)
+    result = BuildResult([], {})
+    for visit in visits.order_by("scheduled_at", "id"):
+        with transaction.atomic(), audit.acting_as(user):
+            locked = Visit.objects.select_for_update().get(pk=visit.pk)
+            why = _why_not_billable(locked)
+            if why:
+                result.skipped[visit.pk] = why
+                continue
+            coverage = _primary_coverage(locked)
+            if coverage is None:
+                result.skipped[visit.pk] = "no primary coverage in effect on the date of service"
+                continue
+            result.created.append(_claim_for(user, locked, coverage))
+    return result
+
+
+def _why_not_billable(visit: Visit) -> str:
+    if visit.status != Visit.Status.CODED:
+        return f"the visit is {visit.get_status_display().lower()}, not coded"
+    if Claim.objects.filter(visit=visit).exclude(status="closed").exists():
+        return "the visit already has a claim"
+    if not visit.service_lines.exists():
+        return "the visit has no service lines"
+    if not visit.diagnoses.exists():
+        return "the visit has no diagnoses"
+    return ""
+
+
+def _claim_for(user: Any, visit: Visit, coverage: Coverage) -> Claim:
+    practice = visit.practice
+    claim = Claim.objects.create(
+        practice_id=visit.practice_id, visit=visit, patient_id=visit.patient_id,
+        coverage=coverage, payer=coverage.payer,
+        patient_control_number=f"{practice.short_code}{visit.pk:07d}",
+        diagnoses=[d.code for d in visit.diagnoses.order_by("position")])
+    for sl in visit.service_lines.order_by("position"):
+        ClaimLine.objects.create(
+            practice_id=visit.practice_id, claim=claim, line_number=sl.position, code=sl.code,
+            modifiers=list(sl.modifiers or []), units=sl.units, charge=sl.charge,
+            dx_pointers=list(sl.dx_pointers or []), date_of_service=visit.date_of_service,
+            description=sl.description, ndc=sl.ndc,
+            line_control_number=f"{claim.patient_control_number}-{sl.position}")
+    ClaimEvent.objects.create(practice_id=visit.practice_id, claim=claim, from_status="",
+                              to_status="draft", source="build",
+                              source_ref=f"visit {visit.pk}",
+                              created_by=user if getattr(user, "is_authenticated", False)
+                              else None)
+    visit.status = Visit.Status.BILLED
+    visit.save()
+    return claim
+
+
+# -- submission ---------------------------------------------------------------------------------
+
+
+def connection_profile(practice: Any, name: str) -> ClearinghouseProfile:
+    """The practice's clearinghouse profile called ``name``; ServiceError when unusable."""
+    row = ClearinghouseConnection.objects.for_practice(practice).filter(name=name,
+                                                                       active=True).first()
+    if row is None:
+        raise ServiceError("connection", f"no active clearinghouse connection named {name!r}")
+    try:
+        return ClearinghouseProfile.from_dict({"name": name, **row.settings})
+    except ProfileError as exc:
+        raise ServiceError("connection", f"{name}: {exc}") from None
+
+
+def submit_claims(
+    user: Any,
+    practice: Any,
+    claims: Iterable[Claim],
+    connection: str,
+    *,
+    now: Any = None,
+    send: Callable[[OutgoingFile, ClearinghouseProfile], Any] | None = None,
+) -> list[Submission]:
+    """Send scrubbed claims to a clearinghouse as 837P files and record every file.
+
+    1. In one transaction the claims are locked, checked (scrubbed, routed to this
+       connection, valid 837P), moved to submitted, control numbers taken and the
+       files recorded as pending: a second worker finds the claims taken.
+    2. Each file is delivered outside any transaction.
+    3. The outcome is recorded; claims of a file that could not be delivered go
+       back to scrubbed.
+    """
+    require(user, practice, "submit_claims")
+    profile = connection_profile(practice, connection)
+    now = now or timezone.now().replace(microsecond=0)
+    ids = [c.pk for c in claims]
+    if not ids:
+        raise ServiceError("claims", "no claims to submit")
+    with transaction.atomic(), audit.acting_as(user):
+        locked = list(Claim.objects.for_practice(practice).select_for_update()
+                      .filter(pk__in=ids).order_by("id"))
+        if len(locked) != len(set(ids)):
+            raise ServiceError("claims", "a claim is not this practice's")
+        documents = []
+        for claim in locked:
+            if claim.status != "scrubbed":
+                raise ServiceError("claims", f"claim {claim.patient_control_number} is "
+                                             f"{claim.status}; only scrubbed claims are sent")
+            route = claim.payer.clearinghouse_route
+            if route and route != connection:
+                raise ServiceError("claims", f"claim {claim.patient_control_number}: its payer "
+                                             f"is routed to {route}, not {connection}")
+            doc = claim_document(claim)
+            try:
+                check_claim(doc)
+            except X12WriteError as exc:
+                raise ServiceError("claims", str(exc)) from None
+            documents.append(doc)
+        by_pcn = {c.patient_control_number: c for c in locked}
+
+        def numbers() -> ControlNumbers:
+            n = next_control_number(practice, connection)
+            return ControlNumbers(n, n)
+
+        try:
+            files = build_files(documents, profile, numbers, now)
+        except (X12WriteError, ProfileError) as exc:
+            raise ServiceError("claims", str(exc)) from None
+        submissions = []
+        for f in files:
+            sub = Submission.objects.create(
+                practice_id=getattr(practice, "pk", practice), connection=connection,
+                file_name=f.name, sha256=f.sha256, size=len(f.data),
+                content=f.data.decode("ascii"), interchange_control=f.control.interchange,
+                group_control=f.control.group, transaction_control=f.control.transaction,
+                claim_count=len(f.claim_ids),
+                total_charge=sum((by_pcn[p].total_charge for p in f.claim_ids), Money(0)).amount,
+                created_at=now, created_by=user if user.is_authenticated else None)
+            for pcn in f.claim_ids:
+                SubmissionClaim.objects.create(submission=sub, claim=by_pcn[pcn])
+                move_claim(by_pcn[pcn], "submitted", user=user, source="submission",
+                           source_ref=f.name, submitted_at=now)
+            submissions.append(sub)
+    for sub, f in zip(submissions, files, strict=True):
+        _deliver(user, sub, f, profile, send or deliver)
+    return submissions
+
+
+def _deliver(user: Any, sub: Submission, f: OutgoingFile, profile: ClearinghouseProfile,
+             send: Callable[[OutgoingFile, ClearinghouseProfile], Any]) -> None:
+    try:
+        delivery = send(f, profile)
+    except (DeliveryError, OSError) as exc:
+        log.warning("submission %s to %s failed", sub.pk, sub.connection)
+        with transaction.atomic(), audit.acting_as(user):
+            sub.status, sub.error = Submission.Status.FAILED, str(exc)[:300]
+            sub.save()
+            for item in sub.items.select_related("claim"):
+                claim = Claim.objects.select_for_update().get(pk=item.claim_id)
+                move_claim(claim, "scrubbed", user=user, reason="delivery failed",
+                           source="submission", source_ref=sub.file_name, submitted_at=None)
+        return
+    with transaction.atomic(), audit.acting_as(user):
+        sub.status = Submission.Status.SENT
+        sub.destination = delivery.destination[:300]
+        sub.attempts = delivery.attempts
+        sub.save()
