@@ -2,49 +2,17 @@
 
 from __future__ import annotations
 
-import copy
-import json
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
+from scrub_case_data import DOC, claim_of, policy_of
 
-from medbill.core.claim import Claim, loads
-from medbill.core.scrubber import Policy, References, Scrubber
+from medbill.core.claim import loads
+from medbill.core.scrubber import References, Scrubber
 
-CASES_FILE = Path(__file__).resolve().parent / "scrub_cases.json"
-DOC = json.loads(CASES_FILE.read_text(encoding="utf-8"))
 TODAY = date(2026, 3, 10)
-
-
-def _merge(base: Any, patch: Any) -> Any:
-    """Dicts merge key by key (None deletes); anything else replaces."""
-    if isinstance(base, dict) and isinstance(patch, dict):
-        out = dict(base)
-        for key, value in patch.items():
-            if value is None:
-                out.pop(key, None)
-            else:
-                out[key] = _merge(base.get(key), value)
-        return out
-    return copy.deepcopy(patch)
-
-
-def _claim(case: dict) -> Claim:
-    data = _merge(DOC["bases"][case["base"]], case["patch"])
-    return loads(json.dumps(data))[0]
-
-
-def _policy(case: dict) -> Policy:
-    p = case.get("policy") or {}
-    return Policy(
-        select=tuple(p.get("select", ("",))),
-        ignore=tuple(p.get("ignore", ())),
-        extend=tuple(p.get("extend", ())),
-        waivers=p.get("waivers", {}),
-    )
 
 
 def test_the_set_is_large_enough() -> None:
@@ -57,8 +25,8 @@ def test_the_set_is_large_enough() -> None:
 
 @pytest.mark.parametrize("case", DOC["cases"], ids=[c["id"] for c in DOC["cases"]])
 def test_case(case: dict, scrub_refs: References) -> None:
-    scrubber = Scrubber(scrub_refs, default=_policy(case), today=TODAY)
-    findings = scrubber.findings(_claim(case))
+    scrubber = Scrubber(scrub_refs, default=policy_of(case), today=TODAY)
+    findings = scrubber.findings(claim_of(case))
     got = sorted(f.code for f in findings)
     assert got == sorted(case["expect"]), [f.message for f in findings]
     for f in findings:

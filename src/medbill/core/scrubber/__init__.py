@@ -5,6 +5,7 @@
 """
 
 from medbill.core.scrubber.engine import References, Scrubber, ScrubResult, scrub
+from medbill.core.scrubber.fixes import FixError, apply_fix
 from medbill.core.scrubber.registry import (
     ERROR,
     KINDS,
@@ -22,10 +23,12 @@ __all__ = [
     "KINDS",
     "REGISTRY",
     "WARNING",
+    "apply_fix",
     "Edit",
     "EditDocs",
     "Finding",
     "Fix",
+    "FixError",
     "Policy",
     "References",
     "ScrubResult",

@@ -48,6 +48,18 @@ def _hcpcs_table() -> Any:
     return table if getattr(table, "loaded", True) else None
 
 
+def _licensed_cpt_codes() -> set[str]:
+    """Codes of the CPT file the practice licensed and imported, if any."""
+    try:
+        from medbill.core.codesets.cpt import load_licensed_cpt  # type: ignore[attr-defined]
+    except ImportError:
+        return set()
+    try:
+        return {str(row[0]).upper() for row in load_licensed_cpt()}
+    except (LookupError, OSError, ValueError):
+        return set()
+
+
 def _merge_mce(releases: Releases) -> Releases:
     """Each MCE version completed with the lists (sex) only an older version has."""
     merged: list[MceTable] = []
@@ -162,6 +174,7 @@ class References:
         from medbill.core.codesets.lists import MODIFIERS, PLACES_OF_SERVICE
 
         hcpcs = _hcpcs_table()
+        licensed = {c.upper() for c in licensed_cpt} | _licensed_cpt_codes()
         modifiers = set(MODIFIERS)
         if hcpcs is not None:
             modifiers.update(c.code for c in hcpcs if getattr(c, "kind", "") == "modifier")
@@ -176,7 +189,7 @@ class References:
             pos=frozenset(PLACES_OF_SERVICE),
             payer_rules=payer_rules if payer_rules is not None else default_rules(),
             fee_schedule_codes=frozenset(c.upper() for c in fee_schedule_codes),
-            licensed_cpt=frozenset(c.upper() for c in licensed_cpt),
+            licensed_cpt=frozenset(licensed),
         )
 
 

@@ -322,7 +322,7 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: C901 - one pass
                         fix=Fix(
                             "replace_code",
                             f"Replace {code} with the subcode the record supports.",
-                            (("diagnosis", pos), ("choices", facts[1])),
+                            (("diagnosis", pos), ("choices", facts[1]), ("within", code)),
                         ),
                     )
                 )
