@@ -1,0 +1,153 @@
+"""Evaluate diagnosis suggestions on CodiEsp dev (English text) and time the engine.
+
+    .venv/bin/python bench/suggest_eval.py [--dev PATH] [--model PATH] [--limit N]
+
+Prints micro precision / recall / F1 and MAP for full codes and 3-character categories, a
+version-tolerant F1 (an FY2026 descendant of a gold code that is no longer billable counts as a
+hit), engine load time and per-note latency (after warm-up, and per 2 KB of text). Train with
+``medbill suggest train`` first; without a model the dictionary-only engine is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+
+def _gold(folder: Path) -> dict[str, list[str]]:
+    gold: dict[str, list[str]] = defaultdict(list)
+    tsv = next(folder.glob("*D.tsv"))
+    for line in tsv.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            note, code = line.split("\t")[:2]
+            key = code.strip().upper().replace(".", "")
+            if key not in gold[note]:
+                gold[note].append(key)
+    return gold
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _average_precision(ranked: list[str], gold: set[str]) -> float:
+    hits, total = 0, 0.0
+    for i, code in enumerate(ranked, 1):
+        if code in gold:
+            hits += 1
+            total += hits / i
+    return total / len(gold) if gold else 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from medbill.core.paths import shared_data_dir
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    shared = shared_data_dir()
+    default = shared / "codiesp" / "dev" if shared else None
+    parser.add_argument("--dev", type=Path, default=default)
+    parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument(
+        "--assertion",
+        choices=("guidelines", "mentions", "both"),
+        default="both",
+        help="guidelines: negated/uncertain/family findings handled as the Official Guidelines "
+        "say; mentions: every mention coded (CodiEsp's annotation convention)",
+    )
+    args = parser.parse_args(argv)
+    if args.dev is None or not args.dev.is_dir():
+        print("CodiEsp dev folder not found (pass --dev)", file=sys.stderr)
+        return 2
+
+    started = time.perf_counter()
+    from medbill.core.suggest import SuggestEngine
+
+    engine = SuggestEngine.load(model=args.model)
+    load_s = time.perf_counter() - started
+    release = engine.release
+    gold = _gold(args.dev)
+    notes = sorted(gold)
+    if args.limit:
+        notes = notes[: args.limit]
+    texts = {
+        n: (args.dev / "text_files_en" / f"{n}.txt").read_text(encoding="utf-8") for n in notes
+    }
+    engine.suggest(texts[notes[0]])  # warm-up
+
+    n_gold = sum(len(gold[n]) for n in notes)
+    model = engine.model.meta if engine.model else "none (dictionary only)"
+    print(
+        f"CodiEsp dev: {len(notes)} notes, {n_gold} gold diagnosis codes "
+        f"({sum(1 for n in notes for c in gold[n] if not release.is_billable(c))} "
+        f"no longer billable in {release.name})"
+    )
+    print(f"model: {model}")
+    modes = ("guidelines", "mentions") if args.assertion == "both" else (args.assertion,)
+    for mode in modes:
+        counts, aps, latency, per_2kb = _evaluate(engine, notes, texts, gold, mode)
+        print(f"assertion={mode}")
+        for name in ("full", "category", "tolerant"):
+            p, r, f = _prf(*counts[name])
+            ap = f"  MAP {statistics.mean(aps[name]):.3f}" if name in aps else ""
+            print(f"  {name:>9}: P {p:.3f}  R {r:.3f}  F1 {f:.3f}{ap}")
+        latency.sort()
+        print(
+            f"  latency per note: mean {statistics.mean(latency) * 1000:.1f} ms, "
+            f"p95 {latency[int(0.95 * (len(latency) - 1))] * 1000:.1f} ms; "
+            f"per 2 KB: mean {statistics.mean(per_2kb) * 1000:.1f} ms"
+        )
+    print(f"engine load {load_s:.2f} s")
+    return 0
+
+
+def _evaluate(engine, notes, texts, gold, mode):
+    release = engine.release
+    counts = {"full": [0, 0, 0], "category": [0, 0, 0], "tolerant": [0, 0, 0]}
+    aps = {"full": [], "category": []}
+    latency, per_2kb = [], []
+    for note in notes:
+        text = texts[note]
+        t0 = time.perf_counter()
+        result = engine.suggest(text, assertion=mode)
+        elapsed = time.perf_counter() - t0
+        latency.append(elapsed)
+        per_2kb.append(elapsed * 2048 / max(1, len(text.encode("utf-8"))))
+        ranked = [d.code.replace(".", "") for d in result.diagnoses]
+        pred = [d.code.replace(".", "") for d in result.diagnoses if d.status == "suggested"]
+        g = set(gold[note])
+        for name, fn in (("full", lambda c: c), ("category", lambda c: c[:3])):
+            ps, gs = {fn(c) for c in pred}, {fn(c) for c in g}
+            counts[name][0] += len(ps & gs)
+            counts[name][1] += len(ps - gs)
+            counts[name][2] += len(gs - ps)
+            seen, order = set(), []
+            for c in ranked:
+                if fn(c) not in seen:
+                    seen.add(fn(c))
+                    order.append(fn(c))
+            aps[name].append(_average_precision(order, gs))
+        # version-tolerant: a prediction under a gold code that FY2026 no longer bills is a hit
+        old = {c for c in g if not release.is_billable(c)}
+        matched_gold, hit_pred = set(), set()
+        for p in pred:
+            for c in g:
+                if p == c or (c in old and p.startswith(c)):
+                    matched_gold.add(c)
+                    hit_pred.add(p)
+                    break
+        counts["tolerant"][0] += len(hit_pred)
+        counts["tolerant"][1] += len(set(pred) - hit_pred)
+        counts["tolerant"][2] += len(g - matched_gold)
+
+    return counts, aps, latency, per_2kb
+
+
+if __name__ == "__main__":
+    sys.exit(main())

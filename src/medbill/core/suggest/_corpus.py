@@ -1,0 +1,70 @@
+"""Coded-note corpora to learn from: CodiEsp-style folders and code normalisation.
+
+A CodiEsp split folder holds ``text_files_en/<id>.txt`` and ``<split>D.tsv`` (``id<TAB>code``, codes
+lower case with dots from the 2018 edition). Codes are normalised to the FY2026 billable code they
+stand for: upper case, no dot, a retired header replaced by its unspecified descendant, a 7th
+character added for injuries (initial encounter).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from medbill.core.suggest._lexicon import default_billable
+
+__all__ = ["CodedNote", "CorpusError", "normalise_code", "read_codiesp"]
+
+
+class CorpusError(ValueError):
+    """A training folder is missing a file or has a malformed line (the message says which)."""
+
+
+@dataclass(frozen=True)
+class CodedNote:
+    """One note and the diagnosis codes a coder assigned to it."""
+
+    id: str
+    text: str
+    codes: frozenset[str]
+
+
+def normalise_code(release, code: str) -> str | None:
+    """The FY2026 billable code for a gold code as written (``"r51"`` -> ``"R519"``), or None."""
+    key = code.strip().upper().replace(".", "")
+    if not key:
+        return None
+    return default_billable(release, key)
+
+
+def read_codiesp(folder: Path | str, release, text_dir: str = "text_files_en") -> list[CodedNote]:
+    """Read a CodiEsp split folder (e.g. ``codiesp/train``) into coded notes."""
+    folder = Path(folder)
+    tsvs = sorted(folder.glob("*D.tsv"))
+    if not tsvs:
+        raise CorpusError(f"{folder}: no *D.tsv file of diagnosis codes")
+    texts = folder / text_dir
+    if not texts.is_dir():
+        raise CorpusError(f"{folder}: no {text_dir}/ folder of notes")
+    codes: dict[str, set[str]] = defaultdict(set)
+    for lineno, line in enumerate(tsvs[0].read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) < 2:
+            raise CorpusError(f"{tsvs[0].name} line {lineno}: expected 'id<TAB>code'")
+        norm = normalise_code(release, parts[1])
+        if norm:
+            codes[parts[0].strip()].add(norm)
+        else:
+            codes.setdefault(parts[0].strip(), set())
+    notes = []
+    for note_id in sorted(codes):
+        path = texts / f"{note_id}.txt"
+        if not path.exists():
+            raise CorpusError(f"{path}: note listed in {tsvs[0].name} is missing")
+        notes.append(
+            CodedNote(note_id, path.read_text(encoding="utf-8"), frozenset(codes[note_id]))
+        )
+    return notes

@@ -1,0 +1,294 @@
+"""Office E/M level (99202-99215) and preventive visits (99381-99397) from the note.
+
+The level is the better of what documented total time and medical decision making support
+(2021 office E/M rules; MDM needs two of its three elements: problems, data, risk). The reason is
+spelled out so the coder can check it against the note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = ["LEVEL_NAMES", "MODIFIER_25_CODES", "mdm_level", "suggest_em", "time_level"]
+
+LEVEL_NAMES = {1: "minimal", 2: "straightforward", 3: "low", 4: "moderate", 5: "high"}
+
+# Total time on the date of the encounter, minimum minutes per level.
+_NEW_TIME = ((60, 5), (45, 4), (30, 3), (15, 2))
+_EST_TIME = ((40, 5), (30, 4), (20, 3), (10, 2))
+
+# Procedures that, billed with an E/M on the same day, need modifier 25 on the E/M.
+MODIFIER_25_CODES = frozenset(
+    {
+        "20610",
+        "20605",
+        "20600",
+        "17110",
+        "11200",
+        "10060",
+        "69210",
+        "96372",
+        "90471",
+        "G0008",
+        "G0009",
+        "12001",
+        "11102",
+        "11104",
+        "17000",
+        "46600",
+    }
+)
+
+_TIME = re.compile(
+    r"(?:total (?:time|face[- ]to[- ]face time)[^.\n\d]{0,60}?|spent(?: a total of)?\s+)"
+    r"(\d{1,3})\s*(?:\+\s*)?(?:minutes|mins?)\b"
+    r"|\b(\d{1,3})\s*(?:minutes|mins?)\b[^.\n]{0,40}\b(?:total|spent)\b",
+    re.I,
+)
+_NEW = re.compile(r"\bnew patient\b|\bestablish(?:ing)? care\b|\bfirst visit\b", re.I)
+_ESTABLISHED = re.compile(r"\bestablished patient\b|\breturns?\b|\bfollow[- ]?up\b", re.I)
+_PREVENTIVE = re.compile(
+    r"\b(?:annual (?:physical|exam|wellness)|well[- ](?:child|woman|visit|exam)|"
+    r"preventive (?:visit|exam|medicine)|routine (?:physical|health maintenance)|"
+    r"complete physical(?: exam)?|wellness (?:visit|exam))\b",
+    re.I,
+)
+_NURSE = re.compile(
+    r"\bnurse (?:visit|only)\b|\b(?:bp|blood pressure) check\b|\binjection only\b", re.I
+)
+_PLANNED = re.compile(
+    r"\b(?:here|presents|scheduled|returns?) (?:today )?(?:for|to have) (?:a |the |his |her )?"
+    r"(?:scheduled |planned )?(?:procedure|injection|removal|cryotherapy|vaccine|shot|"
+    r"suture removal)\b",
+    re.I,
+)
+_AGE = re.compile(r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\bage[: ]+(\d{1,3})\b", re.I)
+
+# Problems (CPT MDM table, our wording): pattern -> problem level.
+_PROBLEMS = (
+    (
+        r"\b(?:threat to (?:life|bodily function)|severe exacerbation|acute mi|sepsis|"
+        r"suicidal)\b",
+        5,
+    ),
+    (
+        r"\b(?:exacerbation|worsening|progressing|poorly controlled|uncontrolled|not at goal|"
+        r"side effects? of treatment)\b",
+        4,
+    ),
+    (
+        r"\b(?:undiagnosed new problem|uncertain prognosis|acute illness with systemic symptoms|"
+        r"acute complicated injury)\b",
+        4,
+    ),
+    (r"\b(?:stable|controlled|at goal|well[- ]controlled)\b", 3),
+    (r"\b(?:acute uncomplicated|uncomplicated|cold|uri|sprain|minor)\b", 3),
+)
+_CHRONIC = re.compile(
+    r"\b(?:hypertension|htn|diabetes|dm2?|copd|asthma|ckd|chronic kidney|heart failure|chf|"
+    r"hyperlipidemia|hypothyroidism|depression|anxiety|atrial fibrillation|gerd|osteoarthritis|"
+    r"coronary artery disease|cad)\b",
+    re.I,
+)
+_DATA = (
+    (
+        r"\b(?:ordered|order|check|obtain(?:ed)?|draw)\b[^.\n]{0,60}\b(?:cbc|cmp|bmp|a1c|lipid|tsh|"
+        r"labs?|x-?ray|ultrasound|ct|mri|culture|panel|urinalysis|psa)\b",
+        "test ordered",
+    ),
+    (
+        r"\b(?:reviewed|review of)\b[^.\n]{0,60}\b(?:labs?|results?|records?|notes?|imaging|"
+        r"x-?ray|ct|mri|a1c|cbc|cmp|bmp)\b",
+        "results or records reviewed",
+    ),
+    (
+        r"\b(?:independent(?:ly)? interpret(?:ed|ation)|i (?:personally )?interpreted)\b",
+        "independent interpretation",
+    ),
+    (
+        r"\b(?:history (?:obtained )?from|per) (?:the )?(?:mother|father|parent|spouse|caregiver|"
+        r"daughter|son|wife|husband)\b|\bindependent historian\b",
+        "independent historian",
+    ),
+    (
+        r"\b(?:discussed (?:with|the case with) (?:dr\.?|cardiology|nephrology|the (?:specialist|"
+        r"surgeon|consultant)))\b",
+        "discussion with another physician",
+    ),
+)
+_RISK = (
+    (
+        r"\b(?:admit(?:ted)?|hospitali[sz](?:e|ation)|send to (?:the )?(?:er|ed|emergency)|"
+        r"dnr|escalation of care|drug therapy requiring intensive monitoring)\b",
+        5,
+        "decision about hospitalization or intensive monitoring",
+    ),
+    (
+        r"\b(?:prescri(?:be|bed|ption)|start(?:ed)?|increase(?:d)?|decrease(?:d)?|adjust(?:ed)?|"
+        r"refill(?:ed)?|continue|titrate|switch(?:ed)?)\b[^.\n]{0,40}\b(?:mg|mcg|units|tablet|"
+        r"daily|bid|tid|qd|lisinopril|metformin|insulin|amoxicillin|atorvastatin|levothyroxine|"
+        r"medication|dose)\b",
+        4,
+        "prescription drug management",
+    ),
+    (
+        r"\b(?:social determinants|unable to afford|housing insecurity|food insecurity)\b",
+        4,
+        "diagnosis or treatment limited by social determinants of health",
+    ),
+    (
+        r"\b(?:otc|over[- ]the[- ]counter|tylenol|acetaminophen|ibuprofen|rest|ice|fluids|"
+        r"supportive care)\b",
+        3,
+        "over-the-counter drugs or supportive care",
+    ),
+)
+
+
+def time_level(minutes: int, new: bool) -> int:
+    """The level total time supports (0 when below the lowest threshold)."""
+    for floor, level in _NEW_TIME if new else _EST_TIME:
+        if minutes >= floor:
+            return level
+    return 0
+
+
+def mdm_level(problems: int, data: int, risk: int) -> int:
+    """MDM level: the second-highest of the three elements (two of three must meet it)."""
+    return sorted((problems, data, risk))[1]
+
+
+def _problems(text: str) -> tuple[int, str]:
+    chronic = {m.group().lower() for m in _CHRONIC.finditer(text)}
+    best, why = 2, "one self-limited or minor problem"
+    for pattern, level in _PROBLEMS:
+        m = re.search(pattern, text, re.I)
+        if m and level > best:
+            best, why = level, f"problem documented as '{m.group()}'"
+    if best == 3 and len(chronic) >= 2 and re.search(r"\bstable\b|\bcontrolled\b", text, re.I):
+        best, why = 4, f"two or more stable chronic illnesses ({', '.join(sorted(chronic)[:3])})"
+    if (
+        best == 4
+        and "exacerbation" in why
+        and len(chronic) >= 1
+        and re.search(r"\bsevere\b", text, re.I)
+    ):
+        best = 5
+    return best, why
+
+
+def _data(text: str) -> tuple[int, str]:
+    found = [label for pattern, label in _DATA if re.search(pattern, text, re.I)]
+    tests = len(re.findall(_DATA[0][0], text, re.I)) + len(re.findall(_DATA[1][0], text, re.I))
+    if "independent interpretation" in found and (
+        "discussion with another physician" in found or tests >= 3
+    ):
+        level = 5
+    elif (
+        "independent interpretation" in found
+        or "discussion with another physician" in found
+        or tests >= 3
+    ):
+        level = 4
+    elif tests >= 2 or "independent historian" in found:
+        level = 3
+    else:
+        level = 2
+    return level, ", ".join(found) if found else "minimal or no data"
+
+
+def _risk(text: str) -> tuple[int, str]:
+    for pattern, level, label in _RISK:
+        if re.search(pattern, text, re.I):
+            return level, label
+    return 2, "minimal risk"
+
+
+def _age(text: str, given: int | None) -> int | None:
+    if given is not None:
+        return given
+    m = _AGE.search(text)
+    return int(m.group(1) or m.group(2)) if m else None
+
+
+def _preventive_code(age: int, new: bool) -> str:
+    bands = ((1, 1), (5, 2), (12, 3), (18, 4), (40, 5), (65, 6))
+    digit = next((d for limit, d in bands if age < limit), 7)
+    return f"993{8 if new else 9}{digit}"
+
+
+def suggest_em(
+    text: str,
+    procedures: Sequence = (),
+    *,
+    patient_age: int | None = None,
+    new_patient: bool | None = None,
+):
+    """The office E/M or preventive code the note supports, with basis and reason in words."""
+    from medbill.core.suggest._engine import EmSuggestion
+
+    new = bool(_NEW.search(text)) if new_patient is None else new_patient
+    status = "new" if new else "established"
+    proc_codes = {p.code for p in procedures}
+    needs_25 = bool(proc_codes & MODIFIER_25_CODES)
+    if _PREVENTIVE.search(text):
+        age = _age(text, patient_age)
+        if age is None:
+            return EmSuggestion(
+                None,
+                "preventive",
+                "preventive visit documented but the patient's age is unknown; age sets the code",
+                new_patient=new,
+            )
+        code = _preventive_code(age, new)
+        return EmSuggestion(
+            code,
+            "preventive",
+            f"preventive exam, {status} patient aged {age}",
+            ("25",) if needs_25 else (),
+            new,
+        )
+    planned = _PLANNED.search(text)
+    if (planned or _NURSE.search(text)) and proc_codes:
+        return EmSuggestion(
+            None,
+            "none",
+            "visit is for the planned procedure or nurse service "
+            f"only ({', '.join(sorted(proc_codes))}); no separate E/M",
+            new_patient=new,
+        )
+    if _NURSE.search(text) and not new:
+        return EmSuggestion(
+            "99211",
+            "nurse",
+            "nurse visit for an established patient; physician presence not required",
+            new_patient=new,
+        )
+    p, pwhy = _problems(text)
+    d, dwhy = _data(text)
+    r, rwhy = _risk(text)
+    mdm = mdm_level(p, d, r)
+    minutes = 0
+    for m in _TIME.finditer(text):
+        minutes = max(minutes, int(m.group(1) or m.group(2)))
+    tlevel = time_level(minutes, new) if minutes else 0
+    level = max(mdm, tlevel, 2)
+    code = f"992{'0' if new else '1'}{level}"
+    mdm_text = (
+        f"MDM {LEVEL_NAMES[mdm]} (problems {LEVEL_NAMES[p]}: {pwhy}; data {LEVEL_NAMES[d]}:"
+        f" {dwhy}; risk {LEVEL_NAMES[r]}: {rwhy})"
+    )
+    if tlevel > mdm:
+        basis = "time"
+        reason = f"{status} patient; total time {minutes} minutes supports {code}; {mdm_text}"
+    else:
+        basis = "mdm"
+        time_text = f"; total time {minutes} minutes supports level {tlevel}" if minutes else ""
+        reason = f"{status} patient; {mdm_text}{time_text}"
+    modifiers = ("25",) if needs_25 else ()
+    if needs_25:
+        reason += (
+            "; modifier 25: significant, separately identifiable E/M with a same-day procedure"
+        )
+    return EmSuggestion(code, basis, reason, modifiers, new)

@@ -1,0 +1,333 @@
+"""The suggestion engine: a clinical note in, coded diagnoses, services and E/M level out."""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from medbill.core.paths import data_dir
+from medbill.core.suggest._features import SECTION_WEIGHT, analyse
+from medbill.core.suggest._lexicon import Lexicon
+from medbill.core.suggest._model import candidates
+from medbill.core.suggest._rules import Dx, apply_context, apply_rules, tidy_spans
+from medbill.core.suggest._train import SuggestModel, load_model
+
+__all__ = [
+    "CodeSuggestion",
+    "EmSuggestion",
+    "Evidence",
+    "SuggestEngine",
+    "SuggestionResult",
+    "lexicon_path",
+    "model_path",
+]
+
+HEURISTIC_THRESHOLD = 0.6
+LEXICON_FORMAT = 1
+
+
+def model_path() -> Path:
+    """Where ``medbill suggest train`` writes the learned model."""
+    return data_dir() / "suggest" / "model.pickle"
+
+
+def lexicon_path(release_name: str) -> Path:
+    """Where the dictionary built from one ICD-10-CM release is cached.
+
+    The name carries a digest of the code and word lists that build it, so a changed
+    dictionary is rebuilt instead of read stale.
+    """
+    import hashlib
+
+    from medbill.core.codesets.lists import ABBREVIATIONS
+
+    digest = hashlib.sha256(str(LEXICON_FORMAT).encode())
+    here = Path(__file__).parent
+    for name in ("_lexicon.py", "_phrases.py", "_text.py"):
+        digest.update((here / name).read_bytes())
+    digest.update(repr(sorted(ABBREVIATIONS.items())).encode())
+    return data_dir() / "suggest" / f"lexicon-{release_name}-{digest.hexdigest()[:12]}.pickle"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where in the note a suggestion comes from: character offsets and the text there."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class CodeSuggestion:
+    """One suggested code: ICD-10-CM diagnosis or CPT/HCPCS service.
+
+    ``status`` is ``suggested`` (above the decision threshold) or ``review`` (plausible, for the
+    coder to look at). ``reasons`` are the terms or rules that produced it.
+    """
+
+    code: str
+    description: str
+    score: float
+    evidence: tuple[Evidence, ...]
+    reasons: tuple[str, ...]
+    status: str = "suggested"
+    units: int = 1
+    modifiers: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        out = {
+            "code": self.code,
+            "description": self.description,
+            "score": round(self.score, 4),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "status": self.status,
+            "reasons": list(self.reasons),
+        }
+        if self.units != 1 or self.modifiers:
+            out["units"] = self.units
+            out["modifiers"] = list(self.modifiers)
+        return out
+
+
+@dataclass(frozen=True)
+class EmSuggestion:
+    """The office E/M (or preventive) code the note supports, on what basis and why."""
+
+    code: str | None
+    basis: str
+    reason: str
+    modifiers: tuple[str, ...] = ()
+    new_patient: bool | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "basis": self.basis,
+            "reason": self.reason,
+            "modifiers": list(self.modifiers),
+        }
+
+
+@dataclass(frozen=True)
+class SuggestionResult:
+    """Everything suggested for one note, diagnoses in the order they should be reported."""
+
+    diagnoses: tuple[CodeSuggestion, ...]
+    procedures: tuple[CodeSuggestion, ...] = ()
+    em: EmSuggestion | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        return {
+            "diagnoses": [d.to_dict() for d in self.diagnoses],
+            "procedures": [p.to_dict() for p in self.procedures],
+            "em": self.em.to_dict() if self.em else None,
+            "notes": list(self.notes),
+        }
+
+    def codes(self, status: str = "suggested") -> list[str]:
+        """Diagnosis codes (dotted) with the given status, in order."""
+        return [d.code for d in self.diagnoses if d.status == status]
+
+
+_engine_lock = threading.Lock()
+_engine: SuggestEngine | None = None
+
+
+class SuggestEngine:
+    """Loads the ICD-10-CM dictionary, the ConText pipeline and (if trained) the learned model."""
+
+    def __init__(self, release, lexicon: Lexicon, model: SuggestModel | None, reader) -> None:
+        self.release = release
+        self.lexicon = lexicon
+        self.model = model
+        self.reader = reader
+
+    @classmethod
+    def load(
+        cls,
+        model: Path | SuggestModel | None = None,
+        dos: date | None = None,
+        context: bool = True,
+        learned: bool = True,
+    ) -> SuggestEngine:
+        """Load the engine: the release in force on ``dos``, its dictionary (cached under
+        ``data_dir()``), the learned model if one was trained (``learned=False`` skips it), and
+        medspacy's ConText."""
+        from medbill.core.codesets import icd10cm
+
+        release = icd10cm(dos)
+        lexicon = load_lexicon(release)
+        if isinstance(model, SuggestModel):
+            trained = model
+        elif learned:
+            trained = load_model(model or model_path())
+        else:
+            trained = None
+        reader = None
+        if context:
+            from medbill.core.suggest._context import ContextReader
+
+            reader = ContextReader()
+        return cls(release, lexicon, trained, reader)
+
+    @classmethod
+    def shared(cls) -> SuggestEngine:
+        """One engine per process, loaded on first use (for the CLI and web views)."""
+        global _engine
+        with _engine_lock:
+            if _engine is None:
+                _engine = cls.load()
+            return _engine
+
+    def threshold(self) -> float:
+        return self.model.threshold if self.model else HEURISTIC_THRESHOLD
+
+    def suggest(
+        self,
+        text: str,
+        *,
+        setting: str = "outpatient",
+        encounter: str | None = None,
+        patient_age: int | None = None,
+        new_patient: bool | None = None,
+        fee_schedule=None,
+        review: int = 5,
+        assertion: str = "guidelines",
+    ) -> SuggestionResult:
+        """Suggest diagnoses (ordered), services and the E/M level for one note.
+
+        ``setting`` is ``outpatient`` (uncertain diagnoses are not coded, IV.H) or ``inpatient``;
+        ``encounter`` (``initial``/``subsequent``/``sequela``) sets injury 7th characters when the
+        note does not say; ``fee_schedule`` is an iterable of ``(code, description)`` the practice
+        bills, used to map documented services.
+
+        ``assertion="guidelines"`` (the default) applies the Official Guidelines to the ConText of
+        each mention: negated findings are not coded, a relative's condition becomes a family
+        history code, a resolved one a personal history code, uncertain ones are left out of
+        outpatient notes. ``assertion="mentions"`` codes every mention as found (the convention
+        of research corpora such as CodiEsp, whose annotators coded negated findings too).
+        """
+        if setting not in ("outpatient", "inpatient"):
+            raise ValueError(f"setting: expected 'outpatient' or 'inpatient', got {setting!r}")
+        if assertion not in ("guidelines", "mentions"):
+            raise ValueError(f"assertion: expected 'guidelines' or 'mentions', got {assertion!r}")
+        from medbill.core.suggest._em import suggest_em
+        from medbill.core.suggest._services import suggest_services
+
+        a = analyse(text, self.lexicon, self.reader)
+        cands = candidates(a, self.model.stats if self.model else None, self.lexicon)
+        if self.model:
+            scores = list(self.model.score([c.features for c in cands]))
+        else:
+            scores = [_heuristic(c.features) for c in cands]
+        threshold = self.threshold()
+        by_code: dict[str, list] = {}
+        for m in a.mentions:
+            by_code.setdefault(m.match.code, []).append(m)
+        accepted: list[Dx] = []
+        maybe: list[Dx] = []
+        for cand, score in zip(cands, scores, strict=True):
+            ms = by_code.get(cand.code, [])
+            weight = max((SECTION_WEIGHT.get(m.section, 0.5) for m in ms), default=0.6)
+            dx = Dx(cand.code, float(score), list(cand.evidence), list(cand.terms), weight=weight)
+            kept = apply_context(dx, ms, setting) if assertion == "guidelines" else [dx]
+            if score >= threshold:
+                accepted.extend(kept)
+            elif score >= threshold * 0.5:
+                maybe.extend(k for k in kept if k.code == cand.code)
+        ordered = apply_rules(accepted, text, self.release, encounter)
+        diagnoses = [self._suggestion(d, text, "suggested") for d in ordered]
+        have = {d.code for d in diagnoses}
+        maybe.sort(key=lambda d: -d.score)
+        for d in maybe:
+            if len([x for x in diagnoses if x.status == "review"]) >= review:
+                break
+            if self.release.is_billable(d.code) and _dot(d.code) not in have:
+                diagnoses.append(self._suggestion(d, text, "review"))
+                have.add(_dot(d.code))
+        procedures, notes = suggest_services(text, fee_schedule)
+        em = suggest_em(text, procedures, patient_age=patient_age, new_patient=new_patient)
+        if em.code and "25" in em.modifiers:
+            notes.append("modifier 25: E/M separately identifiable from the same-day procedure")
+        dx_notes = self._use_additional(ordered)
+        return SuggestionResult(tuple(diagnoses), tuple(procedures), em, tuple(notes + dx_notes))
+
+    def _suggestion(self, d: Dx, text: str, status: str) -> CodeSuggestion:
+        ev = tuple(Evidence(s, e, text[s:e]) for s, e in tidy_spans(d.evidence)[:4])
+        return CodeSuggestion(
+            code=_dot(d.code),
+            description=self.release.description(d.code) or "",
+            score=min(1.0, d.score),
+            evidence=ev,
+            reasons=tuple(d.reasons),
+            status=status,
+        )
+
+    def _use_additional(self, dxs: list[Dx]) -> list[str]:
+        from medbill.core.codesets import code_refs
+
+        have = [d.code for d in dxs]
+        out = []
+        for d in dxs:
+            info = self.release.get(d.code)
+            if info is None:
+                continue
+            for note in info.use_additional:
+                if "to identify" not in note or "if applicable" in note:
+                    continue
+                refs = code_refs(note)
+                if refs and not any(
+                    low <= c[: len(low)] and c[: len(high)] <= high
+                    for c in have
+                    for low, high in refs
+                ):
+                    out.append(f"{_dot(d.code)}: use additional {note}")
+                    break
+        return out
+
+
+def _dot(code: str) -> str:
+    return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
+
+
+def _heuristic(features: list[float]) -> float:
+    """A score without a learned model: whole-term, asserted, unambiguous, important section."""
+    from medbill.core.suggest._features import FEATURES
+
+    f = dict(zip(FEATURES, features, strict=True))
+    if f["dict_size"] == 0:
+        return 0.0
+    score = 0.45 + 0.1 * min(f["dict_size"], 3) + 0.2 * f["section_weight"]
+    if f["term_ambiguity"] > 1:
+        score -= 0.1
+    if f["subsumed"]:
+        score -= 0.35
+    if f["dict_asserted"] == 0:
+        score -= 0.05
+    return max(0.0, min(1.0, score))
+
+
+def load_lexicon(release) -> Lexicon:
+    """The dictionary for ``release``: read from the cache, or built once and cached."""
+    from medbill.core.codesets.lists import ABBREVIATIONS
+    from medbill.core.suggest._phrases import EXTRA_TERMS
+
+    path = lexicon_path(release.name)
+    if path.exists():
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    lexicon = Lexicon.build(release, dict(ABBREVIATIONS), EXTRA_TERMS)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(lexicon, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return lexicon

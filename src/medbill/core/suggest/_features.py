@@ -1,0 +1,125 @@
+"""What the ranker sees for each candidate code of a note.
+
+A note is *analysed* once (sentences, dictionary matches with their context, word n-grams with
+offsets); candidate codes are the union of dictionary hits and codes the learned phrase statistics
+point to; each candidate gets a fixed-length feature row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from medbill.core.suggest._lexicon import Lexicon, Match
+from medbill.core.suggest._text import STOPWORDS, Sentence, sentences, sentences_from_spans
+
+__all__ = ["FEATURES", "Analysis", "Mention", "analyse", "ngrams"]
+
+MAX_N = 3
+
+# Sections whose findings describe today's problems; history sections weigh less.
+SECTION_WEIGHT = {
+    "assessment": 1.0,
+    "plan": 0.9,
+    "complaint": 0.8,
+    "procedures": 0.8,
+    "body": 0.7,
+    "history": 0.7,
+    "exam": 0.6,
+    "data": 0.6,
+    "review": 0.4,
+    "past_history": 0.3,
+    "medications": 0.2,
+    "allergies": 0.1,
+    "family_history": 0.1,
+    "social_history": 0.2,
+}
+
+
+@dataclass(slots=True)
+class Mention:
+    """A dictionary hit in the note plus the ConText attributes of its sentence position."""
+
+    match: Match
+    section: str
+    sentence: int
+    negated: bool = False
+    uncertain: bool = False
+    historical: bool = False
+    family: bool = False
+    hypothetical: bool = False
+
+    @property
+    def asserted(self) -> bool:
+        return not (self.negated or self.uncertain or self.family or self.hypothetical)
+
+
+@dataclass
+class Analysis:
+    """One note, read once: sentences, dictionary mentions and n-grams with their first offsets."""
+
+    text: str
+    sentences: list[Sentence]
+    mentions: list[Mention]
+    grams: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def ngrams(sentence: Sentence) -> list[tuple[str, int, int]]:
+    """Content-word n-grams (1..3) of one sentence with their character spans."""
+    toks = [t for t in sentence.tokens if t.norm not in STOPWORDS and not t.norm.isdigit()]
+    out = []
+    for i in range(len(toks)):
+        for n in range(1, MAX_N + 1):
+            if i + n > len(toks):
+                break
+            out.append(
+                (" ".join(t.norm for t in toks[i : i + n]), toks[i].start, toks[i + n - 1].end)
+            )
+    return out
+
+
+def analyse(text: str, lexicon: Lexicon, reader=None) -> Analysis:
+    """Read a note: split it, match the dictionary, run ConText over the hits.
+
+    ``reader`` is a ``ContextReader`` (medspacy sentences and ConText); without one, sentences come
+    from line ends and full stops and no context is marked.
+    """
+    doc = None
+    if reader is not None:
+        doc, spans = reader.split(text)
+        sents = sentences_from_spans(text, spans)
+    else:
+        sents = sentences(text)
+    mentions: list[Mention] = []
+    grams: dict[str, tuple[int, int]] = {}
+    for i, sent in enumerate(sents):
+        for m in lexicon.match(text, sent):
+            mentions.append(Mention(m, sent.section, i))
+        for g, s, e in ngrams(sent):
+            grams.setdefault(g, (s, e))
+    if doc is not None and mentions:
+        reader.apply(doc, mentions)
+    return Analysis(text, sents, mentions, grams)
+
+
+FEATURES = (
+    "dict_size",
+    "dict_mentions",
+    "dict_asserted",
+    "dict_negated",
+    "dict_historical",
+    "dict_family",
+    "dict_uncertain",
+    "term_precision",
+    "term_seen",
+    "term_ambiguity",
+    "subsumed",
+    "from_inclusion",
+    "assoc_max",
+    "assoc_co",
+    "assoc_second",
+    "prior",
+    "chapter",
+    "section_weight",
+    "first_position",
+    "siblings",
+)

@@ -1,0 +1,61 @@
+"""``medbill code suggest NOTE --json`` and ``medbill suggest train`` argument errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from medbill.cli.main import app
+from medbill.core.codesets.build import ensure_icd10cm
+from medbill.core.suggest import _engine
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def no_trained_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    ensure_icd10cm()
+    monkeypatch.setattr(_engine, "model_path", lambda: tmp_path / "none.pickle")
+    monkeypatch.setattr(_engine, "_engine", None)
+
+
+def test_code_suggest_json(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    text = (
+        "Established patient.\nAssessment: essential hypertension, stable. "
+        "Continue lisinopril 10 mg daily.\nPlan: ECG today.\n"
+    )
+    note.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["code", "suggest", str(note), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    dx = data["diagnoses"][0]
+    assert dx["code"] == "I10"
+    ev = dx["evidence"][0]
+    assert text[ev["start"] : ev["end"]] == ev["text"]
+    assert [p["code"] for p in data["procedures"]] == ["93000"]
+    assert data["em"]["code"] == "99213"
+    assert data["em"]["basis"] == "mdm"
+
+
+def test_code_suggest_table_and_missing_file(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("Assessment: acute bronchitis.", encoding="utf-8")
+    result = runner.invoke(app, ["code", "suggest", str(note)])
+    assert result.exit_code == 0, result.output
+    assert "J20.9" in result.output
+    missing = runner.invoke(app, ["code", "suggest", str(tmp_path / "nope.txt")])
+    assert missing.exit_code == 2
+    assert "no such file" in missing.output
+
+
+def test_suggest_train_needs_a_source(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["suggest", "train"])
+    assert result.exit_code == 2
+    assert "FOLDER or --from-db" in result.output
+    result = runner.invoke(app, ["suggest", "train", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "D.tsv" in result.output
