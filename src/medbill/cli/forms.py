@@ -17,7 +17,6 @@ from rich.console import Console
 from medbill.core.claim import Address, Claim, ClaimFormatError, loads
 from medbill.core.forms import (
     Cms1500Error,
-    CommonDiagnosis,
     EncounterForm,
     FeeScheduleItem,
     Practice,
@@ -28,42 +27,13 @@ from medbill.core.forms import (
     render_encounter_form,
     render_superbill,
 )
-from medbill.core.forms.lookups import icd10cm_describer
+from medbill.core.forms.lookups import common_diagnoses, icd10cm_describer
 from medbill.core.money import Money, MoneyError
 
 app = typer.Typer(
     help="Print superbills, CMS-1500 claims and encounter forms.", no_args_is_help=True
 )
 console = Console(stderr=True)
-
-# Diagnoses a family practice ticks most days; the encounter form prints them with
-# their ICD-10-CM titles from the code set.
-COMMON_DIAGNOSES = (
-    "I10",
-    "E119",
-    "E1165",
-    "E785",
-    "E039",
-    "E669",
-    "J069",
-    "J020",
-    "J029",
-    "J209",
-    "R05",
-    "N390",
-    "M545",
-    "M25561",
-    "F419",
-    "F329",
-    "G4700",
-    "K219",
-    "Z0000",
-    "Z0001",
-    "Z23",
-    "Z1231",
-    "Z1211",
-    "Z7189",
-)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -246,11 +216,6 @@ def demo_practice_form(key: str = "fm") -> EncounterForm:
         if d.get("practice") == key
     )
     return EncounterForm(practice, items, common_diagnoses(), providers=providers)
-
-
-def common_diagnoses(codes: tuple[str, ...] = COMMON_DIAGNOSES) -> tuple[CommonDiagnosis, ...]:
-    describe = icd10cm_describer()
-    return tuple(CommonDiagnosis(code, describe(code) or "") for code in codes)
 
 
 @app.command("encounter-form")

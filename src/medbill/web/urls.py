@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("medbill.web.frontdesk.urls")),
     path("", include("medbill.web.coding.urls")),
     path("", include("medbill.web.billing.urls")),
+    path("", include("medbill.web.billing.print_urls")),
 ]

@@ -311,8 +311,9 @@ def _header(page: _Page, claim: Claim, signed_on: date | None) -> None:
     bp = claim.billing_provider
     page.put("25", (bp.tin or "").replace("-", ""))
     page.mark("25.ein")
-    # Kept as written (hyphens too): the payer echoes it back in the 835 (CLP01).
-    page.put("26", _clean(claim.patient.account_number or claim.claim_id))
+    # Item 26 is the 837P's patient control number (CLM01), kept as written (hyphens too):
+    # the payer echoes it in the 835 (CLP01), which is how the payment finds its claim.
+    page.put("26", _clean(claim.claim_id))
     page.mark("27.yes" if claim.assignment_accepted else "27.no")
 
     rendering = claim.rendering_provider

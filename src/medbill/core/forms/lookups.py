@@ -10,7 +10,37 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-__all__ = ["icd10cm_describer"]
+from medbill.core.forms.encounter_form import CommonDiagnosis
+
+__all__ = ["COMMON_DIAGNOSES", "common_diagnoses", "icd10cm_describer"]
+
+# Diagnoses a family practice ticks most days: the encounter form's default list.
+COMMON_DIAGNOSES = (
+    "I10",
+    "E119",
+    "E1165",
+    "E785",
+    "E039",
+    "E669",
+    "J069",
+    "J020",
+    "J029",
+    "J209",
+    "R05",
+    "N390",
+    "M545",
+    "M25561",
+    "F419",
+    "F329",
+    "G4700",
+    "K219",
+    "Z0000",
+    "Z0001",
+    "Z23",
+    "Z1231",
+    "Z1211",
+    "Z7189",
+)
 
 
 def _dotted(code: str) -> str:
@@ -39,3 +69,11 @@ def icd10cm_describer(dos: date | None = None) -> Callable[[str], str | None]:
         return icd.get_description(dotted) if icd.is_valid_item(dotted) else None
 
     return describe
+
+
+def common_diagnoses(
+    codes: tuple[str, ...] = COMMON_DIAGNOSES, dos: date | None = None
+) -> tuple[CommonDiagnosis, ...]:
+    """``codes`` with their ICD-10-CM titles, for the encounter form."""
+    describe = icd10cm_describer(dos)
+    return tuple(CommonDiagnosis(code, describe(code) or "") for code in codes)
