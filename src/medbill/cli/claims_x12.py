@@ -92,3 +92,72 @@ def write_837p_command(
     console.print(f"wrote {out}: {len(claims)} claim(s), interchange "
                   f"{built.control.interchange:09d}, sha256 {built.sha256[:16]}...")
 
+
+
+@app.command("build")
+def build_command(
+    practice: str = typer.Option(None, "--practice", help="Practice short code."),
+    visit: list[int] = typer.Option(None, "--visit", help="Visit id (default: every coded "
+                                                          "visit without a claim)."),
+) -> None:
+    """Build draft claims from coded visits in the database."""
+    from medbill.cli._django import setup
+    from medbill.cli.era import pick_practice
+
+    setup(development=True)
+    from medbill.web.claims_out.services import build_claims
+
+    result = build_claims(None, pick_practice(practice), visit or None)
+    for claim in result.created:
+        console.print(f"built {claim.patient_control_number} (visit {claim.visit_id}, "
+                      f"{claim.lines.count()} lines)")
+    for visit_id, why in result.skipped.items():
+        console.print(f"skipped visit {visit_id}: {why}")
+    console.print(f"{len(result.created)} claim(s) built, {len(result.skipped)} visit(s) skipped")
+
+
+@app.command("submit")
+def submit_command(
+    connection: str = typer.Option(..., "--connection", help="Clearinghouse connection name."),
+    practice: str = typer.Option(None, "--practice", help="Practice short code."),
+    claim: list[str] = typer.Option(None, "--claim", help="Patient control number (default: "
+                                                          "every scrubbed claim routed there)."),
+) -> None:
+    """Send scrubbed claims to a clearinghouse as 837P files; every file is recorded."""
+    from medbill.cli._django import setup
+    from medbill.cli.era import pick_practice
+
+    setup(development=True)
+    from django.db.models import Q
+
+    from medbill.web.billing.models import Claim
+    from medbill.web.claims_out.services import submit_claims
+    from medbill.web.practice.errors import ServiceError
+
+    where = pick_practice(practice)
+    rows = Claim.objects.for_practice(where).select_related("payer")
+    if claim:
+        rows = rows.filter(patient_control_number__in=claim)
+        missing = set(claim) - set(rows.values_list("patient_control_number", flat=True))
+        if missing:
+            err.print(f"[red]error:[/red] --claim: no claim {', '.join(sorted(missing))}")
+            raise typer.Exit(1)
+    else:
+        rows = rows.filter(status="scrubbed").filter(
+            Q(payer__clearinghouse_route=connection) | Q(payer__clearinghouse_route=""))
+    if not rows.exists():
+        console.print("nothing to submit")
+        return
+    try:
+        subs = submit_claims(None, where, list(rows), connection)
+    except ServiceError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    failed = False
+    for sub in subs:
+        sub.refresh_from_db()
+        console.print(f"{sub.status}: {sub.file_name} ({sub.claim_count} claims, interchange "
+                      f"{sub.interchange_control:09d}) {sub.destination or sub.error}")
+        failed = failed or sub.status != "sent"
+    if failed:
+        raise typer.Exit(1)

@@ -23,10 +23,9 @@ from medbill.core.x12 import X12ParseError, iter_segments, locate_claims, read_2
 from medbill.core.x12.m999 import SegmentError
 from medbill.web.billing.models import Claim
 from medbill.web.claims_out.models import AckImport, ClaimWorkItem, Submission
-from medbill.web.claims_out.services import move_claim
+from medbill.web.claims_out.services import move_claim, require
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.permissions import require
 
 __all__ = ["AckResult", "import_acknowledgement", "resolve_work_item"]
 
