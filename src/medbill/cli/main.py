@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from medbill.cli import claims, codes, codesets, demo, forms, migrate, payer_sim, serve, worker
+from medbill.cli import code as code_cli
+from medbill.cli import suggest as suggest_cli
 from medbill.cli.acks import app as acks_app
 from medbill.cli.edits import app as edits_app
 
@@ -20,6 +22,8 @@ app.add_typer(claims.app, name="claims")
 app.add_typer(acks_app, name="acks")
 app.add_typer(codesets.app, name="codesets")
 app.add_typer(codes.app, name="codes")
+app.add_typer(code_cli.app, name="code")
+app.add_typer(suggest_cli.app, name="suggest")
 app.add_typer(edits_app, name="edits")
 app.add_typer(demo.app, name="demo")
 app.add_typer(forms.app, name="forms")
