@@ -1,0 +1,362 @@
+"""Importing an 835: read, balance, match, post — all or nothing, and only once.
+
+``import_era`` is the one use case. It reads the file with the core reader, holds
+any set that does not balance (recording why), and posts the rest with the core
+posting rules inside one ``transaction.atomic()``: an error anywhere leaves no
+partial posting. A file whose sha256 was imported before posts nothing; a set
+whose payer and trace number (TRN02) were already posted is recorded as a
+duplicate and posts nothing. Ledger entries are only ever added.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from medbill.core.ledger.cob import SecondaryClaimError, secondary_claim
+from medbill.core.ledger.posting import (
+    Account,
+    AccountLine,
+    ClaimIndex,
+    ClaimPosting,
+    RemittancePosting,
+    post_remittance,
+)
+from medbill.core.money import ZERO, Money
+from medbill.core.x12 import X12ParseError
+from medbill.core.x12.m835 import Remittance as RemittanceDoc
+from medbill.core.x12.m835 import read_835
+from medbill.web.billing.models import Claim, ClaimLine, Entry
+from medbill.web.billing.remittance_models import (
+    DenialItem,
+    ProviderAdjustment,
+    Remittance,
+    RemittanceClaim,
+    RemittanceFile,
+    SecondaryClaimLink,
+    UnmatchedPayment,
+)
+from medbill.web.frontdesk.models import Coverage
+from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.models import Payer
+from medbill.web.practice.permissions import require
+
+__all__ = ["ImportResult", "SetResult", "import_era", "post_charges"]
+
+ORDERS = ("primary", "secondary", "tertiary")
+
+
+@dataclass
+class SetResult:
+    """What happened to one 835 set."""
+
+    trace_number: str
+    payer: str
+    total_paid: Money
+    status: str  # posted, held, duplicate, preview
+    reasons: list[str] = field(default_factory=list)
+    posted: list[tuple[str, Money, Money]] = field(default_factory=list)  # claim, paid, patient
+    denied: list[tuple[str, str]] = field(default_factory=list)  # claim, reasons in words
+    unmatched: list[tuple[str, str]] = field(default_factory=list)  # CLP01, why
+    secondary: list[tuple[str, str]] = field(default_factory=list)  # new claim, how
+    provider_adjustments: Money = ZERO
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    name: str
+    sha256: str
+    already_imported: bool = False
+    sets: list[SetResult] = field(default_factory=list)
+    file_id: int | None = None
+
+
+def _payer_for(practice: Any, rem: RemittanceDoc) -> Payer | None:
+    ids = {v for q, v in rem.payer.references if q == "2U"} | {rem.payer.id, rem.payer_id}
+    ids.discard("")
+    rows = Payer.objects.filter(organization_id=practice.organization_id, payer_id__in=ids)
+    return rows.first()
+
+
+def _accounts(practice: Any, rem: RemittanceDoc) -> tuple[list[Account], dict[int, Claim]]:
+    ids = {c.claim_id for c in rem.claims}
+    members = {c.member_id for c in rem.claims if c.member_id}
+    members |= {m.upper() for m in members}
+    rows = (
+        Claim.objects.for_practice(practice)
+        .filter(Q(patient_control_number__in=ids) | Q(coverage__member_id__in=members))
+        .select_related("coverage", "visit", "payer", "patient")
+        .prefetch_related("lines", "patient__coverages")
+    )
+    accounts, claims = [], {}
+    for claim in rows:
+        claims[claim.pk] = claim
+        order = claim.coverage.order
+        dos = claim.visit.date_of_service
+        later = [c for c in claim.patient.coverages.all()
+                 if c.active and c.pk != claim.coverage_id
+                 and ORDERS.index(c.order) > ORDERS.index(order) and c.is_in_effect(dos)]
+        lines = tuple(AccountLine(line.line_number, line.code, Money(line.charge),
+                                  tuple(line.modifiers or ()), line.line_control_number)
+                      for line in claim.lines.all())
+        accounts.append(Account(
+            claim.patient_control_number, claim.coverage.member_id, dos,
+            sum((line.charge for line in lines), ZERO), lines,
+            has_next_payer=bool(later), is_secondary=order != "primary", key=claim.pk))
+    return accounts, claims
+
+
+def post_charges(claim: Claim, effective: datetime.date | None = None) -> list[Entry]:
+    """Post the claim's line charges to the ledger unless they already are (idempotent)."""
+    if Entry.objects.filter(practice_id=claim.practice_id, kind=Entry.Kind.CHARGE).filter(
+            Q(claim=claim) | Q(visit_id=claim.visit_id, claim__isnull=True)).exists():
+        return []
+    rows = [Entry(practice_id=claim.practice_id, patient_id=claim.patient_id,
+                  visit_id=claim.visit_id, claim=claim, claim_line=line, payer_id=claim.payer_id,
+                  kind=Entry.Kind.CHARGE, amount=Money(line.charge),
+                  responsibility=Entry.Responsibility.PAYER,
+                  effective_date=effective or claim.visit.date_of_service,
+                  memo=f"{line.code} charge", source="system",
+                  source_ref=f"claim {claim.patient_control_number}")
+            for line in claim.lines.all()]
+    return Entry.objects.bulk_create(rows)
+
+
+def _next_coverage(claim: Claim) -> Coverage | None:
+    order = ORDERS.index(claim.coverage.order)
+    dos = claim.visit.date_of_service
+    later = sorted((c for c in claim.patient.coverages.all()
+                    if c.active and c.pk != claim.coverage_id and ORDERS.index(c.order) > order
+                    and c.is_in_effect(dos)), key=lambda c: ORDERS.index(c.order))
+    return later[0] if later else None
+
+
+def _jsonable(data: Any) -> Any:
+    return json.loads(json.dumps(data, default=str))
+
+
+class _Poster:
+    """Writes one balanced set's posting to the database."""
+
+    def __init__(self, practice: Any, user: Any, sha: str, rem: RemittanceDoc,
+                 row: Remittance, claims: dict[int, Claim]) -> None:
+        self.practice, self.user, self.sha, self.rem = practice, user, sha, rem
+        self.row, self.claims = row, claims
+        self.when = rem.effective_date or timezone.localdate()
+        self.entries: list[Entry] = []
+
+    def claim_posting(self, cp: ClaimPosting, result: SetResult) -> None:
+        claim = self.claims[cp.account.key]  # type: ignore[index]
+        post_charges(claim)
+        lines = {line.line_number: line for line in claim.lines.all()}
+        nxt = _next_coverage(claim) if any(e.next_payer for e in cp.entries) else None
+        pay = cp.payment
+        outcome = (RemittanceClaim.Outcome.REVERSED if pay.is_reversal else
+                   RemittanceClaim.Outcome.DENIED if cp.denials and not cp.entries else
+                   RemittanceClaim.Outcome.PARTIAL if cp.denials else
+                   RemittanceClaim.Outcome.POSTED)
+        rc = RemittanceClaim.objects.create(
+            practice_id=claim.practice_id, remittance=self.row, claim=claim,
+            claim_identifier=pay.claim_id[:38], status_code=pay.status, charge=pay.charge,
+            paid=pay.paid, patient_responsibility=pay.patient_responsibility,
+            payer_claim_number=pay.payer_claim_number[:50], member_id=pay.member_id[:80],
+            matched_by=cp.matched_by[:80], outcome=outcome, position=pay.position,
+            notes=list(cp.notes))
+        method = "check" if self.rem.method == "CHK" else "eft"
+        for e in cp.entries:
+            payer_id = nxt.payer_id if (e.next_payer and nxt) else claim.payer_id
+            self.entries.append(Entry(
+                practice_id=claim.practice_id, patient_id=claim.patient_id,
+                visit_id=claim.visit_id, claim=claim,
+                claim_line=lines.get(e.line) if e.line is not None else None,
+                payer_id=payer_id, kind=e.kind, amount=e.amount,
+                responsibility=e.responsibility, effective_date=self.when,
+                group_code=e.group, reason_code=e.reason[:5],
+                method=method if e.kind == "payment" else "",
+                reference=self.rem.trace_number[:50], memo=e.memo[:200], source="era",
+                source_ref=f"835 {self.sha[:16]} segment {e.position}",
+                created_by=self.user if getattr(self.user, "is_authenticated", False) else None))
+        for d in cp.denials:
+            DenialItem.objects.create(
+                practice_id=claim.practice_id, remittance_claim=rc, claim=claim,
+                claim_line=lines.get(d.line) if d.line is not None else None,
+                payer_id=claim.payer_id, amount=d.amount, reasons=[list(r) for r in d.reasons],
+                reason_words=list(d.reason_words), remark_words=list(d.remark_words),
+                action=d.action[:200])
+            result.denied.append((claim.patient_control_number, "; ".join(d.reason_words)))
+        if not pay.is_reversal:
+            status = Claim.Status.DENIED if outcome == RemittanceClaim.Outcome.DENIED \
+                else Claim.Status.PAID
+            Claim.objects.filter(pk=claim.pk).update(
+                status=status, payer_claim_number=pay.payer_claim_number[:50] or
+                claim.payer_claim_number, status_reason="; ".join(
+                    d.reason_words[0] for d in cp.denials)[:200])
+        if cp.secondary and nxt is None:
+            nxt = _next_coverage(claim)
+        if cp.secondary and nxt is not None:
+            made = self.secondary(claim, cp, nxt)
+            if made:
+                result.secondary.append(made)
+        result.posted.append((claim.patient_control_number, cp.paid, cp.patient_share))
+
+    def secondary(self, claim: Claim, cp: ClaimPosting, nxt: Coverage) -> tuple[str, str] | None:
+        from medbill.web.billing.documents import claim_document
+
+        pcn = f"{claim.patient_control_number[:17]}-S{ORDERS.index(nxt.order)}"
+        if Claim.objects.filter(practice_id=claim.practice_id,
+                                patient_control_number=pcn).exists():
+            return None
+        try:
+            doc = secondary_claim(claim_document(claim), cp.payment, cp.line_numbers,
+                                  self.when, pcn)
+        except SecondaryClaimError:
+            return None
+        crossed = cp.secondary == "crossed_over"
+        new = Claim.objects.create(
+            practice_id=claim.practice_id, visit_id=claim.visit_id, patient_id=claim.patient_id,
+            coverage=nxt, payer_id=nxt.payer_id, patient_control_number=pcn,
+            status=Claim.Status.SUBMITTED if crossed else Claim.Status.DRAFT,
+            diagnoses=claim.diagnoses, status_reason="crossed over by the prior payer"
+            if crossed else "")
+        ClaimLine.objects.bulk_create([ClaimLine(
+            practice_id=claim.practice_id, claim=new, line_number=line.line_number,
+            code=line.code, modifiers=line.modifiers, units=line.units, charge=line.charge,
+            dx_pointers=line.dx_pointers, date_of_service=line.date_of_service,
+            description=line.description, ndc=line.ndc,
+            line_control_number=line.line_control_number) for line in claim.lines.all()])
+        SecondaryClaimLink.objects.create(
+            practice_id=claim.practice_id, claim=new, prior_claim=claim,
+            adjudication=_jsonable(doc.other_coverage[0].adjudication.to_dict()),
+            prior_order=doc.other_coverage[0].order, crossed_over=crossed)
+        return pcn, "crossed over by the payer" if crossed else "ready to send"
+
+
+def _record(practice: Any, posting: RemittancePosting, result: SetResult) -> None:
+    result.provider_adjustments = sum((p.amount for p in posting.provider_entries), ZERO)
+    for u in posting.unmatched:
+        result.unmatched.append((u.claim_id, u.reason))
+
+
+def import_era(user: Any, practice: Any, data: bytes, name: str, *, post: bool = True
+               ) -> ImportResult:
+    """Import one 835 file for ``practice``; with ``post=False`` only report what would post.
+
+    ``user`` None means the system (the command line). Raises ``ServiceError`` for a
+    file that is not an 835 and ``PermissionDenied`` for a role that may not import.
+    """
+    if user is not None:
+        require(user, practice, "import_remittance")
+    sha = hashlib.sha256(data).hexdigest()
+    result = ImportResult(name, sha)
+    try:
+        rems = read_835(data)
+    except X12ParseError as exc:
+        raise ServiceError("file", f"{name}: not a readable 835: {exc}") from None
+    if not rems:
+        raise ServiceError("file", f"{name}: holds no 835 transaction set")
+    done = RemittanceFile.objects.filter(practice=practice, sha256=sha).first()
+    if done is not None:
+        result.already_imported, result.file_id = True, done.pk
+        return result
+    with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
+        file_row = None
+        if post:
+            file_row = RemittanceFile.objects.create(
+                practice=practice, name=name[:200], sha256=sha, size=len(data),
+                imported_by=user if getattr(user, "is_authenticated", False) else None)
+            result.file_id = file_row.pk
+        for rem in rems:
+            result.sets.append(_import_set(practice, user, sha, rem, file_row))
+        if file_row is not None:
+            audit.record(file_row, "create", {"sets": [s.status for s in result.sets],
+                                              "claims": sum(len(s.posted) for s in result.sets)})
+    return result
+
+
+def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
+                file_row: RemittanceFile | None) -> SetResult:
+    payer = _payer_for(practice, rem)
+    result = SetResult(rem.trace_number, rem.payer.name, rem.total_paid, "preview")
+    result.warnings = [str(p) for p in rem.problems if p.severity == "warning"]
+    accounts, claims = _accounts(practice, rem)
+    posting = post_remittance(rem, ClaimIndex(accounts))
+    duplicate = Remittance.objects.filter(
+        practice=practice, payer_identifier=rem.payer_id[:80],
+        trace_number=rem.trace_number[:50], status=Remittance.Status.POSTED).exists()
+    if posting.held:
+        result.status, result.reasons = "held", list(posting.reasons)
+    elif duplicate:
+        result.status = "duplicate"
+        result.reasons = [f"trace {rem.trace_number} from payer {rem.payer_id} was already "
+                          "posted"]
+    if file_row is None:
+        if result.status == "preview":
+            for cp in posting.claims:
+                result.posted.append((cp.account.claim_id, cp.paid, cp.patient_share))
+                result.denied += [(cp.account.claim_id, "; ".join(d.reason_words))
+                                  for d in cp.denials]
+            _record(practice, posting, result)
+        return result
+    row = Remittance.objects.create(
+        practice=practice, file=file_row, payer=payer, payer_identifier=rem.payer_id[:80],
+        payer_name=rem.payer.name[:60], trace_number=rem.trace_number[:50],
+        control_number=rem.control_number[:9], method=rem.method[:3], total_paid=rem.total_paid,
+        payment_date=rem.effective_date,
+        status=result.status if result.status != "preview" else Remittance.Status.POSTED,
+        held_reasons=result.reasons, warnings=result.warnings[:50], position=rem.position)
+    if result.status != "preview":
+        return result
+    result.status = "posted"
+    poster = _Poster(practice, user, sha, rem, row, claims)
+    for cp in posting.claims:
+        poster.claim_posting(cp, result)
+    for u in posting.unmatched:
+        rc = RemittanceClaim.objects.create(
+            practice=practice, remittance=row, claim_identifier=u.claim_id[:38],
+            status_code=next(c.status for c in rem.claims if c.position == u.position),
+            charge=u.charge, paid=u.paid, member_id=u.member_id[:80],
+            outcome=RemittanceClaim.Outcome.UNMATCHED, position=u.position,
+            notes=[u.reason])
+        UnmatchedPayment.objects.create(practice=practice, remittance_claim=rc,
+                                        reason=u.reason[:200])
+    Entry.objects.bulk_create(poster.entries, batch_size=2000)
+    ProviderAdjustment.objects.bulk_create([ProviderAdjustment(
+        practice=practice, remittance=row, provider_identifier=p.provider_id[:50],
+        reason=p.reason[:2], reference=p.reference[:50], amount=p.amount,
+        fiscal_period_end=p.fiscal_period_end, position=p.position)
+        for p in posting.provider_entries])
+    _record(practice, posting, result)
+    return result
+
+
+def summary_lines(result: ImportResult) -> Iterable[str]:
+    """The import as text: per set, what was posted, held, denied and unmatched."""
+    if result.already_imported:
+        yield f"{result.name}: already imported (sha256 {result.sha256[:12]}); nothing posted"
+        return
+    for s in result.sets:
+        yield (f"{s.payer} trace {s.trace_number} {s.total_paid.format()}: {s.status.upper()}"
+               f" ({len(s.posted)} claim(s) posted, {len(s.denied)} denial(s), "
+               f"{len(s.unmatched)} unmatched)")
+        for reason in s.reasons:
+            yield f"  held: {reason}"
+        for claim_id, paid, patient in s.posted:
+            yield f"  posted {claim_id}: paid {paid.format()}, patient owes {patient.format()}"
+        for claim_id, words in s.denied:
+            yield f"  denied {claim_id}: {words}"
+        for claim_id, why in s.unmatched:
+            yield f"  unmatched {claim_id}: {why}"
+        for claim_id, how in s.secondary:
+            yield f"  secondary claim {claim_id}: {how}"
+        if s.provider_adjustments:
+            yield f"  provider-level adjustments: {s.provider_adjustments.format()}"
