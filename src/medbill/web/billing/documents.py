@@ -125,7 +125,9 @@ def _units(units: Decimal) -> Decimal:
     return whole if units == whole else units.normalize()
 
 
-def _line(line: ClaimLine) -> doc.ServiceLine:
+def _line(line: ClaimLine, claim_date: Any) -> doc.ServiceLine:
+    # A line dated like the claim carries no date of its own (the claim's applies).
+    own_date = line.date_of_service if line.date_of_service != claim_date else None
     return doc.ServiceLine(
         line=line.line_number,
         code=line.code,
@@ -133,7 +135,7 @@ def _line(line: ClaimLine) -> doc.ServiceLine:
         units=_units(Decimal(line.units)),
         modifiers=tuple(line.modifiers or ()),
         dx_pointers=tuple(int(p) for p in line.dx_pointers or ()),
-        date_of_service=line.date_of_service,
+        date_of_service=own_date,
         ndc=line.ndc or None,
         line_control_number=line.line_control_number or None,
     )
@@ -192,7 +194,9 @@ def claim_document(claim: Claim) -> doc.Claim:
         subscriber=subscriber_of(claim.coverage, claim.patient),
         patient=_patient(claim.patient, claim.coverage),
         diagnoses=tuple(str(c).upper().replace(".", "") for c in diagnoses),
-        lines=tuple(_line(line) for line in claim.lines.order_by("line_number")),
+        lines=tuple(
+            _line(line, visit.date_of_service) for line in claim.lines.order_by("line_number")
+        ),
         submission_date=claim.submitted_at.date() if claim.submitted_at else None,
         original_claim_ref=claim.original_claim_ref or None,
         rendering_provider=provider_of(visit.provider),

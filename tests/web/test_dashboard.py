@@ -1,0 +1,77 @@
+"""The dashboard: work queues with counts for the current practice."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from medbill.web.billing.models import Claim
+from medbill.web.frontdesk.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def queue_counts(response):
+    return {q["key"]: q["count"] for q in response.context["queues"]}
+
+
+def test_it_works(world, client_for):
+    a = world.a
+    now = timezone.now()
+    for status in ("scheduled", "scheduled", "review", "coded"):
+        Visit.objects.create(
+            practice=a.practice,
+            patient=a.patient,
+            provider=a.provider,
+            location=a.location,
+            scheduled_at=now,
+            status=status,
+        )
+    # Next week's appointment is not waiting to be checked in today.
+    Visit.objects.create(
+        practice=a.practice,
+        patient=a.patient,
+        provider=a.provider,
+        location=a.location,
+        scheduled_at=now + datetime.timedelta(days=7),
+    )
+    a.claim.status = Claim.Status.DENIED
+    a.claim.save()
+    world.b.claim.status = Claim.Status.REJECTED  # another practice: not counted
+    world.b.claim.save()
+    response = client_for(world.users["biller"]).get("/")
+    assert response.status_code == 200
+    assert queue_counts(response) == {
+        "to_check_in": 2,
+        "to_code": 1,
+        "to_review": 1,
+        "to_bill": 1,
+        "rejected": 0,
+        "denied": 1,
+    }
+    assert b'data-queue="denied"' in response.content
+
+
+def test_queue_links_list_the_work(world, client_for):
+    client = client_for(world.users["biller"])
+    queues = {q["key"]: q for q in client.get("/").context["queues"]}
+    page = client.get(queues["to_code"]["url"])
+    assert [v.pk for v in page.context["page"]] == [world.a.visit.pk]
+    world.a.claim.status = Claim.Status.DENIED
+    world.a.claim.save()
+    page = client.get(queues["denied"]["url"])
+    assert [c.pk for c in page.context["page"]] == [world.a.claim.pk]
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_nav_follows_the_role(world, client_for):
+    auditor = client_for(world.users["auditor"]).get("/")
+    coder = client_for(world.users["coder"]).get("/")
+    assert b'href="/audit/"' in auditor.content
+    assert b'href="/audit/"' not in coder.content

@@ -1,0 +1,44 @@
+"""Logs never carry PHI: the filter on every handler blanks dates, identifiers, e-mail
+addresses, query strings and database detail lines."""
+
+from __future__ import annotations
+
+import logging
+
+from medbill.web.practice.logs import NoPhiFilter, redact
+
+
+def test_redact():
+    text = (
+        "duplicate key value violates unique constraint\nDETAIL:  Key (account_number)="
+        "(CVFP-0001) already exists."
+    )
+    assert "CVFP-0001" not in redact(text)
+    assert "1988-02-11" not in redact("born 1988-02-11 or 02/11/1988")
+    assert "a.b@example.com" not in redact("mail a.b@example.com")
+    assert "UHW5512093301" not in redact("member UHW5512093301 not found")
+    assert "?q=Ortega" not in redact("GET /patients/?q=Ortega 200")
+    assert redact("Not Found: /patients/2/") == "Not Found: /patients/2/"
+
+
+def test_filter_rewrites_messages_and_tracebacks():
+    record = logging.LogRecord(
+        "medbill", logging.ERROR, __file__, 1, "patient %s born %s", ("Ortega", "2019-06-30"), None
+    )
+    try:
+        raise ValueError("bad dob 2019-06-30")
+    except ValueError:
+        import sys
+
+        record.exc_info = sys.exc_info()
+    assert NoPhiFilter().filter(record)
+    assert "2019-06-30" not in record.getMessage()
+    assert record.exc_info is None and "2019-06-30" not in record.exc_text
+
+
+def test_settings_install_the_filter():
+    from django.conf import settings
+
+    console = settings.LOGGING["handlers"]["console"]
+    assert "no_phi" in console["filters"]
+    assert settings.LOGGING["filters"]["no_phi"]["()"].endswith("NoPhiFilter")

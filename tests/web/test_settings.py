@@ -1,0 +1,95 @@
+"""Settings come from the environment, with clear errors when something is missing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Import the settings in a fresh interpreter (not under pytest) with ``env``."""
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "SECRET_KEY",
+            "MEDBILL_DEBUG",
+            "DEBUG",
+            "DATABASE_URL",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+        }
+    }
+    base.update(env)
+    code = (
+        "import json, medbill.web.settings as s\n"
+        "print(json.dumps({'debug': s.DEBUG, 'db': s.DATABASES['default']['ENGINE'],"
+        " 'name': str(s.DATABASES['default']['NAME']), 'hosts': s.ALLOWED_HOSTS}))\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=base, timeout=120
+    )
+
+
+def test_secret_key_is_required_outside_debug(tmp_path):
+    result = load_settings({"MEDBILL_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_gives_a_development_key_and_sqlite_in_the_data_dir(tmp_path):
+    result = load_settings({"MEDBILL_DEBUG": "1", "MEDBILL_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert '"debug": true' in result.stdout
+    assert "sqlite3" in result.stdout
+    assert str(tmp_path / "medbill.sqlite3") in result.stdout
+
+
+def test_database_url_and_hosts(tmp_path):
+    result = load_settings(
+        {
+            "SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://u@db.example:5432/medbill",
+            "ALLOWED_HOSTS": "billing.example, www.billing.example",
+            "MEDBILL_DATA_DIR": str(tmp_path),
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    assert "postgresql" in result.stdout and '"name": "medbill"' in result.stdout
+    assert '["billing.example", "www.billing.example"]' in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
+        ({"MEDBILL_DEBUG": "perhaps"}, "MEDBILL_DEBUG must be"),
+    ],
+)
+def test_clear_errors(tmp_path, env, message):
+    result = load_settings({"SECRET_KEY": "x" * 50, "MEDBILL_DATA_DIR": str(tmp_path), **env})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_bootstrap_for_development(tmp_path):
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "MEDBILL_DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    base["MEDBILL_DATA_DIR"] = str(tmp_path)
+    code = (
+        "from medbill.web import bootstrap\nbootstrap(development=True)\n"
+        "from django.conf import settings\nfrom django.apps import apps\n"
+        "print(settings.DEBUG, apps.ready)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=base, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True True"
