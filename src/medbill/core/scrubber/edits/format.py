@@ -278,6 +278,7 @@ define(
 )
 
 _NPI_MEMO: dict[str, bool] = {}
+_TIN_MEMO: dict[str, bool] = {}
 _BAD_EIN_PREFIX = frozenset(
     {
         "00",
@@ -327,9 +328,20 @@ def npi_valid(npi: str) -> bool:
 
 def tin_valid(tin: str) -> bool:
     """Nine digits, not a placeholder, and (as an EIN) a prefix the IRS assigns."""
-    if len(tin) != 9 or not tin.isdigit() or tin == "123456789" or len(set(tin)) == 1:
-        return False
-    return tin[:2] not in _BAD_EIN_PREFIX
+    try:
+        return _TIN_MEMO[tin]
+    except KeyError:
+        pass
+    ok = (
+        len(tin) == 9
+        and tin.isdigit()
+        and tin != "123456789"
+        and len(set(tin)) > 1
+        and tin[:2] not in _BAD_EIN_PREFIX
+    )
+    if len(_TIN_MEMO) < 100_000:
+        _TIN_MEMO[tin] = ok
+    return ok
 
 
 def _npi(out: list[Finding], npi: str | None, who: str, loop: str, line: int | None) -> None:
@@ -371,14 +383,28 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: C901 - one pass
 
     bp = claim.billing_provider
     addr = bp.address
+    complete = (
+        bp.name
+        and bp.npi
+        and bp.tin
+        and addr
+        and addr.line1
+        and addr.city
+        and addr.state
+        and addr.zip
+    )
     for value, field, element in (
-        (bp.name, "name", "NM103"),
-        (bp.npi, "NPI", "NM109"),
-        (bp.tin, "TIN", "REF*EI"),
-        (addr and addr.line1, "street address", "N301"),
-        (addr and addr.city, "city", "N401"),
-        (addr and addr.state, "state", "N402"),
-        (addr and addr.zip, "ZIP code", "N403"),
+        ()
+        if complete
+        else (
+            (bp.name, "name", "NM103"),
+            (bp.npi, "NPI", "NM109"),
+            (bp.tin, "TIN", "REF*EI"),
+            (addr and addr.line1, "street address", "N301"),
+            (addr and addr.city, "city", "N401"),
+            (addr and addr.state, "state", "N402"),
+            (addr and addr.zip, "ZIP code", "N403"),
+        )
     ):
         if not value:
             out.append(finding("FMT002", None, field=field, element=element))

@@ -208,15 +208,18 @@ def dx_facts(release: Any, code: str) -> tuple[Any, ...]:
     if not DX_RE.match(code):
         facts = UNKNOWN
     else:
-        row = release.get(code)
-        if row is not None:
+        description = release.description(code)
+        if description is not None:
+            # Cheap lookups first; the full entry (with notes) only for 7th characters.
+            billable = release.is_billable(code)
             needs7 = release.needs_seventh(code)
-            manifestation = "classified elsewhere" in row.description.lower()
+            manifestation = "classified elsewhere" in description.lower()
             if needs7:
                 stem = code.ljust(6, "X")
-                choices = tuple(stem + c for c in sorted(row.seventh_characters))
+                seventh = release.get(code).seventh_characters
+                choices = tuple(stem + c for c in sorted(seventh))
                 status = "not_billable"
-            elif row.billable:
+            elif billable:
                 choices, status = (), "valid"
             else:
                 choices = tuple(release.billable_descendants(code)[:12])
@@ -226,9 +229,9 @@ def dx_facts(release: Any, code: str) -> tuple[Any, ...]:
                 choices,
                 needs7,
                 manifestation,
-                row.billable,
-                row.parent or "",
-                row.description,
+                billable,
+                release.parent(code) or "",
+                description,
             )
         else:
             v = validity(code, release.effective_from)
@@ -255,6 +258,26 @@ def _excludes1(release: Any, a: str, b: str) -> str | None:
     return note
 
 
+_PAIRS: dict[tuple[str, str, str], tuple[str, str, str] | None] = {}
+
+
+def _excludes1_pair(release: Any, a: str, b: str) -> tuple[str, str, str] | None:
+    """(code with the note, the code it excludes, note) for an Excludes1 pair, else None."""
+    key = (release.name, a, b)
+    try:
+        return _PAIRS[key]
+    except KeyError:
+        pass
+    note = _excludes1(release, a, b)
+    hit = (a, b, note) if note is not None else None
+    if hit is None:
+        note = _excludes1(release, b, a)
+        hit = (b, a, note) if note is not None else None
+    if len(_PAIRS) < 500_000:
+        _PAIRS[key] = hit
+    return hit
+
+
 def _unspecified(release: Any, code: str, facts: tuple[Any, ...]) -> str | None:
     """The parent under which more specific codes exist, when ``code`` is unspecified."""
     key = (release.name, code)
@@ -271,6 +294,26 @@ def _unspecified(release: Any, code: str, facts: tuple[Any, ...]) -> str | None:
     return parent
 
 
+_MCE_INDEXES: dict[tuple[str, str, int], dict[str, tuple[tuple, str | None]]] = {}
+
+
+def _mce_index(mce: Any) -> dict[str, tuple[tuple, str | None]]:
+    """code -> ((group, min age, max age), ...), and "M"/"F" when the code is sex-specific."""
+    key = (mce.quarter, mce.sex_version, id(mce.lists))
+    index = _MCE_INDEXES.get(key)
+    if index is None:
+        ages: dict[str, list[tuple[str, int, int]]] = {}
+        for group, (lo, hi) in mce.AGE_RANGES.items():
+            for code in mce.lists.get(group, ()):
+                ages.setdefault(code, []).append((group, lo, hi))
+        sex = {c: "M" for c in mce.lists.get("male", ())}
+        sex.update({c: "F" for c in mce.lists.get("female", ())})
+        index = {c: (tuple(ages.get(c, ())), sex.get(c)) for c in set(ages) | set(sex)}
+        _MCE_INDEXES.clear()  # one table in use at a time is the common case
+        _MCE_INDEXES[key] = index
+    return index
+
+
 def _reorder(dx: tuple[str, ...], bad: set[int]) -> tuple[str, ...]:
     return tuple(c for i, c in enumerate(dx) if i not in bad) + tuple(dx[i] for i in sorted(bad))
 
@@ -284,6 +327,7 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: C901 - one pass
     name = release.name
     mce = ctx.mce
     lists = mce.lists if mce is not None else {}
+    mce_index = _mce_index(mce) if mce is not None else {}
     age = ctx.age
     sex = ctx.sex
     dos = ctx.dos
@@ -348,40 +392,37 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: C901 - one pass
                 )
             continue
         valid.append(code)
-        if lists:
+        info = mce_index.get(code)
+        if info is not None:
+            ages, only = info
             if age is not None:
-                for group in ("newborn", "pediatric", "maternity", "adult"):
-                    codes = lists.get(group)
-                    if codes and code in codes:
-                        lo, hi = mce.AGE_RANGES[group]
-                        if not lo <= age <= hi:
-                            out.append(
-                                finding(
-                                    "DX008",
-                                    None,
-                                    pos=pos,
-                                    code=code,
-                                    group=group,
-                                    span=f"age {lo}-{hi}",
-                                    age=age,
-                                    mce=mce.quarter,
-                                )
+                for group, lo, hi in ages:
+                    if not lo <= age <= hi:
+                        out.append(
+                            finding(
+                                "DX008",
+                                None,
+                                pos=pos,
+                                code=code,
+                                group=group,
+                                span=f"age {lo}-{hi}",
+                                age=age,
+                                mce=mce.quarter,
                             )
-            if sex == "M" or sex == "F":
-                listed = "female" if sex == "M" else "male"
-                codes = lists.get(listed)
-                if codes and code in codes:
-                    out.append(
-                        finding(
-                            "DX009",
-                            None,
-                            pos=pos,
-                            code=code,
-                            listed=listed,
-                            sex=sex,
-                            mce_sex=mce.sex_version or mce.quarter,
                         )
+            if only is not None and (sex == "M" or sex == "F") and only != sex:
+                listed = "male" if only == "M" else "female"
+                out.append(
+                    finding(
+                        "DX009",
+                        None,
+                        pos=pos,
+                        code=code,
+                        listed=listed,
+                        sex=sex,
+                        mce_sex=mce.sex_version or mce.quarter,
                     )
+                )
         if unspec_on:
             parent = _unspecified(release, code, facts)
             if parent:
@@ -429,11 +470,6 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: C901 - one pass
     for i in range(n):
         a = valid[i]
         for j in range(i + 1, n):
-            b = valid[j]
-            note = _excludes1(release, a, b)
-            if note is not None:
-                out.append(finding("DX005", None, a=a, b=b, note=note, release=name))
-                continue
-            note = _excludes1(release, b, a)
-            if note is not None:
-                out.append(finding("DX005", None, a=b, b=a, note=note, release=name))
+            hit = _excludes1_pair(release, a, valid[j])
+            if hit is not None:
+                out.append(finding("DX005", None, a=hit[0], b=hit[1], note=hit[2], release=name))
