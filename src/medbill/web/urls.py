@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("medbill.web.frontdesk.urls")),
     path("", include("medbill.web.coding.urls")),
     path("", include("medbill.web.billing.urls")),
+    path("", include("medbill.web.claims_out.urls")),
     path("", include("medbill.web.billing.print_urls")),
 ]

@@ -1,0 +1,228 @@
+"""``/api/claims-out/``: the biller's claim queue, claim building, 837P submissions and
+999/277CA acknowledgements, and the queue of rejected claims."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from medbill.web.api.common import acting_user, get_or_404, require_role, scope
+from medbill.web.api.schemas import ErrorOut
+from medbill.web.billing.models import Claim
+from medbill.web.claims_out.acks import import_acknowledgement, resolve_work_item
+from medbill.web.claims_out.models import AckImport, ClaimEvent, ClaimWorkItem, Submission
+from medbill.web.claims_out.services import build_claims, submit_claims
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.models import Practice
+from medbill.web.practice.tenancy import practices_for
+
+router = Router(tags=["claims out"])
+
+MAX_LIMIT = 200
+
+
+class QueueOut(Schema):
+    practice: int
+    counts: dict[str, int]
+    open_rejections: int
+
+
+class WorkItemOut(Schema):
+    id: int
+    claim: int
+    patient_control_number: str
+    source: str
+    reason: str
+    codes: str
+    created_at: datetime.datetime
+    resolved_at: datetime.datetime | None
+    resolution: str
+
+
+class SubmissionOut(Schema):
+    id: int
+    connection: str
+    file_name: str
+    sha256: str
+    interchange_control: int
+    group_control: int
+    claim_count: int
+    total_charge: str
+    status: str
+    destination: str
+    attempts: int
+    error: str
+    created_at: datetime.datetime
+    claims: list[str]
+
+
+class AckOut(Schema):
+    id: int
+    kind: str
+    file_name: str
+    sha256: str
+    interchange_control: str
+    imported_at: datetime.datetime
+    summary: dict[str, Any]
+    duplicate: bool = False
+
+
+class EventOut(Schema):
+    from_status: str
+    to_status: str
+    reason: str
+    source: str
+    source_ref: str
+    created_at: datetime.datetime
+
+
+class BuildIn(Schema):
+    practice: int
+    visit_ids: list[int] | None = None
+
+
+class BuildOut(Schema):
+    created: list[str]
+    skipped: dict[str, str]
+
+
+class SubmitIn(Schema):
+    practice: int
+    connection: str
+    claim_ids: list[int]
+
+
+class AckIn(Schema):
+    practice: int
+    file_name: str
+    content: str
+
+
+class ResolveIn(Schema):
+    resolution: str = ""
+
+
+def _practice(request: HttpRequest, practice_id: int) -> Practice:
+    """One of the API user's practices, or a 404 (other tenants' practices do not exist)."""
+    row = practices_for(acting_user(request)).filter(pk=practice_id).first()
+    if row is None:
+        raise Http404("no such practice")
+    return row
+
+
+def _item(row: ClaimWorkItem) -> dict[str, Any]:
+    return {"id": row.pk, "claim": row.claim_id,
+            "patient_control_number": row.claim.patient_control_number, "source": row.source,
+            "reason": row.reason, "codes": row.codes, "created_at": row.created_at,
+            "resolved_at": row.resolved_at, "resolution": row.resolution}
+
+
+def _submission(row: Submission) -> dict[str, Any]:
+    return {"id": row.pk, "connection": row.connection, "file_name": row.file_name,
+            "sha256": row.sha256, "interchange_control": row.interchange_control,
+            "group_control": row.group_control, "claim_count": row.claim_count,
+            "total_charge": str(row.total_charge), "status": row.status,
+            "destination": row.destination, "attempts": row.attempts, "error": row.error,
+            "created_at": row.created_at,
+            "claims": [c.patient_control_number for c in row.claims.all()]}
+
+
+@router.get("/queue", response={200: QueueOut, 403: ErrorOut, 404: ErrorOut})
+def claim_queue(request: HttpRequest, practice: int):
+    """How many claims are in each status, and how many rejections wait for the biller."""
+    where = _practice(request, practice)
+    require_role(request, where, "view_claims")
+    counts = {s: 0 for s, _ in Claim.Status.choices}
+    for status in Claim.objects.for_practice(where).values_list("status", flat=True):
+        counts[status] = counts.get(status, 0) + 1
+    open_items = ClaimWorkItem.objects.for_practice(where).filter(resolved_at=None).count()
+    return {"practice": where.pk, "counts": counts, "open_rejections": open_items}
+
+
+@router.get("/rejections", response=list[WorkItemOut])
+def list_rejections(request: HttpRequest, resolved: bool = False, limit: int = 50):
+    """Rejected claims waiting for the biller (``resolved=true``: the ones already handled)."""
+    rows = scope(request, ClaimWorkItem).select_related("claim")
+    rows = rows.exclude(resolved_at=None) if resolved else rows.filter(resolved_at=None)
+    return [_item(r) for r in rows[: max(1, min(limit, MAX_LIMIT))]]
+
+
+@router.post("/rejections/{item_id}/resolve",
+             response={200: WorkItemOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def resolve_rejection(request: HttpRequest, item_id: int, payload: ResolveIn):
+    """Mark a rejection handled; the claim goes back to draft to be fixed and resent."""
+    item = get_or_404(request, ClaimWorkItem, pk=item_id)
+    item = resolve_work_item(acting_user(request), item, payload.resolution)
+    return _item(ClaimWorkItem.objects.select_related("claim").get(pk=item.pk))
+
+
+@router.post("/build", response={200: BuildOut, 403: ErrorOut, 404: ErrorOut})
+def build(request: HttpRequest, payload: BuildIn):
+    """Draft claims from coded visits (all of them, or ``visit_ids``)."""
+    where = _practice(request, payload.practice)
+    result = build_claims(acting_user(request), where, payload.visit_ids)
+    return {"created": [c.patient_control_number for c in result.created],
+            "skipped": {str(k): v for k, v in result.skipped.items()}}
+
+
+@router.post("/submissions",
+             response={200: list[SubmissionOut], 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def submit(request: HttpRequest, payload: SubmitIn):
+    """Send scrubbed claims to a clearinghouse connection; one record per file."""
+    where = _practice(request, payload.practice)
+    claims = list(Claim.objects.for_practice(where).filter(pk__in=payload.claim_ids))
+    if len(claims) != len(set(payload.claim_ids)):
+        raise ServiceError("claim_ids", "a claim does not exist in this practice")
+    subs = submit_claims(acting_user(request), where, claims, payload.connection)
+    return [_submission(Submission.objects.get(pk=s.pk)) for s in subs]
+
+
+@router.get("/submissions", response=list[SubmissionOut])
+def list_submissions(request: HttpRequest, limit: int = 50):
+    """Files sent, newest first."""
+    rows = scope(request, Submission).prefetch_related("claims")
+    return [_submission(r) for r in rows[: max(1, min(limit, MAX_LIMIT))]]
+
+
+@router.get("/submissions/{submission_id}/file", response={200: None, 403: ErrorOut,
+                                                            404: ErrorOut})
+def submission_file(request: HttpRequest, submission_id: int):
+    """The 837P file exactly as it was sent."""
+    row = get_or_404(request, Submission, pk=submission_id)
+    require_role(request, row, "view_claims")
+    response = HttpResponse(row.content, content_type="application/edi-x12")
+    response["Content-Disposition"] = f'attachment; filename="{row.file_name}"'
+    return response
+
+
+@router.post("/acks", response={200: AckOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def import_ack(request: HttpRequest, payload: AckIn):
+    """Import a 999 or 277CA (its text); a file sent twice changes nothing the second time."""
+    where = _practice(request, payload.practice)
+    result = import_acknowledgement(acting_user(request), where,
+                                    payload.content.encode("utf-8"), payload.file_name)
+    a = result.ack
+    return {"id": a.pk, "kind": a.kind, "file_name": a.file_name, "sha256": a.sha256,
+            "interchange_control": a.interchange_control, "imported_at": a.imported_at,
+            "summary": a.summary, "duplicate": result.duplicate}
+
+
+@router.get("/acks", response=list[AckOut])
+def list_acks(request: HttpRequest, limit: int = 50):
+    """Acknowledgements imported, newest first."""
+    rows = scope(request, AckImport)[: max(1, min(limit, MAX_LIMIT))]
+    return [{"id": a.pk, "kind": a.kind, "file_name": a.file_name, "sha256": a.sha256,
+             "interchange_control": a.interchange_control, "imported_at": a.imported_at,
+             "summary": a.summary} for a in rows]
+
+
+@router.get("/claims/{claim_id}/events",
+            response={200: list[EventOut], 403: ErrorOut, 404: ErrorOut})
+def claim_events(request: HttpRequest, claim_id: int):
+    """A claim's lifecycle: every status change, why, and where it came from."""
+    claim = get_or_404(request, Claim, pk=claim_id)
+    require_role(request, claim, "view_claims")
+    return list(ClaimEvent.objects.filter(claim=claim))

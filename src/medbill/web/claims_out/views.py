@@ -1,0 +1,121 @@
+"""The biller's pages for claims out: the queue, batch submission, files sent, acknowledgements."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from medbill.web.billing.models import Claim
+from medbill.web.claims_out.acks import import_acknowledgement, resolve_work_item
+from medbill.web.claims_out.models import (
+    AckImport,
+    ClaimWorkItem,
+    ClearinghouseConnection,
+    Submission,
+)
+from medbill.web.claims_out.services import submit_claims
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.pages import paginate
+from medbill.web.practice.permissions import requires
+from medbill.web.practice.tenancy import get_scoped_or_404
+
+MAX_ACK_BYTES = 5 * 1024 * 1024
+
+
+@requires("view_claims")
+def claim_queue(request: HttpRequest) -> HttpResponse:
+    practice = request.practice
+    claims = Claim.objects.for_user(request.user, practice)
+    counts = {value: 0 for value, _ in Claim.Status.choices}
+    for status in claims.values_list("status", flat=True):
+        counts[status] += 1
+    ready = claims.filter(status="scrubbed").select_related("patient", "payer", "visit")
+    rejections = ClaimWorkItem.objects.for_user(request.user, practice).filter(
+        resolved_at=None).select_related("claim", "claim__patient")
+    return render(request, "claims_out/queue.html", {
+        "counts": [(label, counts[value], value) for value, label in Claim.Status.choices],
+        "ready": ready,
+        "rejections": rejections,
+        "connections": ClearinghouseConnection.objects.for_user(request.user, practice)
+        .filter(active=True),
+    })
+
+
+@require_POST
+@requires("submit_claims")
+def submit_batch(request: HttpRequest) -> HttpResponse:
+    ids = [int(x) for x in request.POST.getlist("claim") if x.isdigit()]
+    claims = list(Claim.objects.for_user(request.user, request.practice).filter(pk__in=ids))
+    try:
+        subs = submit_claims(request.user, request.practice, claims,
+                             request.POST.get("connection", ""))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("claims_out_queue")
+    for sub in subs:
+        sub.refresh_from_db()
+        if sub.status == "sent":
+            messages.success(request, f"Sent {sub.file_name}: {sub.claim_count} claim(s).")
+        else:
+            messages.error(request, f"{sub.file_name} was not delivered: {sub.error}. "
+                                    "Its claims are back in the queue.")
+    return redirect("claims_out_submissions")
+
+
+@require_POST
+@requires("create_claims")
+def resolve_rejection(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = get_scoped_or_404(ClaimWorkItem, request.user, request.practice, pk=item_id)
+    try:
+        resolve_work_item(request.user, item, request.POST.get("resolution", "").strip())
+        messages.success(request, f"Claim {item.claim.patient_control_number} is back in draft.")
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("claims_out_queue")
+
+
+@requires("view_claims")
+def list_submissions(request: HttpRequest) -> HttpResponse:
+    rows = Submission.objects.for_user(request.user, request.practice).prefetch_related(
+        "claims")
+    return render(request, "claims_out/submissions.html", {"page": paginate(request, rows)})
+
+
+@requires("view_claims")
+def download_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
+    row = get_scoped_or_404(Submission, request.user, request.practice, pk=submission_id)
+    response = HttpResponse(row.content, content_type="application/edi-x12")
+    response["Content-Disposition"] = f'attachment; filename="{row.file_name}"'
+    return response
+
+
+@requires("view_claims")
+def list_acks(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _import_ack(request)
+    rows = AckImport.objects.for_user(request.user, request.practice)
+    return render(request, "claims_out/acks.html", {"page": paginate(request, rows)})
+
+
+@requires("import_remittance")
+def _import_ack(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "file: choose a 999 or 277CA file")
+    elif upload.size > MAX_ACK_BYTES:
+        messages.error(request, "file: larger than an acknowledgement should be (5 MB)")
+    else:
+        try:
+            result = import_acknowledgement(request.user, request.practice, upload.read(),
+                                            upload.name)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            if result.duplicate:
+                messages.info(request, f"{upload.name} was imported before; nothing changed.")
+            else:
+                messages.success(request, f"{upload.name}: {len(result.accepted)} accepted, "
+                                          f"{len(result.rejected)} rejected.")
+    return redirect("claims_out_acks")

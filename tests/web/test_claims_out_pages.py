@@ -1,0 +1,57 @@
+"""The biller's claim queue, batch submission, files sent and acknowledgement pages."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from test_claims_out import ack_277, connect, scrubbed
+
+from medbill.web.billing.models import Claim
+from medbill.web.claims_out.models import ClaimWorkItem, Submission
+
+
+def test_queue_submit_import_resolve(world, tmp_path, client_for):
+    a = world.a
+    client = client_for(world.users["biller"])
+    connect(a, tmp_path)
+    claim = scrubbed(a.claim)
+    page = client.get("/claims-out/")
+    assert page.status_code == 200
+    assert claim.patient_control_number in page.content.decode()
+    assert "Send as 837P" in page.content.decode()
+
+    resp = client.post("/claims-out/submit/", {"claim": [claim.pk], "connection": "prairie"})
+    assert resp.status_code == 302 and resp.url == "/claims-out/submissions/"
+    sub = Submission.objects.get()
+    listing = client.get("/claims-out/submissions/").content.decode()
+    assert sub.file_name in listing and "Sent" in listing
+    download = client.get(f"/claims-out/submissions/{sub.pk}/file/")
+    assert download.content.decode() == sub.content
+
+    upload = SimpleUploadedFile("ack.277", ack_277(sub, claim.patient_control_number,
+                                                   "A3:21:82"))
+    resp = client.post("/claims-out/acks/", {"file": upload})
+    assert resp.status_code == 302
+    assert "ack.277" in client.get("/claims-out/acks/").content.decode()
+    queue = client.get("/claims-out/").content.decode()
+    assert "information is missing or invalid (rendering provider)" in queue
+    item = ClaimWorkItem.objects.get()
+    resp = client.post(f"/claims-out/rejections/{item.pk}/resolve/",
+                       {"resolution": "added the rendering NPI"})
+    assert resp.status_code == 302
+    assert Claim.objects.get(pk=claim.pk).status == "draft"
+
+
+def test_pages_check_roles_and_tenancy(world, tmp_path, client_for):
+    connect(world.a, tmp_path)
+    claim = scrubbed(world.a.claim)
+    coder = client_for(world.users["coder"])
+    assert coder.post("/claims-out/submit/", {"claim": [claim.pk],
+                                              "connection": "prairie"}).status_code == 403
+    front = client_for(world.users["front_desk"])
+    upload = SimpleUploadedFile("x.999", b"ISA")
+    assert front.post("/claims-out/acks/", {"file": upload}).status_code == 403
+    biller = client_for(world.users["biller"])
+    resp = biller.post("/claims-out/submit/", {"claim": [world.b.claim.pk],
+                                               "connection": "prairie"}, follow=True)
+    assert "no claims to submit" in resp.content.decode()
+    assert Claim.objects.get(pk=world.b.claim.pk).status == "draft"
