@@ -458,3 +458,15 @@ def test_claims_that_do_not_fit_are_refused_by_field(shared_examples):
     assert err.value.field == "lines[0].dx_pointers"
     with pytest.raises(Cms1500Error):
         render_cms1500(claim, mode="fax")
+
+
+def test_item_31_names_the_clinician_without_punctuation_and_is_dated(shared_examples):
+    claim = example(shared_examples, "office_visit")
+    doctor = Provider(
+        name=PersonName(last="Brandt", first="Miriam"), npi="1862305749", credential="MD, FACC"
+    )
+    pages = cms1500_pages(
+        dataclasses.replace(claim, rendering_provider=doctor, submission_date=None)
+    )
+    assert pages[0].value("31.name") == "MIRIAM BRANDT MD FACC"
+    assert pages[0].value("31.date") == date.today().strftime("%m %d %y")

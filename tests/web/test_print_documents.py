@@ -77,3 +77,31 @@ def test_visit_page_links_the_pdfs(world, client_for):
     text = page.content.decode()
     assert f"/visits/{world.a.visit.pk}/superbill.pdf" in text
     assert f"/claims/{world.a.claim.pk}/cms1500.pdf" in text
+
+
+def test_superbill_before_the_claim_is_built(world, client_for):
+    site = world.a
+    site.claim.lines.all().delete()
+    site.claim.delete()
+    response = client_for(world.users["biller"]).get(f"/visits/{site.visit.pk}/superbill.pdf")
+    assert response.status_code == 200
+    text = plain_text(response.content)
+    assert f"CVFP{site.visit.pk:07d}" in text  # the number the claim will get
+    assert "Lakeland Commercial Insurance" in text and "Wisconsin Medicaid" in text
+
+
+def test_demo_stage_prints_forms_for_each_practice(world, tmp_path):
+    import datetime
+
+    from medbill.web.billing.forms_demo import forms_stage
+    from medbill.web.demo.stages import StageContext
+
+    ctx = StageContext(out=tmp_path, seed=1, start=datetime.date(2026, 3, 2))
+    rows = forms_stage(ctx)
+    names = sorted(p.name for p in (tmp_path / "forms").iterdir())
+    claim = world.a.claim.patient_control_number
+    assert f"superbill-{claim}.pdf" in names
+    assert f"cms1500-{claim}-print.pdf" in names and f"cms1500-{claim}-replica.pdf" in names
+    assert "encounter-form-cvfp.pdf" in names
+    counts = {row.item: row.count for row in rows}
+    assert counts["superbills"] == 2 and counts["CMS-1500 claims"] == 2

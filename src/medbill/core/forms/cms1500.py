@@ -132,7 +132,7 @@ def _provider_name(provider: Provider) -> str:
     """``FIRST M LAST CREDENTIAL``, as items 17 and 31 print a clinician."""
     n = provider.name
     parts = [n.first, n.middle[0] if n.middle else None, n.last, n.suffix, provider.credential]
-    return _clean(" ".join(p for p in parts if p))
+    return _clean(" ".join(p for p in parts if p)).replace(",", "")
 
 
 def _date8(value: date | None) -> str:
@@ -379,11 +379,12 @@ def cms1500_pages(
 
     ``amount_paid`` fills item 29 (default: what prior payers paid, from the
     claim's other coverages); ``signed_on`` dates item 31 (default: the claim's
-    submission date). Raises :class:`Cms1500Error` naming the field when the
+    submission date, else today). Raises :class:`Cms1500Error` naming the field when the
     claim cannot fit the form (more than 12 diagnoses, a pointer to nothing).
     """
     _check(claim)
-    signed_on = signed_on or claim.submission_date
+    # Item 31 is dated the day the form is signed: the submission date, else today.
+    signed_on = signed_on or claim.submission_date or date.today()
     paid = _amount_paid(claim) if amount_paid is None else amount_paid
     chunks = [
         claim.lines[i : i + SERVICE_LINES_PER_PAGE]

@@ -9,17 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Q, Sum
 
+from medbill.core import claim as doc
 from medbill.core.forms import CommonDiagnosis, EncounterForm, FeeScheduleItem, Practice, Superbill
 from medbill.core.money import Money
-from medbill.web.billing.documents import address_of, claim_document
+from medbill.web.billing.documents import (
+    address_of,
+    billing_provider_of,
+    claim_document,
+    payer_of,
+    provider_of,
+    subscriber_of,
+)
 from medbill.web.billing.models import Claim, Entry
-from medbill.web.frontdesk.models import Visit
+from medbill.web.frontdesk.models import Coverage, Visit
 from medbill.web.practice import models as practice_models
 
-__all__ = ["encounter_form_for", "practice_of", "superbill_for_visit", "visit_claim"]
+__all__ = [
+    "encounter_form_for",
+    "practice_of",
+    "superbill_for_visit",
+    "visit_claim",
+    "visit_document",
+]
 
 
 def practice_of(practice: practice_models.Practice) -> Practice:
@@ -65,10 +80,84 @@ def visit_claim(visit: Visit) -> Claim:
     return claim
 
 
+def _units(value: Decimal) -> Decimal:
+    whole = value.to_integral_value()
+    return whole if value == whole else value.normalize()
+
+
+def visit_document(visit: Visit) -> doc.Claim:
+    """A claim document for a coded visit that has no claim yet (checkout, paper days).
+
+    It bills the primary coverage in effect on the date of service and numbers the
+    claim as building the real claim will; nothing is written to the database.
+    """
+    day = visit.date_of_service
+    coverages = [
+        c
+        for c in Coverage.objects.filter(patient=visit.patient).select_related("payer")
+        if c.is_in_effect(day)
+    ]
+    coverages.sort(key=lambda c: ("primary", "secondary", "tertiary").index(c.order))
+    if not coverages or coverages[0].order != "primary":
+        raise LookupError(f"visit {visit.pk} has no primary coverage in effect on {day}")
+    primary, patient, practice = coverages[0], visit.patient, visit.practice
+    return doc.Claim(
+        claim_id=f"{practice.short_code}{visit.pk:07d}",
+        date_of_service=day,
+        place_of_service=visit.location.place_of_service or None,
+        frequency_code="1",
+        billing_provider=billing_provider_of(practice),
+        payer=payer_of(primary.payer),
+        subscriber=subscriber_of(primary, patient),
+        patient=doc.Patient(
+            name=doc.PersonName(
+                last=patient.last_name,
+                first=patient.first_name or None,
+                middle=patient.middle_name or None,
+                suffix=patient.suffix or None,
+            ),
+            dob=patient.date_of_birth,
+            sex=patient.sex,
+            relationship_to_subscriber=primary.relationship_to_subscriber,
+            address=address_of(patient),
+            account_number=patient.account_number,
+        ),
+        diagnoses=tuple(d.code.upper().replace(".", "") for d in visit.diagnoses.all()),
+        lines=tuple(
+            doc.ServiceLine(
+                line=s.position,
+                code=s.code,
+                charge=Money(s.charge),
+                units=_units(s.units),
+                modifiers=tuple(s.modifiers or ()),
+                dx_pointers=tuple(int(p) for p in s.dx_pointers or ()),
+                description=s.description or None,
+                ndc=s.ndc or None,
+            )
+            for s in visit.service_lines.all()
+        ),
+        rendering_provider=provider_of(visit.provider),
+        other_coverage=tuple(
+            doc.OtherCoverage(
+                payer=payer_of(c.payer),
+                subscriber=subscriber_of(c, patient),
+                relationship_to_subscriber=c.relationship_to_subscriber,
+                order=c.order,
+            )
+            for c in coverages[1:]
+        ),
+    )
+
+
 def superbill_for_visit(visit: Visit) -> Superbill:
-    """The superbill of ``visit``: its claim, the copay paid at the desk, the practice's words."""
-    claim_row = visit_claim(visit)
-    claim = claim_document(claim_row)
+    """The superbill of ``visit``: its claim (or, before there is one, the coded visit),
+    the copay paid at the desk and the practice's own words for each code."""
+    try:
+        claim = claim_document(visit_claim(visit))
+    except LookupError:
+        claim = visit_document(visit)
+    if not claim.lines:
+        raise LookupError(f"visit {visit.pk} has no services coded yet")
     paid = Entry.objects.filter(
         visit=visit, kind=Entry.Kind.PAYMENT, responsibility=Entry.Responsibility.PATIENT
     ).aggregate(total=Sum("amount"))["total"]

@@ -38,6 +38,7 @@ T = TypeVar("T")
 # (name, "module:function"), in the order the revenue cycle runs. One line per stage.
 STAGES: list[tuple[str, str]] = [
     ("seed", "medbill.web.demo.stages:seed_stage"),
+    ("forms", "medbill.web.billing.forms_demo:forms_stage"),
 ]
 
 
