@@ -105,3 +105,11 @@ def test_demo_stage_prints_forms_for_each_practice(world, tmp_path):
     assert "encounter-form-cvfp.pdf" in names
     counts = {row.item: row.count for row in rows}
     assert counts["superbills"] == 2 and counts["CMS-1500 claims"] == 2
+
+
+def test_claim_page_links_the_pdfs(world, client_for):
+    claim = world.a.claim
+    text = client_for(world.users["biller"]).get(f"/claims/{claim.pk}/").content.decode()
+    assert f"/claims/{claim.pk}/cms1500.pdf" in text
+    assert f"/claims/{claim.pk}/cms1500.pdf?mode=replica" in text
+    assert f"/visits/{claim.visit.pk}/superbill.pdf" in text
