@@ -383,7 +383,8 @@ def _service_lines(p: _Pen) -> None:
     for col, rows in heads:
         for k, text in enumerate(rows):
             if text:
-                size = 4.2 if col in (19, 22, 59, 63, 65) else 4.8
+                # The narrow columns (B, C, G, H, I) take smaller type to stay inside.
+                size = 3.6 if col in (63, 65) else 4.2 if col in (19, 22, 59) else 4.8
                 p.caption(col, 41, text, size=size, dy=5.0 + k * 5.3)
     for col in _LINE_COLUMNS[1:-1]:
         if col in (10, 33):
