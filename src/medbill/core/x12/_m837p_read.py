@@ -136,13 +136,17 @@ class _Reader:
         self.other: dict | None = None
         self.bht_notes: list[str] = []
 
+    _IDS = ("BHT", "HL", "PRV", "SBR", "PAT", "DMG", "NM1", "REF", "PER", "CLM", "DTP", "HI",
+            "NTE", "CR1", "CRC", "PWK", "CAS", "AMT", "LX", "SV1", "LIN", "CTP", "SVD")
+
     def read(self) -> list[_Claim]:
+        handlers = {sid: getattr(self, f"_{sid}") for sid in self._IDS}
+        handlers["N3"] = handlers["N4"] = self._address
+        get = handlers.get
         for seg in self.segments:
-            handler = getattr(self, f"_{seg.id}", None)
+            handler = get(seg.elements[0])
             if handler is not None:
                 handler(seg)
-            elif seg.id in ("N3", "N4"):
-                self._address(seg)
         return self.claims
 
     # -- header and hierarchy ---------------------------------------------------------------
@@ -358,9 +362,6 @@ class _Reader:
                 self.other["paid"] = _money(seg, 2)
             elif seg[1] == "EAF":
                 self.other["patient_resp"] = _money(seg, 2)
-
-    def _OI(self, seg: Segment) -> None:  # noqa: N802
-        pass
 
     # -- lines ------------------------------------------------------------------------------
 

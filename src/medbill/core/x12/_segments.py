@@ -440,24 +440,36 @@ class SegmentWriter:
         """Append a segment. A list or tuple element is a composite."""
         d = self.delimiters
         out = [seg_id]
-        for i, value in enumerate(elements, start=1):
+        components = 0
+        for value in elements:
             if value is None:
                 out.append("")
             elif isinstance(value, list | tuple):
                 comps = ["" if c is None else str(c) for c in value]
-                for c in comps:
-                    self._check(seg_id, i, c)
                 while comps and comps[-1] == "":
                     comps.pop()
+                components += max(len(comps) - 1, 0)
                 out.append(d.component.join(comps))
             else:
-                text = str(value)
-                self._check(seg_id, i, text)
-                out.append(text)
+                out.append(value if type(value) is str else str(value))
         while len(out) > 1 and out[-1] == "":
             out.pop()
-        self._parts.append(d.element.join(out))
+        text = d.element.join(out)
+        # One pass over the rendered segment: any delimiter beyond the ones we placed
+        # came from a value; the slow path then names the element.
+        if (text.count(d.element) != len(out) - 1 or text.count(d.component) != components
+                or d.segment in text or (d.repetition and d.repetition in text)):
+            self._locate_delimiter(seg_id, elements)
+        self._parts.append(text)
         self.count += 1
+
+    def _locate_delimiter(self, seg_id: str, elements: tuple) -> None:
+        for i, value in enumerate(elements, start=1):
+            if isinstance(value, list | tuple):
+                for c in value:
+                    self._check(seg_id, i, "" if c is None else str(c))
+            elif value is not None:
+                self._check(seg_id, i, str(value))
 
     def add_raw(self, text: str) -> None:
         """Append a segment already rendered with these delimiters (the ISA)."""
