@@ -107,3 +107,52 @@ def validity_command(
         console.print(f"[dim]{result.note}[/]")
     if not result.ok:
         raise typer.Exit(1)
+
+
+@app.command("search")
+def search_command(
+    query: str = typer.Argument(..., help="Words, abbreviations or a code (prefix)."),
+    system: list[str] = typer.Option(
+        None, "--system", "-s", help="icd10cm, hcpcs, cpt, modifier or pos (repeatable)."
+    ),
+    on: str = typer.Option(None, "--date", help="Only codes valid on this date of service."),
+    limit: int = typer.Option(10, "--limit", "-n", min=1, max=200),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list."),
+    practice: int = typer.Option(
+        None, "--practice", help="Also search this practice's fee schedule (needs the database)."
+    ),
+) -> None:
+    """Search ICD-10-CM, HCPCS, practice CPT, modifiers and places of service."""
+    import json
+
+    from medbill.core.codesets.search import SYSTEMS, search
+
+    unknown = [s for s in system or () if s not in SYSTEMS]
+    if unknown:
+        raise typer.BadParameter(f"unknown system {unknown[0]!r}", param_hint="--system")
+    extra = None
+    if practice is not None:
+        from medbill.cli._django import setup
+
+        setup()
+        from medbill.web.coding.codesets import practice_search_index
+
+        extra = practice_search_index(practice)
+    hits = search(query, systems=system or None, dos=_dos(on), limit=limit, extra=extra)
+    if as_json:
+        typer.echo(json.dumps([h.to_json() for h in hits], indent=2))
+        return
+    if not hits:
+        console.print("no codes found")
+        raise typer.Exit(1)
+    table = Table("code", "system", "description", "billable", "score", "matched")
+    for hit in hits:
+        table.add_row(
+            hit.code,
+            hit.system,
+            hit.description,
+            "yes" if hit.billable else "no",
+            f"{hit.score:.2f}",
+            ", ".join(hit.matched),
+        )
+    console.print(table)

@@ -141,6 +141,10 @@ class Icd10cmRelease:
         row = self._codes.get(undot(code))
         return bool(row and row[4])
 
+    def row(self, code: str) -> tuple[str, str, str, str | None, bool] | None:
+        """``(dotted, description, kind, parent, billable)`` without building an IcdCode."""
+        return self._codes.get(undot(code))
+
     def description(self, code: str) -> str | None:
         """The title of ``code``, or None when it does not exist in this release."""
         row = self._codes.get(undot(code))

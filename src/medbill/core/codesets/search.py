@@ -1,0 +1,202 @@
+"""One search over ICD-10-CM, HCPCS Level II, practice CPT, modifiers and places of service.
+
+The index (``data_dir()/codesets/search.pickle``) is built by ``medbill codesets build`` from the
+prebuilt code sets, and rebuilt on first use whenever one of them changed since. A practice's own
+codes (its fee schedule) are searched through a small second index passed as ``extra``.
+
+>>> [h.code for h in search("t2dm with ckd", limit=1)]  # doctest: +SKIP
+['E11.22']
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+
+from medbill.core.codesets._index import SYSTEMS, Doc, SearchHit, SearchIndex
+from medbill.core.codesets._releases import all_releases, releases
+from medbill.core.codesets.hcpcs import hcpcs
+from medbill.core.codesets.lists import MODIFIERS, PLACES_OF_SERVICE
+from medbill.core.paths import data_dir
+
+__all__ = [
+    "SYSTEMS",
+    "Doc",
+    "SearchHit",
+    "SearchIndex",
+    "build_search_index",
+    "cpt_docs",
+    "icd10cm_docs",
+    "reset_search_index",
+    "search",
+    "search_index",
+]
+
+_NOS = re.compile(r"\bNOS\b")
+_lock = threading.Lock()
+_index: SearchIndex | None = None
+
+
+def _folder() -> Path:
+    path = data_dir() / "codesets"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _signature() -> tuple:
+    """What the index was built from: changes to any of these files mean a rebuild."""
+    folder = _folder()
+    parts = []
+    for name in ("icd10cm/manifest.json", "hcpcs.pickle", "cpt.pickle"):
+        path = folder / name
+        parts.append((name, path.stat().st_mtime_ns if path.exists() else 0))
+    return tuple(parts)
+
+
+def icd10cm_docs() -> tuple[list[Doc], list[tuple[str, date, date | None]]]:
+    """One doc per ICD-10-CM code in any built release (newest title), with release bits."""
+    loaded = all_releases()
+    present: dict[str, int] = {}
+    billable: dict[str, int] = {}
+    newest: dict[str, tuple] = {}
+    for bit, release in enumerate(loaded):
+        for key in release.codes():
+            present[key] = present.get(key, 0) | (1 << bit)
+            if release.is_billable(key):
+                billable[key] = billable.get(key, 0) | (1 << bit)
+            newest[key] = (release, bit)
+    docs = []
+    for key, (release, _bit) in newest.items():
+        dotted, description, kind, parent, is_billable = release.row(key)
+        own = list(release.inclusion_terms(key))
+        level = parent
+        if len(key) == 7 and kind == "code":  # a 7th-character form: its base's terms are its own
+            own += release.inclusion_terms(parent)
+            level = release.row(parent)[3]
+        inherited: list[str] = []
+        while level is not None and release.row(level)[2] in ("code", "category"):
+            inherited.extend(release.inclusion_terms(level))
+            level = release.row(level)[3]
+        # "Seizure NOS" under R56.9: the index's default for that term, matched like the title
+        aliases = [t for t in own if _NOS.search(t)]
+        docs.append(
+            Doc(
+                code=dotted,
+                system="icd10cm",
+                description=description,
+                billable=is_billable,
+                extra=" ".join(own),
+                aliases=" ".join(aliases),
+                context=" ".join(inherited),
+                present=present[key],
+                billable_in=billable.get(key, 0),
+            )
+        )
+    spans = [(r.name, r.effective_from, r.effective_to) for r in loaded]
+    return docs, spans
+
+
+def hcpcs_docs() -> list[Doc]:
+    """HCPCS Level II procedures and modifiers, plus our modifier and place-of-service lists."""
+    docs = []
+    level2_modifiers = set()
+    for code in hcpcs():
+        system = "modifier" if code.kind == "modifier" else "hcpcs"
+        if system == "modifier":
+            level2_modifiers.add(code.code)
+        extra = code.short_description
+        if system == "modifier":
+            extra += " modifier " + MODIFIERS.get(code.code, "")
+        docs.append(
+            Doc(
+                code.code,
+                system,
+                code.long_description,
+                True,
+                extra,
+                code.add_date,
+                code.termination_date,
+            )  # fmt: skip
+        )
+    for code, text in MODIFIERS.items():
+        if code not in level2_modifiers:
+            docs.append(Doc(code, "modifier", text, True, "modifier"))
+    for code, text in PLACES_OF_SERVICE.items():
+        docs.append(Doc(code, "pos", text, True, "place of service"))
+    return docs
+
+
+def cpt_docs(rows: Iterable[tuple[str, str, date | None, date | None]]) -> list[Doc]:
+    """Docs for practice CPT codes: ``(code, description, effective_from, effective_to)``."""
+    return [Doc(code, "cpt", text, True, "", start, end) for code, text, start, end in rows]
+
+
+def _licensed_cpt() -> list[Doc]:
+    from medbill.core.codesets.cpt import load_licensed_cpt
+
+    return cpt_docs(load_licensed_cpt())
+
+
+def build_search_index(save: bool = True) -> SearchIndex:
+    """Index every built code set (and a licensed CPT file, if one was imported)."""
+    releases()  # builds the installed ICD-10-CM release when nothing is built yet
+    signature = _signature()
+    icd, spans = icd10cm_docs()
+    index = SearchIndex.build([*icd, *hcpcs_docs(), *_licensed_cpt()], spans, signature)
+    if save:
+        index.save(_folder() / "search.pickle")
+    return index
+
+
+def search_index() -> SearchIndex:
+    """The search index, loaded once per process (rebuilt if the code sets changed)."""
+    global _index
+    with _lock:
+        if _index is None:
+            loaded = SearchIndex.load(_folder() / "search.pickle")
+            if loaded is None or tuple(loaded.signature) != _signature():
+                loaded = build_search_index()
+            _index = loaded
+        return _index
+
+
+def reset_search_index() -> None:
+    """Forget the loaded index (after an import)."""
+    global _index
+    with _lock:
+        _index = None
+
+
+def build_search(context) -> str:
+    """Build step: the search index over everything built before it."""
+    index = build_search_index()
+    return f"search index over {len(index)} codes"
+
+
+def search(
+    query: str,
+    *,
+    systems: Sequence[str] | None = None,
+    dos: date | None = None,
+    limit: int = 10,
+    extra: SearchIndex | None = None,
+) -> list[SearchHit]:
+    """Search every code set; ``extra`` is a small index of practice codes (fee schedule CPT).
+
+    ``systems`` limits the result to some of :data:`SYSTEMS`; ``dos`` keeps only codes in force
+    on that date of service (ICD-10-CM by release, HCPCS and CPT by their dates).
+    """
+    unknown = set(systems or ()) - set(SYSTEMS)
+    if unknown:
+        raise ValueError(f"unknown code system(s): {', '.join(sorted(unknown))}")
+    main = search_index()
+    hits = main.search(query, systems=systems, dos=dos, limit=limit)
+    if extra is not None and len(extra):
+        more = extra.search(query, systems=systems, dos=dos, limit=limit, idf_from=main)
+        seen = {(h.code, h.system) for h in more}
+        hits = [h for h in hits if (h.code, h.system) not in seen]
+        hits = sorted(hits + more, key=lambda h: -h.score)[:limit]
+    return hits
