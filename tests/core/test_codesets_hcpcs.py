@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from medbill.core.codesets import hcpcs as hcpcs_module
 from medbill.core.codesets.build import import_hcpcs_file
 from medbill.core.codesets.hcpcs import (
     HcpcsFormatError,
@@ -15,6 +14,7 @@ from medbill.core.codesets.hcpcs import (
     hcpcs,
     read_hcpcs,
     read_hcpcs_fixed_width,
+    reset_hcpcs_cache,
 )
 
 SAMPLE = Path(__file__).parent / "data" / "hcpcs_fixed_width_sample.txt"
@@ -103,7 +103,7 @@ def test_fixed_width_errors_name_the_line_and_field(tmp_path: Path) -> None:
 
 def test_import_stores_a_prebuilt_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path))
-    hcpcs_module.reset_hcpcs_cache()
+    reset_hcpcs_cache()
     try:
         assert not hcpcs().loaded
         assert import_hcpcs_file(SAMPLE) == "HCPCS 6 codes from hcpcs_fixed_width_sample.txt"
@@ -111,4 +111,4 @@ def test_import_stores_a_prebuilt_table(tmp_path: Path, monkeypatch: pytest.Monk
         assert hcpcs().get("J1100").betos == "O1E"
         assert hcpcs().source == "hcpcs_fixed_width_sample.txt"
     finally:
-        hcpcs_module.reset_hcpcs_cache()
+        reset_hcpcs_cache()
