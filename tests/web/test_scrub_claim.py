@@ -132,3 +132,31 @@ def test_api_scrubs_claim_json(world, api_client_for, shared_examples):
 def test_api_lists_edits(world, api_client_for):
     edits = api_client_for(world.users["coder"]).get("/api/scrub/edits?select=MUE").json()
     assert [e["code"] for e in edits] == ["MUE001", "MUE002", "MUE003"]
+
+
+def test_submission_refuses_a_scrubbed_claim_that_now_has_errors(world, tmp_path):
+    from medbill.web.claims_out.models import ClearinghouseConnection
+    from medbill.web.claims_out.services import submit_claims
+
+    claim = world.a.claim
+    claim.status = Claim.Status.SCRUBBED
+    claim.save()
+    _break_pointer(claim)
+    ClearinghouseConnection.objects.create(
+        practice=world.a.practice,
+        name="prairie",
+        settings={
+            "sender_id": "CVFP01",
+            "receiver_id": "PRAIRIE",
+            "submitter_name": "Cedar Valley",
+            "contact_name": "Billing Office",
+            "contact_phone": "6085550142",
+            "receiver_name": "Prairie Clearinghouse",
+            "transport": "folder",
+            "folder": str(tmp_path / "out"),
+        },
+    )
+    with pytest.raises(ServiceError, match="cannot be submitted: 1 error.*FMT017"):
+        submit_claims(world.users["biller"], world.a.practice, [claim], "prairie")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.SCRUBBED
