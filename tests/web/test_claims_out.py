@@ -259,3 +259,14 @@ def test_import_is_atomic_and_checks_the_role(world, tmp_path):
         import_acknowledgement(world.users["biller"], world.a.practice, b"hello", "x.txt")
     assert AckImport.objects.count() == 0
     assert Claim.objects.get(pk=claim.pk).status == "submitted"
+
+
+def test_bulk_documents_equal_one_by_one(world, django_assert_max_num_queries):
+    from medbill.web.billing.documents import claim_document
+    from medbill.web.claims_out.documents import claim_documents
+
+    claims = [world.a.claim, world.b.claim]
+    with django_assert_max_num_queries(8):
+        bulk = claim_documents(claims)
+    assert bulk == [claim_document(c) for c in claims]
+    assert bulk[0].other_coverage and bulk[0].other_coverage[0].order == "secondary"

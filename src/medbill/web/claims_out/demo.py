@@ -14,8 +14,8 @@ from typing import Any
 
 from medbill.core.submission import ClearinghouseProfile, build_files
 from medbill.core.x12 import ControlNumbers, X12WriteError, check_claim, read_837p
-from medbill.web.billing.documents import claim_document
 from medbill.web.billing.models import Claim
+from medbill.web.claims_out.documents import claim_documents
 from medbill.web.claims_out.services import next_control_number
 from medbill.web.practice.models import Practice
 
@@ -68,8 +68,9 @@ def batch_stage(ctx: Any) -> list[Any]:
         routes: dict[str, list[Any]] = {}
         refused: list[str] = []
         claims = Claim.objects.filter(practice=practice).select_related("payer")
-        for claim in ctx.track(list(claims.order_by("id")), f"837P {practice.short_code}"):
-            doc = claim_document(claim)
+        found = list(claims.order_by("id"))
+        for claim, doc in ctx.track(zip(found, claim_documents(found), strict=True),
+                                    f"837P {practice.short_code}", len(found)):
             try:
                 check_claim(doc)
             except X12WriteError as exc:

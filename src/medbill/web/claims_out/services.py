@@ -29,8 +29,8 @@ from medbill.core.submission import (
 from medbill.core.submission.lifecycle import check_move
 from medbill.core.x12 import ControlNumbers, X12WriteError, check_claim
 from medbill.web.billing import scrubbing
-from medbill.web.billing.documents import claim_document
 from medbill.web.billing.models import Claim, ClaimLine
+from medbill.web.claims_out.documents import claim_documents
 from medbill.web.claims_out.models import (
     ClaimEvent,
     ClearinghouseConnection,
@@ -229,8 +229,8 @@ def submit_claims(
                       .filter(pk__in=ids).order_by("id"))
         if len(locked) != len(set(ids)):
             raise ServiceError("claims", "a claim is not this practice's")
-        documents = []
-        for claim in locked:
+        documents = claim_documents(locked)
+        for claim, doc in zip(locked, documents, strict=True):
             if claim.status != "scrubbed":
                 raise ServiceError("claims", f"claim {claim.patient_control_number} is "
                                              f"{claim.status}; only scrubbed claims are sent")
@@ -240,12 +240,10 @@ def submit_claims(
             if route and route != connection:
                 raise ServiceError("claims", f"claim {claim.patient_control_number}: its payer "
                                              f"is routed to {route}, not {connection}")
-            doc = claim_document(claim)
             try:
                 check_claim(doc)
             except X12WriteError as exc:
                 raise ServiceError("claims", str(exc)) from None
-            documents.append(doc)
         by_pcn = {c.patient_control_number: c for c in locked}
 
         def numbers() -> ControlNumbers:
