@@ -255,5 +255,7 @@ def seed_stage(ctx: StageContext) -> list[SummaryRow]:
             f"{c['diagnosis']} diagnoses on the coded visits",
         ),
         SummaryRow("seed", "demo users", len(result.users), "one per role"),
-        SummaryRow("seed", "digest", generate.digest(data)[:16], "same seed, same data"),
+        SummaryRow(
+            "seed", "data digest", "", f"{generate.digest(data)[:16]} (same seed, same data)"
+        ),
     ]
