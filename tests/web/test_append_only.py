@@ -93,3 +93,21 @@ class TestAuditEvent:
             AuditEvent.objects.filter(object_type="frontdesk.Guarantor", object_id=str(pk)).count()
             == 2
         )
+
+
+class TestDatabaseRefuses:
+    """On PostgreSQL a trigger refuses changes even when the ORM is bypassed."""
+
+    @pytest.mark.parametrize("table", ["billing_entry", "practice_auditevent"])
+    def test_raw_update_and_delete_fail(self, world, entry, table):
+        from django.db import DatabaseError, connection, transaction
+
+        if connection.vendor != "postgresql":
+            pytest.skip("database triggers are installed on PostgreSQL only")
+        for sql in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
+            with (
+                pytest.raises(DatabaseError, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql)
