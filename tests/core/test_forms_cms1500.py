@@ -470,3 +470,25 @@ def test_item_31_names_the_clinician_without_punctuation_and_is_dated(shared_exa
     )
     assert pages[0].value("31.name") == "MIRIAM BRANDT MD FACC"
     assert pages[0].value("31.date") == date.today().strftime("%m %d %y")
+
+
+def test_twelve_diagnoses_fill_item_21_a_to_l(shared_examples):
+    claim = example(shared_examples, "office_visit")
+    codes = (
+        "E1165",
+        "I10",
+        "E785",
+        "Z7984",
+        "E669",
+        "Z6830",
+        "K219",
+        "M545",
+        "G4700",
+        "F419",
+        "J309",
+        "R5383",
+    )
+    grid = grid_text(render_cms1500(dataclasses.replace(claim, diagnoses=codes)))
+    spots = [(38 + i // 4, 3 + 13 * (i % 4)) for i in range(12)]
+    assert [grid[(1, line, col)] for line, col in spots] == list(codes)
+    assert grid[(1, 37, 42)] == "0"
