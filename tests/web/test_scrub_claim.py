@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -160,3 +161,12 @@ def test_submission_refuses_a_scrubbed_claim_that_now_has_errors(world, tmp_path
         submit_claims(world.users["biller"], world.a.practice, [claim], "prairie")
     claim.refresh_from_db()
     assert claim.status == Claim.Status.SCRUBBED
+
+
+def test_coverage_dates_come_from_the_coverage_on_file(world):
+    coverage = world.a.coverage
+    coverage.termination_date = datetime.date(2026, 2, 28)
+    coverage.save()
+    result = scrubbing.scrub_claim(world.users["biller"], world.a.claim)
+    assert [f.code for f in result.findings] == ["DEM006"]
+    assert "after coverage ended 2026-02-28" in result.findings[0].message

@@ -331,6 +331,8 @@ class Subscriber:
     group_number: str | None = None
     group_name: str | None = None
     address: Address | None = None
+    coverage_start: date | None = None  # first day the coverage is in force, when known
+    coverage_end: date | None = None  # last day the coverage is in force, when known
 
     @classmethod
     def from_dict(cls, data: Any, path: str) -> Subscriber:
@@ -344,6 +346,8 @@ class Subscriber:
             group_number=_str(d, "group_number", path),
             group_name=_str(d, "group_name", path),
             address=_address(d, path),
+            coverage_start=_date(d, "coverage_start", path),
+            coverage_end=_date(d, "coverage_end", path),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -356,6 +360,10 @@ class Subscriber:
                 "group_number": self.group_number,
                 "group_name": self.group_name,
                 "address": self.address.to_dict() if self.address else None,
+                "coverage_start": self.coverage_start.isoformat()
+                if self.coverage_start
+                else None,
+                "coverage_end": self.coverage_end.isoformat() if self.coverage_end else None,
             }
         )
 

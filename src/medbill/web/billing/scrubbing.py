@@ -81,12 +81,13 @@ def scrub_claim(user: Any, claim: Claim) -> ScrubResult:
     require(user, claim.practice_id, "view_claims")
     document = claim_document(claim)
     coverage = claim.coverage
-    extras = dict(document.extras)
-    if coverage.effective_date:
-        extras["coverage_start"] = coverage.effective_date.isoformat()
-    if coverage.termination_date:
-        extras["coverage_end"] = coverage.termination_date.isoformat()
-    document = dataclasses.replace(document, extras=extras)
+    if coverage.effective_date or coverage.termination_date:
+        subscriber = dataclasses.replace(
+            document.subscriber,
+            coverage_start=coverage.effective_date,
+            coverage_end=coverage.termination_date,
+        )
+        document = dataclasses.replace(document, subscriber=subscriber)
     policy = Policy(waivers=active_waivers(claim))
     return Scrubber(_references(claim), default=policy).scrub(document)
 

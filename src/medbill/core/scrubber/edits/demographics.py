@@ -97,7 +97,7 @@ define(
     F,
     "the date of service {dos} is {problem} coverage {edge} {day}",
     "CARC 27 (expenses after coverage terminated); CARC 26 (before coverage)",
-    what="The date of service falls within the coverage dates on file (the claim's "
+    what="The date of service falls within the coverage dates on file (the subscriber's "
     "`coverage_start` / `coverage_end`, when the practice recorded them).",
     why="Services after the coverage ends deny with CARC 27, before it starts with CARC 26.",
     example="Coverage ending 2026-01-31 and a service on 2026-02-10.",
