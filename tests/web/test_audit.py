@@ -137,3 +137,26 @@ class TestAuditPage:
         )
         ids = {e.object_id for e in page.context["page"]}
         assert ids == {str(world.a.patient.pk)}
+
+
+class TestConditionalUpdate:
+    def test_it_changes_one_row_and_audits_it(self, world):
+        from medbill.web.billing.models import Claim
+
+        claim = world.a.claim
+        with audit.acting_as(world.users["biller"]):
+            assert audit.update_where(Claim, claim.pk, {"status": "draft"}, status="scrubbed")
+        claim.refresh_from_db()
+        assert claim.status == "scrubbed"
+        event = events_for(claim, "update").get()
+        assert event.changes == {"status": {"before": "draft", "after": "scrubbed"}}
+        assert event.user == world.users["biller"]
+
+    def test_it_changes_nothing_when_the_row_moved_on(self, world):
+        from medbill.web.billing.models import Claim
+
+        claim = world.a.claim
+        assert not audit.update_where(Claim, claim.pk, {"status": "submitted"}, status="paid")
+        claim.refresh_from_db()
+        assert claim.status == "draft"
+        assert not events_for(claim, "update").exists()

@@ -38,6 +38,7 @@ __all__ = [
     "record_view",
     "set_actor",
     "snapshot",
+    "update_where",
 ]
 
 
@@ -162,6 +163,30 @@ def record(
 def record_view(instance: models.Model, user: Any = None, source: str | None = None) -> Any:
     """Record that a user looked at ``instance`` (a patient record)."""
     return record(instance, "view", user=user, source=source)
+
+
+def update_where(
+    model: type[models.Model], pk: Any, expected: dict[str, Any], **changes: Any
+) -> bool:
+    """``UPDATE model SET changes WHERE pk=pk AND expected``, audited; True if it changed.
+
+    The conditional update claims work safely (two billers cannot both move a claim from
+    ``scrubbed`` to ``submitted``): it changes exactly one row or none. ``QuerySet.update``
+    skips the audit signals, so this records the event itself, with ``expected`` as the
+    before values of the fields it changes.
+    """
+    rows = model._default_manager.filter(pk=pk, **expected).update(**changes)
+    if rows != 1:
+        return False
+    instance = model._default_manager.get(pk=pk)
+    after = snapshot(instance)
+    diff = {}
+    for name in changes:
+        attname = instance._meta.get_field(name).attname
+        before = expected.get(name, expected.get(attname))
+        diff[attname] = {"before": _plain(before), "after": after.get(attname)}
+    record(instance, "update", diff)
+    return True
 
 
 # -- signals ----------------------------------------------------------------------------------
