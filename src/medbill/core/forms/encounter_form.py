@@ -166,11 +166,18 @@ def _height(row: _Row) -> float:
 
 
 def _columns(rows: list[_Row]) -> list[list[_Row]]:
-    """Fill columns top to bottom, never leaving a heading at the foot of a column."""
+    """Fill columns top to bottom, never leaving a heading at the foot of a column.
+
+    A list that fits on the first page is split in two columns of about equal height.
+    """
+    total = sum(_height(r) for r in rows)
+    balance = total <= 2 * FIRST_PAGE_ROWS * ROW_HEIGHT
     columns: list[list[_Row]] = []
     i = 0
     while i < len(rows):
         room = (FIRST_PAGE_ROWS if len(columns) < 2 else PAGE_ROWS) * ROW_HEIGHT
+        if balance and not columns:
+            room = min(room, total / 2 + ROW_HEIGHT / 2)
         column: list[_Row] = []
         while i + len(column) < len(rows) and room >= _height(rows[i + len(column)]):
             room -= _height(rows[i + len(column)])
