@@ -11,6 +11,7 @@ import pytest
 
 from medbill.core.claim import Address
 from medbill.core.forms import (
+    Aging,
     EstimateError,
     EstimateItem,
     GoodFaithEstimate,
@@ -319,3 +320,13 @@ def test_good_faith_estimate_problems_are_named():
         with pytest.raises(EstimateError) as err:
             render_estimate(estimate(**change))
         assert err.value.field == field
+
+
+def test_statement_takes_the_ledgers_aging_when_it_adds_up():
+    ledger = Aging((Money("45.00"), Money("25.00"), Money(0), Money(0), Money(0)))
+    text = flat(render_statement(statement(given_aging=ledger)))
+    assert "$45.00 $25.00 $0.00 $0.00 $0.00 $70.00" in text
+    wrong = Aging((Money("10.00"), Money(0), Money(0), Money(0), Money(0)))
+    with pytest.raises(StatementError) as err:
+        render_statement(statement(given_aging=wrong))
+    assert err.value.field == "given_aging"

@@ -113,6 +113,9 @@ class Statement:
     remit_to: Address | None = None  # default: the practice's address
     message: str | None = None
     pay_online: str | None = None  # a web address or phone line for card payments
+    # Aging as the ledger computed it (from billing dates, payment plans ...); when absent
+    # it is worked out from the visits. Either way it must add up to the amount due.
+    given_aging: Aging | None = None
 
     @property
     def amount_due(self) -> Money:
@@ -120,7 +123,7 @@ class Statement:
 
     @property
     def aging(self) -> Aging:
-        return Aging.of(self.visits, self.statement_date)
+        return self.given_aging or Aging.of(self.visits, self.statement_date)
 
 
 def _check(statement: Statement) -> None:
@@ -130,6 +133,8 @@ def _check(statement: Statement) -> None:
         raise StatementError("account_number", "is required")
     if statement.guarantor_address is None:
         raise StatementError("guarantor_address", "is required to mail a statement")
+    if statement.given_aging is not None and statement.given_aging.total != statement.amount_due:
+        raise StatementError("given_aging", "does not add up to the amount due")
     for i, visit in enumerate(statement.visits):
         if not visit.lines:
             raise StatementError(f"visits[{i}].lines", "a visit needs at least one service")
