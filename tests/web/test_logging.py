@@ -42,3 +42,16 @@ def test_settings_install_the_filter():
     console = settings.LOGGING["handlers"]["console"]
     assert "no_phi" in console["filters"]
     assert settings.LOGGING["filters"]["no_phi"]["()"].endswith("NoPhiFilter")
+
+
+def test_request_lines_lose_their_query_strings():
+    import logging as lg
+
+    from django.conf import settings
+
+    server = settings.LOGGING["loggers"]["django.server"]
+    assert server["handlers"] == ["console"] and server["propagate"] is False
+    record = lg.LogRecord("django.server", lg.INFO, __file__, 1, '"%s" %s %s',
+                          ("GET /patients/?q=Ortega HTTP/1.1", "200", "512"), None)
+    NoPhiFilter().filter(record)
+    assert "Ortega" not in record.getMessage()

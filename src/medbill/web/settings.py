@@ -188,6 +188,8 @@ LOGGING = {
         "medbill": {"level": os.environ.get("MEDBILL_LOG_LEVEL", "INFO"), "propagate": True},
         # Database logging would print query parameters (names, dates of birth).
         "django.db.backends": {"level": "WARNING", "propagate": True},
+        # The development server logs every request line; search queries hold names.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
