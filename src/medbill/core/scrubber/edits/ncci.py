@@ -96,7 +96,8 @@ define(
     "CMS NCCI Policy Manual ch. 1 sec. D and ch. 11; CPT modifier 25",
     what="An E/M visit billed on the same day as a procedure with a global period, an "
     "injection or an immunization administration carries modifier 25 (or 57 for the "
-    "decision for major surgery).",
+    "decision for major surgery). Vaccines given at a preventive or annual wellness visit "
+    "do not need it.",
     why="The visit is included in the procedure unless it was significant and separately "
     "identifiable; without 25 the E/M is denied (CARC 97/B15).",
     example="99213 and 20610 on the same day, 99213 with no modifier.",
@@ -178,9 +179,11 @@ EM_CODES = _ranges(
 # Same-day services that make a visit need modifier 25: surgery (10004-69990) except
 # specimen collection, injections and infusions, immunization administration.
 _NOT_PROCEDURES = frozenset({"36415", "36416", "36591", "36592"})
-PROCEDURES_NEEDING_25 = (
-    _ranges((10004, 69990), (96360, 96379), (90460, 90474)) - _NOT_PROCEDURES
-) | {"G0008", "G0009", "G0010"}
+VACCINE_ADMIN = _ranges((90460, 90474)) | {"G0008", "G0009", "G0010"}
+PROCEDURES_NEEDING_25 = (_ranges((10004, 69990), (96360, 96379)) - _NOT_PROCEDURES) | VACCINE_ADMIN
+# Preventive visits and annual wellness visits include giving the vaccines due, so
+# immunization administration alone does not call for modifier 25 on them.
+PREVENTIVE = _ranges((99381, 99397), (99460, 99463)) | {"G0402", "G0438", "G0439"}
 
 
 def is_em(code: str) -> bool:
@@ -206,8 +209,14 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:
     # E/M visit with a procedure the same day
     for i, code in enumerate(codes):
         if code in EM_CODES and not EM_MODIFIERS.intersection(lines[i].modifiers):
+            preventive = code in PREVENTIVE
             for j, other in enumerate(codes):
-                if j != i and other in PROCEDURES_NEEDING_25 and days[j] == days[i]:
+                if (
+                    j != i
+                    and other in PROCEDURES_NEEDING_25
+                    and days[j] == days[i]
+                    and not (preventive and other in VACCINE_ADMIN)
+                ):
                     no = lines[i].line or i + 1
                     flagged_em.add(i)
                     out.append(
