@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,12 @@ from medbill.web.practice.permissions import requires
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 BLANK_ROWS = 3
+
+
+def _units_text(units: Decimal) -> str:
+    """``1`` for whole units, ``1.5`` otherwise (never ``1.00``)."""
+    text = format(units, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _split(text: str) -> list[str]:
@@ -67,7 +74,7 @@ def edit_visit_codes(request: HttpRequest, visit_id: int) -> HttpResponse:
             {
                 "code": s.code,
                 "modifiers": s.modifiers,
-                "units": s.units,
+                "units": _units_text(s.units),
                 "charge": s.charge,
                 "dx_pointers": s.dx_pointers,
             }
