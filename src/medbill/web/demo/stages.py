@@ -39,6 +39,7 @@ T = TypeVar("T")
 STAGES: list[tuple[str, str]] = [
     ("seed", "medbill.web.demo.stages:seed_stage"),
     ("forms", "medbill.web.billing.forms_demo:forms_stage"),
+    ("scrub", "medbill.web.billing.scrub_demo:scrub_stage"),
     ("837p", "medbill.web.claims_out.demo:batch_stage"),
 ]
 
