@@ -223,15 +223,22 @@ class SegmentReader:
             self._buffer = ""
             index = 0
             restart = False
+            delimiters = self._delimiters
+            separator = delimiters.element
+            known = _KNOWN_IDS
             try:
-                while index < len(pieces):
-                    raw = pieces[index].strip("\r\n\t ")
+                for piece in pieces:
                     index += 1
+                    raw = piece.strip("\r\n\t ")
                     if not raw:
                         continue
                     self._position += 1
-                    segment = self._make(raw)
-                    if segment.id == "IEA":
+                    elements = raw.split(separator)
+                    seg_id = elements[0]
+                    if seg_id not in known:
+                        _check_id(seg_id, self._position)
+                    segment = Segment(elements, self._position, delimiters)
+                    if seg_id == "IEA":
                         # The next interchange may use other delimiters.
                         self._delimiters = None
                         restart = True
@@ -255,10 +262,20 @@ class SegmentReader:
     def _make(self, raw: str) -> Segment:
         assert self._delimiters is not None
         elements = raw.split(self._delimiters.element)
-        seg_id = elements[0]
-        if not (2 <= len(seg_id) <= 3) or not seg_id.isalnum() or not seg_id.isupper():
-            raise X12ParseError(f"bad segment identifier {seg_id[:8]!r}", position=self._position)
+        if elements[0] not in _KNOWN_IDS:
+            _check_id(elements[0], self._position)
         return Segment(elements, self._position, self._delimiters)
+
+
+_KNOWN_IDS: set[str] = set()
+
+
+def _check_id(seg_id: str, position: int) -> None:
+    """Raise unless ``seg_id`` looks like a segment identifier (remembered once it does)."""
+    if not (2 <= len(seg_id) <= 3) or not seg_id.isalnum() or not seg_id.isupper():
+        raise X12ParseError(f"bad segment identifier {seg_id[:8]!r}", position=position)
+    if len(_KNOWN_IDS) < 4096:
+        _KNOWN_IDS.add(seg_id)
 
 
 def iter_segments(data: bytes | str, delimiters: Delimiters | None = None) -> Iterator[Segment]:
@@ -338,7 +355,7 @@ def read_interchanges(
         current.problems.append(err)
 
     for seg in segments:
-        sid = seg.id
+        sid = seg.elements[0]
         if st is not None:
             if sid == "SE":
                 assert current is not None and gs is not None

@@ -28,6 +28,7 @@ A BPR16 that is not a date leaves ``payment_date`` empty (a warning):
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -78,6 +79,11 @@ __all__ = [
 PRODUCT_QUALIFIERS = frozenset({"AD", "ER", "HC", "HP", "IV", "N4", "NU", "WK", "N1", "N2", "N3"})
 _CENT = Decimal("0.01")
 _MONEY_CACHE: dict[str, Money] = {}
+_DATE_CACHE: dict[str, date] = {}
+_PROCEDURE_CACHE: dict[tuple[str, str], Procedure] = {}
+_PAD = [""] * 32
+_GROUPS_5010 = frozenset({"CO", "CR", "OA", "PI", "PR"})
+_UNITS_CACHE: dict[str, Decimal] = {str(n): Decimal(n) for n in range(100)}
 
 
 def _money_fast(text: str) -> Money:
@@ -97,6 +103,18 @@ def read_835(data: bytes | str) -> list[Remittance]:
     Problems in the file (bad amounts, counts that do not match, repaired
     segments) are listed on each remittance; see the module docstring.
     """
+    # A large file makes millions of small objects and no cycles: the cyclic collector
+    # would only rescan them again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_835(data)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_835(data: bytes | str) -> list[Remittance]:
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
     out: list[Remittance] = []
     if "ISA" not in text[:4096]:
@@ -186,6 +204,9 @@ class _Reader:
         text = seg[index]
         if not text:
             return None
+        cached = _UNITS_CACHE.get(text)
+        if cached is not None:
+            return cached
         try:
             value = Decimal(text)
         except InvalidOperation:
@@ -352,35 +373,60 @@ class _Reader:
         return party, i
 
     def _cas(self, seg: Segment, into: list[Adjustment]) -> None:
-        group = seg[1]
+        e = seg.elements
+        if len(e) == 4 and e[1] in _GROUPS_5010 and e[2]:
+            # The common case: one reason and amount, no quantity.
+            amount = _MONEY_CACHE.get(e[3])
+            if amount is not None:
+                into.append(Adjustment(e[1], e[2], amount, None, seg.position))
+                return
+        if len(e) < 21:
+            e = e + _PAD[len(e) : 21]
+        group = e[1]
         if group not in GROUP_CODES:
             self.problem("error", seg, f"CAS01 group code {group!r} is not CO, CR, OA, PI or PR",
                          1)
         elif group == "OI":
             self.problem("warning", seg, "CAS01 group OI is not a 5010 group code", 1)
         found = False
-        for k in range(2, 20, 3):
-            reason = seg[k]
+        cache = _MONEY_CACHE
+        for k in (2, 5, 8, 11, 14, 17):
+            reason = e[k]
             if not reason:
-                if seg[k + 1]:
+                if e[k + 1]:
                     self.problem("error", seg, f"CAS{k:02d} reason code is empty", k)
                 continue
             found = True
-            amount = self.money(seg, k + 1) or ZERO
-            into.append(Adjustment(group, reason, amount, self.decimal(seg, k + 2), seg.position))
+            amount = cache.get(e[k + 1]) or self.money(seg, k + 1) or ZERO
+            qty = self.decimal(seg, k + 2) if e[k + 2] else None
+            into.append(Adjustment(group, reason, amount, qty, seg.position))
         if not found:
             self.problem("error", seg, "CAS has no reason code", 2)
 
+    def _date(self, seg: Segment, text: str, index: int) -> date | None:
+        value = _DATE_CACHE.get(text)
+        if value is None:
+            value = self.date(seg, index)
+            if value is not None and len(_DATE_CACHE) < 65536:
+                _DATE_CACHE[text] = value
+        return value
+
     def _claim(self, body: list[Segment], i: int, header_number: str) -> tuple[ClaimPayment, int]:
         clp = body[i]
-        if not clp[1]:
+        c = clp.elements
+        if len(c) < 15:
+            c = c + _PAD[len(c) : 15]
+        if not c[1]:
             self.problem("error", clp, "CLP01 claim submitter's identifier is empty", 1)
-        status = clp[2]
+        status = c[2]
         if status not in CLAIM_STATUS:
             self.problem("error", clp, f"CLP02 claim status {status!r} is not a 5010 code", 2)
-        charge = self.money(clp, 3) or ZERO
-        paid = self.money(clp, 4) or ZERO
-        fields: dict[str, object] = {}
+        cache = _MONEY_CACHE
+        charge = cache.get(c[3]) or self.money(clp, 3) or ZERO
+        paid = cache.get(c[4]) or self.money(clp, 4) or ZERO
+        start = end = received = None
+        inpatient: tuple[str, ...] = ()
+        outpatient: tuple[str, ...] = ()
         adjustments: list[Adjustment] = []
         names: list[EntityName] = []
         refs: list[tuple[str, str]] = []
@@ -391,9 +437,8 @@ class _Reader:
         n = len(body)
         while i < n:
             seg = body[i]
-            sid = seg.id
-            if sid in ("CLP", "LX", "PLB", "SE"):
-                break
+            e = seg.elements
+            sid = e[0]
             if sid == "SVC":
                 svc, i = self._service(body, i)
                 services.append(svc)
@@ -401,64 +446,70 @@ class _Reader:
             if sid == "CAS":
                 self._cas(seg, adjustments)
             elif sid == "NM1":
-                names.append(EntityName(seg[1], seg[2], seg[3], seg[4], seg[5], seg[7], seg[8],
-                                        seg[9], seg.position))
+                if len(e) < 10:
+                    e = e + _PAD[len(e) : 10]
+                names.append(EntityName(e[1], e[2], e[3], e[4], e[5], e[7], e[8], e[9],
+                                        seg.position))
             elif sid == "DTM":
-                qual = seg[1]
+                qual = e[1]
+                text = e[2] if len(e) > 2 else ""
                 if qual == "232":
-                    fields["statement_start"] = self.date(seg, 2)
+                    start = self._date(seg, text, 2)
                 elif qual == "233":
-                    fields["statement_end"] = self.date(seg, 2)
+                    end = self._date(seg, text, 2)
                 elif qual == "050":
-                    fields["received"] = self.date(seg, 2)
+                    received = self._date(seg, text, 2)
             elif sid == "REF":
-                refs.append((seg[1], seg[2]))
+                refs.append((e[1], e[2] if len(e) > 2 else ""))
             elif sid == "AMT":
-                amounts.append((seg[1], self.money(seg, 2) or ZERO))
+                amounts.append((e[1], self.money(seg, 2) or ZERO))
             elif sid == "QTY":
-                quantities.append((seg[1], self.decimal(seg, 2) or Decimal(0)))
+                quantities.append((e[1], self.decimal(seg, 2) or Decimal(0)))
             elif sid == "MIA":
-                fields["inpatient"] = tuple(seg.elements[1:])
+                inpatient = tuple(e[1:])
             elif sid == "MOA":
-                fields["outpatient"] = tuple(seg.elements[1:])
+                outpatient = tuple(e[1:])
+            elif sid in ("CLP", "LX", "PLB", "SE"):
+                break
             elif sid != "PER":
                 self.problem("warning", seg, f"{sid} is not expected in a claim payment; ignored")
             i += 1
         claim = ClaimPayment(
-            claim_id=clp[1],
-            status=status,
-            charge=charge,
-            paid=paid,
-            patient_responsibility=self.money(clp, 5, required=False),
-            filing_indicator=clp[6],
-            payer_claim_number=clp[7],
-            facility_type=clp[8],
-            frequency=clp[9],
-            drg=clp[11],
-            adjustments=tuple(adjustments),
-            names=tuple(names),
-            references=tuple(refs),
-            amounts=tuple(amounts),
-            quantities=tuple(quantities),
-            services=tuple(services),
-            header_number=header_number,
-            position=clp.position,
-            **fields,  # type: ignore[arg-type]
+            c[1], status, charge, paid,
+            (cache.get(c[5]) or self.money(clp, 5)) if c[5] else None,
+            c[6], c[7], c[8], c[9], c[11],
+            tuple(adjustments), tuple(names), inpatient, outpatient, start, end, received,
+            tuple(refs), tuple(amounts), tuple(quantities), tuple(services), header_number,
+            clp.position,
         )
-        if claim.patient is None:
+        if not any(nm.entity == "QC" for nm in names):
             self.problem("error", clp, "NM1*QC patient name is missing from the claim payment")
         return claim, i
 
     def _service(self, body: list[Segment], i: int) -> tuple[ServicePayment, int]:
         svc = body[i]
-        svc = self._repair_svc(svc)
-        if len(svc) > 8:
-            self.problem("warning", svc, f"SVC has {len(svc) - 1} elements; SVC08 and after "
+        v = svc.elements
+        first = v[1] if len(v) > 1 else ""
+        if first in PRODUCT_QUALIFIERS:
+            svc = self._repair_svc(svc)
+            v = svc.elements
+        if len(v) > 8:
+            self.problem("warning", svc, f"SVC has {len(v) - 1} elements; SVC08 and after "
                          "ignored")
-        procedure = self.procedure(svc, 1)
-        if not procedure.code:
-            self.problem("error", svc, "SVC01 procedure code is empty", 1)
-        fields: dict[str, object] = {}
+        if len(v) < 9:
+            v = v + _PAD[len(v) : 9]
+        key = (svc.delimiters.component, v[1])
+        procedure = _PROCEDURE_CACHE.get(key)
+        if procedure is None:
+            procedure = self.procedure(svc, 1)
+            if not procedure.code:
+                self.problem("error", svc, "SVC01 procedure code is empty", 1)
+            elif len(_PROCEDURE_CACHE) < 65536 and ">" not in v[1]:
+                _PROCEDURE_CACHE[key] = procedure
+        cache = _MONEY_CACHE
+        charge = (cache.get(v[2]) or self.money(svc, 2) or ZERO)
+        paid = (cache.get(v[3]) or self.money(svc, 3) or ZERO)
+        service_date = service_start = service_end = None
         adjustments: list[Adjustment] = []
         refs: list[tuple[str, str]] = []
         amounts: list[tuple[str, Money]] = []
@@ -469,47 +520,41 @@ class _Reader:
         n = len(body)
         while i < n:
             seg = body[i]
-            sid = seg.id
+            e = seg.elements
+            sid = e[0]
             if sid == "CAS":
                 self._cas(seg, adjustments)
             elif sid == "DTM":
-                qual = seg[1]
+                qual = e[1]
+                text = e[2] if len(e) > 2 else ""
                 if qual == "472":
-                    fields["service_date"] = self.date(seg, 2)
+                    service_date = _DATE_CACHE.get(text) or self._date(seg, text, 2)
                 elif qual == "150":
-                    fields["service_start"] = self.date(seg, 2)
+                    service_start = self._date(seg, text, 2)
                 elif qual == "151":
-                    fields["service_end"] = self.date(seg, 2)
+                    service_end = self._date(seg, text, 2)
             elif sid == "REF":
-                refs.append((seg[1], seg[2]))
-                if seg[1] == "6R":
-                    lcn = seg[2]
+                ref = (e[1], e[2] if len(e) > 2 else "")
+                refs.append(ref)
+                if ref[0] == "6R":
+                    lcn = ref[1]
             elif sid == "AMT":
-                amounts.append((seg[1], self.money(seg, 2) or ZERO))
+                amounts.append((e[1], cache.get(e[2]) or self.money(seg, 2) or ZERO))
             elif sid == "QTY":
-                quantities.append((seg[1], self.decimal(seg, 2) or Decimal(0)))
+                quantities.append((e[1], self.decimal(seg, 2) or Decimal(0)))
             elif sid == "LQ":
-                remarks.append((seg[1], seg[2]))
+                remarks.append((e[1], e[2] if len(e) > 2 else ""))
             else:
                 break
             i += 1
-        original = self.procedure(svc, 6) if svc[6] else None
         service = ServicePayment(
-            procedure=procedure,
-            charge=self.money(svc, 2) or ZERO,
-            paid=self.money(svc, 3) or ZERO,
-            revenue_code=svc[4],
-            units_paid=self.decimal(svc, 5),
-            original_procedure=original,
-            original_units=self.decimal(svc, 7),
-            adjustments=tuple(adjustments),
-            line_control_number=lcn,
-            references=tuple(refs),
-            amounts=tuple(amounts),
-            quantities=tuple(quantities),
-            remarks=tuple(remarks),
-            position=svc.position,
-            **fields,  # type: ignore[arg-type]
+            procedure, charge, paid, v[4],
+            self.decimal(svc, 5) if v[5] else None,
+            self.procedure(svc, 6) if v[6] else None,
+            self.decimal(svc, 7) if v[7] else None,
+            service_date, service_start, service_end,
+            tuple(adjustments), lcn, tuple(refs), tuple(amounts), tuple(quantities),
+            tuple(remarks), svc.position,
         )
         return service, i
 
