@@ -77,12 +77,83 @@ def import_icd10cm(
     end = _date(effective_to, "--effective-to") if effective_to else None
     if end is not None and end < start:
         raise typer.BadParameter("ends before it starts", param_hint="--effective-to")
+    from medbill.core.codesets.search import build_search_index
+
     try:
         info = import_tabular(file, release, start, end)
     except ValueError as exc:
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(1) from None
+    build_search_index()
     console.print(f"imported ICD-10-CM {info.name} ({info.effective_from}..{info.effective_to})")
 
 
 from medbill.cli import codesets_ncci  # noqa: E402,F401 - registers `import mue/aoc/ptp/mce`
+
+
+@import_app.command("hcpcs")
+def import_hcpcs(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CMS HCPCS xlsx or txt."),
+    database: bool = typer.Option(True, "--db/--no-db", help="Also load it into the database."),
+) -> None:
+    """Import the CMS quarterly HCPCS Level II file (Excel or fixed-width text)."""
+    from medbill.core.codesets.build import import_hcpcs_file
+    from medbill.core.codesets.hcpcs import HcpcsFormatError, read_hcpcs
+    from medbill.core.codesets.search import build_search_index
+
+    try:
+        codes = read_hcpcs(file)
+        console.print(import_hcpcs_file(file, force=True))
+    except HcpcsFormatError as exc:
+        console.print(f"[red]error:[/] {file.name}: {exc}")
+        raise typer.Exit(1) from None
+    build_search_index()
+    if database:
+        from medbill.cli._django import setup
+
+        setup(development=True)
+        from medbill.web.coding.codesets import import_hcpcs_rows
+
+        counts = import_hcpcs_rows(codes, file.name)
+        console.print(f"database: {counts}")
+
+
+@import_app.command("cpt")
+def import_cpt(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Licensed CPT CSV."),
+) -> None:
+    """Import a CPT file your practice licenses (columns code, description[, effective_from,
+    effective_to]); kept under the data folder, never in the repository."""
+    from medbill.core.codesets.cpt import CptFileError, import_licensed_cpt
+    from medbill.core.codesets.search import build_search_index
+
+    try:
+        count = import_licensed_cpt(file)
+    except CptFileError as exc:
+        console.print(f"[red]error:[/] {file.name}: {exc}")
+        raise typer.Exit(1) from None
+    build_search_index()
+    console.print(f"CPT: {count} codes from {file.name}")
+
+
+def _import_adjustments(kind: str, file: Path) -> None:
+    from medbill.core.codesets._adjustments import AdjustmentCsvError, import_adjustment_csv
+
+    try:
+        count = import_adjustment_csv(kind, file)
+    except AdjustmentCsvError as exc:
+        console.print(f"[red]error:[/] {file.name}: {exc}")
+        raise typer.Exit(1) from None
+    console.print(f"{kind.upper()}: {count} codes from {file.name}")
+
+
+@import_app.command("carc")
+def import_carc(file: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
+    """Import the full claim adjustment reason code list (CSV: code, description)."""
+    _import_adjustments("carc", file)
+
+
+@import_app.command("rarc")
+def import_rarc(file: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
+    """Import the full remittance advice remark code list (CSV: code, description)."""
+    _import_adjustments("rarc", file)

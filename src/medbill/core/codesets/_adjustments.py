@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 from types import MappingProxyType
 
-__all__ = ["CARC", "RARC", "AdjustmentCsvError", "load_adjustment_csv"]
+from medbill.core.paths import data_dir
+
+__all__ = [
+    "CARC",
+    "RARC",
+    "AdjustmentCsvError",
+    "adjustment_codes",
+    "import_adjustment_csv",
+    "load_adjustment_csv",
+]
 
 _CARC = {
     "1": "Deductible amount",
@@ -221,3 +231,27 @@ def load_adjustment_csv(source: Path | str | io.TextIOBase) -> dict[str, str]:
     finally:
         if isinstance(source, (str, Path)):
             handle.close()
+
+
+def _imported(kind: str) -> Path:
+    return data_dir() / "codesets" / f"{kind}.json"
+
+
+def import_adjustment_csv(kind: str, source: Path | str) -> int:
+    """Keep a full CARC or RARC list (``kind`` is ``carc`` or ``rarc``) under ``data_dir()``."""
+    if kind not in ("carc", "rarc"):
+        raise ValueError(f"kind must be 'carc' or 'rarc', not {kind!r}")
+    codes = load_adjustment_csv(source)
+    target = _imported(kind)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(codes, indent=1, sort_keys=True))
+    return len(codes)
+
+
+def adjustment_codes(kind: str) -> dict[str, str]:
+    """Every known code of ``kind``: the imported full list, with our own wording where we have
+    it (ours are shorter)."""
+    ours = dict(CARC if kind == "carc" else RARC)
+    path = _imported(kind)
+    full = json.loads(path.read_text()) if path.exists() else {}
+    return {**full, **ours}

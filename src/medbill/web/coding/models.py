@@ -62,4 +62,29 @@ class ServiceLine(PracticeOwned):
         return f"{self.code}{'-' + mods if mods else ''}"
 
 
-__all__ = ["Diagnosis", "ServiceLine"]
+class HcpcsCode(models.Model):
+    """HCPCS Level II reference data from the CMS quarterly file (not practice data)."""
+
+    code = models.CharField(max_length=5, unique=True)
+    kind = models.CharField(
+        max_length=9, choices=[("procedure", "procedure"), ("modifier", "modifier")]
+    )
+    long_description = models.TextField()
+    short_description = models.CharField(max_length=40, blank=True)
+    add_date = models.DateField(null=True, blank=True)
+    action_date = models.DateField(null=True, blank=True)
+    termination_date = models.DateField(null=True, blank=True)
+    action_code = models.CharField(max_length=1, blank=True)
+    coverage = models.CharField(max_length=1, blank=True)
+    betos = models.CharField("BETOS", max_length=3, blank=True)
+    release = models.CharField(max_length=60, help_text="The CMS file it was imported from.")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "HCPCS code"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+__all__ = ["Diagnosis", "HcpcsCode", "ServiceLine"]
