@@ -90,10 +90,12 @@ class References:
     cpt_known: frozenset[str] = field(init=False)
     cpt_sources: str = field(init=False)
     hcpcs_release: str = field(init=False)
+    hcpcs_listed: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.mce = _merge_mce(self.mce)
         known: set[str] = set(self.licensed_cpt) | set(self.fee_schedule_codes)
+        listed: set[str] = set()
         sources = []
         for name, releases, getter in (
             ("MUE", self.mue, lambda t: t.values.keys()),
@@ -103,12 +105,15 @@ class References:
             for table in releases.tables:
                 known.update(c for c in getter(table) if code_shape(c) in ("cpt", "cpt2"))
             if releases:
+                listed.update(c for c in getter(releases.newest) if code_shape(c) == "hcpcs")
                 sources.append(f"CMS NCCI {name} table {releases.newest.quarter}")
         if self.fee_schedule_codes:
             sources.append("the practice fee schedule")
         if self.licensed_cpt:
             sources.append("the licensed CPT file")
         self.cpt_known = frozenset(known)
+        # HCPCS codes a current NCCI table lists exist even when the HCPCS file is older.
+        self.hcpcs_listed = frozenset(listed)
         self.cpt_sources = ", ".join(sources) or "no CPT source"
         self.hcpcs_release = str(getattr(self.hcpcs, "source", "") or "in use")
         self._icd_memo: dict[date | None, Any] = {}
@@ -130,7 +135,7 @@ class References:
             pass
         row = self.hcpcs.get(code)
         if row is None:
-            problem: str | None = "not in the HCPCS file"
+            problem: str | None = None if code in self.hcpcs_listed else "not in the HCPCS file"
         elif day is None or self.hcpcs.valid_on(code, day):
             problem = None
         elif getattr(row, "add_date", None) and day < row.add_date:

@@ -196,6 +196,15 @@ def needs_separate_em(code: str) -> bool:
     return code in PROCEDURES_NEEDING_25
 
 
+def _providers(claim) -> list[str | None] | None:
+    """Each line's rendering NPI, or None when no line names its own provider."""
+    lines = claim.lines
+    if all(ln.rendering_provider is None for ln in lines):
+        return None
+    default = claim.rendering_provider.npi if claim.rendering_provider else None
+    return [ln.rendering_provider.npi if ln.rendering_provider else default for ln in lines]
+
+
 def check(claim, ctx: Ctx, out: list[Finding]) -> None:
     """E/M with a procedure, add-on codes, then procedure-to-procedure pairs."""
     lines = claim.lines
@@ -205,6 +214,8 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:
     days = ctx.line_dates
     codes = [ln.code for ln in lines]
     flagged_em: set[int] = set()
+    # NCCI pairs and the E/M rule apply to one provider's services; lines may name their own.
+    who = _providers(claim)
 
     # E/M visit with a procedure the same day
     for i, code in enumerate(codes):
@@ -216,6 +227,7 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:
                     and other in PROCEDURES_NEEDING_25
                     and days[j] == days[i]
                     and not (preventive and other in VACCINE_ADMIN)
+                    and (who is None or who[i] == who[j])
                 ):
                     no = lines[i].line or i + 1
                     flagged_em.add(i)
@@ -286,6 +298,8 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:
             eff, end, mi = entry
             day = days[i]
             if mi == "9" or days[j] != day or (day is not None and not eff <= day < end):
+                continue
+            if who is not None and who[i] != who[j]:
                 continue
             c2 = codes[j]
             col2_em = c2 in EM_CODES
