@@ -10,6 +10,7 @@ codes (its fee schedule) are searched through a small second index passed as ``e
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -17,7 +18,9 @@ from datetime import date
 from pathlib import Path
 
 from medbill.core.codesets._index import SYSTEMS, Doc, SearchHit, SearchIndex
+from medbill.core.codesets._lexicon import ABBREVIATIONS
 from medbill.core.codesets._releases import all_releases, releases
+from medbill.core.codesets._text import LAY_TERMS, SYNONYMS
 from medbill.core.codesets.hcpcs import hcpcs
 from medbill.core.codesets.lists import MODIFIERS, PLACES_OF_SERVICE
 from medbill.core.paths import data_dir
@@ -49,10 +52,14 @@ def _folder() -> Path:
 def _signature() -> tuple:
     """What the index was built from: changes to any of these files mean a rebuild."""
     folder = _folder()
-    parts = []
+    parts: list[tuple[str, object]] = []
     for name in ("icd10cm/manifest.json", "hcpcs.pickle", "cpt.pickle"):
         path = folder / name
         parts.append((name, path.stat().st_mtime_ns if path.exists() else 0))
+    words = repr(
+        (sorted(ABBREVIATIONS.items()), sorted(LAY_TERMS.items()), sorted(SYNONYMS.items()))
+    )
+    parts.append(("lexicon", hashlib.sha256(words.encode()).hexdigest()[:16]))
     return tuple(parts)
 
 
@@ -171,8 +178,13 @@ def reset_search_index() -> None:
 
 
 def build_search(context) -> str:
-    """Build step: the search index over everything built before it."""
+    """Build step: the search index over everything built before it (skipped when current)."""
+    current = SearchIndex.load(_folder() / "search.pickle")
+    if current is not None and tuple(current.signature) == _signature():
+        return f"search index over {len(current)} codes is current"
+    context.report("search index")
     index = build_search_index()
+    reset_search_index()
     return f"search index over {len(index)} codes"
 
 
