@@ -170,3 +170,20 @@ def test_coverage_dates_come_from_the_coverage_on_file(world):
     result = scrubbing.scrub_claim(world.users["biller"], world.a.claim)
     assert [f.code for f in result.findings] == ["DEM006"]
     assert "after coverage ended 2026-02-28" in result.findings[0].message
+
+
+def test_the_practice_fee_schedule_is_a_cpt_source(world):
+    from medbill.web.practice.models import FeeSchedule, FeeScheduleEntry
+
+    schedule = FeeSchedule.objects.get(practice=world.a.practice)
+    FeeScheduleEntry.objects.create(
+        practice=world.a.practice,
+        fee_schedule=schedule,
+        code="0999T",
+        description="A category III service in our own words",
+        price="250.00",
+        effective_from=datetime.date(2026, 1, 1),
+    )
+    refs = scrubbing._references(world.a.claim)
+    assert "0999T" in refs.cpt_known and "practice fee schedule" in refs.cpt_sources
+    assert scrubbing._references(world.a.claim) is refs  # built once per fee schedule

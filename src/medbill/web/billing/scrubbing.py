@@ -39,6 +39,7 @@ def require(user: Any, practice: Any, action: str) -> None:
 
 _lock = threading.Lock()
 _refs: References | None = None
+_with_fees: dict[frozenset[str], References] = {}
 
 
 def _base_refs() -> References:
@@ -55,6 +56,7 @@ def reset_references() -> None:
     global _refs
     with _lock:
         _refs = None
+        _with_fees.clear()
 
 
 def active_waivers(claim: Claim) -> dict[str, str]:
@@ -66,6 +68,7 @@ def active_waivers(claim: Claim) -> dict[str, str]:
 
 
 def _references(claim: Claim) -> References:
+    """The base tables plus the practice's fee schedule codes (a few sets per practice)."""
     base = _base_refs()
     codes = FeeScheduleEntry.objects.filter(practice_id=claim.practice_id).values_list(
         "code", flat=True
@@ -73,7 +76,14 @@ def _references(claim: Claim) -> References:
     fee = frozenset(c.upper() for c in codes)
     if not fee or fee <= base.cpt_known:
         return base
-    return dataclasses.replace(base, fee_schedule_codes=fee)
+    with _lock:
+        refs = _with_fees.get(fee)
+        if refs is None or refs.mue is not base.mue:
+            refs = dataclasses.replace(base, fee_schedule_codes=fee)
+            if len(_with_fees) > 32:
+                _with_fees.clear()
+            _with_fees[fee] = refs
+        return refs
 
 
 def scrub_claim(user: Any, claim: Claim) -> ScrubResult:
