@@ -12,9 +12,11 @@ import subprocess
 import sys
 import time
 import uuid
+from urllib.parse import quote
 
 import pytest
 from celery import Celery
+from django.db import connection
 from kombu import Connection, Queue
 
 from medbill.web.worker import app as medbill_app
@@ -43,8 +45,16 @@ def worker_for():
     """Start ``medbill worker`` on a private queue of the given broker; stop it afterwards."""
     started: list[subprocess.Popen] = []
 
-    def start(url: str, queue: str) -> subprocess.Popen:
-        env = dict(os.environ, CELERY_BROKER_URL=url, MEDBILL_DEBUG="1")
+    def start(url: str, queue: str, data_dir: str) -> subprocess.Popen:
+        env = dict(os.environ, CELERY_BROKER_URL=url, MEDBILL_DEBUG="1", MEDBILL_DATA_DIR=data_dir)
+        env.pop("DATABASE_URL", None)
+        if connection.vendor == "postgresql":  # the worker uses this suite's test database
+            db = connection.settings_dict
+            env["DATABASE_URL"] = (
+                f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@"
+                f"{db['HOST'] or '127.0.0.1'}:"
+                f"{db['PORT'] or 5432}/{db['NAME']}"
+            )
         env.pop("CELERY_RESULT_BACKEND", None)
         proc = subprocess.Popen(
             [
@@ -85,12 +95,13 @@ def client(url: str) -> Celery:
 
 
 @pytest.mark.broker
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(BROKERS))
-def test_a_worker_runs_a_task_sent_through_the_broker(name, worker_for):
+def test_a_worker_runs_a_task_sent_through_the_broker(name, worker_for, tmp_path):
     url = BROKERS[name]
     require_broker(name, url)
     queue = f"medbill-test-{name}-{uuid.uuid4().hex[:8]}"
-    proc = worker_for(url, queue)
+    proc = worker_for(url, queue, str(tmp_path))
     sender = client(url)
     token = uuid.uuid4().hex
     try:
@@ -111,13 +122,19 @@ def test_a_worker_runs_a_task_sent_through_the_broker(name, worker_for):
     assert answer["token"] == token
     assert answer["pid"] != str(os.getpid())  # it ran in the worker process, not here
     assert answer["pid"] == str(proc.pid)
+    expected = (
+        "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    )
+    assert answer["database"] == expected
 
 
+@pytest.mark.django_db
 def test_without_a_broker_tasks_run_in_process():
     assert medbill_app.conf.task_always_eager is True
     assert medbill_app.conf.broker_url.startswith("memory://")
     answer = ping.delay("here").get(timeout=5)
-    assert answer == {"token": "here", "host": answer["host"], "pid": str(os.getpid())}
+    assert answer["token"] == "here"
+    assert answer["pid"] == str(os.getpid())
 
 
 def test_shared_tasks_bind_to_the_medbill_app():

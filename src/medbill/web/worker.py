@@ -46,5 +46,16 @@ app.autodiscover_tasks()
 
 @app.task(name="medbill.ping")
 def ping(token: str = "") -> dict[str, str]:
-    """Answer with the worker's host name and process id: proves a worker is listening."""
-    return {"token": token, "host": socket.gethostname(), "pid": str(os.getpid())}
+    """Answer with the worker's host, process id and database: proves a worker is listening
+    and reaches the database the web app uses."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {
+        "token": token,
+        "host": socket.gethostname(),
+        "pid": str(os.getpid()),
+        "database": connection.vendor,
+    }
