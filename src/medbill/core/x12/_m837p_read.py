@@ -9,8 +9,9 @@ ICD-9 diagnoses, 4010-era attachment codes) are listed in ``ReadClaim.notes``.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -32,7 +33,13 @@ from medbill.core.claim import (
     Subscriber,
 )
 from medbill.core.money import Money, MoneyError
-from medbill.core.x12._segments import Segment, read_interchanges
+from medbill.core.x12._segments import (
+    Delimiters,
+    Segment,
+    X12ParseError,
+    iter_segments,
+    read_interchanges,
+)
 
 __all__ = ["ReadClaim", "read_837p"]
 
@@ -87,9 +94,9 @@ def _dec(seg: Segment, index: int, default: Decimal | None = None) -> Decimal | 
         raise seg.error(f"{seg[index]!r} is not a number", index) from None
 
 
-def _name(seg: Segment) -> PersonName:
-    return PersonName(last=seg[3], first=seg[4] or None, middle=seg[5] or None,
-                      suffix=seg[7] or None)
+def _name(e: list[str]) -> PersonName:
+    return PersonName(last=e[3], first=e[4] or None, middle=e[5] or None,
+                      suffix=e[7] or None)
 
 
 class _Claim:
@@ -113,7 +120,50 @@ def read_837p(data: bytes | str | Iterable[Segment], strict: bool = False) -> li
     instead); a structural error raises X12ParseError with the segment position.
     """
     out: list[ReadClaim] = []
-    for ic in read_interchanges(data, strict=strict):
+    paused = gc.isenabled()
+    # Reading builds an acyclic tree of many small objects; the cycle collector would
+    # rescan it again and again for nothing.
+    gc.disable()
+    try:
+        _read(_segments_of(data), strict, out)
+    finally:
+        if paused:
+            gc.enable()
+    return out
+
+
+def _segments_of(data: bytes | str | Iterable[Segment]) -> Iterable[Segment]:
+    """Segments of a whole file in one pass (one interchange); otherwise the incremental
+    reader, which also handles several interchanges with different delimiters."""
+    if not isinstance(data, bytes | str):
+        return data
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    start = text.find("ISA")
+    if start < 0 or len(text) - start < 106:
+        return iter_segments(text)
+    try:
+        d = Delimiters.from_isa(text[start:])
+    except X12ParseError:
+        return iter_segments(text)
+    pieces = text[start:].split(d.segment)
+    out = []
+    element = d.element
+    for index, raw in enumerate(pieces):
+        raw = raw.strip("\r\n\t ")
+        if not raw:
+            continue
+        elements = raw.split(element)
+        sid = elements[0]
+        if sid == "IEA" and any(p.strip("\r\n\t ") for p in pieces[index + 1 :]):
+            return iter_segments(text)  # another interchange follows
+        if not (2 <= len(sid) <= 3 and sid.isalnum() and sid.isupper()):
+            return iter_segments(text)  # let the reader report it with its position
+        out.append(Segment(elements, len(out) + 1, d))
+    return out
+
+
+def _read(segments: Iterable[Segment], strict: bool, out: list[ReadClaim]) -> None:
+    for ic in read_interchanges(segments, strict=strict):
         env_notes = [str(p) for p in ic.problems]
         for tx in ic.transactions:
             if tx.set_id != "837":
@@ -122,13 +172,16 @@ def read_837p(data: bytes | str | Iterable[Segment], strict: bool = False) -> li
             for c in claims:
                 out.append(_finish(c, ic.control_number, tx.gs[6], tx.control_number,
                                    tx.version, env_notes, tx.segments))
-    return out
+
+
+_PAD = 13
 
 
 class _Reader:
     def __init__(self, segments: list[Segment]) -> None:
         self.segments = segments
         self.ctx: dict = {}
+        self.provider_ctx: dict | None = None
         self.claims: list[_Claim] = []
         self.loop = ""
         self.claim: _Claim | None = None
@@ -143,110 +196,116 @@ class _Reader:
         handlers = {sid: getattr(self, f"_{sid}") for sid in self._IDS}
         handlers["N3"] = handlers["N4"] = self._address
         get = handlers.get
+        pad = [""] * _PAD
         for seg in self.segments:
-            handler = get(seg.elements[0])
+            e = seg.elements
+            handler = get(e[0])
             if handler is not None:
-                handler(seg)
+                # Padded so handlers index elements directly: absent ones read as "".
+                handler(seg, e if len(e) >= _PAD else e + pad[len(e) :])
         return self.claims
 
     # -- header and hierarchy ---------------------------------------------------------------
 
-    def _BHT(self, seg: Segment) -> None:  # noqa: N802
+    def _BHT(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         self.ctx["created"] = _date(seg, 4)
-        if seg[6] == "RP":
+        if e[6] == "RP":
             self.bht_notes.append("BHT06=RP: an encounter report, not a claim for payment")
 
-    def _HL(self, seg: Segment) -> None:  # noqa: N802
-        level = seg[3]
+    def _HL(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+        level = e[3]
         self.claim = self.line = self.other = None
         if level == "20":
             self.ctx = {"created": self.ctx.get("created")}
+            self.provider_ctx = None
             self.loop = "2000A"
         elif level == "22":
-            for key in [k for k in self.ctx if k.startswith(("sub", "payer", "pat"))]:
-                del self.ctx[key]
+            # Each subscriber starts from what its billing provider loop set.
+            if self.provider_ctx is None:
+                self.provider_ctx = self.ctx
+            self.ctx = dict(self.provider_ctx)
             self.loop = "2000B"
         elif level == "23":
             self.loop = "2000C"
         else:
             raise seg.error(f"unknown hierarchical level code {level!r}", 3)
 
-    def _PRV(self, seg: Segment) -> None:  # noqa: N802
+    def _PRV(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.loop == "2000A":
-            self.ctx["bp_taxonomy"] = seg[3]
+            self.ctx["bp_taxonomy"] = e[3]
         elif self.loop in ("2310B", "2420A") and self.current_provider is not None:
-            self.current_provider["taxonomy"] = seg[3]
+            self.current_provider["taxonomy"] = e[3]
 
-    def _SBR(self, seg: Segment) -> None:  # noqa: N802
+    def _SBR(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.loop.startswith("2000"):
-            self.ctx.update(sub_order=_ORDERS.get(seg[1], "primary"), sub_group=seg[3] or None,
-                            sub_group_name=seg[4] or None, payer_type=_FILING.get(seg[9]))
+            self.ctx.update(sub_order=_ORDERS.get(e[1], "primary"), sub_group=e[3] or None,
+                            sub_group_name=e[4] or None, payer_type=_FILING.get(e[9]))
             return
         assert self.claim is not None
-        self.other = {"order": _ORDERS.get(seg[1], "secondary"),
-                      "rel": _RELATIONSHIPS.get(seg[2], "other"), "group": seg[3] or None,
-                      "group_name": seg[4] or None, "type": _FILING.get(seg[9]),
+        self.other = {"order": _ORDERS.get(e[1], "secondary"),
+                      "rel": _RELATIONSHIPS.get(e[2], "other"), "group": e[3] or None,
+                      "group_name": e[4] or None, "type": _FILING.get(e[9]),
                       "cas": [], "paid": None}
         self.claim.other.append(self.other)
         self.loop = "2320"
 
-    def _PAT(self, seg: Segment) -> None:  # noqa: N802
-        self.ctx["pat_rel"] = _RELATIONSHIPS.get(seg[1], "other")
+    def _PAT(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+        self.ctx["pat_rel"] = _RELATIONSHIPS.get(e[1], "other")
 
-    def _DMG(self, seg: Segment) -> None:  # noqa: N802
+    def _DMG(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         who = "pat" if self.loop == "2010CA" else "sub"
         self.ctx[f"{who}_dob"] = _date(seg, 2)
-        self.ctx[f"{who}_sex"] = seg[3] or None
+        self.ctx[f"{who}_sex"] = e[3] or None
 
     # -- names and addresses ----------------------------------------------------------------
 
     current_provider: dict | None = None
 
-    def _NM1(self, seg: Segment) -> None:  # noqa: N802
-        entity = seg[1]
+    def _NM1(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+        entity = e[1]
         c = self.claim
         self.current_provider = None
         if entity == "85":
             self.loop = "2010AA"
-            self.ctx.update(bp_name=seg[3], bp_npi=seg[9] or None)
+            self.ctx.update(bp_name=e[3], bp_npi=e[9] or None)
         elif entity == "87":
             self.loop = "2010AB"
         elif entity == "IL" and self.loop == "2320" and self.other is not None:
             self.loop = "2330A"
-            self.other.update(sub_name=_name(seg), sub_id=seg[9] or None)
+            self.other.update(sub_name=_name(e), sub_id=e[9] or None)
         elif entity == "IL":
             self.loop = "2010BA"
-            self.ctx.update(sub_name=_name(seg), sub_id=seg[9] or None)
+            self.ctx.update(sub_name=_name(e), sub_id=e[9] or None)
         elif entity == "PR" and self.other is not None:
             self.loop = "2330B"
-            self.other.update(payer_name=seg[3], payer_id=seg[9] or None)
+            self.other.update(payer_name=e[3], payer_id=e[9] or None)
         elif entity == "PR":
             self.loop = "2010BB"
-            self.ctx.update(payer_name=seg[3], payer_id=seg[9] or None)
+            self.ctx.update(payer_name=e[3], payer_id=e[9] or None)
         elif entity == "QC":
             self.loop = "2010CA"
-            self.ctx["pat_name"] = _name(seg)
+            self.ctx["pat_name"] = _name(e)
         elif c is None:
             self.loop = "other"
         elif entity in ("DN", "82", "77", "PW", "45") and self.line is None:
             self.loop = {"DN": "2310A", "82": "2310B", "77": "2310C", "PW": "2310E",
                          "45": "2310F"}[entity]
             if entity in ("DN", "82"):
-                self.current_provider = {"name": _name(seg), "npi": seg[9] or None}
+                self.current_provider = {"name": _name(e), "npi": e[9] or None}
                 c.fields["referring" if entity == "DN" else "rendering"] = self.current_provider
             elif entity == "77":
-                c.fields["facility"] = {"name": seg[3], "npi": seg[9] or None}
+                c.fields["facility"] = {"name": e[3], "npi": e[9] or None}
             else:
                 c.fields.setdefault("ambulance", {})["dropoff_name" if entity == "45"
-                                                     else "pickup_name"] = seg[3] or None
+                                                     else "pickup_name"] = e[3] or None
         elif entity == "82" and self.line is not None:
             self.loop = "2420A"
-            self.current_provider = {"name": _name(seg), "npi": seg[9] or None}
+            self.current_provider = {"name": _name(e), "npi": e[9] or None}
             self.line["rendering"] = self.current_provider
         else:
             self.loop = "other"
 
-    def _address(self, seg: Segment) -> None:
+    def _address(self, seg: Segment, e: list[str]) -> None:
         key = {"2010AA": "bp_address", "2010AB": "pay_to", "2010BA": "sub_address",
                "2010BB": "payer_address", "2010CA": "pat_address"}.get(self.loop)
         if key is not None:
@@ -262,12 +321,12 @@ class _Reader:
             return
         parts = target.setdefault(key, {})
         if seg.id == "N3":
-            parts.update(line1=seg[1], line2=seg[2] or None)
+            parts.update(line1=e[1], line2=e[2] or None)
         else:
-            parts.update(city=seg[1], state=seg[2], zip=seg[3])
+            parts.update(city=e[1], state=e[2], zip=e[3])
 
-    def _REF(self, seg: Segment) -> None:  # noqa: N802
-        q, value = seg[1], seg[2]
+    def _REF(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+        q, value = e[1], e[2]
         if self.loop == "2010AA" and q in ("EI", "SY"):
             self.ctx["bp_tin"] = value
         elif self.line is not None and self.loop == "2400":
@@ -282,25 +341,25 @@ class _Reader:
         elif self.loop == "2330B" and self.other is not None and q == "F8":
             self.other["payer_claim_number"] = value
 
-    def _PER(self, seg: Segment) -> None:  # noqa: N802
-        if self.loop == "2010AA" and seg[3] == "TE":
-            self.ctx.update(bp_contact=seg[2] or None, bp_phone=seg[4] or None)
+    def _PER(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+        if self.loop == "2010AA" and e[3] == "TE":
+            self.ctx.update(bp_contact=e[2] or None, bp_phone=e[4] or None)
 
     # -- claim ------------------------------------------------------------------------------
 
-    def _CLM(self, seg: Segment) -> None:  # noqa: N802
+    def _CLM(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         self.claim = _Claim(seg, dict(self.ctx))
         self.claim.notes.extend(self.bht_notes)
         self.claims.append(self.claim)
         self.loop = "2300"
         self.line = self.other = None
 
-    def _DTP(self, seg: Segment) -> None:  # noqa: N802
-        q = seg[1]
+    def _DTP(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+        q = e[1]
         if self.line is not None and q == "472":
             self.line["start"] = _date(seg, 3)
-            if seg[2] == "RD8" and "-" in seg[3]:
-                self.line["end"] = _date(Segment(["DTP", "", "", seg[3].split("-")[1]],
+            if e[2] == "RD8" and "-" in e[3]:
+                self.line["end"] = _date(Segment(["DTP", "", "", e[3].split("-")[1]],
                                                  seg.position, seg.delimiters), 3)
         elif self.line is not None and q == "573" and self.line.get("svd"):
             self.line["svd"][-1]["paid_date"] = _date(seg, 3)
@@ -311,7 +370,7 @@ class _Reader:
         elif self.loop == "2330B" and self.other is not None and q == "573":
             self.other["paid_date"] = _date(seg, 3)
 
-    def _HI(self, seg: Segment) -> None:  # noqa: N802
+    def _HI(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         c = self.claim
         if c is None:
             return
@@ -326,89 +385,90 @@ class _Reader:
                                f"was written with another separator than ISA16 "
                                f"{seg.delimiters.component!r} (segment {seg.position})")
 
-    def _NTE(self, seg: Segment) -> None:  # noqa: N802
-        if self.loop == "2300" and self.claim is not None and seg[1] == "ADD":
-            self.claim.fields["note"] = seg[2]
+    def _NTE(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+        if self.loop == "2300" and self.claim is not None and e[1] == "ADD":
+            self.claim.fields["note"] = e[2]
 
-    def _CR1(self, seg: Segment) -> None:  # noqa: N802
+    def _CR1(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.claim is not None and self.line is None:
             self.claim.fields.setdefault("ambulance", {}).update(
-                weight=_dec(seg, 2), reason=seg[4] or "A", miles=_dec(seg, 6, Decimal(0)))
+                weight=_dec(seg, 2), reason=e[4] or "A", miles=_dec(seg, 6, Decimal(0)))
 
-    def _CRC(self, seg: Segment) -> None:  # noqa: N802
-        if self.claim is not None and self.line is None and seg[1] == "07":
+    def _CRC(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+        if self.claim is not None and self.line is None and e[1] == "07":
             self.claim.fields.setdefault("ambulance", {})["conditions"] = \
                 tuple(e for e in seg.elements[3:] if e)
 
-    def _PWK(self, seg: Segment) -> None:  # noqa: N802
-        if self.claim is not None and seg[2] not in _PWK_5010:
-            self.claim.notes.append(f"PWK02={seg[2]} is not a 5010 attachment transmission "
+    def _PWK(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+        if self.claim is not None and e[2] not in _PWK_5010:
+            self.claim.notes.append(f"PWK02={e[2]} is not a 5010 attachment transmission "
                                     f"code (segment {seg.position})")
 
-    def _CAS(self, seg: Segment) -> None:  # noqa: N802
+    def _CAS(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         items = []
         for i in range(2, len(seg), 3):
             if seg[i]:
-                items.append(CasAdjustment(seg[1], seg[i], _money(seg, i + 1),
+                items.append(CasAdjustment(e[1], seg[i], _money(seg, i + 1),
                                            _dec(seg, i + 2)))
         if self.line is not None and self.line.get("svd"):
             self.line["svd"][-1]["cas"].extend(items)
         elif self.other is not None:
             self.other["cas"].extend(items)
 
-    def _AMT(self, seg: Segment) -> None:  # noqa: N802
+    def _AMT(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.loop == "2320" and self.other is not None:
-            if seg[1] == "D":
+            if e[1] == "D":
                 self.other["paid"] = _money(seg, 2)
-            elif seg[1] == "EAF":
+            elif e[1] == "EAF":
                 self.other["patient_resp"] = _money(seg, 2)
 
     # -- lines ------------------------------------------------------------------------------
 
-    def _LX(self, seg: Segment) -> None:  # noqa: N802
+    def _LX(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.claim is None:
             raise seg.error("LX before any CLM")
-        self.line = {"number": int(seg[1]) if seg[1].isdigit() else len(self.claim.lines) + 1,
+        self.line = {"number": int(e[1]) if e[1].isdigit() else len(self.claim.lines) + 1,
                      "svd": [], "seg": seg}
         self.claim.lines.append(self.line)
         self.loop = "2400"
         self.other = None
 
-    def _SV1(self, seg: Segment) -> None:  # noqa: N802
+    def _SV1(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.line is None:
             raise seg.error("SV1 outside a service line (LX missing)")
-        comps = seg.components(1)
+        comp = seg.delimiters.component
+        comps = e[1].split(comp)
         qualifier = comps[0]
         if qualifier not in ("HC", "ER", "IV", "WK") and self.claim is not None:
             self.claim.notes.append(
-                f"SV101 {seg[1]!r} has no procedure qualifier: the composite was written "
+                f"SV101 {e[1]!r} has no procedure qualifier: the composite was written "
                 f"with another separator than ISA16 {seg.delimiters.component!r} "
                 f"(segment {seg.position})")
         pointers = []
-        for p in seg.components(7):
+        for p in e[7].split(comp):
             if p.isdigit():
                 pointers.append(int(p))
         self.line.update(
             code=comps[1] if len(comps) > 1 else comps[0],
             modifiers=tuple(m for m in comps[2:6] if m),
             description=comps[6] if len(comps) > 6 and comps[6] else None,
-            charge=_money(seg, 2), basis=seg[3] or "UN", units=_dec(seg, 4, Decimal(1)),
-            pos=seg[5] or None, pointers=tuple(pointers))
+            charge=_money(seg, 2), basis=e[3] or "UN", units=_dec(seg, 4, Decimal(1)),
+            pos=e[5] or None, pointers=tuple(pointers))
 
-    def _LIN(self, seg: Segment) -> None:  # noqa: N802
-        if self.line is not None and seg[2] == "N4":
-            self.line["ndc"] = seg[3]
+    def _LIN(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+        if self.line is not None and e[2] == "N4":
+            self.line["ndc"] = e[3]
             self.loop = "2410"
 
-    def _CTP(self, seg: Segment) -> None:  # noqa: N802
+    def _CTP(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.line is not None and self.loop == "2410":
             self.line.update(ndc_qty=_dec(seg, 4), ndc_unit=seg.component(5, 1) or None)
 
-    def _SVD(self, seg: Segment) -> None:  # noqa: N802
+    def _SVD(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.line is None:
             raise seg.error("SVD outside a service line")
         comps = seg.components(3)
-        self.line["svd"].append({"payer_id": seg[1], "paid": _money(seg, 2),
+        self.line["svd"].append({"payer_id": e[1], "paid": _money(seg, 2),
                                  "code": comps[1] if len(comps) > 1 else comps[0],
                                  "mods": tuple(m for m in comps[2:6] if m),
                                  "units": _dec(seg, 5, Decimal(1)), "cas": [],
@@ -461,14 +521,9 @@ def _finish(c: _Claim, isa13: str, gs06: str, st02: str, version: str, env_notes
         pay_to_address=_addr(ctx.get("pay_to")), contact_name=ctx.get("bp_contact"),
         contact_phone=ctx.get("bp_phone"))
     other = tuple(_other(o, c.lines) for o in c.other)
-    lines = [_line(line) for line in c.lines]
-    dates = [ln.date_of_service for ln in lines]
-    claim_date = min((d for d in dates if d), default=None)
-    lines = [replace(ln, date_of_service=None) if ln.date_of_service == claim_date else ln
-             for ln in lines]
+    claim_date = min((d["start"] for d in c.lines if d.get("start")), default=None)
     pos = clm05[0] or None
-    lines = [replace(ln, place_of_service=None) if ln.place_of_service == pos else ln
-             for ln in lines]
+    lines = [_line(line, claim_date, pos) for line in c.lines]
     amb = f.get("ambulance")
     ambulance = None
     if amb and amb.get("pickup") and amb.get("dropoff"):
@@ -518,14 +573,18 @@ def _finish(c: _Claim, isa13: str, gs06: str, st02: str, version: str, env_notes
                      ctx.get("sub_order", "primary"), notes)
 
 
-def _line(d: dict) -> ServiceLine:
+def _line(d: dict, claim_date: date | None, claim_pos: str | None) -> ServiceLine:
+    """A service line; a date or place of service equal to the claim's stays on the claim."""
     if "code" not in d:
         raise d["seg"].error("service line without SV1")
+    start, pos = d.get("start"), d.get("pos")
     return ServiceLine(
         line=d["number"], code=d["code"], charge=d["charge"], units=d["units"],
         modifiers=d["modifiers"], dx_pointers=d["pointers"], unit_basis=d["basis"],
-        date_of_service=d.get("start"), date_of_service_end=d.get("end"),
-        place_of_service=d.get("pos"), ndc=d.get("ndc"), ndc_quantity=d.get("ndc_qty"),
+        date_of_service=None if start == claim_date else start,
+        date_of_service_end=d.get("end"),
+        place_of_service=None if pos == claim_pos else pos, ndc=d.get("ndc"),
+        ndc_quantity=d.get("ndc_qty"),
         ndc_unit=d.get("ndc_unit"), line_control_number=d.get("control"),
         description=d.get("description"), rendering_provider=_provider(d.get("rendering")),
         prior_authorization=d.get("prior_auth"))

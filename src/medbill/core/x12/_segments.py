@@ -459,16 +459,18 @@ class SegmentWriter:
         out = [seg_id]
         components = 0
         for value in elements:
-            if value is None:
+            if value.__class__ is str:
+                out.append(value)
+            elif value is None:
                 out.append("")
-            elif isinstance(value, list | tuple):
+            elif isinstance(value, (list, tuple)):  # noqa: UP038 - a tuple is faster here
                 comps = ["" if c is None else str(c) for c in value]
                 while comps and comps[-1] == "":
                     comps.pop()
                 components += max(len(comps) - 1, 0)
                 out.append(d.component.join(comps))
             else:
-                out.append(value if type(value) is str else str(value))
+                out.append(str(value))
         while len(out) > 1 and out[-1] == "":
             out.pop()
         text = d.element.join(out)
