@@ -107,3 +107,18 @@ def test_build_steps_register_once() -> None:
         build_module.register("icd10cm", "medbill.core.codesets.build:build_icd10cm")
     with pytest.raises(build_module.BuildError, match="unknown build step"):
         build_module.build(["nope"])
+
+
+def test_full_adjustment_lists_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from medbill.core.codesets._adjustments import adjustment_codes, import_adjustment_csv
+
+    monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path))
+    path = tmp_path / "carc.csv"
+    path.write_text("code,description,start_date\n45,Long official wording,\n300,New code,\n")
+    assert import_adjustment_csv("carc", path) == 2
+    codes = adjustment_codes("carc")
+    assert codes["300"] == "New code"
+    assert codes["45"] == CARC["45"]  # our shorter wording wins where we have one
+    assert "N130" in adjustment_codes("rarc")
+    with pytest.raises(ValueError, match="kind"):
+        import_adjustment_csv("remarks", path)

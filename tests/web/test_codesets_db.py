@@ -163,3 +163,30 @@ def test_search_page_renders_results_without_javascript(world, client_for) -> No
     own = client_for(world.users["coder"]).get("/codes/", {"q": "blood draw", "system": "cpt"})
     assert "36415" in own.content.decode()
     assert client_for(world.nobody).get("/codes/").status_code in (302, 403)
+
+
+def test_codesets_import_hcpcs_cli_loads_table_index_and_database(db, tmp_path, monkeypatch):
+    from medbill.core.codesets import reset_cache
+    from medbill.core.codesets.hcpcs import hcpcs, reset_hcpcs_cache
+    from medbill.core.codesets.search import reset_search_index, search
+
+    monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path))
+    for reset in (reset_cache, reset_hcpcs_cache, reset_search_index):
+        reset()
+    try:
+        result = CliRunner().invoke(app, ["codesets", "import", "hcpcs", str(SAMPLE)])
+        assert result.exit_code == 0, result.output
+        assert "HCPCS 6 codes" in result.output and "database: 6 added" in result.output
+        assert hcpcs().get("G0136").long_description.endswith("assessment tool, 5-15 minutes")
+        assert (
+            search("social determinants of health risk assessment", systems=["hcpcs"])[0].code
+            == "G0136"
+        )
+        assert HcpcsCode.objects.count() == 6
+        bad = tmp_path / "bad.txt"
+        bad.write_text("J1100 short\n")
+        failed = CliRunner().invoke(app, ["codesets", "import", "hcpcs", str(bad)])
+        assert failed.exit_code == 1 and "line 1" in failed.output
+    finally:
+        for reset in (reset_cache, reset_hcpcs_cache, reset_search_index):
+            reset()
