@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from medbill.core.roles import ACTIONS, ROLES, UnknownActionError, actions_for, can
+from medbill.core.roles import ACTIONS, ROLES, UnknownActionError, actions_for, can, roles_with
 
 
 def test_the_six_roles():
@@ -65,3 +65,12 @@ def test_auditor_changes_nothing():
 def test_unknown_action_is_an_error():
     with pytest.raises(UnknownActionError):
         can("admin", "launch_rockets")
+
+
+def test_roles_with():
+    assert roles_with("view_audit") == ("auditor", "admin")
+    assert roles_with("post_payment") == ("front_desk", "biller", "manager", "admin")
+    for action in ACTIONS:
+        assert set(roles_with(action)) == {r for r in ROLES if can(r, action)}
+    with pytest.raises(UnknownActionError):
+        roles_with("fly")

@@ -127,6 +127,13 @@ class TestScopeHelpers:
         assert not Patient.objects.for_user(world.nobody).exists()
         assert not Patient.objects.for_user(user, world.b.practice).exists()
 
+    def test_scope_by_action(self, world):
+        assert not scoped(Patient, world.users["coder"], action="post_payment").exists()
+        assert list(scoped(Patient, world.users["biller"], action="post_payment")) == [
+            world.a.patient
+        ]
+        assert not Claim.objects.for_user(world.users["manager"], action="view_audit").exists()
+
     def test_get_scoped_or_404(self, world):
         user = world.users["coder"]
         assert get_scoped_or_404(Patient, user, pk=world.a.patient.pk) == world.a.patient

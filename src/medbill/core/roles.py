@@ -14,6 +14,7 @@ __all__ = [
     "UnknownActionError",
     "actions_for",
     "can",
+    "roles_with",
 ]
 
 FRONT_DESK = "front_desk"
@@ -106,3 +107,10 @@ def can(role: str | None, action: str) -> bool:
 def actions_for(role: str | None) -> frozenset[str]:
     """Every action ``role`` may perform."""
     return _GRANTS.get(role or "", frozenset())
+
+
+def roles_with(action: str) -> tuple[str, ...]:
+    """The roles that may perform ``action`` (for filtering memberships in a query)."""
+    if action not in ACTIONS:
+        raise UnknownActionError(action)
+    return tuple(role for role in ROLES if action in _GRANTS[role])

@@ -22,7 +22,7 @@ MAX_LIMIT = 200
 @router.get("", response=list[ClaimOut])
 def list_claims(request: HttpRequest, status: str = "", limit: int = 50, offset: int = 0):
     """Claims of your practices, newest first; ``status`` may list several (comma)."""
-    rows = scope(request, Claim).prefetch_related("lines")
+    rows = scope(request, Claim, "view_claims").prefetch_related("lines")
     if status:
         rows = rows.filter(status__in=status.split(","))
     limit = max(1, min(limit, MAX_LIMIT))

@@ -28,9 +28,10 @@ def _practice_filter(request: HttpRequest) -> Any:
     return int(value) if value.isdigit() else None
 
 
-def scope(request: HttpRequest, model_or_qs: Any) -> Any:
-    """``model_or_qs`` limited to the API user's practices (or ``?practice=``)."""
-    return scoped(model_or_qs, acting_user(request), _practice_filter(request))
+def scope(request: HttpRequest, model_or_qs: Any, action: str | None = None) -> Any:
+    """``model_or_qs`` limited to the API user's practices (or ``?practice=``); with
+    ``action``, to the practices where the user's role allows it."""
+    return scoped(model_or_qs, acting_user(request), _practice_filter(request), action)
 
 
 def get_or_404(request: HttpRequest, model_or_qs: Any, **lookup: Any) -> Any:

@@ -20,7 +20,7 @@ MAX_LIMIT = 200
 @router.get("", response=list[PatientOut])
 def list_patients(request: HttpRequest, q: str = "", limit: int = 50, offset: int = 0):
     """Patients of your practices, by name; ``q`` matches names, account number or DOB."""
-    rows = scope(request, Patient)
+    rows = scope(request, Patient, "view_patients")
     q = q.strip()
     if q:
         name = Q()

@@ -25,7 +25,7 @@ def list_visits(
     offset: int = 0,
 ):
     """Visits of your practices, newest first; filter by ``status`` or ``patient_id``."""
-    rows = scope(request, Visit)
+    rows = scope(request, Visit, "view_patients")
     if status:
         rows = rows.filter(status__in=status.split(","))
     if patient_id is not None:

@@ -153,8 +153,8 @@ class Provider(PracticeOwned):
 class PayerQuerySet(PracticeScopedQuerySet):
     """Payers are the organization's: visible to members of any of its practices."""
 
-    def for_user(self, user: Any, practice: Any = None) -> PayerQuerySet:
-        orgs = Practice.objects.filter(pk__in=practice_ids_for(user, practice)).values(
+    def for_user(self, user: Any, practice: Any = None, action: str | None = None) -> PayerQuerySet:
+        orgs = Practice.objects.filter(pk__in=practice_ids_for(user, practice, action)).values(
             "organization_id"
         )
         return self.filter(organization_id__in=orgs)

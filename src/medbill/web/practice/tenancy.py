@@ -9,8 +9,10 @@ endpoints never filter by practice themselves; they go through these helpers:
     of; with ``practice`` given, only that practice's rows (and none when the user is not a
     member of it).
 
-``scoped(model_or_queryset, user, practice=None)``
+``scoped(model_or_queryset, user, practice=None, action=None)``
     The same as a function, for any queryset (``scoped(Visit.objects.filter(...), user)``).
+    With ``action`` (a name from ``medbill.core.roles.ACTIONS``) it keeps only practices
+    where the user's role allows that action: lists in the API use it.
 
 ``get_scoped_or_404(model_or_queryset, user, practice=None, **lookup)``
     ``get_object_or_404`` through the scope: a row of another practice is a 404, exactly
@@ -33,6 +35,8 @@ from django.apps import apps
 from django.db import models
 from django.http import Http404
 
+from medbill.core.roles import roles_with
+
 __all__ = [
     "PracticeScopedQuerySet",
     "get_scoped_or_404",
@@ -53,14 +57,17 @@ def _is_user(user: Any) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
 
-def practice_ids_for(user: Any, practice: Any = None) -> models.QuerySet:
-    """A subquery of the ids of the active practices ``user`` belongs to (optionally one)."""
+def practice_ids_for(user: Any, practice: Any = None, action: str | None = None) -> models.QuerySet:
+    """A subquery of the ids of the active practices ``user`` belongs to (optionally one),
+    and with ``action`` only those where the user's role allows it."""
     memberships = _membership_model().objects.filter(practice__active=True)
     if not _is_user(user):
         return memberships.none().values("practice_id")
     memberships = memberships.filter(user=user)
     if practice is not None:
         memberships = memberships.filter(practice_id=getattr(practice, "pk", practice))
+    if action is not None:
+        memberships = memberships.filter(role__in=roles_with(action))
     return memberships.values("practice_id")
 
 
@@ -91,10 +98,13 @@ class PracticeScopedQuerySet(models.QuerySet):
     # The lookup from this model to its practice id; Payer overrides it.
     practice_lookup = "practice_id__in"
 
-    def for_user(self, user: Any, practice: Any = None) -> PracticeScopedQuerySet:
-        """Rows of the practices ``user`` belongs to (only ``practice``'s when given)."""
+    def for_user(
+        self, user: Any, practice: Any = None, action: str | None = None
+    ) -> PracticeScopedQuerySet:
+        """Rows of the practices ``user`` belongs to (only ``practice``'s when given; with
+        ``action``, only practices where the user's role allows it)."""
         lookup = getattr(self.model, "practice_lookup", self.practice_lookup)
-        return self.filter(**{lookup: practice_ids_for(user, practice)})
+        return self.filter(**{lookup: practice_ids_for(user, practice, action)})
 
     def for_practice(self, practice: Any) -> PracticeScopedQuerySet:
         """Rows of one practice, for code that already holds a checked practice (services)."""
@@ -104,7 +114,10 @@ class PracticeScopedQuerySet(models.QuerySet):
 
 
 def scoped(
-    model_or_qs: type[M] | models.QuerySet, user: Any, practice: Any = None
+    model_or_qs: type[M] | models.QuerySet,
+    user: Any,
+    practice: Any = None,
+    action: str | None = None,
 ) -> models.QuerySet:
     """``model_or_qs`` restricted to the user's practices (see the module docstring)."""
     qs = (
@@ -114,7 +127,7 @@ def scoped(
     )
     if not isinstance(qs, PracticeScopedQuerySet):
         raise TypeError(f"{qs.model.__name__} is not practice-owned; it cannot be scoped")
-    return qs.for_user(user, practice)
+    return qs.for_user(user, practice, action)
 
 
 def get_scoped_or_404(
