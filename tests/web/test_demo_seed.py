@@ -153,6 +153,25 @@ class TestRunCommand:
         assert len(key) == Visit.objects.count()
         assert "serving" not in result.output
 
+    def test_a_failing_stage_fails_the_command(self, tmp_path, monkeypatch):
+        from medbill.web.demo import stages
+
+        monkeypatch.setattr(
+            stages,
+            "STAGES",
+            [
+                ("seed", "medbill.web.demo.stages:seed_stage"),
+                ("broken", "medbill.web.demo.stages:no_such_stage"),
+            ],
+        )
+        out = tmp_path / "demo-out"
+        result = runner.invoke(app, ["demo", "run", "--out", str(out), "--no-serve"])
+        assert result.exit_code == 1
+        assert "demo stage 'broken' failed" in result.output
+        summary = json.loads((out / "summary.json").read_text())
+        assert [s["name"] for s in summary["stages"]] == ["seed", "broken"]
+        assert "no_such_stage" in summary["stages"][1]["error"]
+
 
 class TestOtherCommands:
     def test_help_lists_the_commands(self):

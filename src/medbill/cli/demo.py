@@ -15,6 +15,7 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.traceback import Traceback
 
 from medbill.cli._django import console, setup
 
@@ -125,6 +126,7 @@ def run_command(
     from medbill.web.demo.stages import STAGES, StageContext, StageError, run_stages
 
     seed = DEFAULT_SEED if seed is None else seed
+    first_day = _start(start)
     migrate_database()
     out.mkdir(parents=True, exist_ok=True)
     with _progress() as progress:
@@ -144,10 +146,13 @@ def run_command(
         def on_start(name: str) -> None:
             progress.update(overall, description=f"stage: {name}", completed=order.index(name))
 
-        ctx = StageContext(out=out, seed=seed, start=_start(start), progress=track)
+        ctx = StageContext(out=out, seed=seed, start=first_day, progress=track)
         try:
             runs = run_stages(ctx, on_start=on_start)
         except StageError as exc:
+            cause = exc.__cause__
+            if cause is not None:
+                console.print(Traceback.from_exception(type(cause), cause, cause.__traceback__))
             console.print(f"[red]error:[/red] {exc}")
             console.print(f"partial summary written to {out / 'summary.md'}")
             raise typer.Exit(1) from None
