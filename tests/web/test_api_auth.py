@@ -97,3 +97,15 @@ class TestDocs:
             "/api/claims/{claim_id}/document",
             "/api/ledger/payments",
         } <= paths
+
+
+def test_unexpected_errors_are_json_500(world, api_client_for, monkeypatch):
+    from medbill.web.api import patients
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(patients.audit, "record_view", broken)
+    response = api_client_for(world.users["admin"]).get(f"/api/patients/{world.a.patient.pk}")
+    assert response.status_code == 500
+    assert response.json() == {"error": "internal server error"}

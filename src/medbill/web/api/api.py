@@ -8,6 +8,7 @@ another practice, 422 for input that fails validation (the message names the fie
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -21,6 +22,8 @@ from medbill.web.api.claims_out import router as claims_out_router
 from medbill.web.api.codes import router as codes_router
 from medbill.web.api.scrub import router as scrub_router
 from medbill.web.practice.errors import ServiceError
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="medbill API",
@@ -76,6 +79,13 @@ def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, str(exc), exc.status_code)
+
+
+@api.exception_handler(Exception)
+def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # The traceback goes to the log (through the PHI filter); the client learns nothing more.
+    logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
+    return _error(request, "internal server error", 500)
 
 
 api.add_router("/patients", patients.router)
