@@ -187,3 +187,35 @@ def test_the_practice_fee_schedule_is_a_cpt_source(world):
     refs = scrubbing._references(world.a.claim)
     assert "0999T" in refs.cpt_known and "practice fee schedule" in refs.cpt_sources
     assert scrubbing._references(world.a.claim) is refs  # built once per fee schedule
+
+
+def test_api_waivers(world, api_client_for):
+    manager = api_client_for(world.users["manager"])
+    body = {
+        "practice": world.a.practice.pk,
+        "payer": world.a.payer.pk,
+        "code": "FMT017",
+        "reason": "Payer reads pointers from notes",
+    }
+    created = manager.post("/api/scrub/waivers", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    waiver = created.json()
+    assert waiver["code"] == "FMT017" and waiver["waived_by"] == "manager"
+    assert [w["id"] for w in manager.get("/api/scrub/waivers").json()] == [waiver["id"]]
+    biller = api_client_for(world.users["biller"])
+    assert (
+        biller.post("/api/scrub/waivers", body, content_type="application/json").status_code == 403
+    )
+    no_reason = manager.post(
+        "/api/scrub/waivers", {**body, "reason": ""}, content_type="application/json"
+    )
+    assert no_reason.status_code == 422 and "reason" in no_reason.json()["error"]
+    outsider = api_client_for(world.outsider)
+    assert (
+        outsider.post("/api/scrub/waivers", body, content_type="application/json").status_code
+        == 404
+    )
+    assert outsider.get("/api/scrub/waivers").json() == []
+    revoked = manager.post(f"/api/scrub/waivers/{waiver['id']}/revoke")
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    assert manager.get("/api/scrub/waivers").json() == []

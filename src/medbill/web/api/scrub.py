@@ -10,10 +10,20 @@ from ninja.errors import HttpError
 
 from medbill.core.claim import ClaimFormatError, loads
 from medbill.core.scrubber import REGISTRY, Policy, Scrubber
-from medbill.web.api.common import acting_user, get_or_404, require_role
+from medbill.web.api.common import acting_user, get_or_404, require_role, scope
 from medbill.web.api.schemas import ErrorOut
 from medbill.web.billing import scrubbing
-from medbill.web.billing.models import Claim
+from medbill.web.billing.models import Claim, EditWaiver
+from medbill.web.practice.models import Payer, Practice
+from medbill.web.practice.tenancy import role_in
+
+try:  # django-ninja >= 1.5 wants Status(...) rather than a (status, body) tuple
+    from ninja import Status
+except ImportError:  # pragma: no cover - older django-ninja
+
+    def Status(code: int, value: Any) -> Any:  # noqa: N802
+        return code, value
+
 
 router = Router(tags=["scrub"])
 
@@ -43,6 +53,28 @@ class EditOut(Schema):
     default: bool
     citation: str
     mechanical_fix: str
+
+
+class WaiverIn(Schema):
+    practice: int
+    payer: int
+    code: str
+    reason: str
+
+
+class WaiverOut(Schema):
+    id: int
+    practice_id: int
+    payer_id: int
+    code: str
+    reason: str
+    waived_by: str | None
+    waived_at: Any
+    revoked_at: Any
+
+    @staticmethod
+    def resolve_waived_by(obj: Any) -> str | None:
+        return obj.waived_by.get_username() if obj.waived_by else None
 
 
 def _out(result: Any) -> dict[str, Any]:
@@ -95,6 +127,36 @@ def scrub_stored_claim(request: HttpRequest, claim_id: int):
     claim = get_or_404(request, Claim, pk=claim_id)
     require_role(request, claim, "view_claims")
     return _out(scrubbing.scrub_claim(acting_user(request), claim))
+
+
+@router.get("/waivers", response=list[WaiverOut])
+def list_waivers(request: HttpRequest, include_revoked: bool = False):
+    """Edits your practices waived for a payer, with the reason and who waived them."""
+    rows = scope(request, EditWaiver).select_related("waived_by")
+    if not include_revoked:
+        rows = rows.filter(revoked_at__isnull=True)
+    return rows.order_by("code", "id")
+
+
+@router.post("/waivers", response={201: WaiverOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def create_waiver(request: HttpRequest, payload: WaiverIn):
+    """Waive an edit for one payer of a practice; the reason is required and audited."""
+    user = acting_user(request)
+    practice = Practice.objects.filter(pk=payload.practice).first()
+    if practice is None or role_in(user, practice) is None:
+        raise HttpError(404, "not found")  # another tenant's practice looks like none
+    payer = Payer.objects.for_user(user, practice).filter(pk=payload.payer).first()
+    if payer is None:
+        raise HttpError(404, "not found")
+    waiver = scrubbing.waive_edit(user, practice, payer, payload.code, payload.reason)
+    return Status(201, waiver)
+
+
+@router.post("/waivers/{waiver_id}/revoke", response={200: WaiverOut, 403: ErrorOut, 404: ErrorOut})
+def revoke_waiver(request: HttpRequest, waiver_id: int):
+    """End a waiver (the row stays, with who revoked it and when)."""
+    waiver = get_or_404(request, EditWaiver, pk=waiver_id)
+    return scrubbing.revoke_waiver(acting_user(request), waiver)
 
 
 __all__ = ["router"]
