@@ -114,6 +114,9 @@ def test_code_refs_reads_ranges_and_prefixes() -> None:
 def test_validity_for_a_code_that_became_a_header() -> None:
     before = validity("G35", FY25)
     assert before.status == "valid" and before.release == "FY2025"
+    assert before.note.startswith("from 2025-10-01 (FY2026) it is a header: use G35A")
+    assert "deleted from 2025-10-01 (FY2026): use S3011XA" in validity("S30.1XXA", FY25).note
+    assert validity("E11.9", FY25).note == ""
     after = validity("G35", FY26)
     assert after.status == "not_billable" and after.release == "FY2026"
     assert {"G35A", "G35D"} <= set(after.successors)

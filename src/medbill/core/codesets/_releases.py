@@ -274,6 +274,7 @@ def validity(code: str, dos: date) -> Validity:
     row = release.get(key)
     if row is not None:
         if row.billable:
+            note = "; ".join(filter(None, [note, _next_change(release, key)]))
             return Validity(key, dos, "valid", release.name, row.description, note=note)
         successors = tuple(release.billable_descendants(key))
         if row.kind in ("chapter", "block"):
@@ -305,6 +306,23 @@ def validity(code: str, dos: date) -> Validity:
             f"last valid in {last.name} (to {last.effective_to})",
         )
     return Validity(key, dos, "unknown", release.name, note=note)
+
+
+def _next_change(release: Icd10cmRelease, key: str) -> str:
+    """What the release after ``release`` does to a code valid in it ("" when nothing)."""
+    later = [r for r in all_releases() if r.effective_from > release.effective_from]
+    if not later:
+        return ""
+    nxt = later[0]
+    if nxt.is_billable(key):
+        return ""
+    if key in nxt:
+        codes = ", ".join(nxt.billable_descendants(key)[:8])
+        return f"from {nxt.effective_from.isoformat()} ({nxt.name}) it is a header: use {codes}"
+    codes = ", ".join(_replacements(nxt, release, key)[:8])
+    return f"deleted from {nxt.effective_from.isoformat()} ({nxt.name})" + (
+        f": use {codes}" if codes else ""
+    )
 
 
 def _replacements(release: Icd10cmRelease, old: Icd10cmRelease, key: str) -> tuple[str, ...]:
