@@ -219,3 +219,20 @@ def test_api_waivers(world, api_client_for):
     revoked = manager.post(f"/api/scrub/waivers/{waiver['id']}/revoke")
     assert revoked.status_code == 200 and revoked.json()["revoked_at"]
     assert manager.get("/api/scrub/waivers").json() == []
+
+
+def test_a_manager_waives_an_edit_from_the_claim_page(world, client_for):
+    _break_pointer(world.a.claim)
+    manager = client_for(world.users["manager"])
+    page = manager.get(f"/claims/{world.a.claim.pk}/").content.decode()
+    assert "Waive for Lakeland Commercial Insurance" in page
+    response = manager.post(
+        f"/claims/{world.a.claim.pk}/waive/", {"code": "FMT017", "reason": "Payer policy 12"}
+    )
+    assert response.status_code == 302
+    page = manager.get(f"/claims/{world.a.claim.pk}/").content.decode()
+    assert "No edit found a problem" in page and "Payer policy 12" in page
+    biller = client_for(world.users["biller"])
+    assert "Waive for" not in biller.get(f"/claims/{world.a.claim.pk}/").content.decode()
+    refused = biller.post(f"/claims/{world.a.claim.pk}/waive/", {"code": "FMT016", "reason": "x"})
+    assert refused.status_code == 403

@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from medbill.web.billing import scrubbing
-from medbill.web.billing.models import Claim
+from medbill.web.billing.models import Claim, EditWaiver
+from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import has_permission, requires
 from medbill.web.practice.tenancy import get_scoped_or_404
 
@@ -21,6 +22,10 @@ def findings_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
         "scrub": result,
         "scrub_warnings": len(result.findings) - len(result.errors),
         "can_scrub": has_permission(request.user, claim.practice_id, "create_claims"),
+        "can_waive": has_permission(request.user, claim.practice_id, "manage_master_data"),
+        "waivers": EditWaiver.objects.filter(
+            practice_id=claim.practice_id, payer_id=claim.payer_id, revoked_at__isnull=True
+        ),
     }
 
 
@@ -33,4 +38,21 @@ def scrub_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
             messages.success(request, "No errors: the claim is ready to submit.")
         else:
             messages.error(request, f"{len(result.errors)} error(s) to fix before submission.")
+    return redirect("show_claim", claim_id=claim.pk)
+
+
+@requires("manage_master_data")
+def waive_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """Waive one edit for the claim's payer (POST ``code`` and ``reason``)."""
+    claim = get_scoped_or_404(Claim, request.user, request.practice, pk=claim_id)
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        try:
+            scrubbing.waive_edit(
+                request.user, claim.practice, claim.payer, code, request.POST.get("reason", "")
+            )
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{code} is waived for {claim.payer.name}.")
     return redirect("show_claim", claim_id=claim.pk)
