@@ -20,100 +20,29 @@ from datetime import date
 import numpy as np
 
 from medbill.core.codesets._lexicon import ABBREVIATIONS
+from medbill.core.codesets._ranking import (
+    BILLABLE_BONUS,
+    CONTEXT_PENALTY,
+    EXTRA_WEIGHT,
+    FIELD_WEIGHTS,
+    HINT_BONUS,
+    MARK_BITS,
+    NEGATED,
+    NEUTRAL,
+    PRUNE_MARGIN,
+    QUERY_NEGATION,
+    SYSTEM_HINTS,
+    UNMATCHED_PENALTY,
+    default_bonus,
+    popcount,
+)
 from medbill.core.codesets._text import LAY_TERMS, STOPWORDS, SYNONYMS, stem, tokens, words
 
 __all__ = ["SYSTEMS", "Doc", "SearchHit", "SearchIndex"]
 
 SYSTEMS = ("icd10cm", "hcpcs", "cpt", "modifier", "pos")
 FORMAT = 11
-EXTRA_WEIGHT = 0.7  # a word found only in inclusion terms / short descriptions
-FIELD_WEIGHTS = (1.0, EXTRA_WEIGHT, 0.35, 1.0)  # title, own/inherited inclusion terms, absent
-BILLABLE_BONUS = 1.0
-UNMATCHED_PENALTY = 0.1  # per title word the query did not ask for (up to 10)
-CONTEXT_PENALTY = 0.3  # per context word (newborn, pregnancy, history...) the query did not use
-PRUNE_MARGIN = 4.0  # larger than every bonus a lower-scoring doc could still collect
-HINT_BONUS = 3.0  # the query names the code system ("... modifier", "place of service ...")
 NO_END = 99_999_999
-_SYSTEM_HINTS = (
-    ("modifier", r"\b(modifiers?|mod)\b"),
-    ("pos", r"\b(place of service|pos)\b"),
-)
-
-# Words that put a code in a narrower context than a plain query means.
-_MARKED = [
-    "neonatal",
-    "newborn",
-    "perinatal",
-    "fetus",
-    "fetal",
-    "pregnancy",
-    "childbirth",
-    "puerperium",
-    "trimester",
-    "maternal",
-    "complicating",
-    "history",
-    "occurrence",
-    "sequela",
-    "subsequent",
-    "screening",
-    "family",
-    "congenital",
-    "induced",
-    "postprocedural",
-    "intraoperative",
-    "poisoning",
-    "underdosing",
-    "adverse",
-    "stoma",
-    "obstetric",
-]
-_MARK_BITS = {stem(w): 1 << i for i, w in enumerate(_MARKED)}
-# Words that describe the default code rather than narrow it.
-_NEUTRAL = {
-    stem(w)
-    for w in [
-        "unspecified",
-        "specified",
-        "not",
-        "site",
-        "nos",
-        "elsewhere",
-        "classified",
-        "without",
-    ]
-}
-_UNSPECIFIED = re.compile(r"(?<!or )\bunspecified\b|\bnot specified\b|\bnos\b", re.IGNORECASE)
-_UNCOMPLICATED = re.compile(r"\b(without complications?|uncomplicated)\b", re.IGNORECASE)
-_OTHER = re.compile(r"\bother\b(?! than)", re.IGNORECASE)
-# "without X, Y and Z" up to a clause that qualifies the code again ("..., unspecified eye") or
-# names a site ("without foreign body of left hand")
-_NEGATED = re.compile(
-    r"\b(?:without\b|not intractable\b)(?:(?!\b(?:of|in|at)\b)[^,])*"
-    r"(?:,(?!\s*(?:unspecified|initial|subsequent|sequela|right|left|bilateral|with|in|of|due"
-    r"|stage|type)\b)(?:(?!\b(?:of|in|at)\b)[^,])*)*",
-    re.IGNORECASE,
-)
-_QUERY_NEGATION = re.compile(r"\b(without|w/o|wo|no|not|non)\b", re.IGNORECASE)
-
-
-def _default_bonus(title: str) -> float:
-    """The code a coder takes when nothing more is said (unspecified, NOS, uncomplicated);
-    "other" codes are for documented other kinds, never the default."""
-    bonus = 0.35 if _UNCOMPLICATED.search(title) else 0.3 if _UNSPECIFIED.search(title) else 0.0
-    return bonus - (0.1 if _OTHER.search(title) else 0.0)
-
-
-_POP16 = (
-    np.unpackbits(np.arange(1 << 16, dtype=">u2").view(np.uint8))
-    .reshape(-1, 16)
-    .sum(axis=1, dtype=np.int8)
-)
-
-
-def _popcount(values: np.ndarray) -> np.ndarray:
-    return _POP16[values & 0xFFFF] + _POP16[values >> 16]
-
 
 _CODE_LIKE = re.compile(r"^(?:[a-z][0-9][0-9a-z.]*|[a-z][0-9a-z][0-9]{1,3}|[0-9]{2,4}[0-9ftu]?)$")
 _PUNCT = ',;:()[]{}"?!'
@@ -221,14 +150,14 @@ class SearchIndex:
         marks = np.zeros(len(ordered), dtype=np.uint32)
         default = np.zeros(len(ordered), dtype=np.float32)
         for i, doc in enumerate(ordered):
-            asked = _NEGATED.sub(" ", doc.description)
+            asked = NEGATED.sub(" ", doc.description)
             title = set(tokens(asked))
             absent = set(tokens(doc.description)) - title
-            title_len[i] = len(title - _NEUTRAL)
+            title_len[i] = len(title - NEUTRAL)
             # a "... NOS" inclusion term makes the code the default for that term
-            default[i] = 0.3 if doc.aliases else _default_bonus(doc.description)
+            default[i] = 0.3 if doc.aliases else default_bonus(doc.description)
             for tok in title:
-                marks[i] |= _MARK_BITS.get(tok, 0)
+                marks[i] |= MARK_BITS.get(tok, 0)
             title |= set(tokens(doc.aliases))
             extra = set(tokens(doc.extra)) - title
             context = set(tokens(doc.context)) - title - extra
@@ -336,7 +265,7 @@ class SearchIndex:
         systems it names ("modifier", "place of service")."""
         text = " ".join(query.lower().split())
         hinted: set[int] = set()
-        for system, pattern in _SYSTEM_HINTS:
+        for system, pattern in SYSTEM_HINTS:
             if len(text.split()) > 1 and re.search(pattern, text):
                 text = re.sub(pattern, " ", text)
                 hinted.add(SYSTEMS.index(system))
@@ -445,13 +374,13 @@ class SearchIndex:
         in_title = np.zeros(self._n, dtype=np.int16)
         found = np.zeros(self._n, dtype=np.uint32)  # bit i: term i matched the doc
         query_marks = 0
-        negated = bool(_QUERY_NEGATION.search(query))
+        negated = bool(QUERY_NEGATION.search(query))
         for i, term in enumerate(terms[:32]):
             with self._lock:
                 self._score_term(term, score, in_title, found, 1 << i, idf_from, negated)
             for alt in term.alternatives:
                 for tok in alt:
-                    query_marks |= _MARK_BITS.get(tok, 0)
+                    query_marks |= MARK_BITS.get(tok, 0)
         # Only docs close to the best raw score can reach the top once bonuses are added.
         margin = PRUNE_MARGIN + (HINT_BONUS if hinted else 0.0)
         top_score = float(score.max())
@@ -470,7 +399,7 @@ class SearchIndex:
         if not len(candidates):
             return []
         unmatched = np.clip(self.title_len[candidates] - in_title[candidates], 0, 15)
-        unasked = _popcount(self.marks[candidates] & ~np.uint32(query_marks))
+        unasked = popcount(self.marks[candidates] & ~np.uint32(query_marks))
         final = (
             score[candidates]
             + BILLABLE_BONUS * billable
