@@ -79,14 +79,20 @@ def make_claims(n: int) -> list[Claim]:
     return claims
 
 
+CPU: list[float] = []  # process CPU seconds of the last ``best`` run
+
+
 def best(fn, runs: int = 3) -> tuple[float, object]:
+    """Best wall time of ``runs``; its CPU time goes to ``CPU`` (a busy machine shows the gap)."""
     times, result = [], None
     for _ in range(runs):
         gc.collect()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+        times.append((time.perf_counter() - start, time.process_time() - cpu))
+    wall, cpu_time = min(times)
+    CPU[:] = [cpu_time]
+    return wall, result
 
 
 def pyx12_seconds(data: bytes) -> tuple[float, int]:
@@ -122,14 +128,16 @@ def in_memory(n: int, per_file: int) -> bytes:
     w, files = best(write_all)
     size = sum(len(f) for f in files)  # type: ignore[union-attr]
     print(f"write: {n} claims in {len(batches)} files of {per_file}: {w:.3f} s = "
-          f"{n / w:,.0f} claims/s ({size / w / 1e6:.1f} MB/s)  target >= 20,000")
+          f"{n / w:,.0f} claims/s ({size / w / 1e6:.1f} MB/s; CPU {n / CPU[0]:,.0f} claims/s)"
+          f"  target >= 20,000")
 
     def read_all() -> int:
         return sum(len(read_837p(f)) for f in files)  # type: ignore[union-attr]
 
     r, count = best(read_all)
     assert count == n
-    print(f"read:  {n} claims: {r:.3f} s = {n / r:,.0f} claims/s  target >= 20,000")
+    print(f"read:  {n} claims: {r:.3f} s = {n / r:,.0f} claims/s (CPU {n / CPU[0]:,.0f} "
+          f"claims/s)  target >= 20,000")
     return files[0]  # type: ignore[index]
 
 
@@ -138,7 +146,7 @@ def compare_pyx12(data: bytes) -> None:
     ours, _ = best(lambda: read_837p(data))
     theirs, errors = pyx12_seconds(data)
     print(f"pyx12: {claims} claims: {theirs:.3f} s ({errors} errors); our reader {ours:.3f} s; "
-          f"pyx12 / ours = {theirs / ours:.1f}x")
+          f"pyx12 takes {theirs / ours:.1f}x as long")
 
 
 def from_postgres(batch: int) -> None:
@@ -240,7 +248,7 @@ def _time_batch(batch: int) -> None:
     seconds, data = best(build)
     count = len(read_837p(data))  # type: ignore[arg-type]
     print(f"postgres: {count}-claim batch from the database (query, documents, 837P): "
-          f"{seconds:.3f} s  target <= 2 s")
+          f"{seconds:.3f} s (CPU {CPU[0]:.3f} s)  target <= 2 s")
 
 
 def main() -> None:

@@ -102,9 +102,10 @@ def _name(e: list[str]) -> PersonName:
 class _Claim:
     """Mutable state while the segments of one claim go by."""
 
-    def __init__(self, seg: Segment, ctx: dict) -> None:
+    def __init__(self, seg: Segment, ctx: dict, provider: dict | None) -> None:
         self.seg = seg
         self.ctx = ctx
+        self.provider = provider  # the billing provider loop's values, shared by its claims
         self.fields: dict = {}
         self.lines: list[dict] = []
         self.other: list[dict] = []
@@ -169,9 +170,10 @@ def _read(segments: Iterable[Segment], strict: bool, out: list[ReadClaim]) -> No
             if tx.set_id != "837":
                 raise tx.st.error(f"expected an 837 transaction set, found {tx.set_id}", 1)
             claims = _Reader(tx.segments).read()
+            cache: dict = {}
             for c in claims:
                 out.append(_finish(c, ic.control_number, tx.gs[6], tx.control_number,
-                                   tx.version, env_notes, tx.segments))
+                                   tx.version, env_notes, cache))
 
 
 _PAD = 13
@@ -348,7 +350,7 @@ class _Reader:
     # -- claim ------------------------------------------------------------------------------
 
     def _CLM(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
-        self.claim = _Claim(seg, dict(self.ctx))
+        self.claim = _Claim(seg, dict(self.ctx), self.provider_ctx)
         self.claim.notes.extend(self.bht_notes)
         self.claims.append(self.claim)
         self.loop = "2300"
@@ -491,7 +493,8 @@ def _provider(p: dict | None) -> Provider | None:
 
 
 def _finish(c: _Claim, isa13: str, gs06: str, st02: str, version: str, env_notes: list[str],
-            segments: list[Segment]) -> ReadClaim:
+            cache: dict) -> ReadClaim:
+    """The claim document; parts shared by many claims of a file are built once (``cache``)."""
     ctx, f, seg = c.ctx, c.fields, c.seg
     clm05 = seg.components(5)
     notes = list(env_notes) + c.notes
@@ -514,12 +517,26 @@ def _finish(c: _Claim, isa13: str, gs06: str, st02: str, version: str, env_notes
         patient = Patient(name=ctx["pat_name"], dob=ctx.get("pat_dob"),
                           sex=ctx.get("pat_sex"), relationship_to_subscriber=rel,
                           address=_addr(ctx.get("pat_address")))
-    bp_address = _addr(ctx.get("bp_address"))
-    billing = BillingProvider(
-        name=ctx.get("bp_name", ""), npi=ctx.get("bp_npi"), tin=ctx.get("bp_tin"),
-        address=bp_address, taxonomy=ctx.get("bp_taxonomy"),
-        pay_to_address=_addr(ctx.get("pay_to")), contact_name=ctx.get("bp_contact"),
-        contact_phone=ctx.get("bp_phone"))
+    billing = cache.get(("bp", id(c.provider))) if c.provider is not None else None
+    if billing is None:
+        billing = BillingProvider(
+            name=ctx.get("bp_name", ""), npi=ctx.get("bp_npi"), tin=ctx.get("bp_tin"),
+            address=_addr(ctx.get("bp_address")), taxonomy=ctx.get("bp_taxonomy"),
+            pay_to_address=_addr(ctx.get("pay_to")), contact_name=ctx.get("bp_contact"),
+            contact_phone=ctx.get("bp_phone"))
+        if c.provider is not None:
+            cache["bp", id(c.provider)] = billing
+    payer_address = ctx.get("payer_address")
+    payer_key = (ctx.get("payer_name", ""), ctx.get("payer_id"), ctx.get("payer_type"),
+                 tuple(payer_address.items()) if payer_address else None)
+    payer = cache.get(payer_key)
+    if payer is None:
+        payer = cache[payer_key] = Payer(name=payer_key[0], payer_id=payer_key[1],
+                                         type=payer_key[2], address=_addr(payer_address))
+    rendering = f.get("rendering")
+    if rendering is not None:
+        key = (rendering["name"], rendering["npi"], rendering.get("taxonomy"))
+        rendering = cache.get(key) or cache.setdefault(key, _provider(rendering))
     other = tuple(_other(o, c.lines) for o in c.other)
     claim_date = min((d["start"] for d in c.lines if d.get("start")), default=None)
     pos = clm05[0] or None
@@ -541,15 +558,14 @@ def _finish(c: _Claim, isa13: str, gs06: str, st02: str, version: str, env_notes
         place_of_service=pos,
         frequency_code=freq,
         billing_provider=billing,
-        payer=Payer(name=ctx.get("payer_name", ""), payer_id=ctx.get("payer_id"),
-                    type=ctx.get("payer_type"), address=_addr(ctx.get("payer_address"))),
+        payer=payer,
         subscriber=sub,
         patient=patient,
         diagnoses=tuple(c.diagnoses),
         lines=tuple(lines),
         submission_date=ctx.get("created"),
         original_claim_ref=f.get("original_ref"),
-        rendering_provider=_provider(f.get("rendering")),
+        rendering_provider=rendering,
         referring_provider=_provider(f.get("referring")),
         service_facility=Party(name=facility["name"], address=_addr(facility.get("address")),
                                npi=facility.get("npi")) if facility else None,
