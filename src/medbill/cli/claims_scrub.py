@@ -11,9 +11,10 @@ import typer
 from rich.console import Console
 
 from medbill.cli.claims import app
-from medbill.core.claim import ClaimFormatError, loads
+from medbill.core.claim import ClaimFormatError, dumps, loads
 from medbill.core.scrubber import Policy, References, Scrubber
 from medbill.core.scrubber.edits.payer import default_rules, load_rules
+from medbill.core.scrubber.fixes import apply_safe_fixes
 
 console = Console()
 err = Console(stderr=True)
@@ -56,6 +57,13 @@ def scrub_command(
         dir_okay=False,
         help="CSV whose first column lists the practice's codes.",
     ),
+    apply_fixes: Path = typer.Option(
+        None,
+        "--apply-fixes",
+        dir_okay=False,
+        help="Write the claims with the safe mechanical fixes applied (diagnosis order, "
+        "merged duplicate lines, payer code replacements) to this file, and report on them.",
+    ),
     today: str = typer.Option(
         None,
         "--today",
@@ -87,7 +95,18 @@ def scrub_command(
             f"[yellow]note:[/] not loaded, their edits are skipped: {', '.join(missing)} "
             "(run `make data` or `medbill codesets import`)"
         )
-    results = Scrubber(refs, default=policy, today=ref_day).scrub_all(claims)
+    scrubber = Scrubber(refs, default=policy, today=ref_day)
+    if apply_fixes is not None:
+        fixed_claims = []
+        for claim in claims:
+            fixed, codes = apply_safe_fixes(scrubber, claim)
+            fixed_claims.append(fixed)
+            if codes:
+                err.print(f"{claim.claim_id}: fixed {', '.join(codes)}")
+        claims = fixed_claims
+        apply_fixes.write_text(dumps(claims) + "\n", encoding="utf-8")
+        err.print(f"wrote {apply_fixes}")
+    results = scrubber.scrub_all(claims)
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
     else:

@@ -67,3 +67,39 @@ def test_a_fix_that_needs_a_choice_says_so(scrub_refs) -> None:
         apply_fix(claim, finding.fix)
     with pytest.raises(FixError, match="not one of the offered codes"):
         apply_fix(claim, finding.fix, "S52501Z")
+
+
+def test_safe_fixes_leave_clinical_decisions_alone(scrub_refs) -> None:
+    from medbill.core.scrubber.fixes import apply_safe_fixes
+
+    scrubber = Scrubber(scrub_refs, today=TODAY)
+    fixed, codes = apply_safe_fixes(scrubber, claim_of("dx-external-cause-first"))
+    assert codes == ["DX007"] and scrubber.findings(fixed) == []
+    fixed, codes = apply_safe_fixes(scrubber, claim_of("medicare-flu-90471"))
+    assert codes == ["PAY001"] and fixed.lines[2].code == "G0008"
+    # modifier 25 says the visit was separate: only the record can tell, so it stays a finding
+    claim = claim_of("em-needs-25")
+    fixed, codes = apply_safe_fixes(scrubber, claim)
+    assert codes == [] and fixed == claim
+
+
+def test_apply_fixes_on_the_command_line(tmp_path, monkeypatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from medbill.cli.main import app
+    from medbill.core.claim import dumps, loads
+
+    monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path / "data"))
+    src = tmp_path / "claims.json"
+    src.write_text(dumps([claim_of("duplicate-line"), claim_of("clean-adult-office-visit")]))
+    out = tmp_path / "fixed.json"
+    result = CliRunner().invoke(
+        app, ["claims", "scrub", str(src), "--json", "--apply-fixes", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "NSFC-1001: fixed FMT018" in result.stderr
+    assert [r["findings"] for r in json.loads(result.stdout)] == [[], []]
+    first = loads(out.read_text())[0]
+    assert [(ln.code, ln.units) for ln in first.lines] == [("99213", 1), ("36415", 2)]

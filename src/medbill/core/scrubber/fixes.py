@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from typing import Any
 
 from medbill.core.claim import Claim, ServiceLine
 from medbill.core.scrubber.registry import Fix
 
-__all__ = ["FixError", "apply_fix"]
+__all__ = ["SAFE_ACTIONS", "FixError", "apply_fix", "apply_safe_fixes"]
 
 
 class FixError(ValueError):
@@ -128,3 +129,33 @@ def apply_fix(claim: Claim, fix: Fix, choice: str | None = None) -> Claim:
         lines = [ln for k, ln in enumerate(claim.lines) if k != j]
         return dataclasses.replace(claim, lines=_renumber(lines))
     raise FixError(f"{fix.text} (a {action!r} fix needs a person's decision)")
+
+
+# Fixes that change how the claim is written, never what was done: safe to apply without a
+# coder. Modifiers such as 25 and 59 assert facts about the visit and need the record.
+SAFE_ACTIONS = frozenset({"reorder_diagnoses", "merge_lines", "replace_code"})
+
+
+def apply_safe_fixes(scrubber: Any, claim: Claim, rounds: int = 5) -> tuple[Claim, list[str]]:
+    """The claim with every safe, unambiguous fix applied, and the codes of what was fixed.
+
+    Runs the scrubber again after each round, since one fix can reveal or settle another.
+    """
+    applied: list[str] = []
+    for _ in range(rounds):
+        changed = False
+        for finding in scrubber.findings(claim):
+            fix = finding.fix
+            if fix is None or fix.action not in SAFE_ACTIONS:
+                continue
+            try:
+                fixed = apply_fix(claim, fix)
+            except FixError:
+                continue  # needs a choice
+            if fixed != claim:
+                claim, changed = fixed, True
+                applied.append(finding.code)
+                break  # line numbers may have moved: scrub again
+        if not changed:
+            break
+    return claim, applied
