@@ -26,6 +26,7 @@ from medbill.core.codesets._ranking import (
     EXTRA_WEIGHT,
     FIELD_WEIGHTS,
     HINT_BONUS,
+    LEAD_BONUS,
     MARK_BITS,
     NEGATED,
     NEUTRAL,
@@ -41,7 +42,7 @@ from medbill.core.codesets._text import LAY_TERMS, STOPWORDS, SYNONYMS, stem, to
 __all__ = ["SYSTEMS", "Doc", "SearchHit", "SearchIndex"]
 
 SYSTEMS = ("icd10cm", "hcpcs", "cpt", "modifier", "pos")
-FORMAT = 11
+FORMAT = 12
 NO_END = 99_999_999
 
 _CODE_LIKE = re.compile(r"^(?:[a-z][0-9][0-9a-z.]*|[a-z][0-9a-z][0-9]{1,3}|[0-9]{2,4}[0-9ftu]?)$")
@@ -149,13 +150,15 @@ class SearchIndex:
         title_len = np.zeros(len(ordered), dtype=np.int16)
         marks = np.zeros(len(ordered), dtype=np.uint32)
         default = np.zeros(len(ordered), dtype=np.float32)
+        leads: list[str] = []
         for i, doc in enumerate(ordered):
             asked = NEGATED.sub(" ", doc.description)
             title = set(tokens(asked))
             absent = set(tokens(doc.description)) - title
             title_len[i] = len(title - NEUTRAL)
-            # a "... NOS" inclusion term makes the code the default for that term
-            default[i] = 0.3 if doc.aliases else default_bonus(doc.description)
+            # a "... NOS" inclusion term makes the code a default for that term
+            default[i] = max(default_bonus(doc.description), 0.15 if doc.aliases else 0.0)
+            leads.append(next((t for t in tokens(asked) if t not in NEUTRAL), ""))
             for tok in title:
                 marks[i] |= MARK_BITS.get(tok, 0)
             title |= set(tokens(doc.aliases))
@@ -173,6 +176,8 @@ class SearchIndex:
                 flat.extend(field.get(tok, ()))
                 bounds.append(len(flat))
             spans[tok] = tuple(bounds)
+        vocab = sorted(spans)
+        position = {tok: n for n, tok in enumerate(vocab)}
         state = {
             "format": FORMAT,
             "signature": signature,
@@ -192,7 +197,9 @@ class SearchIndex:
             "default": default,
             "postings": np.array(flat, dtype=np.int32),
             "spans": spans,
-            "vocab": sorted(spans),
+            "vocab": vocab,
+            # the first word of the title: a query naming it asks for the lead term's code
+            "lead": np.array([position.get(t, -1) for t in leads], dtype=np.int32),
             "releases": list(releases),
         }
         return cls(state)
@@ -406,6 +413,7 @@ class SearchIndex:
             - UNMATCHED_PENALTY * unmatched
             - CONTEXT_PENALTY * unasked
             + self.default[candidates]
+            + LEAD_BONUS * np.isin(self.lead[candidates], self._vocab_ids(terms))
         )
         if hinted:
             final = final + HINT_BONUS * np.isin(self.system[candidates], list(hinted))
@@ -424,6 +432,15 @@ class SearchIndex:
             matched += tuple(label for lo, hi, label in ranges if lo <= doc < hi)
             hits.append(self._hit(doc, bool(billable[i]), float(final[i]), matched))
         return hits
+
+    def _vocab_ids(self, terms: list[_Term]) -> list[int]:
+        ids = []
+        for term in terms:
+            for alt in term.alternatives[: term.completions or None]:
+                i = bisect.bisect_left(self.vocab, alt[0])
+                if len(alt) == 1 and i < len(self.vocab) and self.vocab[i] == alt[0]:
+                    ids.append(i)
+        return ids
 
     def _score_term(
         self,

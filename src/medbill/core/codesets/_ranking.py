@@ -4,6 +4,7 @@ A doc's raw score is the sum, over query terms, of the term's weight (its idf, s
 words of one abbreviation) in the best field the doc holds it in. On top of that:
 
 * billable codes get ``BILLABLE_BONUS`` (and are listed above headers);
+* a title that starts with a word of the query (the lead term) gets ``LEAD_BONUS``;
 * the code a coder takes when nothing more is said (unspecified, NOS, uncomplicated) gets a
   small bonus; "other" codes a small penalty;
 * every title word the query did not ask for costs ``UNMATCHED_PENALTY``;
@@ -22,6 +23,7 @@ from medbill.core.codesets._text import stem
 EXTRA_WEIGHT = 0.7  # a word found only in inclusion terms / short descriptions
 FIELD_WEIGHTS = (1.0, EXTRA_WEIGHT, 0.35, 1.0)  # title, own/inherited inclusion terms, absent
 BILLABLE_BONUS = 1.0
+LEAD_BONUS = 0.25  # the title starts with a word the query used ("Pneumonia, unspecified ...")
 UNMATCHED_PENALTY = 0.1  # per title word the query did not ask for (up to 15)
 CONTEXT_PENALTY = 0.3  # per context word (newborn, pregnancy, history...) the query did not use
 PRUNE_MARGIN = 4.0  # larger than every bonus a lower-scoring doc could still collect
