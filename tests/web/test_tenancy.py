@@ -118,7 +118,7 @@ class TestApi:
         assert not Entry.objects.filter(patient=world.b.patient).exists()
 
 
-class TestScopeHelpers:
+class TestScopeFunctions:
     def test_scoped_querysets(self, world):
         user = world.users["coder"]
         assert list(Patient.objects.for_user(user)) == [world.a.patient]

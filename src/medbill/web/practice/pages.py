@@ -1,4 +1,4 @@
-"""Small helpers shared by list views."""
+"""Pagination and query-string parsing shared by list views."""
 
 from __future__ import annotations
 

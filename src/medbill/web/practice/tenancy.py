@@ -1,7 +1,7 @@
 """Tenancy: every practice-owned row is reached only through the user's memberships.
 
 This module is the ONE place that decides which rows a user may see. Views and API
-endpoints never filter by practice themselves; they go through these helpers:
+endpoints never filter by practice themselves; they go through these functions:
 
 ``Model.objects.for_user(user, practice=None)``
     Every practice-owned model (``PracticeOwned`` subclasses: Patient, Visit, Claim, Entry,
