@@ -270,3 +270,33 @@ def test_bulk_documents_equal_one_by_one(world, django_assert_max_num_queries):
         bulk = claim_documents(claims)
     assert bulk == [claim_document(c) for c in claims]
     assert bulk[0].other_coverage and bulk[0].other_coverage[0].order == "secondary"
+
+
+def test_replacement_and_void_are_new_claims(world, tmp_path):
+    from medbill.web.claims_out.services import correct_claim
+
+    claim, sub = submitted(world, tmp_path)
+    biller = world.users["biller"]
+    with pytest.raises(ServiceError, match="claims the payer holds"):
+        correct_claim(biller, claim, "7")
+    import_acknowledgement(biller, world.a.practice,
+                           ack_277(sub, claim.patient_control_number, "A2:20:PR",
+                                   ref1k="LCI2026031000017"), "ok.277")
+    claim.refresh_from_db()
+    claim.status = "paid"
+    claim.save()
+    new = correct_claim(biller, claim, "7", "wrong units on line 1")
+    assert (new.frequency_code, new.original_claim_ref, new.replaces) == (
+        "7", "LCI2026031000017", claim)
+    assert new.status == "draft" and new.lines.count() == claim.lines.count()
+    claim.refresh_from_db()
+    assert claim.status == "closed"
+    with pytest.raises(ServiceError, match="frequency"):
+        correct_claim(biller, claim, "9")
+    # The replacement becomes a valid 837P with CLM05-3 = 7 and REF*F8.
+    from medbill.core.x12 import check_claim
+    from medbill.web.billing.documents import claim_document
+
+    doc = claim_document(new)
+    check_claim(doc)
+    assert doc.frequency_code == "7" and doc.original_claim_ref == "LCI2026031000017"

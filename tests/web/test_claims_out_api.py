@@ -71,3 +71,17 @@ def test_roles_and_tenancy(world, tmp_path, api_client_for):
     bad = post(biller, "/api/claims-out/acks", {"practice": a.practice.pk, "file_name": "x",
                                                 "content": "hello"})
     assert bad.status_code == 422 and "not an X12" in bad.json()["error"]
+
+
+def test_void_over_the_api(world, api_client_for):
+    claim = world.a.claim
+    claim.status, claim.payer_claim_number = "denied", "LCI77"
+    claim.save()
+    client = api_client_for(world.users["biller"])
+    resp = post(client, f"/api/claims-out/claims/{claim.pk}/correct", {"frequency": "8"})
+    assert resp.status_code == 200, resp.content
+    body = resp.json()
+    assert body["frequency_code"] == "8" and body["original_claim_ref"] == "LCI77"
+    assert body["status"] == "draft"
+    again = post(client, f"/api/claims-out/claims/{claim.pk}/correct", {"frequency": "8"})
+    assert again.status_code == 422

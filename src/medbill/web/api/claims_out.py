@@ -14,7 +14,7 @@ from medbill.web.api.schemas import ErrorOut
 from medbill.web.billing.models import Claim
 from medbill.web.claims_out.acks import import_acknowledgement, resolve_work_item
 from medbill.web.claims_out.models import AckImport, ClaimEvent, ClaimWorkItem, Submission
-from medbill.web.claims_out.services import build_claims, submit_claims
+from medbill.web.claims_out.services import build_claims, correct_claim, submit_claims
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Practice
 from medbill.web.practice.tenancy import practices_for
@@ -103,6 +103,19 @@ class AckIn(Schema):
 
 class ResolveIn(Schema):
     resolution: str = ""
+
+
+class CorrectIn(Schema):
+    frequency: str
+    reason: str = ""
+
+
+class CorrectOut(Schema):
+    id: int
+    patient_control_number: str
+    frequency_code: str
+    original_claim_ref: str
+    status: str
 
 
 def _practice(request: HttpRequest, practice_id: int) -> Practice:
@@ -226,3 +239,14 @@ def claim_events(request: HttpRequest, claim_id: int):
     claim = get_or_404(request, Claim, pk=claim_id)
     require_role(request, claim, "view_claims")
     return list(ClaimEvent.objects.filter(claim=claim))
+
+
+@router.post("/claims/{claim_id}/correct",
+             response={200: CorrectOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def correct(request: HttpRequest, claim_id: int, payload: CorrectIn):
+    """A replacement (frequency 7) or void (8) of a claim the payer holds, as a new draft."""
+    claim = get_or_404(request, Claim, pk=claim_id)
+    new = correct_claim(acting_user(request), claim, payload.frequency, payload.reason)
+    return {"id": new.pk, "patient_control_number": new.patient_control_number,
+            "frequency_code": new.frequency_code, "original_claim_ref": new.original_claim_ref,
+            "status": new.status}

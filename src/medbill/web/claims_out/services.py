@@ -47,6 +47,7 @@ __all__ = [
     "BuildResult",
     "build_claims",
     "connection_profile",
+    "correct_claim",
     "move_claim",
     "next_control_number",
     "submit_claims",
@@ -294,3 +295,55 @@ def _deliver(user: Any, sub: Submission, f: OutgoingFile, profile: Clearinghouse
         sub.destination = delivery.destination[:300]
         sub.attempts = delivery.attempts
         sub.save()
+
+
+# -- corrections --------------------------------------------------------------------------------
+
+CORRECTABLE = ("accepted", "paid", "denied")
+
+
+def correct_claim(user: Any, claim: Claim, frequency: str, reason: str = "") -> Claim:
+    """A new claim that replaces (frequency 7) or voids (8) one the payer already holds.
+
+    The new claim copies the original's lines and diagnoses, names the payer's claim
+    control number as the original reference and starts as a draft to be fixed,
+    scrubbed and sent. The original is never edited; a paid or denied one is closed.
+    """
+    require(user, claim.practice_id, "create_claims")
+    if frequency not in ("7", "8"):
+        raise ServiceError("frequency", "must be 7 (replacement) or 8 (void)")
+    with transaction.atomic(), audit.acting_as(user):
+        original = Claim.objects.select_for_update().get(pk=claim.pk)
+        if original.status not in CORRECTABLE:
+            raise ServiceError("claim", f"a {original.status} claim is corrected by fixing it; "
+                                        "replacements and voids are for claims the payer holds")
+        if not original.payer_claim_number:
+            raise ServiceError("claim", "the payer's claim number is needed (from the 277CA "
+                                        "or the 835) to replace or void this claim")
+        if Claim.objects.filter(replaces=original).exclude(status="closed").exists():
+            raise ServiceError("claim", "this claim already has an open correction")
+        count = Claim.objects.filter(replaces=original).count() + 1
+        new = Claim.objects.create(
+            practice_id=original.practice_id, visit_id=original.visit_id,
+            patient_id=original.patient_id, coverage_id=original.coverage_id,
+            payer_id=original.payer_id,
+            patient_control_number=f"{original.patient_control_number[:15]}-{frequency}{count}",
+            frequency_code=frequency, original_claim_ref=original.payer_claim_number,
+            replaces=original, diagnoses=list(original.diagnoses or []),
+            prior_authorization=original.prior_authorization)
+        for line in original.lines.order_by("line_number"):
+            ClaimLine.objects.create(
+                practice_id=line.practice_id, claim=new, line_number=line.line_number,
+                code=line.code, modifiers=list(line.modifiers or []), units=line.units,
+                charge=line.charge, dx_pointers=list(line.dx_pointers or []),
+                date_of_service=line.date_of_service, description=line.description,
+                ndc=line.ndc, line_control_number=line.line_control_number)
+        by = user if getattr(user, "is_authenticated", False) else None
+        ClaimEvent.objects.create(practice_id=new.practice_id, claim=new, from_status="",
+                                  to_status="draft", source="correction",
+                                  reason=reason[:300] or f"frequency {frequency} of "
+                                  f"{original.patient_control_number}", created_by=by)
+        if original.status in ("paid", "denied"):
+            move_claim(original, "closed", user=user, source="correction",
+                       reason=f"superseded by {new.patient_control_number}")
+    return new
