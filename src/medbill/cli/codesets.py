@@ -122,8 +122,10 @@ def import_hcpcs(
 def import_cpt(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Licensed CPT CSV."),
 ) -> None:
-    """Import a CPT file your practice licenses (columns code, description[, effective_from,
-    effective_to]); kept under the data folder, never in the repository."""
+    """Import a CPT file your practice licenses (kept under the data folder only).
+
+    Columns: code, description, and optionally effective_from, effective_to.
+    """
     from medbill.core.codesets.cpt import CptFileError, import_licensed_cpt
     from medbill.core.codesets.search import build_search_index
 
