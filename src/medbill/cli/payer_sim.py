@@ -1,4 +1,5 @@
-"""``medbill payer-sim ...``: the simulated payer (adjudicate 837P files into 835 ERAs)."""
+"""``medbill payer-sim ...``: the simulated payer (adjudicate 837P files into 835 ERAs, and
+answer real-time 270 eligibility inquiries over HTTP)."""
 
 from __future__ import annotations
 
@@ -69,3 +70,48 @@ def adjudicate(
         console.print(f"277CA: {target} ({len(result.rejections)} rejected)")
         for rej in result.rejections:
             console.print(f"  rejected {rej.claim.claim_id}: {rej.reason}")
+
+
+@app.command("serve")
+def serve(
+    port: int = typer.Option(8270, "--port", help="TCP port on 127.0.0.1 (0: any free port)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    table: Path | None = typer.Option(
+        None, "--table", exists=True, dir_okay=False,
+        help="Plan table JSON (default: built from the coverages in the database)."),
+    delay: float = typer.Option(0.0, "--delay", help="Seconds to wait before each answer."),
+) -> None:
+    """Answer CAQH CORE real-time 270s (SOAP and MIME on /core) until stopped."""
+    from medbill.connect.payer_sim import PayerSimulator
+    from medbill.core.eligibility.simulator import PlanTable, PlanTableError
+
+    try:
+        if table is not None:
+            plans = PlanTable.from_json(table.read_bytes())
+            origin = table.name
+        else:
+            from medbill.cli._django import setup
+
+            setup(development=True)
+            from medbill.web.frontdesk.models import Coverage
+            from medbill.web.frontdesk.plan_table import plan_table_from_coverages
+
+            rows = Coverage.objects.filter(active=True).select_related("payer", "patient")
+            plans = PlanTable(plan_table_from_coverages(rows, dt.date.today()))
+            origin = "the coverages in the database"
+    except PlanTableError as exc:
+        console.print(f"[red]error:[/red] --table: {exc}")
+        raise typer.Exit(2) from None
+    try:
+        sim = PayerSimulator(plans, host=host, port=port, delay=delay)
+    except OSError as exc:
+        console.print(f"[red]error:[/red] --port {port}: {exc.strerror}")
+        raise typer.Exit(2) from None
+    console.print(f"payer simulator: {len(plans.members)} members from {origin}")
+    console.print(f"listening on {sim.url} (CAQH CORE SOAP and MIME); Ctrl-C stops it")
+    try:
+        sim.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.server.server_close()

@@ -22,7 +22,13 @@ from medbill.core.x12 import X12ParseError
 from medbill.core.x12.m270 import EligibilityInquiry, Envelope, write_270
 from medbill.core.x12.m271 import EligibilityResponse, read_271
 
-__all__ = ["EligibilityEndpoint", "PayerUnavailable", "RealtimeError", "check_eligibility"]
+__all__ = [
+    "EligibilityEndpoint",
+    "PayerUnavailable",
+    "RealtimeError",
+    "check_eligibility",
+    "exchange_eligibility",
+]
 
 
 class RealtimeError(RuntimeError):
@@ -57,6 +63,16 @@ def check_eligibility(
     control_number: int | None = None,
 ) -> EligibilityResponse:
     """Send one 270 and return the payer's answer for it."""
+    return exchange_eligibility(inquiry, endpoint, client, control_number)[0]
+
+
+def exchange_eligibility(
+    inquiry: EligibilityInquiry,
+    endpoint: EligibilityEndpoint,
+    client: httpx.Client | None = None,
+    control_number: int | None = None,
+) -> tuple[EligibilityResponse, str]:
+    """Send one 270; the payer's answer for it and the 271 as received (to keep on file)."""
     number = control_number or next(_control)
     x12 = write_270(
         [inquiry],
@@ -105,7 +121,7 @@ def check_eligibility(
         raise RealtimeError(f"{endpoint.url} sent a 271 we cannot read: {exc}") from None
     for resp in responses:
         if resp.trace_number in (None, inquiry.trace_number):
-            return resp
+            return resp, answer.payload
     raise RealtimeError(f"{endpoint.url} sent no answer for trace {inquiry.trace_number}")
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "claim_document",
     "payer_of",
     "provider_of",
+    "signature_indicators",
     "subscriber_of",
 ]
 
@@ -203,4 +204,16 @@ def claim_document(claim: Claim) -> doc.Claim:
         service_facility=_facility(visit.location, claim.practice),
         other_coverage=_other_coverage(claim),
         prior_authorization=claim.prior_authorization or None,
+        **signature_indicators(claim.patient_id, claim.practice_id, visit.date_of_service),
     )
+
+
+def signature_indicators(patient_id: int, practice_id: int, on: Any) -> dict[str, Any]:
+    """Release-of-information and assignment indicators from the paperwork on file.
+
+    Empty (the claim's defaults) when the patient has no paperwork filed here: their
+    signatures are on paper the system cannot see.
+    """
+    from medbill.web.frontdesk.paperwork import indicators_for
+
+    return indicators_for(patient_id, practice_id, on) or {}

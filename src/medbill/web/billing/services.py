@@ -36,6 +36,7 @@ def post_payment(
     memo: str = "",
     source: str = "desk",
     source_ref: str = "",
+    visit: Any = None,
 ) -> Entry:
     """Post a payment received for ``patient`` to the ledger and return the entry.
 
@@ -64,7 +65,7 @@ def post_payment(
             practice_id=patient.practice_id,
             patient=patient,
             claim=claim,
-            visit_id=claim.visit_id if claim is not None else None,
+            visit_id=claim.visit_id if claim is not None else getattr(visit, "pk", visit),
             payer=payer,
             kind=Entry.Kind.PAYMENT,
             amount=-received,

@@ -20,6 +20,7 @@ from medbill.web.billing.documents import (
 )
 from medbill.web.billing.models import Claim, ClaimLine
 from medbill.web.frontdesk.models import Coverage
+from medbill.web.frontdesk.paperwork import indicators_from, signatures_on_file
 
 __all__ = ["claim_documents"]
 
@@ -40,6 +41,7 @@ def claim_documents(claims: Iterable[Claim]) -> list[doc.Claim]:
     for cov in Coverage.objects.filter(patient_id__in=patients).select_related("payer") \
             .order_by("order", "id"):
         coverages[cov.patient_id].append(cov)
+    signed = signatures_on_file(patients)
     providers: dict[int, doc.BillingProvider] = {}
     out = []
     for pk in ids:
@@ -74,5 +76,6 @@ def claim_documents(claims: Iterable[Claim]) -> list[doc.Claim]:
             service_facility=_facility(visit.location, claim.practice),
             other_coverage=others,
             prior_authorization=claim.prior_authorization or None,
+            **indicators_from(signed.get(claim.patient_id), day),
         ))
     return out

@@ -145,6 +145,12 @@ class Visit(PracticeOwned):
     )
     checked_in_at = models.DateTimeField(null=True, blank=True)
     checked_out_at = models.DateTimeField(null=True, blank=True)
+    desk_note = models.TextField(
+        blank=True, help_text="What the front desk flagged for coding and billing."
+    )
+    follow_up_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -178,3 +184,5 @@ class ClinicalNote(PracticeOwned):
 
 
 __all__ = ["ClinicalNote", "Coverage", "Guarantor", "Patient", "Visit"]
+
+from medbill.web.frontdesk.desk_models import *  # noqa: E402,F401,F403 - the desk's own rows

@@ -9,7 +9,15 @@ from django.shortcuts import render
 from medbill.core.roles import can
 from medbill.web.billing.models import Claim, Entry
 from medbill.web.billing.services import balance_of
-from medbill.web.frontdesk.models import Guarantor, Patient, Visit
+from medbill.web.frontdesk.models import (
+    Guarantor,
+    InsuranceCard,
+    PaperworkSignature,
+    Patient,
+    Visit,
+)
+from medbill.web.frontdesk.paperwork import paperwork_status
+from medbill.web.frontdesk.services import billing_gaps
 from medbill.web.practice import audit
 from medbill.web.practice.pages import paginate, parse_date, query_without_page
 from medbill.web.practice.permissions import requires
@@ -37,6 +45,25 @@ def list_patients(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _desk_facts(request: HttpRequest, patient: Patient) -> dict:
+    """What the front desk adds to the patient page: gaps, eligibility, paperwork, cards."""
+    sides = list(
+        InsuranceCard.objects.filter(coverage__patient=patient).values_list("coverage_id", "side")
+    )
+    return {
+        "gaps": billing_gaps(patient),
+        "checks": patient.eligibility_checks.select_related("coverage__payer")[:5],
+        "signed": PaperworkSignature.objects.for_practice(request.practice)
+        .filter(patient=patient)
+        .only("document", "signed_at", "method", "channel")[:20],
+        "estimates": patient.estimates.all()[:5],
+        "coverage_rows": [
+            (c, [side for cid, side in sides if cid == c.pk])
+            for c in patient.coverages.select_related("payer").order_by("-active", "order")
+        ],
+    }
+
+
 @requires("view_patients")
 def show_patient(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
@@ -49,8 +76,9 @@ def show_patient(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
     return render(
         request,
-        "frontdesk/patient_detail.html",
+        "frontdesk/patient_desk.html",
         {
+            **_desk_facts(request, patient),
             "patient": patient,
             "guarantor": Guarantor.objects.filter(patient=patient).first(),
             "coverages": patient.coverages.select_related("payer").order_by("-active", "order"),
@@ -107,8 +135,11 @@ def show_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     may_read_notes = can(request.role, "view_notes")
     return render(
         request,
-        "frontdesk/visit_detail.html",
+        "frontdesk/visit_desk.html",
         {
+            "paperwork_missing": paperwork_status(visit).describe(),
+            "eligibility": visit.eligibility_checks.order_by("-checked_at", "-id").first(),
+            "follow_ups": visit.follow_ups.all(),
             "visit": visit,
             "patient": visit.patient,
             "diagnoses": visit.diagnoses.all(),

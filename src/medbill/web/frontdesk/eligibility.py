@@ -1,0 +1,255 @@
+"""Eligibility at the desk: ask the payer (270 over CAQH CORE), keep the answer (271).
+
+The network exchange runs outside any database transaction (a payer may take seconds);
+the answer is stored afterwards in one short transaction. Every check, answered or
+not, leaves an ``EligibilityCheck`` row: status, the five-second summary, the copay,
+the 271 as received, and the problems in words.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from django.db import transaction
+from django.utils import timezone
+
+from medbill.connect.realtime import EligibilityEndpoint, RealtimeError, exchange_eligibility
+from medbill.core.frontdesk.desk import copay_due
+from medbill.core.money import Money
+from medbill.core.x12.m270 import EligibilityInquiry, InquiryPerson, InquiryProvider
+from medbill.core.x12.m271 import EligibilityResponse, summarize
+from medbill.web.frontdesk.models import Coverage, EligibilityCheck, PayerEndpoint, Visit
+from medbill.web.frontdesk.services import desk_settings
+from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.permissions import require
+
+__all__ = [
+    "check_coverage",
+    "check_visits",
+    "coverage_to_check",
+    "endpoint_of",
+    "inquiry_for",
+    "latest_check",
+    "visits_on",
+]
+
+
+def endpoint_of(row: PayerEndpoint) -> EligibilityEndpoint:
+    return EligibilityEndpoint(
+        url=row.url,
+        sender_id=row.sender_id,
+        receiver_id=row.receiver_id,
+        username=row.username or None,
+        password=row.password or None,
+        envelope=row.envelope,
+        timeout=float(row.timeout_seconds),
+        usage=row.usage or "P",
+    )
+
+
+def inquiry_for(coverage: Coverage, service_date: datetime.date) -> EligibilityInquiry:
+    """The 270 question for one coverage: the subscriber, and the patient as dependant."""
+    patient, practice, payer = coverage.patient, coverage.practice, coverage.payer
+    patient_person = InquiryPerson(
+        last=patient.last_name,
+        first=patient.first_name or None,
+        dob=patient.date_of_birth,
+        sex=patient.sex if patient.sex in ("F", "M") else None,
+    )
+    if coverage.relationship_to_subscriber == "self":
+        subscriber = InquiryPerson(
+            last=patient.last_name,
+            first=patient.first_name or None,
+            member_id=coverage.member_id,
+            dob=patient.date_of_birth,
+            sex=patient.sex if patient.sex in ("F", "M") else None,
+            group_number=coverage.group_number or None,
+        )
+        dependent = None
+    else:
+        subscriber = InquiryPerson(
+            last=coverage.subscriber_last_name or patient.last_name,
+            first=coverage.subscriber_first_name or None,
+            member_id=coverage.member_id,
+            dob=coverage.subscriber_date_of_birth,
+            sex=coverage.subscriber_sex or None,
+            group_number=coverage.group_number or None,
+        )
+        dependent = patient_person
+    return EligibilityInquiry(
+        trace_number=uuid.uuid4().hex[:20].upper(),
+        payer_name=payer.name,
+        payer_id=payer.payer_id,
+        provider=InquiryProvider(practice.legal_name, practice.group_npi, tin=practice.tin),
+        subscriber=subscriber,
+        date_of_service=service_date,
+        dependent=dependent,
+        trace_originator=f"1{practice.tin}"[:10],
+    )
+
+
+def coverage_to_check(patient: Any, on: datetime.date) -> Coverage | None:
+    """The primary coverage in effect on ``on`` (else the first one in effect)."""
+    rows = [
+        c
+        for c in patient.coverages.select_related("payer").filter(active=True).order_by("order")
+        if c.is_in_effect(on)
+    ]
+    return rows[0] if rows else None
+
+
+def _endpoint_row(coverage: Coverage) -> PayerEndpoint:
+    row = (
+        PayerEndpoint.objects.for_practice(coverage.practice_id)
+        .filter(payer_id=coverage.payer_id, active=True)
+        .first()
+    )
+    if row is None:
+        raise ServiceError("payer", f"no eligibility endpoint is set up for {coverage.payer.name}")
+    return row
+
+
+def _store(
+    coverage: Coverage,
+    visit: Visit | None,
+    service_date: datetime.date,
+    inquiry: EligibilityInquiry,
+    user: Any,
+    source: str,
+    seconds: float,
+    response: EligibilityResponse | None,
+    raw: str,
+    error: str,
+) -> EligibilityCheck:
+    check = EligibilityCheck(
+        practice_id=coverage.practice_id,
+        patient_id=coverage.patient_id,
+        coverage=coverage,
+        visit=visit,
+        service_date=service_date,
+        trace_number=inquiry.trace_number,
+        seconds=Decimal(f"{seconds:.3f}"),
+        source=source,
+        checked_by=user if getattr(user, "is_authenticated", False) else None,
+        raw_271=raw,
+    )
+    if response is None:
+        check.status = "error"
+        check.summary = "No answer from the payer"
+        check.error = error[:2000]
+    else:
+        check.status = response.status
+        check.summary = summarize(response)[:300]
+        check.plan_name = (response.plan or "")[:80]
+        fallback = desk_settings(coverage.practice_id).default_copay
+        copay = copay_due(response, fallback=Money(fallback) if fallback is not None else None)
+        check.copay = copay
+        problems = [str(r) for r in response.rejections]
+        problems += response.corrections(inquiry)
+        check.problems = problems
+    with transaction.atomic(), audit.acting_as(user):
+        check.save()
+    return check
+
+
+def check_coverage(
+    user: Any,
+    coverage: Coverage,
+    visit: Visit | None = None,
+    service_date: datetime.date | None = None,
+    source: str = "web",
+    client: httpx.Client | None = None,
+    authorised: bool = False,
+) -> EligibilityCheck:
+    """Ask the coverage's payer whether the patient is covered on the date of service.
+
+    A payer that does not answer still leaves a stored check with status ``error`` and
+    the reason (time-out, refused connection, a reply we cannot read). ``authorised``
+    skips the role check for the command line and background tasks.
+    """
+    if not authorised:
+        require(user, coverage.practice_id, "check_eligibility")
+    on = service_date or (visit.date_of_service if visit else timezone.localdate())
+    endpoint = endpoint_of(_endpoint_row(coverage))
+    inquiry = inquiry_for(coverage, on)
+    started = time.perf_counter()
+    response, raw, error = None, "", ""
+    try:
+        response, raw = exchange_eligibility(inquiry, endpoint, client)
+    except RealtimeError as exc:
+        error = str(exc)
+    return _store(
+        coverage,
+        visit,
+        on,
+        inquiry,
+        user,
+        source,
+        time.perf_counter() - started,
+        response,
+        raw,
+        error,
+    )
+
+
+def latest_check(
+    coverage: Coverage | None, on: datetime.date | None = None
+) -> EligibilityCheck | None:
+    if coverage is None:
+        return None
+    rows = EligibilityCheck.objects.for_practice(coverage.practice_id).filter(coverage=coverage)
+    if on is not None:
+        rows = rows.filter(service_date=on)
+    return rows.order_by("-checked_at", "-id").first()
+
+
+def visits_on(day: datetime.date, practice: Any = None) -> list[Visit]:
+    """Scheduled visits of ``day`` (all practices, or one), in time order."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    rows = Visit.objects.filter(
+        scheduled_at__gte=start,
+        scheduled_at__lt=start + datetime.timedelta(days=1),
+        status__in=[Visit.Status.SCHEDULED, Visit.Status.CHECKED_IN],
+    )
+    if practice is not None:
+        rows = rows.filter(practice_id=getattr(practice, "pk", practice))
+    return list(rows.select_related("patient", "practice").order_by("scheduled_at", "id"))
+
+
+def check_visits(
+    visits: Iterable[Visit],
+    user: Any = None,
+    source: str = "batch",
+    on_each: Callable[[Visit, EligibilityCheck | None], None] | None = None,
+) -> dict[str, int]:
+    """Check every visit's primary coverage; one kept-alive connection for the batch.
+
+    Returns counts by status (``self_pay`` for visits without coverage, ``no_endpoint``
+    when the payer has no endpoint set up).
+    """
+    counts: dict[str, int] = {}
+    with httpx.Client() as http:
+        for visit in visits:
+            coverage = coverage_to_check(visit.patient, visit.date_of_service)
+            check = None
+            if coverage is None:
+                key = "self_pay"
+            else:
+                try:
+                    check = check_coverage(
+                        user, coverage, visit, source=source, client=http, authorised=True
+                    )
+                    key = check.status
+                except ServiceError:
+                    key = "no_endpoint"
+            counts[key] = counts.get(key, 0) + 1
+            if on_each is not None:
+                on_each(visit, check)
+    return counts

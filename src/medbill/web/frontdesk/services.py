@@ -1,0 +1,434 @@
+"""Use cases of the front desk: registration, coverage, check-in and out, desk payments.
+
+Each use case checks the acting user's role itself and runs inside
+``transaction.atomic()`` with the audit trail attributed to that user, so it is safe
+from a web view, the API or the command line. Paperwork, eligibility and self-pay
+estimates have their own modules (``paperwork``, ``eligibility``, ``estimates``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from medbill.core.frontdesk.desk import METHODS, DeskPayment, DeskReport, desk_report
+from medbill.core.frontdesk.duplicates import DuplicateCandidate, PersonFacts, find_duplicates
+from medbill.core.money import Money, MoneyError
+from medbill.web.billing.models import Entry
+from medbill.web.billing.services import balance_of, post_payment
+from medbill.web.frontdesk.models import (
+    Coverage,
+    DeskSettings,
+    Guarantor,
+    InsuranceCard,
+    Patient,
+    Visit,
+)
+from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.permissions import require
+
+__all__ = [
+    "DESK_KINDS",
+    "CARD_TYPES",
+    "billing_gaps",
+    "check_in",
+    "check_out",
+    "collect_payment",
+    "desk_day",
+    "desk_settings",
+    "possible_duplicates",
+    "refund_payment",
+    "register_patient",
+    "save_card_image",
+    "save_coverage",
+    "save_guarantor",
+    "update_patient",
+]
+
+DESK_KINDS = {"copay": "Copay", "deposit": "Deposit", "balance": "Payment on balance"}
+CARD_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+MAX_CARD_BYTES = 5_000_000
+_CARD_NUMBER = re.compile(r"\d[\d -]{11,}\d")
+
+
+def _user(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def desk_settings(practice: Any) -> DeskSettings:
+    """The practice's desk settings (the defaults until someone saves them)."""
+    pid = getattr(practice, "pk", practice)
+    found = DeskSettings.objects.for_practice(pid).first()
+    return found or DeskSettings(practice_id=pid)
+
+
+# -- registration -------------------------------------------------------------------------
+
+
+def _facts(row: Any, key: Any = None) -> PersonFacts:
+    return PersonFacts(
+        last=row.last_name,
+        first=row.first_name,
+        dob=row.date_of_birth,
+        phone=row.phone or getattr(row, "mobile_phone", "") or "",
+        line1=row.line1,
+        zip=row.zip,
+        key=key,
+    )
+
+
+def possible_duplicates(
+    practice: Any, candidate: Patient
+) -> list[tuple[Patient, DuplicateCandidate]]:
+    """Existing patients of the practice who may be ``candidate`` (best first), with reasons.
+
+    Compared: names (nicknames, typos, swapped), date of birth (swapped day and month),
+    phone and address. Runs before a registration is saved.
+    """
+    last = (candidate.last_name or "")[:2]
+    near = Q(last_name__istartswith=last) | Q(first_name__istartswith=last)
+    if candidate.date_of_birth:
+        near |= Q(date_of_birth__year=candidate.date_of_birth.year)
+    rows = Patient.objects.for_practice(practice).filter(near)
+    if candidate.pk:
+        rows = rows.exclude(pk=candidate.pk)
+    by_id = {p.pk: p for p in rows[:2000]}
+    found = find_duplicates(_facts(candidate), [_facts(p, p.pk) for p in by_id.values()])
+    return [(by_id[c.key], c) for c in found]
+
+
+def _next_account(practice: Any) -> str:
+    prefix = f"{practice.short_code}-"
+    numbers = (
+        Patient.objects.for_practice(practice)
+        .filter(account_number__startswith=prefix)
+        .values_list("account_number", flat=True)
+    )
+    highest = max((int(n[len(prefix) :]) for n in numbers if n[len(prefix) :].isdigit()), default=0)
+    return f"{prefix}{highest + 1:04d}"
+
+
+def register_patient(user: Any, practice: Any, patient: Patient) -> Patient:
+    """Save a new patient of ``practice`` (an unsaved ``Patient`` built from a form).
+
+    Gives the patient the next account number when none is set.
+    """
+    require(user, practice.pk, "edit_patients")
+    patient.practice = practice
+    with transaction.atomic(), audit.acting_as(_user(user)):
+        if not patient.account_number:
+            patient.account_number = _next_account(practice)
+        elif (
+            Patient.objects.for_practice(practice)
+            .filter(account_number=patient.account_number)
+            .exists()
+        ):
+            raise ServiceError("account_number", "another patient has this account number")
+        patient.save()
+    return patient
+
+
+def update_patient(user: Any, patient: Patient) -> Patient:
+    """Save changes to a patient's demographics (audited field by field)."""
+    require(user, patient.practice_id, "edit_patients")
+    with transaction.atomic(), audit.acting_as(_user(user)):
+        patient.save()
+    return patient
+
+
+def save_guarantor(user: Any, patient: Patient, guarantor: Guarantor | None) -> Guarantor | None:
+    """Set who is responsible for the balance; ``None`` or relationship self: the patient."""
+    require(user, patient.practice_id, "edit_patients")
+    with transaction.atomic(), audit.acting_as(_user(user)):
+        existing = Guarantor.objects.filter(patient=patient).first()
+        if guarantor is None or guarantor.relationship == "self":
+            if existing is not None:
+                existing.delete()
+            return None
+        if not guarantor.last_name or not guarantor.first_name:
+            raise ServiceError("guarantor", "a guarantor other than the patient needs a name")
+        if existing is not None and existing.pk != guarantor.pk:
+            guarantor.pk = existing.pk
+            guarantor._state.adding = False
+        guarantor.patient = patient
+        guarantor.practice_id = patient.practice_id
+        guarantor.save()
+        return guarantor
+
+
+def save_coverage(user: Any, patient: Patient, coverage: Coverage) -> Coverage:
+    """Add or change one of the patient's coverages.
+
+    One active coverage per order (primary, secondary, tertiary); a dependant's coverage
+    names its subscriber; the end date may not come before the start.
+    """
+    require(user, patient.practice_id, "edit_patients")
+    if coverage.relationship_to_subscriber != "self" and not (
+        coverage.subscriber_last_name and coverage.subscriber_first_name
+    ):
+        raise ServiceError(
+            "subscriber_last_name", "the subscriber's name is needed when it is not the patient"
+        )
+    if (
+        coverage.effective_date
+        and coverage.termination_date
+        and coverage.termination_date < coverage.effective_date
+    ):
+        raise ServiceError("termination_date", "ends before it starts")
+    if not coverage.member_id.strip():
+        raise ServiceError("member_id", "is required")
+    coverage.member_id = coverage.member_id.strip().upper()
+    coverage.patient = patient
+    coverage.practice_id = patient.practice_id
+    with transaction.atomic(), audit.acting_as(_user(user)):
+        if coverage.active:
+            clash = (
+                Coverage.objects.for_practice(patient.practice_id)
+                .filter(patient=patient, order=coverage.order, active=True)
+                .exclude(pk=coverage.pk)
+            )
+            if clash.exists():
+                raise ServiceError(
+                    "order", f"the patient already has an active {coverage.order} coverage"
+                )
+        coverage.save()
+    return coverage
+
+
+def save_card_image(
+    user: Any, coverage: Coverage, side: str, content_type: str, data: bytes
+) -> InsuranceCard:
+    """Store the image of one side of the insurance card (replacing an earlier one)."""
+    require(user, coverage.practice_id, "edit_patients")
+    if side not in ("front", "back"):
+        raise ServiceError("side", "expected front or back")
+    if content_type not in CARD_TYPES:
+        raise ServiceError(f"card_{side}", "expected a JPEG, PNG, WebP image or a PDF")
+    if not data:
+        raise ServiceError(f"card_{side}", "the file is empty")
+    if len(data) > MAX_CARD_BYTES:
+        raise ServiceError(f"card_{side}", "the file is larger than 5 MB")
+    with transaction.atomic(), audit.acting_as(_user(user)):
+        card = InsuranceCard.objects.filter(coverage=coverage, side=side).first()
+        card = card or InsuranceCard(practice_id=coverage.practice_id, coverage=coverage, side=side)
+        card.content_type = content_type
+        card.image = data
+        card.uploaded_at = timezone.now()
+        card.save()
+    return card
+
+
+def billing_gaps(patient: Patient, on: datetime.date | None = None) -> list[str]:
+    """What a claim for the patient would be missing (required-for-billing fields)."""
+    gaps = []
+    for attr, label in (
+        ("last_name", "last name"),
+        ("first_name", "first name"),
+        ("line1", "street address"),
+        ("city", "city"),
+        ("state", "state"),
+        ("zip", "ZIP"),
+    ):
+        if not getattr(patient, attr):
+            gaps.append(f"patient {label} is missing")
+    if patient.sex not in ("F", "M"):
+        gaps.append("patient sex is unknown")
+    on = on or timezone.localdate()
+    for c in patient.coverages.select_related("payer").filter(active=True):
+        if not c.is_in_effect(on):
+            continue
+        where = f"{c.get_order_display().lower()} coverage ({c.payer.name})"
+        if not c.member_id:
+            gaps.append(f"{where}: member id is missing")
+        if c.relationship_to_subscriber != "self":
+            for attr, label in (
+                ("subscriber_last_name", "subscriber last name"),
+                ("subscriber_first_name", "subscriber first name"),
+                ("subscriber_date_of_birth", "subscriber date of birth"),
+            ):
+                if not getattr(c, attr):
+                    gaps.append(f"{where}: {label} is missing")
+            if c.subscriber_sex not in ("F", "M"):
+                gaps.append(f"{where}: subscriber sex is missing")
+    return gaps
+
+
+# -- check-in, money, check-out ------------------------------------------------------------
+
+
+def check_in(user: Any, visit: Visit) -> bool:
+    """Mark a scheduled visit as arrived. False when it was not scheduled (already in)."""
+    require(user, visit.practice_id, "check_in")
+    with transaction.atomic(), audit.acting_as(_user(user)):
+        changed = audit.update_where(
+            Visit,
+            visit.pk,
+            {"status": Visit.Status.SCHEDULED},
+            status=Visit.Status.CHECKED_IN,
+            checked_in_at=timezone.now(),
+        )
+    if changed:
+        visit.refresh_from_db()
+    return changed
+
+
+def _card_reference(method: str, reference: str) -> str:
+    reference = reference.strip()
+    if _CARD_NUMBER.search(reference):
+        raise ServiceError(
+            "reference", "looks like a full card number; record the last four digits only"
+        )
+    if method == "check" and not reference:
+        raise ServiceError("reference", "the check number is needed")
+    return reference
+
+
+def collect_payment(
+    user: Any,
+    patient: Patient,
+    amount: Any,
+    method: str,
+    *,
+    kind: str = "copay",
+    reference: str = "",
+    visit: Visit | None = None,
+) -> Entry:
+    """Take a payment at the desk (cash, check or card reference) onto the patient's ledger."""
+    if method not in METHODS:
+        raise ServiceError("method", "expected cash, check or card")
+    if kind not in DESK_KINDS:
+        raise ServiceError("kind", f"expected one of {', '.join(DESK_KINDS)}")
+    if visit is not None and visit.patient_id != patient.pk:
+        raise ServiceError("visit", "the visit is not this patient's")
+    reference = _card_reference(method, reference)
+    memo = DESK_KINDS[kind] + (f" for the visit of {visit.date_of_service}" if visit else "")
+    return post_payment(
+        user,
+        patient,
+        amount,
+        method=method,
+        reference=reference,
+        memo=memo,
+        source="desk",
+        source_ref=kind,
+        effective_date=timezone.localdate(),
+        visit=visit,
+    )
+
+
+def refund_payment(user: Any, entry: Entry, reason: str) -> Entry:
+    """Give back a desk payment: a reversing entry (the original stays on the ledger)."""
+    require(user, entry.practice_id, "post_adjustment")
+    if entry.kind != Entry.Kind.PAYMENT or entry.source != "desk":
+        raise ServiceError("entry", "only payments taken at the desk are refunded here")
+    if not reason.strip():
+        raise ServiceError("reason", "say why the money is given back")
+    with transaction.atomic(), audit.acting_as(_user(user)):
+        if Entry.objects.filter(reverses=entry).exists():
+            raise ServiceError("entry", "this payment was already refunded")
+        return Entry.objects.create(
+            practice_id=entry.practice_id,
+            patient_id=entry.patient_id,
+            visit_id=entry.visit_id,
+            kind=Entry.Kind.REFUND,
+            amount=-Money(entry.amount),
+            responsibility=Entry.Responsibility.PATIENT,
+            effective_date=timezone.localdate(),
+            method=entry.method,
+            reference=entry.reference,
+            memo=f"Refund: {reason.strip()}"[:200],
+            source="desk",
+            source_ref="refund",
+            reverses=entry,
+            created_by=_user(user),
+        )
+
+
+@dataclass(frozen=True)
+class DeskDay:
+    day: datetime.date
+    report: DeskReport
+    entries: list[Entry]
+
+
+def desk_day(practice: Any, day: datetime.date) -> DeskDay:
+    """Everything taken in and given back at the desk on ``day``, by method and by user."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    entries = list(
+        Entry.objects.for_practice(practice)
+        .filter(source="desk", posted_at__gte=start, posted_at__lt=end)
+        .select_related("created_by", "patient")
+        .order_by("posted_at", "id")
+    )
+    payments = [
+        DeskPayment(
+            user=e.created_by.get_username() if e.created_by else "system",
+            method=e.method if e.method in METHODS else "cash",
+            amount=-Money(e.amount),
+            kind=e.source_ref or "copay",
+        )
+        for e in entries
+    ]
+    return DeskDay(day, desk_report(payments), entries)
+
+
+def check_out(
+    user: Any,
+    visit: Visit,
+    desk_note: str = "",
+    follow_up_at: datetime.datetime | None = None,
+    follow_up_reason: str = "",
+) -> Visit | None:
+    """Finish a checked-in visit and send it to the coding queue; book the follow-up.
+
+    Returns the follow-up visit when one was booked.
+    """
+    require(user, visit.practice_id, "check_in")
+    if follow_up_at is not None and follow_up_at <= timezone.now():
+        raise ServiceError("follow_up_at", "the follow-up must be in the future")
+    with transaction.atomic(), audit.acting_as(_user(user)):
+        changed = audit.update_where(
+            Visit,
+            visit.pk,
+            {"status": Visit.Status.CHECKED_IN},
+            status=Visit.Status.CHECKED_OUT,
+            checked_out_at=timezone.now(),
+            desk_note=desk_note.strip(),
+        )
+        if not changed:
+            raise ServiceError("status", "only a checked-in visit can be checked out")
+        follow_up = None
+        if follow_up_at is not None:
+            follow_up = Visit.objects.create(
+                practice_id=visit.practice_id,
+                patient_id=visit.patient_id,
+                provider_id=visit.provider_id,
+                location_id=visit.location_id,
+                scheduled_at=follow_up_at,
+                duration_minutes=visit.duration_minutes,
+                reason=(follow_up_reason or f"Follow-up: {visit.reason}")[:120],
+                follow_up_of=visit,
+            )
+    visit.refresh_from_db()
+    return follow_up
+
+
+def account_balance(patient: Patient) -> Money:
+    """What the patient owes the practice now (their part of the ledger)."""
+    return balance_of(patient, Entry.Responsibility.PATIENT)
+
+
+def parse_amount(value: Any, field: str = "amount") -> Money:
+    try:
+        amount = Money(str(value).strip().lstrip("$").replace(",", ""))
+    except (MoneyError, ValueError):
+        raise ServiceError(field, "not an amount") from None
+    return amount
