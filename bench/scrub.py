@@ -206,15 +206,19 @@ def main() -> None:
     t0 = time.perf_counter()
     total = sum(len(findings(c)) for c in claims)  # first pass fills the per-code caches
     cold = len(claims) / (time.perf_counter() - t0)
-    best = 0.0
+    best_wall = best_cpu = 0.0
     for _ in range(args.rounds):
-        t0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), time.process_time()
         for c in claims:
             findings(c)
-        best = max(best, len(claims) / (time.perf_counter() - t0))
+        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        best_wall = max(best_wall, len(claims) / wall)
+        best_cpu = max(best_cpu, len(claims) / max(cpu, 1e-9))
+    # CPU time is what one core spends; wall time also counts waiting for a shared core.
     print(
-        f"scrub: {best:,.0f} claims/s on one core (4 diagnoses, 3 lines; best of "
-        f"{args.rounds} passes over {len(claims):,} claims); first pass {cold:,.0f} claims/s"
+        f"scrub: {best_cpu:,.0f} claims/s per core (CPU time), {best_wall:,.0f} claims/s wall "
+        f"clock (4 diagnoses, 3 lines; best of {args.rounds} passes over {len(claims):,} "
+        f"claims); first pass {cold:,.0f} claims/s"
     )
     print(
         f"tables: ICD-10-CM {refs.icd_for(date(2026, 3, 2)).name}, MUE "

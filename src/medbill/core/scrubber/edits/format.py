@@ -445,6 +445,7 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: C901 - one pass
 
     seen: dict[tuple, int] = {}
     pos_set = ctx.refs.pos
+    line_dates = ctx.line_dates
     for i, ln in enumerate(claim.lines):
         no = ln.line or i + 1
         if not ln.code:
@@ -457,11 +458,19 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: C901 - one pass
         if charge <= 0 and not (charge == 0 and ln.code[-1:] == "F"):
             out.append(finding("FMT015", no, charge=f"${charge}"))
         units = ln.units
-        if units <= 0 or units > _MAX_UNITS or (ln.unit_basis != "MJ" and units % _ONE != 0):
+        if units != _ONE and (
+            units <= 0 or units > _MAX_UNITS or (ln.unit_basis != "MJ" and units % _ONE != 0)
+        ):
             out.append(finding("FMT016", no, units=units))
         ptrs = ln.dx_pointers
         if not ptrs:
             out.append(finding("FMT017", no, problem="points to no diagnosis"))
+        elif len(ptrs) == 1:
+            p = ptrs[0]
+            if p < 1 or p > n_dx:
+                out.append(
+                    finding("FMT017", no, problem=f"points to diagnosis {p}; the claim has {n_dx}")
+                )
         else:
             if len(ptrs) > 4:
                 out.append(finding("FMT017", no, problem=f"has {len(ptrs)} pointers; at most 4"))
@@ -474,20 +483,11 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: C901 - one pass
                             "FMT017", no, problem=f"points to diagnosis {p}; the claim has {n_dx}"
                         )
                     )
-        day = ctx.line_dates[i]
-        if (
-            ln.date_of_service is not None
-            and ln.date_of_service > ref
-            and (dos is None or ln.date_of_service != dos)
-        ):
-            out.append(
-                finding("FMT013", no, dos=ln.date_of_service.isoformat(), ref=ref.isoformat())
-            )
-        if (
-            ln.date_of_service_end is not None
-            and ln.date_of_service is not None
-            and ln.date_of_service_end < ln.date_of_service
-        ):
+        day = line_dates[i]
+        own = ln.date_of_service
+        if own is not None and own > ref and (dos is None or own != dos):
+            out.append(finding("FMT013", no, dos=own.isoformat(), ref=ref.isoformat()))
+        if own is not None and ln.date_of_service_end is not None and ln.date_of_service_end < own:
             out.append(
                 finding(
                     "FMT014",

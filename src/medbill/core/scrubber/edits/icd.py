@@ -259,6 +259,7 @@ def _excludes1(release: Any, a: str, b: str) -> str | None:
 
 
 _PAIRS: dict[tuple[str, str, str], tuple[str, str, str] | None] = {}
+_MISSING = ("",)
 
 
 def _excludes1_pair(release: Any, a: str, b: str) -> tuple[str, str, str] | None:
@@ -335,7 +336,7 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: C901 - one pass
     valid: list[str] = []
     for i, code in enumerate(dx):
         pos = i + 1
-        facts = dx_facts(release, code)
+        facts = _FACTS.get((name, code)) or dx_facts(release, code)
         status = facts[0]
         if status != "valid":
             if status == "unknown":
@@ -467,9 +468,13 @@ def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: C901 - one pass
         )
 
     n = len(valid)
+    pairs = _PAIRS
     for i in range(n):
         a = valid[i]
         for j in range(i + 1, n):
-            hit = _excludes1_pair(release, a, valid[j])
+            b = valid[j]
+            hit = pairs.get((name, a, b), _MISSING)
+            if hit is _MISSING:
+                hit = _excludes1_pair(release, a, b)
             if hit is not None:
                 out.append(finding("DX005", None, a=hit[0], b=hit[1], note=hit[2], release=name))
