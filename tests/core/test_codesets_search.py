@@ -46,6 +46,11 @@ def test_abbreviations_and_lay_terms() -> None:
     assert codes("COPD exacerbation")[0] == "J44.1"
 
 
+def test_accents_do_not_matter() -> None:
+    assert codes("sjogren syndrome")[0].startswith("M35.0")
+    assert codes("Sjögren syndrome")[0].startswith("M35.0")
+
+
 def test_inclusion_terms_are_searched() -> None:
     # "Kimmelstiel-Wilson disease" is an inclusion term of E11.21, not in its title
     assert "E11.21" in codes("type 2 diabetes kimmelstiel-wilson", limit=3)

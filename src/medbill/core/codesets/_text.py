@@ -8,6 +8,7 @@ stemmer cannot join ("diabetic"/"diabetes", "renal"/"kidney") are listed in :dat
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 __all__ = ["LAY_TERMS", "STOPWORDS", "SYNONYMS", "stem", "tokens", "words"]
@@ -52,8 +53,15 @@ STOPWORDS = frozenset(
 
 
 def words(text: str) -> list[str]:
-    """Lower-case alphanumeric runs: ``"Type 2 DM, w/ CKD"`` -> ``type 2 dm w ckd``."""
-    return _WORD.findall(text.lower())
+    """Lower-case alphanumeric runs: ``"Type 2 DM, w/ CKD"`` -> ``type 2 dm w ckd``.
+
+    Accents are dropped so "Sjögren" and "sjogren" meet."""
+    text = text.lower()
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    return _WORD.findall(text)
 
 
 @lru_cache(maxsize=65536)

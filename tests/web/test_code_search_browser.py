@@ -1,0 +1,60 @@
+"""The code search type-ahead in a real browser (Debian's Chromium, see ``make browser``)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from django.test import Client
+
+from medbill.core.codesets.build import ensure_icd10cm
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium"),
+]
+
+
+@pytest.fixture
+def coder_session(world) -> str:
+    """Sign the coder in before the browser starts (the ORM refuses to run inside its loop)."""
+    ensure_icd10cm()
+    client = Client()
+    client.force_login(world.users["coder"])
+    return client.cookies["sessionid"].value
+
+
+@pytest.fixture
+def browser_page(coder_session, live_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_results_appear_while_typing(coder_session, live_server, browser_page) -> None:
+    page = browser_page
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": coder_session, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/codes/")
+    page.locator("#code-q").press_sequentially("t2dm with chronic kid", delay=20)
+    page.wait_for_function(
+        "document.querySelector('#code-results tbody tr code')?.textContent === 'E11.22'",
+        timeout=10_000,
+    )
+    first = page.locator("#code-results tbody tr").first
+    assert "t2dm" in first.inner_text() and "yes" in first.inner_text()
+    page.select_option("#code-system", "cpt")
+    page.fill("#code-q", "rapid strep")
+    page.wait_for_function(
+        "document.querySelector('#code-results tbody tr code')?.textContent === '87880'",
+        timeout=10_000,
+    )
