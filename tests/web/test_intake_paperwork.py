@@ -1,0 +1,158 @@
+"""Paperwork: kiosk codes without a login, drawn and typed signatures with their PDFs,
+completeness before billing, and the claim indicators the signatures drive."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from desk_support import drawn, visit_today
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from medbill.web.billing.documents import claim_document
+from medbill.web.claims_out.documents import claim_documents
+from medbill.web.frontdesk.models import DeskSettings, KioskPass, PaperworkSignature
+from medbill.web.frontdesk.paperwork import issue_kiosk_pass, packet_for, paperwork_status
+from medbill.web.practice.models import AuditEvent
+
+ALL = ["demographics", "insurance", "hipaa_notice", "consent", "assignment_of_benefits",
+       "release_of_information", "financial_policy"]
+
+
+def _code_from_desk(world, client_for, visit) -> str:
+    client = client_for(world.users["front_desk"])
+    response = client.post(reverse("issue_kiosk_code", args=[visit.pk]), follow=True)
+    html = response.content.decode()
+    assert 'id="kiosk-code"' in html
+    return html.split('Kiosk code <strong>')[1].split("</strong>")[0]
+
+
+def test_the_kiosk_files_a_drawn_signature_with_its_pdf(world, client_for):
+    visit = visit_today(world.a)
+    code = _code_from_desk(world, client_for, visit)
+    assert KioskPass.objects.get().code_hash != code  # only the hash is stored
+    kiosk = Client(REMOTE_ADDR="10.1.2.3")
+    start = kiosk.post(reverse("kiosk_start"), {"code": code.lower()})
+    assert start.status_code == 302
+    page = kiosk.get(start["Location"])
+    assert page.status_code == 200 and "Hello Mateo" in page.content.decode()
+    done = kiosk.post(start["Location"], {
+        "documents": ALL, "signer_name": "Lucia Ortega", "relationship": "parent",
+        "method": "drawn", "drawn_signature": drawn(),
+    })
+    assert "Thank you" in done.content.decode()
+    rows = PaperworkSignature.objects.filter(visit=visit)
+    assert rows.count() == 7
+    aob = rows.get(document="assignment_of_benefits")
+    assert aob.method == "drawn" and aob.channel == "kiosk" and aob.ip_address == "10.1.2.3"
+    assert aob.signer_relationship == "parent" and bytes(aob.signature_png).startswith(b"\x89PNG")
+    text = PdfReader(io.BytesIO(bytes(aob.pdf))).pages[0].extract_text()
+    assert "Assignment of benefits" in text and "Lucia Ortega" in text and "10.1.2.3" in text
+    assert rows.get(document="demographics").method == "none"
+    assert paperwork_status(visit).complete
+    # The pass is spent: the same code opens nothing any more.
+    again = kiosk.get(start["Location"])
+    assert again.status_code == 404
+    # No signature bytes in the audit trail.
+    event = AuditEvent.objects.filter(object_type="frontdesk.PaperworkSignature").first()
+    assert "pdf" not in event.changes and "signature_png" not in event.changes
+
+
+def test_a_kiosk_packet_without_ink_is_refused_and_the_code_still_works(world, client_for):
+    visit = visit_today(world.a)
+    code = _code_from_desk(world, client_for, visit)
+    kiosk = Client()
+    url = reverse("kiosk_packet", args=[code])
+    bad = kiosk.post(url, {"documents": ["consent"], "signer_name": "Mateo Ortega",
+                           "method": "drawn", "drawn_signature": "data:image/png;base64,AAAA"})
+    assert "not a PNG" in bad.content.decode()
+    assert not PaperworkSignature.objects.exists()
+    typed = kiosk.post(url, {"documents": ["consent"], "signer_name": "Mateo Ortega",
+                             "method": "typed", "typed_signature": "mateo ortega"})
+    assert "Thank you" in typed.content.decode()
+    assert PaperworkSignature.objects.get().method == "typed"
+
+
+def test_an_expired_or_unknown_code_opens_nothing(world):
+    visit = visit_today(world.a)
+    code = issue_kiosk_pass(world.users["front_desk"], visit)
+    KioskPass.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert Client().get(reverse("kiosk_packet", args=[code])).status_code == 404
+    start = Client().post(reverse("kiosk_start"), {"code": "ZZZZZZZZ"})
+    assert "not valid or has expired" in start.content.decode()
+
+
+def test_a_new_code_replaces_the_old_one(world):
+    visit = visit_today(world.a)
+    first = issue_kiosk_pass(world.users["front_desk"], visit)
+    second = issue_kiosk_pass(world.users["front_desk"], visit)
+    assert Client().get(reverse("kiosk_packet", args=[first])).status_code == 404
+    assert Client().get(reverse("kiosk_packet", args=[second])).status_code == 200
+
+
+def test_staff_complete_the_packet_with_a_typed_signature(world, client_for):
+    visit = visit_today(world.a)
+    client = client_for(world.users["front_desk"])
+    form = client.get(reverse("complete_paperwork", args=[visit.pk]))
+    assert 'id="signature-pad"' in form.content.decode()
+    response = client.post(reverse("complete_paperwork", args=[visit.pk]), {
+        "documents": ["hipaa_notice", "consent"], "signer_name": "Lucia Ortega",
+        "method": "typed", "typed_signature": "Lucia Ortega",
+    })
+    assert response.status_code == 302
+    row = PaperworkSignature.objects.get(document="consent")
+    assert row.channel == "staff" and row.recorded_by == world.users["front_desk"]
+    missing = paperwork_status(visit)
+    assert not missing.complete
+    assert "assignment_of_benefits" in missing.missing
+    pdf = client.get(reverse("signed_document_pdf", args=[row.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+
+
+def test_a_typed_name_that_differs_is_refused(world, client_for):
+    visit = visit_today(world.a)
+    client = client_for(world.users["front_desk"])
+    response = client.post(reverse("complete_paperwork", args=[visit.pk]), {
+        "documents": ["consent"], "signer_name": "Lucia Ortega", "method": "typed",
+        "typed_signature": "L O",
+    })
+    assert "type your name exactly as above" in response.content.decode()
+
+
+def test_the_practice_chooses_its_packet(world, client_for):
+    client = client_for(world.users["manager"])
+    response = client.post(reverse("desk_settings"), {
+        "part": "settings", "packet": ["hipaa_notice", "financial_policy"],
+        "s-self_pay_discount": "0.25", "s-estimate_valid_days": "90",
+        "s-kiosk_link_hours": "2",
+    })
+    assert response.status_code == 302
+    assert [i.document for i in packet_for(world.a.practice)] == ["hipaa_notice",
+                                                                   "financial_policy"]
+    assert str(DeskSettings.objects.get().self_pay_discount) == "0.250"
+    assert client_for(world.users["front_desk"]).get(reverse("desk_settings")).status_code == 403
+
+
+def test_signatures_drive_the_claim_indicators(world):
+    claim = world.a.claim
+    # No paperwork filed here: the claim keeps its defaults.
+    assert claim_document(claim).release_of_information == "Y"
+    visit = world.a.visit
+    signed = timezone.make_aware(datetime.datetime(2026, 3, 1, 9, 0))
+    PaperworkSignature.objects.create(
+        practice=world.a.practice, patient=world.a.patient, visit=visit, document="consent",
+        signer_name="Lucia Ortega", method="typed", signed_at=signed, channel="staff", pdf=b"%PDF")
+    document = claim_document(claim)
+    assert document.release_of_information == "I"
+    assert document.benefits_assigned is False
+    for name in ("release_of_information", "assignment_of_benefits"):
+        PaperworkSignature.objects.create(
+            practice=world.a.practice, patient=world.a.patient, visit=visit, document=name,
+            signer_name="Lucia Ortega", method="drawn", signed_at=signed, channel="kiosk",
+            pdf=b"%PDF")
+    document = claim_document(claim)
+    assert document.release_of_information == "Y" and document.benefits_assigned is True
+    assert claim_documents([claim]) == [document]
