@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from medbill.core.scrubber import REGISTRY
-from medbill.core.scrubber.docs import render_markdown
+from medbill.core.scrubber.docs import citation_pattern, render_markdown
 
 app = typer.Typer(help="List the claim edits and write their reference page.", no_args_is_help=True)
 console = Console()
@@ -44,10 +44,10 @@ def list_edits(
             )
         )
         return
-    table = Table("code", "slug", "kind", "severity", "cites")
+    table = Table("code", "slug", "kind", "severity", "cites", expand=False)
     for e in edits:
         sev = e.severity + ("" if e.default else " (opt-in)")
-        table.add_row(e.code, e.slug, e.kind, sev, e.citation)
+        table.add_row(e.code, e.slug, e.kind, sev, citation_pattern(e.citation))
     console.print(table)
 
 

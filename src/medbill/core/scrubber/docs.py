@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 
 from medbill.core.scrubber import edits as _edits  # noqa: F401 - registers every edit
 from medbill.core.scrubber.registry import REGISTRY, Edit
 
-__all__ = ["render_markdown"]
+__all__ = ["citation_pattern", "render_markdown"]
 
 FAMILY_TITLES = {
     "format": "Claim format (FMT)",
@@ -18,6 +19,11 @@ FAMILY_TITLES = {
     "ncci": "NCCI pairs, add-on codes and E/M (NCCI)",
     "payer": "Payer rules (PAY)",
 }
+
+
+def citation_pattern(template: str) -> str:
+    """A message or citation template with its fields shown as ``<field>``."""
+    return re.sub(r"\{(\w+)(![rs])?\}", r"<\1>", template)
 
 
 def _summary_row(edit: Edit) -> str:
@@ -45,7 +51,7 @@ def _section(edit: Edit) -> list[str]:
         "",
         f"**Fix.** {d.fix}",
         "",
-        f"**Reference.** {d.reference} Cited as: {edit.citation}",
+        f"**Reference.** {d.reference} Findings cite: `{citation_pattern(edit.citation)}`",
         "",
     ]
     return lines

@@ -45,7 +45,7 @@ define(
     "(October 1 to September 30).",
     why="A code deleted in the annual update, or one not yet effective, is denied (CARC 146); "
     "payers judge the code by the date of service, not the date billed.",
-    example="A code expanded to more characters in the FY2026 update, billed for a 2026 service.",
+    example="`S301XXA`, deleted on 2025-10-01 (now `S3011XA`-`S3013XA`), for a 2026 service.",
     fix="Use the code the new release gives for the condition (the expanded subcodes).",
     reference="ICD-10-CM addenda and conversion table; Official Guidelines sec. I.B.",
     mechanical_fix="replace_code",
@@ -113,7 +113,7 @@ define(
     "elsewhere', or a code with a 'code first' note that the MCE lists).",
     why="Manifestation codes describe the effect of an underlying disease, which must be "
     "sequenced first; listed first they deny (CARC 16).",
-    example="`G63` (polyneuropathy in diseases classified elsewhere) first, before `E1142`.",
+    example="`F0280` (dementia in other diseases classified elsewhere) first, before `G300`.",
     fix="Sequence the underlying condition first.",
     reference="Official Guidelines sec. I.A.13 (etiology/manifestation convention).",
     mechanical_fix="reorder_diagnoses",
@@ -178,7 +178,7 @@ define(
     what="An unspecified code is used where the category has specified codes (opt-in: a payer "
     "policy selects it).",
     why="Some payers deny or pend unspecified codes when the record supports more detail.",
-    example="`M545` style codes where laterality or type codes exist.",
+    example="`J449` (COPD, unspecified) when the record supports `J440` or `J441`.",
     fix="Code the specified condition when the record documents it.",
     reference="Official Guidelines sec. I.B.18 (use of signs/symptoms and unspecified codes).",
     default=False,

@@ -26,7 +26,7 @@ define(
     why="MAI 1 MUEs are applied to each line; the line is denied in full (CARC 151/N362), not "
     "cut back. Units above the MUE that are medically necessary go on further lines with "
     "an anatomic modifier or 59/XU, each within the MUE.",
-    example="11721 is not MAI 1; 17110 with MUE 1 and MAI 1 billed as 2 units on one line.",
+    example="A6460 (MUE 1, MAI 1) billed as 2 units on one line.",
     fix="Split the units into lines of at most the MUE, each with a modifier telling the "
     "services apart (RT/LT, fingers, 59/XS/XU).",
     reference="CMS NCCI MUE page and NCCI Policy Manual ch. 1 sec. V; practitioner MUE table.",

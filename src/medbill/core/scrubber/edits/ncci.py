@@ -48,7 +48,7 @@ define(
     why="Without the modifier the column 2 code is denied as included in the column 1 code "
     "(CARC 97/236). The modifier is allowed only when the services were really distinct "
     "(another site, session, lesion or encounter) and the record shows it.",
-    example="20610 and 11055 on the same day without a modifier.",
+    example="97530 and 97140 on the same day without a modifier.",
     fix="If the record supports a distinct service, add 59 (or the more specific XS/XU/XE/XP) "
     "to the column 2 line; otherwise remove the line.",
     reference="CMS NCCI Policy Manual ch. 1 sec. E; modifier 59 article (MLN1783722).",
