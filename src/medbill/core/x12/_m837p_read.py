@@ -13,6 +13,7 @@ import gc
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from medbill.core.claim import (
     CasAdjustment,
@@ -40,19 +41,30 @@ _FILING = {"MB": "medicare", "MA": "medicare_a", "MC": "medicaid", "CI": "commer
 _PWK_5010 = {"AA", "BM", "EL", "EM", "FT", "FX"}
 
 
-def _date(seg: Segment, index: int) -> date | None:
-    text = seg[index].split("-")[0]
+# Values repeat across the claims of a file (dates of service, charges, units); parsing
+# each distinct text once is a large part of reading fast. Values are immutable.
+@lru_cache(maxsize=4096)
+def _parse_date(text: str) -> date | None:
     if len(text) != 8 or not text.isdigit():
         return None
+    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+_parse_money = lru_cache(maxsize=4096)(Money)
+_parse_decimal = lru_cache(maxsize=1024)(Decimal)
+
+
+def _date(seg: Segment, index: int) -> date | None:
+    text = seg[index].split("-")[0]
     try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        return _parse_date(text)
     except ValueError:
         raise seg.error(f"{text!r} is not a date", index) from None
 
 
 def _money(seg: Segment, index: int) -> Money:
     try:
-        return Money(seg[index] or "0")
+        return _parse_money(seg[index] or "0")
     except MoneyError:
         raise seg.error(f"{seg[index]!r} is not an amount", index) from None
 
@@ -61,7 +73,7 @@ def _dec(seg: Segment, index: int, default: Decimal | None = None) -> Decimal | 
     if not seg[index]:
         return default
     try:
-        return Decimal(seg[index])
+        return _parse_decimal(seg[index])
     except InvalidOperation:
         raise seg.error(f"{seg[index]!r} is not a number", index) from None
 
