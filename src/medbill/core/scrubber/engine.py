@@ -28,6 +28,7 @@ def _icd_loader() -> Callable[[date | None], Any] | None:
         return None
 
     def load(dos: date | None) -> Any:
+        """The release in force on ``dos``, or None before the oldest one."""
         try:
             return icd10cm(dos)
         except ReleaseNotFound:
@@ -121,10 +122,12 @@ class References:
 
     @property
     def cpt_licensed(self) -> bool:
+        """True when a licensed CPT file is loaded (it alone knows Category II codes)."""
         return bool(self.licensed_cpt)
 
     @property
     def hcpcs_valid(self) -> Callable[[str, date | None], str | None] | None:
+        """``(code, day) -> problem or None`` for HCPCS Level II codes, when a table is loaded."""
         return self._hcpcs_check if self.hcpcs is not None else None
 
     def _hcpcs_check(self, code: str, day: date | None) -> str | None:
@@ -207,6 +210,7 @@ class ScrubResult:
 
     @property
     def errors(self) -> tuple[Finding, ...]:
+        """The findings that block submission."""
         return tuple(f for f in self.findings if f.severity == ERROR)
 
     @property
@@ -215,6 +219,7 @@ class ScrubResult:
         return not any(f.severity == ERROR for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
+        """``{claim_id, findings: [...]}`` as the command line and the API print it."""
         return {"claim_id": self.claim_id, "findings": [f.to_dict() for f in self.findings]}
 
 
@@ -262,6 +267,7 @@ class Scrubber:
         return ScrubResult(claim.claim_id, tuple(self.findings(claim)))
 
     def scrub_all(self, claims: Iterable[Claim]) -> list[ScrubResult]:
+        """One result per claim, in order."""
         return [self.scrub(c) for c in claims]
 
 

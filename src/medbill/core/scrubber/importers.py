@@ -207,6 +207,7 @@ def import_aoc(path: Path, quarter: str | None = None) -> AocTable:
     hint = None
 
     def add(addon: str, prim: str, kind: str, eff: date, end: date, where: str) -> None:
+        """Record one add-on/primary pair."""
         if kind.strip() not in ("1", "2", "3"):
             raise ImportError_(f"{where}: AOC edit type {kind!r} is not 1, 2 or 3")
         entry = addons.setdefault(addon, (int(kind), {}))

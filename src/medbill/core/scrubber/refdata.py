@@ -64,10 +64,12 @@ class MueTable:
     kind = "mue"
 
     def rows(self) -> list[list[Any]]:
+        """The table as JSON-ready rows (see ``from_rows``)."""
         return [[c, v, m, r] for c, (v, m, r) in sorted(self.values.items())]
 
     @classmethod
     def from_rows(cls, meta: dict[str, Any], rows: list[list[Any]]) -> MueTable:
+        """The table from stored rows and its release facts."""
         return cls(**meta, values={r[0]: (int(r[1]), int(r[2]), r[3]) for r in rows})
 
 
@@ -87,6 +89,7 @@ class AocTable:
     kind = "aoc"
 
     def rows(self) -> list[list[Any]]:
+        """The table as JSON-ready rows (see ``from_rows``)."""
         out = []
         for addon, (kind, prims) in sorted(self.addons.items()):
             for prim, (eff, end) in sorted(prims.items()):
@@ -95,6 +98,7 @@ class AocTable:
 
     @classmethod
     def from_rows(cls, meta: dict[str, Any], rows: list[list[Any]]) -> AocTable:
+        """The table from stored rows and its release facts."""
         addons: dict[str, tuple[int, dict[str, tuple[date, date]]]] = {}
         for addon, prim, kind, eff, end in rows:
             entry = addons.setdefault(addon, (int(kind), {}))
@@ -102,6 +106,7 @@ class AocTable:
         return cls(**meta, addons=addons)
 
     def codes(self) -> set[str]:
+        """Every procedure code the table names."""
         out = set(self.addons)
         for _, prims in self.addons.values():
             out.update(prims)
@@ -125,6 +130,7 @@ class PtpTable:
     kind = "ptp"
 
     def rows(self) -> list[list[Any]]:
+        """The table as JSON-ready rows (see ``from_rows``)."""
         return [
             [c1, c2, eff.isoformat(), _end_text(end), mi]
             for (c1, c2), (eff, end, mi) in sorted(self.pairs.items())
@@ -132,6 +138,7 @@ class PtpTable:
 
     @classmethod
     def from_rows(cls, meta: dict[str, Any], rows: list[list[Any]]) -> PtpTable:
+        """The table from stored rows and its release facts."""
         return cls(
             **meta,
             pairs={
@@ -141,6 +148,7 @@ class PtpTable:
         )
 
     def codes(self) -> set[str]:
+        """Every procedure code the table names."""
         out: set[str] = set()
         for c1, c2 in self.pairs:
             out.add(c1)
@@ -173,10 +181,12 @@ class MceTable:
     AGE_RANGES = {"newborn": (0, 0), "pediatric": (0, 17), "maternity": (9, 64), "adult": (15, 124)}
 
     def rows(self) -> list[list[Any]]:
+        """The table as JSON-ready rows (see ``from_rows``)."""
         return [[name, sorted(codes)] for name, codes in sorted(self.lists.items())]
 
     @classmethod
     def from_rows(cls, meta: dict[str, Any], rows: list[list[Any]]) -> MceTable:
+        """The table from stored rows and its release facts."""
         return cls(**meta, lists={name: frozenset(codes) for name, codes in rows})
 
     def merged(self, other: MceTable) -> MceTable:
@@ -273,9 +283,11 @@ class Releases:
 
     @property
     def newest(self) -> Table | None:
+        """The release that takes effect last (None when none is loaded)."""
         return self.tables[-1] if self.tables else None
 
     def for_date(self, dos: date | None) -> Any:
+        """The release in force on ``dos`` (see the class docstring)."""
         try:
             return self._memo[dos]  # type: ignore[index]
         except KeyError:

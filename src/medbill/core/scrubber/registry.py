@@ -130,12 +130,14 @@ class Fix:
     args: tuple[tuple[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """``{action, text, **args}``: what JSON output and the API carry."""
         out: dict[str, Any] = {"action": self.action, "text": self.text}
         for key, value in self.args:
             out[key] = list(value) if isinstance(value, tuple) else value
         return out
 
     def arg(self, key: str, default: Any = None) -> Any:
+        """The value of one argument (``line``, ``modifier``, ``choices`` ...)."""
         for k, v in self.args:
             if k == key:
                 return v
@@ -155,6 +157,7 @@ class Finding:
     fix: Fix | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The finding as JSON-ready data (``fix`` as a dict or None)."""
         return {
             "code": self.code,
             "kind": self.kind,
@@ -167,6 +170,7 @@ class Finding:
 
     @property
     def blocks_submission(self) -> bool:
+        """True for errors."""
         return self.severity == ERROR
 
 

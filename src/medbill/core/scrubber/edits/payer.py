@@ -82,13 +82,17 @@ class PayerRule:
     source: str
 
     def applies_to(self, payer_type: str | None, payer_id: str | None) -> bool:
+        """True when the rule covers this payer (no payer list means every payer)."""
         if not self.payer_types and not self.payer_ids:
             return True
         return payer_type in self.payer_types or payer_id in self.payer_ids
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], where: str) -> PayerRule:
+        """Read one rule; ``where`` names it in errors (``rules[3]``)."""
+
         def codes(key: str) -> frozenset[str]:
+            """The codes under ``key`` (one code or a list)."""
             value = data.get(key) or []
             if isinstance(value, str):
                 value = [value]
