@@ -55,3 +55,8 @@ def test_pages_check_roles_and_tenancy(world, tmp_path, client_for):
                                                "connection": "prairie"}, follow=True)
     assert "no claims to submit" in resp.content.decode()
     assert Claim.objects.get(pk=world.b.claim.pk).status == "draft"
+
+
+def test_the_queue_is_in_the_main_navigation(world, client_for):
+    page = client_for(world.users["biller"]).get("/claims-out/").content.decode()
+    assert 'href="/claims-out/"' in page and "Claim queue" in page

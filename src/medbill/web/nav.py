@@ -26,6 +26,7 @@ NAV: list[NavItem] = [
     NavItem("Patients", "list_patients", "view_patients", "Front desk"),
     NavItem("Visits", "list_visits", "view_patients", "Front desk"),
     NavItem("Claims", "list_claims", "view_claims", "Billing"),
+    NavItem("Claim queue", "claims_out_queue", "view_claims", "Billing"),
     NavItem("Code search", "search_codes", "view_claims", "Coding"),
     NavItem("Audit trail", "list_audit_events", "view_audit", "Oversight"),
 ]
