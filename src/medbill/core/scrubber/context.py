@@ -57,7 +57,9 @@ class Ctx:
         if dob is None and patient.relationship_to_subscriber == "self":
             dob = claim.subscriber.dob
         self.age = age_on(dob, dos)
-        self.sex = patient.sex
+        self.sex = patient.sex or (
+            claim.subscriber.sex if patient.relationship_to_subscriber == "self" else None
+        )
         self.payer_type = claim.payer.type
         self.payer_id = claim.payer.payer_id
         self.mue = refs.mue.for_date(dos)
