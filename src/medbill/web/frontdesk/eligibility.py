@@ -150,7 +150,7 @@ def _store(
         check.plan_name = (response.plan or "")[:80]
         fallback = desk_settings(coverage.practice_id).default_copay
         copay = copay_due(response, fallback=Money(fallback) if fallback is not None else None)
-        check.copay = copay
+        check.copay = copay.amount if copay is not None else None
         problems = [str(r) for r in response.rejections]
         problems += response.corrections(inquiry)
         check.problems = problems

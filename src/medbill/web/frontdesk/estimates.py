@@ -111,8 +111,8 @@ def create_estimate(
             ],
             diagnoses=list(core.diagnoses),
             discount_rate=core.discount_rate,
-            total=core.total,
-            deposit_requested=deposit_money,
+            total=core.total.amount,
+            deposit_requested=deposit_money.amount if deposit_money is not None else None,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
 
