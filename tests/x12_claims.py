@@ -198,6 +198,12 @@ def scenarios() -> dict[str, list[Claim]]:
                                 "npi": "1992753883", "taxonomy": "363LF0000X"},
          "place_of_service": "02", "prior_authorization": "PA-L1",
          "description": "Follow-up by video"}])]
+    s["two billing providers in one file"] = [
+        claim("CVFP-16"), dependent("CVFP-17"), claim("CVFP-18"),
+        claim("LKCD-1", billing_provider={
+            "name": "Lakeshore Cardiology", "npi": "1558473967", "tin": "391847266",
+            "taxonomy": "207RC0000X", "address": {"line1": "10 Lake St", "city": "Madison",
+                                                  "state": "WI", "zip": "537031111"}})]
     s["pay-to address and provider contact"] = [claim("CVFP-15", billing_provider={
         **BASE["billing_provider"], "contact_name": "Dana Fox", "contact_phone": "6085550100",
         "pay_to_address": {"line1": "PO Box 4411", "city": "Madison", "state": "WI",

@@ -200,3 +200,12 @@ def test_batches_split_per_route_and_claim_count():
         data = write_837p(batch.claims, ENVELOPE, ControlNumbers(100 + i, 100 + i), SUBMITTER,
                           CREATED)
         assert pyx12_errors(data) == []
+
+
+def test_claims_are_grouped_under_their_billing_provider():
+    c16, c17, c18, other = SCENARIOS["two billing providers in one file"]
+    data = write([c16, other, c17, c18])
+    segs = [s for s in iter_segments(data) if s.id == "HL" and s[3] == "20"]
+    assert len(segs) == 2
+    assert [r.claim.claim_id for r in read_837p(data)] == ["CVFP-16", "CVFP-17", "CVFP-18",
+                                                          "LKCD-1"]
