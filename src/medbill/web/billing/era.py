@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -88,31 +89,74 @@ def _payer_for(practice: Any, rem: RemittanceDoc) -> Payer | None:
     return rows.first()
 
 
-def _accounts(practice: Any, rem: RemittanceDoc) -> tuple[list[Account], dict[int, Claim]]:
-    ids = {c.claim_id for c in rem.claims}
-    members = {c.member_id for c in rem.claims if c.member_id}
-    members |= {m.upper() for m in members}
-    rows = (
-        Claim.objects.for_practice(practice)
-        .filter(Q(patient_control_number__in=ids) | Q(coverage__member_id__in=members))
-        .select_related("coverage", "visit", "payer", "patient")
-        .prefetch_related("lines", "patient__coverages")
-    )
+class _Row:
+    """A row read with ``values()``: attribute access without a model instance."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+    def is_in_effect(self, on: datetime.date) -> bool:
+        if not self.active:
+            return False
+        if self.effective_date and on < self.effective_date:
+            return False
+        return not (self.termination_date and on > self.termination_date)
+
+
+_CLAIM_FIELDS = ("pk", "practice_id", "patient_id", "visit_id", "payer_id", "coverage_id",
+                 "patient_control_number", "payer_claim_number", "status")
+
+
+def _claim_rows(query: Any) -> list[_Row]:
+    """Our claims as plain rows, with their lines, coverage and the patient's coverages."""
+    rows = [_Row(**{k.replace("__", "_"): v for k, v in r.items()}) for r in query.values(
+        *_CLAIM_FIELDS, "coverage__member_id", "coverage__order", "visit__scheduled_at")]
+    if not rows:
+        return rows
+    lines: dict[int, list[_Row]] = {}
+    for r in ClaimLine.objects.filter(claim_id__in=[c.pk for c in rows]).order_by(
+            "line_number").values("pk", "claim_id", "line_number", "code", "charge",
+                                  "modifiers", "line_control_number"):
+        lines.setdefault(r["claim_id"], []).append(_Row(**r))
+    coverages: dict[int, list[_Row]] = {}
+    for r in Coverage.objects.filter(patient_id__in={c.patient_id for c in rows}).values(
+            "pk", "patient_id", "order", "payer_id", "active", "effective_date",
+            "termination_date"):
+        coverages.setdefault(r["patient_id"], []).append(_Row(**r))
+    for c in rows:
+        c.lines = lines.get(c.pk, [])
+        c.coverages = coverages.get(c.patient_id, [])
+        c.date_of_service = timezone.localtime(c.visit_scheduled_at).date()
+    return rows
+
+
+def _accounts(practice: Any, rem: RemittanceDoc) -> tuple[list[Account], dict[int, _Row]]:
+    base = Claim.objects.for_practice(practice)
+    rows = _claim_rows(base.filter(patient_control_number__in={c.claim_id for c in rem.claims}))
+    by_pcn = {c.patient_control_number: c for c in rows}
+    # Look by member only for payments whose claim id is not ours, or belongs to another
+    # member (payers that repeat one CLP01 for every claim on a check).
+    members = set()
+    for pay in rem.claims:
+        found = by_pcn.get(pay.claim_id)
+        if pay.member_id and (found is None or found.coverage_member_id.upper() not in {
+                n.id.upper() for n in pay.names if n.id}):
+            members |= {pay.member_id, pay.member_id.upper()}
+    if members:
+        seen = {c.pk for c in rows}
+        rows += [c for c in _claim_rows(base.filter(coverage__member_id__in=members))
+                 if c.pk not in seen]
     accounts, claims = [], {}
     for claim in rows:
         claims[claim.pk] = claim
-        order = claim.coverage.order
-        dos = claim.visit.date_of_service
-        later = [c for c in claim.patient.coverages.all()
-                 if c.active and c.pk != claim.coverage_id
-                 and ORDERS.index(c.order) > ORDERS.index(order) and c.is_in_effect(dos)]
         lines = tuple(AccountLine(line.line_number, line.code, Money(line.charge),
                                   tuple(line.modifiers or ()), line.line_control_number)
-                      for line in claim.lines.all())
+                      for line in claim.lines)
         accounts.append(Account(
-            claim.patient_control_number, claim.coverage.member_id, dos,
+            claim.patient_control_number, claim.coverage_member_id, claim.date_of_service,
             sum((line.charge for line in lines), ZERO), lines,
-            has_next_payer=bool(later), is_secondary=order != "primary", key=claim.pk))
+            has_next_payer=_next_coverage(claim) is not None,
+            is_secondary=claim.coverage_order != "primary", key=claim.pk))
     return accounts, claims
 
 
@@ -132,12 +176,112 @@ def post_charges(claim: Claim, effective: datetime.date | None = None) -> list[E
     return Entry.objects.bulk_create(rows)
 
 
-def _next_coverage(claim: Claim) -> Coverage | None:
-    order = ORDERS.index(claim.coverage.order)
-    dos = claim.visit.date_of_service
-    later = sorted((c for c in claim.patient.coverages.all()
-                    if c.active and c.pk != claim.coverage_id and ORDERS.index(c.order) > order
-                    and c.is_in_effect(dos)), key=lambda c: ORDERS.index(c.order))
+def _insert_many(model: Any, rows: list[dict[str, Any]]) -> None:
+    """INSERT rows (dicts by field attribute name) without building model instances.
+
+    Posting writes tens of thousands of ledger rows; instantiating each as a model (and
+    snapshotting it for the audit trail) costs more than the database. The import records
+    one audit event for the file instead. Unset fields take their model defaults. On
+    PostgreSQL the rows go in with COPY.
+    """
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields if f.attname not in rows[0]}
+    # Plain values go to the driver as they are; JSON and the like need the field's help.
+    simple = (models.CharField, models.IntegerField, models.DateField, models.DecimalField,
+              models.BooleanField, models.ForeignKey, models.TextField)
+    prep = [(i, f) for i, f in enumerate(fields) if not isinstance(f, simple)]
+    money = [i for i, f in enumerate(fields) if isinstance(f, models.DecimalField)]
+    pick = operator.itemgetter(*(f.attname for f in fields))
+    params = []
+    for row in rows:
+        values = list(pick({**defaults, **row} if defaults else row))
+        for i in money:
+            if isinstance(values[i], Money):
+                values[i] = values[i].amount
+        for i, f in prep:
+            values[i] = f.get_db_prep_save(values[i], connection)
+        params.append(values)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for values in params:
+                    copy.write_row(values)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", params)
+
+
+def _update_claims(claims: list[_Row]) -> None:
+    """Status, payer claim number and reason of many claims in one statement."""
+    if not claims:
+        return
+    table = connection.ops.quote_name(Claim._meta.db_table)
+    now = timezone.now()
+    rows = [(c.pk, c.status, c.payer_claim_number, c.status_reason) for c in claims]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for k in range(0, len(rows), 5000):  # stay under the 65,535 parameter limit
+                chunk = rows[k : k + 5000]
+                values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+                cursor.execute(
+                    f"UPDATE {table} AS c SET status = v.status, payer_claim_number = v.pcn, "
+                    f"status_reason = v.reason, updated_at = %s FROM (VALUES {values}) "
+                    "AS v(id, status, pcn, reason) WHERE c.id = v.id::bigint",
+                    [now, *(x for row in chunk for x in row)])
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET status = %s, payer_claim_number = %s, status_reason = %s, "
+                "updated_at = %s WHERE id = %s",
+                [(status, pcn, reason, now, pk) for pk, status, pcn, reason in rows])
+
+
+def _post_missing_charges(claims: list[_Row]) -> None:
+    """``post_charges`` for many claims in two statements."""
+    if not claims:
+        return
+    practice_id = claims[0].practice_id
+    charged = Entry.objects.filter(practice_id=practice_id, kind=Entry.Kind.CHARGE)
+    done = set(charged.filter(claim_id__in=[c.pk for c in claims]).values_list(
+        "claim_id", flat=True))
+    done_visits = set(charged.filter(claim__isnull=True, visit_id__in=[
+        c.visit_id for c in claims]).values_list("visit_id", flat=True))
+    rows = []
+    for claim in claims:
+        if claim.pk in done or claim.visit_id in done_visits:
+            continue
+        done.add(claim.pk)
+        rows += [_entry_row(practice_id=claim.practice_id, patient_id=claim.patient_id,
+                            visit_id=claim.visit_id, claim_id=claim.pk, claim_line_id=line.pk,
+                            payer_id=claim.payer_id, kind=Entry.Kind.CHARGE,
+                            amount=Money(line.charge), responsibility=Entry.Responsibility.PAYER,
+                            effective_date=claim.date_of_service,
+                            memo=f"{line.code} charge", source="system",
+                            source_ref=f"claim {claim.patient_control_number}")
+                 for line in claim.lines]
+    _insert_many(Entry, rows)
+
+
+def _entry_row(**values: Any) -> dict[str, Any]:
+    """One ledger row for ``_insert_many``: every column named, so all rows line up."""
+    row = {"group_code": "", "reason_code": "", "method": "", "reference": "", "memo": "",
+           "source": "era", "source_ref": "", "reverses_id": None, "created_by_id": None,
+           "visit_id": None, "claim_id": None, "claim_line_id": None, "payer_id": None,
+           "posted_at": timezone.now()}
+    row.update(values)
+    return row
+
+
+def _next_coverage(claim: _Row) -> _Row | None:
+    order = ORDERS.index(claim.coverage_order)
+    later = sorted((c for c in claim.coverages
+                    if c.pk != claim.coverage_id and ORDERS.index(c.order) > order
+                    and c.is_in_effect(claim.date_of_service)),
+                   key=lambda c: ORDERS.index(c.order))
     return later[0] if later else None
 
 
@@ -149,58 +293,65 @@ class _Poster:
     """Writes one balanced set's posting to the database."""
 
     def __init__(self, practice: Any, user: Any, sha: str, rem: RemittanceDoc,
-                 row: Remittance, claims: dict[int, Claim]) -> None:
+                 row: Remittance, claims: dict[int, _Row]) -> None:
         self.practice, self.user, self.sha, self.rem = practice, user, sha, rem
         self.row, self.claims = row, claims
         self.when = rem.effective_date or timezone.localdate()
-        self.entries: list[Entry] = []
+        self.entries: list[dict[str, Any]] = []
+        self.claim_rows: list[dict[str, Any]] = []
+        self.denials: list[tuple[int, dict[str, Any]]] = []
+        self.updates: list[_Row] = []
 
     def claim_posting(self, cp: ClaimPosting, result: SetResult) -> None:
         claim = self.claims[cp.account.key]  # type: ignore[index]
-        post_charges(claim)
-        lines = {line.line_number: line for line in claim.lines.all()}
+        lines = {line.line_number: line for line in claim.lines}
         nxt = _next_coverage(claim) if any(e.next_payer for e in cp.entries) else None
         pay = cp.payment
         outcome = (RemittanceClaim.Outcome.REVERSED if pay.is_reversal else
                    RemittanceClaim.Outcome.DENIED if cp.denials and not cp.entries else
                    RemittanceClaim.Outcome.PARTIAL if cp.denials else
                    RemittanceClaim.Outcome.POSTED)
-        rc = RemittanceClaim.objects.create(
-            practice_id=claim.practice_id, remittance=self.row, claim=claim,
+        rc = dict(
+            practice_id=claim.practice_id, remittance_id=self.row.pk, claim_id=claim.pk,
             claim_identifier=pay.claim_id[:38], status_code=pay.status, charge=pay.charge,
             paid=pay.paid, patient_responsibility=pay.patient_responsibility,
             payer_claim_number=pay.payer_claim_number[:50], member_id=pay.member_id[:80],
             matched_by=cp.matched_by[:80], outcome=outcome, position=pay.position,
             notes=list(cp.notes))
+        self.claim_rows.append(rc)
         method = "check" if self.rem.method == "CHK" else "eft"
         for e in cp.entries:
             payer_id = nxt.payer_id if (e.next_payer and nxt) else claim.payer_id
-            self.entries.append(Entry(
+            line = lines.get(e.line) if e.line is not None else None
+            self.entries.append(_entry_row(
                 practice_id=claim.practice_id, patient_id=claim.patient_id,
-                visit_id=claim.visit_id, claim=claim,
-                claim_line=lines.get(e.line) if e.line is not None else None,
+                visit_id=claim.visit_id, claim_id=claim.pk,
+                claim_line_id=line.pk if line is not None else None,
                 payer_id=payer_id, kind=e.kind, amount=e.amount,
                 responsibility=e.responsibility, effective_date=self.when,
                 group_code=e.group, reason_code=e.reason[:5],
                 method=method if e.kind == "payment" else "",
                 reference=self.rem.trace_number[:50], memo=e.memo[:200], source="era",
                 source_ref=f"835 {self.sha[:16]} segment {e.position}",
-                created_by=self.user if getattr(self.user, "is_authenticated", False) else None))
+                created_by_id=self.user.pk if getattr(self.user, "is_authenticated", False)
+                else None))
         for d in cp.denials:
-            DenialItem.objects.create(
-                practice_id=claim.practice_id, remittance_claim=rc, claim=claim,
-                claim_line=lines.get(d.line) if d.line is not None else None,
+            line = lines.get(d.line) if d.line is not None else None
+            self.denials.append((pay.position, dict(
+                practice_id=claim.practice_id, claim_id=claim.pk,
+                claim_line_id=line.pk if line is not None else None,
                 payer_id=claim.payer_id, amount=d.amount, reasons=[list(r) for r in d.reasons],
                 reason_words=list(d.reason_words), remark_words=list(d.remark_words),
-                action=d.action[:200])
+                action=d.action[:200], status=DenialItem.Status.OPEN,
+                created_at=timezone.now())))
             result.denied.append((claim.patient_control_number, "; ".join(d.reason_words)))
         if not pay.is_reversal:
             status = Claim.Status.DENIED if outcome == RemittanceClaim.Outcome.DENIED \
                 else Claim.Status.PAID
-            Claim.objects.filter(pk=claim.pk).update(
-                status=status, payer_claim_number=pay.payer_claim_number[:50] or
-                claim.payer_claim_number, status_reason="; ".join(
-                    d.reason_words[0] for d in cp.denials)[:200])
+            claim.status = status
+            claim.payer_claim_number = pay.payer_claim_number[:50] or claim.payer_claim_number
+            claim.status_reason = "; ".join(d.reason_words[0] for d in cp.denials)[:200]
+            self.updates.append(claim)
         if cp.secondary and nxt is None:
             nxt = _next_coverage(claim)
         if cp.secondary and nxt is not None:
@@ -209,8 +360,25 @@ class _Poster:
                 result.secondary.append(made)
         result.posted.append((claim.patient_control_number, cp.paid, cp.patient_share))
 
-    def secondary(self, claim: Claim, cp: ClaimPosting, nxt: Coverage) -> tuple[str, str] | None:
+    def flush(self) -> None:
+        """Write what the set's claims produced, in a few statements rather than per row."""
+        # Not audited row by row: the import records one audit event for the whole file.
+        _insert_many(RemittanceClaim, self.claim_rows)
+        if self.denials:
+            ids = dict(RemittanceClaim.objects.filter(remittance=self.row).values_list(
+                "position", "pk"))
+            for position, denial in self.denials:
+                denial["remittance_claim_id"] = ids[position]
+            _insert_many(DenialItem, [d for _, d in self.denials])
+        _update_claims(self.updates)
+        _insert_many(Entry, self.entries)
+
+    def secondary(self, info: _Row, cp: ClaimPosting, next_row: _Row
+                  ) -> tuple[str, str] | None:
         from medbill.web.billing.documents import claim_document
+
+        claim = Claim.objects.get(pk=info.pk)
+        nxt = Coverage.objects.get(pk=next_row.pk)
 
         pcn = f"{claim.patient_control_number[:17]}-S{ORDERS.index(nxt.order)}"
         if Claim.objects.filter(practice_id=claim.practice_id,
@@ -318,8 +486,10 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
         return result
     result.status = "posted"
     poster = _Poster(practice, user, sha, rem, row, claims)
+    _post_missing_charges([claims[cp.account.key] for cp in posting.claims])
     for cp in posting.claims:
         poster.claim_posting(cp, result)
+    poster.flush()
     for u in posting.unmatched:
         rc = RemittanceClaim.objects.create(
             practice=practice, remittance=row, claim_identifier=u.claim_id[:38],
@@ -329,7 +499,6 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
             notes=[u.reason])
         UnmatchedPayment.objects.create(practice=practice, remittance_claim=rc,
                                         reason=u.reason[:200])
-    Entry.objects.bulk_create(poster.entries, batch_size=2000)
     ProviderAdjustment.objects.bulk_create([ProviderAdjustment(
         practice=practice, remittance=row, provider_identifier=p.provider_id[:50],
         reason=p.reason[:2], reference=p.reference[:50], amount=p.amount,
