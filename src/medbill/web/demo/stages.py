@@ -38,6 +38,7 @@ T = TypeVar("T")
 # (name, "module:function"), in the order the revenue cycle runs. One line per stage.
 STAGES: list[tuple[str, str]] = [
     ("seed", "medbill.web.demo.stages:seed_stage"),
+    ("eligibility", "medbill.web.frontdesk.demo:eligibility_stage"),
     ("forms", "medbill.web.billing.forms_demo:forms_stage"),
     ("scrub", "medbill.web.billing.scrub_demo:scrub_stage"),
     ("837p", "medbill.web.claims_out.demo:batch_stage"),
