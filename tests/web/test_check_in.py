@@ -168,3 +168,19 @@ def test_other_practices_visits_are_404(world, client_for):
     assert client.get(reverse("check_in_visit", args=[visit.pk])).status_code == 404
     assert client.post(reverse("collect_payment", args=[visit.pk]),
                        {"amount": "5", "method": "cash"}).status_code == 404
+
+
+def test_the_desk_books_a_visit_and_lands_on_check_in(world, client_for):
+    client = client_for(world.users["front_desk"])
+    url = reverse("book_visit", args=[world.a.patient.pk])
+    assert "Book a visit" in client.get(url).content.decode()
+    response = client.post(url, {
+        "on": timezone.localdate().isoformat(), "at": "15:20", "provider": world.a.provider.pk,
+        "location": world.a.location.pk, "reason": "Cough", "minutes": "20"})
+    visit = Visit.objects.get(reason="Cough")
+    assert response["Location"] == reverse("check_in_visit", args=[visit.pk])
+    assert visit.duration_minutes == 20 and visit.status == Visit.Status.SCHEDULED
+    foreign = client.post(url, {"on": "2030-01-02", "at": "09:00",
+                                "provider": world.b.provider.pk,
+                                "location": world.a.location.pk})
+    assert "provider: not one of this practice" in foreign.content.decode()

@@ -38,6 +38,7 @@ __all__ = [
     "DESK_KINDS",
     "CARD_TYPES",
     "billing_gaps",
+    "book_visit",
     "check_in",
     "check_out",
     "collect_payment",
@@ -261,6 +262,34 @@ def billing_gaps(patient: Patient, on: datetime.date | None = None) -> list[str]
 
 
 # -- check-in, money, check-out ------------------------------------------------------------
+
+
+def book_visit(
+    user: Any,
+    patient: Patient,
+    provider: Any,
+    location: Any,
+    when: datetime.datetime,
+    reason: str = "",
+    minutes: int = 15,
+) -> Visit:
+    """Book an appointment for the patient with one of the practice's providers."""
+    require(user, patient.practice_id, "check_in")
+    for field, row in (("provider", provider), ("location", location)):
+        if row is None or row.practice_id != patient.practice_id:
+            raise ServiceError(field, "not one of this practice's")
+    if not 5 <= minutes <= 240:
+        raise ServiceError("duration_minutes", "between 5 and 240 minutes")
+    with transaction.atomic(), audit.acting_as(_user(user)):
+        return Visit.objects.create(
+            practice_id=patient.practice_id,
+            patient=patient,
+            provider=provider,
+            location=location,
+            scheduled_at=when,
+            duration_minutes=minutes,
+            reason=reason.strip()[:120],
+        )
 
 
 def check_in(user: Any, visit: Visit) -> bool:

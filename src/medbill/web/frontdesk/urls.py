@@ -18,6 +18,7 @@ urlpatterns = [
         views_paperwork.new_estimate,
         name="new_estimate",
     ),
+    path("patients/<int:patient_id>/visits/new/", views_desk.book_visit, name="book_visit"),
     path("coverages/<int:coverage_id>/edit/", views_desk.edit_coverage, name="edit_coverage"),
     path(
         "coverages/<int:coverage_id>/card/<str:side>/",

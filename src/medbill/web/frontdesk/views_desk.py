@@ -35,7 +35,7 @@ from medbill.web.frontdesk.paperwork import paperwork_status
 from medbill.web.frontdesk.receipts import receipt_pdf
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.models import Payer
+from medbill.web.practice.models import Location, Payer, Provider
 from medbill.web.practice.pages import parse_date
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.tenancy import get_scoped_or_404
@@ -229,6 +229,60 @@ def show_eligibility(request: HttpRequest, check_id: int) -> HttpResponse:
 
 
 # -- the day at the desk ------------------------------------------------------------------
+
+
+@requires("check_in")
+def book_visit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    providers = Provider.objects.for_user(request.user, request.practice).filter(active=True)
+    locations = Location.objects.for_user(request.user, request.practice).filter(active=True)
+    now = timezone.localtime()
+    form = {
+        "on": now.date().isoformat(),
+        "at": f"{min(now.hour + 1, 17):02d}:00",
+        "provider": "",
+        "location": "",
+        "reason": "",
+        "minutes": "15",
+    }
+    error = None
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "").strip() for k in form}
+        try:
+            day = parse_date(form["on"])
+            if day is None:
+                raise ServiceError("on", "expected a date")
+            try:
+                clock = datetime.time.fromisoformat(form["at"])
+            except ValueError:
+                raise ServiceError("at", "expected a time as HH:MM") from None
+            visit = services.book_visit(
+                request.user,
+                patient,
+                providers.filter(pk=form["provider"] or 0).first(),
+                locations.filter(pk=form["location"] or 0).first(),
+                timezone.make_aware(datetime.datetime.combine(day, clock)),
+                form["reason"],
+                int(form["minutes"]) if form["minutes"].isdigit() else 0,
+            )
+        except ServiceError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "Appointment booked.")
+            if visit.date_of_service == timezone.localdate():
+                return redirect("check_in_visit", visit_id=visit.pk)
+            return redirect("show_patient", patient_id=patient.pk)
+    return render(
+        request,
+        "frontdesk/book_visit.html",
+        {
+            "patient": patient,
+            "providers": providers,
+            "locations": locations,
+            "form": form,
+            "error": error,
+        },
+    )
 
 
 @requires("view_patients")
