@@ -42,8 +42,10 @@ from medbill.core.codesets._text import LAY_TERMS, STOPWORDS, SYNONYMS, stem, to
 __all__ = ["SYSTEMS", "Doc", "SearchHit", "SearchIndex"]
 
 SYSTEMS = ("icd10cm", "hcpcs", "cpt", "modifier", "pos")
-FORMAT = 12
+FORMAT = 13
 NO_END = 99_999_999
+COMMON_WORDS = 64  # the most frequent title words get a bit per doc ...
+COMMON_MIN_DOCS = 4000  # ... when they are in at least this many titles
 
 _CODE_LIKE = re.compile(r"^(?:[a-z][0-9][0-9a-z.]*|[a-z][0-9a-z][0-9]{1,3}|[0-9]{2,4}[0-9ftu]?)$")
 _PUNCT = ',;:()[]{}"?!'
@@ -178,6 +180,11 @@ class SearchIndex:
             spans[tok] = tuple(bounds)
         vocab = sorted(spans)
         position = {tok: n for n, tok in enumerate(vocab)}
+        frequent = sorted(fields[0], key=lambda t: -len(fields[0][t]))[:COMMON_WORDS]
+        common = {t: n for n, t in enumerate(frequent) if len(fields[0][t]) >= COMMON_MIN_DOCS}
+        common_bits = np.zeros(len(ordered), dtype=np.uint64)
+        for tok, bit in common.items():
+            common_bits[fields[0][tok]] |= np.uint64(1 << bit)
         state = {
             "format": FORMAT,
             "signature": signature,
@@ -198,6 +205,8 @@ class SearchIndex:
             "postings": np.array(flat, dtype=np.int32),
             "spans": spans,
             "vocab": vocab,
+            "common": common,
+            "common_bits": common_bits,
             # the first word of the title: a query naming it asks for the lead term's code
             "lead": np.array([position.get(t, -1) for t in leads], dtype=np.int32),
             "releases": list(releases),
@@ -382,14 +391,27 @@ class SearchIndex:
         found = np.zeros(self._n, dtype=np.uint32)  # bit i: term i matched the doc
         query_marks = 0
         negated = bool(QUERY_NEGATION.search(query))
-        for i, term in enumerate(terms[:32]):
-            with self._lock:
-                self._score_term(term, score, in_title, found, 1 << i, idf_from, negated)
+        terms = terms[:32]
+        # Very common title words ("with", "encounter", "left") are checked on the candidates
+        # only, through a bit per doc, instead of walking their long posting lists.
+        bits = [self._common_bit(t, idf_from) for t in terms]
+        deferred = [(i, t) for i, t in enumerate(terms) if bits[i] is not None]
+        if len(deferred) == len(terms):
+            deferred = deferred[1:]
+        deferred_ids = {i for i, _ in deferred}
+        for i, term in enumerate(terms):
             for alt in term.alternatives:
                 for tok in alt:
                     query_marks |= MARK_BITS.get(tok, 0)
+            if i in deferred_ids:
+                continue
+            with self._lock:
+                self._score_term(term, score, in_title, found, 1 << i, idf_from, negated)
+        later = [
+            (i, bits[i], self._idf(t.alternatives[0][0], idf_from) * t.share) for i, t in deferred
+        ]
         # Only docs close to the best raw score can reach the top once bonuses are added.
-        margin = PRUNE_MARGIN + (HINT_BONUS if hinted else 0.0)
+        margin = PRUNE_MARGIN + (HINT_BONUS if hinted else 0.0) + sum(w for _, _, w in later)
         top_score = float(score.max())
         if top_score <= 0:
             return []
@@ -405,10 +427,20 @@ class SearchIndex:
                 break
         if not len(candidates):
             return []
-        unmatched = np.clip(self.title_len[candidates] - in_title[candidates], 0, 15)
+        raw = score[candidates]
+        titled = in_title[candidates]
+        hit_bits = found[candidates]
+        if later:
+            words = self.common_bits[candidates]
+            for i, bit, weight in later:
+                has = ((words >> np.uint64(bit)) & np.uint64(1)).astype(bool)
+                raw = raw + weight * has
+                titled = titled + has
+                hit_bits = hit_bits | (has.astype(np.uint32) << np.uint32(i))
+        unmatched = np.clip(self.title_len[candidates] - titled, 0, 15)
         unasked = popcount(self.marks[candidates] & ~np.uint32(query_marks))
         final = (
-            score[candidates]
+            raw
             + BILLABLE_BONUS * billable
             - UNMATCHED_PENALTY * unmatched
             - CONTEXT_PENALTY * unasked
@@ -426,12 +458,18 @@ class SearchIndex:
         hits = []
         for i in top:
             doc = int(candidates[i])
-            bits = int(found[doc])
-            labels = (t.label for n, t in enumerate(terms[:32]) if bits >> n & 1)
+            mask = int(hit_bits[i])
+            labels = (t.label for n, t in enumerate(terms[:32]) if mask >> n & 1)
             matched = tuple(dict.fromkeys(labels))
             matched += tuple(label for lo, hi, label in ranges if lo <= doc < hi)
             hits.append(self._hit(doc, bool(billable[i]), float(final[i]), matched))
         return hits
+
+    def _common_bit(self, term: _Term, idf_from: SearchIndex | None) -> int | None:
+        """The bit of ``term``'s word in ``common_bits`` when it can be checked that way."""
+        if idf_from is not None or len(term.alternatives) != 1 or len(term.alternatives[0]) != 1:
+            return None
+        return self.common.get(term.alternatives[0][0])
 
     def _vocab_ids(self, terms: list[_Term]) -> list[int]:
         ids = []
