@@ -190,3 +190,13 @@ def test_codesets_import_hcpcs_cli_loads_table_index_and_database(db, tmp_path, 
     finally:
         for reset in (reset_cache, reset_hcpcs_cache, reset_search_index):
             reset()
+
+
+def test_api_hcpcs_code(world, api_client_for) -> None:
+    client = api_client_for(world.users["biller"])
+    body = client.get("/api/codes/hcpcs/j1100", {"date": "2025-10-01"}).json()
+    assert body["long_description"] == "Injection, dexamethasone sodium phosphate, 1 mg"
+    assert body["betos"] == "O1E" and body["valid"] is True
+    old = client.get("/api/codes/hcpcs/GD", {"date": "2020-06-01"}).json()
+    assert old["kind"] == "modifier" and old["valid"] is False
+    assert client.get("/api/codes/hcpcs/ZZZZZ").status_code == 404

@@ -11,7 +11,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from medbill.core.codesets import ReleaseNotFound, icd10cm, validity
+from medbill.core.codesets import ReleaseNotFound, hcpcs, icd10cm, validity
 from medbill.core.codesets.search import SYSTEMS, search
 from medbill.web.api.common import acting_user
 from medbill.web.api.schemas import ErrorOut
@@ -151,3 +151,29 @@ def get_icd10cm(request: HttpRequest, code: str, date: dt.date | None = None):
             "is_manifestation": found.is_manifestation,
         },
     )
+
+
+class HcpcsCodeOut(Schema):
+    code: str
+    kind: str
+    long_description: str
+    short_description: str
+    add_date: dt.date | None
+    action_date: dt.date | None
+    termination_date: dt.date | None
+    action_code: str
+    coverage: str
+    betos: str
+    valid: bool | None
+
+
+@router.get("/hcpcs/{code}", response={200: HcpcsCodeOut, 404: ErrorOut})
+def get_hcpcs(request: HttpRequest, code: str, date: dt.date | None = None):
+    """One HCPCS Level II code or modifier from the imported CMS file; ``valid`` says whether it
+    is in force on ``date`` (null without a date)."""
+    found = hcpcs().get(code)
+    if found is None:
+        return Status(404, {"error": f"{code} is not in the imported HCPCS file"})
+    body = {name: getattr(found, name) for name in HcpcsCodeOut.model_fields if name != "valid"}
+    body["valid"] = found.valid_on(date) if date else None
+    return Status(200, body)
