@@ -1,0 +1,104 @@
+"""A/R aging and the billing office's key numbers, as pure functions over plain values.
+
+Balances age from the date of service: 0–30, 31–60, 61–90, 91–120 and over 120
+days before the report date. The rates are the usual ones:
+
+* days in A/R = total A/R ÷ average daily charges over the last ``period`` days;
+* net collection rate = payments ÷ (charges − contractual adjustments);
+* first-pass rate = claims paid on their first remittance without a denial ÷ claims
+  adjudicated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from medbill.core.money import ZERO, Money
+
+__all__ = [
+    "BUCKETS",
+    "AgingRow",
+    "age_balances",
+    "bucket_of",
+    "days_in_ar",
+    "net_collection_rate",
+    "rate",
+]
+
+BUCKETS = ("0-30", "31-60", "61-90", "91-120", "120+")
+
+
+def bucket_of(service_date: date | None, as_of: date) -> str:
+    """The aging bucket of a balance from ``service_date`` (no date: the oldest)."""
+    if service_date is None:
+        return BUCKETS[-1]
+    days = (as_of - service_date).days
+    if days <= 30:
+        return BUCKETS[0]
+    if days <= 60:
+        return BUCKETS[1]
+    if days <= 90:
+        return BUCKETS[2]
+    if days <= 120:
+        return BUCKETS[3]
+    return BUCKETS[4]
+
+
+@dataclass
+class AgingRow:
+    """One payer's or patient's open balance by bucket."""
+
+    key: Hashable
+    name: str
+    buckets: dict[str, Money] = field(default_factory=lambda: {b: ZERO for b in BUCKETS})
+
+    @property
+    def total(self) -> Money:
+        return sum(self.buckets.values(), ZERO)
+
+    def as_list(self) -> list[str]:
+        return [self.name, *(str(self.buckets[b]) for b in BUCKETS), str(self.total)]
+
+
+def age_balances(items: Iterable[tuple[Hashable, str, date | None, Money]], as_of: date,
+                 include_credits: bool = False) -> list[AgingRow]:
+    """Rows of (key, name, service date, open balance) aged and summed per key.
+
+    Zero balances drop out; credit balances (overpayments) too unless asked for.
+    Rows come largest total first.
+    """
+    rows: dict[Hashable, AgingRow] = {}
+    for key, name, when, amount in items:
+        if not amount or (amount < 0 and not include_credits):
+            continue
+        row = rows.setdefault(key, AgingRow(key, name))
+        bucket = bucket_of(when, as_of)
+        row.buckets[bucket] = row.buckets[bucket] + amount
+    out = [r for r in rows.values() if r.total]
+    return sorted(out, key=lambda r: (-r.total.amount, r.name))
+
+
+def rate(part: Money | int, whole: Money | int) -> Decimal | None:
+    """``part / whole`` as a percentage with one decimal, None when ``whole`` is zero."""
+    whole_d = whole.amount if isinstance(whole, Money) else Decimal(whole)
+    part_d = part.amount if isinstance(part, Money) else Decimal(part)
+    if not whole_d:
+        return None
+    return (part_d * 100 / whole_d).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def days_in_ar(total_ar: Money, charges_in_period: Money, period_days: int = 90
+               ) -> Decimal | None:
+    """Total A/R divided by the average daily charges of the period (None: no charges)."""
+    if not charges_in_period or period_days <= 0:
+        return None
+    daily = charges_in_period.amount / period_days
+    return (total_ar.amount / daily).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def net_collection_rate(payments: Money, charges: Money, contractual: Money) -> Decimal | None:
+    """Payments ÷ (charges − contractual adjustments), as a percentage."""
+    return rate(payments, charges - contractual)

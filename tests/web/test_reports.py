@@ -1,0 +1,78 @@
+"""Reports after posting: A/R aging by payer and patient, denials, key numbers, CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import replace
+
+from typer.testing import CliRunner
+
+from medbill.cli.main import app
+from medbill.core.payersim import simulate
+from medbill.core.x12.m835 import Adjustment, read_835, write_835
+from medbill.web.billing import era, reports
+from medbill.web.billing.documents import claim_document
+
+AS_OF = datetime.date(2026, 4, 20)
+
+
+def post(site, user, **changes):
+    data = write_835(simulate([claim_document(site.claim)], seed=2).remittances)
+    if changes:
+        (rem,) = read_835(data)
+        data = write_835([replace(rem, **changes)])
+    return era.import_era(user, site.practice, data, "r.835")
+
+
+def test_ar_aging_by_payer_and_patient(world):
+    site = world.a
+    site.secondary.delete()  # no secondary: the patient share goes to the patient
+    post(site, world.users["biller"])
+    by_payer = reports.ar_aging(site.practice, "payer", AS_OF)
+    assert by_payer.header == ["payer", "0-30", "31-60", "61-90", "91-120", "120+", "total"]
+    by_patient = reports.ar_aging(site.practice, "patient", AS_OF)
+    (row, total) = by_patient.rows
+    assert row[0].startswith("Ortega, Mateo") and row[2] != "0.00"  # 31-60 days old
+    assert total[0] == "TOTAL" and total[-1] == row[-1]
+    assert by_payer.rows[-1][0] == "TOTAL"
+
+
+def test_denials_and_kpis(world):
+    site = world.a
+    data = write_835(simulate([claim_document(site.claim)], seed=2).remittances)
+    (rem,) = read_835(data)
+    claim = rem.claims[0]
+    svc = replace(claim.services[0], paid=claim.services[0].paid * 0,
+                  adjustments=(Adjustment("CO", "16", claim.services[0].charge),),
+                  remarks=(("HE", "MA130"),), amounts=())
+    denied = replace(claim, status="4", paid=claim.paid * 0, patient_responsibility=None,
+                     services=(svc,))
+    data = write_835([replace(rem, claims=(denied,), total_paid=rem.total_paid * 0,
+                              method="NON", handling="H")])
+    result = era.import_era(world.users["biller"], site.practice, data, "d.835")
+    assert result.sets[0].denied
+    table = reports.denials(site.practice)
+    assert table.rows[0][:2] == ["Lakeland Commercial Insurance", "CO-16"]
+    assert "lacks information" in table.rows[0][2] and table.rows[0][3] == "1"
+    k = {r[0]: r[1] for r in reports.kpis(site.practice, AS_OF).rows}
+    assert k["first-pass rate %"] == "0.0" and k["denials"] == "1"
+    assert k["total A/R"] == "130.00"
+
+
+def test_cli_writes_csv(world, tmp_path):
+    site = world.a
+    post(site, world.users["biller"])
+    run = CliRunner().invoke(app, ["reports", "ar-aging", "--practice", "CVFP", "--as-of",
+                                   "2026-04-20"])
+    assert run.exit_code == 0, run.output
+    rows = list(csv.reader(io.StringIO(run.output)))
+    assert rows[0][0] == "payer" and rows[-1][0] == "TOTAL"
+    out = tmp_path / "k.csv"
+    run = CliRunner().invoke(app, ["reports", "kpis", "--practice", "CVFP", "-o", str(out)])
+    assert run.exit_code == 0 and "net collection rate %" in out.read_text()
+    run = CliRunner().invoke(app, ["reports", "denials", "--practice", "CVFP"])
+    assert run.exit_code == 0 and run.output.startswith("payer,reason")
+    bad = CliRunner().invoke(app, ["reports", "ar-aging", "--by", "zip"])
+    assert bad.exit_code != 0
