@@ -27,6 +27,10 @@ NAV: list[NavItem] = [
     NavItem("Visits", "list_visits", "view_patients", "Front desk"),
     NavItem("Claims", "list_claims", "view_claims", "Billing"),
     NavItem("Claim queue", "claims_out_queue", "view_claims", "Billing"),
+    NavItem("Coding queue", "list_coding_queue", "change_codes", "Coding"),
     NavItem("Code search", "search_codes", "view_claims", "Coding"),
+    NavItem("Second review", "list_reviews", "review_codes", "Coding"),
+    NavItem("Provider queries", "list_provider_queries", "edit_notes", "Coding"),
+    NavItem("E/M levels", "show_em_distribution", "view_reports", "Oversight"),
     NavItem("Audit trail", "list_audit_events", "view_audit", "Oversight"),
 ]

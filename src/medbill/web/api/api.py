@@ -20,6 +20,7 @@ from medbill.web.api import claims, ledger, patients, visits
 from medbill.web.api.auth import API_AUTH
 from medbill.web.api.claims_out import router as claims_out_router
 from medbill.web.api.codes import router as codes_router
+from medbill.web.api.coding import router as coding_router
 from medbill.web.api.frontdesk import router as frontdesk_router
 from medbill.web.api.scrub import router as scrub_router
 from medbill.web.practice.errors import ServiceError
@@ -96,4 +97,5 @@ api.add_router("/claims-out", claims_out_router)
 api.add_router("/ledger", ledger.router)
 api.add_router("/scrub", scrub_router)
 api.add_router("/codes", codes_router)
+api.add_router("/coding", coding_router)
 api.add_router("/frontdesk", frontdesk_router)

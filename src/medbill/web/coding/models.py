@@ -88,3 +88,5 @@ class HcpcsCode(models.Model):
 
 
 __all__ = ["Diagnosis", "HcpcsCode", "ServiceLine"]
+
+from medbill.web.coding.work_models import *  # noqa: E402,F401,F403 - the coder's work rows
