@@ -42,6 +42,7 @@ STAGES: list[tuple[str, str]] = [
     ("forms", "medbill.web.billing.forms_demo:forms_stage"),
     ("scrub", "medbill.web.billing.scrub_demo:scrub_stage"),
     ("837p", "medbill.web.claims_out.demo:batch_stage"),
+    ("era", "medbill.web.billing.era_demo:era_stage"),
 ]
 
 
