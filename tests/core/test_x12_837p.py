@@ -209,3 +209,19 @@ def test_claims_are_grouped_under_their_billing_provider():
     assert len(segs) == 2
     assert [r.claim.claim_id for r in read_837p(data)] == ["CVFP-16", "CVFP-17", "CVFP-18",
                                                           "LKCD-1"]
+
+
+def test_text_is_written_in_ascii():
+    c = claim("CVFP-U", patient={"name": {"last": "Núñez", "first": "José"},
+                                 "dob": "1971-08-19", "sex": "M",
+                                 "relationship_to_subscriber": "self"},
+                subscriber={"name": {"last": "Núñez", "first": "José"}, "dob": "1971-08-19",
+                             "sex": "M", "member_id": "BSH1", "address": {
+                                 "line1": "12 Straße — Apt 4", "city": "Madison",
+                                 "state": "WI", "zip": "53703"}})
+    data = write([c])
+    assert b"NM1*IL*1*Nunez*Jose****MI*BSH1~" in data and b"N3*12 Strasse - Apt 4~" in data
+    assert pyx12_errors(data) == []
+    with pytest.raises(X12WriteError) as info:
+        write([claim("CVFP-Z", note="See 診療")])
+    assert info.value.claim_id == "CVFP-Z" and info.value.segment == "NTE"

@@ -11,6 +11,7 @@ count; ``read_837p`` (in ``_m837p_read``) reads an 837P back into documents.
 from __future__ import annotations
 
 import gc
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -172,10 +173,33 @@ def _write(claims: Sequence[Claim], envelope: InterchangeEnvelope, control: Cont
     w.add("PER", "IC", submitter.contact_name, *contact)
     w.add("NM1", "40", "2", submitter.receiver_name, "", "", "", "", "46",
           submitter.receiver_id)
-    _Body(w).claims(claims)
+    body = _Body(w)
+    body.claims(claims)
     w.close_transaction()
     w.close_interchange()
-    return w.bytes()
+    text = w.text()
+    if not text.isascii():
+        _make_ascii(w, body.starts)
+        text = w.text()
+    return text.encode("ascii")
+
+
+def _make_ascii(w: SegmentWriter, starts: list[tuple[int, str]]) -> None:
+    """Write accented letters and typographic marks in plain ASCII (José -> Jose); a
+    character with no plain form, or one that would become a delimiter, is refused."""
+    d = w.delimiters
+    marks = [c for c in (d.element, d.component, d.repetition, d.segment) if c]
+    for index, part in enumerate(w._parts):
+        if part.isascii():
+            continue
+        plain = to_ascii(part)
+        if plain is None or any(plain.count(c) != part.count(c) for c in marks):
+            owner = next((cid for first, cid in reversed(starts) if first <= index), None)
+            bad = next(ch for ch in part if not ch.isascii())
+            element = part[: part.index(bad)].count(d.element)
+            raise X12WriteError(f"character {bad!r} has no ASCII form", claim_id=owner,
+                                segment=part.split(d.element, 1)[0], element=element or None)
+        w._parts[index] = plain
 
 
 def _check_submitter(s: Submitter) -> None:
@@ -195,12 +219,29 @@ def _num(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+# Characters people type that have a plain ASCII form in an X12 file.
+_PLAIN = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2010": "-", "\u2011": "-",
+                        "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                        "\u00a0": " ", "\u2026": "...", "\u00df": "ss", "\u00e6": "ae",
+                        "\u00c6": "AE", "\u00f8": "o", "\u00d8": "O", "\u0142": "l",
+                        "\u0141": "L"})
+
+
+def to_ascii(text: str) -> str | None:
+    """``text`` in the character set of an X12 file (accents dropped: José -> Jose), or
+    None when a character has no plain form."""
+    plain = unicodedata.normalize("NFKD", text.translate(_PLAIN))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return plain if plain.isascii() else None
+
+
 class _Body:
     """Renders the hierarchical levels under one ST."""
 
     def __init__(self, w: SegmentWriter) -> None:
         self.w = w
         self.hl = 0
+        self.starts: list[tuple[int, str]] = []  # (first segment index, claim id)
 
     def claims(self, claims: Sequence[Claim]) -> None:
         groups: dict[tuple, list[Claim]] = {}
@@ -243,6 +284,7 @@ class _Body:
 
     def claim(self, claim: Claim, parent: int) -> None:
         w, sub, pat = self.w, claim.subscriber, claim.patient
+        self.starts.append((w.count, claim.claim_id))
         self.hl += 1
         sub_hl = self.hl
         w.add("HL", str(sub_hl), str(parent), "22", "0" if pat.is_subscriber else "1")

@@ -1,4 +1,5 @@
-"""Demo stage ``837p``: the demo practices' claims as 837P batches in ``demo-out/837p/``.
+"""Demo stages ``claims`` (coded visits become claims) and ``837p`` (scrubbed claims are
+sent as 837P batches into ``demo-out/837p/``).
 
 Claims are grouped per clearinghouse route (the payer's ``clearinghouse_route``) and
 split at the profile's claim count; every file is checked by the independent
@@ -10,16 +11,20 @@ from __future__ import annotations
 
 import io
 import logging
+from collections import Counter
 from typing import Any
+
+from django.utils import timezone
 
 from medbill.core.submission import ClearinghouseProfile, build_files
 from medbill.core.x12 import ControlNumbers, X12WriteError, check_claim, read_837p
 from medbill.web.billing.models import Claim
 from medbill.web.claims_out.documents import claim_documents
-from medbill.web.claims_out.services import next_control_number
+from medbill.web.claims_out.models import ClearinghouseConnection
+from medbill.web.claims_out.services import build_claims, next_control_number, submit_claims
 from medbill.web.practice.models import Practice
 
-__all__ = ["batch_stage"]
+__all__ = ["batch_stage", "build_stage"]
 
 MAX_CLAIMS = 500
 
@@ -48,55 +53,100 @@ def _pyx12_errors(data: bytes) -> int:
     return len(errors) or (0 if ok else 1)
 
 
-def _profile(practice: Practice, route: str, folder: str) -> ClearinghouseProfile:
-    return ClearinghouseProfile.from_dict({
-        "name": route, "sender_id": practice.short_code, "receiver_id": route[:15].upper(),
+def _settings(practice: Practice, route: str, folder: str) -> dict[str, Any]:
+    return {
+        "sender_id": practice.short_code, "receiver_id": route[:15].upper(),
         "submitter_name": practice.legal_name, "submitter_id": practice.group_npi,
         "contact_name": practice.contact_name or "Billing Office",
         "contact_phone": practice.phone or "6085550100", "receiver_name": route,
         "usage": "T", "transport": "folder", "folder": folder, "max_claims": MAX_CLAIMS,
-    })
+        "name": route,
+    }
+
+
+def build_stage(ctx: Any) -> list[Any]:
+    """Draft claims from every coded visit of each demo practice (``claims`` stage)."""
+    from medbill.web.demo.stages import SummaryRow
+
+    rows = []
+    for practice in Practice.objects.order_by("id"):
+        result = build_claims(None, practice)
+        reasons = Counter(result.skipped.values())
+        detail = "; ".join(f"{why} x{n}" for why, n in reasons.most_common(3))
+        rows.append(SummaryRow("claims", f"{practice.short_code} claims built",
+                               len(result.created), detail or "every coded visit billed"))
+    return rows
 
 
 def batch_stage(ctx: Any) -> list[Any]:
-    """Write each demo practice's claims as 837P files, one per route and claim count."""
+    """Send each demo practice's scrubbed claims as 837P files into ``demo-out/837p/``.
+
+    One folder connection per clearinghouse route; every file is recorded as a
+    submission, checked by pyx12 and read back. When no claim is scrubbed yet the
+    practice's claims are written as a preview batch instead (nothing is recorded).
+    """
     from medbill.web.demo.stages import SummaryRow
 
     out = ctx.dir("837p")
     rows: list[SummaryRow] = []
+    now = timezone.make_aware(ctx_now(ctx))
     for practice in Practice.objects.order_by("id"):
-        routes: dict[str, list[Any]] = {}
-        refused: list[str] = []
-        claims = Claim.objects.filter(practice=practice).select_related("payer")
-        found = list(claims.order_by("id"))
-        for claim, doc in ctx.track(zip(found, claim_documents(found), strict=True),
-                                    f"837P {practice.short_code}", len(found)):
-            try:
-                check_claim(doc)
-            except X12WriteError as exc:
-                refused.append(f"{exc.claim_id}: {exc.field}")
-                continue
-            route = claim.payer.clearinghouse_route or "clearinghouse"
-            routes.setdefault(route, []).append(doc)
-        for route, docs in routes.items():
-            profile = _profile(practice, route, str(out))
-
-            def numbers(route: str = route, practice: Practice = practice) -> ControlNumbers:
-                n = next_control_number(practice, f"demo-{route}")
-                return ControlNumbers(n, n)
-
-            for f in build_files(docs, profile, numbers, ctx_now(ctx)):
-                path = out / f"{practice.short_code.lower()}-{f.name}"
-                path.write_bytes(f.data)
-                errors = _pyx12_errors(f.data)
-                read_back = len(read_837p(f.data))
+        folder = out / practice.short_code.lower()
+        ready = list(Claim.objects.filter(practice=practice, status="scrubbed")
+                     .select_related("payer").order_by("id"))
+        if not ready:
+            rows += _preview(ctx, practice, folder)
+            continue
+        routes: dict[str, list[Claim]] = {}
+        for claim in ready:
+            routes.setdefault(claim.payer.clearinghouse_route or "clearinghouse", []).append(claim)
+        for route, claims in routes.items():
+            ClearinghouseConnection.objects.get_or_create(
+                practice=practice, name=route, defaults={"settings": _settings(
+                    practice, route, str(folder))})
+            for sub in submit_claims(None, practice, claims, route, now=now):
+                sub.refresh_from_db()
+                data = sub.content.encode("ascii")
                 rows.append(SummaryRow(
-                    "837p", f"{practice.short_code} {route}", len(f.claim_ids),
-                    f"interchange {f.control.interchange:09d}; pyx12 errors {errors}; "
-                    f"read back {read_back}", ctx.relative(path)))
-        if refused:
-            rows.append(SummaryRow("837p", f"{practice.short_code} claims refused",
-                                   len(refused), "; ".join(refused[:5])))
+                    "837p", f"{practice.short_code} {route} ({sub.status})", sub.claim_count,
+                    f"interchange {sub.interchange_control:09d}; pyx12 errors "
+                    f"{_pyx12_errors(data)}; read back {len(read_837p(data))}",
+                    ctx.relative(folder / sub.file_name)))
+    return rows
+
+
+def _preview(ctx: Any, practice: Practice, folder: Any) -> list[Any]:
+    from medbill.web.demo.stages import SummaryRow
+
+    rows = []
+    refused: list[str] = []
+    found = list(Claim.objects.filter(practice=practice).exclude(status="closed")
+                 .select_related("payer").order_by("id"))
+    docs = []
+    for doc in claim_documents(found):
+        try:
+            check_claim(doc)
+            docs.append(doc)
+        except X12WriteError as exc:
+            refused.append(f"{exc.claim_id}: {exc.field}")
+    if docs:
+        profile = ClearinghouseProfile.from_dict(_settings(practice, "preview", str(folder)))
+
+        def numbers() -> ControlNumbers:
+            n = next_control_number(practice, "demo-preview")
+            return ControlNumbers(n, n)
+
+        folder.mkdir(parents=True, exist_ok=True)
+        for f in build_files(docs, profile, numbers, ctx_now(ctx)):
+            (folder / f.name).write_bytes(f.data)
+            rows.append(SummaryRow(
+                "837p", f"{practice.short_code} preview (not sent)", len(f.claim_ids),
+                f"interchange {f.control.interchange:09d}; pyx12 errors "
+                f"{_pyx12_errors(f.data)}; read back {len(read_837p(f.data))}",
+                ctx.relative(folder / f.name)))
+    if refused:
+        rows.append(SummaryRow("837p", f"{practice.short_code} claims refused", len(refused),
+                               "; ".join(refused[:5])))
     return rows
 
 
