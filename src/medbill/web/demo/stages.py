@@ -40,6 +40,7 @@ STAGES: list[tuple[str, str]] = [
     ("seed", "medbill.web.demo.stages:seed_stage"),
     ("eligibility", "medbill.web.frontdesk.demo:eligibility_stage"),
     ("forms", "medbill.web.billing.forms_demo:forms_stage"),
+    ("claims", "medbill.web.claims_out.demo:build_stage"),
     ("scrub", "medbill.web.billing.scrub_demo:scrub_stage"),
     ("837p", "medbill.web.claims_out.demo:batch_stage"),
     ("era", "medbill.web.billing.era_demo:era_stage"),
