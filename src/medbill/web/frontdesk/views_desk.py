@@ -340,6 +340,8 @@ def _check_in_context(request: HttpRequest, visit: Visit) -> dict[str, Any]:
         .select_related("created_by")
         .order_by("posted_at", "id")
     )
+    for p in payments:
+        p.received = -Money(p.amount)  # what changed hands, as the clerk counts it
     refunded = set(
         Entry.objects.for_practice(request.practice)
         .filter(reverses__in=payments)

@@ -125,7 +125,7 @@ def kiosk_packet(request: HttpRequest, code: str) -> HttpResponse:
         },
     )
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # the code never leaves the site
     return response
 
 
