@@ -13,6 +13,7 @@ from medbill.cli.eligibility import app as eligibility_app
 from medbill.cli.era import app as era_app
 from medbill.cli.feeschedule import app as feeschedule_app
 from medbill.cli.reports import app as reports_app
+from medbill.cli.statements import app as statements_app
 
 app = typer.Typer(
     name="medbill",
@@ -34,6 +35,7 @@ app.add_typer(forms.app, name="forms")
 app.add_typer(payer_sim.app, name="payer-sim")
 app.add_typer(era_app, name="era")
 app.add_typer(reports_app, name="reports")
+app.add_typer(statements_app, name="statements")
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(feeschedule_app, name="feeschedule")
 app.command("migrate")(migrate.migrate)

@@ -1,0 +1,204 @@
+"""Patient statements and payment plans.
+
+``run_statements`` is the statement cycle: every patient whose own balance is at
+least the threshold gets a statement (PDF, plus one CSV for the print vendor),
+unless a payment plan in good standing covers the account. Balances under the
+small-balance limit are written off (an adjustment on the ledger, never an
+edit). An account whose oldest unpaid visit is older than the collections age,
+after the number of statements the practice sends first, is flagged for
+collections.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+
+from medbill.core.forms.statement import (
+    Statement as StatementDoc,
+)
+from medbill.core.forms.statement import (
+    StatementError,
+    StatementLine,
+    StatementVisit,
+    render_statement,
+    statements_csv,
+)
+from medbill.core.money import ZERO, Money
+from medbill.web.billing.documents import address_of
+from medbill.web.billing.models import Entry
+from medbill.web.billing.printing import practice_of
+from medbill.web.billing.remittance_models import PaymentPlan, Statement
+from medbill.web.frontdesk.models import Patient, Visit
+from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.models import FeeScheduleEntry
+from medbill.web.practice.permissions import require
+
+__all__ = ["CycleResult", "create_payment_plan", "in_good_standing", "run_statements"]
+
+
+@dataclass
+class CycleResult:
+    sent: list[tuple[str, Money, str]] = field(default_factory=list)  # account, due, pdf
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # account, why
+    written_off: list[tuple[str, Money]] = field(default_factory=list)
+    collections: list[str] = field(default_factory=list)
+    csv_path: str = ""
+
+
+def _patient_paid(plan: PaymentPlan) -> Money:
+    rows = Entry.objects.filter(patient_id=plan.patient_id, kind=Entry.Kind.PAYMENT,
+                                responsibility=Entry.Responsibility.PATIENT,
+                                posted_at__gte=plan.created_at)
+    return -Money(rows.aggregate(t=Sum("amount"))["t"] or 0)
+
+
+def in_good_standing(plan: PaymentPlan, as_of: datetime.date) -> bool:
+    """Active, and the patient has paid at least the installments due by ``as_of``."""
+    if plan.status != PaymentPlan.Status.ACTIVE:
+        return False
+    if as_of < plan.first_due:
+        return True
+    due_count = min(plan.installments,
+                    (as_of - plan.first_due).days // max(plan.interval_days, 1) + 1)
+    return _patient_paid(plan) >= Money(plan.installment) * due_count
+
+
+def create_payment_plan(user: Any, patient: Patient, total: Any, installments: int,
+                        first_due: datetime.date, interval_days: int = 30) -> PaymentPlan:
+    """A plan to pay ``total`` in equal installments (the last one takes the cents left)."""
+    require(user, patient.practice_id, "post_payment")
+    amount = Money(total)
+    if amount <= ZERO:
+        raise ServiceError("total", "must be more than zero")
+    if installments < 1 or installments > 60:
+        raise ServiceError("installments", "expected 1 to 60")
+    each = Money((amount.amount / installments).quantize(Money(1).amount / 100))
+    with transaction.atomic(), audit.acting_as(user):
+        return PaymentPlan.objects.create(
+            practice_id=patient.practice_id, patient=patient, total=amount, installment=each,
+            installments=installments, first_due=first_due, interval_days=interval_days)
+
+
+def _descriptions(practice: Any) -> dict[str, str]:
+    rows = FeeScheduleEntry.objects.filter(practice=practice).order_by("effective_from")
+    return {r.code: r.description for r in rows}
+
+
+def _visits(patient: Patient, words: dict[str, str]) -> list[tuple[Visit, StatementVisit]]:
+    """Visits the patient still owes on, with what insurance and the patient did."""
+    rows = (Entry.objects.filter(patient=patient).exclude(visit=None)
+            .values("visit_id", "kind", "responsibility").annotate(t=Sum("amount")))
+    by_visit: dict[int, dict[tuple[str, str], Money]] = defaultdict(dict)
+    for r in rows:
+        by_visit[r["visit_id"]][(r["kind"], r["responsibility"])] = Money(r["t"])
+    out = []
+    for visit in Visit.objects.filter(pk__in=by_visit).select_related("provider").order_by(
+            "scheduled_at"):
+        sums = by_visit[visit.pk]
+        owed = sum((v for (_, who), v in sums.items() if who == "patient"), ZERO)
+        if owed <= ZERO:
+            continue
+        charges = sums.get(("charge", "payer"), ZERO) + sums.get(("charge", "patient"), ZERO)
+        ins_paid = -sums.get(("payment", "payer"), ZERO)
+        pat_paid = -sums.get(("payment", "patient"), ZERO)
+        adjusted = charges - ins_paid - pat_paid - owed
+        lines = tuple(StatementLine(e.claim_line.code if e.claim_line else "SVC",
+                                    words.get(e.claim_line.code if e.claim_line else "",
+                                              "Professional service"), Money(e.amount))
+                      for e in Entry.objects.filter(visit=visit, kind="charge")
+                      .select_related("claim_line"))
+        if not lines or adjusted < ZERO:
+            continue
+        note = "Applied to deductible, coinsurance or copay" if ins_paid or adjusted else None
+        out.append((visit, StatementVisit(
+            visit.date_of_service, patient.full_name,
+            f"{visit.provider.first_name} {visit.provider.last_name}".strip(), lines,
+            insurance_paid=ins_paid, insurance_adjusted=adjusted, patient_paid=pat_paid,
+            note=note)))
+    return out
+
+
+def run_statements(user: Any, practice: Any, out_dir: Path, *,
+                   statement_date: datetime.date | None = None, threshold: Any = "5.00",
+                   write_off_under: Any = "1.00", collections_after_days: int = 120,
+                   statements_before_collections: int = 3) -> CycleResult:
+    """The statement cycle for ``practice``; PDFs and ``statements.csv`` go to ``out_dir``."""
+    if user is not None:
+        require(user, practice, "send_statements")
+    day = statement_date or datetime.date.today()
+    threshold, small = Money(threshold), Money(write_off_under)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = CycleResult()
+    words = _descriptions(practice)
+    who = practice_of(practice)
+    docs: list[StatementDoc] = []
+    balances = (Entry.objects.for_practice(practice).filter(responsibility="patient")
+                .values("patient_id").annotate(t=Sum("amount")))
+    with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
+        for row in balances.order_by("patient_id"):
+            balance = Money(row["t"] or 0)
+            if balance <= ZERO:
+                continue
+            patient = Patient.objects.get(pk=row["patient_id"])
+            account = patient.account_number
+            if balance < small:
+                Entry.objects.create(
+                    practice_id=patient.practice_id, patient=patient,
+                    kind=Entry.Kind.ADJUSTMENT, amount=-balance,
+                    responsibility=Entry.Responsibility.PATIENT, effective_date=day,
+                    memo="small balance write-off", source="statement")
+                result.written_off.append((account, balance))
+                continue
+            if balance < threshold:
+                result.skipped.append((account, f"balance {balance} under {threshold}"))
+                continue
+            plans = PaymentPlan.objects.filter(patient=patient,
+                                               status=PaymentPlan.Status.ACTIVE)
+            if any(in_good_standing(p, day) for p in plans):
+                result.skipped.append((account, "payment plan in good standing"))
+                continue
+            visits = _visits(patient, words)
+            if not visits:
+                result.skipped.append((account, "no visit with a patient balance"))
+                continue
+            doc = StatementDoc(
+                who, f"{account}-{day:%Y%m%d}", day, account,
+                f"{patient.first_name} {patient.last_name}", address_of(patient),
+                tuple(v for _, v in visits), due_date=day + datetime.timedelta(days=21))
+            try:
+                pdf = render_statement(doc)
+            except StatementError as exc:
+                result.skipped.append((account, str(exc)))
+                continue
+            path = out_dir / f"statement-{account}.pdf"
+            path.write_bytes(pdf)
+            oldest = min(v.date_of_service for _, v in visits)
+            earlier = Statement.objects.filter(patient=patient).count()
+            flag = ((day - oldest).days > collections_after_days
+                    and earlier >= statements_before_collections)
+            aging = doc.aging
+            Statement.objects.create(
+                practice_id=patient.practice_id, patient=patient, statement_date=day,
+                balance=doc.amount_due, aging={b: str(m) for b, m in zip(
+                    ("0-30", "31-60", "61-90", "91-120", "120+"), aging.buckets, strict=True)},
+                lines=[{"date": str(v.date_of_service), "charges": str(v.charges),
+                        "insurance_paid": str(v.insurance_paid), "owed": str(v.you_owe)}
+                       for _, v in visits],
+                pdf_path=str(path), run_id=f"{day:%Y%m%d}", collections=flag)
+            docs.append(doc)
+            result.sent.append((account, doc.amount_due, str(path)))
+            if flag:
+                result.collections.append(account)
+        if docs:
+            csv_path = out_dir / "statements.csv"
+            csv_path.write_text(statements_csv(docs))
+            result.csv_path = str(csv_path)
+    return result
