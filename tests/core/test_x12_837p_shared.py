@@ -91,3 +91,28 @@ def test_ambulance_sample(shared_data):
     assert c.ambulance.pickup.city == "CARR" and c.ambulance.dropoff.state == "WY"
     assert [ln.code for ln in c.lines] == ["A0427", "A0425", "A0422", "A0382"]
     assert c.diagnoses[:2] == ("8628", "E8888")
+
+
+def test_broken_files_raise_parse_errors_or_report_notes(shared_data):
+    from medbill.core.x12 import X12ParseError
+
+    outcomes = {}
+    for path in sorted((shared_data / "x12" / "invalid").iterdir()):
+        try:
+            claims = read_837p(path.read_bytes())
+        except X12ParseError as exc:
+            outcomes[path.name] = str(exc)
+        else:
+            outcomes[path.name] = [n for r in claims for n in r.notes]
+    assert "no ISA segment" in outcomes["imsweb__x12_no_isa_line.txt"]
+    assert "bad segment identifier" in outcomes["imsweb__x12_bad_segment_identifier.txt"]
+    # The imsweb baseline "valid" file has a wrong SE01 count, as the folder's README says.
+    assert any("SE01 says 25" in n for n in outcomes["imsweb__x12_valid.txt"])
+
+
+def test_institutional_claims_are_refused_by_name(shared_data):
+    from medbill.core.x12 import X12ParseError
+
+    for path in sorted((shared_data / "x12" / "837i").iterdir()):
+        with pytest.raises(X12ParseError, match="institutional"):
+            read_837p(path.read_bytes())

@@ -153,6 +153,9 @@ def _read(segments: Iterable[Segment], strict: bool, out: list[ReadClaim]) -> No
         for tx in ic.transactions:
             if tx.set_id != "837":
                 raise tx.st.error(f"expected an 837 transaction set, found {tx.set_id}", 1)
+            if "X223" in tx.version or "X224" in tx.version:
+                raise tx.gs.error(f"GS08 {tx.version} is an institutional or dental claim; "
+                                  "this reads professional claims (005010X222)", 8)
             claims = _Reader(tx.segments).read()
             cache: dict = {}
             for c in claims:
