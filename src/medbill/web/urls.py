@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("medbill.web.billing.urls")),
     path("", include("medbill.web.claims_out.urls")),
     path("", include("medbill.web.billing.print_urls")),
+    path("", include("medbill.web.billing.era_urls")),
 ]

@@ -1,0 +1,16 @@
+"""Money-in pages: remittances, denials, patient accounts, A/R reports."""
+
+from django.urls import path
+
+from medbill.web.billing import era_views
+
+urlpatterns = [
+    path("remittances/", era_views.list_remittances, name="list_remittances"),
+    path("remittances/import/", era_views.upload_remittance, name="upload_remittance"),
+    path("remittances/<int:remittance_id>/", era_views.show_remittance, name="show_remittance"),
+    path("denials/", era_views.list_denials, name="list_denials"),
+    path("denials/<int:denial_id>/work/", era_views.work_denial, name="work_denial"),
+    path("accounts/", era_views.list_accounts, name="list_accounts"),
+    path("accounts/<int:patient_id>/", era_views.show_account, name="show_account"),
+    path("reports/", era_views.show_reports, name="show_reports"),
+]

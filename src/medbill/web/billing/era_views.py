@@ -1,0 +1,194 @@
+"""Money-in pages: ERA review and import, posting results, the denial queue, patient
+accounts and the A/R reports (tables with charts, CSV downloads)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from medbill.core.money import ZERO, Money
+from medbill.web.billing import reports
+from medbill.web.billing.era import import_era
+from medbill.web.billing.models import Entry
+from medbill.web.billing.remittance_models import (
+    DenialItem,
+    PaymentPlan,
+    Remittance,
+    Statement,
+    UnmatchedPayment,
+)
+from medbill.web.frontdesk.models import Patient
+from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.pages import paginate, query_without_page
+from medbill.web.practice.permissions import requires
+from medbill.web.practice.tenancy import get_scoped_or_404
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+@requires("view_claims")
+def list_remittances(request: HttpRequest) -> HttpResponse:
+    rows = (Remittance.objects.for_user(request.user, request.practice)
+            .select_related("file").annotate(claim_count=Count("claims"))
+            .order_by("-posted_at", "-id"))
+    status = request.GET.get("status", "")
+    if status in Remittance.Status.values:
+        rows = rows.filter(status=status)
+    work = UnmatchedPayment.objects.for_user(request.user, request.practice).filter(
+        resolved=False).select_related("remittance_claim__remittance")
+    return render(request, "billing/era_list.html", {
+        "page": paginate(request, rows), "query": query_without_page(request),
+        "statuses": Remittance.Status.choices, "status": status, "work": work[:50]})
+
+
+@requires("import_remittance")
+@require_POST
+def upload_remittance(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None or upload.size > MAX_UPLOAD:
+        messages.error(request, "file: choose an 835 file (at most 20 MB)")
+        return redirect("list_remittances")
+    try:
+        result = import_era(request.user, request.practice, upload.read(), upload.name,
+                            post=request.POST.get("post") == "1")
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("list_remittances")
+    if result.already_imported:
+        messages.info(request, f"{upload.name} was imported before; nothing was posted.")
+    for s in result.sets:
+        text = (f"{s.payer} trace {s.trace_number}: {s.status} — {len(s.posted)} claim(s) "
+                f"posted, {len(s.denied)} denied, {len(s.unmatched)} unmatched")
+        (messages.warning if s.status in ("held", "duplicate") else messages.success)(
+            request, text)
+        for reason in s.reasons[:5]:
+            messages.warning(request, reason)
+    return redirect("list_remittances")
+
+
+@requires("view_claims")
+def show_remittance(request: HttpRequest, remittance_id: int) -> HttpResponse:
+    rem = get_scoped_or_404(Remittance.objects.select_related("file", "payer"), request.user,
+                            request.practice, pk=remittance_id)
+    claims = rem.claims.select_related("claim").prefetch_related("denials")
+    entries = (Entry.objects.filter(source="era", claim__remittance_claims__remittance=rem,
+                                    source_ref__startswith=f"835 {rem.file.sha256[:16]}")
+               .values("kind", "responsibility").annotate(total=Sum("amount"))
+               .order_by("kind", "responsibility"))
+    return render(request, "billing/era_detail.html", {
+        "rem": rem, "claims": claims, "entries": entries,
+        "plb": rem.provider_adjustments.all()})
+
+
+@requires("view_claims")
+def list_denials(request: HttpRequest) -> HttpResponse:
+    rows = DenialItem.objects.for_user(request.user, request.practice).select_related(
+        "claim", "payer", "claim_line")
+    status = request.GET.get("status", DenialItem.Status.OPEN)
+    if status in DenialItem.Status.values:
+        rows = rows.filter(status=status)
+    return render(request, "billing/denial_list.html", {
+        "page": paginate(request, rows), "query": query_without_page(request),
+        "statuses": DenialItem.Status.choices, "status": status})
+
+
+@requires("post_adjustment")
+@require_POST
+def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
+    """Mark a denial corrected, appealed or resolved; writing it off posts an adjustment."""
+    item = get_scoped_or_404(DenialItem.objects.select_related("claim"), request.user,
+                             request.practice, pk=denial_id)
+    status = request.POST.get("status", "")
+    if status not in DenialItem.Status.values or status == DenialItem.Status.OPEN:
+        messages.error(request, "status: choose corrected, appealed, written off or resolved")
+        return redirect("list_denials")
+    with transaction.atomic(), audit.acting_as(request.user):
+        if status == DenialItem.Status.WRITTEN_OFF and item.status != status:
+            claim = item.claim
+            Entry.objects.create(
+                practice_id=item.practice_id, patient_id=claim.patient_id,
+                visit_id=claim.visit_id, claim=claim, claim_line=item.claim_line,
+                payer_id=item.payer_id, kind=Entry.Kind.ADJUSTMENT, amount=-Money(item.amount),
+                responsibility=Entry.Responsibility.PAYER,
+                group_code=(item.reasons[0][0] if item.reasons else "CO")[:2],
+                reason_code=(item.reasons[0][1] if item.reasons else "")[:5],
+                memo="denial written off", source="manual",
+                source_ref=f"denial {item.pk}", created_by=request.user)
+        item.status = status
+        item.save()
+    messages.success(request, f"Denial on {item.claim} marked {item.get_status_display()}.")
+    return redirect("list_denials")
+
+
+@requires("view_ledger")
+def list_accounts(request: HttpRequest) -> HttpResponse:
+    rows = (Entry.objects.for_user(request.user, request.practice)
+            .values("patient_id", "patient__last_name", "patient__first_name",
+                    "patient__account_number")
+            .annotate(total=Sum("amount"),
+                      patient_owes=Sum("amount", filter=Q(responsibility="patient")),
+                      insurance_owes=Sum("amount", filter=Q(responsibility="payer")))
+            .exclude(total=0).order_by("-total"))
+    return render(request, "billing/account_list.html", {
+        "page": paginate(request, rows), "query": query_without_page(request)})
+
+
+@requires("view_ledger")
+def show_account(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
+    audit.record_view(patient, request.user)
+    entries = Entry.objects.filter(patient=patient).select_related("payer", "claim")
+    totals = {r["responsibility"]: Money(r["t"]) for r in entries.values(
+        "responsibility").annotate(t=Sum("amount")).order_by()}
+    return render(request, "billing/account_detail.html", {
+        "patient": patient, "entries": entries.order_by("posted_at", "id"),
+        "patient_balance": totals.get("patient", ZERO),
+        "insurance_balance": totals.get("payer", ZERO),
+        "statements": Statement.objects.filter(patient=patient)[:20],
+        "plans": PaymentPlan.objects.filter(patient=patient),
+        "denials": DenialItem.objects.filter(claim__patient=patient,
+                                             status=DenialItem.Status.OPEN)})
+
+
+def _as_of(request: HttpRequest) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return None
+
+
+@requires("view_reports")
+def show_reports(request: HttpRequest) -> HttpResponse:
+    as_of = _as_of(request)
+    tables = {
+        "ar-payer": reports.ar_aging(request.practice, "payer", as_of),
+        "ar-patient": reports.ar_aging(request.practice, "patient", as_of),
+        "denials": reports.denials(request.practice),
+        "kpis": reports.kpis(request.practice, as_of),
+    }
+    wanted = request.GET.get("csv")
+    if wanted in tables:
+        table = tables[wanted]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(table.header)
+        writer.writerows(table.rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{wanted}.csv"'
+        return response
+    sections = []
+    for key, table in tables.items():
+        top = max((abs(v) for _, v in table.chart), default=0) or 1
+        bars = [(label, f"{value:,.2f}", round(100 * abs(value) / top))
+                for label, value in table.chart]
+        sections.append((key, table, bars))
+    return render(request, "billing/reports.html", {"sections": sections, "as_of": as_of})

@@ -1,0 +1,86 @@
+"""Money-in pages: import an 835, review it, work the denial queue, accounts and reports."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from medbill.core.payersim import simulate
+from medbill.core.x12.m835 import Adjustment, read_835, write_835
+from medbill.web.billing import era
+from medbill.web.billing.documents import claim_document
+from medbill.web.billing.models import Entry
+from medbill.web.billing.remittance_models import DenialItem, Remittance
+
+
+def era_bytes(site, seed=5):
+    return write_835(simulate([claim_document(site.claim)], seed=seed).remittances)
+
+
+def denied_bytes(site):
+    (rem,) = read_835(era_bytes(site))
+    claim = rem.claims[0]
+    svc = replace(claim.services[0], paid=claim.paid * 0, amounts=(),
+                  adjustments=(Adjustment("CO", "197", claim.services[0].charge),))
+    claim = replace(claim, status="4", paid=claim.paid * 0, patient_responsibility=None,
+                    services=(svc,))
+    return write_835([replace(rem, claims=(claim,), total_paid=rem.total_paid * 0,
+                              method="NON", handling="H")])
+
+
+def test_biller_imports_and_reviews_an_era(world, client_for):
+    site, client = world.a, client_for(world.users["biller"])
+    upload = SimpleUploadedFile("pay.835", era_bytes(site))
+    response = client.post("/remittances/import/", {"file": upload, "post": "1"}, follow=True)
+    assert response.status_code == 200 and b"posted" in response.content
+    rem = Remittance.objects.get()
+    page = client.get(f"/remittances/{rem.pk}/")
+    assert page.status_code == 200
+    assert site.claim.patient_control_number.encode() in page.content
+    assert b"payment" in page.content
+    listing = client.get("/remittances/")
+    assert rem.trace_number.encode() in listing.content
+
+
+def test_front_desk_may_not_import_and_other_practices_see_nothing(world, client_for):
+    site = world.a
+    upload = SimpleUploadedFile("pay.835", era_bytes(site))
+    response = client_for(world.users["front_desk"]).post("/remittances/import/",
+                                                          {"file": upload, "post": "1"})
+    assert response.status_code == 403
+    era.import_era(world.users["biller"], site.practice, era_bytes(site), "p.835")
+    rem = Remittance.objects.get()
+    assert client_for(world.outsider).get(f"/remittances/{rem.pk}/").status_code == 404
+
+
+def test_denial_queue_and_write_off(world, client_for):
+    site, client = world.a, client_for(world.users["biller"])
+    era.import_era(world.users["biller"], site.practice, denied_bytes(site), "d.835")
+    page = client.get("/denials/")
+    assert page.status_code == 200 and b"authorization" in page.content
+    item = DenialItem.objects.get()
+    response = client.post(f"/denials/{item.pk}/work/", {"status": "written_off"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "written_off"
+    off = Entry.objects.get(source_ref=f"denial {item.pk}")
+    assert off.amount == -item.amount and off.kind == "adjustment"
+    bad = client.post(f"/denials/{item.pk}/work/", {"status": "open"})
+    assert bad.status_code == 302
+
+
+def test_accounts_and_reports(world, client_for):
+    site, client = world.a, client_for(world.users["manager"])
+    era.import_era(world.users["biller"], site.practice, era_bytes(site), "p.835")
+    accounts = client.get("/accounts/")
+    assert accounts.status_code == 200 and site.patient.account_number.encode() in \
+        accounts.content
+    account = client.get(f"/accounts/{site.patient.pk}/")
+    assert account.status_code == 200 and b"Ledger" in account.content
+    reports = client.get("/reports/?as_of=2026-04-20")
+    assert reports.status_code == 200 and b"A/R aging by payer" in reports.content
+    assert b'class="chart"' in reports.content
+    csv = client.get("/reports/?csv=ar-payer&as_of=2026-04-20")
+    assert csv["Content-Type"] == "text/csv" and csv.content.startswith(b"payer,0-30")
+    assert client_for(world.users["front_desk"]).get("/reports/").status_code == 403
