@@ -22,6 +22,7 @@ from medbill.web.api.claims_out import router as claims_out_router
 from medbill.web.api.codes import router as codes_router
 from medbill.web.api.coding import router as coding_router
 from medbill.web.api.frontdesk import router as frontdesk_router
+from medbill.web.api.remittances import router as remittances_router
 from medbill.web.api.scrub import router as scrub_router
 from medbill.web.practice.errors import ServiceError
 
@@ -99,3 +100,4 @@ api.add_router("/scrub", scrub_router)
 api.add_router("/codes", codes_router)
 api.add_router("/coding", coding_router)
 api.add_router("/frontdesk", frontdesk_router)
+api.add_router("/remittances", remittances_router)
