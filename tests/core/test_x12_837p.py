@@ -152,6 +152,10 @@ def test_separators_and_line_endings_follow_the_profile():
         (dict(payer={"name": "Self", "payer_id": "SELF", "type": "self_pay"}), "payer.type"),
         (dict(related_causes=["AA"], accident_date="2026-01-01"), "accident_state"),
         (dict(place_of_service="1"), "place_of_service"),
+        (dict(billing_provider={"name": "X", "npi": "1746502933", "tin": "391847265",
+                                "address": {"line1": "PO Box 7700", "city": "M", "state": "WI",
+                                            "zip": "537051212"}}),
+         "billing_provider.address.line1"),
     ],
 )
 def test_invalid_claims_are_refused_naming_claim_and_field(change, field):

@@ -50,7 +50,8 @@ def as_carried_by_837p(claim: Claim, created: date | None = None) -> Claim:
             else ln.date_of_service_end,
             place_of_service=None if ln.place_of_service == claim.place_of_service
             else ln.place_of_service,
-            rendering_provider=prov(ln.rendering_provider)))
+            rendering_provider=None if ln.rendering_provider == claim.rendering_provider
+            else prov(ln.rendering_provider)))
     others = []
     for oc in sorted(claim.other_coverage, key=lambda c: c.order):
         adj = oc.adjudication

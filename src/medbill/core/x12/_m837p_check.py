@@ -51,6 +51,7 @@ _STATE = re.compile(r"^[A-Z]{2}$")
 _ZIP = re.compile(r"^[0-9]{5}([0-9]{4})?$")
 _POS = re.compile(r"^[0-9]{2}$")
 _NDC = re.compile(r"^[0-9]{11}$")
+_PO_BOX = re.compile(r"^(P\.?\s*O\.?\s*BOX|POST OFFICE BOX|LOCK ?BOX)\b")
 _TEXT_LIMITS = {"org": 60, "last": 60, "first": 35, "middle": 25, "line": 55, "city": 30}
 
 
@@ -142,6 +143,10 @@ def check_claim(claim: Claim) -> None:
     if not bp.tin or len(bp.tin) != 9 or not bp.tin.isdigit():
         c.fail("billing_provider.tin", "must be 9 digits")
     c.address("billing_provider.address", bp.address, zip9=True)
+    assert bp.address is not None
+    if _PO_BOX.match(bp.address.line1.upper()):
+        c.fail("billing_provider.address.line1", "must be a street address; a post office "
+                                                 "box goes in pay_to_address")
     if bp.pay_to_address is not None:
         c.address("billing_provider.pay_to_address", bp.pay_to_address)
 

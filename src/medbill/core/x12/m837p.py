@@ -424,7 +424,9 @@ class _Body:
             w.add("LIN", "", "N4", line.ndc.replace("-", ""))
             assert line.ndc_quantity is not None
             w.add("CTP", "", "", "", _num(line.ndc_quantity), [line.ndc_unit])
-        if line.rendering_provider is not None:
+        # A line's rendering provider is sent only when it differs from the claim's.
+        if line.rendering_provider is not None and \
+                line.rendering_provider != claim.rendering_provider:
             self.provider("82", line.rendering_provider, with_taxonomy=True)
         for oc in sorted(claim.other_coverage, key=lambda c: c.order):
             adj = oc.adjudication
