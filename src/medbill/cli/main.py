@@ -12,6 +12,7 @@ from medbill.cli.edits import app as edits_app
 from medbill.cli.eligibility import app as eligibility_app
 from medbill.cli.era import app as era_app
 from medbill.cli.feeschedule import app as feeschedule_app
+from medbill.cli.payments import app as payments_app
 from medbill.cli.reports import app as reports_app
 from medbill.cli.statements import app as statements_app
 
@@ -36,6 +37,7 @@ app.add_typer(payer_sim.app, name="payer-sim")
 app.add_typer(era_app, name="era")
 app.add_typer(reports_app, name="reports")
 app.add_typer(statements_app, name="statements")
+app.add_typer(payments_app, name="payments")
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(feeschedule_app, name="feeschedule")
 app.command("migrate")(migrate.migrate)
