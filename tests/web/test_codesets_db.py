@@ -200,3 +200,17 @@ def test_api_hcpcs_code(world, api_client_for) -> None:
     old = client.get("/api/codes/hcpcs/GD", {"date": "2020-06-01"}).json()
     assert old["kind"] == "modifier" and old["valid"] is False
     assert client.get("/api/codes/hcpcs/ZZZZZ").status_code == 404
+
+
+def test_codes_search_cli_includes_the_practice_fee_schedule(world) -> None:
+    import json
+
+    runner = CliRunner()
+    args = ["codes", "search", "rapid strep test", "--system", "cpt", "--json"]
+    alone = runner.invoke(app, args)
+    assert alone.exit_code == 0 and json.loads(alone.output) == []
+    with_practice = runner.invoke(app, [*args, "--practice", "CVFP"])
+    assert with_practice.exit_code == 0, with_practice.output
+    hits = json.loads(with_practice.output)
+    assert hits[0]["code"] == "87880" and hits[0]["description"] == "Rapid strep test"
+    assert runner.invoke(app, [*args, "--practice", "NOPE"]).exit_code == 2

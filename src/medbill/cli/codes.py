@@ -118,8 +118,8 @@ def search_command(
     on: str = typer.Option(None, "--date", help="Only codes valid on this date of service."),
     limit: int = typer.Option(10, "--limit", "-n", min=1, max=200),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list."),
-    practice: int = typer.Option(
-        None, "--practice", help="Also search this practice's fee schedule (needs the database)."
+    practice: str = typer.Option(
+        None, "--practice", help="Also search this practice's fee schedule (its short code)."
     ),
 ) -> None:
     """Search ICD-10-CM, HCPCS, practice CPT, modifiers and places of service."""
@@ -134,10 +134,11 @@ def search_command(
     if practice is not None:
         from medbill.cli._django import setup
 
-        setup()
+        setup(development=True)
+        from medbill.cli.era import pick_practice
         from medbill.web.coding.codesets import practice_search_index
 
-        extra = practice_search_index(practice)
+        extra = practice_search_index(pick_practice(practice).pk)
     hits = search(query, systems=system or None, dos=_dos(on), limit=limit, extra=extra)
     if as_json:
         typer.echo(json.dumps([h.to_json() for h in hits], indent=2))
