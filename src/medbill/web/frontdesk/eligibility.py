@@ -30,6 +30,8 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require
 
+STORE_EVERY = 25
+
 __all__ = [
     "check_coverage",
     "check_visits",
@@ -159,6 +161,28 @@ def _store(
     return check
 
 
+def _ask(
+    user: Any,
+    coverage: Coverage,
+    visit: Visit | None,
+    service_date: datetime.date | None,
+    source: str,
+    client: httpx.Client | None,
+) -> tuple:
+    """The network half of a check: the 270 out, the 271 (or the failure) back."""
+    on = service_date or (visit.date_of_service if visit else timezone.localdate())
+    endpoint = endpoint_of(_endpoint_row(coverage))
+    inquiry = inquiry_for(coverage, on)
+    started = time.perf_counter()
+    response, raw, error = None, "", ""
+    try:
+        response, raw = exchange_eligibility(inquiry, endpoint, client)
+    except RealtimeError as exc:
+        error = str(exc)
+    seconds = time.perf_counter() - started
+    return (coverage, visit, on, inquiry, user, source, seconds, response, raw, error)
+
+
 def check_coverage(
     user: Any,
     coverage: Coverage,
@@ -176,27 +200,7 @@ def check_coverage(
     """
     if not authorised:
         require(user, coverage.practice_id, "check_eligibility")
-    on = service_date or (visit.date_of_service if visit else timezone.localdate())
-    endpoint = endpoint_of(_endpoint_row(coverage))
-    inquiry = inquiry_for(coverage, on)
-    started = time.perf_counter()
-    response, raw, error = None, "", ""
-    try:
-        response, raw = exchange_eligibility(inquiry, endpoint, client)
-    except RealtimeError as exc:
-        error = str(exc)
-    return _store(
-        coverage,
-        visit,
-        on,
-        inquiry,
-        user,
-        source,
-        time.perf_counter() - started,
-        response,
-        raw,
-        error,
-    )
+    return _store(*_ask(user, coverage, visit, service_date, source, client))
 
 
 def latest_check(
@@ -235,21 +239,32 @@ def check_visits(
     when the payer has no endpoint set up).
     """
     counts: dict[str, int] = {}
-    with httpx.Client() as http:
-        for visit in visits:
-            coverage = coverage_to_check(visit.patient, visit.date_of_service)
-            check = None
-            if coverage is None:
-                key = "self_pay"
-            else:
-                try:
-                    check = check_coverage(
-                        user, coverage, visit, source=source, client=http, authorised=True
-                    )
-                    key = check.status
-                except ServiceError:
-                    key = "no_endpoint"
+    pending: list[tuple[Visit, tuple | None, str]] = []
+
+    def flush() -> None:
+        # Answers are stored a few at a time in one transaction: one commit (one disk
+        # flush) per group instead of per appointment, and no transaction stays open
+        # while a payer is being asked.
+        with transaction.atomic():
+            stored = [(v, _store(*args) if args else None, key) for v, args, key in pending]
+        for visit, check, key in stored:
+            key = check.status if check is not None else key
             counts[key] = counts.get(key, 0) + 1
             if on_each is not None:
                 on_each(visit, check)
+        pending.clear()
+
+    with httpx.Client() as http:
+        for visit in visits:
+            coverage = coverage_to_check(visit.patient, visit.date_of_service)
+            if coverage is None:
+                pending.append((visit, None, "self_pay"))
+            else:
+                try:
+                    pending.append((visit, _ask(user, coverage, visit, None, source, http), ""))
+                except ServiceError:
+                    pending.append((visit, None, "no_endpoint"))
+            if len(pending) >= STORE_EVERY:
+                flush()
+        flush()
     return counts
