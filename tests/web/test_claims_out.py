@@ -20,6 +20,7 @@ from medbill.web.claims_out.models import (
     ClaimEvent,
     ClaimWorkItem,
     ClearinghouseConnection,
+    Submission,
 )
 from medbill.web.claims_out.services import build_claims, next_control_number, submit_claims
 from medbill.web.coding.models import Diagnosis, ServiceLine
@@ -300,3 +301,23 @@ def test_replacement_and_void_are_new_claims(world, tmp_path):
     doc = claim_document(new)
     check_claim(doc)
     assert doc.frequency_code == "7" and doc.original_claim_ref == "LCI2026031000017"
+
+
+def test_acknowledgements_find_their_file_when_two_connections_share_a_number(world, tmp_path):
+    claim, sub = submitted(world, tmp_path)
+    other = ClearinghouseConnection.objects.create(
+        practice=world.a.practice, name="lakeside", settings={
+            **ClearinghouseConnection.objects.get(name="prairie").settings,
+            "receiver_id": "LAKESIDE", "folder": str(tmp_path / "lakeside")})
+    from medbill.web.claims_out.acks import _submission
+
+    twin = Submission.objects.create(
+        practice=world.a.practice, connection=other.name, file_name="x.837", sha256="0" * 64,
+        size=1, content="", interchange_control=sub.interchange_control,
+        group_control=sub.group_control, claim_count=0, total_charge=Decimal("0"))
+    assert twin.created_at >= sub.created_at
+    found = _submission(world.a.practice.pk, "PRAIRIE",
+                        interchange_control=str(sub.interchange_control))
+    assert found == sub
+    assert _submission(world.a.practice.pk, "LAKESIDE",
+                       group_control=str(sub.group_control)) == twin

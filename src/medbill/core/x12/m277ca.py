@@ -180,6 +180,7 @@ class Ack277CA:
     # have no claims listed at all.
     provider_statuses: list[tuple[str, Status]] = field(default_factory=list)
     batch_reference: str = ""  # 2200B TRN02: the BHT03 of the 837P this answers
+    sender: str = ""  # ISA06 of the interchange: who answered
 
     @property
     def file_rejected(self) -> bool:
@@ -227,8 +228,10 @@ def read_277ca(data: bytes | str | Iterable[Segment]) -> list[Ack277CA]:
         for tx in ic.transactions:
             if tx.set_id != "277":
                 raise tx.st.error(f"expected a 277 transaction set, found {tx.set_id}", 1)
-            out.append(_read(tx.segments, ic.control_number, tx.control_number,
-                             [str(p) for p in ic.problems]))
+            ack = _read(tx.segments, ic.control_number, tx.control_number,
+                        [str(p) for p in ic.problems])
+            ack.sender = ic.sender
+            out.append(ack)
     return out
 
 

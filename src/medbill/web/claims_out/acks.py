@@ -22,7 +22,12 @@ from django.db import IntegrityError, transaction
 from medbill.core.x12 import X12ParseError, iter_segments, locate_claims, read_277ca, read_999
 from medbill.core.x12.m999 import SegmentError
 from medbill.web.billing.models import Claim
-from medbill.web.claims_out.models import AckImport, ClaimWorkItem, Submission
+from medbill.web.claims_out.models import (
+    AckImport,
+    ClaimWorkItem,
+    ClearinghouseConnection,
+    Submission,
+)
 from medbill.web.claims_out.services import move_claim, require
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -110,11 +115,24 @@ def _reject(user: Any, claim: Claim, reason: str, codes: str, source: str, row: 
     result.rejected.append(claim.patient_control_number)
 
 
+def _submission(practice_id: int, partner: str, **number: str) -> Submission | None:
+    """The file an acknowledgement answers: by its control number and, when several
+    connections used that number, by the connection whose receiver id sent the answer."""
+    (field, value), = number.items()
+    if not value.isdigit():
+        return None
+    rows = list(Submission.objects.for_practice(practice_id).filter(**{field: int(value)})
+                .order_by("-created_at"))
+    if len(rows) > 1:
+        names = {c.name for c in ClearinghouseConnection.objects.for_practice(practice_id)
+                 if str(c.settings.get("receiver_id", "")).strip() == partner}
+        rows = [r for r in rows if r.connection in names] or rows
+    return rows[0] if rows else None
+
+
 def _apply_999(user: Any, practice_id: int, ack: Any, result: AckResult) -> None:
     for group in ack.groups:
-        sub = Submission.objects.for_practice(practice_id).filter(
-            group_control=int(group.group_control) if group.group_control.isdigit() else -1
-        ).order_by("-created_at").first()
+        sub = _submission(practice_id, ack.sender, group_control=group.group_control)
         if sub is None:
             result.unknown.append(f"group {group.group_control}")
             continue
@@ -145,9 +163,7 @@ def _apply_277ca(user: Any, practice_id: int, ack: Any, result: AckResult) -> No
     if ack.file_rejected:
         reason = "; ".join(s.words() for s in ack.file_statuses if s.rejected)
         ref = ack.batch_reference
-        sub = Submission.objects.for_practice(practice_id).filter(
-            interchange_control=int(ref)).order_by("-created_at").first() \
-            if ref.isdigit() else None
+        sub = _submission(practice_id, ack.sender, interchange_control=ref)
         if sub is not None:
             for claim in claims_qs.filter(pk__in=sub.items.values("claim_id")).order_by("id"):
                 codes = ",".join(f"{s.category}:{s.code}" for s in ack.file_statuses)
