@@ -283,14 +283,28 @@
       var li = el("li", { "class": "finding " + f.severity, "data-code": f.code });
       li.appendChild(el("span", { "class": "sev" }, f.severity));
       li.appendChild(el("code", {}, f.code));
-      li.appendChild(el("span", { "class": "msg" }, (f.line ? "line " + f.line + ": " : "") + f.message));
+      var text = String(f.message || "");
+      if (text.indexOf(f.code) === 0) text = text.slice(f.code.length).trim();
+      li.appendChild(el("span", { "class": "f-msg" }, text));
       if (f.fix && f.fix.text) li.appendChild(el("div", { "class": "fix" }, "Fix: " + f.fix.text));
       list.appendChild(li);
     });
   }
 
+  // A suggestion whose code is on the claim shows as coded; removing the code brings it back.
+  function refreshStates() {
+    var touched = false;
+    suggestions.forEach(function (s) {
+      var coded = has(s.code);
+      if (s.state === "pending" && coded) { s.state = "coded"; touched = true; }
+      else if ((s.state === "coded" || s.state === "accepted") && !coded) { s.state = "pending"; touched = true; }
+    });
+    if (touched) renderSuggestions();
+  }
+
   function changed(keepFocus) {
     dirty = true;
+    refreshStates();
     $("save-state").textContent = "unsaved changes";
     if (!keepFocus) { renderCodes(); }
     renderNote();
@@ -423,7 +437,6 @@
     }
     list.forEach(function (s) { s.state = has(s.code) ? "coded" : "pending"; });
     suggestions = list;
-    if (data.em && data.em.reason) $("em-reason").textContent = "E/M: " + data.em.reason;
     var notes = $("engine-notes");
     (data.notes || []).forEach(function (n) { notes.appendChild(el("p", { "class": "muted" }, n)); });
     renderNote();
