@@ -236,3 +236,26 @@ def test_a_manager_waives_an_edit_from_the_claim_page(world, client_for):
     assert "Waive for" not in biller.get(f"/claims/{world.a.claim.pk}/").content.decode()
     refused = biller.post(f"/claims/{world.a.claim.pk}/waive/", {"code": "FMT016", "reason": "x"})
     assert refused.status_code == 403
+
+
+def test_payer_edit_selection_by_prefix(world):
+    _break_pointer(world.a.claim)
+    biller = world.users["biller"]
+    assert "FMT017" in {f.code for f in scrubbing.scrub_claim(biller, world.a.claim).findings}
+    payer = world.a.claim.payer
+    payer.edits_ignore = "fmt017, "
+    payer.save()
+    world.a.claim.refresh_from_db()
+    codes = {f.code for f in scrubbing.scrub_claim(biller, world.a.claim).findings}
+    assert "FMT017" not in codes
+
+
+def test_payer_edit_selection_is_validated():
+    from django.core.exceptions import ValidationError
+
+    from medbill.web.practice.models import Payer
+
+    payer = Payer(name="X", payer_id="X1", edits_select="DX, 9!")
+    with pytest.raises(ValidationError) as err:
+        payer.clean()
+    assert "edits_select" in err.value.message_dict

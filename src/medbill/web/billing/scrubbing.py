@@ -18,7 +18,7 @@ from medbill.core.scrubber import REGISTRY, Policy, References, Scrubber, ScrubR
 from medbill.web.billing.documents import claim_document
 from medbill.web.billing.models import Claim, EditWaiver
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.models import FeeScheduleEntry
+from medbill.web.practice.models import FeeScheduleEntry, edit_prefixes
 from medbill.web.practice.permissions import require as _require
 
 __all__ = [
@@ -98,7 +98,13 @@ def scrub_claim(user: Any, claim: Claim) -> ScrubResult:
             coverage_end=coverage.termination_date,
         )
         document = dataclasses.replace(document, subscriber=subscriber)
-    policy = Policy(waivers=active_waivers(claim))
+    payer = claim.payer
+    policy = Policy(
+        select=edit_prefixes(payer.edits_select) or ("",),
+        ignore=edit_prefixes(payer.edits_ignore),
+        extend=edit_prefixes(payer.edits_extend),
+        waivers=active_waivers(claim),
+    )
     return Scrubber(_references(claim), default=policy).scrub(document)
 
 

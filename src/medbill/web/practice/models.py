@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -182,6 +184,19 @@ class Payer(Audited, AddressFields):
     )
     phone = models.CharField(max_length=20, blank=True)
     active = models.BooleanField(default=True)
+    # Which claim edits run for this payer, by code prefix as ``ruff --select`` works:
+    # comma-separated, e.g. select "" (all), ignore "DX009", extend "DX010".
+    edits_select = models.CharField(
+        max_length=200, blank=True, help_text="Edit code prefixes to run; empty runs them all."
+    )
+    edits_ignore = models.CharField(
+        max_length=200, blank=True, help_text="Edit code prefixes this payer does not apply."
+    )
+    edits_extend = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Opt-in edit code prefixes this payer asks for (e.g. DX010 unspecified codes).",
+    )
 
     objects = PayerQuerySet.as_manager()
 
@@ -195,6 +210,21 @@ class Payer(Audited, AddressFields):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        for name in ("edits_select", "edits_ignore", "edits_extend"):
+            for prefix in edit_prefixes(getattr(self, name)):
+                if not EDIT_PREFIX.fullmatch(prefix):
+                    raise ValidationError({name: f"{prefix!r} is not an edit code prefix"})
+
+
+EDIT_PREFIX = re.compile(r"[A-Z]{1,4}[0-9]{0,3}")
+
+
+def edit_prefixes(text: str) -> tuple[str, ...]:
+    """The prefixes of a comma-separated edit selection, upper-cased, blanks dropped."""
+    return tuple(p.strip().upper() for p in text.split(",") if p.strip())
 
 
 class FeeSchedule(PracticeOwned):
