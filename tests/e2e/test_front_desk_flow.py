@@ -164,13 +164,14 @@ def test_front_desk_flow(world, desk, live_server) -> None:
                 {"name": "front.png", "mimeType": "image/png", "buffer": card}])
             page.set_input_files("#id_card_back", files=[
                 {"name": "back.png", "mimeType": "image/png", "buffer": card}])
-            _shot(page, "02-primary-coverage")
+            _shot(page, "02-coverage")
             page.click("#save-add-another")
             expect(page.locator("#id_order")).to_have_value("secondary")
             page.select_option("#id_payer", str(world.a.secondary_payer.pk))
             page.fill("#id_member_id", "WI55102")
             page.click("#save-coverage")
             expect(page.locator("h1")).to_contain_text("Carmen Rivera")
+            _shot(page, "02-patient")
 
             # 2. A visit today, then eligibility from the check-in page.
             page.click("#book-visit")
@@ -226,9 +227,10 @@ def test_front_desk_flow(world, desk, live_server) -> None:
             page.fill("textarea[name=desk_note]", "Patient asks for an itemized statement")
             page.click("#finish-check-out")
             expect(page.locator("h1")).to_contain_text("Front desk")
+            _shot(page, "07-desk-queue")
             page.goto(f"{base}/visits/?status=checked_out")
             expect(page.locator("body")).to_contain_text("Rivera")
-            _shot(page, "07-coding-queue")
+            _shot(page, "08-coding-queue")
         finally:
             browser.close()
 

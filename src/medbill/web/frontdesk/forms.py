@@ -134,6 +134,15 @@ class CoverageForm(_Marked, forms.ModelForm):
         labels = {
             "termination_date": "End date",
             "relationship_to_subscriber": "Patient is the subscriber's",
+            "member_id": "Member ID",
+            "subscriber_last_name": "Last name",
+            "subscriber_first_name": "First name",
+            "subscriber_date_of_birth": "Date of birth",
+            "subscriber_sex": "Sex",
+            "subscriber_line1": "Address",
+            "subscriber_city": "City",
+            "subscriber_state": "State",
+            "subscriber_zip": "ZIP",
         }
 
     def __init__(self, *args: Any, payers: Any = None, **kwargs: Any) -> None:
