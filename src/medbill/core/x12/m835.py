@@ -372,6 +372,15 @@ class _Reader:
             self.problem("warning", n1, "N102 name is empty", 2)
         return party, i
 
+    def _amount(self, seg: Segment, text: str, index: int) -> Money:
+        """The amount in ``text`` (element ``index`` of ``seg``): cached, else read with care."""
+        value = _MONEY_CACHE.get(text)
+        if value is None:
+            value = self.money(seg, index)
+            if value is None:
+                value = ZERO
+        return value
+
     def _cas(self, seg: Segment, into: list[Adjustment]) -> None:
         e = seg.elements
         if len(e) == 4 and e[1] in _GROUPS_5010 and e[2]:
@@ -389,7 +398,6 @@ class _Reader:
         elif group == "OI":
             self.problem("warning", seg, "CAS01 group OI is not a 5010 group code", 1)
         found = False
-        cache = _MONEY_CACHE
         for k in (2, 5, 8, 11, 14, 17):
             reason = e[k]
             if not reason:
@@ -397,7 +405,7 @@ class _Reader:
                     self.problem("error", seg, f"CAS{k:02d} reason code is empty", k)
                 continue
             found = True
-            amount = cache.get(e[k + 1]) or self.money(seg, k + 1) or ZERO
+            amount = self._amount(seg, e[k + 1], k + 1)
             qty = self.decimal(seg, k + 2) if e[k + 2] else None
             into.append(Adjustment(group, reason, amount, qty, seg.position))
         if not found:
@@ -421,9 +429,8 @@ class _Reader:
         status = c[2]
         if status not in CLAIM_STATUS:
             self.problem("error", clp, f"CLP02 claim status {status!r} is not a 5010 code", 2)
-        cache = _MONEY_CACHE
-        charge = cache.get(c[3]) or self.money(clp, 3) or ZERO
-        paid = cache.get(c[4]) or self.money(clp, 4) or ZERO
+        charge = self._amount(clp, c[3], 3)
+        paid = self._amount(clp, c[4], 4)
         start = end = received = None
         inpatient: tuple[str, ...] = ()
         outpatient: tuple[str, ...] = ()
@@ -476,7 +483,7 @@ class _Reader:
             i += 1
         claim = ClaimPayment(
             c[1], status, charge, paid,
-            (cache.get(c[5]) or self.money(clp, 5)) if c[5] else None,
+            self._amount(clp, c[5], 5) if c[5] else None,
             c[6], c[7], c[8], c[9], c[11],
             tuple(adjustments), tuple(names), inpatient, outpatient, start, end, received,
             tuple(refs), tuple(amounts), tuple(quantities), tuple(services), header_number,
@@ -506,9 +513,8 @@ class _Reader:
                 self.problem("error", svc, "SVC01 procedure code is empty", 1)
             elif len(_PROCEDURE_CACHE) < 65536 and ">" not in v[1]:
                 _PROCEDURE_CACHE[key] = procedure
-        cache = _MONEY_CACHE
-        charge = (cache.get(v[2]) or self.money(svc, 2) or ZERO)
-        paid = (cache.get(v[3]) or self.money(svc, 3) or ZERO)
+        charge = self._amount(svc, v[2], 2)
+        paid = self._amount(svc, v[3], 3)
         service_date = service_start = service_end = None
         adjustments: list[Adjustment] = []
         refs: list[tuple[str, str]] = []
@@ -528,7 +534,9 @@ class _Reader:
                 qual = e[1]
                 text = e[2] if len(e) > 2 else ""
                 if qual == "472":
-                    service_date = _DATE_CACHE.get(text) or self._date(seg, text, 2)
+                    service_date = _DATE_CACHE.get(text)
+                    if service_date is None:
+                        service_date = self._date(seg, text, 2)
                 elif qual == "150":
                     service_start = self._date(seg, text, 2)
                 elif qual == "151":
@@ -539,7 +547,7 @@ class _Reader:
                 if ref[0] == "6R":
                     lcn = ref[1]
             elif sid == "AMT":
-                amounts.append((e[1], cache.get(e[2]) or self.money(seg, 2) or ZERO))
+                amounts.append((e[1], self._amount(seg, e[2] if len(e) > 2 else '', 2)))
             elif sid == "QTY":
                 quantities.append((e[1], self.decimal(seg, 2) or Decimal(0)))
             elif sid == "LQ":
