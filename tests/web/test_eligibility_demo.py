@@ -8,7 +8,7 @@ import json
 from desk_support import visit_today
 
 from medbill.web.demo.stages import STAGES, StageContext
-from medbill.web.frontdesk.demo import eligibility_stage
+from medbill.web.frontdesk.demo import LIVE_URL, eligibility_stage
 from medbill.web.frontdesk.models import EligibilityCheck, PayerEndpoint
 
 
@@ -19,6 +19,8 @@ def test_it_checks_the_days_appointments_and_writes_the_answers(world, tmp_path)
     rows = eligibility_stage(ctx)
     assert rows[0].count == 2 and rows[0].detail == "2 active"
     assert PayerEndpoint.objects.count() == 4  # two payers in each practice
+    # Afterwards they point where ``medbill payer-sim serve`` listens by default.
+    assert {e.url for e in PayerEndpoint.objects.all()} == {LIVE_URL}
     checks = EligibilityCheck.objects.filter(source="demo")
     assert {c.visit_id for c in checks} == {a.pk, b.pk}
     assert all(c.summary.startswith("Active · copay $25") for c in checks)

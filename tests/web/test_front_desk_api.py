@@ -27,6 +27,8 @@ def test_registration_returns_duplicates_first(world, api_client_for):
     assert Patient.objects.filter(first_name="Mateo", practice=world.a.practice).count() == 2
     other = _post(api, "/api/frontdesk/patients", dict(body, practice_id=world.b.practice.pk))
     assert other.status_code == 403
+    bad = _post(api, "/api/frontdesk/patients", dict(body, sex="X", not_a_duplicate=True))
+    assert bad.status_code == 422 and bad.json()["error"].startswith("sex:")
 
 
 def test_eligibility_check_in_payment_check_out(world, api_client_for):

@@ -156,3 +156,48 @@ def test_signatures_drive_the_claim_indicators(world):
     document = claim_document(claim)
     assert document.release_of_information == "Y" and document.benefits_assigned is True
     assert claim_documents([claim]) == [document]
+
+
+def test_the_patient_corrects_their_details_at_the_kiosk(world, client_for):
+    visit = visit_today(world.a)
+    code = _code_from_desk(world, client_for, visit)
+    url = reverse("kiosk_packet", args=[code])
+    kiosk = Client()
+    sign = {"documents": ["demographics"], "signer_name": "Mateo Ortega", "method": "typed",
+            "typed_signature": "Mateo Ortega"}
+    bad = kiosk.post(url, dict(sign, zip="5370"))
+    assert "zip: 5 or 9 digits" in bad.content.decode()
+    assert not PaperworkSignature.objects.exists()
+    done = kiosk.post(url, dict(sign, phone="608-555-0177", zip="53703-1418", state="wi",
+                                line1="905 Williamson St"))
+    assert "Thank you" in done.content.decode()
+    patient = world.a.patient
+    patient.refresh_from_db()
+    assert patient.phone == "608-555-0177" and patient.zip == "537031418"
+    event = AuditEvent.objects.filter(object_type="frontdesk.Patient", action="update").last()
+    assert event.source == "kiosk" and set(event.changes) == {"phone"}
+
+
+def test_the_manager_sets_up_a_payer_endpoint_and_its_password_stays_out_of_the_audit(
+        world, client_for):
+    from medbill.web.frontdesk.models import PayerEndpoint
+
+    client = client_for(world.users["manager"])
+    form = {"part": "endpoint", "e-payer": world.a.payer.pk,
+            "e-url": "https://eligibility.example.org/core", "e-sender_id": "CVFP01",
+            "e-receiver_id": "LCI220", "e-username": "cvfp", "e-password": "s3cret-word",
+            "e-envelope": "mime", "e-timeout_seconds": "8", "e-usage": "T", "e-active": "on"}
+    assert client.post(reverse("desk_settings"), form).status_code == 302
+    row = PayerEndpoint.objects.get(practice=world.a.practice, payer=world.a.payer)
+    assert (row.envelope, row.password, str(row.timeout_seconds)) == ("mime", "s3cret-word",
+                                                                      "8.0")
+    # Saving again without a password keeps the one on file.
+    assert client.post(reverse("desk_settings"), dict(form, **{"e-password": "",
+                                                               "e-envelope": "soap"})
+                       ).status_code == 302
+    row.refresh_from_db()
+    assert row.password == "s3cret-word" and row.envelope == "soap"
+    events = AuditEvent.objects.filter(object_type="frontdesk.PayerEndpoint")
+    assert events.count() == 2 and all("password" not in e.changes for e in events)
+    page = client.get(reverse("desk_settings")).content.decode()
+    assert "s3cret-word" not in page and "eligibility.example.org" in page

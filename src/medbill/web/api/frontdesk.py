@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
@@ -193,6 +194,12 @@ def register_patient(request: HttpRequest, payload: PatientIn):
     data = payload.dict(exclude={"practice_id", "not_a_duplicate"})
     candidate = Patient(practice=practice, **data)
     candidate.zip = candidate.zip.replace("-", "")
+    candidate.state = candidate.state.upper()
+    try:
+        candidate.full_clean(exclude=["practice", "account_number"], validate_constraints=False)
+    except ValidationError as exc:
+        field, problems = next(iter(exc.message_dict.items()))
+        raise ServiceError(field, problems[0]) from None
     if not payload.not_a_duplicate:
         found = services.possible_duplicates(practice, candidate)
         if found:

@@ -25,7 +25,9 @@ from medbill.web.frontdesk.models import Coverage, EligibilityCheck, PayerEndpoi
 from medbill.web.frontdesk.plan_table import plan_table_from_coverages
 from medbill.web.practice import audit
 
-__all__ = ["eligibility_stage"]
+__all__ = ["LIVE_URL", "eligibility_stage"]
+
+LIVE_URL = "http://127.0.0.1:8270/core"
 
 
 def _day() -> datetime.date | None:
@@ -85,6 +87,9 @@ def eligibility_stage(ctx: Any) -> list[Any]:
         with audit.acting_as(None, source="demo"):
             counts = check_visits(ctx.track(visits, "eligibility", len(visits)), source="demo")
     seconds = time.perf_counter() - started
+    # The simulator above is gone when the stage ends; leave the endpoints pointing where
+    # ``medbill payer-sim serve`` listens by default, so the served demo can ask it live.
+    _point_payers_at(LIVE_URL)
     checks = list(
         EligibilityCheck.objects.filter(visit__in=visits, source="demo")
         .select_related("patient", "coverage__payer", "visit")
@@ -128,6 +133,7 @@ def eligibility_stage(ctx: Any) -> list[Any]:
             "eligibility",
             "payer endpoints on the simulator",
             endpoints,
-            f"{seconds:.1f} s for the day over HTTP",
+            f"{seconds:.1f} s for the day over HTTP; for live checks in the served app "
+            "run medbill payer-sim serve",
         ),
     ]

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -50,6 +52,7 @@ __all__ = [
     "save_card_image",
     "save_coverage",
     "save_guarantor",
+    "update_contact",
     "update_patient",
 ]
 
@@ -142,6 +145,52 @@ def update_patient(user: Any, patient: Patient) -> Patient:
     with transaction.atomic(), audit.acting_as(_user(user)):
         patient.save()
     return patient
+
+
+CONTACT_FIELDS = ("line1", "line2", "city", "state", "zip", "phone", "mobile_phone", "email")
+_ZIP = re.compile(r"\d{5}(\d{4})?")
+_STATE = re.compile(r"[A-Z]{2}")
+
+
+def update_contact(
+    user: Any, patient: Patient, values: dict[str, str], kiosk: bool = False
+) -> list[str]:
+    """Change the patient's address, phones or e-mail (from the desk, or the kiosk).
+
+    Returns the names of the fields that changed. The kiosk is authorised by its pass,
+    so ``kiosk`` skips the role check and marks the audit events as coming from it.
+    """
+    if not kiosk:
+        require(user, patient.practice_id, "edit_patients")
+    changes: dict[str, str] = {}
+    for name in CONTACT_FIELDS:
+        if name not in values:
+            continue
+        value = (values[name] or "").strip()
+        if name == "state":
+            value = value.upper()
+            if value and not _STATE.fullmatch(value):
+                raise ServiceError("state", "two letters, e.g. WI")
+        elif name == "zip":
+            value = value.replace("-", "").replace(" ", "")
+            if value and not _ZIP.fullmatch(value):
+                raise ServiceError("zip", "5 or 9 digits")
+        elif name == "email" and value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                raise ServiceError("email", "not an e-mail address") from None
+        limit = Patient._meta.get_field(name).max_length
+        if limit and len(value) > limit:
+            raise ServiceError(name, f"at most {limit} characters")
+        if getattr(patient, name) != value:
+            changes[name] = value
+    if changes:
+        with transaction.atomic(), audit.acting_as(_user(user), source="kiosk" if kiosk else None):
+            for name, value in changes.items():
+                setattr(patient, name, value)
+            patient.save(update_fields=list(changes))
+    return sorted(changes)
 
 
 def save_guarantor(user: Any, patient: Patient, guarantor: Guarantor | None) -> Guarantor | None:

@@ -105,6 +105,12 @@ def kiosk_packet(request: HttpRequest, code: str) -> HttpResponse:
             with transaction.atomic():
                 if not paperwork.spend_kiosk_pass(kiosk):
                     raise ServiceError("code", "this code was already used")
+                services.update_contact(
+                    None,
+                    patient,
+                    {k: request.POST[k] for k in services.CONTACT_FIELDS if k in request.POST},
+                    kiosk=True,
+                )
                 paperwork.record_paperwork(
                     None, visit, request.POST.getlist("documents"), signature, "kiosk"
                 )
