@@ -16,6 +16,14 @@ from medbill.web.coding import workspace
 from medbill.web.coding.models import CodingReview, ProviderQuery
 from medbill.web.frontdesk.models import Visit
 
+try:  # django-ninja >= 1.5 wants Status(...) rather than a (status, body) tuple
+    from ninja import Status
+except ImportError:  # pragma: no cover - older django-ninja
+
+    def Status(code, value):  # noqa: N802
+        return code, value
+
+
 router = Router(tags=["coding"])
 
 MAX_LIMIT = 200
@@ -231,7 +239,8 @@ def list_queries(request: HttpRequest, visit_id: int):
 def ask_query(request: HttpRequest, visit_id: int, payload: QueryIn):
     """Ask the provider a question; the visit cannot be finished until it is answered."""
     visit = _visit(request, visit_id, "change_codes")
-    return 201, workspace.ask_query(acting_user(request), visit, payload.question, payload.topic)
+    query = workspace.ask_query(acting_user(request), visit, payload.question, payload.topic)
+    return Status(201, query)
 
 
 @router.post(
