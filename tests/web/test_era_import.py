@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from medbill.core.money import ZERO, Money
 from medbill.core.payersim import simulate
+from medbill.core.x12.m835 import ProviderAdjustment as PLB
 from medbill.core.x12.m835 import read_835, write_835
 from medbill.web.billing import era
 from medbill.web.billing.documents import claim_document
@@ -23,6 +24,7 @@ from medbill.web.billing.remittance_models import (
     DenialItem,
     ProviderAdjustment,
     Remittance,
+    RemittanceClaim,
     RemittanceFile,
     SecondaryClaimLink,
     UnmatchedPayment,
@@ -234,3 +236,55 @@ def test_every_fixture_posts_and_every_claim_and_patient_balances(world, shared_
                 patient_rows = Entry.objects.filter(patient=claim.patient)
                 assert total(patient_rows) == balance, (path.name, pay.claim_id)
         assert era.import_era(None, practice, data, path.name).already_imported
+
+
+def test_reversal_then_correction_and_plb_post_through_the_import(world):
+    site, biller = world.a, world.users["biller"]
+    site.secondary.delete()
+    first = era_for(site.claim, seed=11)
+    era.import_era(biller, site.practice, first, "first.835")
+    (rem,) = read_835(first)
+    original = rem.claims[0]
+
+    def negate(c):
+        return replace(c, status="22", charge=-c.charge, paid=-c.paid,
+                       patient_responsibility=-c.patient_responsibility
+                       if c.patient_responsibility is not None else None,
+                       adjustments=tuple(replace(a, amount=-a.amount) for a in c.adjustments),
+                       services=tuple(replace(s, charge=-s.charge, paid=-s.paid,
+                                              adjustments=tuple(replace(a, amount=-a.amount)
+                                                                for a in s.adjustments))
+                                      for s in c.services))
+
+    plb = (PLB("1746502933", datetime.date(2026, 12, 31), "WO", "OVERPAY1", M("10.00")),)
+    # The payer takes the payment back and sends the claim again, paid the same; a PLB
+    # recoups 10.00 from the check.
+    corrected = replace(original, payer_claim_number=original.payer_claim_number + "X")
+    second = write_835([replace(rem, trace_number="TRACE-2", claims=(negate(original),
+                                                                     corrected),
+                                total_paid=-M("10.00") + original.paid - original.paid,
+                                provider_adjustments=plb, handling="I")],
+                       control_number=2)
+    result = era.import_era(biller, site.practice, second, "second.835")
+    assert result.sets[0].status == "posted", result.sets[0].reasons
+    rows = Entry.objects.filter(claim=site.claim, source="era")
+    payments = rows.filter(kind="payment")
+    assert sorted(M(p.amount) for p in payments) == sorted(
+        [-original.paid, original.paid, -original.paid])
+    # Net: one payment, one contractual, one patient share, exactly as after the first file.
+    assert total(rows.filter(kind="payment")) == -original.paid
+    assert total(Entry.objects.filter(patient=site.patient, responsibility="patient")) == \
+        original.patient_responsibility
+    assert ProviderAdjustment.objects.get().amount == M("-10.00")
+    assert RemittanceClaim.objects.filter(outcome="reversed").count() == 1
+
+
+def test_crossover_records_the_secondary_claim_as_crossed_over(world):
+    site, biller = world.a, world.users["biller"]
+    (rem,) = read_835(era_for(site.claim, seed=12))
+    crossed = replace(rem.claims[0], status="19")
+    era.import_era(biller, site.practice, write_835([replace(rem, claims=(crossed,))]),
+                   "x.835")
+    link = SecondaryClaimLink.objects.get(prior_claim=site.claim)
+    assert link.crossed_over and link.claim.status == "submitted"
+    assert "crossed over" in link.claim.status_reason
