@@ -144,3 +144,17 @@ def test_payer_sim_serve_answers_over_http(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_specialist_visit_takes_the_specialist_copay(world):
+    from medbill.web.frontdesk.eligibility import is_specialist
+
+    assert not is_specialist("207Q00000X") and is_specialist("207RC0000X")
+    assert not is_specialist("")
+    visit = visit_today(world.a)
+    provider = visit.provider
+    provider.taxonomy = "207RC0000X"  # cardiovascular disease
+    provider.save()
+    with simulator(world.a):
+        check = check_coverage(world.users["front_desk"], world.a.coverage, visit)
+    assert str(check.copay) == "50.00"

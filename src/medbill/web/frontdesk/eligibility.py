@@ -38,9 +38,21 @@ __all__ = [
     "coverage_to_check",
     "endpoint_of",
     "inquiry_for",
+    "is_specialist",
     "latest_check",
     "visits_on",
 ]
+
+
+# Provider taxonomies billed as primary care (family, general and internal medicine,
+# pediatrics, nurse practitioners, physician assistants); other specialties pay the plan's
+# specialist copay.
+PRIMARY_CARE = ("207Q", "208D", "208000000X", "207R00000X", "363L", "363A")
+
+
+def is_specialist(taxonomy: str) -> bool:
+    """Whether a visit with a provider of this taxonomy takes the specialist copay."""
+    return bool(taxonomy) and not taxonomy.upper().startswith(PRIMARY_CARE)
 
 
 def endpoint_of(row: PayerEndpoint) -> EligibilityEndpoint:
@@ -151,7 +163,11 @@ def _store(
         check.summary = summarize(response)[:300]
         check.plan_name = (response.plan or "")[:80]
         fallback = desk_settings(coverage.practice_id).default_copay
-        copay = copay_due(response, fallback=Money(fallback) if fallback is not None else None)
+        copay = copay_due(
+            response,
+            specialist=visit is not None and is_specialist(visit.provider.taxonomy),
+            fallback=Money(fallback) if fallback is not None else None,
+        )
         check.copay = copay.amount if copay is not None else None
         problems = [str(r) for r in response.rejections]
         problems += response.corrections(inquiry)

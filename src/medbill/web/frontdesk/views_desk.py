@@ -495,5 +495,6 @@ def check_out_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
             "form": form,
             "error": error,
             "paperwork_missing": paperwork_status(visit).describe(),
+            "gaps": services.billing_gaps(visit.patient, visit.date_of_service),
         },
     )
