@@ -11,8 +11,9 @@ from medbill.cli._django import console, setup
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Real-time eligibility (270/271) for patients and appointments.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Real-time eligibility (270/271) for patients and appointments.", no_args_is_help=True
+)
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -68,10 +69,12 @@ def check(
 @app.command("batch")
 def batch(
     on: str | None = typer.Option(
-        None, "--date", help="Appointments of this day (YYYY-MM-DD; default: tomorrow)."),
+        None, "--date", help="Appointments of this day (YYYY-MM-DD; default: tomorrow)."
+    ),
     practice: str | None = typer.Option(None, "--practice", help="Only this practice."),
     background: bool = typer.Option(
-        False, "--background", help="Send to the Celery workers instead of running here."),
+        False, "--background", help="Send to the Celery workers instead of running here."
+    ),
 ) -> None:
     """Check eligibility for every appointment of a day, with a progress bar."""
     setup(development=True)
@@ -94,10 +97,16 @@ def batch(
         sent = check_eligibility_batch.delay([v.pk for v in visits])
         console.print(f"{len(visits)} appointments of {day} sent to the workers (task {sent.id}).")
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
         task = progress.add_task(f"eligibility {day}", total=len(visits))
-        counts = check_visits(visits, source="batch",
-                              on_each=lambda visit, check: progress.advance(task))
+        counts = check_visits(
+            visits, source="batch", on_each=lambda visit, check: progress.advance(task)
+        )
     parts = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in sorted(counts.items()))
     console.print(f"{len(visits)} appointments of {day}: {parts}")

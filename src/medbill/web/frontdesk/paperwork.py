@@ -112,9 +112,7 @@ def signatures_on_file(patient_ids: Iterable[int]) -> dict[int, list[SignedDocum
     return out
 
 
-def indicators_from(
-    on_file: list[SignedDocument] | None, on: datetime.date
-) -> dict[str, object]:
+def indicators_from(on_file: list[SignedDocument] | None, on: datetime.date) -> dict[str, object]:
     """Claim indicators from signatures on file; empty (the claim's defaults) without any."""
     return dict(claim_indicators(on_file, on)) if on_file else {}
 
