@@ -106,7 +106,7 @@ def test_code_a_visit_in_the_browser(coding, live_server) -> None:
             context = browser.new_context(viewport={"width": 1440, "height": 1000})
             context.add_cookies([{"name": "sessionid", "value": coding.session, "url": base}])
             page = context.new_page()
-            page.goto(f"{base}/coding/")
+            page.goto(f"{base}/coding/queue/")
             expect(page.locator("table.coding-queue tbody tr")).to_have_count(1)
             _shot(page, "01-queue")
             page.get_by_role("link", name="Code", exact=True).click()

@@ -25,7 +25,7 @@ def test_queue_lists_visits_oldest_first(world, client_for):
     late = new_visit(world.a, day=9)
     early = new_visit(world.a, day=5)
     new_visit(world.a, day=6, status="coded")
-    response = client_for(world.users["coder"]).get("/coding/")
+    response = client_for(world.users["coder"]).get("/coding/queue/")
     assert response.status_code == 200
     ids = [v.pk for v in response.context["visits"]]
     assert ids == [world.a.visit.pk, early.pk, late.pk]
@@ -42,11 +42,13 @@ def test_queue_filters_by_provider_and_payer(world, client_for):
     theirs.provider = other
     theirs.save()
     client = client_for(world.users["coder"])
-    by_provider = client.get(f"/coding/?provider={other.pk}").context["visits"]
+    by_provider = client.get(f"/coding/queue/?provider={other.pk}").context["visits"]
     assert [v.pk for v in by_provider] == [theirs.pk]
-    by_payer = client.get(f"/coding/?payer={world.a.payer.pk}").context["visits"]
+    by_payer = client.get(f"/coding/queue/?payer={world.a.payer.pk}").context["visits"]
     assert theirs.pk in [v.pk for v in by_payer]
-    by_other_payer = client.get(f"/coding/?payer={world.a.secondary_payer.pk}").context["visits"]
+    by_other_payer = client.get(f"/coding/queue/?payer={world.a.secondary_payer.pk}").context[
+        "visits"
+    ]
     assert list(by_other_payer) == []
 
 
@@ -102,6 +104,9 @@ def test_saving_records_where_each_code_came_from(world, client_for):
     assert [d.code for d in visit.diagnoses.all()] == ["J020", "E1165", "I10"]
     events = AuditEvent.objects.filter(object_type="coding.CodeChoice", user=coder)
     assert events.filter(action="create").count() == 5
+    # the screen shows the rejected suggestion as rejected when the coder comes back
+    page = client_for(coder).get(f"/coding/visits/{visit.pk}/")
+    assert page.context["saved"]["rejected"] == ["J029"]
 
 
 def test_a_decision_keeps_its_author_until_it_changes(world, client_for):

@@ -133,7 +133,7 @@ def test_api_tenancy_and_roles(world, api_client_for):
 
 
 PAGES = [
-    ("get", "/coding/", "change_codes"),
+    ("get", "/coding/queue/", "change_codes"),
     ("get", "/coding/visits/{visit}/", "change_codes"),
     ("get", "/coding/visits/{visit}/suggestions.json", "change_codes"),
     ("post", "/coding/visits/{visit}/scrub.json", "change_codes"),

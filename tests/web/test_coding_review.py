@@ -202,7 +202,7 @@ def test_query_round_trip_blocks_billing_until_answered(world, client_for):
     )
     work = CodingWork.objects.get(visit=visit)
     assert work.state == "query"
-    queue = client.get("/coding/").content.decode()
+    queue = client.get("/coding/queue/").content.decode()
     assert "waiting for provider" in queue
     with pytest.raises(ServiceError, match="still open"):
         reviewing.finish_coding(coder, visit)

@@ -6,7 +6,7 @@ from medbill.web.coding import workspace_views as ws
 urlpatterns = [
     path("visits/<int:visit_id>/codes/", views.edit_visit_codes, name="edit_visit_codes"),
     path("codes/", code_search.search_codes, name="search_codes"),
-    path("coding/", ws.list_coding_queue, name="list_coding_queue"),
+    path("coding/queue/", ws.list_coding_queue, name="list_coding_queue"),
     path("coding/visits/<int:visit_id>/", ws.code_visit, name="code_visit"),
     path(
         "coding/visits/<int:visit_id>/suggestions.json",

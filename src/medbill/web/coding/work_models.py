@@ -74,10 +74,10 @@ class CodeChoice(PracticeOwned):
         SERVICE = "service", "Service"
 
     class Origin(models.TextChoices):
-        SUGGESTED = "suggested", "Suggestion accepted unchanged"
-        CHANGED = "changed", "Suggestion changed"
+        SUGGESTED = "suggested", "Accepted"
+        CHANGED = "changed", "Changed"
         MANUAL = "manual", "Added by hand"
-        REJECTED = "rejected", "Suggestion rejected"
+        REJECTED = "rejected", "Rejected"
 
     visit = models.ForeignKey(
         "frontdesk.Visit", on_delete=models.CASCADE, related_name="code_choices"

@@ -79,6 +79,7 @@ def code_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     queries = ProviderQuery.objects.filter(visit=visit).select_related("asked_by", "answered_by")
     choices = CodeChoice.objects.filter(visit=visit).select_related("decided_by")
     saved = reviewing.codes_of(visit)
+    saved["rejected"] = [c.code for c in choices if c.origin == CodeChoice.Origin.REJECTED]
     return render(
         request,
         "coding/workspace.html",

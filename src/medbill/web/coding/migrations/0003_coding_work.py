@@ -35,10 +35,10 @@ class Migration(migrations.Migration):
                     "origin",
                     models.CharField(
                         choices=[
-                            ("suggested", "Suggestion accepted unchanged"),
-                            ("changed", "Suggestion changed"),
+                            ("suggested", "Accepted"),
+                            ("changed", "Changed"),
                             ("manual", "Added by hand"),
-                            ("rejected", "Suggestion rejected"),
+                            ("rejected", "Rejected"),
                         ],
                         max_length=9,
                     ),

@@ -17,6 +17,7 @@
   });
   var suggestions = [];
   var rejected = {};
+  (saved.rejected || []).forEach(function (c) { rejected[plain(c)] = true; });
   var cursor = 0;
   var dirty = false;
   var noteText = "";
@@ -435,7 +436,9 @@
       list.push({ kind: "E/M", code: data.em.code, description: "Office visit level (" + data.em.basis + ")",
         evidence: [], modifiers: data.em.modifiers || [], units: 1, why: data.em.reason });
     }
-    list.forEach(function (s) { s.state = has(s.code) ? "coded" : "pending"; });
+    list.forEach(function (s) {
+      s.state = has(s.code) ? "coded" : rejected[plain(s.code)] ? "rejected" : "pending";
+    });
     suggestions = list;
     var notes = $("engine-notes");
     (data.notes || []).forEach(function (n) { notes.appendChild(el("p", { "class": "muted" }, n)); });
