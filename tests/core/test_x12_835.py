@@ -330,3 +330,25 @@ def test_golden_csv_agrees_on_shared_fields_except_documented_errors(shared_data
     expected = {k: v for k, v in KNOWN_CSV_DIFFERENCES.items()
                 if k[0] == f"edi835parser__{stem}.csv"}
     assert found == expected
+
+
+def test_all_samples_csv_is_the_three_files_in_order(shared_data):
+    folder = shared_data / "x12" / "835" / "835-golden"
+    stems = ["blue_cross_nc_sample", "emedny_sample", "united_healthcare_legacy_sample"]
+    ours, known, offset = [], {}, 0
+    for stem in stems:
+        (rem,) = read_835((folder / f"edi835parser__{stem}.txt").read_bytes())
+        rows = our_rows(rem)
+        for (name, number, key), value in KNOWN_CSV_DIFFERENCES.items():
+            if name == f"edi835parser__{stem}.csv":
+                known[(number + offset, key)] = value
+        ours += rows
+        offset += len(rows)
+    theirs = csv_rows(folder / "edi835parser__all_samples.csv")
+    assert len(ours) == len(theirs) == 18
+    found = {}
+    for number, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+        for key in sorted(set(a) | set(b)):
+            if a.get(key, "") != b.get(key, ""):
+                found[(number, key)] = (a.get(key, ""), b.get(key, ""))
+    assert found == known
