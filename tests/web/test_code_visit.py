@@ -60,6 +60,8 @@ def test_coding_screen_shows_note_codes_and_keys(world, client_for):
     assert 'id="note"' in page and 'id="suggestions"' in page and 'id="findings"' in page
     assert "accept the suggestion" in page and "<kbd>a</kbd>" in page
     assert response.context["editable"] is True
+    viewed = AuditEvent.objects.filter(object_type="frontdesk.Visit", object_id=str(visit.pk))
+    assert viewed.filter(action="view", user=world.users["coder"]).exists()
 
 
 def test_suggestions_come_from_the_engine_with_offsets_into_the_note(world, client_for):

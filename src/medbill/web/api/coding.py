@@ -15,6 +15,7 @@ from medbill.web.coding import review as reviewing
 from medbill.web.coding import workspace
 from medbill.web.coding.models import CodingReview, ProviderQuery
 from medbill.web.frontdesk.models import Visit
+from medbill.web.practice import audit
 
 try:  # django-ninja >= 1.5 wants Status(...) rather than a (status, body) tuple
     from ninja import Status
@@ -164,6 +165,7 @@ def visit_suggestions(request: HttpRequest, visit_id: int):
     """The engine's diagnoses, services and E/M level for the visit's note, with evidence
     offsets into ``note``."""
     visit = _visit(request, visit_id, "change_codes")
+    audit.record_view(visit, acting_user(request), source="api")
     return workspace.suggestions_for(acting_user(request), visit)
 
 

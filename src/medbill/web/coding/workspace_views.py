@@ -17,6 +17,7 @@ from medbill.web.coding import workspace
 from medbill.web.coding.models import CodeChoice, CodingReview, ProviderQuery
 from medbill.web.coding.views import codes_from_form
 from medbill.web.frontdesk.models import Visit
+from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Payer, Provider
 from medbill.web.practice.permissions import has_permission, requires
@@ -75,6 +76,7 @@ def _next_in_queue(request: HttpRequest, visit: Visit) -> Visit | None:
 @requires("change_codes")
 def code_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
+    audit.record_view(visit, request.user)
     work = workspace.work_for(visit)
     queries = ProviderQuery.objects.filter(visit=visit).select_related("asked_by", "answered_by")
     choices = CodeChoice.objects.filter(visit=visit).select_related("decided_by")
@@ -284,6 +286,7 @@ def review_visit(request: HttpRequest, review_id: int) -> HttpResponse:
             messages.success(request, f"Review of visit {review.visit_id} recorded.")
             return redirect("list_reviews")
     visit = review.visit
+    audit.record_view(visit, request.user)
     codes = reviewing.codes_of(visit)
     rows = [
         {

@@ -319,6 +319,8 @@
       if (!res.ok) { $("save-state").textContent = res.data.error || "not saved"; return false; }
       dirty = false;
       $("save-state").textContent = "saved";
+      var status = $("visit-status");
+      if (status) { status.textContent = "Coding"; status.className = "status coding"; }
       renderFindings(res.data);
       return true;
     });
