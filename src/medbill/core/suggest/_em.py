@@ -15,6 +15,10 @@ __all__ = ["LEVEL_NAMES", "MODIFIER_25_CODES", "mdm_level", "suggest_em", "time_
 LEVEL_NAMES = {1: "minimal", 2: "straightforward", 3: "low", 4: "moderate", 5: "high"}
 
 # Total time on the date of the encounter, minimum minutes per level.
+# Tests performed in the office count as unique tests in the data element.
+_OFFICE_TESTS = frozenset(
+    {"93000", "81003", "81002", "81025", "87880", "87804", "82962", "83036", "94010", "87635"}
+)
 _NEW_TIME = ((60, 5), (45, 4), (30, 3), (15, 2))
 _EST_TIME = ((40, 5), (30, 4), (20, 3), (10, 2))
 
@@ -83,12 +87,18 @@ _PROBLEMS = (
         4,
     ),
     (r"\b(?:stable|controlled|at goal|well[- ]controlled)\b", 3),
-    (r"\b(?:acute uncomplicated|uncomplicated|cold|uri|sprain|minor)\b", 3),
+    (r"\b(?:acute uncomplicated|uncomplicated|cold|uri|sprain)\b", 3),
+    (r"\b(?:minor|self[- ]limited)\b", 2),
 )
 _CHRONIC = re.compile(
     r"\b(?:hypertension|htn|diabetes|dm2?|copd|asthma|ckd|chronic kidney|heart failure|chf|"
     r"hyperlipidemia|hypothyroidism|depression|anxiety|atrial fibrillation|gerd|osteoarthritis|"
     r"coronary artery disease|cad)\b",
+    re.I,
+)
+_TESTS = re.compile(
+    r"\b(?:cbc|cmp|bmp|a1c|hba1c|lipid panel|tsh|psa|x-?ray|ultrasound|ct scan|mri|"
+    r"urine culture|blood culture|culture)\b",
     re.I,
 )
 _DATA = (
@@ -159,13 +169,18 @@ def mdm_level(problems: int, data: int, risk: int) -> int:
     return sorted((problems, data, risk))[1]
 
 
-def _problems(text: str) -> tuple[int, str]:
+def _problems(text: str, diagnoses: int) -> tuple[int, str]:
     chronic = {m.group().lower() for m in _CHRONIC.finditer(text)}
-    best, why = 2, "one self-limited or minor problem"
+    best, why = 0, ""
     for pattern, level in _PROBLEMS:
         m = re.search(pattern, text, re.I)
         if m and level > best:
             best, why = level, f"problem documented as '{m.group()}'"
+    if best == 0:
+        if diagnoses:
+            best, why = 3, "an acute uncomplicated illness or injury"
+        else:
+            best, why = 2, "one self-limited or minor problem"
     if best == 3 and len(chronic) >= 2 and re.search(r"\bstable\b|\bcontrolled\b", text, re.I):
         best, why = 4, f"two or more stable chronic illnesses ({', '.join(sorted(chronic)[:3])})"
     if (
@@ -178,9 +193,12 @@ def _problems(text: str) -> tuple[int, str]:
     return best, why
 
 
-def _data(text: str) -> tuple[int, str]:
+def _data(text: str, in_office: int) -> tuple[int, str]:
     found = [label for pattern, label in _DATA if re.search(pattern, text, re.I)]
-    tests = len(re.findall(_DATA[0][0], text, re.I)) + len(re.findall(_DATA[1][0], text, re.I))
+    named = {m.group().lower() for m in _TESTS.finditer(text)}
+    tests = max(len(named), 1 if found[:2] else 0) + in_office
+    if in_office:
+        found.append(f"{in_office} test(s) performed in the office")
     if "independent interpretation" in found and (
         "discussion with another physician" in found or tests >= 3
     ):
@@ -224,6 +242,7 @@ def suggest_em(
     *,
     patient_age: int | None = None,
     new_patient: bool | None = None,
+    diagnoses: int = 0,
 ):
     """The office E/M or preventive code the note supports, with basis and reason in words."""
     from medbill.core.suggest._engine import EmSuggestion
@@ -265,8 +284,9 @@ def suggest_em(
             "nurse visit for an established patient; physician presence not required",
             new_patient=new,
         )
-    p, pwhy = _problems(text)
-    d, dwhy = _data(text)
+    p, pwhy = _problems(text, diagnoses)
+    in_office = sum(1 for c in proc_codes if c in _OFFICE_TESTS)
+    d, dwhy = _data(text, in_office)
     r, rwhy = _risk(text)
     mdm = mdm_level(p, d, r)
     minutes = 0

@@ -254,7 +254,13 @@ class SuggestEngine:
                 diagnoses.append(self._suggestion(d, text, "review"))
                 have.add(_dot(d.code))
         procedures, notes = suggest_services(text, fee_schedule)
-        em = suggest_em(text, procedures, patient_age=patient_age, new_patient=new_patient)
+        em = suggest_em(
+            text,
+            procedures,
+            patient_age=patient_age,
+            new_patient=new_patient,
+            diagnoses=sum(1 for d in diagnoses if d.status == "suggested"),
+        )
         if em.code and "25" in em.modifiers:
             notes.append("modifier 25: E/M separately identifiable from the same-day procedure")
         dx_notes = self._use_additional(ordered)

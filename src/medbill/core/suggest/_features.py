@@ -122,4 +122,10 @@ FEATURES = (
     "section_weight",
     "first_position",
     "siblings",
+    "neighbour_share",
+    "neighbour_count",
+    "code_precision",
+    "phrase_support",
+    "linear",
+    "free_mentions",
 )

@@ -25,6 +25,8 @@ __all__ = ["Candidate", "Statistics", "candidates", "fit_statistics"]
 
 MIN_CO = 2
 MIN_P = 0.08
+NEIGHBOURS = 15
+RIDGE_LAMBDA = 1.0
 BASE_PRECISION = 0.08
 
 
@@ -36,6 +38,48 @@ class Statistics:
     prior: dict[str, float] = field(default_factory=dict)
     phrase: dict[str, list[tuple[str, float, int]]] = field(default_factory=dict)
     term: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    code_term: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # nearest coded notes: TF-IDF rows (L2-normalised) over the phrase vocabulary
+    vocab: dict[str, int] = field(default_factory=dict)
+    idf: np.ndarray | None = None
+    matrix: object = None
+    labels: list[tuple[str, ...]] = field(default_factory=list)
+    # kernel ridge regression over the same rows: one dual coefficient row per coded note
+    ridge_codes: list[str] = field(default_factory=list)
+    ridge_alpha: np.ndarray | None = None
+
+    def _similarities(self, grams) -> np.ndarray | None:
+        if self.matrix is None or not self.vocab:
+            return None
+        cols = sorted({self.vocab[g] for g in grams if g in self.vocab})
+        if not cols:
+            return None
+        w = self.idf[cols]
+        w = w / np.linalg.norm(w)
+        return np.asarray(self.matrix[:, cols] @ w).ravel()
+
+    def linear(self, grams) -> dict[str, float]:
+        """Per-code ridge score (a linear model over the note's phrases, fitted in dual form)."""
+        sims = self._similarities(grams)
+        if sims is None or self.ridge_alpha is None:
+            return {}
+        z = (sims + 1.0) @ self.ridge_alpha
+        return {c: float(v) for c, v in zip(self.ridge_codes, z, strict=True) if v >= 0.02}
+
+    def neighbours(self, grams, k: int = NEIGHBOURS) -> dict[str, tuple[float, int]]:
+        """Codes of the ``k`` most similar coded notes: similarity-weighted share and count."""
+        sims = self._similarities(grams)
+        if sims is None:
+            return {}
+        top = np.argsort(-sims)[:k]
+        total = float(sims[top].sum()) or 1.0
+        votes: dict[str, list[float]] = {}
+        for i in top:
+            for code in self.labels[i]:
+                v = votes.setdefault(code, [0.0, 0])
+                v[0] += float(sims[i])
+                v[1] += 1
+        return {c: (v[0] / total, int(v[1])) for c, v in votes.items()}
 
 
 def fit_statistics(analyses: list[Analysis], labels: list[set[str]]) -> Statistics:
@@ -82,14 +126,49 @@ def fit_statistics(analyses: list[Analysis], labels: list[set[str]]) -> Statisti
         for key in seen:
             term[key][0] += 1
             term[key][1] += key[1] in gold
+    code_term: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for a, gold in zip(analyses, labels, strict=True):
+        for code in {m.match.code for m in a.mentions}:
+            code_term[code][0] += 1
+            code_term[code][1] += code in gold
     n = len(analyses)
     prior = Counter(c for y in labels for c in y)
+    idf = np.log((1 + n) / (1 + np.asarray([df[g] for g in sorted(vocab, key=vocab.get)])))
+    idf = idf + 1.0
+    tfidf = x.multiply(idf.reshape(1, -1)).tocsr()
+    norms = np.sqrt(np.asarray(tfidf.multiply(tfidf).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    tfidf = sparse.diags(1.0 / norms) @ tfidf
+    ridge_codes, ridge_alpha = _fit_ridge(tfidf.tocsr(), labels)
     return Statistics(
         n_notes=n,
+        ridge_codes=ridge_codes,
+        ridge_alpha=ridge_alpha,
         prior={c: k / n for c, k in prior.items()},
         phrase=dict(phrase),
         term={k: (v[0], v[1]) for k, v in term.items()},
+        code_term={k: (v[0], v[1]) for k, v in code_term.items()},
+        vocab=vocab,
+        idf=idf,
+        matrix=tfidf.tocsc(),
+        labels=[tuple(sorted(y)) for y in labels],
     )
+
+
+def _fit_ridge(x, labels: list[set[str]], lam: float = RIDGE_LAMBDA):
+    """Kernel ridge regression of every code's 0/1 label on the TF-IDF rows (linear kernel
+    plus a constant for the bias): one small n-by-n solve for all codes at once."""
+    codes = sorted({c for y in labels for c in y})
+    if not codes:
+        return [], None
+    index = {c: j for j, c in enumerate(codes)}
+    y = np.zeros((len(labels), len(codes)), dtype=np.float64)
+    for i, lab in enumerate(labels):
+        for c in lab:
+            y[i, index[c]] = 1.0
+    k = np.asarray((x @ x.T).todense(), dtype=np.float64) + 1.0
+    alpha = np.linalg.solve(k + lam * np.eye(k.shape[0]), y)
+    return codes, alpha.astype(np.float32)
 
 
 @dataclass
@@ -107,6 +186,13 @@ def _term_precision(stats: Statistics, term: str, code: str) -> tuple[float, int
     return (hits + 2 * BASE_PRECISION) / (seen + 2), seen
 
 
+def _code_precision(stats: Statistics | None, code: str) -> float:
+    if stats is None:
+        return BASE_PRECISION
+    seen, hits = stats.code_term.get(code, (0, 0))
+    return (hits + 2 * BASE_PRECISION) / (seen + 2)
+
+
 def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate]:
     """Every candidate code of an analysed note with its feature row (order of ``FEATURES``)."""
     by_code: dict[str, list] = defaultdict(list)
@@ -122,11 +208,21 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
                     assoc[code] = (p, co, second, span, g)
                 elif p > best[2]:
                     assoc[code] = (best[0], best[1], p, best[3], best[4])
+    support: Counter[str] = Counter()
+    if stats is not None:
+        for g in a.grams:
+            for code, p, _co in stats.phrase.get(g, ()):
+                if p >= 0.2:
+                    support[code] += 1
+    near = stats.neighbours(a.grams) if stats is not None else {}
+    linear = stats.linear(a.grams) if stats is not None else {}
+    pool = set(by_code) | set(assoc) | {c for c, (share, _n) in near.items() if share >= 0.1}
+    pool |= {c for c, p in linear.items() if p >= 0.15}
     spans = [(m.match.start, m.match.end, m.match.size, m.match.code) for m in a.mentions]
-    cats = Counter(c[:3] for c in set(by_code) | set(assoc))
+    cats = Counter(c[:3] for c in pool)
     length = max(1, len(a.text))
     out: list[Candidate] = []
-    for code in set(by_code) | set(assoc):
+    for code in pool:
         ms = by_code.get(code, [])
         asserted = [m for m in ms if m.asserted]
         best = max(ms, key=lambda m: m.match.size, default=None)
@@ -137,18 +233,21 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
             ]
             prec, seen = max(precs)
             ambiguity = min(lexicon.ambiguity.get(m.match.key, 1) for m in ms)
-            subsumed = all(
+            covered = [
                 any(
                     s <= m.match.start and m.match.end <= e and z > m.match.size and c != code
                     for s, e, z, c in spans
                 )
                 for m in ms
-            )
+            ]
+            subsumed = all(covered)
+            free = sum(not c for c in covered)
             weight = max(SECTION_WEIGHT.get(m.section, 0.5) for m in ms)
             first = min(m.match.start for m in ms) / length
             inclusion = float(all(m.match.source == "inclusion" for m in ms))
         else:
             prec, seen, ambiguity, subsumed, weight, inclusion = 0.0, 0, 0, False, 0.0, 0.0
+            free = 0
             first = 1.0
         p, co, second, span, gram = assoc.get(code, (0.0, 0, 0.0, None, ""))
         if stats is not None and first == 1.0 and span is not None:
@@ -174,6 +273,12 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
             weight,
             first,
             float(cats[code[:3]]),
+            near.get(code, (0.0, 0))[0],
+            float(near.get(code, (0.0, 0))[1]),
+            _code_precision(stats, code),
+            float(support[code]),
+            linear.get(code, 0.0),
+            float(free),
         ]
         ev_mentions = asserted or ms
         evidence = sorted({(m.match.start, m.match.end) for m in ev_mentions})[:4]
@@ -181,6 +286,8 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
         if not evidence and span is not None:
             evidence = [span]
             terms = [f"learned phrase '{gram}'"]
+        if not terms:
+            terms = ["codes of the most similar coded notes"]
         out.append(Candidate(code, row, evidence, terms))
     assert all(len(c.features) == len(FEATURES) for c in out)
     return out

@@ -42,8 +42,8 @@ def _ranker(seed: int):
     chapter = FEATURES.index("chapter")
     mask = [i == chapter for i in range(len(FEATURES))]
     return HistGradientBoostingClassifier(
-        max_iter=250,
-        learning_rate=0.05,
+        max_iter=200,
+        learning_rate=0.08,
         max_leaf_nodes=31,
         min_samples_leaf=20,
         l2_regularization=1.0,

@@ -24,6 +24,7 @@ from medbill.web.api.coding import router as coding_router
 from medbill.web.api.frontdesk import router as frontdesk_router
 from medbill.web.api.remittances import router as remittances_router
 from medbill.web.api.scrub import router as scrub_router
+from medbill.web.api.suggest import router as suggest_router
 from medbill.web.practice.errors import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -99,5 +100,6 @@ api.add_router("/ledger", ledger.router)
 api.add_router("/scrub", scrub_router)
 api.add_router("/codes", codes_router)
 api.add_router("/coding", coding_router)
+api.add_router("/suggest", suggest_router)
 api.add_router("/frontdesk", frontdesk_router)
 api.add_router("/remittances", remittances_router)
