@@ -16,6 +16,7 @@ __all__ = [
     "DEFAULT_PACKET",
     "Completeness",
     "PacketItem",
+    "SHORT_NAMES",
     "SignedDocument",
     "check_packet",
     "claim_indicators",
@@ -30,6 +31,18 @@ DOCUMENTS = {
     "assignment_of_benefits": "Assignment of benefits: the plan pays the practice directly",
     "release_of_information": "Release of information to the patient's insurers for billing",
     "financial_policy": "Financial policy: copays, self-pay, missed appointments, balances",
+}
+
+
+# The same documents as the desk names them in a list.
+SHORT_NAMES = {
+    "demographics": "Patient information",
+    "insurance": "Insurance",
+    "hipaa_notice": "HIPAA notice",
+    "consent": "Consent to treatment",
+    "assignment_of_benefits": "Assignment of benefits",
+    "release_of_information": "Release of information",
+    "financial_policy": "Financial policy",
 }
 
 

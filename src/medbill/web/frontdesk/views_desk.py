@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from medbill.core.frontdesk.paperwork import DOCUMENTS
+from medbill.core.frontdesk.paperwork import DOCUMENTS, SHORT_NAMES
 from medbill.core.money import Money
 from medbill.core.roles import can
 from medbill.web.billing.models import Entry
@@ -363,6 +363,8 @@ def _check_in_context(request: HttpRequest, visit: Visit) -> dict[str, Any]:
         "refunded": refunded,
         "paperwork": status,
         "paperwork_missing": status.describe(),
+        "paperwork_todo": [(SHORT_NAMES.get(d, d), "to sign") for d in status.missing]
+        + [(SHORT_NAMES.get(d, d), "expired") for d in status.expired],
         "signed": PaperworkSignature.objects.for_practice(request.practice)
         .filter(patient=patient)
         .only("document", "signed_at", "method", "channel")[:20],
