@@ -53,9 +53,10 @@ def test_the_kiosk_files_a_drawn_signature_with_its_pdf(world, client_for):
     assert "Assignment of benefits" in text and "Lucia Ortega" in text and "10.1.2.3" in text
     assert rows.get(document="demographics").method == "none"
     assert paperwork_status(visit).complete
-    # The pass is spent: the same code opens nothing any more.
-    again = kiosk.get(start["Location"])
-    assert again.status_code == 404
+    # The pass is spent: the same code opens nothing any more, nor does the tablet's page.
+    assert start["Location"] == reverse("kiosk_packet")
+    assert kiosk.get(start["Location"]).status_code == 404
+    assert kiosk.get(reverse("kiosk_link", args=[code])).status_code == 404
     # No signature bytes in the audit trail.
     event = AuditEvent.objects.filter(object_type="frontdesk.PaperworkSignature").first()
     assert "pdf" not in event.changes and "signature_png" not in event.changes
@@ -65,7 +66,8 @@ def test_a_kiosk_packet_without_ink_is_refused_and_the_code_still_works(world, c
     visit = visit_today(world.a)
     code = _code_from_desk(world, client_for, visit)
     kiosk = Client()
-    url = reverse("kiosk_packet", args=[code])
+    assert kiosk.get(reverse("kiosk_link", args=[code])).status_code == 302
+    url = reverse("kiosk_packet")
     bad = kiosk.post(url, {"documents": ["consent"], "signer_name": "Mateo Ortega",
                            "method": "drawn", "drawn_signature": "data:image/png;base64,AAAA"})
     assert "not a PNG" in bad.content.decode()
@@ -80,7 +82,8 @@ def test_an_expired_or_unknown_code_opens_nothing(world):
     visit = visit_today(world.a)
     code = issue_kiosk_pass(world.users["front_desk"], visit)
     KioskPass.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
-    assert Client().get(reverse("kiosk_packet", args=[code])).status_code == 404
+    assert Client().get(reverse("kiosk_link", args=[code])).status_code == 404
+    assert Client().get(reverse("kiosk_packet")).status_code == 404
     start = Client().post(reverse("kiosk_start"), {"code": "ZZZZZZZZ"})
     assert "not valid or has expired" in start.content.decode()
 
@@ -89,8 +92,10 @@ def test_a_new_code_replaces_the_old_one(world):
     visit = visit_today(world.a)
     first = issue_kiosk_pass(world.users["front_desk"], visit)
     second = issue_kiosk_pass(world.users["front_desk"], visit)
-    assert Client().get(reverse("kiosk_packet", args=[first])).status_code == 404
-    assert Client().get(reverse("kiosk_packet", args=[second])).status_code == 200
+    assert Client().get(reverse("kiosk_link", args=[first])).status_code == 404
+    tablet = Client()
+    assert tablet.get(reverse("kiosk_link", args=[second])).status_code == 302
+    assert tablet.get(reverse("kiosk_packet")).status_code == 200
 
 
 def test_staff_complete_the_packet_with_a_typed_signature(world, client_for):
@@ -161,8 +166,9 @@ def test_signatures_drive_the_claim_indicators(world):
 def test_the_patient_corrects_their_details_at_the_kiosk(world, client_for):
     visit = visit_today(world.a)
     code = _code_from_desk(world, client_for, visit)
-    url = reverse("kiosk_packet", args=[code])
     kiosk = Client()
+    kiosk.get(reverse("kiosk_link", args=[code]))
+    url = reverse("kiosk_packet")
     sign = {"documents": ["demographics"], "signer_name": "Mateo Ortega", "method": "typed",
             "typed_signature": "Mateo Ortega"}
     bad = kiosk.post(url, dict(sign, zip="5370"))

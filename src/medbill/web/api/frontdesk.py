@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema
 
@@ -355,7 +356,7 @@ def kiosk_code(request: HttpRequest, visit_id: int):
     """A one-time code for the waiting-room tablet (shown once; only its hash is kept)."""
     visit = _visit(request, visit_id, "check_in")
     code = paperwork.issue_kiosk_pass(acting_user(request), visit)
-    return Status(201, {"code": code, "url": f"/kiosk/{code}/"})
+    return Status(201, {"code": code, "url": reverse("kiosk_link", args=[code])})
 
 
 @router.post("/patients/{patient_id}/estimates", response={201: EstimateOut, **ERRORS})

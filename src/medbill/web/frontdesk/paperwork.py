@@ -45,6 +45,7 @@ __all__ = [
     "indicators_from",
     "signatures_on_file",
     "issue_kiosk_pass",
+    "kiosk_pass_by_id",
     "packet_for",
     "paperwork_status",
     "record_paperwork",
@@ -256,6 +257,16 @@ def find_kiosk_pass(code: str) -> KioskPass | None:
     if found is None or not found.usable():
         return None
     return found
+
+
+def kiosk_pass_by_id(pk: int) -> KioskPass | None:
+    """The pass a kiosk session holds, while it is still usable."""
+    found = (
+        KioskPass.objects.select_related("visit", "visit__patient", "visit__practice")
+        .filter(pk=pk)
+        .first()
+    )
+    return found if found is not None and found.usable() else None
 
 
 def spend_kiosk_pass(kiosk: KioskPass) -> bool:

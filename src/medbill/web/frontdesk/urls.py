@@ -54,5 +54,6 @@ urlpatterns = [
     path("estimates/<int:estimate_id>/", views_paperwork.show_estimate, name="show_estimate"),
     path("estimates/<int:estimate_id>/pdf/", views_paperwork.estimate_pdf, name="estimate_pdf"),
     path("kiosk/", views_paperwork.kiosk_start, name="kiosk_start"),
-    path("kiosk/<str:code>/", views_paperwork.kiosk_packet, name="kiosk_packet"),
+    path("kiosk/packet/", views_paperwork.kiosk_packet, name="kiosk_packet"),
+    path("kiosk/<str:code>/", views_paperwork.kiosk_link, name="kiosk_link"),
 ]

@@ -75,25 +75,45 @@ def _signature(request: HttpRequest) -> Any:
 # -- kiosk (no staff login) ---------------------------------------------------------------
 
 
+KIOSK_SESSION = "medbill_kiosk_pass"
+BAD_CODE = "That code is not valid or has expired. Please ask the front desk."
+
+
+def _open_kiosk(request: HttpRequest, code: str) -> HttpResponse | None:
+    """Trade a valid code for the tablet's session, so the code leaves the address bar."""
+    found = paperwork.find_kiosk_pass(code)
+    if found is None:
+        return None
+    request.session.cycle_key()
+    request.session[KIOSK_SESSION] = found.pk
+    return redirect("kiosk_packet")
+
+
 def kiosk_start(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         code = "".join(ch for ch in request.POST.get("code", "").upper() if ch.isalnum())
-        if paperwork.find_kiosk_pass(code) is not None:
-            return redirect("kiosk_packet", code=code)
-        error = "That code is not valid or has expired. Please ask the front desk."
+        opened = _open_kiosk(request, code)
+        if opened is not None:
+            return opened
+        error = BAD_CODE
     return render(request, "frontdesk/kiosk_start.html", {"error": error})
 
 
-def kiosk_packet(request: HttpRequest, code: str) -> HttpResponse:
-    kiosk = paperwork.find_kiosk_pass(code)
+def kiosk_link(request: HttpRequest, code: str) -> HttpResponse:
+    """The one-time link printed or texted to the patient: ``/kiosk/<code>/``."""
+    opened = _open_kiosk(request, code)
+    if opened is not None:
+        return opened
+    return render(request, "frontdesk/kiosk_start.html", {"error": BAD_CODE}, status=404)
+
+
+def kiosk_packet(request: HttpRequest) -> HttpResponse:
+    pass_id = request.session.get(KIOSK_SESSION)
+    kiosk = paperwork.kiosk_pass_by_id(pass_id) if pass_id else None
     if kiosk is None:
-        return render(
-            request,
-            "frontdesk/kiosk_start.html",
-            {"error": "That code is not valid or has expired. Please ask the front desk."},
-            status=404,
-        )
+        request.session.pop(KIOSK_SESSION, None)
+        return render(request, "frontdesk/kiosk_start.html", {"error": BAD_CODE}, status=404)
     visit = kiosk.visit
     patient = visit.patient
     error = None
@@ -117,6 +137,7 @@ def kiosk_packet(request: HttpRequest, code: str) -> HttpResponse:
         except ServiceError as exc:
             error = str(exc)
         else:
+            request.session.pop(KIOSK_SESSION, None)
             return render(request, "frontdesk/kiosk_done.html", {"patient": patient})
     response = render(
         request,
@@ -127,11 +148,10 @@ def kiosk_packet(request: HttpRequest, code: str) -> HttpResponse:
             "rows": _packet_rows(visit),
             "error": error,
             "practice": visit.practice,
-            "code": code,
         },
     )
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "same-origin"  # the code never leaves the site
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
