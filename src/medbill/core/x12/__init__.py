@@ -16,6 +16,14 @@ from medbill.core.x12._segments import (
     read_interchanges,
 )
 from medbill.core.x12.m277ca import Ack277CA, ClaimAck, Status, read_277ca
+from medbill.core.x12.m835 import (
+    ClaimPayment,
+    ReadProblem,
+    Remittance,
+    ServicePayment,
+    read_835,
+    write_835,
+)
 from medbill.core.x12.m837p import (
     VERSION_837P,
     Batch,
@@ -39,6 +47,12 @@ from medbill.core.x12.m999 import (
 )
 
 __all__ = [
+    "ClaimPayment",
+    "ReadProblem",
+    "Remittance",
+    "ServicePayment",
+    "read_835",
+    "write_835",
     "Ack277CA",
     "Ack999",
     "ClaimAck",
