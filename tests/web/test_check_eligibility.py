@@ -158,3 +158,37 @@ def test_a_specialist_visit_takes_the_specialist_copay(world):
     with simulator(world.a):
         check = check_coverage(world.users["front_desk"], world.a.coverage, visit)
     assert str(check.copay) == "50.00"
+
+
+def test_the_batch_can_go_to_the_workers(world):
+    visit = visit_today(world.a)
+    with simulator(world.a):
+        result = CliRunner().invoke(app, ["eligibility", "batch", "--date",
+                                          visit.date_of_service.isoformat(), "--background"])
+    assert result.exit_code == 0, result.output
+    assert "1 appointments of" in result.output and "sent to the workers" in result.output
+    # Without a broker the task runs in-process (eager), so the answer is already stored.
+    assert EligibilityCheck.objects.get(visit=visit).source == "batch"
+
+
+def test_the_plan_table_from_the_database_puts_dependants_under_subscribers(world):
+    from medbill.core.eligibility.simulator import PlanTable
+    from medbill.web.frontdesk.models import Coverage
+    from medbill.web.frontdesk.plan_table import plan_table_from_coverages
+
+    rows = Coverage.objects.filter(practice=world.a.practice).select_related("payer", "patient")
+    data = plan_table_from_coverages(rows, datetime.date(2026, 3, 3))
+    members = {m["member_id"]: m for m in data["members"]}
+    parent = members["UHW5512093301"]
+    assert (parent["first"], parent["plan"]) == ("Lucia", "commercial")
+    assert parent["dependents"][0]["first"] == "Mateo"
+    assert members["WI00918273"]["plan"] == "medicaid"
+    assert len(PlanTable(data).members) == 2
+
+
+def test_no_patient_data_reaches_the_logs(world, caplog):
+    with caplog.at_level("DEBUG"), simulator(world.a):
+        check_coverage(world.users["front_desk"], world.a.coverage)
+    text = caplog.text
+    for secret in ("Ortega", "UHW5512093301", "2019-06-30", "20190630"):
+        assert secret not in text
