@@ -41,6 +41,7 @@ from medbill.core.x12.m835 import (
     Remittance,
     ServicePayment,
 )
+from medbill.core.x12.m837p import npi_is_valid
 
 __all__ = ["Adjudicator", "MemberPlan", "PayerProfile", "Rejection", "SimulationResult",
            "DEFAULT_RATES", "simulate"]
@@ -112,20 +113,6 @@ class SimulationResult:
     accepted: list[Claim]
 
 
-def _npi_ok(npi: str | None) -> bool:
-    """The NPI check digit (Luhn over 80840 + the first nine digits)."""
-    if not npi or len(npi) != 10 or not npi.isdigit():
-        return False
-    digits = [int(c) for c in "80840" + npi[:9]]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2 == 0:
-            d *= 2
-            d = d - 9 if d > 9 else d
-        total += d
-    return (10 - total % 10) % 10 == int(npi[9])
-
-
 def _pct(amount: Money, share: Decimal) -> Money:
     return Money((amount.amount * share).quantize(_CENT, rounding=ROUND_HALF_UP))
 
@@ -147,7 +134,7 @@ class Adjudicator:
             return Rejection(claim, "A7", "33", "IL", "subscriber id not found")
         if not claim.lines:
             return Rejection(claim, "A3", "21", "", "no service lines")
-        if not _npi_ok(claim.billing_provider.npi):
+        if not npi_is_valid(claim.billing_provider.npi or ""):
             return Rejection(claim, "A7", "562", "85", "billing provider NPI is invalid")
         first = claim.date_of_service or min(
             (d for d in claim.line_dates() if d), default=None)
