@@ -207,3 +207,17 @@ def test_the_manager_sets_up_a_payer_endpoint_and_its_password_stays_out_of_the_
     assert events.count() == 2 and all("password" not in e.changes for e in events)
     page = client.get(reverse("desk_settings")).content.decode()
     assert "s3cret-word" not in page and "eligibility.example.org" in page
+
+
+def test_the_visit_document_for_printing_carries_the_indicators_too(world):
+    from medbill.web.billing.printing import visit_document
+
+    visit = world.a.visit
+    assert visit_document(visit).benefits_assigned is True  # no paperwork here: defaults
+    PaperworkSignature.objects.create(
+        practice=world.a.practice, patient=world.a.patient, visit=visit,
+        document="release_of_information", signer_name="Lucia Ortega", method="typed",
+        signed_at=timezone.make_aware(datetime.datetime(2026, 3, 1, 9, 0)), channel="staff",
+        pdf=b"%PDF")
+    document = visit_document(visit)
+    assert document.release_of_information == "Y" and document.benefits_assigned is False

@@ -22,6 +22,7 @@ from medbill.web.billing.documents import (
     claim_document,
     payer_of,
     provider_of,
+    signature_indicators,
     subscriber_of,
 )
 from medbill.web.billing.models import Claim, Entry
@@ -146,6 +147,7 @@ def visit_document(visit: Visit) -> doc.Claim:
             )
             for c in coverages[1:]
         ),
+        **signature_indicators(visit.patient_id, visit.practice_id, day),
     )
 
 
