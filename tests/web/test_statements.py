@@ -87,3 +87,17 @@ def test_cli(world, tmp_path):
                                    str(tmp_path), "--date", "2026-04-20"])
     assert run.exit_code == 0, run.output
     assert "1 statement(s)" in run.output and (tmp_path / "statements.csv").exists()
+
+
+def test_cli_plan(world):
+    site = world.a
+    runner = CliRunner()
+    run = runner.invoke(app, ["statements", "plan", site.patient.account_number, "100.00",
+                              "--installments", "4", "--first-due", "2026-05-01",
+                              "--practice", "CVFP"])
+    assert run.exit_code == 0, run.output
+    assert "4 x 25.00" in run.output
+    bad = runner.invoke(app, ["statements", "plan", site.patient.account_number, "100.00",
+                              "--installments", "0", "--first-due", "2026-05-01",
+                              "--practice", "CVFP"])
+    assert bad.exit_code == 2 and "installments" in bad.output

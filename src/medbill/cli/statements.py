@@ -54,3 +54,39 @@ def run_command(
         console.print(f"collections flag: {account}", highlight=False)
     console.print(f"{len(result.sent)} statement(s)"
                   + (f"; vendor CSV {result.csv_path}" if result.csv_path else ""))
+
+
+@app.command("plan")
+def plan_command(
+    account: str = typer.Argument(..., help="The patient's account number."),
+    total: str = typer.Argument(..., help="Amount the plan covers, e.g. 240.00."),
+    installments: int = typer.Option(..., help="How many payments (1-60)."),
+    first_due: str = typer.Option(..., "--first-due", help="First due date (YYYY-MM-DD)."),
+    interval_days: int = typer.Option(30, help="Days between installments."),
+    practice: str | None = typer.Option(None, "--practice", help="Practice short code."),
+) -> None:
+    """Put an account on a payment plan; statements skip it while it is in good standing."""
+    try:
+        first = dt.date.fromisoformat(first_due)
+    except ValueError:
+        raise typer.BadParameter(f"--first-due: not a date (YYYY-MM-DD): {first_due!r}") \
+            from None
+    setup(development=True)
+    from medbill.cli.era import pick_practice
+    from medbill.core.money import MoneyError
+    from medbill.web.billing.statements import create_payment_plan
+    from medbill.web.frontdesk.models import Patient
+    from medbill.web.practice.errors import ServiceError
+
+    where = pick_practice(practice)
+    patient = Patient.objects.filter(practice=where, account_number=account).first()
+    if patient is None:
+        console.print(f"[red]error:[/red] account: no patient with account number {account!r}")
+        raise typer.Exit(2)
+    try:
+        plan = create_payment_plan(None, patient, total, installments, first, interval_days)
+    except (ServiceError, MoneyError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    console.print(f"plan for {account}: {plan.installments} x {plan.installment} from "
+                  f"{plan.first_due} every {plan.interval_days} days", highlight=False)

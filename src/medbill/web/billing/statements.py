@@ -73,15 +73,16 @@ def in_good_standing(plan: PaymentPlan, as_of: datetime.date) -> bool:
 
 def create_payment_plan(user: Any, patient: Patient, total: Any, installments: int,
                         first_due: datetime.date, interval_days: int = 30) -> PaymentPlan:
-    """A plan to pay ``total`` in equal installments (the last one takes the cents left)."""
-    require(user, patient.practice_id, "post_payment")
+    """A plan to pay ``total`` in equal installments (``user`` None: the command line)."""
+    if user is not None:
+        require(user, patient.practice_id, "post_payment")
     amount = Money(total)
     if amount <= ZERO:
         raise ServiceError("total", "must be more than zero")
     if installments < 1 or installments > 60:
         raise ServiceError("installments", "expected 1 to 60")
     each = Money((amount.amount / installments).quantize(Money(1).amount / 100))
-    with transaction.atomic(), audit.acting_as(user):
+    with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
         return PaymentPlan.objects.create(
             practice_id=patient.practice_id, patient=patient, total=amount, installment=each,
             installments=installments, first_due=first_due, interval_days=interval_days)
