@@ -189,3 +189,30 @@ def test_finished_visit_is_read_only_on_the_screen(world, client_for):
         {"diagnoses": ["J020"], "lines": [{"code": "99213", "dx_pointers": [1]}]},
     )
     assert again.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"diagnoses": "J020", "lines": []},
+        {"diagnoses": [], "lines": ["99213", 5, None]},
+        {
+            "diagnoses": ["J020"],
+            "lines": [
+                {"code": "99213", "modifiers": "25 59", "dx_pointers": "1, x", "units": "lots"}
+            ],
+        },
+        {"diagnoses": [{"code": None}], "lines": [{"code": "993"}]},
+        {"diagnoses": 5, "lines": {}, "rejected": 7},
+    ],
+)
+def test_scrub_copes_with_half_typed_codes(world, client_for, body):
+    visit = new_visit(world.a)
+    response = _post(
+        client_for(world.users["coder"]), f"/coding/visits/{visit.pk}/scrub.json", body
+    )
+    assert response.status_code in (200, 422)
+    if response.status_code == 200:
+        assert isinstance(response.json()["findings"], list)
+    saved = _post(client_for(world.users["coder"]), f"/coding/visits/{visit.pk}/save.json", body)
+    assert saved.status_code == 422 and saved.json()["error"]

@@ -247,6 +247,15 @@ def primary_coverage(visit: Visit) -> Coverage | None:
     return None
 
 
+def _items(raw: Any) -> list[str]:
+    """A list typed on screen, as a list or as text separated by spaces or commas."""
+    if isinstance(raw, str):
+        raw = raw.replace(",", " ").split()
+    if not isinstance(raw, list | tuple):
+        return []
+    return [str(v).strip() for v in raw if str(v).strip()]
+
+
 def _units(raw: Any) -> Decimal:
     """Units typed on screen; a half-typed or impossible number scrubs as one unit."""
     try:
@@ -269,14 +278,11 @@ def _draft_document(
     day = visit.date_of_service
     out = []
     for i, raw in enumerate(lines, start=1):
-        code = _plain(raw.get("code"))
-        modifiers = tuple(_plain(m) for m in raw.get("modifiers") or () if str(m).strip())
+        code = _plain(raw.get("code"))[:5]
+        modifiers = tuple(_plain(m)[:2] for m in _items(raw.get("modifiers")))
         units = _units(raw.get("units"))
         price = fee_for(practice.pk, code, day, modifiers[0] if modifiers else "")
-        pointers = []
-        for p in raw.get("dx_pointers") or ():
-            if str(p).strip().isdigit():
-                pointers.append(int(str(p).strip()))
+        pointers = [int(p) for p in _items(raw.get("dx_pointers")) if p.isdigit()]
         out.append(
             doc.ServiceLine(
                 line=i,
@@ -344,6 +350,7 @@ def scrub_draft(
     if coverage is None:
         problem = "the patient has no primary coverage in effect on the date of service"
         return {"findings": [_problem("coverage", problem)], "can_submit": False}
+    lines = [line for line in lines if isinstance(line, Mapping) and line.get("code")]
     document = _draft_document(visit, coverage, codes, lines)
     target = SimpleNamespace(practice_id=visit.practice_id, payer_id=coverage.payer_id)
     policy = Policy(waivers=scrubbing.active_waivers(target))

@@ -112,6 +112,17 @@ def _json_body(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
+def _codes(data: dict[str, Any]) -> tuple[list[Any], list[Any], list[str]]:
+    """``diagnoses``, ``lines`` and ``rejected`` of a posted draft, each a list."""
+    out = []
+    for name in ("diagnoses", "lines", "rejected"):
+        value = data.get(name) or []
+        if not isinstance(value, list):
+            raise ServiceError(name, "expected a list")
+        out.append(value)
+    return out[0], out[1], [str(c) for c in out[2] if isinstance(c, str)]
+
+
 def _error(exc: ServiceError) -> JsonResponse:
     return JsonResponse({"error": str(exc)}, status=422)
 
@@ -128,12 +139,10 @@ def visit_suggestions_json(request: HttpRequest, visit_id: int) -> JsonResponse:
 def scrub_visit_json(request: HttpRequest, visit_id: int) -> JsonResponse:
     visit = _visit(request, visit_id)
     try:
-        data = _json_body(request)
+        diagnoses, lines, _ = _codes(_json_body(request))
     except ServiceError as exc:
         return _error(exc)
-    result = workspace.scrub_draft(
-        request.user, visit, list(data.get("diagnoses") or []), list(data.get("lines") or [])
-    )
+    result = workspace.scrub_draft(request.user, visit, diagnoses, lines)
     return JsonResponse(result)
 
 
@@ -142,14 +151,8 @@ def scrub_visit_json(request: HttpRequest, visit_id: int) -> JsonResponse:
 def save_visit_json(request: HttpRequest, visit_id: int) -> JsonResponse:
     visit = _visit(request, visit_id)
     try:
-        data = _json_body(request)
-        workspace.save_codes(
-            request.user,
-            visit,
-            list(data.get("diagnoses") or []),
-            list(data.get("lines") or []),
-            [str(c) for c in data.get("rejected") or []],
-        )
+        diagnoses, lines, rejected = _codes(_json_body(request))
+        workspace.save_codes(request.user, visit, diagnoses, lines, rejected)
     except ServiceError as exc:
         return _error(exc)
     return JsonResponse(
