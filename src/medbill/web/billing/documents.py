@@ -150,8 +150,33 @@ def _facility(location: Location, practice: Practice) -> doc.Party | None:
     return doc.Party(name=location.name, address=where, npi=location.npi or None)
 
 
+def _prior_adjudications(claim: Claim) -> dict[int, doc.Adjudication]:
+    """Coverage id -> what that payer decided, for a claim billed after other payers.
+
+    Follows the chain of prior payers (a tertiary claim's secondary, then its primary), so
+    each earlier payer's payment and adjustments travel as COB data (837P 2320/2430).
+    """
+    from medbill.web.billing.remittance_models import SecondaryClaimLink
+
+    found: dict[int, doc.Adjudication] = {}
+    current_id = claim.pk
+    while True:
+        link = (
+            SecondaryClaimLink.objects.filter(claim_id=current_id)
+            .select_related("prior_claim")
+            .first()
+        )
+        if link is None or link.prior_claim.coverage_id in found:
+            return found
+        found[link.prior_claim.coverage_id] = doc.Adjudication.from_dict(
+            link.adjudication, "adjudication"
+        )
+        current_id = link.prior_claim_id
+
+
 def _other_coverage(claim: Claim) -> tuple[doc.OtherCoverage, ...]:
     visit_date = claim.visit.date_of_service
+    adjudications = _prior_adjudications(claim)
     others = (
         Coverage.objects.for_practice(claim.practice_id)
         .filter(patient_id=claim.patient_id)
@@ -165,9 +190,10 @@ def _other_coverage(claim: Claim) -> tuple[doc.OtherCoverage, ...]:
             subscriber=subscriber_of(c, claim.patient),
             relationship_to_subscriber=c.relationship_to_subscriber,
             order=c.order,
+            adjudication=adjudications.get(c.pk),
         )
         for c in others
-        if c.is_in_effect(visit_date)
+        if c.is_in_effect(visit_date) or c.pk in adjudications
     )
 
 
