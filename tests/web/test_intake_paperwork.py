@@ -132,9 +132,10 @@ def test_the_practice_chooses_its_packet(world, client_for):
     response = client.post(reverse("desk_settings"), {
         "part": "settings", "packet": ["hipaa_notice", "financial_policy"],
         "s-self_pay_discount": "0.25", "s-estimate_valid_days": "90",
-        "s-kiosk_link_hours": "2",
+        "s-kiosk_link_hours": "2", "s-hold_claims_for_paperwork": "always",
     })
     assert response.status_code == 302
+    assert DeskSettings.objects.get().hold_claims_for_paperwork == "always"
     assert [i.document for i in packet_for(world.a.practice)] == ["hipaa_notice",
                                                                    "financial_policy"]
     assert str(DeskSettings.objects.get().self_pay_discount) == "0.250"

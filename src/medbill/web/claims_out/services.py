@@ -39,6 +39,7 @@ from medbill.web.claims_out.models import (
     SubmissionClaim,
 )
 from medbill.web.frontdesk.models import Coverage, Visit
+from medbill.web.frontdesk.paperwork import paperwork_hold
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require as _require
@@ -159,7 +160,7 @@ def _why_not_billable(visit: Visit) -> str:
         return "the visit has no service lines"
     if not visit.diagnoses.exists():
         return "the visit has no diagnoses"
-    return ""
+    return paperwork_hold(visit)
 
 
 def _claim_for(user: Any, visit: Visit, coverage: Coverage) -> Claim:

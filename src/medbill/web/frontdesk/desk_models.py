@@ -42,6 +42,19 @@ class DeskSettings(PracticeOwned):
         null=True, blank=True, help_text="Copay to collect when the payer gives none."
     )
 
+    class PaperworkHold(models.TextChoices):
+        OFF = "off", "Never: bill without checking paperwork"
+        STARTED = "started", "When the patient has paperwork on file here and it is incomplete"
+        ALWAYS = "always", "Always: every patient needs the complete packet on file here"
+
+    hold_claims_for_paperwork = models.CharField(
+        max_length=8,
+        choices=PaperworkHold.choices,
+        default=PaperworkHold.STARTED,
+        help_text="Whether claims wait for the intake packet. Patients who signed on paper "
+        "before the practice kept paperwork here have nothing on file; 'always' holds them too.",
+    )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["practice"], name="one_desk_settings_per_practice")

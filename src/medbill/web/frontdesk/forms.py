@@ -161,7 +161,13 @@ class CoverageForm(_Marked, forms.ModelForm):
 class DeskSettingsForm(forms.ModelForm):
     class Meta:
         model = DeskSettings
-        fields = ["self_pay_discount", "estimate_valid_days", "kiosk_link_hours", "default_copay"]
+        fields = [
+            "self_pay_discount",
+            "estimate_valid_days",
+            "kiosk_link_hours",
+            "default_copay",
+            "hold_claims_for_paperwork",
+        ]
 
 
 class PayerEndpointForm(forms.ModelForm):

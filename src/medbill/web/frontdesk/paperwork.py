@@ -100,6 +100,26 @@ def paperwork_status(visit: Visit) -> Completeness:
     )
 
 
+def paperwork_hold(visit: Visit) -> str:
+    """Why the visit's claim must wait for paperwork, or "" when it may be billed.
+
+    Follows the practice's ``hold_claims_for_paperwork`` setting: by default only a
+    patient whose paperwork is kept here and is incomplete is held.
+    """
+    mode = desk_settings(visit.practice_id).hold_claims_for_paperwork
+    if mode == "off":
+        return ""
+    on_file = _on_file(visit.patient_id, visit.practice_id)
+    if not on_file and mode != "always":
+        return ""
+    status = check_packet(
+        packet_for(visit.practice_id), on_file, visit.date_of_service, _insured(visit)
+    )
+    if status.complete:
+        return ""
+    return "intake paperwork is not complete (" + "; ".join(status.describe()) + ")"
+
+
 def signatures_on_file(patient_ids: Iterable[int]) -> dict[int, list[SignedDocument]]:
     """Paperwork on file for many patients in one query (claim batches)."""
     out: dict[int, list[SignedDocument]] = {}
