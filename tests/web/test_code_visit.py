@@ -216,3 +216,25 @@ def test_scrub_copes_with_half_typed_codes(world, client_for, body):
         assert isinstance(response.json()["findings"], list)
     saved = _post(client_for(world.users["coder"]), f"/coding/visits/{visit.pk}/save.json", body)
     assert saved.status_code == 422 and saved.json()["error"]
+
+
+def test_screen_shows_only_charges_entered_by_hand(world, client_for):
+    visit = new_visit(world.a)
+    coder = world.users["coder"]
+    lines = [
+        {"code": "99213", "dx_pointers": [1]},
+        {"code": "99215", "charge": "210.00", "dx_pointers": [1]},
+    ]
+    workspace.save_codes(coder, visit, ["J020"], lines)
+    page = client_for(coder).get(f"/coding/visits/{visit.pk}/")
+    assert [line["charge"] for line in page.context["saved"]["lines"]] == ["", "210.00"]
+    # the live check uses the entered charge, not a missing fee schedule price
+    body = {
+        "diagnoses": ["J020"],
+        "lines": [{"code": "99215", "charge": "210.00", "dx_pointers": [1]}],
+    }
+    result = _post(client_for(coder), f"/coding/visits/{visit.pk}/scrub.json", body).json()
+    assert "FMT015" not in [f["code"] for f in result["findings"]]
+    body["lines"][0]["charge"] = None
+    result = _post(client_for(coder), f"/coding/visits/{visit.pk}/scrub.json", body).json()
+    assert "FMT015" in [f["code"] for f in result["findings"]]

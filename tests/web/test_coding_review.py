@@ -101,6 +101,7 @@ def test_reviewer_cannot_review_own_work(world, client_for):
         reviewing.decide_review(manager, review, True)
     page = client_for(manager).get(f"/coding/reviews/{review.pk}/")
     assert page.context["own"] is True
+    assert [f["code"] for f in page.context["scrub"]["findings"]] == []
     refused = client_for(manager).post(f"/coding/reviews/{review.pk}/", {"decision": "agree"})
     assert refused.status_code == 403
     review.refresh_from_db()

@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from medbill.core import claim as doc
-from medbill.core.money import Money
+from medbill.core.money import Money, MoneyError
 from medbill.core.scrubber import Policy, Scrubber
 from medbill.web.coding.models import CodeChoice, CodingWork, ProviderQuery
 from medbill.web.coding.services import _diagnoses, set_visit_codes
@@ -41,6 +41,7 @@ __all__ = [
     "scrub_draft",
     "start_coding",
     "suggestions_for",
+    "typed_charges",
     "work_for",
 ]
 
@@ -236,6 +237,18 @@ def save_codes(
     return visit
 
 
+def typed_charges(visit: Visit) -> dict[int, str]:
+    """Line position -> charge, for the saved lines whose charge is not the fee schedule's
+    (entered by hand); the screen shows only those, the rest follow the fee schedule."""
+    out = {}
+    for line in visit.service_lines.order_by("position"):
+        modifier = line.modifiers[0] if line.modifiers else ""
+        price = fee_for(visit.practice_id, line.code, visit.date_of_service, modifier)
+        if price is None or (price * line.units).amount != line.charge:
+            out[line.position] = str(line.charge)
+    return out
+
+
 def primary_coverage(visit: Visit) -> Coverage | None:
     day = visit.date_of_service
     rows = Coverage.objects.for_practice(visit.practice_id).filter(
@@ -254,6 +267,16 @@ def _items(raw: Any) -> list[str]:
     if not isinstance(raw, list | tuple):
         return []
     return [str(v).strip() for v in raw if str(v).strip()]
+
+
+def _charge(raw: Any) -> Money | None:
+    """A charge entered or stored for the line; ``None`` means the fee schedule's."""
+    if raw in (None, "") or isinstance(raw, float | bool):
+        return None
+    try:
+        return Money(str(raw))
+    except (MoneyError, ValueError, ArithmeticError):
+        return None  # an unreadable charge falls back to the fee schedule
 
 
 def _units(raw: Any) -> Decimal:
@@ -281,13 +304,16 @@ def _draft_document(
         code = _plain(raw.get("code"))[:5]
         modifiers = tuple(_plain(m)[:2] for m in _items(raw.get("modifiers")))
         units = _units(raw.get("units"))
-        price = fee_for(practice.pk, code, day, modifiers[0] if modifiers else "")
+        charge = _charge(raw.get("charge"))
+        if charge is None:
+            price = fee_for(practice.pk, code, day, modifiers[0] if modifiers else "")
+            charge = (price or Money(0)) * units
         pointers = [int(p) for p in _items(raw.get("dx_pointers")) if p.isdigit()]
         out.append(
             doc.ServiceLine(
                 line=i,
                 code=code,
-                charge=(price or Money(0)) * units,
+                charge=charge,
                 units=units,
                 modifiers=modifiers,
                 dx_pointers=tuple(pointers),
@@ -338,6 +364,7 @@ def scrub_draft(
                 "code": s.code,
                 "modifiers": s.modifiers,
                 "units": str(s.units),
+                "charge": str(s.charge),
                 "dx_pointers": s.dx_pointers,
             }
             for s in visit.service_lines.order_by("position")

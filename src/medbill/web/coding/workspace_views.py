@@ -82,6 +82,9 @@ def code_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     choices = CodeChoice.objects.filter(visit=visit).select_related("decided_by")
     saved = reviewing.codes_of(visit)
     saved["rejected"] = [c.code for c in choices if c.origin == CodeChoice.Origin.REJECTED]
+    typed = workspace.typed_charges(visit)
+    for position, line in enumerate(saved["lines"], start=1):
+        line["charge"] = typed.get(position, "")
     return render(
         request,
         "coding/workspace.html",
@@ -311,6 +314,9 @@ def review_visit(request: HttpRequest, review_id: int) -> HttpResponse:
             "rows": rows,
             "own": own,
             "error": error,
+            "scrub": workspace.scrub_draft(request.user, visit)
+            if has_permission(request.user, request.practice, "change_codes")
+            else None,
         },
         status=422 if error else 200,
     )

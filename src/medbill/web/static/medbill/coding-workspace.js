@@ -13,7 +13,7 @@
   var dx = saved.diagnoses.map(function (c) { return { code: dotted(c), suggested: "" }; });
   var lines = saved.lines.map(function (l) {
     return { code: l.code, modifiers: l.modifiers.join(" "), units: l.units,
-      pointers: l.dx_pointers.join(" "), suggested: "" };
+      pointers: l.dx_pointers.join(" "), charge: l.charge || "", suggested: "" };
   });
   var suggestions = [];
   var rejected = {};
@@ -51,7 +51,8 @@
       diagnoses: dx.map(function (d) { return { code: plain(d.code), suggested: plain(d.suggested) }; }),
       lines: lines.map(function (l) {
         return { code: plain(l.code), modifiers: split(l.modifiers), units: l.units || "1",
-          dx_pointers: split(l.pointers), suggested: plain(l.suggested) };
+          dx_pointers: split(l.pointers), charge: String(l.charge || "").trim() || null,
+          suggested: plain(l.suggested) };
       }),
       rejected: Object.keys(rejected),
     };
@@ -221,16 +222,17 @@
     body.textContent = "";
     if (!lines.length) {
       var row = body.insertRow();
-      var td = el("td", { "class": "empty", colspan: "6" }, "No services yet.");
+      var td = el("td", { "class": "empty", colspan: "7" }, "No services yet.");
       row.appendChild(td);
     }
     lines.forEach(function (l, i) {
       var tr = body.insertRow();
       tr.appendChild(el("td", {}, String(i + 1)));
       tr.appendChild(el("td", {}, "")).appendChild(el("code", {}, l.code));
-      [["modifiers", "7"], ["units", "3"], ["pointers", "7"]].forEach(function (f) {
+      [["modifiers", "7"], ["units", "3"], ["pointers", "7"], ["charge", "7"]].forEach(function (f) {
         var input = el("input", { value: l[f[0]] || "", size: f[1], "aria-label": f[0] + " of line " + (i + 1),
           "class": "line-" + f[0] });
+        if (f[0] === "charge") input.placeholder = "fee schedule";
         input.disabled = !editable;
         input.addEventListener("input", function () { l[f[0]] = input.value; changed(true); });
         tr.appendChild(el("td")).appendChild(input);
