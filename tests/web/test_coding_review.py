@@ -265,3 +265,9 @@ def test_em_page_flags_an_outlier_provider(world, client_for):
     flagged = {p.provider: p.flagged for p in response.context["providers"]}
     assert flagged["Okafor, Ada"] is True
     assert "outlier" in response.content.decode()
+    # the first ten days hold only Whitaker's visits: nobody to compare with, nothing flagged
+    early = client_for(world.users["manager"]).get("/coding/em/?since=2026-03-01&until=2026-03-10")
+    assert [p.provider for p in early.context["providers"]] == ["Whitaker, Joan MD"]
+    assert not early.context["providers"][0].flagged
+    bad = client_for(world.users["manager"]).get("/coding/em/?since=March")
+    assert bad.context["error"] == "since: use YYYY-MM-DD"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -227,13 +228,20 @@ def coder_accuracy(user: Any, practice: Any) -> list[CoderAccuracy]:
     return sorted(rows, key=lambda r: (r.rate, r.coder))
 
 
-def em_report(user: Any, practice: Any) -> tuple[dict[str, float], list[Any]]:
+def em_report(
+    user: Any, practice: Any, since: date | None = None, until: date | None = None
+) -> tuple[dict[str, float], list[Any]]:
     """Office E/M levels 99211–99215 of coded and billed visits per provider against the
-    practice's (see ``second_review.em_distribution``)."""
+    practice's (see ``second_review.em_distribution``), optionally for visits with a date of
+    service from ``since`` to ``until``."""
     require(user, practice, "view_reports")
+    lines = ServiceLine.objects.for_practice(practice)
+    if since is not None:
+        lines = lines.filter(visit__scheduled_at__date__gte=since)
+    if until is not None:
+        lines = lines.filter(visit__scheduled_at__date__lte=until)
     rows = (
-        ServiceLine.objects.for_practice(practice)
-        .filter(
+        lines.filter(
             code__in=second_review.EM_LEVELS,
             visit__status__in=(Visit.Status.CODED, Visit.Status.BILLED),
         )

@@ -5,6 +5,7 @@ second review and the E/M distribution page. Thin: the work is in ``workspace.py
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -324,9 +325,23 @@ def review_visit(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @requires("view_reports")
 def show_em_distribution(request: HttpRequest) -> HttpResponse:
-    practice_share, providers = reviewing.em_report(request.user, request.practice)
+    bounds: dict[str, date | None] = {}
+    error = None
+    for name in ("since", "until"):
+        text = request.GET.get(name, "").strip()
+        try:
+            bounds[name] = date.fromisoformat(text) if text else None
+        except ValueError:
+            bounds[name], error = None, f"{name}: use YYYY-MM-DD"
+    practice_share, providers = reviewing.em_report(request.user, request.practice, **bounds)
     return render(
         request,
         "coding/em_distribution.html",
-        {"practice_share": practice_share, "providers": providers},
+        {
+            "practice_share": practice_share,
+            "providers": providers,
+            "since": request.GET.get("since", ""),
+            "until": request.GET.get("until", ""),
+            "error": error,
+        },
     )
