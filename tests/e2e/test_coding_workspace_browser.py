@@ -134,6 +134,22 @@ def test_code_a_visit_in_the_browser(coding, live_server) -> None:
             expect(page.locator("#findings li.clean")).to_be_visible(timeout=10_000)
             _shot(page, "03-codes")
 
+            # Accept the pharyngitis with its button and make it the primary diagnosis: the
+            # strep test's pointer follows the diabetes code to position 2.
+            strep = page.locator("li.suggestion", has=page.locator("code", has_text="J02.0"))
+            strep.get_by_role("button", name="Accept (a)").click()
+            page.get_by_role("button", name="Move up J02.0").click()
+            expect(page.locator("#dx-list li.dx code")).to_have_text(["J02.0", "E11.9"])
+            expect(row.locator("input.line-pointers")).to_have_value("2")
+
+            # Turn down the next suggestion still open, from the keyboard.
+            pending = page.locator("li.suggestion.pending").first
+            turned_down = pending.locator(".s-head code").inner_text().split("-")[0]
+            pending.locator(".s-desc").click()
+            page.keyboard.press("r")
+            rejected = page.locator("li.suggestion.rejected", has_text=turned_down)
+            expect(rejected).to_have_count(1)
+
             # A line that points at no diagnosis is an error on the claim; pointing fixes it.
             pointers = row.locator("input.line-pointers")
             pointers.fill("")
@@ -153,9 +169,10 @@ def test_code_a_visit_in_the_browser(coding, live_server) -> None:
 
     coding.visit.refresh_from_db()
     assert coding.visit.status == Visit.Status.CODED
-    assert [d.code for d in coding.visit.diagnoses.all()] == ["E119"]
-    assert [s.code for s in coding.visit.service_lines.all()] == ["87880"]
+    assert [d.code for d in coding.visit.diagnoses.all()] == ["J020", "E119"]
+    assert [(s.code, s.dx_pointers) for s in coding.visit.service_lines.all()] == [("87880", [1])]
     origins = dict(CodeChoice.objects.filter(visit=coding.visit).values_list("code", "origin"))
-    assert origins["E119"] == "suggested"
+    assert origins["E119"] == "suggested" and origins["J020"] == "suggested"
+    assert origins[turned_down.replace(".", "")] == "rejected"
     assert origins["87880"] in ("suggested", "manual")
     assert set(CodeChoice.objects.values_list("decided_by", flat=True)) == {coding.coder.pk}

@@ -238,3 +238,19 @@ def test_screen_shows_only_charges_entered_by_hand(world, client_for):
     body["lines"][0]["charge"] = None
     result = _post(client_for(coder), f"/coding/visits/{visit.pk}/scrub.json", body).json()
     assert "FMT015" in [f["code"] for f in result["findings"]]
+
+
+def test_without_the_engine_the_note_is_still_there(world, client_for, monkeypatch):
+    from medbill.core.suggest import SuggestEngine
+
+    def broken(cls):
+        raise RuntimeError("model file unreadable")
+
+    monkeypatch.setattr(SuggestEngine, "shared", classmethod(broken))
+    visit = new_visit(world.a)
+    client = client_for(world.users["coder"])
+    response = client.get(f"/coding/visits/{visit.pk}/suggestions.json")
+    assert response.status_code == 503
+    assert response.json() == {"error": "the suggestion engine is not available"}
+    page = client.get(f"/coding/visits/{visit.pk}/")
+    assert page.context["note"] == NOTE

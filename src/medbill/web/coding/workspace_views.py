@@ -5,6 +5,7 @@ second review and the E/M distribution page. Thin: the work is in ``workspace.py
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 from typing import Any
 
@@ -23,6 +24,8 @@ from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Payer, Provider
 from medbill.web.practice.permissions import has_permission, requires
 from medbill.web.practice.tenancy import get_scoped_or_404, scoped
+
+logger = logging.getLogger(__name__)
 
 SHORTCUTS = [
     ("j / k", "next / previous suggestion"),
@@ -97,6 +100,7 @@ def code_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
             "choices": choices,
             "topics": ProviderQuery.Topic.choices,
             "saved": saved,
+            "note": workspace.note_text(visit),
             "next_visit": _next_in_queue(request, visit),
             "shortcuts": SHORTCUTS,
             "editable": visit.status in (Visit.Status.CHECKED_OUT, Visit.Status.CODING)
@@ -135,7 +139,11 @@ def _error(exc: ServiceError) -> JsonResponse:
 @requires("change_codes")
 def visit_suggestions_json(request: HttpRequest, visit_id: int) -> JsonResponse:
     visit = _visit(request, visit_id)
-    return JsonResponse(workspace.suggestions_for(request.user, visit))
+    try:
+        return JsonResponse(workspace.suggestions_for(request.user, visit))
+    except Exception:  # noqa: BLE001 - the coder can still code from the note without them
+        logger.exception("suggestion engine failed for visit %s", visit.pk)
+        return JsonResponse({"error": "the suggestion engine is not available"}, status=503)
 
 
 @require_POST

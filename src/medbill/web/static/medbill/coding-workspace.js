@@ -20,7 +20,7 @@
   (saved.rejected || []).forEach(function (c) { rejected[plain(c)] = true; });
   var cursor = 0;
   var dirty = false;
-  var noteText = "";
+  var noteText = JSON.parse(document.getElementById("note-text").textContent) || "";
 
   function $(id) { return document.getElementById(id); }
   function plain(code) { return String(code || "").toUpperCase().replace(/\./g, "").trim(); }
@@ -426,7 +426,7 @@
 
   // -- start: the engine's suggestions ----------------------------------------------------------
   function load(data) {
-    noteText = data.note || "";
+    noteText = data.note || noteText;
     var list = [];
     (data.diagnoses || []).forEach(function (d) {
       list.push({ kind: "dx", code: d.code, description: d.description, evidence: d.evidence,
@@ -452,9 +452,14 @@
     if (first >= 0) focusSuggestion(first);
   }
   renderCodes();
+  renderNote();
   scrub();
   fetch(root.dataset.suggestions, { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then(function (r) { return r.json(); })
+    .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
     .then(load)
-    .catch(function () { $("suggestions").textContent = "The suggestion engine is not available."; });
+    .catch(function () {
+      var list = $("suggestions");
+      list.textContent = "";
+      list.appendChild(el("li", { "class": "empty" }, "No suggestions: the engine is not available. Code from the note."));
+    });
 })();
