@@ -232,7 +232,7 @@
       [["modifiers", "7"], ["units", "3"], ["pointers", "7"], ["charge", "7"]].forEach(function (f) {
         var input = el("input", { value: l[f[0]] || "", size: f[1], "aria-label": f[0] + " of line " + (i + 1),
           "class": "line-" + f[0] });
-        if (f[0] === "charge") input.placeholder = "fee schedule";
+        if (f[0] === "charge") input.placeholder = "auto";
         input.disabled = !editable;
         input.addEventListener("input", function () { l[f[0]] = input.value; changed(true); });
         tr.appendChild(el("td")).appendChild(input);
@@ -430,7 +430,7 @@
     var list = [];
     (data.diagnoses || []).forEach(function (d) {
       list.push({ kind: "dx", code: d.code, description: d.description, evidence: d.evidence,
-        status: d.status, why: d.status === "review" ? "worth a look (score " + d.score + ")" : "" });
+        status: d.status, why: d.status === "review" ? "worth a look (score " + Number(d.score).toFixed(2) + ")" : "" });
     });
     (data.procedures || []).forEach(function (p) {
       list.push({ kind: "service", code: p.code, description: p.description, evidence: p.evidence,
