@@ -177,3 +177,28 @@ def test_other_practices_reviews_and_queries_are_404(world, client_for):
     review = reviewing.finish_coding(coder, visit)
     assert outsider.get(f"/coding/reviews/{review.pk}/").status_code == 404
     assert outsider.post(f"/coding/reviews/{review.pk}/", {"decision": "agree"}).status_code == 404
+
+
+def test_accuracy_and_em_levels(world, api_client_for):
+    no_review(world.a)
+    coder, manager = world.users["coder"], world.users["manager"]
+    visit = new_visit(world.a)
+    workspace.save_codes(
+        coder, visit, ["J020"], [{"code": "99215", "charge": "200", "dx_pointers": [1]}]
+    )
+    review = reviewing.finish_coding(coder, visit)
+    reviewing.decide_review(manager, review, True)
+    api = api_client_for(manager)
+    assert api.get("/api/coding/accuracy").json() == [
+        {"coder": "Coder", "reviewed": 1, "agreed": 1, "rate": 100.0}
+    ]
+    report = api.get("/api/coding/em-levels").json()
+    assert report["practice"]["99215"] == 100.0
+    assert [p["provider"] for p in report["providers"]] == ["Whitaker, Joan MD"]
+    assert api.get("/api/coding/em-levels?since=2026-04-01").json()["providers"] == []
+    # another tenant's practice is not found; a role without reports is refused
+    other = world.b.practice.pk
+    assert api.get(f"/api/coding/em-levels?practice={other}").status_code == 404
+    assert api_client_for(coder).get("/api/coding/em-levels").status_code == 403
+    assert api_client_for(world.users["front_desk"]).get("/api/coding/accuracy").status_code == 403
+    assert api_client_for(world.outsider).get("/api/coding/accuracy").json() == []

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from medbill.web.api.common import acting_user, get_or_404, require_role, scope
@@ -16,6 +17,7 @@ from medbill.web.coding import workspace
 from medbill.web.coding.models import CodingReview, ProviderQuery
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
 
 try:  # django-ninja >= 1.5 wants Status(...) rather than a (status, body) tuple
     from ninja import Status
@@ -254,3 +256,101 @@ def answer_query(request: HttpRequest, query_id: int, payload: AnswerIn):
     query = get_or_404(request, ProviderQuery, pk=query_id)
     require_role(request, query, "edit_notes")
     return workspace.answer_query(acting_user(request), query, payload.answer)
+
+
+class AccuracyOut(Schema):
+    coder: str
+    reviewed: int
+    agreed: int
+    rate: float
+
+
+class LevelOut(Schema):
+    code: str
+    count: int
+    share: float
+    practice_share: float
+    outlier: bool
+    why: str
+
+
+class ProviderLevelsOut(Schema):
+    provider: str
+    total: int
+    flagged: bool
+    levels: list[LevelOut]
+
+
+class EmReportOut(Schema):
+    practice: dict[str, float]
+    providers: list[ProviderLevelsOut]
+
+
+def _one_practice(request: HttpRequest, action: str) -> int:
+    """The practice a report is about: ``?practice=``, or the user's only one with the role.
+    Another tenant's practice is a 404, one where the role may not see the report a 403."""
+    from medbill.web.practice.tenancy import practice_ids_for
+
+    user = acting_user(request)
+    member = {r["practice_id"] for r in practice_ids_for(user)}
+    allowed = sorted(r["practice_id"] for r in practice_ids_for(user, None, action))
+    wanted = request.GET.get("practice", "")
+    if wanted:
+        if not wanted.isdigit() or int(wanted) not in member:
+            raise Http404
+        if int(wanted) not in allowed:
+            raise PermissionDenied("your role may not see this report")
+        return int(wanted)
+    if not allowed:
+        raise PermissionDenied("your role may not see this report")
+    if len(allowed) > 1:
+        raise ServiceError("practice", "name one of your practices with ?practice=<id>")
+    return allowed[0]
+
+
+@router.get(
+    "/accuracy", response={200: list[AccuracyOut], 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def coder_accuracy(request: HttpRequest, practice: int | None = None):
+    """Each coder's agreement rate over decided second reviews of one practice."""
+    pk = _one_practice(request, "review_codes")
+    rows = reviewing.coder_accuracy(acting_user(request), pk)
+    return [
+        {"coder": r.coder, "reviewed": r.reviewed, "agreed": r.agreed, "rate": round(r.rate, 1)}
+        for r in rows
+    ]
+
+
+@router.get("/em-levels", response={200: EmReportOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def em_levels(
+    request: HttpRequest,
+    practice: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+):
+    """Office E/M level shares (99211–99215) per provider against the practice's, with the
+    levels that stand out flagged for compliance review."""
+    pk = _one_practice(request, "view_reports")
+    shares, providers = reviewing.em_report(acting_user(request), pk, since, until)
+    return {
+        "practice": {k: round(v, 1) for k, v in shares.items()},
+        "providers": [
+            {
+                "provider": p.provider,
+                "total": p.total,
+                "flagged": p.flagged,
+                "levels": [
+                    {
+                        "code": lv.code,
+                        "count": lv.count,
+                        "share": round(lv.share, 1),
+                        "practice_share": round(lv.practice_share, 1),
+                        "outlier": lv.outlier,
+                        "why": lv.why,
+                    }
+                    for lv in p.levels
+                ],
+            }
+            for p in providers
+        ],
+    }
