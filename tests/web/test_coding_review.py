@@ -205,6 +205,9 @@ def test_query_round_trip_blocks_billing_until_answered(world, client_for):
     assert work.state == "query"
     queue = client.get("/coding/queue/").content.decode()
     assert "waiting for provider" in queue
+    screen = client.get(f"/coding/visits/{visit.pk}/")
+    assert screen.context["open_query"] is True and screen.context["editable"] is True
+    assert 'id="finish" disabled' in screen.content.decode()
     with pytest.raises(ServiceError, match="still open"):
         reviewing.finish_coding(coder, visit)
     visit.refresh_from_db()

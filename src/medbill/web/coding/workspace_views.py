@@ -104,7 +104,7 @@ def code_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
             "next_visit": _next_in_queue(request, visit),
             "shortcuts": SHORTCUTS,
             "editable": visit.status in (Visit.Status.CHECKED_OUT, Visit.Status.CODING)
-            and (work is None or work.state == "coding"),
+            and (work is None or work.state in ("coding", "query")),
             "open_query": any(q.is_open for q in queries),
         },
     )
