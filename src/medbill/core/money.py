@@ -73,14 +73,20 @@ class Money:
         return cls(Decimal(cents) / 100)
 
     # arithmetic -------------------------------------------------------
+    # Sums, differences and negations of whole cents are whole cents already, so these
+    # skip ``_coerce`` (its checks and quantize): posting adds up hundreds of thousands.
     def __add__(self, other: object) -> Money:
-        if other == 0 and not isinstance(other, Money):
+        if isinstance(other, Money):
+            return _exact(self._amount + other._amount)
+        if other == 0:
             return self
         return Money(self._amount + _coerce(other))
 
     __radd__ = __add__
 
     def __sub__(self, other: object) -> Money:
+        if isinstance(other, Money):
+            return _exact(self._amount - other._amount)
         return Money(self._amount - _coerce(other))
 
     def __rsub__(self, other: object) -> Money:
@@ -96,10 +102,10 @@ class Money:
     __rmul__ = __mul__
 
     def __neg__(self) -> Money:
-        return Money(-self._amount)
+        return _exact(-self._amount)
 
     def __abs__(self) -> Money:
-        return Money(abs(self._amount))
+        return _exact(abs(self._amount))
 
     def __bool__(self) -> bool:
         return bool(self._amount)
@@ -140,6 +146,13 @@ class Money:
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         return text or "0"
+
+
+def _exact(amount: Decimal) -> Money:
+    """Money from a Decimal already in whole cents (the result of Money arithmetic)."""
+    money = object.__new__(Money)
+    object.__setattr__(money, "_amount", amount)
+    return money
 
 
 ZERO = Money(0)
