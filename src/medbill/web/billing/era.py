@@ -13,12 +13,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -35,6 +34,7 @@ from medbill.core.money import ZERO, Money
 from medbill.core.x12 import X12ParseError
 from medbill.core.x12.m835 import Remittance as RemittanceDoc
 from medbill.core.x12.m835 import read_835
+from medbill.web.billing.era_bulk import insert_rows, one_of, update_claims
 from medbill.web.billing.models import Claim, ClaimLine, Entry
 from medbill.web.billing.remittance_models import (
     DenialItem,
@@ -90,10 +90,21 @@ def _payer_for(practice: Any, rem: RemittanceDoc) -> Payer | None:
 
 
 class _Row:
-    """A row read with ``values()``: attribute access without a model instance."""
+    """A row read with ``values_list()``: attribute access without a model instance."""
 
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
+
+    @classmethod
+    def many(cls, query: Any, fields: tuple[str, ...]) -> list[_Row]:
+        """``query``'s ``fields`` as rows; ``a__b`` is read as attribute ``a_b``."""
+        names = [f.replace("__", "_") for f in fields]
+        rows = []
+        for values in query.values_list(*fields):
+            row = cls.__new__(cls)
+            row.__dict__ = dict(zip(names, values, strict=True))
+            rows.append(row)
+        return rows
 
     def is_in_effect(self, on: datetime.date) -> bool:
         if not self.active:
@@ -109,30 +120,32 @@ _CLAIM_FIELDS = ("pk", "practice_id", "patient_id", "visit_id", "payer_id", "cov
 
 def _claim_rows(query: Any) -> list[_Row]:
     """Our claims as plain rows, with their lines, coverage and the patient's coverages."""
-    rows = [_Row(**{k.replace("__", "_"): v for k, v in r.items()}) for r in query.values(
-        *_CLAIM_FIELDS, "coverage__member_id", "coverage__order", "visit__scheduled_at")]
+    rows = _Row.many(query, (*_CLAIM_FIELDS, "coverage__member_id", "coverage__order",
+                             "visit__scheduled_at"))
     if not rows:
         return rows
     lines: dict[int, list[_Row]] = {}
-    for r in ClaimLine.objects.filter(claim_id__in=[c.pk for c in rows]).order_by(
-            "line_number").values("pk", "claim_id", "line_number", "code", "charge",
-                                  "modifiers", "line_control_number"):
-        lines.setdefault(r["claim_id"], []).append(_Row(**r))
+    for r in _Row.many(ClaimLine.objects.filter(one_of("claim_id", [c.pk for c in rows])).order_by(
+            "line_number"), ("pk", "claim_id", "line_number", "code", "charge", "modifiers",
+                             "line_control_number")):
+        lines.setdefault(r.claim_id, []).append(r)
     coverages: dict[int, list[_Row]] = {}
-    for r in Coverage.objects.filter(patient_id__in={c.patient_id for c in rows}).values(
-            "pk", "patient_id", "order", "payer_id", "active", "effective_date",
-            "termination_date"):
-        coverages.setdefault(r["patient_id"], []).append(_Row(**r))
+    for r in _Row.many(Coverage.objects.filter(one_of("patient_id", {c.patient_id for c in rows})),
+                       ("pk", "patient_id", "order", "payer_id", "active", "effective_date",
+                        "termination_date")):
+        coverages.setdefault(r.patient_id, []).append(r)
+    tz = timezone.get_current_timezone()  # looked up once: localtime() asks settings each call
     for c in rows:
         c.lines = lines.get(c.pk, [])
         c.coverages = coverages.get(c.patient_id, [])
-        c.date_of_service = timezone.localtime(c.visit_scheduled_at).date()
+        c.date_of_service = c.visit_scheduled_at.astimezone(tz).date()
     return rows
 
 
 def _accounts(practice: Any, rem: RemittanceDoc) -> tuple[list[Account], dict[int, _Row]]:
     base = Claim.objects.for_practice(practice)
-    rows = _claim_rows(base.filter(patient_control_number__in={c.claim_id for c in rem.claims}))
+    rows = _claim_rows(base.filter(one_of("patient_control_number",
+                                                 {c.claim_id for c in rem.claims})))
     by_pcn = {c.patient_control_number: c for c in rows}
     # Look by member only for payments whose claim id is not ours, or belongs to another
     # member (payers that repeat one CLP01 for every claim on a check).
@@ -176,86 +189,23 @@ def post_charges(claim: Claim, effective: datetime.date | None = None) -> list[E
     return Entry.objects.bulk_create(rows)
 
 
-def _insert_many(model: Any, rows: list[dict[str, Any]]) -> None:
-    """INSERT rows (dicts by field attribute name) without building model instances.
-
-    Posting writes tens of thousands of ledger rows; instantiating each as a model (and
-    snapshotting it for the audit trail) costs more than the database. The import records
-    one audit event for the file instead. Unset fields take their model defaults. On
-    PostgreSQL the rows go in with COPY.
-    """
-    if not rows:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields if f.attname not in rows[0]}
-    # Plain values go to the driver as they are; JSON and the like need the field's help.
-    simple = (models.CharField, models.IntegerField, models.DateField, models.DecimalField,
-              models.BooleanField, models.ForeignKey, models.TextField)
-    prep = [(i, f) for i, f in enumerate(fields) if not isinstance(f, simple)]
-    money = [i for i, f in enumerate(fields) if isinstance(f, models.DecimalField)]
-    pick = operator.itemgetter(*(f.attname for f in fields))
-    params = []
-    for row in rows:
-        values = list(pick({**defaults, **row} if defaults else row))
-        for i in money:
-            if isinstance(values[i], Money):
-                values[i] = values[i].amount
-        for i, f in prep:
-            values[i] = f.get_db_prep_save(values[i], connection)
-        params.append(values)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    table = quote(model._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for values in params:
-                    copy.write_row(values)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", params)
-
-
-def _update_claims(claims: list[_Row]) -> None:
-    """Status, payer claim number and reason of many claims in one statement."""
-    if not claims:
-        return
-    table = connection.ops.quote_name(Claim._meta.db_table)
-    now = timezone.now()
-    rows = [(c.pk, c.status, c.payer_claim_number, c.status_reason) for c in claims]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for k in range(0, len(rows), 5000):  # stay under the 65,535 parameter limit
-                chunk = rows[k : k + 5000]
-                values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-                cursor.execute(
-                    f"UPDATE {table} AS c SET status = v.status, payer_claim_number = v.pcn, "
-                    f"status_reason = v.reason, updated_at = %s FROM (VALUES {values}) "
-                    "AS v(id, status, pcn, reason) WHERE c.id = v.id::bigint",
-                    [now, *(x for row in chunk for x in row)])
-        else:
-            cursor.executemany(
-                f"UPDATE {table} SET status = %s, payer_claim_number = %s, status_reason = %s, "
-                "updated_at = %s WHERE id = %s",
-                [(status, pcn, reason, now, pk) for pk, status, pcn, reason in rows])
-
-
 def _post_missing_charges(claims: list[_Row]) -> None:
     """``post_charges`` for many claims in two statements."""
     if not claims:
         return
     practice_id = claims[0].practice_id
     charged = Entry.objects.filter(practice_id=practice_id, kind=Entry.Kind.CHARGE)
-    done = set(charged.filter(claim_id__in=[c.pk for c in claims]).values_list(
+    done = set(charged.filter(one_of("claim_id", [c.pk for c in claims])).values_list(
         "claim_id", flat=True))
-    done_visits = set(charged.filter(claim__isnull=True, visit_id__in=[
-        c.visit_id for c in claims]).values_list("visit_id", flat=True))
+    done_visits = set(charged.filter(one_of("visit_id", {c.visit_id for c in claims}),
+                                     claim__isnull=True).values_list("visit_id", flat=True))
     rows = []
+    now = timezone.now()
     for claim in claims:
         if claim.pk in done or claim.visit_id in done_visits:
             continue
         done.add(claim.pk)
-        rows += [_entry_row(practice_id=claim.practice_id, patient_id=claim.patient_id,
+        rows += [_entry_row(now, practice_id=claim.practice_id, patient_id=claim.patient_id,
                             visit_id=claim.visit_id, claim_id=claim.pk, claim_line_id=line.pk,
                             payer_id=claim.payer_id, kind=Entry.Kind.CHARGE,
                             amount=Money(line.charge), responsibility=Entry.Responsibility.PAYER,
@@ -263,15 +213,19 @@ def _post_missing_charges(claims: list[_Row]) -> None:
                             memo=f"{line.code} charge", source="system",
                             source_ref=f"claim {claim.patient_control_number}")
                  for line in claim.lines]
-    _insert_many(Entry, rows)
+    insert_rows(Entry, rows)
 
 
-def _entry_row(**values: Any) -> dict[str, Any]:
-    """One ledger row for ``_insert_many``: every column named, so all rows line up."""
+def _entry_row(posted_at: datetime.datetime, **values: Any) -> dict[str, Any]:
+    """One ledger row for ``insert_rows``: every column named, so all rows line up.
+
+    ``posted_at`` is taken once per batch by the caller: ``timezone.now()`` per row was a
+    measurable part of posting a large file.
+    """
     row = {"group_code": "", "reason_code": "", "method": "", "reference": "", "memo": "",
            "source": "era", "source_ref": "", "reverses_id": None, "created_by_id": None,
            "visit_id": None, "claim_id": None, "claim_line_id": None, "payer_id": None,
-           "posted_at": timezone.now()}
+           "posted_at": posted_at}
     row.update(values)
     return row
 
@@ -297,12 +251,28 @@ class _Poster:
         self.practice, self.user, self.sha, self.rem = practice, user, sha, rem
         self.row, self.claims = row, claims
         self.when = rem.effective_date or timezone.localdate()
-        self.entries: list[dict[str, Any]] = []
+        self.now = timezone.now()
+        self.method = "check" if rem.method == "CHK" else "eft"
+        self.created_by_id = user.pk if getattr(user, "is_authenticated", False) else None
         self.claim_rows: list[dict[str, Any]] = []
         self.denials: list[tuple[int, dict[str, Any]]] = []
         self.updates: list[_Row] = []
+        self.secondaries: list[tuple[_Row, ClaimPosting, _Row]] = []
 
-    def claim_posting(self, cp: ClaimPosting, result: SetResult) -> None:
+    def post(self, postings: Iterable[ClaimPosting], result: SetResult) -> None:
+        """Write the postings of one set, in a few statements rather than per row."""
+        # The ledger rows stream into the database while later claims are still being
+        # worked out; no other statement may run until that COPY ends, so secondary
+        # claims are made afterwards (in the same order).
+        insert_rows(Entry, (row for cp in postings for row in self.claim_posting(cp, result)))
+        for claim, cp, nxt in self.secondaries:
+            made = self.secondary(claim, cp, nxt)
+            if made:
+                result.secondary.append(made)
+        self.flush()
+
+    def claim_posting(self, cp: ClaimPosting, result: SetResult) -> list[dict[str, Any]]:
+        """Record what ``cp`` does to its claim; return its ledger rows."""
         claim = self.claims[cp.account.key]  # type: ignore[index]
         lines = {line.line_number: line for line in claim.lines}
         nxt = _next_coverage(claim) if any(e.next_payer for e in cp.entries) else None
@@ -319,22 +289,21 @@ class _Poster:
             matched_by=cp.matched_by[:80], outcome=outcome, position=pay.position,
             notes=list(cp.notes))
         self.claim_rows.append(rc)
-        method = "check" if self.rem.method == "CHK" else "eft"
+        entries = []
         for e in cp.entries:
             payer_id = nxt.payer_id if (e.next_payer and nxt) else claim.payer_id
             line = lines.get(e.line) if e.line is not None else None
-            self.entries.append(_entry_row(
-                practice_id=claim.practice_id, patient_id=claim.patient_id,
+            entries.append(_entry_row(
+                self.now, practice_id=claim.practice_id, patient_id=claim.patient_id,
                 visit_id=claim.visit_id, claim_id=claim.pk,
                 claim_line_id=line.pk if line is not None else None,
                 payer_id=payer_id, kind=e.kind, amount=e.amount,
                 responsibility=e.responsibility, effective_date=self.when,
                 group_code=e.group, reason_code=e.reason[:5],
-                method=method if e.kind == "payment" else "",
+                method=self.method if e.kind == "payment" else "",
                 reference=self.rem.trace_number[:50], memo=e.memo[:200], source="era",
                 source_ref=f"835 {self.sha[:16]} segment {e.position}",
-                created_by_id=self.user.pk if getattr(self.user, "is_authenticated", False)
-                else None))
+                created_by_id=self.created_by_id))
         for d in cp.denials:
             line = lines.get(d.line) if d.line is not None else None
             self.denials.append((pay.position, dict(
@@ -343,7 +312,7 @@ class _Poster:
                 payer_id=claim.payer_id, amount=d.amount, reasons=[list(r) for r in d.reasons],
                 reason_words=list(d.reason_words), remark_words=list(d.remark_words),
                 action=d.action[:200], status=DenialItem.Status.OPEN,
-                created_at=timezone.now())))
+                created_at=self.now)))
             result.denied.append((claim.patient_control_number, "; ".join(d.reason_words)))
         if not pay.is_reversal:
             status = Claim.Status.DENIED if outcome == RemittanceClaim.Outcome.DENIED \
@@ -355,23 +324,21 @@ class _Poster:
         if cp.secondary and nxt is None:
             nxt = _next_coverage(claim)
         if cp.secondary and nxt is not None:
-            made = self.secondary(claim, cp, nxt)
-            if made:
-                result.secondary.append(made)
+            self.secondaries.append((claim, cp, nxt))
         result.posted.append((claim.patient_control_number, cp.paid, cp.patient_share))
+        return entries
 
     def flush(self) -> None:
-        """Write what the set's claims produced, in a few statements rather than per row."""
+        """Write the claim payments, denials and claim statuses the set produced."""
         # Not audited row by row: the import records one audit event for the whole file.
-        _insert_many(RemittanceClaim, self.claim_rows)
+        insert_rows(RemittanceClaim, self.claim_rows)
         if self.denials:
             ids = dict(RemittanceClaim.objects.filter(remittance=self.row).values_list(
                 "position", "pk"))
             for position, denial in self.denials:
                 denial["remittance_claim_id"] = ids[position]
-            _insert_many(DenialItem, [d for _, d in self.denials])
-        _update_claims(self.updates)
-        _insert_many(Entry, self.entries)
+            insert_rows(DenialItem, [d for _, d in self.denials])
+        update_claims(self.updates)
 
     def secondary(self, info: _Row, cp: ClaimPosting, next_row: _Row
                   ) -> tuple[str, str] | None:
@@ -487,9 +454,7 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
     result.status = "posted"
     poster = _Poster(practice, user, sha, rem, row, claims)
     _post_missing_charges([claims[cp.account.key] for cp in posting.claims])
-    for cp in posting.claims:
-        poster.claim_posting(cp, result)
-    poster.flush()
+    poster.post(posting.claims, result)
     for u in posting.unmatched:
         rc = RemittanceClaim.objects.create(
             practice=practice, remittance=row, claim_identifier=u.claim_id[:38],
