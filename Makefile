@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_SERVE ?= 1
 export MEDBILL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: venv demo test lint test-only browser data clean bench
+.PHONY: venv demo test lint test-only browser data clean bench suggest-model
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (medbill needs Python 3.11)"; exit 1; }
@@ -21,6 +21,13 @@ venv: $(STAMP)
 # Reference data built from installed packages and public files (kept out of git, under var/).
 data: $(STAMP)
 	$(BIN)/medbill codesets build
+
+# The code suggestion model, learned once from CodiEsp train when the shared data is present.
+SUGGEST_TRAIN ?= ../shared/data/codiesp/train
+suggest-model: data
+	@if [ -f "$(MEDBILL_DATA_DIR)/suggest/model.pickle" ]; then echo "suggestion model present"; \
+	elif [ -d "$(SUGGEST_TRAIN)" ]; then $(BIN)/medbill suggest train "$(SUGGEST_TRAIN)"; \
+	else echo "no $(SUGGEST_TRAIN): suggestions use the dictionary alone"; fi
 
 # Debian's Chromium for the browser tests; never a downloaded browser build.
 browser:
@@ -38,7 +45,7 @@ test: $(STAMP) browser data lint
 demo: $(STAMP) data
 	$(BIN)/medbill demo run --out demo-out $(if $(filter 0,$(DEMO_SERVE)),--no-serve,--serve)
 
-bench: $(STAMP) data
+bench: $(STAMP) data suggest-model
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:

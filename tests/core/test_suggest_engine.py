@@ -65,6 +65,9 @@ def test_rule_out_in_an_outpatient_note_codes_the_symptom(engine) -> None:
     assert "R05.9" in found
     assert "R50.9" in found
     assert "J18.9" in codes(engine, text, setting="inpatient")
+    same_sentence = codes(engine, "Assessment: rule out pneumonia given cough.")
+    assert "J18.9" not in same_sentence
+    assert "R05.9" in same_sentence
 
 
 def test_history_of_a_resolved_condition_is_a_personal_history_code(engine) -> None:

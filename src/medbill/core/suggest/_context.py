@@ -1,9 +1,12 @@
-"""Sentence splitting and ConText (negation, uncertainty, history, family) with medspacy.
+"""ConText (negation, uncertainty, history, family) with medspacy.
 
-The pipeline is a blank spaCy English tokenizer, medspacy's PyRuSH sentence splitter and medspacy's
-ConText with its default rules plus a few the billing office needs ("rule out", "mother had").
-No statistical model is downloaded. PyRuSH logs every token at debug level through loguru; that
-would put note text (PHI) in logs, so its logger is switched off here.
+The pipeline is a blank spaCy English tokenizer and medspacy's ConText with its default rules plus
+a few the billing office needs ("rule out", "mother had"); no statistical model is downloaded.
+Sentence boundaries, which bound each ConText modifier's scope, come from ``_text.sentences``
+(line ends, full stops, section headings) and are set on the spaCy doc: medspacy's PyRuSH
+splitter gives the same boundaries on clinical notes but costs up to a second on a 5 KB note,
+which the latency budget (200 ms per 2 KB) does not allow. medspacy logs through loguru; its
+loggers are switched off so note text (PHI) never reaches a log.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import threading
 
 from medbill.core.suggest._features import Mention
+from medbill.core.suggest._text import Sentence
 
 __all__ = ["ContextReader"]
 
@@ -47,22 +51,32 @@ class ContextReader:
     def __init__(self) -> None:
         from loguru import logger
 
-        logger.disable("PyRuSH")
-        logger.disable("medspacy")
-        import medspacy
+        for name in ("PyRuSH", "medspacy", "PyFastNER"):
+            logger.disable(name)
+        import spacy
         from medspacy.context import ConText, ConTextRule
 
-        self.nlp = medspacy.load(medspacy_enable=["medspacy_pyrush"])
+        self.nlp = spacy.blank("en")
         self.context = ConText(self.nlp, input_span_type="group", span_group_name="medbill")
         self.context.add(
             [ConTextRule(text, category, direction=d) for text, category, d in _EXTRA_RULES]
         )
 
-    def split(self, text: str):
-        """The spaCy doc and its sentence character spans."""
+    def split(self, text: str, sentences: list[Sentence]):
+        """The spaCy doc of ``text`` with sentence starts set from ``sentences``."""
         with _lock:
-            doc = self.nlp(text)
-        return doc, [(s.start_char, s.end_char) for s in doc.sents]
+            doc = self.nlp.make_doc(text)
+        starts = {s.start for s in sentences}
+        pending = sorted(starts)
+        i = 0
+        for tok in doc:
+            # a sentence starts at the first spaCy token at or after each sentence's first word
+            is_start = tok.i == 0
+            while i < len(pending) and pending[i] <= tok.idx:
+                is_start = True
+                i += 1
+            tok.is_sent_start = is_start
+        return doc
 
     def apply(self, doc, mentions: list[Mention]) -> None:
         """Set negated/uncertain/historical/family/hypothetical on each mention."""

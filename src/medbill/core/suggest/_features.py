@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from medbill.core.suggest._lexicon import Lexicon, Match
-from medbill.core.suggest._text import STOPWORDS, Sentence, sentences, sentences_from_spans
+from medbill.core.suggest._text import STOPWORDS, Sentence, sentences
 
 __all__ = ["FEATURES", "Analysis", "Mention", "analyse", "ngrams"]
 
@@ -80,15 +80,10 @@ def ngrams(sentence: Sentence) -> list[tuple[str, int, int]]:
 def analyse(text: str, lexicon: Lexicon, reader=None) -> Analysis:
     """Read a note: split it, match the dictionary, run ConText over the hits.
 
-    ``reader`` is a ``ContextReader`` (medspacy sentences and ConText); without one, sentences come
-    from line ends and full stops and no context is marked.
+    ``reader`` is a ``ContextReader`` (medspacy's ConText); without one no context is marked.
     """
-    doc = None
-    if reader is not None:
-        doc, spans = reader.split(text)
-        sents = sentences_from_spans(text, spans)
-    else:
-        sents = sentences(text)
+    sents = sentences(text)
+    doc = reader.split(text, sents) if reader is not None else None
     mentions: list[Mention] = []
     grams: dict[str, tuple[int, int]] = {}
     for i, sent in enumerate(sents):

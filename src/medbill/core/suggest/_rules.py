@@ -161,7 +161,9 @@ def apply_context(dx: Dx, mentions, setting: str) -> list[Dx]:
             Dx(fam, dx.score, dx.evidence, [*dx.reasons, "family history (ConText)"], weight=0.2)
         ]
     if any(m.uncertain or m.hypothetical for m in mentions if not m.negated):
-        if setting == "inpatient":
+        # Signs and symptoms are what an outpatient coder reports for an uncertain diagnosis,
+        # even when they are written in the same sentence ("rule out pneumonia given cough").
+        if setting == "inpatient" or dx.code.startswith("R"):
             return [dx]
         return []
     if any(m.historical for m in mentions):

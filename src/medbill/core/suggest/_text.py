@@ -17,7 +17,6 @@ __all__ = [
     "norm",
     "sections",
     "sentences",
-    "sentences_from_spans",
     "tokenize",
 ]
 
@@ -258,20 +257,4 @@ def sentences(text: str) -> list[Sentence]:
                 if toks:
                     out.append(Sentence(toks[0].start, toks[-1].end, sec.name, tuple(toks)))
             pos = b
-    return out
-
-
-def sentences_from_spans(text: str, spans: list[tuple[int, int]]) -> list[Sentence]:
-    """Sentences from externally found character spans, cut again at section headings."""
-    secs = sections(text)
-    out: list[Sentence] = []
-    cuts = sorted({s.start for s in secs} | {0})
-    for start, end in spans:
-        inner = [c for c in cuts if start < c < end]
-        for a, b in zip([start, *inner], [*inner, end], strict=True):
-            toks = tokenize(text, a, b)
-            if not toks:
-                continue
-            name = next((s.name for s in reversed(secs) if s.start <= toks[0].start), "body")
-            out.append(Sentence(toks[0].start, toks[-1].end, name, tuple(toks)))
     return out

@@ -13,21 +13,23 @@ import numpy as np
 from medbill.core.suggest._corpus import CodedNote
 from medbill.core.suggest._features import FEATURES, Analysis
 from medbill.core.suggest._model import Statistics, candidates, fit_statistics
+from medbill.core.suggest._trees import TreeEnsemble
 
 __all__ = ["SuggestModel", "best_threshold", "fit_model", "load_model", "save_model"]
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 
 
 @dataclass
 class SuggestModel:
-    """Learned statistics, the candidate ranker and its decision threshold."""
+    """Learned statistics, the candidate ranker (a ``TreeEnsemble``) and its threshold."""
 
     stats: Statistics
     ranker: object
     threshold: float
     meta: dict = field(default_factory=dict)
     format: int = MODEL_FORMAT
+    features: tuple[str, ...] = FEATURES
 
     def score(self, rows: list[list[float]]) -> np.ndarray:
         """Probability that each candidate row is a code the coder would assign."""
@@ -39,15 +41,12 @@ class SuggestModel:
 def _ranker(seed: int):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    chapter = FEATURES.index("chapter")
-    mask = [i == chapter for i in range(len(FEATURES))]
     return HistGradientBoostingClassifier(
         max_iter=200,
         learning_rate=0.08,
         max_leaf_nodes=31,
         min_samples_leaf=20,
         l2_regularization=1.0,
-        categorical_features=mask,
         random_state=seed,
     )
 
@@ -119,7 +118,7 @@ def fit_model(
         oof[test] = model.predict_proba(x_all[test])[:, 1]
     threshold, cv_f1 = best_threshold(oof, y_all, list(g_all), labels)
     say("fitting the final ranker")
-    ranker = _ranker(seed).fit(x_all, y_all)
+    ranker = TreeEnsemble.from_sklearn(_ranker(seed).fit(x_all, y_all))
     stats = fit_statistics(analyses, labels)
     return SuggestModel(
         stats=stats,
@@ -146,11 +145,14 @@ def save_model(model: SuggestModel, path: Path) -> Path:
 
 
 def load_model(path: Path) -> SuggestModel | None:
-    """Read a saved model; None when there is none or it was written by an older format."""
+    """Read a saved model; None when there is none, or it was written for other features or an
+    older format (train again)."""
     if not path.exists():
         return None
     with path.open("rb") as fh:
         model = pickle.load(fh)
     if getattr(model, "format", None) != MODEL_FORMAT:
+        return None
+    if tuple(getattr(model, "features", ())) != FEATURES:
         return None
     return model

@@ -1,0 +1,69 @@
+"""The trained ranker as plain arrays, so the engine predicts without importing scikit-learn.
+
+scikit-learn is needed to *train* the gradient-boosted ranker; importing it costs about a second,
+which the engine's load budget (3 s) cannot spare. After training, every tree's nodes are copied
+into flat numpy arrays and all trees are walked together, one level per step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["TreeEnsemble"]
+
+
+class TreeEnsemble:
+    """Sum of regression trees plus a baseline, squashed by the logistic function."""
+
+    def __init__(self, feature, threshold, nan_left, left, right, leaf, value, roots, baseline):
+        self.feature = feature
+        self.threshold = threshold
+        self.nan_left = nan_left
+        self.left = left
+        self.right = right
+        self.leaf = leaf
+        self.value = value
+        self.roots = roots
+        self.baseline = baseline
+
+    @classmethod
+    def from_sklearn(cls, model) -> TreeEnsemble:
+        """Copy a fitted binary ``HistGradientBoostingClassifier`` with numeric features only."""
+        if getattr(model, "is_categorical_", None) is not None and model.is_categorical_.any():
+            raise ValueError("categorical features are not supported by TreeEnsemble")
+        parts, roots, offset = [], [], 0
+        for iteration in model._predictors:
+            (tree,) = iteration
+            nodes = tree.nodes
+            parts.append((nodes, offset))
+            roots.append(offset)
+            offset += len(nodes)
+        feature = np.concatenate([n["feature_idx"] for n, _ in parts]).astype(np.int64)
+        threshold = np.concatenate([n["num_threshold"] for n, _ in parts]).astype(np.float64)
+        nan_left = np.concatenate([n["missing_go_to_left"] for n, _ in parts]).astype(bool)
+        left = np.concatenate([n["left"].astype(np.int64) + off for n, off in parts])
+        right = np.concatenate([n["right"].astype(np.int64) + off for n, off in parts])
+        leaf = np.concatenate([n["is_leaf"] for n, _ in parts]).astype(bool)
+        value = np.concatenate([n["value"] for n, _ in parts]).astype(np.float64)
+        baseline = float(np.asarray(model._baseline_prediction).ravel()[0])
+        return cls(
+            feature, threshold, nan_left, left, right, leaf, value, np.asarray(roots), baseline
+        )
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """``[P(no), P(yes)]`` per row, as scikit-learn's ``predict_proba`` answers."""
+        x = np.asarray(x, dtype=np.float64)
+        n = x.shape[0]
+        idx = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
+        rows = np.arange(n)[:, None]
+        while True:
+            inner = ~self.leaf[idx]
+            if not inner.any():
+                break
+            vals = x[rows, self.feature[idx]]
+            go_left = np.where(np.isnan(vals), self.nan_left[idx], vals <= self.threshold[idx])
+            nxt = np.where(go_left, self.left[idx], self.right[idx])
+            idx = np.where(inner, nxt, idx)
+        raw = self.baseline + self.value[idx].sum(axis=1)
+        p = 1.0 / (1.0 + np.exp(-raw))
+        return np.column_stack([1.0 - p, p])
