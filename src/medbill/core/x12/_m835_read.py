@@ -355,8 +355,12 @@ class SetReader:
         if status not in CLAIM_STATUS:
             self.problem("error", c, clp_pos, f"CLP02 claim status {status!r} is not a 5010 "
                          "code", 2)
-        charge = money_cache.get(c[3]) or self.amount(c, clp_pos, 3)
-        paid = money_cache.get(c[4]) or self.amount(c, clp_pos, 4)
+        charge = money_cache.get(c[3])
+        if charge is None:
+            charge = self.amount(c, clp_pos, 3)
+        paid = money_cache.get(c[4])
+        if paid is None:
+            paid = self.amount(c, clp_pos, 4)
         start = end = received = None
         inpatient: tuple[str, ...] = ()
         outpatient: tuple[str, ...] = ()
@@ -402,7 +406,7 @@ class SetReader:
                     else:
                         received = value
             elif sid == "REF":
-                refs.append((e[1], _element(e, 2)))
+                refs.append((e[1], e[2] if len(e) > 2 else ""))
             elif sid == "AMT":
                 amounts.append((e[1], self.money(e, i + offset, 2) or ZERO))
             elif sid == "QTY":
@@ -451,8 +455,12 @@ class SetReader:
                 self.problem("error", v, pos, "SVC01 procedure code is empty", 1)
             elif len(_PROCEDURE_CACHE) < 65536 and ">" not in v[1]:
                 _PROCEDURE_CACHE[key] = procedure
-        charge = money_cache.get(v[2]) or self.amount(v, pos, 2)
-        paid = money_cache.get(v[3]) or self.amount(v, pos, 3)
+        charge = money_cache.get(v[2])
+        if charge is None:
+            charge = self.amount(v, pos, 2)
+        paid = money_cache.get(v[3])
+        if paid is None:
+            paid = self.amount(v, pos, 3)
         service_date = service_start = service_end = None
         adjustments: list[Adjustment] = []
         refs: list[tuple[str, str]] = []
@@ -483,13 +491,15 @@ class SetReader:
                     else:
                         service_end = value
             elif sid == "REF":
-                ref = (e[1], _element(e, 2))
+                ref = (e[1], e[2] if len(e) > 2 else "")
                 refs.append(ref)
                 if ref[0] == "6R":
                     lcn = ref[1]
             elif sid == "AMT":
                 amount = money_cache.get(e[2]) if len(e) > 2 else None
-                amounts.append((e[1], amount or self.amount(e, i + offset, 2)))
+                if amount is None:
+                    amount = self.amount(e, i + offset, 2)
+                amounts.append((e[1], amount))
             elif sid == "QTY":
                 quantities.append((e[1], self.decimal(e, i + offset, 2) or Decimal(0)))
             elif sid == "LQ":
@@ -497,9 +507,12 @@ class SetReader:
             else:
                 break
             i += 1
+        # SVC05 is nearly always a small whole number of units.
+        units = _UNITS_CACHE.get(v[5]) if v[5] else None
+        if units is None and v[5]:
+            units = self.decimal(v, pos, 5)
         service = _service_payment(
-            procedure, charge, paid, v[4],
-            self.decimal(v, pos, 5) if v[5] else None,
+            procedure, charge, paid, v[4], units,
             self.procedure(v, pos, 6) if v[6] else None,
             self.decimal(v, pos, 7) if v[7] else None,
             service_date, service_start, service_end,
