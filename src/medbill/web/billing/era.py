@@ -135,6 +135,8 @@ def _claim_rows(query: Any) -> list[_Row]:
                         "termination_date")):
         coverages.setdefault(r.patient_id, []).append(r)
     tz = timezone.get_current_timezone()  # looked up once: localtime() asks settings each call
+    for line in (line for group in lines.values() for line in group):
+        line.charge = Money(line.charge)
     for c in rows:
         c.lines = lines.get(c.pk, [])
         c.coverages = coverages.get(c.patient_id, [])
@@ -162,7 +164,7 @@ def _accounts(practice: Any, rem: RemittanceDoc) -> tuple[list[Account], dict[in
     accounts, claims = [], {}
     for claim in rows:
         claims[claim.pk] = claim
-        lines = tuple(AccountLine(line.line_number, line.code, Money(line.charge),
+        lines = tuple(AccountLine(line.line_number, line.code, line.charge,
                                   tuple(line.modifiers or ()), line.line_control_number)
                       for line in claim.lines)
         accounts.append(Account(
@@ -189,31 +191,28 @@ def post_charges(claim: Claim, effective: datetime.date | None = None) -> list[E
     return Entry.objects.bulk_create(rows)
 
 
-def _post_missing_charges(claims: list[_Row]) -> None:
-    """``post_charges`` for many claims in two statements."""
+def _uncharged(claims: list[_Row]) -> set[int]:
+    """Those of ``claims`` whose charges are not on the ledger yet (``post_charges``'s test,
+    for many claims in two statements)."""
     if not claims:
-        return
-    practice_id = claims[0].practice_id
-    charged = Entry.objects.filter(practice_id=practice_id, kind=Entry.Kind.CHARGE)
+        return set()
+    charged = Entry.objects.filter(practice_id=claims[0].practice_id, kind=Entry.Kind.CHARGE)
     done = set(charged.filter(one_of("claim_id", [c.pk for c in claims])).values_list(
         "claim_id", flat=True))
     done_visits = set(charged.filter(one_of("visit_id", {c.visit_id for c in claims}),
                                      claim__isnull=True).values_list("visit_id", flat=True))
-    rows = []
-    now = timezone.now()
-    for claim in claims:
-        if claim.pk in done or claim.visit_id in done_visits:
-            continue
-        done.add(claim.pk)
-        rows += [_entry_row(now, practice_id=claim.practice_id, patient_id=claim.patient_id,
-                            visit_id=claim.visit_id, claim_id=claim.pk, claim_line_id=line.pk,
-                            payer_id=claim.payer_id, kind=Entry.Kind.CHARGE,
-                            amount=Money(line.charge), responsibility=Entry.Responsibility.PAYER,
-                            effective_date=claim.date_of_service,
-                            memo=f"{line.code} charge", source="system",
-                            source_ref=f"claim {claim.patient_control_number}")
-                 for line in claim.lines]
-    insert_rows(Entry, rows)
+    return {c.pk for c in claims if c.pk not in done and c.visit_id not in done_visits}
+
+
+def _charge_rows(claim: _Row, now: datetime.datetime) -> list[dict[str, Any]]:
+    """The ledger rows of ``claim``'s line charges."""
+    return [_entry_row(now, practice_id=claim.practice_id, patient_id=claim.patient_id,
+                       visit_id=claim.visit_id, claim_id=claim.pk, claim_line_id=line.pk,
+                       payer_id=claim.payer_id, kind=Entry.Kind.CHARGE, amount=line.charge,
+                       responsibility=Entry.Responsibility.PAYER,
+                       effective_date=claim.date_of_service, memo=f"{line.code} charge",
+                       source="system", source_ref=f"claim {claim.patient_control_number}")
+            for line in claim.lines]
 
 
 def _entry_row(posted_at: datetime.datetime, **values: Any) -> dict[str, Any]:
@@ -260,11 +259,26 @@ class _Poster:
         self.secondaries: list[tuple[_Row, ClaimPosting, _Row]] = []
 
     def post(self, postings: Iterable[ClaimPosting], result: SetResult) -> None:
-        """Write the postings of one set, in a few statements rather than per row."""
+        """Write the postings of one set, in a few statements rather than per row.
+
+        A claim whose charges are not on the ledger yet gets them first, just before
+        what the payer did with them.
+        """
+        postings = list(postings)
+        uncharged = _uncharged([self.claims[cp.account.key] for cp in postings])
+
+        def rows() -> Iterable[dict[str, Any]]:
+            for cp in postings:
+                claim = self.claims[cp.account.key]
+                if claim.pk in uncharged:
+                    uncharged.discard(claim.pk)
+                    yield from _charge_rows(claim, self.now)
+                yield from self.claim_posting(cp, result)
+
         # The ledger rows stream into the database while later claims are still being
         # worked out; no other statement may run until that COPY ends, so secondary
         # claims are made afterwards (in the same order).
-        insert_rows(Entry, (row for cp in postings for row in self.claim_posting(cp, result)))
+        insert_rows(Entry, rows())
         for claim, cp, nxt in self.secondaries:
             made = self.secondary(claim, cp, nxt)
             if made:
@@ -453,7 +467,6 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
         return result
     result.status = "posted"
     poster = _Poster(practice, user, sha, rem, row, claims)
-    _post_missing_charges([claims[cp.account.key] for cp in posting.claims])
     poster.post(posting.claims, result)
     for u in posting.unmatched:
         rc = RemittanceClaim.objects.create(
