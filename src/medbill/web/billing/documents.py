@@ -134,10 +134,13 @@ def _line(line: ClaimLine, claim_date: Any) -> doc.ServiceLine:
         code=line.code,
         charge=Money(line.charge),
         units=_units(Decimal(line.units)),
+        unit_basis=line.unit_basis or "UN",
         modifiers=tuple(line.modifiers or ()),
         dx_pointers=tuple(int(p) for p in line.dx_pointers or ()),
         date_of_service=own_date,
         ndc=line.ndc or None,
+        ndc_quantity=_units(Decimal(line.ndc_quantity)) if line.ndc_quantity is not None else None,
+        ndc_unit=line.ndc_unit or None,
         line_control_number=line.line_control_number or None,
     )
 

@@ -381,7 +381,8 @@ class _Poster:
             practice_id=claim.practice_id, claim=new, line_number=line.line_number,
             code=line.code, modifiers=line.modifiers, units=line.units, charge=line.charge,
             dx_pointers=line.dx_pointers, date_of_service=line.date_of_service,
-            description=line.description, ndc=line.ndc,
+            description=line.description, ndc=line.ndc, ndc_quantity=line.ndc_quantity,
+            ndc_unit=line.ndc_unit, unit_basis=line.unit_basis,
             line_control_number=line.line_control_number) for line in claim.lines.all()])
         SecondaryClaimLink.objects.create(
             practice_id=claim.practice_id, claim=new, prior_claim=claim,

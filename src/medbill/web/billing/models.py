@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from medbill.core.money import Money
+from medbill.web.coding.models import NDC_UNITS, UNIT_BASES
 from medbill.web.practice.base import AppendOnlyModel, AppendOnlyQuerySet, PracticeOwned
 from medbill.web.practice.fields import MoneyField
 
@@ -91,6 +92,11 @@ class ClaimLine(PracticeOwned):
     date_of_service = models.DateField(null=True, blank=True)
     description = models.CharField(max_length=120, blank=True)
     ndc = models.CharField("NDC", max_length=11, blank=True)
+    ndc_quantity = models.DecimalField(
+        "NDC quantity", max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    ndc_unit = models.CharField("NDC unit", max_length=2, choices=NDC_UNITS, blank=True)
+    unit_basis = models.CharField(max_length=2, choices=UNIT_BASES, default="UN")
     line_control_number = models.CharField(max_length=50, blank=True)
 
     class Meta:

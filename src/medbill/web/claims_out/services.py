@@ -175,7 +175,8 @@ def _claim_for(user: Any, visit: Visit, coverage: Coverage) -> Claim:
             practice_id=visit.practice_id, claim=claim, line_number=sl.position, code=sl.code,
             modifiers=list(sl.modifiers or []), units=sl.units, charge=sl.charge,
             dx_pointers=list(sl.dx_pointers or []), date_of_service=visit.date_of_service,
-            description=sl.description, ndc=sl.ndc,
+            description=sl.description, ndc=sl.ndc, ndc_quantity=sl.ndc_quantity,
+            ndc_unit=sl.ndc_unit, unit_basis=sl.unit_basis,
             line_control_number=f"{claim.patient_control_number}-{sl.position}")
     ClaimEvent.objects.create(practice_id=visit.practice_id, claim=claim, from_status="",
                               to_status="draft", source="build",
@@ -338,7 +339,8 @@ def correct_claim(user: Any, claim: Claim, frequency: str, reason: str = "") -> 
                 code=line.code, modifiers=list(line.modifiers or []), units=line.units,
                 charge=line.charge, dx_pointers=list(line.dx_pointers or []),
                 date_of_service=line.date_of_service, description=line.description,
-                ndc=line.ndc, line_control_number=line.line_control_number)
+                ndc=line.ndc, ndc_quantity=line.ndc_quantity, ndc_unit=line.ndc_unit,
+                unit_basis=line.unit_basis, line_control_number=line.line_control_number)
         by = user if getattr(user, "is_authenticated", False) else None
         ClaimEvent.objects.create(practice_id=new.practice_id, claim=new, from_status="",
                                   to_status="draft", source="correction",

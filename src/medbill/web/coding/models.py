@@ -12,6 +12,15 @@ from medbill.web.practice.fields import MoneyField
 
 DIAGNOSIS_SYSTEMS = [("ICD10CM", "ICD-10-CM")]
 PROCEDURE_SYSTEMS = [("CPT", "CPT"), ("HCPCS", "HCPCS")]
+# How a drug's quantity is measured (837P CTP05, CMS-1500 item 24 shaded line).
+NDC_UNITS = [
+    ("F2", "international unit"),
+    ("GR", "gram"),
+    ("ME", "milligram"),
+    ("ML", "milliliter"),
+    ("UN", "unit"),
+]
+UNIT_BASES = [("UN", "units"), ("MJ", "anesthesia minutes")]
 
 
 class Diagnosis(PracticeOwned):
@@ -50,6 +59,13 @@ class ServiceLine(PracticeOwned):
     )
     description = models.CharField(max_length=120, blank=True)
     ndc = models.CharField("NDC", max_length=11, blank=True)
+    ndc_quantity = models.DecimalField(
+        "NDC quantity", max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    ndc_unit = models.CharField(
+        "NDC unit", max_length=2, choices=NDC_UNITS, blank=True, help_text="Required with an NDC."
+    )
+    unit_basis = models.CharField(max_length=2, choices=UNIT_BASES, default="UN")
 
     class Meta:
         ordering = ["visit", "position"]

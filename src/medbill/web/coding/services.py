@@ -113,8 +113,39 @@ def _line(visit: Visit, raw: Mapping[str, Any], path: str, n_dx: int) -> dict[st
         "charge": charge.amount,
         "dx_pointers": pointers,
         "description": str(raw.get("description") or "")[:120],
-        "ndc": str(raw.get("ndc") or "").replace("-", "")[:11],
+        **_drug(raw, path),
     }
+
+
+_NDC = re.compile(r"^[0-9]{11}$")
+_NDC_UNITS = {"F2", "GR", "ME", "ML", "UN"}
+
+
+def _drug(raw: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """The NDC, its quantity and unit, and the unit basis (UN units, MJ anesthesia minutes)."""
+    basis = str(raw.get("unit_basis") or "UN").strip().upper()
+    if basis not in ("UN", "MJ"):
+        raise ServiceError(f"{path}.unit_basis", "must be UN (units) or MJ (anesthesia minutes)")
+    ndc = str(raw.get("ndc") or "").strip().replace("-", "")
+    if not ndc:
+        return {"ndc": "", "ndc_quantity": None, "ndc_unit": "", "unit_basis": basis}
+    if not _NDC.match(ndc):
+        raise ServiceError(f"{path}.ndc", "expected an 11-digit NDC in 5-4-2 form")
+    qty_raw = raw.get("ndc_quantity")
+    if isinstance(qty_raw, float | bool):
+        raise ServiceError(f"{path}.ndc_quantity", "expected a number as text")
+    try:
+        quantity = Decimal(str(qty_raw).strip()) if qty_raw not in (None, "") else None
+    except InvalidOperation:
+        raise ServiceError(f"{path}.ndc_quantity", "expected a number") from None
+    if quantity is None or not quantity.is_finite() or quantity <= 0:
+        raise ServiceError(f"{path}.ndc_quantity", "a drug line needs the quantity given")
+    if quantity != quantity.quantize(Decimal("0.001")) or quantity >= Decimal("10000000"):
+        raise ServiceError(f"{path}.ndc_quantity", "at most three decimals and seven digits")
+    unit = str(raw.get("ndc_unit") or "").strip().upper()
+    if unit not in _NDC_UNITS:
+        raise ServiceError(f"{path}.ndc_unit", "must be F2, GR, ME, ML or UN")
+    return {"ndc": ndc, "ndc_quantity": quantity, "ndc_unit": unit, "unit_basis": basis}
 
 
 def _sync(model: Any, existing: dict[int, Any], wanted: list[dict[str, Any]], visit: Visit) -> None:
@@ -135,6 +166,20 @@ def _sync(model: Any, existing: dict[int, Any], wanted: list[dict[str, Any]], vi
         row.delete()
 
 
+def _keep_drug_details(
+    raw_lines: Sequence[Mapping[str, Any]], wanted: list[dict[str, Any]], old: dict[int, Any]
+) -> None:
+    """A screen that does not show drug details (it sends no ``ndc`` key) keeps the stored
+    ones of a line whose code did not change, rather than erasing them."""
+    for position, (raw, values) in enumerate(zip(raw_lines, wanted, strict=True), start=1):
+        row = old.get(position)
+        if row is None or row.code != values["code"] or "ndc" in raw:
+            continue
+        values.update(ndc=row.ndc, ndc_quantity=row.ndc_quantity, ndc_unit=row.ndc_unit)
+        if "unit_basis" not in raw:
+            values["unit_basis"] = row.unit_basis
+
+
 def set_visit_codes(
     user: Any, visit: Visit, diagnoses: Sequence[Any], lines: Sequence[Mapping[str, Any]]
 ) -> Visit:
@@ -142,7 +187,9 @@ def set_visit_codes(
 
     ``diagnoses`` are ICD-10-CM codes in pointer order; ``lines`` are mappings with
     ``code``, optional ``modifiers``, ``units`` (default 1), ``charge`` (default: the fee
-    schedule price times units), ``dx_pointers`` (1-based) and ``description``. Rows that
+    schedule price times units), ``dx_pointers`` (1-based), ``description``, and for a drug
+    ``ndc`` (5-4-2), ``ndc_quantity`` and ``ndc_unit`` (F2, GR, ME, ML, UN); ``unit_basis``
+    is UN, or MJ for anesthesia minutes. Rows that
     did not change are left alone, so the audit trail shows only real changes.
     Raises ``PermissionDenied`` unless the user's role may change codes, and
     ``ServiceError`` naming the field (``lines[1].dx_pointers[0]``) for bad input.
@@ -158,6 +205,7 @@ def set_visit_codes(
             raise ServiceError("visit", "the visit was billed or closed meanwhile")
         old_dx = {d.position: d for d in Diagnosis.objects.filter(visit=visit)}
         old_lines = {s.position: s for s in ServiceLine.objects.filter(visit=visit)}
+        _keep_drug_details(lines, wanted_lines, old_lines)
         _sync(Diagnosis, old_dx, [{"code": c, "code_system": "ICD10CM"} for c in codes], visit)
         _sync(ServiceLine, old_lines, wanted_lines, visit)
     return visit

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from medbill.web.coding import services
+from medbill.web.coding.models import NDC_UNITS
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import requires
@@ -22,6 +23,11 @@ def _units_text(units: Decimal) -> str:
     """``1`` for whole units, ``1.5`` otherwise (never ``1.00``)."""
     text = format(units, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _ndc_text(ndc: str) -> str:
+    """``12345-6789-01`` for a stored 11-digit NDC, as printed on the package."""
+    return f"{ndc[:5]}-{ndc[5:9]}-{ndc[9:]}" if len(ndc) == 11 else ndc
 
 
 def _split(text: str) -> list[str]:
@@ -43,6 +49,10 @@ def codes_from_form(data: QueryDict) -> tuple[list[str], list[dict[str, Any]]]:
                 "units": data.get(f"line-{i}-units", "").strip() or "1",
                 "charge": data.get(f"line-{i}-charge", "").strip() or None,
                 "dx_pointers": _split(data.get(f"line-{i}-pointers", "")),
+                "unit_basis": data.get(f"line-{i}-unit_basis", "").strip() or "UN",
+                "ndc": data.get(f"line-{i}-ndc", "").strip(),
+                "ndc_quantity": data.get(f"line-{i}-ndc_quantity", "").strip(),
+                "ndc_unit": data.get(f"line-{i}-ndc_unit", "").strip(),
             }
         )
     return diagnoses, lines
@@ -77,6 +87,10 @@ def edit_visit_codes(request: HttpRequest, visit_id: int) -> HttpResponse:
                 "units": _units_text(s.units),
                 "charge": s.charge,
                 "dx_pointers": s.dx_pointers,
+                "unit_basis": s.unit_basis,
+                "ndc": _ndc_text(s.ndc),
+                "ndc_quantity": _units_text(s.ndc_quantity) if s.ndc_quantity else "",
+                "ndc_unit": s.ndc_unit,
             }
             for s in visit.service_lines.all()
         ]
@@ -98,6 +112,7 @@ def edit_visit_codes(request: HttpRequest, visit_id: int) -> HttpResponse:
             "rows": rows,
             "error": error,
             "codable": visit.status in services.CODABLE_STATUSES,
+            "ndc_units": NDC_UNITS,
         },
         status=422 if error else 200,
     )
