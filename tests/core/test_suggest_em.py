@@ -111,3 +111,9 @@ def test_modifier_25_with_a_same_day_procedure() -> None:
     assert "modifier 25" in result.reason
     plain = em("Established patient. Hypertension, stable. Continue lisinopril 10 mg daily.")
     assert plain.modifiers == ()
+
+
+def test_an_empty_note_supports_no_em() -> None:
+    result = em("  \n")
+    assert result.code is None
+    assert result.basis == "none"

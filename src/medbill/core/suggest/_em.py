@@ -247,6 +247,8 @@ def suggest_em(
     """The office E/M or preventive code the note supports, with basis and reason in words."""
     from medbill.core.suggest._engine import EmSuggestion
 
+    if not re.search(r"[A-Za-z]{2}", text):
+        return EmSuggestion(None, "none", "the note documents nothing that supports an E/M level")
     new = bool(_NEW.search(text)) if new_patient is None else new_patient
     status = "new" if new else "established"
     proc_codes = {p.code for p in procedures}
