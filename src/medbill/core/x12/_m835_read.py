@@ -3,7 +3,7 @@
 ``read_835`` (in ``m835``) hands each set over as ``rows`` (the element lists of
 the whole interchange or of the set alone) with the index of its ST. Working on
 plain lists, with a segment's position computed from its index, spares a
-``Segment`` object per segment; records are built with positional builders.
+``Segment`` object per segment; records are built with ``record_builder``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from medbill.core.money import ZERO, Money
+from medbill.core.x12._records import record_builder
 from medbill.core.x12._remittance import (
     CLAIM_STATUS,
     GROUP_CODES,
@@ -26,7 +27,6 @@ from medbill.core.x12._remittance import (
     ReadProblem,
     Remittance,
     ServicePayment,
-    positional_builder,
 )
 
 __all__ = ["NotPlain", "SetReader"]
@@ -41,10 +41,10 @@ _UNITS_CACHE: dict[str, Decimal] = {str(n): Decimal(n) for n in range(100)}
 _PAD = [""] * 32
 _GROUPS_5010 = frozenset({"CO", "CR", "OA", "PI", "PR"})
 
-_adjustment = positional_builder(Adjustment)
-_entity_name = positional_builder(EntityName)
-_service_payment = positional_builder(ServicePayment)
-_claim_payment = positional_builder(ClaimPayment)
+_adjustment = record_builder(Adjustment)
+_entity_name = record_builder(EntityName)
+_service_payment = record_builder(ServicePayment)
+_claim_payment = record_builder(ClaimPayment)
 
 
 class NotPlain(Exception):

@@ -7,11 +7,9 @@ caused it. Amounts are ``Money``; quantities are ``Decimal``; dates are ``date``
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from medbill.core.money import ZERO, Money
 
@@ -384,26 +382,3 @@ class Remittance:
     @property
     def provider_adjustment_total(self) -> Money:
         return sum((p.amount for p in self.provider_adjustments), ZERO)
-
-
-def positional_builder(cls: type) -> Callable[..., Any]:
-    """A constructor for the frozen record ``cls`` taking every field, in order, by position.
-
-    A reader makes hundreds of thousands of these records. A frozen dataclass's
-    ``__init__`` sets each field through ``object.__setattr__``; setting the slots
-    through their descriptors gives an equal object in about half the time. Only
-    for records without ``__post_init__`` (there is nothing to check or derive).
-    """
-    if hasattr(cls, "__post_init__"):
-        raise TypeError(f"{cls.__name__} has __post_init__; use its constructor")
-    names = [f.name for f in fields(cls)]
-    setters = {f"_set_{name}": cls.__dict__[name].__set__ for name in names}
-    # Generated like the dataclass __init__ itself: one line per field, no loop.
-    lines = [f"def build({', '.join(names)}):", "    self = _new(_cls)"]
-    lines += [f"    _set_{name}(self, {name})" for name in names]
-    lines.append("    return self")
-    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls, **setters}
-    exec("\n".join(lines), scope)  # noqa: S102 - the source is built from field names only
-    build = scope["build"]
-    build.__doc__ = f"{cls.__name__} from all its fields by position."
-    return build
