@@ -131,19 +131,24 @@ def _segments_of(data: bytes | str | Iterable[Segment]) -> Iterable[Segment]:
     except X12ParseError:
         return iter_segments(text)
     pieces = text[start:].split(d.segment)
-    out = []
+    out: list[Segment] = []
+    append = out.append
     element = d.element
+    known: set[str] = set()  # identifiers already checked: a file uses a few dozen
     for index, raw in enumerate(pieces):
         raw = raw.strip("\r\n\t ")
         if not raw:
             continue
         elements = raw.split(element)
         sid = elements[0]
-        if sid == "IEA" and any(p.strip("\r\n\t ") for p in pieces[index + 1 :]):
-            return iter_segments(text)  # another interchange follows
-        if not (2 <= len(sid) <= 3 and sid.isalnum() and sid.isupper()):
-            return iter_segments(text)  # let the reader report it with its position
-        out.append(Segment(elements, len(out) + 1, d))
+        if sid not in known:
+            if sid == "IEA" and any(p.strip("\r\n\t ") for p in pieces[index + 1 :]):
+                return iter_segments(text)  # another interchange follows
+            if not (2 <= len(sid) <= 3 and sid.isalnum() and sid.isupper()):
+                return iter_segments(text)  # let the reader report it with its position
+            if sid != "IEA":
+                known.add(sid)
+        append(Segment(elements, len(out) + 1, d))
     return out
 
 
