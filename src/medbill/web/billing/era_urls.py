@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from medbill.web.billing import era_views
+from medbill.web.billing import denials, era_views
 
 urlpatterns = [
     path("remittances/", era_views.list_remittances, name="list_remittances"),
@@ -10,6 +10,9 @@ urlpatterns = [
     path("remittances/<int:remittance_id>/", era_views.show_remittance, name="show_remittance"),
     path("denials/", era_views.list_denials, name="list_denials"),
     path("denials/<int:denial_id>/work/", era_views.work_denial, name="work_denial"),
+    path("denials/<int:denial_id>/", denials.show_denial, name="show_denial"),
+    path("denials/<int:denial_id>/correct/", denials.correct_denial, name="correct_denial"),
+    path("denials/<int:denial_id>/appeal/", denials.appeal_denial, name="appeal_denial"),
     path("accounts/", era_views.list_accounts, name="list_accounts"),
     path("accounts/<int:patient_id>/", era_views.show_account, name="show_account"),
     path("reports/", era_views.show_reports, name="show_reports"),

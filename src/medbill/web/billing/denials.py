@@ -1,0 +1,190 @@
+"""Working a denial: a corrected claim (frequency 7) or an appeal letter, as the CARC allows.
+
+Which remedies a denial offers comes from ``medbill.core.ledger.denials.remedies`` (the
+first known CARC decides, as it does for the suggested next action), so a duplicate is
+never appealed and a missing modifier is fixed with a replacement claim. Both use cases
+lock the denial, move its status and write an audit event; the views stay thin.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from medbill.core.forms.appeal import (
+    DEFAULT_DOCUMENTS,
+    AppealError,
+    AppealLetter,
+    render_appeal_letter,
+)
+from medbill.core.ledger.denials import appeal_grounds, remedies
+from medbill.core.money import Money
+from medbill.web.billing.documents import claim_document
+from medbill.web.billing.models import Claim
+from medbill.web.billing.printing import practice_of
+from medbill.web.billing.remittance_models import DenialItem
+from medbill.web.claims_out.services import correct_claim
+from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.permissions import require, requires
+from medbill.web.practice.tenancy import get_scoped_or_404
+
+__all__ = ["appeal_letter", "correct_from_denial", "denial_remedies"]
+
+# A denial that was corrected, written off or resolved is finished; an appeal may be
+# followed by a corrected claim (and a letter printed again).
+WORKABLE = (DenialItem.Status.OPEN, DenialItem.Status.APPEALED)
+
+
+def _carcs(item: DenialItem) -> list[str]:
+    return [str(pair[1]) for pair in item.reasons or [] if len(pair) > 1]
+
+
+def denial_remedies(item: DenialItem) -> tuple[str, ...]:
+    """The remedies this denial's CARCs allow, the recommended one first."""
+    return remedies(_carcs(item))
+
+
+def _lock(item: DenialItem, remedy: str, what: str) -> DenialItem:
+    locked = DenialItem.objects.select_for_update().select_related("claim").get(pk=item.pk)
+    if locked.status not in WORKABLE:
+        raise ServiceError("denial", f"this denial is {locked.get_status_display().lower()}")
+    if remedy not in denial_remedies(locked):
+        codes = ", ".join(_carcs(locked)) or "none"
+        raise ServiceError("denial", f"{what} does not fit CARC {codes}: {locked.action}")
+    return locked
+
+
+def correct_from_denial(user: Any, item: DenialItem, reason: str = "") -> Claim:
+    """A replacement claim (frequency 7) naming the payer's claim number, to be fixed and sent.
+
+    The denial is marked corrected. Refused (``ServiceError``) when the CARC calls for
+    something else, when the payer's claim number is unknown, or when a correction is open.
+    """
+    require(user, item.practice_id, "create_claims")
+    with transaction.atomic(), audit.acting_as(user):
+        locked = _lock(item, "correct", "a corrected claim")
+        why = reason.strip() or f"corrected after denial {locked.pk} (CARC " \
+                                f"{', '.join(_carcs(locked))})"
+        new = correct_claim(user, locked.claim, "7", reason=why)
+        locked.status = DenialItem.Status.CORRECTED
+        locked.save()
+        audit.record(locked, "update", {"corrected_claim": {
+            "before": None, "after": new.patient_control_number}}, source="denial correction")
+    return new
+
+
+def _letter(item: DenialItem, grounds: str, documents: list[str], today: datetime.date
+            ) -> AppealLetter:
+    claim = item.claim
+    document = claim_document(claim)
+    line = item.claim_line
+    billed = Money(line.charge) if line is not None else claim.total_charge
+    services = ()
+    if line is not None:
+        mods = "-".join(line.modifiers or [])
+        services = (f"line {line.line_number}: {line.code}{'-' + mods if mods else ''}",)
+    patient = document.patient
+    rendering = document.rendering_provider
+    return AppealLetter(
+        practice=practice_of(claim.practice),
+        letter_date=today,
+        payer_name=document.payer.name,
+        payer_address=document.payer.address,
+        patient_name=patient.name.display() if patient else document.subscriber.name.display(),
+        patient_dob=patient.dob if patient else document.subscriber.dob,
+        member_id=document.subscriber.member_id,
+        claim_number=claim.patient_control_number,
+        payer_claim_number=claim.payer_claim_number or None,
+        date_of_service=document.date_of_service,
+        billed=billed,
+        denied=Money(item.amount),
+        reasons=tuple(item.reason_words or ()),
+        remarks=tuple(item.remark_words or ()),
+        services=services,
+        grounds=grounds.strip() or appeal_grounds(_carcs(item)),
+        documents=tuple(documents) or DEFAULT_DOCUMENTS,
+        contact_name=claim.practice.contact_name or None,
+        rendering_provider=rendering.name.display() if rendering else None,
+    )
+
+
+def appeal_letter(user: Any, item: DenialItem, grounds: str = "",
+                  documents: list[str] | None = None, today: datetime.date | None = None
+                  ) -> bytes:
+    """The appeal letter PDF for a denial; the denial is marked appealed and the letter
+    audited (who printed it, when, with what grounds)."""
+    require(user, item.practice_id, "post_adjustment")
+    docs = [d.strip()[:120] for d in documents or [] if d.strip()][:8]
+    with transaction.atomic(), audit.acting_as(user):
+        locked = _lock(item, "appeal", "an appeal")
+        try:
+            pdf = render_appeal_letter(_letter(locked, grounds, docs, today or
+                                               timezone.localdate()))
+        except AppealError as exc:
+            raise ServiceError(exc.field, exc.problem) from None
+        if locked.status != DenialItem.Status.APPEALED:
+            locked.status = DenialItem.Status.APPEALED
+            locked.save()
+        letter = {"grounds": grounds.strip()[:500] or "standard", "documents": docs}
+        audit.record(locked, "update", {"appeal_letter": {"before": None, "after": letter}},
+                     source="appeal letter")
+    return pdf
+
+
+# -- pages --------------------------------------------------------------------------------------
+
+
+def _denial(request: HttpRequest, denial_id: int) -> DenialItem:
+    return get_scoped_or_404(
+        DenialItem.objects.select_related("claim", "claim__patient", "payer", "claim_line"),
+        request.user, request.practice, pk=denial_id)
+
+
+@requires("view_claims")
+def show_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
+    item = _denial(request, denial_id)
+    audit.record_view(item.claim, request.user, source="denial")
+    offered = denial_remedies(item)
+    return render(request, "billing/denial_detail.html", {
+        "d": item, "remedies": offered, "workable": item.status in WORKABLE,
+        "grounds": appeal_grounds(_carcs(item)),
+        "corrections": Claim.objects.filter(replaces=item.claim).order_by("-created_at")})
+
+
+@requires("create_claims")
+@require_POST
+def correct_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
+    item = _denial(request, denial_id)
+    try:
+        new = correct_from_denial(request.user, item, request.POST.get("reason", ""))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("show_denial", denial_id=item.pk)
+    messages.success(request, f"Corrected claim {new} started as a draft: fix it, scrub it "
+                              "and send it.")
+    return redirect("show_claim", claim_id=new.pk)
+
+
+@requires("post_adjustment")
+@require_POST
+def appeal_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
+    item = _denial(request, denial_id)
+    documents = request.POST.get("documents", "").splitlines()
+    try:
+        pdf = appeal_letter(request.user, item, request.POST.get("grounds", ""), documents)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("show_denial", denial_id=item.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="appeal-{item.claim.patient_control_number}.pdf"')
+    response["Cache-Control"] = "no-store"
+    return response

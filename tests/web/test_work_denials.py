@@ -1,0 +1,148 @@
+"""Working a denial from the queue: a corrected claim or an appeal letter, as the CARC allows."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from medbill.core.forms.readback import plain_text
+from medbill.core.payersim import simulate
+from medbill.core.x12.m835 import Adjustment, read_835, write_835
+from medbill.web.billing import era
+from medbill.web.billing.denials import appeal_letter, correct_from_denial
+from medbill.web.billing.documents import claim_document
+from medbill.web.billing.models import Claim
+from medbill.web.billing.remittance_models import DenialItem
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def deny(world, carc, remarks=()):
+    """Import an 835 that denies the world's claim with ``carc``; returns the denial."""
+    site = world.a
+    (rem,) = read_835(write_835(simulate([claim_document(site.claim)], seed=5).remittances))
+    claim = rem.claims[0]
+    svc = replace(claim.services[0], paid=claim.paid * 0, amounts=(),
+                  remarks=tuple(("HE", r) for r in remarks),
+                  adjustments=(Adjustment("CO", carc, claim.services[0].charge),))
+    claim = replace(claim, status="4", paid=claim.paid * 0, patient_responsibility=None,
+                    services=(svc,))
+    data = write_835([replace(rem, claims=(claim,), total_paid=rem.total_paid * 0,
+                              method="NON", handling="H")])
+    era.import_era(world.users["biller"], site.practice, data, f"deny-{carc}.835")
+    return DenialItem.objects.get(claim=site.claim)
+
+
+def test_corrected_claim_from_a_denial(world, client_for):
+    item = deny(world, "4")
+    original = Claim.objects.get(pk=item.claim_id)
+    assert original.payer_claim_number
+    client = client_for(world.users["biller"])
+    page = client.get(f"/denials/{item.pk}/")
+    assert page.status_code == 200 and b"Start corrected claim" in page.content
+    response = client.post(f"/denials/{item.pk}/correct/", {"reason": "modifier 25 added"})
+    new = Claim.objects.get(replaces=original)
+    assert response.status_code == 302 and response["Location"] == f"/claims/{new.pk}/"
+    assert (new.frequency_code, new.status) == ("7", "draft")
+    assert new.original_claim_ref == original.payer_claim_number
+    assert new.lines.count() == original.lines.count()
+    item.refresh_from_db()
+    assert item.status == "corrected"
+    event = AuditEvent.objects.get(object_type="billing.DenialItem", source="denial correction")
+    assert event.changes == {"corrected_claim": {"before": None,
+                                                 "after": new.patient_control_number}}
+    assert event.user == world.users["biller"]
+    again = client.post(f"/denials/{item.pk}/correct/", follow=True)
+    assert b"this denial is corrected claim sent" in again.content
+    assert Claim.objects.filter(replaces=original).count() == 1
+
+
+def test_appeal_letter_names_the_claim_the_reasons_and_the_grounds(world, client_for):
+    item = deny(world, "50", remarks=("N115",))
+    claim = Claim.objects.get(pk=item.claim_id)
+    client = client_for(world.users["biller"])
+    response = client.post(f"/denials/{item.pk}/appeal/", {
+        "grounds": "The patient's fever and exam findings called for the test that day.",
+        "documents": "Office note of the visit\nLab result\n"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(plain_text(response.content).split())
+    assert world.a.practice.legal_name in text or world.a.practice.name in text
+    assert claim.payer.name in text
+    assert claim.patient.last_name in text and claim.patient_control_number in text
+    assert claim.payer_claim_number in text
+    assert claim.visit.date_of_service.strftime("%m/%d/%Y") in text
+    assert "50 not deemed a medical necessity by the payer" in text
+    assert "N115 this decision was based on a local coverage determination" in text
+    assert "fever and exam findings" in text
+    assert "Supporting documents enclosed" in text and "Lab result" in text
+    item.refresh_from_db()
+    assert item.status == "appealed"
+    event = AuditEvent.objects.get(object_type="billing.DenialItem", source="appeal letter")
+    assert event.user == world.users["biller"]
+    assert event.changes["appeal_letter"]["after"]["documents"] == [
+        "Office note of the visit", "Lab result"]
+    # after an appeal the claim may still be corrected
+    assert correct_from_denial(world.users["biller"], item).frequency_code == "7"
+
+
+def test_appeal_letter_has_our_words_for_the_carc_when_none_are_given(world):
+    item = deny(world, "197")
+    pdf = appeal_letter(world.users["biller"], item)
+    text = " ".join(plain_text(pdf).split())
+    assert "Authorization was obtained or was not required" in text
+    assert "Clinical notes of the date of service" in text
+
+
+def test_remedies_follow_the_carc(world, client_for):
+    duplicate = deny(world, "18")
+    client = client_for(world.users["biller"])
+    page = client.get(f"/denials/{duplicate.pk}/")
+    assert b"Start corrected claim" not in page.content
+    assert b"Print appeal letter" not in page.content
+    assert b"Nothing is owed" in page.content
+    with pytest.raises(ServiceError, match="does not fit CARC 18"):
+        correct_from_denial(world.users["biller"], duplicate)
+    with pytest.raises(ServiceError, match="does not fit CARC 18"):
+        appeal_letter(world.users["biller"], duplicate)
+    response = client.post(f"/denials/{duplicate.pk}/appeal/", follow=True)
+    assert b"does not fit CARC 18" in response.content
+    duplicate.refresh_from_db()
+    assert duplicate.status == "open"
+    assert not AuditEvent.objects.filter(
+        object_type="billing.DenialItem", source__in=["appeal letter", "denial correction"]
+    ).exists()
+
+
+def test_a_non_covered_service_is_appealed_or_written_off_not_corrected(world, client_for):
+    item = deny(world, "96")
+    page = client_for(world.users["biller"]).get(f"/denials/{item.pk}/")
+    assert b"Print appeal letter" in page.content and b"Start corrected claim" not in page.content
+    with pytest.raises(ServiceError, match="a corrected claim does not fit CARC 96"):
+        correct_from_denial(world.users["biller"], item)
+
+
+def test_a_written_off_denial_is_finished(world, client_for):
+    item = deny(world, "4")
+    client = client_for(world.users["biller"])
+    client.post(f"/denials/{item.pk}/work/", {"status": "written_off"})
+    item.refresh_from_db()
+    with pytest.raises(ServiceError, match="written off"):
+        correct_from_denial(world.users["biller"], item)
+
+
+def test_who_may_work_denials(world, client_for):
+    item = deny(world, "4")
+    front = client_for(world.users["front_desk"])
+    assert front.post(f"/denials/{item.pk}/correct/").status_code == 403
+    assert front.post(f"/denials/{item.pk}/appeal/").status_code == 403
+    outsider = client_for(world.outsider)
+    assert outsider.get(f"/denials/{item.pk}/").status_code == 404
+    assert outsider.post(f"/denials/{item.pk}/appeal/").status_code == 404
+    coder = client_for(world.users["coder"])
+    assert coder.get(f"/denials/{item.pk}/").status_code == 200
+    assert b"Start corrected claim" not in coder.get(f"/denials/{item.pk}/").content
+    item.refresh_from_db()
+    assert item.status == "open"
