@@ -11,9 +11,11 @@ duplicate and posts nothing. Ledger entries are only ever added.
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -406,6 +408,30 @@ def import_era(user: Any, practice: Any, data: bytes, name: str, *, post: bool =
     """
     if user is not None:
         require(user, practice, "import_remittance")
+    with _collector_paused():
+        return _import_file(user, practice, data, name, post)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a file is read and posted.
+
+    A large 835 makes hundreds of thousands of short-lived objects (segments, values,
+    rows), and each burst of allocations sets off a collection that walks every object
+    the process holds: that was about 40% of the CPU time of posting 5,000 claims.
+    Reference counting still frees what is dropped; the collector resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import_file(user: Any, practice: Any, data: bytes, name: str, post: bool
+                 ) -> ImportResult:
     sha = hashlib.sha256(data).hexdigest()
     result = ImportResult(name, sha)
     try:
