@@ -1,0 +1,59 @@
+"""The bulk paths of ``import_era``: array filters, ledger order, the paused collector."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from medbill.core.payersim import simulate
+from medbill.core.x12.m835 import write_835
+from medbill.web.billing import era
+from medbill.web.billing.documents import claim_document
+from medbill.web.billing.era_bulk import one_of
+from medbill.web.billing.models import Claim, ClaimLine, Entry
+from medbill.web.practice.errors import ServiceError
+
+
+def era_for(claim: Claim) -> bytes:
+    return write_835(simulate([claim_document(claim)], seed=1).remittances, control_number=7)
+
+
+def test_one_of_finds_what_in_finds(world):
+    claims = Claim.objects.all()
+    wanted = [c.patient_control_number for c in claims] + ["NOT-OURS", "it's"]
+    found = Claim.objects.filter(one_of("patient_control_number", wanted))
+    assert sorted(found.values_list("pk", flat=True)) == sorted(claims.values_list("pk",
+                                                                                   flat=True))
+    ids = list(claims.values_list("pk", flat=True))
+    lines = ClaimLine.objects.filter(one_of("claim_id", ids))
+    assert lines.count() == ClaimLine.objects.filter(claim_id__in=ids).count() > 0
+    assert not Claim.objects.filter(one_of("pk", [])).exists()
+
+
+def test_charges_come_before_the_payment_that_answers_them(world):
+    site = world.a
+    assert not Entry.objects.filter(claim=site.claim).exists()
+    era.import_era(world.users["biller"], site.practice, era_for(site.claim), "bulk.835")
+    kinds = list(Entry.objects.filter(claim=site.claim).order_by("posted_at", "id")
+                 .values_list("kind", flat=True))
+    assert kinds[0] == "charge" and "payment" in kinds
+    assert kinds.index("payment") > max(i for i, k in enumerate(kinds) if k == "charge")
+    # One charge per line, even though the charges went in with the payment.
+    charges = Entry.objects.filter(claim=site.claim, kind="charge").count()
+    assert charges == site.claim.lines.count()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_left_as_it_was(world, enabled):
+    site = world.a
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        era.import_era(world.users["biller"], site.practice, era_for(site.claim), "gc.835")
+        assert gc.isenabled() is enabled
+        with pytest.raises(ServiceError):  # a failed import restores it too
+            era.import_era(world.users["biller"], site.practice, b"not an 835", "bad.835")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
