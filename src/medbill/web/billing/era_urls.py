@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from medbill.web.billing import denials, era_views
+from medbill.web.billing import denials, era_views, plans
 
 urlpatterns = [
     path("remittances/", era_views.list_remittances, name="list_remittances"),
@@ -15,5 +15,8 @@ urlpatterns = [
     path("denials/<int:denial_id>/appeal/", denials.appeal_denial, name="appeal_denial"),
     path("accounts/", era_views.list_accounts, name="list_accounts"),
     path("accounts/<int:patient_id>/", era_views.show_account, name="show_account"),
+    path("accounts/<int:patient_id>/plans/", plans.create_plan, name="create_plan"),
+    path("accounts/<int:patient_id>/plans/<int:plan_id>/cancel/", plans.cancel_plan_view,
+         name="cancel_plan"),
     path("reports/", era_views.show_reports, name="show_reports"),
 ]

@@ -12,10 +12,11 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medbill.core.money import ZERO, Money
-from medbill.web.billing import reports
+from medbill.web.billing import plans, reports
 from medbill.web.billing.era import import_era
 from medbill.web.billing.models import Entry
 from medbill.web.billing.remittance_models import (
@@ -154,7 +155,9 @@ def show_account(request: HttpRequest, patient_id: int) -> HttpResponse:
         "patient_balance": totals.get("patient", ZERO),
         "insurance_balance": totals.get("payer", ZERO),
         "statements": Statement.objects.filter(patient=patient)[:20],
-        "plans": PaymentPlan.objects.filter(patient=patient),
+        "plans": [plans.plan_standing(p, timezone.localdate())
+                  for p in PaymentPlan.objects.filter(patient=patient).order_by("-created_at")],
+        "intervals": plans.INTERVALS, "today": timezone.localdate(),
         "denials": DenialItem.objects.filter(claim__patient=patient,
                                              status=DenialItem.Status.OPEN)})
 
