@@ -138,3 +138,10 @@ def test_who_may_start_and_cancel(world, client_for):
         f"/accounts/{b_patient.pk}/plans/{plan.pk}/cancel/").status_code == 404
     plan.refresh_from_db()
     assert plan.status == "active"
+
+
+def test_plans_from_the_command_line_cover_their_total_too(world):
+    from medbill.web.billing.statements import create_payment_plan
+
+    plan = create_payment_plan(None, world.a.patient, "100.00", 3, today())
+    assert plan.installment == Decimal("33.34") and plan.installment * 3 >= plan.total

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import ROUND_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,8 @@ def create_payment_plan(user: Any, patient: Patient, total: Any, installments: i
         raise ServiceError("total", "must be more than zero")
     if installments < 1 or installments > 60:
         raise ServiceError("installments", "expected 1 to 60")
-    each = Money((amount.amount / installments).quantize(Money(1).amount / 100))
+    # Rounded up to the cent so the payments cover the total (the last one is what is left).
+    each = Money((amount.amount / installments).quantize(Decimal("0.01"), rounding=ROUND_UP))
     with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
         return PaymentPlan.objects.create(
             practice_id=patient.practice_id, patient=patient, total=amount, installment=each,
