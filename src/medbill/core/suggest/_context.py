@@ -45,6 +45,33 @@ _EXTRA_RULES = (
 )
 
 
+def _import_context():
+    """medspacy's ConText classes, imported without QuickUMLS.
+
+    ``medspacy.util`` imports QuickUMLS unconditionally, and QuickUMLS imports NLTK, SciPy and
+    scikit-learn: about three seconds, for a UMLS matcher we never use. While medspacy is
+    imported, empty stand-in modules answer for QuickUMLS; they are removed afterwards, so a
+    later ``import quickumls`` gets the real package.
+    """
+    import sys
+    import types
+
+    stubs = {}
+    if "quickumls" not in sys.modules:
+        pkg = types.ModuleType("quickumls")
+        component = types.ModuleType("quickumls.spacy_component")
+        pkg.spacy_component = component
+        stubs = {"quickumls": pkg, "quickumls.spacy_component": component}
+        sys.modules.update(stubs)
+    try:
+        from medspacy.context import ConText, ConTextRule
+    finally:
+        for name, module in stubs.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    return ConText, ConTextRule
+
+
 class ContextReader:
     """Splits notes into sentences and marks dictionary mentions with their ConText."""
 
@@ -54,7 +81,8 @@ class ContextReader:
         for name in ("PyRuSH", "medspacy", "PyFastNER"):
             logger.disable(name)
         import spacy
-        from medspacy.context import ConText, ConTextRule
+
+        ConText, ConTextRule = _import_context()
 
         self.nlp = spacy.blank("en")
         self.context = ConText(self.nlp, input_span_type="group", span_group_name="medbill")
