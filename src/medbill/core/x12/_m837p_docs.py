@@ -24,6 +24,7 @@ from medbill.core.claim import (
     Subscriber,
 )
 from medbill.core.money import Money
+from medbill.core.x12._records import record_builder
 
 __all__ = ["ReadClaim", "finish_claim"]
 
@@ -42,10 +43,19 @@ class ReadClaim:
     payer_responsibility: str = "primary"
     notes: list[str] = field(default_factory=list)
 
+# A file has as many claims as it has subscribers, lines and addresses: these records are
+# built by setting their slots (``record_builder``), the same values by the same keywords.
+_address = record_builder(Address)
+_subscriber = record_builder(Subscriber)
+_patient = record_builder(Patient)
+_service_line = record_builder(ServiceLine)
+_claim = record_builder(Claim)
+
+
 def _addr(parts: dict | None) -> Address | None:
     if not parts:
         return None
-    return Address(line1=parts.get("line1", ""), line2=parts.get("line2"),
+    return _address(line1=parts.get("line1", ""), line2=parts.get("line2"),
                    city=parts.get("city", ""), state=parts.get("state", ""),
                    zip=parts.get("zip", ""))
 
@@ -69,16 +79,16 @@ def finish_claim(c: Any, isa13: str, gs06: str, st02: str, version: str, env_not
         notes.append("diagnoses use ICD-9-CM qualifiers BK/BF")
     causes = tuple(x for x in seg.components(11)[:3] if x)
     state = seg.component(11, 4) or None
-    sub = Subscriber(name=ctx.get("sub_name") or PersonName(""), member_id=ctx.get("sub_id"),
+    sub = _subscriber(name=ctx.get("sub_name") or PersonName(""), member_id=ctx.get("sub_id"),
                      dob=ctx.get("sub_dob"), sex=ctx.get("sub_sex"),
                      group_number=ctx.get("sub_group"), group_name=ctx.get("sub_group_name"),
                      address=_addr(ctx.get("sub_address")))
     rel = ctx.get("pat_rel", "self") if ctx.get("pat_name") else "self"
     if rel == "self":
-        patient = Patient(name=sub.name, dob=sub.dob, sex=sub.sex,
+        patient = _patient(name=sub.name, dob=sub.dob, sex=sub.sex,
                           relationship_to_subscriber="self", address=sub.address)
     else:
-        patient = Patient(name=ctx["pat_name"], dob=ctx.get("pat_dob"),
+        patient = _patient(name=ctx["pat_name"], dob=ctx.get("pat_dob"),
                           sex=ctx.get("pat_sex"), relationship_to_subscriber=rel,
                           address=_addr(ctx.get("pat_address")))
     billing = cache.get(("bp", id(c.provider))) if c.provider is not None else None
@@ -116,7 +126,7 @@ def finish_claim(c: Any, isa13: str, gs06: str, st02: str, version: str, env_not
                               conditions=amb.get("conditions", ()))
     facility = f.get("facility")
     freq = clm05[2] if len(clm05) > 2 and clm05[2] in ("1", "7", "8") else "1"
-    claim = Claim(
+    claim = _claim(
         claim_id=seg[1],
         date_of_service=claim_date,
         place_of_service=pos,
@@ -158,7 +168,7 @@ def _line(d: dict, claim_date: date | None, claim_pos: str | None) -> ServiceLin
     if "code" not in d:
         raise d["seg"].error("service line without SV1")
     start, pos = d.get("start"), d.get("pos")
-    return ServiceLine(
+    return _service_line(
         line=d["number"], code=d["code"], charge=d["charge"], units=d["units"],
         modifiers=d["modifiers"], dx_pointers=d["pointers"], unit_basis=d["basis"],
         date_of_service=None if start == claim_date else start,

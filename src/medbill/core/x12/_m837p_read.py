@@ -21,6 +21,7 @@ from medbill.core.claim import (
 )
 from medbill.core.money import Money, MoneyError
 from medbill.core.x12._m837p_docs import ReadClaim, finish_claim
+from medbill.core.x12._records import record_builder
 from medbill.core.x12._segments import (
     Delimiters,
     Segment,
@@ -39,6 +40,7 @@ _FILING = {"MB": "medicare", "MA": "medicare_a", "MC": "medicaid", "CI": "commer
            "AM": "auto", "LM": "liability", "FI": "federal_employees", "OF": "other_federal",
            "TV": "title_v", "DS": "disability", "11": "other"}
 _PWK_5010 = {"AA", "BM", "EL", "EM", "FT", "FX"}
+_ONE = Decimal(1)
 
 
 # Values repeat across the claims of a file (dates of service, charges, units); parsing
@@ -54,33 +56,42 @@ _parse_money = lru_cache(maxsize=4096)(Money)
 _parse_decimal = lru_cache(maxsize=1024)(Decimal)
 
 
-def _date(seg: Segment, index: int) -> date | None:
-    text = seg[index].split("-")[0]
+def _date(seg: Segment, index: int, text: str | None = None) -> date | None:
+    """Element ``index`` as a date (the start of a range); ``text`` is that element, when
+    the caller has it at hand."""
+    text = (seg[index] if text is None else text).split("-")[0]
     try:
         return _parse_date(text)
     except ValueError:
         raise seg.error(f"{text!r} is not a date", index) from None
 
 
-def _money(seg: Segment, index: int) -> Money:
+def _money(seg: Segment, index: int, text: str | None = None) -> Money:
+    if text is None:
+        text = seg[index]
     try:
-        return _parse_money(seg[index] or "0")
+        return _parse_money(text or "0")
     except MoneyError:
-        raise seg.error(f"{seg[index]!r} is not an amount", index) from None
+        raise seg.error(f"{text!r} is not an amount", index) from None
 
 
-def _dec(seg: Segment, index: int, default: Decimal | None = None) -> Decimal | None:
-    if not seg[index]:
+def _dec(seg: Segment, index: int, default: Decimal | None = None,
+         text: str | None = None) -> Decimal | None:
+    if text is None:
+        text = seg[index]
+    if not text:
         return default
     try:
-        return _parse_decimal(seg[index])
+        return _parse_decimal(text)
     except InvalidOperation:
-        raise seg.error(f"{seg[index]!r} is not a number", index) from None
+        raise seg.error(f"{text!r} is not a number", index) from None
+
+
+_person_name = record_builder(PersonName)
 
 
 def _name(e: list[str]) -> PersonName:
-    return PersonName(last=e[3], first=e[4] or None, middle=e[5] or None,
-                      suffix=e[7] or None)
+    return _person_name(e[3], e[4] or None, e[5] or None, e[7] or None)
 
 
 class _Claim:
@@ -190,13 +201,15 @@ class _Reader:
         handlers = {sid: getattr(self, f"_{sid}") for sid in self._IDS}
         handlers["N3"] = handlers["N4"] = self._address
         get = handlers.get
-        pad = [""] * _PAD
+        # Handlers index elements directly: ``e + pads[len(e)]`` has _PAD elements, the
+        # absent ones "".
+        pads = [[""] * (_PAD - n) for n in range(_PAD)]
         for seg in self.segments:
             e = seg.elements
             handler = get(e[0])
             if handler is not None:
-                # Padded so handlers index elements directly: absent ones read as "".
-                handler(seg, e if len(e) >= _PAD else e + pad[len(e) :])
+                n = len(e)
+                handler(seg, e if n >= _PAD else e + pads[n])
         return self.claims
 
     # -- header and hierarchy ---------------------------------------------------------------
@@ -299,9 +312,11 @@ class _Reader:
         else:
             self.loop = "other"
 
+    _ADDRESS_KEYS = {"2010AA": "bp_address", "2010AB": "pay_to", "2010BA": "sub_address",
+                     "2010BB": "payer_address", "2010CA": "pat_address"}
+
     def _address(self, seg: Segment, e: list[str]) -> None:
-        key = {"2010AA": "bp_address", "2010AB": "pay_to", "2010BA": "sub_address",
-               "2010BB": "payer_address", "2010CA": "pat_address"}.get(self.loop)
+        key = self._ADDRESS_KEYS.get(self.loop)
         if key is not None:
             target = self.ctx
         elif self.loop in ("2330A", "2330B") and self.other is not None:
@@ -314,7 +329,7 @@ class _Reader:
         else:
             return
         parts = target.setdefault(key, {})
-        if seg.id == "N3":
+        if e[0] == "N3":
             parts.update(line1=e[1], line2=e[2] or None)
         else:
             parts.update(city=e[1], state=e[2], zip=e[3])
@@ -351,7 +366,7 @@ class _Reader:
     def _DTP(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         q = e[1]
         if self.line is not None and q == "472":
-            self.line["start"] = _date(seg, 3)
+            self.line["start"] = _date(seg, 3, e[3])
             if e[2] == "RD8" and "-" in e[3]:
                 self.line["end"] = _date(Segment(["DTP", "", "", e[3].split("-")[1]],
                                                  seg.position, seg.delimiters), 3)
@@ -368,14 +383,16 @@ class _Reader:
         c = self.claim
         if c is None:
             return
-        for i in range(1, len(seg)):
-            qual, code = seg.component(i, 1), seg.component(i, 2)
+        comp = seg.delimiters.component
+        for i, value in enumerate(seg.elements[1:], 1):
+            parts = value.split(comp)
+            qual, code = parts[0], parts[1] if len(parts) > 1 else ""
             if qual in ("ABK", "ABF", "BK", "BF"):
                 c.diagnoses.append(code)
                 if qual in ("BK", "BF"):
                     c.code_set = "ICD-9-CM"
-            elif not code and seg[i][:2] in ("AB", "BK", "BF"):
-                c.notes.append(f"HI{i:02d} {seg[i]!r} has no diagnosis qualifier: the composite "
+            elif not code and value[:2] in ("AB", "BK", "BF"):
+                c.notes.append(f"HI{i:02d} {value!r} has no diagnosis qualifier: the composite "
                                f"was written with another separator than ISA16 "
                                f"{seg.delimiters.component!r} (segment {seg.position})")
 
@@ -438,16 +455,16 @@ class _Reader:
                 f"SV101 {e[1]!r} has no procedure qualifier: the composite was written "
                 f"with another separator than ISA16 {seg.delimiters.component!r} "
                 f"(segment {seg.position})")
-        pointers = []
-        for p in e[7].split(comp):
-            if p.isdigit():
-                pointers.append(int(p))
-        self.line.update(
-            code=comps[1] if len(comps) > 1 else comps[0],
-            modifiers=tuple(m for m in comps[2:6] if m),
-            description=comps[6] if len(comps) > 6 and comps[6] else None,
-            charge=_money(seg, 2), basis=e[3] or "UN", units=_dec(seg, 4, Decimal(1)),
-            pos=e[5] or None, pointers=tuple(pointers))
+        pointers = tuple([int(p) for p in e[7].split(comp) if p.isdigit()])
+        line = self.line
+        line["code"] = comps[1] if len(comps) > 1 else comps[0]
+        line["modifiers"] = tuple(m for m in comps[2:6] if m) if len(comps) > 2 else ()
+        line["description"] = comps[6] if len(comps) > 6 and comps[6] else None
+        line["charge"] = _money(seg, 2, e[2])
+        line["basis"] = e[3] or "UN"
+        line["units"] = _dec(seg, 4, _ONE, e[4])
+        line["pos"] = e[5] or None
+        line["pointers"] = pointers
 
     def _LIN(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.line is not None and e[2] == "N4":
