@@ -147,3 +147,18 @@ def test_the_codes_page_takes_the_drug_and_anesthesia_minutes(world, client_for)
     page = client.get(f"/visits/{visit.pk}/codes/").content.decode()
     assert 'value="00409-3795-01"' in page and 'value="1.5"' in page
     assert '<option value="MJ" selected>' in page
+
+
+def test_the_api_takes_and_shows_the_drug(world, api_client_for):
+    visit = checked_out_visit(world.a)
+    client = api_client_for(world.users["coder"])
+    url = f"/api/visits/{visit.pk}/codes"
+    response = client.put(url, {"diagnoses": ["M5450"], "lines": DRUG_LINES},
+                          content_type="application/json")
+    assert response.status_code == 200, response.content
+    drug = response.json()["service_lines"][2]
+    assert (drug["ndc"], drug["ndc_quantity"], drug["ndc_unit"], drug["unit_basis"]) == (
+        "00409379501", "1.5", "ML", "UN")
+    bad = client.put(url, {"diagnoses": ["M5450"], "lines": [
+        {**DRUG_LINES[2], "ndc_unit": ""}]}, content_type="application/json")
+    assert bad.status_code == 422 and "lines[0].ndc_unit" in bad.json()["error"]

@@ -74,10 +74,18 @@ class ServiceLineOut(Schema):
     charge: str
     dx_pointers: list[int]
     description: str
+    unit_basis: str = "UN"
+    ndc: str = ""
+    ndc_quantity: str | None = None
+    ndc_unit: str = ""
 
     @staticmethod
     def resolve_units(obj: Any) -> str:
         return format(obj.units.normalize(), "f")
+
+    @staticmethod
+    def resolve_ndc_quantity(obj: Any) -> str | None:
+        return None if obj.ndc_quantity is None else format(obj.ndc_quantity.normalize(), "f")
 
     @staticmethod
     def resolve_charge(obj: Any) -> str:
@@ -115,6 +123,10 @@ class LineIn(Schema):
     charge: str | None = None
     dx_pointers: list[int] = []
     description: str = ""
+    unit_basis: str = "UN"
+    ndc: str = ""  # 5-4-2; with it, ndc_quantity and ndc_unit (F2, GR, ME, ML, UN)
+    ndc_quantity: str | None = None
+    ndc_unit: str = ""
 
 
 class VisitCodesIn(Schema):
