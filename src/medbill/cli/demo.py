@@ -157,6 +157,8 @@ def run_command(
             console.print(f"partial summary written to {out / 'summary.md'}")
             raise typer.Exit(1) from None
         progress.update(overall, description="demo: all stages done", completed=len(STAGES))
+    if not console.is_terminal:  # a log file or CI: no terminal width to fit
+        console.width = max(console.width, 140)
     table = Table(title=f"medbill demo — seed {seed}")
     for col, justify in (
         ("stage", "left"),
