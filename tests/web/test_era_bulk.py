@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 
 import pytest
+from django.db import connection
 
 from medbill.core.payersim import simulate
 from medbill.core.x12.m835 import write_835
@@ -42,6 +43,12 @@ def test_charges_come_before_the_payment_that_answers_them(world):
     # One charge per line, even though the charges went in with the payment.
     charges = Entry.objects.filter(claim=site.claim, kind="charge").count()
     assert charges == site.claim.lines.count()
+    # Times are stored the way the ORM stores them, so the rows sort together.
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT CAST(posted_at AS TEXT) FROM billing_entry")
+            stored = [value for (value,) in cursor.fetchall()]
+        assert stored and not any("+" in value for value in stored)
 
 
 @pytest.mark.parametrize("enabled", [True, False])

@@ -127,14 +127,15 @@ def _claim_rows(query: Any) -> list[_Row]:
     if not rows:
         return rows
     lines: dict[int, list[_Row]] = {}
-    for r in _Row.many(ClaimLine.objects.filter(one_of("claim_id", [c.pk for c in rows])).order_by(
-            "line_number"), ("pk", "claim_id", "line_number", "code", "charge", "modifiers",
-                             "line_control_number")):
+    line_query = ClaimLine.objects.filter(one_of("claim_id", [c.pk for c in rows]))
+    for r in _Row.many(line_query.order_by("line_number"), (
+            "pk", "claim_id", "line_number", "code", "charge", "modifiers",
+            "line_control_number")):
         lines.setdefault(r.claim_id, []).append(r)
     coverages: dict[int, list[_Row]] = {}
-    for r in _Row.many(Coverage.objects.filter(one_of("patient_id", {c.patient_id for c in rows})),
-                       ("pk", "patient_id", "order", "payer_id", "active", "effective_date",
-                        "termination_date")):
+    coverage_query = Coverage.objects.filter(one_of("patient_id", {c.patient_id for c in rows}))
+    for r in _Row.many(coverage_query, ("pk", "patient_id", "order", "payer_id", "active",
+                                        "effective_date", "termination_date")):
         coverages.setdefault(r.patient_id, []).append(r)
     tz = timezone.get_current_timezone()  # looked up once: localtime() asks settings each call
     for line in (line for group in lines.values() for line in group):
@@ -148,8 +149,8 @@ def _claim_rows(query: Any) -> list[_Row]:
 
 def _accounts(practice: Any, rem: RemittanceDoc) -> tuple[list[Account], dict[int, _Row]]:
     base = Claim.objects.for_practice(practice)
-    rows = _claim_rows(base.filter(one_of("patient_control_number",
-                                                 {c.claim_id for c in rem.claims})))
+    ours = base.filter(one_of("patient_control_number", {c.claim_id for c in rem.claims}))
+    rows = _claim_rows(ours)
     by_pcn = {c.patient_control_number: c for c in rows}
     # Look by member only for payments whose claim id is not ours, or belongs to another
     # member (payers that repeat one CLP01 for every claim on a check).

@@ -26,8 +26,8 @@ from medbill.web.billing.models import Claim
 __all__ = ["insert_rows", "one_of", "update_claims"]
 
 # Plain values go to the driver as they are; JSON fields and the like need the field's help.
-_SIMPLE = (models.CharField, models.IntegerField, models.DateField, models.DateTimeField,
-           models.DecimalField, models.BooleanField, models.ForeignKey, models.TextField)
+_SIMPLE = (models.CharField, models.IntegerField, models.DateField, models.DecimalField,
+           models.BooleanField, models.ForeignKey, models.TextField)
 # Rows per executemany() where there is no COPY: bounds the memory a generator would save.
 _BATCH = 2000
 
@@ -46,7 +46,10 @@ def insert_rows(model: Any, rows: Iterable[dict[str, Any]]) -> int:
         return 0
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields if f.attname not in first}
-    prep = [(i, f) for i, f in enumerate(fields) if not isinstance(f, _SIMPLE)]
+    # PostgreSQL takes an aware datetime as it is; SQLite needs Django's text form of it
+    # (naive UTC), or its rows would sort apart from those the ORM writes.
+    prep = [(i, f) for i, f in enumerate(fields) if not isinstance(f, _SIMPLE) or (
+        isinstance(f, models.DateTimeField) and connection.vendor != "postgresql")]
     money = [i for i, f in enumerate(fields) if isinstance(f, models.DecimalField)]
     pick = operator.itemgetter(*(f.attname for f in fields))
 
