@@ -1,12 +1,15 @@
 """835 benchmarks: parse speed in memory (and against edi-835-parser), posting speed on PostgreSQL.
 
-    .venv/bin/python bench/era.py [--claims 20000] [--post-claims 5000] [--no-post]
+    .venv/bin/python bench/era.py [--claims 20000] [--post-claims 5000] [--post-runs 1]
+                                  [--no-post]
 
 Targets: parse >= 50,000 CLP/s in memory; post >= 1,000 claims/s on PostgreSQL.
 The 835 is written by our payer simulator from synthetic claims (two or three lines
 each), so both parsers read the same bytes. Posting needs PostgreSQL
 (``BENCH_DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/medbill_bench``;
-the database is dropped and re-created).
+the database is dropped and re-created). With ``--post-runs N`` the same file is posted
+N times, each time into a practice of its own, and every run is printed: on a shared
+machine the best run says what the code costs, the others what the neighbours cost.
 """
 
 from __future__ import annotations
@@ -109,7 +112,7 @@ def bench_parse(data: bytes, n_claims: int) -> None:
           f"medbill is {ours / theirs:.1f}x faster")
 
 
-def bench_post(claims: list[Claim], data: bytes) -> None:
+def bench_post(claims: list[Claim], data: bytes, runs: int = 1) -> None:
     url = os.environ.get("BENCH_DATABASE_URL",
                          "postgres://postgres@127.0.0.1:5432/medbill_bench")
     if not url.startswith("postgres"):
@@ -137,18 +140,24 @@ def bench_post(claims: list[Claim], data: bytes) -> None:
     from medbill.web.billing.era import import_era
     from medbill.web.billing.models import Entry
 
-    practice = seed_claims(claims)
-    t0, c0 = time.perf_counter(), time.process_time()
-    result = import_era(None, practice, data, "bench.835", post=True)
-    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-    posted = sum(len(s.posted) for s in result.sets)
-    print(f"post (PostgreSQL, one transaction): {posted} claims, "
-          f"{Entry.objects.filter(source='era').count()} entries in {seconds:.2f} s wall = "
-          f"{posted / seconds:,.0f} claims/s (target 1,000); Python side {cpu:.2f} CPU s; "
-          f"load average {os.getloadavg()[0]:.1f}")
+    best = None
+    for run in range(1, runs + 1):
+        practice = seed_claims(claims, run)
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = import_era(None, practice, data, "bench.835", post=True)
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+        posted = sum(len(s.posted) for s in result.sets)
+        entries = Entry.objects.filter(practice=practice, source="era").count()
+        print(f"post (PostgreSQL, one transaction{f', run {run}' if runs > 1 else ''}): "
+              f"{posted} claims, {entries} entries in {seconds:.2f} s wall = "
+              f"{posted / seconds:,.0f} claims/s (target 1,000); Python side {cpu:.2f} CPU s; "
+              f"load average {os.getloadavg()[0]:.1f}")
+        best = min(best or seconds, seconds)
+    if runs > 1:
+        print(f"post, best of {runs}: {posted / best:,.0f} claims/s")
 
 
-def seed_claims(claims: list[Claim]):
+def seed_claims(claims: list[Claim], run: int = 1):
     """A practice with one patient, coverage, visit and claim per synthetic claim."""
     from django.utils import timezone
 
@@ -157,9 +166,10 @@ def seed_claims(claims: list[Claim]):
     from medbill.web.frontdesk.models import Coverage, Patient, Visit
     from medbill.web.practice.models import Location, Organization, Payer, Practice, Provider
 
-    org = Organization.objects.create(name="Bench")
+    org = Organization.objects.create(name=f"Bench {run}")
     practice = Practice.objects.create(
-        organization=org, name="Bench Clinic", short_code="BENCH", legal_name="Bench Clinic",
+        organization=org, name="Bench Clinic", short_code=f"BENCH{run}",
+        legal_name="Bench Clinic",
         tin="391847265", group_npi="1746502933", billing_line1="2400 University Ave",
         billing_city="Madison", billing_state="WI", billing_zip="537051212")
     location = Location.objects.create(practice=practice, name="Main", place_of_service="11",
@@ -196,6 +206,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=20000)
     parser.add_argument("--post-claims", type=int, default=5000)
+    parser.add_argument("--post-runs", type=int, default=1,
+                        help="post the file this many times, each into a new practice")
     parser.add_argument("--no-post", action="store_true")
     args = parser.parse_args()
     claims = synthetic_claims(args.claims)
@@ -203,7 +215,7 @@ def main() -> None:
     bench_parse(data, args.claims)
     if not args.no_post:
         subset = claims[: args.post_claims]
-        bench_post(subset, write_835(simulate(subset, seed=1).remittances))
+        bench_post(subset, write_835(simulate(subset, seed=1).remittances), args.post_runs)
 
 
 if __name__ == "__main__":
