@@ -121,7 +121,16 @@ def read_837p(data: bytes | str | Iterable[Segment], strict: bool = False) -> li
     # rescan it again and again for nothing.
     gc.disable()
     try:
-        _read(_segments_of(data), strict, out)
+        if isinstance(data, bytes | str):
+            text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+            found = _rows_of(text)
+            if found is None:
+                _read(iter_segments(text), strict, out)
+            elif not _read_plain(*found, out):
+                rows, d = found
+                _read([Segment(e, i, d) for i, e in enumerate(rows, 1)], strict, out)
+        else:
+            _read(data, strict, out)
     finally:
         if paused:
             gc.enable()
@@ -134,16 +143,26 @@ def _segments_of(data: bytes | str | Iterable[Segment]) -> Iterable[Segment]:
     if not isinstance(data, bytes | str):
         return data
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    found = _rows_of(text)
+    if found is None:
+        return iter_segments(text)
+    rows, d = found
+    return [Segment(e, i, d) for i, e in enumerate(rows, 1)]
+
+
+def _rows_of(text: str) -> tuple[list[list[str]], Delimiters] | None:
+    """The element lists of a file with one interchange, and its delimiters; None when
+    the incremental reader must read it (several interchanges, a bad identifier)."""
     start = text.find("ISA")
     if start < 0 or len(text) - start < 106:
-        return iter_segments(text)
+        return None
     try:
         d = Delimiters.from_isa(text[start:])
     except X12ParseError:
-        return iter_segments(text)
+        return None
     pieces = text[start:].split(d.segment)
-    out: list[Segment] = []
-    append = out.append
+    rows: list[list[str]] = []
+    append = rows.append
     element = d.element
     known: set[str] = set()  # identifiers already checked: a file uses a few dozen
     for index, raw in enumerate(pieces):
@@ -154,13 +173,67 @@ def _segments_of(data: bytes | str | Iterable[Segment]) -> Iterable[Segment]:
         sid = elements[0]
         if sid not in known:
             if sid == "IEA" and any(p.strip("\r\n\t ") for p in pieces[index + 1 :]):
-                return iter_segments(text)  # another interchange follows
+                return None  # another interchange follows
             if not (2 <= len(sid) <= 3 and sid.isalnum() and sid.isupper()):
-                return iter_segments(text)  # let the reader report it with its position
+                return None  # let the reader report it with its position
             if sid != "IEA":
                 known.add(sid)
-        append(Segment(elements, len(out) + 1, d))
-    return out
+        append(elements)
+    return rows, d
+
+
+def _el(e: list[str], index: int) -> str:
+    return e[index] if index < len(e) else ""
+
+
+def _read_plain(rows: list[list[str]], d: Delimiters, out: list[ReadClaim]) -> bool:
+    """Read a well-formed interchange without a ``Segment`` per segment; False (nothing
+    read) for anything ``read_interchanges`` would report or refuse, and for sets that
+    are not professional claims, so the segment path says what is wrong as it always has.
+    """
+    ids = [e[0] for e in rows]
+    n = len(ids)
+    if ids[-1] != "IEA" or ids.count("ISA") != 1 or ids.count("IEA") != 1:
+        return False
+    sets = []
+    i = 1
+    while i < n - 1:
+        if ids[i] != "GS":
+            return False
+        gs, count = rows[i], 0
+        version = _el(gs, 8)
+        if "X223" in version or "X224" in version:
+            return False
+        i += 1
+        while ids[i] == "ST":
+            try:
+                se = ids.index("SE", i)
+            except ValueError:
+                return False
+            for envelope in ("ST", "GS", "GE"):
+                if envelope in ids[i + 1 : se]:
+                    return False
+            st = rows[i]
+            if (_el(st, 1) != "837" or _el(rows[se], 1) != str(se - i + 1)
+                    or _el(rows[se], 2) != _el(st, 2)):
+                return False
+            sets.append((gs, st, i, se))
+            count += 1
+            i = se + 1
+        if ids[i] != "GE" or _el(rows[i], 1) != str(count) or _el(rows[i], 2) != _el(gs, 6):
+            return False
+        i += 1
+    control = _el(rows[0], 13)
+    if _el(rows[-1], 2) != control:
+        return False
+    offset = 1  # the ISA is segment 1
+    for gs, st, start, end in sets:
+        claims = _Reader([]).read_rows(rows, start + 1, end, offset, d)
+        cache: dict = {}
+        for c in claims:
+            out.append(finish_claim(c, control, _el(gs, 6), _el(st, 2), _el(gs, 8), [],
+                                    cache))
+    return True
 
 
 def _read(segments: Iterable[Segment], strict: bool, out: list[ReadClaim]) -> None:
@@ -197,10 +270,33 @@ class _Reader:
     _IDS = ("BHT", "HL", "PRV", "SBR", "PAT", "DMG", "NM1", "REF", "PER", "CLM", "DTP", "HI",
             "NTE", "CR1", "CRC", "PWK", "CAS", "AMT", "LX", "SV1", "LIN", "CTP", "SVD")
 
-    def read(self) -> list[_Claim]:
+    def _handlers(self) -> dict:
         handlers = {sid: getattr(self, f"_{sid}") for sid in self._IDS}
         handlers["N3"] = handlers["N4"] = self._address
-        get = handlers.get
+        return handlers
+
+    def read_rows(self, rows: list[list[str]], start: int, end: int, offset: int,
+                  d: Delimiters) -> list[_Claim]:
+        """``read`` for ``rows[start:end]`` (``offset`` turns an index into a position).
+
+        One ``Segment`` stands for each row in turn while its handler runs: handlers
+        keep a copy when they keep a segment (``_CLM``, ``_LX``).
+        """
+        get = self._handlers().get
+        pads = [[""] * (_PAD - n) for n in range(_PAD)]
+        seg = Segment([], 0, d)
+        for i in range(start, end):
+            e = rows[i]
+            handler = get(e[0])
+            if handler is not None:
+                seg.elements = e
+                seg.position = i + offset
+                n = len(e)
+                handler(seg, e if n >= _PAD else e + pads[n])
+        return self.claims
+
+    def read(self) -> list[_Claim]:
+        get = self._handlers().get
         # Handlers index elements directly: ``e + pads[len(e)]`` has _PAD elements, the
         # absent ones "".
         pads = [[""] * (_PAD - n) for n in range(_PAD)]
@@ -357,7 +453,8 @@ class _Reader:
     # -- claim ------------------------------------------------------------------------------
 
     def _CLM(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
-        self.claim = _Claim(seg, dict(self.ctx), self.provider_ctx)
+        self.claim = _Claim(Segment(seg.elements, seg.position, seg.delimiters),
+                            dict(self.ctx), self.provider_ctx)
         self.claim.notes.extend(self.bht_notes)
         self.claims.append(self.claim)
         self.loop = "2300"
@@ -439,7 +536,7 @@ class _Reader:
         if self.claim is None:
             raise seg.error("LX before any CLM")
         self.line = {"number": int(e[1]) if e[1].isdigit() else len(self.claim.lines) + 1,
-                     "svd": [], "seg": seg}
+                     "svd": [], "seg": Segment(seg.elements, seg.position, seg.delimiters)}
         self.claim.lines.append(self.line)
         self.loop = "2400"
         self.other = None
