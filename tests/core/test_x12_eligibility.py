@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from medbill.core.money import Money
-from medbill.core.x12 import Delimiters, SegmentReader, X12WriteError
+from medbill.core.x12 import Delimiters, SegmentReader, X12WriteError, iter_segments
 from medbill.core.x12.m270 import (
     EligibilityInquiry,
     Envelope,
@@ -182,3 +182,10 @@ def test_271_provider_level_rejection_round_trip():
     (resp,) = read_271(data)
     assert resp.subscriber is None
     assert resp.rejections[0].reason == "Provider is not on file with the payer"
+
+
+
+def test_a_segment_iterates_over_its_elements():
+    isa, gs = list(iter_segments(write_270([inquiry()], ENV)))[:2]
+    assert list(gs)[:2] == ["GS", "HS"]
+    assert len(list(isa)) == 17

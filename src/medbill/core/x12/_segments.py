@@ -147,6 +147,10 @@ class Segment:
     def __len__(self) -> int:
         return len(self.elements)
 
+    def __iter__(self) -> Iterator[str]:
+        # Without this, iteration would fall back to __getitem__, which never runs out.
+        return iter(self.elements)
+
     def get(self, index: int, default: str = "") -> str:
         value = self[index]
         return value if value else default
