@@ -77,8 +77,9 @@ def finish_claim(c: Any, isa13: str, gs06: str, st02: str, version: str, env_not
                      f"(segment {seg.position})")
     if c.code_set == "ICD-9-CM":
         notes.append("diagnoses use ICD-9-CM qualifiers BK/BF")
-    causes = tuple(x for x in seg.components(11)[:3] if x)
-    state = seg.component(11, 4) or None
+    clm11 = seg.components(11)
+    causes = tuple([x for x in clm11[:3] if x])
+    state = (clm11[3] if len(clm11) > 3 else "") or None
     sub = _subscriber(name=ctx.get("sub_name") or PersonName(""), member_id=ctx.get("sub_id"),
                      dob=ctx.get("sub_dob"), sex=ctx.get("sub_sex"),
                      group_number=ctx.get("sub_group"), group_name=ctx.get("sub_group_name"),
@@ -111,7 +112,7 @@ def finish_claim(c: Any, isa13: str, gs06: str, st02: str, version: str, env_not
     if rendering is not None:
         key = (rendering["name"], rendering["npi"], rendering.get("taxonomy"))
         rendering = cache.get(key) or cache.setdefault(key, _provider(rendering))
-    other = tuple(_other(o, c.lines) for o in c.other)
+    other = tuple([_other(o, c.lines) for o in c.other]) if c.other else ()
     claim_date = min((d["start"] for d in c.lines if d.get("start")), default=None)
     pos = clm05[0] or None
     lines = [_line(line, claim_date, pos) for line in c.lines]

@@ -174,9 +174,11 @@ def _rows_of(text: str) -> tuple[list[list[str]], Delimiters] | None:
         if sid not in known:
             if sid == "IEA" and any(p.strip("\r\n\t ") for p in pieces[index + 1 :]):
                 return None  # another interchange follows
+            if sid == "ISA" and rows:
+                return None  # an interchange inside this one
             if not (2 <= len(sid) <= 3 and sid.isalnum() and sid.isupper()):
                 return None  # let the reader report it with its position
-            if sid != "IEA":
+            if sid not in ("ISA", "IEA"):
                 known.add(sid)
         append(elements)
     return rows, d
@@ -193,7 +195,8 @@ def _read_plain(rows: list[list[str]], d: Delimiters, out: list[ReadClaim]) -> b
     """
     ids = [e[0] for e in rows]
     n = len(ids)
-    if ids[-1] != "IEA" or ids.count("ISA") != 1 or ids.count("IEA") != 1:
+    # ``_rows_of`` saw one ISA (the first segment) and no IEA before the last segment.
+    if ids[-1] != "IEA":
         return False
     sets = []
     i = 1
