@@ -10,6 +10,8 @@ each), so both parsers read the same bytes. Posting needs PostgreSQL
 the database is dropped and re-created). With ``--post-runs N`` the same file is posted
 N times, each time into a practice of its own, and every run is printed: on a shared
 machine the best run says what the code costs, the others what the neighbours cost.
+``--secondary-every N`` gives every Nth patient a secondary coverage, so the posting
+also makes secondary claims with COB data.
 """
 
 from __future__ import annotations
@@ -112,7 +114,7 @@ def bench_parse(data: bytes, n_claims: int) -> None:
           f"medbill is {ours / theirs:.1f}x faster")
 
 
-def bench_post(claims: list[Claim], data: bytes, runs: int = 1) -> None:
+def bench_post(claims: list[Claim], data: bytes, runs: int = 1, secondary: int = 0) -> None:
     url = os.environ.get("BENCH_DATABASE_URL",
                          "postgres://postgres@127.0.0.1:5432/medbill_bench")
     if not url.startswith("postgres"):
@@ -142,7 +144,7 @@ def bench_post(claims: list[Claim], data: bytes, runs: int = 1) -> None:
 
     best = None
     for run in range(1, runs + 1):
-        practice = seed_claims(claims, run)
+        practice = seed_claims(claims, run, secondary)
         t0, c0 = time.perf_counter(), time.process_time()
         result = import_era(None, practice, data, "bench.835", post=True)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -157,8 +159,12 @@ def bench_post(claims: list[Claim], data: bytes, runs: int = 1) -> None:
         print(f"post, best of {runs}: {posted / best:,.0f} claims/s")
 
 
-def seed_claims(claims: list[Claim], run: int = 1):
-    """A practice with one patient, coverage, visit and claim per synthetic claim."""
+def seed_claims(claims: list[Claim], run: int = 1, secondary: int = 0):
+    """A practice with one patient, coverage, visit and claim per synthetic claim.
+
+    With ``secondary`` N, every Nth patient also has a secondary coverage, so posting
+    moves that patient's share to it and makes the secondary claim.
+    """
     from django.utils import timezone
 
     from medbill.web.billing.models import Claim as ClaimRow
@@ -199,6 +205,12 @@ def seed_claims(claims: list[Claim], run: int = 1):
         charge=line.charge.amount, date_of_service=line.date_of_service,
         line_control_number=line.line_control_number or "")
         for row, c in zip(rows, claims, strict=True) for line in c.lines])
+    if secondary:
+        second = Payer.objects.create(organization=org, name="Lakeshore Supplemental",
+                                      payer_id="77015")
+        Coverage.objects.bulk_create([Coverage(
+            practice=practice, patient=p, payer=second, member_id=f"LS{i:08d}",
+            order="secondary") for i, p in enumerate(patients) if i % secondary == 0])
     return practice
 
 
@@ -208,6 +220,8 @@ def main() -> None:
     parser.add_argument("--post-claims", type=int, default=5000)
     parser.add_argument("--post-runs", type=int, default=1,
                         help="post the file this many times, each into a new practice")
+    parser.add_argument("--secondary-every", type=int, default=0, metavar="N",
+                        help="give every Nth patient a secondary coverage too")
     parser.add_argument("--no-post", action="store_true")
     args = parser.parse_args()
     claims = synthetic_claims(args.claims)
@@ -215,7 +229,8 @@ def main() -> None:
     bench_parse(data, args.claims)
     if not args.no_post:
         subset = claims[: args.post_claims]
-        bench_post(subset, write_835(simulate(subset, seed=1).remittances), args.post_runs)
+        bench_post(subset, write_835(simulate(subset, seed=1).remittances), args.post_runs,
+                   args.secondary_every)
 
 
 if __name__ == "__main__":
