@@ -282,11 +282,24 @@ class _Poster:
         # worked out; no other statement may run until that COPY ends, so secondary
         # claims are made afterwards (in the same order).
         insert_rows(Entry, rows())
+        self.read_for_secondaries()
         for claim, cp, nxt in self.secondaries:
             made = self.secondary(claim, cp, nxt)
             if made:
                 result.secondary.append(made)
         self.flush()
+
+    def read_for_secondaries(self) -> None:
+        """Read what making the secondary claims needs in three queries, not three per claim:
+        the prior claims with their lines, the next coverages, and which of the secondary
+        claim numbers are taken already."""
+        wanted = self.secondaries
+        self.prior = Claim.objects.prefetch_related("lines").in_bulk({c.pk for c, _, _ in wanted})
+        self.coverages = Coverage.objects.in_bulk({n.pk for _, _, n in wanted})
+        numbers = {_secondary_number(c.patient_control_number, n.order) for c, _, n in wanted}
+        self.taken = set(Claim.objects.filter(
+            one_of("patient_control_number", numbers), practice=self.practice,
+        ).values_list("patient_control_number", flat=True)) if wanted else set()
 
     def claim_posting(self, cp: ClaimPosting, result: SetResult) -> list[dict[str, Any]]:
         """Record what ``cp`` does to its claim; return its ledger rows."""
@@ -361,12 +374,10 @@ class _Poster:
                   ) -> tuple[str, str] | None:
         from medbill.web.billing.documents import claim_document
 
-        claim = Claim.objects.get(pk=info.pk)
-        nxt = Coverage.objects.get(pk=next_row.pk)
-
-        pcn = f"{claim.patient_control_number[:17]}-S{ORDERS.index(nxt.order)}"
-        if Claim.objects.filter(practice_id=claim.practice_id,
-                                patient_control_number=pcn).exists():
+        claim = self.prior[info.pk]
+        nxt = self.coverages[next_row.pk]
+        pcn = _secondary_number(claim.patient_control_number, nxt.order)
+        if pcn in self.taken:
             return None
         try:
             doc = secondary_claim(claim_document(claim), cp.payment, cp.line_numbers,
@@ -380,6 +391,7 @@ class _Poster:
             status=Claim.Status.SUBMITTED if crossed else Claim.Status.DRAFT,
             diagnoses=claim.diagnoses, status_reason="crossed over by the prior payer"
             if crossed else "")
+        self.taken.add(pcn)
         ClaimLine.objects.bulk_create([ClaimLine(
             practice_id=claim.practice_id, claim=new, line_number=line.line_number,
             code=line.code, modifiers=line.modifiers, units=line.units, charge=line.charge,
@@ -392,6 +404,11 @@ class _Poster:
             adjudication=_jsonable(doc.other_coverage[0].adjudication.to_dict()),
             prior_order=doc.other_coverage[0].order, crossed_over=crossed)
         return pcn, "crossed over by the payer" if crossed else "ready to send"
+
+
+def _secondary_number(prior: str, order: str) -> str:
+    """The claim number of the claim to the payer of ``order`` that follows claim ``prior``."""
+    return f"{prior[:17]}-S{ORDERS.index(order)}"
 
 
 def _record(practice: Any, posting: RemittancePosting, result: SetResult) -> None:
