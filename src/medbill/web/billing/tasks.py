@@ -1,0 +1,64 @@
+"""Background work of billing: ERA imports and statement runs.
+
+Arguments are ids and plain values, never records; ``user_id`` None means the system.
+An ERA import is idempotent (the file hash and the payer's trace number), so a task
+redelivered after a lost worker posts nothing twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+from pathlib import Path
+from typing import Any
+
+from celery import shared_task
+
+__all__ = ["import_era_file", "run_statement_cycle"]
+
+
+def _actor_and_practice(user_id: int | None, practice_id: int) -> tuple[Any, Any]:
+    from django.contrib.auth import get_user_model
+
+    from medbill.web.practice.models import Practice
+
+    user = get_user_model().objects.get(pk=user_id) if user_id is not None else None
+    return user, Practice.objects.get(pk=practice_id)
+
+
+@shared_task(name="billing.import_era_file", acks_late=True)
+def import_era_file(user_id: int | None, practice_id: int, content_b64: str, name: str,
+                    post: bool = True) -> dict[str, Any]:
+    """Import (and post) one 835 file; the file travels base64-encoded, as JSON needs."""
+    from medbill.web.billing.era import import_era
+
+    user, practice = _actor_and_practice(user_id, practice_id)
+    result = import_era(user, practice, base64.b64decode(content_b64), name, post=post)
+    return {
+        "file": result.file_id,
+        "already_imported": result.already_imported,
+        "sets": [
+            {"trace": s.trace_number, "status": s.status, "posted": len(s.posted),
+             "denied": len(s.denied), "unmatched": len(s.unmatched),
+             "secondary": len(s.secondary)}
+            for s in result.sets
+        ],
+    }
+
+
+@shared_task(name="billing.run_statement_cycle", acks_late=True)
+def run_statement_cycle(user_id: int | None, practice_id: int, out_dir: str,
+                        statement_date: str | None = None) -> dict[str, Any]:
+    """The practice's statement cycle; PDFs and the print vendor's CSV go to ``out_dir``."""
+    from medbill.web.billing.statements import run_statements
+
+    user, practice = _actor_and_practice(user_id, practice_id)
+    day = datetime.date.fromisoformat(statement_date) if statement_date else None
+    result = run_statements(user, practice, Path(out_dir), statement_date=day)
+    return {
+        "sent": len(result.sent),
+        "skipped": len(result.skipped),
+        "written_off": len(result.written_off),
+        "collections": len(result.collections),
+        "csv": result.csv_path,
+    }

@@ -1,0 +1,56 @@
+"""Background work of claims out: claim batches built from visits and sent to a clearinghouse.
+
+Arguments are ids (the user who asked, the practice, visits or claims), never records;
+``user_id`` None means the system. Both tasks are safe to run twice: a visit that already
+has a claim is skipped, and only scrubbed claims are sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+__all__ = ["build_claim_batch", "submit_claim_batch"]
+
+
+def _actor_and_practice(user_id: int | None, practice_id: int) -> tuple[Any, Any]:
+    from django.contrib.auth import get_user_model
+
+    from medbill.web.practice.models import Practice
+
+    user = get_user_model().objects.get(pk=user_id) if user_id is not None else None
+    return user, Practice.objects.get(pk=practice_id)
+
+
+@shared_task(name="claims_out.build_claim_batch", acks_late=True)
+def build_claim_batch(user_id: int | None, practice_id: int,
+                      visit_ids: list[int] | None = None) -> dict[str, Any]:
+    """Draft claims for the practice's coded visits (or the given ones)."""
+    from medbill.web.claims_out.services import build_claims
+
+    user, practice = _actor_and_practice(user_id, practice_id)
+    result = build_claims(user, practice, visit_ids)
+    return {
+        "created": [c.pk for c in result.created],
+        "skipped": {str(visit): why for visit, why in result.skipped.items()},
+    }
+
+
+@shared_task(name="claims_out.submit_claim_batch", acks_late=True)
+def submit_claim_batch(user_id: int | None, practice_id: int, claim_ids: list[int],
+                       connection: str) -> dict[str, Any]:
+    """Send the scrubbed claims among ``claim_ids`` through one clearinghouse connection."""
+    from medbill.web.billing.models import Claim
+    from medbill.web.claims_out.services import submit_claims
+
+    user, practice = _actor_and_practice(user_id, practice_id)
+    claims = Claim.objects.for_practice(practice).filter(pk__in=claim_ids, status="scrubbed")
+    if not claims.exists():
+        return {"submissions": [], "files": 0}
+    submissions = submit_claims(user, practice, list(claims), connection)
+    return {
+        "submissions": [s.pk for s in submissions],
+        "files": len(submissions),
+        "sent": sum(1 for s in submissions if s.status == "sent"),
+    }
