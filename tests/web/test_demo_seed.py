@@ -67,6 +67,7 @@ class TestSeededDatabase:
 
     def test_counts(self):
         assert Organization.objects.count() == 1
+        assert Organization.objects.get().kind == Organization.Kind.BILLING_COMPANY
         assert Practice.objects.count() == 2
         assert Provider.objects.count() == 4
         assert Payer.objects.count() == 5

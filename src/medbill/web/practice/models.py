@@ -61,7 +61,12 @@ CLAIM_FILING_INDICATORS = [
 class Organization(models.Model):
     """Who owns practices: a billing company, or the owner of a single practice."""
 
+    class Kind(models.TextChoices):
+        BILLING_COMPANY = "billing_company", "Billing company serving practices"
+        PRACTICE_OWNER = "practice_owner", "Owner of its own practice(s)"
+
     name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PRACTICE_OWNER)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
