@@ -100,6 +100,14 @@ def test_diabetes_with_ckd_stage_is_a_combination_code(engine) -> None:
     assert found.index("E11.22") < found.index("N18.32")
 
 
+def test_a_number_of_one_term_does_not_complete_another(engine) -> None:
+    text = "Assessment: type 2 diabetes mellitus with CKD stage 3b."
+    result = engine.suggest(text)
+    ckd = next(d for d in result.diagnoses if d.code == "N18.32")
+    assert [e.text for e in ckd.evidence] == ["CKD stage 3b"]
+    assert "N18.2" not in result.codes("review")
+
+
 def test_hypertension_with_ckd_and_heart_failure(engine) -> None:
     found = codes(engine, "Assessment: hypertension. CKD stage 4. Chronic diastolic heart failure.")
     assert "I13.0" in found

@@ -223,6 +223,8 @@ def _window(ws, positions, toks, limit):
             if w == anchor_word:
                 continue
             idx.append(min(positions[w], key=lambda p: abs(p - a)))
+        if not _numbers_attached(idx, toks):
+            continue
         lo, hi = min(idx), max(idx)
         # expanded abbreviation words share one token position in the text
         width = len({toks[i].start for i in range(lo, hi + 1)})
@@ -231,3 +233,20 @@ def _window(ws, positions, toks, limit):
     if best is None:
         return None
     return toks[best[0]].start, max(toks[i].end for i in range(best[0], best[1] + 1))
+
+
+def _numbers_attached(idx, toks) -> bool:
+    """A number of a term ("stage 2", "type 1") must sit next to one of the term's words, so
+    the 2 of "type 2 diabetes" cannot make "CKD stage 3b" match "stage 2"."""
+    for i in idx:
+        if not toks[i].norm.isdigit():
+            continue
+        near = any(
+            j != i
+            and not toks[j].norm.isdigit()
+            and (0 <= toks[i].start - toks[j].end <= 3 or 0 <= toks[j].start - toks[i].end <= 3)
+            for j in idx
+        )
+        if not near:
+            return False
+    return True

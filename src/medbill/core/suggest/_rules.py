@@ -212,11 +212,12 @@ def _find(dxs: list[Dx], prefix: str) -> list[Dx]:
 
 
 def tidy_spans(spans) -> list[tuple[int, int]]:
-    """Evidence spans without duplicates or spans inside another, in text order."""
+    """Evidence spans in text order, overlapping ones joined into one."""
     uniq = sorted(set(spans), key=lambda x: (x[0], -x[1]))
     out: list[tuple[int, int]] = []
     for s, e in uniq:
-        if out and s >= out[-1][0] and e <= out[-1][1]:
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
             continue
         out.append((s, e))
     return out
