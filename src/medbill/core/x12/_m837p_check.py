@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 from medbill.core.claim import Address, Claim, OtherCoverage, Provider
+from medbill.core.identifiers import npi_is_valid
 from medbill.core.money import Money
 from medbill.core.x12._segments import X12WriteError
 
@@ -53,21 +54,6 @@ _POS = re.compile(r"^[0-9]{2}$")
 _NDC = re.compile(r"^[0-9]{11}$")
 _PO_BOX = re.compile(r"^(P\.?\s*O\.?\s*BOX|POST OFFICE BOX|LOCK ?BOX)\b")
 _TEXT_LIMITS = {"org": 60, "last": 60, "first": 35, "middle": 25, "line": 55, "city": 30}
-
-
-def npi_is_valid(npi: str) -> bool:
-    """True for a 10-digit NPI whose Luhn check digit (with the 80840 prefix) is right."""
-    if not npi or len(npi) != 10 or not npi.isdigit():
-        return False
-    total = 24  # the constant the 80840 prefix contributes
-    for i, ch in enumerate(reversed(npi[:9])):
-        n = int(ch)
-        if i % 2 == 0:
-            n *= 2
-            if n > 9:
-                n -= 9
-        total += n
-    return (10 - total % 10) % 10 == int(npi[9])
 
 
 class _Checker:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from medbill.core.identifiers import npi_is_valid, npi_with_check_digit
+
 __all__ = [
     "DEMO_PASSWORD_PREFIX",
     "FEE_SCHEDULE",
@@ -25,31 +27,6 @@ __all__ = [
     "npi_with_check_digit",
     "npi_is_valid",
 ]
-
-
-def _luhn_sum(digits: str) -> int:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 0:  # rightmost payload digit is doubled (the check digit is not present)
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total
-
-
-def npi_with_check_digit(first_nine: str) -> str:
-    """Append the NPI check digit: Luhn over ``80840`` + the nine digits (CMS NPI standard)."""
-    if len(first_nine) != 9 or not first_nine.isdigit():
-        raise ValueError(f"an NPI stem is nine digits, got {first_nine!r}")
-    check = (10 - _luhn_sum("80840" + first_nine) % 10) % 10
-    return first_nine + str(check)
-
-
-def npi_is_valid(npi: str) -> bool:
-    """Whether ``npi`` is ten digits whose last digit is the Luhn check digit (prefix 80840)."""
-    return len(npi) == 10 and npi.isdigit() and npi_with_check_digit(npi[:9]) == npi
 
 
 ORGANIZATION = {

@@ -1,0 +1,32 @@
+"""The NPI check digit (Luhn over the 80840 prefix and the first nine digits)."""
+
+from __future__ import annotations
+
+import pytest
+
+from medbill.core.identifiers import npi_check_digit, npi_is_valid, npi_with_check_digit
+
+
+@pytest.mark.parametrize("npi", ["1234567893", "1746502933", "1283746505"])
+def test_known_valid_npis(npi):
+    # 1234567893 is the worked example of the CMS NPI check-digit standard.
+    assert npi_is_valid(npi)
+    assert npi_with_check_digit(npi[:9]) == npi
+
+
+@pytest.mark.parametrize("npi", ["1234567890", "123456789", "12345678931", "12345678a3", "", None])
+def test_invalid_npis(npi):
+    assert not npi_is_valid(npi)
+
+
+def test_every_single_digit_change_is_caught():
+    npi = "1746502933"
+    for i in range(10):
+        for d in "0123456789":
+            changed = npi[:i] + d + npi[i + 1 :]
+            assert npi_is_valid(changed) == (changed == npi)
+
+
+def test_stem_must_be_nine_digits():
+    with pytest.raises(ValueError, match="nine digits"):
+        npi_check_digit("12345")
