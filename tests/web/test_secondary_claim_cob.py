@@ -48,3 +48,14 @@ def test_secondary_claim_document_carries_the_primary_adjudication(world):
 def test_a_primary_claim_has_no_cob_data(world):
     document = claim_document(world.a.claim)
     assert all(c.adjudication is None for c in document.other_coverage)
+
+
+def test_bulk_and_single_documents_agree_on_cob(world):
+    from medbill.web.billing.documents import claim_documents
+
+    site, biller = world.a, world.users["biller"]
+    era.import_era(biller, site.practice, era_for(site.claim), "primary.835")
+    link = SecondaryClaimLink.objects.get(prior_claim=site.claim)
+    single = claim_document(link.claim)
+    assert claim_documents([site.claim, link.claim]) == [claim_document(site.claim), single]
+    assert any(c.adjudication is not None for c in single.other_coverage)

@@ -6,8 +6,12 @@ writer and the forms all work from what ``claim_document`` returns.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
+
+from django.db.models import Prefetch
 
 from medbill.core import claim as doc
 from medbill.core.money import Money
@@ -19,6 +23,7 @@ __all__ = [
     "address_of",
     "billing_provider_of",
     "claim_document",
+    "claim_documents",
     "payer_of",
     "provider_of",
     "signature_indicators",
@@ -153,88 +158,123 @@ def _facility(location: Location, practice: Practice) -> doc.Party | None:
     return doc.Party(name=location.name, address=where, npi=location.npi or None)
 
 
-def _prior_adjudications(claim: Claim) -> dict[int, doc.Adjudication]:
-    """Coverage id -> what that payer decided, for a claim billed after other payers.
+def _prior_adjudications(claim_ids: Iterable[int]) -> dict[int, dict[int, doc.Adjudication]]:
+    """Claim id -> {coverage id: what that payer decided} for claims billed after others.
 
-    Follows the chain of prior payers (a tertiary claim's secondary, then its primary), so
-    each earlier payer's payment and adjustments travel as COB data (837P 2320/2430).
+    Follows each chain of prior payers (a tertiary claim's secondary, then its primary) one
+    level per query, so every earlier payer's payment and adjustments travel as COB data
+    (837P loops 2320/2430).
     """
     from medbill.web.billing.remittance_models import SecondaryClaimLink
 
-    found: dict[int, doc.Adjudication] = {}
-    current_id = claim.pk
-    while True:
-        link = (
-            SecondaryClaimLink.objects.filter(claim_id=current_id)
-            .select_related("prior_claim")
-            .first()
-        )
-        if link is None or link.prior_claim.coverage_id in found:
-            return found
-        found[link.prior_claim.coverage_id] = doc.Adjudication.from_dict(
-            link.adjudication, "adjudication"
-        )
-        current_id = link.prior_claim_id
+    found: dict[int, dict[int, doc.Adjudication]] = {pk: {} for pk in claim_ids}
+    frontier = {pk: pk for pk in found}  # claim asked for -> claim reached in its chain
+    while frontier:
+        links = {
+            link.claim_id: link
+            for link in SecondaryClaimLink.objects.filter(
+                claim_id__in=set(frontier.values())
+            ).select_related("prior_claim")
+        }
+        reached = {}
+        for origin, current in frontier.items():
+            link = links.get(current)
+            if link is None or link.prior_claim.coverage_id in found[origin]:
+                continue
+            found[origin][link.prior_claim.coverage_id] = doc.Adjudication.from_dict(
+                link.adjudication, "adjudication"
+            )
+            reached[origin] = link.prior_claim_id
+        frontier = reached
+    return found
 
 
-def _other_coverage(claim: Claim) -> tuple[doc.OtherCoverage, ...]:
-    visit_date = claim.visit.date_of_service
-    adjudications = _prior_adjudications(claim)
-    others = (
-        Coverage.objects.for_practice(claim.practice_id)
-        .filter(patient_id=claim.patient_id)
-        .exclude(pk=claim.coverage_id)
+def claim_documents(claims: Iterable[Claim]) -> list[doc.Claim]:
+    """The core documents of ``claims``, in the order given, in a handful of queries.
+
+    Billing provider, rendering provider, payer, subscriber and patient from the coverage,
+    diagnoses, lines, the patient's other coverages (with each prior payer's adjudication
+    on a secondary or tertiary claim) and the indicators the paperwork on file gives.
+    A 1,000-claim batch builds in seconds.
+    """
+    from medbill.web.frontdesk.paperwork import indicators_from, signatures_on_file
+
+    ids = [c.pk for c in claims]
+    rows = {
+        c.pk: c
+        for c in Claim.objects.filter(pk__in=ids)
+        .select_related(
+            "practice", "patient", "coverage", "payer", "visit", "visit__provider",
+            "visit__location",
+        )
+        .prefetch_related(
+            Prefetch("lines", queryset=ClaimLine.objects.order_by("line_number")),
+            "visit__diagnoses",
+        )
+    }
+    patients = {c.patient_id for c in rows.values()}
+    coverages: dict[int, list[Coverage]] = defaultdict(list)
+    for cov in (
+        Coverage.objects.filter(patient_id__in=patients)
         .select_related("payer")
         .order_by("order", "id")
-    )
-    return tuple(
-        doc.OtherCoverage(
-            payer=payer_of(c.payer),
-            subscriber=subscriber_of(c, claim.patient),
-            relationship_to_subscriber=c.relationship_to_subscriber,
-            order=c.order,
-            adjudication=adjudications.get(c.pk),
+    ):
+        coverages[cov.patient_id].append(cov)
+    signed = signatures_on_file(patients)
+    adjudications = _prior_adjudications(ids)
+    providers: dict[int, doc.BillingProvider] = {}
+    out = []
+    for pk in ids:
+        claim = rows[pk]
+        visit = claim.visit
+        day = visit.date_of_service
+        diagnoses = claim.diagnoses or [
+            d.code for d in sorted(visit.diagnoses.all(), key=lambda d: d.position)
+        ]
+        if claim.practice_id not in providers:
+            providers[claim.practice_id] = billing_provider_of(claim.practice)
+        prior = adjudications[pk]
+        others = tuple(
+            doc.OtherCoverage(
+                payer=payer_of(c.payer),
+                subscriber=subscriber_of(c, claim.patient),
+                relationship_to_subscriber=c.relationship_to_subscriber,
+                order=c.order,
+                adjudication=prior.get(c.pk),
+            )
+            for c in coverages[claim.patient_id]
+            if c.pk != claim.coverage_id
+            and c.practice_id == claim.practice_id
+            and (c.is_in_effect(day) or c.pk in prior)
         )
-        for c in others
-        if c.is_in_effect(visit_date) or c.pk in adjudications
-    )
+        out.append(
+            doc.Claim(
+                claim_id=claim.patient_control_number,
+                date_of_service=day,
+                place_of_service=visit.location.place_of_service or None,
+                frequency_code=claim.frequency_code,
+                billing_provider=providers[claim.practice_id],
+                payer=payer_of(claim.payer),
+                subscriber=subscriber_of(claim.coverage, claim.patient),
+                patient=_patient(claim.patient, claim.coverage),
+                diagnoses=tuple(str(c).upper().replace(".", "") for c in diagnoses),
+                lines=tuple(_line(line, day) for line in claim.lines.all()),
+                submission_date=claim.submitted_at.date() if claim.submitted_at else None,
+                original_claim_ref=claim.original_claim_ref or None,
+                rendering_provider=provider_of(visit.provider),
+                service_facility=_facility(visit.location, claim.practice),
+                other_coverage=others,
+                prior_authorization=claim.prior_authorization or None,
+                **indicators_from(signed.get(claim.patient_id), day),
+            )
+        )
+    return out
 
 
 def claim_document(claim: Claim) -> doc.Claim:
-    """The core claim document for ``claim`` (billing provider, rendering provider, payer,
-    subscriber and patient from the coverage, diagnoses, lines and other coverages)."""
-    claim = Claim.objects.select_related(
-        "practice",
-        "patient",
-        "coverage",
-        "payer",
-        "visit",
-        "visit__provider",
-        "visit__location",
-    ).get(pk=claim.pk)
-    visit = claim.visit
-    diagnoses = claim.diagnoses or [d.code for d in visit.diagnoses.order_by("position")]
-    return doc.Claim(
-        claim_id=claim.patient_control_number,
-        date_of_service=visit.date_of_service,
-        place_of_service=visit.location.place_of_service or None,
-        frequency_code=claim.frequency_code,
-        billing_provider=billing_provider_of(claim.practice),
-        payer=payer_of(claim.payer),
-        subscriber=subscriber_of(claim.coverage, claim.patient),
-        patient=_patient(claim.patient, claim.coverage),
-        diagnoses=tuple(str(c).upper().replace(".", "") for c in diagnoses),
-        lines=tuple(
-            _line(line, visit.date_of_service) for line in claim.lines.order_by("line_number")
-        ),
-        submission_date=claim.submitted_at.date() if claim.submitted_at else None,
-        original_claim_ref=claim.original_claim_ref or None,
-        rendering_provider=provider_of(visit.provider),
-        service_facility=_facility(visit.location, claim.practice),
-        other_coverage=_other_coverage(claim),
-        prior_authorization=claim.prior_authorization or None,
-        **signature_indicators(claim.patient_id, claim.practice_id, visit.date_of_service),
-    )
+    """The core claim document for one claim (see ``claim_documents``)."""
+    (document,) = claim_documents([claim])
+    return document
 
 
 def signature_indicators(patient_id: int, practice_id: int, on: Any) -> dict[str, Any]:
