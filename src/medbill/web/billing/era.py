@@ -293,6 +293,8 @@ class _Poster:
         """Read what making the secondary claims needs in three queries, not three per claim:
         the prior claims with their lines, the next coverages, and which of the secondary
         claim numbers are taken already."""
+        from medbill.web.billing.documents import claim_documents
+
         wanted = self.secondaries
         self.prior = Claim.objects.prefetch_related("lines").in_bulk({c.pk for c, _, _ in wanted})
         self.coverages = Coverage.objects.in_bulk({n.pk for _, _, n in wanted})
@@ -300,6 +302,10 @@ class _Poster:
         self.taken = set(Claim.objects.filter(
             one_of("patient_control_number", numbers), practice=self.practice,
         ).values_list("patient_control_number", flat=True)) if wanted else set()
+        # The prior claims' documents in one batch, not a handful of queries per claim.
+        ids = list(dict.fromkeys(c.pk for c, _, _ in wanted))
+        self.documents = dict(zip(ids, claim_documents(self.prior[pk] for pk in ids),
+                                  strict=True)) if ids else {}
 
     def claim_posting(self, cp: ClaimPosting, result: SetResult) -> list[dict[str, Any]]:
         """Record what ``cp`` does to its claim; return its ledger rows."""
@@ -372,15 +378,13 @@ class _Poster:
 
     def secondary(self, info: _Row, cp: ClaimPosting, next_row: _Row
                   ) -> tuple[str, str] | None:
-        from medbill.web.billing.documents import claim_document
-
         claim = self.prior[info.pk]
         nxt = self.coverages[next_row.pk]
         pcn = _secondary_number(claim.patient_control_number, nxt.order)
         if pcn in self.taken:
             return None
         try:
-            doc = secondary_claim(claim_document(claim), cp.payment, cp.line_numbers,
+            doc = secondary_claim(self.documents[claim.pk], cp.payment, cp.line_numbers,
                                   self.when, pcn)
         except SecondaryClaimError:
             return None
