@@ -92,9 +92,11 @@ def best_of(fn, repeat: int = 3) -> tuple[float, float]:
 def bench_parse(data: bytes, n_claims: int) -> None:
     seconds, cpu = best_of(lambda: read_835(data))
     ours = n_claims / cpu
+    # The target is throughput (wall clock), which only a quiet machine measures fairly;
+    # CPU seconds are printed beside it for busy machines.
     print(f"parse (medbill read_835, in memory): {n_claims} CLP, {len(data) / 1e6:.1f} MB "
-          f"in {cpu:.3f} CPU s = {ours:,.0f} CLP/s (target 50,000); wall {seconds:.3f} s = "
-          f"{n_claims / seconds:,.0f} CLP/s; load average {os.getloadavg()[0]:.1f}")
+          f"in {seconds:.3f} s = {n_claims / seconds:,.0f} CLP/s (target 50,000); "
+          f"{cpu:.3f} CPU s = {ours:,.0f} CLP/s; load average {os.getloadavg()[0]:.1f}")
     try:
         import edi_835_parser
     except ImportError:
