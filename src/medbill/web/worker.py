@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import os
 import socket
+from typing import Any
 
 from celery import Celery
 from celery.app import trace
 
-__all__ = ["app", "ping"]
+__all__ = ["actor_and_practice", "app", "ping"]
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medbill.web.settings")
 
@@ -59,3 +60,17 @@ def ping(token: str = "") -> dict[str, str]:
         "pid": str(os.getpid()),
         "database": connection.vendor,
     }
+
+
+def actor_and_practice(user_id: int | None, practice_id: int) -> tuple[Any, Any]:
+    """The user a task acts for (``None``: the system) and the practice it works in.
+
+    Tasks receive ids, not rows; the services they call check the user's role as the page
+    or command that sent them would.
+    """
+    from django.contrib.auth import get_user_model
+
+    from medbill.web.practice.models import Practice
+
+    user = get_user_model().objects.get(pk=user_id) if user_id is not None else None
+    return user, Practice.objects.get(pk=practice_id)

@@ -14,16 +14,9 @@ from typing import Any
 
 from celery import shared_task
 
+from medbill.web.worker import actor_and_practice
+
 __all__ = ["import_era_file", "run_statement_cycle"]
-
-
-def _actor_and_practice(user_id: int | None, practice_id: int) -> tuple[Any, Any]:
-    from django.contrib.auth import get_user_model
-
-    from medbill.web.practice.models import Practice
-
-    user = get_user_model().objects.get(pk=user_id) if user_id is not None else None
-    return user, Practice.objects.get(pk=practice_id)
 
 
 @shared_task(name="billing.import_era_file", acks_late=True)
@@ -32,7 +25,7 @@ def import_era_file(user_id: int | None, practice_id: int, content_b64: str, nam
     """Import (and post) one 835 file; the file travels base64-encoded, as JSON needs."""
     from medbill.web.billing.era import import_era
 
-    user, practice = _actor_and_practice(user_id, practice_id)
+    user, practice = actor_and_practice(user_id, practice_id)
     result = import_era(user, practice, base64.b64decode(content_b64), name, post=post)
     return {
         "file": result.file_id,
@@ -52,7 +45,7 @@ def run_statement_cycle(user_id: int | None, practice_id: int, out_dir: str,
     """The practice's statement cycle; PDFs and the print vendor's CSV go to ``out_dir``."""
     from medbill.web.billing.statements import run_statements
 
-    user, practice = _actor_and_practice(user_id, practice_id)
+    user, practice = actor_and_practice(user_id, practice_id)
     day = datetime.date.fromisoformat(statement_date) if statement_date else None
     result = run_statements(user, practice, Path(out_dir), statement_date=day)
     return {

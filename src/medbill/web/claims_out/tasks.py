@@ -11,16 +11,9 @@ from typing import Any
 
 from celery import shared_task
 
+from medbill.web.worker import actor_and_practice
+
 __all__ = ["build_claim_batch", "submit_claim_batch"]
-
-
-def _actor_and_practice(user_id: int | None, practice_id: int) -> tuple[Any, Any]:
-    from django.contrib.auth import get_user_model
-
-    from medbill.web.practice.models import Practice
-
-    user = get_user_model().objects.get(pk=user_id) if user_id is not None else None
-    return user, Practice.objects.get(pk=practice_id)
 
 
 @shared_task(name="claims_out.build_claim_batch", acks_late=True)
@@ -29,7 +22,7 @@ def build_claim_batch(user_id: int | None, practice_id: int,
     """Draft claims for the practice's coded visits (or the given ones)."""
     from medbill.web.claims_out.services import build_claims
 
-    user, practice = _actor_and_practice(user_id, practice_id)
+    user, practice = actor_and_practice(user_id, practice_id)
     result = build_claims(user, practice, visit_ids)
     return {
         "created": [c.pk for c in result.created],
@@ -44,7 +37,7 @@ def submit_claim_batch(user_id: int | None, practice_id: int, claim_ids: list[in
     from medbill.web.billing.models import Claim
     from medbill.web.claims_out.services import submit_claims
 
-    user, practice = _actor_and_practice(user_id, practice_id)
+    user, practice = actor_and_practice(user_id, practice_id)
     claims = Claim.objects.for_practice(practice).filter(pk__in=claim_ids, status="scrubbed")
     if not claims.exists():
         return {"submissions": [], "files": 0}
