@@ -180,8 +180,10 @@ def _accounts(practice: Any, rem: RemittanceDoc) -> tuple[list[Account], dict[in
 
 def post_charges(claim: Claim, effective: datetime.date | None = None) -> list[Entry]:
     """Post the claim's line charges to the ledger unless they already are (idempotent)."""
+    # The services of a visit are charged once, whichever claim asks a payer for them: a
+    # secondary claim or a replacement bills the same services again, it does not add any.
     if Entry.objects.filter(practice_id=claim.practice_id, kind=Entry.Kind.CHARGE).filter(
-            Q(claim=claim) | Q(visit_id=claim.visit_id, claim__isnull=True)).exists():
+            Q(claim=claim) | Q(visit_id=claim.visit_id)).exists():
         return []
     rows = [Entry(practice_id=claim.practice_id, patient_id=claim.patient_id,
                   visit_id=claim.visit_id, claim=claim, claim_line=line, payer_id=claim.payer_id,
@@ -195,15 +197,15 @@ def post_charges(claim: Claim, effective: datetime.date | None = None) -> list[E
 
 
 def _uncharged(claims: list[_Row]) -> set[int]:
-    """Those of ``claims`` whose charges are not on the ledger yet (``post_charges``'s test,
-    for many claims in two statements)."""
+    """Those of ``claims`` whose visit's charges are not on the ledger yet (``post_charges``'s
+    test, for many claims in two statements)."""
     if not claims:
         return set()
     charged = Entry.objects.filter(practice_id=claims[0].practice_id, kind=Entry.Kind.CHARGE)
     done = set(charged.filter(one_of("claim_id", [c.pk for c in claims])).values_list(
         "claim_id", flat=True))
-    done_visits = set(charged.filter(one_of("visit_id", {c.visit_id for c in claims}),
-                                     claim__isnull=True).values_list("visit_id", flat=True))
+    done_visits = set(charged.filter(one_of("visit_id", {c.visit_id for c in claims}))
+                      .values_list("visit_id", flat=True))
     return {c.pk for c in claims if c.pk not in done and c.visit_id not in done_visits}
 
 
