@@ -277,6 +277,34 @@ def test_reversal_then_correction_and_plb_post_through_the_import(world):
         original.patient_responsibility
     assert ProviderAdjustment.objects.get().amount == M("-10.00")
     assert RemittanceClaim.objects.filter(outcome="reversed").count() == 1
+    # The corrected payment after the reversal leaves the claim paid.
+    assert Claim.objects.get(pk=site.claim.pk).status == "paid"
+
+
+def test_a_reversal_alone_reopens_the_claim(world):
+    site, biller = world.a, world.users["biller"]
+    site.secondary.delete()
+    first = era_for(site.claim, seed=12)
+    era.import_era(biller, site.practice, first, "first.835")
+    (rem,) = read_835(first)
+    c = rem.claims[0]
+    reversal = replace(
+        c, status="22", charge=-c.charge, paid=-c.paid,
+        patient_responsibility=-c.patient_responsibility
+        if c.patient_responsibility is not None else None,
+        adjustments=tuple(replace(a, amount=-a.amount) for a in c.adjustments),
+        services=tuple(replace(s, charge=-s.charge, paid=-s.paid,
+                               adjustments=tuple(replace(a, amount=-a.amount)
+                                                 for a in s.adjustments))
+                       for s in c.services))
+    data = write_835([replace(rem, trace_number="TRACE-R", claims=(reversal,),
+                              total_paid=-c.paid)], control_number=3)
+    result = era.import_era(biller, site.practice, data, "reversal.835")
+    assert result.sets[0].status == "posted", result.sets[0].reasons
+    claim = Claim.objects.get(pk=site.claim.pk)
+    assert claim.status == "accepted" and "reversed" in claim.status_reason
+    # Everything the first payment posted is taken back: the payer owes the charge again.
+    assert total(Entry.objects.filter(patient=site.patient, responsibility="patient")) == ZERO
 
 
 def test_crossover_records_the_secondary_claim_as_crossed_over(world):

@@ -352,7 +352,13 @@ class _Poster:
                 action=d.action[:200], status=DenialItem.Status.OPEN,
                 created_at=self.now)))
             result.denied.append((claim.patient_control_number, "; ".join(d.reason_words)))
-        if not pay.is_reversal:
+        if pay.is_reversal:
+            # The payer took its decision back: the claim waits for the corrected one (often
+            # the next claim payment of the same set, which moves it on again).
+            claim.status = Claim.Status.ACCEPTED
+            claim.status_reason = "the payer reversed its payment; a corrected one is due"
+            self.updates.append(claim)
+        else:
             status = Claim.Status.DENIED if outcome == RemittanceClaim.Outcome.DENIED \
                 else Claim.Status.PAID
             claim.status = status

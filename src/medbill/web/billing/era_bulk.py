@@ -95,7 +95,9 @@ def update_claims(claims: list[Any]) -> None:
     ``claims`` are rows with ``pk``, ``status``, ``payer_claim_number`` and
     ``status_reason``.
     """
-    rows = [(c.pk, c.status, c.payer_claim_number, c.status_reason) for c in claims]
+    # A claim met twice in one set (a reversal, then its corrected payment) keeps the last.
+    rows = list({c.pk: (c.pk, c.status, c.payer_claim_number, c.status_reason)
+                 for c in claims}.values())
     if not rows:
         return
     table = connection.ops.quote_name(Claim._meta.db_table)
