@@ -67,6 +67,12 @@ class TestArithmetic:
     def test_adding_a_float_is_refused(self):
         with pytest.raises(MoneyError):
             Money("1") + 0.5
+        with pytest.raises(MoneyError):
+            Money("1") + 0.0  # even a float zero
+
+    def test_an_amount_too_large_is_a_money_error(self):
+        with pytest.raises(MoneyError, match="too large"):
+            Money("1e30")
 
     def test_comparisons_and_truth(self):
         assert Money("1.00") < Money("1.01")
@@ -92,3 +98,5 @@ class TestText:
         assert m.x12() == "1234.5"
         assert Money("100.00").x12() == "100"
         assert ZERO.x12() == "0"
+        assert Money("-0").x12() == "0"
+        assert Money("-0.004").x12() == "0"

@@ -43,7 +43,10 @@ def _coerce(value: object) -> Decimal:
         raise MoneyError(f"cannot make money from {type(value).__name__}")
     if not dec.is_finite():
         raise MoneyError(f"not a finite amount: {value!r}")
-    return dec.quantize(_CENT, rounding=ROUND_HALF_UP)
+    try:
+        return dec.quantize(_CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise MoneyError(f"too large to be an amount: {value!r}") from None
 
 
 @total_ordering
@@ -78,7 +81,7 @@ class Money:
     def __add__(self, other: object) -> Money:
         if isinstance(other, Money):
             return _exact(self._amount + other._amount)
-        if other == 0:
+        if other == 0 and not isinstance(other, float):
             return self
         return Money(self._amount + _coerce(other))
 
@@ -142,10 +145,12 @@ class Money:
 
     def x12(self) -> str:
         """The X12 R-type rendering: no trailing zeros, no leading zero (``12.5``, ``100``)."""
+        if not self._amount:
+            return "0"  # never "-0", which a negative zero would otherwise print
         text = format(self._amount.normalize(), "f")
         if "." in text:
             text = text.rstrip("0").rstrip(".")
-        return text or "0"
+        return text
 
 
 def _exact(amount: Decimal) -> Money:
