@@ -84,3 +84,45 @@ def test_accounts_and_reports(world, client_for):
     csv = client.get("/reports/?csv=ar-payer&as_of=2026-04-20")
     assert csv["Content-Type"] == "text/csv" and csv.content.startswith(b"payer,0-30")
     assert client_for(world.users["front_desk"]).get("/reports/").status_code == 403
+
+
+def _negated(c):
+    """The reversal (CLP02 = 22) of a claim payment: every amount with its sign turned."""
+    return replace(
+        c, status="22", charge=-c.charge, paid=-c.paid,
+        patient_responsibility=-c.patient_responsibility
+        if c.patient_responsibility is not None else None,
+        adjustments=tuple(replace(a, amount=-a.amount) for a in c.adjustments),
+        services=tuple(replace(s, charge=-s.charge, paid=-s.paid,
+                               adjustments=tuple(replace(a, amount=-a.amount)
+                                                 for a in s.adjustments))
+                       for s in c.services))
+
+
+def test_detail_totals_match_the_ledger_for_a_reversal_set(world, client_for):
+    from django.db.models import Sum
+
+    site, biller = world.a, world.users["biller"]
+    site.secondary.delete()
+    first = era_bytes(site, seed=7)
+    era.import_era(biller, site.practice, first, "first.835")
+    (rem,) = read_835(first)
+    original = rem.claims[0]
+    again = replace(original, payer_claim_number=original.payer_claim_number + "X",
+                    paid=original.paid)
+    second = write_835([replace(rem, trace_number="TRACE-2",
+                                claims=(_negated(original), again),
+                                total_paid=original.paid * 0, method="NON", handling="H")],
+                       control_number=2)
+    result = era.import_era(biller, site.practice, second, "second.835")
+    assert result.sets[0].status == "posted", result.sets[0].reasons
+    row = Remittance.objects.get(trace_number="TRACE-2")
+    page = client_for(biller).get(f"/remittances/{row.pk}/")
+    shown = {(e["kind"], e["responsibility"]): e["total"] for e in page.context["entries"]}
+    ledger = (Entry.objects.filter(source="era",
+                                   source_ref__startswith=f"835 {row.file.sha256[:16]}")
+              .values("kind", "responsibility").annotate(total=Sum("amount")))
+    assert shown == {(e["kind"], e["responsibility"]): e["total"] for e in ledger}
+    payments = Entry.objects.filter(source="era", kind="payment",
+                                    source_ref__startswith=f"835 {row.file.sha256[:16]}")
+    assert payments.count() == 2  # the reversal and the corrected payment, once each

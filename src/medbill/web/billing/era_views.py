@@ -81,7 +81,9 @@ def show_remittance(request: HttpRequest, remittance_id: int) -> HttpResponse:
     rem = get_scoped_or_404(Remittance.objects.select_related("file", "payer"), request.user,
                             request.practice, pk=remittance_id)
     claims = rem.claims.select_related("claim").prefetch_related("denials")
-    entries = (Entry.objects.filter(source="era", claim__remittance_claims__remittance=rem,
+    # Through a subquery, not a join: a claim paid twice in the set (a reversal and its
+    # corrected payment) would count every entry twice.
+    entries = (Entry.objects.filter(source="era", claim_id__in=rem.claims.values("claim_id"),
                                     source_ref__startswith=f"835 {rem.file.sha256[:16]}")
                .values("kind", "responsibility").annotate(total=Sum("amount"))
                .order_by("kind", "responsibility"))
