@@ -316,3 +316,12 @@ def test_crossover_records_the_secondary_claim_as_crossed_over(world):
     link = SecondaryClaimLink.objects.get(prior_claim=site.claim)
     assert link.crossed_over and link.claim.status == "submitted"
     assert "crossed over" in link.claim.status_reason
+
+
+def test_a_late_835_for_a_closed_claim_posts_money_but_keeps_it_closed(world):
+    site, biller = world.a, world.users["biller"]
+    Claim.objects.filter(pk=site.claim.pk).update(status="closed")
+    result = era.import_era(biller, site.practice, era_for(site.claim, seed=13), "late.835")
+    assert result.sets[0].status == "posted", result.sets[0].reasons
+    assert Entry.objects.filter(claim=site.claim, kind="payment").exists()
+    assert Claim.objects.get(pk=site.claim.pk).status == "closed"

@@ -89,13 +89,18 @@ def insert_rows(model: Any, rows: Iterable[dict[str, Any]]) -> int:
     return count
 
 
+CLOSED = Claim.Status.CLOSED.value
+
+
 def update_claims(claims: list[Any]) -> None:
     """Status, payer claim number and reason of many claims in one statement.
 
     ``claims`` are rows with ``pk``, ``status``, ``payer_claim_number`` and
     ``status_reason``.
     """
-    # A claim met twice in one set (a reversal, then its corrected payment) keeps the last.
+    # A closed claim stays closed (a late 835 for an original that a corrected claim
+    # replaced still posts its money, but does not reopen it). A claim met twice in one set
+    # (a reversal, then its corrected payment) keeps the last status.
     rows = list({c.pk: (c.pk, c.status, c.payer_claim_number, c.status_reason)
                  for c in claims}.values())
     if not rows:
@@ -111,13 +116,13 @@ def update_claims(claims: list[Any]) -> None:
                 f"UPDATE {table} AS c SET status = v.status, payer_claim_number = v.pcn, "
                 "status_reason = v.reason, updated_at = %s "
                 "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) "
-                "AS v(id, status, pcn, reason) WHERE c.id = v.id",
-                [now, ids, statuses, numbers, reasons])
+                "AS v(id, status, pcn, reason) WHERE c.id = v.id AND c.status <> %s",
+                [now, ids, statuses, numbers, reasons, CLOSED])
         else:
             cursor.executemany(
                 f"UPDATE {table} SET status = %s, payer_claim_number = %s, status_reason = %s, "
-                "updated_at = %s WHERE id = %s",
-                [(status, pcn, reason, now, pk) for pk, status, pcn, reason in rows])
+                "updated_at = %s WHERE id = %s AND status <> %s",
+                [(status, pcn, reason, now, pk, CLOSED) for pk, status, pcn, reason in rows])
 
 
 class _AnyOf(Lookup):
