@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from medbill.core.money import Money
@@ -25,7 +25,7 @@ from medbill.core.x12._eligibility_codes import (
     TIME_PERIODS,
 )
 from medbill.core.x12._segments import Delimiters, Segment, SegmentWriter, read_interchanges
-from medbill.core.x12.m270 import VERSION, EligibilityInquiry, Envelope, _isa
+from medbill.core.x12.m270 import VERSION, EligibilityInquiry, Envelope, _d8, _isa
 
 __all__ = [
     "Benefit",
@@ -178,13 +178,6 @@ class EligibilityResponse:
 
 
 # -- reading --------------------------------------------------------------------------------
-
-
-def _d8(text: str) -> date | None:
-    try:
-        return datetime.strptime(text, "%Y%m%d").date()
-    except ValueError:
-        return None
 
 
 def _dec(text: str) -> Decimal | None:
