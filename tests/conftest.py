@@ -6,24 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from medbill.core.paths import shared_data_dir
-
-EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "examples"
+from shared_data import shared_examples_dir, shared_path
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """``../shared/data``: the public X12, CMS and CodiEsp files tests read from."""
-    path = shared_data_dir()
-    if path is None:
-        pytest.skip("../shared/data is not present beside this checkout")
-    return path
+    """``../shared/data`` as a whole; prefer ``shared_data.shared_path("x12/835")``, whose
+    skip reason names the folder a test reads."""
+    return shared_path()
 
 
 @pytest.fixture(scope="session")
-def shared_examples(shared_data: Path) -> Path:
+def shared_examples() -> Path:
     """``../shared/examples``: the claim JSON files the command line accepts."""
-    path = shared_data.parent / "examples"
-    if not path.is_dir():
-        pytest.skip("../shared/examples is not present beside this checkout")
-    return path
+    return shared_examples_dir()

@@ -16,13 +16,14 @@ from medbill.core.codesets.hcpcs import (
     read_hcpcs_fixed_width,
     reset_hcpcs_cache,
 )
+from shared_data import shared_path
 
 SAMPLE = Path(__file__).parent / "data" / "hcpcs_fixed_width_sample.txt"
 
 
 @pytest.fixture(scope="module")
-def workbook(shared_data: Path) -> list:
-    return read_hcpcs(shared_data / "cms" / "hcpcs" / "HCPC2025_OCT_ANWEB.xlsx")
+def workbook() -> list:
+    return read_hcpcs(shared_path("cms/hcpcs") / "HCPC2025_OCT_ANWEB.xlsx")
 
 
 def test_real_workbook_has_every_code(workbook) -> None:
@@ -38,8 +39,8 @@ def test_real_workbook_has_every_code(workbook) -> None:
     assert table.get("GT").kind == "modifier"
 
 
-def test_real_workbook_agrees_with_the_csv_copy(workbook, shared_data: Path) -> None:
-    from_csv = {c.code: c for c in read_hcpcs(shared_data / "cms" / "hcpcs" / "hcpcs_2025_oct.csv")}
+def test_real_workbook_agrees_with_the_csv_copy(workbook) -> None:
+    from_csv = {c.code: c for c in read_hcpcs(shared_path("cms/hcpcs") / "hcpcs_2025_oct.csv")}
     assert len(from_csv) == len(workbook)
     for code in workbook:
         other = from_csv[code.code]

@@ -22,6 +22,7 @@ from medbill.core.codesets.lists import (
     RELATIONSHIP_CODES,
     load_adjustment_csv,
 )
+from shared_data import shared_path
 
 REQUIRED_MODIFIERS = (
     "25 26 TC 50 51 52 57 59 XE XS XP XU 76 77 79 91 LT RT E1 E2 E3 E4 FA F1 F2 F3 F4 F5 F6 F7 "
@@ -35,8 +36,8 @@ def test_required_modifiers_are_described() -> None:
     assert all(text and text[0].isupper() for text in MODIFIERS.values())
 
 
-def test_places_of_service_cover_the_cms_list_and_newer_codes(shared_data: Path) -> None:
-    published = json.loads((shared_data / "cms" / "pos" / "pos_codes.json").read_text())["codes"]
+def test_places_of_service_cover_the_cms_list_and_newer_codes() -> None:
+    published = json.loads((shared_path("cms/pos") / "pos_codes.json").read_text())["codes"]
     assert set(published) <= set(PLACES_OF_SERVICE)
     assert PLACES_OF_SERVICE["27"].startswith("Outreach")
     assert "opioid" in PLACES_OF_SERVICE["58"].lower()

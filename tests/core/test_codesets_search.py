@@ -8,6 +8,7 @@ import pytest
 
 from medbill.core.codesets.build import ensure_icd10cm
 from medbill.core.codesets.search import SearchIndex, cpt_docs, search
+from shared_data import need_built
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -86,6 +87,7 @@ def test_date_of_service_picks_the_release() -> None:
 
 
 def test_system_filter_and_hcpcs_dates() -> None:
+    need_built("hcpcs")
     assert codes("dexamethasone injection", systems=["hcpcs"])[0] == "J1100"
     assert set(h.system for h in search("office", systems=["pos"])) == {"pos"}
     assert codes("25", systems=["modifier"]) == ["25"]

@@ -27,6 +27,7 @@ from medbill.core.x12.m835 import (
     read_835,
 )
 from remittances import sample, sample_read
+from shared_data import shared_path
 
 M = Money
 
@@ -167,8 +168,8 @@ def test_code_words_and_kinds():
     assert "modifier" in next_action(["4"])
 
 
-def _fixtures(shared_data: Path) -> list[Path]:
-    folder = shared_data / "x12" / "835"
+def _fixtures() -> list[Path]:
+    folder = shared_path("x12/835")
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".csv")
 
 
@@ -187,8 +188,8 @@ def _accounts_for(rem) -> list[Account]:
     return out
 
 
-def test_every_fixture_posts_without_losing_a_cent(shared_data):
-    for path in _fixtures(shared_data):
+def test_every_fixture_posts_without_losing_a_cent():
+    for path in _fixtures():
         for rem in read_835(path.read_bytes()):
             accts = _accounts_for(rem)
             result = post_remittance(rem, ClaimIndex(accts))

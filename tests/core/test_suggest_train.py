@@ -18,6 +18,7 @@ from medbill.core.suggest import (
     save_model,
     train,
 )
+from shared_data import shared_path
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +46,8 @@ def test_a_folder_without_codes_is_named(tmp_path: Path, release) -> None:
         read_codiesp(tmp_path, release)
 
 
-def test_training_on_a_slice_of_codiesp_train(shared_data: Path, tmp_path: Path, release) -> None:
-    notes = read_codiesp(shared_data / "codiesp" / "train", release)
+def test_training_on_a_slice_of_codiesp_train(tmp_path: Path, release) -> None:
+    notes = read_codiesp(shared_path("codiesp/train"), release)
     assert len(notes) == 500
     first = notes[0]
     assert first.id == "S0004-06142005000700014-1"

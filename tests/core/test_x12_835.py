@@ -20,12 +20,13 @@ from medbill.core.x12.m835 import (
     write_835,
 )
 from remittances import pyx12_835_problems, sample
+from shared_data import shared_path
 
 M = Money
 
 
-def fixtures(shared_data: Path) -> list[Path]:
-    folder = shared_data / "x12" / "835"
+def fixtures() -> list[Path]:
+    folder = shared_path("x12/835")
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".csv")
 
 
@@ -48,9 +49,9 @@ EXPECTED = {  # file: (sets, CLP, SVC) as the data README counts them
 }
 
 
-def test_every_fixture_reads_with_the_expected_counts_and_balances(shared_data):
+def test_every_fixture_reads_with_the_expected_counts_and_balances():
     seen = set()
-    for path in fixtures(shared_data):
+    for path in fixtures():
         rems = read_835(path.read_bytes())
         counts = (len(rems), sum(len(r.claims) for r in rems),
                   sum(len(c.services) for r in rems for c in r.claims))
@@ -63,8 +64,8 @@ def test_every_fixture_reads_with_the_expected_counts_and_balances(shared_data):
     assert seen == set(EXPECTED)
 
 
-def read_one(shared_data, name):
-    folder = shared_data / "x12" / "835"
+def read_one(name):
+    folder = shared_path("x12/835")
     path = folder / name if (folder / name).exists() else folder / "835-golden" / name
     (rem,) = read_835(path.read_bytes())
     return rem
@@ -74,8 +75,8 @@ def warnings(rem):
     return [p.message for p in rem.problems if p.severity == "warning"]
 
 
-def test_composites_written_with_the_wrong_separator_are_split_and_reported(shared_data):
-    rem = read_one(shared_data, "linuxforhealth__secondary-payment.835")
+def test_composites_written_with_the_wrong_separator_are_split_and_reported():
+    rem = read_one("linuxforhealth__secondary-payment.835")
     svc = rem.claims[1].services[0]
     assert svc.procedure == Procedure("HC", "12345", ("26",))
     assert any("'>'" in w for w in warnings(rem))
@@ -83,9 +84,9 @@ def test_composites_written_with_the_wrong_separator_are_split_and_reported(shar
     assert any("BPR15" in w for w in warnings(rem))
 
 
-def test_shifted_svc_is_put_back_like_the_tr3_original(shared_data):
-    ours = read_one(shared_data, "linuxforhealth__tertiary-payment.835")
-    tr3 = read_one(shared_data, "stupidedi__tertiary-payments.edi")
+def test_shifted_svc_is_put_back_like_the_tr3_original():
+    ours = read_one("linuxforhealth__tertiary-payment.835")
+    tr3 = read_one("stupidedi__tertiary-payments.edi")
     a, b = ours.claims[0].services[0], tr3.claims[0].services[0]
     assert (a.procedure, a.charge, a.paid, a.units_paid) == (b.procedure, b.charge, b.paid,
                                                              b.units_paid)
@@ -93,15 +94,15 @@ def test_shifted_svc_is_put_back_like_the_tr3_original(shared_data):
     assert any("SVC02" in w for w in warnings(ours))
 
 
-def test_bad_bpr_date_falls_back_to_production_date(shared_data):
-    rem = read_one(shared_data, "linuxforhealth__managed-care.835")
+def test_bad_bpr_date_falls_back_to_production_date():
+    rem = read_one("linuxforhealth__managed-care.835")
     assert rem.payment_date is None
     assert rem.effective_date == date(2002, 3, 14)
     assert any("20002316" in w for w in warnings(rem))
 
 
-def test_bare_body_without_isa_reads_with_guessed_delimiters(shared_data):
-    rem = read_one(shared_data, "edi835parser__blue_cross_nc_sample.txt")
+def test_bare_body_without_isa_reads_with_guessed_delimiters():
+    rem = read_one("edi835parser__blue_cross_nc_sample.txt")
     assert rem.total_paid == M("1922.86")
     claim = rem.claims[0]
     assert claim.received == date(2011, 1, 3)
@@ -114,8 +115,8 @@ def test_bare_body_without_isa_reads_with_guessed_delimiters(shared_data):
     assert any("no ISA" in m for m in msgs) and any("SE01" in m for m in msgs)
 
 
-def test_medicare_part_a_header_plb_mia_moa(shared_data):
-    rem = read_one(shared_data, "stupidedi__dollars-and-data-sent-together.edi")
+def test_medicare_part_a_header_plb_mia_moa():
+    rem = read_one("stupidedi__dollars-and-data-sent-together.edi")
     assert [h.number for h in rem.headers] == ["110212", "130212"]
     assert rem.headers[0].ts3[0] == "6543210903" and rem.headers[0].ts2[0] == "2178.45"
     (plb,) = rem.provider_adjustments
@@ -129,20 +130,20 @@ def test_medicare_part_a_header_plb_mia_moa(shared_data):
     assert rem.payer.contacts[0].numbers == (("UR", "www.anyhealthplan.com/policies.html"),)
 
 
-def test_names_lq_and_multi_triplet_cas(shared_data):
-    uhc = read_one(shared_data, "edi835parser__united_healthcare_legacy_sample.txt")
+def test_names_lq_and_multi_triplet_cas():
+    uhc = read_one("edi835parser__united_healthcare_legacy_sample.txt")
     last = uhc.claims[1].services[2]
     assert [(a.group, a.reason, a.amount, a.quantity) for a in last.adjustments] == [
         ("PR", "2", M("5.13"), None), ("PR", "1", M(110), None), ("CO", "45", M("184.32"), None)]
     assert uhc.claims[0].corrected_insured.entity == "74"
-    emedny = read_one(shared_data, "edi835parser__emedny_sample.txt")
+    emedny = read_one("edi835parser__emedny_sample.txt")
     assert emedny.claims[2].services[2].remarks == (("HE", "N206"),)
     assert emedny.claims[0].corrected_insured.last == "CORRECTED LAST"
     assert emedny.claims[0].services[0].procedure.modifiers == ("RB",)
 
 
-def test_every_record_keeps_its_segment_position(shared_data):
-    path = shared_data / "x12" / "835" / "stupidedi__era-sample.edi"
+def test_every_record_keeps_its_segment_position():
+    path = shared_path("x12/835") / "stupidedi__era-sample.edi"
     lines = path.read_text().replace("\r", "").replace("\n", "").split("~")
     (rem,) = read_835(path.read_bytes())
     claim = rem.claims[0]
@@ -316,8 +317,8 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
 
 @pytest.mark.parametrize("stem", ["blue_cross_nc_sample", "emedny_sample",
                                   "united_healthcare_legacy_sample"])
-def test_golden_csv_agrees_on_shared_fields_except_documented_errors(shared_data, stem):
-    folder = shared_data / "x12" / "835" / "835-golden"
+def test_golden_csv_agrees_on_shared_fields_except_documented_errors(stem):
+    folder = shared_path("x12/835/835-golden")
     (rem,) = read_835((folder / f"edi835parser__{stem}.txt").read_bytes())
     ours, theirs = our_rows(rem), csv_rows(folder / f"edi835parser__{stem}.csv")
     assert len(ours) == len(theirs)
@@ -332,8 +333,8 @@ def test_golden_csv_agrees_on_shared_fields_except_documented_errors(shared_data
     assert found == expected
 
 
-def test_all_samples_csv_is_the_three_files_in_order(shared_data):
-    folder = shared_data / "x12" / "835" / "835-golden"
+def test_all_samples_csv_is_the_three_files_in_order():
+    folder = shared_path("x12/835/835-golden")
     stems = ["blue_cross_nc_sample", "emedny_sample", "united_healthcare_legacy_sample"]
     ours, known, offset = [], {}, 0
     for stem in stems:
@@ -368,9 +369,9 @@ def _without_positions(rem: Remittance):
         rem.total_paid, rem.trace_number, rem.payer_id]
 
 
-def test_every_fixture_survives_our_writer_and_pyx12_accepts_the_result(shared_data):
+def test_every_fixture_survives_our_writer_and_pyx12_accepts_the_result():
     written = 0
-    for path in fixtures(shared_data):
+    for path in fixtures():
         for rem in read_835(path.read_bytes()):
             if rem.payment_date is None:
                 with pytest.raises(X12WriteError, match="BPR"):

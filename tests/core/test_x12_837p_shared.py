@@ -7,6 +7,7 @@ import csv
 import pytest
 
 from medbill.core.x12 import read_837p
+from shared_data import shared_path
 
 # Files the folder's README lists as defective, what is wrong, and the note our reader gives.
 DEFECTIVE = {
@@ -33,17 +34,17 @@ DEFECTIVE = {
 }
 
 
-def index_rows(shared_data):
-    with open(shared_data / "x12" / "INDEX.csv", newline="") as fh:
+def index_rows():
+    with open(shared_path("x12/INDEX.csv"), newline="") as fh:
         return {row["path"]: row for row in csv.DictReader(fh)
                 if row["path"].startswith("x12/837p/")}
 
 
-def test_every_file_parses_with_the_counts_of_the_index(shared_data):
-    rows = index_rows(shared_data)
+def test_every_file_parses_with_the_counts_of_the_index():
+    rows = index_rows()
     assert len(rows) >= 34
     for path, row in rows.items():
-        claims = read_837p((shared_data / path).read_bytes())
+        claims = read_837p(shared_path(path).read_bytes())
         assert len(claims) == int(row["clm"]), path
         assert sum(len(r.claim.lines) for r in claims) == int(row["lx"]), path
         for r in claims:
@@ -54,38 +55,38 @@ def test_every_file_parses_with_the_counts_of_the_index(shared_data):
 
 
 @pytest.mark.parametrize("name", sorted(DEFECTIVE))
-def test_defective_files_are_read_and_their_defect_reported(shared_data, name):
+def test_defective_files_are_read_and_their_defect_reported(name):
     what, note = DEFECTIVE[name]
     assert what
-    (r,) = read_837p((shared_data / "x12" / "837p" / name).read_bytes())
+    (r,) = read_837p((shared_path("x12/837p") / name).read_bytes())
     assert any(note in n for n in r.notes), r.notes
 
 
-def test_defect_table_matches_the_index(shared_data):
-    flagged = {path.rsplit("/", 1)[1] for path, row in index_rows(shared_data).items()
+def test_defect_table_matches_the_index():
+    flagged = {path.rsplit("/", 1)[1] for path, row in index_rows().items()
                if row["defects"]}
     assert flagged == set(DEFECTIVE)
 
 
-def test_clean_files_have_no_notes_beyond_icd9(shared_data):
-    for path in index_rows(shared_data):
+def test_clean_files_have_no_notes_beyond_icd9():
+    for path in index_rows():
         name = path.rsplit("/", 1)[1]
         if name in DEFECTIVE:
             continue
-        for r in read_837p((shared_data / path).read_bytes()):
+        for r in read_837p(shared_path(path).read_bytes()):
             assert r.notes in ([], ["diagnoses use ICD-9-CM qualifiers BK/BF"]), (name, r.notes)
 
 
-def test_secondary_claim_reads_prior_payer_adjudication(shared_data):
-    (r,) = read_837p((shared_data / "x12" / "837p" /
+def test_secondary_claim_reads_prior_payer_adjudication():
+    (r,) = read_837p((shared_path("x12/837p") /
                       "stupidedi__COB-claim-from-billing-provider-to-payer-b.edi").read_bytes())
     assert r.payer_responsibility == "secondary"
     (oc,) = r.claim.other_coverage
     assert oc.order == "primary" and oc.adjudication is not None
 
 
-def test_ambulance_sample(shared_data):
-    (r,) = read_837p((shared_data / "x12" / "837p" / "stupidedi__ambulance.edi").read_bytes())
+def test_ambulance_sample():
+    (r,) = read_837p((shared_path("x12/837p") / "stupidedi__ambulance.edi").read_bytes())
     c = r.claim
     assert c.ambulance is not None and c.ambulance.miles == 21
     assert c.ambulance.pickup.city == "CARR" and c.ambulance.dropoff.state == "WY"
@@ -93,11 +94,11 @@ def test_ambulance_sample(shared_data):
     assert c.diagnoses[:2] == ("8628", "E8888")
 
 
-def test_broken_files_raise_parse_errors_or_report_notes(shared_data):
+def test_broken_files_raise_parse_errors_or_report_notes():
     from medbill.core.x12 import X12ParseError
 
     outcomes = {}
-    for path in sorted((shared_data / "x12" / "invalid").iterdir()):
+    for path in sorted(shared_path("x12/invalid").iterdir()):
         try:
             claims = read_837p(path.read_bytes())
         except X12ParseError as exc:
@@ -110,9 +111,9 @@ def test_broken_files_raise_parse_errors_or_report_notes(shared_data):
     assert any("SE01 says 25" in n for n in outcomes["imsweb__x12_valid.txt"])
 
 
-def test_institutional_claims_are_refused_by_name(shared_data):
+def test_institutional_claims_are_refused_by_name():
     from medbill.core.x12 import X12ParseError
 
-    for path in sorted((shared_data / "x12" / "837i").iterdir()):
+    for path in sorted(shared_path("x12/837i").iterdir()):
         with pytest.raises(X12ParseError, match="institutional"):
             read_837p(path.read_bytes())

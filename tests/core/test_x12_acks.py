@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from medbill.core.money import Money
 from medbill.core.x12 import iter_segments, write_837p
 from medbill.core.x12.m277ca import read_277ca, status_code_words
 from medbill.core.x12.m999 import locate_claims, read_999
+from shared_data import shared_path
 from x12_claims import CONTROL, CREATED, ENVELOPE, SUBMITTER, claim, dependent
 
-X999 = "x12/999/"
-X277 = "x12/277ca/"
+
+def x999(name: str) -> Path:
+    return shared_path("x12/999") / name
 
 
-def test_999_accepted(shared_data):
-    (ack,) = read_999((shared_data / X999 / "imsweb__x12_999_accepted.txt").read_bytes())
+def x277(name: str) -> Path:
+    return shared_path("x12/277ca") / name
+
+
+def test_999_accepted():
+    (ack,) = read_999(x999("imsweb__x12_999_accepted.txt").read_bytes())
     (group,) = ack.groups
     assert (group.group_control, group.status, group.accepted) == ("17456", "accepted", 1)
     (tx,) = group.transactions
@@ -24,8 +32,8 @@ def test_999_accepted(shared_data):
     assert any("IEA02" in p for p in ack.problems)
 
 
-def test_999_rejected_with_pipe_component_separator(shared_data):
-    (ack,) = read_999((shared_data / X999 / "imsweb__x12_999_rejected.txt").read_bytes())
+def test_999_rejected_with_pipe_component_separator():
+    (ack,) = read_999(x999("imsweb__x12_999_rejected.txt").read_bytes())
     (tx,) = ack.groups[0].transactions
     assert tx.status == "rejected" and tx.codes == ["5"]
     (err,) = tx.errors
@@ -33,9 +41,9 @@ def test_999_rejected_with_pipe_component_separator(shared_data):
     assert tx.reasons == ["one or more segments have errors"]
 
 
-def test_999_with_bom_three_transactions(shared_data):
+def test_999_with_bom_three_transactions():
     name = "stupidedi__response-to-functional-group-containing-3-837s.edi"
-    (ack,) = read_999((shared_data / X999 / name).read_bytes())
+    (ack,) = read_999(x999(name).read_bytes())
     (group,) = ack.groups
     assert group.status == "partially_accepted"
     assert (group.included, group.received, group.accepted) == (3, 3, 1)
@@ -76,8 +84,8 @@ def test_999_errors_are_located_in_the_837p_we_sent():
     assert errors[0].words() == "CLM05: code is not one of the allowed values (value '99')"
 
 
-def test_277ca_accepted(shared_data):
-    (ack,) = read_277ca((shared_data / X277 / "imsweb__x12_277CA_accepted.txt").read_bytes())
+def test_277ca_accepted():
+    (ack,) = read_277ca(x277("imsweb__x12_277CA_accepted.txt").read_bytes())
     (c,) = ack.claims
     assert c.claim_id == "5781" and c.accepted and not c.rejected
     assert c.payer_claim_number == "1107000000014420"
@@ -87,8 +95,8 @@ def test_277ca_accepted(shared_data):
     assert c.service_from is None and any("10010101" in p for p in ack.problems)
 
 
-def test_277ca_rejected_with_pipe_separator(shared_data):
-    (ack,) = read_277ca((shared_data / X277 / "imsweb__x12_277CA_rejected.txt").read_bytes())
+def test_277ca_rejected_with_pipe_separator():
+    (ack,) = read_277ca(x277("imsweb__x12_277CA_rejected.txt").read_bytes())
     (c,) = ack.claims
     assert c.rejected and c.claim_id == "3920394930203"
     s = c.statuses[0]
@@ -111,23 +119,22 @@ def test_277ca_rejected_with_pipe_separator(shared_data):
           "JOHNSON55555": True, "MILLS66666": True}),
     ],
 )
-def test_277ca_business_scenarios_with_prose_before_isa(shared_data, name, expected):
-    (ack,) = read_277ca((shared_data / X277 / name).read_bytes())
+def test_277ca_business_scenarios_with_prose_before_isa(name, expected):
+    (ack,) = read_277ca(x277(name).read_bytes())
     assert {c.claim_id: c.accepted for c in ack.claims} == expected
 
 
-def test_277ca_file_and_provider_level_rejections(shared_data):
-    (two,) = read_277ca((shared_data / X277 / "stupidedi__business-scenario-2.edi").read_bytes())
+def test_277ca_file_and_provider_level_rejections():
+    (two,) = read_277ca(x277("stupidedi__business-scenario-2.edi").read_bytes())
     assert two.file_rejected and two.claims == []
     assert "not approved to send claims electronically" in two.file_statuses[0].words()
-    (four,) = read_277ca((shared_data / X277 / "stupidedi__business-scenario-4.edi")
-                         .read_bytes())
+    (four,) = read_277ca(x277("stupidedi__business-scenario-4.edi").read_bytes())
     assert not four.file_rejected
     assert four.rejected_providers() == ["567012345"]
 
 
-def test_277ca_line_level_reason(shared_data):
-    (ack,) = read_277ca((shared_data / X277 / "stupidedi__business-scenario-1.edi").read_bytes())
+def test_277ca_line_level_reason():
+    (ack,) = read_277ca(x277("stupidedi__business-scenario-1.edi").read_bytes())
     jane = next(c for c in ack.claims if c.claim_id == "DOE0221")
     assert "line 22305" in jane.reason() and "rendering provider" in jane.reason()
     john = next(c for c in ack.claims if c.claim_id == "DOE01428")

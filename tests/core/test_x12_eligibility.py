@@ -18,6 +18,7 @@ from medbill.core.x12.m270 import (
     write_270,
 )
 from medbill.core.x12.m271 import Answer, Benefit, Member, Rejection, read_271, summarize, write_271
+from shared_data import shared_path
 
 ENV = Envelope("MEDBILL", "PAYERSIM", 17, 17, datetime(2026, 3, 2, 8, 30))
 
@@ -37,8 +38,8 @@ def inquiry(**kw) -> EligibilityInquiry:
     return EligibilityInquiry(**base)
 
 
-def test_every_shared_271_reads(shared_data):
-    files = sorted((shared_data / "x12" / "271").iterdir())
+def test_every_shared_271_reads():
+    files = sorted(shared_path("x12/271").iterdir())
     assert len(files) == 6
     statuses = {}
     for f in files:
@@ -50,8 +51,8 @@ def test_every_shared_271_reads(shared_data):
     assert statuses["linuxforhealth__subscriber-health-benefit-check.271"] == "active"
 
 
-def test_271_subscriber_benefits_and_summary(shared_data):
-    path = shared_data / "x12" / "271" / "linuxforhealth__subscriber-health-benefit-check.271"
+def test_271_subscriber_benefits_and_summary():
+    path = shared_path("x12/271") / "linuxforhealth__subscriber-health-benefit-check.271"
     (resp,) = read_271(path.read_bytes())
     assert resp.trace_number == "93175-012547"
     assert resp.subscriber.member_id == "123456789"
@@ -66,8 +67,8 @@ def test_271_subscriber_benefits_and_summary(shared_data):
     assert summarize(resp) == "Active · copay $10"
 
 
-def test_271_dependent_answer(shared_data):
-    path = (shared_data / "x12" / "271" /
+def test_271_dependent_answer():
+    path = (shared_path("x12/271") /
             "stupidedi__response-to-generic-request-by-physician-for-patient-(dependent)"
             "-eligibility.edi")
     (resp,) = read_271(path.read_bytes())
@@ -77,8 +78,8 @@ def test_271_dependent_answer(shared_data):
     assert resp.patient is resp.dependent
 
 
-def test_271_rejection_in_words(shared_data):
-    path = shared_data / "x12" / "271" / "linuxforhealth__subscriber-health-benefit-check-error.271"
+def test_271_rejection_in_words():
+    path = shared_path("x12/271") / "linuxforhealth__subscriber-health-benefit-check-error.271"
     (resp,) = read_271(path.read_bytes())
     assert resp.status == "rejected"
     (rej,) = resp.rejections
@@ -87,8 +88,8 @@ def test_271_rejection_in_words(shared_data):
     assert summarize(resp).startswith("Not verified")
 
 
-def test_every_shared_270_reads(shared_data):
-    for f in sorted((shared_data / "x12" / "270").iterdir()):
+def test_every_shared_270_reads():
+    for f in sorted(shared_path("x12/270").iterdir()):
         (inq,) = read_270(f.read_bytes())
         assert inq.trace_number == "93175-012547"
         assert inq.subscriber.member_id == "11122333301"

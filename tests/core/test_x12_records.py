@@ -16,6 +16,7 @@ from medbill.core.x12._records import record_builder
 from medbill.core.x12._remittance import Adjustment, ClaimPayment
 from medbill.core.x12.m835 import read_835, write_835
 from remittances import sample
+from shared_data import shared_path
 
 
 def test_builder_makes_an_equal_frozen_record_with_the_same_defaults():
@@ -62,9 +63,9 @@ def _x12_files(folder):
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix not in (".csv", ".md"))
 
 
-def test_835_files_read_from_element_lists_as_through_segments(shared_data, monkeypatch):
+def test_835_files_read_from_element_lists_as_through_segments(monkeypatch):
     data = [write_835([sample(), sample(control_number="0002", trace_number="CHK10002")])]
-    data += [p.read_bytes() for p in _x12_files(shared_data / "x12" / "835")]
+    data += [p.read_bytes() for p in _x12_files(shared_path("x12/835"))]
     fast = [read_835(d) for d in data]
     # Without the plain path every set goes through read_interchanges and Segment objects.
     monkeypatch.setattr(m835, "_read_plain", lambda text: None)
@@ -72,8 +73,8 @@ def test_835_files_read_from_element_lists_as_through_segments(shared_data, monk
     assert any(isinstance(c, ClaimPayment) for r in fast[0] for c in r.claims)
 
 
-def test_837p_files_read_from_element_lists_as_through_segments(shared_data, monkeypatch):
-    data = [p.read_bytes() for p in _x12_files(shared_data / "x12" / "837p")]
+def test_837p_files_read_from_element_lists_as_through_segments(monkeypatch):
+    data = [p.read_bytes() for p in _x12_files(shared_path("x12/837p"))]
 
     def read_all():
         out = []

@@ -8,12 +8,13 @@ from medbill.cli.main import app
 from medbill.web.billing.models import Claim
 from medbill.web.claims_out.models import ClaimWorkItem, ClearinghouseConnection, Submission
 from medbill.web.frontdesk.models import Visit
+from shared_data import shared_path
 from x12_pyx12 import pyx12_errors
 
 runner = CliRunner()
 
 
-def test_build_submit_and_import(world, tmp_path, shared_data):
+def test_build_submit_and_import(world, tmp_path):
     a = world.a
     a.visit.claims.all().delete()
     a.visit.status = Visit.Status.CODED
@@ -39,7 +40,7 @@ def test_build_submit_and_import(world, tmp_path, shared_data):
     assert claim.status == "submitted"
 
     # A 277CA from the shared samples names claims we never sent: imported, nothing moves.
-    sample = shared_data / "x12" / "277ca" / "imsweb__x12_277CA_rejected.txt"
+    sample = shared_path("x12/277ca") / "imsweb__x12_277CA_rejected.txt"
     result = runner.invoke(app, ["acks", "import", str(sample), "--practice", "CVFP"])
     assert result.exit_code == 0, result.output
     assert "0 accepted, 0 rejected, 1 not ours" in result.output

@@ -16,6 +16,7 @@ from medbill.core.codesets.hcpcs import read_hcpcs_fixed_width
 from medbill.web.coding.codesets import import_fee_schedule, import_hcpcs_rows
 from medbill.web.coding.models import HcpcsCode
 from medbill.web.practice.models import AuditEvent, FeeSchedule, FeeScheduleEntry
+from shared_data import need_built, shared_path
 
 SAMPLE = Path(__file__).parents[1] / "core" / "data" / "hcpcs_fixed_width_sample.txt"
 
@@ -107,10 +108,10 @@ def test_hcpcs_rows_load_into_the_database(db) -> None:
     assert import_hcpcs_rows(codes, SAMPLE.name).unchanged == 6
 
 
-def test_hcpcs_real_file_into_the_database(db, shared_data) -> None:
+def test_hcpcs_real_file_into_the_database(db) -> None:
     from medbill.core.codesets.hcpcs import read_hcpcs
 
-    codes = read_hcpcs(shared_data / "cms" / "hcpcs" / "HCPC2025_OCT_ANWEB.xlsx")
+    codes = read_hcpcs(shared_path("cms/hcpcs") / "HCPC2025_OCT_ANWEB.xlsx")
     counts = import_hcpcs_rows(codes, "HCPC2025_OCT_ANWEB.xlsx")
     assert counts.created == 8846
     assert HcpcsCode.objects.get(code="J1100").betos == "O1E"
@@ -193,6 +194,7 @@ def test_codesets_import_hcpcs_cli_loads_table_index_and_database(db, tmp_path, 
 
 
 def test_api_hcpcs_code(world, api_client_for) -> None:
+    need_built("hcpcs")
     client = api_client_for(world.users["biller"])
     body = client.get("/api/codes/hcpcs/j1100", {"date": "2025-10-01"}).json()
     assert body["long_description"] == "Injection, dexamethasone sodium phosphate, 1 mg"

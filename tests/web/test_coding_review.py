@@ -16,6 +16,7 @@ from medbill.web.coding.models import CodingPolicy, CodingWork
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import AuditEvent, Membership
+from shared_data import need_built
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,7 @@ def test_routine_visit_goes_straight_to_billing(world):
 
 
 def test_reviewer_cannot_review_own_work(world, client_for):
+    need_built("mue")  # 99215 is not in the fee schedule: the MUE table makes it a known CPT code
     no_review(world.a)
     manager = world.users["manager"]
     review = _finish(

@@ -19,6 +19,7 @@ from medbill.web.coding.models import ServiceLine
 from medbill.web.coding.services import set_visit_codes
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice.errors import ServiceError
+from shared_data import need_built
 from x12_pyx12 import pyx12_errors
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,7 @@ def test_the_coder_enters_the_drug_and_the_claim_copies_it(world):
 
 
 def test_the_837p_from_the_database_carries_lin_and_ctp_and_validates(world, tmp_path):
+    need_built("mue")  # 96372 is not in the fee schedule: the MUE table makes it a known CPT code
     claim = drug_claim(world)
     document = claim_document(claim)
     check_claim(document)  # refused before the drug quantity reached the claim

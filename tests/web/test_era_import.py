@@ -32,6 +32,7 @@ from medbill.web.billing.remittance_models import (
 from medbill.web.frontdesk.models import Coverage, Patient, Visit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Organization, Payer, Practice
+from shared_data import shared_path
 
 M = Money
 _NUMBERS = itertools.count(1)
@@ -195,15 +196,15 @@ def _claims_for(site, practice, rem) -> dict[int, Claim]:
     return out
 
 
-def _fixtures(shared_data: Path) -> list[Path]:
-    folder = shared_data / "x12" / "835"
+def _fixtures() -> list[Path]:
+    folder = shared_path("x12/835")
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".csv")
 
 
 @pytest.mark.django_db
-def test_every_fixture_posts_and_every_claim_and_patient_balances(world, shared_data):
+def test_every_fixture_posts_and_every_claim_and_patient_balances(world):
     site = world.a
-    for number, path in enumerate(_fixtures(shared_data), start=1):
+    for number, path in enumerate(_fixtures(), start=1):
         data = path.read_bytes()
         practice = _practice_like(site, number)
         claims = {}

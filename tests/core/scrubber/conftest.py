@@ -10,15 +10,16 @@ from medbill.core.scrubber import References
 from medbill.core.scrubber.edits.payer import default_rules
 from medbill.core.scrubber.importers import import_aoc, import_mce, import_mue, import_ptp
 from medbill.core.scrubber.refdata import Releases
+from shared_data import shared_data_with, shared_path
 
 HERE = Path(__file__).resolve().parent
 PTP_FIXTURE = HERE.parent / "fixtures" / "ncci" / "ccipra_v321r0_f1.txt"
 
 
 @pytest.fixture(scope="session")
-def cms_tables(shared_data: Path) -> dict:
+def cms_tables() -> dict:
     """The shared CMS MUE, add-on and MCE files and our PTP fixture, imported in memory."""
-    cms = shared_data / "cms"
+    cms = shared_data_with("cms/mue", "cms/ncci-aoc", "cms/mce") / "cms"
     return {
         "mue": import_mue(cms / "mue" / "mue_practitioner.json"),
         "aoc": import_aoc(cms / "ncci-aoc" / "ncci_aoc_edits.json"),
@@ -29,7 +30,7 @@ def cms_tables(shared_data: Path) -> dict:
 
 
 @pytest.fixture(scope="session")
-def scrub_refs(cms_tables: dict, shared_data: Path) -> References:
+def scrub_refs(cms_tables: dict) -> References:
     """Every table the scrubber uses, from the shared data and the built ICD-10-CM releases."""
     from medbill.core.codesets import icd10cm
     from medbill.core.codesets.build import ensure_icd10cm
@@ -38,7 +39,7 @@ def scrub_refs(cms_tables: dict, shared_data: Path) -> References:
 
     ensure_icd10cm()
     hcpcs = HcpcsTable(
-        read_hcpcs(shared_data / "cms" / "hcpcs" / "hcpcs_2025_oct.csv"), "HCPCS 2025 October"
+        read_hcpcs(shared_path("cms/hcpcs") / "hcpcs_2025_oct.csv"), "HCPCS 2025 October"
     )
     modifiers = set(MODIFIERS) | {c.code for c in hcpcs if c.kind == "modifier"}
     return References(

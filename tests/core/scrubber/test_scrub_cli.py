@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from medbill.cli.main import app
+from shared_data import shared_data_with, shared_path
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ncci"
 runner = CliRunner()
@@ -31,11 +32,11 @@ def test_scrub_json_for_the_shared_examples(shared_examples: Path, data_dir: Pat
 
 
 def test_scrub_reports_errors_and_exits_1(
-    shared_examples: Path, shared_data: Path, tmp_path: Path, data_dir: Path
+    shared_examples: Path, tmp_path: Path, data_dir: Path
 ) -> None:
     for kind, path in (
         ("ptp", FIXTURES / "ccipra_v321r0_f1.txt"),
-        ("mue", shared_data / "cms" / "mue" / "mue_practitioner.json"),
+        ("mue", shared_path("cms/mue") / "mue_practitioner.json"),
     ):
         assert runner.invoke(app, ["codesets", "import", kind, str(path)]).exit_code == 0
     claim = json.loads((shared_examples / "office_visit.json").read_text())
@@ -75,8 +76,8 @@ def test_scrub_rejects_malformed_claims(tmp_path: Path, data_dir: Path) -> None:
     assert "lines[0].units" in result.output
 
 
-def test_codesets_import_tables(data_dir: Path, shared_data: Path) -> None:
-    cms = shared_data / "cms"
+def test_codesets_import_tables(data_dir: Path) -> None:
+    cms = shared_data_with("cms/mue", "cms/ncci-aoc", "cms/mce") / "cms"
     for kind, path in (
         ("mue", cms / "mue" / "mue_practitioner.json"),
         ("aoc", cms / "ncci-aoc" / "ncci_aoc_edits.json"),

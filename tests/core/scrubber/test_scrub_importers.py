@@ -25,6 +25,7 @@ from medbill.core.scrubber.refdata import (
     quarter_start,
     save_table,
 )
+from shared_data import shared_data_with, shared_path
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ncci"
 
@@ -37,8 +38,8 @@ def test_quarters() -> None:
         quarter_start("2026-3")
 
 
-def test_mue_from_the_shared_json_reads_the_mai_from_the_description(shared_data: Path) -> None:
-    table = import_mue(shared_data / "cms" / "mue" / "mue_practitioner.json")
+def test_mue_from_the_shared_json_reads_the_mai_from_the_description() -> None:
+    table = import_mue(shared_path("cms/mue") / "mue_practitioner.json")
     # the file says Eff_04-01-2026 although its rows say 2026-03-31
     assert (table.quarter, table.effective_from) == ("2026Q2", date(2026, 4, 1))
     assert len(table.values) == 15095
@@ -59,8 +60,8 @@ def test_mue_from_the_cms_csv_layout() -> None:
     )
 
 
-def test_aoc_from_the_shared_json(shared_data: Path) -> None:
-    table = import_aoc(shared_data / "cms" / "ncci-aoc" / "ncci_aoc_edits.json")
+def test_aoc_from_the_shared_json() -> None:
+    table = import_aoc(shared_path("cms/ncci-aoc") / "ncci_aoc_edits.json")
     assert table.quarter == "2026Q3"
     kind, primaries = table.addons["17003"]
     assert kind == 1 and "17000" in primaries
@@ -101,9 +102,9 @@ def test_quarter_is_required_when_the_name_does_not_tell(tmp_path: Path) -> None
     assert import_ptp(f, "2025Q4").effective_from == date(2025, 10, 1)
 
 
-def test_mce_lists(shared_data: Path) -> None:
-    fy26 = import_mce(shared_data / "cms" / "mce" / "mce_edits.json")
-    v37 = import_mce(shared_data / "cms" / "mce" / "MCE_Simple_Code_Edits_v37.txt")
+def test_mce_lists() -> None:
+    fy26 = import_mce(shared_path("cms/mce") / "mce_edits.json")
+    v37 = import_mce(shared_path("cms/mce") / "MCE_Simple_Code_Edits_v37.txt")
     assert (fy26.quarter, fy26.effective_from) == ("FY2026", date(2025, 10, 1))
     assert (v37.quarter, v37.effective_from) == ("FY2020", date(2019, 10, 1))
     assert "Z3801" in fy26.lists["newborn"] and "O0901" in fy26.lists["maternity"]
@@ -138,10 +139,12 @@ def test_store_and_pick_the_release_in_force(tmp_path: Path) -> None:
     assert load_releases("ptp", tmp_path).newest is None
 
 
-def test_build_step_imports_the_shared_files_once(shared_data: Path, tmp_path: Path) -> None:
+def test_build_step_imports_the_shared_files_once(tmp_path: Path) -> None:
+    shared = shared_data_with("cms/mue", "cms/ncci-aoc", "cms/mce")
+
     class Context:
         data_dir = tmp_path
-        shared_data_dir = shared_data
+        shared_data_dir = shared
 
     first = build_scrub_tables(Context())
     assert "mue 2026Q2" in first and "aoc 2026Q3" in first and "mce FY2026" in first
