@@ -20,6 +20,7 @@ def load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
             "MEDBILL_DEBUG",
             "DEBUG",
             "DATABASE_URL",
+            "MEDBILL_TEST_DB_NAME",
             "ALLOWED_HOSTS",
             "DJANGO_SETTINGS_MODULE",
         }
@@ -28,7 +29,8 @@ def load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     code = (
         "import json, medbill.web.settings as s\n"
         "print(json.dumps({'debug': s.DEBUG, 'db': s.DATABASES['default']['ENGINE'],"
-        " 'name': str(s.DATABASES['default']['NAME']), 'hosts': s.ALLOWED_HOSTS}))\n"
+        " 'name': str(s.DATABASES['default']['NAME']), 'hosts': s.ALLOWED_HOSTS,"
+        " 'test_name': s.DATABASES['default'].get('TEST', {}).get('NAME')}))\n"
     )
     return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=base, timeout=120
@@ -61,6 +63,22 @@ def test_database_url_and_hosts(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "postgresql" in result.stdout and '"name": "medbill"' in result.stdout
     assert '["billing.example", "www.billing.example"]' in result.stdout
+
+
+def test_test_database_name(tmp_path):
+    env = {
+        "SECRET_KEY": "x" * 50,
+        "DATABASE_URL": "postgres://u@db.example:5432/medbill",
+        "MEDBILL_DATA_DIR": str(tmp_path),
+    }
+    # Unset, Django names the test database test_medbill after DATABASE_URL's database.
+    default = load_settings(env)
+    assert default.returncode == 0, default.stderr
+    assert '"test_name": null' in default.stdout
+    named = load_settings({**env, "MEDBILL_TEST_DB_NAME": " test_medbill_nightly "})
+    assert named.returncode == 0, named.stderr
+    assert '"name": "medbill"' in named.stdout
+    assert '"test_name": "test_medbill_nightly"' in named.stdout
 
 
 @pytest.mark.parametrize(

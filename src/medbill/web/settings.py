@@ -5,6 +5,10 @@ Environment variables:
 ``DATABASE_URL``
     Any URL dj-database-url understands (``postgres://user@host:5432/db``). Default: an
     SQLite file ``medbill.sqlite3`` in ``medbill.core.paths.data_dir()``.
+``MEDBILL_TEST_DB_NAME``
+    The database the test suite creates and drops. Default: ``test_`` and the name of
+    ``DATABASE_URL``'s database (``test_medbill``); with the SQLite default, an in-memory
+    database. Two test runs against the same server at once need different names.
 ``MEDBILL_DEBUG``
     ``1``/``true`` for development (also accepted as ``DEBUG``). Off by default.
 ``SECRET_KEY``
@@ -90,6 +94,11 @@ else:
             "OPTIONS": {"timeout": 20},
         }
     }
+
+# Test runs sharing one database server each need their own test database.
+_test_db_name = os.environ.get("MEDBILL_TEST_DB_NAME", "").strip()
+if _test_db_name:
+    DATABASES["default"]["TEST"] = {"NAME": _test_db_name}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
