@@ -78,7 +78,10 @@ def _refs(rng: random.Random) -> tuple[References, str]:
     shared = shared_data_dir()
     if not refs.mue or not refs.aoc or not refs.mce:
         if shared is None:
-            raise SystemExit("no MUE/AOC tables: run `make data` first")
+            raise SystemExit(
+                "no MUE/AOC/MCE tables: `make data` builds them from ../shared/data/cms, which "
+                "this checkout does not have; import the CMS files with `medbill codesets import`"
+            )
         cms = shared / "cms"
         refs = References(
             mue=Releases([import_mue(cms / "mue" / "mue_practitioner.json")]),
