@@ -36,7 +36,7 @@ from medbill.core.money import ZERO, Money
 from medbill.core.x12 import X12ParseError
 from medbill.core.x12.m835 import Remittance as RemittanceDoc
 from medbill.core.x12.m835 import read_835
-from medbill.web.billing.era_bulk import insert_rows, one_of, update_claims
+from medbill.web.billing.era_bulk import CLOSED, insert_rows, one_of, update_claims
 from medbill.web.billing.models import Claim, ClaimLine, Entry
 from medbill.web.billing.remittance_models import (
     DenialItem,
@@ -47,6 +47,7 @@ from medbill.web.billing.remittance_models import (
     SecondaryClaimLink,
     UnmatchedPayment,
 )
+from medbill.web.claims_out.models import ClaimEvent
 from medbill.web.frontdesk.models import Coverage
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -261,6 +262,7 @@ class _Poster:
         self.claim_rows: list[dict[str, Any]] = []
         self.denials: list[tuple[int, dict[str, Any]]] = []
         self.updates: list[_Row] = []
+        self.events: list[dict[str, Any]] = []
         self.secondaries: list[tuple[_Row, ClaimPosting, _Row]] = []
 
     def post(self, postings: Iterable[ClaimPosting], result: SetResult) -> None:
@@ -352,19 +354,7 @@ class _Poster:
                 action=d.action[:200], status=DenialItem.Status.OPEN,
                 created_at=self.now)))
             result.denied.append((claim.patient_control_number, "; ".join(d.reason_words)))
-        if pay.is_reversal:
-            # The payer took its decision back: the claim waits for the corrected one (often
-            # the next claim payment of the same set, which moves it on again).
-            claim.status = Claim.Status.ACCEPTED
-            claim.status_reason = "the payer reversed its payment; a corrected one is due"
-            self.updates.append(claim)
-        else:
-            status = Claim.Status.DENIED if outcome == RemittanceClaim.Outcome.DENIED \
-                else Claim.Status.PAID
-            claim.status = status
-            claim.payer_claim_number = pay.payer_claim_number[:50] or claim.payer_claim_number
-            claim.status_reason = "; ".join(d.reason_words[0] for d in cp.denials)[:200]
-            self.updates.append(claim)
+        self.move(claim, cp, outcome)
         if cp.secondary and nxt is None:
             nxt = _next_coverage(claim)
         if cp.secondary and nxt is not None:
@@ -372,8 +362,44 @@ class _Poster:
         result.posted.append((claim.patient_control_number, cp.paid, cp.patient_share))
         return entries
 
+    def move(self, claim: _Row, cp: ClaimPosting, outcome: str) -> None:
+        """The claim's new status, payer claim number and reason, and its lifecycle event."""
+        if claim.status == CLOSED:
+            # A closed claim stays closed: a late 835 for an original that a corrected
+            # claim replaced still posts its money, but does not reopen it.
+            return
+        pay, trace = cp.payment, self.rem.trace_number[:50]
+        old = claim.status
+        if pay.is_reversal:
+            # The payer took its decision back: the claim waits for the corrected one (often
+            # the next claim payment of the same set, which moves it on again).
+            claim.status = Claim.Status.ACCEPTED
+            claim.status_reason = "the payer reversed its payment; a corrected one is due"
+            why = f"payment reversed by ERA {trace}; a corrected payment is due"
+        else:
+            claim.status = Claim.Status.DENIED if outcome == RemittanceClaim.Outcome.DENIED \
+                else Claim.Status.PAID
+            claim.payer_claim_number = pay.payer_claim_number[:50] or claim.payer_claim_number
+            denied = "; ".join(d.reason_words[0] for d in cp.denials)
+            claim.status_reason = denied[:200]
+            why = (f"denied by ERA {trace}: {denied}" if outcome == RemittanceClaim.Outcome.DENIED
+                   else f"partially paid by ERA {trace}: {cp.paid.format()} paid; denied: "
+                   f"{denied}" if outcome == RemittanceClaim.Outcome.PARTIAL
+                   else f"paid by ERA {trace}: {cp.paid.format()} paid")
+        self.updates.append(claim)
+        if claim.status != old:
+            # The ClaimEvent ``move_claim`` writes on the one-by-one paths, as a plain row
+            # written with the set's other rows (a model instance per event cost five
+            # times as much as inserting it).
+            self.events.append(dict(
+                practice_id=claim.practice_id, claim_id=claim.pk, from_status=old,
+                to_status=claim.status, reason=why[:300], source="835",
+                source_ref=f"835 {self.sha[:16]} segment {pay.position}",
+                created_at=self.now, created_by_id=self.created_by_id))
+
     def flush(self) -> None:
-        """Write the claim payments, denials and claim statuses the set produced."""
+        """Write the claim payments, denials, claim statuses and lifecycle events the set
+        produced."""
         # Not audited row by row: the import records one audit event for the whole file.
         insert_rows(RemittanceClaim, self.claim_rows)
         if self.denials:
@@ -383,6 +409,7 @@ class _Poster:
                 denial["remittance_claim_id"] = ids[position]
             insert_rows(DenialItem, [d for _, d in self.denials])
         update_claims(self.updates)
+        insert_rows(ClaimEvent, self.events)
 
     def secondary(self, info: _Row, cp: ClaimPosting, next_row: _Row
                   ) -> tuple[str, str] | None:
