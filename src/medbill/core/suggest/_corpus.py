@@ -4,6 +4,11 @@ A CodiEsp split folder holds ``text_files_en/<id>.txt`` and ``<split>D.tsv`` (``
 lower case with dots from the 2018 edition). Codes are normalised to the FY2026 billable code they
 stand for: upper case, no dot, a retired header replaced by its unspecified descendant, a 7th
 character added for injuries (initial encounter).
+
+When the folder also holds ``<split>X.tsv`` (evidence: ``id, label, code, text, offsets`` into the
+original-language note) and ``text_files/`` (those originals), each code's evidence is carried to
+the sentence of the translation that holds it (see ``_align``), so the model can learn which
+sentence, not only which note, supports a code.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from medbill.core.suggest._align import carry
 from medbill.core.suggest._lexicon import default_billable
 
 __all__ = ["CodedNote", "CorpusError", "normalise_code", "read_codiesp"]
@@ -28,6 +34,8 @@ class CodedNote:
     id: str
     text: str
     codes: frozenset[str]
+    # (start, end, code): spans of ``text`` known to hold the evidence for a code
+    regions: tuple[tuple[int, int, str], ...] = ()
 
 
 def normalise_code(release, code: str) -> str | None:
@@ -59,12 +67,44 @@ def read_codiesp(folder: Path | str, release, text_dir: str = "text_files_en") -
             codes[parts[0].strip()].add(norm)
         else:
             codes.setdefault(parts[0].strip(), set())
+    evidence = _read_evidence(folder, release)
+    originals = folder / "text_files"
     notes = []
     for note_id in sorted(codes):
         path = texts / f"{note_id}.txt"
         if not path.exists():
             raise CorpusError(f"{path}: note listed in {tsvs[0].name} is missing")
-        notes.append(
-            CodedNote(note_id, path.read_text(encoding="utf-8"), frozenset(codes[note_id]))
-        )
+        text = path.read_text(encoding="utf-8")
+        regions: tuple[tuple[int, int, str], ...] = ()
+        source = originals / f"{note_id}.txt"
+        if evidence.get(note_id) and source.exists() and originals != texts:
+            wanted = [(o, c) for o, c in evidence[note_id] if c in codes[note_id]]
+            regions = tuple(carry(source.read_text(encoding="utf-8"), text, wanted))
+        notes.append(CodedNote(note_id, text, frozenset(codes[note_id]), regions))
     return notes
+
+
+def _read_evidence(folder: Path, release) -> dict[str, list[tuple[int, str]]]:
+    """Diagnosis evidence offsets from ``<split>X.tsv`` if the folder has one."""
+    out: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    tsvs = sorted(folder.glob("*X.tsv"))
+    if not tsvs:
+        return out
+    for lineno, line in enumerate(tsvs[0].read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) < 5:
+            raise CorpusError(
+                f"{tsvs[0].name} line {lineno}: expected five fields "
+                "'id, label, code, text, offsets' separated by tabs"
+            )
+        if parts[1].strip().upper() != "DIAGNOSTICO":
+            continue
+        first = parts[4].split(";")[0].split()
+        if not first or not first[0].isdigit():
+            raise CorpusError(f"{tsvs[0].name} line {lineno}: offsets {parts[4]!r} are not numbers")
+        code = normalise_code(release, parts[2])
+        if code:
+            out[parts[0].strip()].append((int(first[0]), code))
+    return out
