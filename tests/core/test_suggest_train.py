@@ -46,6 +46,42 @@ def test_a_folder_without_codes_is_named(tmp_path: Path, release) -> None:
         read_codiesp(tmp_path, release)
 
 
+def _folder_with_evidence(root: Path, offsets: str = "9 17") -> Path:
+    (root / "text_files_en").mkdir()
+    (root / "text_files").mkdir()
+    (root / "trainD.tsv").write_text("n1\tr51\nn1\ti10\n", encoding="utf-8")
+    (root / "text_files").joinpath("n1.txt").write_text(
+        "Refiere cefalea intensa desde hace 3 días. Hipertensión arterial en tratamiento.",
+        encoding="utf-8",
+    )
+    (root / "text_files_en").joinpath("n1.txt").write_text(
+        "He reports severe headache for 3 days.\nArterial hypertension under treatment.\n",
+        encoding="utf-8",
+    )
+    (root / "trainX.tsv").write_text(
+        f"n1\tDIAGNOSTICO\tr51\tcefalea\t{offsets}\n"
+        "n1\tDIAGNOSTICO\ti10\tHipertensión arterial\t43 64\n"
+        "n1\tPROCEDIMIENTO\tbw03zzz\tRx\t0 2\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_evidence_is_carried_to_the_translated_sentence(tmp_path: Path, release) -> None:
+    (note,) = read_codiesp(_folder_with_evidence(tmp_path), release)
+    assert note.codes == {"R519", "I10"}
+    found = {code: note.text[s:e] for s, e, code in note.regions}
+    assert found == {
+        "R519": "He reports severe headache for 3 days.",
+        "I10": "Arterial hypertension under treatment.",
+    }
+
+
+def test_malformed_evidence_offsets_are_named(tmp_path: Path, release) -> None:
+    with pytest.raises(CorpusError, match=r"trainX\.tsv line 1: offsets 'nine'"):
+        read_codiesp(_folder_with_evidence(tmp_path, offsets="nine"), release)
+
+
 def test_training_on_a_slice_of_codiesp_train(tmp_path: Path, release) -> None:
     notes = read_codiesp(shared_path("codiesp/train"), release)
     assert len(notes) == 500
@@ -58,6 +94,10 @@ def test_training_on_a_slice_of_codiesp_train(tmp_path: Path, release) -> None:
     assert model.meta["notes"] == 40
     assert 0.0 < model.threshold < 1.0
     assert model.stats.phrase, "phrase statistics were learned"
+    # CodiEsp's evidence file gives sentence-level statistics
+    assert sum(bool(n.regions) for n in notes) >= 450
+    assert model.stats.sentence and model.stats.sentence_term
+    assert model.stats.sentence_matrix.shape[0] == len(model.stats.sentence_labels)
     path = save_model(model, tmp_path / "model.pickle")
     again = load_model(path)
     assert again is not None and again.threshold == model.threshold
@@ -76,3 +116,36 @@ def test_too_few_notes_is_an_error(release) -> None:
     notes = [CodedNote(str(i), "fever", frozenset({"R509"})) for i in range(3)]
     with pytest.raises(ValueError, match="at least"):
         train(notes, engine=engine, folds=5)
+
+
+def test_sentence_statistics_credit_the_evidence_sentence_only(release) -> None:
+    from medbill.core.suggest._features import analyse
+    from medbill.core.suggest._model import candidates, fit_statistics
+
+    engine = SuggestEngine.load(learned=False, context=False)
+    texts = [
+        "Seen for a checkup.\nThe x-ray showed a scaphoid fracture.\nFollow-up in clinic.\n",
+        "Came by ambulance.\nThe x-ray showed a scaphoid fracture.\nFollow-up in clinic.\n",
+        "Seen for a checkup.\nBlood pressure high.\nFollow-up in clinic.\n",
+    ]
+    analyses = [analyse(t, engine.lexicon) for t in texts]
+    regions = []
+    for t, code in zip(texts, ("S62009A", "S62009A", "I10"), strict=True):
+        line = next(x for x in t.splitlines() if "x-ray" in x or "pressure" in x)
+        regions.append(((t.index(line), t.index(line) + len(line), code),))
+    labels = [{r[0][2]} for r in regions]
+    stats = fit_statistics(analyses, labels, regions)
+    by_code = {c: p for c, p, _n in stats.sentence["scaphoid fracture"]}
+    assert by_code == {"S62009A": 2 / 3}
+    # a phrase of a sentence without evidence is credited to no code
+    assert "clinic" not in stats.sentence
+    # per note, "clinic" co-occurs with every code
+    assert {c for c, _p, _n in stats.phrase["clinic"]} == {"S62009A"}
+    assert stats.sentence_labels.count(("S62009A",)) == 2
+
+    new = analyse("Wrist pain.\nX-ray: scaphoid fracture.\n", engine.lexicon)
+    cands = {c.code: c for c in candidates(new, stats, engine.lexicon)}
+    assert "S62009A" in cands
+    (term,) = cands["S62009A"].terms
+    assert term.startswith("learned phrase")
+    assert term.split("'")[1] in "x ray showed scaphoid fracture"

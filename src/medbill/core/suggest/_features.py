@@ -123,4 +123,12 @@ FEATURES = (
     "phrase_support",
     "linear",
     "free_mentions",
+    "sentence_max",
+    "sentence_co",
+    "sentence_support",
+    "sentence_noisy_or",
+    "sentence_neighbour_share",
+    "sentence_neighbour_similarity",
+    "sentence_best",
+    "sentence_term_precision",
 )

@@ -4,6 +4,9 @@ Three things are learned from (note, codes) pairs:
 
 * phrase statistics: for word n-grams of the notes, how often a code was assigned when the phrase
   was present (``P(code | phrase)``);
+* sentence phrase statistics, when the notes say which sentence holds each code's evidence: how
+  often a code's evidence was in a sentence containing the phrase (sharper than per note, and
+  useful for codes seen only once or twice);
 * term statistics: how often a dictionary term's code was really assigned when the term matched
   (titles such as "pain" match far more often than coders use R52);
 * a gradient-boosted ranker over the candidate features (see ``_features.FEATURES``), trained on
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from medbill.core.suggest._features import FEATURES, SECTION_WEIGHT, Analysis
+from medbill.core.suggest._features import FEATURES, SECTION_WEIGHT, Analysis, ngrams
 
 __all__ = ["Candidate", "Statistics", "candidates", "fit_statistics"]
 
@@ -28,6 +31,9 @@ MIN_P = 0.08
 NEIGHBOURS = 15
 RIDGE_LAMBDA = 1.0
 BASE_PRECISION = 0.08
+MIN_SENTENCE_P = 0.1
+SENTENCE_POOL = 0.3
+SENTENCE_NEIGHBOURS = 10
 
 
 @dataclass
@@ -37,6 +43,12 @@ class Statistics:
     n_notes: int = 0
     prior: dict[str, float] = field(default_factory=dict)
     phrase: dict[str, list[tuple[str, float, int]]] = field(default_factory=dict)
+    sentence: dict[str, list[tuple[str, float, int]]] = field(default_factory=dict)
+    # nearest sentences: TF-IDF rows of the sentences of notes with evidence, and their codes
+    sentence_matrix: object = None
+    sentence_labels: list[tuple[str, ...]] = field(default_factory=list)
+    # dictionary terms judged per sentence: (term, code) -> (sentences matched, code's evidence)
+    sentence_term: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     term: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     code_term: dict[str, tuple[int, int]] = field(default_factory=dict)
     # nearest coded notes: TF-IDF rows (L2-normalised) over the phrase vocabulary
@@ -66,6 +78,46 @@ class Statistics:
         z = (sims + 1.0) @ self.ridge_alpha
         return {c: float(v) for c, v in zip(self.ridge_codes, z, strict=True) if v >= 0.02}
 
+    def sentence_neighbours(self, a: Analysis, k: int = SENTENCE_NEIGHBOURS):
+        """For each code, the best share of similarity-weighted votes it gets from the ``k``
+        most similar coded sentences of any one sentence of the note, and that sentence's span."""
+        if self.sentence_matrix is None or not self.vocab:
+            return {}
+        from scipy import sparse
+
+        rows, cols, vals, spans = [], [], [], []
+        for sent in a.sentences:
+            idx = sorted({self.vocab[g] for g, _s, _e in ngrams(sent) if g in self.vocab})
+            if not idx:
+                continue
+            w = self.idf[idx]
+            w = w / np.linalg.norm(w)
+            rows += [len(spans)] * len(idx)
+            cols += idx
+            vals += list(w)
+            spans.append((sent.start, sent.end))
+        if not spans:
+            return {}
+        q = sparse.csr_matrix((vals, (rows, cols)), shape=(len(spans), len(self.vocab)))
+        sims = np.asarray((q @ self.sentence_matrix.T).todense())
+        out: dict[str, tuple[float, float, tuple[int, int]]] = {}
+        for r in range(len(spans)):
+            top = np.argpartition(-sims[r], min(k, sims.shape[1] - 1))[:k]
+            total = float(sims[r, top].sum())
+            if total <= 0:
+                continue
+            votes: dict[str, float] = defaultdict(float)
+            best: dict[str, float] = defaultdict(float)
+            for i in top:
+                for code in self.sentence_labels[i]:
+                    votes[code] += float(sims[r, i])
+                    best[code] = max(best[code], float(sims[r, i]))
+            for code, v in votes.items():
+                share = v / total
+                if code not in out or share > out[code][0]:
+                    out[code] = (share, best[code], spans[r])
+        return out
+
     def neighbours(self, grams, k: int = NEIGHBOURS) -> dict[str, tuple[float, int]]:
         """Codes of the ``k`` most similar coded notes: similarity-weighted share and count."""
         sims = self._similarities(grams)
@@ -82,8 +134,13 @@ class Statistics:
         return {c: (v[0] / total, int(v[1])) for c, v in votes.items()}
 
 
-def fit_statistics(analyses: list[Analysis], labels: list[set[str]]) -> Statistics:
-    """Count phrase and term co-occurrence with the codes of each note."""
+def fit_statistics(
+    analyses: list[Analysis],
+    labels: list[set[str]],
+    regions: list[tuple[tuple[int, int, str], ...]] | None = None,
+) -> Statistics:
+    """Count phrase and term co-occurrence with the codes of each note (and, where ``regions``
+    give the evidence spans of a note's codes, with the codes of each sentence)."""
     from scipy import sparse
 
     df: Counter[str] = Counter()
@@ -140,8 +197,15 @@ def fit_statistics(analyses: list[Analysis], labels: list[set[str]]) -> Statisti
     norms[norms == 0] = 1.0
     tfidf = sparse.diags(1.0 / norms) @ tfidf
     ridge_codes, ridge_alpha = _fit_ridge(tfidf.tocsr(), labels)
+    sent_matrix, sent_labels = (
+        _sentence_rows(analyses, regions, vocab, idf) if regions else (None, [])
+    )
     return Statistics(
         n_notes=n,
+        sentence=_sentence_phrases(analyses, regions) if regions else {},
+        sentence_matrix=sent_matrix,
+        sentence_labels=sent_labels,
+        sentence_term=_sentence_terms(analyses, regions) if regions else {},
         ridge_codes=ridge_codes,
         ridge_alpha=ridge_alpha,
         prior={c: k / n for c, k in prior.items()},
@@ -153,6 +217,71 @@ def fit_statistics(analyses: list[Analysis], labels: list[set[str]]) -> Statisti
         matrix=tfidf.tocsc(),
         labels=[tuple(sorted(y)) for y in labels],
     )
+
+
+def _sentence_phrases(analyses, regions) -> dict[str, list[tuple[str, float, int]]]:
+    """``P(code's evidence in the sentence | phrase in the sentence)`` over the notes that have
+    evidence spans."""
+    df: Counter[str] = Counter()
+    co: Counter[tuple[str, str]] = Counter()
+    for a, regs in zip(analyses, regions, strict=True):
+        if not regs:
+            continue
+        for sent in a.sentences:
+            grams = {g for g, _s, _e in ngrams(sent)}
+            df.update(grams)
+            codes = {c for s, e, c in regs if s < sent.end and sent.start < e}
+            for g in grams:
+                for c in codes:
+                    co[g, c] += 1
+    out: dict[str, list[tuple[str, float, int]]] = defaultdict(list)
+    for (g, c), k in co.items():
+        p = k / (df[g] + 1)
+        if p >= MIN_SENTENCE_P:
+            out[g].append((c, p, k))
+    return dict(out)
+
+
+def _sentence_labels(a: Analysis, regs) -> list[set[str]]:
+    return [{c for s, e, c in regs if s < sent.end and sent.start < e} for sent in a.sentences]
+
+
+def _sentence_terms(analyses, regions) -> dict[tuple[str, str], tuple[int, int]]:
+    """How often a dictionary term's code had its evidence in the sentence the term matched."""
+    out: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for a, regs in zip(analyses, regions, strict=True):
+        if not regs:
+            continue
+        per_sentence = _sentence_labels(a, regs)
+        for key, i in {((m.match.term, m.match.code), m.sentence) for m in a.mentions}:
+            out[key][0] += 1
+            out[key][1] += key[1] in per_sentence[i]
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def _sentence_rows(analyses, regions, vocab, idf):
+    """L2-normalised TF-IDF rows of every sentence of the notes with evidence spans, and the
+    codes whose evidence lies in each."""
+    from scipy import sparse
+
+    rows, cols, vals, labels = [], [], [], []
+    for a, regs in zip(analyses, regions, strict=True):
+        if not regs:
+            continue
+        for sent in a.sentences:
+            idx = sorted({vocab[g] for g, _s, _e in ngrams(sent) if g in vocab})
+            if not idx:
+                continue
+            w = idf[idx]
+            w = w / np.linalg.norm(w)
+            rows += [len(labels)] * len(idx)
+            cols += idx
+            vals += list(w)
+            labels.append(tuple(sorted({c for s, e, c in regs if s < sent.end and sent.start < e})))
+    if not labels:
+        return None, []
+    m = sparse.csr_matrix((vals, (rows, cols)), shape=(len(labels), len(vocab)), dtype=np.float32)
+    return m, labels
 
 
 def _fit_ridge(x, labels: list[set[str]], lam: float = RIDGE_LAMBDA):
@@ -171,6 +300,9 @@ def _fit_ridge(x, labels: list[set[str]], lam: float = RIDGE_LAMBDA):
     return codes, alpha.astype(np.float32)
 
 
+_NO_SENTENCE = (0.0, 0, None, "", 0, 0.0)
+
+
 @dataclass
 class Candidate:
     """A code the note may support, its feature row and the best evidence span found."""
@@ -184,6 +316,13 @@ class Candidate:
 def _term_precision(stats: Statistics, term: str, code: str) -> tuple[float, int]:
     seen, hits = stats.term.get((term, code), (0, 0))
     return (hits + 2 * BASE_PRECISION) / (seen + 2), seen
+
+
+def _sentence_term_precision(stats: Statistics | None, term: str, code: str) -> float:
+    if stats is None or not stats.sentence_term:
+        return 0.0
+    seen, hits = stats.sentence_term.get((term, code), (0, 0))
+    return (hits + 2 * BASE_PRECISION) / (seen + 2)
 
 
 def _code_precision(stats: Statistics | None, code: str) -> float:
@@ -214,10 +353,34 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
             for code, p, _co in stats.phrase.get(g, ()):
                 if p >= 0.2:
                     support[code] += 1
+    sent: dict[str, list] = {}
+    if stats is not None and stats.sentence:
+        for g, span in a.grams.items():
+            for code, p, co in stats.sentence.get(g, ()):
+                best = sent.get(code)
+                if best is None:
+                    sent[code] = [p, co, span, g, int(p >= SENTENCE_POOL), p]
+                else:
+                    if p > best[0]:
+                        best[:4] = [p, co, span, g]
+                    best[4] += p >= SENTENCE_POOL
+                    best[5] = 1.0 - (1.0 - best[5]) * (1.0 - p)
+    per_sentence: dict[str, float] = {}
+    if stats is not None and stats.sentence:
+        for sentence in a.sentences:
+            miss: dict[str, float] = {}
+            for g in {g for g, _s, _e in ngrams(sentence)}:
+                for code, p, _co in stats.sentence.get(g, ()):
+                    miss[code] = miss.get(code, 1.0) * (1.0 - p)
+            for code, m in miss.items():
+                per_sentence[code] = max(per_sentence.get(code, 0.0), 1.0 - m)
     near = stats.neighbours(a.grams) if stats is not None else {}
+    near_sent = stats.sentence_neighbours(a) if stats is not None else {}
     linear = stats.linear(a.grams) if stats is not None else {}
     pool = set(by_code) | set(assoc) | {c for c, (share, _n) in near.items() if share >= 0.1}
     pool |= {c for c, p in linear.items() if p >= 0.15}
+    pool |= {c for c, v in sent.items() if v[0] >= SENTENCE_POOL}
+    pool |= {c for c, v in near_sent.items() if v[0] >= SENTENCE_POOL}
     spans = [(m.match.start, m.match.end, m.match.size, m.match.code) for m in a.mentions]
     cats = Counter(c[:3] for c in pool)
     length = max(1, len(a.text))
@@ -279,11 +442,18 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
             float(support[code]),
             linear.get(code, 0.0),
             float(free),
+            *(lambda v: (v[0], float(v[1]), float(v[4]), v[5]))(sent.get(code, _NO_SENTENCE)),
+            *near_sent.get(code, (0.0, 0.0, None))[:2],
+            per_sentence.get(code, 0.0),
+            max((_sentence_term_precision(stats, m.match.term, code) for m in ms), default=0.0),
         ]
         ev_mentions = asserted or ms
         evidence = sorted({(m.match.start, m.match.end) for m in ev_mentions})[:4]
         terms = sorted({m.match.term for m in ev_mentions})
-        if not evidence and span is not None:
+        if not evidence and code in sent and sent[code][0] >= max(p, 0.2):
+            evidence = [sent[code][2]]
+            terms = [f"learned phrase '{sent[code][3]}'"]
+        elif not evidence and span is not None:
             evidence = [span]
             terms = [f"learned phrase '{gram}'"]
         if not terms:

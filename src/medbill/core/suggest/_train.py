@@ -17,7 +17,7 @@ from medbill.core.suggest._trees import TreeEnsemble
 
 __all__ = ["SuggestModel", "best_threshold", "fit_model", "load_model", "save_model"]
 
-MODEL_FORMAT = 2
+MODEL_FORMAT = 3
 
 
 @dataclass
@@ -95,6 +95,7 @@ def fit_model(
     say(f"reading {len(notes)} notes")
     analyses = [analyse(n.text) for n in notes]
     labels = [set(n.codes) for n in notes]
+    regions = [tuple(n.regions) for n in notes]
     rng = np.random.default_rng(seed)
     fold_of = rng.permutation(len(notes)) % folds
     xs, ys, groups = [], [], []
@@ -102,7 +103,11 @@ def fit_model(
         say(f"statistics, fold {k + 1} of {folds}")
         inside = [i for i in range(len(notes)) if fold_of[i] != k]
         held = [i for i in range(len(notes)) if fold_of[i] == k]
-        stats = fit_statistics([analyses[i] for i in inside], [labels[i] for i in inside])
+        stats = fit_statistics(
+            [analyses[i] for i in inside],
+            [labels[i] for i in inside],
+            [regions[i] for i in inside],
+        )
         x, y, g, _ = _rows(analyses, labels, stats, lexicon, held)
         xs += x
         ys += y
@@ -119,7 +124,7 @@ def fit_model(
     threshold, cv_f1 = best_threshold(oof, y_all, list(g_all), labels)
     say("fitting the final ranker")
     ranker = TreeEnsemble.from_sklearn(_ranker(seed).fit(x_all, y_all))
-    stats = fit_statistics(analyses, labels)
+    stats = fit_statistics(analyses, labels, regions)
     return SuggestModel(
         stats=stats,
         ranker=ranker,
