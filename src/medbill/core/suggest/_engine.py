@@ -212,8 +212,10 @@ class SuggestEngine:
         ``assertion="guidelines"`` (the default) applies the Official Guidelines to the ConText of
         each mention: negated findings are not coded, a relative's condition becomes a family
         history code, a resolved one a personal history code, uncertain ones are left out of
-        outpatient notes. ``assertion="mentions"`` codes every mention as found (the convention
-        of research corpora such as CodiEsp, whose annotators coded negated findings too).
+        outpatient notes. ``assertion="mentions"`` codes every mention as found, each with its own
+        code (the convention of research corpora such as CodiEsp, whose annotators coded negated
+        findings too and did not combine codes): no combination codes, CKD stage or laterality
+        refinement.
         """
         if setting not in ("outpatient", "inpatient"):
             raise ValueError(f"setting: expected 'outpatient' or 'inpatient', got {setting!r}")
@@ -243,7 +245,9 @@ class SuggestEngine:
                 accepted.extend(kept)
             elif score >= threshold * 0.5:
                 maybe.extend(k for k in kept if k.code == cand.code)
-        ordered = apply_rules(accepted, text, self.release, encounter)
+        ordered = apply_rules(
+            accepted, text, self.release, encounter, combine=assertion == "guidelines"
+        )
         diagnoses = [self._suggestion(d, text, "suggested") for d in ordered]
         have = {d.code for d in diagnoses}
         maybe.sort(key=lambda d: -d.score)

@@ -416,9 +416,15 @@ def _in_notes(code: str, notes) -> bool:
     return False
 
 
-def apply_rules(dxs: list[Dx], text: str, release, encounter: str | None = None) -> list[Dx]:
-    """Combination codes, CKD stage, laterality, 7th characters, de-duplication, sequencing."""
-    stage = ckd_stage(text)
+def apply_rules(
+    dxs: list[Dx], text: str, release, encounter: str | None = None, combine: bool = True
+) -> list[Dx]:
+    """Combination codes, CKD stage, laterality, 7th characters, de-duplication, sequencing.
+
+    ``combine=False`` leaves each code as suggested (no combination codes, CKD stage or
+    laterality refinement): the convention of corpora that code every mention on its own.
+    """
+    stage = ckd_stage(text) if combine else None
     if stage:
         ckd = [d for d in dxs if d.code.startswith("N18") or d.code in ("N19",)]
         if ckd:
@@ -430,9 +436,10 @@ def apply_rules(dxs: list[Dx], text: str, release, encounter: str | None = None)
         if stage[0] == "N186" and _DIALYSIS.search(text) and not _find(dxs, "Z992"):
             m = _DIALYSIS.search(text)
             dxs.append(Dx("Z992", 0.8, [m.span()], ["dialysis documented with ESRD"], weight=0.3))
-    dxs = diabetes(dxs)
-    dxs = hypertension(dxs, text)
-    dxs = laterality(dxs, text, release)
+    if combine:
+        dxs = diabetes(dxs)
+        dxs = hypertension(dxs, text)
+        dxs = laterality(dxs, text, release)
     dxs = seventh(dxs, text, release, encounter)
     dxs = [d for d in _dedupe(dxs) if release.is_billable(d.code)]
     return sequence(dxs, release)
