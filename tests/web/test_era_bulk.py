@@ -64,3 +64,30 @@ def test_the_collector_is_left_as_it_was(world, enabled):
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_secondary_claims_written_in_bulk_are_audited_as_a_save_would_be(world):
+    from medbill.web.billing.remittance_models import SecondaryClaimLink
+    from medbill.web.claims_out.models import ClaimEvent
+    from medbill.web.practice import audit
+    from medbill.web.practice.models import AuditEvent
+
+    site, biller = world.a, world.users["biller"]
+    era.import_era(biller, site.practice, era_for(site.claim), "secondary.835")
+    link = SecondaryClaimLink.objects.get(prior_claim=site.claim)
+    new = Claim.objects.get(pk=link.claim_id)
+    assert new.lines.count() == site.claim.lines.count()
+    assert list(new.lines.values_list("code", "charge")) == list(
+        site.claim.lines.values_list("code", "charge"))
+    for row in (new, link):
+        (event,) = AuditEvent.objects.filter(object_type=row._meta.label,
+                                             object_id=str(row.pk))
+        assert (event.action, event.user, event.username) == ("create", biller, "biller")
+        assert event.practice_id == site.practice.pk
+        # The values as stored, read back, are the values the event says were set.
+        assert event.changes == {k: {"before": None, "after": v}
+                                 for k, v in audit.snapshot(row).items()
+                                 if v not in (None, "", [], {})}
+    (made,) = ClaimEvent.objects.filter(claim=new)
+    assert (made.from_status, made.to_status, made.source) == ("", "draft", "835")
+    assert made.created_by == biller

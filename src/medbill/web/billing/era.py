@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import gc
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +22,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from medbill.core.ledger.cob import SecondaryClaimError, secondary_claim
 from medbill.core.ledger.posting import (
     Account,
     AccountLine,
@@ -37,6 +35,7 @@ from medbill.core.x12 import X12ParseError
 from medbill.core.x12.m835 import Remittance as RemittanceDoc
 from medbill.core.x12.m835 import read_835
 from medbill.web.billing.era_bulk import CLOSED, insert_rows, one_of, update_claims
+from medbill.web.billing.era_secondary import ORDERS, Secondaries
 from medbill.web.billing.models import Claim, ClaimLine, Entry
 from medbill.web.billing.remittance_models import (
     DenialItem,
@@ -44,7 +43,6 @@ from medbill.web.billing.remittance_models import (
     Remittance,
     RemittanceClaim,
     RemittanceFile,
-    SecondaryClaimLink,
     UnmatchedPayment,
 )
 from medbill.web.claims_out.models import ClaimEvent
@@ -55,8 +53,6 @@ from medbill.web.practice.models import Payer
 from medbill.web.practice.permissions import require
 
 __all__ = ["ImportResult", "SetResult", "import_era", "post_charges"]
-
-ORDERS = ("primary", "secondary", "tertiary")
 
 
 @dataclass
@@ -244,10 +240,6 @@ def _next_coverage(claim: _Row) -> _Row | None:
     return later[0] if later else None
 
 
-def _jsonable(data: Any) -> Any:
-    return json.loads(json.dumps(data, default=str))
-
-
 class _Poster:
     """Writes one balanced set's posting to the database."""
 
@@ -263,7 +255,8 @@ class _Poster:
         self.denials: list[tuple[int, dict[str, Any]]] = []
         self.updates: list[_Row] = []
         self.events: list[dict[str, Any]] = []
-        self.secondaries: list[tuple[_Row, ClaimPosting, _Row]] = []
+        self.secondaries = Secondaries(practice, user, sha, rem.trace_number, self.when,
+                                       self.now)
 
     def post(self, postings: Iterable[ClaimPosting], result: SetResult) -> None:
         """Write the postings of one set, in a few statements rather than per row.
@@ -284,32 +277,10 @@ class _Poster:
 
         # The ledger rows stream into the database while later claims are still being
         # worked out; no other statement may run until that COPY ends, so secondary
-        # claims are made afterwards (in the same order).
+        # claims are made (or, after a reversal, voided) afterwards, in the same order.
         insert_rows(Entry, rows())
-        self.read_for_secondaries()
-        for claim, cp, nxt in self.secondaries:
-            made = self.secondary(claim, cp, nxt)
-            if made:
-                result.secondary.append(made)
+        result.secondary += self.secondaries.write()
         self.flush()
-
-    def read_for_secondaries(self) -> None:
-        """Read what making the secondary claims needs in three queries, not three per claim:
-        the prior claims with their lines, the next coverages, and which of the secondary
-        claim numbers are taken already."""
-        from medbill.web.billing.documents import claim_documents
-
-        wanted = self.secondaries
-        self.prior = Claim.objects.prefetch_related("lines").in_bulk({c.pk for c, _, _ in wanted})
-        self.coverages = Coverage.objects.in_bulk({n.pk for _, _, n in wanted})
-        numbers = {_secondary_number(c.patient_control_number, n.order) for c, _, n in wanted}
-        self.taken = set(Claim.objects.filter(
-            one_of("patient_control_number", numbers), practice=self.practice,
-        ).values_list("patient_control_number", flat=True)) if wanted else set()
-        # The prior claims' documents in one batch, not a handful of queries per claim.
-        ids = list(dict.fromkeys(c.pk for c, _, _ in wanted))
-        self.documents = dict(zip(ids, claim_documents(self.prior[pk] for pk in ids),
-                                  strict=True)) if ids else {}
 
     def claim_posting(self, cp: ClaimPosting, result: SetResult) -> list[dict[str, Any]]:
         """Record what ``cp`` does to its claim; return its ledger rows."""
@@ -355,10 +326,13 @@ class _Poster:
                 created_at=self.now)))
             result.denied.append((claim.patient_control_number, "; ".join(d.reason_words)))
         self.move(claim, cp, outcome)
+        if pay.is_reversal:
+            # A secondary claim built on the payment taken back is voided or flagged.
+            self.secondaries.add(claim, cp, None)
         if cp.secondary and nxt is None:
             nxt = _next_coverage(claim)
         if cp.secondary and nxt is not None:
-            self.secondaries.append((claim, cp, nxt))
+            self.secondaries.add(claim, cp, nxt)
         result.posted.append((claim.patient_control_number, cp.paid, cp.patient_share))
         return entries
 
@@ -410,44 +384,6 @@ class _Poster:
             insert_rows(DenialItem, [d for _, d in self.denials])
         update_claims(self.updates)
         insert_rows(ClaimEvent, self.events)
-
-    def secondary(self, info: _Row, cp: ClaimPosting, next_row: _Row
-                  ) -> tuple[str, str] | None:
-        claim = self.prior[info.pk]
-        nxt = self.coverages[next_row.pk]
-        pcn = _secondary_number(claim.patient_control_number, nxt.order)
-        if pcn in self.taken:
-            return None
-        try:
-            doc = secondary_claim(self.documents[claim.pk], cp.payment, cp.line_numbers,
-                                  self.when, pcn)
-        except SecondaryClaimError:
-            return None
-        crossed = cp.secondary == "crossed_over"
-        new = Claim.objects.create(
-            practice_id=claim.practice_id, visit_id=claim.visit_id, patient_id=claim.patient_id,
-            coverage=nxt, payer_id=nxt.payer_id, patient_control_number=pcn,
-            status=Claim.Status.SUBMITTED if crossed else Claim.Status.DRAFT,
-            diagnoses=claim.diagnoses, status_reason="crossed over by the prior payer"
-            if crossed else "")
-        self.taken.add(pcn)
-        ClaimLine.objects.bulk_create([ClaimLine(
-            practice_id=claim.practice_id, claim=new, line_number=line.line_number,
-            code=line.code, modifiers=line.modifiers, units=line.units, charge=line.charge,
-            dx_pointers=line.dx_pointers, date_of_service=line.date_of_service,
-            description=line.description, ndc=line.ndc, ndc_quantity=line.ndc_quantity,
-            ndc_unit=line.ndc_unit, unit_basis=line.unit_basis,
-            line_control_number=line.line_control_number) for line in claim.lines.all()])
-        SecondaryClaimLink.objects.create(
-            practice_id=claim.practice_id, claim=new, prior_claim=claim,
-            adjudication=_jsonable(doc.other_coverage[0].adjudication.to_dict()),
-            prior_order=doc.other_coverage[0].order, crossed_over=crossed)
-        return pcn, "crossed over by the payer" if crossed else "ready to send"
-
-
-def _secondary_number(prior: str, order: str) -> str:
-    """The claim number of the claim to the payer of ``order`` that follows claim ``prior``."""
-    return f"{prior[:17]}-S{ORDERS.index(order)}"
 
 
 def _record(practice: Any, posting: RemittancePosting, result: SetResult) -> None:

@@ -12,6 +12,7 @@ On PostgreSQL rows go in with COPY; every other database gets ``executemany``.
 
 from __future__ import annotations
 
+import datetime
 import operator
 from collections.abc import Iterable
 from typing import Any
@@ -22,8 +23,9 @@ from django.utils import timezone
 
 from medbill.core.money import Money
 from medbill.web.billing.models import Claim
+from medbill.web.practice import audit
 
-__all__ = ["insert_rows", "one_of", "update_claims"]
+__all__ = ["audit_created", "insert_instances", "insert_rows", "one_of", "update_claims"]
 
 # Plain values go to the driver as they are; JSON fields and the like need the field's help.
 _SIMPLE = (models.CharField, models.IntegerField, models.DateField, models.DecimalField,
@@ -123,6 +125,31 @@ def update_claims(claims: list[Any]) -> None:
                 f"UPDATE {table} SET status = %s, payer_claim_number = %s, status_reason = %s, "
                 "updated_at = %s WHERE id = %s AND status <> %s",
                 [(status, pcn, reason, now, pk, CLOSED) for pk, status, pcn, reason in rows])
+
+
+def insert_instances(model: Any, instances: list[models.Model]) -> int:
+    """INSERT unsaved ``instances`` as ``insert_rows`` does (their ids are not set): field
+    values as ``save()`` would store them, ``auto_now`` times included."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    return insert_rows(model, ({f.attname: f.pre_save(obj, True) for f in fields}
+                               for obj in instances))
+
+
+def audit_created(instances: Iterable[models.Model], at: datetime.datetime) -> None:
+    """One audit event per row written in bulk (with its id set): the event ``save()``
+    would have recorded (action create, the values set), all in one statement."""
+    from medbill.web.practice.models import AuditEvent
+
+    actor = audit.current_actor()
+    who = actor.user
+    insert_rows(AuditEvent, (dict(
+        at=at, user_id=who.pk if who is not None else None,
+        username=who.get_username() if who is not None else "",
+        practice_id=row.practice_id, object_type=row._meta.label, object_id=str(row.pk),
+        object_repr=f"{row._meta.verbose_name} {row.pk}"[:120], action="create",
+        changes={k: {"before": None, "after": v} for k, v in audit.snapshot(row).items()
+                 if v not in (None, "", [], {})},
+        source=actor.source) for row in instances))
 
 
 class _AnyOf(Lookup):
