@@ -237,3 +237,23 @@ def test_a_reversal_without_a_secondary_changes_no_other_claim(world):
     assert Claim.objects.count() == count and not ClaimWorkItem.objects.exists()
     assert not SecondaryClaimLink.objects.exists()
 
+
+def test_the_flag_is_in_the_billers_queue_and_resolving_it_leaves_the_claim(world,
+                                                                             client_for):
+    site, biller = world.a, world.users["biller"]
+    rem, original, sent = post_primary(site, biller, seed=28)
+    Claim.objects.filter(pk=sent.pk).update(status="submitted")
+    era.import_era(biller, site.practice,
+                   file_of(rem, [negate(original)], "TRACE-R", 2), "reversal.835")
+    item = ClaimWorkItem.objects.get(claim=sent)
+    client = client_for(biller)
+    queue = client.get("/claims-out/").content.decode()
+    assert sent.patient_control_number in queue and "reversed the payment" in queue
+    assert ">Resolved</button>" in queue
+    page = client.post(f"/claims-out/rejections/{item.pk}/resolve/",
+                       {"resolution": "sent a corrected claim"}, follow=True)
+    assert f"Claim {sent.patient_control_number}: marked resolved." in page.content.decode()
+    item.refresh_from_db()
+    sent.refresh_from_db()
+    assert item.resolved_at is not None and item.resolution == "sent a corrected claim"
+    assert sent.status == "submitted"

@@ -6,7 +6,8 @@ and a number is never reused. ``Submission`` records every file sent (name, hash
 control numbers, claims, time, user). ``AckImport`` makes 999/277CA imports
 idempotent (unique file hash and partner control number). ``ClaimEvent`` is the
 claim's append-only lifecycle history; ``ClaimWorkItem`` is the biller's queue of
-rejected claims, with the reason in words.
+claims to work (rejected ones, and sent secondary claims whose prior payment was
+reversed), with the reason in words.
 """
 
 from __future__ import annotations
@@ -171,11 +172,13 @@ class ClaimEvent(PracticeOwned, AppendOnlyModel):
 
 
 class ClaimWorkItem(PracticeOwned):
-    """A rejected claim waiting for the biller: the reason in words, until resolved."""
+    """A claim waiting for the biller, with the reason in words, until resolved: rejected by
+    a 999 or 277CA, or (source 835) a secondary claim already sent whose prior payer then
+    reversed the payment its COB data came from."""
 
     claim = models.ForeignKey("billing.Claim", on_delete=models.PROTECT,
                               related_name="rejection_items")
-    source = models.CharField(max_length=10)  # 999 or 277CA
+    source = models.CharField(max_length=10)  # 999, 277CA or 835
     reason = models.CharField(max_length=500)
     codes = models.CharField(max_length=120, blank=True)
     ack = models.ForeignKey(AckImport, null=True, blank=True, on_delete=models.PROTECT,

@@ -69,8 +69,11 @@ def submit_batch(request: HttpRequest) -> HttpResponse:
 def resolve_rejection(request: HttpRequest, item_id: int) -> HttpResponse:
     item = get_scoped_or_404(ClaimWorkItem, request.user, request.practice, pk=item_id)
     try:
-        resolve_work_item(request.user, item, request.POST.get("resolution", "").strip())
-        messages.success(request, f"Claim {item.claim.patient_control_number} is back in draft.")
+        item = resolve_work_item(request.user, item, request.POST.get("resolution", "").strip())
+        claim = item.claim  # read after the change
+        messages.success(request, f"Claim {claim.patient_control_number} is back in draft."
+                         if claim.status == "draft" else
+                         f"Claim {claim.patient_control_number}: marked resolved.")
     except ServiceError as exc:
         messages.error(request, str(exc))
     return redirect("claims_out_queue")
