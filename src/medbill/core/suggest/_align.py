@@ -17,7 +17,15 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["align", "carry", "line_spans", "sentence_spans"]
+__all__ = [
+    "align",
+    "carry",
+    "line_spans",
+    "sentence_spans",
+    "source_words",
+    "translate_phrase",
+    "translation_table",
+]
 
 _SOURCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡(0-9])|\n+")
 _NUMBER = re.compile(r"\d+")
@@ -124,14 +132,138 @@ def align(source: str, target: str) -> list[tuple[list[Span], list[Span]]]:
     return pairs
 
 
-def carry(source: str, target: str, offsets: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
+def carry(
+    source: str, target: str, offsets: list[tuple[int, str]], pairs=None
+) -> list[tuple[int, int, str]]:
     """Map ``(source offset, label)`` pairs to ``(start, end, label)`` spans of ``target``: the
-    target sentence(s) aligned with the source sentence holding each offset."""
+    target sentence(s) aligned with the source sentence holding each offset (``pairs``: the
+    alignment, if already made)."""
     out = []
-    pairs = align(source, target)
+    pairs = align(source, target) if pairs is None else pairs
     for offset, label in offsets:
         for src, tgt in pairs:
             if tgt and any(s <= offset < e for s, e in src):
                 out.append((tgt[0][0], tgt[-1][1], label))
                 break
     return out
+
+
+_SOURCE_WORD = re.compile(r"\w+")
+# Function words of the source language (Spanish), left out of word alignment.
+_SOURCE_STOP = frozenset(
+    [
+        "de",
+        "la",
+        "el",
+        "en",
+        "y",
+        "a",
+        "los",
+        "las",
+        "del",
+        "con",
+        "se",
+        "por",
+        "un",
+        "una",
+        "unos",
+        "unas",
+        "que",
+        "al",
+        "no",
+        "para",
+        "su",
+        "sus",
+        "o",
+        "u",
+        "es",
+        "lo",
+        "como",
+        "sin",
+        "le",
+        "les",
+        "fue",
+        "más",
+        "entre",
+        "este",
+        "esta",
+        "estos",
+        "estas",
+        "desde",
+        "e",
+        "ni",
+        "sobre",
+        "tras",
+    ]
+)
+
+
+def source_words(text: str) -> list[str]:
+    """Content words of a source-language phrase, lower case."""
+    return [
+        w.lower()
+        for w in _SOURCE_WORD.findall(text)
+        if w.lower() not in _SOURCE_STOP and not w.isdigit()
+    ]
+
+
+def translation_table(
+    pairs: list[tuple[list[str], list[str]]], iterations: int = 8, floor: float = 0.05
+) -> dict[str, dict[str, float]]:
+    """Word translation probabilities ``t(target | source)`` learned from aligned sentence pairs
+    with IBM Model 1 (expectation-maximisation; a null source word absorbs target words with no
+    counterpart). Entries below ``floor`` are dropped."""
+    import numpy as np
+
+    src_vocab: dict[str, int] = {"": 0}
+    tgt_vocab: dict[str, int] = {}
+    group, src, tgt = [], [], []
+    n_groups = 0
+    for source, target in pairs:
+        s_ids = [0] + sorted({src_vocab.setdefault(w, len(src_vocab)) for w in source})
+        for t in sorted({tgt_vocab.setdefault(w, len(tgt_vocab)) for w in target}):
+            group += [n_groups] * len(s_ids)
+            src += s_ids
+            tgt += [t] * len(s_ids)
+            n_groups += 1
+    if not group:
+        return {}
+    width = len(tgt_vocab)
+    keys, inverse = np.unique(
+        np.asarray(src, dtype=np.int64) * width + np.asarray(tgt, dtype=np.int64),
+        return_inverse=True,
+    )
+    key_src = keys // width
+    groups = np.asarray(group)
+    t = np.full(len(keys), 1.0 / width)
+    for _ in range(iterations):
+        tv = t[inverse]
+        share = tv / np.bincount(groups, weights=tv)[groups]
+        counts = np.bincount(inverse, weights=share, minlength=len(keys))
+        t = counts / np.bincount(key_src, weights=counts)[key_src]
+    src_words = {i: w for w, i in src_vocab.items()}
+    tgt_words = {i: w for w, i in tgt_vocab.items()}
+    table: dict[str, dict[str, float]] = {}
+    for key, p in zip(keys.tolist(), t.tolist(), strict=True):
+        s = key // width
+        if s and p >= floor:
+            table.setdefault(src_words[s], {})[tgt_words[key % width]] = p
+    return table
+
+
+def translate_phrase(
+    table: dict[str, dict[str, float]], phrase: str, target_words: set[str], least: float = 0.2
+) -> tuple[str, ...] | None:
+    """The target words that translate a source phrase, looked for among ``target_words`` (the
+    aligned sentence's words); None unless at least half of the phrase's words are found."""
+    words = source_words(phrase)
+    if not words:
+        return None
+    found = set()
+    for w in words:
+        options = [(p, t) for t, p in table.get(w, {}).items() if t in target_words and p >= least]
+        if options:
+            found.add(max(options)[1])
+    if not found or 2 * len(found) < len(words):
+        return None
+    return tuple(sorted(found))

@@ -14,10 +14,16 @@ sentence, not only which note, supports a code.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from medbill.core.suggest._align import carry
+from medbill.core.suggest._align import (
+    align,
+    carry,
+    source_words,
+    translate_phrase,
+    translation_table,
+)
 from medbill.core.suggest._lexicon import default_billable
 
 __all__ = ["CodedNote", "CorpusError", "normalise_code", "read_codiesp"]
@@ -36,6 +42,8 @@ class CodedNote:
     codes: frozenset[str]
     # (start, end, code): spans of ``text`` known to hold the evidence for a code
     regions: tuple[tuple[int, int, str], ...] = ()
+    # (words, code): the words of ``text`` that express a code's evidence
+    terms: tuple[tuple[tuple[str, ...], str], ...] = ()
 
 
 def normalise_code(release, code: str) -> str | None:
@@ -70,6 +78,7 @@ def read_codiesp(folder: Path | str, release, text_dir: str = "text_files_en") -
     evidence = _read_evidence(folder, release)
     originals = folder / "text_files"
     notes = []
+    aligned: dict[str, tuple[str, str, list]] = {}
     for note_id in sorted(codes):
         path = texts / f"{note_id}.txt"
         if not path.exists():
@@ -78,15 +87,57 @@ def read_codiesp(folder: Path | str, release, text_dir: str = "text_files_en") -
         regions: tuple[tuple[int, int, str], ...] = ()
         source = originals / f"{note_id}.txt"
         if evidence.get(note_id) and source.exists() and originals != texts:
-            wanted = [(o, c) for o, c in evidence[note_id] if c in codes[note_id]]
-            regions = tuple(carry(source.read_text(encoding="utf-8"), text, wanted))
+            original = source.read_text(encoding="utf-8")
+            pairs = align(original, text)
+            aligned[note_id] = (original, text, pairs)
+            wanted = [(o, c) for o, c, _t in evidence[note_id] if c in codes[note_id]]
+            regions = tuple(carry(original, text, wanted, pairs))
         notes.append(CodedNote(note_id, text, frozenset(codes[note_id]), regions))
+    if aligned:
+        notes = _with_terms(notes, aligned, evidence)
     return notes
 
 
-def _read_evidence(folder: Path, release) -> dict[str, list[tuple[int, str]]]:
-    """Diagnosis evidence offsets from ``<split>X.tsv`` if the folder has one."""
-    out: dict[str, list[tuple[int, str]]] = defaultdict(list)
+def _with_terms(notes, aligned, evidence) -> list[CodedNote]:
+    """Translate each piece of evidence into the words of the aligned translated sentence, with
+    a word translation table learned from the corpus's own sentence pairs."""
+    from medbill.core.suggest._lexicon import words
+
+    sentence_pairs = [
+        (
+            source_words(" ".join(src[s:e] for s, e in a)),
+            list(words(" ".join(tgt[s:e] for s, e in b))),
+        )
+        for src, tgt, pairs in aligned.values()
+        for a, b in pairs
+        if a and b
+    ]
+    table = translation_table(sentence_pairs)
+    out = []
+    for note in notes:
+        if note.id not in aligned:
+            out.append(note)
+            continue
+        src, tgt, pairs = aligned[note.id]
+        terms = []
+        for offset, code, phrase in evidence[note.id]:
+            if code not in note.codes:
+                continue
+            for a, b in pairs:
+                if b and any(s <= offset < e for s, e in a):
+                    ws = translate_phrase(
+                        table, phrase, set(words(" ".join(tgt[s:e] for s, e in b)))
+                    )
+                    if ws:
+                        terms.append((ws, code))
+                    break
+        out.append(replace(note, terms=tuple(dict.fromkeys(terms))))
+    return out
+
+
+def _read_evidence(folder: Path, release) -> dict[str, list[tuple[int, str, str]]]:
+    """Diagnosis evidence (offset, code, text) from ``<split>X.tsv`` if the folder has one."""
+    out: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     tsvs = sorted(folder.glob("*X.tsv"))
     if not tsvs:
         return out
@@ -106,5 +157,5 @@ def _read_evidence(folder: Path, release) -> dict[str, list[tuple[int, str]]]:
             raise CorpusError(f"{tsvs[0].name} line {lineno}: offsets {parts[4]!r} are not numbers")
         code = normalise_code(release, parts[2])
         if code:
-            out[parts[0].strip()].append((int(first[0]), code))
+            out[parts[0].strip()].append((int(first[0]), code, parts[3]))
     return out

@@ -131,4 +131,10 @@ FEATURES = (
     "sentence_neighbour_similarity",
     "sentence_best",
     "sentence_term_precision",
+    "sentence_category",
+    "category_share",
+    "learned_precision",
+    "learned_mentions",
+    "learned_size",
+    "learned_hits",
 )

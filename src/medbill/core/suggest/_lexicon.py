@@ -18,11 +18,20 @@ from medbill.core.suggest._text import STOPWORDS, Sentence, Token, norm
 __all__ = ["Lexicon", "Match", "default_billable", "term_variants"]
 
 _PARENS = re.compile(r"\s*\([^()]*\)")
+# "unspecified site" says nothing a note would say; "unspecified shoulder" still names the shoulder.
+_GENERIC = (
+    r"(?:site|sites|part|type|cause|organism|origin|kind|region|side|laterality|behavior|"
+    r"nature|degree|severity|episode|trimester|stage|location|complications?|lobe|level)"
+)
 _DROP = re.compile(
     r",?\s*(?:not elsewhere classified|without complications?|without mention of [a-z ]+|"
-    r"unspecified as to [a-z ]+|of unspecified [a-z]+|unspecified [a-z]+|,\s*unspecified)$",
+    rf"unspecified as to [a-z ]+|of unspecified {_GENERIC}|unspecified {_GENERIC}|"
+    r",\s*unspecified)$",
     re.IGNORECASE,
 )
+_UNSPECIFIED = re.compile(r"\bunspecified\s+", re.IGNORECASE)
+# A closing "without ..." or "except ..." clause states the default a note leaves unsaid.
+_DEFAULT_CLAUSE = re.compile(r",?\s+(?:without|except)\s+[^,()]+$", re.IGNORECASE)
 _TRAILING = re.compile(r"[\s,]+(?:with|without|of|and|due to|in)\s*$", re.IGNORECASE)
 _WORDS = re.compile(r"[A-Za-z]+|[0-9]+")
 _ALNUM = re.compile(r"[A-Za-z][A-Za-z0-9/]*[A-Za-z0-9]")
@@ -50,6 +59,11 @@ def term_variants(title: str) -> set[tuple[str, ...]]:
                 break
             cut = shorter
             texts.add(cut)
+        if _DEFAULT_CLAUSE.search(cut):
+            cut = _DEFAULT_CLAUSE.sub("", cut).strip(" ,")
+            texts.add(cut)
+        if _UNSPECIFIED.search(cut):
+            texts.add(_UNSPECIFIED.sub("", cut))
         parts = [p.strip() for p in text.split(",")]
         if len(parts) > 1:
             kept = [parts[0]] + [p for p in parts[1:] if "unspecified" not in p.lower()]

@@ -34,6 +34,7 @@ BASE_PRECISION = 0.08
 MIN_SENTENCE_P = 0.1
 SENTENCE_POOL = 0.3
 SENTENCE_NEIGHBOURS = 10
+LEARNED_POOL = 0.1
 
 
 @dataclass
@@ -44,11 +45,20 @@ class Statistics:
     prior: dict[str, float] = field(default_factory=dict)
     phrase: dict[str, list[tuple[str, float, int]]] = field(default_factory=dict)
     sentence: dict[str, list[tuple[str, float, int]]] = field(default_factory=dict)
+    # the same per 3-character category: which kind of condition a sentence's phrase points at
+    sentence_category: dict[str, list[tuple[str, float, int]]] = field(default_factory=dict)
+    category_prior: dict[str, float] = field(default_factory=dict)
     # nearest sentences: TF-IDF rows of the sentences of notes with evidence, and their codes
     sentence_matrix: object = None
     sentence_labels: list[tuple[str, ...]] = field(default_factory=list)
     # dictionary terms judged per sentence: (term, code) -> (sentences matched, code's evidence)
     sentence_term: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    # terms learned from the evidence of coded notes, matched like dictionary terms, with how
+    # often a match meant the code was assigned: (words, code) -> (notes matched, notes coded)
+    learned: object = None
+    learned_precision: dict[tuple[tuple[str, ...], str], tuple[int, int]] = field(
+        default_factory=dict
+    )
     term: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     code_term: dict[str, tuple[int, int]] = field(default_factory=dict)
     # nearest coded notes: TF-IDF rows (L2-normalised) over the phrase vocabulary
@@ -138,6 +148,7 @@ def fit_statistics(
     analyses: list[Analysis],
     labels: list[set[str]],
     regions: list[tuple[tuple[int, int, str], ...]] | None = None,
+    terms: list[tuple[tuple[tuple[str, ...], str], ...]] | None = None,
 ) -> Statistics:
     """Count phrase and term co-occurrence with the codes of each note (and, where ``regions``
     give the evidence spans of a note's codes, with the codes of each sentence)."""
@@ -203,9 +214,14 @@ def fit_statistics(
     return Statistics(
         n_notes=n,
         sentence=_sentence_phrases(analyses, regions) if regions else {},
+        sentence_category=_sentence_phrases(analyses, regions, category=True) if regions else {},
+        category_prior=dict(
+            Counter(c[:3] for y in labels for c in y).most_common() if n else ()
+        ),
         sentence_matrix=sent_matrix,
         sentence_labels=sent_labels,
         sentence_term=_sentence_terms(analyses, regions) if regions else {},
+        **_learned_terms(analyses, labels, terms),
         ridge_codes=ridge_codes,
         ridge_alpha=ridge_alpha,
         prior={c: k / n for c, k in prior.items()},
@@ -219,9 +235,11 @@ def fit_statistics(
     )
 
 
-def _sentence_phrases(analyses, regions) -> dict[str, list[tuple[str, float, int]]]:
+def _sentence_phrases(
+    analyses, regions, category: bool = False
+) -> dict[str, list[tuple[str, float, int]]]:
     """``P(code's evidence in the sentence | phrase in the sentence)`` over the notes that have
-    evidence spans."""
+    evidence spans (with ``category``, of any code of the code's 3-character category)."""
     df: Counter[str] = Counter()
     co: Counter[tuple[str, str]] = Counter()
     for a, regs in zip(analyses, regions, strict=True):
@@ -231,6 +249,8 @@ def _sentence_phrases(analyses, regions) -> dict[str, list[tuple[str, float, int
             grams = {g for g, _s, _e in ngrams(sent)}
             df.update(grams)
             codes = {c for s, e, c in regs if s < sent.end and sent.start < e}
+            if category:
+                codes = {c[:3] for c in codes}
             for g in grams:
                 for c in codes:
                     co[g, c] += 1
@@ -240,6 +260,28 @@ def _sentence_phrases(analyses, regions) -> dict[str, list[tuple[str, float, int
         if p >= MIN_SENTENCE_P:
             out[g].append((c, p, k))
     return dict(out)
+
+
+def _learned_terms(analyses, labels, terms) -> dict:
+    """A lexicon of the evidence terms of the notes, and how precise each was on them."""
+    from medbill.core.suggest._lexicon import Lexicon
+
+    pairs = sorted({t for ts in terms or () for t in ts})
+    if not pairs:
+        return {}
+    lex = Lexicon()
+    lex.terms = [(ws, code, " ".join(ws), "learned") for ws, code in pairs]
+    lex._index()
+    counts: dict[tuple[tuple[str, ...], str], list[int]] = defaultdict(lambda: [0, 0])
+    for a, gold in zip(analyses, labels, strict=True):
+        found = {(m.key, m.code) for sent in a.sentences for m in lex.match(a.text, sent)}
+        for key in found:
+            counts[key][0] += 1
+            counts[key][1] += key[1] in gold
+    return {
+        "learned": lex,
+        "learned_precision": {k: (v[0], v[1]) for k, v in counts.items()},
+    }
 
 
 def _sentence_labels(a: Analysis, regs) -> list[set[str]]:
@@ -325,6 +367,14 @@ def _sentence_term_precision(stats: Statistics | None, term: str, code: str) -> 
     return (hits + 2 * BASE_PRECISION) / (seen + 2)
 
 
+def _category_share(stats: Statistics | None, code: str) -> float:
+    """How much of its category's use the code gets in the coded notes (the coders' default)."""
+    if stats is None or not stats.category_prior:
+        return 0.0
+    n = stats.n_notes or 1
+    return (stats.prior.get(code, 0.0) * n + 0.1) / (stats.category_prior.get(code[:3], 0) + 1.0)
+
+
 def _code_precision(stats: Statistics | None, code: str) -> float:
     if stats is None:
         return BASE_PRECISION
@@ -374,6 +424,25 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
                     miss[code] = miss.get(code, 1.0) * (1.0 - p)
             for code, m in miss.items():
                 per_sentence[code] = max(per_sentence.get(code, 0.0), 1.0 - m)
+    learned: dict[str, list[float]] = {}
+    learned_span: dict[str, tuple[int, int, str]] = {}
+    if stats is not None and stats.learned is not None:
+        for sentence in a.sentences:
+            for m in stats.learned.match(a.text, sentence):
+                seen, hits = stats.learned_precision.get((m.key, m.code), (0, 0))
+                prec = (hits + 2 * BASE_PRECISION) / (seen + 2)
+                v = learned.setdefault(m.code, [0.0, 0.0, 0.0, 0.0])
+                v[1] += 1
+                v[2] = max(v[2], float(m.size))
+                v[3] = max(v[3], math.log1p(hits))
+                if prec > v[0]:
+                    v[0] = prec
+                    learned_span[m.code] = (m.start, m.end, m.term)
+    by_category: dict[str, float] = {}
+    if stats is not None and stats.sentence_category:
+        for g in a.grams:
+            for cat, p, _co in stats.sentence_category.get(g, ()):
+                by_category[cat] = max(by_category.get(cat, 0.0), p)
     near = stats.neighbours(a.grams) if stats is not None else {}
     near_sent = stats.sentence_neighbours(a) if stats is not None else {}
     linear = stats.linear(a.grams) if stats is not None else {}
@@ -381,6 +450,7 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
     pool |= {c for c, p in linear.items() if p >= 0.15}
     pool |= {c for c, v in sent.items() if v[0] >= SENTENCE_POOL}
     pool |= {c for c, v in near_sent.items() if v[0] >= SENTENCE_POOL}
+    pool |= {c for c, v in learned.items() if v[0] >= LEARNED_POOL}
     spans = [(m.match.start, m.match.end, m.match.size, m.match.code) for m in a.mentions]
     cats = Counter(c[:3] for c in pool)
     length = max(1, len(a.text))
@@ -446,11 +516,18 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
             *near_sent.get(code, (0.0, 0.0, None))[:2],
             per_sentence.get(code, 0.0),
             max((_sentence_term_precision(stats, m.match.term, code) for m in ms), default=0.0),
+            by_category.get(code[:3], 0.0),
+            _category_share(stats, code),
+            *learned.get(code, (0.0, 0.0, 0.0, 0.0)),
         ]
         ev_mentions = asserted or ms
         evidence = sorted({(m.match.start, m.match.end) for m in ev_mentions})[:4]
         terms = sorted({m.match.term for m in ev_mentions})
-        if not evidence and code in sent and sent[code][0] >= max(p, 0.2):
+        if not evidence and code in learned_span:
+            s0, e0, term = learned_span[code]
+            evidence = [(s0, e0)]
+            terms = [f"learned term '{term}'"]
+        elif not evidence and code in sent and sent[code][0] >= max(p, 0.2):
             evidence = [sent[code][2]]
             terms = [f"learned phrase '{sent[code][3]}'"]
         elif not evidence and span is not None:

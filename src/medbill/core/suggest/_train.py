@@ -96,6 +96,7 @@ def fit_model(
     analyses = [analyse(n.text) for n in notes]
     labels = [set(n.codes) for n in notes]
     regions = [tuple(n.regions) for n in notes]
+    terms = [tuple(n.terms) for n in notes]
     rng = np.random.default_rng(seed)
     fold_of = rng.permutation(len(notes)) % folds
     xs, ys, groups = [], [], []
@@ -107,6 +108,7 @@ def fit_model(
             [analyses[i] for i in inside],
             [labels[i] for i in inside],
             [regions[i] for i in inside],
+            [terms[i] for i in inside],
         )
         x, y, g, _ = _rows(analyses, labels, stats, lexicon, held)
         xs += x
@@ -124,7 +126,7 @@ def fit_model(
     threshold, cv_f1 = best_threshold(oof, y_all, list(g_all), labels)
     say("fitting the final ranker")
     ranker = TreeEnsemble.from_sklearn(_ranker(seed).fit(x_all, y_all))
-    stats = fit_statistics(analyses, labels, regions)
+    stats = fit_statistics(analyses, labels, regions, terms)
     return SuggestModel(
         stats=stats,
         ranker=ranker,
