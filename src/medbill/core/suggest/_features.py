@@ -137,4 +137,5 @@ FEATURES = (
     "learned_mentions",
     "learned_size",
     "learned_hits",
+    "learned_sentence_precision",
 )

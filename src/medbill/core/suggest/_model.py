@@ -54,9 +54,10 @@ class Statistics:
     # dictionary terms judged per sentence: (term, code) -> (sentences matched, code's evidence)
     sentence_term: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     # terms learned from the evidence of coded notes, matched like dictionary terms, with how
-    # often a match meant the code was assigned: (words, code) -> (notes matched, notes coded)
+    # often a match meant the code was assigned: (words, code) -> (notes matched, notes coded,
+    # sentences matched, sentences holding the code's evidence)
     learned: object = None
-    learned_precision: dict[tuple[tuple[str, ...], str], tuple[int, int]] = field(
+    learned_precision: dict[tuple[tuple[str, ...], str], tuple[int, ...]] = field(
         default_factory=dict
     )
     term: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
@@ -221,7 +222,7 @@ def fit_statistics(
         sentence_matrix=sent_matrix,
         sentence_labels=sent_labels,
         sentence_term=_sentence_terms(analyses, regions) if regions else {},
-        **_learned_terms(analyses, labels, terms),
+        **_learned_terms(analyses, labels, regions, terms),
         ridge_codes=ridge_codes,
         ridge_alpha=ridge_alpha,
         prior={c: k / n for c, k in prior.items()},
@@ -262,7 +263,7 @@ def _sentence_phrases(
     return dict(out)
 
 
-def _learned_terms(analyses, labels, terms) -> dict:
+def _learned_terms(analyses, labels, regions, terms) -> dict:
     """A lexicon of the evidence terms of the notes, and how precise each was on them."""
     from medbill.core.suggest._lexicon import Lexicon
 
@@ -272,15 +273,24 @@ def _learned_terms(analyses, labels, terms) -> dict:
     lex = Lexicon()
     lex.terms = [(ws, code, " ".join(ws), "learned") for ws, code in pairs]
     lex._index()
-    counts: dict[tuple[tuple[str, ...], str], list[int]] = defaultdict(lambda: [0, 0])
-    for a, gold in zip(analyses, labels, strict=True):
-        found = {(m.key, m.code) for sent in a.sentences for m in lex.match(a.text, sent)}
+    counts: dict[tuple[tuple[str, ...], str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for i, (a, gold) in enumerate(zip(analyses, labels, strict=True)):
+        regs = regions[i] if regions else ()
+        per_sentence = _sentence_labels(a, regs) if regs else None
+        found: set = set()
+        for j, sent in enumerate(a.sentences):
+            for m in lex.match(a.text, sent):
+                key = (m.key, m.code)
+                found.add(key)
+                if per_sentence is not None:
+                    counts[key][2] += 1
+                    counts[key][3] += m.code in per_sentence[j]
         for key in found:
             counts[key][0] += 1
             counts[key][1] += key[1] in gold
     return {
         "learned": lex,
-        "learned_precision": {k: (v[0], v[1]) for k, v in counts.items()},
+        "learned_precision": {k: tuple(v) for k, v in counts.items()},
     }
 
 
@@ -429,9 +439,12 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
     if stats is not None and stats.learned is not None:
         for sentence in a.sentences:
             for m in stats.learned.match(a.text, sentence):
-                seen, hits = stats.learned_precision.get((m.key, m.code), (0, 0))
+                seen, hits, s_seen, s_hits = stats.learned_precision.get(
+                    (m.key, m.code), (0, 0, 0, 0)
+                )
                 prec = (hits + 2 * BASE_PRECISION) / (seen + 2)
-                v = learned.setdefault(m.code, [0.0, 0.0, 0.0, 0.0])
+                v = learned.setdefault(m.code, [0.0, 0.0, 0.0, 0.0, 0.0])
+                v[4] = max(v[4], (s_hits + 2 * BASE_PRECISION) / (s_seen + 2))
                 v[1] += 1
                 v[2] = max(v[2], float(m.size))
                 v[3] = max(v[3], math.log1p(hits))
@@ -518,7 +531,7 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
             max((_sentence_term_precision(stats, m.match.term, code) for m in ms), default=0.0),
             by_category.get(code[:3], 0.0),
             _category_share(stats, code),
-            *learned.get(code, (0.0, 0.0, 0.0, 0.0)),
+            *learned.get(code, (0.0, 0.0, 0.0, 0.0, 0.0)),
         ]
         ev_mentions = asserted or ms
         evidence = sorted({(m.match.start, m.match.end) for m in ev_mentions})[:4]
