@@ -138,4 +138,5 @@ FEATURES = (
     "learned_size",
     "learned_hits",
     "learned_sentence_precision",
+    "learned_free",
 )

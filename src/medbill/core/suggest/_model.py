@@ -35,6 +35,27 @@ MIN_SENTENCE_P = 0.1
 SENTENCE_POOL = 0.3
 SENTENCE_NEIGHBOURS = 10
 LEARNED_POOL = 0.1
+# Side and degree words a learned term can do without.
+_QUALIFIERS = frozenset(
+    [
+        "right",
+        "left",
+        "bilateral",
+        "both",
+        "severe",
+        "mild",
+        "moderate",
+        "small",
+        "large",
+        "intense",
+        "important",
+        "significant",
+        "multiple",
+        "several",
+        "marked",
+        "slight",
+    ]
+)
 
 
 @dataclass
@@ -216,9 +237,7 @@ def fit_statistics(
         n_notes=n,
         sentence=_sentence_phrases(analyses, regions) if regions else {},
         sentence_category=_sentence_phrases(analyses, regions, category=True) if regions else {},
-        category_prior=dict(
-            Counter(c[:3] for y in labels for c in y).most_common() if n else ()
-        ),
+        category_prior=dict(Counter(c[:3] for y in labels for c in y).most_common() if n else ()),
         sentence_matrix=sent_matrix,
         sentence_labels=sent_labels,
         sentence_term=_sentence_terms(analyses, regions) if regions else {},
@@ -267,7 +286,13 @@ def _learned_terms(analyses, labels, regions, terms) -> dict:
     """A lexicon of the evidence terms of the notes, and how precise each was on them."""
     from medbill.core.suggest._lexicon import Lexicon
 
-    pairs = sorted({t for ts in terms or () for t in ts})
+    pairs = {t for ts in terms or () for t in ts}
+    # "enlarged right testis" also teaches "enlarged testis"
+    for ws, code in list(pairs):
+        core = tuple(w for w in ws if w not in _QUALIFIERS)
+        if core and core != ws:
+            pairs.add((core, code))
+    pairs = sorted(pairs)
     if not pairs:
         return {}
     lex = Lexicon()
@@ -436,9 +461,11 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
                 per_sentence[code] = max(per_sentence.get(code, 0.0), 1.0 - m)
     learned: dict[str, list[float]] = {}
     learned_span: dict[str, tuple[int, int, str]] = {}
+    learned_matches: list = []
     if stats is not None and stats.learned is not None:
         for sentence in a.sentences:
             for m in stats.learned.match(a.text, sentence):
+                learned_matches.append(m)
                 seen, hits, s_seen, s_hits = stats.learned_precision.get(
                     (m.key, m.code), (0, 0, 0, 0)
                 )
@@ -465,6 +492,14 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
     pool |= {c for c, v in near_sent.items() if v[0] >= SENTENCE_POOL}
     pool |= {c for c, v in learned.items() if v[0] >= LEARNED_POOL}
     spans = [(m.match.start, m.match.end, m.match.size, m.match.code) for m in a.mentions]
+    spans += [(m.start, m.end, m.size, m.code) for m in learned_matches]
+    learned_free: Counter[str] = Counter(
+        m.code
+        for m in learned_matches
+        if not any(
+            s <= m.start and m.end <= e and z > m.size and c != m.code for s, e, z, c in spans
+        )
+    )
     cats = Counter(c[:3] for c in pool)
     length = max(1, len(a.text))
     out: list[Candidate] = []
@@ -532,6 +567,7 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
             by_category.get(code[:3], 0.0),
             _category_share(stats, code),
             *learned.get(code, (0.0, 0.0, 0.0, 0.0, 0.0)),
+            float(learned_free[code]),
         ]
         ev_mentions = asserted or ms
         evidence = sorted({(m.match.start, m.match.end) for m in ev_mentions})[:4]

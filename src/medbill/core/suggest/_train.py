@@ -42,8 +42,9 @@ def _ranker(seed: int):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(
-        max_iter=200,
-        learning_rate=0.08,
+        max_iter=300,
+        learning_rate=0.05,
+        early_stopping=False,
         max_leaf_nodes=31,
         min_samples_leaf=20,
         l2_regularization=1.0,
