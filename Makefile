@@ -22,10 +22,13 @@ venv: $(STAMP)
 data: $(STAMP)
 	$(BIN)/medbill codesets build
 
-# The code suggestion model, learned once from CodiEsp train when the shared data is present.
+# The code suggestion model, learned once from CodiEsp train when the shared data is present
+# (again when the saved one was made for another model format).
 SUGGEST_TRAIN ?= ../shared/data/codiesp/train
+SUGGEST_CURRENT = $(BIN)/python -c "from medbill.core.suggest import load_model, model_path; \
+	raise SystemExit(load_model(model_path()) is None)"
 suggest-model: data
-	@if [ -f "$(MEDBILL_DATA_DIR)/suggest/model.pickle" ]; then echo "suggestion model present"; \
+	@if $(SUGGEST_CURRENT) 2>/dev/null; then echo "suggestion model present"; \
 	elif [ -d "$(SUGGEST_TRAIN)" ]; then $(BIN)/medbill suggest train "$(SUGGEST_TRAIN)"; \
 	else echo "no $(SUGGEST_TRAIN): suggestions use the dictionary alone"; fi
 
