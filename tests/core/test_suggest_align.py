@@ -65,3 +65,39 @@ def test_evidence_offsets_land_on_the_translated_sentence() -> None:
 def test_empty_texts_align_to_nothing() -> None:
     assert align("", "") == []
     assert carry("", "One line.\n", [(0, "R69")]) == []
+
+
+def test_word_translations_are_learned_from_sentence_pairs() -> None:
+    from medbill.core.suggest._align import source_words, translation_table
+
+    pairs = [
+        (source_words("dolor abdominal intenso"), ["severe", "abdominal", "pain"]),
+        (source_words("dolor torácico"), ["chest", "pain"]),
+        (source_words("fiebre y dolor"), ["fever", "pain"]),
+        (source_words("fiebre alta"), ["high", "fever"]),
+        (source_words("tos y fiebre"), ["cough", "fever"]),
+    ]
+    assert source_words("Fiebre y dolor de 3 días") == ["fiebre", "dolor", "días"]
+    table = translation_table(pairs)
+    assert max(table["dolor"], key=table["dolor"].get) == "pain"
+    assert max(table["fiebre"], key=table["fiebre"].get) == "fever"
+    assert table["dolor"]["pain"] > 0.5
+    assert translation_table([]) == {}
+
+
+def test_a_phrase_is_translated_into_the_words_of_its_sentence() -> None:
+    from medbill.core.suggest._align import translate_phrase
+
+    table = {"dolor": {"pain": 0.9}, "torácico": {"chest": 0.7, "thoracic": 0.25}}
+    assert translate_phrase(table, "dolor torácico", {"chest", "pain", "sudden"}) == (
+        "chest",
+        "pain",
+    )
+    # the sentence decides between translations
+    assert translate_phrase(table, "dolor torácico", {"thoracic", "pain"}) == (
+        "pain",
+        "thoracic",
+    )
+    # fewer than half of the words found: no term
+    assert translate_phrase(table, "dolor torácico opresivo", {"pain"}) is None
+    assert translate_phrase(table, "de la", {"pain"}) is None

@@ -75,6 +75,13 @@ def test_evidence_is_carried_to_the_translated_sentence(tmp_path: Path, release)
         "R519": "He reports severe headache for 3 days.",
         "I10": "Arterial hypertension under treatment.",
     }
+    # the evidence text becomes words of the translated sentence
+    # the evidence text becomes words of the translated sentence (two sentence pairs teach
+    # little, so only where a term was found is checked)
+    terms = dict((code, ws) for ws, code in note.terms)
+    assert "I10" in terms
+    assert set(terms["I10"]) <= {"arterial", "hypertension", "under", "treatment"}
+    assert set(terms.get("R519", ())) <= {"report", "severe", "headache", "day"}
 
 
 def test_malformed_evidence_offsets_are_named(tmp_path: Path, release) -> None:
@@ -98,6 +105,9 @@ def test_training_on_a_slice_of_codiesp_train(tmp_path: Path, release) -> None:
     assert sum(bool(n.regions) for n in notes) >= 450
     assert model.stats.sentence and model.stats.sentence_term
     assert model.stats.sentence_matrix.shape[0] == len(model.stats.sentence_labels)
+    learned = {(ws, code) for ws, code, _t, _s in model.stats.learned.terms}
+    assert (("orchiepididymitis",), "N453") in learned
+    assert (("enlarged", "test"), "N448") in learned  # "enlarged right testis", side dropped
     path = save_model(model, tmp_path / "model.pickle")
     again = load_model(path)
     assert again is not None and again.threshold == model.threshold
