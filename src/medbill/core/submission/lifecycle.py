@@ -3,7 +3,9 @@
 draft -> scrubbed -> submitted -> accepted | rejected -> paid | denied -> closed.
 A rejected claim goes back to draft once fixed (or is closed); a claim that was
 paid or denied is corrected by a new claim with frequency 7 (replacement) or 8
-(void), never by editing the old one.
+(void), never by editing the old one. A payer that reverses its own payment or
+denial (835 CLP02 = 22) puts the claim back to accepted until its corrected
+adjudication arrives.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     # A payer may still reject after its clearinghouse accepted (a later 277CA).
     "accepted": frozenset({"rejected", "paid", "denied"}),
     "rejected": frozenset({"draft", "closed"}),
-    "paid": frozenset({"closed"}),
-    "denied": frozenset({"closed"}),
+    # A payer's reversal (835 CLP02 = 22) reopens its adjudication until the corrected one.
+    "paid": frozenset({"accepted", "closed"}),
+    "denied": frozenset({"accepted", "closed"}),
     "closed": frozenset(),
 }
 
