@@ -454,7 +454,7 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
     if stats is not None and stats.sentence:
         for sentence in a.sentences:
             miss: dict[str, float] = {}
-            for g in {g for g, _s, _e in ngrams(sentence)}:
+            for g in sorted({g for g, _s, _e in ngrams(sentence)}):
                 for code, p, _co in stats.sentence.get(g, ()):
                     miss[code] = miss.get(code, 1.0) * (1.0 - p)
             for code, m in miss.items():
@@ -503,7 +503,7 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
     cats = Counter(c[:3] for c in pool)
     length = max(1, len(a.text))
     out: list[Candidate] = []
-    for code in pool:
+    for code in sorted(pool):
         ms = by_code.get(code, [])
         asserted = [m for m in ms if m.asserted]
         best = max(ms, key=lambda m: m.match.size, default=None)
