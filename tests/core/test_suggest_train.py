@@ -120,6 +120,14 @@ def test_training_on_a_slice_of_codiesp_train(tmp_path: Path, release) -> None:
         hits += len(suggested & note.codes)
     assert hits >= 10
 
+    # evidence found only by the learned model gets the same ConText judgement
+    def codes(text: str) -> dict[str, str]:
+        return {d.code: d.status for d in learned.suggest(text, review=20).diagnoses}
+
+    assert "N45.3" in codes("He presented with right orchiepididymitis and fever.")
+    assert "N45.3" not in codes("He denies orchiepididymitis. Fever.")
+    assert "N45.3" in codes("He denies orchiepididymitis. Fever.".replace("denies", "has"))
+
 
 def test_too_few_notes_is_an_error(release) -> None:
     engine = SuggestEngine.load(learned=False, context=False)

@@ -238,6 +238,9 @@ class SuggestEngine:
         maybe: list[Dx] = []
         for cand, score in zip(cands, scores, strict=True):
             ms = by_code.get(cand.code, [])
+            if not ms and assertion == "guidelines" and score >= threshold * 0.5:
+                # learned evidence gets the same ConText judgement as a dictionary match
+                ms = a.judge(cand.evidence, cand.code, "; ".join(cand.terms))
             weight = max((SECTION_WEIGHT.get(m.section, 0.5) for m in ms), default=0.6)
             dx = Dx(cand.code, float(score), list(cand.evidence), list(cand.terms), weight=weight)
             kept = apply_context(dx, ms, setting) if assertion == "guidelines" else [dx]

@@ -61,6 +61,27 @@ class Analysis:
     sentences: list[Sentence]
     mentions: list[Mention]
     grams: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # the ConText reader and its parsed note, to judge evidence found after the dictionary
+    reader: object = None
+    doc: object = None
+
+    def judge(self, spans: list[tuple[int, int]], code: str, term: str) -> list[Mention]:
+        """Mentions, with their ConText, for evidence spans of ``code`` found by the learned
+        model rather than by the dictionary (none without a ConText reader)."""
+        if self.reader is None or self.doc is None or not spans:
+            return []
+        out = []
+        for start, end in spans:
+            i = next(
+                (k for k, s in enumerate(self.sentences) if s.start <= start < s.end + 1), None
+            )
+            if i is None:
+                continue
+            match = Match(code, start, end, 1, term, "learned")
+            out.append(Mention(match, self.sentences[i].section, i))
+        if out:
+            self.reader.apply(self.doc, out)
+        return out
 
 
 def ngrams(sentence: Sentence) -> list[tuple[str, int, int]]:
@@ -93,7 +114,7 @@ def analyse(text: str, lexicon: Lexicon, reader=None) -> Analysis:
             grams.setdefault(g, (s, e))
     if doc is not None and mentions:
         reader.apply(doc, mentions)
-    return Analysis(text, sents, mentions, grams)
+    return Analysis(text, sents, mentions, grams, reader, doc)
 
 
 FEATURES = (
