@@ -101,3 +101,15 @@ def test_a_phrase_is_translated_into_the_words_of_its_sentence() -> None:
     # fewer than half of the words found: no term
     assert translate_phrase(table, "dolor torácico opresivo", {"pain"}) is None
     assert translate_phrase(table, "de la", {"pain"}) is None
+
+
+def test_a_rare_word_falls_back_to_its_cognate() -> None:
+    from medbill.core.suggest._align import _cognate, translate_phrase
+
+    assert _cognate("espondilodiscitis", {"spondylodiscitis", "abscess"}) == "spondylodiscitis"
+    assert _cognate("nistagmus", {"nystagmus", "horizontal"}) == "nystagmus"
+    assert _cognate("hemorragia", {"bleeding", "history"}) is None
+    assert _cognate("dolor", {"door"}) is None  # too short to judge by spelling
+    # the table first, spelling only for words it cannot place
+    table = {"dolor": {"pain": 0.9}}
+    assert translate_phrase(table, "dolor lumbar", {"lumbar", "pain", "low"}) == ("lumbar", "pain")

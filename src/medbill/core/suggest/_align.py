@@ -251,11 +251,38 @@ def translation_table(
     return table
 
 
+def _plain(word: str) -> str:
+    import unicodedata
+
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)
+    ).lower()
+
+
+def _cognate(word: str, target_words: set[str], least: float = 0.75) -> str | None:
+    """The target word spelled most like ``word`` (a rare medical term the translation table
+    has too few examples of: *espondilodiscitis* / spondylodiscitis), if alike enough."""
+    from difflib import SequenceMatcher
+
+    plain = _plain(word)
+    if len(plain) < 5:
+        return None
+    best, score = None, least
+    for t in target_words:
+        if len(t) < 4 or abs(len(t) - len(plain)) > 4:
+            continue
+        r = SequenceMatcher(None, plain, t).ratio()
+        if r >= score:
+            best, score = t, r
+    return best
+
+
 def translate_phrase(
     table: dict[str, dict[str, float]], phrase: str, target_words: set[str], least: float = 0.2
 ) -> tuple[str, ...] | None:
     """The target words that translate a source phrase, looked for among ``target_words`` (the
-    aligned sentence's words); None unless at least half of the phrase's words are found."""
+    aligned sentence's words), by the translation table or else by spelling; None unless at
+    least half of the phrase's words are found."""
     words = source_words(phrase)
     if not words:
         return None
@@ -264,6 +291,10 @@ def translate_phrase(
         options = [(p, t) for t, p in table.get(w, {}).items() if t in target_words and p >= least]
         if options:
             found.add(max(options)[1])
+            continue
+        cognate = _cognate(w, target_words)
+        if cognate:
+            found.add(cognate)
     if not found or 2 * len(found) < len(words):
         return None
     return tuple(sorted(found))
