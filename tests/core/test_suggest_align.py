@@ -110,6 +110,10 @@ def test_a_rare_word_falls_back_to_its_cognate() -> None:
     assert _cognate("nistagmus", {"nystagmus", "horizontal"}) == "nystagmus"
     assert _cognate("hemorragia", {"bleeding", "history"}) is None
     assert _cognate("dolor", {"door"}) is None  # too short to judge by spelling
+    assert _cognate("cicatriz", {"cicatricial"}) is None  # the lengths differ too much
     # the table first, spelling only for words it cannot place
     table = {"dolor": {"pain": 0.9}}
-    assert translate_phrase(table, "dolor lumbar", {"lumbar", "pain", "low"}) == ("lumbar", "pain")
+    assert translate_phrase(table, "dolor abdominal", {"abdominal", "pain", "low"}) == (
+        "abdominal",
+        "pain",
+    )

@@ -265,11 +265,11 @@ def _cognate(word: str, target_words: set[str], least: float = 0.75) -> str | No
     from difflib import SequenceMatcher
 
     plain = _plain(word)
-    if len(plain) < 5:
-        return None
+    if len(plain) < 7:
+        return None  # short words are judged by the table alone ("dolor" is not "door")
     best, score = None, least
     for t in target_words:
-        if len(t) < 4 or abs(len(t) - len(plain)) > 4:
+        if len(t) < 6 or abs(len(t) - len(plain)) > 4:
             continue
         r = SequenceMatcher(None, plain, t).ratio()
         if r >= score:
