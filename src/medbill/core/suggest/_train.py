@@ -13,11 +13,11 @@ import numpy as np
 from medbill.core.suggest._corpus import CodedNote
 from medbill.core.suggest._features import FEATURES, Analysis
 from medbill.core.suggest._model import Statistics, candidates, fit_statistics
-from medbill.core.suggest._trees import TreeEnsemble
+from medbill.core.suggest._trees import Bag, TreeEnsemble
 
 __all__ = ["SuggestModel", "best_threshold", "fit_model", "load_model", "save_model"]
 
-MODEL_FORMAT = 3
+MODEL_FORMAT = 4
 
 
 @dataclass
@@ -120,13 +120,15 @@ def fit_model(
     g_all = np.asarray(groups)
     say("cross-validating the ranker threshold")
     oof = np.zeros(len(y_all))
+    members = []
     for k in range(folds):
         test = fold_of[g_all] == k
         model = _ranker(seed).fit(x_all[~test], y_all[~test])
         oof[test] = model.predict_proba(x_all[test])[:, 1]
+        members.append(TreeEnsemble.from_sklearn(model))
     threshold, cv_f1 = best_threshold(oof, y_all, list(g_all), labels)
     say("fitting the final ranker")
-    ranker = TreeEnsemble.from_sklearn(_ranker(seed).fit(x_all, y_all))
+    ranker = Bag([TreeEnsemble.from_sklearn(_ranker(seed).fit(x_all, y_all)), *members])
     stats = fit_statistics(analyses, labels, regions, terms)
     return SuggestModel(
         stats=stats,

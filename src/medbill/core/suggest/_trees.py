@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["TreeEnsemble"]
+__all__ = ["Bag", "TreeEnsemble"]
 
 
 class TreeEnsemble:
@@ -53,17 +53,30 @@ class TreeEnsemble:
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """``[P(no), P(yes)]`` per row, as scikit-learn's ``predict_proba`` answers."""
         x = np.asarray(x, dtype=np.float64)
-        n = x.shape[0]
-        idx = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
-        rows = np.arange(n)[:, None]
-        while True:
-            inner = ~self.leaf[idx]
-            if not inner.any():
-                break
-            vals = x[rows, self.feature[idx]]
-            go_left = np.where(np.isnan(vals), self.nan_left[idx], vals <= self.threshold[idx])
-            nxt = np.where(go_left, self.left[idx], self.right[idx])
-            idx = np.where(inner, nxt, idx)
-        raw = self.baseline + self.value[idx].sum(axis=1)
+        n, trees = x.shape[0], len(self.roots)
+        # one (row, tree) walker per pair; only walkers not yet at a leaf move each step
+        node = np.tile(self.roots, n)
+        row = np.repeat(np.arange(n), trees)
+        active = np.flatnonzero(~self.leaf[node])
+        while active.size:
+            nd = node[active]
+            vals = x[row[active], self.feature[nd]]
+            go_left = np.where(np.isnan(vals), self.nan_left[nd], vals <= self.threshold[nd])
+            nxt = np.where(go_left, self.left[nd], self.right[nd])
+            node[active] = nxt
+            active = active[~self.leaf[nxt]]
+        raw = self.baseline + self.value[node].reshape(n, trees).sum(axis=1)
         p = 1.0 / (1.0 + np.exp(-raw))
+        return np.column_stack([1.0 - p, p])
+
+
+class Bag:
+    """The mean of several ensembles' probabilities (the final ranker and the cross-validation
+    fold rankers), steadier than any one of them."""
+
+    def __init__(self, members: list[TreeEnsemble]) -> None:
+        self.members = members
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        p = np.mean([m.predict_proba(x)[:, 1] for m in self.members], axis=0)
         return np.column_stack([1.0 - p, p])
