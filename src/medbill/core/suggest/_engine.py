@@ -236,11 +236,19 @@ class SuggestEngine:
             by_code.setdefault(m.match.code, []).append(m)
         accepted: list[Dx] = []
         maybe: list[Dx] = []
+        if assertion == "guidelines":
+            # learned evidence gets the same ConText judgement as a dictionary match
+            by_code.update(
+                a.judge(
+                    {
+                        c.code: (c.evidence, "; ".join(c.terms))
+                        for c, score in zip(cands, scores, strict=True)
+                        if c.code not in by_code and c.evidence and score >= threshold * 0.5
+                    }
+                )
+            )
         for cand, score in zip(cands, scores, strict=True):
             ms = by_code.get(cand.code, [])
-            if not ms and assertion == "guidelines" and score >= threshold * 0.5:
-                # learned evidence gets the same ConText judgement as a dictionary match
-                ms = a.judge(cand.evidence, cand.code, "; ".join(cand.terms))
             weight = max((SECTION_WEIGHT.get(m.section, 0.5) for m in ms), default=0.6)
             dx = Dx(cand.code, float(score), list(cand.evidence), list(cand.terms), weight=weight)
             kept = apply_context(dx, ms, setting) if assertion == "guidelines" else [dx]

@@ -65,22 +65,24 @@ class Analysis:
     reader: object = None
     doc: object = None
 
-    def judge(self, spans: list[tuple[int, int]], code: str, term: str) -> list[Mention]:
-        """Mentions, with their ConText, for evidence spans of ``code`` found by the learned
-        model rather than by the dictionary (none without a ConText reader)."""
-        if self.reader is None or self.doc is None or not spans:
-            return []
-        out = []
-        for start, end in spans:
-            i = next(
-                (k for k, s in enumerate(self.sentences) if s.start <= start < s.end + 1), None
-            )
-            if i is None:
-                continue
-            match = Match(code, start, end, 1, term, "learned")
-            out.append(Mention(match, self.sentences[i].section, i))
+    def judge(self, evidence: dict[str, tuple[list[tuple[int, int]], str]]) -> dict:
+        """Mentions, with their ConText, for evidence found by the learned model rather than by
+        the dictionary: ``{code: (spans, term)}`` in, ``{code: [Mention, ...]}`` out (nothing
+        without a ConText reader). ConText runs once over all of them."""
+        if self.reader is None or self.doc is None:
+            return {}
+        out: dict[str, list[Mention]] = {}
+        for code, (spans, term) in evidence.items():
+            for start, end in spans:
+                i = next(
+                    (k for k, s in enumerate(self.sentences) if s.start <= start < s.end + 1),
+                    None,
+                )
+                if i is not None:
+                    match = Match(code, start, end, 1, term, "learned")
+                    out.setdefault(code, []).append(Mention(match, self.sentences[i].section, i))
         if out:
-            self.reader.apply(self.doc, out)
+            self.reader.apply(self.doc, [m for ms in out.values() for m in ms])
         return out
 
 
