@@ -36,6 +36,8 @@ def test_codes_are_normalised_to_fy2026_billable_codes(release) -> None:
 
 
 def test_a_folder_without_codes_is_named(tmp_path: Path, release) -> None:
+    with pytest.raises(CorpusError, match="missing: no such folder"):
+        read_codiesp(tmp_path / "missing", release)
     with pytest.raises(CorpusError, match=r"D\.tsv"):
         read_codiesp(tmp_path, release)
     (tmp_path / "trainD.tsv").write_text("n1\ti10\n", encoding="utf-8")

@@ -57,6 +57,8 @@ def normalise_code(release, code: str) -> str | None:
 def read_codiesp(folder: Path | str, release, text_dir: str = "text_files_en") -> list[CodedNote]:
     """Read a CodiEsp split folder (e.g. ``codiesp/train``) into coded notes."""
     folder = Path(folder)
+    if not folder.is_dir():
+        raise CorpusError(f"{folder}: no such folder")
     tsvs = sorted(folder.glob("*D.tsv"))
     if not tsvs:
         raise CorpusError(f"{folder}: no *D.tsv file of diagnosis codes")
