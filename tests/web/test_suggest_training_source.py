@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from coding_support import new_visit
+from coding_support import NOTE, new_visit, with_suggestions
 
 from medbill.core.codesets import icd10cm
 from medbill.core.codesets.build import ensure_icd10cm
 from medbill.web.coding.models import Diagnosis
 from medbill.web.coding.training import coded_notes
+from medbill.web.coding.work_models import CodeChoice
+from medbill.web.frontdesk.models import ClinicalNote
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +36,49 @@ def test_it_works(world):
 
     only_a = {n.id for n in coded_notes(release, world.a.practice.pk)}
     assert f"visit-{other.pk}" not in only_a
+
+
+def _choose(visit, code: str, origin: str) -> None:
+    CodeChoice.objects.create(
+        practice=visit.practice, visit=visit, kind="diagnosis", code=code, origin=origin
+    )
+
+
+def test_the_evidence_of_kept_suggestions_teaches_sentences_and_words(world):
+    ensure_icd10cm()
+    release = icd10cm()
+    visit = new_visit(world.a, day=8, note=NOTE, status="coded")
+    for position, code in enumerate(("J020", "E119"), 1):
+        Diagnosis.objects.create(practice=visit.practice, visit=visit, code=code, position=position)
+    with_suggestions(visit)
+    _choose(visit, "J020", "suggested")
+    _choose(visit, "E119", "manual")
+
+    (note,) = [n for n in coded_notes(release) if n.id == f"visit-{visit.pk}"]
+    start = NOTE.index("Acute streptococcal pharyngitis")
+    # only the kept suggestion with evidence counts; the hand-added code has none
+    assert note.regions == ((start, start + 31, "J020"),)
+    assert note.terms == ((("acute", "pharyngitis", "streptococcal"), "J020"),)
+
+
+def test_evidence_of_an_edited_note_or_a_rejected_code_is_not_used(world):
+    ensure_icd10cm()
+    release = icd10cm()
+    changed = new_visit(world.a, day=9, note=NOTE, status="coded")
+    Diagnosis.objects.create(practice=changed.practice, visit=changed, code="J020", position=1)
+    with_suggestions(changed)
+    _choose(changed, "J020", "suggested")
+    ClinicalNote.objects.filter(visit=changed).update(text="Addendum. " + NOTE)
+
+    changed_code = new_visit(world.a, day=10, note=NOTE, status="coded")
+    Diagnosis.objects.create(
+        practice=changed_code.practice, visit=changed_code, code="J029", position=1
+    )
+    with_suggestions(changed_code)
+    _choose(changed_code, "J029", "changed")
+
+    notes = {n.id: n for n in coded_notes(release)}
+    for visit in (changed, changed_code):
+        assert notes[f"visit-{visit.pk}"].regions == ()
+        assert notes[f"visit-{visit.pk}"].terms == ()
+    assert notes[f"visit-{changed.pk}"].codes == frozenset({"J020"})

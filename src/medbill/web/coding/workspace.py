@@ -96,7 +96,8 @@ def start_coding(user: Any, visit: Visit) -> CodingWork:
 def note_text(visit: Visit) -> str:
     """The visit's notes in the order they were written, as one text (evidence offsets
     point into this)."""
-    return "\n\n".join(n.text for n in visit.notes.order_by("created_at", "id") if n.text.strip())
+    notes = sorted(visit.notes.all(), key=lambda n: (n.created_at, n.id))
+    return "\n\n".join(n.text for n in notes if n.text.strip())
 
 
 def _age(born: date | None, on: date) -> int | None:
