@@ -257,3 +257,32 @@ def test_the_flag_is_in_the_billers_queue_and_resolving_it_leaves_the_claim(worl
     sent.refresh_from_db()
     assert item.resolved_at is not None and item.resolution == "sent a corrected claim"
     assert sent.status == "submitted"
+
+
+def test_a_secondary_that_cannot_be_numbered_is_flagged_not_dropped(world):
+    from medbill.web.billing.era_secondary import secondary_numbers
+
+    site, biller = world.a, world.users["biller"]
+    prior = site.claim
+    # every number already used by a secondary claim voided after a reversal
+    for number in secondary_numbers(prior.patient_control_number, "secondary"):
+        voided = Claim.objects.create(
+            practice=prior.practice, visit=prior.visit, patient=prior.patient,
+            coverage=site.secondary, payer=site.secondary_payer,
+            patient_control_number=number, status="closed")
+        SecondaryClaimLink.objects.create(
+            practice=prior.practice, prior_claim=prior, claim=voided, adjudication={},
+            prior_order="primary")
+    result = era.import_era(biller, site.practice, era_for(prior, seed=21), "primary.835")
+    assert result.sets[0].status == "posted", result.sets[0].reasons
+    assert not SecondaryClaimLink.objects.filter(prior_claim=prior).exclude(
+        claim__status="closed").exists()
+    (item,) = ClaimWorkItem.objects.filter(claim=prior)
+    assert item.source == "835" and "every claim number" in item.reason
+    assert "Bill the next payer by hand" in item.reason
+    assert (prior.patient_control_number,
+            next(how for pcn, how in result.sets[0].secondary
+                 if pcn == prior.patient_control_number)) == (
+        prior.patient_control_number,
+        "no secondary claim made (every claim number for its secondary claim is taken "
+        "(10 built after reversals)); flagged for the biller")

@@ -84,6 +84,7 @@ class Secondaries:
     when: datetime.date
     now: datetime.datetime
     steps: list[tuple[Any, ClaimPosting, Any]] = field(default_factory=list)
+    unmade: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, claim: Any, cp: ClaimPosting, nxt: Any) -> None:
         self.steps.append((claim, cp, nxt))
@@ -100,7 +101,7 @@ class Secondaries:
                 self._make(claim, cp, nxt)
         made = list(self.pending.values())
         self._save(made)
-        return out + [(m.claim.patient_control_number, m.how) for m in made]
+        return out + self.unmade + [(m.claim.patient_control_number, m.how) for m in made]
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -151,11 +152,14 @@ class Secondaries:
         pcn = next((n for n in secondary_numbers(claim.patient_control_number, nxt.order)
                     if n not in self.taken), None)
         if pcn is None:
+            self._cannot(claim, cp, f"every claim number for its {nxt.order} claim is taken "
+                         f"({REBUILDS + 1} built after reversals)")
             return
         try:
             doc = secondary_claim(self.documents[claim.pk], cp.payment, cp.line_numbers,
                                   self.when, pcn)
-        except SecondaryClaimError:
+        except SecondaryClaimError as exc:
+            self._cannot(claim, cp, str(exc))
             return
         crossed = cp.secondary == "crossed_over"
         new = Claim(
@@ -174,6 +178,19 @@ class Secondaries:
         self.pending[claim.pk] = _Made(
             new, lines, link, f"835 {self.sha[:16]} segment {cp.payment.position}",
             "crossed over by the payer" if crossed else "ready to send")
+
+    def _cannot(self, claim: Any, cp: ClaimPosting, why: str) -> None:
+        """A secondary claim is due but cannot be made: the biller hears of it."""
+        from medbill.web.claims_out.models import ClaimWorkItem
+
+        pay = cp.payment
+        ClaimWorkItem.objects.create(
+            practice_id=claim.practice_id, claim_id=claim.pk, source="835", codes="",
+            reason=(f"The next payer's claim was not made from this payment (835 trace "
+                    f"{self.trace[:40]}, payer claim {pay.payer_claim_number[:30]}): {why}. "
+                    "Bill the next payer by hand.")[:500])
+        self.unmade.append((claim.patient_control_number,
+                            f"no secondary claim made ({why[:120]}); flagged for the biller"))
 
     def _save(self, made: list[_Made]) -> None:
         """Write the new claims, lines, links, lifecycle and audit events: a COPY (or one
