@@ -150,52 +150,16 @@ def carry(
 
 _SOURCE_WORD = re.compile(r"\w+")
 # Function words of the source language (Spanish), left out of word alignment.
+# fmt: off
 _SOURCE_STOP = frozenset(
     [
-        "de",
-        "la",
-        "el",
-        "en",
-        "y",
-        "a",
-        "los",
-        "las",
-        "del",
-        "con",
-        "se",
-        "por",
-        "un",
-        "una",
-        "unos",
-        "unas",
-        "que",
-        "al",
-        "no",
-        "para",
-        "su",
-        "sus",
-        "o",
-        "u",
-        "es",
-        "lo",
-        "como",
-        "sin",
-        "le",
-        "les",
-        "fue",
-        "más",
-        "entre",
-        "este",
-        "esta",
-        "estos",
-        "estas",
-        "desde",
-        "e",
-        "ni",
-        "sobre",
-        "tras",
+        "de", "la", "el", "en", "y", "a", "los", "las", "del", "con", "se", "por", "un", "una",
+        "unos", "unas", "que", "al", "no", "para", "su", "sus", "o", "u", "es", "lo", "como",
+        "sin", "le", "les", "fue", "más", "entre", "este", "esta", "estos", "estas", "desde", "e",
+        "ni", "sobre", "tras",
     ]
 )
+# fmt: on
 
 
 def source_words(text: str) -> list[str]:
