@@ -20,6 +20,7 @@ import re
 __all__ = [
     "align",
     "carry",
+    "counterpart",
     "line_spans",
     "sentence_spans",
     "source_words",
@@ -141,11 +142,18 @@ def carry(
     out = []
     pairs = align(source, target) if pairs is None else pairs
     for offset, label in offsets:
-        for src, tgt in pairs:
-            if tgt and any(s <= offset < e for s, e in src):
-                out.append((tgt[0][0], tgt[-1][1], label))
-                break
+        tgt = counterpart(pairs, offset)
+        if tgt:
+            out.append((tgt[0][0], tgt[-1][1], label))
     return out
+
+
+def counterpart(pairs, offset: int) -> list[Span]:
+    """The target spans aligned with the source sentence holding ``offset`` (empty if none)."""
+    for src, tgt in pairs:
+        if any(s <= offset < e for s, e in src):
+            return tgt
+    return []
 
 
 _SOURCE_WORD = re.compile(r"\w+")

@@ -20,6 +20,7 @@ from pathlib import Path
 from medbill.core.suggest._align import (
     align,
     carry,
+    counterpart,
     source_words,
     translate_phrase,
     translation_table,
@@ -105,34 +106,28 @@ def _with_terms(notes, aligned, evidence) -> list[CodedNote]:
     a word translation table learned from the corpus's own sentence pairs."""
     from medbill.core.suggest._lexicon import words
 
-    sentence_pairs = [
-        (
-            source_words(" ".join(src[s:e] for s, e in a)),
-            list(words(" ".join(tgt[s:e] for s, e in b))),
-        )
-        for src, tgt, pairs in aligned.values()
-        for a, b in pairs
-        if a and b
-    ]
+    target_words: dict[tuple[str, tuple], list[str]] = {}
+    sentence_pairs = []
+    for note_id, (src, tgt, pairs) in aligned.items():
+        for a, b in pairs:
+            if a and b:
+                found = list(words(" ".join(tgt[s:e] for s, e in b)))
+                target_words[note_id, tuple(b)] = found
+                sentence_pairs.append((source_words(" ".join(src[s:e] for s, e in a)), found))
     table = translation_table(sentence_pairs)
     out = []
     for note in notes:
         if note.id not in aligned:
             out.append(note)
             continue
-        src, tgt, pairs = aligned[note.id]
+        pairs = aligned[note.id][2]
         terms = []
         for offset, code, phrase in evidence[note.id]:
-            if code not in note.codes:
-                continue
-            for a, b in pairs:
-                if b and any(s <= offset < e for s, e in a):
-                    ws = translate_phrase(
-                        table, phrase, set(words(" ".join(tgt[s:e] for s, e in b)))
-                    )
-                    if ws:
-                        terms.append((ws, code))
-                    break
+            b = counterpart(pairs, offset)
+            if code in note.codes and b:
+                ws = translate_phrase(table, phrase, set(target_words[note.id, tuple(b)]))
+                if ws:
+                    terms.append((ws, code))
         out.append(replace(note, terms=tuple(dict.fromkeys(terms))))
     return out
 

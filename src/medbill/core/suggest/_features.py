@@ -61,6 +61,8 @@ class Analysis:
     sentences: list[Sentence]
     mentions: list[Mention]
     grams: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # the n-grams of each sentence (same order as ``sentences``), sorted
+    sentence_grams: list[tuple[str, ...]] = field(default_factory=list)
     # the ConText reader and its parsed note, to judge evidence found after the dictionary
     reader: object = None
     doc: object = None
@@ -109,14 +111,17 @@ def analyse(text: str, lexicon: Lexicon, reader=None) -> Analysis:
     doc = reader.split(text, sents) if reader is not None else None
     mentions: list[Mention] = []
     grams: dict[str, tuple[int, int]] = {}
+    per_sentence: list[tuple[str, ...]] = []
     for i, sent in enumerate(sents):
         for m in lexicon.match(text, sent):
             mentions.append(Mention(m, sent.section, i))
-        for g, s, e in ngrams(sent):
+        found = ngrams(sent)
+        for g, s, e in found:
             grams.setdefault(g, (s, e))
+        per_sentence.append(tuple(sorted({g for g, _s, _e in found})))
     if doc is not None and mentions:
         reader.apply(doc, mentions)
-    return Analysis(text, sents, mentions, grams, reader, doc)
+    return Analysis(text, sents, mentions, grams, per_sentence, reader, doc)
 
 
 FEATURES = (

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from medbill.core.suggest._features import FEATURES, SECTION_WEIGHT, Analysis, ngrams
+from medbill.core.suggest._features import FEATURES, SECTION_WEIGHT, Analysis
 
 __all__ = ["Candidate", "Statistics", "candidates", "fit_statistics"]
 
@@ -115,22 +115,10 @@ class Statistics:
         most similar coded sentences of any one sentence of the note, and that sentence's span."""
         if self.sentence_matrix is None or not self.vocab:
             return {}
-        from scipy import sparse
-
-        rows, cols, vals, spans = [], [], [], []
-        for sent in a.sentences:
-            idx = sorted({self.vocab[g] for g, _s, _e in ngrams(sent) if g in self.vocab})
-            if not idx:
-                continue
-            w = self.idf[idx]
-            w = w / np.linalg.norm(w)
-            rows += [len(spans)] * len(idx)
-            cols += idx
-            vals += list(w)
-            spans.append((sent.start, sent.end))
-        if not spans:
+        q, kept = _tfidf_rows(a.sentence_grams, self.vocab, self.idf)
+        if not kept:
             return {}
-        q = sparse.csr_matrix((vals, (rows, cols)), shape=(len(spans), len(self.vocab)))
+        spans = [(a.sentences[i].start, a.sentences[i].end) for i in kept]
         sims = np.asarray((q @ self.sentence_matrix.T).todense())
         out: dict[str, tuple[float, float, tuple[int, int]]] = {}
         for r in range(len(spans)):
@@ -237,7 +225,7 @@ def fit_statistics(
         n_notes=n,
         sentence=_sentence_phrases(analyses, regions) if regions else {},
         sentence_category=_sentence_phrases(analyses, regions, category=True) if regions else {},
-        category_prior=dict(Counter(c[:3] for y in labels for c in y).most_common() if n else ()),
+        category_prior=dict(Counter(c[:3] for y in labels for c in y)),
         sentence_matrix=sent_matrix,
         sentence_labels=sent_labels,
         sentence_term=_sentence_terms(analyses, regions) if regions else {},
@@ -265,10 +253,8 @@ def _sentence_phrases(
     for a, regs in zip(analyses, regions, strict=True):
         if not regs:
             continue
-        for sent in a.sentences:
-            grams = {g for g, _s, _e in ngrams(sent)}
+        for grams, codes in zip(a.sentence_grams, _sentence_labels(a, regs), strict=True):
             df.update(grams)
-            codes = {c for s, e, c in regs if s < sent.end and sent.start < e}
             if category:
                 codes = {c[:3] for c in codes}
             for g in grams:
@@ -341,24 +327,33 @@ def _sentence_rows(analyses, regions, vocab, idf):
     codes whose evidence lies in each."""
     from scipy import sparse
 
-    rows, cols, vals, labels = [], [], [], []
+    grams, labels = [], []
     for a, regs in zip(analyses, regions, strict=True):
-        if not regs:
-            continue
-        for sent in a.sentences:
-            idx = sorted({vocab[g] for g, _s, _e in ngrams(sent) if g in vocab})
-            if not idx:
-                continue
-            w = idf[idx]
-            w = w / np.linalg.norm(w)
-            rows += [len(labels)] * len(idx)
-            cols += idx
-            vals += list(w)
-            labels.append(tuple(sorted({c for s, e, c in regs if s < sent.end and sent.start < e})))
-    if not labels:
+        if regs:
+            grams += a.sentence_grams
+            labels += [tuple(sorted(c)) for c in _sentence_labels(a, regs)]
+    matrix, kept = _tfidf_rows(grams, vocab, idf)
+    if not kept:
         return None, []
-    m = sparse.csr_matrix((vals, (rows, cols)), shape=(len(labels), len(vocab)), dtype=np.float32)
-    return m, labels
+    return sparse.csr_matrix(matrix, dtype=np.float32), [labels[i] for i in kept]
+
+
+def _tfidf_rows(gram_sets, vocab, idf):
+    """One L2-normalised TF-IDF row per set of n-grams that has any in ``vocab`` (a sparse
+    matrix), and the positions of the sets those rows stand for."""
+    from scipy import sparse
+
+    rows, cols, vals, kept = [], [], [], []
+    for pos, grams in enumerate(gram_sets):
+        idx = sorted({vocab[g] for g in grams if g in vocab})
+        if not idx:
+            continue
+        w = idf[idx]
+        rows += [len(kept)] * len(idx)
+        cols += idx
+        vals += list(w / np.linalg.norm(w))
+        kept.append(pos)
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(kept), len(vocab))), kept
 
 
 def _fit_ridge(x, labels: list[set[str]], lam: float = RIDGE_LAMBDA):
@@ -452,9 +447,9 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
                     best[5] = 1.0 - (1.0 - best[5]) * (1.0 - p)
     per_sentence: dict[str, float] = {}
     if stats is not None and stats.sentence:
-        for sentence in a.sentences:
+        for grams in a.sentence_grams:
             miss: dict[str, float] = {}
-            for g in sorted({g for g, _s, _e in ngrams(sentence)}):
+            for g in grams:
                 for code, p, _co in stats.sentence.get(g, ()):
                     miss[code] = miss.get(code, 1.0) * (1.0 - p)
             for code, m in miss.items():
@@ -531,6 +526,7 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
             free = 0
             first = 1.0
         p, co, second, span, gram = assoc.get(code, (0.0, 0, 0.0, None, ""))
+        sv = sent.get(code, _NO_SENTENCE)
         if stats is not None and first == 1.0 and span is not None:
             first = span[0] / length
         row = [
@@ -560,7 +556,10 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
             float(support[code]),
             linear.get(code, 0.0),
             float(free),
-            *(lambda v: (v[0], float(v[1]), float(v[4]), v[5]))(sent.get(code, _NO_SENTENCE)),
+            sv[0],
+            float(sv[1]),
+            float(sv[4]),
+            sv[5],
             *near_sent.get(code, (0.0, 0.0, None))[:2],
             per_sentence.get(code, 0.0),
             max((_sentence_term_precision(stats, m.match.term, code) for m in ms), default=0.0),
