@@ -32,5 +32,9 @@ def test_refusals(world):
                                "--practice", "CVFP"])
     assert zero.exit_code == 2 and "more than zero" in zero.output
     nobody = runner.invoke(app, ["payments", "post", "NOPE", "5", "--practice", "CVFP"])
-    assert nobody.exit_code == 2
+    assert nobody.exit_code == 2 and "no patient with account number 'NOPE'" in nobody.output
+    # another practice's patient is not found either
+    elsewhere = runner.invoke(app, ["payments", "post", world.b.patient.account_number, "5",
+                                    "--method", "cash", "--practice", "CVFP"])
+    assert elsewhere.exit_code == 2 and "no patient with account number" in elsewhere.output
     assert not Entry.objects.filter(kind="payment").exists()

@@ -33,6 +33,17 @@ def pick_practice(code: str | None) -> Any:
     return rows.get()
 
 
+def pick_patient(practice: Any, account: str) -> Any:
+    """The practice's patient with account number ``account``; exit 2 naming it if none."""
+    from medbill.web.frontdesk.models import Patient
+
+    patient = Patient.objects.filter(practice=practice, account_number=account).first()
+    if patient is None:
+        console.print(f"[red]error:[/red] account: no patient with account number {account!r}")
+        raise typer.Exit(2)
+    return patient
+
+
 @app.command("import")
 def import_command(
     files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="835 files."),

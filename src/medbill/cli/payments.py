@@ -30,17 +30,13 @@ def post_command(
     if channel not in ("mail", "desk"):
         raise typer.BadParameter("--channel: expected mail or desk")
     setup(development=True)
-    from medbill.cli.era import pick_practice
+    from medbill.cli.era import pick_patient, pick_practice
     from medbill.web.billing.services import balance_of
-    from medbill.web.frontdesk.models import Patient
     from medbill.web.frontdesk.receipts import receipt_number, receipt_pdf
     from medbill.web.practice.errors import ServiceError
 
     where = pick_practice(practice)
-    patient = Patient.objects.filter(practice=where, account_number=account).first()
-    if patient is None:
-        console.print(f"[red]error:[/red] account: no patient with account number {account!r}")
-        raise typer.Exit(2)
+    patient = pick_patient(where, account)
     if method == "check" and not reference:
         console.print("[red]error:[/red] --reference: a check payment needs the check number")
         raise typer.Exit(2)

@@ -72,17 +72,12 @@ def plan_command(
         raise typer.BadParameter(f"--first-due: not a date (YYYY-MM-DD): {first_due!r}") \
             from None
     setup(development=True)
-    from medbill.cli.era import pick_practice
+    from medbill.cli.era import pick_patient, pick_practice
     from medbill.core.money import MoneyError
     from medbill.web.billing.statements import create_payment_plan
-    from medbill.web.frontdesk.models import Patient
     from medbill.web.practice.errors import ServiceError
 
-    where = pick_practice(practice)
-    patient = Patient.objects.filter(practice=where, account_number=account).first()
-    if patient is None:
-        console.print(f"[red]error:[/red] account: no patient with account number {account!r}")
-        raise typer.Exit(2)
+    patient = pick_patient(pick_practice(practice), account)
     try:
         plan = create_payment_plan(None, patient, total, installments, first, interval_days)
     except (ServiceError, MoneyError) as exc:
