@@ -146,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "medbill.web.practice.context.practice_context",
             ],
+            "builtins": ["medbill.web.practice.templatetags.money"],
         },
     }
 ]
