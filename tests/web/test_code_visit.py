@@ -32,6 +32,18 @@ def test_queue_lists_visits_oldest_first(world, client_for):
     assert "Start with the oldest" in response.content.decode()
 
 
+def test_queue_shows_work_nobody_has_taken_yet(world, client_for):
+    # Asking for suggestions keeps them with a CodingWork before anyone is its coder.
+    waiting = new_visit(world.a, day=5)
+    CodingWork.objects.create(practice=world.a.practice, visit=waiting)
+    taken = new_visit(world.a, day=6)
+    CodingWork.objects.create(practice=world.a.practice, visit=taken, coder=world.users["coder"])
+    response = client_for(world.users["coder"]).get("/coding/queue/")
+    assert response.status_code == 200
+    rows = response.content.decode().split("<tbody>")[1]
+    assert world.users["coder"].get_full_name() in rows
+
+
 def test_queue_filters_by_provider_and_payer(world, client_for):
     from medbill.web.practice.models import Provider
 
