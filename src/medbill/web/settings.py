@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "medbill.web.billing",
     "medbill.web.claims_out",
     "medbill.web.api",
+    "ninja",  # its Swagger UI assets, served from here rather than a CDN
 ]
 
 MIDDLEWARE = [
