@@ -139,3 +139,15 @@ def list_audit_events(request: HttpRequest) -> HttpResponse:
             "object_types": list(types),
         },
     )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 404 page; for a row of another practice the user works for, it offers to switch
+    to that practice and open the page there."""
+    elsewhere = getattr(exception, "practice", None)
+    return render(
+        request,
+        "404.html",
+        {"elsewhere": elsewhere, "next_path": request.get_full_path()},
+        status=404,
+    )
