@@ -90,3 +90,44 @@ def test_the_work_is_kept_and_each_line_says_what_it_needs(screen, live_server) 
             browser.close()
     charges = [str(s.charge) for s in visit.service_lines.order_by("position")]
     assert charges == ["130.00", "24.50"]
+
+
+@pytest.fixture
+def drug_screen(world):
+    """A visit coded with a drug line (its NDC stored) and a coder's session."""
+    from medbill.web.coding.services import set_visit_codes
+
+    visit = new_visit(world.a)
+    set_visit_codes(world.users["coder"], visit, ["M5450"], [
+        {"code": "J1885", "units": "2", "charge": "18.40", "dx_pointers": [1],
+         "ndc": "00409-3795-01", "ndc_quantity": "1.5", "ndc_unit": "ML"}])
+    client = Client()
+    client.force_login(world.users["coder"])
+    return visit, client.cookies["sessionid"].value
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_drug_line_shows_and_keeps_its_ndc(drug_screen, live_server) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    visit, session = drug_screen
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.context.add_cookies([{"name": "sessionid", "value": session,
+                                       "url": live_server.url}])
+            page.goto(f"{live_server.url}/visits/{visit.pk}/codes/")  # the old address
+            expect(page).to_have_url(f"{live_server.url}/coding/visits/{visit.pk}/")
+            expect(page.locator("#line-table input.line-ndc")).to_have_value("00409-3795-01")
+            expect(page.locator("#line-table select.line-ndc_unit")).to_have_value("ML")
+            page.locator("#line-table input.line-ndc_quantity").fill("2")
+            page.click("#save-codes")
+            expect(page.locator("#save-state")).to_have_text("saved")
+            page.screenshot(path=str(ARTIFACTS / "03-drug-line.png"), full_page=True)
+        finally:
+            browser.close()
+    line = visit.service_lines.get()
+    assert (line.ndc, str(line.ndc_quantity), line.ndc_unit) == ("00409379501", "2.000", "ML")

@@ -294,6 +294,10 @@ def draft_for_screen(work: CodingWork | None) -> dict[str, Any] | None:
                 "dx_pointers": _items(line.get("dx_pointers")),
                 "charge": str(line.get("charge") or ""),
                 "suggested": _plain(line.get("suggested")),
+                "unit_basis": str(line.get("unit_basis") or "UN"),
+                "ndc": str(line.get("ndc") or ""),
+                "ndc_quantity": str(line.get("ndc_quantity") or ""),
+                "ndc_unit": str(line.get("ndc_unit") or ""),
             }
             for line in draft.get("lines", [])
         ],

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from medbill.web.coding import review as reviewing
 from medbill.web.coding import workspace
 from medbill.web.coding.models import CodeChoice, CodingReview, ProviderQuery
-from medbill.web.coding.views import codes_from_form
+from medbill.web.coding.views import codes_from_form, ndc_text, units_text
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -95,8 +95,13 @@ def code_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
         saved = reviewing.codes_of(visit)
         saved["rejected"] = [c.code for c in choices if c.origin == CodeChoice.Origin.REJECTED]
         typed = workspace.typed_charges(visit)
-        for position, line in enumerate(saved["lines"], start=1):
+        stored = visit.service_lines.order_by("position")
+        for position, (line, row) in enumerate(zip(saved["lines"], stored, strict=False), 1):
             line["charge"] = typed.get(position, "")
+            line["unit_basis"] = row.unit_basis
+            line["ndc"] = ndc_text(row.ndc)
+            line["ndc_quantity"] = units_text(row.ndc_quantity) if row.ndc_quantity else ""
+            line["ndc_unit"] = row.ndc_unit
     return render(
         request,
         "coding/workspace.html",

@@ -17,7 +17,9 @@
   });
   var lines = saved.lines.map(function (l) {
     return { code: l.code, modifiers: l.modifiers.join(" "), units: l.units,
-      pointers: l.dx_pointers.join(" "), charge: l.charge || "", suggested: l.suggested || "" };
+      pointers: l.dx_pointers.join(" "), charge: l.charge || "", suggested: l.suggested || "",
+      unit_basis: l.unit_basis || "UN", ndc: l.ndc || "", ndc_quantity: l.ndc_quantity || "",
+      ndc_unit: l.ndc_unit || "" };
   });
   // What keeps the codes from being saved, by line: [{line, field, message}].
   var problems = JSON.parse(document.getElementById("draft-problems").textContent) || [];
@@ -52,13 +54,26 @@
 
   // -- the draft sent to the scrubber and the save endpoint -------------------------------
   function split(text) { return String(text || "").split(/[\s,]+/).filter(Boolean); }
+  // A drug (HCPCS J code, or a line that has an NDC) is billed with its NDC; anesthesia
+  // (00100-01999) may be billed in minutes.
+  function isDrug(l) { return /^J[0-9]{4}$/.test(plain(l.code)) || !!String(l.ndc || "").trim(); }
+  function isAnesthesia(l) {
+    var code = plain(l.code);
+    return /^0[0-1][0-9]{3}$/.test(code) && Number(code) >= 100;
+  }
   function draft() {
     return {
       diagnoses: dx.map(function (d) { return { code: plain(d.code), suggested: plain(d.suggested) }; }),
       lines: lines.map(function (l) {
-        return { code: plain(l.code), modifiers: split(l.modifiers), units: l.units || "1",
+        var out = { code: plain(l.code), modifiers: split(l.modifiers), units: l.units || "1",
           dx_pointers: split(l.pointers), charge: String(l.charge || "").trim() || null,
-          suggested: plain(l.suggested) };
+          suggested: plain(l.suggested), unit_basis: isAnesthesia(l) ? (l.unit_basis || "UN") : "UN" };
+        if (isDrug(l)) {
+          out.ndc = String(l.ndc || "").trim();
+          out.ndc_quantity = String(l.ndc_quantity || "").trim();
+          out.ndc_unit = l.ndc_unit || "";
+        }
+        return out;
       }),
       rejected: Object.keys(rejected),
     };
@@ -271,6 +286,7 @@
         changed();
       });
       tr.appendChild(el("td")).appendChild(rm);
+      if (isDrug(l) || isAnesthesia(l)) detailRow(body, l, i, mine);
       if (mine.length) {
         var note = body.insertRow();
         note.className = "line-problem";
@@ -284,6 +300,47 @@
     dxNote.textContent = "";
     general.forEach(function (p) { dxNote.appendChild(el("div", {}, p.label + ": " + p.message)); });
     dxNote.hidden = !general.length;
+  }
+
+  // The drug's NDC, quantity and unit, or anesthesia's unit basis, under its line.
+  function detailRow(body, l, i, mine) {
+    var tr = body.insertRow();
+    tr.className = "line-detail";
+    var cell = el("td", { colspan: "7" });
+    function field(label, name, size) {
+      var input = el("input", { value: l[name] || "", size: size, "class": "line-" + name,
+        "aria-label": label + " of line " + (i + 1) });
+      input.disabled = !editable;
+      if (mine.some(function (p) { return p.field === name; })) input.classList.add("invalid");
+      input.addEventListener("input", function () { l[name] = input.value; input.classList.remove("invalid"); changed(true); });
+      var wrap = el("label", {}, label + " ");
+      wrap.appendChild(input);
+      return wrap;
+    }
+    function choice(label, name, options) {
+      var select = el("select", { "class": "line-" + name, "aria-label": label + " of line " + (i + 1) });
+      options.forEach(function (o) {
+        var opt = el("option", { value: o[0] }, o[1]);
+        if ((l[name] || "") === o[0]) opt.selected = true;
+        select.appendChild(opt);
+      });
+      select.disabled = !editable;
+      if (mine.some(function (p) { return p.field === name; })) select.classList.add("invalid");
+      select.addEventListener("change", function () { l[name] = select.value; changed(true); });
+      var wrap = el("label", {}, label + " ");
+      wrap.appendChild(select);
+      return wrap;
+    }
+    if (isDrug(l)) {
+      cell.appendChild(field("NDC", "ndc", "13"));
+      cell.appendChild(field("quantity", "ndc_quantity", "6"));
+      cell.appendChild(choice("unit", "ndc_unit", [["", "—"], ["F2", "international unit"],
+        ["GR", "gram"], ["ME", "milligram"], ["ML", "milliliter"], ["UN", "unit"]]));
+    }
+    if (isAnesthesia(l)) {
+      cell.appendChild(choice("units are", "unit_basis", [["UN", "units"], ["MJ", "anesthesia minutes"]]));
+    }
+    tr.appendChild(cell);
   }
 
   // Pointers follow their diagnosis when the list is reordered or shortened.
