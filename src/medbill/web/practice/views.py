@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from medbill.web.billing.models import Claim
+from medbill.web.billing.remittance_models import DenialItem
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice.middleware import SESSION_KEY
 from medbill.web.practice.models import AUDIT_ACTIONS, AuditEvent
@@ -65,11 +66,14 @@ def work_queues(user, practice) -> list[dict[str, object]]:
             "url": f"/claims/?status={C.REJECTED}",
         },
         {
+            # The same rows as the denial queue it links to: open denials, claim or line.
             "key": "denied",
-            "label": "Denied",
+            "label": "Denials to work",
             "desk": "Billing",
-            "count": claims.filter(status=C.DENIED).count(),
-            "url": f"/claims/?status={C.DENIED}",
+            "count": DenialItem.objects.for_user(user, practice)
+            .filter(status=DenialItem.Status.OPEN)
+            .count(),
+            "url": "/denials/",
         },
     ]
 
