@@ -35,6 +35,7 @@ class _PageParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
+        self.post_forms: list[str] = []  # the action of every POST form ("" = this page)
         self.csrf = ""
         self.options: dict[str, list[str]] = {}
         self.cells: list[str] = []
@@ -50,6 +51,8 @@ class _PageParser(HTMLParser):
             self._skip += 1
         elif tag == "a" and "href" in a and "download" not in a:
             self.links.append(a["href"])
+        elif tag == "form" and a.get("method", "get").lower() == "post":
+            self.post_forms.append(a.get("action", ""))
         elif tag == "input" and a.get("name") == "csrfmiddlewaretoken":
             self.csrf = a.get("value", "")
         elif tag == "select":
@@ -185,6 +188,8 @@ class Crawl:
     skip: Callable[[str, str], bool]
     per_name: int = 3
     slow_after: float = 1.0
+    # Given a form's action path, the problem with offering it to this user (or None).
+    check_form: Callable[[str], str | None] | None = None
     pages: list[Page] = field(default_factory=list)
 
     def run(self, start: str = "/") -> list[Page]:
@@ -241,4 +246,11 @@ class Crawl:
         parser.feed(text)
         for amount in money_problems(" ".join(parser.text), parser.cells):
             page.problems.append(f"amount {amount!r}")
+        if self.check_form is not None:
+            for action in sorted(set(parser.post_forms)):
+                target = urllib.parse.urlsplit(
+                    urllib.parse.urljoin(self.session.base + path, action)).path
+                problem = self.check_form(target)
+                if problem:
+                    page.problems.append(problem)
         return page, parser

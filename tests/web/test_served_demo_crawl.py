@@ -5,9 +5,10 @@ Every stage of ``medbill demo run`` builds the office the demo ships; a real ser
 form, picks each practice the switcher offers, and follows every link of the site (GET
 only, at most ``PER_NAME`` URLs per URL name, never logout or a download). A page fails
 the gate when it answers 5xx, shows a traceback, shows an amount with more than two
-decimals or as a float, takes more than a second, or is a link that leads the user to a
-refusal (403) or to nothing (404). The coder's round trip — open a visit in the workspace,
-ask for its suggestions, go back to the queue — is walked too.
+decimals or as a float, takes more than a second, is a link that leads the user to a
+refusal (403) or to nothing (404), or offers a form the user's role would be refused.
+The coder's round trip — open a visit in the workspace, ask for its suggestions, go back
+to the queue — is walked too.
 
 The numbers (pages per user, server errors, slowest page) are printed and written to
 ``test-artifacts/crawl/summary.json``.
@@ -27,6 +28,7 @@ from django.core.signals import got_request_exception
 from django.db import connection
 from django.urls import Resolver404, resolve
 
+from medbill.core.roles import ACTIONS, can
 from medbill.web.demo.generate import DEFAULT_SEED, DEFAULT_START
 from medbill.web.demo.seed import demo_users
 from medbill.web.demo.stages import StageContext, run_stages
@@ -61,6 +63,23 @@ def url_name(path: str) -> str | None:
 
 def skip(path: str, name: str) -> bool:
     return name in NEVER or name.endswith("_pdf")
+
+
+def form_checker(role: str):
+    """A form is offered only to a role that may send it: the action its view requires
+    (``@requires``), or what a page that also takes a POST needs for it (``post_action``)."""
+
+    def check(path: str) -> str | None:
+        try:
+            view = resolve(path).func
+        except Resolver404:
+            return f"a form posts to {path}, which is not a page"
+        action = getattr(view, "post_action", None) or getattr(view, "required_action", None)
+        if action and not can(role, action):
+            return f"a form to {path} is shown, but the {role} may not {ACTIONS[action]}"
+        return None
+
+    return check
 
 
 @pytest.fixture
@@ -127,7 +146,8 @@ def test_every_page_for_every_demo_user(demo_office, server_errors, capsys):
         for practice in practices:
             if practice:
                 session.switch_practice(practice)
-            crawl = Crawl(session, url_name, skip, per_name=PER_NAME, slow_after=SLOW)
+            crawl = Crawl(session, url_name, skip, per_name=PER_NAME, slow_after=SLOW,
+                          check_form=form_checker(user["role"]))
             for start in ENTRY_POINTS:
                 crawl.run(start)
             pages = crawl.pages

@@ -102,6 +102,10 @@ def list_acks(request: HttpRequest) -> HttpResponse:
     return render(request, "claims_out/acks.html", {"page": paginate(request, rows)})
 
 
+# The page is for anyone who sees claims; its POST imports, which only some roles may.
+list_acks.post_action = "import_remittance"  # type: ignore[attr-defined]
+
+
 @requires("import_remittance")
 def _import_ack(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
