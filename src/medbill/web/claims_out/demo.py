@@ -103,7 +103,7 @@ def batch_stage(ctx: Any) -> list[Any]:
         for route, claims in routes.items():
             ClearinghouseConnection.objects.get_or_create(
                 practice=practice, name=route, defaults={"settings": _settings(
-                    practice, route, str(folder))})
+                    practice, route, str(folder.resolve()))})
             for sub in submit_claims(None, practice, claims, route, now=now):
                 sub.refresh_from_db()
                 data = sub.content.encode("ascii")
