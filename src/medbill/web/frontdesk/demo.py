@@ -25,7 +25,7 @@ from medbill.web.frontdesk.models import Coverage, EligibilityCheck, PayerEndpoi
 from medbill.web.frontdesk.plan_table import plan_table_from_coverages
 from medbill.web.practice import audit
 
-__all__ = ["LIVE_URL", "eligibility_stage"]
+__all__ = ["LIVE_URL", "eligibility_stage", "serve_payer_simulator"]
 
 LIVE_URL = "http://127.0.0.1:8270/core"
 
@@ -137,3 +137,22 @@ def eligibility_stage(ctx: Any) -> list[Any]:
             "run medbill payer-sim serve",
         ),
     ]
+
+
+def serve_payer_simulator(host: str = "127.0.0.1", port: int = 8270) -> PayerSimulator:
+    """Start the payer simulator beside the served demo (a thread of this process) and
+    point every payer endpoint at it, so eligibility checks in the browser get an answer.
+
+    Listens on ``LIVE_URL``'s port; when that port is taken, on any free one. The caller
+    stops it (``.stop()``) when the server stops.
+    """
+    coverages = Coverage.objects.filter(active=True).select_related("payer", "patient")
+    table = PlanTable(plan_table_from_coverages(coverages, timezone.localdate()))
+    try:
+        sim = PayerSimulator(table, host=host, port=port)
+    except OSError:
+        sim = PayerSimulator(table, host=host, port=0)
+    sim.start()
+    _point_payers_at(sim.url)
+    return sim
+
