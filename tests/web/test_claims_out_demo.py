@@ -65,6 +65,7 @@ def test_the_demo_never_sends_a_claim_before_its_date_of_service(world, tmp_path
     sub = Submission.objects.get()
     sent_on = timezone.localtime(sub.created_at).date()
     (claim,) = sub.claims.all()
+    assert timezone.localtime(claim.created_at).date() == sent_on  # built that day too
     assert claim.visit.date_of_service == datetime.date(2026, 3, 13)
     assert sent_on == datetime.date(2026, 3, 16)  # the next weekday, at noon
     (read_back,) = read(sub.content.encode("ascii"))

@@ -71,6 +71,12 @@ def build_stage(ctx: Any) -> list[Any]:
     rows = []
     for practice in Practice.objects.order_by("id"):
         result = build_claims(None, practice)
+        # Built on the demo's clock (the day the batch goes out), not the machine's.
+        made = [c.pk for c in result.created]
+        dates = ClaimLine.objects.filter(claim_id__in=made).values_list("date_of_service",
+                                                                        flat=True)
+        Claim.objects.filter(pk__in=made).update(
+            created_at=timezone.make_aware(ctx_now(ctx, [d for d in dates if d])))
         reasons = Counter(result.skipped.values())
         detail = "; ".join(f"{why} x{n}" for why, n in reasons.most_common(3))
         rows.append(SummaryRow("claims", f"{practice.short_code} claims built",
