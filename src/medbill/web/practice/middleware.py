@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from medbill.web.practice import audit
 from medbill.web.practice.tenancy import practices_for, role_in
@@ -42,5 +43,11 @@ class CurrentPracticeMiddleware:
         request.practice = current_practice(request)
         request.role = role_in(request.user, request.practice)
         source = "api" if request.path.startswith("/api/") else "web"
-        with audit.acting_as(request.user, source=source):
-            return self.get_response(request)
+        # Times on the page, "today" and times typed in forms are the practice's local ones.
+        if request.practice is not None:
+            timezone.activate(request.practice.zone)
+        try:
+            with audit.acting_as(request.user, source=source):
+                return self.get_response(request)
+        finally:
+            timezone.deactivate()
