@@ -13,6 +13,7 @@ from medbill.web.billing.models import Claim
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.pages import paginate, query_without_page
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.tenancy import get_scoped_or_404
@@ -94,7 +95,7 @@ def post_payment(request: HttpRequest, patient_id: int) -> HttpResponse:
                 source="desk",
             )
         except ServiceError as exc:
-            error = str(exc)
+            error = in_words(exc)
         else:
             messages.success(request, f"Payment of {(-entry.money).format()} posted.")
             return redirect("show_patient", patient_id=patient.pk)

@@ -35,7 +35,7 @@ from medbill.web.frontdesk.paperwork import paperwork_status
 from medbill.web.frontdesk.receipts import receipt_pdf
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.form_errors import errors_by_input
+from medbill.web.practice.form_errors import errors_by_input, in_words
 from medbill.web.practice.models import Location, Payer, Provider
 from medbill.web.practice.pages import parse_date
 from medbill.web.practice.permissions import requires
@@ -424,7 +424,7 @@ def collect_payment(request: HttpRequest, visit_id: int) -> HttpResponse:
             visit=visit,
         )
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_words(exc))
     else:
         messages.success(
             request, f"{(-entry.money).format()} received. Receipt R{entry.pk:07d} is ready."
@@ -452,7 +452,7 @@ def refund_payment(request: HttpRequest, entry_id: int) -> HttpResponse:
     try:
         refund = services.refund_payment(request.user, entry, request.POST.get("reason", ""))
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_words(exc))
     else:
         messages.success(request, f"Refunded {refund.money.format()}.")
     if entry.visit_id:

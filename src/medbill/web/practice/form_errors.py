@@ -31,6 +31,11 @@ NAMES = {
     "ndc_unit": "NDC unit",
     "unit_basis": "unit basis",
     "units": "units",
+    "zip": "ZIP code",
+    "date_of_birth": "date of birth",
+    "member_id": "member ID",
+    "npi": "NPI",
+    "tin": "TIN",
 }
 # An item of a list: ``lines[0]`` is "line 1".
 ITEMS = {
@@ -65,8 +70,11 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def in_words(exc: ServiceError) -> str:
-    """The whole message, field in words first: ``Line 1, charge: no fee schedule …``."""
+def in_words(exc: BaseException) -> str:
+    """The whole message, field in words first: ``Line 1, charge: no fee schedule …``.
+    Another kind of error is shown as its own message."""
+    if not isinstance(exc, ServiceError):
+        return _sentence(str(exc))
     if not exc.field:
         return _sentence(exc.problem)
     return f"{_sentence(field_label(exc.field))}: {exc.problem}"
