@@ -47,8 +47,9 @@ DOWNLOADS = {
     "visit_superbill_pdf",
 }
 NEVER = {"logout"} | DOWNLOADS
-# Also reached without a link from the pages: the API's documentation.
-ENTRY_POINTS = ("/", "/api/docs")
+# Also reached without a link from the pages: the API's documentation, and the header's
+# patient search (a form) with a letter many names start with.
+ENTRY_POINTS = ("/", "/api/docs", "/search/patients/?q=m")
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
