@@ -191,10 +191,12 @@ class Crawl:
     # Given a form's action path, the problem with offering it to this user (or None).
     check_form: Callable[[str], str | None] | None = None
     pages: list[Page] = field(default_factory=list)
+    # Shared by every run of this crawl, so a second start page adds only what is new.
+    seen: set[str] = field(default_factory=set)
+    per_name_count: Counter[str] = field(default_factory=Counter)
 
     def run(self, start: str = "/") -> list[Page]:
-        seen: set[str] = set()
-        per_name: Counter[str] = Counter()
+        seen, per_name = self.seen, self.per_name_count
         queue: deque[str] = deque([start])
         host = urllib.parse.urlsplit(self.session.base).netloc
         while queue:

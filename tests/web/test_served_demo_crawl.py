@@ -153,6 +153,7 @@ def test_every_page_for_every_demo_user(demo_office, server_errors, capsys):
     base = demo_office
     problems: list[str] = clock_problems()
     per_user: dict[str, int] = {}
+    per_practice: dict[str, int] = {}
     every: list[Page] = []
     codes = Counter()
     for user in demo_users():
@@ -171,6 +172,7 @@ def test_every_page_for_every_demo_user(demo_office, server_errors, capsys):
             if _can_code(session):
                 pages += coding_round_trip(session)
             crawled += len(pages)
+            per_practice[f"{user['username']}@{practice or 'only'}"] = len(pages)
             every += pages
             where = f"{user['username']} @ practice {practice or 'only'}"
             for page in pages:
@@ -184,6 +186,7 @@ def test_every_page_for_every_demo_user(demo_office, server_errors, capsys):
     slowest = max(every, key=lambda p: p.seconds)
     summary = {
         "pages_per_user": per_user,
+        "pages_per_user_and_practice": per_practice,
         "pages": len(every),
         "server_errors": sum(1 for p in every if p.status >= 500),
         "exceptions": len(server_errors),
