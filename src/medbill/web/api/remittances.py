@@ -162,11 +162,11 @@ def get_remittance(request: HttpRequest, remittance_id: int):
 
 @router.post("/import", response={200: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def import_remittance(request: HttpRequest, practice: Form[int], file: File[UploadedFile],
-                      post: Form[bool] = True):
+                      post: Form[bool] = True, same_payment: Form[bool] = False):
     """Import an 835 (multipart ``file``) for a practice; ``post=false`` only previews."""
     where = _practice(request, practice)
     result = import_era(acting_user(request), where, file.read(), file.name or "upload.835",
-                        post=post)
+                        post=post, same_payment=same_payment)
     return {"name": result.name, "sha256": result.sha256,
             "already_imported": result.already_imported,
             "sets": [{"trace_number": s.trace_number, "payer": s.payer,

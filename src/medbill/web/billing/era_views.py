@@ -60,7 +60,8 @@ def upload_remittance(request: HttpRequest) -> HttpResponse:
         return redirect("list_remittances")
     try:
         result = import_era(request.user, request.practice, upload.read(), upload.name,
-                            post=request.POST.get("post") == "1")
+                            post=request.POST.get("post") == "1",
+                            same_payment=request.POST.get("same_payment") == "1")
     except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("list_remittances")
