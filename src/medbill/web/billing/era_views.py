@@ -9,7 +9,7 @@ import io
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +29,7 @@ from medbill.web.billing.remittance_models import (
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.pages import paginate, query_without_page
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.tenancy import get_scoped_or_404
@@ -86,7 +87,7 @@ def show_remittance(request: HttpRequest, remittance_id: int) -> HttpResponse:
     # corrected payment) would count every entry twice.
     entries = (Entry.objects.filter(source="era", claim_id__in=rem.claims.values("claim_id"),
                                     source_ref__startswith=f"835 {rem.file.sha256[:16]}")
-               .values("kind", "responsibility").annotate(total=Sum("amount"))
+               .values("kind", "responsibility").annotate(total=MoneySum("amount"))
                .order_by("kind", "responsibility"))
     return render(request, "billing/era_detail.html", {
         "rem": rem, "claims": claims, "entries": entries,
@@ -138,9 +139,9 @@ def list_accounts(request: HttpRequest) -> HttpResponse:
     rows = (Entry.objects.for_user(request.user, request.practice)
             .values("patient_id", "patient__last_name", "patient__first_name",
                     "patient__account_number")
-            .annotate(total=Sum("amount"),
-                      patient_owes=Sum("amount", filter=Q(responsibility="patient")),
-                      insurance_owes=Sum("amount", filter=Q(responsibility="payer")))
+            .annotate(total=MoneySum("amount"),
+                      patient_owes=MoneySum("amount", filter=Q(responsibility="patient")),
+                      insurance_owes=MoneySum("amount", filter=Q(responsibility="payer")))
             .exclude(total=0).order_by("-total"))
     return render(request, "billing/account_list.html", {
         "page": paginate(request, rows), "query": query_without_page(request)})
@@ -152,7 +153,7 @@ def show_account(request: HttpRequest, patient_id: int) -> HttpResponse:
     audit.record_view(patient, request.user)
     entries = Entry.objects.filter(patient=patient).select_related("payer", "claim")
     totals = {r["responsibility"]: Money(r["t"]) for r in entries.values(
-        "responsibility").annotate(t=Sum("amount")).order_by()}
+        "responsibility").annotate(t=MoneySum("amount")).order_by()}
     return render(request, "billing/account_detail.html", {
         "patient": patient, "entries": entries.order_by("posted_at", "id"),
         "patient_balance": totals.get("patient", ZERO),

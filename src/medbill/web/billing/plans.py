@@ -16,7 +16,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -29,6 +28,7 @@ from medbill.web.billing.statements import _patient_paid, in_good_standing
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.permissions import require, requires
 from medbill.web.practice.tenancy import get_scoped_or_404
 
@@ -42,7 +42,7 @@ CENT = Decimal("0.01")
 def patient_balance(patient: Patient) -> Money:
     """What the patient (not insurance) owes now: the sum of their ledger entries."""
     rows = Entry.objects.filter(patient=patient, responsibility=Entry.Responsibility.PATIENT)
-    return Money(rows.aggregate(t=Sum("amount"))["t"] or 0)
+    return Money(rows.aggregate(t=MoneySum("amount"))["t"] or 0)
 
 
 def _count(raw: Any) -> int:

@@ -10,12 +10,12 @@ import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
 
 from medbill.core.money import Money, MoneyError
 from medbill.web.billing.models import Claim, Entry
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.permissions import require
 
 __all__ = ["PAYMENT_METHODS", "balance_of", "post_payment"]
@@ -87,5 +87,5 @@ def balance_of(patient: Any, responsibility: str | None = None) -> Money:
     rows = Entry.objects.for_practice(patient.practice_id).filter(patient=patient)
     if responsibility:
         rows = rows.filter(responsibility=responsibility)
-    total = rows.aggregate(total=Sum("amount"))["total"]
+    total = rows.aggregate(total=MoneySum("amount"))["total"]
     return Money(total) if total is not None else Money(0)

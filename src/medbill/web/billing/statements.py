@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
 
 from medbill.core.forms.statement import (
     Statement as StatementDoc,
@@ -39,6 +38,7 @@ from medbill.web.billing.remittance_models import PaymentPlan, Statement
 from medbill.web.frontdesk.models import Patient, Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.models import FeeScheduleEntry
 from medbill.web.practice.permissions import require
 
@@ -58,7 +58,7 @@ def _patient_paid(plan: PaymentPlan) -> Money:
     rows = Entry.objects.filter(patient_id=plan.patient_id, kind=Entry.Kind.PAYMENT,
                                 responsibility=Entry.Responsibility.PATIENT,
                                 posted_at__gte=plan.created_at)
-    return -Money(rows.aggregate(t=Sum("amount"))["t"] or 0)
+    return -Money(rows.aggregate(t=MoneySum("amount"))["t"] or 0)
 
 
 def in_good_standing(plan: PaymentPlan, as_of: datetime.date) -> bool:
@@ -98,7 +98,7 @@ def _descriptions(practice: Any) -> dict[str, str]:
 def _visits(patient: Patient, words: dict[str, str]) -> list[tuple[Visit, StatementVisit]]:
     """Visits the patient still owes on, with what insurance and the patient did."""
     rows = (Entry.objects.filter(patient=patient).exclude(visit=None)
-            .values("visit_id", "kind", "responsibility").annotate(t=Sum("amount")))
+            .values("visit_id", "kind", "responsibility").annotate(t=MoneySum("amount")))
     by_visit: dict[int, dict[tuple[str, str], Money]] = defaultdict(dict)
     for r in rows:
         by_visit[r["visit_id"]][(r["kind"], r["responsibility"])] = Money(r["t"])
@@ -144,7 +144,7 @@ def run_statements(user: Any, practice: Any, out_dir: Path, *,
     who = practice_of(practice)
     docs: list[StatementDoc] = []
     balances = (Entry.objects.for_practice(practice).filter(responsibility="patient")
-                .values("patient_id").annotate(t=Sum("amount")))
+                .values("patient_id").annotate(t=MoneySum("amount")))
     with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
         for row in balances.order_by("patient_id"):
             balance = Money(row["t"] or 0)
