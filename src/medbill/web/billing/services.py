@@ -10,8 +10,11 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
 
-from medbill.core.money import Money, MoneyError
+from medbill.core.ledger import entry_checks
+from medbill.core.money import Money
 from medbill.web.billing.models import Claim, Entry
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -46,12 +49,15 @@ def post_payment(
     post payments and ``ServiceError`` naming the field for bad input.
     """
     require(user, patient.practice_id, "post_payment")
+    today = timezone.localdate()
     try:
-        received = amount if isinstance(amount, Money) else Money(amount)
-    except MoneyError as exc:
-        raise ServiceError("amount", str(exc)) from None
-    if received <= Money(0):
-        raise ServiceError("amount", "must be more than zero")
+        received = entry_checks.payment_amount(amount)
+        entry_checks.check_no_card_number("reference", reference)
+        entry_checks.check_no_card_number("memo", memo)
+        effective_date = entry_checks.payment_date(
+            effective_date or today, today=today, earliest=books_begin(patient.practice_id))
+    except entry_checks.EntryProblem as exc:
+        raise ServiceError(exc.field, exc.problem) from None
     if method not in PAYMENT_METHODS:
         raise ServiceError("method", f"expected one of {', '.join(PAYMENT_METHODS)}")
     if claim is not None and (
@@ -72,7 +78,7 @@ def post_payment(
             responsibility=Entry.Responsibility.PAYER
             if payer is not None
             else Entry.Responsibility.PATIENT,
-            effective_date=effective_date or datetime.date.today(),
+            effective_date=effective_date,
             method=method,
             reference=reference[:50],
             memo=memo[:200],
@@ -80,6 +86,18 @@ def post_payment(
             source_ref=source_ref[:120],
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
+
+
+def books_begin(practice_id: int) -> datetime.date:
+    """The first day this practice's books can hold: the earlier of the day it was set up
+    here and its first visit (a practice moving in brings its history)."""
+    from medbill.web.frontdesk.models import Visit
+    from medbill.web.practice.models import Practice
+
+    created = Practice.objects.filter(pk=practice_id).values_list("created_at", flat=True)
+    first = Visit.objects.filter(practice_id=practice_id).aggregate(first=Min("scheduled_at"))
+    days = [timezone.localtime(t).date() for t in (*created, first["first"]) if t is not None]
+    return min(days) if days else timezone.localdate()
 
 
 def balance_of(patient: Any, responsibility: str | None = None) -> Money:

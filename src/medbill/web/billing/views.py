@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from medbill.core.ledger.entry_checks import looks_like_card_number
 from medbill.web.billing import scrub_views, services
 from medbill.web.billing.models import Claim
 from medbill.web.frontdesk.models import Patient
@@ -95,6 +96,8 @@ def post_payment(request: HttpRequest, patient_id: int) -> HttpResponse:
             )
         except ServiceError as exc:
             error = str(exc)
+            # Never echo a card number back into the page.
+            form = {k: "" if looks_like_card_number(v) else v for k, v in form.items()}
         else:
             messages.success(request, f"Payment of {(-entry.money).format()} posted.")
             return redirect("show_patient", patient_id=patient.pk)

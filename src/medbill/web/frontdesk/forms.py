@@ -166,6 +166,7 @@ class DeskSettingsForm(forms.ModelForm):
             "estimate_valid_days",
             "kiosk_link_hours",
             "default_copay",
+            "copay_ceiling",
             "hold_claims_for_paperwork",
         ]
 
