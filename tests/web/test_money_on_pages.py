@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -76,3 +77,11 @@ def test_the_money_filter(value, shown):
 def test_an_amount_in_a_form_field_reads_back_as_typed():
     assert input_amount(Decimal("1234.5")) == "1234.50"
     assert input_amount(None) == ""
+
+
+def test_amounts_are_summed_only_by_money_sum():
+    src = Path(__file__).resolve().parents[2] / "src" / "medbill" / "web"
+    plain = [f"{p.relative_to(src)}:{n}" for p in src.rglob("*.py")
+             for n, line in enumerate(p.read_text().splitlines(), 1)
+             if re.search(r"(?<!Money)\bSum\(", line)]
+    assert plain == [], "sum amounts with MoneySum (exact cents on SQLite too)"
