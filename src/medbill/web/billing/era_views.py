@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from medbill.core.money import ZERO, Money
+from medbill.core.money import Money
 from medbill.web.billing import plans, reports
 from medbill.web.billing.era import import_era
 from medbill.web.billing.models import Entry
@@ -26,6 +26,7 @@ from medbill.web.billing.remittance_models import (
     Statement,
     UnmatchedPayment,
 )
+from medbill.web.billing.services import balance_of
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -152,12 +153,10 @@ def show_account(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
     audit.record_view(patient, request.user)
     entries = Entry.objects.filter(patient=patient).select_related("payer", "claim")
-    totals = {r["responsibility"]: Money(r["t"]) for r in entries.values(
-        "responsibility").annotate(t=MoneySum("amount")).order_by()}
     return render(request, "billing/account_detail.html", {
         "patient": patient, "entries": entries.order_by("posted_at", "id"),
-        "patient_balance": totals.get("patient", ZERO),
-        "insurance_balance": totals.get("payer", ZERO),
+        "patient_balance": balance_of(patient, Entry.Responsibility.PATIENT),
+        "insurance_balance": balance_of(patient, Entry.Responsibility.PAYER),
         "statements": Statement.objects.filter(patient=patient)[:20],
         "plans": [plans.plan_standing(p, timezone.localdate())
                   for p in PaymentPlan.objects.filter(patient=patient).order_by("-created_at")],

@@ -24,11 +24,11 @@ from django.views.decorators.http import require_POST
 from medbill.core.money import ZERO, Money, MoneyError
 from medbill.web.billing.models import Entry
 from medbill.web.billing.remittance_models import PaymentPlan
+from medbill.web.billing.services import balance_of
 from medbill.web.billing.statements import _patient_paid, in_good_standing
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.permissions import require, requires
 from medbill.web.practice.tenancy import get_scoped_or_404
 
@@ -40,9 +40,8 @@ CENT = Decimal("0.01")
 
 
 def patient_balance(patient: Patient) -> Money:
-    """What the patient (not insurance) owes now: the sum of their ledger entries."""
-    rows = Entry.objects.filter(patient=patient, responsibility=Entry.Responsibility.PATIENT)
-    return Money(rows.aggregate(t=MoneySum("amount"))["t"] or 0)
+    """What the patient (not insurance) owes now."""
+    return balance_of(patient, Entry.Responsibility.PATIENT)
 
 
 def _count(raw: Any) -> int:

@@ -21,7 +21,7 @@ from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.permissions import require
 
-__all__ = ["PAYMENT_METHODS", "balance_of", "post_payment"]
+__all__ = ["PAYMENT_METHODS", "balance_of", "balances_of", "books_begin", "post_payment"]
 
 PAYMENT_METHODS = ("cash", "check", "card", "eft", "other")
 
@@ -100,10 +100,25 @@ def books_begin(practice_id: int) -> datetime.date:
     return min(days) if days else timezone.localdate()
 
 
+def _ledger(practice_id: int, responsibility: str | None) -> Any:
+    rows = Entry.objects.for_practice(practice_id)
+    return rows.filter(responsibility=responsibility) if responsibility else rows
+
+
 def balance_of(patient: Any, responsibility: str | None = None) -> Money:
-    """The patient's account balance: the sum of their ledger entries."""
-    rows = Entry.objects.for_practice(patient.practice_id).filter(patient=patient)
-    if responsibility:
-        rows = rows.filter(responsibility=responsibility)
-    total = rows.aggregate(total=MoneySum("amount"))["total"]
+    """The patient's account balance: the sum of every ledger entry of theirs (payments
+    not applied to a visit included), or of those ``responsibility`` owes.
+
+    The one balance: the account page, the statement, the API, receipts and reports
+    all ask this (or ``balances_of`` for many patients at once).
+    """
+    total = _ledger(patient.practice_id, responsibility).filter(patient=patient).aggregate(
+        total=MoneySum("amount"))["total"]
     return Money(total) if total is not None else Money(0)
+
+
+def balances_of(practice: Any, responsibility: str | None = None) -> dict[int, Money]:
+    """``balance_of`` for every patient of ``practice`` with ledger entries, by patient id."""
+    rows = (_ledger(getattr(practice, "pk", practice), responsibility)
+            .values("patient_id").annotate(total=MoneySum("amount")).order_by("patient_id"))
+    return {r["patient_id"]: Money(r["total"]) for r in rows}

@@ -35,6 +35,7 @@ from medbill.web.billing.documents import address_of
 from medbill.web.billing.models import Entry
 from medbill.web.billing.printing import practice_of
 from medbill.web.billing.remittance_models import PaymentPlan, Statement
+from medbill.web.billing.services import balances_of
 from medbill.web.frontdesk.models import Patient, Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -143,14 +144,12 @@ def run_statements(user: Any, practice: Any, out_dir: Path, *,
     words = _descriptions(practice)
     who = practice_of(practice)
     docs: list[StatementDoc] = []
-    balances = (Entry.objects.for_practice(practice).filter(responsibility="patient")
-                .values("patient_id").annotate(t=MoneySum("amount")))
     with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
-        for row in balances.order_by("patient_id"):
-            balance = Money(row["t"] or 0)
+        balances = balances_of(practice, Entry.Responsibility.PATIENT)
+        for patient_id, balance in balances.items():
             if balance <= ZERO:
                 continue
-            patient = Patient.objects.get(pk=row["patient_id"])
+            patient = Patient.objects.get(pk=patient_id)
             account = patient.account_number
             if balance < small:
                 Entry.objects.create(
@@ -172,10 +171,18 @@ def run_statements(user: Any, practice: Any, out_dir: Path, *,
             if not visits:
                 result.skipped.append((account, "no visit with a patient balance"))
                 continue
+            # The amount due is the balance: what no listed visit holds (a payment on
+            # account, a deposit) shows as a credit line of its own.
+            credits = balance - sum((v.you_owe for _, v in visits), ZERO)
+            if credits > ZERO:
+                result.skipped.append((account, f"the balance {balance.format()} is more than "
+                                                "its visits show; review the account"))
+                continue
             doc = StatementDoc(
                 who, f"{account}-{day:%Y%m%d}", day, account,
                 f"{patient.first_name} {patient.last_name}", address_of(patient),
-                tuple(v for _, v in visits), due_date=day + datetime.timedelta(days=21))
+                tuple(v for _, v in visits), due_date=day + datetime.timedelta(days=21),
+                credits=credits)
             try:
                 pdf = render_statement(doc)
             except StatementError as exc:
