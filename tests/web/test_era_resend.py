@@ -110,3 +110,22 @@ def test_a_payment_of_nothing_is_never_held_as_a_repeat(world):
     assert era._same_payment(site.practice, replace(rem, total_paid=ZERO,
                                                    trace_number="NOTICE1")) is None
     assert era._same_payment(site.practice, replace(rem, trace_number="CHECK2")) is not None
+
+
+def test_a_payment_for_a_claim_the_lifecycle_cannot_move_posts_and_says_so(world):
+    from medbill.web.billing.models import Claim
+    from medbill.web.billing.remittance_models import RemittanceClaim
+    from medbill.web.claims_out.models import ClaimEvent
+
+    site, biller = world.a, world.users["biller"]
+    Claim.objects.filter(pk=site.claim.pk).update(status="draft")
+    rem = remittance_for(site.claim)
+    result = era.import_era(biller, site.practice, as_file(rem, 1), "early.835")
+    (s,) = result.sets
+    assert s.status == "posted"
+    assert Claim.objects.get(pk=site.claim.pk).status == "draft"
+    assert not ClaimEvent.objects.filter(claim=site.claim, source="835").exists()
+    (paid,) = RemittanceClaim.objects.filter(claim=site.claim)
+    assert any("draft claim cannot become paid" in n for n in paid.notes)
+    assert any("cannot become paid" in w for w in s.warnings)
+    assert Entry.objects.filter(claim=site.claim, kind="payment").exists()

@@ -33,6 +33,7 @@ from medbill.core.ledger.posting import (
     post_remittance,
 )
 from medbill.core.money import ZERO, Money
+from medbill.core.submission.lifecycle import LifecycleError, status_after_remittance
 from medbill.core.x12 import X12ParseError
 from medbill.core.x12.m835 import Remittance as RemittanceDoc
 from medbill.core.x12.m835 import read_835
@@ -257,6 +258,7 @@ class _Poster:
         self.denials: list[tuple[int, dict[str, Any]]] = []
         self.updates: list[_Row] = []
         self.events: list[dict[str, Any]] = []
+        self.warnings: list[str] = []
         self.secondaries = Secondaries(practice, user, sha, rem.trace_number, self.when,
                                        self.now)
 
@@ -282,6 +284,7 @@ class _Poster:
         # claims are made (or, after a reversal, voided) afterwards, in the same order.
         insert_rows(Entry, rows())
         result.secondary += self.secondaries.write()
+        result.warnings += self.warnings
         self.flush()
 
     def claim_posting(self, cp: ClaimPosting, result: SetResult) -> list[dict[str, Any]]:
@@ -339,22 +342,36 @@ class _Poster:
         return entries
 
     def move(self, claim: _Row, cp: ClaimPosting, outcome: str) -> None:
-        """The claim's new status, payer claim number and reason, and its lifecycle event."""
+        """The claim's new status, payer claim number and reason, and its lifecycle event.
+
+        The lifecycle decides the status (``status_after_remittance``), as it does for every
+        other move; a move it refuses leaves the status for the biller, with a note, while
+        the money still posts.
+        """
         if claim.status == CLOSED:
             # A closed claim stays closed: a late 835 for an original that a corrected
             # claim replaced still posts its money, but does not reopen it.
             return
         pay, trace = cp.payment, self.rem.trace_number[:50]
         old = claim.status
+        decision = ("reversed" if pay.is_reversal else
+                    "denied" if outcome == RemittanceClaim.Outcome.DENIED else "paid")
+        try:
+            new = status_after_remittance(old, decision)
+        except LifecycleError as exc:
+            note = (f"claim status left {old}: {exc}; the payment is posted, the status is "
+                    "for the biller to set")
+            self.claim_rows[-1]["notes"].append(note)
+            self.warnings.append(f"{claim.patient_control_number}: {note}")
+            return
         if pay.is_reversal:
             # The payer took its decision back: the claim waits for the corrected one (often
             # the next claim payment of the same set, which moves it on again).
-            claim.status = Claim.Status.ACCEPTED
+            claim.status = new
             claim.status_reason = "the payer reversed its payment; a corrected one is due"
             why = f"payment reversed by ERA {trace}; a corrected payment is due"
         else:
-            claim.status = Claim.Status.DENIED if outcome == RemittanceClaim.Outcome.DENIED \
-                else Claim.Status.PAID
+            claim.status = new
             claim.payer_claim_number = pay.payer_claim_number[:50] or claim.payer_claim_number
             denied = "; ".join(d.reason_words[0] for d in cp.denials)
             claim.status_reason = denied[:200]
