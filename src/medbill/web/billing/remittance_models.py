@@ -24,8 +24,11 @@ __all__ = [
 ]
 
 
-class RemittanceFile(PracticeOwned):
-    """One 835 file as received; its sha256 makes a second import of it a no-op."""
+class RemittanceFile(PracticeOwned, AppendOnlyModel):
+    """One 835 file as received; its sha256 makes a second import of it a no-op.
+
+    Append-only: editing the hash would let the same file post again.
+    """
 
     name = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64)
@@ -34,6 +37,8 @@ class RemittanceFile(PracticeOwned):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-imported_at", "-id"]
