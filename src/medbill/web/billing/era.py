@@ -534,19 +534,23 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
     payer = _payer_for(practice, rem)
     result = SetResult(rem.trace_number, rem.payer.name, rem.total_paid, "preview")
     result.warnings = [str(p) for p in rem.problems if p.severity == "warning"]
-    accounts, claims = _accounts(practice, rem)
-    posting = post_remittance(rem, ClaimIndex(accounts))
     originator, trace = payment_key(rem)
     duplicate = Remittance.objects.filter(
         practice=practice, trace_originator=originator, trace_number=trace,
         status=Remittance.Status.POSTED).exists()
-    lookalike = None if duplicate or same_payment else _same_payment(practice, rem)
-    if posting.held:
-        result.status, result.reasons = "held", list(posting.reasons)
-    elif duplicate:
+    if duplicate:
+        # A payment posted before is not worked out again: a re-sent file costs a lookup.
         result.status = "duplicate"
         result.reasons = [f"payment {trace} from {originator or 'an unnamed originator'} "
                           "(TRN02, TRN03) was already posted"]
+        if file_row is not None:
+            _remittance_row(practice, file_row, payer, rem, result)
+        return result
+    accounts, claims = _accounts(practice, rem)
+    posting = post_remittance(rem, ClaimIndex(accounts))
+    lookalike = None if same_payment else _same_payment(practice, rem)
+    if posting.held:
+        result.status, result.reasons = "held", list(posting.reasons)
     elif lookalike is not None:
         result.status = "held"
         result.reasons = [
@@ -562,14 +566,7 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
                                   for d in cp.denials]
             _record(practice, posting, result)
         return result
-    row = Remittance.objects.create(
-        practice=practice, file=file_row, payer=payer, payer_identifier=rem.payer_id[:80],
-        payer_name=rem.payer.name[:60], trace_number=trace, trace_originator=originator,
-        payee_identifier=rem.payee.id.strip()[:80],
-        control_number=rem.control_number[:9], method=rem.method[:3], total_paid=rem.total_paid,
-        payment_date=rem.effective_date,
-        status=result.status if result.status != "preview" else Remittance.Status.POSTED,
-        held_reasons=result.reasons, warnings=result.warnings[:50], position=rem.position)
+    row = _remittance_row(practice, file_row, payer, rem, result)
     if result.status != "preview":
         return result
     result.status = "posted"
@@ -591,6 +588,20 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
         for p in posting.provider_entries])
     _record(practice, posting, result)
     return result
+
+
+def _remittance_row(practice: Any, file_row: RemittanceFile, payer: Payer | None,
+                    rem: RemittanceDoc, result: SetResult) -> Remittance:
+    """The record of one set as imported: posted (when it is about to be), or why not."""
+    originator, trace = payment_key(rem)
+    return Remittance.objects.create(
+        practice=practice, file=file_row, payer=payer, payer_identifier=rem.payer_id[:80],
+        payer_name=rem.payer.name[:60], trace_number=trace, trace_originator=originator,
+        payee_identifier=rem.payee.id.strip()[:80],
+        control_number=rem.control_number[:9], method=rem.method[:3], total_paid=rem.total_paid,
+        payment_date=rem.effective_date,
+        status=result.status if result.status != "preview" else Remittance.Status.POSTED,
+        held_reasons=result.reasons, warnings=result.warnings[:50], position=rem.position)
 
 
 def summary_lines(result: ImportResult) -> Iterable[str]:
