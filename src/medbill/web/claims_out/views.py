@@ -15,7 +15,7 @@ from medbill.web.claims_out.models import (
     ClearinghouseConnection,
     Submission,
 )
-from medbill.web.claims_out.services import submit_claims
+from medbill.web.claims_out.services import record_file_download, submit_claims
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.pages import paginate
 from medbill.web.practice.permissions import requires
@@ -89,6 +89,7 @@ def list_submissions(request: HttpRequest) -> HttpResponse:
 @requires("view_claims")
 def download_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
     row = get_scoped_or_404(Submission, request.user, request.practice, pk=submission_id)
+    record_file_download(request.user, row, source="web 837p download")
     response = HttpResponse(row.content, content_type="application/edi-x12")
     response["Content-Disposition"] = f'attachment; filename="{row.file_name}"'
     return response
