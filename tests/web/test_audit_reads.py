@@ -227,3 +227,10 @@ class TestPatientLinks:
     def test_rows_without_a_patient_have_no_link(self, world):
         event = AuditEvent.objects.filter(object_type="practice.Payer").first()
         assert event is not None and patients_of(event) == []
+
+    def test_an_insurance_card_reaches_its_patient_through_the_coverage(self, world):
+        from medbill.web.frontdesk.models import InsuranceCard
+        from medbill.web.practice.audit import patient_ids_of
+
+        card = InsuranceCard(practice=world.a.practice, coverage=world.a.coverage, side="front")
+        assert patient_ids_of(card) == [world.a.patient.pk]

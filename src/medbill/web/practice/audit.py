@@ -148,11 +148,12 @@ def _object_repr(instance: models.Model) -> str:
 PATIENT_LABEL = "frontdesk.Patient"
 
 # The foreign keys that lead from a row to its patient, tried in this order.
-_PATIENT_PATHS = ("patient", "visit", "claim")
+_PATIENT_PATHS = ("patient", "visit", "claim", "coverage")
 
 
 def patient_ids_of(instance: models.Model) -> list[int]:
-    """The patient a row belongs to (a patient, or a row with a patient, visit or claim)."""
+    """The patient a row belongs to (a patient, or a row with a patient, visit, claim or
+    coverage: an insurance card reaches its patient through the coverage)."""
     if instance._meta.label == PATIENT_LABEL:
         return [instance.pk] if instance.pk is not None else []
     for name in _PATIENT_PATHS:
