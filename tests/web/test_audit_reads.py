@@ -149,6 +149,24 @@ class TestOtherLists:
         ]
 
 
+class TestQueuePages:
+    @pytest.mark.parametrize(
+        ("role", "url"),
+        [("front_desk", "/desk/?on=2026-03-03"), ("coder", "/coding/queue/")],
+    )
+    def test_a_queue_page_records_the_visits_it_shows(self, world, client_for, role, url):
+        assert client_for(world.users[role]).get(url).status_code == 200
+        event = only_event(action="list", object_type="frontdesk.Visit")
+        assert event.detail["ids"] == [world.a.visit.pk]
+        assert patients_of(event) == [world.a.patient.pk]
+
+    def test_the_claims_out_queue_records_claims_ready_to_send(self, world, client_for):
+        Claim.objects.filter(pk=world.a.claim.pk).update(status="scrubbed")
+        assert client_for(world.users["biller"]).get("/claims-out/").status_code == 200
+        event = only_event(action="list", object_type="billing.Claim")
+        assert event.detail["ids"] == [world.a.claim.pk]
+
+
 class TestLedger:
     def test_api_ledger_read_is_audited(self, world, api_client_for):
         post_payment(world.users["biller"], world.a.patient, "20.00")
