@@ -252,3 +252,14 @@ class TestPatientLinks:
 
         card = InsuranceCard(practice=world.a.practice, coverage=world.a.coverage, side="front")
         assert patient_ids_of(card) == [world.a.patient.pk]
+
+    def test_a_list_finds_its_patients_in_one_query(self, world, django_assert_num_queries):
+        from medbill.web.billing.models import ClaimLine
+        from medbill.web.practice import audit
+
+        line = world.a.claim.lines.get()
+        rows = [ClaimLine.objects.get(pk=line.pk) for _ in range(3)]  # three instances
+        # The event, one look-up of the claims' patients, the links.
+        with django_assert_num_queries(3):
+            (event,) = audit.record_list(rows, world.users["biller"])
+        assert patients_of(event) == [world.a.patient.pk]
