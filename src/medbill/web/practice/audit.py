@@ -188,12 +188,13 @@ def _patient_ids_of_rows(rows: list[models.Model]) -> list[int]:
         ids = {getattr(row, field.attname) for row in rows} - {None}
         if name == "patient":
             return sorted(ids)
-        target = field.related_model._default_manager
+        target = field.related_model
         try:
             target._meta.get_field("patient")
         except FieldDoesNotExist:
             break
-        return sorted(set(target.filter(pk__in=ids).values_list("patient_id", flat=True)))
+        found = target._default_manager.filter(pk__in=ids).values_list("patient_id", flat=True)
+        return sorted(set(found))
     return sorted({p for row in rows for p in patient_ids_of(row)})
 
 
