@@ -263,3 +263,36 @@ class TestPatientLinks:
         with django_assert_num_queries(3):
             (event,) = audit.record_list(rows, world.users["biller"])
         assert patients_of(event) == [world.a.patient.pk]
+
+
+class TestCommandLine:
+    def run(self, *args):
+        from typer.testing import CliRunner
+
+        from medbill.cli.main import app
+
+        result = CliRunner().invoke(app, list(args))
+        assert result.exit_code == 0, result.output
+        return result
+
+    def test_cms1500_from_the_database(self, world, tmp_path):
+        self.run("forms", "cms1500", world.a.claim.patient_control_number,
+                 "-o", str(tmp_path / "c.pdf"))
+        event = only_event(action="export", source="cli cms1500")
+        assert event.user is None and event.detail["ids"] == [world.a.claim.pk]
+        assert patients_of(event) == [world.a.patient.pk]
+
+    def test_superbill_from_the_database(self, world, tmp_path):
+        self.run("forms", "superbill", str(world.a.visit.pk), "-o", str(tmp_path / "s.pdf"))
+        event = only_event(action="view", source="cli superbill")
+        assert patients_of(event) == [world.a.patient.pk]
+
+    def test_ar_aging_by_patient(self, world, tmp_path):
+        self.run("reports", "ar-aging", "--by", "patient", "--practice", "CVFP",
+                 "-o", str(tmp_path / "ar.csv"))
+        event = only_event(action="export", source="cli report")
+        assert event.practice_id == world.a.practice.pk
+        assert event.detail["report"] == "ar-aging by patient"
+        self.run("reports", "ar-aging", "--by", "payer", "--practice", "CVFP",
+                 "-o", str(tmp_path / "ar2.csv"))
+        assert AuditEvent.objects.filter(action="export").count() == 1
