@@ -30,11 +30,13 @@ def list_claims(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         claims = claims.filter(patient_control_number__icontains=q)
+    page = paginate(request, claims)
+    audit.record_list(list(page), request.user, search=q)
     return render(
         request,
         "billing/claim_list.html",
         {
-            "page": paginate(request, claims),
+            "page": page,
             "query": query_without_page(request),
             "statuses": Claim.Status.choices,
             "selected": statuses,

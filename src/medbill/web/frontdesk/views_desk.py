@@ -309,6 +309,7 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
         .values_list("visit_id", flat=True)
     )
     rows = [{"visit": v, "check": latest.get(v.patient_id), "paid": v.pk in paid} for v in visits]
+    audit.record_list(visits, request.user)
     return render(
         request,
         "frontdesk/desk_queue.html",
