@@ -296,3 +296,47 @@ class TestCommandLine:
         self.run("reports", "ar-aging", "--by", "payer", "--practice", "CVFP",
                  "-o", str(tmp_path / "ar2.csv"))
         assert AuditEvent.objects.filter(action="export").count() == 1
+
+
+class TestBillingPages:
+    """The account list, the denial queue, a remittance and the patient A/R download."""
+
+    def test_the_account_list_records_the_patients_shown(self, world, client_for):
+        post_payment(world.users["biller"], world.a.patient, "20.00")
+        client_for(world.users["biller"]).get("/accounts/")
+        event = only_event(action="list", object_type="frontdesk.Patient")
+        assert patients_of(event) == [world.a.patient.pk]
+
+    def test_the_denial_queue_records_its_page(self, world, client_for):
+        from medbill.web.billing.remittance_models import (
+            DenialItem,
+            Remittance,
+            RemittanceClaim,
+            RemittanceFile,
+        )
+
+        site = world.a
+        file = RemittanceFile.objects.create(practice=site.practice, name="a", sha256="c" * 64)
+        rem = Remittance.objects.create(practice=site.practice, file=file, payer_identifier="X",
+                                        trace_number="T", total_paid=Decimal("0"),
+                                        status="posted")
+        rc = RemittanceClaim.objects.create(
+            practice=site.practice, remittance=rem, claim=site.claim, claim_identifier="X",
+            status_code="4", charge=Decimal("10"), paid=Decimal("0"), outcome="denied")
+        DenialItem.objects.create(practice=site.practice, remittance_claim=rc, claim=site.claim,
+                                  amount=Decimal("10"), reasons=[["CO", "16"]],
+                                  reason_words=["missing information"], action="fix")
+        client_for(world.users["biller"]).get("/denials/")
+        event = only_event(action="list", object_type="billing.DenialItem")
+        assert patients_of(event) == [site.patient.pk]
+        client_for(world.users["biller"]).get(f"/remittances/{rem.pk}/")
+        view = only_event(action="view", object_type="billing.Remittance")
+        assert patients_of(view) == [site.patient.pk]
+
+    def test_the_patient_ar_download_is_an_export(self, world, client_for):
+        client = client_for(world.users["manager"])
+        client.get("/reports/?csv=ar-patient")
+        event = only_event(action="export")
+        assert event.detail["report"] == "ar-patient"
+        client.get("/reports/?csv=ar-payer")
+        assert AuditEvent.objects.filter(action="export").count() == 1

@@ -86,6 +86,9 @@ def show_remittance(request: HttpRequest, remittance_id: int) -> HttpResponse:
     claims = rem.claims.select_related("claim").prefetch_related("denials")
     # Through a subquery, not a join: a claim paid twice in the set (a reversal and its
     # corrected payment) would count every entry twice.
+    audit.record(rem, "view", user=request.user,
+                 patients=[c.claim.patient_id for c in claims if c.claim is not None],
+                 detail={"claim_ids": [c.claim_id for c in claims if c.claim_id]})
     entries = (Entry.objects.filter(source="era", claim_id__in=rem.claims.values("claim_id"),
                                     source_ref__startswith=f"835 {rem.file.sha256[:16]}")
                .values("kind", "responsibility").annotate(total=MoneySum("amount"))
@@ -102,8 +105,10 @@ def list_denials(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", DenialItem.Status.OPEN)
     if status in DenialItem.Status.values:
         rows = rows.filter(status=status)
+    page = paginate(request, rows)
+    audit.record_list(list(page), request.user)
     return render(request, "billing/denial_list.html", {
-        "page": paginate(request, rows), "query": query_without_page(request),
+        "page": page, "query": query_without_page(request),
         "statuses": DenialItem.Status.choices, "status": status})
 
 
@@ -144,8 +149,11 @@ def list_accounts(request: HttpRequest) -> HttpResponse:
                       patient_owes=MoneySum("amount", filter=Q(responsibility="patient")),
                       insurance_owes=MoneySum("amount", filter=Q(responsibility="payer")))
             .exclude(total=0).order_by("-total"))
+    page = paginate(request, rows)
+    audit.record_list(list(Patient.objects.filter(pk__in=[r["patient_id"] for r in page])),
+                      request.user)
     return render(request, "billing/account_list.html", {
-        "page": paginate(request, rows), "query": query_without_page(request)})
+        "page": page, "query": query_without_page(request)})
 
 
 @requires("view_ledger")
@@ -188,6 +196,9 @@ def show_reports(request: HttpRequest) -> HttpResponse:
         writer = csv.writer(buffer)
         writer.writerow(table.header)
         writer.writerows(table.rows)
+        if wanted == "ar-patient":  # names and balances of patients
+            audit.record(request.practice, "export", user=request.user, source="web report",
+                         detail={"report": wanted, "rows": max(len(table.rows) - 1, 0)})
         response = HttpResponse(buffer.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{wanted}.csv"'
         return response

@@ -6,8 +6,9 @@ gives exactly what they need:
 
 - ordinary tables: SELECT, INSERT, UPDATE, DELETE;
 - append-only tables (the ledger, the audit trail, claim events, ERA files, provider
-  adjustments, signed paperwork — every model deriving from ``AppendOnlyModel``, plus
-  :data:`APPEND_ONLY_ALSO`): SELECT and INSERT only;
+  adjustments, signed paperwork — every model deriving from ``AppendOnlyModel``, the
+  models whose rows the database refuses to change, see ``append_only``): SELECT and
+  INSERT only;
 - tables only migrations write (:data:`READ_ONLY_TABLES`): SELECT;
 - USAGE on the schema and on its sequences.
 
@@ -30,7 +31,6 @@ from django.db import connections, models, transaction
 from medbill.web.practice.base import AppendOnlyModel
 
 __all__ = [
-    "APPEND_ONLY_ALSO",
     "READ_ONLY_TABLES",
     "AppRoleError",
     "Grants",
@@ -38,9 +38,6 @@ __all__ = [
     "grant_app_role",
 ]
 
-# Models whose rows the app only ever inserts although they do not derive from
-# ``AppendOnlyModel`` (their append-only rule is kept by the database alone).
-APPEND_ONLY_ALSO: tuple[str, ...] = ("billing.RemittanceFile",)
 
 # Tables written by migrations only; the app reads them (Django checks for unapplied
 # migrations when it starts).
@@ -73,7 +70,6 @@ class Grants:
 def append_only_models() -> list[type[models.Model]]:
     """Every installed model whose rows are never changed or removed."""
     found = {m for m in apps.get_models() if issubclass(m, AppendOnlyModel)}
-    found.update(apps.get_model(label) for label in APPEND_ONLY_ALSO)
     return sorted(found, key=lambda m: m._meta.label)
 
 
