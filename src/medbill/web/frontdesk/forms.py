@@ -170,6 +170,15 @@ class DeskSettingsForm(forms.ModelForm):
             "hold_claims_for_paperwork",
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, the desk keeps the standard limit.
+        self.fields["copay_ceiling"].required = False
+
+    def clean_copay_ceiling(self) -> Any:
+        value = self.cleaned_data.get("copay_ceiling")
+        return DeskSettings._meta.get_field("copay_ceiling").default if value is None else value
+
 
 class PayerEndpointForm(forms.ModelForm):
     url = forms.URLField(max_length=300, assume_scheme="https", label="URL")
