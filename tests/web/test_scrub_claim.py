@@ -276,3 +276,16 @@ def test_the_command_line_and_the_api_print_the_same_json(world, api_client_for,
     answered = client.post("/api/scrub", json.dumps(claim), content_type="application/json")
     assert json.loads(printed.stdout) == answered.json()
     assert answered.json()[0]["can_submit"] is False
+
+
+def test_a_scrubbed_claim_with_errors_goes_back_to_draft_in_its_history(world):
+    from medbill.web.claims_out.models import ClaimEvent
+
+    claim = world.a.claim
+    Claim.objects.filter(pk=claim.pk).update(status="scrubbed")
+    result = scrubbing.mark_scrubbed(world.users["biller"], claim)
+    assert not result.can_submit
+    assert Claim.objects.get(pk=claim.pk).status == "draft"
+    (event,) = ClaimEvent.objects.filter(claim=claim)
+    assert (event.from_status, event.to_status, event.source) == ("scrubbed", "draft", "scrub")
+    assert "FMT017" in event.reason
