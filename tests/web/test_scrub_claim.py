@@ -282,10 +282,14 @@ def test_a_scrubbed_claim_with_errors_goes_back_to_draft_in_its_history(world):
     from medbill.web.claims_out.models import ClaimEvent
 
     claim = world.a.claim
-    Claim.objects.filter(pk=claim.pk).update(status="scrubbed")
-    result = scrubbing.mark_scrubbed(world.users["biller"], claim)
+    biller = world.users["biller"]
+    assert scrubbing.mark_scrubbed(biller, claim).can_submit
+    assert Claim.objects.get(pk=claim.pk).status == "scrubbed"
+    ClaimLine.objects.filter(claim=claim).update(units=0)
+    result = scrubbing.mark_scrubbed(biller, claim)
     assert not result.can_submit
     assert Claim.objects.get(pk=claim.pk).status == "draft"
-    (event,) = ClaimEvent.objects.filter(claim=claim)
-    assert (event.from_status, event.to_status, event.source) == ("scrubbed", "draft", "scrub")
-    assert "FMT017" in event.reason
+    moves = ClaimEvent.objects.filter(claim=claim).order_by("id")
+    assert [(e.from_status, e.to_status, e.source) for e in moves] == [
+        ("draft", "scrubbed", "scrub"), ("scrubbed", "draft", "scrub")]
+    assert "FMT016" in moves[1].reason
