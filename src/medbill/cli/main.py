@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import claims, codes, codesets, db, demo, forms, migrate, payer_sim, serve, worker
+from medbill.cli import (
+    backup,
+    claims,
+    codes,
+    codesets,
+    db,
+    demo,
+    forms,
+    migrate,
+    payer_sim,
+    serve,
+    worker,
+)
 from medbill.cli import code as code_cli
 from medbill.cli import suggest as suggest_cli
 from medbill.cli.acks import app as acks_app
@@ -42,6 +54,8 @@ app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(feeschedule_app, name="feeschedule")
 app.add_typer(db.app, name="db")
 app.command("migrate")(migrate.migrate)
+app.command("backup")(backup.backup_command)
+app.command("restore")(backup.restore_command)
 app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)
 
