@@ -7,6 +7,9 @@ class PracticeConfig(AppConfig):
     verbose_name = "Practice"
 
     def ready(self) -> None:
-        from medbill.web.practice import audit
+        from medbill.web.practice import audit, auth_audit, checks, sessions
 
         audit.connect_signals()
+        auth_audit.connect_signals()
+        sessions.connect_signals()
+        checks.register()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -39,6 +40,7 @@ def practice_context(request: HttpRequest) -> dict[str, Any]:
     role = getattr(request, "role", None)
     allowed = actions_for(role)
     return {
+        "idle_warning_seconds": settings.IDLE_WARNING_SECONDS,
         "nav_items": _nav(request, allowed),
         "current_practice": getattr(request, "practice", None),
         "current_role": role,

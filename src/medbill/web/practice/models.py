@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -106,6 +107,19 @@ class Practice(Audited):
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Security settings of the practice (medbill.web.practice.sessions and .mfa).
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        "idle sign-out after (minutes)",
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(480)],
+        help_text="Users are signed out after this long without using the application.",
+    )
+    mfa_required = models.BooleanField(
+        "require two-factor sign-in",
+        default=True,
+        help_text="Administrators, managers and billers must sign in with an authenticator "
+        "app code. Other roles may turn it on for themselves.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -344,7 +358,20 @@ class ApiToken(models.Model):
         return token.user
 
 
-AUDIT_ACTIONS = [("create", "create"), ("update", "update"), ("delete", "delete"), ("view", "view")]
+AUDIT_ACTIONS = [
+    ("create", "create"),
+    ("update", "update"),
+    ("delete", "delete"),
+    ("view", "view"),
+    # sign-in events (medbill.web.practice.auth_audit)
+    ("login", "sign-in"),
+    ("logout", "sign-out"),
+    ("login_failed", "failed sign-in"),
+    ("lockout", "locked out"),
+    ("unlock", "unlocked"),
+    ("mfa_on", "two-factor turned on"),
+    ("mfa_off", "two-factor turned off"),
+]
 
 
 class AuditEvent(AppendOnlyModel):
@@ -376,7 +403,7 @@ class AuditEvent(AppendOnlyModel):
     object_type = models.CharField(max_length=60, db_index=True)
     object_id = models.CharField(max_length=40, db_index=True)
     object_repr = models.CharField(max_length=120, blank=True)
-    action = models.CharField(max_length=6, choices=AUDIT_ACTIONS)
+    action = models.CharField(max_length=12, choices=AUDIT_ACTIONS)
     changes = models.JSONField(default=dict, blank=True)
     source = models.CharField(
         max_length=40, blank=True, help_text="web, api, cli, worker ... where the change came from."
