@@ -28,7 +28,7 @@ def check(
     try:
         call_command("check", deploy=deploy, fail_level="WARNING")
     except SystemCheckError as exc:
-        console.print(str(exc), markup=False, highlight=False)
+        typer.echo(str(exc))  # plain: the hints hold shell commands to copy
         raise typer.Exit(1) from None
 
 

@@ -184,7 +184,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes first: it refuses a locked-out username or address before the password is
 # even checked, so the right password is refused too until the cool-off ends.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "medbill.web.practice.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 if TESTING:  # fast hashing keeps the many test users cheap

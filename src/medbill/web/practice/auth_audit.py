@@ -65,7 +65,8 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
     username = str(credentials.get("username") or "")
-    reason = "locked out" if getattr(request, "axes_locked_out", False) else "wrong credentials"
+    refused = getattr(request, "medbill_refused_while_locked", False)
+    reason = "locked out" if refused else "wrong credentials"
     record_auth_event("login_failed", username, request=request, reason=reason)
 
 
