@@ -175,3 +175,29 @@ def test_the_demo_sign_in_needs_no_code(world):
     switched = client.post("/practice/switch/", {"practice": world.a.practice.pk})
     assert switched.status_code == 302
     assert client.get("/claims/").status_code == 200
+
+
+def test_password_changes_follow_the_policy(required):
+    client = Client()
+    sign_in(client, "coder")
+    page = client.get("/account/password/")
+    assert page.status_code == 200
+    for weak, why in (
+        ("password1234", b"too common"),
+        ("short-9", b"too short"),
+        ("736492018375", b"entirely numeric"),
+    ):
+        response = client.post(
+            "/account/password/",
+            {"old_password": PASSWORD, "new_password1": weak, "new_password2": weak},
+        )
+        assert response.status_code == 200 and why in response.content, weak
+    good = "plum-ladder-Orbit-47"
+    response = client.post(
+        "/account/password/",
+        {"old_password": PASSWORD, "new_password1": good, "new_password2": good},
+    )
+    assert response.status_code == 302
+    required.users["coder"].refresh_from_db()
+    assert required.users["coder"].check_password(good)
+    assert AuditEvent.objects.filter(action="password", username="coder").exists()

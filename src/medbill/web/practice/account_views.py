@@ -20,7 +20,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,6 +35,7 @@ from medbill.web.practice.permissions import requires
 from medbill.web.practice.sessions import remember_device
 
 __all__ = [
+    "ChangePasswordView",
     "SignInView",
     "list_lockouts",
     "locked_out",
@@ -75,6 +76,20 @@ class SignInView(LoginView):
                 "Your role requires two-factor sign-in: set up an authenticator app to go on.",
             )
             return _to("show_security", self.get_success_url())
+        return response
+
+
+class ChangePasswordView(PasswordChangeView):
+    """Django's password change, with the validators of ``AUTH_PASSWORD_VALIDATORS``."""
+
+    def get_success_url(self) -> str:
+        return reverse("show_security")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = self.request.user
+        record_auth_event("password", user.get_username(), user, self.request)
+        messages.success(self.request, "Your password is changed.")
         return response
 
 

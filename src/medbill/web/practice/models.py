@@ -371,6 +371,7 @@ AUDIT_ACTIONS = [
     ("unlock", "unlocked"),
     ("mfa_on", "two-factor turned on"),
     ("mfa_off", "two-factor turned off"),
+    ("password", "password changed"),
 ]
 
 

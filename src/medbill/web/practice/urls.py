@@ -11,6 +11,7 @@ urlpatterns = [
     path("session/status/", sessions.session_status, name="session_status"),
     path("session/keepalive/", sessions.session_keepalive, name="session_keepalive"),
     path("account/security/", account_views.show_security, name="show_security"),
+    path("account/password/", account_views.ChangePasswordView.as_view(), name="change_password"),
     path("account/lockouts/", account_views.list_lockouts, name="list_lockouts"),
     path("account/lockouts/unlock/", account_views.unlock_user, name="unlock_user"),
     path("practice/switch/", views.switch_practice, name="switch_practice"),

@@ -24,6 +24,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditevent',
             name='action',
-            field=models.CharField(choices=[('create', 'create'), ('update', 'update'), ('delete', 'delete'), ('view', 'view'), ('login', 'sign-in'), ('logout', 'sign-out'), ('login_failed', 'failed sign-in'), ('lockout', 'locked out'), ('unlock', 'unlocked'), ('mfa_on', 'two-factor turned on'), ('mfa_off', 'two-factor turned off')], max_length=12),
+            field=models.CharField(choices=[('create', 'create'), ('update', 'update'), ('delete', 'delete'), ('view', 'view'), ('login', 'sign-in'), ('logout', 'sign-out'), ('login_failed', 'failed sign-in'), ('lockout', 'locked out'), ('unlock', 'unlocked'), ('mfa_on', 'two-factor turned on'), ('mfa_off', 'two-factor turned off'), ('password', 'password changed')], max_length=12),
         ),
     ]
