@@ -115,3 +115,25 @@ def test_the_api_with_an_idle_session_is_unauthenticated(world, coder):
     assert client.get("/api/patients").status_code == 200
     age(client, LAST_SEEN, 16 * 60)
     assert client.get("/api/patients").status_code == 401
+
+
+def test_administrators_set_the_practice_timeout_and_mfa(world, client_for):
+    from medbill.web.practice.models import AuditEvent
+
+    admin = client_for(world.users["admin"])
+    page = admin.get("/practice/security/")
+    assert page.status_code == 200 and b'name="idle_timeout_minutes"' in page.content
+    assert client_for(world.users["manager"]).get("/practice/security/").status_code == 403
+    too_long = admin.post("/practice/security/", {"idle_timeout_minutes": "999"})
+    assert too_long.status_code == 200 and b"error" in too_long.content
+    response = admin.post("/practice/security/", {"idle_timeout_minutes": "10"})
+    assert response.status_code == 302
+    world.a.practice.refresh_from_db()
+    assert world.a.practice.idle_timeout_minutes == 10
+    change = AuditEvent.objects.get(object_type="practice.Practice", action="update")
+    assert change.changes["idle_timeout_minutes"] == {"before": 15, "after": 10}
+    # Requiring two factors applies at once, to the administrator too.
+    admin.post("/practice/security/", {"idle_timeout_minutes": "10", "mfa_required": "on"})
+    world.a.practice.refresh_from_db()
+    assert world.a.practice.mfa_required
+    assert admin.get("/practice/security/")["Location"].startswith("/account/security/")

@@ -106,10 +106,10 @@ def test_admin_unlocks_a_user_of_the_practice(world, client_for):
     lock("coder")
     assert sign_in(Client(), "coder", PASSWORD, ip="10.5.5.5").status_code == 429
     admin = client_for(world.users["admin"])
-    page = admin.get("/account/lockouts/")
+    page = admin.get("/practice/security/")
     assert page.status_code == 200
     assert b"coder" in page.content and b"locked" in page.content
-    response = admin.post("/account/lockouts/unlock/", {"username": "coder"})
+    response = admin.post("/practice/security/unlock/", {"username": "coder"})
     assert response.status_code == 302
     assert sign_in(Client(), "coder", PASSWORD, ip="10.5.5.5").status_code == 302
     unlock = AuditEvent.objects.get(action="unlock")
@@ -118,10 +118,10 @@ def test_admin_unlocks_a_user_of_the_practice(world, client_for):
 
 def test_only_admins_of_the_users_practice_unlock(world, client_for):
     lock("outsider")
-    assert client_for(world.users["manager"]).get("/account/lockouts/").status_code == 403
+    assert client_for(world.users["manager"]).get("/practice/security/").status_code == 403
     admin = client_for(world.users["admin"])
-    assert b"outsider" not in admin.get("/account/lockouts/").content
-    admin.post("/account/lockouts/unlock/", {"username": "outsider"})
+    assert b"outsider" not in admin.get("/practice/security/").content
+    admin.post("/practice/security/unlock/", {"username": "outsider"})
     assert AccessAttempt.objects.filter(username="outsider").exists()
 
 

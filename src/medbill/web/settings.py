@@ -261,6 +261,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "medbill.web.practice.account_views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLE_ADMIN = True
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins and sign-outs are in medbill's audit trail
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 
 # django-otp: TOTP codes from an authenticator app, static recovery codes.

@@ -30,14 +30,14 @@ from django_otp import match_token
 
 from medbill.web.practice import mfa
 from medbill.web.practice.auth_audit import record_auth_event
-from medbill.web.practice.models import Membership
+from medbill.web.practice.models import Membership, Practice
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.sessions import remember_device
 
 __all__ = [
     "ChangePasswordView",
     "SignInView",
-    "list_lockouts",
+    "show_practice_security",
     "locked_out",
     "show_security",
     "unlock_user",
@@ -204,21 +204,38 @@ def _members(request: HttpRequest) -> list[str]:
     )
 
 
+class PracticeSecurityForm(forms.ModelForm):
+    class Meta:
+        model = Practice
+        fields = ["idle_timeout_minutes", "mfa_required"]
+
+
 @requires("manage_users")
-def list_lockouts(request: HttpRequest) -> HttpResponse:
+def show_practice_security(request: HttpRequest) -> HttpResponse:
+    """The practice's sign-in settings and the lockouts of its users (administrators)."""
+    practice = Practice.objects.get(pk=request.practice.pk)
+    form = PracticeSecurityForm(request.POST or None, instance=practice)
+    if request.method == "POST" and form.is_valid():
+        form.save()  # Practice is audited: the change is in the trail with before and after
+        messages.success(request, "Sign-in settings saved.")
+        return redirect("show_practice_security")
     attempts = AccessAttempt.objects.filter(username__in=_members(request)).order_by(
         "-attempt_time"
     )
     limit = settings.AXES_FAILURE_LIMIT
     rows = [
-        {"username": a.username, "failures": a.failures_since_start, "last": a.attempt_time,
-         "locked": a.failures_since_start >= limit}
+        {
+            "username": a.username,
+            "failures": a.failures_since_start,
+            "last": a.attempt_time,
+            "locked": a.failures_since_start >= limit,
+        }
         for a in attempts
     ]
     return render(
         request,
-        "practice/lockouts.html",
-        {"rows": rows, "limit": limit, "minutes": _cooloff_minutes()},
+        "practice/practice_security.html",
+        {"form": form, "rows": rows, "limit": limit, "minutes": _cooloff_minutes()},
     )
 
 
@@ -228,8 +245,8 @@ def unlock_user(request: HttpRequest) -> HttpResponse:
     username = request.POST.get("username", "")
     if username not in _members(request):
         messages.error(request, "That user does not work for this practice.")
-        return redirect("list_lockouts")
+        return redirect("show_practice_security")
     count = axes_reset(username=username)
     record_auth_event("unlock", username, request=request, by=request.user.get_username())
     messages.success(request, f"{username} can sign in again ({count} failed attempts cleared).")
-    return redirect("list_lockouts")
+    return redirect("show_practice_security")

@@ -37,6 +37,11 @@ def practice_context(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from medbill.web.practice.mfa import session_complete
+
+    if not session_complete(request):
+        # Signed in with the password only: the code or enrolment comes first.
+        return {"idle_warning_seconds": settings.IDLE_WARNING_SECONDS}
     role = getattr(request, "role", None)
     allowed = actions_for(role)
     return {
