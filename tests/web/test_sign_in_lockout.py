@@ -48,8 +48,10 @@ def test_ten_failures_lock_the_username_even_for_the_right_password(world):
     # The right password still works before the limit...
     assert sign_in(Client(), "coder", PASSWORD, ip="10.0.0.6").status_code == 302
     # ...and resets the count (a successful sign-in clears the username's failures).
-    for attempt in range(1, LIMIT + 1):
-        response = sign_in(client, "coder", f"wrong-{attempt}")
+    client = Client()
+    for attempt in range(1, LIMIT):
+        assert sign_in(client, "coder", f"wrong-{attempt}", ip="10.0.1.5").status_code == 200
+    response = sign_in(client, "coder", "wrong-again", ip="10.0.1.5")
     assert response.status_code == 429
     assert b"Sign-in locked" in response.content
     refused = sign_in(Client(), "coder", PASSWORD, ip="10.0.0.7")
@@ -132,3 +134,42 @@ def test_unlock_from_the_command_line(world):
     assert "cleared 1 lockout record" in result.output
     assert sign_in(Client(), "coder", PASSWORD, ip="10.6.6.6").status_code == 302
     assert AuditEvent.objects.filter(action="unlock", source="cli").exists()
+
+
+def test_behind_a_proxy_failures_count_per_client(world, settings):
+    settings.PROXY_COUNT = 1
+    for attempt in range(LIMIT):
+        Client().post(
+            "/login/",
+            {"username": f"guess{attempt}", "password": "x"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+    # The proxy's address is not locked: another client behind it signs in...
+    ok = Client().post(
+        "/login/",
+        {"username": "coder", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.4",
+    )
+    assert ok.status_code == 302
+    # ...and a spoofed left-hand entry does not free the locked client.
+    spoofed = Client().post(
+        "/login/",
+        {"username": "coder", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9",
+    )
+    assert spoofed.status_code == 429
+
+
+def test_sign_in_without_a_request_is_refused_outside_tests(world, settings):
+    from axes.exceptions import AxesBackendRequestParameterRequired
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="coder", password=PASSWORD) == world.users["coder"]
+    assert Client().login(username="coder", password=PASSWORD)
+    settings.LOCKOUT_WITHOUT_REQUEST = False
+    with pytest.raises(AxesBackendRequestParameterRequired):
+        authenticate(username="coder", password=PASSWORD)
+

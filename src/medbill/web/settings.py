@@ -257,6 +257,13 @@ AXES_ENABLED = _flag("MEDBILL_LOGIN_LOCKOUT", default=True)
 AXES_FAILURE_LIMIT = _int("MEDBILL_LOGIN_FAILURE_LIMIT", 10, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=_int("MEDBILL_LOCKOUT_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# How many proxies in front of medbill append to X-Forwarded-For (0: clients connect
+# directly); failures are counted per client address, not per proxy.
+PROXY_COUNT = _int("MEDBILL_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "medbill.web.practice.backends.client_ip"
+# Tests sign in with Client.login() and authenticate() without a request; the lockout
+# stays on for every request that has one (medbill.web.practice.backends).
+LOCKOUT_WITHOUT_REQUEST = TESTING
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "medbill.web.practice.account_views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429

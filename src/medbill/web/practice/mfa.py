@@ -144,7 +144,7 @@ def _digits(token: str) -> str:
 # -- the middleware ---------------------------------------------------------------------------
 
 # Pages an unverified session may reach (besides static files).
-_OPEN = ("/login/", "/logout/", "/session/status/", "/static/")
+_OPEN = ("/login/", "/logout/", "/session/", "/static/")
 
 
 class SecondFactorMiddleware:
