@@ -7,7 +7,9 @@ the request middleware (web), the API authentication (tokens) and the command li
     with audit.acting_as(user, source="cli"):
         patient.save()
 
-Views of a patient record are recorded explicitly with :func:`record_view`.
+Views of a patient record are recorded explicitly with :func:`record_view`. Sign-ins,
+sign-outs, failed sign-ins and lockouts are events of the same trail, written by
+:mod:`medbill.web.practice.auth_audit` from Django's and django-axes' signals.
 Events hold before/after values of the changed fields; they live in the database behind
 the ``view_audit`` permission and are never written to logs.
 """
