@@ -131,6 +131,9 @@ def test_only_medbill_debug_turns_debug_on(tmp_path):
     result = _bootstrap(tmp_path, {"MEDBILL_DEBUG": "1"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "True"
+    other = _bootstrap(tmp_path, {"DEBUG": "1"})
+    assert other.returncode == 0, other.stderr
+    assert other.stdout.split()[0] == "False"
 
 
 def test_a_configured_key_wins_over_the_local_one(tmp_path):

@@ -10,7 +10,8 @@ Environment variables:
     ``DATABASE_URL``'s database (``test_medbill``); with the SQLite default, an in-memory
     database. Two test runs against the same server at once need different names.
 ``MEDBILL_DEBUG``
-    ``1``/``true`` for development (also accepted as ``DEBUG``). Off by default.
+    ``1``/``true`` for development; the only way to turn DEBUG on (a plain ``DEBUG``
+    variable, which many other tools read, is ignored). Off by default.
 ``SECRET_KEY``
     Required unless debugging; a fixed development key is used only with ``MEDBILL_DEBUG``.
 ``ALLOWED_HOSTS``
@@ -64,7 +65,7 @@ def _list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = _flag("MEDBILL_DEBUG", "DEBUG")
+DEBUG = _flag("MEDBILL_DEBUG")
 # The test suite runs without configuration (pytest, or ``django-admin test``).
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
