@@ -173,3 +173,10 @@ def test_sign_in_without_a_request_is_refused_outside_tests(world, settings):
     with pytest.raises(AxesBackendRequestParameterRequired):
         authenticate(username="coder", password=PASSWORD)
 
+
+
+def test_lockouts_are_listed_on_the_command_line(world):
+    lock("coder")
+    result = CliRunner().invoke(app, ["security", "lockouts"])
+    assert result.exit_code == 0, result.output
+    assert "coder" in result.output and "10.4.4.4" in result.output and "10" in result.output

@@ -201,3 +201,22 @@ def test_password_changes_follow_the_policy(required):
     required.users["coder"].refresh_from_db()
     assert required.users["coder"].check_password(good)
     assert AuditEvent.objects.filter(action="password", username="coder").exists()
+
+
+def test_a_lost_phone_is_reset_from_the_command_line(required):
+    from typer.testing import CliRunner
+
+    from medbill.cli.main import app
+
+    client = Client()
+    sign_in(client, "biller")
+    enrol(client)
+    result = CliRunner().invoke(app, ["security", "reset-mfa", "biller"])
+    assert result.exit_code == 0, result.output
+    assert "removed 2 device(s) of biller" in result.output
+    assert not TOTPDevice.objects.filter(user=required.users["biller"]).exists()
+    again = Client()
+    assert sign_in(again, "biller")["Location"].startswith("/account/security/")
+    assert AuditEvent.objects.filter(action="mfa_off", username="biller", source="cli").exists()
+    unknown = CliRunner().invoke(app, ["security", "reset-mfa", "nobody-here"])
+    assert unknown.exit_code == 2
