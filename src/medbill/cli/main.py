@@ -8,6 +8,7 @@ from medbill.cli import (
     claims,
     codes,
     codesets,
+    db,
     demo,
     forms,
     migrate,
@@ -51,6 +52,7 @@ app.add_typer(statements_app, name="statements")
 app.add_typer(payments_app, name="payments")
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(feeschedule_app, name="feeschedule")
+app.add_typer(db.app, name="db")
 app.add_typer(security.app, name="security")
 app.command("migrate")(migrate.migrate)
 app.command("check")(security.check)

@@ -97,7 +97,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(data_dir() / "medbill.sqlite3"),
-            "OPTIONS": {"timeout": 20},
+            # BEGIN IMMEDIATE: a writer waits for the other at the start of its
+            # transaction, so what it reads first (already posted? already charged?)
+            # is what it writes against.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
 

@@ -51,6 +51,7 @@ __all__ = [
     "correct_claim",
     "move_claim",
     "next_control_number",
+    "record_file_download",
     "submit_claims",
 ]
 
@@ -350,3 +351,20 @@ def correct_claim(user: Any, claim: Claim, frequency: str, reason: str = "") -> 
             move_claim(original, "closed", user=user, source="correction",
                        reason=f"superseded by {new.patient_control_number}")
     return new
+
+
+def record_file_download(user: Any, submission: Submission, source: str) -> None:
+    """Audit a download of an 837P file: it carries every claim's patient, so the event
+    names the claims and links each of their patients (the web page and the API both)."""
+    claims = list(submission.claims.values_list("pk", "patient_id"))
+    audit.record_export(
+        submission,
+        patients=[patient for _, patient in claims],
+        detail={
+            "file": submission.file_name,
+            "count": len(claims),
+            "claim_ids": [pk for pk, _ in claims],
+        },
+        user=user,
+        source=source,
+    )

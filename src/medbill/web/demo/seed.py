@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from medbill.web.demo import generate
@@ -80,16 +80,9 @@ def _clear() -> None:
             "the database holds organizations other than the demo's "
             f"({others.count()}); point DATABASE_URL at an empty database for the demo"
         )
-    # The ledger and audit trail are append-only through the ORM; flushing a demo
-    # database is the one sanctioned way to start over. PostgreSQL refuses TRUNCATE while
-    # deferred foreign-key checks of this transaction are pending, so settle them first.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # The ledger and audit trail are append-only, in the database too; flushing a demo
+    # database is the one sanctioned way to start over (see practice.append_only).
     call_command("flush", interactive=False, verbosity=0)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _addr(d: dict, prefix: str = "") -> dict:

@@ -362,7 +362,10 @@ AUDIT_ACTIONS = [
     ("create", "create"),
     ("update", "update"),
     ("delete", "delete"),
-    ("view", "view"),
+    ("view", "view"),  # one record looked at (a page, an API read, a PDF of it)
+    ("list", "list"),  # many records returned at once (a list, a search)
+    ("export", "export"),  # a file that carries many records (an 837P batch, a CSV)
+    ("denied", "denied"),  # a request the user's role or tenancy refused (403)
     # sign-in events (medbill.web.practice.auth_audit)
     ("login", "sign-in"),
     ("logout", "sign-out"),
@@ -409,6 +412,11 @@ class AuditEvent(AppendOnlyModel):
     source = models.CharField(
         max_length=40, blank=True, help_text="web, api, cli, worker ... where the change came from."
     )
+    detail = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What a read returned (count, ids) or why a request was refused.",
+    )
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -423,9 +431,34 @@ class AuditEvent(AppendOnlyModel):
         )
 
 
+class AuditEventPatient(AppendOnlyModel):
+    """A patient whose record an audit event touched: one row per patient and event.
+
+    A list or an 837P batch touches many patients at once; these rows let the auditor
+    find every event about one patient. ``patient_id`` is a plain number (no foreign key)
+    so that the trail outlives the patient row, as ``AuditEvent`` does.
+    """
+
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.DO_NOTHING, related_name="patient_links"
+    )
+    patient_id = models.BigIntegerField(db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "patient_id"], name="audit_patient_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} patient {self.patient_id}"
+
+
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "AuditEventPatient",
     "FeeSchedule",
     "FeeScheduleEntry",
     "Location",
