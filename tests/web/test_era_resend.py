@@ -84,10 +84,32 @@ def test_the_same_amount_date_and_payee_under_another_trace_is_held(world):
     retraced = replace(rem, trace_number="NEWTRACE77", trace_originator="1000000009")
     held = era.import_era(biller, site.practice, as_file(retraced, 5), "retraced.835")
     (s,) = held.sets
-    assert s.status == "held"
+    assert s.status == "repeat"
     assert rem.trace_number in s.reasons[0] and "same amount" in s.reasons[0]
     assert ledger(site.practice) == before
-    assert Remittance.objects.get(trace_number="NEWTRACE77").status == "held"
+    assert Remittance.objects.get(trace_number="NEWTRACE77").status == "repeat"
+
+
+def test_a_held_repeat_posts_when_the_same_file_comes_again_as_a_separate_payment(world):
+    site, biller = world.a, world.users["biller"]
+    rem = remittance_for(site.claim)
+    era.import_era(biller, site.practice, as_file(rem, 1), "original.835")
+    data = as_file(replace(rem, trace_number="NEWTRACE79", trace_originator="1000000009"), 8)
+    era.import_era(biller, site.practice, data, "retraced.835")
+    before = ledger(site.practice)
+    again = era.import_era(biller, site.practice, data, "retraced.835")
+    assert again.already_imported and ledger(site.practice) == before
+    released = era.import_era(biller, site.practice, data, "retraced.835", same_payment=True)
+    assert released.released and [s.status for s in released.sets] == ["posted"]
+    assert "posting the sets held as repeats" in "\n".join(era.summary_lines(released))
+    row = Remittance.objects.get(trace_number="NEWTRACE79")
+    assert row.status == "posted" and row.held_reasons == []
+    assert ledger(site.practice) != before
+    # Saying so a second time posts nothing more.
+    after = ledger(site.practice)
+    twice = era.import_era(biller, site.practice, data, "retraced.835", same_payment=True)
+    assert twice.sets == [] and ledger(site.practice) == after
+    assert "no set of it is held" in "\n".join(era.summary_lines(twice))
 
 
 def test_a_separate_payment_of_the_same_amount_posts_when_the_biller_says_so(world):
@@ -129,3 +151,13 @@ def test_a_payment_for_a_claim_the_lifecycle_cannot_move_posts_and_says_so(world
     assert any("draft claim cannot become paid" in n for n in paid.notes)
     assert any("cannot become paid" in w for w in s.warnings)
     assert Entry.objects.filter(claim=site.claim, kind="payment").exists()
+
+
+def test_a_separate_check_of_the_same_amount_for_other_claims_posts(world):
+    site, biller = world.a, world.users["biller"]
+    rem = remittance_for(site.claim)
+    era.import_era(biller, site.practice, as_file(rem, 1), "original.835")
+    other = replace(rem, trace_number="OTHERCHK", trace_originator="1000000009",
+                    claims=tuple(replace(c, claim_id="NOT-OURS-1") for c in rem.claims))
+    result = era.import_era(biller, site.practice, as_file(other, 7), "other.835")
+    assert [s.status for s in result.sets] == ["posted"]

@@ -259,3 +259,20 @@ def test_payer_edit_selection_is_validated():
     with pytest.raises(ValidationError) as err:
         payer.clean()
     assert "edits_select" in err.value.message_dict
+
+
+def test_the_command_line_and_the_api_print_the_same_json(world, api_client_for,
+                                                          shared_examples, tmp_path):
+    from typer.testing import CliRunner
+
+    from medbill.cli.main import app
+
+    claim = json.loads((shared_examples / "office_visit.json").read_text())
+    claim["lines"][0]["units"] = 0
+    path = tmp_path / "claim.json"
+    path.write_text(json.dumps(claim))
+    printed = CliRunner().invoke(app, ["claims", "scrub", str(path), "--json"])
+    client = api_client_for(world.users["biller"])
+    answered = client.post("/api/scrub", json.dumps(claim), content_type="application/json")
+    assert json.loads(printed.stdout) == answered.json()
+    assert answered.json()[0]["can_submit"] is False

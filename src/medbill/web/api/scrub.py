@@ -79,7 +79,7 @@ class WaiverOut(Schema):
 
 
 def _out(result: Any) -> dict[str, Any]:
-    return {**result.to_dict(), "can_submit": result.can_submit}
+    return result.to_dict()
 
 
 @router.get("/edits", response=list[EditOut])

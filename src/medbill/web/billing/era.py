@@ -65,7 +65,7 @@ class SetResult:
     trace_number: str
     payer: str
     total_paid: Money
-    status: str  # posted, held, duplicate, preview
+    status: str  # posted, held, repeat, duplicate, preview
     reasons: list[str] = field(default_factory=list)
     posted: list[tuple[str, Money, Money]] = field(default_factory=list)  # claim, paid, patient
     denied: list[tuple[str, str]] = field(default_factory=list)  # claim, reasons in words
@@ -82,6 +82,7 @@ class ImportResult:
     already_imported: bool = False
     sets: list[SetResult] = field(default_factory=list)
     file_id: int | None = None
+    released: bool = False  # a file imported before, whose repeats were now posted
 
 
 def _payer_for(practice: Any, rem: RemittanceDoc) -> Payer | None:
@@ -455,7 +456,7 @@ def _import_file(user: Any, practice: Any, data: bytes, name: str, post: bool,
         raise ServiceError("file", f"{name}: not a readable 835: {exc}") from None
     if not rems:
         raise ServiceError("file", f"{name}: holds no 835 transaction set")
-    if _already_imported(practice, sha, result):
+    if _already_imported(practice, sha, result) and not (same_payment and post):
         return result
     try:
         with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
@@ -466,6 +467,8 @@ def _import_file(user: Any, practice: Any, data: bytes, name: str, post: bool,
                 # charges of shared claims) instead of posting it again.
                 _lock_postings(practice)
                 if _already_imported(practice, sha, result):
+                    if same_payment:
+                        return _release_repeats(user, practice, sha, rems, name, result)
                     return result
                 file_row = RemittanceFile.objects.create(
                     practice=practice, name=name[:200], sha256=sha, size=len(data),
@@ -487,6 +490,27 @@ def _import_file(user: Any, practice: Any, data: bytes, name: str, post: bool,
         raise ServiceError("file", f"{name}: another import posted some of the same "
                                    "payments at the same time; nothing of this file was "
                                    "posted. Import it again to post what is left.") from None
+    return result
+
+
+def _release_repeats(user: Any, practice: Any, sha: str, rems: list[RemittanceDoc],
+                     name: str, done: ImportResult) -> ImportResult:
+    """Post the sets of a file imported before that were held as repeats of a posted
+    payment, now that the biller says they are separate payments. Nothing else of the
+    file is touched."""
+    file_row = RemittanceFile.objects.get(pk=done.file_id)
+    held = {r.position: r for r in Remittance.objects.filter(
+        file=file_row, status=Remittance.Status.REPEAT)}
+    result = ImportResult(name, sha, file_id=file_row.pk, released=True)
+    for rem in rems:
+        if rem.position in held:
+            result.sets.append(_import_set(practice, user, sha, rem, file_row, True,
+                                           held[rem.position]))
+    if not result.sets:
+        done.released = True
+        return done
+    audit.record(file_row, "update", {"released": [s.trace_number for s in result.sets],
+                                      "sets": [s.status for s in result.sets]})
     return result
 
 
@@ -520,17 +544,30 @@ def payment_key(rem: RemittanceDoc) -> tuple[str, str]:
 
 
 def _same_payment(practice: Any, rem: RemittanceDoc) -> Remittance | None:
-    """A payment posted under another trace with this one's amount, date and payee."""
+    """A payment posted under another trace that this one repeats: the same amount, date
+    and payee, paying at least one of the same claims (CLP01).
+
+    Amount, date and payee alone are not enough: a payer often sends two separate checks
+    of the same amount on one day (two patients seen for the same visit); a re-sent
+    payment carries the claims it paid before.
+    """
     if not rem.total_paid or rem.effective_date is None:
         return None  # notices without money repeat amount and date all the time
-    return (Remittance.objects.filter(
+    candidates = Remittance.objects.filter(
         practice=practice, status=Remittance.Status.POSTED, total_paid=rem.total_paid.amount,
-        payment_date=rem.effective_date, payee_identifier=rem.payee.id.strip()[:80])
-        .exclude(trace_number=rem.trace_number.strip()[:50]).order_by("pk").first())
+        payment_date=rem.effective_date, payee_identifier=rem.payee.id.strip()[:80],
+    ).exclude(trace_number=rem.trace_number.strip()[:50]).order_by("pk")
+    ours = {c.claim_id[:38] for c in rem.claims}
+    if not ours:
+        return candidates.first()
+    return candidates.filter(claims__claim_identifier__in=ours).first()
 
 
 def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
-                file_row: RemittanceFile | None, same_payment: bool = False) -> SetResult:
+                file_row: RemittanceFile | None, same_payment: bool = False,
+                held: Remittance | None = None) -> SetResult:
+    """Import one set; ``held`` is its row from an earlier import of the same file, held
+    as a repeat, that the biller now says is a separate payment."""
     payer = _payer_for(practice, rem)
     result = SetResult(rem.trace_number, rem.payer.name, rem.total_paid, "preview")
     result.warnings = [str(p) for p in rem.problems if p.severity == "warning"]
@@ -544,7 +581,7 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
         result.reasons = [f"payment {trace} from {originator or 'an unnamed originator'} "
                           "(TRN02, TRN03) was already posted"]
         if file_row is not None:
-            _remittance_row(practice, file_row, payer, rem, result)
+            _remittance_row(practice, file_row, payer, rem, result, held)
         return result
     accounts, claims = _accounts(practice, rem)
     posting = post_remittance(rem, ClaimIndex(accounts))
@@ -552,12 +589,14 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
     if posting.held:
         result.status, result.reasons = "held", list(posting.reasons)
     elif lookalike is not None:
-        result.status = "held"
+        result.status = Remittance.Status.REPEAT
         result.reasons = [
             f"{rem.total_paid.format()} paid on {rem.effective_date:%m/%d/%Y} to payee "
-            f"{rem.payee.id or '(none named)'} repeats payment {lookalike.trace_number} "
-            f"posted {timezone.localtime(lookalike.posted_at):%m/%d/%Y}; if it is a "
-            "separate payment, import the file again allowing the same amount"]
+            f"{rem.payee.id or '(none named)'} for the same claims repeats payment "
+            f"{lookalike.trace_number} posted "
+            f"{timezone.localtime(lookalike.posted_at):%m/%d/%Y}; if the bank confirms it is "
+            "a separate payment, import the file again saying so (same amount is a separate "
+            "payment)"]
     if file_row is None:
         if result.status == "preview":
             for cp in posting.claims:
@@ -566,7 +605,7 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
                                   for d in cp.denials]
             _record(practice, posting, result)
         return result
-    row = _remittance_row(practice, file_row, payer, rem, result)
+    row = _remittance_row(practice, file_row, payer, rem, result, held)
     if result.status != "preview":
         return result
     result.status = "posted"
@@ -591,24 +630,37 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
 
 
 def _remittance_row(practice: Any, file_row: RemittanceFile, payer: Payer | None,
-                    rem: RemittanceDoc, result: SetResult) -> Remittance:
-    """The record of one set as imported: posted (when it is about to be), or why not."""
+                    rem: RemittanceDoc, result: SetResult,
+                    held: Remittance | None = None) -> Remittance:
+    """The record of one set as imported: posted (when it is about to be), or why not.
+    A set held before keeps its row, with its new status and reasons."""
+    status = result.status if result.status != "preview" else Remittance.Status.POSTED
+    if held is not None:
+        held.status, held.held_reasons = status, result.reasons
+        held.posted_at = timezone.now()
+        held.save(update_fields=["status", "held_reasons", "posted_at"])
+        return held
     originator, trace = payment_key(rem)
     return Remittance.objects.create(
         practice=practice, file=file_row, payer=payer, payer_identifier=rem.payer_id[:80],
         payer_name=rem.payer.name[:60], trace_number=trace, trace_originator=originator,
         payee_identifier=rem.payee.id.strip()[:80],
         control_number=rem.control_number[:9], method=rem.method[:3], total_paid=rem.total_paid,
-        payment_date=rem.effective_date,
-        status=result.status if result.status != "preview" else Remittance.Status.POSTED,
-        held_reasons=result.reasons, warnings=result.warnings[:50], position=rem.position)
+        payment_date=rem.effective_date, status=status, held_reasons=result.reasons,
+        warnings=result.warnings[:50], position=rem.position)
 
 
 def summary_lines(result: ImportResult) -> Iterable[str]:
     """The import as text: per set, what was posted, held, denied and unmatched."""
+    if result.released and not result.sets:
+        yield (f"{result.name}: already imported (sha256 {result.sha256[:12]}) and no set of "
+               "it is held as a repeat; nothing posted")
+        return
     if result.already_imported:
         yield f"{result.name}: already imported (sha256 {result.sha256[:12]}); nothing posted"
         return
+    if result.released:
+        yield f"{result.name}: posting the sets held as repeats, as separate payments"
     for s in result.sets:
         yield (f"{s.payer} trace {s.trace_number} {s.total_paid.format()}: {s.status.upper()}"
                f" ({len(s.posted)} claim(s) posted, {len(s.denied)} denial(s), "

@@ -72,7 +72,7 @@ def upload_remittance(request: HttpRequest) -> HttpResponse:
     for s in result.sets:
         text = (f"{s.payer} trace {s.trace_number}: {s.status} — {len(s.posted)} claim(s) "
                 f"posted, {len(s.denied)} denied, {len(s.unmatched)} unmatched")
-        (messages.warning if s.status in ("held", "duplicate") else messages.success)(
+        (messages.warning if s.status in ("held", "repeat", "duplicate") else messages.success)(
             request, text)
         for reason in s.reasons[:5]:
             messages.warning(request, reason)

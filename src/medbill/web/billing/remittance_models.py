@@ -55,7 +55,8 @@ class Remittance(PracticeOwned):
 
     class Status(models.TextChoices):
         POSTED = "posted", "Posted"
-        HELD = "held", "Held (does not balance, has errors or repeats a payment)"
+        HELD = "held", "Held (does not balance or has errors)"
+        REPEAT = "repeat", "Held: repeats a posted payment's amount, date and payee"
         DUPLICATE = "duplicate", "Already posted (same trace number)"
 
     file = models.ForeignKey(RemittanceFile, on_delete=models.PROTECT, related_name="remittances")

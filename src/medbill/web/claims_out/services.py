@@ -17,14 +17,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from medbill.connect.delivery import DeliveryError, deliver
 from medbill.core.money import Money
 from medbill.core.submission import (
     ClearinghouseProfile,
-    DeliveryError,
     OutgoingFile,
     ProfileError,
     build_files,
-    deliver,
 )
 from medbill.core.submission.lifecycle import check_move
 from medbill.core.x12 import ControlNumbers, X12WriteError, check_claim

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='remittance',
             name='status',
-            field=models.CharField(choices=[('posted', 'Posted'), ('held', 'Held (does not balance, has errors or repeats a payment)'), ('duplicate', 'Already posted (same trace number)')], db_index=True, max_length=10),
+            field=models.CharField(choices=[('posted', 'Posted'), ('held', 'Held (does not balance or has errors)'), ('repeat', "Held: repeats a posted payment's amount, date and payee"), ('duplicate', 'Already posted (same trace number)')], db_index=True, max_length=10),
         ),
         migrations.AddConstraint(
             model_name='entry',
