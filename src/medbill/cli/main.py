@@ -14,6 +14,7 @@ from medbill.cli import (
     forms,
     migrate,
     payer_sim,
+    security,
     serve,
     worker,
 )
@@ -53,9 +54,11 @@ app.add_typer(payments_app, name="payments")
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(feeschedule_app, name="feeschedule")
 app.add_typer(db.app, name="db")
+app.add_typer(security.app, name="security")
 app.command("migrate")(migrate.migrate)
 app.command("backup")(backup.backup_command)
 app.command("restore")(backup.restore_command)
+app.command("check")(security.check)
 app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)
 

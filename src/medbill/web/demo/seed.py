@@ -152,6 +152,8 @@ def _master_data() -> dict:
             taxonomy=p["taxonomy"],
             phone=p["phone"],
             contact_name="Billing office",
+            # The documented demo sign-in is username and password alone (docs, tooling).
+            mfa_required=False,
             **_addr(p["billing_address"], "billing_"),
             **_addr(p["pay_to_address"], "pay_to_"),
         )

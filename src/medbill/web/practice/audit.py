@@ -12,6 +12,8 @@ list, a search) with :func:`record_list`, a file that carries many (an 837P batc
 CSV) with :func:`record_export`. Requests refused with a 403 are recorded by the request
 middleware with :func:`record_denied`. Every event is linked to the patients it touched
 (``AuditEventPatient``), so the auditor can ask "who saw or changed this patient".
+Sign-ins, sign-outs, failed sign-ins and lockouts are events of the same trail, written by
+:mod:`medbill.web.practice.auth_audit` from Django's and django-axes' signals.
 
 Events hold before/after values of the changed fields; they live in the database behind
 the ``view_audit`` permission and are never written to logs.

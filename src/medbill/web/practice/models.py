@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -106,6 +107,19 @@ class Practice(Audited):
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Security settings of the practice (medbill.web.practice.sessions and .mfa).
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        "idle sign-out after (minutes)",
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(480)],
+        help_text="Users are signed out after this long without using the application.",
+    )
+    mfa_required = models.BooleanField(
+        "require two-factor sign-in",
+        default=True,
+        help_text="Administrators, managers and billers must sign in with an authenticator "
+        "app code. Other roles may turn it on for themselves.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -352,6 +366,15 @@ AUDIT_ACTIONS = [
     ("list", "list"),  # many records returned at once (a list, a search)
     ("export", "export"),  # a file that carries many records (an 837P batch, a CSV)
     ("denied", "denied"),  # a request the user's role or tenancy refused (403)
+    # sign-in events (medbill.web.practice.auth_audit)
+    ("login", "sign-in"),
+    ("logout", "sign-out"),
+    ("login_failed", "failed sign-in"),
+    ("lockout", "locked out"),
+    ("unlock", "unlocked"),
+    ("mfa_on", "two-factor turned on"),
+    ("mfa_off", "two-factor turned off"),
+    ("password", "password changed"),
 ]
 
 
@@ -384,7 +407,7 @@ class AuditEvent(AppendOnlyModel):
     object_type = models.CharField(max_length=60, db_index=True)
     object_id = models.CharField(max_length=40, db_index=True)
     object_repr = models.CharField(max_length=120, blank=True)
-    action = models.CharField(max_length=6, choices=AUDIT_ACTIONS)
+    action = models.CharField(max_length=12, choices=AUDIT_ACTIONS)
     changes = models.JSONField(default=dict, blank=True)
     source = models.CharField(
         max_length=40, blank=True, help_text="web, api, cli, worker ... where the change came from."
