@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_SERVE ?= 1
 export MEDBILL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: venv demo test lint test-only browser data clean bench suggest-model
+.PHONY: venv demo test lint browser data clean bench suggest-model
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (medbill needs Python 3.11)"; exit 1; }
@@ -32,12 +32,11 @@ suggest-model: data
 	elif [ -d "$(SUGGEST_TRAIN)" ]; then $(BIN)/medbill suggest train "$(SUGGEST_TRAIN)"; \
 	else echo "no $(SUGGEST_TRAIN): suggestions use the dictionary alone"; fi
 
-# Debian's Chromium for the browser tests; never a downloaded browser build.
+# The browser tests drive Debian's Chromium; make never installs system packages (CI's
+# .ci/run does, as root). Without it those tests skip and say why.
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-		else echo "error: /usr/bin/chromium is missing; install Debian's chromium package"; exit 1; fi; \
-	fi
+	@if [ -x /usr/bin/chromium ]; then echo "chromium: /usr/bin/chromium"; \
+	else echo "chromium is missing: the browser tests will skip (apt-get install chromium)"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

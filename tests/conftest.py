@@ -20,3 +20,23 @@ def shared_data() -> Path:
 def shared_examples() -> Path:
     """``../shared/examples``: the claim JSON files the command line accepts."""
     return shared_examples_dir()
+
+
+@pytest.fixture(autouse=True)
+def _codeset_caches_stay_with_their_data_dir():
+    """A test that points MEDBILL_DATA_DIR elsewhere leaves no loaded code set behind.
+
+    The caches are keyed on the data directory already; this only frees what such a test
+    loaded from its temporary directory.
+    """
+    import os
+
+    before = os.environ.get("MEDBILL_DATA_DIR")
+    yield
+    if os.environ.get("MEDBILL_DATA_DIR") != before:
+        from medbill.core.codesets import reset_cache
+        from medbill.core.codesets.hcpcs import reset_hcpcs_cache
+        from medbill.core.codesets.search import reset_search_index
+
+        for reset in (reset_cache, reset_hcpcs_cache, reset_search_index):
+            reset()

@@ -113,3 +113,16 @@ def test_import_stores_a_prebuilt_table(tmp_path: Path, monkeypatch: pytest.Monk
         assert hcpcs().source == "hcpcs_fixed_width_sample.txt"
     finally:
         reset_hcpcs_cache()
+
+
+def test_the_loaded_table_follows_the_data_directory(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    monkeypatch.setenv("MEDBILL_DATA_DIR", str(first))
+    import_hcpcs_file(SAMPLE)
+    assert hcpcs().get("J1100") is not None
+    # No reset: a process that points at another data directory sees that one's table.
+    monkeypatch.setenv("MEDBILL_DATA_DIR", str(second))
+    assert not hcpcs().loaded
+    monkeypatch.setenv("MEDBILL_DATA_DIR", str(first))
+    assert hcpcs().get("J1100") is not None

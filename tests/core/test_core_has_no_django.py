@@ -111,3 +111,24 @@ def _env_without_django_settings() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
+
+
+# Network and process I/O belongs in medbill.connect or the command line, never in core.
+IO_MODULES = {"subprocess", "socket", "paramiko", "httpx", "requests", "urllib.request",
+              "ftplib", "smtplib", "http.client"}
+
+
+def test_core_does_no_network_or_process_io() -> None:
+    found = []
+    for path in core_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            found += [f"{path.relative_to(CORE)}: {n}" for n in names
+                      if n in IO_MODULES or n.split(".")[0] in IO_MODULES]
+    assert found == []

@@ -330,3 +330,28 @@ def test_statement_takes_the_ledgers_aging_when_it_adds_up():
     with pytest.raises(StatementError) as err:
         render_statement(statement(given_aging=wrong))
     assert err.value.field == "given_aging"
+
+
+def test_the_printed_estimate_discounts_line_by_line_as_the_stored_one_does():
+    from medbill.core.frontdesk.estimate import build_estimate
+
+    prices = {"A1": ("Service one", Money("10.05")), "A2": ("Service two", Money("10.05"))}
+    stored = build_estimate("GFE-1", [("A1", 1), ("A2", 1)], prices, date(2026, 3, 1),
+                            discount_rate=Decimal("0.25"))
+    printed = estimate(items=(EstimateItem("A1", "Service one", Money("10.05")),
+                              EstimateItem("A2", "Service two", Money("10.05"))),
+                       discount_percent=Decimal(25))
+    assert stored.total == printed.total == Money("15.08")
+    assert "$15.08" in flat(render_estimate(printed))
+
+
+def test_a_statement_counts_payments_no_visit_holds():
+    plain = statement()
+    credited = statement(credits=Money("-40.00"))
+    assert credited.amount_due == plain.amount_due - Money("40.00")
+    assert credited.aging.total == credited.amount_due
+    text = flat(render_statement(credited))
+    assert "Payments and credits not applied to a visit above" in text
+    assert credited.amount_due.format() in text
+    with pytest.raises(StatementError, match="credits"):
+        render_statement(statement(credits=Money("5.00")))

@@ -10,13 +10,11 @@ from datetime import datetime
 import paramiko
 import pytest
 
+from medbill.connect.delivery import DeliveryError, deliver, key_fingerprint
 from medbill.core.submission import (
     ClearinghouseProfile,
-    DeliveryError,
     ProfileError,
     build_files,
-    deliver,
-    key_fingerprint,
 )
 from medbill.core.x12 import ControlNumbers, X12WriteError, read_837p
 from sftp_server import LocalSftpServer

@@ -69,6 +69,8 @@ def _practice(code: str, org_name: str, zip9: str) -> Practice:
         billing_city="Madison",
         billing_state="WI",
         billing_zip=zip9,
+        # Tests sign in with force_login; the two-factor tests turn this back on.
+        mfa_required=False,
     )
 
 

@@ -131,6 +131,47 @@ class TestAuditPage:
         page = client.get("/audit/", {"since": "2999-01-01"})
         assert list(page.context["page"]) == []
 
+    def test_filter_by_patient_finds_single_and_bulk_reads(self, world, client_for):
+        client_for(world.users["coder"]).get(f"/patients/{world.a.patient.pk}/")
+        client_for(world.users["biller"]).get("/patients/")
+        other = Patient.objects.create(
+            practice=world.a.practice,
+            account_number="CVFP-0009",
+            last_name="Lind",
+            first_name="Ada",
+            date_of_birth=datetime.date(1970, 5, 1),
+            sex="F",
+        )
+        client_for(world.users["front_desk"]).get(f"/patients/{other.pk}/")
+        client = client_for(world.users["auditor"])
+        for wanted in (world.a.patient.account_number, str(world.a.patient.pk)):
+            page = client.get("/audit/", {"patient": wanted, "action": "view"})
+            assert [e.username for e in page.context["page"]] == ["coder"]
+        page = client.get("/audit/", {"patient": world.a.patient.account_number})
+        actions = {(e.username, e.action) for e in page.context["page"]}
+        assert {("coder", "view"), ("biller", "list")} <= actions
+        assert ("front_desk", "view") not in actions
+        # Changes are linked too: the claim made for the patient in the fixtures.
+        assert any(e.object_type == "billing.Claim" for e in page.context["page"])
+
+    def test_filter_by_patient_of_another_practice_finds_nothing(self, world, client_for):
+        client_for(world.users["coder"]).get(f"/patients/{world.a.patient.pk}/")
+        page = client_for(world.users["auditor"]).get(
+            "/audit/", {"patient": world.b.patient.account_number}
+        )
+        assert list(page.context["page"]) == []
+
+    def test_new_actions_can_be_chosen_and_show_what_was_returned(self, world, client_for):
+        client_for(world.users["biller"]).get("/patients/")
+        client_for(world.users["coder"]).get("/audit/")
+        client = client_for(world.users["auditor"])
+        page = client.get("/audit/", {"action": "denied"})
+        assert [e.username for e in page.context["page"]] == ["coder"]
+        response = client.get("/audit/", {"action": "list", "user": "biller"})
+        html = response.content.decode()
+        assert 'option selected>list<' in html and ">denied<" in html and ">export<" in html
+        assert "1 patients" in html and "count" in html
+
     def test_only_own_practice_events(self, world, client_for):
         page = client_for(world.users["auditor"]).get(
             "/audit/", {"object_type": "frontdesk.Patient"}

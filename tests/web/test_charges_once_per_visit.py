@@ -23,6 +23,8 @@ def total(rows) -> Money:
 
 
 def _post(world, claim, seed: int, name: str):
+    # The payer answers a claim it was sent.
+    Claim.objects.filter(pk=claim.pk, status="draft").update(status="submitted")
     (remittance,) = simulate([claim_document(claim)], seed=seed).remittances
     data = write_835([remittance], control_number=seed)
     return era.import_era(world.users["biller"], world.a.practice, data, name)

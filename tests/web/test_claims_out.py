@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
-from medbill.core.submission import DeliveryError
+from medbill.connect.delivery import DeliveryError
 from medbill.core.x12 import iter_segments, read_837p
 from medbill.web.billing.models import Claim
 from medbill.web.claims_out.acks import import_acknowledgement, resolve_work_item

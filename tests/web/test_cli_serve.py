@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -63,6 +64,42 @@ def test_serve_answers_on_the_port(env, tmp_path):
                 time.sleep(0.3)
         assert status == 200
         assert "password" in body.lower()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_serve_with_debug_off_serves_static_files_and_plain_error_pages(tmp_path):
+    # What the demo serves: DEBUG off, a secret key, the local host names.
+    env = dict(os.environ, MEDBILL_DATA_DIR=str(tmp_path), SECRET_KEY="s" * 30 + "e" * 30,
+               ALLOWED_HOSTS="127.0.0.1,localhost")
+    for name in ("DATABASE_URL", "MEDBILL_DEBUG", "DEBUG"):
+        env.pop(name, None)
+    migrated = subprocess.run(medbill("migrate"), env=env, capture_output=True, text=True,
+                              timeout=300)
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    port = free_port()
+    server = subprocess.Popen(medbill("serve", "--port", str(port)), env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/static/medbill/medbill.css", timeout=5) as r:
+                    css_status, css_type = r.status, r.headers["Content-Type"]
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"medbill serve did not answer:\n{server.stdout.read()}")
+                time.sleep(0.3)
+        assert css_status == 200 and css_type.startswith("text/css")
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{base}/no-such-page/?q=Ortega", timeout=5)
+        body = missing.value.read().decode()
+        assert missing.value.code == 404
+        assert "Not found" in body and "medbill.css" in body
+        assert "Ortega" not in body and "URLconf" not in body and "DEBUG" not in body
     finally:
         server.terminate()
         server.wait(timeout=20)

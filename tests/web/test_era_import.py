@@ -43,6 +43,12 @@ def total(rows) -> Money:
     return M(value) if value is not None else ZERO
 
 
+def sent(claim: Claim) -> None:
+    """The claim as the payer has it: submitted (an unsent claim is not paid)."""
+    Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.SUBMITTED)
+    claim.refresh_from_db()
+
+
 def era_for(claim: Claim, seed: int = 1, **changes) -> bytes:
     doc = claim_document(claim)
     result = simulate([doc], seed=seed)
@@ -52,6 +58,7 @@ def era_for(claim: Claim, seed: int = 1, **changes) -> bytes:
 
 def test_simulated_era_posts_and_moves_the_patient_share_to_the_secondary(world):
     site, biller = world.a, world.users["biller"]
+    sent(site.claim)
     data = era_for(site.claim)
     result = era.import_era(biller, site.practice, data, "sim.835")
     (s,) = result.sets
@@ -241,6 +248,7 @@ def test_every_fixture_posts_and_every_claim_and_patient_balances(world):
 
 def test_reversal_then_correction_and_plb_post_through_the_import(world):
     site, biller = world.a, world.users["biller"]
+    sent(site.claim)
     site.secondary.delete()
     first = era_for(site.claim, seed=11)
     era.import_era(biller, site.practice, first, "first.835")
@@ -284,6 +292,7 @@ def test_reversal_then_correction_and_plb_post_through_the_import(world):
 
 def test_a_reversal_alone_reopens_the_claim(world):
     site, biller = world.a, world.users["biller"]
+    sent(site.claim)
     site.secondary.delete()
     first = era_for(site.claim, seed=12)
     era.import_era(biller, site.practice, first, "first.835")

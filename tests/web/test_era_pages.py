@@ -100,7 +100,7 @@ def _negated(c):
 
 
 def test_detail_totals_match_the_ledger_for_a_reversal_set(world, client_for):
-    from django.db.models import Sum
+    from medbill.web.practice.fields import MoneySum
 
     site, biller = world.a, world.users["biller"]
     site.secondary.delete()
@@ -121,7 +121,7 @@ def test_detail_totals_match_the_ledger_for_a_reversal_set(world, client_for):
     shown = {(e["kind"], e["responsibility"]): e["total"] for e in page.context["entries"]}
     ledger = (Entry.objects.filter(source="era",
                                    source_ref__startswith=f"835 {row.file.sha256[:16]}")
-              .values("kind", "responsibility").annotate(total=Sum("amount")))
+              .values("kind", "responsibility").annotate(total=MoneySum("amount")))
     assert shown == {(e["kind"], e["responsibility"]): e["total"] for e in ledger}
     payments = Entry.objects.filter(source="era", kind="payment",
                                     source_ref__startswith=f"835 {row.file.sha256[:16]}")

@@ -55,3 +55,11 @@ def test_request_lines_lose_their_query_strings():
                           ("GET /patients/?q=Ortega HTTP/1.1", "200", "512"), None)
     NoPhiFilter().filter(record)
     assert "Ortega" not in record.getMessage()
+
+
+def test_kiosk_codes_leave_request_lines():
+    line = '"GET /kiosk/K7MPQ2XR/ HTTP/1.1" 302 0'
+    assert "K7MPQ2XR" not in redact(line)
+    assert "/kiosk/[code]/" in redact(line)
+    assert redact("GET /kiosk/packet/ 200") == "GET /kiosk/packet/ 200"
+    assert "AB23CD45" not in redact("Not Found: /kiosk/AB23CD45/")

@@ -46,7 +46,7 @@ def test_it_works(world, client_for):
     assert event.user == world.users["front_desk"]
     page = client.get(f"/accounts/{patient.pk}/").content.decode()
     assert "in good standing" in page
-    assert f"no. 1: 33.34 due {first.isoformat()}" in page
+    assert f"no. 1: $33.34 due {first.isoformat()}" in page
     assert "Cancel plan" in page
 
 

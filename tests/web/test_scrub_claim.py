@@ -259,3 +259,37 @@ def test_payer_edit_selection_is_validated():
     with pytest.raises(ValidationError) as err:
         payer.clean()
     assert "edits_select" in err.value.message_dict
+
+
+def test_the_command_line_and_the_api_print_the_same_json(world, api_client_for,
+                                                          shared_examples, tmp_path):
+    from typer.testing import CliRunner
+
+    from medbill.cli.main import app
+
+    claim = json.loads((shared_examples / "office_visit.json").read_text())
+    claim["lines"][0]["units"] = 0
+    path = tmp_path / "claim.json"
+    path.write_text(json.dumps(claim))
+    printed = CliRunner().invoke(app, ["claims", "scrub", str(path), "--json"])
+    client = api_client_for(world.users["biller"])
+    answered = client.post("/api/scrub", json.dumps(claim), content_type="application/json")
+    assert json.loads(printed.stdout) == answered.json()
+    assert answered.json()[0]["can_submit"] is False
+
+
+def test_a_scrubbed_claim_with_errors_goes_back_to_draft_in_its_history(world):
+    from medbill.web.claims_out.models import ClaimEvent
+
+    claim = world.a.claim
+    biller = world.users["biller"]
+    assert scrubbing.mark_scrubbed(biller, claim).can_submit
+    assert Claim.objects.get(pk=claim.pk).status == "scrubbed"
+    ClaimLine.objects.filter(claim=claim).update(units=0)
+    result = scrubbing.mark_scrubbed(biller, claim)
+    assert not result.can_submit
+    assert Claim.objects.get(pk=claim.pk).status == "draft"
+    moves = ClaimEvent.objects.filter(claim=claim).order_by("id")
+    assert [(e.from_status, e.to_status, e.source) for e in moves] == [
+        ("draft", "scrubbed", "scrub"), ("scrubbed", "draft", "scrub")]
+    assert "FMT016" in moves[1].reason

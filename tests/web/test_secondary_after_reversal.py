@@ -48,6 +48,7 @@ def secondary_balance(site) -> Money:
 
 
 def post_primary(site, biller, seed):
+    Claim.objects.filter(pk=site.claim.pk).update(status=Claim.Status.SUBMITTED)
     data = era_for(site.claim, seed=seed)
     era.import_era(biller, site.practice, data, "primary.835")
     (rem,) = read_835(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -94,20 +95,72 @@ def test_clear_errors(tmp_path, env, message):
     assert message in result.stderr
 
 
-def test_bootstrap_for_development(tmp_path):
+def _bootstrap(tmp_path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "MEDBILL_DEBUG", "DJANGO_SETTINGS_MODULE"}
+        if k not in {"SECRET_KEY", "MEDBILL_DEBUG", "DEBUG", "ALLOWED_HOSTS",
+                     "DJANGO_SETTINGS_MODULE"}
     }
     base["MEDBILL_DATA_DIR"] = str(tmp_path)
+    base.update(env or {})
     code = (
         "from medbill.web import bootstrap\nbootstrap(development=True)\n"
         "from django.conf import settings\nfrom django.apps import apps\n"
-        "print(settings.DEBUG, apps.ready)\n"
+        "print(settings.DEBUG, apps.ready, settings.SECRET_KEY, ','.join(settings.ALLOWED_HOSTS))\n"
     )
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=base, timeout=120
     )
+
+
+def test_bootstrap_for_development_keeps_debug_off(tmp_path):
+    result = _bootstrap(tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "True True"
+    debug, ready, key, hosts = result.stdout.split()
+    assert (debug, ready) == ("False", "True")
+    assert hosts == "localhost,127.0.0.1,[::1]"
+    key_file = tmp_path / "secret_key"
+    assert key_file.read_text().strip() == key and len(key) >= 50
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    again = _bootstrap(tmp_path)
+    assert again.stdout.split()[2] == key  # kept: sessions survive a restart
+
+
+def test_only_medbill_debug_turns_debug_on(tmp_path):
+    result = _bootstrap(tmp_path, {"MEDBILL_DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "True"
+    other = _bootstrap(tmp_path, {"DEBUG": "1"})
+    assert other.returncode == 0, other.stderr
+    assert other.stdout.split()[0] == "False"
+
+
+def test_a_configured_key_wins_over_the_local_one(tmp_path):
+    result = _bootstrap(tmp_path, {"SECRET_KEY": "k" * 20 + "configured" + "x" * 30})
+    assert result.stdout.split()[2].startswith("k" * 20 + "configured")
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_https_settings(tmp_path):
+    code = (
+        "import json, medbill.web.settings as s\n"
+        "print(json.dumps([s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
+        " s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS,"
+        " getattr(s, 'SECURE_PROXY_SSL_HEADER', None)]))\n"
+    )
+
+    def load(env):
+        base = {k: v for k, v in os.environ.items() if not k.startswith("MEDBILL_")}
+        base.update({"SECRET_KEY": "x" * 50, "MEDBILL_DATA_DIR": str(tmp_path), **env})
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env=base, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    assert load({}) == [False, False, False, 0, False, None]
+    assert load({"MEDBILL_HTTPS": "1", "MEDBILL_PROXY_SSL_HEADER": "X-Forwarded-Proto"}) == [
+        True, True, True, 31536000, True, ["HTTP_X_FORWARDED_PROTO", "https"]
+    ]
+    assert load({"MEDBILL_HTTPS": "1", "MEDBILL_SSL_REDIRECT": "0",
+                 "MEDBILL_HSTS_SECONDS": "600"})[2:4] == [False, 600]

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 def deny(world, carc, remarks=()):
     """Import an 835 that denies the world's claim with ``carc``; returns the denial."""
     site = world.a
+    Claim.objects.filter(pk=site.claim.pk).update(status="submitted")  # the payer has it
     (rem,) = read_835(write_835(simulate([claim_document(site.claim)], seed=5).remittances))
     claim = rem.claims[0]
     svc = replace(claim.services[0], paid=claim.paid * 0, amounts=(),

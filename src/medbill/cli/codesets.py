@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from medbill.connect.packages import pip_download
 from medbill.core.codesets import import_tabular, releases
 from medbill.core.codesets.build import build as run_build
 from medbill.core.codesets.build import steps
@@ -37,7 +38,8 @@ def build_command(
 ) -> None:
     """Build every prebuilt reference file (ICD-10-CM releases, HCPCS, edits) under data_dir()."""
     with console.status("building code sets") as status:
-        results = run_build(only, download=not no_download, report=status.update)
+        fetch = None if no_download else pip_download
+        results = run_build(only, fetch=fetch, report=status.update)
     failed = False
     for result in results:
         mark = "[green]ok[/]" if result.ok else "[red]failed[/]"

@@ -1,13 +1,14 @@
 """``medbill demo seed`` and ``medbill demo run``: the demo practice, end to end.
 
-Both commands run in development mode (``MEDBILL_DEBUG=1`` unless set otherwise) so
-the demo needs no configuration: the embedded SQLite database under ``var/`` unless
-``DATABASE_URL`` says otherwise.
+Both commands need no configuration: the embedded SQLite database under ``var/`` unless
+``DATABASE_URL`` says otherwise, and a secret key of their own kept in the data directory.
+DEBUG stays off (error pages show no patient data) unless ``MEDBILL_DEBUG=1`` is set.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,10 @@ def run_command(
     port: int = typer.Option(8000, help="Port to serve on."),
 ) -> None:
     """Seed the demo practice, run every stage of the revenue cycle, write demo-out/."""
+    if serve and host not in ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::"):
+        from medbill.web.localkey import LOCAL_HOSTS
+
+        os.environ.setdefault("ALLOWED_HOSTS", ",".join((*LOCAL_HOSTS, host)))
     setup(development=True)
     from medbill.cli.migrate import migrate_database
     from medbill.web.demo.generate import DEFAULT_SEED

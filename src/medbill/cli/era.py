@@ -49,6 +49,10 @@ def import_command(
     files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="835 files."),
     post: bool = typer.Option(False, "--post", help="Post to the ledger (default: preview)."),
     practice: str | None = typer.Option(None, "--practice", help="Practice short code."),
+    same_payment: bool = typer.Option(
+        False, "--same-amount-is-separate",
+        help="Post a payment even though one with the same amount, date and payee was "
+             "posted under another trace (checked with the bank)."),
 ) -> None:
     """Read each 835, balance it, match its claims, and (with --post) post it.
 
@@ -63,7 +67,8 @@ def import_command(
     failed = False
     for path in files:
         try:
-            result = import_era(None, where, path.read_bytes(), path.name, post=post)
+            result = import_era(None, where, path.read_bytes(), path.name, post=post,
+                                same_payment=same_payment)
         except ServiceError as exc:
             console.print(f"[red]error:[/red] {exc}")
             failed = True

@@ -107,10 +107,12 @@ def cms1500(
     if path.is_file():
         claims = _pick(_claims_from_file(path), claim_id, claim)
     else:
-        rows = _claim_rows(claim)  # starts Django
+        rows = list(_claim_rows(claim))  # starts Django
         from medbill.web.billing.documents import claim_document
+        from medbill.web.practice import audit
 
         claims = [claim_document(row) for row in rows]
+        audit.record_list(rows, source="cli cms1500", action="export")
     base = PrintAlignment()
     align = PrintAlignment(left=base.left + shift_right, top=base.top + shift_down)
     try:
@@ -142,10 +144,12 @@ def superbill(
         _django.setup()
         from medbill.web.billing.printing import superbill_for_visit
         from medbill.web.frontdesk.models import Visit
+        from medbill.web.practice import audit
 
         row = Visit.objects.filter(pk=int(visit)).first()
         if row is None:
             raise _fail(f"no visit {visit} in the database")
+        audit.record_view(row, source="cli superbill")
         try:
             bill = superbill_for_visit(row)
         except LookupError as exc:

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import claims, codes, codesets, demo, forms, migrate, payer_sim, serve, worker
+from medbill.cli import (
+    backup,
+    claims,
+    codes,
+    codesets,
+    db,
+    demo,
+    forms,
+    migrate,
+    payer_sim,
+    security,
+    serve,
+    worker,
+)
 from medbill.cli import code as code_cli
 from medbill.cli import suggest as suggest_cli
 from medbill.cli.acks import app as acks_app
@@ -40,7 +53,12 @@ app.add_typer(statements_app, name="statements")
 app.add_typer(payments_app, name="payments")
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(feeschedule_app, name="feeschedule")
+app.add_typer(db.app, name="db")
+app.add_typer(security.app, name="security")
 app.command("migrate")(migrate.migrate)
+app.command("backup")(backup.backup_command)
+app.command("restore")(backup.restore_command)
+app.command("check")(security.check)
 app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)
 

@@ -54,8 +54,14 @@ def ar_aging_command(
     setup(development=True)
     from medbill.cli.era import pick_practice
     from medbill.web.billing.reports import ar_aging
+    from medbill.web.practice import audit
 
-    _write(ar_aging(pick_practice(practice), by, day), out)
+    where = pick_practice(practice)
+    table = ar_aging(where, by, day)
+    if by == "patient":  # names and balances of patients
+        audit.record(where, "export", source="cli report",
+                     detail={"report": "ar-aging by patient", "rows": len(table.rows) - 1})
+    _write(table, out)
 
 
 @app.command("denials")

@@ -18,12 +18,19 @@ def bootstrap(settings_module: str | None = None, *, development: bool = False) 
 
     ``DJANGO_SETTINGS_MODULE`` wins when it is already set (tests, deployments with
     their own settings); otherwise ``settings_module`` or ``medbill.web.settings``.
-    ``development=True`` (the demo) turns on ``MEDBILL_DEBUG`` unless a ``SECRET_KEY``
-    or ``MEDBILL_DEBUG`` is configured, so a fresh checkout runs without set-up.
+    ``development=True`` (the demo) runs without set-up and still with DEBUG off: unless
+    ``SECRET_KEY`` is configured it uses a key kept in the data directory
+    (:mod:`medbill.web.localkey`), and unless ``ALLOWED_HOSTS`` is configured it serves
+    the local host names. Only ``MEDBILL_DEBUG=1`` turns DEBUG on.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module or SETTINGS_MODULE)
-    if development and not os.environ.get("SECRET_KEY"):
-        os.environ.setdefault("MEDBILL_DEBUG", "1")
+    if development:
+        from medbill.core.paths import data_dir
+        from medbill.web.localkey import LOCAL_HOSTS, local_secret_key
+
+        if not os.environ.get("SECRET_KEY"):
+            os.environ["SECRET_KEY"] = local_secret_key(data_dir())
+        os.environ.setdefault("ALLOWED_HOSTS", ",".join(LOCAL_HOSTS))
     import django
     from django.apps import apps
 

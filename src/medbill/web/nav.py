@@ -37,4 +37,5 @@ NAV: list[NavItem] = [
     NavItem("Provider queries", "list_provider_queries", "edit_notes", "Coding"),
     NavItem("E/M levels", "show_em_distribution", "view_reports", "Oversight"),
     NavItem("Audit trail", "list_audit_events", "view_audit", "Oversight"),
+    NavItem("Sign-in security", "show_practice_security", "manage_users", "Oversight"),
 ]

@@ -10,7 +10,8 @@ Environment variables:
     ``DATABASE_URL``'s database (``test_medbill``); with the SQLite default, an in-memory
     database. Two test runs against the same server at once need different names.
 ``MEDBILL_DEBUG``
-    ``1``/``true`` for development (also accepted as ``DEBUG``). Off by default.
+    ``1``/``true`` for development; the only way to turn DEBUG on (a plain ``DEBUG``
+    variable, which many other tools read, is ignored). Off by default.
 ``SECRET_KEY``
     Required unless debugging; a fixed development key is used only with ``MEDBILL_DEBUG``.
 ``ALLOWED_HOSTS``
@@ -18,12 +19,16 @@ Environment variables:
 ``MEDBILL_LOG_LEVEL``
     Level of medbill's own loggers (default ``INFO``).
 
+Sign-in, sessions, HTTPS and uploads (``MEDBILL_HTTPS``, ``MEDBILL_LOGIN_FAILURE_LIMIT``,
+``MEDBILL_MAX_UPLOAD_MB`` ...) are listed in ``docs/security.md``.
+
 Logging never carries PHI: request logs name the path and status only, and medbill's
 loggers are asked to log identifiers (row ids, claim ids), never names or dates of birth.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -60,7 +65,7 @@ def _list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = _flag("MEDBILL_DEBUG", "DEBUG")
+DEBUG = _flag("MEDBILL_DEBUG")
 # The test suite runs without configuration (pytest, or ``django-admin test``).
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
@@ -72,6 +77,7 @@ if not SECRET_KEY:
             "for a development server with a built-in key."
         )
     SECRET_KEY = "medbill-development-only-key-never-use-in-production-0123456789"
+    # Debug pages and tests run on this key; medbill.E002 refuses it for deployment.
 
 ALLOWED_HOSTS = _list(
     "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else []
@@ -91,7 +97,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(data_dir() / "medbill.sqlite3"),
-            "OPTIONS": {"timeout": 20},
+            # BEGIN IMMEDIATE: a writer waits for the other at the start of its
+            # transaction, so what it reads first (already posted? already charged?)
+            # is what it writes against.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
 
@@ -111,25 +120,40 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # the API docs page from ninja's own static files, not a CDN
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "medbill.web.practice",
     "medbill.web.frontdesk",
     "medbill.web.coding",
     "medbill.web.billing",
     "medbill.web.claims_out",
     "medbill.web.api",
-    "ninja",  # its Swagger UI assets, served from here rather than a CDN
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses oversized bodies before anything reads them (HTTP 413).
+    "medbill.web.practice.security.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise: static files stay cacheable, every page gets no-store.
+    "medbill.web.practice.security.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "medbill.web.practice.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "medbill.web.practice.middleware.CurrentPracticeMiddleware",
+    "medbill.web.practice.mfa.SecondFactorMiddleware",
+    # Last, so that it sees the lockout flag the authentication backend sets.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "medbill.web.urls"
@@ -154,8 +178,18 @@ TEMPLATES = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out username or address before the password is
+# even checked, so the right password is refused too until the cool-off ends.
+AUTHENTICATION_BACKENDS = [
+    "medbill.web.practice.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 if TESTING:  # fast hashing keeps the many test users cheap
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -176,10 +210,97 @@ STATICFILES_DIRS = [WEB_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _flag("MEDBILL_SECURE_COOKIES")
+# -- security: sign-in, sessions, HTTPS, headers, uploads (docs/security.md) ------------------
+def _int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}")
+    return number
+
+
+# One switch for a site served over HTTPS; each part can still be set on its own.
+HTTPS = _flag("MEDBILL_HTTPS")
+SESSION_COOKIE_SECURE = _flag("MEDBILL_SECURE_COOKIES", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # pages send the token from the form field, never the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = _flag("MEDBILL_SSL_REDIRECT", default=HTTPS)
+SECURE_HSTS_SECONDS = _int("MEDBILL_HSTS_SECONDS", 365 * 24 * 60 * 60 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("MEDBILL_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = _flag("MEDBILL_HSTS_PRELOAD")
+# Asking browsers to preload HSTS is a commitment for the whole domain, the operator's own
+# choice (MEDBILL_HSTS_PRELOAD); not having made it is no deployment error.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+_proxy_header = os.environ.get("MEDBILL_PROXY_SSL_HEADER", "").strip()
+if _proxy_header:  # e.g. X-Forwarded-Proto, set only by a proxy that overwrites it
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Sessions end when the browser closes, unless "remember this device" was ticked at
+# sign-in; idle sessions end after the practice's idle timeout; none outlives
+# MEDBILL_SESSION_MAX_HOURS from sign-in (medbill.web.practice.sessions).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_MAX_AGE = _int("MEDBILL_SESSION_MAX_HOURS", 12, minimum=1) * 60 * 60
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
+IDLE_TIMEOUT_DEFAULT_MINUTES = 15
+IDLE_WARNING_SECONDS = 120  # the page warns this long before an idle sign-out
+
+# django-axes: MEDBILL_LOGIN_FAILURE_LIMIT failed sign-ins for one username, or from one
+# address, lock it out for MEDBILL_LOCKOUT_MINUTES; an administrator can unlock earlier.
+AXES_ENABLED = _flag("MEDBILL_LOGIN_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = _int("MEDBILL_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_int("MEDBILL_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# How many proxies in front of medbill append to X-Forwarded-For (0: clients connect
+# directly); failures are counted per client address, not per proxy.
+PROXY_COUNT = _int("MEDBILL_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "medbill.web.practice.backends.client_ip"
+# Tests sign in with Client.login() and authenticate() without a request; the lockout
+# stays on for every request that has one (medbill.web.practice.backends).
+LOCKOUT_WITHOUT_REQUEST = TESTING
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "medbill.web.practice.account_views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ADMIN = True
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins and sign-outs are in medbill's audit trail
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+
+# django-otp: TOTP codes from an authenticator app, static recovery codes.
+OTP_TOTP_ISSUER = os.environ.get("MEDBILL_OTP_ISSUER", "medbill")
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Content-Security-Policy (django-csp): scripts and styles from our own static files
+# only; no inline script. Style attributes stay allowed (bar widths in reports).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Request bodies over this size are refused with HTTP 413 before they are read.
+MAX_UPLOAD_BYTES = _int("MEDBILL_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file
 
 # -- logging: identifiers only, never PHI -------------------------------------------------------
 LOGGING = {

@@ -35,8 +35,10 @@ __all__ = [
 
 FORMAT = 1
 _lock = threading.RLock()
-_loaded: dict[str, Icd10cmRelease] = {}
-_manifest: list[ReleaseInfo] | None = None
+# Loaded once per process and data directory: a process (a test run) that points
+# ``MEDBILL_DATA_DIR`` elsewhere sees that directory's releases, never another's.
+_loaded: dict[tuple[Path, str], Icd10cmRelease] = {}
+_manifests: dict[Path, list[ReleaseInfo]] = {}
 
 
 class ReleaseNotFound(LookupError):
@@ -126,22 +128,21 @@ def _write_manifest(infos: list[ReleaseInfo]) -> None:
 
 def releases() -> list[ReleaseInfo]:
     """Every built release, oldest first. Builds the installed release when nothing is built yet."""
-    global _manifest
+    store = _store()
     with _lock:
-        if _manifest is None:
+        if store not in _manifests:
             infos = _read_manifest()
             if not infos:
                 import_tabular(installed_tabular(), "FY2026", date(2025, 10, 1), date(2026, 9, 30))
                 infos = _read_manifest()
-            _manifest = infos
-        return list(_manifest)
+            _manifests[store] = infos
+        return list(_manifests[store])
 
 
 def reset_cache() -> None:
-    """Forget loaded releases (after an import, or in tests that switch ``data_dir()``)."""
-    global _manifest
+    """Forget loaded releases (after an import)."""
     with _lock:
-        _manifest = None
+        _manifests.clear()
         _loaded.clear()
 
 
@@ -188,10 +189,11 @@ def import_tabular(
 
 
 def _load(info: ReleaseInfo) -> Icd10cmRelease:
+    store = _store()
     with _lock:
-        release = _loaded.get(info.name)
+        release = _loaded.get((store, info.name))
         if release is None:
-            with open(_store() / info.file, "rb") as handle:
+            with open(store / info.file, "rb") as handle:
                 fmt, version, codes, notes, seventh, order = pickle.load(handle)
             if fmt != FORMAT:
                 raise ReleaseNotFound(f"{info.file} is an old format; run `medbill codesets build`")
@@ -199,7 +201,7 @@ def _load(info: ReleaseInfo) -> Icd10cmRelease:
             release = Icd10cmRelease(
                 info.name, info.effective_from, info.effective_to, data, info.source
             )
-            _loaded[info.name] = release
+            _loaded[(store, info.name)] = release
         return release
 
 

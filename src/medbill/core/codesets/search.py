@@ -40,7 +40,7 @@ __all__ = [
 
 _NOS = re.compile(r"\bNOS\b")
 _lock = threading.Lock()
-_index: SearchIndex | None = None
+_indexes: dict[Path, SearchIndex] = {}  # per data directory
 
 
 def _folder() -> Path:
@@ -159,22 +159,23 @@ def build_search_index(save: bool = True) -> SearchIndex:
 
 
 def search_index() -> SearchIndex:
-    """The search index, loaded once per process (rebuilt if the code sets changed)."""
-    global _index
+    """The search index, loaded once per process and data directory (rebuilt if the code
+    sets changed)."""
+    folder = _folder()
     with _lock:
-        if _index is None:
-            loaded = SearchIndex.load(_folder() / "search.pickle")
-            if loaded is None or tuple(loaded.signature) != _signature():
-                loaded = build_search_index()
-            _index = loaded
-        return _index
+        index = _indexes.get(folder)
+        if index is None:
+            index = SearchIndex.load(folder / "search.pickle")
+            if index is None or tuple(index.signature) != _signature():
+                index = build_search_index()
+            _indexes[folder] = index
+        return index
 
 
 def reset_search_index() -> None:
-    """Forget the loaded index (after an import)."""
-    global _index
+    """Forget the loaded indexes (after an import)."""
     with _lock:
-        _index = None
+        _indexes.clear()
 
 
 def build_search(context) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
@@ -18,6 +18,7 @@ from medbill.core.claim import Address
 from medbill.core.forms import _layout as ui
 from medbill.core.forms._layout import Practice
 from medbill.core.forms.superbill import dotted_icd
+from medbill.core.frontdesk.estimate import line_discount
 from medbill.core.money import Money
 
 __all__ = ["EstimateError", "EstimateItem", "GoodFaithEstimate", "render_estimate"]
@@ -73,10 +74,8 @@ class GoodFaithEstimate:
 
     @property
     def discount(self) -> Money:
-        cents = (self.subtotal.amount * self.discount_percent / 100).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
-        return Money(cents)
+        rate = self.discount_percent / 100
+        return sum((line_discount(item.amount, rate) for item in self.items), Money(0))
 
     @property
     def total(self) -> Money:

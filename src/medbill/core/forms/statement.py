@@ -85,7 +85,9 @@ class Aging:
     buckets: tuple[Money, Money, Money, Money, Money]
 
     @classmethod
-    def of(cls, visits: Iterable[StatementVisit], as_of: date) -> Aging:
+    def of(cls, visits: Iterable[StatementVisit], as_of: date,
+           credits: Money = Money(0)) -> Aging:
+        """What the visits owe by age; ``credits`` (zero or less) pay the oldest first."""
         sums = [Money(0)] * 5
         for visit in visits:
             age = (as_of - (visit.billed_on or visit.date_of_service)).days
@@ -93,6 +95,14 @@ class Aging:
                 0 if age <= 30 else 1 if age <= 60 else 2 if age <= 90 else 3 if age <= 120 else 4
             )
             sums[index] = sums[index] + visit.you_owe
+        left = -credits
+        for index in range(4, -1, -1):
+            used = min(left, sums[index]) if sums[index] > Money(0) else Money(0)
+            sums[index] = sums[index] - used
+            left = left - used
+        # Credit beyond every visit's balance stays in the newest bucket, so the buckets
+        # still add up to the amount due.
+        sums[0] = sums[0] - left
         return cls(tuple(sums))  # type: ignore[arg-type]
 
     @property
@@ -116,14 +126,22 @@ class Statement:
     # Aging as the ledger computed it (from billing dates, payment plans ...); when absent
     # it is worked out from the visits. Either way it must add up to the amount due.
     given_aging: Aging | None = None
+    # Payments and credits on the account that no visit above holds (zero or less): a
+    # payment on account, a deposit, a visit's overpaid copay. The amount due is the
+    # account's balance, so they count against it.
+    credits: Money = field(default_factory=lambda: Money(0))
 
     @property
-    def amount_due(self) -> Money:
+    def visits_owe(self) -> Money:
         return sum((v.you_owe for v in self.visits), Money(0))
 
     @property
+    def amount_due(self) -> Money:
+        return self.visits_owe + self.credits
+
+    @property
     def aging(self) -> Aging:
-        return self.given_aging or Aging.of(self.visits, self.statement_date)
+        return self.given_aging or Aging.of(self.visits, self.statement_date, self.credits)
 
 
 def _check(statement: Statement) -> None:
@@ -133,6 +151,8 @@ def _check(statement: Statement) -> None:
         raise StatementError("account_number", "is required")
     if statement.guarantor_address is None:
         raise StatementError("guarantor_address", "is required to mail a statement")
+    if statement.credits > Money(0):
+        raise StatementError("credits", "are payments and credits: zero or less")
     if statement.given_aging is not None and statement.given_aging.total != statement.amount_due:
         raise StatementError("given_aging", "does not add up to the amount due")
     for i, visit in enumerate(statement.visits):
@@ -175,6 +195,9 @@ def _activity(statement: Statement) -> Table:
                     "",
                 ]
             )
+    if statement.credits:
+        rows.append(["", ui.para("<b>Payments and credits not applied to a visit above</b>"),
+                     "", "", "", _minus(-statement.credits), statement.credits.format()])
     totals = [
         [
             "",
@@ -182,7 +205,7 @@ def _activity(statement: Statement) -> Table:
             sum((v.charges for v in statement.visits), Money(0)).format(),
             _minus(sum((v.insurance_paid for v in statement.visits), Money(0))),
             _minus(sum((v.insurance_adjusted for v in statement.visits), Money(0))),
-            _minus(sum((v.patient_paid for v in statement.visits), Money(0))),
+            _minus(sum((v.patient_paid for v in statement.visits), Money(0)) - statement.credits),
             statement.amount_due.format(),
         ]
     ]
@@ -350,6 +373,7 @@ CSV_COLUMNS = (
     "state",
     "zip",
     "amount_due",
+    "credits",
     *(f"aging_{b.replace('-', '_').replace('+', '_plus')}" for b in AGING_BUCKETS),
     "visit_date",
     "patient_name",
@@ -395,6 +419,7 @@ def statements_csv(statements: Iterable[Statement]) -> str:
             addr.state if addr else "",
             addr.zip if addr else "",
             str(statement.amount_due),
+            str(statement.credits),
             *(str(m) for m in aging.buckets),
         ]
         tail = [

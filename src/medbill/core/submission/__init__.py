@@ -1,4 +1,7 @@
-"""Claim submission: clearinghouse profiles, 837P files per profile, and delivery."""
+"""Claim submission: clearinghouse profiles and the 837P files of each (sans-IO).
+
+Delivering a file (to a folder or over SFTP) is I/O and lives in ``medbill.connect.delivery``.
+"""
 
 from medbill.core.submission.profiles import (
     ClearinghouseProfile,
@@ -6,15 +9,10 @@ from medbill.core.submission.profiles import (
     ProfileError,
     build_files,
 )
-from medbill.core.submission.transport import Delivery, DeliveryError, deliver, key_fingerprint
 
 __all__ = [
     "ClearinghouseProfile",
-    "Delivery",
-    "DeliveryError",
     "OutgoingFile",
     "ProfileError",
     "build_files",
-    "deliver",
-    "key_fingerprint",
 ]

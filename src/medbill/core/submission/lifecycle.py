@@ -10,7 +10,7 @@ adjudication arrives.
 
 from __future__ import annotations
 
-__all__ = ["STATUSES", "TRANSITIONS", "LifecycleError", "check_move"]
+__all__ = ["STATUSES", "TRANSITIONS", "LifecycleError", "check_move", "status_after_remittance"]
 
 STATUSES = ("draft", "scrubbed", "submitted", "accepted", "rejected", "paid", "denied",
             "closed")
@@ -40,3 +40,21 @@ def check_move(current: str, new: str) -> None:
         raise LifecycleError(f"unknown claim status {current!r}")
     if new not in TRANSITIONS[current]:
         raise LifecycleError(f"a {current} claim cannot become {new}")
+
+
+def status_after_remittance(current: str, decision: str) -> str:
+    """The status a claim in ``current`` takes from a payer's 835 ``decision``.
+
+    ``decision`` is ``"reversed"`` (CLP02 = 22), ``"denied"`` (nothing paid, lines
+    denied) or ``"paid"`` (paid in full or in part). A closed claim stays closed (a late
+    835 for a claim a replacement closed still posts its money), and a claim already in
+    the decided status stays there. Raises ``LifecycleError`` when the lifecycle does not
+    let the claim move: the money still posts, but the status is for a person to decide.
+    """
+    new = {"reversed": "accepted", "denied": "denied", "paid": "paid"}.get(decision)
+    if new is None:
+        raise LifecycleError(f"unknown remittance decision {decision!r}")
+    if current in ("closed", new):
+        return current
+    check_move(current, new)
+    return new

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from medbill.web.practice import audit
+from medbill.web.practice.mfa import session_complete
 from medbill.web.practice.models import ApiToken
 
 __all__ = ["SessionUser", "TokenUser", "API_AUTH"]
@@ -18,7 +19,8 @@ class SessionUser(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
-        if user.is_authenticated and user.is_active:
+        # A session still waiting for its authenticator code is not signed in yet.
+        if user.is_authenticated and user.is_active and session_complete(request):
             return user
         return None
 

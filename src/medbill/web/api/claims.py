@@ -26,7 +26,9 @@ def list_claims(request: HttpRequest, status: str = "", limit: int = 50, offset:
     if status:
         rows = rows.filter(status__in=status.split(","))
     limit = max(1, min(limit, MAX_LIMIT))
-    return rows[max(offset, 0) : max(offset, 0) + limit]
+    found = list(rows[max(offset, 0) : max(offset, 0) + limit])
+    audit.record_list(found, acting_user(request), source="api")
+    return found
 
 
 @router.get("/{claim_id}", response={200: ClaimDetailOut, 403: ErrorOut, 404: ErrorOut})

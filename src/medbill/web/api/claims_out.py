@@ -14,7 +14,13 @@ from medbill.web.api.schemas import ErrorOut
 from medbill.web.billing.models import Claim
 from medbill.web.claims_out.acks import import_acknowledgement, resolve_work_item
 from medbill.web.claims_out.models import AckImport, ClaimEvent, ClaimWorkItem, Submission
-from medbill.web.claims_out.services import build_claims, correct_claim, submit_claims
+from medbill.web.claims_out.services import (
+    build_claims,
+    correct_claim,
+    record_file_download,
+    submit_claims,
+)
+from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Practice
 from medbill.web.practice.tenancy import practices_for
@@ -160,7 +166,9 @@ def list_rejections(request: HttpRequest, resolved: bool = False, limit: int = 5
     """Rejected claims waiting for the biller (``resolved=true``: the ones already handled)."""
     rows = scope(request, ClaimWorkItem).select_related("claim")
     rows = rows.exclude(resolved_at=None) if resolved else rows.filter(resolved_at=None)
-    return [_item(r) for r in rows[: max(1, min(limit, MAX_LIMIT))]]
+    found = list(rows[: max(1, min(limit, MAX_LIMIT))])
+    audit.record_list(found, acting_user(request), source="api")
+    return [_item(r) for r in found]
 
 
 @router.post("/rejections/{item_id}/resolve",
@@ -197,7 +205,9 @@ def submit(request: HttpRequest, payload: SubmitIn):
 def list_submissions(request: HttpRequest, limit: int = 50):
     """Files sent, newest first."""
     rows = scope(request, Submission).prefetch_related("claims")
-    return [_submission(r) for r in rows[: max(1, min(limit, MAX_LIMIT))]]
+    found = list(rows[: max(1, min(limit, MAX_LIMIT))])
+    audit.record_list(found, acting_user(request), source="api")
+    return [_submission(r) for r in found]
 
 
 @router.get("/submissions/{submission_id}/file", response={200: None, 403: ErrorOut,
@@ -206,6 +216,7 @@ def submission_file(request: HttpRequest, submission_id: int):
     """The 837P file exactly as it was sent."""
     row = get_or_404(request, Submission, pk=submission_id)
     require_role(request, row, "view_claims")
+    record_file_download(acting_user(request), row, source="api 837p download")
     response = HttpResponse(row.content, content_type="application/edi-x12")
     response["Content-Disposition"] = f'attachment; filename="{row.file_name}"'
     return response
@@ -238,6 +249,7 @@ def claim_events(request: HttpRequest, claim_id: int):
     """A claim's lifecycle: every status change, why, and where it came from."""
     claim = get_or_404(request, Claim, pk=claim_id)
     require_role(request, claim, "view_claims")
+    audit.record_view(claim, acting_user(request), source="api claim events")
     return list(ClaimEvent.objects.filter(claim=claim))
 
 

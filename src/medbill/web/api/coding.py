@@ -142,8 +142,10 @@ def coding_queue(
         ).distinct()
     rows = rows.select_related("coding_work").order_by("scheduled_at", "id")
     limit = max(1, min(limit, MAX_LIMIT))
+    found = list(rows[max(offset, 0) : max(offset, 0) + limit])
+    audit.record_list(found, acting_user(request), source="api")
     out = []
-    for v in rows[max(offset, 0) : max(offset, 0) + limit]:
+    for v in found:
         work = getattr(v, "coding_work", None)
         out.append(
             {
@@ -212,7 +214,9 @@ def list_reviews(request: HttpRequest, status: str = "open", limit: int = 50, of
     if status != "all":
         rows = rows.filter(status=status)
     limit = max(1, min(limit, MAX_LIMIT))
-    return rows.order_by("created_at", "id")[max(offset, 0) : max(offset, 0) + limit]
+    found = list(rows.order_by("created_at", "id")[max(offset, 0) : max(offset, 0) + limit])
+    audit.record_list(found, acting_user(request), source="api")
+    return found
 
 
 @router.post(
@@ -233,6 +237,7 @@ def decide_review(request: HttpRequest, review_id: int, payload: ReviewDecisionI
 def list_queries(request: HttpRequest, visit_id: int):
     """The documentation questions asked about a visit and their answers."""
     visit = _visit(request, visit_id, "view_notes")
+    audit.record_view(visit, acting_user(request), source="api provider queries")
     return ProviderQuery.objects.filter(visit=visit)
 
 

@@ -264,6 +264,8 @@ def queue(request: HttpRequest, on: datetime.date | None = None):
     checks: dict[int, EligibilityCheck] = {}
     for c in scope(request, EligibilityCheck).filter(service_date=day).order_by("checked_at"):
         checks[c.patient_id] = c
+    visits = list(visits)
+    audit.record_list(visits, acting_user(request), source="api")
     return [
         {
             "visit_id": v.pk,
@@ -342,6 +344,7 @@ def check_out(request: HttpRequest, visit_id: int, payload: CheckOutIn):
 def paperwork_status(request: HttpRequest, visit_id: int):
     """What of the intake packet is missing or expired for the visit."""
     visit = _visit(request, visit_id, "view_patients")
+    audit.record_view(visit, acting_user(request), source="api paperwork")
     status = paperwork.paperwork_status(visit)
     return {
         "complete": status.complete,

@@ -10,6 +10,7 @@ from medbill.web.api.schemas import EntryOut, ErrorOut, LedgerOut, PaymentIn
 from medbill.web.billing import services
 from medbill.web.billing.models import Claim, Entry
 from medbill.web.frontdesk.models import Patient
+from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 
 try:  # django-ninja >= 1.5 wants Status(...) rather than a (status, body) tuple
@@ -25,16 +26,23 @@ router = Router(tags=["ledger"])
 
 @router.get("/patients/{patient_id}", response={200: LedgerOut, 403: ErrorOut, 404: ErrorOut})
 def get_patient_ledger(request: HttpRequest, patient_id: int):
-    """A patient's ledger entries (oldest first) and balances."""
+    """A patient's ledger entries (oldest first) and balances. Recorded in the audit trail."""
     patient = get_or_404(request, Patient, pk=patient_id)
     require_role(request, patient, "view_ledger")
-    entries = Entry.objects.for_practice(patient.practice_id).filter(patient=patient)
+    entries = list(Entry.objects.for_practice(patient.practice_id).filter(patient=patient))
+    audit.record(
+        patient,
+        "view",
+        user=acting_user(request),
+        source="api ledger",
+        detail={"ledger_entries": len(entries)},
+    )
     return {
         "patient_id": patient.pk,
         "balance": str(services.balance_of(patient)),
         "patient_balance": str(services.balance_of(patient, Entry.Responsibility.PATIENT)),
         "insurance_balance": str(services.balance_of(patient, Entry.Responsibility.PAYER)),
-        "entries": list(entries),
+        "entries": entries,
     }
 
 

@@ -1,4 +1,5 @@
-"""``/api/patients/``: search and read patient records (every read is audited)."""
+"""``/api/patients/``: search and read patient records (every read is audited: a list or
+search records the count, the ids returned and what was searched for)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,9 @@ def list_patients(request: HttpRequest, q: str = "", limit: int = 50, offset: in
             match |= Q(date_of_birth=born)
         rows = rows.filter(match)
     limit = max(1, min(limit, MAX_LIMIT))
-    return rows[max(offset, 0) : max(offset, 0) + limit]
+    found = list(rows[max(offset, 0) : max(offset, 0) + limit])
+    audit.record_list(found, acting_user(request), source="api", search=q)
+    return found
 
 
 @router.get("/{patient_id}", response={200: PatientDetailOut, 403: ErrorOut, 404: ErrorOut})

@@ -15,6 +15,7 @@ from medbill.web.api.schemas import ErrorOut
 from medbill.web.billing import reports
 from medbill.web.billing.era import import_era
 from medbill.web.billing.remittance_models import DenialItem, Remittance
+from medbill.web.practice import audit
 from medbill.web.practice.models import Practice
 from medbill.web.practice.tenancy import practice_ids_for
 
@@ -112,15 +113,19 @@ def list_remittances(request: HttpRequest):
 @router.get("/denials", response=list[DenialOut])
 def list_denials(request: HttpRequest, status: str = "open"):
     """The denial queue: CARC/RARC in words and the suggested next action."""
-    rows = scope(request, DenialItem, "view_claims").select_related("payer", "claim_line")
+    rows = scope(request, DenialItem, "view_claims").select_related(
+        "payer", "claim_line", "claim"
+    )
     if status:
         rows = rows.filter(status=status)
+    rows = list(rows.order_by("-created_at", "-id")[:500])
+    audit.record_list(rows, acting_user(request), source="api")
     return [{"id": d.pk, "claim_id": d.claim_id,
              "line": d.claim_line.line_number if d.claim_line else None,
              "payer": d.payer.name if d.payer else "", "amount": str(d.amount),
              "reasons": d.reasons, "reason_words": d.reason_words,
              "remark_words": d.remark_words, "action": d.action, "status": d.status}
-            for d in rows.order_by("-created_at", "-id")[:500]]
+            for d in rows]
 
 
 @router.get("/reports/{name}", response={200: TableOut, 403: ErrorOut, 404: ErrorOut,
@@ -140,6 +145,9 @@ def get_report(request: HttpRequest, name: str, practice: int, by: str = "payer"
         table = reports.kpis(where, as_of)
     else:
         raise HttpError(404, f"no report named {name!r}")
+    if name == "ar-aging" and by == "patient":  # names and balances of patients
+        audit.record(where, "export", user=acting_user(request), source="api report",
+                     detail={"report": f"{name} by {by}", "rows": len(table.rows) - 1})
     return {"title": table.title, "header": table.header, "rows": table.rows}
 
 
@@ -149,6 +157,10 @@ def get_remittance(request: HttpRequest, remittance_id: int):
     """One 835 set with its claim payments and what became of each."""
     rem = get_or_404(request, Remittance, pk=remittance_id)
     require_role(request, rem, "view_claims")
+    claims = list(rem.claims.select_related("claim"))
+    audit.record(rem, "view", user=acting_user(request), source="api",
+                 patients=[c.claim.patient_id for c in claims if c.claim is not None],
+                 detail={"claim_ids": [c.claim_id for c in claims if c.claim_id]})
     out = _rem(rem)
     out["warnings"] = list(rem.warnings)
     out["claims"] = [{
@@ -156,17 +168,17 @@ def get_remittance(request: HttpRequest, remittance_id: int):
         "status_code": c.status_code, "charge": str(c.charge), "paid": str(c.paid),
         "patient_responsibility": None if c.patient_responsibility is None
         else str(c.patient_responsibility), "outcome": c.outcome, "matched_by": c.matched_by,
-        "position": c.position} for c in rem.claims.all()]
+        "position": c.position} for c in claims]
     return out
 
 
 @router.post("/import", response={200: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def import_remittance(request: HttpRequest, practice: Form[int], file: File[UploadedFile],
-                      post: Form[bool] = True):
+                      post: Form[bool] = True, same_payment: Form[bool] = False):
     """Import an 835 (multipart ``file``) for a practice; ``post=false`` only previews."""
     where = _practice(request, practice)
     result = import_era(acting_user(request), where, file.read(), file.name or "upload.835",
-                        post=post)
+                        post=post, same_payment=same_payment)
     return {"name": result.name, "sha256": result.sha256,
             "already_imported": result.already_imported,
             "sets": [{"trace_number": s.trace_number, "payer": s.payer,

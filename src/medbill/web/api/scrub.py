@@ -14,6 +14,7 @@ from medbill.web.api.common import acting_user, get_or_404, require_role, scope
 from medbill.web.api.schemas import ErrorOut
 from medbill.web.billing import scrubbing
 from medbill.web.billing.models import Claim, EditWaiver
+from medbill.web.practice import audit
 from medbill.web.practice.models import Payer, Practice
 from medbill.web.practice.tenancy import role_in
 
@@ -78,7 +79,7 @@ class WaiverOut(Schema):
 
 
 def _out(result: Any) -> dict[str, Any]:
-    return {**result.to_dict(), "can_submit": result.can_submit}
+    return result.to_dict()
 
 
 @router.get("/edits", response=list[EditOut])
@@ -126,6 +127,7 @@ def scrub_stored_claim(request: HttpRequest, claim_id: int):
     """Scrub a stored claim with its practice's waivers for the payer."""
     claim = get_or_404(request, Claim, pk=claim_id)
     require_role(request, claim, "view_claims")
+    audit.record_view(claim, acting_user(request), source="api scrub")
     return _out(scrubbing.scrub_claim(acting_user(request), claim))
 
 

@@ -31,7 +31,9 @@ def list_visits(
     if patient_id is not None:
         rows = rows.filter(patient_id=patient_id)
     limit = max(1, min(limit, MAX_LIMIT))
-    return rows[max(offset, 0) : max(offset, 0) + limit]
+    found = list(rows[max(offset, 0) : max(offset, 0) + limit])
+    audit.record_list(found, acting_user(request), source="api")
+    return found
 
 
 @router.get("/{visit_id}", response={200: VisitDetailOut, 403: ErrorOut, 404: ErrorOut})

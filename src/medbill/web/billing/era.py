@@ -4,8 +4,10 @@
 any set that does not balance (recording why), and posts the rest with the core
 posting rules inside one ``transaction.atomic()``: an error anywhere leaves no
 partial posting. A file whose sha256 was imported before posts nothing; a set
-whose payer and trace number (TRN02) were already posted is recorded as a
-duplicate and posts nothing. Ledger entries are only ever added.
+whose payment (TRN02 with TRN03, as X12 names it) was already posted is recorded
+as a duplicate and posts nothing, and one that repeats a posted payment's amount,
+date and payee under another trace is held. Two imports at once post one after
+the other (``_lock_postings``). Ledger entries are only ever added.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -31,6 +33,7 @@ from medbill.core.ledger.posting import (
     post_remittance,
 )
 from medbill.core.money import ZERO, Money
+from medbill.core.submission.lifecycle import LifecycleError, status_after_remittance
 from medbill.core.x12 import X12ParseError
 from medbill.core.x12.m835 import Remittance as RemittanceDoc
 from medbill.core.x12.m835 import read_835
@@ -62,7 +65,7 @@ class SetResult:
     trace_number: str
     payer: str
     total_paid: Money
-    status: str  # posted, held, duplicate, preview
+    status: str  # posted, held, repeat, duplicate, preview
     reasons: list[str] = field(default_factory=list)
     posted: list[tuple[str, Money, Money]] = field(default_factory=list)  # claim, paid, patient
     denied: list[tuple[str, str]] = field(default_factory=list)  # claim, reasons in words
@@ -79,6 +82,7 @@ class ImportResult:
     already_imported: bool = False
     sets: list[SetResult] = field(default_factory=list)
     file_id: int | None = None
+    released: bool = False  # a file imported before, whose repeats were now posted
 
 
 def _payer_for(practice: Any, rem: RemittanceDoc) -> Payer | None:
@@ -255,6 +259,7 @@ class _Poster:
         self.denials: list[tuple[int, dict[str, Any]]] = []
         self.updates: list[_Row] = []
         self.events: list[dict[str, Any]] = []
+        self.warnings: list[str] = []
         self.secondaries = Secondaries(practice, user, sha, rem.trace_number, self.when,
                                        self.now)
 
@@ -280,6 +285,7 @@ class _Poster:
         # claims are made (or, after a reversal, voided) afterwards, in the same order.
         insert_rows(Entry, rows())
         result.secondary += self.secondaries.write()
+        result.warnings += self.warnings
         self.flush()
 
     def claim_posting(self, cp: ClaimPosting, result: SetResult) -> list[dict[str, Any]]:
@@ -337,22 +343,36 @@ class _Poster:
         return entries
 
     def move(self, claim: _Row, cp: ClaimPosting, outcome: str) -> None:
-        """The claim's new status, payer claim number and reason, and its lifecycle event."""
+        """The claim's new status, payer claim number and reason, and its lifecycle event.
+
+        The lifecycle decides the status (``status_after_remittance``), as it does for every
+        other move; a move it refuses leaves the status for the biller, with a note, while
+        the money still posts.
+        """
         if claim.status == CLOSED:
             # A closed claim stays closed: a late 835 for an original that a corrected
             # claim replaced still posts its money, but does not reopen it.
             return
         pay, trace = cp.payment, self.rem.trace_number[:50]
         old = claim.status
+        decision = ("reversed" if pay.is_reversal else
+                    "denied" if outcome == RemittanceClaim.Outcome.DENIED else "paid")
+        try:
+            new = status_after_remittance(old, decision)
+        except LifecycleError as exc:
+            note = (f"claim status left {old}: {exc}; the payment is posted, the status is "
+                    "for the biller to set")
+            self.claim_rows[-1]["notes"].append(note)
+            self.warnings.append(f"{claim.patient_control_number}: {note}")
+            return
         if pay.is_reversal:
             # The payer took its decision back: the claim waits for the corrected one (often
             # the next claim payment of the same set, which moves it on again).
-            claim.status = Claim.Status.ACCEPTED
+            claim.status = new
             claim.status_reason = "the payer reversed its payment; a corrected one is due"
             why = f"payment reversed by ERA {trace}; a corrected payment is due"
         else:
-            claim.status = Claim.Status.DENIED if outcome == RemittanceClaim.Outcome.DENIED \
-                else Claim.Status.PAID
+            claim.status = new
             claim.payer_claim_number = pay.payer_claim_number[:50] or claim.payer_claim_number
             denied = "; ".join(d.reason_words[0] for d in cp.denials)
             claim.status_reason = denied[:200]
@@ -392,17 +412,20 @@ def _record(practice: Any, posting: RemittancePosting, result: SetResult) -> Non
         result.unmatched.append((u.claim_id, u.reason))
 
 
-def import_era(user: Any, practice: Any, data: bytes, name: str, *, post: bool = True
-               ) -> ImportResult:
+def import_era(user: Any, practice: Any, data: bytes, name: str, *, post: bool = True,
+               same_payment: bool = False) -> ImportResult:
     """Import one 835 file for ``practice``; with ``post=False`` only report what would post.
 
+    A set whose payment (TRN02 with TRN03) was posted before posts nothing; one whose
+    amount, date and payee repeat a payment posted under another trace is held, unless
+    ``same_payment`` says the biller checked it is a separate payment.
     ``user`` None means the system (the command line). Raises ``ServiceError`` for a
     file that is not an 835 and ``PermissionDenied`` for a role that may not import.
     """
     if user is not None:
         require(user, practice, "import_remittance")
     with _collector_paused():
-        return _import_file(user, practice, data, name, post)
+        return _import_file(user, practice, data, name, post, same_payment)
 
 
 @contextmanager
@@ -423,8 +446,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _import_file(user: Any, practice: Any, data: bytes, name: str, post: bool
-                 ) -> ImportResult:
+def _import_file(user: Any, practice: Any, data: bytes, name: str, post: bool,
+                 same_payment: bool = False) -> ImportResult:
     sha = hashlib.sha256(data).hexdigest()
     result = ImportResult(name, sha)
     try:
@@ -433,41 +456,147 @@ def _import_file(user: Any, practice: Any, data: bytes, name: str, post: bool
         raise ServiceError("file", f"{name}: not a readable 835: {exc}") from None
     if not rems:
         raise ServiceError("file", f"{name}: holds no 835 transaction set")
-    done = RemittanceFile.objects.filter(practice=practice, sha256=sha).first()
-    if done is not None:
-        result.already_imported, result.file_id = True, done.pk
+    if _already_imported(practice, sha, result) and not (same_payment and post):
         return result
-    with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
-        file_row = None
-        if post:
-            file_row = RemittanceFile.objects.create(
-                practice=practice, name=name[:200], sha256=sha, size=len(data),
-                imported_by=user if getattr(user, "is_authenticated", False) else None)
-            result.file_id = file_row.pk
-        for rem in rems:
-            result.sets.append(_import_set(practice, user, sha, rem, file_row))
-        if file_row is not None:
-            audit.record(file_row, "create", {"sets": [s.status for s in result.sets],
-                                              "claims": sum(len(s.posted) for s in result.sets)})
+    try:
+        with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
+            file_row = None
+            if post:
+                # Postings of one practice go one file at a time: a second import waits
+                # here, then finds what the first posted (the file, its traces, the
+                # charges of shared claims) instead of posting it again.
+                _lock_postings(practice)
+                if _already_imported(practice, sha, result):
+                    if same_payment:
+                        return _release_repeats(user, practice, sha, rems, name, result)
+                    return result
+                file_row = RemittanceFile.objects.create(
+                    practice=practice, name=name[:200], sha256=sha, size=len(data),
+                    imported_by=user if getattr(user, "is_authenticated", False) else None)
+                result.file_id = file_row.pk
+            for rem in rems:
+                result.sets.append(_import_set(practice, user, sha, rem, file_row,
+                                               same_payment))
+            if file_row is not None:
+                audit.record(file_row, "create",
+                             {"sets": [s.status for s in result.sets],
+                              "claims": sum(len(s.posted) for s in result.sets)})
+    except IntegrityError:
+        # Only a writer that bypassed the lock (another database client) can get here.
+        # Whatever it was, nothing of this file was written.
+        result = ImportResult(name, sha)
+        if _already_imported(practice, sha, result):
+            return result
+        raise ServiceError("file", f"{name}: another import posted some of the same "
+                                   "payments at the same time; nothing of this file was "
+                                   "posted. Import it again to post what is left.") from None
     return result
 
 
+def _release_repeats(user: Any, practice: Any, sha: str, rems: list[RemittanceDoc],
+                     name: str, done: ImportResult) -> ImportResult:
+    """Post the sets of a file imported before that were held as repeats of a posted
+    payment, now that the biller says they are separate payments. Nothing else of the
+    file is touched."""
+    file_row = RemittanceFile.objects.get(pk=done.file_id)
+    held = {r.position: r for r in Remittance.objects.filter(
+        file=file_row, status=Remittance.Status.REPEAT)}
+    result = ImportResult(name, sha, file_id=file_row.pk, released=True)
+    for rem in rems:
+        if rem.position in held:
+            result.sets.append(_import_set(practice, user, sha, rem, file_row, True,
+                                           held[rem.position]))
+    if not result.sets:
+        done.released = True
+        return done
+    audit.record(file_row, "update", {"released": [s.trace_number for s in result.sets],
+                                      "sets": [s.status for s in result.sets]})
+    return result
+
+
+def _already_imported(practice: Any, sha: str, result: ImportResult) -> bool:
+    done = RemittanceFile.objects.filter(practice=practice, sha256=sha).first()
+    if done is not None:
+        result.already_imported, result.file_id = True, done.pk
+    return done is not None
+
+
+# The first key of the advisory lock that serializes a practice's ERA postings.
+_POSTING_LOCK = 835
+
+
+def _lock_postings(practice: Any) -> None:
+    """Take the practice's posting lock until the transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite already lets one writer at a
+    time in, and every transaction begins IMMEDIATE (see settings), so a second writer
+    waits at BEGIN and then reads what the first committed.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
+                           [_POSTING_LOCK, int(getattr(practice, "pk", practice))])
+
+
+def payment_key(rem: RemittanceDoc) -> tuple[str, str]:
+    """What names a payment in X12: TRN03 (the payer's own id) and TRN02 (its trace)."""
+    return rem.trace_originator.strip()[:80], rem.trace_number.strip()[:50]
+
+
+def _same_payment(practice: Any, rem: RemittanceDoc) -> Remittance | None:
+    """A payment posted under another trace that this one repeats: the same amount, date
+    and payee, paying at least one of the same claims (CLP01).
+
+    Amount, date and payee alone are not enough: a payer often sends two separate checks
+    of the same amount on one day (two patients seen for the same visit); a re-sent
+    payment carries the claims it paid before.
+    """
+    if not rem.total_paid or rem.effective_date is None:
+        return None  # notices without money repeat amount and date all the time
+    candidates = Remittance.objects.filter(
+        practice=practice, status=Remittance.Status.POSTED, total_paid=rem.total_paid.amount,
+        payment_date=rem.effective_date, payee_identifier=rem.payee.id.strip()[:80],
+    ).exclude(trace_number=rem.trace_number.strip()[:50]).order_by("pk")
+    ours = {c.claim_id[:38] for c in rem.claims}
+    if not ours:
+        return candidates.first()
+    return candidates.filter(claims__claim_identifier__in=ours).first()
+
+
 def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
-                file_row: RemittanceFile | None) -> SetResult:
+                file_row: RemittanceFile | None, same_payment: bool = False,
+                held: Remittance | None = None) -> SetResult:
+    """Import one set; ``held`` is its row from an earlier import of the same file, held
+    as a repeat, that the biller now says is a separate payment."""
     payer = _payer_for(practice, rem)
     result = SetResult(rem.trace_number, rem.payer.name, rem.total_paid, "preview")
     result.warnings = [str(p) for p in rem.problems if p.severity == "warning"]
+    originator, trace = payment_key(rem)
+    duplicate = Remittance.objects.filter(
+        practice=practice, trace_originator=originator, trace_number=trace,
+        status=Remittance.Status.POSTED).exists()
+    if duplicate:
+        # A payment posted before is not worked out again: a re-sent file costs a lookup.
+        result.status = "duplicate"
+        result.reasons = [f"payment {trace} from {originator or 'an unnamed originator'} "
+                          "(TRN02, TRN03) was already posted"]
+        if file_row is not None:
+            _remittance_row(practice, file_row, payer, rem, result, held)
+        return result
     accounts, claims = _accounts(practice, rem)
     posting = post_remittance(rem, ClaimIndex(accounts))
-    duplicate = Remittance.objects.filter(
-        practice=practice, payer_identifier=rem.payer_id[:80],
-        trace_number=rem.trace_number[:50], status=Remittance.Status.POSTED).exists()
+    lookalike = None if same_payment else _same_payment(practice, rem)
     if posting.held:
         result.status, result.reasons = "held", list(posting.reasons)
-    elif duplicate:
-        result.status = "duplicate"
-        result.reasons = [f"trace {rem.trace_number} from payer {rem.payer_id} was already "
-                          "posted"]
+    elif lookalike is not None:
+        result.status = Remittance.Status.REPEAT
+        result.reasons = [
+            f"{rem.total_paid.format()} paid on {rem.effective_date:%m/%d/%Y} to payee "
+            f"{rem.payee.id or '(none named)'} for the same claims repeats payment "
+            f"{lookalike.trace_number} posted "
+            f"{timezone.localtime(lookalike.posted_at):%m/%d/%Y}; if the bank confirms it is "
+            "a separate payment, import the file again saying so (same amount is a separate "
+            "payment)"]
     if file_row is None:
         if result.status == "preview":
             for cp in posting.claims:
@@ -476,13 +605,7 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
                                   for d in cp.denials]
             _record(practice, posting, result)
         return result
-    row = Remittance.objects.create(
-        practice=practice, file=file_row, payer=payer, payer_identifier=rem.payer_id[:80],
-        payer_name=rem.payer.name[:60], trace_number=rem.trace_number[:50],
-        control_number=rem.control_number[:9], method=rem.method[:3], total_paid=rem.total_paid,
-        payment_date=rem.effective_date,
-        status=result.status if result.status != "preview" else Remittance.Status.POSTED,
-        held_reasons=result.reasons, warnings=result.warnings[:50], position=rem.position)
+    row = _remittance_row(practice, file_row, payer, rem, result, held)
     if result.status != "preview":
         return result
     result.status = "posted"
@@ -506,11 +629,38 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
     return result
 
 
+def _remittance_row(practice: Any, file_row: RemittanceFile, payer: Payer | None,
+                    rem: RemittanceDoc, result: SetResult,
+                    held: Remittance | None = None) -> Remittance:
+    """The record of one set as imported: posted (when it is about to be), or why not.
+    A set held before keeps its row, with its new status and reasons."""
+    status = result.status if result.status != "preview" else Remittance.Status.POSTED
+    if held is not None:
+        held.status, held.held_reasons = status, result.reasons
+        held.posted_at = timezone.now()
+        held.save(update_fields=["status", "held_reasons", "posted_at"])
+        return held
+    originator, trace = payment_key(rem)
+    return Remittance.objects.create(
+        practice=practice, file=file_row, payer=payer, payer_identifier=rem.payer_id[:80],
+        payer_name=rem.payer.name[:60], trace_number=trace, trace_originator=originator,
+        payee_identifier=rem.payee.id.strip()[:80],
+        control_number=rem.control_number[:9], method=rem.method[:3], total_paid=rem.total_paid,
+        payment_date=rem.effective_date, status=status, held_reasons=result.reasons,
+        warnings=result.warnings[:50], position=rem.position)
+
+
 def summary_lines(result: ImportResult) -> Iterable[str]:
     """The import as text: per set, what was posted, held, denied and unmatched."""
+    if result.released and not result.sets:
+        yield (f"{result.name}: already imported (sha256 {result.sha256[:12]}) and no set of "
+               "it is held as a repeat; nothing posted")
+        return
     if result.already_imported:
         yield f"{result.name}: already imported (sha256 {result.sha256[:12]}); nothing posted"
         return
+    if result.released:
+        yield f"{result.name}: posting the sets held as repeats, as separate payments"
     for s in result.sets:
         yield (f"{s.payer} trace {s.trace_number} {s.total_paid.format()}: {s.status.upper()}"
                f" ({len(s.posted)} claim(s) posted, {len(s.denied)} denial(s), "

@@ -70,7 +70,10 @@ def insert_rows(model: Any, rows: Iterable[dict[str, Any]]) -> int:
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            # COPY runs on the driver's own cursor: map its errors to Django's, so a
+            # unique or trigger violation is an IntegrityError like any other write's.
+            with connection.wrap_database_errors, \
+                    cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 copy.write_row(values(first))
                 count = 1
                 for row in rows:

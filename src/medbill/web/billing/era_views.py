@@ -9,13 +9,12 @@ import io
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from medbill.core.money import ZERO, Money
 from medbill.web.billing import plans, reports
 from medbill.web.billing.denials import write_off_denial
 from medbill.web.billing.era import import_era
@@ -27,9 +26,11 @@ from medbill.web.billing.remittance_models import (
     Statement,
     UnmatchedPayment,
 )
+from medbill.web.billing.services import balance_of
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.pages import paginate, query_without_page
 from medbill.web.practice.permissions import requires
@@ -62,7 +63,8 @@ def upload_remittance(request: HttpRequest) -> HttpResponse:
         return redirect("list_remittances")
     try:
         result = import_era(request.user, request.practice, upload.read(), upload.name,
-                            post=request.POST.get("post") == "1")
+                            post=request.POST.get("post") == "1",
+                            same_payment=request.POST.get("same_payment") == "1")
     except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("list_remittances")
@@ -71,7 +73,7 @@ def upload_remittance(request: HttpRequest) -> HttpResponse:
     for s in result.sets:
         text = (f"{s.payer} trace {s.trace_number}: {s.status} — {len(s.posted)} claim(s) "
                 f"posted, {len(s.denied)} denied, {len(s.unmatched)} unmatched")
-        (messages.warning if s.status in ("held", "duplicate") else messages.success)(
+        (messages.warning if s.status in ("held", "repeat", "duplicate") else messages.success)(
             request, text)
         for reason in s.reasons[:5]:
             messages.warning(request, reason)
@@ -85,9 +87,12 @@ def show_remittance(request: HttpRequest, remittance_id: int) -> HttpResponse:
     claims = rem.claims.select_related("claim").prefetch_related("denials")
     # Through a subquery, not a join: a claim paid twice in the set (a reversal and its
     # corrected payment) would count every entry twice.
+    audit.record(rem, "view", user=request.user,
+                 patients=[c.claim.patient_id for c in claims if c.claim is not None],
+                 detail={"claim_ids": [c.claim_id for c in claims if c.claim_id]})
     entries = (Entry.objects.filter(source="era", claim_id__in=rem.claims.values("claim_id"),
                                     source_ref__startswith=f"835 {rem.file.sha256[:16]}")
-               .values("kind", "responsibility").annotate(total=Sum("amount"))
+               .values("kind", "responsibility").annotate(total=MoneySum("amount"))
                .order_by("kind", "responsibility"))
     return render(request, "billing/era_detail.html", {
         "rem": rem, "claims": claims, "entries": entries,
@@ -101,8 +106,10 @@ def list_denials(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", DenialItem.Status.OPEN)
     if status in DenialItem.Status.values:
         rows = rows.filter(status=status)
+    page = paginate(request, rows)
+    audit.record_list(list(page), request.user)
     return render(request, "billing/denial_list.html", {
-        "page": paginate(request, rows), "query": query_without_page(request),
+        "page": page, "query": query_without_page(request),
         "statuses": DenialItem.Status.choices, "status": status})
 
 
@@ -136,12 +143,15 @@ def list_accounts(request: HttpRequest) -> HttpResponse:
     rows = (Entry.objects.for_user(request.user, request.practice)
             .values("patient_id", "patient__last_name", "patient__first_name",
                     "patient__account_number")
-            .annotate(total=Sum("amount"),
-                      patient_owes=Sum("amount", filter=Q(responsibility="patient")),
-                      insurance_owes=Sum("amount", filter=Q(responsibility="payer")))
+            .annotate(total=MoneySum("amount"),
+                      patient_owes=MoneySum("amount", filter=Q(responsibility="patient")),
+                      insurance_owes=MoneySum("amount", filter=Q(responsibility="payer")))
             .exclude(total=0).order_by("-total"))
+    page = paginate(request, rows)
+    audit.record_list(list(Patient.objects.filter(pk__in=[r["patient_id"] for r in page])),
+                      request.user)
     return render(request, "billing/account_list.html", {
-        "page": paginate(request, rows), "query": query_without_page(request)})
+        "page": page, "query": query_without_page(request)})
 
 
 @requires("view_ledger")
@@ -149,12 +159,10 @@ def show_account(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
     audit.record_view(patient, request.user)
     entries = Entry.objects.filter(patient=patient).select_related("payer", "claim")
-    totals = {r["responsibility"]: Money(r["t"]) for r in entries.values(
-        "responsibility").annotate(t=Sum("amount")).order_by()}
     return render(request, "billing/account_detail.html", {
         "patient": patient, "entries": entries.order_by("posted_at", "id"),
-        "patient_balance": totals.get("patient", ZERO),
-        "insurance_balance": totals.get("payer", ZERO),
+        "patient_balance": balance_of(patient, Entry.Responsibility.PATIENT),
+        "insurance_balance": balance_of(patient, Entry.Responsibility.PAYER),
         "statements": Statement.objects.filter(patient=patient)[:20],
         "plans": [plans.plan_standing(p, timezone.localdate())
                   for p in PaymentPlan.objects.filter(patient=patient).order_by("-created_at")],
@@ -186,6 +194,9 @@ def show_reports(request: HttpRequest) -> HttpResponse:
         writer = csv.writer(buffer)
         writer.writerow(table.header)
         writer.writerows(table.rows)
+        if wanted == "ar-patient":  # names and balances of patients
+            audit.record(request.practice, "export", user=request.user, source="web report",
+                         detail={"report": wanted, "rows": max(len(table.rows) - 1, 0)})
         response = HttpResponse(buffer.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{wanted}.csv"'
         return response

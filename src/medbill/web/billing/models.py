@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from medbill.core.money import Money
@@ -185,6 +186,15 @@ class Entry(PracticeOwned, AppendOnlyModel):
         ordering = ["posted_at", "id"]
         verbose_name_plural = "entries"
         indexes = [models.Index(fields=["practice", "patient"], name="entry_patient")]
+        constraints = [
+            # A claim line is charged once: two imports that both find it uncharged cannot
+            # both write its charge (the second fails and posts nothing).
+            models.UniqueConstraint(
+                fields=["claim_line"],
+                condition=Q(kind="charge", reverses__isnull=True, claim_line__isnull=False),
+                name="entry_line_charged_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 from medbill.core.money import ZERO, Money, MoneyError
 from medbill.web.billing.models import Entry
 from medbill.web.billing.remittance_models import PaymentPlan
+from medbill.web.billing.services import balance_of
 from medbill.web.billing.statements import _patient_paid, in_good_standing
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
@@ -41,9 +41,8 @@ CENT = Decimal("0.01")
 
 
 def patient_balance(patient: Patient) -> Money:
-    """What the patient (not insurance) owes now: the sum of their ledger entries."""
-    rows = Entry.objects.filter(patient=patient, responsibility=Entry.Responsibility.PATIENT)
-    return Money(rows.aggregate(t=Sum("amount"))["t"] or 0)
+    """What the patient (not insurance) owes now."""
+    return balance_of(patient, Entry.Responsibility.PATIENT)
 
 
 def _count(raw: Any) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from medbill.core import claim as doc
 from medbill.core.forms import CommonDiagnosis, EncounterForm, FeeScheduleItem, Practice, Superbill
@@ -28,6 +28,7 @@ from medbill.web.billing.documents import (
 from medbill.web.billing.models import Claim, Entry
 from medbill.web.frontdesk.models import Coverage, Visit
 from medbill.web.practice import models as practice_models
+from medbill.web.practice.fields import MoneySum
 
 __all__ = [
     "encounter_form_for",
@@ -162,7 +163,7 @@ def superbill_for_visit(visit: Visit) -> Superbill:
         raise LookupError(f"visit {visit.pk} has no services coded yet")
     paid = Entry.objects.filter(
         visit=visit, kind=Entry.Kind.PAYMENT, responsibility=Entry.Responsibility.PATIENT
-    ).aggregate(total=Sum("amount"))["total"]
+    ).aggregate(total=MoneySum("amount"))["total"]
     # Payments lower what is owed, so they are stored negative.
     copay = Money(-paid) if paid else Money(0)
     practice = visit.practice

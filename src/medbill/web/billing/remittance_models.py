@@ -24,8 +24,11 @@ __all__ = [
 ]
 
 
-class RemittanceFile(PracticeOwned):
-    """One 835 file as received; its sha256 makes a second import of it a no-op."""
+class RemittanceFile(PracticeOwned, AppendOnlyModel):
+    """One 835 file as received; its sha256 makes a second import of it a no-op.
+
+    Append-only: editing the hash would let the same file post again.
+    """
 
     name = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64)
@@ -34,6 +37,8 @@ class RemittanceFile(PracticeOwned):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-imported_at", "-id"]
@@ -51,15 +56,23 @@ class Remittance(PracticeOwned):
     class Status(models.TextChoices):
         POSTED = "posted", "Posted"
         HELD = "held", "Held (does not balance or has errors)"
+        REPEAT = "repeat", "Held: repeats a posted payment's amount, date and payee"
         DUPLICATE = "duplicate", "Already posted (same trace number)"
 
     file = models.ForeignKey(RemittanceFile, on_delete=models.PROTECT, related_name="remittances")
     payer = models.ForeignKey(
         "practice.Payer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    payer_identifier = models.CharField(max_length=80, help_text="REF*2U, N104 or TRN03.")
+    payer_identifier = models.CharField(
+        max_length=80, help_text="REF*2U, N104 or TRN03: finds the Payer, never the payment."
+    )
     payer_name = models.CharField(max_length=60, blank=True)
     trace_number = models.CharField(max_length=50, help_text="TRN02: check or EFT trace.")
+    trace_originator = models.CharField(
+        max_length=80, blank=True,
+        help_text="TRN03: the payer's own id (1 + its TIN). With TRN02 it names the payment.",
+    )
+    payee_identifier = models.CharField(max_length=80, blank=True, help_text="1000B N104.")
     control_number = models.CharField(max_length=9, blank=True)
     method = models.CharField(max_length=3, blank=True)
     total_paid = MoneyField()
@@ -73,10 +86,12 @@ class Remittance(PracticeOwned):
     class Meta:
         ordering = ["-posted_at", "-id"]
         constraints = [
+            # X12 names a payment by TRN02 with TRN03; a clearinghouse may rewrite the
+            # payer ids in REF*2U and N104, so they are no part of the key.
             models.UniqueConstraint(
-                fields=["practice", "payer_identifier", "trace_number"],
+                fields=["practice", "trace_originator", "trace_number"],
                 condition=Q(status="posted"),
-                name="era_trace_posted_once",
+                name="era_payment_posted_once",
             )
         ]
 

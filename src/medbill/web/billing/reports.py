@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from medbill.core.ledger.aging import (
@@ -21,6 +21,7 @@ from medbill.core.ledger.aging import (
 from medbill.core.money import ZERO, Money
 from medbill.web.billing.models import Entry
 from medbill.web.billing.remittance_models import DenialItem, RemittanceClaim
+from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.models import Payer
 
 __all__ = ["REPORTS", "Table", "ar_aging", "denials", "kpis"]
@@ -44,7 +45,7 @@ def _open_balances(practice: Any, responsibility: str) -> list[dict[str, Any]]:
         Entry.objects.for_practice(practice)
         .filter(responsibility=responsibility)
         .values("claim_id", "patient_id", "payer_id")
-        .annotate(balance=Sum("amount"), first=Min("effective_date"),
+        .annotate(balance=MoneySum("amount"), first=Min("effective_date"),
                   dos=Min("claim__visit__scheduled_at"))
     )
 
@@ -107,14 +108,16 @@ def kpis(practice: Any, as_of: datetime.date | None = None, period_days: int = 9
     """Days in A/R, first-pass rate and net collection rate."""
     as_of = as_of or timezone.localdate()
     entries = Entry.objects.for_practice(practice)
-    total_ar = _money(entries.aggregate(t=Sum("amount"))["t"])
+    total_ar = _money(entries.aggregate(t=MoneySum("amount"))["t"])
     since = as_of - datetime.timedelta(days=period_days)
     charges_period = _money(entries.filter(kind=Entry.Kind.CHARGE, effective_date__gt=since)
-                            .aggregate(t=Sum("amount"))["t"])
-    charges = _money(entries.filter(kind=Entry.Kind.CHARGE).aggregate(t=Sum("amount"))["t"])
-    payments = -_money(entries.filter(kind=Entry.Kind.PAYMENT).aggregate(t=Sum("amount"))["t"])
+                            .aggregate(t=MoneySum("amount"))["t"])
+    charges = _money(entries.filter(kind=Entry.Kind.CHARGE)
+                     .aggregate(t=MoneySum("amount"))["t"])
+    payments = -_money(entries.filter(kind=Entry.Kind.PAYMENT)
+                       .aggregate(t=MoneySum("amount"))["t"])
     contractual = -_money(entries.filter(kind=Entry.Kind.ADJUSTMENT, group_code="CO")
-                          .aggregate(t=Sum("amount"))["t"])
+                          .aggregate(t=MoneySum("amount"))["t"])
     first = {}
     for rc in (RemittanceClaim.objects.for_practice(practice).exclude(claim=None)
                .order_by("remittance__posted_at", "id").values("claim_id", "outcome")):

@@ -110,16 +110,20 @@ def scrub_claim(user: Any, claim: Claim) -> ScrubResult:
 
 def mark_scrubbed(user: Any, claim: Claim) -> ScrubResult:
     """Scrub a draft claim and mark it scrubbed when no error remains."""
+    from medbill.web.claims_out.services import move_claim  # it builds on this module
+
     require(user, claim.practice_id, "create_claims")
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         result = scrub_claim(user, claim)
+        # Through the lifecycle like every other move, with its event in the claim's history.
         if result.can_submit and claim.status == Claim.Status.DRAFT:
-            claim.status = Claim.Status.SCRUBBED
-            claim.save()
+            move_claim(claim, Claim.Status.SCRUBBED, user=user, source="scrub",
+                       reason="no edit left an error")
         elif not result.can_submit and claim.status == Claim.Status.SCRUBBED:
-            claim.status = Claim.Status.DRAFT
-            claim.save()
+            codes = ", ".join(sorted({f.code for f in result.errors}))
+            move_claim(claim, Claim.Status.DRAFT, user=user, source="scrub",
+                       reason=f"edits {codes} found errors")
     return result
 
 

@@ -10,15 +10,18 @@ import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Min
+from django.utils import timezone
 
-from medbill.core.money import Money, MoneyError
+from medbill.core.ledger import entry_checks
+from medbill.core.money import Money
 from medbill.web.billing.models import Claim, Entry
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.permissions import require
 
-__all__ = ["PAYMENT_METHODS", "balance_of", "post_payment"]
+__all__ = ["PAYMENT_METHODS", "balance_of", "balances_of", "books_begin", "post_payment"]
 
 PAYMENT_METHODS = ("cash", "check", "card", "eft", "other")
 
@@ -46,12 +49,15 @@ def post_payment(
     post payments and ``ServiceError`` naming the field for bad input.
     """
     require(user, patient.practice_id, "post_payment")
+    today = timezone.localdate()
     try:
-        received = amount if isinstance(amount, Money) else Money(amount)
-    except MoneyError as exc:
-        raise ServiceError("amount", str(exc)) from None
-    if received <= Money(0):
-        raise ServiceError("amount", "must be more than zero")
+        received = entry_checks.payment_amount(amount)
+        entry_checks.check_no_card_number("reference", reference)
+        entry_checks.check_no_card_number("memo", memo)
+        effective_date = entry_checks.payment_date(
+            effective_date or today, today=today, earliest=books_begin(patient.practice_id))
+    except entry_checks.EntryProblem as exc:
+        raise ServiceError(exc.field, exc.problem) from None
     if method not in PAYMENT_METHODS:
         raise ServiceError("method", f"expected one of {', '.join(PAYMENT_METHODS)}")
     if claim is not None and (
@@ -72,7 +78,7 @@ def post_payment(
             responsibility=Entry.Responsibility.PAYER
             if payer is not None
             else Entry.Responsibility.PATIENT,
-            effective_date=effective_date or datetime.date.today(),
+            effective_date=effective_date,
             method=method,
             reference=reference[:50],
             memo=memo[:200],
@@ -82,10 +88,37 @@ def post_payment(
         )
 
 
+def books_begin(practice_id: int) -> datetime.date:
+    """The first day this practice's books can hold: the earlier of the day it was set up
+    here and its first visit (a practice moving in brings its history)."""
+    from medbill.web.frontdesk.models import Visit
+    from medbill.web.practice.models import Practice
+
+    created = Practice.objects.filter(pk=practice_id).values_list("created_at", flat=True)
+    first = Visit.objects.filter(practice_id=practice_id).aggregate(first=Min("scheduled_at"))
+    days = [timezone.localtime(t).date() for t in (*created, first["first"]) if t is not None]
+    return min(days) if days else timezone.localdate()
+
+
+def _ledger(practice_id: int, responsibility: str | None) -> Any:
+    rows = Entry.objects.for_practice(practice_id)
+    return rows.filter(responsibility=responsibility) if responsibility else rows
+
+
 def balance_of(patient: Any, responsibility: str | None = None) -> Money:
-    """The patient's account balance: the sum of their ledger entries."""
-    rows = Entry.objects.for_practice(patient.practice_id).filter(patient=patient)
-    if responsibility:
-        rows = rows.filter(responsibility=responsibility)
-    total = rows.aggregate(total=Sum("amount"))["total"]
+    """The patient's account balance: the sum of every ledger entry of theirs (payments
+    not applied to a visit included), or of those ``responsibility`` owes.
+
+    The one balance: the account page, the statement, the API, receipts and reports
+    all ask this (or ``balances_of`` for many patients at once).
+    """
+    total = _ledger(patient.practice_id, responsibility).filter(patient=patient).aggregate(
+        total=MoneySum("amount"))["total"]
     return Money(total) if total is not None else Money(0)
+
+
+def balances_of(practice: Any, responsibility: str | None = None) -> dict[int, Money]:
+    """``balance_of`` for every patient of ``practice`` with ledger entries, by patient id."""
+    rows = (_ledger(getattr(practice, "pk", practice), responsibility)
+            .values("patient_id").annotate(total=MoneySum("amount")).order_by("patient_id"))
+    return {r["patient_id"]: Money(r["total"]) for r in rows}

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
 
 from medbill.core.forms.statement import (
     Statement as StatementDoc,
@@ -36,9 +35,11 @@ from medbill.web.billing.documents import address_of
 from medbill.web.billing.models import Entry
 from medbill.web.billing.printing import practice_of
 from medbill.web.billing.remittance_models import PaymentPlan, Statement
+from medbill.web.billing.services import balances_of
 from medbill.web.frontdesk.models import Patient, Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.models import FeeScheduleEntry
 from medbill.web.practice.permissions import require
 
@@ -58,7 +59,7 @@ def _patient_paid(plan: PaymentPlan) -> Money:
     rows = Entry.objects.filter(patient_id=plan.patient_id, kind=Entry.Kind.PAYMENT,
                                 responsibility=Entry.Responsibility.PATIENT,
                                 posted_at__gte=plan.created_at)
-    return -Money(rows.aggregate(t=Sum("amount"))["t"] or 0)
+    return -Money(rows.aggregate(t=MoneySum("amount"))["t"] or 0)
 
 
 def in_good_standing(plan: PaymentPlan, as_of: datetime.date) -> bool:
@@ -98,7 +99,7 @@ def _descriptions(practice: Any) -> dict[str, str]:
 def _visits(patient: Patient, words: dict[str, str]) -> list[tuple[Visit, StatementVisit]]:
     """Visits the patient still owes on, with what insurance and the patient did."""
     rows = (Entry.objects.filter(patient=patient).exclude(visit=None)
-            .values("visit_id", "kind", "responsibility").annotate(t=Sum("amount")))
+            .values("visit_id", "kind", "responsibility").annotate(t=MoneySum("amount")))
     by_visit: dict[int, dict[tuple[str, str], Money]] = defaultdict(dict)
     for r in rows:
         by_visit[r["visit_id"]][(r["kind"], r["responsibility"])] = Money(r["t"])
@@ -143,14 +144,12 @@ def run_statements(user: Any, practice: Any, out_dir: Path, *,
     words = _descriptions(practice)
     who = practice_of(practice)
     docs: list[StatementDoc] = []
-    balances = (Entry.objects.for_practice(practice).filter(responsibility="patient")
-                .values("patient_id").annotate(t=Sum("amount")))
     with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
-        for row in balances.order_by("patient_id"):
-            balance = Money(row["t"] or 0)
+        balances = balances_of(practice, Entry.Responsibility.PATIENT)
+        for patient_id, balance in balances.items():
             if balance <= ZERO:
                 continue
-            patient = Patient.objects.get(pk=row["patient_id"])
+            patient = Patient.objects.get(pk=patient_id)
             account = patient.account_number
             if balance < small:
                 Entry.objects.create(
@@ -172,10 +171,18 @@ def run_statements(user: Any, practice: Any, out_dir: Path, *,
             if not visits:
                 result.skipped.append((account, "no visit with a patient balance"))
                 continue
+            # The amount due is the balance: what no listed visit holds (a payment on
+            # account, a deposit) shows as a credit line of its own.
+            credits = balance - sum((v.you_owe for _, v in visits), ZERO)
+            if credits > ZERO:
+                result.skipped.append((account, f"the balance {balance.format()} is more than "
+                                                "its visits show; review the account"))
+                continue
             doc = StatementDoc(
                 who, f"{account}-{day:%Y%m%d}", day, account,
                 f"{patient.first_name} {patient.last_name}", address_of(patient),
-                tuple(v for _, v in visits), due_date=day + datetime.timedelta(days=21))
+                tuple(v for _, v in visits), due_date=day + datetime.timedelta(days=21),
+                credits=credits)
             try:
                 pdf = render_statement(doc)
             except StatementError as exc:

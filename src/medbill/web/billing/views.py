@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from medbill.core.ledger.entry_checks import looks_like_card_number
 from medbill.web.billing import scrub_views, services
 from medbill.web.billing.models import Claim
 from medbill.web.frontdesk.models import Patient
@@ -30,11 +31,13 @@ def list_claims(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         claims = claims.filter(patient_control_number__icontains=q)
+    page = paginate(request, claims)
+    audit.record_list(list(page), request.user, search=q)
     return render(
         request,
         "billing/claim_list.html",
         {
-            "page": paginate(request, claims),
+            "page": page,
             "query": query_without_page(request),
             "statuses": Claim.Status.choices,
             "selected": statuses,
@@ -96,6 +99,8 @@ def post_payment(request: HttpRequest, patient_id: int) -> HttpResponse:
             )
         except ServiceError as exc:
             error = in_words(exc)
+            # Never echo a card number back into the page.
+            form = {k: "" if looks_like_card_number(v) else v for k, v in form.items()}
         else:
             messages.success(request, f"Payment of {(-entry.money).format()} posted.")
             return redirect("show_patient", patient_id=patient.pk)

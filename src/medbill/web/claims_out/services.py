@@ -18,15 +18,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from medbill.connect.delivery import DeliveryError, deliver
 from medbill.core.money import Money
 from medbill.core.paths import data_dir
 from medbill.core.submission import (
     ClearinghouseProfile,
-    DeliveryError,
     OutgoingFile,
     ProfileError,
     build_files,
-    deliver,
 )
 from medbill.core.submission.lifecycle import check_move
 from medbill.core.x12 import ControlNumbers, X12WriteError, check_claim
@@ -53,6 +52,7 @@ __all__ = [
     "correct_claim",
     "move_claim",
     "next_control_number",
+    "record_file_download",
     "submit_claims",
 ]
 
@@ -363,3 +363,20 @@ def correct_claim(user: Any, claim: Claim, frequency: str, reason: str = "") -> 
             move_claim(original, "closed", user=user, source="correction",
                        reason=f"superseded by {new.patient_control_number}")
     return new
+
+
+def record_file_download(user: Any, submission: Submission, source: str) -> None:
+    """Audit a download of an 837P file: it carries every claim's patient, so the event
+    names the claims and links each of their patients (the web page and the API both)."""
+    claims = list(submission.claims.values_list("pk", "patient_id"))
+    audit.record_export(
+        submission,
+        patients=[patient for _, patient in claims],
+        detail={
+            "file": submission.file_name,
+            "count": len(claims),
+            "claim_ids": [pk for pk, _ in claims],
+        },
+        user=user,
+        source=source,
+    )

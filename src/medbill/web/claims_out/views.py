@@ -15,7 +15,8 @@ from medbill.web.claims_out.models import (
     ClearinghouseConnection,
     Submission,
 )
-from medbill.web.claims_out.services import submit_claims
+from medbill.web.claims_out.services import record_file_download, submit_claims
+from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.pages import paginate
@@ -32,9 +33,11 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
     counts = {value: 0 for value, _ in Claim.Status.choices}
     for status in claims.values_list("status", flat=True):
         counts[status] += 1
-    ready = claims.filter(status="scrubbed").select_related("patient", "payer", "visit")
-    rejections = ClaimWorkItem.objects.for_user(request.user, practice).filter(
-        resolved_at=None).select_related("claim", "claim__patient")
+    ready = list(claims.filter(status="scrubbed").select_related("patient", "payer", "visit"))
+    rejections = list(ClaimWorkItem.objects.for_user(request.user, practice).filter(
+        resolved_at=None).select_related("claim", "claim__patient"))
+    audit.record_list(ready, request.user)
+    audit.record_list(rejections, request.user)
     return render(request, "claims_out/queue.html", {
         "counts": [(label, counts[value], value) for value, label in Claim.Status.choices],
         "ready": ready,
@@ -90,6 +93,7 @@ def list_submissions(request: HttpRequest) -> HttpResponse:
 @requires("view_claims")
 def download_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
     row = get_scoped_or_404(Submission, request.user, request.practice, pk=submission_id)
+    record_file_download(request.user, row, source="web 837p download")
     response = HttpResponse(row.content, content_type="application/edi-x12")
     response["Content-Disposition"] = f'attachment; filename="{row.file_name}"'
     return response

@@ -59,11 +59,13 @@ def list_coding_queue(request: HttpRequest) -> HttpResponse:
     provider_id = _int(request.GET.get("provider", ""))
     payer_id = _int(request.GET.get("payer", ""))
     visits = workspace.coding_queue(request.user, request.practice, provider_id, payer_id)
+    shown = list(visits[:200])
+    audit.record_list(shown, request.user)
     return render(
         request,
         "coding/queue.html",
         {
-            "visits": visits[:200],
+            "visits": shown,
             "count": visits.count(),
             "providers": scoped(Provider, request.user, request.practice).order_by("last_name"),
             "payers": scoped(Payer, request.user, request.practice).order_by("name"),
@@ -288,12 +290,14 @@ def list_reviews(request: HttpRequest) -> HttpResponse:
         .select_related("visit", "coder", "reviewer")
         .order_by("-decided_at")
     )
+    open_reviews, decided = list(open_reviews), list(decided[:30])
+    audit.record_list(open_reviews + decided, request.user)
     return render(
         request,
         "coding/reviews.html",
         {
             "open_reviews": open_reviews,
-            "decided": decided[:30],
+            "decided": decided,
             "accuracy": reviewing.coder_accuracy(request.user, request.practice),
             "policy": reviewing.policy_for(request.practice),
             "may_set_policy": has_permission(request.user, request.practice, "manage_master_data"),

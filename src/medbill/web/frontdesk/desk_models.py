@@ -41,6 +41,11 @@ class DeskSettings(PracticeOwned):
     default_copay = MoneyField(
         null=True, blank=True, help_text="Copay to collect when the payer gives none."
     )
+    copay_ceiling = MoneyField(
+        default=Decimal("1000.00"),
+        help_text="The most the desk may take as one copay; more is a payment on balance "
+        "or a deposit.",
+    )
 
     class PaperworkHold(models.TextChoices):
         OFF = "off", "Never: bill without checking paperwork"

@@ -166,8 +166,18 @@ class DeskSettingsForm(forms.ModelForm):
             "estimate_valid_days",
             "kiosk_link_hours",
             "default_copay",
+            "copay_ceiling",
             "hold_claims_for_paperwork",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, the desk keeps the standard limit.
+        self.fields["copay_ceiling"].required = False
+
+    def clean_copay_ceiling(self) -> Any:
+        value = self.cleaned_data.get("copay_ceiling")
+        return DeskSettings._meta.get_field("copay_ceiling").default if value is None else value
 
 
 class PayerEndpointForm(forms.ModelForm):

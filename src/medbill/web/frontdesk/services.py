@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from medbill.core.frontdesk.desk import METHODS, DeskPayment, DeskReport, desk_report
 from medbill.core.frontdesk.duplicates import DuplicateCandidate, PersonFacts, find_duplicates
+from medbill.core.ledger import entry_checks
 from medbill.core.money import Money, MoneyError
 from medbill.web.billing.models import Entry
 from medbill.web.billing.services import balance_of, post_payment
@@ -44,6 +45,7 @@ __all__ = [
     "check_in",
     "check_out",
     "collect_payment",
+    "copay_status",
     "desk_day",
     "desk_settings",
     "possible_duplicates",
@@ -59,7 +61,6 @@ __all__ = [
 DESK_KINDS = {"copay": "Copay", "deposit": "Deposit", "balance": "Payment on balance"}
 CARD_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 MAX_CARD_BYTES = 5_000_000
-_CARD_NUMBER = re.compile(r"\d[\d -]{11,}\d")
 
 
 def _user(user: Any) -> Any:
@@ -357,12 +358,73 @@ def check_in(user: Any, visit: Visit) -> bool:
     return changed
 
 
+@dataclass(frozen=True)
+class CopayStatus:
+    """A visit's copay: what the plan asks (None when unknown), taken so far, still due."""
+
+    copay: Money | None
+    collected: Money
+
+    @property
+    def left(self) -> Money | None:
+        if self.copay is None or self.copay <= self.collected:
+            return None
+        return self.copay - self.collected
+
+
+def copay_status(visit: Visit) -> CopayStatus:
+    """The copay of ``visit`` from its latest eligibility answer (else the desk's default)
+    and the copays taken for it, less refunds."""
+    from medbill.web.frontdesk import eligibility
+
+    coverage = eligibility.coverage_to_check(visit.patient, visit.date_of_service)
+    check = eligibility.latest_check(coverage, visit.date_of_service)
+    settings = desk_settings(visit.practice_id)
+    if check is not None and check.copay is not None:
+        copay: Money | None = Money(check.copay)
+    elif coverage is not None and settings.default_copay is not None:
+        copay = Money(settings.default_copay)
+    else:
+        copay = None
+    desk = Entry.objects.for_practice(visit.practice_id).filter(visit=visit, source="desk")
+    taken = desk.filter(kind=Entry.Kind.PAYMENT, source_ref="copay")
+    given_back = desk.filter(kind=Entry.Kind.REFUND, reverses__in=taken)
+    collected = -sum((Money(e.amount) for e in (*taken, *given_back)), Money(0))
+    return CopayStatus(copay, collected)
+
+
+def _check_copay(patient: Patient, visit: Visit | None, amount: Any) -> None:
+    """A copay is the plan's copay, once: more, or a second one, is another kind of payment."""
+    try:
+        received = entry_checks.payment_amount(amount)
+    except entry_checks.EntryProblem:
+        return  # the payment's own checks say what is wrong with the amount
+    ceiling = Money(desk_settings(patient.practice_id).copay_ceiling)
+    if received > ceiling:
+        raise ServiceError("amount", f"{received.format()} is more than {ceiling.format()}, "
+                                     "the most the desk takes as a copay; take it as a "
+                                     "payment on balance or a deposit")
+    if visit is None:
+        return
+    status = copay_status(visit)
+    if status.copay is None:
+        return
+    if status.left is None:
+        raise ServiceError("amount", f"the copay for this visit ({status.copay.format()}) was "
+                                     "already collected; take more as a payment on balance, "
+                                     "or refund the copay first")
+    if received > status.left:
+        raise ServiceError("amount", f"the plan's copay is {status.copay.format()} and "
+                                     f"{status.left.format()} of it is due; take the rest as "
+                                     "a payment on balance")
+
+
 def _card_reference(method: str, reference: str) -> str:
     reference = reference.strip()
-    if _CARD_NUMBER.search(reference):
-        raise ServiceError(
-            "reference", "looks like a full card number; record the last four digits only"
-        )
+    try:
+        entry_checks.check_no_card_number("reference", reference)
+    except entry_checks.EntryProblem as exc:
+        raise ServiceError(exc.field, exc.problem) from None
     if method == "check" and not reference:
         raise ServiceError("reference", "the check number is needed")
     return reference
@@ -386,6 +448,8 @@ def collect_payment(
     if visit is not None and visit.patient_id != patient.pk:
         raise ServiceError("visit", "the visit is not this patient's")
     reference = _card_reference(method, reference)
+    if kind == "copay":
+        _check_copay(patient, visit, amount)
     memo = DESK_KINDS[kind] + (f" for the visit of {visit.date_of_service}" if visit else "")
     return post_payment(
         user,

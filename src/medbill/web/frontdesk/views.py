@@ -38,10 +38,12 @@ def list_patients(request: HttpRequest) -> HttpResponse:
         if born is not None:
             match |= Q(date_of_birth=born)
         patients = patients.filter(match)
+    page = paginate(request, patients)
+    audit.record_list(list(page), request.user, search=q)
     return render(
         request,
         "frontdesk/patient_list.html",
-        {"page": paginate(request, patients), "q": q, "query": query_without_page(request)},
+        {"page": page, "q": q, "query": query_without_page(request)},
     )
 
 
@@ -110,11 +112,13 @@ def list_visits(request: HttpRequest) -> HttpResponse:
         value = parse_date(request.GET.get(key))
         if value is not None:
             visits = visits.filter(**{lookup: value})
+    page = paginate(request, visits)
+    audit.record_list(list(page), request.user)
     return render(
         request,
         "frontdesk/visit_list.html",
         {
-            "page": paginate(request, visits),
+            "page": page,
             "query": query_without_page(request),
             "statuses": Visit.Status.choices,
             "selected": statuses,

@@ -327,6 +327,7 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
         .values_list("visit_id", flat=True)
     )
     rows = [{"visit": v, "check": latest.get(v.patient_id), "paid": v.pk in paid} for v in visits]
+    audit.record_list(visits, request.user)
     return render(
         request,
         "frontdesk/desk_queue.html",
@@ -345,13 +346,7 @@ def _check_in_context(request: HttpRequest, visit: Visit) -> dict[str, Any]:
     patient = visit.patient
     coverage = eligibility.coverage_to_check(patient, visit.date_of_service)
     check = eligibility.latest_check(coverage, visit.date_of_service)
-    settings = services.desk_settings(request.practice)
-    if check is not None and check.copay is not None:
-        copay = Money(check.copay)
-    elif coverage is not None and settings.default_copay is not None:
-        copay = Money(settings.default_copay)
-    else:
-        copay = None
+    copay = services.copay_status(visit)
     payments = list(
         Entry.objects.for_practice(request.practice)
         .filter(visit=visit, source="desk")
@@ -365,8 +360,6 @@ def _check_in_context(request: HttpRequest, visit: Visit) -> dict[str, Any]:
         .filter(reverses__in=payments)
         .values_list("reverses_id", flat=True)
     )
-    collected = -sum((Money(p.amount) for p in payments if p.source_ref == "copay"), Money(0))
-    collected += -sum((Money(p.amount) for p in payments if p.kind == Entry.Kind.REFUND), Money(0))
     status = paperwork_status(visit)
     return {
         "visit": visit,
@@ -374,9 +367,9 @@ def _check_in_context(request: HttpRequest, visit: Visit) -> dict[str, Any]:
         "coverage": coverage,
         "coverages": patient.coverages.select_related("payer").filter(active=True),
         "check": check,
-        "copay": copay,
-        "collected": collected,
-        "copay_left": (copay - collected) if copay is not None and copay > collected else None,
+        "copay": copay.copay,
+        "collected": copay.collected,
+        "copay_left": copay.left,
         "payments": payments,
         "refunded": refunded,
         "paperwork": status,

@@ -26,6 +26,7 @@ class PracticeAdmin(admin.ModelAdmin):
     search_fields = ["name", "legal_name", "short_code", "group_npi"]
     fieldsets = [
         (None, {"fields": ["organization", "name", "short_code", "active"]}),
+        ("Sign-in security", {"fields": ["idle_timeout_minutes", "mfa_required"]}),
         (
             "Billing provider",
             {"fields": ["legal_name", "tin", "group_npi", "taxonomy", "contact_name", "phone"]},

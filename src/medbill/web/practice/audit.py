@@ -7,7 +7,14 @@ the request middleware (web), the API authentication (tokens) and the command li
     with audit.acting_as(user, source="cli"):
         patient.save()
 
-Views of a patient record are recorded explicitly with :func:`record_view`.
+Reads are recorded explicitly: one record with :func:`record_view`, many at once (a
+list, a search) with :func:`record_list`, a file that carries many (an 837P batch, a
+CSV) with :func:`record_export`. Requests refused with a 403 are recorded by the request
+middleware with :func:`record_denied`. Every event is linked to the patients it touched
+(``AuditEventPatient``), so the auditor can ask "who saw or changed this patient".
+Sign-ins, sign-outs, failed sign-ins and lockouts are events of the same trail, written by
+:mod:`medbill.web.practice.auth_audit` from Django's and django-axes' signals.
+
 Events hold before/after values of the changed fields; they live in the database behind
 the ``view_audit`` permission and are never written to logs.
 """
@@ -17,12 +24,13 @@ from __future__ import annotations
 import contextlib
 import datetime
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.db.models.signals import post_delete, post_init, post_save
 
@@ -34,9 +42,15 @@ __all__ = [
     "acting_as",
     "connect_signals",
     "current_actor",
+    "note_refusal",
+    "patient_ids_of",
     "record",
+    "record_denied",
+    "record_export",
+    "record_list",
     "record_view",
     "set_actor",
+    "watching_refusals",
     "snapshot",
     "update_where",
 ]
@@ -133,36 +147,249 @@ def _object_repr(instance: models.Model) -> str:
     return f"{instance._meta.verbose_name} {instance.pk}"[:120]
 
 
+PATIENT_LABEL = "frontdesk.Patient"
+
+# The foreign keys that lead from a row to its patient, tried in this order.
+_PATIENT_PATHS = ("patient", "visit", "claim", "coverage")
+
+
+def patient_ids_of(instance: models.Model) -> list[int]:
+    """The patient a row belongs to (a patient, or a row with a patient, visit, claim or
+    coverage: an insurance card reaches its patient through the coverage)."""
+    if instance._meta.label == PATIENT_LABEL:
+        return [instance.pk] if instance.pk is not None else []
+    for name in _PATIENT_PATHS:
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if not field.many_to_one or getattr(instance, field.attname, None) is None:
+            continue
+        if name == "patient":
+            return [getattr(instance, field.attname)]
+        try:
+            related = getattr(instance, name)
+        except ObjectDoesNotExist:  # removed in the same cascade
+            return []
+        return patient_ids_of(related)
+    return []
+
+
+def _patient_ids_of_rows(rows: list[models.Model]) -> list[int]:
+    """:func:`patient_ids_of` for many rows of one model, in one query, not one per row."""
+    meta = rows[0]._meta
+    if meta.label == PATIENT_LABEL:
+        return [row.pk for row in rows]
+    for name in _PATIENT_PATHS:
+        try:
+            field = meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if not field.many_to_one:
+            continue
+        ids = {getattr(row, field.attname) for row in rows} - {None}
+        if name == "patient":
+            return sorted(ids)
+        target = field.related_model
+        try:
+            target._meta.get_field("patient")
+        except FieldDoesNotExist:
+            break
+        found = target._default_manager.filter(pk__in=ids).values_list("patient_id", flat=True)
+        return sorted(set(found))
+    return sorted({p for row in rows for p in patient_ids_of(row)})
+
+
+def _write(
+    *,
+    practice_id: Any,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    action: str,
+    changes: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
+    patients: Iterable[int] = (),
+    user: Any = None,
+    source: str | None = None,
+) -> Any:
+    from medbill.web.practice.models import AuditEvent, AuditEventPatient
+
+    actor = current_actor()
+    who = user if user is not None else actor.user
+    if who is not None and not getattr(who, "is_authenticated", False):
+        who = None
+    event = AuditEvent.objects.create(
+        user=who,
+        username=who.get_username() if who is not None else "",
+        practice_id=practice_id,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:120],
+        action=action,
+        changes=changes or {},
+        detail=detail or {},
+        source=(source or actor.source)[:40],
+    )
+    ids = sorted({int(p) for p in patients if p is not None})
+    if ids:
+        AuditEventPatient.objects.bulk_create(
+            [AuditEventPatient(event=event, patient_id=p) for p in ids]
+        )
+    return event
+
+
 def record(
     instance: models.Model,
     action: str,
     changes: dict[str, Any] | None = None,
     user: Any = None,
     source: str | None = None,
+    *,
+    detail: dict[str, Any] | None = None,
+    patients: Iterable[int] | None = None,
 ) -> Any:
-    """Write one audit event about ``instance`` (attributed to the current actor by default)."""
-    from medbill.web.practice.models import AuditEvent
+    """Write one audit event about ``instance`` (attributed to the current actor by default).
 
-    actor = current_actor()
-    who = user if user is not None else actor.user
-    if who is not None and not getattr(who, "is_authenticated", False):
-        who = None
-    return AuditEvent.objects.create(
-        user=who,
-        username=who.get_username() if who is not None else "",
+    The event is linked to ``patients``, by default the patient ``instance`` belongs to.
+    """
+    return _write(
         practice_id=_practice_id(instance),
         object_type=instance._meta.label,
         object_id=str(instance.pk),
         object_repr=_object_repr(instance),
         action=action,
-        changes=changes or {},
-        source=source or actor.source,
+        changes=changes,
+        detail=detail,
+        patients=patient_ids_of(instance) if patients is None else patients,
+        user=user,
+        source=source,
     )
 
 
 def record_view(instance: models.Model, user: Any = None, source: str | None = None) -> Any:
     """Record that a user looked at ``instance`` (a patient record)."""
     return record(instance, "view", user=user, source=source)
+
+
+def record_list(
+    rows: Iterable[models.Model],
+    user: Any = None,
+    source: str | None = None,
+    *,
+    search: str = "",
+    action: str = "list",
+) -> list[Any]:
+    """Record that a user was given ``rows`` at once (a list, a search result).
+
+    One event per practice among the rows, so each practice's auditor sees what left
+    their practice: the count, the ids and (linked) the patients. An empty result is
+    not recorded. ``search`` keeps what the user searched for.
+    """
+    by_practice: dict[Any, list[models.Model]] = {}
+    for row in rows:
+        by_practice.setdefault(_practice_id(row), []).append(row)
+    events = []
+    for practice_id, group in by_practice.items():
+        meta = group[0]._meta
+        detail: dict[str, Any] = {"count": len(group), "ids": [row.pk for row in group]}
+        if search:
+            detail["search"] = search
+        patients = _patient_ids_of_rows(group)
+        events.append(
+            _write(
+                practice_id=practice_id,
+                object_type=meta.label,
+                object_id="",
+                object_repr=f"{len(group)} {meta.verbose_name_plural}",
+                action=action,
+                detail=detail,
+                patients=patients,
+                user=user,
+                source=source,
+            )
+        )
+    return events
+
+
+def record_export(
+    instance: models.Model,
+    patients: Iterable[int],
+    detail: dict[str, Any],
+    user: Any = None,
+    source: str | None = None,
+) -> Any:
+    """Record that a user downloaded a file (``instance``) carrying many patients' data."""
+    return record(
+        instance, "export", user=user, source=source, detail=detail, patients=list(patients)
+    )
+
+
+# -- refusals ----------------------------------------------------------------------------------
+
+# The practice whose rule refused the current request (set by ``permissions.require``):
+# an API user belongs to several practices, and the refusal belongs to the practice of
+# the row they asked for, not to the one chosen in the web session.
+_refusal: ContextVar[tuple[Any, str, str] | None] = ContextVar(
+    "medbill_audit_refusal", default=None
+)
+
+
+@contextlib.contextmanager
+def watching_refusals() -> Iterator[None]:
+    """Scope :func:`note_refusal` to one request (threads serve many requests in turn)."""
+    token = _refusal.set(None)
+    try:
+        yield
+    finally:
+        _refusal.reset(token)
+
+
+def note_refusal(practice_id: Any, action: str, reason: str) -> None:
+    """Remember which practice, rule and reason a ``PermissionDenied`` is about to refuse."""
+    _refusal.set((practice_id, action, reason))
+
+
+def record_denied(
+    request: Any, status: int, reason: str = "", practice_id: Any = None
+) -> Any:
+    """Record a refused request: who, which view and ids, and why (never the query string).
+
+    The route pattern and its numeric arguments name what was asked for without copying
+    anything the user typed (a search, a kiosk code) into the trail.
+    """
+    match = getattr(request, "resolver_match", None)
+    noted = _refusal.get()
+    if noted is not None:
+        practice_id, reason = noted[0], reason or noted[2]
+    ids = {}
+    route = ""
+    view = ""
+    if match is not None:
+        route = match.route
+        view = match.view_name or ""
+        ids = {k: v for k, v in match.kwargs.items() if isinstance(v, int)}
+    detail: dict[str, Any] = {
+        "method": request.method,
+        "route": route,
+        "view": view,
+        "status": status,
+        "reason": reason[:200],
+    }
+    if ids:
+        detail["ids"] = ids
+    if noted is not None:
+        detail["rule"] = noted[1]
+    object_id = next(iter(ids.values()), "")
+    return _write(
+        practice_id=practice_id,
+        object_type="request",
+        object_id=str(object_id),
+        object_repr=f"{request.method} {view or route}",
+        action="denied",
+        detail=detail,
+        patients=[ids["patient_id"]] if "patient_id" in ids else [],
+    )
 
 
 def update_where(

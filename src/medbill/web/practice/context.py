@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -36,9 +37,15 @@ def practice_context(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from medbill.web.practice.mfa import session_complete
+
+    if not session_complete(request):
+        # Signed in with the password only: the code or enrolment comes first.
+        return {"idle_warning_seconds": settings.IDLE_WARNING_SECONDS}
     role = getattr(request, "role", None)
     allowed = actions_for(role)
     return {
+        "idle_warning_seconds": settings.IDLE_WARNING_SECONDS,
         "nav_items": _nav(request, allowed),
         "current_practice": getattr(request, "practice", None),
         "current_role": role,

@@ -9,10 +9,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Round
 
 from medbill.core.money import Money, MoneyError
 
-__all__ = ["MoneyField", "zip_validator", "zip9_validator", "npi_validator", "tin_validator"]
+__all__ = ["MoneyField", "MoneySum", "npi_validator", "tin_validator", "zip9_validator",
+           "zip_validator"]
 
 
 class MoneyField(models.DecimalField):
@@ -54,6 +56,40 @@ class MoneyField(models.DecimalField):
         if isinstance(value, float):
             raise TypeError(f"{self.name}: refusing to store a float amount")
         return super().get_prep_value(value)
+
+
+_CENT = Decimal("0.01")
+
+
+def _cents_to_dollars(value: Any, expression: Any, connection: Any) -> Decimal | None:
+    if value is None:
+        return None
+    # Whole cents: exact as int, Decimal, or a float with no fraction (below 2**53).
+    return (Decimal(value) / 100).quantize(_CENT)
+
+
+class MoneySum(models.Sum):
+    """The sum of an amount column as an exact ``Decimal`` with cents, on every database.
+
+    ``MoneySum("amount")`` on SQLite adds binary floats and returns 15 significant digits
+    (``89.8300000000000``, ``5.81E-14`` for a zero balance). This adds whole cents
+    (``ROUND(amount * 100)``), which binary floats hold exactly, and divides by 100 in
+    Python. ``None`` when there are no rows: callers say what that means (``or 0``).
+    """
+
+    def __init__(self, expression: Any, **extra: Any) -> None:
+        if "default" in extra:
+            # Coalesce would wrap this and its conversion would never run.
+            raise TypeError("MoneySum takes no default; use `or 0` on the result")
+        if isinstance(expression, str):
+            expression = models.F(expression)
+        super().__init__(Round(expression * 100),
+                         output_field=models.DecimalField(max_digits=20, decimal_places=2),
+                         **extra)
+
+    @property
+    def convert_value(self) -> Any:
+        return _cents_to_dollars
 
 
 def _digits(length: tuple[int, ...], what: str) -> RegexValidator:

@@ -3,7 +3,9 @@
 medbill's own code logs identifiers only; this filter is the safety net for messages
 from libraries (database errors quote the offending values, request logs carry query
 strings). It blanks dates, long digit runs (member ids, SSNs, phone numbers), e-mail
-addresses, query strings and database ``DETAIL`` lines, in messages and tracebacks.
+addresses, query strings, database ``DETAIL`` lines and the one-time codes of kiosk links
+(``/kiosk/<code>/``: whoever reads the log could open the patient's paperwork), in
+messages and tracebacks.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 __all__ = ["NoPhiFilter", "redact"]
 
 _PATTERNS = [
+    (re.compile(r"/kiosk/(?!packet/)[^/\s\"'?]+"), "/kiosk/[code]"),
     (re.compile(r"DETAIL:.*"), "DETAIL: [redacted]"),
     (re.compile(r"\?[^\s\"']*"), "?[redacted]"),
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[email]"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -29,11 +31,26 @@ def current_practice(request: HttpRequest) -> Any:
     return practice
 
 
+def _api_error(response: HttpResponse) -> str:
+    """The ``{"error": ...}`` of an API refusal (the API answers PermissionDenied itself)."""
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return ""
+    try:
+        body = json.loads(response.content)
+    except (ValueError, AttributeError):  # not JSON, or a streamed body
+        return ""
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, str) else ""
+
+
 class CurrentPracticeMiddleware:
-    """Sets ``request.practice`` and ``request.role``, and attributes audit events to the user.
+    """Sets ``request.practice`` and ``request.role``, attributes audit events to the user,
+    and records every refused request (403) in the audit trail.
 
     ``request.practice`` is always one of the user's own practices (or None); views
-    scope every query with it through ``medbill.web.practice.tenancy``.
+    scope every query with it through ``medbill.web.practice.tenancy``. Refusals are
+    recorded here, once, whichever door raised them: a view's ``@requires``, a service's
+    ``require``, the API's role checks or the CSRF check.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -47,7 +64,21 @@ class CurrentPracticeMiddleware:
         if request.practice is not None:
             timezone.activate(request.practice.zone)
         try:
-            with audit.acting_as(request.user, source=source):
-                return self.get_response(request)
+            with audit.acting_as(request.user, source=source), audit.watching_refusals():
+                response = self.get_response(request)
+                if response.status_code == 403:
+                    practice = getattr(request, "practice", None)
+                    audit.record_denied(
+                        request,
+                        response.status_code,
+                        getattr(request, "_medbill_refusal_reason", "") or _api_error(response),
+                        practice_id=practice.pk if practice is not None else None,
+                    )
+                return response
         finally:
             timezone.deactivate()
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        # Keep the refusal's reason (the role may not ...) for the audit event.
+        if isinstance(exception, PermissionDenied):
+            request._medbill_refusal_reason = str(exception)  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -120,6 +121,19 @@ class Practice(Audited):
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Security settings of the practice (medbill.web.practice.sessions and .mfa).
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        "idle sign-out after (minutes)",
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(480)],
+        help_text="Users are signed out after this long without using the application.",
+    )
+    mfa_required = models.BooleanField(
+        "require two-factor sign-in",
+        default=True,
+        help_text="Administrators, managers and billers must sign in with an authenticator "
+        "app code. Other roles may turn it on for themselves.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -365,7 +379,24 @@ class ApiToken(models.Model):
         return token.user
 
 
-AUDIT_ACTIONS = [("create", "create"), ("update", "update"), ("delete", "delete"), ("view", "view")]
+AUDIT_ACTIONS = [
+    ("create", "create"),
+    ("update", "update"),
+    ("delete", "delete"),
+    ("view", "view"),  # one record looked at (a page, an API read, a PDF of it)
+    ("list", "list"),  # many records returned at once (a list, a search)
+    ("export", "export"),  # a file that carries many records (an 837P batch, a CSV)
+    ("denied", "denied"),  # a request the user's role or tenancy refused (403)
+    # sign-in events (medbill.web.practice.auth_audit)
+    ("login", "sign-in"),
+    ("logout", "sign-out"),
+    ("login_failed", "failed sign-in"),
+    ("lockout", "locked out"),
+    ("unlock", "unlocked"),
+    ("mfa_on", "two-factor turned on"),
+    ("mfa_off", "two-factor turned off"),
+    ("password", "password changed"),
+]
 
 
 class AuditEvent(AppendOnlyModel):
@@ -397,10 +428,15 @@ class AuditEvent(AppendOnlyModel):
     object_type = models.CharField(max_length=60, db_index=True)
     object_id = models.CharField(max_length=40, db_index=True)
     object_repr = models.CharField(max_length=120, blank=True)
-    action = models.CharField(max_length=6, choices=AUDIT_ACTIONS)
+    action = models.CharField(max_length=12, choices=AUDIT_ACTIONS)
     changes = models.JSONField(default=dict, blank=True)
     source = models.CharField(
         max_length=40, blank=True, help_text="web, api, cli, worker ... where the change came from."
+    )
+    detail = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What a read returned (count, ids) or why a request was refused.",
     )
 
     objects = AppendOnlyQuerySet.as_manager()
@@ -416,9 +452,34 @@ class AuditEvent(AppendOnlyModel):
         )
 
 
+class AuditEventPatient(AppendOnlyModel):
+    """A patient whose record an audit event touched: one row per patient and event.
+
+    A list or an 837P batch touches many patients at once; these rows let the auditor
+    find every event about one patient. ``patient_id`` is a plain number (no foreign key)
+    so that the trail outlives the patient row, as ``AuditEvent`` does.
+    """
+
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.DO_NOTHING, related_name="patient_links"
+    )
+    patient_id = models.BigIntegerField(db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "patient_id"], name="audit_patient_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} patient {self.patient_id}"
+
+
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "AuditEventPatient",
     "FeeSchedule",
     "FeeScheduleEntry",
     "Location",

@@ -8,6 +8,9 @@ them for the user's role in one practice:
 ``require(user, practice, action)``
     Returns the role, or raises ``PermissionDenied`` (a 403 in the web app and the API).
     Services call it too, so a use case is protected whichever door it is reached by.
+    A refusal notes the practice and rule for the audit trail; the request middleware
+    records every 403 (this module writes nothing, so a rolled-back transaction cannot
+    take the record with it).
 ``@requires(action)``
     Decorator for web views: login required, a current practice required, and the
     user's role in ``request.practice`` must allow ``action``.
@@ -24,6 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from medbill.core.roles import ACTIONS, can
+from medbill.web.practice import audit
 from medbill.web.practice.tenancy import role_in
 
 __all__ = ["has_permission", "require", "requires"]
@@ -38,7 +42,9 @@ def require(user: Any, practice: Any, action: str) -> str:
     """The user's role in ``practice``; ``PermissionDenied`` unless it allows ``action``."""
     role = role_in(user, practice)
     if not can(role, action):
-        raise PermissionDenied(f"your role may not {ACTIONS[action]}")
+        reason = f"your role may not {ACTIONS[action]}"
+        audit.note_refusal(getattr(practice, "pk", practice), action, reason)
+        raise PermissionDenied(reason)
     return role  # type: ignore[return-value]
 
 
@@ -55,7 +61,9 @@ def requires(action: str) -> Callable[[Callable[..., HttpResponse]], Callable[..
             if getattr(request, "practice", None) is None:
                 raise PermissionDenied("you have no access to any practice")
             if not can(getattr(request, "role", None), action):
-                raise PermissionDenied(f"your role may not {ACTIONS[action]}")
+                reason = f"your role may not {ACTIONS[action]}"
+                audit.note_refusal(request.practice.pk, action, reason)
+                raise PermissionDenied(reason)
             return view(request, *args, **kwargs)
 
         wrapped.required_action = action  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from medbill.web.billing.models import Claim
 from medbill.web.billing.remittance_models import DenialItem
-from medbill.web.frontdesk.models import Visit
+from medbill.web.frontdesk.models import Patient, Visit
 from medbill.web.practice.middleware import SESSION_KEY
-from medbill.web.practice.models import AUDIT_ACTIONS, AuditEvent
+from medbill.web.practice.models import AUDIT_ACTIONS, AuditEvent, AuditEventPatient
 from medbill.web.practice.pages import paginate, parse_date, query_without_page
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.tenancy import practices_for
@@ -110,6 +111,22 @@ def switch_practice(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
+def _patient_ids(request: HttpRequest, wanted: str) -> set[int]:
+    """The patients an auditor names by account number or id (the id of a patient since
+    removed still finds their events)."""
+    match = Q(account_number__iexact=wanted)
+    if wanted.isdigit():
+        match |= Q(pk=int(wanted))
+    found = set(
+        Patient.objects.for_user(request.user, request.practice)
+        .filter(match)
+        .values_list("pk", flat=True)
+    )
+    if not found and wanted.isdigit():
+        found.add(int(wanted))
+    return found
+
+
 @requires("view_audit")
 def list_audit_events(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.for_user(request.user, request.practice)
@@ -118,6 +135,10 @@ def list_audit_events(request: HttpRequest) -> HttpResponse:
         events = events.filter(username__iexact=f["user"].strip())
     if f.get("action"):
         events = events.filter(action=f["action"])
+    if f.get("patient", "").strip():
+        ids = _patient_ids(request, f["patient"].strip())
+        events = events.filter(pk__in=AuditEventPatient.objects.filter(patient_id__in=ids)
+                               .values("event_id"))
     if f.get("object_type"):
         events = events.filter(object_type=f["object_type"])
     if f.get("object_id"):

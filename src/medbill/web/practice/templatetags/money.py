@@ -46,3 +46,10 @@ def amount(value: object, empty: str = "") -> str:
     if m is None:
         return empty
     return f"{m.amount:,.2f}"
+
+
+@register.filter(name="input_amount")
+def input_amount(value: object) -> str:
+    """An amount as a form field's value: ``1234.56``, what the same field accepts back."""
+    m = as_money(value)
+    return "" if m is None else f"{m.amount:.2f}"

@@ -1,0 +1,121 @@
+"""Every door a payment comes in by refuses card numbers and amounts or dates that
+cannot be right, in words, and writes nothing."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from desk_support import visit_today
+from django.urls import reverse
+from django.utils import timezone
+
+from medbill.web.billing.models import Entry
+from medbill.web.frontdesk.desk_models import DeskSettings
+from medbill.web.frontdesk.models import Visit
+from medbill.web.frontdesk.services import collect_payment, copay_status
+from medbill.web.practice.errors import ServiceError
+
+pytestmark = pytest.mark.django_db
+
+PAN = "4111111111111111"
+
+
+def payments():
+    return Entry.objects.filter(kind="payment")
+
+
+class TestBillerPaymentForm:
+    def post(self, world, client_for, **data):
+        url = reverse("post_payment", args=[world.a.patient.pk])
+        form = {"amount": "20", "method": "card", "reference": "", "memo": "", **data}
+        return client_for(world.users["biller"]).post(url, form)
+
+    def test_a_full_card_number_is_refused_and_not_stored(self, world, client_for):
+        response = self.post(world, client_for, reference=PAN)
+        assert response.status_code == 422
+        assert "last four digits only" in response.content.decode()
+        assert not payments().exists()
+        assert PAN not in response.content.decode()
+
+    def test_a_card_number_in_the_memo_is_refused_too(self, world, client_for):
+        response = self.post(world, client_for, memo="card 4111-1111-1111-1111")
+        assert response.status_code == 422 and not payments().exists()
+
+    @pytest.mark.parametrize(("amount", "words"), [
+        ("25.005", "more than two decimals"), ("1e20", "more than $999,999.99"),
+        ("NaN", "not an amount")])
+    def test_impossible_amounts_are_refused_in_words(self, world, client_for, amount, words):
+        response = self.post(world, client_for, amount=amount)
+        assert response.status_code == 422 and words in response.content.decode()
+        assert not payments().exists()
+
+    def test_a_payment_dated_in_the_future_is_refused(self, world, client_for):
+        later = timezone.localdate() + datetime.timedelta(days=3)
+        response = self.post(world, client_for, effective_date=later.isoformat())
+        assert response.status_code == 422 and "in the future" in response.content.decode()
+
+    def test_a_payment_before_the_books_begin_is_refused(self, world, client_for):
+        response = self.post(world, client_for, effective_date="1999-01-04")
+        assert response.status_code == 422 and "books begin" in response.content.decode()
+
+
+class TestApi:
+    def post(self, world, api_client_for, **data):
+        body = {"patient_id": world.a.patient.pk, "amount": "20", **data}
+        return api_client_for(world.users["biller"]).post(
+            "/api/ledger/payments", json.dumps(body), content_type="application/json")
+
+    @pytest.mark.parametrize("data", [
+        {"reference": "4111 1111 1111 1111"}, {"memo": f"pan {PAN}"}, {"amount": "1e20"},
+        {"amount": "25.005"}, {"effective_date": "2099-01-01"}])
+    def test_bad_payments_are_4xx_with_an_error(self, world, api_client_for, data):
+        response = self.post(world, api_client_for, **data)
+        assert response.status_code == 422, response.content
+        assert response.json()["error"]
+        assert not payments().exists()
+
+
+class TestDeskCopay:
+    def test_a_copay_over_the_desk_limit_is_refused(self, world):
+        visit = visit_today(world.a)
+        with pytest.raises(ServiceError, match=r"more than \$1,000.00"):
+            collect_payment(world.users["front_desk"], world.a.patient, "2500", "cash",
+                            visit=visit)
+        assert not payments().exists()
+
+    def test_the_limit_is_the_practices_setting(self, world):
+        DeskSettings.objects.create(practice=world.a.practice, copay_ceiling="50.00")
+        with pytest.raises(ServiceError, match=r"more than \$50.00"):
+            collect_payment(world.users["front_desk"], world.a.patient, "60", "cash")
+
+    def test_a_second_copay_for_a_paid_visit_is_refused(self, world):
+        DeskSettings.objects.create(practice=world.a.practice, default_copay="25.00")
+        visit = visit_today(world.a)
+        collect_payment(world.users["front_desk"], world.a.patient, "25", "cash", visit=visit)
+        assert copay_status(visit).left is None
+        with pytest.raises(ServiceError, match="already collected"):
+            collect_payment(world.users["front_desk"], world.a.patient, "25", "cash",
+                            visit=visit)
+        # The same money as a payment on the balance is fine.
+        collect_payment(world.users["front_desk"], world.a.patient, "25", "cash",
+                        visit=visit, kind="balance")
+        assert payments().count() == 2
+
+    def test_more_than_the_plans_copay_is_refused(self, world):
+        DeskSettings.objects.create(practice=world.a.practice, default_copay="25.00")
+        visit = visit_today(world.a)
+        with pytest.raises(ServiceError, match=r"copay is \$25.00"):
+            collect_payment(world.users["front_desk"], world.a.patient, "40", "cash",
+                            visit=visit)
+
+    def test_the_desk_form_says_so_next_to_the_amount(self, world, client_for):
+        DeskSettings.objects.create(practice=world.a.practice, default_copay="25.00")
+        visit = visit_today(world.a, status=Visit.Status.CHECKED_IN)
+        client = client_for(world.users["front_desk"])
+        url = reverse("collect_payment", args=[visit.pk])
+        page = client.post(url, {"amount": "400", "method": "cash", "kind": "copay"},
+                           follow=True).content.decode()
+        assert "copay is $25.00" in page
+        assert not payments().exists()
