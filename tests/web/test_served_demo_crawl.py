@@ -25,7 +25,6 @@ import pytest
 from crawl_support import Crawl, Page, Session, _PageParser
 from django.conf import settings
 from django.core.signals import got_request_exception
-from django.db import connection
 from django.urls import Resolver404, resolve
 
 from medbill.core.roles import ACTIONS, can
@@ -178,8 +177,7 @@ def test_every_page_for_every_demo_user(demo_office, server_errors, capsys):
             for page in pages:
                 codes[page.status // 100] += 1
                 for problem in page.problems:
-                    if not _known_money_issue(page, problem):
-                        problems.append(f"{where}: GET {page.url} ({page.name}): {problem}")
+                    problems.append(f"{where}: GET {page.url} ({page.name}): {problem}")
             for page in refused(pages):
                 problems.append(f"{where}: link to {page.url} answers {page.status}")
         per_user[user["username"]] = crawled
@@ -209,19 +207,6 @@ def test_every_page_for_every_demo_user(demo_office, server_errors, capsys):
 def _can_code(session: Session) -> bool:
     status, _, _, _ = session.get("/coding/queue/")
     return status != 403
-
-
-# Amounts summed by SQLite come back as floats; the money work (one filter, money-aware
-# aggregates) fixes these pages. On PostgreSQL the sums are exact and nothing is excused.
-_SQLITE_FLOAT_SUMS = {"list_accounts", "show_remittance"}
-
-
-def _known_money_issue(page: Page, problem: str) -> bool:
-    return (
-        connection.vendor == "sqlite"
-        and problem.startswith("amount ")
-        and page.name in _SQLITE_FLOAT_SUMS
-    )
 
 
 def test_the_crawler_finds_what_the_gate_fails_on():
