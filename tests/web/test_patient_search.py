@@ -55,3 +55,14 @@ def test_the_header_has_the_search_box_for_roles_that_see_patients(world, client
     nobody = client_for(world.nobody)
     assert nobody.get("/search/patients/?q=x").status_code == 200
     assert "Ortega" not in nobody.get("/search/patients/?q=ortega").content.decode()
+
+
+def test_a_search_is_audited_per_practice_with_what_was_searched(world, client_for):
+    from medbill.web.practice.models import AuditEvent
+
+    Membership.objects.create(user=world.users["biller"], practice=world.b.practice,
+                              role="biller")
+    client_for(world.users["biller"]).get("/search/patients/", {"q": "ortega"})
+    events = AuditEvent.objects.filter(action="list", username="biller")
+    assert {e.practice_id for e in events} == {world.a.practice.pk, world.b.practice.pk}
+    assert all(e.detail["search"] == "ortega" for e in events)

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from medbill.web.frontdesk.models import Coverage, Patient
+from medbill.web.practice import audit
 from medbill.web.practice.tenancy import scoped
 
 __all__ = ["find_patients", "search_patients"]
@@ -65,6 +66,8 @@ def find_patients(user: Any, text: str) -> QuerySet:
 def search_patients(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     rows = list(find_patients(request.user, text)[: LIMIT + 1])
+    # Who searched for what, and which records came back: one event per practice.
+    audit.record_list(rows[:LIMIT], request.user, search=text.strip())
     return render(
         request,
         "frontdesk/patient_search.html",
