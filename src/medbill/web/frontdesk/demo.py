@@ -88,7 +88,7 @@ def eligibility_stage(ctx: Any) -> list[Any]:
             counts = check_visits(ctx.track(visits, "eligibility", len(visits)), source="demo")
     seconds = time.perf_counter() - started
     # The simulator above is gone when the stage ends; leave the endpoints pointing where
-    # ``medbill payer-sim serve`` listens by default, so the served demo can ask it live.
+    # the served demo's simulator (and ``medbill payer-sim serve``) listens by default.
     _point_payers_at(LIVE_URL)
     checks = list(
         EligibilityCheck.objects.filter(visit__in=visits, source="demo")
@@ -133,8 +133,8 @@ def eligibility_stage(ctx: Any) -> list[Any]:
             "eligibility",
             "payer endpoints on the simulator",
             endpoints,
-            f"{seconds:.1f} s for the day over HTTP; for live checks in the served app "
-            "run medbill payer-sim serve",
+            f"{seconds:.1f} s for the day over HTTP; the served demo runs its own "
+            "simulator for live checks",
         ),
     ]
 
