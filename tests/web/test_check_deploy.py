@@ -57,3 +57,27 @@ def test_without_https_djangos_own_checks_fail_too(tmp_path):
     result = check({**PRODUCTION, "MEDBILL_HTTPS": "0"}, tmp_path)
     for code in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert code in result.stdout
+
+
+def example_environment() -> dict[str, str]:
+    """deploy/medbill.env.example as a shell would source it."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "deploy" / "medbill.env.example"
+    env = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            env[key] = value
+    return env
+
+
+def test_the_example_environment_passes_with_a_real_secret_key(tmp_path):
+    env = example_environment()
+    assert "CHANGE" in env["SECRET_KEY"], "the example must not ship a usable key"
+    env.update(SECRET_KEY=STRONG_KEY, MEDBILL_DATA_DIR=str(tmp_path),
+               MEDBILL_STATIC_ROOT=str(tmp_path / "static"))
+    result = check(env, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -135,6 +135,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz for load balancers: before host checks and the HTTPS redirect.
+    "medbill.web.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Refuses oversized bodies before anything reads them (HTTP 413).
     "medbill.web.practice.security.UploadLimitMiddleware",
@@ -203,11 +205,18 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-# Only deployments that run ``collectstatic`` need a STATIC_ROOT.
+# Only deployments that run ``collectstatic`` need a STATIC_ROOT (``medbill serve
+# --production`` does, into <data dir>/static unless this says elsewhere).
 STATIC_ROOT = os.environ.get("MEDBILL_STATIC_ROOT") or None
 STATICFILES_DIRS = [WEB_DIR / "static"]
-# Serve straight from the source tree (no collectstatic step) so the demo works as-is.
-WHITENOISE_USE_FINDERS = True
+if STATIC_ROOT:
+    # Collected files with their content hash in the name, compressed: cached for a year.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+# Without collectstatic, serve straight from the source tree so the demo works as-is.
+WHITENOISE_USE_FINDERS = not STATIC_ROOT
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # -- security: sign-in, sessions, HTTPS, headers, uploads (docs/security.md) ------------------
