@@ -1,9 +1,10 @@
 from django.urls import path
 
-from medbill.web.frontdesk import views, views_desk, views_paperwork
+from medbill.web.frontdesk import search, views, views_desk, views_paperwork
 
 urlpatterns = [
     path("patients/", views.list_patients, name="list_patients"),
+    path("search/patients/", search.search_patients, name="search_patients"),
     path("patients/new/", views_desk.register_patient, name="register_patient"),
     path("patients/<int:patient_id>/", views.show_patient, name="show_patient"),
     path("patients/<int:patient_id>/edit/", views_desk.edit_patient, name="edit_patient"),
