@@ -264,6 +264,10 @@ def book_visit(request: HttpRequest, patient_id: int) -> HttpResponse:
         "minutes": "15",
     }
     errors: dict[str, str] = {}
+    if request.method == "GET":
+        # A slot chosen on the schedule comes with its date, time, provider and location.
+        form.update({k: request.GET[k].strip() for k in ("on", "at", "provider", "location")
+                     if request.GET.get(k, "").strip()})
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
         try:
