@@ -301,4 +301,6 @@ def main(
 
 if __name__ == "__main__":
     sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
-    main(verbose="--verbose" in sys.argv or "-v" in sys.argv)
+    # --tune: the development set and the tuning half only (what to look at while tuning)
+    halves = ("tune",) if "--tune" in sys.argv else ("tune", "heldout")
+    main(verbose="--verbose" in sys.argv or "-v" in sys.argv, halves=halves)

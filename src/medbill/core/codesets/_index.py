@@ -82,6 +82,7 @@ class SearchHit:
     billable: bool
     score: float
     matched: tuple[str, ...]
+    trail: str = ""  # the Alphabetic Index route to the code, when the Index found it
 
     def to_json(self) -> dict:
         return {
@@ -91,6 +92,7 @@ class SearchHit:
             "billable": self.billable,
             "score": round(self.score, 3),
             "matched": list(self.matched),
+            "trail": self.trail,
         }
 
 

@@ -19,8 +19,10 @@ from pathlib import Path
 
 from medbill.core.codesets._index import SYSTEMS, Doc, SearchHit, SearchIndex
 from medbill.core.codesets._lexicon import ABBREVIATIONS
-from medbill.core.codesets._releases import all_releases, releases
+from medbill.core.codesets._releases import ReleaseNotFound, all_releases, icd10cm, releases
+from medbill.core.codesets._shorthand import Shorthand, read_shorthand
 from medbill.core.codesets._text import LAY_TERMS, SYNONYMS
+from medbill.core.codesets._trail import IndexCandidate, index_candidates
 from medbill.core.codesets.hcpcs import hcpcs
 from medbill.core.codesets.lists import MODIFIERS, PLACES_OF_SERVICE
 from medbill.core.paths import data_dir
@@ -39,6 +41,9 @@ __all__ = [
 ]
 
 _NOS = re.compile(r"\bNOS\b")
+_CODE_QUERY = re.compile(r"^\s*[a-z]?[0-9][0-9a-z.]*\s*$", re.I)
+# An Index entry leads the results when it names every word it asks for and most of the query.
+INDEX_COVERAGE = 0.6
 _lock = threading.Lock()
 _indexes: dict[Path, SearchIndex] = {}  # per data directory
 
@@ -200,16 +205,64 @@ def search(
     """Search every code set; ``extra`` is a small index of practice codes (fee schedule CPT).
 
     ``systems`` limits the result to some of :data:`SYSTEMS`; ``dos`` keeps only codes in force
-    on that date of service (ICD-10-CM by release, HCPCS and CPT by their dates).
+    on that date of service (ICD-10-CM by release, HCPCS and CPT by their dates). Shorthand is
+    read first (drugs, doses and lab values set aside, see ``_shorthand``), and ICD-10-CM codes the
+    Alphabetic Index leads to come with their ``trail``.
     """
     unknown = set(systems or ()) - set(SYSTEMS)
     if unknown:
         raise ValueError(f"unknown code system(s): {', '.join(sorted(unknown))}")
     main = search_index()
-    hits = main.search(query, systems=systems, dos=dos, limit=limit)
+    reading = read_shorthand(query)
+    text = reading.text if (reading.context or reading.notes) else query
+    hits = main.search(text, systems=systems, dos=dos, limit=limit)
     if extra is not None and len(extra):
         more = extra.search(query, systems=systems, dos=dos, limit=limit, idf_from=main)
         seen = {(h.code, h.system) for h in more}
         hits = [h for h in hits if (h.code, h.system) not in seen]
         hits = sorted(hits + more, key=lambda h: -h.score)[:limit]
-    return hits
+    if (systems and "icd10cm" not in systems) or _CODE_QUERY.match(query):
+        return hits
+    return _with_index(hits, reading, dos, limit)
+
+
+def _with_index(
+    hits: list[SearchHit], reading: Shorthand, dos: date | None, limit: int
+) -> list[SearchHit]:
+    """Put the codes the Alphabetic Index leads to first when an entry names the query, and
+    show the Index trail on every hit the Index also reaches."""
+    found = index_candidates(reading, dos=dos, limit=5)
+    if not found:
+        return hits
+    trails = {c.code: c for c in found}
+    lead = [c for c in found if c.missing == 0 and c.coverage >= INDEX_COVERAGE]
+    try:
+        release = icd10cm(dos)
+    except ReleaseNotFound:
+        return hits
+    first: list[SearchHit] = []
+    for candidate in lead:
+        first.append(_index_hit(candidate, release, hits))
+    shown = {h.code for h in first}
+    rest = [
+        _with_trail(h, trails.get(h.code)) if h.system == "icd10cm" else h
+        for h in hits
+        if not (h.system == "icd10cm" and h.code in shown)
+    ]
+    return (first + rest)[:limit]
+
+
+def _index_hit(candidate: IndexCandidate, release, hits: list[SearchHit]) -> SearchHit:
+    for hit in hits:
+        if hit.system == "icd10cm" and hit.code == candidate.code:
+            return _with_trail(hit, candidate)
+    code = release.get(candidate.code)
+    return SearchHit(code.dotted, "icd10cm", code.description, code.billable, candidate.score,
+                     ("index",), candidate.trail)  # fmt: skip
+
+
+def _with_trail(hit: SearchHit, candidate: IndexCandidate | None) -> SearchHit:
+    if candidate is None:
+        return hit
+    return SearchHit(hit.code, hit.system, hit.description, hit.billable, hit.score, hit.matched,
+                     candidate.trail)  # fmt: skip

@@ -1,0 +1,159 @@
+"""Clinician shorthand in a problem-list entry: what names the diagnosis, and what is context.
+
+"T2DM on metformin, A1c 6.8" names type 2 diabetes; the drug and the lab value are context. They
+do not take part in matching, but a value can decide the code: an A1c of 9 or more, or
+"uncontrolled", with diabetes is diabetes with hyperglycemia (Alphabetic Index: Diabetes,
+uncontrolled, meaning hyperglycemia). Each rule below is one function with the source it follows.
+
+>>> read_shorthand("T2DM w/ CKD3b").text
+'t2dm with chronic kidney disease stage 3b'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Shorthand", "read_shorthand"]
+
+
+@dataclass(frozen=True)
+class Shorthand:
+    """A problem-list entry read: ``text`` to match, ``context`` set aside, ``notes`` saying
+    which context changed the text (shown with the result)."""
+
+    query: str
+    text: str
+    context: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.text != " ".join(self.query.lower().split())
+
+
+# Written forms spelt out before anything else (order matters: longer first).
+_SPELLING = (
+    (r"\bw/o\b", " without "),
+    (r"\bw/(?=\s|[a-z])", " with "),
+    (r"\bs/p\b", " status post "),
+    (r"\b(?:h/o|hx of|hx|history of)\b", " history of "),
+    (r"\b(?:fhx|fh|fam hx|family hx)(?: of)?\b", " family history of "),
+    (r"\b(?:d/t|2/2|secondary to)\b", " due to "),
+    (r"\bdz\b", " disease "),
+    (r"\bsx\b", " symptoms "),
+    (r"\babnl\b", " abnormal "),
+    (r"\bf/u\b", " subsequent encounter "),
+    (r"\bca\b", " cancer "),
+)
+# Laterality and sites as the Tabular spells them.
+_SITES = (
+    (r"\bou\b", " bilateral "),
+    (r"\bod\b", " right eye "),
+    (r"\bos\b", " left eye "),
+    (r"\b(rul)\b", " right upper lobe lung "),
+    (r"\b(rml)\b", " right middle lobe lung "),
+    (r"\b(rll)\b", " right lower lobe lung "),
+    (r"\b(lul)\b", " left upper lobe lung "),
+    (r"\b(lll)\b", " left lower lobe lung "),
+    (r"\buoq\b", " upper outer quadrant "),
+    (r"\buiq\b", " upper inner quadrant "),
+    (r"\bbilat\b", " bilateral "),
+    (r"\bble\b", " bilateral lower limb "),
+    (r"\b(?<!-)r(?![-/])\b(?=\s+[a-z])", " right "),
+    (r"\b(?<!-)l(?![-/])\b(?=\s+[a-z0-9])", " left "),
+)
+_DRUG_CONTEXT = re.compile(
+    r"\bon\s+(?!(?:home|dialysis|supplemental)\b)[a-z0-9][a-z0-9 .\-/]*?(?=,|;|$| w/| with )"
+)
+_VALUE = re.compile(
+    r"\b(?:a1c|hba1c|ef|vl|egfr|ldl|tsh|inr|bp|psa)\b[^,;]*?(?=,|;|$)"
+    r"|\b\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|ml|l|%)(?![a-z])"
+    r"|\b\d+\s*ppd\b"
+)
+_A1C = re.compile(r"\b(?:hb)?a1c\s*(?:of\s*)?(\d+(?:\.\d+)?)")
+
+
+def _spell_out(text: str) -> str:
+    """Written abbreviations ("w/", "s/p", "hx of", "d/t", "dz") as words."""
+    for pattern, words in _SPELLING:
+        text = re.sub(pattern, words, text)
+    return text
+
+
+def _stage(text: str) -> str:
+    """CKD stages written together ("CKD3b", "CKD 4", "CKD stage IV") as the Tabular names them
+    ("chronic kidney disease, stage 3b"): N18.1-N18.6."""
+    roman = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
+
+    def stage(match: re.Match) -> str:
+        value = match.group(1)
+        value = roman.get(value, value)
+        return f" chronic kidney disease stage {value} "
+
+    return re.sub(r"\bckd\s*(?:stage\s*)?(3a|3b|[1-5]|iv|v|iii|ii|i)\b", stage, text)
+
+
+def _positive(text: str) -> str:
+    """A trailing "+" ("HIV+", "ER+/PR+", "flu A+") is a positive finding or status: "HIV
+    positive" is Z21 in the Index (Positive, HIV) unless HIV disease is documented."""
+    text = re.sub(r"\ber\s*\+", " estrogen receptor positive ", text)
+    text = re.sub(r"\bpr\s*\+", " progesterone receptor positive ", text)
+    text = re.sub(r"\bher2\s*[-]", " ", text)  # a negative receptor adds no code
+    text = re.sub(r"\bher2\s*\+", " her2 positive ", text)
+    text = re.sub(r"\b(flu [ab]|covid-19|covid|strep)\s*\+", r" \1 ", text)
+    return re.sub(r"([a-z0-9])\s*\+(?=\W|$)", r"\1 positive ", text)
+
+
+def _metastases(text: str) -> str:
+    """ "X w/ mets to bone": the primary site is coded first and the secondary site after it
+    (Guidelines I.C.2.d), so the metastasis clause is context when a primary is named."""
+    match = re.search(r"\s(?:with|and|,)\s*(?:mets?|metastas[ie]s|metastatic)\b.*$", text)
+    if match and match.start() > 0 and re.search(r"cancer|carcinoma|nsclc|sclc|malignan", text):
+        return text[: match.start()]
+    text = re.sub(r"^\s*(\w+)\s+mets\b", r" secondary malignant neoplasm of \1 ", text)
+    return re.sub(r"\b(?:mets?|metastas[ie]s|metastatic)\s+(?:to\s+)?(?:the\s+)?",
+                  " secondary malignant neoplasm of ", text)  # fmt: skip
+
+
+def _hyperglycemia(text: str, a1c: float | None) -> tuple[str, str]:
+    """Diabetes "uncontrolled", "poorly controlled" or "out of control", or an A1c of 9% or more
+    documented as the diabetes' control, is diabetes with hyperglycemia (Index: Diabetes,
+    uncontrolled, meaning hyperglycemia; Diabetes, poorly controlled - code to Diabetes, by type,
+    with hyperglycemia)."""
+    if not re.search(r"\b(?:t[12]dm|dm[12]?|diabet\w*|niddm|iddm)\b", text):
+        return text, ""
+    said = re.search(
+        r"\b(?:uncontrolled|poorly controlled|out of control|inadequately controlled)\b", text
+    )
+    if said:
+        return text[: said.start()] + " with hyperglycemia " + text[said.end() :], said.group(0)
+    if a1c is not None and a1c >= 9 and "hyperglyc" not in text and "hypoglyc" not in text:
+        return text + " with hyperglycemia", f"A1c {a1c:g}"
+    return text, ""
+
+
+def read_shorthand(query: str) -> Shorthand:
+    """Split a problem-list entry into the words that name the diagnosis and the context."""
+    text = " " + " ".join(query.lower().split()) + " "
+    a1c_match = _A1C.search(text)
+    a1c = float(a1c_match.group(1)) if a1c_match else None
+    context: list[str] = []
+    notes: list[str] = []
+    text = _spell_out(text)
+    for pattern in (_DRUG_CONTEXT, _VALUE):
+        found = [m.group(0).strip() for m in pattern.finditer(text)]
+        remaining = pattern.sub(" ", text)
+        if found and re.search(r"[a-z]{2}", remaining):  # never strip the whole entry
+            context += found
+            text = remaining
+    text = _stage(text)
+    text = _positive(text)
+    text = _metastases(text)
+    for pattern, words in _SITES:
+        text = re.sub(pattern, words, text)
+    text, because = _hyperglycemia(text, a1c)
+    if because:
+        notes.append(f"{because}: diabetes with hyperglycemia")
+    text = re.sub(r"[,;]", " ", text)
+    return Shorthand(query, " ".join(text.split()), tuple(context), tuple(notes))

@@ -1,0 +1,157 @@
+"""Search through the Alphabetic Index, the coder's route: main term, subterms, then the Tabular.
+
+A query's words are matched to Index entries: every word of an entry's main term and subterms
+should be in the query (a word missing costs), the entry's nonessential modifiers may be and
+count less, and the main term must be named. The best entries' codes are completed against the
+Tabular of the date of service (``C79.8-`` -> its billable codes) and come back with their
+**trail**: "Diabetes, diabetic, type 2, with, chronic kidney disease -> E11.22; use additional
+code to identify stage of chronic kidney disease (N18.1-N18.6)".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from medbill.core.codesets._alphabetic import IndexRelease, complete_code, index_for
+from medbill.core.codesets._lexicon import ABBREVIATIONS
+from medbill.core.codesets._releases import ReleaseNotFound, icd10cm
+from medbill.core.codesets._shorthand import Shorthand, read_shorthand
+from medbill.core.codesets._text import SYNONYMS, tokens
+
+__all__ = ["IndexCandidate", "index_candidates", "query_words"]
+
+MISSING_WORD = 2.5  # an entry word the query does not have
+OPTIONAL_SHARE = 0.5  # a nonessential modifier counts half
+SHORTLIST = 12  # entries completed against the Tabular
+
+# Words that lead a coder to another main term or a table column.
+_INDEX_WORDS = {
+    "cancer": "malignant neoplasm primary",
+    "carcinoma": "malignant neoplasm primary",
+    "adenocarcinoma": "malignant neoplasm primary",
+    "malignancy": "malignant neoplasm primary",
+    "nsclc": "malignant neoplasm primary lung",
+    "sclc": "malignant neoplasm primary lung",
+    "od": "poisoning",
+    "overdose": "poisoning",
+    "intentional": "intentional self harm",
+    "accidental": "accidental unintentional",
+    "status": "status presence",
+    "post": "",
+}
+
+
+_ORDINALS = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth"}
+
+
+@dataclass(frozen=True)
+class IndexCandidate:
+    """A code the Index leads to for a query, with the route that led there."""
+
+    code: str
+    trail: str
+    score: float
+    coverage: float  # share of the query's words the entry has
+    missing: int  # words of the entry the query does not have
+
+
+def query_words(reading: Shorthand) -> list[str]:
+    """The stemmed words of a read query, abbreviations spelt out for the Index."""
+    out: list[str] = []
+    for raw in reading.text.split():
+        raw = _ORDINALS.get(raw.strip(".,;:()"), raw.strip(".,;:()"))
+        spelt = ABBREVIATIONS.get(raw, raw)
+        if spelt != raw:
+            out += tokens(raw)  # "HIV" is an Index term too
+        out += tokens(spelt)
+        for word in re.findall(r"[a-z0-9]+", spelt):
+            extra = _INDEX_WORDS.get(word)
+            if extra is not None:
+                out += tokens(extra)
+    if "secondari" in out or "secondary" in out:
+        out = [w for w in out if w != "primari"]
+    return list(dict.fromkeys(out))
+
+
+def _ids(index: IndexRelease, kind: str, word: str) -> np.ndarray:
+    """Entries holding ``word`` or a one-word synonym of it."""
+    found = [index.words(kind, word)]
+    for alt in SYNONYMS.get(word, ()):
+        if len(alt) == 1:
+            found.append(index.words(kind, alt[0]))
+    return np.unique(np.concatenate(found)) if len(found) > 1 else found[0]
+
+
+def _note(release, code: str) -> str:
+    """The first "use additional code" note that applies to ``code`` (own level first)."""
+    found = release.get(code)
+    for note in found.use_additional if found is not None else ():
+        text = str(note).strip()
+        if not text.endswith(":"):
+            return f"; use additional {text[0].lower()}{text[1:]}"
+    return ""
+
+
+def index_candidates(
+    query: str | Shorthand, *, dos: date | None = None, limit: int = 5
+) -> list[IndexCandidate]:
+    """Codes the Alphabetic Index leads to for ``query``, valid on ``dos`` (None: newest
+    release), best first; empty when no Index is built or nothing matches a main term."""
+    reading = query if isinstance(query, Shorthand) else read_shorthand(query)
+    index = index_for(dos)
+    words = query_words(reading)
+    if index is None or not words:
+        return []
+    try:
+        release = icd10cm(dos)
+    except ReleaseNotFound:
+        return []
+    n = len(index)
+    score = np.zeros(n, dtype=np.float32)
+    matched = np.zeros(n, dtype=np.int16)
+    hits = np.zeros(n, dtype=np.int16)
+    lead = np.zeros(n, dtype=bool)
+    for word in words:
+        essential = _ids(index, "postings", word)
+        if not len(essential) and not len(index.words("optional", word)):
+            continue
+        weight = math.log(1 + n / max(len(essential), 1))
+        weight = min(weight, 8.0)
+        score[essential] += weight
+        matched[essential] += 1
+        optional = _ids(index, "optional", word)
+        score[optional] += OPTIONAL_SHARE * weight
+        hits[essential] += 1
+        hits[optional] += 1
+        lead[_ids(index, "lead", word)] = True
+    candidates = np.flatnonzero(lead & (index.codes != b""))
+    if not len(candidates):
+        return []
+    missing = np.clip(index.sizes - matched, 0, None)
+    final = score[candidates] - MISSING_WORD * missing[candidates]
+    order = candidates[np.argsort(-final, kind="stable")[:SHORTLIST]]
+    asked = set(words)
+    out: list[IndexCandidate] = []
+    seen: set[str] = set()
+    for entry in order:
+        printed = index.code(int(entry))
+        codes = complete_code(printed, release, asked)
+        if not codes or codes[0] in seen:
+            continue
+        code = codes[0]
+        seen.add(code)
+        trail = f"{index.trail(int(entry))} → {code}"
+        if printed.rstrip("-") != code:
+            trail = f"{index.trail(int(entry))} → {printed} → {code}"
+        value = float(score[entry] - MISSING_WORD * missing[entry])
+        coverage = min(1.0, hits[entry] / len(words))
+        out.append(IndexCandidate(code, trail + _note(release, code), value, coverage,
+                                  int(missing[entry])))  # fmt: skip
+        if len(out) >= limit:
+            break
+    return out
