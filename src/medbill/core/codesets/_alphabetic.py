@@ -40,7 +40,7 @@ __all__ = [
     "index_releases",
 ]
 
-FORMAT = 2
+FORMAT = 3
 TABLES = ("index", "neoplasm", "drug", "external")
 _FILES = {
     "index": "icd10cm_index_{year}.csv",
@@ -350,17 +350,30 @@ def _read_manifest() -> list[dict]:
     return body["releases"] if body.get("format") == FORMAT else []
 
 
+def _asked(term: str) -> str:
+    """The words of a term an entry asks for: a part after a comma that is another form of the
+    first ("Diabetes, diabetic"; "positive, seropositive") or the second of "x or y" is an
+    alternative, not a further word ("neurogenic, orthostatic" asks for both)."""
+    parts = [p.strip() for p in term.split(",")]
+    first = tokens(parts[0])
+    kept = [parts[0]]
+    for part in parts[1:]:
+        words = tokens(part)
+        if first and words and (words[0][:4] == first[0][:4] or first[0] in words[0]):
+            continue
+        kept.append(part)
+    return " ".join(k.split(" or ")[0] for k in kept)
+
+
 def _postings(entries: list[IndexEntry]) -> tuple[dict, dict, dict, list[int]]:
-    """Word postings. A term's words after its first comma are alternatives or inverted
-    modifiers ("Diabetes, diabetic"; "positive, seropositive"): they match, but an entry only
-    asks for the words before the comma (``sizes`` counts those, and the column's)."""
+    """Word postings; ``sizes`` counts the words each entry asks for (see :func:`_asked`)."""
     postings: dict[str, list[int]] = {}
     optional: dict[str, list[int]] = {}
     lead: dict[str, list[int]] = {}
     sizes = []
     for i, entry in enumerate(entries):
         words = set(tokens(" ".join(entry.path) + " " + entry.column))
-        asked = set(tokens(" ".join(t.split(",")[0] for t in entry.path) + " " + entry.column))
+        asked = set(tokens(" ".join(_asked(t) for t in entry.path) + " " + entry.column))
         sizes.append(len(asked))
         for word in words:
             postings.setdefault(word, []).append(i)

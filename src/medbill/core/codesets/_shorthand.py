@@ -64,7 +64,8 @@ _SITES = (
     (r"\b(?<!-)l(?![-/])\b(?=\s+[a-z0-9])", " left "),
 )
 _DRUG_CONTEXT = re.compile(
-    r"\bon\s+(?!(?:home|dialysis|supplemental)\b)[a-z0-9][a-z0-9 .\-/]*?(?=,|;|$| w/| with )"
+    r"(?<!acute )\bon\s+(?!(?:home|dialysis|supplemental|chronic)\b)"
+    r"[a-z0-9][a-z0-9 .\-/]*?(?=,|;|$| w/| with )"
 )
 _VALUE = re.compile(
     r"\b(?:a1c|hba1c|ef|vl|egfr|ldl|tsh|inr|bp|psa)\b[^,;]*?(?=,|;|$)"

@@ -27,6 +27,7 @@ __all__ = ["IndexCandidate", "index_candidates", "query_words"]
 
 MISSING_WORD = 2.5  # an entry word the query does not have
 OPTIONAL_SHARE = 0.5  # a nonessential modifier counts half
+NEGATED_WORD = 6.0  # an entry naming what the query says is absent
 SHORTLIST = 12  # entries completed against the Tabular
 
 # Words that lead a coder to another main term or a table column.
@@ -58,6 +59,7 @@ class IndexCandidate:
     score: float
     coverage: float  # share of the query's words the entry has
     missing: int  # words of the entry the query does not have
+    options: tuple[str, ...] = ()  # every billable code the Index code stands for, best first
 
 
 def query_words(reading: Shorthand) -> list[str]:
@@ -78,6 +80,12 @@ def query_words(reading: Shorthand) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def negated_words(reading: Shorthand) -> set[str]:
+    """Words the query says are absent ("without coma"): entries naming them rank lower."""
+    found = re.findall(r"\bwithout\s+([a-z0-9]+(?:\s+[a-z0-9]+)?)", reading.text)
+    return {w for phrase in found for w in tokens(phrase)}
+
+
 def _ids(index: IndexRelease, kind: str, word: str) -> np.ndarray:
     """Entries holding ``word`` or a one-word synonym of it."""
     found = [index.words(kind, word)]
@@ -93,7 +101,12 @@ def _note(release, code: str) -> str:
     for note in found.use_additional if found is not None else ():
         text = str(note).strip()
         if not text.endswith(":"):
-            return f"; use additional {text[0].lower()}{text[1:]}"
+            text = text[0].lower() + text[1:]
+            return (
+                f"; use additional {text}"
+                if text.startswith("code")
+                else (f"; use additional code for {text}")
+            )
     return ""
 
 
@@ -104,7 +117,8 @@ def index_candidates(
     release), best first; empty when no Index is built or nothing matches a main term."""
     reading = query if isinstance(query, Shorthand) else read_shorthand(query)
     index = index_for(dos)
-    words = query_words(reading)
+    negated = negated_words(reading)
+    words = [w for w in query_words(reading) if w not in negated]
     if index is None or not words:
         return []
     try:
@@ -116,10 +130,12 @@ def index_candidates(
     matched = np.zeros(n, dtype=np.int16)
     hits = np.zeros(n, dtype=np.int16)
     lead = np.zeros(n, dtype=bool)
+    known = 0
     for word in words:
         essential = _ids(index, "postings", word)
         if not len(essential) and not len(index.words("optional", word)):
-            continue
+            continue  # a word the Index never uses ("t2dm" beside its spelling) asks nothing
+        known += 1
         weight = math.log(1 + n / max(len(essential), 1))
         weight = min(weight, 8.0)
         score[essential] += weight
@@ -129,6 +145,8 @@ def index_candidates(
         hits[essential] += 1
         hits[optional] += 1
         lead[_ids(index, "lead", word)] = True
+    for word in negated:
+        score[index.words("postings", word)] -= NEGATED_WORD
     candidates = np.flatnonzero(lead & (index.codes != b""))
     if not len(candidates):
         return []
@@ -149,9 +167,9 @@ def index_candidates(
         if printed.rstrip("-") != code:
             trail = f"{index.trail(int(entry))} → {printed} → {code}"
         value = float(score[entry] - MISSING_WORD * missing[entry])
-        coverage = min(1.0, hits[entry] / len(words))
+        coverage = min(1.0, hits[entry] / max(known, 1))
         out.append(IndexCandidate(code, trail + _note(release, code), value, coverage,
-                                  int(missing[entry])))  # fmt: skip
+                                  int(missing[entry]), tuple(codes)))  # fmt: skip
         if len(out) >= limit:
             break
     return out

@@ -43,7 +43,8 @@ __all__ = [
 _NOS = re.compile(r"\bNOS\b")
 _CODE_QUERY = re.compile(r"^\s*[a-z]?[0-9][0-9a-z.]*\s*$", re.I)
 # An Index entry leads the results when it names every word it asks for and most of the query.
-INDEX_COVERAGE = 0.6
+INDEX_COVERAGE = 0.75
+MAIN_POOL = 20  # word-search hits that may pick among the codes an Index code stands for
 _lock = threading.Lock()
 _indexes: dict[Path, SearchIndex] = {}  # per data directory
 
@@ -215,14 +216,14 @@ def search(
     main = search_index()
     reading = read_shorthand(query)
     text = reading.text if (reading.context or reading.notes) else query
-    hits = main.search(text, systems=systems, dos=dos, limit=limit)
+    hits = main.search(text, systems=systems, dos=dos, limit=max(limit, MAIN_POOL))
     if extra is not None and len(extra):
         more = extra.search(query, systems=systems, dos=dos, limit=limit, idf_from=main)
         seen = {(h.code, h.system) for h in more}
         hits = [h for h in hits if (h.code, h.system) not in seen]
         hits = sorted(hits + more, key=lambda h: -h.score)[:limit]
     if (systems and "icd10cm" not in systems) or _CODE_QUERY.match(query):
-        return hits
+        return hits[:limit]
     return _with_index(hits, reading, dos, limit)
 
 
@@ -242,7 +243,7 @@ def _with_index(
         return hits
     first: list[SearchHit] = []
     for candidate in lead:
-        first.append(_index_hit(candidate, release, hits))
+        first.append(_index_hit(_choose(candidate, hits), release, hits))
     shown = {h.code for h in first}
     rest = [
         _with_trail(h, trails.get(h.code)) if h.system == "icd10cm" else h
@@ -250,6 +251,21 @@ def _with_index(
         if not (h.system == "icd10cm" and h.code in shown)
     ]
     return (first + rest)[:limit]
+
+
+def _choose(candidate: IndexCandidate, hits: list[SearchHit]) -> IndexCandidate:
+    """Of the codes an Index code stands for ("L03.11-"), the one the word search ranks best
+    (it knows laterality and the Tabular's words: "left leg" is L03.116)."""
+    if len(candidate.options) < 2:
+        return candidate
+    for hit in hits:
+        if hit.system == "icd10cm" and hit.code in candidate.options:
+            if hit.code == candidate.code:
+                return candidate
+            trail = candidate.trail.replace(f"→ {candidate.code}", f"→ {hit.code}")
+            return IndexCandidate(hit.code, trail, candidate.score, candidate.coverage,
+                                  candidate.missing, candidate.options)  # fmt: skip
+    return candidate
 
 
 def _index_hit(candidate: IndexCandidate, release, hits: list[SearchHit]) -> SearchHit:
