@@ -38,9 +38,10 @@ __all__ = [
     "import_index",
     "index_for",
     "index_releases",
+    "reset_index_cache",
 ]
 
-FORMAT = 3
+FORMAT = 4
 TABLES = ("index", "neoplasm", "drug", "external")
 _FILES = {
     "index": "icd10cm_index_{year}.csv",
@@ -56,6 +57,9 @@ _TABLE_NAMES = {
 _CODE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z-]{0,4})?-?$")
 # a "see" target ends in a direction to the coder rather than a subterm
 _DIRECTION = re.compile(r"^(by |see |condition)", re.I)
+
+# Words the Index uses to join a subterm to its term ("with", "due to"): a query need not say them.
+_JOINING = frozenset({"with", "due", "in"})
 
 _lock = threading.Lock()
 _loaded: dict[tuple[Path, str], IndexRelease] = {}  # per data directory and release
@@ -374,7 +378,7 @@ def _postings(entries: list[IndexEntry]) -> tuple[dict, dict, dict, list[int]]:
     for i, entry in enumerate(entries):
         words = set(tokens(" ".join(entry.path) + " " + entry.column))
         asked = set(tokens(" ".join(_asked(t) for t in entry.path) + " " + entry.column))
-        sizes.append(len(asked))
+        sizes.append(len(asked - _JOINING))
         for word in words:
             postings.setdefault(word, []).append(i)
         for word in set(tokens(" ".join(entry.nemod))) - words:
@@ -440,6 +444,13 @@ def build_icd10cm_index(context) -> str:
         summary, _ = import_index(files, f"FY{year}", date(fiscal - 1, 10, 1), date(fiscal, 9, 30))
         done.append(summary)
     return "; ".join(done)
+
+
+def reset_index_cache() -> None:
+    """Forget loaded Index releases (after an import, or when a test changes data directory)."""
+    with _lock:
+        _manifests.clear()
+        _loaded.clear()
 
 
 def index_releases() -> list[dict]:

@@ -60,6 +60,7 @@ class IndexCandidate:
     coverage: float  # share of the query's words the entry has
     missing: int  # words of the entry the query does not have
     options: tuple[str, ...] = ()  # every billable code the Index code stands for, best first
+    current: bool = True  # False: the Index is older than the Tabular of the date of service
 
 
 def query_words(reading: Shorthand) -> list[str]:
@@ -125,6 +126,7 @@ def index_candidates(
         release = icd10cm(dos)
     except ReleaseNotFound:
         return []
+    current = index.effective_to >= release.effective_from
     n = len(index)
     score = np.zeros(n, dtype=np.float32)
     matched = np.zeros(n, dtype=np.int16)
@@ -169,7 +171,7 @@ def index_candidates(
         value = float(score[entry] - MISSING_WORD * missing[entry])
         coverage = min(1.0, hits[entry] / max(known, 1))
         out.append(IndexCandidate(code, trail + _note(release, code), value, coverage,
-                                  int(missing[entry]), tuple(codes)))  # fmt: skip
+                                  int(missing[entry]), tuple(codes), current))  # fmt: skip
         if len(out) >= limit:
             break
     return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -216,19 +216,27 @@ def search(
     main = search_index()
     reading = read_shorthand(query)
     text = reading.text if (reading.context or reading.notes) else query
-    hits = main.search(text, systems=systems, dos=dos, limit=max(limit, MAIN_POOL))
+    hits = main.search(text, systems=systems, dos=dos, limit=limit)
     if extra is not None and len(extra):
         more = extra.search(query, systems=systems, dos=dos, limit=limit, idf_from=main)
         seen = {(h.code, h.system) for h in more}
         hits = [h for h in hits if (h.code, h.system) not in seen]
         hits = sorted(hits + more, key=lambda h: -h.score)[:limit]
     if (systems and "icd10cm" not in systems) or _CODE_QUERY.match(query):
-        return hits[:limit]
-    return _with_index(hits, reading, dos, limit)
+        return hits
+
+    def pool() -> list[SearchHit]:
+        return main.search(text, systems=["icd10cm"], dos=dos, limit=max(limit, MAIN_POOL))
+
+    return _with_index(hits, pool, reading, dos, limit)
 
 
 def _with_index(
-    hits: list[SearchHit], reading: Shorthand, dos: date | None, limit: int
+    hits: list[SearchHit],
+    pool: Callable[[], list[SearchHit]],
+    reading: Shorthand,
+    dos: date | None,
+    limit: int,
 ) -> list[SearchHit]:
     """Put the codes the Alphabetic Index leads to first when an entry names the query, and
     show the Index trail on every hit the Index also reaches."""
@@ -236,14 +244,18 @@ def _with_index(
     if not found:
         return hits
     trails = {c.code: c for c in found}
-    lead = [c for c in found if c.missing == 0 and c.coverage >= INDEX_COVERAGE]
+    # an Index older than the date of service's Tabular may not know its new codes ("type 2
+    # diabetes in remission", E11.A from FY2026): it leads only when it names every word
+    lead = [
+        c for c in found if c.missing == 0 and c.coverage >= (INDEX_COVERAGE if c.current else 1.0)
+    ]
     try:
         release = icd10cm(dos)
     except ReleaseNotFound:
         return hits
     first: list[SearchHit] = []
     for candidate in lead:
-        first.append(_index_hit(_choose(candidate, hits), release, hits))
+        first.append(_index_hit(_choose(candidate, hits, pool), release, hits))
     shown = {h.code for h in first}
     rest = [
         _with_trail(h, trails.get(h.code)) if h.system == "icd10cm" else h
@@ -253,11 +265,15 @@ def _with_index(
     return (first + rest)[:limit]
 
 
-def _choose(candidate: IndexCandidate, hits: list[SearchHit]) -> IndexCandidate:
+def _choose(
+    candidate: IndexCandidate, hits: list[SearchHit], pool: Callable[[], list[SearchHit]]
+) -> IndexCandidate:
     """Of the codes an Index code stands for ("L03.11-"), the one the word search ranks best
     (it knows laterality and the Tabular's words: "left leg" is L03.116)."""
     if len(candidate.options) < 2:
         return candidate
+    if not any(h.code in candidate.options for h in hits):
+        hits = pool()
     for hit in hits:
         if hit.system == "icd10cm" and hit.code in candidate.options:
             if hit.code == candidate.code:
