@@ -31,6 +31,7 @@ from medbill.core.paths import data_dir
 
 __all__ = [
     "FORMAT",
+    "JOINING",
     "IndexEntry",
     "IndexRelease",
     "build_icd10cm_index",
@@ -41,7 +42,7 @@ __all__ = [
     "reset_index_cache",
 ]
 
-FORMAT = 4
+FORMAT = 5
 TABLES = ("index", "neoplasm", "drug", "external")
 _FILES = {
     "index": "icd10cm_index_{year}.csv",
@@ -59,7 +60,7 @@ _CODE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z-]{0,4})?-?$")
 _DIRECTION = re.compile(r"^(by |see |condition)", re.I)
 
 # Words the Index uses to join a subterm to its term ("with", "due to"): a query need not say them.
-_JOINING = frozenset({"with", "due", "in"})
+JOINING = frozenset({"with", "due", "in", "through"})
 
 _lock = threading.Lock()
 _loaded: dict[tuple[Path, str], IndexRelease] = {}  # per data directory and release
@@ -378,7 +379,7 @@ def _postings(entries: list[IndexEntry]) -> tuple[dict, dict, dict, list[int]]:
     for i, entry in enumerate(entries):
         words = set(tokens(" ".join(entry.path) + " " + entry.column))
         asked = set(tokens(" ".join(_asked(t) for t in entry.path) + " " + entry.column))
-        sizes.append(len(asked - _JOINING))
+        sizes.append(len(asked - JOINING))
         for word in words:
             postings.setdefault(word, []).append(i)
         for word in set(tokens(" ".join(entry.nemod))) - words:

@@ -45,6 +45,21 @@ _SPELLING = (
     (r"\babnl\b", " abnormal "),
     (r"\bf/u\b", " subsequent encounter "),
     (r"\bca\b", " cancer "),
+    (r"\bchemo\b", " chemotherapy "),
+    (r"\bhep ([abc])\b", r" hepatitis \1 "),
+    (r"\bseb derm\b", " seborrheic dermatitis "),
+    (r"\bderm\b", " dermatitis "),
+    (r"\b(1st|2nd|3rd) tri\b", r" \1 trimester "),
+    (r"\bmm\b", " multiple myeloma "),
+    (r"\bdcis\b", " ductal carcinoma in situ "),
+    (r"\bdcm\b", " dilated cardiomyopathy "),
+    (r"\bwpw\b", " wolff-parkinson-white syndrome "),
+    (r"\b(?:aicd|icd in place)\b", " automatic implantable cardiac defibrillator "),
+    (r"\bpcn\b", " penicillin "),
+    (r"\bbenzos?\b", " benzodiazepine "),
+    (r"\bbka\b", " below knee amputation "),
+    (r"\baka\b", " above knee amputation "),
+    (r"\bpci\b", " angioplasty "),
 )
 # Laterality and sites as the Tabular spells them.
 _SITES = (
@@ -80,6 +95,31 @@ def _spell_out(text: str) -> str:
     for pattern, words in _SPELLING:
         text = re.sub(pattern, words, text)
     return text
+
+
+def _overdose(text: str) -> str:
+    """ "OD" is an overdose, not the right eye, where the entry speaks of poisoning ("intentional
+    OD of sertraline", "accidental benzo OD"): the Table of Drugs' poisoning columns."""
+    if re.search(r"\bod\b\s+(?:of|on|with)\b|\b(?:accidental|intentional|suicid\w*)\b", text):
+        return re.sub(r"\bod\b", " overdose ", text)
+    return text
+
+
+def _gestational_control(text: str, context: list[str]) -> tuple[str, str]:
+    """Gestational diabetes "on insulin", "on metformin" or "diet controlled" picks the O24.41-
+    code of that control (Tabular O24.41-; Guidelines I.C.15.g: insulin-controlled when both)."""
+    if not re.search(r"\b(?:gdm|gestational diabetes)\b", text):
+        return text, ""
+    said = " ".join(context) + " " + text
+    controls = (
+        ("insulin", "insulin controlled"),
+        ("metformin|glyburide|oral", "controlled by oral hypoglycemic drugs"),
+        ("diet", "diet controlled"),
+    )
+    for words, control in controls:
+        if re.search(rf"\b(?:{words})\b", said):
+            return text.replace("diet controlled", "") + f" {control}", control
+    return text, ""
 
 
 def _stage(text: str) -> str:
@@ -142,6 +182,7 @@ def read_shorthand(query: str) -> Shorthand:
     context: list[str] = []
     notes: list[str] = []
     text = _spell_out(text)
+    text = _overdose(text)
     for pattern in (_DRUG_CONTEXT, _VALUE):
         found = [m.group(0).strip() for m in pattern.finditer(text)]
         remaining = pattern.sub(" ", text)
@@ -156,5 +197,8 @@ def read_shorthand(query: str) -> Shorthand:
     text, because = _hyperglycemia(text, a1c)
     if because:
         notes.append(f"{because}: diabetes with hyperglycemia")
+    text, control = _gestational_control(text, context)
+    if control:
+        notes.append(f"gestational diabetes, {control}")
     text = re.sub(r"[,;]", " ", text)
     return Shorthand(query, " ".join(text.split()), tuple(context), tuple(notes))

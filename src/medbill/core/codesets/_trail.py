@@ -17,7 +17,7 @@ from datetime import date
 
 import numpy as np
 
-from medbill.core.codesets._alphabetic import IndexRelease, complete_code, index_for
+from medbill.core.codesets._alphabetic import JOINING, IndexRelease, complete_code, index_for
 from medbill.core.codesets._lexicon import ABBREVIATIONS
 from medbill.core.codesets._releases import ReleaseNotFound, icd10cm
 from medbill.core.codesets._shorthand import Shorthand, read_shorthand
@@ -47,6 +47,49 @@ _INDEX_WORDS = {
 }
 
 
+# Adjectives of a site and the noun the Index and the neoplasm table file it under (stemmed).
+_FORMS = {
+    tokens(adjective)[0]: tuple(tokens(nouns))
+    for adjective, nouns in {
+        "ovarian": "ovary",
+        "ureteral": "ureter",
+        "urethral": "urethra",
+        "cervical": "cervix",
+        "endometrial": "endometrium",
+        "uterine": "uterus",
+        "vaginal": "vagina",
+        "vulvar": "vulva",
+        "rectal": "rectum",
+        "colonic": "colon",
+        "anal": "anus",
+        "pancreatic": "pancreas",
+        "prostatic": "prostate",
+        "esophageal": "esophagus",
+        "duodenal": "duodenum",
+        "gastric": "stomach",
+        "hepatic": "liver",
+        "biliary": "bile",
+        "splenic": "spleen",
+        "bronchial": "bronchus",
+        "testicular": "testis",
+        "thyroidal": "thyroid",
+        "vesical": "bladder",
+        "mammary": "breast",
+        "osseous": "bone",
+        "cutaneous": "skin",
+        "vertebral": "vertebra",
+        "femoral": "femur",
+        "tibial": "tibia",
+        "humeral": "humerus",
+        "laryngeal": "larynx",
+        "pharyngeal": "pharynx",
+        "tonsillar": "tonsil",
+        "adrenal": "adrenal",
+        "nasal": "nose",
+        "oral": "mouth",
+        "lingual": "tongue",
+    }.items()
+}
 _ORDINALS = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth"}
 
 
@@ -65,20 +108,30 @@ class IndexCandidate:
 
 def query_words(reading: Shorthand) -> list[str]:
     """The stemmed words of a read query, abbreviations spelt out for the Index."""
-    out: list[str] = []
+    core, extra = _words(reading)
+    return list(dict.fromkeys(core + extra))
+
+
+def _words(reading: Shorthand) -> tuple[list[str], list[str]]:
+    """The query's own words (spelt out), and the words that only lead to an Index term
+    ("cancer" -> the neoplasm table's "malignant primary"; "HIV" beside its spelling): the
+    second kind help an entry match but the query does not ask for them."""
+    core: list[str] = []
+    extra: list[str] = []
     for raw in reading.text.split():
         raw = _ORDINALS.get(raw.strip(".,;:()"), raw.strip(".,;:()"))
         spelt = ABBREVIATIONS.get(raw, raw)
         if spelt != raw:
-            out += tokens(raw)  # "HIV" is an Index term too
-        out += tokens(spelt)
+            extra += tokens(raw)  # "HIV" is an Index term too
+        core += tokens(spelt)
         for word in re.findall(r"[a-z0-9]+", spelt):
-            extra = _INDEX_WORDS.get(word)
-            if extra is not None:
-                out += tokens(extra)
-    if "secondari" in out or "secondary" in out:
-        out = [w for w in out if w != "primari"]
-    return list(dict.fromkeys(out))
+            more = _INDEX_WORDS.get(word)
+            if more is not None:
+                extra += tokens(more)
+    if "secondari" in core + extra or "secondary" in core + extra:
+        extra = [w for w in extra if w != "primari"]
+    core = list(dict.fromkeys(core))
+    return core, [w for w in dict.fromkeys(extra) if w not in core]
 
 
 def negated_words(reading: Shorthand) -> set[str]:
@@ -88,11 +141,14 @@ def negated_words(reading: Shorthand) -> set[str]:
 
 
 def _ids(index: IndexRelease, kind: str, word: str) -> np.ndarray:
-    """Entries holding ``word`` or a one-word synonym of it."""
+    """Entries holding ``word``, a one-word synonym of it, or the noun the Index files an
+    adjective under ("ovarian" -> "ovary")."""
     found = [index.words(kind, word)]
     for alt in SYNONYMS.get(word, ()):
         if len(alt) == 1:
             found.append(index.words(kind, alt[0]))
+    for alt in _FORMS.get(word, ()):
+        found.append(index.words(kind, alt))
     return np.unique(np.concatenate(found)) if len(found) > 1 else found[0]
 
 
@@ -119,7 +175,9 @@ def index_candidates(
     reading = query if isinstance(query, Shorthand) else read_shorthand(query)
     index = index_for(dos)
     negated = negated_words(reading)
-    words = [w for w in query_words(reading) if w not in negated]
+    core, extra = _words(reading)
+    asked_words = {w for w in core if w not in negated}
+    words = [w for w in core + extra if w not in negated]
     if index is None or not words:
         return []
     try:
@@ -137,15 +195,17 @@ def index_candidates(
         essential = _ids(index, "postings", word)
         if not len(essential) and not len(index.words("optional", word)):
             continue  # a word the Index never uses ("t2dm" beside its spelling) asks nothing
-        known += 1
+        known += word in asked_words
         weight = math.log(1 + n / max(len(essential), 1))
         weight = min(weight, 8.0)
         score[essential] += weight
-        matched[essential] += 1
+        if word not in JOINING:
+            matched[essential] += 1
         optional = _ids(index, "optional", word)
         score[optional] += OPTIONAL_SHARE * weight
-        hits[essential] += 1
-        hits[optional] += 1
+        if word in asked_words:
+            hits[essential] += 1
+            hits[optional] += 1
         lead[_ids(index, "lead", word)] = True
     for word in negated:
         score[index.words("postings", word)] -= NEGATED_WORD

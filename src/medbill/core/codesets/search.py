@@ -45,6 +45,10 @@ _CODE_QUERY = re.compile(r"^\s*[a-z]?[0-9][0-9a-z.]*\s*$", re.I)
 # An Index entry leads the results when it names every word it asks for and most of the query.
 INDEX_COVERAGE = 0.75
 MAIN_POOL = 20  # word-search hits that may pick among the codes an Index code stands for
+NEAR_MISSING = 1
+NEAR_COVERAGE = 0.6
+NEAR_COUNT = 1
+NEAR_AT = 1  # where such an entry's code goes among the word-search hits
 _lock = threading.Lock()
 _indexes: dict[Path, SearchIndex] = {}  # per data directory
 
@@ -256,13 +260,22 @@ def _with_index(
     first: list[SearchHit] = []
     for candidate in lead:
         first.append(_index_hit(_choose(candidate, hits, pool), release, hits))
+    # the best entry that asks for one word more than the query says: a coder would look at it
+    near = [
+        c
+        for c in found
+        if c not in lead and c.missing <= NEAR_MISSING and c.coverage >= NEAR_COVERAGE
+    ][:NEAR_COUNT]
     shown = {h.code for h in first}
     rest = [
         _with_trail(h, trails.get(h.code)) if h.system == "icd10cm" else h
         for h in hits
         if not (h.system == "icd10cm" and h.code in shown)
     ]
-    return (first + rest)[:limit]
+    # only a family (category) the word search does not show already
+    listed = {c[:3] for c in shown | {h.code for h in hits if h.system == "icd10cm"}}
+    nearby = [_index_hit(c, release, hits) for c in near if c.code[:3] not in listed]
+    return (first + rest[:NEAR_AT] + nearby + rest[NEAR_AT:])[:limit]
 
 
 def _choose(
