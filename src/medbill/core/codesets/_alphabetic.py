@@ -100,6 +100,10 @@ class IndexRelease:
 
     def __init__(self, state: dict) -> None:
         self.__dict__.update(state)
+        self.has_code = self.codes != b""
+        self.scratch = np.zeros(len(self.codes), dtype=np.int8)  # see _trail.index_candidates
+        self.lock = threading.Lock()  # guards the scratch array
+        self.notes: dict[tuple[str, str], str] = {}  # (Tabular release, code) -> its note
 
     @classmethod
     def build(cls, name: str, start: date, end: date, entries: list[IndexEntry]) -> IndexRelease:
@@ -322,7 +326,7 @@ def complete_code(code: str, release: Icd10cmRelease, words: set[str] = frozense
     if key not in release:
         return []
     if release.is_billable(key):
-        return [release.get(key).dotted]
+        return [release.row(key)[0]]
     seventh = "D" if words & {"subsequ", "followup"} else "S" if "sequela" in words else "A"
     options = release.billable_descendants(key)
     if not options:
@@ -335,20 +339,21 @@ def complete_code(code: str, release: Icd10cmRelease, words: set[str] = frozense
         encounter = len(child) == 7 and child[6] == seventh
         return (-shared, -encounter, -unspecified, len(child), child)
 
-    return [release.get(c).dotted for c in sorted(options, key=rank)]
+    return [release.row(c)[0] for c in sorted(options, key=rank)]
 
 
 # -- releases on disk ---------------------------------------------------------------------------
 
 
-def _store() -> Path:
+def _store(create: bool = True) -> Path:
     path = data_dir() / "codesets" / "icd10cm-index"
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def _read_manifest() -> list[dict]:
-    path = _store() / "manifest.json"
+    path = _store(create=False) / "manifest.json"
     if not path.exists():
         return []
     body = json.loads(path.read_text())
@@ -412,7 +417,12 @@ def import_index(
     target = _store() / f"{name}.pickle"
     tmp = target.with_suffix(".tmp")
     with open(tmp, "wb") as handle:
-        pickle.dump((FORMAT, release.__dict__), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        state = {
+            k: v
+            for k, v in release.__dict__.items()
+            if k not in ("has_code", "notes", "scratch", "lock")
+        }
+        pickle.dump((FORMAT, state), handle, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(target)
     infos = [i for i in _read_manifest() if i["name"] != name]
     infos.append({"name": name, "effective_from": effective_from.isoformat(),
@@ -456,7 +466,7 @@ def reset_index_cache() -> None:
 
 def index_releases() -> list[dict]:
     """The built Index releases (name, effective window, file, source hashes), oldest first."""
-    store = _store()
+    store = _store(create=False)
     with _lock:
         if store not in _manifests:
             _manifests[store] = _read_manifest()
@@ -472,7 +482,7 @@ def index_for(dos: date | None = None) -> IndexRelease | None:
     if not infos:
         return None
     info = infos[-1]
-    store = _store()
+    store = _store(create=False)
     with _lock:
         release = _loaded.get((store, info["name"]))
         if release is None:

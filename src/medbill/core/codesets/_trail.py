@@ -152,8 +152,16 @@ def _ids(index: IndexRelease, kind: str, word: str) -> np.ndarray:
     return np.unique(np.concatenate(found)) if len(found) > 1 else found[0]
 
 
-def _note(release, code: str) -> str:
-    """The first "use additional code" note that applies to ``code`` (own level first)."""
+def _note(index: IndexRelease, release, code: str) -> str:
+    """The first "use additional code" note that applies to ``code`` (own level first);
+    remembered on the Index release, per Tabular release."""
+    key = (release.name, code)
+    if key not in index.notes:
+        index.notes[key] = _first_note(release, code)
+    return index.notes[key]
+
+
+def _first_note(release, code: str) -> str:
     found = release.get(code)
     for note in found.use_additional if found is not None else ():
         text = str(note).strip()
@@ -186,52 +194,62 @@ def index_candidates(
         return []
     current = index.effective_to >= release.effective_from
     n = len(index)
-    score = np.zeros(n, dtype=np.float32)
-    matched = np.zeros(n, dtype=np.int16)
-    hits = np.zeros(n, dtype=np.int16)
-    lead = np.zeros(n, dtype=bool)
-    known = 0
-    for word in words:
-        essential = _ids(index, "postings", word)
-        if not len(essential) and not len(index.words("optional", word)):
-            continue  # a word the Index never uses ("t2dm" beside its spelling) asks nothing
-        known += word in asked_words
-        weight = math.log(1 + n / max(len(essential), 1))
-        weight = min(weight, 8.0)
-        score[essential] += weight
-        if word not in JOINING:
-            matched[essential] += 1
-        optional = _ids(index, "optional", word)
-        score[optional] += OPTIONAL_SHARE * weight
-        if word in asked_words:
-            hits[essential] += 1
-            hits[optional] += 1
-        lead[_ids(index, "lead", word)] = True
-    for word in negated:
-        score[index.words("postings", word)] -= NEGATED_WORD
-    candidates = np.flatnonzero(lead & (index.codes != b""))
+    # Only entries whose main term the query names can answer: score just those.
+    postings = {w: _ids(index, "postings", w) for w in words}
+    optionals = {w: _ids(index, "optional", w) for w in words}
+    leads = [_ids(index, "lead", w) for w in words]
+    candidates = np.unique(np.concatenate(leads)) if leads else index.postings[:0]
+    candidates = candidates[index.has_code[candidates]]
     if not len(candidates):
         return []
-    missing = np.clip(index.sizes - matched, 0, None)
-    final = score[candidates] - MISSING_WORD * missing[candidates]
-    order = candidates[np.argsort(-final, kind="stable")[:SHORTLIST]]
+    with index.lock:  # one scratch array per Index release, cleared after each query
+        scratch = index.scratch
+        score = np.zeros(len(candidates), dtype=np.float32)
+        matched = np.zeros(len(candidates), dtype=np.int16)
+        hits = np.zeros(len(candidates), dtype=np.int16)
+        known = 0
+        for word in words:
+            essential, optional = postings[word], optionals[word]
+            if not len(essential) and not len(optional):
+                continue  # a word the Index never uses ("t2dm" beside its spelling) asks nothing
+            known += word in asked_words
+            weight = min(math.log(1 + n / max(len(essential), 1)), 8.0)
+            scratch[essential] = 2
+            scratch[optional] = 1
+            seen = scratch[candidates]
+            scratch[essential] = 0
+            scratch[optional] = 0
+            has = seen == 2
+            score += weight * has + OPTIONAL_SHARE * weight * (seen == 1)
+            if word not in JOINING:
+                matched += has
+            if word in asked_words:
+                hits += seen > 0
+        for word in negated:
+            found = index.words("postings", word)
+            scratch[found] = 1
+            score -= NEGATED_WORD * scratch[candidates]
+            scratch[found] = 0
+    missing = np.clip(index.sizes[candidates] - matched, 0, None)
+    final = score - MISSING_WORD * missing
+    top = np.argsort(-final, kind="stable")[:SHORTLIST]
     asked = set(words)
     out: list[IndexCandidate] = []
     seen: set[str] = set()
-    for entry in order:
-        printed = index.code(int(entry))
+    for i in top:
+        entry = int(candidates[i])
+        printed = index.code(entry)
         codes = complete_code(printed, release, asked)
         if not codes or codes[0] in seen:
             continue
         code = codes[0]
         seen.add(code)
-        trail = f"{index.trail(int(entry))} → {code}"
+        trail = f"{index.trail(entry)} → {code}"
         if printed.rstrip("-") != code:
-            trail = f"{index.trail(int(entry))} → {printed} → {code}"
-        value = float(score[entry] - MISSING_WORD * missing[entry])
-        coverage = min(1.0, hits[entry] / max(known, 1))
-        out.append(IndexCandidate(code, trail + _note(release, code), value, coverage,
-                                  int(missing[entry]), tuple(codes), current))  # fmt: skip
+            trail = f"{index.trail(entry)} → {printed} → {code}"
+        coverage = min(1.0, hits[i] / max(known, 1))
+        out.append(IndexCandidate(code, trail + _note(index, release, code), float(final[i]),
+                                  coverage, int(missing[i]), tuple(codes), current))  # fmt: skip
         if len(out) >= limit:
             break
     return out
