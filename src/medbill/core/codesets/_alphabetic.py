@@ -42,7 +42,7 @@ __all__ = [
     "reset_index_cache",
 ]
 
-FORMAT = 5
+FORMAT = 6
 TABLES = ("index", "neoplasm", "drug", "external")
 _FILES = {
     "index": "icd10cm_index_{year}.csv",
@@ -360,10 +360,16 @@ def _read_manifest() -> list[dict]:
     return body["releases"] if body.get("format") == FORMAT else []
 
 
+_DEFAULT_SITE = re.compile(r"^(?:unspecified site|site unspecified|unspecified|NOS)$", re.I)
+_HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b", re.I)
+
+
 def _asked(term: str) -> str:
     """The words of a term an entry asks for: a part after a comma that is another form of the
     first ("Diabetes, diabetic"; "positive, seropositive") or the second of "x or y" is an
     alternative, not a further word ("neurogenic, orthostatic" asks for both)."""
+    if _DEFAULT_SITE.match(term.strip()):
+        return ""  # the coder's default when the site is not said: nothing to ask for
     parts = [p.strip() for p in term.split(",")]
     first = tokens(parts[0])
     kept = [parts[0]]
@@ -382,7 +388,11 @@ def _postings(entries: list[IndexEntry]) -> tuple[dict, dict, dict, list[int]]:
     lead: dict[str, list[int]] = {}
     sizes = []
     for i, entry in enumerate(entries):
-        words = set(tokens(" ".join(entry.path) + " " + entry.column))
+        text = " ".join(entry.path) + " " + entry.column
+        # "pre-eclampsia" is also written "preeclampsia"
+        words = set(tokens(text)) | set(
+            tokens(" ".join(a + b for a, b in _HYPHENATED.findall(text)))
+        )
         asked = set(tokens(" ".join(_asked(t) for t in entry.path) + " " + entry.column))
         sizes.append(len(asked - JOINING))
         for word in words:

@@ -37,8 +37,9 @@ _SPELLING = (
     (r"\bw/o\b", " without "),
     (r"\bw/(?=\s|[a-z])", " with "),
     (r"\bs/p\b", " status post "),
-    (r"\b(?:h/o|hx of|hx|history of)\b", " history of "),
-    (r"\b(?:fhx|fh|fam hx|family hx)(?: of)?\b", " family history of "),
+    (r"\b(?:fhx|fh|fam hx|family hx|family history)(?: of)?\b", " family history of "),
+    # a history not said to be the family's is the patient's own (Index: History, personal)
+    (r"(?<!family )\b(?:h/o|hx of|hx|history of|history)\b", " personal history of "),
     (r"\b(?:d/t|2/2|secondary to)\b", " due to "),
     (r"\bdz\b", " disease "),
     (r"\bsx\b", " symptoms "),
@@ -56,6 +57,7 @@ _SPELLING = (
     (r"\bwpw\b", " wolff-parkinson-white syndrome "),
     (r"\b(?:aicd|icd in place)\b", " automatic implantable cardiac defibrillator "),
     (r"\bpcn\b", " penicillin "),
+    (r"\bco (?=poisoning|toxicity|exposure)", " carbon monoxide "),
     (r"\bbenzos?\b", " benzodiazepine "),
     (r"\bbka\b", " below knee amputation "),
     (r"\baka\b", " above knee amputation "),
@@ -75,11 +77,11 @@ _SITES = (
     (r"\buiq\b", " upper inner quadrant "),
     (r"\bbilat\b", " bilateral "),
     (r"\bble\b", " bilateral lower limb "),
-    (r"\b(?<!-)r(?![-/])\b(?=\s+[a-z])", " right "),
+    (r"\b(?<!-)r(?![-/])\b(?=\s+[a-z0-9])", " right "),
     (r"\b(?<!-)l(?![-/])\b(?=\s+[a-z0-9])", " left "),
 )
 _DRUG_CONTEXT = re.compile(
-    r"(?<!acute )\bon\s+(?!(?:home|dialysis|supplemental|chronic)\b)"
+    r"(?<!acute )\b(?:on|off)\s+(?!(?:home|dialysis|supplemental|chronic)\b)"
     r"[a-z0-9][a-z0-9 .\-/]*?(?=,|;|$| w/| with )"
 )
 _VALUE = re.compile(

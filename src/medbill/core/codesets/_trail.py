@@ -44,6 +44,8 @@ _INDEX_WORDS = {
     "accidental": "accidental unintentional",
     "status": "status presence",
     "post": "",
+    "stone": "calculus",
+    "stones": "calculus",
 }
 
 
@@ -88,8 +90,14 @@ _FORMS = {
         "nasal": "nose",
         "oral": "mouth",
         "lingual": "tongue",
+        "sacral": "sacrum",
+        "lumbar": "lumbar",
     }.items()
 }
+# and the other way: the Index also files some sites under the adjective ("sacral region")
+for _adjective, _nouns in list(_FORMS.items()):
+    for _noun in _nouns:
+        _FORMS[_noun] = (*_FORMS.get(_noun, ()), _adjective)
 _ORDINALS = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth"}
 
 
@@ -112,24 +120,37 @@ def query_words(reading: Shorthand) -> list[str]:
     return list(dict.fromkeys(core + extra))
 
 
-def _words(reading: Shorthand) -> tuple[list[str], list[str]]:
-    """The query's own words (spelt out), and the words that only lead to an Index term
-    ("cancer" -> the neoplasm table's "malignant primary"; "HIV" beside its spelling): the
-    second kind help an entry match but the query does not ask for them."""
-    core: list[str] = []
-    extra: list[str] = []
+def _concepts(reading: Shorthand) -> list[list[tuple[str, ...]]]:
+    """Each word of the query with the ways the Index may spell it: "t2dm" as itself or as
+    "type 2 diabetes mellitus", "ca" (cancer) as itself or as the neoplasm table's "malignant
+    neoplasm primary", "OD" as "poisoning". An entry covers a concept through any of them."""
+    concepts: list[list[tuple[str, ...]]] = []
     for raw in reading.text.split():
         raw = _ORDINALS.get(raw.strip(".,;:()"), raw.strip(".,;:()"))
         spelt = ABBREVIATIONS.get(raw, raw)
-        if spelt != raw:
-            extra += tokens(raw)  # "HIV" is an Index term too
-        core += tokens(spelt)
+        ways = [tuple(tokens(raw))] if spelt != raw else []
+        ways.append(tuple(tokens(spelt)))
         for word in re.findall(r"[a-z0-9]+", spelt):
             more = _INDEX_WORDS.get(word)
-            if more is not None:
-                extra += tokens(more)
-    if "secondari" in core + extra or "secondary" in core + extra:
-        extra = [w for w in extra if w != "primari"]
+            if more:
+                ways.append(tuple(tokens(more)))
+        ways = [w for w in dict.fromkeys(ways) if w]
+        if ways:
+            concepts.append(ways)
+    if any("secondari" in w or "secondary" in w for ways in concepts for w in ways):
+        concepts = [[w for w in ways if "primari" not in w] or ways for ways in concepts]
+    return concepts
+
+
+def _words(reading: Shorthand) -> tuple[list[str], list[str]]:
+    """Every word to score: the query's own words spelt out (first), then the other spellings
+    of its concepts (see :func:`_concepts`)."""
+    core: list[str] = []
+    extra: list[str] = []
+    for ways in _concepts(reading):
+        core += ways[0]
+        for way in ways[1:]:
+            extra += way
     core = list(dict.fromkeys(core))
     return core, [w for w in dict.fromkeys(extra) if w not in core]
 
@@ -150,6 +171,27 @@ def _ids(index: IndexRelease, kind: str, word: str) -> np.ndarray:
     for alt in _FORMS.get(word, ()):
         found.append(index.words(kind, alt))
     return np.unique(np.concatenate(found)) if len(found) > 1 else found[0]
+
+
+def _coverage(
+    concepts: list[list[tuple[str, ...]]], present: dict[str, np.ndarray], size: int
+) -> tuple[np.ndarray, int]:
+    """Per candidate, the share of the query's concepts it covers (a concept counts by its best
+    spelling: the share of that spelling's words the entry has). Concepts no spelling of which
+    the Index knows are left out."""
+    total = np.zeros(size, dtype=np.float32)
+    known = 0
+    for ways in concepts:
+        usable = [w for w in ways if any(t in present for t in w)]
+        if not usable:
+            continue
+        known += 1
+        best = np.zeros(size, dtype=np.float32)
+        for way in usable:
+            share = sum(present[t] for t in way if t in present) / len(way)
+            best = np.maximum(best, share)
+        total += best
+    return (total / known if known else total), known
 
 
 def _note(index: IndexRelease, release, code: str) -> str:
@@ -184,7 +226,8 @@ def index_candidates(
     index = index_for(dos)
     negated = negated_words(reading)
     core, extra = _words(reading)
-    asked_words = {w for w in core if w not in negated}
+    concepts = [[w for w in ways if not set(w) & negated] for ways in _concepts(reading)]
+    concepts = [ways for ways in concepts if ways]
     words = [w for w in core + extra if w not in negated]
     if index is None or not words:
         return []
@@ -206,13 +249,11 @@ def index_candidates(
         scratch = index.scratch
         score = np.zeros(len(candidates), dtype=np.float32)
         matched = np.zeros(len(candidates), dtype=np.int16)
-        hits = np.zeros(len(candidates), dtype=np.int16)
-        known = 0
+        present: dict[str, np.ndarray] = {}  # word -> which candidates have it
         for word in words:
             essential, optional = postings[word], optionals[word]
             if not len(essential) and not len(optional):
                 continue  # a word the Index never uses ("t2dm" beside its spelling) asks nothing
-            known += word in asked_words
             weight = min(math.log(1 + n / max(len(essential), 1)), 8.0)
             scratch[essential] = 2
             scratch[optional] = 1
@@ -223,13 +264,13 @@ def index_candidates(
             score += weight * has + OPTIONAL_SHARE * weight * (seen == 1)
             if word not in JOINING:
                 matched += has
-            if word in asked_words:
-                hits += seen > 0
+            present[word] = seen > 0
         for word in negated:
             found = index.words("postings", word)
             scratch[found] = 1
             score -= NEGATED_WORD * scratch[candidates]
             scratch[found] = 0
+    coverage, known = _coverage(concepts, present, len(candidates))
     missing = np.clip(index.sizes[candidates] - matched, 0, None)
     final = score - MISSING_WORD * missing
     top = np.argsort(-final, kind="stable")[:SHORTLIST]
@@ -247,9 +288,9 @@ def index_candidates(
         trail = f"{index.trail(entry)} → {code}"
         if printed.rstrip("-") != code:
             trail = f"{index.trail(entry)} → {printed} → {code}"
-        coverage = min(1.0, hits[i] / max(known, 1))
         out.append(IndexCandidate(code, trail + _note(index, release, code), float(final[i]),
-                                  coverage, int(missing[i]), tuple(codes), current))  # fmt: skip
+                                  float(coverage[i]), int(missing[i]), tuple(codes),
+                                  current))  # fmt: skip
         if len(out) >= limit:
             break
     return out

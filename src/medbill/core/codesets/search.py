@@ -43,7 +43,7 @@ __all__ = [
 _NOS = re.compile(r"\bNOS\b")
 _CODE_QUERY = re.compile(r"^\s*[a-z]?[0-9][0-9a-z.]*\s*$", re.I)
 # An Index entry leads the results when it names every word it asks for and most of the query.
-INDEX_COVERAGE = 0.75
+INDEX_COVERAGE = 0.7
 MAIN_POOL = 20  # word-search hits that may pick among the codes an Index code stands for
 NEAR_MISSING = 1
 NEAR_COVERAGE = 0.6
