@@ -219,7 +219,10 @@ def search(
         raise ValueError(f"unknown code system(s): {', '.join(sorted(unknown))}")
     main = search_index()
     reading = read_shorthand(query)
-    text = reading.text if (reading.context or reading.notes) else query
+    text = query
+    if reading.changed and reading.text:
+        # the shorthand spelt out; a trailing space still says the last word is finished
+        text = reading.text + (" " if query[-1:].isspace() else "")
     hits = main.search(text, systems=systems, dos=dos, limit=limit)
     if extra is not None and len(extra):
         more = extra.search(query, systems=systems, dos=dos, limit=limit, idf_from=main)
