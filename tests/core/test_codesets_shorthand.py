@@ -50,11 +50,12 @@ def test_a1c_of_nine_or_uncontrolled_means_hyperglycemia_for_diabetes() -> None:
 
 def test_metastasis_clause_yields_to_the_primary_site() -> None:
     reading = read_shorthand("RUL NSCLC w/ mets to bone")
-    assert reading.text == "right upper lobe lung nsclc"
+    assert reading.text == "right upper lobe non-small cell lung cancer"
 
 
-def test_receptor_status_is_spelt_out() -> None:
-    text = read_shorthand("R breast ca UOQ, ER+/PR+, HER2-").text
-    assert "estrogen receptor positive" in text and "progesterone receptor positive" in text
-    assert "her2" not in text
-    assert text.startswith("right breast cancer upper outer quadrant")
+def test_receptor_status_beside_a_neoplasm_is_context() -> None:
+    reading = read_shorthand("R breast ca UOQ, ER+/PR+, HER2-")
+    assert reading.text == "right breast cancer upper outer quadrant"
+    assert reading.context == ("er+/pr+", "her2-")
+    # alone, it is what the entry is about
+    assert read_shorthand("ER+").text == "estrogen receptor positive"

@@ -47,6 +47,8 @@ _SPELLING = (
     (r"\bf/u\b", " subsequent encounter "),
     (r"\bca\b", " cancer "),
     (r"\bchemo\b", " chemotherapy "),
+    (r"\bnsclc\b", " non-small cell lung cancer "),
+    (r"\bsclc\b", " small cell lung cancer "),
     (r"\bhep ([abc])\b", r" hepatitis \1 "),
     (r"\bseb derm\b", " seborrheic dermatitis "),
     (r"\bderm\b", " dermatitis "),
@@ -68,11 +70,11 @@ _SITES = (
     (r"\bou\b", " bilateral "),
     (r"\bod\b", " right eye "),
     (r"\bos\b", " left eye "),
-    (r"\b(rul)\b", " right upper lobe lung "),
-    (r"\b(rml)\b", " right middle lobe lung "),
-    (r"\b(rll)\b", " right lower lobe lung "),
-    (r"\b(lul)\b", " left upper lobe lung "),
-    (r"\b(lll)\b", " left lower lobe lung "),
+    (r"\brul\b", " right upper lobe "),
+    (r"\brml\b", " right middle lobe "),
+    (r"\brll\b", " right lower lobe "),
+    (r"\blul\b", " left upper lobe "),
+    (r"\blll\b", " left lower lobe "),
     (r"\buoq\b", " upper outer quadrant "),
     (r"\buiq\b", " upper inner quadrant "),
     (r"\bbilat\b", " bilateral "),
@@ -137,9 +139,23 @@ def _stage(text: str) -> str:
     return re.sub(r"\bckd\s*(?:stage\s*)?(3a|3b|[1-5]|iv|v|iii|ii|i)\b", stage, text)
 
 
+_RECEPTOR = re.compile(r"\b(?:er|pr|her2|her-2)\s*[+-](?:\s*/\s*(?:er|pr|her2|her-2)\s*[+-])*")
+
+
+def _receptor_status(text: str) -> tuple[str, list[str]]:
+    """Receptor status written beside a neoplasm ("ER+/PR+, HER2-") is context: the neoplasm is
+    coded first and estrogen receptor status added after it (Tabular C50: use additional code
+    to identify estrogen receptor status, Z17.-). A negative receptor adds nothing."""
+    found = [m.group(0).strip() for m in _RECEPTOR.finditer(text)]
+    rest = _RECEPTOR.sub(" ", text)
+    if not found or not re.search(r"[a-z]{3}", rest):
+        return text, []
+    return rest, found
+
+
 def _positive(text: str) -> str:
-    """A trailing "+" ("HIV+", "ER+/PR+", "flu A+") is a positive finding or status: "HIV
-    positive" is Z21 in the Index (Positive, HIV) unless HIV disease is documented."""
+    """A trailing "+" ("HIV+", "flu A+") is a positive finding or status: "HIV positive" is Z21
+    in the Index (Positive, HIV) unless HIV disease is documented."""
     text = re.sub(r"\ber\s*\+", " estrogen receptor positive ", text)
     text = re.sub(r"\bpr\s*\+", " progesterone receptor positive ", text)
     text = re.sub(r"\bher2\s*[-]", " ", text)  # a negative receptor adds no code
@@ -192,6 +208,8 @@ def read_shorthand(query: str) -> Shorthand:
             context += found
             text = remaining
     text = _stage(text)
+    text, receptors = _receptor_status(text)
+    context += receptors
     text = _positive(text)
     text = _metastases(text)
     for pattern, words in _SITES:
