@@ -84,3 +84,11 @@ def test_codes_follow_the_tabular_of_the_date_of_service() -> None:
     assert first("multiple sclerosis").code == "G35"
     later = first("multiple sclerosis", dos=date(2025, 11, 1)).code
     assert later.startswith("G35") and later != "G35"
+
+
+def test_suggest_can_ask_the_index_for_a_phrase() -> None:
+    from medbill.core.suggest.index_route import index_candidates_for
+
+    found = index_candidates_for("type 2 diabetes with diabetic nephropathy", dos=FY2025)
+    assert found[0].code == "E11.21"
+    assert all(c.missing == 0 for c in index_candidates_for("T2DM w/ CKD3b", named_fully=True))
