@@ -42,7 +42,7 @@ __all__ = [
     "reset_index_cache",
 ]
 
-FORMAT = 6
+FORMAT = 7
 TABLES = ("index", "neoplasm", "drug", "external")
 _FILES = {
     "index": "icd10cm_index_{year}.csv",
@@ -59,8 +59,9 @@ _CODE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z-]{0,4})?-?$")
 # a "see" target ends in a direction to the coder rather than a subterm
 _DIRECTION = re.compile(r"^(by |see |condition)", re.I)
 
-# Words the Index uses to join a subterm to its term ("with", "due to"): a query need not say them.
-JOINING = frozenset({"with", "due", "in", "through"})
+# Words the Index uses to join a subterm to its term ("with", "due to") or that a coder reads
+# past ("NEC", "metatarsal bone", "lumbar region"): a query need not say them.
+JOINING = frozenset({"with", "due", "in", "through", "nec", "nos", "bone", "region"})
 
 _lock = threading.Lock()
 _loaded: dict[tuple[Path, str], IndexRelease] = {}  # per data directory and release
@@ -370,6 +371,8 @@ def _asked(term: str) -> str:
     alternative, not a further word ("neurogenic, orthostatic" asks for both)."""
     if _DEFAULT_SITE.match(term.strip()):
         return ""  # the coder's default when the site is not said: nothing to ask for
+    # "stage 1 through stage 4": any of those stages, not the numbers 1 and 4
+    term = re.sub(r"\b\d+\s+through\s+(?:stage\s+)?\d+\b", " ", term)
     parts = [p.strip() for p in term.split(",")]
     first = tokens(parts[0])
     kept = [parts[0]]

@@ -280,7 +280,8 @@ def index_candidates(
     for i in top:
         entry = int(candidates[i])
         printed = index.code(entry)
-        codes = complete_code(printed, release, asked)
+        # the route's own words choose too: "Cellulitis, hand (see Cellulitis, upper limb)"
+        codes = complete_code(printed, release, asked | set(tokens(index.trail(entry))))
         if not codes or codes[0] in seen:
             continue
         code = codes[0]
