@@ -42,7 +42,7 @@ __all__ = [
     "reset_index_cache",
 ]
 
-FORMAT = 7
+FORMAT = 8
 TABLES = ("index", "neoplasm", "drug", "external")
 _FILES = {
     "index": "icd10cm_index_{year}.csv",
@@ -109,7 +109,7 @@ class IndexRelease:
     @classmethod
     def build(cls, name: str, start: date, end: date, entries: list[IndexEntry]) -> IndexRelease:
         trails = [e.trail for e in entries]
-        postings, optional, lead, sizes = _postings(entries)
+        postings, optional, lead, asks, sizes = _postings(entries)
 
         def flat(lists: dict[str, list[int]]) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
             ids: list[int] = []
@@ -125,7 +125,8 @@ class IndexRelease:
         state["codes"] = np.array([e.code.encode() for e in entries], dtype="S8")
         state["tables"] = np.array([TABLES.index(e.table) for e in entries], dtype=np.int8)
         state["sizes"] = np.array(sizes, dtype=np.int16)
-        for key, lists in (("postings", postings), ("optional", optional), ("lead", lead)):
+        kinds = (("postings", postings), ("optional", optional), ("lead", lead), ("asks", asks))
+        for key, lists in kinds:
             state[key], state[key + "_spans"] = flat(lists)
         return cls(state)
 
@@ -384,9 +385,11 @@ def _asked(term: str) -> str:
     return " ".join(k.split(" or ")[0] for k in kept)
 
 
-def _postings(entries: list[IndexEntry]) -> tuple[dict, dict, dict, list[int]]:
-    """Word postings; ``sizes`` counts the words each entry asks for (see :func:`_asked`)."""
+def _postings(entries: list[IndexEntry]) -> tuple[dict, dict, dict, dict, list[int]]:
+    """Word postings: every word of an entry's terms, its nonessential modifiers, its main term,
+    and the words it asks for (``sizes`` counts those, see :func:`_asked`)."""
     postings: dict[str, list[int]] = {}
+    asks: dict[str, list[int]] = {}
     optional: dict[str, list[int]] = {}
     lead: dict[str, list[int]] = {}
     sizes = []
@@ -398,6 +401,8 @@ def _postings(entries: list[IndexEntry]) -> tuple[dict, dict, dict, list[int]]:
         )
         asked = set(tokens(" ".join(_asked(t) for t in entry.path) + " " + entry.column))
         sizes.append(len(asked - JOINING))
+        for word in asked - JOINING:
+            asks.setdefault(word, []).append(i)
         for word in words:
             postings.setdefault(word, []).append(i)
         for word in set(tokens(" ".join(entry.nemod))) - words:
@@ -407,7 +412,7 @@ def _postings(entries: list[IndexEntry]) -> tuple[dict, dict, dict, list[int]]:
             main = "neoplasm " + (entry.path[1] if len(entry.path) > 1 else "")
         for word in set(tokens(main)):
             lead.setdefault(word, []).append(i)
-    return postings, optional, lead, sizes
+    return postings, optional, lead, asks, sizes
 
 
 def import_index(

@@ -173,6 +173,15 @@ def _ids(index: IndexRelease, kind: str, word: str) -> np.ndarray:
     return np.unique(np.concatenate(found)) if len(found) > 1 else found[0]
 
 
+def _spellings(words: list[str]) -> set[str]:
+    """The words themselves, their one-word synonyms and their Index forms."""
+    out = set(words)
+    for word in words:
+        out |= {alt[0] for alt in SYNONYMS.get(word, ()) if len(alt) == 1}
+        out |= set(_FORMS.get(word, ()))
+    return out
+
+
 def _coverage(
     concepts: list[list[tuple[str, ...]]], present: dict[str, np.ndarray], size: int
 ) -> tuple[np.ndarray, int]:
@@ -262,9 +271,14 @@ def index_candidates(
             scratch[optional] = 0
             has = seen == 2
             score += weight * has + OPTIONAL_SHARE * weight * (seen == 1)
-            if word not in JOINING:
-                matched += has
             present[word] = seen > 0
+        # each word an entry asks for counts once, however many query words reach it
+        # ("diabetic" and "diabetes" both reach Diabetes)
+        for word in _spellings(words) - JOINING:
+            found = index.words("asks", word)
+            scratch[found] = 1
+            matched += scratch[candidates]
+            scratch[found] = 0
         for word in negated:
             found = index.words("postings", word)
             scratch[found] = 1
