@@ -105,6 +105,7 @@ class IndexRelease:
         self.scratch = np.zeros(len(self.codes), dtype=np.int8)  # see _trail.index_candidates
         self.lock = threading.Lock()  # guards the scratch array
         self.notes: dict[tuple[str, str], str] = {}  # (Tabular release, code) -> its note
+        self.title_words: dict[tuple[str, str], frozenset[str]] = {}  # for complete_code
 
     @classmethod
     def build(cls, name: str, start: date, end: date, entries: list[IndexEntry]) -> IndexRelease:
@@ -316,13 +317,19 @@ def resolve_references(entries: list[IndexEntry]) -> list[IndexEntry]:
 # -- the Tabular side ---------------------------------------------------------------------------
 
 
-def complete_code(code: str, release: Icd10cmRelease, words: set[str] = frozenset()) -> list[str]:
+def complete_code(
+    code: str,
+    release: Icd10cmRelease,
+    words: set[str] = frozenset(),
+    title_words: dict[tuple[str, str], frozenset[str]] | None = None,
+) -> list[str]:
     """The billable codes an Index code stands for in ``release``, best first.
 
     ``E11.22`` -> ``["E11.22"]``; ``C79.8-`` or a header -> its billable descendants, those whose
     title shares most ``words`` (stemmed query words) first, then the unspecified one; a code
     that takes a 7th character gets ``A`` (initial encounter) unless ``words`` ask for a later
     encounter. Empty when the code is not in ``release`` (see :func:`validity` for why).
+    ``title_words`` keeps the words of titles already read (the caller owns it).
     """
     key = undot(code.rstrip("-").rstrip("."))
     if key not in release:
@@ -334,9 +341,14 @@ def complete_code(code: str, release: Icd10cmRelease, words: set[str] = frozense
     if not options:
         return []
 
+    known = {} if title_words is None else title_words
+
     def rank(child: str) -> tuple:
         title = release.description(child) or ""
-        shared = len(set(tokens(title)) & words)
+        key = (release.name, child)
+        if key not in known:
+            known[key] = frozenset(tokens(title))
+        shared = len(known[key] & words)
         unspecified = "unspecified" in title.lower() or "NOS" in title
         encounter = len(child) == 7 and child[6] == seventh
         return (-shared, -encounter, -unspecified, len(child), child)
@@ -438,7 +450,7 @@ def import_index(
         state = {
             k: v
             for k, v in release.__dict__.items()
-            if k not in ("has_code", "notes", "scratch", "lock")
+            if k not in ("has_code", "notes", "title_words", "scratch", "lock")
         }
         pickle.dump((FORMAT, state), handle, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(target)

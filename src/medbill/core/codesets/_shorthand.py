@@ -94,10 +94,14 @@ _VALUE = re.compile(
 _A1C = re.compile(r"\b(?:hb)?a1c\s*(?:of\s*)?(\d+(?:\.\d+)?)")
 
 
+_SPELLING_RE = tuple((re.compile(p), w) for p, w in _SPELLING)
+_SITES_RE = tuple((re.compile(p), w) for p, w in _SITES)
+
+
 def _spell_out(text: str) -> str:
     """Written abbreviations ("w/", "s/p", "hx of", "d/t", "dz") as words."""
-    for pattern, words in _SPELLING:
-        text = re.sub(pattern, words, text)
+    for pattern, words in _SPELLING_RE:
+        text = pattern.sub(words, text)
     return text
 
 
@@ -212,8 +216,8 @@ def read_shorthand(query: str) -> Shorthand:
     context += receptors
     text = _positive(text)
     text = _metastases(text)
-    for pattern, words in _SITES:
-        text = re.sub(pattern, words, text)
+    for pattern, words in _SITES_RE:
+        text = pattern.sub(words, text)
     text, because = _hyperglycemia(text, a1c)
     if because:
         notes.append(f"{because}: diabetes with hyperglycemia")

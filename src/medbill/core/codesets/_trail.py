@@ -295,7 +295,8 @@ def index_candidates(
         entry = int(candidates[i])
         printed = index.code(entry)
         # the route's own words choose too: "Cellulitis, hand (see Cellulitis, upper limb)"
-        codes = complete_code(printed, release, asked | set(tokens(index.trail(entry))))
+        route = asked | set(tokens(index.trail(entry)))
+        codes = complete_code(printed, release, route, index.title_words)
         if not codes or codes[0] in seen:
             continue
         code = codes[0]

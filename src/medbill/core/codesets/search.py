@@ -19,7 +19,7 @@ from pathlib import Path
 
 from medbill.core.codesets._index import SYSTEMS, Doc, SearchHit, SearchIndex
 from medbill.core.codesets._lexicon import ABBREVIATIONS
-from medbill.core.codesets._releases import ReleaseNotFound, all_releases, icd10cm, releases
+from medbill.core.codesets._releases import all_releases, releases
 from medbill.core.codesets._shorthand import Shorthand, read_shorthand
 from medbill.core.codesets._text import LAY_TERMS, SYNONYMS
 from medbill.core.codesets._trail import IndexCandidate, index_candidates
@@ -235,10 +235,11 @@ def search(
     def pool() -> list[SearchHit]:
         return main.search(text, systems=["icd10cm"], dos=dos, limit=max(limit, MAIN_POOL))
 
-    return _with_index(hits, pool, reading, dos, limit)
+    return _with_index(main, hits, pool, reading, dos, limit)
 
 
 def _with_index(
+    main: SearchIndex,
     hits: list[SearchHit],
     pool: Callable[[], list[SearchHit]],
     reading: Shorthand,
@@ -251,18 +252,15 @@ def _with_index(
     if not found:
         return hits
     trails = {c.code: c for c in found}
+    # every code an Index candidate names is valid on ``dos`` (index_candidates checks it)
     # an Index older than the date of service's Tabular may not know its new codes ("type 2
     # diabetes in remission", E11.A from FY2026): it leads only when it names every word
     lead = [
         c for c in found if c.missing == 0 and c.coverage >= (INDEX_COVERAGE if c.current else 1.0)
     ]
-    try:
-        release = icd10cm(dos)
-    except ReleaseNotFound:
-        return hits
     first: list[SearchHit] = []
     for candidate in lead:
-        first.append(_index_hit(_choose(candidate, hits, pool), release, hits))
+        first.append(_index_hit(_choose(candidate, hits, pool), main, hits))
     # the best entry that asks for one word more than the query says: a coder would look at it
     near = [
         c
@@ -277,7 +275,7 @@ def _with_index(
     ]
     # only a family (category) the word search does not show already
     listed = {c[:3] for c in shown | {h.code for h in hits if h.system == "icd10cm"}}
-    nearby = [_index_hit(c, release, hits) for c in near if c.code[:3] not in listed]
+    nearby = [_index_hit(c, main, hits) for c in near if c.code[:3] not in listed]
     return (first + rest[:NEAR_AT] + nearby + rest[NEAR_AT:])[:limit]
 
 
@@ -300,13 +298,14 @@ def _choose(
     return candidate
 
 
-def _index_hit(candidate: IndexCandidate, release, hits: list[SearchHit]) -> SearchHit:
+def _index_hit(candidate: IndexCandidate, main: SearchIndex, hits: list[SearchHit]) -> SearchHit:
     for hit in hits:
         if hit.system == "icd10cm" and hit.code == candidate.code:
             return _with_trail(hit, candidate)
-    code = release.get(candidate.code)
-    return SearchHit(code.dotted, "icd10cm", code.description, code.billable, candidate.score,
-                     ("index",), candidate.trail)  # fmt: skip
+    description = main.icd10cm_description(candidate.code) or ""
+    # completed against the Tabular of the date of service: billable there
+    return SearchHit(candidate.code, "icd10cm", description, True, candidate.score, ("index",),
+                     candidate.trail)  # fmt: skip
 
 
 def _with_trail(hit: SearchHit, candidate: IndexCandidate | None) -> SearchHit:
