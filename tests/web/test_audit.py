@@ -169,7 +169,7 @@ class TestAuditPage:
         assert [e.username for e in page.context["page"]] == ["coder"]
         response = client.get("/audit/", {"action": "list", "user": "biller"})
         html = response.content.decode()
-        assert "option selected>list<" in html and ">denied<" in html and ">export<" in html
+        assert 'option selected>list<' in html and ">denied<" in html and ">export<" in html
         assert "1 patients" in html and "count" in html
 
     def test_only_own_practice_events(self, world, client_for):

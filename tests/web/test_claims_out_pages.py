@@ -27,16 +27,16 @@ def test_queue_submit_import_resolve(world, tmp_path, client_for):
     download = client.get(f"/claims-out/submissions/{sub.pk}/file/")
     assert download.content.decode() == sub.content
 
-    upload = SimpleUploadedFile("ack.277", ack_277(sub, claim.patient_control_number, "A3:21:82"))
+    upload = SimpleUploadedFile("ack.277", ack_277(sub, claim.patient_control_number,
+                                                   "A3:21:82"))
     resp = client.post("/claims-out/acks/", {"file": upload})
     assert resp.status_code == 302
     assert "ack.277" in client.get("/claims-out/acks/").content.decode()
     queue = client.get("/claims-out/").content.decode()
     assert "information is missing or invalid (rendering provider)" in queue
     item = ClaimWorkItem.objects.get()
-    resp = client.post(
-        f"/claims-out/rejections/{item.pk}/resolve/", {"resolution": "added the rendering NPI"}
-    )
+    resp = client.post(f"/claims-out/rejections/{item.pk}/resolve/",
+                       {"resolution": "added the rendering NPI"})
     assert resp.status_code == 302
     assert Claim.objects.get(pk=claim.pk).status == "draft"
 
@@ -45,19 +45,14 @@ def test_pages_check_roles_and_tenancy(world, tmp_path, client_for):
     connect(world.a, tmp_path)
     claim = scrubbed(world.a.claim)
     coder = client_for(world.users["coder"])
-    assert (
-        coder.post(
-            "/claims-out/submit/", {"claim": [claim.pk], "connection": "prairie"}
-        ).status_code
-        == 403
-    )
+    assert coder.post("/claims-out/submit/", {"claim": [claim.pk],
+                                              "connection": "prairie"}).status_code == 403
     front = client_for(world.users["front_desk"])
     upload = SimpleUploadedFile("x.999", b"ISA")
     assert front.post("/claims-out/acks/", {"file": upload}).status_code == 403
     biller = client_for(world.users["biller"])
-    resp = biller.post(
-        "/claims-out/submit/", {"claim": [world.b.claim.pk], "connection": "prairie"}, follow=True
-    )
+    resp = biller.post("/claims-out/submit/", {"claim": [world.b.claim.pk],
+                                               "connection": "prairie"}, follow=True)
     assert "no claims to submit" in resp.content.decode()
     assert Claim.objects.get(pk=world.b.claim.pk).status == "draft"
 

@@ -28,27 +28,16 @@ NOW = timezone.make_aware(datetime.datetime(2026, 3, 9, 14, 5))
 DRUG_LINES = [
     {"code": "99213", "modifiers": ["25"], "dx_pointers": [1], "charge": "130.00"},
     {"code": "96372", "dx_pointers": [1], "charge": "28.00"},
-    {
-        "code": "J1885",
-        "dx_pointers": [1],
-        "units": "2",
-        "charge": "18.40",
-        "ndc": "00409-3795-01",
-        "ndc_quantity": "1.5",
-        "ndc_unit": "ml",
-    },
+    {"code": "J1885", "dx_pointers": [1], "units": "2", "charge": "18.40",
+     "ndc": "00409-3795-01", "ndc_quantity": "1.5", "ndc_unit": "ml"},
 ]
 
 
 def checked_out_visit(site):
     return Visit.objects.create(
-        practice=site.practice,
-        patient=site.patient,
-        provider=site.provider,
-        location=site.location,
-        status=Visit.Status.CHECKED_OUT,
-        scheduled_at=timezone.make_aware(datetime.datetime(2026, 3, 5, 10, 0)),
-    )
+        practice=site.practice, patient=site.patient, provider=site.provider,
+        location=site.location, status=Visit.Status.CHECKED_OUT,
+        scheduled_at=timezone.make_aware(datetime.datetime(2026, 3, 5, 10, 0)))
 
 
 def drug_claim(world):
@@ -75,21 +64,11 @@ def test_the_837p_from_the_database_carries_lin_and_ctp_and_validates(world, tmp
     document = claim_document(claim)
     check_claim(document)  # refused before the drug quantity reached the claim
     assert claim_documents([claim]) == [document]
-    ClearinghouseConnection.objects.create(
-        practice=world.a.practice,
-        name="prairie",
-        settings={
-            "sender_id": "CVFP01",
-            "receiver_id": "PRAIRIE",
-            "submitter_name": "Cedar Valley",
-            "contact_name": "Billing Office",
-            "contact_phone": "6085550142",
-            "receiver_name": "Prairie Clearinghouse",
-            "usage": "T",
-            "transport": "folder",
-            "folder": str(tmp_path),
-        },
-    )
+    ClearinghouseConnection.objects.create(practice=world.a.practice, name="prairie", settings={
+        "sender_id": "CVFP01", "receiver_id": "PRAIRIE", "submitter_name": "Cedar Valley",
+        "contact_name": "Billing Office", "contact_phone": "6085550142",
+        "receiver_name": "Prairie Clearinghouse", "usage": "T", "transport": "folder",
+        "folder": str(tmp_path)})
     claim.status = "scrubbed"
     claim.save()
     (sub,) = submit_claims(world.users["biller"], world.a.practice, [claim], "prairie", now=NOW)
@@ -124,17 +103,14 @@ def test_a_corrected_claim_keeps_the_drug(world):
     assert (line.ndc, line.ndc_quantity, line.ndc_unit) == ("00409379501", Decimal("1.5"), "ML")
 
 
-@pytest.mark.parametrize(
-    ("change", "field"),
-    [
-        ({"ndc": "0409-3795-1"}, "lines[2].ndc"),
-        ({"ndc_quantity": ""}, "lines[2].ndc_quantity"),
-        ({"ndc_quantity": "0"}, "lines[2].ndc_quantity"),
-        ({"ndc_quantity": "1.2345"}, "lines[2].ndc_quantity"),
-        ({"ndc_unit": "KG"}, "lines[2].ndc_unit"),
-        ({"unit_basis": "XX"}, "lines[2].unit_basis"),
-    ],
-)
+@pytest.mark.parametrize(("change", "field"), [
+    ({"ndc": "0409-3795-1"}, "lines[2].ndc"),
+    ({"ndc_quantity": ""}, "lines[2].ndc_quantity"),
+    ({"ndc_quantity": "0"}, "lines[2].ndc_quantity"),
+    ({"ndc_quantity": "1.2345"}, "lines[2].ndc_quantity"),
+    ({"ndc_unit": "KG"}, "lines[2].ndc_unit"),
+    ({"unit_basis": "XX"}, "lines[2].unit_basis"),
+])
 def test_bad_drug_details_name_the_field(world, change, field):
     lines = [*DRUG_LINES[:2], {**DRUG_LINES[2], **change}]
     with pytest.raises(ServiceError) as caught:
@@ -158,21 +134,12 @@ def test_the_codes_page_takes_the_drug_and_anesthesia_minutes(world, client_for)
     visit = checked_out_visit(world.a)
     client = client_for(world.users["coder"])
     form = {
-        "diagnoses": "M5450",
-        "rows": "2",
-        "line-0-code": "J1885",
-        "line-0-units": "2",
-        "line-0-charge": "18.40",
-        "line-0-pointers": "1",
-        "line-0-ndc": "00409-3795-01",
-        "line-0-ndc_quantity": "1.5",
-        "line-0-ndc_unit": "ML",
-        "line-0-unit_basis": "UN",
-        "line-1-code": "00400",
-        "line-1-units": "45",
-        "line-1-charge": "300.00",
-        "line-1-pointers": "1",
-        "line-1-unit_basis": "MJ",
+        "diagnoses": "M5450", "rows": "2",
+        "line-0-code": "J1885", "line-0-units": "2", "line-0-charge": "18.40",
+        "line-0-pointers": "1", "line-0-ndc": "00409-3795-01", "line-0-ndc_quantity": "1.5",
+        "line-0-ndc_unit": "ML", "line-0-unit_basis": "UN",
+        "line-1-code": "00400", "line-1-units": "45", "line-1-charge": "300.00",
+        "line-1-pointers": "1", "line-1-unit_basis": "MJ",
     }
     response = client.post(f"/visits/{visit.pk}/codes/", form)
     assert response.status_code == 302, response.content.decode()[:500]
@@ -188,20 +155,12 @@ def test_the_api_takes_and_shows_the_drug(world, api_client_for):
     visit = checked_out_visit(world.a)
     client = api_client_for(world.users["coder"])
     url = f"/api/visits/{visit.pk}/codes"
-    response = client.put(
-        url, {"diagnoses": ["M5450"], "lines": DRUG_LINES}, content_type="application/json"
-    )
+    response = client.put(url, {"diagnoses": ["M5450"], "lines": DRUG_LINES},
+                          content_type="application/json")
     assert response.status_code == 200, response.content
     drug = response.json()["service_lines"][2]
     assert (drug["ndc"], drug["ndc_quantity"], drug["ndc_unit"], drug["unit_basis"]) == (
-        "00409379501",
-        "1.5",
-        "ML",
-        "UN",
-    )
-    bad = client.put(
-        url,
-        {"diagnoses": ["M5450"], "lines": [{**DRUG_LINES[2], "ndc_unit": ""}]},
-        content_type="application/json",
-    )
+        "00409379501", "1.5", "ML", "UN")
+    bad = client.put(url, {"diagnoses": ["M5450"], "lines": [
+        {**DRUG_LINES[2], "ndc_unit": ""}]}, content_type="application/json")
     assert bad.status_code == 422 and "lines[0].ndc_unit" in bad.json()["error"]

@@ -21,18 +21,12 @@ def era_bytes(site, seed=5):
 def denied_bytes(site):
     (rem,) = read_835(era_bytes(site))
     claim = rem.claims[0]
-    svc = replace(
-        claim.services[0],
-        paid=claim.paid * 0,
-        amounts=(),
-        adjustments=(Adjustment("CO", "197", claim.services[0].charge),),
-    )
-    claim = replace(
-        claim, status="4", paid=claim.paid * 0, patient_responsibility=None, services=(svc,)
-    )
-    return write_835(
-        [replace(rem, claims=(claim,), total_paid=rem.total_paid * 0, method="NON", handling="H")]
-    )
+    svc = replace(claim.services[0], paid=claim.paid * 0, amounts=(),
+                  adjustments=(Adjustment("CO", "197", claim.services[0].charge),))
+    claim = replace(claim, status="4", paid=claim.paid * 0, patient_responsibility=None,
+                    services=(svc,))
+    return write_835([replace(rem, claims=(claim,), total_paid=rem.total_paid * 0,
+                              method="NON", handling="H")])
 
 
 def test_biller_imports_and_reviews_an_era(world, client_for):
@@ -52,9 +46,8 @@ def test_biller_imports_and_reviews_an_era(world, client_for):
 def test_front_desk_may_not_import_and_other_practices_see_nothing(world, client_for):
     site = world.a
     upload = SimpleUploadedFile("pay.835", era_bytes(site))
-    response = client_for(world.users["front_desk"]).post(
-        "/remittances/import/", {"file": upload, "post": "1"}
-    )
+    response = client_for(world.users["front_desk"]).post("/remittances/import/",
+                                                          {"file": upload, "post": "1"})
     assert response.status_code == 403
     era.import_era(world.users["biller"], site.practice, era_bytes(site), "p.835")
     rem = Remittance.objects.get()
@@ -81,7 +74,8 @@ def test_accounts_and_reports(world, client_for):
     site, client = world.a, client_for(world.users["manager"])
     era.import_era(world.users["biller"], site.practice, era_bytes(site), "p.835")
     accounts = client.get("/accounts/")
-    assert accounts.status_code == 200 and site.patient.account_number.encode() in accounts.content
+    assert accounts.status_code == 200 and site.patient.account_number.encode() in \
+        accounts.content
     account = client.get(f"/accounts/{site.patient.pk}/")
     assert account.status_code == 200 and b"Ledger" in account.content
     reports = client.get("/reports/?as_of=2026-04-20")
@@ -95,24 +89,14 @@ def test_accounts_and_reports(world, client_for):
 def _negated(c):
     """The reversal (CLP02 = 22) of a claim payment: every amount with its sign turned."""
     return replace(
-        c,
-        status="22",
-        charge=-c.charge,
-        paid=-c.paid,
+        c, status="22", charge=-c.charge, paid=-c.paid,
         patient_responsibility=-c.patient_responsibility
-        if c.patient_responsibility is not None
-        else None,
+        if c.patient_responsibility is not None else None,
         adjustments=tuple(replace(a, amount=-a.amount) for a in c.adjustments),
-        services=tuple(
-            replace(
-                s,
-                charge=-s.charge,
-                paid=-s.paid,
-                adjustments=tuple(replace(a, amount=-a.amount) for a in s.adjustments),
-            )
-            for s in c.services
-        ),
-    )
+        services=tuple(replace(s, charge=-s.charge, paid=-s.paid,
+                               adjustments=tuple(replace(a, amount=-a.amount)
+                                                 for a in s.adjustments))
+                       for s in c.services))
 
 
 def test_detail_totals_match_the_ledger_for_a_reversal_set(world, client_for):
@@ -124,34 +108,21 @@ def test_detail_totals_match_the_ledger_for_a_reversal_set(world, client_for):
     era.import_era(biller, site.practice, first, "first.835")
     (rem,) = read_835(first)
     original = rem.claims[0]
-    again = replace(
-        original, payer_claim_number=original.payer_claim_number + "X", paid=original.paid
-    )
-    second = write_835(
-        [
-            replace(
-                rem,
-                trace_number="TRACE-2",
-                claims=(_negated(original), again),
-                total_paid=original.paid * 0,
-                method="NON",
-                handling="H",
-            )
-        ],
-        control_number=2,
-    )
+    again = replace(original, payer_claim_number=original.payer_claim_number + "X",
+                    paid=original.paid)
+    second = write_835([replace(rem, trace_number="TRACE-2",
+                                claims=(_negated(original), again),
+                                total_paid=original.paid * 0, method="NON", handling="H")],
+                       control_number=2)
     result = era.import_era(biller, site.practice, second, "second.835")
     assert result.sets[0].status == "posted", result.sets[0].reasons
     row = Remittance.objects.get(trace_number="TRACE-2")
     page = client_for(biller).get(f"/remittances/{row.pk}/")
     shown = {(e["kind"], e["responsibility"]): e["total"] for e in page.context["entries"]}
-    ledger = (
-        Entry.objects.filter(source="era", source_ref__startswith=f"835 {row.file.sha256[:16]}")
-        .values("kind", "responsibility")
-        .annotate(total=MoneySum("amount"))
-    )
+    ledger = (Entry.objects.filter(source="era",
+                                   source_ref__startswith=f"835 {row.file.sha256[:16]}")
+              .values("kind", "responsibility").annotate(total=MoneySum("amount")))
     assert shown == {(e["kind"], e["responsibility"]): e["total"] for e in ledger}
-    payments = Entry.objects.filter(
-        source="era", kind="payment", source_ref__startswith=f"835 {row.file.sha256[:16]}"
-    )
+    payments = Entry.objects.filter(source="era", kind="payment",
+                                    source_ref__startswith=f"835 {row.file.sha256[:16]}")
     assert payments.count() == 2  # the reversal and the corrected payment, once each

@@ -43,14 +43,9 @@ class TestBillerPaymentForm:
         response = self.post(world, client_for, memo="card 4111-1111-1111-1111")
         assert response.status_code == 422 and not payments().exists()
 
-    @pytest.mark.parametrize(
-        ("amount", "words"),
-        [
-            ("25.005", "more than two decimals"),
-            ("1e20", "more than $999,999.99"),
-            ("NaN", "not an amount"),
-        ],
-    )
+    @pytest.mark.parametrize(("amount", "words"), [
+        ("25.005", "more than two decimals"), ("1e20", "more than $999,999.99"),
+        ("NaN", "not an amount")])
     def test_impossible_amounts_are_refused_in_words(self, world, client_for, amount, words):
         response = self.post(world, client_for, amount=amount)
         assert response.status_code == 422 and words in response.content.decode()
@@ -70,19 +65,11 @@ class TestApi:
     def post(self, world, api_client_for, **data):
         body = {"patient_id": world.a.patient.pk, "amount": "20", **data}
         return api_client_for(world.users["biller"]).post(
-            "/api/ledger/payments", json.dumps(body), content_type="application/json"
-        )
+            "/api/ledger/payments", json.dumps(body), content_type="application/json")
 
-    @pytest.mark.parametrize(
-        "data",
-        [
-            {"reference": "4111 1111 1111 1111"},
-            {"memo": f"pan {PAN}"},
-            {"amount": "1e20"},
-            {"amount": "25.005"},
-            {"effective_date": "2099-01-01"},
-        ],
-    )
+    @pytest.mark.parametrize("data", [
+        {"reference": "4111 1111 1111 1111"}, {"memo": f"pan {PAN}"}, {"amount": "1e20"},
+        {"amount": "25.005"}, {"effective_date": "2099-01-01"}])
     def test_bad_payments_are_4xx_with_an_error(self, world, api_client_for, data):
         response = self.post(world, api_client_for, **data)
         assert response.status_code == 422, response.content
@@ -94,7 +81,8 @@ class TestDeskCopay:
     def test_a_copay_over_the_desk_limit_is_refused(self, world):
         visit = visit_today(world.a)
         with pytest.raises(ServiceError, match=r"more than \$1,000.00"):
-            collect_payment(world.users["front_desk"], world.a.patient, "2500", "cash", visit=visit)
+            collect_payment(world.users["front_desk"], world.a.patient, "2500", "cash",
+                            visit=visit)
         assert not payments().exists()
 
     def test_the_limit_is_the_practices_setting(self, world):
@@ -108,26 +96,26 @@ class TestDeskCopay:
         collect_payment(world.users["front_desk"], world.a.patient, "25", "cash", visit=visit)
         assert copay_status(visit).left is None
         with pytest.raises(ServiceError, match="already collected"):
-            collect_payment(world.users["front_desk"], world.a.patient, "25", "cash", visit=visit)
+            collect_payment(world.users["front_desk"], world.a.patient, "25", "cash",
+                            visit=visit)
         # The same money as a payment on the balance is fine.
-        collect_payment(
-            world.users["front_desk"], world.a.patient, "25", "cash", visit=visit, kind="balance"
-        )
+        collect_payment(world.users["front_desk"], world.a.patient, "25", "cash",
+                        visit=visit, kind="balance")
         assert payments().count() == 2
 
     def test_more_than_the_plans_copay_is_refused(self, world):
         DeskSettings.objects.create(practice=world.a.practice, default_copay="25.00")
         visit = visit_today(world.a)
         with pytest.raises(ServiceError, match=r"copay is \$25.00"):
-            collect_payment(world.users["front_desk"], world.a.patient, "40", "cash", visit=visit)
+            collect_payment(world.users["front_desk"], world.a.patient, "40", "cash",
+                            visit=visit)
 
     def test_the_desk_form_says_so_next_to_the_amount(self, world, client_for):
         DeskSettings.objects.create(practice=world.a.practice, default_copay="25.00")
         visit = visit_today(world.a, status=Visit.Status.CHECKED_IN)
         client = client_for(world.users["front_desk"])
         url = reverse("collect_payment", args=[visit.pk])
-        page = client.post(
-            url, {"amount": "400", "method": "cash", "kind": "copay"}, follow=True
-        ).content.decode()
+        page = client.post(url, {"amount": "400", "method": "cash", "kind": "copay"},
+                           follow=True).content.decode()
         assert "copay is $25.00" in page
         assert not payments().exists()

@@ -36,15 +36,9 @@ class PayerSimulator:
     ``credentials`` (username, password), when set, must match the request's.
     """
 
-    def __init__(
-        self,
-        table: PlanTable,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        delay: float = 0.0,
-        credentials: tuple[str, str] | None = None,
-        payer_id: str = "PAYERSIM",
-    ) -> None:
+    def __init__(self, table: PlanTable, host: str = "127.0.0.1", port: int = 0,
+                 delay: float = 0.0, credentials: tuple[str, str] | None = None,
+                 payer_id: str = "PAYERSIM") -> None:
         self.table = table
         self.delay = delay
         self.credentials = credentials
@@ -86,16 +80,11 @@ class PayerSimulator:
     def respond(self, request: CoreMessage) -> CoreMessage:
         """The CORE reply for one request envelope."""
         if self.credentials and (request.username, request.password) != self.credentials:
-            return request.reply(
-                "", RESPONSE_271, "UnAuthorized", "Username or password is not valid"
-            )
+            return request.reply("", RESPONSE_271, "UnAuthorized",
+                                 "Username or password is not valid")
         if request.payload_type != "X12_270_Request_005010X279A1":
-            return request.reply(
-                "",
-                RESPONSE_271,
-                "PayloadTypeIncorrect",
-                f"this endpoint takes 270 requests, not {request.payload_type}",
-            )
+            return request.reply("", RESPONSE_271, "PayloadTypeIncorrect",
+                                 f"this endpoint takes 270 requests, not {request.payload_type}")
         try:
             inquiries = read_270(request.payload)
         except X12ParseError as exc:

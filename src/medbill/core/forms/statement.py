@@ -85,7 +85,8 @@ class Aging:
     buckets: tuple[Money, Money, Money, Money, Money]
 
     @classmethod
-    def of(cls, visits: Iterable[StatementVisit], as_of: date, credits: Money = Money(0)) -> Aging:
+    def of(cls, visits: Iterable[StatementVisit], as_of: date,
+           credits: Money = Money(0)) -> Aging:
         """What the visits owe by age; ``credits`` (zero or less) pay the oldest first."""
         sums = [Money(0)] * 5
         for visit in visits:
@@ -195,17 +196,8 @@ def _activity(statement: Statement) -> Table:
                 ]
             )
     if statement.credits:
-        rows.append(
-            [
-                "",
-                ui.para("<b>Payments and credits not applied to a visit above</b>"),
-                "",
-                "",
-                "",
-                _minus(-statement.credits),
-                statement.credits.format(),
-            ]
-        )
+        rows.append(["", ui.para("<b>Payments and credits not applied to a visit above</b>"),
+                     "", "", "", _minus(-statement.credits), statement.credits.format()])
     totals = [
         [
             "",

@@ -146,14 +146,8 @@ class ClaimPosting:
 
     @property
     def patient_share(self) -> Money:
-        return sum(
-            (
-                e.amount
-                for e in self.entries
-                if e.kind == "transfer" and e.responsibility == "patient"
-            ),
-            ZERO,
-        )
+        return sum((e.amount for e in self.entries
+                    if e.kind == "transfer" and e.responsibility == "patient"), ZERO)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,12 +191,8 @@ class ClaimIndex:
         # A reversal carries negative amounts; match on the charge as billed.
         found = self._by_member.get((member, first, abs(payment.charge)), [])
         if account is not None:
-            if (
-                account.member_id
-                and members
-                and account.member_id.upper() not in members
-                and len(found) == 1
-            ):
+            if account.member_id and members and account.member_id.upper() not in members \
+                    and len(found) == 1:
                 # Some payers echo one CLP01 for every claim on a check: trust the member.
                 return found[0], "member id, date of service and charge (claim id repeated)"
             return account, "claim id"
@@ -213,19 +203,16 @@ class ClaimIndex:
         return None, "no claim with this claim id, nor this member id, date and charge"
 
 
-def _match_lines(
-    services: Sequence[ServicePayment], lines: Sequence[AccountLine]
-) -> list[int | None]:
+def _match_lines(services: Sequence[ServicePayment], lines: Sequence[AccountLine]
+                 ) -> list[int | None]:
     """Our line number for each SVC: REF*6R, then code + modifiers + charge, then code."""
     free = {line.line: line for line in lines}
     out: list[int | None] = [None] * len(services)
     passes = (
-        lambda s, a: bool(s.line_control_number) and s.line_control_number == a.line_control_number,
-        lambda s, a: (
-            s.procedure.code == a.code
-            and s.procedure.modifiers == a.modifiers
-            and abs(s.charge) == a.charge
-        ),
+        lambda s, a: bool(s.line_control_number) and s.line_control_number
+        == a.line_control_number,
+        lambda s, a: s.procedure.code == a.code and s.procedure.modifiers == a.modifiers
+        and abs(s.charge) == a.charge,
         lambda s, a: s.procedure.code == a.code and abs(s.charge) == a.charge,
         lambda s, a: s.procedure.code == a.code,
     )
@@ -241,9 +228,8 @@ def _match_lines(
     return out
 
 
-def _is_denied(
-    paid: Money, charge: Money, adjustments: Sequence[Adjustment], claim_status: str
-) -> bool:
+def _is_denied(paid: Money, charge: Money, adjustments: Sequence[Adjustment],
+               claim_status: str) -> bool:
     # A reversal (status 22) is judged like the payment it reverses, so what was held
     # open as a denial then is not reversed now.
     if paid or not charge:
@@ -253,9 +239,8 @@ def _is_denied(
     return any(carc_kind(a.group, a.reason) == "denial" for a in adjustments)
 
 
-def post_claim(
-    payment: ClaimPayment, account: Account, matched_by: str = "claim id"
-) -> ClaimPosting:
+def post_claim(payment: ClaimPayment, account: Account, matched_by: str = "claim id"
+               ) -> ClaimPosting:
     """Entries, denials and secondary-claim decision for one matched claim payment."""
     reversal = payment.status == "22"
     entries: list[PostingEntry] = []
@@ -266,22 +251,11 @@ def post_claim(
     memo = f"reversal of payer claim {payment.payer_claim_number}" if reversal else ""
     remarks = tuple(rarc_words(c) for c in payment.remark_codes)
 
-    def post(
-        adjs: Sequence[Adjustment], line: int | None, denied: bool, paid: Money, position: int
-    ) -> None:
+    def post(adjs: Sequence[Adjustment], line: int | None, denied: bool, paid: Money,
+             position: int) -> None:
         if paid:
-            entries.append(
-                PostingEntry(
-                    cid,
-                    line,
-                    "payment",
-                    "payer",
-                    -paid,
-                    memo=memo,
-                    position=position,
-                    reversal=reversal,
-                )
-            )
+            entries.append(PostingEntry(cid, line, "payment", "payer", -paid, memo=memo,
+                                        position=position, reversal=reversal))
         held: list[Adjustment] = []
         for adj in adjs:
             kind = carc_kind(adj.group, adj.reason)
@@ -290,137 +264,64 @@ def post_claim(
             if kind == "patient":
                 words = carc_words(adj.reason)
                 if account.has_next_payer:
-                    entries.append(
-                        PostingEntry(
-                            cid,
-                            line,
-                            "transfer",
-                            "payer",
-                            -adj.amount,
-                            adj.group,
-                            adj.reason,
-                            f"to next payer: {words}",
-                            adj.position,
-                            reversal=reversal,
-                        )
-                    )
-                    entries.append(
-                        PostingEntry(
-                            cid,
-                            line,
-                            "transfer",
-                            "payer",
-                            adj.amount,
-                            adj.group,
-                            adj.reason,
-                            f"from prior payer: {words}",
-                            adj.position,
-                            next_payer=True,
-                            reversal=reversal,
-                        )
-                    )
+                    entries.append(PostingEntry(cid, line, "transfer", "payer", -adj.amount,
+                                                adj.group, adj.reason, f"to next payer: {words}",
+                                                adj.position, reversal=reversal))
+                    entries.append(PostingEntry(cid, line, "transfer", "payer", adj.amount,
+                                                adj.group, adj.reason, f"from prior payer: "
+                                                f"{words}", adj.position, next_payer=True,
+                                                reversal=reversal))
                 else:
-                    entries.append(
-                        PostingEntry(
-                            cid,
-                            line,
-                            "transfer",
-                            "payer",
-                            -adj.amount,
-                            adj.group,
-                            adj.reason,
-                            f"to patient: {words}",
-                            adj.position,
-                            reversal=reversal,
-                        )
-                    )
-                    entries.append(
-                        PostingEntry(
-                            cid,
-                            line,
-                            "transfer",
-                            "patient",
-                            adj.amount,
-                            adj.group,
-                            adj.reason,
-                            words,
-                            adj.position,
-                            reversal=reversal,
-                        )
-                    )
+                    entries.append(PostingEntry(cid, line, "transfer", "payer", -adj.amount,
+                                                adj.group, adj.reason, f"to patient: {words}",
+                                                adj.position, reversal=reversal))
+                    entries.append(PostingEntry(cid, line, "transfer", "patient", adj.amount,
+                                                adj.group, adj.reason, words, adj.position,
+                                                reversal=reversal))
             elif kind == "prior_payer" and account.is_secondary:
                 info.append(adj)
             elif denied and kind in ("denial", "other", "contractual"):
                 held.append(adj)
             else:
-                entries.append(
-                    PostingEntry(
-                        cid,
-                        line,
-                        "adjustment",
-                        "payer",
-                        -adj.amount,
-                        adj.group,
-                        adj.reason,
-                        carc_words(adj.reason),
-                        adj.position,
-                        reversal=reversal,
-                    )
-                )
+                entries.append(PostingEntry(cid, line, "adjustment", "payer", -adj.amount,
+                                            adj.group, adj.reason, carc_words(adj.reason),
+                                            adj.position, reversal=reversal))
         if held and reversal:
-            notes.append(
-                f"reversal of a denied amount at segment {position}: nothing had been posted for it"
-            )
+            notes.append(f"reversal of a denied amount at segment {position}: nothing had "
+                         "been posted for it")
         elif held:
             lq = tuple(rarc_words(code) for qual, code in svc_remarks.get(line, ()))
             reasons = tuple((a.group, a.reason) for a in held)
-            denials.append(
-                DenialItem(
-                    cid,
-                    line,
-                    sum((a.amount for a in held), ZERO),
-                    reasons,
-                    tuple(f"{a.group}-{carc_words(a.reason)}" for a in held),
-                    lq + remarks,
-                    next_action([r for _, r in reasons]),
-                    payment.payer_claim_number,
-                    position,
-                )
-            )
+            denials.append(DenialItem(
+                cid, line, sum((a.amount for a in held), ZERO), reasons,
+                tuple(f"{a.group}-{carc_words(a.reason)}" for a in held), lq + remarks,
+                next_action([r for _, r in reasons]), payment.payer_claim_number, position))
 
     line_numbers = _match_lines(payment.services, account.lines)
     svc_remarks = {n: s.remarks for n, s in zip(line_numbers, payment.services, strict=True)}
-    claim_denied = _is_denied(payment.paid, payment.charge, payment.all_adjustments, payment.status)
+    claim_denied = _is_denied(payment.paid, payment.charge, payment.all_adjustments,
+                              payment.status)
     services_paid = ZERO
     for svc, number in zip(payment.services, line_numbers, strict=True):
         if number is None:
-            notes.append(
-                f"line {svc.procedure.code} {svc.charge} at segment {svc.position} "
-                "matches none of our lines; posted to the claim"
-            )
-        denied = claim_denied or _is_denied(svc.paid, svc.charge, svc.adjustments, payment.status)
+            notes.append(f"line {svc.procedure.code} {svc.charge} at segment {svc.position} "
+                         "matches none of our lines; posted to the claim")
+        denied = claim_denied or _is_denied(svc.paid, svc.charge, svc.adjustments,
+                                            payment.status)
         post(svc.adjustments, number, denied, svc.paid, svc.position)
         services_paid += svc.paid
     # Claim-level CAS, and whatever the claim paid beyond its lines (or all of it, when the
     # payer sent no lines).
-    post(payment.adjustments, None, claim_denied, payment.paid - services_paid, payment.position)
+    post(payment.adjustments, None, claim_denied, payment.paid - services_paid,
+         payment.position)
     secondary = ""
     if not reversal:
         if payment.forwarded:
             secondary = "crossed_over"
         elif account.has_next_payer and any(e.next_payer for e in entries):
             secondary = "send"
-    return ClaimPosting(
-        account,
-        payment,
-        matched_by,
-        tuple(entries),
-        tuple(denials),
-        tuple(info),
-        tuple(line_numbers),
-        secondary,
-        tuple(notes),
-    )
+    return ClaimPosting(account, payment, matched_by, tuple(entries), tuple(denials),
+                        tuple(info), tuple(line_numbers), secondary, tuple(notes))
 
 
 def post_remittance(remittance: Remittance, index: ClaimIndex) -> RemittancePosting:
@@ -434,24 +335,12 @@ def post_remittance(remittance: Remittance, index: ClaimIndex) -> RemittancePost
         account, how = index.match(payment)
         if account is None:
             patient = payment.patient
-            unmatched.append(
-                UnmatchedItem(
-                    payment.claim_id,
-                    payment.member_id,
-                    patient.display() if patient else "",
-                    payment.charge,
-                    payment.paid,
-                    payment.service_dates[0],
-                    how,
-                    payment.position,
-                )
-            )
+            unmatched.append(UnmatchedItem(
+                payment.claim_id, payment.member_id, patient.display() if patient else "",
+                payment.charge, payment.paid, payment.service_dates[0], how, payment.position))
             continue
         claims.append(post_claim(payment, account, how))
-    plb = tuple(
-        ProviderEntry(
-            p.provider_id, p.reason, p.reference, -p.amount, p.fiscal_period_end, p.position
-        )
-        for p in remittance.provider_adjustments
-    )
+    plb = tuple(ProviderEntry(p.provider_id, p.reason, p.reference, -p.amount,
+                              p.fiscal_period_end, p.position)
+                for p in remittance.provider_adjustments)
     return RemittancePosting(remittance, False, (), tuple(claims), tuple(unmatched), plb)

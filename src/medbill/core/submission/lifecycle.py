@@ -12,7 +12,8 @@ from __future__ import annotations
 
 __all__ = ["STATUSES", "TRANSITIONS", "LifecycleError", "check_move", "status_after_remittance"]
 
-STATUSES = ("draft", "scrubbed", "submitted", "accepted", "rejected", "paid", "denied", "closed")
+STATUSES = ("draft", "scrubbed", "submitted", "accepted", "rejected", "paid", "denied",
+            "closed")
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"scrubbed", "closed"}),

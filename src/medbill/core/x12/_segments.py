@@ -112,16 +112,12 @@ class Delimiters:
     def from_isa(cls, isa: str) -> Delimiters:
         """Read the delimiters from the 106 characters of an ISA segment."""
         if len(isa) < ISA_LENGTH or not isa.startswith("ISA"):
-            raise X12ParseError(
-                "an interchange must start with a 106-character ISA segment",
-                position=1,
-                segment="ISA",
-            )
+            raise X12ParseError("an interchange must start with a 106-character ISA segment",
+                                position=1, segment="ISA")
         element = isa[3]
         if isa.count(element, 0, ISA_LENGTH - 1) != 16:
-            raise X12ParseError(
-                "ISA does not have 16 elements of fixed width", position=1, segment="ISA"
-            )
+            raise X12ParseError("ISA does not have 16 elements of fixed width", position=1,
+                                segment="ISA")
         repetition = isa[82]
         return cls(
             element=element,
@@ -219,9 +215,8 @@ class SegmentReader:
                 start = self._buffer.find("ISA")
                 if start < 0 or len(self._buffer) - start < ISA_LENGTH:
                     if self._closed and self._buffer.strip("\ufeff \r\n\t"):
-                        raise X12ParseError(
-                            "no ISA segment: this is not an X12 interchange", position=1
-                        )
+                        raise X12ParseError("no ISA segment: this is not an X12 interchange",
+                                            position=1)
                     return
                 self._buffer = self._buffer[start:]
                 self._delimiters = Delimiters.from_isa(self._buffer)
@@ -407,9 +402,8 @@ def read_interchanges(
         else:
             raise seg.error(f"{sid} outside a transaction set")
     if st is not None:
-        raise X12ParseError(
-            "file ends inside a transaction set: SE is missing", segment="ST", position=st.position
-        )
+        raise X12ParseError("file ends inside a transaction set: SE is missing",
+                            segment="ST", position=st.position)
     return interchanges
 
 
@@ -437,15 +431,14 @@ class ControlNumbers:
 
     def __post_init__(self) -> None:
         if not 1 <= self.interchange <= 999_999_999:
-            raise X12WriteError(
-                "interchange control number must be 1-999999999", segment="ISA", element=13
-            )
+            raise X12WriteError("interchange control number must be 1-999999999",
+                                segment="ISA", element=13)
         if not 1 <= self.group <= 999_999_999:
-            raise X12WriteError("group control number must be 1-999999999", segment="GS", element=6)
+            raise X12WriteError("group control number must be 1-999999999", segment="GS",
+                                element=6)
         if not 1 <= self.transaction <= 999_999_999:
-            raise X12WriteError(
-                "transaction set control number must be 1-999999999", segment="ST", element=2
-            )
+            raise X12WriteError("transaction set control number must be 1-999999999",
+                                segment="ST", element=2)
 
 
 class SegmentWriter:
@@ -487,12 +480,8 @@ class SegmentWriter:
         text = d.element.join(out)
         # One pass over the rendered segment: any delimiter beyond the ones we placed
         # came from a value; the slow path then names the element.
-        if (
-            text.count(d.element) != len(out) - 1
-            or text.count(d.component) != components
-            or d.segment in text
-            or (d.repetition and d.repetition in text)
-        ):
+        if (text.count(d.element) != len(out) - 1 or text.count(d.component) != components
+                or d.segment in text or (d.repetition and d.repetition in text)):
             self._locate_delimiter(seg_id, elements)
         self._parts.append(text)
         self.count += 1
@@ -527,46 +516,26 @@ class SegmentWriter:
             ("receiver_id", envelope.receiver_id, 8),
         ):
             if not value or len(value) > 15:
-                raise X12WriteError(
-                    f"{name} must be 1-15 characters", segment="ISA", element=element
-                )
+                raise X12WriteError(f"{name} must be 1-15 characters", segment="ISA",
+                                    element=element)
         if envelope.usage not in ("P", "T"):
             raise X12WriteError("usage must be P or T", segment="ISA", element=15)
         if not d.repetition:
-            raise X12WriteError(
-                "a 5010 interchange needs a repetition separator", segment="ISA", element=11
-            )
+            raise X12WriteError("a 5010 interchange needs a repetition separator",
+                                segment="ISA", element=11)
         isa = [
-            "ISA",
-            "00",
-            " " * 10,
-            "00",
-            " " * 10,
-            envelope.sender_qualifier,
-            envelope.sender_id.ljust(15),
-            envelope.receiver_qualifier,
-            envelope.receiver_id.ljust(15),
-            created.strftime("%y%m%d"),
-            created.strftime("%H%M"),
-            d.repetition,
-            "00501",
-            f"{control.interchange:09d}",
-            "1" if envelope.acknowledgment_requested else "0",
-            envelope.usage,
-            d.component,
+            "ISA", "00", " " * 10, "00", " " * 10,
+            envelope.sender_qualifier, envelope.sender_id.ljust(15),
+            envelope.receiver_qualifier, envelope.receiver_id.ljust(15),
+            created.strftime("%y%m%d"), created.strftime("%H%M"), d.repetition, "00501",
+            f"{control.interchange:09d}", "1" if envelope.acknowledgment_requested else "0",
+            envelope.usage, d.component,
         ]
         self.add_raw(d.element.join(isa))
-        self.add(
-            "GS",
-            functional_id,
-            envelope.application_sender or envelope.sender_id,
-            envelope.application_receiver or envelope.receiver_id,
-            created.strftime("%Y%m%d"),
-            created.strftime("%H%M"),
-            str(control.group),
-            "X",
-            version,
-        )
+        self.add("GS", functional_id, envelope.application_sender or envelope.sender_id,
+                 envelope.application_receiver or envelope.receiver_id,
+                 created.strftime("%Y%m%d"), created.strftime("%H%M"), str(control.group), "X",
+                 version)
         self._control = control
         self._sets = 0
 
@@ -587,9 +556,8 @@ class SegmentWriter:
     def _check(self, seg_id: str, index: int, text: str) -> None:
         for ch in self._forbidden:
             if ch in text:
-                raise X12WriteError(
-                    f"value contains the delimiter {ch!r}", segment=seg_id, element=index
-                )
+                raise X12WriteError(f"value contains the delimiter {ch!r}", segment=seg_id,
+                                    element=index)
 
     def text(self) -> str:
         term = self.delimiters.segment + self.line_ending

@@ -186,16 +186,8 @@ def read_999(data: bytes | str | Iterable[Segment]) -> list[Ack999]:
         for tx in ic.transactions:
             if tx.set_id != "999":
                 raise tx.st.error(f"expected a 999 transaction set, found {tx.set_id}", 1)
-            acks.append(
-                Ack999(
-                    ic.control_number,
-                    ic.sender,
-                    ic.receiver,
-                    tx.control_number,
-                    _groups(tx.segments),
-                    problems,
-                )
-            )
+            acks.append(Ack999(ic.control_number, ic.sender, ic.receiver, tx.control_number,
+                               _groups(tx.segments), problems))
     return acks
 
 
@@ -218,27 +210,16 @@ def _groups(segments: list[Segment]) -> list[GroupAck]:
         elif sid == "IK3":
             if tx is None:
                 raise seg.error("IK3 outside an AK2 loop")
-            error = SegmentError(
-                seg[1],
-                _int(seg[2]),
-                seg[3] or None,
-                seg[4],
-                SEGMENT_ERRORS.get(seg[4], f"segment error {seg[4]}"),
-            )
+            error = SegmentError(seg[1], _int(seg[2]), seg[3] or None, seg[4],
+                                 SEGMENT_ERRORS.get(seg[4], f"segment error {seg[4]}"))
             tx.errors.append(error)
         elif sid == "IK4":
             if error is None:
                 raise seg.error("IK4 without an IK3")
             if error.element is not None:
-                error = SegmentError(
-                    error.segment_id,
-                    error.position,
-                    error.loop,
-                    error.code,
-                    error.description,
-                    claim_id=error.claim_id,
-                    context=list(error.context),
-                )
+                error = SegmentError(error.segment_id, error.position, error.loop, error.code,
+                                     error.description, claim_id=error.claim_id,
+                                     context=list(error.context))
                 assert tx is not None
                 tx.errors.append(error)
             error.element = _int(seg.component(1, 1))
@@ -291,11 +272,8 @@ def locate_claims(submitted: bytes | str, ack: Ack999) -> None:
             if owners is None:
                 continue
             for err in tx.errors:
-                if (
-                    err.claim_id is None
-                    and err.position is not None
-                    and 0 <= err.position - 2 < len(owners)
-                ):
+                if err.claim_id is None and err.position is not None and \
+                        0 <= err.position - 2 < len(owners):
                     err.claim_id = owners[err.position - 2]
 
 

@@ -71,25 +71,18 @@ def correct_from_denial(user: Any, item: DenialItem, reason: str = "") -> Claim:
     require(user, item.practice_id, "create_claims")
     with transaction.atomic(), audit.acting_as(user):
         locked = _lock(item, "correct", "a corrected claim")
-        why = (
-            reason.strip()
-            or f"corrected after denial {locked.pk} (CARC {', '.join(_carcs(locked))})"
-        )
+        why = reason.strip() or f"corrected after denial {locked.pk} (CARC " \
+                                f"{', '.join(_carcs(locked))})"
         new = correct_claim(user, locked.claim, "7", reason=why)
         locked.status = DenialItem.Status.CORRECTED
         locked.save()
-        audit.record(
-            locked,
-            "update",
-            {"corrected_claim": {"before": None, "after": new.patient_control_number}},
-            source="denial correction",
-        )
+        audit.record(locked, "update", {"corrected_claim": {
+            "before": None, "after": new.patient_control_number}}, source="denial correction")
     return new
 
 
-def _letter(
-    item: DenialItem, grounds: str, documents: list[str], today: datetime.date
-) -> AppealLetter:
+def _letter(item: DenialItem, grounds: str, documents: list[str], today: datetime.date
+            ) -> AppealLetter:
     claim = item.claim
     document = claim_document(claim)
     line = item.claim_line
@@ -123,13 +116,9 @@ def _letter(
     )
 
 
-def appeal_letter(
-    user: Any,
-    item: DenialItem,
-    grounds: str = "",
-    documents: list[str] | None = None,
-    today: datetime.date | None = None,
-) -> bytes:
+def appeal_letter(user: Any, item: DenialItem, grounds: str = "",
+                  documents: list[str] | None = None, today: datetime.date | None = None
+                  ) -> bytes:
     """The appeal letter PDF for a denial; the denial is marked appealed and the letter
     audited (who printed it, when, with what grounds)."""
     require(user, item.practice_id, "post_adjustment")
@@ -137,21 +126,16 @@ def appeal_letter(
     with transaction.atomic(), audit.acting_as(user):
         locked = _lock(item, "appeal", "an appeal")
         try:
-            pdf = render_appeal_letter(
-                _letter(locked, grounds, docs, today or timezone.localdate())
-            )
+            pdf = render_appeal_letter(_letter(locked, grounds, docs, today or
+                                               timezone.localdate()))
         except AppealError as exc:
             raise ServiceError(exc.field, exc.problem) from None
         if locked.status != DenialItem.Status.APPEALED:
             locked.status = DenialItem.Status.APPEALED
             locked.save()
         letter = {"grounds": grounds.strip()[:500] or "standard", "documents": docs}
-        audit.record(
-            locked,
-            "update",
-            {"appeal_letter": {"before": None, "after": letter}},
-            source="appeal letter",
-        )
+        audit.record(locked, "update", {"appeal_letter": {"before": None, "after": letter}},
+                     source="appeal letter")
     return pdf
 
 
@@ -161,10 +145,7 @@ def appeal_letter(
 def _denial(request: HttpRequest, denial_id: int) -> DenialItem:
     return get_scoped_or_404(
         DenialItem.objects.select_related("claim", "claim__patient", "payer", "claim_line"),
-        request.user,
-        request.practice,
-        pk=denial_id,
-    )
+        request.user, request.practice, pk=denial_id)
 
 
 @requires("view_claims")
@@ -172,17 +153,10 @@ def show_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
     item = _denial(request, denial_id)
     audit.record_view(item.claim, request.user, source="denial")
     offered = denial_remedies(item)
-    return render(
-        request,
-        "billing/denial_detail.html",
-        {
-            "d": item,
-            "remedies": offered,
-            "workable": item.status in WORKABLE,
-            "grounds": appeal_grounds(_carcs(item)),
-            "corrections": Claim.objects.filter(replaces=item.claim).order_by("-created_at"),
-        },
-    )
+    return render(request, "billing/denial_detail.html", {
+        "d": item, "remedies": offered, "workable": item.status in WORKABLE,
+        "grounds": appeal_grounds(_carcs(item)),
+        "corrections": Claim.objects.filter(replaces=item.claim).order_by("-created_at")})
 
 
 @requires("create_claims")
@@ -194,9 +168,8 @@ def correct_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("show_denial", denial_id=item.pk)
-    messages.success(
-        request, f"Corrected claim {new} started as a draft: fix it, scrub it and send it."
-    )
+    messages.success(request, f"Corrected claim {new} started as a draft: fix it, scrub it "
+                              "and send it.")
     return redirect("show_claim", claim_id=new.pk)
 
 
@@ -212,7 +185,6 @@ def appeal_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
         return redirect("show_denial", denial_id=item.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
-        f'attachment; filename="appeal-{item.claim.patient_control_number}.pdf"'
-    )
+        f'attachment; filename="appeal-{item.claim.patient_control_number}.pdf"')
     response["Cache-Control"] = "no-store"
     return response

@@ -117,39 +117,26 @@ class _Row:
         return not (self.termination_date and on > self.termination_date)
 
 
-_CLAIM_FIELDS = (
-    "pk",
-    "practice_id",
-    "patient_id",
-    "visit_id",
-    "payer_id",
-    "coverage_id",
-    "patient_control_number",
-    "payer_claim_number",
-    "status",
-)
+_CLAIM_FIELDS = ("pk", "practice_id", "patient_id", "visit_id", "payer_id", "coverage_id",
+                 "patient_control_number", "payer_claim_number", "status")
 
 
 def _claim_rows(query: Any) -> list[_Row]:
     """Our claims as plain rows, with their lines, coverage and the patient's coverages."""
-    rows = _Row.many(
-        query, (*_CLAIM_FIELDS, "coverage__member_id", "coverage__order", "visit__scheduled_at")
-    )
+    rows = _Row.many(query, (*_CLAIM_FIELDS, "coverage__member_id", "coverage__order",
+                             "visit__scheduled_at"))
     if not rows:
         return rows
     lines: dict[int, list[_Row]] = {}
     line_query = ClaimLine.objects.filter(one_of("claim_id", [c.pk for c in rows]))
-    for r in _Row.many(
-        line_query.order_by("line_number"),
-        ("pk", "claim_id", "line_number", "code", "charge", "modifiers", "line_control_number"),
-    ):
+    for r in _Row.many(line_query.order_by("line_number"), (
+            "pk", "claim_id", "line_number", "code", "charge", "modifiers",
+            "line_control_number")):
         lines.setdefault(r.claim_id, []).append(r)
     coverages: dict[int, list[_Row]] = {}
     coverage_query = Coverage.objects.filter(one_of("patient_id", {c.patient_id for c in rows}))
-    for r in _Row.many(
-        coverage_query,
-        ("pk", "patient_id", "order", "payer_id", "active", "effective_date", "termination_date"),
-    ):
+    for r in _Row.many(coverage_query, ("pk", "patient_id", "order", "payer_id", "active",
+                                        "effective_date", "termination_date")):
         coverages.setdefault(r.patient_id, []).append(r)
     tz = timezone.get_current_timezone()  # looked up once: localtime() asks settings each call
     for line in (line for group in lines.values() for line in group):
@@ -171,41 +158,24 @@ def _accounts(practice: Any, rem: RemittanceDoc) -> tuple[list[Account], dict[in
     members = set()
     for pay in rem.claims:
         found = by_pcn.get(pay.claim_id)
-        if pay.member_id and (
-            found is None
-            or found.coverage_member_id.upper() not in {n.id.upper() for n in pay.names if n.id}
-        ):
+        if pay.member_id and (found is None or found.coverage_member_id.upper() not in {
+                n.id.upper() for n in pay.names if n.id}):
             members |= {pay.member_id, pay.member_id.upper()}
     if members:
         seen = {c.pk for c in rows}
-        rows += [
-            c for c in _claim_rows(base.filter(coverage__member_id__in=members)) if c.pk not in seen
-        ]
+        rows += [c for c in _claim_rows(base.filter(coverage__member_id__in=members))
+                 if c.pk not in seen]
     accounts, claims = [], {}
     for claim in rows:
         claims[claim.pk] = claim
-        lines = tuple(
-            AccountLine(
-                line.line_number,
-                line.code,
-                line.charge,
-                tuple(line.modifiers or ()),
-                line.line_control_number,
-            )
-            for line in claim.lines
-        )
-        accounts.append(
-            Account(
-                claim.patient_control_number,
-                claim.coverage_member_id,
-                claim.date_of_service,
-                sum((line.charge for line in lines), ZERO),
-                lines,
-                has_next_payer=_next_coverage(claim) is not None,
-                is_secondary=claim.coverage_order != "primary",
-                key=claim.pk,
-            )
-        )
+        lines = tuple(AccountLine(line.line_number, line.code, line.charge,
+                                  tuple(line.modifiers or ()), line.line_control_number)
+                      for line in claim.lines)
+        accounts.append(Account(
+            claim.patient_control_number, claim.coverage_member_id, claim.date_of_service,
+            sum((line.charge for line in lines), ZERO), lines,
+            has_next_payer=_next_coverage(claim) is not None,
+            is_secondary=claim.coverage_order != "primary", key=claim.pk))
     return accounts, claims
 
 
@@ -213,30 +183,17 @@ def post_charges(claim: Claim, effective: datetime.date | None = None) -> list[E
     """Post the claim's line charges to the ledger unless they already are (idempotent)."""
     # The services of a visit are charged once, whichever claim asks a payer for them: a
     # secondary claim or a replacement bills the same services again, it does not add any.
-    if (
-        Entry.objects.filter(practice_id=claim.practice_id, kind=Entry.Kind.CHARGE)
-        .filter(Q(claim=claim) | Q(visit_id=claim.visit_id))
-        .exists()
-    ):
+    if Entry.objects.filter(practice_id=claim.practice_id, kind=Entry.Kind.CHARGE).filter(
+            Q(claim=claim) | Q(visit_id=claim.visit_id)).exists():
         return []
-    rows = [
-        Entry(
-            practice_id=claim.practice_id,
-            patient_id=claim.patient_id,
-            visit_id=claim.visit_id,
-            claim=claim,
-            claim_line=line,
-            payer_id=claim.payer_id,
-            kind=Entry.Kind.CHARGE,
-            amount=Money(line.charge),
-            responsibility=Entry.Responsibility.PAYER,
-            effective_date=effective or claim.visit.date_of_service,
-            memo=f"{line.code} charge",
-            source="system",
-            source_ref=f"claim {claim.patient_control_number}",
-        )
-        for line in claim.lines.all()
-    ]
+    rows = [Entry(practice_id=claim.practice_id, patient_id=claim.patient_id,
+                  visit_id=claim.visit_id, claim=claim, claim_line=line, payer_id=claim.payer_id,
+                  kind=Entry.Kind.CHARGE, amount=Money(line.charge),
+                  responsibility=Entry.Responsibility.PAYER,
+                  effective_date=effective or claim.visit.date_of_service,
+                  memo=f"{line.code} charge", source="system",
+                  source_ref=f"claim {claim.patient_control_number}")
+            for line in claim.lines.all()]
     return Entry.objects.bulk_create(rows)
 
 
@@ -246,40 +203,22 @@ def _uncharged(claims: list[_Row]) -> set[int]:
     if not claims:
         return set()
     charged = Entry.objects.filter(practice_id=claims[0].practice_id, kind=Entry.Kind.CHARGE)
-    done = set(
-        charged.filter(one_of("claim_id", [c.pk for c in claims])).values_list(
-            "claim_id", flat=True
-        )
-    )
-    done_visits = set(
-        charged.filter(one_of("visit_id", {c.visit_id for c in claims})).values_list(
-            "visit_id", flat=True
-        )
-    )
+    done = set(charged.filter(one_of("claim_id", [c.pk for c in claims])).values_list(
+        "claim_id", flat=True))
+    done_visits = set(charged.filter(one_of("visit_id", {c.visit_id for c in claims}))
+                      .values_list("visit_id", flat=True))
     return {c.pk for c in claims if c.pk not in done and c.visit_id not in done_visits}
 
 
 def _charge_rows(claim: _Row, now: datetime.datetime) -> list[dict[str, Any]]:
     """The ledger rows of ``claim``'s line charges."""
-    return [
-        _entry_row(
-            now,
-            practice_id=claim.practice_id,
-            patient_id=claim.patient_id,
-            visit_id=claim.visit_id,
-            claim_id=claim.pk,
-            claim_line_id=line.pk,
-            payer_id=claim.payer_id,
-            kind=Entry.Kind.CHARGE,
-            amount=line.charge,
-            responsibility=Entry.Responsibility.PAYER,
-            effective_date=claim.date_of_service,
-            memo=f"{line.code} charge",
-            source="system",
-            source_ref=f"claim {claim.patient_control_number}",
-        )
-        for line in claim.lines
-    ]
+    return [_entry_row(now, practice_id=claim.practice_id, patient_id=claim.patient_id,
+                       visit_id=claim.visit_id, claim_id=claim.pk, claim_line_id=line.pk,
+                       payer_id=claim.payer_id, kind=Entry.Kind.CHARGE, amount=line.charge,
+                       responsibility=Entry.Responsibility.PAYER,
+                       effective_date=claim.date_of_service, memo=f"{line.code} charge",
+                       source="system", source_ref=f"claim {claim.patient_control_number}")
+            for line in claim.lines]
 
 
 def _entry_row(posted_at: datetime.datetime, **values: Any) -> dict[str, Any]:
@@ -288,53 +227,28 @@ def _entry_row(posted_at: datetime.datetime, **values: Any) -> dict[str, Any]:
     ``posted_at`` is taken once per batch by the caller: ``timezone.now()`` per row was a
     measurable part of posting a large file.
     """
-    row = {
-        "group_code": "",
-        "reason_code": "",
-        "method": "",
-        "reference": "",
-        "memo": "",
-        "source": "era",
-        "source_ref": "",
-        "reverses_id": None,
-        "created_by_id": None,
-        "visit_id": None,
-        "claim_id": None,
-        "claim_line_id": None,
-        "payer_id": None,
-        "posted_at": posted_at,
-    }
+    row = {"group_code": "", "reason_code": "", "method": "", "reference": "", "memo": "",
+           "source": "era", "source_ref": "", "reverses_id": None, "created_by_id": None,
+           "visit_id": None, "claim_id": None, "claim_line_id": None, "payer_id": None,
+           "posted_at": posted_at}
     row.update(values)
     return row
 
 
 def _next_coverage(claim: _Row) -> _Row | None:
     order = ORDERS.index(claim.coverage_order)
-    later = sorted(
-        (
-            c
-            for c in claim.coverages
-            if c.pk != claim.coverage_id
-            and ORDERS.index(c.order) > order
-            and c.is_in_effect(claim.date_of_service)
-        ),
-        key=lambda c: ORDERS.index(c.order),
-    )
+    later = sorted((c for c in claim.coverages
+                    if c.pk != claim.coverage_id and ORDERS.index(c.order) > order
+                    and c.is_in_effect(claim.date_of_service)),
+                   key=lambda c: ORDERS.index(c.order))
     return later[0] if later else None
 
 
 class _Poster:
     """Writes one balanced set's posting to the database."""
 
-    def __init__(
-        self,
-        practice: Any,
-        user: Any,
-        sha: str,
-        rem: RemittanceDoc,
-        row: Remittance,
-        claims: dict[int, _Row],
-    ) -> None:
+    def __init__(self, practice: Any, user: Any, sha: str, rem: RemittanceDoc,
+                 row: Remittance, claims: dict[int, _Row]) -> None:
         self.practice, self.user, self.sha, self.rem = practice, user, sha, rem
         self.row, self.claims = row, claims
         self.when = rem.effective_date or timezone.localdate()
@@ -346,7 +260,8 @@ class _Poster:
         self.updates: list[_Row] = []
         self.events: list[dict[str, Any]] = []
         self.warnings: list[str] = []
-        self.secondaries = Secondaries(practice, user, sha, rem.trace_number, self.when, self.now)
+        self.secondaries = Secondaries(practice, user, sha, rem.trace_number, self.when,
+                                       self.now)
 
     def post(self, postings: Iterable[ClaimPosting], result: SetResult) -> None:
         """Write the postings of one set, in a few statements rather than per row.
@@ -379,79 +294,42 @@ class _Poster:
         lines = {line.line_number: line for line in claim.lines}
         nxt = _next_coverage(claim) if any(e.next_payer for e in cp.entries) else None
         pay = cp.payment
-        outcome = (
-            RemittanceClaim.Outcome.REVERSED
-            if pay.is_reversal
-            else RemittanceClaim.Outcome.DENIED
-            if cp.denials and not cp.entries
-            else RemittanceClaim.Outcome.PARTIAL
-            if cp.denials
-            else RemittanceClaim.Outcome.POSTED
-        )
+        outcome = (RemittanceClaim.Outcome.REVERSED if pay.is_reversal else
+                   RemittanceClaim.Outcome.DENIED if cp.denials and not cp.entries else
+                   RemittanceClaim.Outcome.PARTIAL if cp.denials else
+                   RemittanceClaim.Outcome.POSTED)
         rc = dict(
-            practice_id=claim.practice_id,
-            remittance_id=self.row.pk,
-            claim_id=claim.pk,
-            claim_identifier=pay.claim_id[:38],
-            status_code=pay.status,
-            charge=pay.charge,
-            paid=pay.paid,
-            patient_responsibility=pay.patient_responsibility,
-            payer_claim_number=pay.payer_claim_number[:50],
-            member_id=pay.member_id[:80],
-            matched_by=cp.matched_by[:80],
-            outcome=outcome,
-            position=pay.position,
-            notes=list(cp.notes),
-        )
+            practice_id=claim.practice_id, remittance_id=self.row.pk, claim_id=claim.pk,
+            claim_identifier=pay.claim_id[:38], status_code=pay.status, charge=pay.charge,
+            paid=pay.paid, patient_responsibility=pay.patient_responsibility,
+            payer_claim_number=pay.payer_claim_number[:50], member_id=pay.member_id[:80],
+            matched_by=cp.matched_by[:80], outcome=outcome, position=pay.position,
+            notes=list(cp.notes))
         self.claim_rows.append(rc)
         entries = []
         for e in cp.entries:
             payer_id = nxt.payer_id if (e.next_payer and nxt) else claim.payer_id
             line = lines.get(e.line) if e.line is not None else None
-            entries.append(
-                _entry_row(
-                    self.now,
-                    practice_id=claim.practice_id,
-                    patient_id=claim.patient_id,
-                    visit_id=claim.visit_id,
-                    claim_id=claim.pk,
-                    claim_line_id=line.pk if line is not None else None,
-                    payer_id=payer_id,
-                    kind=e.kind,
-                    amount=e.amount,
-                    responsibility=e.responsibility,
-                    effective_date=self.when,
-                    group_code=e.group,
-                    reason_code=e.reason[:5],
-                    method=self.method if e.kind == "payment" else "",
-                    reference=self.rem.trace_number[:50],
-                    memo=e.memo[:200],
-                    source="era",
-                    source_ref=f"835 {self.sha[:16]} segment {e.position}",
-                    created_by_id=self.created_by_id,
-                )
-            )
+            entries.append(_entry_row(
+                self.now, practice_id=claim.practice_id, patient_id=claim.patient_id,
+                visit_id=claim.visit_id, claim_id=claim.pk,
+                claim_line_id=line.pk if line is not None else None,
+                payer_id=payer_id, kind=e.kind, amount=e.amount,
+                responsibility=e.responsibility, effective_date=self.when,
+                group_code=e.group, reason_code=e.reason[:5],
+                method=self.method if e.kind == "payment" else "",
+                reference=self.rem.trace_number[:50], memo=e.memo[:200], source="era",
+                source_ref=f"835 {self.sha[:16]} segment {e.position}",
+                created_by_id=self.created_by_id))
         for d in cp.denials:
             line = lines.get(d.line) if d.line is not None else None
-            self.denials.append(
-                (
-                    pay.position,
-                    dict(
-                        practice_id=claim.practice_id,
-                        claim_id=claim.pk,
-                        claim_line_id=line.pk if line is not None else None,
-                        payer_id=claim.payer_id,
-                        amount=d.amount,
-                        reasons=[list(r) for r in d.reasons],
-                        reason_words=list(d.reason_words),
-                        remark_words=list(d.remark_words),
-                        action=d.action[:200],
-                        status=DenialItem.Status.OPEN,
-                        created_at=self.now,
-                    ),
-                )
-            )
+            self.denials.append((pay.position, dict(
+                practice_id=claim.practice_id, claim_id=claim.pk,
+                claim_line_id=line.pk if line is not None else None,
+                payer_id=claim.payer_id, amount=d.amount, reasons=[list(r) for r in d.reasons],
+                reason_words=list(d.reason_words), remark_words=list(d.remark_words),
+                action=d.action[:200], status=DenialItem.Status.OPEN,
+                created_at=self.now)))
             result.denied.append((claim.patient_control_number, "; ".join(d.reason_words)))
         self.move(claim, cp, outcome)
         if pay.is_reversal:
@@ -477,20 +355,13 @@ class _Poster:
             return
         pay, trace = cp.payment, self.rem.trace_number[:50]
         old = claim.status
-        decision = (
-            "reversed"
-            if pay.is_reversal
-            else "denied"
-            if outcome == RemittanceClaim.Outcome.DENIED
-            else "paid"
-        )
+        decision = ("reversed" if pay.is_reversal else
+                    "denied" if outcome == RemittanceClaim.Outcome.DENIED else "paid")
         try:
             new = status_after_remittance(old, decision)
         except LifecycleError as exc:
-            note = (
-                f"claim status left {old}: {exc}; the payment is posted, the status is "
-                "for the biller to set"
-            )
+            note = (f"claim status left {old}: {exc}; the payment is posted, the status is "
+                    "for the biller to set")
             self.claim_rows[-1]["notes"].append(note)
             self.warnings.append(f"{claim.patient_control_number}: {note}")
             return
@@ -505,31 +376,20 @@ class _Poster:
             claim.payer_claim_number = pay.payer_claim_number[:50] or claim.payer_claim_number
             denied = "; ".join(d.reason_words[0] for d in cp.denials)
             claim.status_reason = denied[:200]
-            why = (
-                f"denied by ERA {trace}: {denied}"
-                if outcome == RemittanceClaim.Outcome.DENIED
-                else f"partially paid by ERA {trace}: {cp.paid.format()} paid; denied: {denied}"
-                if outcome == RemittanceClaim.Outcome.PARTIAL
-                else f"paid by ERA {trace}: {cp.paid.format()} paid"
-            )
+            why = (f"denied by ERA {trace}: {denied}" if outcome == RemittanceClaim.Outcome.DENIED
+                   else f"partially paid by ERA {trace}: {cp.paid.format()} paid; denied: "
+                   f"{denied}" if outcome == RemittanceClaim.Outcome.PARTIAL
+                   else f"paid by ERA {trace}: {cp.paid.format()} paid")
         self.updates.append(claim)
         if claim.status != old:
             # The ClaimEvent ``move_claim`` writes on the one-by-one paths, as a plain row
             # written with the set's other rows (a model instance per event cost five
             # times as much as inserting it).
-            self.events.append(
-                dict(
-                    practice_id=claim.practice_id,
-                    claim_id=claim.pk,
-                    from_status=old,
-                    to_status=claim.status,
-                    reason=why[:300],
-                    source="835",
-                    source_ref=f"835 {self.sha[:16]} segment {pay.position}",
-                    created_at=self.now,
-                    created_by_id=self.created_by_id,
-                )
-            )
+            self.events.append(dict(
+                practice_id=claim.practice_id, claim_id=claim.pk, from_status=old,
+                to_status=claim.status, reason=why[:300], source="835",
+                source_ref=f"835 {self.sha[:16]} segment {pay.position}",
+                created_at=self.now, created_by_id=self.created_by_id))
 
     def flush(self) -> None:
         """Write the claim payments, denials, claim statuses and lifecycle events the set
@@ -537,9 +397,8 @@ class _Poster:
         # Not audited row by row: the import records one audit event for the whole file.
         insert_rows(RemittanceClaim, self.claim_rows)
         if self.denials:
-            ids = dict(
-                RemittanceClaim.objects.filter(remittance=self.row).values_list("position", "pk")
-            )
+            ids = dict(RemittanceClaim.objects.filter(remittance=self.row).values_list(
+                "position", "pk"))
             for position, denial in self.denials:
                 denial["remittance_claim_id"] = ids[position]
             insert_rows(DenialItem, [d for _, d in self.denials])
@@ -553,15 +412,8 @@ def _record(practice: Any, posting: RemittancePosting, result: SetResult) -> Non
         result.unmatched.append((u.claim_id, u.reason))
 
 
-def import_era(
-    user: Any,
-    practice: Any,
-    data: bytes,
-    name: str,
-    *,
-    post: bool = True,
-    same_payment: bool = False,
-) -> ImportResult:
+def import_era(user: Any, practice: Any, data: bytes, name: str, *, post: bool = True,
+               same_payment: bool = False) -> ImportResult:
     """Import one 835 file for ``practice``; with ``post=False`` only report what would post.
 
     A set whose payment (TRN02 with TRN03) was posted before posts nothing; one whose
@@ -594,9 +446,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _import_file(
-    user: Any, practice: Any, data: bytes, name: str, post: bool, same_payment: bool = False
-) -> ImportResult:
+def _import_file(user: Any, practice: Any, data: bytes, name: str, post: bool,
+                 same_payment: bool = False) -> ImportResult:
     sha = hashlib.sha256(data).hexdigest()
     result = ImportResult(name, sha)
     try:
@@ -620,67 +471,46 @@ def _import_file(
                         return _release_repeats(user, practice, sha, rems, name, result)
                     return result
                 file_row = RemittanceFile.objects.create(
-                    practice=practice,
-                    name=name[:200],
-                    sha256=sha,
-                    size=len(data),
-                    imported_by=user if getattr(user, "is_authenticated", False) else None,
-                )
+                    practice=practice, name=name[:200], sha256=sha, size=len(data),
+                    imported_by=user if getattr(user, "is_authenticated", False) else None)
                 result.file_id = file_row.pk
             for rem in rems:
-                result.sets.append(_import_set(practice, user, sha, rem, file_row, same_payment))
+                result.sets.append(_import_set(practice, user, sha, rem, file_row,
+                                               same_payment))
             if file_row is not None:
-                audit.record(
-                    file_row,
-                    "create",
-                    {
-                        "sets": [s.status for s in result.sets],
-                        "claims": sum(len(s.posted) for s in result.sets),
-                    },
-                )
+                audit.record(file_row, "create",
+                             {"sets": [s.status for s in result.sets],
+                              "claims": sum(len(s.posted) for s in result.sets)})
     except IntegrityError:
         # Only a writer that bypassed the lock (another database client) can get here.
         # Whatever it was, nothing of this file was written.
         result = ImportResult(name, sha)
         if _already_imported(practice, sha, result):
             return result
-        raise ServiceError(
-            "file",
-            f"{name}: another import posted some of the same "
-            "payments at the same time; nothing of this file was "
-            "posted. Import it again to post what is left.",
-        ) from None
+        raise ServiceError("file", f"{name}: another import posted some of the same "
+                                   "payments at the same time; nothing of this file was "
+                                   "posted. Import it again to post what is left.") from None
     return result
 
 
-def _release_repeats(
-    user: Any, practice: Any, sha: str, rems: list[RemittanceDoc], name: str, done: ImportResult
-) -> ImportResult:
+def _release_repeats(user: Any, practice: Any, sha: str, rems: list[RemittanceDoc],
+                     name: str, done: ImportResult) -> ImportResult:
     """Post the sets of a file imported before that were held as repeats of a posted
     payment, now that the biller says they are separate payments. Nothing else of the
     file is touched."""
     file_row = RemittanceFile.objects.get(pk=done.file_id)
-    held = {
-        r.position: r
-        for r in Remittance.objects.filter(file=file_row, status=Remittance.Status.REPEAT)
-    }
+    held = {r.position: r for r in Remittance.objects.filter(
+        file=file_row, status=Remittance.Status.REPEAT)}
     result = ImportResult(name, sha, file_id=file_row.pk, released=True)
     for rem in rems:
         if rem.position in held:
-            result.sets.append(
-                _import_set(practice, user, sha, rem, file_row, True, held[rem.position])
-            )
+            result.sets.append(_import_set(practice, user, sha, rem, file_row, True,
+                                           held[rem.position]))
     if not result.sets:
         done.released = True
         return done
-    audit.record(
-        file_row,
-        "update",
-        {
-            "released": [s.trace_number for s in result.sets],
-            "sets": [s.status for s in result.sets],
-        },
-    )
+    audit.record(file_row, "update", {"released": [s.trace_number for s in result.sets],
+                                      "sets": [s.status for s in result.sets]})
     return result
 
 
@@ -704,10 +534,8 @@ def _lock_postings(practice: Any) -> None:
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)",
-                [_POSTING_LOCK, int(getattr(practice, "pk", practice))],
-            )
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
+                           [_POSTING_LOCK, int(getattr(practice, "pk", practice))])
 
 
 def payment_key(rem: RemittanceDoc) -> tuple[str, str]:
@@ -725,32 +553,19 @@ def _same_payment(practice: Any, rem: RemittanceDoc) -> Remittance | None:
     """
     if not rem.total_paid or rem.effective_date is None:
         return None  # notices without money repeat amount and date all the time
-    candidates = (
-        Remittance.objects.filter(
-            practice=practice,
-            status=Remittance.Status.POSTED,
-            total_paid=rem.total_paid.amount,
-            payment_date=rem.effective_date,
-            payee_identifier=rem.payee.id.strip()[:80],
-        )
-        .exclude(trace_number=rem.trace_number.strip()[:50])
-        .order_by("pk")
-    )
+    candidates = Remittance.objects.filter(
+        practice=practice, status=Remittance.Status.POSTED, total_paid=rem.total_paid.amount,
+        payment_date=rem.effective_date, payee_identifier=rem.payee.id.strip()[:80],
+    ).exclude(trace_number=rem.trace_number.strip()[:50]).order_by("pk")
     ours = {c.claim_id[:38] for c in rem.claims}
     if not ours:
         return candidates.first()
     return candidates.filter(claims__claim_identifier__in=ours).first()
 
 
-def _import_set(
-    practice: Any,
-    user: Any,
-    sha: str,
-    rem: RemittanceDoc,
-    file_row: RemittanceFile | None,
-    same_payment: bool = False,
-    held: Remittance | None = None,
-) -> SetResult:
+def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
+                file_row: RemittanceFile | None, same_payment: bool = False,
+                held: Remittance | None = None) -> SetResult:
     """Import one set; ``held`` is its row from an earlier import of the same file, held
     as a repeat, that the biller now says is a separate payment."""
     payer = _payer_for(practice, rem)
@@ -758,18 +573,13 @@ def _import_set(
     result.warnings = [str(p) for p in rem.problems if p.severity == "warning"]
     originator, trace = payment_key(rem)
     duplicate = Remittance.objects.filter(
-        practice=practice,
-        trace_originator=originator,
-        trace_number=trace,
-        status=Remittance.Status.POSTED,
-    ).exists()
+        practice=practice, trace_originator=originator, trace_number=trace,
+        status=Remittance.Status.POSTED).exists()
     if duplicate:
         # A payment posted before is not worked out again: a re-sent file costs a lookup.
         result.status = "duplicate"
-        result.reasons = [
-            f"payment {trace} from {originator or 'an unnamed originator'} "
-            "(TRN02, TRN03) was already posted"
-        ]
+        result.reasons = [f"payment {trace} from {originator or 'an unnamed originator'} "
+                          "(TRN02, TRN03) was already posted"]
         if file_row is not None:
             _remittance_row(practice, file_row, payer, rem, result, held)
         return result
@@ -786,15 +596,13 @@ def _import_set(
             f"{lookalike.trace_number} posted "
             f"{timezone.localtime(lookalike.posted_at):%m/%d/%Y}; if the bank confirms it is "
             "a separate payment, import the file again saying so (same amount is a separate "
-            "payment)"
-        ]
+            "payment)"]
     if file_row is None:
         if result.status == "preview":
             for cp in posting.claims:
                 result.posted.append((cp.account.claim_id, cp.paid, cp.patient_share))
-                result.denied += [
-                    (cp.account.claim_id, "; ".join(d.reason_words)) for d in cp.denials
-                ]
+                result.denied += [(cp.account.claim_id, "; ".join(d.reason_words))
+                                  for d in cp.denials]
             _record(practice, posting, result)
         return result
     row = _remittance_row(practice, file_row, payer, rem, result, held)
@@ -805,47 +613,25 @@ def _import_set(
     poster.post(posting.claims, result)
     for u in posting.unmatched:
         rc = RemittanceClaim.objects.create(
-            practice=practice,
-            remittance=row,
-            claim_identifier=u.claim_id[:38],
+            practice=practice, remittance=row, claim_identifier=u.claim_id[:38],
             status_code=next(c.status for c in rem.claims if c.position == u.position),
-            charge=u.charge,
-            paid=u.paid,
-            member_id=u.member_id[:80],
-            outcome=RemittanceClaim.Outcome.UNMATCHED,
-            position=u.position,
-            notes=[u.reason],
-        )
-        UnmatchedPayment.objects.create(
-            practice=practice, remittance_claim=rc, reason=u.reason[:200]
-        )
-    ProviderAdjustment.objects.bulk_create(
-        [
-            ProviderAdjustment(
-                practice=practice,
-                remittance=row,
-                provider_identifier=p.provider_id[:50],
-                reason=p.reason[:2],
-                reference=p.reference[:50],
-                amount=p.amount,
-                fiscal_period_end=p.fiscal_period_end,
-                position=p.position,
-            )
-            for p in posting.provider_entries
-        ]
-    )
+            charge=u.charge, paid=u.paid, member_id=u.member_id[:80],
+            outcome=RemittanceClaim.Outcome.UNMATCHED, position=u.position,
+            notes=[u.reason])
+        UnmatchedPayment.objects.create(practice=practice, remittance_claim=rc,
+                                        reason=u.reason[:200])
+    ProviderAdjustment.objects.bulk_create([ProviderAdjustment(
+        practice=practice, remittance=row, provider_identifier=p.provider_id[:50],
+        reason=p.reason[:2], reference=p.reference[:50], amount=p.amount,
+        fiscal_period_end=p.fiscal_period_end, position=p.position)
+        for p in posting.provider_entries])
     _record(practice, posting, result)
     return result
 
 
-def _remittance_row(
-    practice: Any,
-    file_row: RemittanceFile,
-    payer: Payer | None,
-    rem: RemittanceDoc,
-    result: SetResult,
-    held: Remittance | None = None,
-) -> Remittance:
+def _remittance_row(practice: Any, file_row: RemittanceFile, payer: Payer | None,
+                    rem: RemittanceDoc, result: SetResult,
+                    held: Remittance | None = None) -> Remittance:
     """The record of one set as imported: posted (when it is about to be), or why not.
     A set held before keeps its row, with its new status and reasons."""
     status = result.status if result.status != "preview" else Remittance.Status.POSTED
@@ -856,32 +642,19 @@ def _remittance_row(
         return held
     originator, trace = payment_key(rem)
     return Remittance.objects.create(
-        practice=practice,
-        file=file_row,
-        payer=payer,
-        payer_identifier=rem.payer_id[:80],
-        payer_name=rem.payer.name[:60],
-        trace_number=trace,
-        trace_originator=originator,
+        practice=practice, file=file_row, payer=payer, payer_identifier=rem.payer_id[:80],
+        payer_name=rem.payer.name[:60], trace_number=trace, trace_originator=originator,
         payee_identifier=rem.payee.id.strip()[:80],
-        control_number=rem.control_number[:9],
-        method=rem.method[:3],
-        total_paid=rem.total_paid,
-        payment_date=rem.effective_date,
-        status=status,
-        held_reasons=result.reasons,
-        warnings=result.warnings[:50],
-        position=rem.position,
-    )
+        control_number=rem.control_number[:9], method=rem.method[:3], total_paid=rem.total_paid,
+        payment_date=rem.effective_date, status=status, held_reasons=result.reasons,
+        warnings=result.warnings[:50], position=rem.position)
 
 
 def summary_lines(result: ImportResult) -> Iterable[str]:
     """The import as text: per set, what was posted, held, denied and unmatched."""
     if result.released and not result.sets:
-        yield (
-            f"{result.name}: already imported (sha256 {result.sha256[:12]}) and no set of "
-            "it is held as a repeat; nothing posted"
-        )
+        yield (f"{result.name}: already imported (sha256 {result.sha256[:12]}) and no set of "
+               "it is held as a repeat; nothing posted")
         return
     if result.already_imported:
         yield f"{result.name}: already imported (sha256 {result.sha256[:12]}); nothing posted"
@@ -889,11 +662,9 @@ def summary_lines(result: ImportResult) -> Iterable[str]:
     if result.released:
         yield f"{result.name}: posting the sets held as repeats, as separate payments"
     for s in result.sets:
-        yield (
-            f"{s.payer} trace {s.trace_number} {s.total_paid.format()}: {s.status.upper()}"
-            f" ({len(s.posted)} claim(s) posted, {len(s.denied)} denial(s), "
-            f"{len(s.unmatched)} unmatched)"
-        )
+        yield (f"{s.payer} trace {s.trace_number} {s.total_paid.format()}: {s.status.upper()}"
+               f" ({len(s.posted)} claim(s) posted, {len(s.denied)} denial(s), "
+               f"{len(s.unmatched)} unmatched)")
         for reason in s.reasons:
             yield f"  held: {reason}"
         for claim_id, paid, patient in s.posted:

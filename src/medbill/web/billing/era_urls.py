@@ -16,10 +16,7 @@ urlpatterns = [
     path("accounts/", era_views.list_accounts, name="list_accounts"),
     path("accounts/<int:patient_id>/", era_views.show_account, name="show_account"),
     path("accounts/<int:patient_id>/plans/", plans.create_plan, name="create_plan"),
-    path(
-        "accounts/<int:patient_id>/plans/<int:plan_id>/cancel/",
-        plans.cancel_plan_view,
-        name="cancel_plan",
-    ),
+    path("accounts/<int:patient_id>/plans/<int:plan_id>/cancel/", plans.cancel_plan_view,
+         name="cancel_plan"),
     path("reports/", era_views.show_reports, name="show_reports"),
 ]

@@ -40,31 +40,17 @@ MAX_UPLOAD = 20 * 1024 * 1024
 
 @requires("view_claims")
 def list_remittances(request: HttpRequest) -> HttpResponse:
-    rows = (
-        Remittance.objects.for_user(request.user, request.practice)
-        .select_related("file")
-        .annotate(claim_count=Count("claims"))
-        .order_by("-posted_at", "-id")
-    )
+    rows = (Remittance.objects.for_user(request.user, request.practice)
+            .select_related("file").annotate(claim_count=Count("claims"))
+            .order_by("-posted_at", "-id"))
     status = request.GET.get("status", "")
     if status in Remittance.Status.values:
         rows = rows.filter(status=status)
-    work = (
-        UnmatchedPayment.objects.for_user(request.user, request.practice)
-        .filter(resolved=False)
-        .select_related("remittance_claim__remittance")
-    )
-    return render(
-        request,
-        "billing/era_list.html",
-        {
-            "page": paginate(request, rows),
-            "query": query_without_page(request),
-            "statuses": Remittance.Status.choices,
-            "status": status,
-            "work": work[:50],
-        },
-    )
+    work = UnmatchedPayment.objects.for_user(request.user, request.practice).filter(
+        resolved=False).select_related("remittance_claim__remittance")
+    return render(request, "billing/era_list.html", {
+        "page": paginate(request, rows), "query": query_without_page(request),
+        "statuses": Remittance.Status.choices, "status": status, "work": work[:50]})
 
 
 @requires("import_remittance")
@@ -75,27 +61,19 @@ def upload_remittance(request: HttpRequest) -> HttpResponse:
         messages.error(request, "file: choose an 835 file (at most 20 MB)")
         return redirect("list_remittances")
     try:
-        result = import_era(
-            request.user,
-            request.practice,
-            upload.read(),
-            upload.name,
-            post=request.POST.get("post") == "1",
-            same_payment=request.POST.get("same_payment") == "1",
-        )
+        result = import_era(request.user, request.practice, upload.read(), upload.name,
+                            post=request.POST.get("post") == "1",
+                            same_payment=request.POST.get("same_payment") == "1")
     except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("list_remittances")
     if result.already_imported:
         messages.info(request, f"{upload.name} was imported before; nothing was posted.")
     for s in result.sets:
-        text = (
-            f"{s.payer} trace {s.trace_number}: {s.status} — {len(s.posted)} claim(s) "
-            f"posted, {len(s.denied)} denied, {len(s.unmatched)} unmatched"
-        )
+        text = (f"{s.payer} trace {s.trace_number}: {s.status} — {len(s.posted)} claim(s) "
+                f"posted, {len(s.denied)} denied, {len(s.unmatched)} unmatched")
         (messages.warning if s.status in ("held", "repeat", "duplicate") else messages.success)(
-            request, text
-        )
+            request, text)
         for reason in s.reasons[:5]:
             messages.warning(request, reason)
     return redirect("list_remittances")
@@ -103,68 +81,43 @@ def upload_remittance(request: HttpRequest) -> HttpResponse:
 
 @requires("view_claims")
 def show_remittance(request: HttpRequest, remittance_id: int) -> HttpResponse:
-    rem = get_scoped_or_404(
-        Remittance.objects.select_related("file", "payer"),
-        request.user,
-        request.practice,
-        pk=remittance_id,
-    )
+    rem = get_scoped_or_404(Remittance.objects.select_related("file", "payer"), request.user,
+                            request.practice, pk=remittance_id)
     claims = rem.claims.select_related("claim").prefetch_related("denials")
     # Through a subquery, not a join: a claim paid twice in the set (a reversal and its
     # corrected payment) would count every entry twice.
-    audit.record(
-        rem,
-        "view",
-        user=request.user,
-        patients=[c.claim.patient_id for c in claims if c.claim is not None],
-        detail={"claim_ids": [c.claim_id for c in claims if c.claim_id]},
-    )
-    entries = (
-        Entry.objects.filter(
-            source="era",
-            claim_id__in=rem.claims.values("claim_id"),
-            source_ref__startswith=f"835 {rem.file.sha256[:16]}",
-        )
-        .values("kind", "responsibility")
-        .annotate(total=MoneySum("amount"))
-        .order_by("kind", "responsibility")
-    )
-    return render(
-        request,
-        "billing/era_detail.html",
-        {"rem": rem, "claims": claims, "entries": entries, "plb": rem.provider_adjustments.all()},
-    )
+    audit.record(rem, "view", user=request.user,
+                 patients=[c.claim.patient_id for c in claims if c.claim is not None],
+                 detail={"claim_ids": [c.claim_id for c in claims if c.claim_id]})
+    entries = (Entry.objects.filter(source="era", claim_id__in=rem.claims.values("claim_id"),
+                                    source_ref__startswith=f"835 {rem.file.sha256[:16]}")
+               .values("kind", "responsibility").annotate(total=MoneySum("amount"))
+               .order_by("kind", "responsibility"))
+    return render(request, "billing/era_detail.html", {
+        "rem": rem, "claims": claims, "entries": entries,
+        "plb": rem.provider_adjustments.all()})
 
 
 @requires("view_claims")
 def list_denials(request: HttpRequest) -> HttpResponse:
     rows = DenialItem.objects.for_user(request.user, request.practice).select_related(
-        "claim", "payer", "claim_line"
-    )
+        "claim", "payer", "claim_line")
     status = request.GET.get("status", DenialItem.Status.OPEN)
     if status in DenialItem.Status.values:
         rows = rows.filter(status=status)
     page = paginate(request, rows)
     audit.record_list(list(page), request.user)
-    return render(
-        request,
-        "billing/denial_list.html",
-        {
-            "page": page,
-            "query": query_without_page(request),
-            "statuses": DenialItem.Status.choices,
-            "status": status,
-        },
-    )
+    return render(request, "billing/denial_list.html", {
+        "page": page, "query": query_without_page(request),
+        "statuses": DenialItem.Status.choices, "status": status})
 
 
 @requires("post_adjustment")
 @require_POST
 def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
     """Mark a denial corrected, appealed or resolved; writing it off posts an adjustment."""
-    item = get_scoped_or_404(
-        DenialItem.objects.select_related("claim"), request.user, request.practice, pk=denial_id
-    )
+    item = get_scoped_or_404(DenialItem.objects.select_related("claim"), request.user,
+                             request.practice, pk=denial_id)
     status = request.POST.get("status", "")
     if status not in DenialItem.Status.values or status == DenialItem.Status.OPEN:
         messages.error(request, "status: choose corrected, appealed, written off or resolved")
@@ -173,22 +126,14 @@ def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
         if status == DenialItem.Status.WRITTEN_OFF and item.status != status:
             claim = item.claim
             Entry.objects.create(
-                practice_id=item.practice_id,
-                patient_id=claim.patient_id,
-                visit_id=claim.visit_id,
-                claim=claim,
-                claim_line=item.claim_line,
-                payer_id=item.payer_id,
-                kind=Entry.Kind.ADJUSTMENT,
-                amount=-Money(item.amount),
+                practice_id=item.practice_id, patient_id=claim.patient_id,
+                visit_id=claim.visit_id, claim=claim, claim_line=item.claim_line,
+                payer_id=item.payer_id, kind=Entry.Kind.ADJUSTMENT, amount=-Money(item.amount),
                 responsibility=Entry.Responsibility.PAYER,
                 group_code=(item.reasons[0][0] if item.reasons else "CO")[:2],
                 reason_code=(item.reasons[0][1] if item.reasons else "")[:5],
-                memo="denial written off",
-                source="manual",
-                source_ref=f"denial {item.pk}",
-                created_by=request.user,
-            )
+                memo="denial written off", source="manual",
+                source_ref=f"denial {item.pk}", created_by=request.user)
         item.status = status
         item.save()
     messages.success(request, f"Denial on {item.claim} marked {item.get_status_display()}.")
@@ -197,26 +142,18 @@ def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
 
 @requires("view_ledger")
 def list_accounts(request: HttpRequest) -> HttpResponse:
-    rows = (
-        Entry.objects.for_user(request.user, request.practice)
-        .values(
-            "patient_id", "patient__last_name", "patient__first_name", "patient__account_number"
-        )
-        .annotate(
-            total=MoneySum("amount"),
-            patient_owes=MoneySum("amount", filter=Q(responsibility="patient")),
-            insurance_owes=MoneySum("amount", filter=Q(responsibility="payer")),
-        )
-        .exclude(total=0)
-        .order_by("-total")
-    )
+    rows = (Entry.objects.for_user(request.user, request.practice)
+            .values("patient_id", "patient__last_name", "patient__first_name",
+                    "patient__account_number")
+            .annotate(total=MoneySum("amount"),
+                      patient_owes=MoneySum("amount", filter=Q(responsibility="patient")),
+                      insurance_owes=MoneySum("amount", filter=Q(responsibility="payer")))
+            .exclude(total=0).order_by("-total"))
     page = paginate(request, rows)
-    audit.record_list(
-        list(Patient.objects.filter(pk__in=[r["patient_id"] for r in page])), request.user
-    )
-    return render(
-        request, "billing/account_list.html", {"page": page, "query": query_without_page(request)}
-    )
+    audit.record_list(list(Patient.objects.filter(pk__in=[r["patient_id"] for r in page])),
+                      request.user)
+    return render(request, "billing/account_list.html", {
+        "page": page, "query": query_without_page(request)})
 
 
 @requires("view_ledger")
@@ -224,26 +161,16 @@ def show_account(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
     audit.record_view(patient, request.user)
     entries = Entry.objects.filter(patient=patient).select_related("payer", "claim")
-    return render(
-        request,
-        "billing/account_detail.html",
-        {
-            "patient": patient,
-            "entries": entries.order_by("posted_at", "id"),
-            "patient_balance": balance_of(patient, Entry.Responsibility.PATIENT),
-            "insurance_balance": balance_of(patient, Entry.Responsibility.PAYER),
-            "statements": Statement.objects.filter(patient=patient)[:20],
-            "plans": [
-                plans.plan_standing(p, timezone.localdate())
-                for p in PaymentPlan.objects.filter(patient=patient).order_by("-created_at")
-            ],
-            "intervals": plans.INTERVALS,
-            "today": timezone.localdate(),
-            "denials": DenialItem.objects.filter(
-                claim__patient=patient, status=DenialItem.Status.OPEN
-            ),
-        },
-    )
+    return render(request, "billing/account_detail.html", {
+        "patient": patient, "entries": entries.order_by("posted_at", "id"),
+        "patient_balance": balance_of(patient, Entry.Responsibility.PATIENT),
+        "insurance_balance": balance_of(patient, Entry.Responsibility.PAYER),
+        "statements": Statement.objects.filter(patient=patient)[:20],
+        "plans": [plans.plan_standing(p, timezone.localdate())
+                  for p in PaymentPlan.objects.filter(patient=patient).order_by("-created_at")],
+        "intervals": plans.INTERVALS, "today": timezone.localdate(),
+        "denials": DenialItem.objects.filter(claim__patient=patient,
+                                             status=DenialItem.Status.OPEN)})
 
 
 def _as_of(request: HttpRequest) -> datetime.date | None:
@@ -270,21 +197,15 @@ def show_reports(request: HttpRequest) -> HttpResponse:
         writer.writerow(table.header)
         writer.writerows(table.rows)
         if wanted == "ar-patient":  # names and balances of patients
-            audit.record(
-                request.practice,
-                "export",
-                user=request.user,
-                source="web report",
-                detail={"report": wanted, "rows": max(len(table.rows) - 1, 0)},
-            )
+            audit.record(request.practice, "export", user=request.user, source="web report",
+                         detail={"report": wanted, "rows": max(len(table.rows) - 1, 0)})
         response = HttpResponse(buffer.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{wanted}.csv"'
         return response
     sections = []
     for key, table in tables.items():
         top = max((abs(v) for _, v in table.chart), default=0) or 1
-        bars = [
-            (label, f"{value:,.2f}", round(100 * abs(value) / top)) for label, value in table.chart
-        ]
+        bars = [(label, f"{value:,.2f}", round(100 * abs(value) / top))
+                for label, value in table.chart]
         sections.append((key, table, bars))
     return render(request, "billing/reports.html", {"sections": sections, "as_of": as_of})

@@ -45,11 +45,8 @@ def _open_balances(practice: Any, responsibility: str) -> list[dict[str, Any]]:
         Entry.objects.for_practice(practice)
         .filter(responsibility=responsibility)
         .values("claim_id", "patient_id", "payer_id")
-        .annotate(
-            balance=MoneySum("amount"),
-            first=Min("effective_date"),
-            dos=Min("claim__visit__scheduled_at"),
-        )
+        .annotate(balance=MoneySum("amount"), first=Min("effective_date"),
+                  dos=Min("claim__visit__scheduled_at"))
     )
 
 
@@ -64,45 +61,26 @@ def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = Non
     as_of = as_of or timezone.localdate()
     if by == "payer":
         rows = _open_balances(practice, Entry.Responsibility.PAYER)
-        names = dict(
-            Payer.objects.filter(pk__in={r["payer_id"] for r in rows}).values_list("pk", "name")
-        )
-        items = [
-            (
-                r["payer_id"],
-                names.get(r["payer_id"], "(no payer)"),
-                _service_date(r),
-                _money(r["balance"]),
-            )
-            for r in rows
-        ]
+        names = dict(Payer.objects.filter(pk__in={r["payer_id"] for r in rows})
+                     .values_list("pk", "name"))
+        items = [(r["payer_id"], names.get(r["payer_id"], "(no payer)"), _service_date(r),
+                  _money(r["balance"])) for r in rows]
     elif by == "patient":
         from medbill.web.frontdesk.models import Patient
 
         rows = _open_balances(practice, Entry.Responsibility.PATIENT)
-        people = {
-            p.pk: f"{p.last_name}, {p.first_name} ({p.account_number})"
-            for p in Patient.objects.filter(pk__in={r["patient_id"] for r in rows})
-        }
-        items = [
-            (
-                r["patient_id"],
-                people.get(r["patient_id"], "?"),
-                _service_date(r),
-                _money(r["balance"]),
-            )
-            for r in rows
-        ]
+        people = {p.pk: f"{p.last_name}, {p.first_name} ({p.account_number})"
+                  for p in Patient.objects.filter(pk__in={r["patient_id"] for r in rows})}
+        items = [(r["patient_id"], people.get(r["patient_id"], "?"), _service_date(r),
+                  _money(r["balance"])) for r in rows]
     else:
         raise ValueError("by: expected payer or patient")
     aged = age_balances(items, as_of)
-    table = Table(
-        f"A/R aging by {by} as of {as_of}", [by, *BUCKETS, "total"], [r.as_list() for r in aged]
-    )
+    table = Table(f"A/R aging by {by} as of {as_of}", [by, *BUCKETS, "total"],
+                  [r.as_list() for r in aged])
     totals = {b: sum((r.buckets[b] for r in aged), ZERO) for b in BUCKETS}
-    table.rows.append(
-        ["TOTAL", *(str(totals[b]) for b in BUCKETS), str(sum(totals.values(), ZERO))]
-    )
+    table.rows.append(["TOTAL", *(str(totals[b]) for b in BUCKETS),
+                       str(sum(totals.values(), ZERO))])
     table.chart = [(b, float(totals[b].amount)) for b in BUCKETS]
     return table
 
@@ -119,9 +97,8 @@ def denials(practice: Any) -> Table:
         entry[1] += Money(item.amount)
         entry[2] += item.status == DenialItem.Status.OPEN
     out = sorted(grouped.items(), key=lambda kv: (-kv[1][1].amount, kv[0]))
-    table = Table(
-        "Denials by payer and reason", ["payer", "reason", "in words", "count", "amount", "open"]
-    )
+    table = Table("Denials by payer and reason", ["payer", "reason", "in words", "count",
+                                                   "amount", "open"])
     table.rows = [[p, r, w, str(n), str(a), str(o)] for (p, r, w), (n, a, o) in out]
     table.chart = [(f"{p} {r}", float(a.amount)) for (p, r, _), (_, a, _) in out[:10]]
     return table
@@ -133,25 +110,17 @@ def kpis(practice: Any, as_of: datetime.date | None = None, period_days: int = 9
     entries = Entry.objects.for_practice(practice)
     total_ar = _money(entries.aggregate(t=MoneySum("amount"))["t"])
     since = as_of - datetime.timedelta(days=period_days)
-    charges_period = _money(
-        entries.filter(kind=Entry.Kind.CHARGE, effective_date__gt=since).aggregate(
-            t=MoneySum("amount")
-        )["t"]
-    )
-    charges = _money(entries.filter(kind=Entry.Kind.CHARGE).aggregate(t=MoneySum("amount"))["t"])
-    payments = -_money(entries.filter(kind=Entry.Kind.PAYMENT).aggregate(t=MoneySum("amount"))["t"])
-    contractual = -_money(
-        entries.filter(kind=Entry.Kind.ADJUSTMENT, group_code="CO").aggregate(t=MoneySum("amount"))[
-            "t"
-        ]
-    )
+    charges_period = _money(entries.filter(kind=Entry.Kind.CHARGE, effective_date__gt=since)
+                            .aggregate(t=MoneySum("amount"))["t"])
+    charges = _money(entries.filter(kind=Entry.Kind.CHARGE)
+                     .aggregate(t=MoneySum("amount"))["t"])
+    payments = -_money(entries.filter(kind=Entry.Kind.PAYMENT)
+                       .aggregate(t=MoneySum("amount"))["t"])
+    contractual = -_money(entries.filter(kind=Entry.Kind.ADJUSTMENT, group_code="CO")
+                          .aggregate(t=MoneySum("amount"))["t"])
     first = {}
-    for rc in (
-        RemittanceClaim.objects.for_practice(practice)
-        .exclude(claim=None)
-        .order_by("remittance__posted_at", "id")
-        .values("claim_id", "outcome")
-    ):
+    for rc in (RemittanceClaim.objects.for_practice(practice).exclude(claim=None)
+               .order_by("remittance__posted_at", "id").values("claim_id", "outcome")):
         first.setdefault(rc["claim_id"], rc["outcome"])
     clean = sum(1 for o in first.values() if o == RemittanceClaim.Outcome.POSTED)
     dar = days_in_ar(total_ar, charges_period, period_days)
@@ -161,21 +130,12 @@ def kpis(practice: Any, as_of: datetime.date | None = None, period_days: int = 9
     table = Table(f"Key numbers as of {as_of}", ["measure", "value", "how"])
     table.rows = [
         ["total A/R", str(total_ar), "sum of every open ledger balance"],
-        [
-            "days in A/R",
-            "" if dar is None else str(dar),
-            f"A/R / average daily charges of the last {period_days} days",
-        ],
-        [
-            "first-pass rate %",
-            "" if fpr is None else str(fpr),
-            f"{clean} of {len(first)} adjudicated claims paid on the first remittance",
-        ],
-        [
-            "net collection rate %",
-            "" if ncr is None else str(ncr),
-            "payments / (charges - contractual adjustments)",
-        ],
+        ["days in A/R", "" if dar is None else str(dar),
+         f"A/R / average daily charges of the last {period_days} days"],
+        ["first-pass rate %", "" if fpr is None else str(fpr),
+         f"{clean} of {len(first)} adjudicated claims paid on the first remittance"],
+        ["net collection rate %", "" if ncr is None else str(ncr),
+         "payments / (charges - contractual adjustments)"],
         ["charges", str(charges), "all time"],
         ["payments", str(payments), "all time, insurance and patients"],
         ["contractual adjustments", str(contractual), "CO adjustments"],

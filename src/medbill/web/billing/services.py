@@ -55,8 +55,7 @@ def post_payment(
         entry_checks.check_no_card_number("reference", reference)
         entry_checks.check_no_card_number("memo", memo)
         effective_date = entry_checks.payment_date(
-            effective_date or today, today=today, earliest=books_begin(patient.practice_id)
-        )
+            effective_date or today, today=today, earliest=books_begin(patient.practice_id))
     except entry_checks.EntryProblem as exc:
         raise ServiceError(exc.field, exc.problem) from None
     if method not in PAYMENT_METHODS:
@@ -113,20 +112,13 @@ def balance_of(patient: Any, responsibility: str | None = None) -> Money:
     The one balance: the account page, the statement, the API, receipts and reports
     all ask this (or ``balances_of`` for many patients at once).
     """
-    total = (
-        _ledger(patient.practice_id, responsibility)
-        .filter(patient=patient)
-        .aggregate(total=MoneySum("amount"))["total"]
-    )
+    total = _ledger(patient.practice_id, responsibility).filter(patient=patient).aggregate(
+        total=MoneySum("amount"))["total"]
     return Money(total) if total is not None else Money(0)
 
 
 def balances_of(practice: Any, responsibility: str | None = None) -> dict[int, Money]:
     """``balance_of`` for every patient of ``practice`` with ledger entries, by patient id."""
-    rows = (
-        _ledger(getattr(practice, "pk", practice), responsibility)
-        .values("patient_id")
-        .annotate(total=MoneySum("amount"))
-        .order_by("patient_id")
-    )
+    rows = (_ledger(getattr(practice, "pk", practice), responsibility)
+            .values("patient_id").annotate(total=MoneySum("amount")).order_by("patient_id"))
     return {r["patient_id"]: Money(r["total"]) for r in rows}

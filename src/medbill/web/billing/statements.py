@@ -56,12 +56,9 @@ class CycleResult:
 
 
 def _patient_paid(plan: PaymentPlan) -> Money:
-    rows = Entry.objects.filter(
-        patient_id=plan.patient_id,
-        kind=Entry.Kind.PAYMENT,
-        responsibility=Entry.Responsibility.PATIENT,
-        posted_at__gte=plan.created_at,
-    )
+    rows = Entry.objects.filter(patient_id=plan.patient_id, kind=Entry.Kind.PAYMENT,
+                                responsibility=Entry.Responsibility.PATIENT,
+                                posted_at__gte=plan.created_at)
     return -Money(rows.aggregate(t=MoneySum("amount"))["t"] or 0)
 
 
@@ -71,20 +68,13 @@ def in_good_standing(plan: PaymentPlan, as_of: datetime.date) -> bool:
         return False
     if as_of < plan.first_due:
         return True
-    due_count = min(
-        plan.installments, (as_of - plan.first_due).days // max(plan.interval_days, 1) + 1
-    )
+    due_count = min(plan.installments,
+                    (as_of - plan.first_due).days // max(plan.interval_days, 1) + 1)
     return _patient_paid(plan) >= Money(plan.installment) * due_count
 
 
-def create_payment_plan(
-    user: Any,
-    patient: Patient,
-    total: Any,
-    installments: int,
-    first_due: datetime.date,
-    interval_days: int = 30,
-) -> PaymentPlan:
+def create_payment_plan(user: Any, patient: Patient, total: Any, installments: int,
+                        first_due: datetime.date, interval_days: int = 30) -> PaymentPlan:
     """A plan to pay ``total`` in equal installments (``user`` None: the command line)."""
     if user is not None:
         require(user, patient.practice_id, "post_payment")
@@ -97,14 +87,8 @@ def create_payment_plan(
     each = Money((amount.amount / installments).quantize(Decimal("0.01"), rounding=ROUND_UP))
     with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
         return PaymentPlan.objects.create(
-            practice_id=patient.practice_id,
-            patient=patient,
-            total=amount,
-            installment=each,
-            installments=installments,
-            first_due=first_due,
-            interval_days=interval_days,
-        )
+            practice_id=patient.practice_id, patient=patient, total=amount, installment=each,
+            installments=installments, first_due=first_due, interval_days=interval_days)
 
 
 def _descriptions(practice: Any) -> dict[str, str]:
@@ -114,19 +98,14 @@ def _descriptions(practice: Any) -> dict[str, str]:
 
 def _visits(patient: Patient, words: dict[str, str]) -> list[tuple[Visit, StatementVisit]]:
     """Visits the patient still owes on, with what insurance and the patient did."""
-    rows = (
-        Entry.objects.filter(patient=patient)
-        .exclude(visit=None)
-        .values("visit_id", "kind", "responsibility")
-        .annotate(t=MoneySum("amount"))
-    )
+    rows = (Entry.objects.filter(patient=patient).exclude(visit=None)
+            .values("visit_id", "kind", "responsibility").annotate(t=MoneySum("amount")))
     by_visit: dict[int, dict[tuple[str, str], Money]] = defaultdict(dict)
     for r in rows:
         by_visit[r["visit_id"]][(r["kind"], r["responsibility"])] = Money(r["t"])
     out = []
-    for visit in (
-        Visit.objects.filter(pk__in=by_visit).select_related("provider").order_by("scheduled_at")
-    ):
+    for visit in Visit.objects.filter(pk__in=by_visit).select_related("provider").order_by(
+            "scheduled_at"):
         sums = by_visit[visit.pk]
         owed = sum((v for (_, who), v in sums.items() if who == "patient"), ZERO)
         if owed <= ZERO:
@@ -135,46 +114,26 @@ def _visits(patient: Patient, words: dict[str, str]) -> list[tuple[Visit, Statem
         ins_paid = -sums.get(("payment", "payer"), ZERO)
         pat_paid = -sums.get(("payment", "patient"), ZERO)
         adjusted = charges - ins_paid - pat_paid - owed
-        lines = tuple(
-            StatementLine(
-                e.claim_line.code if e.claim_line else "SVC",
-                words.get(e.claim_line.code if e.claim_line else "", "Professional service"),
-                Money(e.amount),
-            )
-            for e in Entry.objects.filter(visit=visit, kind="charge").select_related("claim_line")
-        )
+        lines = tuple(StatementLine(e.claim_line.code if e.claim_line else "SVC",
+                                    words.get(e.claim_line.code if e.claim_line else "",
+                                              "Professional service"), Money(e.amount))
+                      for e in Entry.objects.filter(visit=visit, kind="charge")
+                      .select_related("claim_line"))
         if not lines or adjusted < ZERO:
             continue
         note = "Applied to deductible, coinsurance or copay" if ins_paid or adjusted else None
-        out.append(
-            (
-                visit,
-                StatementVisit(
-                    visit.date_of_service,
-                    patient.full_name,
-                    f"{visit.provider.first_name} {visit.provider.last_name}".strip(),
-                    lines,
-                    insurance_paid=ins_paid,
-                    insurance_adjusted=adjusted,
-                    patient_paid=pat_paid,
-                    note=note,
-                ),
-            )
-        )
+        out.append((visit, StatementVisit(
+            visit.date_of_service, patient.full_name,
+            f"{visit.provider.first_name} {visit.provider.last_name}".strip(), lines,
+            insurance_paid=ins_paid, insurance_adjusted=adjusted, patient_paid=pat_paid,
+            note=note)))
     return out
 
 
-def run_statements(
-    user: Any,
-    practice: Any,
-    out_dir: Path,
-    *,
-    statement_date: datetime.date | None = None,
-    threshold: Any = "5.00",
-    write_off_under: Any = "1.00",
-    collections_after_days: int = 120,
-    statements_before_collections: int = 3,
-) -> CycleResult:
+def run_statements(user: Any, practice: Any, out_dir: Path, *,
+                   statement_date: datetime.date | None = None, threshold: Any = "5.00",
+                   write_off_under: Any = "1.00", collections_after_days: int = 120,
+                   statements_before_collections: int = 3) -> CycleResult:
     """The statement cycle for ``practice``; PDFs and ``statements.csv`` go to ``out_dir``."""
     if user is not None:
         require(user, practice, "send_statements")
@@ -194,21 +153,17 @@ def run_statements(
             account = patient.account_number
             if balance < small:
                 Entry.objects.create(
-                    practice_id=patient.practice_id,
-                    patient=patient,
-                    kind=Entry.Kind.ADJUSTMENT,
-                    amount=-balance,
-                    responsibility=Entry.Responsibility.PATIENT,
-                    effective_date=day,
-                    memo="small balance write-off",
-                    source="statement",
-                )
+                    practice_id=patient.practice_id, patient=patient,
+                    kind=Entry.Kind.ADJUSTMENT, amount=-balance,
+                    responsibility=Entry.Responsibility.PATIENT, effective_date=day,
+                    memo="small balance write-off", source="statement")
                 result.written_off.append((account, balance))
                 continue
             if balance < threshold:
                 result.skipped.append((account, f"balance {balance} under {threshold}"))
                 continue
-            plans = PaymentPlan.objects.filter(patient=patient, status=PaymentPlan.Status.ACTIVE)
+            plans = PaymentPlan.objects.filter(patient=patient,
+                                               status=PaymentPlan.Status.ACTIVE)
             if any(in_good_standing(p, day) for p in plans):
                 result.skipped.append((account, "payment plan in good standing"))
                 continue
@@ -220,25 +175,14 @@ def run_statements(
             # account, a deposit) shows as a credit line of its own.
             credits = balance - sum((v.you_owe for _, v in visits), ZERO)
             if credits > ZERO:
-                result.skipped.append(
-                    (
-                        account,
-                        f"the balance {balance.format()} is more than "
-                        "its visits show; review the account",
-                    )
-                )
+                result.skipped.append((account, f"the balance {balance.format()} is more than "
+                                                "its visits show; review the account"))
                 continue
             doc = StatementDoc(
-                who,
-                f"{account}-{day:%Y%m%d}",
-                day,
-                account,
-                f"{patient.first_name} {patient.last_name}",
-                address_of(patient),
-                tuple(v for _, v in visits),
-                due_date=day + datetime.timedelta(days=21),
-                credits=credits,
-            )
+                who, f"{account}-{day:%Y%m%d}", day, account,
+                f"{patient.first_name} {patient.last_name}", address_of(patient),
+                tuple(v for _, v in visits), due_date=day + datetime.timedelta(days=21),
+                credits=credits)
             try:
                 pdf = render_statement(doc)
             except StatementError as exc:
@@ -248,34 +192,17 @@ def run_statements(
             path.write_bytes(pdf)
             oldest = min(v.date_of_service for _, v in visits)
             earlier = Statement.objects.filter(patient=patient).count()
-            flag = (
-                day - oldest
-            ).days > collections_after_days and earlier >= statements_before_collections
+            flag = ((day - oldest).days > collections_after_days
+                    and earlier >= statements_before_collections)
             aging = doc.aging
             Statement.objects.create(
-                practice_id=patient.practice_id,
-                patient=patient,
-                statement_date=day,
-                balance=doc.amount_due,
-                aging={
-                    b: str(m)
-                    for b, m in zip(
-                        ("0-30", "31-60", "61-90", "91-120", "120+"), aging.buckets, strict=True
-                    )
-                },
-                lines=[
-                    {
-                        "date": str(v.date_of_service),
-                        "charges": str(v.charges),
-                        "insurance_paid": str(v.insurance_paid),
-                        "owed": str(v.you_owe),
-                    }
-                    for _, v in visits
-                ],
-                pdf_path=str(path),
-                run_id=f"{day:%Y%m%d}",
-                collections=flag,
-            )
+                practice_id=patient.practice_id, patient=patient, statement_date=day,
+                balance=doc.amount_due, aging={b: str(m) for b, m in zip(
+                    ("0-30", "31-60", "61-90", "91-120", "120+"), aging.buckets, strict=True)},
+                lines=[{"date": str(v.date_of_service), "charges": str(v.charges),
+                        "insurance_paid": str(v.insurance_paid), "owed": str(v.you_owe)}
+                       for _, v in visits],
+                pdf_path=str(path), run_id=f"{day:%Y%m%d}", collections=flag)
             docs.append(doc)
             result.sent.append((account, doc.amount_due, str(path)))
             if flag:

@@ -20,9 +20,8 @@ __all__ = ["import_era_file", "run_statement_cycle"]
 
 
 @shared_task(name="billing.import_era_file", acks_late=True)
-def import_era_file(
-    user_id: int | None, practice_id: int, content_b64: str, name: str, post: bool = True
-) -> dict[str, Any]:
+def import_era_file(user_id: int | None, practice_id: int, content_b64: str, name: str,
+                    post: bool = True) -> dict[str, Any]:
     """Import (and post) one 835 file; the file travels base64-encoded, as JSON needs."""
     from medbill.web.billing.era import import_era
 
@@ -32,23 +31,17 @@ def import_era_file(
         "file": result.file_id,
         "already_imported": result.already_imported,
         "sets": [
-            {
-                "trace": s.trace_number,
-                "status": s.status,
-                "posted": len(s.posted),
-                "denied": len(s.denied),
-                "unmatched": len(s.unmatched),
-                "secondary": len(s.secondary),
-            }
+            {"trace": s.trace_number, "status": s.status, "posted": len(s.posted),
+             "denied": len(s.denied), "unmatched": len(s.unmatched),
+             "secondary": len(s.secondary)}
             for s in result.sets
         ],
     }
 
 
 @shared_task(name="billing.run_statement_cycle", acks_late=True)
-def run_statement_cycle(
-    user_id: int | None, practice_id: int, out_dir: str, statement_date: str | None = None
-) -> dict[str, Any]:
+def run_statement_cycle(user_id: int | None, practice_id: int, out_dir: str,
+                        statement_date: str | None = None) -> dict[str, Any]:
     """The practice's statement cycle; PDFs and the print vendor's CSV go to ``out_dir``."""
     from medbill.web.billing.statements import run_statements
 

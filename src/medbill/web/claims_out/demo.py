@@ -45,9 +45,8 @@ def _pyx12_errors(data: bytes) -> int:
     logger.addHandler(handler)
     logger.propagate = False
     try:
-        ok = pyx12.x12n_document.x12n_document(
-            pyx12.params.params(), io.StringIO(data.decode()), io.StringIO(), None
-        )
+        ok = pyx12.x12n_document.x12n_document(pyx12.params.params(),
+                                               io.StringIO(data.decode()), io.StringIO(), None)
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
@@ -56,17 +55,11 @@ def _pyx12_errors(data: bytes) -> int:
 
 def _settings(practice: Practice, route: str, folder: str) -> dict[str, Any]:
     return {
-        "sender_id": practice.short_code,
-        "receiver_id": route[:15].upper(),
-        "submitter_name": practice.legal_name,
-        "submitter_id": practice.group_npi,
+        "sender_id": practice.short_code, "receiver_id": route[:15].upper(),
+        "submitter_name": practice.legal_name, "submitter_id": practice.group_npi,
         "contact_name": practice.contact_name or "Billing Office",
-        "contact_phone": practice.phone or "6085550100",
-        "receiver_name": route,
-        "usage": "T",
-        "transport": "folder",
-        "folder": folder,
-        "max_claims": MAX_CLAIMS,
+        "contact_phone": practice.phone or "6085550100", "receiver_name": route,
+        "usage": "T", "transport": "folder", "folder": folder, "max_claims": MAX_CLAIMS,
         "name": route,
     }
 
@@ -80,14 +73,8 @@ def build_stage(ctx: Any) -> list[Any]:
         result = build_claims(None, practice)
         reasons = Counter(result.skipped.values())
         detail = "; ".join(f"{why} x{n}" for why, n in reasons.most_common(3))
-        rows.append(
-            SummaryRow(
-                "claims",
-                f"{practice.short_code} claims built",
-                len(result.created),
-                detail or "every coded visit billed",
-            )
-        )
+        rows.append(SummaryRow("claims", f"{practice.short_code} claims built",
+                               len(result.created), detail or "every coded visit billed"))
     return rows
 
 
@@ -105,11 +92,8 @@ def batch_stage(ctx: Any) -> list[Any]:
     now = timezone.make_aware(ctx_now(ctx))
     for practice in Practice.objects.order_by("id"):
         folder = out / practice.short_code.lower()
-        ready = list(
-            Claim.objects.filter(practice=practice, status="scrubbed")
-            .select_related("payer")
-            .order_by("id")
-        )
+        ready = list(Claim.objects.filter(practice=practice, status="scrubbed")
+                     .select_related("payer").order_by("id"))
         if not ready:
             rows += _preview(ctx, practice, folder)
             continue
@@ -118,23 +102,16 @@ def batch_stage(ctx: Any) -> list[Any]:
             routes.setdefault(claim.payer.clearinghouse_route or "clearinghouse", []).append(claim)
         for route, claims in routes.items():
             ClearinghouseConnection.objects.get_or_create(
-                practice=practice,
-                name=route,
-                defaults={"settings": _settings(practice, route, str(folder))},
-            )
+                practice=practice, name=route, defaults={"settings": _settings(
+                    practice, route, str(folder))})
             for sub in submit_claims(None, practice, claims, route, now=now):
                 sub.refresh_from_db()
                 data = sub.content.encode("ascii")
-                rows.append(
-                    SummaryRow(
-                        "837p",
-                        f"{practice.short_code} {route} ({sub.status})",
-                        sub.claim_count,
-                        f"interchange {sub.interchange_control:09d}; pyx12 errors "
-                        f"{_pyx12_errors(data)}; read back {len(read_837p(data))}",
-                        ctx.relative(folder / sub.file_name),
-                    )
-                )
+                rows.append(SummaryRow(
+                    "837p", f"{practice.short_code} {route} ({sub.status})", sub.claim_count,
+                    f"interchange {sub.interchange_control:09d}; pyx12 errors "
+                    f"{_pyx12_errors(data)}; read back {len(read_837p(data))}",
+                    ctx.relative(folder / sub.file_name)))
     return rows
 
 
@@ -143,12 +120,8 @@ def _preview(ctx: Any, practice: Practice, folder: Any) -> list[Any]:
 
     rows = []
     refused: list[str] = []
-    found = list(
-        Claim.objects.filter(practice=practice)
-        .exclude(status="closed")
-        .select_related("payer")
-        .order_by("id")
-    )
+    found = list(Claim.objects.filter(practice=practice).exclude(status="closed")
+                 .select_related("payer").order_by("id"))
     docs = []
     for doc in claim_documents(found):
         try:
@@ -166,25 +139,14 @@ def _preview(ctx: Any, practice: Practice, folder: Any) -> list[Any]:
         folder.mkdir(parents=True, exist_ok=True)
         for f in build_files(docs, profile, numbers, ctx_now(ctx)):
             (folder / f.name).write_bytes(f.data)
-            rows.append(
-                SummaryRow(
-                    "837p",
-                    f"{practice.short_code} preview (not sent)",
-                    len(f.claim_ids),
-                    f"interchange {f.control.interchange:09d}; pyx12 errors "
-                    f"{_pyx12_errors(f.data)}; read back {len(read_837p(f.data))}",
-                    ctx.relative(folder / f.name),
-                )
-            )
+            rows.append(SummaryRow(
+                "837p", f"{practice.short_code} preview (not sent)", len(f.claim_ids),
+                f"interchange {f.control.interchange:09d}; pyx12 errors "
+                f"{_pyx12_errors(f.data)}; read back {len(read_837p(f.data))}",
+                ctx.relative(folder / f.name)))
     if refused:
-        rows.append(
-            SummaryRow(
-                "837p",
-                f"{practice.short_code} claims refused",
-                len(refused),
-                "; ".join(refused[:5]),
-            )
-        )
+        rows.append(SummaryRow("837p", f"{practice.short_code} claims refused", len(refused),
+                               "; ".join(refused[:5])))
     return rows
 
 

@@ -86,16 +86,8 @@ def next_control_number(practice: Any, name: str) -> int:
     raise ServiceError("connection", "could not take a control number (too much contention)")
 
 
-def move_claim(
-    claim: Claim,
-    new: str,
-    *,
-    user: Any,
-    reason: str = "",
-    source: str,
-    source_ref: str = "",
-    **fields: Any,
-) -> None:
+def move_claim(claim: Claim, new: str, *, user: Any, reason: str = "", source: str,
+               source_ref: str = "", **fields: Any) -> None:
     """Change a locked claim's status (checked against the lifecycle) and log the event."""
     old = claim.status
     check_move(old, new)
@@ -108,15 +100,9 @@ def move_claim(
         setattr(claim, key, value)
     claim.save()
     ClaimEvent.objects.create(
-        practice_id=claim.practice_id,
-        claim=claim,
-        from_status=old,
-        to_status=new,
-        reason=reason[:300],
-        source=source,
-        source_ref=source_ref[:120],
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-    )
+        practice_id=claim.practice_id, claim=claim, from_status=old, to_status=new,
+        reason=reason[:300], source=source, source_ref=source_ref[:120],
+        created_by=user if getattr(user, "is_authenticated", False) else None)
 
 
 # -- visits -> claims ---------------------------------------------------------------------------
@@ -130,17 +116,15 @@ class BuildResult:
 
 def _primary_coverage(visit: Visit) -> Coverage | None:
     day = visit.date_of_service
-    for cov in (
-        Coverage.objects.for_practice(visit.practice_id)
-        .filter(patient_id=visit.patient_id, order="primary")
-        .select_related("payer")
-    ):
+    for cov in Coverage.objects.for_practice(visit.practice_id).filter(
+            patient_id=visit.patient_id, order="primary").select_related("payer"):
         if cov.is_in_effect(day):
             return cov
     return None
 
 
-def build_claims(user: Any, practice: Any, visit_ids: Iterable[int] | None = None) -> BuildResult:
+def build_claims(user: Any, practice: Any, visit_ids: Iterable[int] | None = None
+                 ) -> BuildResult:
     """A draft claim for every coded visit (or the given ones) that has none yet.
 
     The claim copies the visit's diagnoses and service lines and bills the
@@ -149,11 +133,8 @@ def build_claims(user: Any, practice: Any, visit_ids: Iterable[int] | None = Non
     """
     require(user, practice, "create_claims")
     visits = Visit.objects.for_practice(practice).select_related("patient")
-    visits = (
-        visits.filter(pk__in=list(visit_ids))
-        if visit_ids is not None
-        else visits.filter(status=Visit.Status.CODED)
-    )
+    visits = visits.filter(pk__in=list(visit_ids)) if visit_ids is not None else \
+        visits.filter(status=Visit.Status.CODED)
     result = BuildResult([], {})
     for visit in visits.order_by("scheduled_at", "id"):
         with transaction.atomic(), audit.acting_as(user):
@@ -185,41 +166,23 @@ def _why_not_billable(visit: Visit) -> str:
 def _claim_for(user: Any, visit: Visit, coverage: Coverage) -> Claim:
     practice = visit.practice
     claim = Claim.objects.create(
-        practice_id=visit.practice_id,
-        visit=visit,
-        patient_id=visit.patient_id,
-        coverage=coverage,
-        payer=coverage.payer,
+        practice_id=visit.practice_id, visit=visit, patient_id=visit.patient_id,
+        coverage=coverage, payer=coverage.payer,
         patient_control_number=f"{practice.short_code}{visit.pk:07d}",
-        diagnoses=[d.code for d in visit.diagnoses.order_by("position")],
-    )
+        diagnoses=[d.code for d in visit.diagnoses.order_by("position")])
     for sl in visit.service_lines.order_by("position"):
         ClaimLine.objects.create(
-            practice_id=visit.practice_id,
-            claim=claim,
-            line_number=sl.position,
-            code=sl.code,
-            modifiers=list(sl.modifiers or []),
-            units=sl.units,
-            charge=sl.charge,
-            dx_pointers=list(sl.dx_pointers or []),
-            date_of_service=visit.date_of_service,
-            description=sl.description,
-            ndc=sl.ndc,
-            ndc_quantity=sl.ndc_quantity,
-            ndc_unit=sl.ndc_unit,
-            unit_basis=sl.unit_basis,
-            line_control_number=f"{claim.patient_control_number}-{sl.position}",
-        )
-    ClaimEvent.objects.create(
-        practice_id=visit.practice_id,
-        claim=claim,
-        from_status="",
-        to_status="draft",
-        source="build",
-        source_ref=f"visit {visit.pk}",
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-    )
+            practice_id=visit.practice_id, claim=claim, line_number=sl.position, code=sl.code,
+            modifiers=list(sl.modifiers or []), units=sl.units, charge=sl.charge,
+            dx_pointers=list(sl.dx_pointers or []), date_of_service=visit.date_of_service,
+            description=sl.description, ndc=sl.ndc, ndc_quantity=sl.ndc_quantity,
+            ndc_unit=sl.ndc_unit, unit_basis=sl.unit_basis,
+            line_control_number=f"{claim.patient_control_number}-{sl.position}")
+    ClaimEvent.objects.create(practice_id=visit.practice_id, claim=claim, from_status="",
+                              to_status="draft", source="build",
+                              source_ref=f"visit {visit.pk}",
+                              created_by=user if getattr(user, "is_authenticated", False)
+                              else None)
     visit.status = Visit.Status.BILLED
     visit.save()
     return claim
@@ -230,11 +193,8 @@ def _claim_for(user: Any, visit: Visit, coverage: Coverage) -> Claim:
 
 def connection_profile(practice: Any, name: str) -> ClearinghouseProfile:
     """The practice's clearinghouse profile called ``name``; ServiceError when unusable."""
-    row = (
-        ClearinghouseConnection.objects.for_practice(practice)
-        .filter(name=name, active=True)
-        .first()
-    )
+    row = ClearinghouseConnection.objects.for_practice(practice).filter(name=name,
+                                                                       active=True).first()
     if row is None:
         raise ServiceError("connection", f"no active clearinghouse connection named {name!r}")
     try:
@@ -268,31 +228,21 @@ def submit_claims(
     if not ids:
         raise ServiceError("claims", "no claims to submit")
     with transaction.atomic(), audit.acting_as(user):
-        locked = list(
-            Claim.objects.for_practice(practice)
-            .select_for_update()
-            .filter(pk__in=ids)
-            .order_by("id")
-        )
+        locked = list(Claim.objects.for_practice(practice).select_for_update()
+                      .filter(pk__in=ids).order_by("id"))
         if len(locked) != len(set(ids)):
             raise ServiceError("claims", "a claim is not this practice's")
         documents = claim_documents(locked)
         for claim, doc in zip(locked, documents, strict=True):
             if claim.status != "scrubbed":
-                raise ServiceError(
-                    "claims",
-                    f"claim {claim.patient_control_number} is "
-                    f"{claim.status}; only scrubbed claims are sent",
-                )
+                raise ServiceError("claims", f"claim {claim.patient_control_number} is "
+                                             f"{claim.status}; only scrubbed claims are sent")
             # The edits run again: a claim changed since its scrub may have errors now.
             scrubbing.require_clean(user, claim)
             route = claim.payer.clearinghouse_route
             if route and route != connection:
-                raise ServiceError(
-                    "claims",
-                    f"claim {claim.patient_control_number}: its payer "
-                    f"is routed to {route}, not {connection}",
-                )
+                raise ServiceError("claims", f"claim {claim.patient_control_number}: its payer "
+                                             f"is routed to {route}, not {connection}")
             try:
                 check_claim(doc)
             except X12WriteError as exc:
@@ -310,43 +260,26 @@ def submit_claims(
         submissions = []
         for f in files:
             sub = Submission.objects.create(
-                practice_id=getattr(practice, "pk", practice),
-                connection=connection,
-                file_name=f.name,
-                sha256=f.sha256,
-                size=len(f.data),
-                content=f.data.decode("ascii"),
-                interchange_control=f.control.interchange,
-                group_control=f.control.group,
-                transaction_control=f.control.transaction,
+                practice_id=getattr(practice, "pk", practice), connection=connection,
+                file_name=f.name, sha256=f.sha256, size=len(f.data),
+                content=f.data.decode("ascii"), interchange_control=f.control.interchange,
+                group_control=f.control.group, transaction_control=f.control.transaction,
                 claim_count=len(f.claim_ids),
                 total_charge=sum((by_pcn[p].total_charge for p in f.claim_ids), Money(0)).amount,
                 created_at=now,
-                created_by=user if getattr(user, "is_authenticated", False) else None,
-            )
+                created_by=user if getattr(user, "is_authenticated", False) else None)
             for pcn in f.claim_ids:
                 SubmissionClaim.objects.create(submission=sub, claim=by_pcn[pcn])
-                move_claim(
-                    by_pcn[pcn],
-                    "submitted",
-                    user=user,
-                    source="submission",
-                    source_ref=f.name,
-                    submitted_at=now,
-                )
+                move_claim(by_pcn[pcn], "submitted", user=user, source="submission",
+                           source_ref=f.name, submitted_at=now)
             submissions.append(sub)
     for sub, f in zip(submissions, files, strict=True):
         _deliver(user, sub, f, profile, send or deliver)
     return submissions
 
 
-def _deliver(
-    user: Any,
-    sub: Submission,
-    f: OutgoingFile,
-    profile: ClearinghouseProfile,
-    send: Callable[[OutgoingFile, ClearinghouseProfile], Any],
-) -> None:
+def _deliver(user: Any, sub: Submission, f: OutgoingFile, profile: ClearinghouseProfile,
+             send: Callable[[OutgoingFile, ClearinghouseProfile], Any]) -> None:
     try:
         delivery = send(f, profile)
     except (DeliveryError, OSError) as exc:
@@ -356,15 +289,8 @@ def _deliver(
             sub.save()
             for item in sub.items.select_related("claim"):
                 claim = Claim.objects.select_for_update().get(pk=item.claim_id)
-                move_claim(
-                    claim,
-                    "scrubbed",
-                    user=user,
-                    reason="delivery failed",
-                    source="submission",
-                    source_ref=sub.file_name,
-                    submitted_at=None,
-                )
+                move_claim(claim, "scrubbed", user=user, reason="delivery failed",
+                           source="submission", source_ref=sub.file_name, submitted_at=None)
         return
     with transaction.atomic(), audit.acting_as(user):
         sub.status = Submission.Status.SENT
@@ -391,69 +317,38 @@ def correct_claim(user: Any, claim: Claim, frequency: str, reason: str = "") -> 
     with transaction.atomic(), audit.acting_as(user):
         original = Claim.objects.select_for_update().get(pk=claim.pk)
         if original.status not in CORRECTABLE:
-            raise ServiceError(
-                "claim",
-                f"a {original.status} claim is corrected by fixing it; "
-                "replacements and voids are for claims the payer holds",
-            )
+            raise ServiceError("claim", f"a {original.status} claim is corrected by fixing it; "
+                                        "replacements and voids are for claims the payer holds")
         if not original.payer_claim_number:
-            raise ServiceError(
-                "claim",
-                "the payer's claim number is needed (from the 277CA "
-                "or the 835) to replace or void this claim",
-            )
+            raise ServiceError("claim", "the payer's claim number is needed (from the 277CA "
+                                        "or the 835) to replace or void this claim")
         if Claim.objects.filter(replaces=original).exclude(status="closed").exists():
             raise ServiceError("claim", "this claim already has an open correction")
         count = Claim.objects.filter(replaces=original).count() + 1
         new = Claim.objects.create(
-            practice_id=original.practice_id,
-            visit_id=original.visit_id,
-            patient_id=original.patient_id,
-            coverage_id=original.coverage_id,
+            practice_id=original.practice_id, visit_id=original.visit_id,
+            patient_id=original.patient_id, coverage_id=original.coverage_id,
             payer_id=original.payer_id,
             patient_control_number=f"{original.patient_control_number[:15]}-{frequency}{count}",
-            frequency_code=frequency,
-            original_claim_ref=original.payer_claim_number,
-            replaces=original,
-            diagnoses=list(original.diagnoses or []),
-            prior_authorization=original.prior_authorization,
-        )
+            frequency_code=frequency, original_claim_ref=original.payer_claim_number,
+            replaces=original, diagnoses=list(original.diagnoses or []),
+            prior_authorization=original.prior_authorization)
         for line in original.lines.order_by("line_number"):
             ClaimLine.objects.create(
-                practice_id=line.practice_id,
-                claim=new,
-                line_number=line.line_number,
-                code=line.code,
-                modifiers=list(line.modifiers or []),
-                units=line.units,
-                charge=line.charge,
-                dx_pointers=list(line.dx_pointers or []),
-                date_of_service=line.date_of_service,
-                description=line.description,
-                ndc=line.ndc,
-                ndc_quantity=line.ndc_quantity,
-                ndc_unit=line.ndc_unit,
-                unit_basis=line.unit_basis,
-                line_control_number=line.line_control_number,
-            )
+                practice_id=line.practice_id, claim=new, line_number=line.line_number,
+                code=line.code, modifiers=list(line.modifiers or []), units=line.units,
+                charge=line.charge, dx_pointers=list(line.dx_pointers or []),
+                date_of_service=line.date_of_service, description=line.description,
+                ndc=line.ndc, ndc_quantity=line.ndc_quantity, ndc_unit=line.ndc_unit,
+                unit_basis=line.unit_basis, line_control_number=line.line_control_number)
         by = user if getattr(user, "is_authenticated", False) else None
-        ClaimEvent.objects.create(
-            practice_id=new.practice_id,
-            claim=new,
-            from_status="",
-            to_status="draft",
-            source="correction",
-            reason=reason[:300] or f"frequency {frequency} of {original.patient_control_number}",
-            created_by=by,
-        )
+        ClaimEvent.objects.create(practice_id=new.practice_id, claim=new, from_status="",
+                                  to_status="draft", source="correction",
+                                  reason=reason[:300] or f"frequency {frequency} of "
+                                  f"{original.patient_control_number}", created_by=by)
         if original.status in ("paid", "denied"):
-            move_claim(
-                original,
-                "closed",
-                user=user,
-                source="correction",
-                reason=f"superseded by {new.patient_control_number}",
-            )
+            move_claim(original, "closed", user=user, source="correction",
+                       reason=f"superseded by {new.patient_control_number}")
     return new
 
 

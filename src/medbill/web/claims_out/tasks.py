@@ -17,9 +17,8 @@ __all__ = ["build_claim_batch", "submit_claim_batch"]
 
 
 @shared_task(name="claims_out.build_claim_batch", acks_late=True)
-def build_claim_batch(
-    user_id: int | None, practice_id: int, visit_ids: list[int] | None = None
-) -> dict[str, Any]:
+def build_claim_batch(user_id: int | None, practice_id: int,
+                      visit_ids: list[int] | None = None) -> dict[str, Any]:
     """Draft claims for the practice's coded visits (or the given ones)."""
     from medbill.web.claims_out.services import build_claims
 
@@ -32,9 +31,8 @@ def build_claim_batch(
 
 
 @shared_task(name="claims_out.submit_claim_batch", acks_late=True)
-def submit_claim_batch(
-    user_id: int | None, practice_id: int, claim_ids: list[int], connection: str
-) -> dict[str, Any]:
+def submit_claim_batch(user_id: int | None, practice_id: int, claim_ids: list[int],
+                       connection: str) -> dict[str, Any]:
     """Send the scrubbed claims among ``claim_ids`` through one clearinghouse connection."""
     from medbill.web.billing.models import Claim
     from medbill.web.claims_out.services import submit_claims

@@ -33,25 +33,17 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
     for status in claims.values_list("status", flat=True):
         counts[status] += 1
     ready = list(claims.filter(status="scrubbed").select_related("patient", "payer", "visit"))
-    rejections = list(
-        ClaimWorkItem.objects.for_user(request.user, practice)
-        .filter(resolved_at=None)
-        .select_related("claim", "claim__patient")
-    )
+    rejections = list(ClaimWorkItem.objects.for_user(request.user, practice).filter(
+        resolved_at=None).select_related("claim", "claim__patient"))
     audit.record_list(ready, request.user)
     audit.record_list(rejections, request.user)
-    return render(
-        request,
-        "claims_out/queue.html",
-        {
-            "counts": [(label, counts[value], value) for value, label in Claim.Status.choices],
-            "ready": ready,
-            "rejections": rejections,
-            "connections": ClearinghouseConnection.objects.for_user(request.user, practice).filter(
-                active=True
-            ),
-        },
-    )
+    return render(request, "claims_out/queue.html", {
+        "counts": [(label, counts[value], value) for value, label in Claim.Status.choices],
+        "ready": ready,
+        "rejections": rejections,
+        "connections": ClearinghouseConnection.objects.for_user(request.user, practice)
+        .filter(active=True),
+    })
 
 
 @require_POST
@@ -60,9 +52,8 @@ def submit_batch(request: HttpRequest) -> HttpResponse:
     ids = [int(x) for x in request.POST.getlist("claim") if x.isdigit()]
     claims = list(Claim.objects.for_user(request.user, request.practice).filter(pk__in=ids))
     try:
-        subs = submit_claims(
-            request.user, request.practice, claims, request.POST.get("connection", "")
-        )
+        subs = submit_claims(request.user, request.practice, claims,
+                             request.POST.get("connection", ""))
     except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("claims_out_queue")
@@ -71,11 +62,8 @@ def submit_batch(request: HttpRequest) -> HttpResponse:
         if sub.status == "sent":
             messages.success(request, f"Sent {sub.file_name}: {sub.claim_count} claim(s).")
         else:
-            messages.error(
-                request,
-                f"{sub.file_name} was not delivered: {sub.error}. "
-                "Its claims are back in the queue.",
-            )
+            messages.error(request, f"{sub.file_name} was not delivered: {sub.error}. "
+                                    "Its claims are back in the queue.")
     return redirect("claims_out_submissions")
 
 
@@ -86,12 +74,9 @@ def resolve_rejection(request: HttpRequest, item_id: int) -> HttpResponse:
     try:
         item = resolve_work_item(request.user, item, request.POST.get("resolution", "").strip())
         claim = item.claim  # read after the change
-        messages.success(
-            request,
-            f"Claim {claim.patient_control_number} is back in draft."
-            if claim.status == "draft"
-            else f"Claim {claim.patient_control_number}: marked resolved.",
-        )
+        messages.success(request, f"Claim {claim.patient_control_number} is back in draft."
+                         if claim.status == "draft" else
+                         f"Claim {claim.patient_control_number}: marked resolved.")
     except ServiceError as exc:
         messages.error(request, str(exc))
     return redirect("claims_out_queue")
@@ -99,7 +84,8 @@ def resolve_rejection(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @requires("view_claims")
 def list_submissions(request: HttpRequest) -> HttpResponse:
-    rows = Submission.objects.for_user(request.user, request.practice).prefetch_related("claims")
+    rows = Submission.objects.for_user(request.user, request.practice).prefetch_related(
+        "claims")
     return render(request, "claims_out/submissions.html", {"page": paginate(request, rows)})
 
 
@@ -129,18 +115,14 @@ def _import_ack(request: HttpRequest) -> HttpResponse:
         messages.error(request, "file: larger than an acknowledgement should be (5 MB)")
     else:
         try:
-            result = import_acknowledgement(
-                request.user, request.practice, upload.read(), upload.name
-            )
+            result = import_acknowledgement(request.user, request.practice, upload.read(),
+                                            upload.name)
         except ServiceError as exc:
             messages.error(request, str(exc))
         else:
             if result.duplicate:
                 messages.info(request, f"{upload.name} was imported before; nothing changed.")
             else:
-                messages.success(
-                    request,
-                    f"{upload.name}: {len(result.accepted)} accepted, "
-                    f"{len(result.rejected)} rejected.",
-                )
+                messages.success(request, f"{upload.name}: {len(result.accepted)} accepted, "
+                                          f"{len(result.rejected)} rejected.")
     return redirect("claims_out_acks")

@@ -348,7 +348,9 @@ def note_refusal(practice_id: Any, action: str, reason: str) -> None:
     _refusal.set((practice_id, action, reason))
 
 
-def record_denied(request: Any, status: int, reason: str = "", practice_id: Any = None) -> Any:
+def record_denied(
+    request: Any, status: int, reason: str = "", practice_id: Any = None
+) -> Any:
     """Record a refused request: who, which view and ids, and why (never the query string).
 
     The route pattern and its numeric arguments name what was asked for without copying

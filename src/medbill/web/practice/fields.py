@@ -13,14 +13,8 @@ from django.db.models.functions import Round
 
 from medbill.core.money import Money, MoneyError
 
-__all__ = [
-    "MoneyField",
-    "MoneySum",
-    "npi_validator",
-    "tin_validator",
-    "zip9_validator",
-    "zip_validator",
-]
+__all__ = ["MoneyField", "MoneySum", "npi_validator", "tin_validator", "zip9_validator",
+           "zip_validator"]
 
 
 class MoneyField(models.DecimalField):
@@ -89,11 +83,9 @@ class MoneySum(models.Sum):
             raise TypeError("MoneySum takes no default; use `or 0` on the result")
         if isinstance(expression, str):
             expression = models.F(expression)
-        super().__init__(
-            Round(expression * 100),
-            output_field=models.DecimalField(max_digits=20, decimal_places=2),
-            **extra,
-        )
+        super().__init__(Round(expression * 100),
+                         output_field=models.DecimalField(max_digits=20, decimal_places=2),
+                         **extra)
 
     @property
     def convert_value(self) -> Any:

@@ -416,7 +416,9 @@ class AuditEventPatient(AppendOnlyModel):
     so that the trail outlives the patient row, as ``AuditEvent`` does.
     """
 
-    event = models.ForeignKey(AuditEvent, on_delete=models.DO_NOTHING, related_name="patient_links")
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.DO_NOTHING, related_name="patient_links"
+    )
     patient_id = models.BigIntegerField(db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()

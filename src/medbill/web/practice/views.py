@@ -133,9 +133,8 @@ def list_audit_events(request: HttpRequest) -> HttpResponse:
         events = events.filter(action=f["action"])
     if f.get("patient", "").strip():
         ids = _patient_ids(request, f["patient"].strip())
-        events = events.filter(
-            pk__in=AuditEventPatient.objects.filter(patient_id__in=ids).values("event_id")
-        )
+        events = events.filter(pk__in=AuditEventPatient.objects.filter(patient_id__in=ids)
+                               .values("event_id"))
     if f.get("object_type"):
         events = events.filter(object_type=f["object_type"])
     if f.get("object_id"):
