@@ -38,4 +38,5 @@ NAV: list[NavItem] = [
     NavItem("E/M levels", "show_em_distribution", "view_reports", "Oversight"),
     NavItem("Audit trail", "list_audit_events", "view_audit", "Oversight"),
     NavItem("Sign-in security", "show_practice_security", "manage_users", "Oversight"),
+    NavItem("Practice setup", "show_setup", "manage_master_data", "Oversight"),
 ]

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("medbill.web.claims_out.urls")),
     path("", include("medbill.web.billing.print_urls")),
     path("", include("medbill.web.billing.era_urls")),
+    path("", include("medbill.web.practice.setup_urls")),
 ]
