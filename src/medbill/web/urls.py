@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("medbill.web.billing.print_urls")),
     path("", include("medbill.web.billing.era_urls")),
     path("", include("medbill.web.practice.setup_urls")),
+    path("", include("medbill.web.billing.dashboard_urls")),
 ]
