@@ -41,3 +41,4 @@ def test_a_missing_value_breaks_the_line():
 def test_nothing_to_draw_still_gives_a_chart():
     svg = charts.columns("Empty", ["Jan"], [("a", [Decimal(0)])])
     assert svg.startswith('<svg class="chart"') and "</title></rect>" not in svg
+    assert "Nothing to show." in svg

@@ -23,7 +23,7 @@ from medbill.web.practice.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 AS_OF = datetime.date(2026, 4, 20)
-URL = "/reports/financials/?as_of=2026-04-20&months=6"
+URL = "/financials/?as_of=2026-04-20&months=6"
 
 
 def _entry(site, kind, amount, on, *, claim=True, group="", who="payer"):

@@ -39,7 +39,12 @@ def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
+_EMPTY = '<text class="empty" x="{}" y="{}" text-anchor="middle">Nothing to show.</text>'
+
+
 def _tick(value: Decimal, unit: str) -> str:
+    if value and abs(value) < 10 and value != value.to_integral_value():
+        return f"{value:,.1f}{unit}" if unit != "$" else f"${value:,.2f}"
     if unit == "$":
         if abs(value) >= 1000:
             return f"${value / 1000:,.1f}k".replace(".0k", "k")
@@ -68,6 +73,8 @@ def _frame(title: str, labels: Sequence[str], top: Decimal, unit: str, body: str
             '<text class="legend" x="{}" y="{}">{}</text>',
         ((i, _LEFT + 150 * i, _H - 16, _LEFT + 150 * i + 14, _H - 7, name)
          for i, name in enumerate(legend)))
+    if not body:
+        body = format_html(_EMPTY, (_W + _LEFT) // 2, _TOP + plot_h // 2)
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">'
         "<title>{}</title>{}{}{}{}</svg>",
@@ -142,6 +149,9 @@ def bars(title: str, items: Sequence[tuple[str, Decimal]], unit: str = "$") -> S
             '<text class="value" x="{}" y="{}">{}</text>',
             label_w - 8, y + 15, label[:34], label_w, y + 3, _n(w), row_h - 8, label, shown,
             _n(label_w + w + 6), y + 15, shown))
+    if not parts:
+        parts.append(format_html(_EMPTY, _W // 2, 20))
+        height = 34
     return format_html('<svg class="chart bars" viewBox="0 0 {} {}" role="img" aria-label="{}">'
                        "<title>{}</title>{}</svg>",
                        _W, height, title, title, mark_safe("".join(parts)))

@@ -5,5 +5,5 @@ from django.urls import path
 from medbill.web.billing import dashboard_views
 
 urlpatterns = [
-    path("reports/financials/", dashboard_views.show_financials, name="show_financials"),
+    path("financials/", dashboard_views.show_financials, name="show_financials"),
 ]

@@ -188,7 +188,7 @@ def edit_fee_entry(request: HttpRequest, schedule_id: int,
         except ServiceError as exc:
             _apply(form, exc)
         else:
-            messages.success(request, f"{saved.code} saved at {Money(saved.price)}.")
+            messages.success(request, f"{saved.code} saved at {Money(saved.price).format()}.")
             return redirect("show_fee_schedule", schedule_id=schedule.pk)
     return render(request, "practice/setup/fee_entry.html",
                   {"schedule": schedule, "form": form, "entry": entry})
