@@ -18,6 +18,7 @@ from medbill.core.x12.m835 import Adjustment, read_835, write_835
 from medbill.web.billing import dashboard, era
 from medbill.web.billing.documents import claim_document
 from medbill.web.billing.models import Entry
+from medbill.web.billing.remittance_models import Remittance
 from medbill.web.practice.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -92,11 +93,18 @@ def _denied_era(world):
 
 def test_denial_rate_by_month_of_the_remittance(world):
     _denied_era(world)
-    months = dashboard.months_ending(timezone.localdate(), 3)
-    table = dashboard.denial_rate_by_month(world.a.practice, months)
-    this_month = table.rows[-1]
-    assert this_month[1:] == ["1", "1", "0", "100.0"]
+    remittance = Remittance.objects.get(practice=world.a.practice)
+    paid_on = remittance.payment_date
+    assert paid_on is not None and paid_on.replace(day=1) != timezone.localdate().replace(day=1)
+    table = dashboard.denial_rate_by_month(world.a.practice, dashboard.months_ending(paid_on, 3))
+    assert table.rows[-1][1:] == ["1", "1", "0", "100.0"]
     assert table.rows[0][1:] == ["0", "0", "0", ""]
+    # Without the payer's date, the day it was posted counts.
+    remittance.payment_date = None
+    remittance.save()
+    now = dashboard.months_ending(timezone.localdate(), 3)
+    assert dashboard.denial_rate_by_month(world.a.practice, now).rows[-1][1:] == [
+        "1", "1", "0", "100.0"]
 
 
 @pytest.mark.parametrize("role", ["biller", "manager", "admin", "auditor"])

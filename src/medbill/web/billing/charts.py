@@ -22,8 +22,13 @@ _W, _H = 720, 260
 _LEFT, _RIGHT, _TOP, _BOTTOM = 70, 12, 14, 46
 
 
+def _axis_top(top: Decimal) -> Decimal:
+    """The axis maximum: four gridline steps of a round size, reaching ``top``."""
+    return _nice_top(top / 4) * 4
+
+
 def _nice_top(top: Decimal) -> Decimal:
-    """A round axis maximum at or above ``top`` (1, 2, 2.5 or 5 times a power of ten)."""
+    """A round number at or above ``top`` (1, 2, 2.5 or 5 times a power of ten)."""
     if top <= 0:
         return Decimal(1)
     exponent = top.adjusted()
@@ -85,7 +90,7 @@ def columns(title: str, labels: Sequence[str], series: Sequence[Series],
             unit: str = "$") -> SafeString:
     """Grouped columns: one group per label, one column per series."""
     values = [v for _, vs in series for v in vs if v is not None]
-    top = _nice_top(max([abs(v) for v in values], default=Decimal(0)))
+    top = _axis_top(max([abs(v) for v in values], default=Decimal(0)))
     plot_h = _H - _TOP - _BOTTOM
     step = (_W - _LEFT - _RIGHT) / max(len(labels), 1)
     width = step * 0.8 / max(len(series), 1)
@@ -108,7 +113,7 @@ def lines(title: str, labels: Sequence[str], series: Sequence[Series],
           unit: str = "") -> SafeString:
     """One line per series; a missing value (None) breaks the line."""
     values = [v for _, vs in series for v in vs if v is not None]
-    top = _nice_top(max([abs(v) for v in values], default=Decimal(0)))
+    top = _axis_top(max([abs(v) for v in values], default=Decimal(0)))
     plot_h = _H - _TOP - _BOTTOM
     step = (_W - _LEFT - _RIGHT) / max(len(labels), 1)
     parts = []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from medbill.core.ledger.aging import days_in_ar, net_collection_rate, rate
@@ -150,12 +150,15 @@ def _days_in(start: datetime.date) -> int:
 
 
 def denial_rate_by_month(practice: Any, months: Months) -> Table:
-    """Claims the payers answered each month (by remittance date) and how many were denied."""
+    """Claims the payers answered each month (by the remittance's payment date, else the
+    day it was posted) and how many were denied."""
+    # The payer's date on the remittance (BPR16); the day we posted it when there is none.
+    answered_on = Coalesce("remittance__payment_date", TruncDate("remittance__posted_at"))
     rows = (
         RemittanceClaim.objects.for_practice(practice)
-        .filter(remittance__posted_at__date__gte=months.first,
-                remittance__posted_at__date__lte=months.end)
-        .annotate(month=TruncMonth("remittance__posted_at"))
+        .annotate(answered_on=answered_on)
+        .filter(answered_on__gte=months.first, answered_on__lte=months.end)
+        .annotate(month=TruncMonth("answered_on"))
         .values("month")
         .annotate(answered=Count("id"),
                   denied=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.DENIED)),

@@ -173,7 +173,7 @@ class FeeImportForm(forms.Form):
 # Profile settings offered on the connection page, in the order shown. Secrets are never
 # among the shown values: ``key_path`` names a file on the server, not the key itself.
 CONNECTION_FIELDS: list[tuple[str, str, bool]] = [
-    ("transport", "Transport (folder or sftp)", True),
+    ("transport", "Transport", True),
     ("folder", "Folder (folder transport)", False),
     ("host", "SFTP host", False),
     ("port", "SFTP port", False),
@@ -187,8 +187,12 @@ CONNECTION_FIELDS: list[tuple[str, str, bool]] = [
     ("contact_name", "Contact name", True),
     ("contact_phone", "Contact phone", False),
     ("receiver_name", "Receiver name", True),
-    ("usage", "Usage (P production, T test)", False),
+    ("usage", "Usage", False),
 ]
+_CHOICES = {
+    "transport": [("folder", "Folder on this server"), ("sftp", "SFTP")],
+    "usage": [("", "Production (default)"), ("P", "Production"), ("T", "Test")],
+}
 # Settings that are secrets wherever they appear: stored, never shown.
 SECRET_SETTINGS = ClearinghouseConnection.audit_secret_keys
 
@@ -213,7 +217,12 @@ class ConnectionForm(forms.Form):
                                  **{k: stored.get(k, "") for k, _, _ in CONNECTION_FIELDS}}
         super().__init__(*args, **kwargs)
         for key, label, required in CONNECTION_FIELDS:
-            self.fields[key] = forms.CharField(label=label, required=required, max_length=200)
+            if key in _CHOICES:
+                self.fields[key] = forms.ChoiceField(label=label, required=required,
+                                                     choices=_CHOICES[key])
+            else:
+                self.fields[key] = forms.CharField(label=label, required=required,
+                                                   max_length=200)
         self._stored = stored
 
     def clean_name(self) -> str:
