@@ -198,15 +198,15 @@ SECRET_SETTINGS = ClearinghouseConnection.audit_secret_keys
 
 
 class ConnectionForm(forms.Form):
-    """A clearinghouse connection; checked by building its ``ClearinghouseProfile``."""
+    """A clearinghouse connection; checked by building its ``ClearinghouseProfile``.
+
+    SFTP signs in with a key file named by its path, so the form asks for no password.
+    Settings the form does not show (anything written by other tools, secrets among
+    them) are kept as they are and never rendered.
+    """
 
     name = forms.CharField(max_length=60, help_text="Payers route here by this name.")
     active = forms.BooleanField(required=False, initial=True)
-    password = forms.CharField(
-        required=False, label="SFTP password or key passphrase",
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text="Stored, never shown. Leave empty to keep what is stored.",
-    )
 
     def __init__(self, *args: Any, instance: ClearinghouseConnection | None = None,
                  **kwargs: Any) -> None:
@@ -241,8 +241,6 @@ class ConnectionForm(forms.Form):
             value = (data.get(key) or "").strip()
             if value:
                 settings[key] = int(value) if key == "port" and value.isdigit() else value
-        if data.get("password"):
-            settings["password"] = data["password"]
         try:
             ClearinghouseProfile.from_dict(
                 {"name": data["name"], **{k: v for k, v in settings.items()
