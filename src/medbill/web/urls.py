@@ -24,3 +24,5 @@ urlpatterns = [
     path("", include("medbill.web.practice.setup_urls")),
     path("", include("medbill.web.billing.dashboard_urls")),
 ]
+
+handler404 = "medbill.web.practice.views.not_found"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practice', '0006_security_settings'),
+        ('practice', '0007_merge_time_zone'),
     ]
 
     operations = [
