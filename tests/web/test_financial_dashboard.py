@@ -99,6 +99,12 @@ def test_denial_rate_by_month_of_the_remittance(world):
     table = dashboard.denial_rate_by_month(world.a.practice, dashboard.months_ending(paid_on, 3))
     assert table.rows[-1][1:] == ["1", "1", "0", "100.0"]
     assert table.rows[0][1:] == ["0", "0", "0", ""]
+    by_payer = dashboard.denial_rate_by_payer(world.a.practice,
+                                              dashboard.months_ending(paid_on, 3))
+    assert [row[1:] for row in by_payer.rows] == [["1", "1", "100.0"]]
+    assert dashboard.denial_rate_by_payer(
+        world.a.practice, dashboard.months_ending(paid_on.replace(day=1)
+                                                  - datetime.timedelta(days=1), 3)).rows == []
     # Without the payer's date, the day it was posted counts.
     remittance.payment_date = None
     remittance.save()
@@ -121,8 +127,9 @@ def test_other_roles_are_refused(world, client_for, role):
 
 def test_the_page_shows_each_chart_with_its_table_in_dollars(ledger, client_for, world):
     page = client_for(world.users["manager"]).get(URL).content.decode()
-    assert page.count('<svg class="chart') == 7
-    for key in ("collections", "denial-rate", "denials", "days-in-ar", "payer-mix", "ar-aging"):
+    assert page.count('<svg class="chart') == 8
+    for key in ("collections", "denial-rate", "denial-rate-payer", "denials", "days-in-ar",
+                "payer-mix", "ar-aging"):
         assert f'id="{key}"' in page and f"?csv={key}&amp;" in page
     assert '<td class="num">$300.00</td>' in page and '<td class="num">$120.00</td>' in page
     assert "300.00</td>" not in page.replace("$300.00</td>", "")  # amounts only as dollars

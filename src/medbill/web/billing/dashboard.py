@@ -27,7 +27,7 @@ from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.models import Payer
 
 __all__ = ["Months", "collections_by_month", "days_in_ar_by_month", "denial_rate_by_month",
-           "ledger_by_month", "months_ending", "payer_mix"]
+           "denial_rate_by_payer", "ledger_by_month", "months_ending", "payer_mix"]
 
 
 @dataclass(frozen=True)
@@ -173,6 +173,28 @@ def denial_rate_by_month(practice: Any, months: Months) -> Table:
         pct = rate(r["denied"], r["answered"])
         table.rows.append([Months.label(start), str(r["answered"]), str(r["denied"]),
                            str(r["partial"]), "" if pct is None else str(pct)])
+    return table
+
+
+def denial_rate_by_payer(practice: Any, months: Months) -> Table:
+    """Claims each payer answered in the months shown and how many it denied, worst first."""
+    answered_on = Coalesce("remittance__payment_date", TruncDate("remittance__posted_at"))
+    rows = (
+        RemittanceClaim.objects.for_practice(practice)
+        .annotate(answered_on=answered_on,
+                  payer=Coalesce("remittance__payer__name", "remittance__payer_name"))
+        .filter(answered_on__gte=months.first, answered_on__lte=months.end)
+        .values("payer")
+        .annotate(answered=Count("id"),
+                  denied=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.DENIED)))
+        .order_by()
+    )
+    table = Table("Denial rate by payer", ["payer", "claims answered", "denied",
+                                           "denial rate %"])
+    out = [(r["payer"] or "(no payer)", r["answered"], r["denied"],
+            rate(r["denied"], r["answered"])) for r in rows]
+    for name, answered, denied, pct in sorted(out, key=lambda r: (-(r[3] or 0), r[0])):
+        table.rows.append([name, str(answered), str(denied), "" if pct is None else str(pct)])
     return table
 
 

@@ -39,6 +39,7 @@ def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
     coll = dashboard.collections_by_month(practice, months, ledger)
     dar = dashboard.days_in_ar_by_month(practice, months, ledger)
     rate = dashboard.denial_rate_by_month(practice, months)
+    by_payer = dashboard.denial_rate_by_payer(practice, months)
     denied = reports.denials(practice)
     mix = dashboard.payer_mix(practice, months)
     aging = reports.ar_aging(practice, "payer", months.end if months.end <
@@ -58,6 +59,9 @@ def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
         {"key": "denial-rate", "table": rate, "money": set(),
          "chart": charts.lines(rate.title, short, [("Denial rate %", _column(rate, 4))],
                                unit="%")},
+        {"key": "denial-rate-payer", "table": by_payer, "money": set(),
+         "chart": charts.bars(by_payer.title, [(r[0], Decimal(r[3] or 0)) for r in
+                                               by_payer.rows], unit="%")},
         {"key": "denials", "table": denied, "money": {4},
          "chart": charts.bars(denied.title, [(f"{r[0]} {r[1]}", Decimal(r[4]))
                                              for r in denied.rows[:10]])},
