@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from medbill.core.identifiers import npi_check_digit, npi_is_valid, npi_with_check_digit
+from medbill.core.identifiers import (
+    npi_check_digit,
+    npi_is_valid,
+    npi_with_check_digit,
+    taxonomy_is_valid,
+)
 
 
 @pytest.mark.parametrize("npi", ["1234567893", "1746502933", "1283746505"])
@@ -30,3 +35,16 @@ def test_every_single_digit_change_is_caught():
 def test_stem_must_be_nine_digits():
     with pytest.raises(ValueError, match="nine digits"):
         npi_check_digit("12345")
+
+
+@pytest.mark.parametrize("code", ["207Q00000X", "363LF0000X", "2084N0400X", "122300000X"])
+def test_taxonomy_codes_shaped_as_nucc_writes_them_pass(code):
+    assert taxonomy_is_valid(code)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["1234567890", "207Q00000", "207Q00000x", "20AQ00000X", "207Q0000X", "207Q00000XX", ""],
+)
+def test_other_taxonomy_text_fails(code):
+    assert not taxonomy_is_valid(code)

@@ -1,4 +1,4 @@
-"""Identifiers on claims: the NPI check digit.
+"""Identifiers on claims: the NPI check digit and the shape of a provider taxonomy code.
 
 An NPI is ten digits whose last is a Luhn check digit computed over the first
 nine with the prefix 80840 (the ISO card-issuer prefix for US health
@@ -7,7 +7,13 @@ identifiers), as the CMS NPI standard defines it.
 
 from __future__ import annotations
 
-__all__ = ["npi_check_digit", "npi_is_valid", "npi_with_check_digit"]
+import re
+
+__all__ = ["npi_check_digit", "npi_is_valid", "npi_with_check_digit", "taxonomy_is_valid"]
+
+# NUCC Health Care Provider Taxonomy codes: ten characters, three digits, six letters or
+# digits, and a closing X (207Q00000X family medicine, 363LF0000X family nurse practitioner).
+_TAXONOMY = re.compile(r"[0-9]{3}[0-9A-Z]{6}X")
 
 # The digits of the 80840 prefix as the Luhn algorithm weighs them, ahead of an NPI's nine.
 _PREFIX_SUM = 24
@@ -38,3 +44,12 @@ def npi_is_valid(npi: str) -> bool:
     if not npi or len(npi) != 10 or not npi.isdigit():
         return False
     return npi_check_digit(npi[:9]) == ord(npi[9]) - 48
+
+
+def taxonomy_is_valid(code: str) -> bool:
+    """True for a code shaped as the NUCC taxonomy writes them (``207Q00000X``).
+
+    Checks the format only: whether the code is on the current NUCC list is the payer's
+    enrollment question, and the list changes twice a year.
+    """
+    return bool(code) and _TAXONOMY.fullmatch(code) is not None

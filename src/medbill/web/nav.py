@@ -32,6 +32,7 @@ NAV: list[NavItem] = [
     NavItem("Denials", "list_denials", "view_claims", "Billing"),
     NavItem("Accounts", "list_accounts", "view_ledger", "Billing"),
     NavItem("A/R reports", "show_reports", "view_reports", "Oversight"),
+    NavItem("Financials", "show_financials", "view_reports", "Oversight"),
     NavItem("Coding queue", "list_coding_queue", "change_codes", "Coding"),
     NavItem("Code search", "search_codes", "view_claims", "Coding"),
     NavItem("Second review", "list_reviews", "review_codes", "Coding"),
@@ -39,4 +40,5 @@ NAV: list[NavItem] = [
     NavItem("E/M levels", "show_em_distribution", "view_reports", "Oversight"),
     NavItem("Audit trail", "list_audit_events", "view_audit", "Oversight"),
     NavItem("Sign-in security", "show_practice_security", "manage_users", "Oversight"),
+    NavItem("Practice setup", "show_setup", "manage_master_data", "Oversight"),
 ]

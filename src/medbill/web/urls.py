@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("medbill.web.claims_out.urls")),
     path("", include("medbill.web.billing.print_urls")),
     path("", include("medbill.web.billing.era_urls")),
+    path("", include("medbill.web.practice.setup_urls")),
+    path("", include("medbill.web.billing.dashboard_urls")),
 ]
 
 handler404 = "medbill.web.practice.views.not_found"

@@ -40,6 +40,9 @@ class ClearinghouseConnection(PracticeOwned):
     settings = models.JSONField(default=dict, help_text="Envelope ids, separators, transport.")
     active = models.BooleanField(default=True)
 
+    # Passwords and passphrases may sit in ``settings``; they never reach the audit trail.
+    audit_secret_keys = ("password", "passphrase", "secret", "private_key", "token")
+
     class Meta:
         ordering = ["name"]
         constraints = [

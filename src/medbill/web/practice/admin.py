@@ -1,10 +1,23 @@
 """Django admin for master data: organizations, practices, providers, payers, fee schedules,
 memberships and API tokens. Patient records are kept out of the admin (they are audited
-through the web app's own views)."""
+through the web app's own views).
+
+The admin is for superusers only: it writes rows without the role checks of the services,
+so managers and administrators of a practice keep their master data in the app's own pages
+(``/practice/setup/``). A staff account that is not a superuser is refused here.
+"""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from medbill.web.practice import models
+
+
+def _superusers_only(request: HttpRequest) -> bool:
+    return bool(request.user.is_active and request.user.is_superuser)
+
+
+admin.site.has_permission = _superusers_only  # type: ignore[method-assign]
 
 
 @admin.register(models.Organization)

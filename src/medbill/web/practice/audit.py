@@ -124,6 +124,12 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
             continue
         if f.attname in instance.__dict__:  # deferred fields are not loaded; skip them
             values[f.attname] = _plain(instance.__dict__[f.attname])
+    secret_keys = set(getattr(instance, "audit_secret_keys", ()))
+    for name, value in values.items():
+        # A settings document may hold a secret among plain values: keep that it changed.
+        if secret_keys and isinstance(value, dict):
+            values[name] = {k: ("(secret)" if k in secret_keys and v else v)
+                            for k, v in value.items()}
     return values
 
 

@@ -29,6 +29,8 @@ class Audited(models.Model):
 
     # Field names whose values are never copied into audit events (secrets).
     audit_exclude: tuple[str, ...] = ()
+    # Keys of a JSON field whose values are secrets: the trail says "(secret)" instead.
+    audit_secret_keys: tuple[str, ...] = ()
 
     class Meta:
         abstract = True

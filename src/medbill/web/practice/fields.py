@@ -11,10 +11,11 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Round
 
+from medbill.core.identifiers import npi_is_valid, taxonomy_is_valid
 from medbill.core.money import Money, MoneyError
 
-__all__ = ["MoneyField", "MoneySum", "npi_validator", "tin_validator", "zip9_validator",
-           "zip_validator"]
+__all__ = ["MoneyField", "MoneySum", "npi_validator", "taxonomy_validator", "tin_validator",
+           "zip9_validator", "zip_validator"]
 
 
 class MoneyField(models.DecimalField):
@@ -99,5 +100,25 @@ def _digits(length: tuple[int, ...], what: str) -> RegexValidator:
 
 zip_validator = _digits((5, 9), "ZIP code: 5 or 9 digits (ZIP+4 without the dash)")
 zip9_validator = _digits((9,), "ZIP+4: 9 digits without the dash")
-npi_validator = _digits((10,), "NPI: 10 digits")
+
+
+def npi_validator(value: str) -> None:
+    """Ten digits whose last is the check digit (Luhn over 80840 and the first nine)."""
+    if not value.isdigit() or len(value) != 10:
+        raise ValidationError("An NPI is 10 digits.", code="invalid")
+    if not npi_is_valid(value):
+        raise ValidationError(
+            "This NPI fails its check digit: look for a mistyped or swapped digit.",
+            code="check_digit",
+        )
+
+
+def taxonomy_validator(value: str) -> None:
+    """A NUCC provider taxonomy code: 3 digits, 6 letters or digits, then X (207Q00000X)."""
+    if not taxonomy_is_valid(value):
+        raise ValidationError(
+            "A taxonomy code is 10 characters as NUCC writes them: 3 digits, 6 letters or "
+            "digits, then X (for example 207Q00000X).",
+            code="invalid",
+        )
 tin_validator = _digits((9,), "TIN: 9 digits without the dash")

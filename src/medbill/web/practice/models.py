@@ -25,6 +25,7 @@ from medbill.web.practice.base import (
 from medbill.web.practice.fields import (
     MoneyField,
     npi_validator,
+    taxonomy_validator,
     tin_validator,
     zip9_validator,
     zip_validator,
@@ -97,7 +98,7 @@ class Practice(Audited):
     legal_name = models.CharField(max_length=60)
     tin = models.CharField("TIN", max_length=9, validators=[tin_validator])
     group_npi = models.CharField("group NPI", max_length=10, validators=[npi_validator])
-    taxonomy = models.CharField(max_length=10, blank=True)
+    taxonomy = models.CharField(max_length=10, blank=True, validators=[taxonomy_validator])
     phone = models.CharField(max_length=20, blank=True)
     contact_name = models.CharField("billing contact", max_length=60, blank=True)
     billing_line1 = models.CharField("billing address line 1", max_length=55)
@@ -178,7 +179,7 @@ class Provider(PracticeOwned):
     suffix = models.CharField(max_length=10, blank=True)
     credentials = models.CharField(max_length=20, blank=True, help_text="MD, DO, NP, PA-C ...")
     npi = models.CharField("individual NPI", max_length=10, validators=[npi_validator])
-    taxonomy = models.CharField(max_length=10, blank=True)
+    taxonomy = models.CharField(max_length=10, blank=True, validators=[taxonomy_validator])
     active = models.BooleanField(default=True)
 
     class Meta:

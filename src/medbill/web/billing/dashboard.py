@@ -1,0 +1,222 @@
+"""The financial dashboard's numbers: month by month from the ledger and the remittances.
+
+Each function returns a ``reports.Table`` (header, rows of text for the page and the CSV,
+and chart points). The ledger is read grouped by month in SQL: one query gives charges,
+payments, adjustments and the net change of A/R per month, one more the balance before
+the first month; sums go through ``MoneySum`` so no amount passes through a float.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.utils import timezone
+
+from medbill.core.ledger.aging import days_in_ar, net_collection_rate, rate
+from medbill.core.money import ZERO, Money
+from medbill.web.billing.models import Entry
+from medbill.web.billing.remittance_models import RemittanceClaim
+from medbill.web.billing.reports import Table
+from medbill.web.practice.fields import MoneySum
+from medbill.web.practice.models import Payer
+
+__all__ = ["Months", "collections_by_month", "days_in_ar_by_month", "denial_rate_by_month",
+           "denial_rate_by_payer", "ledger_by_month", "months_ending", "payer_mix"]
+
+
+@dataclass(frozen=True)
+class Months:
+    """The months shown: ``first`` .. ``last`` (first days of the months), oldest first."""
+
+    starts: tuple[datetime.date, ...]
+
+    @property
+    def first(self) -> datetime.date:
+        return self.starts[0]
+
+    @property
+    def end(self) -> datetime.date:
+        """The last day of the last month."""
+        last = self.starts[-1]
+        return last.replace(day=calendar.monthrange(last.year, last.month)[1])
+
+    @staticmethod
+    def label(start: datetime.date) -> str:
+        return start.strftime("%b %Y")
+
+
+def months_ending(as_of: datetime.date | None = None, count: int = 12) -> Months:
+    """The ``count`` calendar months up to and including the month of ``as_of``."""
+    as_of = as_of or timezone.localdate()
+    year, month = as_of.year, as_of.month
+    starts = []
+    for _ in range(count):
+        starts.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return Months(tuple(reversed(starts)))
+
+
+def _month(value: Any) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+Ledger = dict[datetime.date, dict[str, Money]]
+
+
+def ledger_by_month(practice: Any, months: Months) -> Ledger:
+    """Per month: charges, payments, contractual and other adjustments, net A/R change.
+
+    Covers the two months before ``months`` too (days in A/R averages three months of
+    charges), so one query serves every ledger chart; pass the result to them.
+    """
+    months = months_ending(months.end, len(months.starts) + 2)
+    rows = (
+        Entry.objects.for_practice(practice)
+        .filter(effective_date__gte=months.first, effective_date__lte=months.end)
+        .annotate(month=TruncMonth("effective_date"))
+        .values("month", "kind", "group_code")
+        .annotate(total=MoneySum("amount"))
+        .order_by()
+    )
+    out: dict[datetime.date, dict[str, Money]] = defaultdict(
+        lambda: {k: ZERO for k in ("charges", "payments", "contractual", "other", "refunds",
+                                   "net")})
+    for row in rows:
+        cell = out[_month(row["month"])]
+        amount = Money(row["total"] or 0)
+        cell["net"] += amount
+        if row["kind"] == Entry.Kind.CHARGE:
+            cell["charges"] += amount
+        elif row["kind"] == Entry.Kind.PAYMENT:
+            cell["payments"] -= amount
+        elif row["kind"] == Entry.Kind.REFUND:
+            cell["refunds"] += amount
+        elif row["kind"] == Entry.Kind.ADJUSTMENT:
+            if row["group_code"] == "CO":
+                cell["contractual"] -= amount
+            else:
+                cell["other"] -= amount
+    return out
+
+
+def collections_by_month(practice: Any, months: Months, ledger: Ledger | None = None) -> Table:
+    """Charges, payments, adjustments and the net collection rate of each month."""
+    ledger = ledger if ledger is not None else ledger_by_month(practice, months)
+    table = Table("Charges, payments and adjustments by month",
+                  ["month", "charges", "payments", "contractual adjustments",
+                   "other adjustments", "net collection %"])
+    for start in months.starts:
+        m = ledger[start]
+        ncr = net_collection_rate(m["payments"] - m["refunds"], m["charges"], m["contractual"])
+        table.rows.append([Months.label(start), str(m["charges"]), str(m["payments"]),
+                           str(m["contractual"]), str(m["other"]),
+                           "" if ncr is None else str(ncr)])
+    return table
+
+
+def days_in_ar_by_month(practice: Any, months: Months, ledger: Ledger | None = None) -> Table:
+    """Total A/R at each month's end and days in A/R over the three months before it."""
+    ledger = ledger if ledger is not None else ledger_by_month(practice, months)
+    opening = Money(
+        Entry.objects.for_practice(practice).filter(effective_date__lt=months.first)
+        .aggregate(t=MoneySum("amount"))["t"] or 0
+    )
+    # Charges of the two months before the window, for the first months' 90-day average.
+    before = months_ending(months.first - datetime.timedelta(days=1), 2)
+    charges = [ledger[s]["charges"] for s in before.starts]
+    days = [_days_in(s) for s in before.starts]
+    table = Table("Days in A/R at the end of each month",
+                  ["month", "A/R at month end", "charges of the last 3 months", "days in A/R"])
+    balance = opening
+    for start in months.starts:
+        balance += ledger[start]["net"]
+        charges = [*charges[-2:], ledger[start]["charges"]]
+        days = [*days[-2:], _days_in(start)]
+        period = sum(charges, ZERO)
+        dar = days_in_ar(balance, period, sum(days))
+        table.rows.append([Months.label(start), str(balance), str(period),
+                           "" if dar is None else str(dar)])
+    return table
+
+
+def _days_in(start: datetime.date) -> int:
+    return calendar.monthrange(start.year, start.month)[1]
+
+
+def denial_rate_by_month(practice: Any, months: Months) -> Table:
+    """Claims the payers answered each month (by the remittance's payment date, else the
+    day it was posted) and how many were denied."""
+    # The payer's date on the remittance (BPR16); the day we posted it when there is none.
+    answered_on = Coalesce("remittance__payment_date", TruncDate("remittance__posted_at"))
+    rows = (
+        RemittanceClaim.objects.for_practice(practice)
+        .annotate(answered_on=answered_on)
+        .filter(answered_on__gte=months.first, answered_on__lte=months.end)
+        .annotate(month=TruncMonth("answered_on"))
+        .values("month")
+        .annotate(answered=Count("id"),
+                  denied=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.DENIED)),
+                  partial=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.PARTIAL)))
+        .order_by()
+    )
+    by_month = {_month(r["month"]): r for r in rows}
+    table = Table("Denial rate by month", ["month", "claims answered", "denied",
+                                           "some lines denied", "denial rate %"])
+    for start in months.starts:
+        r = by_month.get(start, {"answered": 0, "denied": 0, "partial": 0})
+        pct = rate(r["denied"], r["answered"])
+        table.rows.append([Months.label(start), str(r["answered"]), str(r["denied"]),
+                           str(r["partial"]), "" if pct is None else str(pct)])
+    return table
+
+
+def denial_rate_by_payer(practice: Any, months: Months) -> Table:
+    """Claims each payer answered in the months shown and how many it denied, worst first."""
+    answered_on = Coalesce("remittance__payment_date", TruncDate("remittance__posted_at"))
+    rows = (
+        RemittanceClaim.objects.for_practice(practice)
+        .annotate(answered_on=answered_on,
+                  payer=Coalesce("remittance__payer__name", "remittance__payer_name"))
+        .filter(answered_on__gte=months.first, answered_on__lte=months.end)
+        .values("payer")
+        .annotate(answered=Count("id"),
+                  denied=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.DENIED)))
+        .order_by()
+    )
+    table = Table("Denial rate by payer", ["payer", "claims answered", "denied",
+                                           "denial rate %"])
+    out = [(r["payer"] or "(no payer)", r["answered"], r["denied"],
+            rate(r["denied"], r["answered"])) for r in rows]
+    for name, answered, denied, pct in sorted(out, key=lambda r: (-(r[3] or 0), r[0])):
+        table.rows.append([name, str(answered), str(denied), "" if pct is None else str(pct)])
+    return table
+
+
+def payer_mix(practice: Any, months: Months) -> Table:
+    """Charges of the months shown by the claim's payer (no claim: self-pay)."""
+    rows = (
+        Entry.objects.for_practice(practice)
+        .filter(kind=Entry.Kind.CHARGE, effective_date__gte=months.first,
+                effective_date__lte=months.end)
+        .values("claim__payer_id")
+        .annotate(total=MoneySum("amount"))
+        .order_by()
+    )
+    names = dict(Payer.objects.filter(pk__in=[r["claim__payer_id"] for r in rows])
+                 .values_list("pk", "name"))
+    totals: dict[str, Money] = defaultdict(lambda: ZERO)
+    for r in rows:
+        totals[names.get(r["claim__payer_id"], "Self-pay")] += Money(r["total"] or 0)
+    whole = sum(totals.values(), ZERO)
+    table = Table(f"Payer mix: charges {Months.label(months.first)} to "
+                  f"{Months.label(months.starts[-1])}", ["payer", "charges", "share %"])
+    for name, amount in sorted(totals.items(), key=lambda kv: (-kv[1].amount, kv[0])):
+        share = rate(amount, whole)
+        table.rows.append([name, str(amount), "" if share is None else str(share)])
+    return table

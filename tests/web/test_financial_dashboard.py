@@ -1,0 +1,173 @@
+"""The financial dashboard: numbers by month from the ledger, charts, tables and CSV files."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from medbill.core.payersim import simulate
+from medbill.core.x12.m835 import Adjustment, read_835, write_835
+from medbill.web.billing import dashboard, era
+from medbill.web.billing.documents import claim_document
+from medbill.web.billing.models import Entry
+from medbill.web.billing.remittance_models import Remittance
+from medbill.web.practice.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2026, 4, 20)
+URL = "/financials/?as_of=2026-04-20&months=6"
+
+
+def _entry(site, kind, amount, on, *, claim=True, group="", who="payer"):
+    Entry.objects.create(
+        practice=site.practice, patient=site.patient, kind=kind, amount=Decimal(amount),
+        responsibility=who, claim=site.claim if claim else None,
+        payer=site.payer if who == "payer" else None, effective_date=on, group_code=group)
+
+
+@pytest.fixture
+def ledger(world):
+    site = world.a
+    _entry(site, "charge", "100.00", datetime.date(2025, 10, 15), claim=False, who="patient")
+    _entry(site, "charge", "300.00", datetime.date(2026, 2, 3))
+    _entry(site, "payment", "-120.00", datetime.date(2026, 2, 20))
+    _entry(site, "adjustment", "-80.00", datetime.date(2026, 2, 20), group="CO")
+    _entry(site, "payment", "-50.00", datetime.date(2026, 3, 9), who="patient")
+    _entry(site, "adjustment", "-10.00", datetime.date(2026, 3, 9), group="OA")
+    return site
+
+
+def _rows(table):
+    return {row[0]: row[1:] for row in table.rows}
+
+
+def test_charges_payments_adjustments_and_net_collection_by_month(ledger):
+    months = dashboard.months_ending(AS_OF, 6)
+    table = _rows(dashboard.collections_by_month(ledger.practice, months))
+    assert list(table) == ["Nov 2025", "Dec 2025", "Jan 2026", "Feb 2026", "Mar 2026",
+                           "Apr 2026"]
+    assert table["Feb 2026"] == ["300.00", "120.00", "80.00", "0.00", "54.5"]
+    assert table["Mar 2026"] == ["0.00", "50.00", "0.00", "10.00", ""]
+    assert table["Nov 2025"] == ["0.00", "0.00", "0.00", "0.00", ""]
+
+
+def test_days_in_ar_at_each_month_end(ledger):
+    table = _rows(dashboard.days_in_ar_by_month(ledger.practice, dashboard.months_ending(AS_OF, 6)))
+    # The October charge is before the window: in the opening balance and in November's
+    # three months of charges (Sep + Oct + Nov = 91 days).
+    assert table["Nov 2025"] == ["100.00", "100.00", "91.0"]
+    assert table["Feb 2026"] == ["200.00", "300.00", "60.0"]
+    assert table["Mar 2026"] == ["140.00", "300.00", "42.0"]
+    assert table["Apr 2026"] == ["140.00", "300.00", "41.5"]
+
+
+def test_payer_mix_counts_charges_of_the_window_by_the_claims_payer(ledger):
+    table = dashboard.payer_mix(ledger.practice, dashboard.months_ending(AS_OF, 6))
+    assert table.rows == [["Lakeland Commercial Insurance", "300.00", "100.0"]]
+    wider = dashboard.payer_mix(ledger.practice, dashboard.months_ending(AS_OF, 12))
+    assert wider.rows[1] == ["Self-pay", "100.00", "25.0"]
+
+
+def _denied_era(world):
+    site = world.a
+    (rem,) = read_835(write_835(simulate([claim_document(site.claim)], seed=2).remittances))
+    claim = rem.claims[0]
+    svc = replace(claim.services[0], paid=claim.services[0].paid * 0,
+                  adjustments=(Adjustment("CO", "16", claim.services[0].charge),),
+                  remarks=(("HE", "MA130"),), amounts=())
+    denied = replace(claim, status="4", paid=claim.paid * 0, patient_responsibility=None,
+                     services=(svc,))
+    data = write_835([replace(rem, claims=(denied,), total_paid=rem.total_paid * 0,
+                              method="NON", handling="H")])
+    era.import_era(world.users["biller"], site.practice, data, "d.835")
+
+
+def test_denial_rate_by_month_of_the_remittance(world):
+    _denied_era(world)
+    remittance = Remittance.objects.get(practice=world.a.practice)
+    paid_on = remittance.payment_date
+    assert paid_on is not None and paid_on.replace(day=1) != timezone.localdate().replace(day=1)
+    table = dashboard.denial_rate_by_month(world.a.practice, dashboard.months_ending(paid_on, 3))
+    assert table.rows[-1][1:] == ["1", "1", "0", "100.0"]
+    assert table.rows[0][1:] == ["0", "0", "0", ""]
+    by_payer = dashboard.denial_rate_by_payer(world.a.practice,
+                                              dashboard.months_ending(paid_on, 3))
+    assert [row[1:] for row in by_payer.rows] == [["1", "1", "100.0"]]
+    assert dashboard.denial_rate_by_payer(
+        world.a.practice, dashboard.months_ending(paid_on.replace(day=1)
+                                                  - datetime.timedelta(days=1), 3)).rows == []
+    # Without the payer's date, the day it was posted counts.
+    remittance.payment_date = None
+    remittance.save()
+    now = dashboard.months_ending(timezone.localdate(), 3)
+    assert dashboard.denial_rate_by_month(world.a.practice, now).rows[-1][1:] == [
+        "1", "1", "0", "100.0"]
+
+
+@pytest.mark.parametrize("role", ["biller", "manager", "admin", "auditor"])
+def test_roles_with_reports_see_the_dashboard(world, client_for, role):
+    assert client_for(world.users[role]).get(URL).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["front_desk", "coder"])
+def test_other_roles_are_refused(world, client_for, role):
+    client = client_for(world.users[role])
+    assert client.get(URL).status_code == 403
+    assert client.get(URL + "&csv=collections").status_code == 403
+
+
+def test_the_page_shows_each_chart_with_its_table_in_dollars(ledger, client_for, world):
+    page = client_for(world.users["manager"]).get(URL).content.decode()
+    assert page.count('<svg class="chart') == 8
+    for key in ("collections", "denial-rate", "denial-rate-payer", "denials", "days-in-ar",
+                "payer-mix", "ar-aging"):
+        assert f'id="{key}"' in page and f"?csv={key}&amp;" in page
+    assert '<td class="num">$300.00</td>' in page and '<td class="num">$120.00</td>' in page
+    assert "300.00</td>" not in page.replace("$300.00</td>", "")  # amounts only as dollars
+    assert "style=" not in page.split('<main class="page">')[1]
+    assert "<script>" not in page
+
+
+def test_csv_files_carry_the_table_and_are_audited(ledger, client_for, world):
+    client = client_for(world.users["biller"])
+    response = client.get(URL + "&csv=collections")
+    assert response["Content-Type"] == "text/csv"
+    assert 'filename="collections.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["month", "charges", "payments", "contractual adjustments",
+                       "other adjustments", "net collection %"]
+    assert ["Feb 2026", "300.00", "120.00", "80.00", "0.00", "54.5"] in rows
+    aging = list(csv.reader(io.StringIO(client.get(URL + "&csv=ar-aging").content.decode())))
+    assert aging[0][0] == "payer" and aging[-1][0] == "TOTAL"
+    events = AuditEvent.objects.filter(action="export", source="web dashboard")
+    assert sorted(e.detail["report"] for e in events) == ["ar-aging", "collections"]
+
+
+def test_queries_do_not_grow_with_the_ledger(world, client_for):
+    client = client_for(world.users["manager"])
+
+    def add_a_month_of_postings(month):
+        for day in (3, 13, 23):
+            _entry(world.a, "charge", "10.00", datetime.date(2026, month, day))
+            _entry(world.a, "payment", "-4.00", datetime.date(2026, month, day))
+
+    add_a_month_of_postings(1)
+    client.get(URL)  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    for month in range(2, 5):
+        add_a_month_of_postings(month)
+    with CaptureQueriesContext(connection) as many:
+        client.get(URL)
+    assert len(many) == len(few)
+    ledger_reads = [q for q in many.captured_queries if '"billing_entry"' in q["sql"]]
+    assert len(ledger_reads) <= 5  # by month, opening balance, payer mix, aging
