@@ -30,7 +30,7 @@ def _has(dxs: list[Dx], *prefixes: str) -> bool:
 
 
 @rule(
-    "GL007",
+    "GL006",
     "undocumented-remission",
     stage="diagnoses",
     what="A code whose title says 'in remission' is used only when the note says the "
@@ -138,7 +138,9 @@ def condition_in_pregnancy(dxs: list[Dx], visit: Visit) -> list[Dx]:
     if visit.sex == "M" or not _PREGNANCY_NOW.search(visit.text):
         return dxs
     if re.search(
-        r"\bincidental\b|\bpostpartum\b|\bweeks? (?:after|postpartum)\b", visit.text, re.I
+        r"\bincidental\b|\bpostpartum (?:visit|care|check)\b|\bweeks? (?:after|postpartum)\b",
+        visit.text,
+        re.I,
     ):
         return dxs
     weeks = _weeks(visit)

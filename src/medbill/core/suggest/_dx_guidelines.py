@@ -12,6 +12,8 @@ from medbill.core.suggest._registry import Visit, rule
 from medbill.core.suggest._rules import Dx
 
 __all__ = [
+    "drop_goal_words",
+    "best_documented",
     "drop_drug_names",
     "drop_explained_symptoms",
     "drop_external_cause_without_injury",
@@ -141,8 +143,9 @@ def drop_external_cause_without_injury(dxs: list[Dx], visit: Visit) -> list[Dx]:
 # Signs and symptoms (code prefix) -> the diagnosis code prefixes that routinely explain them.
 _EXPLAINED_BY: dict[str, tuple[str, ...]] = {
     "R50": ("A", "B", "J0", "J1", "J20", "J21", "J22", "H66", "N10", "N39", "U07", "L0"),
-    "R05": ("J",),
-    "R06.0": ("J4", "J1", "I50", "I11", "I13", "J8"),
+    "R05": ("J", "U07"),
+    "R06.0": ("J4", "J1", "I50", "I11", "I13", "J8", "I35", "I34", "U07"),
+    "J02.9": ("J06", "J10", "J11", "U07"),
     "R06.2": ("J4", "J2", "J1"),
     "R07.0": ("J02", "J03", "J06"),
     "R09.81": ("J0", "J30"),
@@ -187,7 +190,8 @@ def _explained(symptom: str, dxs: list[Dx]) -> Dx | None:
     for prefix, explainers in _EXPLAINED_BY.items():
         if symptom.startswith(prefix.replace(".", "")):
             for d in dxs:
-                if d.code != symptom and d.code.startswith(explainers) and d.code[0] != "R":
+                plain = tuple(e.replace(".", "") for e in explainers)
+                if d.code != symptom and d.code.startswith(plain) and d.code[0] != "R":
                     return d
     return None
 
@@ -242,7 +246,11 @@ _CROSS_CATEGORY = {
     "E109": ("E10",),
     "I10": ("I11", "I12", "I13"),
     "N189": ("N18",),
-    "J069": ("J01", "J02", "J03", "J04", "J10", "J11", "U07"),
+    "J069": ("J01", "J03", "J04", "J10", "J11", "U07"),
+    "B349": ("J0", "J1", "J2", "A08", "B0", "U07"),
+    "M16": ("M15",),
+    "M17": ("M15",),
+    "M19": ("M15",),
     "J029": ("J03",),
     "M199": ("M15", "M16", "M17", "M18"),
     "E785": ("E780", "E781", "E782"),
@@ -251,23 +259,24 @@ _CROSS_CATEGORY = {
 }
 
 
-def _unspecified(code: str, release) -> bool:
+def _specificity(code: str, release) -> int:
+    """0 for an unspecified code, 1 for 'other' and 'uncomplicated' codes, 2 otherwise."""
     desc = (release.description(code) or "").lower()
-    return (
-        "unspecified" in desc
-        or desc.endswith(", not elsewhere classified")
-        or desc.startswith("other ")
-        or desc.endswith(", uncomplicated")
-    )
+    if "unspecified" in desc or desc.endswith(", not elsewhere classified"):
+        return 0
+    if desc.startswith("other ") or desc.endswith(", uncomplicated"):
+        return 1
+    return 2
 
 
 @rule(
-    "GL006",
+    "GL007",
     "unspecified-beside-specific",
     stage="diagnoses",
     what="An unspecified code is not reported beside a more specific code for the same "
-    "condition (F33.9 with F33.1, F41.9 with F41.1, J45.909 with J45.31): the most specific "
-    "code the documentation supports is used.",
+    "condition (F33.9 with F33.1, F41.9 with F41.1, J45.909 with J45.31), nor an 'other' or "
+    "'uncomplicated' code beside a specific one of its category: the most specific code the "
+    "documentation supports is used.",
     citation="ICD-10-CM Official Guidelines I.A.9.a (unspecified codes only when the record "
     "does not allow a more specific one); I.B.2 (code to the highest specificity)",
     example="F41.9 anxiety and F41.1 generalized anxiety disorder -> F41.1.",
@@ -281,12 +290,131 @@ def drop_unspecified_beside_specific(dxs: list[Dx], visit: Visit) -> list[Dx]:
     def replaced(code: str, other: str) -> bool:
         if other == code:
             return False
-        if other.startswith(_CROSS_CATEGORY.get(code, ())):
+        cross = next((v for k, v in _CROSS_CATEGORY.items() if code.startswith(k)), ())
+        if other.startswith(cross):
             return True
-        return (
-            other[:3] == code[:3]
-            and _unspecified(code, release)
-            and not _unspecified(other, release)
-        )
+        return other[:3] == code[:3] and _specificity(code, release) < _specificity(other, release)
 
     return [d for d in dxs if d.code[0] == "Z" or not any(replaced(d.code, c) for c in codes)]
+
+
+_WORD = re.compile(r"[a-z]+")
+_NOT_DISTINGUISHING = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "by",
+        "for",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "without",
+        "other",
+        "unspecified",
+        "specified",
+        "type",
+        "initial",
+        "encounter",
+        "subsequent",
+        "sequela",
+        "nos",
+        "elsewhere",
+        "classified",
+        "not",
+        "due",
+        "disease",
+        "disorder",
+        "condition",
+    ]
+)
+
+
+def _title_words(title: str) -> set[str]:
+    return {w[:5] for w in _WORD.findall(title.lower()) if w not in _NOT_DISTINGUISHING}
+
+
+def _coverage(d: Dx, visit: Visit) -> float:
+    words = _title_words(visit.release.description(d.code) or "")
+    if not words:
+        return 1.0
+    text = " ".join(visit.text[slice(*visit.sentence_of(s))] for s, _e in d.evidence)
+    here = {w[:5] for w in _WORD.findall(text.lower())}
+    return len(words & here) / len(words)
+
+
+def _by_convention(d: Dx) -> bool:
+    """Codes a coding convention made (combination codes, CKD stage, laterality, 7th
+    character) share evidence with their parts by design: they are not rivals."""
+    return any(
+        "(I." in r
+        or "combination" in r
+        or "CKD stage" in r
+        or "laterality" in r
+        or "7th character" in r
+        or "dialysis" in r
+        for r in d.reasons
+    )
+
+
+@rule(
+    "GL025",
+    "best-documented-code-per-mention",
+    stage="diagnoses",
+    what="Where one phrase of the note was matched to several codes, only the codes whose "
+    "titles the note's words support best are kept ('laceration ... of right hand' is "
+    "S61.411A, not the lacerations of the hip, thigh and knee).",
+    citation="ICD-10-CM Official Guidelines I.B.1-2 (locate the term documented, then code "
+    "to the highest specificity the documentation supports) and I.A.9",
+    example="'Alcohol dependence, uncomplicated' -> F10.20, not F10.920 (with intoxication).",
+)
+def best_documented(dxs: list[Dx], visit: Visit) -> list[Dx]:
+    """Among codes sharing an evidence span, drop those whose title words are less present in
+    the evidence sentences than the best one's."""
+    scored = [
+        (d, _coverage(d, visit))
+        for d in dxs
+        if d.code[0] != "Z" and d.evidence and not _by_convention(d)
+    ]
+    drop = set()
+    for d, cov in scored:
+        spans = set(d.evidence)
+        rivals = [c for o, c in scored if o is not d and spans & set(o.evidence)]
+        if rivals and cov < max(rivals) - 1e-9:
+            drop.add(id(d))
+    return [d for d in dxs if id(d) not in drop]
+
+
+_PLANNED_CHANGE = re.compile(
+    r"\b(?:discuss\w*|advis\w*|counsel\w*|recommend\w*|encourag\w*|goal|program|referral|"
+    r"plan\w*|diet)\b[^.\n]{0,30}\bweight loss\b|\bweight loss\b[^.\n]{0,20}\b(?:goal|"
+    r"program|counsel\w*|surgery|medication)\b",
+    re.I,
+)
+
+
+@rule(
+    "GL026",
+    "goal-is-not-a-finding",
+    stage="diagnoses",
+    what="Weight loss named as a goal or advice ('discussed weight loss', 'weight loss "
+    "program') is not the symptom abnormal weight loss (R63.4).",
+    citation="ICD-10-CM Official Guidelines I.B.4 (signs and symptoms are coded when "
+    "documented as the patient's findings) and IV.D",
+    example="'Obesity, BMI 31.4. Discussed weight loss.' -> E66.9, Z68.31; no R63.4.",
+)
+def drop_goal_words(dxs: list[Dx], visit: Visit) -> list[Dx]:
+    """Drop R63.4 when every mention of weight loss is advice or a goal."""
+    out = []
+    for d in dxs:
+        if d.code == "R634" and all(
+            _PLANNED_CHANGE.search(visit.text[slice(*visit.sentence_of(s))]) for s, _e in d.evidence
+        ):
+            continue
+        out.append(d)
+    return out

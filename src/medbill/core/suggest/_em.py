@@ -125,7 +125,11 @@ _PROBLEMS = (
     (r"\b(?:stable|controlled|at goal|well[- ]controlled)\b", 3),
     (r"\b(?:acute uncomplicated|uncomplicated|sprain)\b", 3),
     # a cold or viral URI runs a set course: the AMA's example of a self-limited problem
-    (r"\b(?:minor|self[- ]limited|common cold|viral (?:uri|upper respiratory infection))\b", 2),
+    (
+        r"\b(?:minor|self[- ]limited|common cold|viral (?:uri|upper respiratory infection)|"
+        r"upper respiratory infection,? viral)\b",
+        2,
+    ),
 )
 _CHRONIC = re.compile(
     r"\b(?:hypertension|htn|diabetes|dm2?|copd|asthma|ckd|chronic kidney|heart failure|chf|"

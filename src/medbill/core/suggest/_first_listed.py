@@ -135,8 +135,7 @@ def never_first(dxs: list[Dx], visit: Visit) -> list[Dx]:
     def may_lead(d: Dx) -> bool:
         if _NEVER_FIRST.match(d.code):
             return False
-        info = visit.release.get(d.code)
-        return not (info is not None and info.is_manifestation)
+        return "in diseases classified elsewhere" not in (visit.release.description(d.code) or "")
 
     if may_lead(dxs[0]):
         return dxs

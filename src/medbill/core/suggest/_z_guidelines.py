@@ -175,8 +175,10 @@ def _z3a(weeks: int) -> str:
 def add_weeks_of_gestation(dxs: list[Dx], visit: Visit) -> list[Dx]:
     """Add Z3A.xx when the note gives the weeks of a current pregnancy."""
     found = _gestation_weeks(visit)
-    if not found or visit.sex == "M" or _has(dxs, "Z3A", "Z39", "Z32"):
+    if not found or visit.sex == "M" or _has(dxs, "Z39", "Z32"):
         return dxs
+    # the weeks the note gives replace any weeks-of-gestation code matched from words
+    dxs = [d for d in dxs if not d.code.startswith("Z3A")]
     if not _has(dxs, "O", "Z34") and not _ROUTINE_PRENATAL.search(visit.text):
         return dxs
     weeks, span = found
