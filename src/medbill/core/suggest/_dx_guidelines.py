@@ -291,7 +291,7 @@ def drop_unspecified_beside_specific(dxs: list[Dx], visit: Visit) -> list[Dx]:
         if other == code:
             return False
         cross = next((v for k, v in _CROSS_CATEGORY.items() if code.startswith(k)), ())
-        if other.startswith(cross):
+        if other.startswith(cross) and _specificity(other, release) == 2:
             return True
         return other[:3] == code[:3] and _specificity(code, release) < _specificity(other, release)
 
@@ -349,16 +349,10 @@ def _coverage(d: Dx, visit: Visit) -> float:
 
 
 def _by_convention(d: Dx) -> bool:
-    """Codes a coding convention made (combination codes, CKD stage, laterality, 7th
-    character) share evidence with their parts by design: they are not rivals."""
+    """Codes a coding convention made (combination codes, CKD stage) share evidence with
+    their parts by design: they are not rivals."""
     return any(
-        "(I." in r
-        or "combination" in r
-        or "CKD stage" in r
-        or "laterality" in r
-        or "7th character" in r
-        or "dialysis" in r
-        for r in d.reasons
+        "(I." in r or "combination" in r or "CKD stage" in r or "dialysis" in r for r in d.reasons
     )
 
 
