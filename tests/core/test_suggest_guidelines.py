@@ -386,3 +386,12 @@ def test_never_first(release) -> None:
     assert codes(never_first([dx("", "Z7901"), dx("", "I4891")], v)) == ["I4891", "Z7901"]
     assert codes(never_first([dx("", "F0280"), dx("", "G301")], v)) == ["G301", "F0280"]
     assert codes(never_first([dx("", "I10"), dx("", "Z7901")], v)) == ["I10", "Z7901"]
+
+
+def test_never_first_follows_the_mce_manifestation_list(release) -> None:
+    v = Visit("", release, manifestations=frozenset({"H36811"}))
+    assert codes(never_first([dx("", "H36811"), dx("", "E11319")], v)) == ["H36811", "E11319"][::-1]
+    assert codes(never_first([dx("", "H36811"), dx("", "E11319")], visit(release, ""))) == [
+        "H36811",
+        "E11319",
+    ]

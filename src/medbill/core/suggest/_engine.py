@@ -147,11 +147,19 @@ _engine: SuggestEngine | None = None
 class SuggestEngine:
     """Loads the ICD-10-CM dictionary, the ConText pipeline and (if trained) the learned model."""
 
-    def __init__(self, release, lexicon: Lexicon, model: SuggestModel | None, reader) -> None:
+    def __init__(
+        self,
+        release,
+        lexicon: Lexicon,
+        model: SuggestModel | None,
+        reader,
+        manifestations: frozenset[str] = frozenset(),
+    ) -> None:
         self.release = release
         self.lexicon = lexicon
         self.model = model
         self.reader = reader
+        self.manifestations = manifestations
 
     @classmethod
     def load(
@@ -179,7 +187,7 @@ class SuggestEngine:
             from medbill.core.suggest._context import ContextReader
 
             reader = ContextReader()
-        return cls(release, lexicon, trained, reader)
+        return cls(release, lexicon, trained, reader, _mce_manifestations(dos))
 
     @classmethod
     def shared(cls) -> SuggestEngine:
@@ -281,6 +289,7 @@ class SuggestEngine:
             date_of_service,
             procedures,
             a.sentences,
+            self.manifestations,
         )
         guidelines = assertion == "guidelines"
         if guidelines:
@@ -343,6 +352,20 @@ class SuggestEngine:
                     out.append(f"{_dot(d.code)}: use additional {note}")
                     break
         return out
+
+
+def _mce_manifestations(dos: date | None) -> frozenset[str]:
+    """The CMS MCE manifestation list in force on ``dos`` (codes that may not be listed
+    first), from the stored scrub tables; empty when they were not built."""
+    from medbill.core.scrubber.refdata import load_releases
+
+    try:
+        table = load_releases("mce").for_date(dos or date.today())
+    except (OSError, ValueError, KeyError, IndexError):
+        return frozenset()
+    if table is None:
+        return frozenset()
+    return frozenset(table.lists.get("manifestation", ()))
 
 
 def _dot(code: str) -> str:

@@ -133,7 +133,7 @@ def never_first(dxs: list[Dx], visit: Visit) -> list[Dx]:
         return dxs
 
     def may_lead(d: Dx) -> bool:
-        if _NEVER_FIRST.match(d.code):
+        if _NEVER_FIRST.match(d.code) or d.code in visit.manifestations:
             return False
         return "in diseases classified elsewhere" not in (visit.release.description(d.code) or "")
 

@@ -36,6 +36,8 @@ class Visit:
     date_of_service: date | None = None
     services: list = field(default_factory=list)
     sentences: list = field(default_factory=list)
+    # the CMS MCE manifestation list (codes never first-listed), when the scrub tables exist
+    manifestations: frozenset[str] = frozenset()
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         """The span of the sentence holding ``pos`` (the whole line when none is known)."""
