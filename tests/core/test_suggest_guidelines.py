@@ -395,3 +395,19 @@ def test_never_first_follows_the_mce_manifestation_list(release) -> None:
         "H36811",
         "E11319",
     ]
+
+
+def test_the_assessment_governs_what_is_coded(release) -> None:
+    from medbill.core.suggest._first_listed import assessment_governs
+
+    text = "HPI: recent cold, now ear pain.\nAssessment: acute otitis media, right ear."
+    v = visit(release, text)
+    out = assessment_governs([dx(text, "J00", "cold"), dx(text, "H6691", "otitis media")], v)
+    assert codes(out) == ["H6691"]
+    text = "HPI: panic disorder, attacks monthly.\nAssessment: panic disorder, improving."
+    assert codes(
+        assessment_governs([dx(text, "F410", "panic disorder")], visit(release, text))
+    ) == ["F410"]
+    text = "Recent cold, now ear pain. Otitis media."
+    out = assessment_governs([dx(text, "J00", "cold")], visit(release, text))
+    assert codes(out) == ["J00"]  # no assessment written: nothing to go by

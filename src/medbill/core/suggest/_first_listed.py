@@ -11,7 +11,13 @@ import re
 from medbill.core.suggest._registry import Visit, rule
 from medbill.core.suggest._rules import Dx
 
-__all__ = ["assessment_order", "chronic_treated", "encounter_reason_first", "never_first"]
+__all__ = [
+    "assessment_governs",
+    "assessment_order",
+    "chronic_treated",
+    "encounter_reason_first",
+    "never_first",
+]
 
 _CHRONIC = re.compile(
     r"^(E0[89]|E1[0-3]|E03|E05|E28|E55|E66|E78|I1[0-6]|I2[05]|I35|I48|I50|J4[45]|F|G20|G30|"
@@ -143,3 +149,40 @@ def never_first(dxs: list[Dx], visit: Visit) -> list[Dx]:
     if lead is None:
         return dxs
     return [lead, *(d for d in dxs if d is not lead)]
+
+
+_STATEMENT_SECTIONS = frozenset({"assessment", "plan"})
+
+
+@rule(
+    "GL029",
+    "assessment-governs",
+    stage="sequence",
+    what="When the provider writes an assessment, the conditions coded are the ones it (or "
+    "the plan) names; a condition seen only in the history, review of systems or exam, "
+    "neither assessed nor treated, is left for the coder's review.",
+    citation="ICD-10-CM Official Guidelines IV.J (code conditions that coexist and require "
+    "or affect care at the visit) and IV.C-D (the provider's diagnostic statement)",
+    example="HPI 'recent cold', Assessment 'acute otitis media' -> H66.9x only.",
+)
+def assessment_governs(dxs: list[Dx], visit: Visit) -> list[Dx]:
+    """Drop non-Z codes whose evidence lies wholly outside the assessment and plan, when the
+    note has an assessment; codes a rule promoted as treated stay."""
+    if not any(s.section == "assessment" for s in visit.sentences):
+        return dxs
+    statement = " ".join(
+        visit.text[s.start : s.end].lower()
+        for s in visit.sentences
+        if s.section in _STATEMENT_SECTIONS
+    )
+    out = []
+    for d in dxs:
+        # the evidence sits in the assessment or plan, or its words are restated there
+        inside = any(
+            visit.section_of(s) in _STATEMENT_SECTIONS or visit.text[s:e].lower() in statement
+            for s, e in d.evidence
+        )
+        treated = any("(IV.J)" in r or "(I." in r for r in d.reasons)
+        if d.code[0] == "Z" or not d.evidence or inside or treated:
+            out.append(d)
+    return out
