@@ -242,6 +242,9 @@ _ORGANISMS = (
 )
 def infectious_agent(dxs: list[Dx], visit: Visit) -> list[Dx]:
     """Add the organism code beside infections whose tabular entry asks for it."""
+    named = [(p, c) for p, c in _ORGANISMS if re.search(p, visit.text, re.I)]
+    if not named or _has(dxs, "B95", "B96", "B97"):
+        return dxs
     wants = False
     for d in dxs:
         info = visit.release.get(d.code)
@@ -253,9 +256,9 @@ def infectious_agent(dxs: list[Dx], visit: Visit) -> list[Dx]:
             break
     if not wants:
         return dxs
-    for pattern, code in _ORGANISMS:
+    for pattern, code in named:
         m = re.search(pattern, visit.text, re.I)
-        if m and not _has(dxs, "B95", "B96", "B97"):
+        if m:
             dxs.append(Dx(code, 0.85, [m.span()], [f"organism named: '{m.group()}'"], weight=0.2))
             break
     return dxs

@@ -285,15 +285,16 @@ def drop_unspecified_beside_specific(dxs: list[Dx], visit: Visit) -> list[Dx]:
     """Drop an 'unspecified' code when another suggested code of its category is not
     unspecified, or when a listed code of a related category is present."""
     release = visit.release
-    codes = [d.code for d in dxs]
+    codes = sorted({d.code for d in dxs})
+    level = {c: _specificity(c, release) for c in codes}
+    cross = {c: next((v for k, v in _CROSS_CATEGORY.items() if c.startswith(k)), ()) for c in codes}
 
     def replaced(code: str, other: str) -> bool:
         if other == code:
             return False
-        cross = next((v for k, v in _CROSS_CATEGORY.items() if code.startswith(k)), ())
-        if other.startswith(cross) and _specificity(other, release) == 2:
+        if other.startswith(cross[code]) and level[other] == 2:
             return True
-        return other[:3] == code[:3] and _specificity(code, release) < _specificity(other, release)
+        return other[:3] == code[:3] and level[code] < level[other]
 
     return [d for d in dxs if d.code[0] == "Z" or not any(replaced(d.code, c) for c in codes)]
 

@@ -211,8 +211,10 @@ _FIRST_PREGNANCY = re.compile(r"\b(?:G1P0|primigravida|first pregnancy)\b", re.I
 def add_pregnancy_supervision(dxs: list[Dx], visit: Visit) -> list[Dx]:
     """Add Z34.x for an uncomplicated prenatal visit."""
     m = _ROUTINE_PRENATAL.search(visit.text)
+    if not m or _has(dxs, "O", "Z34") or visit.sex == "M":
+        return dxs
     found = _gestation_weeks(visit)
-    if not m or not found or _has(dxs, "O", "Z34") or visit.sex == "M":
+    if not found:
         return dxs
     tri = _trimester(found[0])
     code = f"Z340{tri}" if _FIRST_PREGNANCY.search(visit.text) else f"Z348{tri}"
