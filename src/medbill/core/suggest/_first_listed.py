@@ -152,6 +152,11 @@ def never_first(dxs: list[Dx], visit: Visit) -> list[Dx]:
 
 
 _STATEMENT_SECTIONS = frozenset({"assessment", "plan"})
+_UNCERTAIN = re.compile(
+    r"\b(?:rule out|r/o|probable|probably|suspected|suspect|possible|likely|versus|vs\.?|"
+    r"concern for|questionable|presumed)\b",
+    re.I,
+)
 
 
 @rule(
@@ -162,7 +167,8 @@ _STATEMENT_SECTIONS = frozenset({"assessment", "plan"})
     "the plan) names; a condition seen only in the history, review of systems or exam, "
     "neither assessed nor treated, is left for the coder's review.",
     citation="ICD-10-CM Official Guidelines IV.J (code conditions that coexist and require "
-    "or affect care at the visit) and IV.C-D (the provider's diagnostic statement)",
+    "or affect care at the visit), IV.C-D (the provider's diagnostic statement) and IV.H "
+    "(an uncertain diagnosis is coded as its signs and symptoms, wherever written)",
     example="HPI 'recent cold', Assessment 'acute otitis media' -> H66.9x only.",
 )
 def assessment_governs(dxs: list[Dx], visit: Visit) -> list[Dx]:
@@ -175,8 +181,13 @@ def assessment_governs(dxs: list[Dx], visit: Visit) -> list[Dx]:
         for s in visit.sentences
         if s.section in _STATEMENT_SECTIONS
     )
+    # an uncertain diagnosis in the assessment is coded as its signs and symptoms (IV.H)
+    uncertain = bool(_UNCERTAIN.search(statement))
     out = []
     for d in dxs:
+        if uncertain and d.code[0] == "R":
+            out.append(d)
+            continue
         # the evidence sits in the assessment or plan, or its words are restated there
         inside = any(
             visit.section_of(s) in _STATEMENT_SECTIONS or visit.text[s:e].lower() in statement
