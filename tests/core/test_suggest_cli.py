@@ -60,3 +60,36 @@ def test_suggest_train_needs_a_source(tmp_path: Path) -> None:
     result = runner.invoke(app, ["suggest", "train", str(tmp_path)])
     assert result.exit_code == 2
     assert "D.tsv" in result.output
+
+
+def test_code_suggest_visit_context(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text(
+        "Well-child visit, 4 years.\nVaccines: DTaP, IPV, MMR and varicella given today after "
+        "counseling the mother on each vaccine.\nAssessment: routine child health exam "
+        "without abnormal findings.\n",
+        encoding="utf-8",
+    )
+    args = ["code", "suggest", str(note), "--json", "--age", "4", "--established"]
+    result = runner.invoke(app, [*args, "--sex", "M", "--date-of-service", "2026-03-02"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    suggested = [d["code"] for d in data["diagnoses"] if d["status"] == "suggested"]
+    assert suggested[0] == "Z00.129"
+    assert "Z23" in suggested
+    assert "B01.9" not in suggested
+    assert {"code", "description", "score", "evidence", "status"} <= set(data["diagnoses"][0])
+    procs = {p["code"]: p for p in data["procedures"]}
+    assert {"90700", "90713", "90707", "90716", "90460", "90461"} <= set(procs)
+    assert procs["90460"]["units"] == 4
+    assert data["em"]["code"] == "99392"
+    mentions = runner.invoke(app, [*args, "--assertion", "mentions"])
+    assert mentions.exit_code == 0, mentions.output
+
+
+def test_code_suggest_rejects_bad_context(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("Assessment: hypertension.", encoding="utf-8")
+    for extra in (["--sex", "X"], ["--assertion", "all"], ["--date-of-service", "03/02/2026"]):
+        result = runner.invoke(app, ["code", "suggest", str(note), *extra])
+        assert result.exit_code == 2, extra

@@ -25,9 +25,23 @@ def suggest(
     new_patient: bool = typer.Option(
         None, "--new-patient/--established", help="New or established patient."
     ),
+    sex: str = typer.Option(None, help="Patient sex: F or M (pregnancy and sex-specific codes)."),
+    date_of_service: str = typer.Option(
+        None, help="Date of service, YYYY-MM-DD: the ICD-10-CM release in force that day."
+    ),
+    assertion: str = typer.Option(
+        "guidelines",
+        help="guidelines (the Official Guidelines, for the claim) or mentions (every mention "
+        "coded, as research corpora such as CodiEsp annotate).",
+    ),
 ) -> None:
-    """Suggest ICD-10-CM diagnoses, services and the E/M level, with evidence in the note."""
+    """Suggest ICD-10-CM diagnoses, services and the E/M level, with evidence in the note.
+
+    The first diagnosis is the first-listed one; only diagnoses with status "suggested" are
+    what the engine would put on the claim, the rest are for review.
+    """
     import sys
+    from datetime import date
 
     from medbill.core.suggest import SuggestEngine
 
@@ -45,9 +59,30 @@ def suggest(
     if encounter not in (None, "initial", "subsequent", "sequela"):
         console.print("[red]error:[/red] --encounter: expected initial, subsequent or sequela")
         raise typer.Exit(2)
+    if sex is not None and sex.upper() not in ("F", "M"):
+        console.print("[red]error:[/red] --sex: expected F or M")
+        raise typer.Exit(2)
+    if assertion not in ("guidelines", "mentions"):
+        console.print("[red]error:[/red] --assertion: expected guidelines or mentions")
+        raise typer.Exit(2)
+    dos = None
+    if date_of_service:
+        try:
+            dos = date.fromisoformat(date_of_service)
+        except ValueError:
+            console.print("[red]error:[/red] --date-of-service: expected YYYY-MM-DD")
+            raise typer.Exit(2) from None
     try:
-        result = SuggestEngine.shared().suggest(
-            text, setting=setting, encounter=encounter, patient_age=age, new_patient=new_patient
+        engine = SuggestEngine.shared() if dos is None else SuggestEngine.for_date(dos)
+        result = engine.suggest(
+            text,
+            setting=setting,
+            encounter=encounter,
+            patient_age=age,
+            new_patient=new_patient,
+            sex=sex.upper() if sex else None,
+            date_of_service=dos,
+            assertion=assertion,
         )
     except ValueError as exc:
         console.print(f"[red]error:[/red] {exc}")

@@ -67,6 +67,42 @@ _PLANNED = re.compile(
     r"suture removal)\b",
     re.I,
 )
+_REQUESTED = re.compile(
+    r"\b(?:requests?|requesting|here for|presents for)\b[^.\n]{0,40}\b(?:vaccines?|shots?|"
+    r"boosters?|injections?|depo-?provera|immuni[sz]ations?)\b",
+    re.I,
+)
+# Minor procedures whose payment includes the decision to perform them and the usual
+# pre- and post-procedure work (global surgery 0 or 10 days).
+_MINOR_PROCEDURES = frozenset(
+    {
+        "17110",
+        "17111",
+        "17000",
+        "17003",
+        "17004",
+        "10060",
+        "11102",
+        "11104",
+        "11106",
+        "12001",
+        "12002",
+        "12004",
+        "12011",
+        "12013",
+        "12014",
+        "20610",
+        "20605",
+        "20600",
+        "69210",
+        "11200",
+    }
+)
+_ROUTINE_OB = re.compile(
+    r"\b(?:routine prenatal|uncomplicated pregnancy|normal pregnancy|postpartum visit|routine "
+    r"postpartum)\b",
+    re.I,
+)
 _AGE = re.compile(r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\bage[: ]+(\d{1,3})\b", re.I)
 
 # Problems (CPT MDM table, our wording): pattern -> problem level.
@@ -87,8 +123,13 @@ _PROBLEMS = (
         4,
     ),
     (r"\b(?:stable|controlled|at goal|well[- ]controlled)\b", 3),
-    (r"\b(?:acute uncomplicated|uncomplicated|cold|uri|sprain)\b", 3),
-    (r"\b(?:minor|self[- ]limited)\b", 2),
+    (r"\b(?:acute uncomplicated|uncomplicated|sprain)\b", 3),
+    # a cold or viral URI runs a set course: the AMA's example of a self-limited problem
+    (
+        r"\b(?:minor|self[- ]limited|common cold|viral (?:uri|upper respiratory infection)|"
+        r"upper respiratory infection,? viral)\b",
+        2,
+    ),
 )
 _CHRONIC = re.compile(
     r"\b(?:hypertension|htn|diabetes|dm2?|copd|asthma|ckd|chronic kidney|heart failure|chf|"
@@ -154,6 +195,14 @@ _RISK = (
         "over-the-counter drugs or supportive care",
     ),
 )
+
+
+def minor_procedure_only(proc_codes: set[str], text: str, diagnoses: int, risk: int) -> bool:
+    """Whether the visit is a minor procedure with no separately identifiable E/M: no
+    documented total time, one diagnosis, and no prescription drug management."""
+    if not proc_codes & _MINOR_PROCEDURES:
+        return False
+    return not _TIME.search(text) and diagnoses <= 1 and risk < 4
 
 
 def time_level(minutes: int, new: bool) -> int:
@@ -270,7 +319,15 @@ def suggest_em(
             ("25",) if needs_25 else (),
             new,
         )
-    planned = _PLANNED.search(text)
+    planned = _PLANNED.search(text) or _REQUESTED.search(text)
+    if _ROUTINE_OB.search(text):
+        return EmSuggestion(
+            None,
+            "none",
+            "routine antepartum or postpartum care is part of the global obstetric package; "
+            "no separate E/M",
+            new_patient=new,
+        )
     if (planned or _NURSE.search(text)) and proc_codes:
         return EmSuggestion(
             None,
@@ -290,6 +347,16 @@ def suggest_em(
     in_office = sum(1 for c in proc_codes if c in _OFFICE_TESTS)
     d, dwhy = _data(text, in_office)
     r, rwhy = _risk(text)
+    if minor_procedure_only(proc_codes, text, diagnoses, r):
+        return EmSuggestion(
+            None,
+            "none",
+            "minor procedure only ({}); the decision to perform it and the usual evaluation are "
+            "part of the procedure (NCCI Policy Manual ch. 1 sec. D)".format(
+                ", ".join(sorted(proc_codes & _MINOR_PROCEDURES))
+            ),
+            new_patient=new,
+        )
     mdm = mdm_level(p, d, r)
     minutes = 0
     for m in _TIME.finditer(text):

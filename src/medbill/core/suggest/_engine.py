@@ -10,9 +10,11 @@ from pathlib import Path
 
 from medbill.core.paths import data_dir
 from medbill.core.suggest._features import SECTION_WEIGHT, analyse
+from medbill.core.suggest._guidelines import apply_guidelines
 from medbill.core.suggest._lexicon import Lexicon
 from medbill.core.suggest._model import candidates
-from medbill.core.suggest._rules import Dx, apply_context, apply_rules, tidy_spans
+from medbill.core.suggest._registry import Visit
+from medbill.core.suggest._rules import Dx, _dedupe, apply_context, apply_rules, tidy_spans
 from medbill.core.suggest._train import SuggestModel, load_model
 
 __all__ = [
@@ -80,6 +82,7 @@ class CodeSuggestion:
     status: str = "suggested"
     units: int = 1
     modifiers: tuple[str, ...] = ()
+    kind: str = "diagnosis"
 
     def to_dict(self) -> dict:
         out = {
@@ -90,7 +93,7 @@ class CodeSuggestion:
             "status": self.status,
             "reasons": list(self.reasons),
         }
-        if self.units != 1 or self.modifiers:
+        if self.kind != "diagnosis" or self.units != 1 or self.modifiers:
             out["units"] = self.units
             out["modifiers"] = list(self.modifiers)
         return out
@@ -144,11 +147,19 @@ _engine: SuggestEngine | None = None
 class SuggestEngine:
     """Loads the ICD-10-CM dictionary, the ConText pipeline and (if trained) the learned model."""
 
-    def __init__(self, release, lexicon: Lexicon, model: SuggestModel | None, reader) -> None:
+    def __init__(
+        self,
+        release,
+        lexicon: Lexicon,
+        model: SuggestModel | None,
+        reader,
+        manifestations: frozenset[str] = frozenset(),
+    ) -> None:
         self.release = release
         self.lexicon = lexicon
         self.model = model
         self.reader = reader
+        self.manifestations = manifestations
 
     @classmethod
     def load(
@@ -176,7 +187,7 @@ class SuggestEngine:
             from medbill.core.suggest._context import ContextReader
 
             reader = ContextReader()
-        return cls(release, lexicon, trained, reader)
+        return cls(release, lexicon, trained, reader, _mce_manifestations(dos))
 
     @classmethod
     def shared(cls) -> SuggestEngine:
@@ -186,6 +197,15 @@ class SuggestEngine:
             if _engine is None:
                 _engine = cls.load()
             return _engine
+
+    @classmethod
+    def for_date(cls, dos: date) -> SuggestEngine:
+        """The shared engine when its release is in force on ``dos``, else one loaded for the
+        release of that date (the learned model is the same)."""
+        engine = cls.shared()
+        if engine.release.covers(dos):
+            return engine
+        return cls.load(model=engine.model, dos=dos)
 
     def threshold(self) -> float:
         return self.model.threshold if self.model else HEURISTIC_THRESHOLD
@@ -201,6 +221,8 @@ class SuggestEngine:
         fee_schedule=None,
         review: int = 5,
         assertion: str = "guidelines",
+        sex: str | None = None,
+        date_of_service: date | None = None,
     ) -> SuggestionResult:
         """Suggest diagnoses (ordered), services and the E/M level for one note.
 
@@ -256,9 +278,27 @@ class SuggestEngine:
                 accepted.extend(kept)
             elif score >= threshold * 0.5:
                 maybe.extend(k for k in kept if k.code == cand.code)
-        ordered = apply_rules(
-            accepted, text, self.release, encounter, combine=assertion == "guidelines"
+        procedures, notes = suggest_services(text, fee_schedule, patient_age=patient_age)
+        visit = Visit(
+            text,
+            self.release,
+            setting,
+            patient_age,
+            sex,
+            new_patient,
+            date_of_service,
+            procedures,
+            a.sentences,
+            self.manifestations,
         )
+        guidelines = assertion == "guidelines"
+        if guidelines:
+            accepted = apply_guidelines("context", accepted, visit, maybe)
+        ordered = apply_rules(accepted, text, self.release, encounter, combine=guidelines)
+        if guidelines:
+            ordered = apply_guidelines("diagnoses", ordered, visit)
+            ordered = [d for d in _dedupe(ordered) if self.release.is_billable(d.code)]
+            ordered = apply_guidelines("sequence", ordered, visit)
         diagnoses = [self._suggestion(d, text, "suggested") for d in ordered]
         have = {d.code for d in diagnoses}
         maybe.sort(key=lambda d: -d.score)
@@ -268,7 +308,6 @@ class SuggestEngine:
             if self.release.is_billable(d.code) and _dot(d.code) not in have:
                 diagnoses.append(self._suggestion(d, text, "review"))
                 have.add(_dot(d.code))
-        procedures, notes = suggest_services(text, fee_schedule)
         em = suggest_em(
             text,
             procedures,
@@ -313,6 +352,20 @@ class SuggestEngine:
                     out.append(f"{_dot(d.code)}: use additional {note}")
                     break
         return out
+
+
+def _mce_manifestations(dos: date | None) -> frozenset[str]:
+    """The CMS MCE manifestation list in force on ``dos`` (codes that may not be listed
+    first), from the stored scrub tables; empty when they were not built."""
+    from medbill.core.scrubber.refdata import load_releases
+
+    try:
+        table = load_releases("mce").for_date(dos or date.today())
+    except (OSError, ValueError, KeyError, IndexError):
+        return frozenset()
+    if table is None:
+        return frozenset()
+    return frozenset(table.lists.get("manifestation", ()))
 
 
 def _dot(code: str) -> str:

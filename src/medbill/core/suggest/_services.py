@@ -40,18 +40,41 @@ SERVICES: tuple[ServiceRule, ...] = (
     ServiceRule(
         "81003",
         "Urinalysis, automated, without microscopy",
-        r"\b(?:urinalysis|\bua\b|urine dip(?:stick)?)\b",
+        r"\b(?:urinalysis|\bua\b)\b(?![^.\n]{0,30}\bnon-?automated\b)"
+        r"|(?<!non-)(?<!non)\bautomated[^.\n]{0,20}\b(?:urinalysis|dipstick)\b",
+    ),
+    ServiceRule(
+        "81002",
+        "Urinalysis, non-automated, without microscopy",
+        r"\burine dip(?:stick)?\b(?![^.\n]{0,40}\bautomated\b)"
+        r"|\bnon-?automated[^.\n]{0,20}\b(?:urinalysis|dipstick)\b"
+        r"|\b(?:urinalysis|dipstick)\b[^.\n]{0,20}\bnon-?automated\b",
     ),
     ServiceRule("81025", "Urine pregnancy test", r"\burine (?:pregnancy|hcg) test\b|\bupt\b"),
     ServiceRule("87880", "Rapid strep test", r"\brapid strep\b|\bstrep (?:test|screen)\b"),
     ServiceRule("87804", "Rapid influenza test", r"\brapid (?:flu|influenza) (?:test|swab)\b"),
     ServiceRule(
-        "82962", "Fingerstick glucose", r"\b(?:fingerstick|finger stick|point of care) glucose\b"
+        "87811",
+        "SARS-CoV-2 antigen test, rapid",
+        r"\b(?:rapid )?(?:sars-cov-2|covid(?:-19)?) (?:antigen|rapid) (?:test|swab)\b"
+        r"|\brapid (?:sars-cov-2|covid(?:-19)?) (?:antigen )?test\b",
+    ),
+    ServiceRule("87807", "RSV antigen test, rapid", r"\brapid rsv (?:test|swab)\b"),
+    ServiceRule("86308", "Heterophile antibody test", r"\b(?:monospot|mono (?:test|spot))\b"),
+    ServiceRule(
+        "85610",
+        "Prothrombin time (INR), in office",
+        r"\b(?:point[- ]of[- ]care|poc|fingerstick|in[- ]office)\b[^.\n]{0,20}\b(?:pt/?inr|inr)\b",
+    ),
+    ServiceRule(
+        "82962",
+        "Fingerstick glucose",
+        r"\b(?:fingerstick|finger stick|point of care|capillary) (?:blood )?glucose\b",
     ),
     ServiceRule(
         "83036",
         "Hemoglobin A1c (in office)",
-        r"\b(?:poc|point of care|in[- ]office) (?:hba1c|a1c)\b",
+        r"\b(?:poc|point[- ]of[- ]care|in[- ]office) (?:hba1c|a1c|hemoglobin a1c)\b",
     ),
     ServiceRule("94760", "Pulse oximetry", r"\bpulse ox(?:imetry)?\b"),
     ServiceRule("94010", "Spirometry", r"\bspirometry\b"),
@@ -90,28 +113,6 @@ SERVICES: tuple[ServiceRule, ...] = (
         "Incision and drainage of abscess, simple",
         r"\b(?:incision and drainage|i ?& ?d)\b",
         minor_procedure=True,
-    ),
-    ServiceRule(
-        "90686",
-        "Influenza vaccine, quadrivalent, preservative free",
-        r"\b(?:flu|influenza) (?:vaccine|shot|vaccination|immuni[sz]ation)\b",
-        admin="vaccine",
-    ),
-    ServiceRule(
-        "90677",
-        "Pneumococcal conjugate vaccine, 20 valent",
-        r"\b(?:pcv ?20|prevnar ?20|pneumococcal (?:vaccine|vaccination))\b",
-        admin="vaccine",
-    ),
-    ServiceRule("90715", "Tdap vaccine", r"\btdap\b", admin="vaccine"),
-    ServiceRule(
-        "90750",
-        "Zoster vaccine, recombinant",
-        r"\b(?:shingrix|zoster vaccine|shingles vaccine)\b",
-        admin="vaccine",
-    ),
-    ServiceRule(
-        "90746", "Hepatitis B vaccine, adult", r"\bhepatitis b vaccin(?:e|ation)\b", admin="vaccine"
     ),
 )
 
@@ -158,7 +159,9 @@ _INJECTED = re.compile(
     r"\b(?:im|intramuscular(?:ly)?|sub-?q|subcutaneous(?:ly)?|sc|injection|injected|given)\b", re.I
 )
 _NEGATED = re.compile(
-    r"\b(?:declined|refused|deferred|not given|will schedule|next visit|recommended)\b", re.I
+    r"\b(?:declined|refused|deferred|not given|not needed|not indicated|not done|"
+    r"will schedule|next visit|recommended)\b",
+    re.I,
 )
 _GOVT = re.compile(r"\bmedicare\b", re.I)
 
@@ -177,9 +180,32 @@ def _units(dose: Decimal, unit: str, per: Decimal, per_unit: str) -> int:
     return max(1, int((dose / per).to_integral_value(rounding=ROUND_CEILING)))
 
 
-def suggest_services(text: str, fee_schedule: Iterable[tuple[str, str]] | None = None):
-    """Services documented in the note as ``CodeSuggestion`` rows, plus notes for the coder."""
+def suggest_services(
+    text: str,
+    fee_schedule: Iterable[tuple[str, str]] | None = None,
+    *,
+    patient_age: int | None = None,
+    medicare: bool | None = None,
+):
+    """Services documented in the note as ``CodeSuggestion`` rows, plus notes for the coder.
+
+    ``patient_age`` chooses pediatric or adult vaccine products and the administration codes
+    with counseling (under 19); ``medicare`` (default: the note names Medicare) chooses G0008-
+    G0010 for the administrations Medicare pays under its own codes.
+    """
     from medbill.core.suggest._engine import CodeSuggestion, Evidence
+    from medbill.core.suggest._procedures import (
+        Found,
+        biopsy,
+        clia_waived,
+        joint_side,
+        laceration_repair,
+        lesion_destruction,
+        screening_instruments,
+        tobacco_counseling,
+        vaccine_administration,
+        vaccines_given,
+    )
 
     allowed = None
     descriptions: dict[str, str] = {}
@@ -187,28 +213,10 @@ def suggest_services(text: str, fee_schedule: Iterable[tuple[str, str]] | None =
         for code, desc in fee_schedule:
             descriptions[code] = desc
         allowed = set(descriptions)
-    out: list[CodeSuggestion] = []
     notes: list[str] = []
-    vaccines = 0
-    medicare = bool(_GOVT.search(text))
-
-    def add(code, label, span, reason, units=1):
-        if allowed is not None and code not in allowed:
-            notes.append(f"{code} documented but not on the practice fee schedule")
-            return False
-        s, e = span
-        out.append(
-            CodeSuggestion(
-                code,
-                descriptions.get(code, label),
-                0.9,
-                (Evidence(s, e, text[s:e]),),
-                (reason,),
-                units=units,
-            )
-        )
-        return True
-
+    if medicare is None:
+        medicare = bool(_GOVT.search(text))
+    found: list[Found] = []
     for rule in SERVICES:
         m = re.search(rule.pattern, text, re.I)
         if not m:
@@ -216,20 +224,21 @@ def suggest_services(text: str, fee_schedule: Iterable[tuple[str, str]] | None =
         s, e = _sentence_at(text, m.start())
         if _NEGATED.search(text[s:e]):
             continue
-        if add(rule.code, rule.label, m.span(), f"documented: '{m.group()}'") and rule.admin:
-            vaccines += 1
-    if vaccines:
-        first = "G0008" if medicare else "90471"
-        span = next(e for c in out if c.code.startswith("90") for e in c.evidence)
-        add(first, "Vaccine administration, first", (span.start, span.end), "vaccine given")
-        if vaccines > 1 and not medicare:
-            add(
-                "90472",
-                "Vaccine administration, each additional",
-                (span.start, span.end),
-                "additional vaccine given",
-                units=vaccines - 1,
-            )
+        found.append(Found(rule.code, rule.label, m.span(), f"documented: '{m.group()}'"))
+    given = vaccines_given(text, patient_age)
+    for v, span in given:
+        found.append(Found(v.code, v.label, span, "vaccine given", kind="vaccine"))
+    found.extend(vaccine_administration(given, text, patient_age, medicare))
+    for finder in (
+        lesion_destruction,
+        laceration_repair,
+        biopsy,
+        screening_instruments,
+        tobacco_counseling,
+    ):
+        for f in finder(text):
+            if not any(x.code == f.code for x in found):
+                found.append(f)
     injected = False
     for pattern, code, label, per, per_unit in DRUGS:
         for m in re.finditer(rf"\b(?:{pattern})\b", text, re.I):
@@ -243,15 +252,31 @@ def suggest_services(text: str, fee_schedule: Iterable[tuple[str, str]] | None =
                 continue
             units = _units(Decimal(dose.group(1)), dose.group(2), per, per_unit)
             reason = f"{dose.group(0)} documented: {units} unit(s) of '{label}'"
-            if add(code, label, (m.start(), s + dose.end()), reason, units):
-                injected = True
+            found.append(Found(code, label, (m.start(), s + dose.end()), reason, units))
+            injected = True
             break
-    if injected and not any(c.code in ("20610",) for c in out):
-        inj = next(c for c in out if c.code.startswith("J"))
-        add(
-            "96372",
-            "Therapeutic injection, IM or subcutaneous",
-            (inj.evidence[0].start, inj.evidence[0].end),
-            "drug injected",
+    if injected and not any(f.code in ("20610",) for f in found):
+        inj = next(f for f in found if f.code.startswith("J"))
+        found.append(
+            Found("96372", "Therapeutic injection, IM or subcutaneous", inj.span, "drug injected")
+        )
+    found = joint_side(clia_waived(found), text)
+    out: list[CodeSuggestion] = []
+    for f in found:
+        if allowed is not None and f.code not in allowed:
+            notes.append(f"{f.code} documented but not on the practice fee schedule")
+            continue
+        s, e = f.span
+        out.append(
+            CodeSuggestion(
+                f.code,
+                descriptions.get(f.code, f.label),
+                0.9,
+                (Evidence(s, e, text[s:e]),),
+                (f.reason,),
+                units=f.units,
+                modifiers=f.modifiers,
+                kind=f.kind,
+            )
         )
     return out, notes

@@ -140,6 +140,8 @@ def suggestions_for(user: Any, visit: Visit, engine: Any = None) -> dict[str, An
         text,
         patient_age=_age(visit.patient.date_of_birth, visit.date_of_service),
         new_patient=not prior.exists(),
+        sex=visit.patient.sex if visit.patient.sex in ("F", "M") else None,
+        date_of_service=visit.date_of_service,
         fee_schedule=list(fees),
     ).to_dict()
     with audit.acting_as(user):
