@@ -44,8 +44,10 @@ from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require as _require
 
 __all__ = [
+    "BuildCandidate",
     "BuildResult",
     "build_claims",
+    "build_preview",
     "connection_profile",
     "correct_claim",
     "move_claim",
@@ -123,31 +125,64 @@ def _primary_coverage(visit: Visit) -> Coverage | None:
     return None
 
 
-def build_claims(user: Any, practice: Any, visit_ids: Iterable[int] | None = None
-                 ) -> BuildResult:
+@dataclass
+class BuildCandidate:
+    visit: Visit
+    coverage: Coverage | None
+    held: str  # why no claim would be built; "" when one will be
+
+
+def _visits_to_build(practice: Any, visit_ids: Iterable[int] | None) -> Any:
+    visits = Visit.objects.for_practice(practice).select_related("patient")
+    visits = visits.filter(pk__in=list(visit_ids)) if visit_ids is not None else \
+        visits.filter(status=Visit.Status.CODED)
+    return visits.order_by("scheduled_at", "id")
+
+
+def _hold(visit: Visit) -> tuple[str, Coverage | None]:
+    """Why ``visit`` cannot become a claim now ("" if it can) and the coverage to bill."""
+    why = _why_not_billable(visit)
+    if why:
+        return why, None
+    coverage = _primary_coverage(visit)
+    if coverage is None:
+        return "no primary coverage in effect on the date of service", None
+    return "", coverage
+
+
+def build_preview(user: Any, practice: Any, visit_ids: Iterable[int] | None = None
+                  ) -> list[BuildCandidate]:
+    """What ``build_claims`` would do now, changing nothing: each visit, held or not."""
+    require(user, practice, "create_claims")
+    visits = _visits_to_build(practice, visit_ids).select_related("provider", "location")
+    out = []
+    for visit in visits:
+        held, coverage = _hold(visit)
+        out.append(BuildCandidate(visit, coverage, held))
+    return out
+
+
+def build_claims(user: Any, practice: Any, visit_ids: Iterable[int] | None = None, *,
+                 progress: Callable[[int], None] | None = None) -> BuildResult:
     """A draft claim for every coded visit (or the given ones) that has none yet.
 
     The claim copies the visit's diagnoses and service lines and bills the
     patient's primary coverage in effect on the date of service; the visit
     becomes billed. Visits that cannot be billed are listed with the reason.
+    Each visit is its own transaction; ``progress`` hears the count done after each.
     """
     require(user, practice, "create_claims")
-    visits = Visit.objects.for_practice(practice).select_related("patient")
-    visits = visits.filter(pk__in=list(visit_ids)) if visit_ids is not None else \
-        visits.filter(status=Visit.Status.CODED)
     result = BuildResult([], {})
-    for visit in visits.order_by("scheduled_at", "id"):
+    for number, visit in enumerate(_visits_to_build(practice, visit_ids), 1):
         with transaction.atomic(), audit.acting_as(user):
             locked = Visit.objects.select_for_update().get(pk=visit.pk)
-            why = _why_not_billable(locked)
-            if why:
-                result.skipped[visit.pk] = why
-                continue
-            coverage = _primary_coverage(locked)
+            why, coverage = _hold(locked)
             if coverage is None:
-                result.skipped[visit.pk] = "no primary coverage in effect on the date of service"
-                continue
-            result.created.append(_claim_for(user, locked, coverage))
+                result.skipped[visit.pk] = why
+            else:
+                result.created.append(_claim_for(user, locked, coverage))
+        if progress is not None:
+            progress(number)
     return result
 
 
