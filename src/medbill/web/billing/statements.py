@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_UP, Decimal
 from pathlib import Path
@@ -35,7 +36,7 @@ from medbill.web.billing.documents import address_of
 from medbill.web.billing.models import Entry
 from medbill.web.billing.printing import practice_of
 from medbill.web.billing.remittance_models import PaymentPlan, Statement
-from medbill.web.billing.services import balances_of
+from medbill.web.billing.services import balance_of, balances_of
 from medbill.web.frontdesk.models import Patient, Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -43,7 +44,14 @@ from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.models import FeeScheduleEntry
 from medbill.web.practice.permissions import require
 
-__all__ = ["CycleResult", "create_payment_plan", "in_good_standing", "run_statements"]
+__all__ = [
+    "CycleResult",
+    "Outcome",
+    "create_payment_plan",
+    "in_good_standing",
+    "preview_statements",
+    "run_statements",
+]
 
 
 @dataclass
@@ -53,6 +61,7 @@ class CycleResult:
     written_off: list[tuple[str, Money]] = field(default_factory=list)
     collections: list[str] = field(default_factory=list)
     csv_path: str = ""
+    statements: list[int] = field(default_factory=list)  # ids of the Statement rows
 
 
 def _patient_paid(plan: PaymentPlan) -> Money:
@@ -130,85 +139,165 @@ def _visits(patient: Patient, words: dict[str, str]) -> list[tuple[Visit, Statem
     return out
 
 
+@dataclass
+class Outcome:
+    """What the cycle does with one patient's account: send, write off or skip (and why)."""
+
+    patient: Patient
+    balance: Money
+    action: str  # "send", "write_off" or "skip"
+    why: str = ""
+    doc: StatementDoc | None = None
+    visits: list[tuple[Visit, StatementVisit]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CycleRules:
+    day: datetime.date
+    threshold: Money
+    small: Money
+    words: dict[str, str]
+    who: Any
+
+
+def _outcome(patient: Patient, balance: Money, rules: CycleRules) -> Outcome:
+    """The cycle's decision for one account; reads only, so the preview shares it."""
+    account = patient.account_number
+    if balance < rules.small:
+        return Outcome(patient, balance, "write_off", "small balance write-off")
+    if balance < rules.threshold:
+        return Outcome(patient, balance, "skip", f"balance {balance.format()} under "
+                                                 f"{rules.threshold.format()}")
+    plans = PaymentPlan.objects.filter(patient=patient, status=PaymentPlan.Status.ACTIVE)
+    if any(in_good_standing(p, rules.day) for p in plans):
+        return Outcome(patient, balance, "skip", "payment plan in good standing")
+    visits = _visits(patient, rules.words)
+    if not visits:
+        return Outcome(patient, balance, "skip", "no visit with a patient balance")
+    # The amount due is the balance: what no listed visit holds (a payment on
+    # account, a deposit) shows as a credit line of its own.
+    credits = balance - sum((v.you_owe for _, v in visits), ZERO)
+    if credits > ZERO:
+        return Outcome(patient, balance, "skip", f"the balance {balance.format()} is more "
+                                                 "than its visits show; review the account")
+    doc = StatementDoc(
+        rules.who, f"{account}-{rules.day:%Y%m%d}", rules.day, account,
+        f"{patient.first_name} {patient.last_name}", address_of(patient),
+        tuple(v for _, v in visits), due_date=rules.day + datetime.timedelta(days=21),
+        credits=credits)
+    return Outcome(patient, balance, "send", doc=doc, visits=visits)
+
+
+def _rules(practice: Any, day: datetime.date, threshold: Any, small: Any) -> CycleRules:
+    return CycleRules(day, Money(threshold), Money(small), _descriptions(practice),
+                      practice_of(practice))
+
+
+def _owing(practice: Any, patient_ids: Iterable[int] | None) -> list[int]:
+    """Patients of ``practice`` who owe something themselves, in a stable order."""
+    balances = balances_of(practice, Entry.Responsibility.PATIENT)
+    wanted = None if patient_ids is None else set(patient_ids)
+    return sorted(pid for pid, balance in balances.items()
+                  if balance > ZERO and (wanted is None or pid in wanted))
+
+
+def preview_statements(user: Any, practice: Any, *,
+                       statement_date: datetime.date | None = None, threshold: Any = "5.00",
+                       write_off_under: Any = "1.00",
+                       patient_ids: Iterable[int] | None = None) -> list[Outcome]:
+    """What ``run_statements`` would do with the same choices, changing nothing."""
+    if user is not None:
+        require(user, practice, "send_statements")
+    rules = _rules(practice, statement_date or datetime.date.today(), threshold,
+                   write_off_under)
+    ids = _owing(practice, patient_ids)
+    patients = Patient.objects.in_bulk(ids)
+    return [_outcome(patients[pid], balance_of(patients[pid], Entry.Responsibility.PATIENT),
+                     rules) for pid in ids]
+
+
 def run_statements(user: Any, practice: Any, out_dir: Path, *,
                    statement_date: datetime.date | None = None, threshold: Any = "5.00",
                    write_off_under: Any = "1.00", collections_after_days: int = 120,
-                   statements_before_collections: int = 3) -> CycleResult:
-    """The statement cycle for ``practice``; PDFs and ``statements.csv`` go to ``out_dir``."""
+                   statements_before_collections: int = 3,
+                   patient_ids: Iterable[int] | None = None, run_id: str = "",
+                   progress: Callable[[int], None] | None = None,
+                   chunk: int = 100) -> CycleResult:
+    """The statement cycle for ``practice``; PDFs and ``statements.csv`` go to ``out_dir``.
+
+    Accounts are worked ``chunk`` at a time, each chunk one transaction, and ``progress``
+    hears how many accounts are done after each. With a ``run_id`` the cycle can be run
+    again after an interruption: an account that already has a statement of that run keeps
+    it (its PDF and CSV row are written again, no second statement is recorded).
+    """
     if user is not None:
         require(user, practice, "send_statements")
     day = statement_date or datetime.date.today()
-    threshold, small = Money(threshold), Money(write_off_under)
+    rules = _rules(practice, day, threshold, write_off_under)
     out_dir.mkdir(parents=True, exist_ok=True)
     result = CycleResult()
-    words = _descriptions(practice)
-    who = practice_of(practice)
     docs: list[StatementDoc] = []
-    with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
-        balances = balances_of(practice, Entry.Responsibility.PATIENT)
-        for patient_id, balance in balances.items():
-            if balance <= ZERO:
-                continue
-            patient = Patient.objects.get(pk=patient_id)
-            account = patient.account_number
-            if balance < small:
-                Entry.objects.create(
-                    practice_id=patient.practice_id, patient=patient,
-                    kind=Entry.Kind.ADJUSTMENT, amount=-balance,
-                    responsibility=Entry.Responsibility.PATIENT, effective_date=day,
-                    memo="small balance write-off", source="statement")
-                result.written_off.append((account, balance))
-                continue
-            if balance < threshold:
-                result.skipped.append((account, f"balance {balance} under {threshold}"))
-                continue
-            plans = PaymentPlan.objects.filter(patient=patient,
-                                               status=PaymentPlan.Status.ACTIVE)
-            if any(in_good_standing(p, day) for p in plans):
-                result.skipped.append((account, "payment plan in good standing"))
-                continue
-            visits = _visits(patient, words)
-            if not visits:
-                result.skipped.append((account, "no visit with a patient balance"))
-                continue
-            # The amount due is the balance: what no listed visit holds (a payment on
-            # account, a deposit) shows as a credit line of its own.
-            credits = balance - sum((v.you_owe for _, v in visits), ZERO)
-            if credits > ZERO:
-                result.skipped.append((account, f"the balance {balance.format()} is more than "
-                                                "its visits show; review the account"))
-                continue
-            doc = StatementDoc(
-                who, f"{account}-{day:%Y%m%d}", day, account,
-                f"{patient.first_name} {patient.last_name}", address_of(patient),
-                tuple(v for _, v in visits), due_date=day + datetime.timedelta(days=21),
-                credits=credits)
-            try:
-                pdf = render_statement(doc)
-            except StatementError as exc:
-                result.skipped.append((account, str(exc)))
-                continue
-            path = out_dir / f"statement-{account}.pdf"
-            path.write_bytes(pdf)
-            oldest = min(v.date_of_service for _, v in visits)
-            earlier = Statement.objects.filter(patient=patient).count()
-            flag = ((day - oldest).days > collections_after_days
-                    and earlier >= statements_before_collections)
-            aging = doc.aging
-            Statement.objects.create(
-                practice_id=patient.practice_id, patient=patient, statement_date=day,
-                balance=doc.amount_due, aging={b: str(m) for b, m in zip(
-                    ("0-30", "31-60", "61-90", "91-120", "120+"), aging.buckets, strict=True)},
-                lines=[{"date": str(v.date_of_service), "charges": str(v.charges),
-                        "insurance_paid": str(v.insurance_paid), "owed": str(v.you_owe)}
-                       for _, v in visits],
-                pdf_path=str(path), run_id=f"{day:%Y%m%d}", collections=flag)
-            docs.append(doc)
-            result.sent.append((account, doc.amount_due, str(path)))
-            if flag:
-                result.collections.append(account)
-        if docs:
-            csv_path = out_dir / "statements.csv"
-            csv_path.write_text(statements_csv(docs))
-            result.csv_path = str(csv_path)
+    ids = _owing(practice, patient_ids)
+    for start in range(0, len(ids), max(chunk, 1)):
+        with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
+            patients = Patient.objects.select_for_update().in_bulk(ids[start:start + chunk])
+            for pid in ids[start:start + chunk]:
+                patient = patients[pid]
+                balance = balance_of(patient, Entry.Responsibility.PATIENT)
+                if balance <= ZERO:
+                    continue
+                doc = _apply(_outcome(patient, balance, rules), out_dir, result, rules,
+                             run_id, collections_after_days, statements_before_collections)
+                if doc is not None:
+                    docs.append(doc)
+        if progress is not None:
+            progress(min(start + chunk, len(ids)))
+    if docs:
+        csv_path = out_dir / "statements.csv"
+        csv_path.write_text(statements_csv(docs))
+        result.csv_path = str(csv_path)
     return result
+
+
+def _apply(outcome: Outcome, out_dir: Path, result: CycleResult, rules: CycleRules,
+           run_id: str, collections_after_days: int,
+           statements_before_collections: int) -> StatementDoc | None:
+    patient, balance = outcome.patient, outcome.balance
+    account = patient.account_number
+    if outcome.action == "write_off":
+        Entry.objects.create(
+            practice_id=patient.practice_id, patient=patient, kind=Entry.Kind.ADJUSTMENT,
+            amount=-balance, responsibility=Entry.Responsibility.PATIENT,
+            effective_date=rules.day, memo="small balance write-off", source="statement")
+        result.written_off.append((account, balance))
+        return None
+    if outcome.action == "skip" or outcome.doc is None:
+        result.skipped.append((account, outcome.why))
+        return None
+    doc, visits = outcome.doc, outcome.visits
+    try:
+        pdf = render_statement(doc)
+    except StatementError as exc:
+        result.skipped.append((account, str(exc)))
+        return None
+    path = out_dir / f"statement-{account}.pdf"
+    path.write_bytes(pdf)
+    row = Statement.objects.filter(patient=patient, run_id=run_id).first() if run_id else None
+    if row is None:
+        oldest = min(v.date_of_service for _, v in visits)
+        earlier = Statement.objects.filter(patient=patient).count()
+        flag = ((rules.day - oldest).days > collections_after_days
+                and earlier >= statements_before_collections)
+        row = Statement.objects.create(
+            practice_id=patient.practice_id, patient=patient, statement_date=rules.day,
+            balance=doc.amount_due, aging={b: str(m) for b, m in zip(
+                ("0-30", "31-60", "61-90", "91-120", "120+"), doc.aging.buckets, strict=True)},
+            lines=[{"date": str(v.date_of_service), "charges": str(v.charges),
+                    "insurance_paid": str(v.insurance_paid), "owed": str(v.you_owe)}
+                   for _, v in visits],
+            pdf_path=str(path), run_id=run_id or f"{rules.day:%Y%m%d}", collections=flag)
+    result.sent.append((account, doc.amount_due, str(path)))
+    result.statements.append(row.pk)
+    if row.collections:
+        result.collections.append(account)
+    return doc

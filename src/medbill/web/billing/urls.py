@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medbill.web.billing import scrub_views, views
+from medbill.web.billing import scrub_views, statement_views, views
 
 urlpatterns = [
     path("claims/", views.list_claims, name="list_claims"),
@@ -8,4 +8,18 @@ urlpatterns = [
     path("claims/<int:claim_id>/scrub/", scrub_views.scrub_claim, name="scrub_claim"),
     path("claims/<int:claim_id>/waive/", scrub_views.waive_edit, name="waive_edit"),
     path("patients/<int:patient_id>/payments/new/", views.post_payment, name="post_payment"),
+    path("statements/", statement_views.list_statement_runs, name="statement_runs"),
+    path("statements/run/", statement_views.start_statements, name="start_statements"),
+    path("statements/runs/<int:run_id>/", statement_views.show_statement_run,
+         name="show_statement_run"),
+    path("statements/runs/<int:run_id>/status.json", statement_views.statement_run_status,
+         name="statement_run_status"),
+    path("statements/runs/<int:run_id>/statements.zip", statement_views.download_statement_pdfs,
+         name="download_statement_pdfs"),
+    path("statements/runs/<int:run_id>/statements.csv", statement_views.download_statement_csv,
+         name="download_statement_csv"),
+    path("statements/<int:statement_id>/pdf/", statement_views.download_statement,
+         name="download_statement"),
+    path("accounts/<int:patient_id>/statement/", statement_views.send_statement_now,
+         name="send_statement_now"),
 ]
