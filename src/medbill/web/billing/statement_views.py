@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib import messages
@@ -57,6 +58,8 @@ def list_statement_runs(request: HttpRequest) -> HttpResponse:
                .first()}
     if preview is not None:
         context["to_send"] = [o for o in preview if o.action == "send"]
+        context["send_total"] = sum((o.doc.amount_due.amount for o in context["to_send"]
+                                     if o.doc is not None), start=Decimal(0))
         context["to_write_off"] = [o for o in preview if o.action == "write_off"]
         context["to_skip"] = [o for o in preview if o.action == "skip"]
     return render(request, "billing/statement_runs.html", context)

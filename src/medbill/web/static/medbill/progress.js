@@ -6,6 +6,20 @@
 (function () {
   "use strict";
 
+  // A form that starts a run: once sent, its buttons stay disabled (no second run by a
+  // double click while the server starts the first).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-progress-form")) { return; }
+    var sent = form.querySelectorAll("button");
+    window.setTimeout(function () {
+      for (var i = 0; i < sent.length; i++) {
+        sent[i].disabled = true;
+        sent[i].textContent = "Working…";
+      }
+    }, 0);
+  });
+
   var box = document.querySelector("[data-progress-url]");
   if (!box) { return; }
   var url = box.getAttribute("data-progress-url");
