@@ -28,6 +28,7 @@ from medbill.core.forms.statement import (
     StatementError,
     StatementLine,
     StatementVisit,
+    check_statement,
     render_statement,
     statements_csv,
 )
@@ -185,7 +186,17 @@ def _outcome(patient: Patient, balance: Money, rules: CycleRules) -> Outcome:
         f"{patient.first_name} {patient.last_name}", address_of(patient),
         tuple(v for _, v in visits), due_date=rules.day + datetime.timedelta(days=21),
         credits=credits)
+    try:
+        check_statement(doc)
+    except StatementError as exc:
+        return Outcome(patient, balance, "skip", _in_words(exc))
     return Outcome(patient, balance, "send", doc=doc, visits=visits)
+
+
+def _in_words(exc: StatementError) -> str:
+    if exc.field == "guarantor_address":
+        return "no mailing address on file"
+    return str(exc)
 
 
 def _rules(practice: Any, day: datetime.date, threshold: Any, small: Any) -> CycleRules:
@@ -278,7 +289,7 @@ def _apply(outcome: Outcome, out_dir: Path, result: CycleResult, rules: CycleRul
     try:
         pdf = render_statement(doc)
     except StatementError as exc:
-        result.skipped.append((account, str(exc)))
+        result.skipped.append((account, _in_words(exc)))
         return None
     path = out_dir / f"statement-{account}.pdf"
     path.write_bytes(pdf)
