@@ -80,12 +80,13 @@ class TestBuildClaimsPage:
         assert "no coded visit is ready to become a claim" in resp.content.decode()
         assert not ClaimBuildRun.objects.exists()
 
-    def test_progress_is_counted_per_visit(self, world):
+    def test_progress_is_counted_per_chunk_of_visits(self, world):
         a = world.a
         visits = [coded_visit(a, day=d).pk for d in (4, 5, 6)]
         seen: list[int] = []
-        result = build_claims(world.users["biller"], a.practice, visits, progress=seen.append)
-        assert seen == [1, 2, 3] and len(result.created) == 3
+        result = build_claims(world.users["biller"], a.practice, visits, progress=seen.append,
+                              chunk=2)
+        assert seen == [2, 3] and len(result.created) == 3
 
     def test_roles_and_tenancy(self, world, client_for):
         coded_visit(world.a)
