@@ -19,7 +19,7 @@ from django.db import transaction
 from medbill.core.money import Money
 from medbill.core.paths import data_dir
 from medbill.web.billing.remittance_models import StatementRun
-from medbill.web.billing.statements import run_statements
+from medbill.web.billing.statements import accounts_owing, run_statements
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require
@@ -64,14 +64,12 @@ def run_folder(run: StatementRun) -> Path:
 
 def perform_statement_run(run_id: int) -> StatementRun:
     """Run the cycle of ``run_id``, counting accounts as they are done."""
-    from medbill.web.billing.statements import _owing
-
     run = StatementRun.objects.select_related("practice", "created_by").get(pk=run_id)
     user = run.created_by
     patients = None if run.patient_id is None else [run.patient_id]
     folder = run_folder(run)
     with audit.acting_as(user):
-        run.start(len(_owing(run.practice, patients)))
+        run.start(len(accounts_owing(run.practice, patients)))
         try:
             result = run_statements(
                 user, run.practice, folder, statement_date=run.statement_date,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 
 from medbill.core.forms.statement import (
     Statement as StatementDoc,
@@ -37,7 +38,7 @@ from medbill.web.billing.documents import address_of
 from medbill.web.billing.models import Entry
 from medbill.web.billing.printing import practice_of
 from medbill.web.billing.remittance_models import PaymentPlan, Statement
-from medbill.web.billing.services import balance_of, balances_of
+from medbill.web.billing.services import balances_of
 from medbill.web.frontdesk.models import Patient, Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -48,6 +49,7 @@ from medbill.web.practice.permissions import require
 __all__ = [
     "CycleResult",
     "Outcome",
+    "accounts_owing",
     "create_payment_plan",
     "in_good_standing",
     "preview_statements",
@@ -106,34 +108,42 @@ def _descriptions(practice: Any) -> dict[str, str]:
     return {r.code: r.description for r in rows}
 
 
-def _visits(patient: Patient, words: dict[str, str]) -> list[tuple[Visit, StatementVisit]]:
-    """Visits the patient still owes on, with what insurance and the patient did."""
-    rows = (Entry.objects.filter(patient=patient).exclude(visit=None)
-            .values("visit_id", "kind", "responsibility").annotate(t=MoneySum("amount")))
+def _visits_of(patients: dict[int, Patient], words: dict[str, str]
+               ) -> dict[int, list[tuple[Visit, StatementVisit]]]:
+    """For each patient, the visits they still owe on, with what insurance and they did.
+
+    Three queries for any number of patients (statement runs work many at once).
+    """
+    rows = (Entry.objects.filter(patient_id__in=list(patients)).exclude(visit=None)
+            .values("visit_id", "kind", "responsibility").annotate(t=MoneySum("amount"))
+            .order_by())
     by_visit: dict[int, dict[tuple[str, str], Money]] = defaultdict(dict)
     for r in rows:
         by_visit[r["visit_id"]][(r["kind"], r["responsibility"])] = Money(r["t"])
-    out = []
-    for visit in Visit.objects.filter(pk__in=by_visit).select_related("provider").order_by(
-            "scheduled_at"):
+    charges: dict[int, list[Entry]] = defaultdict(list)
+    for e in (Entry.objects.filter(visit_id__in=list(by_visit), kind="charge")
+              .select_related("claim_line").order_by("id")):
+        charges[e.visit_id].append(e)
+    out: dict[int, list[tuple[Visit, StatementVisit]]] = defaultdict(list)
+    for visit in Visit.objects.filter(pk__in=list(by_visit)).select_related(
+            "provider").order_by("scheduled_at", "id"):
         sums = by_visit[visit.pk]
         owed = sum((v for (_, who), v in sums.items() if who == "patient"), ZERO)
         if owed <= ZERO:
             continue
-        charges = sums.get(("charge", "payer"), ZERO) + sums.get(("charge", "patient"), ZERO)
+        charged = sums.get(("charge", "payer"), ZERO) + sums.get(("charge", "patient"), ZERO)
         ins_paid = -sums.get(("payment", "payer"), ZERO)
         pat_paid = -sums.get(("payment", "patient"), ZERO)
-        adjusted = charges - ins_paid - pat_paid - owed
+        adjusted = charged - ins_paid - pat_paid - owed
         lines = tuple(StatementLine(e.claim_line.code if e.claim_line else "SVC",
                                     words.get(e.claim_line.code if e.claim_line else "",
                                               "Professional service"), Money(e.amount))
-                      for e in Entry.objects.filter(visit=visit, kind="charge")
-                      .select_related("claim_line"))
+                      for e in charges[visit.pk])
         if not lines or adjusted < ZERO:
             continue
         note = "Applied to deductible, coinsurance or copay" if ins_paid or adjusted else None
-        out.append((visit, StatementVisit(
-            visit.date_of_service, patient.full_name,
+        out[visit.patient_id].append((visit, StatementVisit(
+            visit.date_of_service, patients[visit.patient_id].full_name,
             f"{visit.provider.first_name} {visit.provider.last_name}".strip(), lines,
             insurance_paid=ins_paid, insurance_adjusted=adjusted, patient_paid=pat_paid,
             note=note)))
@@ -161,7 +171,26 @@ class CycleRules:
     who: Any
 
 
-def _outcome(patient: Patient, balance: Money, rules: CycleRules) -> Outcome:
+@dataclass
+class Accounts:
+    """What the cycle reads about a group of accounts, read in a few queries."""
+
+    balances: dict[int, Money]
+    plans: dict[int, list[PaymentPlan]]
+    visits: dict[int, list[tuple[Visit, StatementVisit]]]
+
+
+def _accounts(practice: Any, patients: dict[int, Patient], words: dict[str, str]) -> Accounts:
+    plans: dict[int, list[PaymentPlan]] = defaultdict(list)
+    for plan in PaymentPlan.objects.filter(patient_id__in=list(patients),
+                                           status=PaymentPlan.Status.ACTIVE):
+        plans[plan.patient_id].append(plan)
+    return Accounts(balances_of(practice, Entry.Responsibility.PATIENT, list(patients)),
+                    plans, _visits_of(patients, words))
+
+
+def _outcome(patient: Patient, balance: Money, rules: CycleRules, accounts: Accounts
+             ) -> Outcome:
     """The cycle's decision for one account; reads only, so the preview shares it."""
     account = patient.account_number
     if balance < rules.small:
@@ -169,10 +198,9 @@ def _outcome(patient: Patient, balance: Money, rules: CycleRules) -> Outcome:
     if balance < rules.threshold:
         return Outcome(patient, balance, "skip", f"balance {balance.format()} under "
                                                  f"{rules.threshold.format()}")
-    plans = PaymentPlan.objects.filter(patient=patient, status=PaymentPlan.Status.ACTIVE)
-    if any(in_good_standing(p, rules.day) for p in plans):
+    if any(in_good_standing(p, rules.day) for p in accounts.plans.get(patient.pk, [])):
         return Outcome(patient, balance, "skip", "payment plan in good standing")
-    visits = _visits(patient, rules.words)
+    visits = accounts.visits.get(patient.pk, [])
     if not visits:
         return Outcome(patient, balance, "skip", "no visit with a patient balance")
     # The amount due is the balance: what no listed visit holds (a payment on
@@ -204,7 +232,7 @@ def _rules(practice: Any, day: datetime.date, threshold: Any, small: Any) -> Cyc
                       practice_of(practice))
 
 
-def _owing(practice: Any, patient_ids: Iterable[int] | None) -> list[int]:
+def accounts_owing(practice: Any, patient_ids: Iterable[int] | None) -> list[int]:
     """Patients of ``practice`` who owe something themselves, in a stable order."""
     balances = balances_of(practice, Entry.Responsibility.PATIENT)
     wanted = None if patient_ids is None else set(patient_ids)
@@ -221,10 +249,14 @@ def preview_statements(user: Any, practice: Any, *,
         require(user, practice, "send_statements")
     rules = _rules(practice, statement_date or datetime.date.today(), threshold,
                    write_off_under)
-    ids = _owing(practice, patient_ids)
-    patients = Patient.objects.in_bulk(ids)
-    return [_outcome(patients[pid], balance_of(patients[pid], Entry.Responsibility.PATIENT),
-                     rules) for pid in ids]
+    ids = accounts_owing(practice, patient_ids)
+    out = []
+    for start in range(0, len(ids), 500):
+        patients = Patient.objects.in_bulk(ids[start:start + 500])
+        accounts = _accounts(practice, patients, rules.words)
+        out += [_outcome(patients[pid], accounts.balances.get(pid, ZERO), rules, accounts)
+                for pid in ids[start:start + 500]]
+    return out
 
 
 def run_statements(user: Any, practice: Any, out_dir: Path, *,
@@ -248,16 +280,19 @@ def run_statements(user: Any, practice: Any, out_dir: Path, *,
     out_dir.mkdir(parents=True, exist_ok=True)
     result = CycleResult()
     docs: list[StatementDoc] = []
-    ids = _owing(practice, patient_ids)
+    ids = accounts_owing(practice, patient_ids)
     for start in range(0, len(ids), max(chunk, 1)):
         with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
             patients = Patient.objects.select_for_update().in_bulk(ids[start:start + chunk])
+            accounts = _accounts(practice, patients, rules.words)
+            earlier = _statement_counts(patients)
+            sent = _sent_in(run_id, patients) if run_id else {}
             for pid in ids[start:start + chunk]:
-                patient = patients[pid]
-                balance = balance_of(patient, Entry.Responsibility.PATIENT)
+                balance = accounts.balances.get(pid, ZERO)
                 if balance <= ZERO:
                     continue
-                doc = _apply(_outcome(patient, balance, rules), out_dir, result, rules,
+                doc = _apply(_outcome(patients[pid], balance, rules, accounts), out_dir,
+                             result, rules, sent.get(pid), earlier.get(pid, 0),
                              run_id, collections_after_days, statements_before_collections)
                 if doc is not None:
                     docs.append(doc)
@@ -270,8 +305,19 @@ def run_statements(user: Any, practice: Any, out_dir: Path, *,
     return result
 
 
+def _statement_counts(patients: dict[int, Patient]) -> dict[int, int]:
+    rows = (Statement.objects.filter(patient_id__in=list(patients)).values("patient_id")
+            .annotate(n=Count("id")).order_by())
+    return {r["patient_id"]: r["n"] for r in rows}
+
+
+def _sent_in(run_id: str, patients: dict[int, Patient]) -> dict[int, Statement]:
+    return {s.patient_id: s for s in Statement.objects.filter(patient_id__in=list(patients),
+                                                              run_id=run_id)}
+
+
 def _apply(outcome: Outcome, out_dir: Path, result: CycleResult, rules: CycleRules,
-           run_id: str, collections_after_days: int,
+           row: Statement | None, earlier: int, run_id: str, collections_after_days: int,
            statements_before_collections: int) -> StatementDoc | None:
     patient, balance = outcome.patient, outcome.balance
     account = patient.account_number
@@ -293,10 +339,8 @@ def _apply(outcome: Outcome, out_dir: Path, result: CycleResult, rules: CycleRul
         return None
     path = out_dir / f"statement-{account}.pdf"
     path.write_bytes(pdf)
-    row = Statement.objects.filter(patient=patient, run_id=run_id).first() if run_id else None
     if row is None:
         oldest = min(v.date_of_service for _, v in visits)
-        earlier = Statement.objects.filter(patient=patient).count()
         flag = ((rules.day - oldest).days > collections_after_days
                 and earlier >= statements_before_collections)
         row = Statement.objects.create(
