@@ -106,3 +106,16 @@ class TestBuildClaimsPage:
         # The outsider's own practice has no coded visit: nothing of A is built for B.
         assert outsider.post("/claims-out/build/start/").status_code in (302, 403)
         assert ClaimBuildRun.objects.count() == 1
+
+
+def test_a_long_preview_lists_the_first_visits_and_counts_them_all(world, client_for,
+                                                                     monkeypatch):
+    from medbill.web.claims_out import build_views
+
+    monkeypatch.setattr(build_views, "SHOWN", 2)
+    for day in (4, 5, 6):
+        coded_visit(world.a, day=day)
+    page = client_for(world.users["biller"]).get("/claims-out/build/").content.decode()
+    ready = page.split("build-ready")[1].split("build-held")[0]
+    assert "3</strong> coded visits will become" in page
+    assert ready.count('href="/visits/') == 2 and "… and 1 more." in ready

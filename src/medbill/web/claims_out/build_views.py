@@ -18,16 +18,22 @@ from medbill.web.practice.permissions import requires
 from medbill.web.practice.runs import status_of
 from medbill.web.practice.tenancy import get_scoped_or_404
 
+SHOWN = 200
+
 
 @requires("create_claims")
 def build_claims_page(request: HttpRequest) -> HttpResponse:
     candidates = build_preview(request.user, request.practice)
     audit.record_list([c.visit.patient for c in candidates], request.user)
     ready = [c for c in candidates if not c.held]
+    held = [c for c in candidates if c.held]
     runs = ClaimBuildRun.objects.for_user(request.user, request.practice)
+    # A page of a thousand rows helps nobody: the counts are whole, the lists begin.
     return render(request, "claims_out/build.html", {
-        "ready": ready, "held": [c for c in candidates if c.held],
-        "runs": runs[:10], "running": runs.filter(status__in=("queued", "running")).first()})
+        "ready": ready, "held": held, "ready_shown": ready[:SHOWN], "held_shown": held[:SHOWN],
+        "ready_more": max(len(ready) - SHOWN, 0), "held_more": max(len(held) - SHOWN, 0),
+        "runs": runs[:10],
+        "running": runs.filter(status__in=("queued", "running")).first()})
 
 
 @require_POST

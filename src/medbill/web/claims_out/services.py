@@ -200,7 +200,8 @@ def build_claims(user: Any, practice: Any, visit_ids: Iterable[int] | None = Non
     for start in range(0, len(ids), max(chunk, 1)):
         with transaction.atomic(), audit.acting_as(user):
             locked = list(Visit.objects.select_for_update().filter(
-                pk__in=ids[start:start + chunk]).order_by("scheduled_at", "id"))
+                pk__in=ids[start:start + chunk]).order_by("scheduled_at", "id")
+                .prefetch_related("diagnoses", "service_lines"))
             holds = _holds(practice, locked)
             for visit in locked:
                 why, coverage = holds[visit.pk]
@@ -218,8 +219,8 @@ def _claim_for(user: Any, practice: Any, visit: Visit, coverage: Coverage) -> Cl
         practice_id=visit.practice_id, visit=visit, patient_id=visit.patient_id,
         coverage=coverage, payer=coverage.payer,
         patient_control_number=f"{practice.short_code}{visit.pk:07d}",
-        diagnoses=[d.code for d in visit.diagnoses.order_by("position")])
-    for sl in visit.service_lines.order_by("position"):
+        diagnoses=[d.code for d in sorted(visit.diagnoses.all(), key=lambda d: d.position)])
+    for sl in sorted(visit.service_lines.all(), key=lambda sl: sl.position):
         ClaimLine.objects.create(
             practice_id=visit.practice_id, claim=claim, line_number=sl.position, code=sl.code,
             modifiers=list(sl.modifiers or []), units=sl.units, charge=sl.charge,
