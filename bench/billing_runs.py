@@ -2,6 +2,7 @@
 run 1,000 statements, through the views a biller uses (preview, start, the run's page).
 
     .venv/bin/python bench/billing_runs.py [--visits 1000] [--database URL]
+                                           [--only build|statements]
 
 The database (default ``BENCH_DATABASE_URL`` or
 ``postgres://postgres@127.0.0.1:5432/medbill_bench_pages``) is dropped and re-created;
@@ -136,6 +137,7 @@ def bench_statements(claims, run: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=1000)
+    parser.add_argument("--only", choices=("build", "statements"))
     parser.add_argument("--database", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/medbill_bench_pages"))
     args = parser.parse_args()
@@ -153,8 +155,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     claims = synthetic_claims(args.visits)
     print(f"database: {args.database.split('://')[0]}; load average {os.getloadavg()[0]:.1f}")
-    bench_build(claims, 1)
-    bench_statements(claims, 2)
+    if args.only != "statements":
+        bench_build(claims, 1)
+    if args.only != "build":
+        bench_statements(claims, 2)
 
 
 if __name__ == "__main__":
