@@ -24,9 +24,9 @@ SHOWN = 200
 @requires("create_claims")
 def build_claims_page(request: HttpRequest) -> HttpResponse:
     candidates = build_preview(request.user, request.practice)
-    audit.record_list([c.visit.patient for c in candidates], request.user)
     ready = [c for c in candidates if not c.held]
     held = [c for c in candidates if c.held]
+    audit.record_list([c.visit.patient for c in ready[:SHOWN] + held[:SHOWN]], request.user)
     runs = ClaimBuildRun.objects.for_user(request.user, request.practice)
     # A page of a thousand rows helps nobody: the counts are whole, the lists begin.
     return render(request, "claims_out/build.html", {
