@@ -257,28 +257,50 @@ QUERIES: tuple[tuple[str, str], ...] = (
 )
 
 
-def main(verbose: bool = False) -> tuple[float, float]:
+def score(rows, *, dos=None, verbose: bool = False, label: str = "") -> tuple[float, float]:
+    """Top-1 and top-5 accuracy of ``rows`` (query, accepted codes); prints the misses if asked."""
     top1 = top5 = 0
     misses = []
     started = time.perf_counter()
-    for query, expected in QUERIES:
-        codes = [hit.code for hit in search(query, limit=5)]
-        top1 += bool(codes) and codes[0] == expected
-        top5 += expected in codes
-        if codes[:1] != [expected]:
-            misses.append((query, expected, codes))
+    for query, accepted in rows:
+        codes = [hit.code for hit in search(query, limit=5, dos=dos)]
+        top1 += bool(codes) and codes[0] in accepted
+        top5 += any(code in accepted for code in codes)
+        if not codes or codes[0] not in accepted:
+            misses.append((query, accepted, codes))
     elapsed = time.perf_counter() - started
-    n = len(QUERIES)
+    n = len(rows)
     if verbose:
-        for query, expected, codes in misses:
-            mark = "top-5" if expected in codes else "MISS "
-            print(f"{mark} {query!r:50} want {expected:9} got {', '.join(codes)}")
-    print(f"queries: {n}")
-    print(f"top-1 accuracy: {top1 / n:.1%} ({top1}/{n})")
-    print(f"top-5 accuracy: {top5 / n:.1%} ({top5}/{n})")
-    print(f"time: {elapsed:.2f} s for all queries")
+        for query, accepted, codes in misses:
+            mark = "top-5" if any(c in accepted for c in codes) else "MISS "
+            print(f"{mark} {query!r:50} want {'|'.join(accepted):9} got {', '.join(codes)}")
+    print(f"{label}queries: {n}")
+    print(f"{label}top-1 accuracy: {top1 / n:.1%} ({top1}/{n})")
+    print(f"{label}top-5 accuracy: {top5 / n:.1%} ({top5}/{n})")
+    print(f"{label}time: {elapsed:.2f} s for all queries")
     return top1 / n, top5 / n
 
 
+def main(
+    verbose: bool = False, halves: tuple[str, ...] = ("tune", "heldout")
+) -> tuple[float, float]:
+    """The 238-query development set, then each half of the shorthand set.
+
+    ``--verbose`` lists the misses of the development set and of the tuning half only: the
+    held-out half is reported as numbers, so it is not tuned to by reading it.
+    """
+    from shorthand_set import DOS, split
+
+    result = score([(q, (e,)) for q, e in QUERIES], verbose=verbose, label="dev: ")
+    parts = split()
+    for name in halves:
+        print()
+        score(parts[name], dos=DOS, verbose=verbose and name == "tune", label=f"shorthand {name}: ")
+    return result
+
+
 if __name__ == "__main__":
-    main(verbose="--verbose" in sys.argv or "-v" in sys.argv)
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+    # --tune: the development set and the tuning half only (what to look at while tuning)
+    halves = ("tune",) if "--tune" in sys.argv else ("tune", "heldout")
+    main(verbose="--verbose" in sys.argv or "-v" in sys.argv, halves=halves)

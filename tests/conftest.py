@@ -35,8 +35,9 @@ def _codeset_caches_stay_with_their_data_dir():
     yield
     if os.environ.get("MEDBILL_DATA_DIR") != before:
         from medbill.core.codesets import reset_cache
+        from medbill.core.codesets._alphabetic import reset_index_cache
         from medbill.core.codesets.hcpcs import reset_hcpcs_cache
         from medbill.core.codesets.search import reset_search_index
 
-        for reset in (reset_cache, reset_hcpcs_cache, reset_search_index):
+        for reset in (reset_cache, reset_hcpcs_cache, reset_search_index, reset_index_cache):
             reset()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ from medbill.core.x12.m835 import (
     write_835,
 )
 
-__all__ = ["pyx12_835_problems", "sample", "sample_read"]
+__all__ = ["pyx12_835_problems", "reversal_of", "sample", "sample_read"]
 
 
 def sample(**kw) -> Remittance:
@@ -77,3 +78,16 @@ def pyx12_835_problems(data: bytes) -> list[str]:
     # pyx12 cannot build a 999 for an 835 and logs that even for a valid file.
     errors = [m for m in messages if m != "Failed to create 999 response"]
     return errors if ok or errors else ["pyx12 rejected the file"]
+
+
+def reversal_of(c: ClaimPayment) -> ClaimPayment:
+    """The reversal (CLP02 = 22) of claim payment ``c``: every amount with the other sign."""
+    return replace(
+        c, status="22", charge=-c.charge, paid=-c.paid,
+        patient_responsibility=-c.patient_responsibility
+        if c.patient_responsibility is not None else None,
+        adjustments=tuple(replace(a, amount=-a.amount) for a in c.adjustments),
+        services=tuple(replace(s, charge=-s.charge, paid=-s.paid,
+                               adjustments=tuple(replace(a, amount=-a.amount)
+                                                 for a in s.adjustments))
+                       for s in c.services))

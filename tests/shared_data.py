@@ -48,6 +48,7 @@ WHAT = {
     "x12/invalid": "malformed public X12 files",
     "cms": "CMS code files",
     "cms/hcpcs": "CMS HCPCS Level II files",
+    "cms/icd10cm-index": "CMS ICD-10-CM Alphabetic Index, neoplasm, drug and external cause files",
     "cms/mce": "CMS Medicare Code Editor lists",
     "cms/mue": "CMS NCCI MUE table",
     "cms/ncci-aoc": "CMS NCCI add-on code table",
@@ -59,6 +60,7 @@ WHAT = {
 # each comes from.
 BUILT = {
     "hcpcs": "cms/hcpcs",
+    "icd10cm-index": "cms/icd10cm-index",
     "mue": "cms/mue",
     "aoc": "cms/ncci-aoc",
     "mce": "cms/mce",
@@ -119,6 +121,10 @@ def _is_built(table: str) -> bool:
         from medbill.core.codesets.hcpcs import stored_hcpcs_sha256
 
         return stored_hcpcs_sha256() is not None
+    if table == "icd10cm-index":
+        from medbill.core.codesets._alphabetic import index_releases
+
+        return bool(index_releases())
     from medbill.core.scrubber.refdata import stored_hashes
 
     return bool(stored_hashes(table))

@@ -68,7 +68,15 @@ def test_search_json() -> None:
     assert result.exit_code == 0, result.output
     hits = json.loads(result.output)
     assert len(hits) == 2
-    assert set(hits[0]) == {"code", "system", "description", "billable", "score", "matched"}
+    assert set(hits[0]) == {
+        "code",
+        "system",
+        "description",
+        "billable",
+        "score",
+        "matched",
+        "trail",
+    }
     assert hits[0]["code"] == "I10" and hits[0]["matched"] == ["htn"]
     only = json.loads(
         runner.invoke(codes_app, ["search", "office", "--system", "pos", "--json"]).output
@@ -85,7 +93,7 @@ def test_codesets_releases_and_steps() -> None:
     out = runner.invoke(codesets_app, ["releases"], terminal_width=200).output
     assert "FY2025" in out and "FY2026" in out and "2025-10-01" in out
     steps = runner.invoke(codesets_app, ["steps"]).output.split()
-    assert steps[:3] == ["icd10cm", "hcpcs", "search"]
+    assert steps[:4] == ["icd10cm", "hcpcs", "icd10cm-index", "search"]
 
 
 def test_import_icd10cm_rejects_an_overlapping_release(tmp_path) -> None:

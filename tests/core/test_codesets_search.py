@@ -67,6 +67,7 @@ def test_matched_terms_explain_the_rank() -> None:
         "billable": True,
         "score": round(hit.score, 3),
         "matched": ["t2dm", "with", "ckd"],
+        "trail": hit.trail,
     }
 
 

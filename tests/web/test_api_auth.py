@@ -99,6 +99,21 @@ class TestDocs:
         } <= paths
 
 
+    def test_the_docs_page_loads_nothing_from_another_site(self, world, client_for):
+        # Offline (a clinic's closed network) a CDN-hosted Swagger UI is a blank page.
+        import re
+
+        client = client_for(world.users["manager"])
+        page = client.get("/api/docs").content.decode()
+        assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+        assert any(a.endswith("swagger-ui-bundle.js") for a in assets), assets
+        for asset in assets:
+            assert asset.startswith("/"), f"{asset} is not served by medbill"
+            response = client.get(asset)
+            assert response.status_code == 200, asset
+            b"".join(response.streaming_content if response.streaming else [response.content])
+
+
 def test_unexpected_errors_are_json_500(world, api_client_for, monkeypatch):
     from medbill.web.api import patients
 

@@ -62,7 +62,29 @@ def test_a_payer_that_does_not_answer_leaves_an_error_with_the_reason(world):
         check = check_coverage(world.users["front_desk"], world.a.coverage)
     assert check.status == "error"
     assert "did not answer within 0.2 s" in check.error
-    assert check.summary == "No answer from the payer"
+    assert check.summary == (
+        "Lakeland Commercial Insurance's eligibility service did not answer in time: "
+        "coverage is not verified. Try again in a few minutes, or call the payer.")
+
+
+def test_an_unreachable_payer_is_named_on_the_check_in_page(world, client_for):
+    from desk_support import visit_today
+
+    from medbill.web.frontdesk.models import PayerEndpoint
+
+    visit = visit_today(world.a)
+    with simulator(world.a) as sim:
+        url = sim.url
+    # The simulator is gone: nothing listens on its port any more.
+    PayerEndpoint.objects.filter(practice=world.a.practice).update(url=url)
+    client = client_for(world.users["front_desk"])
+    client.post(reverse("check_eligibility", args=[world.a.patient.pk]),
+                {"visit": visit.pk, "next": reverse("check_in_visit", args=[visit.pk])})
+    page = client.get(reverse("check_in_visit", args=[visit.pk])).content.decode()
+    assert ("Lakeland Commercial Insurance&#x27;s eligibility service could not be reached: "
+            "coverage is not verified.") in page
+    check = EligibilityCheck.objects.get()
+    assert check.status == "error" and "could not be reached" in check.error
 
 
 def test_without_an_endpoint_the_desk_is_told_which_payer(world, client_for):

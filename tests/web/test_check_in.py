@@ -157,7 +157,10 @@ def test_a_follow_up_in_the_past_is_refused(world, client_for):
     response = client_for(world.users["front_desk"]).post(
         reverse("check_out_visit", args=[visit.pk]),
         {"follow_up_on": "2020-01-01", "follow_up_time": "09:00"})
-    assert "must be in the future" in response.content.decode()
+    page = response.content.decode()
+    assert ('name="follow_up_on" value="2020-01-01"><span class="error" id="follow-up-error">'
+            "The follow-up must be in the future</span>") in page
+    assert "follow_up_at" not in page
     visit.refresh_from_db()
     assert visit.status == Visit.Status.CHECKED_IN
 
@@ -183,4 +186,11 @@ def test_the_desk_books_a_visit_and_lands_on_check_in(world, client_for):
     foreign = client.post(url, {"on": "2030-01-02", "at": "09:00",
                                 "provider": world.b.provider.pk,
                                 "location": world.a.location.pk})
-    assert "provider: not one of this practice" in foreign.content.decode()
+    assert "Not one of this practice&#x27;s" in foreign.content.decode()
+    too_long = client.post(url, {
+        "on": "2030-01-02", "at": "09:00", "provider": world.a.provider.pk,
+        "location": world.a.location.pk, "minutes": "600"}).content.decode()
+    # In words, next to the input it is about, never the model's field name.
+    assert "duration_minutes" not in too_long
+    assert ('name="minutes" value="600" inputmode="numeric"><span class="error" '
+            'id="minutes-error">Between 5 and 240 minutes</span>') in too_long

@@ -51,3 +51,31 @@ def test_the_stages_are_registered_in_order():
     assert names.index("claims") < names.index("837p")
     if "scrub" in names:
         assert names.index("claims") < names.index("scrub") < names.index("837p")
+
+
+def test_the_demo_never_sends_a_claim_before_its_date_of_service(world, tmp_path):
+    from django.utils import timezone
+
+    from medbill.core.x12 import read_837p as read
+
+    late = coded_visit(world.a, day=13)  # a Friday, after the start's Monday week
+    build_stage(context(tmp_path))
+    Claim.objects.filter(visit=late).update(status="scrubbed")
+    batch_stage(context(tmp_path))
+    sub = Submission.objects.get()
+    sent_on = timezone.localtime(sub.created_at).date()
+    (claim,) = sub.claims.all()
+    assert timezone.localtime(claim.created_at).date() == sent_on  # built that day too
+    assert claim.visit.date_of_service == datetime.date(2026, 3, 13)
+    assert sent_on == datetime.date(2026, 3, 16)  # the next weekday, at noon
+    (read_back,) = read(sub.content.encode("ascii"))
+    assert read_back.claim.date_of_service <= sent_on
+
+
+def test_the_demo_clock_is_the_monday_after_the_billed_week():
+    from medbill.web.claims_out.demo import ctx_now
+
+    ctx = StageContext(out=None, seed=1, start=datetime.date(2026, 11, 9))
+    assert ctx_now(ctx) == datetime.datetime(2026, 11, 16, 12, 0)
+    assert ctx_now(ctx, [datetime.date(2026, 11, 13)]) == datetime.datetime(2026, 11, 16, 12)
+    assert ctx_now(ctx, [datetime.date(2026, 11, 20)]) == datetime.datetime(2026, 11, 23, 12)

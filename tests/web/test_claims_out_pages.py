@@ -60,3 +60,22 @@ def test_pages_check_roles_and_tenancy(world, tmp_path, client_for):
 def test_the_queue_is_in_the_main_navigation(world, client_for):
     page = client_for(world.users["biller"]).get("/claims-out/").content.decode()
     assert 'href="/claims-out/"' in page and "Claim queue" in page
+
+
+def test_a_relative_folder_is_under_the_data_directory_not_the_working_one(
+    world, tmp_path, client_for, monkeypatch
+):
+    data, elsewhere = tmp_path / "data", tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.setenv("MEDBILL_DATA_DIR", str(data))
+    monkeypatch.chdir(elsewhere)  # wherever the server happened to be started
+    connect(world.a, "prairie-out")
+    claim = scrubbed(world.a.claim)
+    client = client_for(world.users["biller"])
+    client.post("/claims-out/submit/", {"claim": [claim.pk], "connection": "prairie"})
+    sub = Submission.objects.get()
+    assert (data / "outbox" / "prairie-out" / sub.file_name).read_text() == sub.content
+    assert not (elsewhere / "prairie-out").exists()
+    listing = client.get("/claims-out/submissions/").content.decode()
+    assert str(data) not in listing and "to the clearinghouse folder" in listing
+    assert f'href="/claims-out/submissions/{sub.pk}/file/" download>download</a>' in listing

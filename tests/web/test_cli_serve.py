@@ -95,7 +95,7 @@ def test_serve_with_debug_off_serves_static_files_and_plain_error_pages(tmp_path
                 time.sleep(0.3)
         assert css_status == 200 and css_type.startswith("text/css")
         with pytest.raises(urllib.error.HTTPError) as missing:
-            urllib.request.urlopen(f"{base}/no-such-page/?q=Ortega", timeout=5)
+            urllib.request.urlopen(f"{base}/no-such-page/?q=Ortega", timeout=60)
         body = missing.value.read().decode()
         assert missing.value.code == 404
         assert "Not found" in body and "medbill.css" in body

@@ -32,6 +32,18 @@ def test_queue_lists_visits_oldest_first(world, client_for):
     assert "Start with the oldest" in response.content.decode()
 
 
+def test_queue_shows_work_nobody_has_taken_yet(world, client_for):
+    # Asking for suggestions keeps them with a CodingWork before anyone is its coder.
+    waiting = new_visit(world.a, day=5)
+    CodingWork.objects.create(practice=world.a.practice, visit=waiting)
+    taken = new_visit(world.a, day=6)
+    CodingWork.objects.create(practice=world.a.practice, visit=taken, coder=world.users["coder"])
+    response = client_for(world.users["coder"]).get("/coding/queue/")
+    assert response.status_code == 200
+    rows = response.content.decode().split("<tbody>")[1]
+    assert world.users["coder"].get_full_name() in rows
+
+
 def test_queue_filters_by_provider_and_payer(world, client_for):
     from medbill.web.practice.models import Provider
 
@@ -128,7 +140,10 @@ def test_bad_codes_are_refused_naming_the_field(world, client_for):
     body = {"diagnoses": [{"code": "J02.0"}], "lines": [{"code": "99213", "dx_pointers": [4]}]}
     response = _post(client_for(world.users["coder"]), f"/coding/visits/{visit.pk}/save.json", body)
     assert response.status_code == 422
-    assert "lines[0].dx_pointers[0]" in response.json()["error"]
+    answer = response.json()
+    assert "lines[0]" not in answer["error"]
+    assert [(p["line"], p["field"]) for p in answer["problems"]] == [(0, "dx_pointers")]
+    assert answer["problems"][0]["message"] == "Points at diagnosis 4; the visit has 1"
 
 
 def test_scrub_of_the_draft_follows_the_codes_on_screen(world, client_for):

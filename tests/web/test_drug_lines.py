@@ -130,25 +130,29 @@ def test_a_screen_without_drug_inputs_keeps_the_stored_drug(world):
     assert (line.ndc, line.ndc_quantity, line.ndc_unit) == ("", None, "")
 
 
-def test_the_codes_page_takes_the_drug_and_anesthesia_minutes(world, client_for):
+def test_the_coding_screen_takes_the_drug_and_anesthesia_minutes(world, client_for):
+    import json
+
     visit = checked_out_visit(world.a)
     client = client_for(world.users["coder"])
-    form = {
-        "diagnoses": "M5450", "rows": "2",
-        "line-0-code": "J1885", "line-0-units": "2", "line-0-charge": "18.40",
-        "line-0-pointers": "1", "line-0-ndc": "00409-3795-01", "line-0-ndc_quantity": "1.5",
-        "line-0-ndc_unit": "ML", "line-0-unit_basis": "UN",
-        "line-1-code": "00400", "line-1-units": "45", "line-1-charge": "300.00",
-        "line-1-pointers": "1", "line-1-unit_basis": "MJ",
-    }
-    response = client.post(f"/visits/{visit.pk}/codes/", form)
-    assert response.status_code == 302, response.content.decode()[:500]
+    body = {"diagnoses": [{"code": "M5450"}], "lines": [
+        {"code": "J1885", "units": "2", "charge": "18.40", "dx_pointers": ["1"],
+         "ndc": "00409-3795-01", "ndc_quantity": "1.5", "ndc_unit": "ML", "unit_basis": "UN"},
+        {"code": "00400", "units": "45", "charge": "300.00", "dx_pointers": ["1"],
+         "unit_basis": "MJ"},
+    ]}
+    response = client.post(f"/coding/visits/{visit.pk}/save.json", json.dumps(body),
+                           content_type="application/json")
+    assert response.status_code == 200, response.content.decode()[:500]
     drug, minutes = ServiceLine.objects.filter(visit=visit).order_by("position")
     assert (drug.ndc, drug.ndc_quantity, drug.ndc_unit) == ("00409379501", Decimal("1.5"), "ML")
     assert (minutes.unit_basis, minutes.units) == ("MJ", Decimal(45))
-    page = client.get(f"/visits/{visit.pk}/codes/").content.decode()
-    assert 'value="00409-3795-01"' in page and 'value="1.5"' in page
-    assert '<option value="MJ" selected>' in page
+    page = client.get(f"/coding/visits/{visit.pk}/").content.decode()
+    saved = json.loads(page.split('id="saved-codes" type="application/json">')[1]
+                       .split("</script>")[0])
+    assert {k: saved["lines"][0][k] for k in ("ndc", "ndc_quantity", "ndc_unit")} == {
+        "ndc": "00409-3795-01", "ndc_quantity": "1.5", "ndc_unit": "ML"}
+    assert saved["lines"][1]["unit_basis"] == "MJ"
 
 
 def test_the_api_takes_and_shows_the_drug(world, api_client_for):

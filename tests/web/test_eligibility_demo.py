@@ -37,3 +37,61 @@ def test_without_appointments_it_says_so(db, tmp_path):
 
 def test_the_stage_is_registered():
     assert ("eligibility", "medbill.web.frontdesk.demo:eligibility_stage") in STAGES
+
+
+def test_the_served_demo_has_a_payer_to_ask(world, tmp_path):
+    import httpx
+
+    from medbill.web.frontdesk.demo import serve_payer_simulator
+    from medbill.web.frontdesk.eligibility import check_coverage
+
+    visit_today(world.a, hour=9)
+    eligibility_stage(StageContext(out=tmp_path, seed=1, start=datetime.date(2026, 3, 2)))
+    sim = serve_payer_simulator(port=0)
+    try:
+        assert {e.url for e in PayerEndpoint.objects.all()} == {sim.url}
+        check = check_coverage(world.users["front_desk"], world.a.coverage)
+        assert check.status == "active"
+    finally:
+        sim.stop()
+    try:
+        httpx.post(sim.url, content=b"", timeout=1)
+    except httpx.TransportError:
+        pass  # stopped with the server: nothing listens any more
+    else:
+        raise AssertionError("the simulator still answers after it was stopped")
+
+
+def test_demo_run_serves_the_simulator_and_stops_it_with_the_server(db, monkeypatch, tmp_path):
+    import httpx
+    from typer.testing import CliRunner
+
+    import medbill.cli.serve
+    import medbill.web.demo.stages
+    from medbill.cli.main import app
+
+    seen = {}
+
+    def server(host, port):
+        # While the app is served, the payer endpoints point at a simulator that answers.
+        urls = {e.url for e in PayerEndpoint.objects.all()}
+        seen["urls"] = urls
+        for url in urls:
+            seen["status"] = httpx.post(url, content=b"x", timeout=2).status_code
+
+    monkeypatch.setattr(medbill.web.demo.stages, "run_stages", lambda ctx, on_start=None: [])
+    monkeypatch.setattr(medbill.cli.serve, "run_server", server)
+    from conftest import build_site
+
+    build_site("CVFP", "Cedar Valley")
+    result = CliRunner().invoke(app, ["demo", "run", "--out", str(tmp_path), "--serve"])
+    assert result.exit_code == 0, result.output
+    assert "payer simulator for eligibility checks at" in result.output
+    (url,) = seen["urls"]
+    assert isinstance(seen["status"], int)  # an HTTP answer: something listened
+    try:
+        httpx.post(url, content=b"x", timeout=1)
+    except httpx.TransportError:
+        pass
+    else:
+        raise AssertionError("the simulator outlived the server")

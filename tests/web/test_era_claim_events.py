@@ -10,25 +10,17 @@ import pytest
 from test_era_import import era_for
 
 from medbill.core.money import ZERO
-from medbill.core.x12.m835 import Adjustment, ClaimPayment, read_835, write_835
+from medbill.core.x12.m835 import Adjustment, read_835, write_835
 from medbill.web.billing import era
 from medbill.web.billing.models import Claim, ClaimLine
 from medbill.web.claims_out.models import ClaimEvent
+from remittances import reversal_of
 
 pytestmark = pytest.mark.django_db
 
+negate = reversal_of
 
-def negate(c: ClaimPayment) -> ClaimPayment:
-    """The reversal (CLP02 = 22) of payment ``c``: every amount with the other sign."""
-    return replace(
-        c, status="22", charge=-c.charge, paid=-c.paid,
-        patient_responsibility=-c.patient_responsibility
-        if c.patient_responsibility is not None else None,
-        adjustments=tuple(replace(a, amount=-a.amount) for a in c.adjustments),
-        services=tuple(replace(s, charge=-s.charge, paid=-s.paid,
-                               adjustments=tuple(replace(a, amount=-a.amount)
-                                                 for a in s.adjustments))
-                       for s in c.services))
+
 
 
 def file_of(rem, claims, trace, number) -> bytes:

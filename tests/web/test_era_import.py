@@ -32,6 +32,7 @@ from medbill.web.billing.remittance_models import (
 from medbill.web.frontdesk.models import Coverage, Patient, Visit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Organization, Payer, Practice
+from remittances import reversal_of
 from shared_data import shared_path
 
 M = Money
@@ -255,21 +256,11 @@ def test_reversal_then_correction_and_plb_post_through_the_import(world):
     (rem,) = read_835(first)
     original = rem.claims[0]
 
-    def negate(c):
-        return replace(c, status="22", charge=-c.charge, paid=-c.paid,
-                       patient_responsibility=-c.patient_responsibility
-                       if c.patient_responsibility is not None else None,
-                       adjustments=tuple(replace(a, amount=-a.amount) for a in c.adjustments),
-                       services=tuple(replace(s, charge=-s.charge, paid=-s.paid,
-                                              adjustments=tuple(replace(a, amount=-a.amount)
-                                                                for a in s.adjustments))
-                                      for s in c.services))
-
     plb = (PLB("1746502933", datetime.date(2026, 12, 31), "WO", "OVERPAY1", M("10.00")),)
     # The payer takes the payment back and sends the claim again, paid the same; a PLB
     # recoups 10.00 from the check.
     corrected = replace(original, payer_claim_number=original.payer_claim_number + "X")
-    second = write_835([replace(rem, trace_number="TRACE-2", claims=(negate(original),
+    second = write_835([replace(rem, trace_number="TRACE-2", claims=(reversal_of(original),
                                                                      corrected),
                                 total_paid=-M("10.00") + original.paid - original.paid,
                                 provider_adjustments=plb, handling="I")],

@@ -12,6 +12,7 @@ from medbill.web.billing import era
 from medbill.web.billing.documents import claim_document
 from medbill.web.billing.models import Entry
 from medbill.web.billing.remittance_models import DenialItem, Remittance
+from remittances import reversal_of
 
 
 def era_bytes(site, seed=5):
@@ -86,17 +87,6 @@ def test_accounts_and_reports(world, client_for):
     assert client_for(world.users["front_desk"]).get("/reports/").status_code == 403
 
 
-def _negated(c):
-    """The reversal (CLP02 = 22) of a claim payment: every amount with its sign turned."""
-    return replace(
-        c, status="22", charge=-c.charge, paid=-c.paid,
-        patient_responsibility=-c.patient_responsibility
-        if c.patient_responsibility is not None else None,
-        adjustments=tuple(replace(a, amount=-a.amount) for a in c.adjustments),
-        services=tuple(replace(s, charge=-s.charge, paid=-s.paid,
-                               adjustments=tuple(replace(a, amount=-a.amount)
-                                                 for a in s.adjustments))
-                       for s in c.services))
 
 
 def test_detail_totals_match_the_ledger_for_a_reversal_set(world, client_for):
@@ -111,7 +101,7 @@ def test_detail_totals_match_the_ledger_for_a_reversal_set(world, client_for):
     again = replace(original, payer_claim_number=original.payer_claim_number + "X",
                     paid=original.paid)
     second = write_835([replace(rem, trace_number="TRACE-2",
-                                claims=(_negated(original), again),
+                                claims=(reversal_of(original), again),
                                 total_paid=original.paid * 0, method="NON", handling="H")],
                        control_number=2)
     result = era.import_era(biller, site.practice, second, "second.835")

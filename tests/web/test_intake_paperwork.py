@@ -173,7 +173,7 @@ def test_the_patient_corrects_their_details_at_the_kiosk(world, client_for):
     sign = {"documents": ["demographics"], "signer_name": "Mateo Ortega", "method": "typed",
             "typed_signature": "Mateo Ortega"}
     bad = kiosk.post(url, dict(sign, zip="5370"))
-    assert "zip: 5 or 9 digits" in bad.content.decode()
+    assert "ZIP code: 5 or 9 digits" in bad.content.decode()
     assert not PaperworkSignature.objects.exists()
     done = kiosk.post(url, dict(sign, phone="608-555-0177", zip="53703-1418", state="wi",
                                 line1="905 Williamson St"))

@@ -33,6 +33,7 @@ from medbill.web.billing import era
 from medbill.web.billing.models import Claim, ClaimLine, Entry
 from medbill.web.billing.services import balance_of
 from medbill.web.frontdesk.models import Patient
+from remittances import reversal_of
 
 pytestmark = pytest.mark.django_db
 
@@ -57,16 +58,6 @@ def office(db):
     return practice, claims, answers
 
 
-def negate(c: ClaimPayment) -> ClaimPayment:
-    return replace(
-        c, status="22", charge=-c.charge, paid=-c.paid,
-        patient_responsibility=-c.patient_responsibility
-        if c.patient_responsibility is not None else None,
-        adjustments=tuple(replace(a, amount=-a.amount) for a in c.adjustments),
-        services=tuple(replace(s, charge=-s.charge, paid=-s.paid,
-                               adjustments=tuple(replace(a, amount=-a.amount)
-                                                 for a in s.adjustments))
-                       for s in c.services))
 
 
 def total(rows) -> Money:
@@ -161,7 +152,7 @@ def run_sequence(practice, claims, answers, data) -> None:
             assert snapshot(practice) == before
             continue
         if kind == "correct" and model.net(claim_id) == 1:
-            sent = [negate(current[claim_id]), replace(fresh, payer_claim_number=fresh.
+            sent = [reversal_of(current[claim_id]), replace(fresh, payer_claim_number=fresh.
                                                        payer_claim_number + f"C{step}")]
         elif model.net(claim_id) == 0:
             sent = [fresh]

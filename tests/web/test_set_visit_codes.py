@@ -143,56 +143,31 @@ class TestService:
         assert info.value.field == "visit"
 
 
-class TestWebForm:
+class TestOldCodesAddress:
+    """``/visits/<id>/codes/`` was a bare three-line form beside the workspace; it now
+    opens the visit in the workspace and stores nothing itself."""
+
     def url(self, world):
         return f"/visits/{world.a.visit.pk}/codes/"
 
-    def test_it_works(self, world, client_for):
+    def test_it_opens_the_workspace(self, world, client_for):
         client = client_for(world.users["coder"])
         page = client.get(self.url(world))
-        assert page.status_code == 200
-        assert b'value="J020"' in page.content
-        response = client.post(
-            self.url(world),
-            {
-                "diagnoses": "J020, R509",
-                "rows": "2",
-                "line-0-code": "99213",
-                "line-0-modifiers": "25",
-                "line-0-units": "1",
-                "line-0-charge": "",
-                "line-0-pointers": "1 2",
-                "line-1-code": "",
-                "line-1-pointers": "",
-            },
-        )
-        assert response.status_code == 302
-        assert codes_of(world.a.visit) == (
-            [(1, "J020"), (2, "R509")],
-            [(1, "99213", ["25"], Decimal("1.00"), Decimal("130.00"), [1, 2])],
-        )
+        assert page.status_code == 302
+        assert page["Location"] == f"/coding/visits/{world.a.visit.pk}/"
+        before = codes_of(world.a.visit)
+        posted = client.post(self.url(world), {"diagnoses": "R509", "rows": "0"})
+        assert posted.status_code == 302 and codes_of(world.a.visit) == before
 
     def test_front_desk_is_forbidden(self, world, client_for):
         client = client_for(world.users["front_desk"])
-        before = codes_of(world.a.visit)
         assert client.get(self.url(world)).status_code == 403
-        response = client.post(self.url(world), {"diagnoses": "R509", "rows": "0"})
-        assert response.status_code == 403
-        assert codes_of(world.a.visit) == before
 
-    def test_errors_are_shown(self, world, client_for):
-        client = client_for(world.users["coder"])
-        response = client.post(
-            self.url(world),
-            {
-                "diagnoses": "J020",
-                "rows": "1",
-                "line-0-code": "99213",
-                "line-0-pointers": "3",
-            },
-        )
-        assert response.status_code == 422
-        assert b"lines[0].dx_pointers[0]" in response.content
+    def test_the_visit_page_links_the_workspace_only(self, world, client_for):
+        page = client_for(world.users["coder"]).get(f"/visits/{world.a.visit.pk}/")
+        html = page.content.decode()
+        assert f'href="/visits/{world.a.visit.pk}/codes/"' not in html
+        assert f'href="/coding/visits/{world.a.visit.pk}/"' in html
 
 
 class TestApi:

@@ -49,3 +49,28 @@ def test_next_must_stay_on_site(world, client_for, two_practice_user):
         "/practice/switch/", {"practice": world.b.practice.pk, "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
+
+
+def test_a_page_of_the_other_practice_offers_the_switch(world, client_for, two_practice_user):
+    client = client_for(two_practice_user)
+    url = f"/patients/{world.b.patient.pk}/"
+    response = client.get(url)
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert f"This page belongs to <strong>{world.b.practice.name}</strong>" in page
+    assert f'name="practice" value="{world.b.practice.pk}"' in page
+    assert f'name="next" value="{url}"' in page
+    followed = client.post(
+        "/practice/switch/", {"practice": world.b.practice.pk, "next": url}, follow=True
+    )
+    assert followed.status_code == 200
+    assert followed.context["patient"].pk == world.b.patient.pk
+
+
+def test_a_page_of_a_practice_one_does_not_work_for_names_nothing(world, client_for):
+    response = client_for(world.users["biller"]).get(f"/patients/{world.b.patient.pk}/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert world.b.practice.name not in page and "switch-and-open" not in page
+    missing = client_for(world.users["biller"]).get("/patients/999999/")
+    assert missing.status_code == 404 and "switch-and-open" not in missing.content.decode()

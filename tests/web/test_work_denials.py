@@ -147,3 +147,74 @@ def test_who_may_work_denials(world, client_for):
     assert b"Start corrected claim" not in coder.get(f"/denials/{item.pk}/").content
     item.refresh_from_db()
     assert item.status == "open"
+
+
+def test_the_queue_records_nothing_until_the_biller_says_what_was_done(world, client_for):
+    item = deny(world, "4")
+    client = client_for(world.users["biller"])
+    page = client.get("/denials/").content.decode()
+    assert f'<select name="status" id="done-{item.pk}" required><option value="" selected>' in page
+    # A Save with no choice (a browser without the required check) changes nothing.
+    client.post(f"/denials/{item.pk}/work/", {"status": ""})
+    item.refresh_from_db()
+    assert item.status == "open"
+
+
+def test_write_off_from_the_denial_page(world, client_for):
+    from medbill.web.billing.models import Entry
+    from medbill.web.billing.services import balance_of
+
+    item = deny(world, "96")
+    client = client_for(world.users["biller"])
+    page = client.get(f"/denials/{item.pk}/").content.decode()
+    assert 'id="write-off"' in page and 'id="transfer-to-patient"' in page
+    before = balance_of(world.a.patient, "payer")
+    response = client.post(f"/denials/{item.pk}/write-off/", {"reason": "timely filing"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "written_off"
+    entry = Entry.objects.get(source_ref=f"denial {item.pk}")
+    assert (entry.kind, entry.responsibility, entry.amount) == ("adjustment", "payer",
+                                                                -item.amount)
+    assert entry.memo == "denial written off: timely filing"
+    assert balance_of(world.a.patient, "payer") == before - item.amount
+    # Finished: a second write-off is refused and posts nothing.
+    client.post(f"/denials/{item.pk}/write-off/")
+    assert Entry.objects.filter(source_ref=f"denial {item.pk}").count() == 1
+
+
+def test_transfer_to_the_patient_from_the_denial_page(world, client_for):
+    from medbill.web.billing.models import Entry
+    from medbill.web.billing.services import balance_of
+
+    item = deny(world, "96")
+    client = client_for(world.users["biller"])
+    patient_before = balance_of(world.a.patient, "patient")
+    payer_before = balance_of(world.a.patient, "payer")
+    client.post(f"/denials/{item.pk}/transfer/", {"reason": "ABN signed"})
+    item.refresh_from_db()
+    assert item.status == "resolved"
+    assert balance_of(world.a.patient, "patient") == patient_before + item.amount
+    assert balance_of(world.a.patient, "payer") == payer_before - item.amount
+    kinds = sorted(Entry.objects.filter(source_ref=f"denial {item.pk}")
+                   .values_list("kind", "responsibility"))
+    assert kinds == [("transfer", "patient"), ("transfer", "payer")]
+    assert AuditEvent.objects.filter(source="denial transfer").exists()
+
+
+def test_settling_needs_the_right_role(world, client_for):
+    item = deny(world, "96")
+    coder = client_for(world.users["coder"])
+    assert 'id="write-off"' not in coder.get(f"/denials/{item.pk}/").content.decode()
+    assert coder.post(f"/denials/{item.pk}/write-off/").status_code == 403
+    assert coder.post(f"/denials/{item.pk}/transfer/").status_code == 403
+    item.refresh_from_db()
+    assert item.status == "open"
+
+
+def test_the_dashboard_counts_what_the_denial_queue_lists(world, client_for):
+    deny(world, "96")
+    client = client_for(world.users["biller"])
+    queues = {q["key"]: q for q in client.get("/").context["queues"]}
+    listed = client.get(queues["denied"]["url"]).context["page"]
+    assert queues["denied"]["count"] == len(listed) == 1

@@ -146,14 +146,17 @@ def search_command(
     if not hits:
         console.print("no codes found")
         raise typer.Exit(1)
-    table = Table("code", "system", "description", "billable", "score", "matched")
+    trails = any(hit.trail for hit in hits)
+    columns = ["code", "system", "description", "billable", "score", "matched"]
+    table = Table(*columns, *(["Index trail"] if trails else []))
     for hit in hits:
-        table.add_row(
+        row = [
             hit.code,
             hit.system,
             hit.description,
             "yes" if hit.billable else "no",
             f"{hit.score:.2f}",
             ", ".join(hit.matched),
-        )
+        ]
+        table.add_row(*row, *([hit.trail] if trails else []))
     console.print(table)

@@ -181,5 +181,12 @@ def run_command(
     console.print(f"summary: {out / 'summary.md'} and {out / 'summary.json'}")
     if serve:
         from medbill.cli.serve import run_server
+        from medbill.web.frontdesk.demo import serve_payer_simulator
 
-        run_server(host, port)
+        # The payer answers eligibility checks made in the browser; it stops with the server.
+        sim = serve_payer_simulator(host)
+        console.print(f"payer simulator for eligibility checks at [bold]{sim.url}[/bold]")
+        try:
+            run_server(host, port)
+        finally:
+            sim.stop()

@@ -23,6 +23,7 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("Dashboard", "dashboard"),
     NavItem("Front desk", "desk_queue", "check_in", "Front desk"),
+    NavItem("Schedule", "show_schedule", "check_in", "Front desk"),
     NavItem("Patients", "list_patients", "view_patients", "Front desk"),
     NavItem("Visits", "list_visits", "view_patients", "Front desk"),
     NavItem("Claims", "list_claims", "view_claims", "Billing"),

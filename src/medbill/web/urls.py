@@ -22,3 +22,5 @@ urlpatterns = [
     path("", include("medbill.web.billing.print_urls")),
     path("", include("medbill.web.billing.era_urls")),
 ]
+
+handler404 = "medbill.web.practice.views.not_found"

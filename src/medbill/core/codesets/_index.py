@@ -82,6 +82,7 @@ class SearchHit:
     billable: bool
     score: float
     matched: tuple[str, ...]
+    trail: str = ""  # the Alphabetic Index route to the code, when the Index found it
 
     def to_json(self) -> dict:
         return {
@@ -91,6 +92,7 @@ class SearchHit:
             "billable": self.billable,
             "score": round(self.score, 3),
             "matched": list(self.matched),
+            "trail": self.trail,
         }
 
 
@@ -240,6 +242,16 @@ class SearchIndex:
 
     def code_of(self, doc: int) -> str:
         return self.codes[doc].decode()
+
+    def icd10cm_description(self, code: str) -> str | None:
+        """The (newest) title of an ICD-10-CM code, or None when the index does not hold it."""
+        found = self._code_range(code)
+        if found is None:
+            return None
+        for doc in range(found[0], min(found[1], found[0] + 3)):
+            if self.keys[doc] == _key(code).encode() and self.system[doc] == 0:
+                return self.description(doc)
+        return None
 
     # -- querying --------------------------------------------------------------------------
 

@@ -217,5 +217,6 @@ def build_hcpcs(context: BuildContext) -> str:
 # One line per step; steps run in this order.
 register("icd10cm", "medbill.core.codesets.build:build_icd10cm")
 register("hcpcs", "medbill.core.codesets.build:build_hcpcs")
+register("icd10cm-index", "medbill.core.codesets._alphabetic:build_icd10cm_index")
 register("search", "medbill.core.codesets.search:build_search")
 register("scrubber", "medbill.core.scrubber.build:build_scrub_tables")

@@ -13,14 +13,16 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
 from medbill.core.codesets._index import SYSTEMS, Doc, SearchHit, SearchIndex
 from medbill.core.codesets._lexicon import ABBREVIATIONS
 from medbill.core.codesets._releases import all_releases, releases
+from medbill.core.codesets._shorthand import Shorthand, read_shorthand
 from medbill.core.codesets._text import LAY_TERMS, SYNONYMS
+from medbill.core.codesets._trail import IndexCandidate, index_candidates
 from medbill.core.codesets.hcpcs import hcpcs
 from medbill.core.codesets.lists import MODIFIERS, PLACES_OF_SERVICE
 from medbill.core.paths import data_dir
@@ -39,6 +41,14 @@ __all__ = [
 ]
 
 _NOS = re.compile(r"\bNOS\b")
+_CODE_QUERY = re.compile(r"^\s*[a-z]?[0-9][0-9a-z.]*\s*$", re.I)
+# An Index entry leads the results when it names every word it asks for and most of the query.
+INDEX_COVERAGE = 0.7
+MAIN_POOL = 20  # word-search hits that may pick among the codes an Index code stands for
+NEAR_MISSING = 1
+NEAR_COVERAGE = 0.6
+NEAR_COUNT = 1
+NEAR_AT = 1  # where such an entry's code goes among the word-search hits
 _lock = threading.Lock()
 _indexes: dict[Path, SearchIndex] = {}  # per data directory
 
@@ -200,16 +210,106 @@ def search(
     """Search every code set; ``extra`` is a small index of practice codes (fee schedule CPT).
 
     ``systems`` limits the result to some of :data:`SYSTEMS`; ``dos`` keeps only codes in force
-    on that date of service (ICD-10-CM by release, HCPCS and CPT by their dates).
+    on that date of service (ICD-10-CM by release, HCPCS and CPT by their dates). Shorthand is
+    read first (drugs, doses and lab values set aside, see ``_shorthand``), and ICD-10-CM codes the
+    Alphabetic Index leads to come with their ``trail``.
     """
     unknown = set(systems or ()) - set(SYSTEMS)
     if unknown:
         raise ValueError(f"unknown code system(s): {', '.join(sorted(unknown))}")
     main = search_index()
-    hits = main.search(query, systems=systems, dos=dos, limit=limit)
+    reading = read_shorthand(query)
+    text = query
+    if reading.changed and reading.text:
+        # the shorthand spelt out; a trailing space still says the last word is finished
+        text = reading.text + (" " if query[-1:].isspace() else "")
+    hits = main.search(text, systems=systems, dos=dos, limit=limit)
     if extra is not None and len(extra):
         more = extra.search(query, systems=systems, dos=dos, limit=limit, idf_from=main)
         seen = {(h.code, h.system) for h in more}
         hits = [h for h in hits if (h.code, h.system) not in seen]
         hits = sorted(hits + more, key=lambda h: -h.score)[:limit]
-    return hits
+    if (systems and "icd10cm" not in systems) or _CODE_QUERY.match(query):
+        return hits
+
+    def pool() -> list[SearchHit]:
+        return main.search(text, systems=["icd10cm"], dos=dos, limit=max(limit, MAIN_POOL))
+
+    return _with_index(main, hits, pool, reading, dos, limit)
+
+
+def _with_index(
+    main: SearchIndex,
+    hits: list[SearchHit],
+    pool: Callable[[], list[SearchHit]],
+    reading: Shorthand,
+    dos: date | None,
+    limit: int,
+) -> list[SearchHit]:
+    """Put the codes the Alphabetic Index leads to first when an entry names the query, and
+    show the Index trail on every hit the Index also reaches."""
+    found = index_candidates(reading, dos=dos, limit=5)
+    if not found:
+        return hits
+    trails = {c.code: c for c in found}
+    # every code an Index candidate names is valid on ``dos`` (index_candidates checks it)
+    # an Index older than the date of service's Tabular may not know its new codes ("type 2
+    # diabetes in remission", E11.A from FY2026): it leads only when it names every word
+    lead = [
+        c for c in found if c.missing == 0 and c.coverage >= (INDEX_COVERAGE if c.current else 1.0)
+    ]
+    first: list[SearchHit] = []
+    for candidate in lead:
+        first.append(_index_hit(_choose(candidate, hits, pool), main, hits))
+    # the best entry that asks for one word more than the query says: a coder would look at it
+    near = [
+        c
+        for c in found
+        if c not in lead and c.missing <= NEAR_MISSING and c.coverage >= NEAR_COVERAGE
+    ][:NEAR_COUNT]
+    shown = {h.code for h in first}
+    rest = [
+        _with_trail(h, trails.get(h.code)) if h.system == "icd10cm" else h
+        for h in hits
+        if not (h.system == "icd10cm" and h.code in shown)
+    ]
+    # only a family (category) the word search does not show already
+    listed = {c[:3] for c in shown | {h.code for h in hits if h.system == "icd10cm"}}
+    nearby = [_index_hit(c, main, hits) for c in near if c.code[:3] not in listed]
+    return (first + rest[:NEAR_AT] + nearby + rest[NEAR_AT:])[:limit]
+
+
+def _choose(
+    candidate: IndexCandidate, hits: list[SearchHit], pool: Callable[[], list[SearchHit]]
+) -> IndexCandidate:
+    """Of the codes an Index code stands for ("L03.11-"), the one the word search ranks best
+    (it knows laterality and the Tabular's words: "left leg" is L03.116)."""
+    if len(candidate.options) < 2:
+        return candidate
+    if not any(h.code in candidate.options for h in hits):
+        hits = pool()
+    for hit in hits:
+        if hit.system == "icd10cm" and hit.code in candidate.options:
+            if hit.code == candidate.code:
+                return candidate
+            trail = candidate.trail.replace(f"→ {candidate.code}", f"→ {hit.code}")
+            return IndexCandidate(hit.code, trail, candidate.score, candidate.coverage,
+                                  candidate.missing, candidate.options)  # fmt: skip
+    return candidate
+
+
+def _index_hit(candidate: IndexCandidate, main: SearchIndex, hits: list[SearchHit]) -> SearchHit:
+    for hit in hits:
+        if hit.system == "icd10cm" and hit.code == candidate.code:
+            return _with_trail(hit, candidate)
+    description = main.icd10cm_description(candidate.code) or ""
+    # completed against the Tabular of the date of service: billable there
+    return SearchHit(candidate.code, "icd10cm", description, True, candidate.score, ("index",),
+                     candidate.trail)  # fmt: skip
+
+
+def _with_trail(hit: SearchHit, candidate: IndexCandidate | None) -> SearchHit:
+    if candidate is None:
+        return hit
+    return SearchHit(hit.code, hit.system, hit.description, hit.billable, hit.score, hit.matched,
+                     candidate.trail)  # fmt: skip

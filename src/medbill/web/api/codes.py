@@ -38,6 +38,7 @@ class CodeHitOut(Schema):
     billable: bool
     score: float
     matched: list[str]
+    trail: str = ""  # the Alphabetic Index route to an ICD-10-CM code, when the Index found it
 
 
 class SearchQuery(Schema):

@@ -27,16 +27,23 @@ from medbill.core.forms.appeal import (
 from medbill.core.ledger.denials import appeal_grounds, remedies
 from medbill.core.money import Money
 from medbill.web.billing.documents import claim_document
-from medbill.web.billing.models import Claim
+from medbill.web.billing.models import Claim, Entry
 from medbill.web.billing.printing import practice_of
 from medbill.web.billing.remittance_models import DenialItem
 from medbill.web.claims_out.services import correct_claim
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.permissions import require, requires
 from medbill.web.practice.tenancy import get_scoped_or_404
 
-__all__ = ["appeal_letter", "correct_from_denial", "denial_remedies"]
+__all__ = [
+    "appeal_letter",
+    "correct_from_denial",
+    "denial_remedies",
+    "transfer_denial_to_patient",
+    "write_off_denial",
+]
 
 # A denial that was corrected, written off or resolved is finished; an appeal may be
 # followed by a corrected claim (and a letter printed again).
@@ -139,6 +146,58 @@ def appeal_letter(user: Any, item: DenialItem, grounds: str = "",
     return pdf
 
 
+def _entry(item: DenialItem, user: Any, **values: Any) -> Entry:
+    claim = item.claim
+    return Entry.objects.create(
+        practice_id=item.practice_id, patient_id=claim.patient_id, visit_id=claim.visit_id,
+        claim=claim, claim_line=item.claim_line, payer_id=item.payer_id,
+        group_code=(item.reasons[0][0] if item.reasons else "CO")[:2],
+        reason_code=(item.reasons[0][1] if item.reasons else "")[:5],
+        source="manual", source_ref=f"denial {item.pk}", created_by=user, **values)
+
+
+def _settle(user: Any, item: DenialItem) -> DenialItem:
+    locked = DenialItem.objects.select_for_update().select_related("claim").get(pk=item.pk)
+    if locked.status not in WORKABLE:
+        raise ServiceError("denial", f"this denial is {locked.get_status_display().lower()}")
+    return locked
+
+
+def write_off_denial(user: Any, item: DenialItem, reason: str = "") -> DenialItem:
+    """Write the denied amount off: an adjustment lowers what the payer owes, and the
+    denial is marked written off."""
+    require(user, item.practice_id, "post_adjustment")
+    with transaction.atomic(), audit.acting_as(user):
+        locked = _settle(user, item)
+        memo = "denial written off" + (f": {reason.strip()}" if reason.strip() else "")
+        _entry(locked, user, kind=Entry.Kind.ADJUSTMENT, amount=-Money(locked.amount),
+               responsibility=Entry.Responsibility.PAYER, memo=memo[:200])
+        locked.status = DenialItem.Status.WRITTEN_OFF
+        locked.save()
+    return locked
+
+
+def transfer_denial_to_patient(user: Any, item: DenialItem, reason: str = "") -> DenialItem:
+    """Move the denied amount from the payer to the patient (a pair of transfer entries),
+    for a service the patient agreed to pay; the denial is resolved and the patient's
+    statement bills it."""
+    require(user, item.practice_id, "post_adjustment")
+    with transaction.atomic(), audit.acting_as(user):
+        locked = _settle(user, item)
+        amount = Money(locked.amount)
+        memo = ("denial transferred to the patient"
+                + (f": {reason.strip()}" if reason.strip() else ""))[:200]
+        _entry(locked, user, kind=Entry.Kind.TRANSFER, amount=-amount,
+               responsibility=Entry.Responsibility.PAYER, memo=memo)
+        _entry(locked, user, kind=Entry.Kind.TRANSFER, amount=amount,
+               responsibility=Entry.Responsibility.PATIENT, memo=memo)
+        locked.status = DenialItem.Status.RESOLVED
+        locked.save()
+        audit.record(locked, "update", {"transferred_to_patient": {
+            "before": None, "after": str(amount)}}, source="denial transfer")
+    return locked
+
+
 # -- pages --------------------------------------------------------------------------------------
 
 
@@ -159,6 +218,33 @@ def show_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
         "corrections": Claim.objects.filter(replaces=item.claim).order_by("-created_at")})
 
 
+@requires("post_adjustment")
+@require_POST
+def write_off(request: HttpRequest, denial_id: int) -> HttpResponse:
+    item = _denial(request, denial_id)
+    try:
+        write_off_denial(request.user, item, request.POST.get("reason", ""))
+    except ServiceError as exc:
+        messages.error(request, in_words(exc))
+        return redirect("show_denial", denial_id=item.pk)
+    messages.success(request, f"{Money(item.amount)} written off on claim {item.claim}.")
+    return redirect("list_denials")
+
+
+@requires("post_adjustment")
+@require_POST
+def transfer_to_patient(request: HttpRequest, denial_id: int) -> HttpResponse:
+    item = _denial(request, denial_id)
+    try:
+        transfer_denial_to_patient(request.user, item, request.POST.get("reason", ""))
+    except ServiceError as exc:
+        messages.error(request, in_words(exc))
+        return redirect("show_denial", denial_id=item.pk)
+    messages.success(request, f"{Money(item.amount)} moved to {item.claim.patient.full_name}'s "
+                              "balance; the next statement bills it.")
+    return redirect("list_denials")
+
+
 @requires("create_claims")
 @require_POST
 def correct_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
@@ -166,7 +252,7 @@ def correct_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
     try:
         new = correct_from_denial(request.user, item, request.POST.get("reason", ""))
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_words(exc))
         return redirect("show_denial", denial_id=item.pk)
     messages.success(request, f"Corrected claim {new} started as a draft: fix it, scrub it "
                               "and send it.")
@@ -181,7 +267,7 @@ def appeal_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
     try:
         pdf = appeal_letter(request.user, item, request.POST.get("grounds", ""), documents)
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_words(exc))
         return redirect("show_denial", denial_id=item.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (

@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from medbill.core.money import Money
 from medbill.web.billing import plans, reports
+from medbill.web.billing.denials import write_off_denial
 from medbill.web.billing.era import import_era
 from medbill.web.billing.models import Entry
 from medbill.web.billing.remittance_models import (
@@ -31,6 +31,7 @@ from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.fields import MoneySum
+from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.pages import paginate, query_without_page
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.tenancy import get_scoped_or_404
@@ -120,22 +121,19 @@ def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
                              request.practice, pk=denial_id)
     status = request.POST.get("status", "")
     if status not in DenialItem.Status.values or status == DenialItem.Status.OPEN:
-        messages.error(request, "status: choose corrected, appealed, written off or resolved")
+        messages.error(request, "Choose what was done: corrected, appealed, written off or "
+                                "resolved")
         return redirect("list_denials")
-    with transaction.atomic(), audit.acting_as(request.user):
-        if status == DenialItem.Status.WRITTEN_OFF and item.status != status:
-            claim = item.claim
-            Entry.objects.create(
-                practice_id=item.practice_id, patient_id=claim.patient_id,
-                visit_id=claim.visit_id, claim=claim, claim_line=item.claim_line,
-                payer_id=item.payer_id, kind=Entry.Kind.ADJUSTMENT, amount=-Money(item.amount),
-                responsibility=Entry.Responsibility.PAYER,
-                group_code=(item.reasons[0][0] if item.reasons else "CO")[:2],
-                reason_code=(item.reasons[0][1] if item.reasons else "")[:5],
-                memo="denial written off", source="manual",
-                source_ref=f"denial {item.pk}", created_by=request.user)
-        item.status = status
-        item.save()
+    if status == DenialItem.Status.WRITTEN_OFF and item.status != status:
+        try:
+            item = write_off_denial(request.user, item)
+        except ServiceError as exc:
+            messages.error(request, in_words(exc))
+            return redirect("list_denials")
+    else:
+        with transaction.atomic(), audit.acting_as(request.user):
+            item.status = status
+            item.save()
     messages.success(request, f"Denial on {item.claim} marked {item.get_status_display()}.")
     return redirect("list_denials")
 

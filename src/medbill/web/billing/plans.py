@@ -29,6 +29,7 @@ from medbill.web.billing.statements import _patient_paid, in_good_standing
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.permissions import require, requires
 from medbill.web.practice.tenancy import get_scoped_or_404
 
@@ -173,7 +174,7 @@ def create_plan(request: HttpRequest, patient_id: int) -> HttpResponse:
                           data.get("installment", "").strip() or None,
                           data.get("interval_days", "30"))
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_words(exc))
     else:
         messages.success(request, f"Payment plan started: {plan.installments} x "
                                   f"{Money(plan.installment).format()} from "
@@ -189,7 +190,7 @@ def cancel_plan_view(request: HttpRequest, patient_id: int, plan_id: int) -> Htt
     try:
         cancel_plan(request.user, plan)
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_words(exc))
     else:
         messages.success(request, "Payment plan cancelled.")
     return redirect("show_account", patient_id=patient_id)

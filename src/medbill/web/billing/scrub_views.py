@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from medbill.web.billing import scrubbing
 from medbill.web.billing.models import Claim, EditWaiver
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.permissions import has_permission, requires
 from medbill.web.practice.tenancy import get_scoped_or_404
 
@@ -52,7 +53,7 @@ def waive_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
                 request.user, claim.practice, claim.payer, code, request.POST.get("reason", "")
             )
         except ServiceError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, in_words(exc))
         else:
             messages.success(request, f"{code} is waived for {claim.payer.name}.")
     return redirect("show_claim", claim_id=claim.pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medbill.web.billing import scrub_views, statement_views, views
+from medbill.web.billing import denials, scrub_views, statement_views, views
 
 urlpatterns = [
     path("claims/", views.list_claims, name="list_claims"),
@@ -8,6 +8,9 @@ urlpatterns = [
     path("claims/<int:claim_id>/scrub/", scrub_views.scrub_claim, name="scrub_claim"),
     path("claims/<int:claim_id>/waive/", scrub_views.waive_edit, name="waive_edit"),
     path("patients/<int:patient_id>/payments/new/", views.post_payment, name="post_payment"),
+    path("denials/<int:denial_id>/write-off/", denials.write_off, name="write_off_denial"),
+    path("denials/<int:denial_id>/transfer/", denials.transfer_to_patient,
+         name="transfer_denial"),
     path("statements/", statement_views.list_statement_runs, name="statement_runs"),
     path("statements/run/", statement_views.start_statements, name="start_statements"),
     path("statements/runs/<int:run_id>/", statement_views.show_statement_run,

@@ -14,6 +14,7 @@ from medbill.web.billing.models import Claim
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.pages import paginate, query_without_page
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.tenancy import get_scoped_or_404
@@ -97,7 +98,7 @@ def post_payment(request: HttpRequest, patient_id: int) -> HttpResponse:
                 source="desk",
             )
         except ServiceError as exc:
-            error = str(exc)
+            error = in_words(exc)
             # Never echo a card number back into the page.
             form = {k: "" if looks_like_card_number(v) else v for k, v in form.items()}
         else:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from medbill.core.submission import ClearinghouseProfile, build_files
 from medbill.core.x12 import ControlNumbers, X12WriteError, check_claim, read_837p
-from medbill.web.billing.models import Claim
+from medbill.web.billing.models import Claim, ClaimLine
 from medbill.web.claims_out.documents import claim_documents
 from medbill.web.claims_out.models import ClearinghouseConnection
 from medbill.web.claims_out.services import build_claims, next_control_number, submit_claims
@@ -71,6 +71,12 @@ def build_stage(ctx: Any) -> list[Any]:
     rows = []
     for practice in Practice.objects.order_by("id"):
         result = build_claims(None, practice)
+        # Built on the demo's clock (the day the batch goes out), not the machine's.
+        made = [c.pk for c in result.created]
+        dates = ClaimLine.objects.filter(claim_id__in=made).values_list("date_of_service",
+                                                                        flat=True)
+        Claim.objects.filter(pk__in=made).update(
+            created_at=timezone.make_aware(ctx_now(ctx, [d for d in dates if d])))
         reasons = Counter(result.skipped.values())
         detail = "; ".join(f"{why} x{n}" for why, n in reasons.most_common(3))
         rows.append(SummaryRow("claims", f"{practice.short_code} claims built",
@@ -89,7 +95,9 @@ def batch_stage(ctx: Any) -> list[Any]:
 
     out = ctx.dir("837p")
     rows: list[SummaryRow] = []
-    now = timezone.make_aware(ctx_now(ctx))
+    ready_dates = ClaimLine.objects.filter(claim__status="scrubbed").values_list(
+        "date_of_service", flat=True)
+    now = timezone.make_aware(ctx_now(ctx, [d for d in ready_dates if d]))
     for practice in Practice.objects.order_by("id"):
         folder = out / practice.short_code.lower()
         ready = list(Claim.objects.filter(practice=practice, status="scrubbed")
@@ -103,7 +111,7 @@ def batch_stage(ctx: Any) -> list[Any]:
         for route, claims in routes.items():
             ClearinghouseConnection.objects.get_or_create(
                 practice=practice, name=route, defaults={"settings": _settings(
-                    practice, route, str(folder))})
+                    practice, route, str(folder.resolve()))})
             for sub in submit_claims(None, practice, claims, route, now=now):
                 sub.refresh_from_db()
                 data = sub.content.encode("ascii")
@@ -137,7 +145,8 @@ def _preview(ctx: Any, practice: Practice, folder: Any) -> list[Any]:
             return ControlNumbers(n, n)
 
         folder.mkdir(parents=True, exist_ok=True)
-        for f in build_files(docs, profile, numbers, ctx_now(ctx)):
+        when = ctx_now(ctx, [d.date_of_service for d in docs if d.date_of_service])
+        for f in build_files(docs, profile, numbers, when):
             (folder / f.name).write_bytes(f.data)
             rows.append(SummaryRow(
                 "837p", f"{practice.short_code} preview (not sent)", len(f.claim_ids),
@@ -150,8 +159,17 @@ def _preview(ctx: Any, practice: Practice, folder: Any) -> list[Any]:
     return rows
 
 
-def ctx_now(ctx: Any) -> Any:
-    """The demo's clock: noon on its start date, so reruns write the same file names."""
+def ctx_now(ctx: Any, services: Any = ()) -> Any:
+    """The demo's clock when it sends claims: noon on the Monday after the first week of
+    visits (the week that is coded and billed), or on the weekday after the latest of
+    ``services`` (dates of service) when that is later, so no file is ever sent before a
+    service it bills. Fixed by the start date and the data: reruns write the same names."""
     import datetime as dt
 
-    return dt.datetime.combine(ctx.start, dt.time(12, 0))
+    day = ctx.start + dt.timedelta(days=7)
+    latest = max(services, default=None)
+    if latest is not None and latest >= day:
+        day = latest + dt.timedelta(days=1)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(12, 0))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from medbill.connect.delivery import DeliveryError, deliver
 from medbill.core.money import Money
+from medbill.core.paths import data_dir
 from medbill.core.submission import (
     ClearinghouseProfile,
     OutgoingFile,
@@ -247,10 +249,21 @@ def connection_profile(practice: Any, name: str) -> ClearinghouseProfile:
                                                                        active=True).first()
     if row is None:
         raise ServiceError("connection", f"no active clearinghouse connection named {name!r}")
+    settings = {"name": name, **row.settings}
+    if settings.get("transport", "folder") == "folder" and settings.get("folder"):
+        settings["folder"] = str(outbox_folder(settings["folder"]))
     try:
-        return ClearinghouseProfile.from_dict({"name": name, **row.settings})
+        return ClearinghouseProfile.from_dict(settings)
     except ProfileError as exc:
         raise ServiceError("connection", f"{name}: {exc}") from None
+
+
+def outbox_folder(folder: str) -> Path:
+    """Where a folder connection's files go: an absolute folder as configured, a relative
+    one under the data directory's ``outbox/`` — never the server's working directory,
+    which depends on how the server was started."""
+    path = Path(folder)
+    return path if path.is_absolute() else data_dir() / "outbox" / path
 
 
 def submit_claims(

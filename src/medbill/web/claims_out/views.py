@@ -18,6 +18,7 @@ from medbill.web.claims_out.models import (
 from medbill.web.claims_out.services import record_file_download, submit_claims
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.pages import paginate
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.tenancy import get_scoped_or_404
@@ -55,7 +56,7 @@ def submit_batch(request: HttpRequest) -> HttpResponse:
         subs = submit_claims(request.user, request.practice, claims,
                              request.POST.get("connection", ""))
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_words(exc))
         return redirect("claims_out_queue")
     for sub in subs:
         sub.refresh_from_db()
@@ -78,7 +79,7 @@ def resolve_rejection(request: HttpRequest, item_id: int) -> HttpResponse:
                          if claim.status == "draft" else
                          f"Claim {claim.patient_control_number}: marked resolved.")
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_words(exc))
     return redirect("claims_out_queue")
 
 
@@ -106,6 +107,10 @@ def list_acks(request: HttpRequest) -> HttpResponse:
     return render(request, "claims_out/acks.html", {"page": paginate(request, rows)})
 
 
+# The page is for anyone who sees claims; its POST imports, which only some roles may.
+list_acks.post_action = "import_remittance"  # type: ignore[attr-defined]
+
+
 @requires("import_remittance")
 def _import_ack(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
@@ -118,7 +123,7 @@ def _import_ack(request: HttpRequest) -> HttpResponse:
             result = import_acknowledgement(request.user, request.practice, upload.read(),
                                             upload.name)
         except ServiceError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, in_words(exc))
         else:
             if result.duplicate:
                 messages.info(request, f"{upload.name} was imported before; nothing changed.")

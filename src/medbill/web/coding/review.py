@@ -106,6 +106,11 @@ def finish_coding(user: Any, visit: Visit) -> CodingReview | None:
             raise ServiceError(
                 "visit", f"a {locked.get_status_display().lower()} visit cannot be finished"
             )
+        if work.draft:
+            raise ServiceError(
+                "lines", "some codes on screen are not saved yet: complete the marked lines "
+                "and save"
+            )
         if not locked.diagnoses.exists():
             raise ServiceError("diagnoses", "code at least one diagnosis")
         if not locked.service_lines.exists():

@@ -57,6 +57,12 @@ class CodingWork(PracticeOwned):
         default=dict, blank=True, help_text="What the engine suggested for the note."
     )
     note_digest = models.CharField(max_length=64, blank=True)
+    draft = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Codes on the coder's screen that could not be saved yet (a line without "
+        "a pointer or a charge), kept so the work survives a reload; empty once saved.",
+    )
 
     # The suggestions are large and say nothing about who decided what.
     audit_exclude = ("suggestions",)

@@ -33,6 +33,9 @@ from medbill.web.practice.services import fee_for
 
 __all__ = [
     "QUEUE_STATUSES",
+    "DraftKept",
+    "draft_for_screen",
+    "draft_problems",
     "answer_query",
     "ask_query",
     "coding_queue",
@@ -190,14 +193,132 @@ def _record_choices(user: Any, visit: Visit, wanted: list[tuple[str, str, str, s
         row.delete()
 
 
+class DraftKept(ServiceError):
+    """The codes could not be saved as they are; with ``keep_draft`` they were kept as the
+    coding work's draft. ``problems`` says what each line still needs, in words:
+    ``[{"line": 0, "field": "charge", "message": "..."}]`` (``line`` None for diagnoses)."""
+
+    def __init__(self, problems: list[dict[str, Any]], kept: bool) -> None:
+        first = problems[0]
+        super().__init__(first["path"], first["problem"])
+        self.problems = problems
+        self.kept = kept
+
+
+def _charge_missing(visit: Visit, raw: Mapping[str, Any]) -> bool:
+    if raw.get("charge") not in (None, ""):
+        return False
+    code = _plain(raw.get("code"))
+    modifiers = _items(raw.get("modifiers"))
+    return fee_for(visit.practice_id, code, visit.date_of_service,
+                   _plain(modifiers[0]) if modifiers else "") is None
+
+
+def draft_problems(
+    visit: Visit, diagnoses: Sequence[Any], lines: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Everything that keeps the codes on screen from being saved, each problem tied to
+    its line and input: a line without a diagnosis pointer, a code without a fee and no
+    charge typed, a malformed code or number. Empty when the codes can be saved."""
+    from medbill.web.coding.services import _line
+    from medbill.web.practice.form_errors import field_label
+
+    problems: list[dict[str, Any]] = []
+
+    def add(line: int | None, path: str, problem: str) -> None:
+        field = path.split(".")[1].split("[")[0] if "." in path else path.split("[")[0]
+        words = problem[:1].upper() + problem[1:]
+        problems.append({"line": line, "field": field, "path": path, "problem": problem,
+                         "message": words, "label": field_label(path)})
+
+    try:
+        codes = _diagnoses([d.get("code") if isinstance(d, Mapping) else d for d in diagnoses])
+    except ServiceError as exc:
+        add(None, exc.field, exc.problem)
+        codes = []
+    for i, raw in enumerate(lines):
+        path = f"lines[{i}]"
+        if not isinstance(raw, Mapping):
+            add(i, path, "expected a service line")
+            continue
+        try:
+            _line(visit, raw, path, len(codes))
+        except ServiceError as exc:
+            if exc.field == f"{path}.dx_pointers":
+                add(i, exc.field, "point the line at one of the diagnoses (1, 2 …)")
+            elif exc.field == f"{path}.charge" and "no fee schedule price" in exc.problem:
+                add(i, exc.field, f"{_plain(raw.get('code'))} has no price in the fee "
+                    "schedule; enter the charge")
+            else:
+                add(i, exc.field, exc.problem)
+            if not exc.field.endswith(".charge") and _charge_missing(visit, raw):
+                add(i, f"{path}.charge", f"{_plain(raw.get('code'))} has no price in the fee "
+                    "schedule; enter the charge")
+    return problems
+
+
+def _keep_draft(
+    user: Any, visit: Visit, diagnoses: Sequence[Any], lines: Sequence[Any],
+    rejected: Sequence[str],
+) -> None:
+    with transaction.atomic(), audit.acting_as(user):
+        work = start_coding(user, visit)
+        if work.state in (CodingWork.State.REVIEW, CodingWork.State.CODED):
+            raise ServiceError("visit", "the visit is finished; a reviewer changes it now")
+        work.draft = {
+            "diagnoses": [dict(d) if isinstance(d, Mapping) else {"code": str(d)}
+                          for d in diagnoses],
+            "lines": [dict(line) for line in lines if isinstance(line, Mapping)],
+            "rejected": [str(c) for c in rejected],
+        }
+        if work.coder_id is None:
+            work.coder = user
+        work.save(update_fields=["draft", "coder"])
+
+
+def draft_for_screen(work: CodingWork | None) -> dict[str, Any] | None:
+    """The kept draft in the shape the coding screen starts from, or None."""
+    if work is None or not work.draft:
+        return None
+    draft = work.draft
+    return {
+        "diagnoses": [
+            {"code": _plain(d.get("code")), "suggested": _plain(d.get("suggested"))}
+            for d in draft.get("diagnoses", [])
+        ],
+        "lines": [
+            {
+                "code": _plain(line.get("code")),
+                "modifiers": _items(line.get("modifiers")),
+                "units": str(line.get("units") or "1"),
+                "dx_pointers": _items(line.get("dx_pointers")),
+                "charge": str(line.get("charge") or ""),
+                "suggested": _plain(line.get("suggested")),
+                "unit_basis": str(line.get("unit_basis") or "UN"),
+                "ndc": str(line.get("ndc") or ""),
+                "ndc_quantity": str(line.get("ndc_quantity") or ""),
+                "ndc_unit": str(line.get("ndc_unit") or ""),
+            }
+            for line in draft.get("lines", [])
+        ],
+        "rejected": list(draft.get("rejected", [])),
+    }
+
+
 def save_codes(
     user: Any,
     visit: Visit,
     diagnoses: Sequence[Mapping[str, Any] | str],
     lines: Sequence[Mapping[str, Any]],
     rejected: Sequence[str] = (),
+    keep_draft: bool = False,
 ) -> Visit:
     """Save the visit's codes and record where each came from.
+
+    With ``keep_draft`` (the coding screen), codes that cannot be saved yet — a line
+    without a pointer, a code with no fee and no charge typed — are kept as the coding
+    work's draft and ``DraftKept`` lists what each line needs; the saved codes stay as
+    they were until the draft can be saved.
 
     ``diagnoses`` are codes or mappings ``{code, suggested}`` in pointer order; ``lines`` as for
     ``set_visit_codes`` plus an optional ``suggested`` (the suggested code the coder edited);
@@ -207,11 +328,19 @@ def save_codes(
     """
     require(user, visit.practice_id, "change_codes")
     dx_items = [d if isinstance(d, Mapping) else {"code": d} for d in diagnoses]
+    if keep_draft:
+        problems = draft_problems(visit, dx_items, lines)
+        if problems:
+            _keep_draft(user, visit, dx_items, lines, rejected)
+            raise DraftKept(problems, kept=True)
     with transaction.atomic(), audit.acting_as(user):
         work = start_coding(user, visit)
         if work.state in (CodingWork.State.REVIEW, CodingWork.State.CODED):
             raise ServiceError("visit", "the visit is finished; a reviewer changes it now")
         set_visit_codes(user, visit, [d.get("code") for d in dx_items], list(lines))
+        if work.draft:
+            work.draft = {}
+            work.save(update_fields=["draft"])
         dx_offered, svc_offered = _suggested_codes(work)
         wanted: list[tuple[str, str, str, str]] = []
         for d in dx_items:

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from medbill.web.coding import review as reviewing
 from medbill.web.coding import workspace
 from medbill.web.coding.models import CodeChoice, CodingReview, ProviderQuery
-from medbill.web.coding.views import codes_from_form
+from medbill.web.coding.views import codes_from_form, ndc_text, units_text
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.models import Payer, Provider
 from medbill.web.practice.permissions import has_permission, requires
 from medbill.web.practice.tenancy import get_scoped_or_404, scoped
@@ -86,11 +87,23 @@ def code_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     work = workspace.work_for(visit)
     queries = ProviderQuery.objects.filter(visit=visit).select_related("asked_by", "answered_by")
     choices = CodeChoice.objects.filter(visit=visit).select_related("decided_by")
-    saved = reviewing.codes_of(visit)
-    saved["rejected"] = [c.code for c in choices if c.origin == CodeChoice.Origin.REJECTED]
-    typed = workspace.typed_charges(visit)
-    for position, line in enumerate(saved["lines"], start=1):
-        line["charge"] = typed.get(position, "")
+    draft = workspace.draft_for_screen(work)
+    problems: list[dict[str, Any]] = []
+    if draft is not None:
+        # The work kept from a save that could not store it yet, with what it still needs.
+        saved = draft
+        problems = workspace.draft_problems(visit, draft["diagnoses"], draft["lines"])
+    else:
+        saved = reviewing.codes_of(visit)
+        saved["rejected"] = [c.code for c in choices if c.origin == CodeChoice.Origin.REJECTED]
+        typed = workspace.typed_charges(visit)
+        stored = visit.service_lines.order_by("position")
+        for position, (line, row) in enumerate(zip(saved["lines"], stored, strict=False), 1):
+            line["charge"] = typed.get(position, "")
+            line["unit_basis"] = row.unit_basis
+            line["ndc"] = ndc_text(row.ndc)
+            line["ndc_quantity"] = units_text(row.ndc_quantity) if row.ndc_quantity else ""
+            line["ndc_unit"] = row.ndc_unit
     return render(
         request,
         "coding/workspace.html",
@@ -102,6 +115,8 @@ def code_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
             "choices": choices,
             "topics": ProviderQuery.Topic.choices,
             "saved": saved,
+            "draft_problems": problems,
+            "draft_kept": draft is not None,
             "note": workspace.note_text(visit),
             "next_visit": _next_in_queue(request, visit),
             "shortcuts": SHORTCUTS,
@@ -134,7 +149,7 @@ def _codes(data: dict[str, Any]) -> tuple[list[Any], list[Any], list[str]]:
 
 
 def _error(exc: ServiceError) -> JsonResponse:
-    return JsonResponse({"error": str(exc)}, status=422)
+    return JsonResponse({"error": in_words(exc)}, status=422)
 
 
 @require_GET
@@ -166,7 +181,18 @@ def save_visit_json(request: HttpRequest, visit_id: int) -> JsonResponse:
     visit = _visit(request, visit_id)
     try:
         diagnoses, lines, rejected = _codes(_json_body(request))
-        workspace.save_codes(request.user, visit, diagnoses, lines, rejected)
+        workspace.save_codes(request.user, visit, diagnoses, lines, rejected, keep_draft=True)
+    except workspace.DraftKept as exc:
+        count = len({p["line"] for p in exc.problems})
+        return JsonResponse(
+            {
+                "error": f"Kept as a draft: {count} item{'s' if count != 1 else ''} "
+                f"still need{'' if count != 1 else 's'} attention before the codes are saved.",
+                "kept": True,
+                "problems": exc.problems,
+            },
+            status=422,
+        )
     except ServiceError as exc:
         return _error(exc)
     return JsonResponse(
@@ -181,7 +207,7 @@ def finish_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     try:
         review = reviewing.finish_coding(request.user, visit)
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_words(exc))
         return redirect("code_visit", visit_id=visit.pk)
     if review is not None:
         messages.success(
@@ -204,7 +230,7 @@ def ask_provider(request: HttpRequest, visit_id: int) -> HttpResponse:
             request.user, visit, request.POST.get("question", ""), request.POST.get("topic", "")
         )
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_words(exc))
     else:
         messages.success(request, "Question sent; the visit waits for the provider's answer.")
     return redirect("code_visit", visit_id=visit.pk)
@@ -230,7 +256,7 @@ def answer_provider_query(request: HttpRequest, query_id: int) -> HttpResponse:
     try:
         workspace.answer_query(request.user, query, request.POST.get("answer", ""))
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_words(exc))
     else:
         messages.success(
             request, f"Answer recorded; visit {query.visit_id} is back with its coder."
@@ -249,7 +275,7 @@ def list_reviews(request: HttpRequest) -> HttpResponse:
                 request.POST.get("new_coder_visits", ""),
             )
         except ServiceError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, in_words(exc))
         else:
             messages.success(request, "Review settings saved.")
         return redirect("list_reviews")
@@ -300,7 +326,7 @@ def review_visit(request: HttpRequest, review_id: int) -> HttpResponse:
                     request.user, review, False, request.POST.get("reason", ""), diagnoses, lines
                 )
         except ServiceError as exc:
-            error = str(exc)
+            error = in_words(exc)
         else:
             messages.success(request, f"Review of visit {review.visit_id} recorded.")
             return redirect("list_reviews")

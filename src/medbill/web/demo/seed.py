@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -89,8 +90,10 @@ def _addr(d: dict, prefix: str = "") -> dict:
     return {f"{prefix}{k}": d[k] for k in ("line1", "line2", "city", "state", "zip")}
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return timezone.make_aware(value, timezone.get_default_timezone())
+def _aware(value: dt.datetime, practice: Any = None) -> dt.datetime:
+    """A wall-clock time of the schedule, in the practice's own time zone."""
+    zone = practice.zone if practice is not None else timezone.get_default_timezone()
+    return timezone.make_aware(value, zone)
 
 
 def seed(
@@ -152,6 +155,7 @@ def _master_data() -> dict:
             taxonomy=p["taxonomy"],
             phone=p["phone"],
             contact_name="Billing office",
+            time_zone=p["time_zone"],
             # The documented demo sign-in is username and password alone (docs, tooling).
             mfa_required=False,
             **_addr(p["billing_address"], "billing_"),
@@ -318,7 +322,7 @@ def _visits(data: DemoData, refs: dict, patients: dict) -> None:
     Diagnosis, ServiceLine = _model("coding.Diagnosis"), _model("coding.ServiceLine")
     rows = []
     for spec in data.visits:
-        start = _aware(spec.start)
+        start = _aware(spec.start, refs["practices"][spec.practice])
         seen = spec.status in ("coded", "checked_out")
         rows.append(
             Visit(

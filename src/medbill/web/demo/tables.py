@@ -52,6 +52,7 @@ PRACTICES = [
         "tin": "251846203",
         "group_npi": npi_with_check_digit("128457390"),
         "taxonomy": "207Q00000X",
+        "time_zone": "America/New_York",  # Pennsylvania
         "billing_address": {
             "line1": "1200 Riverbend Dr",
             "line2": "Suite 100",
@@ -90,6 +91,7 @@ PRACTICES = [
         "tin": "251903377",
         "group_npi": npi_with_check_digit("164820735"),
         "taxonomy": "207RC0000X",
+        "time_zone": "America/New_York",  # Pennsylvania
         "billing_address": {
             "line1": "85 Medical Center Way",
             "line2": "Building B",

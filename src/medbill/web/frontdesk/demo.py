@@ -25,7 +25,7 @@ from medbill.web.frontdesk.models import Coverage, EligibilityCheck, PayerEndpoi
 from medbill.web.frontdesk.plan_table import plan_table_from_coverages
 from medbill.web.practice import audit
 
-__all__ = ["LIVE_URL", "eligibility_stage"]
+__all__ = ["LIVE_URL", "eligibility_stage", "serve_payer_simulator"]
 
 LIVE_URL = "http://127.0.0.1:8270/core"
 
@@ -88,7 +88,7 @@ def eligibility_stage(ctx: Any) -> list[Any]:
             counts = check_visits(ctx.track(visits, "eligibility", len(visits)), source="demo")
     seconds = time.perf_counter() - started
     # The simulator above is gone when the stage ends; leave the endpoints pointing where
-    # ``medbill payer-sim serve`` listens by default, so the served demo can ask it live.
+    # the served demo's simulator (and ``medbill payer-sim serve``) listens by default.
     _point_payers_at(LIVE_URL)
     checks = list(
         EligibilityCheck.objects.filter(visit__in=visits, source="demo")
@@ -133,7 +133,26 @@ def eligibility_stage(ctx: Any) -> list[Any]:
             "eligibility",
             "payer endpoints on the simulator",
             endpoints,
-            f"{seconds:.1f} s for the day over HTTP; for live checks in the served app "
-            "run medbill payer-sim serve",
+            f"{seconds:.1f} s for the day over HTTP; the served demo runs its own "
+            "simulator for live checks",
         ),
     ]
+
+
+def serve_payer_simulator(host: str = "127.0.0.1", port: int = 8270) -> PayerSimulator:
+    """Start the payer simulator beside the served demo (a thread of this process) and
+    point every payer endpoint at it, so eligibility checks in the browser get an answer.
+
+    Listens on ``LIVE_URL``'s port; when that port is taken, on any free one. The caller
+    stops it (``.stop()``) when the server stops.
+    """
+    coverages = Coverage.objects.filter(active=True).select_related("payer", "patient")
+    table = PlanTable(plan_table_from_coverages(coverages, timezone.localdate()))
+    try:
+        sim = PayerSimulator(table, host=host, port=port)
+    except OSError:
+        sim = PayerSimulator(table, host=host, port=0)
+    sim.start()
+    _point_payers_at(sim.url)
+    return sim
+

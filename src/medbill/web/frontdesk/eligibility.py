@@ -19,7 +19,12 @@ import httpx
 from django.db import transaction
 from django.utils import timezone
 
-from medbill.connect.realtime import EligibilityEndpoint, RealtimeError, exchange_eligibility
+from medbill.connect.realtime import (
+    EligibilityEndpoint,
+    PayerUnavailable,
+    RealtimeError,
+    exchange_eligibility,
+)
 from medbill.core.frontdesk.desk import copay_due
 from medbill.core.money import Money
 from medbill.core.x12.m270 import EligibilityInquiry, InquiryPerson, InquiryProvider
@@ -141,6 +146,7 @@ def _store(
     response: EligibilityResponse | None,
     raw: str,
     error: str,
+    unreachable: bool = False,
 ) -> EligibilityCheck:
     check = EligibilityCheck(
         practice_id=coverage.practice_id,
@@ -156,7 +162,9 @@ def _store(
     )
     if response is None:
         check.status = "error"
-        check.summary = "No answer from the payer"
+        check.summary = (unreachable_summary(coverage.payer.name, error) if unreachable
+                         else f"{coverage.payer.name} answered, but not with a usable 271: "
+                         "coverage is not verified")[:300]
         check.error = error[:2000]
     else:
         check.status = response.status
@@ -190,13 +198,23 @@ def _ask(
     endpoint = endpoint_of(_endpoint_row(coverage))
     inquiry = inquiry_for(coverage, on)
     started = time.perf_counter()
-    response, raw, error = None, "", ""
+    response, raw, error, unreachable = None, "", "", False
     try:
         response, raw = exchange_eligibility(inquiry, endpoint, client)
+    except PayerUnavailable as exc:
+        error, unreachable = str(exc), True
     except RealtimeError as exc:
         error = str(exc)
     seconds = time.perf_counter() - started
-    return (coverage, visit, on, inquiry, user, source, seconds, response, raw, error)
+    return (coverage, visit, on, inquiry, user, source, seconds, response, raw, error,
+            unreachable)
+
+
+def unreachable_summary(payer: str, error: str) -> str:
+    """What the desk reads when the payer's eligibility service cannot be reached."""
+    why = "did not answer in time" if "did not answer" in error else "could not be reached"
+    return (f"{payer}'s eligibility service {why}: coverage is not verified. Try again in a "
+            "few minutes, or call the payer.")
 
 
 def check_coverage(

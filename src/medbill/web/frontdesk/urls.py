@@ -1,9 +1,10 @@
 from django.urls import path
 
-from medbill.web.frontdesk import views, views_desk, views_paperwork
+from medbill.web.frontdesk import search, views, views_desk, views_paperwork, views_schedule
 
 urlpatterns = [
     path("patients/", views.list_patients, name="list_patients"),
+    path("search/patients/", search.search_patients, name="search_patients"),
     path("patients/new/", views_desk.register_patient, name="register_patient"),
     path("patients/<int:patient_id>/", views.show_patient, name="show_patient"),
     path("patients/<int:patient_id>/edit/", views_desk.edit_patient, name="edit_patient"),
@@ -47,6 +48,14 @@ urlpatterns = [
         name="signed_document_pdf",
     ),
     path("desk/", views_desk.desk_queue, name="desk_queue"),
+    path("schedule/", views_schedule.show_schedule, name="show_schedule"),
+    path("schedule/book/", views_schedule.find_patient_to_book, name="find_patient_to_book"),
+    path("schedule/visits/<int:visit_id>/move/", views_schedule.move_appointment,
+         name="move_appointment"),
+    path("schedule/visits/<int:visit_id>/cancel/", views_schedule.cancel_appointment,
+         name="cancel_appointment"),
+    path("schedule/visits/<int:visit_id>/no-show/", views_schedule.no_show_appointment,
+         name="no_show_appointment"),
     path("desk/report/", views_desk.desk_report, name="desk_report"),
     path("desk/settings/", views_paperwork.desk_settings_page, name="desk_settings"),
     path("desk/receipts/<int:entry_id>/", views_desk.show_receipt, name="show_receipt"),

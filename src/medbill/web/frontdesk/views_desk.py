@@ -35,10 +35,28 @@ from medbill.web.frontdesk.paperwork import paperwork_status
 from medbill.web.frontdesk.receipts import receipt_pdf
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.form_errors import errors_by_input, in_words
 from medbill.web.practice.models import Location, Payer, Provider
 from medbill.web.practice.pages import parse_date
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.tenancy import get_scoped_or_404
+
+# Which input of the page holds each field the booking and check-out services name.
+BOOKING_INPUTS = {
+    "on": "on",
+    "at": "at",
+    "provider": "provider",
+    "location": "location",
+    "duration_minutes": "minutes",
+    "reason": "reason",
+}
+CHECK_OUT_INPUTS = {
+    "desk_note": "desk_note",
+    "follow_up_on": "follow_up_on",
+    "follow_up_time": "follow_up_time",
+    "follow_up_at": "follow_up_on",
+    "follow_up_reason": "follow_up_reason",
+}
 
 
 def _pdf(data: bytes, name: str) -> HttpResponse:
@@ -245,7 +263,11 @@ def book_visit(request: HttpRequest, patient_id: int) -> HttpResponse:
         "reason": "",
         "minutes": "15",
     }
-    error = None
+    errors: dict[str, str] = {}
+    if request.method == "GET":
+        # A slot chosen on the schedule comes with its date, time, provider and location.
+        form.update({k: request.GET[k].strip() for k in ("on", "at", "provider", "location")
+                     if request.GET.get(k, "").strip()})
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
         try:
@@ -266,7 +288,7 @@ def book_visit(request: HttpRequest, patient_id: int) -> HttpResponse:
                 int(form["minutes"]) if form["minutes"].isdigit() else 0,
             )
         except ServiceError as exc:
-            error = str(exc)
+            errors = errors_by_input(exc, BOOKING_INPUTS)
         else:
             messages.success(request, "Appointment booked.")
             if visit.date_of_service == timezone.localdate():
@@ -280,12 +302,12 @@ def book_visit(request: HttpRequest, patient_id: int) -> HttpResponse:
             "providers": providers,
             "locations": locations,
             "form": form,
-            "error": error,
+            "errors": errors,
         },
     )
 
 
-@requires("view_patients")
+@requires("check_in")  # the desk's day, as the navigation offers it
 def desk_queue(request: HttpRequest) -> HttpResponse:
     day = parse_date(request.GET.get("on")) or timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
@@ -399,7 +421,7 @@ def collect_payment(request: HttpRequest, visit_id: int) -> HttpResponse:
             visit=visit,
         )
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_words(exc))
     else:
         messages.success(
             request, f"{(-entry.money).format()} received. Receipt R{entry.pk:07d} is ready."
@@ -427,7 +449,7 @@ def refund_payment(request: HttpRequest, entry_id: int) -> HttpResponse:
     try:
         refund = services.refund_payment(request.user, entry, request.POST.get("reason", ""))
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_words(exc))
     else:
         messages.success(request, f"Refunded {refund.money.format()}.")
     if entry.visit_id:
@@ -435,7 +457,7 @@ def refund_payment(request: HttpRequest, entry_id: int) -> HttpResponse:
     return redirect("show_patient", patient_id=entry.patient_id)
 
 
-@requires("view_ledger")
+@requires("post_payment")  # the cash drawer's day: for those who take money at the desk
 def desk_report(request: HttpRequest) -> HttpResponse:
     day = parse_date(request.GET.get("on")) or timezone.localdate()
     result = services.desk_day(request.practice, day)
@@ -449,7 +471,7 @@ def desk_report(request: HttpRequest) -> HttpResponse:
 @requires("check_in")
 def check_out_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
-    error = None
+    errors: dict[str, str] = {}
     form = {
         "desk_note": visit.desk_note,
         "follow_up_on": "",
@@ -473,7 +495,7 @@ def check_out_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
                 request.user, visit, form["desk_note"], when, form["follow_up_reason"]
             )
         except ServiceError as exc:
-            error = str(exc)
+            errors = errors_by_input(exc, CHECK_OUT_INPUTS)
         else:
             text = f"{visit.patient.full_name} is checked out; the visit is in the coding queue."
             if follow_up is not None:
@@ -488,7 +510,7 @@ def check_out_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
             "visit": visit,
             "patient": visit.patient,
             "form": form,
-            "error": error,
+            "errors": errors,
             "paperwork_missing": paperwork_status(visit).describe(),
             "gaps": services.billing_gaps(visit.patient, visit.date_of_service),
         },

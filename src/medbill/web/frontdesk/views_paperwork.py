@@ -26,6 +26,7 @@ from medbill.web.frontdesk.models import (
 from medbill.web.frontdesk.views_desk import _patient, _pdf, _visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.models import Payer
 from medbill.web.practice.pages import parse_date
 from medbill.web.practice.permissions import requires
@@ -135,7 +136,7 @@ def kiosk_packet(request: HttpRequest) -> HttpResponse:
                     None, visit, request.POST.getlist("documents"), signature, "kiosk"
                 )
         except ServiceError as exc:
-            error = str(exc)
+            error = in_words(exc)
         else:
             request.session.pop(KIOSK_SESSION, None)
             return render(request, "frontdesk/kiosk_done.html", {"patient": patient})
@@ -165,7 +166,7 @@ def issue_kiosk_code(request: HttpRequest, visit_id: int) -> HttpResponse:
     try:
         code = paperwork.issue_kiosk_pass(request.user, visit)
     except ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_words(exc))
     else:
         request.session[f"kiosk_code_{visit.pk}"] = code
     return redirect("check_in_visit", visit_id=visit.pk)
@@ -185,7 +186,7 @@ def complete_paperwork(request: HttpRequest, visit_id: int) -> HttpResponse:
                 "staff",
             )
         except ServiceError as exc:
-            error = str(exc)
+            error = in_words(exc)
         else:
             messages.success(request, "Paperwork filed.")
             return redirect("check_in_visit", visit_id=visit.pk)
@@ -244,7 +245,7 @@ def new_estimate(request: HttpRequest, patient_id: int) -> HttpResponse:
                 deposit=form["deposit"] or None,
             )
         except (ServiceError, InvalidOperation) as exc:
-            error = str(exc)
+            error = in_words(exc)
         else:
             return redirect("show_estimate", estimate_id=est.pk)
     return render(
@@ -284,7 +285,7 @@ def show_estimate(request: HttpRequest, estimate_id: int) -> HttpResponse:
                 estimates.sign_estimate(est, _signature(request), request.user)
                 messages.success(request, "The estimate is signed.")
         except ServiceError as exc:
-            error = str(exc)
+            error = in_words(exc)
         else:
             return redirect("show_estimate", estimate_id=est.pk)
     audit.record_view(est.patient, request.user)
@@ -348,7 +349,7 @@ def desk_settings_page(request: HttpRequest) -> HttpResponse:
                         if not Decimal(0) <= row.self_pay_discount < 1:
                             raise ServiceError("self_pay_discount", "a fraction from 0 up to 1")
                     except ServiceError as exc:
-                        error = str(exc)
+                        error = in_words(exc)
                     else:
                         row.save()
                         messages.success(request, "Desk settings saved.")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from medbill.web.practice import audit
 from medbill.web.practice.tenancy import practices_for, role_in
@@ -59,17 +60,23 @@ class CurrentPracticeMiddleware:
         request.practice = current_practice(request)
         request.role = role_in(request.user, request.practice)
         source = "api" if request.path.startswith("/api/") else "web"
-        with audit.acting_as(request.user, source=source), audit.watching_refusals():
-            response = self.get_response(request)
-            if response.status_code == 403:
-                practice = getattr(request, "practice", None)
-                audit.record_denied(
-                    request,
-                    response.status_code,
-                    getattr(request, "_medbill_refusal_reason", "") or _api_error(response),
-                    practice_id=practice.pk if practice is not None else None,
-                )
-            return response
+        # Times on the page, "today" and times typed in forms are the practice's local ones.
+        if request.practice is not None:
+            timezone.activate(request.practice.zone)
+        try:
+            with audit.acting_as(request.user, source=source), audit.watching_refusals():
+                response = self.get_response(request)
+                if response.status_code == 403:
+                    practice = getattr(request, "practice", None)
+                    audit.record_denied(
+                        request,
+                        response.status_code,
+                        getattr(request, "_medbill_refusal_reason", "") or _api_error(response),
+                        practice_id=practice.pk if practice is not None else None,
+                    )
+                return response
+        finally:
+            timezone.deactivate()
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         # Keep the refusal's reason (the role may not ...) for the audit event.

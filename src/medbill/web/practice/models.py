@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import zoneinfo
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +32,12 @@ from medbill.web.practice.fields import (
 from medbill.web.practice.tenancy import PracticeScopedQuerySet, practice_ids_for
 
 ROLE_CHOICES = [(role, ROLE_LABELS[role]) for role in ROLES]
+
+
+def time_zone_validator(value: str) -> None:
+    """An IANA time zone name this system knows (``America/New_York``)."""
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(f"time zone: {value!r} is not an IANA name like America/New_York")
 
 # Payer types as the claim document names them, with the 837P claim filing indicator (SBR09).
 PAYER_TYPES = [
@@ -105,6 +112,13 @@ class Practice(Audited):
     pay_to_zip = models.CharField(
         "pay-to ZIP+4", max_length=9, blank=True, validators=[zip9_validator]
     )
+    time_zone = models.CharField(
+        max_length=40,
+        blank=True,
+        validators=[time_zone_validator],
+        help_text="IANA name, e.g. America/New_York; pages show the practice's local times. "
+        "Blank: the server's MEDBILL_TIME_ZONE.",
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     # Security settings of the practice (medbill.web.practice.sessions and .mfa).
@@ -126,6 +140,13 @@ class Practice(Audited):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The practice's time zone (the server's default when none is set)."""
+        if self.time_zone:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        return timezone.get_default_timezone()
 
     @property
     def has_pay_to_address(self) -> bool:

@@ -38,6 +38,7 @@ from django.http import Http404
 from medbill.core.roles import roles_with
 
 __all__ = [
+    "InAnotherPractice",
     "PracticeScopedQuerySet",
     "get_scoped_or_404",
     "practice_ids_for",
@@ -130,12 +131,40 @@ def scoped(
     return qs.for_user(user, practice, action)
 
 
+class InAnotherPractice(Http404):
+    """The row is not in the practice the user is working in, but in ``practice``, another
+    one the user works for: the 404 page offers to switch to it."""
+
+    def __init__(self, message: str, practice: Any) -> None:
+        super().__init__(message)
+        self.practice = practice
+
+
 def get_scoped_or_404(
     model_or_qs: type[M] | models.QuerySet, user: Any, practice: Any = None, **lookup: Any
 ) -> Any:
-    """One row through the scope, or ``Http404`` (also for other practices' rows)."""
+    """One row through the scope, or ``Http404`` (also for other practices' rows).
+
+    When ``practice`` is given and the row belongs to another practice of the user's,
+    the 404 is ``InAnotherPractice`` naming it; rows of practices the user does not work
+    for stay a plain 404, exactly like a row that does not exist."""
     qs = scoped(model_or_qs, user, practice)
+    missing = f"No {qs.model._meta.verbose_name} matches the given query."
     try:
         return qs.get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError):
-        raise Http404(f"No {qs.model._meta.verbose_name} matches the given query.") from None
+        pass
+    if practice is not None:
+        elsewhere = _practice_of(scoped(model_or_qs, user), lookup)
+        if elsewhere is not None:
+            raise InAnotherPractice(missing, elsewhere)
+    raise Http404(missing)
+
+
+def _practice_of(qs: models.QuerySet, lookup: dict[str, Any]) -> Any:
+    """The practice of the one row ``lookup`` finds in ``qs`` (if it has one), else None."""
+    try:
+        row = qs.get(**lookup)
+    except (qs.model.DoesNotExist, qs.model.MultipleObjectsReturned, ValueError, TypeError):
+        return None
+    return getattr(row, "practice", None)

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from medbill.web.billing.models import Claim
+from medbill.web.billing.remittance_models import DenialItem
 from medbill.web.frontdesk.models import Patient, Visit
 from medbill.web.practice.middleware import SESSION_KEY
 from medbill.web.practice.models import AUDIT_ACTIONS, AuditEvent, AuditEventPatient
@@ -66,11 +67,14 @@ def work_queues(user, practice) -> list[dict[str, object]]:
             "url": f"/claims/?status={C.REJECTED}",
         },
         {
+            # The same rows as the denial queue it links to: open denials, claim or line.
             "key": "denied",
-            "label": "Denied",
+            "label": "Denials to work",
             "desk": "Billing",
-            "count": claims.filter(status=C.DENIED).count(),
-            "url": f"/claims/?status={C.DENIED}",
+            "count": DenialItem.objects.for_user(user, practice)
+            .filter(status=DenialItem.Status.OPEN)
+            .count(),
+            "url": "/denials/",
         },
     ]
 
@@ -159,4 +163,16 @@ def list_audit_events(request: HttpRequest) -> HttpResponse:
             "actions": [a for a, _ in AUDIT_ACTIONS],
             "object_types": list(types),
         },
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 404 page; for a row of another practice the user works for, it offers to switch
+    to that practice and open the page there."""
+    elsewhere = getattr(exception, "practice", None)
+    return render(
+        request,
+        "404.html",
+        {"elsewhere": elsewhere, "next_path": request.get_full_path()},
+        status=404,
     )

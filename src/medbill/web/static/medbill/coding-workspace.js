@@ -10,11 +10,19 @@
   var saved = JSON.parse(document.getElementById("saved-codes").textContent);
 
   // State: the codes on screen and what happened to each suggestion.
-  var dx = saved.diagnoses.map(function (c) { return { code: dotted(c), suggested: "" }; });
+  // Saved codes are plain codes; a kept draft also says which suggestion each came from.
+  var dx = saved.diagnoses.map(function (c) {
+    return typeof c === "string" ? { code: dotted(c), suggested: "" }
+      : { code: dotted(c.code), suggested: c.suggested || "" };
+  });
   var lines = saved.lines.map(function (l) {
     return { code: l.code, modifiers: l.modifiers.join(" "), units: l.units,
-      pointers: l.dx_pointers.join(" "), charge: l.charge || "", suggested: "" };
+      pointers: l.dx_pointers.join(" "), charge: l.charge || "", suggested: l.suggested || "",
+      unit_basis: l.unit_basis || "UN", ndc: l.ndc || "", ndc_quantity: l.ndc_quantity || "",
+      ndc_unit: l.ndc_unit || "" };
   });
+  // What keeps the codes from being saved, by line: [{line, field, message}].
+  var problems = JSON.parse(document.getElementById("draft-problems").textContent) || [];
   var suggestions = [];
   var rejected = {};
   (saved.rejected || []).forEach(function (c) { rejected[plain(c)] = true; });
@@ -46,13 +54,26 @@
 
   // -- the draft sent to the scrubber and the save endpoint -------------------------------
   function split(text) { return String(text || "").split(/[\s,]+/).filter(Boolean); }
+  // A drug (HCPCS J code, or a line that has an NDC) is billed with its NDC; anesthesia
+  // (00100-01999) may be billed in minutes.
+  function isDrug(l) { return /^J[0-9]{4}$/.test(plain(l.code)) || !!String(l.ndc || "").trim(); }
+  function isAnesthesia(l) {
+    var code = plain(l.code);
+    return /^0[0-1][0-9]{3}$/.test(code) && Number(code) >= 100;
+  }
   function draft() {
     return {
       diagnoses: dx.map(function (d) { return { code: plain(d.code), suggested: plain(d.suggested) }; }),
       lines: lines.map(function (l) {
-        return { code: plain(l.code), modifiers: split(l.modifiers), units: l.units || "1",
+        var out = { code: plain(l.code), modifiers: split(l.modifiers), units: l.units || "1",
           dx_pointers: split(l.pointers), charge: String(l.charge || "").trim() || null,
-          suggested: plain(l.suggested) };
+          suggested: plain(l.suggested), unit_basis: isAnesthesia(l) ? (l.unit_basis || "UN") : "UN" };
+        if (isDrug(l)) {
+          out.ndc = String(l.ndc || "").trim();
+          out.ndc_quantity = String(l.ndc_quantity || "").trim();
+          out.ndc_unit = l.ndc_unit || "";
+        }
+        return out;
       }),
       rejected: Object.keys(rejected),
     };
@@ -135,10 +156,19 @@
     if (mark) mark.scrollIntoView({ block: "nearest" });
   }
 
+  // A line added before any diagnosis has nothing to point at; the first diagnosis coded
+  // becomes its pointer, so the E/M accepted first is not left without one.
+  function addDiagnosis(entry) {
+    dx.push(entry);
+    if (dx.length === 1) {
+      lines.forEach(function (l) { if (!split(l.pointers).length) l.pointers = "1"; });
+    }
+  }
+
   function addFromSuggestion(s, code) {
     var suggested = code === s.code ? "" : s.code;
     if (s.kind === "dx") {
-      if (!has(code)) dx.push({ code: dotted(code), suggested: suggested || s.code });
+      if (!has(code)) addDiagnosis({ code: dotted(code), suggested: suggested || s.code });
     } else if (!has(code)) {
       lines.push({ code: plain(code), modifiers: (s.modifiers || []).join(" "), units: String(s.units || 1),
         pointers: dx.length ? "1" : "", suggested: suggested || s.code });
@@ -225,23 +255,92 @@
       var td = el("td", { "class": "empty", colspan: "7" }, "No services yet.");
       row.appendChild(td);
     }
+    var fieldOf = { modifiers: "modifiers", units: "units", pointers: "dx_pointers", charge: "charge" };
     lines.forEach(function (l, i) {
       var tr = body.insertRow();
+      var mine = problems.filter(function (p) { return p.line === i; });
+      tr.className = mine.length ? "has-problem" : "";
       tr.appendChild(el("td", {}, String(i + 1)));
       tr.appendChild(el("td", {}, "")).appendChild(el("code", {}, l.code));
       [["modifiers", "7"], ["units", "3"], ["pointers", "7"], ["charge", "7"]].forEach(function (f) {
         var input = el("input", { value: l[f[0]] || "", size: f[1], "aria-label": f[0] + " of line " + (i + 1),
           "class": "line-" + f[0] });
         if (f[0] === "charge") input.placeholder = "auto";
+        if (mine.some(function (p) { return p.field === fieldOf[f[0]]; })) {
+          input.classList.add("invalid");
+          input.setAttribute("aria-invalid", "true");
+          if (f[0] === "charge") input.placeholder = "enter";
+        }
         input.disabled = !editable;
-        input.addEventListener("input", function () { l[f[0]] = input.value; changed(true); });
+        input.addEventListener("input", function () {
+          l[f[0]] = input.value; input.classList.remove("invalid"); changed(true);
+        });
         tr.appendChild(el("td")).appendChild(input);
       });
       var rm = el("button", { type: "button", "class": "remove", "aria-label": "Remove line " + (i + 1) }, "✕");
       rm.disabled = !editable;
-      rm.addEventListener("click", function () { lines.splice(i, 1); changed(); });
+      rm.addEventListener("click", function () {
+        lines.splice(i, 1);
+        problems = problems.filter(function (p) { return p.line !== i; })
+          .map(function (p) { return p.line !== null && p.line > i ? Object.assign({}, p, { line: p.line - 1 }) : p; });
+        changed();
+      });
       tr.appendChild(el("td")).appendChild(rm);
+      if (isDrug(l) || isAnesthesia(l)) detailRow(body, l, i, mine);
+      if (mine.length) {
+        var note = body.insertRow();
+        note.className = "line-problem";
+        var cell = el("td", { colspan: "7", role: "alert" });
+        mine.forEach(function (p) { cell.appendChild(el("div", {}, "Line " + (i + 1) + ": " + p.message)); });
+        note.appendChild(cell);
+      }
     });
+    var general = problems.filter(function (p) { return p.line === null; });
+    var dxNote = $("dx-problems");
+    dxNote.textContent = "";
+    general.forEach(function (p) { dxNote.appendChild(el("div", {}, p.label + ": " + p.message)); });
+    dxNote.hidden = !general.length;
+  }
+
+  // The drug's NDC, quantity and unit, or anesthesia's unit basis, under its line.
+  function detailRow(body, l, i, mine) {
+    var tr = body.insertRow();
+    tr.className = "line-detail";
+    var cell = el("td", { colspan: "7" });
+    function field(label, name, size) {
+      var input = el("input", { value: l[name] || "", size: size, "class": "line-" + name,
+        "aria-label": label + " of line " + (i + 1) });
+      input.disabled = !editable;
+      if (mine.some(function (p) { return p.field === name; })) input.classList.add("invalid");
+      input.addEventListener("input", function () { l[name] = input.value; input.classList.remove("invalid"); changed(true); });
+      var wrap = el("label", {}, label + " ");
+      wrap.appendChild(input);
+      return wrap;
+    }
+    function choice(label, name, options) {
+      var select = el("select", { "class": "line-" + name, "aria-label": label + " of line " + (i + 1) });
+      options.forEach(function (o) {
+        var opt = el("option", { value: o[0] }, o[1]);
+        if ((l[name] || "") === o[0]) opt.selected = true;
+        select.appendChild(opt);
+      });
+      select.disabled = !editable;
+      if (mine.some(function (p) { return p.field === name; })) select.classList.add("invalid");
+      select.addEventListener("change", function () { l[name] = select.value; changed(true); });
+      var wrap = el("label", {}, label + " ");
+      wrap.appendChild(select);
+      return wrap;
+    }
+    if (isDrug(l)) {
+      cell.appendChild(field("NDC", "ndc", "13"));
+      cell.appendChild(field("quantity", "ndc_quantity", "6"));
+      cell.appendChild(choice("unit", "ndc_unit", [["", "—"], ["F2", "international unit"],
+        ["GR", "gram"], ["ME", "milligram"], ["ML", "milliliter"], ["UN", "unit"]]));
+    }
+    if (isAnesthesia(l)) {
+      cell.appendChild(choice("units are", "unit_basis", [["UN", "units"], ["MJ", "anesthesia minutes"]]));
+    }
+    tr.appendChild(cell);
   }
 
   // Pointers follow their diagnosis when the list is reordered or shortened.
@@ -308,6 +407,7 @@
   function changed(keepFocus) {
     dirty = true;
     refreshStates();
+    $("save-state").className = "muted";
     $("save-state").textContent = "unsaved changes";
     if (!keepFocus) { renderCodes(); }
     renderNote();
@@ -318,8 +418,26 @@
     if (!editable) return Promise.resolve(true);
     $("save-state").textContent = "saving…";
     return post(root.dataset.save, draft()).then(function (res) {
-      if (!res.ok) { $("save-state").textContent = res.data.error || "not saved"; return false; }
+      if (!res.ok) {
+        problems = res.data.problems || [];
+        var state = $("save-state");
+        state.textContent = res.data.error || "Not saved.";
+        state.className = "save-problem";
+        if (res.data.kept) {
+          dirty = false;  // the draft is kept: a reload shows it again
+          var status = $("visit-status");
+          if (status) { status.textContent = "Coding"; status.className = "status coding"; }
+        }
+        renderCodes();
+        scrub();
+        var first = document.querySelector("#line-table input.invalid");
+        if (first) first.focus();
+        return false;
+      }
+      problems = [];
       dirty = false;
+      renderCodes();
+      $("save-state").className = "muted";
       $("save-state").textContent = "saved";
       var status = $("visit-status");
       if (status) { status.textContent = "Coding"; status.className = "status coding"; }
@@ -360,7 +478,7 @@
   }
   function pick(code) {
     if ($("add-kind").value === "dx") {
-      if (!has(code)) dx.push({ code: dotted(code), suggested: "" });
+      if (!has(code)) addDiagnosis({ code: dotted(code), suggested: "" });
     } else if (!has(code)) {
       lines.push({ code: plain(code), modifiers: "", units: "1", pointers: dx.length ? "1" : "", suggested: "" });
     }

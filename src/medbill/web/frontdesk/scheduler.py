@@ -1,0 +1,206 @@
+"""The appointment book: a day per provider and location, a provider's week, and the moves
+the desk makes on it (book, move, cancel, no-show).
+
+Slots are laid out in the practice's own time zone (the request's, see the practice
+middleware). Each appointment carries the eligibility answer for its date, so the desk sees
+at a glance whose coverage still needs a check.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from medbill.web.frontdesk.models import EligibilityCheck, Visit
+from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.models import Location, Provider
+from medbill.web.practice.permissions import require
+
+__all__ = [
+    "DAY_END",
+    "DAY_START",
+    "SLOT_MINUTES",
+    "Column",
+    "Grid",
+    "cancel_visit",
+    "day_grid",
+    "mark_no_show",
+    "move_visit",
+    "week_grid",
+]
+
+SLOT_MINUTES = 15
+DAY_START = datetime.time(7, 0)
+DAY_END = datetime.time(19, 0)
+# Appointments that hold a provider's time (a cancelled or missed one frees it).
+_HOLDING = (Visit.Status.SCHEDULED, Visit.Status.CHECKED_IN)
+
+
+@dataclass
+class Column:
+    """One column of the book: a provider on a day, with the appointments by slot."""
+
+    title: str
+    provider: Provider
+    day: datetime.date
+    by_slot: dict[datetime.time, list[Visit]] = field(default_factory=dict)
+
+    def visits_at(self, slot: datetime.time) -> list[Visit]:
+        return self.by_slot.get(slot, [])
+
+
+@dataclass
+class Grid:
+    slots: list[datetime.time]
+    columns: list[Column]
+
+    @property
+    def rows(self) -> list[tuple[datetime.time, list[tuple[Column, list[Visit]]]]]:
+        """Slot by slot, each column with the appointments that start in the slot."""
+        return [(slot, [(c, c.visits_at(slot)) for c in self.columns]) for slot in self.slots]
+
+
+def _slots(visits: list[Visit]) -> list[datetime.time]:
+    """The day's slots: office hours, widened to show any appointment outside them."""
+    first = min([DAY_START, *(_slot_of(v) for v in visits)])
+    last = max([DAY_END, *(_slot_of(v) for v in visits)])
+    slots, at = [], datetime.datetime.combine(datetime.date.min, first)
+    while at.time() <= last:
+        slots.append(at.time())
+        at += datetime.timedelta(minutes=SLOT_MINUTES)
+        if at.date() != datetime.date.min:
+            break
+    return slots
+
+
+def _slot_of(visit: Visit) -> datetime.time:
+    local = timezone.localtime(visit.scheduled_at)
+    return local.replace(minute=local.minute - local.minute % SLOT_MINUTES, second=0,
+                         microsecond=0).time()
+
+
+def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return start, timezone.make_aware(datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def _with_eligibility(visits: list[Visit], practice: Any) -> None:
+    """Set ``visit.eligibility`` to the latest check of its patient for its date, if any."""
+    dates = {v.date_of_service for v in visits}
+    latest: dict[tuple[int, datetime.date], EligibilityCheck] = {}
+    for check in (EligibilityCheck.objects.for_practice(practice)
+                  .filter(patient_id__in={v.patient_id for v in visits},
+                          service_date__in=dates).order_by("checked_at", "id")):
+        latest[(check.patient_id, check.service_date)] = check
+    for v in visits:
+        v.eligibility = latest.get((v.patient_id, v.date_of_service))
+
+
+def _book(user: Any, practice: Any, start: datetime.datetime, end: datetime.datetime,
+          **filters: Any) -> list[Visit]:
+    visits = list(Visit.objects.for_user(user, practice)
+                  .filter(scheduled_at__gte=start, scheduled_at__lt=end, **filters)
+                  .exclude(status=Visit.Status.CANCELLED)
+                  .select_related("patient", "provider", "location")
+                  .order_by("scheduled_at", "id"))
+    _with_eligibility(visits, practice)
+    audit.record_list(visits, user)
+    return visits
+
+
+def day_grid(user: Any, practice: Any, day: datetime.date,
+             location: Location | None = None) -> Grid:
+    """Every active provider of the practice as a column of ``day`` (at ``location``)."""
+    start, end = _day_bounds(day)
+    filters = {"location": location} if location is not None else {}
+    visits = _book(user, practice, start, end, **filters)
+    providers = list(Provider.objects.for_user(user, practice).filter(active=True)
+                     .order_by("last_name", "first_name"))
+    columns = {p.pk: Column(f"{p.first_name} {p.last_name}".strip(), p, day)
+               for p in providers}
+    for v in visits:
+        column = columns.get(v.provider_id)
+        if column is None:  # an inactive provider's appointment still shows
+            column = columns[v.provider_id] = Column(
+                f"{v.provider.first_name} {v.provider.last_name}".strip(), v.provider, day)
+        column.by_slot.setdefault(_slot_of(v), []).append(v)
+    return Grid(_slots(visits), list(columns.values()))
+
+
+def week_grid(user: Any, practice: Any, provider: Provider,
+              week_of: datetime.date) -> Grid:
+    """``provider``'s week (Monday to Saturday) around ``week_of``, a column a day."""
+    monday = week_of - datetime.timedelta(days=week_of.weekday())
+    days = [monday + datetime.timedelta(days=i) for i in range(6)]
+    start, _ = _day_bounds(days[0])
+    _, end = _day_bounds(days[-1])
+    visits = _book(user, practice, start, end, provider=provider)
+    columns = {d: Column(f"{d:%a %m/%d}", provider, d) for d in days}
+    for v in visits:
+        columns[v.date_of_service].by_slot.setdefault(_slot_of(v), []).append(v)
+    return Grid(_slots(visits), list(columns.values()))
+
+
+def _scheduled(visit: Visit, what: str) -> None:
+    if visit.status != Visit.Status.SCHEDULED:
+        raise ServiceError("visit", f"only a scheduled appointment can be {what}; this one is "
+                                    f"{visit.get_status_display().lower()}")
+
+
+def move_visit(user: Any, visit: Visit, when: datetime.datetime,
+               provider: Provider | None = None) -> Visit:
+    """Move a scheduled appointment to ``when`` (and to ``provider``), unless that provider
+    already has an appointment then."""
+    require(user, visit.practice_id, "check_in")
+    _scheduled(visit, "moved")
+    provider = provider or visit.provider
+    if provider.practice_id != visit.practice_id:
+        raise ServiceError("provider", "not one of this practice's")
+    end = when + datetime.timedelta(minutes=visit.duration_minutes)
+    with transaction.atomic(), audit.acting_as(user):
+        others = (Visit.objects.select_for_update().filter(
+            practice_id=visit.practice_id, provider=provider, status__in=_HOLDING,
+            scheduled_at__lt=end, scheduled_at__gte=when - datetime.timedelta(hours=4))
+            .exclude(pk=visit.pk))
+        for other in others:
+            if other.scheduled_at + datetime.timedelta(minutes=other.duration_minutes) > when:
+                at = timezone.localtime(other.scheduled_at)
+                raise ServiceError("when", f"{provider.last_name} already has an appointment "
+                                           f"at {at:%H:%M}; choose another time")
+        visit.scheduled_at, visit.provider = when, provider
+        visit.save(update_fields=["scheduled_at", "provider"])
+    return visit
+
+
+def _set_status(user: Any, visit: Visit, status: str, what: str, note: str = "") -> Visit:
+    require(user, visit.practice_id, "check_in")
+    _scheduled(visit, what)
+    with transaction.atomic(), audit.acting_as(user):
+        changed = audit.update_where(Visit, visit.pk, {"status": Visit.Status.SCHEDULED},
+                                     status=status, desk_note=note or visit.desk_note)
+    if not changed:
+        raise ServiceError("visit", "the appointment changed meanwhile; reload the page")
+    visit.refresh_from_db()
+    return visit
+
+
+def cancel_visit(user: Any, visit: Visit, reason: str) -> Visit:
+    """Cancel a scheduled appointment; the reason is kept on the visit."""
+    if not reason.strip():
+        raise ServiceError("reason", "say why the appointment is cancelled")
+    return _set_status(user, visit, Visit.Status.CANCELLED, "cancelled",
+                       f"Cancelled: {reason.strip()}"[:500])
+
+
+def mark_no_show(user: Any, visit: Visit) -> Visit:
+    """The patient did not come: the appointment is a no-show (it can no longer be checked in)."""
+    if visit.scheduled_at > timezone.now():
+        raise ServiceError("visit", "an appointment that has not started yet cannot be a "
+                                    "no-show")
+    return _set_status(user, visit, Visit.Status.NO_SHOW, "marked a no-show")

@@ -1,0 +1,61 @@
+"""Reading clinician shorthand: what names the diagnosis, what is context."""
+
+from __future__ import annotations
+
+import pytest
+
+from medbill.core.codesets._shorthand import read_shorthand
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("T2DM w/ CKD3b", "t2dm with chronic kidney disease stage 3b"),
+        ("CKD stage IV", "chronic kidney disease stage 4"),
+        ("L knee OA", "left knee oa"),
+        ("dry eye OU", "dry eye bilateral"),
+        ("hx of falls", "personal history of falls"),
+        ("FHx colon ca", "family history of colon cancer"),
+        ("s/p R TKA", "status post right tka"),
+        ("IDA 2/2 chronic blood loss", "ida due to chronic blood loss"),
+        ("HIV+, on ART, VL undetectable", "hiv positive"),
+        ("acute on chronic diastolic CHF", "acute on chronic diastolic chf"),
+        ("mets to bone", "secondary malignant neoplasm of bone"),
+    ],
+)
+def test_shorthand_is_spelt_out(query: str, text: str) -> None:
+    assert read_shorthand(query).text == text
+
+
+def test_drugs_doses_and_lab_values_are_context() -> None:
+    reading = read_shorthand("T2DM on metformin, A1c 6.8")
+    assert reading.text == "t2dm"
+    assert reading.context == ("on metformin", "a1c 6.8")
+    assert read_shorthand("HTN, on lisinopril 20 mg").context == ("on lisinopril 20 mg",)
+    assert read_shorthand("smoker 1 ppd").text == "smoker"
+
+
+def test_an_entry_that_is_all_context_keeps_its_words() -> None:
+    assert read_shorthand("on home O2").text == "on home o2"
+    assert read_shorthand("on dialysis").text == "on dialysis"
+
+
+def test_a1c_of_nine_or_uncontrolled_means_hyperglycemia_for_diabetes() -> None:
+    assert read_shorthand("T2DM, A1c 9.4").text == "t2dm with hyperglycemia"
+    assert read_shorthand("T2DM, A1c 9.4").notes == ("A1c 9.4: diabetes with hyperglycemia",)
+    assert read_shorthand("T2DM, A1c 7.1").text == "t2dm"
+    assert read_shorthand("DM2 poorly controlled").text == "dm2 with hyperglycemia"
+    assert read_shorthand("hypothyroid, A1c 9.4").text == "hypothyroid"  # not diabetes
+
+
+def test_metastasis_clause_yields_to_the_primary_site() -> None:
+    reading = read_shorthand("RUL NSCLC w/ mets to bone")
+    assert reading.text == "right upper lobe non-small cell lung cancer"
+
+
+def test_receptor_status_beside_a_neoplasm_is_context() -> None:
+    reading = read_shorthand("R breast ca UOQ, ER+/PR+, HER2-")
+    assert reading.text == "right breast cancer upper outer quadrant"
+    assert reading.context == ("er+/pr+", "her2-")
+    # alone, it is what the entry is about
+    assert read_shorthand("ER+").text == "estrogen receptor positive"
