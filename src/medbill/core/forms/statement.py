@@ -28,6 +28,7 @@ __all__ = [
     "StatementError",
     "StatementLine",
     "StatementVisit",
+    "check_statement",
     "render_statement",
     "statements_csv",
 ]
@@ -142,6 +143,11 @@ class Statement:
     @property
     def aging(self) -> Aging:
         return self.given_aging or Aging.of(self.visits, self.statement_date, self.credits)
+
+
+def check_statement(statement: Statement) -> None:
+    """Raise ``StatementError`` naming what keeps ``statement`` from being sent."""
+    _check(statement)
 
 
 def _check(statement: Statement) -> None:

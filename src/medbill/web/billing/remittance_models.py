@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from medbill.web.practice.base import AppendOnlyModel, AppendOnlyQuerySet, PracticeOwned
 from medbill.web.practice.fields import MoneyField
+from medbill.web.practice.runs import BackgroundRun
 
 __all__ = [
     "DenialItem",
@@ -20,6 +21,7 @@ __all__ = [
     "RemittanceFile",
     "SecondaryClaimLink",
     "Statement",
+    "StatementRun",
     "UnmatchedPayment",
 ]
 
@@ -257,3 +259,28 @@ class Statement(PracticeOwned):
 
     class Meta:
         ordering = ["-statement_date", "-id"]
+
+
+class StatementRun(BackgroundRun):
+    """A statement cycle started from the statements page (or one account's "send now").
+
+    Its files live under the data directory in ``files_dir`` (relative to it), and are
+    handed out only through the pages, never by path.
+    """
+
+    statement_date = models.DateField()
+    threshold = MoneyField()
+    write_off_under = MoneyField()
+    patient = models.ForeignKey("frontdesk.Patient", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+",
+                                help_text="set when the run is one account's statement")
+    files_dir = models.CharField(max_length=200, blank=True)
+    has_csv = models.BooleanField(default=False)
+    statements = models.JSONField(default=list, help_text="ids of the statements sent")
+    skipped = models.JSONField(default=list, help_text="[account, why]")
+    written_off = models.JSONField(default=list, help_text="[account, amount]")
+    collections = models.JSONField(default=list, help_text="accounts flagged")
+
+    @property
+    def run_id(self) -> str:
+        return f"run-{self.pk}"

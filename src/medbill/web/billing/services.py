@@ -117,8 +117,12 @@ def balance_of(patient: Any, responsibility: str | None = None) -> Money:
     return Money(total) if total is not None else Money(0)
 
 
-def balances_of(practice: Any, responsibility: str | None = None) -> dict[int, Money]:
-    """``balance_of`` for every patient of ``practice`` with ledger entries, by patient id."""
-    rows = (_ledger(getattr(practice, "pk", practice), responsibility)
-            .values("patient_id").annotate(total=MoneySum("amount")).order_by("patient_id"))
+def balances_of(practice: Any, responsibility: str | None = None,
+                patient_ids: Any = None) -> dict[int, Money]:
+    """``balance_of`` for every patient of ``practice`` with ledger entries (or those of
+    ``patient_ids``), by patient id."""
+    rows = _ledger(getattr(practice, "pk", practice), responsibility)
+    if patient_ids is not None:
+        rows = rows.filter(patient_id__in=list(patient_ids))
+    rows = (rows.values("patient_id").annotate(total=MoneySum("amount")).order_by("patient_id"))
     return {r["patient_id"]: Money(r["total"]) for r in rows}

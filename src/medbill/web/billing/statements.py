@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 
 from medbill.core.forms.statement import (
     Statement as StatementDoc,
@@ -27,6 +29,7 @@ from medbill.core.forms.statement import (
     StatementError,
     StatementLine,
     StatementVisit,
+    check_statement,
     render_statement,
     statements_csv,
 )
@@ -43,7 +46,15 @@ from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.models import FeeScheduleEntry
 from medbill.web.practice.permissions import require
 
-__all__ = ["CycleResult", "create_payment_plan", "in_good_standing", "run_statements"]
+__all__ = [
+    "CycleResult",
+    "Outcome",
+    "accounts_owing",
+    "create_payment_plan",
+    "in_good_standing",
+    "preview_statements",
+    "run_statements",
+]
 
 
 @dataclass
@@ -53,6 +64,7 @@ class CycleResult:
     written_off: list[tuple[str, Money]] = field(default_factory=list)
     collections: list[str] = field(default_factory=list)
     csv_path: str = ""
+    statements: list[int] = field(default_factory=list)  # ids of the Statement rows
 
 
 def _patient_paid(plan: PaymentPlan) -> Money:
@@ -96,119 +108,251 @@ def _descriptions(practice: Any) -> dict[str, str]:
     return {r.code: r.description for r in rows}
 
 
-def _visits(patient: Patient, words: dict[str, str]) -> list[tuple[Visit, StatementVisit]]:
-    """Visits the patient still owes on, with what insurance and the patient did."""
-    rows = (Entry.objects.filter(patient=patient).exclude(visit=None)
-            .values("visit_id", "kind", "responsibility").annotate(t=MoneySum("amount")))
+def _visits_of(patients: dict[int, Patient], words: dict[str, str]
+               ) -> dict[int, list[tuple[Visit, StatementVisit]]]:
+    """For each patient, the visits they still owe on, with what insurance and they did.
+
+    Three queries for any number of patients (statement runs work many at once).
+    """
+    rows = (Entry.objects.filter(patient_id__in=list(patients)).exclude(visit=None)
+            .values("visit_id", "kind", "responsibility").annotate(t=MoneySum("amount"))
+            .order_by())
     by_visit: dict[int, dict[tuple[str, str], Money]] = defaultdict(dict)
     for r in rows:
         by_visit[r["visit_id"]][(r["kind"], r["responsibility"])] = Money(r["t"])
-    out = []
-    for visit in Visit.objects.filter(pk__in=by_visit).select_related("provider").order_by(
-            "scheduled_at"):
+    charges: dict[int, list[Entry]] = defaultdict(list)
+    for e in (Entry.objects.filter(visit_id__in=list(by_visit), kind="charge")
+              .select_related("claim_line").order_by("id")):
+        charges[e.visit_id].append(e)
+    out: dict[int, list[tuple[Visit, StatementVisit]]] = defaultdict(list)
+    for visit in Visit.objects.filter(pk__in=list(by_visit)).select_related(
+            "provider").order_by("scheduled_at", "id"):
         sums = by_visit[visit.pk]
         owed = sum((v for (_, who), v in sums.items() if who == "patient"), ZERO)
         if owed <= ZERO:
             continue
-        charges = sums.get(("charge", "payer"), ZERO) + sums.get(("charge", "patient"), ZERO)
+        charged = sums.get(("charge", "payer"), ZERO) + sums.get(("charge", "patient"), ZERO)
         ins_paid = -sums.get(("payment", "payer"), ZERO)
         pat_paid = -sums.get(("payment", "patient"), ZERO)
-        adjusted = charges - ins_paid - pat_paid - owed
+        adjusted = charged - ins_paid - pat_paid - owed
         lines = tuple(StatementLine(e.claim_line.code if e.claim_line else "SVC",
                                     words.get(e.claim_line.code if e.claim_line else "",
                                               "Professional service"), Money(e.amount))
-                      for e in Entry.objects.filter(visit=visit, kind="charge")
-                      .select_related("claim_line"))
+                      for e in charges[visit.pk])
         if not lines or adjusted < ZERO:
             continue
         note = "Applied to deductible, coinsurance or copay" if ins_paid or adjusted else None
-        out.append((visit, StatementVisit(
-            visit.date_of_service, patient.full_name,
+        out[visit.patient_id].append((visit, StatementVisit(
+            visit.date_of_service, patients[visit.patient_id].full_name,
             f"{visit.provider.first_name} {visit.provider.last_name}".strip(), lines,
             insurance_paid=ins_paid, insurance_adjusted=adjusted, patient_paid=pat_paid,
             note=note)))
     return out
 
 
+@dataclass
+class Outcome:
+    """What the cycle does with one patient's account: send, write off or skip (and why)."""
+
+    patient: Patient
+    balance: Money
+    action: str  # "send", "write_off" or "skip"
+    why: str = ""
+    doc: StatementDoc | None = None
+    visits: list[tuple[Visit, StatementVisit]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CycleRules:
+    day: datetime.date
+    threshold: Money
+    small: Money
+    words: dict[str, str]
+    who: Any
+
+
+@dataclass
+class Accounts:
+    """What the cycle reads about a group of accounts, read in a few queries."""
+
+    balances: dict[int, Money]
+    plans: dict[int, list[PaymentPlan]]
+    visits: dict[int, list[tuple[Visit, StatementVisit]]]
+
+
+def _accounts(practice: Any, patients: dict[int, Patient], words: dict[str, str]) -> Accounts:
+    plans: dict[int, list[PaymentPlan]] = defaultdict(list)
+    for plan in PaymentPlan.objects.filter(patient_id__in=list(patients),
+                                           status=PaymentPlan.Status.ACTIVE):
+        plans[plan.patient_id].append(plan)
+    return Accounts(balances_of(practice, Entry.Responsibility.PATIENT, list(patients)),
+                    plans, _visits_of(patients, words))
+
+
+def _outcome(patient: Patient, balance: Money, rules: CycleRules, accounts: Accounts
+             ) -> Outcome:
+    """The cycle's decision for one account; reads only, so the preview shares it."""
+    account = patient.account_number
+    if balance < rules.small:
+        return Outcome(patient, balance, "write_off", "small balance write-off")
+    if balance < rules.threshold:
+        return Outcome(patient, balance, "skip", f"balance {balance.format()} under "
+                                                 f"{rules.threshold.format()}")
+    if any(in_good_standing(p, rules.day) for p in accounts.plans.get(patient.pk, [])):
+        return Outcome(patient, balance, "skip", "payment plan in good standing")
+    visits = accounts.visits.get(patient.pk, [])
+    if not visits:
+        return Outcome(patient, balance, "skip", "no visit with a patient balance")
+    # The amount due is the balance: what no listed visit holds (a payment on
+    # account, a deposit) shows as a credit line of its own.
+    credits = balance - sum((v.you_owe for _, v in visits), ZERO)
+    if credits > ZERO:
+        return Outcome(patient, balance, "skip", f"the balance {balance.format()} is more "
+                                                 "than its visits show; review the account")
+    doc = StatementDoc(
+        rules.who, f"{account}-{rules.day:%Y%m%d}", rules.day, account,
+        f"{patient.first_name} {patient.last_name}", address_of(patient),
+        tuple(v for _, v in visits), due_date=rules.day + datetime.timedelta(days=21),
+        credits=credits)
+    try:
+        check_statement(doc)
+    except StatementError as exc:
+        return Outcome(patient, balance, "skip", _in_words(exc))
+    return Outcome(patient, balance, "send", doc=doc, visits=visits)
+
+
+def _in_words(exc: StatementError) -> str:
+    if exc.field == "guarantor_address":
+        return "no mailing address on file"
+    return str(exc)
+
+
+def _rules(practice: Any, day: datetime.date, threshold: Any, small: Any) -> CycleRules:
+    return CycleRules(day, Money(threshold), Money(small), _descriptions(practice),
+                      practice_of(practice))
+
+
+def accounts_owing(practice: Any, patient_ids: Iterable[int] | None) -> list[int]:
+    """Patients of ``practice`` who owe something themselves, in a stable order."""
+    balances = balances_of(practice, Entry.Responsibility.PATIENT)
+    wanted = None if patient_ids is None else set(patient_ids)
+    return sorted(pid for pid, balance in balances.items()
+                  if balance > ZERO and (wanted is None or pid in wanted))
+
+
+def preview_statements(user: Any, practice: Any, *,
+                       statement_date: datetime.date | None = None, threshold: Any = "5.00",
+                       write_off_under: Any = "1.00",
+                       patient_ids: Iterable[int] | None = None) -> list[Outcome]:
+    """What ``run_statements`` would do with the same choices, changing nothing."""
+    if user is not None:
+        require(user, practice, "send_statements")
+    rules = _rules(practice, statement_date or datetime.date.today(), threshold,
+                   write_off_under)
+    ids = accounts_owing(practice, patient_ids)
+    out = []
+    for start in range(0, len(ids), 500):
+        patients = Patient.objects.in_bulk(ids[start:start + 500])
+        accounts = _accounts(practice, patients, rules.words)
+        out += [_outcome(patients[pid], accounts.balances.get(pid, ZERO), rules, accounts)
+                for pid in ids[start:start + 500]]
+    return out
+
+
 def run_statements(user: Any, practice: Any, out_dir: Path, *,
                    statement_date: datetime.date | None = None, threshold: Any = "5.00",
                    write_off_under: Any = "1.00", collections_after_days: int = 120,
-                   statements_before_collections: int = 3) -> CycleResult:
-    """The statement cycle for ``practice``; PDFs and ``statements.csv`` go to ``out_dir``."""
+                   statements_before_collections: int = 3,
+                   patient_ids: Iterable[int] | None = None, run_id: str = "",
+                   progress: Callable[[int], None] | None = None,
+                   chunk: int = 100) -> CycleResult:
+    """The statement cycle for ``practice``; PDFs and ``statements.csv`` go to ``out_dir``.
+
+    Accounts are worked ``chunk`` at a time, each chunk one transaction, and ``progress``
+    hears how many accounts are done after each. With a ``run_id`` the cycle can be run
+    again after an interruption: an account that already has a statement of that run keeps
+    it (its PDF and CSV row are written again, no second statement is recorded).
+    """
     if user is not None:
         require(user, practice, "send_statements")
     day = statement_date or datetime.date.today()
-    threshold, small = Money(threshold), Money(write_off_under)
+    rules = _rules(practice, day, threshold, write_off_under)
     out_dir.mkdir(parents=True, exist_ok=True)
     result = CycleResult()
-    words = _descriptions(practice)
-    who = practice_of(practice)
     docs: list[StatementDoc] = []
-    with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
-        balances = balances_of(practice, Entry.Responsibility.PATIENT)
-        for patient_id, balance in balances.items():
-            if balance <= ZERO:
-                continue
-            patient = Patient.objects.get(pk=patient_id)
-            account = patient.account_number
-            if balance < small:
-                Entry.objects.create(
-                    practice_id=patient.practice_id, patient=patient,
-                    kind=Entry.Kind.ADJUSTMENT, amount=-balance,
-                    responsibility=Entry.Responsibility.PATIENT, effective_date=day,
-                    memo="small balance write-off", source="statement")
-                result.written_off.append((account, balance))
-                continue
-            if balance < threshold:
-                result.skipped.append((account, f"balance {balance} under {threshold}"))
-                continue
-            plans = PaymentPlan.objects.filter(patient=patient,
-                                               status=PaymentPlan.Status.ACTIVE)
-            if any(in_good_standing(p, day) for p in plans):
-                result.skipped.append((account, "payment plan in good standing"))
-                continue
-            visits = _visits(patient, words)
-            if not visits:
-                result.skipped.append((account, "no visit with a patient balance"))
-                continue
-            # The amount due is the balance: what no listed visit holds (a payment on
-            # account, a deposit) shows as a credit line of its own.
-            credits = balance - sum((v.you_owe for _, v in visits), ZERO)
-            if credits > ZERO:
-                result.skipped.append((account, f"the balance {balance.format()} is more than "
-                                                "its visits show; review the account"))
-                continue
-            doc = StatementDoc(
-                who, f"{account}-{day:%Y%m%d}", day, account,
-                f"{patient.first_name} {patient.last_name}", address_of(patient),
-                tuple(v for _, v in visits), due_date=day + datetime.timedelta(days=21),
-                credits=credits)
-            try:
-                pdf = render_statement(doc)
-            except StatementError as exc:
-                result.skipped.append((account, str(exc)))
-                continue
-            path = out_dir / f"statement-{account}.pdf"
-            path.write_bytes(pdf)
-            oldest = min(v.date_of_service for _, v in visits)
-            earlier = Statement.objects.filter(patient=patient).count()
-            flag = ((day - oldest).days > collections_after_days
-                    and earlier >= statements_before_collections)
-            aging = doc.aging
-            Statement.objects.create(
-                practice_id=patient.practice_id, patient=patient, statement_date=day,
-                balance=doc.amount_due, aging={b: str(m) for b, m in zip(
-                    ("0-30", "31-60", "61-90", "91-120", "120+"), aging.buckets, strict=True)},
-                lines=[{"date": str(v.date_of_service), "charges": str(v.charges),
-                        "insurance_paid": str(v.insurance_paid), "owed": str(v.you_owe)}
-                       for _, v in visits],
-                pdf_path=str(path), run_id=f"{day:%Y%m%d}", collections=flag)
-            docs.append(doc)
-            result.sent.append((account, doc.amount_due, str(path)))
-            if flag:
-                result.collections.append(account)
-        if docs:
-            csv_path = out_dir / "statements.csv"
-            csv_path.write_text(statements_csv(docs))
-            result.csv_path = str(csv_path)
+    ids = accounts_owing(practice, patient_ids)
+    for start in range(0, len(ids), max(chunk, 1)):
+        with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
+            patients = Patient.objects.select_for_update().in_bulk(ids[start:start + chunk])
+            accounts = _accounts(practice, patients, rules.words)
+            earlier = _statement_counts(patients)
+            sent = _sent_in(run_id, patients) if run_id else {}
+            for pid in ids[start:start + chunk]:
+                balance = accounts.balances.get(pid, ZERO)
+                if balance <= ZERO:
+                    continue
+                doc = _apply(_outcome(patients[pid], balance, rules, accounts), out_dir,
+                             result, rules, sent.get(pid), earlier.get(pid, 0),
+                             run_id, collections_after_days, statements_before_collections)
+                if doc is not None:
+                    docs.append(doc)
+        if progress is not None:
+            progress(min(start + chunk, len(ids)))
+    if docs:
+        csv_path = out_dir / "statements.csv"
+        csv_path.write_text(statements_csv(docs))
+        result.csv_path = str(csv_path)
     return result
+
+
+def _statement_counts(patients: dict[int, Patient]) -> dict[int, int]:
+    rows = (Statement.objects.filter(patient_id__in=list(patients)).values("patient_id")
+            .annotate(n=Count("id")).order_by())
+    return {r["patient_id"]: r["n"] for r in rows}
+
+
+def _sent_in(run_id: str, patients: dict[int, Patient]) -> dict[int, Statement]:
+    return {s.patient_id: s for s in Statement.objects.filter(patient_id__in=list(patients),
+                                                              run_id=run_id)}
+
+
+def _apply(outcome: Outcome, out_dir: Path, result: CycleResult, rules: CycleRules,
+           row: Statement | None, earlier: int, run_id: str, collections_after_days: int,
+           statements_before_collections: int) -> StatementDoc | None:
+    patient, balance = outcome.patient, outcome.balance
+    account = patient.account_number
+    if outcome.action == "write_off":
+        Entry.objects.create(
+            practice_id=patient.practice_id, patient=patient, kind=Entry.Kind.ADJUSTMENT,
+            amount=-balance, responsibility=Entry.Responsibility.PATIENT,
+            effective_date=rules.day, memo="small balance write-off", source="statement")
+        result.written_off.append((account, balance))
+        return None
+    if outcome.action == "skip" or outcome.doc is None:
+        result.skipped.append((account, outcome.why))
+        return None
+    doc, visits = outcome.doc, outcome.visits
+    try:
+        pdf = render_statement(doc)
+    except StatementError as exc:
+        result.skipped.append((account, _in_words(exc)))
+        return None
+    path = out_dir / f"statement-{account}.pdf"
+    path.write_bytes(pdf)
+    if row is None:
+        oldest = min(v.date_of_service for _, v in visits)
+        flag = ((rules.day - oldest).days > collections_after_days
+                and earlier >= statements_before_collections)
+        row = Statement.objects.create(
+            practice_id=patient.practice_id, patient=patient, statement_date=rules.day,
+            balance=doc.amount_due, aging={b: str(m) for b, m in zip(
+                ("0-30", "31-60", "61-90", "91-120", "120+"), doc.aging.buckets, strict=True)},
+            lines=[{"date": str(v.date_of_service), "charges": str(v.charges),
+                    "insurance_paid": str(v.insurance_paid), "owed": str(v.you_owe)}
+                   for _, v in visits],
+            pdf_path=str(path), run_id=run_id or f"{rules.day:%Y%m%d}", collections=flag)
+    result.sent.append((account, doc.amount_due, str(path)))
+    result.statements.append(row.pk)
+    if row.collections:
+        result.collections.append(account)
+    return doc

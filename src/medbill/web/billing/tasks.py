@@ -16,7 +16,7 @@ from celery import shared_task
 
 from medbill.web.worker import actor_and_practice
 
-__all__ = ["import_era_file", "run_statement_cycle"]
+__all__ = ["import_era_file", "run_statement_cycle", "run_statement_run"]
 
 
 @shared_task(name="billing.import_era_file", acks_late=True)
@@ -55,3 +55,13 @@ def run_statement_cycle(user_id: int | None, practice_id: int, out_dir: str,
         "collections": len(result.collections),
         "csv": result.csv_path,
     }
+
+
+@shared_task(name="billing.run_statement_run", acks_late=True)
+def run_statement_run(run_id: int) -> dict[str, Any]:
+    """The statement cycle started from the statements page; its run row shows progress."""
+    from medbill.web.billing.statement_runs import perform_statement_run
+
+    run = perform_statement_run(run_id)
+    return {"run": run.pk, "status": run.status, "sent": len(run.statements),
+            "skipped": len(run.skipped), "written_off": len(run.written_off)}

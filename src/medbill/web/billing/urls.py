@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medbill.web.billing import denials, scrub_views, views
+from medbill.web.billing import denials, scrub_views, statement_views, views
 
 urlpatterns = [
     path("claims/", views.list_claims, name="list_claims"),
@@ -11,4 +11,18 @@ urlpatterns = [
     path("denials/<int:denial_id>/write-off/", denials.write_off, name="write_off_denial"),
     path("denials/<int:denial_id>/transfer/", denials.transfer_to_patient,
          name="transfer_denial"),
+    path("statements/", statement_views.list_statement_runs, name="statement_runs"),
+    path("statements/run/", statement_views.start_statements, name="start_statements"),
+    path("statements/runs/<int:run_id>/", statement_views.show_statement_run,
+         name="show_statement_run"),
+    path("statements/runs/<int:run_id>/status.json", statement_views.statement_run_status,
+         name="statement_run_status"),
+    path("statements/runs/<int:run_id>/statements.zip", statement_views.download_statement_pdfs,
+         name="download_statement_pdfs"),
+    path("statements/runs/<int:run_id>/statements.csv", statement_views.download_statement_csv,
+         name="download_statement_csv"),
+    path("statements/<int:statement_id>/pdf/", statement_views.download_statement,
+         name="download_statement"),
+    path("accounts/<int:patient_id>/statement/", statement_views.send_statement_now,
+         name="send_statement_now"),
 ]

@@ -18,9 +18,11 @@ from django.utils import timezone
 
 from medbill.web.practice.base import AppendOnlyModel, AppendOnlyQuerySet, PracticeOwned
 from medbill.web.practice.fields import MoneyField
+from medbill.web.practice.runs import BackgroundRun
 
 __all__ = [
     "AckImport",
+    "ClaimBuildRun",
     "ClaimEvent",
     "ClaimWorkItem",
     "ClearinghouseConnection",
@@ -199,3 +201,10 @@ class ClaimWorkItem(PracticeOwned):
 
     def __str__(self) -> str:
         return f"{self.claim}: {self.reason[:40]}"
+
+
+class ClaimBuildRun(BackgroundRun):
+    """Claims built from the practice's coded visits as one batch, from the build page."""
+
+    built = models.JSONField(default=list, help_text="ids of the claims built")
+    held = models.JSONField(default=dict, help_text="visit id -> why no claim was built")

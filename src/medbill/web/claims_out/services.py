@@ -39,15 +39,19 @@ from medbill.web.claims_out.models import (
     Submission,
     SubmissionClaim,
 )
+from medbill.web.coding.models import Diagnosis, ServiceLine
 from medbill.web.frontdesk.models import Coverage, Visit
-from medbill.web.frontdesk.paperwork import paperwork_hold
+from medbill.web.frontdesk.paperwork import paperwork_holds
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.models import Practice
 from medbill.web.practice.permissions import require as _require
 
 __all__ = [
+    "BuildCandidate",
     "BuildResult",
     "build_claims",
+    "build_preview",
     "connection_profile",
     "correct_claim",
     "move_claim",
@@ -116,63 +120,109 @@ class BuildResult:
     skipped: dict[int, str]  # visit id -> why no claim was built
 
 
-def _primary_coverage(visit: Visit) -> Coverage | None:
-    day = visit.date_of_service
-    for cov in Coverage.objects.for_practice(visit.practice_id).filter(
-            patient_id=visit.patient_id, order="primary").select_related("payer"):
-        if cov.is_in_effect(day):
-            return cov
-    return None
+@dataclass
+class BuildCandidate:
+    visit: Visit
+    coverage: Coverage | None
+    held: str  # why no claim would be built; "" when one will be
 
 
-def build_claims(user: Any, practice: Any, visit_ids: Iterable[int] | None = None
-                 ) -> BuildResult:
+def _visits_to_build(practice: Any, visit_ids: Iterable[int] | None) -> Any:
+    visits = Visit.objects.for_practice(practice)
+    visits = visits.filter(pk__in=list(visit_ids)) if visit_ids is not None else \
+        visits.filter(status=Visit.Status.CODED)
+    return visits.order_by("scheduled_at", "id")
+
+
+def _holds(practice: Any, visits: list[Visit]) -> dict[int, tuple[str, Coverage | None]]:
+    """For each visit, why it cannot become a claim now ("" if it can) and the coverage to
+    bill: the primary coverage in effect on the date of service. A few queries in all."""
+    ids = [v.pk for v in visits]
+    claimed = set(Claim.objects.filter(visit_id__in=ids).exclude(status="closed")
+                  .values_list("visit_id", flat=True))
+    with_lines = set(ServiceLine.objects.filter(visit_id__in=ids)
+                     .values_list("visit_id", flat=True))
+    with_dx = set(Diagnosis.objects.filter(visit_id__in=ids).values_list("visit_id", flat=True))
+    primaries: dict[int, list[Coverage]] = {}
+    for cov in Coverage.objects.for_practice(practice).filter(
+            patient_id__in={v.patient_id for v in visits}, order="primary"
+    ).select_related("payer").order_by("id"):
+        primaries.setdefault(cov.patient_id, []).append(cov)
+    paperwork = paperwork_holds(practice, [v for v in visits if v.status == Visit.Status.CODED
+                                           and v.pk in with_lines and v.pk in with_dx])
+    out: dict[int, tuple[str, Coverage | None]] = {}
+    for visit in visits:
+        if visit.status != Visit.Status.CODED:
+            why = f"the visit is {visit.get_status_display().lower()}, not coded"
+        elif visit.pk in claimed:
+            why = "the visit already has a claim"
+        elif visit.pk not in with_lines:
+            why = "the visit has no service lines"
+        elif visit.pk not in with_dx:
+            why = "the visit has no diagnoses"
+        else:
+            why = paperwork.get(visit.pk, "")
+        coverage = None
+        if not why:
+            day = visit.date_of_service
+            coverage = next((c for c in primaries.get(visit.patient_id, [])
+                             if c.is_in_effect(day)), None)
+            if coverage is None:
+                why = "no primary coverage in effect on the date of service"
+        out[visit.pk] = (why, coverage)
+    return out
+
+
+def build_preview(user: Any, practice: Any, visit_ids: Iterable[int] | None = None
+                  ) -> list[BuildCandidate]:
+    """What ``build_claims`` would do now, changing nothing: each visit, held or not."""
+    require(user, practice, "create_claims")
+    visits = list(_visits_to_build(practice, visit_ids)
+                  .select_related("patient", "provider"))
+    holds = _holds(practice, visits)
+    return [BuildCandidate(v, holds[v.pk][1], holds[v.pk][0]) for v in visits]
+
+
+def build_claims(user: Any, practice: Any, visit_ids: Iterable[int] | None = None, *,
+                 progress: Callable[[int], None] | None = None,
+                 chunk: int = 50) -> BuildResult:
     """A draft claim for every coded visit (or the given ones) that has none yet.
 
     The claim copies the visit's diagnoses and service lines and bills the
     patient's primary coverage in effect on the date of service; the visit
     becomes billed. Visits that cannot be billed are listed with the reason.
+    Visits are locked and built ``chunk`` at a time, one transaction each;
+    ``progress`` hears the count done after each chunk.
     """
     require(user, practice, "create_claims")
-    visits = Visit.objects.for_practice(practice).select_related("patient")
-    visits = visits.filter(pk__in=list(visit_ids)) if visit_ids is not None else \
-        visits.filter(status=Visit.Status.CODED)
+    row = practice if hasattr(practice, "short_code") else \
+        Practice.objects.get(pk=practice)
+    ids = list(_visits_to_build(practice, visit_ids).values_list("pk", flat=True))
     result = BuildResult([], {})
-    for visit in visits.order_by("scheduled_at", "id"):
+    for start in range(0, len(ids), max(chunk, 1)):
         with transaction.atomic(), audit.acting_as(user):
-            locked = Visit.objects.select_for_update().get(pk=visit.pk)
-            why = _why_not_billable(locked)
-            if why:
-                result.skipped[visit.pk] = why
-                continue
-            coverage = _primary_coverage(locked)
-            if coverage is None:
-                result.skipped[visit.pk] = "no primary coverage in effect on the date of service"
-                continue
-            result.created.append(_claim_for(user, locked, coverage))
+            locked = list(Visit.objects.select_for_update().filter(
+                pk__in=ids[start:start + chunk]).order_by("scheduled_at", "id")
+                .prefetch_related("diagnoses", "service_lines"))
+            holds = _holds(practice, locked)
+            for visit in locked:
+                why, coverage = holds[visit.pk]
+                if coverage is None:
+                    result.skipped[visit.pk] = why
+                else:
+                    result.created.append(_claim_for(user, row, visit, coverage))
+        if progress is not None:
+            progress(min(start + chunk, len(ids)))
     return result
 
 
-def _why_not_billable(visit: Visit) -> str:
-    if visit.status != Visit.Status.CODED:
-        return f"the visit is {visit.get_status_display().lower()}, not coded"
-    if Claim.objects.filter(visit=visit).exclude(status="closed").exists():
-        return "the visit already has a claim"
-    if not visit.service_lines.exists():
-        return "the visit has no service lines"
-    if not visit.diagnoses.exists():
-        return "the visit has no diagnoses"
-    return paperwork_hold(visit)
-
-
-def _claim_for(user: Any, visit: Visit, coverage: Coverage) -> Claim:
-    practice = visit.practice
+def _claim_for(user: Any, practice: Any, visit: Visit, coverage: Coverage) -> Claim:
     claim = Claim.objects.create(
         practice_id=visit.practice_id, visit=visit, patient_id=visit.patient_id,
         coverage=coverage, payer=coverage.payer,
         patient_control_number=f"{practice.short_code}{visit.pk:07d}",
-        diagnoses=[d.code for d in visit.diagnoses.order_by("position")])
-    for sl in visit.service_lines.order_by("position"):
+        diagnoses=[d.code for d in sorted(visit.diagnoses.all(), key=lambda d: d.position)])
+    for sl in sorted(visit.service_lines.all(), key=lambda sl: sl.position):
         ClaimLine.objects.create(
             practice_id=visit.practice_id, claim=claim, line_number=sl.position, code=sl.code,
             modifiers=list(sl.modifiers or []), units=sl.units, charge=sl.charge,

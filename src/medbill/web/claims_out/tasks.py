@@ -13,7 +13,7 @@ from celery import shared_task
 
 from medbill.web.worker import actor_and_practice
 
-__all__ = ["build_claim_batch", "submit_claim_batch"]
+__all__ = ["build_claim_batch", "build_claim_run", "submit_claim_batch"]
 
 
 @shared_task(name="claims_out.build_claim_batch", acks_late=True)
@@ -28,6 +28,16 @@ def build_claim_batch(user_id: int | None, practice_id: int,
         "created": [c.pk for c in result.created],
         "skipped": {str(visit): why for visit, why in result.skipped.items()},
     }
+
+
+@shared_task(name="claims_out.build_claim_run", acks_late=True)
+def build_claim_run(run_id: int, visit_ids: list[int]) -> dict[str, Any]:
+    """The claim build started from the build page; its run row shows the progress."""
+    from medbill.web.claims_out.build_runs import perform_build_run
+
+    run = perform_build_run(run_id, visit_ids)
+    return {"run": run.pk, "status": run.status, "built": len(run.built),
+            "held": len(run.held)}
 
 
 @shared_task(name="claims_out.submit_claim_batch", acks_late=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medbill.web.claims_out import views
+from medbill.web.claims_out import build_views, views
 
 urlpatterns = [
     path("claims-out/", views.claim_queue, name="claims_out_queue"),
@@ -10,5 +10,11 @@ urlpatterns = [
     path("claims-out/submissions/", views.list_submissions, name="claims_out_submissions"),
     path("claims-out/submissions/<int:submission_id>/file/", views.download_submission,
          name="claims_out_download"),
+    path("claims-out/build/", build_views.build_claims_page, name="build_claims"),
+    path("claims-out/build/start/", build_views.start_build, name="start_claim_build"),
+    path("claims-out/build/runs/<int:run_id>/", build_views.show_build_run,
+         name="show_build_run"),
+    path("claims-out/build/runs/<int:run_id>/status.json", build_views.build_run_status,
+         name="build_run_status"),
     path("claims-out/acks/", views.list_acks, name="claims_out_acks"),
 ]

@@ -32,7 +32,7 @@ from medbill.core.frontdesk.signing import (
     decode_drawn_signature,
     render_signed_pdf,
 )
-from medbill.web.frontdesk.models import KioskPass, PaperworkSignature, Patient, Visit
+from medbill.web.frontdesk.models import Coverage, KioskPass, PaperworkSignature, Patient, Visit
 from medbill.web.frontdesk.services import desk_settings
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -47,6 +47,7 @@ __all__ = [
     "issue_kiosk_pass",
     "kiosk_pass_by_id",
     "packet_for",
+    "paperwork_holds",
     "paperwork_status",
     "record_paperwork",
     "signature_from_form",
@@ -106,18 +107,33 @@ def paperwork_hold(visit: Visit) -> str:
     Follows the practice's ``hold_claims_for_paperwork`` setting: by default only a
     patient whose paperwork is kept here and is incomplete is held.
     """
-    mode = desk_settings(visit.practice_id).hold_claims_for_paperwork
-    if mode == "off":
-        return ""
-    on_file = _on_file(visit.patient_id, visit.practice_id)
-    if not on_file and mode != "always":
-        return ""
-    status = check_packet(
-        packet_for(visit.practice_id), on_file, visit.date_of_service, _insured(visit)
-    )
-    if status.complete:
-        return ""
-    return "intake paperwork is not complete (" + "; ".join(status.describe()) + ")"
+    return paperwork_holds(visit.practice_id, [visit])[visit.pk]
+
+
+def paperwork_holds(practice: Any, visits: Iterable[Visit]) -> dict[int, str]:
+    """``paperwork_hold`` for many visits of one practice in a few queries (claim builds)."""
+    visits = list(visits)
+    mode = desk_settings(practice).hold_claims_for_paperwork
+    if mode == "off" or not visits:
+        return {v.pk: "" for v in visits}
+    patient_ids = {v.patient_id for v in visits}
+    on_file = signatures_on_file(patient_ids)
+    coverages: dict[int, list[Coverage]] = {}
+    for cov in Coverage.objects.filter(patient_id__in=patient_ids):
+        coverages.setdefault(cov.patient_id, []).append(cov)
+    packet = packet_for(practice)
+    out = {}
+    for visit in visits:
+        signed = on_file.get(visit.patient_id, [])
+        if not signed and mode != "always":
+            out[visit.pk] = ""
+            continue
+        day = visit.date_of_service
+        insured = any(c.is_in_effect(day) for c in coverages.get(visit.patient_id, []))
+        status = check_packet(packet, signed, day, insured)
+        out[visit.pk] = "" if status.complete else (
+            "intake paperwork is not complete (" + "; ".join(status.describe()) + ")")
+    return out
 
 
 def signatures_on_file(patient_ids: Iterable[int]) -> dict[int, list[SignedDocument]]:
