@@ -57,6 +57,7 @@ from medbill.core.x12._segments import (
     Delimiters,
     Segment,
     X12ParseError,
+    check_segment_lengths,
     iter_segments,
     read_interchanges,
 )
@@ -170,7 +171,9 @@ def _read_plain(text: str) -> list[Remittance] | None:
         iea = _iea_pattern(d.segment, d.element).search(text)
         end = iea.end() if iea else len(text)
         chunk, text = text[:end], text[end:]
-        pieces = filter(None, map(str.strip, chunk.split(d.segment), repeat(_WHITE)))
+        split = chunk.split(d.segment)
+        check_segment_lengths(split, offset - 1)
+        pieces = filter(None, map(str.strip, split, repeat(_WHITE)))
         rows = list(map(str.split, pieces, repeat(d.element)))
         if rows[-1][0] != "IEA":
             return None
