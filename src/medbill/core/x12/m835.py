@@ -35,7 +35,7 @@ from dataclasses import replace
 from functools import lru_cache
 from itertools import repeat
 
-from medbill.core.x12._m835_read import NotPlain, SetReader
+from medbill.core.x12._m835_read import ENVELOPE, NotPlain, SetReader
 from medbill.core.x12._m835_write import write_835
 from medbill.core.x12._remittance import (
     CLAIM_STATUS,
@@ -254,6 +254,8 @@ def _bare_sets(segments: Iterable[Segment]) -> Iterator[tuple[Segment, list[Segm
                     seg.position, "SE", 1))
             yield st, body, seg, problems
             st = None
+        elif seg.id in ENVELOPE and st is not None:
+            raise seg.error(f"{seg.id} inside a transaction set: SE is missing")
         elif st is not None:
             body.append(seg)
     if st is not None:
