@@ -120,13 +120,17 @@ def _save(folder: Path | None, name: str, data) -> None:
         (folder / name).write_bytes(raw)
 
 
-def work(inputs: Inputs, first: int, last: int, timeout: float, current, results) -> None:
-    """Run inputs ``first``..``last`` (a child process); ``current`` says which one runs."""
+def work(inputs: Inputs, first: int, last: int, skip: set[int], timeout: float, current,
+         results) -> None:
+    """Run inputs ``first``..``last`` but ``skip`` (a child process); ``current`` says which
+    one runs."""
     signal.signal(signal.SIGALRM, _alarm)
     faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=False)
     out = {"runs": Counter(), "refused": Counter(), "crashes": Counter(), "examples": {}}
     for n in range(first, last + 1):
         current.value = n
+        if n in skip:
+            continue
         target, origin, data, run, expected = inputs.make(n)
         out["runs"][target] += 1
         signal.setitimer(signal.ITIMER_REAL, timeout)
@@ -154,7 +158,7 @@ def main() -> int:
     ap.add_argument("--inputs", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--minutes", type=float, default=0, help="stop after this long (0: never)")
-    ap.add_argument("--timeout", type=float, default=10.0, help="seconds one input may take")
+    ap.add_argument("--timeout", type=float, default=2.0, help="seconds one input may take")
     ap.add_argument("--only", type=int, help="run input N alone and show its traceback")
     ap.add_argument("--save", type=Path, help="write the first input of each crash site here")
     args = ap.parse_args()
@@ -180,11 +184,12 @@ def main() -> int:
           f"{args.inputs:,} inputs", file=sys.stderr)
     ctx = mp.get_context("fork")
     done = 0  # inputs 1..done are accounted for
+    hung: set[int] = set()  # inputs that hung: counted once, never run again
     while done < args.inputs and (deadline is None or time.monotonic() < deadline):
         current = ctx.Value("q", done + 1, lock=False)
         results = ctx.Queue()
-        child = ctx.Process(target=work, args=(inputs, done + 1, args.inputs, args.timeout,
-                                               current, results), daemon=True)
+        child = ctx.Process(target=work, args=(inputs, done + 1, args.inputs, hung,
+                                               args.timeout, current, results), daemon=True)
         child.start()
         seen, stuck_since = current.value, time.monotonic()
         finished = False
@@ -209,7 +214,7 @@ def main() -> int:
                 seen, stuck_since = current.value, now
             elif not finished and now - stuck_since > args.timeout * 3:
                 # Stuck where the alarm cannot reach (one long C call): dump the stack,
-                # count it, and go on after it.
+                # count it, and run again what the child had not reported, without it.
                 os.kill(child.pid, signal.SIGUSR1)
                 time.sleep(1)
                 child.kill()
@@ -220,7 +225,7 @@ def main() -> int:
                 if site not in examples:
                     examples[site] = (seen, origin, "no answer")
                     _save(args.save, f"hang-{seen}.bin", data)
-                done = seen
+                hung.add(seen)
                 break
             if now - last_report > 30:
                 last_report = now
