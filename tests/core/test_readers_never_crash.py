@@ -22,16 +22,19 @@ from fuzzing import json_seeds, mutate_json, mutate_x12, x12_seeds
 from medbill.core.claim import Claim, ClaimFormatError, loads
 from medbill.core.x12 import (
     X12ParseError,
+    X12WriteError,
     iter_segments,
     read_277ca,
     read_835,
     read_837p,
     read_999,
     read_interchanges,
+    write_837p,
 )
 from medbill.core.x12.m270 import read_270
 from medbill.core.x12.m271 import read_271
 from shared_data import shared_examples_dir, shared_path
+from x12_claims import CONTROL, CREATED, ENVELOPE, SUBMITTER
 
 READERS = {
     "835": read_835,
@@ -112,6 +115,23 @@ def test_claim_loader_reads_or_refuses(claim_seeds, data):
     try:
         loads(broken)
     except ClaimFormatError as exc:
+        assert str(exc).strip()
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_a_claim_that_loads_writes_or_is_refused_by_name(claim_seeds, data):
+    """What ``medbill claims 837p`` does with a file: a claim the loader accepts becomes an
+    837P or is refused with ``X12WriteError`` naming the claim and field."""
+    seed = data.draw(st.sampled_from(claim_seeds), label="claim example")
+    try:
+        claims = loads(mutate_json(Draws(data), seed))
+    except ClaimFormatError:
+        return
+    try:
+        write_837p(claims, ENVELOPE, CONTROL, SUBMITTER, CREATED)
+    except X12WriteError as exc:
         assert str(exc).strip()
 
 
