@@ -97,10 +97,40 @@ class TestAnotherPracticesRows:
         assert response.status_code == 404
         assert response.json() == {"error": "not found"}
 
+    @pytest.mark.parametrize("method, url, body", [
+        ("POST", "/api/frontdesk/patients", {"last_name": "Ortega", "first_name": "Mateo",
+                                             "date_of_birth": "2019-06-30", "sex": "M"}),
+        ("POST", "/api/suggest", {"text": "Sore throat."}),
+        ("GET", "/api/frontdesk/desk-report?practice_id={practice}", None),
+        ("GET", "/api/claims-out/queue?practice={practice}", None),
+        ("POST", "/api/claims-out/build", {"visit_ids": []}),
+    ])
+    def test_another_practice_itself(self, world, api_client_for, method, url, body):
+        client = api_client_for(world.users["admin"])
+        if body is not None:
+            body = dict(body, practice_id=world.b.practice.pk, practice=world.b.practice.pk)
+        response = _send(client, method, url.format(practice=world.b.practice.pk), body)
+        assert response.status_code == 404, response.content
+        assert response.json() == {"error": "not found"}
+
     def test_for_a_user_of_practice_b_only(self, world, api_client_for):
         client = api_client_for(world.outsider)
         response = client.get(f"/api/patients/{world.a.patient.pk}")
         assert response.status_code == 404
+
+
+class TestPaging:
+    @pytest.mark.parametrize("url", ["/api/patients", "/api/visits", "/api/claims",
+                                     "/api/coding/queue", "/api/coding/reviews"])
+    @pytest.mark.parametrize("offset", ["5980955105765123686400", "-3", "0"])
+    def test_any_offset_is_a_page(self, world, api_client_for, url, offset):
+        response = api_client_for(world.users["admin"]).get(f"{url}?offset={offset}&limit=500")
+        assert response.status_code == 200, response.content
+        assert isinstance(response.json(), list)
+
+    def test_a_practice_filter_in_another_script(self, world, api_client_for):
+        response = api_client_for(world.users["admin"]).get("/api/patients?practice=%C2%B2")
+        assert response.status_code == 200
 
 
 class TestAnswersDjangoGives:
