@@ -48,8 +48,9 @@ def test_role_and_tenancy(world, api_client_for):
     front = api_client_for(world.users["front_desk"])
     body = {"practice_id": world.a.practice.pk, "text": NOTE}
     assert _post(front, body).status_code == 403
+    # Practice A does not exist for a user of practice B only.
     outsider = api_client_for(world.outsider)
-    assert _post(outsider, body).status_code == 403
+    assert _post(outsider, body).status_code == 404
 
 
 def test_bad_input_names_the_field(world, api_client_for):

@@ -25,8 +25,9 @@ def test_registration_returns_duplicates_first(world, api_client_for):
     saved = _post(api, "/api/frontdesk/patients", dict(body, not_a_duplicate=True))
     assert saved.status_code == 201
     assert Patient.objects.filter(first_name="Mateo", practice=world.a.practice).count() == 2
+    # Another practice does not exist for this user.
     other = _post(api, "/api/frontdesk/patients", dict(body, practice_id=world.b.practice.pk))
-    assert other.status_code == 403
+    assert other.status_code == 404
     bad = _post(api, "/api/frontdesk/patients", dict(body, sex="X", not_a_duplicate=True))
     assert bad.status_code == 422 and bad.json()["error"].startswith("sex:")
 

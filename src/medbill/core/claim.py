@@ -13,6 +13,7 @@ and never echo patient data.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
@@ -43,6 +44,13 @@ __all__ = [
 ]
 
 RELATIONSHIPS = ("self", "spouse", "child", "other")
+# A claim document is about five levels deep; anything far deeper is not a claim.
+MAX_DEPTH = 32
+# The largest amount a ledger column holds (DecimalField(max_digits=12, decimal_places=2)).
+MAX_AMOUNT = Decimal("9999999999.99")
+# Units, quantities and line numbers: an 837P R element has at most 15 digits, and no
+# quantity needs more than six decimal places.
+MAX_PLACES = 6
 COVERAGE_ORDERS = ("primary", "secondary", "tertiary")
 FREQUENCY_CODES = ("1", "7", "8")
 
@@ -75,7 +83,8 @@ def _str(data: Mapping[str, Any], key: str, path: str, required: bool = False) -
         if required:
             raise ClaimFormatError(_join(path, key), "is required")
         return None
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if isinstance(value, bool) or not isinstance(value, str | int) or (
+            isinstance(value, int) and value.bit_length() > 128):
         raise ClaimFormatError(_join(path, key), "expected text")
     return str(value).strip()
 
@@ -99,9 +108,12 @@ def _money(data: Mapping[str, Any], key: str, path: str) -> Money | None:
         # shortest repr: exactly the digits that were written in the file.
         value = repr(value)
     try:
-        return Money(value)
+        amount = Money(value)
     except MoneyError:
         raise ClaimFormatError(_join(path, key), "expected an amount in dollars") from None
+    if abs(amount.amount) > MAX_AMOUNT:
+        raise ClaimFormatError(_join(path, key), f"amount is larger than {MAX_AMOUNT:,} dollars")
+    return amount
 
 
 def _decimal(data: Mapping[str, Any], key: str, path: str) -> Decimal | None:
@@ -118,6 +130,17 @@ def _decimal(data: Mapping[str, Any], key: str, path: str) -> Decimal | None:
         raise ClaimFormatError(_join(path, key), "expected a number") from None
     if not dec.is_finite():
         raise ClaimFormatError(_join(path, key), "expected a number")
+    if not dec:
+        return Decimal(0)  # 0E-1000000 and -0 as plain zero
+    # adjusted() and as_tuple() use no context: abs() or normalize() of 1E+999999999
+    # would overflow it.
+    if dec.adjusted() >= 15:
+        raise ClaimFormatError(_join(path, key), "number is too large (15 digits at most)")
+    sign, digits, exponent = dec.as_tuple()
+    trailing = len(digits) - len(bytes(digits).rstrip(b"\0"))
+    if -(exponent + trailing) > MAX_PLACES:
+        raise ClaimFormatError(_join(path, key),
+                               f"number has more than {MAX_PLACES} decimal places")
     return dec
 
 
@@ -636,9 +659,11 @@ class ServiceLine:
         d = _obj(data, path)
         pointers = []
         for i, p in enumerate(_list(d, "dx_pointers", path)):
-            if isinstance(p, bool) or not isinstance(p, int | str) or not str(p).isdigit():
+            if isinstance(p, str) and p.isascii() and p.isdigit() and len(p) <= 4:
+                p = int(p)
+            if isinstance(p, bool) or not isinstance(p, int) or not 0 <= p < 10_000:
                 raise ClaimFormatError(f"{path}.dx_pointers[{i}]", "expected a positive number")
-            pointers.append(int(p))
+            pointers.append(p)
         modifiers = []
         for i, m in enumerate(_list(d, "modifiers", path)):
             if not isinstance(m, str):
@@ -648,6 +673,8 @@ class ServiceLine:
         units = _decimal(d, "units", path)
         charge = _money(d, "charge", path)
         line_no = _decimal(d, "line", path)
+        if line_no is not None and line_no != line_no.to_integral_value():
+            raise ClaimFormatError(_join(path, "line"), "expected a whole number")
         rendering = d.get("rendering_provider")
         return cls(
             line=int(line_no) if line_no is not None else 0,
@@ -887,13 +914,89 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def loads(text: str | bytes) -> list[Claim]:
-    """Claims from JSON text holding one claim object or a list of them."""
+class _Refused(str):
+    """A JSON number no claim field can hold (NaN, Infinity, thousands of digits): kept
+    as its text until the field it sits in is known, then refused by name."""
+
+
+def _parse_int(text: str) -> int | _Refused:
+    # int() refuses more than 4300 digits with a ValueError json.loads does not wrap.
+    return int(text) if len(text) <= 40 else _Refused(text)
+
+
+def _check_tree(data: Any) -> None:
+    """Refuse what JSON allows but no claim holds, naming the field: nesting deeper than
+    ``MAX_DEPTH``, NaN and Infinity, numbers of thousands of digits, text with a lone
+    surrogate (an escape such as ``\\ud800``, which is no character) or a NUL."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, _Refused):
+            problem = (f"{value} is not a number JSON allows" if value.lstrip("-").isalpha()
+                       else f"a number of {len(value):,} digits is too large")
+            raise ClaimFormatError(path, problem)
+        if isinstance(value, str):
+            if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
+                raise ClaimFormatError(path, "text holds a NUL or a lone surrogate escape, "
+                                       "which is no character")
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth >= MAX_DEPTH:
+            raise ClaimFormatError(path, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((key, _join(path, "(a key)"), depth + 1))
+                stack.append((item, _join(path, key), depth + 1))
+        else:
+            stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+
+
+def _deepest(text: str) -> str:
+    """Where ``text`` first nests deeper than ``MAX_DEPTH`` (line and column)."""
+    depth = 0
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        token = m.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, m.start()) + 1
+                column = m.start() - text.rfind("\n", 0, m.start())
+                return f"line {line}, column {column}"
+        elif token in "]}":
+            depth -= 1
+    return "somewhere"
+
+
+def _text(data: str | bytes) -> str:
+    if not isinstance(data, bytes | bytearray):
+        return data
     try:
-        data = json.loads(text, parse_float=Decimal)
+        # UTF-8 (a byte-order mark allowed), or UTF-16/32 as JSON permits.
+        return bytes(data).decode(json.detect_encoding(data))
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        raise ClaimFormatError("", f"not UTF-8 text: byte {data[exc.start]:#04x} at line "
+                               f"{line}, column {column}") from None
+
+
+def loads(text: str | bytes) -> list[Claim]:
+    """Claims from JSON text holding one claim object or a list of them.
+
+    Anything wrong with the text or a field raises ``ClaimFormatError`` naming where.
+    """
+    text = _text(text)
+    try:
+        data = json.loads(text, parse_float=Decimal, parse_int=_parse_int,
+                          parse_constant=_Refused)
     except json.JSONDecodeError as exc:
         raise ClaimFormatError("", f"not valid JSON (line {exc.lineno}, column {exc.colno})") \
             from None
+    except RecursionError:
+        raise ClaimFormatError("", f"nested more than {MAX_DEPTH} levels deep "
+                               f"({_deepest(text)})") from None
+    _check_tree(data)
     if isinstance(data, list):
         claims = []
         for i, item in enumerate(data):

@@ -140,6 +140,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Refuses oversized bodies before anything reads them (HTTP 413).
     "medbill.web.practice.security.UploadLimitMiddleware",
+    # Below the upload limit: it may read a JSON body to look for text no column stores.
+    "medbill.web.api.middleware.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below whitenoise: static files stay cacheable, every page gets no-store.
     "medbill.web.practice.security.NoStoreMiddleware",

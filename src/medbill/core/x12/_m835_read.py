@@ -40,6 +40,9 @@ _PROCEDURE_CACHE: dict[tuple[str, str], Procedure] = {}
 _UNITS_CACHE: dict[str, Decimal] = {str(n): Decimal(n) for n in range(100)}
 _PAD = [""] * 32
 _GROUPS_5010 = frozenset({"CO", "CR", "OA", "PI", "PR"})
+# Segments of a claim or service payment read by their first element: one with no
+# elements at all (``DTM~``) is reported and skipped.
+_NEEDS_ELEMENTS = frozenset({"DTM", "REF", "AMT", "QTY", "LQ"})
 
 _adjustment = record_builder(Adjustment)
 _entity_name = record_builder(EntityName)
@@ -131,7 +134,8 @@ class SetReader:
             value = Decimal(text)
         except InvalidOperation:
             value = None
-        if value is None or not value.is_finite():
+        # An R element has at most 15 digits; 1E+999999999 is a number no count can be.
+        if value is None or not value.is_finite() or not -16 < value.adjusted() < 15:
             self.problem("error", e, pos, f"{e[0]}{index:02d} is not a number", index)
             return None
         return value
@@ -393,6 +397,8 @@ class SetReader:
                                           i + offset))
                 if e[1] == "QC":
                     patient = True
+            elif len(e) == 1 and sid in _NEEDS_ELEMENTS:
+                self.problem("warning", e, i + offset, f"{sid} has no elements; ignored")
             elif sid == "DTM":
                 qual = e[1]
                 if qual in ("232", "233", "050"):
@@ -478,6 +484,8 @@ class SetReader:
                     adjustments.append(_adjustment(e[1], e[2], amount, None, i + offset))
                 else:
                     self._cas(e, i + offset, adjustments)
+            elif len(e) == 1 and sid in _NEEDS_ELEMENTS:
+                self.problem("warning", e, i + offset, f"{sid} has no elements; ignored")
             elif sid == "DTM":
                 qual = e[1]
                 if qual in ("472", "150", "151"):

@@ -26,6 +26,7 @@ from medbill.core.x12._segments import (
     Delimiters,
     Segment,
     X12ParseError,
+    check_segment_lengths,
     iter_segments,
     read_interchanges,
 )
@@ -63,7 +64,7 @@ def _date(seg: Segment, index: int, text: str | None = None) -> date | None:
     try:
         return _parse_date(text)
     except ValueError:
-        raise seg.error(f"{text!r} is not a date", index) from None
+        raise seg.error(f"{text[:20]!r} is not a date", index) from None
 
 
 def _money(seg: Segment, index: int, text: str | None = None) -> Money:
@@ -72,7 +73,7 @@ def _money(seg: Segment, index: int, text: str | None = None) -> Money:
     try:
         return _parse_money(text or "0")
     except MoneyError:
-        raise seg.error(f"{text!r} is not an amount", index) from None
+        raise seg.error(f"{text[:20]!r} is not an amount", index) from None
 
 
 def _dec(seg: Segment, index: int, default: Decimal | None = None,
@@ -82,9 +83,19 @@ def _dec(seg: Segment, index: int, default: Decimal | None = None,
     if not text:
         return default
     try:
-        return _parse_decimal(text)
+        value = _parse_decimal(text)
     except InvalidOperation:
-        raise seg.error(f"{text!r} is not a number", index) from None
+        value = None
+    # An R element has at most 15 digits: NaN or 1E+999999999 is no quantity.
+    if value is None or not value.is_finite() or not -16 < value.adjusted() < 15:
+        raise seg.error(f"{text[:20]!r} is not a number", index) from None
+    return value
+
+
+def _is_count(text: str) -> bool:
+    """A line number or pointer: ASCII digits, few enough for any count (int() takes
+    other scripts' digits too, and refuses superscripts)."""
+    return 0 < len(text) <= 6 and text.isascii() and text.isdigit()
 
 
 _person_name = record_builder(PersonName)
@@ -161,6 +172,7 @@ def _rows_of(text: str) -> tuple[list[list[str]], Delimiters] | None:
     except X12ParseError:
         return None
     pieces = text[start:].split(d.segment)
+    check_segment_lengths(pieces)
     rows: list[list[str]] = []
     append = rows.append
     element = d.element
@@ -347,7 +359,10 @@ class _Reader:
             self.ctx.update(sub_order=_ORDERS.get(e[1], "primary"), sub_group=e[3] or None,
                             sub_group_name=e[4] or None, payer_type=_FILING.get(e[9]))
             return
-        assert self.claim is not None
+        if self.claim is None:
+            where = f"in loop {self.loop}" if self.loop else "before the first HL"
+            raise seg.error(f"SBR {where}: a subscriber's SBR follows its HL*22, and another "
+                            "payer's SBR (loop 2320) follows the claim's CLM")
         self.other = {"order": _ORDERS.get(e[1], "secondary"),
                       "rel": _RELATIONSHIPS.get(e[2], "other"), "group": e[3] or None,
                       "group_name": e[4] or None, "type": _FILING.get(e[9]),
@@ -538,7 +553,7 @@ class _Reader:
     def _LX(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.claim is None:
             raise seg.error("LX before any CLM")
-        self.line = {"number": int(e[1]) if e[1].isdigit() else len(self.claim.lines) + 1,
+        self.line = {"number": int(e[1]) if _is_count(e[1]) else len(self.claim.lines) + 1,
                      "svd": [], "seg": Segment(seg.elements, seg.position, seg.delimiters)}
         self.claim.lines.append(self.line)
         self.loop = "2400"
@@ -555,7 +570,7 @@ class _Reader:
                 f"SV101 {e[1]!r} has no procedure qualifier: the composite was written "
                 f"with another separator than ISA16 {seg.delimiters.component!r} "
                 f"(segment {seg.position})")
-        pointers = tuple([int(p) for p in e[7].split(comp) if p.isdigit()])
+        pointers = tuple([int(p) for p in e[7].split(comp) if _is_count(p)])
         line = self.line
         line["code"] = comps[1] if len(comps) > 1 else comps[0]
         line["modifiers"] = tuple(m for m in comps[2:6] if m) if len(comps) > 2 else ()

@@ -22,11 +22,16 @@ __all__ = [
     "X12Error",
     "X12ParseError",
     "X12WriteError",
+    "check_segment_lengths",
     "iter_segments",
     "read_interchanges",
 ]
 
 ISA_LENGTH = 106
+# No segment of the 5010 guides comes near this (the longest elements hold 264
+# characters): a longer one means the file is not X12 or its terminator is wrong, and
+# reading on would only fill memory.
+MAX_SEGMENT_LENGTH = 65_536
 
 
 class X12Error(Exception):
@@ -119,13 +124,23 @@ class Delimiters:
             raise X12ParseError("ISA does not have 16 elements of fixed width", position=1,
                                 segment="ISA")
         repetition = isa[82]
-        return cls(
-            element=element,
-            component=isa[104],
-            # 4010 and older put a standards identifier (U) where 5010 has the repetition separator.
-            repetition=repetition if not repetition.isalnum() else "",
-            segment=isa[105],
-        )
+        component, segment = isa[104], isa[105]
+        if element.isalnum() or element.isspace():
+            raise X12ParseError(f"ISA element separator {element!r} is a letter, digit or "
+                                "space", position=1, segment="ISA")
+        if component in (element, segment) or component.isalnum() or component.isspace():
+            raise X12ParseError(f"ISA16 component separator {component!r} is a letter, digit, "
+                                "space or another delimiter", position=1, segment="ISA",
+                                element=16)
+        if segment == element or segment.isalnum() or segment == " ":
+            raise X12ParseError(f"segment terminator {segment!r} after ISA16 is a letter, "
+                                "digit, space or the element separator", position=1,
+                                segment="ISA")
+        # 4010 and older put a standards identifier (U) where 5010 has the repetition separator.
+        if repetition.isalnum() or repetition in (element, component, segment):
+            repetition = ""
+        return cls(element=element, component=component, repetition=repetition,
+                   segment=segment)
 
 
 @dataclass(slots=True)
@@ -224,6 +239,10 @@ class SegmentReader:
             # Split the whole buffer at once (linear time); the last piece is incomplete.
             pieces = self._buffer.split(term)
             tail = pieces.pop()
+            check_segment_lengths(pieces, self._position)
+            if len(tail) > MAX_SEGMENT_LENGTH:
+                self._buffer = ""
+                raise _too_long(len(tail), self._position + len(pieces) + 1, term)
             self._buffer = ""
             index = 0
             restart = False
@@ -269,6 +288,25 @@ class SegmentReader:
         if elements[0] not in _KNOWN_IDS:
             _check_id(elements[0], self._position)
         return Segment(elements, self._position, self._delimiters)
+
+
+def check_segment_lengths(pieces: list[str], before: int = 0) -> None:
+    """Raise X12ParseError when a segment of ``pieces`` (a file split at its terminator,
+    after ``before`` segments) is longer than any X12 segment can be."""
+    if pieces and max(map(len, pieces)) > MAX_SEGMENT_LENGTH:
+        position = before
+        for piece in pieces:
+            if piece.strip("\r\n\t "):
+                position += 1
+            if len(piece) > MAX_SEGMENT_LENGTH:
+                raise _too_long(len(piece), position, "")
+
+
+def _too_long(length: int, position: int, term: str) -> X12ParseError:
+    return X12ParseError(
+        f"segment is {length:,} characters long, more than any X12 segment "
+        f"({MAX_SEGMENT_LENGTH:,}); the file is not X12 or its segment terminator is "
+        "missing" + (f" (the ISA declares {term!r})" if term else ""), position=position)
 
 
 _KNOWN_IDS: set[str] = set()

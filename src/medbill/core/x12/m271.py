@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from medbill.core.money import Money
+from medbill.core.money import Money, MoneyError
 from medbill.core.x12._eligibility_codes import (
     ACTIVE_CODES,
     BENEFIT_INFO,
@@ -184,13 +184,25 @@ def _dec(text: str) -> Decimal | None:
     if not text:
         return None
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation:
+        return None
+    # NaN, Infinity and 1E+999999999 are no percent or quantity either.
+    return value if value.is_finite() and -16 < value.adjusted() < 15 else None
+
+
+def _amount(text: str) -> Money | None:
+    """EB07 as money; None, like any other unreadable value, when no amount can hold it."""
+    value = _dec(text)
+    if value is None:
+        return None
+    try:
+        return Money(value)
+    except MoneyError:
         return None
 
 
 def _benefit(seg: Segment) -> dict:
-    amount = _dec(seg[7])
     return {
         "info": seg[1],
         "coverage_level": seg[2] or None,
@@ -198,7 +210,7 @@ def _benefit(seg: Segment) -> dict:
         "insurance_type": seg[4] or None,
         "plan": seg[5] or None,
         "period": seg[6] or None,
-        "amount": Money(amount) if amount is not None else None,
+        "amount": _amount(seg[7]),
         "percent": _dec(seg[8]),
         "quantity_qualifier": seg[9] or None,
         "quantity": _dec(seg[10]),

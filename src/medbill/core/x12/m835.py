@@ -35,7 +35,7 @@ from dataclasses import replace
 from functools import lru_cache
 from itertools import repeat
 
-from medbill.core.x12._m835_read import NotPlain, SetReader
+from medbill.core.x12._m835_read import ENVELOPE, NotPlain, SetReader
 from medbill.core.x12._m835_write import write_835
 from medbill.core.x12._remittance import (
     CLAIM_STATUS,
@@ -57,6 +57,7 @@ from medbill.core.x12._segments import (
     Delimiters,
     Segment,
     X12ParseError,
+    check_segment_lengths,
     iter_segments,
     read_interchanges,
 )
@@ -170,7 +171,9 @@ def _read_plain(text: str) -> list[Remittance] | None:
         iea = _iea_pattern(d.segment, d.element).search(text)
         end = iea.end() if iea else len(text)
         chunk, text = text[:end], text[end:]
-        pieces = filter(None, map(str.strip, chunk.split(d.segment), repeat(_WHITE)))
+        split = chunk.split(d.segment)
+        check_segment_lengths(split, offset - 1)
+        pieces = filter(None, map(str.strip, split, repeat(_WHITE)))
         rows = list(map(str.split, pieces, repeat(d.element)))
         if rows[-1][0] != "IEA":
             return None
@@ -251,6 +254,8 @@ def _bare_sets(segments: Iterable[Segment]) -> Iterator[tuple[Segment, list[Segm
                     seg.position, "SE", 1))
             yield st, body, seg, problems
             st = None
+        elif seg.id in ENVELOPE and st is not None:
+            raise seg.error(f"{seg.id} inside a transaction set: SE is missing")
         elif st is not None:
             body.append(seg)
     if st is not None:

@@ -175,7 +175,8 @@ def ack_status_words(status: str) -> str:
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    # ASCII digits only: int() takes other scripts' digits and refuses superscripts.
+    return int(value) if 0 < len(value) <= 9 and value.isascii() and value.isdigit() else None
 
 
 def read_999(data: bytes | str | Iterable[Segment]) -> list[Ack999]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from medbill.web.practice import audit
 from medbill.web.practice.mfa import session_complete
@@ -15,7 +17,21 @@ __all__ = ["SessionUser", "TokenUser", "API_AUTH"]
 
 
 class SessionUser(SessionAuth):
-    """The signed-in web user (unsafe methods need the CSRF token, as in the web app)."""
+    """The signed-in web user (unsafe methods need the CSRF token, as in the web app).
+
+    Without a session there is nobody to check a CSRF token for: the request is
+    unauthenticated (401), not forbidden (ninja's own check would answer 403 first).
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = self.authenticate(request, None)
+        if user is None:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) \
+                and check_csrf(request):
+            raise HttpError(403, "CSRF check failed: a signed-in session must send the "
+                                 "X-CSRFToken header (or use a bearer token)")
+        return user
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user

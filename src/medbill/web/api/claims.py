@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from medbill.core.claim import dumps
-from medbill.web.api.common import acting_user, get_or_404, require_role, scope
+from medbill.web.api.common import acting_user, get_or_404, page, require_role, scope
 from medbill.web.api.schemas import ClaimDetailOut, ClaimOut, ErrorOut
 from medbill.web.billing.documents import claim_document
 from medbill.web.billing.models import Claim
@@ -25,8 +25,7 @@ def list_claims(request: HttpRequest, status: str = "", limit: int = 50, offset:
     rows = scope(request, Claim, "view_claims").prefetch_related("lines")
     if status:
         rows = rows.filter(status__in=status.split(","))
-    limit = max(1, min(limit, MAX_LIMIT))
-    found = list(rows[max(offset, 0) : max(offset, 0) + limit])
+    found = list(page(rows, limit, offset, MAX_LIMIT))
     audit.record_list(found, acting_user(request), source="api")
     return found
 

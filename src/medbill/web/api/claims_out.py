@@ -6,10 +6,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from medbill.web.api.common import acting_user, get_or_404, require_role, scope
+from medbill.web.api.common import (
+    acting_user,
+    get_or_404,
+    practice_or_404,
+    require_role,
+    scope,
+)
 from medbill.web.api.schemas import ErrorOut
 from medbill.web.billing.models import Claim
 from medbill.web.claims_out.acks import import_acknowledgement, resolve_work_item
@@ -22,8 +28,6 @@ from medbill.web.claims_out.services import (
 )
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.models import Practice
-from medbill.web.practice.tenancy import practices_for
 
 router = Router(tags=["claims out"])
 
@@ -124,13 +128,6 @@ class CorrectOut(Schema):
     status: str
 
 
-def _practice(request: HttpRequest, practice_id: int) -> Practice:
-    """One of the API user's practices, or a 404 (other tenants' practices do not exist)."""
-    row = practices_for(acting_user(request)).filter(pk=practice_id).first()
-    if row is None:
-        raise Http404("no such practice")
-    return row
-
 
 def _item(row: ClaimWorkItem) -> dict[str, Any]:
     return {"id": row.pk, "claim": row.claim_id,
@@ -152,7 +149,7 @@ def _submission(row: Submission) -> dict[str, Any]:
 @router.get("/queue", response={200: QueueOut, 403: ErrorOut, 404: ErrorOut})
 def claim_queue(request: HttpRequest, practice: int):
     """How many claims are in each status, and how many rejections wait for the biller."""
-    where = _practice(request, practice)
+    where = practice_or_404(request, practice)
     require_role(request, where, "view_claims")
     counts = {s: 0 for s, _ in Claim.Status.choices}
     for status in Claim.objects.for_practice(where).values_list("status", flat=True):
@@ -183,7 +180,7 @@ def resolve_rejection(request: HttpRequest, item_id: int, payload: ResolveIn):
 @router.post("/build", response={200: BuildOut, 403: ErrorOut, 404: ErrorOut})
 def build(request: HttpRequest, payload: BuildIn):
     """Draft claims from coded visits (all of them, or ``visit_ids``)."""
-    where = _practice(request, payload.practice)
+    where = practice_or_404(request, payload.practice)
     result = build_claims(acting_user(request), where, payload.visit_ids)
     return {"created": [c.patient_control_number for c in result.created],
             "skipped": {str(k): v for k, v in result.skipped.items()}}
@@ -193,7 +190,7 @@ def build(request: HttpRequest, payload: BuildIn):
              response={200: list[SubmissionOut], 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def submit(request: HttpRequest, payload: SubmitIn):
     """Send scrubbed claims to a clearinghouse connection; one record per file."""
-    where = _practice(request, payload.practice)
+    where = practice_or_404(request, payload.practice)
     claims = list(Claim.objects.for_practice(where).filter(pk__in=payload.claim_ids))
     if len(claims) != len(set(payload.claim_ids)):
         raise ServiceError("claim_ids", "a claim does not exist in this practice")
@@ -225,7 +222,7 @@ def submission_file(request: HttpRequest, submission_id: int):
 @router.post("/acks", response={200: AckOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def import_ack(request: HttpRequest, payload: AckIn):
     """Import a 999 or 277CA (its text); a file sent twice changes nothing the second time."""
-    where = _practice(request, payload.practice)
+    where = practice_or_404(request, payload.practice)
     result = import_acknowledgement(acting_user(request), where,
                                     payload.content.encode("utf-8"), payload.file_name)
     a = result.ack

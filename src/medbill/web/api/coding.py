@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from medbill.web.api.common import acting_user, get_or_404, require_role, scope
+from medbill.web.api.common import acting_user, get_or_404, page, require_role, scope
 from medbill.web.api.schemas import ErrorOut
 from medbill.web.coding import review as reviewing
 from medbill.web.coding import workspace
@@ -141,8 +141,7 @@ def coding_queue(
             patient__coverages__payer_id=payer_id, patient__coverages__order="primary"
         ).distinct()
     rows = rows.select_related("coding_work").order_by("scheduled_at", "id")
-    limit = max(1, min(limit, MAX_LIMIT))
-    found = list(rows[max(offset, 0) : max(offset, 0) + limit])
+    found = list(page(rows, limit, offset, MAX_LIMIT))
     audit.record_list(found, acting_user(request), source="api")
     out = []
     for v in found:
@@ -213,8 +212,7 @@ def list_reviews(request: HttpRequest, status: str = "open", limit: int = 50, of
     rows = scope(request, CodingReview, "review_codes")
     if status != "all":
         rows = rows.filter(status=status)
-    limit = max(1, min(limit, MAX_LIMIT))
-    found = list(rows.order_by("created_at", "id")[max(offset, 0) : max(offset, 0) + limit])
+    found = list(page(rows.order_by("created_at", "id"), limit, offset, MAX_LIMIT))
     audit.record_list(found, acting_user(request), source="api")
     return found
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from medbill.web.practice.permissions import require
-from medbill.web.practice.tenancy import get_scoped_or_404, scoped
+from medbill.web.practice.tenancy import get_scoped_or_404, practices_for, scoped
 
-__all__ = ["acting_user", "get_or_404", "require_role", "scope"]
+__all__ = ["acting_user", "get_or_404", "page", "practice_or_404", "require_role", "scope"]
+
+# Further than any table goes; keeps OFFSET inside PostgreSQL's bigint (a larger one was a
+# server error).
+MAX_OFFSET = 10**12
 
 
 def acting_user(request: HttpRequest) -> Any:
@@ -25,7 +29,8 @@ def acting_user(request: HttpRequest) -> Any:
 
 def _practice_filter(request: HttpRequest) -> Any:
     value = request.GET.get("practice", "")
-    return int(value) if value.isdigit() else None
+    # ASCII digits only: int() refuses superscripts that isdigit() accepts.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def scope(request: HttpRequest, model_or_qs: Any, action: str | None = None) -> Any:
@@ -37,6 +42,22 @@ def scope(request: HttpRequest, model_or_qs: Any, action: str | None = None) -> 
 def get_or_404(request: HttpRequest, model_or_qs: Any, **lookup: Any) -> Any:
     """One row of the user's practices, or a 404."""
     return get_scoped_or_404(model_or_qs, acting_user(request), None, **lookup)
+
+
+def practice_or_404(request: HttpRequest, practice_id: int) -> Any:
+    """One of the API user's practices; any other practice, existing or not, is a 404."""
+    row = practices_for(acting_user(request)).filter(pk=practice_id).first()
+    if row is None:
+        raise Http404("no such practice")
+    return row
+
+
+def page(rows: Any, limit: int, offset: int = 0, max_limit: int = 200) -> Any:
+    """``rows[offset:offset + limit]`` with ``limit`` in 1..``max_limit`` and ``offset`` in
+    0..``MAX_OFFSET``."""
+    limit = max(1, min(limit, max_limit))
+    offset = max(0, min(offset, MAX_OFFSET))
+    return rows[offset : offset + limit]
 
 
 def require_role(request: HttpRequest, row: Any, action: str) -> str:

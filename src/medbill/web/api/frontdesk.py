@@ -22,14 +22,19 @@ except ImportError:  # pragma: no cover - older django-ninja
 
 
 from medbill.core.money import Money
-from medbill.web.api.common import acting_user, get_or_404, require_role, scope
+from medbill.web.api.common import (
+    acting_user,
+    get_or_404,
+    practice_or_404,
+    require_role,
+    scope,
+)
 from medbill.web.api.schemas import ErrorOut, PatientOut
 from medbill.web.billing.models import Entry
 from medbill.web.frontdesk import eligibility, estimates, paperwork, services
 from medbill.web.frontdesk.models import Coverage, EligibilityCheck, Patient, Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.models import Practice
 
 router = Router(tags=["front desk"])
 
@@ -188,9 +193,7 @@ class DeskReportOut(Schema):
 @router.post("/patients", response={201: RegisteredOut, 409: RegisteredOut, **ERRORS})
 def register_patient(request: HttpRequest, payload: PatientIn):
     """Register a patient. Likely duplicates come back (409) unless ``not_a_duplicate``."""
-    practice = Practice.objects.filter(pk=payload.practice_id).first()
-    if practice is None:
-        raise ServiceError("practice_id", "no such practice")
+    practice = practice_or_404(request, payload.practice_id)
     require_role(request, practice, "edit_patients")
     data = payload.dict(exclude={"practice_id", "not_a_duplicate"})
     candidate = Patient(practice=practice, **data)
@@ -384,9 +387,7 @@ def create_estimate(request: HttpRequest, patient_id: int, payload: EstimateIn):
 @router.get("/desk-report", response={200: DeskReportOut, **ERRORS})
 def desk_report(request: HttpRequest, practice_id: int, on: datetime.date | None = None):
     """Collections at the desk on a day, by method and by user, refunds apart."""
-    practice = Practice.objects.filter(pk=practice_id).first()
-    if practice is None:
-        raise ServiceError("practice_id", "no such practice")
+    practice = practice_or_404(request, practice_id)
     require_role(request, practice, "view_ledger")
     day = on or timezone.localdate()
     report = services.desk_day(practice, day).report

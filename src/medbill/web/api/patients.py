@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router
 
-from medbill.web.api.common import acting_user, get_or_404, require_role, scope
+from medbill.web.api.common import acting_user, get_or_404, page, require_role, scope
 from medbill.web.api.schemas import ErrorOut, PatientDetailOut, PatientOut
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
@@ -32,8 +32,7 @@ def list_patients(request: HttpRequest, q: str = "", limit: int = 50, offset: in
         if born is not None:
             match |= Q(date_of_birth=born)
         rows = rows.filter(match)
-    limit = max(1, min(limit, MAX_LIMIT))
-    found = list(rows[max(offset, 0) : max(offset, 0) + limit])
+    found = list(page(rows, limit, offset, MAX_LIMIT))
     audit.record_list(found, acting_user(request), source="api", search=q)
     return found
 

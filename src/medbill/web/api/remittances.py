@@ -10,14 +10,18 @@ from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from medbill.web.api.common import acting_user, get_or_404, require_role, scope
+from medbill.web.api.common import (
+    acting_user,
+    get_or_404,
+    practice_or_404,
+    require_role,
+    scope,
+)
 from medbill.web.api.schemas import ErrorOut
 from medbill.web.billing import reports
 from medbill.web.billing.era import import_era
 from medbill.web.billing.remittance_models import DenialItem, Remittance
 from medbill.web.practice import audit
-from medbill.web.practice.models import Practice
-from medbill.web.practice.tenancy import practice_ids_for
 
 router = Router(tags=["remittances"])
 
@@ -88,13 +92,6 @@ class TableOut(Schema):
     rows: list[list[str]]
 
 
-def _practice(request: HttpRequest, pk: int) -> Practice:
-    """A practice the API user belongs to, or a 404."""
-    found = Practice.objects.filter(pk=pk, pk__in=practice_ids_for(acting_user(request))).first()
-    if found is None:
-        raise HttpError(404, "practice: not found")
-    return found
-
 
 def _rem(r: Remittance) -> dict[str, Any]:
     return {"id": r.pk, "payer_name": r.payer_name, "payer_identifier": r.payer_identifier,
@@ -133,7 +130,7 @@ def list_denials(request: HttpRequest, status: str = "open"):
 def get_report(request: HttpRequest, name: str, practice: int, by: str = "payer",
                as_of: datetime.date | None = None):
     """``ar-aging`` (by payer or patient), ``denials`` or ``kpis`` for one practice."""
-    where = _practice(request, practice)
+    where = practice_or_404(request, practice)
     require_role(request, where, "view_reports")
     if name == "ar-aging":
         if by not in ("payer", "patient"):
@@ -176,7 +173,7 @@ def get_remittance(request: HttpRequest, remittance_id: int):
 def import_remittance(request: HttpRequest, practice: Form[int], file: File[UploadedFile],
                       post: Form[bool] = True, same_payment: Form[bool] = False):
     """Import an 835 (multipart ``file``) for a practice; ``post=false`` only previews."""
-    where = _practice(request, practice)
+    where = practice_or_404(request, practice)
     result = import_era(acting_user(request), where, file.read(), file.name or "upload.835",
                         post=post, same_payment=same_payment)
     return {"name": result.name, "sha256": result.sha256,

@@ -11,10 +11,9 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from medbill.web.api.common import acting_user
+from medbill.web.api.common import practice_or_404, require_role
 from medbill.web.api.schemas import ErrorOut
 from medbill.web.practice.models import FeeScheduleEntry
-from medbill.web.practice.permissions import require
 
 router = Router(tags=["suggest"])
 
@@ -30,13 +29,14 @@ class SuggestIn(Schema):
     new_patient: bool | None = None
 
 
-@router.post("", response={200: dict[str, Any], 403: ErrorOut})
+@router.post("", response={200: dict[str, Any], 403: ErrorOut, 404: ErrorOut})
 def suggest_codes(request: HttpRequest, payload: SuggestIn):
     """Suggested diagnoses (in reporting order, with evidence offsets), services mapped to the
     practice's fee schedule and the E/M level (role: may change codes in ``practice_id``)."""
     from medbill.core.suggest import SuggestEngine
 
-    require(acting_user(request), payload.practice_id, "change_codes")
+    practice = practice_or_404(request, payload.practice_id)
+    require_role(request, practice, "change_codes")
     fees = FeeScheduleEntry.objects.filter(practice_id=payload.practice_id).values_list(
         "code", "description"
     )

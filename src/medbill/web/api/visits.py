@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from medbill.web.api.common import acting_user, get_or_404, require_role, scope
+from medbill.web.api.common import acting_user, get_or_404, page, require_role, scope
 from medbill.web.api.schemas import ErrorOut, VisitCodesIn, VisitDetailOut, VisitOut
 from medbill.web.coding.services import set_visit_codes
 from medbill.web.frontdesk.models import Visit
@@ -30,8 +30,7 @@ def list_visits(
         rows = rows.filter(status__in=status.split(","))
     if patient_id is not None:
         rows = rows.filter(patient_id=patient_id)
-    limit = max(1, min(limit, MAX_LIMIT))
-    found = list(rows[max(offset, 0) : max(offset, 0) + limit])
+    found = list(page(rows, limit, offset, MAX_LIMIT))
     audit.record_list(found, acting_user(request), source="api")
     return found
 
