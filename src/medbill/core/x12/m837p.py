@@ -50,6 +50,7 @@ __all__ = [
     "VERSION_837P",
     "ELEMENTS",
     "Batch",
+    "ClaimFitter",
     "FieldFit",
     "Fitted",
     "HeldClaim",
