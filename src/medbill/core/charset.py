@@ -35,6 +35,7 @@ _SPELLED = str.maketrans({
     "\u2014": "-", "\u2013": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u00b5": "u",  # micro sign, as in "ug"
     "\u2026": "...", "\u00b7": ".", "\u2022": "-", "\u2044": "/", "\u00d7": "x",
 })
 _SPACE = re.compile(r"\s+")
@@ -49,7 +50,7 @@ def to_x12_text(text: str) -> str:
     """
     if _PRINTABLE.fullmatch(text) and "  " not in text and text == text.strip():
         return text
-    plain = unicodedata.normalize("NFKD", text.translate(_SPELLED))
+    plain = unicodedata.normalize("NFKD", text.translate(_SPELLED)).translate(_SPELLED)
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
     plain = _SPACE.sub(" ", plain)
     if not plain.isascii() or not plain.isprintable():
@@ -66,7 +67,7 @@ def unwritable(text: str) -> str | None:
         # Only a letter or a digit changes what a name says; a mark with no form may go.
         if ch.isascii() or unicodedata.category(ch)[0] not in "LN":
             continue
-        plain = unicodedata.normalize("NFKD", ch.translate(_SPELLED))
+        plain = unicodedata.normalize("NFKD", ch.translate(_SPELLED)).translate(_SPELLED)
         if not any(" " <= c <= "~" for c in plain if not unicodedata.combining(c)):
             return ch
     return None

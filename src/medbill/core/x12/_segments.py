@@ -73,6 +73,7 @@ class X12WriteError(X12Error):
         claim_id: str | None = None,
         field: str | None = None,
     ) -> None:
+        self.reason = message  # the problem alone, without the claim and field
         if claim_id is not None or field:
             prefix = f"claim {claim_id or '(no id)'}" if claim_id is not None else ""
             named = f"{prefix}: {field}" if prefix and field else (prefix or field or "")

@@ -265,7 +265,7 @@ def screen_claims(claims: Iterable[Claim], delimiters: Delimiters | None = None)
             if problem is not None:
                 raise problem.error(claim.claim_id)
         except X12WriteError as exc:
-            held.append(HeldClaim(claim.claim_id, exc.field, exc.message))
+            held.append(HeldClaim(claim.claim_id, exc.field, exc.reason))
             continue
         seen.add(claim.claim_id)
         ready.append(fit.claim)
