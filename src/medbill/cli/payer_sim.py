@@ -31,7 +31,7 @@ def adjudicate(
     from medbill.core.payersim import simulate, write_277ca
     from medbill.core.x12 import X12ParseError
     from medbill.core.x12.m835 import write_835
-    from medbill.core.x12.m837p import read_837p
+    from medbill.core.x12.m837p import batch_reference, read_837p
 
     day = None
     if received:
@@ -40,7 +40,8 @@ def adjudicate(
         except ValueError:
             raise typer.BadParameter(f"--date: not a date (YYYY-MM-DD): {received!r}") from None
     try:
-        read = read_837p(source.read_bytes())
+        data = source.read_bytes()
+        read = read_837p(data)
     except X12ParseError as exc:
         console.print(f"[red]error:[/red] {source.name}: {exc}")
         raise typer.Exit(1) from None
@@ -66,7 +67,8 @@ def adjudicate(
         target.write_bytes(write_277ca(result.accepted, result.rejections,
                                        payer_id=first.payer_id or "PAYER",
                                        payer_name=(first.name or "PAYER").upper(),
-                                       processed=processed, reference=f"{seed + 1}"))
+                                       processed=processed, reference=f"{seed + 1}",
+                                       batch_reference=batch_reference(data)))
         console.print(f"277CA: {target} ({len(result.rejections)} rejected)")
         for rej in result.rejections:
             console.print(f"  rejected {rej.claim.claim_id}: {rej.reason}")

@@ -44,6 +44,7 @@ from medbill.core.x12._segments import (
     InterchangeEnvelope,
     SegmentWriter,
     X12WriteError,
+    iter_segments,
 )
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "Screened",
     "Submitter",
     "as_carried_by_837p",
+    "batch_reference",
     "check_claim",
     "fit_claim",
     "npi_is_valid",
@@ -271,6 +273,18 @@ def screen_claims(claims: Iterable[Claim], delimiters: Delimiters | None = None)
         ready.append(fit.claim)
         fits.extend((claim.claim_id, f) for f in fit.fits)
     return Screened(tuple(ready), tuple(held), tuple(fits))
+
+
+def batch_reference(data: bytes | str) -> str:
+    """The 837P's BHT03 (its originator's batch reference), which a 277CA echoes in 2200B
+    TRN02; the ISA13 for a file without one."""
+    isa = ""
+    for seg in iter_segments(data):
+        if seg.id == "ISA":
+            isa = seg[13]
+        elif seg.id == "BHT":
+            return seg[3] or isa
+    return isa
 
 
 def _check_submitter(s: Submitter) -> None:
