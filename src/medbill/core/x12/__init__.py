@@ -52,6 +52,7 @@ from medbill.core.x12.m999 import (
     TransactionAck,
     locate_claims,
     read_999,
+    write_999,
 )
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "locate_claims",
     "read_277ca",
     "read_999",
+    "write_999",
     "VERSION_837P",
     "ELEMENTS",
     "Batch",
