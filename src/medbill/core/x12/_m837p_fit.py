@@ -350,6 +350,11 @@ class ClaimFitter:
         self.delimiters = delimiters or _DEFAULT
         fit = _Fit(self.delimiters)
         self._other_marks = fit.marks.replace(self.delimiters.element, "")
+        self._shared: tuple = (None, None, None)
+
+    def fits_as_it_is(self, claim: Claim) -> bool:
+        """True when the claim needs no change and has no problem (most claims)."""
+        return self._quick(claim)
 
     def fit(self, claim: Claim) -> Fitted:
         """The claim with its text fitted, and what fitting changed or found."""
@@ -361,20 +366,32 @@ class ClaimFitter:
     def _quick(self, c: Claim) -> bool:  # noqa: C901 - one field after another
         """True when every value certainly fits: all short, plain, without separators."""
         bp, sub, pat, payer = c.billing_provider, c.subscriber, c.patient, c.payer
+        rendering = c.rendering_provider
         # Every limit is at least _SHORTEST but the few checked one by one below.
-        values = [c.claim_id, bp.name, bp.contact_name, bp.taxonomy, payer.name,
-                  sub.group_name, sub.group_number, c.original_claim_ref, c.referral_number,
-                  c.prior_authorization, c.note]
-        ids = [payer.payer_id, sub.member_id]
+        values = [c.claim_id, sub.group_name, sub.group_number, c.original_claim_ref,
+                  c.referral_number, c.prior_authorization, c.note]
+        ids = [sub.member_id]
         names = [sub.name]
-        addresses = [bp.address, bp.pay_to_address, payer.address, sub.address]
+        addresses = [sub.address]
+        # The billing provider, payer and rendering provider of a batch are mostly the same
+        # (immutable) objects claim after claim: the last ones that passed are not re-checked.
+        shared = (bp, payer, rendering)
+        fresh = bp is not self._shared[0] or payer is not self._shared[1] \
+            or rendering is not self._shared[2]
+        if fresh:
+            values += (bp.name, bp.contact_name, bp.taxonomy, payer.name)
+            ids.append(payer.payer_id)
+            addresses += (bp.address, bp.pay_to_address, payer.address)
+            if rendering is not None:
+                names.append(rendering.name)
+                values.append(rendering.taxonomy)
         if not pat.is_subscriber:
             names.append(pat.name)
             addresses.append(pat.address)
-        for p in (c.rendering_provider, c.referring_provider):
-            if p is not None:
-                names.append(p.name)
-                values.append(p.taxonomy)
+        p = c.referring_provider
+        if p is not None:
+            names.append(p.name)
+            values.append(p.taxonomy)
         f = c.service_facility
         if f is not None:
             values.append(f.name)
@@ -435,9 +452,12 @@ class ClaimFitter:
         joined = sep.join(values)
         if joined.count(sep) != len(values) - 1 or not joined.isascii() \
                 or not joined.isprintable() or joined[0] == " " or joined[-1] == " " \
-                or " " + sep in joined or sep + " " in joined:
+                or " " + sep in joined or sep + " " in joined \
+                or any(mark in joined for mark in self._other_marks):
             return False
-        return not any(mark in joined for mark in self._other_marks)
+        if fresh:
+            self._shared = shared
+        return True
 
 
 def fit_claim(claim: Claim, delimiters: Delimiters | None = None) -> Fitted:

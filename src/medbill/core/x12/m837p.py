@@ -174,6 +174,9 @@ def _write(claims: Sequence[Claim], envelope: InterchangeEnvelope, control: Cont
     fitted = []
     for claim in claims:
         check_structure(claim)
+        if fitter.fits_as_it_is(claim):
+            fitted.append(claim)
+            continue
         fit = fitter.fit(claim)
         for problem in fit.fits:
             if problem.blocks:
