@@ -62,7 +62,7 @@ def test_profile_sets_envelope_and_separators(shared_examples, tmp_path, monkeyp
     assert pyx12_errors(data) == []
 
 
-def test_a_bad_claim_fails_naming_claim_and_field(tmp_path, shared_examples, monkeypatch):
+def test_a_bad_claim_is_held_naming_claim_and_field(tmp_path, shared_examples, monkeypatch):
     monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path / "var"))
     claim = json.loads((shared_examples / "office_visit.json").read_text())
     claim["frequency_code"] = "7"
@@ -70,6 +70,36 @@ def test_a_bad_claim_fails_naming_claim_and_field(tmp_path, shared_examples, mon
     src.write_text(json.dumps(claim))
     out = tmp_path / "bad.x12"
     result = runner.invoke(app, ["claims", "837p", str(src), "-o", str(out)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "original_claim_ref" in result.output and claim["claim_id"] in result.output
+    assert "no file written" in result.output
     assert not out.exists()
+
+
+def test_held_claims_are_named_and_the_rest_are_written(tmp_path, shared_examples,
+                                                         monkeypatch):
+    monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path / "var"))
+    good = json.loads((shared_examples / "office_visit.json").read_text())
+    long_ref = dict(good, claim_id="HELD-REF", prior_authorization="P" * 51)
+    cyrillic = json.loads(json.dumps(good))
+    cyrillic["claim_id"] = "HELD-NAME"
+    cyrillic["patient"]["name"]["last"] = "Иванова"
+    cyrillic["subscriber"]["name"]["last"] = "Иванова"
+    long_middle = json.loads(json.dumps(good))
+    long_middle["claim_id"] = "CUT-MIDDLE"
+    for who in ("patient", "subscriber"):
+        long_middle[who]["name"]["middle"] = "Konstantinopolitanische"
+        long_middle[who]["name"]["suffix"] = "the Eleventh"
+    src = tmp_path / "mixed.json"
+    src.write_text(json.dumps([good, long_ref, cyrillic, long_middle]))
+    out = tmp_path / "mixed.x12"
+    result = runner.invoke(app, ["claims", "837p", str(src), "-o", str(out),
+                                 "--contact-phone", "6085550100"])
+    assert result.exit_code == 2, result.output
+    assert "held: claim HELD-REF: prior_authorization" in result.output
+    assert "held: claim HELD-NAME: subscriber.name.last" in result.output
+    assert "claim CUT-MIDDLE: subscriber.name.suffix" in result.output
+    assert "Иванова" not in result.output
+    data = out.read_bytes()
+    assert pyx12_errors(data) == []
+    assert [r.claim.claim_id for r in read_837p(data)] == [good["claim_id"], "CUT-MIDDLE"]

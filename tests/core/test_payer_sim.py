@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from typer.testing import CliRunner
 
@@ -13,10 +13,18 @@ from medbill.core.ledger.balance import check_balance
 from medbill.core.ledger.cob import secondary_claim
 from medbill.core.ledger.posting import Account, AccountLine, ClaimIndex, post_remittance
 from medbill.core.money import Money
-from medbill.core.payersim import Adjudicator, PayerProfile, simulate, write_277ca
+from medbill.core.payersim import (
+    Adjudicator,
+    PayerProfile,
+    acknowledge_837p,
+    simulate,
+    write_277ca,
+)
+from medbill.core.x12 import ControlNumbers, iter_segments
 from medbill.core.x12.m277ca import read_277ca
 from medbill.core.x12.m835 import read_835, write_835
-from medbill.core.x12.m837p import write_837p
+from medbill.core.x12.m837p import batch_reference, write_837p
+from medbill.core.x12.m999 import read_999
 from remittances import pyx12_835_problems
 from x12_claims import CONTROL, CREATED, ENVELOPE, SUBMITTER, claim
 from x12_pyx12 import pyx12_errors
@@ -143,6 +151,52 @@ def test_cli_adjudicates_an_837p_file(tmp_path):
     (rem,) = read_835(out.read_bytes())
     assert [c.claim_id for c in rem.claims] == ["CLI-1", "CLI-2"]
     assert read_277ca((tmp_path / "out.277ca").read_bytes())[0].claims
+    assert read_999((tmp_path / "out.999").read_bytes())[0].groups[0].status == "accepted"
     missing = CliRunner().invoke(app, ["payer-sim", "adjudicate", str(tmp_path / "nope.837"),
                                        "-o", str(out)])
     assert missing.exit_code != 0
+
+
+def test_the_835_trace_originator_is_the_payers_id_not_the_payees_tin():
+    c = claim("T-1")
+    (rem,) = simulate([c], seed=1).remittances
+    assert rem.trace_originator.startswith("1") and len(rem.trace_originator) == 10
+    assert rem.trace_originator != "1" + c.billing_provider.tin
+    profile = PayerProfile("LCI220", "LAKELAND", ein="396000123")
+    (rem,) = simulate([c], seed=1, profiles={"LCI220": profile}).remittances
+    assert rem.trace_originator == "1396000123"
+    trn = next(s for s in iter_segments(write_835([rem])) if s.id == "TRN")
+    assert trn[3] == "1396000123"
+
+
+def test_the_277ca_echoes_the_837s_batch_reference():
+    data = write_837p([claim("B-1")], ENVELOPE, ControlNumbers(4711, 4711), SUBMITTER,
+                      CREATED, reference="000004711")
+    assert batch_reference(data) == "000004711"
+    result = simulate([claim("B-1")], seed=1)
+    ack = write_277ca(result.accepted, result.rejections, payer_id="LCI220",
+                      payer_name="LAKELAND", processed=date(2026, 3, 10),
+                      batch_reference=batch_reference(data))
+    assert pyx12_errors(ack) == []
+    (read,) = read_277ca(ack)
+    assert read.batch_reference == "000004711"
+
+
+def test_the_simulator_acknowledges_an_837p_with_a_999():
+    data = write_837p([claim("A-1"), claim("A-2")], ENVELOPE, CONTROL, SUBMITTER, CREATED)
+    ack = acknowledge_837p(data, ControlNumbers(77, 77), datetime(2026, 3, 9, 15, 0))
+    assert pyx12_errors(ack) == []
+    (read,) = read_999(ack)
+    (group,) = read.groups
+    assert group.status == "accepted" and group.accepted == 1
+    assert group.transactions[0].control_number == "0001"
+
+
+def test_the_999_rejects_a_transaction_set_whose_count_is_off():
+    text = write_837p([claim("A-1")], ENVELOPE, CONTROL, SUBMITTER, CREATED).decode()
+    se = next(s for s in iter_segments(text) if s.id == "SE")
+    bad = text.replace(f"SE*{se[1]}*", f"SE*{int(se[1]) + 1}*").encode()
+    ack = acknowledge_837p(bad, ControlNumbers(78, 78), datetime(2026, 3, 9, 15, 0))
+    assert pyx12_errors(ack) == []
+    (tx,) = read_999(ack)[0].groups[0].transactions
+    assert tx.status == "rejected" and tx.codes == ["4"]

@@ -176,9 +176,9 @@ def test_cob_that_does_not_balance_is_refused():
         write([bad])
 
 
-def test_delimiter_inside_a_value_is_refused():
-    with pytest.raises(X12WriteError, match="delimiter"):
-        write([claim(note="Tilde ~ inside")])
+def test_delimiter_inside_a_note_is_replaced():
+    data = write([claim(note="Tilde ~ inside")])
+    assert b"NTE*ADD*Tilde - inside~" in data and pyx12_errors(data) == []
 
 
 def test_duplicate_claim_ids_in_one_file_are_refused():

@@ -190,3 +190,62 @@ def test_a_segment_iterates_over_its_elements():
     isa, gs = list(iter_segments(write_270([inquiry()], ENV)))[:2]
     assert list(gs)[:2] == ["GS", "HS"]
     assert len(list(isa)) == 17
+
+
+def test_270_sends_the_tax_id_as_ref_tj():
+    prov = InquiryProvider(name="Cedar Valley Family Practice", npi="1746502933",
+                           tin="391847265")
+    data = write_270([inquiry(provider=prov)], ENV)
+    refs = [s.elements for s in iter_segments(data) if s.id == "REF"]
+    assert ["REF", "TJ", "391847265"] in refs and not any(r[1] == "EI" for r in refs)
+    assert read_270(data)[0].provider.tin == "391847265"
+
+
+def test_271_benefit_with_several_service_types():
+    benefits = (Benefit("1", "IND", ("30", "98", "UC"), "PR", "Silver PPO"),)
+    data = write_271([Answer(inquiry(), benefits)], ENV)
+    (eb,) = [s for s in iter_segments(data) if s.id == "EB"]
+    assert eb[3] == "30^98^UC"
+    assert read_271(data)[0].benefits == benefits
+
+
+def _ids(data: bytes) -> list[str]:
+    return [s.id for s in iter_segments(data)]
+
+
+def test_271_aaa_comes_before_dmg_in_the_subscriber_loop():
+    data = write_271([Answer(inquiry(), rejection=Rejection("subscriber", "72", "C"))], ENV)
+    ids = _ids(data)
+    assert ids.index("NM1", ids.index("TRN")) < ids.index("AAA") < ids.index("DMG")
+    assert read_271(data)[0].rejections[0].code == "72"
+
+
+@pytest.mark.parametrize(("relationship", "code"), [("spouse", "01"), ("child", "19"),
+                                                   ("life partner", "53"), (None, "21")])
+def test_271_dependent_relationship_and_aaa_order(relationship, code):
+    asked = inquiry(dependent=InquiryPerson(last="Halvorsen", first="Anna",
+                                            dob=date(1975, 4, 2), sex="F"))
+    dep = Member(last="Halvorsen", first="Anna", dob=date(1975, 4, 2), sex="F",
+                 relationship=relationship)
+    data = write_271([Answer(asked, rejection=Rejection("dependent", "73", "C"),
+                             dependent=dep)], ENV)
+    segs = list(iter_segments(data))
+    ins = next(s for s in segs if s.id == "INS")
+    assert ins[2] == code
+    ids = [s.id for s in segs]
+    nm1_03 = next(i for i, s in enumerate(segs) if s.id == "NM1" and s[1] == "03")
+    assert nm1_03 < ids.index("AAA") < ids.index("DMG", nm1_03) < ids.index("INS")
+    (resp,) = read_271(data)
+    assert resp.dependent.relationship == (relationship or "unknown")
+    assert resp.rejections[0].level == "dependent"
+
+
+def test_271_reader_reports_a_segment_count_that_is_off():
+    data = write_271([Answer(inquiry(), (Benefit("1", "IND", ("30",)),))], ENV).decode()
+    good = read_271(data)
+    assert good[0].problems == ()
+    se = next(s for s in iter_segments(data) if s.id == "SE")
+    bad = data.replace(f"SE*{se[1]}*{se[2]}~", f"SE*{int(se[1]) + 3}*9999~")
+    (resp,) = read_271(bad)
+    assert resp.status == "active"
+    assert any("SE01" in p for p in resp.problems) and any("SE02" in p for p in resp.problems)

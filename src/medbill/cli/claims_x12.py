@@ -17,7 +17,7 @@ from rich.console import Console
 from medbill.cli.claims import app
 from medbill.core.claim import ClaimFormatError, loads
 from medbill.core.paths import data_dir
-from medbill.core.submission import ClearinghouseProfile, ProfileError, build_files
+from medbill.core.submission import ClearinghouseProfile, ProfileError, build_batch
 from medbill.core.submission.counter import FileCounter
 from medbill.core.x12 import ControlNumbers, X12WriteError
 
@@ -64,7 +64,12 @@ def write_837p_command(
     contact_phone: str = typer.Option(None, "--contact-phone",
                                       help="The submitter contact's phone (1000A PER)."),
 ) -> None:
-    """Write claims from a JSON file as one 837P interchange (005010X222A1)."""
+    """Write claims from a JSON file as one 837P interchange (005010X222A1).
+
+    A claim that cannot be written is held out of the file and named with the
+    field at fault; the others are written. Exit status: 0 every claim written,
+    2 some claim held (the file holds the rest, if any), 1 nothing could be done.
+    """
     try:
         claims = loads(file.read_bytes())
         if not claims:
@@ -79,19 +84,30 @@ def write_837p_command(
 
         # One output file: every claim goes into it, whatever the profile's split size.
         chp = replace(chp, max_claims=max(chp.max_claims, len(claims)))
-        (built,) = build_files(claims, chp, next_control, datetime.now().replace(microsecond=0))
+        built = build_batch(claims, chp, next_control, datetime.now().replace(microsecond=0))
     except (ClaimFormatError, X12WriteError, ProfileError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(built.data)
-    if placeholder:
-        err.print("[yellow]warning:[/yellow] no submitter phone configured: wrote a test "
-                  "file (ISA15=T) with a placeholder contact; pass --contact-phone or "
-                  "--profile for production")
-    console.print(f"wrote {out}: {len(claims)} claim(s), interchange "
-                  f"{built.control.interchange:09d}, sha256 {built.sha256[:16]}...")
-
+    for claim_id, fit in built.fits:
+        err.print(f"[yellow]warning:[/yellow] claim {claim_id}: {fit.field} {fit.message}",
+                  highlight=False)
+    for held in built.held:
+        err.print(f"[red]held:[/red] claim {held.claim_id}: {held.field or '(claim)'}: "
+                  f"{held.reason}", highlight=False)
+    if built.files:
+        (written,) = built.files
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(written.data)
+        if placeholder:
+            err.print("[yellow]warning:[/yellow] no submitter phone configured: wrote a test "
+                      "file (ISA15=T) with a placeholder contact; pass --contact-phone or "
+                      "--profile for production")
+        console.print(f"wrote {out}: {len(written.claim_ids)} claim(s), interchange "
+                      f"{written.control.interchange:09d}, sha256 {written.sha256[:16]}...")
+    if built.held:
+        err.print(f"{len(built.held)} claim(s) held out"
+                  + ("" if built.files else "; no file written"))
+        raise typer.Exit(2)
 
 
 @app.command("build")

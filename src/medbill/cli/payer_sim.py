@@ -27,11 +27,12 @@ def adjudicate(
         None, "--date", help="Date the payer received the claims (YYYY-MM-DD); default: the "
         "day after the latest submission date."),
 ) -> None:
-    """Adjudicate every claim of an 837P into an 835, and a 277CA for rejected claims."""
-    from medbill.core.payersim import simulate, write_277ca
-    from medbill.core.x12 import X12ParseError
+    """Acknowledge an 837P with a 999 (beside the 835, as .999), adjudicate every claim into
+    an 835, and write a 277CA for rejected claims."""
+    from medbill.core.payersim import acknowledge_837p, simulate, write_277ca
+    from medbill.core.x12 import ControlNumbers, X12ParseError
     from medbill.core.x12.m835 import write_835
-    from medbill.core.x12.m837p import read_837p
+    from medbill.core.x12.m837p import batch_reference, read_837p
 
     day = None
     if received:
@@ -40,7 +41,8 @@ def adjudicate(
         except ValueError:
             raise typer.BadParameter(f"--date: not a date (YYYY-MM-DD): {received!r}") from None
     try:
-        read = read_837p(source.read_bytes())
+        data = source.read_bytes()
+        read = read_837p(data)
     except X12ParseError as exc:
         console.print(f"[red]error:[/red] {source.name}: {exc}")
         raise typer.Exit(1) from None
@@ -48,6 +50,10 @@ def adjudicate(
         console.print(f"[red]error:[/red] {source.name}: no claims in this 837P")
         raise typer.Exit(1)
     claims = [r.claim for r in read]
+    ack999 = out.with_suffix(".999")
+    ack999.write_bytes(acknowledge_837p(data, ControlNumbers(seed + 1, seed + 1),
+                                        dt.datetime.combine(day or dt.date.today(), dt.time())))
+    console.print(f"999: {ack999}")
     result = simulate(claims, seed=seed, received=day,
                       icd9=[r.code_set != "ICD-10-CM" for r in read])
     if result.remittances:
@@ -66,7 +72,8 @@ def adjudicate(
         target.write_bytes(write_277ca(result.accepted, result.rejections,
                                        payer_id=first.payer_id or "PAYER",
                                        payer_name=(first.name or "PAYER").upper(),
-                                       processed=processed, reference=f"{seed + 1}"))
+                                       processed=processed, reference=f"{seed + 1}",
+                                       batch_reference=batch_reference(data)))
         console.print(f"277CA: {target} ({len(result.rejections)} rejected)")
         for rej in result.rejections:
             console.print(f"  rejected {rej.claim.claim_id}: {rej.reason}")

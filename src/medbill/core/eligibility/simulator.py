@@ -120,7 +120,7 @@ class PlanTable:
             deps = tuple(
                 Member(last=d.get("last", m["last"]), first=d.get("first"),
                        dob=_date(d, "dob", f"{where}.dependents[{j}]"), sex=d.get("sex"),
-                       relationship="child")
+                       relationship=d.get("relationship", "child"))
                 for j, d in enumerate(m.get("dependents", []))
             )
             member = _Member(

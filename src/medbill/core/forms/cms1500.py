@@ -24,6 +24,7 @@ from datetime import date
 
 from reportlab.pdfgen.canvas import Canvas
 
+from medbill.core.charset import to_x12_text
 from medbill.core.claim import Address, Claim, OtherCoverage, PersonName, Provider, ServiceLine
 from medbill.core.forms._cms1500_replica import draw_replica
 from medbill.core.forms._grid import (
@@ -108,10 +109,12 @@ class Cms1500Page:
 
 
 def _clean(text: str | None) -> str:
-    """Upper case, single spaces, no punctuation the OCR readers reject."""
+    """Upper case, single spaces, no punctuation the OCR readers reject, and the letters
+    the 837P would send (``to_x12_text``: Đorđević -> DORDEVIC), so paper and
+    electronic claims name the patient alike."""
     if not text:
         return ""
-    out = text.upper().replace(".", "").replace("#", "")
+    out = to_x12_text(text).upper().replace(".", "").replace("#", "")
     return " ".join(out.split())
 
 

@@ -1,6 +1,7 @@
-"""A simulated payer for demos and tests: 837P in, 835 and 277CA out."""
+"""A simulated payer for demos and tests: 837P in, 999, 835 and 277CA out."""
 
 from medbill.core.payersim.ack277ca import write_277ca
+from medbill.core.payersim.ack999 import acknowledge_837p
 from medbill.core.payersim.adjudicate import (
     DEFAULT_RATES,
     Adjudicator,
@@ -18,6 +19,7 @@ __all__ = [
     "PayerProfile",
     "Rejection",
     "SimulationResult",
+    "acknowledge_837p",
     "simulate",
     "write_277ca",
 ]

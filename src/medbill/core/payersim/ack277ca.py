@@ -28,8 +28,15 @@ def write_277ca(
     sender: str = "MEDBILLPAYER",
     receiver: str = "MEDBILLPROV",
     control_number: int = 1,
+    batch_reference: str | None = None,
 ) -> bytes:
-    """One interchange with one 277CA listing every claim: accepted (A2:20) or rejected."""
+    """One interchange with one 277CA listing every claim: accepted (A2:20) or rejected.
+
+    ``reference`` is this 277CA's own BHT03 and 2200A trace. ``batch_reference`` is
+    the BHT03 of the 837P being answered (``m837p.batch_reference``), echoed in 2200B
+    TRN02 so the provider can match the acknowledgement to its file; without it the
+    277CA cannot be matched and ``reference`` is used.
+    """
     d = Delimiters(element="*", component=":", repetition="^", segment="~")
     when = datetime.combine(processed, time())
     w = SegmentWriter(d)
@@ -51,7 +58,7 @@ def write_277ca(
     submitter = (accepted or [r.claim for r in rejections])
     w.add("NM1", "41", "2", submitter[0].billing_provider.name if submitter else "PROVIDER",
           "", "", "", "", "46", receiver)
-    w.add("TRN", "2", reference)
+    w.add("TRN", "2", batch_reference or reference)
     ok_total = sum((c.total_charge for c in accepted), ZERO)
     bad_total = sum((r.claim.total_charge for r in rejections), ZERO)
     w.add("STC", ["A1", "19"], _d8(processed), "WQ", (ok_total + bad_total).x12())

@@ -24,6 +24,7 @@ payer claim numbers and check numbers, so output is reproducible.
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -93,6 +94,13 @@ class PayerProfile:
     contact_phone: str = "8005550199"
     # Used when the claim carries no payer address (1000A needs N3/N4).
     address: tuple[str, str, str, str] = ("PO BOX 1000", "MADISON", "WI", "537010000")
+    ein: str | None = None  # the payer's federal tax id; one is made from payer_id if absent
+
+    @property
+    def trace_originator(self) -> str:
+        """835 TRN03: ``1`` and the payer's EIN (the payer originates the trace)."""
+        ein = self.ein or f"{zlib.crc32(self.payer_id.encode()) % 10**9:09d}"
+        return "1" + ein
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +319,7 @@ class Adjudicator:
                 control_number=f"{number:04d}", handling="I" if total else "H",
                 total_paid=total, credit_debit="C", method="CHK" if total else "NON",
                 payment_date=pay_date, trace_number=f"{self.rng.randrange(10**9, 10**10)}",
-                trace_originator="1" + (provider.tin or "999999999")[:9],
+                trace_originator=self.profile.trace_originator,
                 trace_type="1",
                 payer=Party("PR", self.profile.name, "XV", self.profile.payer_id,
                             (line1,), city, state, zip_,

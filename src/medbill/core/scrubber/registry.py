@@ -64,6 +64,8 @@ KINDS = frozenset(
         "PTP_CONFLICT",
         "EM_NEEDS_MODIFIER_25",
         "PAYER_RULE",
+        "X12_TEXT_CHANGED",
+        "X12_FIELD_NOT_WRITABLE",
     }
 )
 

@@ -4,15 +4,19 @@ Delivering a file (to a folder or over SFTP) is I/O and lives in ``medbill.conne
 """
 
 from medbill.core.submission.profiles import (
+    BuiltBatch,
     ClearinghouseProfile,
     OutgoingFile,
     ProfileError,
+    build_batch,
     build_files,
 )
 
 __all__ = [
+    "BuiltBatch",
     "ClearinghouseProfile",
     "OutgoingFile",
     "ProfileError",
+    "build_batch",
     "build_files",
 ]

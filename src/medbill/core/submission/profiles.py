@@ -2,9 +2,10 @@
 
 A profile says how one clearinghouse (or payer) wants its files: envelope
 ids, separators, line endings, claims per file, file names and how the file
-travels (SFTP or a folder another program picks up). ``build_files`` turns
-claims into named files; control numbers come from the caller, which
-persists them so that none is ever reused.
+travels (SFTP or a folder another program picks up). ``build_batch`` turns
+claims into named files, holding out the claims that cannot be written;
+control numbers come from the caller, which persists them so that none is
+ever reused.
 """
 
 from __future__ import annotations
@@ -19,13 +20,17 @@ from medbill.core.claim import Claim
 from medbill.core.x12 import (
     ControlNumbers,
     Delimiters,
+    FieldFit,
+    HeldClaim,
     InterchangeEnvelope,
     Submitter,
     plan_batches,
+    screen_claims,
     write_837p,
 )
 
-__all__ = ["ClearinghouseProfile", "OutgoingFile", "ProfileError", "build_files"]
+__all__ = ["BuiltBatch", "ClearinghouseProfile", "OutgoingFile", "ProfileError", "build_batch",
+           "build_files"]
 
 LINE_ENDINGS = {"none": "", "lf": "\n", "crlf": "\r\n"}
 
@@ -127,26 +132,43 @@ class OutgoingFile:
     created: datetime
 
 
-def build_files(
+@dataclass(frozen=True, slots=True)
+class BuiltBatch:
+    """The files written for a batch, the claims held out of them, and text changes.
+
+    ``held`` names each claim kept out and the field at fault; ``fits`` pairs a
+    claim id with a field the writer shortened or rewrote (a warning).
+    """
+
+    files: list[OutgoingFile]
+    held: tuple[HeldClaim, ...]
+    fits: tuple[tuple[str, FieldFit], ...]
+
+
+def build_batch(
     claims: Sequence[Claim],
     profile: ClearinghouseProfile,
     next_control: Callable[[], ControlNumbers],
     created: datetime,
-) -> list[OutgoingFile]:
-    """The files for ``claims`` under ``profile``: split at its claim count.
+) -> BuiltBatch:
+    """The files for ``claims`` under ``profile``, holding out every claim that cannot be
+    written (a payer not routed here, a structural problem, a value that does not fit)
+    so that one bad claim never sinks the others.
 
-    ``next_control`` is called once per file, only after every claim has
-    passed the 837P checks, so a bad claim never uses up a control number.
+    ``next_control`` is called once per file, only for claims that will be written,
+    so a held claim never uses up a control number.
     """
-    from medbill.core.x12 import check_claim
-
+    routed, held = [], []
     for claim in claims:
-        if not profile.handles(claim):
-            raise ProfileError(f"claim {claim.claim_id}: payer {claim.payer.payer_id} is not "
-                               f"routed to {profile.name}")
-        check_claim(claim)
+        if profile.handles(claim):
+            routed.append(claim)
+        else:
+            held.append(HeldClaim(claim.claim_id, "payer.payer_id",
+                                  f"payer {claim.payer.payer_id} is not routed to "
+                                  f"{profile.name}"))
+    screened = screen_claims(routed, profile.delimiters)
     files = []
-    for batch in plan_batches(claims, route_of=lambda c: profile.name,
+    for batch in plan_batches(screened.ready, route_of=lambda c: profile.name,
                               max_claims=profile.max_claims):
         control = next_control()
         data = write_837p(batch.claims, profile.envelope, control, profile.submitter, created,
@@ -157,4 +179,27 @@ def build_files(
         files.append(OutgoingFile(name, data, hashlib.sha256(data).hexdigest(), control,
                                   tuple(c.claim_id for c in batch.claims), batch.payers,
                                   profile.name, created))
-    return files
+    return BuiltBatch(files, tuple(held) + screened.held, screened.fits)
+
+
+def build_files(
+    claims: Sequence[Claim],
+    profile: ClearinghouseProfile,
+    next_control: Callable[[], ControlNumbers],
+    created: datetime,
+) -> list[OutgoingFile]:
+    """The files for ``claims`` under ``profile``: split at its claim count.
+
+    All or nothing, for callers that checked every claim first: a claim that
+    cannot be written raises (``ProfileError`` for routing, ``X12WriteError``
+    naming the claim and field) before any control number is used.
+    ``build_batch`` holds such claims out instead.
+    """
+    from medbill.core.x12 import check_claim
+
+    for claim in claims:
+        if not profile.handles(claim):
+            raise ProfileError(f"claim {claim.claim_id}: payer {claim.payer.payer_id} is not "
+                               f"routed to {profile.name}")
+        check_claim(claim, profile.delimiters)
+    return build_batch(claims, profile, next_control, created).files

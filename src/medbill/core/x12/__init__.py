@@ -25,16 +25,24 @@ from medbill.core.x12.m835 import (
     write_835,
 )
 from medbill.core.x12.m837p import (
+    ELEMENTS,
     VERSION_837P,
     Batch,
+    ClaimFitter,
+    FieldFit,
+    Fitted,
+    HeldClaim,
     ReadClaim,
+    Screened,
     Submitter,
     as_carried_by_837p,
     check_claim,
+    fit_claim,
     npi_is_valid,
     payer_responsibility,
     plan_batches,
     read_837p,
+    screen_claims,
     write_837p,
 )
 from medbill.core.x12.m999 import (
@@ -44,6 +52,7 @@ from medbill.core.x12.m999 import (
     TransactionAck,
     locate_claims,
     read_999,
+    write_999,
 )
 
 __all__ = [
@@ -63,8 +72,17 @@ __all__ = [
     "locate_claims",
     "read_277ca",
     "read_999",
+    "write_999",
     "VERSION_837P",
+    "ELEMENTS",
     "Batch",
+    "ClaimFitter",
+    "FieldFit",
+    "Fitted",
+    "HeldClaim",
+    "Screened",
+    "fit_claim",
+    "screen_claims",
     "ControlNumbers",
     "ReadClaim",
     "Submitter",

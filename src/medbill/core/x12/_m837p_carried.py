@@ -7,6 +7,7 @@ from datetime import date
 
 from medbill.core.claim import Claim, Patient, Provider
 from medbill.core.x12._m837p_check import FILING_INDICATORS
+from medbill.core.x12._m837p_fit import fit_claim
 from medbill.core.x12._m837p_read import _FILING
 
 __all__ = ["as_carried_by_837p"]
@@ -19,8 +20,10 @@ def as_carried_by_837p(claim: Claim, created: date | None = None) -> Claim:
     number, a dependent's subscriber demographics or fields outside the
     document; it repeats the subscriber as the patient when they are the same
     person; and dates and places of service shared by every line sit on the
-    claim. ``created`` is the file's creation date (BHT04).
+    claim; its text is fitted to the elements (``fit_claim``). ``created`` is the
+    file's creation date (BHT04).
     """
+    claim = fit_claim(claim).claim
     def kind(t: str | None) -> str | None:
         return _FILING.get(FILING_INDICATORS.get(t or "", ""), t)
 
@@ -80,7 +83,6 @@ def as_carried_by_837p(claim: Claim, created: date | None = None) -> Claim:
         referring_provider=prov(claim.referring_provider),
         other_coverage=tuple(others),
         accident_state=claim.accident_state if "AA" in claim.related_causes else None,
-        note=claim.note[:80] if claim.note else None,
         ambulance=replace(amb, conditions=amb.conditions[:5]) if amb else None,
         extras={},
     )

@@ -14,9 +14,10 @@ from decimal import Decimal
 from medbill.core.claim import Address, Claim, OtherCoverage, Provider
 from medbill.core.identifiers import npi_is_valid
 from medbill.core.money import Money
-from medbill.core.x12._segments import X12WriteError
+from medbill.core.x12._m837p_fit import fit_claim
+from medbill.core.x12._segments import Delimiters, X12WriteError
 
-__all__ = ["check_claim", "npi_is_valid", "FILING_INDICATORS"]
+__all__ = ["check_claim", "check_structure", "npi_is_valid", "FILING_INDICATORS"]
 
 # Claim filing indicator (SBR09) for each payer type of the claim document.
 FILING_INDICATORS = {
@@ -53,7 +54,6 @@ _ZIP = re.compile(r"^[0-9]{5}([0-9]{4})?$")
 _POS = re.compile(r"^[0-9]{2}$")
 _NDC = re.compile(r"^[0-9]{11}$")
 _PO_BOX = re.compile(r"^(P\.?\s*O\.?\s*BOX|POST OFFICE BOX|LOCK ?BOX)\b")
-_TEXT_LIMITS = {"org": 60, "last": 60, "first": 35, "middle": 25, "line": 55, "city": 30}
 
 
 class _Checker:
@@ -65,13 +65,10 @@ class _Checker:
         raise X12WriteError(message, claim_id=self.claim.claim_id, field=field, segment=segment,
                             element=element)
 
-    def text(self, field: str, value: str | None, limit: int, required: bool = True) -> None:
-        if not value:
-            if required:
-                self.fail(field, "is required")
-            return
-        if len(value) > limit:
-            self.fail(field, f"is longer than the {limit} characters the 837P allows")
+    def text(self, field: str, value: str | None, required: bool = True) -> None:
+        """A required value; lengths and characters are ``fit_claim``'s (one table)."""
+        if not value and required:
+            self.fail(field, "is required")
 
     def npi(self, field: str, value: str | None, required: bool = True) -> None:
         if not value:
@@ -87,9 +84,8 @@ class _Checker:
             if required:
                 self.fail(field, "is required")
             return
-        self.text(f"{field}.line1", addr.line1, _TEXT_LIMITS["line"])
-        self.text(f"{field}.line2", addr.line2, _TEXT_LIMITS["line"], required=False)
-        self.text(f"{field}.city", addr.city, _TEXT_LIMITS["city"])
+        self.text(f"{field}.line1", addr.line1)
+        self.text(f"{field}.city", addr.city)
         if not _STATE.match(addr.state or ""):
             self.fail(f"{field}.state", "must be a two-letter state code")
         if not _ZIP.match(addr.zip or ""):
@@ -98,9 +94,7 @@ class _Checker:
             self.fail(f"{field}.zip", "must be the 9-digit ZIP+4 for the billing provider")
 
     def person(self, field: str, provider: Provider, required_npi: bool = True) -> None:
-        self.text(f"{field}.name.last", provider.name.last, _TEXT_LIMITS["last"])
-        self.text(f"{field}.name.first", provider.name.first, _TEXT_LIMITS["first"],
-                  required=False)
+        self.text(f"{field}.name.last", provider.name.last)
         self.npi(f"{field}.npi", provider.npi, required_npi)
 
     def demographics(self, field: str, dob: object, sex: str | None) -> None:
@@ -110,12 +104,24 @@ class _Checker:
             self.fail(f"{field}.sex", "must be M, F or U")
 
 
-def check_claim(claim: Claim) -> None:
-    """Raise X12WriteError naming the claim and field for the first problem found."""
+def check_claim(claim: Claim, delimiters: Delimiters | None = None) -> None:
+    """Raise X12WriteError naming the claim and field for the first problem found.
+
+    The structure comes first, then the fields whose text does not fit their
+    elements (``fit_claim``) with the file's ``delimiters``.
+    """
+    check_structure(claim)
+    problems = fit_claim(claim, delimiters).problems
+    if problems:
+        raise problems[0].error(claim.claim_id)
+
+
+def check_structure(claim: Claim) -> None:
+    """Required fields, codes and COB balancing; X12WriteError for the first problem."""
     c = _Checker(claim)
     if not claim.claim_id:
         c.fail("claim_id", "is required")
-    c.text("claim_id", claim.claim_id, 38)
+    c.text("claim_id", claim.claim_id)
     if claim.frequency_code not in ("1", "7", "8"):
         c.fail("frequency_code", "must be 1, 7 or 8")
     if claim.frequency_code in ("7", "8") and not claim.original_claim_ref:
@@ -124,7 +130,7 @@ def check_claim(claim: Claim) -> None:
         c.fail("place_of_service", "must be a two-digit place of service code")
 
     bp = claim.billing_provider
-    c.text("billing_provider.name", bp.name, _TEXT_LIMITS["org"])
+    c.text("billing_provider.name", bp.name)
     c.npi("billing_provider.npi", bp.npi)
     if not bp.tin or len(bp.tin) != 9 or not bp.tin.isdigit():
         c.fail("billing_provider.tin", "must be 9 digits")
@@ -138,24 +144,20 @@ def check_claim(claim: Claim) -> None:
 
     if not claim.payer.name:
         c.fail("payer.name", "is required")
-    c.text("payer.payer_id", claim.payer.payer_id, 80)
+    c.text("payer.payer_id", claim.payer.payer_id)
     filing_indicator(claim, claim.payer.type, "payer.type")
     c.address("payer.address", claim.payer.address, required=False)
 
     sub = claim.subscriber
-    c.text("subscriber.name.last", sub.name.last, _TEXT_LIMITS["last"])
-    c.text("subscriber.name.first", sub.name.first, _TEXT_LIMITS["first"], required=False)
-    c.text("subscriber.member_id", sub.member_id, 80)
-    c.text("subscriber.group_number", sub.group_number, 50, required=False)
-    c.text("subscriber.group_name", sub.group_name, 60, required=False)
+    c.text("subscriber.name.last", sub.name.last)
+    c.text("subscriber.member_id", sub.member_id)
     pat = claim.patient
     if pat.is_subscriber:
         c.demographics("subscriber", sub.dob, sub.sex)
         c.address("subscriber.address", sub.address)
     else:
         c.address("subscriber.address", sub.address, required=False)
-        c.text("patient.name.last", pat.name.last, _TEXT_LIMITS["last"])
-        c.text("patient.name.first", pat.name.first, _TEXT_LIMITS["first"], required=False)
+        c.text("patient.name.last", pat.name.last)
         c.demographics("patient", pat.dob, pat.sex)
         c.address("patient.address", pat.address)
 
@@ -168,13 +170,12 @@ def check_claim(claim: Claim) -> None:
         c.person("referring_provider", claim.referring_provider)
     if claim.service_facility is not None:
         f = claim.service_facility
-        c.text("service_facility.name", f.name, _TEXT_LIMITS["org"])
+        c.text("service_facility.name", f.name)
         c.npi("service_facility.npi", f.npi, required=False)
         c.address("service_facility.address", f.address)
     amb = claim.ambulance
     if amb is not None:
         c.address("ambulance.pickup", amb.pickup)
-        c.text("ambulance.dropoff_name", amb.dropoff_name, _TEXT_LIMITS["org"], required=False)
         c.address("ambulance.dropoff", amb.dropoff)
         if amb.miles is None or amb.miles <= 0:
             c.fail("ambulance.miles", "must be a positive number of miles")
@@ -261,8 +262,6 @@ def _check_lines(c: _Checker, claim: Claim) -> None:
                 c.fail(f"{at}.ndc_unit", "must be F2, GR, ME, ML or UN")
         if line.rendering_provider is not None:
             c.person(f"{at}.rendering_provider", line.rendering_provider)
-        c.text(f"{at}.description", line.description, 80, required=False)
-        c.text(f"{at}.line_control_number", line.line_control_number, 50, required=False)
 
 
 def _check_other_coverage(c: _Checker, claim: Claim) -> None:
@@ -275,10 +274,10 @@ def _check_other_coverage(c: _Checker, claim: Claim) -> None:
         at = f"other_coverage[{i}]"
         if not oc.payer.name:
             c.fail(f"{at}.payer.name", "is required")
-        c.text(f"{at}.payer.payer_id", oc.payer.payer_id, 80)
+        c.text(f"{at}.payer.payer_id", oc.payer.payer_id)
         filing_indicator(claim, oc.payer.type, f"{at}.payer.type")
-        c.text(f"{at}.subscriber.name.last", oc.subscriber.name.last, _TEXT_LIMITS["last"])
-        c.text(f"{at}.subscriber.member_id", oc.subscriber.member_id, 80)
+        c.text(f"{at}.subscriber.name.last", oc.subscriber.name.last)
+        c.text(f"{at}.subscriber.member_id", oc.subscriber.member_id)
         if oc.adjudication is not None:
             _check_balance(c, claim, oc, at)
 

@@ -13,6 +13,7 @@ from datetime import datetime
 __all__ = [
     "ControlNumbers",
     "Delimiters",
+    "Repeated",
     "Interchange",
     "InterchangeEnvelope",
     "Segment",
@@ -78,6 +79,7 @@ class X12WriteError(X12Error):
         claim_id: str | None = None,
         field: str | None = None,
     ) -> None:
+        self.reason = message  # the problem alone, without the claim and field
         if claim_id is not None or field:
             prefix = f"claim {claim_id or '(no id)'}" if claim_id is not None else ""
             named = f"{prefix}: {field}" if prefix and field else (prefix or field or "")
@@ -479,6 +481,13 @@ class ControlNumbers:
                                 segment="ST", element=2)
 
 
+class Repeated(tuple):
+    """A repeated element (EB03 with several service types): written with the
+    repetition separator between the values."""
+
+    __slots__ = ()
+
+
 class SegmentWriter:
     """Collects segments and renders them with one set of delimiters.
 
@@ -499,12 +508,18 @@ class SegmentWriter:
         """Append a segment. A list or tuple element is a composite."""
         d = self.delimiters
         out = [seg_id]
-        components = 0
+        components = repeats = 0
         for value in elements:
             if value.__class__ is str:
                 out.append(value)
             elif value is None:
                 out.append("")
+            elif value.__class__ is Repeated:
+                if not d.repetition:
+                    raise X12WriteError("a repeated element needs a repetition separator",
+                                        segment=seg_id)
+                repeats += max(len(value) - 1, 0)
+                out.append(d.repetition.join(value))
             elif isinstance(value, (list, tuple)):  # noqa: UP038 - a tuple is faster here
                 comps = ["" if c is None else str(c) for c in value]
                 while comps and comps[-1] == "":
@@ -519,14 +534,18 @@ class SegmentWriter:
         # One pass over the rendered segment: any delimiter beyond the ones we placed
         # came from a value; the slow path then names the element.
         if (text.count(d.element) != len(out) - 1 or text.count(d.component) != components
-                or d.segment in text or (d.repetition and d.repetition in text)):
+                or d.segment in text
+                or (d.repetition and text.count(d.repetition) != repeats)):
             self._locate_delimiter(seg_id, elements)
         self._parts.append(text)
         self.count += 1
 
     def _locate_delimiter(self, seg_id: str, elements: tuple) -> None:
         for i, value in enumerate(elements, start=1):
-            if isinstance(value, list | tuple):
+            if value.__class__ is Repeated:
+                for c in value:
+                    self._check(seg_id, i, str(c))
+            elif isinstance(value, list | tuple):
                 for c in value:
                     self._check(seg_id, i, "" if c is None else str(c))
             elif value is not None:

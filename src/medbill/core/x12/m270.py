@@ -164,7 +164,8 @@ def write_270(
         else:
             w.add("NM1", "1P", "2", prov.name, "", "", "", "", "XX", prov.npi)
         if prov.tin:
-            w.add("REF", "EI", prov.tin)
+            # 2100B allows REF*TJ (federal taxpayer id), not REF*EI, in the 270 guide.
+            w.add("REF", "TJ", prov.tin)
         hl = 2
         for inq in batch:
             hl += 1
@@ -257,7 +258,7 @@ def _read_transaction(segments: list[Segment]) -> list[EligibilityInquiry]:
         elif sid == "NM1" and seg[1] == "1P":
             head["provider"] = InquiryProvider(
                 name=seg[3], npi=seg[9], first=seg[4] or None if seg[2] == "1" else None)
-        elif sid == "REF" and seg[1] == "EI" and level == "21":
+        elif sid == "REF" and seg[1] in ("TJ", "EI") and level == "21":  # EI: older files
             prov = head["provider"]
             head["provider"] = InquiryProvider(prov.name, prov.npi, prov.first, seg[2])
         elif current is None:

@@ -9,7 +9,7 @@ coinsurance 20%".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -24,7 +24,13 @@ from medbill.core.x12._eligibility_codes import (
     SERVICE_TYPES,
     TIME_PERIODS,
 )
-from medbill.core.x12._segments import Delimiters, Segment, SegmentWriter, read_interchanges
+from medbill.core.x12._segments import (
+    Delimiters,
+    Repeated,
+    Segment,
+    SegmentWriter,
+    read_interchanges,
+)
 from medbill.core.x12.m270 import VERSION, EligibilityInquiry, Envelope, _d8, _isa
 
 __all__ = [
@@ -119,6 +125,9 @@ class EligibilityResponse:
     rejections: tuple[Rejection, ...] = ()
     plan_dates: tuple[tuple[str, str], ...] = ()
     position: int = 0  # segment position of the HL that starts this answer
+    # Envelope problems of the transaction set that carried the answer (SE01 count,
+    # SE02 control number): the partner's file is malformed, but the answer is read.
+    problems: tuple[str, ...] = ()
 
     @property
     def patient(self) -> Member | None:
@@ -267,7 +276,12 @@ def read_271(data: bytes | str) -> list[EligibilityResponse]:
         for tx in interchange.transactions:
             if tx.set_id != "271":
                 raise tx.st.error(f"expected a 271, found {tx.set_id}", 1)
-            out.extend(_read_transaction(tx.segments))
+            answers = _read_transaction(tx.segments)
+            problems = tuple(str(p) for p in interchange.problems
+                             if p.position == tx.se.position)
+            if problems:
+                answers = [replace(a, problems=problems) for a in answers]
+            out.extend(answers)
     return out
 
 
@@ -479,17 +493,16 @@ def write_271(answers: Sequence[Answer], envelope: Envelope,
         sub = ans.subscriber or Member(last=inq.subscriber.last, first=inq.subscriber.first,
                                        member_id=inq.subscriber.member_id,
                                        dob=inq.subscriber.dob, sex=inq.subscriber.sex)
+        # AAA sits in the member loop it is about, after NM1/REF and before DMG/INS.
+        rejection = ans.rejection
         if not dependent:
             w.add("TRN", "2", inq.trace_number, inq.trace_originator)
-        _write_member(w, "IL", sub)
+        _write_member(w, "IL", sub, rejection if not dependent else None)
         if dependent:
             w.add("HL", "4", "3", "23", "0")
             w.add("TRN", "2", inq.trace_number, inq.trace_originator)
-            _write_member(w, "03", dependent)
-            w.add("INS", "N", "19")
-        if ans.rejection is not None:
-            w.add("AAA", "N", "", ans.rejection.code, ans.rejection.follow_up)
-        else:
+            _write_member(w, "03", dependent, rejection)
+        if rejection is None:
             if ans.plan_begin:
                 w.add("DTP", "346", "D8", ans.plan_begin.strftime("%Y%m%d"))
             for b in ans.benefits:
@@ -500,21 +513,34 @@ def write_271(answers: Sequence[Answer], envelope: Envelope,
     return w.bytes()
 
 
-def _write_member(w: SegmentWriter, entity: str, m: Member) -> None:
+def _write_member(w: SegmentWriter, entity: str, m: Member,
+                  rejection: Rejection | None = None) -> None:
+    """2100C/2100D in TR3 order: NM1, REF, AAA, DMG, INS (a dependent's relationship)."""
     w.add("NM1", entity, "1", m.last, m.first or "", m.middle or "",
           "", "", "MI" if entity == "IL" and m.member_id else "",
           m.member_id if entity == "IL" else "")
     if m.group_number:
         w.add("REF", "6P", m.group_number)
+    if rejection is not None:
+        w.add("AAA", "N", "", rejection.code, rejection.follow_up)
     if m.dob:
         w.add("DMG", "D8", m.dob.strftime("%Y%m%d"), m.sex or "")
+    if entity == "03":
+        w.add("INS", "N", relationship_code(m.relationship))
+
+
+def relationship_code(relationship: str | None) -> str:
+    """INS02 for a dependent's relationship, in words (``spouse``) or as the code; 21
+    (unknown) when the payer's record does not say."""
+    if relationship in RELATIONSHIPS:
+        return relationship  # type: ignore[return-value]
+    return _RELATIONSHIP_CODES.get(relationship or "", "21")
 
 
 def _write_benefit(w: SegmentWriter, b: Benefit) -> None:
-    rep = w.delimiters.repetition or "^"
     percent = format(b.percent.normalize(), "f") if b.percent is not None else ""
     w.add(
-        "EB", b.info, b.coverage_level or "", rep.join(b.service_types),
+        "EB", b.info, b.coverage_level or "", Repeated(b.service_types),
         b.insurance_type or "", b.plan or "", b.period or "",
         b.amount.x12() if b.amount is not None else "", percent,
         b.quantity_qualifier or "", format(b.quantity, "f") if b.quantity is not None else "",
@@ -527,3 +553,5 @@ def _write_benefit(w: SegmentWriter, b: Benefit) -> None:
 
 
 SERVICE_TYPE_NAMES = SERVICE_TYPES
+_RELATIONSHIP_CODES = {word: code for code, word in RELATIONSHIPS.items()} | {
+    "other": "G8", "life_partner": "53"}

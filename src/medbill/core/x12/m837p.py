@@ -3,7 +3,10 @@
 ``write_837p`` turns claim documents into one interchange (bytes) with the
 control numbers the caller supplies (the caller persists them and never reuses
 one). Every claim is checked first (``check_claim``), so a bad claim raises
-``X12WriteError`` naming the claim and field before any byte exists.
+``X12WriteError`` naming the claim and field before any byte exists; its text is
+fitted to the elements first (``fit_claim``: character set, separators, lengths).
+``screen_claims`` splits a batch into the claims a file can carry and those held
+out with the reason, so that one bad claim never sinks a batch.
 ``plan_batches`` splits claims into files per clearinghouse route and claim
 count; ``read_837p`` (in ``_m837p_read``) reads an 837P back into documents.
 """
@@ -11,7 +14,6 @@ count; ``read_837p`` (in ``_m837p_read``) reads an 837P back into documents.
 from __future__ import annotations
 
 import gc
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,7 +30,13 @@ from medbill.core.claim import (
 )
 from medbill.core.money import Money
 from medbill.core.x12._m837p_carried import as_carried_by_837p
-from medbill.core.x12._m837p_check import check_claim, filing_indicator, npi_is_valid
+from medbill.core.x12._m837p_check import (
+    check_claim,
+    check_structure,
+    filing_indicator,
+    npi_is_valid,
+)
+from medbill.core.x12._m837p_fit import ELEMENTS, ClaimFitter, FieldFit, Fitted, fit_claim
 from medbill.core.x12._m837p_read import ReadClaim, read_837p
 from medbill.core.x12._segments import (
     ControlNumbers,
@@ -36,19 +44,29 @@ from medbill.core.x12._segments import (
     InterchangeEnvelope,
     SegmentWriter,
     X12WriteError,
+    iter_segments,
 )
 
 __all__ = [
     "VERSION_837P",
+    "ELEMENTS",
     "Batch",
+    "ClaimFitter",
+    "FieldFit",
+    "Fitted",
+    "HeldClaim",
     "ReadClaim",
+    "Screened",
     "Submitter",
     "as_carried_by_837p",
+    "batch_reference",
     "check_claim",
+    "fit_claim",
     "npi_is_valid",
     "payer_responsibility",
     "plan_batches",
     "read_837p",
+    "screen_claims",
     "write_837p",
 ]
 
@@ -151,15 +169,26 @@ def _write(claims: Sequence[Claim], envelope: InterchangeEnvelope, control: Cont
            submitter: Submitter, created: datetime, delimiters: Delimiters | None,
            line_ending: str, reference: str | None) -> bytes:
     _check_submitter(submitter)
+    d = delimiters or Delimiters()
+    fitter = ClaimFitter(d)
+    fitted = []
     for claim in claims:
-        check_claim(claim)
+        check_structure(claim)
+        if fitter.fits_as_it_is(claim):
+            fitted.append(claim)
+            continue
+        fit = fitter.fit(claim)
+        for problem in fit.fits:
+            if problem.blocks:
+                raise problem.error(claim.claim_id)
+        fitted.append(fit.claim)
     seen: set[str] = set()
     for claim in claims:
         if claim.claim_id in seen:
             raise X12WriteError("appears twice in one file", claim_id=claim.claim_id,
                                 field="claim_id")
         seen.add(claim.claim_id)
-    w = SegmentWriter(delimiters or Delimiters(), line_ending)
+    w = SegmentWriter(d, line_ending)
     w.open_interchange(envelope, control, created, "HC", VERSION_837P)
     w.open_transaction("837", control.transaction, VERSION_837P)
     w.add("BHT", "0019", "00", reference or f"{control.transaction:04d}",
@@ -174,32 +203,91 @@ def _write(claims: Sequence[Claim], envelope: InterchangeEnvelope, control: Cont
     w.add("NM1", "40", "2", submitter.receiver_name, "", "", "", "", "46",
           submitter.receiver_id)
     body = _Body(w)
-    body.claims(claims)
+    body.claims(fitted)
     w.close_transaction()
     w.close_interchange()
     text = w.text()
     if not text.isascii():
-        _make_ascii(w, body.starts)
-        text = w.text()
+        _refuse_non_ascii(w, body.starts)
     return text.encode("ascii")
 
 
-def _make_ascii(w: SegmentWriter, starts: list[tuple[int, str]]) -> None:
-    """Write accented letters and typographic marks in plain ASCII (José -> Jose); a
-    character with no plain form, or one that would become a delimiter, is refused."""
+def _refuse_non_ascii(w: SegmentWriter, starts: list[tuple[int, str]]) -> None:
+    """Name the claim and element of a character outside the X12 set that fitting missed."""
     d = w.delimiters
-    marks = [c for c in (d.element, d.component, d.repetition, d.segment) if c]
     for index, part in enumerate(w._parts):
         if part.isascii():
             continue
-        plain = to_ascii(part)
-        if plain is None or any(plain.count(c) != part.count(c) for c in marks):
-            owner = next((cid for first, cid in reversed(starts) if first <= index), None)
-            bad = next(ch for ch in part if not ch.isascii())
-            element = part[: part.index(bad)].count(d.element)
-            raise X12WriteError(f"character {bad!r} has no ASCII form", claim_id=owner,
-                                segment=part.split(d.element, 1)[0], element=element or None)
-        w._parts[index] = plain
+        owner = next((cid for first, cid in reversed(starts) if first <= index), None)
+        bad = next(ch for ch in part if not ch.isascii())
+        element = part[: part.index(bad)].count(d.element)
+        raise X12WriteError(f"character U+{ord(bad):04X} is outside the X12 character set",
+                            claim_id=owner, segment=part.split(d.element, 1)[0],
+                            element=element or None)
+
+
+@dataclass(frozen=True, slots=True)
+class HeldClaim:
+    """A claim kept out of a file, the field at fault and why (no patient data)."""
+
+    claim_id: str
+    field: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """Claims split into those a file can carry (fitted) and those held out.
+
+    ``fits`` lists, per claim id, the text the writer shortened or rewrote.
+    """
+
+    ready: tuple[Claim, ...]
+    held: tuple[HeldClaim, ...]
+    fits: tuple[tuple[str, FieldFit], ...]
+
+
+def screen_claims(claims: Iterable[Claim], delimiters: Delimiters | None = None) -> Screened:
+    """Which claims can be written with ``delimiters``; the others held out with the reason.
+
+    A claim fails on its first problem: a structural one (``check_claim``), a field
+    that does not fit its element, or a claim id already in the batch.
+    """
+    ready: list[Claim] = []
+    held: list[HeldClaim] = []
+    fits: list[tuple[str, FieldFit]] = []
+    seen: set[str] = set()
+    fitter = ClaimFitter(delimiters)
+    for claim in claims:
+        try:
+            check_structure(claim)
+            payer_responsibility(claim)
+            if claim.claim_id in seen:
+                raise X12WriteError("appears twice in one batch", claim_id=claim.claim_id,
+                                    field="claim_id")
+            fit = fitter.fit(claim)
+            problem = next((f for f in fit.fits if f.blocks), None)
+            if problem is not None:
+                raise problem.error(claim.claim_id)
+        except X12WriteError as exc:
+            held.append(HeldClaim(claim.claim_id, exc.field, exc.reason))
+            continue
+        seen.add(claim.claim_id)
+        ready.append(fit.claim)
+        fits.extend((claim.claim_id, f) for f in fit.fits)
+    return Screened(tuple(ready), tuple(held), tuple(fits))
+
+
+def batch_reference(data: bytes | str) -> str:
+    """The 837P's BHT03 (its originator's batch reference), which a 277CA echoes in 2200B
+    TRN02; the ISA13 for a file without one."""
+    isa = ""
+    for seg in iter_segments(data):
+        if seg.id == "ISA":
+            isa = seg[13]
+        elif seg.id == "BHT":
+            return seg[3] or isa
+    return isa
 
 
 def _check_submitter(s: Submitter) -> None:
@@ -219,22 +307,6 @@ def _num(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-# Characters people type that have a plain ASCII form in an X12 file.
-_PLAIN = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2010": "-", "\u2011": "-",
-                        "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                        "\u00a0": " ", "\u2026": "...", "\u00df": "ss", "\u00e6": "ae",
-                        "\u00c6": "AE", "\u00f8": "o", "\u00d8": "O", "\u0142": "l",
-                        "\u0141": "L"})
-
-
-def to_ascii(text: str) -> str | None:
-    """``text`` in the character set of an X12 file (accents dropped: José -> Jose), or
-    None when a character has no plain form."""
-    plain = unicodedata.normalize("NFKD", text.translate(_PLAIN))
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return plain if plain.isascii() else None
-
-
 class _Body:
     """Renders the hierarchical levels under one ST."""
 
@@ -250,9 +322,17 @@ class _Body:
         for members in groups.values():
             self.hl += 1
             parent = self.hl
-            self.billing_provider(members[0])
-            for claim in members:
-                self.claim(claim, parent)
+            claim = members[0]
+            try:
+                self.billing_provider(claim)
+                for claim in members:
+                    self.claim(claim, parent)
+            except X12WriteError as exc:
+                if exc.claim_id is not None:
+                    raise
+                # The segment writer knows the element; the claim is known here.
+                raise X12WriteError(exc.message, claim_id=claim.claim_id, field=exc.field,
+                                    segment=exc.segment, element=exc.element) from None
 
     # -- 2000A / 2010AA / 2010AB ------------------------------------------------------------
 
@@ -339,7 +419,7 @@ class _Body:
         if claim.prior_authorization:
             w.add("REF", "G1", claim.prior_authorization)
         if claim.note:
-            w.add("NTE", "ADD", claim.note[:80])
+            w.add("NTE", "ADD", claim.note)
         amb = claim.ambulance
         if amb is not None:
             w.add("CR1", "LB" if amb.weight_lbs else "", _num(amb.weight_lbs)

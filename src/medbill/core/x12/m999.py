@@ -1,18 +1,29 @@
-"""999 implementation acknowledgement (005010X231A1) reader.
+"""999 implementation acknowledgement (005010X231A1): reader and writer.
 
 A 999 answers one functional group we sent: per transaction set (AK2) it says
 accepted, accepted with errors or rejected (IK5), and names each bad segment
 (IK3) and element (IK4). ``locate_claims`` maps the segment positions back to
 the claims of the 837P we sent, so a rejection lands on the right claim.
-Descriptions are written in our own words.
+Descriptions are written in our own words. ``write_999`` produces one (the payer
+simulator's answer to an 837P, and tests): accepted, accepted with errors or
+rejected, with IK3/IK4 and the claim (CTX*CLM01) for each error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from medbill.core.x12._segments import Segment, read_interchanges
+from medbill.core.x12._segments import (
+    ControlNumbers,
+    Delimiters,
+    InterchangeEnvelope,
+    Segment,
+    SegmentWriter,
+    X12WriteError,
+    read_interchanges,
+)
 
 __all__ = [
     "Ack999",
@@ -22,7 +33,10 @@ __all__ = [
     "ack_status_words",
     "locate_claims",
     "read_999",
+    "write_999",
 ]
+
+VERSION_999 = "005010X231A1"
 
 STATUS = {
     "A": "accepted",
@@ -300,3 +314,72 @@ def _claim_per_position(body: list[Segment]) -> list[str | None]:
         else:
             owners[i] = current
     return owners
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+_STATUS_CODES = {"accepted": "A", "accepted_with_errors": "E", "partially_accepted": "P",
+                 "rejected": "R"}
+
+
+def write_999(
+    groups: Iterable[GroupAck],
+    envelope: InterchangeEnvelope,
+    control: ControlNumbers,
+    created: datetime,
+    *,
+    delimiters: Delimiters | None = None,
+    line_ending: str = "\n",
+) -> bytes:
+    """One interchange with one 999 answering ``groups`` (AK1 each).
+
+    Per transaction set, ``status`` (accepted, accepted_with_errors, rejected) and
+    ``codes`` go to IK5, and each error to IK3 (segment, position, loop, code) with
+    a CTX*CLM01 naming the claim when known, and IK4 (element, component, code, bad
+    value) when it names an element. Consecutive errors of one segment share an IK3,
+    as ``read_999`` splits them. Counts in AK9 are the caller's.
+    """
+    groups = list(groups)
+    if not groups:
+        raise X12WriteError("a 999 answers at least one functional group", segment="AK1")
+    w = SegmentWriter(delimiters or Delimiters(), line_ending)
+    w.open_interchange(envelope, control, created, "FA", VERSION_999)
+    w.open_transaction("999", control.transaction, VERSION_999)
+    for group in groups:
+        w.add("AK1", group.functional_id, group.group_control, group.version)
+        for tx in group.transactions:
+            w.add("AK2", tx.set_id, tx.control_number, tx.version)
+            _write_errors(w, tx.errors)
+            w.add("IK5", _status(tx.status, "IK5"), *tx.codes[:5])
+        w.add("AK9", _status(group.status, "AK9"), str(group.included), str(group.received),
+              str(group.accepted), *group.codes[:5])
+    w.close_transaction()
+    w.close_interchange()
+    return w.bytes()
+
+
+def _status(status: str, segment: str) -> str:
+    code = _STATUS_CODES.get(status)
+    if code is None:
+        raise X12WriteError(f"status {status!r} must be accepted, accepted_with_errors, "
+                            "partially_accepted or rejected", segment=segment, element=1)
+    return code
+
+
+def _write_errors(w: SegmentWriter, errors: list[SegmentError]) -> None:
+    previous: tuple | None = None
+    for err in errors:
+        key = (err.segment_id, err.position, err.loop, err.code, err.claim_id,
+               tuple(err.context))
+        if key != previous:
+            # IK303 has at most 4 characters: the loop's number without its letters.
+            loop = err.loop[:4] if err.loop else None
+            w.add("IK3", err.segment_id, str(err.position or ""), loop, err.code)
+            if err.claim_id:
+                w.add("CTX", ["CLM01", err.claim_id])
+            for context in err.context:
+                w.add("CTX", *context.split(w.delimiters.element))
+            previous = key
+        if err.element is not None:
+            position = [str(err.element), str(err.component) if err.component else ""]
+            w.add("IK4", position, err.element_ref, err.element_code, err.bad_value)
