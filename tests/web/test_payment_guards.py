@@ -119,3 +119,30 @@ class TestDeskCopay:
                            follow=True).content.decode()
         assert "copay is $25.00" in page
         assert not payments().exists()
+
+
+class TestDeskAmounts:
+    def test_the_desk_form_refuses_fractions_of_a_cent(self, world, client_for):
+        visit = visit_today(world.a, status=Visit.Status.CHECKED_IN)
+        page = client_for(world.users["front_desk"]).post(
+            reverse("collect_payment", args=[visit.pk]),
+            {"amount": "25.005", "method": "cash", "kind": "balance"},
+            follow=True).content.decode()
+        assert "more than two decimals" in page
+        assert not payments().exists()
+
+    def test_a_receipt_printed_later_shows_the_balance_after_its_own_payment(self, world):
+        from medbill.web.billing.services import balance_of
+        from medbill.web.frontdesk.receipts import receipt_pdf
+
+        first = collect_payment(world.users["front_desk"], world.a.patient, "25", "cash",
+                                kind="balance")
+        collect_payment(world.users["front_desk"], world.a.patient, "20", "cash",
+                        kind="balance")
+        then = balance_of(world.a.patient, "patient", through=first)
+        now = balance_of(world.a.patient, "patient")
+        assert now == then - 20
+        from medbill.core.forms.readback import plain_text
+
+        text = plain_text(receipt_pdf(first))
+        assert then.format() in text and now.format() not in text

@@ -105,15 +105,19 @@ def _ledger(practice_id: int, responsibility: str | None) -> Any:
     return rows.filter(responsibility=responsibility) if responsibility else rows
 
 
-def balance_of(patient: Any, responsibility: str | None = None) -> Money:
+def balance_of(patient: Any, responsibility: str | None = None,
+               through: Entry | None = None) -> Money:
     """The patient's account balance: the sum of every ledger entry of theirs (payments
-    not applied to a visit included), or of those ``responsibility`` owes.
+    not applied to a visit included), or of those ``responsibility`` owes; with ``through``,
+    as it stood right after that entry was posted (a receipt printed again later).
 
     The one balance: the account page, the statement, the API, receipts and reports
     all ask this (or ``balances_of`` for many patients at once).
     """
-    total = _ledger(patient.practice_id, responsibility).filter(patient=patient).aggregate(
-        total=MoneySum("amount"))["total"]
+    rows = _ledger(patient.practice_id, responsibility).filter(patient=patient)
+    if through is not None:
+        rows = rows.filter(pk__lte=through.pk)
+    total = rows.aggregate(total=MoneySum("amount"))["total"]
     return Money(total) if total is not None else Money(0)
 
 

@@ -41,7 +41,7 @@ def receipt_pdf(entry: Entry) -> bytes:
             reference=entry.reference or None,
             patient_name=patient.full_name,
             received_by=(user.get_full_name() or user.get_username()) if user else None,
-            balance_after=balance_of(patient, Entry.Responsibility.PATIENT),
+            balance_after=balance_of(patient, Entry.Responsibility.PATIENT, through=entry),
             memo=memo,
         )
     )

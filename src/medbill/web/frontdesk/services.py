@@ -22,7 +22,7 @@ from django.utils import timezone
 from medbill.core.frontdesk.desk import METHODS, DeskPayment, DeskReport, desk_report
 from medbill.core.frontdesk.duplicates import DuplicateCandidate, PersonFacts, find_duplicates
 from medbill.core.ledger import entry_checks
-from medbill.core.money import Money, MoneyError
+from medbill.core.money import Money
 from medbill.web.billing.models import Entry
 from medbill.web.billing.services import balance_of, post_payment
 from medbill.web.frontdesk.models import (
@@ -569,8 +569,9 @@ def account_balance(patient: Patient) -> Money:
 
 
 def parse_amount(value: Any, field: str = "amount") -> Money:
+    """An amount typed at the desk, by the rules every payment entry follows (no rounding:
+    ``25.005`` is refused, not taken as $25.01)."""
     try:
-        amount = Money(str(value).strip().lstrip("$").replace(",", ""))
-    except (MoneyError, ValueError):
-        raise ServiceError(field, "not an amount") from None
-    return amount
+        return entry_checks.payment_amount(value, field=field)
+    except entry_checks.EntryProblem as exc:
+        raise ServiceError(exc.field, exc.problem) from None
