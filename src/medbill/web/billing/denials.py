@@ -227,7 +227,7 @@ def write_off(request: HttpRequest, denial_id: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, in_words(exc))
         return redirect("show_denial", denial_id=item.pk)
-    messages.success(request, f"{Money(item.amount)} written off on claim {item.claim}.")
+    messages.success(request, f"{Money(item.amount).format()} written off on claim {item.claim}.")
     return redirect("list_denials")
 
 
@@ -240,8 +240,9 @@ def transfer_to_patient(request: HttpRequest, denial_id: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, in_words(exc))
         return redirect("show_denial", denial_id=item.pk)
-    messages.success(request, f"{Money(item.amount)} moved to {item.claim.patient.full_name}'s "
-                              "balance; the next statement bills it.")
+    moved = Money(item.amount).format()
+    messages.success(request, f"{moved} moved to {item.claim.patient.full_name}'s balance; "
+                              "the next statement bills it.")
     return redirect("list_denials")
 
 
