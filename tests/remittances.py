@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from medbill.core.money import Money as M
 from medbill.core.x12.m835 import (
@@ -21,7 +23,7 @@ from medbill.core.x12.m835 import (
     write_835,
 )
 
-__all__ = ["pyx12_835_problems", "reversal_of", "sample", "sample_read"]
+__all__ = ["bench_era", "pyx12_835_problems", "reversal_of", "sample", "sample_read"]
 
 
 def sample(**kw) -> Remittance:
@@ -91,3 +93,13 @@ def reversal_of(c: ClaimPayment) -> ClaimPayment:
                                adjustments=tuple(replace(a, amount=-a.amount)
                                                  for a in s.adjustments))
                        for s in c.services))
+
+
+def bench_era():
+    """``bench/era.py`` as a module: its ``synthetic_claims`` and ``seed_claims`` build an
+    office of any size."""
+    path = Path(__file__).resolve().parents[1] / "bench" / "era.py"
+    spec = importlib.util.spec_from_file_location("bench_era", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -7,7 +7,6 @@ process.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -23,8 +22,8 @@ from medbill.core.payersim import simulate
 from medbill.core.x12.m835 import read_835, write_835
 from medbill.web.billing.models import ClaimLine, Entry
 from medbill.web.billing.remittance_models import Remittance, RemittanceFile
+from remittances import bench_era
 
-ROOT = Path(__file__).resolve().parents[2]
 MEDBILL = Path(sys.executable).with_name("medbill")
 
 pytestmark = [
@@ -33,13 +32,6 @@ pytestmark = [
                        not in ("postgres", "postgresql"),
                        reason="concurrent writers are tested on PostgreSQL (set DATABASE_URL)"),
 ]
-
-
-def bench_era():
-    spec = importlib.util.spec_from_file_location("bench_era", ROOT / "bench" / "era.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def run_together(*argvs: list[str]) -> list[subprocess.CompletedProcess]:

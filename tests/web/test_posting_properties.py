@@ -16,10 +16,8 @@ leave out. After every file:
 from __future__ import annotations
 
 import datetime
-import importlib.util
 from collections import defaultdict
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -33,20 +31,12 @@ from medbill.web.billing import era
 from medbill.web.billing.models import Claim, ClaimLine, Entry
 from medbill.web.billing.services import balance_of
 from medbill.web.frontdesk.models import Patient
-from remittances import reversal_of
+from remittances import bench_era, reversal_of
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
 CLAIMS = 4
 DAY = datetime.date(2026, 4, 1)
-
-
-def bench_era():
-    spec = importlib.util.spec_from_file_location("bench_era", ROOT / "bench" / "era.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
