@@ -35,7 +35,8 @@ class TestEraImportRun:
         assert run.file_id == rem.file_id and run.created_by == world.users["biller"]
         page = client.get(resp.url).content.decode()
         assert 'data-progress-running="false"' in page
-        assert "$0.00 paid: <strong>1</strong> claim posted,\n    <strong>1</strong> denied" in page
+        assert ("$0.00 paid: <strong>1</strong> claim posted,\n    <strong>1</strong> denial,"
+                in page)
         assert world.a.claim.patient_control_number in page.split("era-denied")[1]
         assert "authorization" in page  # CARC 197 in words
         assert f'href="/remittances/{rem.pk}/"' in page
