@@ -108,3 +108,16 @@ class TestSendBatch:
         outsider = client_for(world.outsider)
         assert outsider.get(f"/claims-out/submit/runs/{run.pk}/").status_code == 404
         assert outsider.get(f"/claims-out/submit/runs/{run.pk}/status.json").status_code == 404
+
+
+def test_a_large_batch_is_not_refused_for_its_number_of_fields(world, client_for, tmp_path,
+                                                               django_capture_on_commit_callbacks):
+    connect(world.a, tmp_path)
+    claim = scrubbed(world.a.claim)
+    # The queue lists every scrubbed claim with its checkbox: a big day sends thousands.
+    ids = [claim.pk, *range(10**6, 10**6 + 1500)]
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client_for(world.users["biller"]).post(
+            "/claims-out/submit/", {"claim": ids, "connection": "prairie"})
+    assert resp.status_code == 302
+    assert SubmissionRun.objects.get().claims == [claim.pk]  # others' or unknown ids drop
