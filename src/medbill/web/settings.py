@@ -311,6 +311,9 @@ CONTENT_SECURITY_POLICY = {
 # Request bodies over this size are refused with HTTP 413 before they are read.
 MAX_UPLOAD_BYTES = _int("MEDBILL_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+# The claim queue sends one field per scrubbed claim it lists; Django's 1,000 would refuse
+# a day's batch of a large practice (a 400 before the view runs). Still a bound.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file
 
 # -- logging: identifiers only, never PHI -------------------------------------------------------

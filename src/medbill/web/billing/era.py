@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import gc
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -413,7 +413,8 @@ def _record(practice: Any, posting: RemittancePosting, result: SetResult) -> Non
 
 
 def import_era(user: Any, practice: Any, data: bytes, name: str, *, post: bool = True,
-               same_payment: bool = False) -> ImportResult:
+               same_payment: bool = False,
+               on_read: Callable[[int], None] | None = None) -> ImportResult:
     """Import one 835 file for ``practice``; with ``post=False`` only report what would post.
 
     A set whose payment (TRN02 with TRN03) was posted before posts nothing; one whose
@@ -421,11 +422,13 @@ def import_era(user: Any, practice: Any, data: bytes, name: str, *, post: bool =
     ``same_payment`` says the biller checked it is a separate payment.
     ``user`` None means the system (the command line). Raises ``ServiceError`` for a
     file that is not an 835 and ``PermissionDenied`` for a role that may not import.
+    ``on_read`` hears the number of claim payments in the file once it is read, before
+    anything is posted.
     """
     if user is not None:
         require(user, practice, "import_remittance")
     with _collector_paused():
-        return _import_file(user, practice, data, name, post, same_payment)
+        return _import_file(user, practice, data, name, post, same_payment, on_read)
 
 
 @contextmanager
@@ -447,7 +450,8 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _import_file(user: Any, practice: Any, data: bytes, name: str, post: bool,
-                 same_payment: bool = False) -> ImportResult:
+                 same_payment: bool = False,
+                 on_read: Callable[[int], None] | None = None) -> ImportResult:
     sha = hashlib.sha256(data).hexdigest()
     result = ImportResult(name, sha)
     try:
@@ -456,6 +460,8 @@ def _import_file(user: Any, practice: Any, data: bytes, name: str, post: bool,
         raise ServiceError("file", f"{name}: not a readable 835: {exc}") from None
     if not rems:
         raise ServiceError("file", f"{name}: holds no 835 transaction set")
+    if on_read is not None:
+        on_read(sum(len(rem.claims) for rem in rems))
     if _already_imported(practice, sha, result) and not (same_payment and post):
         return result
     try:

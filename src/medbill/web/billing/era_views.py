@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from medbill.web.billing import plans, reports
 from medbill.web.billing.denials import write_off_denial
-from medbill.web.billing.era import import_era
 from medbill.web.billing.models import Entry
 from medbill.web.billing.remittance_models import (
     DenialItem,
+    EraImportRun,
     PaymentPlan,
     Remittance,
     Statement,
@@ -36,8 +36,6 @@ from medbill.web.practice.pages import paginate, query_without_page
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.tenancy import get_scoped_or_404
 
-MAX_UPLOAD = 20 * 1024 * 1024
-
 
 @requires("view_claims")
 def list_remittances(request: HttpRequest) -> HttpResponse:
@@ -51,33 +49,9 @@ def list_remittances(request: HttpRequest) -> HttpResponse:
         resolved=False).select_related("remittance_claim__remittance")
     return render(request, "billing/era_list.html", {
         "page": paginate(request, rows), "query": query_without_page(request),
-        "statuses": Remittance.Status.choices, "status": status, "work": work[:50]})
-
-
-@requires("import_remittance")
-@require_POST
-def upload_remittance(request: HttpRequest) -> HttpResponse:
-    upload = request.FILES.get("file")
-    if upload is None or upload.size > MAX_UPLOAD:
-        messages.error(request, "file: choose an 835 file (at most 20 MB)")
-        return redirect("list_remittances")
-    try:
-        result = import_era(request.user, request.practice, upload.read(), upload.name,
-                            post=request.POST.get("post") == "1",
-                            same_payment=request.POST.get("same_payment") == "1")
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-        return redirect("list_remittances")
-    if result.already_imported:
-        messages.info(request, f"{upload.name} was imported before; nothing was posted.")
-    for s in result.sets:
-        text = (f"{s.payer} trace {s.trace_number}: {s.status} — {len(s.posted)} claim(s) "
-                f"posted, {len(s.denied)} denied, {len(s.unmatched)} unmatched")
-        (messages.warning if s.status in ("held", "repeat", "duplicate") else messages.success)(
-            request, text)
-        for reason in s.reasons[:5]:
-            messages.warning(request, reason)
-    return redirect("list_remittances")
+        "statuses": Remittance.Status.choices, "status": status, "work": work[:50],
+        "import_running": EraImportRun.objects.for_user(request.user, request.practice)
+        .filter(status__in=("queued", "running")).first()})
 
 
 @requires("view_claims")

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from medbill.core.ledger.entry_checks import looks_like_card_number
 from medbill.web.billing import scrub_views, services
 from medbill.web.billing.models import Claim
+from medbill.web.billing.remittance_models import ScrubRun
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -42,6 +43,10 @@ def list_claims(request: HttpRequest) -> HttpResponse:
             "statuses": Claim.Status.choices,
             "selected": statuses,
             "q": q,
+            "drafts": Claim.objects.for_user(request.user, request.practice)
+            .filter(status=Claim.Status.DRAFT).count(),
+            "scrub_running": ScrubRun.objects.for_user(request.user, request.practice)
+            .filter(status__in=("queued", "running")).first(),
         },
     )
 

@@ -274,6 +274,7 @@ def submit_claims(
     *,
     now: Any = None,
     send: Callable[[OutgoingFile, ClearinghouseProfile], Any] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Submission]:
     """Send scrubbed claims to a clearinghouse as 837P files and record every file.
 
@@ -283,6 +284,9 @@ def submit_claims(
     2. Each file is delivered outside any transaction.
     3. The outcome is recorded; claims of a file that could not be delivered go
        back to scrubbed.
+
+    ``progress`` hears how many claims are done after each file's delivery (the checks
+    of step 1 happen inside one transaction, where no one else could see a count).
     """
     require(user, practice, "submit_claims")
     profile = connection_profile(practice, connection)
@@ -336,8 +340,12 @@ def submit_claims(
                 move_claim(by_pcn[pcn], "submitted", user=user, source="submission",
                            source_ref=f.name, submitted_at=now)
             submissions.append(sub)
+    done = 0
     for sub, f in zip(submissions, files, strict=True):
         _deliver(user, sub, f, profile, send or deliver)
+        done += len(f.claim_ids)
+        if progress is not None:
+            progress(done)
     return submissions
 
 

@@ -5,6 +5,9 @@ from medbill.web.claims_out import build_views, views
 urlpatterns = [
     path("claims-out/", views.claim_queue, name="claims_out_queue"),
     path("claims-out/submit/", views.submit_batch, name="claims_out_submit"),
+    path("claims-out/submit/runs/<int:run_id>/", views.show_submit_run, name="show_submit_run"),
+    path("claims-out/submit/runs/<int:run_id>/status.json", views.submit_run_status,
+         name="submit_run_status"),
     path("claims-out/rejections/<int:item_id>/resolve/", views.resolve_rejection,
          name="claims_out_resolve"),
     path("claims-out/submissions/", views.list_submissions, name="claims_out_submissions"),

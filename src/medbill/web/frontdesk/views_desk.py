@@ -25,6 +25,7 @@ from medbill.web.frontdesk.forms import CoverageForm, GuarantorForm, PatientForm
 from medbill.web.frontdesk.models import (
     Coverage,
     EligibilityCheck,
+    EligibilityRun,
     Guarantor,
     InsuranceCard,
     PaperworkSignature,
@@ -342,6 +343,8 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
             "next": day + datetime.timedelta(days=1),
             "waiting": sum(1 for v in visits if v.status == Visit.Status.SCHEDULED),
             "in_office": sum(1 for v in visits if v.status == Visit.Status.CHECKED_IN),
+            "eligibility_running": EligibilityRun.objects.for_user(request.user, request.practice)
+            .filter(day=day, status__in=("queued", "running")).first(),
         },
     )
 
