@@ -37,6 +37,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from medbill.core.paths import data_dir
+from medbill.web.jobs.recurring import beat_schedule as _beat_schedule
 
 WEB_DIR = Path(__file__).resolve().parent
 
@@ -131,6 +132,7 @@ INSTALLED_APPS = [
     "medbill.web.coding",
     "medbill.web.billing",
     "medbill.web.claims_out",
+    "medbill.web.jobs",
     "medbill.web.api",
 ]
 
@@ -359,4 +361,6 @@ CELERY_RESULT_EXPIRES = 7 * 24 * 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep the PHI-free logging configured above
 CELERY_TIMEZONE = TIME_ZONE
+# Recurring jobs (``medbill scheduler`` runs beat); the list lives in medbill.web.jobs.recurring.
+CELERY_BEAT_SCHEDULE = _beat_schedule()
 # CELERY-SETTINGS-END
