@@ -137,6 +137,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request ids for the logs, /metrics (bearer token) and request latency: around everything.
+    "medbill.web.observability.ObservabilityMiddleware",
     # /healthz for load balancers: before host checks and the HTTPS redirect.
     "medbill.web.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -316,16 +318,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file
 
 # -- logging: identifiers only, never PHI -------------------------------------------------------
+# MEDBILL_LOG_FORMAT: plain (default) or json (one object per line, for a log collector).
+LOG_FORMAT = os.environ.get("MEDBILL_LOG_FORMAT", "plain").strip().lower() or "plain"
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("MEDBILL_LOG_FORMAT must be plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_phi": {"()": "medbill.web.practice.logs.NoPhiFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {
+        "no_phi": {"()": "medbill.web.practice.logs.NoPhiFilter"},
+        "request_id": {"()": "medbill.web.observability.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "medbill.web.observability.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["no_phi"],
+            "formatter": LOG_FORMAT,
+            "filters": ["no_phi", "request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
@@ -337,6 +349,10 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# GET /metrics (Prometheus) answers only a scraper that sends this as its bearer token;
+# without one the endpoint does not exist.
+METRICS_TOKEN = os.environ.get("MEDBILL_METRICS_TOKEN", "").strip()
 
 # -- Celery (background work) -------------------------------------------------------------------
 # Celery settings live here (the worker reads CELERY_* from these settings).
