@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from medbill.core.ledger.aging import (
@@ -19,7 +19,7 @@ from medbill.core.ledger.aging import (
     rate,
 )
 from medbill.core.money import ZERO, Money
-from medbill.web.billing.models import Entry
+from medbill.web.billing.models import Claim, Entry
 from medbill.web.billing.remittance_models import DenialItem, RemittanceClaim
 from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.models import Payer
@@ -40,14 +40,24 @@ def _money(value: Any) -> Money:
 
 
 def _open_balances(practice: Any, responsibility: str) -> list[dict[str, Any]]:
-    """Per claim (or per patient for entries without a claim): the open balance."""
-    return list(
+    """Per claim (or per patient for entries without a claim): the open balance.
+
+    Only balances that are not zero come back (most claims of a practice are settled), and
+    the dates of service are read for those claims alone.
+    """
+    rows = list(
         Entry.objects.for_practice(practice)
         .filter(responsibility=responsibility)
         .values("claim_id", "patient_id", "payer_id")
-        .annotate(balance=MoneySum("amount"), first=Min("effective_date"),
-                  dos=Min("claim__visit__scheduled_at"))
+        .annotate(balance=MoneySum("amount"), first=Min("effective_date"))
+        .exclude(balance=0)
     )
+    claim_ids = {r["claim_id"] for r in rows if r["claim_id"] is not None}
+    seen = dict(Claim.objects.filter(pk__in=claim_ids)
+                .values_list("pk", "visit__scheduled_at")) if claim_ids else {}
+    for row in rows:
+        row["dos"] = seen.get(row["claim_id"])
+    return rows
 
 
 def _service_date(row: dict[str, Any]) -> datetime.date | None:
@@ -69,8 +79,9 @@ def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = Non
         from medbill.web.frontdesk.models import Patient
 
         rows = _open_balances(practice, Entry.Responsibility.PATIENT)
-        people = {p.pk: f"{p.last_name}, {p.first_name} ({p.account_number})"
-                  for p in Patient.objects.filter(pk__in={r["patient_id"] for r in rows})}
+        people = {pk: f"{last}, {first} ({account})" for pk, last, first, account in
+                  Patient.objects.filter(pk__in={r["patient_id"] for r in rows})
+                  .values_list("pk", "last_name", "first_name", "account_number")}
         items = [(r["patient_id"], people.get(r["patient_id"], "?"), _service_date(r),
                   _money(r["balance"])) for r in rows]
     else:
@@ -88,14 +99,15 @@ def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = Non
 def denials(practice: Any) -> Table:
     """Denials by payer and reason (CARC), with counts and amounts, largest first."""
     grouped: dict[tuple[str, str, str], list[Any]] = {}
-    for item in DenialItem.objects.for_practice(practice).select_related("payer"):
-        reason = "/".join("-".join(r) for r in item.reasons)
-        words = "; ".join(item.reason_words)
-        key = (item.payer.name if item.payer else "(no payer)", reason, words)
+    rows = (DenialItem.objects.for_practice(practice)
+            .values_list("payer__name", "reasons", "reason_words", "amount", "status"))
+    for payer, reasons, reason_words, amount, status in rows.iterator(chunk_size=5000):
+        reason = "/".join("-".join(r) for r in reasons)
+        key = (payer or "(no payer)", reason, "; ".join(reason_words))
         entry = grouped.setdefault(key, [0, ZERO, 0])
         entry[0] += 1
-        entry[1] += Money(item.amount)
-        entry[2] += item.status == DenialItem.Status.OPEN
+        entry[1] += Money(amount)
+        entry[2] += status == DenialItem.Status.OPEN
     out = sorted(grouped.items(), key=lambda kv: (-kv[1][1].amount, kv[0]))
     table = Table("Denials by payer and reason", ["payer", "reason", "in words", "count",
                                                    "amount", "open"])
@@ -107,21 +119,24 @@ def denials(practice: Any) -> Table:
 def kpis(practice: Any, as_of: datetime.date | None = None, period_days: int = 90) -> Table:
     """Days in A/R, first-pass rate and net collection rate."""
     as_of = as_of or timezone.localdate()
-    entries = Entry.objects.for_practice(practice)
-    total_ar = _money(entries.aggregate(t=MoneySum("amount"))["t"])
     since = as_of - datetime.timedelta(days=period_days)
-    charges_period = _money(entries.filter(kind=Entry.Kind.CHARGE, effective_date__gt=since)
-                            .aggregate(t=MoneySum("amount"))["t"])
-    charges = _money(entries.filter(kind=Entry.Kind.CHARGE)
-                     .aggregate(t=MoneySum("amount"))["t"])
-    payments = -_money(entries.filter(kind=Entry.Kind.PAYMENT)
-                       .aggregate(t=MoneySum("amount"))["t"])
-    contractual = -_money(entries.filter(kind=Entry.Kind.ADJUSTMENT, group_code="CO")
-                          .aggregate(t=MoneySum("amount"))["t"])
-    first = {}
-    for rc in (RemittanceClaim.objects.for_practice(practice).exclude(claim=None)
-               .order_by("remittance__posted_at", "id").values("claim_id", "outcome")):
-        first.setdefault(rc["claim_id"], rc["outcome"])
+    charge = Q(kind=Entry.Kind.CHARGE)
+    # One pass over the practice's ledger for every sum.
+    sums = Entry.objects.for_practice(practice).aggregate(
+        total=MoneySum("amount"),
+        charges_period=MoneySum("amount", filter=charge & Q(effective_date__gt=since)),
+        charges=MoneySum("amount", filter=charge),
+        payments=MoneySum("amount", filter=Q(kind=Entry.Kind.PAYMENT)),
+        contractual=MoneySum("amount", filter=Q(kind=Entry.Kind.ADJUSTMENT, group_code="CO")))
+    total_ar, charges_period = _money(sums["total"]), _money(sums["charges_period"])
+    charges = _money(sums["charges"])
+    payments, contractual = -_money(sums["payments"]), -_money(sums["contractual"])
+    first: dict[int, str] = {}
+    for claim_id, outcome in (RemittanceClaim.objects.for_practice(practice)
+                              .exclude(claim=None)
+                              .order_by("remittance__posted_at", "id")
+                              .values_list("claim_id", "outcome").iterator(chunk_size=5000)):
+        first.setdefault(claim_id, outcome)
     clean = sum(1 for o in first.values() if o == RemittanceClaim.Outcome.POSTED)
     dar = days_in_ar(total_ar, charges_period, period_days)
     fpr = rate(clean, len(first))
