@@ -57,6 +57,7 @@ ACTIONS: dict[str, str] = {
     "manage_master_data": "edit providers, locations, payers and fee schedules",
     "manage_users": "grant and revoke access to the practice",
     "view_audit": "browse the audit trail",
+    "manage_jobs": "see, switch and run the practice's recurring jobs",
 }
 
 _READ = {"view_patients", "view_claims", "view_ledger"}

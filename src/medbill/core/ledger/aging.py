@@ -70,15 +70,22 @@ def age_balances(items: Iterable[tuple[Hashable, str, date | None, Money]], as_o
     Zero balances drop out; credit balances (overpayments) too unless asked for.
     Rows come largest total first.
     """
-    rows: dict[Hashable, AgingRow] = {}
+    # Plain Decimals while adding up (a practice has thousands of open balances).
+    sums: dict[Hashable, tuple[str, dict[str, Decimal]]] = {}
     for key, name, when, amount in items:
-        if not amount or (amount < 0 and not include_credits):
+        value = amount.amount
+        if not value or (value < 0 and not include_credits):
             continue
-        row = rows.setdefault(key, AgingRow(key, name))
-        bucket = bucket_of(when, as_of)
-        row.buckets[bucket] = row.buckets[bucket] + amount
-    out = [r for r in rows.values() if r.total]
-    return sorted(out, key=lambda r: (-r.total.amount, r.name))
+        _, buckets = sums.setdefault(key, (name, dict.fromkeys(BUCKETS, Decimal(0))))
+        buckets[bucket_of(when, as_of)] += value
+    out = []
+    for key, (name, buckets) in sums.items():
+        total = sum(buckets.values(), Decimal(0))
+        if total:
+            row = AgingRow(key, name, {b: Money(v) for b, v in buckets.items()})
+            out.append((-total, name, row))
+    out.sort(key=lambda t: (t[0], t[1]))
+    return [row for _, _, row in out]
 
 
 def rate(part: Money | int, whole: Money | int) -> Decimal | None:

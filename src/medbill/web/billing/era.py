@@ -50,6 +50,7 @@ from medbill.web.billing.remittance_models import (
 )
 from medbill.web.claims_out.models import ClaimEvent
 from medbill.web.frontdesk.models import Coverage
+from medbill.web.observability import count_postings
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Payer
@@ -428,7 +429,10 @@ def import_era(user: Any, practice: Any, data: bytes, name: str, *, post: bool =
     if user is not None:
         require(user, practice, "import_remittance")
     with _collector_paused():
-        return _import_file(user, practice, data, name, post, same_payment, on_read)
+        result = _import_file(user, practice, data, name, post, same_payment, on_read)
+    if post:
+        count_postings("era", sum(len(s.posted) for s in result.sets))
+    return result
 
 
 @contextmanager

@@ -179,5 +179,18 @@ def show_reports(request: HttpRequest) -> HttpResponse:
         top = max((abs(v) for _, v in table.chart), default=0) or 1
         bars = [(label, f"{value:,.2f}", round(100 * abs(value) / top))
                 for label, value in table.chart]
-        sections.append((key, table, bars))
-    return render(request, "billing/reports.html", {"sections": sections, "as_of": as_of})
+        sections.append((key, table, bars, _shown_rows(table)))
+    return render(request, "billing/reports.html", {"sections": sections, "as_of": as_of,
+                                                    "shown": SHOWN_ROWS})
+
+
+# A page shows the largest rows of a report; its CSV holds every row.
+SHOWN_ROWS = 100
+
+
+def _shown_rows(table: reports.Table) -> list[list[str]]:
+    rows = table.rows
+    if len(rows) <= SHOWN_ROWS + 1:
+        return rows
+    total = rows[-1] if rows[-1] and rows[-1][0] == "TOTAL" else None
+    return rows[:SHOWN_ROWS] + ([total] if total else [])
