@@ -295,7 +295,7 @@ class _Poster:
         nxt = _next_coverage(claim) if any(e.next_payer for e in cp.entries) else None
         pay = cp.payment
         outcome = (RemittanceClaim.Outcome.REVERSED if pay.is_reversal else
-                   RemittanceClaim.Outcome.DENIED if cp.denials and not cp.entries else
+                   RemittanceClaim.Outcome.DENIED if cp.denied_in_full else
                    RemittanceClaim.Outcome.PARTIAL if cp.denials else
                    RemittanceClaim.Outcome.POSTED)
         rc = dict(
