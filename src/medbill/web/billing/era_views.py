@@ -126,7 +126,7 @@ def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
         return redirect("list_denials")
     if status == DenialItem.Status.WRITTEN_OFF and item.status != status:
         try:
-            item = write_off_denial(request.user, item)
+            item = write_off_denial(request.user, item, request.POST.get("reason", ""))
         except ServiceError as exc:
             messages.error(request, in_words(exc))
             return redirect("list_denials")
