@@ -124,6 +124,7 @@ class TestStatementRuns:
         assert Money(row.balance) == balance and not row.collections
         page = client.get(resp.url).content.decode()
         assert f">{balance.as_balance()}</td>" in page
+        assert f"for {balance.as_balance()} in all" in page
         pdf = client.get(f"/statements/{row.pk}/pdf/")
         text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
         assert balance.as_balance() in text
