@@ -327,9 +327,8 @@ def post_claim(payment: ClaimPayment, account: Account, matched_by: str = "claim
     claim_denied = _is_denied(payment.paid, payment.charge, claim_level, payment.status)
     refused = [claim_denied or _is_refused(svc.paid, svc.charge, svc.adjustments,
                                            payment.status) for svc in payment.services]
-    denied_in_full = not reversal and (
-        all(refused) if refused else _is_refused(payment.paid, payment.charge, claim_level,
-                                                 payment.status))
+    every_line_refused = (all(refused) if refused else
+                          _is_refused(payment.paid, payment.charge, claim_level, payment.status))
     services_paid = ZERO
     for svc, number in zip(payment.services, line_numbers, strict=True):
         if number is None:
@@ -349,6 +348,10 @@ def post_claim(payment: ClaimPayment, account: Account, matched_by: str = "claim
             secondary = "crossed_over"
         elif account.has_next_payer and any(e.next_payer for e in entries):
             secondary = "send"
+    # Refused for a reason: a secondary payer that owes nothing after the primary (CLP02 = 4
+    # with only OA-23) has denied nothing.
+    denied_in_full = not reversal and every_line_refused and (
+        bool(denials) or any(is_denial_reason(a.reason) for a in payment.all_adjustments))
     return ClaimPosting(account, payment, matched_by, tuple(entries), tuple(denials),
                         tuple(info), tuple(line_numbers), secondary, tuple(notes),
                         denied_in_full)
