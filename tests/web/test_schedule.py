@@ -60,6 +60,14 @@ class TestTheBook:
         assert page.count('<tr class="closed">') == 2  # 7:00 and 7:15
         assert '<tr class="open"><th class="slot">07:30</th>' in page
 
+    def test_office_hours_close_after_they_open(self, world):
+        from django.core.exceptions import ValidationError
+
+        practice = world.a.practice
+        practice.opens_at, practice.closes_at = datetime.time(17), datetime.time(8)
+        with pytest.raises(ValidationError, match="close after it opens"):
+            practice.full_clean()
+
     def test_an_early_appointment_widens_the_day(self, world):
         visit = visit_today(world.a, hour=6)
         grid = scheduler.day_grid(world.users["front_desk"], world.a.practice,

@@ -146,6 +146,11 @@ class Practice(Audited):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": "the office must close after it opens"})
+
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         """The practice's time zone (the server's default when none is set)."""
