@@ -64,7 +64,8 @@ def test_denial_queue_and_write_off(world, client_for):
     page = client.get("/denials/")
     assert page.status_code == 200 and b"authorization" in page.content
     item = DenialItem.objects.get()
-    response = client.post(f"/denials/{item.pk}/work/", {"status": "written_off"})
+    response = client.post(f"/denials/{item.pk}/work/", {"status": "written_off",
+                                                          "reason": "no authorization"})
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == "written_off"

@@ -82,7 +82,9 @@ _GRANTS: dict[str, frozenset[str]] = {
             "view_reports",
         }
     ),
-    MANAGER: frozenset(set(ACTIONS) - {"view_audit", "manage_users"}),
+    # A manager reads the audit trail of their practices (the pages tell them changes are
+    # recorded there); changing users stays with the admin.
+    MANAGER: frozenset(set(ACTIONS) - {"manage_users"}),
     AUDITOR: frozenset(_READ | {"view_notes", "view_reports", "view_audit"}),
     ADMIN: frozenset(ACTIONS),
 }

@@ -20,6 +20,7 @@ from medbill.core.money import ZERO, Money
 
 __all__ = [
     "BUCKETS",
+    "NET_COLLECTION_MEANING",
     "AgingRow",
     "age_balances",
     "bucket_of",
@@ -106,6 +107,19 @@ def days_in_ar(total_ar: Money, charges_in_period: Money, period_days: int = 90
     return (total_ar.amount / daily).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+NET_COLLECTION_MEANING = (
+    "Net collection rate = payments (less refunds) ÷ (charges − contractual adjustments) "
+    "of the same period. A period whose charges net of contractual adjustments are zero or "
+    "less (no new charges, or write-downs of earlier charges) has no rate: it shows as a "
+    "gap, not as a number. Refunds larger than payments make the rate negative.")
+
+
 def net_collection_rate(payments: Money, charges: Money, contractual: Money) -> Decimal | None:
-    """Payments ÷ (charges − contractual adjustments), as a percentage."""
-    return rate(payments, charges - contractual)
+    """Payments ÷ (charges − contractual adjustments), as a percentage; None when that
+    denominator is zero or less, where a percentage would mean nothing (a month of
+    write-downs of earlier charges would show a rate below zero or in the thousands).
+    ``NET_COLLECTION_MEANING`` says so in words for the pages."""
+    allowed = charges - contractual
+    if allowed <= Money(0):
+        return None
+    return rate(payments, allowed)

@@ -9,7 +9,7 @@ import io
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -100,7 +100,7 @@ def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
         return redirect("list_denials")
     if status == DenialItem.Status.WRITTEN_OFF and item.status != status:
         try:
-            item = write_off_denial(request.user, item)
+            item = write_off_denial(request.user, item, request.POST.get("reason", ""))
         except ServiceError as exc:
             messages.error(request, in_words(exc))
             return redirect("list_denials")
@@ -114,13 +114,19 @@ def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
 
 @requires("view_ledger")
 def list_accounts(request: HttpRequest) -> HttpResponse:
+    # The patient's balance and the insurers' side by side, never netted: a patient's
+    # credit does not pay what an insurer still owes (the sums ``balances_of`` gives).
+    patient_side = Q(responsibility=Entry.Responsibility.PATIENT)
+    payer_side = Q(responsibility=Entry.Responsibility.PAYER)
     rows = (Entry.objects.for_user(request.user, request.practice)
             .values("patient_id", "patient__last_name", "patient__first_name",
                     "patient__account_number")
-            .annotate(total=MoneySum("amount"),
-                      patient_owes=MoneySum("amount", filter=Q(responsibility="patient")),
-                      insurance_owes=MoneySum("amount", filter=Q(responsibility="payer")))
-            .exclude(total=0).order_by("-total"))
+            .annotate(patient_owes=MoneySum("amount", filter=patient_side),
+                      insurance_owes=MoneySum("amount", filter=payer_side))
+            .exclude(Q(patient_owes=0) | Q(patient_owes__isnull=True),
+                     Q(insurance_owes=0) | Q(insurance_owes__isnull=True))
+            .order_by(F("patient_owes").desc(nulls_last=True),
+                      F("insurance_owes").desc(nulls_last=True), "patient__last_name"))
     page = paginate(request, rows)
     audit.record_list(list(Patient.objects.filter(pk__in=[r["patient_id"] for r in page])),
                       request.user)

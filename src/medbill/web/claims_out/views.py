@@ -39,8 +39,9 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
     ready = list(claims.filter(status="scrubbed").select_related("patient", "payer", "visit"))
     rejections = list(ClaimWorkItem.objects.for_user(request.user, practice).filter(
         resolved_at=None).select_related("claim", "claim__patient"))
-    audit.record_list(ready, request.user)
-    audit.record_list(rejections, request.user)
+    # One page, one read: the claims it shows, ready or rejected, in one event.
+    shown = {c.pk: c for c in [*ready, *(r.claim for r in rejections)]}
+    audit.record_list(list(shown.values()), request.user)
     return render(request, "claims_out/queue.html", {
         "counts": [(label, counts[value], value) for value, label in Claim.Status.choices],
         "ready": ready,
