@@ -31,6 +31,7 @@ __all__ = [
     "VERSION_276",
     "ClaimStatusInquiry",
     "InformationReceiver",
+    "check_inquiry",
     "StatusPerson",
     "StatusProvider",
     "inquiry_for_claim",
@@ -124,7 +125,9 @@ def inquiry_for_claim(claim: Claim, trace_number: str,
     )
 
 
-def _check(inq: ClaimStatusInquiry, index: int) -> None:
+def check_inquiry(inq: ClaimStatusInquiry, index: int = 0) -> None:
+    """Raise ``X12WriteError`` naming the claim and field when the guide's required
+    data is missing; ``write_276`` checks every inquiry this way."""
     def fail(what: str, segment: str, element: int) -> X12WriteError:
         return X12WriteError(what, segment=segment, element=element,
                              claim_id=inq.patient_control_number or f"(inquiry {index + 1})")
@@ -167,12 +170,12 @@ def write_276(
     """One interchange asking about every claim: one 276 per payer.
 
     Raises ``X12WriteError`` naming the claim and the field when an inquiry lacks what
-    the guide requires (the caller checks claims with ``_check`` rules before asking).
+    the guide requires (``check_inquiry`` tells it beforehand).
     """
     if not inquiries:
         raise X12WriteError("no claims to ask about", segment="ST")
     for i, inq in enumerate(inquiries):
-        _check(inq, i)
+        check_inquiry(inq, i)
     if not receiver.etin or not receiver.name:
         raise X12WriteError("the information receiver's name and id are required",
                             segment="NM1", element=9)
