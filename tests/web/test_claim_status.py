@@ -158,3 +158,36 @@ def test_batch_action_asks_about_claims_waiting_longer_than_n_days(world, payer,
     assert "1 moved" in reply.content.decode()
     claim.refresh_from_db()
     assert claim.status == "rejected"
+
+
+def test_cli_asks_about_one_claim_and_prints_the_answer_in_words(world, payer):
+    from typer.testing import CliRunner
+
+    from medbill.cli.main import app
+
+    claim = submitted(world.a.claim)
+    adjudicate(payer, claim)
+    runner = CliRunner()
+    result = runner.invoke(app, ["claims", "status", "--claim", claim.patient_control_number,
+                                 "--practice", "CVFP"])
+    assert result.exit_code == 0, result.output
+    assert "finalized: paid: paid in full; awaiting the 835 (submitted -> accepted)" in \
+        result.output
+    assert "1 claim(s) asked: 1 moved" in result.output
+
+
+def test_cli_older_than_and_its_exit_statuses(world):
+    from typer.testing import CliRunner
+
+    from medbill.cli.main import app
+
+    runner = CliRunner()
+    submitted(world.a.claim, when=timezone.now() - datetime.timedelta(days=40))
+    result = runner.invoke(app, ["claims", "status", "--older-than", "30", "--practice", "CVFP"])
+    assert result.exit_code == 1  # no endpoint for the payer: not answered
+    assert "no real-time endpoint is set up for Lakeland Commercial Insurance" in result.output
+    result = runner.invoke(app, ["claims", "status", "--older-than", "60", "--practice", "CVFP"])
+    assert result.exit_code == 0 and "no claim has waited more than 60 days" in result.output
+    assert runner.invoke(app, ["claims", "status", "--practice", "CVFP"]).exit_code == 2
+    result = runner.invoke(app, ["claims", "status", "--claim", "NOPE", "--practice", "CVFP"])
+    assert result.exit_code == 2
