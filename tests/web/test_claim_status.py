@@ -191,3 +191,19 @@ def test_cli_older_than_and_its_exit_statuses(world):
     assert runner.invoke(app, ["claims", "status", "--practice", "CVFP"]).exit_code == 2
     result = runner.invoke(app, ["claims", "status", "--claim", "NOPE", "--practice", "CVFP"])
     assert result.exit_code == 2
+
+
+def test_the_served_simulator_knows_the_claims_sent_from_the_database(world):
+    from medbill.web.claims_out.sim_book import claim_book_from_database
+
+    claim = submitted(world.a.claim)
+    world.b.claim.status = "draft"  # never sent: not in the book
+    world.b.claim.save()
+    book = claim_book_from_database(NOW.date())
+    assert len(book) == 1
+    with PayerSimulator(PlanTable({}), book=book, today=NOW.date(), payer_id="LCI220") as sim:
+        PayerEndpoint.objects.create(practice=world.a.practice, payer=world.a.payer,
+                                     url=sim.url, sender_id="CVFP01", receiver_id="LCI220")
+        (outcome,) = check_claim_status(world.users["biller"], world.a.practice, [claim],
+                                        now=NOW)
+    assert outcome.category in ("F1", "F2") and outcome.after == "accepted"
