@@ -178,7 +178,20 @@ class TestRead277:
         (resp,) = read_277((shared_path("x12/277") / "imsweb__x12_277_x212.txt").read_bytes())
         assert len(resp.claims) == 8
         assert resp.claims[0].status.message == "PAYER ACKNOWLEDGED RECEIPT OF THE CLAIM"
+        assert resp.claims[0].words() == (
+            'received (not yet accepted for adjudication): claim status code 704 '
+            '(payer\'s note: "PAYER ACKNOWLEDGED RECEIPT OF THE CLAIM")')
         assert resp.problems  # the example's IEA02 does not match its ISA13
+
+    def test_the_most_decisive_status_of_a_claim_wins(self) -> None:
+        data = (shared_path("x12/277") / "stupidedi__claim-response.edi").read_bytes()
+        data = data.replace(b"STC*P3:317*20050913**8513.88",
+                            b"STC*A1:19*20050913**8513.88******A7:562:85")
+        (resp,) = read_277(data)
+        claim = resp.claims[0]
+        assert [s.category for s in claim.statuses] == ["A1", "A7"]
+        assert claim.group == "rejected"
+        assert resp.claims[1].group == "finalized"
 
     @pytest.mark.parametrize(("body", "where"), [
         ("HL*4*3*22*0~NM1*IL*1*A*B****MI*1~STC*A1:20~", "STC01"),

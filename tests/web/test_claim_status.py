@@ -207,3 +207,20 @@ def test_the_served_simulator_knows_the_claims_sent_from_the_database(world):
         (outcome,) = check_claim_status(world.users["biller"], world.a.practice, [claim],
                                         now=NOW)
     assert outcome.category in ("F1", "F2") and outcome.after == "accepted"
+
+
+def test_a_status_for_the_whole_request_is_the_answer_for_each_claim(world):
+    from shared_data import shared_path
+
+    claim = submitted(world.a.claim)
+    PayerEndpoint.objects.create(practice=world.a.practice, payer=world.a.payer,
+                                 url="http://127.0.0.1:9/core", sender_id="CVFP01",
+                                 receiver_id="LCI220")
+    refusal = (shared_path("x12/277") / "stupidedi__info-receiver-response.edi").read_text()
+    (outcome,) = check_claim_status(world.users["biller"], world.a.practice, [claim], now=NOW,
+                                    exchange=lambda x12, endpoint: refusal)
+    assert outcome.error == ("the payer answered for the whole request: response not "
+                             "possible: error in the request: no further status can be given "
+                             "electronically")
+    claim.refresh_from_db()
+    assert claim.status == "submitted"

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from medbill.core.claim import Claim
+from medbill.core.claim import Claim, PersonName
 from medbill.core.money import Money, MoneyError
 from medbill.core.x12._segments import (
     ControlNumbers,
@@ -89,7 +89,7 @@ class ClaimStatusInquiry:
     payer_claim_number: str | None = None  # REF*1K, when the payer told us one
 
 
-def _person_from(name, member_id: str | None = None, dob: date | None = None,
+def _person_from(name: PersonName, member_id: str | None = None, dob: date | None = None,
                  sex: str | None = None) -> StatusPerson:
     return StatusPerson(name.last, name.first, name.middle, name.suffix, member_id, dob,
                         sex if sex in ("F", "M", "U") else None)

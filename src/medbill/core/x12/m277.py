@@ -76,7 +76,14 @@ class ClaimStatus:
             text += f": {status_code_words(self.code)}"
         if self.entity:
             text += f" ({entity_words(self.entity)})"
+        if self.message:
+            text += f' (payer\'s note: "{self.message}")'
         return text
+
+
+# When one claim carries several statuses, the one that decides most about the claim.
+_DECISIVE = ("rejected", "denied", "paid", "finalized", "request", "pending", "received",
+             "not_found", "error", "unknown")
 
 
 @dataclass(slots=True)
@@ -117,6 +124,13 @@ class ClaimStatusReport:
     def status(self) -> ClaimStatus | None:
         """The claim's first (main) status."""
         return self.statuses[0] if self.statuses else None
+
+    @property
+    def group(self) -> str:
+        """The most decisive group among the claim-level statuses (a rejection beats an
+        acknowledgement given beside it); ``unknown`` when there is none."""
+        groups = {s.group for s in self.statuses}
+        return next((g for g in _DECISIVE if g in groups), "unknown")
 
     @property
     def billed(self) -> Money | None:

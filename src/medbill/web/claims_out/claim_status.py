@@ -170,7 +170,12 @@ def _ask_payer(user: Any, practice_id: int, batch: list[Claim], row: PayerEndpoi
         return errors + failed(f"the payer's 277 cannot be read: {exc}", claims)
     answered = {o.claim_id for o in outcomes}
     missing = [c for c in claims if c.pk not in answered]
-    return errors + outcomes + failed("the payer's answer did not mention this claim", missing)
+    # A status above the claims (the provider is not set up, the request was wrong) is
+    # the payer's answer for every claim it left out.
+    general = "; ".join(s.words() for r in read_277(answer.encode()) for _, _, s in r.general)
+    return errors + outcomes + failed(
+        f"the payer answered for the whole request: {general}" if general
+        else "the payer's answer did not mention this claim", missing)
 
 
 def apply_277(user: Any, practice_id: int, data: bytes,
@@ -204,9 +209,8 @@ def _claim_of(practice_id: int, report: ClaimStatusReport,
 
 
 def _apply(user: Any, claim: Claim, report: ClaimStatusReport) -> StatusOutcome:
-    status = report.status
-    assert status is not None or not report.statuses
-    group = status.group if status else "unknown"
+    group = report.group
+    status = next((s for s in report.statuses if s.group == group), report.status)
     words = report.words()
     if group in _NEXT:
         words += f"; {_NEXT[group]}"
