@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from medbill.connect.claim_status import exchange_claim_status
@@ -187,25 +187,33 @@ def apply_277(user: Any, practice_id: int, data: bytes,
     """
     responses = read_277(data)
     traces = traces or {}
+    reports = [r for resp in responses for r in resp.claims]
     outcomes = []
     with transaction.atomic(), audit.acting_as(user):
-        for resp in responses:
-            for report in resp.claims:
-                claim = _claim_of(practice_id, report, traces)
-                if claim is not None:
-                    outcomes.append(_apply(user, claim, report))
+        locked = _lock_claims(practice_id, reports, traces)
+        for report in reports:
+            known = traces.get(report.trace_number)
+            claim = locked.get(known.pk) if known is not None else \
+                locked.get(report.patient_control_number or "")
+            if claim is not None:
+                outcomes.append(_apply(user, claim, report))
     return outcomes
 
 
-def _claim_of(practice_id: int, report: ClaimStatusReport,
-              traces: dict[str, Claim]) -> Claim | None:
-    known = traces.get(report.trace_number)
-    rows = Claim.objects.for_practice(practice_id).select_for_update()
-    if known is not None:
-        return rows.filter(pk=known.pk).first()
-    if report.patient_control_number:
-        return rows.filter(patient_control_number=report.patient_control_number).first()
-    return None
+def _lock_claims(practice_id: int, reports: list[ClaimStatusReport],
+                 traces: dict[str, Claim]) -> dict[object, Claim]:
+    """The claims the reports answer, locked in one query: by id for our own traces, by
+    our claim id (REF*EJ) for the others."""
+    ids = {traces[r.trace_number].pk for r in reports if r.trace_number in traces}
+    numbers = {r.patient_control_number for r in reports
+               if r.trace_number not in traces and r.patient_control_number}
+    rows = Claim.objects.for_practice(practice_id).select_for_update().filter(
+        Q(pk__in=ids) | Q(patient_control_number__in=numbers)).order_by("id")
+    out: dict[object, Claim] = {}
+    for claim in rows:
+        out[claim.pk] = claim
+        out[claim.patient_control_number] = claim
+    return out
 
 
 def _apply(user: Any, claim: Claim, report: ClaimStatusReport) -> StatusOutcome:
