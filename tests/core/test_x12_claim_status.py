@@ -112,6 +112,15 @@ class TestWrite276:
         data = write_276([inquiry_for_claim(c, "T4")], ENVELOPE, CONTROL, RECEIVER, CREATED)
         assert "DTP*472*RD8*20260302-20260305~" in data.decode()
 
+    def test_names_are_written_as_the_837p_writes_them(self) -> None:
+        c = claim("CVFP-5", subscriber={"name": {"last": "Ortega", "first": "Lucia"},
+                                        "member_id": "UHW5512093301"},
+                  patient={"name": {"last": "Đorđević*Núñez", "first": "José"},
+                           "dob": "2019-06-30", "sex": "M",
+                           "relationship_to_subscriber": "child"})
+        data = write_276([inquiry_for_claim(c, "T5")], ENVELOPE, CONTROL, RECEIVER, CREATED)
+        assert "NM1*QC*1*Dordevic-Nunez*Jose~" in data.decode()
+
     def test_a_claim_without_member_id_is_refused_by_name(self) -> None:
         c = claim("CVFP-9", subscriber={"name": {"last": "Doe"}, "member_id": None,
                                         "dob": "1970-01-01"})

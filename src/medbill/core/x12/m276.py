@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from medbill.core.claim import Claim, PersonName
 from medbill.core.money import Money, MoneyError
+from medbill.core.x12._m837p_fit import fit_claim
 from medbill.core.x12._segments import (
     ControlNumbers,
     Delimiters,
@@ -97,7 +98,12 @@ def _person_from(name: PersonName, member_id: str | None = None, dob: date | Non
 
 def inquiry_for_claim(claim: Claim, trace_number: str,
                       payer_claim_number: str | None = None) -> ClaimStatusInquiry:
-    """The 276 question about a claim document as it was sent."""
+    """The 276 question about a claim document as it was sent.
+
+    Names are fitted to X12 exactly as the 837P writes them (``fit_claim``: the X12
+    character set, the TR3 lengths), so the payer is asked about the names it has.
+    """
+    claim = fit_claim(claim).claim
     sub = claim.subscriber
     patient = claim.patient
     subscriber = _person_from(sub.name, sub.member_id, sub.dob, sub.sex)
