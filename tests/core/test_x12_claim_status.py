@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+from claim_strategies import claims as generated_claims
 from medbill.core.money import Money
 from medbill.core.submission.lifecycle import LifecycleError, status_after_claim_status
 from medbill.core.x12 import X12ParseError, X12WriteError, iter_segments
@@ -120,6 +122,23 @@ class TestWrite276:
                            "relationship_to_subscriber": "child"})
         data = write_276([inquiry_for_claim(c, "T5")], ENVELOPE, CONTROL, RECEIVER, CREATED)
         assert "NM1*QC*1*Dordevic-Nunez*Jose~" in data.decode()
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                      HealthCheck.data_too_large])
+    @given(generated_claims(max_lines=2))
+    def test_any_claim_is_asked_about_or_refused_by_name(self, c) -> None:
+        inquiry = inquiry_for_claim(c, "TGEN")
+        try:
+            data = write_276([inquiry], ENVELOPE, CONTROL,
+                             InformationReceiver("Cédar Valley", "CVFP01"), CREATED)
+        except X12WriteError as exc:
+            assert exc.claim_id == c.claim_id and exc.segment
+            return
+        (back,) = read_276(data)
+        assert (back.patient_control_number, back.total_charge, back.service_from) == (
+            inquiry.patient_control_number, inquiry.total_charge, inquiry.service_from)
+        assert back.subscriber.member_id == inquiry.subscriber.member_id
+        assert (back.dependent is None) == c.patient.is_subscriber
 
     def test_a_claim_without_member_id_is_refused_by_name(self) -> None:
         c = claim("CVFP-9", subscriber={"name": {"last": "Doe"}, "member_id": None,

@@ -11,10 +11,13 @@ simulator does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from medbill.core.charset import to_x12_text
 from medbill.core.claim import Claim, PersonName
 from medbill.core.money import Money, MoneyError
 from medbill.core.x12._m837p_fit import fit_claim
@@ -41,6 +44,7 @@ __all__ = [
 ]
 
 VERSION_276 = "005010X212"
+_PRINTABLE = re.compile(r"[ -~]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +135,63 @@ def inquiry_for_claim(claim: Claim, trace_number: str,
     )
 
 
-def check_inquiry(inq: ClaimStatusInquiry, index: int = 0) -> None:
+def check_inquiry(inq: ClaimStatusInquiry, index: int = 0,
+                  delimiters: Delimiters | None = None) -> None:
     """Raise ``X12WriteError`` naming the claim and field when the guide's required
-    data is missing; ``write_276`` checks every inquiry this way."""
+    data is missing or a value cannot be written with ``delimiters`` (an id holding a
+    separator); ``write_276`` checks every inquiry this way."""
+    _check_required(inq, index)
+    # Names were fitted as the 837P fits them, identifiers never are: a value still
+    # outside the X12 character set (a name in a non-Latin script, an odd id) is refused,
+    # as the 837P holds such a claim out.
+    people = [("subscriber", inq.subscriber)]
+    if inq.dependent is not None:
+        people.append(("patient", inq.dependent))
+    values = [("trace_number", inq.trace_number, "TRN"), ("payer_id", inq.payer_id, "NM1"),
+              ("payer_name", inq.payer_name, "NM1"), ("provider.npi", inq.provider.npi, "NM1"),
+              ("provider.name", inq.provider.name, "NM1"),
+              ("provider.first", inq.provider.first, "NM1"),
+              ("patient_control_number", inq.patient_control_number, "REF"),
+              ("payer_claim_number", inq.payer_claim_number, "REF")]
+    for who, person in people:
+        values += [(f"{who}.{key}", getattr(person, key), "NM1")
+                   for key in ("last", "first", "middle", "suffix", "member_id")]
+    for field, value, segment in values:
+        if value and not _PRINTABLE.fullmatch(value):
+            raise X12WriteError("holds a character X12 cannot carry", segment=segment,
+                                claim_id=inq.patient_control_number or "(no id)",
+                                field=field)
+    scratch = SegmentWriter(delimiters or Delimiters())
+    with _naming(inq):
+        _payer_nm1(scratch, inq.payer_name, inq.payer_id)
+        _provider_nm1(scratch, inq.provider)
+        _write_claim(scratch, inq, 4, 3)
+
+
+@contextmanager
+def _naming(inq: ClaimStatusInquiry) -> Iterator[None]:
+    """Name the claim in a write error that came from a value of this inquiry."""
+    try:
+        yield
+    except X12WriteError as exc:
+        if exc.claim_id is not None:
+            raise
+        raise X12WriteError(exc.reason, segment=exc.segment, element=exc.element,
+                            claim_id=inq.patient_control_number or "(no id)") from None
+
+
+def _payer_nm1(w: SegmentWriter, name: str, payer_id: str) -> None:
+    w.add("NM1", "PR", "2", name, "", "", "", "", "PI", payer_id)
+
+
+def _provider_nm1(w: SegmentWriter, provider: StatusProvider) -> None:
+    if provider.first:
+        w.add("NM1", "1P", "1", provider.name, provider.first, "", "", "", "XX", provider.npi)
+    else:
+        w.add("NM1", "1P", "2", provider.name, "", "", "", "", "XX", provider.npi)
+
+
+def _check_required(inq: ClaimStatusInquiry, index: int) -> None:
     def fail(what: str, segment: str, element: int) -> X12WriteError:
         return X12WriteError(what, segment=segment, element=element,
                              claim_id=inq.patient_control_number or f"(inquiry {index + 1})")
@@ -176,15 +234,17 @@ def write_276(
     """One interchange asking about every claim: one 276 per payer.
 
     Raises ``X12WriteError`` naming the claim and the field when an inquiry lacks what
-    the guide requires (``check_inquiry`` tells it beforehand).
+    the guide requires or holds a value these delimiters cannot carry (``check_inquiry``
+    tells it beforehand, claim by claim).
     """
     if not inquiries:
         raise X12WriteError("no claims to ask about", segment="ST")
     for i, inq in enumerate(inquiries):
-        check_inquiry(inq, i)
+        check_inquiry(inq, i, delimiters)
     if not receiver.etin or not receiver.name:
         raise X12WriteError("the information receiver's name and id are required",
                             segment="NM1", element=9)
+    receiver = InformationReceiver(to_x12_text(receiver.name)[:60], receiver.etin)
     w = SegmentWriter(delimiters or Delimiters(), line_ending)
     w.open_interchange(envelope, control, created, "HR", VERSION_276)
     by_payer: dict[str, list[ClaimStatusInquiry]] = {}
@@ -195,7 +255,7 @@ def write_276(
         w.add("BHT", "0010", "13", f"{control.interchange}-{number}", _d8(created),
               created.strftime("%H%M"))
         w.add("HL", "1", "", "20", "1")
-        w.add("NM1", "PR", "2", batch[0].payer_name, "", "", "", "", "PI", batch[0].payer_id)
+        _payer_nm1(w, batch[0].payer_name, batch[0].payer_id)
         w.add("HL", "2", "1", "21", "1")
         w.add("NM1", "41", "2", receiver.name, "", "", "", "", "46", receiver.etin)
         hl = 2
@@ -206,11 +266,7 @@ def write_276(
             hl += 1
             provider_hl = hl
             w.add("HL", str(hl), "2", "19", "1")
-            if provider.first:
-                w.add("NM1", "1P", "1", provider.name, provider.first, "", "", "", "XX",
-                      provider.npi)
-            else:
-                w.add("NM1", "1P", "2", provider.name, "", "", "", "", "XX", provider.npi)
+            _provider_nm1(w, provider)
             for inq in items:
                 hl += 1
                 hl = _write_claim(w, inq, hl, provider_hl)
