@@ -7,16 +7,20 @@ from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from fuzzing import mutate_x12, x12_seeds
 from medbill.connect.claim_status import exchange_claim_status
 from medbill.connect.payer_sim import PayerSimulator
 from medbill.connect.realtime import EligibilityEndpoint, RealtimeError
 from medbill.core.eligibility.simulator import PlanTable
 from medbill.core.payersim import ClaimBook, simulate
 from medbill.core.submission.lifecycle import status_after_claim_status
-from medbill.core.x12 import ControlNumbers
+from medbill.core.x12 import ControlNumbers, X12ParseError, X12WriteError
 from medbill.core.x12.m276 import InformationReceiver, inquiry_for_claim, write_276
 from medbill.core.x12.m277 import read_277
+from shared_data import shared_path
 from x12_claims import ENVELOPE, claim
 
 RECEIVER = InformationReceiver("Cedar Valley Family Practice", "CVFP01")
@@ -92,3 +96,29 @@ def test_a_broken_276_is_refused_with_the_reason() -> None:
         endpoint = EligibilityEndpoint(sim.url, "MEDBILLTEST", "LCI220")
         with pytest.raises(RealtimeError, match="Payload Error"):
             exchange_claim_status("ISA*00*garbage~", endpoint)
+
+
+class _Draws:
+    """``tests/fuzzing.py``'s chooser backed by Hypothesis, so failures shrink."""
+
+    def __init__(self, data) -> None:
+        self.data = data
+
+    def randrange(self, stop: int) -> int:
+        return self.data.draw(st.integers(0, stop - 1)) if stop > 1 else 0
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_the_simulator_answers_a_broken_276_or_refuses_it(data) -> None:
+    seeds = x12_seeds(shared_path("x12"))
+    pool = [s for s in seeds if s.kind == "276"]
+    broken = mutate_x12(_Draws(data), data.draw(st.sampled_from(pool)), seeds)
+    try:
+        answer = ClaimBook().answer_276(broken, payer_id="LCI220", requester="MEDBILLTEST",
+                                        control=1, today=DECIDED,
+                                        created=datetime(2026, 3, 10, 9, 0))
+    except (X12ParseError, X12WriteError):
+        return
+    assert read_277(answer)  # what it answers, we can read

@@ -36,6 +36,8 @@ __all__ = [
     "ClaimStatusInquiry",
     "InformationReceiver",
     "check_inquiry",
+    "fit_receiver",
+    "refuse_unwritable",
     "StatusPerson",
     "StatusProvider",
     "inquiry_for_claim",
@@ -144,6 +146,17 @@ def check_inquiry(inq: ClaimStatusInquiry, index: int = 0,
     # Names were fitted as the 837P fits them, identifiers never are: a value still
     # outside the X12 character set (a name in a non-Latin script, an odd id) is refused,
     # as the 837P holds such a claim out.
+    refuse_unwritable(inq)
+    scratch = SegmentWriter(delimiters or Delimiters())
+    with _naming(inq):
+        _payer_nm1(scratch, inq.payer_name, inq.payer_id)
+        _provider_nm1(scratch, inq.provider)
+        _write_claim(scratch, inq, 4, 3)
+
+
+def refuse_unwritable(inq: ClaimStatusInquiry) -> None:
+    """Raise ``X12WriteError`` naming the claim and field when a value of ``inq`` holds a
+    character outside the X12 character set (the 277 writer answers with the same values)."""
     people = [("subscriber", inq.subscriber)]
     if inq.dependent is not None:
         people.append(("patient", inq.dependent))
@@ -161,11 +174,6 @@ def check_inquiry(inq: ClaimStatusInquiry, index: int = 0,
             raise X12WriteError("holds a character X12 cannot carry", segment=segment,
                                 claim_id=inq.patient_control_number or "(no id)",
                                 field=field)
-    scratch = SegmentWriter(delimiters or Delimiters())
-    with _naming(inq):
-        _payer_nm1(scratch, inq.payer_name, inq.payer_id)
-        _provider_nm1(scratch, inq.provider)
-        _write_claim(scratch, inq, 4, 3)
 
 
 @contextmanager
@@ -189,6 +197,20 @@ def _provider_nm1(w: SegmentWriter, provider: StatusProvider) -> None:
         w.add("NM1", "1P", "1", provider.name, provider.first, "", "", "", "XX", provider.npi)
     else:
         w.add("NM1", "1P", "2", provider.name, "", "", "", "", "XX", provider.npi)
+
+
+def fit_receiver(receiver: InformationReceiver) -> InformationReceiver:
+    """The information receiver as written: its name in the X12 character set and cut to
+    NM103's 60 characters; ``X12WriteError`` when the name or id is missing or the id holds
+    a character X12 cannot carry."""
+    name = to_x12_text(receiver.name)[:60]
+    if not receiver.etin or not name:
+        raise X12WriteError("the information receiver's name and id are required",
+                            segment="NM1", element=9)
+    if not _PRINTABLE.fullmatch(receiver.etin):
+        raise X12WriteError("the information receiver's id holds a character X12 cannot "
+                            "carry", segment="NM1", element=9)
+    return InformationReceiver(name, receiver.etin)
 
 
 def _check_required(inq: ClaimStatusInquiry, index: int) -> None:
@@ -241,10 +263,7 @@ def write_276(
         raise X12WriteError("no claims to ask about", segment="ST")
     for i, inq in enumerate(inquiries):
         check_inquiry(inq, i, delimiters)
-    if not receiver.etin or not receiver.name:
-        raise X12WriteError("the information receiver's name and id are required",
-                            segment="NM1", element=9)
-    receiver = InformationReceiver(to_x12_text(receiver.name)[:60], receiver.etin)
+    receiver = fit_receiver(receiver)
     w = SegmentWriter(delimiters or Delimiters(), line_ending)
     w.open_interchange(envelope, control, created, "HR", VERSION_276)
     by_payer: dict[str, list[ClaimStatusInquiry]] = {}

@@ -34,7 +34,13 @@ from medbill.core.x12._segments import (
     X12WriteError,
     read_interchanges,
 )
-from medbill.core.x12.m276 import VERSION_276, ClaimStatusInquiry, InformationReceiver
+from medbill.core.x12.m276 import (
+    VERSION_276,
+    ClaimStatusInquiry,
+    InformationReceiver,
+    fit_receiver,
+    refuse_unwritable,
+)
 
 __all__ = [
     "ClaimStatus",
@@ -327,6 +333,8 @@ def write_277(
         if not a.statuses:
             raise X12WriteError("an answer needs at least one status", segment="STC",
                                 element=1, claim_id=a.inquiry.patient_control_number)
+        refuse_unwritable(a.inquiry)
+    receiver = fit_receiver(receiver)
     w = SegmentWriter(delimiters or Delimiters(), line_ending)
     w.open_interchange(envelope, control, created, "HN", VERSION_276)
     by_payer: dict[str, list[StatusAnswer]] = {}
