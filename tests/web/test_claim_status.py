@@ -224,3 +224,17 @@ def test_a_status_for_the_whole_request_is_the_answer_for_each_claim(world):
                              "electronically")
     claim.refresh_from_db()
     assert claim.status == "submitted"
+
+
+def test_api_checks_status_for_billers_only(world, payer, api_client_for):
+    claim = submitted(world.a.claim)
+    adjudicate(payer, claim)
+    url = f"/api/claims-out/claims/{claim.pk}/status"
+    assert api_client_for(world.users["coder"]).post(url).status_code == 403
+    assert api_client_for(world.outsider).post(url).status_code == 404
+    reply = api_client_for(world.users["biller"]).post(url)
+    assert reply.status_code == 200
+    body = reply.json()
+    assert (body["answered"], body["category"], body["before"], body["after"]) == (
+        True, "F1", "submitted", "accepted")
+    assert body["words"] == "finalized: paid: paid in full; awaiting the 835"
