@@ -265,6 +265,22 @@ class TestWrite277:
                              "or invalid (billing provider)")
 
 
+class TestCodeTables:
+    def test_every_category_has_words_and_a_group_the_lifecycle_knows(self) -> None:
+        from medbill.core.x12._claim_status_codes import CATEGORIES, category_group
+
+        for code, words in CATEGORIES.items():
+            assert words and category_group(code) != "unknown", code
+        assert category_group("ZZ") == "unknown"
+
+    def test_status_codes_are_numbers_and_unknown_ones_are_shown_by_number(self) -> None:
+        from medbill.core.x12._claim_status_codes import STATUS_CODES, status_code_words
+
+        assert all(code.isdigit() and text for code, text in STATUS_CODES.items())
+        assert len(STATUS_CODES) > 150
+        assert status_code_words("799") == "claim status code 799"
+
+
 class TestLifecycle:
     @pytest.mark.parametrize(("current", "group", "after"), [
         ("submitted", "received", "accepted"),

@@ -253,10 +253,19 @@ STATUS_CODES: dict[str, str] = {
     "311": "the pathology report",
     "315": "the physician's orders",
     "316": "the referral from the entity",
+    "400": "the claim is out of balance (the lines do not add up to the total)",
     "401": "the claim filing indicator is missing or invalid for this payer",
     "454": "the procedure code is missing or invalid",
     "464": "the payer's claim control number is missing or invalid",
+    "481": "the claim or its file is not in a valid format",
+    "484": "the payer's system is not available now",
+    "485": "more matches than a real-time answer can hold; narrow the inquiry",
+    "510": "a date is in the future",
+    "511": "a value holds a character that is not allowed",
+    "512": "a value is too long for the receiver's system",
+    "521": "an amount must be zero or more",
     "562": "the entity's NPI is missing or invalid",
+    "585": "a denied or non-covered charge",
 }
 
 ENTITIES: dict[str, str] = {
