@@ -238,3 +238,13 @@ def test_api_checks_status_for_billers_only(world, payer, api_client_for):
     assert (body["answered"], body["category"], body["before"], body["after"]) == (
         True, "F1", "submitted", "accepted")
     assert body["words"] == "finalized: paid: paid in full; awaiting the 835"
+
+
+def test_an_endpoint_that_cannot_be_written_is_an_error_not_a_crash(world):
+    claim = submitted(world.a.claim)
+    PayerEndpoint.objects.create(practice=world.a.practice, payer=world.a.payer,
+                                 url="http://127.0.0.1:9/core", sender_id="CV*FP",
+                                 receiver_id="LCI220")
+    (outcome,) = check_claim_status(world.users["biller"], world.a.practice, [claim], now=NOW,
+                                    exchange=lambda x12, endpoint: "")
+    assert outcome.error.startswith("cannot write the inquiry: value contains the delimiter")

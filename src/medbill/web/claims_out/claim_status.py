@@ -153,12 +153,17 @@ def _ask_payer(user: Any, practice_id: int, batch: list[Claim], row: PayerEndpoi
         return errors
     practice = batch[0].practice
     number = next_control_number(practice_id, "claim-status")
-    data = write_276(inquiries, InterchangeEnvelope(endpoint.sender_id, endpoint.receiver_id,
-                                                    usage=endpoint.usage),
-                     ControlNumbers(number, number),
-                     InformationReceiver(practice.legal_name, endpoint.sender_id),
-                     now, line_ending="")
     claims = list(traces.values())
+    try:
+        data = write_276(inquiries, InterchangeEnvelope(endpoint.sender_id,
+                                                        endpoint.receiver_id,
+                                                        usage=endpoint.usage),
+                         ControlNumbers(number, number),
+                         InformationReceiver(practice.legal_name, endpoint.sender_id),
+                         now, line_ending="")
+    except X12WriteError as exc:
+        # The practice's name or the endpoint's ids: nothing any claim can fix.
+        return errors + failed(f"cannot write the inquiry: {exc}", claims)
     audit.record_list(claims, user, search="claim status inquiry (276)")
     try:
         answer = exchange(data.decode(), endpoint)
