@@ -248,3 +248,14 @@ def test_an_endpoint_that_cannot_be_written_is_an_error_not_a_crash(world):
     (outcome,) = check_claim_status(world.users["biller"], world.a.practice, [claim], now=NOW,
                                     exchange=lambda x12, endpoint: "")
     assert outcome.error.startswith("cannot write the inquiry: value contains the delimiter")
+
+
+def test_history_shows_answers_the_system_asked_for(world, payer, client_for):
+    claim = submitted(world.a.claim)
+    adjudicate(payer, claim)
+    check_claim_status(None, world.a.practice, [claim], now=NOW)  # the command line
+    page = client_for(world.users["auditor"]).get(f"/claims/{claim.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "submitted → accepted" in text and "system" in text
+    assert "Check status" not in text  # an auditor reads the history, does not ask

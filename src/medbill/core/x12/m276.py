@@ -415,7 +415,7 @@ def _read_transaction(segments: list[Segment]) -> list[ClaimStatusInquiry]:
             try:
                 current["total_charge"] = Money(seg[2])
             except MoneyError:
-                raise seg.error(f"AMT02 {seg[2]!r} is not an amount", 2) from None
+                raise seg.error(f"AMT02 {seg[2][:20]!r} is not an amount", 2) from None
         elif sid == "DTP" and seg[1] == "472" and current["service_from"] is None:
             parts = seg[3].split("-")
             current["service_from"] = _date(parts[0])
