@@ -86,15 +86,35 @@ def test_a_pending_claim_stays_and_the_answer_is_still_recorded(world, payer):
     assert (event.from_status, event.to_status) == ("accepted", "accepted")
     assert event.reason == "277: pending: under the payer's review: under internal review " \
         "or audit"
+    assert not ClaimWorkItem.objects.filter(claim=claim).exists()  # nothing to do yet
+
+
+@pytest.mark.parametrize("status", ["submitted", "accepted"])
+def test_a_request_for_documents_goes_to_the_work_queue(world, payer, status):
+    claim = submitted(world.a.claim, status)
+    payer.add("LCI220", ClaimRecord(claim.patient_control_number, Money("130.00"), "R4", "297",
+                                    decided=SENT.date()))
+    (outcome,) = check_claim_status(world.users["biller"], world.a.practice, [claim], now=NOW)
+    assert outcome.words == ("request for documentation: medical notes or report; the payer "
+                             "needs more information")
+    claim.refresh_from_db()
+    assert claim.status == "accepted"
+    assert ClaimWorkItem.objects.get(claim=claim).codes == "R4:297"
 
 
 def test_a_claim_the_payer_cannot_find_stays_submitted(world, payer):
     claim = submitted(world.a.claim)
     (outcome,) = check_claim_status(world.users["biller"], world.a.practice, [claim], now=NOW)
     assert (outcome.category, outcome.code) == ("A4", "35")
-    assert outcome.words == "not found: the claim cannot be found"
+    assert outcome.words == ("not found: the claim cannot be found; the payer has no record "
+                             "of it; check the submission and resend")
     claim.refresh_from_db()
     assert claim.status == "submitted"
+    item = ClaimWorkItem.objects.get(claim=claim)
+    assert (item.source, item.codes, item.resolved_at) == ("277", "A4:35", None)
+    # Asking again while the item is open adds no second one.
+    check_claim_status(world.users["biller"], world.a.practice, [claim], now=NOW)
+    assert ClaimWorkItem.objects.filter(claim=claim).count() == 1
 
 
 def test_no_endpoint_or_a_claim_not_waiting_is_an_error_that_changes_nothing(world):

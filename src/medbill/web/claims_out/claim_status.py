@@ -4,7 +4,8 @@
 ``PayerEndpoint`` the desk uses for eligibility), one 276 per payer, outside any
 database transaction; the answers are then applied in one short transaction each:
 the claim moves where the lifecycle says (``status_after_claim_status``), a rejected
-claim joins the rejection queue, and every answer, moved or not, is a ``ClaimEvent``
+claim, one the payer cannot find and one it wants more information about join the work
+queue, and every answer, moved or not, is a ``ClaimEvent``
 (source ``277``) with the status in words, so the claim page shows its history.
 """
 
@@ -50,7 +51,11 @@ SOURCE = "277"
 WAITING = ("submitted", "accepted")
 # Said after the payer's words when the answer leaves the claim waiting for a document.
 _NEXT = {"paid": "awaiting the 835", "denied": "awaiting the 835 with the reasons",
-         "finalized": "awaiting the 835", "request": "the payer needs more information"}
+         "finalized": "awaiting the 835", "request": "the payer needs more information",
+         "not_found": "the payer has no record of it; check the submission and resend"}
+# Answers that leave a waiting claim where it is but need the biller: they join the work
+# queue (once per claim while an item is open), as rejections do.
+_TO_WORK = ("request", "not_found")
 
 Exchange = Callable[[str, EligibilityEndpoint], str]
 
@@ -234,14 +239,13 @@ def _apply(user: Any, claim: Claim, report: ClaimStatusReport) -> StatusOutcome:
     fields = {}
     if report.payer_claim_number and not claim.payer_claim_number:
         fields["payer_claim_number"] = report.payer_claim_number[:50]
+    codes = ",".join(f"{s.category}:{s.code}" for s in report.statuses)[:120]
     if after != before:
         move_claim(claim, after, user=user, reason=reason, source=SOURCE, source_ref=ref,
                    **fields)
         if after == "rejected":
-            ClaimWorkItem.objects.create(
-                practice_id=claim.practice_id, claim=claim, source=SOURCE,
-                reason=reason[:500],
-                codes=",".join(f"{s.category}:{s.code}" for s in report.statuses)[:120])
+            ClaimWorkItem.objects.create(practice_id=claim.practice_id, claim=claim,
+                                         source=SOURCE, reason=reason[:500], codes=codes)
     else:
         if fields:
             for key, value in fields.items():
@@ -251,6 +255,10 @@ def _apply(user: Any, claim: Claim, report: ClaimStatusReport) -> StatusOutcome:
             practice_id=claim.practice_id, claim=claim, from_status=before, to_status=before,
             reason=reason[:300], source=SOURCE, source_ref=ref[:120],
             created_by=user if getattr(user, "is_authenticated", False) else None)
+    if group in _TO_WORK and after in WAITING and not ClaimWorkItem.objects.filter(
+            claim=claim, source=SOURCE, resolved_at=None).exists():
+        ClaimWorkItem.objects.create(practice_id=claim.practice_id, claim=claim,
+                                     source=SOURCE, reason=reason[:500], codes=codes)
     return StatusOutcome(claim.pk, claim.patient_control_number, words,
                          status.category if status else "", status.code if status else "",
                          before, after)
