@@ -12,6 +12,7 @@ from medbill.core.ledger.entry_checks import looks_like_card_number
 from medbill.web.billing import scrub_views, services
 from medbill.web.billing.models import Claim
 from medbill.web.billing.remittance_models import ScrubRun
+from medbill.web.claims_out import status_views
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -68,6 +69,7 @@ def show_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
             "lines": claim.lines.all(),
             "entries": claim.ledger_entries.select_related("payer").order_by("posted_at", "id"),
             **scrub_views.findings_context(request, claim),
+            **status_views.history_context(request, claim),
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medbill.web.claims_out import build_views, views
+from medbill.web.claims_out import build_views, status_views, views
 
 urlpatterns = [
     path("claims-out/", views.claim_queue, name="claims_out_queue"),
@@ -20,4 +20,7 @@ urlpatterns = [
     path("claims-out/build/runs/<int:run_id>/status.json", build_views.build_run_status,
          name="build_run_status"),
     path("claims-out/acks/", views.list_acks, name="claims_out_acks"),
+    path("claims-out/claims/<int:claim_id>/status/", status_views.check_status,
+         name="check_claim_status"),
+    path("claims-out/status/", status_views.check_status_batch, name="check_claim_status_batch"),
 ]
