@@ -15,6 +15,7 @@ from desk_support import simulator
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from test_claim_status import payer  # noqa: F401, F811  (the payer simulator fixture)
 from test_claims_out import connect
 from test_era_import import era_for
 from typer.testing import CliRunner
@@ -236,3 +237,31 @@ def test_the_scheduler_starts_beat_on_a_real_broker(tmp_path):
         proc.terminate()
         proc.wait(timeout=20)
     assert any(p.name.startswith("celerybeat-schedule") for p in tmp_path.iterdir())
+
+
+def test_claim_status_job_asks_about_claims_left_without_an_answer(world, payer):  # noqa: F811
+    from test_claim_status import adjudicate, submitted
+
+    site = world.a
+    claim = submitted(site.claim)
+    adjudicate(payer, claim)
+    (run,) = run_job("claimstatus", now=_noon(timezone.localdate(), site),
+                     practices=[site.practice])
+    assert run.status == JobRun.Status.OK, run.summary
+    assert run.summary == {"days": 30, "asked": 1, "moved": 1, "unchanged": 0,
+                           "not_answered": 0}
+    claim.refresh_from_db()
+    assert claim.status == "accepted"
+    words = recurring.job_named("claimstatus").words(run.summary)
+    assert words == "asked about 1 claims waiting more than 30 days: 1 moved, 0 unchanged, " \
+        "0 not answered"
+
+
+def test_claim_status_job_needs_attention_when_no_payer_answers(world):
+    from test_claim_status import submitted
+
+    submitted(world.a.claim)  # no real-time endpoint for its payer
+    (run,) = run_job("claimstatus", now=_noon(timezone.localdate(), world.a),
+                     practices=[world.a.practice])
+    assert run.status == JobRun.Status.ATTENTION
+    assert "no payer answered" in recurring.job_named("claimstatus").words(run.summary)

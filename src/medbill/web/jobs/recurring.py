@@ -118,6 +118,39 @@ def _pickup_words(summary: dict[str, Any]) -> str:
         (f"; {len(problems)} problem(s): " + "; ".join(problems) if problems else "")
 
 
+# -- claim status ---------------------------------------------------------------------------------
+
+
+def claim_status_inquiries(practice: Any, day: datetime.date) -> dict[str, Any]:
+    """Ask the payers (276/277) about claims sent more than the practice's days ago and
+    still without a decision; answers move the claims as the claim page's button does."""
+    from medbill.web.claims_out.claim_status import check_claim_status, claims_without_answer
+    from medbill.web.jobs.runner import enabled_for
+
+    _, options = enabled_for(CLAIM_STATUS, practice)
+    days = int(options.get("days", 30))
+    claims = list(claims_without_answer(practice, days)[:2000])
+    outcomes = check_claim_status(None, practice, claims) if claims else []
+    failed = [o for o in outcomes if o.error]
+    moved = sum(o.moved for o in outcomes)
+    summary: dict[str, Any] = {"days": days, "asked": len(outcomes), "moved": moved,
+                               "unchanged": len(outcomes) - moved - len(failed),
+                               "not_answered": len(failed)}
+    if failed and len(failed) == len(outcomes):
+        summary["attention"] = [f"no payer answered ({failed[0].error})"]
+    return summary
+
+
+def _claim_status_words(summary: dict[str, Any]) -> str:
+    if not summary.get("asked"):
+        return f"no claim has waited more than {summary.get('days', 30)} days"
+    text = (f"asked about {summary['asked']} claims waiting more than {summary['days']} days: "
+            f"{summary['moved']} moved, {summary['unchanged']} unchanged, "
+            f"{summary['not_answered']} not answered")
+    notes = summary.get("attention") or []
+    return text + ("; " + "; ".join(notes) if notes else "")
+
+
 # -- code sets ----------------------------------------------------------------------------------
 
 
@@ -156,6 +189,11 @@ STATEMENTS = Job(
     enabled_by_default=False, due=_statement_day,
     options={"day_of_month": 1, "threshold": "5.00", "write_off_under": "1.00"})
 
+CLAIM_STATUS = Job(
+    name="claimstatus", title="Claim status for claims without an answer",
+    when="daily at 05:00", schedule={"hour": "5", "minute": "0"},
+    run=claim_status_inquiries, words=_claim_status_words, options={"days": 30})
+
 JOBS: tuple[Job, ...] = (
     Job(name="eligibility", title="Eligibility for the next day's visits",
         when="every evening at 19:00", schedule={"hour": "19", "minute": "0"},
@@ -164,6 +202,7 @@ JOBS: tuple[Job, ...] = (
     Job(name="pickup", title="Pick up 999, 277CA and 835 files", when="every 30 minutes",
         schedule={"minute": "*/30"}, run=pick_up_responses, words=_pickup_words,
         key=lambda now: now.strftime("%Y-%m-%dT%H:%M")),
+    CLAIM_STATUS,
     Job(name="codesets", title="Code-set update reminders", when="Mondays at 07:00",
         schedule={"hour": "7", "minute": "0", "day_of_week": "1"}, run=code_set_reminders,
         words=_code_set_words, per_practice=False),

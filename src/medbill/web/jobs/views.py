@@ -79,6 +79,12 @@ def change_job(request: HttpRequest, name: str) -> HttpResponse:
             messages.error(request, "Statement day: enter a day of the month from 1 to 31.")
             return redirect("list_jobs")
         setting.options = {**setting.options, "day_of_month": int(raw)}
+    if "days" in job.options:
+        raw = request.POST.get("days", "").strip()
+        if not raw.isdigit() or not 1 <= int(raw) <= 365:
+            messages.error(request, f"{job.title}: enter the days to wait, from 1 to 365.")
+            return redirect("list_jobs")
+        setting.options = {**setting.options, "days": int(raw)}
     setting.save()  # audited by the model's signals, as the request's user
     messages.success(request, f"{job.title}: {'on' if setting.enabled else 'off'}.")
     return redirect("list_jobs")
