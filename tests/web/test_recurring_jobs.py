@@ -52,7 +52,9 @@ def test_nightly_eligibility_checks_the_next_days_visits_once(world):
     with simulator(site):
         (run,) = run_job("eligibility", now=now, practices=[site.practice])
         assert run_job("eligibility", now=now, practices=[site.practice]) == []
-    assert run.status == JobRun.Status.OK and run.key == today.isoformat()
+    # The run is named by the day it checks.
+    assert run.status == JobRun.Status.OK
+    assert run.key == (today + datetime.timedelta(days=1)).isoformat()
     assert run.summary["visits"] == 1 and run.summary["active"] == 1
     (check,) = EligibilityCheck.objects.filter(practice=site.practice, source="nightly")
     assert check.patient_id == tomorrow_visit.patient_id

@@ -197,7 +197,8 @@ CLAIM_STATUS = Job(
 JOBS: tuple[Job, ...] = (
     Job(name="eligibility", title="Eligibility for the next day's visits",
         when="every evening at 19:00", schedule={"hour": "19", "minute": "0"},
-        run=eligibility_for_tomorrow, words=_eligibility_words),
+        run=eligibility_for_tomorrow, words=_eligibility_words,
+        key=lambda now: (now.date() + datetime.timedelta(days=1)).isoformat()),
     STATEMENTS,
     Job(name="pickup", title="Pick up 999, 277CA and 835 files", when="every 30 minutes",
         schedule={"minute": "*/30"}, run=pick_up_responses, words=_pickup_words,
