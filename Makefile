@@ -40,6 +40,7 @@ browser:
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 test: $(STAMP) browser data lint
 	$(BIN)/python -m pytest -q

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from medbill.core.claim import (  # noqa: E402
+from medbill.core.claim import (
     Address,
     BillingProvider,
     Claim,
@@ -39,9 +39,9 @@ from medbill.core.claim import (  # noqa: E402
     ServiceLine,
     Subscriber,
 )
-from medbill.core.money import Money  # noqa: E402
-from medbill.core.payersim import simulate  # noqa: E402
-from medbill.core.x12.m835 import read_835, write_835  # noqa: E402
+from medbill.core.money import Money
+from medbill.core.payersim import simulate
+from medbill.core.x12.m835 import read_835, write_835
 
 CODES = [("99213", "130.00"), ("99214", "185.00"), ("36415", "15.00"), ("85025", "28.00"),
          ("87880", "32.00"), ("93000", "45.00")]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from medbill.core.claim import (  # noqa: E402
+from medbill.core.claim import (
     Address,
     BillingProvider,
     Claim,
@@ -35,8 +35,8 @@ from medbill.core.claim import (  # noqa: E402
     ServiceLine,
     Subscriber,
 )
-from medbill.core.money import Money  # noqa: E402
-from medbill.core.x12 import (  # noqa: E402
+from medbill.core.money import Money
+from medbill.core.x12 import (
     ControlNumbers,
     InterchangeEnvelope,
     Submitter,

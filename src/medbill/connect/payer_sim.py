@@ -108,7 +108,7 @@ class PayerSimulator:
                 # Requests carry member data: keep them out of the log entirely.
                 return
 
-            def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 kind = self.headers.get("Content-Type", "")

@@ -15,7 +15,7 @@ os.environ.setdefault(
     "SECRET_KEY", "medbill-development-only-key-never-use-in-production-0123456789"
 )
 
-from medbill.web.settings import *  # noqa: E402, F403
+from medbill.web.settings import *  # noqa: F403
 
 # Fast hashing keeps the many test users cheap.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -47,7 +47,7 @@ from medbill.core.scrubber.refdata import (
 __all__ = ["ImportError_", "import_aoc", "import_file", "import_mce", "import_mue", "import_ptp"]
 
 
-class ImportError_(ValueError):  # noqa: N801 - avoid shadowing the builtin
+class ImportError_(ValueError):
     """A reference file that cannot be read; the message names the file and row."""
 
 

@@ -325,12 +325,12 @@ class _Reader:
 
     # -- header and hierarchy ---------------------------------------------------------------
 
-    def _BHT(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _BHT(self, seg: Segment, e: list[str]) -> None:
         self.ctx["created"] = _date(seg, 4)
         if e[6] == "RP":
             self.bht_notes.append("BHT06=RP: an encounter report, not a claim for payment")
 
-    def _HL(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _HL(self, seg: Segment, e: list[str]) -> None:
         level = e[3]
         self.claim = self.line = self.other = None
         if level == "20":
@@ -348,13 +348,13 @@ class _Reader:
         else:
             raise seg.error(f"unknown hierarchical level code {level!r}", 3)
 
-    def _PRV(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _PRV(self, seg: Segment, e: list[str]) -> None:
         if self.loop == "2000A":
             self.ctx["bp_taxonomy"] = e[3]
         elif self.loop in ("2310B", "2420A") and self.current_provider is not None:
             self.current_provider["taxonomy"] = e[3]
 
-    def _SBR(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _SBR(self, seg: Segment, e: list[str]) -> None:
         if self.loop.startswith("2000"):
             self.ctx.update(sub_order=_ORDERS.get(e[1], "primary"), sub_group=e[3] or None,
                             sub_group_name=e[4] or None, payer_type=_FILING.get(e[9]))
@@ -370,10 +370,10 @@ class _Reader:
         self.claim.other.append(self.other)
         self.loop = "2320"
 
-    def _PAT(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _PAT(self, seg: Segment, e: list[str]) -> None:
         self.ctx["pat_rel"] = _RELATIONSHIPS.get(e[1], "other")
 
-    def _DMG(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _DMG(self, seg: Segment, e: list[str]) -> None:
         who = "pat" if self.loop == "2010CA" else "sub"
         self.ctx[f"{who}_dob"] = _date(seg, 2)
         self.ctx[f"{who}_sex"] = e[3] or None
@@ -382,7 +382,7 @@ class _Reader:
 
     current_provider: dict | None = None
 
-    def _NM1(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _NM1(self, seg: Segment, e: list[str]) -> None:
         entity = e[1]
         c = self.claim
         self.current_provider = None
@@ -448,7 +448,7 @@ class _Reader:
         else:
             parts.update(city=e[1], state=e[2], zip=e[3])
 
-    def _REF(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _REF(self, seg: Segment, e: list[str]) -> None:
         q, value = e[1], e[2]
         if self.loop == "2010AA" and q in ("EI", "SY"):
             self.ctx["bp_tin"] = value
@@ -464,13 +464,13 @@ class _Reader:
         elif self.loop == "2330B" and self.other is not None and q == "F8":
             self.other["payer_claim_number"] = value
 
-    def _PER(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _PER(self, seg: Segment, e: list[str]) -> None:
         if self.loop == "2010AA" and e[3] == "TE":
             self.ctx.update(bp_contact=e[2] or None, bp_phone=e[4] or None)
 
     # -- claim ------------------------------------------------------------------------------
 
-    def _CLM(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _CLM(self, seg: Segment, e: list[str]) -> None:
         self.claim = _Claim(Segment(seg.elements, seg.position, seg.delimiters),
                             dict(self.ctx), self.provider_ctx)
         self.claim.notes.extend(self.bht_notes)
@@ -478,7 +478,7 @@ class _Reader:
         self.loop = "2300"
         self.line = self.other = None
 
-    def _DTP(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _DTP(self, seg: Segment, e: list[str]) -> None:
         q = e[1]
         if self.line is not None and q == "472":
             self.line["start"] = _date(seg, 3, e[3])
@@ -494,7 +494,7 @@ class _Reader:
         elif self.loop == "2330B" and self.other is not None and q == "573":
             self.other["paid_date"] = _date(seg, 3)
 
-    def _HI(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _HI(self, seg: Segment, e: list[str]) -> None:
         c = self.claim
         if c is None:
             return
@@ -511,26 +511,26 @@ class _Reader:
                                f"was written with another separator than ISA16 "
                                f"{seg.delimiters.component!r} (segment {seg.position})")
 
-    def _NTE(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _NTE(self, seg: Segment, e: list[str]) -> None:
         if self.loop == "2300" and self.claim is not None and e[1] == "ADD":
             self.claim.fields["note"] = e[2]
 
-    def _CR1(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _CR1(self, seg: Segment, e: list[str]) -> None:
         if self.claim is not None and self.line is None:
             self.claim.fields.setdefault("ambulance", {}).update(
                 weight=_dec(seg, 2), reason=e[4] or "A", miles=_dec(seg, 6, Decimal(0)))
 
-    def _CRC(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _CRC(self, seg: Segment, e: list[str]) -> None:
         if self.claim is not None and self.line is None and e[1] == "07":
             self.claim.fields.setdefault("ambulance", {})["conditions"] = \
                 tuple(e for e in seg.elements[3:] if e)
 
-    def _PWK(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _PWK(self, seg: Segment, e: list[str]) -> None:
         if self.claim is not None and e[2] not in _PWK_5010:
             self.claim.notes.append(f"PWK02={e[2]} is not a 5010 attachment transmission "
                                     f"code (segment {seg.position})")
 
-    def _CAS(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _CAS(self, seg: Segment, e: list[str]) -> None:
         items = []
         for i in range(2, len(seg), 3):
             if seg[i]:
@@ -541,7 +541,7 @@ class _Reader:
         elif self.other is not None:
             self.other["cas"].extend(items)
 
-    def _AMT(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _AMT(self, seg: Segment, e: list[str]) -> None:
         if self.loop == "2320" and self.other is not None:
             if e[1] == "D":
                 self.other["paid"] = _money(seg, 2)
@@ -550,7 +550,7 @@ class _Reader:
 
     # -- lines ------------------------------------------------------------------------------
 
-    def _LX(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _LX(self, seg: Segment, e: list[str]) -> None:
         if self.claim is None:
             raise seg.error("LX before any CLM")
         self.line = {"number": int(e[1]) if _is_count(e[1]) else len(self.claim.lines) + 1,
@@ -559,7 +559,7 @@ class _Reader:
         self.loop = "2400"
         self.other = None
 
-    def _SV1(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _SV1(self, seg: Segment, e: list[str]) -> None:
         if self.line is None:
             raise seg.error("SV1 outside a service line (LX missing)")
         comp = seg.delimiters.component
@@ -581,16 +581,16 @@ class _Reader:
         line["pos"] = e[5] or None
         line["pointers"] = pointers
 
-    def _LIN(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _LIN(self, seg: Segment, e: list[str]) -> None:
         if self.line is not None and e[2] == "N4":
             self.line["ndc"] = e[3]
             self.loop = "2410"
 
-    def _CTP(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _CTP(self, seg: Segment, e: list[str]) -> None:
         if self.line is not None and self.loop == "2410":
             self.line.update(ndc_qty=_dec(seg, 4), ndc_unit=seg.component(5, 1) or None)
 
-    def _SVD(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _SVD(self, seg: Segment, e: list[str]) -> None:
         if self.line is None:
             raise seg.error("SVD outside a service line")
         comps = seg.components(3)

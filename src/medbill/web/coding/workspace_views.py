@@ -158,7 +158,7 @@ def visit_suggestions_json(request: HttpRequest, visit_id: int) -> JsonResponse:
     visit = _visit(request, visit_id)
     try:
         return JsonResponse(workspace.suggestions_for(request.user, visit))
-    except Exception:  # noqa: BLE001 - the coder can still code from the note without them
+    except Exception:
         logger.exception("suggestion engine failed for visit %s", visit.pk)
         return JsonResponse({"error": "the suggestion engine is not available"}, status=503)
 

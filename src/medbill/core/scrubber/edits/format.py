@@ -343,7 +343,7 @@ def _npi(out: list[Finding], npi: str | None, who: str, loop: str, line: int | N
         out.append(finding("FMT010", line, who=who, npi=npi))
 
 
-def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: C901 - one pass, many fields
+def check(claim, ctx: Ctx, out: list[Finding]) -> None:
     """Required fields and the shape of identifiers, dates, charges, units and pointers."""
     if not claim.claim_id:
         out.append(

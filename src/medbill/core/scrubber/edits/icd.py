@@ -319,7 +319,7 @@ def _reorder(dx: tuple[str, ...], bad: set[int]) -> tuple[str, ...]:
     return tuple(c for i, c in enumerate(dx) if i not in bad) + tuple(dx[i] for i in sorted(bad))
 
 
-def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: C901 - one pass per code
+def check(claim, ctx: Ctx, out: list[Finding]) -> None:
     """Validity, billability, 7th character, Excludes1, sequencing, MCE age and sex lists."""
     release = ctx.icd
     dx = claim.diagnoses
