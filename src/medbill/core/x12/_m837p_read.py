@@ -9,7 +9,6 @@ ICD-9 diagnoses, 4010-era attachment codes) are listed in ``ReadClaim.notes``.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -127,24 +126,16 @@ def read_837p(data: bytes | str | Iterable[Segment], strict: bool = False) -> li
     instead); a structural error raises X12ParseError with the segment position.
     """
     out: list[ReadClaim] = []
-    paused = gc.isenabled()
-    # Reading builds an acyclic tree of many small objects; the cycle collector would
-    # rescan it again and again for nothing.
-    gc.disable()
-    try:
-        if isinstance(data, bytes | str):
-            text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
-            found = _rows_of(text)
-            if found is None:
-                _read(iter_segments(text), strict, out)
-            elif not _read_plain(*found, out):
-                rows, d = found
-                _read([Segment(e, i, d) for i, e in enumerate(rows, 1)], strict, out)
-        else:
-            _read(data, strict, out)
-    finally:
-        if paused:
-            gc.enable()
+    if isinstance(data, bytes | str):
+        text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+        found = _rows_of(text)
+        if found is None:
+            _read(iter_segments(text), strict, out)
+        elif not _read_plain(*found, out):
+            rows, d = found
+            _read([Segment(e, i, d) for i, e in enumerate(rows, 1)], strict, out)
+    else:
+        _read(data, strict, out)
     return out
 
 

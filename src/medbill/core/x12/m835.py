@@ -28,7 +28,6 @@ A BPR16 that is not a date leaves ``payment_date`` empty (a warning):
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -89,15 +88,7 @@ def read_835(data: bytes | str) -> list[Remittance]:
     Problems in the file (bad amounts, counts that do not match, repaired
     segments) are listed on each remittance; see the module docstring.
     """
-    # A large file makes millions of small objects and no cycles: the cyclic collector
-    # would only rescan them again and again.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _read_835(data)
-    finally:
-        if collecting:
-            gc.enable()
+    return _read_835(data)
 
 
 def _read_835(data: bytes | str) -> list[Remittance]:
