@@ -9,11 +9,13 @@ export MEDBILL_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: venv demo test lint browser data clean bench suggest-model
 
-$(STAMP): pyproject.toml
+# Exactly the versions in requirements-dev.lock (what CI tested), checked by hash; then
+# medbill itself, without dependencies. CONTRIBUTING.md says how to update the lock.
+$(STAMP): pyproject.toml requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (medbill needs Python 3.11)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 venv: $(STAMP)
