@@ -10,7 +10,7 @@ import io
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -34,13 +34,14 @@ from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.pages import paginate, query_without_page
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
 @requires("view_claims")
-def list_remittances(request: HttpRequest) -> HttpResponse:
+def list_remittances(request: PracticeRequest) -> HttpResponse:
     rows = (Remittance.objects.for_user(request.user, request.practice)
             .select_related("file").annotate(claim_count=Count("claims"))
             .order_by("-posted_at", "-id"))
@@ -56,7 +57,7 @@ def list_remittances(request: HttpRequest) -> HttpResponse:
 
 @requires("import_remittance")
 @require_POST
-def upload_remittance(request: HttpRequest) -> HttpResponse:
+def upload_remittance(request: PracticeRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None or upload.size > MAX_UPLOAD:
         messages.error(request, "file: choose an 835 file (at most 20 MB)")
@@ -81,7 +82,7 @@ def upload_remittance(request: HttpRequest) -> HttpResponse:
 
 
 @requires("view_claims")
-def show_remittance(request: HttpRequest, remittance_id: int) -> HttpResponse:
+def show_remittance(request: PracticeRequest, remittance_id: int) -> HttpResponse:
     rem = get_scoped_or_404(Remittance.objects.select_related("file", "payer"), request.user,
                             request.practice, pk=remittance_id)
     claims = rem.claims.select_related("claim").prefetch_related("denials")
@@ -100,7 +101,7 @@ def show_remittance(request: HttpRequest, remittance_id: int) -> HttpResponse:
 
 
 @requires("view_claims")
-def list_denials(request: HttpRequest) -> HttpResponse:
+def list_denials(request: PracticeRequest) -> HttpResponse:
     rows = DenialItem.objects.for_user(request.user, request.practice).select_related(
         "claim", "payer", "claim_line")
     status = request.GET.get("status", DenialItem.Status.OPEN)
@@ -115,7 +116,7 @@ def list_denials(request: HttpRequest) -> HttpResponse:
 
 @requires("post_adjustment")
 @require_POST
-def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
+def work_denial(request: PracticeRequest, denial_id: int) -> HttpResponse:
     """Mark a denial corrected, appealed or resolved; writing it off posts an adjustment."""
     item = get_scoped_or_404(DenialItem.objects.select_related("claim"), request.user,
                              request.practice, pk=denial_id)
@@ -139,7 +140,7 @@ def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
 
 
 @requires("view_ledger")
-def list_accounts(request: HttpRequest) -> HttpResponse:
+def list_accounts(request: PracticeRequest) -> HttpResponse:
     rows = (Entry.objects.for_user(request.user, request.practice)
             .values("patient_id", "patient__last_name", "patient__first_name",
                     "patient__account_number")
@@ -155,7 +156,7 @@ def list_accounts(request: HttpRequest) -> HttpResponse:
 
 
 @requires("view_ledger")
-def show_account(request: HttpRequest, patient_id: int) -> HttpResponse:
+def show_account(request: PracticeRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
     audit.record_view(patient, request.user)
     entries = Entry.objects.filter(patient=patient).select_related("payer", "claim")
@@ -171,7 +172,7 @@ def show_account(request: HttpRequest, patient_id: int) -> HttpResponse:
                                              status=DenialItem.Status.OPEN)})
 
 
-def _as_of(request: HttpRequest) -> datetime.date | None:
+def _as_of(request: PracticeRequest) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
@@ -179,7 +180,7 @@ def _as_of(request: HttpRequest) -> datetime.date | None:
 
 
 @requires("view_reports")
-def show_reports(request: HttpRequest) -> HttpResponse:
+def show_reports(request: PracticeRequest) -> HttpResponse:
     as_of = _as_of(request)
     tables = {
         "ar-payer": reports.ar_aging(request.practice, "payer", as_of),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 
 from medbill.web.billing import scrubbing
@@ -13,10 +13,11 @@ from medbill.web.billing.models import Claim, EditWaiver
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.permissions import has_permission, requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 
-def findings_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
+def findings_context(request: PracticeRequest, claim: Claim) -> dict[str, Any]:
     """What ``billing/claim_findings.html`` needs for ``claim``."""
     result = scrubbing.scrub_claim(request.user, claim)
     return {
@@ -31,7 +32,7 @@ def findings_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
 
 
 @requires("create_claims")
-def scrub_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
+def scrub_claim(request: PracticeRequest, claim_id: int) -> HttpResponse:
     claim = get_scoped_or_404(Claim, request.user, request.practice, pk=claim_id)
     if request.method == "POST":
         result = scrubbing.mark_scrubbed(request.user, claim)
@@ -43,7 +44,7 @@ def scrub_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 
 @requires("manage_master_data")
-def waive_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
+def waive_edit(request: PracticeRequest, claim_id: int) -> HttpResponse:
     """Waive one edit for the claim's payer (POST ``code`` and ``reason``)."""
     claim = get_scoped_or_404(Claim, request.user, request.practice, pk=claim_id)
     if request.method == "POST":

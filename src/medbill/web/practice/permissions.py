@@ -24,10 +24,11 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from medbill.core.roles import ACTIONS, can
 from medbill.web.practice import audit
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import role_in
 
 __all__ = ["has_permission", "require", "requires"]
@@ -55,7 +56,7 @@ def requires(action: str) -> Callable[[Callable[..., HttpResponse]], Callable[..
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: PracticeRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if getattr(request, "practice", None) is None:
