@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_SERVE ?= 1
 export MEDBILL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: venv demo test lint browser data clean bench suggest-model
+.PHONY: venv demo test lint typecheck browser data clean bench suggest-model
 
 # Exactly the versions in requirements-dev.lock (what CI tested), checked by hash; then
 # medbill itself, without dependencies. CONTRIBUTING.md says how to update the lock.
@@ -44,7 +44,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-test: $(STAMP) browser data lint
+# mypy with django-stubs, configured in pyproject.toml (strict on medbill.core).
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) browser data lint typecheck
 	$(BIN)/python -m pytest -q
 
 demo: $(STAMP) data

@@ -16,7 +16,7 @@ import datetime
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -96,6 +96,10 @@ class _Row:
 
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
+
+    if TYPE_CHECKING:  # the columns read, whatever they are
+
+        def __getattr__(self, name: str) -> Any: ...
 
     @classmethod
     def many(cls, query: Any, fields: tuple[str, ...]) -> list[_Row]:

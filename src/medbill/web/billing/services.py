@@ -7,8 +7,10 @@ is safe whether it is reached from a web view, the API or the command line.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -21,32 +23,40 @@ from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.permissions import require
 
+if TYPE_CHECKING:
+    from medbill.web.frontdesk.models import Patient, Visit
+    from medbill.web.practice.models import Payer
+
 __all__ = ["PAYMENT_METHODS", "balance_of", "balances_of", "books_begin", "post_payment"]
 
 PAYMENT_METHODS = ("cash", "check", "card", "eft", "other")
 
+# An amount as the desk, the API and the command line pass it; a float is refused.
+PaymentAmount = Money | Decimal | int | str
+
 
 def post_payment(
-    user: Any,
-    patient: Any,
-    amount: Any,
+    user: User | AnonymousUser,
+    patient: Patient,
+    amount: PaymentAmount,
     *,
     method: str = "cash",
     reference: str = "",
     claim: Claim | None = None,
-    payer: Any = None,
+    payer: Payer | None = None,
     effective_date: datetime.date | None = None,
     memo: str = "",
     source: str = "desk",
     source_ref: str = "",
-    visit: Any = None,
+    visit: Visit | int | None = None,
 ) -> Entry:
     """Post a payment received for ``patient`` to the ledger and return the entry.
 
     ``amount`` is what was received (positive; the entry lowers the balance, so it is
     stored negative). With ``payer`` it is an insurance payment (payer responsibility),
-    otherwise a patient payment. Raises ``PermissionDenied`` when the user's role may not
-    post payments and ``ServiceError`` naming the field for bad input.
+    otherwise a patient payment; ``visit`` is a visit or its id. Raises ``PermissionDenied``
+    when the user's role may not post payments and ``ServiceError`` naming the field for
+    bad input.
     """
     require(user, patient.practice_id, "post_payment")
     today = timezone.localdate()
@@ -84,7 +94,7 @@ def post_payment(
             memo=memo[:200],
             source=source,
             source_ref=source_ref[:120],
-            created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_by=user if isinstance(user, User) and user.is_authenticated else None,
         )
 
 
