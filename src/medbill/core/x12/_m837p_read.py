@@ -9,7 +9,7 @@ ICD-9 diagnoses, 4010-era attachment codes) are listed in ``ReadClaim.notes``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -122,8 +122,9 @@ class _Claim:
 def read_837p(data: bytes | str | Iterable[Segment], strict: bool = False) -> list[ReadClaim]:
     """Every claim in an 837P interchange (or several), in file order.
 
-    Envelope count problems go into each claim's ``notes`` (``strict`` raises
-    instead); a structural error raises X12ParseError with the segment position.
+    Lenient by default: envelope count and control number problems go into each claim's
+    ``notes``; ``strict`` raises them instead. A structural error always raises
+    X12ParseError with the segment position.
     """
     out: list[ReadClaim] = []
     if isinstance(data, bytes | str):
@@ -132,24 +133,12 @@ def read_837p(data: bytes | str | Iterable[Segment], strict: bool = False) -> li
         if found is None:
             _read(iter_segments(text), strict, out)
         elif not _read_plain(*found, out):
+            # The envelope has something to report or refuse: read_interchanges says what.
             rows, d = found
             _read([Segment(e, i, d) for i, e in enumerate(rows, 1)], strict, out)
     else:
         _read(data, strict, out)
     return out
-
-
-def _segments_of(data: bytes | str | Iterable[Segment]) -> Iterable[Segment]:
-    """Segments of a whole file in one pass (one interchange); otherwise the incremental
-    reader, which also handles several interchanges with different delimiters."""
-    if not isinstance(data, bytes | str):
-        return data
-    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
-    found = _rows_of(text)
-    if found is None:
-        return iter_segments(text)
-    rows, d = found
-    return [Segment(e, i, d) for i, e in enumerate(rows, 1)]
 
 
 def _rows_of(text: str) -> tuple[list[list[str]], Delimiters] | None:
@@ -194,7 +183,8 @@ def _el(e: list[str], index: int) -> str:
 def _read_plain(rows: list[list[str]], d: Delimiters, out: list[ReadClaim]) -> bool:
     """Read a well-formed interchange without a ``Segment`` per segment; False (nothing
     read) for anything ``read_interchanges`` would report or refuse, and for sets that
-    are not professional claims, so the segment path says what is wrong as it always has.
+    are not professional claims, so that ``_read`` says what is wrong. Both hand each set's
+    segments to the same ``_Reader.read_rows``.
     """
     ids = [e[0] for e in rows]
     n = len(ids)
@@ -232,9 +222,9 @@ def _read_plain(rows: list[list[str]], d: Delimiters, out: list[ReadClaim]) -> b
     control = _el(rows[0], 13)
     if _el(rows[-1], 2) != control:
         return False
-    offset = 1  # the ISA is segment 1
+    positions = range(1, n + 1)  # the ISA is segment 1
     for gs, st, start, end in sets:
-        claims = _Reader([]).read_rows(rows, start + 1, end, offset, d)
+        claims = _Reader().read_rows(rows, start + 1, end, positions, d)
         cache: dict = {}
         for c in claims:
             out.append(finish_claim(c, control, _el(gs, 6), _el(st, 2), _el(gs, 8), [],
@@ -251,7 +241,9 @@ def _read(segments: Iterable[Segment], strict: bool, out: list[ReadClaim]) -> No
             if "X223" in tx.version or "X224" in tx.version:
                 raise tx.gs.error(f"GS08 {tx.version} is an institutional or dental claim; "
                                   "this reads professional claims (005010X222)", 8)
-            claims = _Reader(tx.segments).read()
+            body = tx.segments
+            claims = _Reader().read_rows([s.elements for s in body], 0, len(body),
+                                         [s.position for s in body], tx.st.delimiters)
             cache: dict = {}
             for c in claims:
                 out.append(finish_claim(c, ic.control_number, tx.gs[6], tx.control_number,
@@ -262,8 +254,9 @@ _PAD = 13
 
 
 class _Reader:
-    def __init__(self, segments: list[Segment]) -> None:
-        self.segments = segments
+    """The 837P body of one transaction set, segment by segment, into claims."""
+
+    def __init__(self) -> None:
         self.ctx: dict = {}
         self.provider_ctx: dict | None = None
         self.claims: list[_Claim] = []
@@ -281,14 +274,17 @@ class _Reader:
         handlers["N3"] = handlers["N4"] = self._address
         return handlers
 
-    def read_rows(self, rows: list[list[str]], start: int, end: int, offset: int,
-                  d: Delimiters) -> list[_Claim]:
-        """``read`` for ``rows[start:end]`` (``offset`` turns an index into a position).
+    def read_rows(self, rows: list[list[str]], start: int, end: int,
+                  positions: Sequence[int], d: Delimiters) -> list[_Claim]:
+        """The claims of ``rows[start:end]``, the elements of a set's segments after ST;
+        ``positions[i]`` is the position of ``rows[i]`` in the file.
 
         One ``Segment`` stands for each row in turn while its handler runs: handlers
         keep a copy when they keep a segment (``_CLM``, ``_LX``).
         """
         get = self._handlers().get
+        # Handlers index elements directly: ``e + pads[len(e)]`` has _PAD elements, the
+        # absent ones "".
         pads = [[""] * (_PAD - n) for n in range(_PAD)]
         seg = Segment([], 0, d)
         for i in range(start, end):
@@ -296,20 +292,7 @@ class _Reader:
             handler = get(e[0])
             if handler is not None:
                 seg.elements = e
-                seg.position = i + offset
-                n = len(e)
-                handler(seg, e if n >= _PAD else e + pads[n])
-        return self.claims
-
-    def read(self) -> list[_Claim]:
-        get = self._handlers().get
-        # Handlers index elements directly: ``e + pads[len(e)]`` has _PAD elements, the
-        # absent ones "".
-        pads = [[""] * (_PAD - n) for n in range(_PAD)]
-        for seg in self.segments:
-            e = seg.elements
-            handler = get(e[0])
-            if handler is not None:
+                seg.position = positions[i]
                 n = len(e)
                 handler(seg, e if n >= _PAD else e + pads[n])
         return self.claims
