@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
@@ -81,14 +82,14 @@ class Superbill:
 
     @classmethod
     def from_claim(
-        cls, claim: Claim, *, practice: Practice | None = None, **visit: object
+        cls, claim: Claim, *, practice: Practice | None = None, **visit: Any
     ) -> Superbill:
         """A superbill for ``claim``; ``visit`` takes any of the other fields by name."""
         return cls(
             claim=claim,
             practice=practice or Practice.from_billing_provider(claim.billing_provider),
             **visit,
-        )  # type: ignore[arg-type]
+        )
 
     @property
     def date_of_service(self) -> date | None:

@@ -75,11 +75,11 @@ def apply_fix(claim: Claim, fix: Fix, choice: str | None = None) -> Claim:
             j = next(k for k, c in enumerate(order, start=1) if c == code and k not in taken)
             taken.add(j)
             new_pos[old] = j
-        lines = tuple(
+        repointed = tuple(
             dataclasses.replace(ln, dx_pointers=tuple(new_pos.get(p, p) for p in ln.dx_pointers))
             for ln in claim.lines
         )
-        return dataclasses.replace(claim, diagnoses=order, lines=lines)
+        return dataclasses.replace(claim, diagnoses=order, lines=repointed)
     if action in ("add_seventh_character", "replace_code") and fix.arg("diagnosis"):
         pos = fix.arg("diagnosis")
         code = _pick(fix, choice)
