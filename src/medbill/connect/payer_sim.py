@@ -52,7 +52,7 @@ class PayerSimulator:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/core"
+        return f"http://{host!s}:{port}/core"
 
     def start(self) -> PayerSimulator:
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)

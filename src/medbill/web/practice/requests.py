@@ -13,9 +13,13 @@ __all__ = ["PracticeRequest"]
 
 
 class PracticeRequest(HttpRequest):
-    """A request after ``CurrentPracticeMiddleware``: the user's current practice (one of
-    their own, or None) and their role in it. Views annotate ``request`` with it; no
-    instance is ever made of this class."""
+    """A request after medbill's middleware: the user's current practice (one of their own,
+    or None) and their role in it (``CurrentPracticeMiddleware``), the idle time left
+    (``SessionLifetimeMiddleware``) and django-axes' lockout flag. Views annotate
+    ``request`` with it; no instance is ever made of this class."""
 
     practice: Practice | None
     role: str | None
+    idle_timeout_seconds: int
+    idle_remaining_seconds: int
+    axes_locked_out: bool
