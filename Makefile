@@ -58,4 +58,4 @@ bench: $(STAMP) data suggest-model
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) var demo-out .pytest_cache
+	rm -rf $(VENV) var demo-out .pytest_cache .mypy_cache
