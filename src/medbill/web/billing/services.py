@@ -7,12 +7,13 @@ is safe whether it is reached from a web view, the API or the command line.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from medbill.core.ledger import entry_checks
@@ -22,6 +23,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import PracticeRef
 
 if TYPE_CHECKING:
     from medbill.web.frontdesk.models import Patient, Visit
@@ -110,12 +112,12 @@ def books_begin(practice_id: int) -> datetime.date:
     return min(days) if days else timezone.localdate()
 
 
-def _ledger(practice_id: int, responsibility: str | None) -> Any:
+def _ledger(practice_id: int, responsibility: str | None) -> QuerySet[Entry]:
     rows = Entry.objects.for_practice(practice_id)
     return rows.filter(responsibility=responsibility) if responsibility else rows
 
 
-def balance_of(patient: Any, responsibility: str | None = None,
+def balance_of(patient: Patient, responsibility: str | None = None,
                through: Entry | None = None) -> Money:
     """The patient's account balance: the sum of every ledger entry of theirs (payments
     not applied to a visit included), or of those ``responsibility`` owes; with ``through``,
@@ -131,12 +133,12 @@ def balance_of(patient: Any, responsibility: str | None = None,
     return Money(total) if total is not None else Money(0)
 
 
-def balances_of(practice: Any, responsibility: str | None = None,
-                patient_ids: Any = None) -> dict[int, Money]:
+def balances_of(practice: PracticeRef, responsibility: str | None = None,
+                patient_ids: Iterable[int] | None = None) -> dict[int, Money]:
     """``balance_of`` for every patient of ``practice`` with ledger entries (or those of
     ``patient_ids``), by patient id."""
-    rows = _ledger(getattr(practice, "pk", practice), responsibility)
+    rows = _ledger(practice if isinstance(practice, int) else practice.pk, responsibility)
     if patient_ids is not None:
         rows = rows.filter(patient_id__in=list(patient_ids))
-    rows = (rows.values("patient_id").annotate(total=MoneySum("amount")).order_by("patient_id"))
-    return {r["patient_id"]: Money(r["total"]) for r in rows}
+    totals = rows.values("patient_id").annotate(total=MoneySum("amount")).order_by("patient_id")
+    return {r["patient_id"]: Money(r["total"]) for r in totals}

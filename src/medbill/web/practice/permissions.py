@@ -29,17 +29,17 @@ from django.http import HttpResponse
 from medbill.core.roles import ACTIONS, can
 from medbill.web.practice import audit
 from medbill.web.practice.requests import PracticeRequest
-from medbill.web.practice.tenancy import role_in
+from medbill.web.practice.tenancy import Actor, PracticeRef, role_in
 
 __all__ = ["has_permission", "require", "requires"]
 
 
-def has_permission(user: Any, practice: Any, action: str) -> bool:
+def has_permission(user: Actor, practice: PracticeRef | None, action: str) -> bool:
     """Whether ``user``'s role in ``practice`` (a Practice or its id) allows ``action``."""
     return can(role_in(user, practice), action)
 
 
-def require(user: Any, practice: Any, action: str) -> str:
+def require(user: Actor, practice: PracticeRef | None, action: str) -> str:
     """The user's role in ``practice``; ``PermissionDenied`` unless it allows ``action``."""
     role = role_in(user, practice)
     if not can(role, action):
