@@ -117,7 +117,7 @@ def _sections(items: Iterable[FeeScheduleItem]) -> list[tuple[str, list[FeeSched
     return sorted(grouped.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
 
 
-class CheckBox(Flowable):
+class CheckBox(Flowable):  # type: ignore[misc]  # reportlab has no type information
     """An empty square to tick."""
 
     def __init__(self, size: float = 7.0) -> None:
@@ -193,7 +193,7 @@ def _columns(rows: list[_Row]) -> list[list[_Row]]:
 
 def _column_table(rows: list[_Row], widths: list[float]) -> Table:
     side = len(widths)
-    style: list[tuple] = [
+    style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), "Helvetica", FONT_SIZE),
         ("LEADING", (0, 0), (-1, -1), LINE_STEP),
         ("TEXTCOLOR", (0, 0), (-1, -1), ui.INK),

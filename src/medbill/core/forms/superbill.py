@@ -15,7 +15,7 @@ from typing import Any
 
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from medbill.core.claim import Claim, Provider
+from medbill.core.claim import Claim, Provider, ServiceLine
 from medbill.core.forms import _layout as ui
 from medbill.core.forms._layout import Practice
 from medbill.core.money import Money
@@ -191,7 +191,7 @@ def _panels(bill: Superbill) -> Table:
     return ui.side_by_side([patient, insurance, visit])
 
 
-def _units(line) -> str:
+def _units(line: ServiceLine) -> str:
     u = line.units
     text = format(u.normalize(), "f") if u == u.to_integral_value() else str(u)
     return f"{text} min" if line.unit_basis == "MJ" else text

@@ -35,7 +35,7 @@ def _replace_line(claim: Claim, index: int, line: ServiceLine) -> Claim:
 
 
 def _pick(fix: Fix, choice: str | None) -> str:
-    choices = tuple(fix.arg("choices", ()))
+    choices: tuple[str, ...] = tuple(fix.arg("choices", ()))
     if choice is not None:
         within = fix.arg("within")  # a header's fix offers a few of its codes, accepts all
         if choices and choice not in choices and not (within and choice.startswith(within)):
