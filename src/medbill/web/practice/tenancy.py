@@ -29,7 +29,7 @@ Payers belong to an organization and are scoped through the organization's pract
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard, TypeVar
 
 from django.apps import apps
 from django.db import models
@@ -40,7 +40,7 @@ from medbill.core.roles import roles_with
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
-    from medbill.web.practice.models import Practice
+    from medbill.web.practice.models import Membership, Practice
 
 # Who is acting: a signed-in user, an anonymous visitor, or None for the system.
 Actor: TypeAlias = "User | AnonymousUser | None"
@@ -60,11 +60,11 @@ __all__ = [
 M = TypeVar("M", bound=models.Model)
 
 
-def _membership_model() -> type[models.Model]:
+def _membership_model() -> type[Membership]:
     return apps.get_model("practice", "Membership")
 
 
-def _is_user(user: Any) -> bool:
+def _is_user(user: Any) -> TypeGuard[User]:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
 
