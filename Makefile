@@ -7,13 +7,15 @@ STAMP := $(VENV)/.installed
 DEMO_SERVE ?= 1
 export MEDBILL_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: venv demo test lint browser data clean bench suggest-model
+.PHONY: venv demo test lint typecheck browser data clean bench suggest-model
 
-$(STAMP): pyproject.toml
+# Exactly the versions in requirements-dev.lock (what CI tested), checked by hash; then
+# medbill itself, without dependencies. CONTRIBUTING.md says how to update the lock.
+$(STAMP): pyproject.toml requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (medbill needs Python 3.11)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -40,8 +42,13 @@ browser:
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
-test: $(STAMP) browser data lint
+# mypy with django-stubs, configured in pyproject.toml (strict on medbill.core).
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) browser data lint typecheck
 	$(BIN)/python -m pytest -q
 
 demo: $(STAMP) data
@@ -51,4 +58,4 @@ bench: $(STAMP) data suggest-model
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) var demo-out .pytest_cache
+	rm -rf $(VENV) var demo-out .pytest_cache .mypy_cache

@@ -29,10 +29,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from era import seed_claims, synthetic_claims  # noqa: E402
+from era import seed_claims, synthetic_claims
 
-from medbill.core.payersim import simulate  # noqa: E402
-from medbill.core.x12.m835 import write_835  # noqa: E402
+from medbill.core.payersim import simulate
+from medbill.core.x12.m835 import write_835
 
 
 def _database(url: str) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from medbill.core.claim import (  # noqa: E402
+from medbill.core.claim import (
     Address,
     BillingProvider,
     Claim,
@@ -39,9 +39,10 @@ from medbill.core.claim import (  # noqa: E402
     ServiceLine,
     Subscriber,
 )
-from medbill.core.money import Money  # noqa: E402
-from medbill.core.payersim import simulate  # noqa: E402
-from medbill.core.x12.m835 import read_835, write_835  # noqa: E402
+from medbill.core.collector import collector_paused
+from medbill.core.money import Money
+from medbill.core.payersim import simulate
+from medbill.core.x12.m835 import read_835, write_835
 
 CODES = [("99213", "130.00"), ("99214", "185.00"), ("36415", "15.00"), ("85025", "28.00"),
          ("87880", "32.00"), ("93000", "45.00")]
@@ -82,7 +83,8 @@ def best_of(fn, repeat: int = 3) -> tuple[float, float]:
     wall = cpu = float("inf")
     for _ in range(repeat):
         w0, c0 = time.perf_counter(), time.process_time()
-        result = fn()
+        with collector_paused():  # as the web app and the command line run them
+            result = fn()
         wall = min(wall, time.perf_counter() - w0)
         cpu = min(cpu, time.process_time() - c0)
         del result  # freeing what was read is not part of reading it

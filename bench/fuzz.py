@@ -138,7 +138,7 @@ def work(inputs: Inputs, first: int, last: int, skip: set[int], timeout: float, 
             run(data)
         except expected:
             out["refused"][target] += 1
-        except (Exception, Timeout, RecursionError, MemoryError) as exc:  # noqa: B014
+        except (Exception, Timeout, RecursionError, MemoryError) as exc:
             signal.setitimer(signal.ITIMER_REAL, 0)
             site = f"{target}: " + ("Timeout" if isinstance(exc, Timeout) else crash_site(exc))
             out["crashes"][site] += 1

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from search_quality import QUERIES  # noqa: E402
+from search_quality import QUERIES
 
 COLD = (
     "from medbill.core.codesets.search import search\n"

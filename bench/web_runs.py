@@ -24,8 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from billing_runs import _client, _coded_visits, _database, _timed  # noqa: E402
-from era import seed_claims, synthetic_claims  # noqa: E402
+from billing_runs import _client, _coded_visits, _database, _timed
+from era import seed_claims, synthetic_claims
 
 
 def _data_dir() -> None:

@@ -26,11 +26,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-import billing_runs  # noqa: E402  (seeding helpers)
-import era  # noqa: E402
+import billing_runs
+import era
 
-from medbill.core.payersim import simulate  # noqa: E402
-from medbill.core.x12.m835 import write_835  # noqa: E402
+from medbill.core.payersim import simulate
+from medbill.core.x12.m835 import write_835
 
 
 def start_workers(n: int, env: dict[str, str], queue: str) -> list[subprocess.Popen]:

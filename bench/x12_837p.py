@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from medbill.core.claim import (  # noqa: E402
+from medbill.core.claim import (
     Address,
     BillingProvider,
     Claim,
@@ -35,8 +35,9 @@ from medbill.core.claim import (  # noqa: E402
     ServiceLine,
     Subscriber,
 )
-from medbill.core.money import Money  # noqa: E402
-from medbill.core.x12 import (  # noqa: E402
+from medbill.core.collector import collector_paused
+from medbill.core.money import Money
+from medbill.core.x12 import (
     ControlNumbers,
     InterchangeEnvelope,
     Submitter,
@@ -88,7 +89,8 @@ def best(fn, runs: int = 3) -> tuple[float, object]:
     for _ in range(runs):
         gc.collect()
         start, cpu = time.perf_counter(), time.process_time()
-        result = fn()
+        with collector_paused():  # as the web app and the command line run them
+            result = fn()
         times.append((time.perf_counter() - start, time.process_time() - cpu))
     wall, cpu_time = min(times)
     CPU[:] = [cpu_time]

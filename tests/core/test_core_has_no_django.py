@@ -128,3 +128,26 @@ def test_core_does_no_network_or_process_io() -> None:
              for line, n in imported_names(path)
              if n in IO_MODULES or n.split(".")[0] in IO_MODULES]
     assert found == []
+
+
+def test_only_the_collector_module_touches_the_garbage_collector() -> None:
+    # The collector is the whole process's: readers and writers leave it to their caller
+    # (medbill.core.collector.collector_paused).
+    found = [f"{path.relative_to(CORE)}:{line}" for path in core_files()
+             if path.name != "collector.py"
+             for line, n in imported_names(path) if n == "gc"]
+    assert found == []
+
+
+def test_collector_paused_restores_what_it_found() -> None:
+    import gc
+
+    from medbill.core.collector import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()

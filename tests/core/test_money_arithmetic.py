@@ -33,4 +33,4 @@ def test_results_stay_immutable_and_refuse_floats() -> None:
     with pytest.raises(AttributeError):
         total._amount = Decimal("9")  # type: ignore[misc]
     with pytest.raises(MoneyError):
-        total + 0.1  # noqa: B018
+        total + 0.1

@@ -15,7 +15,7 @@ from desk_support import simulator
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from test_claim_status import payer  # noqa: F401, F811  (the payer simulator fixture)
+from test_claim_status import payer  # noqa: F401  (the payer simulator fixture)
 from test_claims_out import connect
 from test_era_import import era_for
 from typer.testing import CliRunner

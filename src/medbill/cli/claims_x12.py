@@ -16,6 +16,7 @@ from rich.console import Console
 
 from medbill.cli.claims import app
 from medbill.core.claim import ClaimFormatError, loads
+from medbill.core.collector import collector_paused
 from medbill.core.paths import data_dir
 from medbill.core.submission import ClearinghouseProfile, ProfileError, build_batch
 from medbill.core.submission.counter import FileCounter
@@ -84,7 +85,8 @@ def write_837p_command(
 
         # One output file: every claim goes into it, whatever the profile's split size.
         chp = replace(chp, max_claims=max(chp.max_claims, len(claims)))
-        built = build_batch(claims, chp, next_control, datetime.now().replace(microsecond=0))
+        with collector_paused():
+            built = build_batch(claims, chp, next_control, datetime.now().replace(microsecond=0))
     except (ClaimFormatError, X12WriteError, ProfileError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None

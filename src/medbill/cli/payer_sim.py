@@ -29,6 +29,7 @@ def adjudicate(
 ) -> None:
     """Acknowledge an 837P with a 999 (beside the 835, as .999), adjudicate every claim into
     an 835, and write a 277CA for rejected claims."""
+    from medbill.core.collector import collector_paused
     from medbill.core.payersim import acknowledge_837p, simulate, write_277ca
     from medbill.core.x12 import ControlNumbers, X12ParseError
     from medbill.core.x12.m835 import write_835
@@ -42,7 +43,8 @@ def adjudicate(
             raise typer.BadParameter(f"--date: not a date (YYYY-MM-DD): {received!r}") from None
     try:
         data = source.read_bytes()
-        read = read_837p(data)
+        with collector_paused():
+            read = read_837p(data)
     except X12ParseError as exc:
         console.print(f"[red]error:[/red] {source.name}: {exc}")
         raise typer.Exit(1) from None

@@ -61,7 +61,7 @@ class PayerSimulator:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/core"
+        return f"http://{host!s}:{port}/core"
 
     def start(self) -> PayerSimulator:
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -130,7 +130,7 @@ class PayerSimulator:
                 # Requests carry member data: keep them out of the log entirely.
                 return
 
-            def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 kind = self.headers.get("Content-Type", "")

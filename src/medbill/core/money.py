@@ -54,6 +54,7 @@ class Money:
     """An immutable amount of US dollars with exact cents."""
 
     __slots__ = ("_amount",)
+    _amount: Decimal
 
     def __init__(self, value: object = 0) -> None:
         object.__setattr__(self, "_amount", _coerce(value))

@@ -68,7 +68,7 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
-class using_request_id:  # noqa: N801 - used as a context manager, like contextlib's
+class using_request_id:
     """Log lines written inside carry ``value`` as their request id."""
 
     def __init__(self, value: str) -> None:

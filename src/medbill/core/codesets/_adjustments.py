@@ -207,7 +207,7 @@ def load_adjustment_csv(source: Path | str | io.TextIOBase) -> dict[str, str]:
     keeps them). Returns code -> description; raises :class:`AdjustmentCsvError` naming the row.
     """
     if isinstance(source, (str, Path)):
-        handle: io.TextIOBase = open(source, newline="", encoding="utf-8-sig")  # noqa: SIM115
+        handle: io.TextIOBase = open(source, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed in finally
     else:
         handle = source
     try:

@@ -180,8 +180,9 @@ def parse_multipart(data: bytes, content_type: str) -> CoreMessage:
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if name:
-            payload = part.get_payload(decode=True) or b""
-            values[str(name)] = payload.decode("utf-8").removesuffix("\r\n")
+            payload = part.get_payload(decode=True)
+            text = payload.decode("utf-8") if isinstance(payload, bytes) else ""
+            values[str(name)] = text.removesuffix("\r\n")
     return _message(values, values.get("UserName"), values.get("Password"),
                     response="ErrorCode" in values)
 

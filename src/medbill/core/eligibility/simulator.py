@@ -67,7 +67,8 @@ class _Member:
     dependents: tuple[Member, ...]
 
 
-def _money(entry: Mapping[str, Any], key: str, where: str, default: str | None = None):
+def _money(entry: Mapping[str, Any], key: str, where: str,
+           default: str | None = None) -> Money | None:
     value = entry.get(key, default)
     if value is None:
         return None

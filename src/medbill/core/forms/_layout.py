@@ -398,7 +398,7 @@ def _numbered_canvas(footer: str) -> type[Canvas]:
             super().__init__(*args, **kwargs)
             self._held: list[dict] = []
 
-        def showPage(self):  # noqa: N802 (reportlab's name)
+        def showPage(self):
             self._held.append(dict(self.__dict__))
             self._startPage()
 

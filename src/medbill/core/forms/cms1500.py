@@ -21,6 +21,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from reportlab.pdfgen.canvas import Canvas
 
@@ -158,7 +159,7 @@ def _amount(value: Money) -> str:
     return text
 
 
-def _units(value) -> str:
+def _units(value: Decimal) -> str:
     text = format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
     return text
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -116,7 +117,7 @@ def _sections(items: Iterable[FeeScheduleItem]) -> list[tuple[str, list[FeeSched
     return sorted(grouped.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
 
 
-class CheckBox(Flowable):
+class CheckBox(Flowable):  # type: ignore[misc]  # reportlab has no type information
     """An empty square to tick."""
 
     def __init__(self, size: float = 7.0) -> None:
@@ -192,7 +193,7 @@ def _columns(rows: list[_Row]) -> list[list[_Row]]:
 
 def _column_table(rows: list[_Row], widths: list[float]) -> Table:
     side = len(widths)
-    style: list[tuple] = [
+    style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), "Helvetica", FONT_SIZE),
         ("LEADING", (0, 0), (-1, -1), LINE_STEP),
         ("TEXTCOLOR", (0, 0), (-1, -1), ui.INK),
@@ -202,7 +203,7 @@ def _column_table(rows: list[_Row], widths: list[float]) -> Table:
         ("TOPPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
     ]
-    data: list[list[object]] = []
+    data: list[list[Any]] = []
     for r, row in enumerate(rows):
         if row[0] == "head":
             data.append([row[1]] + [""] * (side - 1))
@@ -271,7 +272,7 @@ def _patient_block(form: EncounterForm) -> Table:
         boxes = "     ".join(f"[  ]  {name}" for name in form.providers)
         data.append([ui.plain(f"PROVIDER   {boxes}", ui.BODY), "", "", ""])
     table = Table(data, colWidths=widths)
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -32,7 +33,8 @@ def text_runs(pdf: bytes) -> list[TextRun]:
     runs: list[TextRun] = []
     for number, page in enumerate(reader.pages, start=1):
 
-        def visit(text, cm, tm, font_dict, font_size, number=number):
+        def visit(text: str, cm: list[float], tm: list[float], font_dict: dict[str, Any] | None,
+                  font_size: float, number: int = number) -> None:
             if not text.strip():
                 return
             # The start point in user space: the text matrix, then the current matrix.

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from medbill.core.claim import Claim, Provider
+from medbill.core.claim import Claim, Provider, ServiceLine
 from medbill.core.forms import _layout as ui
 from medbill.core.forms._layout import Practice
 from medbill.core.money import Money
@@ -81,14 +82,14 @@ class Superbill:
 
     @classmethod
     def from_claim(
-        cls, claim: Claim, *, practice: Practice | None = None, **visit: object
+        cls, claim: Claim, *, practice: Practice | None = None, **visit: Any
     ) -> Superbill:
         """A superbill for ``claim``; ``visit`` takes any of the other fields by name."""
         return cls(
             claim=claim,
             practice=practice or Practice.from_billing_provider(claim.billing_provider),
             **visit,
-        )  # type: ignore[arg-type]
+        )
 
     @property
     def date_of_service(self) -> date | None:
@@ -190,7 +191,7 @@ def _panels(bill: Superbill) -> Table:
     return ui.side_by_side([patient, insurance, visit])
 
 
-def _units(line) -> str:
+def _units(line: ServiceLine) -> str:
     u = line.units
     text = format(u.normalize(), "f") if u == u.to_integral_value() else str(u)
     return f"{text} min" if line.unit_basis == "MJ" else text

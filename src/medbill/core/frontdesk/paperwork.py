@@ -99,11 +99,11 @@ def check_packet(packet: Iterable[PacketItem], on_file: Iterable[SignedDocument]
     for item in packet:
         if item.for_insured_only and not insured:
             continue
-        doc = latest.get(item.document)
-        if doc is None or (item.needs_signature and not doc.signed):
+        signed = latest.get(item.document)
+        if signed is None or (item.needs_signature and not signed.signed):
             missing.append(item.document)
         elif item.renew_every_days is not None and (
-            (visit_date - doc.completed_on).days > item.renew_every_days
+            (visit_date - signed.completed_on).days > item.renew_every_days
         ):
             expired.append(item.document)
     return Completeness(tuple(missing), tuple(expired))

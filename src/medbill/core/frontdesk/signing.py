@@ -19,7 +19,15 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 __all__ = [
     "DOCUMENT_TEXT",
@@ -141,7 +149,7 @@ def render_signed_pdf(
         title=title,
         author=practice,
     )
-    story: list = [
+    story: list[Flowable] = [
         Paragraph(escape(practice), _SMALL),
         Spacer(1, 6),
         Paragraph(escape(title), _TITLE),

@@ -34,7 +34,7 @@ Every entry keeps the 835 segment position it came from.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -220,7 +220,7 @@ def _match_lines(services: Sequence[ServicePayment], lines: Sequence[AccountLine
     """Our line number for each SVC: REF*6R, then code + modifiers + charge, then code."""
     free = {line.line: line for line in lines}
     out: list[int | None] = [None] * len(services)
-    passes = (
+    passes: tuple[Callable[[ServicePayment, AccountLine], bool], ...] = (
         lambda s, a: bool(s.line_control_number) and s.line_control_number
         == a.line_control_number,
         lambda s, a: s.procedure.code == a.code and s.procedure.modifiers == a.modifiers

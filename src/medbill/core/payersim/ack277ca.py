@@ -85,14 +85,15 @@ def write_277ca(
         w.add("TRN", "1", f"{reference}-{provider_hl}")
         w.add("STC", ["A1", "19"], "", "WQ",
               sum((c.total_charge for c, _ in items), ZERO).x12())
-        for claim, rej in items:
+        for claim, rejected in items:
             hl += 1
             w.add("HL", str(hl), str(provider_hl), "PT")
             w.add("NM1", "QC", "1", claim.patient.name.last, claim.patient.name.first or "", "",
                   "", "", "MI", claim.subscriber.member_id or "UNKNOWN")
             w.add("TRN", "2", claim.claim_id)
-            status = ["A2", "20"] if rej is None else [rej.category, rej.status, rej.entity]
-            w.add("STC", status, _d8(processed), "WQ" if rej is None else "U",
+            status = (["A2", "20"] if rejected is None
+                      else [rejected.category, rejected.status, rejected.entity])
+            w.add("STC", status, _d8(processed), "WQ" if rejected is None else "U",
                   claim.total_charge.x12())
             dates = [d for d in claim.line_dates() if d]
             if dates:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from medbill.core.claim import Claim, ServiceLine
+from medbill.core.claim import Adjudication, Claim, ServiceLine
 from medbill.core.money import ZERO, Money
 from medbill.core.x12.m835 import (
     Adjustment,
@@ -132,7 +132,7 @@ class Adjudicator:
         self.profile = profile
         self.rng = random.Random(seed)
         self.deductible_met: dict[str, Money] = {}
-        self.seen: set[tuple] = set()
+        self.seen: set[tuple[str, date | None, str, tuple[str, ...], Money]] = set()
 
     # -- front door ------------------------------------------------------------------------
 
@@ -274,7 +274,9 @@ class Adjudicator:
             services=tuple(services),
             outpatient=("", "", "MA01") if denied else ())
 
-    def _as_secondary(self, line, prior, normal: Money, owed: list[Adjustment]):
+    def _as_secondary(self, line: ServiceLine, prior: Adjudication, normal: Money,
+                      owed: list[Adjustment]
+                      ) -> tuple[Money, list[Adjustment], list[Adjustment]]:
         """Pay the lesser of our normal benefit and what the patient still owed on the line."""
         prior_line = next((p for p in prior.lines if p.line == line.line), None)
         if prior_line is None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from medbill.core.claim import Claim
 from medbill.core.scrubber.context import Ctx
@@ -52,7 +52,7 @@ def _hcpcs_table() -> Any:
 def _licensed_cpt_codes() -> set[str]:
     """Codes of the CPT file the practice licensed and imported, if any."""
     try:
-        from medbill.core.codesets.cpt import load_licensed_cpt  # type: ignore[attr-defined]
+        from medbill.core.codesets.cpt import load_licensed_cpt
     except ImportError:
         return set()
     try:
@@ -65,7 +65,8 @@ def _merge_mce(releases: Releases) -> Releases:
     """Each MCE version completed with the lists (sex) only an older version has."""
     merged: list[MceTable] = []
     for table in releases.tables:
-        merged.append(table.merged(merged[-1]) if merged else table)
+        mce = cast(MceTable, table)  # the releases of the MCE lists
+        merged.append(mce.merged(merged[-1]) if merged else mce)
     return Releases(merged)
 
 
@@ -98,16 +99,18 @@ class References:
         known: set[str] = set(self.licensed_cpt) | set(self.fee_schedule_codes)
         listed: set[str] = set()
         sources = []
-        for name, releases, getter in (
+        tables: tuple[tuple[str, Releases, Callable[[Any], Iterable[str]]], ...] = (
             ("MUE", self.mue, lambda t: t.values.keys()),
             ("PTP", self.ptp, lambda t: t.codes()),
             ("add-on code", self.aoc, lambda t: t.codes()),
-        ):
+        )
+        for name, releases, getter in tables:
             for table in releases.tables:
                 known.update(c for c in getter(table) if code_shape(c) in ("cpt", "cpt2"))
-            if releases:
-                listed.update(c for c in getter(releases.newest) if code_shape(c) == "hcpcs")
-                sources.append(f"CMS NCCI {name} table {releases.newest.quarter}")
+            newest = releases.newest
+            if newest is not None:
+                listed.update(c for c in getter(newest) if code_shape(c) == "hcpcs")
+                sources.append(f"CMS NCCI {name} table {newest.quarter}")
         if self.fee_schedule_codes:
             sources.append("the practice fee schedule")
         if self.licensed_cpt:

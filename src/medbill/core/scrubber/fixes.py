@@ -35,7 +35,7 @@ def _replace_line(claim: Claim, index: int, line: ServiceLine) -> Claim:
 
 
 def _pick(fix: Fix, choice: str | None) -> str:
-    choices = tuple(fix.arg("choices", ()))
+    choices: tuple[str, ...] = tuple(fix.arg("choices", ()))
     if choice is not None:
         within = fix.arg("within")  # a header's fix offers a few of its codes, accepts all
         if choices and choice not in choices and not (within and choice.startswith(within)):
@@ -75,11 +75,11 @@ def apply_fix(claim: Claim, fix: Fix, choice: str | None = None) -> Claim:
             j = next(k for k, c in enumerate(order, start=1) if c == code and k not in taken)
             taken.add(j)
             new_pos[old] = j
-        lines = tuple(
+        repointed = tuple(
             dataclasses.replace(ln, dx_pointers=tuple(new_pos.get(p, p) for p in ln.dx_pointers))
             for ln in claim.lines
         )
-        return dataclasses.replace(claim, diagnoses=order, lines=lines)
+        return dataclasses.replace(claim, diagnoses=order, lines=repointed)
     if action in ("add_seventh_character", "replace_code") and fix.arg("diagnosis"):
         pos = fix.arg("diagnosis")
         code = _pick(fix, choice)

@@ -47,7 +47,7 @@ from medbill.core.scrubber.refdata import (
 __all__ = ["ImportError_", "import_aoc", "import_file", "import_mce", "import_mue", "import_ptp"]
 
 
-class ImportError_(ValueError):  # noqa: N801 - avoid shadowing the builtin
+class ImportError_(ValueError):
     """A reference file that cannot be read; the message names the file and row."""
 
 
@@ -350,9 +350,9 @@ def import_mce(path: Path, quarter: str | None = None) -> MceTable:
         for row in rows:
             if len(row) <= max(c_type, c_kind, c_code) or row[c_kind].strip() != "D":
                 continue  # procedure (ICD-10-PCS) lists do not apply to professional claims
-            ours = _MCE_TEXT.get(row[c_type].strip().lower())
-            if ours:
-                lists.setdefault(ours, set()).add(row[c_code].strip().upper())
+            listed = _MCE_TEXT.get(row[c_type].strip().lower())
+            if listed:
+                lists.setdefault(listed, set()).add(row[c_code].strip().upper())
             if c_ver is not None and version is None and row[c_ver].strip().isdigit():
                 version = int(row[c_ver])
         if quarter:

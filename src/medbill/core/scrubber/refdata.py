@@ -201,7 +201,9 @@ class MceTable:
 
 
 Table = MueTable | AocTable | PtpTable | MceTable
-_CLASSES: dict[str, type] = {"mue": MueTable, "aoc": AocTable, "ptp": PtpTable, "mce": MceTable}
+_CLASSES: dict[str, type[Table]] = {
+    "mue": MueTable, "aoc": AocTable, "ptp": PtpTable, "mce": MceTable
+}
 
 
 def _end_text(end: date) -> str:
@@ -262,7 +264,7 @@ def load_table(path: Path) -> Table:
         "effective_from": date.fromisoformat(doc["effective_from"]),
         "source": doc["source"],
     }
-    return cls.from_rows(meta, doc["rows"])  # type: ignore[attr-defined]
+    return cls.from_rows(meta, doc["rows"])
 
 
 class Releases:

@@ -529,45 +529,56 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
         sv = sent.get(code, _NO_SENTENCE)
         if stats is not None and first == 1.0 and span is not None:
             first = span[0] / length
-        row = [
-            float(best.match.size) if best else 0.0,
-            float(len(ms)),
-            float(len(asserted)),
-            float(sum(m.negated for m in ms)),
-            float(sum(m.historical for m in ms)),
-            float(sum(m.family for m in ms)),
-            float(sum(m.uncertain or m.hypothetical for m in ms)),
-            prec,
-            math.log1p(seen),
-            float(ambiguity),
-            float(subsumed),
-            inclusion,
-            p,
-            float(co),
-            second,
-            stats.prior.get(code, 0.0) if stats else 0.0,
-            float(ord(code[0]) - 65),
-            weight,
-            first,
-            float(cats[code[:3]]),
-            near.get(code, (0.0, 0))[0],
-            float(near.get(code, (0.0, 0))[1]),
-            _code_precision(stats, code),
-            float(support[code]),
-            linear.get(code, 0.0),
-            float(free),
-            sv[0],
-            float(sv[1]),
-            float(sv[4]),
-            sv[5],
-            *near_sent.get(code, (0.0, 0.0, None))[:2],
-            per_sentence.get(code, 0.0),
-            max((_sentence_term_precision(stats, m.match.term, code) for m in ms), default=0.0),
-            by_category.get(code[:3], 0.0),
-            _category_share(stats, code),
-            *learned.get(code, (0.0, 0.0, 0.0, 0.0, 0.0)),
-            float(learned_free[code]),
-        ]
+        near_share, near_count = near.get(code, (0.0, 0))
+        near_sent_share, near_sent_similarity = near_sent.get(code, (0.0, 0.0, None))[:2]
+        l_prec, l_mentions, l_size, l_hits, l_sentence = learned.get(code, (0.0,) * 5)
+        named = {
+            "dict_size": float(best.match.size) if best else 0.0,
+            "dict_mentions": float(len(ms)),
+            "dict_asserted": float(len(asserted)),
+            "dict_negated": float(sum(m.negated for m in ms)),
+            "dict_historical": float(sum(m.historical for m in ms)),
+            "dict_family": float(sum(m.family for m in ms)),
+            "dict_uncertain": float(sum(m.uncertain or m.hypothetical for m in ms)),
+            "term_precision": prec,
+            "term_seen": math.log1p(seen),
+            "term_ambiguity": float(ambiguity),
+            "subsumed": float(subsumed),
+            "from_inclusion": inclusion,
+            "assoc_max": p,
+            "assoc_co": float(co),
+            "assoc_second": second,
+            "prior": stats.prior.get(code, 0.0) if stats else 0.0,
+            "chapter": float(ord(code[0]) - 65),
+            "section_weight": weight,
+            "first_position": first,
+            "siblings": float(cats[code[:3]]),
+            "neighbour_share": near_share,
+            "neighbour_count": float(near_count),
+            "code_precision": _code_precision(stats, code),
+            "phrase_support": float(support[code]),
+            "linear": linear.get(code, 0.0),
+            "free_mentions": float(free),
+            "sentence_max": sv[0],
+            "sentence_co": float(sv[1]),
+            "sentence_support": float(sv[4]),
+            "sentence_noisy_or": sv[5],
+            "sentence_neighbour_share": near_sent_share,
+            "sentence_neighbour_similarity": near_sent_similarity,
+            "sentence_best": per_sentence.get(code, 0.0),
+            "sentence_term_precision": max(
+                (_sentence_term_precision(stats, m.match.term, code) for m in ms), default=0.0
+            ),
+            "sentence_category": by_category.get(code[:3], 0.0),
+            "category_share": _category_share(stats, code),
+            "learned_precision": l_prec,
+            "learned_mentions": l_mentions,
+            "learned_size": l_size,
+            "learned_hits": l_hits,
+            "learned_sentence_precision": l_sentence,
+            "learned_free": float(learned_free[code]),
+        }
+        row = [named[name] for name in FEATURES]  # the model reads them in this order
         ev_mentions = asserted or ms
         evidence = sorted({(m.match.start, m.match.end) for m in ev_mentions})[:4]
         terms = sorted({m.match.term for m in ev_mentions})
@@ -584,5 +595,4 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
         if not terms:
             terms = ["codes of the most similar coded notes"]
         out.append(Candidate(code, row, evidence, terms))
-    assert all(len(c.features) == len(FEATURES) for c in out)
     return out

@@ -29,14 +29,11 @@ from medbill.core.x12._remittance import (
     ServicePayment,
 )
 
-__all__ = ["NotPlain", "SetReader"]
+__all__ = ["NotPlain", "SetReader", "ValueCache"]
 
 PRODUCT_QUALIFIERS = frozenset({"AD", "ER", "HC", "HP", "IV", "N4", "NU", "WK", "N1", "N2", "N3"})
 # Envelope segments: inside a set they mean its SE is missing.
 ENVELOPE = frozenset({"ST", "GS", "GE", "ISA", "IEA"})
-_MONEY_CACHE: dict[str, Money] = {}
-_DATE_CACHE: dict[str, date] = {}
-_PROCEDURE_CACHE: dict[tuple[str, str], Procedure] = {}
 _UNITS_CACHE: dict[str, Decimal] = {str(n): Decimal(n) for n in range(100)}
 _PAD = [""] * 32
 _GROUPS_5010 = frozenset({"CO", "CR", "OA", "PI", "PR"})
@@ -60,14 +57,27 @@ def _element(e: list[str], index: int) -> str:
     return e[index] if index < len(e) else ""
 
 
-def _money_fast(text: str) -> Money:
-    """Money from X12 R-type text; cached, since remittances repeat amounts a lot."""
-    cached = _MONEY_CACHE.get(text)
+class ValueCache:
+    """Values already read from one file, by their text: remittances repeat amounts, dates
+    and procedures a lot, and each distinct text is read once. The caller keeps one per
+    file (``read_835``); the values are immutable."""
+
+    __slots__ = ("money", "dates", "procedures")
+
+    def __init__(self) -> None:
+        self.money: dict[str, Money] = {}
+        self.dates: dict[str, date] = {}
+        self.procedures: dict[tuple[str, str], Procedure] = {}
+
+
+def _money_fast(cache: dict[str, Money], text: str) -> Money:
+    """Money from X12 R-type text, read once per distinct text."""
+    cached = cache.get(text)
     if cached is not None:
         return cached
     value = Money(Decimal(text))
-    if len(_MONEY_CACHE) < 65536:
-        _MONEY_CACHE[text] = value
+    if len(cache) < 65536:
+        cache[text] = value
     return value
 
 
@@ -78,8 +88,9 @@ class SetReader:
     """
 
     def __init__(self, rows: list[list[str]], offset: int, component: str,
-                 problems: list[ReadProblem]) -> None:
+                 problems: list[ReadProblem], cache: ValueCache | None = None) -> None:
         self.rows = rows
+        self.cache = cache if cache is not None else ValueCache()
         self.offset = offset
         self.component = component
         self.problems = problems
@@ -111,14 +122,14 @@ class SetReader:
                 return ZERO
             return None
         try:
-            return _money_fast(text)
+            return _money_fast(self.cache.money, text)
         except (InvalidOperation, ValueError):
             self.problem("error", e, pos, f"{e[0]}{index:02d} is not an amount", index)
             return ZERO
 
     def amount(self, e: list[str], pos: int, index: int) -> Money:
         """Element ``index`` as an amount: cached, else read with care (zero when absent)."""
-        value = _MONEY_CACHE.get(_element(e, index))
+        value = self.cache.money.get(_element(e, index))
         if value is None:
             value = self.money(e, pos, index) or ZERO
         return value
@@ -156,11 +167,11 @@ class SetReader:
     def cached_date(self, e: list[str], pos: int, index: int) -> date | None:
         """A DTM date: most of a file's dates repeat, so each text is read once."""
         text = _element(e, index)
-        value = _DATE_CACHE.get(text)
+        value = self.cache.dates.get(text)
         if value is None:
             value = self.date(e, pos, index)
-            if value is not None and len(_DATE_CACHE) < 65536:
-                _DATE_CACHE[text] = value
+            if value is not None and len(self.cache.dates) < 65536:
+                self.cache.dates[text] = value
         return value
 
     def composite(self, e: list[str], pos: int, index: int) -> list[str]:
@@ -347,8 +358,8 @@ class SetReader:
 
     def _claim(self, i: int, header_number: str) -> tuple[ClaimPayment, int]:
         rows, offset = self.rows, self.offset
-        money_cache = _MONEY_CACHE
-        date_cache = _DATE_CACHE
+        money_cache = self.cache.money
+        date_cache = self.cache.dates
         c = rows[i]
         clp_pos = i + offset
         if len(c) < 15:
@@ -443,7 +454,8 @@ class SetReader:
 
     def _service(self, i: int) -> tuple[ServicePayment, int]:
         rows, offset = self.rows, self.offset
-        money_cache = _MONEY_CACHE
+        money_cache, date_cache = self.cache.money, self.cache.dates
+        procedures = self.cache.procedures
         v = rows[i]
         pos = i + offset
         if len(v) > 3 and v[1] in PRODUCT_QUALIFIERS:
@@ -454,13 +466,13 @@ class SetReader:
         if len(v) < 9:
             v = v + _PAD[len(v) : 9]
         key = (self.component, v[1])
-        procedure = _PROCEDURE_CACHE.get(key)
+        procedure = procedures.get(key)
         if procedure is None:
             procedure = self.procedure(v, pos, 1)
             if not procedure.code:
                 self.problem("error", v, pos, "SVC01 procedure code is empty", 1)
-            elif len(_PROCEDURE_CACHE) < 65536 and ">" not in v[1]:
-                _PROCEDURE_CACHE[key] = procedure
+            elif len(procedures) < 65536 and ">" not in v[1]:
+                procedures[key] = procedure
         charge = money_cache.get(v[2])
         if charge is None:
             charge = self.amount(v, pos, 2)
@@ -489,7 +501,7 @@ class SetReader:
             elif sid == "DTM":
                 qual = e[1]
                 if qual in ("472", "150", "151"):
-                    value = _DATE_CACHE.get(e[2]) if len(e) > 2 else None
+                    value = date_cache.get(e[2]) if len(e) > 2 else None
                     if value is None:
                         value = self.cached_date(e, i + offset, 2)
                     if qual == "472":

@@ -221,7 +221,7 @@ class _Fit:
         taxonomy = self.ident(at, "taxonomy", p.taxonomy, "PRV03")
         return p if name is p.name else replace(p, name=name, taxonomy=taxonomy)
 
-    def subscriber(self, at: str, sub):  # noqa: ANN001, ANN201 - Subscriber in and out
+    def subscriber(self, at: str, sub):
         name = self.name(at, sub.name)
         self.ident(at, "member_id", sub.member_id, "NM109")
         self.ident(at, "group_number", sub.group_number, "SBR03")
@@ -231,7 +231,7 @@ class _Fit:
             return sub
         return replace(sub, name=name, group_name=group_name, address=address)
 
-    def payer(self, at: str, payer):  # noqa: ANN001, ANN201 - Payer in and out
+    def payer(self, at: str, payer):
         name = self.text(at, "name", payer.name, "NM103", required=True)
         self.ident(at, "payer_id", payer.payer_id, "NM109")
         address = self.address(f"{at}.address", payer.address)
@@ -260,7 +260,7 @@ class _Fit:
             return line
         return replace(line, description=description, rendering_provider=rendering)
 
-    def claim(self, c: Claim) -> Claim:  # noqa: C901 - one field after another
+    def claim(self, c: Claim) -> Claim:
         self.ident("", "claim_id", c.claim_id, "CLM01")
         for leaf in ("original_claim_ref", "referral_number", "prior_authorization"):
             self.ident("", leaf, getattr(c, leaf), "REF02")
@@ -363,7 +363,7 @@ class ClaimFitter:
         fit = _Fit(self.delimiters)
         return Fitted(fit.claim(claim), tuple(fit.out))
 
-    def _quick(self, c: Claim) -> bool:  # noqa: C901 - one field after another
+    def _quick(self, c: Claim) -> bool:
         """True when every value certainly fits: all short, plain, without separators."""
         bp, sub, pat, payer = c.billing_provider, c.subscriber, c.patient, c.payer
         rendering = c.rendering_provider

@@ -9,8 +9,7 @@ ICD-9 diagnoses, 4010-era attachment codes) are listed in ``ReadClaim.notes``.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -123,42 +122,23 @@ class _Claim:
 def read_837p(data: bytes | str | Iterable[Segment], strict: bool = False) -> list[ReadClaim]:
     """Every claim in an 837P interchange (or several), in file order.
 
-    Envelope count problems go into each claim's ``notes`` (``strict`` raises
-    instead); a structural error raises X12ParseError with the segment position.
+    Lenient by default: envelope count and control number problems go into each claim's
+    ``notes``; ``strict`` raises them instead. A structural error always raises
+    X12ParseError with the segment position.
     """
     out: list[ReadClaim] = []
-    paused = gc.isenabled()
-    # Reading builds an acyclic tree of many small objects; the cycle collector would
-    # rescan it again and again for nothing.
-    gc.disable()
-    try:
-        if isinstance(data, bytes | str):
-            text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
-            found = _rows_of(text)
-            if found is None:
-                _read(iter_segments(text), strict, out)
-            elif not _read_plain(*found, out):
-                rows, d = found
-                _read([Segment(e, i, d) for i, e in enumerate(rows, 1)], strict, out)
-        else:
-            _read(data, strict, out)
-    finally:
-        if paused:
-            gc.enable()
+    if isinstance(data, bytes | str):
+        text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+        found = _rows_of(text)
+        if found is None:
+            _read(iter_segments(text), strict, out)
+        elif not _read_plain(*found, out):
+            # The envelope has something to report or refuse: read_interchanges says what.
+            rows, d = found
+            _read([Segment(e, i, d) for i, e in enumerate(rows, 1)], strict, out)
+    else:
+        _read(data, strict, out)
     return out
-
-
-def _segments_of(data: bytes | str | Iterable[Segment]) -> Iterable[Segment]:
-    """Segments of a whole file in one pass (one interchange); otherwise the incremental
-    reader, which also handles several interchanges with different delimiters."""
-    if not isinstance(data, bytes | str):
-        return data
-    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
-    found = _rows_of(text)
-    if found is None:
-        return iter_segments(text)
-    rows, d = found
-    return [Segment(e, i, d) for i, e in enumerate(rows, 1)]
 
 
 def _rows_of(text: str) -> tuple[list[list[str]], Delimiters] | None:
@@ -203,7 +183,8 @@ def _el(e: list[str], index: int) -> str:
 def _read_plain(rows: list[list[str]], d: Delimiters, out: list[ReadClaim]) -> bool:
     """Read a well-formed interchange without a ``Segment`` per segment; False (nothing
     read) for anything ``read_interchanges`` would report or refuse, and for sets that
-    are not professional claims, so the segment path says what is wrong as it always has.
+    are not professional claims, so that ``_read`` says what is wrong. Both hand each set's
+    segments to the same ``_Reader.read_rows``.
     """
     ids = [e[0] for e in rows]
     n = len(ids)
@@ -241,9 +222,9 @@ def _read_plain(rows: list[list[str]], d: Delimiters, out: list[ReadClaim]) -> b
     control = _el(rows[0], 13)
     if _el(rows[-1], 2) != control:
         return False
-    offset = 1  # the ISA is segment 1
+    positions = range(1, n + 1)  # the ISA is segment 1
     for gs, st, start, end in sets:
-        claims = _Reader([]).read_rows(rows, start + 1, end, offset, d)
+        claims = _Reader().read_rows(rows, start + 1, end, positions, d)
         cache: dict = {}
         for c in claims:
             out.append(finish_claim(c, control, _el(gs, 6), _el(st, 2), _el(gs, 8), [],
@@ -260,7 +241,9 @@ def _read(segments: Iterable[Segment], strict: bool, out: list[ReadClaim]) -> No
             if "X223" in tx.version or "X224" in tx.version:
                 raise tx.gs.error(f"GS08 {tx.version} is an institutional or dental claim; "
                                   "this reads professional claims (005010X222)", 8)
-            claims = _Reader(tx.segments).read()
+            body = tx.segments
+            claims = _Reader().read_rows([s.elements for s in body], 0, len(body),
+                                         [s.position for s in body], tx.st.delimiters)
             cache: dict = {}
             for c in claims:
                 out.append(finish_claim(c, ic.control_number, tx.gs[6], tx.control_number,
@@ -271,8 +254,9 @@ _PAD = 13
 
 
 class _Reader:
-    def __init__(self, segments: list[Segment]) -> None:
-        self.segments = segments
+    """The 837P body of one transaction set, segment by segment, into claims."""
+
+    def __init__(self) -> None:
         self.ctx: dict = {}
         self.provider_ctx: dict | None = None
         self.claims: list[_Claim] = []
@@ -290,14 +274,17 @@ class _Reader:
         handlers["N3"] = handlers["N4"] = self._address
         return handlers
 
-    def read_rows(self, rows: list[list[str]], start: int, end: int, offset: int,
-                  d: Delimiters) -> list[_Claim]:
-        """``read`` for ``rows[start:end]`` (``offset`` turns an index into a position).
+    def read_rows(self, rows: list[list[str]], start: int, end: int,
+                  positions: Sequence[int], d: Delimiters) -> list[_Claim]:
+        """The claims of ``rows[start:end]``, the elements of a set's segments after ST;
+        ``positions[i]`` is the position of ``rows[i]`` in the file.
 
         One ``Segment`` stands for each row in turn while its handler runs: handlers
         keep a copy when they keep a segment (``_CLM``, ``_LX``).
         """
         get = self._handlers().get
+        # Handlers index elements directly: ``e + pads[len(e)]`` has _PAD elements, the
+        # absent ones "".
         pads = [[""] * (_PAD - n) for n in range(_PAD)]
         seg = Segment([], 0, d)
         for i in range(start, end):
@@ -305,32 +292,19 @@ class _Reader:
             handler = get(e[0])
             if handler is not None:
                 seg.elements = e
-                seg.position = i + offset
-                n = len(e)
-                handler(seg, e if n >= _PAD else e + pads[n])
-        return self.claims
-
-    def read(self) -> list[_Claim]:
-        get = self._handlers().get
-        # Handlers index elements directly: ``e + pads[len(e)]`` has _PAD elements, the
-        # absent ones "".
-        pads = [[""] * (_PAD - n) for n in range(_PAD)]
-        for seg in self.segments:
-            e = seg.elements
-            handler = get(e[0])
-            if handler is not None:
+                seg.position = positions[i]
                 n = len(e)
                 handler(seg, e if n >= _PAD else e + pads[n])
         return self.claims
 
     # -- header and hierarchy ---------------------------------------------------------------
 
-    def _BHT(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _BHT(self, seg: Segment, e: list[str]) -> None:
         self.ctx["created"] = _date(seg, 4)
         if e[6] == "RP":
             self.bht_notes.append("BHT06=RP: an encounter report, not a claim for payment")
 
-    def _HL(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _HL(self, seg: Segment, e: list[str]) -> None:
         level = e[3]
         self.claim = self.line = self.other = None
         if level == "20":
@@ -348,13 +322,13 @@ class _Reader:
         else:
             raise seg.error(f"unknown hierarchical level code {level!r}", 3)
 
-    def _PRV(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _PRV(self, seg: Segment, e: list[str]) -> None:
         if self.loop == "2000A":
             self.ctx["bp_taxonomy"] = e[3]
         elif self.loop in ("2310B", "2420A") and self.current_provider is not None:
             self.current_provider["taxonomy"] = e[3]
 
-    def _SBR(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _SBR(self, seg: Segment, e: list[str]) -> None:
         if self.loop.startswith("2000"):
             self.ctx.update(sub_order=_ORDERS.get(e[1], "primary"), sub_group=e[3] or None,
                             sub_group_name=e[4] or None, payer_type=_FILING.get(e[9]))
@@ -370,10 +344,10 @@ class _Reader:
         self.claim.other.append(self.other)
         self.loop = "2320"
 
-    def _PAT(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _PAT(self, seg: Segment, e: list[str]) -> None:
         self.ctx["pat_rel"] = _RELATIONSHIPS.get(e[1], "other")
 
-    def _DMG(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _DMG(self, seg: Segment, e: list[str]) -> None:
         who = "pat" if self.loop == "2010CA" else "sub"
         self.ctx[f"{who}_dob"] = _date(seg, 2)
         self.ctx[f"{who}_sex"] = e[3] or None
@@ -382,7 +356,7 @@ class _Reader:
 
     current_provider: dict | None = None
 
-    def _NM1(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _NM1(self, seg: Segment, e: list[str]) -> None:
         entity = e[1]
         c = self.claim
         self.current_provider = None
@@ -448,7 +422,7 @@ class _Reader:
         else:
             parts.update(city=e[1], state=e[2], zip=e[3])
 
-    def _REF(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _REF(self, seg: Segment, e: list[str]) -> None:
         q, value = e[1], e[2]
         if self.loop == "2010AA" and q in ("EI", "SY"):
             self.ctx["bp_tin"] = value
@@ -464,13 +438,13 @@ class _Reader:
         elif self.loop == "2330B" and self.other is not None and q == "F8":
             self.other["payer_claim_number"] = value
 
-    def _PER(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _PER(self, seg: Segment, e: list[str]) -> None:
         if self.loop == "2010AA" and e[3] == "TE":
             self.ctx.update(bp_contact=e[2] or None, bp_phone=e[4] or None)
 
     # -- claim ------------------------------------------------------------------------------
 
-    def _CLM(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _CLM(self, seg: Segment, e: list[str]) -> None:
         self.claim = _Claim(Segment(seg.elements, seg.position, seg.delimiters),
                             dict(self.ctx), self.provider_ctx)
         self.claim.notes.extend(self.bht_notes)
@@ -478,7 +452,7 @@ class _Reader:
         self.loop = "2300"
         self.line = self.other = None
 
-    def _DTP(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _DTP(self, seg: Segment, e: list[str]) -> None:
         q = e[1]
         if self.line is not None and q == "472":
             self.line["start"] = _date(seg, 3, e[3])
@@ -494,7 +468,7 @@ class _Reader:
         elif self.loop == "2330B" and self.other is not None and q == "573":
             self.other["paid_date"] = _date(seg, 3)
 
-    def _HI(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _HI(self, seg: Segment, e: list[str]) -> None:
         c = self.claim
         if c is None:
             return
@@ -511,26 +485,26 @@ class _Reader:
                                f"was written with another separator than ISA16 "
                                f"{seg.delimiters.component!r} (segment {seg.position})")
 
-    def _NTE(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _NTE(self, seg: Segment, e: list[str]) -> None:
         if self.loop == "2300" and self.claim is not None and e[1] == "ADD":
             self.claim.fields["note"] = e[2]
 
-    def _CR1(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _CR1(self, seg: Segment, e: list[str]) -> None:
         if self.claim is not None and self.line is None:
             self.claim.fields.setdefault("ambulance", {}).update(
                 weight=_dec(seg, 2), reason=e[4] or "A", miles=_dec(seg, 6, Decimal(0)))
 
-    def _CRC(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _CRC(self, seg: Segment, e: list[str]) -> None:
         if self.claim is not None and self.line is None and e[1] == "07":
             self.claim.fields.setdefault("ambulance", {})["conditions"] = \
                 tuple(e for e in seg.elements[3:] if e)
 
-    def _PWK(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _PWK(self, seg: Segment, e: list[str]) -> None:
         if self.claim is not None and e[2] not in _PWK_5010:
             self.claim.notes.append(f"PWK02={e[2]} is not a 5010 attachment transmission "
                                     f"code (segment {seg.position})")
 
-    def _CAS(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _CAS(self, seg: Segment, e: list[str]) -> None:
         items = []
         for i in range(2, len(seg), 3):
             if seg[i]:
@@ -541,7 +515,7 @@ class _Reader:
         elif self.other is not None:
             self.other["cas"].extend(items)
 
-    def _AMT(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _AMT(self, seg: Segment, e: list[str]) -> None:
         if self.loop == "2320" and self.other is not None:
             if e[1] == "D":
                 self.other["paid"] = _money(seg, 2)
@@ -550,7 +524,7 @@ class _Reader:
 
     # -- lines ------------------------------------------------------------------------------
 
-    def _LX(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _LX(self, seg: Segment, e: list[str]) -> None:
         if self.claim is None:
             raise seg.error("LX before any CLM")
         self.line = {"number": int(e[1]) if _is_count(e[1]) else len(self.claim.lines) + 1,
@@ -559,7 +533,7 @@ class _Reader:
         self.loop = "2400"
         self.other = None
 
-    def _SV1(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _SV1(self, seg: Segment, e: list[str]) -> None:
         if self.line is None:
             raise seg.error("SV1 outside a service line (LX missing)")
         comp = seg.delimiters.component
@@ -581,16 +555,16 @@ class _Reader:
         line["pos"] = e[5] or None
         line["pointers"] = pointers
 
-    def _LIN(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _LIN(self, seg: Segment, e: list[str]) -> None:
         if self.line is not None and e[2] == "N4":
             self.line["ndc"] = e[3]
             self.loop = "2410"
 
-    def _CTP(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _CTP(self, seg: Segment, e: list[str]) -> None:
         if self.line is not None and self.loop == "2410":
             self.line.update(ndc_qty=_dec(seg, 4), ndc_unit=seg.component(5, 1) or None)
 
-    def _SVD(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
+    def _SVD(self, seg: Segment, e: list[str]) -> None:
         if self.line is None:
             raise seg.error("SVD outside a service line")
         comps = seg.components(3)

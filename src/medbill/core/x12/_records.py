@@ -39,7 +39,7 @@ def record_builder(cls: type) -> Callable[..., Any]:
         body.append(f"    _set_{f.name}(self, {f.name})")
     # Generated as dataclasses generates __init__: one line per field, no loop.
     source = "\n".join([f"def build({', '.join(params)}):", *body, "    return self"])
-    exec(source, scope)  # noqa: S102 - the source is made from the field names only
+    exec(source, scope)
     build = scope["build"]
     build.__doc__ = f"A {cls.__name__}, as its constructor makes it."
     build.__qualname__ = f"record_builder({cls.__name__})"

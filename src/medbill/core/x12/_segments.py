@@ -520,7 +520,7 @@ class SegmentWriter:
                                         segment=seg_id)
                 repeats += max(len(value) - 1, 0)
                 out.append(d.repetition.join(value))
-            elif isinstance(value, (list, tuple)):  # noqa: UP038 - a tuple is faster here
+            elif isinstance(value, (list, tuple)):
                 comps = ["" if c is None else str(c) for c in value]
                 while comps and comps[-1] == "":
                     comps.pop()

@@ -28,14 +28,13 @@ A BPR16 that is not a date leaves ``payment_date`` empty (a warning):
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 from itertools import repeat
 
-from medbill.core.x12._m835_read import ENVELOPE, NotPlain, SetReader
+from medbill.core.x12._m835_read import ENVELOPE, NotPlain, SetReader, ValueCache
 from medbill.core.x12._m835_write import write_835
 from medbill.core.x12._remittance import (
     CLAIM_STATUS,
@@ -89,18 +88,10 @@ def read_835(data: bytes | str) -> list[Remittance]:
     Problems in the file (bad amounts, counts that do not match, repaired
     segments) are listed on each remittance; see the module docstring.
     """
-    # A large file makes millions of small objects and no cycles: the cyclic collector
-    # would only rescan them again and again.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _read_835(data)
-    finally:
-        if collecting:
-            gc.enable()
+    return _read_835(data, ValueCache())
 
 
-def _read_835(data: bytes | str) -> list[Remittance]:
+def _read_835(data: bytes | str, cache: ValueCache) -> list[Remittance]:
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
     out: list[Remittance] = []
     if "ISA" not in text[:4096]:
@@ -112,9 +103,9 @@ def _read_835(data: bytes | str) -> list[Remittance]:
             problems.insert(0, ReadProblem(
                 "warning", "no ISA/GS envelope: read as a bare transaction set with "
                 "delimiters taken from the ST segment", st.position, "ST"))
-            out.append(_read_set(st, body, se, problems))
+            out.append(_read_set(st, body, se, problems, cache=cache))
         return out
-    plain = _read_plain(text)
+    plain = _read_plain(text, cache)
     if plain is not None:
         return plain
     for interchange in read_interchanges(text):
@@ -132,22 +123,22 @@ def _read_835(data: bytes | str) -> list[Remittance]:
                                             tx.gs.position, "GS", 8))
             out.append(_read_set(tx.st, tx.segments, tx.se, problems, tx.version,
                                  interchange.sender, interchange.receiver,
-                                 interchange.control_number))
+                                 interchange.control_number, cache))
     return out
 
 
 def _read_set(st: Segment, body: list[Segment], se: Segment, problems: list[ReadProblem],
               version: str = "", sender: str = "", receiver: str = "",
-              control: str = "") -> Remittance:
+              control: str = "", cache: ValueCache | None = None) -> Remittance:
     """One set the segment reader grouped (positions in a set are consecutive)."""
     rows = [st.elements, *[seg.elements for seg in body], se.elements]
-    reader = SetReader(rows, st.position, st.delimiters.component, problems)
+    reader = SetReader(rows, st.position, st.delimiters.component, problems, cache)
     reader.version, reader.sender, reader.receiver = version, sender, receiver
     reader.interchange_control = control
     return reader.read(0)[0]
 
 
-def _read_plain(text: str) -> list[Remittance] | None:
+def _read_plain(text: str, cache: ValueCache) -> list[Remittance] | None:
     """The remittances of a well-formed file, read without ``Segment`` objects.
 
     Each interchange is split with one ``str.split`` per delimiter and its sets are
@@ -178,13 +169,14 @@ def _read_plain(text: str) -> list[Remittance] | None:
         if rows[-1][0] != "IEA":
             return None
         try:
-            out += _read_interchange(rows, offset, d.component)
+            out += _read_interchange(rows, offset, d.component, cache)
         except NotPlain:
             return None
         offset += len(rows)
 
 
-def _read_interchange(rows: list[list[str]], offset: int, component: str) -> list[Remittance]:
+def _read_interchange(rows: list[list[str]], offset: int, component: str,
+                      cache: ValueCache) -> list[Remittance]:
     """The 835 sets of one interchange (``rows[0]`` its ISA, ``rows[-1]`` its IEA).
 
     Checks what ``read_interchanges`` checks and the 835 reader keeps: SE01 and SE02
@@ -204,7 +196,7 @@ def _read_interchange(rows: list[list[str]], offset: int, component: str) -> lis
         elif sid == "GE":
             gs = None
         elif sid == "ST" and gs is not None and e[1:2] == ["835"]:
-            reader = SetReader(rows, offset, component, [])
+            reader = SetReader(rows, offset, component, [], cache)
             version = reader.version = gs[8]
             reader.sender, reader.receiver, reader.interchange_control = (sender, receiver,
                                                                           control)

@@ -13,7 +13,6 @@ count; ``read_837p`` (in ``_m837p_read``) reads an 837P back into documents.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -155,14 +154,8 @@ def write_837p(
     """
     if not claims:
         raise X12WriteError("no claims to write", segment="ST")
-    paused = gc.isenabled()
-    gc.disable()  # many short-lived lists, no cycles: the collector would only slow us down
-    try:
-        return _write(claims, envelope, control, submitter, created, delimiters, line_ending,
-                      reference)
-    finally:
-        if paused:
-            gc.enable()
+    return _write(claims, envelope, control, submitter, created, delimiters, line_ending,
+                  reference)
 
 
 def _write(claims: Sequence[Claim], envelope: InterchangeEnvelope, control: ControlNumbers,

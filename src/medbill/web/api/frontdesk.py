@@ -17,7 +17,7 @@ try:  # django-ninja >= 1.5 wants Status(...) rather than a (status, body) tuple
     from ninja import Status
 except ImportError:  # pragma: no cover - older django-ninja
 
-    def Status(code, value):  # noqa: N802
+    def Status(code, value):
         return code, value
 
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, overload
 
 from ninja import Schema
 
 from medbill.core.money import Money
 
 
-def money_text(value: Any) -> str | None:
+@overload
+def money_text(value: None) -> None: ...
+@overload
+def money_text(value: Money | Decimal | int | str) -> str: ...
+def money_text(value: Money | Decimal | int | str | None) -> str | None:
     return None if value is None else str(Money(value))
 
 

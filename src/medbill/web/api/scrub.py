@@ -22,7 +22,7 @@ try:  # django-ninja >= 1.5 wants Status(...) rather than a (status, body) tuple
     from ninja import Status
 except ImportError:  # pragma: no cover - older django-ninja
 
-    def Status(code: int, value: Any) -> Any:  # noqa: N802
+    def Status(code: int, value: Any) -> Any:
         return code, value
 
 

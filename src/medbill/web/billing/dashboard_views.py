@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -18,6 +18,7 @@ from medbill.web.billing.reports import Table
 from medbill.web.practice import audit
 from medbill.web.practice.pages import parse_date
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 
 MONTHS_SHOWN = (6, 12, 24)
 
@@ -78,7 +79,7 @@ def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
 
 
 @requires("view_reports")
-def show_financials(request: HttpRequest) -> HttpResponse:
+def show_financials(request: PracticeRequest) -> HttpResponse:
     """Month-by-month charges, collections, denials, days in A/R, payer mix and aging."""
     as_of = parse_date(request.GET.get("as_of")) or timezone.localdate()
     try:
@@ -100,7 +101,7 @@ def show_financials(request: HttpRequest) -> HttpResponse:
                    "choices": MONTHS_SHOWN, "months": months})
 
 
-def _csv(request: HttpRequest, section: dict[str, Any]) -> HttpResponse:
+def _csv(request: PracticeRequest, section: dict[str, Any]) -> HttpResponse:
     table: Table = section["table"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)

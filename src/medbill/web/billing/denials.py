@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -35,6 +35,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import errors_by_input, in_words
 from medbill.web.practice.permissions import require, requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 __all__ = [
@@ -205,13 +206,13 @@ def transfer_denial_to_patient(user: Any, item: DenialItem, reason: str = "") ->
 # -- pages --------------------------------------------------------------------------------------
 
 
-def _denial(request: HttpRequest, denial_id: int) -> DenialItem:
+def _denial(request: PracticeRequest, denial_id: int) -> DenialItem:
     return get_scoped_or_404(
         DenialItem.objects.select_related("claim", "claim__patient", "payer", "claim_line"),
         request.user, request.practice, pk=denial_id)
 
 
-def _denial_page(request: HttpRequest, item: DenialItem, errors: dict[str, str] | None = None,
+def _denial_page(request: PracticeRequest, item: DenialItem, errors: dict[str, str] | None = None,
                  status: int = 200) -> HttpResponse:
     return render(request, "billing/denial_detail.html", {
         "d": item, "remedies": denial_remedies(item), "workable": item.status in WORKABLE,
@@ -221,7 +222,7 @@ def _denial_page(request: HttpRequest, item: DenialItem, errors: dict[str, str] 
 
 
 @requires("view_claims")
-def show_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
+def show_denial(request: PracticeRequest, denial_id: int) -> HttpResponse:
     item = _denial(request, denial_id)
     audit.record_view(item.claim, request.user, source="denial")
     return _denial_page(request, item)
@@ -229,7 +230,7 @@ def show_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
 
 @requires("post_adjustment")
 @require_POST
-def write_off(request: HttpRequest, denial_id: int) -> HttpResponse:
+def write_off(request: PracticeRequest, denial_id: int) -> HttpResponse:
     item = _denial(request, denial_id)
     try:
         write_off_denial(request.user, item, request.POST.get("reason", ""))
@@ -245,7 +246,7 @@ def write_off(request: HttpRequest, denial_id: int) -> HttpResponse:
 
 @requires("post_adjustment")
 @require_POST
-def transfer_to_patient(request: HttpRequest, denial_id: int) -> HttpResponse:
+def transfer_to_patient(request: PracticeRequest, denial_id: int) -> HttpResponse:
     item = _denial(request, denial_id)
     try:
         transfer_denial_to_patient(request.user, item, request.POST.get("reason", ""))
@@ -260,7 +261,7 @@ def transfer_to_patient(request: HttpRequest, denial_id: int) -> HttpResponse:
 
 @requires("create_claims")
 @require_POST
-def correct_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
+def correct_denial(request: PracticeRequest, denial_id: int) -> HttpResponse:
     item = _denial(request, denial_id)
     try:
         new = correct_from_denial(request.user, item, request.POST.get("reason", ""))
@@ -274,7 +275,7 @@ def correct_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
 
 @requires("post_adjustment")
 @require_POST
-def appeal_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
+def appeal_denial(request: PracticeRequest, denial_id: int) -> HttpResponse:
     item = _denial(request, denial_id)
     documents = request.POST.get("documents", "").splitlines()
     try:

@@ -10,7 +10,7 @@ import io
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -34,11 +34,12 @@ from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.pages import paginate, query_without_page
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 
 @requires("view_claims")
-def list_remittances(request: HttpRequest) -> HttpResponse:
+def list_remittances(request: PracticeRequest) -> HttpResponse:
     rows = (Remittance.objects.for_user(request.user, request.practice)
             .select_related("file").annotate(claim_count=Count("claims"))
             .order_by("-posted_at", "-id"))
@@ -55,7 +56,7 @@ def list_remittances(request: HttpRequest) -> HttpResponse:
 
 
 @requires("view_claims")
-def show_remittance(request: HttpRequest, remittance_id: int) -> HttpResponse:
+def show_remittance(request: PracticeRequest, remittance_id: int) -> HttpResponse:
     rem = get_scoped_or_404(Remittance.objects.select_related("file", "payer"), request.user,
                             request.practice, pk=remittance_id)
     claims = rem.claims.select_related("claim").prefetch_related("denials")
@@ -74,7 +75,7 @@ def show_remittance(request: HttpRequest, remittance_id: int) -> HttpResponse:
 
 
 @requires("view_claims")
-def list_denials(request: HttpRequest) -> HttpResponse:
+def list_denials(request: PracticeRequest) -> HttpResponse:
     rows = DenialItem.objects.for_user(request.user, request.practice).select_related(
         "claim", "payer", "claim_line")
     status = request.GET.get("status", DenialItem.Status.OPEN)
@@ -89,7 +90,7 @@ def list_denials(request: HttpRequest) -> HttpResponse:
 
 @requires("post_adjustment")
 @require_POST
-def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
+def work_denial(request: PracticeRequest, denial_id: int) -> HttpResponse:
     """Mark a denial corrected, appealed or resolved; writing it off posts an adjustment."""
     item = get_scoped_or_404(DenialItem.objects.select_related("claim"), request.user,
                              request.practice, pk=denial_id)
@@ -113,7 +114,7 @@ def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
 
 
 @requires("view_ledger")
-def list_accounts(request: HttpRequest) -> HttpResponse:
+def list_accounts(request: PracticeRequest) -> HttpResponse:
     # The patient's balance and the insurers' side by side, never netted: a patient's
     # credit does not pay what an insurer still owes (the sums ``balances_of`` gives).
     patient_side = Q(responsibility=Entry.Responsibility.PATIENT)
@@ -135,7 +136,7 @@ def list_accounts(request: HttpRequest) -> HttpResponse:
 
 
 @requires("view_ledger")
-def show_account(request: HttpRequest, patient_id: int) -> HttpResponse:
+def show_account(request: PracticeRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
     audit.record_view(patient, request.user)
     entries = Entry.objects.filter(patient=patient).select_related("payer", "claim")
@@ -151,7 +152,7 @@ def show_account(request: HttpRequest, patient_id: int) -> HttpResponse:
                                              status=DenialItem.Status.OPEN)})
 
 
-def _as_of(request: HttpRequest) -> datetime.date | None:
+def _as_of(request: PracticeRequest) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
@@ -159,7 +160,7 @@ def _as_of(request: HttpRequest) -> datetime.date | None:
 
 
 @requires("view_reports")
-def show_reports(request: HttpRequest) -> HttpResponse:
+def show_reports(request: PracticeRequest) -> HttpResponse:
     as_of = _as_of(request)
     tables = {
         "ar-payer": reports.ar_aging(request.practice, "payer", as_of),

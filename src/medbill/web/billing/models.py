@@ -246,4 +246,4 @@ class EditWaiver(PracticeOwned):
         return f"{self.code} waived"
 
 
-from medbill.web.billing.remittance_models import *  # noqa: E402,F401,F403 - money-in models
+from medbill.web.billing.remittance_models import *  # noqa: E402, F403 - money-in models

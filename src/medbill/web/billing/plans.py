@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -31,6 +31,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.permissions import require, requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 __all__ = ["PlanStanding", "cancel_plan", "patient_balance", "plan_standing", "start_plan"]
@@ -166,7 +167,7 @@ def plan_standing(plan: PaymentPlan, today: datetime.date) -> PlanStanding:
 
 @requires("post_payment")
 @require_POST
-def create_plan(request: HttpRequest, patient_id: int) -> HttpResponse:
+def create_plan(request: PracticeRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
     data = request.POST
     try:
@@ -184,7 +185,7 @@ def create_plan(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @requires("post_payment")
 @require_POST
-def cancel_plan_view(request: HttpRequest, patient_id: int, plan_id: int) -> HttpResponse:
+def cancel_plan_view(request: PracticeRequest, patient_id: int, plan_id: int) -> HttpResponse:
     plan = get_scoped_or_404(PaymentPlan, request.user, request.practice, pk=plan_id,
                              patient_id=patient_id)
     try:

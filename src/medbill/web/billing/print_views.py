@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from medbill.core.forms import (
     Cms1500Error,
@@ -18,6 +18,7 @@ from medbill.web.billing.models import Claim
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice import audit
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 
@@ -37,7 +38,7 @@ def _unprintable(problem: str) -> HttpResponse:
 
 
 @requires("view_claims")
-def claim_cms1500_pdf(request: HttpRequest, claim_id: int) -> HttpResponse:
+def claim_cms1500_pdf(request: PracticeRequest, claim_id: int) -> HttpResponse:
     claim = get_scoped_or_404(Claim.objects.all(), request.user, request.practice, pk=claim_id)
     audit.record_view(claim, request.user, source="cms1500 pdf")
     mode = "replica" if request.GET.get("mode") == "replica" else "print"
@@ -49,7 +50,7 @@ def claim_cms1500_pdf(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 
 @requires("view_claims")
-def visit_superbill_pdf(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_superbill_pdf(request: PracticeRequest, visit_id: int) -> HttpResponse:
     visit = get_scoped_or_404(
         Visit.objects.select_related("patient", "practice"),
         request.user,
@@ -66,7 +67,7 @@ def visit_superbill_pdf(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 
 @requires("view_patients")
-def encounter_form_pdf(request: HttpRequest) -> HttpResponse:
+def encounter_form_pdf(request: PracticeRequest) -> HttpResponse:
     form = printing.encounter_form_for(request.practice, diagnoses=common_diagnoses())
     if not form.items:
         return _unprintable("the practice has no standard fee schedule in force today")

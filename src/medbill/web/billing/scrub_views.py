@@ -19,11 +19,12 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.permissions import has_permission, requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.runs import status_of
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 
-def findings_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
+def findings_context(request: PracticeRequest, claim: Claim) -> dict[str, Any]:
     """What ``billing/claim_findings.html`` needs for ``claim``."""
     result = scrubbing.scrub_claim(request.user, claim)
     return {
@@ -38,7 +39,7 @@ def findings_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
 
 
 @requires("create_claims")
-def scrub_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
+def scrub_claim(request: PracticeRequest, claim_id: int) -> HttpResponse:
     claim = get_scoped_or_404(Claim, request.user, request.practice, pk=claim_id)
     if request.method == "POST":
         result = scrubbing.mark_scrubbed(request.user, claim)
@@ -50,7 +51,7 @@ def scrub_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 
 @requires("manage_master_data")
-def waive_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
+def waive_edit(request: PracticeRequest, claim_id: int) -> HttpResponse:
     """Waive one edit for the claim's payer (POST ``code`` and ``reason``)."""
     claim = get_scoped_or_404(Claim, request.user, request.practice, pk=claim_id)
     if request.method == "POST":

@@ -7,10 +7,13 @@ is safe whether it is reached from a web view, the API or the command line.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from medbill.core.ledger import entry_checks
@@ -21,33 +24,42 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import PracticeRef
+
+if TYPE_CHECKING:
+    from medbill.web.frontdesk.models import Patient, Visit
+    from medbill.web.practice.models import Payer
 
 __all__ = ["PAYMENT_METHODS", "balance_of", "balances_of", "books_begin", "post_payment"]
 
 PAYMENT_METHODS = ("cash", "check", "card", "eft", "other")
 
+# An amount as the desk, the API and the command line pass it; a float is refused.
+PaymentAmount = Money | Decimal | int | str
+
 
 def post_payment(
-    user: Any,
-    patient: Any,
-    amount: Any,
+    user: User | AnonymousUser,
+    patient: Patient,
+    amount: PaymentAmount,
     *,
     method: str = "cash",
     reference: str = "",
     claim: Claim | None = None,
-    payer: Any = None,
+    payer: Payer | None = None,
     effective_date: datetime.date | None = None,
     memo: str = "",
     source: str = "desk",
     source_ref: str = "",
-    visit: Any = None,
+    visit: Visit | int | None = None,
 ) -> Entry:
     """Post a payment received for ``patient`` to the ledger and return the entry.
 
     ``amount`` is what was received (positive; the entry lowers the balance, so it is
     stored negative). With ``payer`` it is an insurance payment (payer responsibility),
-    otherwise a patient payment. Raises ``PermissionDenied`` when the user's role may not
-    post payments and ``ServiceError`` naming the field for bad input.
+    otherwise a patient payment; ``visit`` is a visit or its id. Raises ``PermissionDenied``
+    when the user's role may not post payments and ``ServiceError`` naming the field for
+    bad input.
     """
     require(user, patient.practice_id, "post_payment")
     today = timezone.localdate()
@@ -85,7 +97,7 @@ def post_payment(
             memo=memo[:200],
             source=source,
             source_ref=source_ref[:120],
-            created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_by=user if isinstance(user, User) and user.is_authenticated else None,
         )
     count_postings("payment")
     return entry
@@ -103,12 +115,12 @@ def books_begin(practice_id: int) -> datetime.date:
     return min(days) if days else timezone.localdate()
 
 
-def _ledger(practice_id: int, responsibility: str | None) -> Any:
+def _ledger(practice_id: int, responsibility: str | None) -> QuerySet[Entry]:
     rows = Entry.objects.for_practice(practice_id)
     return rows.filter(responsibility=responsibility) if responsibility else rows
 
 
-def balance_of(patient: Any, responsibility: str | None = None,
+def balance_of(patient: Patient, responsibility: str | None = None,
                through: Entry | None = None) -> Money:
     """The patient's account balance: the sum of every ledger entry of theirs (payments
     not applied to a visit included), or of those ``responsibility`` owes; with ``through``,
@@ -124,12 +136,12 @@ def balance_of(patient: Any, responsibility: str | None = None,
     return Money(total) if total is not None else Money(0)
 
 
-def balances_of(practice: Any, responsibility: str | None = None,
-                patient_ids: Any = None) -> dict[int, Money]:
+def balances_of(practice: PracticeRef, responsibility: str | None = None,
+                patient_ids: Iterable[int] | None = None) -> dict[int, Money]:
     """``balance_of`` for every patient of ``practice`` with ledger entries (or those of
     ``patient_ids``), by patient id."""
-    rows = _ledger(getattr(practice, "pk", practice), responsibility)
+    rows = _ledger(practice if isinstance(practice, int) else practice.pk, responsibility)
     if patient_ids is not None:
         rows = rows.filter(patient_id__in=list(patient_ids))
-    rows = (rows.values("patient_id").annotate(total=MoneySum("amount")).order_by("patient_id"))
-    return {r["patient_id"]: Money(r["total"]) for r in rows}
+    totals = rows.values("patient_id").annotate(total=MoneySum("amount")).order_by("patient_id")
+    return {r["patient_id"]: Money(r["total"]) for r in totals}

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.runs import status_of
 from medbill.web.practice.tenancy import get_scoped_or_404
 
@@ -39,7 +40,7 @@ def _day(value: str) -> datetime.date:
 
 
 @requires("send_statements")
-def list_statement_runs(request: HttpRequest) -> HttpResponse:
+def list_statement_runs(request: PracticeRequest) -> HttpResponse:
     choices = _choices(request.GET)
     preview, problem = None, ""
     if "preview" in request.GET:
@@ -67,7 +68,7 @@ def list_statement_runs(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires("send_statements")
-def start_statements(request: HttpRequest) -> HttpResponse:
+def start_statements(request: PracticeRequest) -> HttpResponse:
     choices = _choices(request.POST)
     try:
         run = start_statement_run(request.user, request.practice,
@@ -82,7 +83,7 @@ def start_statements(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires("send_statements")
-def send_statement_now(request: HttpRequest, patient_id: int) -> HttpResponse:
+def send_statement_now(request: PracticeRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
     try:
         run = start_statement_run(request.user, request.practice,
@@ -94,14 +95,14 @@ def send_statement_now(request: HttpRequest, patient_id: int) -> HttpResponse:
     return redirect("show_statement_run", run_id=run.pk)
 
 
-def _statements(request: HttpRequest, run: StatementRun) -> list[Statement]:
+def _statements(request: PracticeRequest, run: StatementRun) -> list[Statement]:
     return list(Statement.objects.for_user(request.user, request.practice)
                 .filter(pk__in=run.statements).select_related("patient")
                 .order_by("patient__last_name", "patient__first_name", "id"))
 
 
 @requires("send_statements")
-def show_statement_run(request: HttpRequest, run_id: int) -> HttpResponse:
+def show_statement_run(request: PracticeRequest, run_id: int) -> HttpResponse:
     run = get_scoped_or_404(StatementRun, request.user, request.practice, pk=run_id)
     statements = _statements(request, run)
     audit.record_list([s.patient for s in statements], request.user)
@@ -111,7 +112,7 @@ def show_statement_run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @requires("send_statements")
-def statement_run_status(request: HttpRequest, run_id: int) -> JsonResponse:
+def statement_run_status(request: PracticeRequest, run_id: int) -> JsonResponse:
     run = get_scoped_or_404(StatementRun, request.user, request.practice, pk=run_id)
     return JsonResponse(status_of(run))
 
@@ -124,7 +125,7 @@ def _attachment(content: bytes | str, kind: str, name: str) -> HttpResponse:
 
 
 @requires("send_statements")
-def download_statement_pdfs(request: HttpRequest, run_id: int) -> HttpResponse:
+def download_statement_pdfs(request: PracticeRequest, run_id: int) -> HttpResponse:
     run = get_scoped_or_404(StatementRun, request.user, request.practice, pk=run_id)
     statements = _statements(request, run)
     if run.running or not statements:
@@ -137,7 +138,7 @@ def download_statement_pdfs(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @requires("send_statements")
-def download_statement_csv(request: HttpRequest, run_id: int) -> HttpResponse:
+def download_statement_csv(request: PracticeRequest, run_id: int) -> HttpResponse:
     run = get_scoped_or_404(StatementRun, request.user, request.practice, pk=run_id)
     path = run_folder(run) / "statements.csv"
     if run.running or not run.has_csv or not path.is_file():
@@ -149,7 +150,7 @@ def download_statement_csv(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @requires("send_statements")
-def download_statement(request: HttpRequest, statement_id: int) -> HttpResponse:
+def download_statement(request: PracticeRequest, statement_id: int) -> HttpResponse:
     row = get_scoped_or_404(Statement, request.user, request.practice, pk=statement_id)
     run = StatementRun.objects.for_user(request.user, request.practice).filter(
         pk=int(row.run_id[4:]) if row.run_id.startswith("run-") and row.run_id[4:].isdigit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from medbill.core.ledger.entry_checks import looks_like_card_number
@@ -19,11 +19,12 @@ from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import errors_by_input
 from medbill.web.practice.pages import paginate, query_without_page
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 
 @requires("view_claims")
-def list_claims(request: HttpRequest) -> HttpResponse:
+def list_claims(request: PracticeRequest) -> HttpResponse:
     claims = Claim.objects.for_user(request.user, request.practice).select_related(
         "patient", "payer", "visit"
     )
@@ -53,7 +54,7 @@ def list_claims(request: HttpRequest) -> HttpResponse:
 
 
 @requires("view_claims")
-def show_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
+def show_claim(request: PracticeRequest, claim_id: int) -> HttpResponse:
     claim = get_scoped_or_404(
         Claim.objects.select_related("patient", "payer", "coverage", "visit"),
         request.user,
@@ -75,7 +76,7 @@ def show_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 
 @requires("post_payment")
-def post_payment(request: HttpRequest, patient_id: int) -> HttpResponse:
+def post_payment(request: PracticeRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
     claims = Claim.objects.for_practice(request.practice).filter(patient=patient)
     form = {"amount": "", "method": "cash", "reference": "", "memo": "", "claim": "",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,6 +15,7 @@ from medbill.web.frontdesk.models import Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.runs import status_of
 from medbill.web.practice.tenancy import get_scoped_or_404
 
@@ -22,7 +23,7 @@ SHOWN = 200
 
 
 @requires("create_claims")
-def build_claims_page(request: HttpRequest) -> HttpResponse:
+def build_claims_page(request: PracticeRequest) -> HttpResponse:
     candidates = build_preview(request.user, request.practice)
     ready = [c for c in candidates if not c.held]
     held = [c for c in candidates if c.held]
@@ -38,7 +39,7 @@ def build_claims_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires("create_claims")
-def start_build(request: HttpRequest) -> HttpResponse:
+def start_build(request: PracticeRequest) -> HttpResponse:
     try:
         run = start_build_run(request.user, request.practice)
     except ServiceError as exc:
@@ -48,7 +49,7 @@ def start_build(request: HttpRequest) -> HttpResponse:
 
 
 @requires("create_claims")
-def show_build_run(request: HttpRequest, run_id: int) -> HttpResponse:
+def show_build_run(request: PracticeRequest, run_id: int) -> HttpResponse:
     run = get_scoped_or_404(ClaimBuildRun, request.user, request.practice, pk=run_id)
     claims = list(Claim.objects.for_user(request.user, request.practice)
                   .filter(pk__in=run.built).select_related("patient", "payer", "visit"))
@@ -62,6 +63,6 @@ def show_build_run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @requires("create_claims")
-def build_run_status(request: HttpRequest, run_id: int) -> JsonResponse:
+def build_run_status(request: PracticeRequest, run_id: int) -> JsonResponse:
     run = get_scoped_or_404(ClaimBuildRun, request.user, request.practice, pk=run_id)
     return JsonResponse(status_of(run))

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from medbill.connect.delivery import DeliveryError, deliver
+from medbill.core.collector import collector_paused
 from medbill.core.money import Money
 from medbill.core.paths import data_dir
 from medbill.core.submission import (
@@ -321,7 +322,8 @@ def submit_claims(
             return ControlNumbers(n, n)
 
         try:
-            files = build_files(documents, profile, numbers, now)
+            with collector_paused():
+                files = build_files(documents, profile, numbers, now)
         except (X12WriteError, ProfileError) as exc:
             raise ServiceError("claims", str(exc)) from None
         submissions = []

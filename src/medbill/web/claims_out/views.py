@@ -23,6 +23,7 @@ from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.pages import paginate
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.runs import status_of
 from medbill.web.practice.tenancy import get_scoped_or_404
 
@@ -30,7 +31,7 @@ MAX_ACK_BYTES = 5 * 1024 * 1024
 
 
 @requires("view_claims")
-def claim_queue(request: HttpRequest) -> HttpResponse:
+def claim_queue(request: PracticeRequest) -> HttpResponse:
     practice = request.practice
     claims = Claim.objects.for_user(request.user, practice)
     counts = {value: 0 for value, _ in Claim.Status.choices}
@@ -55,7 +56,7 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires("submit_claims")
-def submit_batch(request: HttpRequest) -> HttpResponse:
+def submit_batch(request: PracticeRequest) -> HttpResponse:
     ids = [int(x) for x in request.POST.getlist("claim") if x.isdigit()]
     try:
         run = start_submit_run(request.user, request.practice, ids,
@@ -82,7 +83,7 @@ def submit_run_status(request: HttpRequest, run_id: int) -> JsonResponse:
 
 @require_POST
 @requires("create_claims")
-def resolve_rejection(request: HttpRequest, item_id: int) -> HttpResponse:
+def resolve_rejection(request: PracticeRequest, item_id: int) -> HttpResponse:
     item = get_scoped_or_404(ClaimWorkItem, request.user, request.practice, pk=item_id)
     try:
         item = resolve_work_item(request.user, item, request.POST.get("resolution", "").strip())
@@ -96,14 +97,14 @@ def resolve_rejection(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @requires("view_claims")
-def list_submissions(request: HttpRequest) -> HttpResponse:
+def list_submissions(request: PracticeRequest) -> HttpResponse:
     rows = Submission.objects.for_user(request.user, request.practice).prefetch_related(
         "claims")
     return render(request, "claims_out/submissions.html", {"page": paginate(request, rows)})
 
 
 @requires("view_claims")
-def download_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
+def download_submission(request: PracticeRequest, submission_id: int) -> HttpResponse:
     row = get_scoped_or_404(Submission, request.user, request.practice, pk=submission_id)
     record_file_download(request.user, row, source="web 837p download")
     response = HttpResponse(row.content, content_type="application/edi-x12")
@@ -112,7 +113,7 @@ def download_submission(request: HttpRequest, submission_id: int) -> HttpRespons
 
 
 @requires("view_claims")
-def list_acks(request: HttpRequest) -> HttpResponse:
+def list_acks(request: PracticeRequest) -> HttpResponse:
     if request.method == "POST":
         return _import_ack(request)
     rows = AckImport.objects.for_user(request.user, request.practice)
@@ -124,7 +125,7 @@ list_acks.post_action = "import_remittance"  # type: ignore[attr-defined]
 
 
 @requires("import_remittance")
-def _import_ack(request: HttpRequest) -> HttpResponse:
+def _import_ack(request: PracticeRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "file: choose a 999 or 277CA file")

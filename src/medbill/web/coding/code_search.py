@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from medbill.core.codesets.search import SYSTEMS, search
 from medbill.web.coding.codesets import practice_search_index
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 
 SYSTEM_LABELS = {
     "icd10cm": "ICD-10-CM",
@@ -21,7 +22,7 @@ SYSTEM_LABELS = {
 
 
 @requires("view_claims")
-def search_codes(request: HttpRequest) -> HttpResponse:
+def search_codes(request: PracticeRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     system = request.GET.get("system", "")
     systems = [system] if system in SYSTEMS else None

@@ -105,4 +105,4 @@ class HcpcsCode(models.Model):
 
 __all__ = ["Diagnosis", "HcpcsCode", "ServiceLine"]
 
-from medbill.web.coding.work_models import *  # noqa: E402,F401,F403 - the coder's work rows
+from medbill.web.coding.work_models import *  # noqa: E402, F403 - the coder's work rows

@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 
@@ -53,7 +54,7 @@ def codes_from_form(data: QueryDict) -> tuple[list[str], list[dict[str, Any]]]:
 
 
 @requires("change_codes")
-def edit_visit_codes(request: HttpRequest, visit_id: int) -> HttpResponse:
+def edit_visit_codes(request: PracticeRequest, visit_id: int) -> HttpResponse:
     """The old three-line codes form's address: a visit is coded in the workspace, where
     every code keeps where it came from and the edits run live."""
     visit = get_scoped_or_404(Visit, request.user, request.practice, pk=visit_id)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,6 +24,7 @@ from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.models import Payer, Provider
 from medbill.web.practice.permissions import has_permission, requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404, scoped
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ SHORTCUTS = [
 ]
 
 
-def _visit(request: HttpRequest, visit_id: int) -> Visit:
+def _visit(request: PracticeRequest, visit_id: int) -> Visit:
     return get_scoped_or_404(
         Visit.objects.select_related("patient", "provider", "location"),
         request.user,
@@ -55,7 +56,7 @@ def _int(value: str) -> int | None:
 
 
 @requires("change_codes")
-def list_coding_queue(request: HttpRequest) -> HttpResponse:
+def list_coding_queue(request: PracticeRequest) -> HttpResponse:
     provider_id = _int(request.GET.get("provider", ""))
     payer_id = _int(request.GET.get("payer", ""))
     visits = workspace.coding_queue(request.user, request.practice, provider_id, payer_id)
@@ -75,13 +76,13 @@ def list_coding_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _next_in_queue(request: HttpRequest, visit: Visit) -> Visit | None:
+def _next_in_queue(request: PracticeRequest, visit: Visit) -> Visit | None:
     queue = workspace.coding_queue(request.user, request.practice).exclude(pk=visit.pk)
     return queue.exclude(coding_work__state="query").first()
 
 
 @requires("change_codes")
-def code_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
+def code_visit(request: PracticeRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
     audit.record_view(visit, request.user)
     work = workspace.work_for(visit)
@@ -127,7 +128,7 @@ def code_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     )
 
 
-def _json_body(request: HttpRequest) -> dict[str, Any]:
+def _json_body(request: PracticeRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body or b"{}")
     except ValueError:
@@ -154,18 +155,18 @@ def _error(exc: ServiceError) -> JsonResponse:
 
 @require_GET
 @requires("change_codes")
-def visit_suggestions_json(request: HttpRequest, visit_id: int) -> JsonResponse:
+def visit_suggestions_json(request: PracticeRequest, visit_id: int) -> JsonResponse:
     visit = _visit(request, visit_id)
     try:
         return JsonResponse(workspace.suggestions_for(request.user, visit))
-    except Exception:  # noqa: BLE001 - the coder can still code from the note without them
+    except Exception:
         logger.exception("suggestion engine failed for visit %s", visit.pk)
         return JsonResponse({"error": "the suggestion engine is not available"}, status=503)
 
 
 @require_POST
 @requires("change_codes")
-def scrub_visit_json(request: HttpRequest, visit_id: int) -> JsonResponse:
+def scrub_visit_json(request: PracticeRequest, visit_id: int) -> JsonResponse:
     visit = _visit(request, visit_id)
     try:
         diagnoses, lines, _ = _codes(_json_body(request))
@@ -177,7 +178,7 @@ def scrub_visit_json(request: HttpRequest, visit_id: int) -> JsonResponse:
 
 @require_POST
 @requires("change_codes")
-def save_visit_json(request: HttpRequest, visit_id: int) -> JsonResponse:
+def save_visit_json(request: PracticeRequest, visit_id: int) -> JsonResponse:
     visit = _visit(request, visit_id)
     try:
         diagnoses, lines, rejected = _codes(_json_body(request))
@@ -202,7 +203,7 @@ def save_visit_json(request: HttpRequest, visit_id: int) -> JsonResponse:
 
 @require_POST
 @requires("change_codes")
-def finish_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
+def finish_visit(request: PracticeRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
     try:
         review = reviewing.finish_coding(request.user, visit)
@@ -223,7 +224,7 @@ def finish_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @require_POST
 @requires("change_codes")
-def ask_provider(request: HttpRequest, visit_id: int) -> HttpResponse:
+def ask_provider(request: PracticeRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
     try:
         workspace.ask_query(
@@ -237,7 +238,7 @@ def ask_provider(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 
 @requires("edit_notes")
-def list_provider_queries(request: HttpRequest) -> HttpResponse:
+def list_provider_queries(request: PracticeRequest) -> HttpResponse:
     rows = (
         scoped(ProviderQuery, request.user, request.practice)
         .select_related("visit", "visit__provider", "visit__patient", "asked_by", "answered_by")
@@ -251,7 +252,7 @@ def list_provider_queries(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires("edit_notes")
-def answer_provider_query(request: HttpRequest, query_id: int) -> HttpResponse:
+def answer_provider_query(request: PracticeRequest, query_id: int) -> HttpResponse:
     query = get_scoped_or_404(ProviderQuery, request.user, request.practice, pk=query_id)
     try:
         workspace.answer_query(request.user, query, request.POST.get("answer", ""))
@@ -265,7 +266,7 @@ def answer_provider_query(request: HttpRequest, query_id: int) -> HttpResponse:
 
 
 @requires("review_codes")
-def list_reviews(request: HttpRequest) -> HttpResponse:
+def list_reviews(request: PracticeRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             reviewing.set_policy(
@@ -306,7 +307,7 @@ def list_reviews(request: HttpRequest) -> HttpResponse:
 
 
 @requires("review_codes")
-def review_visit(request: HttpRequest, review_id: int) -> HttpResponse:
+def review_visit(request: PracticeRequest, review_id: int) -> HttpResponse:
     review = get_scoped_or_404(
         CodingReview.objects.select_related("visit", "visit__patient", "visit__provider", "coder"),
         request.user,
@@ -362,7 +363,7 @@ def review_visit(request: HttpRequest, review_id: int) -> HttpResponse:
 
 
 @requires("view_reports")
-def show_em_distribution(request: HttpRequest) -> HttpResponse:
+def show_em_distribution(request: PracticeRequest) -> HttpResponse:
     bounds: dict[str, date | None] = {}
     error = None
     for name in ("since", "until"):

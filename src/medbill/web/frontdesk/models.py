@@ -185,4 +185,4 @@ class ClinicalNote(PracticeOwned):
 
 __all__ = ["ClinicalNote", "Coverage", "Guarantor", "Patient", "Visit"]
 
-from medbill.web.frontdesk.desk_models import *  # noqa: E402,F401,F403 - the desk's own rows
+from medbill.web.frontdesk.desk_models import *  # noqa: E402, F403 - the desk's own rows

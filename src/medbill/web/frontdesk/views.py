@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from medbill.core.roles import can
@@ -21,11 +21,12 @@ from medbill.web.frontdesk.services import billing_gaps
 from medbill.web.practice import audit
 from medbill.web.practice.pages import paginate, parse_date, query_without_page
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 
 @requires("view_patients")
-def list_patients(request: HttpRequest) -> HttpResponse:
+def list_patients(request: PracticeRequest) -> HttpResponse:
     patients = Patient.objects.for_user(request.user, request.practice)
     q = request.GET.get("q", "").strip()
     if q:
@@ -47,7 +48,7 @@ def list_patients(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _desk_facts(request: HttpRequest, patient: Patient) -> dict:
+def _desk_facts(request: PracticeRequest, patient: Patient) -> dict:
     """What the front desk adds to the patient page: gaps, eligibility, paperwork, cards."""
     sides = list(
         InsuranceCard.objects.filter(coverage__patient=patient).values_list("coverage_id", "side")
@@ -67,7 +68,7 @@ def _desk_facts(request: HttpRequest, patient: Patient) -> dict:
 
 
 @requires("view_patients")
-def show_patient(request: HttpRequest, patient_id: int) -> HttpResponse:
+def show_patient(request: PracticeRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
     audit.record_view(patient, request.user)
     entries = (
@@ -97,7 +98,7 @@ def show_patient(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @requires("view_patients")
-def list_visits(request: HttpRequest) -> HttpResponse:
+def list_visits(request: PracticeRequest) -> HttpResponse:
     visits = Visit.objects.for_user(request.user, request.practice).select_related(
         "patient", "provider", "location"
     )
@@ -128,7 +129,7 @@ def list_visits(request: HttpRequest) -> HttpResponse:
 
 
 @requires("view_patients")
-def show_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
+def show_visit(request: PracticeRequest, visit_id: int) -> HttpResponse:
     visit = get_scoped_or_404(
         Visit.objects.select_related("patient", "provider", "location"),
         request.user,

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -41,6 +41,7 @@ from medbill.web.practice.form_errors import errors_by_input, in_words
 from medbill.web.practice.models import Location, Payer, Provider
 from medbill.web.practice.pages import parse_date
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 # Which input of the page holds each field the booking and check-out services name.
@@ -70,11 +71,11 @@ def _pdf(data: bytes, name: str) -> HttpResponse:
     return response
 
 
-def _patient(request: HttpRequest, patient_id: int) -> Patient:
+def _patient(request: PracticeRequest, patient_id: int) -> Patient:
     return get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
 
 
-def _visit(request: HttpRequest, visit_id: int) -> Visit:
+def _visit(request: PracticeRequest, visit_id: int) -> Visit:
     return get_scoped_or_404(
         Visit.objects.select_related("patient", "provider", "location", "practice"),
         request.user,
@@ -86,7 +87,7 @@ def _visit(request: HttpRequest, visit_id: int) -> Visit:
 # -- registration -------------------------------------------------------------------------
 
 
-def _patient_page(request: HttpRequest, patient: Patient | None) -> HttpResponse:
+def _patient_page(request: PracticeRequest, patient: Patient | None) -> HttpResponse:
     guarantor = Guarantor.objects.filter(patient=patient).first() if patient else None
     form = PatientForm(request.POST or None, instance=patient)
     gform = GuarantorForm(request.POST or None, instance=guarantor, prefix="g")
@@ -121,18 +122,18 @@ def _patient_page(request: HttpRequest, patient: Patient | None) -> HttpResponse
 
 
 @requires("edit_patients")
-def register_patient(request: HttpRequest) -> HttpResponse:
+def register_patient(request: PracticeRequest) -> HttpResponse:
     return _patient_page(request, None)
 
 
 @requires("edit_patients")
-def edit_patient(request: HttpRequest, patient_id: int) -> HttpResponse:
+def edit_patient(request: PracticeRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
     audit.record_view(patient, request.user)
     return _patient_page(request, patient)
 
 
-def _save_coverage_and_cards(request: HttpRequest, patient: Patient, form: Any) -> Coverage:
+def _save_coverage_and_cards(request: PracticeRequest, patient: Patient, form: Any) -> Coverage:
     saved = services.save_coverage(request.user, patient, form.save(commit=False))
     for side in ("front", "back"):
         upload = request.FILES.get(f"card_{side}")
@@ -144,7 +145,7 @@ def _save_coverage_and_cards(request: HttpRequest, patient: Patient, form: Any) 
 
 
 def _coverage_page(
-    request: HttpRequest, patient: Patient, coverage: Coverage | None
+    request: PracticeRequest, patient: Patient, coverage: Coverage | None
 ) -> HttpResponse:
     payers = Payer.objects.for_user(request.user, request.practice).filter(active=True)
     form = CoverageForm(
@@ -183,18 +184,18 @@ def _coverage_page(
 
 
 @requires("edit_patients")
-def add_coverage(request: HttpRequest, patient_id: int) -> HttpResponse:
+def add_coverage(request: PracticeRequest, patient_id: int) -> HttpResponse:
     return _coverage_page(request, _patient(request, patient_id), None)
 
 
 @requires("edit_patients")
-def edit_coverage(request: HttpRequest, coverage_id: int) -> HttpResponse:
+def edit_coverage(request: PracticeRequest, coverage_id: int) -> HttpResponse:
     coverage = get_scoped_or_404(Coverage, request.user, request.practice, pk=coverage_id)
     return _coverage_page(request, coverage.patient, coverage)
 
 
 @requires("view_patients")
-def show_card_image(request: HttpRequest, coverage_id: int, side: str) -> HttpResponse:
+def show_card_image(request: PracticeRequest, coverage_id: int, side: str) -> HttpResponse:
     coverage = get_scoped_or_404(Coverage, request.user, request.practice, pk=coverage_id)
     card = InsuranceCard.objects.filter(coverage=coverage, side=side).first()
     if card is None:
@@ -210,7 +211,7 @@ def show_card_image(request: HttpRequest, coverage_id: int, side: str) -> HttpRe
 
 @require_POST
 @requires("check_eligibility")
-def check_eligibility(request: HttpRequest, patient_id: int) -> HttpResponse:
+def check_eligibility(request: PracticeRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
     visit = None
     if request.POST.get("visit", "").isdigit():
@@ -239,7 +240,7 @@ def check_eligibility(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @requires("view_patients")
-def show_eligibility(request: HttpRequest, check_id: int) -> HttpResponse:
+def show_eligibility(request: PracticeRequest, check_id: int) -> HttpResponse:
     check = get_scoped_or_404(
         EligibilityCheck.objects.select_related("patient", "coverage__payer"),
         request.user,
@@ -254,7 +255,7 @@ def show_eligibility(request: HttpRequest, check_id: int) -> HttpResponse:
 
 
 @requires("check_in")
-def book_visit(request: HttpRequest, patient_id: int) -> HttpResponse:
+def book_visit(request: PracticeRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
     providers = Provider.objects.for_user(request.user, request.practice).filter(active=True)
     locations = Location.objects.for_user(request.user, request.practice).filter(active=True)
@@ -312,7 +313,7 @@ def book_visit(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @requires("check_in")  # the desk's day, as the navigation offers it
-def desk_queue(request: HttpRequest) -> HttpResponse:
+def desk_queue(request: PracticeRequest) -> HttpResponse:
     day = parse_date(request.GET.get("on")) or timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     visits = list(
@@ -352,7 +353,7 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _check_in_context(request: HttpRequest, visit: Visit) -> dict[str, Any]:
+def _check_in_context(request: PracticeRequest, visit: Visit) -> dict[str, Any]:
     patient = visit.patient
     coverage = eligibility.coverage_to_check(patient, visit.date_of_service)
     check = eligibility.latest_check(coverage, visit.date_of_service)
@@ -403,7 +404,7 @@ def _check_in_context(request: HttpRequest, visit: Visit) -> dict[str, Any]:
 
 
 @requires("check_in")
-def check_in_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
+def check_in_visit(request: PracticeRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
     if request.method == "POST":
         if services.check_in(request.user, visit):
@@ -417,7 +418,7 @@ def check_in_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @require_POST
 @requires("post_payment")
-def collect_payment(request: HttpRequest, visit_id: int) -> HttpResponse:
+def collect_payment(request: PracticeRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
     typed = {k: request.POST.get(k, "").strip() for k in ("amount", "method", "kind", "reference")}
     try:
@@ -446,7 +447,7 @@ def collect_payment(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 
 @requires("view_ledger")
-def show_receipt(request: HttpRequest, entry_id: int) -> HttpResponse:
+def show_receipt(request: PracticeRequest, entry_id: int) -> HttpResponse:
     entry = get_scoped_or_404(
         Entry.objects.select_related("patient", "created_by"),
         request.user,
@@ -460,7 +461,7 @@ def show_receipt(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @require_POST
 @requires("post_adjustment")
-def refund_payment(request: HttpRequest, entry_id: int) -> HttpResponse:
+def refund_payment(request: PracticeRequest, entry_id: int) -> HttpResponse:
     entry = get_scoped_or_404(Entry, request.user, request.practice, pk=entry_id)
     try:
         refund = services.refund_payment(request.user, entry, request.POST.get("reason", ""))
@@ -474,7 +475,7 @@ def refund_payment(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 
 @requires("post_payment")  # the cash drawer's day: for those who take money at the desk
-def desk_report(request: HttpRequest) -> HttpResponse:
+def desk_report(request: PracticeRequest) -> HttpResponse:
     day = parse_date(request.GET.get("on")) or timezone.localdate()
     result = services.desk_day(request.practice, day)
     return render(
@@ -485,7 +486,7 @@ def desk_report(request: HttpRequest) -> HttpResponse:
 
 
 @requires("check_in")
-def check_out_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
+def check_out_visit(request: PracticeRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
     errors: dict[str, str] = {}
     form = {

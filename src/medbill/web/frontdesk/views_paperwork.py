@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -30,12 +30,13 @@ from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.models import Payer
 from medbill.web.practice.pages import parse_date
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 RELATIONSHIPS = ("self", "parent", "guardian", "spouse", "representative")
 
 
-def client_ip(request: HttpRequest) -> str | None:
+def client_ip(request: PracticeRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -60,7 +61,7 @@ def _packet_rows(visit: Visit) -> list[dict[str, Any]]:
     return rows
 
 
-def _signature(request: HttpRequest) -> Any:
+def _signature(request: PracticeRequest) -> Any:
     return paperwork.signature_from_form(
         request.POST.get("method", ""),
         request.POST.get("signer_name", ""),
@@ -80,7 +81,7 @@ KIOSK_SESSION = "medbill_kiosk_pass"
 BAD_CODE = "That code is not valid or has expired. Please ask the front desk."
 
 
-def _open_kiosk(request: HttpRequest, code: str) -> HttpResponse | None:
+def _open_kiosk(request: PracticeRequest, code: str) -> HttpResponse | None:
     """Trade a valid code for the tablet's session, so the code leaves the address bar."""
     found = paperwork.find_kiosk_pass(code)
     if found is None:
@@ -90,7 +91,7 @@ def _open_kiosk(request: HttpRequest, code: str) -> HttpResponse | None:
     return redirect("kiosk_packet")
 
 
-def kiosk_start(request: HttpRequest) -> HttpResponse:
+def kiosk_start(request: PracticeRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         code = "".join(ch for ch in request.POST.get("code", "").upper() if ch.isalnum())
@@ -101,7 +102,7 @@ def kiosk_start(request: HttpRequest) -> HttpResponse:
     return render(request, "frontdesk/kiosk_start.html", {"error": error})
 
 
-def kiosk_link(request: HttpRequest, code: str) -> HttpResponse:
+def kiosk_link(request: PracticeRequest, code: str) -> HttpResponse:
     """The one-time link printed or texted to the patient: ``/kiosk/<code>/``."""
     opened = _open_kiosk(request, code)
     if opened is not None:
@@ -109,7 +110,7 @@ def kiosk_link(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "frontdesk/kiosk_start.html", {"error": BAD_CODE}, status=404)
 
 
-def kiosk_packet(request: HttpRequest) -> HttpResponse:
+def kiosk_packet(request: PracticeRequest) -> HttpResponse:
     pass_id = request.session.get(KIOSK_SESSION)
     kiosk = paperwork.kiosk_pass_by_id(pass_id) if pass_id else None
     if kiosk is None:
@@ -161,7 +162,7 @@ def kiosk_packet(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires("check_in")
-def issue_kiosk_code(request: HttpRequest, visit_id: int) -> HttpResponse:
+def issue_kiosk_code(request: PracticeRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
     try:
         code = paperwork.issue_kiosk_pass(request.user, visit)
@@ -173,7 +174,7 @@ def issue_kiosk_code(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 
 @requires("edit_patients")
-def complete_paperwork(request: HttpRequest, visit_id: int) -> HttpResponse:
+def complete_paperwork(request: PracticeRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
     error = None
     if request.method == "POST":
@@ -198,7 +199,7 @@ def complete_paperwork(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 
 @requires("view_patients")
-def signed_document_pdf(request: HttpRequest, signature_id: int) -> HttpResponse:
+def signed_document_pdf(request: PracticeRequest, signature_id: int) -> HttpResponse:
     row = get_scoped_or_404(PaperworkSignature, request.user, request.practice, pk=signature_id)
     audit.record_view(row.patient, request.user)
     return _pdf(bytes(row.pdf), f"{row.document}-{row.pk}.pdf")
@@ -223,7 +224,7 @@ def _services(text: str) -> list[tuple[str, int]]:
 
 
 @requires("edit_patients")
-def new_estimate(request: HttpRequest, patient_id: int) -> HttpResponse:
+def new_estimate(request: PracticeRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
     upcoming = patient.visits.filter(status=Visit.Status.SCHEDULED).order_by("scheduled_at")
     form = {"services": "", "diagnoses": "", "service_date": "", "visit": "", "deposit": ""}
@@ -262,7 +263,7 @@ def new_estimate(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @requires("view_patients")
-def show_estimate(request: HttpRequest, estimate_id: int) -> HttpResponse:
+def show_estimate(request: PracticeRequest, estimate_id: int) -> HttpResponse:
     est = get_scoped_or_404(
         SelfPayEstimate.objects.select_related("patient"),
         request.user,
@@ -298,7 +299,7 @@ def show_estimate(request: HttpRequest, estimate_id: int) -> HttpResponse:
 
 
 @requires("view_patients")
-def estimate_pdf(request: HttpRequest, estimate_id: int) -> HttpResponse:
+def estimate_pdf(request: PracticeRequest, estimate_id: int) -> HttpResponse:
     est = get_scoped_or_404(
         SelfPayEstimate.objects.select_related("patient", "practice"),
         request.user,
@@ -313,7 +314,7 @@ def estimate_pdf(request: HttpRequest, estimate_id: int) -> HttpResponse:
 
 
 @requires("manage_master_data")
-def desk_settings_page(request: HttpRequest) -> HttpResponse:
+def desk_settings_page(request: PracticeRequest) -> HttpResponse:
     practice = request.practice
     current = DeskSettings.objects.for_practice(practice).first() or DeskSettings(practice=practice)
     payers = Payer.objects.for_user(request.user, practice)

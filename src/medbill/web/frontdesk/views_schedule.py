@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,13 +19,14 @@ from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.models import Location, Provider
 from medbill.web.practice.pages import parse_date
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 __all__ = ["cancel_appointment", "find_patient_to_book", "move_appointment",
            "no_show_appointment", "show_schedule"]
 
 
-def _back(request: HttpRequest) -> HttpResponse:
+def _back(request: PracticeRequest) -> HttpResponse:
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
         target = ""
@@ -33,7 +34,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 
 
 @requires("check_in")
-def show_schedule(request: HttpRequest) -> HttpResponse:
+def show_schedule(request: PracticeRequest) -> HttpResponse:
     day = parse_date(request.GET.get("on")) or timezone.localdate()
     providers = Provider.objects.for_user(request.user, request.practice).filter(active=True)
     locations = Location.objects.for_user(request.user, request.practice).filter(active=True)
@@ -55,7 +56,7 @@ def show_schedule(request: HttpRequest) -> HttpResponse:
 
 
 @requires("check_in")
-def find_patient_to_book(request: HttpRequest) -> HttpResponse:
+def find_patient_to_book(request: PracticeRequest) -> HttpResponse:
     """An empty slot was chosen: find the patient, then book with the slot filled in."""
     q = request.GET.get("q", "").strip()
     patients = Patient.objects.none()
@@ -74,14 +75,14 @@ def find_patient_to_book(request: HttpRequest) -> HttpResponse:
         "q": q, "patients": patients, "slot": slot, "provider": provider})
 
 
-def _visit(request: HttpRequest, visit_id: int) -> Visit:
+def _visit(request: PracticeRequest, visit_id: int) -> Visit:
     return get_scoped_or_404(Visit.objects.select_related("provider", "patient"), request.user,
                              request.practice, pk=visit_id)
 
 
 @requires("check_in")
 @require_POST
-def move_appointment(request: HttpRequest, visit_id: int) -> HttpResponse:
+def move_appointment(request: PracticeRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
     day = parse_date(request.POST.get("on"))
     try:
@@ -105,7 +106,7 @@ def move_appointment(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @requires("check_in")
 @require_POST
-def cancel_appointment(request: HttpRequest, visit_id: int) -> HttpResponse:
+def cancel_appointment(request: PracticeRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
     try:
         scheduler.cancel_visit(request.user, visit, request.POST.get("reason", ""))
@@ -118,7 +119,7 @@ def cancel_appointment(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @requires("check_in")
 @require_POST
-def no_show_appointment(request: HttpRequest, visit_id: int) -> HttpResponse:
+def no_show_appointment(request: PracticeRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
     try:
         scheduler.mark_no_show(request.user, visit)

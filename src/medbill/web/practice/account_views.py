@@ -21,7 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import LoginView, PasswordChangeView
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -32,6 +32,7 @@ from medbill.web.practice import mfa
 from medbill.web.practice.auth_audit import record_auth_event
 from medbill.web.practice.models import Membership, Practice
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.sessions import remember_device
 
 __all__ = [
@@ -49,7 +50,7 @@ class SignInForm(AuthenticationForm):
     remember = forms.BooleanField(required=False, label="Remember this device")
 
 
-def _next(request: HttpRequest, default: str = "/") -> str:
+def _next(request: PracticeRequest, default: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or default
     if not url_has_allowed_host_and_scheme(
         target, {request.get_host()}, require_https=request.is_secure()
@@ -97,7 +98,7 @@ def _to(name: str, next_url: str) -> HttpResponse:
     return redirect(f"{reverse(name)}?{urlencode({'next': next_url})}")
 
 
-def verify_second_factor(request: HttpRequest) -> HttpResponse:
+def verify_second_factor(request: PracticeRequest) -> HttpResponse:
     """The code step: a code from the authenticator app, or one recovery code."""
     user = request.user
     if not user.is_authenticated:
@@ -125,7 +126,7 @@ def verify_second_factor(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _lock_out(request: HttpRequest, credentials: dict[str, Any]) -> HttpResponse:
+def _lock_out(request: PracticeRequest, credentials: dict[str, Any]) -> HttpResponse:
     logout(request)
     request.axes_locked_out = False  # the lockout page is this response; do not render twice
     return locked_out(request, None, credentials)
@@ -136,7 +137,7 @@ def _cooloff_minutes() -> int:
 
 
 def locked_out(
-    request: HttpRequest, original_response: Any = None, credentials: Any = None
+    request: PracticeRequest, original_response: Any = None, credentials: Any = None
 ) -> HttpResponse:
     """The page django-axes shows instead of signing in while a lockout lasts (HTTP 429)."""
     return render(
@@ -148,7 +149,7 @@ def locked_out(
 
 
 @login_required
-def show_security(request: HttpRequest) -> HttpResponse:
+def show_security(request: PracticeRequest) -> HttpResponse:
     """The user's own page: two-factor sign-in on or off, enrolment, recovery codes."""
     user = request.user
     required = mfa.mfa_required_for(user)
@@ -196,7 +197,7 @@ def _recovery_left(user: Any) -> int:
 # -- lockouts: practice administrators unlock their own users ---------------------------------
 
 
-def _members(request: HttpRequest) -> list[str]:
+def _members(request: PracticeRequest) -> list[str]:
     return list(
         Membership.objects.filter(practice=request.practice).values_list(
             "user__username", flat=True
@@ -211,7 +212,7 @@ class PracticeSecurityForm(forms.ModelForm):
 
 
 @requires("manage_users")
-def show_practice_security(request: HttpRequest) -> HttpResponse:
+def show_practice_security(request: PracticeRequest) -> HttpResponse:
     """The practice's sign-in settings and the lockouts of its users (administrators)."""
     practice = Practice.objects.get(pk=request.practice.pk)
     form = PracticeSecurityForm(request.POST or None, instance=practice)
@@ -241,7 +242,7 @@ def show_practice_security(request: HttpRequest) -> HttpResponse:
 
 @requires("manage_users")
 @require_POST
-def unlock_user(request: HttpRequest) -> HttpResponse:
+def unlock_user(request: PracticeRequest) -> HttpResponse:
     username = request.POST.get("username", "")
     if username not in _members(request):
         messages.error(request, "That user does not work for this practice.")

@@ -43,9 +43,9 @@ __all__ = [
 # migrations when it starts).
 READ_ONLY_TABLES: tuple[str, ...] = ("django_migrations",)
 
-ORDINARY = ("SELECT", "INSERT", "UPDATE", "DELETE")
-APPEND_ONLY = ("SELECT", "INSERT")
-READ_ONLY = ("SELECT",)
+ORDINARY: tuple[str, ...] = ("SELECT", "INSERT", "UPDATE", "DELETE")
+APPEND_ONLY: tuple[str, ...] = ("SELECT", "INSERT")
+READ_ONLY: tuple[str, ...] = ("SELECT",)
 
 _ROLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]{0,62}$")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -13,6 +13,9 @@ from django.db.models.functions import Round
 
 from medbill.core.identifiers import npi_is_valid, taxonomy_is_valid
 from medbill.core.money import Money, MoneyError
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
 
 __all__ = ["MoneyField", "MoneySum", "npi_validator", "taxonomy_validator", "tin_validator",
            "zip9_validator", "zip_validator"]
@@ -25,6 +28,11 @@ class MoneyField(models.DecimalField):
     and refuses floats, so an amount never passes through binary floating point.
     Convert with ``Money(row.amount)`` where a value crosses into core.
     """
+
+    # What django-stubs checks assignments and reads against.
+    # Wider than DecimalField's on purpose: it takes Money too (and still no float).
+    _pyi_private_set_type: Money | Decimal | int | str | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: Decimal
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 12)

@@ -24,21 +24,22 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from medbill.core.roles import ACTIONS, can
 from medbill.web.practice import audit
-from medbill.web.practice.tenancy import role_in
+from medbill.web.practice.requests import PracticeRequest
+from medbill.web.practice.tenancy import Actor, PracticeRef, role_in
 
 __all__ = ["has_permission", "require", "requires"]
 
 
-def has_permission(user: Any, practice: Any, action: str) -> bool:
+def has_permission(user: Actor, practice: PracticeRef | None, action: str) -> bool:
     """Whether ``user``'s role in ``practice`` (a Practice or its id) allows ``action``."""
     return can(role_in(user, practice), action)
 
 
-def require(user: Any, practice: Any, action: str) -> str:
+def require(user: Actor, practice: PracticeRef | None, action: str) -> str:
     """The user's role in ``practice``; ``PermissionDenied`` unless it allows ``action``."""
     role = role_in(user, practice)
     if not can(role, action):
@@ -55,17 +56,19 @@ def requires(action: str) -> Callable[[Callable[..., HttpResponse]], Callable[..
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: PracticeRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if getattr(request, "practice", None) is None:
+            practice = getattr(request, "practice", None)
+            if practice is None:
                 raise PermissionDenied("you have no access to any practice")
             if not can(getattr(request, "role", None), action):
                 reason = f"your role may not {ACTIONS[action]}"
-                audit.note_refusal(request.practice.pk, action, reason)
+                audit.note_refusal(practice.pk, action, reason)
                 raise PermissionDenied(reason)
             return view(request, *args, **kwargs)
 
+        # Read by the crawl of the served demo, which tries each view as every role.
         wrapped.required_action = action  # type: ignore[attr-defined]
         return wrapped
 

@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -37,6 +37,7 @@ from medbill.web.practice.models import (
     Provider,
 )
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 
@@ -82,7 +83,7 @@ def _kind(slug: str) -> Kind:
     return KINDS[slug]
 
 
-def _rows(request: HttpRequest, kind: Kind) -> QuerySet:
+def _rows(request: PracticeRequest, kind: Kind) -> QuerySet:
     if kind.model is Payer:
         return Payer.objects.for_practice(request.practice)
     return kind.model.objects.for_user(request.user, request.practice)
@@ -96,7 +97,7 @@ def _cell(row: Model, attribute: str) -> Any:
     return "" if value is None else value
 
 
-def _form(kind: Kind, request: HttpRequest, instance: Model | None) -> forms.ModelForm:
+def _form(kind: Kind, request: PracticeRequest, instance: Model | None) -> forms.ModelForm:
     extra = {"practice": request.practice} if kind.takes_practice else {}
     return kind.form(request.POST or None, instance=instance, **extra)
 
@@ -112,7 +113,7 @@ def _apply(form: forms.Form, exc: ServiceError) -> None:
 
 
 @requires("manage_master_data")
-def show_setup(request: HttpRequest) -> HttpResponse:
+def show_setup(request: PracticeRequest) -> HttpResponse:
     """The index of the master data pages, with counts."""
     sections = [(kind, _rows(request, kind).count()) for kind in KINDS.values()]
     connections = ClearinghouseConnection.objects.for_user(request.user, request.practice)
@@ -121,14 +122,14 @@ def show_setup(request: HttpRequest) -> HttpResponse:
 
 
 @requires("manage_master_data")
-def list_master(request: HttpRequest, kind: str) -> HttpResponse:
+def list_master(request: PracticeRequest, kind: str) -> HttpResponse:
     k = _kind(kind)
     rows = [(row, [_cell(row, attr) for _, attr in k.columns]) for row in _rows(request, k)]
     return render(request, "practice/setup/list.html", {"kind": k, "rows": rows})
 
 
 @requires("manage_master_data")
-def edit_master(request: HttpRequest, kind: str, row_id: int | None = None) -> HttpResponse:
+def edit_master(request: PracticeRequest, kind: str, row_id: int | None = None) -> HttpResponse:
     k = _kind(kind)
     instance = None
     if row_id is not None:
@@ -153,7 +154,7 @@ def edit_master(request: HttpRequest, kind: str, row_id: int | None = None) -> H
 
 
 @requires("manage_master_data")
-def edit_practice(request: HttpRequest) -> HttpResponse:
+def edit_practice(request: PracticeRequest) -> HttpResponse:
     """The practice's contact, time zone and office hours."""
     form = f.PracticeDetailsForm(request.POST or None, instance=request.practice)
     if request.method == "POST" and form.is_valid():
@@ -167,12 +168,12 @@ def edit_practice(request: HttpRequest) -> HttpResponse:
 # -- fee schedules: entries, CSV import with a preview ------------------------------------------
 
 
-def _schedule(request: HttpRequest, schedule_id: int) -> FeeSchedule:
+def _schedule(request: PracticeRequest, schedule_id: int) -> FeeSchedule:
     return get_scoped_or_404(FeeSchedule, request.user, request.practice, pk=schedule_id)
 
 
 @requires("manage_master_data")
-def show_fee_schedule(request: HttpRequest, schedule_id: int) -> HttpResponse:
+def show_fee_schedule(request: PracticeRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule(request, schedule_id)
     entries = schedule.entries.all()
     q = request.GET.get("q", "").strip().upper()
@@ -184,7 +185,7 @@ def show_fee_schedule(request: HttpRequest, schedule_id: int) -> HttpResponse:
 
 
 @requires("manage_master_data")
-def edit_fee_entry(request: HttpRequest, schedule_id: int,
+def edit_fee_entry(request: PracticeRequest, schedule_id: int,
                    entry_id: int | None = None) -> HttpResponse:
     schedule = _schedule(request, schedule_id)
     entry = None
@@ -227,7 +228,7 @@ def _rows_from_session(text: str) -> list[FeeRow]:
 
 
 @requires("manage_master_data")
-def import_fee_schedule(request: HttpRequest, schedule_id: int) -> HttpResponse:
+def import_fee_schedule(request: PracticeRequest, schedule_id: int) -> HttpResponse:
     """Upload a CSV: a preview of what changes first, then import it as a whole."""
     schedule = _schedule(request, schedule_id)
     if request.method == "POST" and request.POST.get("confirm"):
@@ -279,7 +280,7 @@ def _preview(schedule: FeeSchedule, rows: list[FeeRow]) -> dict[str, Any]:
 
 
 @requires("manage_master_data")
-def list_connections(request: HttpRequest) -> HttpResponse:
+def list_connections(request: PracticeRequest) -> HttpResponse:
     rows = ClearinghouseConnection.objects.for_user(request.user, request.practice)
     shown = [(c, c.settings.get("transport", ""), c.settings.get("receiver_id", ""),
               c.settings.get("folder") or c.settings.get("host") or "") for c in rows]
@@ -287,7 +288,7 @@ def list_connections(request: HttpRequest) -> HttpResponse:
 
 
 @requires("manage_master_data")
-def edit_connection(request: HttpRequest, connection_id: int | None = None) -> HttpResponse:
+def edit_connection(request: PracticeRequest, connection_id: int | None = None) -> HttpResponse:
     connection = None
     if connection_id is not None:
         connection = get_scoped_or_404(ClearinghouseConnection, request.user, request.practice,
@@ -313,7 +314,7 @@ def edit_connection(request: HttpRequest, connection_id: int | None = None) -> H
 
 
 @requires("manage_users")
-def list_members(request: HttpRequest) -> HttpResponse:
+def list_members(request: PracticeRequest) -> HttpResponse:
     members = Membership.objects.for_user(request.user, request.practice).select_related("user")
     form = f.MembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -336,7 +337,7 @@ def list_members(request: HttpRequest) -> HttpResponse:
 
 @requires("manage_users")
 @require_POST
-def change_member(request: HttpRequest, membership_id: int) -> HttpResponse:
+def change_member(request: PracticeRequest, membership_id: int) -> HttpResponse:
     membership = get_scoped_or_404(Membership, request.user, request.practice, pk=membership_id)
     try:
         if request.POST.get("action") == "revoke":

@@ -29,13 +29,23 @@ Payers belong to an organization and are scoped through the organization's pract
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard, TypeVar
 
 from django.apps import apps
 from django.db import models
 from django.http import Http404
 
 from medbill.core.roles import roles_with
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from medbill.web.practice.models import Membership, Practice
+
+# Who is acting: a signed-in user, an anonymous visitor, or None for the system.
+Actor: TypeAlias = "User | AnonymousUser | None"
+# A practice or its id.
+PracticeRef: TypeAlias = "Practice | int"
 
 __all__ = [
     "InAnotherPractice",
@@ -50,15 +60,17 @@ __all__ = [
 M = TypeVar("M", bound=models.Model)
 
 
-def _membership_model() -> type[models.Model]:
+def _membership_model() -> type[Membership]:
     return apps.get_model("practice", "Membership")
 
 
-def _is_user(user: Any) -> bool:
+def _is_user(user: Any) -> TypeGuard[User]:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
 
-def practice_ids_for(user: Any, practice: Any = None, action: str | None = None) -> models.QuerySet:
+def practice_ids_for(
+    user: Actor, practice: PracticeRef | None = None, action: str | None = None
+) -> models.QuerySet:
     """A subquery of the ids of the active practices ``user`` belongs to (optionally one),
     and with ``action`` only those where the user's role allows it."""
     memberships = _membership_model().objects.filter(practice__active=True)
@@ -72,13 +84,13 @@ def practice_ids_for(user: Any, practice: Any = None, action: str | None = None)
     return memberships.values("practice_id")
 
 
-def practices_for(user: Any) -> models.QuerySet:
+def practices_for(user: Actor) -> models.QuerySet:
     """The practices ``user`` may switch to, by name."""
     practice = apps.get_model("practice", "Practice")
     return practice.objects.filter(pk__in=practice_ids_for(user)).order_by("name")
 
 
-def role_in(user: Any, practice: Any) -> str | None:
+def role_in(user: Actor, practice: PracticeRef | None) -> str | None:
     """The user's role in ``practice`` (a Practice or its id), or ``None``."""
     if not _is_user(user) or practice is None:
         return None

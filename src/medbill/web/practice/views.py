@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +19,7 @@ from medbill.web.practice.middleware import SESSION_KEY
 from medbill.web.practice.models import AUDIT_ACTIONS, AuditEvent, AuditEventPatient
 from medbill.web.practice.pages import paginate, parse_date, query_without_page
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import practices_for
 
 
@@ -80,7 +81,7 @@ def work_queues(user, practice) -> list[dict[str, object]]:
 
 
 @login_required
-def show_dashboard(request: HttpRequest) -> HttpResponse:
+def show_dashboard(request: PracticeRequest) -> HttpResponse:
     practice = request.practice
     if practice is None:
         return render(request, "practice/no_practice.html", status=403)
@@ -100,7 +101,7 @@ def show_dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def switch_practice(request: HttpRequest) -> HttpResponse:
+def switch_practice(request: PracticeRequest) -> HttpResponse:
     wanted = request.POST.get("practice", "")
     practice = practices_for(request.user).filter(pk=wanted).first() if wanted.isdigit() else None
     if practice is not None:
@@ -111,7 +112,7 @@ def switch_practice(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
-def _patient_ids(request: HttpRequest, wanted: str) -> set[int]:
+def _patient_ids(request: PracticeRequest, wanted: str) -> set[int]:
     """The patients an auditor names by account number, id or name ("Ortega", "Mateo
     Ortega", "Ortega, Mateo": every word in the first or last name). The id of a patient
     since removed still finds their events."""
@@ -138,7 +139,7 @@ DATE_FILTERS = (("since", "at__date__gte"), ("until", "at__date__lte"))
 
 
 @requires("view_audit")
-def list_audit_events(request: HttpRequest) -> HttpResponse:
+def list_audit_events(request: PracticeRequest) -> HttpResponse:
     events = AuditEvent.objects.for_user(request.user, request.practice)
     f = request.GET
     errors: dict[str, str] = {}
@@ -191,7 +192,7 @@ def list_audit_events(request: HttpRequest) -> HttpResponse:
     )
 
 
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def not_found(request: PracticeRequest, exception: Exception | None = None) -> HttpResponse:
     """The 404 page; for a row of another practice the user works for, it offers to switch
     to that practice and open the page there."""
     elsewhere = getattr(exception, "practice", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from medbill.core.claim import Claim
 from medbill.core.scrubber.context import Ctx
 from medbill.core.scrubber.registry import ERROR, Finding, define, finding
 
@@ -107,7 +108,7 @@ define(
 )
 
 
-def _coverage(claim, key: str) -> date | None:
+def _coverage(claim: Claim, key: str) -> date | None:
     value = getattr(claim.subscriber, key, None)
     if value is None:
         raw = claim.extras.get(key) if claim.extras else None
@@ -119,7 +120,7 @@ def _coverage(claim, key: str) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def check(claim, ctx: Ctx, out: list[Finding]) -> None:
+def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
     """Subscriber and patient data, birth dates and coverage dates."""
     sub = claim.subscriber
     pat = claim.patient

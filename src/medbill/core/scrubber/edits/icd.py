@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from medbill.core.claim import Claim
 from medbill.core.scrubber.context import Ctx
 from medbill.core.scrubber.registry import ERROR, WARNING, Finding, Fix, define, finding
 
@@ -186,7 +187,7 @@ define(
 
 _WITH_SUBCODE = re.compile(r"-[A-Z][0-9]{2}\s+with\s+\.([0-9A-Z]+)\)")
 DX_RE = re.compile(r"^[A-Z][0-9][0-9A-Z]{1,5}$")
-UNKNOWN = ("unknown", (), False, False, False, "", "")
+UNKNOWN: tuple[Any, ...] = ("unknown", (), False, False, False, "", "")
 _FACTS: dict[tuple[str, str], tuple[Any, ...]] = {}
 _EXCL: dict[tuple[str, str, str], str | None] = {}
 _UNSPEC: dict[tuple[str, str], str | None] = {}
@@ -247,7 +248,7 @@ def _excludes1(release: Any, a: str, b: str) -> str | None:
         return _EXCL[key]
     except KeyError:
         pass
-    note = release.excludes1_conflict(a, b)
+    note: str | None = release.excludes1_conflict(a, b)
     if note is not None:
         # "(E08-E13 with .42)": the note excludes only the codes with that subcode.
         m = _WITH_SUBCODE.search(note)
@@ -259,7 +260,7 @@ def _excludes1(release: Any, a: str, b: str) -> str | None:
 
 
 _PAIRS: dict[tuple[str, str, str], tuple[str, str, str] | None] = {}
-_MISSING = ("",)
+_MISSING: tuple[str, ...] = ("",)
 
 
 def _excludes1_pair(release: Any, a: str, b: str) -> tuple[str, str, str] | None:
@@ -295,10 +296,10 @@ def _unspecified(release: Any, code: str, facts: tuple[Any, ...]) -> str | None:
     return parent
 
 
-_MCE_INDEXES: dict[tuple[str, str, int], dict[str, tuple[tuple, str | None]]] = {}
+_MCE_INDEXES: dict[tuple[str, str, int], dict[str, tuple[tuple[Any, ...], str | None]]] = {}
 
 
-def _mce_index(mce: Any) -> dict[str, tuple[tuple, str | None]]:
+def _mce_index(mce: Any) -> dict[str, tuple[tuple[Any, ...], str | None]]:
     """code -> ((group, min age, max age), ...), and "M"/"F" when the code is sex-specific."""
     key = (mce.quarter, mce.sex_version, id(mce.lists))
     index = _MCE_INDEXES.get(key)
@@ -319,7 +320,7 @@ def _reorder(dx: tuple[str, ...], bad: set[int]) -> tuple[str, ...]:
     return tuple(c for i, c in enumerate(dx) if i not in bad) + tuple(dx[i] for i in sorted(bad))
 
 
-def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: C901 - one pass per code
+def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
     """Validity, billability, 7th character, Excludes1, sequencing, MCE age and sex lists."""
     release = ctx.icd
     dx = claim.diagnoses

@@ -3,8 +3,10 @@ adjudication indicator (MAI)."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+from medbill.core.claim import Claim
 from medbill.core.scrubber.context import Ctx
 from medbill.core.scrubber.registry import ERROR, Finding, Fix, define, finding
 
@@ -72,14 +74,15 @@ define(
 _ZERO = Decimal(0)
 
 
-def check(claim, ctx: Ctx, out: list[Finding]) -> None:
+def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
     """Units per line (MAI 1) and per code and day (MAI 2 and 3) against the practitioner MUE."""
     table = ctx.mue
     if table is None:
         return
     values = table.values
     line_dates = ctx.line_dates
-    totals: dict | None = None
+    # (code, day) -> (units, first line, limit, MAI)
+    totals: dict[tuple[str, date | None], tuple[Decimal, int, int, int]] | None = None
     lines = claim.lines
     medicare = ctx.payer_type == "medicare"
     # Codes repeated on the claim need a per-day total; otherwise a line's units are the day's.

@@ -3,6 +3,7 @@ without a primary, and an E/M visit billed with a procedure on the same day."""
 
 from __future__ import annotations
 
+from medbill.core.claim import Claim
 from medbill.core.scrubber.context import Ctx
 from medbill.core.scrubber.registry import ERROR, WARNING, Finding, Fix, define, finding
 
@@ -196,7 +197,7 @@ def needs_separate_em(code: str) -> bool:
     return code in PROCEDURES_NEEDING_25
 
 
-def _providers(claim) -> list[str | None] | None:
+def _providers(claim: Claim) -> list[str | None] | None:
     """Each line's rendering NPI, or None when no line names its own provider."""
     lines = claim.lines
     if all(ln.rendering_provider is None for ln in lines):
@@ -205,7 +206,7 @@ def _providers(claim) -> list[str | None] | None:
     return [ln.rendering_provider.npi if ln.rendering_provider else default for ln in lines]
 
 
-def check(claim, ctx: Ctx, out: list[Finding]) -> None:
+def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
     """E/M with a procedure, add-on codes, then procedure-to-procedure pairs."""
     lines = claim.lines
     n = len(lines)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from medbill.core.claim import Claim
 from medbill.core.scrubber.context import Ctx
 from medbill.core.scrubber.registry import ERROR, Finding, Fix, define, finding
 
@@ -161,7 +162,7 @@ def default_rules() -> PayerRules:
     return load_rules(Path(__file__).resolve().parents[1] / "payer_rules.json")
 
 
-def check(claim, ctx: Ctx, out: list[Finding]) -> None:
+def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
     """Apply the payer rules that watch a code billed on the claim."""
     by_code = ctx.refs.payer_rules.by_code
     if not by_code:

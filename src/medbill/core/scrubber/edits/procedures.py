@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from medbill.core.claim import Claim
 from medbill.core.scrubber.context import Ctx
 from medbill.core.scrubber.registry import ERROR, Finding, Fix, define, finding
 
@@ -131,7 +132,7 @@ def code_shape(code: str) -> str | None:
     return shape
 
 
-def check(claim, ctx: Ctx, out: list[Finding]) -> None:
+def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
     """Procedure codes valid on the date of service; modifiers known and compatible."""
     refs = ctx.refs
     cpt_known = refs.cpt_known

@@ -7,6 +7,7 @@ is submitted, with the same fields the writer names when it holds a claim out.
 
 from __future__ import annotations
 
+from medbill.core.claim import Claim
 from medbill.core.scrubber.context import Ctx
 from medbill.core.scrubber.registry import ERROR, WARNING, Finding, Fix, define, finding
 from medbill.core.x12 import ClaimFitter
@@ -118,7 +119,7 @@ _CODES = {
 _FITTER = ClaimFitter()
 
 
-def check(claim, ctx: Ctx, out: list[Finding]) -> None:
+def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
     """Every field the 837P writer would shorten, rewrite, or refuse (with the default
     separators; a clearinghouse's own separators are applied when the file is written)."""
     if not any(code in ctx.enabled for code in ("FMT021", "FMT022", "FMT023", "FMT024",
