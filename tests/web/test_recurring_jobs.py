@@ -226,7 +226,7 @@ def test_the_scheduler_starts_beat_on_a_real_broker(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "medbill.cli.main", "scheduler"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline, seen = time.monotonic() + 60, []
+        deadline, seen = time.monotonic() + 120, []
         while time.monotonic() < deadline:
             line = proc.stdout.readline()
             if not line:

@@ -148,7 +148,7 @@ def _background_runs() -> dict[tuple[str, str], int]:
         rows = (model.objects.filter(status__in=("queued", "running"))
                 .values("status").annotate(n=Count("id")))
         for row in rows:
-            counts[(model._meta.model_name, row["status"])] = row["n"]
+            counts[(str(model._meta.model_name), row["status"])] = row["n"]
     return counts
 
 

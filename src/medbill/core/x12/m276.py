@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from medbill.core.charset import to_x12_text
 from medbill.core.claim import Claim, PersonName
@@ -365,7 +366,7 @@ def _read_transaction(segments: list[Segment]) -> list[ClaimStatusInquiry]:
     person_dmg: tuple[date | None, str | None] = (None, None)
     dependent: StatusPerson | None = None
     level = ""
-    current: dict | None = None
+    current: dict[str, Any] | None = None
 
     def flush() -> None:
         nonlocal current

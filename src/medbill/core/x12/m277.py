@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from medbill.core.money import Money, MoneyError
 from medbill.core.x12._claim_status_codes import (
@@ -189,7 +190,8 @@ def _statuses(seg: Segment) -> list[ClaimStatus]:
     first = seg.components(1)
     if not first[0]:
         raise seg.error("STC01-1: the status category is missing", 1)
-    extra = dict(effective=_date(seg[2]), billed=_money(seg, 4), paid=_money(seg, 5),
+    extra: dict[str, Any] = dict(
+                 effective=_date(seg[2]), billed=_money(seg, 4), paid=_money(seg, 5),
                  finalized=_date(seg[6]), payment_method=seg[7] or None,
                  check_date=_date(seg[8]), check_number=seg[9] or None,
                  message=seg[12] or None)

@@ -85,10 +85,10 @@ def _frame(title: str, labels: Sequence[str], top: Decimal, unit: str, body: str
             '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
             '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
             _LEFT, _W - _RIGHT, _n(y), _n(y), _LEFT - 6, _n(y + 4), _tick(value, unit)))
-    step = (_W - _LEFT - _RIGHT) / max(len(labels), 1)
+    column = (_W - _LEFT - _RIGHT) / max(len(labels), 1)
     names = format_html_join(
         "", '<text class="label" x="{}" y="{}" text-anchor="middle">{}</text>',
-        ((_n(_LEFT + step * (i + 0.5)), _H - _BOTTOM + 16, label)
+        ((_n(_LEFT + column * (i + 0.5)), _H - _BOTTOM + 16, label)
          for i, label in enumerate(labels)))
     keys = format_html_join(
         "", '<rect class="s{}" x="{}" y="{}" width="10" height="10"/>'

@@ -10,7 +10,7 @@ services charged once, whichever claim asks a payer for them.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -40,6 +40,12 @@ class ClaimRow:
 
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
+
+    if TYPE_CHECKING:  # the columns read, whatever they are
+
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     @classmethod
     def many(cls, query: Any, fields: tuple[str, ...]) -> list[ClaimRow]:

@@ -39,7 +39,7 @@ class Poster:
     """Writes one balanced set's posting to the database."""
 
     def __init__(self, practice: Any, user: Any, sha: str, rem: RemittanceDoc,
-                 row: Remittance, claims: dict[int, ClaimRow]) -> None:
+                 row: Remittance, claims: dict[Any, ClaimRow]) -> None:
         self.practice, self.user, self.sha, self.rem = practice, user, sha, rem
         self.row, self.claims = row, claims
         self.when = rem.effective_date or timezone.localdate()
@@ -81,7 +81,7 @@ class Poster:
 
     def claim_posting(self, cp: ClaimPosting, result: SetResult) -> list[dict[str, Any]]:
         """Record what ``cp`` does to its claim; return its ledger rows."""
-        claim = self.claims[cp.account.key]  # type: ignore[index]
+        claim = self.claims[cp.account.key]
         lines = {line.line_number: line for line in claim.lines}
         nxt = next_coverage(claim) if any(e.next_payer for e in cp.entries) else None
         pay = cp.payment

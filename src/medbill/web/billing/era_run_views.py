@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,6 +12,7 @@ from medbill.web.billing.remittance_models import EraImportRun, Remittance
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.runs import status_of
 from medbill.web.practice.tenancy import get_scoped_or_404
 
@@ -20,13 +21,14 @@ MAX_UPLOAD = 20 * 1024 * 1024
 
 @requires("import_remittance")
 @require_POST
-def upload_remittance(request: HttpRequest) -> HttpResponse:
+def upload_remittance(request: PracticeRequest) -> HttpResponse:
     upload = request.FILES.get("file")
-    if upload is None or upload.size > MAX_UPLOAD:
+    if upload is None or (upload.size or 0) > MAX_UPLOAD:
         messages.error(request, "File: choose an 835 file (at most 20 MB)")
         return redirect("list_remittances")
     try:
-        run = start_era_run(request.user, request.practice, upload.read(), upload.name,
+        name = upload.name or "remittance.835"
+        run = start_era_run(request.user, request.practice, upload.read(), name,
                             post=request.POST.get("post") == "1",
                             same_payment=request.POST.get("same_payment") == "1")
     except ServiceError as exc:
@@ -36,7 +38,7 @@ def upload_remittance(request: HttpRequest) -> HttpResponse:
 
 
 @requires("import_remittance")
-def show_era_run(request: HttpRequest, run_id: int) -> HttpResponse:
+def show_era_run(request: PracticeRequest, run_id: int) -> HttpResponse:
     run = get_scoped_or_404(EraImportRun, request.user, request.practice, pk=run_id)
     remittances = {r.trace_number: r for r in Remittance.objects.for_user(
         request.user, request.practice).filter(file_id=run.file_id)} if run.file_id else {}
@@ -45,6 +47,6 @@ def show_era_run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @requires("import_remittance")
-def era_run_status(request: HttpRequest, run_id: int) -> JsonResponse:
+def era_run_status(request: PracticeRequest, run_id: int) -> JsonResponse:
     run = get_scoped_or_404(EraImportRun, request.user, request.practice, pk=run_id)
     return JsonResponse(status_of(run))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -69,7 +69,7 @@ def waive_edit(request: PracticeRequest, claim_id: int) -> HttpResponse:
 
 @require_POST
 @requires("create_claims")
-def start_scrub_all(request: HttpRequest) -> HttpResponse:
+def start_scrub_all(request: PracticeRequest) -> HttpResponse:
     try:
         run = start_scrub_run(request.user, request.practice)
     except ServiceError as exc:
@@ -79,7 +79,7 @@ def start_scrub_all(request: HttpRequest) -> HttpResponse:
 
 
 @requires("create_claims")
-def show_scrub_run(request: HttpRequest, run_id: int) -> HttpResponse:
+def show_scrub_run(request: PracticeRequest, run_id: int) -> HttpResponse:
     run = get_scoped_or_404(ScrubRun, request.user, request.practice, pk=run_id)
     claims = Claim.objects.for_user(request.user, request.practice).select_related("patient")
     by_id = claims.in_bulk([*run.ready, *(c for c, _ in run.with_errors)])
@@ -91,6 +91,6 @@ def show_scrub_run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @requires("create_claims")
-def scrub_run_status(request: HttpRequest, run_id: int) -> JsonResponse:
+def scrub_run_status(request: PracticeRequest, run_id: int) -> JsonResponse:
     run = get_scoped_or_404(ScrubRun, request.user, request.practice, pk=run_id)
     return JsonResponse(status_of(run))

@@ -23,6 +23,7 @@ def claim_book_from_database(today: datetime.date, limit: int = 20_000) -> Claim
                 .order_by("-submitted_at", "-id")[:limit])
     book = ClaimBook()
     if rows:
-        received = min(r.submitted_at for r in rows).date() + datetime.timedelta(days=1)
+        sent = [r.submitted_at for r in rows if r.submitted_at is not None]
+        received = min(sent).date() + datetime.timedelta(days=1)
         book.record(simulate(claim_documents(rows), received=min(received, today)), today)
     return book

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -16,13 +16,14 @@ from medbill.web.claims_out.claim_status import (
     status_history,
 )
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 DEFAULT_DAYS = 30
 MAX_BATCH = 500
 
 
-def _say(request: HttpRequest, outcome: StatusOutcome) -> None:
+def _say(request: PracticeRequest, outcome: StatusOutcome) -> None:
     if outcome.error:
         messages.error(request, f"Claim {outcome.claim_number}: {outcome.error}.")
     elif outcome.moved:
@@ -34,7 +35,7 @@ def _say(request: HttpRequest, outcome: StatusOutcome) -> None:
 
 @require_POST
 @requires("check_claim_status")
-def check_status(request: HttpRequest, claim_id: int) -> HttpResponse:
+def check_status(request: PracticeRequest, claim_id: int) -> HttpResponse:
     claim = get_scoped_or_404(Claim, request.user, request.practice, pk=claim_id)
     for outcome in check_claim_status(request.user, request.practice, [claim]):
         _say(request, outcome)
@@ -43,7 +44,7 @@ def check_status(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 @require_POST
 @requires("check_claim_status")
-def check_status_batch(request: HttpRequest) -> HttpResponse:
+def check_status_batch(request: PracticeRequest) -> HttpResponse:
     text = request.POST.get("days", "").strip()
     days = int(text) if text.isdigit() else DEFAULT_DAYS
     claims = list(claims_without_answer(request.practice, days)[:MAX_BATCH])
@@ -61,7 +62,7 @@ def check_status_batch(request: HttpRequest) -> HttpResponse:
     return redirect("claims_out_queue")
 
 
-def history_context(request: HttpRequest, claim: Claim) -> dict[str, object]:
+def history_context(request: PracticeRequest, claim: Claim) -> dict[str, object]:
     """What the claim page needs for its status history and the Check status button."""
     return {
         "status_history": status_history(claim),

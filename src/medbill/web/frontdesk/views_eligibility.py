@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,13 +15,14 @@ from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.pages import parse_date
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.runs import status_of
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 
 @require_POST
 @requires("check_eligibility")
-def start_eligibility_checks(request: HttpRequest) -> HttpResponse:
+def start_eligibility_checks(request: PracticeRequest) -> HttpResponse:
     day = parse_date(request.POST.get("on"))
     if day is None:
         messages.error(request, "Date: choose the day whose appointments to check.")
@@ -35,7 +36,7 @@ def start_eligibility_checks(request: HttpRequest) -> HttpResponse:
 
 
 @requires("check_eligibility")
-def show_eligibility_run(request: HttpRequest, run_id: int) -> HttpResponse:
+def show_eligibility_run(request: PracticeRequest, run_id: int) -> HttpResponse:
     run = get_scoped_or_404(EligibilityRun, request.user, request.practice, pk=run_id)
     checks = list(EligibilityCheck.objects.for_user(request.user, request.practice)
                   .filter(pk__in=run.checks).select_related("patient", "coverage__payer")
@@ -52,6 +53,6 @@ def show_eligibility_run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @requires("check_eligibility")
-def eligibility_run_status(request: HttpRequest, run_id: int) -> JsonResponse:
+def eligibility_run_status(request: PracticeRequest, run_id: int) -> JsonResponse:
     run = get_scoped_or_404(EligibilityRun, request.user, request.practice, pk=run_id)
     return JsonResponse(status_of(run))

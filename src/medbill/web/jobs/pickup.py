@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import Any
@@ -46,6 +47,10 @@ def _import(practice: Any, name: str, data: bytes, kind: str) -> str:
     return "not a 999, 277CA or 835; left for a person to look at"
 
 
+def _seen(known: set[tuple[str, int]], name: str, size: int) -> bool:
+    return (name, size) in known
+
+
 def pick_up_for_practice(practice: Any) -> dict[str, Any]:
     """Pick up and import new files from each active connection of ``practice``."""
     summary: dict[str, Any] = {"connections": 0, "files": 0, "kinds": {}, "problems": []}
@@ -61,7 +66,7 @@ def pick_up_for_practice(practice: Any) -> dict[str, Any]:
         known = set(PickedUpFile.objects.filter(practice=practice, connection=row.name)
                     .values_list("name", "size"))
         try:
-            files = pick_up(profile, lambda name, size, known=known: (name, size) in known)
+            files = pick_up(profile, functools.partial(_seen, known))
         except PickupError as exc:
             summary["problems"].append(f"{row.name}: {exc}")
             continue

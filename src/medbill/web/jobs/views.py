@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,6 +15,7 @@ from medbill.web.jobs.recurring import JOBS, Job, job_named
 from medbill.web.jobs.runner import enabled_for
 from medbill.web.practice import audit
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
 
 
 @dataclass
@@ -31,7 +32,7 @@ def _scope(job: Job, practice: Any) -> str:
 
 
 @requires("manage_jobs")
-def list_jobs(request: HttpRequest) -> HttpResponse:
+def list_jobs(request: PracticeRequest) -> HttpResponse:
     rows = []
     for job in JOBS:
         enabled, options = enabled_for(job, request.practice) if job.per_practice \
@@ -42,7 +43,9 @@ def list_jobs(request: HttpRequest) -> HttpResponse:
             words = last.error if last.status == JobRun.Status.FAILED else \
                 job.words(last.summary) if last.status != JobRun.Status.RUNNING else "running"
         rows.append(JobRow(job, enabled, options, last, words))
-    history = JobRun.objects.filter(scope__in=(f"practice-{request.practice.pk}", "all"))[:30]
+    practice = request.practice
+    assert practice is not None  # @requires refuses a request without one
+    history = JobRun.objects.filter(scope__in=(f"practice-{practice.pk}", "all"))[:30]
     files = PickedUpFile.objects.filter(practice=request.practice)[:20]
     return render(request, "jobs/list.html", {
         "rows": rows, "history": [(r, _words(r)) for r in history], "files": files})
@@ -61,7 +64,7 @@ def _words(run: JobRun) -> str:
 
 @require_POST
 @requires("manage_jobs")
-def change_job(request: HttpRequest, name: str) -> HttpResponse:
+def change_job(request: PracticeRequest, name: str) -> HttpResponse:
     try:
         job = job_named(name)
     except KeyError:
@@ -92,7 +95,7 @@ def change_job(request: HttpRequest, name: str) -> HttpResponse:
 
 @require_POST
 @requires("manage_jobs")
-def run_job_now(request: HttpRequest, name: str) -> HttpResponse:
+def run_job_now(request: PracticeRequest, name: str) -> HttpResponse:
     from medbill.web.jobs.tasks import run_recurring_job
 
     try:
@@ -100,9 +103,11 @@ def run_job_now(request: HttpRequest, name: str) -> HttpResponse:
     except KeyError:
         messages.error(request, f"There is no job called {name}.")
         return redirect("list_jobs")
-    ids = [request.practice.pk] if job.per_practice else None
+    practice = request.practice
+    assert practice is not None  # @requires refuses a request without one
+    ids = [practice.pk] if job.per_practice else None
     run_recurring_job.delay(job.name, ids, True)
-    audit.record(request.practice, "run_job", user=request.user, detail={"job": job.name},
+    audit.record(practice, "run_job", user=request.user, detail={"job": job.name},
                  patients=())
     messages.success(request, f"{job.title}: started. Its result shows below when it is done.")
     return redirect("list_jobs")

@@ -26,10 +26,10 @@ def _nav(request: HttpRequest, allowed: frozenset[str]) -> list[dict[str, Any]]:
                       "active": False})
     # The one link the page is under: the longest URL it starts with, so /claims-out/build/
     # is "Build claims", not also "Claim queue" (/claims-out/).
-    under = [i for i in items if request.path == i["url"]
-             or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    under = [i for i in items if request.path == str(i["url"])
+             or (i["url"] != "/" and request.path.startswith(str(i["url"])))]
     if under:
-        max(under, key=lambda i: len(i["url"]))["active"] = True
+        max(under, key=lambda i: len(str(i["url"])))["active"] = True
     return items
 
 
