@@ -92,3 +92,12 @@ def test_suggest_can_ask_the_index_for_a_phrase() -> None:
     found = index_candidates_for("type 2 diabetes with diabetic nephropathy", dos=FY2025)
     assert found[0].code == "E11.21"
     assert all(c.missing == 0 for c in index_candidates_for("T2DM w/ CKD3b", named_fully=True))
+
+
+def test_trail_notes_the_codes_own_additional_codes_not_a_blocks() -> None:
+    # I10 sits under the block note on tobacco exposure ("if applicable" for every code there)
+    assert first("essential hypertension").trail == "Hypertension, hypertensive → I10"
+    # a note that lists its choices shows them all, not the first as if it were asked for
+    assert first("type 2 diabetes").trail.endswith(
+        "use additional code to identify control using: Z79.85, Z79.4, Z79.84"
+    )

@@ -212,18 +212,37 @@ def _note(index: IndexRelease, release, code: str) -> str:
     return index.notes[key]
 
 
+MAX_NOTE_CODES = 4  # codes of a listed note shown in a trail
+
+
 def _first_note(release, code: str) -> str:
+    """The "use additional code" note of the code itself or of its category, as a coder would
+    read it beside the code. Notes of a block or chapter ("tobacco exposure, if applicable")
+    apply to every code under them and are left to the Tabular; a note that lists its
+    choices is shown as its heading with their codes."""
     found = release.get(code)
-    for note in found.use_additional if found is not None else ():
+    notes = [
+        n for n in (found.use_additional if found is not None else ())
+        if "-" not in n.source and not n.source.isdigit()
+    ]  # fmt: skip
+    for i, note in enumerate(notes):
         text = str(note).strip()
-        if not text.endswith(":"):
-            text = text[0].lower() + text[1:]
-            return (
-                f"; use additional {text}"
-                if text.startswith("code")
-                else (f"; use additional code for {text}")
-            )
+        if not text:
+            continue
+        text = text[0].lower() + text[1:]
+        if text.endswith(":"):
+            listed = [n for n in notes[i + 1 :] if n.source == note.source]
+            refs = list(dict.fromkeys(r for n in listed for r in _REF.findall(str(n))))
+            if not refs:
+                continue
+            more = ", …" if len(refs) > MAX_NOTE_CODES else ""
+            text = f"{text} {', '.join(refs[:MAX_NOTE_CODES])}{more}"
+        return f"; use additional {text}" if text.startswith("code") else (
+            f"; use additional code for {text}")
     return ""
+
+
+_REF = re.compile(r"\(([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z-]+)?(?:-[A-Z][0-9][0-9A-Z.]*)?)\)")
 
 
 def index_candidates(
