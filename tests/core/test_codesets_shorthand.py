@@ -36,8 +36,34 @@ def test_drugs_doses_and_lab_values_are_context() -> None:
 
 
 def test_an_entry_that_is_all_context_keeps_its_words() -> None:
-    assert read_shorthand("on home O2").text == "on home o2"
     assert read_shorthand("on dialysis").text == "on dialysis"
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        # a removal leaves the acquired absence of the part (Z89-Z90)
+        ("s/p L BKA", "acquired absence of left leg below knee"),
+        ("s/p cholecystectomy", "acquired absence of gallbladder"),
+        ("s/p TAH", "acquired absence of uterus with cervix"),
+        # dependence on a device is a status, not a drug taken
+        ("on home O2", "dependence supplemental oxygen"),
+        ("wheelchair dependent", "dependence wheelchair"),
+        ("dependent on ventilator", "dependence ventilator"),
+        # a vaccine given is the encounter for vaccination, whatever it prevents
+        ("Tdap booster", "encounter for vaccination"),
+        ("COVID shot", "encounter for vaccination"),
+        ("flu A+", "influenza due to identified influenza virus"),
+        ("vaping", "nicotine dependence other tobacco product"),
+    ],
+)
+def test_statuses_and_encounters_are_read_as_the_index_files_them(query: str, text: str) -> None:
+    assert read_shorthand(query).text == text
+
+
+def test_a_vaccine_reaction_or_administration_is_not_the_encounter_for_vaccination() -> None:
+    assert "vaccination" not in read_shorthand("flu vaccine reaction").text
+    assert read_shorthand("flu shot administration").text == "flu shot administration"
 
 
 def test_a1c_of_nine_or_uncontrolled_means_hyperglycemia_for_diabetes() -> None:

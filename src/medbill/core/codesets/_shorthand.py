@@ -113,6 +113,94 @@ def _overdose(text: str) -> str:
     return text
 
 
+# A removal "s/p" and the part whose acquired absence it leaves (Z89-Z90, Index: Absence, by site)
+_REMOVED = {
+    "appendectomy": "digestive tract part",
+    "cholecystectomy": "gallbladder",
+    "splenectomy": "spleen",
+    "total abdominal hysterectomy": "uterus with cervix",
+    "tah": "uterus with cervix",
+    "hysterectomy": "uterus",
+    "mastectomy": "breast",
+    "nephrectomy": "kidney",
+    "gastrectomy": "stomach",
+    "pancreatectomy": "pancreas",
+    "prostatectomy": "prostate",
+    "oophorectomy": "ovary",
+    "orchiectomy": "testis",
+    "laryngectomy": "larynx",
+    "pneumonectomy": "lung",
+    "cystectomy": "bladder",
+    "below knee amputation": "leg below knee",
+    "above knee amputation": "leg above knee",
+}
+_REMOVAL = re.compile(
+    r"\bstatus post\s+(?:(left|right|bilateral|l|r)\s+)?("
+    + "|".join(sorted(map(re.escape, _REMOVED), key=len, reverse=True))
+    + r")\b"
+)
+
+
+def _acquired_absence(text: str) -> str:
+    """ "s/p appendectomy", "s/p L BKA": after a removal the patient's status is the acquired
+    absence of the part (Guidelines I.C.21.c.3, status Z codes; Z89 limbs, Z90 organs), which
+    the Index files under Absence, by site."""
+    side = {"l": "left", "r": "right"}
+
+    def absence(match: re.Match) -> str:
+        lateral = side.get(match.group(1) or "", match.group(1) or "")
+        return f" acquired absence of {lateral} {_REMOVED[match.group(2)]} "
+
+    return _REMOVAL.sub(absence, text)
+
+
+_DEVICE = r"(wheelchair|ventilator|respirator|dialysis|renal dialysis|supplemental oxygen)"
+
+
+def _dependence(text: str) -> str:
+    """ "Wheelchair dependent", "on home O2", "vent dependent": dependence on a machine or device
+    is a status (Index: Dependence, on, <device>: Z99.-), not a drug taken ("on X" is otherwise
+    set aside as medication context)."""
+    text = re.sub(r"\b(?:on\s+)?(?:home|supplemental|continuous)\s+(?:o2|oxygen)\b",
+                  " supplemental oxygen dependent ", text)  # fmt: skip
+    text = re.sub(r"\bvent\b", " ventilator ", text)
+    text = re.sub(rf"\b{_DEVICE}[- ]dependen(?:t|ce|cy)\b", r" dependence \1 ", text)
+    return re.sub(rf"\bdependen(?:t|ce|cy) (?:on|upon) {_DEVICE}\b", r" dependence \1 ", text)
+
+
+_VACCINE = re.compile(r"\b(?:vaccines?|vaccinations?|immuni[sz]ations?|shots?|booster)\b")
+_VACCINE_HARM = re.compile(
+    r"\b(?:reaction|adverse|allerg\w*|poison\w*|underdos\w*|overdose|anaphyla\w*|"
+    r"complication|refus\w*|not given|delay\w*|contraindicat\w*|declin\w*|exposure)"
+)
+
+
+def _vaccination(text: str) -> str:
+    """ "Flu vaccine", "Tdap booster", "COVID shot": a vaccine given is the encounter for
+    vaccination, Z23, whatever the disease it prevents (Guidelines I.C.21.c.2; Index:
+    Vaccination, encounter for); the disease named is not coded. A reaction to a vaccine, one
+    not given, or its administration (a service, G0008) is left to its own entries."""
+    if _VACCINE.search(text) and not _VACCINE_HARM.search(text) and "admin" not in text:
+        return " encounter for vaccination "
+    return text
+
+
+def _identified_influenza(text: str) -> str:
+    """ "Flu A", "influenza B": a type named is an identified influenza virus (Index: Influenza,
+    due to, identified influenza virus NEC: J10; Guidelines I.C.10.c), not J11 (virus not
+    identified)."""
+    return re.sub(r"\b(?:flu|influenza)\s+(?:type\s+)?[ab](?:\s+positive)?\b",
+                  " influenza due to identified influenza virus ", text)  # fmt: skip
+
+
+def _vaping(text: str) -> str:
+    """Vaping nicotine is dependence on a nicotine product other than cigarettes or chewing
+    tobacco (Index: Dependence, drug, nicotine, specified product NEC: F17.29-)."""
+    if re.search(r"\b(?:vapes?|vaping|vaper|e-?cig\w*|electronic cigarettes?)\b", text):
+        return " nicotine dependence other tobacco product "
+    return text
+
+
 def _gestational_control(text: str, context: list[str]) -> tuple[str, str]:
     """Gestational diabetes "on insulin", "on metformin" or "diet controlled" picks the O24.41-
     code of that control (Tabular O24.41-; Guidelines I.C.15.g: insulin-controlled when both)."""
@@ -205,6 +293,10 @@ def read_shorthand(query: str) -> Shorthand:
     notes: list[str] = []
     text = _spell_out(text)
     text = _overdose(text)
+    text = _acquired_absence(text)
+    text = _dependence(text)
+    text = _vaccination(text)
+    text = _vaping(text)
     for pattern in (_DRUG_CONTEXT, _VALUE):
         found = [m.group(0).strip() for m in pattern.finditer(text)]
         remaining = pattern.sub(" ", text)
@@ -215,6 +307,7 @@ def read_shorthand(query: str) -> Shorthand:
     text, receptors = _receptor_status(text)
     context += receptors
     text = _positive(text)
+    text = _identified_influenza(text)
     text = _metastases(text)
     for pattern, words in _SITES_RE:
         text = pattern.sub(words, text)
