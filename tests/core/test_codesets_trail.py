@@ -101,3 +101,15 @@ def test_trail_notes_the_codes_own_additional_codes_not_a_blocks() -> None:
     assert first("type 2 diabetes").trail.endswith(
         "use additional code to identify control using: Z79.85, Z79.4, Z79.84"
     )
+
+
+def test_a_side_the_index_does_not_name_is_finished_in_the_tabular() -> None:
+    # Cancer, ovarian -> C56.9 (unspecified ovary): the right ovary is its sibling C56.1
+    found = first("R ovarian ca")
+    assert found.code == "C56.1"
+    assert found.coverage == 1.0
+    assert first("cellulitis R hand").code == "L03.113"
+    # a code of another level is not a sibling: M10.9 (gout, unspecified) does not become
+    # M10.011 (idiopathic gout, right shoulder) for the side alone
+    assert first("gout R great toe").code != "M10.011"
+    assert search("R ovarian ca", dos=FY2025, limit=1)[0].code == "C56.1"

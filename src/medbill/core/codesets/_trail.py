@@ -245,6 +245,41 @@ def _first_note(release, code: str) -> str:
 _REF = re.compile(r"\(([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z-]+)?(?:-[A-Z][0-9][0-9A-Z.]*)?)\)")
 
 
+_SIDES = frozenset(t for w in ("right", "left", "bilateral", "both") for t in tokens(w))
+
+
+def _lateral(code: str, sides: list[str], release) -> str:
+    """The sibling of an unspecified-side code that has the side the query names ("R ovarian
+    ca": Cancer, ovarian -> C56.9, unspecified ovary -> C56.1, right ovary), as a coder
+    finishes the code in the Tabular (Guidelines I.B.13, laterality)."""
+    if len(sides) != 1:
+        return code
+    title = (release.description(code) or "").lower()
+    words = set(re.findall(r"[a-z]+", title))
+    if "unspecified" not in words or words & {"right", "left", "bilateral"}:
+        return code
+    parent = release.parent(code)
+    if parent is None:
+        return code
+    base = words - {"unspecified", "side", "of"}
+    best: tuple[int, str] | None = None
+    plain = code.replace(".", "")
+    for sibling in release.billable_descendants(parent):
+        if len(sibling) != len(plain) or release.parent(sibling) != parent:
+            continue  # a sibling, not a code of another level
+        has = set(re.findall(r"[a-z]+", (release.description(sibling) or "").lower()))
+        if sides[0] in has and "unspecified" not in has:
+            overlap = len(has & base)
+            if best is None or overlap > best[0]:
+                best = (overlap, sibling)
+    return _dotted(best[1]) if best else code
+
+
+def _dotted(code: str) -> str:
+    code = code.replace(".", "")
+    return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
+
+
 def index_candidates(
     query: str | Shorthand, *, dos: date | None = None, limit: int = 5
 ) -> list[IndexCandidate]:
@@ -304,10 +339,15 @@ def index_candidates(
             score -= NEGATED_WORD * scratch[candidates]
             scratch[found] = 0
     coverage, known = _coverage(concepts, present, len(candidates))
+    # the Index leaves the side to the Tabular (I.B.13): a side the entry does not name is no
+    # word it misses when the code it completes to has that side
+    sideless = [ways for ways in concepts if not all(set(w) <= _SIDES for w in ways)]
+    sided, _ = _coverage(sideless, present, len(candidates)) if sideless else (coverage, 0)
     missing = np.clip(index.sizes[candidates] - matched, 0, None)
     final = score - MISSING_WORD * missing
     top = np.argsort(-final, kind="stable")[:SHORTLIST]
     asked = set(words)
+    sides = [w for w in ("right", "left", "bilateral") if w in reading.text.split()]
     out: list[IndexCandidate] = []
     seen: set[str] = set()
     for i in top:
@@ -316,15 +356,20 @@ def index_candidates(
         # the route's own words choose too: "Cellulitis, hand (see Cellulitis, upper limb)"
         route = asked | set(tokens(index.trail(entry)))
         codes = complete_code(printed, release, route, index.title_words)
-        if not codes or codes[0] in seen:
+        if not codes:
             continue
-        code = codes[0]
+        code = _lateral(codes[0], sides, release)
+        if code in seen:
+            continue
         seen.add(code)
         trail = f"{index.trail(entry)} → {code}"
         if printed.rstrip("-") != code:
             trail = f"{index.trail(entry)} → {printed} → {code}"
+        share = coverage[i]
+        if sides and sides[0] in (release.description(code) or "").lower():
+            share = max(share, sided[i])
         out.append(IndexCandidate(code, trail + _note(index, release, code), float(final[i]),
-                                  float(coverage[i]), int(missing[i]), tuple(codes),
+                                  float(share), int(missing[i]), tuple(codes),
                                   current))  # fmt: skip
         if len(out) >= limit:
             break
