@@ -113,3 +113,13 @@ def test_a_side_the_index_does_not_name_is_finished_in_the_tabular() -> None:
     # M10.011 (idiopathic gout, right shoulder) for the side alone
     assert first("gout R great toe").code != "M10.011"
     assert search("R ovarian ca", dos=FY2025, limit=1)[0].code == "C56.1"
+
+
+def test_the_tabular_title_finishes_what_the_index_leaves_open() -> None:
+    # Pre-eclampsia -> O14.9-: the trimester is the Tabular's, and the route says it all
+    found = first("preeclampsia, 3rd tri")
+    assert (found.code, found.coverage) == ("O14.93", 1.0)
+    assert search("preeclampsia, 3rd tri", dos=FY2025, limit=1)[0].code == "O14.93"
+    assert search("AOM bilat", dos=FY2025, limit=1)[0].code == "H66.93"
+    assert search("cellulitis R hand", dos=FY2025, limit=1)[0].code == "L03.113"
+    assert search("RLL pneumonia", dos=FY2025, limit=1)[0].code == "J18.9"

@@ -245,7 +245,25 @@ def _first_note(release, code: str) -> str:
 _REF = re.compile(r"\(([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z-]+)?(?:-[A-Z][0-9][0-9A-Z.]*)?)\)")
 
 
-_SIDES = frozenset(t for w in ("right", "left", "bilateral", "both") for t in tokens(w))
+def _finished(concepts, present, i: int, code: str, release, share: float) -> float:
+    """The share of the query's concepts covered by the route as a whole: the Index leaves the
+    side, the trimester and the like to the Tabular (I.B.13), so a concept the entry does not
+    name counts when the title of the code it completes to says it ("cellulitis R hand":
+    Cellulitis, hand -> L03.113, cellulitis of *right* upper limb)."""
+    title = set(tokens(release.description(code) or ""))
+    title |= _spellings(list(title))
+    known = covered = 0
+    for ways in concepts:
+        usable = [w for w in ways if any(t in present for t in w)] or (
+            [w for w in ways if set(w) <= title])
+        if not usable:
+            continue
+        known += 1
+        if any(all(t in present and present[t][i] for t in w) for w in usable) or any(
+            set(w) <= title for w in usable
+        ):
+            covered += 1
+    return max(share, covered / known) if known else share
 
 
 def _lateral(code: str, sides: list[str], release) -> str:
@@ -268,7 +286,7 @@ def _lateral(code: str, sides: list[str], release) -> str:
         if len(sibling) != len(plain) or release.parent(sibling) != parent:
             continue  # a sibling, not a code of another level
         has = set(re.findall(r"[a-z]+", (release.description(sibling) or "").lower()))
-        if sides[0] in has and "unspecified" not in has:
+        if sides[0] in has:
             overlap = len(has & base)
             if best is None or overlap > best[0]:
                 best = (overlap, sibling)
@@ -339,10 +357,6 @@ def index_candidates(
             score -= NEGATED_WORD * scratch[candidates]
             scratch[found] = 0
     coverage, known = _coverage(concepts, present, len(candidates))
-    # the Index leaves the side to the Tabular (I.B.13): a side the entry does not name is no
-    # word it misses when the code it completes to has that side
-    sideless = [ways for ways in concepts if not all(set(w) <= _SIDES for w in ways)]
-    sided, _ = _coverage(sideless, present, len(candidates)) if sideless else (coverage, 0)
     missing = np.clip(index.sizes[candidates] - matched, 0, None)
     final = score - MISSING_WORD * missing
     top = np.argsort(-final, kind="stable")[:SHORTLIST]
@@ -365,9 +379,7 @@ def index_candidates(
         trail = f"{index.trail(entry)} → {code}"
         if printed.rstrip("-") != code:
             trail = f"{index.trail(entry)} → {printed} → {code}"
-        share = coverage[i]
-        if sides and sides[0] in (release.description(code) or "").lower():
-            share = max(share, sided[i])
+        share = _finished(concepts, present, i, code, release, coverage[i])
         out.append(IndexCandidate(code, trail + _note(index, release, code), float(final[i]),
                                   float(share), int(missing[i]), tuple(codes),
                                   current))  # fmt: skip
