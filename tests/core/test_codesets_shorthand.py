@@ -55,6 +55,9 @@ def test_an_entry_that_is_all_context_keeps_its_words() -> None:
         ("COVID shot", "encounter for vaccination"),
         ("flu A+", "influenza due to identified influenza virus"),
         ("vaping", "nicotine dependence other tobacco product"),
+        ("AOM bilat", "acute otitis media bilateral"),
+        ("FTT, child", "failure to thrive child"),
+        ("preeclampsia, 3rd tri", "pre-eclampsia 3rd trimester"),
     ],
 )
 def test_statuses_and_encounters_are_read_as_the_index_files_them(query: str, text: str) -> None:
@@ -85,3 +88,10 @@ def test_receptor_status_beside_a_neoplasm_is_context() -> None:
     assert reading.context == ("er+/pr+", "her2-")
     # alone, it is what the entry is about
     assert read_shorthand("ER+").text == "estrogen receptor positive"
+
+
+def test_a_lung_lobe_is_context_except_for_a_neoplasm() -> None:
+    reading = read_shorthand("RLL pneumonia")
+    assert (reading.text, reading.context) == ("pneumonia", ("right lower lobe",))
+    assert read_shorthand("LLL nodule").text == "lung nodule"
+    assert read_shorthand("RUL NSCLC").text == "right upper lobe non-small cell lung cancer"

@@ -64,6 +64,13 @@ _SPELLING = (
     (r"\bbka\b", " below knee amputation "),
     (r"\baka\b", " above knee amputation "),
     (r"\bpci\b", " angioplasty "),
+    (r"\baom\b", " acute otitis media "),
+    (r"\bftt\b", " failure to thrive "),
+    (r"\bascus\b", " atypical squamous cells of undetermined significance "),
+    (r"\bpap(?: smear| test)?\b", " of cervix "),
+    # the Index spells these with a hyphen ("Pre-eclampsia")
+    (r"\bpreeclampsia\b", " pre-eclampsia "),
+    (r"\bposttraumatic\b", " post-traumatic "),
 )
 # Laterality and sites as the Tabular spells them.
 _SITES = (
@@ -201,6 +208,23 @@ def _vaping(text: str) -> str:
     return text
 
 
+_LOBE = re.compile(r"\b(?:(?:right|left) (?:upper|middle|lower) lobe|lingula)\b")
+_NEOPLASM = re.compile(r"\b(?:cancer|carcinoma|neoplasm|malignan\w*|tumou?r|metasta\w*|"
+                       r"lymphoma|sarcoma|adenocarcinoma)\b")  # fmt: skip
+
+
+def _lobe_site(text: str) -> tuple[str, list[str]]:
+    """The lobe of a lung is part of a neoplasm's code (C34.1-C34.3) but of no other lung
+    code: pneumonia of the right lower lobe is J18.9 unless "lobar" pneumonia is documented
+    (Index: Pneumonia, lobar), a nodule there R91.1. Outside a neoplasm the lobe is context
+    and only the lung is the site."""
+    found = [m.group(0) for m in _LOBE.finditer(text)]
+    if not found or _NEOPLASM.search(text):
+        return text, []
+    site = "" if re.search(r"\b(?:pneumon\w*|lung|pulmonary)\b", text) else " lung "
+    return _LOBE.sub(site or " ", text), found
+
+
 def _gestational_control(text: str, context: list[str]) -> tuple[str, str]:
     """Gestational diabetes "on insulin", "on metformin" or "diet controlled" picks the O24.41-
     code of that control (Tabular O24.41-; Guidelines I.C.15.g: insulin-controlled when both)."""
@@ -311,6 +335,8 @@ def read_shorthand(query: str) -> Shorthand:
     text = _metastases(text)
     for pattern, words in _SITES_RE:
         text = pattern.sub(words, text)
+    text, lobes = _lobe_site(text)
+    context += lobes
     text, because = _hyperglycemia(text, a1c)
     if because:
         notes.append(f"{because}: diabetes with hyperglycemia")
