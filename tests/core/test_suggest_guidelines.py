@@ -177,6 +177,16 @@ def test_unspecified_beside_its_specific_sibling(release) -> None:
     assert codes(out) == ["F331"]
 
 
+def test_the_code_with_fewer_unspecified_axes_wins(release) -> None:
+    # both titles say "unspecified": the conjunctivitis is unspecified in both, the eye in one
+    v = visit(release, "acute conjunctivitis, bilateral")
+    out = drop_unspecified_beside_specific([dx("", "H1030"), dx("", "H1033")], v)
+    assert codes(out) == ["H1033"]
+    # the same number of unspecified axes: neither is more specific, both stay for the coder
+    out = drop_unspecified_beside_specific([dx("", "H1031"), dx("", "H1032")], v)
+    assert codes(out) == ["H1031", "H1032"]
+
+
 def test_unspecified_alone_or_beside_other_categories_stays(release) -> None:
     v = visit(release, "anxiety")
     assert codes(drop_unspecified_beside_specific([dx("", "F419"), dx("", "I10")], v)) == [

@@ -260,10 +260,13 @@ _CROSS_CATEGORY = {
 
 
 def _specificity(code: str, release) -> int:
-    """0 for an unspecified code, 1 for 'other' and 'uncomplicated' codes, 2 otherwise."""
+    """0 for an unspecified code, 1 for 'other' and 'uncomplicated' codes, 2 otherwise; within
+    a level, each axis left unspecified counts less ("unspecified acute conjunctivitis,
+    bilateral" is more specific than "..., unspecified eye")."""
     desc = (release.description(code) or "").lower()
-    if "unspecified" in desc or desc.endswith(", not elsewhere classified"):
-        return 0
+    axes = desc.count("unspecified")
+    if axes or desc.endswith(", not elsewhere classified"):
+        return -axes
     if desc.startswith("other ") or desc.endswith(", uncomplicated"):
         return 1
     return 2
