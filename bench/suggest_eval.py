@@ -184,6 +184,7 @@ def _failure_classes(result, pred: list[str], gold: list[str]) -> list[str]:
     14), so the held-out half can be read as counts without reading its notes."""
     out = []
     reasons = {d.code: " ".join(d.reasons) for d in result.diagnoses}
+    result_titles = {d.code: d.description for d in result.diagnoses}
     gold_cats = {c[:3] for c in gold}
     pred_cats = {c[:3] for c in pred}
     for code in sorted(set(pred) - set(gold)):
@@ -191,13 +192,20 @@ def _failure_classes(result, pred: list[str], gold: list[str]) -> list[str]:
         if any(len(code) == len(g) == 8 and code[:-1] == g[:-1] for g in gold):
             kind = "wrong 7th character"
         elif code[:3] in gold_cats:
-            kind = "wrong code in a gold category"
+            kin = [g for g in gold if g[:3] == code[:3]]
+            title = (result_titles.get(code) or "").lower()
+            if any(g in pred for g in kin):
+                kind = "sibling beside the gold code"
+            elif "unspecified" in title:
+                kind = "unspecified code where gold is specific"
+            else:
+                kind = "other code in a gold category"
         elif code.startswith("R"):
             kind = "sign or symptom beside a diagnosis"
         elif code.startswith("Z"):
             kind = "Z code not in gold"
         else:
-            kind = "condition not in gold"
+            kind = f"condition not in gold (chapter letter {code[0]})"
         out.append(f"extra: {kind}{via}")
     for code in sorted(set(gold) - set(pred)):
         if code[:3] in pred_cats:
