@@ -123,3 +123,9 @@ def test_the_tabular_title_finishes_what_the_index_leaves_open() -> None:
     assert search("AOM bilat", dos=FY2025, limit=1)[0].code == "H66.93"
     assert search("cellulitis R hand", dos=FY2025, limit=1)[0].code == "L03.113"
     assert search("RLL pneumonia", dos=FY2025, limit=1)[0].code == "J18.9"
+
+
+def test_a_fracture_goes_through_fracture_traumatic() -> None:
+    assert first("closed fx R 5th metatarsal").code == "S92.351A"
+    assert first("fx distal right radius").trail.startswith(
+        "Fracture, traumatic, radius, lower end")

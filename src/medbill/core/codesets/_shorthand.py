@@ -225,6 +225,27 @@ def _lobe_site(text: str) -> tuple[str, list[str]]:
     return _LOBE.sub(site or " ", text), found
 
 
+_NOT_TRAUMA = re.compile(
+    r"\b(?:patholog\w*|osteoporo\w*|stress|fatigue|nontraumatic|insufficiency|compression|"
+    r"malunion|nonunion|periprosthetic|traumatic|neoplastic|history)\b"
+)
+_LONG_BONE = r"(radius|ulna|humerus|femur|tibia|fibula)"
+
+
+def _traumatic_fracture(text: str) -> str:
+    """A fracture not said to be pathological, osteoporotic or a stress fracture is traumatic:
+    the Index files it under Fracture, traumatic (S02-S92; Guidelines I.C.19.c), and the end of
+    a long bone is its "lower end" or "upper end" there, not "distal" or "proximal"."""
+    if not re.search(r"\b(?:fx|fractures?)\b", text):
+        return text
+    text = re.sub(rf"\bdistal (?:(right|left) )?{_LONG_BONE}\b", r" lower end of \1 \2 ", text)
+    text = re.sub(rf"\bproximal (?:(right|left) )?{_LONG_BONE}\b", r" upper end of \1 \2 ",
+                  text)  # fmt: skip
+    if _NOT_TRAUMA.search(text):
+        return text
+    return re.sub(r"\b(?:fx|fracture)\b", " traumatic fracture ", text, count=1)
+
+
 def _gestational_control(text: str, context: list[str]) -> tuple[str, str]:
     """Gestational diabetes "on insulin", "on metformin" or "diet controlled" picks the O24.41-
     code of that control (Tabular O24.41-; Guidelines I.C.15.g: insulin-controlled when both)."""
@@ -337,6 +358,7 @@ def read_shorthand(query: str) -> Shorthand:
         text = pattern.sub(words, text)
     text, lobes = _lobe_site(text)
     context += lobes
+    text = _traumatic_fracture(text)
     text, because = _hyperglycemia(text, a1c)
     if because:
         notes.append(f"{because}: diabetes with hyperglycemia")
