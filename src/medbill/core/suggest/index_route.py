@@ -107,10 +107,12 @@ def _named(text: str, start: int, end: int, dos: date | None) -> RouteFinding | 
     if comma > start:
         spans.append((start, comma))
     for s, e in spans:
-        found = index_candidates(text[s:e], dos=dos, limit=1)
-        if found and found[0].missing == 0 and found[0].coverage >= ROUTE_COVERAGE:
-            best = found[0]
-            return RouteFinding(best.code, best.trail, s, e, best.coverage, len(best.options) > 1)
+        # the best entry the problem names fully, though one asking for more may rank first
+        # ("fracture of distal radius" is not the styloid process)
+        for best in index_candidates(text[s:e], dos=dos, limit=3):
+            if best.missing == 0 and best.coverage >= ROUTE_COVERAGE:
+                guessed = len(best.options) > 1
+                return RouteFinding(best.code, best.trail, s, e, best.coverage, guessed)
     return None
 
 
