@@ -23,6 +23,7 @@ from medbill.core.suggest._dx_guidelines import (
     drop_drug_names,
     drop_explained_symptoms,
     drop_external_cause_without_injury,
+    drop_superficial_beside_severe,
     drop_test_names,
     drop_unspecified_beside_specific,
     drop_vaccine_names,
@@ -421,3 +422,14 @@ def test_the_assessment_governs_what_is_coded(release) -> None:
     text = "Recent cold, now ear pain. Otitis media."
     out = assessment_governs([dx(text, "J00", "cold")], visit(release, text))
     assert codes(out) == ["J00"]  # no assessment written: nothing to go by
+
+
+def test_superficial_injury_beside_a_severe_one_of_the_same_region(release) -> None:
+    text = "Fractured right fifth metatarsal, bruised right foot, abrasion of the right elbow."
+    v = visit(release, text)
+    fracture, bruise, elbow = dx(text, "S92351A"), dx(text, "S9031XA"), dx(text, "S50311A")
+    out = drop_superficial_beside_severe([fracture, bruise, elbow], v)
+    # the foot bruise goes with the foot fracture; the elbow abrasion is another region
+    assert codes(out) == ["S92351A", "S50311A"]
+    # a superficial injury alone is coded
+    assert codes(drop_superficial_beside_severe([bruise], v)) == ["S9031XA"]

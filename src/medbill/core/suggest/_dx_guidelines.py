@@ -13,6 +13,7 @@ from medbill.core.suggest._rules import Dx
 
 __all__ = [
     "drop_goal_words",
+    "drop_superficial_beside_severe",
     "best_documented",
     "drop_drug_names",
     "drop_explained_symptoms",
@@ -416,3 +417,24 @@ def drop_goal_words(dxs: list[Dx], visit: Visit) -> list[Dx]:
             continue
         out.append(d)
     return out
+
+
+@rule(
+    "GL027",
+    "superficial-beside-severe-injury",
+    stage="diagnoses",
+    what="A superficial injury (abrasion, contusion, blister, insect bite: S00, S10 ... S90) "
+    "is not coded beside a more severe injury of the same body region as the Tabular groups "
+    "them (a fracture, dislocation, sprain or open wound of S00-S09 ... S90-S99).",
+    citation="ICD-10-CM Official Guidelines I.C.19.b.1 (superficial injuries are not coded "
+    "when associated with more severe injuries of the same site)",
+    example="Fractured right fifth metatarsal with a bruised foot -> S92.351A, not S90.31XA.",
+)
+def drop_superficial_beside_severe(dxs: list[Dx], visit: Visit) -> list[Dx]:
+    """Drop S_0 superficial injury codes when another injury of the same block (the body
+    region: the tens digit of S00-S99) is coded."""
+    def superficial(code: str) -> bool:
+        return code[:1] == "S" and code[2:3] == "0"
+
+    severe = {d.code[1] for d in dxs if d.code[:1] == "S" and not superficial(d.code)}
+    return [d for d in dxs if not (superficial(d.code) and d.code[1] in severe)]
