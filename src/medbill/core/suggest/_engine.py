@@ -16,7 +16,7 @@ from medbill.core.suggest._model import candidates
 from medbill.core.suggest._registry import Visit
 from medbill.core.suggest._rules import Dx, _dedupe, apply_context, apply_rules, tidy_spans
 from medbill.core.suggest._train import SuggestModel, load_model
-from medbill.core.suggest.index_route import RouteFinding, route_findings, trail_for
+from medbill.core.suggest.index_route import Lookups, RouteFinding, route_findings, trail_for
 
 __all__ = [
     "CodeSuggestion",
@@ -284,8 +284,9 @@ class SuggestEngine:
             elif score >= threshold * 0.5:
                 maybe.extend(k for k in kept if k.code == cand.code)
         routes: list[RouteFinding] = []
+        lookups = Lookups()  # the Index answers for this note's phrases
         if assertion == "guidelines":
-            routes = route_findings(text, a.sentences, dos=date_of_service)
+            routes = route_findings(text, a.sentences, dos=date_of_service, lookups=lookups)
             accepted += self._from_index(a, routes, accepted, setting, threshold)
         procedures, notes = suggest_services(text, fee_schedule, patient_age=patient_age)
         visit = Visit(
@@ -313,7 +314,7 @@ class SuggestEngine:
         diagnoses = [
             self._suggestion(
                 d, text, "suggested",
-                self._trail(d, text, trails, date_of_service) if guidelines else "",
+                self._trail(d, text, trails, date_of_service, lookups) if guidelines else "",
             )
             for d in ordered
         ]  # fmt: skip
@@ -382,13 +383,15 @@ class SuggestEngine:
     def _unspecified(self, code: str) -> bool:
         return "unspecified" in (self.release.description(code) or "").lower()
 
-    def _trail(self, d: Dx, text: str, trails: dict[str, str], dos: date | None) -> str:
+    def _trail(
+        self, d: Dx, text: str, trails: dict[str, str], dos: date | None, lookups: Lookups
+    ) -> str:
         """The Index route to a suggested code: the one that found it, or the route from its
         evidence when the Index leads there too."""
         if d.code in trails:
             return trails[d.code]
-        for start, end in tidy_spans(d.evidence)[:2]:
-            trail = trail_for(_dot(d.code), text[start:end], dos=dos)
+        for start, end in tidy_spans(d.evidence)[:1]:
+            trail = trail_for(_dot(d.code), text[start:end], dos=dos, lookups=lookups)
             if trail:
                 return trail
         return ""

@@ -15,7 +15,14 @@ from datetime import date
 
 from medbill.core.codesets._trail import IndexCandidate, index_candidates
 
-__all__ = ["IndexCandidate", "RouteFinding", "index_candidates_for", "route_findings", "trail_for"]
+__all__ = [
+    "IndexCandidate",
+    "Lookups",
+    "RouteFinding",
+    "index_candidates_for",
+    "route_findings",
+    "trail_for",
+]
 
 # An assessment problem the Index must name fully, and cover this share of, to be a candidate.
 ROUTE_COVERAGE = 0.75
@@ -78,12 +85,28 @@ def _problems(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+class Lookups(dict):
+    """Index answers for the phrases of one note (the caller keeps it for one note)."""
+
+    def find(self, phrase: str, dos: date | None) -> list[IndexCandidate]:
+        key = (phrase, dos)
+        if key not in self:
+            self[key] = index_candidates(phrase, dos=dos, limit=3)
+        return self[key]
+
+
 def route_findings(
-    text: str, sentences, *, dos: date | None = None, sections=ROUTE_SECTIONS
+    text: str,
+    sentences,
+    *,
+    dos: date | None = None,
+    sections=ROUTE_SECTIONS,
+    lookups: Lookups | None = None,
 ) -> list[RouteFinding]:
     """For each problem the provider lists in ``sections`` of the note, the code the Index
     names fully (every word of its entry is in the problem) and that covers most of the
     problem's words. ``sentences`` are the note's (start, end, section) sentences."""
+    lookups = Lookups() if lookups is None else lookups
     out: list[RouteFinding] = []
     seen: set[tuple[int, int]] = set()
     for sent in sentences:
@@ -93,13 +116,15 @@ def route_findings(
             if (start, end) in seen or len(seen) >= MAX_PROBLEMS:
                 continue
             seen.add((start, end))
-            best = _named(text, start, end, dos)
+            best = _named(text, start, end, dos, lookups)
             if best is not None:
                 out.append(best)
     return out
 
 
-def _named(text: str, start: int, end: int, dos: date | None) -> RouteFinding | None:
+def _named(
+    text: str, start: int, end: int, dos: date | None, lookups: Lookups
+) -> RouteFinding | None:
     """The Index entry a problem names fully: the whole problem first, else the part before
     its first comma ("hypertension, stable on lisinopril")."""
     spans = [(start, end)]
@@ -109,17 +134,20 @@ def _named(text: str, start: int, end: int, dos: date | None) -> RouteFinding | 
     for s, e in spans:
         # the best entry the problem names fully, though one asking for more may rank first
         # ("fracture of distal radius" is not the styloid process)
-        for best in index_candidates(text[s:e], dos=dos, limit=3):
+        for best in lookups.find(text[s:e], dos):
             if best.missing == 0 and best.coverage >= ROUTE_COVERAGE:
                 guessed = len(best.options) > 1
                 return RouteFinding(best.code, best.trail, s, e, best.coverage, guessed)
     return None
 
 
-def trail_for(code: str, phrase: str, *, dos: date | None = None) -> str:
-    """The Index route from ``phrase`` to ``code`` (dotless), when the Index leads there from
+def trail_for(
+    code: str, phrase: str, *, dos: date | None = None, lookups: Lookups | None = None
+) -> str:
+    """The Index route from ``phrase`` to ``code`` (dotted), when the Index leads there from
     the phrase; empty otherwise. The trail names the code the Index route completes to."""
-    for candidate in index_candidates(phrase, dos=dos, limit=3):
+    lookups = Lookups() if lookups is None else lookups
+    for candidate in lookups.find(phrase, dos):
         if candidate.code == code:
             return candidate.trail
         if code in candidate.options:
