@@ -23,6 +23,7 @@ from medbill.core.suggest._dx_guidelines import (
     drop_drug_names,
     drop_explained_symptoms,
     drop_external_cause_without_injury,
+    drop_illness_unspecified,
     drop_superficial_beside_severe,
     drop_test_names,
     drop_unspecified_beside_specific,
@@ -433,3 +434,11 @@ def test_superficial_injury_beside_a_severe_one_of_the_same_region(release) -> N
     assert codes(out) == ["S92351A", "S50311A"]
     # a superficial injury alone is coded
     assert codes(drop_superficial_beside_severe([bruise], v)) == ["S9031XA"]
+
+
+def test_illness_unspecified_only_when_nothing_else_is_coded(release) -> None:
+    text = "Coronary artery disease."
+    v = visit(release, text)
+    out = drop_illness_unspecified([dx(text, "I2510"), dx(text, "R69", "disease")], v)
+    assert codes(out) == ["I2510"]
+    assert codes(drop_illness_unspecified([dx(text, "R69", "disease")], v)) == ["R69"]

@@ -13,6 +13,7 @@ from medbill.core.suggest._rules import Dx
 
 __all__ = [
     "drop_goal_words",
+    "drop_illness_unspecified",
     "drop_superficial_beside_severe",
     "best_documented",
     "drop_drug_names",
@@ -438,3 +439,21 @@ def drop_superficial_beside_severe(dxs: list[Dx], visit: Visit) -> list[Dx]:
 
     severe = {d.code[1] for d in dxs if d.code[:1] == "S" and not superficial(d.code)}
     return [d for d in dxs if not (superficial(d.code) and d.code[1] in severe)]
+
+
+@rule(
+    "GL028",
+    "illness-unspecified-beside-a-diagnosis",
+    stage="diagnoses",
+    what="R69 (illness, unspecified) says only that the patient is ill: it is not reported "
+    "beside any other diagnosis, which says more ('coronary artery disease' is not also "
+    "R69 for the word 'disease').",
+    citation="ICD-10-CM Official Guidelines IV.D and I.B.4-5 (signs, symptoms and ill-defined "
+    "conditions only when no diagnosis is established); I.A.9.a",
+    example="Coronary artery disease -> I25.10, not I25.10 and R69.",
+)
+def drop_illness_unspecified(dxs: list[Dx], visit: Visit) -> list[Dx]:
+    """Drop R69 when another diagnosis (not a Z code) is coded."""
+    if not any(d.code[0] != "Z" and d.code != "R69" for d in dxs):
+        return dxs
+    return [d for d in dxs if d.code != "R69"]
