@@ -21,12 +21,14 @@ from medbill.core.suggest._condition_guidelines import (
 )
 from medbill.core.suggest._dx_guidelines import (
     drop_drug_names,
+    drop_excludes1_pair,
     drop_explained_symptoms,
     drop_external_cause_without_injury,
     drop_illness_unspecified,
     drop_superficial_beside_severe,
     drop_test_names,
     drop_unspecified_beside_specific,
+    drop_unspecified_infection,
     drop_vaccine_names,
 )
 from medbill.core.suggest._first_listed import (
@@ -442,3 +444,24 @@ def test_illness_unspecified_only_when_nothing_else_is_coded(release) -> None:
     out = drop_illness_unspecified([dx(text, "I2510"), dx(text, "R69", "disease")], v)
     assert codes(out) == ["I2510"]
     assert codes(drop_illness_unspecified([dx(text, "R69", "disease")], v)) == ["R69"]
+
+
+def test_an_excludes1_pair_keeps_the_better_documented_code(release) -> None:
+    text = "Patient with alcohol dependence, drinks alcohol daily."
+    v = visit(release, text)
+    out = drop_excludes1_pair([dx(text, "F1020", "alcohol dependence"),
+                               dx(text, "F1010", "alcohol")], v)  # fmt: skip
+    assert codes(out) == ["F1020"]
+    # codes no Excludes1 note ties stay together
+    out = drop_excludes1_pair([dx(text, "F1020", "alcohol dependence"), dx(text, "I10")], v)
+    assert codes(out) == ["F1020", "I10"]
+
+
+def test_unspecified_infection_beside_a_named_infection(release) -> None:
+    text = "Urinary tract infection, E. coli."
+    v = visit(release, text)
+    out = drop_unspecified_infection([dx(text, "N390"), dx(text, "B9620"),
+                                      dx(text, "B999", "infection")], v)  # fmt: skip
+    assert codes(out) == ["N390", "B9620"]
+    alone = [dx(text, "B999", "infection"), dx(text, "I10")]
+    assert codes(drop_unspecified_infection(alone, v)) == ["B999", "I10"]

@@ -12,8 +12,10 @@ from medbill.core.suggest._registry import Visit, rule
 from medbill.core.suggest._rules import Dx
 
 __all__ = [
+    "drop_excludes1_pair",
     "drop_goal_words",
     "drop_illness_unspecified",
+    "drop_unspecified_infection",
     "drop_superficial_beside_severe",
     "best_documented",
     "drop_drug_names",
@@ -457,3 +459,70 @@ def drop_illness_unspecified(dxs: list[Dx], visit: Visit) -> list[Dx]:
     if not any(d.code[0] != "Z" and d.code != "R69" for d in dxs):
         return dxs
     return [d for d in dxs if d.code != "R69"]
+
+
+def _excludes(release, code: str, other: str) -> bool:
+    """True when the Tabular's Excludes1 notes of ``code`` name ``other``."""
+    from medbill.core.codesets import code_refs
+
+    found = release.get(code)
+    for note in found.excludes1 if found is not None else ():
+        for low, high in code_refs(note):
+            if low <= other[: len(low)] and other[: len(high)] <= high:
+                return True
+    return False
+
+
+@rule(
+    "GL033",
+    "excludes1-pair",
+    stage="diagnoses",
+    what="Two codes one of which an Excludes1 note of the other names are never reported "
+    "together: the one the note's words support better stays (alcohol dependence F10.20, "
+    "not also alcohol abuse F10.10 for the word 'alcohol').",
+    citation="ICD-10-CM Official Guidelines I.A.12.a (Excludes1: the two conditions are not "
+    "coded together) and I.C.5.b.2 (use, abuse and dependence: only the highest in the "
+    "hierarchy)",
+    example="'Alcohol dependence ... drinks alcohol daily' -> F10.20 only.",
+)
+def drop_excludes1_pair(dxs: list[Dx], visit: Visit) -> list[Dx]:
+    """Of each Excludes1 pair among the codes, drop the one whose title the note supports
+    less (then the lower score)."""
+    release = visit.release
+    rank = {id(d): (_coverage(d, visit), d.score) for d in dxs}
+    drop: set[int] = set()
+    for d in dxs:
+        for o in dxs:
+            if d is o or d.code == o.code or id(o) in drop or d.code[0] == "Z" or o.code[0] == "Z":
+                continue
+            if (_excludes(release, d.code, o.code) or _excludes(release, o.code, d.code)) and (
+                rank[id(d)] < rank[id(o)]
+            ):
+                drop.add(id(d))
+                break
+    return [d for d in dxs if id(d) not in drop]
+
+
+@rule(
+    "GL034",
+    "unspecified-infection-beside-an-infection",
+    stage="diagnoses",
+    what="B99.9 (unspecified infectious disease) is not reported beside a code that names "
+    "the infection (urinary tract infection N39.0, acute upper respiratory infection J06.9) "
+    "or its organism.",
+    citation="ICD-10-CM Official Guidelines I.A.9.a and I.B.2 (the most specific code the "
+    "documentation supports); Tabular B99 (certain localized infections: see the body "
+    "system chapters)",
+    example="Urinary tract infection due to E. coli -> N39.0, B96.20; not B99.9.",
+)
+def drop_unspecified_infection(dxs: list[Dx], visit: Visit) -> list[Dx]:
+    """Drop B99.9 when another code is an infectious disease (A00-B99) or says infection."""
+    release = visit.release
+
+    def infection(code: str) -> bool:
+        title = (release.description(code) or "").lower()
+        return code != "B999" and (code[0] in "AB" or "infect" in title)
+
+    if not any(infection(d.code) for d in dxs):
+        return dxs
+    return [d for d in dxs if d.code != "B999"]
