@@ -21,7 +21,6 @@ from medbill.core.suggest._condition_guidelines import (
 )
 from medbill.core.suggest._dx_guidelines import (
     drop_drug_names,
-    drop_excludes1_pair,
     drop_explained_symptoms,
     drop_external_cause_without_injury,
     drop_illness_unspecified,
@@ -30,6 +29,7 @@ from medbill.core.suggest._dx_guidelines import (
     drop_unspecified_beside_specific,
     drop_unspecified_infection,
     drop_vaccine_names,
+    keep_highest_substance_level,
 )
 from medbill.core.suggest._first_listed import (
     assessment_order,
@@ -446,15 +446,17 @@ def test_illness_unspecified_only_when_nothing_else_is_coded(release) -> None:
     assert codes(drop_illness_unspecified([dx(text, "R69", "disease")], v)) == ["R69"]
 
 
-def test_an_excludes1_pair_keeps_the_better_documented_code(release) -> None:
+def test_only_the_highest_of_use_abuse_and_dependence(release) -> None:
     text = "Patient with alcohol dependence, drinks alcohol daily."
     v = visit(release, text)
-    out = drop_excludes1_pair([dx(text, "F1020", "alcohol dependence"),
-                               dx(text, "F1010", "alcohol")], v)  # fmt: skip
+    rows = [dx(text, "F1020", "alcohol dependence"), dx(text, "F1010", "alcohol")]
+    out = keep_highest_substance_level(rows, v)
     assert codes(out) == ["F1020"]
-    # codes no Excludes1 note ties stay together
-    out = drop_excludes1_pair([dx(text, "F1020", "alcohol dependence"), dx(text, "I10")], v)
-    assert codes(out) == ["F1020", "I10"]
+    # another substance, or a code outside the hierarchy, stays
+    rows = [dx(text, "F1020", "alcohol dependence"), dx(text, "F1210"), dx(text, "I10")]
+    assert codes(keep_highest_substance_level(rows, v)) == ["F1020", "F1210", "I10"]
+    rows = [dx(text, "F1010"), dx(text, "F1090")]
+    assert codes(keep_highest_substance_level(rows, v)) == ["F1010"]
 
 
 def test_unspecified_infection_beside_a_named_infection(release) -> None:

@@ -12,7 +12,7 @@ from medbill.core.suggest._registry import Visit, rule
 from medbill.core.suggest._rules import Dx
 
 __all__ = [
-    "drop_excludes1_pair",
+    "keep_highest_substance_level",
     "drop_goal_words",
     "drop_illness_unspecified",
     "drop_unspecified_infection",
@@ -461,46 +461,30 @@ def drop_illness_unspecified(dxs: list[Dx], visit: Visit) -> list[Dx]:
     return [d for d in dxs if d.code != "R69"]
 
 
-def _excludes(release, code: str, other: str) -> bool:
-    """True when the Tabular's Excludes1 notes of ``code`` name ``other``."""
-    from medbill.core.codesets import code_refs
-
-    found = release.get(code)
-    for note in found.excludes1 if found is not None else ():
-        for low, high in code_refs(note):
-            if low <= other[: len(low)] and other[: len(high)] <= high:
-                return True
-    return False
-
-
 @rule(
     "GL033",
-    "excludes1-pair",
+    "use-abuse-dependence",
     stage="diagnoses",
-    what="Two codes one of which an Excludes1 note of the other names are never reported "
-    "together: the one the note's words support better stays (alcohol dependence F10.20, "
-    "not also alcohol abuse F10.10 for the word 'alcohol').",
-    citation="ICD-10-CM Official Guidelines I.A.12.a (Excludes1: the two conditions are not "
-    "coded together) and I.C.5.b.2 (use, abuse and dependence: only the highest in the "
-    "hierarchy)",
+    what="Use, abuse and dependence of one substance are a hierarchy: only the highest "
+    "documented is coded (dependence F1x.2 over abuse F1x.1 over use F1x.9), so 'alcohol' "
+    "beside alcohol dependence is not also alcohol abuse F10.10.",
+    citation="ICD-10-CM Official Guidelines I.C.5.b.2 (psychoactive substance use, abuse and "
+    "dependence: only one code per substance, the highest in the hierarchy); Tabular F10-F19 "
+    "Excludes1",
     example="'Alcohol dependence ... drinks alcohol daily' -> F10.20 only.",
 )
-def drop_excludes1_pair(dxs: list[Dx], visit: Visit) -> list[Dx]:
-    """Of each Excludes1 pair among the codes, drop the one whose title the note supports
-    less (then the lower score)."""
-    release = visit.release
-    rank = {id(d): (_coverage(d, visit), d.score) for d in dxs}
-    drop: set[int] = set()
+def keep_highest_substance_level(dxs: list[Dx], visit: Visit) -> list[Dx]:
+    """Drop F1x.1 and F1x.9 codes when a higher level of the same substance is coded."""
+    level = {"2": 3, "1": 2, "9": 1}
+
+    def rank(code: str) -> int:
+        return level.get(code[3:4], 0) if re.match(r"F1[0-9]", code) else 0
+
+    top: dict[str, int] = {}
     for d in dxs:
-        for o in dxs:
-            if d is o or d.code == o.code or id(o) in drop or d.code[0] == "Z" or o.code[0] == "Z":
-                continue
-            if (_excludes(release, d.code, o.code) or _excludes(release, o.code, d.code)) and (
-                rank[id(d)] < rank[id(o)]
-            ):
-                drop.add(id(d))
-                break
-    return [d for d in dxs if id(d) not in drop]
+        if rank(d.code):
+            top[d.code[:3]] = max(top.get(d.code[:3], 0), rank(d.code))
+    return [d for d in dxs if not rank(d.code) or rank(d.code) >= top[d.code[:3]]]
 
 
 @rule(
