@@ -261,14 +261,19 @@ def score(rows, *, dos=None, verbose: bool = False, label: str = "") -> tuple[fl
     """Top-1 and top-5 accuracy of ``rows`` (query, accepted codes); prints the misses if asked."""
     top1 = top5 = 0
     misses = []
+    times = []
     started = time.perf_counter()
+    cpu = time.process_time()
     for query, accepted in rows:
+        t0 = time.perf_counter()
         codes = [hit.code for hit in search(query, limit=5, dos=dos)]
+        times.append(time.perf_counter() - t0)
         top1 += bool(codes) and codes[0] in accepted
         top5 += any(code in accepted for code in codes)
         if not codes or codes[0] not in accepted:
             misses.append((query, accepted, codes))
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     n = len(rows)
     if verbose:
         for query, accepted, codes in misses:
@@ -277,7 +282,10 @@ def score(rows, *, dos=None, verbose: bool = False, label: str = "") -> tuple[fl
     print(f"{label}queries: {n}")
     print(f"{label}top-1 accuracy: {top1 / n:.1%} ({top1}/{n})")
     print(f"{label}top-5 accuracy: {top5 / n:.1%} ({top5}/{n})")
-    print(f"{label}time: {elapsed:.2f} s for all queries")
+    times.sort()
+    p50, p95 = times[len(times) // 2], times[int(0.95 * (len(times) - 1))]
+    print(f"{label}time: {elapsed:.2f} s for all queries; per query p50 {p50 * 1000:.2f} ms, "
+          f"p95 {p95 * 1000:.2f} ms (wall), CPU mean {cpu / n * 1000:.2f} ms")  # fmt: skip
     return top1 / n, top5 / n
 
 

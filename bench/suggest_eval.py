@@ -76,11 +76,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="print the misses of each tuning note (never the held-out ones)",
     )
+    parser.add_argument(
+        "--classes",
+        action="store_true",
+        help="count the wrong and missed diagnoses of each half by failure class (counts only)",
+    )
     args = parser.parse_args(argv)
     if not args.codiesp_only:
         from medbill.core.suggest import SuggestEngine
 
-        _visits(SuggestEngine.load(model=args.model), show=args.show)
+        _visits(SuggestEngine.load(model=args.model), show=args.show, classes=args.classes)
         if args.visits_only:
             return 0
     if args.dev is None or not args.dev.is_dir():
@@ -112,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"model: {model}")
     modes = ("guidelines", "mentions") if args.assertion == "both" else (args.assertion,)
     for mode in modes:
-        counts, aps, latency, per_2kb = _evaluate(engine, notes, texts, gold, mode)
+        counts, aps, latency, per_2kb, cpu_2kb = _evaluate(engine, notes, texts, gold, mode)
         print(f"assertion={mode}")
         for name in ("full", "category", "tolerant"):
             p, r, f = _prf(*counts[name])
@@ -122,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  latency per note: mean {statistics.mean(latency) * 1000:.1f} ms, "
             f"p95 {latency[int(0.95 * (len(latency) - 1))] * 1000:.1f} ms; "
-            f"per 2 KB: mean {statistics.mean(per_2kb) * 1000:.1f} ms"
+            f"per 2 KB: mean {statistics.mean(per_2kb) * 1000:.1f} ms "
+            f"(CPU {statistics.mean(cpu_2kb) * 1000:.1f} ms)"
         )
     print(f"engine load {load_s:.2f} s")
     return 0
@@ -132,14 +138,17 @@ def _evaluate(engine, notes, texts, gold, mode):
     release = engine.release
     counts = {"full": [0, 0, 0], "category": [0, 0, 0], "tolerant": [0, 0, 0]}
     aps = {"full": [], "category": []}
-    latency, per_2kb = [], []
+    latency, per_2kb, cpu_2kb = [], [], []
     for note in notes:
         text = texts[note]
         t0 = time.perf_counter()
+        c0 = time.process_time()
         result = engine.suggest(text, assertion=mode)
         elapsed = time.perf_counter() - t0
+        size = max(1, len(text.encode("utf-8")))
         latency.append(elapsed)
-        per_2kb.append(elapsed * 2048 / max(1, len(text.encode("utf-8"))))
+        per_2kb.append(elapsed * 2048 / size)
+        cpu_2kb.append((time.process_time() - c0) * 2048 / size)
         ranked = [d.code.replace(".", "") for d in result.diagnoses]
         pred = [d.code.replace(".", "") for d in result.diagnoses if d.status == "suggested"]
         g = set(gold[note])
@@ -167,14 +176,53 @@ def _evaluate(engine, notes, texts, gold, mode):
         counts["tolerant"][1] += len(set(pred) - hit_pred)
         counts["tolerant"][2] += len(g - matched_gold)
 
-    return counts, aps, latency, per_2kb
+    return counts, aps, latency, per_2kb, cpu_2kb
 
 
 def _external(code: str) -> bool:
     return code[:1] in "VWXY"
 
 
-def _visits(engine, show: bool = False) -> None:
+def _failure_classes(result, pred: list[str], gold: list[str]) -> list[str]:
+    """The guideline class of each wrong or missed diagnosis of one note (the classes of issue
+    14), so the held-out half can be read as counts without reading its notes."""
+    out = []
+    reasons = {d.code: " ".join(d.reasons) for d in result.diagnoses}
+    result_titles = {d.code: d.description for d in result.diagnoses}
+    gold_cats = {c[:3] for c in gold}
+    pred_cats = {c[:3] for c in pred}
+    for code in sorted(set(pred) - set(gold)):
+        via = " (via Index)" if reasons.get(code, "").startswith("Index:") else ""
+        if any(len(code) == len(g) == 8 and code[:-1] == g[:-1] for g in gold):
+            kind = "wrong 7th character"
+        elif code[:3] in gold_cats:
+            kin = [g for g in gold if g[:3] == code[:3]]
+            title = (result_titles.get(code) or "").lower()
+            if any(g in pred for g in kin):
+                kind = "sibling beside the gold code"
+            elif "unspecified" in title:
+                kind = "unspecified code where gold is specific"
+            else:
+                kind = "other code in a gold category"
+        elif code.startswith("R"):
+            kind = "sign or symptom beside a diagnosis"
+        elif code.startswith("Z"):
+            kind = "Z code not in gold"
+        else:
+            kind = f"condition not in gold (chapter letter {code[0]})"
+        out.append(f"extra: {kind}{via}")
+    for code in sorted(set(gold) - set(pred)):
+        if code[:3] in pred_cats:
+            continue  # counted with its wrong sibling above
+        kind = "Z code" if code.startswith("Z") else "sign or symptom" if code[:1] == "R" else (
+            "condition")
+        out.append(f"missed: {kind}")
+    if pred[:1] != gold[:1]:
+        out.append("first-listed wrong" + (" (gold not suggested)" if gold[0] not in pred else ""))
+    return out
+
+
+def _visits(engine, show: bool = False, classes: bool = False) -> None:
     sys.path.insert(0, str(Path(__file__).parent))
     from visit_notes import read_notes, read_split
 
@@ -193,6 +241,7 @@ def _visits(engine, show: bool = False) -> None:
         first = em = 0
         per_2kb = []
         cpu_2kb = []
+        failures: dict[str, int] = defaultdict(int)
         ids = split[half]
         for nid in ids:
             n = notes[nid]
@@ -211,6 +260,8 @@ def _visits(engine, show: bool = False) -> None:
             pred = [c for c in pred if not _external(c)]
             gold = [c for c in n.dx if not _external(c)]
             ps, gs = set(pred), set(gold)
+            for kind in _failure_classes(result, pred, gold):
+                failures[kind] += 1
             dx[0] += len(ps & gs)
             dx[1] += len(ps - gs)
             dx[2] += len(gs - ps)
@@ -243,6 +294,9 @@ def _visits(engine, show: bool = False) -> None:
             f"latency per 2 KB mean {statistics.mean(per_2kb) * 1000:.1f} ms "
             f"(CPU {statistics.mean(cpu_2kb) * 1000:.1f} ms)"
         )
+        if classes:
+            for kind, count in sorted(failures.items(), key=lambda kv: (-kv[1], kv[0])):
+                print(f"      {count:3d}  {kind}")
 
 
 if __name__ == "__main__":

@@ -36,8 +36,37 @@ def test_drugs_doses_and_lab_values_are_context() -> None:
 
 
 def test_an_entry_that_is_all_context_keeps_its_words() -> None:
-    assert read_shorthand("on home O2").text == "on home o2"
     assert read_shorthand("on dialysis").text == "on dialysis"
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        # a removal leaves the acquired absence of the part (Z89-Z90)
+        ("s/p L BKA", "acquired absence of left leg below knee"),
+        ("s/p cholecystectomy", "acquired absence of gallbladder"),
+        ("s/p TAH", "acquired absence of uterus with cervix"),
+        # dependence on a device is a status, not a drug taken
+        ("on home O2", "dependence supplemental oxygen"),
+        ("wheelchair dependent", "dependence wheelchair"),
+        ("dependent on ventilator", "dependence ventilator"),
+        # a vaccine given is the encounter for vaccination, whatever it prevents
+        ("Tdap booster", "encounter for vaccination"),
+        ("COVID shot", "encounter for vaccination"),
+        ("flu A+", "influenza due to identified influenza virus"),
+        ("vaping", "nicotine dependence other tobacco product"),
+        ("AOM bilat", "acute otitis media bilateral"),
+        ("FTT, child", "failure to thrive child"),
+        ("preeclampsia, 3rd tri", "pre-eclampsia 3rd trimester"),
+    ],
+)
+def test_statuses_and_encounters_are_read_as_the_index_files_them(query: str, text: str) -> None:
+    assert read_shorthand(query).text == text
+
+
+def test_a_vaccine_reaction_or_administration_is_not_the_encounter_for_vaccination() -> None:
+    assert "vaccination" not in read_shorthand("flu vaccine reaction").text
+    assert read_shorthand("flu shot administration").text == "flu shot administration"
 
 
 def test_a1c_of_nine_or_uncontrolled_means_hyperglycemia_for_diabetes() -> None:
@@ -59,3 +88,18 @@ def test_receptor_status_beside_a_neoplasm_is_context() -> None:
     assert reading.context == ("er+/pr+", "her2-")
     # alone, it is what the entry is about
     assert read_shorthand("ER+").text == "estrogen receptor positive"
+
+
+def test_a_lung_lobe_is_context_except_for_a_neoplasm() -> None:
+    reading = read_shorthand("RLL pneumonia")
+    assert (reading.text, reading.context) == ("pneumonia", ("right lower lobe",))
+    assert read_shorthand("LLL nodule").text == "lung nodule"
+    assert read_shorthand("RUL NSCLC").text == "right upper lobe non-small cell lung cancer"
+
+
+def test_a_fracture_is_traumatic_unless_said_otherwise() -> None:
+    assert read_shorthand("closed fx R 5th metatarsal").text == (
+        "closed traumatic fracture right 5th metatarsal")
+    assert "lower end of right radius" in read_shorthand("fx distal right radius").text
+    assert "traumatic" not in read_shorthand("osteoporotic compression fx L1").text
+    assert "traumatic" not in read_shorthand("pathologic fracture of femur").text

@@ -92,3 +92,40 @@ def test_suggest_can_ask_the_index_for_a_phrase() -> None:
     found = index_candidates_for("type 2 diabetes with diabetic nephropathy", dos=FY2025)
     assert found[0].code == "E11.21"
     assert all(c.missing == 0 for c in index_candidates_for("T2DM w/ CKD3b", named_fully=True))
+
+
+def test_trail_notes_the_codes_own_additional_codes_not_a_blocks() -> None:
+    # I10 sits under the block note on tobacco exposure ("if applicable" for every code there)
+    assert first("essential hypertension").trail == "Hypertension, hypertensive → I10"
+    # a note that lists its choices shows them all, not the first as if it were asked for
+    assert first("type 2 diabetes").trail.endswith(
+        "use additional code to identify control using: Z79.85, Z79.4, Z79.84"
+    )
+
+
+def test_a_side_the_index_does_not_name_is_finished_in_the_tabular() -> None:
+    # Cancer, ovarian -> C56.9 (unspecified ovary): the right ovary is its sibling C56.1
+    found = first("R ovarian ca")
+    assert found.code == "C56.1"
+    assert found.coverage == 1.0
+    assert first("cellulitis R hand").code == "L03.113"
+    # a code of another level is not a sibling: M10.9 (gout, unspecified) does not become
+    # M10.011 (idiopathic gout, right shoulder) for the side alone
+    assert first("gout R great toe").code != "M10.011"
+    assert search("R ovarian ca", dos=FY2025, limit=1)[0].code == "C56.1"
+
+
+def test_the_tabular_title_finishes_what_the_index_leaves_open() -> None:
+    # Pre-eclampsia -> O14.9-: the trimester is the Tabular's, and the route says it all
+    found = first("preeclampsia, 3rd tri")
+    assert (found.code, found.coverage) == ("O14.93", 1.0)
+    assert search("preeclampsia, 3rd tri", dos=FY2025, limit=1)[0].code == "O14.93"
+    assert search("AOM bilat", dos=FY2025, limit=1)[0].code == "H66.93"
+    assert search("cellulitis R hand", dos=FY2025, limit=1)[0].code == "L03.113"
+    assert search("RLL pneumonia", dos=FY2025, limit=1)[0].code == "J18.9"
+
+
+def test_a_fracture_goes_through_fracture_traumatic() -> None:
+    assert first("closed fx R 5th metatarsal").code == "S92.351A"
+    assert first("fx distal right radius").trail.startswith(
+        "Fracture, traumatic, radius, lower end")

@@ -160,3 +160,32 @@ def test_json_shape(engine) -> None:
 def test_bad_setting_is_named(engine) -> None:
     with pytest.raises(ValueError, match="setting"):
         engine.suggest("cough", setting="hospital")
+
+
+def test_context_matches_a_note_once_however_often_it_is_asked() -> None:
+    from medbill.core.suggest._context import ContextReader
+    from medbill.core.suggest._features import Mention
+    from medbill.core.suggest._lexicon import Match
+    from medbill.core.suggest._text import sentences
+
+    reader = ContextReader()
+    inner = reader.context._ConText__matcher.matcher
+    calls = []
+
+    class Counting:
+        rule_map = inner.rule_map
+
+        def __call__(self, doc):
+            calls.append(doc)
+            return inner(doc)
+
+    reader.context._ConText__matcher.matcher = Counting()
+    text = "Patient denies chest pain. Mother had breast cancer."
+    doc = reader.split(text, sentences(text))
+    pain = Mention(Match("R079", 15, 25, 2, "chest pain", "title"), "body", 0)
+    cancer = Mention(Match("C50919", 38, 51, 2, "breast cancer", "learned"), "body", 1)
+    reader.apply(doc, [pain])
+    reader.apply(doc, [cancer])  # the learned model's evidence, judged after the dictionary's
+    assert pain.negated and not pain.family
+    assert cancer.family and not cancer.negated
+    assert len(calls) == 1

@@ -23,9 +23,13 @@ from medbill.core.suggest._dx_guidelines import (
     drop_drug_names,
     drop_explained_symptoms,
     drop_external_cause_without_injury,
+    drop_illness_unspecified,
+    drop_superficial_beside_severe,
     drop_test_names,
     drop_unspecified_beside_specific,
+    drop_unspecified_infection,
     drop_vaccine_names,
+    keep_highest_substance_level,
 )
 from medbill.core.suggest._first_listed import (
     assessment_order,
@@ -175,6 +179,16 @@ def test_unspecified_beside_its_specific_sibling(release) -> None:
     assert codes(out) == ["J4531"]
     out = drop_unspecified_beside_specific([dx("", "F329"), dx("", "F331")], v)
     assert codes(out) == ["F331"]
+
+
+def test_the_code_with_fewer_unspecified_axes_wins(release) -> None:
+    # both titles say "unspecified": the conjunctivitis is unspecified in both, the eye in one
+    v = visit(release, "acute conjunctivitis, bilateral")
+    out = drop_unspecified_beside_specific([dx("", "H1030"), dx("", "H1033")], v)
+    assert codes(out) == ["H1033"]
+    # the same number of unspecified axes: neither is more specific, both stay for the coder
+    out = drop_unspecified_beside_specific([dx("", "H1031"), dx("", "H1032")], v)
+    assert codes(out) == ["H1031", "H1032"]
 
 
 def test_unspecified_alone_or_beside_other_categories_stays(release) -> None:
@@ -411,3 +425,45 @@ def test_the_assessment_governs_what_is_coded(release) -> None:
     text = "Recent cold, now ear pain. Otitis media."
     out = assessment_governs([dx(text, "J00", "cold")], visit(release, text))
     assert codes(out) == ["J00"]  # no assessment written: nothing to go by
+
+
+def test_superficial_injury_beside_a_severe_one_of_the_same_region(release) -> None:
+    text = "Fractured right fifth metatarsal, bruised right foot, abrasion of the right elbow."
+    v = visit(release, text)
+    fracture, bruise, elbow = dx(text, "S92351A"), dx(text, "S9031XA"), dx(text, "S50311A")
+    out = drop_superficial_beside_severe([fracture, bruise, elbow], v)
+    # the foot bruise goes with the foot fracture; the elbow abrasion is another region
+    assert codes(out) == ["S92351A", "S50311A"]
+    # a superficial injury alone is coded
+    assert codes(drop_superficial_beside_severe([bruise], v)) == ["S9031XA"]
+
+
+def test_illness_unspecified_only_when_nothing_else_is_coded(release) -> None:
+    text = "Coronary artery disease."
+    v = visit(release, text)
+    out = drop_illness_unspecified([dx(text, "I2510"), dx(text, "R69", "disease")], v)
+    assert codes(out) == ["I2510"]
+    assert codes(drop_illness_unspecified([dx(text, "R69", "disease")], v)) == ["R69"]
+
+
+def test_only_the_highest_of_use_abuse_and_dependence(release) -> None:
+    text = "Patient with alcohol dependence, drinks alcohol daily."
+    v = visit(release, text)
+    rows = [dx(text, "F1020", "alcohol dependence"), dx(text, "F1010", "alcohol")]
+    out = keep_highest_substance_level(rows, v)
+    assert codes(out) == ["F1020"]
+    # another substance, or a code outside the hierarchy, stays
+    rows = [dx(text, "F1020", "alcohol dependence"), dx(text, "F1210"), dx(text, "I10")]
+    assert codes(keep_highest_substance_level(rows, v)) == ["F1020", "F1210", "I10"]
+    rows = [dx(text, "F1010"), dx(text, "F1090")]
+    assert codes(keep_highest_substance_level(rows, v)) == ["F1010"]
+
+
+def test_unspecified_infection_beside_a_named_infection(release) -> None:
+    text = "Urinary tract infection, E. coli."
+    v = visit(release, text)
+    out = drop_unspecified_infection([dx(text, "N390"), dx(text, "B9620"),
+                                      dx(text, "B999", "infection")], v)  # fmt: skip
+    assert codes(out) == ["N390", "B9620"]
+    alone = [dx(text, "B999", "infection"), dx(text, "I10")]
+    assert codes(drop_unspecified_infection(alone, v)) == ["B999", "I10"]

@@ -58,3 +58,50 @@ def test_bad_input_names_the_field(world, api_client_for):
     response = _post(api, {"practice_id": world.a.practice.pk, "text": NOTE, "setting": "ward"})
     assert response.status_code == 422
     assert "setting" in response.json()["error"]
+
+
+PRENATAL = (
+    "Routine prenatal visit.\n"
+    "28-year-old G2P1 at 24 weeks gestation, uncomplicated pregnancy.\n"
+    "Assessment: supervision of normal pregnancy, second trimester.\n"
+)
+
+
+def _codes(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [d["code"] for d in response.json()["diagnoses"] if d["status"] == "suggested"]
+
+
+def test_it_takes_the_visit_context_the_command_line_takes(world, api_client_for):
+    api = api_client_for(world.users["coder"])
+    body = {"practice_id": world.a.practice.pk, "text": PRENATAL, "patient_age": 28}
+    women = _codes(_post(api, {**body, "sex": "F", "date_of_service": "2025-03-01"}))
+    assert women[:2] == ["Z34.82", "Z3A.24"]
+    # the supervision-of-pregnancy rule does not run for a male patient
+    assert "Z34.82" not in _codes(_post(api, {**body, "sex": "M"}))
+
+    denied = {"practice_id": world.a.practice.pk, "text": "Patient denies chest pain."}
+    assert "R07.9" not in _codes(_post(api, denied))
+    assert "R07.9" in _codes(_post(api, {**denied, "assertion": "mentions"}))
+
+
+def test_bad_context_is_named(world, api_client_for):
+    api = api_client_for(world.users["coder"])
+    body = {"practice_id": world.a.practice.pk, "text": NOTE}
+    for field, value in (("sex", "X"), ("assertion", "all"), ("date_of_service", "03/02/2025")):
+        response = _post(api, {**body, field: value})
+        assert response.status_code == 422, (field, response.content)
+        assert field in response.json()["error"]
+    # a date no ICD-10-CM release covers
+    response = _post(api, {**body, "date_of_service": "1999-01-04"})
+    assert response.status_code == 422
+    assert "date_of_service" in response.json()["error"]
+
+
+def test_the_schema_documents_the_context_and_the_answer(world, client_for):
+    schema = client_for(world.users["coder"]).get("/api/openapi.json").json()
+    request = schema["components"]["schemas"]["SuggestIn"]["properties"]
+    assert {"sex", "date_of_service", "setting", "assertion", "patient_age"} <= set(request)
+    assert "mentions" in str(request["assertion"])
+    answer = schema["components"]["schemas"]["DiagnosisOut"]["properties"]
+    assert {"code", "description", "score", "evidence", "status", "trail"} <= set(answer)

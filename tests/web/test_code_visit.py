@@ -8,6 +8,7 @@ import json
 import pytest
 from coding_support import NOTE, SIMPLE_CODES, new_visit, no_review, with_suggestions
 
+from medbill.core.codesets._alphabetic import index_releases
 from medbill.web.claims_out.services import build_claims
 from medbill.web.coding import workspace
 from medbill.web.coding.models import CodeChoice, CodingWork
@@ -87,6 +88,11 @@ def test_suggestions_come_from_the_engine_with_offsets_into_the_note(world, clie
     for d in data["diagnoses"] + data["procedures"]:
         for ev in d["evidence"]:
             assert NOTE[ev["start"] : ev["end"]] == ev["text"]
+    # each diagnosis says how the Alphabetic Index leads to it, when it does
+    diabetes = next(d for d in data["diagnoses"] if d["code"] == "E11.9")
+    assert "trail" in diabetes
+    if index_releases():
+        assert diabetes["trail"].startswith("Diabetes, diabetic, type 2")
     # kept with the work, so later saves can be traced to it
     assert CodingWork.objects.get(visit=visit).suggestions["diagnoses"]
 

@@ -64,6 +64,13 @@ _SPELLING = (
     (r"\bbka\b", " below knee amputation "),
     (r"\baka\b", " above knee amputation "),
     (r"\bpci\b", " angioplasty "),
+    (r"\baom\b", " acute otitis media "),
+    (r"\bftt\b", " failure to thrive "),
+    (r"\bascus\b", " atypical squamous cells of undetermined significance "),
+    (r"\bpap(?: smear| test)?\b", " of cervix "),
+    # the Index spells these with a hyphen ("Pre-eclampsia")
+    (r"\bpreeclampsia\b", " pre-eclampsia "),
+    (r"\bposttraumatic\b", " post-traumatic "),
 )
 # Laterality and sites as the Tabular spells them.
 _SITES = (
@@ -111,6 +118,132 @@ def _overdose(text: str) -> str:
     if re.search(r"\bod\b\s+(?:of|on|with)\b|\b(?:accidental|intentional|suicid\w*)\b", text):
         return re.sub(r"\bod\b", " overdose ", text)
     return text
+
+
+# A removal "s/p" and the part whose acquired absence it leaves (Z89-Z90, Index: Absence, by site)
+_REMOVED = {
+    "appendectomy": "digestive tract part",
+    "cholecystectomy": "gallbladder",
+    "splenectomy": "spleen",
+    "total abdominal hysterectomy": "uterus with cervix",
+    "tah": "uterus with cervix",
+    "hysterectomy": "uterus",
+    "mastectomy": "breast",
+    "nephrectomy": "kidney",
+    "gastrectomy": "stomach",
+    "pancreatectomy": "pancreas",
+    "prostatectomy": "prostate",
+    "oophorectomy": "ovary",
+    "orchiectomy": "testis",
+    "laryngectomy": "larynx",
+    "pneumonectomy": "lung",
+    "cystectomy": "bladder",
+    "below knee amputation": "leg below knee",
+    "above knee amputation": "leg above knee",
+}
+_REMOVAL = re.compile(
+    r"\bstatus post\s+(?:(left|right|bilateral|l|r)\s+)?("
+    + "|".join(sorted(map(re.escape, _REMOVED), key=len, reverse=True))
+    + r")\b"
+)
+
+
+def _acquired_absence(text: str) -> str:
+    """ "s/p appendectomy", "s/p L BKA": after a removal the patient's status is the acquired
+    absence of the part (Guidelines I.C.21.c.3, status Z codes; Z89 limbs, Z90 organs), which
+    the Index files under Absence, by site."""
+    side = {"l": "left", "r": "right"}
+
+    def absence(match: re.Match) -> str:
+        lateral = side.get(match.group(1) or "", match.group(1) or "")
+        return f" acquired absence of {lateral} {_REMOVED[match.group(2)]} "
+
+    return _REMOVAL.sub(absence, text)
+
+
+_DEVICE = r"(wheelchair|ventilator|respirator|dialysis|renal dialysis|supplemental oxygen)"
+
+
+def _dependence(text: str) -> str:
+    """ "Wheelchair dependent", "on home O2", "vent dependent": dependence on a machine or device
+    is a status (Index: Dependence, on, <device>: Z99.-), not a drug taken ("on X" is otherwise
+    set aside as medication context)."""
+    text = re.sub(r"\b(?:on\s+)?(?:home|supplemental|continuous)\s+(?:o2|oxygen)\b",
+                  " supplemental oxygen dependent ", text)  # fmt: skip
+    text = re.sub(r"\bvent\b", " ventilator ", text)
+    text = re.sub(rf"\b{_DEVICE}[- ]dependen(?:t|ce|cy)\b", r" dependence \1 ", text)
+    return re.sub(rf"\bdependen(?:t|ce|cy) (?:on|upon) {_DEVICE}\b", r" dependence \1 ", text)
+
+
+_VACCINE = re.compile(r"\b(?:vaccines?|vaccinations?|immuni[sz]ations?|shots?|booster)\b")
+_VACCINE_HARM = re.compile(
+    r"\b(?:reaction|adverse|allerg\w*|poison\w*|underdos\w*|overdose|anaphyla\w*|"
+    r"complication|refus\w*|not given|delay\w*|contraindicat\w*|declin\w*|exposure)"
+)
+
+
+def _vaccination(text: str) -> str:
+    """ "Flu vaccine", "Tdap booster", "COVID shot": a vaccine given is the encounter for
+    vaccination, Z23, whatever the disease it prevents (Guidelines I.C.21.c.2; Index:
+    Vaccination, encounter for); the disease named is not coded. A reaction to a vaccine, one
+    not given, or its administration (a service, G0008) is left to its own entries."""
+    if _VACCINE.search(text) and not _VACCINE_HARM.search(text) and "admin" not in text:
+        return " encounter for vaccination "
+    return text
+
+
+def _identified_influenza(text: str) -> str:
+    """ "Flu A", "influenza B": a type named is an identified influenza virus (Index: Influenza,
+    due to, identified influenza virus NEC: J10; Guidelines I.C.10.c), not J11 (virus not
+    identified)."""
+    return re.sub(r"\b(?:flu|influenza)\s+(?:type\s+)?[ab](?:\s+positive)?\b",
+                  " influenza due to identified influenza virus ", text)  # fmt: skip
+
+
+def _vaping(text: str) -> str:
+    """Vaping nicotine is dependence on a nicotine product other than cigarettes or chewing
+    tobacco (Index: Dependence, drug, nicotine, specified product NEC: F17.29-)."""
+    if re.search(r"\b(?:vapes?|vaping|vaper|e-?cig\w*|electronic cigarettes?)\b", text):
+        return " nicotine dependence other tobacco product "
+    return text
+
+
+_LOBE = re.compile(r"\b(?:(?:right|left) (?:upper|middle|lower) lobe|lingula)\b")
+_NEOPLASM = re.compile(r"\b(?:cancer|carcinoma|neoplasm|malignan\w*|tumou?r|metasta\w*|"
+                       r"lymphoma|sarcoma|adenocarcinoma)\b")  # fmt: skip
+
+
+def _lobe_site(text: str) -> tuple[str, list[str]]:
+    """The lobe of a lung is part of a neoplasm's code (C34.1-C34.3) but of no other lung
+    code: pneumonia of the right lower lobe is J18.9 unless "lobar" pneumonia is documented
+    (Index: Pneumonia, lobar), a nodule there R91.1. Outside a neoplasm the lobe is context
+    and only the lung is the site."""
+    found = [m.group(0) for m in _LOBE.finditer(text)]
+    if not found or _NEOPLASM.search(text):
+        return text, []
+    site = "" if re.search(r"\b(?:pneumon\w*|lung|pulmonary)\b", text) else " lung "
+    return _LOBE.sub(site or " ", text), found
+
+
+_NOT_TRAUMA = re.compile(
+    r"\b(?:patholog\w*|osteoporo\w*|stress|fatigue|nontraumatic|insufficiency|compression|"
+    r"malunion|nonunion|periprosthetic|traumatic|neoplastic|history)\b"
+)
+_LONG_BONE = r"(radius|ulna|humerus|femur|tibia|fibula)"
+
+
+def _traumatic_fracture(text: str) -> str:
+    """A fracture not said to be pathological, osteoporotic or a stress fracture is traumatic:
+    the Index files it under Fracture, traumatic (S02-S92; Guidelines I.C.19.c), and the end of
+    a long bone is its "lower end" or "upper end" there, not "distal" or "proximal"."""
+    if not re.search(r"\b(?:fx|fractures?)\b", text):
+        return text
+    text = re.sub(rf"\bdistal (?:(right|left) )?{_LONG_BONE}\b", r" lower end of \1 \2 ", text)
+    text = re.sub(rf"\bproximal (?:(right|left) )?{_LONG_BONE}\b", r" upper end of \1 \2 ",
+                  text)  # fmt: skip
+    if _NOT_TRAUMA.search(text):
+        return text
+    return re.sub(r"\b(?:fx|fracture)\b", " traumatic fracture ", text, count=1)
 
 
 def _gestational_control(text: str, context: list[str]) -> tuple[str, str]:
@@ -205,6 +338,10 @@ def read_shorthand(query: str) -> Shorthand:
     notes: list[str] = []
     text = _spell_out(text)
     text = _overdose(text)
+    text = _acquired_absence(text)
+    text = _dependence(text)
+    text = _vaccination(text)
+    text = _vaping(text)
     for pattern in (_DRUG_CONTEXT, _VALUE):
         found = [m.group(0).strip() for m in pattern.finditer(text)]
         remaining = pattern.sub(" ", text)
@@ -215,9 +352,13 @@ def read_shorthand(query: str) -> Shorthand:
     text, receptors = _receptor_status(text)
     context += receptors
     text = _positive(text)
+    text = _identified_influenza(text)
     text = _metastases(text)
     for pattern, words in _SITES_RE:
         text = pattern.sub(words, text)
+    text, lobes = _lobe_site(text)
+    context += lobes
+    text = _traumatic_fracture(text)
     text, because = _hyperglycemia(text, a1c)
     if because:
         notes.append(f"{because}: diabetes with hyperglycemia")

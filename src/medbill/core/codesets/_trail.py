@@ -212,18 +212,90 @@ def _note(index: IndexRelease, release, code: str) -> str:
     return index.notes[key]
 
 
+MAX_NOTE_CODES = 4  # codes of a listed note shown in a trail
+
+
 def _first_note(release, code: str) -> str:
+    """The "use additional code" note of the code itself or of its category, as a coder would
+    read it beside the code. Notes of a block or chapter ("tobacco exposure, if applicable")
+    apply to every code under them and are left to the Tabular; a note that lists its
+    choices is shown as its heading with their codes."""
     found = release.get(code)
-    for note in found.use_additional if found is not None else ():
+    notes = [
+        n for n in (found.use_additional if found is not None else ())
+        if "-" not in n.source and not n.source.isdigit()
+    ]  # fmt: skip
+    for i, note in enumerate(notes):
         text = str(note).strip()
-        if not text.endswith(":"):
-            text = text[0].lower() + text[1:]
-            return (
-                f"; use additional {text}"
-                if text.startswith("code")
-                else (f"; use additional code for {text}")
-            )
+        if not text:
+            continue
+        text = text[0].lower() + text[1:]
+        if text.endswith(":"):
+            listed = [n for n in notes[i + 1 :] if n.source == note.source]
+            refs = list(dict.fromkeys(r for n in listed for r in _REF.findall(str(n))))
+            if not refs:
+                continue
+            more = ", …" if len(refs) > MAX_NOTE_CODES else ""
+            text = f"{text} {', '.join(refs[:MAX_NOTE_CODES])}{more}"
+        return f"; use additional {text}" if text.startswith("code") else (
+            f"; use additional code for {text}")
     return ""
+
+
+_REF = re.compile(r"\(([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z-]+)?(?:-[A-Z][0-9][0-9A-Z.]*)?)\)")
+
+
+def _finished(concepts, present, i: int, code: str, release, share: float) -> float:
+    """The share of the query's concepts covered by the route as a whole: the Index leaves the
+    side, the trimester and the like to the Tabular (I.B.13), so a concept the entry does not
+    name counts when the title of the code it completes to says it ("cellulitis R hand":
+    Cellulitis, hand -> L03.113, cellulitis of *right* upper limb)."""
+    title = set(tokens(release.description(code) or ""))
+    title |= _spellings(list(title))
+    known = covered = 0
+    for ways in concepts:
+        usable = [w for w in ways if any(t in present for t in w)] or (
+            [w for w in ways if set(w) <= title])
+        if not usable:
+            continue
+        known += 1
+        if any(all(t in present and present[t][i] for t in w) for w in usable) or any(
+            set(w) <= title for w in usable
+        ):
+            covered += 1
+    return max(share, covered / known) if known else share
+
+
+def _lateral(code: str, sides: list[str], release) -> str:
+    """The sibling of an unspecified-side code that has the side the query names ("R ovarian
+    ca": Cancer, ovarian -> C56.9, unspecified ovary -> C56.1, right ovary), as a coder
+    finishes the code in the Tabular (Guidelines I.B.13, laterality)."""
+    if len(sides) != 1:
+        return code
+    title = (release.description(code) or "").lower()
+    words = set(re.findall(r"[a-z]+", title))
+    if "unspecified" not in words or words & {"right", "left", "bilateral"}:
+        return code
+    parent = release.parent(code)
+    if parent is None:
+        return code
+    base = words - {"unspecified", "side", "of"}
+    best: tuple[int, str] | None = None
+    plain = code.replace(".", "")
+    for sibling in release.billable_descendants(parent):
+        if len(sibling) != len(plain) or release.parent(sibling) != parent:
+            continue  # a sibling, not a code of another level
+        has = set(re.findall(r"[a-z]+", (release.description(sibling) or "").lower()))
+        if sides[0] in has:
+            overlap = len(has & base)
+            if best is None or overlap > best[0]:
+                best = (overlap, sibling)
+    return _dotted(best[1]) if best else code
+
+
+def _dotted(code: str) -> str:
+    code = code.replace(".", "")
+    return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
 
 
 def index_candidates(
@@ -289,6 +361,7 @@ def index_candidates(
     final = score - MISSING_WORD * missing
     top = np.argsort(-final, kind="stable")[:SHORTLIST]
     asked = set(words)
+    sides = [w for w in ("right", "left", "bilateral") if w in reading.text.split()]
     out: list[IndexCandidate] = []
     seen: set[str] = set()
     for i in top:
@@ -297,15 +370,18 @@ def index_candidates(
         # the route's own words choose too: "Cellulitis, hand (see Cellulitis, upper limb)"
         route = asked | set(tokens(index.trail(entry)))
         codes = complete_code(printed, release, route, index.title_words)
-        if not codes or codes[0] in seen:
+        if not codes:
             continue
-        code = codes[0]
+        code = _lateral(codes[0], sides, release)
+        if code in seen:
+            continue
         seen.add(code)
         trail = f"{index.trail(entry)} → {code}"
         if printed.rstrip("-") != code:
             trail = f"{index.trail(entry)} → {printed} → {code}"
+        share = _finished(concepts, present, i, code, release, coverage[i])
         out.append(IndexCandidate(code, trail + _note(index, release, code), float(final[i]),
-                                  float(coverage[i]), int(missing[i]), tuple(codes),
+                                  float(share), int(missing[i]), tuple(codes),
                                   current))  # fmt: skip
         if len(out) >= limit:
             break

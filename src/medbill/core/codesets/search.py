@@ -284,7 +284,8 @@ def _choose(
 ) -> IndexCandidate:
     """Of the codes an Index code stands for ("L03.11-"), the one the word search ranks best
     (it knows laterality and the Tabular's words: "left leg" is L03.116)."""
-    if len(candidate.options) < 2:
+    if len(candidate.options) < 2 or candidate.coverage >= 1.0:
+        # the Index's choice, with its Tabular title, says every word of the query already
         return candidate
     if not any(h.code in candidate.options for h in hits):
         hits = pool()

@@ -89,6 +89,12 @@ class ContextReader:
         self.context.add(
             [ConTextRule(text, category, direction=d) for text, category, d in _EXTRA_RULES]
         )
+        # The modifier phrases of a note ("denies", "history of") are found once per note:
+        # the engine asks ConText twice (dictionary mentions, then the learned model's
+        # evidence), and matching them is most of ConText's time.
+        matcher = getattr(self.context, "_ConText__matcher", None)
+        if matcher is not None and hasattr(matcher, "rule_map"):
+            self.context._ConText__matcher = _MatchesOncePerDoc(matcher)
 
     def split(self, text: str, sentences: list[Sentence]):
         """The spaCy doc of ``text`` with sentence starts set from ``sentences``."""
@@ -133,3 +139,21 @@ class ContextReader:
             a = attrs.get((m.match.start, m.match.end))
             if a:
                 m.negated, m.uncertain, m.historical, m.family, m.hypothetical = a
+
+
+class _MatchesOncePerDoc:
+    """ConText's phrase matcher, remembering its matches on the doc it matched (the doc is
+    the caller's: nothing is kept once the note is coded)."""
+
+    def __init__(self, matcher) -> None:
+        self.matcher = matcher
+        self.rule_map = matcher.rule_map
+
+    def __call__(self, doc):
+        found = doc.user_data.get("medbill.context_matches")
+        if found is None:
+            found = doc.user_data["medbill.context_matches"] = self.matcher(doc)
+        return found
+
+    def __getattr__(self, name: str):
+        return getattr(self.matcher, name)

@@ -12,7 +12,11 @@ from medbill.core.suggest._registry import Visit, rule
 from medbill.core.suggest._rules import Dx
 
 __all__ = [
+    "keep_highest_substance_level",
     "drop_goal_words",
+    "drop_illness_unspecified",
+    "drop_unspecified_infection",
+    "drop_superficial_beside_severe",
     "best_documented",
     "drop_drug_names",
     "drop_explained_symptoms",
@@ -260,10 +264,13 @@ _CROSS_CATEGORY = {
 
 
 def _specificity(code: str, release) -> int:
-    """0 for an unspecified code, 1 for 'other' and 'uncomplicated' codes, 2 otherwise."""
+    """0 for an unspecified code, 1 for 'other' and 'uncomplicated' codes, 2 otherwise; within
+    a level, each axis left unspecified counts less ("unspecified acute conjunctivitis,
+    bilateral" is more specific than "..., unspecified eye")."""
     desc = (release.description(code) or "").lower()
-    if "unspecified" in desc or desc.endswith(", not elsewhere classified"):
-        return 0
+    axes = desc.count("unspecified")
+    if axes or desc.endswith(", not elsewhere classified"):
+        return -axes
     if desc.startswith("other ") or desc.endswith(", uncomplicated"):
         return 1
     return 2
@@ -413,3 +420,93 @@ def drop_goal_words(dxs: list[Dx], visit: Visit) -> list[Dx]:
             continue
         out.append(d)
     return out
+
+
+@rule(
+    "GL027",
+    "superficial-beside-severe-injury",
+    stage="diagnoses",
+    what="A superficial injury (abrasion, contusion, blister, insect bite: S00, S10 ... S90) "
+    "is not coded beside a more severe injury of the same body region as the Tabular groups "
+    "them (a fracture, dislocation, sprain or open wound of S00-S09 ... S90-S99).",
+    citation="ICD-10-CM Official Guidelines I.C.19.b.1 (superficial injuries are not coded "
+    "when associated with more severe injuries of the same site)",
+    example="Fractured right fifth metatarsal with a bruised foot -> S92.351A, not S90.31XA.",
+)
+def drop_superficial_beside_severe(dxs: list[Dx], visit: Visit) -> list[Dx]:
+    """Drop S_0 superficial injury codes when another injury of the same block (the body
+    region: the tens digit of S00-S99) is coded."""
+    def superficial(code: str) -> bool:
+        return code[:1] == "S" and code[2:3] == "0"
+
+    severe = {d.code[1] for d in dxs if d.code[:1] == "S" and not superficial(d.code)}
+    return [d for d in dxs if not (superficial(d.code) and d.code[1] in severe)]
+
+
+@rule(
+    "GL028",
+    "illness-unspecified-beside-a-diagnosis",
+    stage="diagnoses",
+    what="R69 (illness, unspecified) says only that the patient is ill: it is not reported "
+    "beside any other diagnosis, which says more ('coronary artery disease' is not also "
+    "R69 for the word 'disease').",
+    citation="ICD-10-CM Official Guidelines IV.D and I.B.4-5 (signs, symptoms and ill-defined "
+    "conditions only when no diagnosis is established); I.A.9.a",
+    example="Coronary artery disease -> I25.10, not I25.10 and R69.",
+)
+def drop_illness_unspecified(dxs: list[Dx], visit: Visit) -> list[Dx]:
+    """Drop R69 when another diagnosis (not a Z code) is coded."""
+    if not any(d.code[0] != "Z" and d.code != "R69" for d in dxs):
+        return dxs
+    return [d for d in dxs if d.code != "R69"]
+
+
+@rule(
+    "GL033",
+    "use-abuse-dependence",
+    stage="diagnoses",
+    what="Use, abuse and dependence of one substance are a hierarchy: only the highest "
+    "documented is coded (dependence F1x.2 over abuse F1x.1 over use F1x.9), so 'alcohol' "
+    "beside alcohol dependence is not also alcohol abuse F10.10.",
+    citation="ICD-10-CM Official Guidelines I.C.5.b.2 (psychoactive substance use, abuse and "
+    "dependence: only one code per substance, the highest in the hierarchy); Tabular F10-F19 "
+    "Excludes1",
+    example="'Alcohol dependence ... drinks alcohol daily' -> F10.20 only.",
+)
+def keep_highest_substance_level(dxs: list[Dx], visit: Visit) -> list[Dx]:
+    """Drop F1x.1 and F1x.9 codes when a higher level of the same substance is coded."""
+    level = {"2": 3, "1": 2, "9": 1}
+
+    def rank(code: str) -> int:
+        return level.get(code[3:4], 0) if re.match(r"F1[0-9]", code) else 0
+
+    top: dict[str, int] = {}
+    for d in dxs:
+        if rank(d.code):
+            top[d.code[:3]] = max(top.get(d.code[:3], 0), rank(d.code))
+    return [d for d in dxs if not rank(d.code) or rank(d.code) >= top[d.code[:3]]]
+
+
+@rule(
+    "GL034",
+    "unspecified-infection-beside-an-infection",
+    stage="diagnoses",
+    what="B99.9 (unspecified infectious disease) is not reported beside a code that names "
+    "the infection (urinary tract infection N39.0, acute upper respiratory infection J06.9) "
+    "or its organism.",
+    citation="ICD-10-CM Official Guidelines I.A.9.a and I.B.2 (the most specific code the "
+    "documentation supports); Tabular B99 (certain localized infections: see the body "
+    "system chapters)",
+    example="Urinary tract infection due to E. coli -> N39.0, B96.20; not B99.9.",
+)
+def drop_unspecified_infection(dxs: list[Dx], visit: Visit) -> list[Dx]:
+    """Drop B99.9 when another code is an infectious disease (A00-B99) or says infection."""
+    release = visit.release
+
+    def infection(code: str) -> bool:
+        title = (release.description(code) or "").lower()
+        return code != "B999" and (code[0] in "AB" or "infect" in title)
+
+    if not any(infection(d.code) for d in dxs):
+        return dxs
+    return [d for d in dxs if d.code != "B999"]

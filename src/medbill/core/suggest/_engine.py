@@ -16,6 +16,7 @@ from medbill.core.suggest._model import candidates
 from medbill.core.suggest._registry import Visit
 from medbill.core.suggest._rules import Dx, _dedupe, apply_context, apply_rules, tidy_spans
 from medbill.core.suggest._train import SuggestModel, load_model
+from medbill.core.suggest.index_route import Lookups, RouteFinding, route_findings, trail_for
 
 __all__ = [
     "CodeSuggestion",
@@ -28,6 +29,7 @@ __all__ = [
 ]
 
 HEURISTIC_THRESHOLD = 0.6
+ROUTE_SCORE = 0.7  # a problem of the assessment the Index names fully
 LEXICON_FORMAT = 1
 
 
@@ -83,6 +85,7 @@ class CodeSuggestion:
     units: int = 1
     modifiers: tuple[str, ...] = ()
     kind: str = "diagnosis"
+    trail: str = ""  # the Alphabetic Index route to the code, when the Index leads there
 
     def to_dict(self) -> dict:
         out = {
@@ -93,6 +96,8 @@ class CodeSuggestion:
             "status": self.status,
             "reasons": list(self.reasons),
         }
+        if self.kind == "diagnosis":
+            out["trail"] = self.trail
         if self.kind != "diagnosis" or self.units != 1 or self.modifiers:
             out["units"] = self.units
             out["modifiers"] = list(self.modifiers)
@@ -278,6 +283,11 @@ class SuggestEngine:
                 accepted.extend(kept)
             elif score >= threshold * 0.5:
                 maybe.extend(k for k in kept if k.code == cand.code)
+        routes: list[RouteFinding] = []
+        lookups = Lookups()  # the Index answers for this note's phrases
+        if assertion == "guidelines":
+            routes = route_findings(text, a.sentences, dos=date_of_service, lookups=lookups)
+            accepted += self._from_index(a, routes, accepted, setting, threshold)
         procedures, notes = suggest_services(text, fee_schedule, patient_age=patient_age)
         visit = Visit(
             text,
@@ -299,7 +309,15 @@ class SuggestEngine:
             ordered = apply_guidelines("diagnoses", ordered, visit)
             ordered = [d for d in _dedupe(ordered) if self.release.is_billable(d.code)]
             ordered = apply_guidelines("sequence", ordered, visit)
-        diagnoses = [self._suggestion(d, text, "suggested") for d in ordered]
+        # the coder's route to each code (the billing mode only: it costs an Index look-up)
+        trails = {r.code.replace(".", ""): r.trail for r in routes}
+        diagnoses = [
+            self._suggestion(
+                d, text, "suggested",
+                self._trail(d, text, trails, date_of_service, lookups) if guidelines else "",
+            )
+            for d in ordered
+        ]  # fmt: skip
         have = {d.code for d in diagnoses}
         maybe.sort(key=lambda d: -d.score)
         for d in maybe:
@@ -320,7 +338,7 @@ class SuggestEngine:
         dx_notes = self._use_additional(ordered)
         return SuggestionResult(tuple(diagnoses), tuple(procedures), em, tuple(notes + dx_notes))
 
-    def _suggestion(self, d: Dx, text: str, status: str) -> CodeSuggestion:
+    def _suggestion(self, d: Dx, text: str, status: str, trail: str = "") -> CodeSuggestion:
         ev = tuple(Evidence(s, e, text[s:e]) for s, e in tidy_spans(d.evidence)[:4])
         return CodeSuggestion(
             code=_dot(d.code),
@@ -329,7 +347,54 @@ class SuggestEngine:
             evidence=ev,
             reasons=tuple(d.reasons),
             status=status,
+            trail=trail,
         )
+
+    def _from_index(
+        self, a, routes: list[RouteFinding], accepted: list[Dx], setting: str, threshold: float
+    ) -> list[Dx]:
+        """Candidates the Alphabetic Index leads to from the problems of the assessment that
+        no other route found, judged by ConText like a dictionary match ("rule out angina"
+        is not coded in an outpatient note)."""
+        have = {d.code for d in accepted}
+        found: dict[str, tuple[list[tuple[int, int]], str]] = {}
+        for r in routes:
+            code = r.code.replace(".", "")
+            if code in have or code in found or not self.release.is_billable(code):
+                continue
+            # a condition another route found already is coded from there, unless only its
+            # unspecified code was found and the Index leads to one specific code (I.A.9.a)
+            kin = [d.code for d in accepted if d.code[:3] == code[:3]]
+            if kin and (
+                r.guessed or self._unspecified(code) or not all(map(self._unspecified, kin))
+            ):
+                continue
+            found[code] = ([(r.start, r.end)], f"Index: {r.trail}")
+        if not found:
+            return []
+        judged = a.judge(found)
+        out: list[Dx] = []
+        for code, (spans, term) in found.items():
+            dx = Dx(code, max(threshold, ROUTE_SCORE), spans, [term],
+                    weight=SECTION_WEIGHT["assessment"])  # fmt: skip
+            out.extend(apply_context(dx, judged.get(code, []), setting))
+        return out
+
+    def _unspecified(self, code: str) -> bool:
+        return "unspecified" in (self.release.description(code) or "").lower()
+
+    def _trail(
+        self, d: Dx, text: str, trails: dict[str, str], dos: date | None, lookups: Lookups
+    ) -> str:
+        """The Index route to a suggested code: the one that found it, or the route from its
+        evidence when the Index leads there too."""
+        if d.code in trails:
+            return trails[d.code]
+        for start, end in tidy_spans(d.evidence)[:1]:
+            trail = trail_for(_dot(d.code), text[start:end], dos=dos, lookups=lookups)
+            if trail:
+                return trail
+        return ""
 
     def _use_additional(self, dxs: list[Dx]) -> list[str]:
         from medbill.core.codesets import code_refs

@@ -211,11 +211,13 @@ _FIRST_PREGNANCY = re.compile(r"\b(?:G1P0|primigravida|first pregnancy)\b", re.I
 def add_pregnancy_supervision(dxs: list[Dx], visit: Visit) -> list[Dx]:
     """Add Z34.x for an uncomplicated prenatal visit."""
     m = _ROUTINE_PRENATAL.search(visit.text)
-    if not m or _has(dxs, "O", "Z34") or visit.sex == "M":
+    # Z34.9- (unspecified normal pregnancy) gives way to the code the note supports
+    if not m or _has(dxs, "O", "Z340", "Z348") or visit.sex == "M":
         return dxs
     found = _gestation_weeks(visit)
     if not found:
         return dxs
+    dxs = [d for d in dxs if not d.code.startswith("Z349")]
     tri = _trimester(found[0])
     code = f"Z340{tri}" if _FIRST_PREGNANCY.search(visit.text) else f"Z348{tri}"
     dxs.append(Dx(code, 0.95, [m.span()], ["routine prenatal visit (I.C.15.b.1)"], weight=1.2))

@@ -121,6 +121,7 @@
       head.appendChild(el("span", { "class": "s-kind" }, s.kind === "dx" ? (s.status === "review" ? "maybe" : "dx") : s.kind));
       li.appendChild(head);
       if (s.why) li.appendChild(el("div", { "class": "s-why" }, s.why));
+      if (s.trail) li.appendChild(el("div", { "class": "s-trail trail", title: "Alphabetic Index route" }, "Index: " + s.trail));
       var ev = (s.evidence || []).map(function (e) { return "“" + e.text + "”"; }).join(" · ");
       if (ev) li.appendChild(el("div", { "class": "s-evidence" }, ev));
       var actions = el("div", { "class": "s-actions" });
@@ -168,7 +169,7 @@
   function addFromSuggestion(s, code) {
     var suggested = code === s.code ? "" : s.code;
     if (s.kind === "dx") {
-      if (!has(code)) addDiagnosis({ code: dotted(code), suggested: suggested || s.code });
+      if (!has(code)) addDiagnosis({ code: dotted(code), suggested: suggested || s.code, trail: suggested ? "" : s.trail || "" });
     } else if (!has(code)) {
       lines.push({ code: plain(code), modifiers: (s.modifiers || []).join(" "), units: String(s.units || 1),
         pointers: dx.length ? "1" : "", suggested: suggested || s.code });
@@ -226,6 +227,14 @@
   }
 
   // -- the code panel ---------------------------------------------------------------------------
+  // The Index route to a coded diagnosis: the one search showed when it was typed, else the
+  // one the engine gave when it suggested the same code.
+  function trailOf(d) {
+    if (d.trail) return d.trail;
+    var same = suggestions.filter(function (s) { return s.kind === "dx" && plain(s.code) === plain(d.code) && s.trail; });
+    return same.length ? same[0].trail : "";
+  }
+
   function renderCodes() {
     var list = $("dx-list");
     list.textContent = "";
@@ -234,6 +243,8 @@
       var li = el("li", { "class": "dx" });
       li.appendChild(el("code", {}, dotted(d.code)));
       if (i === 0) li.appendChild(el("span", { "class": "primary-tag" }, "primary"));
+      var trail = trailOf(d);
+      if (trail) li.appendChild(el("div", { "class": "dx-trail trail", title: "Alphabetic Index route" }, "Index: " + trail));
       var tools = el("span", { "class": "tools" });
       [["↑", "Move up", -1], ["↓", "Move down", 1]].forEach(function (b) {
         var btn = el("button", { type: "button", title: b[1], "aria-label": b[1] + " " + d.code }, b[0]);
@@ -466,19 +477,20 @@
         results.textContent = "";
         active = -1;
         hits.forEach(function (hit, i) {
-          var li = el("li", { role: "option", "data-code": hit.code, id: "hit-" + i, "class": hit.billable ? "" : "header" });
+          var li = el("li", { role: "option", "data-code": hit.code, "data-trail": hit.trail || "", id: "hit-" + i, "class": hit.billable ? "" : "header" });
           li.appendChild(el("code", {}, hit.code));
           li.appendChild(el("span", {}, " " + hit.description + (hit.billable ? "" : " (not billable)")));
-          li.addEventListener("mousedown", function (evt) { evt.preventDefault(); pick(hit.code); });
+          if (hit.trail) li.appendChild(el("div", { "class": "hit-trail trail" }, hit.trail));
+          li.addEventListener("mousedown", function (evt) { evt.preventDefault(); pick(hit.code, hit.trail); });
           results.appendChild(li);
         });
         if (!hits.length) results.appendChild(el("li", { "class": "empty" }, "No codes found."));
         results.hidden = false;
       }).catch(function () {});
   }
-  function pick(code) {
+  function pick(code, trail) {
     if ($("add-kind").value === "dx") {
-      if (!has(code)) addDiagnosis({ code: dotted(code), suggested: "" });
+      if (!has(code)) addDiagnosis({ code: dotted(code), suggested: "", trail: trail || "" });
     } else if (!has(code)) {
       lines.push({ code: plain(code), modifiers: "", units: "1", pointers: dx.length ? "1" : "", suggested: "" });
     }
@@ -501,7 +513,10 @@
     else if (evt.key === "Enter") {
       evt.preventDefault();
       var items = results.querySelectorAll("li[role=option]");
-      if (items.length) pick(items[Math.max(active, 0)].dataset.code);
+      if (items.length) {
+        var chosen = items[Math.max(active, 0)];
+        pick(chosen.dataset.code, chosen.dataset.trail);
+      }
     } else if (evt.key === "Escape") { results.hidden = true; searchInput.blur(); }
   });
   searchInput.addEventListener("blur", function () { setTimeout(function () { results.hidden = true; }, 150); });
@@ -548,7 +563,7 @@
     var list = [];
     (data.diagnoses || []).forEach(function (d) {
       list.push({ kind: "dx", code: d.code, description: d.description, evidence: d.evidence,
-        status: d.status, why: d.status === "review" ? "worth a look (score " + Number(d.score).toFixed(2) + ")" : "" });
+        trail: d.trail || "", status: d.status, why: d.status === "review" ? "worth a look (score " + Number(d.score).toFixed(2) + ")" : "" });
     });
     (data.procedures || []).forEach(function (p) {
       list.push({ kind: "service", code: p.code, description: p.description, evidence: p.evidence,
@@ -566,6 +581,7 @@
     (data.notes || []).forEach(function (n) { notes.appendChild(el("p", { "class": "muted" }, n)); });
     renderNote();
     renderSuggestions();
+    renderCodes();  // saved diagnoses show the trail of the suggestion they came from
     var first = suggestions.findIndex(function (s) { return s.state === "pending"; });
     if (first >= 0) focusSuggestion(first);
   }
