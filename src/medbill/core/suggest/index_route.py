@@ -10,10 +10,12 @@ answers one phrase ("type 2 diabetes with CKD stage 3b", "adverse effect of lisi
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from medbill.core.codesets._trail import IndexCandidate, index_candidates
+from medbill.core.suggest._text import Sentence
 
 __all__ = [
     "IndexCandidate",
@@ -85,7 +87,7 @@ def _problems(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-class Lookups(dict):
+class Lookups(dict[tuple[str, date | None], list[IndexCandidate]]):
     """Index answers for the phrases of one note (the caller keeps it for one note)."""
 
     def find(self, phrase: str, dos: date | None) -> list[IndexCandidate]:
@@ -97,10 +99,10 @@ class Lookups(dict):
 
 def route_findings(
     text: str,
-    sentences,
+    sentences: Iterable[Sentence],
     *,
     dos: date | None = None,
-    sections=ROUTE_SECTIONS,
+    sections: Collection[str] = ROUTE_SECTIONS,
     lookups: Lookups | None = None,
 ) -> list[RouteFinding]:
     """For each problem the provider lists in ``sections`` of the note, the code the Index

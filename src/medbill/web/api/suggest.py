@@ -12,19 +12,11 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from medbill.web.api.common import practice_or_404, require_role
 from medbill.web.api.schemas import ErrorOut
 from medbill.web.practice.models import FeeScheduleEntry
-
-try:  # django-ninja >= 1.5 wants Status(...) rather than a (status, body) tuple
-    from ninja import Status
-except ImportError:  # pragma: no cover - older django-ninja
-
-    def Status(code, value):  # noqa: N802
-        return code, value
-
 
 router = Router(tags=["suggest"])
 
