@@ -468,10 +468,10 @@ def main() -> None:
     setup_django(url)
     from django.core.management import call_command
 
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)  # a reused database may predate new migrations
+    print(f"migrated in {time.perf_counter() - started:.0f} s", flush=True)
     if not args.reuse:
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"migrated in {time.perf_counter() - started:.0f} s", flush=True)
         built = build_company(args)
         print(f"loaded in {built['load_seconds']:.0f} s: " +
               ", ".join(f"{t} {n}" for t, n in sorted(built["counts"].items())), flush=True)

@@ -119,18 +119,22 @@ def list_accounts(request: PracticeRequest) -> HttpResponse:
     # credit does not pay what an insurer still owes (the sums ``balances_of`` gives).
     patient_side = Q(responsibility=Entry.Responsibility.PATIENT)
     payer_side = Q(responsibility=Entry.Responsibility.PAYER)
+    # Sums per patient from the ledger alone; names are read for the page's patients only.
     rows = (Entry.objects.for_user(request.user, request.practice)
-            .values("patient_id", "patient__last_name", "patient__first_name",
-                    "patient__account_number")
+            .values("patient_id")
             .annotate(patient_owes=MoneySum("amount", filter=patient_side),
                       insurance_owes=MoneySum("amount", filter=payer_side))
             .exclude(Q(patient_owes=0) | Q(patient_owes__isnull=True),
                      Q(insurance_owes=0) | Q(insurance_owes__isnull=True))
             .order_by(F("patient_owes").desc(nulls_last=True),
-                      F("insurance_owes").desc(nulls_last=True), "patient__last_name"))
+                      F("insurance_owes").desc(nulls_last=True), "patient_id"))
     page = paginate(request, rows)
-    audit.record_list(list(Patient.objects.filter(pk__in=[r["patient_id"] for r in page])),
-                      request.user)
+    people = Patient.objects.in_bulk([r["patient_id"] for r in page])
+    for row in page:
+        person = people[row["patient_id"]]
+        row.update(patient__last_name=person.last_name, patient__first_name=person.first_name,
+                   patient__account_number=person.account_number)
+    audit.record_list(list(people.values()), request.user)
     return render(request, "billing/account_list.html", {
         "page": page, "query": query_without_page(request)})
 
