@@ -214,8 +214,13 @@ def _failure_classes(result, pred: list[str], gold: list[str]) -> list[str]:
     for code in sorted(set(gold) - set(pred)):
         if code[:3] in pred_cats:
             continue  # counted with its wrong sibling above
-        kind = "Z code" if code.startswith("Z") else "sign or symptom" if code[:1] == "R" else (
-            "condition")
+        kind = (
+            "Z code"
+            if code.startswith("Z")
+            else "sign or symptom"
+            if code[:1] == "R"
+            else ("condition")
+        )
         out.append(f"missed: {kind}")
     if pred[:1] != gold[:1]:
         out.append("first-listed wrong" + (" (gold not suggested)" if gold[0] not in pred else ""))

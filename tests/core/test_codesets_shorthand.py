@@ -99,7 +99,8 @@ def test_a_lung_lobe_is_context_except_for_a_neoplasm() -> None:
 
 def test_a_fracture_is_traumatic_unless_said_otherwise() -> None:
     assert read_shorthand("closed fx R 5th metatarsal").text == (
-        "closed traumatic fracture right 5th metatarsal")
+        "closed traumatic fracture right 5th metatarsal"
+    )
     assert "lower end of right radius" in read_shorthand("fx distal right radius").text
     assert "traumatic" not in read_shorthand("osteoporotic compression fx L1").text
     assert "traumatic" not in read_shorthand("pathologic fracture of femur").text

@@ -128,4 +128,5 @@ def test_the_tabular_title_finishes_what_the_index_leaves_open() -> None:
 def test_a_fracture_goes_through_fracture_traumatic() -> None:
     assert first("closed fx R 5th metatarsal").code == "S92.351A"
     assert first("fx distal right radius").trail.startswith(
-        "Fracture, traumatic, radius, lower end")
+        "Fracture, traumatic, radius, lower end"
+    )

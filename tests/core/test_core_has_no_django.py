@@ -119,23 +119,39 @@ def _env_without_django_settings() -> dict[str, str]:
 
 
 # Network and process I/O belongs in medbill.connect or the command line, never in core.
-IO_MODULES = {"subprocess", "socket", "paramiko", "httpx", "requests", "urllib.request",
-              "ftplib", "smtplib", "http.client"}
+IO_MODULES = {
+    "subprocess",
+    "socket",
+    "paramiko",
+    "httpx",
+    "requests",
+    "urllib.request",
+    "ftplib",
+    "smtplib",
+    "http.client",
+}
 
 
 def test_core_does_no_network_or_process_io() -> None:
-    found = [f"{path.relative_to(CORE)}:{line} {n}" for path in core_files()
-             for line, n in imported_names(path)
-             if n in IO_MODULES or n.split(".")[0] in IO_MODULES]
+    found = [
+        f"{path.relative_to(CORE)}:{line} {n}"
+        for path in core_files()
+        for line, n in imported_names(path)
+        if n in IO_MODULES or n.split(".")[0] in IO_MODULES
+    ]
     assert found == []
 
 
 def test_only_the_collector_module_touches_the_garbage_collector() -> None:
     # The collector is the whole process's: readers and writers leave it to their caller
     # (medbill.core.collector.collector_paused).
-    found = [f"{path.relative_to(CORE)}:{line}" for path in core_files()
-             if path.name != "collector.py"
-             for line, n in imported_names(path) if n == "gc"]
+    found = [
+        f"{path.relative_to(CORE)}:{line}"
+        for path in core_files()
+        if path.name != "collector.py"
+        for line, n in imported_names(path)
+        if n == "gc"
+    ]
     assert found == []
 
 

@@ -48,11 +48,13 @@ def test_suggested_and_typed_codes_show_their_trail(screen, live_server) -> None
         )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.context.add_cookies([{"name": "sessionid", "value": session,
-                                       "url": live_server.url}])
+            page.context.add_cookies(
+                [{"name": "sessionid", "value": session, "url": live_server.url}]
+            )
             page.goto(f"{live_server.url}/coding/visits/{visit.pk}/")
-            strep = page.locator("#suggestions li.suggestion",
-                                 has=page.locator("code:text-is('J02.0')"))
+            strep = page.locator(
+                "#suggestions li.suggestion", has=page.locator("code:text-is('J02.0')")
+            )
             expect(strep.locator(".s-trail")).to_have_text(f"Index: {TRAIL}")
             strep.locator("button.accept").click()
             coded = page.locator("#dx-list li.dx")
@@ -61,11 +63,11 @@ def test_suggested_and_typed_codes_show_their_trail(screen, live_server) -> None
             # a code typed as shorthand keeps the route search found to it
             page.fill("#add-code", "T2DM w/ CKD3b")
             hit = page.locator("#add-results li[data-code='E11.22']")
-            expect(hit.locator(".hit-trail")).to_contain_text("Diabetes, diabetic, type 2",
-                                                                timeout=10_000)
+            expect(hit.locator(".hit-trail")).to_contain_text(
+                "Diabetes, diabetic, type 2", timeout=10_000
+            )
             hit.dispatch_event("mousedown")
             typed = coded.filter(has=page.locator("code:text-is('E11.22')"))
-            expect(typed.locator(".dx-trail")).to_contain_text(
-                "chronic kidney disease → E11.22")
+            expect(typed.locator(".dx-trail")).to_contain_text("chronic kidney disease → E11.22")
         finally:
             browser.close()

@@ -237,8 +237,11 @@ def _first_note(release, code: str) -> str:
                 continue
             more = ", …" if len(refs) > MAX_NOTE_CODES else ""
             text = f"{text} {', '.join(refs[:MAX_NOTE_CODES])}{more}"
-        return f"; use additional {text}" if text.startswith("code") else (
-            f"; use additional code for {text}")
+        return (
+            f"; use additional {text}"
+            if text.startswith("code")
+            else (f"; use additional code for {text}")
+        )
     return ""
 
 
@@ -255,7 +258,8 @@ def _finished(concepts, present, i: int, code: str, release, share: float) -> fl
     known = covered = 0
     for ways in concepts:
         usable = [w for w in ways if any(t in present for t in w)] or (
-            [w for w in ways if set(w) <= title])
+            [w for w in ways if set(w) <= title]
+        )
         if not usable:
             continue
         known += 1

@@ -33,8 +33,14 @@ def text_runs(pdf: bytes) -> list[TextRun]:
     runs: list[TextRun] = []
     for number, page in enumerate(reader.pages, start=1):
 
-        def visit(text: str, cm: list[float], tm: list[float], font_dict: dict[str, Any] | None,
-                  font_size: float, number: int = number) -> None:
+        def visit(
+            text: str,
+            cm: list[float],
+            tm: list[float],
+            font_dict: dict[str, Any] | None,
+            font_size: float,
+            number: int = number,
+        ) -> None:
             if not text.strip():
                 return
             # The start point in user space: the text matrix, then the current matrix.

@@ -202,7 +202,10 @@ class MceTable:
 
 Table = MueTable | AocTable | PtpTable | MceTable
 _CLASSES: dict[str, type[Table]] = {
-    "mue": MueTable, "aoc": AocTable, "ptp": PtpTable, "mce": MceTable
+    "mue": MueTable,
+    "aoc": AocTable,
+    "ptp": PtpTable,
+    "mce": MceTable,
 }
 
 

@@ -436,6 +436,7 @@ def drop_goal_words(dxs: list[Dx], visit: Visit) -> list[Dx]:
 def drop_superficial_beside_severe(dxs: list[Dx], visit: Visit) -> list[Dx]:
     """Drop S_0 superficial injury codes when another injury of the same block (the body
     region: the tens digit of S00-S99) is coded."""
+
     def superficial(code: str) -> bool:
         return code[:1] == "S" and code[2:3] == "0"
 

@@ -97,12 +97,20 @@ def _read_835(data: bytes | str, cache: ValueCache) -> list[Remittance]:
     if "ISA" not in text[:4096]:
         delimiters = Delimiters.guess(text)
         if delimiters is None:
-            raise X12ParseError("no ISA segment and no ST segment: this is not an X12 file",
-                                position=1)
+            raise X12ParseError(
+                "no ISA segment and no ST segment: this is not an X12 file", position=1
+            )
         for st, body, se, problems in _bare_sets(iter_segments(text, delimiters)):
-            problems.insert(0, ReadProblem(
-                "warning", "no ISA/GS envelope: read as a bare transaction set with "
-                "delimiters taken from the ST segment", st.position, "ST"))
+            problems.insert(
+                0,
+                ReadProblem(
+                    "warning",
+                    "no ISA/GS envelope: read as a bare transaction set with "
+                    "delimiters taken from the ST segment",
+                    st.position,
+                    "ST",
+                ),
+            )
             out.append(_read_set(st, body, se, problems, cache=cache))
         return out
     plain = _read_plain(text, cache)
@@ -111,25 +119,51 @@ def _read_835(data: bytes | str, cache: ValueCache) -> list[Remittance]:
     for interchange in read_interchanges(text):
         # Counts and control numbers that do not match are the sender's bookkeeping: the
         # set was read whole (its SE is there), so they are warnings, not a reason to hold.
-        env_problems = [ReadProblem("warning", e.message, e.position, e.segment, e.element)
-                        for e in interchange.problems]
+        env_problems = [
+            ReadProblem("warning", e.message, e.position, e.segment, e.element)
+            for e in interchange.problems
+        ]
         for tx in interchange.transactions:
             if tx.set_id != "835":
                 continue
-            problems = [p for p in env_problems
-                        if p.position is None or tx.st.position <= p.position <= tx.se.position]
+            problems = [
+                p
+                for p in env_problems
+                if p.position is None or tx.st.position <= p.position <= tx.se.position
+            ]
             if tx.version and not tx.version.startswith("005010X221"):
-                problems.append(ReadProblem("warning", f"GS08 {tx.version} is not 005010X221A1",
-                                            tx.gs.position, "GS", 8))
-            out.append(_read_set(tx.st, tx.segments, tx.se, problems, tx.version,
-                                 interchange.sender, interchange.receiver,
-                                 interchange.control_number, cache))
+                problems.append(
+                    ReadProblem(
+                        "warning", f"GS08 {tx.version} is not 005010X221A1", tx.gs.position, "GS", 8
+                    )
+                )
+            out.append(
+                _read_set(
+                    tx.st,
+                    tx.segments,
+                    tx.se,
+                    problems,
+                    tx.version,
+                    interchange.sender,
+                    interchange.receiver,
+                    interchange.control_number,
+                    cache,
+                )
+            )
     return out
 
 
-def _read_set(st: Segment, body: list[Segment], se: Segment, problems: list[ReadProblem],
-              version: str = "", sender: str = "", receiver: str = "",
-              control: str = "", cache: ValueCache | None = None) -> Remittance:
+def _read_set(
+    st: Segment,
+    body: list[Segment],
+    se: Segment,
+    problems: list[ReadProblem],
+    version: str = "",
+    sender: str = "",
+    receiver: str = "",
+    control: str = "",
+    cache: ValueCache | None = None,
+) -> Remittance:
     """One set the segment reader grouped (positions in a set are consecutive)."""
     rows = [st.elements, *[seg.elements for seg in body], se.elements]
     reader = SetReader(rows, st.position, st.delimiters.component, problems, cache)
@@ -175,8 +209,9 @@ def _read_plain(text: str, cache: ValueCache) -> list[Remittance] | None:
         offset += len(rows)
 
 
-def _read_interchange(rows: list[list[str]], offset: int, component: str,
-                      cache: ValueCache) -> list[Remittance]:
+def _read_interchange(
+    rows: list[list[str]], offset: int, component: str, cache: ValueCache
+) -> list[Remittance]:
     """The 835 sets of one interchange (``rows[0]`` its ISA, ``rows[-1]`` its IEA).
 
     Checks what ``read_interchanges`` checks and the 835 reader keeps: SE01 and SE02
@@ -198,21 +233,31 @@ def _read_interchange(rows: list[list[str]], offset: int, component: str,
         elif sid == "ST" and gs is not None and e[1:2] == ["835"]:
             reader = SetReader(rows, offset, component, [], cache)
             version = reader.version = gs[8]
-            reader.sender, reader.receiver, reader.interchange_control = (sender, receiver,
-                                                                          control)
+            reader.sender, reader.receiver, reader.interchange_control = (sender, receiver, control)
             remittance, j = reader.read(i)
             se, st = rows[j] + ["", ""], e + ["", ""]
             problems = []
             count = j - i + 1
             if se[1] != str(count):
-                problems.append(ReadProblem("warning", f"SE01 says {se[1]} segments but the set "
-                                            f"has {count}", j + offset, "SE", 1))
+                problems.append(
+                    ReadProblem(
+                        "warning",
+                        f"SE01 says {se[1]} segments but the set has {count}",
+                        j + offset,
+                        "SE",
+                        1,
+                    )
+                )
             if se[2] != st[2]:
-                problems.append(ReadProblem("warning", f"SE02 {se[2]} does not match ST02 "
-                                            f"{st[2]}", j + offset, "SE", 2))
+                problems.append(
+                    ReadProblem(
+                        "warning", f"SE02 {se[2]} does not match ST02 {st[2]}", j + offset, "SE", 2
+                    )
+                )
             if version and not version.startswith("005010X221"):
-                problems.append(ReadProblem("warning", f"GS08 {version} is not 005010X221A1",
-                                            gs_pos, "GS", 8))
+                problems.append(
+                    ReadProblem("warning", f"GS08 {version} is not 005010X221A1", gs_pos, "GS", 8)
+                )
             if problems:
                 remittance = replace(remittance, problems=(*problems, *remittance.problems))
             out.append(remittance)
@@ -231,8 +276,9 @@ def _iea_pattern(term: str, element: str) -> re.Pattern[str]:
     return re.compile(f"{t}[{_WHITE}]*IEA(?:{e}[^{t}]*)?[{_WHITE}]*(?:{t}[{_WHITE}]*|\\Z)")
 
 
-def _bare_sets(segments: Iterable[Segment]) -> Iterator[tuple[Segment, list[Segment], Segment,
-                                                               list[ReadProblem]]]:
+def _bare_sets(
+    segments: Iterable[Segment],
+) -> Iterator[tuple[Segment, list[Segment], Segment, list[ReadProblem]]]:
     st: Segment | None = None
     body: list[Segment] = []
     for seg in segments:
@@ -241,9 +287,15 @@ def _bare_sets(segments: Iterable[Segment]) -> Iterator[tuple[Segment, list[Segm
         elif seg.id == "SE" and st is not None:
             problems = []
             if seg[1] != str(len(body) + 2):
-                problems.append(ReadProblem(
-                    "warning", f"SE01 says {seg[1]} segments but the set has {len(body) + 2}",
-                    seg.position, "SE", 1))
+                problems.append(
+                    ReadProblem(
+                        "warning",
+                        f"SE01 says {seg[1]} segments but the set has {len(body) + 2}",
+                        seg.position,
+                        "SE",
+                        1,
+                    )
+                )
             yield st, body, seg, problems
             st = None
         elif seg.id in ENVELOPE and st is not None:
@@ -251,5 +303,6 @@ def _bare_sets(segments: Iterable[Segment]) -> Iterator[tuple[Segment, list[Segm
         elif st is not None:
             body.append(seg)
     if st is not None:
-        raise X12ParseError("file ends inside a transaction set: SE is missing",
-                            position=st.position, segment="ST")
+        raise X12ParseError(
+            "file ends inside a transaction set: SE is missing", position=st.position, segment="ST"
+        )

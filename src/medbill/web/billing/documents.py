@@ -204,7 +204,12 @@ def claim_documents(claims: Iterable[Claim]) -> list[doc.Claim]:
         c.pk: c
         for c in Claim.objects.filter(pk__in=ids)
         .select_related(
-            "practice", "patient", "coverage", "payer", "visit", "visit__provider",
+            "practice",
+            "patient",
+            "coverage",
+            "payer",
+            "visit",
+            "visit__provider",
             "visit__location",
         )
         .prefetch_related(

@@ -28,9 +28,14 @@ def upload_remittance(request: PracticeRequest) -> HttpResponse:
         return redirect("list_remittances")
     try:
         name = upload.name or "remittance.835"
-        run = start_era_run(request.user, request.practice, upload.read(), name,
-                            post=request.POST.get("post") == "1",
-                            same_payment=request.POST.get("same_payment") == "1")
+        run = start_era_run(
+            request.user,
+            request.practice,
+            upload.read(),
+            name,
+            post=request.POST.get("post") == "1",
+            same_payment=request.POST.get("same_payment") == "1",
+        )
     except ServiceError as exc:
         messages.error(request, in_words(exc))
         return redirect("list_remittances")
@@ -40,8 +45,16 @@ def upload_remittance(request: PracticeRequest) -> HttpResponse:
 @requires("import_remittance")
 def show_era_run(request: PracticeRequest, run_id: int) -> HttpResponse:
     run = get_scoped_or_404(EraImportRun, request.user, request.practice, pk=run_id)
-    remittances = {r.trace_number: r for r in Remittance.objects.for_user(
-        request.user, request.practice).filter(file_id=run.file_id)} if run.file_id else {}
+    remittances = (
+        {
+            r.trace_number: r
+            for r in Remittance.objects.for_user(request.user, request.practice).filter(
+                file_id=run.file_id
+            )
+        }
+        if run.file_id
+        else {}
+    )
     sets = [{**s, "remittance": remittances.get(s["trace"])} for s in run.sets]
     return render(request, "billing/era_run.html", {"run": run, "sets": sets})
 

@@ -45,9 +45,11 @@ def find_patients(user: Any, text: str) -> QuerySet:
         name &= Q(last_name__istartswith=word) | Q(first_name__istartswith=word)
     # Member ids first, as a short list: a subquery inside the OR would make the database
     # test every patient row against it instead of using the name and account indexes.
-    members = list(scoped(Coverage, user, action="view_patients")
-                   .filter(member_id__iexact=text.replace(" ", ""))
-                   .values_list("patient_id", flat=True)[:LIMIT])
+    members = list(
+        scoped(Coverage, user, action="view_patients")
+        .filter(member_id__iexact=text.replace(" ", ""))
+        .values_list("patient_id", flat=True)[:LIMIT]
+    )
     match = (
         name
         | Q(account_number__iexact=text)

@@ -271,8 +271,13 @@ def book_visit(request: PracticeRequest, patient_id: int) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "GET":
         # A slot chosen on the schedule comes with its date, time, provider and location.
-        form.update({k: request.GET[k].strip() for k in ("on", "at", "provider", "location")
-                     if request.GET.get(k, "").strip()})
+        form.update(
+            {
+                k: request.GET[k].strip()
+                for k in ("on", "at", "provider", "location")
+                if request.GET.get(k, "").strip()
+            }
+        )
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
         try:
@@ -348,7 +353,8 @@ def desk_queue(request: PracticeRequest) -> HttpResponse:
             "waiting": sum(1 for v in visits if v.status == Visit.Status.SCHEDULED),
             "in_office": sum(1 for v in visits if v.status == Visit.Status.CHECKED_IN),
             "eligibility_running": EligibilityRun.objects.for_user(request.user, request.practice)
-            .filter(day=day, status__in=("queued", "running")).first(),
+            .filter(day=day, status__in=("queued", "running"))
+            .first(),
         },
     )
 

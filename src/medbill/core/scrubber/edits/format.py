@@ -79,7 +79,6 @@ def tin_valid(tin: str) -> bool:
     return ok
 
 
-
 @dataclass(slots=True)
 class LineAt:
     """One service line as the line edits see it."""
