@@ -208,4 +208,18 @@ def scenarios() -> dict[str, list[Claim]]:
         **BASE["billing_provider"], "contact_name": "Dana Fox", "contact_phone": "6085550100",
         "pay_to_address": {"line1": "PO Box 4411", "city": "Madison", "state": "WI",
                            "zip": "537444411"}})]
+    s["attachments on the claim and a line"] = [claim(
+        "CVFP-19",
+        attachments=[{"report_type": "OB", "transmission": "FX", "control_number": "ATT0001"},
+                     {"report_type": "LA", "transmission": "AA"}],
+        lines=[{"line": 1, "code": "99213", "units": 1, "charge": "130.00", "dx_pointers": [1],
+                "attachments": [{"report_type": "RR", "transmission": "EL",
+                                 "control_number": "ATT0002"}]},
+               {"line": 2, "code": "36415", "units": 1, "charge": "15.00",
+                "dx_pointers": [1]}])]
+    s["Medicare secondary to an employer plan"] = [claim(
+        "CVFP-20", payer=MEDICARE,
+        subscriber={**BASE["subscriber"], "medicare_secondary_type": "12"},
+        other_coverage=[{"payer": COMMERCIAL, "subscriber": PRIMARY_SUBSCRIBER,
+                         "relationship_to_subscriber": "self", "order": "primary"}])]
     return s

@@ -83,7 +83,8 @@ def finish_claim(c: Any, isa13: str, gs06: str, st02: str, version: str, env_not
     sub = _subscriber(name=ctx.get("sub_name") or PersonName(""), member_id=ctx.get("sub_id"),
                      dob=ctx.get("sub_dob"), sex=ctx.get("sub_sex"),
                      group_number=ctx.get("sub_group"), group_name=ctx.get("sub_group_name"),
-                     address=_addr(ctx.get("sub_address")))
+                     address=_addr(ctx.get("sub_address")),
+                     medicare_secondary_type=ctx.get("sub_msp"))
     rel = ctx.get("pat_rel", "self") if ctx.get("pat_name") else "self"
     if rel == "self":
         patient = _patient(name=sub.name, dob=sub.dob, sex=sub.sex,
@@ -158,6 +159,7 @@ def finish_claim(c: Any, isa13: str, gs06: str, st02: str, version: str, env_not
         release_of_information=seg[9] or "Y",
         note=f.get("note"),
         ambulance=ambulance,
+        attachments=tuple(f.get("attachments", ())),
     )
 
     return ReadClaim(claim, isa13, gs06, st02, seg.position, version, c.code_set,
@@ -178,7 +180,8 @@ def _line(d: dict, claim_date: date | None, claim_pos: str | None) -> ServiceLin
         ndc_quantity=d.get("ndc_qty"),
         ndc_unit=d.get("ndc_unit"), line_control_number=d.get("control"),
         description=d.get("description"), rendering_provider=_provider(d.get("rendering")),
-        prior_authorization=d.get("prior_auth"))
+        prior_authorization=d.get("prior_auth"),
+        attachments=tuple(d.get("attachments", ())))
 
 
 def _other(o: dict, lines: list[dict]) -> OtherCoverage:

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from medbill.core.attachments import Attachment
 from medbill.core.claim import (
     CasAdjustment,
     PersonName,
@@ -357,7 +358,8 @@ class _Reader:
     def _SBR(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.loop.startswith("2000"):
             self.ctx.update(sub_order=_ORDERS.get(e[1], "primary"), sub_group=e[3] or None,
-                            sub_group_name=e[4] or None, payer_type=_FILING.get(e[9]))
+                            sub_group_name=e[4] or None, payer_type=_FILING.get(e[9]),
+                            sub_msp=e[5] or None)
             return
         if self.claim is None:
             where = f"in loop {self.loop}" if self.loop else "before the first HL"
@@ -526,9 +528,17 @@ class _Reader:
                 tuple(e for e in seg.elements[3:] if e)
 
     def _PWK(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
-        if self.claim is not None and e[2] not in _PWK_5010:
+        if self.claim is None:
+            return
+        if e[2] not in _PWK_5010:
             self.claim.notes.append(f"PWK02={e[2]} is not a 5010 attachment transmission "
                                     f"code (segment {seg.position})")
+            return
+        found = Attachment(e[1], e[2], e[6] or None)
+        if self.line is not None:
+            self.line.setdefault("attachments", []).append(found)
+        else:
+            self.claim.fields.setdefault("attachments", []).append(found)
 
     def _CAS(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         items = []

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from medbill.core.attachments import Attachment
 from medbill.core.claim import (
     Address,
     Claim,
@@ -34,6 +35,7 @@ from medbill.core.x12._m837p_check import (
     check_claim,
     check_structure,
     filing_indicator,
+    is_medicare_secondary,
     npi_is_valid,
 )
 from medbill.core.x12._m837p_fit import ELEMENTS, ClaimFitter, FieldFit, Fitted, fit_claim
@@ -62,6 +64,7 @@ __all__ = [
     "batch_reference",
     "check_claim",
     "fit_claim",
+    "is_medicare_secondary",
     "npi_is_valid",
     "payer_responsibility",
     "plan_batches",
@@ -369,11 +372,10 @@ class _Body:
         sub_hl = self.hl
         w.add("HL", str(sub_hl), str(parent), "22", "0" if pat.is_subscriber else "1")
         order = payer_responsibility(claim)
-        medicare_secondary = claim.payer.type in ("medicare", "medicare_b") and \
-            order != "primary"
         w.add("SBR", ORDER_CODES[order], "18" if pat.is_subscriber else "", sub.group_number,
-              sub.group_name, "47" if medicare_secondary else "", "", "", "",
-              filing_indicator(claim, claim.payer.type, "payer.type"))
+              sub.group_name,
+              sub.medicare_secondary_type if is_medicare_secondary(claim) else "", "", "",
+              "", filing_indicator(claim, claim.payer.type, "payer.type"))
         self.person_name("IL", sub.name, "MI", sub.member_id)
         if sub.address is not None:
             self.address(sub.address)
@@ -412,6 +414,7 @@ class _Body:
                                ("439", claim.accident_date)):
             if day is not None:
                 w.add("DTP", qualifier, "D8", _d8(day))
+        _pwk(w, claim.attachments)
         if claim.frequency_code in ("7", "8"):
             w.add("REF", "F8", claim.original_claim_ref)
         if claim.referral_number:
@@ -490,6 +493,7 @@ class _Body:
         pos = line.place_of_service if line.place_of_service != claim.place_of_service else ""
         w.add("SV1", proc, line.charge.x12(), line.unit_basis, _num(line.units), pos, "",
               [str(p) for p in line.dx_pointers])
+        _pwk(w, line.attachments)
         start = line.date_of_service or claim.date_of_service
         assert start is not None
         if line.date_of_service_end and line.date_of_service_end != start:
@@ -521,6 +525,16 @@ class _Body:
                 paid_date = la.paid_date or adj.paid_date
                 assert paid_date is not None
                 w.add("DTP", "573", "D8", _d8(paid_date))
+
+
+def _pwk(w: SegmentWriter, attachments: Sequence[Attachment]) -> None:
+    """PWK segments (2300 or 2400): report type, transmission, and the control number
+    (PWK05 AC, PWK06) whenever there is one."""
+    for a in attachments:
+        if a.control_number:
+            w.add("PWK", a.report_type, a.transmission, "", "", "AC", a.control_number)
+        else:
+            w.add("PWK", a.report_type, a.transmission)
 
 
 def _cas(w: SegmentWriter, adjustments: Sequence) -> None:
