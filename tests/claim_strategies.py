@@ -4,7 +4,8 @@ Claims are built the way billing offices fill them: any Unicode in names and
 addresses (accents, other Latin alphabets, other scripts, typographic marks,
 control characters, the file's separators), lengths past every limit, 1-12
 diagnoses, 1-50 lines with modifiers and drugs (NDC), coordination of benefits
-with one or two earlier payers, replacement and void claims. Codes are the
+with one or two earlier payers (Medicare secondary with or without its payer type),
+replacement and void claims, attachments on the claim and its lines. Codes are the
 right shape: the scrubber's code-set edits are not what these claims test.
 Used by ``tests/core/test_x12_837p_generated.py`` and ``bench/x12_fuzz.py``.
 """
@@ -20,9 +21,11 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
+from medbill.core.attachments import REPORT_TYPES, TRANSMISSIONS
 from medbill.core.claim import (
     Address,
     Adjudication,
+    Attachment,
     BillingProvider,
     CasAdjustment,
     Claim,
@@ -48,6 +51,7 @@ MODIFIERS = ("25", "59", "RT", "LT", "QW", "GT", "XU", "76", "91", "GA")
 PAYER_TYPES = ("medicare", "medicaid", "commercial", "bcbs", "tricare", "champva", "hmo",
                "ppo", "workers_comp", "medicare_advantage", "auto", "other")
 STATES = ("WI", "MN", "IL", "IA", "NY", "TX", "CA")
+MSP_TYPES = ("12", "13", "14", "15", "16", "41", "42", "43", "47")
 DOS = date(2026, 3, 2)
 TODAY = date(2026, 3, 9)
 NPIS = ("1746502933", "1283746505")
@@ -101,7 +105,23 @@ def subscribers(draw: st.DrawFn, self_: bool, wild: bool = False) -> Subscriber:
     return Subscriber(draw(names(wild)), draw(ident(85, wild=wild)),
                       date(1971, 8, 19) if self_ else None, "F" if self_ else None,
                       draw(st.none() | ident(55, wild=wild)), draw(st.none() | text(1, 70, wild)),
-                      draw(addresses(wild)) if self_ else draw(st.none() | addresses(wild)))
+                      draw(addresses(wild)) if self_ else draw(st.none() | addresses(wild)),
+                      medicare_secondary_type=draw(st.none() | st.sampled_from(MSP_TYPES)))
+
+
+@st.composite
+def attachments(draw: st.DrawFn, wild: bool = False, most: int = 3) -> tuple:
+    """0 to ``most`` attachments; ``wild`` adds missing and unsendable control numbers and
+    more than the 837P repeats."""
+    n = draw(st.integers(0, 12 if wild and most > 3 else most))
+    out = []
+    for _ in range(n):
+        how = draw(st.sampled_from(sorted(TRANSMISSIONS)))
+        number = draw(ident(85, wild=wild)) if wild else \
+            (None if how == "AA" and draw(st.booleans()) else draw(ident(80)))
+        out.append(Attachment(draw(st.sampled_from(sorted(REPORT_TYPES))), how,
+                              draw(st.none() | st.just(number)) if wild else number))
+    return tuple(out)
 
 
 @st.composite
@@ -129,7 +149,8 @@ def service_lines(draw: st.DrawFn, n: int, n_dx: int, wild: bool = False
             line_control_number=draw(st.none() | ident(55, wild=wild)) if drawn else
             f"L{i + 1:03d}",
             description=draw(st.none() | text(1, 90, wild)) if drawn else None,
-            prior_authorization=draw(st.none() | ident(55, wild=wild)) if i == 0 else None))
+            prior_authorization=draw(st.none() | ident(55, wild=wild)) if i == 0 else None,
+            attachments=draw(attachments(wild, most=2)) if drawn else ()))
     return tuple(out)
 
 
@@ -187,7 +208,8 @@ def claims(draw: st.DrawFn, max_lines: int = 50) -> Claim:
         rendering_provider=rendering, other_coverage=draw(other_coverages(lines, wild)),
         prior_authorization=draw(st.none() | ident(55, wild=wild)),
         referral_number=draw(st.none() | ident(55, wild=wild)),
-        note=draw(st.none() | text(1, 100, wild)))
+        note=draw(st.none() | text(1, 100, wild)),
+        attachments=draw(attachments(wild, most=10)))
 
 
 PROFILE = ClearinghouseProfile.from_dict({
