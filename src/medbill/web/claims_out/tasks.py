@@ -56,4 +56,5 @@ def submit_claim_batch(user_id: int | None, practice_id: int, claim_ids: list[in
         "submissions": [s.pk for s in submissions],
         "files": len(submissions),
         "sent": sum(1 for s in submissions if s.status == "sent"),
+        "held": len(submissions.held),
     }

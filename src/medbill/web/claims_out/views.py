@@ -58,6 +58,10 @@ def submit_batch(request: HttpRequest) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, in_words(exc))
         return redirect("claims_out_queue")
+    for held in subs.held:
+        messages.warning(request, f"Claim {held.claim_id} was held out of the file"
+                                  f"{' (' + held.field + ')' if held.field else ''}: "
+                                  f"{held.reason}")
     for sub in subs:
         sub.refresh_from_db()
         if sub.status == "sent":
