@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from medbill.core.ledger.entry_checks import looks_like_card_number
-from medbill.web.billing import scrub_views, services
+from medbill.web.billing import attachment_views, scrub_views, services
 from medbill.web.billing.models import Claim
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
@@ -63,6 +63,7 @@ def show_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
             "lines": claim.lines.all(),
             "entries": claim.ledger_entries.select_related("payer").order_by("posted_at", "id"),
             **scrub_views.findings_context(request, claim),
+            **attachment_views.attachments_context(request, claim),
         },
     )
 
