@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-__all__ = ["MSP_QUESTIONS", "MSP_TYPES", "MspAnswers", "msp_type"]
+__all__ = ["MEDICARE_TYPES", "MSP_QUESTIONS", "MSP_TYPES", "MspAnswers", "msp_type"]
+
+# Payer types of the claim document that are Medicare (the questionnaire applies).
+MEDICARE_TYPES = ("medicare", "medicare_a", "medicare_b")
 
 # 837P TR3 loop 2000B SBR05, Insurance Type Code, when Medicare is secondary.
 MSP_TYPES: dict[str, str] = {

@@ -15,13 +15,13 @@ from medbill.core.attachments import attachment_problems
 from medbill.core.claim import Address, Claim, OtherCoverage, Provider
 from medbill.core.identifiers import npi_is_valid
 from medbill.core.money import Money
+from medbill.core.msp import MEDICARE_TYPES
 from medbill.core.x12._m837p_fit import fit_claim
 from medbill.core.x12._segments import Delimiters, X12WriteError
 
 __all__ = ["check_claim", "check_structure", "is_medicare_secondary", "npi_is_valid",
            "FILING_INDICATORS"]
 
-MEDICARE_TYPES = ("medicare", "medicare_a", "medicare_b")
 
 # Claim filing indicator (SBR09) for each payer type of the claim document.
 FILING_INDICATORS = {

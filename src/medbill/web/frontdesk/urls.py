@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medbill.web.frontdesk import search, views, views_desk, views_paperwork, views_schedule
+from medbill.web.frontdesk import msp, search, views, views_desk, views_paperwork, views_schedule
 
 urlpatterns = [
     path("patients/", views.list_patients, name="list_patients"),
@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("patients/<int:patient_id>/visits/new/", views_desk.book_visit, name="book_visit"),
     path("coverages/<int:coverage_id>/edit/", views_desk.edit_coverage, name="edit_coverage"),
+    path("coverages/<int:coverage_id>/msp/", msp.msp_questionnaire, name="msp_questionnaire"),
     path(
         "coverages/<int:coverage_id>/card/<str:side>/",
         views_desk.show_card_image,
