@@ -151,7 +151,7 @@ def check_structure(claim: Claim) -> None:
     c.text("payer.payer_id", claim.payer.payer_id)
     filing_indicator(claim, claim.payer.type, "payer.type")
     c.address("payer.address", claim.payer.address, required=False)
-    if is_medicare_secondary(claim) and not claim.subscriber.medicare_secondary_type:
+    if not claim.subscriber.medicare_secondary_type and is_medicare_secondary(claim):
         c.fail("subscriber.medicare_secondary_type", "is required when Medicare is billed "
                "after another payer (SBR05: why Medicare is secondary)", "SBR", 5)
 
@@ -171,7 +171,8 @@ def check_structure(claim: Claim) -> None:
     _check_dates_and_causes(c, claim)
     _check_diagnoses(c, claim)
     _check_lines(c, claim)
-    _check_attachments(c, claim)
+    if claim.attachments:
+        _check_attachments(c, claim.attachments, "attachments")
     if claim.rendering_provider is not None:
         c.person("rendering_provider", claim.rendering_provider)
     if claim.referring_provider is not None:
@@ -277,14 +278,13 @@ def _check_lines(c: _Checker, claim: Claim) -> None:
                 c.fail(f"{at}.ndc_unit", "must be F2, GR, ME, ML or UN")
         if line.rendering_provider is not None:
             c.person(f"{at}.rendering_provider", line.rendering_provider)
+        if line.attachments:
+            _check_attachments(c, line.attachments, f"{at}.attachments")
 
 
-def _check_attachments(c: _Checker, claim: Claim) -> None:
-    for field, problem in attachment_problems(claim.attachments, "attachments"):
+def _check_attachments(c: _Checker, attachments: tuple, at: str) -> None:
+    for field, problem in attachment_problems(attachments, at):
         c.fail(field, problem, "PWK")
-    for i, line in enumerate(claim.lines):
-        for field, problem in attachment_problems(line.attachments, f"lines[{i}].attachments"):
-            c.fail(field, problem, "PWK")
 
 
 def _check_other_coverage(c: _Checker, claim: Claim) -> None:

@@ -379,7 +379,8 @@ class ClaimFitter:
         values = [c.claim_id, sub.group_name, sub.group_number, c.original_claim_ref,
                   c.referral_number, c.prior_authorization, c.note]
         ids = [sub.member_id]
-        ids += (a.control_number for a in c.attachments)
+        if c.attachments:
+            ids += (a.control_number for a in c.attachments)
         names = [sub.name]
         addresses = [sub.address]
         # The billing provider, payer and rendering provider of a batch are mostly the same

@@ -374,7 +374,8 @@ class _Body:
         order = payer_responsibility(claim)
         w.add("SBR", ORDER_CODES[order], "18" if pat.is_subscriber else "", sub.group_number,
               sub.group_name,
-              sub.medicare_secondary_type if is_medicare_secondary(claim) else "", "", "",
+              sub.medicare_secondary_type if sub.medicare_secondary_type
+              and is_medicare_secondary(claim) else "", "", "",
               "", filing_indicator(claim, claim.payer.type, "payer.type"))
         self.person_name("IL", sub.name, "MI", sub.member_id)
         if sub.address is not None:
@@ -414,7 +415,8 @@ class _Body:
                                ("439", claim.accident_date)):
             if day is not None:
                 w.add("DTP", qualifier, "D8", _d8(day))
-        _pwk(w, claim.attachments)
+        if claim.attachments:
+            _pwk(w, claim.attachments)
         if claim.frequency_code in ("7", "8"):
             w.add("REF", "F8", claim.original_claim_ref)
         if claim.referral_number:
@@ -493,7 +495,8 @@ class _Body:
         pos = line.place_of_service if line.place_of_service != claim.place_of_service else ""
         w.add("SV1", proc, line.charge.x12(), line.unit_basis, _num(line.units), pos, "",
               [str(p) for p in line.dx_pointers])
-        _pwk(w, line.attachments)
+        if line.attachments:
+            _pwk(w, line.attachments)
         start = line.date_of_service or claim.date_of_service
         assert start is not None
         if line.date_of_service_end and line.date_of_service_end != start:
