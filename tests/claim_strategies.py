@@ -106,21 +106,24 @@ def subscribers(draw: st.DrawFn, self_: bool, wild: bool = False) -> Subscriber:
                       date(1971, 8, 19) if self_ else None, "F" if self_ else None,
                       draw(st.none() | ident(55, wild=wild)), draw(st.none() | text(1, 70, wild)),
                       draw(addresses(wild)) if self_ else draw(st.none() | addresses(wild)),
-                      medicare_secondary_type=draw(st.none() | st.sampled_from(MSP_TYPES)))
+                      medicare_secondary_type=draw(st.one_of(
+                          st.sampled_from(MSP_TYPES), st.sampled_from(MSP_TYPES), st.none())))
 
 
 @st.composite
 def attachments(draw: st.DrawFn, wild: bool = False, most: int = 3) -> tuple:
-    """0 to ``most`` attachments; ``wild`` adds missing and unsendable control numbers and
-    more than the 837P repeats."""
-    n = draw(st.integers(0, 12 if wild and most > 3 else most))
+    """0 to ``most`` attachments; ``wild`` sometimes adds a missing or unsendable control
+    number, or more attachments than the 837P repeats (most claims stay sendable, so the
+    other wild fields still reach the writer)."""
+    count = st.integers(0, most)
+    n = draw(st.one_of(count, count, count, st.just(11)) if wild and most > 3 else count)
+    numbers = st.one_of(ident(80), ident(80), ident(80), ident(85, wild=True), st.none()) \
+        if wild else ident(80)
     out = []
     for _ in range(n):
         how = draw(st.sampled_from(sorted(TRANSMISSIONS)))
-        number = draw(ident(85, wild=wild)) if wild else \
-            (None if how == "AA" and draw(st.booleans()) else draw(ident(80)))
-        out.append(Attachment(draw(st.sampled_from(sorted(REPORT_TYPES))), how,
-                              draw(st.none() | st.just(number)) if wild else number))
+        number = None if how == "AA" and draw(st.booleans()) else draw(numbers)
+        out.append(Attachment(draw(st.sampled_from(sorted(REPORT_TYPES))), how, number))
     return tuple(out)
 
 
