@@ -22,6 +22,40 @@ def shared_examples() -> Path:
     return shared_examples_dir()
 
 
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium under Playwright, closed after the test (see browser_support).
+
+    Playwright's sync API keeps an event loop on this thread; nothing runs on it while
+    the test uses the database between browser steps, so Django's guard is lifted.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from browser_support import ARGS, CHROMIUM
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def shots(request, tmp_path):
+    """``shots(page, "1-preview")`` saves a full-page screenshot of the step."""
+    from browser_support import shot_dir
+
+    folder = shot_dir(request.node.name, tmp_path / "screens")
+
+    def take(page, name: str) -> None:
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+    take.folder = folder
+    return take
+
+
 @pytest.fixture(autouse=True)
 def _codeset_caches_stay_with_their_data_dir():
     """A test that points MEDBILL_DATA_DIR elsewhere leaves no loaded code set behind.

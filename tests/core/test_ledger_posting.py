@@ -215,3 +215,37 @@ def test_every_fixture_posts_without_losing_a_cent():
             plb = sum((p.amount for p in result.provider_entries), ZERO)
             paid = sum((c.paid for c in result.claims), ZERO)
             assert paid + plb == rem.total_paid, path.name
+
+
+def _line(code, charge, paid, *adjustments):
+    return ServicePayment(Procedure("HC", code), M(charge), M(paid),
+                          adjustments=tuple(Adjustment(g, r, M(a)) for g, r, a in adjustments))
+
+
+def _claim(status, *services):
+    paid = sum((s.paid for s in services), ZERO)
+    return ClaimPayment("C-1", status, sum((s.charge for s in services), ZERO), paid, None,
+                        "12", "PCN9", services=services)
+
+
+def test_a_write_down_beside_a_denied_line_is_not_a_denial():
+    """Nothing paid: the visit denied, the blood draw applied to the deductible."""
+    payment = _claim("1", _line("99213", "150", "0", ("CO", "96", "150")),
+                     _line("36415", "25", "0", ("CO", "45", "9"), ("PR", "1", "16")))
+    posting = post_claim(payment, accounts()[0])
+    assert [(d.line, d.reasons) for d in posting.denials] == [(1, (("CO", "96"),))]
+    assert any(e.reason == "45" and e.kind == "adjustment" for e in posting.entries)
+    assert not posting.denied_in_full
+
+
+def test_denied_in_full_when_every_line_is_refused_for_a_reason():
+    abn = _claim("1", _line("99213", "150", "0", ("CO", "50", "150")),
+                 _line("36415", "25", "0", ("PR", "50", "25")))
+    assert post_claim(abn, accounts()[0]).denied_in_full
+    # A secondary payer with nothing left to pay after the primary denies nothing, even when
+    # it says CLP02 = 4.
+    nothing_left = _claim("4", _line("99213", "150", "0", ("OA", "23", "150")),
+                          _line("36415", "25", "0", ("OA", "23", "25")))
+    posting = post_claim(nothing_left, accounts(is_secondary=True)[0])
+    assert not posting.denied_in_full and posting.denials == ()
+    assert not post_claim(sample().claims[0], accounts()[0]).denied_in_full  # paid in part

@@ -33,6 +33,8 @@ from medbill.core.x12 import (
 )
 from medbill.core.x12.m270 import read_270
 from medbill.core.x12.m271 import read_271
+from medbill.core.x12.m276 import read_276
+from medbill.core.x12.m277 import read_277
 from shared_data import shared_examples_dir, shared_path
 from x12_claims import CONTROL, CREATED, ENVELOPE, SUBMITTER
 
@@ -43,12 +45,14 @@ READERS = {
     "271": read_271,
     "999": read_999,
     "277ca": read_277ca,
+    "276": read_276,
+    "277": read_277,
     "segments": lambda data: list(iter_segments(data)),
     "interchanges": read_interchanges,
 }
 # The folders whose files each reader is given (the two envelope readers take them all).
 FOLDERS = {"835": ("835",), "837p": ("837p", "837i"), "270": ("270",), "271": ("271",),
-           "999": ("999",), "277ca": ("277ca", "277")}
+           "999": ("999",), "277ca": ("277ca", "277"), "276": ("276",), "277": ("277",)}
 FUZZ = settings(max_examples=120, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

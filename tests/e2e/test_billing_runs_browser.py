@@ -1,5 +1,5 @@
 """A biller builds claims and runs statements in a real browser (Debian's Chromium), and
-watches a run's progress bar finish. Screenshots go to ``test-artifacts/billing-runs/``.
+watches a run's progress bar finish. Screenshots go to the test's temporary directory.
 
 Celery runs in-process here, so the build and the statement run started from the pages
 are finished when the next page loads; the progress bar itself is followed on a run that
@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import importlib.util
 import io
-import shutil
 import sys
 import zipfile
 from decimal import Decimal
@@ -19,9 +18,9 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.utils import timezone
 
+from browser_support import browser_marks, open_page, session_of
 from medbill.core.payersim import simulate
 from medbill.core.x12.m835 import write_835
 from medbill.web.billing import era
@@ -34,16 +33,7 @@ from medbill.web.coding.models import Diagnosis, ServiceLine
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice.models import Membership
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "billing-runs"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("chromium") is None and not Path(CHROMIUM).exists(),
-                       reason="needs Debian's chromium (make browser)"),
-]
+pytestmark = browser_marks
 
 
 def _load_site_builder():
@@ -73,9 +63,6 @@ def _coded_visit(site, day: int, with_lines: bool = True) -> Visit:
 @pytest.fixture
 def office(db, tmp_path, monkeypatch):
     monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path))
-    # The test plays the worker between browser steps; Playwright's sync API keeps an
-    # event loop on this thread, though nothing runs on it while the database is used.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     site = _load_site_builder()("CVFP", "Cedar Valley")
     biller = User.objects.create_user("biller", password="a-long-test-password-9",
                                       first_name="Bea")
@@ -87,87 +74,70 @@ def office(db, tmp_path, monkeypatch):
                    "s.835")
     ready = [_coded_visit(site, 10), _coded_visit(site, 11)]
     held = _coded_visit(site, 12, with_lines=False)
-    client = Client()
-    client.force_login(biller)
     return SimpleNamespace(site=site, biller=biller, ready=ready, held=held,
-                           session=client.cookies["sessionid"].value)
-
-
-def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+                           session=session_of(biller))
 
 
 @pytest.mark.django_db(transaction=True)
-def test_biller_builds_claims_and_runs_statements(office, live_server) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_biller_builds_claims_and_runs_statements(office, live_server, browser,
+                                                  shots) -> None:
+    from playwright.sync_api import expect
 
     base = live_server.url
     site = office.site
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.add_cookies([{"name": "sessionid", "value": office.session, "url": base}])
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("console", lambda msg: errors.append(msg.text)
-                    if msg.type == "error" and "favicon" not in msg.location.get("url", "")
-                    else None)
+    page = open_page(browser, base, office.session)
+    errors = page.errors
 
-            # Build claims: the preview, then the build and its result.
-            page.goto(f"{base}/")
-            page.get_by_role("link", name="Build claims").first.click()
-            expect(page.locator("h1")).to_have_text("Build claims")
-            expect(page.locator(".build-ready tbody tr")).to_have_count(2)
-            expect(page.locator(".build-held")).to_contain_text("the visit has no service lines")
-            _shot(page, "1-build-preview")
-            page.get_by_role("button", name="Build 2 claims").click()
-            expect(page.locator("[data-progress-text]")).to_have_text(
-                "Finished: 2 of 2 (100%)")
-            expect(page.locator(".built-claims tbody tr")).to_have_count(2)
-            _shot(page, "2-build-finished")
-            assert Claim.objects.filter(visit__in=office.ready).count() == 2
+    # Build claims: the preview, then the build and its result.
+    page.goto(f"{base}/")
+    page.get_by_role("link", name="Build claims").first.click()
+    expect(page.locator("h1")).to_have_text("Build claims")
+    expect(page.locator(".build-ready tbody tr")).to_have_count(2)
+    expect(page.locator(".build-held")).to_contain_text("the visit has no service lines")
+    shots(page, "1-build-preview")
+    page.get_by_role("button", name="Build 2 claims").click()
+    expect(page.locator("[data-progress-text]")).to_have_text(
+        "Finished: 2 of 2 (100%)")
+    expect(page.locator(".built-claims tbody tr")).to_have_count(2)
+    shots(page, "2-build-finished")
+    assert Claim.objects.filter(visit__in=office.ready).count() == 2
 
-            # A build that is still running: the bar moves and the page ends finished.
-            more = _coded_visit(site, 13)
-            run = ClaimBuildRun.objects.create(practice=site.practice, created_by=office.biller,
-                                               total=1)
-            page.goto(f"{base}/claims-out/build/")
-            expect(page.get_by_role("button", name="Build 1 claim")).to_be_disabled()
-            page.goto(f"{base}/claims-out/build/runs/{run.pk}/")
-            expect(page.locator("[data-progress-text]")).to_have_text("Queued: 0 of 1 (0%)")
-            _shot(page, "3-build-running")
-            perform_build_run(run.pk, [more.pk])  # the worker, while the page polls
-            expect(page.locator(".run-summary")).to_contain_text("1 claim built", timeout=10_000)
-            expect(page.locator("progress")).to_have_attribute("value", "1")
-            _shot(page, "4-build-finished-while-watching")
+    # A build that is still running: the bar moves and the page ends finished.
+    more = _coded_visit(site, 13)
+    run = ClaimBuildRun.objects.create(practice=site.practice, created_by=office.biller,
+                                       total=1)
+    page.goto(f"{base}/claims-out/build/")
+    expect(page.get_by_role("button", name="Build 1 claim")).to_be_disabled()
+    page.goto(f"{base}/claims-out/build/runs/{run.pk}/")
+    expect(page.locator("[data-progress-text]")).to_have_text("Queued: 0 of 1 (0%)")
+    shots(page, "3-build-running")
+    perform_build_run(run.pk, [more.pk])  # the worker, while the page polls
+    expect(page.locator(".run-summary")).to_contain_text("1 claim built", timeout=10_000)
+    expect(page.locator("progress")).to_have_attribute("value", "1")
+    shots(page, "4-build-finished-while-watching")
 
-            # Statements: choose, preview, run, download.
-            page.get_by_role("link", name="Statements").first.click()
-            page.fill("input[name=threshold]", "5.00")
-            page.get_by_role("button", name="Preview").click()
-            expect(page.locator(".statement-preview tbody tr")).to_have_count(1)
-            expect(page.locator(".statement-preview")).to_contain_text(
-                site.patient.account_number)
-            _shot(page, "5-statements-preview")
-            page.get_by_role("button", name="Run statements").click()
-            expect(page.locator("[data-progress-text]")).to_have_text(
-                "Finished: 1 of 1 (100%)")
-            _shot(page, "6-statements-finished")
-            with page.expect_download() as download:
-                page.get_by_role("link", name="Download the PDFs (zip)").click()
-            names = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes())
-                                    ).namelist()
-            assert names == [f"statement-{site.patient.account_number}.pdf"]
-            row = Statement.objects.get()
-            page.goto(f"{base}/statements/")
-            expect(page.locator(".statement-history tbody tr")).to_have_count(1)
-            page.goto(f"{base}/accounts/{site.patient.pk}/")
-            expect(page.locator(".account-statements")).to_contain_text(
-                row.statement_date.isoformat())
-            _shot(page, "7-account")
-            assert errors == []
-        finally:
-            browser.close()
+    # Statements: choose, preview, run, download.
+    page.get_by_role("link", name="Statements").first.click()
+    page.fill("input[name=threshold]", "5.00")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator(".statement-preview tbody tr")).to_have_count(1)
+    expect(page.locator(".statement-preview")).to_contain_text(
+        site.patient.account_number)
+    shots(page, "5-statements-preview")
+    page.get_by_role("button", name="Run statements").click()
+    expect(page.locator("[data-progress-text]")).to_have_text(
+        "Finished: 1 of 1 (100%)")
+    shots(page, "6-statements-finished")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the PDFs (zip)").click()
+    names = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes())
+                            ).namelist()
+    assert names == [f"statement-{site.patient.account_number}.pdf"]
+    row = Statement.objects.get()
+    page.goto(f"{base}/statements/")
+    expect(page.locator(".statement-history tbody tr")).to_have_count(1)
+    page.goto(f"{base}/accounts/{site.patient.pk}/")
+    expect(page.locator(".account-statements")).to_contain_text(
+        row.statement_date.isoformat())
+    shots(page, "7-account")
+    assert errors == []

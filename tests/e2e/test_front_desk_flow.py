@@ -1,12 +1,11 @@
 """The front desk in a real browser (Debian's Chromium): register a patient with a
 secondary coverage, check eligibility against the payer simulator over HTTP, complete
 the kiosk paperwork with a drawn signature, check in with the copay and its receipt,
-and check out into the coding queue. Screenshots go to ``test-artifacts/``."""
+and check out into the coding queue. Screenshots go to the test's temporary directory."""
 
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import struct
 import sys
 import zlib
@@ -16,9 +15,9 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.utils import timezone
 
+from browser_support import browser_marks, open_page, session_of
 from medbill.connect.payer_sim import PayerSimulator
 from medbill.core.eligibility.simulator import PlanTable
 from medbill.web.billing.models import Entry
@@ -34,16 +33,7 @@ from medbill.web.frontdesk.models import (
 from medbill.web.frontdesk.plan_table import PLANS
 from medbill.web.practice.models import Membership
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "front-desk"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("chromium") is None and not Path(CHROMIUM).exists(),
-                       reason="needs Debian's chromium (make browser)"),
-]
+pytestmark = browser_marks
 
 
 def _card_png() -> bytes:
@@ -101,14 +91,7 @@ def desk(world):
                                          sender_id="MEDBILL", receiver_id="PAYERSIM",
                                          envelope="mime" if payer.payer_id == "WIMCD" else "soap",
                                          timeout_seconds=Decimal(5))
-        client = Client()
-        client.force_login(world.users["front_desk"])
-        yield client.cookies["sessionid"].value
-
-
-def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        yield session_of(world.users["front_desk"])
 
 
 def _sign(page) -> None:
@@ -129,110 +112,103 @@ def _sign(page) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_front_desk_flow(world, desk, live_server) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_front_desk_flow(world, desk, live_server, browser, shots) -> None:
+    from playwright.sync_api import expect
 
     base = live_server.url
     today = timezone.localdate().isoformat()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            staff = browser.new_context(viewport={"width": 1280, "height": 900})
-            staff.add_cookies([{"name": "sessionid", "value": desk, "url": base}])
-            page = staff.new_page()
+    page = open_page(browser, base, desk)
 
-            # 1. Registration.
-            page.goto(f"{base}/patients/new/")
-            page.fill("#id_last_name", "Rivera")
-            page.fill("#id_first_name", "Carmen")
-            page.fill("#id_date_of_birth", "1985-04-12")
-            page.select_option("#id_sex", "F")
-            page.fill("#id_line1", "418 Jenifer St")
-            page.fill("#id_city", "Madison")
-            page.fill("#id_state", "WI")
-            page.fill("#id_zip", "53703")
-            page.fill("#id_phone", "608-555-0199")
-            _shot(page, "01-register")
-            page.click("#save-patient")
-            expect(page.locator("h1")).to_contain_text("Add coverage")
-            page.select_option("#id_payer", str(world.a.payer.pk))
-            page.fill("#id_member_id", "LCI7730012")
-            page.fill("#id_group_number", "GRP-88")
-            page.fill("#id_effective_date", "2026-01-01")
-            card = _card_png()
-            page.set_input_files("#id_card_front", files=[
-                {"name": "front.png", "mimeType": "image/png", "buffer": card}])
-            page.set_input_files("#id_card_back", files=[
-                {"name": "back.png", "mimeType": "image/png", "buffer": card}])
-            _shot(page, "02-coverage")
-            page.click("#save-add-another")
-            expect(page.locator("#id_order")).to_have_value("secondary")
-            page.select_option("#id_payer", str(world.a.secondary_payer.pk))
-            page.fill("#id_member_id", "WI55102")
-            page.click("#save-coverage")
-            expect(page.locator("h1")).to_contain_text("Carmen Rivera")
-            _shot(page, "02-patient")
+    # 1. Registration.
+    page.goto(f"{base}/patients/new/")
+    page.fill("#id_last_name", "Rivera")
+    page.fill("#id_first_name", "Carmen")
+    page.fill("#id_date_of_birth", "1985-04-12")
+    page.select_option("#id_sex", "F")
+    page.fill("#id_line1", "418 Jenifer St")
+    page.fill("#id_city", "Madison")
+    page.fill("#id_state", "WI")
+    page.fill("#id_zip", "53703")
+    page.fill("#id_phone", "608-555-0199")
+    shots(page, "01-register")
+    page.click("#save-patient")
+    expect(page.locator("h1")).to_contain_text("Add coverage")
+    page.select_option("#id_payer", str(world.a.payer.pk))
+    page.fill("#id_member_id", "LCI7730012")
+    page.fill("#id_group_number", "GRP-88")
+    page.fill("#id_effective_date", "2026-01-01")
+    card = _card_png()
+    page.set_input_files("#id_card_front", files=[
+        {"name": "front.png", "mimeType": "image/png", "buffer": card}])
+    page.set_input_files("#id_card_back", files=[
+        {"name": "back.png", "mimeType": "image/png", "buffer": card}])
+    shots(page, "02-coverage")
+    page.click("#save-add-another")
+    expect(page.locator("#id_order")).to_have_value("secondary")
+    page.select_option("#id_payer", str(world.a.secondary_payer.pk))
+    page.fill("#id_member_id", "WI55102")
+    page.click("#save-coverage")
+    expect(page.locator("h1")).to_contain_text("Carmen Rivera")
+    shots(page, "02-patient")
 
-            # 2. A visit today, then eligibility from the check-in page.
-            page.click("#book-visit")
-            page.fill("input[name=on]", today)
-            page.fill("input[name=at]", "23:30")
-            page.fill("input[name=reason]", "Headaches")
-            page.click("#save-visit")
-            expect(page.locator("#tile-eligibility")).to_contain_text("Not checked")
-            page.click("#run-eligibility")
-            summary = page.locator("#eligibility-summary")
-            expect(summary).to_contain_text("Active · copay $25")
-            expect(summary).to_contain_text("deductible $340 of $1,500 left")
-            expect(page.locator("#copay-due")).to_contain_text("$25.00 due")
-            _shot(page, "03-eligibility")
+    # 2. A visit today, then eligibility from the check-in page.
+    page.click("#book-visit")
+    page.fill("input[name=on]", today)
+    page.fill("input[name=at]", "23:30")
+    page.fill("input[name=reason]", "Headaches")
+    page.click("#save-visit")
+    expect(page.locator("#tile-eligibility")).to_contain_text("Not checked")
+    page.click("#run-eligibility")
+    summary = page.locator("#eligibility-summary")
+    expect(summary).to_contain_text("Active · copay $25")
+    expect(summary).to_contain_text("deductible $340 of $1,500 left")
+    expect(page.locator("#copay-due")).to_contain_text("$25.00 due")
+    shots(page, "03-eligibility")
 
-            # 3. Kiosk paperwork on a tablet, with a drawn signature.
-            page.click("#kiosk-code-button")
-            code = page.locator("#kiosk-code strong").inner_text().strip()
-            assert len(code) == 8
-            tablet = browser.new_context(viewport={"width": 820, "height": 1180},
-                                         has_touch=True)
-            kiosk = tablet.new_page()
-            kiosk.goto(f"{base}/kiosk/")
-            kiosk.fill("input[name=code]", code)
-            kiosk.click("button[type=submit]")
-            expect(kiosk.locator("h1")).to_contain_text("Hello Carmen")
-            _sign(kiosk)
-            _shot(kiosk, "04-kiosk-signed")
-            kiosk.click("#kiosk-submit")
-            expect(kiosk.locator("#kiosk-done")).to_contain_text("Thank you, Carmen")
-            _shot(kiosk, "05-kiosk-done")
-            tablet.close()
+    # 3. Kiosk paperwork on a tablet, with a drawn signature.
+    page.click("#kiosk-code-button")
+    code = page.locator("#kiosk-code strong").inner_text().strip()
+    assert len(code) == 8
+    tablet = browser.new_context(viewport={"width": 820, "height": 1180},
+                                 has_touch=True)
+    kiosk = tablet.new_page()
+    kiosk.goto(f"{base}/kiosk/")
+    kiosk.fill("input[name=code]", code)
+    kiosk.click("button[type=submit]")
+    expect(kiosk.locator("h1")).to_contain_text("Hello Carmen")
+    _sign(kiosk)
+    shots(kiosk, "04-kiosk-signed")
+    kiosk.click("#kiosk-submit")
+    expect(kiosk.locator("#kiosk-done")).to_contain_text("Thank you, Carmen")
+    shots(kiosk, "05-kiosk-done")
+    tablet.close()
 
-            # 4. Check-in and the copay, with its receipt.
-            page.reload()
-            expect(page.locator("#paperwork-status")).to_have_text("Complete")
-            page.click("#check-in")
-            expect(page.locator("h1 .status")).to_have_text("Checked in")
-            expect(page.locator("#pay-amount")).to_have_value("25.00")
-            page.check("input[name=method][value=card]")
-            page.fill("input[name=reference]", "Visa 4242 auth 55120")
-            page.click("#take-payment-button")
-            expect(page.locator("#copay-due")).to_have_text("Paid")
-            receipt = page.locator("#desk-payments a.receipt-link").first
-            pdf = page.request.get(base + receipt.get_attribute("href"))
-            assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
-            assert pdf.body().startswith(b"%PDF")
-            (ARTIFACTS / "06-receipt.pdf").write_bytes(pdf.body())
-            _shot(page, "06-checked-in")
+    # 4. Check-in and the copay, with its receipt.
+    page.reload()
+    expect(page.locator("#paperwork-status")).to_have_text("Complete")
+    page.click("#check-in")
+    expect(page.locator("h1 .status")).to_have_text("Checked in")
+    expect(page.locator("#pay-amount")).to_have_value("25.00")
+    page.check("input[name=method][value=card]")
+    page.fill("input[name=reference]", "Visa 4242 auth 55120")
+    page.click("#take-payment-button")
+    expect(page.locator("#copay-due")).to_have_text("Paid")
+    receipt = page.locator("#desk-payments a.receipt-link").first
+    pdf = page.request.get(base + receipt.get_attribute("href"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+    (shots.folder / "06-receipt.pdf").write_bytes(pdf.body())
+    shots(page, "06-checked-in")
 
-            # 5. Check-out into the coding queue.
-            page.click("#check-out")
-            page.fill("textarea[name=desk_note]", "Patient asks for an itemized statement")
-            page.click("#finish-check-out")
-            expect(page.locator("h1")).to_contain_text("Front desk")
-            _shot(page, "07-desk-queue")
-            page.goto(f"{base}/visits/?status=checked_out")
-            expect(page.locator("body")).to_contain_text("Rivera")
-            _shot(page, "08-coding-queue")
-        finally:
-            browser.close()
+    # 5. Check-out into the coding queue.
+    page.click("#check-out")
+    page.fill("textarea[name=desk_note]", "Patient asks for an itemized statement")
+    page.click("#finish-check-out")
+    expect(page.locator("h1")).to_contain_text("Front desk")
+    shots(page, "07-desk-queue")
+    page.goto(f"{base}/visits/?status=checked_out")
+    expect(page.locator("body")).to_contain_text("Rivera")
+    shots(page, "08-coding-queue")
 
     patient = Patient.objects.get(last_name="Rivera")
     assert [c.order for c in Coverage.objects.filter(patient=patient).order_by("order")] == [

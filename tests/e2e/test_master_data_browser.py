@@ -1,13 +1,12 @@
 """A practice manager in a real browser (Debian's Chromium): corrects a price in the fee
 schedule (an error beside the field first), imports a CSV after its preview, then reads
-the financial dashboard and downloads a chart's table. Screenshots go to
-``test-artifacts/master-data/``."""
+the financial dashboard and downloads a chart's table. Screenshots go to the
+test's temporary directory (or ``$MEDBILL_SCREENSHOTS``)."""
 
 from __future__ import annotations
 
 import datetime
 import importlib.util
-import shutil
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -17,20 +16,13 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from browser_support import browser_marks
 from medbill.web.billing.models import Entry
 from medbill.web.practice.models import AuditEvent, FeeScheduleEntry, Membership
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "master-data"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 PASSWORD = "a-long-test-password-9"
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("chromium") is None and not Path(CHROMIUM).exists(),
-                       reason="needs Debian's chromium (make browser)"),
-]
+pytestmark = browser_marks
 
 
 def _load_site_builder():
@@ -64,22 +56,8 @@ def world(transactional_db):
     return SimpleNamespace(a=site, manager=manager)
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 def test_a_manager_edits_the_fee_schedule_and_reads_the_dashboard(world, live_server, browser,
-                                                                   tmp_path):
+                                                                   shots, tmp_path):
     from playwright.sync_api import expect
 
     base = live_server.url
@@ -96,7 +74,7 @@ def test_a_manager_edits_the_fee_schedule_and_reads_the_dashboard(world, live_se
     page.click("button[type=submit]")
     page.click("nav.mainnav >> text=Practice setup")
     expect(page.locator("h1")).to_contain_text("Practice setup")
-    page.screenshot(path=str(ARTIFACTS / "setup.png"), full_page=True)
+    shots(page, "setup")
 
     page.click("#setup-sections >> text=Fee schedules")
     page.click("#master-list >> text=Prices")
@@ -106,7 +84,7 @@ def test_a_manager_edits_the_fee_schedule_and_reads_the_dashboard(world, live_se
     page.fill("#id_price", "-135")
     page.click("button:has-text('Save')")
     expect(page.locator("#id_price-error")).to_have_text("A price cannot be negative.")
-    page.screenshot(path=str(ARTIFACTS / "price-error.png"), full_page=True)
+    shots(page, "price-error")
     page.fill("#id_price", "135.50")
     page.click("button:has-text('Save')")
     expect(page.locator(".msg.success")).to_contain_text("99213 saved at $135.50")
@@ -121,12 +99,12 @@ def test_a_manager_edits_the_fee_schedule_and_reads_the_dashboard(world, live_se
     page.click("button:has-text('Preview')")
     preview = page.locator("#fee-preview")
     expect(preview).to_contain_text("1 new, 1 changed, 0 unchanged")
-    page.screenshot(path=str(ARTIFACTS / "import-preview.png"), full_page=True)
+    shots(page, "import-preview")
     assert not FeeScheduleEntry.objects.filter(code="99214").exists()
     page.click("button:has-text('Import 2 rows')")
     expect(page.locator(".msg.success")).to_contain_text("1 new, 1 changed")
     expect(page.locator("#fee-entries tr", has_text="99214")).to_contain_text("$185.00")
-    page.screenshot(path=str(ARTIFACTS / "fee-schedule.png"), full_page=True)
+    shots(page, "fee-schedule")
     changed = AuditEvent.objects.filter(object_type="practice.FeeScheduleEntry",
                                         username="manager")
     assert changed.filter(action="update").count() == 2 and changed.filter(action="create")
@@ -138,7 +116,7 @@ def test_a_manager_edits_the_fee_schedule_and_reads_the_dashboard(world, live_se
     expect(charts.first).to_be_visible()
     assert charts.first.bounding_box()["width"] > 400
     expect(page.locator("#collections table")).to_contain_text("$1,200.00")
-    page.screenshot(path=str(ARTIFACTS / "financials.png"), full_page=True)
+    shots(page, "financials")
     with page.expect_download() as download:
         page.click("#collections h2 >> text=CSV")
     saved = tmp_path / "collections.csv"

@@ -1,7 +1,7 @@
 """Sign-in security in a real browser (Debian's Chromium): the lockout after ten failed
 sign-ins, enrolling an authenticator app and signing in with its code (computed here from
 the secret the page shows), and the idle sign-out warning. Screenshots go to
-``test-artifacts/sign-in/``."""
+the test's temporary directory (or ``$MEDBILL_SCREENSHOTS``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import base64
 import hashlib
 import hmac
 import importlib.util
-import shutil
 import struct
 import sys
 import time
@@ -19,19 +18,12 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import User
 
+from browser_support import browser_marks
 from medbill.web.practice.models import AuditEvent, Membership
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "sign-in"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 PASSWORD = "a-long-test-password-9"
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("chromium") is None and not Path(CHROMIUM).exists(),
-                       reason="needs Debian's chromium (make browser)"),
-]
+pytestmark = browser_marks
 
 
 def totp(secret: str, at: float) -> str:
@@ -65,22 +57,6 @@ def world(transactional_db):
     return SimpleNamespace(a=site, users=users)
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # checks run between browser steps, never inside the loop's callbacks.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 def _sign_in(page, base: str, username: str, password: str) -> None:
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", username)
@@ -88,7 +64,7 @@ def _sign_in(page, base: str, username: str, password: str) -> None:
     page.click("button[type=submit]")
 
 
-def test_ten_failures_lock_the_account(world, live_server, browser):
+def test_ten_failures_lock_the_account(world, live_server, browser, shots):
     from playwright.sync_api import expect
 
     page = browser.new_page()
@@ -102,12 +78,13 @@ def test_ten_failures_lock_the_account(world, live_server, browser):
     expect(locked).to_contain_text("even with the right password")
     expect(locked).to_contain_text("30 minutes")
     expect(locked).to_contain_text("ask your practice administrator")
-    page.screenshot(path=str(ARTIFACTS / "locked-out.png"), full_page=True)
+    shots(page, "locked-out")
     assert "/login/" in page.url
     assert AuditEvent.objects.filter(action="lockout", username="coder").exists()
 
 
-def test_enrol_an_authenticator_and_sign_in_with_its_code(world, live_server, browser):
+def test_enrol_an_authenticator_and_sign_in_with_its_code(world, live_server, browser,
+                                                          shots):
     from playwright.sync_api import expect
 
     world.a.practice.mfa_required = True
@@ -119,12 +96,12 @@ def test_enrol_an_authenticator_and_sign_in_with_its_code(world, live_server, br
     expect(page).to_have_url(f"{base}/account/security/?next=%2F")
     expect(page.locator(".qr svg")).to_be_visible()
     secret = page.locator("#totp-secret").inner_text().strip()
-    page.screenshot(path=str(ARTIFACTS / "enrol.png"), full_page=True)
+    shots(page, "enrol")
     page.fill("input[name=otp_token]", totp(secret, time.time()))
     page.click("text=Turn on")
     codes = page.locator("#recovery-codes li")
     expect(codes).to_have_count(10)
-    page.screenshot(path=str(ARTIFACTS / "recovery-codes.png"), full_page=True)
+    shots(page, "recovery-codes")
     page.click("text=Continue")
     expect(page).to_have_url(f"{base}/")
     page.click("button:has-text('Sign out')")
@@ -139,7 +116,8 @@ def test_enrol_an_authenticator_and_sign_in_with_its_code(world, live_server, br
     expect(page.locator(".who")).to_contain_text("Biller")
 
 
-def test_the_idle_warning_offers_to_stay_signed_in(world, live_server, browser, settings):
+def test_the_idle_warning_offers_to_stay_signed_in(world, live_server, browser, settings,
+                                                   shots):
     from playwright.sync_api import expect
 
     world.a.practice.idle_timeout_minutes = 1
@@ -151,6 +129,6 @@ def test_the_idle_warning_offers_to_stay_signed_in(world, live_server, browser, 
     expect(warning).to_be_hidden()
     expect(warning).to_be_visible(timeout=10_000)
     expect(page.locator("#idle-countdown")).to_contain_text("0:5")
-    page.screenshot(path=str(ARTIFACTS / "idle-warning.png"), full_page=True)
+    shots(page, "idle-warning")
     page.click("#idle-stay")
     expect(warning).to_be_hidden()

@@ -114,7 +114,18 @@ class TestAuditPage:
     def test_admin_can_browse(self, world, client_for):
         assert client_for(world.users["admin"]).get("/audit/").status_code == 200
 
-    @pytest.mark.parametrize("role", ["front_desk", "coder", "biller", "manager"])
+    def test_a_manager_reads_the_trail_of_their_practices_only(self, world, client_for):
+        client_for(world.users["coder"]).get(f"/patients/{world.a.patient.pk}/")
+        client_for(world.outsider).get(f"/patients/{world.b.patient.pk}/")
+        client = client_for(world.users["manager"])
+        page = client.get("/audit/", {"object_type": "frontdesk.Patient", "action": "view"})
+        assert page.status_code == 200
+        assert [e.object_id for e in page.context["page"]] == [str(world.a.patient.pk)]
+        assert b'href="/audit/"' in page.content  # in the menu
+        # Read-only: the page offers no form that changes anything.
+        assert b'method="post"' not in page.content.split(b"<main")[-1]
+
+    @pytest.mark.parametrize("role", ["front_desk", "coder", "biller"])
     def test_other_roles_cannot(self, world, client_for, role):
         assert client_for(world.users[role]).get("/audit/").status_code == 403
 
@@ -153,6 +164,34 @@ class TestAuditPage:
         assert ("front_desk", "view") not in actions
         # Changes are linked too: the claim made for the patient in the fixtures.
         assert any(e.object_type == "billing.Claim" for e in page.context["page"])
+
+    def test_filter_by_patient_name(self, world, client_for):
+        client_for(world.users["coder"]).get(f"/patients/{world.a.patient.pk}/")
+        client = client_for(world.users["auditor"])
+        for wanted in ("Ortega", "mateo ortega", "Ortega, Mateo"):
+            page = client.get("/audit/", {"patient": wanted, "action": "view"})
+            assert [e.username for e in page.context["page"]] == ["coder"], wanted
+            assert b"patient-error" not in page.content
+
+    def test_a_patient_filter_that_names_no_one_says_so(self, world, client_for):
+        client_for(world.users["coder"]).get(f"/patients/{world.a.patient.pk}/")
+        page = client_for(world.users["auditor"]).get("/audit/", {"patient": "Nobodyhere"})
+        assert list(page.context["page"]) == []
+        html = page.content.decode()
+        error = html.index('id="patient-error"')
+        assert "No patient of this practice has this name or account number" in html[error:]
+        assert html.index('name="patient"') < error < html.index('name="action"')
+
+    @pytest.mark.parametrize("field", ["since", "until"])
+    def test_an_invalid_date_is_an_error_next_to_its_field(self, world, client_for, field):
+        client_for(world.users["coder"]).get(f"/patients/{world.a.patient.pk}/")
+        page = client_for(world.users["auditor"]).get("/audit/", {field: "2026-02-30"})
+        assert page.status_code == 422
+        assert list(page.context["page"]) == []  # not every event, as if unfiltered
+        html = page.content.decode()
+        error = html.index(f'id="{field}-error"')
+        assert "Not a date" in html[error:error + 120]
+        assert html.index(f'name="{field}"') < error
 
     def test_filter_by_patient_of_another_practice_finds_nothing(self, world, client_for):
         client_for(world.users["coder"]).get(f"/patients/{world.a.patient.pk}/")

@@ -10,7 +10,7 @@ import pytest
 
 from medbill.web.billing.models import Claim
 from medbill.web.billing.services import post_payment
-from medbill.web.claims_out.models import Submission, SubmissionClaim
+from medbill.web.claims_out.models import ClaimWorkItem, Submission, SubmissionClaim
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice.models import AuditEvent
 
@@ -165,6 +165,24 @@ class TestQueuePages:
         assert client_for(world.users["biller"]).get("/claims-out/").status_code == 200
         event = only_event(action="list", object_type="billing.Claim")
         assert event.detail["ids"] == [world.a.claim.pk]
+
+    def test_one_view_of_the_claims_out_queue_is_one_event(self, world, client_for):
+        """Claims ready to send and claims rejected, on one page: one read, one event naming
+        every claim shown (it was two events, one per list)."""
+        Claim.objects.filter(pk=world.a.claim.pk).update(status="scrubbed")
+        rejected = Claim.objects.create(
+            practice=world.a.practice, visit=world.a.visit, patient=world.a.patient,
+            coverage=world.a.coverage, payer=world.a.payer, status="rejected",
+            patient_control_number="CVFP-000199", diagnoses=["J020"])
+        ClaimWorkItem.objects.create(practice=world.a.practice, claim=rejected, source="999",
+                                     reason="IK304 segment not expected")
+        client = client_for(world.users["biller"])  # signing in is an event of its own
+        before = AuditEvent.objects.count()
+        assert client.get("/claims-out/").status_code == 200
+        assert AuditEvent.objects.count() == before + 1
+        event = only_event(action="list", object_type="billing.Claim")
+        assert sorted(event.detail["ids"]) == sorted([world.a.claim.pk, rejected.pk])
+        assert patients_of(event) == [world.a.patient.pk]
 
 
 class TestLedger:

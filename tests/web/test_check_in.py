@@ -86,7 +86,8 @@ def test_bad_desk_payments_are_refused_by_field(world, client_for, data, problem
     visit = visit_today(world.a)
     client = client_for(world.users["front_desk"])
     response = client.post(reverse("collect_payment", args=[visit.pk]), data, follow=True)
-    assert problem in response.content.decode()
+    assert response.status_code == 422
+    assert problem in response.content.decode().lower()
     assert not Entry.objects.filter(source="desk").exists()
 
 

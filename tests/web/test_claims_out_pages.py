@@ -6,10 +6,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from test_claims_out import ack_277, connect, scrubbed
 
 from medbill.web.billing.models import Claim
-from medbill.web.claims_out.models import ClaimWorkItem, Submission
+from medbill.web.claims_out.models import ClaimWorkItem, Submission, SubmissionRun
 
 
-def test_queue_submit_import_resolve(world, tmp_path, client_for):
+def test_queue_submit_import_resolve(world, tmp_path, client_for,
+                                     django_capture_on_commit_callbacks):
     a = world.a
     client = client_for(world.users["biller"])
     connect(a, tmp_path)
@@ -19,9 +20,15 @@ def test_queue_submit_import_resolve(world, tmp_path, client_for):
     assert claim.patient_control_number in page.content.decode()
     assert "Send as 837P" in page.content.decode()
 
-    resp = client.post("/claims-out/submit/", {"claim": [claim.pk], "connection": "prairie"})
-    assert resp.status_code == 302 and resp.url == "/claims-out/submissions/"
+    with django_capture_on_commit_callbacks(execute=True):  # the run's task, once committed
+        resp = client.post("/claims-out/submit/", {"claim": [claim.pk],
+                                                   "connection": "prairie"})
+    run = SubmissionRun.objects.get()
+    assert resp.status_code == 302 and resp.url == f"/claims-out/submit/runs/{run.pk}/"
     sub = Submission.objects.get()
+    assert run.status == "done" and run.submissions == [sub.pk]
+    shown = client.get(resp.url).content.decode()
+    assert sub.file_name in shown and "1</strong> claim." in shown
     listing = client.get("/claims-out/submissions/").content.decode()
     assert sub.file_name in listing and "Sent" in listing
     download = client.get(f"/claims-out/submissions/{sub.pk}/file/")
@@ -63,7 +70,7 @@ def test_the_queue_is_in_the_main_navigation(world, client_for):
 
 
 def test_a_relative_folder_is_under_the_data_directory_not_the_working_one(
-    world, tmp_path, client_for, monkeypatch
+    world, tmp_path, client_for, monkeypatch, django_capture_on_commit_callbacks
 ):
     data, elsewhere = tmp_path / "data", tmp_path / "cwd"
     elsewhere.mkdir()
@@ -72,7 +79,8 @@ def test_a_relative_folder_is_under_the_data_directory_not_the_working_one(
     connect(world.a, "prairie-out")
     claim = scrubbed(world.a.claim)
     client = client_for(world.users["biller"])
-    client.post("/claims-out/submit/", {"claim": [claim.pk], "connection": "prairie"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/claims-out/submit/", {"claim": [claim.pk], "connection": "prairie"})
     sub = Submission.objects.get()
     assert (data / "outbox" / "prairie-out" / sub.file_name).read_text() == sub.content
     assert not (elsewhere / "prairie-out").exists()

@@ -2,40 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from django.test import Client
 
+from browser_support import browser_marks, open_page, session_of
 from medbill.core.codesets.build import ensure_icd10cm
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium"),
-]
+pytestmark = browser_marks
 
 
 @pytest.fixture
 def coder_session(world) -> str:
     """Sign the coder in before the browser starts (the ORM refuses to run inside its loop)."""
     ensure_icd10cm()
-    client = Client()
-    client.force_login(world.users["coder"])
-    return client.cookies["sessionid"].value
+    return session_of(world.users["coder"])
 
 
 @pytest.fixture
-def browser_page(coder_session, live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+def browser_page(coder_session, live_server, browser):
+    return open_page(browser, live_server.url, coder_session)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -45,9 +29,6 @@ def test_results_appear_while_typing(coder_session, live_server, browser_page) -
     page = browser_page
     # A locator, not wait_for_function: the Content-Security-Policy forbids eval'd script.
     first_code = page.locator("#code-results tbody tr code").first
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": coder_session, "url": live_server.url}]
-    )
     page.goto(f"{live_server.url}/codes/")
     page.locator("#code-q").press_sequentially("t2dm with chronic kid", delay=20)
     expect(first_code).to_have_text("E11.22", timeout=10_000)

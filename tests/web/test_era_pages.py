@@ -30,11 +30,14 @@ def denied_bytes(site):
                               method="NON", handling="H")])
 
 
-def test_biller_imports_and_reviews_an_era(world, client_for):
+def test_biller_imports_and_reviews_an_era(world, client_for,
+                                          django_capture_on_commit_callbacks):
     site, client = world.a, client_for(world.users["biller"])
     upload = SimpleUploadedFile("pay.835", era_bytes(site))
-    response = client.post("/remittances/import/", {"file": upload, "post": "1"}, follow=True)
-    assert response.status_code == 200 and b"posted" in response.content
+    with django_capture_on_commit_callbacks(execute=True):  # the run's task, once committed
+        started = client.post("/remittances/import/", {"file": upload, "post": "1"})
+    response = client.get(started.url)
+    assert response.status_code == 200 and b"1</strong> claim posted" in response.content
     rem = Remittance.objects.get()
     page = client.get(f"/remittances/{rem.pk}/")
     assert page.status_code == 200
@@ -61,7 +64,8 @@ def test_denial_queue_and_write_off(world, client_for):
     page = client.get("/denials/")
     assert page.status_code == 200 and b"authorization" in page.content
     item = DenialItem.objects.get()
-    response = client.post(f"/denials/{item.pk}/work/", {"status": "written_off"})
+    response = client.post(f"/denials/{item.pk}/work/", {"status": "written_off",
+                                                          "reason": "no authorization"})
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == "written_off"

@@ -171,3 +171,37 @@ def test_queries_do_not_grow_with_the_ledger(world, client_for):
     assert len(many) == len(few)
     ledger_reads = [q for q in many.captured_queries if '"billing_entry"' in q["sql"]]
     assert len(ledger_reads) <= 5  # by month, opening balance, payer mix, aging
+
+
+def test_net_collection_has_no_rate_when_nothing_net_was_charged(ledger, client_for, world):
+    """April: a write-down of February's charges and a refund, no new charges. A rate over
+    zero or less net charges would be meaningless; the page says what the rate is."""
+    _entry(ledger, "adjustment", "-40.00", datetime.date(2026, 4, 2), group="CO")
+    _entry(ledger, "refund", "30.00", datetime.date(2026, 4, 3), who="patient")
+    _entry(ledger, "charge", "100.00", datetime.date(2026, 1, 5))
+    _entry(ledger, "refund", "60.00", datetime.date(2026, 1, 6), who="patient")
+    table = _rows(dashboard.collections_by_month(ledger.practice,
+                                                 dashboard.months_ending(AS_OF, 6)))
+    assert table["Apr 2026"][-1] == ""  # charges 0 - contractual 40: no rate
+    assert table["Jan 2026"][-1] == "-60.0"  # refunds beyond payments: below zero
+    page = client_for(world.users["manager"]).get(URL).content.decode()
+    assert "Net collection rate = payments (less refunds)" in page
+    assert "zero or less" in page
+
+
+def test_payer_names_with_commas_are_whole_in_chart_table_and_csv(ledger, client_for, world):
+    name = "Medicare Part B (Novitas Solutions, JL Pennsylvania)"
+    ledger.payer.name = name
+    ledger.payer.save()
+    client = client_for(world.users["manager"])
+    page = client.get(URL).content.decode()
+    section = page[page.index('id="payer-mix"'):]
+    section = section[:section.index("</section>")]
+    assert f"<td>{name}</td>" in section
+    chart = section[:section.index("</svg>")]
+    # The label is broken between words onto two lines, the whole name in its title.
+    assert "Medicare Part B (Novitas</tspan>" in chart
+    assert "Solutions, JL Pennsylvania)</tspan>" in chart
+    assert f'<text class="label" x="222" y="15" text-anchor="end"><title>{name}</title>' in chart
+    rows = list(csv.reader(io.StringIO(client.get(URL + "&csv=payer-mix").content.decode())))
+    assert rows[1][0] == name

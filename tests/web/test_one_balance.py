@@ -23,7 +23,7 @@ from medbill.web.practice.models import Practice
 pytestmark = pytest.mark.django_db
 
 PATIENT = Entry.Responsibility.PATIENT
-OWES = re.compile(r"<dt>Patient owes</dt><dd>([^<]*)</dd>")
+OWES = re.compile(r"<dt>Patient (?:owes|balance)</dt><dd id=\"patient-balance\">([^<]*)</dd>")
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_statement_page_and_api_agree_for_every_demo_patient(demo_office, tmp_pa
             patient = Patient.objects.get(pk=patient_id)
             assert balance == balance_of(patient, PATIENT)
             page = web.get(reverse("show_account", args=[patient_id])).content.decode()
-            assert OWES.search(page).group(1) == balance.format(), patient.account_number
+            assert OWES.search(page).group(1) == balance.as_balance(), patient.account_number
             body = api.get(f"/api/ledger/patients/{patient_id}").json()
             assert Money(body["patient_balance"]) == balance
             statement = Statement.objects.filter(patient=patient).first()

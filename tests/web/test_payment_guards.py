@@ -146,3 +146,43 @@ class TestDeskAmounts:
 
         text = plain_text(receipt_pdf(first))
         assert then.format() in text and now.format() not in text
+
+
+class TestRefusedCardNumberKeepsTheForm:
+    """A refused card number is said beside the reference field; what else was typed stays,
+    the card number does not come back."""
+
+    def test_at_the_desk(self, world, client_for):
+        from desk_support import visit_today
+
+        visit = visit_today(world.a)
+        client = client_for(world.users["front_desk"])
+        response = client.post(reverse("collect_payment", args=[visit.pk]), {
+            "amount": "17.40", "method": "card", "kind": "balance",
+            "reference": "4111 1111 1111 1111"})
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert "4111 1111 1111 1111" not in page and PAN not in page
+        error = page.index('id="pay-reference-error"')
+        assert "last four digits only" in page[error:error + 300]
+        assert page.index('name="reference"') < error  # next to its input, not a banner
+        assert 'class="msg error"' not in page
+        assert 'id="pay-amount" inputmode="decimal" required value="17.40"' in page
+        assert '<input type="radio" name="method" value="card" checked>' in page
+        assert '<option value="balance" selected>' in page
+        assert not payments().exists()
+
+    def test_on_the_biller_form(self, world, client_for):
+        url = reverse("post_payment", args=[world.a.patient.pk])
+        response = client_for(world.users["biller"]).post(url, {
+            "amount": "63.10", "method": "check", "reference": PAN, "memo": "mailed in",
+            "effective_date": timezone.localdate().isoformat()})
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert PAN not in page
+        error = page.index('id="reference-error"')
+        assert "last four digits only" in page[error:error + 300]
+        assert 'role="alert"' not in page
+        assert 'name="amount" value="63.10"' in page and "<option selected>check</option>" in page
+        assert f'name="effective_date" value="{timezone.localdate().isoformat()}"' in page
+        assert 'value="mailed in"' in page

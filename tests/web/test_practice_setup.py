@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from medbill.web.claims_out.models import ClearinghouseConnection
 from medbill.web.frontdesk.desk_models import PayerEndpoint
@@ -326,3 +327,25 @@ def test_an_administrator_cannot_remove_themself_nor_reach_other_practices(world
     assert client.post(f"/setup/users/{other.pk}/", {"action": "revoke"}).status_code == 404
     assert Membership.objects.filter(pk=other.pk).exists()
 
+
+
+def test_a_manager_sets_office_hours_and_time_zone_and_they_are_checked(world, client_for):
+    from medbill.web.practice.models import AuditEvent
+
+    manager = client_for(world.users["manager"])
+    assert manager.get(reverse("edit_practice")).status_code == 200
+    bad = manager.post(reverse("edit_practice"), {"time_zone": "America/New_York",
+                                                 "opens_at": "17:00", "closes_at": "08:00"})
+    assert bad.status_code == 422
+    assert "the office must close after it opens" in bad.content.decode()
+    saved = manager.post(reverse("edit_practice"), {
+        "time_zone": "America/New_York", "opens_at": "07:30", "closes_at": "18:00",
+        "phone": "7175550100", "contact_name": "Front office"})
+    assert saved.status_code == 302
+    practice = world.a.practice
+    practice.refresh_from_db()
+    assert (practice.opens_at.isoformat(), practice.closes_at.isoformat()) == ("07:30:00",
+                                                                              "18:00:00")
+    assert AuditEvent.objects.filter(object_type="practice.Practice", action="update",
+                                     user=world.users["manager"]).exists()
+    assert client_for(world.users["front_desk"]).get(reverse("edit_practice")).status_code == 403

@@ -43,6 +43,31 @@ class TestTheBook:
         assert [v.pk for v in column.visits_at(datetime.time(9, 15))] == [visit.pk]
         assert grid.slots[0] == datetime.time(7, 0) and datetime.time(18, 45) in grid.slots
 
+    def test_the_practices_office_hours_mark_the_open_slots(self, world, client_for):
+        practice = world.a.practice
+        assert (practice.opens_at, practice.closes_at) == (datetime.time(8), datetime.time(17))
+        grid = scheduler.day_grid(world.users["front_desk"], practice, timezone.localdate())
+        state = {slot: is_open for slot, is_open, _ in grid.rows}
+        assert not state[datetime.time(7, 45)] and state[datetime.time(8, 0)]
+        assert state[datetime.time(16, 45)] and not state[datetime.time(17, 0)]
+        practice.opens_at, practice.closes_at = datetime.time(7, 30), datetime.time(20, 0)
+        practice.save()
+        grid = scheduler.day_grid(world.users["front_desk"], practice, timezone.localdate())
+        assert grid.slots[-1] == datetime.time(19, 45)  # the day reaches closing time
+        assert dict((s, o) for s, o, _ in grid.rows)[datetime.time(7, 30)]
+        page = client_for(world.users["front_desk"]).get("/schedule/").content.decode()
+        assert "Office hours 7:30–20:00" in page
+        assert page.count('<tr class="closed">') == 2  # 7:00 and 7:15
+        assert '<tr class="open"><th class="slot">07:30</th>' in page
+
+    def test_office_hours_close_after_they_open(self, world):
+        from django.core.exceptions import ValidationError
+
+        practice = world.a.practice
+        practice.opens_at, practice.closes_at = datetime.time(17), datetime.time(8)
+        with pytest.raises(ValidationError, match="close after it opens"):
+            practice.full_clean()
+
     def test_an_early_appointment_widens_the_day(self, world):
         visit = visit_today(world.a, hour=6)
         grid = scheduler.day_grid(world.users["front_desk"], world.a.practice,

@@ -78,8 +78,10 @@ def test_gunicorn_serves_pages_static_files_and_healthz(production_env):
         env=env, capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stderr
     port = free_port()
+    env["MEDBILL_METRICS_TOKEN"] = metrics_token = secrets.token_urlsafe(32)
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     server = subprocess.Popen(medbill("serve", "--production", "--port", str(port),
-                                      "--workers", "1"),
+                                      "--workers", "2"),
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -113,6 +115,17 @@ def test_gunicorn_serves_pages_static_files_and_healthz(production_env):
             missing = web.get("/no-such-page/")
             assert missing.status_code == 404
             assert "URLconf" not in missing.text and "Traceback" not in missing.text
+            assert re.fullmatch(r"[0-9a-f]{32}", missing.headers["x-request-id"])
+            # Both workers' counts reach /metrics, by URL pattern, for the bearer only.
+            assert web.get("/metrics").status_code == 401
+            for _ in range(6):
+                web.get("/account/password/")
+            metrics = web.get("/metrics", headers={"Authorization": f"Bearer {metrics_token}"})
+            assert metrics.status_code == 200
+            logins = re.search(r'medbill_http_request_duration_seconds_count\{method="GET",'
+                               r'route="/account/password/",status="2xx"\} ([0-9.]+)',
+                               metrics.text)
+            assert logins and float(logins.group(1)) >= 7, metrics.text[:2000]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

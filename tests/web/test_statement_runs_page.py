@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from test_statements import DAY, owe
 
+from medbill.core.money import Money
 from medbill.core.paths import data_dir
 from medbill.web.billing.models import Entry
 from medbill.web.billing.remittance_models import Statement, StatementRun
@@ -94,6 +95,40 @@ class TestStatementRuns:
         assert row.patient_id == site.patient.pk and row.balance == owed.amount
         after = client.get(f"/accounts/{site.patient.pk}/").content.decode()
         assert f"/statements/{row.pk}/pdf/" in after
+
+    @pytest.mark.parametrize("overpaid", ["0.00", "45.01"])
+    def test_send_statement_now_with_nothing_due(self, world, client_for, data, commits,
+                                                 overpaid):
+        """A patient who owes nothing, or has a credit, may still ask for a statement: the
+        page offers it and says so, and the statement shows the credit as a credit."""
+        from pypdf import PdfReader
+
+        from medbill.web.billing.services import post_payment
+
+        site, owed = owe(world)
+        post_payment(world.users["biller"], site.patient, str(owed.amount + Money(overpaid)))
+        balance = balance_of(site.patient, Entry.Responsibility.PATIENT)
+        assert balance == -Money(overpaid)
+        client = client_for(world.users["biller"])
+        account = client.get(f"/accounts/{site.patient.pk}/").content.decode()
+        assert f"Send statement now ({balance.as_balance()})" in account
+        assert 'id="statement-note">Nothing is due' in account
+        # The cycle still sends only to those who owe.
+        assert preview_statements(world.users["biller"], site.practice,
+                                  statement_date=DAY) == []
+        with commits(execute=True):
+            resp = client.post(f"/accounts/{site.patient.pk}/statement/")
+        run = StatementRun.objects.get()
+        assert resp.url == f"/statements/runs/{run.pk}/" and run.status == "done"
+        row = Statement.objects.get()
+        assert Money(row.balance) == balance and not row.collections
+        page = client.get(resp.url).content.decode()
+        assert f">{balance.as_balance()}</td>" in page
+        assert f"for {balance.as_balance()} in all" in page
+        pdf = client.get(f"/statements/{row.pk}/pdf/")
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+        assert balance.as_balance() in text
+        assert "-$45.01" not in text
 
     def test_a_run_again_sends_no_second_statement(self, world, data):
         from medbill.web.billing.statement_runs import perform_statement_run

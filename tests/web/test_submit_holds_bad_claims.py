@@ -8,7 +8,7 @@ from test_claims_out import NOW, coded_visit, connect, scrubbed
 
 from medbill.core.x12 import read_837p
 from medbill.web.billing.models import Claim
-from medbill.web.claims_out.models import Submission
+from medbill.web.claims_out.models import Submission, SubmissionRun
 from medbill.web.claims_out.services import build_claims, submit_claims
 from medbill.web.practice.errors import ServiceError
 from x12_pyx12 import pyx12_errors
@@ -58,15 +58,21 @@ def test_nothing_to_send_names_every_claim(world, three_claims):
     assert not Submission.objects.exists()
 
 
-def test_the_page_shows_the_held_claims(world, three_claims, client_for):
+def test_the_page_shows_the_held_claims(world, three_claims, client_for,
+                                        django_capture_on_commit_callbacks):
     good, long_auth, draft = three_claims
     client = client_for(world.users["biller"])
-    resp = client.post("/claims-out/submit/", {"claim": [c.pk for c in three_claims],
-                                               "connection": "prairie"}, follow=True)
-    page = resp.content.decode()
-    assert f"Claim {draft.patient_control_number} was held out of the file (status)" in page
-    assert f"Claim {long_auth.patient_control_number} was held out of the file (edits)" \
-        in page
+    with django_capture_on_commit_callbacks(execute=True):  # the run's task, once committed
+        resp = client.post("/claims-out/submit/", {"claim": [c.pk for c in three_claims],
+                                                   "connection": "prairie"})
+    run = SubmissionRun.objects.get()
+    assert run.status == "done"
+    # The run sends the claims still scrubbed; the one with edit errors is held out.
+    assert run.held == [{"claim": long_auth.patient_control_number, "field": "edits",
+                         "reason": run.held[0]["reason"]}]
+    assert "FMT023" in run.held[0]["reason"]
+    page = client.get(resp.url).content.decode()
+    assert "Held out of the files" in page and long_auth.patient_control_number in page
     assert Submission.objects.get().claim_count == 1
 
 

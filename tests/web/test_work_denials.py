@@ -10,7 +10,7 @@ from medbill.core.forms.readback import plain_text
 from medbill.core.payersim import simulate
 from medbill.core.x12.m835 import Adjustment, read_835, write_835
 from medbill.web.billing import era
-from medbill.web.billing.denials import appeal_letter, correct_from_denial
+from medbill.web.billing.denials import appeal_letter, correct_from_denial, write_off_denial
 from medbill.web.billing.documents import claim_document
 from medbill.web.billing.models import Claim
 from medbill.web.billing.remittance_models import DenialItem
@@ -128,7 +128,7 @@ def test_a_non_covered_service_is_appealed_or_written_off_not_corrected(world, c
 def test_a_written_off_denial_is_finished(world, client_for):
     item = deny(world, "4")
     client = client_for(world.users["biller"])
-    client.post(f"/denials/{item.pk}/work/", {"status": "written_off"})
+    client.post(f"/denials/{item.pk}/work/", {"status": "written_off", "reason": "too old"})
     item.refresh_from_db()
     with pytest.raises(ServiceError, match="written off"):
         correct_from_denial(world.users["biller"], item)
@@ -218,3 +218,25 @@ def test_the_dashboard_counts_what_the_denial_queue_lists(world, client_for):
     queues = {q["key"]: q for q in client.get("/").context["queues"]}
     listed = client.get(queues["denied"]["url"]).context["page"]
     assert queues["denied"]["count"] == len(listed) == 1
+
+
+def test_a_write_off_needs_a_reason_said_next_to_the_field(world, client_for):
+    from medbill.web.billing.models import Entry
+
+    item = deny(world, "96")
+    client = client_for(world.users["biller"])
+    page = client.get(f"/denials/{item.pk}/").content.decode()
+    assert "Reason (required" in page
+    response = client.post(f"/denials/{item.pk}/write-off/", {"reason": "   "})
+    assert response.status_code == 422
+    page = response.content.decode()
+    error = page.index('class="field-error" id="write-off-reason-help"')
+    assert "Say why the amount is written off" in page[error:error + 200]
+    assert page.index('name="reason" size="50"') < error  # beside the reason input
+    # From the queue too: nothing is written off without a reason.
+    client.post(f"/denials/{item.pk}/work/", {"status": "written_off"})
+    item.refresh_from_db()
+    assert item.status == "open"
+    assert not Entry.objects.filter(source_ref=f"denial {item.pk}").exists()
+    with pytest.raises(ServiceError, match="say why"):
+        write_off_denial(world.users["biller"], item, "")

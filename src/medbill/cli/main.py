@@ -12,6 +12,7 @@ from medbill.cli import (
     db,
     demo,
     forms,
+    jobs,
     migrate,
     payer_sim,
     security,
@@ -55,12 +56,14 @@ app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(feeschedule_app, name="feeschedule")
 app.add_typer(db.app, name="db")
 app.add_typer(security.app, name="security")
+app.add_typer(jobs.app, name="jobs")
 app.command("migrate")(migrate.migrate)
 app.command("backup")(backup.backup_command)
 app.command("restore")(backup.restore_command)
 app.command("check")(security.check)
 app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)
+app.command("scheduler")(jobs.scheduler)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -88,7 +88,10 @@ def serve(
         help="Plan table JSON (default: built from the coverages in the database)."),
     delay: float = typer.Option(0.0, "--delay", help="Seconds to wait before each answer."),
 ) -> None:
-    """Answer CAQH CORE real-time 270s (SOAP and MIME on /core) until stopped."""
+    """Answer CAQH CORE real-time 270s and 276s (SOAP and MIME on /core) until stopped.
+
+    Without --table the members come from the coverages in the database and the claim
+    status answers from the claims sent so far, adjudicated when the simulator starts."""
     from medbill.connect.payer_sim import PayerSimulator
     from medbill.core.eligibility.simulator import PlanTable, PlanTableError
 
@@ -96,21 +99,24 @@ def serve(
         if table is not None:
             plans = PlanTable.from_json(table.read_bytes())
             origin = table.name
+            book = None
         else:
             from medbill.cli._django import setup
 
             setup(development=True)
+            from medbill.web.claims_out.sim_book import claim_book_from_database
             from medbill.web.frontdesk.models import Coverage
             from medbill.web.frontdesk.plan_table import plan_table_from_coverages
 
             rows = Coverage.objects.filter(active=True).select_related("payer", "patient")
             plans = PlanTable(plan_table_from_coverages(rows, dt.date.today()))
-            origin = "the coverages in the database"
+            book = claim_book_from_database(dt.date.today())
+            origin = f"the coverages in the database; {len(book)} claims sent so far"
     except PlanTableError as exc:
         console.print(f"[red]error:[/red] --table: {exc}")
         raise typer.Exit(2) from None
     try:
-        sim = PayerSimulator(plans, host=host, port=port, delay=delay)
+        sim = PayerSimulator(plans, host=host, port=port, delay=delay, book=book)
     except OSError as exc:
         console.print(f"[red]error:[/red] --port {port}: {exc.strerror}")
         raise typer.Exit(2) from None

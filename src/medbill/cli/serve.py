@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 
 import typer
 
@@ -69,6 +70,9 @@ def serve(
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    # gunicorn's workers are separate processes: /metrics adds up what each has counted.
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="medbill-metrics-")
     count = _workers(workers)
     console.print(f"serving medbill with gunicorn ({count} workers) at http://{host}:{port}/",
                   highlight=False)
@@ -78,6 +82,6 @@ def serve(
     args = [sys.executable, "-m", "gunicorn", "medbill.web.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(count), "--timeout", "120",
             "--graceful-timeout", "30", "--max-requests", "2000",
-            "--max-requests-jitter", "200",
+            "--max-requests-jitter", "200", "--config", "python:medbill.web.gunicorn_conf",
             "--forwarded-allow-ips", os.environ.get("MEDBILL_FORWARDED_ALLOW_IPS", "127.0.0.1")]
     os.execv(sys.executable, args)

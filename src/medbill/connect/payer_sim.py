@@ -1,19 +1,22 @@
-"""The payer simulator's HTTP server: CAQH CORE real-time 270 → 271.
+"""The payer simulator's HTTP server: CAQH CORE real-time 270 → 271 and 276 → 277.
 
 Answers both envelope standards on one URL (``/core``): SOAP when the request
 is ``application/soap+xml``, MIME multipart otherwise. Members and benefits
-come from a ``PlanTable``. Used by the demo and by tests on 127.0.0.1.
+come from a ``PlanTable``; claim status answers from a ``ClaimBook`` of the
+claims the simulated payer adjudicated. Used by the demo and by tests on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime
+from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from medbill.core.eligibility.core_envelope import (
+    REQUEST_276,
     RESPONSE_271,
+    RESPONSE_277,
     CoreEnvelopeError,
     CoreMessage,
     parse_multipart,
@@ -22,7 +25,8 @@ from medbill.core.eligibility.core_envelope import (
     to_soap,
 )
 from medbill.core.eligibility.simulator import PlanTable, answer
-from medbill.core.x12 import X12ParseError
+from medbill.core.payersim.claim_status import ClaimBook
+from medbill.core.x12 import X12ParseError, X12WriteError
 from medbill.core.x12.m270 import Envelope, read_270
 from medbill.core.x12.m271 import write_271
 
@@ -34,12 +38,17 @@ class PayerSimulator:
 
     ``delay`` seconds are added to every answer (to exercise time-outs);
     ``credentials`` (username, password), when set, must match the request's.
+    ``book`` holds the adjudicated claims that 276s ask about (none: every claim is
+    not found); ``today`` fixes the date the answers are given on (tests, the demo).
     """
 
     def __init__(self, table: PlanTable, host: str = "127.0.0.1", port: int = 0,
                  delay: float = 0.0, credentials: tuple[str, str] | None = None,
-                 payer_id: str = "PAYERSIM") -> None:
+                 payer_id: str = "PAYERSIM", book: ClaimBook | None = None,
+                 today: date | None = None) -> None:
         self.table = table
+        self.book = book if book is not None else ClaimBook()
+        self.today = today
         self.delay = delay
         self.credentials = credentials
         self.payer_id = payer_id
@@ -82,6 +91,8 @@ class PayerSimulator:
         if self.credentials and (request.username, request.password) != self.credentials:
             return request.reply("", RESPONSE_271, "UnAuthorized",
                                  "Username or password is not valid")
+        if request.payload_type == REQUEST_276:
+            return self._claim_status(request)
         if request.payload_type != "X12_270_Request_005010X279A1":
             return request.reply("", RESPONSE_271, "PayloadTypeIncorrect",
                                  f"this endpoint takes 270 requests, not {request.payload_type}")
@@ -96,6 +107,17 @@ class PayerSimulator:
             line_ending="",
         ).decode()
         return request.reply(x12)
+
+    def _claim_status(self, request: CoreMessage) -> CoreMessage:
+        number = self._next_control()
+        try:
+            x12 = self.book.answer_276(
+                request.payload, payer_id=self.payer_id,
+                requester=request.sender_id[:15] or "UNKNOWN", control=number,
+                today=self.today or date.today(), created=datetime.now())
+        except (X12ParseError, X12WriteError) as exc:
+            return request.reply("", RESPONSE_277, "Payload Error", str(exc))
+        return request.reply(x12.decode(), RESPONSE_277)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         sim = self

@@ -143,6 +143,13 @@ class Money:
         sign = "-" if self._amount < 0 else ""
         return f"{sign}${abs(self._amount):,.2f}"
 
+    def as_balance(self) -> str:
+        """An account balance for people: what is owed (``$12.00``), or what was paid
+        beyond it as a credit (``Credit $45.01``), never a negative amount owed."""
+        if self._amount < 0:
+            return f"Credit ${-self._amount:,.2f}"
+        return self.format()
+
     def x12(self) -> str:
         """The X12 R-type rendering: no trailing zeros, no leading zero (``12.5``, ``100``)."""
         if not self._amount:

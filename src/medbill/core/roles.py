@@ -47,6 +47,7 @@ ACTIONS: dict[str, str] = {
     "view_claims": "see claims and their status",
     "create_claims": "build and scrub claims from coded visits",
     "submit_claims": "send claims to a clearinghouse",
+    "check_claim_status": "ask payers where claims stand (276/277)",
     "post_payment": "post payments to the ledger",
     "post_adjustment": "post adjustments, transfers and refunds",
     "view_ledger": "see ledger entries and balances",
@@ -57,6 +58,7 @@ ACTIONS: dict[str, str] = {
     "manage_master_data": "edit providers, locations, payers and fee schedules",
     "manage_users": "grant and revoke access to the practice",
     "view_audit": "browse the audit trail",
+    "manage_jobs": "see, switch and run the practice's recurring jobs",
 }
 
 _READ = {"view_patients", "view_claims", "view_ledger"}
@@ -73,6 +75,7 @@ _GRANTS: dict[str, frozenset[str]] = {
             "view_notes",
             "create_claims",
             "submit_claims",
+            "check_claim_status",
             "post_payment",
             "post_adjustment",
             "import_remittance",
@@ -81,7 +84,9 @@ _GRANTS: dict[str, frozenset[str]] = {
             "view_reports",
         }
     ),
-    MANAGER: frozenset(set(ACTIONS) - {"view_audit", "manage_users"}),
+    # A manager reads the audit trail of their practices (the pages tell them changes are
+    # recorded there); changing users stays with the admin.
+    MANAGER: frozenset(set(ACTIONS) - {"manage_users"}),
     AUDITOR: frozenset(_READ | {"view_notes", "view_reports", "view_audit"}),
     ADMIN: frozenset(ACTIONS),
 }

@@ -43,4 +43,5 @@ NAV: list[NavItem] = [
     NavItem("Audit trail", "list_audit_events", "view_audit", "Oversight"),
     NavItem("Sign-in security", "show_practice_security", "manage_users", "Oversight"),
     NavItem("Practice setup", "show_setup", "manage_master_data", "Oversight"),
+    NavItem("Recurring jobs", "list_jobs", "manage_jobs", "Oversight"),
 ]

@@ -37,6 +37,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from medbill.core.paths import data_dir
+from medbill.web.jobs.recurring import beat_schedule as _beat_schedule
 
 WEB_DIR = Path(__file__).resolve().parent
 
@@ -131,10 +132,13 @@ INSTALLED_APPS = [
     "medbill.web.coding",
     "medbill.web.billing",
     "medbill.web.claims_out",
+    "medbill.web.jobs",
     "medbill.web.api",
 ]
 
 MIDDLEWARE = [
+    # Request ids for the logs, /metrics (bearer token) and request latency: around everything.
+    "medbill.web.observability.ObservabilityMiddleware",
     # /healthz for load balancers: before host checks and the HTTPS redirect.
     "medbill.web.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -311,19 +315,32 @@ CONTENT_SECURITY_POLICY = {
 # Request bodies over this size are refused with HTTP 413 before they are read.
 MAX_UPLOAD_BYTES = _int("MEDBILL_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+# The claim queue sends one field per scrubbed claim it lists; Django's 1,000 would refuse
+# a day's batch of a large practice (a 400 before the view runs). Still a bound.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file
 
 # -- logging: identifiers only, never PHI -------------------------------------------------------
+# MEDBILL_LOG_FORMAT: plain (default) or json (one object per line, for a log collector).
+LOG_FORMAT = os.environ.get("MEDBILL_LOG_FORMAT", "plain").strip().lower() or "plain"
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("MEDBILL_LOG_FORMAT must be plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_phi": {"()": "medbill.web.practice.logs.NoPhiFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {
+        "no_phi": {"()": "medbill.web.practice.logs.NoPhiFilter"},
+        "request_id": {"()": "medbill.web.observability.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "medbill.web.observability.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["no_phi"],
+            "formatter": LOG_FORMAT,
+            "filters": ["no_phi", "request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
@@ -335,6 +352,10 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# GET /metrics (Prometheus) answers only a scraper that sends this as its bearer token;
+# without one the endpoint does not exist.
+METRICS_TOKEN = os.environ.get("MEDBILL_METRICS_TOKEN", "").strip()
 
 # -- Celery (background work) -------------------------------------------------------------------
 # Celery settings live here (the worker reads CELERY_* from these settings).
@@ -359,4 +380,6 @@ CELERY_RESULT_EXPIRES = 7 * 24 * 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep the PHI-free logging configured above
 CELERY_TIMEZONE = TIME_ZONE
+# Recurring jobs (``medbill scheduler`` runs beat); the list lives in medbill.web.jobs.recurring.
+CELERY_BEAT_SCHEDULE = _beat_schedule()
 # CELERY-SETTINGS-END

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("medbill.web.billing.era_urls")),
     path("", include("medbill.web.practice.setup_urls")),
     path("", include("medbill.web.billing.dashboard_urls")),
+    path("", include("medbill.web.jobs.urls")),
 ]
 
 handler404 = "medbill.web.practice.views.not_found"

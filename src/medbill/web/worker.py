@@ -32,6 +32,8 @@ from typing import Any
 from celery import Celery
 from celery.app import trace
 
+from medbill.web.observability import connect_task_signals
+
 __all__ = ["actor_and_practice", "app", "ping"]
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medbill.web.settings")
@@ -43,6 +45,7 @@ trace.LOG_SUCCESS = "Task %(name)s[%(id)s] succeeded in %(runtime)ss"
 app = Celery("medbill")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+connect_task_signals()
 
 
 @app.task(name="medbill.ping")

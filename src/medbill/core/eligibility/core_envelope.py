@@ -19,7 +19,9 @@ __all__ = [
     "CoreEnvelopeError",
     "CoreMessage",
     "REQUEST_270",
+    "REQUEST_276",
     "RESPONSE_271",
+    "RESPONSE_277",
     "parse_multipart",
     "parse_soap",
     "to_multipart",
@@ -29,6 +31,9 @@ __all__ = [
 RULE_VERSION = "2.2.0"
 REQUEST_270 = "X12_270_Request_005010X279A1"
 RESPONSE_271 = "X12_271_Response_005010X279A1"
+# Claim status travels in the same real-time envelopes (CORE connectivity applies to both).
+REQUEST_276 = "X12_276_Request_005010X212"
+RESPONSE_277 = "X12_277_Response_005010X212"
 SOAP_NS = "http://www.w3.org/2003/05/soap-envelope"
 CORE_NS = "http://www.caqh.org/SOAP/WSDL/CORERule2.2.0.xsd"
 WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"

@@ -212,7 +212,7 @@ def _activity(statement: Statement) -> Table:
             _minus(sum((v.insurance_paid for v in statement.visits), Money(0))),
             _minus(sum((v.insurance_adjusted for v in statement.visits), Money(0))),
             _minus(sum((v.patient_paid for v in statement.visits), Money(0)) - statement.credits),
-            statement.amount_due.format(),
+            statement.amount_due.as_balance(),
         ]
     ]
     return ui.grid_table(
@@ -240,7 +240,7 @@ def _minus(value: Money) -> str:
 def _aging(statement: Statement) -> Table:
     aging = statement.aging
     head = [f"{b} days" for b in AGING_BUCKETS] + ["Amount due"]
-    values = [m.format() for m in aging.buckets] + [statement.amount_due.format()]
+    values = [m.as_balance() for m in aging.buckets] + [statement.amount_due.as_balance()]
     return ui.grid_table(head, [values], [1, 1, 1, 1, 1, 1.2], right=range(6), zebra=False)
 
 
@@ -253,7 +253,8 @@ def _summary_box(statement: Statement) -> Table:
         ],
         [ui.plain("ACCOUNT NUMBER", ui.LABEL), ui.plain(statement.account_number, ui.RIGHT)],
         [ui.plain("PAYMENT DUE", ui.LABEL), ui.plain(due, ui.RIGHT)],
-        [ui.plain("AMOUNT DUE", ui.STRONG), ui.plain(statement.amount_due.format(), ui.BIG_RIGHT)],
+        [ui.plain("AMOUNT DUE", ui.STRONG),
+         ui.plain(statement.amount_due.as_balance(), ui.BIG_RIGHT)],
     ]
     table = Table(data, colWidths=[1.25 * 72, 1.35 * 72])
     table.setStyle(
@@ -295,7 +296,7 @@ def _remit_slip(statement: Statement) -> KeepTogether:
             [
                 statement.account_number,
                 ui.day(statement.statement_date),
-                statement.amount_due.format(),
+                statement.amount_due.as_balance(),
                 "$ _______",
             ]
         ],

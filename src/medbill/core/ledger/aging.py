@@ -20,6 +20,7 @@ from medbill.core.money import ZERO, Money
 
 __all__ = [
     "BUCKETS",
+    "NET_COLLECTION_MEANING",
     "AgingRow",
     "age_balances",
     "bucket_of",
@@ -70,15 +71,22 @@ def age_balances(items: Iterable[tuple[Hashable, str, date | None, Money]], as_o
     Zero balances drop out; credit balances (overpayments) too unless asked for.
     Rows come largest total first.
     """
-    rows: dict[Hashable, AgingRow] = {}
+    # Plain Decimals while adding up (a practice has thousands of open balances).
+    sums: dict[Hashable, tuple[str, dict[str, Decimal]]] = {}
     for key, name, when, amount in items:
-        if not amount or (amount < 0 and not include_credits):
+        value = amount.amount
+        if not value or (value < 0 and not include_credits):
             continue
-        row = rows.setdefault(key, AgingRow(key, name))
-        bucket = bucket_of(when, as_of)
-        row.buckets[bucket] = row.buckets[bucket] + amount
-    out = [r for r in rows.values() if r.total]
-    return sorted(out, key=lambda r: (-r.total.amount, r.name))
+        _, buckets = sums.setdefault(key, (name, dict.fromkeys(BUCKETS, Decimal(0))))
+        buckets[bucket_of(when, as_of)] += value
+    out = []
+    for key, (name, buckets) in sums.items():
+        total = sum(buckets.values(), Decimal(0))
+        if total:
+            row = AgingRow(key, name, {b: Money(v) for b, v in buckets.items()})
+            out.append((-total, name, row))
+    out.sort(key=lambda t: (t[0], t[1]))
+    return [row for _, _, row in out]
 
 
 def rate(part: Money | int, whole: Money | int) -> Decimal | None:
@@ -99,6 +107,19 @@ def days_in_ar(total_ar: Money, charges_in_period: Money, period_days: int = 90
     return (total_ar.amount / daily).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+NET_COLLECTION_MEANING = (
+    "Net collection rate = payments (less refunds) ÷ (charges − contractual adjustments) "
+    "of the same period. A period whose charges net of contractual adjustments are zero or "
+    "less (no new charges, or write-downs of earlier charges) has no rate: it shows as a "
+    "gap, not as a number. Refunds larger than payments make the rate negative.")
+
+
 def net_collection_rate(payments: Money, charges: Money, contractual: Money) -> Decimal | None:
-    """Payments ÷ (charges − contractual adjustments), as a percentage."""
-    return rate(payments, charges - contractual)
+    """Payments ÷ (charges − contractual adjustments), as a percentage; None when that
+    denominator is zero or less, where a percentage would mean nothing (a month of
+    write-downs of earlier charges would show a rate below zero or in the thousands).
+    ``NET_COLLECTION_MEANING`` says so in words for the pages."""
+    allowed = charges - contractual
+    if allowed <= Money(0):
+        return None
+    return rate(payments, allowed)

@@ -10,7 +10,8 @@ Each CARC also says what kind of adjustment it is, which drives posting:
 
 from __future__ import annotations
 
-__all__ = ["CARC", "RARC", "carc_kind", "carc_words", "next_action", "rarc_words"]
+__all__ = ["CARC", "RARC", "carc_kind", "carc_words", "is_denial_reason", "next_action",
+           "rarc_words"]
 
 # code: (kind, words)
 CARC: dict[str, tuple[str, str]] = {
@@ -146,6 +147,12 @@ def carc_kind(group: str, reason: str) -> str:
     if kind == "patient":  # a deductible code under CO/OA is the payer's contractual write-off
         return "contractual"
     return kind
+
+
+def is_denial_reason(reason: str) -> bool:
+    """Whether CARC ``reason`` refuses the service (whichever group it comes under): PR-50
+    after an ABN is a refusal the patient pays, CO-45 is a write-down, not a refusal."""
+    return CARC.get(reason, ("other", ""))[0] == "denial"
 
 
 def carc_words(reason: str) -> str:

@@ -15,7 +15,12 @@ owed), with a ``responsibility`` of ``payer`` or ``patient``:
 * OA-23 (prior payer's impact) on a claim we sent as secondary → informational only,
   the primary's posting already moved that money;
 * a line or claim paid nothing for a denial reason → no entry: the balance stays
-  open with the payer and a ``DenialItem`` (CARC/RARC in words, next action) is queued;
+  open with the payer and a ``DenialItem`` (CARC/RARC in words, next action) is queued.
+  Each line is judged on its own CAS (the claim as a whole only on CLP02 = 4 or its own
+  claim-level CAS): a line the payer allowed and applied to the deductible is not denied
+  because another line of the claim was;
+* a claim is ``denied_in_full`` when the payer refused every line (or the whole claim)
+  for a denial reason, whoever is left to pay (PR-50 after an ABN is still a refusal);
 * CLP02=22 (reversal) → the same rules with the payer's negative amounts, so every
   entry reverses one of the original posting; the corrected claim that follows posts
   normally;
@@ -34,7 +39,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from medbill.core.ledger.balance import hold_reasons
-from medbill.core.ledger.codes import carc_kind, carc_words, next_action, rarc_words
+from medbill.core.ledger.codes import (
+    carc_kind,
+    carc_words,
+    is_denial_reason,
+    next_action,
+    rarc_words,
+)
 from medbill.core.money import ZERO, Money
 from medbill.core.x12.m835 import Adjustment, ClaimPayment, Remittance, ServicePayment
 
@@ -139,6 +150,7 @@ class ClaimPosting:
     line_numbers: tuple[int | None, ...] = ()  # our line for each SVC, in order
     secondary: str = ""  # "", "crossed_over" (payer forwarded it) or "send" (we bill it)
     notes: tuple[str, ...] = ()
+    denied_in_full: bool = False  # the payer refused every line: the claim is denied
 
     @property
     def paid(self) -> Money:
@@ -239,6 +251,15 @@ def _is_denied(paid: Money, charge: Money, adjustments: Sequence[Adjustment],
     return any(carc_kind(a.group, a.reason) == "denial" for a in adjustments)
 
 
+def _is_refused(paid: Money, charge: Money, adjustments: Sequence[Adjustment],
+                claim_status: str) -> bool:
+    """The payer paid nothing for a denial reason, whoever it leaves to pay: a line the
+    queue holds (``_is_denied``) or one the payer made the patient's for a denial reason."""
+    if _is_denied(paid, charge, adjustments, claim_status):
+        return True
+    return not paid and bool(charge) and any(is_denial_reason(a.reason) for a in adjustments)
+
+
 def post_claim(payment: ClaimPayment, account: Account, matched_by: str = "claim id"
                ) -> ClaimPosting:
     """Entries, denials and secondary-claim decision for one matched claim payment."""
@@ -299,8 +320,15 @@ def post_claim(payment: ClaimPayment, account: Account, matched_by: str = "claim
 
     line_numbers = _match_lines(payment.services, account.lines)
     svc_remarks = {n: s.remarks for n, s in zip(line_numbers, payment.services, strict=True)}
-    claim_denied = _is_denied(payment.paid, payment.charge, payment.all_adjustments,
-                              payment.status)
+    # The claim as a whole is denied by its own status or claim-level CAS; the reasons on
+    # its lines decide for each line (judging the claim by all of them held a line's CO-45
+    # as a denial when another line was denied and nothing was paid).
+    claim_level = payment.adjustments if payment.services else payment.all_adjustments
+    claim_denied = _is_denied(payment.paid, payment.charge, claim_level, payment.status)
+    refused = [claim_denied or _is_refused(svc.paid, svc.charge, svc.adjustments,
+                                           payment.status) for svc in payment.services]
+    every_line_refused = (all(refused) if refused else
+                          _is_refused(payment.paid, payment.charge, claim_level, payment.status))
     services_paid = ZERO
     for svc, number in zip(payment.services, line_numbers, strict=True):
         if number is None:
@@ -320,8 +348,13 @@ def post_claim(payment: ClaimPayment, account: Account, matched_by: str = "claim
             secondary = "crossed_over"
         elif account.has_next_payer and any(e.next_payer for e in entries):
             secondary = "send"
+    # Refused for a reason: a secondary payer that owes nothing after the primary (CLP02 = 4
+    # with only OA-23) has denied nothing.
+    denied_in_full = not reversal and every_line_refused and (
+        bool(denials) or any(is_denial_reason(a.reason) for a in payment.all_adjustments))
     return ClaimPosting(account, payment, matched_by, tuple(entries), tuple(denials),
-                        tuple(info), tuple(line_numbers), secondary, tuple(notes))
+                        tuple(info), tuple(line_numbers), secondary, tuple(notes),
+                        denied_in_full)
 
 
 def post_remittance(remittance: Remittance, index: ClaimIndex) -> RemittancePosting:

@@ -5,12 +5,14 @@ A rejected claim goes back to draft once fixed (or is closed); a claim that was
 paid or denied is corrected by a new claim with frequency 7 (replacement) or 8
 (void), never by editing the old one. A payer that reverses its own payment or
 denial (835 CLP02 = 22) puts the claim back to accepted until its corrected
-adjudication arrives.
+adjudication arrives. A payer's answer to a claim status inquiry (277) moves a
+submitted claim on as far as the answer goes (``status_after_claim_status``).
 """
 
 from __future__ import annotations
 
-__all__ = ["STATUSES", "TRANSITIONS", "LifecycleError", "check_move", "status_after_remittance"]
+__all__ = ["STATUSES", "TRANSITIONS", "LifecycleError", "check_move", "status_after_claim_status",
+           "status_after_remittance"]
 
 STATUSES = ("draft", "scrubbed", "submitted", "accepted", "rejected", "paid", "denied",
             "closed")
@@ -55,6 +57,34 @@ def status_after_remittance(current: str, decision: str) -> str:
     if new is None:
         raise LifecycleError(f"unknown remittance decision {decision!r}")
     if current in ("closed", new):
+        return current
+    check_move(current, new)
+    return new
+
+
+# What a 277 status category group (``core.x12._claim_status_codes.category_group``) makes
+# of a claim that is waiting for its payer. The payer has the claim when it acknowledges,
+# pends, asks for more or finalizes it: the claim is accepted. Paid and denied are not set
+# from a 277: the money and the denial reasons come with the 835, which moves it on.
+_AFTER_STATUS_GROUP = {
+    "received": "accepted", "pending": "accepted", "request": "accepted",
+    "finalized": "accepted", "paid": "accepted", "denied": "accepted",
+    "rejected": "rejected",
+}
+_WAITING = ("submitted", "accepted")
+
+
+def status_after_claim_status(current: str, group: str) -> str:
+    """The status a claim in ``current`` takes from a claim status answer of ``group``.
+
+    Only a claim still waiting for its payer (submitted or accepted) moves: submitted
+    becomes accepted when the payer has the claim, and either becomes rejected when the
+    payer returned or rejected it (A3, A6-A8). Not found (A4), errors in the inquiry
+    (E0-E4) and anything unknown leave the claim where it is, as does every answer for a
+    claim already paid, denied, rejected or closed.
+    """
+    new = _AFTER_STATUS_GROUP.get(group)
+    if new is None or current not in _WAITING or current == new:
         return current
     check_move(current, new)
     return new

@@ -59,6 +59,10 @@ class ClearinghouseProfile:
     key_path: str | None = None
     host_key_sha256: str | None = None  # the server key's SHA256 fingerprint, base64
     remote_dir: str = "."
+    # Where the partner leaves its answers (999, 277CA, 835) for pick-up: a folder, or a
+    # directory on the same SFTP server. None: answers arrive some other way.
+    inbound_folder: str | None = None
+    inbound_remote_dir: str | None = None
     retries: int = 3
     backoff_seconds: float = 2.0
 

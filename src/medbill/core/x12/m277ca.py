@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from medbill.core.money import Money, MoneyError
+from medbill.core.x12._claim_status_codes import (
+    ENTITIES,
+    category_words,
+    status_code_words,
+)
 from medbill.core.x12._segments import Segment, read_interchanges
 
 __all__ = [
@@ -26,89 +31,9 @@ __all__ = [
     "status_code_words",
 ]
 
-CATEGORIES = {
-    "A0": "forwarded to another entity",
-    "A1": "received",
-    "A2": "accepted into adjudication",
-    "A3": "returned as unprocessable",
-    "A4": "not found",
-    "A5": "split for processing",
-    "A6": "rejected: information is missing",
-    "A7": "rejected: information is invalid",
-    "A8": "rejected: information conflicts with other information",
-    "DR01": "data reporting acknowledgement: received",
-    "DR02": "data reporting acknowledgement: accepted",
-    "DR03": "data reporting acknowledgement: returned as unprocessable",
-    "DR04": "data reporting acknowledgement: not found",
-    "DR05": "data reporting acknowledgement: rejected, information missing",
-    "DR06": "data reporting acknowledgement: rejected, information invalid",
-    "DR07": "data reporting acknowledgement: rejected, relational error",
-    "DR08": "data reporting acknowledgement: rejected, duplicate",
-    "E0": "response not possible: error in the request",
-    "E1": "response not possible: the system is unavailable",
-    "E2": "information holder cannot be reached",
-    "E3": "correction required: relational fields in error",
-    "E4": "trading partner agreement specific requirement not met",
-}
 REJECTED = {"A3", "A4", "A6", "A7", "A8", "DR03", "DR04", "DR05", "DR06", "DR07", "DR08",
             "E0", "E3", "E4"}
 PENDING_CATEGORIES = {"A5", "E1", "E2"}
-
-STATUS_CODES = {
-    "0": "no further status can be given electronically",
-    "1": "see the remittance advice for details",
-    "2": "details follow in a letter",
-    "3": "the claim is adjudicated and waits for the payment cycle",
-    "12": "submitted procedure codes were combined",
-    "15": "submitted procedure codes were changed",
-    "16": "the claim was passed on to the entity named",
-    "17": "a third party passed the claim on to the entity named",
-    "18": "the entity received the claim but returned an invalid status",
-    "19": "the entity confirms it received the claim",
-    "20": "the claim was accepted for processing",
-    "21": "information is missing or invalid",
-    "23": "the claim was returned to the entity",
-    "24": "the entity is not approved to send claims electronically",
-    "25": "the entity is not approved",
-    "26": "the entity cannot be found",
-    "27": "the policy was cancelled",
-    "29": "subscriber and policy or contract number do not match",
-    "30": "subscriber and subscriber id do not match",
-    "32": "subscriber and policy or contract number were not found",
-    "33": "subscriber and subscriber id were not found",
-    "35": "the claim cannot be found",
-    "54": "a duplicate of a claim or line already processed",
-    "96": "there is no agreement with the entity",
-    "97": "the payer has no eligibility on file for the patient",
-    "116": "the claim was sent to the wrong payer",
-    "122": "missing or invalid data stop the payer from processing the claim",
-    "125": "the entity's name is missing or invalid",
-    "128": "the entity's tax id is missing or invalid",
-    "145": "the entity's specialty or taxonomy code is missing or invalid",
-    "153": "the entity's id number is missing or invalid",
-    "164": "the entity's contract or member number is missing or invalid",
-    "187": "the date or dates of service are missing or invalid",
-    "254": "the principal diagnosis code is missing or invalid",
-    "255": "a diagnosis code is missing or invalid",
-    "401": "the claim filing indicator is missing or invalid for this payer",
-    "454": "the procedure code is missing or invalid",
-    "464": "the payer's claim control number is missing or invalid",
-    "562": "the entity's NPI is missing or invalid",
-}
-
-ENTITIES = {
-    "PR": "payer", "41": "submitter", "40": "receiver", "85": "billing provider",
-    "82": "rendering provider", "77": "service location", "QC": "patient", "IL": "subscriber",
-    "DN": "referring provider", "87": "pay-to provider", "03": "dependent",
-}
-
-
-def category_words(code: str) -> str:
-    return CATEGORIES.get(code, f"status category {code}")
-
-
-def status_code_words(code: str) -> str:
-    return STATUS_CODES.get(code, f"claim status code {code}")
 
 
 @dataclass(slots=True)

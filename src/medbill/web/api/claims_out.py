@@ -19,6 +19,7 @@ from medbill.web.api.common import (
 from medbill.web.api.schemas import ErrorOut
 from medbill.web.billing.models import Claim
 from medbill.web.claims_out.acks import import_acknowledgement, resolve_work_item
+from medbill.web.claims_out.claim_status import check_claim_status
 from medbill.web.claims_out.models import AckImport, ClaimEvent, ClaimWorkItem, Submission
 from medbill.web.claims_out.services import (
     build_claims,
@@ -262,6 +263,30 @@ def claim_events(request: HttpRequest, claim_id: int):
     require_role(request, claim, "view_claims")
     audit.record_view(claim, acting_user(request), source="api claim events")
     return list(ClaimEvent.objects.filter(claim=claim))
+
+
+class StatusOut(Schema):
+    claim: int
+    patient_control_number: str
+    answered: bool
+    words: str
+    category: str
+    code: str
+    before: str
+    after: str
+    error: str
+
+
+@router.post("/claims/{claim_id}/status",
+             response={200: StatusOut, 403: ErrorOut, 404: ErrorOut})
+def check_status(request: HttpRequest, claim_id: int):
+    """Ask the claim's payer where it stands (276/277) and apply the answer."""
+    claim = get_or_404(request, Claim, pk=claim_id)
+    require_role(request, claim, "check_claim_status")
+    (o,) = check_claim_status(acting_user(request), claim.practice_id, [claim])
+    return {"claim": o.claim_id, "patient_control_number": o.claim_number,
+            "answered": not o.error, "words": o.words, "category": o.category, "code": o.code,
+            "before": o.before, "after": o.after or o.before, "error": o.error}
 
 
 @router.post("/claims/{claim_id}/correct",

@@ -9,7 +9,7 @@ rates); the geometry is rounded to tenths of a pixel.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -57,13 +57,30 @@ def _tick(value: Decimal, unit: str) -> str:
     return f"{value:,.0f}{unit}"
 
 
+def _range(values: Sequence[Decimal]) -> tuple[Decimal, Decimal, Decimal]:
+    """The axis of a line chart: its bottom, top and gridline step, round numbers that
+    take in every value — below zero too (a month whose refunds exceed its payments),
+    so no line leaves the plot."""
+    low = min([Decimal(0), *values])
+    high = max([Decimal(0), *values])
+    if low == high:
+        return Decimal(0), _axis_top(high), _axis_top(high) / 4
+    step = _nice_top((high - low) / 4)
+    bottom = (low / step).to_integral_value(rounding=ROUND_FLOOR) * step
+    top = (high / step).to_integral_value(rounding=ROUND_CEILING) * step
+    return bottom, top, step
+
+
 def _frame(title: str, labels: Sequence[str], top: Decimal, unit: str, body: str,
-           legend: Sequence[str]) -> SafeString:
+           legend: Sequence[str], bottom: Decimal = Decimal(0),
+           step: Decimal | None = None) -> SafeString:
     plot_h = _H - _TOP - _BOTTOM
+    tick = step if step is not None else (top - bottom) / 4
     grid = []
-    for i in range(5):
-        value = top * i / 4
-        y = _TOP + plot_h - plot_h * i / 4
+    count = int((top - bottom) / tick) if tick else 0
+    for i in range(count + 1):
+        value = bottom + tick * i
+        y = _TOP + plot_h - plot_h * i / count
         grid.append(format_html(
             '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
             '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
@@ -111,9 +128,10 @@ def columns(title: str, labels: Sequence[str], series: Sequence[Series],
 
 def lines(title: str, labels: Sequence[str], series: Sequence[Series],
           unit: str = "") -> SafeString:
-    """One line per series; a missing value (None) breaks the line."""
+    """One line per series; a missing value (None) breaks the line. The axis spans the
+    values, negative ones included."""
     values = [v for _, vs in series for v in vs if v is not None]
-    top = _axis_top(max([abs(v) for v in values], default=Decimal(0)))
+    bottom, top, axis_step = _range(values)
     plot_h = _H - _TOP - _BOTTOM
     step = (_W - _LEFT - _RIGHT) / max(len(labels), 1)
     parts = []
@@ -124,7 +142,7 @@ def lines(title: str, labels: Sequence[str], series: Sequence[Series],
                 runs.append([])
                 continue
             x = _LEFT + step * (i + 0.5)
-            y = _TOP + plot_h - float(value / top) * plot_h
+            y = _TOP + plot_h - float((value - bottom) / (top - bottom)) * plot_h
             runs[-1].append(f"{x:.1f},{y:.1f}")
             parts.append(format_html(
                 '<circle class="s{}" cx="{}" cy="{}" r="3">'
@@ -134,12 +152,27 @@ def lines(title: str, labels: Sequence[str], series: Sequence[Series],
             if len(run) > 1:
                 parts.insert(0, format_html('<polyline class="line s{}" points="{}"/>',
                                             s, " ".join(run)))
-    return _frame(title, labels, top, unit, "".join(parts), [n for n, _ in series])
+    return _frame(title, labels, top, unit, "".join(parts), [n for n, _ in series], bottom,
+                  axis_step)
+
+
+def _label_lines(label: str, width: int = 34) -> list[str]:
+    """A bar's label in at most two lines of ``width`` characters, broken between words;
+    what does not fit ends in an ellipsis (the bar's title holds the whole name)."""
+    if len(label) <= width:
+        return [label]
+    cut = label.rfind(" ", 0, width + 1)
+    first, rest = (label[:cut], label[cut + 1:]) if cut > 0 else (label[:width], label[width:])
+    if len(rest) > width:
+        rest = rest[:width - 1].rstrip() + "…"
+    return [first, rest]
 
 
 def bars(title: str, items: Sequence[tuple[str, Decimal]], unit: str = "$") -> SafeString:
     """Horizontal bars, one per (label, value), in the order given."""
     row_h, label_w = 24, 230
+    if any(len(label) > 34 for label, _ in items):
+        row_h = 34  # room for a name in two lines
     height = max(len(items), 1) * row_h + 10
     top = _nice_top(max([abs(v) for _, v in items], default=Decimal(0)))
     plot_w = _W - label_w - 110
@@ -148,11 +181,16 @@ def bars(title: str, items: Sequence[tuple[str, Decimal]], unit: str = "$") -> S
         y = 5 + i * row_h
         w = float(abs(value) / top) * plot_w
         shown = f"${value:,.2f}" if unit == "$" else f"{value}{unit}"
+        words = _label_lines(label)
+        text_y = y + 15 if len(words) == 1 else y + 10
+        name = format_html_join("", '<tspan x="{}" dy="{}">{}</tspan>',
+                                ((label_w - 8, 0 if i == 0 else 12, part)
+                                 for i, part in enumerate(words)))
         parts.append(format_html(
-            '<text class="label" x="{}" y="{}" text-anchor="end">{}</text>'
+            '<text class="label" x="{}" y="{}" text-anchor="end"><title>{}</title>{}</text>'
             '<rect class="s0" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>'
             '<text class="value" x="{}" y="{}">{}</text>',
-            label_w - 8, y + 15, label[:34], label_w, y + 3, _n(w), row_h - 8, label, shown,
+            label_w - 8, text_y, label, name, label_w, y + 3, _n(w), row_h - 8, label, shown,
             _n(label_w + w + 6), y + 15, shown))
     if not parts:
         parts.append(format_html(_EMPTY, _W // 2, 20))

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from medbill.core.ledger.aging import BUCKETS
+from medbill.core.ledger.aging import BUCKETS, NET_COLLECTION_MEANING
 from medbill.web.billing import charts, dashboard, reports
 from medbill.web.billing.reports import Table
 from medbill.web.practice import audit
@@ -55,7 +55,8 @@ def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
          "chart": svg_columns(coll, [("Charges", 1), ("Payments", 2),
                                      ("Contractual adj.", 3), ("Other adj.", 4)]),
          "chart2": charts.lines("Net collection rate by month", short,
-                                [("Net collection %", _column(coll, 5))], unit="%")},
+                                [("Net collection %", _column(coll, 5))], unit="%"),
+         "note": NET_COLLECTION_MEANING},
         {"key": "denial-rate", "table": rate, "money": set(),
          "chart": charts.lines(rate.title, short, [("Denial rate %", _column(rate, 4))],
                                unit="%")},

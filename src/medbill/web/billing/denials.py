@@ -33,7 +33,7 @@ from medbill.web.billing.remittance_models import DenialItem
 from medbill.web.claims_out.services import correct_claim
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.form_errors import in_words
+from medbill.web.practice.form_errors import errors_by_input, in_words
 from medbill.web.practice.permissions import require, requires
 from medbill.web.practice.tenancy import get_scoped_or_404
 
@@ -165,11 +165,15 @@ def _settle(user: Any, item: DenialItem) -> DenialItem:
 
 def write_off_denial(user: Any, item: DenialItem, reason: str = "") -> DenialItem:
     """Write the denied amount off: an adjustment lowers what the payer owes, and the
-    denial is marked written off."""
+    denial is marked written off. ``reason`` is required: money leaves the books, and
+    whoever reads the ledger later must see why."""
     require(user, item.practice_id, "post_adjustment")
+    if not reason.strip():
+        raise ServiceError("reason", "say why the amount is written off (e.g. timely "
+                                     "filing missed); it is kept on the ledger entry")
     with transaction.atomic(), audit.acting_as(user):
         locked = _settle(user, item)
-        memo = "denial written off" + (f": {reason.strip()}" if reason.strip() else "")
+        memo = f"denial written off: {reason.strip()}"
         _entry(locked, user, kind=Entry.Kind.ADJUSTMENT, amount=-Money(locked.amount),
                responsibility=Entry.Responsibility.PAYER, memo=memo[:200])
         locked.status = DenialItem.Status.WRITTEN_OFF
@@ -207,15 +211,20 @@ def _denial(request: HttpRequest, denial_id: int) -> DenialItem:
         request.user, request.practice, pk=denial_id)
 
 
+def _denial_page(request: HttpRequest, item: DenialItem, errors: dict[str, str] | None = None,
+                 status: int = 200) -> HttpResponse:
+    return render(request, "billing/denial_detail.html", {
+        "d": item, "remedies": denial_remedies(item), "workable": item.status in WORKABLE,
+        "grounds": appeal_grounds(_carcs(item)), "errors": errors or {},
+        "corrections": Claim.objects.filter(replaces=item.claim).order_by("-created_at")},
+        status=status)
+
+
 @requires("view_claims")
 def show_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
     item = _denial(request, denial_id)
     audit.record_view(item.claim, request.user, source="denial")
-    offered = denial_remedies(item)
-    return render(request, "billing/denial_detail.html", {
-        "d": item, "remedies": offered, "workable": item.status in WORKABLE,
-        "grounds": appeal_grounds(_carcs(item)),
-        "corrections": Claim.objects.filter(replaces=item.claim).order_by("-created_at")})
+    return _denial_page(request, item)
 
 
 @requires("post_adjustment")
@@ -225,6 +234,9 @@ def write_off(request: HttpRequest, denial_id: int) -> HttpResponse:
     try:
         write_off_denial(request.user, item, request.POST.get("reason", ""))
     except ServiceError as exc:
+        errors = errors_by_input(exc, {"reason": "write_off_reason"})
+        if "write_off_reason" in errors:  # beside the field, on the page the biller was on
+            return _denial_page(request, item, errors, status=422)
         messages.error(request, in_words(exc))
         return redirect("show_denial", denial_id=item.pk)
     messages.success(request, f"{Money(item.amount).format()} written off on claim {item.claim}.")

@@ -8,48 +8,42 @@ whose payment (TRN02 with TRN03, as X12 names it) was already posted is recorded
 as a duplicate and posts nothing, and one that repeats a posted payment's amount,
 date and payee under another trace is held. Two imports at once post one after
 the other (``_lock_postings``). Ledger entries are only ever added.
+
+The claims a set pays are read by ``era_claims`` and a balanced set is written by
+``era_poster.Poster``; this module decides what happens to each set.
 """
 
 from __future__ import annotations
 
-import datetime
 import gc
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from medbill.core.ledger.posting import (
-    Account,
-    AccountLine,
     ClaimIndex,
-    ClaimPosting,
     RemittancePosting,
     post_remittance,
 )
 from medbill.core.money import ZERO, Money
-from medbill.core.submission.lifecycle import LifecycleError, status_after_remittance
 from medbill.core.x12 import X12ParseError
 from medbill.core.x12.m835 import Remittance as RemittanceDoc
 from medbill.core.x12.m835 import read_835
-from medbill.web.billing.era_bulk import CLOSED, insert_rows, one_of, update_claims
-from medbill.web.billing.era_secondary import ORDERS, Secondaries
-from medbill.web.billing.models import Claim, ClaimLine, Entry
+from medbill.web.billing.era_claims import accounts_for, payer_for, post_charges
+from medbill.web.billing.era_poster import Poster
 from medbill.web.billing.remittance_models import (
-    DenialItem,
     ProviderAdjustment,
     Remittance,
     RemittanceClaim,
     RemittanceFile,
     UnmatchedPayment,
 )
-from medbill.web.claims_out.models import ClaimEvent
-from medbill.web.frontdesk.models import Coverage
+from medbill.web.observability import count_postings
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Payer
@@ -85,327 +79,6 @@ class ImportResult:
     released: bool = False  # a file imported before, whose repeats were now posted
 
 
-def _payer_for(practice: Any, rem: RemittanceDoc) -> Payer | None:
-    ids = {v for q, v in rem.payer.references if q == "2U"} | {rem.payer.id, rem.payer_id}
-    ids.discard("")
-    rows = Payer.objects.filter(organization_id=practice.organization_id, payer_id__in=ids)
-    return rows.first()
-
-
-class _Row:
-    """A row read with ``values_list()``: attribute access without a model instance."""
-
-    def __init__(self, **values: Any) -> None:
-        self.__dict__.update(values)
-
-    @classmethod
-    def many(cls, query: Any, fields: tuple[str, ...]) -> list[_Row]:
-        """``query``'s ``fields`` as rows; ``a__b`` is read as attribute ``a_b``."""
-        names = [f.replace("__", "_") for f in fields]
-        rows = []
-        for values in query.values_list(*fields):
-            row = cls.__new__(cls)
-            row.__dict__ = dict(zip(names, values, strict=True))
-            rows.append(row)
-        return rows
-
-    def is_in_effect(self, on: datetime.date) -> bool:
-        if not self.active:
-            return False
-        if self.effective_date and on < self.effective_date:
-            return False
-        return not (self.termination_date and on > self.termination_date)
-
-
-_CLAIM_FIELDS = ("pk", "practice_id", "patient_id", "visit_id", "payer_id", "coverage_id",
-                 "patient_control_number", "payer_claim_number", "status")
-
-
-def _claim_rows(query: Any) -> list[_Row]:
-    """Our claims as plain rows, with their lines, coverage and the patient's coverages."""
-    rows = _Row.many(query, (*_CLAIM_FIELDS, "coverage__member_id", "coverage__order",
-                             "visit__scheduled_at"))
-    if not rows:
-        return rows
-    lines: dict[int, list[_Row]] = {}
-    line_query = ClaimLine.objects.filter(one_of("claim_id", [c.pk for c in rows]))
-    for r in _Row.many(line_query.order_by("line_number"), (
-            "pk", "claim_id", "line_number", "code", "charge", "modifiers",
-            "line_control_number")):
-        lines.setdefault(r.claim_id, []).append(r)
-    coverages: dict[int, list[_Row]] = {}
-    coverage_query = Coverage.objects.filter(one_of("patient_id", {c.patient_id for c in rows}))
-    for r in _Row.many(coverage_query, ("pk", "patient_id", "order", "payer_id", "active",
-                                        "effective_date", "termination_date")):
-        coverages.setdefault(r.patient_id, []).append(r)
-    tz = timezone.get_current_timezone()  # looked up once: localtime() asks settings each call
-    for line in (line for group in lines.values() for line in group):
-        line.charge = Money(line.charge)
-    for c in rows:
-        c.lines = lines.get(c.pk, [])
-        c.coverages = coverages.get(c.patient_id, [])
-        c.date_of_service = c.visit_scheduled_at.astimezone(tz).date()
-    return rows
-
-
-def _accounts(practice: Any, rem: RemittanceDoc) -> tuple[list[Account], dict[int, _Row]]:
-    base = Claim.objects.for_practice(practice)
-    ours = base.filter(one_of("patient_control_number", {c.claim_id for c in rem.claims}))
-    rows = _claim_rows(ours)
-    by_pcn = {c.patient_control_number: c for c in rows}
-    # Look by member only for payments whose claim id is not ours, or belongs to another
-    # member (payers that repeat one CLP01 for every claim on a check).
-    members = set()
-    for pay in rem.claims:
-        found = by_pcn.get(pay.claim_id)
-        if pay.member_id and (found is None or found.coverage_member_id.upper() not in {
-                n.id.upper() for n in pay.names if n.id}):
-            members |= {pay.member_id, pay.member_id.upper()}
-    if members:
-        seen = {c.pk for c in rows}
-        rows += [c for c in _claim_rows(base.filter(coverage__member_id__in=members))
-                 if c.pk not in seen]
-    accounts, claims = [], {}
-    for claim in rows:
-        claims[claim.pk] = claim
-        lines = tuple(AccountLine(line.line_number, line.code, line.charge,
-                                  tuple(line.modifiers or ()), line.line_control_number)
-                      for line in claim.lines)
-        accounts.append(Account(
-            claim.patient_control_number, claim.coverage_member_id, claim.date_of_service,
-            sum((line.charge for line in lines), ZERO), lines,
-            has_next_payer=_next_coverage(claim) is not None,
-            is_secondary=claim.coverage_order != "primary", key=claim.pk))
-    return accounts, claims
-
-
-def post_charges(claim: Claim, effective: datetime.date | None = None) -> list[Entry]:
-    """Post the claim's line charges to the ledger unless they already are (idempotent)."""
-    # The services of a visit are charged once, whichever claim asks a payer for them: a
-    # secondary claim or a replacement bills the same services again, it does not add any.
-    if Entry.objects.filter(practice_id=claim.practice_id, kind=Entry.Kind.CHARGE).filter(
-            Q(claim=claim) | Q(visit_id=claim.visit_id)).exists():
-        return []
-    rows = [Entry(practice_id=claim.practice_id, patient_id=claim.patient_id,
-                  visit_id=claim.visit_id, claim=claim, claim_line=line, payer_id=claim.payer_id,
-                  kind=Entry.Kind.CHARGE, amount=Money(line.charge),
-                  responsibility=Entry.Responsibility.PAYER,
-                  effective_date=effective or claim.visit.date_of_service,
-                  memo=f"{line.code} charge", source="system",
-                  source_ref=f"claim {claim.patient_control_number}")
-            for line in claim.lines.all()]
-    return Entry.objects.bulk_create(rows)
-
-
-def _uncharged(claims: list[_Row]) -> set[int]:
-    """Those of ``claims`` whose visit's charges are not on the ledger yet (``post_charges``'s
-    test, for many claims in two statements)."""
-    if not claims:
-        return set()
-    charged = Entry.objects.filter(practice_id=claims[0].practice_id, kind=Entry.Kind.CHARGE)
-    done = set(charged.filter(one_of("claim_id", [c.pk for c in claims])).values_list(
-        "claim_id", flat=True))
-    done_visits = set(charged.filter(one_of("visit_id", {c.visit_id for c in claims}))
-                      .values_list("visit_id", flat=True))
-    return {c.pk for c in claims if c.pk not in done and c.visit_id not in done_visits}
-
-
-def _charge_rows(claim: _Row, now: datetime.datetime) -> list[dict[str, Any]]:
-    """The ledger rows of ``claim``'s line charges."""
-    return [_entry_row(now, practice_id=claim.practice_id, patient_id=claim.patient_id,
-                       visit_id=claim.visit_id, claim_id=claim.pk, claim_line_id=line.pk,
-                       payer_id=claim.payer_id, kind=Entry.Kind.CHARGE, amount=line.charge,
-                       responsibility=Entry.Responsibility.PAYER,
-                       effective_date=claim.date_of_service, memo=f"{line.code} charge",
-                       source="system", source_ref=f"claim {claim.patient_control_number}")
-            for line in claim.lines]
-
-
-def _entry_row(posted_at: datetime.datetime, **values: Any) -> dict[str, Any]:
-    """One ledger row for ``insert_rows``: every column named, so all rows line up.
-
-    ``posted_at`` is taken once per batch by the caller: ``timezone.now()`` per row was a
-    measurable part of posting a large file.
-    """
-    row = {"group_code": "", "reason_code": "", "method": "", "reference": "", "memo": "",
-           "source": "era", "source_ref": "", "reverses_id": None, "created_by_id": None,
-           "visit_id": None, "claim_id": None, "claim_line_id": None, "payer_id": None,
-           "posted_at": posted_at}
-    row.update(values)
-    return row
-
-
-def _next_coverage(claim: _Row) -> _Row | None:
-    order = ORDERS.index(claim.coverage_order)
-    later = sorted((c for c in claim.coverages
-                    if c.pk != claim.coverage_id and ORDERS.index(c.order) > order
-                    and c.is_in_effect(claim.date_of_service)),
-                   key=lambda c: ORDERS.index(c.order))
-    return later[0] if later else None
-
-
-class _Poster:
-    """Writes one balanced set's posting to the database."""
-
-    def __init__(self, practice: Any, user: Any, sha: str, rem: RemittanceDoc,
-                 row: Remittance, claims: dict[int, _Row]) -> None:
-        self.practice, self.user, self.sha, self.rem = practice, user, sha, rem
-        self.row, self.claims = row, claims
-        self.when = rem.effective_date or timezone.localdate()
-        self.now = timezone.now()
-        self.method = "check" if rem.method == "CHK" else "eft"
-        self.created_by_id = user.pk if getattr(user, "is_authenticated", False) else None
-        self.claim_rows: list[dict[str, Any]] = []
-        self.denials: list[tuple[int, dict[str, Any]]] = []
-        self.updates: list[_Row] = []
-        self.events: list[dict[str, Any]] = []
-        self.warnings: list[str] = []
-        self.secondaries = Secondaries(practice, user, sha, rem.trace_number, self.when,
-                                       self.now)
-
-    def post(self, postings: Iterable[ClaimPosting], result: SetResult) -> None:
-        """Write the postings of one set, in a few statements rather than per row.
-
-        A claim whose charges are not on the ledger yet gets them first, just before
-        what the payer did with them.
-        """
-        postings = list(postings)
-        uncharged = _uncharged([self.claims[cp.account.key] for cp in postings])
-
-        def rows() -> Iterable[dict[str, Any]]:
-            for cp in postings:
-                claim = self.claims[cp.account.key]
-                if claim.pk in uncharged:
-                    uncharged.discard(claim.pk)
-                    yield from _charge_rows(claim, self.now)
-                yield from self.claim_posting(cp, result)
-
-        # The ledger rows stream into the database while later claims are still being
-        # worked out; no other statement may run until that COPY ends, so secondary
-        # claims are made (or, after a reversal, voided) afterwards, in the same order.
-        insert_rows(Entry, rows())
-        result.secondary += self.secondaries.write()
-        result.warnings += self.warnings
-        self.flush()
-
-    def claim_posting(self, cp: ClaimPosting, result: SetResult) -> list[dict[str, Any]]:
-        """Record what ``cp`` does to its claim; return its ledger rows."""
-        claim = self.claims[cp.account.key]  # type: ignore[index]
-        lines = {line.line_number: line for line in claim.lines}
-        nxt = _next_coverage(claim) if any(e.next_payer for e in cp.entries) else None
-        pay = cp.payment
-        outcome = (RemittanceClaim.Outcome.REVERSED if pay.is_reversal else
-                   RemittanceClaim.Outcome.DENIED if cp.denials and not cp.entries else
-                   RemittanceClaim.Outcome.PARTIAL if cp.denials else
-                   RemittanceClaim.Outcome.POSTED)
-        rc = dict(
-            practice_id=claim.practice_id, remittance_id=self.row.pk, claim_id=claim.pk,
-            claim_identifier=pay.claim_id[:38], status_code=pay.status, charge=pay.charge,
-            paid=pay.paid, patient_responsibility=pay.patient_responsibility,
-            payer_claim_number=pay.payer_claim_number[:50], member_id=pay.member_id[:80],
-            matched_by=cp.matched_by[:80], outcome=outcome, position=pay.position,
-            notes=list(cp.notes))
-        self.claim_rows.append(rc)
-        entries = []
-        for e in cp.entries:
-            payer_id = nxt.payer_id if (e.next_payer and nxt) else claim.payer_id
-            line = lines.get(e.line) if e.line is not None else None
-            entries.append(_entry_row(
-                self.now, practice_id=claim.practice_id, patient_id=claim.patient_id,
-                visit_id=claim.visit_id, claim_id=claim.pk,
-                claim_line_id=line.pk if line is not None else None,
-                payer_id=payer_id, kind=e.kind, amount=e.amount,
-                responsibility=e.responsibility, effective_date=self.when,
-                group_code=e.group, reason_code=e.reason[:5],
-                method=self.method if e.kind == "payment" else "",
-                reference=self.rem.trace_number[:50], memo=e.memo[:200], source="era",
-                source_ref=f"835 {self.sha[:16]} segment {e.position}",
-                created_by_id=self.created_by_id))
-        for d in cp.denials:
-            line = lines.get(d.line) if d.line is not None else None
-            self.denials.append((pay.position, dict(
-                practice_id=claim.practice_id, claim_id=claim.pk,
-                claim_line_id=line.pk if line is not None else None,
-                payer_id=claim.payer_id, amount=d.amount, reasons=[list(r) for r in d.reasons],
-                reason_words=list(d.reason_words), remark_words=list(d.remark_words),
-                action=d.action[:200], status=DenialItem.Status.OPEN,
-                created_at=self.now)))
-            result.denied.append((claim.patient_control_number, "; ".join(d.reason_words)))
-        self.move(claim, cp, outcome)
-        if pay.is_reversal:
-            # A secondary claim built on the payment taken back is voided or flagged.
-            self.secondaries.add(claim, cp, None)
-        if cp.secondary and nxt is None:
-            nxt = _next_coverage(claim)
-        if cp.secondary and nxt is not None:
-            self.secondaries.add(claim, cp, nxt)
-        result.posted.append((claim.patient_control_number, cp.paid, cp.patient_share))
-        return entries
-
-    def move(self, claim: _Row, cp: ClaimPosting, outcome: str) -> None:
-        """The claim's new status, payer claim number and reason, and its lifecycle event.
-
-        The lifecycle decides the status (``status_after_remittance``), as it does for every
-        other move; a move it refuses leaves the status for the biller, with a note, while
-        the money still posts.
-        """
-        if claim.status == CLOSED:
-            # A closed claim stays closed: a late 835 for an original that a corrected
-            # claim replaced still posts its money, but does not reopen it.
-            return
-        pay, trace = cp.payment, self.rem.trace_number[:50]
-        old = claim.status
-        decision = ("reversed" if pay.is_reversal else
-                    "denied" if outcome == RemittanceClaim.Outcome.DENIED else "paid")
-        try:
-            new = status_after_remittance(old, decision)
-        except LifecycleError as exc:
-            note = (f"claim status left {old}: {exc}; the payment is posted, the status is "
-                    "for the biller to set")
-            self.claim_rows[-1]["notes"].append(note)
-            self.warnings.append(f"{claim.patient_control_number}: {note}")
-            return
-        if pay.is_reversal:
-            # The payer took its decision back: the claim waits for the corrected one (often
-            # the next claim payment of the same set, which moves it on again).
-            claim.status = new
-            claim.status_reason = "the payer reversed its payment; a corrected one is due"
-            why = f"payment reversed by ERA {trace}; a corrected payment is due"
-        else:
-            claim.status = new
-            claim.payer_claim_number = pay.payer_claim_number[:50] or claim.payer_claim_number
-            denied = "; ".join(d.reason_words[0] for d in cp.denials)
-            claim.status_reason = denied[:200]
-            why = (f"denied by ERA {trace}: {denied}" if outcome == RemittanceClaim.Outcome.DENIED
-                   else f"partially paid by ERA {trace}: {cp.paid.format()} paid; denied: "
-                   f"{denied}" if outcome == RemittanceClaim.Outcome.PARTIAL
-                   else f"paid by ERA {trace}: {cp.paid.format()} paid")
-        self.updates.append(claim)
-        if claim.status != old:
-            # The ClaimEvent ``move_claim`` writes on the one-by-one paths, as a plain row
-            # written with the set's other rows (a model instance per event cost five
-            # times as much as inserting it).
-            self.events.append(dict(
-                practice_id=claim.practice_id, claim_id=claim.pk, from_status=old,
-                to_status=claim.status, reason=why[:300], source="835",
-                source_ref=f"835 {self.sha[:16]} segment {pay.position}",
-                created_at=self.now, created_by_id=self.created_by_id))
-
-    def flush(self) -> None:
-        """Write the claim payments, denials, claim statuses and lifecycle events the set
-        produced."""
-        # Not audited row by row: the import records one audit event for the whole file.
-        insert_rows(RemittanceClaim, self.claim_rows)
-        if self.denials:
-            ids = dict(RemittanceClaim.objects.filter(remittance=self.row).values_list(
-                "position", "pk"))
-            for position, denial in self.denials:
-                denial["remittance_claim_id"] = ids[position]
-            insert_rows(DenialItem, [d for _, d in self.denials])
-        update_claims(self.updates)
-        insert_rows(ClaimEvent, self.events)
-
-
 def _record(practice: Any, posting: RemittancePosting, result: SetResult) -> None:
     result.provider_adjustments = sum((p.amount for p in posting.provider_entries), ZERO)
     for u in posting.unmatched:
@@ -413,7 +86,8 @@ def _record(practice: Any, posting: RemittancePosting, result: SetResult) -> Non
 
 
 def import_era(user: Any, practice: Any, data: bytes, name: str, *, post: bool = True,
-               same_payment: bool = False) -> ImportResult:
+               same_payment: bool = False,
+               on_read: Callable[[int], None] | None = None) -> ImportResult:
     """Import one 835 file for ``practice``; with ``post=False`` only report what would post.
 
     A set whose payment (TRN02 with TRN03) was posted before posts nothing; one whose
@@ -421,11 +95,16 @@ def import_era(user: Any, practice: Any, data: bytes, name: str, *, post: bool =
     ``same_payment`` says the biller checked it is a separate payment.
     ``user`` None means the system (the command line). Raises ``ServiceError`` for a
     file that is not an 835 and ``PermissionDenied`` for a role that may not import.
+    ``on_read`` hears the number of claim payments in the file once it is read, before
+    anything is posted.
     """
     if user is not None:
         require(user, practice, "import_remittance")
     with _collector_paused():
-        return _import_file(user, practice, data, name, post, same_payment)
+        result = _import_file(user, practice, data, name, post, same_payment, on_read)
+    if post:
+        count_postings("era", sum(len(s.posted) for s in result.sets))
+    return result
 
 
 @contextmanager
@@ -447,7 +126,8 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _import_file(user: Any, practice: Any, data: bytes, name: str, post: bool,
-                 same_payment: bool = False) -> ImportResult:
+                 same_payment: bool = False,
+                 on_read: Callable[[int], None] | None = None) -> ImportResult:
     sha = hashlib.sha256(data).hexdigest()
     result = ImportResult(name, sha)
     try:
@@ -456,6 +136,8 @@ def _import_file(user: Any, practice: Any, data: bytes, name: str, post: bool,
         raise ServiceError("file", f"{name}: not a readable 835: {exc}") from None
     if not rems:
         raise ServiceError("file", f"{name}: holds no 835 transaction set")
+    if on_read is not None:
+        on_read(sum(len(rem.claims) for rem in rems))
     if _already_imported(practice, sha, result) and not (same_payment and post):
         return result
     try:
@@ -568,7 +250,7 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
                 held: Remittance | None = None) -> SetResult:
     """Import one set; ``held`` is its row from an earlier import of the same file, held
     as a repeat, that the biller now says is a separate payment."""
-    payer = _payer_for(practice, rem)
+    payer = payer_for(practice, rem)
     result = SetResult(rem.trace_number, rem.payer.name, rem.total_paid, "preview")
     result.warnings = [str(p) for p in rem.problems if p.severity == "warning"]
     originator, trace = payment_key(rem)
@@ -583,7 +265,7 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
         if file_row is not None:
             _remittance_row(practice, file_row, payer, rem, result, held)
         return result
-    accounts, claims = _accounts(practice, rem)
+    accounts, claims = accounts_for(practice, rem)
     posting = post_remittance(rem, ClaimIndex(accounts))
     lookalike = None if same_payment else _same_payment(practice, rem)
     if posting.held:
@@ -609,7 +291,7 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
     if result.status != "preview":
         return result
     result.status = "posted"
-    poster = _Poster(practice, user, sha, rem, row, claims)
+    poster = Poster(practice, user, sha, rem, row, claims)
     poster.post(posting.claims, result)
     for u in posting.unmatched:
         rc = RemittanceClaim.objects.create(

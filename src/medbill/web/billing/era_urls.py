@@ -2,11 +2,14 @@
 
 from django.urls import path
 
-from medbill.web.billing import denials, era_views, plans
+from medbill.web.billing import denials, era_run_views, era_views, plans
 
 urlpatterns = [
     path("remittances/", era_views.list_remittances, name="list_remittances"),
-    path("remittances/import/", era_views.upload_remittance, name="upload_remittance"),
+    path("remittances/import/", era_run_views.upload_remittance, name="upload_remittance"),
+    path("remittances/imports/<int:run_id>/", era_run_views.show_era_run, name="show_era_run"),
+    path("remittances/imports/<int:run_id>/status.json", era_run_views.era_run_status,
+         name="era_run_status"),
     path("remittances/<int:remittance_id>/", era_views.show_remittance, name="show_remittance"),
     path("denials/", era_views.list_denials, name="list_denials"),
     path("denials/<int:denial_id>/work/", era_views.work_denial, name="work_denial"),

@@ -9,7 +9,7 @@ import io
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from medbill.web.billing import plans, reports
 from medbill.web.billing.denials import write_off_denial
-from medbill.web.billing.era import import_era
 from medbill.web.billing.models import Entry
 from medbill.web.billing.remittance_models import (
     DenialItem,
+    EraImportRun,
     PaymentPlan,
     Remittance,
     Statement,
@@ -36,8 +36,6 @@ from medbill.web.practice.pages import paginate, query_without_page
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.tenancy import get_scoped_or_404
 
-MAX_UPLOAD = 20 * 1024 * 1024
-
 
 @requires("view_claims")
 def list_remittances(request: HttpRequest) -> HttpResponse:
@@ -51,33 +49,9 @@ def list_remittances(request: HttpRequest) -> HttpResponse:
         resolved=False).select_related("remittance_claim__remittance")
     return render(request, "billing/era_list.html", {
         "page": paginate(request, rows), "query": query_without_page(request),
-        "statuses": Remittance.Status.choices, "status": status, "work": work[:50]})
-
-
-@requires("import_remittance")
-@require_POST
-def upload_remittance(request: HttpRequest) -> HttpResponse:
-    upload = request.FILES.get("file")
-    if upload is None or upload.size > MAX_UPLOAD:
-        messages.error(request, "file: choose an 835 file (at most 20 MB)")
-        return redirect("list_remittances")
-    try:
-        result = import_era(request.user, request.practice, upload.read(), upload.name,
-                            post=request.POST.get("post") == "1",
-                            same_payment=request.POST.get("same_payment") == "1")
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-        return redirect("list_remittances")
-    if result.already_imported:
-        messages.info(request, f"{upload.name} was imported before; nothing was posted.")
-    for s in result.sets:
-        text = (f"{s.payer} trace {s.trace_number}: {s.status} — {len(s.posted)} claim(s) "
-                f"posted, {len(s.denied)} denied, {len(s.unmatched)} unmatched")
-        (messages.warning if s.status in ("held", "repeat", "duplicate") else messages.success)(
-            request, text)
-        for reason in s.reasons[:5]:
-            messages.warning(request, reason)
-    return redirect("list_remittances")
+        "statuses": Remittance.Status.choices, "status": status, "work": work[:50],
+        "import_running": EraImportRun.objects.for_user(request.user, request.practice)
+        .filter(status__in=("queued", "running")).first()})
 
 
 @requires("view_claims")
@@ -126,7 +100,7 @@ def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
         return redirect("list_denials")
     if status == DenialItem.Status.WRITTEN_OFF and item.status != status:
         try:
-            item = write_off_denial(request.user, item)
+            item = write_off_denial(request.user, item, request.POST.get("reason", ""))
         except ServiceError as exc:
             messages.error(request, in_words(exc))
             return redirect("list_denials")
@@ -140,13 +114,19 @@ def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
 
 @requires("view_ledger")
 def list_accounts(request: HttpRequest) -> HttpResponse:
+    # The patient's balance and the insurers' side by side, never netted: a patient's
+    # credit does not pay what an insurer still owes (the sums ``balances_of`` gives).
+    patient_side = Q(responsibility=Entry.Responsibility.PATIENT)
+    payer_side = Q(responsibility=Entry.Responsibility.PAYER)
     rows = (Entry.objects.for_user(request.user, request.practice)
             .values("patient_id", "patient__last_name", "patient__first_name",
                     "patient__account_number")
-            .annotate(total=MoneySum("amount"),
-                      patient_owes=MoneySum("amount", filter=Q(responsibility="patient")),
-                      insurance_owes=MoneySum("amount", filter=Q(responsibility="payer")))
-            .exclude(total=0).order_by("-total"))
+            .annotate(patient_owes=MoneySum("amount", filter=patient_side),
+                      insurance_owes=MoneySum("amount", filter=payer_side))
+            .exclude(Q(patient_owes=0) | Q(patient_owes__isnull=True),
+                     Q(insurance_owes=0) | Q(insurance_owes__isnull=True))
+            .order_by(F("patient_owes").desc(nulls_last=True),
+                      F("insurance_owes").desc(nulls_last=True), "patient__last_name"))
     page = paginate(request, rows)
     audit.record_list(list(Patient.objects.filter(pk__in=[r["patient_id"] for r in page])),
                       request.user)
@@ -205,5 +185,18 @@ def show_reports(request: HttpRequest) -> HttpResponse:
         top = max((abs(v) for _, v in table.chart), default=0) or 1
         bars = [(label, f"{value:,.2f}", round(100 * abs(value) / top))
                 for label, value in table.chart]
-        sections.append((key, table, bars))
-    return render(request, "billing/reports.html", {"sections": sections, "as_of": as_of})
+        sections.append((key, table, bars, _shown_rows(table)))
+    return render(request, "billing/reports.html", {"sections": sections, "as_of": as_of,
+                                                    "shown": SHOWN_ROWS})
+
+
+# A page shows the largest rows of a report; its CSV holds every row.
+SHOWN_ROWS = 100
+
+
+def _shown_rows(table: reports.Table) -> list[list[str]]:
+    rows = table.rows
+    if len(rows) <= SHOWN_ROWS + 1:
+        return rows
+    total = rows[-1] if rows[-1] and rows[-1][0] == "TOTAL" else None
+    return rows[:SHOWN_ROWS] + ([total] if total else [])

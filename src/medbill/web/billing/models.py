@@ -187,7 +187,14 @@ class Entry(PracticeOwned, AppendOnlyModel):
     class Meta:
         ordering = ["posted_at", "id"]
         verbose_name_plural = "entries"
-        indexes = [models.Index(fields=["practice", "patient"], name="entry_patient")]
+        indexes = [
+            models.Index(fields=["practice", "patient"], name="entry_patient"),
+            # A/R aging and open balances group a practice's entries by claim; on PostgreSQL
+            # the included columns let that read the index alone.
+            models.Index(fields=["practice", "responsibility", "claim"],
+                         include=["amount", "effective_date", "patient", "payer"],
+                         name="entry_open_balance"),
+        ]
         constraints = [
             # A claim line is charged once: two imports that both find it uncharged cannot
             # both write its charge (the second fails and posts nothing).

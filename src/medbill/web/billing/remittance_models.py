@@ -14,11 +14,13 @@ from medbill.web.practice.runs import BackgroundRun
 
 __all__ = [
     "DenialItem",
+    "EraImportRun",
     "PaymentPlan",
     "ProviderAdjustment",
     "RemittanceClaim",
     "Remittance",
     "RemittanceFile",
+    "ScrubRun",
     "SecondaryClaimLink",
     "Statement",
     "StatementRun",
@@ -284,3 +286,27 @@ class StatementRun(BackgroundRun):
     @property
     def run_id(self) -> str:
         return f"run-{self.pk}"
+
+
+class ScrubRun(BackgroundRun):
+    """Every draft claim of the practice scrubbed as one batch, from the claims page."""
+
+    ready = models.JSONField(default=list, help_text="ids of the claims now ready to send")
+    with_errors = models.JSONField(default=list, help_text="[claim id, the errors in words]")
+
+
+class EraImportRun(BackgroundRun):
+    """An 835 file imported from the remittances page; the file itself travels to the task.
+
+    ``total`` counts the file's claim payments once it is read. The posting is all or
+    nothing (one transaction), so the count moves from none to all when it commits.
+    """
+
+    name = models.CharField(max_length=200)
+    post = models.BooleanField(default=True)
+    same_payment = models.BooleanField(default=False)
+    file = models.ForeignKey(RemittanceFile, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    already_imported = models.BooleanField(default=False)
+    sets = models.JSONField(default=list, help_text="per set: payer, trace, status, counts, "
+                                                    "reasons")

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Min
+from django.db import connection, models
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from medbill.core.ledger.aging import (
@@ -39,15 +41,45 @@ def _money(value: Any) -> Money:
     return Money(value) if value is not None else ZERO
 
 
+# The date of service is looked up per open balance (a few thousand index reads) rather
+# than joined: planners cannot tell how few groups survive HAVING and would hash both
+# whole tables.
+_OPEN_BALANCES = """
+    SELECT open.claim_id, open.patient_id, open.payer_id, open.cents, open.first,
+           (SELECT v.scheduled_at FROM billing_claim c
+            JOIN frontdesk_visit v ON v.id = c.visit_id WHERE c.id = open.claim_id)
+    FROM (SELECT claim_id, patient_id, payer_id, SUM(ROUND(amount * 100)) AS cents,
+                 MIN(effective_date) AS first
+          FROM billing_entry WHERE practice_id = %s AND responsibility = %s
+          GROUP BY claim_id, patient_id, payer_id
+          HAVING SUM(ROUND(amount * 100)) <> 0) open
+"""
+
+
 def _open_balances(practice: Any, responsibility: str) -> list[dict[str, Any]]:
-    """Per claim (or per patient for entries without a claim): the open balance."""
-    return list(
-        Entry.objects.for_practice(practice)
-        .filter(responsibility=responsibility)
-        .values("claim_id", "patient_id", "payer_id")
-        .annotate(balance=MoneySum("amount"), first=Min("effective_date"),
-                  dos=Min("claim__visit__scheduled_at"))
-    )
+    """Per claim (or per patient for entries without a claim): the open balance.
+
+    Only balances that are not zero come back (most claims of a practice are settled), with
+    the date of service of their claim: one query, summed in whole cents as ``MoneySum``.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_OPEN_BALANCES, [getattr(practice, "pk", practice), responsibility])
+        rows = cursor.fetchall()
+    dates = models.DateField()
+    return [{"claim_id": claim, "patient_id": patient, "payer_id": payer,
+             "balance": Decimal(int(cents)) / 100,
+             "first": dates.to_python(first) if first is not None else None,
+             "dos": _aware(dos)}
+            for claim, patient, payer, cents, first, dos in rows]
+
+
+def _aware(value: Any) -> datetime.datetime | None:
+    """A timestamp from a raw query (SQLite gives text) as an aware datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
 
 
 def _service_date(row: dict[str, Any]) -> datetime.date | None:
@@ -69,8 +101,9 @@ def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = Non
         from medbill.web.frontdesk.models import Patient
 
         rows = _open_balances(practice, Entry.Responsibility.PATIENT)
-        people = {p.pk: f"{p.last_name}, {p.first_name} ({p.account_number})"
-                  for p in Patient.objects.filter(pk__in={r["patient_id"] for r in rows})}
+        people = {pk: f"{last}, {first} ({account})" for pk, last, first, account in
+                  Patient.objects.filter(pk__in={r["patient_id"] for r in rows})
+                  .values_list("pk", "last_name", "first_name", "account_number")}
         items = [(r["patient_id"], people.get(r["patient_id"], "?"), _service_date(r),
                   _money(r["balance"])) for r in rows]
     else:
@@ -88,14 +121,15 @@ def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = Non
 def denials(practice: Any) -> Table:
     """Denials by payer and reason (CARC), with counts and amounts, largest first."""
     grouped: dict[tuple[str, str, str], list[Any]] = {}
-    for item in DenialItem.objects.for_practice(practice).select_related("payer"):
-        reason = "/".join("-".join(r) for r in item.reasons)
-        words = "; ".join(item.reason_words)
-        key = (item.payer.name if item.payer else "(no payer)", reason, words)
+    rows = (DenialItem.objects.for_practice(practice)
+            .values_list("payer__name", "reasons", "reason_words", "amount", "status"))
+    for payer, reasons, reason_words, amount, status in rows.iterator(chunk_size=5000):
+        reason = "/".join("-".join(r) for r in reasons)
+        key = (payer or "(no payer)", reason, "; ".join(reason_words))
         entry = grouped.setdefault(key, [0, ZERO, 0])
         entry[0] += 1
-        entry[1] += Money(item.amount)
-        entry[2] += item.status == DenialItem.Status.OPEN
+        entry[1] += Money(amount)
+        entry[2] += status == DenialItem.Status.OPEN
     out = sorted(grouped.items(), key=lambda kv: (-kv[1][1].amount, kv[0]))
     table = Table("Denials by payer and reason", ["payer", "reason", "in words", "count",
                                                    "amount", "open"])
@@ -107,21 +141,24 @@ def denials(practice: Any) -> Table:
 def kpis(practice: Any, as_of: datetime.date | None = None, period_days: int = 90) -> Table:
     """Days in A/R, first-pass rate and net collection rate."""
     as_of = as_of or timezone.localdate()
-    entries = Entry.objects.for_practice(practice)
-    total_ar = _money(entries.aggregate(t=MoneySum("amount"))["t"])
     since = as_of - datetime.timedelta(days=period_days)
-    charges_period = _money(entries.filter(kind=Entry.Kind.CHARGE, effective_date__gt=since)
-                            .aggregate(t=MoneySum("amount"))["t"])
-    charges = _money(entries.filter(kind=Entry.Kind.CHARGE)
-                     .aggregate(t=MoneySum("amount"))["t"])
-    payments = -_money(entries.filter(kind=Entry.Kind.PAYMENT)
-                       .aggregate(t=MoneySum("amount"))["t"])
-    contractual = -_money(entries.filter(kind=Entry.Kind.ADJUSTMENT, group_code="CO")
-                          .aggregate(t=MoneySum("amount"))["t"])
-    first = {}
-    for rc in (RemittanceClaim.objects.for_practice(practice).exclude(claim=None)
-               .order_by("remittance__posted_at", "id").values("claim_id", "outcome")):
-        first.setdefault(rc["claim_id"], rc["outcome"])
+    charge = Q(kind=Entry.Kind.CHARGE)
+    # One pass over the practice's ledger for every sum.
+    sums = Entry.objects.for_practice(practice).aggregate(
+        total=MoneySum("amount"),
+        charges_period=MoneySum("amount", filter=charge & Q(effective_date__gt=since)),
+        charges=MoneySum("amount", filter=charge),
+        payments=MoneySum("amount", filter=Q(kind=Entry.Kind.PAYMENT)),
+        contractual=MoneySum("amount", filter=Q(kind=Entry.Kind.ADJUSTMENT, group_code="CO")))
+    total_ar, charges_period = _money(sums["total"]), _money(sums["charges_period"])
+    charges = _money(sums["charges"])
+    payments, contractual = -_money(sums["payments"]), -_money(sums["contractual"])
+    first: dict[int, str] = {}
+    for claim_id, outcome in (RemittanceClaim.objects.for_practice(practice)
+                              .exclude(claim=None)
+                              .order_by("remittance__posted_at", "id")
+                              .values_list("claim_id", "outcome").iterator(chunk_size=5000)):
+        first.setdefault(claim_id, outcome)
     clean = sum(1 for o in first.values() if o == RemittanceClaim.Outcome.POSTED)
     dar = days_in_ar(total_ar, charges_period, period_days)
     fpr = rate(clean, len(first))

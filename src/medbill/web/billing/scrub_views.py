@@ -1,18 +1,25 @@
-"""The scrub action of the claim page; the findings show on the page itself."""
+"""The scrub action of the claim page (the findings show on the page itself), and scrub all:
+every draft claim as one run, with its progress and result."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from medbill.web.billing import scrubbing
 from medbill.web.billing.models import Claim, EditWaiver
+from medbill.web.billing.remittance_models import ScrubRun
+from medbill.web.billing.scrub_runs import start_scrub_run
+from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.permissions import has_permission, requires
+from medbill.web.practice.runs import status_of
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 
@@ -57,3 +64,32 @@ def waive_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{code} is waived for {claim.payer.name}.")
     return redirect("show_claim", claim_id=claim.pk)
+
+
+@require_POST
+@requires("create_claims")
+def start_scrub_all(request: HttpRequest) -> HttpResponse:
+    try:
+        run = start_scrub_run(request.user, request.practice)
+    except ServiceError as exc:
+        messages.error(request, in_words(exc))
+        return redirect(f"{reverse('list_claims')}?status=draft")
+    return redirect("show_scrub_run", run_id=run.pk)
+
+
+@requires("create_claims")
+def show_scrub_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = get_scoped_or_404(ScrubRun, request.user, request.practice, pk=run_id)
+    claims = Claim.objects.for_user(request.user, request.practice).select_related("patient")
+    by_id = claims.in_bulk([*run.ready, *(c for c, _ in run.with_errors)])
+    with_errors = [(by_id[c], why) for c, why in run.with_errors if c in by_id]
+    ready = [by_id[c] for c in run.ready if c in by_id]
+    audit.record_list([c.patient for c in by_id.values()], request.user)
+    return render(request, "billing/scrub_run.html", {
+        "run": run, "ready": ready, "with_errors": with_errors})
+
+
+@requires("create_claims")
+def scrub_run_status(request: HttpRequest, run_id: int) -> JsonResponse:
+    run = get_scoped_or_404(ScrubRun, request.user, request.practice, pk=run_id)
+    return JsonResponse(status_of(run))

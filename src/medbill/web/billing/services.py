@@ -16,6 +16,7 @@ from django.utils import timezone
 from medbill.core.ledger import entry_checks
 from medbill.core.money import Money
 from medbill.web.billing.models import Claim, Entry
+from medbill.web.observability import count_postings
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.fields import MoneySum
@@ -67,7 +68,7 @@ def post_payment(
     if payer is None and claim is not None and source == "era":
         payer = claim.payer
     with transaction.atomic(), audit.acting_as(user):
-        return Entry.objects.create(
+        entry = Entry.objects.create(
             practice_id=patient.practice_id,
             patient=patient,
             claim=claim,
@@ -86,6 +87,8 @@ def post_payment(
             source_ref=source_ref[:120],
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
+    count_postings("payment")
+    return entry
 
 
 def books_begin(practice_id: int) -> datetime.date:

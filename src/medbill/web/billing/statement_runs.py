@@ -67,14 +67,17 @@ def perform_statement_run(run_id: int) -> StatementRun:
     run = StatementRun.objects.select_related("practice", "created_by").get(pk=run_id)
     user = run.created_by
     patients = None if run.patient_id is None else [run.patient_id]
+    # One patient's run is "send statement now": what they asked for, whatever the balance.
+    on_request = patients is not None
     folder = run_folder(run)
     with audit.acting_as(user):
-        run.start(len(accounts_owing(run.practice, patients)))
+        run.start(len(accounts_owing(run.practice, patients, on_request)))
         try:
             result = run_statements(
                 user, run.practice, folder, statement_date=run.statement_date,
                 threshold=run.threshold, write_off_under=run.write_off_under,
-                patient_ids=patients, run_id=run.run_id, progress=run.step)
+                patient_ids=patients, run_id=run.run_id, progress=run.step,
+                on_request=on_request)
         except ServiceError as exc:
             run.fail(str(exc))
             return run

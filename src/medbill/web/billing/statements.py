@@ -108,9 +108,10 @@ def _descriptions(practice: Any) -> dict[str, str]:
     return {r.code: r.description for r in rows}
 
 
-def _visits_of(patients: dict[int, Patient], words: dict[str, str]
+def _visits_of(patients: dict[int, Patient], words: dict[str, str], settled_too: bool = False
                ) -> dict[int, list[tuple[Visit, StatementVisit]]]:
-    """For each patient, the visits they still owe on, with what insurance and they did.
+    """For each patient, the visits they still owe on (with ``settled_too``, every visit
+    with activity), with what insurance and they did.
 
     Three queries for any number of patients (statement runs work many at once).
     """
@@ -129,7 +130,7 @@ def _visits_of(patients: dict[int, Patient], words: dict[str, str]
             "provider").order_by("scheduled_at", "id"):
         sums = by_visit[visit.pk]
         owed = sum((v for (_, who), v in sums.items() if who == "patient"), ZERO)
-        if owed <= ZERO:
+        if owed <= ZERO and not settled_too:
             continue
         charged = sums.get(("charge", "payer"), ZERO) + sums.get(("charge", "patient"), ZERO)
         ins_paid = -sums.get(("payment", "payer"), ZERO)
@@ -169,6 +170,9 @@ class CycleRules:
     small: Money
     words: dict[str, str]
     who: Any
+    # A statement the patient asked for ("send statement now"): sent whatever the balance,
+    # zero or a credit included, with every visit that had activity.
+    on_request: bool = False
 
 
 @dataclass
@@ -180,29 +184,33 @@ class Accounts:
     visits: dict[int, list[tuple[Visit, StatementVisit]]]
 
 
-def _accounts(practice: Any, patients: dict[int, Patient], words: dict[str, str]) -> Accounts:
+def _accounts(practice: Any, patients: dict[int, Patient], words: dict[str, str],
+              settled_too: bool = False) -> Accounts:
     plans: dict[int, list[PaymentPlan]] = defaultdict(list)
     for plan in PaymentPlan.objects.filter(patient_id__in=list(patients),
                                            status=PaymentPlan.Status.ACTIVE):
         plans[plan.patient_id].append(plan)
     return Accounts(balances_of(practice, Entry.Responsibility.PATIENT, list(patients)),
-                    plans, _visits_of(patients, words))
+                    plans, _visits_of(patients, words, settled_too))
 
 
 def _outcome(patient: Patient, balance: Money, rules: CycleRules, accounts: Accounts
              ) -> Outcome:
     """The cycle's decision for one account; reads only, so the preview shares it."""
     account = patient.account_number
-    if balance < rules.small:
+    if rules.on_request:
+        pass  # asked for: no write-off, threshold or payment plan holds it back
+    elif balance < rules.small:
         return Outcome(patient, balance, "write_off", "small balance write-off")
-    if balance < rules.threshold:
+    elif balance < rules.threshold:
         return Outcome(patient, balance, "skip", f"balance {balance.format()} under "
                                                  f"{rules.threshold.format()}")
-    if any(in_good_standing(p, rules.day) for p in accounts.plans.get(patient.pk, [])):
+    elif any(in_good_standing(p, rules.day) for p in accounts.plans.get(patient.pk, [])):
         return Outcome(patient, balance, "skip", "payment plan in good standing")
     visits = accounts.visits.get(patient.pk, [])
     if not visits:
-        return Outcome(patient, balance, "skip", "no visit with a patient balance")
+        return Outcome(patient, balance, "skip", "no visit with a patient balance"
+                       if not rules.on_request else "no visit on the account to show")
     # The amount due is the balance: what no listed visit holds (a payment on
     # account, a deposit) shows as a credit line of its own.
     credits = balance - sum((v.you_owe for _, v in visits), ZERO)
@@ -227,15 +235,21 @@ def _in_words(exc: StatementError) -> str:
     return str(exc)
 
 
-def _rules(practice: Any, day: datetime.date, threshold: Any, small: Any) -> CycleRules:
+def _rules(practice: Any, day: datetime.date, threshold: Any, small: Any,
+           on_request: bool = False) -> CycleRules:
     return CycleRules(day, Money(threshold), Money(small), _descriptions(practice),
-                      practice_of(practice))
+                      practice_of(practice), on_request)
 
 
-def accounts_owing(practice: Any, patient_ids: Iterable[int] | None) -> list[int]:
-    """Patients of ``practice`` who owe something themselves, in a stable order."""
+def accounts_owing(practice: Any, patient_ids: Iterable[int] | None,
+                   on_request: bool = False) -> list[int]:
+    """Patients of ``practice`` who owe something themselves, in a stable order; with
+    ``on_request``, those of ``patient_ids`` with any activity on their account."""
     balances = balances_of(practice, Entry.Responsibility.PATIENT)
     wanted = None if patient_ids is None else set(patient_ids)
+    if on_request and wanted is not None:
+        active = Entry.objects.for_practice(practice).filter(patient_id__in=wanted)
+        return sorted(set(active.values_list("patient_id", flat=True)))
     return sorted(pid for pid, balance in balances.items()
                   if balance > ZERO and (wanted is None or pid in wanted))
 
@@ -265,31 +279,33 @@ def run_statements(user: Any, practice: Any, out_dir: Path, *,
                    statements_before_collections: int = 3,
                    patient_ids: Iterable[int] | None = None, run_id: str = "",
                    progress: Callable[[int], None] | None = None,
-                   chunk: int = 100) -> CycleResult:
+                   chunk: int = 100, on_request: bool = False) -> CycleResult:
     """The statement cycle for ``practice``; PDFs and ``statements.csv`` go to ``out_dir``.
 
     Accounts are worked ``chunk`` at a time, each chunk one transaction, and ``progress``
     hears how many accounts are done after each. With a ``run_id`` the cycle can be run
     again after an interruption: an account that already has a statement of that run keeps
     it (its PDF and CSV row are written again, no second statement is recorded).
+    ``on_request``: the statements patients asked for (``patient_ids``), sent whatever the
+    balance — zero, or a credit — never written off or held back.
     """
     if user is not None:
         require(user, practice, "send_statements")
     day = statement_date or datetime.date.today()
-    rules = _rules(practice, day, threshold, write_off_under)
+    rules = _rules(practice, day, threshold, write_off_under, on_request)
     out_dir.mkdir(parents=True, exist_ok=True)
     result = CycleResult()
     docs: list[StatementDoc] = []
-    ids = accounts_owing(practice, patient_ids)
+    ids = accounts_owing(practice, patient_ids, on_request)
     for start in range(0, len(ids), max(chunk, 1)):
         with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
             patients = Patient.objects.select_for_update().in_bulk(ids[start:start + chunk])
-            accounts = _accounts(practice, patients, rules.words)
+            accounts = _accounts(practice, patients, rules.words, on_request)
             earlier = _statement_counts(patients)
             sent = _sent_in(run_id, patients) if run_id else {}
             for pid in ids[start:start + chunk]:
                 balance = accounts.balances.get(pid, ZERO)
-                if balance <= ZERO:
+                if balance <= ZERO and not on_request:
                     continue
                 doc = _apply(_outcome(patients[pid], balance, rules, accounts), out_dir,
                              result, rules, sent.get(pid), earlier.get(pid, 0),
@@ -342,7 +358,7 @@ def _apply(outcome: Outcome, out_dir: Path, result: CycleResult, rules: CycleRul
     if row is None:
         oldest = min(v.date_of_service for _, v in visits)
         flag = ((rules.day - oldest).days > collections_after_days
-                and earlier >= statements_before_collections)
+                and earlier >= statements_before_collections and doc.amount_due > ZERO)
         row = Statement.objects.create(
             practice_id=patient.practice_id, patient=patient, statement_date=rules.day,
             balance=doc.amount_due, aging={b: str(m) for b, m in zip(

@@ -1,4 +1,4 @@
-"""Background work of billing: ERA imports and statement runs.
+"""Background work of billing: ERA imports, scrubs of the drafts and statement runs.
 
 Arguments are ids and plain values, never records; ``user_id`` None means the system.
 An ERA import is idempotent (the file hash and the payer's trace number), so a task
@@ -16,7 +16,8 @@ from celery import shared_task
 
 from medbill.web.worker import actor_and_practice
 
-__all__ = ["import_era_file", "run_statement_cycle", "run_statement_run"]
+__all__ = ["import_era_file", "import_era_run", "run_statement_cycle", "run_statement_run",
+           "scrub_claim_run"]
 
 
 @shared_task(name="billing.import_era_file", acks_late=True)
@@ -65,3 +66,23 @@ def run_statement_run(run_id: int) -> dict[str, Any]:
     run = perform_statement_run(run_id)
     return {"run": run.pk, "status": run.status, "sent": len(run.statements),
             "skipped": len(run.skipped), "written_off": len(run.written_off)}
+
+
+@shared_task(name="billing.import_era_run", acks_late=True)
+def import_era_run(run_id: int, content_b64: str) -> dict[str, Any]:
+    """The 835 import started from the remittances page; its run row shows the progress.
+    The file travels base64-encoded, as JSON needs."""
+    from medbill.web.billing.era_runs import perform_era_run
+
+    run = perform_era_run(run_id, base64.b64decode(content_b64))
+    return {"run": run.pk, "status": run.status, "sets": len(run.sets)}
+
+
+@shared_task(name="billing.scrub_claim_run", acks_late=True)
+def scrub_claim_run(run_id: int, claim_ids: list[int]) -> dict[str, Any]:
+    """Scrub all, started from the claims page; its run row shows the progress."""
+    from medbill.web.billing.scrub_runs import perform_scrub_run
+
+    run = perform_scrub_run(run_id, claim_ids)
+    return {"run": run.pk, "status": run.status, "ready": len(run.ready),
+            "with_errors": len(run.with_errors)}

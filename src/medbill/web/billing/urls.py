@@ -5,6 +5,10 @@ from medbill.web.billing import attachment_views, denials, scrub_views, statemen
 urlpatterns = [
     path("claims/", views.list_claims, name="list_claims"),
     path("claims/<int:claim_id>/", views.show_claim, name="show_claim"),
+    path("claims/scrub-all/", scrub_views.start_scrub_all, name="start_scrub_all"),
+    path("claims/scrub-runs/<int:run_id>/", scrub_views.show_scrub_run, name="show_scrub_run"),
+    path("claims/scrub-runs/<int:run_id>/status.json", scrub_views.scrub_run_status,
+         name="scrub_run_status"),
     path("claims/<int:claim_id>/scrub/", scrub_views.scrub_claim, name="scrub_claim"),
     path("claims/<int:claim_id>/waive/", scrub_views.waive_edit, name="waive_edit"),
     path("claims/<int:claim_id>/attachments/", attachment_views.add_claim_attachment,

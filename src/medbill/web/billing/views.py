@@ -11,10 +11,12 @@ from django.shortcuts import redirect, render
 from medbill.core.ledger.entry_checks import looks_like_card_number
 from medbill.web.billing import attachment_views, scrub_views, services
 from medbill.web.billing.models import Claim
+from medbill.web.billing.remittance_models import ScrubRun
+from medbill.web.claims_out import status_views
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.form_errors import in_words
+from medbill.web.practice.form_errors import errors_by_input
 from medbill.web.practice.pages import paginate, query_without_page
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.tenancy import get_scoped_or_404
@@ -42,6 +44,10 @@ def list_claims(request: HttpRequest) -> HttpResponse:
             "statuses": Claim.Status.choices,
             "selected": statuses,
             "q": q,
+            "drafts": Claim.objects.for_user(request.user, request.practice)
+            .filter(status=Claim.Status.DRAFT).count(),
+            "scrub_running": ScrubRun.objects.for_user(request.user, request.practice)
+            .filter(status__in=("queued", "running")).first(),
         },
     )
 
@@ -64,6 +70,7 @@ def show_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
             "entries": claim.ledger_entries.select_related("payer").order_by("posted_at", "id"),
             **scrub_views.findings_context(request, claim),
             **attachment_views.attachments_context(request, claim),
+            **status_views.history_context(request, claim),
         },
     )
 
@@ -72,8 +79,9 @@ def show_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
 def post_payment(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
     claims = Claim.objects.for_practice(request.practice).filter(patient=patient)
-    form = {"amount": "", "method": "cash", "reference": "", "memo": "", "claim": ""}
-    error = None
+    form = {"amount": "", "method": "cash", "reference": "", "memo": "", "claim": "",
+            "effective_date": ""}
+    errors: dict[str, str] = {}
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
         claim = None
@@ -82,7 +90,7 @@ def post_payment(request: HttpRequest, patient_id: int) -> HttpResponse:
                 claim = claims.filter(pk=form["claim"]).first() if form["claim"].isdigit() else None
                 if claim is None:
                     raise ServiceError("claim", "no such claim for this patient")
-            date_text = request.POST.get("effective_date", "").strip()
+            date_text = form["effective_date"]
             try:
                 effective = datetime.date.fromisoformat(date_text) if date_text else None
             except ValueError:
@@ -99,7 +107,7 @@ def post_payment(request: HttpRequest, patient_id: int) -> HttpResponse:
                 source="desk",
             )
         except ServiceError as exc:
-            error = in_words(exc)
+            errors = errors_by_input(exc, {name: name for name in form})
             # Never echo a card number back into the page.
             form = {k: "" if looks_like_card_number(v) else v for k, v in form.items()}
         else:
@@ -112,8 +120,8 @@ def post_payment(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient": patient,
             "claims": claims,
             "form": form,
-            "error": error,
+            "errors": errors,
             "methods": services.PAYMENT_METHODS,
         },
-        status=422 if error else 200,
+        status=422 if errors else 200,
     )

@@ -23,6 +23,7 @@ from medbill.web.practice.runs import BackgroundRun
 __all__ = [
     "AckImport",
     "ClaimBuildRun",
+    "SubmissionRun",
     "ClaimEvent",
     "ClaimWorkItem",
     "ClearinghouseConnection",
@@ -208,3 +209,14 @@ class ClaimBuildRun(BackgroundRun):
 
     built = models.JSONField(default=list, help_text="ids of the claims built")
     held = models.JSONField(default=dict, help_text="visit id -> why no claim was built")
+
+
+class SubmissionRun(BackgroundRun):
+    """Scrubbed claims sent to a clearinghouse as one batch, from the claim queue."""
+
+    connection = models.CharField(max_length=60)
+    claims = models.JSONField(default=list, help_text="ids of the claims asked to be sent")
+    submissions = models.JSONField(default=list, help_text="ids of the files written")
+    held = models.JSONField(default=list, blank=True,
+                            help_text="claims held out of the files: patient control "
+                                      "number, field and reason")

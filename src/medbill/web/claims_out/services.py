@@ -284,6 +284,7 @@ def submit_claims(
     *,
     now: Any = None,
     send: Callable[[OutgoingFile, ClearinghouseProfile], Any] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Sent:
     """Send scrubbed claims to a clearinghouse as 837P files and record every file.
 
@@ -297,6 +298,9 @@ def submit_claims(
     2. Each file is delivered outside any transaction.
     3. The outcome is recorded; claims of a file that could not be delivered go
        back to scrubbed.
+
+    ``progress`` hears how many claims are done after each file's delivery (the checks
+    of step 1 happen inside one transaction, where no one else could see a count).
     """
     require(user, practice, "submit_claims")
     profile = connection_profile(practice, connection)
@@ -351,8 +355,12 @@ def submit_claims(
                 move_claim(by_pcn[pcn], "submitted", user=user, source="submission",
                            source_ref=f.name, submitted_at=now)
             submissions.append(sub)
+    done = len(held)  # the claims held out are dealt with too
     for sub, f in zip(submissions, files, strict=True):
         _deliver(user, sub, f, profile, send or deliver)
+        done += len(f.claim_ids)
+        if progress is not None:
+            progress(done)
     if held:
         log.info("submission to %s held %d claim(s) out", connection, len(held))
     return Sent(submissions, held)

@@ -13,7 +13,7 @@ from celery import shared_task
 
 from medbill.web.worker import actor_and_practice
 
-__all__ = ["build_claim_batch", "build_claim_run", "submit_claim_batch"]
+__all__ = ["build_claim_batch", "build_claim_run", "submit_claim_batch", "submit_claim_run"]
 
 
 @shared_task(name="claims_out.build_claim_batch", acks_late=True)
@@ -58,3 +58,12 @@ def submit_claim_batch(user_id: int | None, practice_id: int, claim_ids: list[in
         "sent": sum(1 for s in submissions if s.status == "sent"),
         "held": len(submissions.held),
     }
+
+
+@shared_task(name="claims_out.submit_claim_run", acks_late=True)
+def submit_claim_run(run_id: int) -> dict[str, Any]:
+    """The batch sent from the claim queue; its run row shows the progress."""
+    from medbill.web.claims_out.submit_runs import perform_submit_run
+
+    run = perform_submit_run(run_id)
+    return {"run": run.pk, "status": run.status, "files": len(run.submissions)}

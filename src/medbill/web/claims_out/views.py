@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,13 +14,16 @@ from medbill.web.claims_out.models import (
     ClaimWorkItem,
     ClearinghouseConnection,
     Submission,
+    SubmissionRun,
 )
-from medbill.web.claims_out.services import record_file_download, submit_claims
+from medbill.web.claims_out.services import record_file_download
+from medbill.web.claims_out.submit_runs import start_submit_run
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.pages import paginate
 from medbill.web.practice.permissions import requires
+from medbill.web.practice.runs import status_of
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 MAX_ACK_BYTES = 5 * 1024 * 1024
@@ -36,14 +39,17 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
     ready = list(claims.filter(status="scrubbed").select_related("patient", "payer", "visit"))
     rejections = list(ClaimWorkItem.objects.for_user(request.user, practice).filter(
         resolved_at=None).select_related("claim", "claim__patient"))
-    audit.record_list(ready, request.user)
-    audit.record_list(rejections, request.user)
+    # One page, one read: the claims it shows, ready or rejected, in one event.
+    shown = {c.pk: c for c in [*ready, *(r.claim for r in rejections)]}
+    audit.record_list(list(shown.values()), request.user)
     return render(request, "claims_out/queue.html", {
         "counts": [(label, counts[value], value) for value, label in Claim.Status.choices],
         "ready": ready,
         "rejections": rejections,
         "connections": ClearinghouseConnection.objects.for_user(request.user, practice)
         .filter(active=True),
+        "sending": SubmissionRun.objects.for_user(request.user, practice)
+        .filter(status__in=("queued", "running")).first(),
     })
 
 
@@ -51,25 +57,27 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
 @requires("submit_claims")
 def submit_batch(request: HttpRequest) -> HttpResponse:
     ids = [int(x) for x in request.POST.getlist("claim") if x.isdigit()]
-    claims = list(Claim.objects.for_user(request.user, request.practice).filter(pk__in=ids))
     try:
-        subs = submit_claims(request.user, request.practice, claims,
-                             request.POST.get("connection", ""))
+        run = start_submit_run(request.user, request.practice, ids,
+                               request.POST.get("connection", ""))
     except ServiceError as exc:
         messages.error(request, in_words(exc))
         return redirect("claims_out_queue")
-    for held in subs.held:
-        messages.warning(request, f"Claim {held.claim_id} was held out of the file"
-                                  f"{' (' + held.field + ')' if held.field else ''}: "
-                                  f"{held.reason}")
-    for sub in subs:
-        sub.refresh_from_db()
-        if sub.status == "sent":
-            messages.success(request, f"Sent {sub.file_name}: {sub.claim_count} claim(s).")
-        else:
-            messages.error(request, f"{sub.file_name} was not delivered: {sub.error}. "
-                                    "Its claims are back in the queue.")
-    return redirect("claims_out_submissions")
+    return redirect("show_submit_run", run_id=run.pk)
+
+
+@requires("submit_claims")
+def show_submit_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = get_scoped_or_404(SubmissionRun, request.user, request.practice, pk=run_id)
+    files = list(Submission.objects.for_user(request.user, request.practice)
+                 .filter(pk__in=run.submissions).order_by("id"))
+    return render(request, "claims_out/submit_run.html", {"run": run, "files": files})
+
+
+@requires("submit_claims")
+def submit_run_status(request: HttpRequest, run_id: int) -> JsonResponse:
+    run = get_scoped_or_404(SubmissionRun, request.user, request.practice, pk=run_id)
+    return JsonResponse(status_of(run))
 
 
 @require_POST

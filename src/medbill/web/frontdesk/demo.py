@@ -141,17 +141,21 @@ def eligibility_stage(ctx: Any) -> list[Any]:
 
 def serve_payer_simulator(host: str = "127.0.0.1", port: int = 8270) -> PayerSimulator:
     """Start the payer simulator beside the served demo (a thread of this process) and
-    point every payer endpoint at it, so eligibility checks in the browser get an answer.
+    point every payer endpoint at it, so eligibility checks and claim status inquiries in
+    the browser get an answer (the claims sent so far are adjudicated when it starts).
 
     Listens on ``LIVE_URL``'s port; when that port is taken, on any free one. The caller
     stops it (``.stop()``) when the server stops.
     """
     coverages = Coverage.objects.filter(active=True).select_related("payer", "patient")
     table = PlanTable(plan_table_from_coverages(coverages, timezone.localdate()))
+    from medbill.web.claims_out.sim_book import claim_book_from_database
+
+    book = claim_book_from_database(timezone.localdate())
     try:
-        sim = PayerSimulator(table, host=host, port=port)
+        sim = PayerSimulator(table, host=host, port=port, book=book)
     except OSError:
-        sim = PayerSimulator(table, host=host, port=0)
+        sim = PayerSimulator(table, host=host, port=0, book=book)
     sim.start()
     _point_payers_at(sim.url)
     return sim

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from medbill.web.practice.base import AppendOnlyModel, AppendOnlyQuerySet, PracticeOwned
 from medbill.web.practice.fields import MoneyField
+from medbill.web.practice.runs import BackgroundRun
 
 CARD_SIDES = [("front", "Front"), ("back", "Back")]
 SIGNATURE_METHODS = [("typed", "Typed"), ("drawn", "Drawn"), ("none", "No signature needed")]
@@ -225,6 +226,15 @@ class EligibilityCheck(PracticeOwned):
         return f"Eligibility {self.status} for coverage {self.coverage_id}"
 
 
+class EligibilityRun(BackgroundRun):
+    """The eligibility of a day's appointments, checked as one batch from the desk."""
+
+    day = models.DateField()
+    counts = models.JSONField(default=dict, help_text="answer -> number of appointments")
+    checks = models.JSONField(default=list, help_text="ids of the eligibility checks made")
+    unchecked = models.JSONField(default=list, help_text="[visit id, why no check was sent]")
+
+
 class SelfPayEstimate(PracticeOwned):
     """A good-faith estimate given to a self-pay patient, and the patient's signature on it."""
 
@@ -267,6 +277,7 @@ class SelfPayEstimate(PracticeOwned):
 
 
 __all__ = [
+    "EligibilityRun",
     "DeskSettings",
     "EligibilityCheck",
     "InsuranceCard",

@@ -266,11 +266,13 @@ def check_visits(
     user: Any = None,
     source: str = "batch",
     on_each: Callable[[Visit, EligibilityCheck | None], None] | None = None,
+    on_skipped: Callable[[Visit, str], None] | None = None,
 ) -> dict[str, int]:
     """Check every visit's primary coverage; one kept-alive connection for the batch.
 
     Returns counts by status (``self_pay`` for visits without coverage, ``no_endpoint``
-    when the payer has no endpoint set up).
+    when the payer has no endpoint set up); ``on_skipped`` hears which of the two a visit
+    that was not checked is.
     """
     counts: dict[str, int] = {}
     pending: list[tuple[Visit, tuple | None, str]] = []
@@ -284,6 +286,8 @@ def check_visits(
         for visit, check, key in stored:
             key = check.status if check is not None else key
             counts[key] = counts.get(key, 0) + 1
+            if check is None and on_skipped is not None:
+                on_skipped(visit, key)
             if on_each is not None:
                 on_each(visit, check)
         pending.clear()

@@ -58,17 +58,36 @@ class Column:
 class Grid:
     slots: list[datetime.time]
     columns: list[Column]
+    opens: datetime.time = datetime.time(8, 0)
+    closes: datetime.time = datetime.time(17, 0)
+
+    def is_open(self, slot: datetime.time) -> bool:
+        """Whether the office is open during ``slot`` (the practice's hours)."""
+        return self.opens <= slot < self.closes
 
     @property
-    def rows(self) -> list[tuple[datetime.time, list[tuple[Column, list[Visit]]]]]:
-        """Slot by slot, each column with the appointments that start in the slot."""
-        return [(slot, [(c, c.visits_at(slot)) for c in self.columns]) for slot in self.slots]
+    def rows(self) -> list[tuple[datetime.time, bool,
+                                 list[tuple[Column, list[Visit]]]]]:
+        """Slot by slot: the time, whether the office is open then, and each column with
+        the appointments that start in the slot."""
+        return [(slot, self.is_open(slot), [(c, c.visits_at(slot)) for c in self.columns])
+                for slot in self.slots]
 
 
-def _slots(visits: list[Visit]) -> list[datetime.time]:
-    """The day's slots: office hours, widened to show any appointment outside them."""
-    first = min([DAY_START, *(_slot_of(v) for v in visits)])
-    last = max([DAY_END, *(_slot_of(v) for v in visits)])
+def _grid(practice: Any, visits: list[Visit], columns: list[Column]) -> Grid:
+    opens = getattr(practice, "opens_at", None) or datetime.time(8, 0)
+    closes = getattr(practice, "closes_at", None) or datetime.time(17, 0)
+    return Grid(_slots(visits, opens, closes), columns, opens, closes)
+
+
+def _slots(visits: list[Visit], opens: datetime.time = DAY_START,
+           closes: datetime.time = DAY_END) -> list[datetime.time]:
+    """The day's slots: from before the office opens to after it closes (7:00 to 19:00 at
+    least), widened to show any appointment outside them."""
+    last_open = (datetime.datetime.combine(datetime.date.min, max(closes, opens))
+                 - datetime.timedelta(minutes=SLOT_MINUTES)).time()
+    first = min([DAY_START, opens, *(_slot_of(v) for v in visits)])
+    last = max([DAY_END, last_open, *(_slot_of(v) for v in visits)])
     slots, at = [], datetime.datetime.combine(datetime.date.min, first)
     while at.time() <= last:
         slots.append(at.time())
@@ -130,7 +149,7 @@ def day_grid(user: Any, practice: Any, day: datetime.date,
             column = columns[v.provider_id] = Column(
                 f"{v.provider.first_name} {v.provider.last_name}".strip(), v.provider, day)
         column.by_slot.setdefault(_slot_of(v), []).append(v)
-    return Grid(_slots(visits), list(columns.values()))
+    return _grid(practice, visits, list(columns.values()))
 
 
 def week_grid(user: Any, practice: Any, provider: Provider,
@@ -144,7 +163,7 @@ def week_grid(user: Any, practice: Any, provider: Provider,
     columns = {d: Column(f"{d:%a %m/%d}", provider, d) for d in days}
     for v in visits:
         columns[v.date_of_service].by_slot.setdefault(_slot_of(v), []).append(v)
-    return Grid(_slots(visits), list(columns.values()))
+    return _grid(practice, visits, list(columns.values()))
 
 
 def _scheduled(visit: Visit, what: str) -> None:

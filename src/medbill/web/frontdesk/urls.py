@@ -1,6 +1,14 @@
 from django.urls import path
 
-from medbill.web.frontdesk import msp, search, views, views_desk, views_paperwork, views_schedule
+from medbill.web.frontdesk import (
+    msp,
+    search,
+    views,
+    views_desk,
+    views_eligibility,
+    views_paperwork,
+    views_schedule,
+)
 
 urlpatterns = [
     path("patients/", views.list_patients, name="list_patients"),
@@ -57,6 +65,12 @@ urlpatterns = [
          name="cancel_appointment"),
     path("schedule/visits/<int:visit_id>/no-show/", views_schedule.no_show_appointment,
          name="no_show_appointment"),
+    path("desk/eligibility/", views_eligibility.start_eligibility_checks,
+         name="start_eligibility_checks"),
+    path("desk/eligibility/runs/<int:run_id>/", views_eligibility.show_eligibility_run,
+         name="show_eligibility_run"),
+    path("desk/eligibility/runs/<int:run_id>/status.json",
+         views_eligibility.eligibility_run_status, name="eligibility_run_status"),
     path("desk/report/", views_desk.desk_report, name="desk_report"),
     path("desk/settings/", views_paperwork.desk_settings_page, name="desk_settings"),
     path("desk/receipts/<int:entry_id>/", views_desk.show_receipt, name="show_receipt"),

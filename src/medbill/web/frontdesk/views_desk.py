@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medbill.core.frontdesk.paperwork import DOCUMENTS, SHORT_NAMES
+from medbill.core.ledger.entry_checks import looks_like_card_number
 from medbill.core.money import Money
 from medbill.core.msp import MEDICARE_TYPES
 from medbill.core.roles import can
@@ -26,6 +27,7 @@ from medbill.web.frontdesk.forms import CoverageForm, GuarantorForm, PatientForm
 from medbill.web.frontdesk.models import (
     Coverage,
     EligibilityCheck,
+    EligibilityRun,
     Guarantor,
     InsuranceCard,
     PaperworkSignature,
@@ -58,6 +60,8 @@ CHECK_OUT_INPUTS = {
     "follow_up_at": "follow_up_on",
     "follow_up_reason": "follow_up_reason",
 }
+PAY_INPUTS = {"amount": "amount", "method": "method", "kind": "kind", "reference": "reference"}
+PAY_KINDS = (("copay", "Copay"), ("balance", "Balance"), ("deposit", "Deposit"))
 
 
 def _pdf(data: bytes, name: str) -> HttpResponse:
@@ -344,6 +348,8 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
             "next": day + datetime.timedelta(days=1),
             "waiting": sum(1 for v in visits if v.status == Visit.Status.SCHEDULED),
             "in_office": sum(1 for v in visits if v.status == Visit.Status.CHECKED_IN),
+            "eligibility_running": EligibilityRun.objects.for_user(request.user, request.practice)
+            .filter(day=day, status__in=("queued", "running")).first(),
         },
     )
 
@@ -392,6 +398,9 @@ def _check_in_context(request: HttpRequest, visit: Visit) -> dict[str, Any]:
         "self_pay": coverage is None,
         "estimates": patient.estimates.all()[:5],
         "may_refund": can(request.role, "post_adjustment"),
+        "pay_kinds": PAY_KINDS,
+        "pay_form": {},
+        "pay_errors": {},
     }
 
 
@@ -412,18 +421,25 @@ def check_in_visit(request: HttpRequest, visit_id: int) -> HttpResponse:
 @requires("post_payment")
 def collect_payment(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
+    typed = {k: request.POST.get(k, "").strip() for k in ("amount", "method", "kind", "reference")}
     try:
         entry = services.collect_payment(
             request.user,
             visit.patient,
-            services.parse_amount(request.POST.get("amount", "")),
-            request.POST.get("method", ""),
-            kind=request.POST.get("kind", "copay"),
-            reference=request.POST.get("reference", ""),
+            services.parse_amount(typed["amount"]),
+            typed["method"],
+            kind=typed["kind"] or "copay",
+            reference=typed["reference"],
             visit=visit,
         )
     except ServiceError as exc:
-        messages.error(request, in_words(exc))
+        # The page again, the problem beside its field and what was typed kept, except a
+        # card number, which never goes back into a page.
+        typed = {k: "" if looks_like_card_number(v) else v for k, v in typed.items()}
+        context = _check_in_context(request, visit)
+        context["pay_form"] = typed
+        context["pay_errors"] = errors_by_input(exc, PAY_INPUTS)
+        return render(request, "frontdesk/check_in.html", context, status=422)
     else:
         messages.success(
             request, f"{(-entry.money).format()} received. Receipt R{entry.pk:07d} is ready."

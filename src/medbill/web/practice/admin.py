@@ -39,6 +39,7 @@ class PracticeAdmin(admin.ModelAdmin):
     search_fields = ["name", "legal_name", "short_code", "group_npi"]
     fieldsets = [
         (None, {"fields": ["organization", "name", "short_code", "active"]}),
+        ("Office", {"fields": ["time_zone", "opens_at", "closes_at"]}),
         ("Sign-in security", {"fields": ["idle_timeout_minutes", "mfa_required"]}),
         (
             "Billing provider",

@@ -72,6 +72,15 @@ def check_deployment(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
                 id="medbill.W006",
             )
         )
+    if settings.METRICS_TOKEN and len(settings.METRICS_TOKEN) < 32:
+        problems.append(
+            checks.Warning(
+                "MEDBILL_METRICS_TOKEN is shorter than 32 characters: /metrics could be "
+                "guessed open.",
+                hint="python -c 'import secrets; print(secrets.token_urlsafe(32))'",
+                id="medbill.W007",
+            )
+        )
     return problems
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import secrets
@@ -120,6 +121,9 @@ class Practice(Audited):
         help_text="IANA name, e.g. America/New_York; pages show the practice's local times. "
         "Blank: the server's MEDBILL_TIME_ZONE.",
     )
+    # Office hours: the appointment book greys out the times outside them.
+    opens_at = models.TimeField("office opens", default=datetime.time(8, 0))
+    closes_at = models.TimeField("office closes", default=datetime.time(17, 0))
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     # Security settings of the practice (medbill.web.practice.sessions and .mfa).
@@ -141,6 +145,11 @@ class Practice(Audited):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": "the office must close after it opens"})
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

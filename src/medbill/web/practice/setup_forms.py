@@ -24,6 +24,7 @@ from medbill.web.practice.models import (
     FeeScheduleEntry,
     Location,
     Payer,
+    Practice,
     Provider,
 )
 
@@ -32,6 +33,7 @@ __all__ = [
     "FeeEntryForm",
     "FeeImportForm",
     "FeeScheduleForm",
+    "PracticeDetailsForm",
     "LocationForm",
     "MembershipForm",
     "PayerEndpointForm",
@@ -41,6 +43,20 @@ __all__ = [
 
 _HCPCS = re.compile(r"[A-V][0-9]{4}")
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PracticeDetailsForm(forms.ModelForm):
+    """What a manager keeps current about the practice: contact, time zone, office hours.
+
+    The billing identity (legal name, TIN, group NPI, addresses) goes on every claim and is
+    changed by an administrator in the admin, where the audit trail records it the same way.
+    """
+
+    class Meta:
+        model = Practice
+        fields = ["phone", "contact_name", "time_zone", "opens_at", "closes_at"]
+        widgets = {"opens_at": forms.TimeInput(attrs={"type": "time"}),
+                   "closes_at": forms.TimeInput(attrs={"type": "time"})}
 
 
 class ProviderForm(forms.ModelForm):

@@ -6,6 +6,7 @@ from medbill.web.practice import setup_views as v
 
 urlpatterns = [
     path("setup/", v.show_setup, name="show_setup"),
+    path("setup/practice/", v.edit_practice, name="edit_practice"),
     path("setup/connections/", v.list_connections, name="list_connections"),
     path("setup/connections/new/", v.edit_connection, name="create_connection"),
     path("setup/connections/<int:connection_id>/", v.edit_connection, name="edit_connection"),

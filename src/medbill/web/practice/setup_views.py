@@ -152,6 +152,18 @@ def edit_master(request: HttpRequest, kind: str, row_id: int | None = None) -> H
                   {"kind": k, "form": form, "instance": instance})
 
 
+@requires("manage_master_data")
+def edit_practice(request: HttpRequest) -> HttpResponse:
+    """The practice's contact, time zone and office hours."""
+    form = f.PracticeDetailsForm(request.POST or None, instance=request.practice)
+    if request.method == "POST" and form.is_valid():
+        form.save()  # audited by the model's signals
+        messages.success(request, f"{request.practice.name}: details saved.")
+        return redirect("show_setup")
+    return render(request, "practice/setup/practice.html", {"form": form},
+                  status=422 if request.method == "POST" else 200)
+
+
 # -- fee schedules: entries, CSV import with a preview ------------------------------------------
 
 

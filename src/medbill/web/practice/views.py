@@ -112,11 +112,18 @@ def switch_practice(request: HttpRequest) -> HttpResponse:
 
 
 def _patient_ids(request: HttpRequest, wanted: str) -> set[int]:
-    """The patients an auditor names by account number or id (the id of a patient since
-    removed still finds their events)."""
+    """The patients an auditor names by account number, id or name ("Ortega", "Mateo
+    Ortega", "Ortega, Mateo": every word in the first or last name). The id of a patient
+    since removed still finds their events."""
     match = Q(account_number__iexact=wanted)
     if wanted.isdigit():
         match |= Q(pk=int(wanted))
+    words = [w for w in wanted.replace(",", " ").split() if not w.isdigit()]
+    if words:
+        by_name = Q()
+        for word in words:
+            by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        match |= by_name
     found = set(
         Patient.objects.for_user(request.user, request.practice)
         .filter(match)
@@ -127,25 +134,41 @@ def _patient_ids(request: HttpRequest, wanted: str) -> set[int]:
     return found
 
 
+DATE_FILTERS = (("since", "at__date__gte"), ("until", "at__date__lte"))
+
+
 @requires("view_audit")
 def list_audit_events(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.for_user(request.user, request.practice)
     f = request.GET
+    errors: dict[str, str] = {}
     if f.get("user"):
         events = events.filter(username__iexact=f["user"].strip())
     if f.get("action"):
         events = events.filter(action=f["action"])
     if f.get("patient", "").strip():
         ids = _patient_ids(request, f["patient"].strip())
+        if not ids:
+            errors["patient"] = (
+                "No patient of this practice has this name or account number; type a "
+                "last name, first and last name, or the account number."
+            )
         events = events.filter(pk__in=AuditEventPatient.objects.filter(patient_id__in=ids)
                                .values("event_id"))
     if f.get("object_type"):
         events = events.filter(object_type=f["object_type"])
     if f.get("object_id"):
         events = events.filter(object_id=f["object_id"].strip())
-    for key, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
-        value = parse_date(f.get(key))
-        if value is not None:
+    for key, lookup in DATE_FILTERS:
+        text = f.get(key, "").strip()
+        if not text:
+            continue
+        value = parse_date(text)
+        if value is None:
+            # A filter silently dropped would show events the auditor did not ask for.
+            errors[key] = "Not a date: choose one on the calendar, or type it as YYYY-MM-DD."
+            events = events.none()
+        else:
             events = events.filter(**{lookup: value})
     types = (
         AuditEvent.objects.for_user(request.user, request.practice)
@@ -160,9 +183,11 @@ def list_audit_events(request: HttpRequest) -> HttpResponse:
             "page": paginate(request, events),
             "query": query_without_page(request),
             "filters": f,
+            "errors": errors,
             "actions": [a for a, _ in AUDIT_ACTIONS],
             "object_types": list(types),
         },
+        status=422 if any(k in errors for k in ("since", "until")) else 200,
     )
 
 

@@ -1,4 +1,5 @@
-"""The one way a page shows an amount: ``{{ value|money }}`` → ``$1,234.56`` / ``-$12.00``.
+"""The one way a page shows an amount: ``{{ value|money }}`` → ``$1,234.56`` / ``-$12.00``;
+an account balance ``{{ value|balance }}`` → ``$12.00`` owed or ``Credit $45.01``.
 
 Registered as a template builtin, so every template has it without ``{% load %}``. Values
 come from model fields (Decimal), aggregates (Decimal, or a float on SQLite when a query
@@ -37,6 +38,13 @@ def money(value: object, empty: str = "") -> str:
     """Dollars with cents and thousands separators; ``empty`` for a missing amount."""
     amount = as_money(value)
     return empty if amount is None else amount.format()
+
+
+@register.filter(name="balance")
+def balance(value: object, empty: str = "") -> str:
+    """An account balance: ``$12.00`` owed, or ``Credit $45.01`` when more was paid."""
+    amount = as_money(value)
+    return empty if amount is None else amount.as_balance()
 
 
 @register.filter(name="amount")

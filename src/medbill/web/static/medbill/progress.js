@@ -33,8 +33,9 @@
       bar.value = state.total ? state.done : 0;
     }
     if (text) {
-      text.textContent = state.label + ": " + state.done + " of " + state.total +
-        " (" + state.percent + "%)";
+      // A run that does not know its size yet (an 835 not read yet) shows its state alone.
+      text.textContent = state.total ? state.label + ": " + state.done + " of " +
+        state.total + " (" + state.percent + "%)" : state.label;
     }
     for (var i = 0; i < buttons.length; i++) { buttons[i].disabled = state.running; }
   }

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('frontdesk', '0004_copay_ceiling'),
+        ('frontdesk', '0005_eligibility_runs'),
     ]
 
     operations = [

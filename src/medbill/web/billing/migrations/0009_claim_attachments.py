@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0006_statement_runs'),
+        ('billing', '0008_entry_open_balance_index'),
         ('practice', '0008_master_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
