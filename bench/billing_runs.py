@@ -54,18 +54,30 @@ def _coded_visits(practice, claims) -> None:
     from medbill.web.coding.models import Diagnosis, ServiceLine
     from medbill.web.frontdesk.models import Visit
 
-    rows = {c.patient_control_number: c.visit_id
-            for c in Claim.objects.filter(practice=practice)}
+    rows = {c.patient_control_number: c.visit_id for c in Claim.objects.filter(practice=practice)}
     ClaimLine.objects.filter(practice=practice).delete()
     Claim.objects.filter(practice=practice).delete()
     Visit.objects.filter(practice=practice).update(status=Visit.Status.CODED)
-    Diagnosis.objects.bulk_create([
-        Diagnosis(practice=practice, visit_id=rows[c.claim_id], code="I10", position=1)
-        for c in claims])
-    ServiceLine.objects.bulk_create([
-        ServiceLine(practice=practice, visit_id=rows[c.claim_id], position=line.line,
-                    code=line.code, charge=line.charge.amount, dx_pointers=[1])
-        for c in claims for line in c.lines])
+    Diagnosis.objects.bulk_create(
+        [
+            Diagnosis(practice=practice, visit_id=rows[c.claim_id], code="I10", position=1)
+            for c in claims
+        ]
+    )
+    ServiceLine.objects.bulk_create(
+        [
+            ServiceLine(
+                practice=practice,
+                visit_id=rows[c.claim_id],
+                position=line.line,
+                code=line.code,
+                charge=line.charge.amount,
+                dx_pointers=[1],
+            )
+            for c in claims
+            for line in c.lines
+        ]
+    )
 
 
 def _client(practice):
@@ -102,10 +114,12 @@ def bench_build(claims, run: int) -> None:
     result = ClaimBuildRun.objects.get(practice=practice)
     shown, page_s = _timed("result", lambda: client.get(start.url))
     worked = (result.finished_at - result.started_at).total_seconds()
-    print(f"build claims: preview of {len(claims)} visits {preview:.2f} s; "
-          f"build {len(result.built)} claims ({len(result.held)} held) "
-          f"{seconds:.2f} s from the click = {len(result.built) / seconds:,.0f} claims/s "
-          f"(task {worked:.2f} s); result page {page_s:.2f} s")
+    print(
+        f"build claims: preview of {len(claims)} visits {preview:.2f} s; "
+        f"build {len(result.built)} claims ({len(result.held)} held) "
+        f"{seconds:.2f} s from the click = {len(result.built) / seconds:,.0f} claims/s "
+        f"(task {worked:.2f} s); result page {page_s:.2f} s"
+    )
 
 
 def bench_statements(claims, run: int) -> None:
@@ -115,31 +129,36 @@ def bench_statements(claims, run: int) -> None:
 
     practice = seed_claims(claims, run)
     Patient.objects.filter(practice=practice).update(
-        line1="418 Jenifer St", city="Madison", state="WI", zip="53703")
-    import_era(None, practice, write_835(simulate(claims, seed=1).remittances), "b.835",
-               post=True)
+        line1="418 Jenifer St", city="Madison", state="WI", zip="53703"
+    )
+    import_era(None, practice, write_835(simulate(claims, seed=1).remittances), "b.835", post=True)
     client, _ = _client(practice)
     choices = {"statement_date": "2026-06-01", "threshold": "5.00", "write_off_under": "1.00"}
-    _, preview = _timed("preview", lambda: client.get("/statements/", {"preview": "1",
-                                                                      **choices}))
+    _, preview = _timed("preview", lambda: client.get("/statements/", {"preview": "1", **choices}))
     start, seconds = _timed("run", lambda: client.post("/statements/run/", choices))
     result = StatementRun.objects.get(practice=practice)
     _, page_s = _timed("result", lambda: client.get(start.url))
     _, zip_s = _timed("zip", lambda: client.get(f"{start.url}statements.zip"))
     worked = (result.finished_at - result.started_at).total_seconds()
     sent = len(result.statements)
-    print(f"statements: {result.total} accounts owing; preview {preview:.2f} s; run "
-          f"{sent} statements ({len(result.skipped)} skipped, {len(result.written_off)} "
-          f"written off) {seconds:.2f} s from the click = {sent / seconds:,.1f} statements/s "
-          f"(task {worked:.2f} s); result page {page_s:.2f} s; PDFs zip {zip_s:.2f} s")
+    print(
+        f"statements: {result.total} accounts owing; preview {preview:.2f} s; run "
+        f"{sent} statements ({len(result.skipped)} skipped, {len(result.written_off)} "
+        f"written off) {seconds:.2f} s from the click = {sent / seconds:,.1f} statements/s "
+        f"(task {worked:.2f} s); result page {page_s:.2f} s; PDFs zip {zip_s:.2f} s"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=1000)
     parser.add_argument("--only", choices=("build", "statements"))
-    parser.add_argument("--database", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/medbill_bench_pages"))
+    parser.add_argument(
+        "--database",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/medbill_bench_pages"
+        ),
+    )
     args = parser.parse_args()
     _database(args.database)
     os.environ["MEDBILL_DATA_DIR"] = tempfile.mkdtemp(prefix="medbill-bench-runs-")

@@ -40,22 +40,55 @@ def claims(n: int) -> list[Claim]:
     out = []
     for i in range(n):
         dependent = i % 10 == 0
-        subscriber = {"name": {"last": "Member", "first": f"S{i}"}, "member_id": f"M{i:07d}",
-                      "dob": "1980-01-01", "sex": "F"}
-        patient = ({"name": {"last": "Member", "first": f"D{i}"}, "dob": "2015-05-05",
-                    "sex": "M", "relationship_to_subscriber": "child"} if dependent else
-                   {"name": subscriber["name"], "dob": "1980-01-01", "sex": "F",
-                    "relationship_to_subscriber": "self"})
-        out.append(Claim.from_dict({
-            "claim_id": f"CS{i:07d}", "date_of_service": "2026-03-02",
-            "place_of_service": "11", "frequency_code": "1", "submission_date": "2026-03-03",
-            "billing_provider": {"name": "Cedar Valley Family Practice", "npi": "1746502933",
-                                 "tin": "391847265"},
-            "payer": {"name": "Lakeland Commercial Insurance", "payer_id": "LCI220"},
-            "subscriber": subscriber, "patient": patient, "diagnoses": ["J020"],
-            "lines": [{"line": 1, "code": CODES[i % len(CODES)], "charge": "130.00",
-                       "dx_pointers": [1]}],
-        }))
+        subscriber = {
+            "name": {"last": "Member", "first": f"S{i}"},
+            "member_id": f"M{i:07d}",
+            "dob": "1980-01-01",
+            "sex": "F",
+        }
+        patient = (
+            {
+                "name": {"last": "Member", "first": f"D{i}"},
+                "dob": "2015-05-05",
+                "sex": "M",
+                "relationship_to_subscriber": "child",
+            }
+            if dependent
+            else {
+                "name": subscriber["name"],
+                "dob": "1980-01-01",
+                "sex": "F",
+                "relationship_to_subscriber": "self",
+            }
+        )
+        out.append(
+            Claim.from_dict(
+                {
+                    "claim_id": f"CS{i:07d}",
+                    "date_of_service": "2026-03-02",
+                    "place_of_service": "11",
+                    "frequency_code": "1",
+                    "submission_date": "2026-03-03",
+                    "billing_provider": {
+                        "name": "Cedar Valley Family Practice",
+                        "npi": "1746502933",
+                        "tin": "391847265",
+                    },
+                    "payer": {"name": "Lakeland Commercial Insurance", "payer_id": "LCI220"},
+                    "subscriber": subscriber,
+                    "patient": patient,
+                    "diagnoses": ["J020"],
+                    "lines": [
+                        {
+                            "line": 1,
+                            "code": CODES[i % len(CODES)],
+                            "charge": "130.00",
+                            "dx_pointers": [1],
+                        }
+                    ],
+                }
+            )
+        )
     return out
 
 
@@ -64,17 +97,28 @@ def main() -> None:
     batch = claims(n)
     book = ClaimBook()
     # Every 20th claim was never sent: the payer cannot find it.
-    book.record(simulate([c for i, c in enumerate(batch) if i % 20], seed=1,
-                         received=date(2026, 3, 10)), date(2026, 3, 10))
+    book.record(
+        simulate([c for i, c in enumerate(batch) if i % 20], seed=1, received=date(2026, 3, 10)),
+        date(2026, 3, 10),
+    )
     inquiries = [inquiry_for_claim(c, f"T{c.claim_id}") for c in batch]
 
     def request(items, number: int) -> str:
-        return write_276(items, ENVELOPE, ControlNumbers(number, number), RECEIVER,
-                         datetime.now(), line_ending="").decode()
+        return write_276(
+            items,
+            ENVELOPE,
+            ControlNumbers(number, number),
+            RECEIVER,
+            datetime.now(),
+            line_ending="",
+        ).decode()
 
     def moves(text: str) -> Counter:
-        return Counter(status_after_claim_status("submitted", c.status.group)
-                       for r in read_277(text.encode()) for c in r.claims)
+        return Counter(
+            status_after_claim_status("submitted", c.status.group)
+            for r in read_277(text.encode())
+            for c in r.claims
+        )
 
     with PayerSimulator(PlanTable({}), book=book, today=TODAY, payer_id="LCI220") as sim:
         endpoint = EligibilityEndpoint(sim.url, "CVFP01", "LCI220", timeout=120)
@@ -83,28 +127,36 @@ def main() -> None:
             runs = []
             for k in range(3):
                 start = time.perf_counter()
-                counted = moves(exchange_claim_status(request(inquiries, 10 + k), endpoint,
-                                                      http))
+                counted = moves(exchange_claim_status(request(inquiries, 10 + k), endpoint, http))
                 runs.append(time.perf_counter() - start)
             singles = []
             for i in range(100):
                 start = time.perf_counter()
-                moves(exchange_claim_status(request(inquiries[i:i + 1], 100 + i), endpoint,
-                                            http))
+                moves(exchange_claim_status(request(inquiries[i : i + 1], 100 + i), endpoint, http))
                 singles.append(time.perf_counter() - start)
     start = time.perf_counter()
-    answer = book.answer_276(request(inquiries, 5), payer_id="LCI220", requester="CVFP01",
-                             control=5, today=TODAY, created=datetime.now())
+    answer = book.answer_276(
+        request(inquiries, 5),
+        payer_id="LCI220",
+        requester="CVFP01",
+        control=5,
+        today=TODAY,
+        created=datetime.now(),
+    )
     in_process = moves(answer.decode())
     local = time.perf_counter() - start
     assert in_process == counted and sum(counted.values()) == n
-    print(f"claim status: {n} claims round trip {min(runs):.2f} s "
-          f"(one 276 over HTTP to the simulator, 277 read, moves decided; best of 3, "
-          f"median {statistics.median(runs):.2f} s)")
+    print(
+        f"claim status: {n} claims round trip {min(runs):.2f} s "
+        f"(one 276 over HTTP to the simulator, 277 read, moves decided; best of 3, "
+        f"median {statistics.median(runs):.2f} s)"
+    )
     print(f"claim status: {n} claims in-process (no HTTP) {local:.2f} s")
     singles.sort()
-    print(f"claim status: one claim per request p50 {1000 * statistics.median(singles):.1f} ms, "
-          f"p95 {1000 * singles[94]:.1f} ms")
+    print(
+        f"claim status: one claim per request p50 {1000 * statistics.median(singles):.1f} ms, "
+        f"p95 {1000 * singles[94]:.1f} ms"
+    )
     print("moves from submitted: " + ", ".join(f"{k} {v}" for k, v in sorted(counted.items())))
 
 

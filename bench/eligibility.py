@@ -21,22 +21,42 @@ N_MEMBERS = 500
 
 
 def table() -> PlanTable:
-    return PlanTable({
-        "payers": {"BSHP01": {"name": "Badger State Health Plan"}},
-        "plans": {"SILVER": {"name": "Silver PPO", "copay_office": "25", "deductible": "1500",
-                             "coinsurance": "0.2", "out_of_pocket": "6000"}},
-        "members": [{"payer_id": "BSHP01", "member_id": f"M{i:05d}", "last": "Member",
-                     "first": f"N{i}", "dob": "1980-01-01", "plan": "SILVER"}
-                    for i in range(N_MEMBERS)],
-    })
+    return PlanTable(
+        {
+            "payers": {"BSHP01": {"name": "Badger State Health Plan"}},
+            "plans": {
+                "SILVER": {
+                    "name": "Silver PPO",
+                    "copay_office": "25",
+                    "deductible": "1500",
+                    "coinsurance": "0.2",
+                    "out_of_pocket": "6000",
+                }
+            },
+            "members": [
+                {
+                    "payer_id": "BSHP01",
+                    "member_id": f"M{i:05d}",
+                    "last": "Member",
+                    "first": f"N{i}",
+                    "dob": "1980-01-01",
+                    "plan": "SILVER",
+                }
+                for i in range(N_MEMBERS)
+            ],
+        }
+    )
 
 
 def inquiry(i: int) -> EligibilityInquiry:
     return EligibilityInquiry(
-        trace_number=f"B{i:06d}", payer_name="Badger", payer_id="BSHP01",
+        trace_number=f"B{i:06d}",
+        payer_name="Badger",
+        payer_id="BSHP01",
         provider=InquiryProvider("Cedar Valley Family Practice", "1746502933"),
-        subscriber=InquiryPerson("Member", f"N{i}", member_id=f"M{i % N_MEMBERS:05d}",
-                                 dob=date(1980, 1, 1)),
+        subscriber=InquiryPerson(
+            "Member", f"N{i}", member_id=f"M{i % N_MEMBERS:05d}", dob=date(1980, 1, 1)
+        ),
         date_of_service=date(2026, 3, 2),
     )
 

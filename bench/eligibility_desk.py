@@ -53,27 +53,50 @@ def _seed(n: int, day: dt.date, envelope: str):
 
     org = Organization.objects.create(name="Bench")
     practice = Practice.objects.create(
-        organization=org, name="Bench Clinic", short_code="BENCH", legal_name="Bench Clinic",
-        tin="391847265", group_npi="1746502933", billing_line1="2400 University Ave",
-        billing_city="Madison", billing_state="WI", billing_zip="537051212")
+        organization=org,
+        name="Bench Clinic",
+        short_code="BENCH",
+        legal_name="Bench Clinic",
+        tin="391847265",
+        group_npi="1746502933",
+        billing_line1="2400 University Ave",
+        billing_city="Madison",
+        billing_state="WI",
+        billing_zip="537051212",
+    )
     location = Location.objects.create(practice=practice, name="Main", place_of_service="11")
-    provider = Provider.objects.create(practice=practice, last_name="Whitaker",
-                                       first_name="Joan", npi="1283746505")
-    payer = Payer.objects.create(organization=org, name="Badger State Health Plan",
-                                 payer_id="BSHP01")
+    provider = Provider.objects.create(
+        practice=practice, last_name="Whitaker", first_name="Joan", npi="1283746505"
+    )
+    payer = Payer.objects.create(
+        organization=org, name="Badger State Health Plan", payer_id="BSHP01"
+    )
     patients = Patient.objects.bulk_create(
-        Patient(practice=practice, account_number=f"B{i:05d}", last_name="Member",
-                first_name=f"N{i}", date_of_birth=dt.date(1980, 1, 1) + dt.timedelta(days=i),
-                sex="F" if i % 2 else "M")
-        for i in range(n))
+        Patient(
+            practice=practice,
+            account_number=f"B{i:05d}",
+            last_name="Member",
+            first_name=f"N{i}",
+            date_of_birth=dt.date(1980, 1, 1) + dt.timedelta(days=i),
+            sex="F" if i % 2 else "M",
+        )
+        for i in range(n)
+    )
     Coverage.objects.bulk_create(
         Coverage(practice=practice, patient=p, payer=payer, member_id=f"M{i:06d}")
-        for i, p in enumerate(patients))
+        for i, p in enumerate(patients)
+    )
     start = timezone.make_aware(dt.datetime.combine(day, dt.time(8, 0)))
     Visit.objects.bulk_create(
-        Visit(practice=practice, patient=p, provider=provider, location=location,
-              scheduled_at=start + dt.timedelta(minutes=i % 600))
-        for i, p in enumerate(patients))
+        Visit(
+            practice=practice,
+            patient=p,
+            provider=provider,
+            location=location,
+            scheduled_at=start + dt.timedelta(minutes=i % 600),
+        )
+        for i, p in enumerate(patients)
+    )
     return practice, payer, PayerEndpoint
 
 
@@ -94,22 +117,33 @@ def main() -> None:
     rows = Coverage.objects.select_related("payer", "patient")
     table = PlanTable(plan_table_from_coverages(rows, dt.date.today()))
     with PayerSimulator(table) as sim:
-        endpoint_model.objects.create(practice=practice, payer=payer, url=sim.url,
-                                      sender_id="MEDBILL", receiver_id="PAYERSIM",
-                                      envelope=args.envelope, timeout_seconds=Decimal(10))
+        endpoint_model.objects.create(
+            practice=practice,
+            payer=payer,
+            url=sim.url,
+            sender_id="MEDBILL",
+            receiver_id="PAYERSIM",
+            envelope=args.envelope,
+            timeout_seconds=Decimal(10),
+        )
         visits = visits_on(day)
         t0 = time.perf_counter()
         counts = check_visits(visits, source="bench")
         seconds = time.perf_counter() - t0
-    times = sorted(float(s) * 1000 for s in EligibilityCheck.objects.values_list(
-        "seconds", flat=True))
+    times = sorted(
+        float(s) * 1000 for s in EligibilityCheck.objects.values_list("seconds", flat=True)
+    )
     p95 = times[max(0, int(len(times) * 0.95) - 1)]
     from django.db import connection
 
-    print(f"desk batch ({connection.vendor}, {args.envelope}): {len(visits)} appointments in "
-          f"{seconds:.2f} s, {counts}  (target ≤ 60 s)")
-    print(f"one 270/271 round trip to the simulator: p50 {statistics.median(times):.1f} ms  "
-          f"p95 {p95:.1f} ms  (target ≤ 200)")
+    print(
+        f"desk batch ({connection.vendor}, {args.envelope}): {len(visits)} appointments in "
+        f"{seconds:.2f} s, {counts}  (target ≤ 60 s)"
+    )
+    print(
+        f"one 270/271 round trip to the simulator: p50 {statistics.median(times):.1f} ms  "
+        f"p95 {p95:.1f} ms  (target ≤ 200)"
+    )
 
 
 if __name__ == "__main__":

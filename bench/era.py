@@ -43,17 +43,31 @@ from medbill.core.money import Money  # noqa: E402
 from medbill.core.payersim import simulate  # noqa: E402
 from medbill.core.x12.m835 import read_835, write_835  # noqa: E402
 
-CODES = [("99213", "130.00"), ("99214", "185.00"), ("36415", "15.00"), ("85025", "28.00"),
-         ("87880", "32.00"), ("93000", "45.00")]
+CODES = [
+    ("99213", "130.00"),
+    ("99214", "185.00"),
+    ("36415", "15.00"),
+    ("85025", "28.00"),
+    ("87880", "32.00"),
+    ("93000", "45.00"),
+]
 START = dt.date(2026, 3, 2)
 
 
 def synthetic_claims(n: int) -> list[Claim]:
-    provider = BillingProvider("Cedar Valley Family Practice", "1746502933", "391847265",
-                               Address("2400 University Ave", "Madison", "WI", "537051212"))
+    provider = BillingProvider(
+        "Cedar Valley Family Practice",
+        "1746502933",
+        "391847265",
+        Address("2400 University Ave", "Madison", "WI", "537051212"),
+    )
     # A numeric payer id: edi-835-parser reads N104 as an integer.
-    payer = Payer("Badger State Health Plan", "39026", "commercial",
-                  Address("PO Box 7700", "Milwaukee", "WI", "532017700"))
+    payer = Payer(
+        "Badger State Health Plan",
+        "39026",
+        "commercial",
+        Address("PO Box 7700", "Milwaukee", "WI", "532017700"),
+    )
     rendering = Provider(PersonName("Whitaker", "Joan"), "1283746505")
     claims = []
     for i in range(n):
@@ -62,14 +76,34 @@ def synthetic_claims(n: int) -> list[Claim]:
         day = START + dt.timedelta(days=i % 20)
         count = 2 + i % 2
         lines = tuple(
-            ServiceLine(k + 1, CODES[(i + k) % len(CODES)][0],
-                        Money(CODES[(i + k) % len(CODES)][1]), Decimal(1), (), (1,),
-                        date_of_service=day, line_control_number=f"{i}-{k + 1}")
-            for k in range(count))
-        claims.append(Claim(
-            f"B{i:07d}", day, "11", "1", provider, payer,
-            Subscriber(name, member), Patient(name, None, None, "self"), ("I10",), lines,
-            submission_date=day + dt.timedelta(days=1), rendering_provider=rendering))
+            ServiceLine(
+                k + 1,
+                CODES[(i + k) % len(CODES)][0],
+                Money(CODES[(i + k) % len(CODES)][1]),
+                Decimal(1),
+                (),
+                (1,),
+                date_of_service=day,
+                line_control_number=f"{i}-{k + 1}",
+            )
+            for k in range(count)
+        )
+        claims.append(
+            Claim(
+                f"B{i:07d}",
+                day,
+                "11",
+                "1",
+                provider,
+                payer,
+                Subscriber(name, member),
+                Patient(name, None, None, "self"),
+                ("I10",),
+                lines,
+                submission_date=day + dt.timedelta(days=1),
+                rendering_provider=rendering,
+            )
+        )
     return claims
 
 
@@ -94,9 +128,11 @@ def bench_parse(data: bytes, n_claims: int) -> None:
     ours = n_claims / cpu
     # The target is throughput (wall clock), which only a quiet machine measures fairly;
     # CPU seconds are printed beside it for busy machines.
-    print(f"parse (medbill read_835, in memory): {n_claims} CLP, {len(data) / 1e6:.1f} MB "
-          f"in {seconds:.3f} s = {n_claims / seconds:,.0f} CLP/s (target 50,000); "
-          f"{cpu:.3f} CPU s = {ours:,.0f} CLP/s; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"parse (medbill read_835, in memory): {n_claims} CLP, {len(data) / 1e6:.1f} MB "
+        f"in {seconds:.3f} s = {n_claims / seconds:,.0f} CLP/s (target 50,000); "
+        f"{cpu:.3f} CPU s = {ours:,.0f} CLP/s; load average {os.getloadavg()[0]:.1f}"
+    )
     try:
         import edi_835_parser
     except ImportError:
@@ -112,13 +148,14 @@ def bench_parse(data: bytes, n_claims: int) -> None:
     finally:
         os.unlink(path)
     theirs = n_claims / theirs_s
-    print(f"parse (edi-835-parser, same file): {theirs_s:.3f} CPU s = {theirs:,.0f} CLP/s; "
-          f"medbill is {ours / theirs:.1f}x faster")
+    print(
+        f"parse (edi-835-parser, same file): {theirs_s:.3f} CPU s = {theirs:,.0f} CLP/s; "
+        f"medbill is {ours / theirs:.1f}x faster"
+    )
 
 
 def bench_post(claims: list[Claim], data: bytes, runs: int = 1, secondary: int = 0) -> None:
-    url = os.environ.get("BENCH_DATABASE_URL",
-                         "postgres://postgres@127.0.0.1:5432/medbill_bench")
+    url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/medbill_bench")
     if not url.startswith("postgres"):
         print("posting: BENCH_DATABASE_URL must point at PostgreSQL; skipped")
         return
@@ -152,10 +189,12 @@ def bench_post(claims: list[Claim], data: bytes, runs: int = 1, secondary: int =
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         posted = sum(len(s.posted) for s in result.sets)
         entries = Entry.objects.filter(practice=practice, source="era").count()
-        print(f"post (PostgreSQL, one transaction{f', run {run}' if runs > 1 else ''}): "
-              f"{posted} claims, {entries} entries in {seconds:.2f} s wall = "
-              f"{posted / seconds:,.0f} claims/s (target 1,000); Python side {cpu:.2f} CPU s; "
-              f"load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"post (PostgreSQL, one transaction{f', run {run}' if runs > 1 else ''}): "
+            f"{posted} claims, {entries} entries in {seconds:.2f} s wall = "
+            f"{posted / seconds:,.0f} claims/s (target 1,000); Python side {cpu:.2f} CPU s; "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
         best = min(best or seconds, seconds)
         bench_resend(practice, data)
     if runs > 1:
@@ -171,17 +210,23 @@ def bench_resend(practice, data: bytes) -> None:
     from medbill.web.billing.models import Entry
 
     rems = read_835(data)
-    resent = write_835([replace(r, payer=replace(r.payer, id="CLEARHOUSE1",
-                                                 references=(("2U", "CH-77"),)))
-                        for r in rems], control_number=777)
+    resent = write_835(
+        [
+            replace(r, payer=replace(r.payer, id="CLEARHOUSE1", references=(("2U", "CH-77"),)))
+            for r in rems
+        ],
+        control_number=777,
+    )
     before = Entry.objects.filter(practice=practice).count()
     t0 = time.perf_counter()
     result = import_era(None, practice, resent, "resent.835", post=True)
     seconds = time.perf_counter() - t0
     statuses = sorted({s.status for s in result.sets})
     added = Entry.objects.filter(practice=practice).count() - before
-    print(f"re-sent file ({len(rems)} set(s), new envelope and payer ids): {statuses}, "
-          f"{added} entries added, in {seconds:.2f} s")
+    print(
+        f"re-sent file ({len(rems)} set(s), new envelope and payer ids): {statuses}, "
+        f"{added} entries added, in {seconds:.2f} s"
+    )
 
 
 def seed_claims(claims: list[Claim], run: int = 1, secondary: int = 0):
@@ -199,43 +244,110 @@ def seed_claims(claims: list[Claim], run: int = 1, secondary: int = 0):
 
     org = Organization.objects.create(name=f"Bench {run}")
     practice = Practice.objects.create(
-        organization=org, name="Bench Clinic", short_code=f"BENCH{run}",
+        organization=org,
+        name="Bench Clinic",
+        short_code=f"BENCH{run}",
         legal_name="Bench Clinic",
-        tin="391847265", group_npi="1746502933", billing_line1="2400 University Ave",
-        billing_city="Madison", billing_state="WI", billing_zip="537051212")
-    location = Location.objects.create(practice=practice, name="Main", place_of_service="11",
-                                       line1="2400 University Ave", city="Madison", state="WI",
-                                       zip="537051212")
-    provider = Provider.objects.create(practice=practice, last_name="Whitaker",
-                                       first_name="Joan", npi="1283746505")
-    payer = Payer.objects.create(organization=org, name=claims[0].payer.name,
-                                 payer_id=claims[0].payer.payer_id)
-    patients = Patient.objects.bulk_create([Patient(
-        practice=practice, account_number=f"A{i}", last_name=c.patient.name.last,
-        first_name=c.patient.name.first or "", date_of_birth=dt.date(1970, 1, 1))
-        for i, c in enumerate(claims)])
-    coverages = Coverage.objects.bulk_create([Coverage(
-        practice=practice, patient=p, payer=payer, member_id=c.subscriber.member_id)
-        for p, c in zip(patients, claims, strict=True)])
-    visits = Visit.objects.bulk_create([Visit(
-        practice=practice, patient=p, provider=provider, location=location,
-        scheduled_at=timezone.make_aware(dt.datetime.combine(c.date_of_service, dt.time(10))))
-        for p, c in zip(patients, claims, strict=True)])
-    rows = ClaimRow.objects.bulk_create([ClaimRow(
-        practice=practice, visit=v, patient=p, coverage=cov, payer=payer,
-        patient_control_number=c.claim_id, status="submitted")
-        for p, cov, v, c in zip(patients, coverages, visits, claims, strict=True)])
-    ClaimLine.objects.bulk_create([ClaimLine(
-        practice=practice, claim=row, line_number=line.line, code=line.code,
-        charge=line.charge.amount, date_of_service=line.date_of_service,
-        line_control_number=line.line_control_number or "")
-        for row, c in zip(rows, claims, strict=True) for line in c.lines])
+        tin="391847265",
+        group_npi="1746502933",
+        billing_line1="2400 University Ave",
+        billing_city="Madison",
+        billing_state="WI",
+        billing_zip="537051212",
+    )
+    location = Location.objects.create(
+        practice=practice,
+        name="Main",
+        place_of_service="11",
+        line1="2400 University Ave",
+        city="Madison",
+        state="WI",
+        zip="537051212",
+    )
+    provider = Provider.objects.create(
+        practice=practice, last_name="Whitaker", first_name="Joan", npi="1283746505"
+    )
+    payer = Payer.objects.create(
+        organization=org, name=claims[0].payer.name, payer_id=claims[0].payer.payer_id
+    )
+    patients = Patient.objects.bulk_create(
+        [
+            Patient(
+                practice=practice,
+                account_number=f"A{i}",
+                last_name=c.patient.name.last,
+                first_name=c.patient.name.first or "",
+                date_of_birth=dt.date(1970, 1, 1),
+            )
+            for i, c in enumerate(claims)
+        ]
+    )
+    coverages = Coverage.objects.bulk_create(
+        [
+            Coverage(practice=practice, patient=p, payer=payer, member_id=c.subscriber.member_id)
+            for p, c in zip(patients, claims, strict=True)
+        ]
+    )
+    visits = Visit.objects.bulk_create(
+        [
+            Visit(
+                practice=practice,
+                patient=p,
+                provider=provider,
+                location=location,
+                scheduled_at=timezone.make_aware(
+                    dt.datetime.combine(c.date_of_service, dt.time(10))
+                ),
+            )
+            for p, c in zip(patients, claims, strict=True)
+        ]
+    )
+    rows = ClaimRow.objects.bulk_create(
+        [
+            ClaimRow(
+                practice=practice,
+                visit=v,
+                patient=p,
+                coverage=cov,
+                payer=payer,
+                patient_control_number=c.claim_id,
+                status="submitted",
+            )
+            for p, cov, v, c in zip(patients, coverages, visits, claims, strict=True)
+        ]
+    )
+    ClaimLine.objects.bulk_create(
+        [
+            ClaimLine(
+                practice=practice,
+                claim=row,
+                line_number=line.line,
+                code=line.code,
+                charge=line.charge.amount,
+                date_of_service=line.date_of_service,
+                line_control_number=line.line_control_number or "",
+            )
+            for row, c in zip(rows, claims, strict=True)
+            for line in c.lines
+        ]
+    )
     if secondary:
-        second = Payer.objects.create(organization=org, name="Lakeshore Supplemental",
-                                      payer_id="77015")
-        Coverage.objects.bulk_create([Coverage(
-            practice=practice, patient=p, payer=second, member_id=f"LS{i:08d}",
-            order="secondary") for i, p in enumerate(patients) if i % secondary == 0])
+        second = Payer.objects.create(
+            organization=org, name="Lakeshore Supplemental", payer_id="77015"
+        )
+        Coverage.objects.bulk_create(
+            [
+                Coverage(
+                    practice=practice,
+                    patient=p,
+                    payer=second,
+                    member_id=f"LS{i:08d}",
+                    order="secondary",
+                )
+                for i, p in enumerate(patients)
+                if i % secondary == 0
+            ]
+        )
     return practice
 
 
@@ -243,10 +355,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=20000)
     parser.add_argument("--post-claims", type=int, default=5000)
-    parser.add_argument("--post-runs", type=int, default=1,
-                        help="post the file this many times, each into a new practice")
-    parser.add_argument("--secondary-every", type=int, default=0, metavar="N",
-                        help="give every Nth patient a secondary coverage too")
+    parser.add_argument(
+        "--post-runs",
+        type=int,
+        default=1,
+        help="post the file this many times, each into a new practice",
+    )
+    parser.add_argument(
+        "--secondary-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="give every Nth patient a secondary coverage too",
+    )
     parser.add_argument("--no-post", action="store_true")
     args = parser.parse_args()
     claims = synthetic_claims(args.claims)
@@ -254,8 +375,12 @@ def main() -> None:
     bench_parse(data, args.claims)
     if not args.no_post:
         subset = claims[: args.post_claims]
-        bench_post(subset, write_835(simulate(subset, seed=1).remittances), args.post_runs,
-                   args.secondary_every)
+        bench_post(
+            subset,
+            write_835(simulate(subset, seed=1).remittances),
+            args.post_runs,
+            args.secondary_every,
+        )
 
 
 if __name__ == "__main__":

@@ -56,19 +56,32 @@ from medbill.core.x12.m271 import read_271  # noqa: E402
 def _adjudicate(data):
     read = read_837p(data)
     if read:
-        simulate([r.claim for r in read], seed=1,
-                 icd9=[r.code_set != "ICD-10-CM" for r in read])
+        simulate([r.claim for r in read], seed=1, icd9=[r.code_set != "ICD-10-CM" for r in read])
     return read
 
 
 READERS = {
-    "835": read_835, "837p": _adjudicate, "270": read_270, "271": read_271, "999": read_999,
-    "277ca": read_277ca, "interchanges": read_interchanges,
+    "835": read_835,
+    "837p": _adjudicate,
+    "270": read_270,
+    "271": read_271,
+    "999": read_999,
+    "277ca": read_277ca,
+    "interchanges": read_interchanges,
 }
 # The folder a seed comes from -> the reader that reads such files.
-BY_KIND = {"835": "835", "837p": "837p", "837i": "837p", "270": "270", "271": "271",
-           "999": "999", "277ca": "277ca", "277": "277ca", "276": "interchanges",
-           "invalid": "interchanges"}
+BY_KIND = {
+    "835": "835",
+    "837p": "837p",
+    "837i": "837p",
+    "270": "270",
+    "271": "271",
+    "999": "999",
+    "277ca": "277ca",
+    "277": "277ca",
+    "276": "interchanges",
+    "invalid": "interchanges",
+}
 
 
 class Timeout(BaseException):
@@ -109,8 +122,13 @@ class Inputs:
             return "claim-json", seed.name, mutate_json(rng, seed), loads, ClaimFormatError
         seed = rng.choice(self.x12)
         target = BY_KIND[seed.kind] if rng.randrange(8) else rng.choice(list(READERS))
-        return (target, f"{seed.kind}/{seed.name}", mutate_x12(rng, seed, self.x12),
-                READERS[target], X12ParseError)
+        return (
+            target,
+            f"{seed.kind}/{seed.name}",
+            mutate_x12(rng, seed, self.x12),
+            READERS[target],
+            X12ParseError,
+        )
 
 
 def _save(folder: Path | None, name: str, data) -> None:
@@ -120,8 +138,9 @@ def _save(folder: Path | None, name: str, data) -> None:
         (folder / name).write_bytes(raw)
 
 
-def work(inputs: Inputs, first: int, last: int, skip: set[int], timeout: float, current,
-         results) -> None:
+def work(
+    inputs: Inputs, first: int, last: int, skip: set[int], timeout: float, current, results
+) -> None:
     """Run inputs ``first``..``last`` but ``skip`` (a child process); ``current`` says which
     one runs."""
     signal.signal(signal.SIGALRM, _alarm)
@@ -142,14 +161,12 @@ def work(inputs: Inputs, first: int, last: int, skip: set[int], timeout: float, 
             signal.setitimer(signal.ITIMER_REAL, 0)
             site = f"{target}: " + ("Timeout" if isinstance(exc, Timeout) else crash_site(exc))
             out["crashes"][site] += 1
-            out["examples"].setdefault(site, (n, origin, f"{type(exc).__name__}: "
-                                                        f"{str(exc)[:160]}"))
+            out["examples"].setdefault(site, (n, origin, f"{type(exc).__name__}: {str(exc)[:160]}"))
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         if n % 2000 == 0 or n == last:
             results.put(("partial", n, out))
-            out = {"runs": Counter(), "refused": Counter(), "crashes": Counter(),
-                   "examples": {}}
+            out = {"runs": Counter(), "refused": Counter(), "crashes": Counter(), "examples": {}}
     results.put(("done", last, out))
 
 
@@ -180,16 +197,21 @@ def main() -> int:
     examples: dict[str, tuple[int, str, str]] = {}
     started = last_report = time.monotonic()
     deadline = started + args.minutes * 60 if args.minutes else None
-    print(f"{len(inputs.x12)} X12 seeds, {len(inputs.claims)} claim seeds; "
-          f"{args.inputs:,} inputs", file=sys.stderr)
+    print(
+        f"{len(inputs.x12)} X12 seeds, {len(inputs.claims)} claim seeds; {args.inputs:,} inputs",
+        file=sys.stderr,
+    )
     ctx = mp.get_context("fork")
     done = 0  # inputs 1..done are accounted for
     hung: set[int] = set()  # inputs that hung: counted once, never run again
     while done < args.inputs and (deadline is None or time.monotonic() < deadline):
         current = ctx.Value("q", done + 1, lock=False)
         results = ctx.Queue()
-        child = ctx.Process(target=work, args=(inputs, done + 1, args.inputs, hung,
-                                               args.timeout, current, results), daemon=True)
+        child = ctx.Process(
+            target=work,
+            args=(inputs, done + 1, args.inputs, hung, args.timeout, current, results),
+            daemon=True,
+        )
         child.start()
         seen, stuck_since = current.value, time.monotonic()
         finished = False
@@ -206,8 +228,11 @@ def main() -> int:
                 for site, example in out["examples"].items():
                     if site not in examples:
                         examples[site] = example
-                        _save(args.save, f"crash-{len(examples):03d}-{example[0]}.bin",
-                              inputs.make(example[0])[2])
+                        _save(
+                            args.save,
+                            f"crash-{len(examples):03d}-{example[0]}.bin",
+                            inputs.make(example[0])[2],
+                        )
                 finished = kind == "done"
             now = time.monotonic()
             if current.value != seen:
@@ -229,17 +254,19 @@ def main() -> int:
                 break
             if now - last_report > 30:
                 last_report = now
-                print(f"  {done:,} inputs, {sum(crashes.values()):,} crashes at "
-                      f"{len(crashes)} sites, {done / (now - started):,.0f}/s",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"  {done:,} inputs, {sum(crashes.values()):,} crashes at "
+                    f"{len(crashes)} sites, {done / (now - started):,.0f}/s",
+                    file=sys.stderr,
+                    flush=True,
+                )
             if deadline is not None and now > deadline:
                 child.kill()
                 break
         child.join(5)
     elapsed = time.monotonic() - started
     total = sum(runs.values())
-    print(f"inputs run: {total:,} in {elapsed:,.0f} s ({total / elapsed:,.0f}/s), "
-          f"seed {args.seed}")
+    print(f"inputs run: {total:,} in {elapsed:,.0f} s ({total / elapsed:,.0f}/s), seed {args.seed}")
     print(f"{'target':<14}{'inputs':>10}{'refused':>10}{'crashes':>10}")
     for target in sorted(runs):
         bad = sum(c for s, c in crashes.items() if s.startswith(target + ":"))

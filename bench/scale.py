@@ -50,10 +50,16 @@ CODES = [  # (code, charge, allowed share)
     ("93000", Decimal("60.00"), Decimal("0.58")),
 ]
 DIAGNOSES = ["E11.9", "I10", "J06.9", "M54.50", "E78.5", "Z00.00", "R51.9", "K21.9"]
-PAYERS = [("Medicare Part B", "MCR01", "MB"), ("State Medicaid", "MCD01", "MC"),
-          ("Blue Plan", "BLUE1", "BL"), ("United Health", "87726", "CI"),
-          ("Aetna", "60054", "CI"), ("Cigna", "62308", "CI"), ("Humana", "61101", "CI"),
-          ("Tricare East", "TRI01", "CH")]
+PAYERS = [
+    ("Medicare Part B", "MCR01", "MB"),
+    ("State Medicaid", "MCD01", "MC"),
+    ("Blue Plan", "BLUE1", "BL"),
+    ("United Health", "87726", "CI"),
+    ("Aetna", "60054", "CI"),
+    ("Cigna", "62308", "CI"),
+    ("Humana", "61101", "CI"),
+    ("Tricare East", "TRI01", "CH"),
+]
 DENIALS = [("CO", "197"), ("CO", "16"), ("CO", "50"), ("CO", "29"), ("PR", "27"), ("CO", "18")]
 
 
@@ -133,8 +139,9 @@ class Loader:
             defaults.append(value)
         by_attname = {f.attname: f for f in fields}
         names = [by_attname[c].column for c in columns] + [f.column for f in rest]
-        json_cols = {i for i, c in enumerate(columns)
-                     if by_attname[c].get_internal_type() == "JSONField"}
+        json_cols = {
+            i for i, c in enumerate(columns) if by_attname[c].get_internal_type() == "JSONField"
+        }
         table = model._meta.db_table
         cols = ", ".join(f'"{n}"' for n in names)
         tail = tuple(defaults)
@@ -143,16 +150,19 @@ class Loader:
             with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                 for row in rows:
                     if json_cols:
-                        row = tuple(json.dumps(v) if i in json_cols else v
-                                    for i, v in enumerate(row))
+                        row = tuple(
+                            json.dumps(v) if i in json_cols else v for i, v in enumerate(row)
+                        )
                     copy.write_row(row + tail)
         self.counts[table] = self.counts.get(table, 0) + len(rows)
 
     def reset_sequences(self) -> None:
         with self.connection.cursor() as cur:
             for table in self.next_ids:
-                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))")
+                cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                )
 
 
 def build_company(args: argparse.Namespace) -> dict[str, Any]:
@@ -173,8 +183,10 @@ def build_company(args: argparse.Namespace) -> dict[str, Any]:
     first_day = today - dt.timedelta(days=365 * args.years)
     span = (today - first_day).days
     org = Organization.objects.create(name="Keystone Billing Partners")
-    payers = [Payer.objects.create(organization=org, name=n, payer_id=pid,
-                                   claim_filing_indicator=cfi) for n, pid, cfi in PAYERS]
+    payers = [
+        Payer.objects.create(organization=org, name=n, payer_id=pid, claim_filing_indicator=cfi)
+        for n, pid, cfi in PAYERS
+    ]
     biller = User.objects.create_user("scale-biller", password=PASSWORD)
     manager = User.objects.create_user("scale-manager", password=PASSWORD)
     loader = Loader()
@@ -183,37 +195,82 @@ def build_company(args: argparse.Namespace) -> dict[str, Any]:
     practices = []
     for p in range(args.practices):
         practice = Practice.objects.create(
-            organization=org, name=f"Practice {p + 1:02d}", short_code=f"P{p + 1:03d}",
-            legal_name=f"Practice {p + 1:02d} PC", tin=f"{23 + p:02d}1234567"[:9],
-            group_npi="1234567893", billing_line1="1 Main St", billing_city="Harrisburg",
-            billing_state="PA", billing_zip="171011234", time_zone="America/New_York",
-            mfa_required=False)
+            organization=org,
+            name=f"Practice {p + 1:02d}",
+            short_code=f"P{p + 1:03d}",
+            legal_name=f"Practice {p + 1:02d} PC",
+            tin=f"{23 + p:02d}1234567"[:9],
+            group_npi="1234567893",
+            billing_line1="1 Main St",
+            billing_city="Harrisburg",
+            billing_state="PA",
+            billing_zip="171011234",
+            time_zone="America/New_York",
+            mfa_required=False,
+        )
         Membership.objects.create(user=biller, practice=practice, role="biller")
         Membership.objects.create(user=manager, practice=practice, role="manager")
-        providers = [Provider.objects.create(practice=practice, last_name=f"Doctor{i}",
-                                             first_name="Pat", npi=npi(p * 10 + i),
-                                             taxonomy="207Q00000X") for i in range(5)]
-        location = Location.objects.create(practice=practice, name="Main office",
-                                           line1="1 Main St", city="Harrisburg", state="PA",
-                                           zip="171011234", place_of_service="11")
+        providers = [
+            Provider.objects.create(
+                practice=practice,
+                last_name=f"Doctor{i}",
+                first_name="Pat",
+                npi=npi(p * 10 + i),
+                taxonomy="207Q00000X",
+            )
+            for i in range(5)
+        ]
+        location = Location.objects.create(
+            practice=practice,
+            name="Main office",
+            line1="1 Main St",
+            city="Harrisburg",
+            state="PA",
+            zip="171011234",
+            place_of_service="11",
+        )
         practices.append(practice)
         with transaction.atomic():
-            _load_practice(loader, rng, practice, providers, location, payers, per_practice,
-                           first_day, span, today, biller)
+            _load_practice(
+                loader,
+                rng,
+                practice,
+                providers,
+                location,
+                payers,
+                per_practice,
+                first_day,
+                span,
+                today,
+                biller,
+            )
         if (p + 1) % 5 == 0 or p + 1 == args.practices:
             done = (p + 1) * per_practice
-            print(f"  loaded {p + 1}/{args.practices} practices ({done} claims, "
-                  f"{loader.counts.get('billing_entry', 0)} entries) in "
-                  f"{time.perf_counter() - started:.0f} s", flush=True)
+            print(
+                f"  loaded {p + 1}/{args.practices} practices ({done} claims, "
+                f"{loader.counts.get('billing_entry', 0)} entries) in "
+                f"{time.perf_counter() - started:.0f} s",
+                flush=True,
+            )
     loader.reset_sequences()
     with connection.cursor() as cur:  # as autovacuum would after a load
         cur.execute("VACUUM ANALYZE")
     return {"load_seconds": time.perf_counter() - started, "counts": loader.counts}
 
 
-def _load_practice(loader: Loader, rng: random.Random, practice: Any, providers: list[Any],
-                   location: Any, payers: list[Any], n_claims: int, first_day: dt.date,
-                   span: int, today: dt.date, user: Any) -> None:
+def _load_practice(
+    loader: Loader,
+    rng: random.Random,
+    practice: Any,
+    providers: list[Any],
+    location: Any,
+    payers: list[Any],
+    n_claims: int,
+    first_day: dt.date,
+    span: int,
+    today: dt.date,
+    user: Any,
+) -> None:
     from medbill.web.billing.models import Claim, ClaimLine, Entry
     from medbill.web.billing.remittance_models import (
         DenialItem,
@@ -235,14 +292,52 @@ def _load_practice(loader: Loader, rng: random.Random, practice: Any, providers:
         payer = payers[rng.randrange(len(payers))]
         patient_payer[pat] = (payer, cov)
         dob = dt.date(1940 + rng.randrange(75), 1 + rng.randrange(12), 1 + rng.randrange(28))
-        patients.append((pat, pid, f"A{pid:03d}{i:07d}", f"Last{i % 9973}", f"First{i % 613}",
-                         dob, "F" if i % 2 else "M", "1 Elm St", "Harrisburg", "PA",
-                         "171011234"))
+        patients.append(
+            (
+                pat,
+                pid,
+                f"A{pid:03d}{i:07d}",
+                f"Last{i % 9973}",
+                f"First{i % 613}",
+                dob,
+                "F" if i % 2 else "M",
+                "1 Elm St",
+                "Harrisburg",
+                "PA",
+                "171011234",
+            )
+        )
         coverages.append((cov, pid, pat, payer.pk, 1, f"M{pid:03d}{i:08d}", "self"))
-    loader.copy(Patient, ["id", "practice_id", "account_number", "last_name", "first_name",
-                          "date_of_birth", "sex", "line1", "city", "state", "zip"], patients)
-    loader.copy(Coverage, ["id", "practice_id", "patient_id", "payer_id", "order", "member_id",
-                           "relationship_to_subscriber"], coverages)
+    loader.copy(
+        Patient,
+        [
+            "id",
+            "practice_id",
+            "account_number",
+            "last_name",
+            "first_name",
+            "date_of_birth",
+            "sex",
+            "line1",
+            "city",
+            "state",
+            "zip",
+        ],
+        patients,
+    )
+    loader.copy(
+        Coverage,
+        [
+            "id",
+            "practice_id",
+            "patient_id",
+            "payer_id",
+            "order",
+            "member_id",
+            "relationship_to_subscriber",
+        ],
+        coverages,
+    )
 
     visit_ids = loader.ids(Visit, n_claims)
     claim_ids = loader.ids(Claim, n_claims)
@@ -258,24 +353,82 @@ def _load_practice(loader: Loader, rng: random.Random, practice: Any, providers:
         when = dt.datetime.combine(dos, dt.time(8 + k % 9, 0), tzinfo=dt.UTC)
         age = (today - dos).days
         recent = age < 10
-        visits.append((vid, pid, pat, providers[k % 5].pk, location.pk, when,
-                       "coding" if recent else "billed", when))
+        visits.append(
+            (
+                vid,
+                pid,
+                pat,
+                providers[k % 5].pk,
+                location.pk,
+                when,
+                "coding" if recent else "billed",
+                when,
+            )
+        )
         works.append((pid, vid, "coding" if recent else "coded", None if recent else user.pk))
         if recent:
             continue
         n_lines = 3 if rng.random() < 0.3 else 2
-        picks = [CODES[0 if rng.random() < 0.5 else 1]] + \
-            [CODES[3 + rng.randrange(4)] for _ in range(n_lines - 1)]
+        picks = [CODES[0 if rng.random() < 0.5 else 1]] + [
+            CODES[3 + rng.randrange(4)] for _ in range(n_lines - 1)
+        ]
         fate = rng.random()
-        status = "paid" if fate < 0.85 else "denied" if fate < 0.93 else \
-            "submitted" if age < 60 else "accepted"
+        status = (
+            "paid"
+            if fate < 0.85
+            else "denied"
+            if fate < 0.93
+            else "submitted"
+            if age < 60
+            else "accepted"
+        )
         total = sum(c[1] for c in picks)
-        claims.append((cid, pid, vid, pat, cov, payer.pk, f"{pid}X{cid}", status,
-                       rng.sample(DIAGNOSES, 2), when, when, when))
-        audit.append((when, user.pk, "scale-biller", pid, "billing.claim", str(cid),
-                      f"claim {cid}", "create", {}, "web", {}))
-        audit.append((when + dt.timedelta(days=1), user.pk, "scale-biller", pid,
-                      "billing.claim", str(cid), f"claim {cid}", "view", {}, "web", {}))
+        claims.append(
+            (
+                cid,
+                pid,
+                vid,
+                pat,
+                cov,
+                payer.pk,
+                f"{pid}X{cid}",
+                status,
+                rng.sample(DIAGNOSES, 2),
+                when,
+                when,
+                when,
+            )
+        )
+        audit.append(
+            (
+                when,
+                user.pk,
+                "scale-biller",
+                pid,
+                "billing.claim",
+                str(cid),
+                f"claim {cid}",
+                "create",
+                {},
+                "web",
+                {},
+            )
+        )
+        audit.append(
+            (
+                when + dt.timedelta(days=1),
+                user.pk,
+                "scale-biller",
+                pid,
+                "billing.claim",
+                str(cid),
+                f"claim {cid}",
+                "view",
+                {},
+                "web",
+                {},
+            )
+        )
         paid_day = dos + dt.timedelta(days=14 + rng.randrange(20))
         posted = dt.datetime.combine(min(paid_day, today), dt.time(12), tzinfo=dt.UTC)
         claim_lines = []
@@ -284,8 +437,26 @@ def _load_practice(loader: Loader, rng: random.Random, practice: Any, providers:
             line_id += 1
             claim_lines.append((lid, charge, share))
             lines.append((lid, pid, cid, n, code, [], 1, charge, [1], dos))
-            entries.append(("charge", charge, "payer", pat, vid, cid, lid, payer.pk, dos,
-                            when, "", "", "", "", "claim", ""))
+            entries.append(
+                (
+                    "charge",
+                    charge,
+                    "payer",
+                    pat,
+                    vid,
+                    cid,
+                    lid,
+                    payer.pk,
+                    dos,
+                    when,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "claim",
+                    "",
+                )
+            )
         week = (payer.pk, (paid_day - first_day).days // 7)
         if status in ("paid", "denied") and paid_day <= today:
             paid_total = Decimal(0)
@@ -297,32 +468,168 @@ def _load_practice(loader: Loader, rng: random.Random, practice: Any, providers:
                 paid = allowed - patient_part
                 paid_total += paid
                 entries += [
-                    ("payment", -paid, "payer", pat, vid, cid, lid, payer.pk, paid_day, posted,
-                     "", "", "eft", "", "era", ""),
-                    ("adjustment", -(charge - allowed), "payer", pat, vid, cid, lid, payer.pk,
-                     paid_day, posted, "CO", "45", "", "", "era", ""),
-                    ("transfer", -patient_part, "payer", pat, vid, cid, lid, payer.pk, paid_day,
-                     posted, "PR", "2", "", "", "era", ""),
-                    ("transfer", patient_part, "patient", pat, vid, cid, lid, None, paid_day,
-                     posted, "PR", "2", "", "", "era", ""),
+                    (
+                        "payment",
+                        -paid,
+                        "payer",
+                        pat,
+                        vid,
+                        cid,
+                        lid,
+                        payer.pk,
+                        paid_day,
+                        posted,
+                        "",
+                        "",
+                        "eft",
+                        "",
+                        "era",
+                        "",
+                    ),
+                    (
+                        "adjustment",
+                        -(charge - allowed),
+                        "payer",
+                        pat,
+                        vid,
+                        cid,
+                        lid,
+                        payer.pk,
+                        paid_day,
+                        posted,
+                        "CO",
+                        "45",
+                        "",
+                        "",
+                        "era",
+                        "",
+                    ),
+                    (
+                        "transfer",
+                        -patient_part,
+                        "payer",
+                        pat,
+                        vid,
+                        cid,
+                        lid,
+                        payer.pk,
+                        paid_day,
+                        posted,
+                        "PR",
+                        "2",
+                        "",
+                        "",
+                        "era",
+                        "",
+                    ),
+                    (
+                        "transfer",
+                        patient_part,
+                        "patient",
+                        pat,
+                        vid,
+                        cid,
+                        lid,
+                        None,
+                        paid_day,
+                        posted,
+                        "PR",
+                        "2",
+                        "",
+                        "",
+                        "era",
+                        "",
+                    ),
                 ]
                 if age > 90 and rng.random() < 0.8:
-                    entries.append(("payment", -patient_part, "patient", pat, vid, cid, lid,
-                                    None, paid_day + dt.timedelta(days=30),
-                                    posted + dt.timedelta(days=30), "", "", "card", "", "desk",
-                                    ""))
+                    entries.append(
+                        (
+                            "payment",
+                            -patient_part,
+                            "patient",
+                            pat,
+                            vid,
+                            cid,
+                            lid,
+                            None,
+                            paid_day + dt.timedelta(days=30),
+                            posted + dt.timedelta(days=30),
+                            "",
+                            "",
+                            "card",
+                            "",
+                            "desk",
+                            "",
+                        )
+                    )
             weekly.setdefault(week, []).append((cid, status, total, paid_total, pat, posted))
-    loader.copy(Visit, ["id", "practice_id", "patient_id", "provider_id", "location_id",
-                        "scheduled_at", "status", "created_at"], visits)
+    loader.copy(
+        Visit,
+        [
+            "id",
+            "practice_id",
+            "patient_id",
+            "provider_id",
+            "location_id",
+            "scheduled_at",
+            "status",
+            "created_at",
+        ],
+        visits,
+    )
     loader.copy(CodingWork, ["practice_id", "visit_id", "state", "coder_id"], works)
-    loader.copy(Claim, ["id", "practice_id", "visit_id", "patient_id", "coverage_id", "payer_id",
-                        "patient_control_number", "status", "diagnoses", "created_at",
-                        "submitted_at", "updated_at"], claims)
-    loader.copy(ClaimLine, ["id", "practice_id", "claim_id", "line_number", "code", "modifiers",
-                            "units", "charge", "dx_pointers", "date_of_service"], lines)
-    entry_cols = ["kind", "amount", "responsibility", "patient_id", "visit_id", "claim_id",
-                  "claim_line_id", "payer_id", "effective_date", "posted_at", "group_code",
-                  "reason_code", "method", "reference", "source", "source_ref"]
+    loader.copy(
+        Claim,
+        [
+            "id",
+            "practice_id",
+            "visit_id",
+            "patient_id",
+            "coverage_id",
+            "payer_id",
+            "patient_control_number",
+            "status",
+            "diagnoses",
+            "created_at",
+            "submitted_at",
+            "updated_at",
+        ],
+        claims,
+    )
+    loader.copy(
+        ClaimLine,
+        [
+            "id",
+            "practice_id",
+            "claim_id",
+            "line_number",
+            "code",
+            "modifiers",
+            "units",
+            "charge",
+            "dx_pointers",
+            "date_of_service",
+        ],
+        lines,
+    )
+    entry_cols = [
+        "kind",
+        "amount",
+        "responsibility",
+        "patient_id",
+        "visit_id",
+        "claim_id",
+        "claim_line_id",
+        "payer_id",
+        "effective_date",
+        "posted_at",
+        "group_code",
+        "reason_code",
+        "method",
+        "reference",
+        "source",
+        "source_ref",
+    ]
     loader.copy(Entry, ["practice_id", *entry_cols], [(pid, *e) for e in entries])
     entry_counter += len(entries)
 
@@ -331,38 +638,125 @@ def _load_practice(loader: Loader, rng: random.Random, practice: Any, providers:
     file_ids = loader.ids(RemittanceFile, len(weekly))
     rem_ids = loader.ids(Remittance, len(weekly))
     rc_id = loader.ids(RemittanceClaim, sum(len(v) for v in weekly.values())).start
-    for (fid, rid, ((payer_pk, week), rows)) in zip(file_ids, rem_ids, sorted(weekly.items()),
-                                                     strict=True):
+    for fid, rid, ((payer_pk, week), rows) in zip(
+        file_ids, rem_ids, sorted(weekly.items()), strict=True
+    ):
         posted = max(r[5] for r in rows)
-        files.append((fid, pid, f"era-{payer_pk}-{week}.835", f"{pid:04d}{fid:060d}"[-64:],
-                      posted))
-        rems.append((rid, pid, fid, payer_pk, f"1{payer_pk:09d}", f"T{pid}{week:05d}{payer_pk}",
-                     f"1{payer_pk:09d}", sum(r[3] for r in rows), posted.date(), "posted",
-                     posted))
+        files.append((fid, pid, f"era-{payer_pk}-{week}.835", f"{pid:04d}{fid:060d}"[-64:], posted))
+        rems.append(
+            (
+                rid,
+                pid,
+                fid,
+                payer_pk,
+                f"1{payer_pk:09d}",
+                f"T{pid}{week:05d}{payer_pk}",
+                f"1{payer_pk:09d}",
+                sum(r[3] for r in rows),
+                posted.date(),
+                "posted",
+                posted,
+            )
+        )
         for pos, (cid, status, charge, paid, _patient, when) in enumerate(rows):
-            rem_claims.append((rc_id, pid, rid, cid, f"{pid}X{cid}",
-                               "4" if status == "denied" else "1", charge, paid,
-                               "denied" if status == "denied" else "posted", pos))
+            rem_claims.append(
+                (
+                    rc_id,
+                    pid,
+                    rid,
+                    cid,
+                    f"{pid}X{cid}",
+                    "4" if status == "denied" else "1",
+                    charge,
+                    paid,
+                    "denied" if status == "denied" else "posted",
+                    pos,
+                )
+            )
             if status == "denied":
                 group, carc = DENIALS[cid % len(DENIALS)]
-                denials.append((pid, rc_id, cid, payer_pk, charge,
-                                [[group, carc]], [f"{group}-{carc}"],
-                                "Correct and resubmit", "open" if (today - when.date()).days <
-                                120 else "resolved", when))
+                denials.append(
+                    (
+                        pid,
+                        rc_id,
+                        cid,
+                        payer_pk,
+                        charge,
+                        [[group, carc]],
+                        [f"{group}-{carc}"],
+                        "Correct and resubmit",
+                        "open" if (today - when.date()).days < 120 else "resolved",
+                        when,
+                    )
+                )
             rc_id += 1
     loader.copy(RemittanceFile, ["id", "practice_id", "name", "sha256", "imported_at"], files)
-    loader.copy(Remittance, ["id", "practice_id", "file_id", "payer_id", "payer_identifier",
-                             "trace_number", "trace_originator", "total_paid", "payment_date",
-                             "status", "posted_at"], rems)
-    loader.copy(RemittanceClaim, ["id", "practice_id", "remittance_id", "claim_id",
-                                  "claim_identifier", "status_code", "charge", "paid",
-                                  "outcome", "position"], rem_claims)
-    loader.copy(DenialItem, ["practice_id", "remittance_claim_id", "claim_id", "payer_id",
-                             "amount", "reasons", "reason_words", "action", "status",
-                             "created_at"], denials)
-    loader.copy(AuditEvent, ["at", "user_id", "username", "practice_id", "object_type",
-                             "object_id", "object_repr", "action", "changes", "source",
-                             "detail"], audit)
+    loader.copy(
+        Remittance,
+        [
+            "id",
+            "practice_id",
+            "file_id",
+            "payer_id",
+            "payer_identifier",
+            "trace_number",
+            "trace_originator",
+            "total_paid",
+            "payment_date",
+            "status",
+            "posted_at",
+        ],
+        rems,
+    )
+    loader.copy(
+        RemittanceClaim,
+        [
+            "id",
+            "practice_id",
+            "remittance_id",
+            "claim_id",
+            "claim_identifier",
+            "status_code",
+            "charge",
+            "paid",
+            "outcome",
+            "position",
+        ],
+        rem_claims,
+    )
+    loader.copy(
+        DenialItem,
+        [
+            "practice_id",
+            "remittance_claim_id",
+            "claim_id",
+            "payer_id",
+            "amount",
+            "reasons",
+            "reason_words",
+            "action",
+            "status",
+            "created_at",
+        ],
+        denials,
+    )
+    loader.copy(
+        AuditEvent,
+        [
+            "at",
+            "user_id",
+            "username",
+            "practice_id",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "action",
+            "changes",
+            "source",
+            "detail",
+        ],
+        audit,
+    )
 
 
 # -- measuring -----------------------------------------------------------------------------------
@@ -386,10 +780,16 @@ def measure_pages(requests: int) -> dict[str, float]:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     Practice.objects.update(mfa_required=False)  # the bench users have no second factor
     practice = Practice.objects.order_by("id").first()
-    claims = list(Claim.objects.filter(practice=practice).order_by("?")
-                  .values_list("id", flat=True)[:requests])
-    names = list(Patient.objects.filter(practice=practice).order_by("?")
-                 .values_list("last_name", flat=True)[:requests])
+    claims = list(
+        Claim.objects.filter(practice=practice)
+        .order_by("?")
+        .values_list("id", flat=True)[:requests]
+    )
+    names = list(
+        Patient.objects.filter(practice=practice)
+        .order_by("?")
+        .values_list("last_name", flat=True)[:requests]
+    )
     results = {}
     for role in ("biller", "manager"):
         client = Client()
@@ -398,8 +798,9 @@ def measure_pages(requests: int) -> dict[str, float]:
         pages = {
             "biller": {
                 "claim page": lambda i: reverse("show_claim", args=[claims[i % len(claims)]]),
-                "patient search": lambda i: reverse("search_patients") +
-                f"?q={names[i % len(names)]}",
+                "patient search": lambda i: (
+                    reverse("search_patients") + f"?q={names[i % len(names)]}"
+                ),
                 "accounts": lambda i: reverse("list_accounts"),
                 "denial queue": lambda i: reverse("list_denials"),
             },
@@ -419,8 +820,10 @@ def measure_pages(requests: int) -> dict[str, float]:
                 if response.status_code != 200:
                     raise SystemExit(f"{name}: HTTP {response.status_code} for {url(i)}")
             results[name] = p95(times)
-            print(f"  {name}: p95 {results[name]:.3f} s, median "
-                  f"{statistics.median(times):.3f} s", flush=True)
+            print(
+                f"  {name}: p95 {results[name]:.3f} s, median {statistics.median(times):.3f} s",
+                flush=True,
+            )
     return results
 
 
@@ -442,8 +845,11 @@ def measure_services() -> dict[str, str]:
     result = import_era(None, practice, data, "scale.835", post=True)
     seconds = time.perf_counter() - start
     posted = sum(len(s.posted) for s in result.sets)
-    print(f"  post a 5,000-claim 835: {posted} claims in {seconds:.2f} s = "
-          f"{posted / seconds:,.0f} claims/s", flush=True)
+    print(
+        f"  post a 5,000-claim 835: {posted} claims in {seconds:.2f} s = "
+        f"{posted / seconds:,.0f} claims/s",
+        flush=True,
+    )
     billing_runs.bench_build(era.synthetic_claims(5000), 92)
     billing_runs.bench_statements(era.synthetic_claims(10000), 93)
     return {"posting": f"{posted / seconds:,.0f} claims/s"}
@@ -473,8 +879,11 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         print(f"migrated in {time.perf_counter() - started:.0f} s", flush=True)
         built = build_company(args)
-        print(f"loaded in {built['load_seconds']:.0f} s: " +
-              ", ".join(f"{t} {n}" for t, n in sorted(built["counts"].items())), flush=True)
+        print(
+            f"loaded in {built['load_seconds']:.0f} s: "
+            + ", ".join(f"{t} {n}" for t, n in sorted(built["counts"].items())),
+            flush=True,
+        )
     claims, entries = count_rows()
     print(f"measuring pages ({args.requests} requests each)", flush=True)
     pages = measure_pages(args.requests)

@@ -66,58 +66,99 @@ def bench(claims) -> dict[str, float]:
     practice = seed_claims(claims, 1)
     _coded_visits(practice, claims)
     Patient.objects.filter(practice=practice).update(
-        line1="418 Jenifer St", city="Madison", state="WI", zip="53703")
+        line1="418 Jenifer St", city="Madison", state="WI", zip="53703"
+    )
     client, _ = _client(practice)
     times: dict[str, float] = {}
 
-    run, times["build"], page_s = _run(ClaimBuildRun, practice, "build", client,
-                                       lambda: client.post("/claims-out/build/start/"))
-    print(f"build claims: {len(run.built)} built, {len(run.held)} held "
-          f"{times['build']:.2f} s; result page {page_s:.2f} s")
+    run, times["build"], page_s = _run(
+        ClaimBuildRun, practice, "build", client, lambda: client.post("/claims-out/build/start/")
+    )
+    print(
+        f"build claims: {len(run.built)} built, {len(run.held)} held "
+        f"{times['build']:.2f} s; result page {page_s:.2f} s"
+    )
     times["built"] = len(run.built)
 
-    run, times["scrub"], page_s = _run(ScrubRun, practice, "scrub all", client,
-                                       lambda: client.post("/claims/scrub-all/"))
-    print(f"scrub all: {run.total} drafts, {len(run.ready)} ready, {len(run.with_errors)} "
-          f"with errors {times['scrub']:.2f} s; result page {page_s:.2f} s")
+    run, times["scrub"], page_s = _run(
+        ScrubRun, practice, "scrub all", client, lambda: client.post("/claims/scrub-all/")
+    )
+    print(
+        f"scrub all: {run.total} drafts, {len(run.ready)} ready, {len(run.with_errors)} "
+        f"with errors {times['scrub']:.2f} s; result page {page_s:.2f} s"
+    )
 
-    ClearinghouseConnection.objects.create(practice=practice, name="bench", settings={
-        "sender_id": "BENCH01", "receiver_id": "PRAIRIE", "submitter_name": "Bench",
-        "contact_name": "Billing Office", "contact_phone": "6085550142",
-        "receiver_name": "Prairie Clearinghouse", "usage": "T", "transport": "folder",
-        "folder": "outbox"})
-    ready = list(Claim.objects.filter(practice=practice, status="scrubbed")
-                 .values_list("pk", flat=True))
-    run, times["send"], page_s = _run(SubmissionRun, practice, "send", client,
-                                      lambda: client.post("/claims-out/submit/", {
-                                          "claim": ready, "connection": "bench"}))
-    print(f"send batch: {run.total} claims in {len(run.submissions)} file(s) "
-          f"{times['send']:.2f} s; result page {page_s:.2f} s")
+    ClearinghouseConnection.objects.create(
+        practice=practice,
+        name="bench",
+        settings={
+            "sender_id": "BENCH01",
+            "receiver_id": "PRAIRIE",
+            "submitter_name": "Bench",
+            "contact_name": "Billing Office",
+            "contact_phone": "6085550142",
+            "receiver_name": "Prairie Clearinghouse",
+            "usage": "T",
+            "transport": "folder",
+            "folder": "outbox",
+        },
+    )
+    ready = list(
+        Claim.objects.filter(practice=practice, status="scrubbed").values_list("pk", flat=True)
+    )
+    run, times["send"], page_s = _run(
+        SubmissionRun,
+        practice,
+        "send",
+        client,
+        lambda: client.post("/claims-out/submit/", {"claim": ready, "connection": "bench"}),
+    )
+    print(
+        f"send batch: {run.total} claims in {len(run.submissions)} file(s) "
+        f"{times['send']:.2f} s; result page {page_s:.2f} s"
+    )
 
     sent = list(Claim.objects.filter(practice=practice, status="submitted").order_by("id"))
     era = write_835(simulate(claim_documents(sent), seed=1).remittances)
-    run, times["era"], page_s = _run(EraImportRun, practice, "835 import", client,
-                                     lambda: client.post("/remittances/import/", {
-                                         "file": SimpleUploadedFile("bench.835", era),
-                                         "post": "1"}))
-    print(f"835 import: {run.total} claim payments in {len(run.sets)} set(s) "
-          f"{times['era']:.2f} s; result page {page_s:.2f} s")
+    run, times["era"], page_s = _run(
+        EraImportRun,
+        practice,
+        "835 import",
+        client,
+        lambda: client.post(
+            "/remittances/import/", {"file": SimpleUploadedFile("bench.835", era), "post": "1"}
+        ),
+    )
+    print(
+        f"835 import: {run.total} claim payments in {len(run.sets)} set(s) "
+        f"{times['era']:.2f} s; result page {page_s:.2f} s"
+    )
 
     choices = {"statement_date": "2026-06-01", "threshold": "5.00", "write_off_under": "1.00"}
     run, times["statements"], page_s = _run(
-        StatementRun, practice, "statements", client,
-        lambda: client.post("/statements/run/", choices))
+        StatementRun,
+        practice,
+        "statements",
+        client,
+        lambda: client.post("/statements/run/", choices),
+    )
     times["patients"] = run.total
-    print(f"statements: {run.total} accounts owing, {len(run.statements)} sent, "
-          f"{len(run.skipped)} skipped {times['statements']:.2f} s; result page {page_s:.2f} s")
+    print(
+        f"statements: {run.total} accounts owing, {len(run.statements)} sent, "
+        f"{len(run.skipped)} skipped {times['statements']:.2f} s; result page {page_s:.2f} s"
+    )
     return times
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=1000)
-    parser.add_argument("--database", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/medbill_bench_web_runs"))
+    parser.add_argument(
+        "--database",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/medbill_bench_web_runs"
+        ),
+    )
     args = parser.parse_args()
     _database(args.database)
     _data_dir()
@@ -133,9 +174,11 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"database: {args.database.split('://')[0]}; load average {os.getloadavg()[0]:.1f}")
     t = bench(synthetic_claims(args.visits))
-    print(f"web runs: build {t['built']:.0f} claims {t['build']:.1f} s; scrub all "
-          f"{t['scrub']:.1f} s; send {t['send']:.1f} s; 835 import {t['era']:.1f} s; "
-          f"statements {t['patients']:.0f} patients {t['statements']:.1f} s")
+    print(
+        f"web runs: build {t['built']:.0f} claims {t['build']:.1f} s; scrub all "
+        f"{t['scrub']:.1f} s; send {t['send']:.1f} s; 835 import {t['era']:.1f} s; "
+        f"statements {t['patients']:.0f} patients {t['statements']:.1f} s"
+    )
 
 
 if __name__ == "__main__":

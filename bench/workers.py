@@ -34,10 +34,28 @@ from medbill.core.x12.m835 import write_835  # noqa: E402
 
 
 def start_workers(n: int, env: dict[str, str], queue: str) -> list[subprocess.Popen]:
-    return [subprocess.Popen(
-        [sys.executable, "-m", "medbill.cli.main", "worker", "--pool", "solo", "--queues",
-         queue, "--hostname", f"bench{i}-{queue}@%h", "--loglevel", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(n)]
+    return [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "medbill.cli.main",
+                "worker",
+                "--pool",
+                "solo",
+                "--queues",
+                queue,
+                "--hostname",
+                f"bench{i}-{queue}@%h",
+                "--loglevel",
+                "warning",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i in range(n)
+    ]
 
 
 def run_round(n: int, args: argparse.Namespace, env: dict[str, str], round_no: int) -> str:
@@ -48,8 +66,7 @@ def run_round(n: int, args: argparse.Namespace, env: dict[str, str], round_no: i
     claims = era.synthetic_claims(args.claims)
     data = write_835(simulate(claims, seed=1).remittances)
     payload = base64.b64encode(data).decode()
-    era_practices = [era.seed_claims(claims, run=round_no * 100 + i)
-                     for i in range(args.practices)]
+    era_practices = [era.seed_claims(claims, run=round_no * 100 + i) for i in range(args.practices)]
     build_practices = []
     for i in range(args.practices):
         practice = era.seed_claims(claims, run=round_no * 100 + 50 + i)
@@ -60,20 +77,26 @@ def run_round(n: int, args: argparse.Namespace, env: dict[str, str], round_no: i
     sender = Celery("bench", broker=args.broker, backend=args.broker, set_as_current=False)
     try:
         # Warm up: every worker process answers once before the clock starts.
-        warm = [sender.send_task("medbill.ping", args=["warm"], queue=queue)
-                for _ in range(n * 2)]
+        warm = [sender.send_task("medbill.ping", args=["warm"], queue=queue) for _ in range(n * 2)]
         for r in warm:
             r.get(timeout=120)
         start = time.perf_counter()
-        results = [sender.send_task("billing.import_era_file",
-                                    args=[None, p.pk, payload, f"bench-{p.pk}.835"],
-                                    queue=queue) for p in era_practices]
+        results = [
+            sender.send_task(
+                "billing.import_era_file",
+                args=[None, p.pk, payload, f"bench-{p.pk}.835"],
+                queue=queue,
+            )
+            for p in era_practices
+        ]
         for r in results:
             r.get(timeout=1800)
         era_seconds = time.perf_counter() - start
         start = time.perf_counter()
-        results = [sender.send_task("claims_out.build_claim_batch", args=[None, p.pk],
-                                    queue=queue) for p in build_practices]
+        results = [
+            sender.send_task("claims_out.build_claim_batch", args=[None, p.pk], queue=queue)
+            for p in build_practices
+        ]
         built = sum(len(r.get(timeout=1800)["created"]) for r in results)
         build_seconds = time.perf_counter() - start
     finally:
@@ -83,9 +106,11 @@ def run_round(n: int, args: argparse.Namespace, env: dict[str, str], round_no: i
         for proc in workers:
             proc.wait(timeout=60)
     posted = Claim.objects.filter(practice__in=era_practices, status="paid").count()
-    return (f"{n} worker{'s' if n > 1 else ''}: ERA {posted} claims in {era_seconds:.1f} s = "
-            f"{posted / era_seconds:,.0f} claims/s; build {built} claims in "
-            f"{build_seconds:.1f} s = {built / build_seconds:,.0f} claims/s")
+    return (
+        f"{n} worker{'s' if n > 1 else ''}: ERA {posted} claims in {era_seconds:.1f} s = "
+        f"{posted / era_seconds:,.0f} claims/s; build {built} claims in "
+        f"{build_seconds:.1f} s = {built / build_seconds:,.0f} claims/s"
+    )
 
 
 def main() -> None:
@@ -94,12 +119,17 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=1000)
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/14")
-    parser.add_argument("--database", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/medbill_bench_workers"))
+    parser.add_argument(
+        "--database",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/medbill_bench_workers"
+        ),
+    )
     args = parser.parse_args()
     billing_runs._database(args.database)
-    os.environ["MEDBILL_DATA_DIR"] = os.environ.get("MEDBILL_DATA_DIR") or \
-        tempfile.mkdtemp(prefix="medbill-bench-workers-")
+    os.environ["MEDBILL_DATA_DIR"] = os.environ.get("MEDBILL_DATA_DIR") or tempfile.mkdtemp(
+        prefix="medbill-bench-workers-"
+    )
     os.environ.setdefault("MEDBILL_DEBUG", "1")
     os.environ.pop("CELERY_BROKER_URL", None)  # this process seeds; the workers get the broker
     from medbill.web import bootstrap
@@ -108,15 +138,21 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    env = dict(os.environ, CELERY_BROKER_URL=args.broker, CELERY_RESULT_BACKEND=args.broker,
-               DATABASE_URL=args.database)
+    env = dict(
+        os.environ,
+        CELERY_BROKER_URL=args.broker,
+        CELERY_RESULT_BACKEND=args.broker,
+        DATABASE_URL=args.database,
+    )
     lines = []
     for round_no, n in enumerate(int(w) for w in args.workers.split(",")):
         line = run_round(n, args, env, round_no + 1)
         print(line, flush=True)
         lines.append(line)
-    print(f"workers: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; " +
-          " | ".join(lines))
+    print(
+        f"workers: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+        + " | ".join(lines)
+    )
 
 
 if __name__ == "__main__":

@@ -45,9 +45,14 @@ from medbill.core.x12 import (  # noqa: E402
 )
 
 ENVELOPE = InterchangeEnvelope("MEDBILLBENCH", "CLEARINGHOUSE", usage="T")
-SUBMITTER = Submitter("Cedar Valley Family Practice", "CVFP01", "Billing Office",
-                      contact_phone="6085550142", receiver_name="Prairie Clearinghouse",
-                      receiver_id="PRAIRIE")
+SUBMITTER = Submitter(
+    "Cedar Valley Family Practice",
+    "CVFP01",
+    "Billing Office",
+    contact_phone="6085550142",
+    receiver_name="Prairie Clearinghouse",
+    receiver_id="PRAIRIE",
+)
 CREATED = datetime(2026, 3, 9, 14, 5)
 CODES = ("99213", "99214", "36415", "85025", "80053", "81002", "93000", "87880")
 
@@ -55,27 +60,56 @@ CODES = ("99213", "99214", "36415", "85025", "80053", "81002", "93000", "87880")
 def make_claims(n: int) -> list[Claim]:
     """``n`` varied claims: a third for dependents, one to four lines each."""
     home = Address("905 Williamson St", "Madison", "WI", "537031418")
-    billing = BillingProvider("Cedar Valley Family Practice", "1746502933", "391847265",
-                              Address("2400 University Ave", "Madison", "WI", "537051212",
-                                      "Suite 110"), "207Q00000X")
+    billing = BillingProvider(
+        "Cedar Valley Family Practice",
+        "1746502933",
+        "391847265",
+        Address("2400 University Ave", "Madison", "WI", "537051212", "Suite 110"),
+        "207Q00000X",
+    )
     rendering = Provider(PersonName("Whitaker", "Joan"), "1283746505", taxonomy="207Q00000X")
     payer = Payer("Lakeland Commercial Insurance", "LCI220", "commercial")
     claims = []
     for i in range(n):
-        sub = Subscriber(PersonName("Halvorsen", f"Erik{i % 97}"), f"BSH{i:08d}",
-                         date(1971, 8, 19), "M", "GRP4410", address=home)
+        sub = Subscriber(
+            PersonName("Halvorsen", f"Erik{i % 97}"),
+            f"BSH{i:08d}",
+            date(1971, 8, 19),
+            "M",
+            "GRP4410",
+            address=home,
+        )
         if i % 3 == 0:
-            patient = Patient(PersonName("Halvorsen", "Mia"), date(2015, 4, 2), "F", "child",
-                              home)
+            patient = Patient(PersonName("Halvorsen", "Mia"), date(2015, 4, 2), "F", "child", home)
             sub = Subscriber(sub.name, sub.member_id, group_number="GRP4410", address=home)
         else:
             patient = Patient(sub.name, sub.dob, sub.sex, "self", home)
         lines = tuple(
-            ServiceLine(j + 1, CODES[(i + j) % len(CODES)], Money(f"{40 + 10 * j}.00"),
-                        Decimal(1), ("25",) if j == 0 and i % 5 == 0 else (), (1, 2)[: 1 + j % 2])
-            for j in range(1 + i % 4))
-        claims.append(Claim(f"B{i:07d}", date(2026, 3, 2), "11", "1", billing, payer, sub,
-                            patient, ("E1165", "I10"), lines, rendering_provider=rendering))
+            ServiceLine(
+                j + 1,
+                CODES[(i + j) % len(CODES)],
+                Money(f"{40 + 10 * j}.00"),
+                Decimal(1),
+                ("25",) if j == 0 and i % 5 == 0 else (),
+                (1, 2)[: 1 + j % 2],
+            )
+            for j in range(1 + i % 4)
+        )
+        claims.append(
+            Claim(
+                f"B{i:07d}",
+                date(2026, 3, 2),
+                "11",
+                "1",
+                billing,
+                payer,
+                sub,
+                patient,
+                ("E1165", "I10"),
+                lines,
+                rendering_provider=rendering,
+            )
+        )
     return claims
 
 
@@ -110,8 +144,9 @@ def pyx12_seconds(data: bytes) -> tuple[float, int]:
     logger.addHandler(handler)
     logger.propagate = False
     start = time.perf_counter()
-    pyx12.x12n_document.x12n_document(pyx12.params.params(), io.StringIO(data.decode()),
-                                      io.StringIO(), None)
+    pyx12.x12n_document.x12n_document(
+        pyx12.params.params(), io.StringIO(data.decode()), io.StringIO(), None
+    )
     seconds = time.perf_counter() - start
     logger.removeHandler(handler)
     return seconds, len(errors)
@@ -122,22 +157,28 @@ def in_memory(n: int, per_file: int) -> bytes:
     batches = [claims[i : i + per_file] for i in range(0, n, per_file)]
 
     def write_all() -> list[bytes]:
-        return [write_837p(b, ENVELOPE, ControlNumbers(k + 1, k + 1), SUBMITTER, CREATED)
-                for k, b in enumerate(batches)]
+        return [
+            write_837p(b, ENVELOPE, ControlNumbers(k + 1, k + 1), SUBMITTER, CREATED)
+            for k, b in enumerate(batches)
+        ]
 
     w, files = best(write_all)
     size = sum(len(f) for f in files)  # type: ignore[union-attr]
-    print(f"write: {n} claims in {len(batches)} files of {per_file}: {w:.3f} s = "
-          f"{n / w:,.0f} claims/s ({size / w / 1e6:.1f} MB/s; CPU {n / CPU[0]:,.0f} claims/s)"
-          f"  target >= 20,000")
+    print(
+        f"write: {n} claims in {len(batches)} files of {per_file}: {w:.3f} s = "
+        f"{n / w:,.0f} claims/s ({size / w / 1e6:.1f} MB/s; CPU {n / CPU[0]:,.0f} claims/s)"
+        f"  target >= 20,000"
+    )
 
     def read_all() -> int:
         return sum(len(read_837p(f)) for f in files)  # type: ignore[union-attr]
 
     r, count = best(read_all)
     assert count == n
-    print(f"read:  {n} claims: {r:.3f} s = {n / r:,.0f} claims/s (CPU {n / CPU[0]:,.0f} "
-          f"claims/s)  target >= 20,000")
+    print(
+        f"read:  {n} claims: {r:.3f} s = {n / r:,.0f} claims/s (CPU {n / CPU[0]:,.0f} "
+        f"claims/s)  target >= 20,000"
+    )
     return files[0]  # type: ignore[index]
 
 
@@ -145,8 +186,10 @@ def compare_pyx12(data: bytes) -> None:
     claims = len(read_837p(data))
     ours, _ = best(lambda: read_837p(data))
     theirs, errors = pyx12_seconds(data)
-    print(f"pyx12: {claims} claims: {theirs:.3f} s ({errors} errors); our reader {ours:.3f} s; "
-          f"pyx12 takes {theirs / ours:.1f}x as long")
+    print(
+        f"pyx12: {claims} claims: {theirs:.3f} s ({errors} errors); our reader {ours:.3f} s; "
+        f"pyx12 takes {theirs / ours:.1f}x as long"
+    )
 
 
 def from_postgres(batch: int) -> None:
@@ -162,8 +205,7 @@ def from_postgres(batch: int) -> None:
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    old = connection.creation.create_test_db(verbosity=0, autoclobber=True,
-                                              keepdb=False)
+    old = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         _time_batch(batch)
     finally:
@@ -185,44 +227,122 @@ def seed_claims(n: int):
 
     org = Organization.objects.create(name="Bench")
     practice = Practice.objects.create(
-        organization=org, name="Bench Clinic", short_code="BNCH", legal_name="Bench Clinic LLC",
-        tin="391847265", group_npi="1746502933", taxonomy="207Q00000X",
-        billing_line1="2400 University Ave", billing_city="Madison", billing_state="WI",
-        billing_zip="537051212")
-    location = Location.objects.create(practice=practice, name="Main", place_of_service="11",
-                                       line1="2400 University Ave", city="Madison",
-                                       state="WI", zip="537051212")
-    provider = ProviderRow.objects.create(practice=practice, last_name="Whitaker",
-                                          first_name="Joan", npi="1283746505",
-                                          taxonomy="207Q00000X")
-    payer = Payer.objects.create(organization=org, name="Lakeland Commercial", payer_id="LCI220",
-                                 payer_type="commercial", claim_filing_indicator="CI")
-    patients = Patient.objects.bulk_create([
-        Patient(practice=practice, account_number=f"BN{i:06d}", last_name="Halvorsen",
-                first_name=f"Erik{i}", date_of_birth=dt.date(1971, 8, 19), sex="M",
-                line1="905 Williamson St", city="Madison", state="WI", zip="537031418")
-        for i in range(n)])
-    coverages = Coverage.objects.bulk_create([
-        Coverage(practice=practice, patient=p, payer=payer, order="primary",
-                 member_id=f"BSH{i:08d}", relationship_to_subscriber="self")
-        for i, p in enumerate(patients)])
+        organization=org,
+        name="Bench Clinic",
+        short_code="BNCH",
+        legal_name="Bench Clinic LLC",
+        tin="391847265",
+        group_npi="1746502933",
+        taxonomy="207Q00000X",
+        billing_line1="2400 University Ave",
+        billing_city="Madison",
+        billing_state="WI",
+        billing_zip="537051212",
+    )
+    location = Location.objects.create(
+        practice=practice,
+        name="Main",
+        place_of_service="11",
+        line1="2400 University Ave",
+        city="Madison",
+        state="WI",
+        zip="537051212",
+    )
+    provider = ProviderRow.objects.create(
+        practice=practice,
+        last_name="Whitaker",
+        first_name="Joan",
+        npi="1283746505",
+        taxonomy="207Q00000X",
+    )
+    payer = Payer.objects.create(
+        organization=org,
+        name="Lakeland Commercial",
+        payer_id="LCI220",
+        payer_type="commercial",
+        claim_filing_indicator="CI",
+    )
+    patients = Patient.objects.bulk_create(
+        [
+            Patient(
+                practice=practice,
+                account_number=f"BN{i:06d}",
+                last_name="Halvorsen",
+                first_name=f"Erik{i}",
+                date_of_birth=dt.date(1971, 8, 19),
+                sex="M",
+                line1="905 Williamson St",
+                city="Madison",
+                state="WI",
+                zip="537031418",
+            )
+            for i in range(n)
+        ]
+    )
+    coverages = Coverage.objects.bulk_create(
+        [
+            Coverage(
+                practice=practice,
+                patient=p,
+                payer=payer,
+                order="primary",
+                member_id=f"BSH{i:08d}",
+                relationship_to_subscriber="self",
+            )
+            for i, p in enumerate(patients)
+        ]
+    )
     when = timezone.make_aware(dt.datetime(2026, 3, 2, 9, 0))
-    visits = Visit.objects.bulk_create([
-        Visit(practice=practice, patient=p, provider=provider, location=location,
-              scheduled_at=when, status="billed") for p in patients])
-    Diagnosis.objects.bulk_create([
-        Diagnosis(practice=practice, visit=v, code=code, position=k + 1)
-        for v in visits for k, code in enumerate(("E1165", "I10"))])
-    claims = ClaimRow.objects.bulk_create([
-        ClaimRow(practice=practice, visit=v, patient=p, coverage=c, payer=payer,
-                 patient_control_number=f"BN{i:07d}", status="scrubbed",
-                 diagnoses=["E1165", "I10"])
-        for i, (v, p, c) in enumerate(zip(visits, patients, coverages, strict=True))])
-    ClaimLine.objects.bulk_create([
-        ClaimLine(practice=practice, claim=c, line_number=j + 1, code=CODES[(i + j) % 8],
-                  charge=Decimal(40 + 10 * j), dx_pointers=[1 + j % 2],
-                  date_of_service=dt.date(2026, 3, 2))
-        for i, c in enumerate(claims) for j in range(1 + i % 4)])
+    visits = Visit.objects.bulk_create(
+        [
+            Visit(
+                practice=practice,
+                patient=p,
+                provider=provider,
+                location=location,
+                scheduled_at=when,
+                status="billed",
+            )
+            for p in patients
+        ]
+    )
+    Diagnosis.objects.bulk_create(
+        [
+            Diagnosis(practice=practice, visit=v, code=code, position=k + 1)
+            for v in visits
+            for k, code in enumerate(("E1165", "I10"))
+        ]
+    )
+    claims = ClaimRow.objects.bulk_create(
+        [
+            ClaimRow(
+                practice=practice,
+                visit=v,
+                patient=p,
+                coverage=c,
+                payer=payer,
+                patient_control_number=f"BN{i:07d}",
+                status="scrubbed",
+                diagnoses=["E1165", "I10"],
+            )
+            for i, (v, p, c) in enumerate(zip(visits, patients, coverages, strict=True))
+        ]
+    )
+    ClaimLine.objects.bulk_create(
+        [
+            ClaimLine(
+                practice=practice,
+                claim=c,
+                line_number=j + 1,
+                code=CODES[(i + j) % 8],
+                charge=Decimal(40 + 10 * j),
+                dx_pointers=[1 + j % 2],
+                date_of_service=dt.date(2026, 3, 2),
+            )
+            for i, c in enumerate(claims)
+            for j in range(1 + i % 4)
+        ]
+    )
     return practice
 
 
@@ -232,11 +352,20 @@ def _time_batch(batch: int) -> None:
     from medbill.web.claims_out.documents import claim_documents
 
     practice = seed_claims(batch)
-    profile = ClearinghouseProfile.from_dict({
-        "name": "prairie", "sender_id": "CVFP01", "receiver_id": "PRAIRIE",
-        "submitter_name": "Cedar Valley", "contact_name": "Billing Office",
-        "contact_phone": "6085550142", "receiver_name": "Prairie", "transport": "folder",
-        "folder": "/tmp", "max_claims": batch})
+    profile = ClearinghouseProfile.from_dict(
+        {
+            "name": "prairie",
+            "sender_id": "CVFP01",
+            "receiver_id": "PRAIRIE",
+            "submitter_name": "Cedar Valley",
+            "contact_name": "Billing Office",
+            "contact_phone": "6085550142",
+            "receiver_name": "Prairie",
+            "transport": "folder",
+            "folder": "/tmp",
+            "max_claims": batch,
+        }
+    )
     counter = iter(range(1, 1000))
 
     def build() -> bytes:
@@ -247,8 +376,10 @@ def _time_batch(batch: int) -> None:
 
     seconds, data = best(build)
     count = len(read_837p(data))  # type: ignore[arg-type]
-    print(f"postgres: {count}-claim batch from the database (query, documents, 837P): "
-          f"{seconds:.3f} s (CPU {CPU[0]:.3f} s)  target <= 2 s")
+    print(
+        f"postgres: {count}-claim batch from the database (query, documents, 837P): "
+        f"{seconds:.3f} s (CPU {CPU[0]:.3f} s)  target <= 2 s"
+    )
 
 
 def main() -> None:
@@ -259,8 +390,9 @@ def main() -> None:
     args = parser.parse_args()
     first = in_memory(args.claims, args.per_file)
     sample = read_837p(first)
-    small = write_837p([r.claim for r in sample[: args.batch]], ENVELOPE, ControlNumbers(9, 9),
-                       SUBMITTER, CREATED)
+    small = write_837p(
+        [r.claim for r in sample[: args.batch]], ENVELOPE, ControlNumbers(9, 9), SUBMITTER, CREATED
+    )
     compare_pyx12(small)
     from_postgres(args.batch)
 

@@ -35,8 +35,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--per-run", type=int, default=150,
-                        help="interchanges validated per pyx12 run")
+    parser.add_argument(
+        "--per-run", type=int, default=150, help="interchanges validated per pyx12 run"
+    )
     args = parser.parse_args()
     scrubber = Scrubber(References(), today=__import__("claim_strategies").TODAY)
     counts: collections.Counter[str] = collections.Counter()
@@ -65,8 +66,13 @@ def main() -> None:
                     failures.append(own[0])
         pending.clear()
 
-    @settings(max_examples=args.claims, deadline=None, database=None,
-              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=args.claims,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @seed(args.seed)
     @given(batches(max_claims=3, max_lines=50))
     def run(batch: list) -> None:
@@ -78,7 +84,8 @@ def main() -> None:
         counts["held"] += len(outcome.held)
         counts["batches"] += 1
         counts["batches with a claim held and others written"] += bool(
-            outcome.held and outcome.written)
+            outcome.held and outcome.written
+        )
         for _, field, reason in outcome.held:
             leaf = (field or "(claim)").split(".")[-1].split("[")[0]
             why[f"{leaf}: {reason.split(';')[0][:60]}"] += 1
@@ -90,16 +97,22 @@ def main() -> None:
     run()  # at most --claims batches of at least one claim each: enough claims
     validate()
     seconds = time.perf_counter() - started
-    print(f"claims generated:      {counts['claims']:,} in {counts['batches']:,} batches "
-          f"({seconds:.0f} s, of which pyx12 {pyx12_seconds:.0f} s)")
-    print(f"claims written:        {counts['written']:,} in {counts['files validated']:,} "
-          f"files ({counts['pyx12 runs']:,} pyx12 runs)")
+    print(
+        f"claims generated:      {counts['claims']:,} in {counts['batches']:,} batches "
+        f"({seconds:.0f} s, of which pyx12 {pyx12_seconds:.0f} s)"
+    )
+    print(
+        f"claims written:        {counts['written']:,} in {counts['files validated']:,} "
+        f"files ({counts['pyx12 runs']:,} pyx12 runs)"
+    )
     print(f"files with pyx12 errors: {counts['files with pyx12 errors']}")
     for message in failures[:5]:
         print(f"    {message}")
-    print(f"claims held out:       {counts['held']:,} "
-          f"({counts['batches with a claim held and others written']:,} batches wrote the "
-          "others)")
+    print(
+        f"claims held out:       {counts['held']:,} "
+        f"({counts['batches with a claim held and others written']:,} batches wrote the "
+        "others)"
+    )
     print(f"held with no scrubber error naming the field: {len(unexplained)}")
     for item in unexplained[:5]:
         print(f"    {item}")

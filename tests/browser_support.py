@@ -19,13 +19,20 @@ __all__ = ["ARGS", "CHROMIUM", "browser_marks", "open_page", "session_of", "shot
 
 CHROMIUM = "/usr/bin/chromium"
 # Never `playwright install`: the tests drive the distribution's Chromium (make browser).
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 browser_marks = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason="needs Debian's chromium at /usr/bin/chromium (make browser)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium (make browser)",
+    ),
 ]
 
 
@@ -38,8 +45,9 @@ def session_of(user: Any) -> str:
     return client.cookies["sessionid"].value
 
 
-def open_page(browser: Any, base: str, session: str | None = None, *, width: int = 1280,
-              height: int = 900) -> Any:
+def open_page(
+    browser: Any, base: str, session: str | None = None, *, width: int = 1280, height: int = 900
+) -> Any:
     """A new page of ``browser`` signed in with ``session``; ``page.errors`` collects the
     script errors and failed requests the console reports (the favicon aside)."""
     context = browser.new_context(viewport={"width": width, "height": height})
@@ -48,8 +56,14 @@ def open_page(browser: Any, base: str, session: str | None = None, *, width: int
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text)
-            if msg.type == "error" and "favicon" not in msg.location.get("url", "") else None)
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and "favicon" not in msg.location.get("url", "")
+            else None
+        ),
+    )
     page.errors = errors
     return page
 

@@ -39,21 +39,145 @@ def _pick(ch: Chooser, items: list | tuple | str) -> Any:
 # Element values that have crashed readers elsewhere: amounts no Decimal context holds,
 # digits int() refuses, dates that do not exist, separators, control characters.
 ODD_VALUES = (
-    "", " ", "1e400", "-1e400", "1E+999999999", "NaN", "nan", "-NaN", "sNaN", "Infinity",
-    "-Infinity", "inf", "9" * 400, "9" * 5000, "-0", "0.000000001", "12.345.6", "1,000.00",
-    "$5", "\u0661\u0662\u0663", "\u00b2", "\u2155", "\x00", "\ud800", "\udfff", "\ufeff",
-    "20250231", "99999999", "00000000", "18991231", "20250101-", "-", "20250101-2025",
-    "RD8", "D8", "ABC", ":", "::", "^", "*", "~", ">", "HC:", "HC>99213", "HC:99213:25:::::",
-    "\t", "\r\n", "A" * 300, "\u00e9", "\U0001f600", "0", "1", "20", "22", "23", "PR", "QC",
+    "",
+    " ",
+    "1e400",
+    "-1e400",
+    "1E+999999999",
+    "NaN",
+    "nan",
+    "-NaN",
+    "sNaN",
+    "Infinity",
+    "-Infinity",
+    "inf",
+    "9" * 400,
+    "9" * 5000,
+    "-0",
+    "0.000000001",
+    "12.345.6",
+    "1,000.00",
+    "$5",
+    "\u0661\u0662\u0663",
+    "\u00b2",
+    "\u2155",
+    "\x00",
+    "\ud800",
+    "\udfff",
+    "\ufeff",
+    "20250231",
+    "99999999",
+    "00000000",
+    "18991231",
+    "20250101-",
+    "-",
+    "20250101-2025",
+    "RD8",
+    "D8",
+    "ABC",
+    ":",
+    "::",
+    "^",
+    "*",
+    "~",
+    ">",
+    "HC:",
+    "HC>99213",
+    "HC:99213:25:::::",
+    "\t",
+    "\r\n",
+    "A" * 300,
+    "\u00e9",
+    "\U0001f600",
+    "0",
+    "1",
+    "20",
+    "22",
+    "23",
+    "PR",
+    "QC",
 )
-ODD_BYTES = (b"\x00", b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xef\xbb\xbf", b"\r", b"\n",
-             b"\x80", b"\xf4\x90\x80\x80", b"\x1a")
-SEGMENT_IDS = ("ISA", "GS", "ST", "SE", "GE", "IEA", "BHT", "HL", "NM1", "N3", "N4", "REF",
-               "PER", "SBR", "PAT", "DMG", "CLM", "DTP", "HI", "LX", "SV1", "SVD", "CAS",
-               "AMT", "BPR", "TRN", "CUR", "DTM", "N1", "LX", "TS3", "CLP", "SVC", "PLB",
-               "QTY", "MIA", "MOA", "LQ", "AK1", "AK2", "IK3", "IK4", "IK5", "AK9", "CTX",
-               "STC", "EB", "MSG", "AAA", "LS", "LE", "EQ", "INS", "TA1", "LIN", "CTP", "PWK",
-               "NTE", "CR1", "CRC", "PRV", "", "X", "1AB", "sv1", "ZZZZ", "S\u00c9")
+ODD_BYTES = (
+    b"\x00",
+    b"\xff",
+    b"\xc3",
+    b"\xed\xa0\x80",
+    b"\xef\xbb\xbf",
+    b"\r",
+    b"\n",
+    b"\x80",
+    b"\xf4\x90\x80\x80",
+    b"\x1a",
+)
+SEGMENT_IDS = (
+    "ISA",
+    "GS",
+    "ST",
+    "SE",
+    "GE",
+    "IEA",
+    "BHT",
+    "HL",
+    "NM1",
+    "N3",
+    "N4",
+    "REF",
+    "PER",
+    "SBR",
+    "PAT",
+    "DMG",
+    "CLM",
+    "DTP",
+    "HI",
+    "LX",
+    "SV1",
+    "SVD",
+    "CAS",
+    "AMT",
+    "BPR",
+    "TRN",
+    "CUR",
+    "DTM",
+    "N1",
+    "LX",
+    "TS3",
+    "CLP",
+    "SVC",
+    "PLB",
+    "QTY",
+    "MIA",
+    "MOA",
+    "LQ",
+    "AK1",
+    "AK2",
+    "IK3",
+    "IK4",
+    "IK5",
+    "AK9",
+    "CTX",
+    "STC",
+    "EB",
+    "MSG",
+    "AAA",
+    "LS",
+    "LE",
+    "EQ",
+    "INS",
+    "TA1",
+    "LIN",
+    "CTP",
+    "PWK",
+    "NTE",
+    "CR1",
+    "CRC",
+    "PRV",
+    "",
+    "X",
+    "1AB",
+    "sv1",
+    "ZZZZ",
+    "S\u00c9",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +278,7 @@ def _m_swap_elements(ch, seed, rows, donors):
 
 def _m_truncate_elements(ch, seed, rows, donors):
     row = _pick(ch, rows)
-    del row[1 + ch.randrange(len(row)):]
+    del row[1 + ch.randrange(len(row)) :]
 
 
 def _m_odd_value(ch, seed, rows, donors):
@@ -176,20 +300,57 @@ def _m_odd_component(ch, seed, rows, donors):
 
 def _m_number(ch, seed, rows, donors):
     """A numeric element (an amount, a count, a date) replaced with an unholdable number."""
-    numeric = [(r, k) for r in rows for k in range(1, len(r))
-               if r[k] and r[k].replace(".", "", 1).lstrip("-").isdigit()]
+    numeric = [
+        (r, k)
+        for r in rows
+        for k in range(1, len(r))
+        if r[k] and r[k].replace(".", "", 1).lstrip("-").isdigit()
+    ]
     if numeric:
         row, k = _pick(ch, numeric)
-        row[k] = _pick(ch, ("1e400", "-1e400", "NaN", "Infinity", "-Infinity", "1E+999999999",
-                            "9" * 5000, "0E-1000000", "1e-400", "99999999999999.99",
-                            "\u0661", "\u00b2", "--1", "1.", ".5", "+3", "1_000"))
+        row[k] = _pick(
+            ch,
+            (
+                "1e400",
+                "-1e400",
+                "NaN",
+                "Infinity",
+                "-Infinity",
+                "1E+999999999",
+                "9" * 5000,
+                "0E-1000000",
+                "1e-400",
+                "99999999999999.99",
+                "\u0661",
+                "\u00b2",
+                "--1",
+                "1.",
+                ".5",
+                "+3",
+                "1_000",
+            ),
+        )
 
 
 def _m_separator(ch, seed, rows, donors):
     row = _pick(ch, rows)
     k = ch.randrange(len(row))
-    sep = _pick(ch, (seed.element, seed.segment, seed.component, seed.repetition or "^",
-                     "*", "~", ":", "^", "|", ">", "\n"))
+    sep = _pick(
+        ch,
+        (
+            seed.element,
+            seed.segment,
+            seed.component,
+            seed.repetition or "^",
+            "*",
+            "~",
+            ":",
+            "^",
+            "|",
+            ">",
+            "\n",
+        ),
+    )
     value = row[k]
     at = ch.randrange(len(value) + 1)
     row[k] = value[:at] + sep + value[at:]
@@ -212,10 +373,25 @@ def _m_long_element(ch, seed, rows, donors):
 
 
 _X12_MUTATIONS: tuple[Callable, ...] = (
-    _m_delete_segment, _m_duplicate_segment, _m_swap_segments, _m_move_segment,
-    _m_bare_segment, _m_bare_segment, _m_empty_segment, _m_delete_element,
-    _m_duplicate_element, _m_swap_elements, _m_truncate_elements, _m_odd_value, _m_odd_value,
-    _m_odd_component, _m_number, _m_number, _m_separator, _m_segment_id, _m_splice,
+    _m_delete_segment,
+    _m_duplicate_segment,
+    _m_swap_segments,
+    _m_move_segment,
+    _m_bare_segment,
+    _m_bare_segment,
+    _m_empty_segment,
+    _m_delete_element,
+    _m_duplicate_element,
+    _m_swap_elements,
+    _m_truncate_elements,
+    _m_odd_value,
+    _m_odd_value,
+    _m_odd_component,
+    _m_number,
+    _m_number,
+    _m_separator,
+    _m_segment_id,
+    _m_splice,
 )
 
 
@@ -234,16 +410,18 @@ def _bytes_mutation(ch: Chooser, data: bytes) -> bytes:
     if kind == 3:  # the ISA's fixed-width delimiter positions
         at = _pick(ch, (3, 82, 104, 105, 50, 0, 1))
         if at < len(data):
-            return data[:at] + _pick(ch, (b"*", b"~", b":", b"^", b"U", b"\n", b"")) + \
-                data[at + 1 :]
+            return (
+                data[:at] + _pick(ch, (b"*", b"~", b":", b"^", b"U", b"\n", b"")) + data[at + 1 :]
+            )
         return data
     if kind == 4:  # two interchanges in one file
         return data + data[: ch.randrange(len(data) + 1)]
-    return data[ch.randrange(min(len(data), 120) + 1):]  # the start cut off
+    return data[ch.randrange(min(len(data), 120) + 1) :]  # the start cut off
 
 
-def mutate_x12(ch: Chooser, seed: X12Seed, donors: list[X12Seed] = (),
-               rounds: int | None = None) -> bytes | str:
+def mutate_x12(
+    ch: Chooser, seed: X12Seed, donors: list[X12Seed] = (), rounds: int | None = None
+) -> bytes | str:
     """A broken copy of ``seed``: bytes, or text when it holds a lone surrogate."""
     rows = [list(r) for r in seed.segments] or [["ISA"]]
     n = rounds if rounds is not None else 1 + ch.randrange(4)
@@ -277,20 +455,55 @@ class JsonSeed:
 
 def json_seeds(root: Path) -> list[JsonSeed]:
     """The claim examples (``../shared/examples``)."""
-    return [JsonSeed(p.name, json.loads(p.read_text(encoding="utf-8"), parse_float=Decimal))
-            for p in sorted(root.glob("*.json"))]
+    return [
+        JsonSeed(p.name, json.loads(p.read_text(encoding="utf-8"), parse_float=Decimal))
+        for p in sorted(root.glob("*.json"))
+    ]
 
 
 ODD_JSON = (
-    Raw("NaN"), Raw("-Infinity"), Raw("Infinity"), Raw("1e400"), Raw("-1e400"),
-    Raw("1E+999999999"), Raw("9" * 5000), Raw("9" * 30), Raw("-0"), Raw("1e-400"),
-    Raw("0.1"), Raw("3.0"), Raw("-5"), Raw("2.5"), Raw("0"), Raw("12345678901234567890"),
-    Raw('"\\ud800"'), Raw('"\\u0000"'), Raw('"\u0661\u0662"'), Raw('"\u00b2"'),
-    Raw('"\ud800"'), Raw('"\x00"'), Raw('"1e400"'), Raw('"NaN"'), Raw('"-Infinity"'),
-    Raw('"2025-02-30"'), Raw('"99999-01-01"'),
-    Raw('"+2025-01-01"'), Raw('"2025-W01-1"'), Raw('""'), Raw('" "'), Raw('"A"'),
-    Raw("true"), Raw("false"), Raw("null"), Raw("[]"), Raw("{}"), Raw("[null]"), Raw("[[1]]"),
-    Raw('{"a": 1}'), Raw('"' + "x" * 5000 + '"'), Raw("[" * 50 + "]" * 50),
+    Raw("NaN"),
+    Raw("-Infinity"),
+    Raw("Infinity"),
+    Raw("1e400"),
+    Raw("-1e400"),
+    Raw("1E+999999999"),
+    Raw("9" * 5000),
+    Raw("9" * 30),
+    Raw("-0"),
+    Raw("1e-400"),
+    Raw("0.1"),
+    Raw("3.0"),
+    Raw("-5"),
+    Raw("2.5"),
+    Raw("0"),
+    Raw("12345678901234567890"),
+    Raw('"\\ud800"'),
+    Raw('"\\u0000"'),
+    Raw('"\u0661\u0662"'),
+    Raw('"\u00b2"'),
+    Raw('"\ud800"'),
+    Raw('"\x00"'),
+    Raw('"1e400"'),
+    Raw('"NaN"'),
+    Raw('"-Infinity"'),
+    Raw('"2025-02-30"'),
+    Raw('"99999-01-01"'),
+    Raw('"+2025-01-01"'),
+    Raw('"2025-W01-1"'),
+    Raw('""'),
+    Raw('" "'),
+    Raw('"A"'),
+    Raw("true"),
+    Raw("false"),
+    Raw("null"),
+    Raw("[]"),
+    Raw("{}"),
+    Raw("[null]"),
+    Raw("[[1]]"),
+    Raw('{"a": 1}'),
+    Raw('"' + "x" * 5000 + '"'),
+    Raw("[" * 50 + "]" * 50),
 )
 
 
@@ -342,8 +555,9 @@ def _json_edit(ch: Chooser, root: Any) -> Any:
     kind = ch.randrange(7)
     if not keys or kind == 0:  # a value added
         if isinstance(node, dict):
-            node[_pick(ch, ("charge", "units", "line", "dob", "extra", "claim_id"))] = \
-                _pick(ch, ODD_JSON)
+            node[_pick(ch, ("charge", "units", "line", "dob", "extra", "claim_id"))] = _pick(
+                ch, ODD_JSON
+            )
         else:
             node.append(_pick(ch, ODD_JSON))
         return root

@@ -132,8 +132,13 @@ class _Folder(paramiko.SFTPServerInterface):
 class LocalSftpServer:
     """``with LocalSftpServer(root, "medbill", client_key) as server: server.port``."""
 
-    def __init__(self, root: Path, username: str, client_key: paramiko.PKey,
-                 host_key: paramiko.PKey | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        username: str,
+        client_key: paramiko.PKey,
+        host_key: paramiko.PKey | None = None,
+    ) -> None:
         self.root = root.resolve()
         self.username = username
         self.client_key = client_key

@@ -141,5 +141,6 @@ def need_built(*tables: str) -> None:
         shared_path(BUILT[table])
         if not _is_built(table):
             source = _shown(BUILT[table])
-            pytest.fail(f"the {table} table is not built from {source}: run `make data`",
-                        pytrace=False)
+            pytest.fail(
+                f"the {table} table is not built from {source}: run `make data`", pytrace=False
+            )

@@ -29,8 +29,9 @@ DECIDED = date(2026, 3, 10)
 
 def _adjudicated() -> tuple[ClaimBook, list]:
     paid = claim("S-PAID")
-    denied = claim("S-DENIED", lines=[{"line": 1, "code": "99395", "charge": "210.00",
-                                       "dx_pointers": [1]}])
+    denied = claim(
+        "S-DENIED", lines=[{"line": 1, "code": "99395", "charge": "210.00", "dx_pointers": [1]}]
+    )
     bad = claim("S-REJECTED")
     bad = replace(bad, billing_provider=replace(bad.billing_provider, npi="1234567890"))
     never = claim("S-UNKNOWN")
@@ -41,8 +42,9 @@ def _adjudicated() -> tuple[ClaimBook, list]:
 
 def _276(claims) -> bytes:
     inquiries = [inquiry_for_claim(c, f"T-{c.claim_id}") for c in claims]
-    return write_276(inquiries, ENVELOPE, ControlNumbers(9, 9), RECEIVER,
-                     datetime(2026, 4, 30, 9, 0))
+    return write_276(
+        inquiries, ENVELOPE, ControlNumbers(9, 9), RECEIVER, datetime(2026, 4, 30, 9, 0)
+    )
 
 
 def _by_claim(data: bytes) -> dict[str, object]:
@@ -53,28 +55,47 @@ def _by_claim(data: bytes) -> dict[str, object]:
 def test_in_process_answers_follow_what_the_payer_decided() -> None:
     book, claims = _adjudicated()
     assert len(book) == 3
-    answer = book.answer_276(_276(claims), payer_id="LCI220", requester="MEDBILLTEST",
-                             control=5, today=date(2026, 4, 30),
-                             created=datetime(2026, 4, 30, 9, 1))
+    answer = book.answer_276(
+        _276(claims),
+        payer_id="LCI220",
+        requester="MEDBILLTEST",
+        control=5,
+        today=date(2026, 4, 30),
+        created=datetime(2026, 4, 30, 9, 1),
+    )
     got = _by_claim(answer)
     assert {k: (c.status.category, c.status.code) for k, c in got.items()} == {
-        "S-PAID": ("F1", "65"), "S-DENIED": ("F2", "1"), "S-REJECTED": ("A7", "562"),
-        "S-UNKNOWN": ("A4", "35")}
+        "S-PAID": ("F1", "65"),
+        "S-DENIED": ("F2", "1"),
+        "S-REJECTED": ("A7", "562"),
+        "S-UNKNOWN": ("A4", "35"),
+    }
     assert got["S-PAID"].paid and got["S-PAID"].paid.amount > 0
     assert got["S-PAID"].payer_claim_number
     assert got["S-PAID"].status.check_number
     assert got["S-DENIED"].paid.amount == 0
-    assert got["S-REJECTED"].words() == ("rejected: information is invalid: the entity's NPI "
-                                         "is missing or invalid (billing provider)")
-    assert {t: status_after_claim_status("submitted", c.status.group)
-            for t, c in got.items()} == {"S-PAID": "accepted", "S-DENIED": "accepted",
-                                         "S-REJECTED": "rejected", "S-UNKNOWN": "submitted"}
+    assert got["S-REJECTED"].words() == (
+        "rejected: information is invalid: the entity's NPI "
+        "is missing or invalid (billing provider)"
+    )
+    assert {t: status_after_claim_status("submitted", c.status.group) for t, c in got.items()} == {
+        "S-PAID": "accepted",
+        "S-DENIED": "accepted",
+        "S-REJECTED": "rejected",
+        "S-UNKNOWN": "submitted",
+    }
 
 
 def test_before_the_payment_date_the_claim_waits_for_the_payment_cycle() -> None:
     book, claims = _adjudicated()
-    answer = book.answer_276(_276(claims[:1]), payer_id="LCI220", requester="MEDBILLTEST",
-                             control=5, today=DECIDED, created=datetime(2026, 3, 10, 9, 1))
+    answer = book.answer_276(
+        _276(claims[:1]),
+        payer_id="LCI220",
+        requester="MEDBILLTEST",
+        control=5,
+        today=DECIDED,
+        created=datetime(2026, 3, 10, 9, 1),
+    )
     status = _by_claim(answer)["S-PAID"].status
     assert (status.category, status.code) == ("F0", "3")
 
@@ -82,8 +103,9 @@ def test_before_the_payment_date_the_claim_waits_for_the_payment_cycle() -> None
 @pytest.mark.parametrize("envelope", ["soap", "mime"])
 def test_round_trip_over_http(envelope: str) -> None:
     book, claims = _adjudicated()
-    with PayerSimulator(PlanTable({}), book=book, today=date(2026, 4, 30),
-                        payer_id="LCI220") as sim:
+    with PayerSimulator(
+        PlanTable({}), book=book, today=date(2026, 4, 30), payer_id="LCI220"
+    ) as sim:
         endpoint = EligibilityEndpoint(sim.url, "MEDBILLTEST", "LCI220", envelope=envelope)
         text = exchange_claim_status(_276(claims).decode(), endpoint)
     got = _by_claim(text.encode())
@@ -108,17 +130,25 @@ class _Draws:
         return self.data.draw(st.integers(0, stop - 1)) if stop > 1 else 0
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=st.data())
 def test_the_simulator_answers_a_broken_276_or_refuses_it(data) -> None:
     seeds = x12_seeds(shared_path("x12"))
     pool = [s for s in seeds if s.kind == "276"]
     broken = mutate_x12(_Draws(data), data.draw(st.sampled_from(pool)), seeds)
     try:
-        answer = ClaimBook().answer_276(broken, payer_id="LCI220", requester="MEDBILLTEST",
-                                        control=1, today=DECIDED,
-                                        created=datetime(2026, 3, 10, 9, 0))
+        answer = ClaimBook().answer_276(
+            broken,
+            payer_id="LCI220",
+            requester="MEDBILLTEST",
+            control=1,
+            today=DECIDED,
+            created=datetime(2026, 3, 10, 9, 0),
+        )
     except (X12ParseError, X12WriteError):
         return
     assert read_277(answer)  # what it answers, we can read

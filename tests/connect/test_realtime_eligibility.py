@@ -20,19 +20,38 @@ from medbill.core.eligibility.simulator import PlanTable
 from medbill.core.x12.m270 import EligibilityInquiry, InquiryPerson, InquiryProvider
 from medbill.core.x12.m271 import summarize
 
-TABLE = PlanTable({
-    "payers": {"BSHP01": {"name": "Badger State Health Plan"}},
-    "plans": {"SILVER": {"name": "Silver PPO", "copay_office": "25", "deductible": "1500",
-                         "coinsurance": "0.2"}},
-    "members": [{"payer_id": "BSHP01", "member_id": f"M{i:04d}", "last": "Member",
-                 "first": f"N{i}", "dob": "1980-01-01", "plan": "SILVER",
-                 "deductible_met": str(i)} for i in range(20)],
-})
+TABLE = PlanTable(
+    {
+        "payers": {"BSHP01": {"name": "Badger State Health Plan"}},
+        "plans": {
+            "SILVER": {
+                "name": "Silver PPO",
+                "copay_office": "25",
+                "deductible": "1500",
+                "coinsurance": "0.2",
+            }
+        },
+        "members": [
+            {
+                "payer_id": "BSHP01",
+                "member_id": f"M{i:04d}",
+                "last": "Member",
+                "first": f"N{i}",
+                "dob": "1980-01-01",
+                "plan": "SILVER",
+                "deductible_met": str(i),
+            }
+            for i in range(20)
+        ],
+    }
+)
 
 
 def ask(member: str = "M0003") -> EligibilityInquiry:
     return EligibilityInquiry(
-        trace_number=f"TR-{member}", payer_name="Badger", payer_id="BSHP01",
+        trace_number=f"TR-{member}",
+        payer_name="Badger",
+        payer_id="BSHP01",
         provider=InquiryProvider("Cedar Valley Family Practice", "1746502933"),
         subscriber=InquiryPerson("Member", "N3", member_id=member, dob=date(1980, 1, 1)),
         date_of_service=date(2026, 3, 2),
@@ -51,8 +70,9 @@ def test_round_trip_over_http(sim, envelope):
     resp = check_eligibility(ask(), endpoint)
     assert resp.status == "active"
     assert resp.trace_number == "TR-M0003"
-    assert summarize(resp) == "Active · copay $25 · deductible $1,497 of $1,500 left · " \
-        "coinsurance 20%"
+    assert (
+        summarize(resp) == "Active · copay $25 · deductible $1,497 of $1,500 left · coinsurance 20%"
+    )
 
 
 def test_unknown_member_is_a_rejection_not_an_error(sim):
@@ -79,15 +99,17 @@ def test_closed_port_is_unavailable():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    endpoint = EligibilityEndpoint(f"http://127.0.0.1:{port}/core", "MEDBILL", "PAYERSIM",
-                                   timeout=1.0)
+    endpoint = EligibilityEndpoint(
+        f"http://127.0.0.1:{port}/core", "MEDBILL", "PAYERSIM", timeout=1.0
+    )
     with pytest.raises(PayerUnavailable, match="could not be reached"):
         check_eligibility(ask(), endpoint)
 
 
 def test_garbage_envelope_gets_http_400(sim):
-    reply = httpx.post(sim.url, content=b"<not-core/>",
-                       headers={"Content-Type": "application/soap+xml"})
+    reply = httpx.post(
+        sim.url, content=b"<not-core/>", headers={"Content-Type": "application/soap+xml"}
+    )
     assert reply.status_code == 400
     assert b"SOAP Body is missing" in reply.content
 
@@ -96,5 +118,4 @@ def test_batch_keeps_going_past_errors(sim):
     endpoint = EligibilityEndpoint(sim.url, "MEDBILL", "PAYERSIM", "desk", "secret")
     results = check_many([ask(f"M{i:04d}") for i in range(5)] + [ask("NOBODY")], endpoint)
     assert [r.status for r in results] == ["active"] * 5 + ["rejected"]
-    assert [r.trace_number for r in results] == [f"TR-M{i:04d}" for i in range(5)] + [
-        "TR-NOBODY"]
+    assert [r.trace_number for r in results] == [f"TR-M{i:04d}" for i in range(5)] + ["TR-NOBODY"]

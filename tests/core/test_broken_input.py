@@ -30,8 +30,16 @@ from x12_claims import CONTROL, CREATED, ENVELOPE, SUBMITTER, claim
 
 ERA = write_835([sample()], control_number=1).decode()
 CLAIMS = write_837p([claim()], ENVELOPE, CONTROL, SUBMITTER, CREATED).decode()
-READERS = [read_835, read_837p, read_270, read_271, read_999, read_277ca, read_interchanges,
-           lambda data: list(iter_segments(data))]
+READERS = [
+    read_835,
+    read_837p,
+    read_270,
+    read_271,
+    read_999,
+    read_277ca,
+    read_interchanges,
+    lambda data: list(iter_segments(data)),
+]
 
 
 def _swap(text: str, old: str, new: str) -> str:
@@ -71,16 +79,16 @@ class TestUnholdableNumbers:
 
     @pytest.mark.parametrize("value", ["1E+999999999", "NaN", "Infinity"])
     def test_remittance_units_are_an_error(self, value):
-        problems = _problems(_swap(ERA, "SVC*HC:99213:25*150*80**1~", f"SVC*HC:99213:25*150*80**"
-                                                                      f"{value}~"))
+        problems = _problems(
+            _swap(ERA, "SVC*HC:99213:25*150*80**1~", f"SVC*HC:99213:25*150*80**{value}~")
+        )
         assert "error: SVC05 is not a number @21" in problems
 
     @pytest.mark.parametrize("value", ["1e400", "NaN", "Infinity"])
     def test_claim_charge_names_the_element(self, value):
         with pytest.raises(X12ParseError) as caught:
             read_837p(_swap(CLAIMS, "SV1*HC:99214*185*", f"SV1*HC:99214*{value}*"))
-        assert (caught.value.segment, caught.value.element, caught.value.position) == \
-            ("SV1", 2, 26)
+        assert (caught.value.segment, caught.value.element, caught.value.position) == ("SV1", 2, 26)
         assert "is not an amount" in str(caught.value)
 
     @pytest.mark.parametrize("value", ["NaN", "-Infinity", "1E+999999999"])
@@ -102,7 +110,8 @@ class TestUnholdableNumbers:
             "NM1*PR*2*PAYER*****PI*P1~HL*2*1*21*1~NM1*1P*2*CLINIC*****XX*1234567893~"
             "HL*3*2*22*0~TRN*2*T1*9999999999~NM1*IL*1*DOE*JANE****MI*M1~"
             "EB*B**30**GOLD*27*NaN~EB*B**98**GOLD*27*1E+999999999~SE*12*0001~GE*1*1~"
-            "IEA*1*000000001~")
+            "IEA*1*000000001~"
+        )
         (answer,) = read_271(text)
         assert [b.amount for b in answer.benefits] == [None, None]
 
@@ -170,15 +179,18 @@ class TestHugeSegments:
 
 
 class TestDelimiters:
-    @pytest.mark.parametrize("position, char, words", [
-        (3, "Q", "element separator"),
-        (104, "~", "component separator"),
-        (104, "Q", "component separator"),
-        (105, "*", "segment terminator"),
-        (105, "Z", "segment terminator"),
-    ])
+    @pytest.mark.parametrize(
+        "position, char, words",
+        [
+            (3, "Q", "element separator"),
+            (104, "~", "component separator"),
+            (104, "Q", "component separator"),
+            (105, "*", "segment terminator"),
+            (105, "Z", "segment terminator"),
+        ],
+    )
     def test_isa_delimiters_must_be_delimiters(self, position, char, words):
-        broken = ERA[:position] + char + ERA[position + 1:]
+        broken = ERA[:position] + char + ERA[position + 1 :]
         if position == 3:
             broken = broken[:106].replace("*", "Q") + broken[106:]
         for reader in READERS:
@@ -187,36 +199,63 @@ class TestDelimiters:
 
 
 class TestClaimJson:
-    @pytest.mark.parametrize("text, message", [
-        (b'{"claim_id": "A", "lines": [{"charge": NaN}]}',
-         "lines[0].charge: NaN is not a number JSON allows"),
-        (b'{"claim_id": "A", "lines": [{"charge": -Infinity}]}',
-         "lines[0].charge: -Infinity is not a number JSON allows"),
-        (b'{"claim_id": "A", "lines": [{"charge": 1e400}]}',
-         "lines[0].charge: expected an amount in dollars"),
-        (b'{"claim_id": "A", "lines": [{"charge": 12345678901.00}]}',
-         "lines[0].charge: amount is larger than 9,999,999,999.99 dollars"),
-        (b'{"claim_id": "A", "lines": [{"units": 1E+999999999}]}',
-         "lines[0].units: number is too large (15 digits at most)"),
-        (b'{"claim_id": "A", "lines": [{"line": 1E+999999999}]}',
-         "lines[0].line: number is too large (15 digits at most)"),
-        (b'{"claim_id": "A", "lines": [{"line": 2.5}]}', "lines[0].line: expected a whole number"),
-        (b'{"claim_id": "A", "lines": [{"units": 1e-400}]}',
-         "lines[0].units: number has more than 6 decimal places"),
-        (b'{"claim_id": "A", "lines": [{"line": ' + b"9" * 5000 + b"}]}",
-         "lines[0].line: a number of 5,000 digits is too large"),
-        (b'{"claim_id": "A", "lines": [{"dx_pointers": ["\xc2\xb2"]}]}',
-         "lines[0].dx_pointers[0]: expected a positive number"),
-        (b'{"claim_id": "A", "lines": [{"dx_pointers": [123456789]}]}',
-         "lines[0].dx_pointers[0]: expected a positive number"),
-        (b'{"claim_id": "\\ud800"}', "claim_id: text holds a NUL or a lone surrogate"),
-        (b'{"claim_id": "A\\u0000"}', "claim_id: text holds a NUL or a lone surrogate"),
-        (b'{"claim_id": "A",\n "note": "caf\xe9"}', "not UTF-8 text: byte 0xe9 at line 2, "
-                                                   "column 14"),
-        (b"[" * 100_000, "nested more than 32 levels deep (line 1, column 33)"),
-        (b'{"claim_id": "A", "extra": ' + b"[" * 40 + b"]" * 40 + b"}",
-         "extra[0][0][0]"),
-    ])
+    @pytest.mark.parametrize(
+        "text, message",
+        [
+            (
+                b'{"claim_id": "A", "lines": [{"charge": NaN}]}',
+                "lines[0].charge: NaN is not a number JSON allows",
+            ),
+            (
+                b'{"claim_id": "A", "lines": [{"charge": -Infinity}]}',
+                "lines[0].charge: -Infinity is not a number JSON allows",
+            ),
+            (
+                b'{"claim_id": "A", "lines": [{"charge": 1e400}]}',
+                "lines[0].charge: expected an amount in dollars",
+            ),
+            (
+                b'{"claim_id": "A", "lines": [{"charge": 12345678901.00}]}',
+                "lines[0].charge: amount is larger than 9,999,999,999.99 dollars",
+            ),
+            (
+                b'{"claim_id": "A", "lines": [{"units": 1E+999999999}]}',
+                "lines[0].units: number is too large (15 digits at most)",
+            ),
+            (
+                b'{"claim_id": "A", "lines": [{"line": 1E+999999999}]}',
+                "lines[0].line: number is too large (15 digits at most)",
+            ),
+            (
+                b'{"claim_id": "A", "lines": [{"line": 2.5}]}',
+                "lines[0].line: expected a whole number",
+            ),
+            (
+                b'{"claim_id": "A", "lines": [{"units": 1e-400}]}',
+                "lines[0].units: number has more than 6 decimal places",
+            ),
+            (
+                b'{"claim_id": "A", "lines": [{"line": ' + b"9" * 5000 + b"}]}",
+                "lines[0].line: a number of 5,000 digits is too large",
+            ),
+            (
+                b'{"claim_id": "A", "lines": [{"dx_pointers": ["\xc2\xb2"]}]}',
+                "lines[0].dx_pointers[0]: expected a positive number",
+            ),
+            (
+                b'{"claim_id": "A", "lines": [{"dx_pointers": [123456789]}]}',
+                "lines[0].dx_pointers[0]: expected a positive number",
+            ),
+            (b'{"claim_id": "\\ud800"}', "claim_id: text holds a NUL or a lone surrogate"),
+            (b'{"claim_id": "A\\u0000"}', "claim_id: text holds a NUL or a lone surrogate"),
+            (
+                b'{"claim_id": "A",\n "note": "caf\xe9"}',
+                "not UTF-8 text: byte 0xe9 at line 2, column 14",
+            ),
+            (b"[" * 100_000, "nested more than 32 levels deep (line 1, column 33)"),
+            (b'{"claim_id": "A", "extra": ' + b"[" * 40 + b"]" * 40 + b"}", "extra[0][0][0]"),
+        ],
+    )
     def test_refused_naming_the_field(self, text, message):
         with pytest.raises(ClaimFormatError) as caught:
             loads(text)

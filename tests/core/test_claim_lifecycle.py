@@ -51,19 +51,32 @@ def test_an_unknown_status_is_named() -> None:
         check_move("lost", "paid")
 
 
-@pytest.mark.parametrize(("current", "decision", "new"), [
-    ("submitted", "paid", "paid"), ("accepted", "denied", "denied"),
-    ("paid", "reversed", "accepted"), ("denied", "reversed", "accepted"),
-    ("paid", "paid", "paid"), ("closed", "paid", "closed"), ("closed", "reversed", "closed"),
-])
+@pytest.mark.parametrize(
+    ("current", "decision", "new"),
+    [
+        ("submitted", "paid", "paid"),
+        ("accepted", "denied", "denied"),
+        ("paid", "reversed", "accepted"),
+        ("denied", "reversed", "accepted"),
+        ("paid", "paid", "paid"),
+        ("closed", "paid", "closed"),
+        ("closed", "reversed", "closed"),
+    ],
+)
 def test_what_a_remittance_does_to_a_claim(current, decision, new) -> None:
     assert status_after_remittance(current, decision) == new
 
 
-@pytest.mark.parametrize(("current", "decision"), [
-    ("draft", "paid"), ("scrubbed", "denied"), ("rejected", "paid"), ("denied", "paid"),
-    ("submitted", "refunded"),
-])
+@pytest.mark.parametrize(
+    ("current", "decision"),
+    [
+        ("draft", "paid"),
+        ("scrubbed", "denied"),
+        ("rejected", "paid"),
+        ("denied", "paid"),
+        ("submitted", "refunded"),
+    ],
+)
 def test_a_remittance_cannot_skip_the_lifecycle(current, decision) -> None:
     with pytest.raises(LifecycleError):
         status_after_remittance(current, decision)

@@ -16,8 +16,10 @@ BROKEN_JSON = {
     "NaN": (b'{"claim_id": "A", "lines": [{"charge": NaN}]}', "lines[0].charge"),
     "deep": (b"[" * 100_000, "nested more than 32 levels deep"),
     "huge line": (b'{"claim_id": "A", "lines": [{"line": 1E+999999999}]}', "lines[0].line"),
-    "huge integer": (b'{"claim_id": "A", "lines": [{"line": ' + b"9" * 5000 + b"}]}",
-                     "lines[0].line"),
+    "huge integer": (
+        b'{"claim_id": "A", "lines": [{"line": ' + b"9" * 5000 + b"}]}",
+        "lines[0].line",
+    ),
     "surrogate": (b'{"claim_id": "\\udc00"}', "claim_id"),
 }
 COMMANDS = {
@@ -50,11 +52,15 @@ def test_broken_claim_json(command, case, tmp_path, monkeypatch):
 
 CLAIMS = write_837p([claim()], ENVELOPE, CONTROL, SUBMITTER, CREATED).decode()
 BROKEN_837P = {
-    "SBR outside its loop": (CLAIMS.replace("DMG*D8*19710819*M~\n",
-                                            "DMG*D8*19710819*M~\nSBR*S*18~\n"), "SBR in loop"),
+    "SBR outside its loop": (
+        CLAIMS.replace("DMG*D8*19710819*M~\n", "DMG*D8*19710819*M~\nSBR*S*18~\n"),
+        "SBR in loop",
+    ),
     "NaN units": (CLAIMS.replace("*185*UN*1***", "*185*UN*NaN***"), "SV104"),
-    "50 MB segment": (CLAIMS.replace("LX*1~", "NTE*" + "A" * 50_000_000 + "~LX*1~"),
-                      "characters long"),
+    "50 MB segment": (
+        CLAIMS.replace("LX*1~", "NTE*" + "A" * 50_000_000 + "~LX*1~"),
+        "characters long",
+    ),
 }
 
 
@@ -63,6 +69,7 @@ def test_payer_sim_adjudicate_broken_837p(case, tmp_path):
     text, words = BROKEN_837P[case]
     source = tmp_path / "in.837"
     source.write_text(text)
-    result = runner.invoke(app, ["payer-sim", "adjudicate", str(source), "-o",
-                                 str(tmp_path / "out.835")])
+    result = runner.invoke(
+        app, ["payer-sim", "adjudicate", str(source), "-o", str(tmp_path / "out.835")]
+    )
     _refused_in_words(result, words)

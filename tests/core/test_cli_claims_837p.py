@@ -18,8 +18,9 @@ def test_it_writes_a_valid_837p(shared_examples, tmp_path, monkeypatch):
     monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path / "var"))
     out = tmp_path / "out.x12"
     src = shared_examples / "all_claims.json"
-    result = runner.invoke(app, ["claims", "837p", str(src), "-o", str(out),
-                                 "--contact-phone", "6085550100"])
+    result = runner.invoke(
+        app, ["claims", "837p", str(src), "-o", str(out), "--contact-phone", "6085550100"]
+    )
     assert result.exit_code == 0, result.output
     data = out.read_bytes()
     assert pyx12_errors(data) == []
@@ -36,8 +37,9 @@ def test_control_numbers_are_never_reused(shared_examples, tmp_path, monkeypatch
     numbers = []
     for i in range(3):
         out = tmp_path / f"{i}.x12"
-        result = runner.invoke(app, ["claims", "837p", str(shared_examples / "office_visit.json"),
-                                     "-o", str(out)])
+        result = runner.invoke(
+            app, ["claims", "837p", str(shared_examples / "office_visit.json"), "-o", str(out)]
+        )
         assert result.exit_code == 0, result.output
         numbers.append(next(iter_segments(out.read_bytes()))[13])
     assert numbers == ["000000001", "000000002", "000000003"]
@@ -48,14 +50,36 @@ def test_control_numbers_are_never_reused(shared_examples, tmp_path, monkeypatch
 def test_profile_sets_envelope_and_separators(shared_examples, tmp_path, monkeypatch):
     monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path / "var"))
     profile = tmp_path / "prairie.json"
-    profile.write_text(json.dumps({
-        "name": "prairie", "sender_id": "CVFP01", "receiver_id": "PRAIRIE",
-        "submitter_name": "Cedar Valley Family Practice", "contact_name": "Dana Fox",
-        "contact_phone": "6085550100", "receiver_name": "Prairie Clearinghouse",
-        "separators": {"element": "|", "component": ">"}, "line_ending": "crlf"}))
+    profile.write_text(
+        json.dumps(
+            {
+                "name": "prairie",
+                "sender_id": "CVFP01",
+                "receiver_id": "PRAIRIE",
+                "submitter_name": "Cedar Valley Family Practice",
+                "contact_name": "Dana Fox",
+                "contact_phone": "6085550100",
+                "receiver_name": "Prairie Clearinghouse",
+                "separators": {"element": "|", "component": ">"},
+                "line_ending": "crlf",
+            }
+        )
+    )
     out = tmp_path / "p.x12"
-    result = runner.invoke(app, ["claims", "837p", str(shared_examples / "office_visit.json"),
-                                 "-o", str(out), "--profile", str(profile), "--control", "77"])
+    result = runner.invoke(
+        app,
+        [
+            "claims",
+            "837p",
+            str(shared_examples / "office_visit.json"),
+            "-o",
+            str(out),
+            "--profile",
+            str(profile),
+            "--control",
+            "77",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = out.read_bytes()
     assert data.startswith(b"ISA|00|") and b"|000000077|" in data and b"~\r\n" in data
@@ -76,8 +100,7 @@ def test_a_bad_claim_is_held_naming_claim_and_field(tmp_path, shared_examples, m
     assert not out.exists()
 
 
-def test_held_claims_are_named_and_the_rest_are_written(tmp_path, shared_examples,
-                                                         monkeypatch):
+def test_held_claims_are_named_and_the_rest_are_written(tmp_path, shared_examples, monkeypatch):
     monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path / "var"))
     good = json.loads((shared_examples / "office_visit.json").read_text())
     long_ref = dict(good, claim_id="HELD-REF", prior_authorization="P" * 51)
@@ -93,8 +116,9 @@ def test_held_claims_are_named_and_the_rest_are_written(tmp_path, shared_example
     src = tmp_path / "mixed.json"
     src.write_text(json.dumps([good, long_ref, cyrillic, long_middle]))
     out = tmp_path / "mixed.x12"
-    result = runner.invoke(app, ["claims", "837p", str(src), "-o", str(out),
-                                 "--contact-phone", "6085550100"])
+    result = runner.invoke(
+        app, ["claims", "837p", str(src), "-o", str(out), "--contact-phone", "6085550100"]
+    )
     assert result.exit_code == 2, result.output
     assert "held: claim HELD-REF: prior_authorization" in result.output
     assert "held: claim HELD-NAME: subscriber.name.last" in result.output
@@ -108,15 +132,18 @@ def test_held_claims_are_named_and_the_rest_are_written(tmp_path, shared_example
 def test_attachments_are_written_or_their_claim_held(tmp_path, shared_examples, monkeypatch):
     monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path / "var"))
     good = json.loads((shared_examples / "office_visit.json").read_text())
-    good["attachments"] = [{"report_type": "OB", "transmission": "FX",
-                            "control_number": "ATT0001"}]
-    unmatched = dict(good, claim_id="HELD-PWK",
-                     attachments=[{"report_type": "OB", "transmission": "FX"}])
+    good["attachments"] = [{"report_type": "OB", "transmission": "FX", "control_number": "ATT0001"}]
+    unmatched = dict(
+        good, claim_id="HELD-PWK", attachments=[{"report_type": "OB", "transmission": "FX"}]
+    )
     src = tmp_path / "pwk.json"
     src.write_text(json.dumps([good, unmatched]))
     out = tmp_path / "pwk.x12"
-    result = runner.invoke(app, ["claims", "837p", str(src), "-o", str(out),
-                                 "--contact-phone", "6085550100"], terminal_width=200)
+    result = runner.invoke(
+        app,
+        ["claims", "837p", str(src), "-o", str(out), "--contact-phone", "6085550100"],
+        terminal_width=200,
+    )
     assert result.exit_code == 2, result.output
     assert "held: claim HELD-PWK: attachments[0].control_number" in result.output
     data = out.read_bytes()
@@ -126,6 +153,7 @@ def test_attachments_are_written_or_their_claim_held(tmp_path, shared_examples, 
     assert read.claim.claim_id == good["claim_id"] and len(read.claim.attachments) == 1
     # Everything writable: exit 0.
     src.write_text(json.dumps([good]))
-    result = runner.invoke(app, ["claims", "837p", str(src), "-o", str(out),
-                                 "--contact-phone", "6085550100"])
+    result = runner.invoke(
+        app, ["claims", "837p", str(src), "-o", str(out), "--contact-phone", "6085550100"]
+    )
     assert result.exit_code == 0, result.output

@@ -32,18 +32,22 @@ from x12_claims import BASE
 SAMPLE = Path(__file__).parent / "data" / "icd10cm_addenda_sample.csv"
 
 # Each October release: its window and codes as (code, title, billable), in our words.
-FY2020 = [("Z20", "Contact with communicable diseases", False),
-          ("Z20.8", "Contact with other communicable diseases", False),
-          ("Z20.828", "Contact with other viral diseases", True),
-          ("Z28", "Immunization not carried out", False),
-          ("Z28.3", "Underimmunization", True),
-          ("J12", "Viral pneumonia", False),
-          ("J12.8", "Other viral pneumonia", False),
-          ("J12.89", "Other viral pneumonia", True)]
-FY2021 = [*FY2020, ("U07", "Emergency use", False),
-          ("U07.1", "Coronavirus disease 2019", True)]
-FY2022 = [*FY2021, ("Z20.822", "Contact with coronavirus disease 2019", True),
-          ("J12.82", "Pneumonia due to coronavirus disease 2019", True)]
+FY2020 = [
+    ("Z20", "Contact with communicable diseases", False),
+    ("Z20.8", "Contact with other communicable diseases", False),
+    ("Z20.828", "Contact with other viral diseases", True),
+    ("Z28", "Immunization not carried out", False),
+    ("Z28.3", "Underimmunization", True),
+    ("J12", "Viral pneumonia", False),
+    ("J12.8", "Other viral pneumonia", False),
+    ("J12.89", "Other viral pneumonia", True),
+]
+FY2021 = [*FY2020, ("U07", "Emergency use", False), ("U07.1", "Coronavirus disease 2019", True)]
+FY2022 = [
+    *FY2021,
+    ("Z20.822", "Contact with coronavirus disease 2019", True),
+    ("J12.82", "Pneumonia due to coronavirus disease 2019", True),
+]
 RELEASES = {
     "TEST2020": ((date(2019, 10, 1), date(2020, 9, 30)), FY2020),
     "TEST2021": ((date(2020, 10, 1), date(2021, 9, 30)), FY2021),
@@ -53,6 +57,7 @@ RELEASES = {
 
 def tabular(codes: list[tuple[str, str, bool]]) -> str:
     """Tabular XML nesting each code under the longest other code it starts with."""
+
     def key(code: str) -> str:
         return code.replace(".", "")
 
@@ -67,10 +72,12 @@ def tabular(codes: list[tuple[str, str, bool]]) -> str:
         return f"<diag><name>{code}</name><desc>{title}</desc>{inner}</diag>"
 
     body = "".join(diag(c, t) for c, t in children[None])
-    return ("<?xml version='1.0'?><ICD10CM.tabular><version>test</version><chapter>"
-            "<name>1</name><desc>Test chapter (A00-Z99)</desc><section id='A00-Z99'>"
-            f"<desc>Test section (A00-Z99)</desc>{body}</section></chapter>"
-            "</ICD10CM.tabular>")
+    return (
+        "<?xml version='1.0'?><ICD10CM.tabular><version>test</version><chapter>"
+        "<name>1</name><desc>Test chapter (A00-Z99)</desc><section id='A00-Z99'>"
+        f"<desc>Test section (A00-Z99)</desc>{body}</section></chapter>"
+        "</ICD10CM.tabular>"
+    )
 
 
 @pytest.fixture
@@ -134,21 +141,29 @@ def test_an_addendum_for_a_date_no_release_covers_is_kept_and_said(releases, tmp
     assert "no built release in force on 2023-04-01" in import_icd10cm_addenda(later)
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("code,action,effective\nU07.1,added,2020-04-01\n", "line 2: action must be add or delete"),
-    ("code,action,effective\nU07.1,add,04/01/2020\n", "line 2: effective must be a date"),
-    ("code,action,effective\n# a comment\nU0,add,2020-04-01\n", "line 3: 'U0' is not"),
-    ("code,action,effective\nU07.1,add,2020-04-01\nU071,add,2020-04-01\n", "listed twice"),
-    ("U07.1,add,2020-04-01\n", "line 1: the first line must be"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("code,action,effective\nU07.1,added,2020-04-01\n", "line 2: action must be add or delete"),
+        ("code,action,effective\nU07.1,add,04/01/2020\n", "line 2: effective must be a date"),
+        ("code,action,effective\n# a comment\nU0,add,2020-04-01\n", "line 3: 'U0' is not"),
+        ("code,action,effective\nU07.1,add,2020-04-01\nU071,add,2020-04-01\n", "listed twice"),
+        ("U07.1,add,2020-04-01\n", "line 1: the first line must be"),
+    ],
+)
 def test_a_malformed_addenda_file_names_the_line(text, problem):
     with pytest.raises(AddendaError, match=problem):
         read_addenda(text, "a.csv")
 
 
 def scrub(dx: str, day: str) -> list[str]:
-    data = {**BASE, "date_of_service": day, "submission_date": "2022-06-01",
-            "diagnoses": [dx], "lines": [{**BASE["lines"][0], "dx_pointers": [1]}]}
+    data = {
+        **BASE,
+        "date_of_service": day,
+        "submission_date": "2022-06-01",
+        "diagnoses": [dx],
+        "lines": [{**BASE["lines"][0], "dx_pointers": [1]}],
+    }
     (claim,) = loads(__import__("json").dumps(data))
     scrubber = Scrubber(References(icd=icd10cm), today=date(2022, 6, 1))
     return [f.message for f in scrubber.findings(claim) if f.code.startswith("DX")]

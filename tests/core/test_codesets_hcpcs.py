@@ -115,8 +115,9 @@ def test_import_stores_a_prebuilt_table(tmp_path: Path, monkeypatch: pytest.Monk
         reset_hcpcs_cache()
 
 
-def test_the_loaded_table_follows_the_data_directory(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_loaded_table_follows_the_data_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first, second = tmp_path / "one", tmp_path / "two"
     monkeypatch.setenv("MEDBILL_DATA_DIR", str(first))
     import_hcpcs_file(SAMPLE)

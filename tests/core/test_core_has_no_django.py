@@ -119,12 +119,24 @@ def _env_without_django_settings() -> dict[str, str]:
 
 
 # Network and process I/O belongs in medbill.connect or the command line, never in core.
-IO_MODULES = {"subprocess", "socket", "paramiko", "httpx", "requests", "urllib.request",
-              "ftplib", "smtplib", "http.client"}
+IO_MODULES = {
+    "subprocess",
+    "socket",
+    "paramiko",
+    "httpx",
+    "requests",
+    "urllib.request",
+    "ftplib",
+    "smtplib",
+    "http.client",
+}
 
 
 def test_core_does_no_network_or_process_io() -> None:
-    found = [f"{path.relative_to(CORE)}:{line} {n}" for path in core_files()
-             for line, n in imported_names(path)
-             if n in IO_MODULES or n.split(".")[0] in IO_MODULES]
+    found = [
+        f"{path.relative_to(CORE)}:{line} {n}"
+        for path in core_files()
+        for line, n in imported_names(path)
+        if n in IO_MODULES or n.split(".")[0] in IO_MODULES
+    ]
     assert found == []

@@ -51,31 +51,50 @@ def test_grounds_are_ours_and_fall_back():
 def letter(**change):
     values = dict(
         practice=Practice(name="Cedar Valley Family Practice", npi="1234567893"),
-        letter_date=date(2026, 4, 2), payer_name="Prairie Health Plan",
-        patient_name="Mateo Ortega", member_id="W123456789", claim_number="CVFP0000102",
-        date_of_service=date(2026, 3, 4), billed=Money("162.00"), denied=Money("32.00"),
+        letter_date=date(2026, 4, 2),
+        payer_name="Prairie Health Plan",
+        patient_name="Mateo Ortega",
+        member_id="W123456789",
+        claim_number="CVFP0000102",
+        date_of_service=date(2026, 3, 4),
+        billed=Money("162.00"),
+        denied=Money("32.00"),
         reasons=("50 not deemed a medical necessity by the payer",),
-        grounds=appeal_grounds(["50"]), payer_claim_number="PHP-2026-55501",
-        services=("line 2: 87880",))
+        grounds=appeal_grounds(["50"]),
+        payer_claim_number="PHP-2026-55501",
+        services=("line 2: 87880",),
+    )
     values.update(change)
     return AppealLetter(**values)
 
 
 def test_the_letter_reads_back():
     text = " ".join(plain_text(render_appeal_letter(letter())).split())
-    for expected in ("Cedar Valley Family Practice", "Prairie Health Plan", "Mateo Ortega",
-                     "W123456789", "CVFP0000102", "PHP-2026-55501", "03/04/2026",
-                     "line 2: 87880", "Why the service should be paid",
-                     "Supporting documents enclosed", "$32.00"):
+    for expected in (
+        "Cedar Valley Family Practice",
+        "Prairie Health Plan",
+        "Mateo Ortega",
+        "W123456789",
+        "CVFP0000102",
+        "PHP-2026-55501",
+        "03/04/2026",
+        "line 2: 87880",
+        "Why the service should be paid",
+        "Supporting documents enclosed",
+        "$32.00",
+    ):
         assert expected in text, expected
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"member_id": ""}, "member_id"),
-    ({"reasons": ()}, "reasons"),
-    ({"grounds": "  "}, "grounds"),
-    ({"denied": Money(0)}, "denied"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"member_id": ""}, "member_id"),
+        ({"reasons": ()}, "reasons"),
+        ({"grounds": "  "}, "grounds"),
+        ({"denied": Money(0)}, "denied"),
+    ],
+)
 def test_the_letter_names_what_is_missing(change, field):
     with pytest.raises(AppealError) as caught:
         render_appeal_letter(letter(**change))

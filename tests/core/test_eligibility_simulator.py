@@ -23,26 +23,44 @@ from medbill.core.x12.m271 import EligibilityResponse, summarize
 TABLE = {
     "payers": {"BSHP01": {"name": "Badger State Health Plan"}},
     "plans": {
-        "SILVER": {"name": "Silver PPO", "insurance_type": "PR", "copay_office": "25",
-                   "deductible": "1500", "coinsurance": "0.20", "out_of_pocket": "6000",
-                   "out_of_network_coinsurance": "0.40"},
+        "SILVER": {
+            "name": "Silver PPO",
+            "insurance_type": "PR",
+            "copay_office": "25",
+            "deductible": "1500",
+            "coinsurance": "0.20",
+            "out_of_pocket": "6000",
+            "out_of_network_coinsurance": "0.40",
+        },
     },
     "members": [
-        {"payer_id": "BSHP01", "member_id": "BSH88120455", "last": "Halvorsen",
-         "first": "Erik", "dob": "1971-08-19", "sex": "M", "plan": "SILVER",
-         "effective": "2026-01-01", "termination": "2026-12-31", "deductible_met": "1160",
-         "out_of_pocket_met": "1400",
-         "dependents": [{"first": "Anna", "dob": "2015-04-02", "sex": "F"}]},
+        {
+            "payer_id": "BSHP01",
+            "member_id": "BSH88120455",
+            "last": "Halvorsen",
+            "first": "Erik",
+            "dob": "1971-08-19",
+            "sex": "M",
+            "plan": "SILVER",
+            "effective": "2026-01-01",
+            "termination": "2026-12-31",
+            "deductible_met": "1160",
+            "out_of_pocket_met": "1400",
+            "dependents": [{"first": "Anna", "dob": "2015-04-02", "sex": "F"}],
+        },
     ],
 }
 
 
 def ask(**kw) -> EligibilityInquiry:
     base = dict(
-        trace_number="T1", payer_name="Badger", payer_id="BSHP01",
+        trace_number="T1",
+        payer_name="Badger",
+        payer_id="BSHP01",
         provider=InquiryProvider("Cedar Valley Family Practice", "1746502933"),
-        subscriber=InquiryPerson("Halvorsen", "Erik", member_id="BSH88120455",
-                                 dob=date(1971, 8, 19)),
+        subscriber=InquiryPerson(
+            "Halvorsen", "Erik", member_id="BSH88120455", dob=date(1971, 8, 19)
+        ),
         date_of_service=date(2026, 3, 2),
     )
     base.update(kw)
@@ -50,8 +68,17 @@ def ask(**kw) -> EligibilityInquiry:
 
 
 def as_response(ans) -> EligibilityResponse:
-    return EligibilityResponse(None, "", "", "", "", ans.subscriber, ans.dependent,
-                               ans.benefits, (ans.rejection,) if ans.rejection else ())
+    return EligibilityResponse(
+        None,
+        "",
+        "",
+        "",
+        "",
+        ans.subscriber,
+        ans.dependent,
+        ans.benefits,
+        (ans.rejection,) if ans.rejection else (),
+    )
 
 
 @pytest.fixture
@@ -63,8 +90,10 @@ def test_active_member_benefits(table):
     ans = answer(ask(), table)
     resp = as_response(ans)
     assert resp.status == "active"
-    assert summarize(resp) == ("Active · copay $25 · deductible $340 of $1,500 left · "
-                               "coinsurance 20% · out-of-pocket $4,600 left")
+    assert summarize(resp) == (
+        "Active · copay $25 · deductible $340 of $1,500 left · "
+        "coinsurance 20% · out-of-pocket $4,600 left"
+    )
 
 
 def test_dependent_found_and_not_found(table):
@@ -80,8 +109,14 @@ def test_dependent_found_and_not_found(table):
         ({"payer_id": "NOPE"}, "T4"),
         ({"provider": InquiryProvider("X", "12345")}, "43"),
         ({"subscriber": InquiryPerson("Halvorsen", "Erik", member_id="ZZZ")}, "75"),
-        ({"subscriber": InquiryPerson("Halvorsen", "Erik", member_id="BSH88120455",
-                                      dob=date(1970, 1, 1))}, "71"),
+        (
+            {
+                "subscriber": InquiryPerson(
+                    "Halvorsen", "Erik", member_id="BSH88120455", dob=date(1970, 1, 1)
+                )
+            },
+            "71",
+        ),
     ],
 )
 def test_rejections(table, change, code):
@@ -95,8 +130,10 @@ def test_terminated_coverage_is_inactive(table):
 
 
 def test_table_errors_name_the_field():
-    bad = {"plans": {}, "members": [{"payer_id": "A", "member_id": "1", "last": "X",
-                                     "plan": "GOLD"}]}
+    bad = {
+        "plans": {},
+        "members": [{"payer_id": "A", "member_id": "1", "last": "X", "plan": "GOLD"}],
+    }
     with pytest.raises(PlanTableError, match=r"members\[0\]\.plan"):
         PlanTable(bad)
     with pytest.raises(PlanTableError, match=r"plans\.P\.deductible"):

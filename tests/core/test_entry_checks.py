@@ -22,51 +22,84 @@ def luhn_complete(body: str) -> str:
     """``body`` with the check digit that makes it pass the Luhn check."""
     for d in "0123456789":
         digits = body + d
-        total = sum((n * 2 - 9 if n * 2 > 9 else n * 2) if i % 2 else n
-                    for i, n in enumerate(int(c) for c in reversed(digits)))
+        total = sum(
+            (n * 2 - 9 if n * 2 > 9 else n * 2) if i % 2 else n
+            for i, n in enumerate(int(c) for c in reversed(digits))
+        )
         if total % 10 == 0:
             return digits
     raise AssertionError
 
 
-@pytest.mark.parametrize("text", [
-    "4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", "378282246310005",
-    "paid with 5555555555554444 today", "4222222222222", "6011 0009 9013 9424",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4111111111111111",
+        "4111 1111 1111 1111",
+        "4111-1111-1111-1111",
+        "378282246310005",
+        "paid with 5555555555554444 today",
+        "4222222222222",
+        "6011 0009 9013 9424",
+    ],
+)
 def test_card_numbers_are_found(text):
     assert looks_like_card_number(text)
 
 
-@pytest.mark.parametrize("text", [
-    "", "Visa 1111", "check 100234", "4111111111111112", "auth 019234 visa 4242",
-    "1234 5678", "EFT 20261104",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Visa 1111",
+        "check 100234",
+        "4111111111111112",
+        "auth 019234 visa 4242",
+        "1234 5678",
+        "EFT 20261104",
+    ],
+)
 def test_other_references_pass(text):
     assert not looks_like_card_number(text)
 
 
-@given(st.integers(min_value=10 ** 11, max_value=10 ** 18 - 1),
-       st.sampled_from(["", " ", "-"]))
+@given(st.integers(min_value=10**11, max_value=10**18 - 1), st.sampled_from(["", " ", "-"]))
 def test_any_luhn_valid_run_of_13_to_19_digits_is_a_card_number(n, sep):
     digits = luhn_complete(str(n))
-    grouped = sep.join(digits[i:i + 4] for i in range(0, len(digits), 4))
+    grouped = sep.join(digits[i : i + 4] for i in range(0, len(digits), 4))
     assert looks_like_card_number(f"ref {grouped}")
 
 
-@pytest.mark.parametrize(("typed", "amount"), [
-    ("25", Money("25.00")), ("$1,234.50", Money("1234.50")), (Decimal("0.01"), Money("0.01")),
-    (Money("10"), Money("10.00")), (7, Money("7.00")), (" 25.10 ", Money("25.10")),
-])
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("25", Money("25.00")),
+        ("$1,234.50", Money("1234.50")),
+        (Decimal("0.01"), Money("0.01")),
+        (Money("10"), Money("10.00")),
+        (7, Money("7.00")),
+        (" 25.10 ", Money("25.10")),
+    ],
+)
 def test_amounts_as_typed(typed, amount):
     assert payment_amount(typed) == amount
 
 
-@pytest.mark.parametrize(("typed", "words"), [
-    ("25.005", "more than two decimals"), ("1e20", "more than $999,999.99"),
-    ("NaN", "not an amount"), ("Infinity", "not an amount"), ("-5", "more than zero"),
-    ("0", "more than zero"), ("twelve", "not an amount"), (10.5, "as digits"),
-    ("4111 1111 1111 1111", "not an amount"), ("9" * 5000, "more than"),
-])
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("25.005", "more than two decimals"),
+        ("1e20", "more than $999,999.99"),
+        ("NaN", "not an amount"),
+        ("Infinity", "not an amount"),
+        ("-5", "more than zero"),
+        ("0", "more than zero"),
+        ("twelve", "not an amount"),
+        (10.5, "as digits"),
+        ("4111 1111 1111 1111", "not an amount"),
+        ("9" * 5000, "more than"),
+    ],
+)
 def test_bad_amounts_say_what_is_wrong(typed, words):
     with pytest.raises(EntryProblem) as info:
         payment_amount(typed)

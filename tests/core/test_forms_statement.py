@@ -336,11 +336,16 @@ def test_the_printed_estimate_discounts_line_by_line_as_the_stored_one_does():
     from medbill.core.frontdesk.estimate import build_estimate
 
     prices = {"A1": ("Service one", Money("10.05")), "A2": ("Service two", Money("10.05"))}
-    stored = build_estimate("GFE-1", [("A1", 1), ("A2", 1)], prices, date(2026, 3, 1),
-                            discount_rate=Decimal("0.25"))
-    printed = estimate(items=(EstimateItem("A1", "Service one", Money("10.05")),
-                              EstimateItem("A2", "Service two", Money("10.05"))),
-                       discount_percent=Decimal(25))
+    stored = build_estimate(
+        "GFE-1", [("A1", 1), ("A2", 1)], prices, date(2026, 3, 1), discount_rate=Decimal("0.25")
+    )
+    printed = estimate(
+        items=(
+            EstimateItem("A1", "Service one", Money("10.05")),
+            EstimateItem("A2", "Service two", Money("10.05")),
+        ),
+        discount_percent=Decimal(25),
+    )
     assert stored.total == printed.total == Money("15.08")
     assert "$15.08" in flat(render_estimate(printed))
 

@@ -20,10 +20,18 @@ from medbill.core.money import Money
 from medbill.core.x12.m271 import Benefit, EligibilityResponse, Rejection
 
 EXISTING = [
-    PersonFacts("Halvorsen", "William", date(1971, 8, 19), "(608) 555-0142",
-                "18 Spring Harbor Dr", "53705", key=1),
-    PersonFacts("Ortega", "Lucia", date(1988, 2, 11), "608-555-0199", "905 Williamson St",
-                "53703", key=2),
+    PersonFacts(
+        "Halvorsen",
+        "William",
+        date(1971, 8, 19),
+        "(608) 555-0142",
+        "18 Spring Harbor Dr",
+        "53705",
+        key=1,
+    ),
+    PersonFacts(
+        "Ortega", "Lucia", date(1988, 2, 11), "608-555-0199", "905 Williamson St", "53703", key=2
+    ),
     PersonFacts("Halvorsen", "Anna", date(2015, 4, 2), "", "18 Spring Harbor Dr", "53705", key=3),
 ]
 
@@ -67,23 +75,38 @@ def test_packet_completeness_and_expiry():
 
 
 def test_claim_indicators_follow_signatures():
-    signed = [SignedDocument("release_of_information", date(2026, 1, 5), True),
-              SignedDocument("assignment_of_benefits", date(2026, 1, 5), True)]
+    signed = [
+        SignedDocument("release_of_information", date(2026, 1, 5), True),
+        SignedDocument("assignment_of_benefits", date(2026, 1, 5), True),
+    ]
     assert claim_indicators(signed, date(2026, 3, 2)) == {
-        "release_of_information": "Y", "benefits_assigned": True}
+        "release_of_information": "Y",
+        "benefits_assigned": True,
+    }
     # A signature dated after the visit does not count for that visit.
     assert claim_indicators(signed, date(2025, 12, 1)) == {
-        "release_of_information": "I", "benefits_assigned": False}
+        "release_of_information": "I",
+        "benefits_assigned": False,
+    }
 
 
-PRICES = {"99203": ("New patient visit, low complexity", Money("150")),
-          "36415": ("Blood draw from a vein", Money("15")),
-          "80053": ("Comprehensive metabolic panel", Money("42.50"))}
+PRICES = {
+    "99203": ("New patient visit, low complexity", Money("150")),
+    "36415": ("Blood draw from a vein", Money("15")),
+    "80053": ("Comprehensive metabolic panel", Money("42.50")),
+}
 
 
 def test_estimate_with_discount():
-    est = build_estimate("GFE-1", [("99203", 1), ("36415", 1), ("80053", 2)], PRICES,
-                         date(2026, 3, 1), Decimal("0.25"), date(2026, 3, 9), ["E11.9"])
+    est = build_estimate(
+        "GFE-1",
+        [("99203", 1), ("36415", 1), ("80053", 2)],
+        PRICES,
+        date(2026, 3, 1),
+        Decimal("0.25"),
+        date(2026, 3, 9),
+        ["E11.9"],
+    )
     assert est.gross == Money("250.00")
     assert est.discount == Money("62.50")
     assert est.total == Money("187.50")
@@ -118,12 +141,14 @@ def test_copay_due_from_eligibility():
 
 
 def test_desk_report_by_method_and_user():
-    report = desk_report([
-        DeskPayment("maria", "cash", Money("25")),
-        DeskPayment("maria", "card", Money("40")),
-        DeskPayment("tom", "check", Money("100"), "balance"),
-        DeskPayment("tom", "cash", Money("-25"), "refund"),
-    ])
+    report = desk_report(
+        [
+            DeskPayment("maria", "cash", Money("25")),
+            DeskPayment("maria", "card", Money("40")),
+            DeskPayment("tom", "check", Money("100"), "balance"),
+            DeskPayment("tom", "cash", Money("-25"), "refund"),
+        ]
+    )
     assert report.by_method == {"cash": Money(0), "check": Money(100), "card": Money(40)}
     assert report.by_user["maria"]["card"] == Money(40)
     assert report.refunds == Money(-25)

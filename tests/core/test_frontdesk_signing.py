@@ -29,8 +29,12 @@ def _png() -> bytes:
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 3, 3, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 3, 3, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _url(data: bytes) -> str:
@@ -64,21 +68,30 @@ def test_bad_drawn_signatures_are_refused_by_field(value, problem):
 def test_the_pdf_holds_the_text_and_the_signature_facts():
     signed_at = datetime(2026, 3, 3, 9, 41, 7, tzinfo=UTC)
     pdf = render_signed_pdf(
-        "Cedar Valley Family Practice", "Mateo Ortega", DOCUMENTS["assignment_of_benefits"],
+        "Cedar Valley Family Practice",
+        "Mateo Ortega",
+        DOCUMENTS["assignment_of_benefits"],
         DOCUMENT_TEXT["assignment_of_benefits"],
         Signature("Lucia Ortega", signed_at, "drawn", "10.0.0.7", _png(), "parent"),
     )
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    for expected in ("Assignment of benefits", "Mateo Ortega", "Lucia Ortega (parent)",
-                     "2026-03-03 09:41:07", "10.0.0.7", "drawn on screen",
-                     "pay the practice directly"):
+    for expected in (
+        "Assignment of benefits",
+        "Mateo Ortega",
+        "Lucia Ortega (parent)",
+        "2026-03-03 09:41:07",
+        "10.0.0.7",
+        "drawn on screen",
+        "pay the practice directly",
+    ):
         assert expected in text
 
 
 def test_a_typed_signature_and_a_document_without_one():
     at = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
-    typed = render_signed_pdf("Clinic", "Ann Lee", "Consent", ("I agree.",),
-                              Signature("Ann Lee", at, "typed"))
+    typed = render_signed_pdf(
+        "Clinic", "Ann Lee", "Consent", ("I agree.",), Signature("Ann Lee", at, "typed")
+    )
     assert "/s/ Ann Lee" in PdfReader(io.BytesIO(typed)).pages[0].extract_text()
     plain = render_signed_pdf("Clinic", "Ann Lee", "Demographics", ("Correct.",), None)
     assert "needs no signature" in PdfReader(io.BytesIO(plain)).pages[0].extract_text()

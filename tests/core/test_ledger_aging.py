@@ -20,20 +20,23 @@ TODAY = date(2026, 6, 30)
 
 
 def test_bucket_edges():
-    assert [bucket_of(TODAY - timedelta(days=d), TODAY) for d in (0, 30, 31, 60, 61, 90, 91,
-                                                                   120, 121)] == [
-        "0-30", "0-30", "31-60", "31-60", "61-90", "61-90", "91-120", "91-120", "120+"]
+    assert [
+        bucket_of(TODAY - timedelta(days=d), TODAY) for d in (0, 30, 31, 60, 61, 90, 91, 120, 121)
+    ] == ["0-30", "0-30", "31-60", "31-60", "61-90", "61-90", "91-120", "91-120", "120+"]
     assert bucket_of(None, TODAY) == "120+"
 
 
 def test_balances_age_per_key_and_drop_zero_and_credits():
-    rows = age_balances([
-        ("P1", "Badger", TODAY - timedelta(days=10), M("100.00")),
-        ("P1", "Badger", TODAY - timedelta(days=45), M("50.00")),
-        ("P2", "Lakeland", TODAY - timedelta(days=200), M("20.00")),
-        ("P3", "Paid up", TODAY, M(0)),
-        ("P4", "Overpaid", TODAY, M(-5)),
-    ], TODAY)
+    rows = age_balances(
+        [
+            ("P1", "Badger", TODAY - timedelta(days=10), M("100.00")),
+            ("P1", "Badger", TODAY - timedelta(days=45), M("50.00")),
+            ("P2", "Lakeland", TODAY - timedelta(days=200), M("20.00")),
+            ("P3", "Paid up", TODAY, M(0)),
+            ("P4", "Overpaid", TODAY, M(-5)),
+        ],
+        TODAY,
+    )
     assert [r.name for r in rows] == ["Badger", "Lakeland"]
     assert rows[0].buckets["0-30"] == M(100) and rows[0].buckets["31-60"] == M(50)
     assert rows[0].total == M(150)

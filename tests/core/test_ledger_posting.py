@@ -33,25 +33,36 @@ M = Money
 
 
 def accounts(**kw) -> list[Account]:
-    c1 = Account("C-1", "M123", date(2026, 3, 2), M(175), (
-        AccountLine(1, "99213", M(150), ("25",), "C-1-1"),
-        AccountLine(2, "36415", M(25), (), "C-1-2")), **kw)
+    c1 = Account(
+        "C-1",
+        "M123",
+        date(2026, 3, 2),
+        M(175),
+        (
+            AccountLine(1, "99213", M(150), ("25",), "C-1-1"),
+            AccountLine(2, "36415", M(25), (), "C-1-2"),
+        ),
+        **kw,
+    )
     # CLP01 of the denied claim does not match: found by member id + date + charge.
     c2 = Account("OURS-2", "M9", None, M(90), ())
     return [c1, c2]
 
 
 def totals(entries, responsibility=None):
-    return sum((e.amount for e in entries
-                if responsibility is None or e.responsibility == responsibility), ZERO)
+    return sum(
+        (e.amount for e in entries if responsibility is None or e.responsibility == responsibility),
+        ZERO,
+    )
 
 
 def test_payment_contractual_patient_share_and_line_denial():
     result = post_remittance(sample_read(), ClaimIndex(accounts()))
     assert not result.held and not result.unmatched
     c1, c2 = result.claims
-    got = sorted((e.line, e.kind, e.responsibility, str(e.amount), e.group, e.reason)
-                 for e in c1.entries)
+    got = sorted(
+        (e.line, e.kind, e.responsibility, str(e.amount), e.group, e.reason) for e in c1.entries
+    )
     assert got == [
         (1, "adjustment", "payer", "-50.00", "CO", "45"),
         (1, "payment", "payer", "-80.00", "", ""),
@@ -75,20 +86,40 @@ def test_payment_contractual_patient_share_and_line_denial():
 
 def test_patient_share_moves_to_the_next_payer_and_a_secondary_claim_is_built(shared_examples):
     (claim,) = loads((shared_examples / "dependent_with_secondary.json").read_text())
-    lines = tuple(AccountLine(line.line, line.code, line.charge, line.modifiers)
-                  for line in claim.lines)
-    account = Account(claim.claim_id, claim.subscriber.member_id or "", claim.date_of_service,
-                      claim.total_charge, lines, has_next_payer=True)
+    lines = tuple(
+        AccountLine(line.line, line.code, line.charge, line.modifiers) for line in claim.lines
+    )
+    account = Account(
+        claim.claim_id,
+        claim.subscriber.member_id or "",
+        claim.date_of_service,
+        claim.total_charge,
+        lines,
+        has_next_payer=True,
+    )
     first = claim.lines[0]
-    svc = ServicePayment(Procedure("HC", first.code, first.modifiers), first.charge,
-                         first.charge - M(30) - M(10),
-                         adjustments=(Adjustment("CO", "45", M(10)), Adjustment("PR", "1",
-                                                                                M(30))))
-    others = tuple(ServicePayment(Procedure("HC", line.code, line.modifiers), line.charge,
-                                  line.charge) for line in claim.lines[1:])
+    svc = ServicePayment(
+        Procedure("HC", first.code, first.modifiers),
+        first.charge,
+        first.charge - M(30) - M(10),
+        adjustments=(Adjustment("CO", "45", M(10)), Adjustment("PR", "1", M(30))),
+    )
+    others = tuple(
+        ServicePayment(Procedure("HC", line.code, line.modifiers), line.charge, line.charge)
+        for line in claim.lines[1:]
+    )
     paid = sum((s.paid for s in (svc, *others)), ZERO)
-    payment = ClaimPayment(claim.claim_id, "1", claim.total_charge, paid, M(30), "CI", "PCN9",
-                           names=(EntityName("QC", "1", "X", id="Z"),), services=(svc, *others))
+    payment = ClaimPayment(
+        claim.claim_id,
+        "1",
+        claim.total_charge,
+        paid,
+        M(30),
+        "CI",
+        "PCN9",
+        names=(EntityName("QC", "1", "X", id="Z"),),
+        services=(svc, *others),
+    )
     posting = post_claim(payment, account)
     assert posting.secondary == "send"
     assert totals(posting.entries, "patient") == ZERO
@@ -105,15 +136,34 @@ def test_patient_share_moves_to_the_next_payer_and_a_secondary_claim_is_built(sh
 
 def test_reversal_then_corrected_claim_leaves_only_the_correction():
     original = sample().claims[0]
-    neg = replace(original, status="22", charge=-original.charge, paid=-original.paid,
-                  patient_responsibility=-original.patient_responsibility, services=tuple(
-                      replace(s, charge=-s.charge, paid=-s.paid, adjustments=tuple(
-                          replace(a, amount=-a.amount) for a in s.adjustments))
-                      for s in original.services))
-    corrected = replace(original, paid=M(90), services=(
-        replace(original.services[0], paid=M(90), adjustments=(
-            Adjustment("CO", "45", M(40)), Adjustment("PR", "2", M(20)))),
-        original.services[1]))
+    neg = replace(
+        original,
+        status="22",
+        charge=-original.charge,
+        paid=-original.paid,
+        patient_responsibility=-original.patient_responsibility,
+        services=tuple(
+            replace(
+                s,
+                charge=-s.charge,
+                paid=-s.paid,
+                adjustments=tuple(replace(a, amount=-a.amount) for a in s.adjustments),
+            )
+            for s in original.services
+        ),
+    )
+    corrected = replace(
+        original,
+        paid=M(90),
+        services=(
+            replace(
+                original.services[0],
+                paid=M(90),
+                adjustments=(Adjustment("CO", "45", M(40)), Adjustment("PR", "2", M(20))),
+            ),
+            original.services[1],
+        ),
+    )
     account = accounts()[0]
     first = post_claim(original, account)
     undo = post_claim(neg, account)
@@ -133,11 +183,19 @@ def test_crossover_is_recorded_not_sent_again():
 
 
 def test_prior_payer_adjustment_is_informational_on_a_secondary_claim():
-    payment = replace(sample().claims[0], adjustments=(Adjustment("OA", "23", M(10)),),
-                      paid=M(70), services=(replace(sample().claims[0].services[0], paid=M(70),
-                                                    adjustments=(Adjustment("CO", "45", M(50)),
-                                                                 Adjustment("PR", "2", M(20)))),
-                                            sample().claims[0].services[1]))
+    payment = replace(
+        sample().claims[0],
+        adjustments=(Adjustment("OA", "23", M(10)),),
+        paid=M(70),
+        services=(
+            replace(
+                sample().claims[0].services[0],
+                paid=M(70),
+                adjustments=(Adjustment("CO", "45", M(50)), Adjustment("PR", "2", M(20))),
+            ),
+            sample().claims[0].services[1],
+        ),
+    )
     secondary = post_claim(payment, accounts(is_secondary=True)[0])
     assert [a.reason for a in secondary.informational] == ["23"]
     primary = post_claim(payment, accounts()[0])
@@ -154,8 +212,10 @@ def test_unmatched_claims_go_to_the_work_queue_and_held_files_post_nothing():
 
 def test_lines_match_by_code_modifiers_and_charge_without_ref_6r():
     payment = sample().claims[0]
-    payment = replace(payment, services=tuple(replace(s, line_control_number="")
-                                              for s in reversed(payment.services)))
+    payment = replace(
+        payment,
+        services=tuple(replace(s, line_control_number="") for s in reversed(payment.services)),
+    )
     posting = post_claim(payment, accounts()[0])
     assert posting.line_numbers == (2, 1)
 
@@ -178,13 +238,23 @@ def _accounts_for(rem) -> list[Account]:
     out, seen = [], defaultdict(int)
     for payment in rem.claims:
         seen[payment.claim_id] += 1
-        claim_id = payment.claim_id + ("" if seen[payment.claim_id] == 1
-                                       else f"-{seen[payment.claim_id]}")
-        lines = tuple(AccountLine(n, s.procedure.code, s.charge, s.procedure.modifiers,
-                                  s.line_control_number)
-                      for n, s in enumerate(payment.services, start=1))
-        out.append(Account(claim_id, payment.member_id, payment.service_dates[0],
-                           payment.charge, lines, is_secondary=payment.status in ("2", "3")))
+        claim_id = payment.claim_id + (
+            "" if seen[payment.claim_id] == 1 else f"-{seen[payment.claim_id]}"
+        )
+        lines = tuple(
+            AccountLine(n, s.procedure.code, s.charge, s.procedure.modifiers, s.line_control_number)
+            for n, s in enumerate(payment.services, start=1)
+        )
+        out.append(
+            Account(
+                claim_id,
+                payment.member_id,
+                payment.service_dates[0],
+                payment.charge,
+                lines,
+                is_secondary=payment.status in ("2", "3"),
+            )
+        )
     return out
 
 
@@ -195,7 +265,8 @@ def test_every_fixture_posts_without_losing_a_cent():
             result = post_remittance(rem, ClaimIndex(accts))
             assert not result.held and not result.unmatched, path.name
             assert sorted(c.account.claim_id for c in result.claims) == sorted(
-                a.claim_id for a in accts), path.name
+                a.claim_id for a in accts
+            ), path.name
             per_patient: dict[str, Money] = defaultdict(lambda: ZERO)
             for posting in result.claims:
                 pay = posting.payment
@@ -218,20 +289,35 @@ def test_every_fixture_posts_without_losing_a_cent():
 
 
 def _line(code, charge, paid, *adjustments):
-    return ServicePayment(Procedure("HC", code), M(charge), M(paid),
-                          adjustments=tuple(Adjustment(g, r, M(a)) for g, r, a in adjustments))
+    return ServicePayment(
+        Procedure("HC", code),
+        M(charge),
+        M(paid),
+        adjustments=tuple(Adjustment(g, r, M(a)) for g, r, a in adjustments),
+    )
 
 
 def _claim(status, *services):
     paid = sum((s.paid for s in services), ZERO)
-    return ClaimPayment("C-1", status, sum((s.charge for s in services), ZERO), paid, None,
-                        "12", "PCN9", services=services)
+    return ClaimPayment(
+        "C-1",
+        status,
+        sum((s.charge for s in services), ZERO),
+        paid,
+        None,
+        "12",
+        "PCN9",
+        services=services,
+    )
 
 
 def test_a_write_down_beside_a_denied_line_is_not_a_denial():
     """Nothing paid: the visit denied, the blood draw applied to the deductible."""
-    payment = _claim("1", _line("99213", "150", "0", ("CO", "96", "150")),
-                     _line("36415", "25", "0", ("CO", "45", "9"), ("PR", "1", "16")))
+    payment = _claim(
+        "1",
+        _line("99213", "150", "0", ("CO", "96", "150")),
+        _line("36415", "25", "0", ("CO", "45", "9"), ("PR", "1", "16")),
+    )
     posting = post_claim(payment, accounts()[0])
     assert [(d.line, d.reasons) for d in posting.denials] == [(1, (("CO", "96"),))]
     assert any(e.reason == "45" and e.kind == "adjustment" for e in posting.entries)
@@ -239,13 +325,19 @@ def test_a_write_down_beside_a_denied_line_is_not_a_denial():
 
 
 def test_denied_in_full_when_every_line_is_refused_for_a_reason():
-    abn = _claim("1", _line("99213", "150", "0", ("CO", "50", "150")),
-                 _line("36415", "25", "0", ("PR", "50", "25")))
+    abn = _claim(
+        "1",
+        _line("99213", "150", "0", ("CO", "50", "150")),
+        _line("36415", "25", "0", ("PR", "50", "25")),
+    )
     assert post_claim(abn, accounts()[0]).denied_in_full
     # A secondary payer with nothing left to pay after the primary denies nothing, even when
     # it says CLP02 = 4.
-    nothing_left = _claim("4", _line("99213", "150", "0", ("OA", "23", "150")),
-                          _line("36415", "25", "0", ("OA", "23", "25")))
+    nothing_left = _claim(
+        "4",
+        _line("99213", "150", "0", ("OA", "23", "150")),
+        _line("36415", "25", "0", ("OA", "23", "25")),
+    )
     posting = post_claim(nothing_left, accounts(is_secondary=True)[0])
     assert not posting.denied_in_full and posting.denials == ()
     assert not post_claim(sample().claims[0], accounts()[0]).denied_in_full  # paid in part

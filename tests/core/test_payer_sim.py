@@ -33,11 +33,20 @@ M = Money
 
 
 def account_of(c) -> Account:
-    return Account(c.claim_id, c.subscriber.member_id or "", c.date_of_service, c.total_charge,
-                   tuple(AccountLine(line.line, line.code, line.charge, line.modifiers,
-                                     line.line_control_number or "") for line in c.lines),
-                   has_next_payer=any(o.adjudication is None for o in c.other_coverage),
-                   is_secondary=any(o.adjudication for o in c.other_coverage))
+    return Account(
+        c.claim_id,
+        c.subscriber.member_id or "",
+        c.date_of_service,
+        c.total_charge,
+        tuple(
+            AccountLine(
+                line.line, line.code, line.charge, line.modifiers, line.line_control_number or ""
+            )
+            for line in c.lines
+        ),
+        has_next_payer=any(o.adjudication is None for o in c.other_coverage),
+        is_secondary=any(o.adjudication for o in c.other_coverage),
+    )
 
 
 def test_examples_adjudicate_into_a_balanced_valid_835(shared_examples):
@@ -53,7 +62,8 @@ def test_examples_adjudicate_into_a_balanced_valid_835(shared_examples):
     # Allowed from the fee schedule: 99214 at 130.00 (CO-45 for the rest), copay as PR-3.
     first = next(c for c in paid if c.claim_id == "CVFP-000101").services[0]
     assert first.allowed == M(130) and ("CO", "45", M(55)) in [
-        (a.group, a.reason, a.amount) for a in first.adjustments]
+        (a.group, a.reason, a.amount) for a in first.adjustments
+    ]
     assert ("PR", "3", M(25)) in [(a.group, a.reason, a.amount) for a in first.adjustments]
     # The 835 posts cleanly against our own claims.
     posting = [post_remittance(r, ClaimIndex(account_of(c) for c in claims)) for r in rems]
@@ -74,9 +84,13 @@ def reasons(payment):
 
 def test_realistic_denials_with_real_codes():
     sim = Adjudicator(PayerProfile("LCI220", "LAKELAND COMMERCIAL INSURANCE"), seed=1)
-    visit = claim("D-1", lines=[
-        {"line": 1, "code": "99213", "charge": "130.00", "dx_pointers": [1]},
-        {"line": 2, "code": "11102", "charge": "150.00", "dx_pointers": [1]}])
+    visit = claim(
+        "D-1",
+        lines=[
+            {"line": 1, "code": "99213", "charge": "130.00", "dx_pointers": [1]},
+            {"line": 2, "code": "11102", "charge": "150.00", "dx_pointers": [1]},
+        ],
+    )
     missing_25 = sim.adjudicate_claim(visit, date(2026, 3, 10))
     assert ("CO", "4") in reasons(missing_25)
     assert ("HE", "N822") in missing_25.services[0].remarks
@@ -85,8 +99,9 @@ def test_realistic_denials_with_real_codes():
     assert duplicate.status == "4" and ("CO", "18") in reasons(duplicate)
     late = sim.adjudicate_claim(claim("D-3"), date(2027, 6, 1))
     assert late.status == "4" and ("CO", "29") in reasons(late)
-    physical = claim("D-4", lines=[{"line": 1, "code": "99396", "charge": "200.00",
-                                    "dx_pointers": [1]}])
+    physical = claim(
+        "D-4", lines=[{"line": 1, "code": "99396", "charge": "200.00", "dx_pointers": [1]}]
+    )
     non_covered = sim.adjudicate_claim(physical, date(2026, 3, 10))
     assert ("CO", "96") in reasons(non_covered)
     rem = sim.run([visit])
@@ -95,15 +110,19 @@ def test_realistic_denials_with_real_codes():
 
 def test_front_end_rejections_go_to_a_277ca_our_reader_understands():
     bad_npi = claim("R-1")
-    bad_npi = replace(bad_npi, billing_provider=replace(bad_npi.billing_provider,
-                                                        npi="1234567890"))
+    bad_npi = replace(bad_npi, billing_provider=replace(bad_npi.billing_provider, npi="1234567890"))
     no_member = claim("R-2")
     no_member = replace(no_member, subscriber=replace(no_member.subscriber, member_id=None))
     good = claim("R-3")
     result = simulate([bad_npi, no_member, good], seed=1)
     assert sorted(r.claim.claim_id for r in result.rejections) == ["R-1", "R-2"]
-    ack = write_277ca(result.accepted, result.rejections, payer_id="LCI220",
-                      payer_name="LAKELAND", processed=date(2026, 3, 10))
+    ack = write_277ca(
+        result.accepted,
+        result.rejections,
+        payer_id="LCI220",
+        payer_name="LAKELAND",
+        processed=date(2026, 3, 10),
+    )
     assert pyx12_errors(ack) == []
     (read,) = read_277ca(ack)
     verdict = {c.claim_id: c.accepted for c in read.claims}
@@ -114,11 +133,21 @@ def test_front_end_rejections_go_to_a_277ca_our_reader_understands():
 def test_secondary_payer_pays_what_the_patient_still_owed():
     medicaid = {"name": "Wisconsin Medicaid", "payer_id": "WIMCD", "type": "medicaid"}
     sub = {"name": {"last": "Halvorsen", "first": "Erik"}, "member_id": "WI5550001"}
-    first_payer = claim("S-1", lines=[
-        {"line": 1, "code": "99214", "charge": "185.00", "dx_pointers": [1]},
-        {"line": 2, "code": "36415", "charge": "25.00", "dx_pointers": [1]}],
-        other_coverage=[{"payer": medicaid, "subscriber": sub, "order": "secondary",
-                         "relationship_to_subscriber": "self"}])
+    first_payer = claim(
+        "S-1",
+        lines=[
+            {"line": 1, "code": "99214", "charge": "185.00", "dx_pointers": [1]},
+            {"line": 2, "code": "36415", "charge": "25.00", "dx_pointers": [1]},
+        ],
+        other_coverage=[
+            {
+                "payer": medicaid,
+                "subscriber": sub,
+                "order": "secondary",
+                "relationship_to_subscriber": "self",
+            }
+        ],
+    )
     (rem,) = simulate([first_payer], seed=2).remittances
     posting = post_remittance(rem, ClaimIndex([account_of(first_payer)]))
     (cp,) = posting.claims
@@ -137,23 +166,40 @@ def test_secondary_payer_pays_what_the_patient_still_owed():
 
 
 def test_cli_adjudicates_an_837p_file(tmp_path):
-    claims = [claim("CLI-1"), claim("CLI-2", lines=[
-        {"line": 1, "code": "99213", "charge": "130.00", "dx_pointers": [1]}])]
+    claims = [
+        claim("CLI-1"),
+        claim(
+            "CLI-2", lines=[{"line": 1, "code": "99213", "charge": "130.00", "dx_pointers": [1]}]
+        ),
+    ]
     bad = claim("CLI-3")
     claims.append(replace(bad, subscriber=replace(bad.subscriber, member_id="")))
     source = tmp_path / "in.837"
     source.write_bytes(write_837p(claims[:2], ENVELOPE, CONTROL, SUBMITTER, CREATED))
     out = tmp_path / "out.835"
-    run = CliRunner().invoke(app, ["payer-sim", "adjudicate", str(source), "-o", str(out),
-                                   "--seed", "5", "--ack", str(tmp_path / "out.277ca")])
+    run = CliRunner().invoke(
+        app,
+        [
+            "payer-sim",
+            "adjudicate",
+            str(source),
+            "-o",
+            str(out),
+            "--seed",
+            "5",
+            "--ack",
+            str(tmp_path / "out.277ca"),
+        ],
+    )
     assert run.exit_code == 0, run.output
     assert "2 claim(s)" in run.output
     (rem,) = read_835(out.read_bytes())
     assert [c.claim_id for c in rem.claims] == ["CLI-1", "CLI-2"]
     assert read_277ca((tmp_path / "out.277ca").read_bytes())[0].claims
     assert read_999((tmp_path / "out.999").read_bytes())[0].groups[0].status == "accepted"
-    missing = CliRunner().invoke(app, ["payer-sim", "adjudicate", str(tmp_path / "nope.837"),
-                                       "-o", str(out)])
+    missing = CliRunner().invoke(
+        app, ["payer-sim", "adjudicate", str(tmp_path / "nope.837"), "-o", str(out)]
+    )
     assert missing.exit_code != 0
 
 
@@ -170,13 +216,24 @@ def test_the_835_trace_originator_is_the_payers_id_not_the_payees_tin():
 
 
 def test_the_277ca_echoes_the_837s_batch_reference():
-    data = write_837p([claim("B-1")], ENVELOPE, ControlNumbers(4711, 4711), SUBMITTER,
-                      CREATED, reference="000004711")
+    data = write_837p(
+        [claim("B-1")],
+        ENVELOPE,
+        ControlNumbers(4711, 4711),
+        SUBMITTER,
+        CREATED,
+        reference="000004711",
+    )
     assert batch_reference(data) == "000004711"
     result = simulate([claim("B-1")], seed=1)
-    ack = write_277ca(result.accepted, result.rejections, payer_id="LCI220",
-                      payer_name="LAKELAND", processed=date(2026, 3, 10),
-                      batch_reference=batch_reference(data))
+    ack = write_277ca(
+        result.accepted,
+        result.rejections,
+        payer_id="LCI220",
+        payer_name="LAKELAND",
+        processed=date(2026, 3, 10),
+        batch_reference=batch_reference(data),
+    )
     assert pyx12_errors(ack) == []
     (read,) = read_277ca(ack)
     assert read.batch_reference == "000004711"

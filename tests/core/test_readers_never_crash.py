@@ -51,10 +51,21 @@ READERS = {
     "interchanges": read_interchanges,
 }
 # The folders whose files each reader is given (the two envelope readers take them all).
-FOLDERS = {"835": ("835",), "837p": ("837p", "837i"), "270": ("270",), "271": ("271",),
-           "999": ("999",), "277ca": ("277ca", "277"), "276": ("276",), "277": ("277",)}
-FUZZ = settings(max_examples=120, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FOLDERS = {
+    "835": ("835",),
+    "837p": ("837p", "837i"),
+    "270": ("270",),
+    "271": ("271",),
+    "999": ("999",),
+    "277ca": ("277ca", "277"),
+    "276": ("276",),
+    "277": ("277",),
+}
+FUZZ = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 class Draws:
@@ -110,8 +121,11 @@ def claim_seeds():
     return json_seeds(shared_examples_dir())
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=st.data())
 def test_claim_loader_reads_or_refuses(claim_seeds, data):
     seed = data.draw(st.sampled_from(claim_seeds), label="claim example")
@@ -122,8 +136,11 @@ def test_claim_loader_reads_or_refuses(claim_seeds, data):
         assert str(exc).strip()
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=st.data())
 def test_a_claim_that_loads_writes_or_is_refused_by_name(claim_seeds, data):
     """What ``medbill claims 837p`` does with a file: a claim the loader accepts becomes an
@@ -147,15 +164,41 @@ def test_claim_loader_refuses_any_text(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(value=st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
-    | st.decimals(allow_nan=True, allow_infinity=True).map(str),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(["charge", "units", "line", "dx_pointers", "lines",
-                                       "code", "dob", "name", "patient", "subscriber",
-                                       "billing_provider", "payer", "diagnoses", "claim_id"]),
-                      children, max_size=5),
-    max_leaves=30))
+@given(
+    value=st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.text(max_size=20)
+        | st.decimals(allow_nan=True, allow_infinity=True).map(str),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "charge",
+                        "units",
+                        "line",
+                        "dx_pointers",
+                        "lines",
+                        "code",
+                        "dob",
+                        "name",
+                        "patient",
+                        "subscriber",
+                        "billing_provider",
+                        "payer",
+                        "diagnoses",
+                        "claim_id",
+                    ]
+                ),
+                children,
+                max_size=5,
+            )
+        ),
+        max_leaves=30,
+    )
+)
 def test_claim_from_any_json_value(value):
     """``Claim`` documents built in Python (not parsed) are checked just as carefully."""
     with contextlib.suppress(ClaimFormatError):

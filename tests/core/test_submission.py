@@ -39,10 +39,16 @@ def host_key():
 
 def settings(**over):
     base = {
-        "name": "prairie", "sender_id": "MEDBILL01", "receiver_id": "PRAIRIE",
-        "submitter_name": "Cedar Valley Family Practice", "contact_name": "Billing Office",
-        "contact_phone": "6085550142", "receiver_name": "Prairie Clearinghouse",
-        "usage": "T", "transport": "folder", "folder": "/nonexistent",
+        "name": "prairie",
+        "sender_id": "MEDBILL01",
+        "receiver_id": "PRAIRIE",
+        "submitter_name": "Cedar Valley Family Practice",
+        "contact_name": "Billing Office",
+        "contact_phone": "6085550142",
+        "receiver_name": "Prairie Clearinghouse",
+        "usage": "T",
+        "transport": "folder",
+        "folder": "/nonexistent",
     }
     base.update(over)
     return base
@@ -54,6 +60,7 @@ def counter(start=500):
     def next_control():
         n = next(numbers)
         return ControlNumbers(n, n)
+
     return next_control
 
 
@@ -71,9 +78,13 @@ def test_files_split_at_the_claim_count_and_validate(tmp_path):
 
 
 def test_separators_and_line_endings_per_profile(tmp_path):
-    profile = ClearinghouseProfile.from_dict(settings(
-        folder=str(tmp_path), line_ending="crlf",
-        separators={"element": "|", "component": "^", "repetition": "{", "segment": "~"}))
+    profile = ClearinghouseProfile.from_dict(
+        settings(
+            folder=str(tmp_path),
+            line_ending="crlf",
+            separators={"element": "|", "component": "^", "repetition": "{", "segment": "~"},
+        )
+    )
     (f,) = build_files([claim()], profile, counter(), CREATED)
     assert f.data.startswith(b"ISA|00|") and b"~\r\nGS|HC|" in f.data
     assert b"SV1|HC^99214|185|UN|1|||1^2~" in f.data
@@ -89,14 +100,14 @@ def test_a_bad_claim_uses_no_control_number(tmp_path):
         return ControlNumbers(1, 1)
 
     with pytest.raises(X12WriteError, match="claim S-BAD: frequency_code|original_claim_ref"):
-        build_files([claim("S-1"), claim("S-BAD", frequency_code="8")], profile, next_control,
-                    CREATED)
+        build_files(
+            [claim("S-1"), claim("S-BAD", frequency_code="8")], profile, next_control, CREATED
+        )
     assert used == []
 
 
 def test_claims_for_other_payers_are_refused(tmp_path):
-    profile = ClearinghouseProfile.from_dict(settings(folder=str(tmp_path),
-                                                      payer_ids=["MCRWI"]))
+    profile = ClearinghouseProfile.from_dict(settings(folder=str(tmp_path), payer_ids=["MCRWI"]))
     with pytest.raises(ProfileError, match="payer LCI220 is not routed to prairie"):
         build_files([claim()], profile, counter(), CREATED)
 
@@ -131,9 +142,18 @@ def test_write_to_folder_never_overwrites(tmp_path):
 
 
 def sftp_profile(server, key_path, tmp_path, **over):
-    values = dict(transport="sftp", folder=None, host="127.0.0.1", port=server.port,
-                  username="medbill", key_path=key_path, remote_dir="/inbound", retries=3,
-                  backoff_seconds=0.5, host_key_sha256=key_fingerprint(server.host_key))
+    values = dict(
+        transport="sftp",
+        folder=None,
+        host="127.0.0.1",
+        port=server.port,
+        username="medbill",
+        key_path=key_path,
+        remote_dir="/inbound",
+        retries=3,
+        backoff_seconds=0.5,
+        host_key_sha256=key_fingerprint(server.host_key),
+    )
     values.update(over)
     return ClearinghouseProfile.from_dict(settings(**values))
 
@@ -181,9 +201,18 @@ def test_sftp_gives_up_after_the_last_retry(tmp_path, client_key):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    profile = ClearinghouseProfile.from_dict(settings(
-        transport="sftp", folder=None, host="127.0.0.1", port=port, username="medbill",
-        key_path=key_path, retries=2, backoff_seconds=1))
+    profile = ClearinghouseProfile.from_dict(
+        settings(
+            transport="sftp",
+            folder=None,
+            host="127.0.0.1",
+            port=port,
+            username="medbill",
+            key_path=key_path,
+            retries=2,
+            backoff_seconds=1,
+        )
+    )
     (f,) = build_files([claim()], profile, counter(), CREATED)
     waits = []
     with pytest.raises(DeliveryError, match="gave up after 3 attempts"):
@@ -202,8 +231,12 @@ def test_sftp_refuses_a_wrong_key_and_a_wrong_host_key(tmp_path, client_key, hos
         (f,) = build_files([claim()], wrong_user_key, counter(), CREATED)
         with pytest.raises(DeliveryError, match="gave up after 1 attempts"):
             deliver(f, wrong_user_key, sleep=lambda s: None)
-        spoofed = sftp_profile(server, key_path, tmp_path,
-                               host_key_sha256="AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+        spoofed = sftp_profile(
+            server,
+            key_path,
+            tmp_path,
+            host_key_sha256="AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        )
         with pytest.raises(DeliveryError, match="host key does not match"):
             deliver(f, spoofed, sleep=lambda s: None)
     assert list((tmp_path / "inbound").iterdir()) == []

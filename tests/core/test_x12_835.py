@@ -53,8 +53,11 @@ def test_every_fixture_reads_with_the_expected_counts_and_balances():
     seen = set()
     for path in fixtures():
         rems = read_835(path.read_bytes())
-        counts = (len(rems), sum(len(r.claims) for r in rems),
-                  sum(len(c.services) for r in rems for c in r.claims))
+        counts = (
+            len(rems),
+            sum(len(r.claims) for r in rems),
+            sum(len(c.services) for r in rems for c in r.claims),
+        )
         assert counts == EXPECTED[path.name], path.name
         for rem in rems:
             # Every defect is either repaired with a warning or held; these all balance.
@@ -88,8 +91,12 @@ def test_shifted_svc_is_put_back_like_the_tr3_original():
     ours = read_one("linuxforhealth__tertiary-payment.835")
     tr3 = read_one("stupidedi__tertiary-payments.edi")
     a, b = ours.claims[0].services[0], tr3.claims[0].services[0]
-    assert (a.procedure, a.charge, a.paid, a.units_paid) == (b.procedure, b.charge, b.paid,
-                                                             b.units_paid)
+    assert (a.procedure, a.charge, a.paid, a.units_paid) == (
+        b.procedure,
+        b.charge,
+        b.paid,
+        b.units_paid,
+    )
     assert a.procedure.code == "24599"
     assert any("SVC02" in w for w in warnings(ours))
 
@@ -134,7 +141,10 @@ def test_names_lq_and_multi_triplet_cas():
     uhc = read_one("edi835parser__united_healthcare_legacy_sample.txt")
     last = uhc.claims[1].services[2]
     assert [(a.group, a.reason, a.amount, a.quantity) for a in last.adjustments] == [
-        ("PR", "2", M("5.13"), None), ("PR", "1", M(110), None), ("CO", "45", M("184.32"), None)]
+        ("PR", "2", M("5.13"), None),
+        ("PR", "1", M(110), None),
+        ("CO", "45", M("184.32"), None),
+    ]
     assert uhc.claims[0].corrected_insured.entity == "74"
     emedny = read_one("edi835parser__emedny_sample.txt")
     assert emedny.claims[2].services[2].remarks == (("HE", "N206"),)
@@ -156,8 +166,11 @@ def test_not_x12_raises_and_bad_content_is_listed():
     with pytest.raises(X12ParseError):
         read_835(b"hello world")
     bad = sample().claims[0]
-    data = write_835(sample()).replace(b"CLP*C-1*1*", b"CLP*C-1*77*").replace(
-        b"CAS*CO*45*", b"CAS*XX*45*")
+    data = (
+        write_835(sample())
+        .replace(b"CLP*C-1*1*", b"CLP*C-1*77*")
+        .replace(b"CAS*CO*45*", b"CAS*XX*45*")
+    )
     (rem,) = read_835(data)
     errors = [str(p) for p in rem.errors]
     assert any("CLP02" in e for e in errors) and any("CAS01" in e for e in errors)
@@ -182,21 +195,47 @@ def test_write_then_read_gives_back_the_same_document():
     rem = sample()
     (back,) = read_835(write_835(rem))
     assert back.problems == ()
-    strip = dict(version="005010X221A1", sender="MEDBILLPAYER", receiver="MEDBILLPROV",
-                 interchange_control="000000001", position=back.position)
+    strip = dict(
+        version="005010X221A1",
+        sender="MEDBILLPAYER",
+        receiver="MEDBILLPROV",
+        interchange_control="000000001",
+        position=back.position,
+    )
 
     def clean(r: Remittance) -> Remittance:
-        claims = tuple(replace(c, position=0, header_number="1", adjustments=tuple(
-            replace(a, position=0) for a in c.adjustments), names=tuple(
-            replace(n, position=0) for n in c.names), services=tuple(
-            replace(s, position=0, references=(), adjustments=tuple(
-                replace(a, position=0) for a in s.adjustments)) for s in c.services))
-            for c in r.claims)
+        claims = tuple(
+            replace(
+                c,
+                position=0,
+                header_number="1",
+                adjustments=tuple(replace(a, position=0) for a in c.adjustments),
+                names=tuple(replace(n, position=0) for n in c.names),
+                services=tuple(
+                    replace(
+                        s,
+                        position=0,
+                        references=(),
+                        adjustments=tuple(replace(a, position=0) for a in s.adjustments),
+                    )
+                    for s in c.services
+                ),
+            )
+            for c in r.claims
+        )
         plbs = tuple(replace(p, position=0) for p in r.provider_adjustments)
-        return replace(r, claims=claims, provider_adjustments=plbs, headers=(),
-                                      payer=replace(r.payer, position=0, contacts=tuple(
-                           replace(c, position=0) for c in r.payer.contacts)),
-                       payee=replace(r.payee, position=0))
+        return replace(
+            r,
+            claims=claims,
+            provider_adjustments=plbs,
+            headers=(),
+            payer=replace(
+                r.payer,
+                position=0,
+                contacts=tuple(replace(c, position=0) for c in r.payer.contacts),
+            ),
+            payee=replace(r.payee, position=0),
+        )
 
     assert clean(back) == clean(replace(rem, **strip))
 
@@ -242,7 +281,9 @@ KNOWN_CSV_DIFFERENCES = {
     # CAS*PR*2*5.13**1*110: the CSV keeps only the first triplet of the segment and drops
     # PR-1 110.00, so its line does not balance (328.50 - 29.05 != 5.13 + 184.32).
     ("edi835parser__united_healthcare_legacy_sample.csv", 4, "adj_1"): (
-        "110.00|1|PR", "184.32|45|CO"),
+        "110.00|1|PR",
+        "184.32|45|CO",
+    ),
     ("edi835parser__united_healthcare_legacy_sample.csv", 4, "adj_2"): ("184.32|45|CO", ""),
     # SVC*HC:59426******742*742**1 has no charge or payment; we read 0 (the claim totals agree)
     # where the CSV leaves them empty.
@@ -297,16 +338,30 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
     out = []
     with path.open(newline="") as fh:
         for raw in csv.DictReader(fh):
-            row = {k: raw[k] for k in ("marker", "patient", "code", "modifier", "qualifier",
-                                       "payer", "start_date", "end_date", "transaction_date")}
+            row = {
+                k: raw[k]
+                for k in (
+                    "marker",
+                    "patient",
+                    "code",
+                    "modifier",
+                    "qualifier",
+                    "payer",
+                    "start_date",
+                    "end_date",
+                    "transaction_date",
+                )
+            }
             for key in ("charge_amount", "allowed_amount", "paid_amount"):
                 row[key] = _num(raw[key])
             for key in ("allowed_units", "billed_units"):
                 row[key] = _units(Decimal(raw[key])) if raw[key] else ""
             for k in range(6):
                 if raw.get(f"adj_{k}_amount"):
-                    row[f"adj_{k}"] = (f"{_num(raw[f'adj_{k}_amount'])}|{raw[f'adj_{k}_code']}"
-                                       f"|{raw[f'adj_{k}_group']}")
+                    row[f"adj_{k}"] = (
+                        f"{_num(raw[f'adj_{k}_amount'])}|{raw[f'adj_{k}_code']}"
+                        f"|{raw[f'adj_{k}_group']}"
+                    )
                 if raw.get(f"ref_{k}_qual"):
                     row[f"ref_{k}"] = f"{raw[f'ref_{k}_qual']}|{raw[f'ref_{k}_value']}"
                 if raw.get(f"rem_{k}_code"):
@@ -315,8 +370,9 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
     return out
 
 
-@pytest.mark.parametrize("stem", ["blue_cross_nc_sample", "emedny_sample",
-                                  "united_healthcare_legacy_sample"])
+@pytest.mark.parametrize(
+    "stem", ["blue_cross_nc_sample", "emedny_sample", "united_healthcare_legacy_sample"]
+)
 def test_golden_csv_agrees_on_shared_fields_except_documented_errors(stem):
     folder = shared_path("x12/835/835-golden")
     (rem,) = read_835((folder / f"edi835parser__{stem}.txt").read_bytes())
@@ -326,10 +382,10 @@ def test_golden_csv_agrees_on_shared_fields_except_documented_errors(stem):
     for number, (a, b) in enumerate(zip(ours, theirs, strict=True)):
         for key in sorted(set(a) | set(b)):
             if a.get(key, "") != b.get(key, ""):
-                found[(f"edi835parser__{stem}.csv", number, key)] = (a.get(key, ""),
-                                                                     b.get(key, ""))
-    expected = {k: v for k, v in KNOWN_CSV_DIFFERENCES.items()
-                if k[0] == f"edi835parser__{stem}.csv"}
+                found[(f"edi835parser__{stem}.csv", number, key)] = (a.get(key, ""), b.get(key, ""))
+    expected = {
+        k: v for k, v in KNOWN_CSV_DIFFERENCES.items() if k[0] == f"edi835parser__{stem}.csv"
+    }
     assert found == expected
 
 
@@ -357,16 +413,38 @@ def test_all_samples_csv_is_the_three_files_in_order():
 
 def _without_positions(rem: Remittance):
     """The remittance's money and codes, without segment positions and reader notes."""
-    return [
-        (c.claim_id, c.status, c.charge, c.paid, c.patient_responsibility, c.payer_claim_number,
-         [(a.group, a.reason, a.amount, a.quantity) for a in c.adjustments],
-         [(n.entity, n.last, n.first, n.id) for n in c.names],
-         [(s.procedure, s.charge, s.paid, s.units_paid, s.original_units, s.dates,
-           [(a.group, a.reason, a.amount, a.quantity) for a in s.adjustments],
-           s.line_control_number, s.amounts, s.remarks) for s in c.services])
-        for c in rem.claims
-    ] + [(p.reason, p.reference, p.amount) for p in rem.provider_adjustments] + [
-        rem.total_paid, rem.trace_number, rem.payer_id]
+    return (
+        [
+            (
+                c.claim_id,
+                c.status,
+                c.charge,
+                c.paid,
+                c.patient_responsibility,
+                c.payer_claim_number,
+                [(a.group, a.reason, a.amount, a.quantity) for a in c.adjustments],
+                [(n.entity, n.last, n.first, n.id) for n in c.names],
+                [
+                    (
+                        s.procedure,
+                        s.charge,
+                        s.paid,
+                        s.units_paid,
+                        s.original_units,
+                        s.dates,
+                        [(a.group, a.reason, a.amount, a.quantity) for a in s.adjustments],
+                        s.line_control_number,
+                        s.amounts,
+                        s.remarks,
+                    )
+                    for s in c.services
+                ],
+            )
+            for c in rem.claims
+        ]
+        + [(p.reason, p.reference, p.amount) for p in rem.provider_adjustments]
+        + [rem.total_paid, rem.trace_number, rem.payer_id]
+    )
 
 
 def test_every_fixture_survives_our_writer_and_pyx12_accepts_the_result():

@@ -63,8 +63,9 @@ def test_reader_fed_one_segment_at_a_time(name):
     assert [r.claim for r in read_837p(segments)] == list(SCENARIOS[name])
 
 
-@pytest.mark.parametrize("name", ["office_visit", "dependent_with_secondary",
-                                  "medicare_replacement"])
+@pytest.mark.parametrize(
+    "name", ["office_visit", "dependent_with_secondary", "medicare_replacement"]
+)
 def test_shared_examples_validate_and_round_trip(shared_examples, name):
     claims = loads((shared_examples / f"{name}.json").read_bytes())
     data = write(claims)
@@ -81,7 +82,9 @@ def test_all_examples_in_one_file(shared_examples):
 
 
 def test_envelope_carries_the_callers_control_numbers():
-    data = write([claim()], ).decode()
+    data = write(
+        [claim()],
+    ).decode()
     segs = list(iter_segments(data))
     assert segs[0][13] == "000004201"
     assert segs[1].id == "GS" and segs[1][6] == "4201" and segs[1][8] == "005010X222A1"
@@ -109,8 +112,11 @@ def test_replacement_and_void_carry_the_original_claim_number():
 
 
 def test_drug_anesthesia_and_secondary_segments():
-    text = write(SCENARIOS["NDC drug line"] + SCENARIOS["anesthesia minutes"] +
-                 SCENARIOS["secondary with COB"]).decode()
+    text = write(
+        SCENARIOS["NDC drug line"]
+        + SCENARIOS["anesthesia minutes"]
+        + SCENARIOS["secondary with COB"]
+    ).decode()
     assert "LIN**N4*00641037621~" in text and "CTP****4*ML~" in text
     assert "SV1*HC:00790:AA:P2*1450*MJ*95***1~" in text
     assert "SBR*S*18*GRP4410******MC~" in text  # Medicaid is the secondary payer
@@ -134,28 +140,68 @@ def test_separators_and_line_endings_follow_the_profile():
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        (dict(billing_provider={"name": "X", "npi": "1746502934", "tin": "391847265",
-                                "address": {"line1": "1 A St", "city": "M", "state": "WI",
-                                            "zip": "537051212"}}), "billing_provider.npi"),
-        (dict(billing_provider={"name": "X", "npi": "1746502933", "tin": "391847265",
-                                "address": {"line1": "1 A St", "city": "M", "state": "WI",
-                                            "zip": "53705"}}), "billing_provider.address.zip"),
+        (
+            dict(
+                billing_provider={
+                    "name": "X",
+                    "npi": "1746502934",
+                    "tin": "391847265",
+                    "address": {"line1": "1 A St", "city": "M", "state": "WI", "zip": "537051212"},
+                }
+            ),
+            "billing_provider.npi",
+        ),
+        (
+            dict(
+                billing_provider={
+                    "name": "X",
+                    "npi": "1746502933",
+                    "tin": "391847265",
+                    "address": {"line1": "1 A St", "city": "M", "state": "WI", "zip": "53705"},
+                }
+            ),
+            "billing_provider.address.zip",
+        ),
         (dict(frequency_code="7"), "original_claim_ref"),
         (dict(diagnoses=["1E1165"]), "diagnoses[0]"),
         (dict(diagnoses=[f"E11{i}" for i in range(13)]), "diagnoses"),
-        (dict(lines=[{"line": 1, "code": "99213", "charge": "10", "dx_pointers": [3]}]),
-         "lines[0].dx_pointers"),
-        (dict(lines=[{"line": 1, "code": "99213", "charge": "10", "dx_pointers": [1],
-                      "units": 0}]), "lines[0].units"),
-        (dict(lines=[{"line": 1, "code": "99213", "charge": "10", "dx_pointers": [1],
-                      "ndc": "1234"}]), "lines[0].ndc"),
+        (
+            dict(lines=[{"line": 1, "code": "99213", "charge": "10", "dx_pointers": [3]}]),
+            "lines[0].dx_pointers",
+        ),
+        (
+            dict(
+                lines=[{"line": 1, "code": "99213", "charge": "10", "dx_pointers": [1], "units": 0}]
+            ),
+            "lines[0].units",
+        ),
+        (
+            dict(
+                lines=[
+                    {"line": 1, "code": "99213", "charge": "10", "dx_pointers": [1], "ndc": "1234"}
+                ]
+            ),
+            "lines[0].ndc",
+        ),
         (dict(payer={"name": "Self", "payer_id": "SELF", "type": "self_pay"}), "payer.type"),
         (dict(related_causes=["AA"], accident_date="2026-01-01"), "accident_state"),
         (dict(place_of_service="1"), "place_of_service"),
-        (dict(billing_provider={"name": "X", "npi": "1746502933", "tin": "391847265",
-                                "address": {"line1": "PO Box 7700", "city": "M", "state": "WI",
-                                            "zip": "537051212"}}),
-         "billing_provider.address.line1"),
+        (
+            dict(
+                billing_provider={
+                    "name": "X",
+                    "npi": "1746502933",
+                    "tin": "391847265",
+                    "address": {
+                        "line1": "PO Box 7700",
+                        "city": "M",
+                        "state": "WI",
+                        "zip": "537051212",
+                    },
+                }
+            ),
+            "billing_provider.address.line1",
+        ),
     ],
 )
 def test_invalid_claims_are_refused_naming_claim_and_field(change, field):
@@ -192,17 +238,26 @@ def test_control_numbers_out_of_range_are_refused():
 
 
 def test_batches_split_per_route_and_claim_count():
-    claims = [claim(f"C{i}") for i in range(5)] + [dependent(f"D{i}", payer={
-        "name": "Wisconsin Medicaid", "payer_id": "WIMCD", "type": "medicaid"})
-        for i in range(3)]
+    claims = [claim(f"C{i}") for i in range(5)] + [
+        dependent(
+            f"D{i}", payer={"name": "Wisconsin Medicaid", "payer_id": "WIMCD", "type": "medicaid"}
+        )
+        for i in range(3)
+    ]
     batches = plan_batches(claims, max_claims=2)
     assert [(b.route, len(b.claims)) for b in batches] == [
-        ("LCI220", 2), ("LCI220", 2), ("LCI220", 1), ("WIMCD", 2), ("WIMCD", 1)]
+        ("LCI220", 2),
+        ("LCI220", 2),
+        ("LCI220", 1),
+        ("WIMCD", 2),
+        ("WIMCD", 1),
+    ]
     one_route = plan_batches(claims, route_of=lambda c: "prairie", max_claims=10)
     assert len(one_route) == 1 and one_route[0].payers == ("LCI220", "WIMCD")
     for i, batch in enumerate(batches):
-        data = write_837p(batch.claims, ENVELOPE, ControlNumbers(100 + i, 100 + i), SUBMITTER,
-                          CREATED)
+        data = write_837p(
+            batch.claims, ENVELOPE, ControlNumbers(100 + i, 100 + i), SUBMITTER, CREATED
+        )
         assert pyx12_errors(data) == []
 
 
@@ -211,18 +266,36 @@ def test_claims_are_grouped_under_their_billing_provider():
     data = write([c16, other, c17, c18])
     segs = [s for s in iter_segments(data) if s.id == "HL" and s[3] == "20"]
     assert len(segs) == 2
-    assert [r.claim.claim_id for r in read_837p(data)] == ["CVFP-16", "CVFP-17", "CVFP-18",
-                                                          "LKCD-1"]
+    assert [r.claim.claim_id for r in read_837p(data)] == [
+        "CVFP-16",
+        "CVFP-17",
+        "CVFP-18",
+        "LKCD-1",
+    ]
 
 
 def test_text_is_written_in_ascii():
-    c = claim("CVFP-U", patient={"name": {"last": "Núñez", "first": "José"},
-                                 "dob": "1971-08-19", "sex": "M",
-                                 "relationship_to_subscriber": "self"},
-                subscriber={"name": {"last": "Núñez", "first": "José"}, "dob": "1971-08-19",
-                             "sex": "M", "member_id": "BSH1", "address": {
-                                 "line1": "12 Straße — Apt 4", "city": "Madison",
-                                 "state": "WI", "zip": "53703"}})
+    c = claim(
+        "CVFP-U",
+        patient={
+            "name": {"last": "Núñez", "first": "José"},
+            "dob": "1971-08-19",
+            "sex": "M",
+            "relationship_to_subscriber": "self",
+        },
+        subscriber={
+            "name": {"last": "Núñez", "first": "José"},
+            "dob": "1971-08-19",
+            "sex": "M",
+            "member_id": "BSH1",
+            "address": {
+                "line1": "12 Straße — Apt 4",
+                "city": "Madison",
+                "state": "WI",
+                "zip": "53703",
+            },
+        },
+    )
     data = write([c])
     assert b"NM1*IL*1*Nunez*Jose****MI*BSH1~" in data and b"N3*12 Strasse - Apt 4~" in data
     assert pyx12_errors(data) == []

@@ -45,19 +45,47 @@ def test_the_table_has_the_tr3_limits_the_issue_names():
 @pytest.mark.parametrize(
     ("make", "field", "element", "seg", "index", "limit"),
     [
-        (lambda: named(claim(), middle="Alexandrina-Konstantinopolis"), "subscriber.name.middle",
-         "NM105", ("NM1", "IL"), 5, 25),
-        (lambda: named(claim(), suffix="Esquire the Third"), "subscriber.name.suffix", "NM107",
-         ("NM1", "IL"), 7, 10),
-        (lambda: replace(claim(), payer=replace(claim().payer, name="Lakeland Commercial "
-                                                "Insurance Company of the Upper Midwest Region")),
-         "payer.name", "NM103", ("NM1", "PR"), 3, 60),
-        (lambda: _other_street("Apartment 4B, Building Seventeen, Prairie View Terrace Estates"),
-         "other_coverage[0].subscriber.address.line1", "N301", None, None, 55),
+        (
+            lambda: named(claim(), middle="Alexandrina-Konstantinopolis"),
+            "subscriber.name.middle",
+            "NM105",
+            ("NM1", "IL"),
+            5,
+            25,
+        ),
+        (
+            lambda: named(claim(), suffix="Esquire the Third"),
+            "subscriber.name.suffix",
+            "NM107",
+            ("NM1", "IL"),
+            7,
+            10,
+        ),
+        (
+            lambda: replace(
+                claim(),
+                payer=replace(
+                    claim().payer,
+                    name="Lakeland Commercial Insurance Company of the Upper Midwest Region",
+                ),
+            ),
+            "payer.name",
+            "NM103",
+            ("NM1", "PR"),
+            3,
+            60,
+        ),
+        (
+            lambda: _other_street("Apartment 4B, Building Seventeen, Prairie View Terrace Estates"),
+            "other_coverage[0].subscriber.address.line1",
+            "N301",
+            None,
+            None,
+            55,
+        ),
     ],
 )
-def test_long_names_and_addresses_are_cut_with_a_warning(make, field, element, seg, index,
-                                                         limit):
+def test_long_names_and_addresses_are_cut_with_a_warning(make, field, element, seg, index, limit):
     c = make()
     fit = fit_claim(c)
     (change,) = fit.fits
@@ -100,13 +128,16 @@ def test_identifiers_that_do_not_fit_are_refused_naming_claim_and_field(change, 
 
 def test_one_bad_claim_is_held_out_and_the_rest_are_written():
     long_ref = replace(claim("CVFP-2"), prior_authorization="P" * 51)
-    other = replace(dependent("CVFP-3"), subscriber=replace(dependent().subscriber,
-                                                            member_id="M" * 81))
+    other = replace(
+        dependent("CVFP-3"), subscriber=replace(dependent().subscriber, member_id="M" * 81)
+    )
     screened = screen_claims([claim("CVFP-1"), long_ref, other, claim("CVFP-1")])
     assert [c.claim_id for c in screened.ready] == ["CVFP-1"]
     assert [(h.claim_id, h.field) for h in screened.held] == [
-        ("CVFP-2", "prior_authorization"), ("CVFP-3", "subscriber.member_id"),
-        ("CVFP-1", "claim_id")]
+        ("CVFP-2", "prior_authorization"),
+        ("CVFP-3", "subscriber.member_id"),
+        ("CVFP-1", "claim_id"),
+    ]
     assert all(h.reason for h in screened.held)
     assert pyx12_errors(write(screened.ready)) == []
 
@@ -145,15 +176,18 @@ def test_a_name_in_another_script_holds_the_claim_naming_the_field():
 
 
 def test_separators_inside_text_are_replaced_not_refused():
-    c = replace(named(claim("CVFP-SEP"), last="O*Brien~Smith", first="Ann:Marie^"),
-                note="Seen 10:30 ~ follow up")
+    c = replace(
+        named(claim("CVFP-SEP"), last="O*Brien~Smith", first="Ann:Marie^"),
+        note="Seen 10:30 ~ follow up",
+    )
     fit = fit_claim(c)
-    assert {f.field for f in fit.fits} == {"subscriber.name.last", "subscriber.name.first",
-                                           "note"}
+    assert {f.field for f in fit.fits} == {"subscriber.name.last", "subscriber.name.first", "note"}
     assert all(f.kind == "separator_replaced" and not f.blocks for f in fit.fits)
     data = write([c])
-    assert b"NM1*IL*1*O-Brien-Smith*Ann-Marie-*" in data or \
-        b"NM1*IL*1*O-Brien-Smith*Ann-Marie*" in data
+    assert (
+        b"NM1*IL*1*O-Brien-Smith*Ann-Marie-*" in data
+        or b"NM1*IL*1*O-Brien-Smith*Ann-Marie*" in data
+    )
     assert b"NTE*ADD*Seen 10-30 - follow up~" in data
     assert pyx12_errors(data) == []
 

@@ -13,8 +13,11 @@ from claim_strategies import batches, scrub_then_write
 from medbill.core.x12 import fit_claim, read_837p
 from x12_pyx12 import pyx12_errors
 
-QUICK = dict(deadline=None, database=None,
-             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+QUICK = dict(
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def run_and_validate(examples: int, max_claims: int, max_lines: int) -> int:

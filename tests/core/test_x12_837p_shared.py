@@ -12,32 +12,50 @@ from shared_data import shared_path
 # Files the folder's README lists as defective, what is wrong, and the note our reader gives.
 DEFECTIVE = {
     "linuxforhealth__demo.ambulance.example5.837": (
-        "CLM05 is 41::1: the facility code qualifier B is missing", "facility code qualifier"),
+        "CLM05 is 41::1: the facility code qualifier B is missing",
+        "facility code qualifier",
+    ),
     "linuxforhealth__demo.cob.2ndary.example4.837": (
-        "composites written with '>' while ISA16 declares ':'", "no procedure qualifier"),
+        "composites written with '>' while ISA16 declares ':'",
+        "no procedure qualifier",
+    ),
     "linuxforhealth__demo.example6.837": (
-        "composites written with '>' while ISA16 declares ':'", "no procedure qualifier"),
+        "composites written with '>' while ISA16 declares ':'",
+        "no procedure qualifier",
+    ),
     "linuxforhealth__demo.example9.837": (
-        "composites written with '>' while ISA16 declares ':'", "no procedure qualifier"),
+        "composites written with '>' while ISA16 declares ':'",
+        "no procedure qualifier",
+    ),
     "linuxforhealth__demo.example11.837": (
-        "composites written with '>' while ISA16 declares ':'", "no diagnosis qualifier"),
+        "composites written with '>' while ISA16 declares ':'",
+        "no diagnosis qualifier",
+    ),
     "linuxforhealth__demo.example12.837": (
-        "composites written with '>' while ISA16 declares ':'", "no procedure qualifier"),
+        "composites written with '>' while ISA16 declares ':'",
+        "no procedure qualifier",
+    ),
     "linuxforhealth__demo.example2.837": (
-        "BHT06=RP: an encounter report rather than a claim", "BHT06=RP"),
-    "stupidedi__encounter.edi": (
-        "BHT06=RP: an encounter report rather than a claim", "BHT06=RP"),
+        "BHT06=RP: an encounter report rather than a claim",
+        "BHT06=RP",
+    ),
+    "stupidedi__encounter.edi": ("BHT06=RP: an encounter report rather than a claim", "BHT06=RP"),
     "stupidedi__oxygen.edi": (
-        "PWK02=AD is not a 5010 attachment transmission code (pyx12 fails it)", "PWK02=AD"),
+        "PWK02=AD is not a 5010 attachment transmission code (pyx12 fails it)",
+        "PWK02=AD",
+    ),
     "stupidedi__wheelchair.edi": (
-        "PWK02=AD is not a 5010 attachment transmission code (pyx12 fails it)", "PWK02=AD"),
+        "PWK02=AD is not a 5010 attachment transmission code (pyx12 fails it)",
+        "PWK02=AD",
+    ),
 }
 
 
 def index_rows():
     with open(shared_path("x12/INDEX.csv"), newline="") as fh:
-        return {row["path"]: row for row in csv.DictReader(fh)
-                if row["path"].startswith("x12/837p/")}
+        return {
+            row["path"]: row for row in csv.DictReader(fh) if row["path"].startswith("x12/837p/")
+        }
 
 
 def test_every_file_parses_with_the_counts_of_the_index():
@@ -63,8 +81,7 @@ def test_defective_files_are_read_and_their_defect_reported(name):
 
 
 def test_defect_table_matches_the_index():
-    flagged = {path.rsplit("/", 1)[1] for path, row in index_rows().items()
-               if row["defects"]}
+    flagged = {path.rsplit("/", 1)[1] for path, row in index_rows().items() if row["defects"]}
     assert flagged == set(DEFECTIVE)
 
 
@@ -78,8 +95,11 @@ def test_clean_files_have_no_notes_beyond_icd9():
 
 
 def test_secondary_claim_reads_prior_payer_adjudication():
-    (r,) = read_837p((shared_path("x12/837p") /
-                      "stupidedi__COB-claim-from-billing-provider-to-payer-b.edi").read_bytes())
+    (r,) = read_837p(
+        (
+            shared_path("x12/837p") / "stupidedi__COB-claim-from-billing-provider-to-payer-b.edi"
+        ).read_bytes()
+    )
     assert r.payer_responsibility == "secondary"
     (oc,) = r.claim.other_coverage
     assert oc.order == "primary" and oc.adjudication is not None

@@ -50,8 +50,7 @@ def test_999_with_bom_three_transactions():
     statuses = [(t.control_number, t.status) for t in group.transactions]
     assert statuses == [("0001", "accepted"), ("0002", "rejected"), ("0003", "rejected")]
     clm = group.transactions[1].errors[0]
-    assert (clm.segment_id, clm.position, clm.element, clm.element_ref) == ("CLM", 22, 2,
-                                                                           "782")
+    assert (clm.segment_id, clm.position, clm.element, clm.element_ref) == ("CLM", 22, 2, "782")
     assert clm.claim_id == "123456789"
     assert clm.words() == "CLM02: a required element is missing"
     ref = group.transactions[2].errors[0]
@@ -80,7 +79,11 @@ def test_999_errors_are_located_in_the_837p_we_sent():
     locate_claims(sent, ack)
     errors = ack.groups[0].transactions[0].errors
     assert [(e.segment_id, e.claim_id) for e in errors] == [
-        ("CLM", "K-2"), ("PAT", "K-2"), ("SV1", "K-3"), ("NM1", None)]
+        ("CLM", "K-2"),
+        ("PAT", "K-2"),
+        ("SV1", "K-3"),
+        ("NM1", None),
+    ]
     assert errors[0].words() == "CLM05: code is not one of the allowed values (value '99')"
 
 
@@ -101,22 +104,40 @@ def test_277ca_rejected_with_pipe_separator():
     assert c.rejected and c.claim_id == "3920394930203"
     s = c.statuses[0]
     assert (s.category, s.code, s.entity) == ("A7", "562", "85")
-    assert c.reason() == ("rejected: information is invalid: the entity's NPI is missing or "
-                          "invalid (billing provider)")
+    assert c.reason() == (
+        "rejected: information is invalid: the entity's NPI is missing or "
+        "invalid (billing provider)"
+    )
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("stupidedi__business-scenario-1.edi",
-         {"DOE01428": True, "DOE0221": False, "VEST0303": False}),
+        (
+            "stupidedi__business-scenario-1.edi",
+            {"DOE01428": True, "DOE0221": False, "VEST0303": False},
+        ),
         ("stupidedi__business-scenario-2.edi", {}),
-        ("stupidedi__business-scenario-3.edi",
-         {"PATIENT22222": True, "PATIENT33333": False, "JONES44444": False,
-          "JOHNSON55555": True, "MILLS66666": True}),
-        ("stupidedi__business-scenario-4.edi",
-         {"PATIENT22222": True, "PATIENT33333": False, "JONES44444": False,
-          "JOHNSON55555": True, "MILLS66666": True}),
+        (
+            "stupidedi__business-scenario-3.edi",
+            {
+                "PATIENT22222": True,
+                "PATIENT33333": False,
+                "JONES44444": False,
+                "JOHNSON55555": True,
+                "MILLS66666": True,
+            },
+        ),
+        (
+            "stupidedi__business-scenario-4.edi",
+            {
+                "PATIENT22222": True,
+                "PATIENT33333": False,
+                "JONES44444": False,
+                "JOHNSON55555": True,
+                "MILLS66666": True,
+            },
+        ),
     ],
 )
 def test_277ca_business_scenarios_with_prose_before_isa(name, expected):
@@ -139,8 +160,10 @@ def test_277ca_line_level_reason():
     assert "line 22305" in jane.reason() and "rendering provider" in jane.reason()
     john = next(c for c in ack.claims if c.claim_id == "DOE01428")
     assert john.payer_claim_number == "22029500123407X"
-    assert (john.service_from.isoformat(), john.service_to.isoformat()) == ("2006-01-28",
-                                                                          "2006-01-31")
+    assert (john.service_from.isoformat(), john.service_to.isoformat()) == (
+        "2006-01-28",
+        "2006-01-31",
+    )
 
 
 def test_unknown_status_code_is_named_not_invented():

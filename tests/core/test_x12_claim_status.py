@@ -69,8 +69,10 @@ def _matches_public_layout(data: bytes, folder: str) -> None:
 
 
 def _inquiries():
-    return [inquiry_for_claim(claim("CVFP-1"), "TRACE1"),
-            inquiry_for_claim(dependent("CVFP-2"), "TRACE2", payer_claim_number="PCN998")]
+    return [
+        inquiry_for_claim(claim("CVFP-1"), "TRACE1"),
+        inquiry_for_claim(dependent("CVFP-2"), "TRACE2", payer_claim_number="PCN998"),
+    ]
 
 
 class TestWrite276:
@@ -100,49 +102,77 @@ class TestWrite276:
 
     def test_a_batch_to_two_payers_is_two_transaction_sets(self) -> None:
         other = claim("CVFP-3", payer={"name": "Prairie Health", "payer_id": "PH1"})
-        data = write_276([*_inquiries(), inquiry_for_claim(other, "T3")], ENVELOPE, CONTROL,
-                         RECEIVER, CREATED)
+        data = write_276(
+            [*_inquiries(), inquiry_for_claim(other, "T3")], ENVELOPE, CONTROL, RECEIVER, CREATED
+        )
         assert [s[1] for s in iter_segments(data) if s.id == "ST"] == ["276", "276"]
         assert {i.payer_id for i in read_276(data)} == {"LCI220", "PH1"}
 
     def test_a_service_period_is_written_as_a_range(self) -> None:
-        c = claim("CVFP-4", lines=[
-            {"line": 1, "code": "99214", "charge": "185.00", "dx_pointers": [1],
-             "date_of_service": "2026-03-02"},
-            {"line": 2, "code": "99213", "charge": "130.00", "dx_pointers": [1],
-             "date_of_service": "2026-03-05"}])
+        c = claim(
+            "CVFP-4",
+            lines=[
+                {
+                    "line": 1,
+                    "code": "99214",
+                    "charge": "185.00",
+                    "dx_pointers": [1],
+                    "date_of_service": "2026-03-02",
+                },
+                {
+                    "line": 2,
+                    "code": "99213",
+                    "charge": "130.00",
+                    "dx_pointers": [1],
+                    "date_of_service": "2026-03-05",
+                },
+            ],
+        )
         data = write_276([inquiry_for_claim(c, "T4")], ENVELOPE, CONTROL, RECEIVER, CREATED)
         assert "DTP*472*RD8*20260302-20260305~" in data.decode()
 
     def test_names_are_written_as_the_837p_writes_them(self) -> None:
-        c = claim("CVFP-5", subscriber={"name": {"last": "Ortega", "first": "Lucia"},
-                                        "member_id": "UHW5512093301"},
-                  patient={"name": {"last": "Đorđević*Núñez", "first": "José"},
-                           "dob": "2019-06-30", "sex": "M",
-                           "relationship_to_subscriber": "child"})
+        c = claim(
+            "CVFP-5",
+            subscriber={"name": {"last": "Ortega", "first": "Lucia"}, "member_id": "UHW5512093301"},
+            patient={
+                "name": {"last": "Đorđević*Núñez", "first": "José"},
+                "dob": "2019-06-30",
+                "sex": "M",
+                "relationship_to_subscriber": "child",
+            },
+        )
         data = write_276([inquiry_for_claim(c, "T5")], ENVELOPE, CONTROL, RECEIVER, CREATED)
         assert "NM1*QC*1*Dordevic-Nunez*Jose~" in data.decode()
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                      HealthCheck.data_too_large])
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(generated_claims(max_lines=2))
     def test_any_claim_is_asked_about_or_refused_by_name(self, c) -> None:
         inquiry = inquiry_for_claim(c, "TGEN")
         try:
-            data = write_276([inquiry], ENVELOPE, CONTROL,
-                             InformationReceiver("Cédar Valley", "CVFP01"), CREATED)
+            data = write_276(
+                [inquiry], ENVELOPE, CONTROL, InformationReceiver("Cédar Valley", "CVFP01"), CREATED
+            )
         except X12WriteError as exc:
             assert exc.claim_id == c.claim_id and exc.segment
             return
         (back,) = read_276(data)
         assert (back.patient_control_number, back.total_charge, back.service_from) == (
-            inquiry.patient_control_number, inquiry.total_charge, inquiry.service_from)
+            inquiry.patient_control_number,
+            inquiry.total_charge,
+            inquiry.service_from,
+        )
         assert back.subscriber.member_id == inquiry.subscriber.member_id
         assert (back.dependent is None) == c.patient.is_subscriber
 
     def test_a_claim_without_member_id_is_refused_by_name(self) -> None:
-        c = claim("CVFP-9", subscriber={"name": {"last": "Doe"}, "member_id": None,
-                                        "dob": "1970-01-01"})
+        c = claim(
+            "CVFP-9", subscriber={"name": {"last": "Doe"}, "member_id": None, "dob": "1970-01-01"}
+        )
         with pytest.raises(X12WriteError, match="CVFP-9.*member id") as err:
             write_276([inquiry_for_claim(c, "T9")], ENVELOPE, CONTROL, RECEIVER, CREATED)
         assert err.value.segment == "NM1"
@@ -155,8 +185,12 @@ class TestWrite276:
             assert all(i.trace_number and i.payer_id for i in inquiries)
             seen += len(inquiries)
         assert seen == 14
-        by_trace = {i.trace_number: i for i in read_276(
-            (shared_path("x12/276") / "stupidedi__claim-request.edi").read_bytes())}
+        by_trace = {
+            i.trace_number: i
+            for i in read_276(
+                (shared_path("x12/276") / "stupidedi__claim-request.edi").read_bytes()
+            )
+        }
         assert by_trace["ABCXYZ3"].dependent.last == "MANN"
         assert by_trace["ABCXYZ1"].total_charge == Money("8513.88")
 
@@ -176,8 +210,7 @@ class TestRead277:
                     assert status.words()
 
     def test_claim_level_example_in_detail(self) -> None:
-        (resp,) = read_277((shared_path("x12/277") / "stupidedi__claim-response.edi")
-                           .read_bytes())
+        (resp,) = read_277((shared_path("x12/277") / "stupidedi__claim-response.edi").read_bytes())
         pending, final, denied = resp.claims
         assert pending.status.category == "P3" and pending.status.group == "pending"
         assert pending.payer_claim_number == "05347006051"
@@ -186,19 +219,24 @@ class TestRead277:
         assert pending.service_from == date(2005, 8, 31)
         assert pending.service_to == date(2005, 9, 6)
         assert "claim status code 317" in pending.words()  # not described: by number
-        assert final.words() == ("finalized: adjudication is complete: the claim is "
-                                 "adjudicated and waits for the payment cycle")
+        assert final.words() == (
+            "finalized: adjudication is complete: the claim is "
+            "adjudicated and waits for the payment cycle"
+        )
         assert final.paid == Money("7599.00")
         assert denied.dependent and denied.status.group == "denied"
-        assert denied.status.words() == ("finalized: denied: the entity is not eligible "
-                                         "for benefits on the dates of service (patient)")
+        assert denied.status.words() == (
+            "finalized: denied: the entity is not eligible "
+            "for benefits on the dates of service (patient)"
+        )
         assert denied.lines[0].procedure == "99203"
         assert denied.lines[0].statuses[0].category == "F2"
 
     def test_provider_level_error_is_kept_above_the_claims(self) -> None:
-        (resp,) = read_277((shared_path("x12/277") / "stupidedi__provider-response.edi")
-                           .read_bytes())
-        (level, who, status), = resp.general
+        (resp,) = read_277(
+            (shared_path("x12/277") / "stupidedi__provider-response.edi").read_bytes()
+        )
+        ((level, who, status),) = resp.general
         assert (level, who, status.category, status.code) == ("19", "6166666666", "E0", "24")
         assert status.group == "error"
 
@@ -207,33 +245,40 @@ class TestRead277:
         assert len(resp.claims) == 8
         assert resp.claims[0].status.message == "PAYER ACKNOWLEDGED RECEIPT OF THE CLAIM"
         assert resp.claims[0].words() == (
-            'received (not yet accepted for adjudication): claim status code 704 '
-            '(payer\'s note: "PAYER ACKNOWLEDGED RECEIPT OF THE CLAIM")')
+            "received (not yet accepted for adjudication): claim status code 704 "
+            '(payer\'s note: "PAYER ACKNOWLEDGED RECEIPT OF THE CLAIM")'
+        )
         assert resp.problems  # the example's IEA02 does not match its ISA13
 
     def test_the_most_decisive_status_of_a_claim_wins(self) -> None:
         data = (shared_path("x12/277") / "stupidedi__claim-response.edi").read_bytes()
-        data = data.replace(b"STC*P3:317*20050913**8513.88",
-                            b"STC*A1:19*20050913**8513.88******A7:562:85")
+        data = data.replace(
+            b"STC*P3:317*20050913**8513.88", b"STC*A1:19*20050913**8513.88******A7:562:85"
+        )
         (resp,) = read_277(data)
         claim = resp.claims[0]
         assert [s.category for s in claim.statuses] == ["A1", "A7"]
         assert claim.group == "rejected"
         assert resp.claims[1].group == "finalized"
 
-    @pytest.mark.parametrize(("body", "where"), [
-        ("HL*4*3*22*0~NM1*IL*1*A*B****MI*1~STC*A1:20~", "STC01"),
-        ("HL*4*3*22*0~NM1*IL*1*A*B****MI*1~TRN*2*X~STC*:20~", "STC01"),
-        ("HL*4*3*22*0~NM1*IL*1*A*B****MI*1~TRN*2*X~STC*F1:65**ABC*12X~", "STC04"),
-        ("HL*4*3*22*0~NM1*IL*1*A*B****MI*1~TRN*2*X~STC*F1:65~DTP*472*D8*2026~", "DTP03"),
-        ("HL*4*3**0~", "HL03"),
-    ])
+    @pytest.mark.parametrize(
+        ("body", "where"),
+        [
+            ("HL*4*3*22*0~NM1*IL*1*A*B****MI*1~STC*A1:20~", "STC01"),
+            ("HL*4*3*22*0~NM1*IL*1*A*B****MI*1~TRN*2*X~STC*:20~", "STC01"),
+            ("HL*4*3*22*0~NM1*IL*1*A*B****MI*1~TRN*2*X~STC*F1:65**ABC*12X~", "STC04"),
+            ("HL*4*3*22*0~NM1*IL*1*A*B****MI*1~TRN*2*X~STC*F1:65~DTP*472*D8*2026~", "DTP03"),
+            ("HL*4*3**0~", "HL03"),
+        ],
+    )
     def test_malformed_file_names_the_segment(self, body: str, where: str) -> None:
         count = body.count("~") + 3
-        data = ("ISA*00*          *00*          *ZZ*P              *ZZ*R              *260309"
-                "*1405*^*00501*000000001*0*T*:~GS*HN*P*R*20260309*1405*1*X*005010X212~"
-                f"ST*277*0001*005010X212~BHT*0010*08*1*20260309*1405*DG~{body}"
-                f"SE*{count}*0001~GE*1*1~IEA*1*000000001~")
+        data = (
+            "ISA*00*          *00*          *ZZ*P              *ZZ*R              *260309"
+            "*1405*^*00501*000000001*0*T*:~GS*HN*P*R*20260309*1405*1*X*005010X212~"
+            f"ST*277*0001*005010X212~BHT*0010*08*1*20260309*1405*DG~{body}"
+            f"SE*{count}*0001~GE*1*1~IEA*1*000000001~"
+        )
         with pytest.raises(X12ParseError) as err:
             read_277(data)
         assert where in str(err.value) and "segment" in str(err.value)
@@ -247,22 +292,40 @@ class TestRead277:
 class TestWrite277:
     def test_round_trip_and_layout(self) -> None:
         first, second = _inquiries()
-        paid = ClaimStatus("F1", "65", None, date(2026, 3, 20), Money("185.00"),
-                           Money("120.00"), date(2026, 3, 20), "CHK", date(2026, 3, 21), "7001")
-        rejected = ClaimStatus("A7", "562", "85", date(2026, 3, 20), Money("162.00"),
-                               Money("0.00"))
-        data = write_277([StatusAnswer(first, (paid,), "PCN1"),
-                          StatusAnswer(second, (rejected,))],
-                         ENVELOPE, CONTROL, RECEIVER, CREATED)
+        paid = ClaimStatus(
+            "F1",
+            "65",
+            None,
+            date(2026, 3, 20),
+            Money("185.00"),
+            Money("120.00"),
+            date(2026, 3, 20),
+            "CHK",
+            date(2026, 3, 21),
+            "7001",
+        )
+        rejected = ClaimStatus("A7", "562", "85", date(2026, 3, 20), Money("162.00"), Money("0.00"))
+        data = write_277(
+            [StatusAnswer(first, (paid,), "PCN1"), StatusAnswer(second, (rejected,))],
+            ENVELOPE,
+            CONTROL,
+            RECEIVER,
+            CREATED,
+        )
         _matches_public_layout(data, "277")
         (resp,) = read_277(data)
         a, b = resp.claims
         assert (a.trace_number, a.payer_claim_number, a.patient_control_number) == (
-            "TRACE1", "PCN1", "CVFP-1")
+            "TRACE1",
+            "PCN1",
+            "CVFP-1",
+        )
         assert a.statuses == [paid]
         assert b.dependent and b.statuses == [rejected]
-        assert b.words() == ("rejected: information is invalid: the entity's NPI is missing "
-                             "or invalid (billing provider)")
+        assert b.words() == (
+            "rejected: information is invalid: the entity's NPI is missing "
+            "or invalid (billing provider)"
+        )
 
 
 class TestCodeTables:
@@ -282,20 +345,23 @@ class TestCodeTables:
 
 
 class TestLifecycle:
-    @pytest.mark.parametrize(("current", "group", "after"), [
-        ("submitted", "received", "accepted"),
-        ("submitted", "pending", "accepted"),
-        ("accepted", "pending", "accepted"),
-        ("submitted", "paid", "accepted"),  # the 835 makes it paid
-        ("accepted", "denied", "accepted"),  # the 835 brings the denial reasons
-        ("submitted", "rejected", "rejected"),
-        ("accepted", "rejected", "rejected"),
-        ("submitted", "not_found", "submitted"),
-        ("submitted", "error", "submitted"),
-        ("paid", "rejected", "paid"),
-        ("closed", "received", "closed"),
-        ("rejected", "pending", "rejected"),
-    ])
+    @pytest.mark.parametrize(
+        ("current", "group", "after"),
+        [
+            ("submitted", "received", "accepted"),
+            ("submitted", "pending", "accepted"),
+            ("accepted", "pending", "accepted"),
+            ("submitted", "paid", "accepted"),  # the 835 makes it paid
+            ("accepted", "denied", "accepted"),  # the 835 brings the denial reasons
+            ("submitted", "rejected", "rejected"),
+            ("accepted", "rejected", "rejected"),
+            ("submitted", "not_found", "submitted"),
+            ("submitted", "error", "submitted"),
+            ("paid", "rejected", "paid"),
+            ("closed", "received", "closed"),
+            ("rejected", "pending", "rejected"),
+        ],
+    )
     def test_where_an_answer_moves_a_claim(self, current: str, group: str, after: str) -> None:
         assert status_after_claim_status(current, group) == after
 

@@ -29,8 +29,14 @@ def inquiry(**kw) -> EligibilityInquiry:
         payer_name="Badger State Health Plan",
         payer_id="BSHP01",
         provider=InquiryProvider(name="Cedar Valley Family Practice", npi="1746502933"),
-        subscriber=InquiryPerson(last="Halvorsen", first="Erik", member_id="BSH88120455",
-                                 dob=date(1971, 8, 19), sex="M", group_number="GRP-4410"),
+        subscriber=InquiryPerson(
+            last="Halvorsen",
+            first="Erik",
+            member_id="BSH88120455",
+            dob=date(1971, 8, 19),
+            sex="M",
+            group_number="GRP-4410",
+        ),
         date_of_service=date(2026, 3, 2),
         service_types=("30", "98"),
     )
@@ -46,8 +52,13 @@ def test_every_shared_271_reads():
         responses = read_271(f.read_bytes())
         assert responses, f.name
         statuses[f.name] = responses[0].status
-    assert statuses["stupidedi__error-response-from-payer-to-clinic-not-eligible-for-inquiries"
-                    "-with-payer.edi"] == "rejected"
+    assert (
+        statuses[
+            "stupidedi__error-response-from-payer-to-clinic-not-eligible-for-inquiries"
+            "-with-payer.edi"
+        ]
+        == "rejected"
+    )
     assert statuses["linuxforhealth__subscriber-health-benefit-check.271"] == "active"
 
 
@@ -68,9 +79,11 @@ def test_271_subscriber_benefits_and_summary():
 
 
 def test_271_dependent_answer():
-    path = (shared_path("x12/271") /
-            "stupidedi__response-to-generic-request-by-physician-for-patient-(dependent)"
-            "-eligibility.edi")
+    path = (
+        shared_path("x12/271")
+        / "stupidedi__response-to-generic-request-by-physician-for-patient-(dependent)"
+        "-eligibility.edi"
+    )
     (resp,) = read_271(path.read_bytes())
     assert resp.subscriber.last == "SMITH" and resp.subscriber.first == "JOHN"
     assert resp.dependent.first == "MARY"
@@ -97,14 +110,24 @@ def test_every_shared_270_reads():
         assert inq.service_types == ("30",)
 
 
-@pytest.mark.parametrize("dependent", [None, InquiryPerson(last="Halvorsen", first="Anna",
-                                                          dob=date(2015, 4, 2), sex="F")])
+@pytest.mark.parametrize(
+    "dependent",
+    [None, InquiryPerson(last="Halvorsen", first="Anna", dob=date(2015, 4, 2), sex="F")],
+)
 def test_270_round_trip(dependent):
-    asked = [inquiry(dependent=dependent), inquiry(trace_number="TRC-0002",
-                                                   subscriber=InquiryPerson(
-                                                       last="Ortega", first="Lucia",
-                                                       member_id="UHW5512093301",
-                                                       dob=date(1988, 2, 11), sex="F"))]
+    asked = [
+        inquiry(dependent=dependent),
+        inquiry(
+            trace_number="TRC-0002",
+            subscriber=InquiryPerson(
+                last="Ortega",
+                first="Lucia",
+                member_id="UHW5512093301",
+                dob=date(1988, 2, 11),
+                sex="F",
+            ),
+        ),
+    ]
     data = write_270(asked, ENV)
     text = data.decode()
     assert text.startswith("ISA*00*")
@@ -149,8 +172,15 @@ def test_271_round_trip_and_summary_with_deductible():
         Benefit("C", "IND", ("30",), period="29", amount=Money("340"), in_network="Y"),
         Benefit("A", "IND", ("30",), period="27", percent=Decimal("0.2"), in_network="Y"),
         Benefit("A", "IND", ("30",), period="27", percent=Decimal("0.4"), in_network="N"),
-        Benefit("G", "IND", ("30",), period="29", amount=Money("2100.50"), in_network="Y",
-                messages=("Applies to medical and pharmacy",)),
+        Benefit(
+            "G",
+            "IND",
+            ("30",),
+            period="29",
+            amount=Money("2100.50"),
+            in_network="Y",
+            messages=("Applies to medical and pharmacy",),
+        ),
     )
     data = write_271([Answer(inq, benefits, plan_begin=date(2026, 1, 1))], ENV)
     (resp,) = read_271(data)
@@ -171,8 +201,9 @@ def test_271_rejection_round_trip_and_corrections():
     assert resp.status == "rejected"
     assert str(resp.rejections[0]) == "Member ID invalid or missing (72) - Correct and resubmit"
 
-    fixed = Member(last="Halvorsen", first="Erik", member_id="BSH88120499",
-                   dob=date(1971, 8, 19), sex="M")
+    fixed = Member(
+        last="Halvorsen", first="Erik", member_id="BSH88120499", dob=date(1971, 8, 19), sex="M"
+    )
     data = write_271([Answer(inq, (Benefit("1", "IND", ("30",)),), subscriber=fixed)], ENV)
     (resp,) = read_271(data)
     assert resp.corrections(inq) == ["member ID differs from the payer's record"]
@@ -185,7 +216,6 @@ def test_271_provider_level_rejection_round_trip():
     assert resp.rejections[0].reason == "Provider is not on file with the payer"
 
 
-
 def test_a_segment_iterates_over_its_elements():
     isa, gs = list(iter_segments(write_270([inquiry()], ENV)))[:2]
     assert list(gs)[:2] == ["GS", "HS"]
@@ -193,8 +223,7 @@ def test_a_segment_iterates_over_its_elements():
 
 
 def test_270_sends_the_tax_id_as_ref_tj():
-    prov = InquiryProvider(name="Cedar Valley Family Practice", npi="1746502933",
-                           tin="391847265")
+    prov = InquiryProvider(name="Cedar Valley Family Practice", npi="1746502933", tin="391847265")
     data = write_270([inquiry(provider=prov)], ENV)
     refs = [s.elements for s in iter_segments(data) if s.id == "REF"]
     assert ["REF", "TJ", "391847265"] in refs and not any(r[1] == "EI" for r in refs)
@@ -220,15 +249,20 @@ def test_271_aaa_comes_before_dmg_in_the_subscriber_loop():
     assert read_271(data)[0].rejections[0].code == "72"
 
 
-@pytest.mark.parametrize(("relationship", "code"), [("spouse", "01"), ("child", "19"),
-                                                   ("life partner", "53"), (None, "21")])
+@pytest.mark.parametrize(
+    ("relationship", "code"),
+    [("spouse", "01"), ("child", "19"), ("life partner", "53"), (None, "21")],
+)
 def test_271_dependent_relationship_and_aaa_order(relationship, code):
-    asked = inquiry(dependent=InquiryPerson(last="Halvorsen", first="Anna",
-                                            dob=date(1975, 4, 2), sex="F"))
-    dep = Member(last="Halvorsen", first="Anna", dob=date(1975, 4, 2), sex="F",
-                 relationship=relationship)
-    data = write_271([Answer(asked, rejection=Rejection("dependent", "73", "C"),
-                             dependent=dep)], ENV)
+    asked = inquiry(
+        dependent=InquiryPerson(last="Halvorsen", first="Anna", dob=date(1975, 4, 2), sex="F")
+    )
+    dep = Member(
+        last="Halvorsen", first="Anna", dob=date(1975, 4, 2), sex="F", relationship=relationship
+    )
+    data = write_271(
+        [Answer(asked, rejection=Rejection("dependent", "73", "C"), dependent=dep)], ENV
+    )
     segs = list(iter_segments(data))
     ins = next(s for s in segs if s.id == "INS")
     assert ins[2] == code

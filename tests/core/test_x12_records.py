@@ -32,8 +32,9 @@ def test_builder_makes_an_equal_frozen_record_with_the_same_defaults():
 
 def test_builder_takes_fields_by_position_in_field_order():
     build = record_builder(Adjustment)
-    assert build("CO", "45", Money("12.50"), None, 7) == Adjustment("CO", "45", Money("12.50"),
-                                                                   None, 7)
+    assert build("CO", "45", Money("12.50"), None, 7) == Adjustment(
+        "CO", "45", Money("12.50"), None, 7
+    )
     with pytest.raises(TypeError):
         build("CO")  # the fields without defaults are required, as in __init__
 

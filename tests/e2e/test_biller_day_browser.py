@@ -43,11 +43,21 @@ def office(live_server, tmp_path, monkeypatch):
     practice = Practice.objects.order_by("id").first()
     # One clearinghouse for every payer of the day, so one send takes every claim.
     Payer.objects.update(clearinghouse_route="")
-    ClearinghouseConnection.objects.create(practice=practice, name="prairie", settings={
-        "sender_id": "DEMO01", "receiver_id": "PRAIRIE", "submitter_name": practice.name,
-        "contact_name": "Billing Office", "contact_phone": "6085550142",
-        "receiver_name": "Prairie Clearinghouse", "usage": "T", "transport": "folder",
-        "folder": str(tmp_path / "outbox")})
+    ClearinghouseConnection.objects.create(
+        practice=practice,
+        name="prairie",
+        settings={
+            "sender_id": "DEMO01",
+            "receiver_id": "PRAIRIE",
+            "submitter_name": practice.name,
+            "contact_name": "Billing Office",
+            "contact_phone": "6085550142",
+            "receiver_name": "Prairie Clearinghouse",
+            "usage": "T",
+            "transport": "folder",
+            "folder": str(tmp_path / "outbox"),
+        },
+    )
     biller = next(u for u in demo_users() if u["role"] == "biller")
     return SimpleNamespace(practice=practice, biller=biller, outbox=tmp_path / "outbox")
 
@@ -57,13 +67,16 @@ def remittance_for(claims: list[Claim]) -> bytes:
     denied for missing authorization (CARC 197) so there is a denial to work."""
     (first, *rest) = simulate(claim_documents(claims), seed=7).remittances
     claim = first.claims[0]
-    services = tuple(replace(s, paid=s.paid * 0, amounts=(),
-                             adjustments=(Adjustment("CO", "197", s.charge),))
-                     for s in claim.services)
-    denied = replace(claim, status="4", paid=claim.paid * 0, patient_responsibility=None,
-                     services=services)
-    first = replace(first, claims=(denied, *first.claims[1:]),
-                    total_paid=first.total_paid - claim.paid)
+    services = tuple(
+        replace(s, paid=s.paid * 0, amounts=(), adjustments=(Adjustment("CO", "197", s.charge),))
+        for s in claim.services
+    )
+    denied = replace(
+        claim, status="4", paid=claim.paid * 0, patient_responsibility=None, services=services
+    )
+    first = replace(
+        first, claims=(denied, *first.claims[1:]), total_paid=first.total_paid - claim.paid
+    )
     return write_835([first, *rest])
 
 
@@ -89,7 +102,8 @@ def test_a_biller_works_the_day(office, live_server, browser, shots) -> None:
     shots(page, "1-build-preview")
     build.click()
     expect(page.locator("[data-progress-text]")).to_have_text(
-        f"Finished: {ready} of {ready} (100%)")
+        f"Finished: {ready} of {ready} (100%)"
+    )
     expect(page.locator(".run-summary")).to_contain_text(f"{ready} claim")
     shots(page, "2-build-finished")
     run = ClaimBuildRun.objects.get()
@@ -101,7 +115,8 @@ def test_a_biller_works_the_day(office, live_server, browser, shots) -> None:
     expect(scrub).to_have_text(f"Scrub all {ready} draft claims")
     scrub.click()
     expect(page.locator("[data-progress-text]")).to_have_text(
-        f"Finished: {ready} of {ready} (100%)")
+        f"Finished: {ready} of {ready} (100%)"
+    )
     summary = page.locator(".run-summary").inner_text()
     shots(page, "3-scrub-finished")
     clean = Claim.objects.filter(practice=practice, status="scrubbed").count()
@@ -112,21 +127,22 @@ def test_a_biller_works_the_day(office, live_server, browser, shots) -> None:
     page.select_option("select[name=connection]", "prairie")
     page.get_by_role("button", name="Send as 837P").click()
     expect(page.locator("[data-progress-text]")).to_have_text(
-        f"Finished: {clean} of {clean} (100%)")
+        f"Finished: {clean} of {clean} (100%)"
+    )
     expect(page.locator(".submit-files tbody tr").first).to_contain_text("Sent")
     shots(page, "4-sent")
     sent = SubmissionRun.objects.get()
-    assert sent.status == "done" and len(list(office.outbox.iterdir())) == len(
-        sent.submissions)
-    submitted = list(Claim.objects.filter(practice=practice, status="submitted")
-                     .order_by("id"))
+    assert sent.status == "done" and len(list(office.outbox.iterdir())) == len(sent.submissions)
+    submitted = list(Claim.objects.filter(practice=practice, status="submitted").order_by("id"))
     assert len(submitted) == clean
 
     # 4. The payer's 835 comes back: import it.
     era = remittance_for(submitted)
     page.get_by_role("link", name="Remittances").first.click()
-    page.set_input_files("input[name=file]", files=[{
-        "name": "payer.835", "mimeType": "application/octet-stream", "buffer": era}])
+    page.set_input_files(
+        "input[name=file]",
+        files=[{"name": "payer.835", "mimeType": "application/octet-stream", "buffer": era}],
+    )
     page.get_by_role("button", name="Import").click()
     expect(page.locator("[data-progress-text]")).to_contain_text("Finished")
     expect(page.locator(".era-denied").first).to_contain_text("authorization")
@@ -139,11 +155,11 @@ def test_a_biller_works_the_day(office, live_server, browser, shots) -> None:
     page.get_by_role("link", name="Work this denial").first.click()
     denial = DenialItem.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[1]))
     assert denial.status == "open"
-    page.fill("#settle-denial form:has(#write-off) input[name=reason]",
-              "no authorization on file")
+    page.fill("#settle-denial form:has(#write-off) input[name=reason]", "no authorization on file")
     page.click("#write-off")
     expect(page.locator("main")).to_contain_text(
-        f"written off on claim {denial.claim.patient_control_number}")
+        f"written off on claim {denial.claim.patient_control_number}"
+    )
     shots(page, "6-denial-written-off")
     denial.refresh_from_db()
     assert denial.status == "written_off"

@@ -67,9 +67,7 @@ def coding(db):
     ClinicalNote.objects.create(practice=site.practice, visit=visit, text=NOTE)
     coder = User.objects.create_user("coder", password="a-long-test-password-9", first_name="Cy")
     Membership.objects.create(user=coder, practice=site.practice, role="coder")
-    return SimpleNamespace(
-        site=site, visit=visit, coder=coder, session=session_of(coder)
-    )
+    return SimpleNamespace(site=site, visit=visit, coder=coder, session=session_of(coder))
 
 
 @pytest.mark.django_db(transaction=True)

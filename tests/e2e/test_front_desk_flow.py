@@ -44,15 +44,19 @@ def _card_png() -> bytes:
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0,
-                                                                0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _load_site_builder():
     # The web tests' practice builder (tests/web/conftest.py), reused rather than copied.
     spec = importlib.util.spec_from_file_location(
-        "web_site_builder", Path(__file__).resolve().parents[1] / "web" / "conftest.py")
+        "web_site_builder", Path(__file__).resolve().parents[1] / "web" / "conftest.py"
+    )
     module = sys.modules.get(spec.name)
     if module is None:
         module = importlib.util.module_from_spec(spec)
@@ -64,8 +68,9 @@ def _load_site_builder():
 @pytest.fixture
 def world(db):
     site = _load_site_builder()("CVFP", "Cedar Valley")
-    user = User.objects.create_user("front_desk", password="a-long-test-password-9",
-                                    first_name="Dana")
+    user = User.objects.create_user(
+        "front_desk", password="a-long-test-password-9", first_name="Dana"
+    )
     Membership.objects.create(user=user, practice=site.practice, role="front_desk")
     return SimpleNamespace(a=site, users={"front_desk": user})
 
@@ -74,23 +79,44 @@ def world(db):
 def desk(world):
     """The payer simulator knowing the patient about to be registered, endpoints to it, and
     a signed-in front-desk session (set up before the browser's event loop starts)."""
-    table = PlanTable({
-        "payers": {"LCI220": {"name": "Lakeland"}, "WIMCD": {"name": "Wisconsin Medicaid"}},
-        "plans": PLANS,
-        "members": [
-            {"payer_id": "LCI220", "member_id": "LCI7730012", "last": "Rivera",
-             "first": "Carmen", "dob": "1985-04-12", "sex": "F", "plan": "commercial",
-             "deductible_met": "1160"},
-            {"payer_id": "WIMCD", "member_id": "WI55102", "last": "Rivera", "first": "Carmen",
-             "dob": "1985-04-12", "sex": "F", "plan": "medicaid"},
-        ],
-    })
+    table = PlanTable(
+        {
+            "payers": {"LCI220": {"name": "Lakeland"}, "WIMCD": {"name": "Wisconsin Medicaid"}},
+            "plans": PLANS,
+            "members": [
+                {
+                    "payer_id": "LCI220",
+                    "member_id": "LCI7730012",
+                    "last": "Rivera",
+                    "first": "Carmen",
+                    "dob": "1985-04-12",
+                    "sex": "F",
+                    "plan": "commercial",
+                    "deductible_met": "1160",
+                },
+                {
+                    "payer_id": "WIMCD",
+                    "member_id": "WI55102",
+                    "last": "Rivera",
+                    "first": "Carmen",
+                    "dob": "1985-04-12",
+                    "sex": "F",
+                    "plan": "medicaid",
+                },
+            ],
+        }
+    )
     with PayerSimulator(table) as sim:
         for payer in (world.a.payer, world.a.secondary_payer):
-            PayerEndpoint.objects.create(practice=world.a.practice, payer=payer, url=sim.url,
-                                         sender_id="MEDBILL", receiver_id="PAYERSIM",
-                                         envelope="mime" if payer.payer_id == "WIMCD" else "soap",
-                                         timeout_seconds=Decimal(5))
+            PayerEndpoint.objects.create(
+                practice=world.a.practice,
+                payer=payer,
+                url=sim.url,
+                sender_id="MEDBILL",
+                receiver_id="PAYERSIM",
+                envelope="mime" if payer.payer_id == "WIMCD" else "soap",
+                timeout_seconds=Decimal(5),
+            )
         yield session_of(world.users["front_desk"])
 
 
@@ -138,10 +164,12 @@ def test_front_desk_flow(world, desk, live_server, browser, shots) -> None:
     page.fill("#id_group_number", "GRP-88")
     page.fill("#id_effective_date", "2026-01-01")
     card = _card_png()
-    page.set_input_files("#id_card_front", files=[
-        {"name": "front.png", "mimeType": "image/png", "buffer": card}])
-    page.set_input_files("#id_card_back", files=[
-        {"name": "back.png", "mimeType": "image/png", "buffer": card}])
+    page.set_input_files(
+        "#id_card_front", files=[{"name": "front.png", "mimeType": "image/png", "buffer": card}]
+    )
+    page.set_input_files(
+        "#id_card_back", files=[{"name": "back.png", "mimeType": "image/png", "buffer": card}]
+    )
     shots(page, "02-coverage")
     page.click("#save-add-another")
     expect(page.locator("#id_order")).to_have_value("secondary")
@@ -169,8 +197,7 @@ def test_front_desk_flow(world, desk, live_server, browser, shots) -> None:
     page.click("#kiosk-code-button")
     code = page.locator("#kiosk-code strong").inner_text().strip()
     assert len(code) == 8
-    tablet = browser.new_context(viewport={"width": 820, "height": 1180},
-                                 has_touch=True)
+    tablet = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True)
     kiosk = tablet.new_page()
     kiosk.goto(f"{base}/kiosk/")
     kiosk.fill("input[name=code]", code)
@@ -212,7 +239,9 @@ def test_front_desk_flow(world, desk, live_server, browser, shots) -> None:
 
     patient = Patient.objects.get(last_name="Rivera")
     assert [c.order for c in Coverage.objects.filter(patient=patient).order_by("order")] == [
-        "primary", "secondary"]
+        "primary",
+        "secondary",
+    ]
     assert InsuranceCard.objects.filter(coverage__patient=patient).count() == 2
     assert EligibilityCheck.objects.get(patient=patient).status == "active"
     signatures = PaperworkSignature.objects.filter(patient=patient, method="drawn")

@@ -27,7 +27,8 @@ pytestmark = browser_marks
 
 def _load_site_builder():
     spec = importlib.util.spec_from_file_location(
-        "web_site_builder", Path(__file__).resolve().parents[1] / "web" / "conftest.py")
+        "web_site_builder", Path(__file__).resolve().parents[1] / "web" / "conftest.py"
+    )
     module = sys.modules.get(spec.name)
     if module is None:
         module = importlib.util.module_from_spec(spec)
@@ -43,31 +44,58 @@ def world(transactional_db):
     Membership.objects.create(user=manager, practice=site.practice, role="manager")
     # Four months of postings so the charts have something to draw.
     today = timezone.localdate().replace(day=1)
-    for back, charged, paid in ((3, "900.00", "0"), (2, "1200.00", "-640.00"),
-                                (1, "800.00", "-910.00"), (0, "400.00", "-300.00")):
+    for back, charged, paid in (
+        (3, "900.00", "0"),
+        (2, "1200.00", "-640.00"),
+        (1, "800.00", "-910.00"),
+        (0, "400.00", "-300.00"),
+    ):
         month = (today - datetime.timedelta(days=28 * back)).replace(day=5)
-        for kind, amount, group in (("charge", charged, ""), ("payment", paid, ""),
-                                    ("adjustment", str(-Decimal(charged) / 5), "CO")):
+        for kind, amount, group in (
+            ("charge", charged, ""),
+            ("payment", paid, ""),
+            ("adjustment", str(-Decimal(charged) / 5), "CO"),
+        ):
             if Decimal(amount):
-                Entry.objects.create(practice=site.practice, patient=site.patient, kind=kind,
-                                     amount=Decimal(amount), responsibility="payer",
-                                     claim=site.claim, payer=site.payer, effective_date=month,
-                                     group_code=group)
+                Entry.objects.create(
+                    practice=site.practice,
+                    patient=site.patient,
+                    kind=kind,
+                    amount=Decimal(amount),
+                    responsibility="payer",
+                    claim=site.claim,
+                    payer=site.payer,
+                    effective_date=month,
+                    group_code=group,
+                )
     return SimpleNamespace(a=site, manager=manager)
 
 
-def test_a_manager_edits_the_fee_schedule_and_reads_the_dashboard(world, live_server, browser,
-                                                                   shots, tmp_path):
+def test_a_manager_edits_the_fee_schedule_and_reads_the_dashboard(
+    world, live_server, browser, shots, tmp_path
+):
     from playwright.sync_api import expect
 
     base = live_server.url
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     errors: list[str] = []
     # Script errors and failed requests of our pages (the browser's own favicon probe aside).
-    page.on("console", lambda m: errors.append(m.text)
-            if m.type == "error" and "Failed to load resource" not in m.text else None)
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and "Failed to load resource" not in m.text
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", "manager")
     page.fill("input[name=password]", PASSWORD)
@@ -91,9 +119,11 @@ def test_a_manager_edits_the_fee_schedule_and_reads_the_dashboard(world, live_se
     expect(page.locator("#fee-entries tr", has_text="99213")).to_contain_text("$135.50")
 
     csv_file = tmp_path / "fees.csv"
-    csv_file.write_text("code,description,price,effective_from\n"
-                        "87880,Rapid strep test,34.00,2020-01-01\n"
-                        "99214,Office visit established moderate,185.00,2020-01-01\n")
+    csv_file.write_text(
+        "code,description,price,effective_from\n"
+        "87880,Rapid strep test,34.00,2020-01-01\n"
+        "99214,Office visit established moderate,185.00,2020-01-01\n"
+    )
     page.click("text=Import CSV")
     page.set_input_files("#id_file", str(csv_file))
     page.click("button:has-text('Preview')")
@@ -105,8 +135,7 @@ def test_a_manager_edits_the_fee_schedule_and_reads_the_dashboard(world, live_se
     expect(page.locator(".msg.success")).to_contain_text("1 new, 1 changed")
     expect(page.locator("#fee-entries tr", has_text="99214")).to_contain_text("$185.00")
     shots(page, "fee-schedule")
-    changed = AuditEvent.objects.filter(object_type="practice.FeeScheduleEntry",
-                                        username="manager")
+    changed = AuditEvent.objects.filter(object_type="practice.FeeScheduleEntry", username="manager")
     assert changed.filter(action="update").count() == 2 and changed.filter(action="create")
 
     page.click("nav.mainnav >> text=Financials")

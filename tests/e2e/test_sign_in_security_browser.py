@@ -33,12 +33,13 @@ def totp(secret: str, at: float) -> str:
     mac = hmac.new(base64.b32decode(key), struct.pack(">Q", int(at // 30)), hashlib.sha1)
     digest = mac.digest()
     offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000:06d}"
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1000000:06d}"
 
 
 def _load_site_builder():
     spec = importlib.util.spec_from_file_location(
-        "web_site_builder", Path(__file__).resolve().parents[1] / "web" / "conftest.py")
+        "web_site_builder", Path(__file__).resolve().parents[1] / "web" / "conftest.py"
+    )
     module = sys.modules.get(spec.name)
     if module is None:
         module = importlib.util.module_from_spec(spec)
@@ -83,8 +84,7 @@ def test_ten_failures_lock_the_account(world, live_server, browser, shots):
     assert AuditEvent.objects.filter(action="lockout", username="coder").exists()
 
 
-def test_enrol_an_authenticator_and_sign_in_with_its_code(world, live_server, browser,
-                                                          shots):
+def test_enrol_an_authenticator_and_sign_in_with_its_code(world, live_server, browser, shots):
     from playwright.sync_api import expect
 
     world.a.practice.mfa_required = True
@@ -116,8 +116,7 @@ def test_enrol_an_authenticator_and_sign_in_with_its_code(world, live_server, br
     expect(page.locator(".who")).to_contain_text("Biller")
 
 
-def test_the_idle_warning_offers_to_stay_signed_in(world, live_server, browser, settings,
-                                                   shots):
+def test_the_idle_warning_offers_to_stay_signed_in(world, live_server, browser, settings, shots):
     from playwright.sync_api import expect
 
     world.a.practice.idle_timeout_minutes = 1

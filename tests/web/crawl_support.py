@@ -251,7 +251,8 @@ class Crawl:
         if self.check_form is not None:
             for action in sorted(set(parser.post_forms)):
                 target = urllib.parse.urlsplit(
-                    urllib.parse.urljoin(self.session.base + path, action)).path
+                    urllib.parse.urljoin(self.session.base + path, action)
+                ).path
                 problem = self.check_form(target)
                 if problem:
                     page.problems.append(problem)

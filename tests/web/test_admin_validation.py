@@ -13,9 +13,17 @@ pytestmark = pytest.mark.django_db
 
 def _provider_post(world, **changes):
     p = world.a.provider
-    data = {"practice": p.practice_id, "last_name": p.last_name, "first_name": p.first_name,
-            "middle_name": "", "suffix": "", "credentials": "MD", "npi": p.npi,
-            "taxonomy": p.taxonomy, "active": "on"}
+    data = {
+        "practice": p.practice_id,
+        "last_name": p.last_name,
+        "first_name": p.first_name,
+        "middle_name": "",
+        "suffix": "",
+        "credentials": "MD",
+        "npi": p.npi,
+        "taxonomy": p.taxonomy,
+        "active": "on",
+    }
     data.update(changes)
     return data
 
@@ -52,8 +60,13 @@ def test_a_good_change_is_saved(world, root):
 
 
 def test_model_validation_names_the_field(world):
-    provider = Provider(practice=world.a.practice, last_name="Doe", first_name="Ann",
-                        npi="1234567890", taxonomy="1234567890")
+    provider = Provider(
+        practice=world.a.practice,
+        last_name="Doe",
+        first_name="Ann",
+        npi="1234567890",
+        taxonomy="1234567890",
+    )
     with pytest.raises(ValidationError) as caught:
         provider.full_clean()
     assert set(caught.value.message_dict) == {"npi", "taxonomy"}

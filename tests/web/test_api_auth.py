@@ -98,7 +98,6 @@ class TestDocs:
             "/api/ledger/payments",
         } <= paths
 
-
     def test_the_docs_page_loads_nothing_from_another_site(self, world, client_for):
         # Offline (a clinic's closed network) a CDN-hosted Swagger UI is a blank page.
         import re

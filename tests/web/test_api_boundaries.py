@@ -31,14 +31,16 @@ BODIES = {
     ("PUT", "/api/coding/visits/{visit_id}/codes"): {"diagnoses": [], "lines": []},
     ("POST", "/api/coding/visits/{visit_id}/queries"): {"question": "Which ankle?"},
     ("POST", "/api/frontdesk/patients/{patient_id}/eligibility"): {},
-    ("POST", "/api/frontdesk/visits/{visit_id}/payments"): {"amount": "5.00",
-                                                             "method": "cash"},
+    ("POST", "/api/frontdesk/visits/{visit_id}/payments"): {"amount": "5.00", "method": "cash"},
     ("POST", "/api/frontdesk/visits/{visit_id}/check-out"): {},
     ("POST", "/api/frontdesk/patients/{patient_id}/estimates"): {"services": []},
     ("POST", "/api/claims-out/claims/{claim_id}/correct"): {"frequency": "7"},
 }
-BY_ID = [(m, p) for m, p in OPERATIONS
-         if (params := re.findall(r"\{(\w+)\}", p)) and set(params) <= set(ROWS)]
+BY_ID = [
+    (m, p)
+    for m, p in OPERATIONS
+    if (params := re.findall(r"\{(\w+)\}", p)) and set(params) <= set(ROWS)
+]
 
 
 def _url(path: str, site=None) -> str:
@@ -63,16 +65,24 @@ class TestUnauthenticatedWrites:
     def test_with_a_stale_session_cookie_too(self, world):
         client = Client(enforce_csrf_checks=True)
         client.cookies["sessionid"] = "no-such-session"
-        response = _send(client, "POST", "/api/ledger/payments",
-                         {"patient_id": world.a.patient.pk, "amount": "1.00"})
+        response = _send(
+            client,
+            "POST",
+            "/api/ledger/payments",
+            {"patient_id": world.a.patient.pk, "amount": "1.00"},
+        )
         assert response.status_code == 401
         assert response.json() == NOT_SIGNED_IN
 
     def test_signed_in_without_the_csrf_token_is_403_in_words(self, world):
         client = Client(enforce_csrf_checks=True)
         client.force_login(world.users["biller"])
-        response = _send(client, "POST", "/api/ledger/payments",
-                         {"patient_id": world.a.patient.pk, "amount": "1.00"})
+        response = _send(
+            client,
+            "POST",
+            "/api/ledger/payments",
+            {"patient_id": world.a.patient.pk, "amount": "1.00"},
+        )
         assert response.status_code == 403
         assert "X-CSRFToken" in response.json()["error"]
 
@@ -92,19 +102,34 @@ class TestAnotherPracticesRows:
 
     def test_in_a_body_too(self, world, api_client_for):
         client = api_client_for(world.users["admin"])
-        response = _send(client, "POST", "/api/ledger/payments",
-                         {"patient_id": world.b.patient.pk, "amount": "1.00"})
+        response = _send(
+            client,
+            "POST",
+            "/api/ledger/payments",
+            {"patient_id": world.b.patient.pk, "amount": "1.00"},
+        )
         assert response.status_code == 404
         assert response.json() == {"error": "not found"}
 
-    @pytest.mark.parametrize("method, url, body", [
-        ("POST", "/api/frontdesk/patients", {"last_name": "Ortega", "first_name": "Mateo",
-                                             "date_of_birth": "2019-06-30", "sex": "M"}),
-        ("POST", "/api/suggest", {"text": "Sore throat."}),
-        ("GET", "/api/frontdesk/desk-report?practice_id={practice}", None),
-        ("GET", "/api/claims-out/queue?practice={practice}", None),
-        ("POST", "/api/claims-out/build", {"visit_ids": []}),
-    ])
+    @pytest.mark.parametrize(
+        "method, url, body",
+        [
+            (
+                "POST",
+                "/api/frontdesk/patients",
+                {
+                    "last_name": "Ortega",
+                    "first_name": "Mateo",
+                    "date_of_birth": "2019-06-30",
+                    "sex": "M",
+                },
+            ),
+            ("POST", "/api/suggest", {"text": "Sore throat."}),
+            ("GET", "/api/frontdesk/desk-report?practice_id={practice}", None),
+            ("GET", "/api/claims-out/queue?practice={practice}", None),
+            ("POST", "/api/claims-out/build", {"visit_ids": []}),
+        ],
+    )
     def test_another_practice_itself(self, world, api_client_for, method, url, body):
         client = api_client_for(world.users["admin"])
         if body is not None:
@@ -120,8 +145,10 @@ class TestAnotherPracticesRows:
 
 
 class TestPaging:
-    @pytest.mark.parametrize("url", ["/api/patients", "/api/visits", "/api/claims",
-                                     "/api/coding/queue", "/api/coding/reviews"])
+    @pytest.mark.parametrize(
+        "url",
+        ["/api/patients", "/api/visits", "/api/claims", "/api/coding/queue", "/api/coding/reviews"],
+    )
     @pytest.mark.parametrize("offset", ["5980955105765123686400", "-3", "0"])
     def test_any_offset_is_a_page(self, world, api_client_for, url, offset):
         response = api_client_for(world.users["admin"]).get(f"{url}?offset={offset}&limit=500")
@@ -145,21 +172,27 @@ class TestAnswersDjangoGives:
         assert response.status_code == 404
         assert response.json() == {"error": "not found"}
 
-    @pytest.mark.parametrize("url, where", [
-        ("/api/patients?q=Ort%00ega", "q"),
-        ("/api/remittances/denials?status=open%00", "status"),
-        ("/api/codes/icd10cm/E11%00", "path"),
-    ])
+    @pytest.mark.parametrize(
+        "url, where",
+        [
+            ("/api/patients?q=Ort%00ega", "q"),
+            ("/api/remittances/denials?status=open%00", "status"),
+            ("/api/codes/icd10cm/E11%00", "path"),
+        ],
+    )
     def test_a_nul_in_the_query_or_path(self, world, api_client_for, url, where):
         response = api_client_for(world.users["admin"]).get(url)
         assert response.status_code == 422
         assert response.json()["error"].startswith(f"{where}: text holds a NUL character or")
 
-    @pytest.mark.parametrize("body, where", [
-        ('{"patient_id": 1, "amount": "1.00", "memo": "a\\u0000b"}', "memo"),
-        ('{"patient_id": 1, "amount": "1.00", "memo": "a\\ud800b"}', "memo"),
-        ('{"patient_id": 1, "amount": "1.00", "memo": "\\udc00"}', "memo"),
-    ])
+    @pytest.mark.parametrize(
+        "body, where",
+        [
+            ('{"patient_id": 1, "amount": "1.00", "memo": "a\\u0000b"}', "memo"),
+            ('{"patient_id": 1, "amount": "1.00", "memo": "a\\ud800b"}', "memo"),
+            ('{"patient_id": 1, "amount": "1.00", "memo": "\\udc00"}', "memo"),
+        ],
+    )
     def test_a_nul_or_lone_surrogate_in_a_json_body(self, world, api_client_for, body, where):
         client = api_client_for(world.users["admin"])
         response = client.post("/api/ledger/payments", body, content_type="application/json")
@@ -168,8 +201,9 @@ class TestAnswersDjangoGives:
 
     def test_an_acknowledgement_with_a_lone_surrogate(self, world, api_client_for):
         client = api_client_for(world.users["admin"])
-        body = json.dumps({"practice": world.a.practice.pk, "file_name": "a.999",
-                           "content": "ISA*\ud800"})
+        body = json.dumps(
+            {"practice": world.a.practice.pk, "file_name": "a.999", "content": "ISA*\ud800"}
+        )
         response = client.post("/api/claims-out/acks", body, content_type="application/json")
         assert response.status_code == 422
         assert response.json()["error"].startswith("content: text holds")
@@ -177,8 +211,9 @@ class TestAnswersDjangoGives:
     def test_a_pair_of_surrogates_is_a_character(self, world, api_client_for):
         client = api_client_for(world.users["admin"])
         # json.dumps writes the emoji as the escaped pair \ud83d\ude00.
-        body = json.dumps({"patient_id": world.a.patient.pk, "amount": "1.00",
-                           "memo": "\U0001f600"})
+        body = json.dumps(
+            {"patient_id": world.a.patient.pk, "amount": "1.00", "memo": "\U0001f600"}
+        )
         assert "\\ud83d\\ude00" in body
         response = client.post("/api/ledger/payments", body, content_type="application/json")
         assert response.status_code == 201, response.content

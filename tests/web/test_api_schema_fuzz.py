@@ -42,8 +42,9 @@ def errors_are_json(ctx, response, case) -> None:
         except ValueError:
             raise AssertionError(f"{response.status_code} without a JSON body") from None
         if not (isinstance(body, dict) and isinstance(body.get("error"), str)):
-            raise AssertionError(f'{response.status_code} body is not {{"error": ...}}: '
-                                 f"{str(body)[:200]}")
+            raise AssertionError(
+                f'{response.status_code} body is not {{"error": ...}}: {str(body)[:200]}'
+            )
 
 
 @schemathesis.check
@@ -62,8 +63,10 @@ def _report(request):
     if reporter is not None and capture is not None and RUN["cases"]:
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(RUN["statuses"].items()))
         with capture.global_and_fixture_disabled():
-            reporter.write_line(f"\nschemathesis: {len(RUN['operations'])} operations, "
-                                f"{RUN['cases']} cases ({statuses})")
+            reporter.write_line(
+                f"\nschemathesis: {len(RUN['operations'])} operations, "
+                f"{RUN['cases']} cases ({statuses})"
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -86,11 +89,13 @@ def admin_token(world) -> str:
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case, admin_token):
-    response = case.call(base_url="http://testserver", app=APP,
-                         headers={"Authorization": f"Bearer {admin_token}"})
+    response = case.call(
+        base_url="http://testserver", app=APP, headers={"Authorization": f"Bearer {admin_token}"}
+    )
     RUN["operations"].add(f"{case.operation.method.upper()} {case.operation.path}")
     RUN["cases"] += 1
     bucket = f"{response.status_code // 100}xx"
     RUN["statuses"][bucket] = RUN["statuses"].get(bucket, 0) + 1
-    case.validate_response(response, checks=[not_a_server_error, errors_are_json,
-                                             administrators_are_never_forbidden])
+    case.validate_response(
+        response, checks=[not_a_server_error, errors_are_json, administrators_are_never_forbidden]
+    )

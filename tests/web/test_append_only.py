@@ -110,17 +110,37 @@ def one_of_each(world, entry):
 
     site = world.a
     file = RemittanceFile.objects.create(practice=site.practice, name="a.835", sha256="ab" * 32)
-    rem = Remittance.objects.create(practice=site.practice, file=file, payer_identifier="X",
-                                    trace_number="T1", total_paid=Decimal("1.00"),
-                                    status="posted")
-    ProviderAdjustment.objects.create(practice=site.practice, remittance=rem,
-                                      provider_identifier="1", reason="WO",
-                                      amount=Decimal("-1.00"))
-    ClaimEvent.objects.create(practice=site.practice, claim=site.claim, from_status="draft",
-                              to_status="scrubbed", source="manual")
-    PaperworkSignature.objects.create(practice=site.practice, patient=site.patient,
-                                      document="consent", method="typed", channel="desk",
-                                      signed_at=timezone.now(), pdf=b"%PDF")
+    rem = Remittance.objects.create(
+        practice=site.practice,
+        file=file,
+        payer_identifier="X",
+        trace_number="T1",
+        total_paid=Decimal("1.00"),
+        status="posted",
+    )
+    ProviderAdjustment.objects.create(
+        practice=site.practice,
+        remittance=rem,
+        provider_identifier="1",
+        reason="WO",
+        amount=Decimal("-1.00"),
+    )
+    ClaimEvent.objects.create(
+        practice=site.practice,
+        claim=site.claim,
+        from_status="draft",
+        to_status="scrubbed",
+        source="manual",
+    )
+    PaperworkSignature.objects.create(
+        practice=site.practice,
+        patient=site.patient,
+        document="consent",
+        method="typed",
+        channel="desk",
+        signed_at=timezone.now(),
+        pdf=b"%PDF",
+    )
 
 
 def append_only_tables():
@@ -133,9 +153,14 @@ class TestDatabaseRefuses:
     """The database refuses changes even when the ORM is bypassed, on every database."""
 
     def test_every_append_only_model_is_covered(self):
-        assert {"billing_entry", "practice_auditevent", "claims_out_claimevent",
-                "billing_provideradjustment", "billing_remittancefile",
-                "frontdesk_paperworksignature"} <= set(append_only_tables())
+        assert {
+            "billing_entry",
+            "practice_auditevent",
+            "claims_out_claimevent",
+            "billing_provideradjustment",
+            "billing_remittancefile",
+            "frontdesk_paperworksignature",
+        } <= set(append_only_tables())
 
     @pytest.mark.parametrize("table", append_only_tables())
     def test_raw_update_delete_and_replace_fail(self, one_of_each, table):
@@ -145,14 +170,20 @@ class TestDatabaseRefuses:
             cursor.execute(f"SELECT COUNT(*), MIN(id) FROM {table}")
             count, first = cursor.fetchone()
         assert count >= 1, f"no row in {table} to try"
-        attempts = [f"UPDATE {table} SET id = id", f"DELETE FROM {table}",
-                    f"DELETE FROM {table} WHERE id = {first}"]
+        attempts = [
+            f"UPDATE {table} SET id = id",
+            f"DELETE FROM {table}",
+            f"DELETE FROM {table} WHERE id = {first}",
+        ]
         if connection.vendor == "sqlite":
-            attempts.append(f"INSERT OR REPLACE INTO {table} SELECT * FROM {table} "
-                            f"WHERE id = {first}")
+            attempts.append(
+                f"INSERT OR REPLACE INTO {table} SELECT * FROM {table} WHERE id = {first}"
+            )
         else:
-            attempts.append(f"INSERT INTO {table} SELECT * FROM {table} WHERE id = {first} "
-                            "ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id")
+            attempts.append(
+                f"INSERT INTO {table} SELECT * FROM {table} WHERE id = {first} "
+                "ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id"
+            )
         for sql in attempts:
             with (
                 pytest.raises(DatabaseError, match="append-only"),
@@ -168,12 +199,12 @@ class TestDatabaseRefuses:
         from django.db import DatabaseError, transaction
 
         entry = Entry.objects.order_by("pk").first()
-        copy = Entry(**{f.attname: getattr(entry, f.attname)
-                        for f in Entry._meta.concrete_fields})
+        copy = Entry(**{f.attname: getattr(entry, f.attname) for f in Entry._meta.concrete_fields})
         copy.amount = Decimal("-1.00")
         with pytest.raises((DatabaseError, AppendOnlyError)), transaction.atomic():
-            Entry.objects.bulk_create([copy], update_conflicts=True, unique_fields=["id"],
-                                      update_fields=["amount"])
+            Entry.objects.bulk_create(
+                [copy], update_conflicts=True, unique_fields=["id"], update_fields=["amount"]
+            )
         assert Entry.objects.get(pk=entry.pk).amount == entry.amount
 
     def test_a_flush_may_still_start_the_database_over(self, one_of_each):

@@ -190,7 +190,7 @@ class TestAuditPage:
         assert list(page.context["page"]) == []  # not every event, as if unfiltered
         html = page.content.decode()
         error = html.index(f'id="{field}-error"')
-        assert "Not a date" in html[error:error + 120]
+        assert "Not a date" in html[error : error + 120]
         assert html.index(f'name="{field}"') < error
 
     def test_filter_by_patient_of_another_practice_finds_nothing(self, world, client_for):
@@ -208,7 +208,7 @@ class TestAuditPage:
         assert [e.username for e in page.context["page"]] == ["coder"]
         response = client.get("/audit/", {"action": "list", "user": "biller"})
         html = response.content.decode()
-        assert 'option selected>list<' in html and ">denied<" in html and ">export<" in html
+        assert "option selected>list<" in html and ">denied<" in html and ">export<" in html
         assert "1 patients" in html and "count" in html
 
     def test_only_own_practice_events(self, world, client_for):

@@ -171,11 +171,21 @@ class TestQueuePages:
         every claim shown (it was two events, one per list)."""
         Claim.objects.filter(pk=world.a.claim.pk).update(status="scrubbed")
         rejected = Claim.objects.create(
-            practice=world.a.practice, visit=world.a.visit, patient=world.a.patient,
-            coverage=world.a.coverage, payer=world.a.payer, status="rejected",
-            patient_control_number="CVFP-000199", diagnoses=["J020"])
-        ClaimWorkItem.objects.create(practice=world.a.practice, claim=rejected, source="999",
-                                     reason="IK304 segment not expected")
+            practice=world.a.practice,
+            visit=world.a.visit,
+            patient=world.a.patient,
+            coverage=world.a.coverage,
+            payer=world.a.payer,
+            status="rejected",
+            patient_control_number="CVFP-000199",
+            diagnoses=["J020"],
+        )
+        ClaimWorkItem.objects.create(
+            practice=world.a.practice,
+            claim=rejected,
+            source="999",
+            reason="IK304 segment not expected",
+        )
         client = client_for(world.users["biller"])  # signing in is an event of its own
         before = AuditEvent.objects.count()
         assert client.get("/claims-out/").status_code == 200
@@ -212,9 +222,7 @@ class TestBatchDownload:
         assert (event.object_type, event.object_id) == ("claims_out.Submission", str(batch.pk))
         assert event.source == "web 837p download"
         assert event.detail["count"] == 2
-        assert sorted(event.detail["claim_ids"]) == sorted(
-            [world.a.claim.pk, second_patient[1].pk]
-        )
+        assert sorted(event.detail["claim_ids"]) == sorted([world.a.claim.pk, second_patient[1].pk])
         assert patients_of(event) == sorted([world.a.patient.pk, second_patient[0].pk])
 
     def test_api_download(self, world, batch, api_client_for):
@@ -239,8 +247,9 @@ class TestSingleReads:
         assert client.get(f"/api/claims-out/claims/{world.a.claim.pk}/events").status_code == 200
         assert client.get(f"/api/scrub/claims/{world.a.claim.pk}").status_code == 200
         sources = set(
-            AuditEvent.objects.filter(action="view", object_id=str(world.a.claim.pk))
-            .values_list("source", flat=True)
+            AuditEvent.objects.filter(action="view", object_id=str(world.a.claim.pk)).values_list(
+                "source", flat=True
+            )
         )
         assert {"api claim events", "api scrub"} <= sources
 
@@ -294,8 +303,9 @@ class TestCommandLine:
         return result
 
     def test_cms1500_from_the_database(self, world, tmp_path):
-        self.run("forms", "cms1500", world.a.claim.patient_control_number,
-                 "-o", str(tmp_path / "c.pdf"))
+        self.run(
+            "forms", "cms1500", world.a.claim.patient_control_number, "-o", str(tmp_path / "c.pdf")
+        )
         event = only_event(action="export", source="cli cms1500")
         assert event.user is None and event.detail["ids"] == [world.a.claim.pk]
         assert patients_of(event) == [world.a.patient.pk]
@@ -306,13 +316,29 @@ class TestCommandLine:
         assert patients_of(event) == [world.a.patient.pk]
 
     def test_ar_aging_by_patient(self, world, tmp_path):
-        self.run("reports", "ar-aging", "--by", "patient", "--practice", "CVFP",
-                 "-o", str(tmp_path / "ar.csv"))
+        self.run(
+            "reports",
+            "ar-aging",
+            "--by",
+            "patient",
+            "--practice",
+            "CVFP",
+            "-o",
+            str(tmp_path / "ar.csv"),
+        )
         event = only_event(action="export", source="cli report")
         assert event.practice_id == world.a.practice.pk
         assert event.detail["report"] == "ar-aging by patient"
-        self.run("reports", "ar-aging", "--by", "payer", "--practice", "CVFP",
-                 "-o", str(tmp_path / "ar2.csv"))
+        self.run(
+            "reports",
+            "ar-aging",
+            "--by",
+            "payer",
+            "--practice",
+            "CVFP",
+            "-o",
+            str(tmp_path / "ar2.csv"),
+        )
         assert AuditEvent.objects.filter(action="export").count() == 1
 
 
@@ -335,15 +361,33 @@ class TestBillingPages:
 
         site = world.a
         file = RemittanceFile.objects.create(practice=site.practice, name="a", sha256="c" * 64)
-        rem = Remittance.objects.create(practice=site.practice, file=file, payer_identifier="X",
-                                        trace_number="T", total_paid=Decimal("0"),
-                                        status="posted")
+        rem = Remittance.objects.create(
+            practice=site.practice,
+            file=file,
+            payer_identifier="X",
+            trace_number="T",
+            total_paid=Decimal("0"),
+            status="posted",
+        )
         rc = RemittanceClaim.objects.create(
-            practice=site.practice, remittance=rem, claim=site.claim, claim_identifier="X",
-            status_code="4", charge=Decimal("10"), paid=Decimal("0"), outcome="denied")
-        DenialItem.objects.create(practice=site.practice, remittance_claim=rc, claim=site.claim,
-                                  amount=Decimal("10"), reasons=[["CO", "16"]],
-                                  reason_words=["missing information"], action="fix")
+            practice=site.practice,
+            remittance=rem,
+            claim=site.claim,
+            claim_identifier="X",
+            status_code="4",
+            charge=Decimal("10"),
+            paid=Decimal("0"),
+            outcome="denied",
+        )
+        DenialItem.objects.create(
+            practice=site.practice,
+            remittance_claim=rc,
+            claim=site.claim,
+            amount=Decimal("10"),
+            reasons=[["CO", "16"]],
+            reason_words=["missing information"],
+            action="fix",
+        )
         client_for(world.users["biller"]).get("/denials/")
         event = only_event(action="list", object_type="billing.DenialItem")
         assert patients_of(event) == [site.patient.pk]

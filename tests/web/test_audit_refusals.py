@@ -114,8 +114,9 @@ class TestRolledBackRefusal:
         request = RequestFactory().post("/claims-out/submit/")
         request.user = coder
         request.session = {}
-        request.resolver_match = ResolverMatch(view, (), {}, url_name="submit_batch",
-                                               route="claims-out/submit/")
+        request.resolver_match = ResolverMatch(
+            view, (), {}, url_name="submit_batch", route="claims-out/submit/"
+        )
         response = CurrentPracticeMiddleware(view)(request)
         assert response.status_code == 403
         event = denied().get()

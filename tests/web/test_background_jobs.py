@@ -32,8 +32,9 @@ def test_claim_batch_is_built_and_sent(world, tmp_path):
     connect(site, tmp_path / "out")
     site.claim.status = "scrubbed"
     site.claim.save()
-    sent = submit_claim_batch.delay(biller.pk, site.practice.pk, [site.claim.pk, claim_id],
-                                    "prairie").get()
+    sent = submit_claim_batch.delay(
+        biller.pk, site.practice.pk, [site.claim.pk, claim_id], "prairie"
+    ).get()
     assert sent["files"] == 1 and sent["sent"] == 1 and sent["held"] == 0
     (sub,) = Submission.objects.all()
     assert list(sub.claims.all()) == [site.claim]  # the draft claim was not sent
@@ -58,8 +59,9 @@ def test_statement_cycle_task(world, tmp_path):
     site.secondary.delete()
     content = base64.b64encode(era_for(site.claim, seed=3)).decode()
     import_era_file.delay(biller.pk, site.practice.pk, content, "s.835").get()
-    result = run_statement_cycle.delay(biller.pk, site.practice.pk, str(tmp_path),
-                                       datetime.date(2026, 4, 20).isoformat()).get()
+    result = run_statement_cycle.delay(
+        biller.pk, site.practice.pk, str(tmp_path), datetime.date(2026, 4, 20).isoformat()
+    ).get()
     assert result["sent"] == 1
     assert (tmp_path / "statements.csv").exists()
 

@@ -48,7 +48,8 @@ def target_url(empty_database, tmp_path):
 
 
 def test_a_backup_restores_the_same_ledger_audit_trail_and_documents(
-        books, empty_database, tmp_path):
+    books, empty_database, tmp_path
+):
     data = tmp_path / "data"
     (data / "statements").mkdir(parents=True)
     (data / "statements" / "statement-A1.pdf").write_bytes(b"%PDF-1.4 statement")
@@ -90,8 +91,11 @@ def test_a_restore_never_overwrites_a_database_in_use(books, tmp_path):
 
 def test_a_backup_goes_back_only_into_its_own_kind_of_database(books, tmp_path):
     folder = backup(tmp_path / "backups", tmp_path / "data")
-    other = ("postgresql://nobody@127.0.0.1:5432/none" if connection.vendor == "sqlite"
-             else f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    other = (
+        "postgresql://nobody@127.0.0.1:5432/none"
+        if connection.vendor == "sqlite"
+        else f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    )
     with pytest.raises(BackupError, match="cannot be restored into"):
         restore(folder, other, tmp_path / "new-data")
     assert os.listdir(tmp_path / "backups")

@@ -30,8 +30,7 @@ class TestBuildClaimsPage:
         client = client_for(world.users["biller"])
         page = client.get("/claims-out/build/").content.decode()
         assert "1</strong> coded visit will become" in page
-        assert f'href="/visits/{ready.pk}/"' in page.split("build-held")[0].split(
-            "build-ready")[1]
+        assert f'href="/visits/{ready.pk}/"' in page.split("build-held")[0].split("build-ready")[1]
         held_rows = page.split("build-held")[1].split("build-runs")[0]
         assert f'href="/visits/{held.pk}/"' in held_rows
         assert "the visit has no service lines" in held_rows
@@ -52,8 +51,16 @@ class TestBuildClaimsPage:
         assert 'data-progress-running="false"' in shown
         assert "1</strong> claim built" in shown
         status = client.get(f"/claims-out/build/runs/{run.pk}/status.json").json()
-        assert status == {"id": run.pk, "status": "done", "label": "Finished", "total": 1,
-                          "done": 1, "percent": 100, "running": False, "error": ""}
+        assert status == {
+            "id": run.pk,
+            "status": "done",
+            "label": "Finished",
+            "total": 1,
+            "done": 1,
+            "percent": 100,
+            "running": False,
+            "error": "",
+        }
         assert "No coded visit is ready." in client.get("/claims-out/build/").content.decode()
 
     def test_a_visit_held_at_build_time_is_listed_with_its_reason(self, world, client_for):
@@ -62,8 +69,10 @@ class TestBuildClaimsPage:
         client = client_for(world.users["biller"])
         # The preview saw the visit ready; its codes were taken away before the worker ran.
         from medbill.web.claims_out.build_runs import perform_build_run
-        run = ClaimBuildRun.objects.create(practice=a.practice,
-                                           created_by=world.users["biller"], total=1)
+
+        run = ClaimBuildRun.objects.create(
+            practice=a.practice, created_by=world.users["biller"], total=1
+        )
         visit.diagnoses.all().delete()
         perform_build_run(run.pk, [visit.pk])
         run.refresh_from_db()
@@ -84,8 +93,9 @@ class TestBuildClaimsPage:
         a = world.a
         visits = [coded_visit(a, day=d).pk for d in (4, 5, 6)]
         seen: list[int] = []
-        result = build_claims(world.users["biller"], a.practice, visits, progress=seen.append,
-                              chunk=2)
+        result = build_claims(
+            world.users["biller"], a.practice, visits, progress=seen.append, chunk=2
+        )
         assert seen == [2, 3] and len(result.created) == 3
 
     def test_roles_and_tenancy(self, world, client_for):
@@ -108,8 +118,7 @@ class TestBuildClaimsPage:
         assert ClaimBuildRun.objects.count() == 1
 
 
-def test_a_long_preview_lists_the_first_visits_and_counts_them_all(world, client_for,
-                                                                     monkeypatch):
+def test_a_long_preview_lists_the_first_visits_and_counts_them_all(world, client_for, monkeypatch):
     from medbill.web.claims_out import build_views
 
     monkeypatch.setattr(build_views, "SHOWN", 2)

@@ -9,13 +9,20 @@ from medbill.web.billing import charts
 
 
 def _heights(svg: str) -> list[float]:
-    return [float(h) for h in re.findall(r'<rect class="s\d" x="[\d.]+" y="[\d.]+" '
-                                         r'width="[\d.]+" height="([\d.]+)"', svg)]
+    return [
+        float(h)
+        for h in re.findall(
+            r'<rect class="s\d" x="[\d.]+" y="[\d.]+" '
+            r'width="[\d.]+" height="([\d.]+)"',
+            svg,
+        )
+    ]
 
 
 def test_columns_are_as_tall_as_their_values():
-    svg = charts.columns("Charges", ["Jan", "Feb"],
-                         [("Charges", [Decimal("100.00"), Decimal("50.00")])])
+    svg = charts.columns(
+        "Charges", ["Jan", "Feb"], [("Charges", [Decimal("100.00"), Decimal("50.00")])]
+    )
     tall, short, legend = _heights(svg)
     assert legend == 10
     assert abs(tall - 2 * short) < 0.2
@@ -33,8 +40,12 @@ def test_labels_are_escaped():
 
 
 def test_a_missing_value_breaks_the_line():
-    svg = charts.lines("Rate", ["a", "b", "c", "d", "e"],
-                       [("r", [Decimal(1), Decimal(2), None, Decimal(3), Decimal(4)])], "%")
+    svg = charts.lines(
+        "Rate",
+        ["a", "b", "c", "d", "e"],
+        [("r", [Decimal(1), Decimal(2), None, Decimal(3), Decimal(4)])],
+        "%",
+    )
     assert svg.count("<polyline") == 2 and svg.count("<circle") == 4
 
 
@@ -45,8 +56,14 @@ def test_nothing_to_draw_still_gives_a_chart():
 
 
 def _points(svg: str) -> list[tuple[float, float]]:
-    return [(float(x), float(y)) for x, y in re.findall(r'<circle class="s\d" cx="([\d.-]+)" '
-                                                        r'cy="([\d.-]+)"', svg)]
+    return [
+        (float(x), float(y))
+        for x, y in re.findall(
+            r'<circle class="s\d" cx="([\d.-]+)" '
+            r'cy="([\d.-]+)"',
+            svg,
+        )
+    ]
 
 
 def test_a_line_below_zero_stays_inside_the_plot():
@@ -60,13 +77,18 @@ def test_a_line_below_zero_stays_inside_the_plot():
     assert max(ys) <= bottom and min(ys) >= top
     assert ">-200%</text>" in svg and ">0%</text>" in svg and ">400%</text>" in svg
     # Zero sits where its gridline is.
-    zero_line = re.search(r'<line class="grid" x1="\d+" x2="\d+" y1="([\d.]+)" y2="[\d.]+"/>'
-                          r'<text class="tick" x="\d+" y="[\d.]+" text-anchor="end">0%</text>',
-                          svg)
+    zero_line = re.search(
+        r'<line class="grid" x1="\d+" x2="\d+" y1="([\d.]+)" y2="[\d.]+"/>'
+        r'<text class="tick" x="\d+" y="[\d.]+" text-anchor="end">0%</text>',
+        svg,
+    )
     assert zero_line is not None
 
 
 def test_positive_lines_keep_an_axis_from_zero():
     svg = charts.lines("Rate", ["a", "b"], [("r", [Decimal("40"), Decimal("95")])], "%")
-    assert ">0%</text>" in svg and ">100%</text>" in svg and "-" not in re.sub(
-        r'<[^>]+>', "", svg).replace("Rate", "")
+    assert (
+        ">0%</text>" in svg
+        and ">100%</text>" in svg
+        and "-" not in re.sub(r"<[^>]+>", "", svg).replace("Rate", "")
+    )

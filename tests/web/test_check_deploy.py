@@ -21,13 +21,24 @@ def check(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]:
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "MEDBILL_DEBUG", "DEBUG", "ALLOWED_HOSTS", "MEDBILL_HTTPS",
-                     "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "MEDBILL_DEBUG",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "MEDBILL_HTTPS",
+            "DJANGO_SETTINGS_MODULE",
+            "DATABASE_URL",
+        }
     }
     base.update({"MEDBILL_DATA_DIR": str(tmp_path), **env})
     return subprocess.run(
         [sys.executable, "-m", "medbill.cli.main", "check", "--deploy"],
-        capture_output=True, text=True, env=base, timeout=180,
+        capture_output=True,
+        text=True,
+        env=base,
+        timeout=180,
     )
 
 
@@ -76,8 +87,11 @@ def example_environment() -> dict[str, str]:
 def test_the_example_environment_passes_with_a_real_secret_key(tmp_path):
     env = example_environment()
     assert "CHANGE" in env["SECRET_KEY"], "the example must not ship a usable key"
-    env.update(SECRET_KEY=STRONG_KEY, MEDBILL_DATA_DIR=str(tmp_path),
-               MEDBILL_STATIC_ROOT=str(tmp_path / "static"))
+    env.update(
+        SECRET_KEY=STRONG_KEY,
+        MEDBILL_DATA_DIR=str(tmp_path),
+        MEDBILL_STATIC_ROOT=str(tmp_path / "static"),
+    )
     result = check(env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

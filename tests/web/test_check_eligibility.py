@@ -29,8 +29,7 @@ def test_the_inquiry_asks_for_the_dependant_under_the_subscriber(world):
 def test_it_checks_from_the_patient_page_and_keeps_the_answer(world, client_for):
     client = client_for(world.users["front_desk"])
     with simulator(world.a):
-        response = client.post(reverse("check_eligibility", args=[world.a.patient.pk]),
-                               follow=True)
+        response = client.post(reverse("check_eligibility", args=[world.a.patient.pk]), follow=True)
     assert response.status_code == 200
     check = EligibilityCheck.objects.get(patient=world.a.patient)
     assert check.status == "active"
@@ -53,8 +52,7 @@ def test_an_unknown_member_is_a_rejection_in_words(world):
         check = check_coverage(world.users["front_desk"], coverage)
     assert check.status == "rejected"
     assert "Not verified" in check.summary
-    assert any("Invalid/Missing Subscriber/Insured ID" in p or "75" in p
-               for p in check.problems)
+    assert any("Invalid/Missing Subscriber/Insured ID" in p or "75" in p for p in check.problems)
 
 
 def test_a_payer_that_does_not_answer_leaves_an_error_with_the_reason(world):
@@ -64,7 +62,8 @@ def test_a_payer_that_does_not_answer_leaves_an_error_with_the_reason(world):
     assert "did not answer within 0.2 s" in check.error
     assert check.summary == (
         "Lakeland Commercial Insurance's eligibility service did not answer in time: "
-        "coverage is not verified. Try again in a few minutes, or call the payer.")
+        "coverage is not verified. Try again in a few minutes, or call the payer."
+    )
 
 
 def test_an_unreachable_payer_is_named_on_the_check_in_page(world, client_for):
@@ -78,11 +77,15 @@ def test_an_unreachable_payer_is_named_on_the_check_in_page(world, client_for):
     # The simulator is gone: nothing listens on its port any more.
     PayerEndpoint.objects.filter(practice=world.a.practice).update(url=url)
     client = client_for(world.users["front_desk"])
-    client.post(reverse("check_eligibility", args=[world.a.patient.pk]),
-                {"visit": visit.pk, "next": reverse("check_in_visit", args=[visit.pk])})
+    client.post(
+        reverse("check_eligibility", args=[world.a.patient.pk]),
+        {"visit": visit.pk, "next": reverse("check_in_visit", args=[visit.pk])},
+    )
     page = client.get(reverse("check_in_visit", args=[visit.pk])).content.decode()
-    assert ("Lakeland Commercial Insurance&#x27;s eligibility service could not be reached: "
-            "coverage is not verified.") in page
+    assert (
+        "Lakeland Commercial Insurance&#x27;s eligibility service could not be reached: "
+        "coverage is not verified."
+    ) in page
     check = EligibilityCheck.objects.get()
     assert check.status == "error" and "could not be reached" in check.error
 
@@ -91,7 +94,8 @@ def test_without_an_endpoint_the_desk_is_told_which_payer(world, client_for):
     client = client_for(world.users["front_desk"])
     response = client.post(reverse("check_eligibility", args=[world.a.patient.pk]), follow=True)
     assert "no eligibility endpoint is set up for Lakeland Commercial Insurance" in (
-        response.content.decode())
+        response.content.decode()
+    )
     assert not EligibilityCheck.objects.exists()
 
 
@@ -104,8 +108,9 @@ def test_a_coder_may_not_check_eligibility(world, client_for):
 def test_the_command_line_checks_a_patient(world):
     runner = CliRunner()
     with simulator(world.a):
-        result = runner.invoke(app, ["eligibility", "check", world.a.patient.account_number,
-                                     "--practice", "CVFP"])
+        result = runner.invoke(
+            app, ["eligibility", "check", world.a.patient.account_number, "--practice", "CVFP"]
+        )
     assert result.exit_code == 0, result.output
     assert "Active · copay $25" in result.output
     assert EligibilityCheck.objects.get().source == "cli"
@@ -141,9 +146,19 @@ def test_payer_sim_serve_answers_over_http(tmp_path):
     path = tmp_path / "plans.json"
     path.write_text(json.dumps(table))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "medbill.cli.main", "payer-sim", "serve", "--port", "0",
-         "--table", str(path)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "medbill.cli.main",
+            "payer-sim",
+            "serve",
+            "--port",
+            "0",
+            "--table",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         url = None
@@ -157,9 +172,14 @@ def test_payer_sim_serve_answers_over_http(tmp_path):
         from medbill.core.x12.m270 import EligibilityInquiry, InquiryPerson, InquiryProvider
 
         answer = check_eligibility(
-            EligibilityInquiry("T1", "Badger", "BSHP01",
-                               InquiryProvider("Clinic", "1746502933"),
-                               InquiryPerson("Doe", member_id="M1"), datetime.date(2026, 3, 2)),
+            EligibilityInquiry(
+                "T1",
+                "Badger",
+                "BSHP01",
+                InquiryProvider("Clinic", "1746502933"),
+                InquiryPerson("Doe", member_id="M1"),
+                datetime.date(2026, 3, 2),
+            ),
             EligibilityEndpoint(url, "MEDBILL", "PAYERSIM"),
         )
         assert answer.status == "active"
@@ -185,8 +205,10 @@ def test_a_specialist_visit_takes_the_specialist_copay(world):
 def test_the_batch_can_go_to_the_workers(world):
     visit = visit_today(world.a)
     with simulator(world.a):
-        result = CliRunner().invoke(app, ["eligibility", "batch", "--date",
-                                          visit.date_of_service.isoformat(), "--background"])
+        result = CliRunner().invoke(
+            app,
+            ["eligibility", "batch", "--date", visit.date_of_service.isoformat(), "--background"],
+        )
     assert result.exit_code == 0, result.output
     assert "1 appointments of" in result.output and "sent to the workers" in result.output
     # Without a broker the task runs in-process (eager), so the answer is already stored.

@@ -35,8 +35,10 @@ def test_check_in_shows_eligibility_paperwork_and_the_copay(world, client_for):
     visit = visit_today(world.a)
     client = client_for(world.users["front_desk"])
     with simulator(world.a):
-        client.post(reverse("check_eligibility", args=[world.a.patient.pk]),
-                    {"visit": visit.pk, "next": reverse("check_in_visit", args=[visit.pk])})
+        client.post(
+            reverse("check_eligibility", args=[world.a.patient.pk]),
+            {"visit": visit.pk, "next": reverse("check_in_visit", args=[visit.pk])},
+        )
     page = client.get(reverse("check_in_visit", args=[visit.pk]))
     html = page.content.decode()
     assert "Active · copay $25" in html
@@ -54,9 +56,16 @@ def test_the_copay_goes_on_the_ledger_with_a_receipt(world, client_for):
     visit = visit_today(world.a)
     client = client_for(world.users["front_desk"])
     before = balance_of(world.a.patient)
-    response = client.post(reverse("collect_payment", args=[visit.pk]), {
-        "amount": "$25.00", "method": "card", "reference": "Visa 4242 auth 01923",
-        "kind": "copay"}, follow=True)
+    response = client.post(
+        reverse("collect_payment", args=[visit.pk]),
+        {
+            "amount": "$25.00",
+            "method": "card",
+            "reference": "Visa 4242 auth 01923",
+            "kind": "copay",
+        },
+        follow=True,
+    )
     assert "$25.00 received" in response.content.decode()
     entry = Entry.objects.get(source="desk")
     assert entry.amount == Decimal("-25.00") and entry.visit == visit
@@ -74,8 +83,10 @@ def test_the_copay_goes_on_the_ledger_with_a_receipt(world, client_for):
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
-        ({"amount": "12", "method": "card", "reference": "4111 1111 1111 1111"},
-         "last four digits only"),
+        (
+            {"amount": "12", "method": "card", "reference": "4111 1111 1111 1111"},
+            "last four digits only",
+        ),
         ({"amount": "12", "method": "check", "reference": ""}, "the check number is needed"),
         ({"amount": "12", "method": "bitcoin"}, "expected cash, check or card"),
         ({"amount": "0", "method": "cash"}, "must be more than zero"),
@@ -93,11 +104,12 @@ def test_bad_desk_payments_are_refused_by_field(world, client_for, data, problem
 
 def test_a_refund_is_a_reversing_entry_and_needs_the_right_role(world, client_for):
     visit = visit_today(world.a)
-    paid = collect_payment(world.users["front_desk"], world.a.patient, "40", "cash",
-                           visit=visit)
+    paid = collect_payment(world.users["front_desk"], world.a.patient, "40", "cash", visit=visit)
     desk = client_for(world.users["front_desk"])
-    assert desk.post(reverse("refund_payment", args=[paid.pk]),
-                     {"reason": "overpaid"}).status_code == 403
+    assert (
+        desk.post(reverse("refund_payment", args=[paid.pk]), {"reason": "overpaid"}).status_code
+        == 403
+    )
     manager = client_for(world.users["manager"])
     manager.post(reverse("refund_payment", args=[paid.pk]), {"reason": "copay is $25"})
     refund = Entry.objects.get(reverses=paid)
@@ -112,10 +124,12 @@ def test_a_refund_is_a_reversing_entry_and_needs_the_right_role(world, client_fo
 def test_the_desk_report_adds_up_by_method_and_user(world, client_for):
     visit = visit_today(world.a)
     collect_payment(world.users["front_desk"], world.a.patient, "25", "cash", visit=visit)
-    collect_payment(world.users["front_desk"], world.a.patient, "30", "check",
-                    reference="1042", visit=visit)
-    card = collect_payment(world.users["biller"], world.a.patient, "15.50", "card",
-                           kind="balance", reference="MC 5454")
+    collect_payment(
+        world.users["front_desk"], world.a.patient, "30", "check", reference="1042", visit=visit
+    )
+    card = collect_payment(
+        world.users["biller"], world.a.patient, "15.50", "card", kind="balance", reference="MC 5454"
+    )
     refund_payment(world.users["manager"], card, "charged twice")
     day = desk_day(world.a.practice, timezone.localdate())
     report = day.report
@@ -133,17 +147,22 @@ def test_check_out_sends_the_visit_to_coding_and_books_the_follow_up(world, clie
     visit = visit_today(world.a, status=Visit.Status.CHECKED_IN)
     client = client_for(world.users["front_desk"])
     day = (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
-    response = client.post(reverse("check_out_visit", args=[visit.pk]), {
-        "desk_note": "Injury at work: ask about the employer's claim number",
-        "follow_up_on": day, "follow_up_time": "10:40", "follow_up_reason": "Recheck ear"})
+    response = client.post(
+        reverse("check_out_visit", args=[visit.pk]),
+        {
+            "desk_note": "Injury at work: ask about the employer's claim number",
+            "follow_up_on": day,
+            "follow_up_time": "10:40",
+            "follow_up_reason": "Recheck ear",
+        },
+    )
     assert response.status_code == 302
     visit.refresh_from_db()
     assert visit.status == Visit.Status.CHECKED_OUT and visit.checked_out_at is not None
     assert "employer" in visit.desk_note
     follow_up = visit.follow_ups.get()
     assert follow_up.status == Visit.Status.SCHEDULED and follow_up.reason == "Recheck ear"
-    assert timezone.localtime(follow_up.scheduled_at).strftime("%Y-%m-%d %H:%M") == (
-        f"{day} 10:40")
+    assert timezone.localtime(follow_up.scheduled_at).strftime("%Y-%m-%d %H:%M") == (f"{day} 10:40")
     # The coding queue is the visits list filtered by checked-out status.
     queue = client_for(world.users["coder"]).get(reverse("list_visits") + "?status=checked_out")
     assert f"/visits/{visit.pk}/" in queue.content.decode()
@@ -157,10 +176,13 @@ def test_a_follow_up_in_the_past_is_refused(world, client_for):
     visit = visit_today(world.a, status=Visit.Status.CHECKED_IN)
     response = client_for(world.users["front_desk"]).post(
         reverse("check_out_visit", args=[visit.pk]),
-        {"follow_up_on": "2020-01-01", "follow_up_time": "09:00"})
+        {"follow_up_on": "2020-01-01", "follow_up_time": "09:00"},
+    )
     page = response.content.decode()
-    assert ('name="follow_up_on" value="2020-01-01"><span class="error" id="follow-up-error">'
-            "The follow-up must be in the future</span>") in page
+    assert (
+        'name="follow_up_on" value="2020-01-01"><span class="error" id="follow-up-error">'
+        "The follow-up must be in the future</span>"
+    ) in page
     assert "follow_up_at" not in page
     visit.refresh_from_db()
     assert visit.status == Visit.Status.CHECKED_IN
@@ -170,28 +192,55 @@ def test_other_practices_visits_are_404(world, client_for):
     visit = visit_today(world.b)
     client = client_for(world.users["front_desk"])
     assert client.get(reverse("check_in_visit", args=[visit.pk])).status_code == 404
-    assert client.post(reverse("collect_payment", args=[visit.pk]),
-                       {"amount": "5", "method": "cash"}).status_code == 404
+    assert (
+        client.post(
+            reverse("collect_payment", args=[visit.pk]), {"amount": "5", "method": "cash"}
+        ).status_code
+        == 404
+    )
 
 
 def test_the_desk_books_a_visit_and_lands_on_check_in(world, client_for):
     client = client_for(world.users["front_desk"])
     url = reverse("book_visit", args=[world.a.patient.pk])
     assert "Book a visit" in client.get(url).content.decode()
-    response = client.post(url, {
-        "on": timezone.localdate().isoformat(), "at": "15:20", "provider": world.a.provider.pk,
-        "location": world.a.location.pk, "reason": "Cough", "minutes": "20"})
+    response = client.post(
+        url,
+        {
+            "on": timezone.localdate().isoformat(),
+            "at": "15:20",
+            "provider": world.a.provider.pk,
+            "location": world.a.location.pk,
+            "reason": "Cough",
+            "minutes": "20",
+        },
+    )
     visit = Visit.objects.get(reason="Cough")
     assert response["Location"] == reverse("check_in_visit", args=[visit.pk])
     assert visit.duration_minutes == 20 and visit.status == Visit.Status.SCHEDULED
-    foreign = client.post(url, {"on": "2030-01-02", "at": "09:00",
-                                "provider": world.b.provider.pk,
-                                "location": world.a.location.pk})
+    foreign = client.post(
+        url,
+        {
+            "on": "2030-01-02",
+            "at": "09:00",
+            "provider": world.b.provider.pk,
+            "location": world.a.location.pk,
+        },
+    )
     assert "Not one of this practice&#x27;s" in foreign.content.decode()
-    too_long = client.post(url, {
-        "on": "2030-01-02", "at": "09:00", "provider": world.a.provider.pk,
-        "location": world.a.location.pk, "minutes": "600"}).content.decode()
+    too_long = client.post(
+        url,
+        {
+            "on": "2030-01-02",
+            "at": "09:00",
+            "provider": world.a.provider.pk,
+            "location": world.a.location.pk,
+            "minutes": "600",
+        },
+    ).content.decode()
     # In words, next to the input it is about, never the model's field name.
     assert "duration_minutes" not in too_long
-    assert ('name="minutes" value="600" inputmode="numeric"><span class="error" '
-            'id="minutes-error">Between 5 and 240 minutes</span>') in too_long
+    assert (
+        'name="minutes" value="600" inputmode="numeric"><span class="error" '
+        'id="minutes-error">Between 5 and 240 minutes</span>'
+    ) in too_long

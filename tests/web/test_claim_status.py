@@ -35,8 +35,13 @@ def payer(world):
     """The payer simulator serving the world's payer, with an empty book to fill."""
     book = ClaimBook()
     with PayerSimulator(PlanTable({}), book=book, today=NOW.date(), payer_id="LCI220") as sim:
-        PayerEndpoint.objects.create(practice=world.a.practice, payer=world.a.payer,
-                                     url=sim.url, sender_id="CVFP01", receiver_id="LCI220")
+        PayerEndpoint.objects.create(
+            practice=world.a.practice,
+            payer=world.a.payer,
+            url=sim.url,
+            sender_id="CVFP01",
+            receiver_id="LCI220",
+        )
         yield book
 
 
@@ -63,8 +68,12 @@ def test_a_paid_claim_becomes_accepted_waiting_for_its_835(world, payer):
 
 def test_a_rejected_claim_goes_to_the_rejection_queue(world, payer):
     claim = submitted(world.a.claim, "accepted")
-    payer.add("LCI220", ClaimRecord(claim.patient_control_number, Money("130.00"), "A7", "562",
-                                    "85", decided=SENT.date()))
+    payer.add(
+        "LCI220",
+        ClaimRecord(
+            claim.patient_control_number, Money("130.00"), "A7", "562", "85", decided=SENT.date()
+        ),
+    )
     (outcome,) = check_claim_status(world.users["manager"], world.a.practice, [claim], now=NOW)
     assert outcome.moved and outcome.after == "rejected"
     claim.refresh_from_db()
@@ -76,27 +85,33 @@ def test_a_rejected_claim_goes_to_the_rejection_queue(world, payer):
 
 def test_a_pending_claim_stays_and_the_answer_is_still_recorded(world, payer):
     claim = submitted(world.a.claim, "accepted")
-    payer.add("LCI220", ClaimRecord(claim.patient_control_number, Money("130.00"), "P2", "46",
-                                    decided=SENT.date()))
+    payer.add(
+        "LCI220",
+        ClaimRecord(claim.patient_control_number, Money("130.00"), "P2", "46", decided=SENT.date()),
+    )
     (outcome,) = check_claim_status(world.users["biller"], world.a.practice, [claim], now=NOW)
     assert not outcome.moved
     claim.refresh_from_db()
     assert claim.status == "accepted"
     (event,) = events(claim)
     assert (event.from_status, event.to_status) == ("accepted", "accepted")
-    assert event.reason == "277: pending: under the payer's review: under internal review " \
-        "or audit"
+    assert event.reason == "277: pending: under the payer's review: under internal review or audit"
     assert not ClaimWorkItem.objects.filter(claim=claim).exists()  # nothing to do yet
 
 
 @pytest.mark.parametrize("status", ["submitted", "accepted"])
 def test_a_request_for_documents_goes_to_the_work_queue(world, payer, status):
     claim = submitted(world.a.claim, status)
-    payer.add("LCI220", ClaimRecord(claim.patient_control_number, Money("130.00"), "R4", "297",
-                                    decided=SENT.date()))
+    payer.add(
+        "LCI220",
+        ClaimRecord(
+            claim.patient_control_number, Money("130.00"), "R4", "297", decided=SENT.date()
+        ),
+    )
     (outcome,) = check_claim_status(world.users["biller"], world.a.practice, [claim], now=NOW)
-    assert outcome.words == ("request for documentation: medical notes or report; the payer "
-                             "needs more information")
+    assert outcome.words == (
+        "request for documentation: medical notes or report; the payer needs more information"
+    )
     claim.refresh_from_db()
     assert claim.status == "accepted"
     assert ClaimWorkItem.objects.get(claim=claim).codes == "R4:297"
@@ -106,8 +121,10 @@ def test_a_claim_the_payer_cannot_find_stays_submitted(world, payer):
     claim = submitted(world.a.claim)
     (outcome,) = check_claim_status(world.users["biller"], world.a.practice, [claim], now=NOW)
     assert (outcome.category, outcome.code) == ("A4", "35")
-    assert outcome.words == ("not found: the claim cannot be found; the payer has no record "
-                             "of it; check the submission and resend")
+    assert outcome.words == (
+        "not found: the claim cannot be found; the payer has no record "
+        "of it; check the submission and resend"
+    )
     claim.refresh_from_db()
     assert claim.status == "submitted"
     item = ClaimWorkItem.objects.get(claim=claim)
@@ -154,8 +171,9 @@ def test_claim_page_checks_status_and_shows_the_history(world, payer, client_for
     text = reply.content.decode()
     assert "Status history" in text
     assert "finalized: paid: paid in full; awaiting the 835" in text
-    assert AuditEvent.objects.filter(practice=world.a.practice,
-                                     detail__search="claim status inquiry (276)").exists()
+    assert AuditEvent.objects.filter(
+        practice=world.a.practice, detail__search="claim status inquiry (276)"
+    ).exists()
     claim.refresh_from_db()
     assert claim.status == "accepted"
 
@@ -171,8 +189,10 @@ def test_the_button_is_refused_to_other_roles(world, client_for):
 
 def test_batch_action_asks_about_claims_waiting_longer_than_n_days(world, payer, client_for):
     claim = submitted(world.a.claim, when=timezone.now() - datetime.timedelta(days=40))
-    payer.add("LCI220", ClaimRecord(claim.patient_control_number, Money("130.00"), "A6", "21",
-                                    decided=SENT.date()))
+    payer.add(
+        "LCI220",
+        ClaimRecord(claim.patient_control_number, Money("130.00"), "A6", "21", decided=SENT.date()),
+    )
     client = client_for(world.users["biller"])
     reply = client.post("/claims-out/status/", {"days": "30"}, follow=True)
     assert "1 moved" in reply.content.decode()
@@ -188,11 +208,13 @@ def test_cli_asks_about_one_claim_and_prints_the_answer_in_words(world, payer):
     claim = submitted(world.a.claim)
     adjudicate(payer, claim)
     runner = CliRunner()
-    result = runner.invoke(app, ["claims", "status", "--claim", claim.patient_control_number,
-                                 "--practice", "CVFP"])
+    result = runner.invoke(
+        app, ["claims", "status", "--claim", claim.patient_control_number, "--practice", "CVFP"]
+    )
     assert result.exit_code == 0, result.output
-    assert "finalized: paid: paid in full; awaiting the 835 (submitted -> accepted)" in \
-        result.output
+    assert (
+        "finalized: paid: paid in full; awaiting the 835 (submitted -> accepted)" in result.output
+    )
     assert "1 claim(s) asked: 1 moved" in result.output
 
 
@@ -222,10 +244,14 @@ def test_the_served_simulator_knows_the_claims_sent_from_the_database(world):
     book = claim_book_from_database(NOW.date())
     assert len(book) == 1
     with PayerSimulator(PlanTable({}), book=book, today=NOW.date(), payer_id="LCI220") as sim:
-        PayerEndpoint.objects.create(practice=world.a.practice, payer=world.a.payer,
-                                     url=sim.url, sender_id="CVFP01", receiver_id="LCI220")
-        (outcome,) = check_claim_status(world.users["biller"], world.a.practice, [claim],
-                                        now=NOW)
+        PayerEndpoint.objects.create(
+            practice=world.a.practice,
+            payer=world.a.payer,
+            url=sim.url,
+            sender_id="CVFP01",
+            receiver_id="LCI220",
+        )
+        (outcome,) = check_claim_status(world.users["biller"], world.a.practice, [claim], now=NOW)
     assert outcome.category in ("F1", "F2") and outcome.after == "accepted"
 
 
@@ -233,15 +259,26 @@ def test_a_status_for_the_whole_request_is_the_answer_for_each_claim(world):
     from shared_data import shared_path
 
     claim = submitted(world.a.claim)
-    PayerEndpoint.objects.create(practice=world.a.practice, payer=world.a.payer,
-                                 url="http://127.0.0.1:9/core", sender_id="CVFP01",
-                                 receiver_id="LCI220")
+    PayerEndpoint.objects.create(
+        practice=world.a.practice,
+        payer=world.a.payer,
+        url="http://127.0.0.1:9/core",
+        sender_id="CVFP01",
+        receiver_id="LCI220",
+    )
     refusal = (shared_path("x12/277") / "stupidedi__info-receiver-response.edi").read_text()
-    (outcome,) = check_claim_status(world.users["biller"], world.a.practice, [claim], now=NOW,
-                                    exchange=lambda x12, endpoint: refusal)
-    assert outcome.error == ("the payer answered for the whole request: response not "
-                             "possible: error in the request: no further status can be given "
-                             "electronically")
+    (outcome,) = check_claim_status(
+        world.users["biller"],
+        world.a.practice,
+        [claim],
+        now=NOW,
+        exchange=lambda x12, endpoint: refusal,
+    )
+    assert outcome.error == (
+        "the payer answered for the whole request: response not "
+        "possible: error in the request: no further status can be given "
+        "electronically"
+    )
     claim.refresh_from_db()
     assert claim.status == "submitted"
 
@@ -256,17 +293,26 @@ def test_api_checks_status_for_billers_only(world, payer, api_client_for):
     assert reply.status_code == 200
     body = reply.json()
     assert (body["answered"], body["category"], body["before"], body["after"]) == (
-        True, "F1", "submitted", "accepted")
+        True,
+        "F1",
+        "submitted",
+        "accepted",
+    )
     assert body["words"] == "finalized: paid: paid in full; awaiting the 835"
 
 
 def test_an_endpoint_that_cannot_be_written_is_an_error_not_a_crash(world):
     claim = submitted(world.a.claim)
-    PayerEndpoint.objects.create(practice=world.a.practice, payer=world.a.payer,
-                                 url="http://127.0.0.1:9/core", sender_id="CV*FP",
-                                 receiver_id="LCI220")
-    (outcome,) = check_claim_status(world.users["biller"], world.a.practice, [claim], now=NOW,
-                                    exchange=lambda x12, endpoint: "")
+    PayerEndpoint.objects.create(
+        practice=world.a.practice,
+        payer=world.a.payer,
+        url="http://127.0.0.1:9/core",
+        sender_id="CV*FP",
+        receiver_id="LCI220",
+    )
+    (outcome,) = check_claim_status(
+        world.users["biller"], world.a.practice, [claim], now=NOW, exchange=lambda x12, endpoint: ""
+    )
     assert outcome.error.startswith("cannot write the inquiry: value contains the delimiter")
 
 

@@ -32,11 +32,21 @@ NOW = timezone.make_aware(datetime.datetime(2026, 3, 9, 14, 5))
 
 
 def connect(site, folder, name="prairie"):
-    return ClearinghouseConnection.objects.create(practice=site.practice, name=name, settings={
-        "sender_id": "CVFP01", "receiver_id": "PRAIRIE", "submitter_name": "Cedar Valley",
-        "contact_name": "Billing Office", "contact_phone": "6085550142",
-        "receiver_name": "Prairie Clearinghouse", "usage": "T", "transport": "folder",
-        "folder": str(folder)})
+    return ClearinghouseConnection.objects.create(
+        practice=site.practice,
+        name=name,
+        settings={
+            "sender_id": "CVFP01",
+            "receiver_id": "PRAIRIE",
+            "submitter_name": "Cedar Valley",
+            "contact_name": "Billing Office",
+            "contact_phone": "6085550142",
+            "receiver_name": "Prairie Clearinghouse",
+            "usage": "T",
+            "transport": "folder",
+            "folder": str(folder),
+        },
+    )
 
 
 def scrubbed(claim):
@@ -47,14 +57,24 @@ def scrubbed(claim):
 
 def coded_visit(site, day=4):
     visit = Visit.objects.create(
-        practice=site.practice, patient=site.patient, provider=site.provider,
-        location=site.location, status=Visit.Status.CODED,
-        scheduled_at=timezone.make_aware(datetime.datetime(2026, 3, day, 9, 0)))
+        practice=site.practice,
+        patient=site.patient,
+        provider=site.provider,
+        location=site.location,
+        status=Visit.Status.CODED,
+        scheduled_at=timezone.make_aware(datetime.datetime(2026, 3, day, 9, 0)),
+    )
     Diagnosis.objects.create(practice=site.practice, visit=visit, code="J020", position=1)
     Diagnosis.objects.create(practice=site.practice, visit=visit, code="R509", position=2)
     for pos, code, charge in ((1, "99213", "130.00"), (2, "87880", "32.00")):
-        ServiceLine.objects.create(practice=site.practice, visit=visit, position=pos, code=code,
-                                   charge=Decimal(charge), dx_pointers=[1, 2][:pos])
+        ServiceLine.objects.create(
+            practice=site.practice,
+            visit=visit,
+            position=pos,
+            code=code,
+            charge=Decimal(charge),
+            dx_pointers=[1, 2][:pos],
+        )
     return visit
 
 
@@ -65,8 +85,7 @@ def test_build_claims_from_coded_visits(world):
     (claim,) = result.created
     assert claim.status == "draft" and claim.visit_id == visit.pk
     assert claim.diagnoses == ["J020", "R509"]
-    assert [(ln.code, ln.line_number) for ln in claim.lines.all()] == [("99213", 1),
-                                                                       ("87880", 2)]
+    assert [(ln.code, ln.line_number) for ln in claim.lines.all()] == [("99213", 1), ("87880", 2)]
     visit.refresh_from_db()
     assert visit.status == Visit.Status.BILLED
     assert ClaimEvent.objects.filter(claim=claim, to_status="draft").count() == 1
@@ -88,8 +107,10 @@ def test_control_numbers_are_sequential_per_connection(world):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif("connection.vendor != 'postgresql'",
-                    reason="concurrent writers need PostgreSQL; SQLite serialises them")
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="concurrent writers need PostgreSQL; SQLite serialises them",
+)
 def test_two_workers_never_share_a_control_number(world):
     practice_id = world.a.practice.pk
     got, errors = [], []
@@ -178,7 +199,8 @@ def ack_277(sub, claim_id, stc, ref1k=None, receiver_stc="A1:19:PR"):
         f"STC*{receiver_stc}*20260310*WQ*130~HL*3*2*19*1~"
         "NM1*85*2*CEDAR VALLEY*****XX*1746502933~HL*4*3*PT~"
         f"NM1*QC*1*ORTEGA*MATEO****MI*UHW5512093301~TRN*2*{claim_id}~"
-        f"STC*{stc}*20260310*WQ*130~{ref}DTP*472*D8*20260303~")
+        f"STC*{stc}*20260310*WQ*130~{ref}DTP*472*D8*20260303~"
+    )
     count = body.count("~") + 2
     return (
         "ISA*00*          *00*          *ZZ*PRAIRIE        *ZZ*CVFP01         *260310*1200*^*"
@@ -241,7 +263,8 @@ def test_999_rejection_names_segment_and_claim(world, tmp_path):
         "ST*999*0001*005010X231A1~"
         f"AK1*HC*{sub.group_control}*005010X222A1~AK2*837*0001*005010X222A1~"
         f"IK3*CLM*{pos}*2300*8~IK4*5:1*1331*7*99~IK5*R*5~AK9*R*1*1*0~SE*8*0001~GE*1*312~"
-        "IEA*1*000000312~").encode()
+        "IEA*1*000000312~"
+    ).encode()
     result = import_acknowledgement(world.users["biller"], world.a.practice, data, "r.999")
     assert result.rejected == [claim.patient_control_number]
     (item,) = ClaimWorkItem.objects.all()
@@ -254,8 +277,12 @@ def test_999_rejection_names_segment_and_claim(world, tmp_path):
 def test_import_is_atomic_and_checks_the_role(world, tmp_path):
     claim, sub = submitted(world, tmp_path)
     with pytest.raises(PermissionDenied):
-        import_acknowledgement(world.users["coder"], world.a.practice,
-                               ack_277(sub, claim.patient_control_number, "A2:20"), "x.277")
+        import_acknowledgement(
+            world.users["coder"],
+            world.a.practice,
+            ack_277(sub, claim.patient_control_number, "A2:20"),
+            "x.277",
+        )
     with pytest.raises(ServiceError, match="not an X12"):
         import_acknowledgement(world.users["biller"], world.a.practice, b"hello", "x.txt")
     assert AckImport.objects.count() == 0
@@ -280,15 +307,21 @@ def test_replacement_and_void_are_new_claims(world, tmp_path):
     biller = world.users["biller"]
     with pytest.raises(ServiceError, match="claims the payer holds"):
         correct_claim(biller, claim, "7")
-    import_acknowledgement(biller, world.a.practice,
-                           ack_277(sub, claim.patient_control_number, "A2:20:PR",
-                                   ref1k="LCI2026031000017"), "ok.277")
+    import_acknowledgement(
+        biller,
+        world.a.practice,
+        ack_277(sub, claim.patient_control_number, "A2:20:PR", ref1k="LCI2026031000017"),
+        "ok.277",
+    )
     claim.refresh_from_db()
     claim.status = "paid"
     claim.save()
     new = correct_claim(biller, claim, "7", "wrong units on line 1")
     assert (new.frequency_code, new.original_claim_ref, new.replaces) == (
-        "7", "LCI2026031000017", claim)
+        "7",
+        "LCI2026031000017",
+        claim,
+    )
     assert new.status == "draft" and new.lines.count() == claim.lines.count()
     claim.refresh_from_db()
     assert claim.status == "closed"
@@ -306,18 +339,33 @@ def test_replacement_and_void_are_new_claims(world, tmp_path):
 def test_acknowledgements_find_their_file_when_two_connections_share_a_number(world, tmp_path):
     claim, sub = submitted(world, tmp_path)
     other = ClearinghouseConnection.objects.create(
-        practice=world.a.practice, name="lakeside", settings={
+        practice=world.a.practice,
+        name="lakeside",
+        settings={
             **ClearinghouseConnection.objects.get(name="prairie").settings,
-            "receiver_id": "LAKESIDE", "folder": str(tmp_path / "lakeside")})
+            "receiver_id": "LAKESIDE",
+            "folder": str(tmp_path / "lakeside"),
+        },
+    )
     from medbill.web.claims_out.acks import _submission
 
     twin = Submission.objects.create(
-        practice=world.a.practice, connection=other.name, file_name="x.837", sha256="0" * 64,
-        size=1, content="", interchange_control=sub.interchange_control,
-        group_control=sub.group_control, claim_count=0, total_charge=Decimal("0"))
+        practice=world.a.practice,
+        connection=other.name,
+        file_name="x.837",
+        sha256="0" * 64,
+        size=1,
+        content="",
+        interchange_control=sub.interchange_control,
+        group_control=sub.group_control,
+        claim_count=0,
+        total_charge=Decimal("0"),
+    )
     assert twin.created_at >= sub.created_at
-    found = _submission(world.a.practice.pk, "PRAIRIE",
-                        interchange_control=str(sub.interchange_control))
+    found = _submission(
+        world.a.practice.pk, "PRAIRIE", interchange_control=str(sub.interchange_control)
+    )
     assert found == sub
-    assert _submission(world.a.practice.pk, "LAKESIDE",
-                       group_control=str(sub.group_control)) == twin
+    assert (
+        _submission(world.a.practice.pk, "LAKESIDE", group_control=str(sub.group_control)) == twin
+    )

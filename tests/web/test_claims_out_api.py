@@ -21,8 +21,11 @@ def test_submit_then_reject_then_resolve(world, tmp_path, api_client_for):
     queue = client.get(f"/api/claims-out/queue?practice={a.practice.pk}").json()
     assert queue["counts"]["scrubbed"] == 1 and queue["open_rejections"] == 0
 
-    resp = post(client, "/api/claims-out/submissions",
-                {"practice": a.practice.pk, "connection": "prairie", "claim_ids": [claim.pk]})
+    resp = post(
+        client,
+        "/api/claims-out/submissions",
+        {"practice": a.practice.pk, "connection": "prairie", "claim_ids": [claim.pk]},
+    )
     assert resp.status_code == 200, resp.content
     assert resp.json()["held"] == []
     (sub,) = resp.json()["submissions"]
@@ -32,24 +35,28 @@ def test_submit_then_reject_then_resolve(world, tmp_path, api_client_for):
 
     from medbill.web.claims_out.models import Submission
 
-    data = ack_277(Submission.objects.get(pk=sub["id"]), claim.patient_control_number,
-                   "A7:562:85")
-    resp = post(client, "/api/claims-out/acks", {"practice": a.practice.pk,
-                                                 "file_name": "r.277",
-                                                 "content": data.decode()})
+    data = ack_277(Submission.objects.get(pk=sub["id"]), claim.patient_control_number, "A7:562:85")
+    resp = post(
+        client,
+        "/api/claims-out/acks",
+        {"practice": a.practice.pk, "file_name": "r.277", "content": data.decode()},
+    )
     assert resp.status_code == 200, resp.content
     assert resp.json()["summary"]["rejected"] == [claim.patient_control_number]
-    again = post(client, "/api/claims-out/acks", {"practice": a.practice.pk,
-                                                  "file_name": "r2.277",
-                                                  "content": data.decode()})
+    again = post(
+        client,
+        "/api/claims-out/acks",
+        {"practice": a.practice.pk, "file_name": "r2.277", "content": data.decode()},
+    )
     assert again.json()["duplicate"] is True
 
     (item,) = client.get("/api/claims-out/rejections").json()
     assert "NPI is missing or invalid" in item["reason"]
     events = client.get(f"/api/claims-out/claims/{claim.pk}/events").json()
     assert [e["to_status"] for e in events] == ["submitted", "rejected"]
-    resp = post(client, f"/api/claims-out/rejections/{item['id']}/resolve",
-                {"resolution": "fixed the NPI"})
+    resp = post(
+        client, f"/api/claims-out/rejections/{item['id']}/resolve", {"resolution": "fixed the NPI"}
+    )
     assert resp.status_code == 200 and resp.json()["resolved_at"]
     assert Claim.objects.get(pk=claim.pk).status == "draft"
 
@@ -59,18 +66,26 @@ def test_roles_and_tenancy(world, tmp_path, api_client_for):
     connect(a, tmp_path)
     claim = scrubbed(a.claim)
     coder = api_client_for(world.users["coder"])
-    resp = post(coder, "/api/claims-out/submissions",
-                {"practice": a.practice.pk, "connection": "prairie", "claim_ids": [claim.pk]})
+    resp = post(
+        coder,
+        "/api/claims-out/submissions",
+        {"practice": a.practice.pk, "connection": "prairie", "claim_ids": [claim.pk]},
+    )
     assert resp.status_code == 403
     outsider = api_client_for(world.outsider)
     assert outsider.get(f"/api/claims-out/queue?practice={a.practice.pk}").status_code == 404
     biller = api_client_for(world.users["biller"])
-    resp = post(biller, "/api/claims-out/submissions",
-                {"practice": a.practice.pk, "connection": "prairie",
-                 "claim_ids": [world.b.claim.pk]})
+    resp = post(
+        biller,
+        "/api/claims-out/submissions",
+        {"practice": a.practice.pk, "connection": "prairie", "claim_ids": [world.b.claim.pk]},
+    )
     assert resp.status_code == 422 and "claim_ids" in resp.json()["error"]
-    bad = post(biller, "/api/claims-out/acks", {"practice": a.practice.pk, "file_name": "x",
-                                                "content": "hello"})
+    bad = post(
+        biller,
+        "/api/claims-out/acks",
+        {"practice": a.practice.pk, "file_name": "x", "content": "hello"},
+    )
     assert bad.status_code == 422 and "not an X12" in bad.json()["error"]
 
 

@@ -25,13 +25,23 @@ def test_build_submit_and_import(world, tmp_path):
     claim = Claim.objects.get(visit=a.visit)
     claim.status = "scrubbed"
     claim.save()
-    ClearinghouseConnection.objects.create(practice=a.practice, name="prairie", settings={
-        "sender_id": "CVFP01", "receiver_id": "PRAIRIE", "submitter_name": "Cedar Valley",
-        "contact_name": "Billing Office", "contact_phone": "6085550142",
-        "receiver_name": "Prairie Clearinghouse", "transport": "folder",
-        "folder": str(tmp_path / "out")})
-    result = runner.invoke(app, ["claims", "submit", "--connection", "prairie",
-                                 "--practice", "CVFP"])
+    ClearinghouseConnection.objects.create(
+        practice=a.practice,
+        name="prairie",
+        settings={
+            "sender_id": "CVFP01",
+            "receiver_id": "PRAIRIE",
+            "submitter_name": "Cedar Valley",
+            "contact_name": "Billing Office",
+            "contact_phone": "6085550142",
+            "receiver_name": "Prairie Clearinghouse",
+            "transport": "folder",
+            "folder": str(tmp_path / "out"),
+        },
+    )
+    result = runner.invoke(
+        app, ["claims", "submit", "--connection", "prairie", "--practice", "CVFP"]
+    )
     assert result.exit_code == 0, result.output
     sub = Submission.objects.get()
     assert f"sent: {sub.file_name} (1 claims" in result.output

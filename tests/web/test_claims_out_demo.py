@@ -24,8 +24,9 @@ def test_draft_claims_are_written_as_a_preview(world, tmp_path):
     for row in rows:
         assert "pyx12 errors 0" in row.detail and "preview" in row.item
     claims = [r.claim.claim_id for f in files for r in read_837p(f.read_bytes())]
-    assert sorted(claims) == sorted([world.a.claim.patient_control_number,
-                                     world.b.claim.patient_control_number])
+    assert sorted(claims) == sorted(
+        [world.a.claim.patient_control_number, world.b.claim.patient_control_number]
+    )
     assert Submission.objects.count() == 0
 
 

@@ -9,8 +9,9 @@ from medbill.web.billing.models import Claim
 from medbill.web.claims_out.models import ClaimWorkItem, Submission, SubmissionRun
 
 
-def test_queue_submit_import_resolve(world, tmp_path, client_for,
-                                     django_capture_on_commit_callbacks):
+def test_queue_submit_import_resolve(
+    world, tmp_path, client_for, django_capture_on_commit_callbacks
+):
     a = world.a
     client = client_for(world.users["biller"])
     connect(a, tmp_path)
@@ -21,8 +22,7 @@ def test_queue_submit_import_resolve(world, tmp_path, client_for,
     assert "Send as 837P" in page.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):  # the run's task, once committed
-        resp = client.post("/claims-out/submit/", {"claim": [claim.pk],
-                                                   "connection": "prairie"})
+        resp = client.post("/claims-out/submit/", {"claim": [claim.pk], "connection": "prairie"})
     run = SubmissionRun.objects.get()
     assert resp.status_code == 302 and resp.url == f"/claims-out/submit/runs/{run.pk}/"
     sub = Submission.objects.get()
@@ -34,16 +34,16 @@ def test_queue_submit_import_resolve(world, tmp_path, client_for,
     download = client.get(f"/claims-out/submissions/{sub.pk}/file/")
     assert download.content.decode() == sub.content
 
-    upload = SimpleUploadedFile("ack.277", ack_277(sub, claim.patient_control_number,
-                                                   "A3:21:82"))
+    upload = SimpleUploadedFile("ack.277", ack_277(sub, claim.patient_control_number, "A3:21:82"))
     resp = client.post("/claims-out/acks/", {"file": upload})
     assert resp.status_code == 302
     assert "ack.277" in client.get("/claims-out/acks/").content.decode()
     queue = client.get("/claims-out/").content.decode()
     assert "information is missing or invalid (rendering provider)" in queue
     item = ClaimWorkItem.objects.get()
-    resp = client.post(f"/claims-out/rejections/{item.pk}/resolve/",
-                       {"resolution": "added the rendering NPI"})
+    resp = client.post(
+        f"/claims-out/rejections/{item.pk}/resolve/", {"resolution": "added the rendering NPI"}
+    )
     assert resp.status_code == 302
     assert Claim.objects.get(pk=claim.pk).status == "draft"
 
@@ -52,14 +52,19 @@ def test_pages_check_roles_and_tenancy(world, tmp_path, client_for):
     connect(world.a, tmp_path)
     claim = scrubbed(world.a.claim)
     coder = client_for(world.users["coder"])
-    assert coder.post("/claims-out/submit/", {"claim": [claim.pk],
-                                              "connection": "prairie"}).status_code == 403
+    assert (
+        coder.post(
+            "/claims-out/submit/", {"claim": [claim.pk], "connection": "prairie"}
+        ).status_code
+        == 403
+    )
     front = client_for(world.users["front_desk"])
     upload = SimpleUploadedFile("x.999", b"ISA")
     assert front.post("/claims-out/acks/", {"file": upload}).status_code == 403
     biller = client_for(world.users["biller"])
-    resp = biller.post("/claims-out/submit/", {"claim": [world.b.claim.pk],
-                                               "connection": "prairie"}, follow=True)
+    resp = biller.post(
+        "/claims-out/submit/", {"claim": [world.b.claim.pk], "connection": "prairie"}, follow=True
+    )
     assert "no claims to submit" in resp.content.decode()
     assert Claim.objects.get(pk=world.b.claim.pk).status == "draft"
 

@@ -71,16 +71,26 @@ def test_serve_answers_on_the_port(env, tmp_path):
 
 def test_serve_with_debug_off_serves_static_files_and_plain_error_pages(tmp_path):
     # What the demo serves: DEBUG off, a secret key, the local host names.
-    env = dict(os.environ, MEDBILL_DATA_DIR=str(tmp_path), SECRET_KEY="s" * 30 + "e" * 30,
-               ALLOWED_HOSTS="127.0.0.1,localhost")
+    env = dict(
+        os.environ,
+        MEDBILL_DATA_DIR=str(tmp_path),
+        SECRET_KEY="s" * 30 + "e" * 30,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
     for name in ("DATABASE_URL", "MEDBILL_DEBUG", "DEBUG"):
         env.pop(name, None)
-    migrated = subprocess.run(medbill("migrate"), env=env, capture_output=True, text=True,
-                              timeout=300)
+    migrated = subprocess.run(
+        medbill("migrate"), env=env, capture_output=True, text=True, timeout=300
+    )
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     port = free_port()
-    server = subprocess.Popen(medbill("serve", "--port", str(port)), env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        medbill("serve", "--port", str(port)),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -24,8 +24,11 @@ def _save(client, visit, body):
 
 def _screen(client, visit):
     page = client.get(f"/coding/visits/{visit.pk}/")
-    saved = json.loads(page.content.decode().split('id="saved-codes" type="application/json">')[1]
-                       .split("</script>")[0])
+    saved = json.loads(
+        page.content.decode()
+        .split('id="saved-codes" type="application/json">')[1]
+        .split("</script>")[0]
+    )
     problems = page.context["draft_problems"]
     return page, saved, problems
 
@@ -35,13 +38,18 @@ def test_an_em_line_saved_before_its_diagnosis_is_kept_and_named(world, client_f
     with_suggestions(visit)
     client = client_for(world.users["coder"])
     # The E/M accepted first: a line and no diagnosis yet, which is a draft that saves.
-    first = _save(client, visit, {"diagnoses": [], "lines": [
-        {"code": "99213", "dx_pointers": [], "suggested": "99213"}]})
+    first = _save(
+        client,
+        visit,
+        {"diagnoses": [], "lines": [{"code": "99213", "dx_pointers": [], "suggested": "99213"}]},
+    )
     assert first.status_code == 200
     # Then the diagnosis, but the line still points at nothing.
-    body = {"diagnoses": [{"code": "J02.0", "suggested": "J02.0"}],
-            "lines": [{"code": "99213", "dx_pointers": [], "suggested": "99213"}],
-            "rejected": ["E11.9"]}
+    body = {
+        "diagnoses": [{"code": "J02.0", "suggested": "J02.0"}],
+        "lines": [{"code": "99213", "dx_pointers": [], "suggested": "99213"}],
+        "rejected": ["E11.9"],
+    }
     response = _save(client, visit, body)
     assert response.status_code == 422
     answer = response.json()
@@ -73,10 +81,13 @@ def test_a_code_without_a_fee_asks_for_the_charge_on_its_line(world, client_for)
     no_review(world.a)
     visit = new_visit(world.a)
     client = client_for(world.users["coder"])
-    body = {"diagnoses": [{"code": "J02.0"}], "lines": [
-        {"code": "99213", "dx_pointers": ["1"]},
-        {"code": "87081", "dx_pointers": ["1"]},  # not on the fee schedule
-    ]}
+    body = {
+        "diagnoses": [{"code": "J02.0"}],
+        "lines": [
+            {"code": "99213", "dx_pointers": ["1"]},
+            {"code": "87081", "dx_pointers": ["1"]},  # not on the fee schedule
+        ],
+    }
     response = _save(client, visit, body)
     assert response.status_code == 422
     assert [(p["line"], p["field"], p["message"]) for p in response.json()["problems"]] == [
@@ -87,7 +98,9 @@ def test_a_code_without_a_fee_asks_for_the_charge_on_its_line(world, client_for)
     saved = _save(client, visit, body)
     assert saved.status_code == 200, saved.content
     assert [s.charge for s in visit.service_lines.order_by("position")] == [
-        Decimal("130.00"), Decimal("24.50")]
+        Decimal("130.00"),
+        Decimal("24.50"),
+    ]
     assert client.post(f"/coding/visits/{visit.pk}/finish/").status_code == 302
     visit.refresh_from_db()
     assert visit.status == Visit.Status.CODED
@@ -96,7 +109,8 @@ def test_a_code_without_a_fee_asks_for_the_charge_on_its_line(world, client_for)
 def test_a_line_with_two_problems_gets_both(world, client_for):
     visit = new_visit(world.a)
     client = client_for(world.users["coder"])
-    response = _save(client, visit, {"diagnoses": ["J02.0"], "lines": [
-        {"code": "87081", "dx_pointers": []}]})
+    response = _save(
+        client, visit, {"diagnoses": ["J02.0"], "lines": [{"code": "87081", "dx_pointers": []}]}
+    )
     fields = [(p["line"], p["field"]) for p in response.json()["problems"]]
     assert fields == [(0, "dx_pointers"), (0, "charge")]

@@ -20,9 +20,16 @@ def screen(world):
     session (set up before the browser's event loop starts)."""
     visit = new_visit(world.a)
     suggestions = copy.deepcopy(SUGGESTIONS)
-    suggestions["procedures"].append({
-        "code": "87081", "description": "Culture, screening", "score": 0.8, "evidence": [],
-        "status": "suggested", "reasons": []})
+    suggestions["procedures"].append(
+        {
+            "code": "87081",
+            "description": "Culture, screening",
+            "score": 0.8,
+            "evidence": [],
+            "status": "suggested",
+            "reasons": [],
+        }
+    )
     with_suggestions(visit, suggestions)
     return visit, session_of(world.users["coder"])
 
@@ -33,8 +40,9 @@ def _accept(page, code: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_work_is_kept_and_each_line_says_what_it_needs(screen, live_server, browser,
-                                                           shots) -> None:
+def test_the_work_is_kept_and_each_line_says_what_it_needs(
+    screen, live_server, browser, shots
+) -> None:
     from playwright.sync_api import expect
 
     visit, session = screen
@@ -52,8 +60,7 @@ def test_the_work_is_kept_and_each_line_says_what_it_needs(screen, live_server, 
     expect(pointers.nth(1)).to_have_value("1")
     page.click("#save-codes")
     problem = page.locator("#line-table tr.line-problem")
-    expect(problem).to_have_text(
-        "Line 2: 87081 has no price in the fee schedule; enter the charge")
+    expect(problem).to_have_text("Line 2: 87081 has no price in the fee schedule; enter the charge")
     charge = page.locator("#line-table input.line-charge").nth(1)
     expect(charge).to_be_focused()
     expect(page.locator("#save-state")).to_contain_text("Kept as a draft")
@@ -80,15 +87,27 @@ def drug_screen(world):
     from medbill.web.coding.services import set_visit_codes
 
     visit = new_visit(world.a)
-    set_visit_codes(world.users["coder"], visit, ["M5450"], [
-        {"code": "J1885", "units": "2", "charge": "18.40", "dx_pointers": [1],
-         "ndc": "00409-3795-01", "ndc_quantity": "1.5", "ndc_unit": "ML"}])
+    set_visit_codes(
+        world.users["coder"],
+        visit,
+        ["M5450"],
+        [
+            {
+                "code": "J1885",
+                "units": "2",
+                "charge": "18.40",
+                "dx_pointers": [1],
+                "ndc": "00409-3795-01",
+                "ndc_quantity": "1.5",
+                "ndc_unit": "ML",
+            }
+        ],
+    )
     return visit, session_of(world.users["coder"])
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_drug_line_shows_and_keeps_its_ndc(drug_screen, live_server, browser,
-                                             shots) -> None:
+def test_a_drug_line_shows_and_keeps_its_ndc(drug_screen, live_server, browser, shots) -> None:
     from playwright.sync_api import expect
 
     visit, session = drug_screen

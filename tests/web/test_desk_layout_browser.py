@@ -19,8 +19,9 @@ def checked_in(world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_check_out_input_stays_inside_its_card(checked_in, live_server, browser,
-                                                      shots) -> None:
+def test_every_check_out_input_stays_inside_its_card(
+    checked_in, live_server, browser, shots
+) -> None:
     visit, session = checked_in
     page = open_page(browser, live_server.url, session)
     page.goto(f"{live_server.url}/visits/{visit.pk}/check-out/")

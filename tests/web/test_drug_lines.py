@@ -28,16 +28,27 @@ NOW = timezone.make_aware(datetime.datetime(2026, 3, 9, 14, 5))
 DRUG_LINES = [
     {"code": "99213", "modifiers": ["25"], "dx_pointers": [1], "charge": "130.00"},
     {"code": "96372", "dx_pointers": [1], "charge": "28.00"},
-    {"code": "J1885", "dx_pointers": [1], "units": "2", "charge": "18.40",
-     "ndc": "00409-3795-01", "ndc_quantity": "1.5", "ndc_unit": "ml"},
+    {
+        "code": "J1885",
+        "dx_pointers": [1],
+        "units": "2",
+        "charge": "18.40",
+        "ndc": "00409-3795-01",
+        "ndc_quantity": "1.5",
+        "ndc_unit": "ml",
+    },
 ]
 
 
 def checked_out_visit(site):
     return Visit.objects.create(
-        practice=site.practice, patient=site.patient, provider=site.provider,
-        location=site.location, status=Visit.Status.CHECKED_OUT,
-        scheduled_at=timezone.make_aware(datetime.datetime(2026, 3, 5, 10, 0)))
+        practice=site.practice,
+        patient=site.patient,
+        provider=site.provider,
+        location=site.location,
+        status=Visit.Status.CHECKED_OUT,
+        scheduled_at=timezone.make_aware(datetime.datetime(2026, 3, 5, 10, 0)),
+    )
 
 
 def drug_claim(world):
@@ -64,11 +75,21 @@ def test_the_837p_from_the_database_carries_lin_and_ctp_and_validates(world, tmp
     document = claim_document(claim)
     check_claim(document)  # refused before the drug quantity reached the claim
     assert claim_documents([claim]) == [document]
-    ClearinghouseConnection.objects.create(practice=world.a.practice, name="prairie", settings={
-        "sender_id": "CVFP01", "receiver_id": "PRAIRIE", "submitter_name": "Cedar Valley",
-        "contact_name": "Billing Office", "contact_phone": "6085550142",
-        "receiver_name": "Prairie Clearinghouse", "usage": "T", "transport": "folder",
-        "folder": str(tmp_path)})
+    ClearinghouseConnection.objects.create(
+        practice=world.a.practice,
+        name="prairie",
+        settings={
+            "sender_id": "CVFP01",
+            "receiver_id": "PRAIRIE",
+            "submitter_name": "Cedar Valley",
+            "contact_name": "Billing Office",
+            "contact_phone": "6085550142",
+            "receiver_name": "Prairie Clearinghouse",
+            "usage": "T",
+            "transport": "folder",
+            "folder": str(tmp_path),
+        },
+    )
     claim.status = "scrubbed"
     claim.save()
     (sub,) = submit_claims(world.users["biller"], world.a.practice, [claim], "prairie", now=NOW)
@@ -103,14 +124,17 @@ def test_a_corrected_claim_keeps_the_drug(world):
     assert (line.ndc, line.ndc_quantity, line.ndc_unit) == ("00409379501", Decimal("1.5"), "ML")
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"ndc": "0409-3795-1"}, "lines[2].ndc"),
-    ({"ndc_quantity": ""}, "lines[2].ndc_quantity"),
-    ({"ndc_quantity": "0"}, "lines[2].ndc_quantity"),
-    ({"ndc_quantity": "1.2345"}, "lines[2].ndc_quantity"),
-    ({"ndc_unit": "KG"}, "lines[2].ndc_unit"),
-    ({"unit_basis": "XX"}, "lines[2].unit_basis"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"ndc": "0409-3795-1"}, "lines[2].ndc"),
+        ({"ndc_quantity": ""}, "lines[2].ndc_quantity"),
+        ({"ndc_quantity": "0"}, "lines[2].ndc_quantity"),
+        ({"ndc_quantity": "1.2345"}, "lines[2].ndc_quantity"),
+        ({"ndc_unit": "KG"}, "lines[2].ndc_unit"),
+        ({"unit_basis": "XX"}, "lines[2].unit_basis"),
+    ],
+)
 def test_bad_drug_details_name_the_field(world, change, field):
     lines = [*DRUG_LINES[:2], {**DRUG_LINES[2], **change}]
     with pytest.raises(ServiceError) as caught:
@@ -135,23 +159,44 @@ def test_the_coding_screen_takes_the_drug_and_anesthesia_minutes(world, client_f
 
     visit = checked_out_visit(world.a)
     client = client_for(world.users["coder"])
-    body = {"diagnoses": [{"code": "M5450"}], "lines": [
-        {"code": "J1885", "units": "2", "charge": "18.40", "dx_pointers": ["1"],
-         "ndc": "00409-3795-01", "ndc_quantity": "1.5", "ndc_unit": "ML", "unit_basis": "UN"},
-        {"code": "00400", "units": "45", "charge": "300.00", "dx_pointers": ["1"],
-         "unit_basis": "MJ"},
-    ]}
-    response = client.post(f"/coding/visits/{visit.pk}/save.json", json.dumps(body),
-                           content_type="application/json")
+    body = {
+        "diagnoses": [{"code": "M5450"}],
+        "lines": [
+            {
+                "code": "J1885",
+                "units": "2",
+                "charge": "18.40",
+                "dx_pointers": ["1"],
+                "ndc": "00409-3795-01",
+                "ndc_quantity": "1.5",
+                "ndc_unit": "ML",
+                "unit_basis": "UN",
+            },
+            {
+                "code": "00400",
+                "units": "45",
+                "charge": "300.00",
+                "dx_pointers": ["1"],
+                "unit_basis": "MJ",
+            },
+        ],
+    }
+    response = client.post(
+        f"/coding/visits/{visit.pk}/save.json", json.dumps(body), content_type="application/json"
+    )
     assert response.status_code == 200, response.content.decode()[:500]
     drug, minutes = ServiceLine.objects.filter(visit=visit).order_by("position")
     assert (drug.ndc, drug.ndc_quantity, drug.ndc_unit) == ("00409379501", Decimal("1.5"), "ML")
     assert (minutes.unit_basis, minutes.units) == ("MJ", Decimal(45))
     page = client.get(f"/coding/visits/{visit.pk}/").content.decode()
-    saved = json.loads(page.split('id="saved-codes" type="application/json">')[1]
-                       .split("</script>")[0])
+    saved = json.loads(
+        page.split('id="saved-codes" type="application/json">')[1].split("</script>")[0]
+    )
     assert {k: saved["lines"][0][k] for k in ("ndc", "ndc_quantity", "ndc_unit")} == {
-        "ndc": "00409-3795-01", "ndc_quantity": "1.5", "ndc_unit": "ML"}
+        "ndc": "00409-3795-01",
+        "ndc_quantity": "1.5",
+        "ndc_unit": "ML",
+    }
     assert saved["lines"][1]["unit_basis"] == "MJ"
 
 
@@ -159,12 +204,20 @@ def test_the_api_takes_and_shows_the_drug(world, api_client_for):
     visit = checked_out_visit(world.a)
     client = api_client_for(world.users["coder"])
     url = f"/api/visits/{visit.pk}/codes"
-    response = client.put(url, {"diagnoses": ["M5450"], "lines": DRUG_LINES},
-                          content_type="application/json")
+    response = client.put(
+        url, {"diagnoses": ["M5450"], "lines": DRUG_LINES}, content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     drug = response.json()["service_lines"][2]
     assert (drug["ndc"], drug["ndc_quantity"], drug["ndc_unit"], drug["unit_basis"]) == (
-        "00409379501", "1.5", "ML", "UN")
-    bad = client.put(url, {"diagnoses": ["M5450"], "lines": [
-        {**DRUG_LINES[2], "ndc_unit": ""}]}, content_type="application/json")
+        "00409379501",
+        "1.5",
+        "ML",
+        "UN",
+    )
+    bad = client.put(
+        url,
+        {"diagnoses": ["M5450"], "lines": [{**DRUG_LINES[2], "ndc_unit": ""}]},
+        content_type="application/json",
+    )
     assert bad.status_code == 422 and "lines[0].ndc_unit" in bad.json()["error"]

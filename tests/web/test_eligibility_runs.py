@@ -19,14 +19,25 @@ def commits(django_capture_on_commit_callbacks):
 
 def self_pay_visit(site, hour):
     """An appointment of a patient with no coverage on file: no payer to ask."""
-    patient = Patient.objects.create(practice=site.practice, account_number="SP-1",
-                                     last_name="Quill", first_name="Ada",
-                                     date_of_birth=datetime.date(1990, 1, 2), sex="F")
-    when = timezone.make_aware(datetime.datetime.combine(timezone.localdate(),
-                                                         datetime.time(hour, 0)))
-    return Visit.objects.create(practice=site.practice, patient=patient,
-                                provider=site.provider, location=site.location,
-                                scheduled_at=when, status=Visit.Status.SCHEDULED)
+    patient = Patient.objects.create(
+        practice=site.practice,
+        account_number="SP-1",
+        last_name="Quill",
+        first_name="Ada",
+        date_of_birth=datetime.date(1990, 1, 2),
+        sex="F",
+    )
+    when = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time(hour, 0))
+    )
+    return Visit.objects.create(
+        practice=site.practice,
+        patient=patient,
+        provider=site.provider,
+        location=site.location,
+        scheduled_at=when,
+        status=Visit.Status.SCHEDULED,
+    )
 
 
 class TestEligibilityRun:
@@ -42,14 +53,17 @@ class TestEligibilityRun:
         assert resp.status_code == 302 and resp.url == f"/desk/eligibility/runs/{run.pk}/"
         assert run.status == "done" and (run.total, run.done) == (2, 2)
         assert run.created_by == world.users["front_desk"] and run.counts == {
-            "active": 1, "self_pay": 1}
+            "active": 1,
+            "self_pay": 1,
+        }
         check = EligibilityCheck.objects.get(visit=covered)
         assert run.checks == [check.pk] and run.unchecked == [[self_pay.pk, "self_pay"]]
 
         page = client.get(resp.url).content.decode()
         assert 'data-progress-running="false"' in page
-        assert "2</strong> appointments checked: 1 covered, 1 no coverage on file (self-pay)." \
-            in page
+        assert (
+            "2</strong> appointments checked: 1 covered, 1 no coverage on file (self-pay)." in page
+        )
         assert check.summary in page and "Quill, Ada" in page.split("run-unchecked")[1]
         status = client.get(f"/desk/eligibility/runs/{run.pk}/status.json").json()
         assert status["status"] == "done" and status["percent"] == 100
@@ -69,8 +83,12 @@ class TestEligibilityRun:
             seen.append((stored.status, stored.done))
 
         monkeypatch.setattr(EligibilityRun, "step", watch)
-        run = EligibilityRun.objects.create(practice=a.practice, day=timezone.localdate(),
-                                            created_by=world.users["front_desk"], total=3)
+        run = EligibilityRun.objects.create(
+            practice=a.practice,
+            day=timezone.localdate(),
+            created_by=world.users["front_desk"],
+            total=3,
+        )
         with simulator(a):
             perform_eligibility_run(run.pk, visits)
         assert seen == [("running", 1), ("running", 2), ("running", 3)]

@@ -24,8 +24,7 @@ def test_one_of_finds_what_in_finds(world):
     claims = Claim.objects.all()
     wanted = [c.patient_control_number for c in claims] + ["NOT-OURS", "it's"]
     found = Claim.objects.filter(one_of("patient_control_number", wanted))
-    assert sorted(found.values_list("pk", flat=True)) == sorted(claims.values_list("pk",
-                                                                                   flat=True))
+    assert sorted(found.values_list("pk", flat=True)) == sorted(claims.values_list("pk", flat=True))
     ids = list(claims.values_list("pk", flat=True))
     lines = ClaimLine.objects.filter(one_of("claim_id", ids))
     assert lines.count() == ClaimLine.objects.filter(claim_id__in=ids).count() > 0
@@ -36,8 +35,11 @@ def test_charges_come_before_the_payment_that_answers_them(world):
     site = world.a
     assert not Entry.objects.filter(claim=site.claim).exists()
     era.import_era(world.users["biller"], site.practice, era_for(site.claim), "bulk.835")
-    kinds = list(Entry.objects.filter(claim=site.claim).order_by("posted_at", "id")
-                 .values_list("kind", flat=True))
+    kinds = list(
+        Entry.objects.filter(claim=site.claim)
+        .order_by("posted_at", "id")
+        .values_list("kind", flat=True)
+    )
     assert kinds[0] == "charge" and "payment" in kinds
     assert kinds.index("payment") > max(i for i, k in enumerate(kinds) if k == "charge")
     # One charge per line, even though the charges went in with the payment.
@@ -78,16 +80,18 @@ def test_secondary_claims_written_in_bulk_are_audited_as_a_save_would_be(world):
     new = Claim.objects.get(pk=link.claim_id)
     assert new.lines.count() == site.claim.lines.count()
     assert list(new.lines.values_list("code", "charge")) == list(
-        site.claim.lines.values_list("code", "charge"))
+        site.claim.lines.values_list("code", "charge")
+    )
     for row in (new, link):
-        (event,) = AuditEvent.objects.filter(object_type=row._meta.label,
-                                             object_id=str(row.pk))
+        (event,) = AuditEvent.objects.filter(object_type=row._meta.label, object_id=str(row.pk))
         assert (event.action, event.user, event.username) == ("create", biller, "biller")
         assert event.practice_id == site.practice.pk
         # The values as stored, read back, are the values the event says were set.
-        assert event.changes == {k: {"before": None, "after": v}
-                                 for k, v in audit.snapshot(row).items()
-                                 if v not in (None, "", [], {})}
+        assert event.changes == {
+            k: {"before": None, "after": v}
+            for k, v in audit.snapshot(row).items()
+            if v not in (None, "", [], {})
+        }
     (made,) = ClaimEvent.objects.filter(claim=new)
     assert (made.from_status, made.to_status, made.source) == ("", "draft", "835")
     assert made.created_by == biller

@@ -21,17 +21,27 @@ pytestmark = pytest.mark.django_db
 negate = reversal_of
 
 
-
-
 def file_of(rem, claims, trace, number) -> bytes:
-    return write_835([replace(rem, trace_number=trace, claims=tuple(claims),
-                              total_paid=sum((c.paid for c in claims), ZERO),
-                              provider_adjustments=())], control_number=number)
+    return write_835(
+        [
+            replace(
+                rem,
+                trace_number=trace,
+                claims=tuple(claims),
+                total_paid=sum((c.paid for c in claims), ZERO),
+                provider_adjustments=(),
+            )
+        ],
+        control_number=number,
+    )
 
 
 def events(claim: Claim) -> list[tuple[str, str]]:
-    return list(ClaimEvent.objects.filter(claim=claim, source="835").order_by("id")
-                .values_list("from_status", "to_status"))
+    return list(
+        ClaimEvent.objects.filter(claim=claim, source="835")
+        .order_by("id")
+        .values_list("from_status", "to_status")
+    )
 
 
 def submitted(site) -> Claim:
@@ -53,8 +63,9 @@ def test_a_payment_writes_what_a_status_move_writes(world):
     assert event.source_ref == f"835 {sha[:16]} segment {rem.claims[0].position}"
     assert event.created_by == biller and event.practice_id == claim.practice_id
     # Paid again by another check: the status does not change, so no event.
-    era.import_era(biller, site.practice, era_for(claim, seed=31, trace_number="CHK-32"),
-                   "again.835")
+    era.import_era(
+        biller, site.practice, era_for(claim, seed=31, trace_number="CHK-32"), "again.835"
+    )
     assert events(claim) == [("submitted", "paid")]
 
 
@@ -63,8 +74,14 @@ def test_a_denial_and_a_partial_payment(world):
     claim = submitted(site)
     (rem,) = read_835(era_for(claim, seed=32))
     c = rem.claims[0]
-    denied = replace(c, status="4", paid=ZERO, patient_responsibility=None, services=(),
-                     adjustments=(Adjustment("CO", "16", c.charge),))
+    denied = replace(
+        c,
+        status="4",
+        paid=ZERO,
+        patient_responsibility=None,
+        services=(),
+        adjustments=(Adjustment("CO", "16", c.charge),),
+    )
     era.import_era(biller, site.practice, file_of(rem, [denied], "DENY-1", 1), "denied.835")
     (event,) = ClaimEvent.objects.filter(claim=claim)
     assert (event.from_status, event.to_status) == ("submitted", "denied")
@@ -73,23 +90,30 @@ def test_a_denial_and_a_partial_payment(world):
     other = world.b  # a claim with two lines: one paid, one denied
     Claim.objects.filter(pk=other.claim.pk).update(status="accepted")
     other.secondary.delete()
-    ClaimLine.objects.create(practice=other.practice, claim=other.claim, line_number=2,
-                             code="36415", charge=Decimal("18.00"), dx_pointers=[1],
-                             date_of_service=other.visit.date_of_service)
+    ClaimLine.objects.create(
+        practice=other.practice,
+        claim=other.claim,
+        line_number=2,
+        code="36415",
+        charge=Decimal("18.00"),
+        dx_pointers=[1],
+        date_of_service=other.visit.date_of_service,
+    )
     (rem,) = read_835(era_for(other.claim, seed=33))
     c = rem.claims[0]
     first, second = c.services
     second = replace(second, paid=ZERO, adjustments=(Adjustment("CO", "16", second.charge),))
     share = sum((a.amount for a in first.adjustments if a.group == "PR"), ZERO)
-    partial = replace(c, paid=first.paid, patient_responsibility=share,
-                      services=(first, second))
-    result = era.import_era(None, other.practice,
-                            file_of(rem, [partial], "PART-1", 2), "partial.835")
+    partial = replace(c, paid=first.paid, patient_responsibility=share, services=(first, second))
+    result = era.import_era(
+        None, other.practice, file_of(rem, [partial], "PART-1", 2), "partial.835"
+    )
     assert result.sets[0].status == "posted", result.sets[0].reasons
     (event,) = ClaimEvent.objects.filter(claim=other.claim)
     assert (event.from_status, event.to_status) == ("accepted", "paid")
-    assert event.reason.startswith(f"partially paid by ERA PART-1: {first.paid.format()} paid; "
-                                   "denied: ")
+    assert event.reason.startswith(
+        f"partially paid by ERA PART-1: {first.paid.format()} paid; denied: "
+    )
 
 
 def test_reversal_then_correction_are_two_steps(world):
@@ -106,7 +130,8 @@ def test_reversal_then_correction_are_two_steps(world):
     era.import_era(biller, site.practice, file_of(rem, [negate(c)], "REV-2", 3), "rev.835")
     assert events(claim)[-1] == ("paid", "accepted")
     assert ClaimEvent.objects.filter(claim=claim).latest("id").reason == (
-        "payment reversed by ERA REV-2; a corrected payment is due")
+        "payment reversed by ERA REV-2; a corrected payment is due"
+    )
 
 
 def test_a_closed_claim_gets_no_event(world):

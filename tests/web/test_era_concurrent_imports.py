@@ -28,20 +28,32 @@ MEDBILL = Path(sys.executable).with_name("medbill")
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(os.environ.get("DATABASE_URL", "").split(":")[0]
-                       not in ("postgres", "postgresql"),
-                       reason="concurrent writers are tested on PostgreSQL (set DATABASE_URL)"),
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").split(":")[0] not in ("postgres", "postgresql"),
+        reason="concurrent writers are tested on PostgreSQL (set DATABASE_URL)",
+    ),
 ]
 
 
 def run_together(*argvs: list[str]) -> list[subprocess.CompletedProcess]:
     settings = connection.settings_dict
-    env = {**os.environ, "MEDBILL_DEBUG": "1",
-           "DATABASE_URL": f"postgres://{settings['USER']}@{settings['HOST']}:"
-                           f"{settings['PORT']}/{settings['NAME']}"}
+    env = {
+        **os.environ,
+        "MEDBILL_DEBUG": "1",
+        "DATABASE_URL": f"postgres://{settings['USER']}@{settings['HOST']}:"
+        f"{settings['PORT']}/{settings['NAME']}",
+    }
     env.pop("MEDBILL_TEST_DB_NAME", None)
-    procs = [subprocess.Popen([str(MEDBILL), *argv], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for argv in argvs]
+    procs = [
+        subprocess.Popen(
+            [str(MEDBILL), *argv],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for argv in argvs
+    ]
     out = []
     for p, argv in zip(procs, argvs, strict=True):
         stdout, stderr = p.communicate(timeout=300)
@@ -50,8 +62,11 @@ def run_together(*argvs: list[str]) -> list[subprocess.CompletedProcess]:
 
 
 def charged_lines(practice) -> Counter:
-    rows = (Entry.objects.filter(practice=practice, kind="charge")
-            .values("claim_line_id").annotate(n=Count("id")))
+    rows = (
+        Entry.objects.filter(practice=practice, kind="charge")
+        .values("claim_line_id")
+        .annotate(n=Count("id"))
+    )
     return Counter({r["claim_line_id"]: r["n"] for r in rows})
 
 
@@ -66,8 +81,8 @@ def test_two_overlapping_files_at_once_charge_each_claim_once(tmp_path):
         path.write_bytes(write_835(simulate(part, seed=seed).remittances, control_number=seed))
         files.append(path)
     results = run_together(
-        *(["era", "import", "--post", "--practice", practice.short_code, str(f)]
-          for f in files))
+        *(["era", "import", "--post", "--practice", practice.short_code, str(f)] for f in files)
+    )
     for r in results:
         assert r.returncode == 0, r.stderr[-2000:]
         assert "Traceback" not in r.stderr
@@ -75,8 +90,9 @@ def test_two_overlapping_files_at_once_charge_each_claim_once(tmp_path):
     lines = ClaimLine.objects.filter(practice=practice)
     assert set(counts) == set(lines.values_list("pk", flat=True))
     assert max(counts.values()) == 1, "a claim line was charged twice"
-    charges = sum((Money(e.amount) for e in Entry.objects.filter(
-        practice=practice, kind="charge")), ZERO)
+    charges = sum(
+        (Money(e.amount) for e in Entry.objects.filter(practice=practice, kind="charge")), ZERO
+    )
     assert charges == sum((Money(line.charge) for line in lines), ZERO)
 
 

@@ -126,8 +126,11 @@ def test_an_error_anywhere_leaves_no_partial_posting(world, monkeypatch):
 def test_unmatched_claims_go_to_the_work_queue_and_roles_are_checked(world):
     site = world.a
     (rem,) = read_835(era_for(site.claim))
-    stranger = replace(rem.claims[0], claim_id="NOT-OURS", names=tuple(
-        replace(n, id="ZZZ999") for n in rem.claims[0].names))
+    stranger = replace(
+        rem.claims[0],
+        claim_id="NOT-OURS",
+        names=tuple(replace(n, id="ZZZ999") for n in rem.claims[0].names),
+    )
     data = write_835([replace(rem, claims=(stranger,))])
     result = era.import_era(world.users["biller"], site.practice, data, "u.835")
     assert result.sets[0].unmatched[0][0] == "NOT-OURS"
@@ -143,8 +146,9 @@ def test_unmatched_claims_go_to_the_work_queue_and_roles_are_checked(world):
 
 def test_preview_posts_nothing(world):
     site = world.a
-    result = era.import_era(world.users["biller"], site.practice, era_for(site.claim), "p.835",
-                            post=False)
+    result = era.import_era(
+        world.users["biller"], site.practice, era_for(site.claim), "p.835", post=False
+    )
     assert result.sets[0].status == "preview" and result.sets[0].posted
     assert not RemittanceFile.objects.exists() and not Entry.objects.exists()
 
@@ -157,16 +161,25 @@ def _practice_like(site, number: int) -> Practice:
     org = Organization.objects.create(name=f"Fixture {number}")
     base = site.practice
     return Practice.objects.create(
-        organization=org, name=f"Fixture {number}", short_code=f"FX{number:03d}",
-        legal_name=base.legal_name, tin=base.tin, group_npi=base.group_npi,
-        billing_line1=base.billing_line1, billing_city=base.billing_city,
-        billing_state=base.billing_state, billing_zip=base.billing_zip)
+        organization=org,
+        name=f"Fixture {number}",
+        short_code=f"FX{number:03d}",
+        legal_name=base.legal_name,
+        tin=base.tin,
+        group_npi=base.group_npi,
+        billing_line1=base.billing_line1,
+        billing_city=base.billing_city,
+        billing_state=base.billing_state,
+        billing_zip=base.billing_zip,
+    )
 
 
 def _claims_for(site, practice, rem) -> dict[int, Claim]:
     payer, _ = Payer.objects.get_or_create(
-        organization=practice.organization, payer_id=rem.payer_id[:80],
-        defaults={"name": (rem.payer.name or "PAYER")[:60]})
+        organization=practice.organization,
+        payer_id=rem.payer_id[:80],
+        defaults={"name": (rem.payer.name or "PAYER")[:60]},
+    )
     seen: dict[str, int] = defaultdict(int)
     out = {}
     for pay in rem.claims:
@@ -175,31 +188,59 @@ def _claims_for(site, practice, rem) -> dict[int, Claim]:
         pcn = pay.claim_id[:17] + ("" if seen[pay.claim_id] == 1 else f"-{seen[pay.claim_id]}")
         who = pay.patient
         patient = Patient.objects.create(
-            practice=practice, account_number=f"FX{next(_NUMBERS)}",
-            last_name=(who.last or "X")[:60], first_name=(who.first or "X")[:35],
-            date_of_birth=datetime.date(1970, 1, 1))
+            practice=practice,
+            account_number=f"FX{next(_NUMBERS)}",
+            last_name=(who.last or "X")[:60],
+            first_name=(who.first or "X")[:35],
+            date_of_birth=datetime.date(1970, 1, 1),
+        )
         order = {"2": "secondary", "3": "tertiary"}.get(pay.status, "primary")
-        coverage = Coverage.objects.create(practice=practice, patient=patient, payer=payer,
-                                           order=order, member_id=pay.member_id or "NONE",
-                                           relationship_to_subscriber="self")
+        coverage = Coverage.objects.create(
+            practice=practice,
+            patient=patient,
+            payer=payer,
+            order=order,
+            member_id=pay.member_id or "NONE",
+            relationship_to_subscriber="self",
+        )
         dos = pay.service_dates[0] or datetime.date(2020, 1, 1)
         visit = Visit.objects.create(
-            practice=practice, patient=patient, provider=site.provider, location=site.location,
+            practice=practice,
+            patient=patient,
+            provider=site.provider,
+            location=site.location,
             scheduled_at=timezone.make_aware(datetime.datetime.combine(dos, datetime.time(12))),
-            status=Visit.Status.CHECKED_OUT)
-        claim = Claim.objects.create(practice=practice, visit=visit, patient=patient,
-                                     coverage=coverage, payer=payer, patient_control_number=pcn,
-                                     status="submitted")
+            status=Visit.Status.CHECKED_OUT,
+        )
+        claim = Claim.objects.create(
+            practice=practice,
+            visit=visit,
+            patient=patient,
+            coverage=coverage,
+            payer=payer,
+            patient_control_number=pcn,
+            status="submitted",
+        )
         services = pay.services or ()
         if services:
             for k, svc in enumerate(services, start=1):
                 ClaimLine.objects.create(
-                    practice=practice, claim=claim, line_number=k, code=svc.procedure.code[:5],
-                    modifiers=list(svc.procedure.modifiers), charge=svc.charge.amount,
-                    line_control_number=svc.line_control_number)
+                    practice=practice,
+                    claim=claim,
+                    line_number=k,
+                    code=svc.procedure.code[:5],
+                    modifiers=list(svc.procedure.modifiers),
+                    charge=svc.charge.amount,
+                    line_control_number=svc.line_control_number,
+                )
         else:
-            ClaimLine.objects.create(practice=practice, claim=claim, line_number=1,
-                                     code="99999", charge=pay.charge.amount)
+            ClaimLine.objects.create(
+                practice=practice,
+                claim=claim,
+                line_number=1,
+                code="99999",
+                charge=pay.charge.amount,
+            )
         out[pay.position] = claim
     return out
 
@@ -217,8 +258,9 @@ def test_every_fixture_posts_and_every_claim_and_patient_balances(world):
         practice = _practice_like(site, number)
         claims = {}
         for rem in read_835(data):
-            claims.update({(rem.position, k): v
-                           for k, v in _claims_for(site, practice, rem).items()})
+            claims.update(
+                {(rem.position, k): v for k, v in _claims_for(site, practice, rem).items()}
+            )
         result = era.import_era(None, practice, data, path.name)
         assert [s.status for s in result.sets] == ["posted"] * len(result.sets), path.name
         assert not any(s.unmatched for s in result.sets), path.name
@@ -238,9 +280,18 @@ def test_every_fixture_posts_and_every_claim_and_patient_balances(world):
                 patient_balance = total(rows.filter(responsibility="patient"))
                 assert patient_balance == pr, (path.name, pay.claim_id)
                 denied = total(DenialItem.objects.filter(claim=claim))
-                oa23 = sum((a.amount for a in pay.all_adjustments
-                            if (a.group, a.reason) == ("OA", "23")), ZERO) \
-                    if pay.status in ("2", "3") else ZERO
+                oa23 = (
+                    sum(
+                        (
+                            a.amount
+                            for a in pay.all_adjustments
+                            if (a.group, a.reason) == ("OA", "23")
+                        ),
+                        ZERO,
+                    )
+                    if pay.status in ("2", "3")
+                    else ZERO
+                )
                 assert balance == pr + denied + oa23, (path.name, pay.claim_id)
                 patient_rows = Entry.objects.filter(patient=claim.patient)
                 assert total(patient_rows) == balance, (path.name, pay.claim_id)
@@ -260,21 +311,32 @@ def test_reversal_then_correction_and_plb_post_through_the_import(world):
     # The payer takes the payment back and sends the claim again, paid the same; a PLB
     # recoups 10.00 from the check.
     corrected = replace(original, payer_claim_number=original.payer_claim_number + "X")
-    second = write_835([replace(rem, trace_number="TRACE-2", claims=(reversal_of(original),
-                                                                     corrected),
-                                total_paid=-M("10.00") + original.paid - original.paid,
-                                provider_adjustments=plb, handling="I")],
-                       control_number=2)
+    second = write_835(
+        [
+            replace(
+                rem,
+                trace_number="TRACE-2",
+                claims=(reversal_of(original), corrected),
+                total_paid=-M("10.00") + original.paid - original.paid,
+                provider_adjustments=plb,
+                handling="I",
+            )
+        ],
+        control_number=2,
+    )
     result = era.import_era(biller, site.practice, second, "second.835")
     assert result.sets[0].status == "posted", result.sets[0].reasons
     rows = Entry.objects.filter(claim=site.claim, source="era")
     payments = rows.filter(kind="payment")
     assert sorted(M(p.amount) for p in payments) == sorted(
-        [-original.paid, original.paid, -original.paid])
+        [-original.paid, original.paid, -original.paid]
+    )
     # Net: one payment, one contractual, one patient share, exactly as after the first file.
     assert total(rows.filter(kind="payment")) == -original.paid
-    assert total(Entry.objects.filter(patient=site.patient, responsibility="patient")) == \
-        original.patient_responsibility
+    assert (
+        total(Entry.objects.filter(patient=site.patient, responsibility="patient"))
+        == original.patient_responsibility
+    )
     assert ProviderAdjustment.objects.get().amount == M("-10.00")
     assert RemittanceClaim.objects.filter(outcome="reversed").count() == 1
     # The corrected payment after the reversal leaves the claim paid.
@@ -290,16 +352,28 @@ def test_a_reversal_alone_reopens_the_claim(world):
     (rem,) = read_835(first)
     c = rem.claims[0]
     reversal = replace(
-        c, status="22", charge=-c.charge, paid=-c.paid,
+        c,
+        status="22",
+        charge=-c.charge,
+        paid=-c.paid,
         patient_responsibility=-c.patient_responsibility
-        if c.patient_responsibility is not None else None,
+        if c.patient_responsibility is not None
+        else None,
         adjustments=tuple(replace(a, amount=-a.amount) for a in c.adjustments),
-        services=tuple(replace(s, charge=-s.charge, paid=-s.paid,
-                               adjustments=tuple(replace(a, amount=-a.amount)
-                                                 for a in s.adjustments))
-                       for s in c.services))
-    data = write_835([replace(rem, trace_number="TRACE-R", claims=(reversal,),
-                              total_paid=-c.paid)], control_number=3)
+        services=tuple(
+            replace(
+                s,
+                charge=-s.charge,
+                paid=-s.paid,
+                adjustments=tuple(replace(a, amount=-a.amount) for a in s.adjustments),
+            )
+            for s in c.services
+        ),
+    )
+    data = write_835(
+        [replace(rem, trace_number="TRACE-R", claims=(reversal,), total_paid=-c.paid)],
+        control_number=3,
+    )
     result = era.import_era(biller, site.practice, data, "reversal.835")
     assert result.sets[0].status == "posted", result.sets[0].reasons
     claim = Claim.objects.get(pk=site.claim.pk)
@@ -312,8 +386,7 @@ def test_crossover_records_the_secondary_claim_as_crossed_over(world):
     site, biller = world.a, world.users["biller"]
     (rem,) = read_835(era_for(site.claim, seed=12))
     crossed = replace(rem.claims[0], status="19")
-    era.import_era(biller, site.practice, write_835([replace(rem, claims=(crossed,))]),
-                   "x.835")
+    era.import_era(biller, site.practice, write_835([replace(rem, claims=(crossed,))]), "x.835")
     link = SecondaryClaimLink.objects.get(prior_claim=site.claim)
     assert link.crossed_over and link.claim.status == "submitted"
     assert "crossed over" in link.claim.status_reason

@@ -22,16 +22,21 @@ def era_bytes(site, seed=5):
 def denied_bytes(site):
     (rem,) = read_835(era_bytes(site))
     claim = rem.claims[0]
-    svc = replace(claim.services[0], paid=claim.paid * 0, amounts=(),
-                  adjustments=(Adjustment("CO", "197", claim.services[0].charge),))
-    claim = replace(claim, status="4", paid=claim.paid * 0, patient_responsibility=None,
-                    services=(svc,))
-    return write_835([replace(rem, claims=(claim,), total_paid=rem.total_paid * 0,
-                              method="NON", handling="H")])
+    svc = replace(
+        claim.services[0],
+        paid=claim.paid * 0,
+        amounts=(),
+        adjustments=(Adjustment("CO", "197", claim.services[0].charge),),
+    )
+    claim = replace(
+        claim, status="4", paid=claim.paid * 0, patient_responsibility=None, services=(svc,)
+    )
+    return write_835(
+        [replace(rem, claims=(claim,), total_paid=rem.total_paid * 0, method="NON", handling="H")]
+    )
 
 
-def test_biller_imports_and_reviews_an_era(world, client_for,
-                                          django_capture_on_commit_callbacks):
+def test_biller_imports_and_reviews_an_era(world, client_for, django_capture_on_commit_callbacks):
     site, client = world.a, client_for(world.users["biller"])
     upload = SimpleUploadedFile("pay.835", era_bytes(site))
     with django_capture_on_commit_callbacks(execute=True):  # the run's task, once committed
@@ -50,8 +55,9 @@ def test_biller_imports_and_reviews_an_era(world, client_for,
 def test_front_desk_may_not_import_and_other_practices_see_nothing(world, client_for):
     site = world.a
     upload = SimpleUploadedFile("pay.835", era_bytes(site))
-    response = client_for(world.users["front_desk"]).post("/remittances/import/",
-                                                          {"file": upload, "post": "1"})
+    response = client_for(world.users["front_desk"]).post(
+        "/remittances/import/", {"file": upload, "post": "1"}
+    )
     assert response.status_code == 403
     era.import_era(world.users["biller"], site.practice, era_bytes(site), "p.835")
     rem = Remittance.objects.get()
@@ -64,8 +70,9 @@ def test_denial_queue_and_write_off(world, client_for):
     page = client.get("/denials/")
     assert page.status_code == 200 and b"authorization" in page.content
     item = DenialItem.objects.get()
-    response = client.post(f"/denials/{item.pk}/work/", {"status": "written_off",
-                                                          "reason": "no authorization"})
+    response = client.post(
+        f"/denials/{item.pk}/work/", {"status": "written_off", "reason": "no authorization"}
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == "written_off"
@@ -79,8 +86,7 @@ def test_accounts_and_reports(world, client_for):
     site, client = world.a, client_for(world.users["manager"])
     era.import_era(world.users["biller"], site.practice, era_bytes(site), "p.835")
     accounts = client.get("/accounts/")
-    assert accounts.status_code == 200 and site.patient.account_number.encode() in \
-        accounts.content
+    assert accounts.status_code == 200 and site.patient.account_number.encode() in accounts.content
     account = client.get(f"/accounts/{site.patient.pk}/")
     assert account.status_code == 200 and b"Ledger" in account.content
     reports = client.get("/reports/?as_of=2026-04-20")
@@ -89,8 +95,6 @@ def test_accounts_and_reports(world, client_for):
     csv = client.get("/reports/?csv=ar-payer&as_of=2026-04-20")
     assert csv["Content-Type"] == "text/csv" and csv.content.startswith(b"payer,0-30")
     assert client_for(world.users["front_desk"]).get("/reports/").status_code == 403
-
-
 
 
 def test_detail_totals_match_the_ledger_for_a_reversal_set(world, client_for):
@@ -102,21 +106,34 @@ def test_detail_totals_match_the_ledger_for_a_reversal_set(world, client_for):
     era.import_era(biller, site.practice, first, "first.835")
     (rem,) = read_835(first)
     original = rem.claims[0]
-    again = replace(original, payer_claim_number=original.payer_claim_number + "X",
-                    paid=original.paid)
-    second = write_835([replace(rem, trace_number="TRACE-2",
-                                claims=(reversal_of(original), again),
-                                total_paid=original.paid * 0, method="NON", handling="H")],
-                       control_number=2)
+    again = replace(
+        original, payer_claim_number=original.payer_claim_number + "X", paid=original.paid
+    )
+    second = write_835(
+        [
+            replace(
+                rem,
+                trace_number="TRACE-2",
+                claims=(reversal_of(original), again),
+                total_paid=original.paid * 0,
+                method="NON",
+                handling="H",
+            )
+        ],
+        control_number=2,
+    )
     result = era.import_era(biller, site.practice, second, "second.835")
     assert result.sets[0].status == "posted", result.sets[0].reasons
     row = Remittance.objects.get(trace_number="TRACE-2")
     page = client_for(biller).get(f"/remittances/{row.pk}/")
     shown = {(e["kind"], e["responsibility"]): e["total"] for e in page.context["entries"]}
-    ledger = (Entry.objects.filter(source="era",
-                                   source_ref__startswith=f"835 {row.file.sha256[:16]}")
-              .values("kind", "responsibility").annotate(total=MoneySum("amount")))
+    ledger = (
+        Entry.objects.filter(source="era", source_ref__startswith=f"835 {row.file.sha256[:16]}")
+        .values("kind", "responsibility")
+        .annotate(total=MoneySum("amount"))
+    )
     assert shown == {(e["kind"], e["responsibility"]): e["total"] for e in ledger}
-    payments = Entry.objects.filter(source="era", kind="payment",
-                                    source_ref__startswith=f"835 {row.file.sha256[:16]}")
+    payments = Entry.objects.filter(
+        source="era", kind="payment", source_ref__startswith=f"835 {row.file.sha256[:16]}"
+    )
     assert payments.count() == 2  # the reversal and the corrected payment, once each

@@ -45,8 +45,9 @@ def test_a_resend_with_the_clearinghouses_payer_ids_posts_nothing(world):
     first = era.import_era(biller, site.practice, as_file(rem, 1), "original.835")
     assert [s.status for s in first.sets] == ["posted"]
     before = ledger(site.practice)
-    rewritten = replace(rem, payer=replace(rem.payer, id="CLEARHOUSE01",
-                                           references=(("2U", "CH-99999"),)))
+    rewritten = replace(
+        rem, payer=replace(rem.payer, id="CLEARHOUSE01", references=(("2U", "CH-99999"),))
+    )
     again = era.import_era(biller, site.practice, as_file(rewritten, 2), "resent.835")
     assert [s.status for s in again.sets] == ["duplicate"]
     assert rem.trace_number in again.sets[0].reasons[0]
@@ -69,10 +70,12 @@ def test_the_same_trace_from_another_originator_is_another_payment(world):
     site, biller = world.a, world.users["biller"]
     rem = remittance_for(site.claim)
     era.import_era(biller, site.practice, as_file(rem, 1), "original.835")
-    other = replace(rem, trace_originator="1999999999",
-                    payment_date=rem.payment_date + datetime.timedelta(days=1))
-    result = era.import_era(biller, site.practice, as_file(other, 4), "other.835",
-                            post=False)
+    other = replace(
+        rem,
+        trace_originator="1999999999",
+        payment_date=rem.payment_date + datetime.timedelta(days=1),
+    )
+    result = era.import_era(biller, site.practice, as_file(other, 4), "other.835", post=False)
     assert [s.status for s in result.sets] == ["preview"]
 
 
@@ -117,8 +120,9 @@ def test_a_separate_payment_of_the_same_amount_posts_when_the_biller_says_so(wor
     rem = remittance_for(site.claim)
     era.import_era(biller, site.practice, as_file(rem, 1), "original.835")
     retraced = replace(rem, trace_number="NEWTRACE78", trace_originator="1000000009")
-    result = era.import_era(biller, site.practice, as_file(retraced, 6), "second.835",
-                            same_payment=True)
+    result = era.import_era(
+        biller, site.practice, as_file(retraced, 6), "second.835", same_payment=True
+    )
     assert [s.status for s in result.sets] == ["posted"]
     row = Remittance.objects.get(trace_number="NEWTRACE78")
     assert (row.trace_originator, row.status) == ("1000000009", "posted")
@@ -129,8 +133,10 @@ def test_a_payment_of_nothing_is_never_held_as_a_repeat(world):
     rem = remittance_for(site.claim)
     era.import_era(biller, site.practice, as_file(rem, 1), "original.835")
     # A zero-pay notice on the same day to the same payee is ordinary, not a repeat.
-    assert era._same_payment(site.practice, replace(rem, total_paid=ZERO,
-                                                   trace_number="NOTICE1")) is None
+    assert (
+        era._same_payment(site.practice, replace(rem, total_paid=ZERO, trace_number="NOTICE1"))
+        is None
+    )
     assert era._same_payment(site.practice, replace(rem, trace_number="CHECK2")) is not None
 
 
@@ -157,7 +163,11 @@ def test_a_separate_check_of_the_same_amount_for_other_claims_posts(world):
     site, biller = world.a, world.users["biller"]
     rem = remittance_for(site.claim)
     era.import_era(biller, site.practice, as_file(rem, 1), "original.835")
-    other = replace(rem, trace_number="OTHERCHK", trace_originator="1000000009",
-                    claims=tuple(replace(c, claim_id="NOT-OURS-1") for c in rem.claims))
+    other = replace(
+        rem,
+        trace_number="OTHERCHK",
+        trace_originator="1000000009",
+        claims=tuple(replace(c, claim_id="NOT-OURS-1") for c in rem.claims),
+    )
     result = era.import_era(biller, site.practice, as_file(other, 7), "other.835")
     assert [s.status for s in result.sets] == ["posted"]

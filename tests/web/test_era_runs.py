@@ -17,13 +17,13 @@ def commits(django_capture_on_commit_callbacks):
 
 def start(client, commits, data, name="pay.835", **fields):
     with commits(execute=True):  # the task runs once the run's row is committed
-        return client.post("/remittances/import/",
-                           {"file": SimpleUploadedFile(name, data), "post": "1", **fields})
+        return client.post(
+            "/remittances/import/", {"file": SimpleUploadedFile(name, data), "post": "1", **fields}
+        )
 
 
 class TestEraImportRun:
-    def test_it_imports_and_shows_what_was_posted_and_denied(self, world, client_for,
-                                                             commits):
+    def test_it_imports_and_shows_what_was_posted_and_denied(self, world, client_for, commits):
         client = client_for(world.users["biller"])
         listing = client.get("/remittances/").content.decode()
         assert "data-progress-form" in listing and "data-progress-disable>Import" in listing
@@ -35,8 +35,9 @@ class TestEraImportRun:
         assert run.file_id == rem.file_id and run.created_by == world.users["biller"]
         page = client.get(resp.url).content.decode()
         assert 'data-progress-running="false"' in page
-        assert ("$0.00 paid: <strong>1</strong> claim posted,\n    <strong>1</strong> denial,"
-                in page)
+        assert (
+            "$0.00 paid: <strong>1</strong> claim posted,\n    <strong>1</strong> denial," in page
+        )
         assert world.a.claim.patient_control_number in page.split("era-denied")[1]
         assert "authorization" in page  # CARC 197 in words
         assert f'href="/remittances/{rem.pk}/"' in page
@@ -60,8 +61,7 @@ class TestEraImportRun:
         assert '<p class="error">File: junk.835: not a readable 835' in page
         assert not Remittance.objects.exists()
 
-    def test_the_count_of_claim_payments_is_known_before_the_posting(self, world,
-                                                                     monkeypatch):
+    def test_the_count_of_claim_payments_is_known_before_the_posting(self, world, monkeypatch):
         from medbill.web.billing import era
 
         seen: list[tuple[str, int, int]] = []
@@ -73,8 +73,9 @@ class TestEraImportRun:
             return post(*args, **kwargs)
 
         monkeypatch.setattr(era, "_import_set", watch)
-        run = EraImportRun.objects.create(practice=world.a.practice, name="pay.835",
-                                          created_by=world.users["biller"])
+        run = EraImportRun.objects.create(
+            practice=world.a.practice, name="pay.835", created_by=world.users["biller"]
+        )
         perform_era_run(run.pk, era_bytes(world.a))
         assert seen == [("running", 1, 0)]
         run.refresh_from_db()

@@ -29,9 +29,16 @@ URL = "/financials/?as_of=2026-04-20&months=6"
 
 def _entry(site, kind, amount, on, *, claim=True, group="", who="payer"):
     Entry.objects.create(
-        practice=site.practice, patient=site.patient, kind=kind, amount=Decimal(amount),
-        responsibility=who, claim=site.claim if claim else None,
-        payer=site.payer if who == "payer" else None, effective_date=on, group_code=group)
+        practice=site.practice,
+        patient=site.patient,
+        kind=kind,
+        amount=Decimal(amount),
+        responsibility=who,
+        claim=site.claim if claim else None,
+        payer=site.payer if who == "payer" else None,
+        effective_date=on,
+        group_code=group,
+    )
 
 
 @pytest.fixture
@@ -53,8 +60,7 @@ def _rows(table):
 def test_charges_payments_adjustments_and_net_collection_by_month(ledger):
     months = dashboard.months_ending(AS_OF, 6)
     table = _rows(dashboard.collections_by_month(ledger.practice, months))
-    assert list(table) == ["Nov 2025", "Dec 2025", "Jan 2026", "Feb 2026", "Mar 2026",
-                           "Apr 2026"]
+    assert list(table) == ["Nov 2025", "Dec 2025", "Jan 2026", "Feb 2026", "Mar 2026", "Apr 2026"]
     assert table["Feb 2026"] == ["300.00", "120.00", "80.00", "0.00", "54.5"]
     assert table["Mar 2026"] == ["0.00", "50.00", "0.00", "10.00", ""]
     assert table["Nov 2025"] == ["0.00", "0.00", "0.00", "0.00", ""]
@@ -81,13 +87,19 @@ def _denied_era(world):
     site = world.a
     (rem,) = read_835(write_835(simulate([claim_document(site.claim)], seed=2).remittances))
     claim = rem.claims[0]
-    svc = replace(claim.services[0], paid=claim.services[0].paid * 0,
-                  adjustments=(Adjustment("CO", "16", claim.services[0].charge),),
-                  remarks=(("HE", "MA130"),), amounts=())
-    denied = replace(claim, status="4", paid=claim.paid * 0, patient_responsibility=None,
-                     services=(svc,))
-    data = write_835([replace(rem, claims=(denied,), total_paid=rem.total_paid * 0,
-                              method="NON", handling="H")])
+    svc = replace(
+        claim.services[0],
+        paid=claim.services[0].paid * 0,
+        adjustments=(Adjustment("CO", "16", claim.services[0].charge),),
+        remarks=(("HE", "MA130"),),
+        amounts=(),
+    )
+    denied = replace(
+        claim, status="4", paid=claim.paid * 0, patient_responsibility=None, services=(svc,)
+    )
+    data = write_835(
+        [replace(rem, claims=(denied,), total_paid=rem.total_paid * 0, method="NON", handling="H")]
+    )
     era.import_era(world.users["biller"], site.practice, data, "d.835")
 
 
@@ -99,18 +111,25 @@ def test_denial_rate_by_month_of_the_remittance(world):
     table = dashboard.denial_rate_by_month(world.a.practice, dashboard.months_ending(paid_on, 3))
     assert table.rows[-1][1:] == ["1", "1", "0", "100.0"]
     assert table.rows[0][1:] == ["0", "0", "0", ""]
-    by_payer = dashboard.denial_rate_by_payer(world.a.practice,
-                                              dashboard.months_ending(paid_on, 3))
+    by_payer = dashboard.denial_rate_by_payer(world.a.practice, dashboard.months_ending(paid_on, 3))
     assert [row[1:] for row in by_payer.rows] == [["1", "1", "100.0"]]
-    assert dashboard.denial_rate_by_payer(
-        world.a.practice, dashboard.months_ending(paid_on.replace(day=1)
-                                                  - datetime.timedelta(days=1), 3)).rows == []
+    assert (
+        dashboard.denial_rate_by_payer(
+            world.a.practice,
+            dashboard.months_ending(paid_on.replace(day=1) - datetime.timedelta(days=1), 3),
+        ).rows
+        == []
+    )
     # Without the payer's date, the day it was posted counts.
     remittance.payment_date = None
     remittance.save()
     now = dashboard.months_ending(timezone.localdate(), 3)
     assert dashboard.denial_rate_by_month(world.a.practice, now).rows[-1][1:] == [
-        "1", "1", "0", "100.0"]
+        "1",
+        "1",
+        "0",
+        "100.0",
+    ]
 
 
 @pytest.mark.parametrize("role", ["biller", "manager", "admin", "auditor"])
@@ -128,8 +147,15 @@ def test_other_roles_are_refused(world, client_for, role):
 def test_the_page_shows_each_chart_with_its_table_in_dollars(ledger, client_for, world):
     page = client_for(world.users["manager"]).get(URL).content.decode()
     assert page.count('<svg class="chart') == 8
-    for key in ("collections", "denial-rate", "denial-rate-payer", "denials", "days-in-ar",
-                "payer-mix", "ar-aging"):
+    for key in (
+        "collections",
+        "denial-rate",
+        "denial-rate-payer",
+        "denials",
+        "days-in-ar",
+        "payer-mix",
+        "ar-aging",
+    ):
         assert f'id="{key}"' in page and f"?csv={key}&amp;" in page
     assert '<td class="num">$300.00</td>' in page and '<td class="num">$120.00</td>' in page
     assert "300.00</td>" not in page.replace("$300.00</td>", "")  # amounts only as dollars
@@ -143,8 +169,14 @@ def test_csv_files_carry_the_table_and_are_audited(ledger, client_for, world):
     assert response["Content-Type"] == "text/csv"
     assert 'filename="collections.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["month", "charges", "payments", "contractual adjustments",
-                       "other adjustments", "net collection %"]
+    assert rows[0] == [
+        "month",
+        "charges",
+        "payments",
+        "contractual adjustments",
+        "other adjustments",
+        "net collection %",
+    ]
     assert ["Feb 2026", "300.00", "120.00", "80.00", "0.00", "54.5"] in rows
     aging = list(csv.reader(io.StringIO(client.get(URL + "&csv=ar-aging").content.decode())))
     assert aging[0][0] == "payer" and aging[-1][0] == "TOTAL"
@@ -180,8 +212,9 @@ def test_net_collection_has_no_rate_when_nothing_net_was_charged(ledger, client_
     _entry(ledger, "refund", "30.00", datetime.date(2026, 4, 3), who="patient")
     _entry(ledger, "charge", "100.00", datetime.date(2026, 1, 5))
     _entry(ledger, "refund", "60.00", datetime.date(2026, 1, 6), who="patient")
-    table = _rows(dashboard.collections_by_month(ledger.practice,
-                                                 dashboard.months_ending(AS_OF, 6)))
+    table = _rows(
+        dashboard.collections_by_month(ledger.practice, dashboard.months_ending(AS_OF, 6))
+    )
     assert table["Apr 2026"][-1] == ""  # charges 0 - contractual 40: no rate
     assert table["Jan 2026"][-1] == "-60.0"  # refunds beyond payments: below zero
     page = client_for(world.users["manager"]).get(URL).content.decode()
@@ -195,10 +228,10 @@ def test_payer_names_with_commas_are_whole_in_chart_table_and_csv(ledger, client
     ledger.payer.save()
     client = client_for(world.users["manager"])
     page = client.get(URL).content.decode()
-    section = page[page.index('id="payer-mix"'):]
-    section = section[:section.index("</section>")]
+    section = page[page.index('id="payer-mix"') :]
+    section = section[: section.index("</section>")]
     assert f"<td>{name}</td>" in section
-    chart = section[:section.index("</svg>")]
+    chart = section[: section.index("</svg>")]
     # The label is broken between words onto two lines, the whole name in its title.
     assert "Medicare Part B (Novitas</tspan>" in chart
     assert "Solutions, JL Pennsylvania)</tspan>" in chart

@@ -17,8 +17,13 @@ def _post(client, url, body=None):
 
 def test_registration_returns_duplicates_first(world, api_client_for):
     api = api_client_for(world.users["front_desk"])
-    body = {"practice_id": world.a.practice.pk, "last_name": "Ortega", "first_name": "Mateo",
-            "date_of_birth": "2019-06-30", "sex": "M"}
+    body = {
+        "practice_id": world.a.practice.pk,
+        "last_name": "Ortega",
+        "first_name": "Mateo",
+        "date_of_birth": "2019-06-30",
+        "sex": "M",
+    }
     first = _post(api, "/api/frontdesk/patients", body)
     assert first.status_code == 409
     assert first.json()["duplicates"][0]["account_number"] == world.a.patient.account_number
@@ -36,20 +41,26 @@ def test_eligibility_check_in_payment_check_out(world, api_client_for):
     visit = visit_today(world.a)
     api = api_client_for(world.users["front_desk"])
     with simulator(world.a):
-        check = _post(api, f"/api/frontdesk/patients/{world.a.patient.pk}/eligibility",
-                      {"visit_id": visit.pk})
+        check = _post(
+            api, f"/api/frontdesk/patients/{world.a.patient.pk}/eligibility", {"visit_id": visit.pk}
+        )
     assert check.status_code == 200, check.content
     assert check.json()["status"] == "active" and check.json()["copay"] == "25.00"
     queue = api.get("/api/frontdesk/queue").json()
     assert queue[0]["visit_id"] == visit.pk and queue[0]["eligibility"] == "active"
     assert _post(api, f"/api/frontdesk/visits/{visit.pk}/check-in").json()["status"] == (
-        "checked_in")
+        "checked_in"
+    )
     assert _post(api, f"/api/frontdesk/visits/{visit.pk}/check-in").status_code == 422
-    paid = _post(api, f"/api/frontdesk/visits/{visit.pk}/payments",
-                 {"amount": "25.00", "method": "cash"})
+    paid = _post(
+        api, f"/api/frontdesk/visits/{visit.pk}/payments", {"amount": "25.00", "method": "cash"}
+    )
     assert paid.status_code == 201 and paid.json()["receipt_number"].startswith("R")
-    bad = _post(api, f"/api/frontdesk/visits/{visit.pk}/payments",
-                {"amount": "5", "method": "card", "reference": "4111111111111111"})
+    bad = _post(
+        api,
+        f"/api/frontdesk/visits/{visit.pk}/payments",
+        {"amount": "5", "method": "card", "reference": "4111111111111111"},
+    )
     assert bad.status_code == 422 and "reference" in bad.json()["error"]
     refund = _post(api, f"/api/frontdesk/payments/{paid.json()['id']}/refund", {"reason": "x"})
     assert refund.status_code == 403
@@ -60,19 +71,28 @@ def test_eligibility_check_in_payment_check_out(world, api_client_for):
     paperwork = api.get(f"/api/frontdesk/visits/{visit.pk}/paperwork").json()
     assert paperwork["complete"] is False and "consent" in paperwork["missing"]
     later = timezone.now() + datetime.timedelta(days=7)
-    out = _post(api, f"/api/frontdesk/visits/{visit.pk}/check-out",
-                {"desk_note": "needs interpreter", "follow_up_at": later.isoformat()})
+    out = _post(
+        api,
+        f"/api/frontdesk/visits/{visit.pk}/check-out",
+        {"desk_note": "needs interpreter", "follow_up_at": later.isoformat()},
+    )
     assert out.status_code == 200 and out.json()["status"] == "checked_out"
     assert Visit.objects.get(pk=out.json()["follow_up_id"]).follow_up_of_id == visit.pk
 
 
 def test_estimates_and_tenancy(world, api_client_for):
     api = api_client_for(world.users["front_desk"])
-    made = _post(api, f"/api/frontdesk/patients/{world.a.patient.pk}/estimates",
-                 {"services": [{"code": "99213"}, {"code": "87880", "units": 1}]})
+    made = _post(
+        api,
+        f"/api/frontdesk/patients/{world.a.patient.pk}/estimates",
+        {"services": [{"code": "99213"}, {"code": "87880", "units": 1}]},
+    )
     assert made.status_code == 201 and made.json()["total"] == "162.00"
-    missing = _post(api, f"/api/frontdesk/patients/{world.a.patient.pk}/estimates",
-                     {"services": [{"code": "00000"}]})
+    missing = _post(
+        api,
+        f"/api/frontdesk/patients/{world.a.patient.pk}/estimates",
+        {"services": [{"code": "00000"}]},
+    )
     assert missing.status_code == 422 and "00000" in missing.json()["error"]
     other = _post(api, f"/api/frontdesk/patients/{world.b.patient.pk}/eligibility")
     assert other.status_code == 404

@@ -82,9 +82,7 @@ def refused(conn, sql: str, params=()) -> str:
 
 def copy_row(conn, model, pk) -> int:
     """INSERT a copy of one row (every column but the id) as the app's role."""
-    columns = ", ".join(
-        f.column for f in model._meta.concrete_fields if not f.primary_key
-    )
+    columns = ", ".join(f.column for f in model._meta.concrete_fields if not f.primary_key)
     table = model._meta.db_table
     with conn.cursor() as cursor:
         cursor.execute(
@@ -100,9 +98,7 @@ class TestTheList:
         tables = {m._meta.db_table for m in dbroles.append_only_models()}
         assert tables >= NAMED
         assert {
-            m._meta.db_table
-            for m in dbroles.append_only_models()
-            if issubclass(m, AppendOnlyModel)
+            m._meta.db_table for m in dbroles.append_only_models() if issubclass(m, AppendOnlyModel)
         } >= {"billing_entry", "practice_auditevent", "claims_out_claimevent"}
 
     def test_sqlite_has_no_roles(self):
@@ -121,8 +117,9 @@ class TestGrants:
 
         # Reading and adding work: a copy of a ledger entry and of an audit event.
         with as_role.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM billing_entry WHERE patient_id = %s",
-                           [world.a.patient.pk])
+            cursor.execute(
+                "SELECT count(*) FROM billing_entry WHERE patient_id = %s", [world.a.patient.pk]
+            )
             assert cursor.fetchone()[0] == 1
         assert copy_row(as_role, Entry, entry.pk) != entry.pk
         assert copy_row(as_role, AuditEvent, event.pk) != event.pk
@@ -134,9 +131,7 @@ class TestGrants:
             assert "permission denied" in refused(as_role, f"UPDATE {table} SET id = id")
             assert "permission denied" in refused(as_role, f"DELETE FROM {table}")
             assert "permission denied" in refused(as_role, f"TRUNCATE {table}")
-            assert "must be owner" in refused(
-                as_role, f"ALTER TABLE {table} DISABLE TRIGGER ALL"
-            )
+            assert "must be owner" in refused(as_role, f"ALTER TABLE {table} DISABLE TRIGGER ALL")
             assert "must be owner" in refused(as_role, f"DROP TABLE {table}")
         # Nothing was removed or changed by any of it.
         assert Entry.objects.filter(patient=world.a.patient).count() == 2
@@ -159,9 +154,7 @@ class TestGrants:
             as_role, "INSERT INTO django_migrations (app, name, applied) VALUES ('x', 'y', now())"
         )
 
-    def test_running_it_again_changes_nothing_and_takes_back_extra_rights(
-        self, app_role, as_role
-    ):
+    def test_running_it_again_changes_nothing_and_takes_back_extra_rights(self, app_role, as_role):
         first = dbroles.grant_app_role(app_role)
         with connection.cursor() as cursor:  # someone granted too much by hand
             cursor.execute(f"GRANT ALL ON billing_entry TO {app_role}")

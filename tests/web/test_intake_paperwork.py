@@ -18,8 +18,15 @@ from medbill.web.frontdesk.models import DeskSettings, KioskPass, PaperworkSigna
 from medbill.web.frontdesk.paperwork import issue_kiosk_pass, packet_for, paperwork_status
 from medbill.web.practice.models import AuditEvent
 
-ALL = ["demographics", "insurance", "hipaa_notice", "consent", "assignment_of_benefits",
-       "release_of_information", "financial_policy"]
+ALL = [
+    "demographics",
+    "insurance",
+    "hipaa_notice",
+    "consent",
+    "assignment_of_benefits",
+    "release_of_information",
+    "financial_policy",
+]
 
 
 def _code_from_desk(world, client_for, visit) -> str:
@@ -27,7 +34,7 @@ def _code_from_desk(world, client_for, visit) -> str:
     response = client.post(reverse("issue_kiosk_code", args=[visit.pk]), follow=True)
     html = response.content.decode()
     assert 'id="kiosk-code"' in html
-    return html.split('Kiosk code <strong>')[1].split("</strong>")[0]
+    return html.split("Kiosk code <strong>")[1].split("</strong>")[0]
 
 
 def test_the_kiosk_files_a_drawn_signature_with_its_pdf(world, client_for):
@@ -39,10 +46,16 @@ def test_the_kiosk_files_a_drawn_signature_with_its_pdf(world, client_for):
     assert start.status_code == 302
     page = kiosk.get(start["Location"])
     assert page.status_code == 200 and "Hello Mateo" in page.content.decode()
-    done = kiosk.post(start["Location"], {
-        "documents": ALL, "signer_name": "Lucia Ortega", "relationship": "parent",
-        "method": "drawn", "drawn_signature": drawn(),
-    })
+    done = kiosk.post(
+        start["Location"],
+        {
+            "documents": ALL,
+            "signer_name": "Lucia Ortega",
+            "relationship": "parent",
+            "method": "drawn",
+            "drawn_signature": drawn(),
+        },
+    )
     assert "Thank you" in done.content.decode()
     rows = PaperworkSignature.objects.filter(visit=visit)
     assert rows.count() == 7
@@ -68,12 +81,26 @@ def test_a_kiosk_packet_without_ink_is_refused_and_the_code_still_works(world, c
     kiosk = Client()
     assert kiosk.get(reverse("kiosk_link", args=[code])).status_code == 302
     url = reverse("kiosk_packet")
-    bad = kiosk.post(url, {"documents": ["consent"], "signer_name": "Mateo Ortega",
-                           "method": "drawn", "drawn_signature": "data:image/png;base64,AAAA"})
+    bad = kiosk.post(
+        url,
+        {
+            "documents": ["consent"],
+            "signer_name": "Mateo Ortega",
+            "method": "drawn",
+            "drawn_signature": "data:image/png;base64,AAAA",
+        },
+    )
     assert "not a PNG" in bad.content.decode()
     assert not PaperworkSignature.objects.exists()
-    typed = kiosk.post(url, {"documents": ["consent"], "signer_name": "Mateo Ortega",
-                             "method": "typed", "typed_signature": "mateo ortega"})
+    typed = kiosk.post(
+        url,
+        {
+            "documents": ["consent"],
+            "signer_name": "Mateo Ortega",
+            "method": "typed",
+            "typed_signature": "mateo ortega",
+        },
+    )
     assert "Thank you" in typed.content.decode()
     assert PaperworkSignature.objects.get().method == "typed"
 
@@ -103,10 +130,15 @@ def test_staff_complete_the_packet_with_a_typed_signature(world, client_for):
     client = client_for(world.users["front_desk"])
     form = client.get(reverse("complete_paperwork", args=[visit.pk]))
     assert 'id="signature-pad"' in form.content.decode()
-    response = client.post(reverse("complete_paperwork", args=[visit.pk]), {
-        "documents": ["hipaa_notice", "consent"], "signer_name": "Lucia Ortega",
-        "method": "typed", "typed_signature": "Lucia Ortega",
-    })
+    response = client.post(
+        reverse("complete_paperwork", args=[visit.pk]),
+        {
+            "documents": ["hipaa_notice", "consent"],
+            "signer_name": "Lucia Ortega",
+            "method": "typed",
+            "typed_signature": "Lucia Ortega",
+        },
+    )
     assert response.status_code == 302
     row = PaperworkSignature.objects.get(document="consent")
     assert row.channel == "staff" and row.recorded_by == world.users["front_desk"]
@@ -120,24 +152,37 @@ def test_staff_complete_the_packet_with_a_typed_signature(world, client_for):
 def test_a_typed_name_that_differs_is_refused(world, client_for):
     visit = visit_today(world.a)
     client = client_for(world.users["front_desk"])
-    response = client.post(reverse("complete_paperwork", args=[visit.pk]), {
-        "documents": ["consent"], "signer_name": "Lucia Ortega", "method": "typed",
-        "typed_signature": "L O",
-    })
+    response = client.post(
+        reverse("complete_paperwork", args=[visit.pk]),
+        {
+            "documents": ["consent"],
+            "signer_name": "Lucia Ortega",
+            "method": "typed",
+            "typed_signature": "L O",
+        },
+    )
     assert "type your name exactly as above" in response.content.decode()
 
 
 def test_the_practice_chooses_its_packet(world, client_for):
     client = client_for(world.users["manager"])
-    response = client.post(reverse("desk_settings"), {
-        "part": "settings", "packet": ["hipaa_notice", "financial_policy"],
-        "s-self_pay_discount": "0.25", "s-estimate_valid_days": "90",
-        "s-kiosk_link_hours": "2", "s-hold_claims_for_paperwork": "always",
-    })
+    response = client.post(
+        reverse("desk_settings"),
+        {
+            "part": "settings",
+            "packet": ["hipaa_notice", "financial_policy"],
+            "s-self_pay_discount": "0.25",
+            "s-estimate_valid_days": "90",
+            "s-kiosk_link_hours": "2",
+            "s-hold_claims_for_paperwork": "always",
+        },
+    )
     assert response.status_code == 302
     assert DeskSettings.objects.get().hold_claims_for_paperwork == "always"
-    assert [i.document for i in packet_for(world.a.practice)] == ["hipaa_notice",
-                                                                   "financial_policy"]
+    assert [i.document for i in packet_for(world.a.practice)] == [
+        "hipaa_notice",
+        "financial_policy",
+    ]
     assert str(DeskSettings.objects.get().self_pay_discount) == "0.250"
     assert client_for(world.users["front_desk"]).get(reverse("desk_settings")).status_code == 403
 
@@ -149,16 +194,31 @@ def test_signatures_drive_the_claim_indicators(world):
     visit = world.a.visit
     signed = timezone.make_aware(datetime.datetime(2026, 3, 1, 9, 0))
     PaperworkSignature.objects.create(
-        practice=world.a.practice, patient=world.a.patient, visit=visit, document="consent",
-        signer_name="Lucia Ortega", method="typed", signed_at=signed, channel="staff", pdf=b"%PDF")
+        practice=world.a.practice,
+        patient=world.a.patient,
+        visit=visit,
+        document="consent",
+        signer_name="Lucia Ortega",
+        method="typed",
+        signed_at=signed,
+        channel="staff",
+        pdf=b"%PDF",
+    )
     document = claim_document(claim)
     assert document.release_of_information == "I"
     assert document.benefits_assigned is False
     for name in ("release_of_information", "assignment_of_benefits"):
         PaperworkSignature.objects.create(
-            practice=world.a.practice, patient=world.a.patient, visit=visit, document=name,
-            signer_name="Lucia Ortega", method="drawn", signed_at=signed, channel="kiosk",
-            pdf=b"%PDF")
+            practice=world.a.practice,
+            patient=world.a.patient,
+            visit=visit,
+            document=name,
+            signer_name="Lucia Ortega",
+            method="drawn",
+            signed_at=signed,
+            channel="kiosk",
+            pdf=b"%PDF",
+        )
     document = claim_document(claim)
     assert document.release_of_information == "Y" and document.benefits_assigned is True
     assert claim_documents([claim]) == [document]
@@ -170,13 +230,19 @@ def test_the_patient_corrects_their_details_at_the_kiosk(world, client_for):
     kiosk = Client()
     kiosk.get(reverse("kiosk_link", args=[code]))
     url = reverse("kiosk_packet")
-    sign = {"documents": ["demographics"], "signer_name": "Mateo Ortega", "method": "typed",
-            "typed_signature": "Mateo Ortega"}
+    sign = {
+        "documents": ["demographics"],
+        "signer_name": "Mateo Ortega",
+        "method": "typed",
+        "typed_signature": "Mateo Ortega",
+    }
     bad = kiosk.post(url, dict(sign, zip="5370"))
     assert "ZIP code: 5 or 9 digits" in bad.content.decode()
     assert not PaperworkSignature.objects.exists()
-    done = kiosk.post(url, dict(sign, phone="608-555-0177", zip="53703-1418", state="wi",
-                                line1="905 Williamson St"))
+    done = kiosk.post(
+        url,
+        dict(sign, phone="608-555-0177", zip="53703-1418", state="wi", line1="905 Williamson St"),
+    )
     assert "Thank you" in done.content.decode()
     patient = world.a.patient
     patient.refresh_from_db()
@@ -186,22 +252,34 @@ def test_the_patient_corrects_their_details_at_the_kiosk(world, client_for):
 
 
 def test_the_manager_sets_up_a_payer_endpoint_and_its_password_stays_out_of_the_audit(
-        world, client_for):
+    world, client_for
+):
     from medbill.web.frontdesk.models import PayerEndpoint
 
     client = client_for(world.users["manager"])
-    form = {"part": "endpoint", "e-payer": world.a.payer.pk,
-            "e-url": "https://eligibility.example.org/core", "e-sender_id": "CVFP01",
-            "e-receiver_id": "LCI220", "e-username": "cvfp", "e-password": "s3cret-word",
-            "e-envelope": "mime", "e-timeout_seconds": "8", "e-usage": "T", "e-active": "on"}
+    form = {
+        "part": "endpoint",
+        "e-payer": world.a.payer.pk,
+        "e-url": "https://eligibility.example.org/core",
+        "e-sender_id": "CVFP01",
+        "e-receiver_id": "LCI220",
+        "e-username": "cvfp",
+        "e-password": "s3cret-word",
+        "e-envelope": "mime",
+        "e-timeout_seconds": "8",
+        "e-usage": "T",
+        "e-active": "on",
+    }
     assert client.post(reverse("desk_settings"), form).status_code == 302
     row = PayerEndpoint.objects.get(practice=world.a.practice, payer=world.a.payer)
-    assert (row.envelope, row.password, str(row.timeout_seconds)) == ("mime", "s3cret-word",
-                                                                      "8.0")
+    assert (row.envelope, row.password, str(row.timeout_seconds)) == ("mime", "s3cret-word", "8.0")
     # Saving again without a password keeps the one on file.
-    assert client.post(reverse("desk_settings"), dict(form, **{"e-password": "",
-                                                               "e-envelope": "soap"})
-                       ).status_code == 302
+    assert (
+        client.post(
+            reverse("desk_settings"), dict(form, **{"e-password": "", "e-envelope": "soap"})
+        ).status_code
+        == 302
+    )
     row.refresh_from_db()
     assert row.password == "s3cret-word" and row.envelope == "soap"
     events = AuditEvent.objects.filter(object_type="frontdesk.PayerEndpoint")
@@ -216,9 +294,15 @@ def test_the_visit_document_for_printing_carries_the_indicators_too(world):
     visit = world.a.visit
     assert visit_document(visit).benefits_assigned is True  # no paperwork here: defaults
     PaperworkSignature.objects.create(
-        practice=world.a.practice, patient=world.a.patient, visit=visit,
-        document="release_of_information", signer_name="Lucia Ortega", method="typed",
-        signed_at=timezone.make_aware(datetime.datetime(2026, 3, 1, 9, 0)), channel="staff",
-        pdf=b"%PDF")
+        practice=world.a.practice,
+        patient=world.a.patient,
+        visit=visit,
+        document="release_of_information",
+        signer_name="Lucia Ortega",
+        method="typed",
+        signed_at=timezone.make_aware(datetime.datetime(2026, 3, 1, 9, 0)),
+        channel="staff",
+        pdf=b"%PDF",
+    )
     document = visit_document(visit)
     assert document.release_of_information == "Y" and document.benefits_assigned is False

@@ -51,8 +51,15 @@ def test_request_lines_lose_their_query_strings():
 
     server = settings.LOGGING["loggers"]["django.server"]
     assert server["handlers"] == ["console"] and server["propagate"] is False
-    record = lg.LogRecord("django.server", lg.INFO, __file__, 1, '"%s" %s %s',
-                          ("GET /patients/?q=Ortega HTTP/1.1", "200", "512"), None)
+    record = lg.LogRecord(
+        "django.server",
+        lg.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        ("GET /patients/?q=Ortega HTTP/1.1", "200", "512"),
+        None,
+    )
     NoPhiFilter().filter(record)
     assert "Ortega" not in record.getMessage()
 

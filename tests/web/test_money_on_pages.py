@@ -23,8 +23,13 @@ MORE_THAN_CENTS = re.compile(r"\d\.\d{3,}|\d\.\d+e-?\d+", re.I)
 
 def put(site, amounts, responsibility="patient"):
     for text in amounts:
-        Entry.objects.create(practice=site.practice, patient=site.patient, kind="adjustment",
-                             amount=Decimal(text), responsibility=responsibility)
+        Entry.objects.create(
+            practice=site.practice,
+            patient=site.patient,
+            kind="adjustment",
+            amount=Decimal(text),
+            responsibility=responsibility,
+        )
 
 
 def test_a_sum_of_amounts_is_exact_cents(world):
@@ -35,8 +40,11 @@ def test_a_sum_of_amounts_is_exact_cents(world):
 
 def test_a_zero_balance_sums_to_zero_not_to_float_dust(world):
     put(world.a, ["0.10", "0.20", "-0.30"] * 7)
-    rows = (Entry.objects.filter(patient=world.a.patient).values("patient_id")
-            .annotate(t=MoneySum("amount")))
+    rows = (
+        Entry.objects.filter(patient=world.a.patient)
+        .values("patient_id")
+        .annotate(t=MoneySum("amount"))
+    )
     assert [r["t"] for r in rows] == [Decimal("0.00")]
     assert not rows.exclude(t=0).exists()
 
@@ -65,11 +73,20 @@ def test_the_account_page_shows_cents(world, client_for):
     assert "$89.83" in page and not MORE_THAN_CENTS.search(page)
 
 
-@pytest.mark.parametrize(("value", "shown"), [
-    (Decimal("1234.5"), "$1,234.50"), (Decimal("-12"), "-$12.00"),
-    (89.83000000000001, "$89.83"), (Decimal("5.81E-14"), "$0.00"), (Money("3.1"), "$3.10"),
-    ("7", "$7.00"), (None, ""), ("", ""), ("n/a", ""),
-])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("1234.5"), "$1,234.50"),
+        (Decimal("-12"), "-$12.00"),
+        (89.83000000000001, "$89.83"),
+        (Decimal("5.81E-14"), "$0.00"),
+        (Money("3.1"), "$3.10"),
+        ("7", "$7.00"),
+        (None, ""),
+        ("", ""),
+        ("n/a", ""),
+    ],
+)
 def test_the_money_filter(value, shown):
     assert money(value) == shown
 
@@ -81,7 +98,10 @@ def test_an_amount_in_a_form_field_reads_back_as_typed():
 
 def test_amounts_are_summed_only_by_money_sum():
     src = Path(__file__).resolve().parents[2] / "src" / "medbill" / "web"
-    plain = [f"{p.relative_to(src)}:{n}" for p in src.rglob("*.py")
-             for n, line in enumerate(p.read_text().splitlines(), 1)
-             if re.search(r"(?<!Money)\bSum\(", line)]
+    plain = [
+        f"{p.relative_to(src)}:{n}"
+        for p in src.rglob("*.py")
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if re.search(r"(?<!Money)\bSum\(", line)
+    ]
     assert plain == [], "sum amounts with MoneySum (exact cents on SQLite too)"

@@ -13,12 +13,15 @@ def active_links(html: str) -> list[str]:
     return re.findall(r'<a href="([^"]+)" class="active" aria-current="page">', html)
 
 
-@pytest.mark.parametrize(("url", "active"), [
-    ("/claims-out/build/", "/claims-out/build/"),
-    ("/claims-out/", "/claims-out/"),
-    ("/claims/", "/claims/"),
-    ("/", "/"),
-])
+@pytest.mark.parametrize(
+    ("url", "active"),
+    [
+        ("/claims-out/build/", "/claims-out/build/"),
+        ("/claims-out/", "/claims-out/"),
+        ("/claims/", "/claims/"),
+        ("/", "/"),
+    ],
+)
 def test_one_menu_entry_is_marked_the_current_page(world, client_for, url, active):
     page = client_for(world.users["biller"]).get(url)
     assert page.status_code == 200
@@ -28,5 +31,8 @@ def test_one_menu_entry_is_marked_the_current_page(world, client_for, url, activ
 def test_the_statement_thresholds_are_dollar_amounts(world, client_for):
     page = client_for(world.users["biller"]).get("/statements/").content.decode()
     for name in ("threshold", "write_off_under"):
-        assert re.search(r'<span class="dollar-input"><span aria-hidden="true">\$</span>'
-                         rf'<input name="{name}"', page), name
+        assert re.search(
+            r'<span class="dollar-input"><span aria-hidden="true">\$</span>'
+            rf'<input name="{name}"',
+            page,
+        ), name

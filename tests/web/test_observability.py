@@ -37,8 +37,15 @@ def test_every_response_has_a_request_id_and_a_good_one_is_kept(world, client_fo
 
 
 def test_log_lines_carry_the_request_id_as_json_without_phi():
-    record = logging.LogRecord("medbill.web", logging.ERROR, __file__, 1,
-                               "member %s born %s", ("UHW5512093301", "1990-04-02"), None)
+    record = logging.LogRecord(
+        "medbill.web",
+        logging.ERROR,
+        __file__,
+        1,
+        "member %s born %s",
+        ("UHW5512093301", "1990-04-02"),
+        None,
+    )
     with using_request_id("req-12345678"):
         NoPhiFilter().filter(record)
         RequestIdFilter().filter(record)

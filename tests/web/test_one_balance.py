@@ -29,28 +29,41 @@ OWES = re.compile(r"<dt>Patient (?:owes|balance)</dt><dd id=\"patient-balance\">
 @pytest.fixture
 def demo_office(tmp_path):
     wanted = {"seed", "eligibility", "claims", "scrub", "837p", "era"}
-    run_stages(StageContext(out=tmp_path / "demo", seed=DEFAULT_SEED, start=DEFAULT_START),
-               [s for s in STAGES if s[0] in wanted])
+    run_stages(
+        StageContext(out=tmp_path / "demo", seed=DEFAULT_SEED, start=DEFAULT_START),
+        [s for s in STAGES if s[0] in wanted],
+    )
     return get_user_model().objects.get(username="biller")
 
 
-def test_statement_page_and_api_agree_for_every_demo_patient(demo_office, tmp_path,
-                                                             client_for, api_client_for):
+def test_statement_page_and_api_agree_for_every_demo_patient(
+    demo_office, tmp_path, client_for, api_client_for
+):
     biller = demo_office
-    owing = [p for p in Patient.objects.order_by("pk")
-             if balance_of(p, PATIENT) > ZERO][:6]
+    owing = [p for p in Patient.objects.order_by("pk") if balance_of(p, PATIENT) > ZERO][:6]
     assert owing, "the demo should leave some patients owing"
     # Payments on account, not applied to any visit: the page counts them, and so must
     # the statement.
     for patient in owing[::2]:
-        post_payment(biller, patient, "4.00", method="cash", memo="on account",
-                     effective_date=timezone.localdate())
+        post_payment(
+            biller,
+            patient,
+            "4.00",
+            method="cash",
+            memo="on account",
+            effective_date=timezone.localdate(),
+        )
     web, api = client_for(biller), api_client_for(biller)
     checked = 0
     for practice in Practice.objects.all():
         web.post("/practice/switch/", {"practice": practice.pk})
-        run_statements(biller, practice, tmp_path / f"statements-{practice.pk}",
-                       threshold="0.01", write_off_under="0.00")
+        run_statements(
+            biller,
+            practice,
+            tmp_path / f"statements-{practice.pk}",
+            threshold="0.01",
+            write_off_under="0.00",
+        )
         for patient_id, balance in balances_of(practice, PATIENT).items():
             patient = Patient.objects.get(pk=patient_id)
             assert balance == balance_of(patient, PATIENT)

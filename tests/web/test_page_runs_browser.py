@@ -27,8 +27,9 @@ def manager(world):
     return session_of(world.users["manager"])
 
 
-def test_each_run_is_followed_to_its_result(world, manager, live_server, browser, shots,
-                                            tmp_path) -> None:
+def test_each_run_is_followed_to_its_result(
+    world, manager, live_server, browser, shots, tmp_path
+) -> None:
     from playwright.sync_api import expect
 
     a, user = world.a, world.users["manager"]
@@ -38,28 +39,46 @@ def test_each_run_is_followed_to_its_result(world, manager, live_server, browser
     connect(a, tmp_path)
     era = era_bytes(a)
     runs = [
-        ("/desk/", "Check eligibility of the day's appointments",
-         EligibilityRun.objects.create(practice=a.practice, created_by=user, total=1,
-                                       day=visit.date_of_service),
-         "/desk/eligibility/runs/{}/",
-         lambda run: perform_eligibility_run(run.pk, [visit.pk]),
-         "1 no eligibility service set up for the payer"),
-        ("/claims/", "Scrub all 1 draft claim",
-         ScrubRun.objects.create(practice=a.practice, created_by=user, total=1),
-         "/claims/scrub-runs/{}/",
-         lambda run: perform_scrub_run(run.pk, [a.claim.pk]),
-         "1 claim ready to send"),
-        ("/claims-out/", "Send as 837P",
-         SubmissionRun.objects.create(practice=a.practice, created_by=user, total=1,
-                                      connection="prairie", claims=[a.claim.pk]),
-         "/claims-out/submit/runs/{}/",
-         lambda run: perform_submit_run(run.pk),
-         "1 file written for 1 claim"),
-        ("/remittances/", "Import",
-         EraImportRun.objects.create(practice=a.practice, created_by=user, name="pay.835"),
-         "/remittances/imports/{}/",
-         lambda run: perform_era_run(run.pk, era),
-         "1 payment in the file"),
+        (
+            "/desk/",
+            "Check eligibility of the day's appointments",
+            EligibilityRun.objects.create(
+                practice=a.practice, created_by=user, total=1, day=visit.date_of_service
+            ),
+            "/desk/eligibility/runs/{}/",
+            lambda run: perform_eligibility_run(run.pk, [visit.pk]),
+            "1 no eligibility service set up for the payer",
+        ),
+        (
+            "/claims/",
+            "Scrub all 1 draft claim",
+            ScrubRun.objects.create(practice=a.practice, created_by=user, total=1),
+            "/claims/scrub-runs/{}/",
+            lambda run: perform_scrub_run(run.pk, [a.claim.pk]),
+            "1 claim ready to send",
+        ),
+        (
+            "/claims-out/",
+            "Send as 837P",
+            SubmissionRun.objects.create(
+                practice=a.practice,
+                created_by=user,
+                total=1,
+                connection="prairie",
+                claims=[a.claim.pk],
+            ),
+            "/claims-out/submit/runs/{}/",
+            lambda run: perform_submit_run(run.pk),
+            "1 file written for 1 claim",
+        ),
+        (
+            "/remittances/",
+            "Import",
+            EraImportRun.objects.create(practice=a.practice, created_by=user, name="pay.835"),
+            "/remittances/imports/{}/",
+            lambda run: perform_era_run(run.pk, era),
+            "1 payment in the file",
+        ),
     ]
     for number, (start_page, button, run, url, work, result) in enumerate(runs, start=1):
         if start_page == "/claims-out/":

@@ -19,14 +19,22 @@ def _sign(site, visit, documents):
     signed = timezone.make_aware(datetime.datetime(2026, 3, 1, 9, 0))
     for name in documents:
         PaperworkSignature.objects.create(
-            practice=site.practice, patient=site.patient, visit=visit, document=name,
-            signer_name="Lucia Ortega", method="typed", signed_at=signed, channel="staff",
-            pdf=b"%PDF")
+            practice=site.practice,
+            patient=site.patient,
+            visit=visit,
+            document=name,
+            signer_name="Lucia Ortega",
+            method="typed",
+            signed_at=signed,
+            channel="staff",
+            pdf=b"%PDF",
+        )
 
 
 def _settings(site, mode):
-    DeskSettings.objects.update_or_create(practice=site.practice,
-                                          defaults={"hold_claims_for_paperwork": mode})
+    DeskSettings.objects.update_or_create(
+        practice=site.practice, defaults={"hold_claims_for_paperwork": mode}
+    )
 
 
 def test_nothing_on_file_is_billed_by_default(world):

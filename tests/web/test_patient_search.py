@@ -11,10 +11,20 @@ from medbill.web.practice.models import Membership
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("text", [
-    "ortega", "Ortega, Mateo", "mat ort", "2019-06-30", "06/30/2019", "CVFP-0001", "cvfp-0001",
-    "UHW5512093301", "uhw5512093301",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ortega",
+        "Ortega, Mateo",
+        "mat ort",
+        "2019-06-30",
+        "06/30/2019",
+        "CVFP-0001",
+        "cvfp-0001",
+        "UHW5512093301",
+        "uhw5512093301",
+    ],
+)
 def test_it_finds_the_patient_by_any_of_the_desks_handles(world, text):
     found = list(find_patients(world.users["front_desk"], text))
     assert found == [world.a.patient], text
@@ -32,16 +42,12 @@ def test_only_the_users_practices(world):
     assert list(find_patients(world.users["biller"], "ortega")) == [world.a.patient]
     assert list(find_patients(world.outsider, "ortega")) == [world.b.patient]
     assert list(find_patients(world.nobody, "ortega")) == []
-    Membership.objects.create(user=world.users["biller"], practice=world.b.practice,
-                              role="biller")
-    assert set(find_patients(world.users["biller"], "ortega")) == {world.a.patient,
-                                                                  world.b.patient}
+    Membership.objects.create(user=world.users["biller"], practice=world.b.practice, role="biller")
+    assert set(find_patients(world.users["biller"], "ortega")) == {world.a.patient, world.b.patient}
 
 
-def test_the_page_opens_this_practices_patient_and_offers_the_switch_for_another(
-        world, client_for):
-    Membership.objects.create(user=world.users["biller"], practice=world.b.practice,
-                              role="biller")
+def test_the_page_opens_this_practices_patient_and_offers_the_switch_for_another(world, client_for):
+    Membership.objects.create(user=world.users["biller"], practice=world.b.practice, role="biller")
     client = client_for(world.users["biller"])
     page = client.get("/search/patients/", {"q": "ortega"}).content.decode()
     assert f'<a href="/patients/{world.a.patient.pk}/">Ortega, Mateo</a>' in page
@@ -60,8 +66,7 @@ def test_the_header_has_the_search_box_for_roles_that_see_patients(world, client
 def test_a_search_is_audited_per_practice_with_what_was_searched(world, client_for):
     from medbill.web.practice.models import AuditEvent
 
-    Membership.objects.create(user=world.users["biller"], practice=world.b.practice,
-                              role="biller")
+    Membership.objects.create(user=world.users["biller"], practice=world.b.practice, role="biller")
     client_for(world.users["biller"]).get("/search/patients/", {"q": "ortega"})
     events = AuditEvent.objects.filter(action="list", username="biller")
     assert {e.practice_id for e in events} == {world.a.practice.pk, world.b.practice.pk}

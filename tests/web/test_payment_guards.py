@@ -43,9 +43,14 @@ class TestBillerPaymentForm:
         response = self.post(world, client_for, memo="card 4111-1111-1111-1111")
         assert response.status_code == 422 and not payments().exists()
 
-    @pytest.mark.parametrize(("amount", "words"), [
-        ("25.005", "more than two decimals"), ("1e20", "more than $999,999.99"),
-        ("NaN", "not an amount")])
+    @pytest.mark.parametrize(
+        ("amount", "words"),
+        [
+            ("25.005", "more than two decimals"),
+            ("1e20", "more than $999,999.99"),
+            ("NaN", "not an amount"),
+        ],
+    )
     def test_impossible_amounts_are_refused_in_words(self, world, client_for, amount, words):
         response = self.post(world, client_for, amount=amount)
         assert response.status_code == 422 and words in response.content.decode()
@@ -65,11 +70,19 @@ class TestApi:
     def post(self, world, api_client_for, **data):
         body = {"patient_id": world.a.patient.pk, "amount": "20", **data}
         return api_client_for(world.users["biller"]).post(
-            "/api/ledger/payments", json.dumps(body), content_type="application/json")
+            "/api/ledger/payments", json.dumps(body), content_type="application/json"
+        )
 
-    @pytest.mark.parametrize("data", [
-        {"reference": "4111 1111 1111 1111"}, {"memo": f"pan {PAN}"}, {"amount": "1e20"},
-        {"amount": "25.005"}, {"effective_date": "2099-01-01"}])
+    @pytest.mark.parametrize(
+        "data",
+        [
+            {"reference": "4111 1111 1111 1111"},
+            {"memo": f"pan {PAN}"},
+            {"amount": "1e20"},
+            {"amount": "25.005"},
+            {"effective_date": "2099-01-01"},
+        ],
+    )
     def test_bad_payments_are_4xx_with_an_error(self, world, api_client_for, data):
         response = self.post(world, api_client_for, **data)
         assert response.status_code == 422, response.content
@@ -81,8 +94,7 @@ class TestDeskCopay:
     def test_a_copay_over_the_desk_limit_is_refused(self, world):
         visit = visit_today(world.a)
         with pytest.raises(ServiceError, match=r"more than \$1,000.00"):
-            collect_payment(world.users["front_desk"], world.a.patient, "2500", "cash",
-                            visit=visit)
+            collect_payment(world.users["front_desk"], world.a.patient, "2500", "cash", visit=visit)
         assert not payments().exists()
 
     def test_the_limit_is_the_practices_setting(self, world):
@@ -96,27 +108,27 @@ class TestDeskCopay:
         collect_payment(world.users["front_desk"], world.a.patient, "25", "cash", visit=visit)
         assert copay_status(visit).left is None
         with pytest.raises(ServiceError, match="already collected"):
-            collect_payment(world.users["front_desk"], world.a.patient, "25", "cash",
-                            visit=visit)
+            collect_payment(world.users["front_desk"], world.a.patient, "25", "cash", visit=visit)
         # The same money as a payment on the balance is fine.
-        collect_payment(world.users["front_desk"], world.a.patient, "25", "cash",
-                        visit=visit, kind="balance")
+        collect_payment(
+            world.users["front_desk"], world.a.patient, "25", "cash", visit=visit, kind="balance"
+        )
         assert payments().count() == 2
 
     def test_more_than_the_plans_copay_is_refused(self, world):
         DeskSettings.objects.create(practice=world.a.practice, default_copay="25.00")
         visit = visit_today(world.a)
         with pytest.raises(ServiceError, match=r"copay is \$25.00"):
-            collect_payment(world.users["front_desk"], world.a.patient, "40", "cash",
-                            visit=visit)
+            collect_payment(world.users["front_desk"], world.a.patient, "40", "cash", visit=visit)
 
     def test_the_desk_form_says_so_next_to_the_amount(self, world, client_for):
         DeskSettings.objects.create(practice=world.a.practice, default_copay="25.00")
         visit = visit_today(world.a, status=Visit.Status.CHECKED_IN)
         client = client_for(world.users["front_desk"])
         url = reverse("collect_payment", args=[visit.pk])
-        page = client.post(url, {"amount": "400", "method": "cash", "kind": "copay"},
-                           follow=True).content.decode()
+        page = client.post(
+            url, {"amount": "400", "method": "cash", "kind": "copay"}, follow=True
+        ).content.decode()
         assert "copay is $25.00" in page
         assert not payments().exists()
 
@@ -124,10 +136,15 @@ class TestDeskCopay:
 class TestDeskAmounts:
     def test_the_desk_form_refuses_fractions_of_a_cent(self, world, client_for):
         visit = visit_today(world.a, status=Visit.Status.CHECKED_IN)
-        page = client_for(world.users["front_desk"]).post(
-            reverse("collect_payment", args=[visit.pk]),
-            {"amount": "25.005", "method": "cash", "kind": "balance"},
-            follow=True).content.decode()
+        page = (
+            client_for(world.users["front_desk"])
+            .post(
+                reverse("collect_payment", args=[visit.pk]),
+                {"amount": "25.005", "method": "cash", "kind": "balance"},
+                follow=True,
+            )
+            .content.decode()
+        )
         assert "more than two decimals" in page
         assert not payments().exists()
 
@@ -135,10 +152,10 @@ class TestDeskAmounts:
         from medbill.web.billing.services import balance_of
         from medbill.web.frontdesk.receipts import receipt_pdf
 
-        first = collect_payment(world.users["front_desk"], world.a.patient, "25", "cash",
-                                kind="balance")
-        collect_payment(world.users["front_desk"], world.a.patient, "20", "cash",
-                        kind="balance")
+        first = collect_payment(
+            world.users["front_desk"], world.a.patient, "25", "cash", kind="balance"
+        )
+        collect_payment(world.users["front_desk"], world.a.patient, "20", "cash", kind="balance")
         then = balance_of(world.a.patient, "patient", through=first)
         now = balance_of(world.a.patient, "patient")
         assert now == then - 20
@@ -157,14 +174,20 @@ class TestRefusedCardNumberKeepsTheForm:
 
         visit = visit_today(world.a)
         client = client_for(world.users["front_desk"])
-        response = client.post(reverse("collect_payment", args=[visit.pk]), {
-            "amount": "17.40", "method": "card", "kind": "balance",
-            "reference": "4111 1111 1111 1111"})
+        response = client.post(
+            reverse("collect_payment", args=[visit.pk]),
+            {
+                "amount": "17.40",
+                "method": "card",
+                "kind": "balance",
+                "reference": "4111 1111 1111 1111",
+            },
+        )
         assert response.status_code == 422
         page = response.content.decode()
         assert "4111 1111 1111 1111" not in page and PAN not in page
         error = page.index('id="pay-reference-error"')
-        assert "last four digits only" in page[error:error + 300]
+        assert "last four digits only" in page[error : error + 300]
         assert page.index('name="reference"') < error  # next to its input, not a banner
         assert 'class="msg error"' not in page
         assert 'id="pay-amount" inputmode="decimal" required value="17.40"' in page
@@ -174,14 +197,21 @@ class TestRefusedCardNumberKeepsTheForm:
 
     def test_on_the_biller_form(self, world, client_for):
         url = reverse("post_payment", args=[world.a.patient.pk])
-        response = client_for(world.users["biller"]).post(url, {
-            "amount": "63.10", "method": "check", "reference": PAN, "memo": "mailed in",
-            "effective_date": timezone.localdate().isoformat()})
+        response = client_for(world.users["biller"]).post(
+            url,
+            {
+                "amount": "63.10",
+                "method": "check",
+                "reference": PAN,
+                "memo": "mailed in",
+                "effective_date": timezone.localdate().isoformat(),
+            },
+        )
         assert response.status_code == 422
         page = response.content.decode()
         assert PAN not in page
         error = page.index('id="reference-error"')
-        assert "last four digits only" in page[error:error + 300]
+        assert "last four digits only" in page[error : error + 300]
         assert 'role="alert"' not in page
         assert 'name="amount" value="63.10"' in page and "<option selected>check</option>" in page
         assert f'name="effective_date" value="{timezone.localdate().isoformat()}"' in page

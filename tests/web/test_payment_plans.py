@@ -21,9 +21,15 @@ pytestmark = pytest.mark.django_db
 
 def owes(world, amount="100.00"):
     site = world.a
-    Entry.objects.create(practice=site.practice, patient=site.patient, visit=site.visit,
-                         kind=Entry.Kind.CHARGE, amount=Decimal(amount),
-                         responsibility=Entry.Responsibility.PATIENT, memo="visit balance")
+    Entry.objects.create(
+        practice=site.practice,
+        patient=site.patient,
+        visit=site.visit,
+        kind=Entry.Kind.CHARGE,
+        amount=Decimal(amount),
+        responsibility=Entry.Responsibility.PATIENT,
+        memo="visit balance",
+    )
     return site.patient
 
 
@@ -35,12 +41,17 @@ def test_it_works(world, client_for):
     patient = owes(world)
     client = client_for(world.users["front_desk"])
     first = today() + datetime.timedelta(days=10)
-    response = client.post(f"/accounts/{patient.pk}/plans/", {
-        "installments": "3", "first_due": first.isoformat(), "interval_days": "30"})
+    response = client.post(
+        f"/accounts/{patient.pk}/plans/",
+        {"installments": "3", "first_due": first.isoformat(), "interval_days": "30"},
+    )
     assert response.status_code == 302 and response["Location"] == f"/accounts/{patient.pk}/"
     plan = PaymentPlan.objects.get(patient=patient)
     assert (plan.total, plan.installment, plan.installments) == (
-        Decimal("100.00"), Decimal("33.34"), 3)  # rounded up: three payments cover 100.00
+        Decimal("100.00"),
+        Decimal("33.34"),
+        3,
+    )  # rounded up: three payments cover 100.00
     assert plan.first_due == first and plan.status == "active"
     event = AuditEvent.objects.get(object_type="billing.PaymentPlan", action="create")
     assert event.user == world.users["front_desk"]
@@ -56,31 +67,40 @@ def test_the_next_installment_follows_payments(world):
     plan = start_plan(biller, patient, 4, first, installment="25.00", interval_days=14)
     standing = plan_standing(plan, today())
     assert (standing.next_number, standing.next_due, standing.next_amount) == (
-        1, first, Money("25.00"))
+        1,
+        first,
+        Money("25.00"),
+    )
     assert standing.standing == "in good standing"  # the first is due today, not late yet
     assert plan_standing(plan, first + datetime.timedelta(days=1)).standing == "behind"
     post_payment(biller, patient, Money("35.00"), method="cash")
     standing = plan_standing(plan, first + datetime.timedelta(days=1))
     assert standing.standing == "in good standing"
     assert (standing.next_number, standing.next_due, standing.next_amount) == (
-        2, first + datetime.timedelta(days=14), Money("15.00"))
+        2,
+        first + datetime.timedelta(days=14),
+        Money("15.00"),
+    )
     assert standing.last_due == first + datetime.timedelta(days=42)
     post_payment(biller, patient, Money("65.00"), method="cash")
     done = plan_standing(plan, first)
     assert done.standing == "paid in full" and done.next_due is None
 
 
-@pytest.mark.parametrize(("args", "field", "words"), [
-    ({"installments": "4", "installment": "20.00"}, "installment", "does not cover"),
-    ({"installments": "4", "installment": "60.00"}, "installments", "already cover"),
-    ({"installments": "0"}, "installments", "1 to 60"),
-    ({"installments": "61"}, "installments", "1 to 60"),
-    ({"installments": "3", "first_due": "yesterday"}, "first_due", "in the past"),
-    ({"installments": "3", "first_due": "2026-13-40"}, "first_due", "expected a date"),
-    ({"installments": "3", "interval_days": "3"}, "interval_days", "7, 14 or 30"),
-    ({"installments": "3", "installment": "-5"}, "installment", "more than zero"),
-    ({"installments": "3", "installment": "ten"}, "installment", ""),
-])
+@pytest.mark.parametrize(
+    ("args", "field", "words"),
+    [
+        ({"installments": "4", "installment": "20.00"}, "installment", "does not cover"),
+        ({"installments": "4", "installment": "60.00"}, "installments", "already cover"),
+        ({"installments": "0"}, "installments", "1 to 60"),
+        ({"installments": "61"}, "installments", "1 to 60"),
+        ({"installments": "3", "first_due": "yesterday"}, "first_due", "in the past"),
+        ({"installments": "3", "first_due": "2026-13-40"}, "first_due", "expected a date"),
+        ({"installments": "3", "interval_days": "3"}, "interval_days", "7, 14 or 30"),
+        ({"installments": "3", "installment": "-5"}, "installment", "more than zero"),
+        ({"installments": "3", "installment": "ten"}, "installment", ""),
+    ],
+)
 def test_bad_plans_name_the_field(world, args, field, words):
     patient = owes(world)
     first = args.pop("first_due", today().isoformat())
@@ -98,8 +118,11 @@ def test_one_active_plan_and_nothing_to_plan_without_a_balance(world, client_for
     with pytest.raises(ServiceError, match="already has an active plan"):
         start_plan(biller, patient, 3, today())
     client = client_for(biller)
-    response = client.post(f"/accounts/{patient.pk}/plans/",
-                           {"installments": "2", "first_due": today().isoformat()}, follow=True)
+    response = client.post(
+        f"/accounts/{patient.pk}/plans/",
+        {"installments": "2", "first_due": today().isoformat()},
+        follow=True,
+    )
     assert b"already has an active plan" in response.content
     post_payment(biller, patient, Money("100.00"), method="cash")
     (plan,) = PaymentPlan.objects.filter(patient=patient)
@@ -116,8 +139,9 @@ def test_cancel(world, client_for):
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == "cancelled"
-    assert AuditEvent.objects.filter(object_type="billing.PaymentPlan", action="update",
-                                     object_id=str(plan.pk)).exists()
+    assert AuditEvent.objects.filter(
+        object_type="billing.PaymentPlan", action="update", object_id=str(plan.pk)
+    ).exists()
     assert plan_standing(plan, today()).standing == "cancelled"
     with pytest.raises(ServiceError, match="cancelled, not active"):
         cancel_plan(world.users["biller"], plan)
@@ -134,8 +158,12 @@ def test_who_may_start_and_cancel(world, client_for):
     outsider = client_for(world.outsider)
     assert outsider.post(f"/accounts/{patient.pk}/plans/{plan.pk}/cancel/").status_code == 404
     b_patient = world.b.patient
-    assert client_for(world.users["biller"]).post(
-        f"/accounts/{b_patient.pk}/plans/{plan.pk}/cancel/").status_code == 404
+    assert (
+        client_for(world.users["biller"])
+        .post(f"/accounts/{b_patient.pk}/plans/{plan.pk}/cancel/")
+        .status_code
+        == 404
+    )
     plan.refresh_from_db()
     assert plan.status == "active"
 

@@ -99,8 +99,10 @@ class TestWebForm:
         client = client_for(world.users["biller"])
         response = client.post(self.url(world), {"amount": "-3", "method": "cash"})
         assert response.status_code == 422
-        assert b'<span class="field-error" id="amount-error">Must be more than zero' in \
-            response.content
+        assert (
+            b'<span class="field-error" id="amount-error">Must be more than zero'
+            in response.content
+        )
         assert not Entry.objects.exists()
 
     def test_anonymous_is_sent_to_login(self, world, client):

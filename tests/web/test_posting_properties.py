@@ -48,8 +48,6 @@ def office(db):
     return practice, claims, answers
 
 
-
-
 def total(rows) -> Money:
     return sum((Money(e.amount) for e in rows), ZERO)
 
@@ -84,8 +82,9 @@ def check(practice, claims, model: Model) -> None:
         answers = model.posted[doc.claim_id]
         paid = sum((c.paid for c in answers), ZERO)
         share = sum((c.patient_responsibility or ZERO for c in answers), ZERO)
-        payer_paid = total(e for e in entries if e.kind == "payment"
-                           and e.responsibility == "payer")
+        payer_paid = total(
+            e for e in entries if e.kind == "payment" and e.responsibility == "payer"
+        )
         assert payer_paid == -paid, doc.claim_id
         patient = total(e for e in entries if e.responsibility == "patient")
         payer = total(e for e in entries if e.responsibility == "payer")
@@ -100,16 +99,22 @@ def check(practice, claims, model: Model) -> None:
 
 def snapshot(practice):
     rows = Entry.objects.filter(practice=practice)
-    return rows.count(), total(rows), sorted(
-        Claim.objects.filter(practice=practice).values_list("pk", "status"))
+    return (
+        rows.count(),
+        total(rows),
+        sorted(Claim.objects.filter(practice=practice).values_list("pk", "status")),
+    )
 
 
 payer_ids = st.sampled_from(["same", "clearinghouse", "none"])
 
 
-@settings(max_examples=10, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                 HealthCheck.too_slow])
+@settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_any_sequence_of_remittances_keeps_the_ledger_whole(office, data):
     practice, claims, answers = office
@@ -131,10 +136,13 @@ def run_sequence(practice, claims, answers, data) -> None:
             k = data.draw(st.integers(0, len(files) - 1), label="file")
             rem, _ = files[k]
             ids = data.draw(payer_ids, label="payer ids")
-            payer = (rem.payer if ids == "same" else
-                     replace(rem.payer, id="CLEARHOUSE1", references=(("2U", "CH-77"),))
-                     if ids == "clearinghouse" else
-                     replace(rem.payer, id_qualifier="", id="", references=()))
+            payer = (
+                rem.payer
+                if ids == "same"
+                else replace(rem.payer, id="CLEARHOUSE1", references=(("2U", "CH-77"),))
+                if ids == "clearinghouse"
+                else replace(rem.payer, id_qualifier="", id="", references=())
+            )
             before = snapshot(practice)
             data_bytes = write_835([replace(rem, payer=payer)], control_number=900 + step)
             result = era.import_era(None, practice, data_bytes, f"resend-{step}.835")
@@ -142,17 +150,25 @@ def run_sequence(practice, claims, answers, data) -> None:
             assert snapshot(practice) == before
             continue
         if kind == "correct" and model.net(claim_id) == 1:
-            sent = [reversal_of(current[claim_id]), replace(fresh, payer_claim_number=fresh.
-                                                       payer_claim_number + f"C{step}")]
+            sent = [
+                reversal_of(current[claim_id]),
+                replace(fresh, payer_claim_number=fresh.payer_claim_number + f"C{step}"),
+            ]
         elif model.net(claim_id) == 0:
             sent = [fresh]
         else:
             continue
-        rem = replace(answers[seed], trace_number=f"TR{step:04d}", claims=tuple(sent),
-                      total_paid=sum((c.paid for c in sent), ZERO), provider_adjustments=(),
-                      payment_date=DAY + datetime.timedelta(days=step))
-        result = era.import_era(None, practice, write_835([rem], control_number=step + 1),
-                                f"file-{step}.835")
+        rem = replace(
+            answers[seed],
+            trace_number=f"TR{step:04d}",
+            claims=tuple(sent),
+            total_paid=sum((c.paid for c in sent), ZERO),
+            provider_adjustments=(),
+            payment_date=DAY + datetime.timedelta(days=step),
+        )
+        result = era.import_era(
+            None, practice, write_835([rem], control_number=step + 1), f"file-{step}.835"
+        )
         assert [s.status for s in result.sets] == ["posted"], result.sets[0].reasons
         files.append((rem, sent))
         model.posted[claim_id].extend(sent)

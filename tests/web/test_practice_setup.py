@@ -22,9 +22,17 @@ from medbill.web.practice.models import (
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/setup/", "/setup/providers/", "/setup/providers/new/", "/setup/locations/",
-         "/setup/payers/", "/setup/endpoints/new/", "/setup/fee-schedules/",
-         "/setup/connections/", "/setup/connections/new/"]
+PAGES = [
+    "/setup/",
+    "/setup/providers/",
+    "/setup/providers/new/",
+    "/setup/locations/",
+    "/setup/payers/",
+    "/setup/endpoints/new/",
+    "/setup/fee-schedules/",
+    "/setup/connections/",
+    "/setup/connections/new/",
+]
 
 
 def _events(model: str, action: str) -> list[AuditEvent]:
@@ -57,9 +65,16 @@ def test_the_menu_offers_setup_to_a_manager(world, client_for):
 
 def test_a_provider_with_a_bad_npi_and_taxonomy_is_refused_beside_the_fields(world, client_for):
     client = client_for(world.users["manager"])
-    page = client.post("/setup/providers/new/", {
-        "last_name": "Okafor", "first_name": "Ada", "npi": "1234567890",
-        "taxonomy": "1234567890", "active": "on"})
+    page = client.post(
+        "/setup/providers/new/",
+        {
+            "last_name": "Okafor",
+            "first_name": "Ada",
+            "npi": "1234567890",
+            "taxonomy": "1234567890",
+            "active": "on",
+        },
+    )
     assert page.status_code == 200
     html = page.content.decode()
     assert 'id="id_npi-error">This NPI fails its check digit' in html
@@ -70,23 +85,40 @@ def test_a_provider_with_a_bad_npi_and_taxonomy_is_refused_beside_the_fields(wor
 
 def test_a_new_provider_is_saved_and_audited(world, client_for):
     client = client_for(world.users["manager"])
-    page = client.post("/setup/providers/new/", {
-        "last_name": "Okafor", "first_name": "Ada", "credentials": "NP", "npi": "1234567893",
-        "taxonomy": "363lf0000x", "active": "on"})
+    page = client.post(
+        "/setup/providers/new/",
+        {
+            "last_name": "Okafor",
+            "first_name": "Ada",
+            "credentials": "NP",
+            "npi": "1234567893",
+            "taxonomy": "363lf0000x",
+            "active": "on",
+        },
+    )
     assert page.status_code == 302
     provider = Provider.objects.get(last_name="Okafor")
     assert provider.practice == world.a.practice and provider.taxonomy == "363LF0000X"
-    (event,) = [e for e in _events("practice.Provider", "create") if e.object_id == str(
-        provider.pk)]
+    (event,) = [
+        e for e in _events("practice.Provider", "create") if e.object_id == str(provider.pk)
+    ]
     assert event.username == "manager" and event.changes["npi"]["after"] == "1234567893"
 
 
 def test_editing_a_provider_records_before_and_after(world, client_for):
     client = client_for(world.users["manager"])
     p = world.a.provider
-    page = client.post(f"/setup/providers/{p.pk}/", {
-        "last_name": p.last_name, "first_name": p.first_name, "credentials": "DO",
-        "npi": p.npi, "taxonomy": p.taxonomy, "active": "on"})
+    page = client.post(
+        f"/setup/providers/{p.pk}/",
+        {
+            "last_name": p.last_name,
+            "first_name": p.first_name,
+            "credentials": "DO",
+            "npi": p.npi,
+            "taxonomy": p.taxonomy,
+            "active": "on",
+        },
+    )
     assert page.status_code == 302
     (event,) = _events("practice.Provider", "update")
     assert event.changes["credentials"] == {"before": "MD", "after": "DO"}
@@ -102,8 +134,9 @@ def test_another_practices_rows_are_not_found(world, client_for):
 
 
 def test_a_location_with_a_bad_place_of_service_is_refused(world, client_for):
-    page = client_for(world.users["manager"]).post("/setup/locations/new/", {
-        "name": "Annex", "place_of_service": "1A", "zip": "1234"})
+    page = client_for(world.users["manager"]).post(
+        "/setup/locations/new/", {"name": "Annex", "place_of_service": "1A", "zip": "1234"}
+    )
     html = page.content.decode()
     assert "A place of service code is two digits" in html
     assert "ZIP code: 5 or 9 digits" in html
@@ -111,25 +144,46 @@ def test_a_location_with_a_bad_place_of_service_is_refused(world, client_for):
 
 def test_a_payer_belongs_to_the_organization(world, client_for):
     client = client_for(world.users["manager"])
-    page = client.post("/setup/payers/new/", {
-        "name": "Prairie Health", "payer_id": "PRH01", "payer_type": "commercial",
-        "claim_filing_indicator": "CI", "active": "on"})
+    page = client.post(
+        "/setup/payers/new/",
+        {
+            "name": "Prairie Health",
+            "payer_id": "PRH01",
+            "payer_type": "commercial",
+            "claim_filing_indicator": "CI",
+            "active": "on",
+        },
+    )
     assert page.status_code == 302
     payer = Payer.objects.get(payer_id="PRH01")
     assert payer.organization == world.a.practice.organization
-    duplicate = client.post("/setup/payers/new/", {
-        "name": "Prairie again", "payer_id": "PRH01", "payer_type": "commercial",
-        "claim_filing_indicator": "CI"})
+    duplicate = client.post(
+        "/setup/payers/new/",
+        {
+            "name": "Prairie again",
+            "payer_id": "PRH01",
+            "payer_type": "commercial",
+            "claim_filing_indicator": "CI",
+        },
+    )
     assert duplicate.status_code == 200
     assert Payer.objects.filter(payer_id="PRH01").count() == 1
 
 
 def test_an_endpoint_password_is_never_shown_and_kept_when_left_empty(world, client_for):
     client = client_for(world.users["manager"])
-    data = {"payer": world.a.payer.pk, "url": "https://payer.example/core",
-            "sender_id": "CVFP", "receiver_id": "LCI220", "username": "cvfp",
-            "password": "s3cret-pass-word", "envelope": "soap", "timeout_seconds": "10",
-            "usage": "P", "active": "on"}
+    data = {
+        "payer": world.a.payer.pk,
+        "url": "https://payer.example/core",
+        "sender_id": "CVFP",
+        "receiver_id": "LCI220",
+        "username": "cvfp",
+        "password": "s3cret-pass-word",
+        "envelope": "soap",
+        "timeout_seconds": "10",
+        "usage": "P",
+        "active": "on",
+    }
     assert client.post("/setup/endpoints/new/", data).status_code == 302
     endpoint = PayerEndpoint.objects.get(practice=world.a.practice)
     page = client.get(f"/setup/endpoints/{endpoint.pk}/")
@@ -144,9 +198,18 @@ def test_an_endpoint_password_is_never_shown_and_kept_when_left_empty(world, cli
 
 
 def test_an_endpoint_cannot_use_another_organizations_payer(world, client_for):
-    page = client_for(world.users["manager"]).post("/setup/endpoints/new/", {
-        "payer": world.b.payer.pk, "url": "https://payer.example/core", "sender_id": "A",
-        "receiver_id": "B", "envelope": "soap", "timeout_seconds": "10", "usage": "P"})
+    page = client_for(world.users["manager"]).post(
+        "/setup/endpoints/new/",
+        {
+            "payer": world.b.payer.pk,
+            "url": "https://payer.example/core",
+            "sender_id": "A",
+            "receiver_id": "B",
+            "envelope": "soap",
+            "timeout_seconds": "10",
+            "usage": "P",
+        },
+    )
     assert page.status_code == 200
     assert "Select a valid choice" in page.content.decode()
     assert not PayerEndpoint.objects.exists()
@@ -163,9 +226,17 @@ def test_editing_a_price_is_audited_with_the_old_and_new_price(world, client_for
     client = client_for(world.users["manager"])
     schedule = _schedule(world)
     entry = schedule.entries.get(code="99213")
-    page = client.post(f"/setup/fee-schedules/{schedule.pk}/entries/{entry.pk}/", {
-        "code": "99213", "modifier": "", "description": "Office visit, established, low",
-        "price": "135.50", "effective_from": "2020-01-01", "effective_to": ""})
+    page = client.post(
+        f"/setup/fee-schedules/{schedule.pk}/entries/{entry.pk}/",
+        {
+            "code": "99213",
+            "modifier": "",
+            "description": "Office visit, established, low",
+            "price": "135.50",
+            "effective_from": "2020-01-01",
+            "effective_to": "",
+        },
+    )
     assert page.status_code == 302
     entry.refresh_from_db()
     assert entry.price == Decimal("135.50")
@@ -178,28 +249,44 @@ def test_editing_a_price_is_audited_with_the_old_and_new_price(world, client_for
 def test_a_price_errors_are_in_words(world, client_for):
     client = client_for(world.users["manager"])
     schedule = _schedule(world)
-    page = client.post(f"/setup/fee-schedules/{schedule.pk}/entries/new/", {
-        "code": "9921", "modifier": "2", "description": "x", "price": "-5",
-        "effective_from": "2026-02-01", "effective_to": "2026-01-01"})
+    page = client.post(
+        f"/setup/fee-schedules/{schedule.pk}/entries/new/",
+        {
+            "code": "9921",
+            "modifier": "2",
+            "description": "x",
+            "price": "-5",
+            "effective_from": "2026-02-01",
+            "effective_to": "2026-01-01",
+        },
+    )
     html = page.content.decode()
     assert "Not a CPT or HCPCS code" in html
     assert "A modifier is two letters or digits" in html
     assert "A price cannot be negative" in html
     assert "The last day cannot be before the first day" in html
-    clash = client.post(f"/setup/fee-schedules/{schedule.pk}/entries/new/", {
-        "code": "99213", "description": "Again", "price": "1.00",
-        "effective_from": "2020-01-01"})
+    clash = client.post(
+        f"/setup/fee-schedules/{schedule.pk}/entries/new/",
+        {"code": "99213", "description": "Again", "price": "1.00", "effective_from": "2020-01-01"},
+    )
     assert 'id="id_effective_from-error">99213 already has a price from 01/01/2020' in (
-        clash.content.decode())
+        clash.content.decode()
+    )
     assert schedule.entries.count() == 3
 
 
 def test_a_new_price_from_a_later_date_keeps_the_old_one(world, client_for):
     client = client_for(world.users["manager"])
     schedule = _schedule(world)
-    page = client.post(f"/setup/fee-schedules/{schedule.pk}/entries/new/", {
-        "code": "99213", "description": "Office visit, established, low", "price": "140.00",
-        "effective_from": "2027-01-01"})
+    page = client.post(
+        f"/setup/fee-schedules/{schedule.pk}/entries/new/",
+        {
+            "code": "99213",
+            "description": "Office visit, established, low",
+            "price": "140.00",
+            "effective_from": "2027-01-01",
+        },
+    )
     assert page.status_code == 302
     from medbill.web.practice.services import fee_for
 
@@ -209,15 +296,19 @@ def test_a_new_price_from_a_later_date_keeps_the_old_one(world, client_for):
 
 def test_schedule_dates_are_checked(world, client_for):
     schedule = _schedule(world)
-    page = client_for(world.users["manager"]).post(f"/setup/fee-schedules/{schedule.pk}/", {
-        "name": "Standard", "effective_from": "2020-01-01", "effective_to": "2019-12-31"})
+    page = client_for(world.users["manager"]).post(
+        f"/setup/fee-schedules/{schedule.pk}/",
+        {"name": "Standard", "effective_from": "2020-01-01", "effective_to": "2019-12-31"},
+    )
     assert "The last day cannot be before the first day" in page.content.decode()
 
 
-CSV = (b"code,description,price,effective_from\n"
-       b"99213,Office visit established low,130.00,2020-01-01\n"
-       b"87880,Rapid strep test,35.00,2020-01-01\n"
-       b"J1100,Dexamethasone injection 1 mg,4.25,2020-01-01\n")
+CSV = (
+    b"code,description,price,effective_from\n"
+    b"99213,Office visit established low,130.00,2020-01-01\n"
+    b"87880,Rapid strep test,35.00,2020-01-01\n"
+    b"J1100,Dexamethasone injection 1 mg,4.25,2020-01-01\n"
+)
 
 
 def test_import_previews_then_saves(world, client_for):
@@ -233,8 +324,9 @@ def test_import_previews_then_saves(world, client_for):
     assert done.status_code == 302
     assert schedule.entries.count() == 4
     assert schedule.entries.get(code="87880").price == Decimal("35.00")
-    by_manager = AuditEvent.objects.filter(object_type="practice.FeeScheduleEntry",
-                                           username="manager")
+    by_manager = AuditEvent.objects.filter(
+        object_type="practice.FeeScheduleEntry", username="manager"
+    )
     assert sorted(by_manager.values_list("action", flat=True)) == ["create", "update", "update"]
 
 
@@ -242,23 +334,37 @@ def test_a_bad_file_is_refused_in_words_and_nothing_changes(world, client_for):
     client = client_for(world.users["manager"])
     schedule = _schedule(world)
     bad = CSV + b"99999X,Nope,1.00,2020-01-01\n"
-    page = client.post(f"/setup/fee-schedules/{schedule.pk}/import/",
-                       {"file": SimpleUploadedFile("fees.csv", bad, "text/csv")})
+    page = client.post(
+        f"/setup/fee-schedules/{schedule.pk}/import/",
+        {"file": SimpleUploadedFile("fees.csv", bad, "text/csv")},
+    )
     html = page.content.decode()
     assert "Row 5, column &#x27;code&#x27;: &#x27;99999X&#x27; is not a CPT or HCPCS code" in html
-    assert client.post(f"/setup/fee-schedules/{schedule.pk}/import/",
-                       {"confirm": "1"}).status_code == 302
+    assert (
+        client.post(f"/setup/fee-schedules/{schedule.pk}/import/", {"confirm": "1"}).status_code
+        == 302
+    )
     assert schedule.entries.count() == 3
 
 
 # -- clearinghouse connections ----------------------------------------------------------------
 
 
-CONNECTION = {"name": "clearinghouse", "active": "on", "transport": "sftp",
-              "host": "sftp.example.com", "port": "22", "username": "cvfp",
-              "key_path": "/etc/medbill/keys/cvfp", "remote_dir": "inbound",
-              "sender_id": "CVFP01", "receiver_id": "CLEARHOUSE", "submitter_name": "Cedar",
-              "contact_name": "Billing office", "receiver_name": "Clearing House"}
+CONNECTION = {
+    "name": "clearinghouse",
+    "active": "on",
+    "transport": "sftp",
+    "host": "sftp.example.com",
+    "port": "22",
+    "username": "cvfp",
+    "key_path": "/etc/medbill/keys/cvfp",
+    "remote_dir": "inbound",
+    "sender_id": "CVFP01",
+    "receiver_id": "CLEARHOUSE",
+    "submitter_name": "Cedar",
+    "contact_name": "Billing office",
+    "receiver_name": "Clearing House",
+}
 
 
 def test_a_connection_is_checked_as_a_profile(world, client_for):
@@ -279,8 +385,10 @@ def test_a_connection_is_saved_and_its_secrets_are_never_shown_nor_audited(world
     page = client.get(f"/setup/connections/{row.pk}/").content.decode()
     assert "key-passphrase-77" not in page and 'id="secret-stored"' in page
     assert 'value="sftp.example.com"' in page
-    assert client.post(f"/setup/connections/{row.pk}/",
-                       dict(CONNECTION, remote_dir="in")).status_code == 302
+    assert (
+        client.post(f"/setup/connections/{row.pk}/", dict(CONNECTION, remote_dir="in")).status_code
+        == 302
+    )
     row.refresh_from_db()
     assert row.settings["passphrase"] == "key-passphrase-77" and row.settings["remote_dir"] == "in"
     trail = AuditEvent.objects.filter(object_type="claims_out.ClearinghouseConnection")
@@ -299,12 +407,18 @@ def test_only_administrators_manage_users(world, client_for):
 
 def test_an_administrator_adds_a_user_changes_the_role_and_removes_access(world, client_for):
     client = client_for(world.users["admin"])
-    weak = client.post("/setup/users/", {"username": "newbie", "role": "coder",
-                                         "password": "123"})
+    weak = client.post("/setup/users/", {"username": "newbie", "role": "coder", "password": "123"})
     assert 'id="id_password-error">' in weak.content.decode()
     assert not User.objects.filter(username="newbie").exists()
-    page = client.post("/setup/users/", {"username": "newbie", "role": "coder",
-                                         "first_name": "New", "password": "a-fine-pass-2026"})
+    page = client.post(
+        "/setup/users/",
+        {
+            "username": "newbie",
+            "role": "coder",
+            "first_name": "New",
+            "password": "a-fine-pass-2026",
+        },
+    )
     assert page.status_code == 302
     membership = Membership.objects.get(user__username="newbie")
     assert membership.role == "coder" and membership.practice == world.a.practice
@@ -328,24 +442,35 @@ def test_an_administrator_cannot_remove_themself_nor_reach_other_practices(world
     assert Membership.objects.filter(pk=other.pk).exists()
 
 
-
 def test_a_manager_sets_office_hours_and_time_zone_and_they_are_checked(world, client_for):
     from medbill.web.practice.models import AuditEvent
 
     manager = client_for(world.users["manager"])
     assert manager.get(reverse("edit_practice")).status_code == 200
-    bad = manager.post(reverse("edit_practice"), {"time_zone": "America/New_York",
-                                                 "opens_at": "17:00", "closes_at": "08:00"})
+    bad = manager.post(
+        reverse("edit_practice"),
+        {"time_zone": "America/New_York", "opens_at": "17:00", "closes_at": "08:00"},
+    )
     assert bad.status_code == 422
     assert "the office must close after it opens" in bad.content.decode()
-    saved = manager.post(reverse("edit_practice"), {
-        "time_zone": "America/New_York", "opens_at": "07:30", "closes_at": "18:00",
-        "phone": "7175550100", "contact_name": "Front office"})
+    saved = manager.post(
+        reverse("edit_practice"),
+        {
+            "time_zone": "America/New_York",
+            "opens_at": "07:30",
+            "closes_at": "18:00",
+            "phone": "7175550100",
+            "contact_name": "Front office",
+        },
+    )
     assert saved.status_code == 302
     practice = world.a.practice
     practice.refresh_from_db()
-    assert (practice.opens_at.isoformat(), practice.closes_at.isoformat()) == ("07:30:00",
-                                                                              "18:00:00")
-    assert AuditEvent.objects.filter(object_type="practice.Practice", action="update",
-                                     user=world.users["manager"]).exists()
+    assert (practice.opens_at.isoformat(), practice.closes_at.isoformat()) == (
+        "07:30:00",
+        "18:00:00",
+    )
+    assert AuditEvent.objects.filter(
+        object_type="practice.Practice", action="update", user=world.users["manager"]
+    ).exists()
     assert client_for(world.users["front_desk"]).get(reverse("edit_practice")).status_code == 403

@@ -22,10 +22,13 @@ def _at_utc(site, hour, minute=0):
     return site.visit
 
 
-@pytest.mark.parametrize(("zone", "shown"), [
-    ("America/New_York", "2026-03-03 10:30"),
-    ("America/Los_Angeles", "2026-03-03 07:30"),
-])
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [
+        ("America/New_York", "2026-03-03 10:30"),
+        ("America/Los_Angeles", "2026-03-03 07:30"),
+    ],
+)
 def test_the_visit_page_shows_the_practices_local_time(world, client_for, zone, shown):
     world.a.practice.time_zone = zone
     world.a.practice.save()
@@ -38,9 +41,17 @@ def test_a_time_typed_at_the_desk_is_the_practices_local_time(world, client_for)
     world.a.practice.time_zone = "America/New_York"
     world.a.practice.save()
     client = client_for(world.users["front_desk"])
-    client.post(reverse("book_visit", args=[world.a.patient.pk]), {
-        "on": "2030-01-08", "at": "15:20", "provider": world.a.provider.pk,
-        "location": world.a.location.pk, "reason": "Cough", "minutes": "20"})
+    client.post(
+        reverse("book_visit", args=[world.a.patient.pk]),
+        {
+            "on": "2030-01-08",
+            "at": "15:20",
+            "provider": world.a.provider.pk,
+            "location": world.a.location.pk,
+            "reason": "Cough",
+            "minutes": "20",
+        },
+    )
     visit = Visit.objects.get(reason="Cough")
     assert visit.scheduled_at == datetime.datetime(2030, 1, 8, 20, 20, tzinfo=UTC)
 

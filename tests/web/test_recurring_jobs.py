@@ -34,9 +34,14 @@ pytestmark = pytest.mark.django_db
 
 def _visit_on(site, day: datetime.date, hour: int = 10) -> Visit:
     when = datetime.datetime.combine(day, datetime.time(hour), tzinfo=site.practice.zone)
-    return Visit.objects.create(practice=site.practice, patient=site.patient,
-                                provider=site.provider, location=site.location,
-                                scheduled_at=when, reason="Follow-up")
+    return Visit.objects.create(
+        practice=site.practice,
+        patient=site.patient,
+        provider=site.provider,
+        location=site.location,
+        scheduled_at=when,
+        reason="Follow-up",
+    )
 
 
 def _noon(day: datetime.date, site) -> datetime.datetime:
@@ -70,15 +75,21 @@ def test_a_failed_run_is_recorded_without_phi_and_tried_again(world, monkeypatch
         raise RuntimeError(f"payer refused member {site.coverage.member_id} born 1990-04-02")
 
     job = recurring.job_named("eligibility")
-    monkeypatch.setattr(recurring, "JOBS", tuple(
-        j if j.name != "eligibility" else recurring.Job(**{**j.__dict__, "run": broken})
-        for j in recurring.JOBS))
+    monkeypatch.setattr(
+        recurring,
+        "JOBS",
+        tuple(
+            j if j.name != "eligibility" else recurring.Job(**{**j.__dict__, "run": broken})
+            for j in recurring.JOBS
+        ),
+    )
     (run,) = run_job("eligibility", now=now, practices=[site.practice])
     assert run.status == JobRun.Status.FAILED
     assert site.coverage.member_id not in run.error and "1990-04-02" not in run.error
     assert "payer refused member" in run.error
-    monkeypatch.setattr(recurring, "JOBS", tuple(
-        j if j.name != "eligibility" else job for j in recurring.JOBS))
+    monkeypatch.setattr(
+        recurring, "JOBS", tuple(j if j.name != "eligibility" else job for j in recurring.JOBS)
+    )
     (again,) = run_job("eligibility", now=now, practices=[site.practice])
     assert again.pk == run.pk and again.status == JobRun.Status.OK and again.attempts == 2
 
@@ -91,8 +102,9 @@ def test_switched_off_practices_are_skipped_by_the_scheduler(world):
 
 def test_statements_run_on_the_statement_day_only(world, tmp_path, settings):
     site = world.a
-    JobSetting.objects.create(job="statements", practice=site.practice, enabled=True,
-                              options={"day_of_month": 31})
+    JobSetting.objects.create(
+        job="statements", practice=site.practice, enabled=True, options={"day_of_month": 31}
+    )
     assert run_job("statements", now=_noon(datetime.date(2026, 11, 29), site)) == []
     # A month without a 31st runs on its last day.
     (run,) = run_job("statements", now=_noon(datetime.date(2026, 11, 30), site))
@@ -118,8 +130,7 @@ def test_pick_up_imports_each_new_file_once(world, tmp_path):
     (inbox / "payment.835").write_bytes(era_for(site.claim))
     (inbox / ".partial.835").write_bytes(b"ISA*half")  # still being written
     (inbox / "notes.txt").write_text("hello")
-    (first,) = run_job("pickup", now=_noon(timezone.localdate(), site),
-                       practices=[site.practice])
+    (first,) = run_job("pickup", now=_noon(timezone.localdate(), site), practices=[site.practice])
     assert first.status == JobRun.Status.OK, first.summary
     assert first.summary["files"] == 2 and first.summary["kinds"] == {"835": 1, "unknown": 1}
     assert RemittanceFile.objects.filter(practice=site.practice).count() == 1
@@ -162,7 +173,9 @@ def test_the_beat_schedule_sends_every_job():
     for name, entry in schedule.items():
         assert entry["task"] == "jobs.run" and entry["args"] == (name,)
         assert entry["schedule"].is_due(timezone.now() - datetime.timedelta(days=8))[0] in (
-            True, False)
+            True,
+            False,
+        )
 
 
 def test_managers_see_switch_and_run_their_jobs(world, client_for):
@@ -173,15 +186,22 @@ def test_managers_see_switch_and_run_their_jobs(world, client_for):
     html = html_text.unescape(page.content.decode())
     for job in recurring.JOBS:
         assert job.title in html
-    response = manager.post(reverse("change_job", args=["statements"]),
-                            {"enabled": "on", "day_of_month": "15"}, follow=True)
+    response = manager.post(
+        reverse("change_job", args=["statements"]),
+        {"enabled": "on", "day_of_month": "15"},
+        follow=True,
+    )
     assert "Statement cycle: on." in response.content.decode()
     setting = JobSetting.objects.get(job="statements", practice=site.practice)
     assert setting.enabled and setting.options == {"day_of_month": 15}
-    assert AuditEvent.objects.filter(object_type="jobs.JobSetting",
-                                     user=world.users["manager"]).exists()
-    bad = manager.post(reverse("change_job", args=["statements"]),
-                       {"enabled": "on", "day_of_month": "40"}, follow=True)
+    assert AuditEvent.objects.filter(
+        object_type="jobs.JobSetting", user=world.users["manager"]
+    ).exists()
+    bad = manager.post(
+        reverse("change_job", args=["statements"]),
+        {"enabled": "on", "day_of_month": "40"},
+        follow=True,
+    )
     assert "enter a day of the month from 1 to 31" in bad.content.decode()
     ran = manager.post(reverse("run_job_now", args=["codesets"]), follow=True)
     (run,) = JobRun.objects.filter(job="codesets")
@@ -191,12 +211,19 @@ def test_managers_see_switch_and_run_their_jobs(world, client_for):
 
 def test_other_roles_and_practices_do_not_see_the_jobs(world, client_for):
     assert client_for(world.users["front_desk"]).get(reverse("list_jobs")).status_code == 403
-    assert client_for(world.users["biller"]).post(
-        reverse("run_job_now", args=["pickup"])).status_code == 403
-    JobRun.objects.create(job="eligibility", practice=world.a.practice,
-                          scope=f"practice-{world.a.practice.pk}", key="2026-12-01",
-                          status="ok", started_at=timezone.now(),
-                          summary={"day": "2026-12-02", "visits": 7, "active": 7})
+    assert (
+        client_for(world.users["biller"]).post(reverse("run_job_now", args=["pickup"])).status_code
+        == 403
+    )
+    JobRun.objects.create(
+        job="eligibility",
+        practice=world.a.practice,
+        scope=f"practice-{world.a.practice.pk}",
+        key="2026-12-01",
+        status="ok",
+        started_at=timezone.now(),
+        summary={"day": "2026-12-02", "visits": 7, "active": 7},
+    )
     html = client_for(world.outsider).get(reverse("list_jobs")).content.decode()
     assert "7 visits on 2026-12-02" not in html
 
@@ -221,10 +248,14 @@ def test_the_scheduler_needs_a_broker(world):
 
 def test_the_scheduler_starts_beat_on_a_real_broker(tmp_path):
     url = os.environ.get("MEDBILL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    env = dict(os.environ, CELERY_BROKER_URL=url, MEDBILL_DEBUG="1",
-               MEDBILL_DATA_DIR=str(tmp_path))
-    proc = subprocess.Popen([sys.executable, "-m", "medbill.cli.main", "scheduler"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = dict(os.environ, CELERY_BROKER_URL=url, MEDBILL_DEBUG="1", MEDBILL_DATA_DIR=str(tmp_path))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "medbill.cli.main", "scheduler"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline, seen = time.monotonic() + 60, []
         while time.monotonic() < deadline:
@@ -247,23 +278,26 @@ def test_claim_status_job_asks_about_claims_left_without_an_answer(world, payer)
     site = world.a
     claim = submitted(site.claim)
     adjudicate(payer, claim)
-    (run,) = run_job("claimstatus", now=_noon(timezone.localdate(), site),
-                     practices=[site.practice])
+    (run,) = run_job(
+        "claimstatus", now=_noon(timezone.localdate(), site), practices=[site.practice]
+    )
     assert run.status == JobRun.Status.OK, run.summary
-    assert run.summary == {"days": 30, "asked": 1, "moved": 1, "unchanged": 0,
-                           "not_answered": 0}
+    assert run.summary == {"days": 30, "asked": 1, "moved": 1, "unchanged": 0, "not_answered": 0}
     claim.refresh_from_db()
     assert claim.status == "accepted"
     words = recurring.job_named("claimstatus").words(run.summary)
-    assert words == "asked about 1 claims waiting more than 30 days: 1 moved, 0 unchanged, " \
+    assert (
+        words == "asked about 1 claims waiting more than 30 days: 1 moved, 0 unchanged, "
         "0 not answered"
+    )
 
 
 def test_claim_status_job_needs_attention_when_no_payer_answers(world):
     from test_claim_status import submitted
 
     submitted(world.a.claim)  # no real-time endpoint for its payer
-    (run,) = run_job("claimstatus", now=_noon(timezone.localdate(), world.a),
-                     practices=[world.a.practice])
+    (run,) = run_job(
+        "claimstatus", now=_noon(timezone.localdate(), world.a), practices=[world.a.practice]
+    )
     assert run.status == JobRun.Status.ATTENTION
     assert "no payer answered" in recurring.job_named("claimstatus").words(run.summary)

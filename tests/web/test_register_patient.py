@@ -41,14 +41,21 @@ def test_it_registers_a_patient_with_the_next_account_number(world, client_for):
     assert patient.practice_id == world.a.practice.pk
     assert patient.account_number == "CVFP-0002"
     assert patient.state == "WI" and patient.zip == "537031418"
-    assert AuditEvent.objects.filter(object_type="frontdesk.Patient", object_id=str(patient.pk),
-                                     action="create").exists()
+    assert AuditEvent.objects.filter(
+        object_type="frontdesk.Patient", object_id=str(patient.pk), action="create"
+    ).exists()
 
 
 def test_it_shows_likely_duplicates_before_saving(world, client_for):
     client = client_for(world.users["front_desk"])
-    twin = dict(NEW, last_name="Ortega", first_name="Matteo", date_of_birth="2019-06-30",
-                line1="905 Williamson St", zip="537031418")
+    twin = dict(
+        NEW,
+        last_name="Ortega",
+        first_name="Matteo",
+        date_of_birth="2019-06-30",
+        line1="905 Williamson St",
+        zip="537031418",
+    )
     page = client.post(reverse("register_patient"), twin)
     assert page.status_code == 200
     html = page.content.decode()
@@ -65,18 +72,26 @@ def test_it_shows_likely_duplicates_before_saving(world, client_for):
 def test_duplicates_of_another_practice_are_not_shown(world, client_for):
     client = client_for(world.users["front_desk"])
     b = world.b.patient
-    page = client.post(reverse("register_patient"), dict(
-        NEW, last_name=b.last_name, first_name=b.first_name, date_of_birth="2019-06-30"))
+    page = client.post(
+        reverse("register_patient"),
+        dict(NEW, last_name=b.last_name, first_name=b.first_name, date_of_birth="2019-06-30"),
+    )
     assert b.account_number not in page.content.decode()
 
 
 def test_it_edits_a_patient_and_sets_a_guarantor(world, client_for):
     client = client_for(world.users["front_desk"])
     patient = world.a.patient
-    data = dict(NEW, last_name=patient.last_name, first_name=patient.first_name,
-                date_of_birth="2019-06-30", sex="M", account_number=patient.account_number,
-                not_a_duplicate="1", **{"g-relationship": "other", "g-last_name": "Ortega",
-                                        "g-first_name": "Lucia"})
+    data = dict(
+        NEW,
+        last_name=patient.last_name,
+        first_name=patient.first_name,
+        date_of_birth="2019-06-30",
+        sex="M",
+        account_number=patient.account_number,
+        not_a_duplicate="1",
+        **{"g-relationship": "other", "g-last_name": "Ortega", "g-first_name": "Lucia"},
+    )
     response = client.post(reverse("edit_patient", args=[patient.pk]), data)
     assert response.status_code == 302
     patient.refresh_from_db()
@@ -90,24 +105,45 @@ def test_it_adds_a_secondary_coverage_with_a_subscriber_and_card_images(world, c
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for(world.users["front_desk"])
-    patient = Patient.objects.create(practice=world.a.practice, account_number="CVFP-0100",
-                                     last_name="Nakamura", first_name="Ken",
-                                     date_of_birth="2012-01-09", sex="M")
+    patient = Patient.objects.create(
+        practice=world.a.practice,
+        account_number="CVFP-0100",
+        last_name="Nakamura",
+        first_name="Ken",
+        date_of_birth="2012-01-09",
+        sex="M",
+    )
     form = reverse("add_coverage", args=[patient.pk])
     assert 'value="primary" selected' in client.get(form).content.decode()
-    primary = client.post(form, {
-        "payer": world.a.payer.pk, "order": "primary", "member_id": " abc123 ",
-        "relationship_to_subscriber": "child", "subscriber_last_name": "Nakamura",
-        "subscriber_first_name": "Aiko", "subscriber_date_of_birth": "1980-03-02",
-        "subscriber_sex": "F", "effective_date": "2026-01-01", "active": "on", "another": "1",
-        "card_front": SimpleUploadedFile("front.png", png(), content_type="image/png"),
-        "card_back": SimpleUploadedFile("back.png", png(), content_type="image/png"),
-    })
+    primary = client.post(
+        form,
+        {
+            "payer": world.a.payer.pk,
+            "order": "primary",
+            "member_id": " abc123 ",
+            "relationship_to_subscriber": "child",
+            "subscriber_last_name": "Nakamura",
+            "subscriber_first_name": "Aiko",
+            "subscriber_date_of_birth": "1980-03-02",
+            "subscriber_sex": "F",
+            "effective_date": "2026-01-01",
+            "active": "on",
+            "another": "1",
+            "card_front": SimpleUploadedFile("front.png", png(), content_type="image/png"),
+            "card_back": SimpleUploadedFile("back.png", png(), content_type="image/png"),
+        },
+    )
     assert primary.status_code == 302 and primary["Location"] == form
-    secondary = client.post(form, {
-        "payer": world.a.secondary_payer.pk, "order": "secondary", "member_id": "WI55",
-        "relationship_to_subscriber": "self", "active": "on",
-    })
+    secondary = client.post(
+        form,
+        {
+            "payer": world.a.secondary_payer.pk,
+            "order": "secondary",
+            "member_id": "WI55",
+            "relationship_to_subscriber": "self",
+            "active": "on",
+        },
+    )
     assert secondary.status_code == 302
     rows = {c.order: c for c in Coverage.objects.filter(patient=patient)}
     assert rows["primary"].member_id == "ABC123"
@@ -125,13 +161,27 @@ def test_it_adds_a_secondary_coverage_with_a_subscriber_and_card_images(world, c
 def test_it_refuses_a_second_active_primary_and_a_dependant_without_subscriber(world, client_for):
     client = client_for(world.users["front_desk"])
     form = reverse("add_coverage", args=[world.a.patient.pk])
-    clash = client.post(form, {"payer": world.a.payer.pk, "order": "primary",
-                               "member_id": "X1", "relationship_to_subscriber": "self",
-                               "active": "on"})
+    clash = client.post(
+        form,
+        {
+            "payer": world.a.payer.pk,
+            "order": "primary",
+            "member_id": "X1",
+            "relationship_to_subscriber": "self",
+            "active": "on",
+        },
+    )
     assert "already has an active primary coverage" in clash.content.decode()
-    nameless = client.post(form, {"payer": world.a.payer.pk, "order": "tertiary",
-                                  "member_id": "X2", "relationship_to_subscriber": "child",
-                                  "active": "on"})
+    nameless = client.post(
+        form,
+        {
+            "payer": world.a.payer.pk,
+            "order": "tertiary",
+            "member_id": "X2",
+            "relationship_to_subscriber": "child",
+            "active": "on",
+        },
+    )
     assert "subscriber&#x27;s name is needed" in nameless.content.decode()
     assert Coverage.objects.filter(patient=world.a.patient).count() == 2
 
@@ -140,11 +190,17 @@ def test_it_refuses_a_card_that_is_not_an_image(world, client_for):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for(world.users["front_desk"])
-    response = client.post(reverse("edit_coverage", args=[world.a.secondary.pk]), {
-        "payer": world.a.secondary_payer.pk, "order": "secondary", "member_id": "WI00918273",
-        "relationship_to_subscriber": "self", "active": "on",
-        "card_front": SimpleUploadedFile("x.exe", b"MZ...", content_type="application/x-msdos"),
-    })
+    response = client.post(
+        reverse("edit_coverage", args=[world.a.secondary.pk]),
+        {
+            "payer": world.a.secondary_payer.pk,
+            "order": "secondary",
+            "member_id": "WI00918273",
+            "relationship_to_subscriber": "self",
+            "active": "on",
+            "card_front": SimpleUploadedFile("x.exe", b"MZ...", content_type="application/x-msdos"),
+        },
+    )
     assert "expected a JPEG, PNG, WebP image or a PDF" in response.content.decode()
 
 

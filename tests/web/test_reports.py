@@ -44,13 +44,19 @@ def test_denials_and_kpis(world):
     data = write_835(simulate([claim_document(site.claim)], seed=2).remittances)
     (rem,) = read_835(data)
     claim = rem.claims[0]
-    svc = replace(claim.services[0], paid=claim.services[0].paid * 0,
-                  adjustments=(Adjustment("CO", "16", claim.services[0].charge),),
-                  remarks=(("HE", "MA130"),), amounts=())
-    denied = replace(claim, status="4", paid=claim.paid * 0, patient_responsibility=None,
-                     services=(svc,))
-    data = write_835([replace(rem, claims=(denied,), total_paid=rem.total_paid * 0,
-                              method="NON", handling="H")])
+    svc = replace(
+        claim.services[0],
+        paid=claim.services[0].paid * 0,
+        adjustments=(Adjustment("CO", "16", claim.services[0].charge),),
+        remarks=(("HE", "MA130"),),
+        amounts=(),
+    )
+    denied = replace(
+        claim, status="4", paid=claim.paid * 0, patient_responsibility=None, services=(svc,)
+    )
+    data = write_835(
+        [replace(rem, claims=(denied,), total_paid=rem.total_paid * 0, method="NON", handling="H")]
+    )
     result = era.import_era(world.users["biller"], site.practice, data, "d.835")
     assert result.sets[0].denied
     table = reports.denials(site.practice)
@@ -64,8 +70,9 @@ def test_denials_and_kpis(world):
 def test_cli_writes_csv(world, tmp_path):
     site = world.a
     post(site, world.users["biller"])
-    run = CliRunner().invoke(app, ["reports", "ar-aging", "--practice", "CVFP", "--as-of",
-                                   "2026-04-20"])
+    run = CliRunner().invoke(
+        app, ["reports", "ar-aging", "--practice", "CVFP", "--as-of", "2026-04-20"]
+    )
     assert run.exit_code == 0, run.output
     rows = list(csv.reader(io.StringIO(run.output)))
     assert rows[0][0] == "payer" and rows[-1][0] == "TOTAL"

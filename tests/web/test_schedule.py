@@ -26,17 +26,18 @@ def at(hour: int, minute: int = 0, days: int = 0) -> datetime.datetime:
 
 @pytest.fixture
 def second_provider(world):
-    return Provider.objects.create(practice=world.a.practice, last_name="Okafor",
-                                   first_name="Ada", npi="1679576722")
+    return Provider.objects.create(
+        practice=world.a.practice, last_name="Okafor", first_name="Ada", npi="1679576722"
+    )
 
 
 class TestTheBook:
     def test_each_provider_is_a_column_and_each_appointment_sits_in_its_slot(
-            self, world, second_provider):
+        self, world, second_provider
+    ):
         visit = visit_today(world.a, hour=9)
         Visit.objects.filter(pk=visit.pk).update(scheduled_at=at(9, 20))
-        grid = scheduler.day_grid(world.users["front_desk"], world.a.practice,
-                                  timezone.localdate())
+        grid = scheduler.day_grid(world.users["front_desk"], world.a.practice, timezone.localdate())
         titles = [c.title for c in grid.columns]
         assert "Ada Okafor" in titles and len(titles) == 2
         column = next(c for c in grid.columns if c.provider == world.a.provider)
@@ -70,33 +71,35 @@ class TestTheBook:
 
     def test_an_early_appointment_widens_the_day(self, world):
         visit = visit_today(world.a, hour=6)
-        grid = scheduler.day_grid(world.users["front_desk"], world.a.practice,
-                                  timezone.localdate())
+        grid = scheduler.day_grid(world.users["front_desk"], world.a.practice, timezone.localdate())
         assert grid.slots[0] == datetime.time(6, 0)
         assert visit.pk in [v.pk for c in grid.columns for v in c.visits_at(grid.slots[0])]
 
     def test_the_days_eligibility_answer_is_on_the_appointment(self, world):
         visit = visit_today(world.a)
-        EligibilityCheck.objects.create(practice=world.a.practice, patient=world.a.patient,
-                                        coverage=world.a.coverage,
-                                        service_date=timezone.localdate(), status="inactive",
-                                        summary="coverage ended")
-        grid = scheduler.day_grid(world.users["front_desk"], world.a.practice,
-                                  timezone.localdate())
+        EligibilityCheck.objects.create(
+            practice=world.a.practice,
+            patient=world.a.patient,
+            coverage=world.a.coverage,
+            service_date=timezone.localdate(),
+            status="inactive",
+            summary="coverage ended",
+        )
+        grid = scheduler.day_grid(world.users["front_desk"], world.a.practice, timezone.localdate())
         (shown,) = [v for c in grid.columns for _, vs in c.by_slot.items() for v in vs]
         assert shown.pk == visit.pk and shown.eligibility.status == "inactive"
 
     def test_a_providers_week_has_a_column_a_day(self, world):
         monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
         visit_today(world.a)
-        grid = scheduler.week_grid(world.users["front_desk"], world.a.practice,
-                                   world.a.provider, timezone.localdate())
+        grid = scheduler.week_grid(
+            world.users["front_desk"], world.a.practice, world.a.provider, timezone.localdate()
+        )
         assert [c.day for c in grid.columns][0] == monday and len(grid.columns) == 6
 
     def test_another_practices_appointments_never_show(self, world):
         visit_today(world.b)
-        grid = scheduler.day_grid(world.users["front_desk"], world.a.practice,
-                                  timezone.localdate())
+        grid = scheduler.day_grid(world.users["front_desk"], world.a.practice, timezone.localdate())
         assert not [v for c in grid.columns for vs in c.by_slot.values() for v in vs]
 
 
@@ -106,8 +109,9 @@ class TestMoves:
         scheduler.move_visit(world.users["front_desk"], visit, at(14, 30), second_provider)
         visit.refresh_from_db()
         assert (visit.scheduled_at, visit.provider) == (at(14, 30), second_provider)
-        assert AuditEvent.objects.filter(object_type="frontdesk.Visit", action="update",
-                                         object_id=str(visit.pk)).exists()
+        assert AuditEvent.objects.filter(
+            object_type="frontdesk.Visit", action="update", object_id=str(visit.pk)
+        ).exists()
 
     def test_a_move_onto_another_appointment_is_refused(self, world):
         first = visit_today(world.a, hour=9)
@@ -136,13 +140,15 @@ class TestMoves:
 
     def test_no_show_only_once_the_time_has_come(self, world):
         later = visit_today(world.a)
-        Visit.objects.filter(pk=later.pk).update(scheduled_at=timezone.now()
-                                                 + datetime.timedelta(hours=2))
+        Visit.objects.filter(pk=later.pk).update(
+            scheduled_at=timezone.now() + datetime.timedelta(hours=2)
+        )
         later.refresh_from_db()
         with pytest.raises(ServiceError, match="has not started"):
             scheduler.mark_no_show(world.users["front_desk"], later)
-        Visit.objects.filter(pk=later.pk).update(scheduled_at=timezone.now()
-                                                 - datetime.timedelta(hours=1))
+        Visit.objects.filter(pk=later.pk).update(
+            scheduled_at=timezone.now() - datetime.timedelta(hours=1)
+        )
         later.refresh_from_db()
         assert scheduler.mark_no_show(world.users["front_desk"], later).status == "no_show"
 
@@ -163,25 +169,39 @@ class TestPages:
         assert "not checked" in page
         slot = reverse("find_patient_to_book") + (
             f"?provider={world.a.provider.pk}&location={world.a.location.pk}"
-            f"&on={timezone.localdate():%Y-%m-%d}&at=15:30")
+            f"&on={timezone.localdate():%Y-%m-%d}&at=15:30"
+        )
         assert slot.replace("&", "&amp;") in page
         found = desk.get(slot + f"&q={world.a.patient.last_name}").content.decode()
         assert "Book here" in found
-        form = desk.get(reverse("book_visit", args=[world.a.patient.pk]) +
-                        "?on=2030-01-07&at=15:30").content.decode()
+        form = desk.get(
+            reverse("book_visit", args=[world.a.patient.pk]) + "?on=2030-01-07&at=15:30"
+        ).content.decode()
         assert 'value="2030-01-07"' in form and 'value="15:30"' in form
 
     def test_moving_from_the_page_says_what_happened(self, world, client_for):
         first = visit_today(world.a, hour=9)
         second = visit_today(world.a, hour=11)
         desk = client_for(world.users["front_desk"])
-        refused = desk.post(reverse("move_appointment", args=[second.pk]),
-                            {"on": f"{timezone.localdate():%Y-%m-%d}", "at": "09:00",
-                             "provider": world.a.provider.pk}, follow=True).content.decode()
+        refused = desk.post(
+            reverse("move_appointment", args=[second.pk]),
+            {
+                "on": f"{timezone.localdate():%Y-%m-%d}",
+                "at": "09:00",
+                "provider": world.a.provider.pk,
+            },
+            follow=True,
+        ).content.decode()
         assert "already has an appointment at 09:00" in refused
-        moved = desk.post(reverse("move_appointment", args=[second.pk]),
-                          {"on": f"{timezone.localdate():%Y-%m-%d}", "at": "13:00",
-                           "provider": world.a.provider.pk}, follow=True).content.decode()
+        moved = desk.post(
+            reverse("move_appointment", args=[second.pk]),
+            {
+                "on": f"{timezone.localdate():%Y-%m-%d}",
+                "at": "13:00",
+                "provider": world.a.provider.pk,
+            },
+            follow=True,
+        ).content.decode()
         assert "moved to" in moved
         second.refresh_from_db()
         assert second.scheduled_at == at(13) and first.scheduled_at == at(9)
@@ -189,10 +209,12 @@ class TestPages:
     def test_the_week_view_and_who_may_see_the_book(self, world, client_for):
         visit_today(world.a)
         desk = client_for(world.users["front_desk"])
-        week = desk.get(reverse("show_schedule") +
-                        f"?view=week&provider={world.a.provider.pk}").content.decode()
+        week = desk.get(
+            reverse("show_schedule") + f"?view=week&provider={world.a.provider.pk}"
+        ).content.decode()
         assert "week of" in week
         assert client_for(world.users["coder"]).get(reverse("show_schedule")).status_code == 403
-        other = desk.post(reverse("cancel_appointment",
-                                  args=[visit_today(world.b).pk]), {"reason": "x"})
+        other = desk.post(
+            reverse("cancel_appointment", args=[visit_today(world.b).pk]), {"reason": "x"}
+        )
         assert other.status_code == 404

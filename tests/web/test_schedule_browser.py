@@ -49,22 +49,24 @@ def test_the_desk_books_from_an_empty_slot(world, desk, live_server, browser, sh
 
 
 def _luminance(rgb: str) -> float:
-    r, g, b = (int(v) / 255 for v in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])
+    r, g, b = (int(v) / 255 for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_book_shows_hours_equal_columns_and_readable_names(world, desk, live_server,
-                                                               browser, shots):
+def test_the_book_shows_hours_equal_columns_and_readable_names(
+    world, desk, live_server, browser, shots
+):
     """Office hours shaded outside, every provider's column as wide as the others whatever
     it holds, and the patient's name dark enough to read (WCAG AA, 4.5:1)."""
     from desk_support import visit_today
 
     from medbill.web.practice.models import Provider
 
-    Provider.objects.create(practice=world.a.practice, last_name="Okafor", first_name="Ada",
-                            npi="1679576722")
+    Provider.objects.create(
+        practice=world.a.practice, last_name="Okafor", first_name="Ada", npi="1679576722"
+    )
     visit = visit_today(world.a, hour=10)
     visit.reason = "Follow-up of a long-standing and rather wordy complaint to widen a column"
     visit.save()
@@ -74,12 +76,15 @@ def test_the_book_shows_hours_equal_columns_and_readable_names(world, desk, live
     shots(page, "hours-and-columns")
     assert "Office hours 8:00–17:00" in page.inner_text("#office-hours")
     widths = page.eval_on_selector_all(
-        "#schedule thead th:not(.slot)", "els => els.map(e => e.offsetWidth)")
+        "#schedule thead th:not(.slot)", "els => els.map(e => e.offsetWidth)"
+    )
     assert len(widths) == 2 and abs(widths[0] - widths[1]) <= 1, widths
     closed = page.eval_on_selector(
-        "#schedule tr.closed td", "e => getComputedStyle(e).backgroundColor")
+        "#schedule tr.closed td", "e => getComputedStyle(e).backgroundColor"
+    )
     opened = page.eval_on_selector(
-        "#schedule tr.open td:not(.booked)", "e => getComputedStyle(e).backgroundColor")
+        "#schedule tr.open td:not(.booked)", "e => getComputedStyle(e).backgroundColor"
+    )
     assert closed != opened
     name = page.eval_on_selector(".appt .who", "e => getComputedStyle(e).color")
     ground = page.eval_on_selector(".appt", "e => getComputedStyle(e).backgroundColor")

@@ -261,8 +261,9 @@ def test_payer_edit_selection_is_validated():
     assert "edits_select" in err.value.message_dict
 
 
-def test_the_command_line_and_the_api_print_the_same_json(world, api_client_for,
-                                                          shared_examples, tmp_path):
+def test_the_command_line_and_the_api_print_the_same_json(
+    world, api_client_for, shared_examples, tmp_path
+):
     from typer.testing import CliRunner
 
     from medbill.cli.main import app
@@ -291,5 +292,7 @@ def test_a_scrubbed_claim_with_errors_goes_back_to_draft_in_its_history(world):
     assert Claim.objects.get(pk=claim.pk).status == "draft"
     moves = ClaimEvent.objects.filter(claim=claim).order_by("id")
     assert [(e.from_status, e.to_status, e.source) for e in moves] == [
-        ("draft", "scrubbed", "scrub"), ("scrubbed", "draft", "scrub")]
+        ("draft", "scrubbed", "scrub"),
+        ("scrubbed", "draft", "scrub"),
+    ]
     assert "FMT016" in moves[1].reason

@@ -16,13 +16,24 @@ def commits(django_capture_on_commit_callbacks):
 
 def draft_like(site, number, pointers=(1,)):
     """Another draft claim of the site's visit; a pointer to no diagnosis is an error."""
-    claim = Claim.objects.create(practice=site.practice, visit=site.visit, patient=site.patient,
-                                 coverage=site.coverage, payer=site.payer,
-                                 patient_control_number=f"{site.practice.short_code}-{number}",
-                                 diagnoses=["J020"])
-    ClaimLine.objects.create(practice=site.practice, claim=claim, line_number=1, code="99213",
-                             charge="130.00", dx_pointers=list(pointers),
-                             date_of_service=site.visit.date_of_service)
+    claim = Claim.objects.create(
+        practice=site.practice,
+        visit=site.visit,
+        patient=site.patient,
+        coverage=site.coverage,
+        payer=site.payer,
+        patient_control_number=f"{site.practice.short_code}-{number}",
+        diagnoses=["J020"],
+    )
+    ClaimLine.objects.create(
+        practice=site.practice,
+        claim=claim,
+        line_number=1,
+        code="99213",
+        charge="130.00",
+        dx_pointers=list(pointers),
+        date_of_service=site.visit.date_of_service,
+    )
     return claim
 
 
@@ -63,8 +74,9 @@ class TestScrubAll:
             seen.append((stored.status, stored.done))
 
         monkeypatch.setattr(ScrubRun, "step", watch)
-        run = ScrubRun.objects.create(practice=a.practice, created_by=world.users["biller"],
-                                      total=3)
+        run = ScrubRun.objects.create(
+            practice=a.practice, created_by=world.users["biller"], total=3
+        )
         perform_scrub_run(run.pk, ids)
         assert seen == [("running", 1), ("running", 2), ("running", 3)]
         run.refresh_from_db()
@@ -75,8 +87,10 @@ class TestScrubAll:
         a.claim.status = "scrubbed"
         a.claim.save()
         client = client_for(world.users["biller"])
-        assert "data-progress-disable disabled>Scrub all 0 draft claims" in client.get(
-            "/claims/").content.decode()
+        assert (
+            "data-progress-disable disabled>Scrub all 0 draft claims"
+            in client.get("/claims/").content.decode()
+        )
         resp = client.post("/claims/scrub-all/", follow=True)
         assert "no draft claim waits to be scrubbed" in resp.content.decode()
         assert not ScrubRun.objects.exists()
@@ -95,4 +109,6 @@ class TestScrubAll:
         # The outsider's practice scrubs its own draft only.
         assert outsider.post("/claims/scrub-all/").status_code == 302
         assert set(ScrubRun.objects.values_list("practice_id", flat=True)) == {
-            world.a.practice.pk, world.b.practice.pk}
+            world.a.practice.pk,
+            world.b.practice.pk,
+        }

@@ -30,8 +30,9 @@ def test_secondary_claim_document_carries_the_primary_adjudication(world):
     assert prior.adjudication.paid == Money(Decimal(link.adjudication["paid"]))
     charge = sum((line.charge for line in document.lines), Money(0))
     adjusted = sum((a.amount for a in prior.adjudication.adjustments), Money(0))
-    adjusted += sum((a.amount for line in prior.adjudication.lines for a in line.adjustments),
-                    Money(0))
+    adjusted += sum(
+        (a.amount for line in prior.adjudication.lines for a in line.adjustments), Money(0)
+    )
     assert prior.adjudication.paid + adjusted == charge
 
     data = write_837p([document], ENVELOPE, CONTROL, SUBMITTER, CREATED)

@@ -17,9 +17,15 @@ from medbill.web.frontdesk.models import DeskSettings, SelfPayEstimate
 def test_it_prices_the_estimate_with_the_self_pay_discount(world, client_for):
     DeskSettings.objects.create(practice=world.a.practice, self_pay_discount=Decimal("0.2"))
     client = client_for(world.users["front_desk"])
-    response = client.post(reverse("new_estimate", args=[world.a.patient.pk]), {
-        "services": "99213, 36415 x2", "diagnoses": "J02.0", "service_date": "2026-12-01",
-        "deposit": "50"})
+    response = client.post(
+        reverse("new_estimate", args=[world.a.patient.pk]),
+        {
+            "services": "99213, 36415 x2",
+            "diagnoses": "J02.0",
+            "service_date": "2026-12-01",
+            "deposit": "50",
+        },
+    )
     assert response.status_code == 302
     est = SelfPayEstimate.objects.get()
     assert est.number == "GFE-CVFP-00001"
@@ -36,8 +42,9 @@ def test_it_prices_the_estimate_with_the_self_pay_discount(world, client_for):
 
 def test_a_code_without_a_fee_is_named(world, client_for):
     client = client_for(world.users["front_desk"])
-    response = client.post(reverse("new_estimate", args=[world.a.patient.pk]),
-                           {"services": "99213, 99999"})
+    response = client.post(
+        reverse("new_estimate", args=[world.a.patient.pk]), {"services": "99213, 99999"}
+    )
     assert "99999: not on the fee schedule" in response.content.decode()
     assert not SelfPayEstimate.objects.exists()
 
@@ -47,15 +54,29 @@ def test_the_patient_signs_and_pays_a_deposit(world, client_for):
     client.post(reverse("new_estimate", args=[world.a.patient.pk]), {"services": "99213"})
     est = SelfPayEstimate.objects.get()
     url = reverse("show_estimate", args=[est.pk])
-    signed = client.post(url, {"action": "sign", "signer_name": "Lucia Ortega",
-                               "method": "drawn", "drawn_signature": drawn()})
+    signed = client.post(
+        url,
+        {
+            "action": "sign",
+            "signer_name": "Lucia Ortega",
+            "method": "drawn",
+            "drawn_signature": drawn(),
+        },
+    )
     assert signed.status_code == 302
     est.refresh_from_db()
     assert est.signed_at is not None and est.signer_name == "Lucia Ortega"
     pages = PdfReader(io.BytesIO(bytes(est.signed_pdf))).pages
     assert len(pages) >= 2 and "acknowledgement" in pages[-1].extract_text()
-    again = client.post(url, {"action": "sign", "signer_name": "Lucia Ortega",
-                              "method": "typed", "typed_signature": "Lucia Ortega"})
+    again = client.post(
+        url,
+        {
+            "action": "sign",
+            "signer_name": "Lucia Ortega",
+            "method": "typed",
+            "typed_signature": "Lucia Ortega",
+        },
+    )
     assert "already signed" in again.content.decode()
     client.post(url, {"action": "deposit", "amount": "60", "pay_method": "cash"})
     deposit = Entry.objects.get(source_ref="deposit")

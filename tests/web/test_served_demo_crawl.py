@@ -124,8 +124,16 @@ def coding_round_trip(session: Session) -> list[Page]:
     opened, _ = crawl.fetch(visits[0], "code_visit")
     pages.append(opened)
     status, _, _, _ = session.get(visits[0] + "suggestions.json")
-    pages.append(Page(visits[0] + "suggestions.json", status, 0.0, "json",
-                      [f"HTTP {status}"] if status >= 500 else [], "visit_suggestions_json"))
+    pages.append(
+        Page(
+            visits[0] + "suggestions.json",
+            status,
+            0.0,
+            "json",
+            [f"HTTP {status}"] if status >= 500 else [],
+            "visit_suggestions_json",
+        )
+    )
     back, _ = crawl.fetch("/coding/queue/", "list_coding_queue")
     pages.append(back)
     return pages
@@ -163,8 +171,14 @@ def test_every_page_for_every_demo_user(demo_office, server_errors, capsys):
         for practice in practices:
             if practice:
                 session.switch_practice(practice)
-            crawl = Crawl(session, url_name, skip, per_name=PER_NAME, slow_after=SLOW,
-                          check_form=form_checker(user["role"]))
+            crawl = Crawl(
+                session,
+                url_name,
+                skip,
+                per_name=PER_NAME,
+                slow_after=SLOW,
+                check_form=form_checker(user["role"]),
+            )
             for start in ENTRY_POINTS:
                 crawl.run(start)
             pages = crawl.pages
@@ -199,8 +213,16 @@ def test_every_page_for_every_demo_user(demo_office, server_errors, capsys):
     assert not problems, "\n".join(problems[:60])
     # The crawl reached the pages of every desk, not only the dashboard.
     names = {p.name for p in every}
-    for name in ("list_coding_queue", "code_visit", "show_claim", "show_patient",
-                 "show_remittance", "list_denials", "desk_queue", "show_reports"):
+    for name in (
+        "list_coding_queue",
+        "code_visit",
+        "show_claim",
+        "show_patient",
+        "show_remittance",
+        "list_denials",
+        "desk_queue",
+        "show_reports",
+    ):
         assert name in names, f"the crawl never reached {name}"
 
 
@@ -213,7 +235,7 @@ def test_the_crawler_finds_what_the_gate_fails_on():
     # The money check reads words and number cells; a count or a rate is not an amount.
     parser = _PageParser()
     parser.feed(
-        '<p>Balance $143.200000000000 and $12.5 and $1,204.50 and 96.2% of 3 claims</p>'
+        "<p>Balance $143.200000000000 and $12.5 and $1,204.50 and 96.2% of 3 claims</p>"
         '<table><tr><td class="num">89.83000000000001</td><td class="num">2</td>'
         '<td class="num">130.00</td></tr></table><a href="/claims/1/">c</a>'
         '<a href="/x.pdf" download>pdf</a>'

@@ -99,8 +99,8 @@ def _bootstrap(tmp_path, env: dict[str, str] | None = None) -> subprocess.Comple
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "MEDBILL_DEBUG", "DEBUG", "ALLOWED_HOSTS",
-                     "DJANGO_SETTINGS_MODULE"}
+        if k
+        not in {"SECRET_KEY", "MEDBILL_DEBUG", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
     }
     base["MEDBILL_DATA_DIR"] = str(tmp_path)
     base.update(env or {})
@@ -153,14 +153,21 @@ def test_https_settings(tmp_path):
     def load(env):
         base = {k: v for k, v in os.environ.items() if not k.startswith("MEDBILL_")}
         base.update({"SECRET_KEY": "x" * 50, "MEDBILL_DATA_DIR": str(tmp_path), **env})
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             env=base, timeout=120)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=base, timeout=120
+        )
         assert out.returncode == 0, out.stderr
         return json.loads(out.stdout)
 
     assert load({}) == [False, False, False, 0, False, None]
     assert load({"MEDBILL_HTTPS": "1", "MEDBILL_PROXY_SSL_HEADER": "X-Forwarded-Proto"}) == [
-        True, True, True, 31536000, True, ["HTTP_X_FORWARDED_PROTO", "https"]
+        True,
+        True,
+        True,
+        31536000,
+        True,
+        ["HTTP_X_FORWARDED_PROTO", "https"],
     ]
-    assert load({"MEDBILL_HTTPS": "1", "MEDBILL_SSL_REDIRECT": "0",
-                 "MEDBILL_HSTS_SECONDS": "600"})[2:4] == [False, 600]
+    assert load({"MEDBILL_HTTPS": "1", "MEDBILL_SSL_REDIRECT": "0", "MEDBILL_HSTS_SECONDS": "600"})[
+        2:4
+    ] == [False, 600]

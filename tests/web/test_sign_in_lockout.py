@@ -28,9 +28,7 @@ def coder_password(world):
 
 
 def sign_in(client: Client, username: str, password: str, ip: str = "10.0.0.5"):
-    return client.post(
-        "/login/", {"username": username, "password": password}, REMOTE_ADDR=ip
-    )
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
 def test_the_limit_is_ten_failures():
@@ -172,7 +170,6 @@ def test_sign_in_without_a_request_is_refused_outside_tests(world, settings):
     settings.LOCKOUT_WITHOUT_REQUEST = False
     with pytest.raises(AxesBackendRequestParameterRequired):
         authenticate(username="coder", password=PASSWORD)
-
 
 
 def test_lockouts_are_listed_on_the_command_line(world):

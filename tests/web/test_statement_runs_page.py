@@ -35,8 +35,7 @@ class TestStatementRuns:
         site, owed = owe(world)
         balance = balance_of(site.patient, Entry.Responsibility.PATIENT)
         assert balance == owed
-        (outcome,) = preview_statements(world.users["biller"], site.practice,
-                                        statement_date=DAY)
+        (outcome,) = preview_statements(world.users["biller"], site.practice, statement_date=DAY)
         assert outcome.action == "send" and outcome.doc.amount_due == balance
         client = client_for(world.users["biller"])
         page = client.get("/statements/", {"preview": "1", **CHOICES}).content.decode()
@@ -44,8 +43,9 @@ class TestStatementRuns:
         assert site.patient.account_number in rows and balance.format() in rows
         assert not Statement.objects.exists()  # a preview sends nothing
 
-        higher = client.get("/statements/", {"preview": "1", **CHOICES,
-                                             "threshold": str(owed.amount + 1)})
+        higher = client.get(
+            "/statements/", {"preview": "1", **CHOICES, "threshold": str(owed.amount + 1)}
+        )
         skips = higher.content.decode().split("statement-skips")[1]
         assert site.patient.account_number in skips and "under" in skips
 
@@ -97,8 +97,7 @@ class TestStatementRuns:
         assert f"/statements/{row.pk}/pdf/" in after
 
     @pytest.mark.parametrize("overpaid", ["0.00", "45.01"])
-    def test_send_statement_now_with_nothing_due(self, world, client_for, data, commits,
-                                                 overpaid):
+    def test_send_statement_now_with_nothing_due(self, world, client_for, data, commits, overpaid):
         """A patient who owes nothing, or has a credit, may still ask for a statement: the
         page offers it and says so, and the statement shows the credit as a credit."""
         from pypdf import PdfReader
@@ -114,8 +113,7 @@ class TestStatementRuns:
         assert f"Send statement now ({balance.as_balance()})" in account
         assert 'id="statement-note">Nothing is due' in account
         # The cycle still sends only to those who owe.
-        assert preview_statements(world.users["biller"], site.practice,
-                                  statement_date=DAY) == []
+        assert preview_statements(world.users["biller"], site.practice, statement_date=DAY) == []
         with commits(execute=True):
             resp = client.post(f"/accounts/{site.patient.pk}/statement/")
         run = StatementRun.objects.get()
@@ -134,9 +132,13 @@ class TestStatementRuns:
         from medbill.web.billing.statement_runs import perform_statement_run
 
         site, _ = owe(world)
-        run = StatementRun.objects.create(practice=site.practice, statement_date=DAY,
-                                          threshold="5.00", write_off_under="1.00",
-                                          created_by=world.users["biller"])
+        run = StatementRun.objects.create(
+            practice=site.practice,
+            statement_date=DAY,
+            threshold="5.00",
+            write_off_under="1.00",
+            created_by=world.users["biller"],
+        )
         perform_statement_run(run.pk)
         perform_statement_run(run.pk)  # a redelivered task
         assert Statement.objects.count() == 1
@@ -145,8 +147,7 @@ class TestStatementRuns:
 
     def test_bad_choices_are_named(self, world, client_for, data):
         client = client_for(world.users["biller"])
-        resp = client.post("/statements/run/", {**CHOICES, "write_off_under": "9.00"},
-                           follow=True)
+        resp = client.post("/statements/run/", {**CHOICES, "write_off_under": "9.00"}, follow=True)
         assert "write-off limit must not exceed the threshold" in resp.content.decode()
         resp = client.get("/statements/", {"preview": "1", **CHOICES, "threshold": "lots"})
         assert "dollars and cents" in resp.content.decode()
@@ -159,8 +160,11 @@ class TestStatementRuns:
             assert client.get("/statements/").status_code == 403
             assert client.post("/statements/run/", CHOICES).status_code == 403
             assert client.post(f"/accounts/{site.patient.pk}/statement/").status_code == 403
-        front_account = client_for(world.users["front_desk"]).get(
-            f"/accounts/{site.patient.pk}/").content.decode()
+        front_account = (
+            client_for(world.users["front_desk"])
+            .get(f"/accounts/{site.patient.pk}/")
+            .content.decode()
+        )
         assert "Send statement now" not in front_account
         assert not StatementRun.objects.exists()
         biller = client_for(world.users["biller"])
@@ -168,8 +172,12 @@ class TestStatementRuns:
             biller.post("/statements/run/", CHOICES)
         run, row = StatementRun.objects.get(), Statement.objects.get()
         outsider = client_for(world.outsider)
-        for url in (f"/statements/runs/{run.pk}/", f"/statements/runs/{run.pk}/status.json",
-                    f"/statements/runs/{run.pk}/statements.zip",
-                    f"/statements/runs/{run.pk}/statements.csv", f"/statements/{row.pk}/pdf/"):
+        for url in (
+            f"/statements/runs/{run.pk}/",
+            f"/statements/runs/{run.pk}/status.json",
+            f"/statements/runs/{run.pk}/statements.zip",
+            f"/statements/runs/{run.pk}/statements.csv",
+            f"/statements/{row.pk}/pdf/",
+        ):
             assert outsider.get(url).status_code == 404, url
         assert outsider.post(f"/accounts/{site.patient.pk}/statement/").status_code == 404

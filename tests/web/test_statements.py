@@ -31,8 +31,9 @@ def owe(world):
     site.secondary.delete()
     data = write_835(simulate([claim_document(site.claim)], seed=3).remittances)
     era.import_era(world.users["biller"], site.practice, data, "s.835")
-    owed = Money(sum(e.amount for e in Entry.objects.filter(patient=site.patient,
-                                                            responsibility="patient")))
+    owed = Money(
+        sum(e.amount for e in Entry.objects.filter(patient=site.patient, responsibility="patient"))
+    )
     assert owed > Money(5)
     return site, owed
 
@@ -50,14 +51,17 @@ def test_a_statement_with_pdf_and_vendor_csv(world, tmp_path):
 
 def test_threshold_and_small_balance_write_off(world, tmp_path):
     site, owed = owe(world)
-    skipped = run_statements(None, site.practice, tmp_path, statement_date=DAY,
-                             threshold=owed + Money(1))
+    skipped = run_statements(
+        None, site.practice, tmp_path, statement_date=DAY, threshold=owed + Money(1)
+    )
     assert skipped.sent == [] and "under" in skipped.skipped[0][1]
-    gone = run_statements(None, site.practice, tmp_path, statement_date=DAY,
-                          write_off_under=owed + Money(1))
+    gone = run_statements(
+        None, site.practice, tmp_path, statement_date=DAY, write_off_under=owed + Money(1)
+    )
     assert gone.written_off == [(site.patient.account_number, owed)]
-    balance = sum(e.amount for e in Entry.objects.filter(patient=site.patient,
-                                                         responsibility="patient"))
+    balance = sum(
+        e.amount for e in Entry.objects.filter(patient=site.patient, responsibility="patient")
+    )
     assert balance == 0
 
 
@@ -83,8 +87,10 @@ def test_old_accounts_after_three_statements_are_flagged_for_collections(world, 
 
 def test_cli(world, tmp_path):
     site, owed = owe(world)
-    run = CliRunner().invoke(app, ["statements", "run", "--practice", "CVFP", "-o",
-                                   str(tmp_path), "--date", "2026-04-20"])
+    run = CliRunner().invoke(
+        app,
+        ["statements", "run", "--practice", "CVFP", "-o", str(tmp_path), "--date", "2026-04-20"],
+    )
     assert run.exit_code == 0, run.output
     assert "1 statement(s)" in run.output and (tmp_path / "statements.csv").exists()
 
@@ -92,12 +98,36 @@ def test_cli(world, tmp_path):
 def test_cli_plan(world):
     site = world.a
     runner = CliRunner()
-    run = runner.invoke(app, ["statements", "plan", site.patient.account_number, "100.00",
-                              "--installments", "4", "--first-due", "2026-05-01",
-                              "--practice", "CVFP"])
+    run = runner.invoke(
+        app,
+        [
+            "statements",
+            "plan",
+            site.patient.account_number,
+            "100.00",
+            "--installments",
+            "4",
+            "--first-due",
+            "2026-05-01",
+            "--practice",
+            "CVFP",
+        ],
+    )
     assert run.exit_code == 0, run.output
     assert "4 x 25.00" in run.output
-    bad = runner.invoke(app, ["statements", "plan", site.patient.account_number, "100.00",
-                              "--installments", "0", "--first-due", "2026-05-01",
-                              "--practice", "CVFP"])
+    bad = runner.invoke(
+        app,
+        [
+            "statements",
+            "plan",
+            site.patient.account_number,
+            "100.00",
+            "--installments",
+            "0",
+            "--first-due",
+            "2026-05-01",
+            "--practice",
+            "CVFP",
+        ],
+    )
     assert bad.exit_code == 2 and "installments" in bad.output

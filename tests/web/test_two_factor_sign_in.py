@@ -104,12 +104,14 @@ def test_enrolment_then_sign_in_with_a_code(required, settings):
     response = sign_in(again, "biller")
     assert response["Location"].startswith("/login/verify/")
     assert again.get("/").status_code == 302
-    wrong = again.post("/login/verify/", {"otp_token": "000000" if totp(secret) != "000000"
-                                          else "111111"})
+    wrong = again.post(
+        "/login/verify/", {"otp_token": "000000" if totp(secret) != "000000" else "111111"}
+    )
     assert b"did not match" in wrong.content
     # The code of the next time step: the one of enrolment was already used.
-    ok = again.post("/login/verify/", {"otp_token": totp(secret, time.time() + 30),
-                                       "next": "/claims/"})
+    ok = again.post(
+        "/login/verify/", {"otp_token": totp(secret, time.time() + 30), "next": "/claims/"}
+    )
     assert ok.status_code == 302 and ok["Location"] == "/claims/"
     assert again.get("/").status_code == 200
 

@@ -26,13 +26,19 @@ def deny(world, carc, remarks=()):
     Claim.objects.filter(pk=site.claim.pk).update(status="submitted")  # the payer has it
     (rem,) = read_835(write_835(simulate([claim_document(site.claim)], seed=5).remittances))
     claim = rem.claims[0]
-    svc = replace(claim.services[0], paid=claim.paid * 0, amounts=(),
-                  remarks=tuple(("HE", r) for r in remarks),
-                  adjustments=(Adjustment("CO", carc, claim.services[0].charge),))
-    claim = replace(claim, status="4", paid=claim.paid * 0, patient_responsibility=None,
-                    services=(svc,))
-    data = write_835([replace(rem, claims=(claim,), total_paid=rem.total_paid * 0,
-                              method="NON", handling="H")])
+    svc = replace(
+        claim.services[0],
+        paid=claim.paid * 0,
+        amounts=(),
+        remarks=tuple(("HE", r) for r in remarks),
+        adjustments=(Adjustment("CO", carc, claim.services[0].charge),),
+    )
+    claim = replace(
+        claim, status="4", paid=claim.paid * 0, patient_responsibility=None, services=(svc,)
+    )
+    data = write_835(
+        [replace(rem, claims=(claim,), total_paid=rem.total_paid * 0, method="NON", handling="H")]
+    )
     era.import_era(world.users["biller"], site.practice, data, f"deny-{carc}.835")
     return DenialItem.objects.get(claim=site.claim)
 
@@ -53,8 +59,9 @@ def test_corrected_claim_from_a_denial(world, client_for):
     item.refresh_from_db()
     assert item.status == "corrected"
     event = AuditEvent.objects.get(object_type="billing.DenialItem", source="denial correction")
-    assert event.changes == {"corrected_claim": {"before": None,
-                                                 "after": new.patient_control_number}}
+    assert event.changes == {
+        "corrected_claim": {"before": None, "after": new.patient_control_number}
+    }
     assert event.user == world.users["biller"]
     again = client.post(f"/denials/{item.pk}/correct/", follow=True)
     assert b"this denial is corrected claim sent" in again.content
@@ -65,9 +72,13 @@ def test_appeal_letter_names_the_claim_the_reasons_and_the_grounds(world, client
     item = deny(world, "50", remarks=("N115",))
     claim = Claim.objects.get(pk=item.claim_id)
     client = client_for(world.users["biller"])
-    response = client.post(f"/denials/{item.pk}/appeal/", {
-        "grounds": "The patient's fever and exam findings called for the test that day.",
-        "documents": "Office note of the visit\nLab result\n"})
+    response = client.post(
+        f"/denials/{item.pk}/appeal/",
+        {
+            "grounds": "The patient's fever and exam findings called for the test that day.",
+            "documents": "Office note of the visit\nLab result\n",
+        },
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = " ".join(plain_text(response.content).split())
     assert world.a.practice.legal_name in text or world.a.practice.name in text
@@ -84,7 +95,9 @@ def test_appeal_letter_names_the_claim_the_reasons_and_the_grounds(world, client
     event = AuditEvent.objects.get(object_type="billing.DenialItem", source="appeal letter")
     assert event.user == world.users["biller"]
     assert event.changes["appeal_letter"]["after"]["documents"] == [
-        "Office note of the visit", "Lab result"]
+        "Office note of the visit",
+        "Lab result",
+    ]
     # after an appeal the claim may still be corrected
     assert correct_from_denial(world.users["biller"], item).frequency_code == "7"
 
@@ -174,8 +187,7 @@ def test_write_off_from_the_denial_page(world, client_for):
     item.refresh_from_db()
     assert item.status == "written_off"
     entry = Entry.objects.get(source_ref=f"denial {item.pk}")
-    assert (entry.kind, entry.responsibility, entry.amount) == ("adjustment", "payer",
-                                                                -item.amount)
+    assert (entry.kind, entry.responsibility, entry.amount) == ("adjustment", "payer", -item.amount)
     assert entry.memo == "denial written off: timely filing"
     assert balance_of(world.a.patient, "payer") == before - item.amount
     # Finished: a second write-off is refused and posts nothing.
@@ -196,8 +208,9 @@ def test_transfer_to_the_patient_from_the_denial_page(world, client_for):
     assert item.status == "resolved"
     assert balance_of(world.a.patient, "patient") == patient_before + item.amount
     assert balance_of(world.a.patient, "payer") == payer_before - item.amount
-    kinds = sorted(Entry.objects.filter(source_ref=f"denial {item.pk}")
-                   .values_list("kind", "responsibility"))
+    kinds = sorted(
+        Entry.objects.filter(source_ref=f"denial {item.pk}").values_list("kind", "responsibility")
+    )
     assert kinds == [("transfer", "patient"), ("transfer", "payer")]
     assert AuditEvent.objects.filter(source="denial transfer").exists()
 
@@ -231,7 +244,7 @@ def test_a_write_off_needs_a_reason_said_next_to_the_field(world, client_for):
     assert response.status_code == 422
     page = response.content.decode()
     error = page.index('class="field-error" id="write-off-reason-help"')
-    assert "Say why the amount is written off" in page[error:error + 200]
+    assert "Say why the amount is written off" in page[error : error + 200]
     assert page.index('name="reason" size="50"') < error  # beside the reason input
     # From the queue too: nothing is written off without a reason.
     client.post(f"/denials/{item.pk}/work/", {"status": "written_off"})

@@ -10,14 +10,16 @@ from medbill.cli._django import console, setup
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Clearinghouse and payer acknowledgements (999, 277CA).",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Clearinghouse and payer acknowledgements (999, 277CA).", no_args_is_help=True
+)
 
 
 @app.command("import")
 def import_command(
-    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
-                                       help="999 or 277CA files."),
+    files: list[Path] = typer.Argument(
+        ..., exists=True, dir_okay=False, help="999 or 277CA files."
+    ),
     practice: str | None = typer.Option(None, "--practice", help="Practice short code."),
 ) -> None:
     """Import each file: claims move to accepted or rejected; rejections join the queue.
@@ -43,13 +45,17 @@ def import_command(
         ack = result.ack
         if result.duplicate:
             when = f"{ack.imported_at:%Y-%m-%d %H:%M}"
-            console.print(f"{path.name}: already imported ({ack.kind}, {when}); "
-                          "nothing changed")
+            console.print(f"{path.name}: already imported ({ack.kind}, {when}); nothing changed")
             continue
-        console.print(f"{path.name}: {ack.kind}, {len(result.accepted)} accepted, "
-                      f"{len(result.rejected)} rejected, {len(result.unknown)} not ours")
+        console.print(
+            f"{path.name}: {ack.kind}, {len(result.accepted)} accepted, "
+            f"{len(result.rejected)} rejected, {len(result.unknown)} not ours"
+        )
         for item in ClaimWorkItem.objects.filter(ack=ack).select_related("claim"):
-            console.print(f"  rejected {item.claim.patient_control_number}: {item.reason}",
-                          markup=False, highlight=False)
+            console.print(
+                f"  rejected {item.claim.patient_control_number}: {item.reason}",
+                markup=False,
+                highlight=False,
+            )
     if failed:
         raise typer.Exit(1)

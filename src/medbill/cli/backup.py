@@ -16,8 +16,9 @@ __all__ = ["backup_command", "restore_command"]
 
 
 def backup_command(
-    out: Path = typer.Option(None, "--out", help="Folder to write into (default: "
-                             "<data dir>/backups)."),
+    out: Path = typer.Option(
+        None, "--out", help="Folder to write into (default: <data dir>/backups)."
+    ),
 ) -> None:
     """Back up the database and the data directory's documents into a new dated folder."""
     setup(owner=True)
@@ -36,15 +37,20 @@ def backup_command(
 def restore_command(
     folder: Path = typer.Argument(..., exists=True, file_okay=False, help="A backup folder."),
     database_url: str = typer.Option(
-        None, "--database-url", help="The empty database to restore into (default: "
-        "DATABASE_OWNER_URL, else DATABASE_URL)."),
+        None,
+        "--database-url",
+        help="The empty database to restore into (default: DATABASE_OWNER_URL, else DATABASE_URL).",
+    ),
 ) -> None:
     """Restore a backup into an empty database and check its ledger and audit trail."""
     from medbill.core.paths import data_dir
     from medbill.web.backup import BackupError, restore
 
-    url = (database_url or os.environ.get("DATABASE_OWNER_URL", "").strip()
-           or os.environ.get("DATABASE_URL", "").strip())
+    url = (
+        database_url
+        or os.environ.get("DATABASE_OWNER_URL", "").strip()
+        or os.environ.get("DATABASE_URL", "").strip()
+    )
     if not url:
         url = f"sqlite:///{data_dir() / 'medbill.sqlite3'}"
     try:
@@ -52,6 +58,9 @@ def restore_command(
     except (BackupError, OSError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
-    console.print(f"restored and checked: {totals.ledger_entries} ledger entries totalling "
-                  f"{totals.ledger_total}, {totals.audit_events} audit events, "
-                  f"{totals.claims} claims, {totals.patients} patients", highlight=False)
+    console.print(
+        f"restored and checked: {totals.ledger_entries} ledger entries totalling "
+        f"{totals.ledger_total}, {totals.audit_events} audit events, "
+        f"{totals.claims} claims, {totals.patients} patients",
+        highlight=False,
+    )

@@ -13,11 +13,16 @@ err = Console(stderr=True)
 
 @app.command("status")
 def status_command(
-    claim: list[str] = typer.Option(None, "--claim", help="Patient control number (repeat for "
-                                                          "several)."),
-    older_than: int = typer.Option(None, "--older-than", min=0, metavar="DAYS",
-                                   help="Every claim sent more than DAYS days ago that has no "
-                                        "answer from its payer yet."),
+    claim: list[str] = typer.Option(
+        None, "--claim", help="Patient control number (repeat for several)."
+    ),
+    older_than: int = typer.Option(
+        None,
+        "--older-than",
+        min=0,
+        metavar="DAYS",
+        help="Every claim sent more than DAYS days ago that has no answer from its payer yet.",
+    ),
     practice: str = typer.Option(None, "--practice", help="Practice short code."),
 ) -> None:
     """Send claim status inquiries and print what each payer answered, in words.
@@ -58,7 +63,9 @@ def status_command(
         else:
             console.print(f"{o.claim_number}: {o.words} (stays {o.before})")
     moved = sum(o.moved for o in outcomes)
-    console.print(f"{len(outcomes)} claim(s) asked: {moved} moved, "
-                  f"{len(outcomes) - moved - unanswered} unchanged, {unanswered} not answered")
+    console.print(
+        f"{len(outcomes)} claim(s) asked: {moved} moved, "
+        f"{len(outcomes) - moved - unanswered} unchanged, {unanswered} not answered"
+    )
     if unanswered:
         raise typer.Exit(1)

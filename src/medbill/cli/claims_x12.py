@@ -27,8 +27,9 @@ err = Console(stderr=True)
 PLACEHOLDER_PHONE = "0000000000"
 
 
-def _profile_for_file(profile: Path | None, claims: list, out: Path, usage: str,
-                      contact_phone: str | None) -> tuple[ClearinghouseProfile, bool]:
+def _profile_for_file(
+    profile: Path | None, claims: list, out: Path, usage: str, contact_phone: str | None
+) -> tuple[ClearinghouseProfile, bool]:
     if profile is not None:
         try:
             data = json.loads(profile.read_text())
@@ -40,29 +41,45 @@ def _profile_for_file(profile: Path | None, claims: list, out: Path, usage: str,
     phone = contact_phone or bp.contact_phone
     placeholder = not phone
     settings = {
-        "name": "file", "sender_id": (bp.npi or "MEDBILL")[:15], "receiver_id": "CLEARINGHOUSE",
-        "submitter_name": bp.name, "submitter_id": bp.npi or "MEDBILL",
+        "name": "file",
+        "sender_id": (bp.npi or "MEDBILL")[:15],
+        "receiver_id": "CLEARINGHOUSE",
+        "submitter_name": bp.name,
+        "submitter_id": bp.npi or "MEDBILL",
         "contact_name": bp.contact_name or "Billing Office",
-        "contact_phone": phone or PLACEHOLDER_PHONE, "receiver_name": "Clearinghouse",
-        "usage": "T" if placeholder else usage, "transport": "folder",
-        "folder": str(out.parent), "max_claims": 999_999,
+        "contact_phone": phone or PLACEHOLDER_PHONE,
+        "receiver_name": "Clearinghouse",
+        "usage": "T" if placeholder else usage,
+        "transport": "folder",
+        "folder": str(out.parent),
+        "max_claims": 999_999,
     }
     return ClearinghouseProfile.from_dict(settings), placeholder
 
 
 @app.command("837p")
 def write_837p_command(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False,
-                                help="Claim JSON: one claim or a list."),
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="Claim JSON: one claim or a list."
+    ),
     out: Path = typer.Option(..., "-o", "--out", help="Where to write the 837P file."),
-    profile: Path = typer.Option(None, "--profile", exists=True, dir_okay=False,
-                                 help="Clearinghouse profile JSON (envelope ids, separators)."),
-    control: int = typer.Option(None, "--control",
-                                help="Interchange control number (default: the next one "
-                                     "from the counter under the data directory)."),
+    profile: Path = typer.Option(
+        None,
+        "--profile",
+        exists=True,
+        dir_okay=False,
+        help="Clearinghouse profile JSON (envelope ids, separators).",
+    ),
+    control: int = typer.Option(
+        None,
+        "--control",
+        help="Interchange control number (default: the next one "
+        "from the counter under the data directory).",
+    ),
     usage: str = typer.Option("P", "--usage", help="P production or T test (ISA15)."),
-    contact_phone: str = typer.Option(None, "--contact-phone",
-                                      help="The submitter contact's phone (1000A PER)."),
+    contact_phone: str = typer.Option(
+        None, "--contact-phone", help="The submitter contact's phone (1000A PER)."
+    ),
 ) -> None:
     """Write claims from a JSON file as one 837P interchange (005010X222A1).
 
@@ -74,8 +91,7 @@ def write_837p_command(
         claims = loads(file.read_bytes())
         if not claims:
             raise ClaimFormatError("", "the file holds no claims")
-        chp, placeholder = _profile_for_file(profile, claims, out, usage.upper(),
-                                             contact_phone)
+        chp, placeholder = _profile_for_file(profile, claims, out, usage.upper(), contact_phone)
         counter = FileCounter(data_dir() / "x12_control_numbers.json")
 
         def next_control() -> ControlNumbers:
@@ -89,32 +105,42 @@ def write_837p_command(
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
     for claim_id, fit in built.fits:
-        err.print(f"[yellow]warning:[/yellow] claim {claim_id}: {fit.field} {fit.message}",
-                  highlight=False)
+        err.print(
+            f"[yellow]warning:[/yellow] claim {claim_id}: {fit.field} {fit.message}",
+            highlight=False,
+        )
     for held in built.held:
-        err.print(f"[red]held:[/red] claim {held.claim_id}: {held.field or '(claim)'}: "
-                  f"{held.reason}", highlight=False)
+        err.print(
+            f"[red]held:[/red] claim {held.claim_id}: {held.field or '(claim)'}: {held.reason}",
+            highlight=False,
+        )
     if built.files:
         (written,) = built.files
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(written.data)
         if placeholder:
-            err.print("[yellow]warning:[/yellow] no submitter phone configured: wrote a test "
-                      "file (ISA15=T) with a placeholder contact; pass --contact-phone or "
-                      "--profile for production")
-        console.print(f"wrote {out}: {len(written.claim_ids)} claim(s), interchange "
-                      f"{written.control.interchange:09d}, sha256 {written.sha256[:16]}...")
+            err.print(
+                "[yellow]warning:[/yellow] no submitter phone configured: wrote a test "
+                "file (ISA15=T) with a placeholder contact; pass --contact-phone or "
+                "--profile for production"
+            )
+        console.print(
+            f"wrote {out}: {len(written.claim_ids)} claim(s), interchange "
+            f"{written.control.interchange:09d}, sha256 {written.sha256[:16]}..."
+        )
     if built.held:
-        err.print(f"{len(built.held)} claim(s) held out"
-                  + ("" if built.files else "; no file written"))
+        err.print(
+            f"{len(built.held)} claim(s) held out" + ("" if built.files else "; no file written")
+        )
         raise typer.Exit(2)
 
 
 @app.command("build")
 def build_command(
     practice: str = typer.Option(None, "--practice", help="Practice short code."),
-    visit: list[int] = typer.Option(None, "--visit", help="Visit id (default: every coded "
-                                                          "visit without a claim)."),
+    visit: list[int] = typer.Option(
+        None, "--visit", help="Visit id (default: every coded visit without a claim)."
+    ),
 ) -> None:
     """Build draft claims from coded visits in the database."""
     from medbill.cli._django import setup
@@ -125,8 +151,10 @@ def build_command(
 
     result = build_claims(None, pick_practice(practice), visit or None)
     for claim in result.created:
-        console.print(f"built {claim.patient_control_number} (visit {claim.visit_id}, "
-                      f"{claim.lines.count()} lines)")
+        console.print(
+            f"built {claim.patient_control_number} (visit {claim.visit_id}, "
+            f"{claim.lines.count()} lines)"
+        )
     for visit_id, why in result.skipped.items():
         console.print(f"skipped visit {visit_id}: {why}")
     console.print(f"{len(result.created)} claim(s) built, {len(result.skipped)} visit(s) skipped")
@@ -136,8 +164,9 @@ def build_command(
 def submit_command(
     connection: str = typer.Option(..., "--connection", help="Clearinghouse connection name."),
     practice: str = typer.Option(None, "--practice", help="Practice short code."),
-    claim: list[str] = typer.Option(None, "--claim", help="Patient control number (default: "
-                                                          "every scrubbed claim routed there)."),
+    claim: list[str] = typer.Option(
+        None, "--claim", help="Patient control number (default: every scrubbed claim routed there)."
+    ),
 ) -> None:
     """Send scrubbed claims to a clearinghouse as 837P files; every file is recorded.
 
@@ -165,7 +194,8 @@ def submit_command(
             raise typer.Exit(1)
     else:
         rows = rows.filter(status="scrubbed").filter(
-            Q(payer__clearinghouse_route=connection) | Q(payer__clearinghouse_route=""))
+            Q(payer__clearinghouse_route=connection) | Q(payer__clearinghouse_route="")
+        )
     if not rows.exists():
         console.print("nothing to submit")
         return
@@ -175,13 +205,17 @@ def submit_command(
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
     for held in subs.held:
-        err.print(f"[red]held:[/red] claim {held.claim_id}: {held.field or '(claim)'}: "
-                  f"{held.reason}", highlight=False)
+        err.print(
+            f"[red]held:[/red] claim {held.claim_id}: {held.field or '(claim)'}: {held.reason}",
+            highlight=False,
+        )
     failed = False
     for sub in subs:
         sub.refresh_from_db()
-        console.print(f"{sub.status}: {sub.file_name} ({sub.claim_count} claims, interchange "
-                      f"{sub.interchange_control:09d}) {sub.destination or sub.error}")
+        console.print(
+            f"{sub.status}: {sub.file_name} ({sub.claim_count} claims, interchange "
+            f"{sub.interchange_control:09d}) {sub.destination or sub.error}"
+        )
         failed = failed or sub.status != "sent"
     if failed:
         raise typer.Exit(1)

@@ -92,8 +92,9 @@ def import_icd10cm(
 
 @import_app.command("icd10cm-addenda")
 def import_icd10cm_addenda_command(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False,
-                                help="Addenda CSV: code,action,effective,description."),
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="Addenda CSV: code,action,effective,description."
+    ),
 ) -> None:
     """Add ICD-10-CM codes added or deleted between October releases, each valid from its
     own effective date (for example U07.1 from 2020-04-01)."""

@@ -11,8 +11,9 @@ from medbill.cli._django import console, setup
 
 __all__ = ["app", "pick_practice"]
 
-app = typer.Typer(help="835 remittances: import, post, and see what was held.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="835 remittances: import, post, and see what was held.", no_args_is_help=True
+)
 
 
 def pick_practice(code: str | None) -> Any:
@@ -27,8 +28,10 @@ def pick_practice(code: str | None) -> Any:
             raise typer.Exit(2)
         return found
     if rows.count() != 1:
-        console.print("[red]error:[/red] --practice: give the practice's short code "
-                      f"({rows.count()} practices in this database)")
+        console.print(
+            "[red]error:[/red] --practice: give the practice's short code "
+            f"({rows.count()} practices in this database)"
+        )
         raise typer.Exit(2)
     return rows.get()
 
@@ -50,9 +53,11 @@ def import_command(
     post: bool = typer.Option(False, "--post", help="Post to the ledger (default: preview)."),
     practice: str | None = typer.Option(None, "--practice", help="Practice short code."),
     same_payment: bool = typer.Option(
-        False, "--same-amount-is-separate",
+        False,
+        "--same-amount-is-separate",
         help="Post a payment even though one with the same amount, date and payee was "
-             "posted under another trace (checked with the bank)."),
+        "posted under another trace (checked with the bank).",
+    ),
 ) -> None:
     """Read each 835, balance it, match its claims, and (with --post) post it.
 
@@ -67,8 +72,9 @@ def import_command(
     failed = False
     for path in files:
         try:
-            result = import_era(None, where, path.read_bytes(), path.name, post=post,
-                                same_payment=same_payment)
+            result = import_era(
+                None, where, path.read_bytes(), path.name, post=post, same_payment=same_payment
+            )
         except ServiceError as exc:
             console.print(f"[red]error:[/red] {exc}")
             failed = True

@@ -10,8 +10,10 @@ from medbill.cli._django import console, setup
 
 __all__ = ["app", "scheduler"]
 
-app = typer.Typer(help="Recurring jobs: nightly eligibility, statements, pick-up, reminders.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Recurring jobs: nightly eligibility, statements, pick-up, reminders.",
+    no_args_is_help=True,
+)
 
 
 @app.command("list")
@@ -29,20 +31,26 @@ def list_command() -> None:
                 continue
             seen.add(run.scope)
             words = run.error if run.status == JobRun.Status.FAILED else job.words(run.summary)
-            console.print(f"  {run.scope}: {run.started_at:%Y-%m-%d %H:%M} "
-                          f"{run.get_status_display()} — {words}", markup=False,
-                          highlight=False)
+            console.print(
+                f"  {run.scope}: {run.started_at:%Y-%m-%d %H:%M} "
+                f"{run.get_status_display()} — {words}",
+                markup=False,
+                highlight=False,
+            )
 
 
 @app.command("run")
 def run_command(
     name: str = typer.Argument(..., help="The job (see `medbill jobs list`)."),
-    practice: str | None = typer.Option(None, "--practice", help="Practice short code "
-                                        "(default: every practice that has the job on)."),
-    at: str | None = typer.Option(None, "--at", help="Run as of this local date "
-                                  "(YYYY-MM-DD), e.g. to redo a missed night."),
-    force: bool = typer.Option(False, "--force", help="Run even if it already ran for "
-                               "this day."),
+    practice: str | None = typer.Option(
+        None,
+        "--practice",
+        help="Practice short code (default: every practice that has the job on).",
+    ),
+    at: str | None = typer.Option(
+        None, "--at", help="Run as of this local date (YYYY-MM-DD), e.g. to redo a missed night."
+    ),
+    force: bool = typer.Option(False, "--force", help="Run even if it already ran for this day."),
 ) -> None:
     """Run one job now, as the scheduler would; exit 1 when a run failed."""
     setup()
@@ -69,12 +77,16 @@ def run_command(
     practices = [pick_practice(practice)] if practice else None
     runs = run_job(job.name, now=now, practices=practices, force=force)
     if not runs:
-        console.print(f"{job.name}: nothing to do (already done for this day, switched off, "
-                      "or not due)")
+        console.print(
+            f"{job.name}: nothing to do (already done for this day, switched off, or not due)"
+        )
     for run in runs:
         words = run.error if run.status == JobRun.Status.FAILED else job.words(run.summary)
-        console.print(f"{job.name} {run.scope} {run.key}: {run.get_status_display()} — "
-                      f"{words}", markup=False, highlight=False)
+        console.print(
+            f"{job.name} {run.scope} {run.key}: {run.get_status_display()} — {words}",
+            markup=False,
+            highlight=False,
+        )
     if any(r.status == JobRun.Status.FAILED for r in runs):
         raise typer.Exit(1)
 
@@ -92,9 +104,11 @@ def scheduler(
     from medbill.core.paths import data_dir
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        console.print("[red]error:[/red] CELERY_BROKER_URL is not set: the scheduler sends "
-                      "jobs to workers through a broker. Set it (redis://… or amqp://…), or "
-                      "run a job by hand with `medbill jobs run NAME`.")
+        console.print(
+            "[red]error:[/red] CELERY_BROKER_URL is not set: the scheduler sends "
+            "jobs to workers through a broker. Set it (redis://… or amqp://…), or "
+            "run a job by hand with `medbill jobs run NAME`."
+        )
         raise typer.Exit(2)
     from medbill.web.worker import app as celery_app
 

@@ -20,12 +20,18 @@ def adjudicate(
     source: Path = typer.Argument(..., exists=True, dir_okay=False, help="An 837P file."),
     out: Path = typer.Option(..., "-o", "--out", help="Where to write the 835."),
     ack: Path | None = typer.Option(
-        None, "--ack", help="Where to write the 277CA (default: beside the 835, as .277ca, "
-        "when a claim is rejected)."),
+        None,
+        "--ack",
+        help="Where to write the 277CA (default: beside the 835, as .277ca, "
+        "when a claim is rejected).",
+    ),
     seed: int = typer.Option(0, help="Seed: the same seed and input give the same files."),
     received: str | None = typer.Option(
-        None, "--date", help="Date the payer received the claims (YYYY-MM-DD); default: the "
-        "day after the latest submission date."),
+        None,
+        "--date",
+        help="Date the payer received the claims (YYYY-MM-DD); default: the "
+        "day after the latest submission date.",
+    ),
 ) -> None:
     """Acknowledge an 837P with a 999 (beside the 835, as .999), adjudicate every claim into
     an 835, and write a 277CA for rejected claims."""
@@ -51,29 +57,44 @@ def adjudicate(
         raise typer.Exit(1)
     claims = [r.claim for r in read]
     ack999 = out.with_suffix(".999")
-    ack999.write_bytes(acknowledge_837p(data, ControlNumbers(seed + 1, seed + 1),
-                                        dt.datetime.combine(day or dt.date.today(), dt.time())))
+    ack999.write_bytes(
+        acknowledge_837p(
+            data,
+            ControlNumbers(seed + 1, seed + 1),
+            dt.datetime.combine(day or dt.date.today(), dt.time()),
+        )
+    )
     console.print(f"999: {ack999}")
-    result = simulate(claims, seed=seed, received=day,
-                      icd9=[r.code_set != "ICD-10-CM" for r in read])
+    result = simulate(
+        claims, seed=seed, received=day, icd9=[r.code_set != "ICD-10-CM" for r in read]
+    )
     if result.remittances:
         out.write_bytes(write_835(result.remittances, control_number=seed + 1))
         paid = sum((r.total_paid.amount for r in result.remittances), 0)
         n_claims = sum(len(r.claims) for r in result.remittances)
-        console.print(f"835: {out} ({len(result.remittances)} payment(s), {n_claims} claim(s), "
-                      f"${paid:,.2f} paid)")
+        console.print(
+            f"835: {out} ({len(result.remittances)} payment(s), {n_claims} claim(s), "
+            f"${paid:,.2f} paid)"
+        )
     else:
         console.print("835: none (every claim was rejected)")
     if result.rejections or ack is not None:
         target = ack or out.with_suffix(".277ca")
-        processed = day or (result.remittances[0].production_date if result.remittances
-                            else dt.date.today())
+        processed = day or (
+            result.remittances[0].production_date if result.remittances else dt.date.today()
+        )
         first = claims[0].payer
-        target.write_bytes(write_277ca(result.accepted, result.rejections,
-                                       payer_id=first.payer_id or "PAYER",
-                                       payer_name=(first.name or "PAYER").upper(),
-                                       processed=processed, reference=f"{seed + 1}",
-                                       batch_reference=batch_reference(data)))
+        target.write_bytes(
+            write_277ca(
+                result.accepted,
+                result.rejections,
+                payer_id=first.payer_id or "PAYER",
+                payer_name=(first.name or "PAYER").upper(),
+                processed=processed,
+                reference=f"{seed + 1}",
+                batch_reference=batch_reference(data),
+            )
+        )
         console.print(f"277CA: {target} ({len(result.rejections)} rejected)")
         for rej in result.rejections:
             console.print(f"  rejected {rej.claim.claim_id}: {rej.reason}")
@@ -84,8 +105,12 @@ def serve(
     port: int = typer.Option(8270, "--port", help="TCP port on 127.0.0.1 (0: any free port)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     table: Path | None = typer.Option(
-        None, "--table", exists=True, dir_okay=False,
-        help="Plan table JSON (default: built from the coverages in the database)."),
+        None,
+        "--table",
+        exists=True,
+        dir_okay=False,
+        help="Plan table JSON (default: built from the coverages in the database).",
+    ),
     delay: float = typer.Option(0.0, "--delay", help="Seconds to wait before each answer."),
 ) -> None:
     """Answer CAQH CORE real-time 270s and 276s (SOAP and MIME on /core) until stopped.

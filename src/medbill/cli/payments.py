@@ -45,9 +45,12 @@ def post_command(
     except ServiceError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
-    console.print(f"posted {receipt_number(entry)}: {-entry.money} by {method} for account "
-                  f"{account}; patient balance now "
-                  f"{balance_of(patient, 'patient').format()}", highlight=False)
+    console.print(
+        f"posted {receipt_number(entry)}: {-entry.money} by {method} for account "
+        f"{account}; patient balance now "
+        f"{balance_of(patient, 'patient').format()}",
+        highlight=False,
+    )
     if receipt is not None:
         receipt.write_bytes(receipt_pdf(entry))
         console.print(f"receipt: {receipt}")
@@ -75,8 +78,15 @@ def _post(practice, patient, amount, method, reference, channel):
         raise ServiceError("amount", "must be more than zero")
     with transaction.atomic(), audit.acting_as(None, "cli"):
         return Entry.objects.create(
-            practice_id=practice.pk, patient=patient, kind=Entry.Kind.PAYMENT,
-            amount=-received, responsibility=Entry.Responsibility.PATIENT,
-            effective_date=datetime.date.today(), method=method, reference=reference[:50],
-            memo=f"patient payment by {channel}", source="mail" if channel == "mail" else "desk",
-            source_ref=channel)
+            practice_id=practice.pk,
+            patient=patient,
+            kind=Entry.Kind.PAYMENT,
+            amount=-received,
+            responsibility=Entry.Responsibility.PATIENT,
+            effective_date=datetime.date.today(),
+            method=method,
+            reference=reference[:50],
+            memo=f"patient payment by {channel}",
+            source="mail" if channel == "mail" else "desk",
+            source_ref=channel,
+        )

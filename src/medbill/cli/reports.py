@@ -13,8 +13,9 @@ from medbill.cli._django import console, setup
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Billing reports as CSV: A/R aging, denials, key numbers.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Billing reports as CSV: A/R aging, denials, key numbers.", no_args_is_help=True
+)
 
 PRACTICE = typer.Option(None, "--practice", help="Practice short code.")
 OUT = typer.Option(None, "-o", "--out", help="CSV file (default: standard output).")
@@ -45,7 +46,9 @@ def _write(table, out: Path | None) -> None:
 @app.command("ar-aging")
 def ar_aging_command(
     by: str = typer.Option("payer", "--by", help="payer or patient"),
-    practice: str | None = PRACTICE, out: Path | None = OUT, as_of: str | None = AS_OF,
+    practice: str | None = PRACTICE,
+    out: Path | None = OUT,
+    as_of: str | None = AS_OF,
 ) -> None:
     """Open A/R by payer or patient in 0-30, 31-60, 61-90, 91-120 and 120+ days."""
     if by not in ("payer", "patient"):
@@ -59,8 +62,12 @@ def ar_aging_command(
     where = pick_practice(practice)
     table = ar_aging(where, by, day)
     if by == "patient":  # names and balances of patients
-        audit.record(where, "export", source="cli report",
-                     detail={"report": "ar-aging by patient", "rows": len(table.rows) - 1})
+        audit.record(
+            where,
+            "export",
+            source="cli report",
+            detail={"report": "ar-aging by patient", "rows": len(table.rows) - 1},
+        )
     _write(table, out)
 
 
@@ -75,8 +82,9 @@ def denials_command(practice: str | None = PRACTICE, out: Path | None = OUT) -> 
 
 
 @app.command("kpis")
-def kpis_command(practice: str | None = PRACTICE, out: Path | None = OUT,
-                 as_of: str | None = AS_OF) -> None:
+def kpis_command(
+    practice: str | None = PRACTICE, out: Path | None = OUT, as_of: str | None = AS_OF
+) -> None:
     """Days in A/R, first-pass rate, net collection rate and the totals behind them."""
     day = _date(as_of)
     setup(development=True)

@@ -44,7 +44,9 @@ def list_lockouts() -> None:
         table.add_column(col)
     for a in AccessAttempt.objects.order_by("-attempt_time"):
         table.add_row(
-            a.username or "", a.ip_address or "", str(a.failures_since_start),
+            a.username or "",
+            a.ip_address or "",
+            str(a.failures_since_start),
             f"{a.attempt_time:%Y-%m-%d %H:%M}",
         )
     console.print(table)

@@ -25,8 +25,9 @@ def production_problems(env: dict[str, str]) -> list[str]:
     """What keeps ``env`` from serving production, one line each (empty: ready)."""
     problems = []
     if not env.get("SECRET_KEY", "").strip():
-        problems.append("SECRET_KEY is not set (50+ random characters; see "
-                        "deploy/medbill.env.example)")
+        problems.append(
+            "SECRET_KEY is not set (50+ random characters; see deploy/medbill.env.example)"
+        )
     if not env.get("ALLOWED_HOSTS", "").strip():
         problems.append("ALLOWED_HOSTS is not set (the host names this server answers to)")
     if not env.get("DATABASE_URL", "").strip():
@@ -46,11 +47,14 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     production: bool = typer.Option(
-        False, "--production",
+        False,
+        "--production",
         help="Serve with gunicorn (DEBUG off, collected and compressed static files); needs "
-             "SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL."),
-    workers: int = typer.Option(None, "--workers", min=1,
-                                help="gunicorn worker processes (default 2 x CPUs + 1)."),
+        "SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.",
+    ),
+    workers: int = typer.Option(
+        None, "--workers", min=1, help="gunicorn worker processes (default 2 x CPUs + 1)."
+    ),
 ) -> None:
     """Serve the web app and API: Django's development server, or gunicorn with
     --production (put nginx or another proxy with TLS in front, see docs/deploy.md)."""
@@ -74,14 +78,32 @@ def serve(
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="medbill-metrics-")
     count = _workers(workers)
-    console.print(f"serving medbill with gunicorn ({count} workers) at http://{host}:{port}/",
-                  highlight=False)
+    console.print(
+        f"serving medbill with gunicorn ({count} workers) at http://{host}:{port}/", highlight=False
+    )
     sys.stdout.flush()
     # gunicorn writes no access log: request lines can hold names in search queries and
     # kiosk codes in paths. The proxy in front keeps its own (see docs/deploy.md).
-    args = [sys.executable, "-m", "gunicorn", "medbill.web.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(count), "--timeout", "120",
-            "--graceful-timeout", "30", "--max-requests", "2000",
-            "--max-requests-jitter", "200", "--config", "python:medbill.web.gunicorn_conf",
-            "--forwarded-allow-ips", os.environ.get("MEDBILL_FORWARDED_ALLOW_IPS", "127.0.0.1")]
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "medbill.web.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(count),
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "30",
+        "--max-requests",
+        "2000",
+        "--max-requests-jitter",
+        "200",
+        "--config",
+        "python:medbill.web.gunicorn_conf",
+        "--forwarded-allow-ips",
+        os.environ.get("MEDBILL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
     os.execv(sys.executable, args)

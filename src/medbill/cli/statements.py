@@ -39,8 +39,14 @@ def run_command(
     from medbill.web.billing.statements import run_statements
 
     try:
-        result = run_statements(None, pick_practice(practice), out, statement_date=day,
-                                threshold=threshold, write_off_under=write_off_under)
+        result = run_statements(
+            None,
+            pick_practice(practice),
+            out,
+            statement_date=day,
+            threshold=threshold,
+            write_off_under=write_off_under,
+        )
     except MoneyError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
@@ -52,8 +58,10 @@ def run_command(
         console.print(f"written off {account}: {amount.format()}", highlight=False)
     for account in result.collections:
         console.print(f"collections flag: {account}", highlight=False)
-    console.print(f"{len(result.sent)} statement(s)"
-                  + (f"; vendor CSV {result.csv_path}" if result.csv_path else ""))
+    console.print(
+        f"{len(result.sent)} statement(s)"
+        + (f"; vendor CSV {result.csv_path}" if result.csv_path else "")
+    )
 
 
 @app.command("plan")
@@ -69,8 +77,7 @@ def plan_command(
     try:
         first = dt.date.fromisoformat(first_due)
     except ValueError:
-        raise typer.BadParameter(f"--first-due: not a date (YYYY-MM-DD): {first_due!r}") \
-            from None
+        raise typer.BadParameter(f"--first-due: not a date (YYYY-MM-DD): {first_due!r}") from None
     setup(development=True)
     from medbill.cli.era import pick_patient, pick_practice
     from medbill.core.money import MoneyError
@@ -83,5 +90,8 @@ def plan_command(
     except (ServiceError, MoneyError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
-    console.print(f"plan for {account}: {plan.installments} x {plan.installment} from "
-                  f"{plan.first_due} every {plan.interval_days} days", highlight=False)
+    console.print(
+        f"plan for {account}: {plan.installments} x {plan.installment} from "
+        f"{plan.first_due} every {plan.interval_days} days",
+        highlight=False,
+    )

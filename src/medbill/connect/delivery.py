@@ -78,13 +78,13 @@ def _load_key(path: str) -> paramiko.PKey:
     raise DeliveryError(f"key_path {path}: not a private key paramiko can read")
 
 
-def _by_sftp(file: OutgoingFile, profile: ClearinghouseProfile,
-             sleep: Callable[[float], None]) -> Delivery:
+def _by_sftp(
+    file: OutgoingFile, profile: ClearinghouseProfile, sleep: Callable[[float], None]
+) -> Delivery:
     assert profile.host and profile.username and profile.key_path
     key = _load_key(profile.key_path)
     remote = posixpath.join(profile.remote_dir, file.name)
-    destination = f"sftp://{profile.username}@{profile.host}:{profile.port}/" \
-        f"{remote.lstrip('/')}"
+    destination = f"sftp://{profile.username}@{profile.host}:{profile.port}/{remote.lstrip('/')}"
     last: Exception | None = None
     for attempt in range(1, profile.retries + 2):
         try:
@@ -94,24 +94,34 @@ def _by_sftp(file: OutgoingFile, profile: ClearinghouseProfile,
             raise
         except (OSError, paramiko.SSHException, EOFError) as exc:
             last = exc
-            log.warning("sftp upload to %s failed (attempt %d): %s", profile.name, attempt,
-                        type(exc).__name__)
+            log.warning(
+                "sftp upload to %s failed (attempt %d): %s",
+                profile.name,
+                attempt,
+                type(exc).__name__,
+            )
             if attempt <= profile.retries:
                 sleep(profile.backoff_seconds * 2 ** (attempt - 1))
-    raise DeliveryError(f"{destination}: gave up after {profile.retries + 1} attempts "
-                        f"({type(last).__name__}: {last})")
+    raise DeliveryError(
+        f"{destination}: gave up after {profile.retries + 1} attempts "
+        f"({type(last).__name__}: {last})"
+    )
 
 
-def _upload(file: OutgoingFile, profile: ClearinghouseProfile, key: paramiko.PKey,
-            remote: str) -> None:
+def _upload(
+    file: OutgoingFile, profile: ClearinghouseProfile, key: paramiko.PKey, remote: str
+) -> None:
     transport = paramiko.Transport((profile.host, profile.port))
     try:
         transport.start_client(timeout=15)
         server_key = transport.get_remote_server_key()
-        if profile.host_key_sha256 and \
-                key_fingerprint(server_key) != profile.host_key_sha256.removeprefix("SHA256:"):
-            raise DeliveryError(f"{profile.host}: the server's host key does not match "
-                                f"host_key_sha256; refusing to send")
+        if profile.host_key_sha256 and key_fingerprint(
+            server_key
+        ) != profile.host_key_sha256.removeprefix("SHA256:"):
+            raise DeliveryError(
+                f"{profile.host}: the server's host key does not match "
+                f"host_key_sha256; refusing to send"
+            )
         transport.auth_publickey(profile.username, key)
         sftp = paramiko.SFTPClient.from_transport(transport)
         assert sftp is not None
@@ -121,8 +131,9 @@ def _upload(file: OutgoingFile, profile: ClearinghouseProfile, key: paramiko.PKe
             except FileNotFoundError:
                 pass
             else:
-                raise DeliveryError(f"{remote} already exists on {profile.host}; "
-                                    f"a file is never overwritten")
+                raise DeliveryError(
+                    f"{remote} already exists on {profile.host}; a file is never overwritten"
+                )
             partial = posixpath.join(profile.remote_dir, f".{file.name}.part")
             with sftp.open(partial, "wb") as fh:
                 fh.write(file.data)

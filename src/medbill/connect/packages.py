@@ -19,9 +19,20 @@ class PackageFetchError(RuntimeError):
 
 def pip_download(requirement: str, folder: Path) -> None:
     """Download the wheel of ``requirement`` (``name==version``) into ``folder``."""
-    command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-               "--only-binary=:all:", "-d", str(folder), requirement]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--no-deps",
+        "--only-binary=:all:",
+        "-d",
+        str(folder),
+        requirement,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise PackageFetchError(f"`pip download {requirement}` failed: "
-                                f"{(done.stderr or done.stdout).strip()[-300:]}")
+        raise PackageFetchError(
+            f"`pip download {requirement}` failed: {(done.stderr or done.stdout).strip()[-300:]}"
+        )

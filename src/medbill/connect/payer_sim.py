@@ -42,10 +42,17 @@ class PayerSimulator:
     not found); ``today`` fixes the date the answers are given on (tests, the demo).
     """
 
-    def __init__(self, table: PlanTable, host: str = "127.0.0.1", port: int = 0,
-                 delay: float = 0.0, credentials: tuple[str, str] | None = None,
-                 payer_id: str = "PAYERSIM", book: ClaimBook | None = None,
-                 today: date | None = None) -> None:
+    def __init__(
+        self,
+        table: PlanTable,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        delay: float = 0.0,
+        credentials: tuple[str, str] | None = None,
+        payer_id: str = "PAYERSIM",
+        book: ClaimBook | None = None,
+        today: date | None = None,
+    ) -> None:
         self.table = table
         self.book = book if book is not None else ClaimBook()
         self.today = today
@@ -89,13 +96,18 @@ class PayerSimulator:
     def respond(self, request: CoreMessage) -> CoreMessage:
         """The CORE reply for one request envelope."""
         if self.credentials and (request.username, request.password) != self.credentials:
-            return request.reply("", RESPONSE_271, "UnAuthorized",
-                                 "Username or password is not valid")
+            return request.reply(
+                "", RESPONSE_271, "UnAuthorized", "Username or password is not valid"
+            )
         if request.payload_type == REQUEST_276:
             return self._claim_status(request)
         if request.payload_type != "X12_270_Request_005010X279A1":
-            return request.reply("", RESPONSE_271, "PayloadTypeIncorrect",
-                                 f"this endpoint takes 270 requests, not {request.payload_type}")
+            return request.reply(
+                "",
+                RESPONSE_271,
+                "PayloadTypeIncorrect",
+                f"this endpoint takes 270 requests, not {request.payload_type}",
+            )
         try:
             inquiries = read_270(request.payload)
         except X12ParseError as exc:
@@ -112,9 +124,13 @@ class PayerSimulator:
         number = self._next_control()
         try:
             x12 = self.book.answer_276(
-                request.payload, payer_id=self.payer_id,
-                requester=request.sender_id[:15] or "UNKNOWN", control=number,
-                today=self.today or date.today(), created=datetime.now())
+                request.payload,
+                payer_id=self.payer_id,
+                requester=request.sender_id[:15] or "UNKNOWN",
+                control=number,
+                today=self.today or date.today(),
+                created=datetime.now(),
+            )
         except (X12ParseError, X12WriteError) as exc:
             return request.reply("", RESPONSE_277, "Payload Error", str(exc))
         return request.reply(x12.decode(), RESPONSE_277)

@@ -44,8 +44,7 @@ class IncomingFile:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def pick_up(profile: ClearinghouseProfile,
-            seen: Callable[[str, int], bool]) -> list[IncomingFile]:
+def pick_up(profile: ClearinghouseProfile, seen: Callable[[str, int], bool]) -> list[IncomingFile]:
     """The files waiting in the profile's inbound location that ``seen(name, size)`` does
     not already know, oldest first; empty when the profile has no inbound location."""
     if profile.inbound_folder:
@@ -57,15 +56,21 @@ def pick_up(profile: ClearinghouseProfile,
 
 def _wanted(name: str, size: int, seen: Callable[[str, int], bool]) -> bool:
     # Partners write under a temporary name (a leading dot or .part) and rename when done.
-    return not name.startswith(".") and not name.endswith(".part") and size > 0 \
-        and size <= MAX_BYTES and not seen(name, size)
+    return (
+        not name.startswith(".")
+        and not name.endswith(".part")
+        and size > 0
+        and size <= MAX_BYTES
+        and not seen(name, size)
+    )
 
 
 def _from_folder(folder: Path, seen: Callable[[str, int], bool]) -> list[IncomingFile]:
     if not folder.is_dir():
         raise PickupError(f"inbound_folder {folder}: no such folder")
-    entries = sorted((p for p in folder.iterdir() if p.is_file()),
-                     key=lambda p: (p.stat().st_mtime, p.name))
+    entries = sorted(
+        (p for p in folder.iterdir() if p.is_file()), key=lambda p: (p.stat().st_mtime, p.name)
+    )
     files = []
     for path in entries:
         if _wanted(path.name, path.stat().st_size, seen):
@@ -75,29 +80,38 @@ def _from_folder(folder: Path, seen: Callable[[str, int], bool]) -> list[Incomin
     return files
 
 
-def _from_sftp(profile: ClearinghouseProfile,
-               seen: Callable[[str, int], bool]) -> list[IncomingFile]:
+def _from_sftp(
+    profile: ClearinghouseProfile, seen: Callable[[str, int], bool]
+) -> list[IncomingFile]:
     assert profile.host and profile.username and profile.key_path and profile.inbound_remote_dir
     try:
         key = _load_key(profile.key_path)
     except DeliveryError as exc:
         raise PickupError(str(exc)) from None
-    where = f"sftp://{profile.username}@{profile.host}:{profile.port}/" \
+    where = (
+        f"sftp://{profile.username}@{profile.host}:{profile.port}/"
         f"{profile.inbound_remote_dir.lstrip('/')}"
+    )
     transport = paramiko.Transport((profile.host, profile.port))
     try:
         transport.start_client(timeout=15)
         server_key = transport.get_remote_server_key()
-        if profile.host_key_sha256 and \
-                key_fingerprint(server_key) != profile.host_key_sha256.removeprefix("SHA256:"):
-            raise PickupError(f"{profile.host}: the server's host key does not match "
-                              f"host_key_sha256; refusing to read")
+        if profile.host_key_sha256 and key_fingerprint(
+            server_key
+        ) != profile.host_key_sha256.removeprefix("SHA256:"):
+            raise PickupError(
+                f"{profile.host}: the server's host key does not match "
+                f"host_key_sha256; refusing to read"
+            )
         transport.auth_publickey(profile.username, key)
         sftp = paramiko.SFTPClient.from_transport(transport)
         assert sftp is not None
         try:
-            listing = [a for a in sftp.listdir_attr(profile.inbound_remote_dir)
-                       if a.st_mode is not None and stat.S_ISREG(a.st_mode)]
+            listing = [
+                a
+                for a in sftp.listdir_attr(profile.inbound_remote_dir)
+                if a.st_mode is not None and stat.S_ISREG(a.st_mode)
+            ]
             listing.sort(key=lambda a: (a.st_mtime or 0, a.filename))
             files = []
             for attr in listing:

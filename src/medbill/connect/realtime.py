@@ -76,12 +76,24 @@ def exchange_eligibility(
     number = control_number or next(_control)
     x12 = write_270(
         [inquiry],
-        Envelope(endpoint.sender_id, endpoint.receiver_id, number, number, datetime.now(),
-                 usage=endpoint.usage),
+        Envelope(
+            endpoint.sender_id,
+            endpoint.receiver_id,
+            number,
+            number,
+            datetime.now(),
+            usage=endpoint.usage,
+        ),
         line_ending="",
     ).decode()
-    request = CoreMessage.request(x12, endpoint.sender_id, endpoint.receiver_id, REQUEST_270,
-                                  endpoint.username, endpoint.password)
+    request = CoreMessage.request(
+        x12,
+        endpoint.sender_id,
+        endpoint.receiver_id,
+        REQUEST_270,
+        endpoint.username,
+        endpoint.password,
+    )
     if endpoint.envelope == "soap":
         body, content_type = to_soap(request), "application/soap+xml; charset=utf-8"
     elif endpoint.envelope == "mime":
@@ -92,11 +104,16 @@ def exchange_eligibility(
     own = client is None
     http = client or httpx.Client()
     try:
-        reply = http.post(endpoint.url, content=body, headers={"Content-Type": content_type},
-                          timeout=endpoint.timeout)
+        reply = http.post(
+            endpoint.url,
+            content=body,
+            headers={"Content-Type": content_type},
+            timeout=endpoint.timeout,
+        )
     except httpx.TimeoutException:
         raise PayerUnavailable(
-            f"{endpoint.url} did not answer within {endpoint.timeout:g} s") from None
+            f"{endpoint.url} did not answer within {endpoint.timeout:g} s"
+        ) from None
     except httpx.TransportError as exc:
         raise PayerUnavailable(f"{endpoint.url} could not be reached: {exc}") from None
     finally:
@@ -106,13 +123,17 @@ def exchange_eligibility(
         raise PayerUnavailable(f"{endpoint.url} answered HTTP {reply.status_code}")
     try:
         kind = reply.headers.get("content-type", "")
-        answer = (parse_multipart(reply.content, kind) if "multipart" in kind
-                  else parse_soap(reply.content))
+        answer = (
+            parse_multipart(reply.content, kind)
+            if "multipart" in kind
+            else parse_soap(reply.content)
+        )
     except CoreEnvelopeError as exc:
         raise RealtimeError(f"{endpoint.url}: {exc} (HTTP {reply.status_code})") from None
     if answer.error_code != "Success":
         raise RealtimeError(
-            f"{endpoint.url} refused the request: {answer.error_code}: {answer.error_message}")
+            f"{endpoint.url} refused the request: {answer.error_code}: {answer.error_message}"
+        )
     if answer.payload_id != request.payload_id:
         raise RealtimeError(f"{endpoint.url} answered another request (PayloadID differs)")
     try:
@@ -125,8 +146,9 @@ def exchange_eligibility(
     raise RealtimeError(f"{endpoint.url} sent no answer for trace {inquiry.trace_number}")
 
 
-def check_many(inquiries: Sequence[EligibilityInquiry],
-               endpoint: EligibilityEndpoint) -> list[EligibilityResponse | RealtimeError]:
+def check_many(
+    inquiries: Sequence[EligibilityInquiry], endpoint: EligibilityEndpoint
+) -> list[EligibilityResponse | RealtimeError]:
     """One request per inquiry over a kept-alive connection; errors are returned, not raised."""
     out: list[EligibilityResponse | RealtimeError] = []
     with httpx.Client() as http:

@@ -123,8 +123,7 @@ class Attachment:
         return f"PWK{self.report_type}{self.transmission}{self.control_number or ''}"
 
 
-def attachment_problems(attachments: tuple[Attachment, ...], at: str
-                        ) -> Iterator[tuple[str, str]]:
+def attachment_problems(attachments: tuple[Attachment, ...], at: str) -> Iterator[tuple[str, str]]:
     """``(field, problem)`` for every attachment the 837P TR3 does not allow; ``at`` is
     the document path of the list (``attachments`` or ``lines[2].attachments``).
 
@@ -137,9 +136,10 @@ def attachment_problems(attachments: tuple[Attachment, ...], at: str
         if a.report_type not in REPORT_TYPES:
             yield f"{where}.report_type", "is not an 837P attachment report type (PWK01)"
         if a.transmission not in TRANSMISSIONS:
-            yield (f"{where}.transmission",
-                   f"must be one of {', '.join(TRANSMISSIONS)} (PWK02)")
+            yield (f"{where}.transmission", f"must be one of {', '.join(TRANSMISSIONS)} (PWK02)")
         elif a.needs_control_number and not a.control_number:
-            yield (f"{where}.control_number",
-                   "is required when the attachment is sent (transmission "
-                   f"{a.transmission}); only AA (kept at the office) goes without one")
+            yield (
+                f"{where}.control_number",
+                "is required when the attachment is sent (transmission "
+                f"{a.transmission}); only AA (kept at the office) goes without one",
+            )

@@ -21,23 +21,67 @@ __all__ = ["to_x12_text", "unwritable"]
 
 # Latin letters and marks that Unicode does not decompose into a base letter and an
 # accent, and the marks people type for plain ones.
-_SPELLED = str.maketrans({
-    "\u0110": "D", "\u0111": "d",  # Đ đ (Croatian, Serbian, Vietnamese)
-    "\u00d0": "D", "\u00f0": "d",  # Ð ð (Icelandic eth)
-    "\u00de": "Th", "\u00fe": "th",  # Þ þ (Icelandic thorn)
-    "\u0131": "i",  # ı dotless i (Turkish); İ decomposes to I + dot
-    "\u00df": "ss", "\u1e9e": "SS",
-    "\u00c6": "AE", "\u00e6": "ae", "\u0152": "OE", "\u0153": "oe",
-    "\u00d8": "O", "\u00f8": "o", "\u0141": "L", "\u0142": "l",
-    "\u0126": "H", "\u0127": "h", "\u014a": "NG", "\u014b": "ng", "\u0138": "k",
-    "\u017f": "s", "\u0192": "f", "\u0189": "D", "\u0256": "d", "\u0197": "I", "\u0268": "i",
-    "\u01b5": "Z", "\u01b6": "z", "\u0180": "b", "\u0243": "B", "\u0166": "T", "\u0167": "t",
-    "\u2014": "-", "\u2013": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u00b5": "u",  # micro sign, as in "ug"
-    "\u2026": "...", "\u00b7": ".", "\u2022": "-", "\u2044": "/", "\u00d7": "x",
-})
+_SPELLED = str.maketrans(
+    {
+        "\u0110": "D",
+        "\u0111": "d",  # Đ đ (Croatian, Serbian, Vietnamese)
+        "\u00d0": "D",
+        "\u00f0": "d",  # Ð ð (Icelandic eth)
+        "\u00de": "Th",
+        "\u00fe": "th",  # Þ þ (Icelandic thorn)
+        "\u0131": "i",  # ı dotless i (Turkish); İ decomposes to I + dot
+        "\u00df": "ss",
+        "\u1e9e": "SS",
+        "\u00c6": "AE",
+        "\u00e6": "ae",
+        "\u0152": "OE",
+        "\u0153": "oe",
+        "\u00d8": "O",
+        "\u00f8": "o",
+        "\u0141": "L",
+        "\u0142": "l",
+        "\u0126": "H",
+        "\u0127": "h",
+        "\u014a": "NG",
+        "\u014b": "ng",
+        "\u0138": "k",
+        "\u017f": "s",
+        "\u0192": "f",
+        "\u0189": "D",
+        "\u0256": "d",
+        "\u0197": "I",
+        "\u0268": "i",
+        "\u01b5": "Z",
+        "\u01b6": "z",
+        "\u0180": "b",
+        "\u0243": "B",
+        "\u0166": "T",
+        "\u0167": "t",
+        "\u2014": "-",
+        "\u2013": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u02bc": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u00b5": "u",  # micro sign, as in "ug"
+        "\u2026": "...",
+        "\u00b7": ".",
+        "\u2022": "-",
+        "\u2044": "/",
+        "\u00d7": "x",
+    }
+)
 _SPACE = re.compile(r"\s+")
 _PRINTABLE = re.compile(r"[ -~]*")
 

@@ -86,8 +86,11 @@ def _str(data: Mapping[str, Any], key: str, path: str, required: bool = False) -
         if required:
             raise ClaimFormatError(_join(path, key), "is required")
         return None
-    if isinstance(value, bool) or not isinstance(value, str | int) or (
-            isinstance(value, int) and value.bit_length() > 128):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, str | int)
+        or (isinstance(value, int) and value.bit_length() > 128)
+    ):
         raise ClaimFormatError(_join(path, key), "expected text")
     return str(value).strip()
 
@@ -142,8 +145,9 @@ def _decimal(data: Mapping[str, Any], key: str, path: str) -> Decimal | None:
     sign, digits, exponent = dec.as_tuple()
     trailing = len(digits) - len(bytes(digits).rstrip(b"\0"))
     if -(exponent + trailing) > MAX_PLACES:
-        raise ClaimFormatError(_join(path, key),
-                               f"number has more than {MAX_PLACES} decimal places")
+        raise ClaimFormatError(
+            _join(path, key), f"number has more than {MAX_PLACES} decimal places"
+        )
     return dec
 
 
@@ -189,8 +193,13 @@ class Address:
 
     def to_dict(self) -> dict[str, Any]:
         return _clean(
-            {"line1": self.line1, "line2": self.line2, "city": self.city,
-             "state": self.state, "zip": self.zip}
+            {
+                "line1": self.line1,
+                "line2": self.line2,
+                "city": self.city,
+                "state": self.state,
+                "zip": self.zip,
+            }
         )
 
 
@@ -245,19 +254,29 @@ def _attachments(d: Mapping[str, Any], path: str) -> tuple[Attachment, ...]:
         a = _obj(item, where)
         report = (_str(a, "report_type", where, required=True) or "").upper()
         if report not in REPORT_TYPES:
-            raise ClaimFormatError(_join(where, "report_type"),
-                                   "is not an 837P attachment report type (PWK01)")
+            raise ClaimFormatError(
+                _join(where, "report_type"), "is not an 837P attachment report type (PWK01)"
+            )
         how = (_str(a, "transmission", where, required=True) or "").upper()
         if how not in TRANSMISSIONS:
-            raise ClaimFormatError(_join(where, "transmission"),
-                                   f"expected one of {', '.join(TRANSMISSIONS)}")
+            raise ClaimFormatError(
+                _join(where, "transmission"), f"expected one of {', '.join(TRANSMISSIONS)}"
+            )
         out.append(Attachment(report, how, _str(a, "control_number", where)))
     return tuple(out)
 
 
 def _attachments_json(attachments: tuple[Attachment, ...]) -> list[dict[str, Any]]:
-    return [_clean({"report_type": a.report_type, "transmission": a.transmission,
-                    "control_number": a.control_number}) for a in attachments]
+    return [
+        _clean(
+            {
+                "report_type": a.report_type,
+                "transmission": a.transmission,
+                "control_number": a.control_number,
+            }
+        )
+        for a in attachments
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,8 +342,12 @@ class Provider:
 
     def to_dict(self) -> dict[str, Any]:
         return _clean(
-            {"name": self.name.to_dict(), "credential": self.credential, "npi": self.npi,
-             "taxonomy": self.taxonomy}
+            {
+                "name": self.name.to_dict(),
+                "credential": self.credential,
+                "npi": self.npi,
+                "taxonomy": self.taxonomy,
+            }
         )
 
 
@@ -339,12 +362,18 @@ class Party:
     @classmethod
     def from_dict(cls, data: Any, path: str) -> Party:
         d = _obj(data, path)
-        return cls(name=_str(d, "name", path) or "", address=_address(d, path),
-                   npi=_str(d, "npi", path))
+        return cls(
+            name=_str(d, "name", path) or "", address=_address(d, path), npi=_str(d, "npi", path)
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return _clean({"name": self.name, "npi": self.npi,
-                       "address": self.address.to_dict() if self.address else None})
+        return _clean(
+            {
+                "name": self.name,
+                "npi": self.npi,
+                "address": self.address.to_dict() if self.address else None,
+            }
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,8 +396,12 @@ class Payer:
 
     def to_dict(self) -> dict[str, Any]:
         return _clean(
-            {"name": self.name, "payer_id": self.payer_id, "type": self.type,
-             "address": self.address.to_dict() if self.address else None}
+            {
+                "name": self.name,
+                "payer_id": self.payer_id,
+                "type": self.type,
+                "address": self.address.to_dict() if self.address else None,
+            }
         )
 
 
@@ -393,8 +426,9 @@ class Subscriber:
         sex = _str(d, "sex", path)
         msp = _str(d, "medicare_secondary_type", path)
         if msp is not None and msp not in MSP_TYPES:
-            raise ClaimFormatError(_join(path, "medicare_secondary_type"),
-                                   f"expected one of {', '.join(MSP_TYPES)}")
+            raise ClaimFormatError(
+                _join(path, "medicare_secondary_type"), f"expected one of {', '.join(MSP_TYPES)}"
+            )
         return cls(
             name=_name(d, path),
             member_id=_str(d, "member_id", path),
@@ -418,9 +452,7 @@ class Subscriber:
                 "group_number": self.group_number,
                 "group_name": self.group_name,
                 "address": self.address.to_dict() if self.address else None,
-                "coverage_start": self.coverage_start.isoformat()
-                if self.coverage_start
-                else None,
+                "coverage_start": self.coverage_start.isoformat() if self.coverage_start else None,
                 "coverage_end": self.coverage_end.isoformat() if self.coverage_end else None,
                 "medicare_secondary_type": self.medicare_secondary_type,
             }
@@ -492,8 +524,14 @@ class CasAdjustment:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return _clean({"group": self.group, "reason": self.reason, "amount": self.amount.amount,
-                       "quantity": self.quantity})
+        return _clean(
+            {
+                "group": self.group,
+                "reason": self.reason,
+                "amount": self.amount.amount,
+                "quantity": self.quantity,
+            }
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -600,8 +638,9 @@ class Ambulance:
         pickup = _address(d, path, "pickup")
         dropoff = _address(d, path, "dropoff")
         if pickup is None or dropoff is None:
-            raise ClaimFormatError(_join(path, "pickup" if pickup is None else "dropoff"),
-                                   "is required")
+            raise ClaimFormatError(
+                _join(path, "pickup" if pickup is None else "dropoff"), "is required"
+            )
         return cls(
             pickup=pickup,
             dropoff=dropoff,
@@ -654,8 +693,9 @@ class OtherCoverage:
             subscriber=Subscriber.from_dict(d.get("subscriber") or {}, _join(path, "subscriber")),
             relationship_to_subscriber=rel,
             order=order,
-            adjudication=None if _absent(adj) else Adjudication.from_dict(
-                adj, _join(path, "adjudication")),
+            adjudication=None
+            if _absent(adj)
+            else Adjudication.from_dict(adj, _join(path, "adjudication")),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -729,8 +769,9 @@ class ServiceLine:
             ndc_unit=_str(d, "ndc_unit", path),
             line_control_number=_str(d, "line_control_number", path),
             description=_str(d, "description", path),
-            rendering_provider=None if _absent(rendering) else Provider.from_dict(
-                rendering, _join(path, "rendering_provider")),
+            rendering_provider=None
+            if _absent(rendering)
+            else Provider.from_dict(rendering, _join(path, "rendering_provider")),
             prior_authorization=_str(d, "prior_authorization", path),
             attachments=_attachments(d, path),
         )
@@ -748,9 +789,11 @@ class ServiceLine:
             {
                 "unit_basis": None if self.unit_basis == "UN" else self.unit_basis,
                 "date_of_service": self.date_of_service.isoformat()
-                if self.date_of_service else None,
+                if self.date_of_service
+                else None,
                 "date_of_service_end": self.date_of_service_end.isoformat()
-                if self.date_of_service_end else None,
+                if self.date_of_service_end
+                else None,
                 "place_of_service": self.place_of_service,
                 "ndc": self.ndc,
                 "ndc_quantity": self.ndc_quantity,
@@ -758,7 +801,8 @@ class ServiceLine:
                 "line_control_number": self.line_control_number,
                 "description": self.description,
                 "rendering_provider": self.rendering_provider.to_dict()
-                if self.rendering_provider else None,
+                if self.rendering_provider
+                else None,
                 "prior_authorization": self.prior_authorization,
                 "attachments": _attachments_json(self.attachments),
             }
@@ -834,8 +878,9 @@ class Claim:
             date_of_service=_date(d, "date_of_service", ""),
             place_of_service=_str(d, "place_of_service", ""),
             frequency_code=freq,
-            billing_provider=BillingProvider.from_dict(d.get("billing_provider") or {},
-                                                       "billing_provider"),
+            billing_provider=BillingProvider.from_dict(
+                d.get("billing_provider") or {}, "billing_provider"
+            ),
             payer=Payer.from_dict(d.get("payer") or {}, "payer"),
             subscriber=Subscriber.from_dict(d.get("subscriber") or {}, "subscriber"),
             patient=Patient.from_dict(d.get("patient") or {}, "patient"),
@@ -881,7 +926,8 @@ class Claim:
             "original_claim_ref": self.original_claim_ref,
             "billing_provider": self.billing_provider.to_dict(),
             "rendering_provider": self.rendering_provider.to_dict()
-            if self.rendering_provider else None,
+            if self.rendering_provider
+            else None,
             "payer": self.payer.to_dict(),
             "subscriber": self.subscriber.to_dict(),
             "patient": self.patient.to_dict(),
@@ -892,18 +938,22 @@ class Claim:
             {
                 "other_coverage": [c.to_dict() for c in self.other_coverage],
                 "referring_provider": self.referring_provider.to_dict()
-                if self.referring_provider else None,
+                if self.referring_provider
+                else None,
                 "service_facility": self.service_facility.to_dict()
-                if self.service_facility else None,
+                if self.service_facility
+                else None,
                 "prior_authorization": self.prior_authorization,
                 "referral_number": self.referral_number,
                 "onset_date": self.onset_date.isoformat() if self.onset_date else None,
                 "initial_treatment_date": self.initial_treatment_date.isoformat()
-                if self.initial_treatment_date else None,
+                if self.initial_treatment_date
+                else None,
                 "accident_date": self.accident_date.isoformat() if self.accident_date else None,
                 "related_causes": list(self.related_causes),
                 "accident_state": self.accident_state,
-                "release_of_information": None if self.release_of_information == "Y"
+                "release_of_information": None
+                if self.release_of_information == "Y"
                 else self.release_of_information,
                 "note": self.note,
                 "ambulance": self.ambulance.to_dict() if self.ambulance else None,
@@ -945,8 +995,11 @@ def _bool(d: Mapping[str, Any], key: str, default: bool) -> bool:
 def _encode(value: Any) -> Any:
     if isinstance(value, Decimal):
         # Integral amounts keep their cents only when they are money-like; units stay plain.
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 \
+        return (
+            int(value)
+            if value == value.to_integral_value() and value.as_tuple().exponent >= 0
             else float(value)
+        )
     if isinstance(value, Money):
         return float(value.amount)
     if isinstance(value, date):
@@ -974,13 +1027,17 @@ def _check_tree(data: Any) -> None:
     while stack:
         value, path, depth = stack.pop()
         if isinstance(value, _Refused):
-            problem = (f"{value} is not a number JSON allows" if value.lstrip("-").isalpha()
-                       else f"a number of {len(value):,} digits is too large")
+            problem = (
+                f"{value} is not a number JSON allows"
+                if value.lstrip("-").isalpha()
+                else f"a number of {len(value):,} digits is too large"
+            )
             raise ClaimFormatError(path, problem)
         if isinstance(value, str):
             if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
-                raise ClaimFormatError(path, "text holds a NUL or a lone surrogate escape, "
-                                       "which is no character")
+                raise ClaimFormatError(
+                    path, "text holds a NUL or a lone surrogate escape, which is no character"
+                )
             continue
         if not isinstance(value, dict | list):
             continue
@@ -1019,8 +1076,9 @@ def _text(data: str | bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - data.rfind(b"\n", 0, exc.start)
-        raise ClaimFormatError("", f"not UTF-8 text: byte {data[exc.start]:#04x} at line "
-                               f"{line}, column {column}") from None
+        raise ClaimFormatError(
+            "", f"not UTF-8 text: byte {data[exc.start]:#04x} at line {line}, column {column}"
+        ) from None
 
 
 def loads(text: str | bytes) -> list[Claim]:
@@ -1030,14 +1088,15 @@ def loads(text: str | bytes) -> list[Claim]:
     """
     text = _text(text)
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=_parse_int,
-                          parse_constant=_Refused)
+        data = json.loads(text, parse_float=Decimal, parse_int=_parse_int, parse_constant=_Refused)
     except json.JSONDecodeError as exc:
-        raise ClaimFormatError("", f"not valid JSON (line {exc.lineno}, column {exc.colno})") \
-            from None
+        raise ClaimFormatError(
+            "", f"not valid JSON (line {exc.lineno}, column {exc.colno})"
+        ) from None
     except RecursionError:
-        raise ClaimFormatError("", f"nested more than {MAX_DEPTH} levels deep "
-                               f"({_deepest(text)})") from None
+        raise ClaimFormatError(
+            "", f"nested more than {MAX_DEPTH} levels deep ({_deepest(text)})"
+        ) from None
     _check_tree(data)
     if isinstance(data, list):
         claims = []
@@ -1045,8 +1104,9 @@ def loads(text: str | bytes) -> list[Claim]:
             try:
                 claims.append(Claim.from_dict(item))
             except ClaimFormatError as exc:
-                raise ClaimFormatError(f"[{i}].{exc.path}" if exc.path else f"[{i}]",
-                                       exc.problem) from None
+                raise ClaimFormatError(
+                    f"[{i}].{exc.path}" if exc.path else f"[{i}]", exc.problem
+                ) from None
         return claims
     return [Claim.from_dict(data)]
 

@@ -20,7 +20,7 @@ MEDICARE_TYPES = ("medicare", "medicare_a", "medicare_b")
 MSP_TYPES: dict[str, str] = {
     "12": "Working aged beneficiary or spouse with an employer group health plan",
     "13": "End-stage renal disease beneficiary in the coordination period with an "
-          "employer's group health plan",
+    "employer's group health plan",
     "14": "No-fault insurance, including auto, is primary",
     "15": "Workers' compensation",
     "16": "Public Health Service or other federal agency",
@@ -49,12 +49,12 @@ class MspAnswers:
     def from_dict(cls, data: dict) -> MspAnswers:
         """Answers stored as a mapping of question to yes/no (other keys are ignored)."""
         known = {f.name for f in fields(cls)}
-        return cls(**{k: (None if v is None else bool(v)) for k, v in data.items()
-                      if k in known})
+        return cls(**{k: (None if v is None else bool(v)) for k, v in data.items() if k in known})
 
     def to_dict(self) -> dict[str, bool]:
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if getattr(self, f.name) is not None}
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
 
 
 # (answer, the question as the desk asks it, the type a "yes" gives), in the
@@ -62,28 +62,58 @@ class MspAnswers:
 # Part V (disability).
 MSP_QUESTIONS: tuple[tuple[str, str, str], ...] = (
     ("black_lung", "Are you receiving Black Lung benefits for this condition?", "41"),
-    ("veterans_affairs", "Has the Department of Veterans Affairs authorized and agreed to "
-                         "pay for this care?", "42"),
-    ("work_related", "Is the illness or injury due to a work-related accident or "
-                     "condition (workers' compensation)?", "15"),
-    ("other_federal_agency", "Is the care paid by the Public Health Service or another "
-                             "federal agency?", "16"),
-    ("no_fault", "Is the illness or injury due to a non-work accident, and is no-fault "
-                 "(including auto) insurance available?", "14"),
-    ("liability", "Is the illness or injury due to a non-work accident, and is another "
-                  "party's liability insurance available?", "47"),
-    ("esrd_coordination_period", "Are you entitled to Medicare because of end-stage renal "
-                                 "disease, within the 30-month coordination period, with "
-                                 "an employer group health plan?", "13"),
-    ("working_aged_group_health_plan", "Are you 65 or older with a group health plan "
-                                       "through your own or your spouse's current "
-                                       "employment, at an employer of 20 or more "
-                                       "employees?", "12"),
-    ("disabled_large_group_health_plan", "Are you under 65, entitled to Medicare by "
-                                         "disability, with a group health plan through "
-                                         "your own or a family member's current "
-                                         "employment, at an employer of 100 or more "
-                                         "employees?", "43"),
+    (
+        "veterans_affairs",
+        "Has the Department of Veterans Affairs authorized and agreed to pay for this care?",
+        "42",
+    ),
+    (
+        "work_related",
+        "Is the illness or injury due to a work-related accident or "
+        "condition (workers' compensation)?",
+        "15",
+    ),
+    (
+        "other_federal_agency",
+        "Is the care paid by the Public Health Service or another federal agency?",
+        "16",
+    ),
+    (
+        "no_fault",
+        "Is the illness or injury due to a non-work accident, and is no-fault "
+        "(including auto) insurance available?",
+        "14",
+    ),
+    (
+        "liability",
+        "Is the illness or injury due to a non-work accident, and is another "
+        "party's liability insurance available?",
+        "47",
+    ),
+    (
+        "esrd_coordination_period",
+        "Are you entitled to Medicare because of end-stage renal "
+        "disease, within the 30-month coordination period, with "
+        "an employer group health plan?",
+        "13",
+    ),
+    (
+        "working_aged_group_health_plan",
+        "Are you 65 or older with a group health plan "
+        "through your own or your spouse's current "
+        "employment, at an employer of 20 or more "
+        "employees?",
+        "12",
+    ),
+    (
+        "disabled_large_group_health_plan",
+        "Are you under 65, entitled to Medicare by "
+        "disability, with a group health plan through "
+        "your own or a family member's current "
+        "employment, at an employer of 100 or more "
+        "employees?",
+        "43",
+    ),
 )
 
 

@@ -143,8 +143,20 @@ def backup(out: Path, data_dir: Path) -> Path:
     if connection.vendor == "postgresql":
         database = folder / "database.dump"
         args, env = _pg_args(settings)
-        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", *args,
-              "--file", str(database), str(settings["NAME"])], env, "pg_dump")
+        _run(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                *args,
+                "--file",
+                str(database),
+                str(settings["NAME"]),
+            ],
+            env,
+            "pg_dump",
+        )
     elif connection.vendor == "sqlite":
         database = folder / "database.sqlite3"
         target = sqlite3.connect(database)
@@ -198,10 +210,12 @@ def _restore_sqlite(source: Path, target: Path) -> Totals:
     if target.exists() and target.stat().st_size:
         with sqlite3.connect(target) as existing:
             tables = existing.execute(
-                "SELECT COUNT(*) FROM sqlite_master WHERE name = 'billing_entry'").fetchone()[0]
+                "SELECT COUNT(*) FROM sqlite_master WHERE name = 'billing_entry'"
+            ).fetchone()[0]
         if tables:
-            raise BackupError(f"{target} already holds a medbill database; restore into an "
-                              "empty one")
+            raise BackupError(
+                f"{target} already holds a medbill database; restore into an empty one"
+            )
     target.parent.mkdir(parents=True, exist_ok=True)
     src, dst = sqlite3.connect(source), sqlite3.connect(target)
     try:
@@ -216,17 +230,37 @@ def _restore_postgresql(source: Path, url: str) -> Totals:
     import psycopg
 
     parsed = urlparse(url)
-    settings = {"HOST": parsed.hostname, "PORT": parsed.port, "USER": unquote(parsed.username
-                or ""), "PASSWORD": unquote(parsed.password or ""), "NAME": parsed.path[1:]}
+    settings = {
+        "HOST": parsed.hostname,
+        "PORT": parsed.port,
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "NAME": parsed.path[1:],
+    }
     with psycopg.connect(url) as conn:
-        found = conn.execute("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'"
-                             ).fetchone()[0]
+        found = conn.execute(
+            "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchone()[0]
     if found:
-        raise BackupError(f"database {settings['NAME']} has {found} table(s); restore into an "
-                          "empty database")
+        raise BackupError(
+            f"database {settings['NAME']} has {found} table(s); restore into an empty database"
+        )
     args, env = _pg_args(settings)
-    _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-          *args, "--dbname", str(settings["NAME"]), str(source)], env, "pg_restore")
+    _run(
+        [
+            "pg_restore",
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            *args,
+            "--dbname",
+            str(settings["NAME"]),
+            str(source),
+        ],
+        env,
+        "pg_restore",
+    )
     with psycopg.connect(url) as conn, conn.cursor() as cursor:
         return database_totals(cursor)
 
@@ -251,7 +285,7 @@ def restore(folder: Path, database_url: str, data_dir: Path) -> Totals:
                 archive.extract(member, data_dir, filter="data")
     expected = Totals(**manifest["totals"])
     if totals != expected:
-        raise BackupError(f"the restored database does not match the backup: expected "
-                          f"{expected}, found {totals}")
+        raise BackupError(
+            f"the restored database does not match the backup: expected {expected}, found {totals}"
+        )
     return totals
-

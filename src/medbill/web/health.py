@@ -60,7 +60,6 @@ class HealthMiddleware:
         if request.path_info.rstrip("/") != PATH:
             return self.get_response(request)
         status, body = health()
-        response = HttpResponse(json.dumps(body), status=status,
-                                content_type="application/json")
+        response = HttpResponse(json.dumps(body), status=status, content_type="application/json")
         response["Cache-Control"] = "no-store"
         return response

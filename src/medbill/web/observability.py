@@ -55,13 +55,17 @@ _ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 _request_id: ContextVar[str] = ContextVar("medbill_request_id", default="-")
 
 REQUEST_SECONDS = Histogram(
-    "medbill_http_request_duration_seconds", "Time to answer a request, by URL pattern.",
+    "medbill_http_request_duration_seconds",
+    "Time to answer a request, by URL pattern.",
     ["route", "method", "status"],
-    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0))
-TASKS = Counter("medbill_tasks_total", "Background tasks finished, by task and outcome.",
-                ["task", "outcome"])
-POSTINGS = Counter("medbill_postings_total",
-                   "Claims and payments posted to the ledger, by source.", ["source"])
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+TASKS = Counter(
+    "medbill_tasks_total", "Background tasks finished, by task and outcome.", ["task", "outcome"]
+)
+POSTINGS = Counter(
+    "medbill_postings_total", "Claims and payments posted to the ledger, by source.", ["source"]
+)
 
 
 def current_request_id() -> str:
@@ -95,8 +99,9 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, Any] = {
-            "time": datetime.datetime.fromtimestamp(record.created, datetime.UTC)
-            .isoformat(timespec="milliseconds"),
+            "time": datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(
+                timespec="milliseconds"
+            ),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -145,8 +150,11 @@ def _background_runs() -> dict[tuple[str, str], int]:
     for model in apps.get_models():
         if not issubclass(model, BackgroundRun):
             continue
-        rows = (model.objects.filter(status__in=("queued", "running"))
-                .values("status").annotate(n=Count("id")))
+        rows = (
+            model.objects.filter(status__in=("queued", "running"))
+            .values("status")
+            .annotate(n=Count("id"))
+        )
         for row in rows:
             counts[(model._meta.model_name, row["status"])] = row["n"]
     return counts
@@ -156,13 +164,16 @@ class _ScrapeCollector:
     def collect(self) -> Iterator[GaugeMetricFamily]:
         depth = _broker_depth()
         if depth is not None:
-            gauge = GaugeMetricFamily("medbill_queue_depth",
-                                      "Tasks waiting in the broker's default queue.")
+            gauge = GaugeMetricFamily(
+                "medbill_queue_depth", "Tasks waiting in the broker's default queue."
+            )
             gauge.add_metric([], depth)
             yield gauge
-        runs = GaugeMetricFamily("medbill_background_runs",
-                                 "Background runs queued or running, by kind.",
-                                 labels=["kind", "status"])
+        runs = GaugeMetricFamily(
+            "medbill_background_runs",
+            "Background runs queued or running, by kind.",
+            labels=["kind", "status"],
+        )
         for (kind, status), n in sorted(_background_runs().items()):
             runs.add_metric([kind, status], n)
         yield runs
@@ -185,8 +196,7 @@ def _metrics_response(request: HttpRequest) -> HttpResponse:
         return HttpResponse("Not found\n", status=404, content_type="text/plain")
     sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(sent.encode(), token.encode()):
-        response = HttpResponse("A bearer token is needed\n", status=401,
-                                content_type="text/plain")
+        response = HttpResponse("A bearer token is needed\n", status=401, content_type="text/plain")
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
     response = HttpResponse(metrics_text(), content_type=CONTENT_TYPE_LATEST)
@@ -217,9 +227,9 @@ class ObservabilityMiddleware:
             else:
                 start = time.perf_counter()
                 response = self.get_response(request)
-                REQUEST_SECONDS.labels(_route(request), request.method or "GET",
-                                       f"{response.status_code // 100}xx").observe(
-                    time.perf_counter() - start)
+                REQUEST_SECONDS.labels(
+                    _route(request), request.method or "GET", f"{response.status_code // 100}xx"
+                ).observe(time.perf_counter() - start)
         response["X-Request-ID"] = rid
         return response
 

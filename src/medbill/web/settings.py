@@ -225,6 +225,7 @@ if STATIC_ROOT:
 WHITENOISE_USE_FINDERS = not STATIC_ROOT
 WHITENOISE_AUTOREFRESH = DEBUG
 
+
 # -- security: sign-in, sessions, HTTPS, headers, uploads (docs/security.md) ------------------
 def _int(name: str, default: int, minimum: int = 0) -> int:
     value = os.environ.get(name, "").strip()

@@ -48,6 +48,7 @@ def test_every_claim_the_writer_holds_has_an_error_naming_the_field():
 
 
 def test_text_with_a_separator_is_a_warning_not_an_error():
-    (f,) = [f for f in scrub(replace(claim(), note="BP 120/80 ~ recheck")) if
-            f.code.startswith("FMT02")]
+    (f,) = [
+        f for f in scrub(replace(claim(), note="BP 120/80 ~ recheck")) if f.code.startswith("FMT02")
+    ]
     assert (f.code, f.severity) == ("FMT022", "warning") and "note" in f.message

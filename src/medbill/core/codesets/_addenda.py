@@ -62,29 +62,42 @@ class Addendum:
     source: str = ""
 
     def to_json(self) -> dict:
-        return {"code": self.code, "action": self.action,
-                "effective": self.effective.isoformat(), "description": self.description,
-                "source": self.source}
+        return {
+            "code": self.code,
+            "action": self.action,
+            "effective": self.effective.isoformat(),
+            "description": self.description,
+            "source": self.source,
+        }
 
     @classmethod
     def from_json(cls, row: dict) -> Addendum:
-        return cls(row["code"], row["action"], date.fromisoformat(row["effective"]),
-                   row.get("description", ""), row.get("source", ""))
+        return cls(
+            row["code"],
+            row["action"],
+            date.fromisoformat(row["effective"]),
+            row.get("description", ""),
+            row.get("source", ""),
+        )
 
 
 def read_addenda(text: str, source: str = "addenda") -> list[Addendum]:
     """The changes listed in addenda CSV ``text``; ``AddendaError`` naming the line of the
     first problem (an unknown action, a date that is not YYYY-MM-DD, a code that is not
     ICD-10-CM, a code listed twice)."""
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1)
-             if line.strip() and not line.lstrip().startswith("#")]
+    lines = [
+        (n, line)
+        for n, line in enumerate(text.splitlines(), 1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     if not lines:
         return []
     rows = list(csv.reader(io.StringIO("\n".join(line for _, line in lines))))
     header = tuple(cell.strip().lower() for cell in rows[0])
     if header[:3] != _HEADER[:3]:
-        raise AddendaError(f"{source} line {lines[0][0]}: the first line must be "
-                           f"{','.join(_HEADER)}")
+        raise AddendaError(
+            f"{source} line {lines[0][0]}: the first line must be {','.join(_HEADER)}"
+        )
     out: list[Addendum] = []
     seen: set[tuple[str, str]] = set()
     for (n, _), row in zip(lines[1:], rows[1:], strict=True):

@@ -143,12 +143,18 @@ class Icd10cmRelease:
             if change.action == "add":
                 first = change.effective
                 if key not in self._codes:
-                    parent = next((key[:n] for n in range(len(key) - 1, 2, -1)
-                                   if key[:n] in self._codes), None)
+                    parent = next(
+                        (key[:n] for n in range(len(key) - 1, 2, -1) if key[:n] in self._codes),
+                        None,
+                    )
                     dotted = f"{key[:3]}.{key[3:]}" if len(key) > 3 else key
-                    self._codes[key] = (dotted, change.description or
-                                        f"(added {change.effective.isoformat()})", "code",
-                                        parent, True)
+                    self._codes[key] = (
+                        dotted,
+                        change.description or f"(added {change.effective.isoformat()})",
+                        "code",
+                        parent,
+                        True,
+                    )
                     self._order.append(key)
                     self._children = None
             else:

@@ -195,16 +195,26 @@ def import_icd10cm_addenda(path: Path) -> str:
     loaded from then on know its codes' dates. Idempotent."""
     count, changed = import_addenda(data_dir(), Path(path))
     reset_cache()
-    days = sorted({a.effective for a in installed_addenda(data_dir())
-                   if a.source == Path(path).name})
-    uncovered = [d for d in days if not any(
-        i.effective_from <= d and (i.effective_to is None or d <= i.effective_to)
-        for i in releases())]
-    summary = f"{count} mid-year change(s) from {Path(path).name}" + \
-        ("" if changed else " (already imported)")
+    days = sorted(
+        {a.effective for a in installed_addenda(data_dir()) if a.source == Path(path).name}
+    )
+    uncovered = [
+        d
+        for d in days
+        if not any(
+            i.effective_from <= d and (i.effective_to is None or d <= i.effective_to)
+            for i in releases()
+        )
+    ]
+    summary = f"{count} mid-year change(s) from {Path(path).name}" + (
+        "" if changed else " (already imported)"
+    )
     if uncovered:
-        summary += ("; no built release in force on " +
-                    ", ".join(d.isoformat() for d in uncovered) + ", kept for when one is")
+        summary += (
+            "; no built release in force on "
+            + ", ".join(d.isoformat() for d in uncovered)
+            + ", kept for when one is"
+        )
     return summary
 
 
@@ -298,15 +308,25 @@ def validity(code: str, dos: date) -> Validity:
     if row is not None:
         first, last = release.dates(key)
         if first is not None and dos < first:
-            return Validity(key, dos, "not_yet_valid", release.name, row.description,
-                            note=f"valid from {first.isoformat()} (a mid-year addition to "
-                                 f"{release.name})")
+            return Validity(
+                key,
+                dos,
+                "not_yet_valid",
+                release.name,
+                row.description,
+                note=f"valid from {first.isoformat()} (a mid-year addition to {release.name})",
+            )
         if last is not None and dos > last:
             successors = tuple(c for c in release.billable_descendants(key) if c != key)
-            return Validity(key, dos, "not_billable" if successors else "deleted",
-                            release.name, row.description, successors,
-                            f"valid until {last.isoformat()} (a mid-year deletion in "
-                            f"{release.name})")
+            return Validity(
+                key,
+                dos,
+                "not_billable" if successors else "deleted",
+                release.name,
+                row.description,
+                successors,
+                f"valid until {last.isoformat()} (a mid-year deletion in {release.name})",
+            )
         if row.billable:
             note = "; ".join(filter(None, [note, _next_change(release, key)]))
             return Validity(key, dos, "valid", release.name, row.description, note=note)

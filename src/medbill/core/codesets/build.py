@@ -219,8 +219,9 @@ def build_icd10cm_addenda(context: BuildContext) -> str:
     (skipped when there are none)."""
     from medbill.core.codesets._releases import import_icd10cm_addenda
 
-    folder = context.shared_data_dir / "cms" / "icd10cm-addenda" \
-        if context.shared_data_dir else None
+    folder = (
+        context.shared_data_dir / "cms" / "icd10cm-addenda" if context.shared_data_dir else None
+    )
     files = sorted(folder.glob("*.csv")) if folder and folder.is_dir() else []
     if not files:
         return "ICD-10-CM addenda skipped: no addenda CSV in the shared data folder"

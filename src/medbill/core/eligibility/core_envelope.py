@@ -37,11 +37,21 @@ RESPONSE_277 = "X12_277_Response_005010X212"
 SOAP_NS = "http://www.w3.org/2003/05/soap-envelope"
 CORE_NS = "http://www.caqh.org/SOAP/WSDL/CORERule2.2.0.xsd"
 WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-PASSWORD_TEXT = ("http://docs.oasis-open.org/wss/2004/01/"
-                 "oasis-200401-wss-username-token-profile-1.0#PasswordText")
+PASSWORD_TEXT = (
+    "http://docs.oasis-open.org/wss/2004/01/"
+    "oasis-200401-wss-username-token-profile-1.0#PasswordText"
+)
 
-_FIELDS = ("PayloadType", "ProcessingMode", "PayloadID", "TimeStamp", "SenderID", "ReceiverID",
-           "CORERuleVersion", "Payload")
+_FIELDS = (
+    "PayloadType",
+    "ProcessingMode",
+    "PayloadID",
+    "TimeStamp",
+    "SenderID",
+    "ReceiverID",
+    "CORERuleVersion",
+    "Payload",
+)
 
 
 class CoreEnvelopeError(ValueError):
@@ -64,22 +74,47 @@ class CoreMessage:
     error_message: str | None = None
 
     @classmethod
-    def request(cls, payload: str, sender_id: str, receiver_id: str,
-                payload_type: str = REQUEST_270, username: str | None = None,
-                password: str | None = None) -> CoreMessage:
+    def request(
+        cls,
+        payload: str,
+        sender_id: str,
+        receiver_id: str,
+        payload_type: str = REQUEST_270,
+        username: str | None = None,
+        password: str | None = None,
+    ) -> CoreMessage:
         """A new real-time request with a fresh PayloadID and a UTC timestamp."""
-        return cls(payload_type, payload, sender_id, receiver_id, str(uuid.uuid4()),
-                   datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                   username=username, password=password)
+        return cls(
+            payload_type,
+            payload,
+            sender_id,
+            receiver_id,
+            str(uuid.uuid4()),
+            datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            username=username,
+            password=password,
+        )
 
-    def reply(self, payload: str, payload_type: str = RESPONSE_271,
-              error_code: str = "Success", error_message: str = "None") -> CoreMessage:
+    def reply(
+        self,
+        payload: str,
+        payload_type: str = RESPONSE_271,
+        error_code: str = "Success",
+        error_message: str = "None",
+    ) -> CoreMessage:
         """The response to this request: same PayloadID, sender and receiver swapped."""
         return replace(
-            self, payload_type=payload_type, payload=payload, sender_id=self.receiver_id,
-            receiver_id=self.sender_id, timestamp=datetime.now(UTC).strftime(
-                "%Y-%m-%dT%H:%M:%SZ"), username=None, password=None,
-            error_code=error_code, error_message=error_message)
+            self,
+            payload_type=payload_type,
+            payload=payload,
+            sender_id=self.receiver_id,
+            receiver_id=self.sender_id,
+            timestamp=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            username=None,
+            password=None,
+            error_code=error_code,
+            error_message=error_message,
+        )
 
     @property
     def is_response(self) -> bool:
@@ -150,8 +185,7 @@ def parse_soap(data: bytes) -> CoreMessage:
     if token is not None:
         username = token.findtext(f"{{{WSSE_NS}}}Username")
         password = token.findtext(f"{{{WSSE_NS}}}Password")
-    return _message(values, username, password,
-                    response=envelope.tag.endswith("RealTimeResponse"))
+    return _message(values, username, password, response=envelope.tag.endswith("RealTimeResponse"))
 
 
 def to_multipart(msg: CoreMessage, boundary: str | None = None) -> tuple[bytes, str]:
@@ -175,21 +209,30 @@ def parse_multipart(data: bytes, content_type: str) -> CoreMessage:
     if "multipart/form-data" not in content_type or "boundary=" not in content_type:
         raise CoreEnvelopeError("Content-Type must be multipart/form-data with a boundary")
     message = BytesParser(policy=HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode() + data)
+        f"Content-Type: {content_type}\r\n\r\n".encode() + data
+    )
     values: dict[str, str] = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if name:
             payload = part.get_payload(decode=True) or b""
             values[str(name)] = payload.decode("utf-8").removesuffix("\r\n")
-    return _message(values, values.get("UserName"), values.get("Password"),
-                    response="ErrorCode" in values)
+    return _message(
+        values, values.get("UserName"), values.get("Password"), response="ErrorCode" in values
+    )
 
 
-def _message(values: dict[str, str], username: str | None, password: str | None,
-             response: bool) -> CoreMessage:
-    required = ["PayloadType", "ProcessingMode", "PayloadID", "SenderID", "ReceiverID",
-                "CORERuleVersion"]
+def _message(
+    values: dict[str, str], username: str | None, password: str | None, response: bool
+) -> CoreMessage:
+    required = [
+        "PayloadType",
+        "ProcessingMode",
+        "PayloadID",
+        "SenderID",
+        "ReceiverID",
+        "CORERuleVersion",
+    ]
     if not response or values.get("ErrorCode") == "Success":
         required.append("Payload")
     missing = [name for name in required if not values.get(name)]

@@ -107,7 +107,9 @@ class PlanTable:
                 out_of_pocket=_money(p, "out_of_pocket", where),
                 out_of_network_coinsurance=(
                     Decimal(str(p["out_of_network_coinsurance"]))
-                    if p.get("out_of_network_coinsurance") is not None else None),
+                    if p.get("out_of_network_coinsurance") is not None
+                    else None
+                ),
             )
         self.members: dict[tuple[str, str], _Member] = {}
         for i, m in enumerate(data.get("members", [])):
@@ -118,15 +120,24 @@ class PlanTable:
             if m["plan"] not in self.plans:
                 raise PlanTableError(f"{where}.plan: no plan named {m['plan']!r}")
             deps = tuple(
-                Member(last=d.get("last", m["last"]), first=d.get("first"),
-                       dob=_date(d, "dob", f"{where}.dependents[{j}]"), sex=d.get("sex"),
-                       relationship=d.get("relationship", "child"))
+                Member(
+                    last=d.get("last", m["last"]),
+                    first=d.get("first"),
+                    dob=_date(d, "dob", f"{where}.dependents[{j}]"),
+                    sex=d.get("sex"),
+                    relationship=d.get("relationship", "child"),
+                )
                 for j, d in enumerate(m.get("dependents", []))
             )
             member = _Member(
-                payer_id=m["payer_id"], member_id=m["member_id"], last=m["last"],
-                first=m.get("first", ""), dob=_date(m, "dob", where), sex=m.get("sex"),
-                plan=m["plan"], group_number=m.get("group_number"),
+                payer_id=m["payer_id"],
+                member_id=m["member_id"],
+                last=m["last"],
+                first=m.get("first", ""),
+                dob=_date(m, "dob", where),
+                sex=m.get("sex"),
+                plan=m["plan"],
+                group_number=m.get("group_number"),
                 effective=_date(m, "effective", where),
                 termination=_date(m, "termination", where),
                 deductible_met=_money(m, "deductible_met", where, "0"),
@@ -147,8 +158,9 @@ def answer(inquiry: EligibilityInquiry, table: PlanTable) -> Answer:
     """What the payer says about one inquiry, with realistic rejections."""
     if inquiry.payer_id not in table.payers:
         return Answer(inquiry, rejection=Rejection("source", "T4", "N"))
-    if not (inquiry.provider.npi and len(inquiry.provider.npi) == 10
-            and inquiry.provider.npi.isdigit()):
+    if not (
+        inquiry.provider.npi and len(inquiry.provider.npi) == 10 and inquiry.provider.npi.isdigit()
+    ):
         return Answer(inquiry, rejection=Rejection("receiver", "43", "C"))
     if inquiry.date_of_service is None:
         return Answer(inquiry, rejection=Rejection("subscriber", "57", "C"))
@@ -160,55 +172,97 @@ def answer(inquiry: EligibilityInquiry, table: PlanTable) -> Answer:
         return Answer(inquiry, rejection=Rejection("subscriber", "75", "N"))
     if sub.dob and member.dob and sub.dob != member.dob and inquiry.dependent is None:
         return Answer(inquiry, rejection=Rejection("subscriber", "71", "C"))
-    subscriber = Member(last=member.last, first=member.first, member_id=member.member_id,
-                        dob=member.dob, sex=member.sex, group_number=member.group_number)
+    subscriber = Member(
+        last=member.last,
+        first=member.first,
+        member_id=member.member_id,
+        dob=member.dob,
+        sex=member.sex,
+        group_number=member.group_number,
+    )
     dependent = None
     if inquiry.dependent is not None:
         wanted = inquiry.dependent
         dependent = next(
-            (d for d in member.dependents
-             if (d.first or "").upper() == (wanted.first or "").upper()
-             and (wanted.dob is None or d.dob == wanted.dob)),
+            (
+                d
+                for d in member.dependents
+                if (d.first or "").upper() == (wanted.first or "").upper()
+                and (wanted.dob is None or d.dob == wanted.dob)
+            ),
             None,
         )
         if dependent is None:
-            return Answer(inquiry, rejection=Rejection("dependent", "77", "C"),
-                          subscriber=subscriber)
+            return Answer(
+                inquiry, rejection=Rejection("dependent", "77", "C"), subscriber=subscriber
+            )
     plan = table.plans[member.plan]
     dos = inquiry.date_of_service
     active = (member.effective is None or member.effective <= dos) and (
-        member.termination is None or dos <= member.termination)
+        member.termination is None or dos <= member.termination
+    )
     if not active:
         benefits = (Benefit("6", "IND", ("30",), plan.insurance_type, plan.name),)
-        return Answer(inquiry, benefits, subscriber=subscriber, dependent=dependent,
-                      plan_begin=member.effective)
-    return Answer(inquiry, _benefits(plan, member), subscriber=subscriber, dependent=dependent,
-                  plan_begin=member.effective)
+        return Answer(
+            inquiry,
+            benefits,
+            subscriber=subscriber,
+            dependent=dependent,
+            plan_begin=member.effective,
+        )
+    return Answer(
+        inquiry,
+        _benefits(plan, member),
+        subscriber=subscriber,
+        dependent=dependent,
+        plan_begin=member.effective,
+    )
 
 
 def _benefits(plan: _Plan, member: _Member) -> tuple[Benefit, ...]:
     level = "IND"
     out: list[Benefit] = [Benefit("1", level, ("30",), plan.insurance_type, plan.name)]
     if plan.copay_office is not None:
-        out.append(Benefit("B", level, ("98",), period="27", amount=plan.copay_office,
-                           in_network="Y"))
+        out.append(
+            Benefit("B", level, ("98",), period="27", amount=plan.copay_office, in_network="Y")
+        )
     if plan.copay_specialist is not None:
-        out.append(Benefit("B", level, ("A0",), period="27", amount=plan.copay_specialist,
-                           in_network="Y", messages=("Specialist office visit",)))
+        out.append(
+            Benefit(
+                "B",
+                level,
+                ("A0",),
+                period="27",
+                amount=plan.copay_specialist,
+                in_network="Y",
+                messages=("Specialist office visit",),
+            )
+        )
     if plan.deductible:
         left = max(plan.deductible - member.deductible_met, Money(0))
-        out.append(Benefit("C", level, ("30",), period="23", amount=plan.deductible,
-                           in_network="Y"))
+        out.append(
+            Benefit("C", level, ("30",), period="23", amount=plan.deductible, in_network="Y")
+        )
         out.append(Benefit("C", level, ("30",), period="29", amount=left, in_network="Y"))
     if plan.coinsurance:
-        out.append(Benefit("A", level, ("30",), period="27", percent=plan.coinsurance,
-                           in_network="Y"))
+        out.append(
+            Benefit("A", level, ("30",), period="27", percent=plan.coinsurance, in_network="Y")
+        )
     if plan.out_of_network_coinsurance is not None:
-        out.append(Benefit("A", level, ("30",), period="27",
-                           percent=plan.out_of_network_coinsurance, in_network="N"))
+        out.append(
+            Benefit(
+                "A",
+                level,
+                ("30",),
+                period="27",
+                percent=plan.out_of_network_coinsurance,
+                in_network="N",
+            )
+        )
     if plan.out_of_pocket is not None:
         left = max(plan.out_of_pocket - member.out_of_pocket_met, Money(0))
-        out.append(Benefit("G", level, ("30",), period="23", amount=plan.out_of_pocket,
-                           in_network="Y"))
+        out.append(
+            Benefit("G", level, ("30",), period="23", amount=plan.out_of_pocket, in_network="Y")
+        )
         out.append(Benefit("G", level, ("30",), period="29", amount=left, in_network="Y"))
     return tuple(out)

@@ -75,8 +75,9 @@ def render_appeal_letter(letter: AppealLetter) -> bytes:
     payer_lines += ui.address_lines(letter.payer_address)
     reference = f"Claim {letter.payer_claim_number or letter.claim_number}"
     story: list[Flowable] = [
-        ui.header(letter.practice, "APPEAL OF CLAIM DENIAL",
-                  [reference, ui.day(letter.letter_date)]),
+        ui.header(
+            letter.practice, "APPEAL OF CLAIM DENIAL", [reference, ui.day(letter.letter_date)]
+        ),
         Spacer(1, 12),
         ui.para("<br/>".join(ui.esc(x) for x in payer_lines), ui.ADDRESS),
         Spacer(1, 12),
@@ -95,8 +96,9 @@ def render_appeal_letter(letter: AppealLetter) -> bytes:
         ("Rendering provider", letter.rendering_provider or ""),
     ]
     story += [
-        ui.side_by_side([ui.panel("Patient", patient_rows, width),
-                         ui.panel("Claim", claim_rows, width)]),
+        ui.side_by_side(
+            [ui.panel("Patient", patient_rows, width), ui.panel("Claim", claim_rows, width)]
+        ),
         Spacer(1, 12),
         ui.para("To the appeals reviewer:"),
         Spacer(1, 6),
@@ -119,8 +121,11 @@ def render_appeal_letter(letter: AppealLetter) -> bytes:
         Spacer(1, 10),
         ui.section_bar("Supporting documents enclosed"),
         Spacer(1, 4),
-        ui.para("<br/>".join(f"[&nbsp;&nbsp;] {ui.esc(d)}" for d in letter.documents)
-                + "<br/>" + "<br/>".join(["[&nbsp;&nbsp;] " + "_" * 60] * 3)),
+        ui.para(
+            "<br/>".join(f"[&nbsp;&nbsp;] {ui.esc(d)}" for d in letter.documents)
+            + "<br/>"
+            + "<br/>".join(["[&nbsp;&nbsp;] " + "_" * 60] * 3)
+        ),
         Spacer(1, 10),
         ui.para(
             "Please reprocess the claim and pay the amount under appeal, or tell us in writing "

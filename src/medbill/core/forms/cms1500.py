@@ -123,11 +123,9 @@ def _item19(claim: Claim) -> str:
     PWK, report type, transmission and control number without spaces (the claim's first,
     then its lines'), then the note; items three spaces apart."""
     items = [a.box19() for a in claim.attachments]
-    items += [a.box19() for line in claim.lines for a in line.attachments
-              if a.box19() not in items]
+    items += [a.box19() for line in claim.lines for a in line.attachments if a.box19() not in items]
     items.append(_clean(claim.note))
-    return "   ".join(_clean(item) if item.startswith("PWK") else item
-                      for item in items if item)
+    return "   ".join(_clean(item) if item.startswith("PWK") else item for item in items if item)
 
 
 def _name(name: PersonName | None) -> str:

@@ -86,8 +86,7 @@ class Aging:
     buckets: tuple[Money, Money, Money, Money, Money]
 
     @classmethod
-    def of(cls, visits: Iterable[StatementVisit], as_of: date,
-           credits: Money = Money(0)) -> Aging:
+    def of(cls, visits: Iterable[StatementVisit], as_of: date, credits: Money = Money(0)) -> Aging:
         """What the visits owe by age; ``credits`` (zero or less) pay the oldest first."""
         sums = [Money(0)] * 5
         for visit in visits:
@@ -202,8 +201,17 @@ def _activity(statement: Statement) -> Table:
                 ]
             )
     if statement.credits:
-        rows.append(["", ui.para("<b>Payments and credits not applied to a visit above</b>"),
-                     "", "", "", _minus(-statement.credits), statement.credits.format()])
+        rows.append(
+            [
+                "",
+                ui.para("<b>Payments and credits not applied to a visit above</b>"),
+                "",
+                "",
+                "",
+                _minus(-statement.credits),
+                statement.credits.format(),
+            ]
+        )
     totals = [
         [
             "",
@@ -253,8 +261,10 @@ def _summary_box(statement: Statement) -> Table:
         ],
         [ui.plain("ACCOUNT NUMBER", ui.LABEL), ui.plain(statement.account_number, ui.RIGHT)],
         [ui.plain("PAYMENT DUE", ui.LABEL), ui.plain(due, ui.RIGHT)],
-        [ui.plain("AMOUNT DUE", ui.STRONG),
-         ui.plain(statement.amount_due.as_balance(), ui.BIG_RIGHT)],
+        [
+            ui.plain("AMOUNT DUE", ui.STRONG),
+            ui.plain(statement.amount_due.as_balance(), ui.BIG_RIGHT),
+        ],
     ]
     table = Table(data, colWidths=[1.25 * 72, 1.35 * 72])
     table.setStyle(

@@ -14,8 +14,9 @@ __all__ = ["DeskPayment", "DeskReport", "copay_due", "desk_report"]
 METHODS = ("cash", "check", "card")
 
 
-def copay_due(response: EligibilityResponse | None, specialist: bool = False,
-              fallback: Money | None = None) -> Money | None:
+def copay_due(
+    response: EligibilityResponse | None, specialist: bool = False, fallback: Money | None = None
+) -> Money | None:
     """The office-visit copay from the latest 271 (None when the plan has none).
 
     A specialist visit looks for the specialist copay first (service type A0,
@@ -26,9 +27,13 @@ def copay_due(response: EligibilityResponse | None, specialist: bool = False,
         return fallback
     copays = response.find("B", "98")
     if specialist:
-        special = [b for b in response.benefits if b.info == "B" and (
-            "A0" in b.service_types or any("specialist" in m.lower() for m in b.messages))
-                   and b.in_network in ("Y", "W", None)]
+        special = [
+            b
+            for b in response.benefits
+            if b.info == "B"
+            and ("A0" in b.service_types or any("specialist" in m.lower() for m in b.messages))
+            and b.in_network in ("Y", "W", None)
+        ]
         copays = special or copays
     for benefit in copays:
         if benefit.amount is not None:

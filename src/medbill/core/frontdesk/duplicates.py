@@ -16,15 +16,43 @@ from difflib import SequenceMatcher
 __all__ = ["DuplicateCandidate", "PersonFacts", "find_duplicates"]
 
 NICKNAMES = {
-    "bill": "william", "will": "william", "liz": "elizabeth", "beth": "elizabeth",
-    "bob": "robert", "rob": "robert", "jim": "james", "jimmy": "james", "mike": "michael",
-    "kate": "katherine", "katie": "katherine", "kathy": "katherine", "tom": "thomas",
-    "dick": "richard", "rick": "richard", "peggy": "margaret", "maggie": "margaret",
-    "sue": "susan", "jen": "jennifer", "jenny": "jennifer", "chris": "christopher",
-    "dan": "daniel", "danny": "daniel", "joe": "joseph", "tony": "anthony",
-    "sam": "samuel", "alex": "alexander", "andy": "andrew", "nick": "nicholas",
-    "matt": "matthew", "pat": "patricia", "patty": "patricia", "ed": "edward",
-    "ted": "edward", "larry": "lawrence", "steve": "steven", "dave": "david",
+    "bill": "william",
+    "will": "william",
+    "liz": "elizabeth",
+    "beth": "elizabeth",
+    "bob": "robert",
+    "rob": "robert",
+    "jim": "james",
+    "jimmy": "james",
+    "mike": "michael",
+    "kate": "katherine",
+    "katie": "katherine",
+    "kathy": "katherine",
+    "tom": "thomas",
+    "dick": "richard",
+    "rick": "richard",
+    "peggy": "margaret",
+    "maggie": "margaret",
+    "sue": "susan",
+    "jen": "jennifer",
+    "jenny": "jennifer",
+    "chris": "christopher",
+    "dan": "daniel",
+    "danny": "daniel",
+    "joe": "joseph",
+    "tony": "anthony",
+    "sam": "samuel",
+    "alex": "alexander",
+    "andy": "andrew",
+    "nick": "nicholas",
+    "matt": "matthew",
+    "pat": "patricia",
+    "patty": "patricia",
+    "ed": "edward",
+    "ted": "edward",
+    "larry": "lawrence",
+    "steve": "steven",
+    "dave": "david",
 }
 
 
@@ -118,8 +146,9 @@ def score(new: PersonFacts, old: PersonFacts) -> DuplicateCandidate:
     return DuplicateCandidate(old.key, max(0, min(100, points)), tuple(reasons))
 
 
-def find_duplicates(new: PersonFacts, existing: Iterable[PersonFacts],
-                    threshold: int = 60, limit: int = 5) -> list[DuplicateCandidate]:
+def find_duplicates(
+    new: PersonFacts, existing: Iterable[PersonFacts], threshold: int = 60, limit: int = 5
+) -> list[DuplicateCandidate]:
     """Existing records that may be ``new``, best first, above ``threshold``."""
     found = [c for c in (score(new, old) for old in existing) if c.score >= threshold]
     found.sort(key=lambda c: -c.score)

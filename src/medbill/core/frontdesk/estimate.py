@@ -17,8 +17,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from medbill.core.money import Money
 
-__all__ = ["DISPUTE_THRESHOLD", "Estimate", "EstimateError", "EstimateLine", "build_estimate",
-           "exceeds_estimate", "line_discount"]
+__all__ = [
+    "DISPUTE_THRESHOLD",
+    "Estimate",
+    "EstimateError",
+    "EstimateLine",
+    "build_estimate",
+    "exceeds_estimate",
+    "line_discount",
+]
 
 DISPUTE_THRESHOLD = Money("400")
 
@@ -103,12 +110,20 @@ def build_estimate(
             raise EstimateError(f"{code}: units must be at least 1")
         description, price = prices[code]
         gross = price * units
-        lines.append(EstimateLine(code, description, units, price,
-                                  line_discount(gross, discount_rate)))
+        lines.append(
+            EstimateLine(code, description, units, price, line_discount(gross, discount_rate))
+        )
     if not lines:
         raise EstimateError("an estimate needs at least one expected service")
-    return Estimate(number, issued_on, issued_on + timedelta(days=valid_days), service_date,
-                    tuple(lines), tuple(diagnoses), discount_rate)
+    return Estimate(
+        number,
+        issued_on,
+        issued_on + timedelta(days=valid_days),
+        service_date,
+        tuple(lines),
+        tuple(diagnoses),
+        discount_rate,
+    )
 
 
 def exceeds_estimate(estimate: Estimate, billed: Money) -> bool:

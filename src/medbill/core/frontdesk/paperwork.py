@@ -87,8 +87,9 @@ class Completeness:
         return out
 
 
-def check_packet(packet: Iterable[PacketItem], on_file: Iterable[SignedDocument],
-                 visit_date: date, insured: bool) -> Completeness:
+def check_packet(
+    packet: Iterable[PacketItem], on_file: Iterable[SignedDocument], visit_date: date, insured: bool
+) -> Completeness:
     """What is missing or out of date for a visit on ``visit_date``."""
     latest: dict[str, SignedDocument] = {}
     for doc in on_file:

@@ -64,8 +64,11 @@ class AgingRow:
         return [self.name, *(str(self.buckets[b]) for b in BUCKETS), str(self.total)]
 
 
-def age_balances(items: Iterable[tuple[Hashable, str, date | None, Money]], as_of: date,
-                 include_credits: bool = False) -> list[AgingRow]:
+def age_balances(
+    items: Iterable[tuple[Hashable, str, date | None, Money]],
+    as_of: date,
+    include_credits: bool = False,
+) -> list[AgingRow]:
     """Rows of (key, name, service date, open balance) aged and summed per key.
 
     Zero balances drop out; credit balances (overpayments) too unless asked for.
@@ -98,8 +101,7 @@ def rate(part: Money | int, whole: Money | int) -> Decimal | None:
     return (part_d * 100 / whole_d).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def days_in_ar(total_ar: Money, charges_in_period: Money, period_days: int = 90
-               ) -> Decimal | None:
+def days_in_ar(total_ar: Money, charges_in_period: Money, period_days: int = 90) -> Decimal | None:
     """Total A/R divided by the average daily charges of the period (None: no charges)."""
     if not charges_in_period or period_days <= 0:
         return None
@@ -111,7 +113,8 @@ NET_COLLECTION_MEANING = (
     "Net collection rate = payments (less refunds) ÷ (charges − contractual adjustments) "
     "of the same period. A period whose charges net of contractual adjustments are zero or "
     "less (no new charges, or write-downs of earlier charges) has no rate: it shows as a "
-    "gap, not as a number. Refunds larger than payments make the rate negative.")
+    "gap, not as a number. Refunds larger than payments make the rate negative."
+)
 
 
 def net_collection_rate(payments: Money, charges: Money, contractual: Money) -> Decimal | None:

@@ -37,8 +37,10 @@ class Imbalance:
         return self.expected - self.actual
 
     def __str__(self) -> str:
-        return (f"{self.level} at segment {self.position}: {self.message} "
-                f"(expected {self.expected}, found {self.actual}, off by {self.difference})")
+        return (
+            f"{self.level} at segment {self.position}: {self.message} "
+            f"(expected {self.expected}, found {self.actual}, off by {self.difference})"
+        )
 
 
 def check_balance(remittance: Remittance) -> list[Imbalance]:
@@ -49,22 +51,42 @@ def check_balance(remittance: Remittance) -> list[Imbalance]:
         claim_paid += claim.paid
         accounted = claim.paid + claim.adjusted
         if accounted != claim.charge:
-            out.append(Imbalance(
-                "claim", f"claim {claim.claim_id}: charge ≠ paid + adjustments",
-                claim.charge, accounted, claim.position, claim.claim_id))
+            out.append(
+                Imbalance(
+                    "claim",
+                    f"claim {claim.claim_id}: charge ≠ paid + adjustments",
+                    claim.charge,
+                    accounted,
+                    claim.position,
+                    claim.claim_id,
+                )
+            )
         for number, svc in enumerate(claim.services, start=1):
             line_accounted = svc.paid + svc.adjusted
             if line_accounted != svc.charge:
-                out.append(Imbalance(
-                    "line", f"claim {claim.claim_id} line {number} "
-                    f"({svc.procedure.code}): charge ≠ paid + adjustments",
-                    svc.charge, line_accounted, svc.position, claim.claim_id))
+                out.append(
+                    Imbalance(
+                        "line",
+                        f"claim {claim.claim_id} line {number} "
+                        f"({svc.procedure.code}): charge ≠ paid + adjustments",
+                        svc.charge,
+                        line_accounted,
+                        svc.position,
+                        claim.claim_id,
+                    )
+                )
     plb = remittance.provider_adjustment_total
     expected = claim_paid - plb
     if expected != remittance.total_paid:
-        out.append(Imbalance(
-            "file", "BPR02 total paid ≠ Σ CLP04 − Σ PLB", expected, remittance.total_paid,
-            remittance.position))
+        out.append(
+            Imbalance(
+                "file",
+                "BPR02 total paid ≠ Σ CLP04 − Σ PLB",
+                expected,
+                remittance.total_paid,
+                remittance.position,
+            )
+        )
     return out
 
 
@@ -78,8 +100,10 @@ def hold_reasons(remittance: Remittance) -> list[str]:
 def hold_report(remittance: Remittance) -> str:
     """A short report for the biller: which payment, and every reason it is held."""
     reasons = hold_reasons(remittance)
-    head = (f"835 set {remittance.control_number} from {remittance.payer.name or '?'} "
-            f"(trace {remittance.trace_number or '?'}, {remittance.total_paid.format()})")
+    head = (
+        f"835 set {remittance.control_number} from {remittance.payer.name or '?'} "
+        f"(trace {remittance.trace_number or '?'}, {remittance.total_paid.format()})"
+    )
     if not reasons:
         return f"{head}: balances; ready to post"
     lines = [f"{head}: HELD, not posted ({len(reasons)} problem(s))"]

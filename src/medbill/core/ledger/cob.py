@@ -48,8 +48,10 @@ def secondary_claim(
     ``line_numbers`` gives our line for each SVC of ``payment`` (as posting matched
     them). Raises ``SecondaryClaimError`` when there is no other coverage.
     """
-    waiting = sorted((c for c in claim.other_coverage if c.adjudication is None),
-                     key=lambda c: ORDERS.index(c.order))
+    waiting = sorted(
+        (c for c in claim.other_coverage if c.adjudication is None),
+        key=lambda c: ORDERS.index(c.order),
+    )
     if not waiting:
         raise SecondaryClaimError(f"claim {claim.claim_id} has no other coverage to bill")
     nxt = waiting[0]
@@ -61,9 +63,14 @@ def secondary_claim(
         if number is None:
             continue
         by_line[number] = LineAdjudication(
-            line=number, code=svc.procedure.code, paid=svc.paid, paid_date=paid_date,
+            line=number,
+            code=svc.procedure.code,
+            paid=svc.paid,
+            paid_date=paid_date,
             units=svc.units_paid if svc.units_paid is not None else svc.units,
-            modifiers=svc.procedure.modifiers, adjustments=_cas(svc.adjustments))
+            modifiers=svc.procedure.modifiers,
+            adjustments=_cas(svc.adjustments),
+        )
     patient_share = payment.patient_responsibility
     if patient_share is None:
         patient_share = sum((a.amount for a in payment.all_adjustments if a.group == "PR"), ZERO)

@@ -10,8 +10,15 @@ Each CARC also says what kind of adjustment it is, which drives posting:
 
 from __future__ import annotations
 
-__all__ = ["CARC", "RARC", "carc_kind", "carc_words", "is_denial_reason", "next_action",
-           "rarc_words"]
+__all__ = [
+    "CARC",
+    "RARC",
+    "carc_kind",
+    "carc_words",
+    "is_denial_reason",
+    "next_action",
+    "rarc_words",
+]
 
 # code: (kind, words)
 CARC: dict[str, tuple[str, str]] = {
@@ -26,15 +33,16 @@ CARC: dict[str, tuple[str, str]] = {
     "16": ("denial", "claim lacks information or has submission/billing errors"),
     "18": ("denial", "exact duplicate claim or service"),
     "22": ("denial", "care may be covered by another payer (coordination of benefits)"),
-    "23": ("prior_payer", "impact of prior payer adjudication, including payments and "
-                          "adjustments"),
+    "23": ("prior_payer", "impact of prior payer adjudication, including payments and adjustments"),
     "24": ("denial", "charges are covered under a capitation agreement or managed care plan"),
     "26": ("denial", "expenses incurred before coverage began"),
     "27": ("denial", "expenses incurred after coverage ended"),
     "29": ("denial", "the time limit for filing has expired"),
     "31": ("denial", "patient cannot be identified as our insured"),
-    "39": ("denial", "services denied at the time authorization or pre-certification was "
-                     "requested"),
+    "39": (
+        "denial",
+        "services denied at the time authorization or pre-certification was requested",
+    ),
     "42": ("contractual", "charges exceed our fee schedule or maximum allowable amount"),
     "45": ("contractual", "charge exceeds the fee schedule or contracted amount"),
     "49": ("denial", "routine or preventive service not covered by this plan"),
@@ -47,16 +55,17 @@ CARC: dict[str, tuple[str, str]] = {
     "119": ("denial", "benefit maximum for this period or occurrence has been reached"),
     "131": ("contractual", "claim-specific negotiated discount"),
     "144": ("contractual", "incentive adjustment"),
-    "151": ("denial", "payer deems the information submitted does not support this many "
-                      "services"),
+    "151": ("denial", "payer deems the information submitted does not support this many services"),
     "167": ("denial", "this diagnosis is not covered"),
     "170": ("denial", "payment denied when performed or billed by this type of provider"),
     "197": ("denial", "pre-certification, authorization or notification was absent"),
-    "204": ("denial", "service or equipment not covered under the patient's current benefit "
-                      "plan"),
+    "204": ("denial", "service or equipment not covered under the patient's current benefit plan"),
     "234": ("denial", "this procedure is not paid separately"),
-    "236": ("denial", "procedure or modifier combination not compatible with another "
-                      "procedure on the same day (NCCI)"),
+    "236": (
+        "denial",
+        "procedure or modifier combination not compatible with another "
+        "procedure on the same day (NCCI)",
+    ),
     "237": ("contractual", "legislated or regulatory penalty"),
     "242": ("denial", "services not provided by network or primary care providers"),
     "251": ("denial", "the attachment or other documentation is missing or inadequate"),
@@ -64,15 +73,19 @@ CARC: dict[str, tuple[str, str]] = {
     "253": ("contractual", "sequestration: reduction of federal payment"),
     "A1": ("denial", "claim or service denied"),
     "A2": ("contractual", "contractual adjustment"),
-    "B7": ("denial", "provider was not certified or eligible to be paid for this service on "
-                     "this date"),
-    "B13": ("denial", "previously paid: payment for this claim or service was made on an "
-                      "earlier claim"),
+    "B7": (
+        "denial",
+        "provider was not certified or eligible to be paid for this service on this date",
+    ),
+    "B13": (
+        "denial",
+        "previously paid: payment for this claim or service was made on an earlier claim",
+    ),
 }
 
 RARC: dict[str, str] = {
     "M15": "separately billed services or tests have been bundled; they are paid within the "
-           "primary service",
+    "primary service",
     "M20": "missing or incomplete HCPCS code",
     "M51": "missing, incomplete or invalid procedure code(s)",
     "M76": "missing, incomplete or invalid diagnosis or condition",
@@ -84,18 +97,16 @@ RARC: dict[str, str] = {
     "MA04": "secondary payment cannot be considered without the primary payer's information",
     "MA07": "the claim has also been forwarded to Medicaid for review",
     "MA13": "you may be subject to penalties if you bill the patient for amounts not reported "
-            "as patient responsibility",
-    "MA18": "the claim information has also been forwarded to the patient's supplemental "
-            "insurer",
+    "as patient responsibility",
+    "MA18": "the claim information has also been forwarded to the patient's supplemental insurer",
     "MA130": "the claim has missing or invalid information and cannot be processed; submit a "
-             "new claim with the complete information",
+    "new claim with the complete information",
     "N4": "missing or incomplete prior insurance carrier(s) EOB",
     "N30": "patient ineligible for this service",
     "N56": "procedure code billed is not correct or valid for the services billed or the date "
-           "of service",
+    "of service",
     "N115": "this decision was based on a local coverage determination",
-    "N130": "consult plan benefit documents for information about restrictions for this "
-            "service",
+    "N130": "consult plan benefit documents for information about restrictions for this service",
     "N206": "the supporting documentation does not match the information on the claim",
     "N211": "you may not appeal this decision",
     "N290": "missing or invalid rendering provider primary identifier",
@@ -119,13 +130,13 @@ _ACTIONS: dict[str, str] = {
     "26": "verify eligibility for the date of service; bill the patient or the right payer",
     "27": "verify eligibility for the date of service; bill the patient or the right payer",
     "29": "appeal only with proof of timely filing (clearinghouse acceptance report); "
-          "otherwise write off",
+    "otherwise write off",
     "31": "verify the member id and name with the payer; correct and resubmit",
     "50": "appeal with medical records and a letter of medical necessity",
     "96": "check the patient's benefits; bill the patient if a waiver (ABN) is on file, "
-          "otherwise write off",
+    "otherwise write off",
     "97": "no separate payment: check NCCI bundling; add modifier 59/XU if distinct, "
-          "else write off",
+    "else write off",
     "109": "bill the correct payer",
     "119": "bill the patient or secondary coverage; the benefit maximum is reached",
     "197": "obtain the authorization (retro-authorization if allowed) and appeal",

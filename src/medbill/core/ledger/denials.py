@@ -21,39 +21,42 @@ _NOT_COVERED = ("write_off", "appeal")
 _BY_CARC: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("4", "5", "6", "7", "11", "16", "22", "31", "97", "236"), _FIX_THE_CLAIM),
     **dict.fromkeys(("29", "39", "50", "151", "167", "197", "251", "252"), _PROVE_IT),
-    **dict.fromkeys(("24", "26", "27", "49", "96", "109", "119", "170", "204", "242", "B7"),
-                    _NOT_COVERED),
+    **dict.fromkeys(
+        ("24", "26", "27", "49", "96", "109", "119", "170", "204", "242", "B7"), _NOT_COVERED
+    ),
     **dict.fromkeys(("18", "B13"), ()),
 }
 
 # Our own words for the body of an appeal letter, by CARC.
 _GROUNDS: dict[str, str] = {
     "4": "The modifier reported describes the service as performed; the enclosed notes "
-         "document it.",
+    "document it.",
     "11": "The diagnoses reported are documented in the enclosed notes and support the "
-          "service as billed.",
+    "service as billed.",
     "16": "The information the payer found missing is supplied with this letter.",
     "29": "The claim was first filed within the payer's filing limit; the enclosed "
-          "clearinghouse acceptance report shows the date it was received.",
+    "clearinghouse acceptance report shows the date it was received.",
     "39": "The service was medically necessary at the time it was given; the enclosed notes "
-          "explain why it could not wait for the authorization decision.",
+    "explain why it could not wait for the authorization decision.",
     "50": "The service was medically necessary for this patient's condition, as the enclosed "
-          "clinical notes and letter of medical necessity show.",
+    "clinical notes and letter of medical necessity show.",
     "97": "The service was separate and distinct from the other services of the day "
-          "(a different session, site or problem), as the enclosed notes document.",
+    "(a different session, site or problem), as the enclosed notes document.",
     "151": "The number of services billed was needed for this patient's condition; the "
-           "enclosed notes record each one.",
+    "enclosed notes record each one.",
     "167": "The diagnosis is documented and is covered for this service under the patient's "
-           "plan; the enclosed notes support it.",
+    "plan; the enclosed notes support it.",
     "197": "Authorization was obtained or was not required for this service; the enclosed "
-           "record shows the reference or the circumstances.",
+    "record shows the reference or the circumstances.",
     "236": "The services were distinct and the modifier reported shows it; the enclosed "
-           "notes document separate sessions or sites.",
+    "notes document separate sessions or sites.",
     "251": "The documentation requested is enclosed with this letter.",
     "252": "The attachment requested is enclosed with this letter.",
 }
-_DEFAULT_GROUNDS = ("The service was provided as billed and is covered under the patient's "
-                    "plan; the enclosed records support payment.")
+_DEFAULT_GROUNDS = (
+    "The service was provided as billed and is covered under the patient's "
+    "plan; the enclosed records support payment."
+)
 
 
 def _deciding(reasons: Sequence[str]) -> str | None:

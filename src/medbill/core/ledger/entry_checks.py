@@ -67,12 +67,14 @@ def looks_like_card_number(text: str) -> bool:
 def check_no_card_number(field: str, text: str) -> None:
     """Refuse ``text`` that holds a full card number: only the last four are kept."""
     if looks_like_card_number(text):
-        raise EntryProblem(field, "looks like a full card number; record the last four "
-                                  "digits only (for example 'Visa 1111')")
+        raise EntryProblem(
+            field,
+            "looks like a full card number; record the last four "
+            "digits only (for example 'Visa 1111')",
+        )
 
 
-def payment_amount(value: object, *, ceiling: Money = MAX_PAYMENT,
-                   field: str = "amount") -> Money:
+def payment_amount(value: object, *, ceiling: Money = MAX_PAYMENT, field: str = "amount") -> Money:
     """What was received, as typed: more than zero, whole cents, at most ``ceiling``.
 
     ``25.005`` is refused rather than rounded: the person typing it meant something.
@@ -89,31 +91,41 @@ def payment_amount(value: object, *, ceiling: Money = MAX_PAYMENT,
             amount = Decimal(text)
         except InvalidOperation:
             # The text is not repeated: it may be a card number typed in the wrong box.
-            raise EntryProblem(field, "is not an amount; type it as digits, e.g. 25.00"
-                               ) from None
+            raise EntryProblem(field, "is not an amount; type it as digits, e.g. 25.00") from None
     if not amount.is_finite():
         raise EntryProblem(field, "is not an amount; type it as digits, e.g. 25.00")
     if abs(amount) > ceiling.amount:
-        raise EntryProblem(field, f"is more than {ceiling.format()}, the most one payment "
-                                  "entered here may be; check the amount")
+        raise EntryProblem(
+            field,
+            f"is more than {ceiling.format()}, the most one payment "
+            "entered here may be; check the amount",
+        )
     if amount != amount.quantize(Decimal("0.01")):
-        raise EntryProblem(field, "has more than two decimals; amounts are in dollars and "
-                                  "cents, e.g. 25.01")
+        raise EntryProblem(
+            field, "has more than two decimals; amounts are in dollars and cents, e.g. 25.01"
+        )
     money = Money(amount)
     if money <= Money(0):
         raise EntryProblem(field, "must be more than zero")
     return money
 
 
-def payment_date(day: datetime.date, *, today: datetime.date,
-                 earliest: datetime.date | None = None,
-                 field: str = "effective_date") -> datetime.date:
+def payment_date(
+    day: datetime.date,
+    *,
+    today: datetime.date,
+    earliest: datetime.date | None = None,
+    field: str = "effective_date",
+) -> datetime.date:
     """A payment's date: not after ``today``, not before ``earliest`` (when the practice
     began keeping its books here)."""
     if day > today:
-        raise EntryProblem(field, f"{day:%m/%d/%Y} is in the future; a payment is dated "
-                                  "the day the money was received")
+        raise EntryProblem(
+            field,
+            f"{day:%m/%d/%Y} is in the future; a payment is dated the day the money was received",
+        )
     if earliest is not None and day < earliest:
-        raise EntryProblem(field, f"{day:%m/%d/%Y} is before {earliest:%m/%d/%Y}, when this "
-                                  "practice's books begin")
+        raise EntryProblem(
+            field, f"{day:%m/%d/%Y} is before {earliest:%m/%d/%Y}, when this practice's books begin"
+        )
     return day

@@ -158,8 +158,14 @@ class ClaimPosting:
 
     @property
     def patient_share(self) -> Money:
-        return sum((e.amount for e in self.entries
-                    if e.kind == "transfer" and e.responsibility == "patient"), ZERO)
+        return sum(
+            (
+                e.amount
+                for e in self.entries
+                if e.kind == "transfer" and e.responsibility == "patient"
+            ),
+            ZERO,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +209,12 @@ class ClaimIndex:
         # A reversal carries negative amounts; match on the charge as billed.
         found = self._by_member.get((member, first, abs(payment.charge)), [])
         if account is not None:
-            if account.member_id and members and account.member_id.upper() not in members \
-                    and len(found) == 1:
+            if (
+                account.member_id
+                and members
+                and account.member_id.upper() not in members
+                and len(found) == 1
+            ):
                 # Some payers echo one CLP01 for every claim on a check: trust the member.
                 return found[0], "member id, date of service and charge (claim id repeated)"
             return account, "claim id"
@@ -215,16 +225,19 @@ class ClaimIndex:
         return None, "no claim with this claim id, nor this member id, date and charge"
 
 
-def _match_lines(services: Sequence[ServicePayment], lines: Sequence[AccountLine]
-                 ) -> list[int | None]:
+def _match_lines(
+    services: Sequence[ServicePayment], lines: Sequence[AccountLine]
+) -> list[int | None]:
     """Our line number for each SVC: REF*6R, then code + modifiers + charge, then code."""
     free = {line.line: line for line in lines}
     out: list[int | None] = [None] * len(services)
     passes = (
-        lambda s, a: bool(s.line_control_number) and s.line_control_number
-        == a.line_control_number,
-        lambda s, a: s.procedure.code == a.code and s.procedure.modifiers == a.modifiers
-        and abs(s.charge) == a.charge,
+        lambda s, a: bool(s.line_control_number) and s.line_control_number == a.line_control_number,
+        lambda s, a: (
+            s.procedure.code == a.code
+            and s.procedure.modifiers == a.modifiers
+            and abs(s.charge) == a.charge
+        ),
         lambda s, a: s.procedure.code == a.code and abs(s.charge) == a.charge,
         lambda s, a: s.procedure.code == a.code,
     )
@@ -240,8 +253,9 @@ def _match_lines(services: Sequence[ServicePayment], lines: Sequence[AccountLine
     return out
 
 
-def _is_denied(paid: Money, charge: Money, adjustments: Sequence[Adjustment],
-               claim_status: str) -> bool:
+def _is_denied(
+    paid: Money, charge: Money, adjustments: Sequence[Adjustment], claim_status: str
+) -> bool:
     # A reversal (status 22) is judged like the payment it reverses, so what was held
     # open as a denial then is not reversed now.
     if paid or not charge:
@@ -251,8 +265,9 @@ def _is_denied(paid: Money, charge: Money, adjustments: Sequence[Adjustment],
     return any(carc_kind(a.group, a.reason) == "denial" for a in adjustments)
 
 
-def _is_refused(paid: Money, charge: Money, adjustments: Sequence[Adjustment],
-                claim_status: str) -> bool:
+def _is_refused(
+    paid: Money, charge: Money, adjustments: Sequence[Adjustment], claim_status: str
+) -> bool:
     """The payer paid nothing for a denial reason, whoever it leaves to pay: a line the
     queue holds (``_is_denied``) or one the payer made the patient's for a denial reason."""
     if _is_denied(paid, charge, adjustments, claim_status):
@@ -260,8 +275,9 @@ def _is_refused(paid: Money, charge: Money, adjustments: Sequence[Adjustment],
     return not paid and bool(charge) and any(is_denial_reason(a.reason) for a in adjustments)
 
 
-def post_claim(payment: ClaimPayment, account: Account, matched_by: str = "claim id"
-               ) -> ClaimPosting:
+def post_claim(
+    payment: ClaimPayment, account: Account, matched_by: str = "claim id"
+) -> ClaimPosting:
     """Entries, denials and secondary-claim decision for one matched claim payment."""
     reversal = payment.status == "22"
     entries: list[PostingEntry] = []
@@ -272,11 +288,22 @@ def post_claim(payment: ClaimPayment, account: Account, matched_by: str = "claim
     memo = f"reversal of payer claim {payment.payer_claim_number}" if reversal else ""
     remarks = tuple(rarc_words(c) for c in payment.remark_codes)
 
-    def post(adjs: Sequence[Adjustment], line: int | None, denied: bool, paid: Money,
-             position: int) -> None:
+    def post(
+        adjs: Sequence[Adjustment], line: int | None, denied: bool, paid: Money, position: int
+    ) -> None:
         if paid:
-            entries.append(PostingEntry(cid, line, "payment", "payer", -paid, memo=memo,
-                                        position=position, reversal=reversal))
+            entries.append(
+                PostingEntry(
+                    cid,
+                    line,
+                    "payment",
+                    "payer",
+                    -paid,
+                    memo=memo,
+                    position=position,
+                    reversal=reversal,
+                )
+            )
         held: list[Adjustment] = []
         for adj in adjs:
             kind = carc_kind(adj.group, adj.reason)
@@ -285,38 +312,103 @@ def post_claim(payment: ClaimPayment, account: Account, matched_by: str = "claim
             if kind == "patient":
                 words = carc_words(adj.reason)
                 if account.has_next_payer:
-                    entries.append(PostingEntry(cid, line, "transfer", "payer", -adj.amount,
-                                                adj.group, adj.reason, f"to next payer: {words}",
-                                                adj.position, reversal=reversal))
-                    entries.append(PostingEntry(cid, line, "transfer", "payer", adj.amount,
-                                                adj.group, adj.reason, f"from prior payer: "
-                                                f"{words}", adj.position, next_payer=True,
-                                                reversal=reversal))
+                    entries.append(
+                        PostingEntry(
+                            cid,
+                            line,
+                            "transfer",
+                            "payer",
+                            -adj.amount,
+                            adj.group,
+                            adj.reason,
+                            f"to next payer: {words}",
+                            adj.position,
+                            reversal=reversal,
+                        )
+                    )
+                    entries.append(
+                        PostingEntry(
+                            cid,
+                            line,
+                            "transfer",
+                            "payer",
+                            adj.amount,
+                            adj.group,
+                            adj.reason,
+                            f"from prior payer: {words}",
+                            adj.position,
+                            next_payer=True,
+                            reversal=reversal,
+                        )
+                    )
                 else:
-                    entries.append(PostingEntry(cid, line, "transfer", "payer", -adj.amount,
-                                                adj.group, adj.reason, f"to patient: {words}",
-                                                adj.position, reversal=reversal))
-                    entries.append(PostingEntry(cid, line, "transfer", "patient", adj.amount,
-                                                adj.group, adj.reason, words, adj.position,
-                                                reversal=reversal))
+                    entries.append(
+                        PostingEntry(
+                            cid,
+                            line,
+                            "transfer",
+                            "payer",
+                            -adj.amount,
+                            adj.group,
+                            adj.reason,
+                            f"to patient: {words}",
+                            adj.position,
+                            reversal=reversal,
+                        )
+                    )
+                    entries.append(
+                        PostingEntry(
+                            cid,
+                            line,
+                            "transfer",
+                            "patient",
+                            adj.amount,
+                            adj.group,
+                            adj.reason,
+                            words,
+                            adj.position,
+                            reversal=reversal,
+                        )
+                    )
             elif kind == "prior_payer" and account.is_secondary:
                 info.append(adj)
             elif denied and kind in ("denial", "other", "contractual"):
                 held.append(adj)
             else:
-                entries.append(PostingEntry(cid, line, "adjustment", "payer", -adj.amount,
-                                            adj.group, adj.reason, carc_words(adj.reason),
-                                            adj.position, reversal=reversal))
+                entries.append(
+                    PostingEntry(
+                        cid,
+                        line,
+                        "adjustment",
+                        "payer",
+                        -adj.amount,
+                        adj.group,
+                        adj.reason,
+                        carc_words(adj.reason),
+                        adj.position,
+                        reversal=reversal,
+                    )
+                )
         if held and reversal:
-            notes.append(f"reversal of a denied amount at segment {position}: nothing had "
-                         "been posted for it")
+            notes.append(
+                f"reversal of a denied amount at segment {position}: nothing had been posted for it"
+            )
         elif held:
             lq = tuple(rarc_words(code) for qual, code in svc_remarks.get(line, ()))
             reasons = tuple((a.group, a.reason) for a in held)
-            denials.append(DenialItem(
-                cid, line, sum((a.amount for a in held), ZERO), reasons,
-                tuple(f"{a.group}-{carc_words(a.reason)}" for a in held), lq + remarks,
-                next_action([r for _, r in reasons]), payment.payer_claim_number, position))
+            denials.append(
+                DenialItem(
+                    cid,
+                    line,
+                    sum((a.amount for a in held), ZERO),
+                    reasons,
+                    tuple(f"{a.group}-{carc_words(a.reason)}" for a in held),
+                    lq + remarks,
+                    next_action([r for _, r in reasons]),
+                    payment.payer_claim_number,
+                    position,
+                )
+            )
 
     line_numbers = _match_lines(payment.services, account.lines)
     svc_remarks = {n: s.remarks for n, s in zip(line_numbers, payment.services, strict=True)}
@@ -325,23 +417,28 @@ def post_claim(payment: ClaimPayment, account: Account, matched_by: str = "claim
     # as a denial when another line was denied and nothing was paid).
     claim_level = payment.adjustments if payment.services else payment.all_adjustments
     claim_denied = _is_denied(payment.paid, payment.charge, claim_level, payment.status)
-    refused = [claim_denied or _is_refused(svc.paid, svc.charge, svc.adjustments,
-                                           payment.status) for svc in payment.services]
-    every_line_refused = (all(refused) if refused else
-                          _is_refused(payment.paid, payment.charge, claim_level, payment.status))
+    refused = [
+        claim_denied or _is_refused(svc.paid, svc.charge, svc.adjustments, payment.status)
+        for svc in payment.services
+    ]
+    every_line_refused = (
+        all(refused)
+        if refused
+        else _is_refused(payment.paid, payment.charge, claim_level, payment.status)
+    )
     services_paid = ZERO
     for svc, number in zip(payment.services, line_numbers, strict=True):
         if number is None:
-            notes.append(f"line {svc.procedure.code} {svc.charge} at segment {svc.position} "
-                         "matches none of our lines; posted to the claim")
-        denied = claim_denied or _is_denied(svc.paid, svc.charge, svc.adjustments,
-                                            payment.status)
+            notes.append(
+                f"line {svc.procedure.code} {svc.charge} at segment {svc.position} "
+                "matches none of our lines; posted to the claim"
+            )
+        denied = claim_denied or _is_denied(svc.paid, svc.charge, svc.adjustments, payment.status)
         post(svc.adjustments, number, denied, svc.paid, svc.position)
         services_paid += svc.paid
     # Claim-level CAS, and whatever the claim paid beyond its lines (or all of it, when the
     # payer sent no lines).
-    post(payment.adjustments, None, claim_denied, payment.paid - services_paid,
-         payment.position)
+    post(payment.adjustments, None, claim_denied, payment.paid - services_paid, payment.position)
     secondary = ""
     if not reversal:
         if payment.forwarded:
@@ -350,11 +447,23 @@ def post_claim(payment: ClaimPayment, account: Account, matched_by: str = "claim
             secondary = "send"
     # Refused for a reason: a secondary payer that owes nothing after the primary (CLP02 = 4
     # with only OA-23) has denied nothing.
-    denied_in_full = not reversal and every_line_refused and (
-        bool(denials) or any(is_denial_reason(a.reason) for a in payment.all_adjustments))
-    return ClaimPosting(account, payment, matched_by, tuple(entries), tuple(denials),
-                        tuple(info), tuple(line_numbers), secondary, tuple(notes),
-                        denied_in_full)
+    denied_in_full = (
+        not reversal
+        and every_line_refused
+        and (bool(denials) or any(is_denial_reason(a.reason) for a in payment.all_adjustments))
+    )
+    return ClaimPosting(
+        account,
+        payment,
+        matched_by,
+        tuple(entries),
+        tuple(denials),
+        tuple(info),
+        tuple(line_numbers),
+        secondary,
+        tuple(notes),
+        denied_in_full,
+    )
 
 
 def post_remittance(remittance: Remittance, index: ClaimIndex) -> RemittancePosting:
@@ -368,12 +477,24 @@ def post_remittance(remittance: Remittance, index: ClaimIndex) -> RemittancePost
         account, how = index.match(payment)
         if account is None:
             patient = payment.patient
-            unmatched.append(UnmatchedItem(
-                payment.claim_id, payment.member_id, patient.display() if patient else "",
-                payment.charge, payment.paid, payment.service_dates[0], how, payment.position))
+            unmatched.append(
+                UnmatchedItem(
+                    payment.claim_id,
+                    payment.member_id,
+                    patient.display() if patient else "",
+                    payment.charge,
+                    payment.paid,
+                    payment.service_dates[0],
+                    how,
+                    payment.position,
+                )
+            )
             continue
         claims.append(post_claim(payment, account, how))
-    plb = tuple(ProviderEntry(p.provider_id, p.reason, p.reference, -p.amount,
-                              p.fiscal_period_end, p.position)
-                for p in remittance.provider_adjustments)
+    plb = tuple(
+        ProviderEntry(
+            p.provider_id, p.reason, p.reference, -p.amount, p.fiscal_period_end, p.position
+        )
+        for p in remittance.provider_adjustments
+    )
     return RemittancePosting(remittance, False, (), tuple(claims), tuple(unmatched), plb)

@@ -41,11 +41,32 @@ def write_277ca(
     when = datetime.combine(processed, time())
     w = SegmentWriter(d)
     ctl = f"{control_number:09d}"
-    w.add_raw(d.element.join([
-        "ISA", "00", " " * 10, "00", " " * 10, "ZZ", sender.ljust(15), "ZZ", receiver.ljust(15),
-        when.strftime("%y%m%d"), "0000", d.repetition, "00501", ctl, "0", "P", d.component]))
-    w.add("GS", "HN", sender, receiver, _d8(processed), "0000", str(control_number), "X",
-          "005010X214")
+    w.add_raw(
+        d.element.join(
+            [
+                "ISA",
+                "00",
+                " " * 10,
+                "00",
+                " " * 10,
+                "ZZ",
+                sender.ljust(15),
+                "ZZ",
+                receiver.ljust(15),
+                when.strftime("%y%m%d"),
+                "0000",
+                d.repetition,
+                "00501",
+                ctl,
+                "0",
+                "P",
+                d.component,
+            ]
+        )
+    )
+    w.add(
+        "GS", "HN", sender, receiver, _d8(processed), "0000", str(control_number), "X", "005010X214"
+    )
     start = w.count
     w.add("ST", "277", "0001", "005010X214")
     w.add("BHT", "0085", "08", reference, _d8(processed), "0000", "TH")
@@ -55,9 +76,19 @@ def write_277ca(
     w.add("DTP", "050", "D8", _d8(processed))
     w.add("DTP", "009", "D8", _d8(processed))
     w.add("HL", "2", "1", "21", "1")
-    submitter = (accepted or [r.claim for r in rejections])
-    w.add("NM1", "41", "2", submitter[0].billing_provider.name if submitter else "PROVIDER",
-          "", "", "", "", "46", receiver)
+    submitter = accepted or [r.claim for r in rejections]
+    w.add(
+        "NM1",
+        "41",
+        "2",
+        submitter[0].billing_provider.name if submitter else "PROVIDER",
+        "",
+        "",
+        "",
+        "",
+        "46",
+        receiver,
+    )
     w.add("TRN", "2", batch_reference or reference)
     ok_total = sum((c.total_charge for c in accepted), ZERO)
     bad_total = sum((r.claim.total_charge for r in rejections), ZERO)
@@ -80,20 +111,44 @@ def write_277ca(
         hl += 1
         provider_hl = hl
         w.add("HL", str(hl), "2", "19", "1")
-        w.add("NM1", "85", "2", items[0][0].billing_provider.name, "", "", "", "", "XX",
-              npi or "0000000000")
+        w.add(
+            "NM1",
+            "85",
+            "2",
+            items[0][0].billing_provider.name,
+            "",
+            "",
+            "",
+            "",
+            "XX",
+            npi or "0000000000",
+        )
         w.add("TRN", "1", f"{reference}-{provider_hl}")
-        w.add("STC", ["A1", "19"], "", "WQ",
-              sum((c.total_charge for c, _ in items), ZERO).x12())
+        w.add("STC", ["A1", "19"], "", "WQ", sum((c.total_charge for c, _ in items), ZERO).x12())
         for claim, rej in items:
             hl += 1
             w.add("HL", str(hl), str(provider_hl), "PT")
-            w.add("NM1", "QC", "1", claim.patient.name.last, claim.patient.name.first or "", "",
-                  "", "", "MI", claim.subscriber.member_id or "UNKNOWN")
+            w.add(
+                "NM1",
+                "QC",
+                "1",
+                claim.patient.name.last,
+                claim.patient.name.first or "",
+                "",
+                "",
+                "",
+                "MI",
+                claim.subscriber.member_id or "UNKNOWN",
+            )
             w.add("TRN", "2", claim.claim_id)
             status = ["A2", "20"] if rej is None else [rej.category, rej.status, rej.entity]
-            w.add("STC", status, _d8(processed), "WQ" if rej is None else "U",
-                  claim.total_charge.x12())
+            w.add(
+                "STC",
+                status,
+                _d8(processed),
+                "WQ" if rej is None else "U",
+                claim.total_charge.x12(),
+            )
             dates = [d for d in claim.line_dates() if d]
             if dates:
                 first, last = min(dates), max(dates)

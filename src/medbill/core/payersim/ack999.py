@@ -42,21 +42,36 @@ def acknowledge_837p(data: bytes, control: ControlNumbers, created: datetime) ->
                 if problem.position == tx.se.position and problem.element in (1, 2):
                     ack.codes.append("4" if problem.element == 1 else "3")
             last = tx.se.position
-            if unreadable is not None and unreadable.position is not None and \
-                    tx.st.position <= unreadable.position <= last:
+            if (
+                unreadable is not None
+                and unreadable.position is not None
+                and tx.st.position <= unreadable.position <= last
+            ):
                 ack.codes.append("5")
-                ack.errors.append(SegmentError(
-                    unreadable.segment or "", unreadable.position - tx.st.position + 1, None,
-                    "8" if unreadable.element else "2", unreadable.message,
-                    element=unreadable.element, element_code="7" if unreadable.element
-                    else None))
+                ack.errors.append(
+                    SegmentError(
+                        unreadable.segment or "",
+                        unreadable.position - tx.st.position + 1,
+                        None,
+                        "8" if unreadable.element else "2",
+                        unreadable.message,
+                        element=unreadable.element,
+                        element_code="7" if unreadable.element else None,
+                    )
+                )
             ack.status = "rejected" if ack.codes else "accepted"
             group.transactions.append(ack)
     for group in groups.values():
         group.included = group.received = len(group.transactions)
         group.accepted = sum(t.status == "accepted" for t in group.transactions)
-        group.status = ("accepted" if group.accepted == group.included else
-                        "rejected" if not group.accepted else "partially_accepted")
-    envelope = InterchangeEnvelope(first.receiver or "PAYERSIM", first.sender or "MEDBILL",
-                                   usage=first.isa[15] or "P")
+        group.status = (
+            "accepted"
+            if group.accepted == group.included
+            else "rejected"
+            if not group.accepted
+            else "partially_accepted"
+        )
+    envelope = InterchangeEnvelope(
+        first.receiver or "PAYERSIM", first.sender or "MEDBILL", usage=first.isa[15] or "P"
+    )
     return write_999(groups.values(), envelope, control, created)

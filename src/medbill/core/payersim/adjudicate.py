@@ -44,26 +44,72 @@ from medbill.core.x12.m835 import (
 )
 from medbill.core.x12.m837p import npi_is_valid
 
-__all__ = ["Adjudicator", "MemberPlan", "PayerProfile", "Rejection", "SimulationResult",
-           "DEFAULT_RATES", "simulate"]
+__all__ = [
+    "Adjudicator",
+    "MemberPlan",
+    "PayerProfile",
+    "Rejection",
+    "SimulationResult",
+    "DEFAULT_RATES",
+    "simulate",
+]
 
 # Allowed amounts per unit by procedure code (the simulated payer's own schedule).
-DEFAULT_RATES: dict[str, Money] = {code: Money(rate) for code, rate in {
-    "99202": "72.00", "99203": "111.00", "99204": "167.00", "99205": "220.00",
-    "99211": "24.00", "99212": "57.00", "99213": "92.00", "99214": "130.00", "99215": "183.00",
-    "99395": "120.00", "99396": "128.00", "36415": "3.00", "81002": "3.50", "81003": "3.10",
-    "82947": "5.00", "83036": "13.00", "85025": "10.50", "80053": "14.00", "80061": "18.00",
-    "87880": "16.50", "87804": "16.00", "93000": "17.00", "90471": "25.00", "90472": "13.00",
-    "90662": "60.00", "90686": "22.00", "G0008": "33.00", "96372": "14.00", "20610": "62.00",
-    "11102": "100.00", "17110": "110.00", "69210": "47.00", "J1100": "0.60", "J3301": "1.80",
-}.items()}
+DEFAULT_RATES: dict[str, Money] = {
+    code: Money(rate)
+    for code, rate in {
+        "99202": "72.00",
+        "99203": "111.00",
+        "99204": "167.00",
+        "99205": "220.00",
+        "99211": "24.00",
+        "99212": "57.00",
+        "99213": "92.00",
+        "99214": "130.00",
+        "99215": "183.00",
+        "99395": "120.00",
+        "99396": "128.00",
+        "36415": "3.00",
+        "81002": "3.50",
+        "81003": "3.10",
+        "82947": "5.00",
+        "83036": "13.00",
+        "85025": "10.50",
+        "80053": "14.00",
+        "80061": "18.00",
+        "87880": "16.50",
+        "87804": "16.00",
+        "93000": "17.00",
+        "90471": "25.00",
+        "90472": "13.00",
+        "90662": "60.00",
+        "90686": "22.00",
+        "G0008": "33.00",
+        "96372": "14.00",
+        "20610": "62.00",
+        "11102": "100.00",
+        "17110": "110.00",
+        "69210": "47.00",
+        "J1100": "0.60",
+        "J3301": "1.80",
+    }.items()
+}
 
 EM_CODES = frozenset(f"992{n:02d}" for n in range(2, 16)) | frozenset(
-    f"993{n:02d}" for n in range(81, 100))
+    f"993{n:02d}" for n in range(81, 100)
+)
 _CENT = Decimal("0.01")
 # CLP06 claim filing indicator by payer type (the 835 has no "CI": commercial is 12, PPO).
-FILING = {"medicare": "MB", "medicaid": "MC", "commercial": "12", "bcbs": "12",
-          "tricare": "CH", "hmo": "HM", "workers_comp": "WC", "auto": "AM"}
+FILING = {
+    "medicare": "MB",
+    "medicaid": "MC",
+    "commercial": "12",
+    "bcbs": "12",
+    "tricare": "CH",
+    "hmo": "HM",
+    "workers_comp": "WC",
+    "auto": "AM",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,11 +190,9 @@ class Adjudicator:
             return Rejection(claim, "A3", "21", "", "no service lines")
         if not npi_is_valid(claim.billing_provider.npi or ""):
             return Rejection(claim, "A7", "562", "85", "billing provider NPI is invalid")
-        first = claim.date_of_service or min(
-            (d for d in claim.line_dates() if d), default=None)
+        first = claim.date_of_service or min((d for d in claim.line_dates() if d), default=None)
         if icd9 and first and first >= date(2015, 10, 1):
-            return Rejection(claim, "A7", "255", "", "ICD-9-CM diagnosis codes after "
-                             "2015-10-01")
+            return Rejection(claim, "A7", "255", "", "ICD-9-CM diagnosis codes after 2015-10-01")
         return None
 
     # -- pricing ---------------------------------------------------------------------------
@@ -157,8 +201,11 @@ class Adjudicator:
         rate = self.profile.rates.get(line.code)
         if rate is None:
             return _pct(line.charge, self.profile.unknown_code_percent)
-        priced = Money((rate.amount * line.units * self.profile.rate_factor).quantize(
-            _CENT, rounding=ROUND_HALF_UP))
+        priced = Money(
+            (rate.amount * line.units * self.profile.rate_factor).quantize(
+                _CENT, rounding=ROUND_HALF_UP
+            )
+        )
         return min(priced, line.charge)
 
     def _plan(self, member: str) -> MemberPlan:
@@ -174,10 +221,22 @@ class Adjudicator:
         first = min(dates) if dates else received
         late = (received - first).days > self.profile.timely_filing_days
         # A surgical procedure (10004-69990; not a blood draw) on the same claim as an E/M.
-        has_procedure = any(line.code.isdigit() and "10004" <= line.code <= "69990"
-                            and line.code not in ("36415", "36416") for line in claim.lines)
-        keys = [(member, line.date_of_service or claim.date_of_service, line.code,
-                 line.modifiers, line.charge) for line in claim.lines]
+        has_procedure = any(
+            line.code.isdigit()
+            and "10004" <= line.code <= "69990"
+            and line.code not in ("36415", "36416")
+            for line in claim.lines
+        )
+        keys = [
+            (
+                member,
+                line.date_of_service or claim.date_of_service,
+                line.code,
+                line.modifiers,
+                line.charge,
+            )
+            for line in claim.lines
+        ]
         duplicate = all(k in self.seen for k in keys)
         copay_left = plan.copay
         services: list[ServicePayment] = []
@@ -225,13 +284,19 @@ class Adjudicator:
                     paid, owed, adjs = self._as_secondary(line, prior, paid, owed)
                 adjs.extend(a for a in owed if a.amount)
             self.seen.add(key)
-            services.append(ServicePayment(
-                Procedure("HC", line.code, line.modifiers), line.charge, paid,
-                units_paid=line.units if paid or allowed is not None else Decimal(0),
-                service_date=line.date_of_service or claim.date_of_service,
-                adjustments=tuple(adjs), line_control_number=line.line_control_number or "",
-                amounts=(("B6", allowed),) if allowed is not None else (),
-                remarks=tuple(remarks)))
+            services.append(
+                ServicePayment(
+                    Procedure("HC", line.code, line.modifiers),
+                    line.charge,
+                    paid,
+                    units_paid=line.units if paid or allowed is not None else Decimal(0),
+                    service_date=line.date_of_service or claim.date_of_service,
+                    adjustments=tuple(adjs),
+                    line_control_number=line.line_control_number or "",
+                    amounts=(("B6", allowed),) if allowed is not None else (),
+                    remarks=tuple(remarks),
+                )
+            )
         self.deductible_met[member] = met
         paid = sum((s.paid for s in services), ZERO)
         pr = sum((a.amount for s in services for a in s.adjustments if a.group == "PR"), ZERO)
@@ -250,29 +315,65 @@ class Adjudicator:
             status = "19"
         else:
             status = "1"
-        names = [EntityName("QC", "1", claim.patient.name.last, claim.patient.name.first or "",
-                            claim.patient.name.middle or "", id_qualifier="MI", id=member)]
+        names = [
+            EntityName(
+                "QC",
+                "1",
+                claim.patient.name.last,
+                claim.patient.name.first or "",
+                claim.patient.name.middle or "",
+                id_qualifier="MI",
+                id=member,
+            )
+        ]
         if not claim.patient.is_subscriber:
-            names.append(EntityName("IL", "1", claim.subscriber.name.last,
-                                    claim.subscriber.name.first or "", id_qualifier="MI",
-                                    id=member))
+            names.append(
+                EntityName(
+                    "IL",
+                    "1",
+                    claim.subscriber.name.last,
+                    claim.subscriber.name.first or "",
+                    id_qualifier="MI",
+                    id=member,
+                )
+            )
         rendering = claim.rendering_provider
         if rendering and rendering.npi:
-            names.append(EntityName("82", "1", rendering.name.last, rendering.name.first or "",
-                                    id_qualifier="XX", id=rendering.npi))
+            names.append(
+                EntityName(
+                    "82",
+                    "1",
+                    rendering.name.last,
+                    rendering.name.first or "",
+                    id_qualifier="XX",
+                    id=rendering.npi,
+                )
+            )
         if status == "19":
             nxt = next(c for c in claim.other_coverage if c.adjudication is None)
-            names.append(EntityName("TT", "2", nxt.payer.name, id_qualifier="PI",
-                                    id=nxt.payer.payer_id or ""))
+            names.append(
+                EntityName(
+                    "TT", "2", nxt.payer.name, id_qualifier="PI", id=nxt.payer.payer_id or ""
+                )
+            )
         return ClaimPayment(
-            claim.claim_id, status, claim.total_charge, paid, pr if not denied else None,
-            FILING.get(claim.payer.type or "", "12"), f"{self.rng.randrange(10**13, 10**14)}",
+            claim.claim_id,
+            status,
+            claim.total_charge,
+            paid,
+            pr if not denied else None,
+            FILING.get(claim.payer.type or "", "12"),
+            f"{self.rng.randrange(10**13, 10**14)}",
             facility_type=claim.place_of_service or "11",
-            frequency=claim.frequency_code, adjustments=tuple(claim_adjustments),
-            names=tuple(names), received=received,
-            statement_start=first if dates else None, statement_end=max(dates) if dates else None,
+            frequency=claim.frequency_code,
+            adjustments=tuple(claim_adjustments),
+            names=tuple(names),
+            received=received,
+            statement_start=first if dates else None,
+            statement_end=max(dates) if dates else None,
             services=tuple(services),
-            outpatient=("", "", "MA01") if denied else ())
+            outpatient=("", "", "MA01") if denied else (),
+        )
 
     def _as_secondary(self, line, prior, normal: Money, owed: list[Adjustment]):
         """Pay the lesser of our normal benefit and what the patient still owed on the line."""
@@ -280,8 +381,7 @@ class Adjudicator:
         if prior_line is None:
             still_owed = ZERO
         else:
-            still_owed = sum((a.amount for a in prior_line.adjustments if a.group == "PR"),
-                             ZERO)
+            still_owed = sum((a.amount for a in prior_line.adjustments if a.group == "PR"), ZERO)
         paid = min(normal + sum((a.amount for a in owed), ZERO), still_owed)
         left = still_owed - paid
         adjs = [Adjustment("OA", "23", line.charge - still_owed)]
@@ -290,8 +390,12 @@ class Adjudicator:
 
     # -- whole files -----------------------------------------------------------------------
 
-    def run(self, claims: Iterable[Claim], received: date | None = None,
-            icd9: Sequence[bool] | None = None) -> SimulationResult:
+    def run(
+        self,
+        claims: Iterable[Claim],
+        received: date | None = None,
+        icd9: Sequence[bool] | None = None,
+    ) -> SimulationResult:
         """Adjudicate a batch: rejections (for a 277CA) and one remittance per billing NPI."""
         claims = list(claims)
         flags = list(icd9) if icd9 is not None else [False] * len(claims)
@@ -312,24 +416,47 @@ class Adjudicator:
             total = sum((p.paid for p in payments), ZERO)
             provider = members[0].billing_provider
             addr = members[0].payer.address
-            line1, city, state, zip_ = ((addr.line1, addr.city, addr.state, addr.zip)
-                                        if addr and addr.line1 and addr.city
-                                        else self.profile.address)
-            remittances.append(Remittance(
-                control_number=f"{number:04d}", handling="I" if total else "H",
-                total_paid=total, credit_debit="C", method="CHK" if total else "NON",
-                payment_date=pay_date, trace_number=f"{self.rng.randrange(10**9, 10**10)}",
-                trace_originator=self.profile.trace_originator,
-                trace_type="1",
-                payer=Party("PR", self.profile.name, "XV", self.profile.payer_id,
-                            (line1,), city, state, zip_,
-                            references=(("2U", self.profile.payer_id),),
-                            contacts=(Contact("BL", "PROVIDER EDI", (
-                                ("TE", self.profile.contact_phone),)),)),
-                payee=Party("PE", provider.name, "XX", npi,
-                            references=(("TJ", provider.tin),) if provider.tin else ()),
-                claims=payments, production_date=pay_date,
-            ))
+            line1, city, state, zip_ = (
+                (addr.line1, addr.city, addr.state, addr.zip)
+                if addr and addr.line1 and addr.city
+                else self.profile.address
+            )
+            remittances.append(
+                Remittance(
+                    control_number=f"{number:04d}",
+                    handling="I" if total else "H",
+                    total_paid=total,
+                    credit_debit="C",
+                    method="CHK" if total else "NON",
+                    payment_date=pay_date,
+                    trace_number=f"{self.rng.randrange(10**9, 10**10)}",
+                    trace_originator=self.profile.trace_originator,
+                    trace_type="1",
+                    payer=Party(
+                        "PR",
+                        self.profile.name,
+                        "XV",
+                        self.profile.payer_id,
+                        (line1,),
+                        city,
+                        state,
+                        zip_,
+                        references=(("2U", self.profile.payer_id),),
+                        contacts=(
+                            Contact("BL", "PROVIDER EDI", (("TE", self.profile.contact_phone),)),
+                        ),
+                    ),
+                    payee=Party(
+                        "PE",
+                        provider.name,
+                        "XX",
+                        npi,
+                        references=(("TJ", provider.tin),) if provider.tin else (),
+                    ),
+                    claims=payments,
+                    production_date=pay_date,
+                )
+            )
         return SimulationResult(remittances, rejections, accepted)
 
 
@@ -354,12 +481,15 @@ def simulate(
     out = SimulationResult([], [], [])
     for number, (payer_id, items) in enumerate(by_payer.items()):
         profile = profiles.get(payer_id) or PayerProfile(
-            payer_id, (items[0][0].payer.name or payer_id).upper())
+            payer_id, (items[0][0].payer.name or payer_id).upper()
+        )
         result = Adjudicator(profile, seed * 1000 + number).run(
-            [c for c, _ in items], received, [f for _, f in items])
+            [c for c, _ in items], received, [f for _, f in items]
+        )
         out.remittances += result.remittances
         out.rejections += result.rejections
         out.accepted += result.accepted
-    out.remittances = [replace(r, control_number=f"{i:04d}")
-                       for i, r in enumerate(out.remittances, start=1)]
+    out.remittances = [
+        replace(r, control_number=f"{i:04d}") for i, r in enumerate(out.remittances, start=1)
+    ]
     return out

@@ -55,17 +55,37 @@ class ClaimBook:
     def record(self, result: SimulationResult, decided: date) -> None:
         """Remember every decision of one adjudication run (rejections and 835 claims)."""
         for rej in result.rejections:
-            self.add(rej.claim.payer.payer_id or "", ClaimRecord(
-                rej.claim.claim_id, rej.claim.total_charge, rej.category, rej.status,
-                rej.entity or None, decided=decided))
+            self.add(
+                rej.claim.payer.payer_id or "",
+                ClaimRecord(
+                    rej.claim.claim_id,
+                    rej.claim.total_charge,
+                    rej.category,
+                    rej.status,
+                    rej.entity or None,
+                    decided=decided,
+                ),
+            )
         for remit in result.remittances:
             payer_id = remit.payer.id
             for cp in remit.claims:
                 category, code = _decision(cp.status, cp.paid)
-                self.add(payer_id, ClaimRecord(
-                    cp.claim_id, cp.charge, category, code, None, cp.paid,
-                    cp.payer_claim_number or None, decided, remit.payment_date,
-                    remit.method, remit.trace_number))
+                self.add(
+                    payer_id,
+                    ClaimRecord(
+                        cp.claim_id,
+                        cp.charge,
+                        category,
+                        code,
+                        None,
+                        cp.paid,
+                        cp.payer_claim_number or None,
+                        decided,
+                        remit.payment_date,
+                        remit.method,
+                        remit.trace_number,
+                    ),
+                )
 
     def answer(self, inquiry: ClaimStatusInquiry, today: date) -> StatusAnswer:
         """The payer's answer to one inquiry on ``today``."""
@@ -74,22 +94,35 @@ class ClaimBook:
         if rec is None:
             return StatusAnswer(inquiry, (ClaimStatus("A4", "35", None, today, billed, ZERO),))
         if rec.category.startswith("F") and rec.payment_date and today < rec.payment_date:
-            status = ClaimStatus("F0", "3", None, rec.decided, rec.charge, rec.paid,
-                                 rec.decided)
+            status = ClaimStatus("F0", "3", None, rec.decided, rec.charge, rec.paid, rec.decided)
         elif rec.category.startswith("F"):
             paid_out = rec.paid > ZERO
             status = ClaimStatus(
-                rec.category, rec.code, None, rec.decided, rec.charge, rec.paid, rec.decided,
+                rec.category,
+                rec.code,
+                None,
+                rec.decided,
+                rec.charge,
+                rec.paid,
+                rec.decided,
                 rec.payment_method if paid_out else "NON",
                 rec.payment_date if paid_out else None,
-                rec.check_number if paid_out else None)
+                rec.check_number if paid_out else None,
+            )
         else:
-            status = ClaimStatus(rec.category, rec.code, rec.entity, rec.decided, rec.charge,
-                                 ZERO)
+            status = ClaimStatus(rec.category, rec.code, rec.entity, rec.decided, rec.charge, ZERO)
         return StatusAnswer(inquiry, (status,), rec.payer_claim_number)
 
-    def answer_276(self, data: bytes | str, *, payer_id: str, requester: str,
-                   control: int, today: date, created: datetime) -> bytes:
+    def answer_276(
+        self,
+        data: bytes | str,
+        *,
+        payer_id: str,
+        requester: str,
+        control: int,
+        today: date,
+        created: datetime,
+    ) -> bytes:
         """The 277 for a 276 file: every claim asked about, answered from the book.
 
         Raises ``X12ParseError`` when the 276 cannot be read.
@@ -97,9 +130,14 @@ class ClaimBook:
         inquiries = read_276(data)
         answers = [self.answer(inq, today) for inq in inquiries]
         receiver = _receiver(data)
-        return write_277(answers, InterchangeEnvelope(payer_id, requester),
-                         ControlNumbers(control, control), receiver, created,
-                         line_ending="")
+        return write_277(
+            answers,
+            InterchangeEnvelope(payer_id, requester),
+            ControlNumbers(control, control),
+            receiver,
+            created,
+            line_ending="",
+        )
 
     def records(self) -> Iterable[ClaimRecord]:
         return self._claims.values()

@@ -221,8 +221,11 @@ class ScrubResult:
     def to_dict(self) -> dict[str, Any]:
         """``{claim_id, can_submit, findings: [...]}``: the one JSON form of a result, as the
         command line and the API print it."""
-        return {"claim_id": self.claim_id, "can_submit": self.can_submit,
-                "findings": [f.to_dict() for f in self.findings]}
+        return {
+            "claim_id": self.claim_id,
+            "can_submit": self.can_submit,
+            "findings": [f.to_dict() for f in self.findings],
+        }
 
 
 class Scrubber:

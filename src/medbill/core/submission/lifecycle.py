@@ -11,11 +11,16 @@ submitted claim on as far as the answer goes (``status_after_claim_status``).
 
 from __future__ import annotations
 
-__all__ = ["STATUSES", "TRANSITIONS", "LifecycleError", "check_move", "status_after_claim_status",
-           "status_after_remittance"]
+__all__ = [
+    "STATUSES",
+    "TRANSITIONS",
+    "LifecycleError",
+    "check_move",
+    "status_after_claim_status",
+    "status_after_remittance",
+]
 
-STATUSES = ("draft", "scrubbed", "submitted", "accepted", "rejected", "paid", "denied",
-            "closed")
+STATUSES = ("draft", "scrubbed", "submitted", "accepted", "rejected", "paid", "denied", "closed")
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"scrubbed", "closed"}),
@@ -67,8 +72,12 @@ def status_after_remittance(current: str, decision: str) -> str:
 # pends, asks for more or finalizes it: the claim is accepted. Paid and denied are not set
 # from a 277: the money and the denial reasons come with the 835, which moves it on.
 _AFTER_STATUS_GROUP = {
-    "received": "accepted", "pending": "accepted", "request": "accepted",
-    "finalized": "accepted", "paid": "accepted", "denied": "accepted",
+    "received": "accepted",
+    "pending": "accepted",
+    "request": "accepted",
+    "finalized": "accepted",
+    "paid": "accepted",
+    "denied": "accepted",
     "rejected": "rejected",
 }
 _WAITING = ("submitted", "accepted")

@@ -29,8 +29,14 @@ from medbill.core.x12 import (
     write_837p,
 )
 
-__all__ = ["BuiltBatch", "ClearinghouseProfile", "OutgoingFile", "ProfileError", "build_batch",
-           "build_files"]
+__all__ = [
+    "BuiltBatch",
+    "ClearinghouseProfile",
+    "OutgoingFile",
+    "ProfileError",
+    "build_batch",
+    "build_files",
+]
 
 LINE_ENDINGS = {"none": "", "lf": "\n", "crlf": "\r\n"}
 
@@ -92,27 +98,48 @@ class ClearinghouseProfile:
             if ending not in LINE_ENDINGS:
                 raise ProfileError("line_ending: must be none, lf or crlf")
             env = InterchangeEnvelope(
-                sender_id=d.pop("sender_id"), receiver_id=d.pop("receiver_id"),
+                sender_id=d.pop("sender_id"),
+                receiver_id=d.pop("receiver_id"),
                 sender_qualifier=d.pop("sender_qualifier", "ZZ"),
                 receiver_qualifier=d.pop("receiver_qualifier", "ZZ"),
                 usage=d.pop("usage", "P"),
-                acknowledgment_requested=bool(d.pop("ta1", False)))
+                acknowledgment_requested=bool(d.pop("ta1", False)),
+            )
             sub = Submitter(
-                name=d.pop("submitter_name"), submitter_id=d.pop("submitter_id", env.sender_id),
-                contact_name=d.pop("contact_name"), contact_phone=d.pop("contact_phone", None),
+                name=d.pop("submitter_name"),
+                submitter_id=d.pop("submitter_id", env.sender_id),
+                contact_name=d.pop("contact_name"),
+                contact_phone=d.pop("contact_phone", None),
                 contact_email=d.pop("contact_email", None),
                 receiver_name=d.pop("receiver_name"),
-                receiver_id=d.pop("receiver_code", env.receiver_id))
-            delimiters = Delimiters(element=sep.get("element", "*"),
-                                    component=sep.get("component", ":"),
-                                    repetition=sep.get("repetition", "^"),
-                                    segment=sep.get("segment", "~"))
-            if len({delimiters.element, delimiters.component, delimiters.repetition,
-                    delimiters.segment}) != 4:
+                receiver_id=d.pop("receiver_code", env.receiver_id),
+            )
+            delimiters = Delimiters(
+                element=sep.get("element", "*"),
+                component=sep.get("component", ":"),
+                repetition=sep.get("repetition", "^"),
+                segment=sep.get("segment", "~"),
+            )
+            if (
+                len(
+                    {
+                        delimiters.element,
+                        delimiters.component,
+                        delimiters.repetition,
+                        delimiters.segment,
+                    }
+                )
+                != 4
+            ):
                 raise ProfileError("separators: the four separators must differ")
             d["payer_ids"] = tuple(d.get("payer_ids", ()))
-            return cls(envelope=env, submitter=sub, delimiters=delimiters,
-                       line_ending=LINE_ENDINGS[ending], **d)
+            return cls(
+                envelope=env,
+                submitter=sub,
+                delimiters=delimiters,
+                line_ending=LINE_ENDINGS[ending],
+                **d,
+            )
         except KeyError as exc:
             raise ProfileError(f"{exc.args[0]}: required") from None
         except TypeError as exc:
@@ -167,22 +194,44 @@ def build_batch(
         if profile.handles(claim):
             routed.append(claim)
         else:
-            held.append(HeldClaim(claim.claim_id, "payer.payer_id",
-                                  f"payer {claim.payer.payer_id} is not routed to "
-                                  f"{profile.name}"))
+            held.append(
+                HeldClaim(
+                    claim.claim_id,
+                    "payer.payer_id",
+                    f"payer {claim.payer.payer_id} is not routed to {profile.name}",
+                )
+            )
     screened = screen_claims(routed, profile.delimiters)
     files = []
-    for batch in plan_batches(screened.ready, route_of=lambda c: profile.name,
-                              max_claims=profile.max_claims):
+    for batch in plan_batches(
+        screened.ready, route_of=lambda c: profile.name, max_claims=profile.max_claims
+    ):
         control = next_control()
-        data = write_837p(batch.claims, profile.envelope, control, profile.submitter, created,
-                          delimiters=profile.delimiters, line_ending=profile.line_ending,
-                          reference=f"{control.interchange:09d}")
-        name = profile.file_name.format(name=profile.name, interchange=control.interchange,
-                                        group=control.group, created=created)
-        files.append(OutgoingFile(name, data, hashlib.sha256(data).hexdigest(), control,
-                                  tuple(c.claim_id for c in batch.claims), batch.payers,
-                                  profile.name, created))
+        data = write_837p(
+            batch.claims,
+            profile.envelope,
+            control,
+            profile.submitter,
+            created,
+            delimiters=profile.delimiters,
+            line_ending=profile.line_ending,
+            reference=f"{control.interchange:09d}",
+        )
+        name = profile.file_name.format(
+            name=profile.name, interchange=control.interchange, group=control.group, created=created
+        )
+        files.append(
+            OutgoingFile(
+                name,
+                data,
+                hashlib.sha256(data).hexdigest(),
+                control,
+                tuple(c.claim_id for c in batch.claims),
+                batch.payers,
+                profile.name,
+                created,
+            )
+        )
     return BuiltBatch(files, tuple(held) + screened.held, screened.fits)
 
 
@@ -203,7 +252,9 @@ def build_files(
 
     for claim in claims:
         if not profile.handles(claim):
-            raise ProfileError(f"claim {claim.claim_id}: payer {claim.payer.payer_id} is not "
-                               f"routed to {profile.name}")
+            raise ProfileError(
+                f"claim {claim.claim_id}: payer {claim.payer.payer_id} is not "
+                f"routed to {profile.name}"
+            )
         check_claim(claim, profile.delimiters)
     return build_batch(claims, profile, next_control, created).files

@@ -87,15 +87,18 @@ CATEGORIES: dict[str, str] = {
 # What each kind of category means for the claim, in one word used by the lifecycle.
 CATEGORY_GROUPS: dict[str, str] = {
     **{c: "received" for c in ("A0", "A1", "A2", "A5", "DR01", "DR02")},
-    **{c: "rejected" for c in ("A3", "A6", "A7", "A8", "DR03", "DR05", "DR06", "DR07",
-                               "DR08")},
+    **{c: "rejected" for c in ("A3", "A6", "A7", "A8", "DR03", "DR05", "DR06", "DR07", "DR08")},
     **{c: "not_found" for c in ("A4", "DR04", "D0")},
     **{c: "error" for c in ("E0", "E1", "E2", "E3", "E4")},
     **{c: "pending" for c in ("P0", "P1", "P2", "P3", "P4", "P5")},
     **{c: "request" for c in CATEGORIES if c.startswith("R")},
-    "F0": "finalized", "F3": "finalized", "F3F": "finalized", "F3N": "finalized",
+    "F0": "finalized",
+    "F3": "finalized",
+    "F3F": "finalized",
+    "F3N": "finalized",
     "F1": "paid",
-    "F2": "denied", "F4": "denied",
+    "F2": "denied",
+    "F4": "denied",
 }
 
 STATUS_CODES: dict[str, str] = {
@@ -269,11 +272,23 @@ STATUS_CODES: dict[str, str] = {
 }
 
 ENTITIES: dict[str, str] = {
-    "PR": "payer", "41": "submitter", "40": "receiver", "85": "billing provider",
-    "82": "rendering provider", "77": "service location", "QC": "patient", "IL": "subscriber",
-    "DN": "referring provider", "87": "pay-to provider", "03": "dependent",
-    "1P": "provider", "IN": "insurer", "1E": "health maintenance organization",
-    "FA": "facility", "PRP": "primary payer", "SEP": "secondary payer",
+    "PR": "payer",
+    "41": "submitter",
+    "40": "receiver",
+    "85": "billing provider",
+    "82": "rendering provider",
+    "77": "service location",
+    "QC": "patient",
+    "IL": "subscriber",
+    "DN": "referring provider",
+    "87": "pay-to provider",
+    "03": "dependent",
+    "1P": "provider",
+    "IN": "insurer",
+    "1E": "health maintenance organization",
+    "FA": "facility",
+    "PRP": "primary payer",
+    "SEP": "secondary payer",
 }
 
 

@@ -77,8 +77,9 @@ class SetReader:
     ``offset`` turns a row index into the segment's position in the file.
     """
 
-    def __init__(self, rows: list[list[str]], offset: int, component: str,
-                 problems: list[ReadProblem]) -> None:
+    def __init__(
+        self, rows: list[list[str]], offset: int, component: str, problems: list[ReadProblem]
+    ) -> None:
         self.rows = rows
         self.offset = offset
         self.component = component
@@ -88,8 +89,9 @@ class SetReader:
 
     # -- small readers ----------------------------------------------------------------------
 
-    def problem(self, severity: str, e: list[str], pos: int, message: str,
-                element: int | None = None) -> None:
+    def problem(
+        self, severity: str, e: list[str], pos: int, message: str, element: int | None = None
+    ) -> None:
         self.problems.append(ReadProblem(severity, message, pos, e[0], element))
 
     def unexpected(self, e: list[str], pos: int, message: str) -> None:
@@ -149,8 +151,9 @@ class SetReader:
                 return date(int(text[:4]), int(text[4:6]), int(text[6:]))
             except ValueError:
                 pass
-        self.problem("warning", e, pos, f"{e[0]}{index:02d} {text!r} is not a date (CCYYMMDD)",
-                     index)
+        self.problem(
+            "warning", e, pos, f"{e[0]}{index:02d} {text!r} is not a date (CCYYMMDD)", index
+        )
         return None
 
     def cached_date(self, e: list[str], pos: int, index: int) -> date | None:
@@ -168,8 +171,14 @@ class SetReader:
         if len(parts) == 1 and ">" in parts[0] and self.component != ">":
             head = parts[0].split(">")
             if head[0] in PRODUCT_QUALIFIERS or e[0] == "PLB":
-                self.problem("warning", e, pos, f"composite written with '>' although ISA16 is "
-                             f"{self.component!r}; split on '>'", index)
+                self.problem(
+                    "warning",
+                    e,
+                    pos,
+                    f"composite written with '>' although ISA16 is "
+                    f"{self.component!r}; split on '>'",
+                    index,
+                )
                 return head
         return parts
 
@@ -189,8 +198,9 @@ class SetReader:
         if rows[i][0] == "BPR":
             bpr, bpr_pos = rows[i], i + offset
         else:
-            self.problems.append(ReadProblem("error", "BPR must be the first segment after ST",
-                                             st_pos, "ST"))
+            self.problems.append(
+                ReadProblem("error", "BPR must be the first segment after ST", st_pos, "ST")
+            )
             bpr, bpr_pos = ["BPR"], st_pos
         if rows[i][0] != "SE":
             # The first segment is read as the BPR or not at all.
@@ -227,8 +237,11 @@ class SetReader:
                 last = headers[-1]
                 values = tuple(e[1:])
                 headers[-1] = ProviderSummary(
-                    last.number, values if sid == "TS3" else last.ts3,
-                    values if sid == "TS2" else last.ts2, last.position)
+                    last.number,
+                    values if sid == "TS3" else last.ts3,
+                    values if sid == "TS2" else last.ts2,
+                    last.position,
+                )
             elif sid == "TRN":
                 trn = e
             elif sid == "CUR":
@@ -244,12 +257,14 @@ class SetReader:
                 self.unexpected(e, i + offset, f"{sid} is not expected here; ignored")
             i += 1
         if trn is None:
-            self.problems.append(ReadProblem("error", "TRN (reassociation trace number) is "
-                                             "missing", st_pos, "ST"))
+            self.problems.append(
+                ReadProblem("error", "TRN (reassociation trace number) is missing", st_pos, "ST")
+            )
         for entity, loop in (("PR", "1000A payer"), ("PE", "1000B payee")):
             if entity not in parties:
-                self.problems.append(ReadProblem("error", f"loop {loop} (N1*{entity}) is missing",
-                                                 st_pos, "ST"))
+                self.problems.append(
+                    ReadProblem("error", f"loop {loop} (N1*{entity}) is missing", st_pos, "ST")
+                )
         bpr = bpr + _PAD[len(bpr) : 17]
         remittance = Remittance(
             control_number=_element(st, 2),
@@ -284,10 +299,14 @@ class SetReader:
         if _element(bpr, 16):
             return self.date(bpr, pos, 16)
         text = _element(bpr, 15)
-        if (len(bpr) == 16 and len(text) == 8 and text.isdigit()
-                and not any(bpr[6:15])):
-            self.problem("warning", bpr, pos, "payment date found in BPR15 (one '*' short); "
-                         "read as BPR16", 16)
+        if len(bpr) == 16 and len(text) == 8 and text.isdigit() and not any(bpr[6:15]):
+            self.problem(
+                "warning",
+                bpr,
+                pos,
+                "payment date found in BPR15 (one '*' short); read as BPR16",
+                16,
+            )
             return self.date(bpr, pos, 15)
         if len(bpr) > 1:
             self.problem("error", bpr, pos, "BPR16 payment date is missing", 16)
@@ -312,12 +331,23 @@ class SetReader:
             elif sid == "REF":
                 refs.append((_element(e, 1), _element(e, 2)))
             elif sid == "PER":
-                e = e + _PAD[: 10]
+                e = e + _PAD[:10]
                 numbers = tuple((e[k], e[k + 1]) for k in (3, 5, 7) if e[k + 1])
                 contacts.append(Contact(e[1], e[2], numbers, i + offset))
             i += 1
-        party = Party(n1[1], n1[2], n1[3], n1[4], tuple(lines), city, state, zip_,
-                      tuple(refs), tuple(contacts), n1_pos)
+        party = Party(
+            n1[1],
+            n1[2],
+            n1[3],
+            n1[4],
+            tuple(lines),
+            city,
+            state,
+            zip_,
+            tuple(refs),
+            tuple(contacts),
+            n1_pos,
+        )
         if not party.name:
             self.problem("warning", n1, n1_pos, "N102 name is empty", 2)
         return party, i
@@ -327,8 +357,9 @@ class SetReader:
             e = e + _PAD[len(e) : 21]
         group = e[1]
         if group not in GROUP_CODES:
-            self.problem("error", e, pos, f"CAS01 group code {group!r} is not CO, CR, OA, PI "
-                         "or PR", 1)
+            self.problem(
+                "error", e, pos, f"CAS01 group code {group!r} is not CO, CR, OA, PI or PR", 1
+            )
         elif group == "OI":
             self.problem("warning", e, pos, "CAS01 group OI is not a 5010 group code", 1)
         found = False
@@ -357,8 +388,9 @@ class SetReader:
             self.problem("error", c, clp_pos, "CLP01 claim submitter's identifier is empty", 1)
         status = c[2]
         if status not in CLAIM_STATUS:
-            self.problem("error", c, clp_pos, f"CLP02 claim status {status!r} is not a 5010 "
-                         "code", 2)
+            self.problem(
+                "error", c, clp_pos, f"CLP02 claim status {status!r} is not a 5010 code", 2
+            )
         charge = money_cache.get(c[3])
         if charge is None:
             charge = self.amount(c, clp_pos, 3)
@@ -393,8 +425,9 @@ class SetReader:
             elif sid == "NM1":
                 if len(e) < 10:
                     e = e + _PAD[len(e) : 10]
-                names.append(_entity_name(e[1], e[2], e[3], e[4], e[5], e[7], e[8], e[9],
-                                          i + offset))
+                names.append(
+                    _entity_name(e[1], e[2], e[3], e[4], e[5], e[7], e[8], e[9], i + offset)
+                )
                 if e[1] == "QC":
                     patient = True
             elif len(e) == 1 and sid in _NEEDS_ELEMENTS:
@@ -424,21 +457,38 @@ class SetReader:
             elif sid in ("CLP", "LX", "PLB", "SE"):
                 break
             elif sid != "PER":
-                self.unexpected(e, i + offset,
-                                f"{sid} is not expected in a claim payment; ignored")
+                self.unexpected(e, i + offset, f"{sid} is not expected in a claim payment; ignored")
             i += 1
         # CLP05 is read after the loop, as its problem (if any) is listed after theirs.
         claim = _claim_payment(
-            c[1], status, charge, paid,
+            c[1],
+            status,
+            charge,
+            paid,
             self.amount(c, clp_pos, 5) if c[5] else None,
-            c[6], c[7], c[8], c[9], c[11],
-            tuple(adjustments), tuple(names), inpatient, outpatient, start, end, received,
-            tuple(refs), tuple(amounts), tuple(quantities), tuple(services), header_number,
+            c[6],
+            c[7],
+            c[8],
+            c[9],
+            c[11],
+            tuple(adjustments),
+            tuple(names),
+            inpatient,
+            outpatient,
+            start,
+            end,
+            received,
+            tuple(refs),
+            tuple(amounts),
+            tuple(quantities),
+            tuple(services),
+            header_number,
             clp_pos,
         )
         if not patient:
-            self.problem("error", c, clp_pos, "NM1*QC patient name is missing from the claim "
-                         "payment")
+            self.problem(
+                "error", c, clp_pos, "NM1*QC patient name is missing from the claim payment"
+            )
         return claim, i
 
     def _service(self, i: int) -> tuple[ServicePayment, int]:
@@ -449,8 +499,9 @@ class SetReader:
         if len(v) > 3 and v[1] in PRODUCT_QUALIFIERS:
             v = self._repair_svc(v, pos)
         if len(v) > 8:
-            self.problem("warning", v, pos, f"SVC has {len(v) - 1} elements; SVC08 and after "
-                         "ignored")
+            self.problem(
+                "warning", v, pos, f"SVC has {len(v) - 1} elements; SVC08 and after ignored"
+            )
         if len(v) < 9:
             v = v + _PAD[len(v) : 9]
         key = (self.component, v[1])
@@ -520,12 +571,23 @@ class SetReader:
         if units is None and v[5]:
             units = self.decimal(v, pos, 5)
         service = _service_payment(
-            procedure, charge, paid, v[4], units,
+            procedure,
+            charge,
+            paid,
+            v[4],
+            units,
             self.procedure(v, pos, 6) if v[6] else None,
             self.decimal(v, pos, 7) if v[7] else None,
-            service_date, service_start, service_end,
-            tuple(adjustments), lcn, tuple(refs), tuple(amounts), tuple(quantities),
-            tuple(remarks), pos,
+            service_date,
+            service_start,
+            service_end,
+            tuple(adjustments),
+            lcn,
+            tuple(refs),
+            tuple(amounts),
+            tuple(quantities),
+            tuple(remarks),
+            pos,
         )
         return service, i
 
@@ -534,9 +596,15 @@ class SetReader:
         code = v[2]
         if code.endswith(".00") and code[:-3].isdigit():
             code = code[:-3]
-        self.problem("warning", v, pos, "SVC01 holds only the qualifier and the procedure code "
-                     "sits in SVC02 (element separator used inside the composite); "
-                     "elements shifted back", 1)
+        self.problem(
+            "warning",
+            v,
+            pos,
+            "SVC01 holds only the qualifier and the procedure code "
+            "sits in SVC02 (element separator used inside the composite); "
+            "elements shifted back",
+            1,
+        )
         return ["SVC", f"{v[1]}{self.component}{code}", *v[3:]]
 
     def _plb(self, e: list[str], pos: int) -> list[ProviderAdjustment]:
@@ -548,8 +616,7 @@ class SetReader:
             parts = self.composite(e, pos, k)
             reason, reference = parts[0], parts[1] if len(parts) > 1 else ""
             amount = self.money(e, pos, k + 1) or ZERO
-            out.append(ProviderAdjustment(_element(e, 1), fiscal, reason, reference, amount,
-                                          pos))
+            out.append(ProviderAdjustment(_element(e, 1), fiscal, reason, reference, amount, pos))
         if not out:
             self.problem("error", e, pos, "PLB has no adjustment", 3)
         return out

@@ -18,11 +18,15 @@ from medbill.core.x12._segments import Delimiters, SegmentWriter, X12WriteError
 __all__ = ["write_835"]
 
 VERSION = "005010X221A1"
-_RENDERING_REFS = frozenset({"0B", "1A", "1B", "1C", "1D", "1G", "1H", "1J", "D3", "G2", "HPI",
-                             "SY", "TJ"})
-_SERVICE_REF_ORDER = {"6R": 1, "0K": 3, **{q: 2 for q in _RENDERING_REFS},
-                      **{q: 0 for q in ("1S", "APC", "BB", "E9", "G1", "G3", "GC", "GH", "LU",
-                                        "RB")}}
+_RENDERING_REFS = frozenset(
+    {"0B", "1A", "1B", "1C", "1D", "1G", "1H", "1J", "D3", "G2", "HPI", "SY", "TJ"}
+)
+_SERVICE_REF_ORDER = {
+    "6R": 1,
+    "0K": 3,
+    **{q: 2 for q in _RENDERING_REFS},
+    **{q: 0 for q in ("1S", "APC", "BB", "E9", "G1", "G3", "GC", "GH", "LU", "RB")},
+}
 
 
 def _d8(value: date | None) -> str:
@@ -67,14 +71,39 @@ def write_835(
     when = created or datetime.combine(items[0].effective_date or date(2000, 1, 1), time())
     w = SegmentWriter(d)
     ctl = f"{control_number:09d}"
-    isa = d.element.join([
-        "ISA", "00", " " * 10, "00", " " * 10, "ZZ", _pad(sender, 15), "ZZ", _pad(receiver, 15),
-        when.strftime("%y%m%d"), when.strftime("%H%M"), d.repetition, "00501", ctl, "0", usage,
-        d.component,
-    ])
+    isa = d.element.join(
+        [
+            "ISA",
+            "00",
+            " " * 10,
+            "00",
+            " " * 10,
+            "ZZ",
+            _pad(sender, 15),
+            "ZZ",
+            _pad(receiver, 15),
+            when.strftime("%y%m%d"),
+            when.strftime("%H%M"),
+            d.repetition,
+            "00501",
+            ctl,
+            "0",
+            usage,
+            d.component,
+        ]
+    )
     w.add_raw(isa)
-    w.add("GS", "HP", sender, receiver, when.strftime("%Y%m%d"), when.strftime("%H%M"),
-          str(control_number), "X", VERSION)
+    w.add(
+        "GS",
+        "HP",
+        sender,
+        receiver,
+        when.strftime("%Y%m%d"),
+        when.strftime("%H%M"),
+        str(control_number),
+        "X",
+        VERSION,
+    )
     for number, rem in enumerate(items, start=1):
         _write_set(w, rem, f"{number:04d}")
     w.add("GE", str(len(items)), str(control_number))
@@ -88,12 +117,21 @@ def _write_set(w: SegmentWriter, rem: Remittance, st_control: str) -> None:
     method = rem.method or "NON"
     bank = list(rem.bank_details) + [""] * (10 - len(rem.bank_details))
     if method in ("ACH", "FWT", "BOP") and not any(bank):
-        raise X12WriteError(f"BPR04 {method} needs the bank details (BPR06..BPR15)",
-                            segment="BPR", element=6)
+        raise X12WriteError(
+            f"BPR04 {method} needs the bank details (BPR06..BPR15)", segment="BPR", element=6
+        )
     if not rem.payment_date:
         raise X12WriteError("the payment date (BPR16) is required", segment="BPR", element=16)
-    w.add("BPR", rem.handling or "I", rem.total_paid.x12(), rem.credit_debit or "C", method,
-          rem.payment_format if method in ("ACH", "BOP") else "", *bank, _d8(rem.payment_date))
+    w.add(
+        "BPR",
+        rem.handling or "I",
+        rem.total_paid.x12(),
+        rem.credit_debit or "C",
+        method,
+        rem.payment_format if method in ("ACH", "BOP") else "",
+        *bank,
+        _d8(rem.payment_date),
+    )
     if not rem.trace_number:
         raise X12WriteError("the trace number (TRN02) is required", segment="TRN", element=2)
     w.add("TRN", rem.trace_type or "1", rem.trace_number, rem.trace_originator)
@@ -123,8 +161,10 @@ def _write_set(w: SegmentWriter, rem: Remittance, st_control: str) -> None:
         chunk = plb[k : k + 6]
         parts: list[object] = [chunk[0].provider_id, _d8(chunk[0].fiscal_period_end)]
         for adj in chunk:
-            parts += [[adj.reason, adj.reference] if adj.reference else adj.reason,
-                      adj.amount.x12()]
+            parts += [
+                [adj.reason, adj.reference] if adj.reference else adj.reason,
+                adj.amount.x12(),
+            ]
         w.add("PLB", *parts)  # type: ignore[arg-type]
     w.add("SE", str(w.count - start + 1), st_control)
 
@@ -138,8 +178,9 @@ def _party(w: SegmentWriter, party: Party) -> None:
     for qual, value in party.references:
         w.add("REF", qual, value)
     if party.entity == "PR" and not any(c.function == "BL" for c in party.contacts):
-        raise X12WriteError("the payer needs a technical contact (PER*BL)", segment="PER",
-                            element=1)
+        raise X12WriteError(
+            "the payer needs a technical contact (PER*BL)", segment="PER", element=1
+        )
     order = {"CX": 0, "BL": 1, "IC": 2}
     for contact in sorted(party.contacts, key=lambda c: order.get(c.function, 3)):
         numbers: list[str] = []
@@ -161,23 +202,48 @@ def _cas(w: SegmentWriter, adjustments: Sequence[Adjustment]) -> None:
 
 
 def _procedure(proc: Procedure) -> list[str]:
-    return [proc.qualifier, proc.code, *proc.modifiers[:4],
-            *([""] * (4 - len(proc.modifiers[:4])) if proc.description else []),
-            proc.description]
+    return [
+        proc.qualifier,
+        proc.code,
+        *proc.modifiers[:4],
+        *([""] * (4 - len(proc.modifiers[:4])) if proc.description else []),
+        proc.description,
+    ]
 
 
 def _claim(w: SegmentWriter, claim: ClaimPayment) -> None:
     if not claim.claim_id:
         raise X12WriteError("CLP01 claim id is empty", segment="CLP", element=1)
     pr = claim.patient_responsibility
-    w.add("CLP", claim.claim_id, claim.status, claim.charge.x12(), claim.paid.x12(),
-          pr.x12() if pr is not None else "", claim.filing_indicator or "12",
-          claim.payer_claim_number, claim.facility_type, claim.frequency, "", claim.drg)
+    w.add(
+        "CLP",
+        claim.claim_id,
+        claim.status,
+        claim.charge.x12(),
+        claim.paid.x12(),
+        pr.x12() if pr is not None else "",
+        claim.filing_indicator or "12",
+        claim.payer_claim_number,
+        claim.facility_type,
+        claim.frequency,
+        "",
+        claim.drg,
+    )
     _cas(w, claim.adjustments)
     order = {"QC": 0, "IL": 1, "74": 2, "82": 3, "TT": 4, "PR": 5, "GB": 6}
     for name in sorted(claim.names, key=lambda n: order.get(n.entity, 9)):
-        w.add("NM1", name.entity, name.entity_type, name.last, name.first, name.middle, "",
-              name.suffix, name.id_qualifier, name.id)
+        w.add(
+            "NM1",
+            name.entity,
+            name.entity_type,
+            name.last,
+            name.first,
+            name.middle,
+            "",
+            name.suffix,
+            name.id_qualifier,
+            name.id,
+        )
     if claim.inpatient:
         w.add("MIA", *claim.inpatient)
     if claim.outpatient:
@@ -201,10 +267,16 @@ def _claim(w: SegmentWriter, claim: ClaimPayment) -> None:
 def _service(w: SegmentWriter, svc: ServicePayment) -> None:
     if not svc.procedure.code:
         raise X12WriteError("SVC01 procedure code is empty", segment="SVC", element=1)
-    w.add("SVC", _procedure(svc.procedure), svc.charge.x12(), svc.paid.x12(), svc.revenue_code,
-          _num(svc.units_paid),
-          _procedure(svc.original_procedure) if svc.original_procedure else "",
-          _num(svc.original_units))
+    w.add(
+        "SVC",
+        _procedure(svc.procedure),
+        svc.charge.x12(),
+        svc.paid.x12(),
+        svc.revenue_code,
+        _num(svc.units_paid),
+        _procedure(svc.original_procedure) if svc.original_procedure else "",
+        _num(svc.original_units),
+    )
     if svc.service_date:
         w.add("DTM", "472", _d8(svc.service_date))
     else:

@@ -24,6 +24,7 @@ def as_carried_by_837p(claim: Claim, created: date | None = None) -> Claim:
     file's creation date (BHT04).
     """
     claim = fit_claim(claim).claim
+
     def kind(t: str | None) -> str | None:
         return _FILING.get(FILING_INDICATORS.get(t or "", ""), t)
 
@@ -35,11 +36,17 @@ def as_carried_by_837p(claim: Claim, created: date | None = None) -> Claim:
         bp,
         pay_to_address=None if bp.pay_to_address == bp.address else bp.pay_to_address,
         contact_name=bp.contact_name if bp.contact_name and bp.contact_phone else None,
-        contact_phone=bp.contact_phone if bp.contact_name and bp.contact_phone else None)
+        contact_phone=bp.contact_phone if bp.contact_name and bp.contact_phone else None,
+    )
     sub = claim.subscriber
     if claim.patient.is_subscriber:
-        patient = Patient(name=sub.name, dob=sub.dob, sex=sub.sex,
-                          relationship_to_subscriber="self", address=sub.address)
+        patient = Patient(
+            name=sub.name,
+            dob=sub.dob,
+            sex=sub.sex,
+            relationship_to_subscriber="self",
+            address=sub.address,
+        )
     else:
         sub = replace(sub, dob=None, sex=None)
         patient = replace(claim.patient, account_number=None)
@@ -47,23 +54,40 @@ def as_carried_by_837p(claim: Claim, created: date | None = None) -> Claim:
     claim_date = min((d for d in effective if d), default=None)
     lines = []
     for ln, day in zip(claim.lines, effective, strict=True):
-        lines.append(replace(
-            ln, date_of_service=None if day == claim_date else day,
-            date_of_service_end=None if ln.date_of_service_end == day
-            else ln.date_of_service_end,
-            place_of_service=None if ln.place_of_service == claim.place_of_service
-            else ln.place_of_service,
-            rendering_provider=None if ln.rendering_provider == claim.rendering_provider
-            else prov(ln.rendering_provider)))
+        lines.append(
+            replace(
+                ln,
+                date_of_service=None if day == claim_date else day,
+                date_of_service_end=None
+                if ln.date_of_service_end == day
+                else ln.date_of_service_end,
+                place_of_service=None
+                if ln.place_of_service == claim.place_of_service
+                else ln.place_of_service,
+                rendering_provider=None
+                if ln.rendering_provider == claim.rendering_provider
+                else prov(ln.rendering_provider),
+            )
+        )
     others = []
     for oc in sorted(claim.other_coverage, key=lambda c: c.order):
         adj = oc.adjudication
         if adj is not None and adj.lines:
-            adj = replace(adj, paid_date=None, lines=tuple(
-                replace(la, paid_date=la.paid_date or adj.paid_date) for la in adj.lines))
-        others.append(replace(
-            oc, payer=replace(oc.payer, type=kind(oc.payer.type)),
-            subscriber=replace(oc.subscriber, dob=None, sex=None), adjudication=adj))
+            adj = replace(
+                adj,
+                paid_date=None,
+                lines=tuple(
+                    replace(la, paid_date=la.paid_date or adj.paid_date) for la in adj.lines
+                ),
+            )
+        others.append(
+            replace(
+                oc,
+                payer=replace(oc.payer, type=kind(oc.payer.type)),
+                subscriber=replace(oc.subscriber, dob=None, sex=None),
+                adjudication=adj,
+            )
+        )
     rendering = prov(claim.rendering_provider)
     if rendering is not None and rendering.npi == bp.npi:
         rendering = None
@@ -77,8 +101,7 @@ def as_carried_by_837p(claim: Claim, created: date | None = None) -> Claim:
         subscriber=sub,
         patient=patient,
         lines=tuple(lines),
-        original_claim_ref=claim.original_claim_ref if claim.frequency_code in ("7", "8")
-        else None,
+        original_claim_ref=claim.original_claim_ref if claim.frequency_code in ("7", "8") else None,
         rendering_provider=rendering,
         referring_provider=prov(claim.referring_provider),
         other_coverage=tuple(others),

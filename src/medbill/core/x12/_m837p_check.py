@@ -19,8 +19,13 @@ from medbill.core.msp import MEDICARE_TYPES
 from medbill.core.x12._m837p_fit import fit_claim
 from medbill.core.x12._segments import Delimiters, X12WriteError
 
-__all__ = ["check_claim", "check_structure", "is_medicare_secondary", "npi_is_valid",
-           "FILING_INDICATORS"]
+__all__ = [
+    "check_claim",
+    "check_structure",
+    "is_medicare_secondary",
+    "npi_is_valid",
+    "FILING_INDICATORS",
+]
 
 
 # Claim filing indicator (SBR09) for each payer type of the claim document.
@@ -64,10 +69,12 @@ class _Checker:
     def __init__(self, claim: Claim) -> None:
         self.claim = claim
 
-    def fail(self, field: str, message: str, segment: str | None = None,
-             element: int | None = None) -> None:
-        raise X12WriteError(message, claim_id=self.claim.claim_id, field=field, segment=segment,
-                            element=element)
+    def fail(
+        self, field: str, message: str, segment: str | None = None, element: int | None = None
+    ) -> None:
+        raise X12WriteError(
+            message, claim_id=self.claim.claim_id, field=field, segment=segment, element=element
+        )
 
     def text(self, field: str, value: str | None, required: bool = True) -> None:
         """A required value; lengths and characters are ``fit_claim``'s (one table)."""
@@ -82,8 +89,9 @@ class _Checker:
         if not npi_is_valid(value):
             self.fail(field, "is not a valid NPI (10 digits with a correct check digit)")
 
-    def address(self, field: str, addr: Address | None, zip9: bool = False,
-                required: bool = True) -> None:
+    def address(
+        self, field: str, addr: Address | None, zip9: bool = False, required: bool = True
+    ) -> None:
         if addr is None:
             if required:
                 self.fail(field, "is required")
@@ -141,8 +149,10 @@ def check_structure(claim: Claim) -> None:
     c.address("billing_provider.address", bp.address, zip9=True)
     assert bp.address is not None
     if _PO_BOX.match(bp.address.line1.upper()):
-        c.fail("billing_provider.address.line1", "must be a street address; a post office "
-                                                 "box goes in pay_to_address")
+        c.fail(
+            "billing_provider.address.line1",
+            "must be a street address; a post office box goes in pay_to_address",
+        )
     if bp.pay_to_address is not None:
         c.address("billing_provider.pay_to_address", bp.pay_to_address)
 
@@ -152,8 +162,13 @@ def check_structure(claim: Claim) -> None:
     filing_indicator(claim, claim.payer.type, "payer.type")
     c.address("payer.address", claim.payer.address, required=False)
     if not claim.subscriber.medicare_secondary_type and is_medicare_secondary(claim):
-        c.fail("subscriber.medicare_secondary_type", "is required when Medicare is billed "
-               "after another payer (SBR05: why Medicare is secondary)", "SBR", 5)
+        c.fail(
+            "subscriber.medicare_secondary_type",
+            "is required when Medicare is billed "
+            "after another payer (SBR05: why Medicare is secondary)",
+            "SBR",
+            5,
+        )
 
     sub = claim.subscriber
     c.text("subscriber.name.last", sub.name.last)
@@ -194,19 +209,24 @@ def check_structure(claim: Claim) -> None:
 def is_medicare_secondary(claim: Claim) -> bool:
     """True when the claim goes to Medicare after another payer: its 2000B SBR05 must say
     why Medicare is secondary (``Subscriber.medicare_secondary_type``)."""
-    return claim.payer.type in MEDICARE_TYPES and \
-        any(oc.order == "primary" for oc in claim.other_coverage)
+    return claim.payer.type in MEDICARE_TYPES and any(
+        oc.order == "primary" for oc in claim.other_coverage
+    )
 
 
 def filing_indicator(claim: Claim, kind: str | None, field: str) -> str:
     """SBR09 for a payer type; X12WriteError when the type cannot be billed on an 837P."""
     if not kind:
-        raise X12WriteError("is required (the payer type gives the claim filing indicator)",
-                            claim_id=claim.claim_id, field=field)
+        raise X12WriteError(
+            "is required (the payer type gives the claim filing indicator)",
+            claim_id=claim.claim_id,
+            field=field,
+        )
     code = FILING_INDICATORS.get(kind)
     if code is None:
-        raise X12WriteError(f"payer type {kind!r} cannot be billed on an 837P",
-                            claim_id=claim.claim_id, field=field)
+        raise X12WriteError(
+            f"payer type {kind!r} cannot be billed on an 837P", claim_id=claim.claim_id, field=field
+        )
     return code
 
 
@@ -218,8 +238,9 @@ def _check_dates_and_causes(c: _Checker, claim: Claim) -> None:
         c.fail("related_causes", "at most two related causes fit in CLM11")
     if "AA" in claim.related_causes and not _STATE.match(claim.accident_state or ""):
         c.fail("accident_state", "is required (two letters) for an auto accident")
-    if ("AA" in claim.related_causes or "OA" in claim.related_causes) \
-            and claim.accident_date is None:
+    if (
+        "AA" in claim.related_causes or "OA" in claim.related_causes
+    ) and claim.accident_date is None:
         c.fail("accident_date", "is required when the claim is related to an accident")
     if claim.release_of_information not in ("Y", "I"):
         c.fail("release_of_information", "must be Y (signed) or I (informed consent)")
@@ -264,8 +285,9 @@ def _check_lines(c: _Checker, claim: Claim) -> None:
             c.fail(f"{at}.dx_pointers", "a diagnosis is pointed to twice")
         if (line.date_of_service or claim.date_of_service) is None:
             c.fail(f"{at}.date_of_service", "is required (on the line or the claim)")
-        if line.date_of_service_end and line.date_of_service_end < \
-                (line.date_of_service or claim.date_of_service):
+        if line.date_of_service_end and line.date_of_service_end < (
+            line.date_of_service or claim.date_of_service
+        ):
             c.fail(f"{at}.date_of_service_end", "is before the date of service")
         if line.place_of_service and not _POS.match(line.place_of_service):
             c.fail(f"{at}.place_of_service", "must be a two-digit place of service code")
@@ -319,8 +341,11 @@ def _check_balance(c: _Checker, claim: Claim, oc: OtherCoverage, at: str) -> Non
             return
         adjusted = sum((a.amount for a in la.adjustments), Money(0))
         if la.paid + adjusted != line.charge:
-            c.fail(where, f"paid {la.paid} plus adjustments {adjusted} does not equal the "
-                          f"line charge {line.charge}")
+            c.fail(
+                where,
+                f"paid {la.paid} plus adjustments {adjusted} does not equal the "
+                f"line charge {line.charge}",
+            )
         if la.paid_date is None and adj.paid_date is None:
             c.fail(f"{where}.paid_date", "is required (the prior payer's adjudication date)")
         line_adjusted = line_adjusted + adjusted
@@ -330,9 +355,12 @@ def _check_balance(c: _Checker, claim: Claim, oc: OtherCoverage, at: str) -> Non
     for a in adj.adjustments:
         _check_cas(c, a.group, a.reason, f"{at}.adjudication.adjustments")
     if adj.paid + claim_adjusted + line_adjusted != claim.total_charge:
-        c.fail(f"{at}.adjudication", f"paid {adj.paid} plus adjustments "
-                                     f"{claim_adjusted + line_adjusted} does not equal the "
-                                     f"claim charge {claim.total_charge}")
+        c.fail(
+            f"{at}.adjudication",
+            f"paid {adj.paid} plus adjustments "
+            f"{claim_adjusted + line_adjusted} does not equal the "
+            f"claim charge {claim.total_charge}",
+        )
     if adj.paid < Decimal(0):
         c.fail(f"{at}.adjudication.paid", "cannot be negative")
 

@@ -43,6 +43,7 @@ class ReadClaim:
     payer_responsibility: str = "primary"
     notes: list[str] = field(default_factory=list)
 
+
 # A file has as many claims as it has subscribers, lines and addresses: these records are
 # built by setting their slots (``record_builder``), the same values by the same keywords.
 _address = record_builder(Address)
@@ -55,9 +56,13 @@ _claim = record_builder(Claim)
 def _addr(parts: dict | None) -> Address | None:
     if not parts:
         return None
-    return _address(line1=parts.get("line1", ""), line2=parts.get("line2"),
-                   city=parts.get("city", ""), state=parts.get("state", ""),
-                   zip=parts.get("zip", ""))
+    return _address(
+        line1=parts.get("line1", ""),
+        line2=parts.get("line2"),
+        city=parts.get("city", ""),
+        state=parts.get("state", ""),
+        zip=parts.get("zip", ""),
+    )
 
 
 def _provider(p: dict | None) -> Provider | None:
@@ -66,49 +71,78 @@ def _provider(p: dict | None) -> Provider | None:
     return Provider(name=p["name"], npi=p["npi"], taxonomy=p.get("taxonomy"))
 
 
-def finish_claim(c: Any, isa13: str, gs06: str, st02: str, version: str, env_notes: list[str],
-            cache: dict) -> ReadClaim:
+def finish_claim(
+    c: Any, isa13: str, gs06: str, st02: str, version: str, env_notes: list[str], cache: dict
+) -> ReadClaim:
     """The claim document; parts shared by many claims of a file are built once (``cache``)."""
     ctx, f, seg = c.ctx, c.fields, c.seg
     clm05 = seg.components(5)
     notes = list(env_notes) + c.notes
     if len(clm05) >= 2 and clm05[1] != "B":
-        notes.append(f"CLM05 {seg[5]!r}: the facility code qualifier must be B "
-                     f"(segment {seg.position})")
+        notes.append(
+            f"CLM05 {seg[5]!r}: the facility code qualifier must be B (segment {seg.position})"
+        )
     if c.code_set == "ICD-9-CM":
         notes.append("diagnoses use ICD-9-CM qualifiers BK/BF")
     clm11 = seg.components(11)
     causes = tuple([x for x in clm11[:3] if x])
     state = (clm11[3] if len(clm11) > 3 else "") or None
-    sub = _subscriber(name=ctx.get("sub_name") or PersonName(""), member_id=ctx.get("sub_id"),
-                     dob=ctx.get("sub_dob"), sex=ctx.get("sub_sex"),
-                     group_number=ctx.get("sub_group"), group_name=ctx.get("sub_group_name"),
-                     address=_addr(ctx.get("sub_address")),
-                     medicare_secondary_type=ctx.get("sub_msp"))
+    sub = _subscriber(
+        name=ctx.get("sub_name") or PersonName(""),
+        member_id=ctx.get("sub_id"),
+        dob=ctx.get("sub_dob"),
+        sex=ctx.get("sub_sex"),
+        group_number=ctx.get("sub_group"),
+        group_name=ctx.get("sub_group_name"),
+        address=_addr(ctx.get("sub_address")),
+        medicare_secondary_type=ctx.get("sub_msp"),
+    )
     rel = ctx.get("pat_rel", "self") if ctx.get("pat_name") else "self"
     if rel == "self":
-        patient = _patient(name=sub.name, dob=sub.dob, sex=sub.sex,
-                          relationship_to_subscriber="self", address=sub.address)
+        patient = _patient(
+            name=sub.name,
+            dob=sub.dob,
+            sex=sub.sex,
+            relationship_to_subscriber="self",
+            address=sub.address,
+        )
     else:
-        patient = _patient(name=ctx["pat_name"], dob=ctx.get("pat_dob"),
-                          sex=ctx.get("pat_sex"), relationship_to_subscriber=rel,
-                          address=_addr(ctx.get("pat_address")))
+        patient = _patient(
+            name=ctx["pat_name"],
+            dob=ctx.get("pat_dob"),
+            sex=ctx.get("pat_sex"),
+            relationship_to_subscriber=rel,
+            address=_addr(ctx.get("pat_address")),
+        )
     billing = cache.get(("bp", id(c.provider))) if c.provider is not None else None
     if billing is None:
         billing = BillingProvider(
-            name=ctx.get("bp_name", ""), npi=ctx.get("bp_npi"), tin=ctx.get("bp_tin"),
-            address=_addr(ctx.get("bp_address")), taxonomy=ctx.get("bp_taxonomy"),
-            pay_to_address=_addr(ctx.get("pay_to")), contact_name=ctx.get("bp_contact"),
-            contact_phone=ctx.get("bp_phone"))
+            name=ctx.get("bp_name", ""),
+            npi=ctx.get("bp_npi"),
+            tin=ctx.get("bp_tin"),
+            address=_addr(ctx.get("bp_address")),
+            taxonomy=ctx.get("bp_taxonomy"),
+            pay_to_address=_addr(ctx.get("pay_to")),
+            contact_name=ctx.get("bp_contact"),
+            contact_phone=ctx.get("bp_phone"),
+        )
         if c.provider is not None:
             cache["bp", id(c.provider)] = billing
     payer_address = ctx.get("payer_address")
-    payer_key = (ctx.get("payer_name", ""), ctx.get("payer_id"), ctx.get("payer_type"),
-                 tuple(payer_address.items()) if payer_address else None)
+    payer_key = (
+        ctx.get("payer_name", ""),
+        ctx.get("payer_id"),
+        ctx.get("payer_type"),
+        tuple(payer_address.items()) if payer_address else None,
+    )
     payer = cache.get(payer_key)
     if payer is None:
-        payer = cache[payer_key] = Payer(name=payer_key[0], payer_id=payer_key[1],
-                                         type=payer_key[2], address=_addr(payer_address))
+        payer = cache[payer_key] = Payer(
+            name=payer_key[0],
+            payer_id=payer_key[1],
+            type=payer_key[2],
+            address=_addr(payer_address),
+        )
     rendering = f.get("rendering")
     if rendering is not None:
         key = (rendering["name"], rendering["npi"], rendering.get("taxonomy"))
@@ -120,12 +154,15 @@ def finish_claim(c: Any, isa13: str, gs06: str, st02: str, version: str, env_not
     amb = f.get("ambulance")
     ambulance = None
     if amb and amb.get("pickup") and amb.get("dropoff"):
-        ambulance = Ambulance(pickup=_addr(amb["pickup"]), dropoff=_addr(amb["dropoff"]),
-                              miles=amb.get("miles", Decimal(0)),
-                              transport_reason=amb.get("reason", "A"),
-                              weight_lbs=amb.get("weight"),
-                              dropoff_name=amb.get("dropoff_name"),
-                              conditions=amb.get("conditions", ()))
+        ambulance = Ambulance(
+            pickup=_addr(amb["pickup"]),
+            dropoff=_addr(amb["dropoff"]),
+            miles=amb.get("miles", Decimal(0)),
+            transport_reason=amb.get("reason", "A"),
+            weight_lbs=amb.get("weight"),
+            dropoff_name=amb.get("dropoff_name"),
+            conditions=amb.get("conditions", ()),
+        )
     facility = f.get("facility")
     freq = clm05[2] if len(clm05) > 2 and clm05[2] in ("1", "7", "8") else "1"
     claim = _claim(
@@ -143,8 +180,11 @@ def finish_claim(c: Any, isa13: str, gs06: str, st02: str, version: str, env_not
         original_claim_ref=f.get("original_ref"),
         rendering_provider=rendering,
         referring_provider=_provider(f.get("referring")),
-        service_facility=Party(name=facility["name"], address=_addr(facility.get("address")),
-                               npi=facility.get("npi")) if facility else None,
+        service_facility=Party(
+            name=facility["name"], address=_addr(facility.get("address")), npi=facility.get("npi")
+        )
+        if facility
+        else None,
         other_coverage=other,
         prior_authorization=f.get("prior_auth"),
         referral_number=f.get("referral"),
@@ -162,8 +202,17 @@ def finish_claim(c: Any, isa13: str, gs06: str, st02: str, version: str, env_not
         attachments=tuple(f.get("attachments", ())),
     )
 
-    return ReadClaim(claim, isa13, gs06, st02, seg.position, version, c.code_set,
-                     ctx.get("sub_order", "primary"), notes)
+    return ReadClaim(
+        claim,
+        isa13,
+        gs06,
+        st02,
+        seg.position,
+        version,
+        c.code_set,
+        ctx.get("sub_order", "primary"),
+        notes,
+    )
 
 
 def _line(d: dict, claim_date: date | None, claim_pos: str | None) -> ServiceLine:
@@ -172,16 +221,25 @@ def _line(d: dict, claim_date: date | None, claim_pos: str | None) -> ServiceLin
         raise d["seg"].error("service line without SV1")
     start, pos = d.get("start"), d.get("pos")
     return _service_line(
-        line=d["number"], code=d["code"], charge=d["charge"], units=d["units"],
-        modifiers=d["modifiers"], dx_pointers=d["pointers"], unit_basis=d["basis"],
+        line=d["number"],
+        code=d["code"],
+        charge=d["charge"],
+        units=d["units"],
+        modifiers=d["modifiers"],
+        dx_pointers=d["pointers"],
+        unit_basis=d["basis"],
         date_of_service=None if start == claim_date else start,
         date_of_service_end=d.get("end"),
-        place_of_service=None if pos == claim_pos else pos, ndc=d.get("ndc"),
+        place_of_service=None if pos == claim_pos else pos,
+        ndc=d.get("ndc"),
         ndc_quantity=d.get("ndc_qty"),
-        ndc_unit=d.get("ndc_unit"), line_control_number=d.get("control"),
-        description=d.get("description"), rendering_provider=_provider(d.get("rendering")),
+        ndc_unit=d.get("ndc_unit"),
+        line_control_number=d.get("control"),
+        description=d.get("description"),
+        rendering_provider=_provider(d.get("rendering")),
         prior_authorization=d.get("prior_auth"),
-        attachments=tuple(d.get("attachments", ())))
+        attachments=tuple(d.get("attachments", ())),
+    )
 
 
 def _other(o: dict, lines: list[dict]) -> OtherCoverage:
@@ -189,25 +247,43 @@ def _other(o: dict, lines: list[dict]) -> OtherCoverage:
     for line in lines:
         for svd in line["svd"]:
             if svd["payer_id"] == o.get("payer_id"):
-                line_adj.append(LineAdjudication(
-                    line=line["number"], code=svd["code"], paid=svd["paid"],
-                    paid_date=svd["paid_date"], units=svd["units"], modifiers=svd["mods"],
-                    adjustments=tuple(svd["cas"])))
+                line_adj.append(
+                    LineAdjudication(
+                        line=line["number"],
+                        code=svd["code"],
+                        paid=svd["paid"],
+                        paid_date=svd["paid_date"],
+                        units=svd["units"],
+                        modifiers=svd["mods"],
+                        adjustments=tuple(svd["cas"]),
+                    )
+                )
     adjudication = None
     if o.get("paid") is not None or line_adj or o["cas"]:
         adjudication = Adjudication(
-            paid=o.get("paid") or Money(0), paid_date=o.get("paid_date"),
-            payer_claim_number=o.get("payer_claim_number"), adjustments=tuple(o["cas"]),
-            lines=tuple(line_adj), patient_responsibility=o.get("patient_resp"))
-    sub = Subscriber(name=o.get("sub_name") or PersonName(""), member_id=o.get("sub_id"),
-                     group_number=o["group"], group_name=o["group_name"],
-                     address=_addr(o.get("sub_address")))
+            paid=o.get("paid") or Money(0),
+            paid_date=o.get("paid_date"),
+            payer_claim_number=o.get("payer_claim_number"),
+            adjustments=tuple(o["cas"]),
+            lines=tuple(line_adj),
+            patient_responsibility=o.get("patient_resp"),
+        )
+    sub = Subscriber(
+        name=o.get("sub_name") or PersonName(""),
+        member_id=o.get("sub_id"),
+        group_number=o["group"],
+        group_name=o["group_name"],
+        address=_addr(o.get("sub_address")),
+    )
     return OtherCoverage(
-        payer=Payer(name=o.get("payer_name", ""), payer_id=o.get("payer_id"), type=o["type"],
-                    address=_addr(o.get("payer_address"))),
-        subscriber=sub, relationship_to_subscriber=o["rel"], order=o["order"],
-        adjudication=adjudication)
-
-
-
-
+        payer=Payer(
+            name=o.get("payer_name", ""),
+            payer_id=o.get("payer_id"),
+            type=o["type"],
+            address=_addr(o.get("payer_address")),
+        ),
+        subscriber=sub,
+        relationship_to_subscriber=o["rel"],
+        order=o["order"],
+        adjudication=adjudication,
+    )

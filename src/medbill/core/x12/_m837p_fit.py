@@ -67,8 +67,7 @@ CONTAINS_SEPARATOR = "contains_separator"
 NOTHING_LEFT = "nothing_left"
 BLOCKING = frozenset({TOO_LONG, TOO_SHORT, NO_LATIN_FORM, CONTAINS_SEPARATOR, NOTHING_LEFT})
 
-_NAME_ELEMENTS = (("last", "NM103"), ("first", "NM104"), ("middle", "NM105"),
-                  ("suffix", "NM107"))
+_NAME_ELEMENTS = (("last", "NM103"), ("first", "NM104"), ("middle", "NM105"), ("suffix", "NM107"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +92,13 @@ class FieldFit:
     def error(self, claim_id: str) -> X12WriteError:
         """The problem as the writer's error, naming the claim and the field."""
         base = self.element.split("-")[0]  # SV101-7 is a component of SV101
-        return X12WriteError(self.message, claim_id=claim_id, field=self.field,
-                             segment=base[:-2], element=int(base[-2:]))
+        return X12WriteError(
+            self.message,
+            claim_id=claim_id,
+            field=self.field,
+            segment=base[:-2],
+            element=int(base[-2:]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,13 +127,13 @@ class _Fit:
         self.line: int | None = None
 
     def note(self, at: str, leaf: str, element: str, kind: str, message: str) -> None:
-        self.out.append(FieldFit(f"{at}.{leaf}" if at else leaf, element, kind, message,
-                                 self.line))
+        self.out.append(FieldFit(f"{at}.{leaf}" if at else leaf, element, kind, message, self.line))
 
     # -- values ----------------------------------------------------------------------------
 
-    def text(self, at: str, leaf: str, value: str | None, element: str,
-             required: bool = False) -> str | None:
+    def text(
+        self, at: str, leaf: str, value: str | None, element: str, required: bool = False
+    ) -> str | None:
         """Free text: written in the character set, separators replaced, cut at the limit."""
         if not value:
             return value
@@ -138,9 +142,14 @@ class _Fit:
             return value
         bad = unwritable(value)
         if bad is not None:
-            self.note(at, leaf, element, NO_LATIN_FORM,
-                      f"has a letter ({unicode_name(bad)}) with no form in the X12 character "
-                      "set; enter it in Latin letters, as on the insurance card")
+            self.note(
+                at,
+                leaf,
+                element,
+                NO_LATIN_FORM,
+                f"has a letter ({unicode_name(bad)}) with no form in the X12 character "
+                "set; enter it in Latin letters, as on the insurance card",
+            )
             return value
         fitted = to_x12_text(value)
         found = [c for c in self.marks if c in fitted]
@@ -148,24 +157,40 @@ class _Fit:
             for mark in found:
                 fitted = fitted.replace(mark, self.stand_in)
             fitted = " ".join(fitted.split())
-            self.note(at, leaf, element, SEPARATOR_REPLACED,
-                      f"contains {', '.join(repr(c) for c in found)}, which separates "
-                      f"this file's segments or elements; it is written as "
-                      f"{self.stand_in!r}")
+            self.note(
+                at,
+                leaf,
+                element,
+                SEPARATOR_REPLACED,
+                f"contains {', '.join(repr(c) for c in found)}, which separates "
+                f"this file's segments or elements; it is written as "
+                f"{self.stand_in!r}",
+            )
         if len(fitted) > high:
             fitted = fitted[:high].rstrip()
-            self.note(at, leaf, element, TRUNCATED,
-                      f"is longer than the {high} characters {element} carries; the first "
-                      f"{high} are sent")
+            self.note(
+                at,
+                leaf,
+                element,
+                TRUNCATED,
+                f"is longer than the {high} characters {element} carries; the first "
+                f"{high} are sent",
+            )
         if not fitted:
             if required:
-                self.note(at, leaf, element, NOTHING_LEFT,
-                          "has nothing left to send once written in the X12 character set")
+                self.note(
+                    at,
+                    leaf,
+                    element,
+                    NOTHING_LEFT,
+                    "has nothing left to send once written in the X12 character set",
+                )
                 return value
             return None
         if len(fitted) < low:
-            self.note(at, leaf, element, TOO_SHORT,
-                      f"must have at least {low} characters in {element}")
+            self.note(
+                at, leaf, element, TOO_SHORT, f"must have at least {low} characters in {element}"
+            )
             return value
         return fitted
 
@@ -177,31 +202,49 @@ class _Fit:
         if low <= len(value) <= high and self.odd.search(value) is None:
             return value
         if len(value) > high:
-            self.note(at, leaf, element, TOO_LONG,
-                      f"has {len(value)} characters; {element} carries at most {high}, and a "
-                      "shortened identifier would name something else")
+            self.note(
+                at,
+                leaf,
+                element,
+                TOO_LONG,
+                f"has {len(value)} characters; {element} carries at most {high}, and a "
+                "shortened identifier would name something else",
+            )
         elif len(value) < low:
-            self.note(at, leaf, element, TOO_SHORT,
-                      f"must have at least {low} characters in {element}")
+            self.note(
+                at, leaf, element, TOO_SHORT, f"must have at least {low} characters in {element}"
+            )
         found = [c for c in self.marks if c in value]
         if found:
-            self.note(at, leaf, element, CONTAINS_SEPARATOR,
-                      f"contains {', '.join(repr(c) for c in found)}, which separates this "
-                      "file's segments or elements; an identifier cannot be rewritten")
+            self.note(
+                at,
+                leaf,
+                element,
+                CONTAINS_SEPARATOR,
+                f"contains {', '.join(repr(c) for c in found)}, which separates this "
+                "file's segments or elements; an identifier cannot be rewritten",
+            )
         elif not value.isascii() or not value.isprintable() or value != value.strip():
-            self.note(at, leaf, element, NO_LATIN_FORM,
-                      "has a character outside the X12 character set or a space at an end; "
-                      "an identifier cannot be rewritten")
+            self.note(
+                at,
+                leaf,
+                element,
+                NO_LATIN_FORM,
+                "has a character outside the X12 character set or a space at an end; "
+                "an identifier cannot be rewritten",
+            )
         return value
 
     # -- parts of the document ------------------------------------------------------------
 
     def name(self, at: str, name: PersonName) -> PersonName:
-        values = [self.text(f"{at}.name", leaf, getattr(name, leaf), element,
-                            required=leaf == "last")
-                  for leaf, element in _NAME_ELEMENTS]
-        if all(v is getattr(name, leaf) for v, (leaf, _) in zip(values, _NAME_ELEMENTS,
-                                                               strict=True)):
+        values = [
+            self.text(f"{at}.name", leaf, getattr(name, leaf), element, required=leaf == "last")
+            for leaf, element in _NAME_ELEMENTS
+        ]
+        if all(
+            v is getattr(name, leaf) for v, (leaf, _) in zip(values, _NAME_ELEMENTS, strict=True)
+        ):
             return name
         return PersonName(*values)  # type: ignore[arg-type]
 
@@ -244,16 +287,24 @@ class _Fit:
         payer = self.payer(f"{at}.payer", oc.payer)
         sub = self.subscriber(f"{at}.subscriber", oc.subscriber)
         if oc.adjudication is not None:
-            self.ident(f"{at}.adjudication", "payer_claim_number",
-                       oc.adjudication.payer_claim_number, "REF02")
+            self.ident(
+                f"{at}.adjudication",
+                "payer_claim_number",
+                oc.adjudication.payer_claim_number,
+                "REF02",
+            )
         if payer is oc.payer and sub is oc.subscriber:
             return oc
         return replace(oc, payer=payer, subscriber=sub)
 
     def attachments(self, at: str, attachments: tuple) -> None:
         for i, a in enumerate(attachments):
-            self.ident(f"{at}.attachments[{i}]" if at else f"attachments[{i}]",
-                       "control_number", a.control_number, "PWK06")
+            self.ident(
+                f"{at}.attachments[{i}]" if at else f"attachments[{i}]",
+                "control_number",
+                a.control_number,
+                "PWK06",
+            )
 
     def service_line(self, at: str, line: ServiceLine) -> ServiceLine:
         self.line = line.line
@@ -279,10 +330,15 @@ class _Fit:
         pay_to = self.address("billing_provider.pay_to_address", bp.pay_to_address)
         contact = self.text("billing_provider", "contact_name", bp.contact_name, "PER02")
         self.ident("billing_provider", "taxonomy", bp.taxonomy, "PRV03")
-        if not (bp_name is bp.name and bp_addr is bp.address and pay_to is bp.pay_to_address
-                and contact is bp.contact_name):
-            changes["billing_provider"] = replace(bp, name=bp_name, address=bp_addr,
-                                                  pay_to_address=pay_to, contact_name=contact)
+        if not (
+            bp_name is bp.name
+            and bp_addr is bp.address
+            and pay_to is bp.pay_to_address
+            and contact is bp.contact_name
+        ):
+            changes["billing_provider"] = replace(
+                bp, name=bp_name, address=bp_addr, pay_to_address=pay_to, contact_name=contact
+            )
         payer = self.payer("payer", c.payer)
         if payer is not c.payer:
             changes["payer"] = payer
@@ -313,12 +369,15 @@ class _Fit:
             pickup = self.address("ambulance.pickup", amb.pickup)
             dropoff = self.address("ambulance.dropoff", amb.dropoff)
             dropoff_name = self.text("ambulance", "dropoff_name", amb.dropoff_name, "NM103")
-            if not (pickup is amb.pickup and dropoff is amb.dropoff
-                    and dropoff_name is amb.dropoff_name):
-                changes["ambulance"] = replace(amb, pickup=pickup, dropoff=dropoff,
-                                               dropoff_name=dropoff_name)
-        others = tuple(self.other(f"other_coverage[{i}]", oc)
-                       for i, oc in enumerate(c.other_coverage))
+            if not (
+                pickup is amb.pickup and dropoff is amb.dropoff and dropoff_name is amb.dropoff_name
+            ):
+                changes["ambulance"] = replace(
+                    amb, pickup=pickup, dropoff=dropoff, dropoff_name=dropoff_name
+                )
+        others = tuple(
+            self.other(f"other_coverage[{i}]", oc) for i, oc in enumerate(c.other_coverage)
+        )
         if any(a is not b for a, b in zip(others, c.other_coverage, strict=True)):
             changes["other_coverage"] = others
         lines = tuple(self.service_line(f"lines[{i}]", ln) for i, ln in enumerate(c.lines))
@@ -341,8 +400,11 @@ def _limit(element: str) -> int:
 _L_FIRST, _L_MIDDLE, _L_SUFFIX = _limit("NM104"), _limit("NM105"), _limit("NM107")
 _L_CITY, _L_CLM, _MIN_CITY = _limit("N401"), _limit("CLM01"), ELEMENTS["N401"][0]
 _MIN_ID = ELEMENTS["NM109"][0]
-_SHORTEST = min(high for element, (_, high) in ELEMENTS.items()
-                if element not in ("NM104", "NM105", "NM107", "N401", "CLM01"))
+_SHORTEST = min(
+    high
+    for element, (_, high) in ELEMENTS.items()
+    if element not in ("NM104", "NM105", "NM107", "N401", "CLM01")
+)
 
 
 class ClaimFitter:
@@ -376,8 +438,15 @@ class ClaimFitter:
         bp, sub, pat, payer = c.billing_provider, c.subscriber, c.patient, c.payer
         rendering = c.rendering_provider
         # Every limit is at least _SHORTEST but the few checked one by one below.
-        values = [c.claim_id, sub.group_name, sub.group_number, c.original_claim_ref,
-                  c.referral_number, c.prior_authorization, c.note]
+        values = [
+            c.claim_id,
+            sub.group_name,
+            sub.group_number,
+            c.original_claim_ref,
+            c.referral_number,
+            c.prior_authorization,
+            c.note,
+        ]
         ids = [sub.member_id]
         if c.attachments:
             ids += (a.control_number for a in c.attachments)
@@ -386,8 +455,11 @@ class ClaimFitter:
         # The billing provider, payer and rendering provider of a batch are mostly the same
         # (immutable) objects claim after claim: the last ones that passed are not re-checked.
         shared = (bp, payer, rendering)
-        fresh = bp is not self._shared[0] or payer is not self._shared[1] \
+        fresh = (
+            bp is not self._shared[0]
+            or payer is not self._shared[1]
             or rendering is not self._shared[2]
+        )
         if fresh:
             values += (bp.name, bp.contact_name, bp.taxonomy, payer.name)
             ids.append(payer.payer_id)
@@ -419,8 +491,11 @@ class ClaimFitter:
                 values.append(oc.adjudication.payer_claim_number)
             addresses += (o.address, oc.payer.address)
         for ln in c.lines:
-            if ln.description is not None or ln.prior_authorization is not None \
-                    or ln.line_control_number is not None:
+            if (
+                ln.description is not None
+                or ln.prior_authorization is not None
+                or ln.line_control_number is not None
+            ):
                 values += (ln.description, ln.prior_authorization, ln.line_control_number)
             p = ln.rendering_provider
             if p is not None:
@@ -462,10 +537,16 @@ class ClaimFitter:
         # that is off, a space at a value's end or a character outside printable ASCII.
         sep = self.delimiters.element
         joined = sep.join(values)
-        if joined.count(sep) != len(values) - 1 or not joined.isascii() \
-                or not joined.isprintable() or joined[0] == " " or joined[-1] == " " \
-                or " " + sep in joined or sep + " " in joined \
-                or any(mark in joined for mark in self._other_marks):
+        if (
+            joined.count(sep) != len(values) - 1
+            or not joined.isascii()
+            or not joined.isprintable()
+            or joined[0] == " "
+            or joined[-1] == " "
+            or " " + sep in joined
+            or sep + " " in joined
+            or any(mark in joined for mark in self._other_marks)
+        ):
             return False
         if fresh:
             self._shared = shared

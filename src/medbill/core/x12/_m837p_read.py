@@ -36,11 +36,29 @@ __all__ = ["ReadClaim", "read_837p"]
 
 _RELATIONSHIPS = {"18": "self", "01": "spouse", "19": "child", "G8": "other"}
 _ORDERS = {"P": "primary", "S": "secondary", "T": "tertiary"}
-_FILING = {"MB": "medicare", "MA": "medicare_a", "MC": "medicaid", "CI": "commercial",
-           "BL": "bcbs", "CH": "tricare", "VA": "champva", "WC": "workers_comp", "HM": "hmo",
-           "12": "ppo", "13": "pos", "14": "epo", "15": "indemnity", "16": "medicare_advantage",
-           "AM": "auto", "LM": "liability", "FI": "federal_employees", "OF": "other_federal",
-           "TV": "title_v", "DS": "disability", "11": "other"}
+_FILING = {
+    "MB": "medicare",
+    "MA": "medicare_a",
+    "MC": "medicaid",
+    "CI": "commercial",
+    "BL": "bcbs",
+    "CH": "tricare",
+    "VA": "champva",
+    "WC": "workers_comp",
+    "HM": "hmo",
+    "12": "ppo",
+    "13": "pos",
+    "14": "epo",
+    "15": "indemnity",
+    "16": "medicare_advantage",
+    "AM": "auto",
+    "LM": "liability",
+    "FI": "federal_employees",
+    "OF": "other_federal",
+    "TV": "title_v",
+    "DS": "disability",
+    "11": "other",
+}
 _PWK_5010 = {"AA", "BM", "EL", "EM", "FT", "FX"}
 _ONE = Decimal(1)
 
@@ -77,8 +95,9 @@ def _money(seg: Segment, index: int, text: str | None = None) -> Money:
         raise seg.error(f"{text[:20]!r} is not an amount", index) from None
 
 
-def _dec(seg: Segment, index: int, default: Decimal | None = None,
-         text: str | None = None) -> Decimal | None:
+def _dec(
+    seg: Segment, index: int, default: Decimal | None = None, text: str | None = None
+) -> Decimal | None:
     if text is None:
         text = seg[index]
     if not text:
@@ -230,8 +249,11 @@ def _read_plain(rows: list[list[str]], d: Delimiters, out: list[ReadClaim]) -> b
                 if envelope in ids[i + 1 : se]:
                     return False
             st = rows[i]
-            if (_el(st, 1) != "837" or _el(rows[se], 1) != str(se - i + 1)
-                    or _el(rows[se], 2) != _el(st, 2)):
+            if (
+                _el(st, 1) != "837"
+                or _el(rows[se], 1) != str(se - i + 1)
+                or _el(rows[se], 2) != _el(st, 2)
+            ):
                 return False
             sets.append((gs, st, i, se))
             count += 1
@@ -247,8 +269,7 @@ def _read_plain(rows: list[list[str]], d: Delimiters, out: list[ReadClaim]) -> b
         claims = _Reader([]).read_rows(rows, start + 1, end, offset, d)
         cache: dict = {}
         for c in claims:
-            out.append(finish_claim(c, control, _el(gs, 6), _el(st, 2), _el(gs, 8), [],
-                                    cache))
+            out.append(finish_claim(c, control, _el(gs, 6), _el(st, 2), _el(gs, 8), [], cache))
     return True
 
 
@@ -259,13 +280,25 @@ def _read(segments: Iterable[Segment], strict: bool, out: list[ReadClaim]) -> No
             if tx.set_id != "837":
                 raise tx.st.error(f"expected an 837 transaction set, found {tx.set_id}", 1)
             if "X223" in tx.version or "X224" in tx.version:
-                raise tx.gs.error(f"GS08 {tx.version} is an institutional or dental claim; "
-                                  "this reads professional claims (005010X222)", 8)
+                raise tx.gs.error(
+                    f"GS08 {tx.version} is an institutional or dental claim; "
+                    "this reads professional claims (005010X222)",
+                    8,
+                )
             claims = _Reader(tx.segments).read()
             cache: dict = {}
             for c in claims:
-                out.append(finish_claim(c, ic.control_number, tx.gs[6], tx.control_number,
-                                   tx.version, env_notes, cache))
+                out.append(
+                    finish_claim(
+                        c,
+                        ic.control_number,
+                        tx.gs[6],
+                        tx.control_number,
+                        tx.version,
+                        env_notes,
+                        cache,
+                    )
+                )
 
 
 _PAD = 13
@@ -283,16 +316,40 @@ class _Reader:
         self.other: dict | None = None
         self.bht_notes: list[str] = []
 
-    _IDS = ("BHT", "HL", "PRV", "SBR", "PAT", "DMG", "NM1", "REF", "PER", "CLM", "DTP", "HI",
-            "NTE", "CR1", "CRC", "PWK", "CAS", "AMT", "LX", "SV1", "LIN", "CTP", "SVD")
+    _IDS = (
+        "BHT",
+        "HL",
+        "PRV",
+        "SBR",
+        "PAT",
+        "DMG",
+        "NM1",
+        "REF",
+        "PER",
+        "CLM",
+        "DTP",
+        "HI",
+        "NTE",
+        "CR1",
+        "CRC",
+        "PWK",
+        "CAS",
+        "AMT",
+        "LX",
+        "SV1",
+        "LIN",
+        "CTP",
+        "SVD",
+    )
 
     def _handlers(self) -> dict:
         handlers = {sid: getattr(self, f"_{sid}") for sid in self._IDS}
         handlers["N3"] = handlers["N4"] = self._address
         return handlers
 
-    def read_rows(self, rows: list[list[str]], start: int, end: int, offset: int,
-                  d: Delimiters) -> list[_Claim]:
+    def read_rows(
+        self, rows: list[list[str]], start: int, end: int, offset: int, d: Delimiters
+    ) -> list[_Claim]:
         """``read`` for ``rows[start:end]`` (``offset`` turns an index into a position).
 
         One ``Segment`` stands for each row in turn while its handler runs: handlers
@@ -357,18 +414,29 @@ class _Reader:
 
     def _SBR(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.loop.startswith("2000"):
-            self.ctx.update(sub_order=_ORDERS.get(e[1], "primary"), sub_group=e[3] or None,
-                            sub_group_name=e[4] or None, payer_type=_FILING.get(e[9]),
-                            sub_msp=e[5] or None)
+            self.ctx.update(
+                sub_order=_ORDERS.get(e[1], "primary"),
+                sub_group=e[3] or None,
+                sub_group_name=e[4] or None,
+                payer_type=_FILING.get(e[9]),
+                sub_msp=e[5] or None,
+            )
             return
         if self.claim is None:
             where = f"in loop {self.loop}" if self.loop else "before the first HL"
-            raise seg.error(f"SBR {where}: a subscriber's SBR follows its HL*22, and another "
-                            "payer's SBR (loop 2320) follows the claim's CLM")
-        self.other = {"order": _ORDERS.get(e[1], "secondary"),
-                      "rel": _RELATIONSHIPS.get(e[2], "other"), "group": e[3] or None,
-                      "group_name": e[4] or None, "type": _FILING.get(e[9]),
-                      "cas": [], "paid": None}
+            raise seg.error(
+                f"SBR {where}: a subscriber's SBR follows its HL*22, and another "
+                "payer's SBR (loop 2320) follows the claim's CLM"
+            )
+        self.other = {
+            "order": _ORDERS.get(e[1], "secondary"),
+            "rel": _RELATIONSHIPS.get(e[2], "other"),
+            "group": e[3] or None,
+            "group_name": e[4] or None,
+            "type": _FILING.get(e[9]),
+            "cas": [],
+            "paid": None,
+        }
         self.claim.other.append(self.other)
         self.loop = "2320"
 
@@ -411,16 +479,18 @@ class _Reader:
         elif c is None:
             self.loop = "other"
         elif entity in ("DN", "82", "77", "PW", "45") and self.line is None:
-            self.loop = {"DN": "2310A", "82": "2310B", "77": "2310C", "PW": "2310E",
-                         "45": "2310F"}[entity]
+            self.loop = {"DN": "2310A", "82": "2310B", "77": "2310C", "PW": "2310E", "45": "2310F"}[
+                entity
+            ]
             if entity in ("DN", "82"):
                 self.current_provider = {"name": _name(e), "npi": e[9] or None}
                 c.fields["referring" if entity == "DN" else "rendering"] = self.current_provider
             elif entity == "77":
                 c.fields["facility"] = {"name": e[3], "npi": e[9] or None}
             else:
-                c.fields.setdefault("ambulance", {})["dropoff_name" if entity == "45"
-                                                     else "pickup_name"] = e[3] or None
+                c.fields.setdefault("ambulance", {})[
+                    "dropoff_name" if entity == "45" else "pickup_name"
+                ] = e[3] or None
         elif entity == "82" and self.line is not None:
             self.loop = "2420A"
             self.current_provider = {"name": _name(e), "npi": e[9] or None}
@@ -428,8 +498,13 @@ class _Reader:
         else:
             self.loop = "other"
 
-    _ADDRESS_KEYS = {"2010AA": "bp_address", "2010AB": "pay_to", "2010BA": "sub_address",
-                     "2010BB": "payer_address", "2010CA": "pat_address"}
+    _ADDRESS_KEYS = {
+        "2010AA": "bp_address",
+        "2010AB": "pay_to",
+        "2010BA": "sub_address",
+        "2010BB": "payer_address",
+        "2010CA": "pat_address",
+    }
 
     def _address(self, seg: Segment, e: list[str]) -> None:
         key = self._ADDRESS_KEYS.get(self.loop)
@@ -473,8 +548,9 @@ class _Reader:
     # -- claim ------------------------------------------------------------------------------
 
     def _CLM(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
-        self.claim = _Claim(Segment(seg.elements, seg.position, seg.delimiters),
-                            dict(self.ctx), self.provider_ctx)
+        self.claim = _Claim(
+            Segment(seg.elements, seg.position, seg.delimiters), dict(self.ctx), self.provider_ctx
+        )
         self.claim.notes.extend(self.bht_notes)
         self.claims.append(self.claim)
         self.loop = "2300"
@@ -485,8 +561,9 @@ class _Reader:
         if self.line is not None and q == "472":
             self.line["start"] = _date(seg, 3, e[3])
             if e[2] == "RD8" and "-" in e[3]:
-                self.line["end"] = _date(Segment(["DTP", "", "", e[3].split("-")[1]],
-                                                 seg.position, seg.delimiters), 3)
+                self.line["end"] = _date(
+                    Segment(["DTP", "", "", e[3].split("-")[1]], seg.position, seg.delimiters), 3
+                )
         elif self.line is not None and q == "573" and self.line.get("svd"):
             self.line["svd"][-1]["paid_date"] = _date(seg, 3)
         elif self.loop == "2300" and self.claim is not None:
@@ -509,9 +586,11 @@ class _Reader:
                 if qual in ("BK", "BF"):
                     c.code_set = "ICD-9-CM"
             elif not code and value[:2] in ("AB", "BK", "BF"):
-                c.notes.append(f"HI{i:02d} {value!r} has no diagnosis qualifier: the composite "
-                               f"was written with another separator than ISA16 "
-                               f"{seg.delimiters.component!r} (segment {seg.position})")
+                c.notes.append(
+                    f"HI{i:02d} {value!r} has no diagnosis qualifier: the composite "
+                    f"was written with another separator than ISA16 "
+                    f"{seg.delimiters.component!r} (segment {seg.position})"
+                )
 
     def _NTE(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.loop == "2300" and self.claim is not None and e[1] == "ADD":
@@ -520,19 +599,22 @@ class _Reader:
     def _CR1(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.claim is not None and self.line is None:
             self.claim.fields.setdefault("ambulance", {}).update(
-                weight=_dec(seg, 2), reason=e[4] or "A", miles=_dec(seg, 6, Decimal(0)))
+                weight=_dec(seg, 2), reason=e[4] or "A", miles=_dec(seg, 6, Decimal(0))
+            )
 
     def _CRC(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.claim is not None and self.line is None and e[1] == "07":
-            self.claim.fields.setdefault("ambulance", {})["conditions"] = \
-                tuple(e for e in seg.elements[3:] if e)
+            self.claim.fields.setdefault("ambulance", {})["conditions"] = tuple(
+                e for e in seg.elements[3:] if e
+            )
 
     def _PWK(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.claim is None:
             return
         if e[2] not in _PWK_5010:
-            self.claim.notes.append(f"PWK02={e[2]} is not a 5010 attachment transmission "
-                                    f"code (segment {seg.position})")
+            self.claim.notes.append(
+                f"PWK02={e[2]} is not a 5010 attachment transmission code (segment {seg.position})"
+            )
             return
         found = Attachment(e[1], e[2], e[6] or None)
         if self.line is not None:
@@ -544,8 +626,7 @@ class _Reader:
         items = []
         for i in range(2, len(seg), 3):
             if seg[i]:
-                items.append(CasAdjustment(e[1], seg[i], _money(seg, i + 1),
-                                           _dec(seg, i + 2)))
+                items.append(CasAdjustment(e[1], seg[i], _money(seg, i + 1), _dec(seg, i + 2)))
         if self.line is not None and self.line.get("svd"):
             self.line["svd"][-1]["cas"].extend(items)
         elif self.other is not None:
@@ -563,8 +644,11 @@ class _Reader:
     def _LX(self, seg: Segment, e: list[str]) -> None:  # noqa: N802
         if self.claim is None:
             raise seg.error("LX before any CLM")
-        self.line = {"number": int(e[1]) if _is_count(e[1]) else len(self.claim.lines) + 1,
-                     "svd": [], "seg": Segment(seg.elements, seg.position, seg.delimiters)}
+        self.line = {
+            "number": int(e[1]) if _is_count(e[1]) else len(self.claim.lines) + 1,
+            "svd": [],
+            "seg": Segment(seg.elements, seg.position, seg.delimiters),
+        }
         self.claim.lines.append(self.line)
         self.loop = "2400"
         self.other = None
@@ -579,7 +663,8 @@ class _Reader:
             self.claim.notes.append(
                 f"SV101 {e[1]!r} has no procedure qualifier: the composite was written "
                 f"with another separator than ISA16 {seg.delimiters.component!r} "
-                f"(segment {seg.position})")
+                f"(segment {seg.position})"
+            )
         pointers = tuple([int(p) for p in e[7].split(comp) if _is_count(p)])
         line = self.line
         line["code"] = comps[1] if len(comps) > 1 else comps[0]
@@ -604,11 +689,15 @@ class _Reader:
         if self.line is None:
             raise seg.error("SVD outside a service line")
         comps = seg.components(3)
-        self.line["svd"].append({"payer_id": e[1], "paid": _money(seg, 2),
-                                 "code": comps[1] if len(comps) > 1 else comps[0],
-                                 "mods": tuple(m for m in comps[2:6] if m),
-                                 "units": _dec(seg, 5, Decimal(1)), "cas": [],
-                                 "paid_date": None})
+        self.line["svd"].append(
+            {
+                "payer_id": e[1],
+                "paid": _money(seg, 2),
+                "code": comps[1] if len(comps) > 1 else comps[0],
+                "mods": tuple(m for m in comps[2:6] if m),
+                "units": _dec(seg, 5, Decimal(1)),
+                "cas": [],
+                "paid_date": None,
+            }
+        )
         self.loop = "2430"
-
-

@@ -262,9 +262,12 @@ class ClaimPayment:
 
     @property
     def is_denied(self) -> bool:
-        return self.status == "4" or (not self.paid and self.status not in ("22", "25")
-                                      and not self.patient_responsibility
-                                      and bool(self.all_adjustments))
+        return self.status == "4" or (
+            not self.paid
+            and self.status not in ("22", "25")
+            and not self.patient_responsibility
+            and bool(self.all_adjustments)
+        )
 
     @property
     def forwarded(self) -> bool:

@@ -119,30 +119,43 @@ class Delimiters:
     def from_isa(cls, isa: str) -> Delimiters:
         """Read the delimiters from the 106 characters of an ISA segment."""
         if len(isa) < ISA_LENGTH or not isa.startswith("ISA"):
-            raise X12ParseError("an interchange must start with a 106-character ISA segment",
-                                position=1, segment="ISA")
+            raise X12ParseError(
+                "an interchange must start with a 106-character ISA segment",
+                position=1,
+                segment="ISA",
+            )
         element = isa[3]
         if isa.count(element, 0, ISA_LENGTH - 1) != 16:
-            raise X12ParseError("ISA does not have 16 elements of fixed width", position=1,
-                                segment="ISA")
+            raise X12ParseError(
+                "ISA does not have 16 elements of fixed width", position=1, segment="ISA"
+            )
         repetition = isa[82]
         component, segment = isa[104], isa[105]
         if element.isalnum() or element.isspace():
-            raise X12ParseError(f"ISA element separator {element!r} is a letter, digit or "
-                                "space", position=1, segment="ISA")
+            raise X12ParseError(
+                f"ISA element separator {element!r} is a letter, digit or space",
+                position=1,
+                segment="ISA",
+            )
         if component in (element, segment) or component.isalnum() or component.isspace():
-            raise X12ParseError(f"ISA16 component separator {component!r} is a letter, digit, "
-                                "space or another delimiter", position=1, segment="ISA",
-                                element=16)
+            raise X12ParseError(
+                f"ISA16 component separator {component!r} is a letter, digit, "
+                "space or another delimiter",
+                position=1,
+                segment="ISA",
+                element=16,
+            )
         if segment == element or segment.isalnum() or segment == " ":
-            raise X12ParseError(f"segment terminator {segment!r} after ISA16 is a letter, "
-                                "digit, space or the element separator", position=1,
-                                segment="ISA")
+            raise X12ParseError(
+                f"segment terminator {segment!r} after ISA16 is a letter, "
+                "digit, space or the element separator",
+                position=1,
+                segment="ISA",
+            )
         # 4010 and older put a standards identifier (U) where 5010 has the repetition separator.
         if repetition.isalnum() or repetition in (element, component, segment):
             repetition = ""
-        return cls(element=element, component=component, repetition=repetition,
-                   segment=segment)
+        return cls(element=element, component=component, repetition=repetition, segment=segment)
 
 
 @dataclass(slots=True)
@@ -232,8 +245,9 @@ class SegmentReader:
                 start = self._buffer.find("ISA")
                 if start < 0 or len(self._buffer) - start < ISA_LENGTH:
                     if self._closed and self._buffer.strip("\ufeff \r\n\t"):
-                        raise X12ParseError("no ISA segment: this is not an X12 interchange",
-                                            position=1)
+                        raise X12ParseError(
+                            "no ISA segment: this is not an X12 interchange", position=1
+                        )
                     return
                 self._buffer = self._buffer[start:]
                 self._delimiters = Delimiters.from_isa(self._buffer)
@@ -308,7 +322,9 @@ def _too_long(length: int, position: int, term: str) -> X12ParseError:
     return X12ParseError(
         f"segment is {length:,} characters long, more than any X12 segment "
         f"({MAX_SEGMENT_LENGTH:,}); the file is not X12 or its segment terminator is "
-        "missing" + (f" (the ISA declares {term!r})" if term else ""), position=position)
+        "missing" + (f" (the ISA declares {term!r})" if term else ""),
+        position=position,
+    )
 
 
 _KNOWN_IDS: set[str] = set()
@@ -442,8 +458,9 @@ def read_interchanges(
         else:
             raise seg.error(f"{sid} outside a transaction set")
     if st is not None:
-        raise X12ParseError("file ends inside a transaction set: SE is missing",
-                            segment="ST", position=st.position)
+        raise X12ParseError(
+            "file ends inside a transaction set: SE is missing", segment="ST", position=st.position
+        )
     return interchanges
 
 
@@ -471,14 +488,15 @@ class ControlNumbers:
 
     def __post_init__(self) -> None:
         if not 1 <= self.interchange <= 999_999_999:
-            raise X12WriteError("interchange control number must be 1-999999999",
-                                segment="ISA", element=13)
+            raise X12WriteError(
+                "interchange control number must be 1-999999999", segment="ISA", element=13
+            )
         if not 1 <= self.group <= 999_999_999:
-            raise X12WriteError("group control number must be 1-999999999", segment="GS",
-                                element=6)
+            raise X12WriteError("group control number must be 1-999999999", segment="GS", element=6)
         if not 1 <= self.transaction <= 999_999_999:
-            raise X12WriteError("transaction set control number must be 1-999999999",
-                                segment="ST", element=2)
+            raise X12WriteError(
+                "transaction set control number must be 1-999999999", segment="ST", element=2
+            )
 
 
 class Repeated(tuple):
@@ -516,8 +534,9 @@ class SegmentWriter:
                 out.append("")
             elif value.__class__ is Repeated:
                 if not d.repetition:
-                    raise X12WriteError("a repeated element needs a repetition separator",
-                                        segment=seg_id)
+                    raise X12WriteError(
+                        "a repeated element needs a repetition separator", segment=seg_id
+                    )
                 repeats += max(len(value) - 1, 0)
                 out.append(d.repetition.join(value))
             elif isinstance(value, (list, tuple)):  # noqa: UP038 - a tuple is faster here
@@ -533,9 +552,12 @@ class SegmentWriter:
         text = d.element.join(out)
         # One pass over the rendered segment: any delimiter beyond the ones we placed
         # came from a value; the slow path then names the element.
-        if (text.count(d.element) != len(out) - 1 or text.count(d.component) != components
-                or d.segment in text
-                or (d.repetition and text.count(d.repetition) != repeats)):
+        if (
+            text.count(d.element) != len(out) - 1
+            or text.count(d.component) != components
+            or d.segment in text
+            or (d.repetition and text.count(d.repetition) != repeats)
+        ):
             self._locate_delimiter(seg_id, elements)
         self._parts.append(text)
         self.count += 1
@@ -573,26 +595,46 @@ class SegmentWriter:
             ("receiver_id", envelope.receiver_id, 8),
         ):
             if not value or len(value) > 15:
-                raise X12WriteError(f"{name} must be 1-15 characters", segment="ISA",
-                                    element=element)
+                raise X12WriteError(
+                    f"{name} must be 1-15 characters", segment="ISA", element=element
+                )
         if envelope.usage not in ("P", "T"):
             raise X12WriteError("usage must be P or T", segment="ISA", element=15)
         if not d.repetition:
-            raise X12WriteError("a 5010 interchange needs a repetition separator",
-                                segment="ISA", element=11)
+            raise X12WriteError(
+                "a 5010 interchange needs a repetition separator", segment="ISA", element=11
+            )
         isa = [
-            "ISA", "00", " " * 10, "00", " " * 10,
-            envelope.sender_qualifier, envelope.sender_id.ljust(15),
-            envelope.receiver_qualifier, envelope.receiver_id.ljust(15),
-            created.strftime("%y%m%d"), created.strftime("%H%M"), d.repetition, "00501",
-            f"{control.interchange:09d}", "1" if envelope.acknowledgment_requested else "0",
-            envelope.usage, d.component,
+            "ISA",
+            "00",
+            " " * 10,
+            "00",
+            " " * 10,
+            envelope.sender_qualifier,
+            envelope.sender_id.ljust(15),
+            envelope.receiver_qualifier,
+            envelope.receiver_id.ljust(15),
+            created.strftime("%y%m%d"),
+            created.strftime("%H%M"),
+            d.repetition,
+            "00501",
+            f"{control.interchange:09d}",
+            "1" if envelope.acknowledgment_requested else "0",
+            envelope.usage,
+            d.component,
         ]
         self.add_raw(d.element.join(isa))
-        self.add("GS", functional_id, envelope.application_sender or envelope.sender_id,
-                 envelope.application_receiver or envelope.receiver_id,
-                 created.strftime("%Y%m%d"), created.strftime("%H%M"), str(control.group), "X",
-                 version)
+        self.add(
+            "GS",
+            functional_id,
+            envelope.application_sender or envelope.sender_id,
+            envelope.application_receiver or envelope.receiver_id,
+            created.strftime("%Y%m%d"),
+            created.strftime("%H%M"),
+            str(control.group),
+            "X",
+            version,
+        )
         self._control = control
         self._sets = 0
 
@@ -613,8 +655,9 @@ class SegmentWriter:
     def _check(self, seg_id: str, index: int, text: str) -> None:
         for ch in self._forbidden:
             if ch in text:
-                raise X12WriteError(f"value contains the delimiter {ch!r}", segment=seg_id,
-                                    element=index)
+                raise X12WriteError(
+                    f"value contains the delimiter {ch!r}", segment=seg_id, element=index
+                )
 
     def text(self) -> str:
         term = self.delimiters.segment + self.line_ending

@@ -84,15 +84,27 @@ class Envelope:
 
 def _isa(env: Envelope, d: Delimiters, functional_id: str) -> tuple[str, str]:
     if not 1 <= env.interchange_control <= 999_999_999:
-        raise X12WriteError("interchange control number must be 1-999999999", segment="ISA",
-                            element=13)
+        raise X12WriteError(
+            "interchange control number must be 1-999999999", segment="ISA", element=13
+        )
     isa = d.element.join(
         [
-            "ISA", "00", " " * 10, "00", " " * 10,
-            env.sender_qualifier, env.sender_id[:15].ljust(15),
-            env.receiver_qualifier, env.receiver_id[:15].ljust(15),
-            env.created.strftime("%y%m%d"), env.created.strftime("%H%M"),
-            d.repetition or "^", "00501", f"{env.interchange_control:09d}", "0", env.usage,
+            "ISA",
+            "00",
+            " " * 10,
+            "00",
+            " " * 10,
+            env.sender_qualifier,
+            env.sender_id[:15].ljust(15),
+            env.receiver_qualifier,
+            env.receiver_id[:15].ljust(15),
+            env.created.strftime("%y%m%d"),
+            env.created.strftime("%H%M"),
+            d.repetition or "^",
+            "00501",
+            f"{env.interchange_control:09d}",
+            "0",
+            env.usage,
             d.component,
         ]
     )
@@ -101,8 +113,14 @@ def _isa(env: Envelope, d: Delimiters, functional_id: str) -> tuple[str, str]:
 
 def _name_segment(w: SegmentWriter, entity: str, person: InquiryPerson, with_id: bool) -> None:
     w.add(
-        "NM1", entity, "1", person.last, (person.first or ""),
-        (person.middle or ""), "", "",
+        "NM1",
+        entity,
+        "1",
+        person.last,
+        (person.first or ""),
+        (person.middle or ""),
+        "",
+        "",
         "MI" if with_id and person.member_id else "",
         person.member_id if with_id else "",
     )
@@ -117,11 +135,11 @@ def _check(inquiry: EligibilityInquiry, index: int) -> None:
     if not inquiry.provider.npi:
         raise X12WriteError(f"{where}: provider NPI is required", segment="NM1", element=9)
     if not inquiry.subscriber.member_id:
-        raise X12WriteError(f"{where}: subscriber member_id is required", segment="NM1",
-                            element=9)
+        raise X12WriteError(f"{where}: subscriber member_id is required", segment="NM1", element=9)
     if not inquiry.service_types:
-        raise X12WriteError(f"{where}: at least one service type is required", segment="EQ",
-                            element=1)
+        raise X12WriteError(
+            f"{where}: at least one service type is required", segment="EQ", element=1
+        )
 
 
 def write_270(
@@ -139,9 +157,17 @@ def write_270(
     w = SegmentWriter(d, line_ending)
     isa, _ = _isa(envelope, d, "HS")
     w.add_raw(isa)
-    w.add("GS", "HS", envelope.sender_id, envelope.receiver_id,
-          envelope.created.strftime("%Y%m%d"), envelope.created.strftime("%H%M"),
-          str(envelope.group_control), "X", VERSION)
+    w.add(
+        "GS",
+        "HS",
+        envelope.sender_id,
+        envelope.receiver_id,
+        envelope.created.strftime("%Y%m%d"),
+        envelope.created.strftime("%H%M"),
+        str(envelope.group_control),
+        "X",
+        VERSION,
+    )
 
     groups: dict[tuple[str, str], list[EligibilityInquiry]] = {}
     for inq in inquiries:
@@ -152,15 +178,20 @@ def write_270(
         control = f"{st_number:04d}"
         first = batch[0]
         w.add("ST", "270", control, VERSION)
-        w.add("BHT", "0022", "13", first.trace_number[:50],
-              envelope.created.strftime("%Y%m%d"), envelope.created.strftime("%H%M"))
+        w.add(
+            "BHT",
+            "0022",
+            "13",
+            first.trace_number[:50],
+            envelope.created.strftime("%Y%m%d"),
+            envelope.created.strftime("%H%M"),
+        )
         w.add("HL", "1", "", "20", "1")
         w.add("NM1", "PR", "2", first.payer_name, "", "", "", "", "PI", first.payer_id)
         w.add("HL", "2", "1", "21", "1")
         prov = first.provider
         if prov.first:
-            w.add("NM1", "1P", "1", prov.name, prov.first, "", "", "", "XX",
-                  prov.npi)
+            w.add("NM1", "1P", "1", prov.name, prov.first, "", "", "", "XX", prov.npi)
         else:
             w.add("NM1", "1P", "2", prov.name, "", "", "", "", "XX", prov.npi)
         if prov.tin:
@@ -196,8 +227,9 @@ def write_270(
     return w.bytes()
 
 
-def _demographics_and_question(w: SegmentWriter, person: InquiryPerson,
-                               inq: EligibilityInquiry) -> None:
+def _demographics_and_question(
+    w: SegmentWriter, person: InquiryPerson, inq: EligibilityInquiry
+) -> None:
     if person.dob:
         w.add("DMG", "D8", person.dob.strftime("%Y%m%d"), person.sex or "")
     w.add("DTP", "291", "D8", inq.date_of_service.strftime("%Y%m%d"))
@@ -214,7 +246,9 @@ def _d8(value: str) -> date | None:
 
 def _person(nm1: Segment) -> InquiryPerson:
     return InquiryPerson(
-        last=nm1[3], first=nm1[4] or None, middle=nm1[5] or None,
+        last=nm1[3],
+        first=nm1[4] or None,
+        middle=nm1[5] or None,
         member_id=nm1[9] or None if nm1[8] == "MI" else None,
     )
 
@@ -257,7 +291,8 @@ def _read_transaction(segments: list[Segment]) -> list[EligibilityInquiry]:
             head["payer_name"], head["payer_id"] = seg[3], seg[9]
         elif sid == "NM1" and seg[1] == "1P":
             head["provider"] = InquiryProvider(
-                name=seg[3], npi=seg[9], first=seg[4] or None if seg[2] == "1" else None)
+                name=seg[3], npi=seg[9], first=seg[4] or None if seg[2] == "1" else None
+            )
         elif sid == "REF" and seg[1] in ("TJ", "EI") and level == "21":  # EI: older files
             prov = head["provider"]
             head["provider"] = InquiryProvider(prov.name, prov.npi, prov.first, seg[2])
@@ -277,8 +312,14 @@ def _read_transaction(segments: list[Segment]) -> list[EligibilityInquiry]:
             person = current.get(key)
             if person is not None:
                 current[key] = InquiryPerson(
-                    person.last, person.first, person.middle, person.member_id,
-                    _d8(seg[2]), seg[3] or None, person.group_number)
+                    person.last,
+                    person.first,
+                    person.middle,
+                    person.member_id,
+                    _d8(seg[2]),
+                    seg[3] or None,
+                    person.group_number,
+                )
                 if key == "subscriber":
                     subscriber = current[key]
         elif sid == "DTP" and seg[1] == "291":
@@ -289,12 +330,14 @@ def _read_transaction(segments: list[Segment]) -> list[EligibilityInquiry]:
     return out
 
 
-def _finish(cur: dict, payer_name: str, payer_id: str,
-            provider: InquiryProvider) -> EligibilityInquiry:
+def _finish(
+    cur: dict, payer_name: str, payer_id: str, provider: InquiryProvider
+) -> EligibilityInquiry:
     sub: InquiryPerson = cur["subscriber"] or InquiryPerson(last="")
     if cur.get("group"):
-        sub = InquiryPerson(sub.last, sub.first, sub.middle, sub.member_id, sub.dob, sub.sex,
-                            cur["group"])
+        sub = InquiryPerson(
+            sub.last, sub.first, sub.middle, sub.member_id, sub.dob, sub.sex, cur["group"]
+        )
     return EligibilityInquiry(
         trace_number=cur["trace"],
         payer_name=payer_name,

@@ -152,13 +152,21 @@ class EligibilityResponse:
                 return b.plan
         return None
 
-    def find(self, info: str, service_type: str = "30", in_network: bool = True,
-             period: str | None = None) -> list[Benefit]:
+    def find(
+        self,
+        info: str,
+        service_type: str = "30",
+        in_network: bool = True,
+        period: str | None = None,
+    ) -> list[Benefit]:
         """Benefits of one kind for a service type, in network (or out), in one period."""
         wanted = {"Y", "W", None} if in_network else {"N", "W", None}
         return [
-            b for b in self.benefits
-            if b.info == info and b.applies_to(service_type) and b.in_network in wanted
+            b
+            for b in self.benefits
+            if b.info == info
+            and b.applies_to(service_type)
+            and b.in_network in wanted
             and (period is None or b.period == period)
         ]
 
@@ -181,8 +189,10 @@ class EligibilityResponse:
         if inquiry.subscriber.member_id and sub_id and inquiry.subscriber.member_id != sub_id:
             out.append("member ID differs from the payer's record")
         if inquiry.dependent and self.dependent is None and self.subscriber is not None:
-            out.append("the payer answered for the dependent at the subscriber level: "
-                       "the patient has a member ID of their own")
+            out.append(
+                "the payer answered for the dependent at the subscriber level: "
+                "the patient has a member ID of their own"
+            )
         return out
 
 
@@ -277,8 +287,7 @@ def read_271(data: bytes | str) -> list[EligibilityResponse]:
             if tx.set_id != "271":
                 raise tx.st.error(f"expected a 271, found {tx.set_id}", 1)
             answers = _read_transaction(tx.segments)
-            problems = tuple(str(p) for p in interchange.problems
-                             if p.position == tx.se.position)
+            problems = tuple(str(p) for p in interchange.problems if p.position == tx.se.position)
             if problems:
                 answers = [replace(a, problems=problems) for a in answers]
             out.extend(answers)
@@ -287,8 +296,13 @@ def read_271(data: bytes | str) -> list[EligibilityResponse]:
 
 def _read_transaction(segments: list[Segment]) -> list[EligibilityResponse]:
     out: list[EligibilityResponse] = []
-    head = {"payer_name": "", "payer_id": "", "provider_name": "", "provider_npi": "",
-            "rejections": []}
+    head = {
+        "payer_name": "",
+        "payer_id": "",
+        "provider_name": "",
+        "provider_npi": "",
+        "rejections": [],
+    }
     answer: _Answer | None = None
     person: dict | None = None
     benefit: dict | None = None
@@ -316,8 +330,13 @@ def _read_transaction(segments: list[Segment]) -> list[EligibilityResponse]:
             if level in ("20", "21"):
                 close_answer()
                 if level == "20":
-                    head = {"payer_name": "", "payer_id": "", "provider_name": "",
-                            "provider_npi": "", "rejections": []}
+                    head = {
+                        "payer_name": "",
+                        "payer_id": "",
+                        "provider_name": "",
+                        "provider_npi": "",
+                        "rejections": [],
+                    }
                 else:
                     head = dict(head, rejections=list(head["rejections"]))
             elif level == "22":
@@ -352,14 +371,19 @@ def _read_transaction(segments: list[Segment]) -> list[EligibilityResponse]:
             head["provider_npi"] = seg[9]
         elif sid == "AAA" and level in ("20", "21"):
             head["rejections"].append(
-                Rejection("source" if level == "20" else "receiver", seg[3], seg[4]))
+                Rejection("source" if level == "20" else "receiver", seg[3], seg[4])
+            )
         elif answer is None:
             continue
         elif sid == "TRN" and seg[1] == "2":
             answer.trace = seg[2]
         elif sid == "NM1" and seg[1] in ("IL", "03"):
-            person = {"last": seg[3], "first": seg[4] or None, "middle": seg[5] or None,
-                      "member_id": seg[9] or None if seg[8] == "MI" else None}
+            person = {
+                "last": seg[3],
+                "first": seg[4] or None,
+                "middle": seg[5] or None,
+                "member_id": seg[9] or None if seg[8] == "MI" else None,
+            }
             if seg[1] == "IL":
                 answer.subscriber = person
             else:
@@ -367,7 +391,8 @@ def _read_transaction(segments: list[Segment]) -> list[EligibilityResponse]:
         elif person is not None and benefit is None and sid in ("N3", "N4", "DMG", "INS", "REF"):
             if sid in ("N3", "N4"):
                 person["address"] = person.get("address", ()) + tuple(
-                    e for e in seg.elements[1:] if e)
+                    e for e in seg.elements[1:] if e
+                )
             elif sid == "DMG":
                 person["dob"], person["sex"] = _d8(seg[2]), seg[3] or None
             elif sid == "INS":
@@ -380,8 +405,11 @@ def _read_transaction(segments: list[Segment]) -> list[EligibilityResponse]:
         elif sid == "DTP" and benefit is None:
             answer.plan_dates.append((seg[1], seg[3]))
         elif sid == "AAA":
-            lvl = "benefit" if benefit is not None else (
-                "dependent" if level == "23" else "subscriber")
+            lvl = (
+                "benefit"
+                if benefit is not None
+                else ("dependent" if level == "23" else "subscriber")
+            )
             answer.rejections.append(Rejection(lvl, seg[3], seg[4]))
         elif sid == "EB":
             close_benefit()
@@ -399,11 +427,15 @@ def _read_transaction(segments: list[Segment]) -> list[EligibilityResponse]:
 # -- the one-line summary -----------------------------------------------------------------------
 
 
-def _pick(resp: EligibilityResponse, info: str, stcs: Sequence[str],
-          period: str | None = None) -> Benefit | None:
+def _pick(
+    resp: EligibilityResponse, info: str, stcs: Sequence[str], period: str | None = None
+) -> Benefit | None:
     for stc in stcs:
-        found = [b for b in resp.find(info, stc, True, period) if b.coverage_level in
-                 (None, "IND", "EMP")] or resp.find(info, stc, True, period)
+        found = [
+            b
+            for b in resp.find(info, stc, True, period)
+            if b.coverage_level in (None, "IND", "EMP")
+        ] or resp.find(info, stc, True, period)
         if found:
             return found[0]
     return None
@@ -423,8 +455,7 @@ def summarize(resp: EligibilityResponse, service_type: str = "98") -> str:
     ded_total = _pick(resp, "C", stcs, "23") or _pick(resp, "C", stcs, "22")
     ded_left = _pick(resp, "C", stcs, "29")
     if ded_left and ded_left.amount is not None and ded_total and ded_total.amount is not None:
-        parts.append(f"deductible {_dollars(ded_left.amount)} of "
-                     f"{_dollars(ded_total.amount)} left")
+        parts.append(f"deductible {_dollars(ded_left.amount)} of {_dollars(ded_total.amount)} left")
     elif ded_total and ded_total.amount is not None:
         parts.append(f"deductible {_dollars(ded_total.amount)}")
     coins = _pick(resp, "A", stcs)
@@ -458,31 +489,58 @@ class Answer:
     extra: dict = field(default_factory=dict)
 
 
-def write_271(answers: Sequence[Answer], envelope: Envelope,
-              delimiters: Delimiters | None = None, line_ending: str = "\n") -> bytes:
+def write_271(
+    answers: Sequence[Answer],
+    envelope: Envelope,
+    delimiters: Delimiters | None = None,
+    line_ending: str = "\n",
+) -> bytes:
     """A 271 interchange answering each inquiry (one transaction per inquiry)."""
     d = delimiters or Delimiters()
     w = SegmentWriter(d, line_ending)
     isa, _ = _isa(envelope, d, "HB")
     w.add_raw(isa)
-    w.add("GS", "HB", envelope.sender_id, envelope.receiver_id,
-          envelope.created.strftime("%Y%m%d"), envelope.created.strftime("%H%M"),
-          str(envelope.group_control), "X", VERSION)
+    w.add(
+        "GS",
+        "HB",
+        envelope.sender_id,
+        envelope.receiver_id,
+        envelope.created.strftime("%Y%m%d"),
+        envelope.created.strftime("%H%M"),
+        str(envelope.group_control),
+        "X",
+        VERSION,
+    )
     for n, ans in enumerate(answers, start=1):
         inq = ans.inquiry
         start = w.count
         control = f"{n:04d}"
         w.add("ST", "271", control, VERSION)
-        w.add("BHT", "0022", "11", inq.trace_number[:50], envelope.created.strftime("%Y%m%d"),
-              envelope.created.strftime("%H%M"))
+        w.add(
+            "BHT",
+            "0022",
+            "11",
+            inq.trace_number[:50],
+            envelope.created.strftime("%Y%m%d"),
+            envelope.created.strftime("%H%M"),
+        )
         w.add("HL", "1", "", "20", "1")
         w.add("NM1", "PR", "2", inq.payer_name, "", "", "", "", "PI", inq.payer_id)
-        provider_level = ans.rejection is not None and ans.rejection.level in ("source",
-                                                                                "receiver")
+        provider_level = ans.rejection is not None and ans.rejection.level in ("source", "receiver")
         w.add("HL", "2", "1", "21", "0" if provider_level else "1")
         prov = inq.provider
-        w.add("NM1", "1P", "1" if prov.first else "2", prov.name,
-              prov.first or "", "", "", "", "XX", prov.npi)
+        w.add(
+            "NM1",
+            "1P",
+            "1" if prov.first else "2",
+            prov.name,
+            prov.first or "",
+            "",
+            "",
+            "",
+            "XX",
+            prov.npi,
+        )
         if provider_level:
             assert ans.rejection is not None
             w.add("AAA", "N", "", ans.rejection.code, ans.rejection.follow_up)
@@ -490,9 +548,13 @@ def write_271(answers: Sequence[Answer], envelope: Envelope,
             continue
         dependent = ans.dependent if inq.dependent else None
         w.add("HL", "3", "2", "22", "1" if dependent else "0")
-        sub = ans.subscriber or Member(last=inq.subscriber.last, first=inq.subscriber.first,
-                                       member_id=inq.subscriber.member_id,
-                                       dob=inq.subscriber.dob, sex=inq.subscriber.sex)
+        sub = ans.subscriber or Member(
+            last=inq.subscriber.last,
+            first=inq.subscriber.first,
+            member_id=inq.subscriber.member_id,
+            dob=inq.subscriber.dob,
+            sex=inq.subscriber.sex,
+        )
         # AAA sits in the member loop it is about, after NM1/REF and before DMG/INS.
         rejection = ans.rejection
         if not dependent:
@@ -513,12 +575,22 @@ def write_271(answers: Sequence[Answer], envelope: Envelope,
     return w.bytes()
 
 
-def _write_member(w: SegmentWriter, entity: str, m: Member,
-                  rejection: Rejection | None = None) -> None:
+def _write_member(
+    w: SegmentWriter, entity: str, m: Member, rejection: Rejection | None = None
+) -> None:
     """2100C/2100D in TR3 order: NM1, REF, AAA, DMG, INS (a dependent's relationship)."""
-    w.add("NM1", entity, "1", m.last, m.first or "", m.middle or "",
-          "", "", "MI" if entity == "IL" and m.member_id else "",
-          m.member_id if entity == "IL" else "")
+    w.add(
+        "NM1",
+        entity,
+        "1",
+        m.last,
+        m.first or "",
+        m.middle or "",
+        "",
+        "",
+        "MI" if entity == "IL" and m.member_id else "",
+        m.member_id if entity == "IL" else "",
+    )
     if m.group_number:
         w.add("REF", "6P", m.group_number)
     if rejection is not None:
@@ -540,11 +612,20 @@ def relationship_code(relationship: str | None) -> str:
 def _write_benefit(w: SegmentWriter, b: Benefit) -> None:
     percent = format(b.percent.normalize(), "f") if b.percent is not None else ""
     w.add(
-        "EB", b.info, b.coverage_level or "", Repeated(b.service_types),
-        b.insurance_type or "", b.plan or "", b.period or "",
-        b.amount.x12() if b.amount is not None else "", percent,
-        b.quantity_qualifier or "", format(b.quantity, "f") if b.quantity is not None else "",
-        b.authorization_required or "", b.in_network or "", b.procedure or "",
+        "EB",
+        b.info,
+        b.coverage_level or "",
+        Repeated(b.service_types),
+        b.insurance_type or "",
+        b.plan or "",
+        b.period or "",
+        b.amount.x12() if b.amount is not None else "",
+        percent,
+        b.quantity_qualifier or "",
+        format(b.quantity, "f") if b.quantity is not None else "",
+        b.authorization_required or "",
+        b.in_network or "",
+        b.procedure or "",
     )
     for qual, value in b.dates:
         w.add("DTP", qual, "RD8" if "-" in value else "D8", value)
@@ -554,4 +635,6 @@ def _write_benefit(w: SegmentWriter, b: Benefit) -> None:
 
 SERVICE_TYPE_NAMES = SERVICE_TYPES
 _RELATIONSHIP_CODES = {word: code for code, word in RELATIONSHIPS.items()} | {
-    "other": "G8", "life_partner": "53"}
+    "other": "G8",
+    "life_partner": "53",
+}

@@ -96,14 +96,23 @@ class ClaimStatusInquiry:
     payer_claim_number: str | None = None  # REF*1K, when the payer told us one
 
 
-def _person_from(name: PersonName, member_id: str | None = None, dob: date | None = None,
-                 sex: str | None = None) -> StatusPerson:
-    return StatusPerson(name.last, name.first, name.middle, name.suffix, member_id, dob,
-                        sex if sex in ("F", "M", "U") else None)
+def _person_from(
+    name: PersonName, member_id: str | None = None, dob: date | None = None, sex: str | None = None
+) -> StatusPerson:
+    return StatusPerson(
+        name.last,
+        name.first,
+        name.middle,
+        name.suffix,
+        member_id,
+        dob,
+        sex if sex in ("F", "M", "U") else None,
+    )
 
 
-def inquiry_for_claim(claim: Claim, trace_number: str,
-                      payer_claim_number: str | None = None) -> ClaimStatusInquiry:
+def inquiry_for_claim(
+    claim: Claim, trace_number: str, payer_claim_number: str | None = None
+) -> ClaimStatusInquiry:
     """The 276 question about a claim document as it was sent.
 
     Names are fitted to X12 exactly as the 837P writes them (``fit_claim``: the X12
@@ -117,8 +126,11 @@ def inquiry_for_claim(claim: Claim, trace_number: str,
     if not patient.is_subscriber:
         dependent = _person_from(patient.name, None, patient.dob, patient.sex)
     elif subscriber.dob is None:
-        subscriber = replace(subscriber, dob=patient.dob, sex=subscriber.sex or
-                             (patient.sex if patient.sex in ("F", "M", "U") else None))
+        subscriber = replace(
+            subscriber,
+            dob=patient.dob,
+            sex=subscriber.sex or (patient.sex if patient.sex in ("F", "M", "U") else None),
+        )
     dates = [d for d in claim.line_dates() if d]
     start = min(dates) if dates else claim.date_of_service
     end = max(dates) if dates else claim.date_of_service
@@ -137,8 +149,9 @@ def inquiry_for_claim(claim: Claim, trace_number: str,
     )
 
 
-def check_inquiry(inq: ClaimStatusInquiry, index: int = 0,
-                  delimiters: Delimiters | None = None) -> None:
+def check_inquiry(
+    inq: ClaimStatusInquiry, index: int = 0, delimiters: Delimiters | None = None
+) -> None:
     """Raise ``X12WriteError`` naming the claim and field when the guide's required
     data is missing or a value cannot be written with ``delimiters`` (an id holding a
     separator); ``write_276`` checks every inquiry this way."""
@@ -160,20 +173,29 @@ def refuse_unwritable(inq: ClaimStatusInquiry) -> None:
     people = [("subscriber", inq.subscriber)]
     if inq.dependent is not None:
         people.append(("patient", inq.dependent))
-    values = [("trace_number", inq.trace_number, "TRN"), ("payer_id", inq.payer_id, "NM1"),
-              ("payer_name", inq.payer_name, "NM1"), ("provider.npi", inq.provider.npi, "NM1"),
-              ("provider.name", inq.provider.name, "NM1"),
-              ("provider.first", inq.provider.first, "NM1"),
-              ("patient_control_number", inq.patient_control_number, "REF"),
-              ("payer_claim_number", inq.payer_claim_number, "REF")]
+    values = [
+        ("trace_number", inq.trace_number, "TRN"),
+        ("payer_id", inq.payer_id, "NM1"),
+        ("payer_name", inq.payer_name, "NM1"),
+        ("provider.npi", inq.provider.npi, "NM1"),
+        ("provider.name", inq.provider.name, "NM1"),
+        ("provider.first", inq.provider.first, "NM1"),
+        ("patient_control_number", inq.patient_control_number, "REF"),
+        ("payer_claim_number", inq.payer_claim_number, "REF"),
+    ]
     for who, person in people:
-        values += [(f"{who}.{key}", getattr(person, key), "NM1")
-                   for key in ("last", "first", "middle", "suffix", "member_id")]
+        values += [
+            (f"{who}.{key}", getattr(person, key), "NM1")
+            for key in ("last", "first", "middle", "suffix", "member_id")
+        ]
     for field, value, segment in values:
         if value and not _PRINTABLE.fullmatch(value):
-            raise X12WriteError("holds a character X12 cannot carry", segment=segment,
-                                claim_id=inq.patient_control_number or "(no id)",
-                                field=field)
+            raise X12WriteError(
+                "holds a character X12 cannot carry",
+                segment=segment,
+                claim_id=inq.patient_control_number or "(no id)",
+                field=field,
+            )
 
 
 @contextmanager
@@ -184,8 +206,12 @@ def _naming(inq: ClaimStatusInquiry) -> Iterator[None]:
     except X12WriteError as exc:
         if exc.claim_id is not None:
             raise
-        raise X12WriteError(exc.reason, segment=exc.segment, element=exc.element,
-                            claim_id=inq.patient_control_number or "(no id)") from None
+        raise X12WriteError(
+            exc.reason,
+            segment=exc.segment,
+            element=exc.element,
+            claim_id=inq.patient_control_number or "(no id)",
+        ) from None
 
 
 def _payer_nm1(w: SegmentWriter, name: str, payer_id: str) -> None:
@@ -205,18 +231,26 @@ def fit_receiver(receiver: InformationReceiver) -> InformationReceiver:
     a character X12 cannot carry."""
     name = to_x12_text(receiver.name)[:60]
     if not receiver.etin or not name:
-        raise X12WriteError("the information receiver's name and id are required",
-                            segment="NM1", element=9)
+        raise X12WriteError(
+            "the information receiver's name and id are required", segment="NM1", element=9
+        )
     if not _PRINTABLE.fullmatch(receiver.etin):
-        raise X12WriteError("the information receiver's id holds a character X12 cannot "
-                            "carry", segment="NM1", element=9)
+        raise X12WriteError(
+            "the information receiver's id holds a character X12 cannot carry",
+            segment="NM1",
+            element=9,
+        )
     return InformationReceiver(name, receiver.etin)
 
 
 def _check_required(inq: ClaimStatusInquiry, index: int) -> None:
     def fail(what: str, segment: str, element: int) -> X12WriteError:
-        return X12WriteError(what, segment=segment, element=element,
-                             claim_id=inq.patient_control_number or f"(inquiry {index + 1})")
+        return X12WriteError(
+            what,
+            segment=segment,
+            element=element,
+            claim_id=inq.patient_control_number or f"(inquiry {index + 1})",
+        )
 
     if not inq.trace_number:
         raise fail("trace_number is required", "TRN", 2)
@@ -271,8 +305,14 @@ def write_276(
         by_payer.setdefault(inq.payer_id, []).append(inq)
     for number, batch in enumerate(by_payer.values(), start=control.transaction):
         w.open_transaction("276", number, VERSION_276)
-        w.add("BHT", "0010", "13", f"{control.interchange}-{number}", _d8(created),
-              created.strftime("%H%M"))
+        w.add(
+            "BHT",
+            "0010",
+            "13",
+            f"{control.interchange}-{number}",
+            _d8(created),
+            created.strftime("%H%M"),
+        )
         w.add("HL", "1", "", "20", "1")
         _payer_nm1(w, batch[0].payer_name, batch[0].payer_id)
         w.add("HL", "2", "1", "21", "1")
@@ -300,16 +340,25 @@ def _write_claim(w: SegmentWriter, inq: ClaimStatusInquiry, hl: int, parent: int
     w.add("HL", str(hl), str(parent), "22", "1" if inq.dependent else "0")
     if inq.dependent is None and sub.dob:
         w.add("DMG", "D8", _d8(sub.dob), sub.sex or "")
-    w.add("NM1", "IL", "1", sub.last, sub.first or "", sub.middle or "", "", sub.suffix or "",
-          "MI", sub.member_id)
+    w.add(
+        "NM1",
+        "IL",
+        "1",
+        sub.last,
+        sub.first or "",
+        sub.middle or "",
+        "",
+        sub.suffix or "",
+        "MI",
+        sub.member_id,
+    )
     if inq.dependent is not None:
         dep = inq.dependent
         subscriber_hl, hl = hl, hl + 1
         w.add("HL", str(hl), str(subscriber_hl), "23")
         if dep.dob:
             w.add("DMG", "D8", _d8(dep.dob), dep.sex or "")
-        w.add("NM1", "QC", "1", dep.last, dep.first or "", dep.middle or "", "",
-              dep.suffix or "")
+        w.add("NM1", "QC", "1", dep.last, dep.first or "", dep.middle or "", "", dep.suffix or "")
     w.add("TRN", "1", inq.trace_number)
     if inq.payer_claim_number:
         w.add("REF", "1K", inq.payer_claim_number)
@@ -338,8 +387,13 @@ def _date(text: str) -> date | None:
 
 
 def _name(seg: Segment) -> StatusPerson:
-    return StatusPerson(seg[3], seg[4] or None, seg[5] or None, seg[7] or None,
-                        seg[9] or None if seg[8] == "MI" else None)
+    return StatusPerson(
+        seg[3],
+        seg[4] or None,
+        seg[5] or None,
+        seg[7] or None,
+        seg[9] or None if seg[8] == "MI" else None,
+    )
 
 
 def read_276(data: bytes | str) -> list[ClaimStatusInquiry]:
@@ -387,8 +441,7 @@ def _read_transaction(segments: list[Segment]) -> list[ClaimStatusInquiry]:
             if seg[1] == "PR":
                 payer = (seg[3], seg[9])
             elif seg[1] == "1P":
-                provider = StatusProvider(seg[3], seg[9], seg[4] or None if seg[2] == "1"
-                                          else None)
+                provider = StatusProvider(seg[3], seg[9], seg[4] or None if seg[2] == "1" else None)
             elif seg[1] == "IL":
                 subscriber = replace(_name(seg), dob=person_dmg[0], sex=person_dmg[1])
             elif seg[1] == "QC":
@@ -400,10 +453,15 @@ def _read_transaction(segments: list[Segment]) -> list[ClaimStatusInquiry]:
                 raise seg.error("a claim (TRN) before its subscriber (NM1*IL)", 2)
             flush()
             current = {
-                "trace_number": seg[2], "payer_name": payer[0], "payer_id": payer[1],
-                "provider": provider, "subscriber": subscriber,
+                "trace_number": seg[2],
+                "payer_name": payer[0],
+                "payer_id": payer[1],
+                "provider": provider,
+                "subscriber": subscriber,
                 "dependent": dependent if level == "23" else None,
-                "patient_control_number": "", "total_charge": None, "service_from": None,
+                "patient_control_number": "",
+                "total_charge": None,
+                "service_from": None,
             }
         elif current is None:
             continue

@@ -88,8 +88,18 @@ class ClaimStatus:
 
 
 # When one claim carries several statuses, the one that decides most about the claim.
-_DECISIVE = ("rejected", "denied", "paid", "finalized", "request", "pending", "received",
-             "not_found", "error", "unknown")
+_DECISIVE = (
+    "rejected",
+    "denied",
+    "paid",
+    "finalized",
+    "request",
+    "pending",
+    "received",
+    "not_found",
+    "error",
+    "unknown",
+)
 
 
 @dataclass(slots=True)
@@ -189,19 +199,29 @@ def _statuses(seg: Segment) -> list[ClaimStatus]:
     first = seg.components(1)
     if not first[0]:
         raise seg.error("STC01-1: the status category is missing", 1)
-    extra = dict(effective=_date(seg[2]), billed=_money(seg, 4), paid=_money(seg, 5),
-                 finalized=_date(seg[6]), payment_method=seg[7] or None,
-                 check_date=_date(seg[8]), check_number=seg[9] or None,
-                 message=seg[12] or None)
+    extra = dict(
+        effective=_date(seg[2]),
+        billed=_money(seg, 4),
+        paid=_money(seg, 5),
+        finalized=_date(seg[6]),
+        payment_method=seg[7] or None,
+        check_date=_date(seg[8]),
+        check_number=seg[9] or None,
+        message=seg[12] or None,
+    )
     out = []
     for index in (1, 10, 11):
         comps = seg.components(index)
         if not comps[0]:
             continue
-        out.append(ClaimStatus(
-            comps[0], comps[1] if len(comps) > 1 else "",
-            comps[2] if len(comps) > 2 and comps[2] else None,
-            **(extra if index == 1 else {"effective": extra["effective"]})))
+        out.append(
+            ClaimStatus(
+                comps[0],
+                comps[1] if len(comps) > 1 else "",
+                comps[2] if len(comps) > 2 and comps[2] else None,
+                **(extra if index == 1 else {"effective": extra["effective"]}),
+            )
+        )
     return out
 
 
@@ -218,10 +238,17 @@ def read_277(data: bytes | str) -> list[StatusResponse]:
             if tx.set_id != "277":
                 raise tx.st.error(f"expected a 277 transaction set, found {tx.set_id}", 1)
             if tx.version.endswith("X214"):
-                raise tx.gs.error("this is a 277CA acknowledgement (005010X214), not a claim "
-                                  "status response", 8)
-            resp = StatusResponse(ic.control_number, tx.control_number, "", ic.sender, [],
-                                  problems=[str(p) for p in ic.problems])
+                raise tx.gs.error(
+                    "this is a 277CA acknowledgement (005010X214), not a claim status response", 8
+                )
+            resp = StatusResponse(
+                ic.control_number,
+                tx.control_number,
+                "",
+                ic.sender,
+                [],
+                problems=[str(p) for p in ic.problems],
+            )
             _read(tx.segments, resp)
             out.append(resp)
     return out
@@ -253,8 +280,16 @@ def _read(body: list[Segment], resp: StatusResponse) -> None:
                 member = seg[9] or None
         elif sid == "TRN":
             if level in ("22", "23"):
-                claim = ClaimStatusReport(seg[2], [], payer[0], payer[1], provider, member,
-                                          dependent=level == "23", position=seg.position)
+                claim = ClaimStatusReport(
+                    seg[2],
+                    [],
+                    payer[0],
+                    payer[1],
+                    provider,
+                    member,
+                    dependent=level == "23",
+                    position=seg.position,
+                )
                 resp.claims.append(claim)
         elif sid == "STC":
             statuses = _statuses(seg)
@@ -269,14 +304,23 @@ def _read(body: list[Segment], resp: StatusResponse) -> None:
         elif claim is None:
             continue
         elif sid == "REF" and line is None:
-            key = {"1K": "payer_claim_number", "EJ": "patient_control_number",
-                   "D9": "clearinghouse_trace", "BLT": "bill_type"}.get(seg[1])
+            key = {
+                "1K": "payer_claim_number",
+                "EJ": "patient_control_number",
+                "D9": "clearinghouse_trace",
+                "BLT": "bill_type",
+            }.get(seg[1])
             if key:
                 setattr(claim, key, seg[2] or None)
         elif sid == "SVC":
             comps = seg.components(1)
-            line = LineStatus(comps[1] if len(comps) > 1 else comps[0], tuple(
-                c for c in comps[2:6] if c), _money(seg, 2), _money(seg, 3), seg[7] or "1")
+            line = LineStatus(
+                comps[1] if len(comps) > 1 else comps[0],
+                tuple(c for c in comps[2:6] if c),
+                _money(seg, 2),
+                _money(seg, 3),
+                seg[7] or "1",
+            )
             claim.lines.append(line)
         elif sid == "DTP" and seg[1] == "472":
             parts = seg[3].split("-")
@@ -287,8 +331,9 @@ def _read(body: list[Segment], resp: StatusResponse) -> None:
             target.service_from, target.service_to = start, end
     for claim in resp.claims:
         if not claim.statuses:
-            resp.problems.append(f"claim {claim.trace_number}: no status (STC) given "
-                                 f"(segment {claim.position})")
+            resp.problems.append(
+                f"claim {claim.trace_number}: no status (STC) given (segment {claim.position})"
+            )
 
 
 # -- writing (the payer's side) ---------------------------------------------------------
@@ -308,12 +353,18 @@ def _d8(day: date) -> str:
 
 
 def _stc(w: SegmentWriter, s: ClaimStatus) -> None:
-    w.add("STC", [s.category, s.code, s.entity or ""],
-          _d8(s.effective) if s.effective else "", "",
-          s.billed.x12() if s.billed is not None else "",
-          s.paid.x12() if s.paid is not None else "",
-          _d8(s.finalized) if s.finalized else "", s.payment_method or "",
-          _d8(s.check_date) if s.check_date else "", s.check_number or "")
+    w.add(
+        "STC",
+        [s.category, s.code, s.entity or ""],
+        _d8(s.effective) if s.effective else "",
+        "",
+        s.billed.x12() if s.billed is not None else "",
+        s.paid.x12() if s.paid is not None else "",
+        _d8(s.finalized) if s.finalized else "",
+        s.payment_method or "",
+        _d8(s.check_date) if s.check_date else "",
+        s.check_number or "",
+    )
 
 
 def write_277(
@@ -331,8 +382,12 @@ def write_277(
         raise X12WriteError("no answers to write", segment="ST")
     for a in answers:
         if not a.statuses:
-            raise X12WriteError("an answer needs at least one status", segment="STC",
-                                element=1, claim_id=a.inquiry.patient_control_number)
+            raise X12WriteError(
+                "an answer needs at least one status",
+                segment="STC",
+                element=1,
+                claim_id=a.inquiry.patient_control_number,
+            )
         refuse_unwritable(a.inquiry)
     receiver = fit_receiver(receiver)
     w = SegmentWriter(delimiters or Delimiters(), line_ending)
@@ -343,8 +398,15 @@ def write_277(
     for number, batch in enumerate(by_payer.values(), start=control.transaction):
         first = batch[0].inquiry
         w.open_transaction("277", number, VERSION_276)
-        w.add("BHT", "0010", "08", f"{control.interchange}-{number}", _d8(created),
-              created.strftime("%H%M"), "DG")
+        w.add(
+            "BHT",
+            "0010",
+            "08",
+            f"{control.interchange}-{number}",
+            _d8(created),
+            created.strftime("%H%M"),
+            "DG",
+        )
         w.add("HL", "1", "", "20", "1")
         w.add("NM1", "PR", "2", first.payer_name, "", "", "", "", "PI", first.payer_id)
         w.add("HL", "2", "1", "21", "1")
@@ -358,8 +420,18 @@ def write_277(
             provider_hl = hl
             prov = items[0].inquiry.provider
             w.add("HL", str(hl), "2", "19", "1")
-            w.add("NM1", "1P", "1" if prov.first else "2", prov.name, prov.first or "", "",
-                  "", "", "XX", prov.npi)
+            w.add(
+                "NM1",
+                "1P",
+                "1" if prov.first else "2",
+                prov.name,
+                prov.first or "",
+                "",
+                "",
+                "",
+                "XX",
+                prov.npi,
+            )
             for a in items:
                 hl += 1
                 hl = _write_claim(w, a, hl, provider_hl)
@@ -372,14 +444,23 @@ def _write_claim(w: SegmentWriter, a: StatusAnswer, hl: int, parent: int) -> int
     inq = a.inquiry
     sub = inq.subscriber
     w.add("HL", str(hl), str(parent), "22", "1" if inq.dependent else "0")
-    w.add("NM1", "IL", "1", sub.last, sub.first or "", sub.middle or "", "", sub.suffix or "",
-          "MI", sub.member_id or "")
+    w.add(
+        "NM1",
+        "IL",
+        "1",
+        sub.last,
+        sub.first or "",
+        sub.middle or "",
+        "",
+        sub.suffix or "",
+        "MI",
+        sub.member_id or "",
+    )
     if inq.dependent is not None:
         dep = inq.dependent
         hl += 1
         w.add("HL", str(hl), str(hl - 1), "23")
-        w.add("NM1", "QC", "1", dep.last, dep.first or "", dep.middle or "", "",
-              dep.suffix or "")
+        w.add("NM1", "QC", "1", dep.last, dep.first or "", dep.middle or "", "", dep.suffix or "")
     w.add("TRN", "2", inq.trace_number)
     for status in a.statuses:
         _stc(w, status)

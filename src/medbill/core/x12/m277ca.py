@@ -31,8 +31,22 @@ __all__ = [
     "status_code_words",
 ]
 
-REJECTED = {"A3", "A4", "A6", "A7", "A8", "DR03", "DR04", "DR05", "DR06", "DR07", "DR08",
-            "E0", "E3", "E4"}
+REJECTED = {
+    "A3",
+    "A4",
+    "A6",
+    "A7",
+    "A8",
+    "DR03",
+    "DR04",
+    "DR05",
+    "DR06",
+    "DR07",
+    "DR08",
+    "E0",
+    "E3",
+    "E4",
+}
 PENDING_CATEGORIES = {"A5", "E1", "E2"}
 
 
@@ -53,8 +67,11 @@ class Status:
 
     def words(self) -> str:
         """The status as a sentence a biller can act on."""
-        text = f"{category_words(self.category)}: {status_code_words(self.code)}" \
-            if self.code else category_words(self.category)
+        text = (
+            f"{category_words(self.category)}: {status_code_words(self.code)}"
+            if self.code
+            else category_words(self.category)
+        )
         if self.entity:
             text += f" ({ENTITIES.get(self.entity, 'entity ' + self.entity)})"
         return text
@@ -77,8 +94,11 @@ class ClaimAck:
 
     @property
     def accepted(self) -> bool:
-        return bool(self.statuses) and not any(s.rejected for s in self.statuses) and \
-            not any(s.category in PENDING_CATEGORIES for s in self.statuses)
+        return (
+            bool(self.statuses)
+            and not any(s.rejected for s in self.statuses)
+            and not any(s.category in PENDING_CATEGORIES for s in self.statuses)
+        )
 
     @property
     def rejected(self) -> bool:
@@ -140,9 +160,16 @@ def _statuses(seg: Segment) -> list[Status]:
         comps = seg.components(index)
         if not comps[0]:
             continue
-        out.append(Status(comps[0], comps[1] if len(comps) > 1 else "",
-                          comps[2] if len(comps) > 2 and comps[2] else None,
-                          _date(seg, 2), seg[3] or None, _money(seg[4])))
+        out.append(
+            Status(
+                comps[0],
+                comps[1] if len(comps) > 1 else "",
+                comps[2] if len(comps) > 2 and comps[2] else None,
+                _date(seg, 2),
+                seg[3] or None,
+                _money(seg[4]),
+            )
+        )
     return out
 
 
@@ -153,8 +180,9 @@ def read_277ca(data: bytes | str | Iterable[Segment]) -> list[Ack277CA]:
         for tx in ic.transactions:
             if tx.set_id != "277":
                 raise tx.st.error(f"expected a 277 transaction set, found {tx.set_id}", 1)
-            ack = _read(tx.segments, ic.control_number, tx.control_number,
-                        [str(p) for p in ic.problems])
+            ack = _read(
+                tx.segments, ic.control_number, tx.control_number, [str(p) for p in ic.problems]
+            )
             ack.sender = ic.sender
             out.append(ack)
     return out
@@ -207,8 +235,9 @@ def _read(body: list[Segment], isa13: str, st02: str, problems: list[str]) -> Ac
             parts = seg[3].split("-")
             claim.service_to = _date(Segment(["DTP", "", "", parts[-1]]), 3)
             if claim.service_from is not None and claim.service_from.year < 1900:
-                ack.problems.append(f"DTP03 {seg[3]!r} is not a plausible date of service "
-                                    f"(segment {seg.position})")
+                ack.problems.append(
+                    f"DTP03 {seg[3]!r} is not a plausible date of service (segment {seg.position})"
+                )
                 claim.service_from = claim.service_to = None
         elif sid == "SVC" and claim is not None:
             line_code = seg.component(1, 2) or seg[1]

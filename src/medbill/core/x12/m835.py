@@ -106,12 +106,20 @@ def _read_835(data: bytes | str) -> list[Remittance]:
     if "ISA" not in text[:4096]:
         delimiters = Delimiters.guess(text)
         if delimiters is None:
-            raise X12ParseError("no ISA segment and no ST segment: this is not an X12 file",
-                                position=1)
+            raise X12ParseError(
+                "no ISA segment and no ST segment: this is not an X12 file", position=1
+            )
         for st, body, se, problems in _bare_sets(iter_segments(text, delimiters)):
-            problems.insert(0, ReadProblem(
-                "warning", "no ISA/GS envelope: read as a bare transaction set with "
-                "delimiters taken from the ST segment", st.position, "ST"))
+            problems.insert(
+                0,
+                ReadProblem(
+                    "warning",
+                    "no ISA/GS envelope: read as a bare transaction set with "
+                    "delimiters taken from the ST segment",
+                    st.position,
+                    "ST",
+                ),
+            )
             out.append(_read_set(st, body, se, problems))
         return out
     plain = _read_plain(text)
@@ -120,25 +128,49 @@ def _read_835(data: bytes | str) -> list[Remittance]:
     for interchange in read_interchanges(text):
         # Counts and control numbers that do not match are the sender's bookkeeping: the
         # set was read whole (its SE is there), so they are warnings, not a reason to hold.
-        env_problems = [ReadProblem("warning", e.message, e.position, e.segment, e.element)
-                        for e in interchange.problems]
+        env_problems = [
+            ReadProblem("warning", e.message, e.position, e.segment, e.element)
+            for e in interchange.problems
+        ]
         for tx in interchange.transactions:
             if tx.set_id != "835":
                 continue
-            problems = [p for p in env_problems
-                        if p.position is None or tx.st.position <= p.position <= tx.se.position]
+            problems = [
+                p
+                for p in env_problems
+                if p.position is None or tx.st.position <= p.position <= tx.se.position
+            ]
             if tx.version and not tx.version.startswith("005010X221"):
-                problems.append(ReadProblem("warning", f"GS08 {tx.version} is not 005010X221A1",
-                                            tx.gs.position, "GS", 8))
-            out.append(_read_set(tx.st, tx.segments, tx.se, problems, tx.version,
-                                 interchange.sender, interchange.receiver,
-                                 interchange.control_number))
+                problems.append(
+                    ReadProblem(
+                        "warning", f"GS08 {tx.version} is not 005010X221A1", tx.gs.position, "GS", 8
+                    )
+                )
+            out.append(
+                _read_set(
+                    tx.st,
+                    tx.segments,
+                    tx.se,
+                    problems,
+                    tx.version,
+                    interchange.sender,
+                    interchange.receiver,
+                    interchange.control_number,
+                )
+            )
     return out
 
 
-def _read_set(st: Segment, body: list[Segment], se: Segment, problems: list[ReadProblem],
-              version: str = "", sender: str = "", receiver: str = "",
-              control: str = "") -> Remittance:
+def _read_set(
+    st: Segment,
+    body: list[Segment],
+    se: Segment,
+    problems: list[ReadProblem],
+    version: str = "",
+    sender: str = "",
+    receiver: str = "",
+    control: str = "",
+) -> Remittance:
     """One set the segment reader grouped (positions in a set are consecutive)."""
     rows = [st.elements, *[seg.elements for seg in body], se.elements]
     reader = SetReader(rows, st.position, st.delimiters.component, problems)
@@ -206,21 +238,31 @@ def _read_interchange(rows: list[list[str]], offset: int, component: str) -> lis
         elif sid == "ST" and gs is not None and e[1:2] == ["835"]:
             reader = SetReader(rows, offset, component, [])
             version = reader.version = gs[8]
-            reader.sender, reader.receiver, reader.interchange_control = (sender, receiver,
-                                                                          control)
+            reader.sender, reader.receiver, reader.interchange_control = (sender, receiver, control)
             remittance, j = reader.read(i)
             se, st = rows[j] + ["", ""], e + ["", ""]
             problems = []
             count = j - i + 1
             if se[1] != str(count):
-                problems.append(ReadProblem("warning", f"SE01 says {se[1]} segments but the set "
-                                            f"has {count}", j + offset, "SE", 1))
+                problems.append(
+                    ReadProblem(
+                        "warning",
+                        f"SE01 says {se[1]} segments but the set has {count}",
+                        j + offset,
+                        "SE",
+                        1,
+                    )
+                )
             if se[2] != st[2]:
-                problems.append(ReadProblem("warning", f"SE02 {se[2]} does not match ST02 "
-                                            f"{st[2]}", j + offset, "SE", 2))
+                problems.append(
+                    ReadProblem(
+                        "warning", f"SE02 {se[2]} does not match ST02 {st[2]}", j + offset, "SE", 2
+                    )
+                )
             if version and not version.startswith("005010X221"):
-                problems.append(ReadProblem("warning", f"GS08 {version} is not 005010X221A1",
-                                            gs_pos, "GS", 8))
+                problems.append(
+                    ReadProblem("warning", f"GS08 {version} is not 005010X221A1", gs_pos, "GS", 8)
+                )
             if problems:
                 remittance = replace(remittance, problems=(*problems, *remittance.problems))
             out.append(remittance)
@@ -239,8 +281,9 @@ def _iea_pattern(term: str, element: str) -> re.Pattern[str]:
     return re.compile(f"{t}[{_WHITE}]*IEA(?:{e}[^{t}]*)?[{_WHITE}]*(?:{t}[{_WHITE}]*|\\Z)")
 
 
-def _bare_sets(segments: Iterable[Segment]) -> Iterator[tuple[Segment, list[Segment], Segment,
-                                                               list[ReadProblem]]]:
+def _bare_sets(
+    segments: Iterable[Segment],
+) -> Iterator[tuple[Segment, list[Segment], Segment, list[ReadProblem]]]:
     st: Segment | None = None
     body: list[Segment] = []
     for seg in segments:
@@ -249,9 +292,15 @@ def _bare_sets(segments: Iterable[Segment]) -> Iterator[tuple[Segment, list[Segm
         elif seg.id == "SE" and st is not None:
             problems = []
             if seg[1] != str(len(body) + 2):
-                problems.append(ReadProblem(
-                    "warning", f"SE01 says {seg[1]} segments but the set has {len(body) + 2}",
-                    seg.position, "SE", 1))
+                problems.append(
+                    ReadProblem(
+                        "warning",
+                        f"SE01 says {seg[1]} segments but the set has {len(body) + 2}",
+                        seg.position,
+                        "SE",
+                        1,
+                    )
+                )
             yield st, body, seg, problems
             st = None
         elif seg.id in ENVELOPE and st is not None:
@@ -259,5 +308,6 @@ def _bare_sets(segments: Iterable[Segment]) -> Iterator[tuple[Segment, list[Segm
         elif st is not None:
             body.append(seg)
     if st is not None:
-        raise X12ParseError("file ends inside a transaction set: SE is missing",
-                            position=st.position, segment="ST")
+        raise X12ParseError(
+            "file ends inside a transaction set: SE is missing", position=st.position, segment="ST"
+        )

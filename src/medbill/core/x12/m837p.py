@@ -111,8 +111,11 @@ def payer_responsibility(claim: Claim) -> str:
     for order in ("primary", "secondary", "tertiary"):
         if order not in taken:
             return order
-    raise X12WriteError("other coverages fill primary, secondary and tertiary",
-                        claim_id=claim.claim_id, field="other_coverage")
+    raise X12WriteError(
+        "other coverages fill primary, secondary and tertiary",
+        claim_id=claim.claim_id,
+        field="other_coverage",
+    )
 
 
 def plan_batches(
@@ -161,16 +164,24 @@ def write_837p(
     paused = gc.isenabled()
     gc.disable()  # many short-lived lists, no cycles: the collector would only slow us down
     try:
-        return _write(claims, envelope, control, submitter, created, delimiters, line_ending,
-                      reference)
+        return _write(
+            claims, envelope, control, submitter, created, delimiters, line_ending, reference
+        )
     finally:
         if paused:
             gc.enable()
 
 
-def _write(claims: Sequence[Claim], envelope: InterchangeEnvelope, control: ControlNumbers,
-           submitter: Submitter, created: datetime, delimiters: Delimiters | None,
-           line_ending: str, reference: str | None) -> bytes:
+def _write(
+    claims: Sequence[Claim],
+    envelope: InterchangeEnvelope,
+    control: ControlNumbers,
+    submitter: Submitter,
+    created: datetime,
+    delimiters: Delimiters | None,
+    line_ending: str,
+    reference: str | None,
+) -> bytes:
     _check_submitter(submitter)
     d = delimiters or Delimiters()
     fitter = ClaimFitter(d)
@@ -188,14 +199,22 @@ def _write(claims: Sequence[Claim], envelope: InterchangeEnvelope, control: Cont
     seen: set[str] = set()
     for claim in claims:
         if claim.claim_id in seen:
-            raise X12WriteError("appears twice in one file", claim_id=claim.claim_id,
-                                field="claim_id")
+            raise X12WriteError(
+                "appears twice in one file", claim_id=claim.claim_id, field="claim_id"
+            )
         seen.add(claim.claim_id)
     w = SegmentWriter(d, line_ending)
     w.open_interchange(envelope, control, created, "HC", VERSION_837P)
     w.open_transaction("837", control.transaction, VERSION_837P)
-    w.add("BHT", "0019", "00", reference or f"{control.transaction:04d}",
-          created.strftime("%Y%m%d"), created.strftime("%H%M"), "CH")
+    w.add(
+        "BHT",
+        "0019",
+        "00",
+        reference or f"{control.transaction:04d}",
+        created.strftime("%Y%m%d"),
+        created.strftime("%H%M"),
+        "CH",
+    )
     w.add("NM1", "41", "2", submitter.name, "", "", "", "", "46", submitter.submitter_id)
     contact = []
     if submitter.contact_phone:
@@ -203,8 +222,7 @@ def _write(claims: Sequence[Claim], envelope: InterchangeEnvelope, control: Cont
     if submitter.contact_email:
         contact += ["EM", submitter.contact_email]
     w.add("PER", "IC", submitter.contact_name, *contact)
-    w.add("NM1", "40", "2", submitter.receiver_name, "", "", "", "", "46",
-          submitter.receiver_id)
+    w.add("NM1", "40", "2", submitter.receiver_name, "", "", "", "", "46", submitter.receiver_id)
     body = _Body(w)
     body.claims(fitted)
     w.close_transaction()
@@ -224,9 +242,12 @@ def _refuse_non_ascii(w: SegmentWriter, starts: list[tuple[int, str]]) -> None:
         owner = next((cid for first, cid in reversed(starts) if first <= index), None)
         bad = next(ch for ch in part if not ch.isascii())
         element = part[: part.index(bad)].count(d.element)
-        raise X12WriteError(f"character U+{ord(bad):04X} is outside the X12 character set",
-                            claim_id=owner, segment=part.split(d.element, 1)[0],
-                            element=element or None)
+        raise X12WriteError(
+            f"character U+{ord(bad):04X} is outside the X12 character set",
+            claim_id=owner,
+            segment=part.split(d.element, 1)[0],
+            element=element or None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,8 +287,9 @@ def screen_claims(claims: Iterable[Claim], delimiters: Delimiters | None = None)
             check_structure(claim)
             payer_responsibility(claim)
             if claim.claim_id in seen:
-                raise X12WriteError("appears twice in one batch", claim_id=claim.claim_id,
-                                    field="claim_id")
+                raise X12WriteError(
+                    "appears twice in one batch", claim_id=claim.claim_id, field="claim_id"
+                )
             fit = fitter.fit(claim)
             problem = next((f for f in fit.fits if f.blocks), None)
             if problem is not None:
@@ -334,8 +356,13 @@ class _Body:
                 if exc.claim_id is not None:
                     raise
                 # The segment writer knows the element; the claim is known here.
-                raise X12WriteError(exc.message, claim_id=claim.claim_id, field=exc.field,
-                                    segment=exc.segment, element=exc.element) from None
+                raise X12WriteError(
+                    exc.message,
+                    claim_id=claim.claim_id,
+                    field=exc.field,
+                    segment=exc.segment,
+                    element=exc.element,
+                ) from None
 
     # -- 2000A / 2010AA / 2010AB ------------------------------------------------------------
 
@@ -358,10 +385,21 @@ class _Body:
         self.w.add("N3", addr.line1, addr.line2)
         self.w.add("N4", addr.city, addr.state, addr.zip)
 
-    def person_name(self, entity: str, name: PersonName, qualifier: str, ident: str | None,
-                    kind: str = "1") -> None:
-        self.w.add("NM1", entity, kind, name.last, name.first, name.middle, "", name.suffix,
-                   qualifier if ident else "", ident)
+    def person_name(
+        self, entity: str, name: PersonName, qualifier: str, ident: str | None, kind: str = "1"
+    ) -> None:
+        self.w.add(
+            "NM1",
+            entity,
+            kind,
+            name.last,
+            name.first,
+            name.middle,
+            "",
+            name.suffix,
+            qualifier if ident else "",
+            ident,
+        )
 
     # -- 2000B / 2000C ------------------------------------------------------------------------
 
@@ -372,11 +410,20 @@ class _Body:
         sub_hl = self.hl
         w.add("HL", str(sub_hl), str(parent), "22", "0" if pat.is_subscriber else "1")
         order = payer_responsibility(claim)
-        w.add("SBR", ORDER_CODES[order], "18" if pat.is_subscriber else "", sub.group_number,
-              sub.group_name,
-              sub.medicare_secondary_type if sub.medicare_secondary_type
-              and is_medicare_secondary(claim) else "", "", "",
-              "", filing_indicator(claim, claim.payer.type, "payer.type"))
+        w.add(
+            "SBR",
+            ORDER_CODES[order],
+            "18" if pat.is_subscriber else "",
+            sub.group_number,
+            sub.group_name,
+            sub.medicare_secondary_type
+            if sub.medicare_secondary_type and is_medicare_secondary(claim)
+            else "",
+            "",
+            "",
+            "",
+            filing_indicator(claim, claim.payer.type, "payer.type"),
+        )
         self.person_name("IL", sub.name, "MI", sub.member_id)
         if sub.address is not None:
             self.address(sub.address)
@@ -403,16 +450,31 @@ class _Body:
         causes = list(claim.related_causes)
         clm11 = None
         if causes:
-            clm11 = [causes[0], causes[1] if len(causes) > 1 else "", "",
-                     claim.accident_state if "AA" in causes else ""]
-        w.add("CLM", claim.claim_id, claim.total_charge.x12(), "", "",
-              [claim.place_of_service, "B", claim.frequency_code],
-              "Y" if claim.provider_signature_on_file else "N",
-              "A" if claim.assignment_accepted else "C",
-              "Y" if claim.benefits_assigned else "N",
-              claim.release_of_information, "", clm11)
-        for qualifier, day in (("431", claim.onset_date), ("454", claim.initial_treatment_date),
-                               ("439", claim.accident_date)):
+            clm11 = [
+                causes[0],
+                causes[1] if len(causes) > 1 else "",
+                "",
+                claim.accident_state if "AA" in causes else "",
+            ]
+        w.add(
+            "CLM",
+            claim.claim_id,
+            claim.total_charge.x12(),
+            "",
+            "",
+            [claim.place_of_service, "B", claim.frequency_code],
+            "Y" if claim.provider_signature_on_file else "N",
+            "A" if claim.assignment_accepted else "C",
+            "Y" if claim.benefits_assigned else "N",
+            claim.release_of_information,
+            "",
+            clm11,
+        )
+        for qualifier, day in (
+            ("431", claim.onset_date),
+            ("454", claim.initial_treatment_date),
+            ("439", claim.accident_date),
+        ):
             if day is not None:
                 w.add("DTP", qualifier, "D8", _d8(day))
         if claim.attachments:
@@ -427,16 +489,25 @@ class _Body:
             w.add("NTE", "ADD", claim.note)
         amb = claim.ambulance
         if amb is not None:
-            w.add("CR1", "LB" if amb.weight_lbs else "", _num(amb.weight_lbs)
-                  if amb.weight_lbs else "", "", amb.transport_reason, "DH", _num(amb.miles))
+            w.add(
+                "CR1",
+                "LB" if amb.weight_lbs else "",
+                _num(amb.weight_lbs) if amb.weight_lbs else "",
+                "",
+                amb.transport_reason,
+                "DH",
+                _num(amb.miles),
+            )
             if amb.conditions:
                 w.add("CRC", "07", "Y", *amb.conditions[:5])
         dx = [["ABK" if i == 0 else "ABF", code] for i, code in enumerate(claim.diagnoses)]
         w.add("HI", *dx)
         if claim.referring_provider is not None:
             self.provider("DN", claim.referring_provider, with_taxonomy=False)
-        if claim.rendering_provider is not None and \
-                claim.rendering_provider.npi != claim.billing_provider.npi:
+        if (
+            claim.rendering_provider is not None
+            and claim.rendering_provider.npi != claim.billing_provider.npi
+        ):
             self.provider("82", claim.rendering_provider, with_taxonomy=True)
         if claim.service_facility is not None:
             f = claim.service_facility
@@ -463,16 +534,32 @@ class _Body:
     def other_coverage(self, claim: Claim, oc: OtherCoverage) -> None:
         w, adj = self.w, oc.adjudication
         sub: Subscriber = oc.subscriber
-        w.add("SBR", ORDER_CODES[oc.order], RELATIONSHIP_CODES[oc.relationship_to_subscriber],
-              sub.group_number, sub.group_name, "", "", "", "",
-              filing_indicator(claim, oc.payer.type, "other_coverage.payer.type"))
+        w.add(
+            "SBR",
+            ORDER_CODES[oc.order],
+            RELATIONSHIP_CODES[oc.relationship_to_subscriber],
+            sub.group_number,
+            sub.group_name,
+            "",
+            "",
+            "",
+            "",
+            filing_indicator(claim, oc.payer.type, "other_coverage.payer.type"),
+        )
         if adj is not None:
             _cas(w, adj.adjustments)
             w.add("AMT", "D", adj.paid.x12())
             if adj.patient_responsibility is not None:
                 w.add("AMT", "EAF", adj.patient_responsibility.x12())
-        w.add("OI", "", "", "Y" if claim.benefits_assigned else "N", "P", "",
-              claim.release_of_information)
+        w.add(
+            "OI",
+            "",
+            "",
+            "Y" if claim.benefits_assigned else "N",
+            "P",
+            "",
+            claim.release_of_information,
+        )
         self.person_name("IL", sub.name, "MI", sub.member_id)
         if sub.address is not None:
             self.address(sub.address)
@@ -493,8 +580,16 @@ class _Body:
         if line.description:
             proc += [""] * (6 - len(proc)) + [line.description]
         pos = line.place_of_service if line.place_of_service != claim.place_of_service else ""
-        w.add("SV1", proc, line.charge.x12(), line.unit_basis, _num(line.units), pos, "",
-              [str(p) for p in line.dx_pointers])
+        w.add(
+            "SV1",
+            proc,
+            line.charge.x12(),
+            line.unit_basis,
+            _num(line.units),
+            pos,
+            "",
+            [str(p) for p in line.dx_pointers],
+        )
         if line.attachments:
             _pwk(w, line.attachments)
         start = line.date_of_service or claim.date_of_service
@@ -512,8 +607,10 @@ class _Body:
             assert line.ndc_quantity is not None
             w.add("CTP", "", "", "", _num(line.ndc_quantity), [line.ndc_unit])
         # A line's rendering provider is sent only when it differs from the claim's.
-        if line.rendering_provider is not None and \
-                line.rendering_provider != claim.rendering_provider:
+        if (
+            line.rendering_provider is not None
+            and line.rendering_provider != claim.rendering_provider
+        ):
             self.provider("82", line.rendering_provider, with_taxonomy=True)
         for oc in sorted(claim.other_coverage, key=lambda c: c.order):
             adj = oc.adjudication
@@ -522,8 +619,14 @@ class _Body:
             for la in adj.lines:
                 if la.line != line.line:
                     continue
-                w.add("SVD", oc.payer.payer_id, la.paid.x12(), ["HC", la.code, *la.modifiers],
-                      "", _num(la.units))
+                w.add(
+                    "SVD",
+                    oc.payer.payer_id,
+                    la.paid.x12(),
+                    ["HC", la.code, *la.modifiers],
+                    "",
+                    _num(la.units),
+                )
                 _cas(w, la.adjustments)
                 paid_date = la.paid_date or adj.paid_date
                 assert paid_date is not None
@@ -555,8 +658,16 @@ def _cas(w: SegmentWriter, adjustments: Sequence) -> None:
 
 def _provider_key(claim: Claim) -> tuple:
     bp = claim.billing_provider
-    return (bp.npi, bp.tin, bp.name, bp.address, bp.taxonomy, bp.pay_to_address,
-            bp.contact_name, bp.contact_phone)
+    return (
+        bp.npi,
+        bp.tin,
+        bp.name,
+        bp.address,
+        bp.taxonomy,
+        bp.pay_to_address,
+        bp.contact_name,
+        bp.contact_phone,
+    )
 
 
 def total_charge(claims: Iterable[Claim]) -> Money:

@@ -201,8 +201,16 @@ def read_999(data: bytes | str | Iterable[Segment]) -> list[Ack999]:
         for tx in ic.transactions:
             if tx.set_id != "999":
                 raise tx.st.error(f"expected a 999 transaction set, found {tx.set_id}", 1)
-            acks.append(Ack999(ic.control_number, ic.sender, ic.receiver, tx.control_number,
-                               _groups(tx.segments), problems))
+            acks.append(
+                Ack999(
+                    ic.control_number,
+                    ic.sender,
+                    ic.receiver,
+                    tx.control_number,
+                    _groups(tx.segments),
+                    problems,
+                )
+            )
     return acks
 
 
@@ -225,16 +233,27 @@ def _groups(segments: list[Segment]) -> list[GroupAck]:
         elif sid == "IK3":
             if tx is None:
                 raise seg.error("IK3 outside an AK2 loop")
-            error = SegmentError(seg[1], _int(seg[2]), seg[3] or None, seg[4],
-                                 SEGMENT_ERRORS.get(seg[4], f"segment error {seg[4]}"))
+            error = SegmentError(
+                seg[1],
+                _int(seg[2]),
+                seg[3] or None,
+                seg[4],
+                SEGMENT_ERRORS.get(seg[4], f"segment error {seg[4]}"),
+            )
             tx.errors.append(error)
         elif sid == "IK4":
             if error is None:
                 raise seg.error("IK4 without an IK3")
             if error.element is not None:
-                error = SegmentError(error.segment_id, error.position, error.loop, error.code,
-                                     error.description, claim_id=error.claim_id,
-                                     context=list(error.context))
+                error = SegmentError(
+                    error.segment_id,
+                    error.position,
+                    error.loop,
+                    error.code,
+                    error.description,
+                    claim_id=error.claim_id,
+                    context=list(error.context),
+                )
                 assert tx is not None
                 tx.errors.append(error)
             error.element = _int(seg.component(1, 1))
@@ -287,8 +306,11 @@ def locate_claims(submitted: bytes | str, ack: Ack999) -> None:
             if owners is None:
                 continue
             for err in tx.errors:
-                if err.claim_id is None and err.position is not None and \
-                        0 <= err.position - 2 < len(owners):
+                if (
+                    err.claim_id is None
+                    and err.position is not None
+                    and 0 <= err.position - 2 < len(owners)
+                ):
                     err.claim_id = owners[err.position - 2]
 
 
@@ -318,8 +340,12 @@ def _claim_per_position(body: list[Segment]) -> list[str | None]:
 
 # -- writing ------------------------------------------------------------------------------------
 
-_STATUS_CODES = {"accepted": "A", "accepted_with_errors": "E", "partially_accepted": "P",
-                 "rejected": "R"}
+_STATUS_CODES = {
+    "accepted": "A",
+    "accepted_with_errors": "E",
+    "partially_accepted": "P",
+    "rejected": "R",
+}
 
 
 def write_999(
@@ -351,8 +377,14 @@ def write_999(
             w.add("AK2", tx.set_id, tx.control_number, tx.version)
             _write_errors(w, tx.errors)
             w.add("IK5", _status(tx.status, "IK5"), *tx.codes[:5])
-        w.add("AK9", _status(group.status, "AK9"), str(group.included), str(group.received),
-              str(group.accepted), *group.codes[:5])
+        w.add(
+            "AK9",
+            _status(group.status, "AK9"),
+            str(group.included),
+            str(group.received),
+            str(group.accepted),
+            *group.codes[:5],
+        )
     w.close_transaction()
     w.close_interchange()
     return w.bytes()
@@ -361,16 +393,19 @@ def write_999(
 def _status(status: str, segment: str) -> str:
     code = _STATUS_CODES.get(status)
     if code is None:
-        raise X12WriteError(f"status {status!r} must be accepted, accepted_with_errors, "
-                            "partially_accepted or rejected", segment=segment, element=1)
+        raise X12WriteError(
+            f"status {status!r} must be accepted, accepted_with_errors, "
+            "partially_accepted or rejected",
+            segment=segment,
+            element=1,
+        )
     return code
 
 
 def _write_errors(w: SegmentWriter, errors: list[SegmentError]) -> None:
     previous: tuple | None = None
     for err in errors:
-        key = (err.segment_id, err.position, err.loop, err.code, err.claim_id,
-               tuple(err.context))
+        key = (err.segment_id, err.position, err.loop, err.code, err.claim_id, tuple(err.context))
         if key != previous:
             # IK303 has at most 4 characters: the loop's number without its letters.
             loop = err.loop[:4] if err.loop else None

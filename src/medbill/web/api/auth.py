@@ -27,10 +27,12 @@ class SessionUser(SessionAuth):
         user = self.authenticate(request, None)
         if user is None:
             return None
-        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) \
-                and check_csrf(request):
-            raise HttpError(403, "CSRF check failed: a signed-in session must send the "
-                                 "X-CSRFToken header (or use a bearer token)")
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(
+                403,
+                "CSRF check failed: a signed-in session must send the "
+                "X-CSRFToken header (or use a bearer token)",
+            )
         return user
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:

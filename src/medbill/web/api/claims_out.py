@@ -140,22 +140,37 @@ class CorrectOut(Schema):
     status: str
 
 
-
 def _item(row: ClaimWorkItem) -> dict[str, Any]:
-    return {"id": row.pk, "claim": row.claim_id,
-            "patient_control_number": row.claim.patient_control_number, "source": row.source,
-            "reason": row.reason, "codes": row.codes, "created_at": row.created_at,
-            "resolved_at": row.resolved_at, "resolution": row.resolution}
+    return {
+        "id": row.pk,
+        "claim": row.claim_id,
+        "patient_control_number": row.claim.patient_control_number,
+        "source": row.source,
+        "reason": row.reason,
+        "codes": row.codes,
+        "created_at": row.created_at,
+        "resolved_at": row.resolved_at,
+        "resolution": row.resolution,
+    }
 
 
 def _submission(row: Submission) -> dict[str, Any]:
-    return {"id": row.pk, "connection": row.connection, "file_name": row.file_name,
-            "sha256": row.sha256, "interchange_control": row.interchange_control,
-            "group_control": row.group_control, "claim_count": row.claim_count,
-            "total_charge": str(row.total_charge), "status": row.status,
-            "destination": row.destination, "attempts": row.attempts, "error": row.error,
-            "created_at": row.created_at,
-            "claims": [c.patient_control_number for c in row.claims.all()]}
+    return {
+        "id": row.pk,
+        "connection": row.connection,
+        "file_name": row.file_name,
+        "sha256": row.sha256,
+        "interchange_control": row.interchange_control,
+        "group_control": row.group_control,
+        "claim_count": row.claim_count,
+        "total_charge": str(row.total_charge),
+        "status": row.status,
+        "destination": row.destination,
+        "attempts": row.attempts,
+        "error": row.error,
+        "created_at": row.created_at,
+        "claims": [c.patient_control_number for c in row.claims.all()],
+    }
 
 
 @router.get("/queue", response={200: QueueOut, 403: ErrorOut, 404: ErrorOut})
@@ -180,8 +195,10 @@ def list_rejections(request: HttpRequest, resolved: bool = False, limit: int = 5
     return [_item(r) for r in found]
 
 
-@router.post("/rejections/{item_id}/resolve",
-             response={200: WorkItemOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/rejections/{item_id}/resolve",
+    response={200: WorkItemOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
 def resolve_rejection(request: HttpRequest, item_id: int, payload: ResolveIn):
     """Mark a rejection handled; the claim goes back to draft to be fixed and resent."""
     item = get_or_404(request, ClaimWorkItem, pk=item_id)
@@ -194,12 +211,13 @@ def build(request: HttpRequest, payload: BuildIn):
     """Draft claims from coded visits (all of them, or ``visit_ids``)."""
     where = practice_or_404(request, payload.practice)
     result = build_claims(acting_user(request), where, payload.visit_ids)
-    return {"created": [c.patient_control_number for c in result.created],
-            "skipped": {str(k): v for k, v in result.skipped.items()}}
+    return {
+        "created": [c.patient_control_number for c in result.created],
+        "skipped": {str(k): v for k, v in result.skipped.items()},
+    }
 
 
-@router.post("/submissions",
-             response={200: SubmitOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("/submissions", response={200: SubmitOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def submit(request: HttpRequest, payload: SubmitIn):
     """Send scrubbed claims to a clearinghouse connection: one record per file, and the
     claims held out of the files with the field at fault and why (the others are sent)."""
@@ -208,9 +226,13 @@ def submit(request: HttpRequest, payload: SubmitIn):
     if len(claims) != len(set(payload.claim_ids)):
         raise ServiceError("claim_ids", "a claim does not exist in this practice")
     subs = submit_claims(acting_user(request), where, claims, payload.connection)
-    return {"submissions": [_submission(Submission.objects.get(pk=s.pk)) for s in subs],
-            "held": [{"patient_control_number": h.claim_id, "field": h.field or "",
-                      "reason": h.reason} for h in subs.held]}
+    return {
+        "submissions": [_submission(Submission.objects.get(pk=s.pk)) for s in subs],
+        "held": [
+            {"patient_control_number": h.claim_id, "field": h.field or "", "reason": h.reason}
+            for h in subs.held
+        ],
+    }
 
 
 @router.get("/submissions", response=list[SubmissionOut])
@@ -222,8 +244,7 @@ def list_submissions(request: HttpRequest, limit: int = 50):
     return [_submission(r) for r in found]
 
 
-@router.get("/submissions/{submission_id}/file", response={200: None, 403: ErrorOut,
-                                                            404: ErrorOut})
+@router.get("/submissions/{submission_id}/file", response={200: None, 403: ErrorOut, 404: ErrorOut})
 def submission_file(request: HttpRequest, submission_id: int):
     """The 837P file exactly as it was sent."""
     row = get_or_404(request, Submission, pk=submission_id)
@@ -238,25 +259,43 @@ def submission_file(request: HttpRequest, submission_id: int):
 def import_ack(request: HttpRequest, payload: AckIn):
     """Import a 999 or 277CA (its text); a file sent twice changes nothing the second time."""
     where = practice_or_404(request, payload.practice)
-    result = import_acknowledgement(acting_user(request), where,
-                                    payload.content.encode("utf-8"), payload.file_name)
+    result = import_acknowledgement(
+        acting_user(request), where, payload.content.encode("utf-8"), payload.file_name
+    )
     a = result.ack
-    return {"id": a.pk, "kind": a.kind, "file_name": a.file_name, "sha256": a.sha256,
-            "interchange_control": a.interchange_control, "imported_at": a.imported_at,
-            "summary": a.summary, "duplicate": result.duplicate}
+    return {
+        "id": a.pk,
+        "kind": a.kind,
+        "file_name": a.file_name,
+        "sha256": a.sha256,
+        "interchange_control": a.interchange_control,
+        "imported_at": a.imported_at,
+        "summary": a.summary,
+        "duplicate": result.duplicate,
+    }
 
 
 @router.get("/acks", response=list[AckOut])
 def list_acks(request: HttpRequest, limit: int = 50):
     """Acknowledgements imported, newest first."""
     rows = scope(request, AckImport)[: max(1, min(limit, MAX_LIMIT))]
-    return [{"id": a.pk, "kind": a.kind, "file_name": a.file_name, "sha256": a.sha256,
-             "interchange_control": a.interchange_control, "imported_at": a.imported_at,
-             "summary": a.summary} for a in rows]
+    return [
+        {
+            "id": a.pk,
+            "kind": a.kind,
+            "file_name": a.file_name,
+            "sha256": a.sha256,
+            "interchange_control": a.interchange_control,
+            "imported_at": a.imported_at,
+            "summary": a.summary,
+        }
+        for a in rows
+    ]
 
 
-@router.get("/claims/{claim_id}/events",
-            response={200: list[EventOut], 403: ErrorOut, 404: ErrorOut})
+@router.get(
+    "/claims/{claim_id}/events", response={200: list[EventOut], 403: ErrorOut, 404: ErrorOut}
+)
 def claim_events(request: HttpRequest, claim_id: int):
     """A claim's lifecycle: every status change, why, and where it came from."""
     claim = get_or_404(request, Claim, pk=claim_id)
@@ -277,24 +316,37 @@ class StatusOut(Schema):
     error: str
 
 
-@router.post("/claims/{claim_id}/status",
-             response={200: StatusOut, 403: ErrorOut, 404: ErrorOut})
+@router.post("/claims/{claim_id}/status", response={200: StatusOut, 403: ErrorOut, 404: ErrorOut})
 def check_status(request: HttpRequest, claim_id: int):
     """Ask the claim's payer where it stands (276/277) and apply the answer."""
     claim = get_or_404(request, Claim, pk=claim_id)
     require_role(request, claim, "check_claim_status")
     (o,) = check_claim_status(acting_user(request), claim.practice_id, [claim])
-    return {"claim": o.claim_id, "patient_control_number": o.claim_number,
-            "answered": not o.error, "words": o.words, "category": o.category, "code": o.code,
-            "before": o.before, "after": o.after or o.before, "error": o.error}
+    return {
+        "claim": o.claim_id,
+        "patient_control_number": o.claim_number,
+        "answered": not o.error,
+        "words": o.words,
+        "category": o.category,
+        "code": o.code,
+        "before": o.before,
+        "after": o.after or o.before,
+        "error": o.error,
+    }
 
 
-@router.post("/claims/{claim_id}/correct",
-             response={200: CorrectOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/claims/{claim_id}/correct",
+    response={200: CorrectOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
 def correct(request: HttpRequest, claim_id: int, payload: CorrectIn):
     """A replacement (frequency 7) or void (8) of a claim the payer holds, as a new draft."""
     claim = get_or_404(request, Claim, pk=claim_id)
     new = correct_claim(acting_user(request), claim, payload.frequency, payload.reason)
-    return {"id": new.pk, "patient_control_number": new.patient_control_number,
-            "frequency_code": new.frequency_code, "original_claim_ref": new.original_claim_ref,
-            "status": new.status}
+    return {
+        "id": new.pk,
+        "patient_control_number": new.patient_control_number,
+        "frequency_code": new.frequency_code,
+        "original_claim_ref": new.original_claim_ref,
+        "status": new.status,
+    }

@@ -39,12 +39,18 @@ class ApiErrorMiddleware:
         if request.path.startswith(PREFIX):
             where = _unstorable_in(request)
             if where is not None:
-                return _json(422, f"{where}: text holds a NUL character or a lone surrogate, "
-                                  "which no field can store")
+                return _json(
+                    422,
+                    f"{where}: text holds a NUL character or a lone surrogate, "
+                    "which no field can store",
+                )
         response = self.get_response(request)
         status = response.status_code
-        if (400 <= status < 500 and request.path.startswith(PREFIX)
-                and not response.get("Content-Type", "").startswith("application/json")):
+        if (
+            400 <= status < 500
+            and request.path.startswith(PREFIX)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
             message = _MESSAGES.get(status, response.reason_phrase.lower())
             if status == 405 and response.get("Allow"):
                 message = f"{request.method} is not allowed here; allowed: {response['Allow']}"
@@ -56,8 +62,11 @@ class ApiErrorMiddleware:
 
 
 def _json(status: int, message: str) -> HttpResponse:
-    return HttpResponse(json.dumps({"error": message}), status=status,
-                        content_type="application/json; charset=utf-8")
+    return HttpResponse(
+        json.dumps({"error": message}),
+        status=status,
+        content_type="application/json; charset=utf-8",
+    )
 
 
 def _unstorable_in(request: HttpRequest) -> str | None:

@@ -92,12 +92,17 @@ class TableOut(Schema):
     rows: list[list[str]]
 
 
-
 def _rem(r: Remittance) -> dict[str, Any]:
-    return {"id": r.pk, "payer_name": r.payer_name, "payer_identifier": r.payer_identifier,
-            "trace_number": r.trace_number, "total_paid": str(r.total_paid),
-            "payment_date": r.payment_date, "status": r.status,
-            "held_reasons": list(r.held_reasons)}
+    return {
+        "id": r.pk,
+        "payer_name": r.payer_name,
+        "payer_identifier": r.payer_identifier,
+        "trace_number": r.trace_number,
+        "total_paid": str(r.total_paid),
+        "payment_date": r.payment_date,
+        "status": r.status,
+        "held_reasons": list(r.held_reasons),
+    }
 
 
 @router.get("/", response=list[RemittanceOut])
@@ -110,25 +115,38 @@ def list_remittances(request: HttpRequest):
 @router.get("/denials", response=list[DenialOut])
 def list_denials(request: HttpRequest, status: str = "open"):
     """The denial queue: CARC/RARC in words and the suggested next action."""
-    rows = scope(request, DenialItem, "view_claims").select_related(
-        "payer", "claim_line", "claim"
-    )
+    rows = scope(request, DenialItem, "view_claims").select_related("payer", "claim_line", "claim")
     if status:
         rows = rows.filter(status=status)
     rows = list(rows.order_by("-created_at", "-id")[:500])
     audit.record_list(rows, acting_user(request), source="api")
-    return [{"id": d.pk, "claim_id": d.claim_id,
-             "line": d.claim_line.line_number if d.claim_line else None,
-             "payer": d.payer.name if d.payer else "", "amount": str(d.amount),
-             "reasons": d.reasons, "reason_words": d.reason_words,
-             "remark_words": d.remark_words, "action": d.action, "status": d.status}
-            for d in rows]
+    return [
+        {
+            "id": d.pk,
+            "claim_id": d.claim_id,
+            "line": d.claim_line.line_number if d.claim_line else None,
+            "payer": d.payer.name if d.payer else "",
+            "amount": str(d.amount),
+            "reasons": d.reasons,
+            "reason_words": d.reason_words,
+            "remark_words": d.remark_words,
+            "action": d.action,
+            "status": d.status,
+        }
+        for d in rows
+    ]
 
 
-@router.get("/reports/{name}", response={200: TableOut, 403: ErrorOut, 404: ErrorOut,
-                                        422: ErrorOut})
-def get_report(request: HttpRequest, name: str, practice: int, by: str = "payer",
-               as_of: datetime.date | None = None):
+@router.get(
+    "/reports/{name}", response={200: TableOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def get_report(
+    request: HttpRequest,
+    name: str,
+    practice: int,
+    by: str = "payer",
+    as_of: datetime.date | None = None,
+):
     """``ar-aging`` (by payer or patient), ``denials`` or ``kpis`` for one practice."""
     where = practice_or_404(request, practice)
     require_role(request, where, "view_reports")
@@ -143,44 +161,87 @@ def get_report(request: HttpRequest, name: str, practice: int, by: str = "payer"
     else:
         raise HttpError(404, f"no report named {name!r}")
     if name == "ar-aging" and by == "patient":  # names and balances of patients
-        audit.record(where, "export", user=acting_user(request), source="api report",
-                     detail={"report": f"{name} by {by}", "rows": len(table.rows) - 1})
+        audit.record(
+            where,
+            "export",
+            user=acting_user(request),
+            source="api report",
+            detail={"report": f"{name} by {by}", "rows": len(table.rows) - 1},
+        )
     return {"title": table.title, "header": table.header, "rows": table.rows}
 
 
-@router.get("/{int:remittance_id}", response={200: RemittanceDetailOut, 403: ErrorOut,
-                                          404: ErrorOut})
+@router.get(
+    "/{int:remittance_id}", response={200: RemittanceDetailOut, 403: ErrorOut, 404: ErrorOut}
+)
 def get_remittance(request: HttpRequest, remittance_id: int):
     """One 835 set with its claim payments and what became of each."""
     rem = get_or_404(request, Remittance, pk=remittance_id)
     require_role(request, rem, "view_claims")
     claims = list(rem.claims.select_related("claim"))
-    audit.record(rem, "view", user=acting_user(request), source="api",
-                 patients=[c.claim.patient_id for c in claims if c.claim is not None],
-                 detail={"claim_ids": [c.claim_id for c in claims if c.claim_id]})
+    audit.record(
+        rem,
+        "view",
+        user=acting_user(request),
+        source="api",
+        patients=[c.claim.patient_id for c in claims if c.claim is not None],
+        detail={"claim_ids": [c.claim_id for c in claims if c.claim_id]},
+    )
     out = _rem(rem)
     out["warnings"] = list(rem.warnings)
-    out["claims"] = [{
-        "claim_identifier": c.claim_identifier, "claim_id": c.claim_id,
-        "status_code": c.status_code, "charge": str(c.charge), "paid": str(c.paid),
-        "patient_responsibility": None if c.patient_responsibility is None
-        else str(c.patient_responsibility), "outcome": c.outcome, "matched_by": c.matched_by,
-        "position": c.position} for c in claims]
+    out["claims"] = [
+        {
+            "claim_identifier": c.claim_identifier,
+            "claim_id": c.claim_id,
+            "status_code": c.status_code,
+            "charge": str(c.charge),
+            "paid": str(c.paid),
+            "patient_responsibility": None
+            if c.patient_responsibility is None
+            else str(c.patient_responsibility),
+            "outcome": c.outcome,
+            "matched_by": c.matched_by,
+            "position": c.position,
+        }
+        for c in claims
+    ]
     return out
 
 
 @router.post("/import", response={200: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def import_remittance(request: HttpRequest, practice: Form[int], file: File[UploadedFile],
-                      post: Form[bool] = True, same_payment: Form[bool] = False):
+def import_remittance(
+    request: HttpRequest,
+    practice: Form[int],
+    file: File[UploadedFile],
+    post: Form[bool] = True,
+    same_payment: Form[bool] = False,
+):
     """Import an 835 (multipart ``file``) for a practice; ``post=false`` only previews."""
     where = practice_or_404(request, practice)
-    result = import_era(acting_user(request), where, file.read(), file.name or "upload.835",
-                        post=post, same_payment=same_payment)
-    return {"name": result.name, "sha256": result.sha256,
-            "already_imported": result.already_imported,
-            "sets": [{"trace_number": s.trace_number, "payer": s.payer,
-                      "total_paid": str(s.total_paid), "status": s.status,
-                      "reasons": s.reasons, "posted": [c for c, _, _ in s.posted],
-                      "denied": [c for c, _ in s.denied],
-                      "unmatched": [c for c, _ in s.unmatched],
-                      "secondary": [c for c, _ in s.secondary]} for s in result.sets]}
+    result = import_era(
+        acting_user(request),
+        where,
+        file.read(),
+        file.name or "upload.835",
+        post=post,
+        same_payment=same_payment,
+    )
+    return {
+        "name": result.name,
+        "sha256": result.sha256,
+        "already_imported": result.already_imported,
+        "sets": [
+            {
+                "trace_number": s.trace_number,
+                "payer": s.payer,
+                "total_paid": str(s.total_paid),
+                "status": s.status,
+                "reasons": s.reasons,
+                "posted": [c for c, _, _ in s.posted],
+                "denied": [c for c, _ in s.denied],
+                "unmatched": [c for c, _ in s.unmatched],
+                "secondary": [c for c, _ in s.secondary],
+            }
+            for s in result.sets
+        ],
+    }

@@ -34,10 +34,14 @@ def add_claim_attachment(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = get_scoped_or_404(Claim, request.user, request.practice, pk=claim_id)
     line = request.POST.get("line", "").strip()
     try:
-        add_attachment(request.user, claim, request.POST.get("report_type", ""),
-                       request.POST.get("transmission", ""),
-                       request.POST.get("control_number", ""),
-                       int(line) if line.isdigit() else None)
+        add_attachment(
+            request.user,
+            claim,
+            request.POST.get("report_type", ""),
+            request.POST.get("transmission", ""),
+            request.POST.get("control_number", ""),
+            int(line) if line.isdigit() else None,
+        )
         messages.success(request, "Attachment added.")
     except ServiceError as exc:
         messages.error(request, in_words(exc))
@@ -46,10 +50,12 @@ def add_claim_attachment(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 @require_POST
 @requires("create_claims")
-def remove_claim_attachment(request: HttpRequest, claim_id: int,
-                            attachment_id: int) -> HttpResponse:
-    attachment = get_scoped_or_404(ClaimAttachment, request.user, request.practice,
-                                   pk=attachment_id, claim_id=claim_id)
+def remove_claim_attachment(
+    request: HttpRequest, claim_id: int, attachment_id: int
+) -> HttpResponse:
+    attachment = get_scoped_or_404(
+        ClaimAttachment, request.user, request.practice, pk=attachment_id, claim_id=claim_id
+    )
     try:
         remove_attachment(request.user, attachment)
         messages.success(request, "Attachment removed.")

@@ -28,14 +28,20 @@ def _editable(user: Any, claim: Claim) -> Claim:
     require(user, claim.practice_id, "create_claims")
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     if locked.status not in EDITABLE:
-        raise ServiceError("claim", f"a {locked.status} claim is changed by a replacement "
-                                    "claim, not by editing it")
+        raise ServiceError(
+            "claim", f"a {locked.status} claim is changed by a replacement claim, not by editing it"
+        )
     return locked
 
 
-def add_attachment(user: Any, claim: Claim, report_type: str, transmission: str,
-                   control_number: str = "", line_number: int | None = None
-                   ) -> ClaimAttachment:
+def add_attachment(
+    user: Any,
+    claim: Claim,
+    report_type: str,
+    transmission: str,
+    control_number: str = "",
+    line_number: int | None = None,
+) -> ClaimAttachment:
     """Name paperwork sent for ``claim`` (or its line ``line_number``).
 
     The codes are the 837P's (PWK01, PWK02); the control number is required unless the
@@ -48,10 +54,15 @@ def add_attachment(user: Any, claim: Claim, report_type: str, transmission: str,
     for field, problem in attachment_problems((wanted,), "attachment"):
         raise ServiceError(field.removeprefix("attachment[0]."), problem)
     low, high = ELEMENTS["PWK06"]
-    if control_number and not (low <= len(control_number) <= high
-                               and control_number.isascii() and control_number.isprintable()):
-        raise ServiceError("control_number", f"must be {low} to {high} letters, digits or "
-                                             "punctuation, as written on the paperwork")
+    if control_number and not (
+        low <= len(control_number) <= high
+        and control_number.isascii()
+        and control_number.isprintable()
+    ):
+        raise ServiceError(
+            "control_number",
+            f"must be {low} to {high} letters, digits or punctuation, as written on the paperwork",
+        )
     with transaction.atomic(), audit.acting_as(user):
         locked = _editable(user, claim)
         line = None
@@ -60,12 +71,18 @@ def add_attachment(user: Any, claim: Claim, report_type: str, transmission: str,
             if line is None:
                 raise ServiceError("line", f"the claim has no line {line_number}")
         if locked.attachments.filter(line=line).count() >= 10:
-            raise ServiceError("attachment", "the 837P carries at most 10 attachments "
-                                             "per claim and per line")
+            raise ServiceError(
+                "attachment", "the 837P carries at most 10 attachments per claim and per line"
+            )
         return ClaimAttachment.objects.create(
-            practice_id=locked.practice_id, claim=locked, line=line, report_type=report_type,
-            transmission=transmission, control_number=control_number,
-            created_by=user if getattr(user, "is_authenticated", False) else None)
+            practice_id=locked.practice_id,
+            claim=locked,
+            line=line,
+            report_type=report_type,
+            transmission=transmission,
+            control_number=control_number,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
 
 
 def remove_attachment(user: Any, attachment: ClaimAttachment) -> None:

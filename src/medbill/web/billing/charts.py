@@ -71,9 +71,16 @@ def _range(values: Sequence[Decimal]) -> tuple[Decimal, Decimal, Decimal]:
     return bottom, top, step
 
 
-def _frame(title: str, labels: Sequence[str], top: Decimal, unit: str, body: str,
-           legend: Sequence[str], bottom: Decimal = Decimal(0),
-           step: Decimal | None = None) -> SafeString:
+def _frame(
+    title: str,
+    labels: Sequence[str],
+    top: Decimal,
+    unit: str,
+    body: str,
+    legend: Sequence[str],
+    bottom: Decimal = Decimal(0),
+    step: Decimal | None = None,
+) -> SafeString:
     plot_h = _H - _TOP - _BOTTOM
     tick = step if step is not None else (top - bottom) / 4
     grid = []
@@ -81,30 +88,56 @@ def _frame(title: str, labels: Sequence[str], top: Decimal, unit: str, body: str
     for i in range(count + 1):
         value = bottom + tick * i
         y = _TOP + plot_h - plot_h * i / count
-        grid.append(format_html(
-            '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-            '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
-            _LEFT, _W - _RIGHT, _n(y), _n(y), _LEFT - 6, _n(y + 4), _tick(value, unit)))
+        grid.append(
+            format_html(
+                '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+                '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
+                _LEFT,
+                _W - _RIGHT,
+                _n(y),
+                _n(y),
+                _LEFT - 6,
+                _n(y + 4),
+                _tick(value, unit),
+            )
+        )
     step = (_W - _LEFT - _RIGHT) / max(len(labels), 1)
     names = format_html_join(
-        "", '<text class="label" x="{}" y="{}" text-anchor="middle">{}</text>',
-        ((_n(_LEFT + step * (i + 0.5)), _H - _BOTTOM + 16, label)
-         for i, label in enumerate(labels)))
+        "",
+        '<text class="label" x="{}" y="{}" text-anchor="middle">{}</text>',
+        (
+            (_n(_LEFT + step * (i + 0.5)), _H - _BOTTOM + 16, label)
+            for i, label in enumerate(labels)
+        ),
+    )
     keys = format_html_join(
-        "", '<rect class="s{}" x="{}" y="{}" width="10" height="10"/>'
-            '<text class="legend" x="{}" y="{}">{}</text>',
-        ((i, _LEFT + 150 * i, _H - 16, _LEFT + 150 * i + 14, _H - 7, name)
-         for i, name in enumerate(legend)))
+        "",
+        '<rect class="s{}" x="{}" y="{}" width="10" height="10"/>'
+        '<text class="legend" x="{}" y="{}">{}</text>',
+        (
+            (i, _LEFT + 150 * i, _H - 16, _LEFT + 150 * i + 14, _H - 7, name)
+            for i, name in enumerate(legend)
+        ),
+    )
     if not body:
         body = format_html(_EMPTY, (_W + _LEFT) // 2, _TOP + plot_h // 2)
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">'
         "<title>{}</title>{}{}{}{}</svg>",
-        _W, _H, title, title, mark_safe("".join(grid)), mark_safe(body), names, keys)
+        _W,
+        _H,
+        title,
+        title,
+        mark_safe("".join(grid)),
+        mark_safe(body),
+        names,
+        keys,
+    )
 
 
-def columns(title: str, labels: Sequence[str], series: Sequence[Series],
-            unit: str = "$") -> SafeString:
+def columns(
+    title: str, labels: Sequence[str], series: Sequence[Series], unit: str = "$"
+) -> SafeString:
     """Grouped columns: one group per label, one column per series."""
     values = [v for _, vs in series for v in vs if v is not None]
     top = _axis_top(max([abs(v) for v in values], default=Decimal(0)))
@@ -118,16 +151,26 @@ def columns(title: str, labels: Sequence[str], series: Sequence[Series],
                 continue
             h = float(abs(value) / top) * plot_h
             x = _LEFT + step * i + step * 0.1 + width * s
-            parts.append(format_html(
-                '<rect class="s{}" x="{}" y="{}" width="{}" height="{}">'
-                "<title>{} {}: {}</title></rect>",
-                s, _n(x), _n(_TOP + plot_h - h), _n(width), _n(h), name, labels[i],
-                _tick(value, unit) if unit != "$" else f"${value:,.2f}"))
+            parts.append(
+                format_html(
+                    '<rect class="s{}" x="{}" y="{}" width="{}" height="{}">'
+                    "<title>{} {}: {}</title></rect>",
+                    s,
+                    _n(x),
+                    _n(_TOP + plot_h - h),
+                    _n(width),
+                    _n(h),
+                    name,
+                    labels[i],
+                    _tick(value, unit) if unit != "$" else f"${value:,.2f}",
+                )
+            )
     return _frame(title, labels, top, unit, "".join(parts), [n for n, _ in series])
 
 
-def lines(title: str, labels: Sequence[str], series: Sequence[Series],
-          unit: str = "") -> SafeString:
+def lines(
+    title: str, labels: Sequence[str], series: Sequence[Series], unit: str = ""
+) -> SafeString:
     """One line per series; a missing value (None) breaks the line. The axis spans the
     values, negative ones included."""
     values = [v for _, vs in series for v in vs if v is not None]
@@ -144,16 +187,26 @@ def lines(title: str, labels: Sequence[str], series: Sequence[Series],
             x = _LEFT + step * (i + 0.5)
             y = _TOP + plot_h - float((value - bottom) / (top - bottom)) * plot_h
             runs[-1].append(f"{x:.1f},{y:.1f}")
-            parts.append(format_html(
-                '<circle class="s{}" cx="{}" cy="{}" r="3">'
-                "<title>{} {}: {}{}</title></circle>", s, _n(x), _n(y), name, labels[i], value,
-                unit))
+            parts.append(
+                format_html(
+                    '<circle class="s{}" cx="{}" cy="{}" r="3"><title>{} {}: {}{}</title></circle>',
+                    s,
+                    _n(x),
+                    _n(y),
+                    name,
+                    labels[i],
+                    value,
+                    unit,
+                )
+            )
         for run in runs:
             if len(run) > 1:
-                parts.insert(0, format_html('<polyline class="line s{}" points="{}"/>',
-                                            s, " ".join(run)))
-    return _frame(title, labels, top, unit, "".join(parts), [n for n, _ in series], bottom,
-                  axis_step)
+                parts.insert(
+                    0, format_html('<polyline class="line s{}" points="{}"/>', s, " ".join(run))
+                )
+    return _frame(
+        title, labels, top, unit, "".join(parts), [n for n, _ in series], bottom, axis_step
+    )
 
 
 def _label_lines(label: str, width: int = 34) -> list[str]:
@@ -162,9 +215,9 @@ def _label_lines(label: str, width: int = 34) -> list[str]:
     if len(label) <= width:
         return [label]
     cut = label.rfind(" ", 0, width + 1)
-    first, rest = (label[:cut], label[cut + 1:]) if cut > 0 else (label[:width], label[width:])
+    first, rest = (label[:cut], label[cut + 1 :]) if cut > 0 else (label[:width], label[width:])
     if len(rest) > width:
-        rest = rest[:width - 1].rstrip() + "…"
+        rest = rest[: width - 1].rstrip() + "…"
     return [first, rest]
 
 
@@ -183,18 +236,40 @@ def bars(title: str, items: Sequence[tuple[str, Decimal]], unit: str = "$") -> S
         shown = f"${value:,.2f}" if unit == "$" else f"{value}{unit}"
         words = _label_lines(label)
         text_y = y + 15 if len(words) == 1 else y + 10
-        name = format_html_join("", '<tspan x="{}" dy="{}">{}</tspan>',
-                                ((label_w - 8, 0 if i == 0 else 12, part)
-                                 for i, part in enumerate(words)))
-        parts.append(format_html(
-            '<text class="label" x="{}" y="{}" text-anchor="end"><title>{}</title>{}</text>'
-            '<rect class="s0" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>'
-            '<text class="value" x="{}" y="{}">{}</text>',
-            label_w - 8, text_y, label, name, label_w, y + 3, _n(w), row_h - 8, label, shown,
-            _n(label_w + w + 6), y + 15, shown))
+        name = format_html_join(
+            "",
+            '<tspan x="{}" dy="{}">{}</tspan>',
+            ((label_w - 8, 0 if i == 0 else 12, part) for i, part in enumerate(words)),
+        )
+        parts.append(
+            format_html(
+                '<text class="label" x="{}" y="{}" text-anchor="end"><title>{}</title>{}</text>'
+                '<rect class="s0" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>'
+                '<text class="value" x="{}" y="{}">{}</text>',
+                label_w - 8,
+                text_y,
+                label,
+                name,
+                label_w,
+                y + 3,
+                _n(w),
+                row_h - 8,
+                label,
+                shown,
+                _n(label_w + w + 6),
+                y + 15,
+                shown,
+            )
+        )
     if not parts:
         parts.append(format_html(_EMPTY, _W // 2, 20))
         height = 34
-    return format_html('<svg class="chart bars" viewBox="0 0 {} {}" role="img" aria-label="{}">'
-                       "<title>{}</title>{}</svg>",
-                       _W, height, title, title, mark_safe("".join(parts)))
+    return format_html(
+        '<svg class="chart bars" viewBox="0 0 {} {}" role="img" aria-label="{}">'
+        "<title>{}</title>{}</svg>",
+        _W,
+        height,
+        title,
+        title,
+        mark_safe("".join(parts)),
+    )

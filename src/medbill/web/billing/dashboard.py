@@ -26,8 +26,16 @@ from medbill.web.billing.reports import Table
 from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.models import Payer
 
-__all__ = ["Months", "collections_by_month", "days_in_ar_by_month", "denial_rate_by_month",
-           "denial_rate_by_payer", "ledger_by_month", "months_ending", "payer_mix"]
+__all__ = [
+    "Months",
+    "collections_by_month",
+    "days_in_ar_by_month",
+    "denial_rate_by_month",
+    "denial_rate_by_payer",
+    "ledger_by_month",
+    "months_ending",
+    "payer_mix",
+]
 
 
 @dataclass(frozen=True)
@@ -85,8 +93,8 @@ def ledger_by_month(practice: Any, months: Months) -> Ledger:
         .order_by()
     )
     out: dict[datetime.date, dict[str, Money]] = defaultdict(
-        lambda: {k: ZERO for k in ("charges", "payments", "contractual", "other", "refunds",
-                                   "net")})
+        lambda: {k: ZERO for k in ("charges", "payments", "contractual", "other", "refunds", "net")}
+    )
     for row in rows:
         cell = out[_month(row["month"])]
         amount = Money(row["total"] or 0)
@@ -108,15 +116,30 @@ def ledger_by_month(practice: Any, months: Months) -> Ledger:
 def collections_by_month(practice: Any, months: Months, ledger: Ledger | None = None) -> Table:
     """Charges, payments, adjustments and the net collection rate of each month."""
     ledger = ledger if ledger is not None else ledger_by_month(practice, months)
-    table = Table("Charges, payments and adjustments by month",
-                  ["month", "charges", "payments", "contractual adjustments",
-                   "other adjustments", "net collection %"])
+    table = Table(
+        "Charges, payments and adjustments by month",
+        [
+            "month",
+            "charges",
+            "payments",
+            "contractual adjustments",
+            "other adjustments",
+            "net collection %",
+        ],
+    )
     for start in months.starts:
         m = ledger[start]
         ncr = net_collection_rate(m["payments"] - m["refunds"], m["charges"], m["contractual"])
-        table.rows.append([Months.label(start), str(m["charges"]), str(m["payments"]),
-                           str(m["contractual"]), str(m["other"]),
-                           "" if ncr is None else str(ncr)])
+        table.rows.append(
+            [
+                Months.label(start),
+                str(m["charges"]),
+                str(m["payments"]),
+                str(m["contractual"]),
+                str(m["other"]),
+                "" if ncr is None else str(ncr),
+            ]
+        )
     return table
 
 
@@ -124,15 +147,19 @@ def days_in_ar_by_month(practice: Any, months: Months, ledger: Ledger | None = N
     """Total A/R at each month's end and days in A/R over the three months before it."""
     ledger = ledger if ledger is not None else ledger_by_month(practice, months)
     opening = Money(
-        Entry.objects.for_practice(practice).filter(effective_date__lt=months.first)
-        .aggregate(t=MoneySum("amount"))["t"] or 0
+        Entry.objects.for_practice(practice)
+        .filter(effective_date__lt=months.first)
+        .aggregate(t=MoneySum("amount"))["t"]
+        or 0
     )
     # Charges of the two months before the window, for the first months' 90-day average.
     before = months_ending(months.first - datetime.timedelta(days=1), 2)
     charges = [ledger[s]["charges"] for s in before.starts]
     days = [_days_in(s) for s in before.starts]
-    table = Table("Days in A/R at the end of each month",
-                  ["month", "A/R at month end", "charges of the last 3 months", "days in A/R"])
+    table = Table(
+        "Days in A/R at the end of each month",
+        ["month", "A/R at month end", "charges of the last 3 months", "days in A/R"],
+    )
     balance = opening
     for start in months.starts:
         balance += ledger[start]["net"]
@@ -140,8 +167,9 @@ def days_in_ar_by_month(practice: Any, months: Months, ledger: Ledger | None = N
         days = [*days[-2:], _days_in(start)]
         period = sum(charges, ZERO)
         dar = days_in_ar(balance, period, sum(days))
-        table.rows.append([Months.label(start), str(balance), str(period),
-                           "" if dar is None else str(dar)])
+        table.rows.append(
+            [Months.label(start), str(balance), str(period), "" if dar is None else str(dar)]
+        )
     return table
 
 
@@ -160,19 +188,30 @@ def denial_rate_by_month(practice: Any, months: Months) -> Table:
         .filter(answered_on__gte=months.first, answered_on__lte=months.end)
         .annotate(month=TruncMonth("answered_on"))
         .values("month")
-        .annotate(answered=Count("id"),
-                  denied=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.DENIED)),
-                  partial=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.PARTIAL)))
+        .annotate(
+            answered=Count("id"),
+            denied=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.DENIED)),
+            partial=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.PARTIAL)),
+        )
         .order_by()
     )
     by_month = {_month(r["month"]): r for r in rows}
-    table = Table("Denial rate by month", ["month", "claims answered", "denied",
-                                           "some lines denied", "denial rate %"])
+    table = Table(
+        "Denial rate by month",
+        ["month", "claims answered", "denied", "some lines denied", "denial rate %"],
+    )
     for start in months.starts:
         r = by_month.get(start, {"answered": 0, "denied": 0, "partial": 0})
         pct = rate(r["denied"], r["answered"])
-        table.rows.append([Months.label(start), str(r["answered"]), str(r["denied"]),
-                           str(r["partial"]), "" if pct is None else str(pct)])
+        table.rows.append(
+            [
+                Months.label(start),
+                str(r["answered"]),
+                str(r["denied"]),
+                str(r["partial"]),
+                "" if pct is None else str(pct),
+            ]
+        )
     return table
 
 
@@ -181,18 +220,23 @@ def denial_rate_by_payer(practice: Any, months: Months) -> Table:
     answered_on = Coalesce("remittance__payment_date", TruncDate("remittance__posted_at"))
     rows = (
         RemittanceClaim.objects.for_practice(practice)
-        .annotate(answered_on=answered_on,
-                  payer=Coalesce("remittance__payer__name", "remittance__payer_name"))
+        .annotate(
+            answered_on=answered_on,
+            payer=Coalesce("remittance__payer__name", "remittance__payer_name"),
+        )
         .filter(answered_on__gte=months.first, answered_on__lte=months.end)
         .values("payer")
-        .annotate(answered=Count("id"),
-                  denied=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.DENIED)))
+        .annotate(
+            answered=Count("id"),
+            denied=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.DENIED)),
+        )
         .order_by()
     )
-    table = Table("Denial rate by payer", ["payer", "claims answered", "denied",
-                                           "denial rate %"])
-    out = [(r["payer"] or "(no payer)", r["answered"], r["denied"],
-            rate(r["denied"], r["answered"])) for r in rows]
+    table = Table("Denial rate by payer", ["payer", "claims answered", "denied", "denial rate %"])
+    out = [
+        (r["payer"] or "(no payer)", r["answered"], r["denied"], rate(r["denied"], r["answered"]))
+        for r in rows
+    ]
     for name, answered, denied, pct in sorted(out, key=lambda r: (-(r[3] or 0), r[0])):
         table.rows.append([name, str(answered), str(denied), "" if pct is None else str(pct)])
     return table
@@ -202,20 +246,24 @@ def payer_mix(practice: Any, months: Months) -> Table:
     """Charges of the months shown by the claim's payer (no claim: self-pay)."""
     rows = (
         Entry.objects.for_practice(practice)
-        .filter(kind=Entry.Kind.CHARGE, effective_date__gte=months.first,
-                effective_date__lte=months.end)
+        .filter(
+            kind=Entry.Kind.CHARGE, effective_date__gte=months.first, effective_date__lte=months.end
+        )
         .values("claim__payer_id")
         .annotate(total=MoneySum("amount"))
         .order_by()
     )
-    names = dict(Payer.objects.filter(pk__in=[r["claim__payer_id"] for r in rows])
-                 .values_list("pk", "name"))
+    names = dict(
+        Payer.objects.filter(pk__in=[r["claim__payer_id"] for r in rows]).values_list("pk", "name")
+    )
     totals: dict[str, Money] = defaultdict(lambda: ZERO)
     for r in rows:
         totals[names.get(r["claim__payer_id"], "Self-pay")] += Money(r["total"] or 0)
     whole = sum(totals.values(), ZERO)
-    table = Table(f"Payer mix: charges {Months.label(months.first)} to "
-                  f"{Months.label(months.starts[-1])}", ["payer", "charges", "share %"])
+    table = Table(
+        f"Payer mix: charges {Months.label(months.first)} to {Months.label(months.starts[-1])}",
+        ["payer", "charges", "share %"],
+    )
     for name, amount in sorted(totals.items(), key=lambda kv: (-kv[1].amount, kv[0])):
         share = rate(amount, whole)
         table.rows.append([name, str(amount), "" if share is None else str(share)])

@@ -33,8 +33,7 @@ def _column(table: Table, index: int) -> list[Decimal | None]:
 def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
     """Each chart with its table; ``money`` lists the table's amount columns."""
     labels = [dashboard.Months.label(m) for m in months.starts]
-    short = [m.strftime("%b") if len(labels) <= 12 else m.strftime("%m/%y")
-             for m in months.starts]
+    short = [m.strftime("%b") if len(labels) <= 12 else m.strftime("%m/%y") for m in months.starts]
     ledger = dashboard.ledger_by_month(practice, months)
     coll = dashboard.collections_by_month(practice, months, ledger)
     dar = dashboard.days_in_ar_by_month(practice, months, ledger)
@@ -42,38 +41,74 @@ def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
     by_payer = dashboard.denial_rate_by_payer(practice, months)
     denied = reports.denials(practice)
     mix = dashboard.payer_mix(practice, months)
-    aging = reports.ar_aging(practice, "payer", months.end if months.end <
-                             timezone.localdate() else None)
+    aging = reports.ar_aging(
+        practice, "payer", months.end if months.end < timezone.localdate() else None
+    )
     totals = aging.rows[-1] if aging.rows else ["TOTAL", *["0.00"] * (len(BUCKETS) + 1)]
 
     def svg_columns(table: Table, cols: list[tuple[str, int]]) -> SafeString:
-        return charts.columns(table.title, short,
-                              [(name, _column(table, i)) for name, i in cols])
+        return charts.columns(table.title, short, [(name, _column(table, i)) for name, i in cols])
 
     return [
-        {"key": "collections", "table": coll, "money": {1, 2, 3, 4},
-         "chart": svg_columns(coll, [("Charges", 1), ("Payments", 2),
-                                     ("Contractual adj.", 3), ("Other adj.", 4)]),
-         "chart2": charts.lines("Net collection rate by month", short,
-                                [("Net collection %", _column(coll, 5))], unit="%"),
-         "note": NET_COLLECTION_MEANING},
-        {"key": "denial-rate", "table": rate, "money": set(),
-         "chart": charts.lines(rate.title, short, [("Denial rate %", _column(rate, 4))],
-                               unit="%")},
-        {"key": "denial-rate-payer", "table": by_payer, "money": set(),
-         "chart": charts.bars(by_payer.title, [(r[0], Decimal(r[3] or 0)) for r in
-                                               by_payer.rows], unit="%")},
-        {"key": "denials", "table": denied, "money": {4},
-         "chart": charts.bars(denied.title, [(f"{r[0]} {r[1]}", Decimal(r[4]))
-                                             for r in denied.rows[:10]])},
-        {"key": "days-in-ar", "table": dar, "money": {1, 2},
-         "chart": charts.lines(dar.title, short, [("Days in A/R", _column(dar, 3))],
-                               unit=" d")},
-        {"key": "payer-mix", "table": mix, "money": {1},
-         "chart": charts.bars(mix.title, [(r[0], Decimal(r[1])) for r in mix.rows])},
-        {"key": "ar-aging", "table": aging, "money": set(range(1, len(BUCKETS) + 2)),
-         "chart": charts.bars(aging.title, [(b, Decimal(v)) for b, v in
-                                            zip(BUCKETS, totals[1:], strict=False)])},
+        {
+            "key": "collections",
+            "table": coll,
+            "money": {1, 2, 3, 4},
+            "chart": svg_columns(
+                coll, [("Charges", 1), ("Payments", 2), ("Contractual adj.", 3), ("Other adj.", 4)]
+            ),
+            "chart2": charts.lines(
+                "Net collection rate by month",
+                short,
+                [("Net collection %", _column(coll, 5))],
+                unit="%",
+            ),
+            "note": NET_COLLECTION_MEANING,
+        },
+        {
+            "key": "denial-rate",
+            "table": rate,
+            "money": set(),
+            "chart": charts.lines(
+                rate.title, short, [("Denial rate %", _column(rate, 4))], unit="%"
+            ),
+        },
+        {
+            "key": "denial-rate-payer",
+            "table": by_payer,
+            "money": set(),
+            "chart": charts.bars(
+                by_payer.title, [(r[0], Decimal(r[3] or 0)) for r in by_payer.rows], unit="%"
+            ),
+        },
+        {
+            "key": "denials",
+            "table": denied,
+            "money": {4},
+            "chart": charts.bars(
+                denied.title, [(f"{r[0]} {r[1]}", Decimal(r[4])) for r in denied.rows[:10]]
+            ),
+        },
+        {
+            "key": "days-in-ar",
+            "table": dar,
+            "money": {1, 2},
+            "chart": charts.lines(dar.title, short, [("Days in A/R", _column(dar, 3))], unit=" d"),
+        },
+        {
+            "key": "payer-mix",
+            "table": mix,
+            "money": {1},
+            "chart": charts.bars(mix.title, [(r[0], Decimal(r[1])) for r in mix.rows]),
+        },
+        {
+            "key": "ar-aging",
+            "table": aging,
+            "money": set(range(1, len(BUCKETS) + 2)),
+            "chart": charts.bars(
+                aging.title, [(b, Decimal(v)) for b, v in zip(BUCKETS, totals[1:], strict=False)]
+            ),
+        },
     ]
 
 
@@ -93,11 +128,21 @@ def show_financials(request: HttpRequest) -> HttpResponse:
         if section["key"] == wanted:
             return _csv(request, section)
     for section in sections:
-        section["rows"] = [[(cell, i in section["money"]) for i, cell in enumerate(row)]
-                           for row in section["table"].rows]
-    return render(request, "billing/financials.html",
-                  {"sections": sections, "as_of": as_of, "count": count,
-                   "choices": MONTHS_SHOWN, "months": months})
+        section["rows"] = [
+            [(cell, i in section["money"]) for i, cell in enumerate(row)]
+            for row in section["table"].rows
+        ]
+    return render(
+        request,
+        "billing/financials.html",
+        {
+            "sections": sections,
+            "as_of": as_of,
+            "count": count,
+            "choices": MONTHS_SHOWN,
+            "months": months,
+        },
+    )
 
 
 def _csv(request: HttpRequest, section: dict[str, Any]) -> HttpResponse:
@@ -107,8 +152,13 @@ def _csv(request: HttpRequest, section: dict[str, Any]) -> HttpResponse:
     writer.writerow(table.header)
     writer.writerows(table.rows)
     # Totals per month or payer carry no patient, but the file leaves the system: note it.
-    audit.record(request.practice, "export", user=request.user, source="web dashboard",
-                 detail={"report": section["key"], "rows": len(table.rows)})
+    audit.record(
+        request.practice,
+        "export",
+        user=request.user,
+        source="web dashboard",
+        detail={"report": section["key"], "rows": len(table.rows)},
+    )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{section["key"]}.csv"'
     return response

@@ -78,18 +78,25 @@ def correct_from_denial(user: Any, item: DenialItem, reason: str = "") -> Claim:
     require(user, item.practice_id, "create_claims")
     with transaction.atomic(), audit.acting_as(user):
         locked = _lock(item, "correct", "a corrected claim")
-        why = reason.strip() or f"corrected after denial {locked.pk} (CARC " \
-                                f"{', '.join(_carcs(locked))})"
+        why = (
+            reason.strip()
+            or f"corrected after denial {locked.pk} (CARC {', '.join(_carcs(locked))})"
+        )
         new = correct_claim(user, locked.claim, "7", reason=why)
         locked.status = DenialItem.Status.CORRECTED
         locked.save()
-        audit.record(locked, "update", {"corrected_claim": {
-            "before": None, "after": new.patient_control_number}}, source="denial correction")
+        audit.record(
+            locked,
+            "update",
+            {"corrected_claim": {"before": None, "after": new.patient_control_number}},
+            source="denial correction",
+        )
     return new
 
 
-def _letter(item: DenialItem, grounds: str, documents: list[str], today: datetime.date
-            ) -> AppealLetter:
+def _letter(
+    item: DenialItem, grounds: str, documents: list[str], today: datetime.date
+) -> AppealLetter:
     claim = item.claim
     document = claim_document(claim)
     line = item.claim_line
@@ -123,9 +130,13 @@ def _letter(item: DenialItem, grounds: str, documents: list[str], today: datetim
     )
 
 
-def appeal_letter(user: Any, item: DenialItem, grounds: str = "",
-                  documents: list[str] | None = None, today: datetime.date | None = None
-                  ) -> bytes:
+def appeal_letter(
+    user: Any,
+    item: DenialItem,
+    grounds: str = "",
+    documents: list[str] | None = None,
+    today: datetime.date | None = None,
+) -> bytes:
     """The appeal letter PDF for a denial; the denial is marked appealed and the letter
     audited (who printed it, when, with what grounds)."""
     require(user, item.practice_id, "post_adjustment")
@@ -133,27 +144,40 @@ def appeal_letter(user: Any, item: DenialItem, grounds: str = "",
     with transaction.atomic(), audit.acting_as(user):
         locked = _lock(item, "appeal", "an appeal")
         try:
-            pdf = render_appeal_letter(_letter(locked, grounds, docs, today or
-                                               timezone.localdate()))
+            pdf = render_appeal_letter(
+                _letter(locked, grounds, docs, today or timezone.localdate())
+            )
         except AppealError as exc:
             raise ServiceError(exc.field, exc.problem) from None
         if locked.status != DenialItem.Status.APPEALED:
             locked.status = DenialItem.Status.APPEALED
             locked.save()
         letter = {"grounds": grounds.strip()[:500] or "standard", "documents": docs}
-        audit.record(locked, "update", {"appeal_letter": {"before": None, "after": letter}},
-                     source="appeal letter")
+        audit.record(
+            locked,
+            "update",
+            {"appeal_letter": {"before": None, "after": letter}},
+            source="appeal letter",
+        )
     return pdf
 
 
 def _entry(item: DenialItem, user: Any, **values: Any) -> Entry:
     claim = item.claim
     return Entry.objects.create(
-        practice_id=item.practice_id, patient_id=claim.patient_id, visit_id=claim.visit_id,
-        claim=claim, claim_line=item.claim_line, payer_id=item.payer_id,
+        practice_id=item.practice_id,
+        patient_id=claim.patient_id,
+        visit_id=claim.visit_id,
+        claim=claim,
+        claim_line=item.claim_line,
+        payer_id=item.payer_id,
         group_code=(item.reasons[0][0] if item.reasons else "CO")[:2],
         reason_code=(item.reasons[0][1] if item.reasons else "")[:5],
-        source="manual", source_ref=f"denial {item.pk}", created_by=user, **values)
+        source="manual",
+        source_ref=f"denial {item.pk}",
+        created_by=user,
+        **values,
+    )
 
 
 def _settle(user: Any, item: DenialItem) -> DenialItem:
@@ -169,13 +193,22 @@ def write_off_denial(user: Any, item: DenialItem, reason: str = "") -> DenialIte
     whoever reads the ledger later must see why."""
     require(user, item.practice_id, "post_adjustment")
     if not reason.strip():
-        raise ServiceError("reason", "say why the amount is written off (e.g. timely "
-                                     "filing missed); it is kept on the ledger entry")
+        raise ServiceError(
+            "reason",
+            "say why the amount is written off (e.g. timely "
+            "filing missed); it is kept on the ledger entry",
+        )
     with transaction.atomic(), audit.acting_as(user):
         locked = _settle(user, item)
         memo = f"denial written off: {reason.strip()}"
-        _entry(locked, user, kind=Entry.Kind.ADJUSTMENT, amount=-Money(locked.amount),
-               responsibility=Entry.Responsibility.PAYER, memo=memo[:200])
+        _entry(
+            locked,
+            user,
+            kind=Entry.Kind.ADJUSTMENT,
+            amount=-Money(locked.amount),
+            responsibility=Entry.Responsibility.PAYER,
+            memo=memo[:200],
+        )
         locked.status = DenialItem.Status.WRITTEN_OFF
         locked.save()
     return locked
@@ -189,16 +222,33 @@ def transfer_denial_to_patient(user: Any, item: DenialItem, reason: str = "") ->
     with transaction.atomic(), audit.acting_as(user):
         locked = _settle(user, item)
         amount = Money(locked.amount)
-        memo = ("denial transferred to the patient"
-                + (f": {reason.strip()}" if reason.strip() else ""))[:200]
-        _entry(locked, user, kind=Entry.Kind.TRANSFER, amount=-amount,
-               responsibility=Entry.Responsibility.PAYER, memo=memo)
-        _entry(locked, user, kind=Entry.Kind.TRANSFER, amount=amount,
-               responsibility=Entry.Responsibility.PATIENT, memo=memo)
+        memo = (
+            "denial transferred to the patient" + (f": {reason.strip()}" if reason.strip() else "")
+        )[:200]
+        _entry(
+            locked,
+            user,
+            kind=Entry.Kind.TRANSFER,
+            amount=-amount,
+            responsibility=Entry.Responsibility.PAYER,
+            memo=memo,
+        )
+        _entry(
+            locked,
+            user,
+            kind=Entry.Kind.TRANSFER,
+            amount=amount,
+            responsibility=Entry.Responsibility.PATIENT,
+            memo=memo,
+        )
         locked.status = DenialItem.Status.RESOLVED
         locked.save()
-        audit.record(locked, "update", {"transferred_to_patient": {
-            "before": None, "after": str(amount)}}, source="denial transfer")
+        audit.record(
+            locked,
+            "update",
+            {"transferred_to_patient": {"before": None, "after": str(amount)}},
+            source="denial transfer",
+        )
     return locked
 
 
@@ -208,16 +258,28 @@ def transfer_denial_to_patient(user: Any, item: DenialItem, reason: str = "") ->
 def _denial(request: HttpRequest, denial_id: int) -> DenialItem:
     return get_scoped_or_404(
         DenialItem.objects.select_related("claim", "claim__patient", "payer", "claim_line"),
-        request.user, request.practice, pk=denial_id)
+        request.user,
+        request.practice,
+        pk=denial_id,
+    )
 
 
-def _denial_page(request: HttpRequest, item: DenialItem, errors: dict[str, str] | None = None,
-                 status: int = 200) -> HttpResponse:
-    return render(request, "billing/denial_detail.html", {
-        "d": item, "remedies": denial_remedies(item), "workable": item.status in WORKABLE,
-        "grounds": appeal_grounds(_carcs(item)), "errors": errors or {},
-        "corrections": Claim.objects.filter(replaces=item.claim).order_by("-created_at")},
-        status=status)
+def _denial_page(
+    request: HttpRequest, item: DenialItem, errors: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "billing/denial_detail.html",
+        {
+            "d": item,
+            "remedies": denial_remedies(item),
+            "workable": item.status in WORKABLE,
+            "grounds": appeal_grounds(_carcs(item)),
+            "errors": errors or {},
+            "corrections": Claim.objects.filter(replaces=item.claim).order_by("-created_at"),
+        },
+        status=status,
+    )
 
 
 @requires("view_claims")
@@ -253,8 +315,10 @@ def transfer_to_patient(request: HttpRequest, denial_id: int) -> HttpResponse:
         messages.error(request, in_words(exc))
         return redirect("show_denial", denial_id=item.pk)
     moved = Money(item.amount).format()
-    messages.success(request, f"{moved} moved to {item.claim.patient.full_name}'s balance; "
-                              "the next statement bills it.")
+    messages.success(
+        request,
+        f"{moved} moved to {item.claim.patient.full_name}'s balance; the next statement bills it.",
+    )
     return redirect("list_denials")
 
 
@@ -267,8 +331,9 @@ def correct_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, in_words(exc))
         return redirect("show_denial", denial_id=item.pk)
-    messages.success(request, f"Corrected claim {new} started as a draft: fix it, scrub it "
-                              "and send it.")
+    messages.success(
+        request, f"Corrected claim {new} started as a draft: fix it, scrub it and send it."
+    )
     return redirect("show_claim", claim_id=new.pk)
 
 
@@ -284,6 +349,7 @@ def appeal_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
         return redirect("show_denial", denial_id=item.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
-        f'attachment; filename="appeal-{item.claim.patient_control_number}.pdf"')
+        f'attachment; filename="appeal-{item.claim.patient_control_number}.pdf"'
+    )
     response["Cache-Control"] = "no-store"
     return response

@@ -206,7 +206,12 @@ def claim_documents(claims: Iterable[Claim]) -> list[doc.Claim]:
         c.pk: c
         for c in Claim.objects.filter(pk__in=ids)
         .select_related(
-            "practice", "patient", "coverage", "payer", "visit", "visit__provider",
+            "practice",
+            "patient",
+            "coverage",
+            "payer",
+            "visit",
+            "visit__provider",
             "visit__location",
         )
         .prefetch_related(
@@ -264,8 +269,9 @@ def claim_documents(claims: Iterable[Claim]) -> list[doc.Claim]:
                 subscriber=subscriber_of(claim.coverage, claim.patient),
                 patient=_patient(claim.patient, claim.coverage),
                 diagnoses=tuple(str(c).upper().replace(".", "") for c in diagnoses),
-                lines=tuple(_line(line, day, attached.get(line.pk, ()))
-                            for line in claim.lines.all()),
+                lines=tuple(
+                    _line(line, day, attached.get(line.pk, ())) for line in claim.lines.all()
+                ),
                 submission_date=claim.submitted_at.date() if claim.submitted_at else None,
                 original_claim_ref=claim.original_claim_ref or None,
                 rendering_provider=provider_of(visit.provider),

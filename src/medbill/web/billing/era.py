@@ -85,9 +85,16 @@ def _record(practice: Any, posting: RemittancePosting, result: SetResult) -> Non
         result.unmatched.append((u.claim_id, u.reason))
 
 
-def import_era(user: Any, practice: Any, data: bytes, name: str, *, post: bool = True,
-               same_payment: bool = False,
-               on_read: Callable[[int], None] | None = None) -> ImportResult:
+def import_era(
+    user: Any,
+    practice: Any,
+    data: bytes,
+    name: str,
+    *,
+    post: bool = True,
+    same_payment: bool = False,
+    on_read: Callable[[int], None] | None = None,
+) -> ImportResult:
     """Import one 835 file for ``practice``; with ``post=False`` only report what would post.
 
     A set whose payment (TRN02 with TRN03) was posted before posts nothing; one whose
@@ -125,9 +132,15 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _import_file(user: Any, practice: Any, data: bytes, name: str, post: bool,
-                 same_payment: bool = False,
-                 on_read: Callable[[int], None] | None = None) -> ImportResult:
+def _import_file(
+    user: Any,
+    practice: Any,
+    data: bytes,
+    name: str,
+    post: bool,
+    same_payment: bool = False,
+    on_read: Callable[[int], None] | None = None,
+) -> ImportResult:
     sha = hashlib.sha256(data).hexdigest()
     result = ImportResult(name, sha)
     try:
@@ -153,46 +166,67 @@ def _import_file(user: Any, practice: Any, data: bytes, name: str, post: bool,
                         return _release_repeats(user, practice, sha, rems, name, result)
                     return result
                 file_row = RemittanceFile.objects.create(
-                    practice=practice, name=name[:200], sha256=sha, size=len(data),
-                    imported_by=user if getattr(user, "is_authenticated", False) else None)
+                    practice=practice,
+                    name=name[:200],
+                    sha256=sha,
+                    size=len(data),
+                    imported_by=user if getattr(user, "is_authenticated", False) else None,
+                )
                 result.file_id = file_row.pk
             for rem in rems:
-                result.sets.append(_import_set(practice, user, sha, rem, file_row,
-                                               same_payment))
+                result.sets.append(_import_set(practice, user, sha, rem, file_row, same_payment))
             if file_row is not None:
-                audit.record(file_row, "create",
-                             {"sets": [s.status for s in result.sets],
-                              "claims": sum(len(s.posted) for s in result.sets)})
+                audit.record(
+                    file_row,
+                    "create",
+                    {
+                        "sets": [s.status for s in result.sets],
+                        "claims": sum(len(s.posted) for s in result.sets),
+                    },
+                )
     except IntegrityError:
         # Only a writer that bypassed the lock (another database client) can get here.
         # Whatever it was, nothing of this file was written.
         result = ImportResult(name, sha)
         if _already_imported(practice, sha, result):
             return result
-        raise ServiceError("file", f"{name}: another import posted some of the same "
-                                   "payments at the same time; nothing of this file was "
-                                   "posted. Import it again to post what is left.") from None
+        raise ServiceError(
+            "file",
+            f"{name}: another import posted some of the same "
+            "payments at the same time; nothing of this file was "
+            "posted. Import it again to post what is left.",
+        ) from None
     return result
 
 
-def _release_repeats(user: Any, practice: Any, sha: str, rems: list[RemittanceDoc],
-                     name: str, done: ImportResult) -> ImportResult:
+def _release_repeats(
+    user: Any, practice: Any, sha: str, rems: list[RemittanceDoc], name: str, done: ImportResult
+) -> ImportResult:
     """Post the sets of a file imported before that were held as repeats of a posted
     payment, now that the biller says they are separate payments. Nothing else of the
     file is touched."""
     file_row = RemittanceFile.objects.get(pk=done.file_id)
-    held = {r.position: r for r in Remittance.objects.filter(
-        file=file_row, status=Remittance.Status.REPEAT)}
+    held = {
+        r.position: r
+        for r in Remittance.objects.filter(file=file_row, status=Remittance.Status.REPEAT)
+    }
     result = ImportResult(name, sha, file_id=file_row.pk, released=True)
     for rem in rems:
         if rem.position in held:
-            result.sets.append(_import_set(practice, user, sha, rem, file_row, True,
-                                           held[rem.position]))
+            result.sets.append(
+                _import_set(practice, user, sha, rem, file_row, True, held[rem.position])
+            )
     if not result.sets:
         done.released = True
         return done
-    audit.record(file_row, "update", {"released": [s.trace_number for s in result.sets],
-                                      "sets": [s.status for s in result.sets]})
+    audit.record(
+        file_row,
+        "update",
+        {
+            "released": [s.trace_number for s in result.sets],
+            "sets": [s.status for s in result.sets],
+        },
+    )
     return result
 
 
@@ -216,8 +250,10 @@ def _lock_postings(practice: Any) -> None:
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
-                           [_POSTING_LOCK, int(getattr(practice, "pk", practice))])
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [_POSTING_LOCK, int(getattr(practice, "pk", practice))],
+            )
 
 
 def payment_key(rem: RemittanceDoc) -> tuple[str, str]:
@@ -235,19 +271,32 @@ def _same_payment(practice: Any, rem: RemittanceDoc) -> Remittance | None:
     """
     if not rem.total_paid or rem.effective_date is None:
         return None  # notices without money repeat amount and date all the time
-    candidates = Remittance.objects.filter(
-        practice=practice, status=Remittance.Status.POSTED, total_paid=rem.total_paid.amount,
-        payment_date=rem.effective_date, payee_identifier=rem.payee.id.strip()[:80],
-    ).exclude(trace_number=rem.trace_number.strip()[:50]).order_by("pk")
+    candidates = (
+        Remittance.objects.filter(
+            practice=practice,
+            status=Remittance.Status.POSTED,
+            total_paid=rem.total_paid.amount,
+            payment_date=rem.effective_date,
+            payee_identifier=rem.payee.id.strip()[:80],
+        )
+        .exclude(trace_number=rem.trace_number.strip()[:50])
+        .order_by("pk")
+    )
     ours = {c.claim_id[:38] for c in rem.claims}
     if not ours:
         return candidates.first()
     return candidates.filter(claims__claim_identifier__in=ours).first()
 
 
-def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
-                file_row: RemittanceFile | None, same_payment: bool = False,
-                held: Remittance | None = None) -> SetResult:
+def _import_set(
+    practice: Any,
+    user: Any,
+    sha: str,
+    rem: RemittanceDoc,
+    file_row: RemittanceFile | None,
+    same_payment: bool = False,
+    held: Remittance | None = None,
+) -> SetResult:
     """Import one set; ``held`` is its row from an earlier import of the same file, held
     as a repeat, that the biller now says is a separate payment."""
     payer = payer_for(practice, rem)
@@ -255,13 +304,18 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
     result.warnings = [str(p) for p in rem.problems if p.severity == "warning"]
     originator, trace = payment_key(rem)
     duplicate = Remittance.objects.filter(
-        practice=practice, trace_originator=originator, trace_number=trace,
-        status=Remittance.Status.POSTED).exists()
+        practice=practice,
+        trace_originator=originator,
+        trace_number=trace,
+        status=Remittance.Status.POSTED,
+    ).exists()
     if duplicate:
         # A payment posted before is not worked out again: a re-sent file costs a lookup.
         result.status = "duplicate"
-        result.reasons = [f"payment {trace} from {originator or 'an unnamed originator'} "
-                          "(TRN02, TRN03) was already posted"]
+        result.reasons = [
+            f"payment {trace} from {originator or 'an unnamed originator'} "
+            "(TRN02, TRN03) was already posted"
+        ]
         if file_row is not None:
             _remittance_row(practice, file_row, payer, rem, result, held)
         return result
@@ -278,13 +332,15 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
             f"{lookalike.trace_number} posted "
             f"{timezone.localtime(lookalike.posted_at):%m/%d/%Y}; if the bank confirms it is "
             "a separate payment, import the file again saying so (same amount is a separate "
-            "payment)"]
+            "payment)"
+        ]
     if file_row is None:
         if result.status == "preview":
             for cp in posting.claims:
                 result.posted.append((cp.account.claim_id, cp.paid, cp.patient_share))
-                result.denied += [(cp.account.claim_id, "; ".join(d.reason_words))
-                                  for d in cp.denials]
+                result.denied += [
+                    (cp.account.claim_id, "; ".join(d.reason_words)) for d in cp.denials
+                ]
             _record(practice, posting, result)
         return result
     row = _remittance_row(practice, file_row, payer, rem, result, held)
@@ -295,25 +351,47 @@ def _import_set(practice: Any, user: Any, sha: str, rem: RemittanceDoc,
     poster.post(posting.claims, result)
     for u in posting.unmatched:
         rc = RemittanceClaim.objects.create(
-            practice=practice, remittance=row, claim_identifier=u.claim_id[:38],
+            practice=practice,
+            remittance=row,
+            claim_identifier=u.claim_id[:38],
             status_code=next(c.status for c in rem.claims if c.position == u.position),
-            charge=u.charge, paid=u.paid, member_id=u.member_id[:80],
-            outcome=RemittanceClaim.Outcome.UNMATCHED, position=u.position,
-            notes=[u.reason])
-        UnmatchedPayment.objects.create(practice=practice, remittance_claim=rc,
-                                        reason=u.reason[:200])
-    ProviderAdjustment.objects.bulk_create([ProviderAdjustment(
-        practice=practice, remittance=row, provider_identifier=p.provider_id[:50],
-        reason=p.reason[:2], reference=p.reference[:50], amount=p.amount,
-        fiscal_period_end=p.fiscal_period_end, position=p.position)
-        for p in posting.provider_entries])
+            charge=u.charge,
+            paid=u.paid,
+            member_id=u.member_id[:80],
+            outcome=RemittanceClaim.Outcome.UNMATCHED,
+            position=u.position,
+            notes=[u.reason],
+        )
+        UnmatchedPayment.objects.create(
+            practice=practice, remittance_claim=rc, reason=u.reason[:200]
+        )
+    ProviderAdjustment.objects.bulk_create(
+        [
+            ProviderAdjustment(
+                practice=practice,
+                remittance=row,
+                provider_identifier=p.provider_id[:50],
+                reason=p.reason[:2],
+                reference=p.reference[:50],
+                amount=p.amount,
+                fiscal_period_end=p.fiscal_period_end,
+                position=p.position,
+            )
+            for p in posting.provider_entries
+        ]
+    )
     _record(practice, posting, result)
     return result
 
 
-def _remittance_row(practice: Any, file_row: RemittanceFile, payer: Payer | None,
-                    rem: RemittanceDoc, result: SetResult,
-                    held: Remittance | None = None) -> Remittance:
+def _remittance_row(
+    practice: Any,
+    file_row: RemittanceFile,
+    payer: Payer | None,
+    rem: RemittanceDoc,
+    result: SetResult,
+    held: Remittance | None = None,
+) -> Remittance:
     """The record of one set as imported: posted (when it is about to be), or why not.
     A set held before keeps its row, with its new status and reasons."""
     status = result.status if result.status != "preview" else Remittance.Status.POSTED
@@ -324,19 +402,32 @@ def _remittance_row(practice: Any, file_row: RemittanceFile, payer: Payer | None
         return held
     originator, trace = payment_key(rem)
     return Remittance.objects.create(
-        practice=practice, file=file_row, payer=payer, payer_identifier=rem.payer_id[:80],
-        payer_name=rem.payer.name[:60], trace_number=trace, trace_originator=originator,
+        practice=practice,
+        file=file_row,
+        payer=payer,
+        payer_identifier=rem.payer_id[:80],
+        payer_name=rem.payer.name[:60],
+        trace_number=trace,
+        trace_originator=originator,
         payee_identifier=rem.payee.id.strip()[:80],
-        control_number=rem.control_number[:9], method=rem.method[:3], total_paid=rem.total_paid,
-        payment_date=rem.effective_date, status=status, held_reasons=result.reasons,
-        warnings=result.warnings[:50], position=rem.position)
+        control_number=rem.control_number[:9],
+        method=rem.method[:3],
+        total_paid=rem.total_paid,
+        payment_date=rem.effective_date,
+        status=status,
+        held_reasons=result.reasons,
+        warnings=result.warnings[:50],
+        position=rem.position,
+    )
 
 
 def summary_lines(result: ImportResult) -> Iterable[str]:
     """The import as text: per set, what was posted, held, denied and unmatched."""
     if result.released and not result.sets:
-        yield (f"{result.name}: already imported (sha256 {result.sha256[:12]}) and no set of "
-               "it is held as a repeat; nothing posted")
+        yield (
+            f"{result.name}: already imported (sha256 {result.sha256[:12]}) and no set of "
+            "it is held as a repeat; nothing posted"
+        )
         return
     if result.already_imported:
         yield f"{result.name}: already imported (sha256 {result.sha256[:12]}); nothing posted"
@@ -344,9 +435,11 @@ def summary_lines(result: ImportResult) -> Iterable[str]:
     if result.released:
         yield f"{result.name}: posting the sets held as repeats, as separate payments"
     for s in result.sets:
-        yield (f"{s.payer} trace {s.trace_number} {s.total_paid.format()}: {s.status.upper()}"
-               f" ({len(s.posted)} claim(s) posted, {len(s.denied)} denial(s), "
-               f"{len(s.unmatched)} unmatched)")
+        yield (
+            f"{s.payer} trace {s.trace_number} {s.total_paid.format()}: {s.status.upper()}"
+            f" ({len(s.posted)} claim(s) posted, {len(s.denied)} denial(s), "
+            f"{len(s.unmatched)} unmatched)"
+        )
         for reason in s.reasons:
             yield f"  held: {reason}"
         for claim_id, paid, patient in s.posted:

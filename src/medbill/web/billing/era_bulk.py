@@ -28,8 +28,15 @@ from medbill.web.practice import audit
 __all__ = ["audit_created", "insert_instances", "insert_rows", "one_of", "update_claims"]
 
 # Plain values go to the driver as they are; JSON fields and the like need the field's help.
-_SIMPLE = (models.CharField, models.IntegerField, models.DateField, models.DecimalField,
-           models.BooleanField, models.ForeignKey, models.TextField)
+_SIMPLE = (
+    models.CharField,
+    models.IntegerField,
+    models.DateField,
+    models.DecimalField,
+    models.BooleanField,
+    models.ForeignKey,
+    models.TextField,
+)
 # Rows per executemany() where there is no COPY: bounds the memory a generator would save.
 _BATCH = 2000
 
@@ -50,8 +57,12 @@ def insert_rows(model: Any, rows: Iterable[dict[str, Any]]) -> int:
     defaults = {f.attname: f.get_default() for f in fields if f.attname not in first}
     # PostgreSQL takes an aware datetime as it is; SQLite needs Django's text form of it
     # (naive UTC), or its rows would sort apart from those the ORM writes.
-    prep = [(i, f) for i, f in enumerate(fields) if not isinstance(f, _SIMPLE) or (
-        isinstance(f, models.DateTimeField) and connection.vendor != "postgresql")]
+    prep = [
+        (i, f)
+        for i, f in enumerate(fields)
+        if not isinstance(f, _SIMPLE)
+        or (isinstance(f, models.DateTimeField) and connection.vendor != "postgresql")
+    ]
     money = [i for i, f in enumerate(fields) if isinstance(f, models.DecimalField)]
     pick = operator.itemgetter(*(f.attname for f in fields))
 
@@ -72,8 +83,10 @@ def insert_rows(model: Any, rows: Iterable[dict[str, Any]]) -> int:
         if connection.vendor == "postgresql":
             # COPY runs on the driver's own cursor: map its errors to Django's, so a
             # unique or trigger violation is an IntegrityError like any other write's.
-            with connection.wrap_database_errors, \
-                    cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
                 copy.write_row(values(first))
                 count = 1
                 for row in rows:
@@ -106,8 +119,9 @@ def update_claims(claims: list[Any]) -> None:
     # A closed claim stays closed (a late 835 for an original that a corrected claim
     # replaced still posts its money, but does not reopen it). A claim met twice in one set
     # (a reversal, then its corrected payment) keeps the last status.
-    rows = list({c.pk: (c.pk, c.status, c.payer_claim_number, c.status_reason)
-                 for c in claims}.values())
+    rows = list(
+        {c.pk: (c.pk, c.status, c.payer_claim_number, c.status_reason) for c in claims}.values()
+    )
     if not rows:
         return
     table = connection.ops.quote_name(Claim._meta.db_table)
@@ -122,20 +136,23 @@ def update_claims(claims: list[Any]) -> None:
                 "status_reason = v.reason, updated_at = %s "
                 "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) "
                 "AS v(id, status, pcn, reason) WHERE c.id = v.id AND c.status <> %s",
-                [now, ids, statuses, numbers, reasons, CLOSED])
+                [now, ids, statuses, numbers, reasons, CLOSED],
+            )
         else:
             cursor.executemany(
                 f"UPDATE {table} SET status = %s, payer_claim_number = %s, status_reason = %s, "
                 "updated_at = %s WHERE id = %s AND status <> %s",
-                [(status, pcn, reason, now, pk, CLOSED) for pk, status, pcn, reason in rows])
+                [(status, pcn, reason, now, pk, CLOSED) for pk, status, pcn, reason in rows],
+            )
 
 
 def insert_instances(model: Any, instances: list[models.Model]) -> int:
     """INSERT unsaved ``instances`` as ``insert_rows`` does (their ids are not set): field
     values as ``save()`` would store them, ``auto_now`` times included."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    return insert_rows(model, ({f.attname: f.pre_save(obj, True) for f in fields}
-                               for obj in instances))
+    return insert_rows(
+        model, ({f.attname: f.pre_save(obj, True) for f in fields} for obj in instances)
+    )
 
 
 def audit_created(instances: Iterable[models.Model], at: datetime.datetime) -> None:
@@ -145,14 +162,28 @@ def audit_created(instances: Iterable[models.Model], at: datetime.datetime) -> N
 
     actor = audit.current_actor()
     who = actor.user
-    insert_rows(AuditEvent, (dict(
-        at=at, user_id=who.pk if who is not None else None,
-        username=who.get_username() if who is not None else "",
-        practice_id=row.practice_id, object_type=row._meta.label, object_id=str(row.pk),
-        object_repr=f"{row._meta.verbose_name} {row.pk}"[:120], action="create",
-        changes={k: {"before": None, "after": v} for k, v in audit.snapshot(row).items()
-                 if v not in (None, "", [], {})},
-        source=actor.source) for row in instances))
+    insert_rows(
+        AuditEvent,
+        (
+            dict(
+                at=at,
+                user_id=who.pk if who is not None else None,
+                username=who.get_username() if who is not None else "",
+                practice_id=row.practice_id,
+                object_type=row._meta.label,
+                object_id=str(row.pk),
+                object_repr=f"{row._meta.verbose_name} {row.pk}"[:120],
+                action="create",
+                changes={
+                    k: {"before": None, "after": v}
+                    for k, v in audit.snapshot(row).items()
+                    if v not in (None, "", [], {})
+                },
+                source=actor.source,
+            )
+            for row in instances
+        ),
+    )
 
 
 class _AnyOf(Lookup):

@@ -27,32 +27,50 @@ def era_stage(ctx: Any) -> list[Any]:
     for practice in Practice.objects.order_by("id"):
         code = practice.short_code.lower()
         # The 837P stage writes <code>/<file>.837 (older layouts: <code>-<file>.837).
-        files = sorted(p for p in source.rglob("*.837")
-                       if p.parent.name == code or p.name.startswith(f"{code}-")) \
-            if source.is_dir() else []
+        files = (
+            sorted(
+                p
+                for p in source.rglob("*.837")
+                if p.parent.name == code or p.name.startswith(f"{code}-")
+            )
+            if source.is_dir()
+            else []
+        )
         last_paid: dt.date | None = None
         seen: set[str] = set()
-        for number, path in enumerate(ctx.track(files, f"835 {practice.short_code}",
-                                                len(files))):
+        for number, path in enumerate(ctx.track(files, f"835 {practice.short_code}", len(files))):
             # A claim written to more than one file (a preview, then the batch sent) is
             # adjudicated once.
             read = [r for r in read_837p(path.read_bytes()) if r.claim.claim_id not in seen]
             seen |= {r.claim.claim_id for r in read}
             if not read:
                 continue
-            result = simulate([r.claim for r in read], seed=ctx.seed * 100 + number,
-                              icd9=[r.code_set != "ICD-10-CM" for r in read])
+            result = simulate(
+                [r.claim for r in read],
+                seed=ctx.seed * 100 + number,
+                icd9=[r.code_set != "ICD-10-CM" for r in read],
+            )
             if result.rejections:
                 ack = out / f"{code}-{path.stem}.277ca"
                 first = read[0].claim.payer
-                ack.write_bytes(write_277ca(
-                    result.accepted, result.rejections, payer_id=first.payer_id or "PAYER",
-                    payer_name=(first.name or "PAYER").upper(),
-                    processed=max(r.claim.submission_date or ctx.start for r in read)))
-                rows.append(SummaryRow("era", f"{practice.short_code} rejected (277CA)",
-                                       len(result.rejections),
-                                       "; ".join(r.reason for r in result.rejections[:3]),
-                                       ctx.relative(ack)))
+                ack.write_bytes(
+                    write_277ca(
+                        result.accepted,
+                        result.rejections,
+                        payer_id=first.payer_id or "PAYER",
+                        payer_name=(first.name or "PAYER").upper(),
+                        processed=max(r.claim.submission_date or ctx.start for r in read),
+                    )
+                )
+                rows.append(
+                    SummaryRow(
+                        "era",
+                        f"{practice.short_code} rejected (277CA)",
+                        len(result.rejections),
+                        "; ".join(r.reason for r in result.rejections[:3]),
+                        ctx.relative(ack),
+                    )
+                )
             if not result.remittances:
                 continue
             target = out / f"{code}-{path.stem}.835"
@@ -60,11 +78,16 @@ def era_stage(ctx: Any) -> list[Any]:
             target.write_bytes(data)
             imported = import_era(None, practice, data, target.name, post=True)
             for s in imported.sets:
-                rows.append(SummaryRow(
-                    "era", f"{practice.short_code} {s.payer[:28]}", len(s.posted),
-                    f"{s.status}: paid {s.total_paid.format()}, {len(s.denied)} denied, "
-                    f"{len(s.unmatched)} unmatched, {len(s.secondary)} secondary",
-                    ctx.relative(target)))
+                rows.append(
+                    SummaryRow(
+                        "era",
+                        f"{practice.short_code} {s.payer[:28]}",
+                        len(s.posted),
+                        f"{s.status}: paid {s.total_paid.format()}, {len(s.denied)} denied, "
+                        f"{len(s.unmatched)} unmatched, {len(s.secondary)} secondary",
+                        ctx.relative(target),
+                    )
+                )
             paid = [r.payment_date for r in result.remittances if r.payment_date]
             if paid:
                 last_paid = max([*paid, last_paid] if last_paid else paid)
@@ -76,14 +99,26 @@ def era_stage(ctx: Any) -> list[Any]:
             writer.writerow(table.header)
             writer.writerows(table.rows)
         for row in table.rows:
-            rows.append(SummaryRow("a/r", f"{practice.short_code} {row[0][:30]}", row[-1],
-                                   " ".join(f"{h}:{v}" for h, v in zip(
-                                       table.header[1:-1], row[1:-1], strict=True)),
-                                   ctx.relative(report)))
+            rows.append(
+                SummaryRow(
+                    "a/r",
+                    f"{practice.short_code} {row[0][:30]}",
+                    row[-1],
+                    " ".join(
+                        f"{h}:{v}" for h, v in zip(table.header[1:-1], row[1:-1], strict=True)
+                    ),
+                    ctx.relative(report),
+                )
+            )
         numbers = {r[0]: r[1] for r in kpis(practice, as_of).rows}
-        rows.append(SummaryRow("a/r", f"{practice.short_code} key numbers",
-                               numbers["total A/R"],
-                               f"days in A/R {numbers['days in A/R'] or '-'}, first pass "
-                               f"{numbers['first-pass rate %'] or '-'}%, net collection "
-                               f"{numbers['net collection rate %'] or '-'}%"))
+        rows.append(
+            SummaryRow(
+                "a/r",
+                f"{practice.short_code} key numbers",
+                numbers["total A/R"],
+                f"days in A/R {numbers['days in A/R'] or '-'}, first pass "
+                f"{numbers['first-pass rate %'] or '-'}%, net collection "
+                f"{numbers['net collection rate %'] or '-'}%",
+            )
+        )
     return rows

@@ -38,8 +38,15 @@ __all__ = ["Poster"]
 class Poster:
     """Writes one balanced set's posting to the database."""
 
-    def __init__(self, practice: Any, user: Any, sha: str, rem: RemittanceDoc,
-                 row: Remittance, claims: dict[int, ClaimRow]) -> None:
+    def __init__(
+        self,
+        practice: Any,
+        user: Any,
+        sha: str,
+        rem: RemittanceDoc,
+        row: Remittance,
+        claims: dict[int, ClaimRow],
+    ) -> None:
         self.practice, self.user, self.sha, self.rem = practice, user, sha, rem
         self.row, self.claims = row, claims
         self.when = rem.effective_date or timezone.localdate()
@@ -51,8 +58,7 @@ class Poster:
         self.updates: list[ClaimRow] = []
         self.events: list[dict[str, Any]] = []
         self.warnings: list[str] = []
-        self.secondaries = Secondaries(practice, user, sha, rem.trace_number, self.when,
-                                       self.now)
+        self.secondaries = Secondaries(practice, user, sha, rem.trace_number, self.when, self.now)
 
     def post(self, postings: Iterable[ClaimPosting], result: SetResult) -> None:
         """Write the postings of one set, in a few statements rather than per row.
@@ -85,42 +91,79 @@ class Poster:
         lines = {line.line_number: line for line in claim.lines}
         nxt = next_coverage(claim) if any(e.next_payer for e in cp.entries) else None
         pay = cp.payment
-        outcome = (RemittanceClaim.Outcome.REVERSED if pay.is_reversal else
-                   RemittanceClaim.Outcome.DENIED if cp.denied_in_full else
-                   RemittanceClaim.Outcome.PARTIAL if cp.denials else
-                   RemittanceClaim.Outcome.POSTED)
+        outcome = (
+            RemittanceClaim.Outcome.REVERSED
+            if pay.is_reversal
+            else RemittanceClaim.Outcome.DENIED
+            if cp.denied_in_full
+            else RemittanceClaim.Outcome.PARTIAL
+            if cp.denials
+            else RemittanceClaim.Outcome.POSTED
+        )
         rc = dict(
-            practice_id=claim.practice_id, remittance_id=self.row.pk, claim_id=claim.pk,
-            claim_identifier=pay.claim_id[:38], status_code=pay.status, charge=pay.charge,
-            paid=pay.paid, patient_responsibility=pay.patient_responsibility,
-            payer_claim_number=pay.payer_claim_number[:50], member_id=pay.member_id[:80],
-            matched_by=cp.matched_by[:80], outcome=outcome, position=pay.position,
-            notes=list(cp.notes))
+            practice_id=claim.practice_id,
+            remittance_id=self.row.pk,
+            claim_id=claim.pk,
+            claim_identifier=pay.claim_id[:38],
+            status_code=pay.status,
+            charge=pay.charge,
+            paid=pay.paid,
+            patient_responsibility=pay.patient_responsibility,
+            payer_claim_number=pay.payer_claim_number[:50],
+            member_id=pay.member_id[:80],
+            matched_by=cp.matched_by[:80],
+            outcome=outcome,
+            position=pay.position,
+            notes=list(cp.notes),
+        )
         self.claim_rows.append(rc)
         entries = []
         for e in cp.entries:
             payer_id = nxt.payer_id if (e.next_payer and nxt) else claim.payer_id
             line = lines.get(e.line) if e.line is not None else None
-            entries.append(entry_row(
-                self.now, practice_id=claim.practice_id, patient_id=claim.patient_id,
-                visit_id=claim.visit_id, claim_id=claim.pk,
-                claim_line_id=line.pk if line is not None else None,
-                payer_id=payer_id, kind=e.kind, amount=e.amount,
-                responsibility=e.responsibility, effective_date=self.when,
-                group_code=e.group, reason_code=e.reason[:5],
-                method=self.method if e.kind == "payment" else "",
-                reference=self.rem.trace_number[:50], memo=e.memo[:200], source="era",
-                source_ref=f"835 {self.sha[:16]} segment {e.position}",
-                created_by_id=self.created_by_id))
+            entries.append(
+                entry_row(
+                    self.now,
+                    practice_id=claim.practice_id,
+                    patient_id=claim.patient_id,
+                    visit_id=claim.visit_id,
+                    claim_id=claim.pk,
+                    claim_line_id=line.pk if line is not None else None,
+                    payer_id=payer_id,
+                    kind=e.kind,
+                    amount=e.amount,
+                    responsibility=e.responsibility,
+                    effective_date=self.when,
+                    group_code=e.group,
+                    reason_code=e.reason[:5],
+                    method=self.method if e.kind == "payment" else "",
+                    reference=self.rem.trace_number[:50],
+                    memo=e.memo[:200],
+                    source="era",
+                    source_ref=f"835 {self.sha[:16]} segment {e.position}",
+                    created_by_id=self.created_by_id,
+                )
+            )
         for d in cp.denials:
             line = lines.get(d.line) if d.line is not None else None
-            self.denials.append((pay.position, dict(
-                practice_id=claim.practice_id, claim_id=claim.pk,
-                claim_line_id=line.pk if line is not None else None,
-                payer_id=claim.payer_id, amount=d.amount, reasons=[list(r) for r in d.reasons],
-                reason_words=list(d.reason_words), remark_words=list(d.remark_words),
-                action=d.action[:200], status=DenialItem.Status.OPEN,
-                created_at=self.now)))
+            self.denials.append(
+                (
+                    pay.position,
+                    dict(
+                        practice_id=claim.practice_id,
+                        claim_id=claim.pk,
+                        claim_line_id=line.pk if line is not None else None,
+                        payer_id=claim.payer_id,
+                        amount=d.amount,
+                        reasons=[list(r) for r in d.reasons],
+                        reason_words=list(d.reason_words),
+                        remark_words=list(d.remark_words),
+                        action=d.action[:200],
+                        status=DenialItem.Status.OPEN,
+                        created_at=self.now,
+                    ),
+                )
+            )
             result.denied.append((claim.patient_control_number, "; ".join(d.reason_words)))
         self.move(claim, cp, outcome)
         if pay.is_reversal:
@@ -146,13 +189,20 @@ class Poster:
             return
         pay, trace = cp.payment, self.rem.trace_number[:50]
         old = claim.status
-        decision = ("reversed" if pay.is_reversal else
-                    "denied" if outcome == RemittanceClaim.Outcome.DENIED else "paid")
+        decision = (
+            "reversed"
+            if pay.is_reversal
+            else "denied"
+            if outcome == RemittanceClaim.Outcome.DENIED
+            else "paid"
+        )
         try:
             new = status_after_remittance(old, decision)
         except LifecycleError as exc:
-            note = (f"claim status left {old}: {exc}; the payment is posted, the status is "
-                    "for the biller to set")
+            note = (
+                f"claim status left {old}: {exc}; the payment is posted, the status is "
+                "for the biller to set"
+            )
             self.claim_rows[-1]["notes"].append(note)
             self.warnings.append(f"{claim.patient_control_number}: {note}")
             return
@@ -167,20 +217,31 @@ class Poster:
             claim.payer_claim_number = pay.payer_claim_number[:50] or claim.payer_claim_number
             denied = "; ".join(d.reason_words[0] for d in cp.denials)
             claim.status_reason = denied[:200]
-            why = (f"denied by ERA {trace}: {denied}" if outcome == RemittanceClaim.Outcome.DENIED
-                   else f"partially paid by ERA {trace}: {cp.paid.format()} paid; denied: "
-                   f"{denied}" if outcome == RemittanceClaim.Outcome.PARTIAL
-                   else f"paid by ERA {trace}: {cp.paid.format()} paid")
+            why = (
+                f"denied by ERA {trace}: {denied}"
+                if outcome == RemittanceClaim.Outcome.DENIED
+                else f"partially paid by ERA {trace}: {cp.paid.format()} paid; denied: {denied}"
+                if outcome == RemittanceClaim.Outcome.PARTIAL
+                else f"paid by ERA {trace}: {cp.paid.format()} paid"
+            )
         self.updates.append(claim)
         if claim.status != old:
             # The ClaimEvent ``move_claim`` writes on the one-by-one paths, as a plain row
             # written with the set's other rows (a model instance per event cost five
             # times as much as inserting it).
-            self.events.append(dict(
-                practice_id=claim.practice_id, claim_id=claim.pk, from_status=old,
-                to_status=claim.status, reason=why[:300], source="835",
-                source_ref=f"835 {self.sha[:16]} segment {pay.position}",
-                created_at=self.now, created_by_id=self.created_by_id))
+            self.events.append(
+                dict(
+                    practice_id=claim.practice_id,
+                    claim_id=claim.pk,
+                    from_status=old,
+                    to_status=claim.status,
+                    reason=why[:300],
+                    source="835",
+                    source_ref=f"835 {self.sha[:16]} segment {pay.position}",
+                    created_at=self.now,
+                    created_by_id=self.created_by_id,
+                )
+            )
 
     def flush(self) -> None:
         """Write the claim payments, denials, claim statuses and lifecycle events the set
@@ -188,8 +249,9 @@ class Poster:
         # Not audited row by row: the import records one audit event for the whole file.
         insert_rows(RemittanceClaim, self.claim_rows)
         if self.denials:
-            ids = dict(RemittanceClaim.objects.filter(remittance=self.row).values_list(
-                "position", "pk"))
+            ids = dict(
+                RemittanceClaim.objects.filter(remittance=self.row).values_list("position", "pk")
+            )
             for position, denial in self.denials:
                 denial["remittance_claim_id"] = ids[position]
             insert_rows(DenialItem, [d for _, d in self.denials])

@@ -26,9 +26,14 @@ def upload_remittance(request: HttpRequest) -> HttpResponse:
         messages.error(request, "File: choose an 835 file (at most 20 MB)")
         return redirect("list_remittances")
     try:
-        run = start_era_run(request.user, request.practice, upload.read(), upload.name,
-                            post=request.POST.get("post") == "1",
-                            same_payment=request.POST.get("same_payment") == "1")
+        run = start_era_run(
+            request.user,
+            request.practice,
+            upload.read(),
+            upload.name,
+            post=request.POST.get("post") == "1",
+            same_payment=request.POST.get("same_payment") == "1",
+        )
     except ServiceError as exc:
         messages.error(request, in_words(exc))
         return redirect("list_remittances")
@@ -38,8 +43,16 @@ def upload_remittance(request: HttpRequest) -> HttpResponse:
 @requires("import_remittance")
 def show_era_run(request: HttpRequest, run_id: int) -> HttpResponse:
     run = get_scoped_or_404(EraImportRun, request.user, request.practice, pk=run_id)
-    remittances = {r.trace_number: r for r in Remittance.objects.for_user(
-        request.user, request.practice).filter(file_id=run.file_id)} if run.file_id else {}
+    remittances = (
+        {
+            r.trace_number: r
+            for r in Remittance.objects.for_user(request.user, request.practice).filter(
+                file_id=run.file_id
+            )
+        }
+        if run.file_id
+        else {}
+    )
     sets = [{**s, "remittance": remittances.get(s["trace"])} for s in run.sets]
     return render(request, "billing/era_run.html", {"run": run, "sets": sets})
 

@@ -27,8 +27,15 @@ __all__ = ["perform_era_run", "start_era_run"]
 SHOWN = 50  # reasons and denials kept per set: the remittance's own page has them all
 
 
-def start_era_run(user: Any, practice: Any, data: bytes, name: str, *, post: bool = True,
-                  same_payment: bool = False) -> EraImportRun:
+def start_era_run(
+    user: Any,
+    practice: Any,
+    data: bytes,
+    name: str,
+    *,
+    post: bool = True,
+    same_payment: bool = False,
+) -> EraImportRun:
     """Queue the import of one 835 file; ServiceError for an empty file."""
     from medbill.web.billing.tasks import import_era_run
 
@@ -37,20 +44,33 @@ def start_era_run(user: Any, practice: Any, data: bytes, name: str, *, post: boo
         raise ServiceError("file", f"{name} is empty; choose an 835 file")
     content = base64.b64encode(data).decode("ascii")
     with transaction.atomic(), audit.acting_as(user):
-        run = EraImportRun.objects.create(practice_id=getattr(practice, "pk", practice),
-                                          created_by=user, name=name[:200], post=post,
-                                          same_payment=same_payment)
+        run = EraImportRun.objects.create(
+            practice_id=getattr(practice, "pk", practice),
+            created_by=user,
+            name=name[:200],
+            post=post,
+            same_payment=same_payment,
+        )
         transaction.on_commit(lambda: import_era_run.delay(run.pk, content))
     return run
 
 
 def _sets(result: ImportResult) -> list[dict[str, Any]]:
-    return [{"payer": s.payer, "trace": s.trace_number.strip()[:50], "status": s.status,
-             "paid": str(s.total_paid.amount), "posted": len(s.posted),
-             "denied": [[claim, why] for claim, why in s.denied[:SHOWN]],
-             "denied_count": len(s.denied), "unmatched": len(s.unmatched),
-             "secondary": len(s.secondary), "reasons": s.reasons[:SHOWN]}
-            for s in result.sets]
+    return [
+        {
+            "payer": s.payer,
+            "trace": s.trace_number.strip()[:50],
+            "status": s.status,
+            "paid": str(s.total_paid.amount),
+            "posted": len(s.posted),
+            "denied": [[claim, why] for claim, why in s.denied[:SHOWN]],
+            "denied_count": len(s.denied),
+            "unmatched": len(s.unmatched),
+            "secondary": len(s.secondary),
+            "reasons": s.reasons[:SHOWN],
+        }
+        for s in result.sets
+    ]
 
 
 def perform_era_run(run_id: int, data: bytes) -> EraImportRun:
@@ -60,8 +80,15 @@ def perform_era_run(run_id: int, data: bytes) -> EraImportRun:
     with audit.acting_as(user):
         run.start(0)
         try:
-            result = import_era(user, run.practice, data, run.name, post=run.post,
-                                same_payment=run.same_payment, on_read=run.start)
+            result = import_era(
+                user,
+                run.practice,
+                data,
+                run.name,
+                post=run.post,
+                same_payment=run.same_payment,
+                on_read=run.start,
+            )
         except PermissionDenied:
             run.fail("the user who started the import may no longer import 835 files here")
             return run
@@ -69,9 +96,12 @@ def perform_era_run(run_id: int, data: bytes) -> EraImportRun:
             run.fail(in_words(exc))
             return run
         except Exception:
-            run.fail("the import stopped on an unexpected error; nothing of the file was "
-                     "posted; the log has the details")
+            run.fail(
+                "the import stopped on an unexpected error; nothing of the file was "
+                "posted; the log has the details"
+            )
             raise
-        run.finish(file_id=result.file_id, already_imported=result.already_imported,
-                   sets=_sets(result))
+        run.finish(
+            file_id=result.file_id, already_imported=result.already_imported, sets=_sets(result)
+        )
     return run

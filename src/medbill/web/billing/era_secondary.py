@@ -37,19 +37,39 @@ ORDERS = ("primary", "secondary", "tertiary")
 # Claims the payer has not seen: the import may close them when their ground goes.
 UNSENT = (Claim.Status.DRAFT, Claim.Status.SCRUBBED)
 REBUILDS = 9  # new numbers a prior claim's secondary may take after voided ones
-_CLAIM_COLUMNS = ("pk", "practice_id", "visit_id", "patient_id", "patient_control_number",
-                  "diagnoses")
-_LINE_COLUMNS = ("line_number", "code", "modifiers", "units", "charge", "dx_pointers",
-                 "date_of_service", "description", "ndc", "ndc_quantity", "ndc_unit",
-                 "unit_basis", "line_control_number")
+_CLAIM_COLUMNS = (
+    "pk",
+    "practice_id",
+    "visit_id",
+    "patient_id",
+    "patient_control_number",
+    "diagnoses",
+)
+_LINE_COLUMNS = (
+    "line_number",
+    "code",
+    "modifiers",
+    "units",
+    "charge",
+    "dx_pointers",
+    "date_of_service",
+    "description",
+    "ndc",
+    "ndc_quantity",
+    "ndc_unit",
+    "unit_basis",
+    "line_control_number",
+)
 
 
 def secondary_numbers(prior: str, order: str) -> list[str]:
     """The claim numbers a claim to the payer of ``order`` after claim ``prior`` may take, in
     order: ``<prior>-S1``, then ``<prior>-S1-2`` … for one rebuilt after a reversal."""
     index = ORDERS.index(order)
-    return [f"{prior[:17]}-S{index}",
-            *(f"{prior[:15]}-S{index}-{n}" for n in range(2, REBUILDS + 2))]
+    return [
+        f"{prior[:17]}-S{index}",
+        *(f"{prior[:15]}-S{index}-{n}" for n in range(2, REBUILDS + 2)),
+    ]
 
 
 def _jsonable(data: Any) -> Any:
@@ -113,8 +133,11 @@ class Secondaries:
         priors = {c.pk for c, _, _ in self.steps}
         self.live: dict[int, list[SecondaryClaimLink]] = {}
         linked: set[int] = set()
-        for link in SecondaryClaimLink.objects.filter(
-                one_of("prior_claim_id", priors)).select_related("claim").order_by("id"):
+        for link in (
+            SecondaryClaimLink.objects.filter(one_of("prior_claim_id", priors))
+            .select_related("claim")
+            .order_by("id")
+        ):
             linked.add(link.prior_claim_id)
             if link.claim.status != Claim.Status.CLOSED:
                 self.live.setdefault(link.prior_claim_id, []).append(link)
@@ -123,23 +146,42 @@ class Secondaries:
         # claim's columns and its lines, and instances (snapshotted for the audit trail as
         # they load) cost more than the copying.
         ids = {c.pk for c, _ in wanted}
-        self.prior = {row["pk"]: SimpleNamespace(**row, lines=[]) for row in Claim.objects.filter(
-            one_of("pk", ids)).values(*_CLAIM_COLUMNS)} if ids else {}
+        self.prior = (
+            {
+                row["pk"]: SimpleNamespace(**row, lines=[])
+                for row in Claim.objects.filter(one_of("pk", ids)).values(*_CLAIM_COLUMNS)
+            }
+            if ids
+            else {}
+        )
         if ids:
-            for line in ClaimLine.objects.filter(one_of("claim_id", ids)).order_by(
-                    "line_number").values("claim_id", *_LINE_COLUMNS):
+            for line in (
+                ClaimLine.objects.filter(one_of("claim_id", ids))
+                .order_by("line_number")
+                .values("claim_id", *_LINE_COLUMNS)
+            ):
                 self.prior[line.pop("claim_id")].lines.append(line)
         numbers = set()
         for c, n in wanted:
             candidates = secondary_numbers(c.patient_control_number, n.order)
             numbers |= set(candidates if c.pk in linked else candidates[:1])
-        self.taken = set(Claim.objects.filter(
-            one_of("patient_control_number", numbers), practice=self.practice,
-        ).values_list("patient_control_number", flat=True)) if numbers else set()
+        self.taken = (
+            set(
+                Claim.objects.filter(
+                    one_of("patient_control_number", numbers),
+                    practice=self.practice,
+                ).values_list("patient_control_number", flat=True)
+            )
+            if numbers
+            else set()
+        )
         # The prior claims' documents in one batch, not a handful of queries per claim.
         order = list(dict.fromkeys(c.pk for c, _ in wanted))
-        self.documents = dict(zip(order, claim_documents(self.prior[pk] for pk in order),
-                                  strict=True)) if order else {}
+        self.documents = (
+            dict(zip(order, claim_documents(self.prior[pk] for pk in order), strict=True))
+            if order
+            else {}
+        )
         self.pending: dict[int, _Made] = {}
 
     # -- new claims --------------------------------------------------------------------------
@@ -149,35 +191,61 @@ class Secondaries:
             return  # it has its secondary claim already
         claim = self.prior[info.pk]
         nxt = next_row
-        pcn = next((n for n in secondary_numbers(claim.patient_control_number, nxt.order)
-                    if n not in self.taken), None)
+        pcn = next(
+            (
+                n
+                for n in secondary_numbers(claim.patient_control_number, nxt.order)
+                if n not in self.taken
+            ),
+            None,
+        )
         if pcn is None:
-            self._cannot(claim, cp, f"every claim number for its {nxt.order} claim is taken "
-                         f"({REBUILDS + 1} built after reversals)")
+            self._cannot(
+                claim,
+                cp,
+                f"every claim number for its {nxt.order} claim is taken "
+                f"({REBUILDS + 1} built after reversals)",
+            )
             return
         try:
-            doc = secondary_claim(self.documents[claim.pk], cp.payment, cp.line_numbers,
-                                  self.when, pcn)
+            doc = secondary_claim(
+                self.documents[claim.pk], cp.payment, cp.line_numbers, self.when, pcn
+            )
         except SecondaryClaimError as exc:
             self._cannot(claim, cp, str(exc))
             return
         crossed = cp.secondary == "crossed_over"
         new = Claim(
-            practice_id=claim.practice_id, visit_id=claim.visit_id, patient_id=claim.patient_id,
-            coverage_id=nxt.pk, payer_id=nxt.payer_id, patient_control_number=pcn,
+            practice_id=claim.practice_id,
+            visit_id=claim.visit_id,
+            patient_id=claim.patient_id,
+            coverage_id=nxt.pk,
+            payer_id=nxt.payer_id,
+            patient_control_number=pcn,
             status=Claim.Status.SUBMITTED if crossed else Claim.Status.DRAFT,
-            diagnoses=claim.diagnoses, status_reason="crossed over by the prior payer"
-            if crossed else "", created_at=self.now, updated_at=self.now)
+            diagnoses=claim.diagnoses,
+            status_reason="crossed over by the prior payer" if crossed else "",
+            created_at=self.now,
+            updated_at=self.now,
+        )
         lines = [{"practice_id": claim.practice_id, **line} for line in claim.lines]
         prior = doc.other_coverage[0]
         link = SecondaryClaimLink(
-            practice_id=claim.practice_id, prior_claim_id=claim.pk,
-            adjudication=_jsonable(prior.adjudication.to_dict()), prior_order=prior.order,
-            crossed_over=crossed, created_at=self.now)
+            practice_id=claim.practice_id,
+            prior_claim_id=claim.pk,
+            adjudication=_jsonable(prior.adjudication.to_dict()),
+            prior_order=prior.order,
+            crossed_over=crossed,
+            created_at=self.now,
+        )
         self.taken.add(pcn)
         self.pending[claim.pk] = _Made(
-            new, lines, link, f"835 {self.sha[:16]} segment {cp.payment.position}",
-            "crossed over by the payer" if crossed else "ready to send")
+            new,
+            lines,
+            link,
+            f"835 {self.sha[:16]} segment {cp.payment.position}",
+            "crossed over by the payer" if crossed else "ready to send",
+        )
 
     def _cannot(self, claim: Any, cp: ClaimPosting, why: str) -> None:
         """A secondary claim is due but cannot be made: the biller hears of it."""
@@ -185,12 +253,22 @@ class Secondaries:
 
         pay = cp.payment
         ClaimWorkItem.objects.create(
-            practice_id=claim.practice_id, claim_id=claim.pk, source="835", codes="",
-            reason=(f"The next payer's claim was not made from this payment (835 trace "
-                    f"{self.trace[:40]}, payer claim {pay.payer_claim_number[:30]}): {why}. "
-                    "Bill the next payer by hand.")[:500])
-        self.unmade.append((claim.patient_control_number,
-                            f"no secondary claim made ({why[:120]}); flagged for the biller"))
+            practice_id=claim.practice_id,
+            claim_id=claim.pk,
+            source="835",
+            codes="",
+            reason=(
+                f"The next payer's claim was not made from this payment (835 trace "
+                f"{self.trace[:40]}, payer claim {pay.payer_claim_number[:30]}): {why}. "
+                "Bill the next payer by hand."
+            )[:500],
+        )
+        self.unmade.append(
+            (
+                claim.patient_control_number,
+                f"no secondary claim made ({why[:120]}); flagged for the biller",
+            )
+        )
 
     def _save(self, made: list[_Made]) -> None:
         """Write the new claims, lines, links, lifecycle and audit events: a COPY (or one
@@ -200,9 +278,12 @@ class Secondaries:
         if not made:
             return
         insert_instances(Claim, [m.claim for m in made])
-        ids = dict(Claim.objects.filter(
-            one_of("patient_control_number", [m.claim.patient_control_number for m in made]),
-            practice=self.practice).values_list("patient_control_number", "pk"))
+        ids = dict(
+            Claim.objects.filter(
+                one_of("patient_control_number", [m.claim.patient_control_number for m in made]),
+                practice=self.practice,
+            ).values_list("patient_control_number", "pk")
+        )
         for m in made:
             m.claim.pk = ids[m.claim.patient_control_number]
             for line in m.lines:
@@ -210,18 +291,33 @@ class Secondaries:
             m.link.claim_id = m.claim.pk
         insert_rows(ClaimLine, [line for m in made for line in m.lines])
         insert_instances(SecondaryClaimLink, [m.link for m in made])
-        links = dict(SecondaryClaimLink.objects.filter(
-            one_of("claim_id", [m.claim.pk for m in made])).values_list("claim_id", "pk"))
+        links = dict(
+            SecondaryClaimLink.objects.filter(
+                one_of("claim_id", [m.claim.pk for m in made])
+            ).values_list("claim_id", "pk")
+        )
         for m in made:
             m.link.pk = links[m.claim.pk]
         by = self.user.pk if getattr(self.user, "is_authenticated", False) else None
-        insert_rows(ClaimEvent, [dict(
-            practice_id=m.claim.practice_id, claim_id=m.claim.pk, from_status="",
-            to_status=m.claim.status, source="835", source_ref=m.source_ref,
-            reason=f"built from the {m.link.prior_order} payer's payment (835 trace "
-                   f"{self.trace[:50]})" + ("; crossed over by that payer"
-                                             if m.link.crossed_over else ""),
-            created_at=self.now, created_by_id=by) for m in made])
+        insert_rows(
+            ClaimEvent,
+            [
+                dict(
+                    practice_id=m.claim.practice_id,
+                    claim_id=m.claim.pk,
+                    from_status="",
+                    to_status=m.claim.status,
+                    source="835",
+                    source_ref=m.source_ref,
+                    reason=f"built from the {m.link.prior_order} payer's payment (835 trace "
+                    f"{self.trace[:50]})"
+                    + ("; crossed over by that payer" if m.link.crossed_over else ""),
+                    created_at=self.now,
+                    created_by_id=by,
+                )
+                for m in made
+            ],
+        )
         # Each new claim and link is audited as its own create, as a save() would be.
         audit_created([*(m.claim for m in made), *(m.link for m in made)], self.now)
 
@@ -244,28 +340,55 @@ class Secondaries:
             claim = Claim.objects.select_for_update().get(pk=link.claim_id)
             order = link.prior_order
             if claim.status in UNSENT and not link.crossed_over:
-                why = (f"voided: the {order} payer reversed the payment this claim's COB data "
-                       f"came from (835 trace {self.trace[:40]}); the corrected payment makes "
-                       "a new claim")
+                why = (
+                    f"voided: the {order} payer reversed the payment this claim's COB data "
+                    f"came from (835 trace {self.trace[:40]}); the corrected payment makes "
+                    "a new claim"
+                )
                 if claim.status == Claim.Status.SCRUBBED:
-                    move_claim(claim, Claim.Status.DRAFT, user=self.user, reason=why,
-                               source="835", source_ref=ref)
-                move_claim(claim, Claim.Status.CLOSED, user=self.user, reason=why,
-                           source="835", source_ref=ref, status_reason=why[:200])
-                out.append((claim.patient_control_number, "voided: the prior payment was "
-                                                          "reversed"))
+                    move_claim(
+                        claim,
+                        Claim.Status.DRAFT,
+                        user=self.user,
+                        reason=why,
+                        source="835",
+                        source_ref=ref,
+                    )
+                move_claim(
+                    claim,
+                    Claim.Status.CLOSED,
+                    user=self.user,
+                    reason=why,
+                    source="835",
+                    source_ref=ref,
+                    status_reason=why[:200],
+                )
+                out.append((claim.patient_control_number, "voided: the prior payment was reversed"))
                 continue
-            sent = "crossed over by that payer" if link.crossed_over else \
-                f"already {claim.get_status_display().lower()}"
+            sent = (
+                "crossed over by that payer"
+                if link.crossed_over
+                else f"already {claim.get_status_display().lower()}"
+            )
             ClaimWorkItem.objects.create(
-                practice_id=claim.practice_id, claim=claim, source="835", codes="CLP02 22",
-                reason=(f"The {order} payer reversed the payment (835 trace "
-                        f"{self.trace[:40]}, payer claim {pay.payer_claim_number[:30]}) whose "
-                        f"amounts this claim carries as COB data; the claim is {sent}, so it "
-                        "was not changed. Compare it with the corrected payment when that "
-                        "comes and send a corrected claim (frequency 7) if they differ.")[:500])
-            out.append((claim.patient_control_number, f"{sent}: flagged for the biller, the "
-                                                      "prior payment was reversed"))
+                practice_id=claim.practice_id,
+                claim=claim,
+                source="835",
+                codes="CLP02 22",
+                reason=(
+                    f"The {order} payer reversed the payment (835 trace "
+                    f"{self.trace[:40]}, payer claim {pay.payer_claim_number[:30]}) whose "
+                    f"amounts this claim carries as COB data; the claim is {sent}, so it "
+                    "was not changed. Compare it with the corrected payment when that "
+                    "comes and send a corrected claim (frequency 7) if they differ."
+                )[:500],
+            )
+            out.append(
+                (
+                    claim.patient_control_number,
+                    f"{sent}: flagged for the biller, the prior payment was reversed",
+                )
+            )
             still.append(link)
         self.live[prior_pk] = still
         return out

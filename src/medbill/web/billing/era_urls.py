@@ -8,8 +8,11 @@ urlpatterns = [
     path("remittances/", era_views.list_remittances, name="list_remittances"),
     path("remittances/import/", era_run_views.upload_remittance, name="upload_remittance"),
     path("remittances/imports/<int:run_id>/", era_run_views.show_era_run, name="show_era_run"),
-    path("remittances/imports/<int:run_id>/status.json", era_run_views.era_run_status,
-         name="era_run_status"),
+    path(
+        "remittances/imports/<int:run_id>/status.json",
+        era_run_views.era_run_status,
+        name="era_run_status",
+    ),
     path("remittances/<int:remittance_id>/", era_views.show_remittance, name="show_remittance"),
     path("denials/", era_views.list_denials, name="list_denials"),
     path("denials/<int:denial_id>/work/", era_views.work_denial, name="work_denial"),
@@ -19,7 +22,10 @@ urlpatterns = [
     path("accounts/", era_views.list_accounts, name="list_accounts"),
     path("accounts/<int:patient_id>/", era_views.show_account, name="show_account"),
     path("accounts/<int:patient_id>/plans/", plans.create_plan, name="create_plan"),
-    path("accounts/<int:patient_id>/plans/<int:plan_id>/cancel/", plans.cancel_plan_view,
-         name="cancel_plan"),
+    path(
+        "accounts/<int:patient_id>/plans/<int:plan_id>/cancel/",
+        plans.cancel_plan_view,
+        name="cancel_plan",
+    ),
     path("reports/", era_views.show_reports, name="show_reports"),
 ]

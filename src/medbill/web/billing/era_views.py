@@ -39,64 +39,105 @@ from medbill.web.practice.tenancy import get_scoped_or_404
 
 @requires("view_claims")
 def list_remittances(request: HttpRequest) -> HttpResponse:
-    rows = (Remittance.objects.for_user(request.user, request.practice)
-            .select_related("file").annotate(claim_count=Count("claims"))
-            .order_by("-posted_at", "-id"))
+    rows = (
+        Remittance.objects.for_user(request.user, request.practice)
+        .select_related("file")
+        .annotate(claim_count=Count("claims"))
+        .order_by("-posted_at", "-id")
+    )
     status = request.GET.get("status", "")
     if status in Remittance.Status.values:
         rows = rows.filter(status=status)
-    work = UnmatchedPayment.objects.for_user(request.user, request.practice).filter(
-        resolved=False).select_related("remittance_claim__remittance")
-    return render(request, "billing/era_list.html", {
-        "page": paginate(request, rows), "query": query_without_page(request),
-        "statuses": Remittance.Status.choices, "status": status, "work": work[:50],
-        "import_running": EraImportRun.objects.for_user(request.user, request.practice)
-        .filter(status__in=("queued", "running")).first()})
+    work = (
+        UnmatchedPayment.objects.for_user(request.user, request.practice)
+        .filter(resolved=False)
+        .select_related("remittance_claim__remittance")
+    )
+    return render(
+        request,
+        "billing/era_list.html",
+        {
+            "page": paginate(request, rows),
+            "query": query_without_page(request),
+            "statuses": Remittance.Status.choices,
+            "status": status,
+            "work": work[:50],
+            "import_running": EraImportRun.objects.for_user(request.user, request.practice)
+            .filter(status__in=("queued", "running"))
+            .first(),
+        },
+    )
 
 
 @requires("view_claims")
 def show_remittance(request: HttpRequest, remittance_id: int) -> HttpResponse:
-    rem = get_scoped_or_404(Remittance.objects.select_related("file", "payer"), request.user,
-                            request.practice, pk=remittance_id)
+    rem = get_scoped_or_404(
+        Remittance.objects.select_related("file", "payer"),
+        request.user,
+        request.practice,
+        pk=remittance_id,
+    )
     claims = rem.claims.select_related("claim").prefetch_related("denials")
     # Through a subquery, not a join: a claim paid twice in the set (a reversal and its
     # corrected payment) would count every entry twice.
-    audit.record(rem, "view", user=request.user,
-                 patients=[c.claim.patient_id for c in claims if c.claim is not None],
-                 detail={"claim_ids": [c.claim_id for c in claims if c.claim_id]})
-    entries = (Entry.objects.filter(source="era", claim_id__in=rem.claims.values("claim_id"),
-                                    source_ref__startswith=f"835 {rem.file.sha256[:16]}")
-               .values("kind", "responsibility").annotate(total=MoneySum("amount"))
-               .order_by("kind", "responsibility"))
-    return render(request, "billing/era_detail.html", {
-        "rem": rem, "claims": claims, "entries": entries,
-        "plb": rem.provider_adjustments.all()})
+    audit.record(
+        rem,
+        "view",
+        user=request.user,
+        patients=[c.claim.patient_id for c in claims if c.claim is not None],
+        detail={"claim_ids": [c.claim_id for c in claims if c.claim_id]},
+    )
+    entries = (
+        Entry.objects.filter(
+            source="era",
+            claim_id__in=rem.claims.values("claim_id"),
+            source_ref__startswith=f"835 {rem.file.sha256[:16]}",
+        )
+        .values("kind", "responsibility")
+        .annotate(total=MoneySum("amount"))
+        .order_by("kind", "responsibility")
+    )
+    return render(
+        request,
+        "billing/era_detail.html",
+        {"rem": rem, "claims": claims, "entries": entries, "plb": rem.provider_adjustments.all()},
+    )
 
 
 @requires("view_claims")
 def list_denials(request: HttpRequest) -> HttpResponse:
     rows = DenialItem.objects.for_user(request.user, request.practice).select_related(
-        "claim", "payer", "claim_line")
+        "claim", "payer", "claim_line"
+    )
     status = request.GET.get("status", DenialItem.Status.OPEN)
     if status in DenialItem.Status.values:
         rows = rows.filter(status=status)
     page = paginate(request, rows)
     audit.record_list(list(page), request.user)
-    return render(request, "billing/denial_list.html", {
-        "page": page, "query": query_without_page(request),
-        "statuses": DenialItem.Status.choices, "status": status})
+    return render(
+        request,
+        "billing/denial_list.html",
+        {
+            "page": page,
+            "query": query_without_page(request),
+            "statuses": DenialItem.Status.choices,
+            "status": status,
+        },
+    )
 
 
 @requires("post_adjustment")
 @require_POST
 def work_denial(request: HttpRequest, denial_id: int) -> HttpResponse:
     """Mark a denial corrected, appealed or resolved; writing it off posts an adjustment."""
-    item = get_scoped_or_404(DenialItem.objects.select_related("claim"), request.user,
-                             request.practice, pk=denial_id)
+    item = get_scoped_or_404(
+        DenialItem.objects.select_related("claim"), request.user, request.practice, pk=denial_id
+    )
     status = request.POST.get("status", "")
     if status not in DenialItem.Status.values or status == DenialItem.Status.OPEN:
-        messages.error(request, "Choose what was done: corrected, appealed, written off or "
-                                "resolved")
+        messages.error(
+            request, "Choose what was done: corrected, appealed, written off or resolved"
+        )
         return redirect("list_denials")
     if status == DenialItem.Status.WRITTEN_OFF and item.status != status:
         try:
@@ -118,20 +159,32 @@ def list_accounts(request: HttpRequest) -> HttpResponse:
     # credit does not pay what an insurer still owes (the sums ``balances_of`` gives).
     patient_side = Q(responsibility=Entry.Responsibility.PATIENT)
     payer_side = Q(responsibility=Entry.Responsibility.PAYER)
-    rows = (Entry.objects.for_user(request.user, request.practice)
-            .values("patient_id", "patient__last_name", "patient__first_name",
-                    "patient__account_number")
-            .annotate(patient_owes=MoneySum("amount", filter=patient_side),
-                      insurance_owes=MoneySum("amount", filter=payer_side))
-            .exclude(Q(patient_owes=0) | Q(patient_owes__isnull=True),
-                     Q(insurance_owes=0) | Q(insurance_owes__isnull=True))
-            .order_by(F("patient_owes").desc(nulls_last=True),
-                      F("insurance_owes").desc(nulls_last=True), "patient__last_name"))
+    rows = (
+        Entry.objects.for_user(request.user, request.practice)
+        .values(
+            "patient_id", "patient__last_name", "patient__first_name", "patient__account_number"
+        )
+        .annotate(
+            patient_owes=MoneySum("amount", filter=patient_side),
+            insurance_owes=MoneySum("amount", filter=payer_side),
+        )
+        .exclude(
+            Q(patient_owes=0) | Q(patient_owes__isnull=True),
+            Q(insurance_owes=0) | Q(insurance_owes__isnull=True),
+        )
+        .order_by(
+            F("patient_owes").desc(nulls_last=True),
+            F("insurance_owes").desc(nulls_last=True),
+            "patient__last_name",
+        )
+    )
     page = paginate(request, rows)
-    audit.record_list(list(Patient.objects.filter(pk__in=[r["patient_id"] for r in page])),
-                      request.user)
-    return render(request, "billing/account_list.html", {
-        "page": page, "query": query_without_page(request)})
+    audit.record_list(
+        list(Patient.objects.filter(pk__in=[r["patient_id"] for r in page])), request.user
+    )
+    return render(
+        request, "billing/account_list.html", {"page": page, "query": query_without_page(request)}
+    )
 
 
 @requires("view_ledger")
@@ -139,16 +192,26 @@ def show_account(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
     audit.record_view(patient, request.user)
     entries = Entry.objects.filter(patient=patient).select_related("payer", "claim")
-    return render(request, "billing/account_detail.html", {
-        "patient": patient, "entries": entries.order_by("posted_at", "id"),
-        "patient_balance": balance_of(patient, Entry.Responsibility.PATIENT),
-        "insurance_balance": balance_of(patient, Entry.Responsibility.PAYER),
-        "statements": Statement.objects.filter(patient=patient)[:20],
-        "plans": [plans.plan_standing(p, timezone.localdate())
-                  for p in PaymentPlan.objects.filter(patient=patient).order_by("-created_at")],
-        "intervals": plans.INTERVALS, "today": timezone.localdate(),
-        "denials": DenialItem.objects.filter(claim__patient=patient,
-                                             status=DenialItem.Status.OPEN)})
+    return render(
+        request,
+        "billing/account_detail.html",
+        {
+            "patient": patient,
+            "entries": entries.order_by("posted_at", "id"),
+            "patient_balance": balance_of(patient, Entry.Responsibility.PATIENT),
+            "insurance_balance": balance_of(patient, Entry.Responsibility.PAYER),
+            "statements": Statement.objects.filter(patient=patient)[:20],
+            "plans": [
+                plans.plan_standing(p, timezone.localdate())
+                for p in PaymentPlan.objects.filter(patient=patient).order_by("-created_at")
+            ],
+            "intervals": plans.INTERVALS,
+            "today": timezone.localdate(),
+            "denials": DenialItem.objects.filter(
+                claim__patient=patient, status=DenialItem.Status.OPEN
+            ),
+        },
+    )
 
 
 def _as_of(request: HttpRequest) -> datetime.date | None:
@@ -175,19 +238,26 @@ def show_reports(request: HttpRequest) -> HttpResponse:
         writer.writerow(table.header)
         writer.writerows(table.rows)
         if wanted == "ar-patient":  # names and balances of patients
-            audit.record(request.practice, "export", user=request.user, source="web report",
-                         detail={"report": wanted, "rows": max(len(table.rows) - 1, 0)})
+            audit.record(
+                request.practice,
+                "export",
+                user=request.user,
+                source="web report",
+                detail={"report": wanted, "rows": max(len(table.rows) - 1, 0)},
+            )
         response = HttpResponse(buffer.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{wanted}.csv"'
         return response
     sections = []
     for key, table in tables.items():
         top = max((abs(v) for _, v in table.chart), default=0) or 1
-        bars = [(label, f"{value:,.2f}", round(100 * abs(value) / top))
-                for label, value in table.chart]
+        bars = [
+            (label, f"{value:,.2f}", round(100 * abs(value) / top)) for label, value in table.chart
+        ]
         sections.append((key, table, bars, _shown_rows(table)))
-    return render(request, "billing/reports.html", {"sections": sections, "as_of": as_of,
-                                                    "shown": SHOWN_ROWS})
+    return render(
+        request, "billing/reports.html", {"sections": sections, "as_of": as_of, "shown": SHOWN_ROWS}
+    )
 
 
 # A page shows the largest rows of a report; its CSV holds every row.

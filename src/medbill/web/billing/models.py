@@ -191,9 +191,11 @@ class Entry(PracticeOwned, AppendOnlyModel):
             models.Index(fields=["practice", "patient"], name="entry_patient"),
             # A/R aging and open balances group a practice's entries by claim; on PostgreSQL
             # the included columns let that read the index alone.
-            models.Index(fields=["practice", "responsibility", "claim"],
-                         include=["amount", "effective_date", "patient", "payer"],
-                         name="entry_open_balance"),
+            models.Index(
+                fields=["practice", "responsibility", "claim"],
+                include=["amount", "effective_date", "patient", "payer"],
+                name="entry_open_balance",
+            ),
         ]
         constraints = [
             # A claim line is charged once: two imports that both find it uncharged cannot
@@ -263,9 +265,14 @@ class ClaimAttachment(PracticeOwned):
     TRANSMISSIONS = [(code, f"{code} {meaning}") for code, meaning in TRANSMISSIONS.items()]
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attachments")
-    line = models.ForeignKey(ClaimLine, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="attachments",
-                             help_text="The line it documents; empty for the whole claim.")
+    line = models.ForeignKey(
+        ClaimLine,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        help_text="The line it documents; empty for the whole claim.",
+    )
     report_type = models.CharField(max_length=2, choices=REPORT_TYPES)
     transmission = models.CharField(max_length=2, choices=TRANSMISSIONS)
     control_number = models.CharField(max_length=80, blank=True)

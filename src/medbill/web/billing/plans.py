@@ -61,9 +61,15 @@ def _date(raw: Any) -> datetime.date:
         raise ServiceError("first_due", "expected a date (YYYY-MM-DD)") from None
 
 
-def start_plan(user: Any, patient: Patient, installments: Any, first_due: Any,
-               installment: Any = None, interval_days: Any = 30,
-               today: datetime.date | None = None) -> PaymentPlan:
+def start_plan(
+    user: Any,
+    patient: Patient,
+    installments: Any,
+    first_due: Any,
+    installment: Any = None,
+    interval_days: Any = 30,
+    today: datetime.date | None = None,
+) -> PaymentPlan:
     """Put the patient's current balance on a plan; ``ServiceError`` names the bad field.
 
     The payments (``installment`` x ``installments``) must cover the balance, the first
@@ -100,16 +106,26 @@ def start_plan(user: Any, patient: Patient, installments: Any, first_due: Any,
             if each <= ZERO:
                 raise ServiceError("installment", "must be more than zero")
         if each * count < balance:
-            raise ServiceError("installment", f"{count} x {each.format()} = "
-                               f"{(each * count).format()} does not cover the balance "
-                               f"of {balance.format()}")
+            raise ServiceError(
+                "installment",
+                f"{count} x {each.format()} = "
+                f"{(each * count).format()} does not cover the balance "
+                f"of {balance.format()}",
+            )
         if each * (count - 1) >= balance:
-            raise ServiceError("installments", f"{count - 1} payments of {each.format()} "
-                               "already cover the balance; use fewer")
+            raise ServiceError(
+                "installments",
+                f"{count - 1} payments of {each.format()} already cover the balance; use fewer",
+            )
         return PaymentPlan.objects.create(
-            practice_id=locked.practice_id, patient=locked, total=balance.amount,
-            installment=each.amount, installments=count, first_due=first,
-            interval_days=interval)
+            practice_id=locked.practice_id,
+            patient=locked,
+            total=balance.amount,
+            installment=each.amount,
+            installments=count,
+            first_due=first,
+            interval_days=interval,
+        )
 
 
 def cancel_plan(user: Any, plan: PaymentPlan) -> PaymentPlan:
@@ -118,8 +134,9 @@ def cancel_plan(user: Any, plan: PaymentPlan) -> PaymentPlan:
     with transaction.atomic(), audit.acting_as(user):
         locked = PaymentPlan.objects.select_for_update().get(pk=plan.pk)
         if locked.status != PaymentPlan.Status.ACTIVE:
-            raise ServiceError("plan", f"the plan is {locked.get_status_display().lower()}, "
-                                       "not active")
+            raise ServiceError(
+                "plan", f"the plan is {locked.get_status_display().lower()}, not active"
+            )
         locked.status = PaymentPlan.Status.CANCELLED
         locked.save()
     return locked
@@ -140,8 +157,9 @@ def plan_standing(plan: PaymentPlan, today: datetime.date) -> PlanStanding:
     """How far the patient has paid into ``plan`` and the next installment due."""
     total, each = Money(plan.total), Money(plan.installment)
     paid = _patient_paid(plan)
-    last_due = plan.first_due + datetime.timedelta(days=plan.interval_days *
-                                                   (plan.installments - 1))
+    last_due = plan.first_due + datetime.timedelta(
+        days=plan.interval_days * (plan.installments - 1)
+    )
     number = due = amount = None
     if paid < total:
         covered = min(int(paid.amount // each.amount), plan.installments - 1)
@@ -170,23 +188,32 @@ def create_plan(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
     data = request.POST
     try:
-        plan = start_plan(request.user, patient, data.get("installments"), data.get("first_due"),
-                          data.get("installment", "").strip() or None,
-                          data.get("interval_days", "30"))
+        plan = start_plan(
+            request.user,
+            patient,
+            data.get("installments"),
+            data.get("first_due"),
+            data.get("installment", "").strip() or None,
+            data.get("interval_days", "30"),
+        )
     except ServiceError as exc:
         messages.error(request, in_words(exc))
     else:
-        messages.success(request, f"Payment plan started: {plan.installments} x "
-                                  f"{Money(plan.installment).format()} from "
-                                  f"{plan.first_due.isoformat()}.")
+        messages.success(
+            request,
+            f"Payment plan started: {plan.installments} x "
+            f"{Money(plan.installment).format()} from "
+            f"{plan.first_due.isoformat()}.",
+        )
     return redirect("show_account", patient_id=patient.pk)
 
 
 @requires("post_payment")
 @require_POST
 def cancel_plan_view(request: HttpRequest, patient_id: int, plan_id: int) -> HttpResponse:
-    plan = get_scoped_or_404(PaymentPlan, request.user, request.practice, pk=plan_id,
-                             patient_id=patient_id)
+    plan = get_scoped_or_404(
+        PaymentPlan, request.user, request.practice, pk=plan_id, patient_id=patient_id
+    )
     try:
         cancel_plan(request.user, plan)
     except ServiceError as exc:

@@ -46,9 +46,7 @@ class RemittanceFile(PracticeOwned, AppendOnlyModel):
 
     class Meta:
         ordering = ["-imported_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["practice", "sha256"], name="era_file_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["practice", "sha256"], name="era_file_once")]
 
     def __str__(self) -> str:
         return self.name
@@ -73,7 +71,8 @@ class Remittance(PracticeOwned):
     payer_name = models.CharField(max_length=60, blank=True)
     trace_number = models.CharField(max_length=50, help_text="TRN02: check or EFT trace.")
     trace_originator = models.CharField(
-        max_length=80, blank=True,
+        max_length=80,
+        blank=True,
         help_text="TRN03: the payer's own id (1 + its TIN). With TRN02 it names the payment.",
     )
     payee_identifier = models.CharField(max_length=80, blank=True, help_text="1000B N104.")
@@ -116,7 +115,10 @@ class RemittanceClaim(PracticeOwned):
 
     remittance = models.ForeignKey(Remittance, on_delete=models.CASCADE, related_name="claims")
     claim = models.ForeignKey(
-        "billing.Claim", null=True, blank=True, on_delete=models.PROTECT,
+        "billing.Claim",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="remittance_claims",
     )
     claim_identifier = models.CharField(max_length=38, help_text="CLP01 as the payer sent it.")
@@ -195,8 +197,9 @@ class ProviderAdjustment(PracticeOwned, AppendOnlyModel):
     ``amount`` is the effect on the payment (a recoupment is negative).
     """
 
-    remittance = models.ForeignKey(Remittance, on_delete=models.PROTECT,
-                                   related_name="provider_adjustments")
+    remittance = models.ForeignKey(
+        Remittance, on_delete=models.PROTECT, related_name="provider_adjustments"
+    )
     provider_identifier = models.CharField(max_length=50)
     reason = models.CharField(max_length=2)
     reference = models.CharField(max_length=50, blank=True)
@@ -213,10 +216,12 @@ class ProviderAdjustment(PracticeOwned, AppendOnlyModel):
 class SecondaryClaimLink(PracticeOwned):
     """A claim for the next payer, with the prior payer's adjudication (COB data)."""
 
-    claim = models.OneToOneField("billing.Claim", on_delete=models.CASCADE,
-                                 related_name="prior_payer_link")
-    prior_claim = models.ForeignKey("billing.Claim", on_delete=models.PROTECT,
-                                    related_name="secondary_links")
+    claim = models.OneToOneField(
+        "billing.Claim", on_delete=models.CASCADE, related_name="prior_payer_link"
+    )
+    prior_claim = models.ForeignKey(
+        "billing.Claim", on_delete=models.PROTECT, related_name="secondary_links"
+    )
     adjudication = models.JSONField(help_text="core Adjudication.to_dict() of the prior payer.")
     prior_order = models.CharField(max_length=10, default="primary")
     crossed_over = models.BooleanField(
@@ -234,8 +239,9 @@ class PaymentPlan(PracticeOwned):
         DEFAULTED = "defaulted", "Defaulted"
         CANCELLED = "cancelled", "Cancelled"
 
-    patient = models.ForeignKey("frontdesk.Patient", on_delete=models.PROTECT,
-                                related_name="payment_plans")
+    patient = models.ForeignKey(
+        "frontdesk.Patient", on_delete=models.PROTECT, related_name="payment_plans"
+    )
     total = MoneyField()
     installment = MoneyField()
     installments = models.PositiveSmallIntegerField()
@@ -248,8 +254,9 @@ class PaymentPlan(PracticeOwned):
 class Statement(PracticeOwned):
     """A patient statement as sent: totals, aging, and the files produced."""
 
-    patient = models.ForeignKey("frontdesk.Patient", on_delete=models.PROTECT,
-                                related_name="statements")
+    patient = models.ForeignKey(
+        "frontdesk.Patient", on_delete=models.PROTECT, related_name="statements"
+    )
     statement_date = models.DateField()
     balance = MoneyField()
     aging = models.JSONField(default=dict, help_text="bucket -> amount")
@@ -273,9 +280,14 @@ class StatementRun(BackgroundRun):
     statement_date = models.DateField()
     threshold = MoneyField()
     write_off_under = MoneyField()
-    patient = models.ForeignKey("frontdesk.Patient", null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+",
-                                help_text="set when the run is one account's statement")
+    patient = models.ForeignKey(
+        "frontdesk.Patient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="set when the run is one account's statement",
+    )
     files_dir = models.CharField(max_length=200, blank=True)
     has_csv = models.BooleanField(default=False)
     statements = models.JSONField(default=list, help_text="ids of the statements sent")
@@ -305,8 +317,10 @@ class EraImportRun(BackgroundRun):
     name = models.CharField(max_length=200)
     post = models.BooleanField(default=True)
     same_payment = models.BooleanField(default=False)
-    file = models.ForeignKey(RemittanceFile, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+    file = models.ForeignKey(
+        RemittanceFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     already_imported = models.BooleanField(default=False)
-    sets = models.JSONField(default=list, help_text="per set: payer, trace, status, counts, "
-                                                    "reasons")
+    sets = models.JSONField(
+        default=list, help_text="per set: payer, trace, status, counts, reasons"
+    )

@@ -66,11 +66,17 @@ def _open_balances(practice: Any, responsibility: str) -> list[dict[str, Any]]:
         cursor.execute(_OPEN_BALANCES, [getattr(practice, "pk", practice), responsibility])
         rows = cursor.fetchall()
     dates = models.DateField()
-    return [{"claim_id": claim, "patient_id": patient, "payer_id": payer,
-             "balance": Decimal(int(cents)) / 100,
-             "first": dates.to_python(first) if first is not None else None,
-             "dos": _aware(dos)}
-            for claim, patient, payer, cents, first, dos in rows]
+    return [
+        {
+            "claim_id": claim,
+            "patient_id": patient,
+            "payer_id": payer,
+            "balance": Decimal(int(cents)) / 100,
+            "first": dates.to_python(first) if first is not None else None,
+            "dos": _aware(dos),
+        }
+        for claim, patient, payer, cents, first, dos in rows
+    ]
 
 
 def _aware(value: Any) -> datetime.datetime | None:
@@ -93,27 +99,47 @@ def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = Non
     as_of = as_of or timezone.localdate()
     if by == "payer":
         rows = _open_balances(practice, Entry.Responsibility.PAYER)
-        names = dict(Payer.objects.filter(pk__in={r["payer_id"] for r in rows})
-                     .values_list("pk", "name"))
-        items = [(r["payer_id"], names.get(r["payer_id"], "(no payer)"), _service_date(r),
-                  _money(r["balance"])) for r in rows]
+        names = dict(
+            Payer.objects.filter(pk__in={r["payer_id"] for r in rows}).values_list("pk", "name")
+        )
+        items = [
+            (
+                r["payer_id"],
+                names.get(r["payer_id"], "(no payer)"),
+                _service_date(r),
+                _money(r["balance"]),
+            )
+            for r in rows
+        ]
     elif by == "patient":
         from medbill.web.frontdesk.models import Patient
 
         rows = _open_balances(practice, Entry.Responsibility.PATIENT)
-        people = {pk: f"{last}, {first} ({account})" for pk, last, first, account in
-                  Patient.objects.filter(pk__in={r["patient_id"] for r in rows})
-                  .values_list("pk", "last_name", "first_name", "account_number")}
-        items = [(r["patient_id"], people.get(r["patient_id"], "?"), _service_date(r),
-                  _money(r["balance"])) for r in rows]
+        people = {
+            pk: f"{last}, {first} ({account})"
+            for pk, last, first, account in Patient.objects.filter(
+                pk__in={r["patient_id"] for r in rows}
+            ).values_list("pk", "last_name", "first_name", "account_number")
+        }
+        items = [
+            (
+                r["patient_id"],
+                people.get(r["patient_id"], "?"),
+                _service_date(r),
+                _money(r["balance"]),
+            )
+            for r in rows
+        ]
     else:
         raise ValueError("by: expected payer or patient")
     aged = age_balances(items, as_of)
-    table = Table(f"A/R aging by {by} as of {as_of}", [by, *BUCKETS, "total"],
-                  [r.as_list() for r in aged])
+    table = Table(
+        f"A/R aging by {by} as of {as_of}", [by, *BUCKETS, "total"], [r.as_list() for r in aged]
+    )
     totals = {b: sum((r.buckets[b] for r in aged), ZERO) for b in BUCKETS}
-    table.rows.append(["TOTAL", *(str(totals[b]) for b in BUCKETS),
-                       str(sum(totals.values(), ZERO))])
+    table.rows.append(
+        ["TOTAL", *(str(totals[b]) for b in BUCKETS), str(sum(totals.values(), ZERO))]
+    )
     table.chart = [(b, float(totals[b].amount)) for b in BUCKETS]
     return table
 
@@ -121,8 +147,9 @@ def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = Non
 def denials(practice: Any) -> Table:
     """Denials by payer and reason (CARC), with counts and amounts, largest first."""
     grouped: dict[tuple[str, str, str], list[Any]] = {}
-    rows = (DenialItem.objects.for_practice(practice)
-            .values_list("payer__name", "reasons", "reason_words", "amount", "status"))
+    rows = DenialItem.objects.for_practice(practice).values_list(
+        "payer__name", "reasons", "reason_words", "amount", "status"
+    )
     for payer, reasons, reason_words, amount, status in rows.iterator(chunk_size=5000):
         reason = "/".join("-".join(r) for r in reasons)
         key = (payer or "(no payer)", reason, "; ".join(reason_words))
@@ -131,8 +158,9 @@ def denials(practice: Any) -> Table:
         entry[1] += Money(amount)
         entry[2] += status == DenialItem.Status.OPEN
     out = sorted(grouped.items(), key=lambda kv: (-kv[1][1].amount, kv[0]))
-    table = Table("Denials by payer and reason", ["payer", "reason", "in words", "count",
-                                                   "amount", "open"])
+    table = Table(
+        "Denials by payer and reason", ["payer", "reason", "in words", "count", "amount", "open"]
+    )
     table.rows = [[p, r, w, str(n), str(a), str(o)] for (p, r, w), (n, a, o) in out]
     table.chart = [(f"{p} {r}", float(a.amount)) for (p, r, _), (_, a, _) in out[:10]]
     return table
@@ -149,15 +177,19 @@ def kpis(practice: Any, as_of: datetime.date | None = None, period_days: int = 9
         charges_period=MoneySum("amount", filter=charge & Q(effective_date__gt=since)),
         charges=MoneySum("amount", filter=charge),
         payments=MoneySum("amount", filter=Q(kind=Entry.Kind.PAYMENT)),
-        contractual=MoneySum("amount", filter=Q(kind=Entry.Kind.ADJUSTMENT, group_code="CO")))
+        contractual=MoneySum("amount", filter=Q(kind=Entry.Kind.ADJUSTMENT, group_code="CO")),
+    )
     total_ar, charges_period = _money(sums["total"]), _money(sums["charges_period"])
     charges = _money(sums["charges"])
     payments, contractual = -_money(sums["payments"]), -_money(sums["contractual"])
     first: dict[int, str] = {}
-    for claim_id, outcome in (RemittanceClaim.objects.for_practice(practice)
-                              .exclude(claim=None)
-                              .order_by("remittance__posted_at", "id")
-                              .values_list("claim_id", "outcome").iterator(chunk_size=5000)):
+    for claim_id, outcome in (
+        RemittanceClaim.objects.for_practice(practice)
+        .exclude(claim=None)
+        .order_by("remittance__posted_at", "id")
+        .values_list("claim_id", "outcome")
+        .iterator(chunk_size=5000)
+    ):
         first.setdefault(claim_id, outcome)
     clean = sum(1 for o in first.values() if o == RemittanceClaim.Outcome.POSTED)
     dar = days_in_ar(total_ar, charges_period, period_days)
@@ -167,12 +199,21 @@ def kpis(practice: Any, as_of: datetime.date | None = None, period_days: int = 9
     table = Table(f"Key numbers as of {as_of}", ["measure", "value", "how"])
     table.rows = [
         ["total A/R", str(total_ar), "sum of every open ledger balance"],
-        ["days in A/R", "" if dar is None else str(dar),
-         f"A/R / average daily charges of the last {period_days} days"],
-        ["first-pass rate %", "" if fpr is None else str(fpr),
-         f"{clean} of {len(first)} adjudicated claims paid on the first remittance"],
-        ["net collection rate %", "" if ncr is None else str(ncr),
-         "payments / (charges - contractual adjustments)"],
+        [
+            "days in A/R",
+            "" if dar is None else str(dar),
+            f"A/R / average daily charges of the last {period_days} days",
+        ],
+        [
+            "first-pass rate %",
+            "" if fpr is None else str(fpr),
+            f"{clean} of {len(first)} adjudicated claims paid on the first remittance",
+        ],
+        [
+            "net collection rate %",
+            "" if ncr is None else str(ncr),
+            "payments / (charges - contractual adjustments)",
+        ],
         ["charges", str(charges), "all time"],
         ["payments", str(payments), "all time, insurance and patients"],
         ["contractual adjustments", str(contractual), "CO adjustments"],

@@ -39,13 +39,18 @@ def start_scrub_run(user: Any, practice: Any) -> ScrubRun:
     from medbill.web.billing.tasks import scrub_claim_run
 
     require(user, practice, "create_claims")
-    drafts = list(Claim.objects.for_practice(practice).filter(status=Claim.Status.DRAFT)
-                  .order_by("id").values_list("pk", flat=True))
+    drafts = list(
+        Claim.objects.for_practice(practice)
+        .filter(status=Claim.Status.DRAFT)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
     if not drafts:
         raise ServiceError("claims", "no draft claim waits to be scrubbed")
     with transaction.atomic(), audit.acting_as(user):
-        run = ScrubRun.objects.create(practice_id=getattr(practice, "pk", practice),
-                                      created_by=user, total=len(drafts))
+        run = ScrubRun.objects.create(
+            practice_id=getattr(practice, "pk", practice), created_by=user, total=len(drafts)
+        )
         transaction.on_commit(lambda: scrub_claim_run.delay(run.pk, drafts))
     return run
 
@@ -60,8 +65,11 @@ def perform_scrub_run(run_id: int, claim_ids: list[int]) -> ScrubRun:
         run.start(len(claim_ids))
         try:
             require(user, run.practice, "create_claims")
-            claims = (Claim.objects.for_practice(run.practice)
-                      .filter(pk__in=claim_ids, status=Claim.Status.DRAFT).order_by("id"))
+            claims = (
+                Claim.objects.for_practice(run.practice)
+                .filter(pk__in=claim_ids, status=Claim.Status.DRAFT)
+                .order_by("id")
+            )
             for done, claim in enumerate(claims.iterator(chunk_size=200), start=1):
                 result = scrubbing.mark_scrubbed(user, claim)
                 if result.can_submit:

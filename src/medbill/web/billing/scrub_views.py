@@ -85,8 +85,9 @@ def show_scrub_run(request: HttpRequest, run_id: int) -> HttpResponse:
     with_errors = [(by_id[c], why) for c, why in run.with_errors if c in by_id]
     ready = [by_id[c] for c in run.ready if c in by_id]
     audit.record_list([c.patient for c in by_id.values()], request.user)
-    return render(request, "billing/scrub_run.html", {
-        "run": run, "ready": ready, "with_errors": with_errors})
+    return render(
+        request, "billing/scrub_run.html", {"run": run, "ready": ready, "with_errors": with_errors}
+    )
 
 
 @requires("create_claims")

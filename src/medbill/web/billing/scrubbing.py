@@ -118,12 +118,22 @@ def mark_scrubbed(user: Any, claim: Claim) -> ScrubResult:
         result = scrub_claim(user, claim)
         # Through the lifecycle like every other move, with its event in the claim's history.
         if result.can_submit and claim.status == Claim.Status.DRAFT:
-            move_claim(claim, Claim.Status.SCRUBBED, user=user, source="scrub",
-                       reason="no edit left an error")
+            move_claim(
+                claim,
+                Claim.Status.SCRUBBED,
+                user=user,
+                source="scrub",
+                reason="no edit left an error",
+            )
         elif not result.can_submit and claim.status == Claim.Status.SCRUBBED:
             codes = ", ".join(sorted({f.code for f in result.errors}))
-            move_claim(claim, Claim.Status.DRAFT, user=user, source="scrub",
-                       reason=f"edits {codes} found errors")
+            move_claim(
+                claim,
+                Claim.Status.DRAFT,
+                user=user,
+                source="scrub",
+                reason=f"edits {codes} found errors",
+            )
     return result
 
 

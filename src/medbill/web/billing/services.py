@@ -56,7 +56,8 @@ def post_payment(
         entry_checks.check_no_card_number("reference", reference)
         entry_checks.check_no_card_number("memo", memo)
         effective_date = entry_checks.payment_date(
-            effective_date or today, today=today, earliest=books_begin(patient.practice_id))
+            effective_date or today, today=today, earliest=books_begin(patient.practice_id)
+        )
     except entry_checks.EntryProblem as exc:
         raise ServiceError(exc.field, exc.problem) from None
     if method not in PAYMENT_METHODS:
@@ -108,8 +109,9 @@ def _ledger(practice_id: int, responsibility: str | None) -> Any:
     return rows.filter(responsibility=responsibility) if responsibility else rows
 
 
-def balance_of(patient: Any, responsibility: str | None = None,
-               through: Entry | None = None) -> Money:
+def balance_of(
+    patient: Any, responsibility: str | None = None, through: Entry | None = None
+) -> Money:
     """The patient's account balance: the sum of every ledger entry of theirs (payments
     not applied to a visit included), or of those ``responsibility`` owes; with ``through``,
     as it stood right after that entry was posted (a receipt printed again later).
@@ -124,12 +126,13 @@ def balance_of(patient: Any, responsibility: str | None = None,
     return Money(total) if total is not None else Money(0)
 
 
-def balances_of(practice: Any, responsibility: str | None = None,
-                patient_ids: Any = None) -> dict[int, Money]:
+def balances_of(
+    practice: Any, responsibility: str | None = None, patient_ids: Any = None
+) -> dict[int, Money]:
     """``balance_of`` for every patient of ``practice`` with ledger entries (or those of
     ``patient_ids``), by patient id."""
     rows = _ledger(getattr(practice, "pk", practice), responsibility)
     if patient_ids is not None:
         rows = rows.filter(patient_id__in=list(patient_ids))
-    rows = (rows.values("patient_id").annotate(total=MoneySum("amount")).order_by("patient_id"))
+    rows = rows.values("patient_id").annotate(total=MoneySum("amount")).order_by("patient_id")
     return {r["patient_id"]: Money(r["total"]) for r in rows}

@@ -37,22 +37,31 @@ def _money(value: Any, field: str) -> Money:
     return amount
 
 
-def start_statement_run(user: Any, practice: Any, *, statement_date: datetime.date,
-                        threshold: Any, write_off_under: Any,
-                        patient: Any = None) -> StatementRun:
+def start_statement_run(
+    user: Any,
+    practice: Any,
+    *,
+    statement_date: datetime.date,
+    threshold: Any,
+    write_off_under: Any,
+    patient: Any = None,
+) -> StatementRun:
     """Queue a statement cycle (of the practice, or of one patient's account)."""
     from medbill.web.billing.tasks import run_statement_run
 
     require(user, practice, "send_statements")
     threshold, small = _money(threshold, "threshold"), _money(write_off_under, "write_off_under")
     if small > threshold:
-        raise ServiceError("write_off_under", "the write-off limit must not exceed the "
-                                              "threshold")
+        raise ServiceError("write_off_under", "the write-off limit must not exceed the threshold")
     with transaction.atomic(), audit.acting_as(user):
         run = StatementRun.objects.create(
-            practice_id=getattr(practice, "pk", practice), created_by=user,
-            statement_date=statement_date, threshold=threshold, write_off_under=small,
-            patient=patient)
+            practice_id=getattr(practice, "pk", practice),
+            created_by=user,
+            statement_date=statement_date,
+            threshold=threshold,
+            write_off_under=small,
+            patient=patient,
+        )
         transaction.on_commit(lambda: run_statement_run.delay(run.pk))
     return run
 
@@ -74,21 +83,31 @@ def perform_statement_run(run_id: int) -> StatementRun:
         run.start(len(accounts_owing(run.practice, patients, on_request)))
         try:
             result = run_statements(
-                user, run.practice, folder, statement_date=run.statement_date,
-                threshold=run.threshold, write_off_under=run.write_off_under,
-                patient_ids=patients, run_id=run.run_id, progress=run.step,
-                on_request=on_request)
+                user,
+                run.practice,
+                folder,
+                statement_date=run.statement_date,
+                threshold=run.threshold,
+                write_off_under=run.write_off_under,
+                patient_ids=patients,
+                run_id=run.run_id,
+                progress=run.step,
+                on_request=on_request,
+            )
         except ServiceError as exc:
             run.fail(str(exc))
             return run
         except Exception:
             run.fail("the run stopped on an unexpected error; the log has the details")
             raise
-        run.finish(files_dir=str(folder.relative_to(data_dir())),
-                   has_csv=bool(result.csv_path), statements=result.statements,
-                   skipped=[list(s) for s in result.skipped],
-                   written_off=[[a, str(m)] for a, m in result.written_off],
-                   collections=result.collections)
+        run.finish(
+            files_dir=str(folder.relative_to(data_dir())),
+            has_csv=bool(result.csv_path),
+            statements=result.statements,
+            skipped=[list(s) for s in result.skipped],
+            written_off=[[a, str(m)] for a, m in result.written_off],
+            collections=result.collections,
+        )
     return run
 
 

@@ -26,9 +26,11 @@ DEFAULTS = {"threshold": "5.00", "write_off_under": "1.00"}
 
 
 def _choices(data: dict[str, str]) -> dict[str, str]:
-    return {"statement_date": data.get("statement_date") or str(timezone.localdate()),
-            "threshold": data.get("threshold") or DEFAULTS["threshold"],
-            "write_off_under": data.get("write_off_under") or DEFAULTS["write_off_under"]}
+    return {
+        "statement_date": data.get("statement_date") or str(timezone.localdate()),
+        "threshold": data.get("threshold") or DEFAULTS["threshold"],
+        "write_off_under": data.get("write_off_under") or DEFAULTS["write_off_under"],
+    }
 
 
 def _day(value: str) -> datetime.date:
@@ -45,21 +47,34 @@ def list_statement_runs(request: HttpRequest) -> HttpResponse:
     if "preview" in request.GET:
         try:
             preview = preview_statements(
-                request.user, request.practice, statement_date=_day(choices["statement_date"]),
-                threshold=choices["threshold"], write_off_under=choices["write_off_under"])
+                request.user,
+                request.practice,
+                statement_date=_day(choices["statement_date"]),
+                threshold=choices["threshold"],
+                write_off_under=choices["write_off_under"],
+            )
         except (ServiceError, ValueError, ArithmeticError) as exc:
-            problem = str(exc) if isinstance(exc, ServiceError) else \
-                "threshold: enter amounts in dollars and cents, such as 5.00"
+            problem = (
+                str(exc)
+                if isinstance(exc, ServiceError)
+                else "threshold: enter amounts in dollars and cents, such as 5.00"
+            )
         else:
             audit.record_list([o.patient for o in preview], request.user)
     runs = StatementRun.objects.for_user(request.user, request.practice)
-    context = {"choices": choices, "preview": preview, "problem": problem,
-               "runs": runs[:20], "running": runs.filter(status__in=("queued", "running"))
-               .first()}
+    context = {
+        "choices": choices,
+        "preview": preview,
+        "problem": problem,
+        "runs": runs[:20],
+        "running": runs.filter(status__in=("queued", "running")).first(),
+    }
     if preview is not None:
         context["to_send"] = [o for o in preview if o.action == "send"]
-        context["send_total"] = sum((o.doc.amount_due.amount for o in context["to_send"]
-                                     if o.doc is not None), start=Decimal(0))
+        context["send_total"] = sum(
+            (o.doc.amount_due.amount for o in context["to_send"] if o.doc is not None),
+            start=Decimal(0),
+        )
         context["to_write_off"] = [o for o in preview if o.action == "write_off"]
         context["to_skip"] = [o for o in preview if o.action == "skip"]
     return render(request, "billing/statement_runs.html", context)
@@ -70,10 +85,13 @@ def list_statement_runs(request: HttpRequest) -> HttpResponse:
 def start_statements(request: HttpRequest) -> HttpResponse:
     choices = _choices(request.POST)
     try:
-        run = start_statement_run(request.user, request.practice,
-                                  statement_date=_day(choices["statement_date"]),
-                                  threshold=choices["threshold"],
-                                  write_off_under=choices["write_off_under"])
+        run = start_statement_run(
+            request.user,
+            request.practice,
+            statement_date=_day(choices["statement_date"]),
+            threshold=choices["threshold"],
+            write_off_under=choices["write_off_under"],
+        )
     except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("statement_runs")
@@ -85,9 +103,14 @@ def start_statements(request: HttpRequest) -> HttpResponse:
 def send_statement_now(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
     try:
-        run = start_statement_run(request.user, request.practice,
-                                  statement_date=timezone.localdate(), threshold="0.01",
-                                  write_off_under="0", patient=patient)
+        run = start_statement_run(
+            request.user,
+            request.practice,
+            statement_date=timezone.localdate(),
+            threshold="0.01",
+            write_off_under="0",
+            patient=patient,
+        )
     except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("show_account", patient_id=patient.pk)
@@ -95,9 +118,12 @@ def send_statement_now(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 def _statements(request: HttpRequest, run: StatementRun) -> list[Statement]:
-    return list(Statement.objects.for_user(request.user, request.practice)
-                .filter(pk__in=run.statements).select_related("patient")
-                .order_by("patient__last_name", "patient__first_name", "id"))
+    return list(
+        Statement.objects.for_user(request.user, request.practice)
+        .filter(pk__in=run.statements)
+        .select_related("patient")
+        .order_by("patient__last_name", "patient__first_name", "id")
+    )
 
 
 @requires("send_statements")
@@ -105,9 +131,15 @@ def show_statement_run(request: HttpRequest, run_id: int) -> HttpResponse:
     run = get_scoped_or_404(StatementRun, request.user, request.practice, pk=run_id)
     statements = _statements(request, run)
     audit.record_list([s.patient for s in statements], request.user)
-    return render(request, "billing/statement_run.html", {
-        "run": run, "statements": statements,
-        "total": sum((s.balance for s in statements), start=0)})
+    return render(
+        request,
+        "billing/statement_run.html",
+        {
+            "run": run,
+            "statements": statements,
+            "total": sum((s.balance for s in statements), start=0),
+        },
+    )
 
 
 @requires("send_statements")
@@ -130,9 +162,13 @@ def download_statement_pdfs(request: HttpRequest, run_id: int) -> HttpResponse:
     if run.running or not statements:
         raise Http404("this run has no statements to download")
     content = zip_of_pdfs(run, [Path(s.pdf_path).name for s in statements])
-    audit.record_export(run, [s.patient_id for s in statements],
-                        {"file": "statements.zip", "statements": len(statements)},
-                        user=request.user, source="web statements download")
+    audit.record_export(
+        run,
+        [s.patient_id for s in statements],
+        {"file": "statements.zip", "statements": len(statements)},
+        user=request.user,
+        source="web statements download",
+    )
     return _attachment(content, "application/zip", f"statements-{run.run_id}.zip")
 
 
@@ -142,21 +178,36 @@ def download_statement_csv(request: HttpRequest, run_id: int) -> HttpResponse:
     path = run_folder(run) / "statements.csv"
     if run.running or not run.has_csv or not path.is_file():
         raise Http404("this run has no vendor file")
-    audit.record_export(run, [s.patient_id for s in _statements(request, run)],
-                        {"file": "statements.csv", "statements": len(run.statements)},
-                        user=request.user, source="web statements download")
+    audit.record_export(
+        run,
+        [s.patient_id for s in _statements(request, run)],
+        {"file": "statements.csv", "statements": len(run.statements)},
+        user=request.user,
+        source="web statements download",
+    )
     return _attachment(path.read_bytes(), "text/csv", f"statements-{run.run_id}.csv")
 
 
 @requires("send_statements")
 def download_statement(request: HttpRequest, statement_id: int) -> HttpResponse:
     row = get_scoped_or_404(Statement, request.user, request.practice, pk=statement_id)
-    run = StatementRun.objects.for_user(request.user, request.practice).filter(
-        pk=int(row.run_id[4:]) if row.run_id.startswith("run-") and row.run_id[4:].isdigit()
-        else -1).first()
+    run = (
+        StatementRun.objects.for_user(request.user, request.practice)
+        .filter(
+            pk=int(row.run_id[4:])
+            if row.run_id.startswith("run-") and row.run_id[4:].isdigit()
+            else -1
+        )
+        .first()
+    )
     path = run_folder(run) / Path(row.pdf_path).name if run else None
     if path is None or not path.is_file():
         raise Http404("this statement's PDF is not kept")
-    audit.record_export(row, [row.patient_id], {"file": path.name}, user=request.user,
-                        source="web statement download")
+    audit.record_export(
+        row,
+        [row.patient_id],
+        {"file": path.name},
+        user=request.user,
+        source="web statement download",
+    )
     return _attachment(path.read_bytes(), "application/pdf", path.name)

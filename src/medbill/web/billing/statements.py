@@ -68,9 +68,12 @@ class CycleResult:
 
 
 def _patient_paid(plan: PaymentPlan) -> Money:
-    rows = Entry.objects.filter(patient_id=plan.patient_id, kind=Entry.Kind.PAYMENT,
-                                responsibility=Entry.Responsibility.PATIENT,
-                                posted_at__gte=plan.created_at)
+    rows = Entry.objects.filter(
+        patient_id=plan.patient_id,
+        kind=Entry.Kind.PAYMENT,
+        responsibility=Entry.Responsibility.PATIENT,
+        posted_at__gte=plan.created_at,
+    )
     return -Money(rows.aggregate(t=MoneySum("amount"))["t"] or 0)
 
 
@@ -80,13 +83,20 @@ def in_good_standing(plan: PaymentPlan, as_of: datetime.date) -> bool:
         return False
     if as_of < plan.first_due:
         return True
-    due_count = min(plan.installments,
-                    (as_of - plan.first_due).days // max(plan.interval_days, 1) + 1)
+    due_count = min(
+        plan.installments, (as_of - plan.first_due).days // max(plan.interval_days, 1) + 1
+    )
     return _patient_paid(plan) >= Money(plan.installment) * due_count
 
 
-def create_payment_plan(user: Any, patient: Patient, total: Any, installments: int,
-                        first_due: datetime.date, interval_days: int = 30) -> PaymentPlan:
+def create_payment_plan(
+    user: Any,
+    patient: Patient,
+    total: Any,
+    installments: int,
+    first_due: datetime.date,
+    interval_days: int = 30,
+) -> PaymentPlan:
     """A plan to pay ``total`` in equal installments (``user`` None: the command line)."""
     if user is not None:
         require(user, patient.practice_id, "post_payment")
@@ -99,8 +109,14 @@ def create_payment_plan(user: Any, patient: Patient, total: Any, installments: i
     each = Money((amount.amount / installments).quantize(Decimal("0.01"), rounding=ROUND_UP))
     with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
         return PaymentPlan.objects.create(
-            practice_id=patient.practice_id, patient=patient, total=amount, installment=each,
-            installments=installments, first_due=first_due, interval_days=interval_days)
+            practice_id=patient.practice_id,
+            patient=patient,
+            total=amount,
+            installment=each,
+            installments=installments,
+            first_due=first_due,
+            interval_days=interval_days,
+        )
 
 
 def _descriptions(practice: Any) -> dict[str, str]:
@@ -108,26 +124,37 @@ def _descriptions(practice: Any) -> dict[str, str]:
     return {r.code: r.description for r in rows}
 
 
-def _visits_of(patients: dict[int, Patient], words: dict[str, str], settled_too: bool = False
-               ) -> dict[int, list[tuple[Visit, StatementVisit]]]:
+def _visits_of(
+    patients: dict[int, Patient], words: dict[str, str], settled_too: bool = False
+) -> dict[int, list[tuple[Visit, StatementVisit]]]:
     """For each patient, the visits they still owe on (with ``settled_too``, every visit
     with activity), with what insurance and they did.
 
     Three queries for any number of patients (statement runs work many at once).
     """
-    rows = (Entry.objects.filter(patient_id__in=list(patients)).exclude(visit=None)
-            .values("visit_id", "kind", "responsibility").annotate(t=MoneySum("amount"))
-            .order_by())
+    rows = (
+        Entry.objects.filter(patient_id__in=list(patients))
+        .exclude(visit=None)
+        .values("visit_id", "kind", "responsibility")
+        .annotate(t=MoneySum("amount"))
+        .order_by()
+    )
     by_visit: dict[int, dict[tuple[str, str], Money]] = defaultdict(dict)
     for r in rows:
         by_visit[r["visit_id"]][(r["kind"], r["responsibility"])] = Money(r["t"])
     charges: dict[int, list[Entry]] = defaultdict(list)
-    for e in (Entry.objects.filter(visit_id__in=list(by_visit), kind="charge")
-              .select_related("claim_line").order_by("id")):
+    for e in (
+        Entry.objects.filter(visit_id__in=list(by_visit), kind="charge")
+        .select_related("claim_line")
+        .order_by("id")
+    ):
         charges[e.visit_id].append(e)
     out: dict[int, list[tuple[Visit, StatementVisit]]] = defaultdict(list)
-    for visit in Visit.objects.filter(pk__in=list(by_visit)).select_related(
-            "provider").order_by("scheduled_at", "id"):
+    for visit in (
+        Visit.objects.filter(pk__in=list(by_visit))
+        .select_related("provider")
+        .order_by("scheduled_at", "id")
+    ):
         sums = by_visit[visit.pk]
         owed = sum((v for (_, who), v in sums.items() if who == "patient"), ZERO)
         if owed <= ZERO and not settled_too:
@@ -136,18 +163,32 @@ def _visits_of(patients: dict[int, Patient], words: dict[str, str], settled_too:
         ins_paid = -sums.get(("payment", "payer"), ZERO)
         pat_paid = -sums.get(("payment", "patient"), ZERO)
         adjusted = charged - ins_paid - pat_paid - owed
-        lines = tuple(StatementLine(e.claim_line.code if e.claim_line else "SVC",
-                                    words.get(e.claim_line.code if e.claim_line else "",
-                                              "Professional service"), Money(e.amount))
-                      for e in charges[visit.pk])
+        lines = tuple(
+            StatementLine(
+                e.claim_line.code if e.claim_line else "SVC",
+                words.get(e.claim_line.code if e.claim_line else "", "Professional service"),
+                Money(e.amount),
+            )
+            for e in charges[visit.pk]
+        )
         if not lines or adjusted < ZERO:
             continue
         note = "Applied to deductible, coinsurance or copay" if ins_paid or adjusted else None
-        out[visit.patient_id].append((visit, StatementVisit(
-            visit.date_of_service, patients[visit.patient_id].full_name,
-            f"{visit.provider.first_name} {visit.provider.last_name}".strip(), lines,
-            insurance_paid=ins_paid, insurance_adjusted=adjusted, patient_paid=pat_paid,
-            note=note)))
+        out[visit.patient_id].append(
+            (
+                visit,
+                StatementVisit(
+                    visit.date_of_service,
+                    patients[visit.patient_id].full_name,
+                    f"{visit.provider.first_name} {visit.provider.last_name}".strip(),
+                    lines,
+                    insurance_paid=ins_paid,
+                    insurance_adjusted=adjusted,
+                    patient_paid=pat_paid,
+                    note=note,
+                ),
+            )
+        )
     return out
 
 
@@ -184,18 +225,22 @@ class Accounts:
     visits: dict[int, list[tuple[Visit, StatementVisit]]]
 
 
-def _accounts(practice: Any, patients: dict[int, Patient], words: dict[str, str],
-              settled_too: bool = False) -> Accounts:
+def _accounts(
+    practice: Any, patients: dict[int, Patient], words: dict[str, str], settled_too: bool = False
+) -> Accounts:
     plans: dict[int, list[PaymentPlan]] = defaultdict(list)
-    for plan in PaymentPlan.objects.filter(patient_id__in=list(patients),
-                                           status=PaymentPlan.Status.ACTIVE):
+    for plan in PaymentPlan.objects.filter(
+        patient_id__in=list(patients), status=PaymentPlan.Status.ACTIVE
+    ):
         plans[plan.patient_id].append(plan)
-    return Accounts(balances_of(practice, Entry.Responsibility.PATIENT, list(patients)),
-                    plans, _visits_of(patients, words, settled_too))
+    return Accounts(
+        balances_of(practice, Entry.Responsibility.PATIENT, list(patients)),
+        plans,
+        _visits_of(patients, words, settled_too),
+    )
 
 
-def _outcome(patient: Patient, balance: Money, rules: CycleRules, accounts: Accounts
-             ) -> Outcome:
+def _outcome(patient: Patient, balance: Money, rules: CycleRules, accounts: Accounts) -> Outcome:
     """The cycle's decision for one account; reads only, so the preview shares it."""
     account = patient.account_number
     if rules.on_request:
@@ -203,25 +248,42 @@ def _outcome(patient: Patient, balance: Money, rules: CycleRules, accounts: Acco
     elif balance < rules.small:
         return Outcome(patient, balance, "write_off", "small balance write-off")
     elif balance < rules.threshold:
-        return Outcome(patient, balance, "skip", f"balance {balance.format()} under "
-                                                 f"{rules.threshold.format()}")
+        return Outcome(
+            patient, balance, "skip", f"balance {balance.format()} under {rules.threshold.format()}"
+        )
     elif any(in_good_standing(p, rules.day) for p in accounts.plans.get(patient.pk, [])):
         return Outcome(patient, balance, "skip", "payment plan in good standing")
     visits = accounts.visits.get(patient.pk, [])
     if not visits:
-        return Outcome(patient, balance, "skip", "no visit with a patient balance"
-                       if not rules.on_request else "no visit on the account to show")
+        return Outcome(
+            patient,
+            balance,
+            "skip",
+            "no visit with a patient balance"
+            if not rules.on_request
+            else "no visit on the account to show",
+        )
     # The amount due is the balance: what no listed visit holds (a payment on
     # account, a deposit) shows as a credit line of its own.
     credits = balance - sum((v.you_owe for _, v in visits), ZERO)
     if credits > ZERO:
-        return Outcome(patient, balance, "skip", f"the balance {balance.format()} is more "
-                                                 "than its visits show; review the account")
+        return Outcome(
+            patient,
+            balance,
+            "skip",
+            f"the balance {balance.format()} is more than its visits show; review the account",
+        )
     doc = StatementDoc(
-        rules.who, f"{account}-{rules.day:%Y%m%d}", rules.day, account,
-        f"{patient.first_name} {patient.last_name}", address_of(patient),
-        tuple(v for _, v in visits), due_date=rules.day + datetime.timedelta(days=21),
-        credits=credits)
+        rules.who,
+        f"{account}-{rules.day:%Y%m%d}",
+        rules.day,
+        account,
+        f"{patient.first_name} {patient.last_name}",
+        address_of(patient),
+        tuple(v for _, v in visits),
+        due_date=rules.day + datetime.timedelta(days=21),
+        credits=credits,
+    )
     try:
         check_statement(doc)
     except StatementError as exc:
@@ -235,14 +297,22 @@ def _in_words(exc: StatementError) -> str:
     return str(exc)
 
 
-def _rules(practice: Any, day: datetime.date, threshold: Any, small: Any,
-           on_request: bool = False) -> CycleRules:
-    return CycleRules(day, Money(threshold), Money(small), _descriptions(practice),
-                      practice_of(practice), on_request)
+def _rules(
+    practice: Any, day: datetime.date, threshold: Any, small: Any, on_request: bool = False
+) -> CycleRules:
+    return CycleRules(
+        day,
+        Money(threshold),
+        Money(small),
+        _descriptions(practice),
+        practice_of(practice),
+        on_request,
+    )
 
 
-def accounts_owing(practice: Any, patient_ids: Iterable[int] | None,
-                   on_request: bool = False) -> list[int]:
+def accounts_owing(
+    practice: Any, patient_ids: Iterable[int] | None, on_request: bool = False
+) -> list[int]:
     """Patients of ``practice`` who owe something themselves, in a stable order; with
     ``on_request``, those of ``patient_ids`` with any activity on their account."""
     balances = balances_of(practice, Entry.Responsibility.PATIENT)
@@ -250,36 +320,54 @@ def accounts_owing(practice: Any, patient_ids: Iterable[int] | None,
     if on_request and wanted is not None:
         active = Entry.objects.for_practice(practice).filter(patient_id__in=wanted)
         return sorted(set(active.values_list("patient_id", flat=True)))
-    return sorted(pid for pid, balance in balances.items()
-                  if balance > ZERO and (wanted is None or pid in wanted))
+    return sorted(
+        pid
+        for pid, balance in balances.items()
+        if balance > ZERO and (wanted is None or pid in wanted)
+    )
 
 
-def preview_statements(user: Any, practice: Any, *,
-                       statement_date: datetime.date | None = None, threshold: Any = "5.00",
-                       write_off_under: Any = "1.00",
-                       patient_ids: Iterable[int] | None = None) -> list[Outcome]:
+def preview_statements(
+    user: Any,
+    practice: Any,
+    *,
+    statement_date: datetime.date | None = None,
+    threshold: Any = "5.00",
+    write_off_under: Any = "1.00",
+    patient_ids: Iterable[int] | None = None,
+) -> list[Outcome]:
     """What ``run_statements`` would do with the same choices, changing nothing."""
     if user is not None:
         require(user, practice, "send_statements")
-    rules = _rules(practice, statement_date or datetime.date.today(), threshold,
-                   write_off_under)
+    rules = _rules(practice, statement_date or datetime.date.today(), threshold, write_off_under)
     ids = accounts_owing(practice, patient_ids)
     out = []
     for start in range(0, len(ids), 500):
-        patients = Patient.objects.in_bulk(ids[start:start + 500])
+        patients = Patient.objects.in_bulk(ids[start : start + 500])
         accounts = _accounts(practice, patients, rules.words)
-        out += [_outcome(patients[pid], accounts.balances.get(pid, ZERO), rules, accounts)
-                for pid in ids[start:start + 500]]
+        out += [
+            _outcome(patients[pid], accounts.balances.get(pid, ZERO), rules, accounts)
+            for pid in ids[start : start + 500]
+        ]
     return out
 
 
-def run_statements(user: Any, practice: Any, out_dir: Path, *,
-                   statement_date: datetime.date | None = None, threshold: Any = "5.00",
-                   write_off_under: Any = "1.00", collections_after_days: int = 120,
-                   statements_before_collections: int = 3,
-                   patient_ids: Iterable[int] | None = None, run_id: str = "",
-                   progress: Callable[[int], None] | None = None,
-                   chunk: int = 100, on_request: bool = False) -> CycleResult:
+def run_statements(
+    user: Any,
+    practice: Any,
+    out_dir: Path,
+    *,
+    statement_date: datetime.date | None = None,
+    threshold: Any = "5.00",
+    write_off_under: Any = "1.00",
+    collections_after_days: int = 120,
+    statements_before_collections: int = 3,
+    patient_ids: Iterable[int] | None = None,
+    run_id: str = "",
+    progress: Callable[[int], None] | None = None,
+    chunk: int = 100,
+    on_request: bool = False,
+) -> CycleResult:
     """The statement cycle for ``practice``; PDFs and ``statements.csv`` go to ``out_dir``.
 
     Accounts are worked ``chunk`` at a time, each chunk one transaction, and ``progress``
@@ -299,17 +387,25 @@ def run_statements(user: Any, practice: Any, out_dir: Path, *,
     ids = accounts_owing(practice, patient_ids, on_request)
     for start in range(0, len(ids), max(chunk, 1)):
         with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
-            patients = Patient.objects.select_for_update().in_bulk(ids[start:start + chunk])
+            patients = Patient.objects.select_for_update().in_bulk(ids[start : start + chunk])
             accounts = _accounts(practice, patients, rules.words, on_request)
             earlier = _statement_counts(patients)
             sent = _sent_in(run_id, patients) if run_id else {}
-            for pid in ids[start:start + chunk]:
+            for pid in ids[start : start + chunk]:
                 balance = accounts.balances.get(pid, ZERO)
                 if balance <= ZERO and not on_request:
                     continue
-                doc = _apply(_outcome(patients[pid], balance, rules, accounts), out_dir,
-                             result, rules, sent.get(pid), earlier.get(pid, 0),
-                             run_id, collections_after_days, statements_before_collections)
+                doc = _apply(
+                    _outcome(patients[pid], balance, rules, accounts),
+                    out_dir,
+                    result,
+                    rules,
+                    sent.get(pid),
+                    earlier.get(pid, 0),
+                    run_id,
+                    collections_after_days,
+                    statements_before_collections,
+                )
                 if doc is not None:
                     docs.append(doc)
         if progress is not None:
@@ -322,26 +418,46 @@ def run_statements(user: Any, practice: Any, out_dir: Path, *,
 
 
 def _statement_counts(patients: dict[int, Patient]) -> dict[int, int]:
-    rows = (Statement.objects.filter(patient_id__in=list(patients)).values("patient_id")
-            .annotate(n=Count("id")).order_by())
+    rows = (
+        Statement.objects.filter(patient_id__in=list(patients))
+        .values("patient_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return {r["patient_id"]: r["n"] for r in rows}
 
 
 def _sent_in(run_id: str, patients: dict[int, Patient]) -> dict[int, Statement]:
-    return {s.patient_id: s for s in Statement.objects.filter(patient_id__in=list(patients),
-                                                              run_id=run_id)}
+    return {
+        s.patient_id: s
+        for s in Statement.objects.filter(patient_id__in=list(patients), run_id=run_id)
+    }
 
 
-def _apply(outcome: Outcome, out_dir: Path, result: CycleResult, rules: CycleRules,
-           row: Statement | None, earlier: int, run_id: str, collections_after_days: int,
-           statements_before_collections: int) -> StatementDoc | None:
+def _apply(
+    outcome: Outcome,
+    out_dir: Path,
+    result: CycleResult,
+    rules: CycleRules,
+    row: Statement | None,
+    earlier: int,
+    run_id: str,
+    collections_after_days: int,
+    statements_before_collections: int,
+) -> StatementDoc | None:
     patient, balance = outcome.patient, outcome.balance
     account = patient.account_number
     if outcome.action == "write_off":
         Entry.objects.create(
-            practice_id=patient.practice_id, patient=patient, kind=Entry.Kind.ADJUSTMENT,
-            amount=-balance, responsibility=Entry.Responsibility.PATIENT,
-            effective_date=rules.day, memo="small balance write-off", source="statement")
+            practice_id=patient.practice_id,
+            patient=patient,
+            kind=Entry.Kind.ADJUSTMENT,
+            amount=-balance,
+            responsibility=Entry.Responsibility.PATIENT,
+            effective_date=rules.day,
+            memo="small balance write-off",
+            source="statement",
+        )
         result.written_off.append((account, balance))
         return None
     if outcome.action == "skip" or outcome.doc is None:
@@ -357,16 +473,35 @@ def _apply(outcome: Outcome, out_dir: Path, result: CycleResult, rules: CycleRul
     path.write_bytes(pdf)
     if row is None:
         oldest = min(v.date_of_service for _, v in visits)
-        flag = ((rules.day - oldest).days > collections_after_days
-                and earlier >= statements_before_collections and doc.amount_due > ZERO)
+        flag = (
+            (rules.day - oldest).days > collections_after_days
+            and earlier >= statements_before_collections
+            and doc.amount_due > ZERO
+        )
         row = Statement.objects.create(
-            practice_id=patient.practice_id, patient=patient, statement_date=rules.day,
-            balance=doc.amount_due, aging={b: str(m) for b, m in zip(
-                ("0-30", "31-60", "61-90", "91-120", "120+"), doc.aging.buckets, strict=True)},
-            lines=[{"date": str(v.date_of_service), "charges": str(v.charges),
-                    "insurance_paid": str(v.insurance_paid), "owed": str(v.you_owe)}
-                   for _, v in visits],
-            pdf_path=str(path), run_id=run_id or f"{rules.day:%Y%m%d}", collections=flag)
+            practice_id=patient.practice_id,
+            patient=patient,
+            statement_date=rules.day,
+            balance=doc.amount_due,
+            aging={
+                b: str(m)
+                for b, m in zip(
+                    ("0-30", "31-60", "61-90", "91-120", "120+"), doc.aging.buckets, strict=True
+                )
+            },
+            lines=[
+                {
+                    "date": str(v.date_of_service),
+                    "charges": str(v.charges),
+                    "insurance_paid": str(v.insurance_paid),
+                    "owed": str(v.you_owe),
+                }
+                for _, v in visits
+            ],
+            pdf_path=str(path),
+            run_id=run_id or f"{rules.day:%Y%m%d}",
+            collections=flag,
+        )
     result.sent.append((account, doc.amount_due, str(path)))
     result.statements.append(row.pk)
     if row.collections:

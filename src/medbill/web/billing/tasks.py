@@ -16,13 +16,19 @@ from celery import shared_task
 
 from medbill.web.worker import actor_and_practice
 
-__all__ = ["import_era_file", "import_era_run", "run_statement_cycle", "run_statement_run",
-           "scrub_claim_run"]
+__all__ = [
+    "import_era_file",
+    "import_era_run",
+    "run_statement_cycle",
+    "run_statement_run",
+    "scrub_claim_run",
+]
 
 
 @shared_task(name="billing.import_era_file", acks_late=True)
-def import_era_file(user_id: int | None, practice_id: int, content_b64: str, name: str,
-                    post: bool = True) -> dict[str, Any]:
+def import_era_file(
+    user_id: int | None, practice_id: int, content_b64: str, name: str, post: bool = True
+) -> dict[str, Any]:
     """Import (and post) one 835 file; the file travels base64-encoded, as JSON needs."""
     from medbill.web.billing.era import import_era
 
@@ -32,17 +38,23 @@ def import_era_file(user_id: int | None, practice_id: int, content_b64: str, nam
         "file": result.file_id,
         "already_imported": result.already_imported,
         "sets": [
-            {"trace": s.trace_number, "status": s.status, "posted": len(s.posted),
-             "denied": len(s.denied), "unmatched": len(s.unmatched),
-             "secondary": len(s.secondary)}
+            {
+                "trace": s.trace_number,
+                "status": s.status,
+                "posted": len(s.posted),
+                "denied": len(s.denied),
+                "unmatched": len(s.unmatched),
+                "secondary": len(s.secondary),
+            }
             for s in result.sets
         ],
     }
 
 
 @shared_task(name="billing.run_statement_cycle", acks_late=True)
-def run_statement_cycle(user_id: int | None, practice_id: int, out_dir: str,
-                        statement_date: str | None = None) -> dict[str, Any]:
+def run_statement_cycle(
+    user_id: int | None, practice_id: int, out_dir: str, statement_date: str | None = None
+) -> dict[str, Any]:
     """The practice's statement cycle; PDFs and the print vendor's CSV go to ``out_dir``."""
     from medbill.web.billing.statements import run_statements
 
@@ -64,8 +76,13 @@ def run_statement_run(run_id: int) -> dict[str, Any]:
     from medbill.web.billing.statement_runs import perform_statement_run
 
     run = perform_statement_run(run_id)
-    return {"run": run.pk, "status": run.status, "sent": len(run.statements),
-            "skipped": len(run.skipped), "written_off": len(run.written_off)}
+    return {
+        "run": run.pk,
+        "status": run.status,
+        "sent": len(run.statements),
+        "skipped": len(run.skipped),
+        "written_off": len(run.written_off),
+    }
 
 
 @shared_task(name="billing.import_era_run", acks_late=True)
@@ -84,5 +101,9 @@ def scrub_claim_run(run_id: int, claim_ids: list[int]) -> dict[str, Any]:
     from medbill.web.billing.scrub_runs import perform_scrub_run
 
     run = perform_scrub_run(run_id, claim_ids)
-    return {"run": run.pk, "status": run.status, "ready": len(run.ready),
-            "with_errors": len(run.with_errors)}
+    return {
+        "run": run.pk,
+        "status": run.status,
+        "ready": len(run.ready),
+        "with_errors": len(run.with_errors),
+    }

@@ -45,9 +45,11 @@ def list_claims(request: HttpRequest) -> HttpResponse:
             "selected": statuses,
             "q": q,
             "drafts": Claim.objects.for_user(request.user, request.practice)
-            .filter(status=Claim.Status.DRAFT).count(),
+            .filter(status=Claim.Status.DRAFT)
+            .count(),
             "scrub_running": ScrubRun.objects.for_user(request.user, request.practice)
-            .filter(status__in=("queued", "running")).first(),
+            .filter(status__in=("queued", "running"))
+            .first(),
         },
     )
 
@@ -79,8 +81,14 @@ def show_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
 def post_payment(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
     claims = Claim.objects.for_practice(request.practice).filter(patient=patient)
-    form = {"amount": "", "method": "cash", "reference": "", "memo": "", "claim": "",
-            "effective_date": ""}
+    form = {
+        "amount": "",
+        "method": "cash",
+        "reference": "",
+        "memo": "",
+        "claim": "",
+        "effective_date": "",
+    }
     errors: dict[str, str] = {}
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}

@@ -54,8 +54,7 @@ def _kind(data: bytes) -> str:
     raise ServiceError("file", "no transaction set in the file")
 
 
-def import_acknowledgement(user: Any, practice: Any, data: bytes, file_name: str
-                           ) -> AckResult:
+def import_acknowledgement(user: Any, practice: Any, data: bytes, file_name: str) -> AckResult:
     """Import one 999 or 277CA file for ``practice`` (see the module docstring)."""
     require(user, practice, "import_remittance")
     practice_id = getattr(practice, "pk", practice)
@@ -80,9 +79,15 @@ def import_acknowledgement(user: Any, practice: Any, data: bytes, file_name: str
     try:
         with transaction.atomic(), audit.acting_as(user):
             row = AckImport.objects.create(
-                practice_id=practice_id, kind=kind, file_name=file_name[:200], sha256=sha,
-                sender=isa[6].strip()[:15], interchange_control=isa[13][:9],
-                transaction_controls=controls[:200], imported_by=by)
+                practice_id=practice_id,
+                kind=kind,
+                file_name=file_name[:200],
+                sha256=sha,
+                sender=isa[6].strip()[:15],
+                interchange_control=isa[13][:9],
+                transaction_controls=controls[:200],
+                imported_by=by,
+            )
             result = AckResult(row)
             if kind == "999":
                 for ack in acks:
@@ -90,42 +95,71 @@ def import_acknowledgement(user: Any, practice: Any, data: bytes, file_name: str
             else:
                 for ack in acks:
                     _apply_277ca(user, practice_id, ack, result)
-            row.summary = {"accepted": result.accepted, "rejected": result.rejected,
-                           "unknown": result.unknown}
+            row.summary = {
+                "accepted": result.accepted,
+                "rejected": result.rejected,
+                "unknown": result.unknown,
+            }
             row.save()
     except IntegrityError:
         # Same partner control numbers in another file: already imported.
-        existing = AckImport.objects.for_practice(practice_id).filter(
-            kind=kind, sender=isa[6].strip()[:15], interchange_control=isa[13][:9],
-            transaction_controls=controls[:200]).first()
+        existing = (
+            AckImport.objects.for_practice(practice_id)
+            .filter(
+                kind=kind,
+                sender=isa[6].strip()[:15],
+                interchange_control=isa[13][:9],
+                transaction_controls=controls[:200],
+            )
+            .first()
+        )
         if existing is None:
             raise
         return AckResult(existing, duplicate=True)
     return result
 
 
-def _reject(user: Any, claim: Claim, reason: str, codes: str, source: str, row: AckImport,
-            result: AckResult) -> None:
+def _reject(
+    user: Any, claim: Claim, reason: str, codes: str, source: str, row: AckImport, result: AckResult
+) -> None:
     if claim.status not in ("submitted", "accepted"):
         return
-    move_claim(claim, "rejected", user=user, reason=reason, source=source,
-               source_ref=f"{row.file_name} {row.sha256[:12]}")
-    ClaimWorkItem.objects.create(practice_id=claim.practice_id, claim=claim, source=source,
-                                 reason=reason[:500], codes=codes[:120], ack=row)
+    move_claim(
+        claim,
+        "rejected",
+        user=user,
+        reason=reason,
+        source=source,
+        source_ref=f"{row.file_name} {row.sha256[:12]}",
+    )
+    ClaimWorkItem.objects.create(
+        practice_id=claim.practice_id,
+        claim=claim,
+        source=source,
+        reason=reason[:500],
+        codes=codes[:120],
+        ack=row,
+    )
     result.rejected.append(claim.patient_control_number)
 
 
 def _submission(practice_id: int, partner: str, **number: str) -> Submission | None:
     """The file an acknowledgement answers: by its control number and, when several
     connections used that number, by the connection whose receiver id sent the answer."""
-    (field, value), = number.items()
+    ((field, value),) = number.items()
     if not value.isdigit():
         return None
-    rows = list(Submission.objects.for_practice(practice_id).filter(**{field: int(value)})
-                .order_by("-created_at"))
+    rows = list(
+        Submission.objects.for_practice(practice_id)
+        .filter(**{field: int(value)})
+        .order_by("-created_at")
+    )
     if len(rows) > 1:
-        names = {c.name for c in ClearinghouseConnection.objects.for_practice(practice_id)
-                 if str(c.settings.get("receiver_id", "")).strip() == partner}
+        names = {
+            c.name
+            for c in ClearinghouseConnection.objects.for_practice(practice_id)
+            if str(c.settings.get("receiver_id", "")).strip() == partner
+        }
         rows = [r for r in rows if r.connection in names] or rows
     return rows[0] if rows else None
 
@@ -137,24 +171,33 @@ def _apply_999(user: Any, practice_id: int, ack: Any, result: AckResult) -> None
             result.unknown.append(f"group {group.group_control}")
             continue
         locate_claims(sub.content, ack)
-        claims = list(Claim.objects.select_for_update().filter(
-            pk__in=sub.items.values("claim_id")).order_by("id"))
+        claims = list(
+            Claim.objects.select_for_update()
+            .filter(pk__in=sub.items.values("claim_id"))
+            .order_by("id")
+        )
         for tx in group.transactions:
             if tx.status != "rejected":
-                result.accepted += [c.patient_control_number for c in claims
-                                    if c.status == "submitted"]
+                result.accepted += [
+                    c.patient_control_number for c in claims if c.status == "submitted"
+                ]
                 continue
             named: dict[str, list[SegmentError]] = {}
             for err in tx.errors:
                 named.setdefault(err.claim_id or "", []).append(err)
-            general = "; ".join(e.words() for e in named.get("", [])) or \
-                "; ".join(tx.reasons) or "the clearinghouse rejected the file"
+            general = (
+                "; ".join(e.words() for e in named.get("", []))
+                or "; ".join(tx.reasons)
+                or "the clearinghouse rejected the file"
+            )
             for claim in claims:
                 own = named.get(claim.patient_control_number, [])
-                reason = "; ".join(e.words() for e in own) if own else \
-                    f"rejected with its file: {general}"
-                codes = ",".join(f"{e.segment_id}:{e.code}" for e in own) or \
-                    ",".join(tx.codes)
+                reason = (
+                    "; ".join(e.words() for e in own)
+                    if own
+                    else f"rejected with its file: {general}"
+                )
+                codes = ",".join(f"{e.segment_id}:{e.code}" for e in own) or ",".join(tx.codes)
                 _reject(user, claim, f"999: {reason}", codes, "999", result.ack, result)
 
 
@@ -177,10 +220,15 @@ def _apply_277ca(user: Any, practice_id: int, ack: Any, result: AckResult) -> No
         if c.rejected:
             _reject(user, claim, f"277CA: {c.reason()}", codes, "277CA", result.ack, result)
         elif c.accepted and claim.status == "submitted":
-            move_claim(claim, "accepted", user=user, reason=c.reason(), source="277CA",
-                       source_ref=f"{result.ack.file_name} {result.ack.sha256[:12]}",
-                       payer_claim_number=(c.payer_claim_number or claim.payer_claim_number
-                                           or "")[:50])
+            move_claim(
+                claim,
+                "accepted",
+                user=user,
+                reason=c.reason(),
+                source="277CA",
+                source_ref=f"{result.ack.file_name} {result.ack.sha256[:12]}",
+                payer_claim_number=(c.payer_claim_number or claim.payer_claim_number or "")[:50],
+            )
             result.accepted.append(claim.patient_control_number)
 
 
@@ -195,8 +243,13 @@ def resolve_work_item(user: Any, item: ClaimWorkItem, resolution: str) -> ClaimW
             raise ServiceError("item", "this rejection is already resolved")
         claim = Claim.objects.select_for_update().get(pk=item.claim_id)
         if claim.status == "rejected":
-            move_claim(claim, "draft", user=user, reason=resolution or "fixed after rejection",
-                       source="manual")
+            move_claim(
+                claim,
+                "draft",
+                user=user,
+                reason=resolution or "fixed after rejection",
+                source="manual",
+            )
         item.resolved_at = timezone.now()
         item.resolved_by = user if getattr(user, "is_authenticated", False) else None
         item.resolution = resolution[:200]

@@ -29,8 +29,9 @@ def start_build_run(user: Any, practice: Any) -> ClaimBuildRun:
     if not ready:
         raise ServiceError("visits", "no coded visit is ready to become a claim")
     with transaction.atomic(), audit.acting_as(user):
-        run = ClaimBuildRun.objects.create(practice_id=getattr(practice, "pk", practice),
-                                           created_by=user, total=len(ready))
+        run = ClaimBuildRun.objects.create(
+            practice_id=getattr(practice, "pk", practice), created_by=user, total=len(ready)
+        )
         transaction.on_commit(lambda: build_claim_run.delay(run.pk, ready))
     return run
 
@@ -49,6 +50,8 @@ def perform_build_run(run_id: int, visit_ids: list[int]) -> ClaimBuildRun:
         except Exception:
             run.fail("the build stopped on an unexpected error; the log has the details")
             raise
-        run.finish(built=[c.pk for c in result.created],
-                   held={str(k): v for k, v in result.skipped.items()})
+        run.finish(
+            built=[c.pk for c in result.created],
+            held={str(k): v for k, v in result.skipped.items()},
+        )
     return run

@@ -29,11 +29,20 @@ def build_claims_page(request: HttpRequest) -> HttpResponse:
     audit.record_list([c.visit.patient for c in ready[:SHOWN] + held[:SHOWN]], request.user)
     runs = ClaimBuildRun.objects.for_user(request.user, request.practice)
     # A page of a thousand rows helps nobody: the counts are whole, the lists begin.
-    return render(request, "claims_out/build.html", {
-        "ready": ready, "held": held, "ready_shown": ready[:SHOWN], "held_shown": held[:SHOWN],
-        "ready_more": max(len(ready) - SHOWN, 0), "held_more": max(len(held) - SHOWN, 0),
-        "runs": runs[:10],
-        "running": runs.filter(status__in=("queued", "running")).first()})
+    return render(
+        request,
+        "claims_out/build.html",
+        {
+            "ready": ready,
+            "held": held,
+            "ready_shown": ready[:SHOWN],
+            "held_shown": held[:SHOWN],
+            "ready_more": max(len(ready) - SHOWN, 0),
+            "held_more": max(len(held) - SHOWN, 0),
+            "runs": runs[:10],
+            "running": runs.filter(status__in=("queued", "running")).first(),
+        },
+    )
 
 
 @require_POST
@@ -50,15 +59,24 @@ def start_build(request: HttpRequest) -> HttpResponse:
 @requires("create_claims")
 def show_build_run(request: HttpRequest, run_id: int) -> HttpResponse:
     run = get_scoped_or_404(ClaimBuildRun, request.user, request.practice, pk=run_id)
-    claims = list(Claim.objects.for_user(request.user, request.practice)
-                  .filter(pk__in=run.built).select_related("patient", "payer", "visit"))
-    held_visits = {v.pk: v for v in Visit.objects.for_user(request.user, request.practice)
-                   .filter(pk__in=[int(k) for k in run.held]).select_related("patient")}
+    claims = list(
+        Claim.objects.for_user(request.user, request.practice)
+        .filter(pk__in=run.built)
+        .select_related("patient", "payer", "visit")
+    )
+    held_visits = {
+        v.pk: v
+        for v in Visit.objects.for_user(request.user, request.practice)
+        .filter(pk__in=[int(k) for k in run.held])
+        .select_related("patient")
+    }
     held = [(held_visits.get(int(k)), why) for k, why in run.held.items()]
-    audit.record_list([c.patient for c in claims] + [v.patient for v in held_visits.values()],
-                      request.user)
-    return render(request, "claims_out/build_run.html", {
-        "run": run, "claims": claims, "held": held})
+    audit.record_list(
+        [c.patient for c in claims] + [v.patient for v in held_visits.values()], request.user
+    )
+    return render(
+        request, "claims_out/build_run.html", {"run": run, "claims": claims, "held": held}
+    )
 
 
 @requires("create_claims")

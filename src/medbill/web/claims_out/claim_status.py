@@ -50,9 +50,13 @@ __all__ = [
 SOURCE = "277"
 WAITING = ("submitted", "accepted")
 # Said after the payer's words when the answer leaves the claim waiting for a document.
-_NEXT = {"paid": "awaiting the 835", "denied": "awaiting the 835 with the reasons",
-         "finalized": "awaiting the 835", "request": "the payer needs more information",
-         "not_found": "the payer has no record of it; check the submission and resend"}
+_NEXT = {
+    "paid": "awaiting the 835",
+    "denied": "awaiting the 835 with the reasons",
+    "finalized": "awaiting the 835",
+    "request": "the payer needs more information",
+    "not_found": "the payer has no record of it; check the submission and resend",
+}
 # Answers that leave a waiting claim where it is but need the biller: they join the work
 # queue (once per claim while an item is open), as rejections do.
 _TO_WORK = ("request", "not_found")
@@ -78,28 +82,39 @@ class StatusOutcome:
         return bool(self.after) and self.after != self.before
 
 
-def claims_without_answer(practice: Any, older_than_days: int,
-                          now: datetime.datetime | None = None) -> QuerySet[Claim]:
+def claims_without_answer(
+    practice: Any, older_than_days: int, now: datetime.datetime | None = None
+) -> QuerySet[Claim]:
     """Claims sent more than ``older_than_days`` ago whose payer has not decided yet."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=older_than_days)
-    return (Claim.objects.for_practice(practice)
-            .filter(status__in=WAITING, submitted_at__lte=cutoff)
-            .order_by("submitted_at", "id"))
+    return (
+        Claim.objects.for_practice(practice)
+        .filter(status__in=WAITING, submitted_at__lte=cutoff)
+        .order_by("submitted_at", "id")
+    )
 
 
 def status_history(claim: Claim) -> list[ClaimEvent]:
     """The claim's lifecycle events, oldest first (what the claim page lists)."""
-    return list(ClaimEvent.objects.filter(claim=claim).select_related("created_by")
-                .order_by("created_at", "id"))
+    return list(
+        ClaimEvent.objects.filter(claim=claim)
+        .select_related("created_by")
+        .order_by("created_at", "id")
+    )
 
 
 def _trace(claim: Claim, when: datetime.datetime) -> str:
     return f"{claim.patient_control_number}-{when:%y%m%d%H%M%S}"[:50]
 
 
-def check_claim_status(user: Any, practice: Any, claims: Iterable[Claim], *,
-                       exchange: Exchange = exchange_claim_status,
-                       now: datetime.datetime | None = None) -> list[StatusOutcome]:
+def check_claim_status(
+    user: Any,
+    practice: Any,
+    claims: Iterable[Claim],
+    *,
+    exchange: Exchange = exchange_claim_status,
+    now: datetime.datetime | None = None,
+) -> list[StatusOutcome]:
     """Ask the payers where ``claims`` stand and apply their answers.
 
     Only claims still waiting for their payer are asked about; the others come back
@@ -109,33 +124,52 @@ def check_claim_status(user: Any, practice: Any, claims: Iterable[Claim], *,
     require(user, practice, "check_claim_status")
     practice_id = getattr(practice, "pk", practice)
     now = now or timezone.now()
-    rows = list(Claim.objects.for_practice(practice_id)
-                .filter(pk__in=[getattr(c, "pk", c) for c in claims])
-                .select_related("payer", "practice").order_by("id"))
+    rows = list(
+        Claim.objects.for_practice(practice_id)
+        .filter(pk__in=[getattr(c, "pk", c) for c in claims])
+        .select_related("payer", "practice")
+        .order_by("id")
+    )
     outcomes: list[StatusOutcome] = []
     asking: dict[int, list[Claim]] = {}
     for claim in rows:
         if claim.status not in WAITING:
-            outcomes.append(StatusOutcome(claim.pk, claim.patient_control_number, "",
-                                          before=claim.status,
-                                          error=f"a {claim.status} claim is not waiting for "
-                                                "its payer"))
+            outcomes.append(
+                StatusOutcome(
+                    claim.pk,
+                    claim.patient_control_number,
+                    "",
+                    before=claim.status,
+                    error=f"a {claim.status} claim is not waiting for its payer",
+                )
+            )
         else:
             asking.setdefault(claim.payer_id, []).append(claim)
-    endpoints = {row.payer_id: row for row in PayerEndpoint.objects.for_practice(practice_id)
-                 .filter(payer_id__in=list(asking), active=True)}
+    endpoints = {
+        row.payer_id: row
+        for row in PayerEndpoint.objects.for_practice(practice_id).filter(
+            payer_id__in=list(asking), active=True
+        )
+    }
     with audit.acting_as(user):
         for payer_id, batch in asking.items():
-            outcomes += _ask_payer(user, practice_id, batch, endpoints.get(payer_id),
-                                   exchange, now)
+            outcomes += _ask_payer(user, practice_id, batch, endpoints.get(payer_id), exchange, now)
     return outcomes
 
 
-def _ask_payer(user: Any, practice_id: int, batch: list[Claim], row: PayerEndpoint | None,
-               exchange: Exchange, now: datetime.datetime) -> list[StatusOutcome]:
+def _ask_payer(
+    user: Any,
+    practice_id: int,
+    batch: list[Claim],
+    row: PayerEndpoint | None,
+    exchange: Exchange,
+    now: datetime.datetime,
+) -> list[StatusOutcome]:
     def failed(reason: str, claims: list[Claim]) -> list[StatusOutcome]:
-        return [StatusOutcome(c.pk, c.patient_control_number, "", before=c.status,
-                              error=reason) for c in claims]
+        return [
+            StatusOutcome(c.pk, c.patient_control_number, "", before=c.status, error=reason)
+            for c in claims
+        ]
 
     if row is None:
         return failed(f"no real-time endpoint is set up for {batch[0].payer.name}", batch)
@@ -160,12 +194,14 @@ def _ask_payer(user: Any, practice_id: int, batch: list[Claim], row: PayerEndpoi
     number = next_control_number(practice_id, "claim-status")
     claims = list(traces.values())
     try:
-        data = write_276(inquiries, InterchangeEnvelope(endpoint.sender_id,
-                                                        endpoint.receiver_id,
-                                                        usage=endpoint.usage),
-                         ControlNumbers(number, number),
-                         InformationReceiver(practice.legal_name, endpoint.sender_id),
-                         now, line_ending="")
+        data = write_276(
+            inquiries,
+            InterchangeEnvelope(endpoint.sender_id, endpoint.receiver_id, usage=endpoint.usage),
+            ControlNumbers(number, number),
+            InformationReceiver(practice.legal_name, endpoint.sender_id),
+            now,
+            line_ending="",
+        )
     except X12WriteError as exc:
         # The practice's name or the endpoint's ids: nothing any claim can fix.
         return errors + failed(f"cannot write the inquiry: {exc}", claims)
@@ -183,13 +219,21 @@ def _ask_payer(user: Any, practice_id: int, batch: list[Claim], row: PayerEndpoi
     # A status above the claims (the provider is not set up, the request was wrong) is
     # the payer's answer for every claim it left out.
     general = "; ".join(s.words() for r in read_277(answer.encode()) for _, _, s in r.general)
-    return errors + outcomes + failed(
-        f"the payer answered for the whole request: {general}" if general
-        else "the payer's answer did not mention this claim", missing)
+    return (
+        errors
+        + outcomes
+        + failed(
+            f"the payer answered for the whole request: {general}"
+            if general
+            else "the payer's answer did not mention this claim",
+            missing,
+        )
+    )
 
 
-def apply_277(user: Any, practice_id: int, data: bytes,
-              traces: dict[str, Claim] | None = None) -> list[StatusOutcome]:
+def apply_277(
+    user: Any, practice_id: int, data: bytes, traces: dict[str, Claim] | None = None
+) -> list[StatusOutcome]:
     """Apply a 277 to the claims it answers (by our trace, else by our claim id).
 
     Atomic: every claim of the file or none. Raises ``X12ParseError`` for a file that
@@ -203,22 +247,33 @@ def apply_277(user: Any, practice_id: int, data: bytes,
         locked = _lock_claims(practice_id, reports, traces)
         for report in reports:
             known = traces.get(report.trace_number)
-            claim = locked.get(known.pk) if known is not None else \
-                locked.get(report.patient_control_number or "")
+            claim = (
+                locked.get(known.pk)
+                if known is not None
+                else locked.get(report.patient_control_number or "")
+            )
             if claim is not None:
                 outcomes.append(_apply(user, claim, report))
     return outcomes
 
 
-def _lock_claims(practice_id: int, reports: list[ClaimStatusReport],
-                 traces: dict[str, Claim]) -> dict[object, Claim]:
+def _lock_claims(
+    practice_id: int, reports: list[ClaimStatusReport], traces: dict[str, Claim]
+) -> dict[object, Claim]:
     """The claims the reports answer, locked in one query: by id for our own traces, by
     our claim id (REF*EJ) for the others."""
     ids = {traces[r.trace_number].pk for r in reports if r.trace_number in traces}
-    numbers = {r.patient_control_number for r in reports
-               if r.trace_number not in traces and r.patient_control_number}
-    rows = Claim.objects.for_practice(practice_id).select_for_update().filter(
-        Q(pk__in=ids) | Q(patient_control_number__in=numbers)).order_by("id")
+    numbers = {
+        r.patient_control_number
+        for r in reports
+        if r.trace_number not in traces and r.patient_control_number
+    }
+    rows = (
+        Claim.objects.for_practice(practice_id)
+        .select_for_update()
+        .filter(Q(pk__in=ids) | Q(patient_control_number__in=numbers))
+        .order_by("id")
+    )
     out: dict[object, Claim] = {}
     for claim in rows:
         out[claim.pk] = claim
@@ -241,24 +296,48 @@ def _apply(user: Any, claim: Claim, report: ClaimStatusReport) -> StatusOutcome:
         fields["payer_claim_number"] = report.payer_claim_number[:50]
     codes = ",".join(f"{s.category}:{s.code}" for s in report.statuses)[:120]
     if after != before:
-        move_claim(claim, after, user=user, reason=reason, source=SOURCE, source_ref=ref,
-                   **fields)
+        move_claim(claim, after, user=user, reason=reason, source=SOURCE, source_ref=ref, **fields)
         if after == "rejected":
-            ClaimWorkItem.objects.create(practice_id=claim.practice_id, claim=claim,
-                                         source=SOURCE, reason=reason[:500], codes=codes)
+            ClaimWorkItem.objects.create(
+                practice_id=claim.practice_id,
+                claim=claim,
+                source=SOURCE,
+                reason=reason[:500],
+                codes=codes,
+            )
     else:
         if fields:
             for key, value in fields.items():
                 setattr(claim, key, value)
             claim.save()
         ClaimEvent.objects.create(
-            practice_id=claim.practice_id, claim=claim, from_status=before, to_status=before,
-            reason=reason[:300], source=SOURCE, source_ref=ref[:120],
-            created_by=user if getattr(user, "is_authenticated", False) else None)
-    if group in _TO_WORK and after in WAITING and not ClaimWorkItem.objects.filter(
-            claim=claim, source=SOURCE, resolved_at=None).exists():
-        ClaimWorkItem.objects.create(practice_id=claim.practice_id, claim=claim,
-                                     source=SOURCE, reason=reason[:500], codes=codes)
-    return StatusOutcome(claim.pk, claim.patient_control_number, words,
-                         status.category if status else "", status.code if status else "",
-                         before, after)
+            practice_id=claim.practice_id,
+            claim=claim,
+            from_status=before,
+            to_status=before,
+            reason=reason[:300],
+            source=SOURCE,
+            source_ref=ref[:120],
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+    if (
+        group in _TO_WORK
+        and after in WAITING
+        and not ClaimWorkItem.objects.filter(claim=claim, source=SOURCE, resolved_at=None).exists()
+    ):
+        ClaimWorkItem.objects.create(
+            practice_id=claim.practice_id,
+            claim=claim,
+            source=SOURCE,
+            reason=reason[:500],
+            codes=codes,
+        )
+    return StatusOutcome(
+        claim.pk,
+        claim.patient_control_number,
+        words,
+        status.category if status else "",
+        status.code if status else "",
+        before,
+        after,
+    )

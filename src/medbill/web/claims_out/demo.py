@@ -45,8 +45,9 @@ def _pyx12_errors(data: bytes) -> int:
     logger.addHandler(handler)
     logger.propagate = False
     try:
-        ok = pyx12.x12n_document.x12n_document(pyx12.params.params(),
-                                               io.StringIO(data.decode()), io.StringIO(), None)
+        ok = pyx12.x12n_document.x12n_document(
+            pyx12.params.params(), io.StringIO(data.decode()), io.StringIO(), None
+        )
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
@@ -55,11 +56,17 @@ def _pyx12_errors(data: bytes) -> int:
 
 def _settings(practice: Practice, route: str, folder: str) -> dict[str, Any]:
     return {
-        "sender_id": practice.short_code, "receiver_id": route[:15].upper(),
-        "submitter_name": practice.legal_name, "submitter_id": practice.group_npi,
+        "sender_id": practice.short_code,
+        "receiver_id": route[:15].upper(),
+        "submitter_name": practice.legal_name,
+        "submitter_id": practice.group_npi,
         "contact_name": practice.contact_name or "Billing Office",
-        "contact_phone": practice.phone or "6085550100", "receiver_name": route,
-        "usage": "T", "transport": "folder", "folder": folder, "max_claims": MAX_CLAIMS,
+        "contact_phone": practice.phone or "6085550100",
+        "receiver_name": route,
+        "usage": "T",
+        "transport": "folder",
+        "folder": folder,
+        "max_claims": MAX_CLAIMS,
         "name": route,
     }
 
@@ -73,14 +80,22 @@ def build_stage(ctx: Any) -> list[Any]:
         result = build_claims(None, practice)
         # Built on the demo's clock (the day the batch goes out), not the machine's.
         made = [c.pk for c in result.created]
-        dates = ClaimLine.objects.filter(claim_id__in=made).values_list("date_of_service",
-                                                                        flat=True)
+        dates = ClaimLine.objects.filter(claim_id__in=made).values_list(
+            "date_of_service", flat=True
+        )
         Claim.objects.filter(pk__in=made).update(
-            created_at=timezone.make_aware(ctx_now(ctx, [d for d in dates if d])))
+            created_at=timezone.make_aware(ctx_now(ctx, [d for d in dates if d]))
+        )
         reasons = Counter(result.skipped.values())
         detail = "; ".join(f"{why} x{n}" for why, n in reasons.most_common(3))
-        rows.append(SummaryRow("claims", f"{practice.short_code} claims built",
-                               len(result.created), detail or "every coded visit billed"))
+        rows.append(
+            SummaryRow(
+                "claims",
+                f"{practice.short_code} claims built",
+                len(result.created),
+                detail or "every coded visit billed",
+            )
+        )
     return rows
 
 
@@ -96,12 +111,16 @@ def batch_stage(ctx: Any) -> list[Any]:
     out = ctx.dir("837p")
     rows: list[SummaryRow] = []
     ready_dates = ClaimLine.objects.filter(claim__status="scrubbed").values_list(
-        "date_of_service", flat=True)
+        "date_of_service", flat=True
+    )
     now = timezone.make_aware(ctx_now(ctx, [d for d in ready_dates if d]))
     for practice in Practice.objects.order_by("id"):
         folder = out / practice.short_code.lower()
-        ready = list(Claim.objects.filter(practice=practice, status="scrubbed")
-                     .select_related("payer").order_by("id"))
+        ready = list(
+            Claim.objects.filter(practice=practice, status="scrubbed")
+            .select_related("payer")
+            .order_by("id")
+        )
         if not ready:
             rows += _preview(ctx, practice, folder)
             continue
@@ -110,16 +129,23 @@ def batch_stage(ctx: Any) -> list[Any]:
             routes.setdefault(claim.payer.clearinghouse_route or "clearinghouse", []).append(claim)
         for route, claims in routes.items():
             ClearinghouseConnection.objects.get_or_create(
-                practice=practice, name=route, defaults={"settings": _settings(
-                    practice, route, str(folder.resolve()))})
+                practice=practice,
+                name=route,
+                defaults={"settings": _settings(practice, route, str(folder.resolve()))},
+            )
             for sub in submit_claims(None, practice, claims, route, now=now):
                 sub.refresh_from_db()
                 data = sub.content.encode("ascii")
-                rows.append(SummaryRow(
-                    "837p", f"{practice.short_code} {route} ({sub.status})", sub.claim_count,
-                    f"interchange {sub.interchange_control:09d}; pyx12 errors "
-                    f"{_pyx12_errors(data)}; read back {len(read_837p(data))}",
-                    ctx.relative(folder / sub.file_name)))
+                rows.append(
+                    SummaryRow(
+                        "837p",
+                        f"{practice.short_code} {route} ({sub.status})",
+                        sub.claim_count,
+                        f"interchange {sub.interchange_control:09d}; pyx12 errors "
+                        f"{_pyx12_errors(data)}; read back {len(read_837p(data))}",
+                        ctx.relative(folder / sub.file_name),
+                    )
+                )
     return rows
 
 
@@ -128,8 +154,12 @@ def _preview(ctx: Any, practice: Practice, folder: Any) -> list[Any]:
 
     rows = []
     refused: list[str] = []
-    found = list(Claim.objects.filter(practice=practice).exclude(status="closed")
-                 .select_related("payer").order_by("id"))
+    found = list(
+        Claim.objects.filter(practice=practice)
+        .exclude(status="closed")
+        .select_related("payer")
+        .order_by("id")
+    )
     docs = []
     for doc in claim_documents(found):
         try:
@@ -148,14 +178,25 @@ def _preview(ctx: Any, practice: Practice, folder: Any) -> list[Any]:
         when = ctx_now(ctx, [d.date_of_service for d in docs if d.date_of_service])
         for f in build_files(docs, profile, numbers, when):
             (folder / f.name).write_bytes(f.data)
-            rows.append(SummaryRow(
-                "837p", f"{practice.short_code} preview (not sent)", len(f.claim_ids),
-                f"interchange {f.control.interchange:09d}; pyx12 errors "
-                f"{_pyx12_errors(f.data)}; read back {len(read_837p(f.data))}",
-                ctx.relative(folder / f.name)))
+            rows.append(
+                SummaryRow(
+                    "837p",
+                    f"{practice.short_code} preview (not sent)",
+                    len(f.claim_ids),
+                    f"interchange {f.control.interchange:09d}; pyx12 errors "
+                    f"{_pyx12_errors(f.data)}; read back {len(read_837p(f.data))}",
+                    ctx.relative(folder / f.name),
+                )
+            )
     if refused:
-        rows.append(SummaryRow("837p", f"{practice.short_code} claims refused", len(refused),
-                               "; ".join(refused[:5])))
+        rows.append(
+            SummaryRow(
+                "837p",
+                f"{practice.short_code} claims refused",
+                len(refused),
+                "; ".join(refused[:5]),
+            )
+        )
     return rows
 
 

@@ -98,14 +98,17 @@ class Submission(PracticeOwned):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    claims = models.ManyToManyField("billing.Claim", through="SubmissionClaim",
-                                    related_name="submissions")
+    claims = models.ManyToManyField(
+        "billing.Claim", through="SubmissionClaim", related_name="submissions"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["practice", "connection", "interchange_control"],
-                                    name="submission_interchange"),
+            models.UniqueConstraint(
+                fields=["practice", "connection", "interchange_control"],
+                name="submission_interchange",
+            ),
             models.UniqueConstraint(fields=["practice", "sha256"], name="submission_sha256"),
         ]
 
@@ -143,8 +146,13 @@ class AckImport(PracticeOwned):
         constraints = [
             models.UniqueConstraint(fields=["practice", "sha256"], name="ack_sha256"),
             models.UniqueConstraint(
-                fields=["practice", "kind", "sender", "interchange_control",
-                        "transaction_controls"],
+                fields=[
+                    "practice",
+                    "kind",
+                    "sender",
+                    "interchange_control",
+                    "transaction_controls",
+                ],
                 name="ack_control_numbers",
             ),
         ]
@@ -156,8 +164,9 @@ class AckImport(PracticeOwned):
 class ClaimEvent(PracticeOwned, AppendOnlyModel):
     """One step of a claim's lifecycle (append-only): from, to, why, and where it came from."""
 
-    claim = models.ForeignKey("billing.Claim", on_delete=models.PROTECT,
-                              related_name="lifecycle_events")
+    claim = models.ForeignKey(
+        "billing.Claim", on_delete=models.PROTECT, related_name="lifecycle_events"
+    )
     from_status = models.CharField(max_length=10)
     to_status = models.CharField(max_length=10)
     reason = models.CharField(max_length=300, blank=True)
@@ -182,13 +191,15 @@ class ClaimWorkItem(PracticeOwned):
     a 999 or 277CA, or (source 835) a secondary claim already sent whose prior payer then
     reversed the payment its COB data came from."""
 
-    claim = models.ForeignKey("billing.Claim", on_delete=models.PROTECT,
-                              related_name="rejection_items")
+    claim = models.ForeignKey(
+        "billing.Claim", on_delete=models.PROTECT, related_name="rejection_items"
+    )
     source = models.CharField(max_length=10)  # 999, 277CA or 835
     reason = models.CharField(max_length=500)
     codes = models.CharField(max_length=120, blank=True)
-    ack = models.ForeignKey(AckImport, null=True, blank=True, on_delete=models.PROTECT,
-                            related_name="work_items")
+    ack = models.ForeignKey(
+        AckImport, null=True, blank=True, on_delete=models.PROTECT, related_name="work_items"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -217,6 +228,8 @@ class SubmissionRun(BackgroundRun):
     connection = models.CharField(max_length=60)
     claims = models.JSONField(default=list, help_text="ids of the claims asked to be sent")
     submissions = models.JSONField(default=list, help_text="ids of the files written")
-    held = models.JSONField(default=list, blank=True,
-                            help_text="claims held out of the files: patient control "
-                                      "number, field and reason")
+    held = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="claims held out of the files: patient control number, field and reason",
+    )

@@ -93,8 +93,16 @@ def next_control_number(practice: Any, name: str) -> int:
     raise ServiceError("connection", "could not take a control number (too much contention)")
 
 
-def move_claim(claim: Claim, new: str, *, user: Any, reason: str = "", source: str,
-               source_ref: str = "", **fields: Any) -> None:
+def move_claim(
+    claim: Claim,
+    new: str,
+    *,
+    user: Any,
+    reason: str = "",
+    source: str,
+    source_ref: str = "",
+    **fields: Any,
+) -> None:
     """Change a locked claim's status (checked against the lifecycle) and log the event."""
     old = claim.status
     check_move(old, new)
@@ -107,9 +115,15 @@ def move_claim(claim: Claim, new: str, *, user: Any, reason: str = "", source: s
         setattr(claim, key, value)
     claim.save()
     ClaimEvent.objects.create(
-        practice_id=claim.practice_id, claim=claim, from_status=old, to_status=new,
-        reason=reason[:300], source=source, source_ref=source_ref[:120],
-        created_by=user if getattr(user, "is_authenticated", False) else None)
+        practice_id=claim.practice_id,
+        claim=claim,
+        from_status=old,
+        to_status=new,
+        reason=reason[:300],
+        source=source,
+        source_ref=source_ref[:120],
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
 
 
 # -- visits -> claims ---------------------------------------------------------------------------
@@ -130,8 +144,11 @@ class BuildCandidate:
 
 def _visits_to_build(practice: Any, visit_ids: Iterable[int] | None) -> Any:
     visits = Visit.objects.for_practice(practice)
-    visits = visits.filter(pk__in=list(visit_ids)) if visit_ids is not None else \
-        visits.filter(status=Visit.Status.CODED)
+    visits = (
+        visits.filter(pk__in=list(visit_ids))
+        if visit_ids is not None
+        else visits.filter(status=Visit.Status.CODED)
+    )
     return visits.order_by("scheduled_at", "id")
 
 
@@ -139,18 +156,31 @@ def _holds(practice: Any, visits: list[Visit]) -> dict[int, tuple[str, Coverage 
     """For each visit, why it cannot become a claim now ("" if it can) and the coverage to
     bill: the primary coverage in effect on the date of service. A few queries in all."""
     ids = [v.pk for v in visits]
-    claimed = set(Claim.objects.filter(visit_id__in=ids).exclude(status="closed")
-                  .values_list("visit_id", flat=True))
-    with_lines = set(ServiceLine.objects.filter(visit_id__in=ids)
-                     .values_list("visit_id", flat=True))
+    claimed = set(
+        Claim.objects.filter(visit_id__in=ids)
+        .exclude(status="closed")
+        .values_list("visit_id", flat=True)
+    )
+    with_lines = set(
+        ServiceLine.objects.filter(visit_id__in=ids).values_list("visit_id", flat=True)
+    )
     with_dx = set(Diagnosis.objects.filter(visit_id__in=ids).values_list("visit_id", flat=True))
     primaries: dict[int, list[Coverage]] = {}
-    for cov in Coverage.objects.for_practice(practice).filter(
-            patient_id__in={v.patient_id for v in visits}, order="primary"
-    ).select_related("payer").order_by("id"):
+    for cov in (
+        Coverage.objects.for_practice(practice)
+        .filter(patient_id__in={v.patient_id for v in visits}, order="primary")
+        .select_related("payer")
+        .order_by("id")
+    ):
         primaries.setdefault(cov.patient_id, []).append(cov)
-    paperwork = paperwork_holds(practice, [v for v in visits if v.status == Visit.Status.CODED
-                                           and v.pk in with_lines and v.pk in with_dx])
+    paperwork = paperwork_holds(
+        practice,
+        [
+            v
+            for v in visits
+            if v.status == Visit.Status.CODED and v.pk in with_lines and v.pk in with_dx
+        ],
+    )
     out: dict[int, tuple[str, Coverage | None]] = {}
     for visit in visits:
         if visit.status != Visit.Status.CODED:
@@ -166,27 +196,33 @@ def _holds(practice: Any, visits: list[Visit]) -> dict[int, tuple[str, Coverage 
         coverage = None
         if not why:
             day = visit.date_of_service
-            coverage = next((c for c in primaries.get(visit.patient_id, [])
-                             if c.is_in_effect(day)), None)
+            coverage = next(
+                (c for c in primaries.get(visit.patient_id, []) if c.is_in_effect(day)), None
+            )
             if coverage is None:
                 why = "no primary coverage in effect on the date of service"
         out[visit.pk] = (why, coverage)
     return out
 
 
-def build_preview(user: Any, practice: Any, visit_ids: Iterable[int] | None = None
-                  ) -> list[BuildCandidate]:
+def build_preview(
+    user: Any, practice: Any, visit_ids: Iterable[int] | None = None
+) -> list[BuildCandidate]:
     """What ``build_claims`` would do now, changing nothing: each visit, held or not."""
     require(user, practice, "create_claims")
-    visits = list(_visits_to_build(practice, visit_ids)
-                  .select_related("patient", "provider"))
+    visits = list(_visits_to_build(practice, visit_ids).select_related("patient", "provider"))
     holds = _holds(practice, visits)
     return [BuildCandidate(v, holds[v.pk][1], holds[v.pk][0]) for v in visits]
 
 
-def build_claims(user: Any, practice: Any, visit_ids: Iterable[int] | None = None, *,
-                 progress: Callable[[int], None] | None = None,
-                 chunk: int = 50) -> BuildResult:
+def build_claims(
+    user: Any,
+    practice: Any,
+    visit_ids: Iterable[int] | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+    chunk: int = 50,
+) -> BuildResult:
     """A draft claim for every coded visit (or the given ones) that has none yet.
 
     The claim copies the visit's diagnoses and service lines and bills the
@@ -196,15 +232,17 @@ def build_claims(user: Any, practice: Any, visit_ids: Iterable[int] | None = Non
     ``progress`` hears the count done after each chunk.
     """
     require(user, practice, "create_claims")
-    row = practice if hasattr(practice, "short_code") else \
-        Practice.objects.get(pk=practice)
+    row = practice if hasattr(practice, "short_code") else Practice.objects.get(pk=practice)
     ids = list(_visits_to_build(practice, visit_ids).values_list("pk", flat=True))
     result = BuildResult([], {})
     for start in range(0, len(ids), max(chunk, 1)):
         with transaction.atomic(), audit.acting_as(user):
-            locked = list(Visit.objects.select_for_update().filter(
-                pk__in=ids[start:start + chunk]).order_by("scheduled_at", "id")
-                .prefetch_related("diagnoses", "service_lines"))
+            locked = list(
+                Visit.objects.select_for_update()
+                .filter(pk__in=ids[start : start + chunk])
+                .order_by("scheduled_at", "id")
+                .prefetch_related("diagnoses", "service_lines")
+            )
             holds = _holds(practice, locked)
             for visit in locked:
                 why, coverage = holds[visit.pk]
@@ -219,23 +257,41 @@ def build_claims(user: Any, practice: Any, visit_ids: Iterable[int] | None = Non
 
 def _claim_for(user: Any, practice: Any, visit: Visit, coverage: Coverage) -> Claim:
     claim = Claim.objects.create(
-        practice_id=visit.practice_id, visit=visit, patient_id=visit.patient_id,
-        coverage=coverage, payer=coverage.payer,
+        practice_id=visit.practice_id,
+        visit=visit,
+        patient_id=visit.patient_id,
+        coverage=coverage,
+        payer=coverage.payer,
         patient_control_number=f"{practice.short_code}{visit.pk:07d}",
-        diagnoses=[d.code for d in sorted(visit.diagnoses.all(), key=lambda d: d.position)])
+        diagnoses=[d.code for d in sorted(visit.diagnoses.all(), key=lambda d: d.position)],
+    )
     for sl in sorted(visit.service_lines.all(), key=lambda sl: sl.position):
         ClaimLine.objects.create(
-            practice_id=visit.practice_id, claim=claim, line_number=sl.position, code=sl.code,
-            modifiers=list(sl.modifiers or []), units=sl.units, charge=sl.charge,
-            dx_pointers=list(sl.dx_pointers or []), date_of_service=visit.date_of_service,
-            description=sl.description, ndc=sl.ndc, ndc_quantity=sl.ndc_quantity,
-            ndc_unit=sl.ndc_unit, unit_basis=sl.unit_basis,
-            line_control_number=f"{claim.patient_control_number}-{sl.position}")
-    ClaimEvent.objects.create(practice_id=visit.practice_id, claim=claim, from_status="",
-                              to_status="draft", source="build",
-                              source_ref=f"visit {visit.pk}",
-                              created_by=user if getattr(user, "is_authenticated", False)
-                              else None)
+            practice_id=visit.practice_id,
+            claim=claim,
+            line_number=sl.position,
+            code=sl.code,
+            modifiers=list(sl.modifiers or []),
+            units=sl.units,
+            charge=sl.charge,
+            dx_pointers=list(sl.dx_pointers or []),
+            date_of_service=visit.date_of_service,
+            description=sl.description,
+            ndc=sl.ndc,
+            ndc_quantity=sl.ndc_quantity,
+            ndc_unit=sl.ndc_unit,
+            unit_basis=sl.unit_basis,
+            line_control_number=f"{claim.patient_control_number}-{sl.position}",
+        )
+    ClaimEvent.objects.create(
+        practice_id=visit.practice_id,
+        claim=claim,
+        from_status="",
+        to_status="draft",
+        source="build",
+        source_ref=f"visit {visit.pk}",
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
     visit.status = Visit.Status.BILLED
     visit.save()
     return claim
@@ -246,8 +302,11 @@ def _claim_for(user: Any, practice: Any, visit: Visit, coverage: Coverage) -> Cl
 
 def connection_profile(practice: Any, name: str) -> ClearinghouseProfile:
     """The practice's clearinghouse profile called ``name``; ServiceError when unusable."""
-    row = ClearinghouseConnection.objects.for_practice(practice).filter(name=name,
-                                                                       active=True).first()
+    row = (
+        ClearinghouseConnection.objects.for_practice(practice)
+        .filter(name=name, active=True)
+        .first()
+    )
     if row is None:
         raise ServiceError("connection", f"no active clearinghouse connection named {name!r}")
     settings = {"name": name, **row.settings}
@@ -309,8 +368,12 @@ def submit_claims(
     if not ids:
         raise ServiceError("claims", "no claims to submit")
     with transaction.atomic(), audit.acting_as(user):
-        locked = list(Claim.objects.for_practice(practice).select_for_update()
-                      .filter(pk__in=ids).order_by("id"))
+        locked = list(
+            Claim.objects.for_practice(practice)
+            .select_for_update()
+            .filter(pk__in=ids)
+            .order_by("id")
+        )
         if len(locked) != len(set(ids)):
             raise ServiceError("claims", "a claim is not this practice's")
         documents = claim_documents(locked)
@@ -335,25 +398,42 @@ def submit_claims(
         if built is not None:
             held.extend(built.held)
         if built is None or not built.files:
-            raise ServiceError("claims", "nothing was sent: " + "; ".join(
-                f"claim {h.claim_id}: {h.field + ': ' if h.field else ''}{h.reason}"
-                for h in held))
+            raise ServiceError(
+                "claims",
+                "nothing was sent: "
+                + "; ".join(
+                    f"claim {h.claim_id}: {h.field + ': ' if h.field else ''}{h.reason}"
+                    for h in held
+                ),
+            )
         files = built.files
         submissions = []
         for f in files:
             sub = Submission.objects.create(
-                practice_id=getattr(practice, "pk", practice), connection=connection,
-                file_name=f.name, sha256=f.sha256, size=len(f.data),
-                content=f.data.decode("ascii"), interchange_control=f.control.interchange,
-                group_control=f.control.group, transaction_control=f.control.transaction,
+                practice_id=getattr(practice, "pk", practice),
+                connection=connection,
+                file_name=f.name,
+                sha256=f.sha256,
+                size=len(f.data),
+                content=f.data.decode("ascii"),
+                interchange_control=f.control.interchange,
+                group_control=f.control.group,
+                transaction_control=f.control.transaction,
                 claim_count=len(f.claim_ids),
                 total_charge=sum((by_pcn[p].total_charge for p in f.claim_ids), Money(0)).amount,
                 created_at=now,
-                created_by=user if getattr(user, "is_authenticated", False) else None)
+                created_by=user if getattr(user, "is_authenticated", False) else None,
+            )
             for pcn in f.claim_ids:
                 SubmissionClaim.objects.create(submission=sub, claim=by_pcn[pcn])
-                move_claim(by_pcn[pcn], "submitted", user=user, source="submission",
-                           source_ref=f.name, submitted_at=now)
+                move_claim(
+                    by_pcn[pcn],
+                    "submitted",
+                    user=user,
+                    source="submission",
+                    source_ref=f.name,
+                    submitted_at=now,
+                )
             submissions.append(sub)
     done = len(held)  # the claims held out are dealt with too
     for sub, f in zip(submissions, files, strict=True):
@@ -381,8 +461,13 @@ def _why_not_sent(user: Any, claim: Claim, connection: str) -> tuple[str, str] |
     return None
 
 
-def _deliver(user: Any, sub: Submission, f: OutgoingFile, profile: ClearinghouseProfile,
-             send: Callable[[OutgoingFile, ClearinghouseProfile], Any]) -> None:
+def _deliver(
+    user: Any,
+    sub: Submission,
+    f: OutgoingFile,
+    profile: ClearinghouseProfile,
+    send: Callable[[OutgoingFile, ClearinghouseProfile], Any],
+) -> None:
     try:
         delivery = send(f, profile)
     except (DeliveryError, OSError) as exc:
@@ -392,8 +477,15 @@ def _deliver(user: Any, sub: Submission, f: OutgoingFile, profile: Clearinghouse
             sub.save()
             for item in sub.items.select_related("claim"):
                 claim = Claim.objects.select_for_update().get(pk=item.claim_id)
-                move_claim(claim, "scrubbed", user=user, reason="delivery failed",
-                           source="submission", source_ref=sub.file_name, submitted_at=None)
+                move_claim(
+                    claim,
+                    "scrubbed",
+                    user=user,
+                    reason="delivery failed",
+                    source="submission",
+                    source_ref=sub.file_name,
+                    submitted_at=None,
+                )
         return
     with transaction.atomic(), audit.acting_as(user):
         sub.status = Submission.Status.SENT
@@ -420,38 +512,69 @@ def correct_claim(user: Any, claim: Claim, frequency: str, reason: str = "") -> 
     with transaction.atomic(), audit.acting_as(user):
         original = Claim.objects.select_for_update().get(pk=claim.pk)
         if original.status not in CORRECTABLE:
-            raise ServiceError("claim", f"a {original.status} claim is corrected by fixing it; "
-                                        "replacements and voids are for claims the payer holds")
+            raise ServiceError(
+                "claim",
+                f"a {original.status} claim is corrected by fixing it; "
+                "replacements and voids are for claims the payer holds",
+            )
         if not original.payer_claim_number:
-            raise ServiceError("claim", "the payer's claim number is needed (from the 277CA "
-                                        "or the 835) to replace or void this claim")
+            raise ServiceError(
+                "claim",
+                "the payer's claim number is needed (from the 277CA "
+                "or the 835) to replace or void this claim",
+            )
         if Claim.objects.filter(replaces=original).exclude(status="closed").exists():
             raise ServiceError("claim", "this claim already has an open correction")
         count = Claim.objects.filter(replaces=original).count() + 1
         new = Claim.objects.create(
-            practice_id=original.practice_id, visit_id=original.visit_id,
-            patient_id=original.patient_id, coverage_id=original.coverage_id,
+            practice_id=original.practice_id,
+            visit_id=original.visit_id,
+            patient_id=original.patient_id,
+            coverage_id=original.coverage_id,
             payer_id=original.payer_id,
             patient_control_number=f"{original.patient_control_number[:15]}-{frequency}{count}",
-            frequency_code=frequency, original_claim_ref=original.payer_claim_number,
-            replaces=original, diagnoses=list(original.diagnoses or []),
-            prior_authorization=original.prior_authorization)
+            frequency_code=frequency,
+            original_claim_ref=original.payer_claim_number,
+            replaces=original,
+            diagnoses=list(original.diagnoses or []),
+            prior_authorization=original.prior_authorization,
+        )
         for line in original.lines.order_by("line_number"):
             ClaimLine.objects.create(
-                practice_id=line.practice_id, claim=new, line_number=line.line_number,
-                code=line.code, modifiers=list(line.modifiers or []), units=line.units,
-                charge=line.charge, dx_pointers=list(line.dx_pointers or []),
-                date_of_service=line.date_of_service, description=line.description,
-                ndc=line.ndc, ndc_quantity=line.ndc_quantity, ndc_unit=line.ndc_unit,
-                unit_basis=line.unit_basis, line_control_number=line.line_control_number)
+                practice_id=line.practice_id,
+                claim=new,
+                line_number=line.line_number,
+                code=line.code,
+                modifiers=list(line.modifiers or []),
+                units=line.units,
+                charge=line.charge,
+                dx_pointers=list(line.dx_pointers or []),
+                date_of_service=line.date_of_service,
+                description=line.description,
+                ndc=line.ndc,
+                ndc_quantity=line.ndc_quantity,
+                ndc_unit=line.ndc_unit,
+                unit_basis=line.unit_basis,
+                line_control_number=line.line_control_number,
+            )
         by = user if getattr(user, "is_authenticated", False) else None
-        ClaimEvent.objects.create(practice_id=new.practice_id, claim=new, from_status="",
-                                  to_status="draft", source="correction",
-                                  reason=reason[:300] or f"frequency {frequency} of "
-                                  f"{original.patient_control_number}", created_by=by)
+        ClaimEvent.objects.create(
+            practice_id=new.practice_id,
+            claim=new,
+            from_status="",
+            to_status="draft",
+            source="correction",
+            reason=reason[:300] or f"frequency {frequency} of {original.patient_control_number}",
+            created_by=by,
+        )
         if original.status in ("paid", "denied"):
-            move_claim(original, "closed", user=user, source="correction",
-                       reason=f"superseded by {new.patient_control_number}")
+            move_claim(
+                original,
+                "closed",
+                user=user,
+                source="correction",
+                reason=f"superseded by {new.patient_control_number}",
+            )
     return new
 
 

@@ -19,8 +19,11 @@ SENT = ("submitted", "accepted", "rejected", "paid", "denied")
 
 def claim_book_from_database(today: datetime.date, limit: int = 20_000) -> ClaimBook:
     """A ``ClaimBook`` with every claim sent so far (at most ``limit``, newest first)."""
-    rows = list(Claim.objects.filter(status__in=SENT, submitted_at__isnull=False)
-                .order_by("-submitted_at", "-id")[:limit])
+    rows = list(
+        Claim.objects.filter(status__in=SENT, submitted_at__isnull=False).order_by(
+            "-submitted_at", "-id"
+        )[:limit]
+    )
     book = ClaimBook()
     if rows:
         received = min(r.submitted_at for r in rows).date() + datetime.timedelta(days=1)

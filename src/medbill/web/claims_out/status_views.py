@@ -26,8 +26,9 @@ def _say(request: HttpRequest, outcome: StatusOutcome) -> None:
     if outcome.error:
         messages.error(request, f"Claim {outcome.claim_number}: {outcome.error}.")
     elif outcome.moved:
-        messages.success(request, f"Claim {outcome.claim_number}: {outcome.words} "
-                                  f"(now {outcome.after}).")
+        messages.success(
+            request, f"Claim {outcome.claim_number}: {outcome.words} (now {outcome.after})."
+        )
     else:
         messages.info(request, f"Claim {outcome.claim_number}: {outcome.words}.")
 
@@ -53,9 +54,12 @@ def check_status_batch(request: HttpRequest) -> HttpResponse:
     outcomes = check_claim_status(request.user, request.practice, claims)
     moved = sum(o.moved for o in outcomes)
     failed = [o for o in outcomes if o.error]
-    messages.success(request, f"Asked about {len(outcomes)} claim(s) waiting more than {days} "
-                              f"days: {moved} moved, {len(outcomes) - moved - len(failed)} "
-                              f"unchanged, {len(failed)} not answered.")
+    messages.success(
+        request,
+        f"Asked about {len(outcomes)} claim(s) waiting more than {days} "
+        f"days: {moved} moved, {len(outcomes) - moved - len(failed)} "
+        f"unchanged, {len(failed)} not answered.",
+    )
     for outcome in failed[:10]:
         _say(request, outcome)
     return redirect("claims_out_queue")

@@ -23,21 +23,30 @@ from medbill.web.practice.form_errors import in_words
 __all__ = ["perform_submit_run", "start_submit_run"]
 
 
-def start_submit_run(user: Any, practice: Any, claim_ids: list[int],
-                     connection: str) -> SubmissionRun:
+def start_submit_run(
+    user: Any, practice: Any, claim_ids: list[int], connection: str
+) -> SubmissionRun:
     """Queue the sending of the practice's scrubbed claims among ``claim_ids``."""
     from medbill.web.claims_out.tasks import submit_claim_run
 
     require(user, practice, "submit_claims")
-    ids = list(Claim.objects.for_practice(practice).filter(pk__in=claim_ids)
-               .order_by("id").values_list("pk", flat=True))
+    ids = list(
+        Claim.objects.for_practice(practice)
+        .filter(pk__in=claim_ids)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
     if not ids:
         raise ServiceError("claims", "no claims to submit")
     connection_profile(practice, connection)  # an unusable connection is said at once
     with transaction.atomic(), audit.acting_as(user):
-        run = SubmissionRun.objects.create(practice_id=getattr(practice, "pk", practice),
-                                           created_by=user, total=len(ids),
-                                           connection=connection, claims=ids)
+        run = SubmissionRun.objects.create(
+            practice_id=getattr(practice, "pk", practice),
+            created_by=user,
+            total=len(ids),
+            connection=connection,
+            claims=ids,
+        )
         transaction.on_commit(lambda: submit_claim_run.delay(run.pk))
     return run
 
@@ -47,16 +56,22 @@ def perform_submit_run(run_id: int) -> SubmissionRun:
     run = SubmissionRun.objects.select_related("practice", "created_by").get(pk=run_id)
     user = run.created_by
     with audit.acting_as(user):
-        claims = list(Claim.objects.for_practice(run.practice)
-                      .filter(pk__in=run.claims, status=Claim.Status.SCRUBBED))
+        claims = list(
+            Claim.objects.for_practice(run.practice).filter(
+                pk__in=run.claims, status=Claim.Status.SCRUBBED
+            )
+        )
         run.start(len(claims))
         if not claims:
-            run.fail("none of these claims is waiting to be sent any more (sent already, "
-                     "or back in draft)")
+            run.fail(
+                "none of these claims is waiting to be sent any more (sent already, "
+                "or back in draft)"
+            )
             return run
         try:
-            submissions = submit_claims(user, run.practice, claims, run.connection,
-                                        progress=run.step)
+            submissions = submit_claims(
+                user, run.practice, claims, run.connection, progress=run.step
+            )
         except PermissionDenied:
             run.fail("the user who started the batch may no longer send claims here")
             return run
@@ -66,7 +81,11 @@ def perform_submit_run(run_id: int) -> SubmissionRun:
         except Exception:
             run.fail("the batch stopped on an unexpected error; the log has the details")
             raise
-        run.finish(submissions=[s.pk for s in submissions],
-                   held=[{"claim": h.claim_id, "field": h.field or "", "reason": h.reason}
-                         for h in submissions.held])
+        run.finish(
+            submissions=[s.pk for s in submissions],
+            held=[
+                {"claim": h.claim_id, "field": h.field or "", "reason": h.reason}
+                for h in submissions.held
+            ],
+        )
     return run

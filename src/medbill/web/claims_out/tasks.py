@@ -17,8 +17,9 @@ __all__ = ["build_claim_batch", "build_claim_run", "submit_claim_batch", "submit
 
 
 @shared_task(name="claims_out.build_claim_batch", acks_late=True)
-def build_claim_batch(user_id: int | None, practice_id: int,
-                      visit_ids: list[int] | None = None) -> dict[str, Any]:
+def build_claim_batch(
+    user_id: int | None, practice_id: int, visit_ids: list[int] | None = None
+) -> dict[str, Any]:
     """Draft claims for the practice's coded visits (or the given ones)."""
     from medbill.web.claims_out.services import build_claims
 
@@ -36,13 +37,13 @@ def build_claim_run(run_id: int, visit_ids: list[int]) -> dict[str, Any]:
     from medbill.web.claims_out.build_runs import perform_build_run
 
     run = perform_build_run(run_id, visit_ids)
-    return {"run": run.pk, "status": run.status, "built": len(run.built),
-            "held": len(run.held)}
+    return {"run": run.pk, "status": run.status, "built": len(run.built), "held": len(run.held)}
 
 
 @shared_task(name="claims_out.submit_claim_batch", acks_late=True)
-def submit_claim_batch(user_id: int | None, practice_id: int, claim_ids: list[int],
-                       connection: str) -> dict[str, Any]:
+def submit_claim_batch(
+    user_id: int | None, practice_id: int, claim_ids: list[int], connection: str
+) -> dict[str, Any]:
     """Send the scrubbed claims among ``claim_ids`` through one clearinghouse connection."""
     from medbill.web.billing.models import Claim
     from medbill.web.claims_out.services import submit_claims

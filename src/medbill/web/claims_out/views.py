@@ -37,20 +37,29 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
     for status in claims.values_list("status", flat=True):
         counts[status] += 1
     ready = list(claims.filter(status="scrubbed").select_related("patient", "payer", "visit"))
-    rejections = list(ClaimWorkItem.objects.for_user(request.user, practice).filter(
-        resolved_at=None).select_related("claim", "claim__patient"))
+    rejections = list(
+        ClaimWorkItem.objects.for_user(request.user, practice)
+        .filter(resolved_at=None)
+        .select_related("claim", "claim__patient")
+    )
     # One page, one read: the claims it shows, ready or rejected, in one event.
     shown = {c.pk: c for c in [*ready, *(r.claim for r in rejections)]}
     audit.record_list(list(shown.values()), request.user)
-    return render(request, "claims_out/queue.html", {
-        "counts": [(label, counts[value], value) for value, label in Claim.Status.choices],
-        "ready": ready,
-        "rejections": rejections,
-        "connections": ClearinghouseConnection.objects.for_user(request.user, practice)
-        .filter(active=True),
-        "sending": SubmissionRun.objects.for_user(request.user, practice)
-        .filter(status__in=("queued", "running")).first(),
-    })
+    return render(
+        request,
+        "claims_out/queue.html",
+        {
+            "counts": [(label, counts[value], value) for value, label in Claim.Status.choices],
+            "ready": ready,
+            "rejections": rejections,
+            "connections": ClearinghouseConnection.objects.for_user(request.user, practice).filter(
+                active=True
+            ),
+            "sending": SubmissionRun.objects.for_user(request.user, practice)
+            .filter(status__in=("queued", "running"))
+            .first(),
+        },
+    )
 
 
 @require_POST
@@ -58,8 +67,9 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
 def submit_batch(request: HttpRequest) -> HttpResponse:
     ids = [int(x) for x in request.POST.getlist("claim") if x.isdigit()]
     try:
-        run = start_submit_run(request.user, request.practice, ids,
-                               request.POST.get("connection", ""))
+        run = start_submit_run(
+            request.user, request.practice, ids, request.POST.get("connection", "")
+        )
     except ServiceError as exc:
         messages.error(request, in_words(exc))
         return redirect("claims_out_queue")
@@ -69,8 +79,11 @@ def submit_batch(request: HttpRequest) -> HttpResponse:
 @requires("submit_claims")
 def show_submit_run(request: HttpRequest, run_id: int) -> HttpResponse:
     run = get_scoped_or_404(SubmissionRun, request.user, request.practice, pk=run_id)
-    files = list(Submission.objects.for_user(request.user, request.practice)
-                 .filter(pk__in=run.submissions).order_by("id"))
+    files = list(
+        Submission.objects.for_user(request.user, request.practice)
+        .filter(pk__in=run.submissions)
+        .order_by("id")
+    )
     return render(request, "claims_out/submit_run.html", {"run": run, "files": files})
 
 
@@ -87,9 +100,12 @@ def resolve_rejection(request: HttpRequest, item_id: int) -> HttpResponse:
     try:
         item = resolve_work_item(request.user, item, request.POST.get("resolution", "").strip())
         claim = item.claim  # read after the change
-        messages.success(request, f"Claim {claim.patient_control_number} is back in draft."
-                         if claim.status == "draft" else
-                         f"Claim {claim.patient_control_number}: marked resolved.")
+        messages.success(
+            request,
+            f"Claim {claim.patient_control_number} is back in draft."
+            if claim.status == "draft"
+            else f"Claim {claim.patient_control_number}: marked resolved.",
+        )
     except ServiceError as exc:
         messages.error(request, in_words(exc))
     return redirect("claims_out_queue")
@@ -97,8 +113,7 @@ def resolve_rejection(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @requires("view_claims")
 def list_submissions(request: HttpRequest) -> HttpResponse:
-    rows = Submission.objects.for_user(request.user, request.practice).prefetch_related(
-        "claims")
+    rows = Submission.objects.for_user(request.user, request.practice).prefetch_related("claims")
     return render(request, "claims_out/submissions.html", {"page": paginate(request, rows)})
 
 
@@ -132,14 +147,18 @@ def _import_ack(request: HttpRequest) -> HttpResponse:
         messages.error(request, "file: larger than an acknowledgement should be (5 MB)")
     else:
         try:
-            result = import_acknowledgement(request.user, request.practice, upload.read(),
-                                            upload.name)
+            result = import_acknowledgement(
+                request.user, request.practice, upload.read(), upload.name
+            )
         except ServiceError as exc:
             messages.error(request, in_words(exc))
         else:
             if result.duplicate:
                 messages.info(request, f"{upload.name} was imported before; nothing changed.")
             else:
-                messages.success(request, f"{upload.name}: {len(result.accepted)} accepted, "
-                                          f"{len(result.rejected)} rejected.")
+                messages.success(
+                    request,
+                    f"{upload.name}: {len(result.accepted)} accepted, "
+                    f"{len(result.rejected)} rejected.",
+                )
     return redirect("claims_out_acks")

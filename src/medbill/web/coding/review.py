@@ -108,8 +108,8 @@ def finish_coding(user: Any, visit: Visit) -> CodingReview | None:
             )
         if work.draft:
             raise ServiceError(
-                "lines", "some codes on screen are not saved yet: complete the marked lines "
-                "and save"
+                "lines",
+                "some codes on screen are not saved yet: complete the marked lines and save",
             )
         if not locked.diagnoses.exists():
             raise ServiceError("diagnoses", "code at least one diagnosis")

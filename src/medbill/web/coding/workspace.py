@@ -212,8 +212,15 @@ def _charge_missing(visit: Visit, raw: Mapping[str, Any]) -> bool:
         return False
     code = _plain(raw.get("code"))
     modifiers = _items(raw.get("modifiers"))
-    return fee_for(visit.practice_id, code, visit.date_of_service,
-                   _plain(modifiers[0]) if modifiers else "") is None
+    return (
+        fee_for(
+            visit.practice_id,
+            code,
+            visit.date_of_service,
+            _plain(modifiers[0]) if modifiers else "",
+        )
+        is None
+    )
 
 
 def draft_problems(
@@ -230,8 +237,16 @@ def draft_problems(
     def add(line: int | None, path: str, problem: str) -> None:
         field = path.split(".")[1].split("[")[0] if "." in path else path.split("[")[0]
         words = problem[:1].upper() + problem[1:]
-        problems.append({"line": line, "field": field, "path": path, "problem": problem,
-                         "message": words, "label": field_label(path)})
+        problems.append(
+            {
+                "line": line,
+                "field": field,
+                "path": path,
+                "problem": problem,
+                "message": words,
+                "label": field_label(path),
+            }
+        )
 
     try:
         codes = _diagnoses([d.get("code") if isinstance(d, Mapping) else d for d in diagnoses])
@@ -249,18 +264,27 @@ def draft_problems(
             if exc.field == f"{path}.dx_pointers":
                 add(i, exc.field, "point the line at one of the diagnoses (1, 2 …)")
             elif exc.field == f"{path}.charge" and "no fee schedule price" in exc.problem:
-                add(i, exc.field, f"{_plain(raw.get('code'))} has no price in the fee "
-                    "schedule; enter the charge")
+                add(
+                    i,
+                    exc.field,
+                    f"{_plain(raw.get('code'))} has no price in the fee schedule; enter the charge",
+                )
             else:
                 add(i, exc.field, exc.problem)
             if not exc.field.endswith(".charge") and _charge_missing(visit, raw):
-                add(i, f"{path}.charge", f"{_plain(raw.get('code'))} has no price in the fee "
-                    "schedule; enter the charge")
+                add(
+                    i,
+                    f"{path}.charge",
+                    f"{_plain(raw.get('code'))} has no price in the fee schedule; enter the charge",
+                )
     return problems
 
 
 def _keep_draft(
-    user: Any, visit: Visit, diagnoses: Sequence[Any], lines: Sequence[Any],
+    user: Any,
+    visit: Visit,
+    diagnoses: Sequence[Any],
+    lines: Sequence[Any],
     rejected: Sequence[str],
 ) -> None:
     with transaction.atomic(), audit.acting_as(user):
@@ -268,8 +292,9 @@ def _keep_draft(
         if work.state in (CodingWork.State.REVIEW, CodingWork.State.CODED):
             raise ServiceError("visit", "the visit is finished; a reviewer changes it now")
         work.draft = {
-            "diagnoses": [dict(d) if isinstance(d, Mapping) else {"code": str(d)}
-                          for d in diagnoses],
+            "diagnoses": [
+                dict(d) if isinstance(d, Mapping) else {"code": str(d)} for d in diagnoses
+            ],
             "lines": [dict(line) for line in lines if isinstance(line, Mapping)],
             "rejected": [str(c) for c in rejected],
         }

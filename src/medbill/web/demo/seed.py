@@ -140,9 +140,7 @@ def _master_data() -> dict:
     Organization = _model("practice.Organization")
     Practice, Location = _model("practice.Practice"), _model("practice.Location")
     Provider, Payer = _model("practice.Provider"), _model("practice.Payer")
-    org = Organization.objects.create(
-        name=ORGANIZATION["name"], kind=ORGANIZATION["kind"]
-    )
+    org = Organization.objects.create(name=ORGANIZATION["name"], kind=ORGANIZATION["kind"])
     practices = {}
     for p in PRACTICES:
         practices[p["key"]] = Practice(

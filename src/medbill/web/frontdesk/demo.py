@@ -159,4 +159,3 @@ def serve_payer_simulator(host: str = "127.0.0.1", port: int = 8270) -> PayerSim
     sim.start()
     _point_payers_at(sim.url)
     return sim
-

@@ -162,9 +162,12 @@ def _store(
     )
     if response is None:
         check.status = "error"
-        check.summary = (unreachable_summary(coverage.payer.name, error) if unreachable
-                         else f"{coverage.payer.name} answered, but not with a usable 271: "
-                         "coverage is not verified")[:300]
+        check.summary = (
+            unreachable_summary(coverage.payer.name, error)
+            if unreachable
+            else f"{coverage.payer.name} answered, but not with a usable 271: "
+            "coverage is not verified"
+        )[:300]
         check.error = error[:2000]
     else:
         check.status = response.status
@@ -206,15 +209,16 @@ def _ask(
     except RealtimeError as exc:
         error = str(exc)
     seconds = time.perf_counter() - started
-    return (coverage, visit, on, inquiry, user, source, seconds, response, raw, error,
-            unreachable)
+    return (coverage, visit, on, inquiry, user, source, seconds, response, raw, error, unreachable)
 
 
 def unreachable_summary(payer: str, error: str) -> str:
     """What the desk reads when the payer's eligibility service cannot be reached."""
     why = "did not answer in time" if "did not answer" in error else "could not be reached"
-    return (f"{payer}'s eligibility service {why}: coverage is not verified. Try again in a "
-            "few minutes, or call the payer.")
+    return (
+        f"{payer}'s eligibility service {why}: coverage is not verified. Try again in a "
+        "few minutes, or call the payer."
+    )
 
 
 def check_coverage(

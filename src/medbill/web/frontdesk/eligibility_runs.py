@@ -35,8 +35,11 @@ ANSWERS = {
 
 def answers_in_words(counts: dict[str, int]) -> list[str]:
     """``{"active": 3, "no_endpoint": 1}`` -> ``["3 covered", "1 no eligibility …"]``."""
-    return [f"{n} {ANSWERS.get(key, key.replace('_', ' '))}"
-            for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n]
+    return [
+        f"{n} {ANSWERS.get(key, key.replace('_', ' '))}"
+        for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if n
+    ]
 
 
 def start_eligibility_run(user: Any, practice: Any, day: datetime.date) -> EligibilityRun:
@@ -48,8 +51,12 @@ def start_eligibility_run(user: Any, practice: Any, day: datetime.date) -> Eligi
     if not visits:
         raise ServiceError("date", f"no appointment on {day:%m/%d/%Y} waits to be checked")
     with transaction.atomic(), audit.acting_as(user):
-        run = EligibilityRun.objects.create(practice_id=getattr(practice, "pk", practice),
-                                            created_by=user, day=day, total=len(visits))
+        run = EligibilityRun.objects.create(
+            practice_id=getattr(practice, "pk", practice),
+            created_by=user,
+            day=day,
+            total=len(visits),
+        )
         transaction.on_commit(lambda: check_eligibility_run.delay(run.pk, visits))
     return run
 
@@ -58,9 +65,12 @@ def perform_eligibility_run(run_id: int, visit_ids: list[int]) -> EligibilityRun
     """Check the appointments of ``run_id``, counting them as their answers are stored."""
     run = EligibilityRun.objects.select_related("practice", "created_by").get(pk=run_id)
     user = run.created_by
-    visits = list(Visit.objects.for_practice(run.practice).filter(pk__in=visit_ids)
-                  .select_related("patient", "practice", "provider")
-                  .order_by("scheduled_at", "id"))
+    visits = list(
+        Visit.objects.for_practice(run.practice)
+        .filter(pk__in=visit_ids)
+        .select_related("patient", "practice", "provider")
+        .order_by("scheduled_at", "id")
+    )
     checks: list[int] = []
     unchecked: list[list[Any]] = []
 
@@ -77,8 +87,7 @@ def perform_eligibility_run(run_id: int, visit_ids: list[int]) -> EligibilityRun
         try:
             if user is not None:  # the role is checked again: it may have changed since
                 require(user, run.practice, "check_eligibility")
-            counts = check_visits(visits, user, source="batch", on_each=each,
-                                  on_skipped=skipped)
+            counts = check_visits(visits, user, source="batch", on_each=each, on_skipped=skipped)
         except PermissionDenied:
             run.fail("the user who started the checks may no longer check eligibility here")
             return run

@@ -99,11 +99,17 @@ class Coverage(PracticeOwned):
     # A Medicare coverage billed after another payer: why Medicare is secondary (837P
     # SBR05), set from the MSP questionnaire the desk asks (``msp_answers``).
     medicare_secondary_type = models.CharField(
-        "Medicare secondary payer type", max_length=2, blank=True,
-        choices=[(code, f"{code} {meaning}") for code, meaning in MSP_TYPES.items()])
+        "Medicare secondary payer type",
+        max_length=2,
+        blank=True,
+        choices=[(code, f"{code} {meaning}") for code, meaning in MSP_TYPES.items()],
+    )
     msp_answers = models.JSONField(
-        "MSP questionnaire answers", default=dict, blank=True,
-        help_text="The patient's answers to the Medicare secondary payer questions.")
+        "MSP questionnaire answers",
+        default=dict,
+        blank=True,
+        help_text="The patient's answers to the Medicare secondary payer questions.",
+    )
     msp_answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -30,14 +30,14 @@ def is_medicare(coverage: Coverage) -> bool:
     return coverage.payer.payer_type in MEDICARE_TYPES
 
 
-def record_msp_answers(user: Any, coverage: Coverage, answers: MspAnswers,
-                       now: Any = None) -> Coverage:
+def record_msp_answers(
+    user: Any, coverage: Coverage, answers: MspAnswers, now: Any = None
+) -> Coverage:
     """Keep the patient's answers on the Medicare coverage and set its MSP type from them
     (empty when no answer makes another payer primary)."""
     require(user, coverage.practice_id, "edit_patients")
     with transaction.atomic(), audit.acting_as(user):
-        locked = Coverage.objects.select_for_update().select_related("payer").get(
-            pk=coverage.pk)
+        locked = Coverage.objects.select_for_update().select_related("payer").get(pk=coverage.pk)
         if not is_medicare(locked):
             raise ServiceError("coverage", "the MSP questionnaire is for Medicare coverages")
         locked.msp_answers = answers.to_dict()
@@ -48,27 +48,39 @@ def record_msp_answers(user: Any, coverage: Coverage, answers: MspAnswers,
 
 
 def _answers_from(post: Any) -> MspAnswers:
-    values = {name: {"yes": True, "no": False}.get(post.get(name, "")) for name, _, _ in
-              MSP_QUESTIONS}
+    values = {
+        name: {"yes": True, "no": False}.get(post.get(name, "")) for name, _, _ in MSP_QUESTIONS
+    }
     return MspAnswers.from_dict(values)
 
 
 @requires("edit_patients")
 def msp_questionnaire(request: HttpRequest, coverage_id: int) -> HttpResponse:
-    coverage = get_scoped_or_404(Coverage.objects.select_related("payer", "patient"),
-                                 request.user, request.practice, pk=coverage_id)
+    coverage = get_scoped_or_404(
+        Coverage.objects.select_related("payer", "patient"),
+        request.user,
+        request.practice,
+        pk=coverage_id,
+    )
     if not is_medicare(coverage):
         raise Http404("not a Medicare coverage")
     if request.method == "POST":
         saved = record_msp_answers(request.user, coverage, _answers_from(request.POST))
         code = saved.medicare_secondary_type
-        messages.success(request, f"MSP answers saved: Medicare is secondary ({code} "
-                                  f"{MSP_TYPES[code]})." if code else
-                                  "MSP answers saved: Medicare pays first.")
+        messages.success(
+            request,
+            f"MSP answers saved: Medicare is secondary ({code} {MSP_TYPES[code]})."
+            if code
+            else "MSP answers saved: Medicare pays first.",
+        )
         return redirect("show_patient", patient_id=coverage.patient_id)
     audit.record_view(coverage, request.user)
     answers = coverage.msp_answers or {}
-    questions = [(name, text, MSP_TYPES[code], answers.get(name))
-                 for name, text, code in MSP_QUESTIONS]
-    return render(request, "frontdesk/msp_questionnaire.html",
-                  {"coverage": coverage, "patient": coverage.patient, "questions": questions})
+    questions = [
+        (name, text, MSP_TYPES[code], answers.get(name)) for name, text, code in MSP_QUESTIONS
+    ]
+    return render(
+        request,
+        "frontdesk/msp_questionnaire.html",
+        {"coverage": coverage, "patient": coverage.patient, "questions": questions},
+    )

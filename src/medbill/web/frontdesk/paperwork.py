@@ -131,8 +131,11 @@ def paperwork_holds(practice: Any, visits: Iterable[Visit]) -> dict[int, str]:
         day = visit.date_of_service
         insured = any(c.is_in_effect(day) for c in coverages.get(visit.patient_id, []))
         status = check_packet(packet, signed, day, insured)
-        out[visit.pk] = "" if status.complete else (
-            "intake paperwork is not complete (" + "; ".join(status.describe()) + ")")
+        out[visit.pk] = (
+            ""
+            if status.complete
+            else ("intake paperwork is not complete (" + "; ".join(status.describe()) + ")")
+        )
     return out
 
 

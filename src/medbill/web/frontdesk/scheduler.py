@@ -66,12 +66,13 @@ class Grid:
         return self.opens <= slot < self.closes
 
     @property
-    def rows(self) -> list[tuple[datetime.time, bool,
-                                 list[tuple[Column, list[Visit]]]]]:
+    def rows(self) -> list[tuple[datetime.time, bool, list[tuple[Column, list[Visit]]]]]:
         """Slot by slot: the time, whether the office is open then, and each column with
         the appointments that start in the slot."""
-        return [(slot, self.is_open(slot), [(c, c.visits_at(slot)) for c in self.columns])
-                for slot in self.slots]
+        return [
+            (slot, self.is_open(slot), [(c, c.visits_at(slot)) for c in self.columns])
+            for slot in self.slots
+        ]
 
 
 def _grid(practice: Any, visits: list[Visit], columns: list[Column]) -> Grid:
@@ -80,12 +81,15 @@ def _grid(practice: Any, visits: list[Visit], columns: list[Column]) -> Grid:
     return Grid(_slots(visits, opens, closes), columns, opens, closes)
 
 
-def _slots(visits: list[Visit], opens: datetime.time = DAY_START,
-           closes: datetime.time = DAY_END) -> list[datetime.time]:
+def _slots(
+    visits: list[Visit], opens: datetime.time = DAY_START, closes: datetime.time = DAY_END
+) -> list[datetime.time]:
     """The day's slots: from before the office opens to after it closes (7:00 to 19:00 at
     least), widened to show any appointment outside them."""
-    last_open = (datetime.datetime.combine(datetime.date.min, max(closes, opens))
-                 - datetime.timedelta(minutes=SLOT_MINUTES)).time()
+    last_open = (
+        datetime.datetime.combine(datetime.date.min, max(closes, opens))
+        - datetime.timedelta(minutes=SLOT_MINUTES)
+    ).time()
     first = min([DAY_START, opens, *(_slot_of(v) for v in visits)])
     last = max([DAY_END, last_open, *(_slot_of(v) for v in visits)])
     slots, at = [], datetime.datetime.combine(datetime.date.min, first)
@@ -99,61 +103,71 @@ def _slots(visits: list[Visit], opens: datetime.time = DAY_START,
 
 def _slot_of(visit: Visit) -> datetime.time:
     local = timezone.localtime(visit.scheduled_at)
-    return local.replace(minute=local.minute - local.minute % SLOT_MINUTES, second=0,
-                         microsecond=0).time()
+    return local.replace(
+        minute=local.minute - local.minute % SLOT_MINUTES, second=0, microsecond=0
+    ).time()
 
 
 def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    return start, timezone.make_aware(datetime.datetime.combine(
-        day + datetime.timedelta(days=1), datetime.time.min))
+    return start, timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
 
 
 def _with_eligibility(visits: list[Visit], practice: Any) -> None:
     """Set ``visit.eligibility`` to the latest check of its patient for its date, if any."""
     dates = {v.date_of_service for v in visits}
     latest: dict[tuple[int, datetime.date], EligibilityCheck] = {}
-    for check in (EligibilityCheck.objects.for_practice(practice)
-                  .filter(patient_id__in={v.patient_id for v in visits},
-                          service_date__in=dates).order_by("checked_at", "id")):
+    for check in (
+        EligibilityCheck.objects.for_practice(practice)
+        .filter(patient_id__in={v.patient_id for v in visits}, service_date__in=dates)
+        .order_by("checked_at", "id")
+    ):
         latest[(check.patient_id, check.service_date)] = check
     for v in visits:
         v.eligibility = latest.get((v.patient_id, v.date_of_service))
 
 
-def _book(user: Any, practice: Any, start: datetime.datetime, end: datetime.datetime,
-          **filters: Any) -> list[Visit]:
-    visits = list(Visit.objects.for_user(user, practice)
-                  .filter(scheduled_at__gte=start, scheduled_at__lt=end, **filters)
-                  .exclude(status=Visit.Status.CANCELLED)
-                  .select_related("patient", "provider", "location")
-                  .order_by("scheduled_at", "id"))
+def _book(
+    user: Any, practice: Any, start: datetime.datetime, end: datetime.datetime, **filters: Any
+) -> list[Visit]:
+    visits = list(
+        Visit.objects.for_user(user, practice)
+        .filter(scheduled_at__gte=start, scheduled_at__lt=end, **filters)
+        .exclude(status=Visit.Status.CANCELLED)
+        .select_related("patient", "provider", "location")
+        .order_by("scheduled_at", "id")
+    )
     _with_eligibility(visits, practice)
     audit.record_list(visits, user)
     return visits
 
 
-def day_grid(user: Any, practice: Any, day: datetime.date,
-             location: Location | None = None) -> Grid:
+def day_grid(
+    user: Any, practice: Any, day: datetime.date, location: Location | None = None
+) -> Grid:
     """Every active provider of the practice as a column of ``day`` (at ``location``)."""
     start, end = _day_bounds(day)
     filters = {"location": location} if location is not None else {}
     visits = _book(user, practice, start, end, **filters)
-    providers = list(Provider.objects.for_user(user, practice).filter(active=True)
-                     .order_by("last_name", "first_name"))
-    columns = {p.pk: Column(f"{p.first_name} {p.last_name}".strip(), p, day)
-               for p in providers}
+    providers = list(
+        Provider.objects.for_user(user, practice)
+        .filter(active=True)
+        .order_by("last_name", "first_name")
+    )
+    columns = {p.pk: Column(f"{p.first_name} {p.last_name}".strip(), p, day) for p in providers}
     for v in visits:
         column = columns.get(v.provider_id)
         if column is None:  # an inactive provider's appointment still shows
             column = columns[v.provider_id] = Column(
-                f"{v.provider.first_name} {v.provider.last_name}".strip(), v.provider, day)
+                f"{v.provider.first_name} {v.provider.last_name}".strip(), v.provider, day
+            )
         column.by_slot.setdefault(_slot_of(v), []).append(v)
     return _grid(practice, visits, list(columns.values()))
 
 
-def week_grid(user: Any, practice: Any, provider: Provider,
-              week_of: datetime.date) -> Grid:
+def week_grid(user: Any, practice: Any, provider: Provider, week_of: datetime.date) -> Grid:
     """``provider``'s week (Monday to Saturday) around ``week_of``, a column a day."""
     monday = week_of - datetime.timedelta(days=week_of.weekday())
     days = [monday + datetime.timedelta(days=i) for i in range(6)]
@@ -168,12 +182,16 @@ def week_grid(user: Any, practice: Any, provider: Provider,
 
 def _scheduled(visit: Visit, what: str) -> None:
     if visit.status != Visit.Status.SCHEDULED:
-        raise ServiceError("visit", f"only a scheduled appointment can be {what}; this one is "
-                                    f"{visit.get_status_display().lower()}")
+        raise ServiceError(
+            "visit",
+            f"only a scheduled appointment can be {what}; this one is "
+            f"{visit.get_status_display().lower()}",
+        )
 
 
-def move_visit(user: Any, visit: Visit, when: datetime.datetime,
-               provider: Provider | None = None) -> Visit:
+def move_visit(
+    user: Any, visit: Visit, when: datetime.datetime, provider: Provider | None = None
+) -> Visit:
     """Move a scheduled appointment to ``when`` (and to ``provider``), unless that provider
     already has an appointment then."""
     require(user, visit.practice_id, "check_in")
@@ -183,15 +201,25 @@ def move_visit(user: Any, visit: Visit, when: datetime.datetime,
         raise ServiceError("provider", "not one of this practice's")
     end = when + datetime.timedelta(minutes=visit.duration_minutes)
     with transaction.atomic(), audit.acting_as(user):
-        others = (Visit.objects.select_for_update().filter(
-            practice_id=visit.practice_id, provider=provider, status__in=_HOLDING,
-            scheduled_at__lt=end, scheduled_at__gte=when - datetime.timedelta(hours=4))
-            .exclude(pk=visit.pk))
+        others = (
+            Visit.objects.select_for_update()
+            .filter(
+                practice_id=visit.practice_id,
+                provider=provider,
+                status__in=_HOLDING,
+                scheduled_at__lt=end,
+                scheduled_at__gte=when - datetime.timedelta(hours=4),
+            )
+            .exclude(pk=visit.pk)
+        )
         for other in others:
             if other.scheduled_at + datetime.timedelta(minutes=other.duration_minutes) > when:
                 at = timezone.localtime(other.scheduled_at)
-                raise ServiceError("when", f"{provider.last_name} already has an appointment "
-                                           f"at {at:%H:%M}; choose another time")
+                raise ServiceError(
+                    "when",
+                    f"{provider.last_name} already has an appointment "
+                    f"at {at:%H:%M}; choose another time",
+                )
         visit.scheduled_at, visit.provider = when, provider
         visit.save(update_fields=["scheduled_at", "provider"])
     return visit
@@ -201,8 +229,13 @@ def _set_status(user: Any, visit: Visit, status: str, what: str, note: str = "")
     require(user, visit.practice_id, "check_in")
     _scheduled(visit, what)
     with transaction.atomic(), audit.acting_as(user):
-        changed = audit.update_where(Visit, visit.pk, {"status": Visit.Status.SCHEDULED},
-                                     status=status, desk_note=note or visit.desk_note)
+        changed = audit.update_where(
+            Visit,
+            visit.pk,
+            {"status": Visit.Status.SCHEDULED},
+            status=status,
+            desk_note=note or visit.desk_note,
+        )
     if not changed:
         raise ServiceError("visit", "the appointment changed meanwhile; reload the page")
     visit.refresh_from_db()
@@ -213,13 +246,13 @@ def cancel_visit(user: Any, visit: Visit, reason: str) -> Visit:
     """Cancel a scheduled appointment; the reason is kept on the visit."""
     if not reason.strip():
         raise ServiceError("reason", "say why the appointment is cancelled")
-    return _set_status(user, visit, Visit.Status.CANCELLED, "cancelled",
-                       f"Cancelled: {reason.strip()}"[:500])
+    return _set_status(
+        user, visit, Visit.Status.CANCELLED, "cancelled", f"Cancelled: {reason.strip()}"[:500]
+    )
 
 
 def mark_no_show(user: Any, visit: Visit) -> Visit:
     """The patient did not come: the appointment is a no-show (it can no longer be checked in)."""
     if visit.scheduled_at > timezone.now():
-        raise ServiceError("visit", "an appointment that has not started yet cannot be a "
-                                    "no-show")
+        raise ServiceError("visit", "an appointment that has not started yet cannot be a no-show")
     return _set_status(user, visit, Visit.Status.NO_SHOW, "marked a no-show")

@@ -401,22 +401,31 @@ def _check_copay(patient: Patient, visit: Visit | None, amount: Any) -> None:
         return  # the payment's own checks say what is wrong with the amount
     ceiling = Money(desk_settings(patient.practice_id).copay_ceiling)
     if received > ceiling:
-        raise ServiceError("amount", f"{received.format()} is more than {ceiling.format()}, "
-                                     "the most the desk takes as a copay; take it as a "
-                                     "payment on balance or a deposit")
+        raise ServiceError(
+            "amount",
+            f"{received.format()} is more than {ceiling.format()}, "
+            "the most the desk takes as a copay; take it as a "
+            "payment on balance or a deposit",
+        )
     if visit is None:
         return
     status = copay_status(visit)
     if status.copay is None:
         return
     if status.left is None:
-        raise ServiceError("amount", f"the copay for this visit ({status.copay.format()}) was "
-                                     "already collected; take more as a payment on balance, "
-                                     "or refund the copay first")
+        raise ServiceError(
+            "amount",
+            f"the copay for this visit ({status.copay.format()}) was "
+            "already collected; take more as a payment on balance, "
+            "or refund the copay first",
+        )
     if received > status.left:
-        raise ServiceError("amount", f"the plan's copay is {status.copay.format()} and "
-                                     f"{status.left.format()} of it is due; take the rest as "
-                                     "a payment on balance")
+        raise ServiceError(
+            "amount",
+            f"the plan's copay is {status.copay.format()} and "
+            f"{status.left.format()} of it is due; take the rest as "
+            "a payment on balance",
+        )
 
 
 def _card_reference(method: str, reference: str) -> str:

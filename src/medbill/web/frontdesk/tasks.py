@@ -34,5 +34,9 @@ def check_eligibility_run(run_id: int, visit_ids: list[int]) -> dict[str, Any]:
     from medbill.web.frontdesk.eligibility_runs import perform_eligibility_run
 
     run = perform_eligibility_run(run_id, visit_ids)
-    return {"run": run.pk, "status": run.status, "checked": len(run.checks),
-            "unchecked": len(run.unchecked)}
+    return {
+        "run": run.pk,
+        "status": run.status,
+        "checked": len(run.checks),
+        "unchecked": len(run.unchecked),
+    }

@@ -179,8 +179,13 @@ def _coverage_page(
     return render(
         request,
         "frontdesk/coverage_form.html",
-        {"form": form, "patient": patient, "coverage": coverage, "cards": cards,
-         "medicare_types": MEDICARE_TYPES},
+        {
+            "form": form,
+            "patient": patient,
+            "coverage": coverage,
+            "cards": cards,
+            "medicare_types": MEDICARE_TYPES,
+        },
     )
 
 
@@ -272,8 +277,13 @@ def book_visit(request: HttpRequest, patient_id: int) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "GET":
         # A slot chosen on the schedule comes with its date, time, provider and location.
-        form.update({k: request.GET[k].strip() for k in ("on", "at", "provider", "location")
-                     if request.GET.get(k, "").strip()})
+        form.update(
+            {
+                k: request.GET[k].strip()
+                for k in ("on", "at", "provider", "location")
+                if request.GET.get(k, "").strip()
+            }
+        )
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
         try:
@@ -349,7 +359,8 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
             "waiting": sum(1 for v in visits if v.status == Visit.Status.SCHEDULED),
             "in_office": sum(1 for v in visits if v.status == Visit.Status.CHECKED_IN),
             "eligibility_running": EligibilityRun.objects.for_user(request.user, request.practice)
-            .filter(day=day, status__in=("queued", "running")).first(),
+            .filter(day=day, status__in=("queued", "running"))
+            .first(),
         },
     )
 

@@ -37,18 +37,31 @@ def start_eligibility_checks(request: HttpRequest) -> HttpResponse:
 @requires("check_eligibility")
 def show_eligibility_run(request: HttpRequest, run_id: int) -> HttpResponse:
     run = get_scoped_or_404(EligibilityRun, request.user, request.practice, pk=run_id)
-    checks = list(EligibilityCheck.objects.for_user(request.user, request.practice)
-                  .filter(pk__in=run.checks).select_related("patient", "coverage__payer")
-                  .order_by("patient__last_name", "patient__first_name", "id"))
+    checks = list(
+        EligibilityCheck.objects.for_user(request.user, request.practice)
+        .filter(pk__in=run.checks)
+        .select_related("patient", "coverage__payer")
+        .order_by("patient__last_name", "patient__first_name", "id")
+    )
     why = dict((int(visit), key) for visit, key in run.unchecked)
-    unchecked = [(v, ANSWERS.get(why[v.pk], why[v.pk])) for v in
-                 Visit.objects.for_user(request.user, request.practice)
-                 .filter(pk__in=why).select_related("patient").order_by("scheduled_at", "id")]
-    audit.record_list([c.patient for c in checks] + [v.patient for v, _ in unchecked],
-                      request.user)
-    return render(request, "frontdesk/eligibility_run.html", {
-        "run": run, "checks": checks, "unchecked": unchecked,
-        "answers": answers_in_words(run.counts)})
+    unchecked = [
+        (v, ANSWERS.get(why[v.pk], why[v.pk]))
+        for v in Visit.objects.for_user(request.user, request.practice)
+        .filter(pk__in=why)
+        .select_related("patient")
+        .order_by("scheduled_at", "id")
+    ]
+    audit.record_list([c.patient for c in checks] + [v.patient for v, _ in unchecked], request.user)
+    return render(
+        request,
+        "frontdesk/eligibility_run.html",
+        {
+            "run": run,
+            "checks": checks,
+            "unchecked": unchecked,
+            "answers": answers_in_words(run.counts),
+        },
+    )
 
 
 @requires("check_eligibility")

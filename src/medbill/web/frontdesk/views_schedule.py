@@ -21,8 +21,13 @@ from medbill.web.practice.pages import parse_date
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.tenancy import get_scoped_or_404
 
-__all__ = ["cancel_appointment", "find_patient_to_book", "move_appointment",
-           "no_show_appointment", "show_schedule"]
+__all__ = [
+    "cancel_appointment",
+    "find_patient_to_book",
+    "move_appointment",
+    "no_show_appointment",
+    "show_schedule",
+]
 
 
 def _back(request: HttpRequest) -> HttpResponse:
@@ -46,12 +51,24 @@ def show_schedule(request: HttpRequest) -> HttpResponse:
     else:
         grid = scheduler.day_grid(request.user, request.practice, day, location)
         step = datetime.timedelta(days=1)
-    return render(request, "frontdesk/schedule.html", {
-        "grid": grid, "day": day, "week": week, "providers": providers, "provider": provider,
-        "locations": locations, "location": location or locations.first(),
-        "previous": day - step, "next": day + step, "today": timezone.localdate(),
-        "now": timezone.now(), "here": request.get_full_path(),
-    })
+    return render(
+        request,
+        "frontdesk/schedule.html",
+        {
+            "grid": grid,
+            "day": day,
+            "week": week,
+            "providers": providers,
+            "provider": provider,
+            "locations": locations,
+            "location": location or locations.first(),
+            "previous": day - step,
+            "next": day + step,
+            "today": timezone.localdate(),
+            "now": timezone.now(),
+            "here": request.get_full_path(),
+        },
+    )
 
 
 @requires("check_in")
@@ -65,18 +82,31 @@ def find_patient_to_book(request: HttpRequest) -> HttpResponse:
         name = Q()
         for word in words:
             name &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
-        patients = (Patient.objects.for_user(request.user, request.practice)
-                    .filter(match | name).order_by("last_name", "first_name")[:20])
+        patients = (
+            Patient.objects.for_user(request.user, request.practice)
+            .filter(match | name)
+            .order_by("last_name", "first_name")[:20]
+        )
     slot = {k: request.GET.get(k, "") for k in ("provider", "location", "on", "at")}
-    provider = Provider.objects.for_user(request.user, request.practice).filter(
-        pk=slot["provider"] or 0).first()
-    return render(request, "frontdesk/schedule_book.html", {
-        "q": q, "patients": patients, "slot": slot, "provider": provider})
+    provider = (
+        Provider.objects.for_user(request.user, request.practice)
+        .filter(pk=slot["provider"] or 0)
+        .first()
+    )
+    return render(
+        request,
+        "frontdesk/schedule_book.html",
+        {"q": q, "patients": patients, "slot": slot, "provider": provider},
+    )
 
 
 def _visit(request: HttpRequest, visit_id: int) -> Visit:
-    return get_scoped_or_404(Visit.objects.select_related("provider", "patient"), request.user,
-                             request.practice, pk=visit_id)
+    return get_scoped_or_404(
+        Visit.objects.select_related("provider", "patient"),
+        request.user,
+        request.practice,
+        pk=visit_id,
+    )
 
 
 @requires("check_in")
@@ -88,8 +118,11 @@ def move_appointment(request: HttpRequest, visit_id: int) -> HttpResponse:
         clock = datetime.time.fromisoformat(request.POST.get("at", ""))
     except ValueError:
         clock = None
-    provider = Provider.objects.for_user(request.user, request.practice).filter(
-        pk=request.POST.get("provider") or 0).first()
+    provider = (
+        Provider.objects.for_user(request.user, request.practice)
+        .filter(pk=request.POST.get("provider") or 0)
+        .first()
+    )
     try:
         if day is None or clock is None:
             raise ServiceError("when", "give the new date and time (HH:MM)")
@@ -98,8 +131,11 @@ def move_appointment(request: HttpRequest, visit_id: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, f"{visit.patient.last_name}: {in_words(exc)}")
     else:
-        messages.success(request, f"{visit.patient.last_name} moved to {day:%m/%d} "
-                                  f"{clock:%H:%M} with {visit.provider.last_name}.")
+        messages.success(
+            request,
+            f"{visit.patient.last_name} moved to {day:%m/%d} "
+            f"{clock:%H:%M} with {visit.provider.last_name}.",
+        )
     return _back(request)
 
 

@@ -25,8 +25,9 @@ class JobRun(models.Model):
         FAILED = "failed", "Failed"
 
     job = models.CharField(max_length=40)
-    practice = models.ForeignKey("practice.Practice", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    practice = models.ForeignKey(
+        "practice.Practice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     scope = models.CharField(max_length=30, help_text="practice-<id>, or 'all'.")
     key = models.CharField(max_length=40)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
@@ -51,8 +52,7 @@ class JobSetting(Audited):
     """A practice's choice for one job: on or off, and the job's options (statement day …)."""
 
     job = models.CharField(max_length=40)
-    practice = models.ForeignKey("practice.Practice", on_delete=models.CASCADE,
-                                 related_name="+")
+    practice = models.ForeignKey("practice.Practice", on_delete=models.CASCADE, related_name="+")
     enabled = models.BooleanField(default=True)
     options = models.JSONField(default=dict, blank=True)
 
@@ -80,8 +80,9 @@ class PickedUpFile(models.Model):
     class Meta:
         ordering = ["-picked_up_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["practice", "connection", "name", "size"],
-                                    name="picked_up_once")
+            models.UniqueConstraint(
+                fields=["practice", "connection", "name", "size"], name="picked_up_once"
+            )
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ __all__ = ["kind_of", "pick_up_for_practice"]
 
 log = logging.getLogger(__name__)
 
+
 def kind_of(data: bytes) -> str:
     """999, 277 or 835 from the file's first transaction set header; 'unknown' otherwise."""
     if not data.startswith(b"ISA") or len(data) < 106:
@@ -58,8 +59,11 @@ def pick_up_for_practice(practice: Any) -> dict[str, Any]:
         if not (profile.inbound_folder or profile.inbound_remote_dir):
             continue
         summary["connections"] += 1
-        known = set(PickedUpFile.objects.filter(practice=practice, connection=row.name)
-                    .values_list("name", "size"))
+        known = set(
+            PickedUpFile.objects.filter(practice=practice, connection=row.name).values_list(
+                "name", "size"
+            )
+        )
         try:
             files = pick_up(profile, lambda name, size, known=known: (name, size) in known)
         except PickupError as exc:
@@ -75,13 +79,17 @@ def pick_up_for_practice(practice: Any) -> dict[str, Any]:
             try:
                 with transaction.atomic():
                     PickedUpFile.objects.create(
-                        practice=practice, connection=row.name, name=incoming.name,
-                        size=len(incoming.data), sha256=incoming.sha256, kind=kind,
-                        outcome=outcome[:200])
+                        practice=practice,
+                        connection=row.name,
+                        name=incoming.name,
+                        size=len(incoming.data),
+                        sha256=incoming.sha256,
+                        kind=kind,
+                        outcome=outcome[:200],
+                    )
             except IntegrityError:  # picked up by a run at the same moment
                 continue
             summary["files"] += 1
             summary["kinds"][kind] = summary["kinds"].get(kind, 0) + 1
-            log.info("picked up %s file %s from connection %s", kind, incoming.sha256[:12],
-                     row.pk)
+            log.info("picked up %s file %s from connection %s", kind, incoming.sha256[:12], row.pk)
     return summary

@@ -47,10 +47,15 @@ def eligibility_for_tomorrow(practice: Any, day: datetime.date) -> dict[str, Any
     tomorrow = day + datetime.timedelta(days=1)
     zone = practice.zone
     start = datetime.datetime.combine(tomorrow, datetime.time.min, tzinfo=zone)
-    visits = (Visit.objects.for_practice(practice)
-              .filter(status=Visit.Status.SCHEDULED, scheduled_at__gte=start,
-                      scheduled_at__lt=start + datetime.timedelta(days=1))
-              .select_related("patient", "practice"))
+    visits = (
+        Visit.objects.for_practice(practice)
+        .filter(
+            status=Visit.Status.SCHEDULED,
+            scheduled_at__gte=start,
+            scheduled_at__lt=start + datetime.timedelta(days=1),
+        )
+        .select_related("patient", "practice")
+    )
     counts = check_visits(list(visits), source="nightly")
     return {"day": tomorrow.isoformat(), "visits": sum(counts.values()), **counts}
 
@@ -58,8 +63,11 @@ def eligibility_for_tomorrow(practice: Any, day: datetime.date) -> dict[str, Any
 def _eligibility_words(summary: dict[str, Any]) -> str:
     if not summary.get("visits"):
         return f"no visits scheduled for {summary.get('day', 'the next day')}"
-    rest = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(summary.items())
-                     if k not in ("day", "visits") and isinstance(n, int))
+    rest = ", ".join(
+        f"{n} {k.replace('_', ' ')}"
+        for k, n in sorted(summary.items())
+        if k not in ("day", "visits") and isinstance(n, int)
+    )
     return f"{summary['visits']} visits on {summary['day']} checked: {rest}"
 
 
@@ -75,24 +83,35 @@ def statement_cycle(practice: Any, day: datetime.date) -> dict[str, Any]:
     setting = JobSetting.objects.filter(job="statements", practice=practice).first()
     options = {**STATEMENTS.options, **(setting.options if setting else {})}
     run = StatementRun.objects.create(
-        practice=practice, created_by=None, statement_date=day,
-        threshold=options["threshold"], write_off_under=options["write_off_under"])
+        practice=practice,
+        created_by=None,
+        statement_date=day,
+        threshold=options["threshold"],
+        write_off_under=options["write_off_under"],
+    )
     run = perform_statement_run(run.pk)
     if run.status == StatementRun.Status.FAILED:
         raise RuntimeError(run.error or "the statement run failed")
-    return {"run": run.pk, "sent": len(run.statements), "written_off": len(run.written_off),
-            "skipped": len(run.skipped)}
+    return {
+        "run": run.pk,
+        "sent": len(run.statements),
+        "written_off": len(run.written_off),
+        "skipped": len(run.skipped),
+    }
 
 
 def _statement_words(summary: dict[str, Any]) -> str:
-    return (f"{summary.get('sent', 0)} statements sent, {summary.get('written_off', 0)} small "
-            f"balances written off, {summary.get('skipped', 0)} accounts skipped")
+    return (
+        f"{summary.get('sent', 0)} statements sent, {summary.get('written_off', 0)} small "
+        f"balances written off, {summary.get('skipped', 0)} accounts skipped"
+    )
 
 
 def _statement_day(day: datetime.date, options: dict[str, Any]) -> bool:
     wanted = int(options.get("day_of_month", 1))
-    last = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) \
-        - datetime.timedelta(days=1)
+    last = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(
+        days=1
+    )
     return day.day == min(wanted, last.day)
 
 
@@ -110,12 +129,17 @@ def _pickup_words(summary: dict[str, Any]) -> str:
     if not summary.get("connections"):
         return "no connection has an inbound location"
     files = summary.get("files", 0)
-    text = f"{files} new file{'s' if files != 1 else ''} from {summary['connections']} " \
+    text = (
+        f"{files} new file{'s' if files != 1 else ''} from {summary['connections']} "
         f"connection{'s' if summary['connections'] != 1 else ''}"
+    )
     kinds = ", ".join(f"{n} × {k}" for k, n in sorted(summary.get("kinds", {}).items()))
     problems = summary.get("problems") or []
-    return text + (f" ({kinds})" if kinds else "") + \
-        (f"; {len(problems)} problem(s): " + "; ".join(problems) if problems else "")
+    return (
+        text
+        + (f" ({kinds})" if kinds else "")
+        + (f"; {len(problems)} problem(s): " + "; ".join(problems) if problems else "")
+    )
 
 
 # -- claim status ---------------------------------------------------------------------------------
@@ -133,9 +157,13 @@ def claim_status_inquiries(practice: Any, day: datetime.date) -> dict[str, Any]:
     outcomes = check_claim_status(None, practice, claims) if claims else []
     failed = [o for o in outcomes if o.error]
     moved = sum(o.moved for o in outcomes)
-    summary: dict[str, Any] = {"days": days, "asked": len(outcomes), "moved": moved,
-                               "unchanged": len(outcomes) - moved - len(failed),
-                               "not_answered": len(failed)}
+    summary: dict[str, Any] = {
+        "days": days,
+        "asked": len(outcomes),
+        "moved": moved,
+        "unchanged": len(outcomes) - moved - len(failed),
+        "not_answered": len(failed),
+    }
     if failed and len(failed) == len(outcomes):
         summary["attention"] = [f"no payer answered ({failed[0].error})"]
     return summary
@@ -144,9 +172,11 @@ def claim_status_inquiries(practice: Any, day: datetime.date) -> dict[str, Any]:
 def _claim_status_words(summary: dict[str, Any]) -> str:
     if not summary.get("asked"):
         return f"no claim has waited more than {summary.get('days', 30)} days"
-    text = (f"asked about {summary['asked']} claims waiting more than {summary['days']} days: "
-            f"{summary['moved']} moved, {summary['unchanged']} unchanged, "
-            f"{summary['not_answered']} not answered")
+    text = (
+        f"asked about {summary['asked']} claims waiting more than {summary['days']} days: "
+        f"{summary['moved']} moved, {summary['unchanged']} unchanged, "
+        f"{summary['not_answered']} not answered"
+    )
     notes = summary.get("attention") or []
     return text + ("; " + "; ".join(notes) if notes else "")
 
@@ -160,18 +190,24 @@ def code_set_reminders(practice: Any, day: datetime.date) -> dict[str, Any]:
 
     notes = []
     built = releases()
-    covering = [r for r in built if r.effective_from <= day
-                and (r.effective_to is None or day <= r.effective_to)]
+    covering = [
+        r
+        for r in built
+        if r.effective_from <= day and (r.effective_to is None or day <= r.effective_to)
+    ]
     if not covering:
-        notes.append(f"no ICD-10-CM release covers {day}: run `medbill codesets build` with "
-                     "the current CMS release")
+        notes.append(
+            f"no ICD-10-CM release covers {day}: run `medbill codesets build` with "
+            "the current CMS release"
+        )
     october = datetime.date(day.year if day.month < 10 else day.year + 1, 10, 1)
     if (october - day).days <= 45 and not any(r.effective_from == october for r in built):
-        notes.append(f"the ICD-10-CM release effective {october} is not built yet; CMS "
-                     "publishes it in summer — build it before that date")
+        notes.append(
+            f"the ICD-10-CM release effective {october} is not built yet; CMS "
+            "publishes it in summer — build it before that date"
+        )
     quarter = datetime.date(day.year, ((day.month - 1) // 3) * 3 + 1, 1)
-    return {"releases": [r.name for r in built], "quarter": quarter.isoformat(),
-            "attention": notes}
+    return {"releases": [r.name for r in built], "quarter": quarter.isoformat(), "attention": notes}
 
 
 def _code_set_words(summary: dict[str, Any]) -> str:
@@ -184,29 +220,57 @@ def _code_set_words(summary: dict[str, Any]) -> str:
 # -- the list -----------------------------------------------------------------------------------
 
 STATEMENTS = Job(
-    name="statements", title="Statement cycle", when="daily at 06:00, on the statement day",
-    schedule={"hour": "6", "minute": "0"}, run=statement_cycle, words=_statement_words,
-    enabled_by_default=False, due=_statement_day,
-    options={"day_of_month": 1, "threshold": "5.00", "write_off_under": "1.00"})
+    name="statements",
+    title="Statement cycle",
+    when="daily at 06:00, on the statement day",
+    schedule={"hour": "6", "minute": "0"},
+    run=statement_cycle,
+    words=_statement_words,
+    enabled_by_default=False,
+    due=_statement_day,
+    options={"day_of_month": 1, "threshold": "5.00", "write_off_under": "1.00"},
+)
 
 CLAIM_STATUS = Job(
-    name="claimstatus", title="Claim status for claims without an answer",
-    when="daily at 05:00", schedule={"hour": "5", "minute": "0"},
-    run=claim_status_inquiries, words=_claim_status_words, options={"days": 30})
+    name="claimstatus",
+    title="Claim status for claims without an answer",
+    when="daily at 05:00",
+    schedule={"hour": "5", "minute": "0"},
+    run=claim_status_inquiries,
+    words=_claim_status_words,
+    options={"days": 30},
+)
 
 JOBS: tuple[Job, ...] = (
-    Job(name="eligibility", title="Eligibility for the next day's visits",
-        when="every evening at 19:00", schedule={"hour": "19", "minute": "0"},
-        run=eligibility_for_tomorrow, words=_eligibility_words,
-        key=lambda now: (now.date() + datetime.timedelta(days=1)).isoformat()),
+    Job(
+        name="eligibility",
+        title="Eligibility for the next day's visits",
+        when="every evening at 19:00",
+        schedule={"hour": "19", "minute": "0"},
+        run=eligibility_for_tomorrow,
+        words=_eligibility_words,
+        key=lambda now: (now.date() + datetime.timedelta(days=1)).isoformat(),
+    ),
     STATEMENTS,
-    Job(name="pickup", title="Pick up 999, 277CA and 835 files", when="every 30 minutes",
-        schedule={"minute": "*/30"}, run=pick_up_responses, words=_pickup_words,
-        key=lambda now: now.strftime("%Y-%m-%dT%H:%M")),
+    Job(
+        name="pickup",
+        title="Pick up 999, 277CA and 835 files",
+        when="every 30 minutes",
+        schedule={"minute": "*/30"},
+        run=pick_up_responses,
+        words=_pickup_words,
+        key=lambda now: now.strftime("%Y-%m-%dT%H:%M"),
+    ),
     CLAIM_STATUS,
-    Job(name="codesets", title="Code-set update reminders", when="Mondays at 07:00",
-        schedule={"hour": "7", "minute": "0", "day_of_week": "1"}, run=code_set_reminders,
-        words=_code_set_words, per_practice=False),
+    Job(
+        name="codesets",
+        title="Code-set update reminders",
+        when="Mondays at 07:00",
+        schedule={"hour": "7", "minute": "0", "day_of_week": "1"},
+        run=code_set_reminders,
+        words=_code_set_words,
+        per_practice=False,
+    ),
 )
 
 
@@ -219,5 +283,7 @@ def job_named(name: str) -> Job:
 
 def beat_schedule() -> dict[str, dict[str, Any]]:
     """``CELERY_BEAT_SCHEDULE``: one entry per job, each sending ``jobs.run``."""
-    return {job.name: {"task": "jobs.run", "schedule": crontab(**job.schedule),
-                       "args": (job.name,)} for job in JOBS}
+    return {
+        job.name: {"task": "jobs.run", "schedule": crontab(**job.schedule), "args": (job.name,)}
+        for job in JOBS
+    }

@@ -29,8 +29,13 @@ def enabled_for(job: Job, practice: Any) -> tuple[bool, dict[str, Any]]:
     return setting.enabled, {**job.options, **setting.options}
 
 
-def run_job(name: str, *, now: datetime.datetime | None = None,
-            practices: list[Any] | None = None, force: bool = False) -> list[JobRun]:
+def run_job(
+    name: str,
+    *,
+    now: datetime.datetime | None = None,
+    practices: list[Any] | None = None,
+    force: bool = False,
+) -> list[JobRun]:
     """Run job ``name`` for every active practice that has it on (or for ``practices``).
 
     A practice whose run for this key already finished is skipped, unless ``force``; a
@@ -55,17 +60,16 @@ def run_job(name: str, *, now: datetime.datetime | None = None,
     return runs
 
 
-def _claim(job: Job, practice: Any, key: str, now: datetime.datetime,
-           force: bool) -> JobRun | None:
+def _claim(job: Job, practice: Any, key: str, now: datetime.datetime, force: bool) -> JobRun | None:
     scope = "all" if practice is None else f"practice-{practice.pk}"
     with transaction.atomic():
-        run = JobRun.objects.select_for_update().filter(job=job.name, scope=scope,
-                                                        key=key).first()
+        run = JobRun.objects.select_for_update().filter(job=job.name, scope=scope, key=key).first()
         if run is None:
             try:
                 with transaction.atomic():
-                    return JobRun.objects.create(job=job.name, practice=practice, scope=scope,
-                                                 key=key, started_at=now)
+                    return JobRun.objects.create(
+                        job=job.name, practice=practice, scope=scope, key=key, started_at=now
+                    )
             except IntegrityError:  # another scheduler or worker took it a moment ago
                 return None
         finished = run.status in (JobRun.Status.OK, JobRun.Status.ATTENTION)
@@ -91,8 +95,11 @@ def _run_once(job: Job, practice: Any, now: datetime.datetime, force: bool) -> J
         log.exception("job %s for %s failed (run %s)", job.name, run.scope, run.pk)
     else:
         run.summary = summary
-        run.status = JobRun.Status.ATTENTION if summary.get("attention") or \
-            summary.get("problems") else JobRun.Status.OK
+        run.status = (
+            JobRun.Status.ATTENTION
+            if summary.get("attention") or summary.get("problems")
+            else JobRun.Status.OK
+        )
         log.info("job %s for %s: %s (run %s)", job.name, run.scope, run.status, run.pk)
     run.finished_at = timezone.now()
     run.save()

@@ -34,18 +34,25 @@ def _scope(job: Job, practice: Any) -> str:
 def list_jobs(request: HttpRequest) -> HttpResponse:
     rows = []
     for job in JOBS:
-        enabled, options = enabled_for(job, request.practice) if job.per_practice \
-            else (True, {})
+        enabled, options = enabled_for(job, request.practice) if job.per_practice else (True, {})
         last = JobRun.objects.filter(job=job.name, scope=_scope(job, request.practice)).first()
         words = ""
         if last is not None:
-            words = last.error if last.status == JobRun.Status.FAILED else \
-                job.words(last.summary) if last.status != JobRun.Status.RUNNING else "running"
+            words = (
+                last.error
+                if last.status == JobRun.Status.FAILED
+                else job.words(last.summary)
+                if last.status != JobRun.Status.RUNNING
+                else "running"
+            )
         rows.append(JobRow(job, enabled, options, last, words))
     history = JobRun.objects.filter(scope__in=(f"practice-{request.practice.pk}", "all"))[:30]
     files = PickedUpFile.objects.filter(practice=request.practice)[:20]
-    return render(request, "jobs/list.html", {
-        "rows": rows, "history": [(r, _words(r)) for r in history], "files": files})
+    return render(
+        request,
+        "jobs/list.html",
+        {"rows": rows, "history": [(r, _words(r)) for r in history], "files": files},
+    )
 
 
 def _words(run: JobRun) -> str:
@@ -70,8 +77,9 @@ def change_job(request: HttpRequest, name: str) -> HttpResponse:
     if not job.per_practice:
         messages.error(request, f"{job.title} runs for every practice; it cannot be switched off.")
         return redirect("list_jobs")
-    setting = JobSetting.objects.filter(job=job.name, practice=request.practice).first() \
-        or JobSetting(job=job.name, practice=request.practice, options={})
+    setting = JobSetting.objects.filter(
+        job=job.name, practice=request.practice
+    ).first() or JobSetting(job=job.name, practice=request.practice, options={})
     setting.enabled = request.POST.get("enabled") == "on"
     if "day_of_month" in job.options:
         raw = request.POST.get("day_of_month", "").strip()
@@ -102,7 +110,8 @@ def run_job_now(request: HttpRequest, name: str) -> HttpResponse:
         return redirect("list_jobs")
     ids = [request.practice.pk] if job.per_practice else None
     run_recurring_job.delay(job.name, ids, True)
-    audit.record(request.practice, "run_job", user=request.user, detail={"job": job.name},
-                 patients=())
+    audit.record(
+        request.practice, "run_job", user=request.user, detail={"job": job.name}, patients=()
+    )
     messages.success(request, f"{job.title}: started. Its result shows below when it is done.")
     return redirect("list_jobs")

@@ -120,9 +120,7 @@ def verify_second_factor(request: HttpRequest) -> HttpResponse:
         if getattr(request, "axes_locked_out", False):
             return _lock_out(request, credentials)
         error = "That code did not match. Use the current code from your app, or a recovery code."
-    return render(
-        request, "registration/verify.html", {"error": error, "next": _next(request, "")}
-    )
+    return render(request, "registration/verify.html", {"error": error, "next": _next(request, "")})
 
 
 def _lock_out(request: HttpRequest, credentials: dict[str, Any]) -> HttpResponse:

@@ -42,8 +42,11 @@ def append_only_tables() -> list[str]:
     """The tables of every installed append-only model, sorted."""
     from medbill.web.practice.base import AppendOnlyModel
 
-    return sorted(m._meta.db_table for m in apps.get_models()
-                  if issubclass(m, AppendOnlyModel) and not m._meta.proxy)
+    return sorted(
+        m._meta.db_table
+        for m in apps.get_models()
+        if issubclass(m, AppendOnlyModel) and not m._meta.proxy
+    )
 
 
 def _sqlite_triggers(table: str) -> list[str]:
@@ -68,7 +71,8 @@ def install_triggers(connection: Any) -> list[str]:
             for table in tables:
                 cursor.execute(
                     f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE "
-                    f"ON {table} FOR EACH ROW EXECUTE FUNCTION medbill_refuse_change()")
+                    f"ON {table} FOR EACH ROW EXECUTE FUNCTION medbill_refuse_change()"
+                )
         elif connection.vendor == "sqlite":
             for table in tables:
                 for sql in _sqlite_triggers(table):
@@ -94,7 +98,8 @@ def on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
     if connection.vendor != "sqlite":
         return
     connection.connection.create_function(
-        _RESET, 0, lambda: 1 if getattr(connection, "medbill_reset", False) else 0)
+        _RESET, 0, lambda: 1 if getattr(connection, "medbill_reset", False) else 0
+    )
 
 
 def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:

@@ -128,8 +128,9 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     for name, value in values.items():
         # A settings document may hold a secret among plain values: keep that it changed.
         if secret_keys and isinstance(value, dict):
-            values[name] = {k: ("(secret)" if k in secret_keys and v else v)
-                            for k, v in value.items()}
+            values[name] = {
+                k: ("(secret)" if k in secret_keys and v else v) for k, v in value.items()
+            }
     return values
 
 
@@ -356,9 +357,7 @@ def note_refusal(practice_id: Any, action: str, reason: str) -> None:
     _refusal.set((practice_id, action, reason))
 
 
-def record_denied(
-    request: Any, status: int, reason: str = "", practice_id: Any = None
-) -> Any:
+def record_denied(request: Any, status: int, reason: str = "", practice_id: Any = None) -> Any:
     """Record a refused request: who, which view and ids, and why (never the query string).
 
     The route pattern and its numeric arguments name what was asked for without copying

@@ -22,12 +22,14 @@ def _nav(request: HttpRequest, allowed: frozenset[str]) -> list[dict[str, Any]]:
             url = reverse(item.url_name)
         except NoReverseMatch:  # a page whose URL is not wired up yet
             continue
-        items.append({"label": item.label, "url": url, "section": item.section,
-                      "active": False})
+        items.append({"label": item.label, "url": url, "section": item.section, "active": False})
     # The one link the page is under: the longest URL it starts with, so /claims-out/build/
     # is "Build claims", not also "Claim queue" (/claims-out/).
-    under = [i for i in items if request.path == i["url"]
-             or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    under = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
     if under:
         max(under, key=lambda i: len(i["url"]))["active"] = True
     return items

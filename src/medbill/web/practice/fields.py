@@ -14,8 +14,15 @@ from django.db.models.functions import Round
 from medbill.core.identifiers import npi_is_valid, taxonomy_is_valid
 from medbill.core.money import Money, MoneyError
 
-__all__ = ["MoneyField", "MoneySum", "npi_validator", "taxonomy_validator", "tin_validator",
-           "zip9_validator", "zip_validator"]
+__all__ = [
+    "MoneyField",
+    "MoneySum",
+    "npi_validator",
+    "taxonomy_validator",
+    "tin_validator",
+    "zip9_validator",
+    "zip_validator",
+]
 
 
 class MoneyField(models.DecimalField):
@@ -84,9 +91,11 @@ class MoneySum(models.Sum):
             raise TypeError("MoneySum takes no default; use `or 0` on the result")
         if isinstance(expression, str):
             expression = models.F(expression)
-        super().__init__(Round(expression * 100),
-                         output_field=models.DecimalField(max_digits=20, decimal_places=2),
-                         **extra)
+        super().__init__(
+            Round(expression * 100),
+            output_field=models.DecimalField(max_digits=20, decimal_places=2),
+            **extra,
+        )
 
     @property
     def convert_value(self) -> Any:
@@ -121,4 +130,6 @@ def taxonomy_validator(value: str) -> None:
             "digits, then X (for example 207Q00000X).",
             code="invalid",
         )
+
+
 tin_validator = _digits((9,), "TIN: 9 digits without the dash")

@@ -58,8 +58,9 @@ def field_label(field: str) -> str:
             continue
         name, index = match["name"], match["index"]
         if index is not None:
-            words.append(f"{ITEMS.get(name, NAMES.get(name, name.replace('_', ' ')))} "
-                         f"{int(index) + 1}")
+            words.append(
+                f"{ITEMS.get(name, NAMES.get(name, name.replace('_', ' ')))} {int(index) + 1}"
+            )
         else:
             words.append(NAMES.get(name, name.replace("_", " ")))
     return ", ".join(w for w in words if w)

@@ -41,6 +41,7 @@ def time_zone_validator(value: str) -> None:
     if value and value not in zoneinfo.available_timezones():
         raise ValidationError(f"time zone: {value!r} is not an IANA name like America/New_York")
 
+
 # Payer types as the claim document names them, with the 837P claim filing indicator (SBR09).
 PAYER_TYPES = [
     ("medicare", "Medicare Part B"),
@@ -470,9 +471,7 @@ class AuditEventPatient(AppendOnlyModel):
     so that the trail outlives the patient row, as ``AuditEvent`` does.
     """
 
-    event = models.ForeignKey(
-        AuditEvent, on_delete=models.DO_NOTHING, related_name="patient_links"
-    )
+    event = models.ForeignKey(AuditEvent, on_delete=models.DO_NOTHING, related_name="patient_links")
     patient_id = models.BigIntegerField(db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()

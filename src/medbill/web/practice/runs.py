@@ -38,8 +38,9 @@ class BackgroundRun(PracticeOwned):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -83,6 +84,13 @@ class BackgroundRun(PracticeOwned):
 
 def status_of(run: BackgroundRun) -> dict[str, Any]:
     """What the progress script needs: state, counts, percent; no PHI."""
-    return {"id": run.pk, "status": run.status, "label": run.get_status_display(),
-            "total": run.total, "done": run.done, "percent": run.percent,
-            "running": run.running, "error": run.error}
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "label": run.get_status_display(),
+        "total": run.total,
+        "done": run.done,
+        "percent": run.percent,
+        "running": run.running,
+        "error": run.error,
+    }

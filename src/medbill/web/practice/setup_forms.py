@@ -55,15 +55,25 @@ class PracticeDetailsForm(forms.ModelForm):
     class Meta:
         model = Practice
         fields = ["phone", "contact_name", "time_zone", "opens_at", "closes_at"]
-        widgets = {"opens_at": forms.TimeInput(attrs={"type": "time"}),
-                   "closes_at": forms.TimeInput(attrs={"type": "time"})}
+        widgets = {
+            "opens_at": forms.TimeInput(attrs={"type": "time"}),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}),
+        }
 
 
 class ProviderForm(forms.ModelForm):
     class Meta:
         model = Provider
-        fields = ["last_name", "first_name", "middle_name", "suffix", "credentials", "npi",
-                  "taxonomy", "active"]
+        fields = [
+            "last_name",
+            "first_name",
+            "middle_name",
+            "suffix",
+            "credentials",
+            "npi",
+            "taxonomy",
+            "active",
+        ]
         help_texts = {"taxonomy": "NUCC code, for example 207Q00000X (family medicine)."}
 
     def clean_taxonomy(self) -> str:
@@ -73,8 +83,18 @@ class ProviderForm(forms.ModelForm):
 class LocationForm(forms.ModelForm):
     class Meta:
         model = Location
-        fields = ["name", "place_of_service", "npi", "phone", "line1", "line2", "city", "state",
-                  "zip", "active"]
+        fields = [
+            "name",
+            "place_of_service",
+            "npi",
+            "phone",
+            "line1",
+            "line2",
+            "city",
+            "state",
+            "zip",
+            "active",
+        ]
 
     def clean_place_of_service(self) -> str:
         value = self.cleaned_data["place_of_service"].strip()
@@ -86,9 +106,23 @@ class LocationForm(forms.ModelForm):
 class PayerForm(forms.ModelForm):
     class Meta:
         model = Payer
-        fields = ["name", "payer_id", "payer_type", "claim_filing_indicator",
-                  "clearinghouse_route", "phone", "line1", "line2", "city", "state", "zip",
-                  "edits_select", "edits_ignore", "edits_extend", "active"]
+        fields = [
+            "name",
+            "payer_id",
+            "payer_type",
+            "claim_filing_indicator",
+            "clearinghouse_route",
+            "phone",
+            "line1",
+            "line2",
+            "city",
+            "state",
+            "zip",
+            "edits_select",
+            "edits_ignore",
+            "edits_extend",
+            "active",
+        ]
 
 
 class PayerEndpointForm(forms.ModelForm):
@@ -102,8 +136,18 @@ class PayerEndpointForm(forms.ModelForm):
 
     class Meta:
         model = PayerEndpoint
-        fields = ["payer", "url", "sender_id", "receiver_id", "username", "password",
-                  "envelope", "timeout_seconds", "usage", "active"]
+        fields = [
+            "payer",
+            "url",
+            "sender_id",
+            "receiver_id",
+            "username",
+            "password",
+            "envelope",
+            "timeout_seconds",
+            "usage",
+            "active",
+        ]
         labels = {"url": "URL", "sender_id": "Sender id", "receiver_id": "Receiver id"}
 
     def __init__(self, *args: Any, practice: Any, **kwargs: Any) -> None:
@@ -178,9 +222,11 @@ class FeeEntryForm(forms.ModelForm):
 
 
 class FeeImportForm(forms.Form):
-    file = forms.FileField(label="CSV file",
-                           help_text="Columns code, description, price, effective_from; "
-                                     "optional effective_to and modifier.")
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns code, description, price, effective_from; "
+        "optional effective_to and modifier.",
+    )
     effective_from = forms.DateField(
         required=False, widget=_DATE, label="Effective from (for rows without a date)"
     )
@@ -224,21 +270,25 @@ class ConnectionForm(forms.Form):
     name = forms.CharField(max_length=60, help_text="Payers route here by this name.")
     active = forms.BooleanField(required=False, initial=True)
 
-    def __init__(self, *args: Any, instance: ClearinghouseConnection | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, instance: ClearinghouseConnection | None = None, **kwargs: Any
+    ) -> None:
         self.instance = instance
         stored = dict(instance.settings) if instance else {}
         if instance is not None and "initial" not in kwargs:
-            kwargs["initial"] = {"name": instance.name, "active": instance.active,
-                                 **{k: stored.get(k, "") for k, _, _ in CONNECTION_FIELDS}}
+            kwargs["initial"] = {
+                "name": instance.name,
+                "active": instance.active,
+                **{k: stored.get(k, "") for k, _, _ in CONNECTION_FIELDS},
+            }
         super().__init__(*args, **kwargs)
         for key, label, required in CONNECTION_FIELDS:
             if key in _CHOICES:
-                self.fields[key] = forms.ChoiceField(label=label, required=required,
-                                                     choices=_CHOICES[key])
+                self.fields[key] = forms.ChoiceField(
+                    label=label, required=required, choices=_CHOICES[key]
+                )
             else:
-                self.fields[key] = forms.CharField(label=label, required=required,
-                                                   max_length=200)
+                self.fields[key] = forms.CharField(label=label, required=required, max_length=200)
         self._stored = stored
 
     def clean_name(self) -> str:
@@ -251,16 +301,22 @@ class ConnectionForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
-        settings = {k: v for k, v in self._stored.items() if k not in dict.fromkeys(
-            key for key, _, _ in CONNECTION_FIELDS)}
+        settings = {
+            k: v
+            for k, v in self._stored.items()
+            if k not in dict.fromkeys(key for key, _, _ in CONNECTION_FIELDS)
+        }
         for key, _, _ in CONNECTION_FIELDS:
             value = (data.get(key) or "").strip()
             if value:
                 settings[key] = int(value) if key == "port" and value.isdigit() else value
         try:
             ClearinghouseProfile.from_dict(
-                {"name": data["name"], **{k: v for k, v in settings.items()
-                                          if k not in SECRET_SETTINGS}})
+                {
+                    "name": data["name"],
+                    **{k: v for k, v in settings.items() if k not in SECRET_SETTINGS},
+                }
+            )
         except ProfileError as exc:
             field, _, problem = str(exc).partition(": ")
             target = field if field in self.fields else None
@@ -281,6 +337,7 @@ class MembershipForm(forms.Form):
     last_name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField(required=False)
     password = forms.CharField(
-        required=False, label="Password (new users only)",
+        required=False,
+        label="Password (new users only)",
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )

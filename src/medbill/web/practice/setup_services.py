@@ -51,15 +51,18 @@ def save_master_row(user: Any, practice: Any, row: Model) -> Model:
     return row
 
 
-def save_fee_entry(user: Any, practice: Any, schedule: FeeSchedule,
-                   entry: FeeScheduleEntry) -> FeeScheduleEntry:
+def save_fee_entry(
+    user: Any, practice: Any, schedule: FeeSchedule, entry: FeeScheduleEntry
+) -> FeeScheduleEntry:
     """Save one priced code of ``schedule``; (code, modifier, first day) is unique in it."""
     require(user, practice, "manage_master_data")
     entry.practice = practice
     entry.fee_schedule = schedule
     entry.code_system = "HCPCS" if entry.code[:1].isalpha() else "CPT"
     clash = FeeScheduleEntry.objects.filter(
-        fee_schedule=schedule, code=entry.code, modifier=entry.modifier,
+        fee_schedule=schedule,
+        code=entry.code,
+        modifier=entry.modifier,
         effective_from=entry.effective_from,
     ).exclude(pk=entry.pk)
     with transaction.atomic():
@@ -86,8 +89,9 @@ def read_fee_file(data: bytes, default_from: datetime.date | None) -> list[FeeRo
         raise ServiceError("file", str(exc)) from None
 
 
-def import_fee_rows(user: Any, practice: Any, schedule: FeeSchedule,
-                    rows: list[FeeRow]) -> dict[str, int]:
+def import_fee_rows(
+    user: Any, practice: Any, schedule: FeeSchedule, rows: list[FeeRow]
+) -> dict[str, int]:
     """Put previewed rows into ``schedule``: new codes added, changed prices updated.
 
     All or nothing; one audit event per created or changed entry.
@@ -96,8 +100,7 @@ def import_fee_rows(user: Any, practice: Any, schedule: FeeSchedule,
     from medbill.web.coding.codesets import import_fee_schedule
 
     _, counts = import_fee_schedule(practice, rows, name=schedule.name, payer=schedule.payer)
-    return {"created": counts.created, "updated": counts.updated,
-            "unchanged": counts.unchanged}
+    return {"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged}
 
 
 def _forget_prices(practice: Any) -> None:
@@ -106,8 +109,14 @@ def _forget_prices(practice: Any) -> None:
     codesets._cache.pop(practice.pk, None)
 
 
-def save_connection(user: Any, practice: Any, connection: ClearinghouseConnection | None,
-                    name: str, active: bool, settings: dict[str, Any]) -> ClearinghouseConnection:
+def save_connection(
+    user: Any,
+    practice: Any,
+    connection: ClearinghouseConnection | None,
+    name: str,
+    active: bool,
+    settings: dict[str, Any],
+) -> ClearinghouseConnection:
     """Create or change a clearinghouse connection (settings already checked by the form)."""
     require(user, practice, "manage_master_data")
     row = connection or ClearinghouseConnection(practice=practice)
@@ -120,8 +129,17 @@ def save_connection(user: Any, practice: Any, connection: ClearinghouseConnectio
     return row
 
 
-def grant_role(user: Any, practice: Any, username: str, role: str, *, first_name: str = "",
-               last_name: str = "", email: str = "", password: str = "") -> Membership:
+def grant_role(
+    user: Any,
+    practice: Any,
+    username: str,
+    role: str,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    password: str = "",
+) -> Membership:
     """Give ``username`` the role ``role`` at ``practice``, creating the user if new.
 
     A user keeps one role per practice: granting again changes the role.
@@ -135,8 +153,9 @@ def grant_role(user: Any, practice: Any, username: str, role: str, *, first_name
         if person is None:
             if not password:
                 raise ServiceError("password", "a new user needs a first password")
-            candidate = User(username=username, first_name=first_name, last_name=last_name,
-                             email=email)
+            candidate = User(
+                username=username, first_name=first_name, last_name=last_name, email=email
+            )
             try:
                 validate_password(password, candidate)
             except ValidationError as exc:

@@ -56,22 +56,70 @@ class Kind:
 KINDS: dict[str, Kind] = {
     k.slug: k
     for k in (
-        Kind("providers", "Providers", "provider", Provider, f.ProviderForm,
-             (("Name", "__str__"), ("NPI", "npi"), ("Taxonomy", "taxonomy"),
-              ("Active", "active"))),
-        Kind("locations", "Locations", "location", Location, f.LocationForm,
-             (("Name", "name"), ("Place of service", "place_of_service"), ("City", "city"),
-              ("Active", "active"))),
-        Kind("payers", "Payers", "payer", Payer, f.PayerForm,
-             (("Name", "name"), ("Payer id", "payer_id"), ("Type", "get_payer_type_display"),
-              ("Clearinghouse route", "clearinghouse_route"), ("Active", "active"))),
-        Kind("endpoints", "Eligibility endpoints", "eligibility endpoint", PayerEndpoint,
-             f.PayerEndpointForm,
-             (("Payer", "payer"), ("URL", "url"), ("Envelope", "envelope"),
-              ("Usage", "usage"), ("Active", "active")), takes_practice=True),
-        Kind("fee-schedules", "Fee schedules", "fee schedule", FeeSchedule, f.FeeScheduleForm,
-             (("Name", "name"), ("Payer", "payer"), ("From", "effective_from"),
-              ("To", "effective_to")), takes_practice=True),
+        Kind(
+            "providers",
+            "Providers",
+            "provider",
+            Provider,
+            f.ProviderForm,
+            (("Name", "__str__"), ("NPI", "npi"), ("Taxonomy", "taxonomy"), ("Active", "active")),
+        ),
+        Kind(
+            "locations",
+            "Locations",
+            "location",
+            Location,
+            f.LocationForm,
+            (
+                ("Name", "name"),
+                ("Place of service", "place_of_service"),
+                ("City", "city"),
+                ("Active", "active"),
+            ),
+        ),
+        Kind(
+            "payers",
+            "Payers",
+            "payer",
+            Payer,
+            f.PayerForm,
+            (
+                ("Name", "name"),
+                ("Payer id", "payer_id"),
+                ("Type", "get_payer_type_display"),
+                ("Clearinghouse route", "clearinghouse_route"),
+                ("Active", "active"),
+            ),
+        ),
+        Kind(
+            "endpoints",
+            "Eligibility endpoints",
+            "eligibility endpoint",
+            PayerEndpoint,
+            f.PayerEndpointForm,
+            (
+                ("Payer", "payer"),
+                ("URL", "url"),
+                ("Envelope", "envelope"),
+                ("Usage", "usage"),
+                ("Active", "active"),
+            ),
+            takes_practice=True,
+        ),
+        Kind(
+            "fee-schedules",
+            "Fee schedules",
+            "fee schedule",
+            FeeSchedule,
+            f.FeeScheduleForm,
+            (
+                ("Name", "name"),
+                ("Payer", "payer"),
+                ("From", "effective_from"),
+                ("To", "effective_to"),
+            ),
+            takes_practice=True,
+        ),
     )
 }
 
@@ -116,8 +164,11 @@ def show_setup(request: HttpRequest) -> HttpResponse:
     """The index of the master data pages, with counts."""
     sections = [(kind, _rows(request, kind).count()) for kind in KINDS.values()]
     connections = ClearinghouseConnection.objects.for_user(request.user, request.practice)
-    return render(request, "practice/setup/index.html",
-                  {"sections": sections, "connections": connections.count()})
+    return render(
+        request,
+        "practice/setup/index.html",
+        {"sections": sections, "connections": connections.count()},
+    )
 
 
 @requires("manage_master_data")
@@ -139,8 +190,7 @@ def edit_master(request: HttpRequest, kind: str, row_id: int | None = None) -> H
     form = _form(k, request, instance)
     if request.method == "POST" and form.is_valid():
         try:
-            row = services.save_master_row(request.user, request.practice,
-                                           form.save(commit=False))
+            row = services.save_master_row(request.user, request.practice, form.save(commit=False))
         except ServiceError as exc:
             _apply(form, exc)
         else:
@@ -148,8 +198,9 @@ def edit_master(request: HttpRequest, kind: str, row_id: int | None = None) -> H
             if k.slug == "fee-schedules":
                 return redirect("show_fee_schedule", schedule_id=row.pk)
             return redirect("list_master", kind=k.slug)
-    return render(request, "practice/setup/edit.html",
-                  {"kind": k, "form": form, "instance": instance})
+    return render(
+        request, "practice/setup/edit.html", {"kind": k, "form": form, "instance": instance}
+    )
 
 
 @requires("manage_master_data")
@@ -160,8 +211,12 @@ def edit_practice(request: HttpRequest) -> HttpResponse:
         form.save()  # audited by the model's signals
         messages.success(request, f"{request.practice.name}: details saved.")
         return redirect("show_setup")
-    return render(request, "practice/setup/practice.html", {"form": form},
-                  status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "practice/setup/practice.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 # -- fee schedules: entries, CSV import with a preview ------------------------------------------
@@ -178,51 +233,79 @@ def show_fee_schedule(request: HttpRequest, schedule_id: int) -> HttpResponse:
     q = request.GET.get("q", "").strip().upper()
     if q:
         entries = entries.filter(code__startswith=q)
-    return render(request, "practice/setup/fee_schedule.html",
-                  {"schedule": schedule, "entries": entries, "q": q,
-                   "import_form": f.FeeImportForm()})
+    return render(
+        request,
+        "practice/setup/fee_schedule.html",
+        {"schedule": schedule, "entries": entries, "q": q, "import_form": f.FeeImportForm()},
+    )
 
 
 @requires("manage_master_data")
-def edit_fee_entry(request: HttpRequest, schedule_id: int,
-                   entry_id: int | None = None) -> HttpResponse:
+def edit_fee_entry(
+    request: HttpRequest, schedule_id: int, entry_id: int | None = None
+) -> HttpResponse:
     schedule = _schedule(request, schedule_id)
     entry = None
     if entry_id is not None:
-        entry = get_scoped_or_404(FeeScheduleEntry, request.user, request.practice,
-                                  pk=entry_id, fee_schedule=schedule)
+        entry = get_scoped_or_404(
+            FeeScheduleEntry, request.user, request.practice, pk=entry_id, fee_schedule=schedule
+        )
     initial = {} if entry else {"effective_from": schedule.effective_from}
     form = f.FeeEntryForm(request.POST or None, instance=entry, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.save_fee_entry(request.user, request.practice, schedule,
-                                            form.save(commit=False))
+            saved = services.save_fee_entry(
+                request.user, request.practice, schedule, form.save(commit=False)
+            )
         except ServiceError as exc:
             _apply(form, exc)
         else:
             messages.success(request, f"{saved.code} saved at {Money(saved.price).format()}.")
             return redirect("show_fee_schedule", schedule_id=schedule.pk)
-    return render(request, "practice/setup/fee_entry.html",
-                  {"schedule": schedule, "form": form, "entry": entry})
+    return render(
+        request,
+        "practice/setup/fee_entry.html",
+        {"schedule": schedule, "form": form, "entry": entry},
+    )
 
 
 _PREVIEW_KEY = "fee_import_preview"
 
 
 def _rows_to_session(rows: list[FeeRow]) -> str:
-    plain = [[r.row, r.code, r.code_system, r.modifier, r.description, str(r.price),
-              r.effective_from.isoformat(),
-              r.effective_to.isoformat() if r.effective_to else ""] for r in rows]
+    plain = [
+        [
+            r.row,
+            r.code,
+            r.code_system,
+            r.modifier,
+            r.description,
+            str(r.price),
+            r.effective_from.isoformat(),
+            r.effective_to.isoformat() if r.effective_to else "",
+        ]
+        for r in rows
+    ]
     return base64.b64encode(json.dumps(plain).encode()).decode()
 
 
 def _rows_from_session(text: str) -> list[FeeRow]:
     out = []
     for row, code, system, modifier, description, price, start, end in json.loads(
-            base64.b64decode(text)):
-        out.append(FeeRow(row, code, system, modifier, description, Money(price),
-                          datetime.date.fromisoformat(start),
-                          datetime.date.fromisoformat(end) if end else None))
+        base64.b64decode(text)
+    ):
+        out.append(
+            FeeRow(
+                row,
+                code,
+                system,
+                modifier,
+                description,
+                Money(price),
+                datetime.date.fromisoformat(start),
+                datetime.date.fromisoformat(end) if end else None,
+            )
+        )
     return out
 
 
@@ -235,26 +318,35 @@ def import_fee_schedule(request: HttpRequest, schedule_id: int) -> HttpResponse:
         if stored.get("schedule") != schedule.pk:
             messages.error(request, "The preview has expired; upload the file again.")
             return redirect("import_fee_schedule", schedule_id=schedule.pk)
-        counts = services.import_fee_rows(request.user, request.practice, schedule,
-                                          _rows_from_session(stored["rows"]))
+        counts = services.import_fee_rows(
+            request.user, request.practice, schedule, _rows_from_session(stored["rows"])
+        )
         del request.session[_PREVIEW_KEY]
-        messages.success(request, "Imported: {created} new, {updated} changed, "
-                                  "{unchanged} unchanged.".format(**counts))
+        messages.success(
+            request,
+            "Imported: {created} new, {updated} changed, {unchanged} unchanged.".format(**counts),
+        )
         return redirect("show_fee_schedule", schedule_id=schedule.pk)
     form = f.FeeImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
         try:
-            rows = services.read_fee_file(form.cleaned_data["file"].read(),
-                                          form.cleaned_data["effective_from"])
+            rows = services.read_fee_file(
+                form.cleaned_data["file"].read(), form.cleaned_data["effective_from"]
+            )
         except ServiceError as exc:
             _apply(form, exc)
         else:
             preview = _preview(schedule, rows)
-            request.session[_PREVIEW_KEY] = {"schedule": schedule.pk,
-                                             "rows": _rows_to_session(rows)}
-    return render(request, "practice/setup/fee_import.html",
-                  {"schedule": schedule, "form": form, "preview": preview})
+            request.session[_PREVIEW_KEY] = {
+                "schedule": schedule.pk,
+                "rows": _rows_to_session(rows),
+            }
+    return render(
+        request,
+        "practice/setup/fee_import.html",
+        {"schedule": schedule, "form": form, "preview": preview},
+    )
 
 
 def _preview(schedule: FeeSchedule, rows: list[FeeRow]) -> dict[str, Any]:
@@ -265,8 +357,11 @@ def _preview(schedule: FeeSchedule, rows: list[FeeRow]) -> dict[str, Any]:
         old = current.get((r.code, r.modifier, r.effective_from))
         if old is None:
             state = "new"
-        elif (Money(old.price) == r.price and old.description == r.description
-              and old.effective_to == r.effective_to):
+        elif (
+            Money(old.price) == r.price
+            and old.description == r.description
+            and old.effective_to == r.effective_to
+        ):
             state = "unchanged"
         else:
             state = "changed"
@@ -281,8 +376,15 @@ def _preview(schedule: FeeSchedule, rows: list[FeeRow]) -> dict[str, Any]:
 @requires("manage_master_data")
 def list_connections(request: HttpRequest) -> HttpResponse:
     rows = ClearinghouseConnection.objects.for_user(request.user, request.practice)
-    shown = [(c, c.settings.get("transport", ""), c.settings.get("receiver_id", ""),
-              c.settings.get("folder") or c.settings.get("host") or "") for c in rows]
+    shown = [
+        (
+            c,
+            c.settings.get("transport", ""),
+            c.settings.get("receiver_id", ""),
+            c.settings.get("folder") or c.settings.get("host") or "",
+        )
+        for c in rows
+    ]
     return render(request, "practice/setup/connections.html", {"rows": shown})
 
 
@@ -290,23 +392,34 @@ def list_connections(request: HttpRequest) -> HttpResponse:
 def edit_connection(request: HttpRequest, connection_id: int | None = None) -> HttpResponse:
     connection = None
     if connection_id is not None:
-        connection = get_scoped_or_404(ClearinghouseConnection, request.user, request.practice,
-                                       pk=connection_id)
+        connection = get_scoped_or_404(
+            ClearinghouseConnection, request.user, request.practice, pk=connection_id
+        )
     form = f.ConnectionForm(request.POST or None, instance=connection)
     if request.method == "POST" and form.is_valid():
         try:
-            row = services.save_connection(request.user, request.practice, connection,
-                                           form.cleaned_data["name"],
-                                           form.cleaned_data["active"], form.settings)
+            row = services.save_connection(
+                request.user,
+                request.practice,
+                connection,
+                form.cleaned_data["name"],
+                form.cleaned_data["active"],
+                form.settings,
+            )
         except ServiceError as exc:
             _apply(form, exc)
         else:
             messages.success(request, f"Connection {row.name} saved.")
             return redirect("list_connections")
-    secret_stored = bool(connection and any(
-        connection.settings.get(k) for k in ClearinghouseConnection.audit_secret_keys))
-    return render(request, "practice/setup/connection_edit.html",
-                  {"form": form, "connection": connection, "secret_stored": secret_stored})
+    secret_stored = bool(
+        connection
+        and any(connection.settings.get(k) for k in ClearinghouseConnection.audit_secret_keys)
+    )
+    return render(
+        request,
+        "practice/setup/connection_edit.html",
+        {"form": form, "connection": connection, "secret_stored": secret_stored},
+    )
 
 
 # -- users and roles ----------------------------------------------------------------------------
@@ -320,18 +433,27 @@ def list_members(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             membership = services.grant_role(
-                request.user, request.practice, data["username"].strip(), data["role"],
-                first_name=data["first_name"], last_name=data["last_name"],
-                email=data["email"], password=data["password"])
+                request.user,
+                request.practice,
+                data["username"].strip(),
+                data["role"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                password=data["password"],
+            )
         except ServiceError as exc:
             _apply(form, exc)
         else:
-            messages.success(request, f"{membership.user.username} is now "
-                                      f"{membership.get_role_display()} here.")
+            messages.success(
+                request, f"{membership.user.username} is now {membership.get_role_display()} here."
+            )
             return redirect("list_members")
-    return render(request, "practice/setup/members.html",
-                  {"members": members, "form": form, "roles": f.MembershipForm.base_fields[
-                      "role"].choices})
+    return render(
+        request,
+        "practice/setup/members.html",
+        {"members": members, "form": form, "roles": f.MembershipForm.base_fields["role"].choices},
+    )
 
 
 @requires("manage_users")
@@ -343,8 +465,12 @@ def change_member(request: HttpRequest, membership_id: int) -> HttpResponse:
             services.revoke_membership(request.user, request.practice, membership)
             messages.success(request, f"{membership.user.username} no longer works here.")
         else:
-            services.grant_role(request.user, request.practice, membership.user.username,
-                                request.POST.get("role", ""))
+            services.grant_role(
+                request.user,
+                request.practice,
+                membership.user.username,
+                request.POST.get("role", ""),
+            )
             messages.success(request, f"{membership.user.username}'s role changed.")
     except ServiceError as exc:
         messages.error(request, sentence(exc.problem))

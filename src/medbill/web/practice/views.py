@@ -153,8 +153,9 @@ def list_audit_events(request: HttpRequest) -> HttpResponse:
                 "No patient of this practice has this name or account number; type a "
                 "last name, first and last name, or the account number."
             )
-        events = events.filter(pk__in=AuditEventPatient.objects.filter(patient_id__in=ids)
-                               .values("event_id"))
+        events = events.filter(
+            pk__in=AuditEventPatient.objects.filter(patient_id__in=ids).values("event_id")
+        )
     if f.get("object_type"):
         events = events.filter(object_type=f["object_type"])
     if f.get("object_id"):

@@ -25,8 +25,11 @@ TR3 = "ASC X12N 837P (005010X222A1)"
 def _lists(claim) -> list[tuple[str, int | None, tuple[Attachment, ...]]]:  # noqa: ANN001
     """(document path, line number, attachments) of the claim and of each line."""
     out = [("attachments", None, claim.attachments)] if claim.attachments else []
-    out += [(f"lines[{i}].attachments", ln.line, ln.attachments)
-            for i, ln in enumerate(claim.lines) if ln.attachments]
+    out += [
+        (f"lines[{i}].attachments", ln.line, ln.attachments)
+        for i, ln in enumerate(claim.lines)
+        if ln.attachments
+    ]
     return out
 
 
@@ -57,13 +60,18 @@ def control_number_missing(claim, out: list[Finding]) -> None:  # noqa: ANN001
     """FMT026 for each sent attachment without a control number."""
     for at, line, attachments in _lists(claim):
         for i, a in enumerate(attachments):
-            if a.transmission in TRANSMISSIONS and a.needs_control_number \
-                    and not a.control_number:
+            if a.transmission in TRANSMISSIONS and a.needs_control_number and not a.control_number:
                 field = f"{at}[{i}].control_number"
-                out.append(finding(
-                    "FMT026", line, field=field, transmission=a.transmission,
-                    loop="2300" if line is None else "2400",
-                    fix=Fix("set_field", f"Enter {field}.", (("field", field),))))
+                out.append(
+                    finding(
+                        "FMT026",
+                        line,
+                        field=field,
+                        transmission=a.transmission,
+                        loop="2300" if line is None else "2400",
+                        fix=Fix("set_field", f"Enter {field}.", (("field", field),)),
+                    )
+                )
 
 
 define(
@@ -90,14 +98,22 @@ def code_invalid(claim, out: list[Finding]) -> None:  # noqa: ANN001
     for at, line, attachments in _lists(claim):
         for i, a in enumerate(attachments):
             for leaf, code, codes, element in (
-                    ("report_type", a.report_type, REPORT_TYPES, "PWK01"),
-                    ("transmission", a.transmission, TRANSMISSIONS, "PWK02")):
+                ("report_type", a.report_type, REPORT_TYPES, "PWK01"),
+                ("transmission", a.transmission, TRANSMISSIONS, "PWK02"),
+            ):
                 if code not in codes:
                     field = f"{at}[{i}].{leaf}"
-                    out.append(finding(
-                        "FMT027", line, field=field, code=code, element=element,
-                        loop="2300" if line is None else "2400",
-                        fix=Fix("set_field", f"Correct {field}.", (("field", field),))))
+                    out.append(
+                        finding(
+                            "FMT027",
+                            line,
+                            field=field,
+                            code=code,
+                            element=element,
+                            loop="2300" if line is None else "2400",
+                            fix=Fix("set_field", f"Correct {field}.", (("field", field),)),
+                        )
+                    )
 
 
 define(
@@ -121,17 +137,27 @@ def too_many(claim, out: list[Finding]) -> None:  # noqa: ANN001
     """FMT028 for a claim or line with more attachments than PWK repeats."""
     for at, line, attachments in _lists(claim):
         if len(attachments) > MAX_ATTACHMENTS:
-            out.append(finding(
-                "FMT028", line, field=at, count=len(attachments), most=MAX_ATTACHMENTS,
-                loop="2300" if line is None else "2400",
-                fix=Fix("set_field", f"Combine the attachments of {at}.", (("field", at),))))
+            out.append(
+                finding(
+                    "FMT028",
+                    line,
+                    field=at,
+                    count=len(attachments),
+                    most=MAX_ATTACHMENTS,
+                    loop="2300" if line is None else "2400",
+                    fix=Fix("set_field", f"Combine the attachments of {at}.", (("field", at),)),
+                )
+            )
 
 
 def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: ANN001
     """The attachment edits that are enabled."""
     if not claim.attachments and not any(ln.attachments for ln in claim.lines):
         return
-    for code, edit in (("FMT026", control_number_missing), ("FMT027", code_invalid),
-                       ("FMT028", too_many)):
+    for code, edit in (
+        ("FMT026", control_number_missing),
+        ("FMT027", code_invalid),
+        ("FMT028", too_many),
+    ):
         if code in ctx.enabled:
             edit(claim, out)

@@ -32,8 +32,7 @@ define(
     why="SBR05 is required when Medicare is not the primary payer; Medicare's contractor "
     "rejects the claim without it, and a wrong type sends the claim to the wrong recovery "
     "and is a false statement about the patient's other coverage.",
-    example="A Medicare claim with an employer plan as primary and no MSP questionnaire "
-    "on file.",
+    example="A Medicare claim with an employer plan as primary and no MSP questionnaire on file.",
     fix="Ask the patient the MSP questionnaire at the front desk (the coverage's Medicare "
     "secondary payer questions); the answers set the type on the Medicare coverage.",
     reference="837P TR3 loop 2000B SBR05 (Insurance Type Code); CMS MSP Manual ch. 3 "
@@ -45,9 +44,13 @@ def type_missing(claim, out: list[Finding]) -> None:  # noqa: ANN001
     """PAY003 when Medicare is secondary and the coverage names no MSP type."""
     if is_medicare_secondary(claim) and not claim.subscriber.medicare_secondary_type:
         field = "subscriber.medicare_secondary_type"
-        out.append(finding("PAY003", None,
-                           fix=Fix("set_field", "Record the MSP questionnaire answers.",
-                                   (("field", field),))))
+        out.append(
+            finding(
+                "PAY003",
+                None,
+                fix=Fix("set_field", "Record the MSP questionnaire answers.", (("field", field),)),
+            )
+        )
 
 
 def check(claim, ctx: Ctx, out: list[Finding]) -> None:  # noqa: ANN001

@@ -34,8 +34,7 @@ define(
     example="A middle name of 28 characters (NM105 carries 25).",
     fix="Nothing is required; to control how the name is shortened, enter the name as the "
     "insurance card prints it.",
-    reference="837P TR3 element attributes of NM1, N3, N4, NTE, SV1 (minimum and maximum "
-    "length).",
+    reference="837P TR3 element attributes of NM1, N3, N4, NTE, SV1 (minimum and maximum length).",
 )
 define(
     "FMT022",
@@ -121,11 +120,16 @@ _FITTER = ClaimFitter()
 def check(claim, ctx: Ctx, out: list[Finding]) -> None:
     """Every field the 837P writer would shorten, rewrite, or refuse (with the default
     separators; a clearinghouse's own separators are applied when the file is written)."""
-    if not any(code in ctx.enabled for code in ("FMT021", "FMT022", "FMT023", "FMT024",
-                                                  "FMT025")):
+    if not any(code in ctx.enabled for code in ("FMT021", "FMT022", "FMT023", "FMT024", "FMT025")):
         return
     for fit in _FITTER.fit(claim).fits:
-        out.append(finding(
-            _CODES[fit.kind], fit.line, field=fit.field, detail=fit.message,
-            element=fit.element,
-            fix=Fix("set_field", f"Correct {fit.field}.", (("field", fit.field),))))
+        out.append(
+            finding(
+                _CODES[fit.kind],
+                fit.line,
+                field=fit.field,
+                detail=fit.message,
+                element=fit.element,
+                fix=Fix("set_field", f"Correct {fit.field}.", (("field", fit.field),)),
+            )
+        )

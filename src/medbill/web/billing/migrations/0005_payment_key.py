@@ -9,50 +9,76 @@ def originator_from_old_key(apps, schema_editor):
     # the best stand-in, and keeps them unique under the new constraint.
     Remittance = apps.get_model("billing", "Remittance")
     Remittance.objects.filter(trace_originator="").update(
-        trace_originator=models.F("payer_identifier"))
+        trace_originator=models.F("payer_identifier")
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0004_drug_line_quantity'),
-        ('frontdesk', '0003_paperwork_hold'),
-        ('practice', '0004_organization_kind'),
+        ("billing", "0004_drug_line_quantity"),
+        ("frontdesk", "0003_paperwork_hold"),
+        ("practice", "0004_organization_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='remittance',
-            name='era_trace_posted_once',
+            model_name="remittance",
+            name="era_trace_posted_once",
         ),
         migrations.AddField(
-            model_name='remittance',
-            name='payee_identifier',
-            field=models.CharField(blank=True, help_text='1000B N104.', max_length=80),
+            model_name="remittance",
+            name="payee_identifier",
+            field=models.CharField(blank=True, help_text="1000B N104.", max_length=80),
         ),
         migrations.AddField(
-            model_name='remittance',
-            name='trace_originator',
-            field=models.CharField(blank=True, help_text="TRN03: the payer's own id (1 + its TIN). With TRN02 it names the payment.", max_length=80),
+            model_name="remittance",
+            name="trace_originator",
+            field=models.CharField(
+                blank=True,
+                help_text="TRN03: the payer's own id (1 + its TIN). With TRN02 it names the payment.",
+                max_length=80,
+            ),
         ),
         migrations.RunPython(originator_from_old_key, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='remittance',
-            name='payer_identifier',
-            field=models.CharField(help_text='REF*2U, N104 or TRN03: finds the Payer, never the payment.', max_length=80),
+            model_name="remittance",
+            name="payer_identifier",
+            field=models.CharField(
+                help_text="REF*2U, N104 or TRN03: finds the Payer, never the payment.",
+                max_length=80,
+            ),
         ),
         migrations.AlterField(
-            model_name='remittance',
-            name='status',
-            field=models.CharField(choices=[('posted', 'Posted'), ('held', 'Held (does not balance or has errors)'), ('repeat', "Held: repeats a posted payment's amount, date and payee"), ('duplicate', 'Already posted (same trace number)')], db_index=True, max_length=10),
+            model_name="remittance",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("posted", "Posted"),
+                    ("held", "Held (does not balance or has errors)"),
+                    ("repeat", "Held: repeats a posted payment's amount, date and payee"),
+                    ("duplicate", "Already posted (same trace number)"),
+                ],
+                db_index=True,
+                max_length=10,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entry',
-            constraint=models.UniqueConstraint(condition=models.Q(('claim_line__isnull', False), ('kind', 'charge'), ('reverses__isnull', True)), fields=('claim_line',), name='entry_line_charged_once'),
+            model_name="entry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("claim_line__isnull", False), ("kind", "charge"), ("reverses__isnull", True)
+                ),
+                fields=("claim_line",),
+                name="entry_line_charged_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='remittance',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'posted')), fields=('practice', 'trace_originator', 'trace_number'), name='era_payment_posted_once'),
+            model_name="remittance",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "posted")),
+                fields=("practice", "trace_originator", "trace_number"),
+                name="era_payment_posted_once",
+            ),
         ),
     ]

@@ -8,42 +8,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0005_payment_key'),
-        ('frontdesk', '0004_copay_ceiling'),
-        ('practice', '0006_security_settings'),
+        ("billing", "0005_payment_key"),
+        ("frontdesk", "0004_copay_ceiling"),
+        ("practice", "0006_security_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatementRun',
+            name="StatementRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Finished'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('statement_date', models.DateField()),
-                ('threshold', medbill.web.practice.fields.MoneyField()),
-                ('write_off_under', medbill.web.practice.fields.MoneyField()),
-                ('files_dir', models.CharField(blank=True, max_length=200)),
-                ('has_csv', models.BooleanField(default=False)),
-                ('statements', models.JSONField(default=list, help_text='ids of the statements sent')),
-                ('skipped', models.JSONField(default=list, help_text='[account, why]')),
-                ('written_off', models.JSONField(default=list, help_text='[account, amount]')),
-                ('collections', models.JSONField(default=list, help_text='accounts flagged')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(blank=True, help_text="set when the run is one account's statement", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='frontdesk.patient')),
-                ('practice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='practice.practice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Finished"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("error", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("statement_date", models.DateField()),
+                ("threshold", medbill.web.practice.fields.MoneyField()),
+                ("write_off_under", medbill.web.practice.fields.MoneyField()),
+                ("files_dir", models.CharField(blank=True, max_length=200)),
+                ("has_csv", models.BooleanField(default=False)),
+                (
+                    "statements",
+                    models.JSONField(default=list, help_text="ids of the statements sent"),
+                ),
+                ("skipped", models.JSONField(default=list, help_text="[account, why]")),
+                ("written_off", models.JSONField(default=list, help_text="[account, amount]")),
+                ("collections", models.JSONField(default=list, help_text="accounts flagged")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="set when the run is one account's statement",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="frontdesk.patient",
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="practice.practice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'abstract': False,
+                "ordering": ["-created_at", "-id"],
+                "abstract": False,
             },
         ),
     ]

@@ -5,17 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0007_era_import_and_scrub_runs'),
-        ('frontdesk', '0004_copay_ceiling'),
-        ('practice', '0008_master_data'),
+        ("billing", "0007_era_import_and_scrub_runs"),
+        ("frontdesk", "0004_copay_ceiling"),
+        ("practice", "0008_master_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='entry',
-            index=models.Index(fields=['practice', 'responsibility', 'claim'], include=('amount', 'effective_date', 'patient', 'payer'), name='entry_open_balance'),
+            model_name="entry",
+            index=models.Index(
+                fields=["practice", "responsibility", "claim"],
+                include=("amount", "effective_date", "patient", "payer"),
+                name="entry_open_balance",
+            ),
         ),
     ]

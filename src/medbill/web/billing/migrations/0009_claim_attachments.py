@@ -7,30 +7,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0008_entry_open_balance_index'),
-        ('practice', '0008_master_data'),
+        ("billing", "0008_entry_open_balance_index"),
+        ("practice", "0008_master_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClaimAttachment',
+            name="ClaimAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('report_type', models.CharField(choices=[('03', '03 Report justifying treatment beyond utilization guidelines'), ('04', '04 Drugs administered'), ('05', '05 Treatment diagnosis'), ('06', '06 Initial assessment'), ('07', '07 Functional goals'), ('08', '08 Plan of treatment'), ('09', '09 Progress report'), ('10', '10 Continued treatment'), ('11', '11 Chemical analysis'), ('13', '13 Certified test report'), ('15', '15 Justification for admission'), ('21', '21 Recovery plan'), ('A3', 'A3 Allergies/sensitivities document'), ('A4', 'A4 Autopsy report'), ('AM', 'AM Ambulance certification'), ('AS', 'AS Admission summary'), ('B2', 'B2 Prescription'), ('B3', 'B3 Physician order'), ('B4', 'B4 Referral form'), ('BR', 'BR Benchmark testing results'), ('BS', 'BS Baseline'), ('BT', 'BT Blanket test results'), ('CB', 'CB Chiropractic justification'), ('CK', 'CK Consent form(s)'), ('CT', 'CT Certification'), ('D2', 'D2 Drug profile document'), ('DA', 'DA Dental models'), ('DB', 'DB Durable medical equipment prescription'), ('DG', 'DG Diagnostic report'), ('DJ', 'DJ Discharge monitoring report'), ('DS', 'DS Discharge summary'), ('EB', 'EB Explanation of benefits (coordination of benefits or Medicare secondary payer)'), ('HC', 'HC Health certificate'), ('HR', 'HR Health clinic records'), ('I5', 'I5 Immunization record'), ('IR', 'IR State school immunization records'), ('LA', 'LA Laboratory results'), ('M1', 'M1 Medical record attachment'), ('MT', 'MT Models'), ('NN', 'NN Nursing notes'), ('OB', 'OB Operative note'), ('OC', 'OC Oxygen content averaging report'), ('OD', 'OD Orders and treatments document'), ('OE', 'OE Objective physical examination (including vital signs) document'), ('OX', 'OX Oxygen therapy certification'), ('OZ', 'OZ Support data for claim'), ('P4', 'P4 Pathology report'), ('P5', 'P5 Patient medical history document'), ('PE', 'PE Parenteral or enteral certification'), ('PN', 'PN Physical therapy notes'), ('PO', 'PO Prosthetics or orthotic certification'), ('PQ', 'PQ Paramedical results'), ('PY', "PY Physician's report"), ('PZ', 'PZ Physical therapy certification'), ('RB', 'RB Radiology films'), ('RR', 'RR Radiology reports'), ('RT', 'RT Report of tests and analysis report'), ('RX', 'RX Renewable oxygen content averaging report'), ('SG', 'SG Symptoms document'), ('V5', 'V5 Death notification'), ('XP', 'XP Photographs')], max_length=2)),
-                ('transmission', models.CharField(choices=[('AA', 'AA Available on request at provider site'), ('BM', 'BM By mail'), ('EL', 'EL Electronically only'), ('EM', 'EM By e-mail'), ('FT', 'FT By file transfer'), ('FX', 'FX By fax')], max_length=2)),
-                ('control_number', models.CharField(blank=True, max_length=80)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='billing.claim')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('line', models.ForeignKey(blank=True, help_text='The line it documents; empty for the whole claim.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='billing.claimline')),
-                ('practice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='practice.practice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "report_type",
+                    models.CharField(
+                        choices=[
+                            ("03", "03 Report justifying treatment beyond utilization guidelines"),
+                            ("04", "04 Drugs administered"),
+                            ("05", "05 Treatment diagnosis"),
+                            ("06", "06 Initial assessment"),
+                            ("07", "07 Functional goals"),
+                            ("08", "08 Plan of treatment"),
+                            ("09", "09 Progress report"),
+                            ("10", "10 Continued treatment"),
+                            ("11", "11 Chemical analysis"),
+                            ("13", "13 Certified test report"),
+                            ("15", "15 Justification for admission"),
+                            ("21", "21 Recovery plan"),
+                            ("A3", "A3 Allergies/sensitivities document"),
+                            ("A4", "A4 Autopsy report"),
+                            ("AM", "AM Ambulance certification"),
+                            ("AS", "AS Admission summary"),
+                            ("B2", "B2 Prescription"),
+                            ("B3", "B3 Physician order"),
+                            ("B4", "B4 Referral form"),
+                            ("BR", "BR Benchmark testing results"),
+                            ("BS", "BS Baseline"),
+                            ("BT", "BT Blanket test results"),
+                            ("CB", "CB Chiropractic justification"),
+                            ("CK", "CK Consent form(s)"),
+                            ("CT", "CT Certification"),
+                            ("D2", "D2 Drug profile document"),
+                            ("DA", "DA Dental models"),
+                            ("DB", "DB Durable medical equipment prescription"),
+                            ("DG", "DG Diagnostic report"),
+                            ("DJ", "DJ Discharge monitoring report"),
+                            ("DS", "DS Discharge summary"),
+                            (
+                                "EB",
+                                "EB Explanation of benefits (coordination of benefits or Medicare secondary payer)",
+                            ),
+                            ("HC", "HC Health certificate"),
+                            ("HR", "HR Health clinic records"),
+                            ("I5", "I5 Immunization record"),
+                            ("IR", "IR State school immunization records"),
+                            ("LA", "LA Laboratory results"),
+                            ("M1", "M1 Medical record attachment"),
+                            ("MT", "MT Models"),
+                            ("NN", "NN Nursing notes"),
+                            ("OB", "OB Operative note"),
+                            ("OC", "OC Oxygen content averaging report"),
+                            ("OD", "OD Orders and treatments document"),
+                            (
+                                "OE",
+                                "OE Objective physical examination (including vital signs) document",
+                            ),
+                            ("OX", "OX Oxygen therapy certification"),
+                            ("OZ", "OZ Support data for claim"),
+                            ("P4", "P4 Pathology report"),
+                            ("P5", "P5 Patient medical history document"),
+                            ("PE", "PE Parenteral or enteral certification"),
+                            ("PN", "PN Physical therapy notes"),
+                            ("PO", "PO Prosthetics or orthotic certification"),
+                            ("PQ", "PQ Paramedical results"),
+                            ("PY", "PY Physician's report"),
+                            ("PZ", "PZ Physical therapy certification"),
+                            ("RB", "RB Radiology films"),
+                            ("RR", "RR Radiology reports"),
+                            ("RT", "RT Report of tests and analysis report"),
+                            ("RX", "RX Renewable oxygen content averaging report"),
+                            ("SG", "SG Symptoms document"),
+                            ("V5", "V5 Death notification"),
+                            ("XP", "XP Photographs"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "transmission",
+                    models.CharField(
+                        choices=[
+                            ("AA", "AA Available on request at provider site"),
+                            ("BM", "BM By mail"),
+                            ("EL", "EL Electronically only"),
+                            ("EM", "EM By e-mail"),
+                            ("FT", "FT By file transfer"),
+                            ("FX", "FX By fax"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                ("control_number", models.CharField(blank=True, max_length=80)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="billing.claim",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The line it documents; empty for the whole claim.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="billing.claimline",
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="practice.practice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['claim', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('transmission', 'AA'), models.Q(('control_number', ''), _negated=True), _connector='OR'), name='attachment_sent_has_control_number')],
+                "ordering": ["claim", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("transmission", "AA"),
+                            models.Q(("control_number", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="attachment_sent_has_control_number",
+                    )
+                ],
             },
         ),
     ]

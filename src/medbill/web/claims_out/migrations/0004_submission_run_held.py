@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims_out', '0003_submission_runs'),
+        ("claims_out", "0003_submission_runs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='submissionrun',
-            name='held',
-            field=models.JSONField(blank=True, default=list, help_text='claims held out of the files: patient control number, field and reason'),
+            model_name="submissionrun",
+            name="held",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="claims held out of the files: patient control number, field and reason",
+            ),
         ),
     ]

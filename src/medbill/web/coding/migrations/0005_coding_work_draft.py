@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coding', '0004_drug_line_quantity'),
+        ("coding", "0004_drug_line_quantity"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='codingwork',
-            name='draft',
-            field=models.JSONField(blank=True, default=dict, help_text="Codes on the coder's screen that could not be saved yet (a line without a pointer or a charge), kept so the work survives a reload; empty once saved."),
+            model_name="codingwork",
+            name="draft",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Codes on the coder's screen that could not be saved yet (a line without a pointer or a charge), kept so the work survives a reload; empty once saved.",
+            ),
         ),
     ]

@@ -6,15 +6,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frontdesk', '0003_paperwork_hold'),
+        ("frontdesk", "0003_paperwork_hold"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='desksettings',
-            name='copay_ceiling',
-            field=medbill.web.practice.fields.MoneyField(default=Decimal('1000.00'), help_text='The most the desk may take as one copay; more is a payment on balance or a deposit.'),
+            model_name="desksettings",
+            name="copay_ceiling",
+            field=medbill.web.practice.fields.MoneyField(
+                default=Decimal("1000.00"),
+                help_text="The most the desk may take as one copay; more is a payment on balance or a deposit.",
+            ),
         ),
     ]

@@ -4,25 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frontdesk', '0005_eligibility_runs'),
+        ("frontdesk", "0005_eligibility_runs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='coverage',
-            name='medicare_secondary_type',
-            field=models.CharField(blank=True, choices=[('12', '12 Working aged beneficiary or spouse with an employer group health plan'), ('13', "13 End-stage renal disease beneficiary in the coordination period with an employer's group health plan"), ('14', '14 No-fault insurance, including auto, is primary'), ('15', "15 Workers' compensation"), ('16', '16 Public Health Service or other federal agency'), ('41', '41 Black lung'), ('42', '42 Veterans Affairs'), ('43', '43 Disabled beneficiary under 65 with a large group health plan'), ('47', '47 Other liability insurance is primary')], max_length=2, verbose_name='Medicare secondary payer type'),
+            model_name="coverage",
+            name="medicare_secondary_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    (
+                        "12",
+                        "12 Working aged beneficiary or spouse with an employer group health plan",
+                    ),
+                    (
+                        "13",
+                        "13 End-stage renal disease beneficiary in the coordination period with an employer's group health plan",
+                    ),
+                    ("14", "14 No-fault insurance, including auto, is primary"),
+                    ("15", "15 Workers' compensation"),
+                    ("16", "16 Public Health Service or other federal agency"),
+                    ("41", "41 Black lung"),
+                    ("42", "42 Veterans Affairs"),
+                    ("43", "43 Disabled beneficiary under 65 with a large group health plan"),
+                    ("47", "47 Other liability insurance is primary"),
+                ],
+                max_length=2,
+                verbose_name="Medicare secondary payer type",
+            ),
         ),
         migrations.AddField(
-            model_name='coverage',
-            name='msp_answered_at',
+            model_name="coverage",
+            name="msp_answered_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='coverage',
-            name='msp_answers',
-            field=models.JSONField(blank=True, default=dict, help_text="The patient's answers to the Medicare secondary payer questions.", verbose_name='MSP questionnaire answers'),
+            model_name="coverage",
+            name="msp_answers",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="The patient's answers to the Medicare secondary payer questions.",
+                verbose_name="MSP questionnaire answers",
+            ),
         ),
     ]

@@ -5,64 +5,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('practice', '0008_master_data'),
+        ("practice", "0008_master_data"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='JobRun',
+            name="JobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job', models.CharField(max_length=40)),
-                ('scope', models.CharField(help_text="practice-<id>, or 'all'.", max_length=30)),
-                ('key', models.CharField(max_length=40)),
-                ('status', models.CharField(choices=[('running', 'Running'), ('ok', 'Done'), ('attention', 'Needs attention'), ('failed', 'Failed')], default='running', max_length=10)),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('error', models.TextField(blank=True)),
-                ('attempts', models.PositiveIntegerField(default=1)),
-                ('practice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='practice.practice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("job", models.CharField(max_length=40)),
+                ("scope", models.CharField(help_text="practice-<id>, or 'all'.", max_length=30)),
+                ("key", models.CharField(max_length=40)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("ok", "Done"),
+                            ("attention", "Needs attention"),
+                            ("failed", "Failed"),
+                        ],
+                        default="running",
+                        max_length=10,
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                ("error", models.TextField(blank=True)),
+                ("attempts", models.PositiveIntegerField(default=1)),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="practice.practice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
-                'indexes': [models.Index(fields=['job', 'scope', '-started_at'], name='jobs_jobrun_job_605c91_idx')],
-                'constraints': [models.UniqueConstraint(fields=('job', 'scope', 'key'), name='job_run_once_per_key')],
+                "ordering": ["-started_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["job", "scope", "-started_at"], name="jobs_jobrun_job_605c91_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("job", "scope", "key"), name="job_run_once_per_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='JobSetting',
+            name="JobSetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job', models.CharField(max_length=40)),
-                ('enabled', models.BooleanField(default=True)),
-                ('options', models.JSONField(blank=True, default=dict)),
-                ('practice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='practice.practice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("job", models.CharField(max_length=40)),
+                ("enabled", models.BooleanField(default=True)),
+                ("options", models.JSONField(blank=True, default=dict)),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="practice.practice",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('job', 'practice'), name='job_setting_per_practice')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("job", "practice"), name="job_setting_per_practice"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PickedUpFile',
+            name="PickedUpFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('connection', models.CharField(max_length=60)),
-                ('name', models.CharField(max_length=255)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('kind', models.CharField(help_text='999, 277, 835 or unknown.', max_length=10)),
-                ('outcome', models.CharField(max_length=200)),
-                ('picked_up_at', models.DateTimeField(auto_now_add=True)),
-                ('practice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='practice.practice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("connection", models.CharField(max_length=60)),
+                ("name", models.CharField(max_length=255)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("kind", models.CharField(help_text="999, 277, 835 or unknown.", max_length=10)),
+                ("outcome", models.CharField(max_length=200)),
+                ("picked_up_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="practice.practice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-picked_up_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('practice', 'connection', 'name', 'size'), name='picked_up_once')],
+                "ordering": ["-picked_up_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("practice", "connection", "name", "size"), name="picked_up_once"
+                    )
+                ],
             },
         ),
     ]

@@ -25,32 +25,62 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('practice', '0004_organization_kind'),
-        ('practice', '0002_append_only_triggers'),
+        ("practice", "0004_organization_kind"),
+        ("practice", "0002_append_only_triggers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='detail',
-            field=models.JSONField(blank=True, default=dict, help_text='What a read returned (count, ids) or why a request was refused.'),
+            model_name="auditevent",
+            name="detail",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="What a read returned (count, ids) or why a request was refused.",
+            ),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('create', 'create'), ('update', 'update'), ('delete', 'delete'), ('view', 'view'), ('list', 'list'), ('export', 'export'), ('denied', 'denied')], max_length=6),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "create"),
+                    ("update", "update"),
+                    ("delete", "delete"),
+                    ("view", "view"),
+                    ("list", "list"),
+                    ("export", "export"),
+                    ("denied", "denied"),
+                ],
+                max_length=6,
+            ),
         ),
         migrations.CreateModel(
-            name='AuditEventPatient',
+            name="AuditEventPatient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('patient_id', models.BigIntegerField(db_index=True)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING, related_name='patient_links', to='practice.auditevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("patient_id", models.BigIntegerField(db_index=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="patient_links",
+                        to="practice.auditevent",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('event', 'patient_id'), name='audit_patient_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("event", "patient_id"), name="audit_patient_once"
+                    )
+                ],
             },
         ),
         migrations.RunPython(forwards, backwards, elidable=False),

@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('practice', '0004_organization_kind'),
+        ("practice", "0004_organization_kind"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='practice',
-            name='time_zone',
-            field=models.CharField(blank=True, help_text="IANA name, e.g. America/New_York; pages show the practice's local times. Blank: the server's MEDBILL_TIME_ZONE.", max_length=40, validators=[medbill.web.practice.models.time_zone_validator]),
+            model_name="practice",
+            name="time_zone",
+            field=models.CharField(
+                blank=True,
+                help_text="IANA name, e.g. America/New_York; pages show the practice's local times. Blank: the server's MEDBILL_TIME_ZONE.",
+                max_length=40,
+                validators=[medbill.web.practice.models.time_zone_validator],
+            ),
         ),
     ]

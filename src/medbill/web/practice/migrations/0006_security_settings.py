@@ -5,25 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('practice', '0005_audit_reads'),
+        ("practice", "0005_audit_reads"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='practice',
-            name='idle_timeout_minutes',
-            field=models.PositiveSmallIntegerField(default=15, help_text='Users are signed out after this long without using the application.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(480)], verbose_name='idle sign-out after (minutes)'),
+            model_name="practice",
+            name="idle_timeout_minutes",
+            field=models.PositiveSmallIntegerField(
+                default=15,
+                help_text="Users are signed out after this long without using the application.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(480),
+                ],
+                verbose_name="idle sign-out after (minutes)",
+            ),
         ),
         migrations.AddField(
-            model_name='practice',
-            name='mfa_required',
-            field=models.BooleanField(default=True, help_text='Administrators, managers and billers must sign in with an authenticator app code. Other roles may turn it on for themselves.', verbose_name='require two-factor sign-in'),
+            model_name="practice",
+            name="mfa_required",
+            field=models.BooleanField(
+                default=True,
+                help_text="Administrators, managers and billers must sign in with an authenticator app code. Other roles may turn it on for themselves.",
+                verbose_name="require two-factor sign-in",
+            ),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('create', 'create'), ('update', 'update'), ('delete', 'delete'), ('view', 'view'), ('list', 'list'), ('export', 'export'), ('denied', 'denied'), ('login', 'sign-in'), ('logout', 'sign-out'), ('login_failed', 'failed sign-in'), ('lockout', 'locked out'), ('unlock', 'unlocked'), ('mfa_on', 'two-factor turned on'), ('mfa_off', 'two-factor turned off'), ('password', 'password changed')], max_length=12),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "create"),
+                    ("update", "update"),
+                    ("delete", "delete"),
+                    ("view", "view"),
+                    ("list", "list"),
+                    ("export", "export"),
+                    ("denied", "denied"),
+                    ("login", "sign-in"),
+                    ("logout", "sign-out"),
+                    ("login_failed", "failed sign-in"),
+                    ("lockout", "locked out"),
+                    ("unlock", "unlocked"),
+                    ("mfa_on", "two-factor turned on"),
+                    ("mfa_off", "two-factor turned off"),
+                    ("password", "password changed"),
+                ],
+                max_length=12,
+            ),
         ),
     ]

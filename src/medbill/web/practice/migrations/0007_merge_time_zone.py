@@ -5,7 +5,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("practice", "0005_practice_time_zone"),
         ("practice", "0006_security_settings"),

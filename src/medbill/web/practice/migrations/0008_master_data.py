@@ -5,35 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('practice', '0007_merge_time_zone'),
+        ("practice", "0007_merge_time_zone"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='location',
-            name='npi',
-            field=models.CharField(blank=True, max_length=10, validators=[medbill.web.practice.fields.npi_validator], verbose_name='facility NPI'),
+            model_name="location",
+            name="npi",
+            field=models.CharField(
+                blank=True,
+                max_length=10,
+                validators=[medbill.web.practice.fields.npi_validator],
+                verbose_name="facility NPI",
+            ),
         ),
         migrations.AlterField(
-            model_name='practice',
-            name='group_npi',
-            field=models.CharField(max_length=10, validators=[medbill.web.practice.fields.npi_validator], verbose_name='group NPI'),
+            model_name="practice",
+            name="group_npi",
+            field=models.CharField(
+                max_length=10,
+                validators=[medbill.web.practice.fields.npi_validator],
+                verbose_name="group NPI",
+            ),
         ),
         migrations.AlterField(
-            model_name='practice',
-            name='taxonomy',
-            field=models.CharField(blank=True, max_length=10, validators=[medbill.web.practice.fields.taxonomy_validator]),
+            model_name="practice",
+            name="taxonomy",
+            field=models.CharField(
+                blank=True,
+                max_length=10,
+                validators=[medbill.web.practice.fields.taxonomy_validator],
+            ),
         ),
         migrations.AlterField(
-            model_name='provider',
-            name='npi',
-            field=models.CharField(max_length=10, validators=[medbill.web.practice.fields.npi_validator], verbose_name='individual NPI'),
+            model_name="provider",
+            name="npi",
+            field=models.CharField(
+                max_length=10,
+                validators=[medbill.web.practice.fields.npi_validator],
+                verbose_name="individual NPI",
+            ),
         ),
         migrations.AlterField(
-            model_name='provider',
-            name='taxonomy',
-            field=models.CharField(blank=True, max_length=10, validators=[medbill.web.practice.fields.taxonomy_validator]),
+            model_name="provider",
+            name="taxonomy",
+            field=models.CharField(
+                blank=True,
+                max_length=10,
+                validators=[medbill.web.practice.fields.taxonomy_validator],
+            ),
         ),
     ]

@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('practice', '0008_master_data'),
+        ("practice", "0008_master_data"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='practice',
-            name='closes_at',
-            field=models.TimeField(default=datetime.time(17, 0), verbose_name='office closes'),
+            model_name="practice",
+            name="closes_at",
+            field=models.TimeField(default=datetime.time(17, 0), verbose_name="office closes"),
         ),
         migrations.AddField(
-            model_name='practice',
-            name='opens_at',
-            field=models.TimeField(default=datetime.time(8, 0), verbose_name='office opens'),
+            model_name="practice",
+            name="opens_at",
+            field=models.TimeField(default=datetime.time(8, 0), verbose_name="office opens"),
         ),
     ]
