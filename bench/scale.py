@@ -80,6 +80,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--database", default="medbill_scale")
     ap.add_argument("--reuse", action="store_true", help="measure the loaded database again")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--pages-only", action="store_true", help="skip the service timings")
     return ap.parse_args()
 
 
@@ -887,7 +888,7 @@ def main() -> None:
     claims, entries = count_rows()
     print(f"measuring pages ({args.requests} requests each)", flush=True)
     pages = measure_pages(args.requests)
-    services = measure_services()
+    services = {} if args.pages_only else measure_services()
     figures = "; ".join(f"{name} p95 {value:.2f} s" for name, value in pages.items())
     extra = "".join(f"; {k} {v}" for k, v in services.items())
     print(f"scale: {claims} claims, {entries} entries; {figures}{extra}")

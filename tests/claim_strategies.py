@@ -4,7 +4,8 @@ Claims are built the way billing offices fill them: any Unicode in names and
 addresses (accents, other Latin alphabets, other scripts, typographic marks,
 control characters, the file's separators), lengths past every limit, 1-12
 diagnoses, 1-50 lines with modifiers and drugs (NDC), coordination of benefits
-with one or two earlier payers, replacement and void claims. Codes are the
+with one or two earlier payers (Medicare secondary with or without its payer type),
+replacement and void claims, attachments on the claim and its lines. Codes are the
 right shape: the scrubber's code-set edits are not what these claims test.
 Used by ``tests/core/test_x12_837p_generated.py`` and ``bench/x12_fuzz.py``.
 """
@@ -20,9 +21,11 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
+from medbill.core.attachments import REPORT_TYPES, TRANSMISSIONS
 from medbill.core.claim import (
     Address,
     Adjudication,
+    Attachment,
     BillingProvider,
     CasAdjustment,
     Claim,
@@ -90,6 +93,7 @@ PAYER_TYPES = (
     "other",
 )
 STATES = ("WI", "MN", "IL", "IA", "NY", "TX", "CA")
+MSP_TYPES = ("12", "13", "14", "15", "16", "41", "42", "43", "47")
 DOS = date(2026, 3, 2)
 TODAY = date(2026, 3, 9)
 NPIS = ("1746502933", "1283746505")
@@ -175,7 +179,33 @@ def subscribers(draw: st.DrawFn, self_: bool, wild: bool = False) -> Subscriber:
         draw(st.none() | ident(55, wild=wild)),
         draw(st.none() | text(1, 70, wild)),
         draw(addresses(wild)) if self_ else draw(st.none() | addresses(wild)),
+        medicare_secondary_type=draw(
+            st.one_of(st.sampled_from(MSP_TYPES), st.sampled_from(MSP_TYPES), st.none())
+        ),
     )
+
+
+@st.composite
+def attachments(draw: st.DrawFn, wild: bool = False, most: int = 3) -> tuple:
+    """0 to ``most`` attachments; ``wild`` sometimes adds a missing or unsendable control
+    number, or more attachments than the 837P repeats (most claims stay sendable, so the
+    other wild fields still reach the writer)."""
+    # One wild claim in four gets wild attachments: the others keep theirs sendable, so
+    # that their other wild fields still reach the writer.
+    wild = wild and draw(st.integers(0, 3)) == 0
+    count = st.integers(0, most)
+    n = draw(st.one_of(count, count, count, st.just(11)) if wild and most > 3 else count)
+    numbers = (
+        st.one_of(ident(80), ident(80), ident(80), ident(85, wild=True), st.none())
+        if wild
+        else ident(80)
+    )
+    out = []
+    for _ in range(n):
+        how = draw(st.sampled_from(sorted(TRANSMISSIONS)))
+        number = None if how == "AA" and draw(st.booleans()) else draw(numbers)
+        out.append(Attachment(draw(st.sampled_from(sorted(REPORT_TYPES))), how, number))
+    return tuple(out)
 
 
 @st.composite
@@ -215,6 +245,7 @@ def service_lines(
                 else f"L{i + 1:03d}",
                 description=draw(st.none() | text(1, 90, wild)) if drawn else None,
                 prior_authorization=draw(st.none() | ident(55, wild=wild)) if i == 0 else None,
+                attachments=draw(attachments(wild, most=2)) if drawn else (),
             )
         )
     return tuple(out)
@@ -310,6 +341,7 @@ def claims(draw: st.DrawFn, max_lines: int = 50) -> Claim:
         prior_authorization=draw(st.none() | ident(55, wild=wild)),
         referral_number=draw(st.none() | ident(55, wild=wild)),
         note=draw(st.none() | text(1, 100, wild)),
+        attachments=draw(attachments(wild, most=10)),
     )
 
 

@@ -493,4 +493,41 @@ def scenarios() -> dict[str, list[Claim]]:
             },
         )
     ]
+    s["attachments on the claim and a line"] = [
+        claim(
+            "CVFP-19",
+            attachments=[
+                {"report_type": "OB", "transmission": "FX", "control_number": "ATT0001"},
+                {"report_type": "LA", "transmission": "AA"},
+            ],
+            lines=[
+                {
+                    "line": 1,
+                    "code": "99213",
+                    "units": 1,
+                    "charge": "130.00",
+                    "dx_pointers": [1],
+                    "attachments": [
+                        {"report_type": "RR", "transmission": "EL", "control_number": "ATT0002"}
+                    ],
+                },
+                {"line": 2, "code": "36415", "units": 1, "charge": "15.00", "dx_pointers": [1]},
+            ],
+        )
+    ]
+    s["Medicare secondary to an employer plan"] = [
+        claim(
+            "CVFP-20",
+            payer=MEDICARE,
+            subscriber={**BASE["subscriber"], "medicare_secondary_type": "12"},
+            other_coverage=[
+                {
+                    "payer": COMMERCIAL,
+                    "subscriber": PRIMARY_SUBSCRIBER,
+                    "relationship_to_subscriber": "self",
+                    "order": "primary",
+                }
+            ],
+        )
+    ]
     return s

@@ -127,3 +127,33 @@ def test_held_claims_are_named_and_the_rest_are_written(tmp_path, shared_example
     data = out.read_bytes()
     assert pyx12_errors(data) == []
     assert [r.claim.claim_id for r in read_837p(data)] == [good["claim_id"], "CUT-MIDDLE"]
+
+
+def test_attachments_are_written_or_their_claim_held(tmp_path, shared_examples, monkeypatch):
+    monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path / "var"))
+    good = json.loads((shared_examples / "office_visit.json").read_text())
+    good["attachments"] = [{"report_type": "OB", "transmission": "FX", "control_number": "ATT0001"}]
+    unmatched = dict(
+        good, claim_id="HELD-PWK", attachments=[{"report_type": "OB", "transmission": "FX"}]
+    )
+    src = tmp_path / "pwk.json"
+    src.write_text(json.dumps([good, unmatched]))
+    out = tmp_path / "pwk.x12"
+    result = runner.invoke(
+        app,
+        ["claims", "837p", str(src), "-o", str(out), "--contact-phone", "6085550100"],
+        terminal_width=200,
+    )
+    assert result.exit_code == 2, result.output
+    assert "held: claim HELD-PWK: attachments[0].control_number" in result.output
+    data = out.read_bytes()
+    assert pyx12_errors(data) == []
+    assert b"PWK*OB*FX***AC*ATT0001~" in data
+    (read,) = read_837p(data)
+    assert read.claim.claim_id == good["claim_id"] and len(read.claim.attachments) == 1
+    # Everything writable: exit 0.
+    src.write_text(json.dumps([good]))
+    result = runner.invoke(
+        app, ["claims", "837p", str(src), "-o", str(out), "--contact-phone", "6085550100"]
+    )
+    assert result.exit_code == 0, result.output

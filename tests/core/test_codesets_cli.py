@@ -93,7 +93,7 @@ def test_codesets_releases_and_steps() -> None:
     out = runner.invoke(codesets_app, ["releases"], terminal_width=200).output
     assert "FY2025" in out and "FY2026" in out and "2025-10-01" in out
     steps = runner.invoke(codesets_app, ["steps"]).output.split()
-    assert steps[:4] == ["icd10cm", "hcpcs", "icd10cm-index", "search"]
+    assert steps[:5] == ["icd10cm", "icd10cm-addenda", "hcpcs", "icd10cm-index", "search"]
 
 
 def test_import_icd10cm_rejects_an_overlapping_release(tmp_path) -> None:

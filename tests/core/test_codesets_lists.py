@@ -103,7 +103,13 @@ def test_licensed_cpt_file(tmp_path: Path) -> None:
 
 
 def test_build_steps_register_once() -> None:
-    assert build_module.steps()[:4] == ["icd10cm", "hcpcs", "icd10cm-index", "search"]
+    assert build_module.steps()[:5] == [
+        "icd10cm",
+        "icd10cm-addenda",
+        "hcpcs",
+        "icd10cm-index",
+        "search",
+    ]
     with pytest.raises(ValueError, match="registered twice"):
         build_module.register("icd10cm", "medbill.core.codesets.build:build_icd10cm")
     with pytest.raises(build_module.BuildError, match="unknown build step"):

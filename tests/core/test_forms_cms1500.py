@@ -492,3 +492,26 @@ def test_twelve_diagnoses_fill_item_21_a_to_l(shared_examples):
     spots = [(38 + i // 4, 3 + 13 * (i % 4)) for i in range(12)]
     assert [grid[(1, line, col)] for line, col in spots] == list(codes)
     assert grid[(1, 37, 42)] == "0"
+
+
+def test_item_19_names_each_attachment_as_the_nucc_instructs(shared_examples):
+    from medbill.core.attachments import Attachment
+
+    claim = example(shared_examples, "office_visit")
+    line = dataclasses.replace(claim.lines[0], attachments=(Attachment("RR", "EL", "ATT0002"),))
+    claim = dataclasses.replace(
+        claim,
+        note="Seen twice",
+        lines=(line, *claim.lines[1:]),
+        attachments=(Attachment("OB", "FX", "ATT0001"), Attachment("LA", "AA")),
+    )
+    (page,) = cms1500_pages(claim)
+    # Item 19 holds 48 characters: the note is cut after the attachments.
+    assert page.value("19") == "PWKOBFXATT0001   PWKLAAA   PWKRRELATT0002   SEEN"
+    assert "PWKOBFXATT0001   PWKLAAA" in " ".join(grid_text(render_cms1500(claim)).values())
+    plain = dataclasses.replace(claim, attachments=(), lines=claim.lines[1:] or claim.lines[:1])
+    plain = dataclasses.replace(
+        plain, lines=tuple(dataclasses.replace(ln, attachments=()) for ln in plain.lines)
+    )
+    (page,) = cms1500_pages(plain)
+    assert page.value("19") == "SEEN TWICE"

@@ -35,7 +35,7 @@ def test_claim_batch_is_built_and_sent(world, tmp_path):
     sent = submit_claim_batch.delay(
         biller.pk, site.practice.pk, [site.claim.pk, claim_id], "prairie"
     ).get()
-    assert sent["files"] == 1 and sent["sent"] == 1
+    assert sent["files"] == 1 and sent["sent"] == 1 and sent["held"] == 0
     (sub,) = Submission.objects.all()
     assert list(sub.claims.all()) == [site.claim]  # the draft claim was not sent
     assert (tmp_path / "out" / sub.file_name).exists()

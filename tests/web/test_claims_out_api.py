@@ -27,7 +27,8 @@ def test_submit_then_reject_then_resolve(world, tmp_path, api_client_for):
         {"practice": a.practice.pk, "connection": "prairie", "claim_ids": [claim.pk]},
     )
     assert resp.status_code == 200, resp.content
-    (sub,) = resp.json()
+    assert resp.json()["held"] == []
+    (sub,) = resp.json()["submissions"]
     assert sub["status"] == "sent" and sub["claims"] == [claim.patient_control_number]
     file = client.get(f"/api/claims-out/submissions/{sub['id']}/file")
     assert file.status_code == 200 and file.content.startswith(b"ISA*00*")

@@ -170,7 +170,12 @@ def submit_command(
         None, "--claim", help="Patient control number (default: every scrubbed claim routed there)."
     ),
 ) -> None:
-    """Send scrubbed claims to a clearinghouse as 837P files; every file is recorded."""
+    """Send scrubbed claims to a clearinghouse as 837P files; every file is recorded.
+
+    A claim that cannot be sent is held out and named with the field at fault; the
+    others are sent. Exit status: 0 all sent, 2 some claim held, 1 a file was not
+    delivered or nothing could be sent.
+    """
     from medbill.cli._django import setup
     from medbill.cli.era import pick_practice
 
@@ -201,6 +206,11 @@ def submit_command(
     except ServiceError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
+    for held in subs.held:
+        err.print(
+            f"[red]held:[/red] claim {held.claim_id}: {held.field or '(claim)'}: {held.reason}",
+            highlight=False,
+        )
     failed = False
     for sub in subs:
         sub.refresh_from_db()
@@ -211,3 +221,5 @@ def submit_command(
         failed = failed or sub.status != "sent"
     if failed:
         raise typer.Exit(1)
+    if subs.held:
+        raise typer.Exit(2)

@@ -90,6 +90,24 @@ def import_icd10cm(
     console.print(f"imported ICD-10-CM {info.name} ({info.effective_from}..{info.effective_to})")
 
 
+@import_app.command("icd10cm-addenda")
+def import_icd10cm_addenda_command(
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="Addenda CSV: code,action,effective,description."
+    ),
+) -> None:
+    """Add ICD-10-CM codes added or deleted between October releases, each valid from its
+    own effective date (for example U07.1 from 2020-04-01)."""
+    from medbill.core.codesets import AddendaError, import_icd10cm_addenda
+
+    try:
+        summary = import_icd10cm_addenda(file)
+    except (AddendaError, UnicodeDecodeError) as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+    console.print(f"imported {summary}")
+
+
 from medbill.cli import codesets_ncci  # noqa: E402,F401 - registers `import mue/aoc/ptp/mce`
 
 

@@ -20,11 +20,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from medbill.core.attachments import REPORT_TYPES, TRANSMISSIONS, Attachment
 from medbill.core.money import Money, MoneyError
+from medbill.core.msp import MSP_TYPES
 
 __all__ = [
     "Address",
     "Adjudication",
+    "Attachment",
     "Claim",
     "ClaimFormatError",
     "LineAdjudication",
@@ -242,6 +245,40 @@ def _address(d: Mapping[str, Any], path: str, key: str = "address") -> Address |
     return None if _absent(value) else Address.from_dict(value, _join(path, key))
 
 
+def _attachments(d: Mapping[str, Any], path: str) -> tuple[Attachment, ...]:
+    """The ``attachments`` list: report type and transmission codes of the 837P PWK."""
+    at = _join(path, "attachments")
+    out = []
+    for i, item in enumerate(_list(d, "attachments", path)):
+        where = f"{at}[{i}]"
+        a = _obj(item, where)
+        report = (_str(a, "report_type", where, required=True) or "").upper()
+        if report not in REPORT_TYPES:
+            raise ClaimFormatError(
+                _join(where, "report_type"), "is not an 837P attachment report type (PWK01)"
+            )
+        how = (_str(a, "transmission", where, required=True) or "").upper()
+        if how not in TRANSMISSIONS:
+            raise ClaimFormatError(
+                _join(where, "transmission"), f"expected one of {', '.join(TRANSMISSIONS)}"
+            )
+        out.append(Attachment(report, how, _str(a, "control_number", where)))
+    return tuple(out)
+
+
+def _attachments_json(attachments: tuple[Attachment, ...]) -> list[dict[str, Any]]:
+    return [
+        _clean(
+            {
+                "report_type": a.report_type,
+                "transmission": a.transmission,
+                "control_number": a.control_number,
+            }
+        )
+        for a in attachments
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class BillingProvider:
     """The billing provider (837P loop 2010AA): an organization or a person."""
@@ -379,11 +416,19 @@ class Subscriber:
     address: Address | None = None
     coverage_start: date | None = None  # first day the coverage is in force, when known
     coverage_end: date | None = None  # last day the coverage is in force, when known
+    # Why Medicare pays second when this is a Medicare coverage billed after another
+    # payer (837P SBR05: 12, 13, 14, 15, 16, 41, 42, 43 or 47; see ``core.msp``).
+    medicare_secondary_type: str | None = None
 
     @classmethod
     def from_dict(cls, data: Any, path: str) -> Subscriber:
         d = _obj(data, path)
         sex = _str(d, "sex", path)
+        msp = _str(d, "medicare_secondary_type", path)
+        if msp is not None and msp not in MSP_TYPES:
+            raise ClaimFormatError(
+                _join(path, "medicare_secondary_type"), f"expected one of {', '.join(MSP_TYPES)}"
+            )
         return cls(
             name=_name(d, path),
             member_id=_str(d, "member_id", path),
@@ -394,6 +439,7 @@ class Subscriber:
             address=_address(d, path),
             coverage_start=_date(d, "coverage_start", path),
             coverage_end=_date(d, "coverage_end", path),
+            medicare_secondary_type=msp,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -408,6 +454,7 @@ class Subscriber:
                 "address": self.address.to_dict() if self.address else None,
                 "coverage_start": self.coverage_start.isoformat() if self.coverage_start else None,
                 "coverage_end": self.coverage_end.isoformat() if self.coverage_end else None,
+                "medicare_secondary_type": self.medicare_secondary_type,
             }
         )
 
@@ -682,6 +729,7 @@ class ServiceLine:
     description: str | None = None
     rendering_provider: Provider | None = None
     prior_authorization: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Any, path: str) -> ServiceLine:
@@ -725,6 +773,7 @@ class ServiceLine:
             if _absent(rendering)
             else Provider.from_dict(rendering, _join(path, "rendering_provider")),
             prior_authorization=_str(d, "prior_authorization", path),
+            attachments=_attachments(d, path),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -755,6 +804,7 @@ class ServiceLine:
                 if self.rendering_provider
                 else None,
                 "prior_authorization": self.prior_authorization,
+                "attachments": _attachments_json(self.attachments),
             }
         )
         out.update(extra)
@@ -799,6 +849,7 @@ class Claim:
     release_of_information: str = "Y"  # Y signed statement on file, I informed consent only
     note: str | None = None
     ambulance: Ambulance | None = None
+    attachments: tuple[Attachment, ...] = ()
     extras: Mapping[str, Any] = field(default_factory=dict)
 
     # -- reading and writing ---------------------------------------------------------------
@@ -860,6 +911,7 @@ class Claim:
             release_of_information=(_str(d, "release_of_information", "") or "Y").upper(),
             note=_str(d, "note", ""),
             ambulance=opt("ambulance", Ambulance),
+            attachments=_attachments(d, ""),
             extras={k: v for k, v in d.items() if k not in known},
         )
 
@@ -905,6 +957,7 @@ class Claim:
                 else self.release_of_information,
                 "note": self.note,
                 "ambulance": self.ambulance.to_dict() if self.ambulance else None,
+                "attachments": _attachments_json(self.attachments),
             }
         )
         for flag in ("provider_signature_on_file", "assignment_accepted", "benefits_assigned"):

@@ -4,6 +4,7 @@ Everything here is framework-free. Reference data is read from prebuilt files un
 that ``medbill codesets build`` writes; each file is loaded once per process.
 """
 
+from medbill.core.codesets._addenda import AddendaError, Addendum, read_addenda
 from medbill.core.codesets._icd10cm import Icd10cmRelease, IcdCode, Note, code_refs
 from medbill.core.codesets._releases import (
     ReleaseInfo,
@@ -11,6 +12,7 @@ from medbill.core.codesets._releases import (
     Validity,
     all_releases,
     icd10cm,
+    import_icd10cm_addenda,
     import_tabular,
     releases,
     reset_cache,
@@ -21,6 +23,8 @@ from medbill.core.codesets.cpt import cpt_shape
 from medbill.core.codesets.hcpcs import HcpcsCode, HcpcsTable, hcpcs
 
 __all__ = [
+    "AddendaError",
+    "Addendum",
     "HcpcsCode",
     "HcpcsTable",
     "Icd10cmRelease",
@@ -35,8 +39,10 @@ __all__ = [
     "cpt_shape",
     "hcpcs",
     "icd10cm",
+    "import_icd10cm_addenda",
     "import_tabular",
     "parse_tabular",
+    "read_addenda",
     "releases",
     "reset_cache",
     "undot",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from medbill.core.codesets._tabular import TabularData, undot
 
@@ -115,6 +116,9 @@ class Icd10cmRelease:
         self._order = data.order
         self._children: dict[str, list[str]] | None = None
         self._refs: dict[str, tuple[tuple[str, str], ...]] = {}
+        # Codes added or deleted during the release's year: code -> (first valid day or
+        # None, last valid day or None). Every other code is valid for the whole window.
+        self.dated: dict[str, tuple[date | None, date | None]] = {}
 
     def __repr__(self) -> str:
         return f"<Icd10cmRelease {self.name} {self.effective_from}..{self.effective_to}>"
@@ -124,6 +128,43 @@ class Icd10cmRelease:
 
     def __len__(self) -> int:
         return len(self._codes)
+
+    def apply_addenda(self, changes: Iterable[Any]) -> None:
+        """Take in the mid-year changes whose effective date falls in this release's window.
+
+        An added code missing from the tabular becomes a billable code under its nearest
+        existing ancestor; a deleted code stays in the tabular, valid up to the day before.
+        """
+        for change in changes:
+            if not self.covers(change.effective):
+                continue
+            key = change.code
+            first, last = self.dated.get(key, (None, None))
+            if change.action == "add":
+                first = change.effective
+                if key not in self._codes:
+                    parent = next(
+                        (key[:n] for n in range(len(key) - 1, 2, -1) if key[:n] in self._codes),
+                        None,
+                    )
+                    dotted = f"{key[:3]}.{key[3:]}" if len(key) > 3 else key
+                    self._codes[key] = (
+                        dotted,
+                        change.description or f"(added {change.effective.isoformat()})",
+                        "code",
+                        parent,
+                        True,
+                    )
+                    self._order.append(key)
+                    self._children = None
+            else:
+                last = change.effective - timedelta(days=1)
+            self.dated[key] = (first, last)
+
+    def dates(self, code: str) -> tuple[date | None, date | None]:
+        """(first valid day, last valid day) of a code added or deleted during the year;
+        (None, None) for a code valid for the release's whole window."""
+        return self.dated.get(undot(code), (None, None))
 
     def covers(self, dos: date) -> bool:
         """True when ``dos`` falls in this release's effective window."""

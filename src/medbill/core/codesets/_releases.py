@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from medbill.core.codesets._addenda import import_addenda, installed_addenda
 from medbill.core.codesets._icd10cm import Icd10cmRelease
 from medbill.core.codesets._tabular import TabularData, parse_tabular, undot
 from medbill.core.paths import data_dir
@@ -26,6 +27,7 @@ __all__ = [
     "ReleaseNotFound",
     "Validity",
     "icd10cm",
+    "import_icd10cm_addenda",
     "import_tabular",
     "installed_tabular",
     "releases",
@@ -188,6 +190,34 @@ def import_tabular(
     return info
 
 
+def import_icd10cm_addenda(path: Path) -> str:
+    """Import an addenda CSV (see ``_addenda``) into the data directory; the releases
+    loaded from then on know its codes' dates. Idempotent."""
+    count, changed = import_addenda(data_dir(), Path(path))
+    reset_cache()
+    days = sorted(
+        {a.effective for a in installed_addenda(data_dir()) if a.source == Path(path).name}
+    )
+    uncovered = [
+        d
+        for d in days
+        if not any(
+            i.effective_from <= d and (i.effective_to is None or d <= i.effective_to)
+            for i in releases()
+        )
+    ]
+    summary = f"{count} mid-year change(s) from {Path(path).name}" + (
+        "" if changed else " (already imported)"
+    )
+    if uncovered:
+        summary += (
+            "; no built release in force on "
+            + ", ".join(d.isoformat() for d in uncovered)
+            + ", kept for when one is"
+        )
+    return summary
+
+
 def _load(info: ReleaseInfo) -> Icd10cmRelease:
     store = _store()
     with _lock:
@@ -201,6 +231,7 @@ def _load(info: ReleaseInfo) -> Icd10cmRelease:
             release = Icd10cmRelease(
                 info.name, info.effective_from, info.effective_to, data, info.source
             )
+            release.apply_addenda(installed_addenda(data_dir()))
             _loaded[(store, info.name)] = release
         return release
 
@@ -275,6 +306,27 @@ def validity(code: str, dos: date) -> Validity:
         )
     row = release.get(key)
     if row is not None:
+        first, last = release.dates(key)
+        if first is not None and dos < first:
+            return Validity(
+                key,
+                dos,
+                "not_yet_valid",
+                release.name,
+                row.description,
+                note=f"valid from {first.isoformat()} (a mid-year addition to {release.name})",
+            )
+        if last is not None and dos > last:
+            successors = tuple(c for c in release.billable_descendants(key) if c != key)
+            return Validity(
+                key,
+                dos,
+                "not_billable" if successors else "deleted",
+                release.name,
+                row.description,
+                successors,
+                f"valid until {last.isoformat()} (a mid-year deletion in {release.name})",
+            )
         if row.billable:
             note = "; ".join(filter(None, [note, _next_change(release, key)]))
             return Validity(key, dos, "valid", release.name, row.description, note=note)

@@ -214,8 +214,23 @@ def build_hcpcs(context: BuildContext) -> str:
     return import_hcpcs_file(files[-1])
 
 
+def build_icd10cm_addenda(context: BuildContext) -> str:
+    """The mid-year ICD-10-CM changes in ``<shared data>/cms/icd10cm-addenda/*.csv``
+    (skipped when there are none)."""
+    from medbill.core.codesets._releases import import_icd10cm_addenda
+
+    folder = (
+        context.shared_data_dir / "cms" / "icd10cm-addenda" if context.shared_data_dir else None
+    )
+    files = sorted(folder.glob("*.csv")) if folder and folder.is_dir() else []
+    if not files:
+        return "ICD-10-CM addenda skipped: no addenda CSV in the shared data folder"
+    return "; ".join(import_icd10cm_addenda(f) for f in files)
+
+
 # One line per step; steps run in this order.
 register("icd10cm", "medbill.core.codesets.build:build_icd10cm")
+register("icd10cm-addenda", "medbill.core.codesets.build:build_icd10cm_addenda")
 register("hcpcs", "medbill.core.codesets.build:build_hcpcs")
 register("icd10cm-index", "medbill.core.codesets._alphabetic:build_icd10cm_index")
 register("search", "medbill.core.codesets.search:build_search")

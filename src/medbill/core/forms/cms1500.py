@@ -119,6 +119,16 @@ def _clean(text: str | None) -> str:
     return " ".join(out.split())
 
 
+def _item19(claim: Claim) -> str:
+    """Item 19 (additional claim information): each attachment as the NUCC instructs,
+    PWK, report type, transmission and control number without spaces (the claim's first,
+    then its lines'), then the note; items three spaces apart."""
+    items = [a.box19() for a in claim.attachments]
+    items += [a.box19() for line in claim.lines for a in line.attachments if a.box19() not in items]
+    items.append(_clean(claim.note))
+    return "   ".join(_clean(item) if item.startswith("PWK") else item for item in items if item)
+
+
 def _name(name: PersonName | None) -> str:
     """``LAST, FIRST, M`` (the suffix follows the last name)."""
     if name is None or not name.last:
@@ -301,7 +311,7 @@ def _header(page: _Page, claim: Claim, signed_on: date | None) -> None:
         page.put("17.qual", "DN")  # referring provider
         page.put("17", _provider_name(ref))
         page.put("17b", ref.npi)
-    page.put("19", _clean(claim.note))
+    page.put("19", _item19(claim))
     page.mark("20.no")
 
     page.put("21.ind", "0")  # ICD-10-CM

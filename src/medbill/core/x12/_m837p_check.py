@@ -11,13 +11,22 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from medbill.core.attachments import attachment_problems
 from medbill.core.claim import Address, Claim, OtherCoverage, Provider
 from medbill.core.identifiers import npi_is_valid
 from medbill.core.money import Money
+from medbill.core.msp import MEDICARE_TYPES
 from medbill.core.x12._m837p_fit import fit_claim
 from medbill.core.x12._segments import Delimiters, X12WriteError
 
-__all__ = ["check_claim", "check_structure", "npi_is_valid", "FILING_INDICATORS"]
+__all__ = [
+    "check_claim",
+    "check_structure",
+    "is_medicare_secondary",
+    "npi_is_valid",
+    "FILING_INDICATORS",
+]
+
 
 # Claim filing indicator (SBR09) for each payer type of the claim document.
 FILING_INDICATORS = {
@@ -152,6 +161,14 @@ def check_structure(claim: Claim) -> None:
     c.text("payer.payer_id", claim.payer.payer_id)
     filing_indicator(claim, claim.payer.type, "payer.type")
     c.address("payer.address", claim.payer.address, required=False)
+    if not claim.subscriber.medicare_secondary_type and is_medicare_secondary(claim):
+        c.fail(
+            "subscriber.medicare_secondary_type",
+            "is required when Medicare is billed "
+            "after another payer (SBR05: why Medicare is secondary)",
+            "SBR",
+            5,
+        )
 
     sub = claim.subscriber
     c.text("subscriber.name.last", sub.name.last)
@@ -169,6 +186,8 @@ def check_structure(claim: Claim) -> None:
     _check_dates_and_causes(c, claim)
     _check_diagnoses(c, claim)
     _check_lines(c, claim)
+    if claim.attachments:
+        _check_attachments(c, claim.attachments, "attachments")
     if claim.rendering_provider is not None:
         c.person("rendering_provider", claim.rendering_provider)
     if claim.referring_provider is not None:
@@ -185,6 +204,14 @@ def check_structure(claim: Claim) -> None:
         if amb.miles is None or amb.miles <= 0:
             c.fail("ambulance.miles", "must be a positive number of miles")
     _check_other_coverage(c, claim)
+
+
+def is_medicare_secondary(claim: Claim) -> bool:
+    """True when the claim goes to Medicare after another payer: its 2000B SBR05 must say
+    why Medicare is secondary (``Subscriber.medicare_secondary_type``)."""
+    return claim.payer.type in MEDICARE_TYPES and any(
+        oc.order == "primary" for oc in claim.other_coverage
+    )
 
 
 def filing_indicator(claim: Claim, kind: str | None, field: str) -> str:
@@ -273,6 +300,13 @@ def _check_lines(c: _Checker, claim: Claim) -> None:
                 c.fail(f"{at}.ndc_unit", "must be F2, GR, ME, ML or UN")
         if line.rendering_provider is not None:
             c.person(f"{at}.rendering_provider", line.rendering_provider)
+        if line.attachments:
+            _check_attachments(c, line.attachments, f"{at}.attachments")
+
+
+def _check_attachments(c: _Checker, attachments: tuple, at: str) -> None:
+    for field, problem in attachment_problems(attachments, at):
+        c.fail(field, problem, "PWK")
 
 
 def _check_other_coverage(c: _Checker, claim: Claim) -> None:

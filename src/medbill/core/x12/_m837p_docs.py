@@ -95,6 +95,7 @@ def finish_claim(
         group_number=ctx.get("sub_group"),
         group_name=ctx.get("sub_group_name"),
         address=_addr(ctx.get("sub_address")),
+        medicare_secondary_type=ctx.get("sub_msp"),
     )
     rel = ctx.get("pat_rel", "self") if ctx.get("pat_name") else "self"
     if rel == "self":
@@ -198,6 +199,7 @@ def finish_claim(
         release_of_information=seg[9] or "Y",
         note=f.get("note"),
         ambulance=ambulance,
+        attachments=tuple(f.get("attachments", ())),
     )
 
     return ReadClaim(
@@ -236,6 +238,7 @@ def _line(d: dict, claim_date: date | None, claim_pos: str | None) -> ServiceLin
         description=d.get("description"),
         rendering_provider=_provider(d.get("rendering")),
         prior_authorization=d.get("prior_auth"),
+        attachments=tuple(d.get("attachments", ())),
     )
 
 

@@ -54,6 +54,7 @@ ELEMENTS: dict[str, tuple[int, int]] = {
     "PER02": (1, 60),  # contact name
     "PRV03": (1, 50),  # taxonomy code
     "SV101-7": (1, 80),  # line description
+    "PWK06": (2, 80),  # attachment control number
 }
 
 # Kinds of FieldFit. The first two are changes the writer makes; the rest hold the claim.
@@ -296,12 +297,22 @@ class _Fit:
             return oc
         return replace(oc, payer=payer, subscriber=sub)
 
+    def attachments(self, at: str, attachments: tuple) -> None:
+        for i, a in enumerate(attachments):
+            self.ident(
+                f"{at}.attachments[{i}]" if at else f"attachments[{i}]",
+                "control_number",
+                a.control_number,
+                "PWK06",
+            )
+
     def service_line(self, at: str, line: ServiceLine) -> ServiceLine:
         self.line = line.line
         description = self.text(at, "description", line.description, "SV101-7")
         self.ident(at, "prior_authorization", line.prior_authorization, "REF02")
         self.ident(at, "line_control_number", line.line_control_number, "REF02")
         rendering = self.provider(f"{at}.rendering_provider", line.rendering_provider)
+        self.attachments(at, line.attachments)
         self.line = None
         if description is line.description and rendering is line.rendering_provider:
             return line
@@ -311,6 +322,7 @@ class _Fit:
         self.ident("", "claim_id", c.claim_id, "CLM01")
         for leaf in ("original_claim_ref", "referral_number", "prior_authorization"):
             self.ident("", leaf, getattr(c, leaf), "REF02")
+        self.attachments("", c.attachments)
         changes: dict[str, object] = {}
         bp = c.billing_provider
         bp_name = self.text("billing_provider", "name", bp.name, "NM103", required=True)
@@ -436,6 +448,8 @@ class ClaimFitter:
             c.note,
         ]
         ids = [sub.member_id]
+        if c.attachments:
+            ids += (a.control_number for a in c.attachments)
         names = [sub.name]
         addresses = [sub.address]
         # The billing provider, payer and rendering provider of a batch are mostly the same
@@ -487,6 +501,8 @@ class ClaimFitter:
             if p is not None:
                 names.append(p.name)
                 values.append(p.taxonomy)
+            if ln.attachments:
+                ids += (a.control_number for a in ln.attachments)
         for n in names:
             first, middle, suffix = n.first, n.middle, n.suffix
             values.append(n.last)

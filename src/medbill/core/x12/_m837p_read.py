@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from medbill.core.attachments import Attachment
 from medbill.core.claim import (
     CasAdjustment,
     PersonName,
@@ -397,6 +398,7 @@ class _Reader:
                 sub_group=e[3] or None,
                 sub_group_name=e[4] or None,
                 payer_type=_FILING.get(e[9]),
+                sub_msp=e[5] or None,
             )
             return
         if self.claim is None:
@@ -586,10 +588,18 @@ class _Reader:
             )
 
     def _PWK(self, seg: Segment, e: list[str]) -> None:
-        if self.claim is not None and e[2] not in _PWK_5010:
+        if self.claim is None:
+            return
+        if e[2] not in _PWK_5010:
             self.claim.notes.append(
                 f"PWK02={e[2]} is not a 5010 attachment transmission code (segment {seg.position})"
             )
+            return
+        found = Attachment(e[1], e[2], e[6] or None)
+        if self.line is not None:
+            self.line.setdefault("attachments", []).append(found)
+        else:
+            self.claim.fields.setdefault("attachments", []).append(found)
 
     def _CAS(self, seg: Segment, e: list[str]) -> None:
         items = []

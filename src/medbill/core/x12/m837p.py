@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from medbill.core.attachments import Attachment
 from medbill.core.claim import (
     Address,
     Claim,
@@ -33,6 +34,7 @@ from medbill.core.x12._m837p_check import (
     check_claim,
     check_structure,
     filing_indicator,
+    is_medicare_secondary,
     npi_is_valid,
 )
 from medbill.core.x12._m837p_fit import ELEMENTS, ClaimFitter, FieldFit, Fitted, fit_claim
@@ -61,6 +63,7 @@ __all__ = [
     "batch_reference",
     "check_claim",
     "fit_claim",
+    "is_medicare_secondary",
     "npi_is_valid",
     "payer_responsibility",
     "plan_batches",
@@ -398,14 +401,15 @@ class _Body:
         sub_hl = self.hl
         w.add("HL", str(sub_hl), str(parent), "22", "0" if pat.is_subscriber else "1")
         order = payer_responsibility(claim)
-        medicare_secondary = claim.payer.type in ("medicare", "medicare_b") and order != "primary"
         w.add(
             "SBR",
             ORDER_CODES[order],
             "18" if pat.is_subscriber else "",
             sub.group_number,
             sub.group_name,
-            "47" if medicare_secondary else "",
+            sub.medicare_secondary_type
+            if sub.medicare_secondary_type and is_medicare_secondary(claim)
+            else "",
             "",
             "",
             "",
@@ -464,6 +468,8 @@ class _Body:
         ):
             if day is not None:
                 w.add("DTP", qualifier, "D8", _d8(day))
+        if claim.attachments:
+            _pwk(w, claim.attachments)
         if claim.frequency_code in ("7", "8"):
             w.add("REF", "F8", claim.original_claim_ref)
         if claim.referral_number:
@@ -575,6 +581,8 @@ class _Body:
             "",
             [str(p) for p in line.dx_pointers],
         )
+        if line.attachments:
+            _pwk(w, line.attachments)
         start = line.date_of_service or claim.date_of_service
         assert start is not None
         if line.date_of_service_end and line.date_of_service_end != start:
@@ -614,6 +622,16 @@ class _Body:
                 paid_date = la.paid_date or adj.paid_date
                 assert paid_date is not None
                 w.add("DTP", "573", "D8", _d8(paid_date))
+
+
+def _pwk(w: SegmentWriter, attachments: Sequence[Attachment]) -> None:
+    """PWK segments (2300 or 2400): report type, transmission, and the control number
+    (PWK05 AC, PWK06) whenever there is one."""
+    for a in attachments:
+        if a.control_number:
+            w.add("PWK", a.report_type, a.transmission, "", "", "AC", a.control_number)
+        else:
+            w.add("PWK", a.report_type, a.transmission)
 
 
 def _cas(w: SegmentWriter, adjustments: Sequence) -> None:

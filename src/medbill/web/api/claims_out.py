@@ -100,6 +100,17 @@ class BuildOut(Schema):
     skipped: dict[str, str]
 
 
+class HeldOut(Schema):
+    patient_control_number: str
+    field: str
+    reason: str
+
+
+class SubmitOut(Schema):
+    submissions: list[SubmissionOut]
+    held: list[HeldOut]
+
+
 class SubmitIn(Schema):
     practice: int
     connection: str
@@ -206,17 +217,22 @@ def build(request: HttpRequest, payload: BuildIn):
     }
 
 
-@router.post(
-    "/submissions", response={200: list[SubmissionOut], 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-)
+@router.post("/submissions", response={200: SubmitOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def submit(request: HttpRequest, payload: SubmitIn):
-    """Send scrubbed claims to a clearinghouse connection; one record per file."""
+    """Send scrubbed claims to a clearinghouse connection: one record per file, and the
+    claims held out of the files with the field at fault and why (the others are sent)."""
     where = practice_or_404(request, payload.practice)
     claims = list(Claim.objects.for_practice(where).filter(pk__in=payload.claim_ids))
     if len(claims) != len(set(payload.claim_ids)):
         raise ServiceError("claim_ids", "a claim does not exist in this practice")
     subs = submit_claims(acting_user(request), where, claims, payload.connection)
-    return [_submission(Submission.objects.get(pk=s.pk)) for s in subs]
+    return {
+        "submissions": [_submission(Submission.objects.get(pk=s.pk)) for s in subs],
+        "held": [
+            {"patient_control_number": h.claim_id, "field": h.field or "", "reason": h.reason}
+            for h in subs.held
+        ],
+    }
 
 
 @router.get("/submissions", response=list[SubmissionOut])

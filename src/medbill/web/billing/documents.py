@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 
 from medbill.core import claim as doc
 from medbill.core.money import Money
-from medbill.web.billing.models import Claim, ClaimLine
+from medbill.web.billing.models import Claim, ClaimAttachment, ClaimLine
 from medbill.web.frontdesk.models import Coverage, Patient
 from medbill.web.practice.models import Location, Payer, Practice, Provider
 
@@ -111,6 +111,7 @@ def subscriber_of(coverage: Coverage, patient: Patient) -> doc.Subscriber:
         group_number=coverage.group_number or None,
         group_name=coverage.group_name or None,
         address=address,
+        medicare_secondary_type=coverage.medicare_secondary_type or None,
     )
 
 
@@ -131,7 +132,7 @@ def _units(units: Decimal) -> Decimal:
     return whole if units == whole else units.normalize()
 
 
-def _line(line: ClaimLine, claim_date: Any) -> doc.ServiceLine:
+def _line(line: ClaimLine, claim_date: Any, attachments: tuple = ()) -> doc.ServiceLine:
     # A line dated like the claim carries no date of its own (the claim's applies).
     own_date = line.date_of_service if line.date_of_service != claim_date else None
     return doc.ServiceLine(
@@ -147,6 +148,7 @@ def _line(line: ClaimLine, claim_date: Any) -> doc.ServiceLine:
         ndc_quantity=_units(Decimal(line.ndc_quantity)) if line.ndc_quantity is not None else None,
         ndc_unit=line.ndc_unit or None,
         line_control_number=line.line_control_number or None,
+        attachments=attachments,
     )
 
 
@@ -214,6 +216,7 @@ def claim_documents(claims: Iterable[Claim]) -> list[doc.Claim]:
         )
         .prefetch_related(
             Prefetch("lines", queryset=ClaimLine.objects.order_by("line_number")),
+            Prefetch("attachments", queryset=ClaimAttachment.objects.order_by("id")),
             "visit__diagnoses",
         )
     }
@@ -239,6 +242,9 @@ def claim_documents(claims: Iterable[Claim]) -> list[doc.Claim]:
         if claim.practice_id not in providers:
             providers[claim.practice_id] = billing_provider_of(claim.practice)
         prior = adjudications[pk]
+        attached: dict[int | None, tuple[doc.Attachment, ...]] = {}
+        for a in claim.attachments.all():
+            attached[a.line_id] = (*attached.get(a.line_id, ()), a.document())
         others = tuple(
             doc.OtherCoverage(
                 payer=payer_of(c.payer),
@@ -263,13 +269,16 @@ def claim_documents(claims: Iterable[Claim]) -> list[doc.Claim]:
                 subscriber=subscriber_of(claim.coverage, claim.patient),
                 patient=_patient(claim.patient, claim.coverage),
                 diagnoses=tuple(str(c).upper().replace(".", "") for c in diagnoses),
-                lines=tuple(_line(line, day) for line in claim.lines.all()),
+                lines=tuple(
+                    _line(line, day, attached.get(line.pk, ())) for line in claim.lines.all()
+                ),
                 submission_date=claim.submitted_at.date() if claim.submitted_at else None,
                 original_claim_ref=claim.original_claim_ref or None,
                 rendering_provider=provider_of(visit.provider),
                 service_facility=_facility(visit.location, claim.practice),
                 other_coverage=others,
                 prior_authorization=claim.prior_authorization or None,
+                attachments=attached.get(None, ()),
                 **indicators_from(signed.get(claim.patient_id), day),
             )
         )

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from medbill.core.attachments import AVAILABLE_ON_REQUEST, REPORT_TYPES, TRANSMISSIONS
+from medbill.core.attachments import Attachment as DocAttachment
 from medbill.core.money import Money
 from medbill.web.coding.models import NDC_UNITS, UNIT_BASES
 from medbill.web.practice.base import AppendOnlyModel, AppendOnlyQuerySet, PracticeOwned
@@ -213,7 +215,7 @@ class Entry(PracticeOwned, AppendOnlyModel):
         return Money(self.amount)
 
 
-__all__ = ["Claim", "ClaimLine", "Entry"]
+__all__ = ["Claim", "ClaimAttachment", "ClaimLine", "Entry"]
 
 
 class EditWaiver(PracticeOwned):
@@ -249,3 +251,48 @@ class EditWaiver(PracticeOwned):
 
 
 from medbill.web.billing.remittance_models import *  # noqa: E402, F403 - money-in models
+
+
+class ClaimAttachment(PracticeOwned):
+    """Paperwork sent for a claim, or for one of its lines (837P PWK, CMS-1500 box 19).
+
+    The codes are the 837P TR3's (``medbill.core.attachments``); the attachment control
+    number ties the paperwork to the claim and is required unless the paperwork stays at
+    the office until the payer asks (transmission AA).
+    """
+
+    REPORT_TYPES = sorted((code, f"{code} {meaning}") for code, meaning in REPORT_TYPES.items())
+    TRANSMISSIONS = [(code, f"{code} {meaning}") for code, meaning in TRANSMISSIONS.items()]
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attachments")
+    line = models.ForeignKey(
+        ClaimLine,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        help_text="The line it documents; empty for the whole claim.",
+    )
+    report_type = models.CharField(max_length=2, choices=REPORT_TYPES)
+    transmission = models.CharField(max_length=2, choices=TRANSMISSIONS)
+    control_number = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["claim", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(transmission=AVAILABLE_ON_REQUEST) | ~Q(control_number=""),
+                name="attachment_sent_has_control_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim} attachment {self.report_type}"
+
+    def document(self) -> DocAttachment:
+        """The attachment as the claim document carries it."""
+        return DocAttachment(self.report_type, self.transmission, self.control_number or None)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medbill.web.billing import denials, scrub_views, statement_views, views
+from medbill.web.billing import attachment_views, denials, scrub_views, statement_views, views
 
 urlpatterns = [
     path("claims/", views.list_claims, name="list_claims"),
@@ -14,6 +14,16 @@ urlpatterns = [
     ),
     path("claims/<int:claim_id>/scrub/", scrub_views.scrub_claim, name="scrub_claim"),
     path("claims/<int:claim_id>/waive/", scrub_views.waive_edit, name="waive_edit"),
+    path(
+        "claims/<int:claim_id>/attachments/",
+        attachment_views.add_claim_attachment,
+        name="add_claim_attachment",
+    ),
+    path(
+        "claims/<int:claim_id>/attachments/<int:attachment_id>/remove/",
+        attachment_views.remove_claim_attachment,
+        name="remove_claim_attachment",
+    ),
     path("patients/<int:patient_id>/payments/new/", views.post_payment, name="post_payment"),
     path("denials/<int:denial_id>/write-off/", denials.write_off, name="write_off_denial"),
     path("denials/<int:denial_id>/transfer/", denials.transfer_to_patient, name="transfer_denial"),

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from medbill.core.ledger.entry_checks import looks_like_card_number
-from medbill.web.billing import scrub_views, services
+from medbill.web.billing import attachment_views, scrub_views, services
 from medbill.web.billing.models import Claim
 from medbill.web.billing.remittance_models import ScrubRun
 from medbill.web.claims_out import status_views
@@ -72,6 +72,7 @@ def show_claim(request: PracticeRequest, claim_id: int) -> HttpResponse:
             "lines": claim.lines.all(),
             "entries": claim.ledger_entries.select_related("payer").order_by("posted_at", "id"),
             **scrub_views.findings_context(request, claim),
+            **attachment_views.attachments_context(request, claim),
             **status_views.history_context(request, claim),
         },
     )

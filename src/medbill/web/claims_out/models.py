@@ -228,3 +228,8 @@ class SubmissionRun(BackgroundRun):
     connection = models.CharField(max_length=60)
     claims = models.JSONField(default=list, help_text="ids of the claims asked to be sent")
     submissions = models.JSONField(default=list, help_text="ids of the files written")
+    held = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="claims held out of the files: patient control number, field and reason",
+    )

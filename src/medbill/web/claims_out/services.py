@@ -26,10 +26,10 @@ from medbill.core.submission import (
     ClearinghouseProfile,
     OutgoingFile,
     ProfileError,
-    build_files,
+    build_batch,
 )
 from medbill.core.submission.lifecycle import check_move
-from medbill.core.x12 import ControlNumbers, X12WriteError, check_claim
+from medbill.core.x12 import ControlNumbers, HeldClaim, X12WriteError
 from medbill.web.billing import scrubbing
 from medbill.web.billing.models import Claim, ClaimLine
 from medbill.web.claims_out.documents import claim_documents
@@ -51,6 +51,7 @@ from medbill.web.practice.permissions import require as _require
 __all__ = [
     "BuildCandidate",
     "BuildResult",
+    "Sent",
     "build_claims",
     "build_preview",
     "connection_profile",
@@ -326,6 +327,15 @@ def outbox_folder(folder: str) -> Path:
     return path if path.is_absolute() else data_dir() / "outbox" / path
 
 
+class Sent(list):
+    """The ``Submission`` of every file written, in order, and ``held``: the claims kept
+    out of the files, each with the field at fault and why (``HeldClaim``)."""
+
+    def __init__(self, submissions: Iterable[Submission], held: Iterable[HeldClaim]) -> None:
+        super().__init__(submissions)
+        self.held: tuple[HeldClaim, ...] = tuple(held)
+
+
 def submit_claims(
     user: Any,
     practice: Any,
@@ -335,12 +345,16 @@ def submit_claims(
     now: Any = None,
     send: Callable[[OutgoingFile, ClearinghouseProfile], Any] | None = None,
     progress: Callable[[int], None] | None = None,
-) -> list[Submission]:
+) -> Sent:
     """Send scrubbed claims to a clearinghouse as 837P files and record every file.
 
-    1. In one transaction the claims are locked, checked (scrubbed, routed to this
-       connection, valid 837P), moved to submitted, control numbers taken and the
-       files recorded as pending: a second worker finds the claims taken.
+    1. In one transaction the claims are locked and checked: a claim that is not
+       scrubbed, has edit errors now, is routed elsewhere, or cannot be written as an
+       837P is held out with the reason (``core.submission.build_batch``, as the
+       command line does), so one bad claim never sinks the others. The rest move to
+       submitted, control numbers are taken and the files recorded as pending: a
+       second worker finds the claims taken. Nothing to send at all is a
+       ``ServiceError`` naming each claim and why.
     2. Each file is delivered outside any transaction.
     3. The outcome is recorded; claims of a file that could not be delivered go
        back to scrubbed.
@@ -364,26 +378,14 @@ def submit_claims(
         if len(locked) != len(set(ids)):
             raise ServiceError("claims", "a claim is not this practice's")
         documents = claim_documents(locked)
+        held: list[HeldClaim] = []
+        ready = []
         for claim, doc in zip(locked, documents, strict=True):
-            if claim.status != "scrubbed":
-                raise ServiceError(
-                    "claims",
-                    f"claim {claim.patient_control_number} is "
-                    f"{claim.status}; only scrubbed claims are sent",
-                )
-            # The edits run again: a claim changed since its scrub may have errors now.
-            scrubbing.require_clean(user, claim)
-            route = claim.payer.clearinghouse_route
-            if route and route != connection:
-                raise ServiceError(
-                    "claims",
-                    f"claim {claim.patient_control_number}: its payer "
-                    f"is routed to {route}, not {connection}",
-                )
-            try:
-                check_claim(doc)
-            except X12WriteError as exc:
-                raise ServiceError("claims", str(exc)) from None
+            problem = _why_not_sent(user, claim, connection)
+            if problem is None:
+                ready.append(doc)
+            else:
+                held.append(HeldClaim(claim.patient_control_number, *problem))
         by_pcn = {c.patient_control_number: c for c in locked}
 
         def numbers() -> ControlNumbers:
@@ -392,9 +394,21 @@ def submit_claims(
 
         try:
             with collector_paused():
-                files = build_files(documents, profile, numbers, now)
-        except (X12WriteError, ProfileError) as exc:
+                built = build_batch(ready, profile, numbers, now) if ready else None
+        except (X12WriteError, ProfileError) as exc:  # the connection's own settings
             raise ServiceError("claims", str(exc)) from None
+        if built is not None:
+            held.extend(built.held)
+        if built is None or not built.files:
+            raise ServiceError(
+                "claims",
+                "nothing was sent: "
+                + "; ".join(
+                    f"claim {h.claim_id}: {h.field + ': ' if h.field else ''}{h.reason}"
+                    for h in held
+                ),
+            )
+        files = built.files
         submissions = []
         for f in files:
             sub = Submission.objects.create(
@@ -423,13 +437,30 @@ def submit_claims(
                     submitted_at=now,
                 )
             submissions.append(sub)
-    done = 0
+    done = len(held)  # the claims held out are dealt with too
     for sub, f in zip(submissions, files, strict=True):
         _deliver(user, sub, f, profile, send or deliver)
         done += len(f.claim_ids)
         if progress is not None:
             progress(done)
-    return submissions
+    if held:
+        log.info("submission to %s held %d claim(s) out", connection, len(held))
+    return Sent(submissions, held)
+
+
+def _why_not_sent(user: Any, claim: Claim, connection: str) -> tuple[str, str] | None:
+    """(field, reason) when ``claim`` cannot go to ``connection`` now, else None."""
+    if claim.status != "scrubbed":
+        return "status", f"is {claim.status}; only scrubbed claims are sent"
+    try:
+        # The edits run again: a claim changed since its scrub may have errors now.
+        scrubbing.require_clean(user, claim)
+    except ServiceError as exc:
+        return "edits", exc.problem
+    route = claim.payer.clearinghouse_route
+    if route and route != connection:
+        return "payer", f"is routed to {route}, not {connection}"
+    return None
 
 
 def _deliver(

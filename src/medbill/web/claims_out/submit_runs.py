@@ -81,5 +81,11 @@ def perform_submit_run(run_id: int) -> SubmissionRun:
         except Exception:
             run.fail("the batch stopped on an unexpected error; the log has the details")
             raise
-        run.finish(submissions=[s.pk for s in submissions])
+        run.finish(
+            submissions=[s.pk for s in submissions],
+            held=[
+                {"claim": h.claim_id, "field": h.field or "", "reason": h.reason}
+                for h in submissions.held
+            ],
+        )
     return run

@@ -57,6 +57,7 @@ def submit_claim_batch(
         "submissions": [s.pk for s in submissions],
         "files": len(submissions),
         "sent": sum(1 for s in submissions if s.status == "sent"),
+        "held": len(submissions.held),
     }
 
 

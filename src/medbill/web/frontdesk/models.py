@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from medbill.core.msp import MSP_TYPES
 from medbill.web.practice.base import AddressFields, PracticeOwned
 
 SEXES = [("F", "Female"), ("M", "Male"), ("U", "Unknown")]
@@ -95,6 +96,21 @@ class Coverage(PracticeOwned):
     effective_date = models.DateField(null=True, blank=True)
     termination_date = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True)
+    # A Medicare coverage billed after another payer: why Medicare is secondary (837P
+    # SBR05), set from the MSP questionnaire the desk asks (``msp_answers``).
+    medicare_secondary_type = models.CharField(
+        "Medicare secondary payer type",
+        max_length=2,
+        blank=True,
+        choices=[(code, f"{code} {meaning}") for code, meaning in MSP_TYPES.items()],
+    )
+    msp_answers = models.JSONField(
+        "MSP questionnaire answers",
+        default=dict,
+        blank=True,
+        help_text="The patient's answers to the Medicare secondary payer questions.",
+    )
+    msp_answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["patient", "order"]

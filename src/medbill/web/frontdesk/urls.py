@@ -1,6 +1,7 @@
 from django.urls import path
 
 from medbill.web.frontdesk import (
+    msp,
     search,
     views,
     views_desk,
@@ -28,6 +29,7 @@ urlpatterns = [
     ),
     path("patients/<int:patient_id>/visits/new/", views_desk.book_visit, name="book_visit"),
     path("coverages/<int:coverage_id>/edit/", views_desk.edit_coverage, name="edit_coverage"),
+    path("coverages/<int:coverage_id>/msp/", msp.msp_questionnaire, name="msp_questionnaire"),
     path(
         "coverages/<int:coverage_id>/card/<str:side>/",
         views_desk.show_card_image,

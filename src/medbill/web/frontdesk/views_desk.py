@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from medbill.core.frontdesk.paperwork import DOCUMENTS, SHORT_NAMES
 from medbill.core.ledger.entry_checks import looks_like_card_number
 from medbill.core.money import Money
+from medbill.core.msp import MEDICARE_TYPES
 from medbill.core.roles import can
 from medbill.web.billing.models import Entry
 from medbill.web.frontdesk import eligibility, services
@@ -179,7 +180,13 @@ def _coverage_page(
     return render(
         request,
         "frontdesk/coverage_form.html",
-        {"form": form, "patient": patient, "coverage": coverage, "cards": cards},
+        {
+            "form": form,
+            "patient": patient,
+            "coverage": coverage,
+            "cards": cards,
+            "medicare_types": MEDICARE_TYPES,
+        },
     )
 
 

@@ -1,9 +1,11 @@
 """Edit families. Importing this package registers every edit; ``FAMILIES`` runs them."""
 
 from medbill.core.scrubber.edits import (
+    attachments,
     demographics,
     format,
     icd,
+    msp,
     mue,
     ncci,
     payer,
@@ -15,12 +17,14 @@ from medbill.core.scrubber.edits import (
 FAMILIES = (
     format.check,
     x12text.check,
+    attachments.check,
     demographics.check,
     icd.check,
     procedures.check,
     mue.check,
     ncci.check,
     payer.check,
+    msp.check,
 )
 
 __all__ = ["FAMILIES"]

@@ -242,6 +242,19 @@ def dx_facts(release: Any, code: str) -> tuple[Any, ...]:
     return facts
 
 
+def _on_the_day(code: str, dos: Any, facts: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The facts of a code added or deleted during its release's year, on ``dos``: before
+    its addition it is not yet valid, from its deletion it is deleted (DX002)."""
+    from medbill.core.codesets import validity
+
+    v = validity(code, dos)
+    if v.status == "not_yet_valid":
+        return (v.status, (), False, False, False, "", v.note)
+    if v.status in ("deleted", "not_billable") and facts[0] == "valid":
+        return ("deleted", tuple(v.successors), False, False, False, "", v.note)
+    return facts
+
+
 def _excludes1(release: Any, a: str, b: str) -> str | None:
     key = (release.name, a, b)
     try:
@@ -335,9 +348,12 @@ def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
     dos = ctx.dos
     unspec_on = "DX010" in ctx.enabled
     valid: list[str] = []
+    dated = release.dated if dos is not None else None
     for i, code in enumerate(dx):
         pos = i + 1
         facts = _FACTS.get((name, code)) or dx_facts(release, code)
+        if dated and code in dated:
+            facts = _on_the_day(code, dos, facts)
         status = facts[0]
         if status != "valid":
             if status == "unknown":

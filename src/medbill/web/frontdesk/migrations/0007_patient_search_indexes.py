@@ -31,5 +31,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("frontdesk", "0005_eligibility_runs")]
+    dependencies = [("frontdesk", "0006_medicare_secondary_payer")]
     operations = [migrations.RunPython(create, drop)]
