@@ -39,7 +39,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import errors_by_input, in_words
 from medbill.web.practice.models import Location, Payer, Provider
-from medbill.web.practice.pages import parse_date
+from medbill.web.practice.pages import parse_date, query_date
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
@@ -319,7 +319,7 @@ def book_visit(request: PracticeRequest, patient_id: int) -> HttpResponse:
 
 @requires("check_in")  # the desk's day, as the navigation offers it
 def desk_queue(request: PracticeRequest) -> HttpResponse:
-    day = parse_date(request.GET.get("on")) or timezone.localdate()
+    day = query_date(request, "on")
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     visits = list(
         Visit.objects.for_user(request.user, request.practice)
@@ -482,7 +482,7 @@ def refund_payment(request: PracticeRequest, entry_id: int) -> HttpResponse:
 
 @requires("post_payment")  # the cash drawer's day: for those who take money at the desk
 def desk_report(request: PracticeRequest) -> HttpResponse:
-    day = parse_date(request.GET.get("on")) or timezone.localdate()
+    day = query_date(request, "on")
     result = services.desk_day(request.practice, day)
     return render(
         request,
