@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -525,7 +526,11 @@ def check_out_visit(request: PracticeRequest, visit_id: int) -> HttpResponse:
                 when_text = f"{timezone.localtime(follow_up.scheduled_at):%Y-%m-%d %H:%M}"
                 text += f" Follow-up booked for {when_text}."
             messages.success(request, text)
-            return redirect("desk_queue")
+            # Back to the day the visit was on, which is not always today.
+            back = reverse("desk_queue")
+            if visit.date_of_service != timezone.localdate():
+                back += f"?on={visit.date_of_service.isoformat()}"
+            return redirect(back)
     return render(
         request,
         "frontdesk/check_out.html",
