@@ -49,9 +49,28 @@ class Column:
     provider: Provider
     day: datetime.date
     by_slot: dict[datetime.time, list[Visit]] = field(default_factory=dict)
+    # The slots after the first that an appointment still holds (a 40-minute visit at 13:40
+    # holds 13:45, 14:00 and 14:15 too).
+    held: dict[datetime.time, list[Visit]] = field(default_factory=dict)
 
     def visits_at(self, slot: datetime.time) -> list[Visit]:
         return self.by_slot.get(slot, [])
+
+    def held_at(self, slot: datetime.time) -> list[Visit]:
+        return self.held.get(slot, [])
+
+    def place(self, visit: Visit) -> None:
+        """Put ``visit`` in the slot it starts in, and mark the later slots it runs into."""
+        first = _slot_of(visit)
+        self.by_slot.setdefault(first, []).append(visit)
+        local = timezone.localtime(visit.scheduled_at).replace(tzinfo=None)
+        end = local + datetime.timedelta(minutes=visit.duration_minutes)
+        at = datetime.datetime.combine(local.date(), first) + datetime.timedelta(
+            minutes=SLOT_MINUTES
+        )
+        while at < end and at.date() == local.date():
+            self.held.setdefault(at.time(), []).append(visit)
+            at += datetime.timedelta(minutes=SLOT_MINUTES)
 
 
 @dataclass
@@ -66,11 +85,17 @@ class Grid:
         return self.opens <= slot < self.closes
 
     @property
-    def rows(self) -> list[tuple[datetime.time, bool, list[tuple[Column, list[Visit]]]]]:
+    def rows(
+        self,
+    ) -> list[tuple[datetime.time, bool, list[tuple[Column, list[Visit], list[Visit]]]]]:
         """Slot by slot: the time, whether the office is open then, and each column with
-        the appointments that start in the slot."""
+        the appointments that start in the slot and those still running through it."""
         return [
-            (slot, self.is_open(slot), [(c, c.visits_at(slot)) for c in self.columns])
+            (
+                slot,
+                self.is_open(slot),
+                [(c, c.visits_at(slot), c.held_at(slot)) for c in self.columns],
+            )
             for slot in self.slots
         ]
 
@@ -163,7 +188,7 @@ def day_grid(
             column = columns[v.provider_id] = Column(
                 f"{v.provider.first_name} {v.provider.last_name}".strip(), v.provider, day
             )
-        column.by_slot.setdefault(_slot_of(v), []).append(v)
+        column.place(v)
     return _grid(practice, visits, list(columns.values()))
 
 
@@ -176,7 +201,7 @@ def week_grid(user: Any, practice: Any, provider: Provider, week_of: datetime.da
     visits = _book(user, practice, start, end, provider=provider)
     columns = {d: Column(f"{d:%a %m/%d}", provider, d) for d in days}
     for v in visits:
-        columns[v.date_of_service].by_slot.setdefault(_slot_of(v), []).append(v)
+        columns[v.date_of_service].place(v)
     return _grid(practice, visits, list(columns.values()))
 
 
