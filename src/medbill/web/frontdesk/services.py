@@ -364,6 +364,8 @@ class CopayStatus:
 
     copay: Money | None
     collected: Money
+    # The payer answered for the visit's date (coverage active) and named no copay.
+    none_on_answer: bool = False
 
     @property
     def left(self) -> Money | None:
@@ -390,7 +392,8 @@ def copay_status(visit: Visit) -> CopayStatus:
     taken = desk.filter(kind=Entry.Kind.PAYMENT, source_ref="copay")
     given_back = desk.filter(kind=Entry.Kind.REFUND, reverses__in=taken)
     collected = -sum((Money(e.amount) for e in (*taken, *given_back)), Money(0))
-    return CopayStatus(copay, collected)
+    none_on_answer = copay is None and check is not None and check.status == "active"
+    return CopayStatus(copay, collected, none_on_answer)
 
 
 def _check_copay(patient: Patient, visit: Visit | None, amount: Any) -> None:
@@ -411,6 +414,12 @@ def _check_copay(patient: Patient, visit: Visit | None, amount: Any) -> None:
         return
     status = copay_status(visit)
     if status.copay is None:
+        if status.none_on_answer:
+            raise ServiceError(
+                "amount",
+                "the eligibility answer for this visit shows no copay; take the money as a "
+                "payment on balance or a deposit",
+            )
         return
     if status.left is None:
         raise ServiceError(
