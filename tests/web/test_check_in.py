@@ -259,3 +259,17 @@ def test_checking_out_a_past_days_visit_goes_back_to_that_day(world, client_for)
     today = visit_today(world.a, hour=11, status=Visit.Status.CHECKED_IN)
     response = client.post(reverse("check_out_visit", args=[today.pk]), {"desk_note": ""})
     assert response["Location"] == reverse("desk_queue")
+
+
+def test_the_desk_report_lists_money_taken_in_with_the_sign_of_its_total(world, client_for):
+    visit = visit_today(world.a)
+    collect_payment(world.users["front_desk"], world.a.patient, "15", "cash", visit=visit)
+    collect_payment(
+        world.users["front_desk"], world.a.patient, "1000", "check", kind="balance", reference="77"
+    )
+    page = client_for(world.users["manager"]).get(reverse("desk_report")).content.decode()
+    rows = page.split('id="desk-total"')[1]
+    assert '<td class="num">$15.00</td>' in rows
+    assert '<td class="num">$1,000.00</td>' in rows
+    assert "-$15.00" not in rows and "−$15.00" not in rows
+    assert ">$1,015.00<" in page
