@@ -485,13 +485,12 @@ def refund_payment(request: PracticeRequest, entry_id: int) -> HttpResponse:
 def desk_report(request: PracticeRequest) -> HttpResponse:
     day = query_date(request, "on")
     result = services.desk_day(request.practice, day)
-    for e in result.entries:
-        # As the drawer counts it, like the totals: money in is positive, a refund negative.
-        e.received = -Money(e.amount)
+    # As the drawer counts it, like the totals: money in is positive, a refund negative.
+    rows = [(e, -Money(e.amount)) for e in result.entries]
     return render(
         request,
         "frontdesk/desk_report.html",
-        {"day": day, "result": result, "report": result.report},
+        {"day": day, "result": result, "report": result.report, "rows": rows},
     )
 
 
