@@ -28,6 +28,7 @@ __all__ = [
     "Column",
     "Grid",
     "cancel_visit",
+    "check_slot",
     "day_grid",
     "mark_no_show",
     "move_visit",
@@ -214,37 +215,112 @@ def _scheduled(visit: Visit, what: str) -> None:
         )
 
 
+# How far ahead the desk books: further is almost always a mistyped year.
+BOOKING_HORIZON = datetime.timedelta(days=2 * 366)
+ANYWAY = "tick “Book anyway” to book it regardless"
+
+
+def _overlapping(
+    practice_id: int, when: datetime.datetime, minutes: int, skip: int | None, **who: Any
+) -> Visit | None:
+    end = when + datetime.timedelta(minutes=minutes)
+    others = (
+        Visit.objects.select_for_update()
+        .filter(
+            practice_id=practice_id,
+            status__in=_HOLDING,
+            scheduled_at__lt=end,
+            scheduled_at__gte=when - datetime.timedelta(hours=4),
+            **who,
+        )
+        .exclude(pk=skip or 0)
+        .select_related("provider")
+        .order_by("scheduled_at")
+    )
+    return next((o for o in others if o.ends_at > when), None)
+
+
+def check_slot(
+    practice: Any,
+    patient: Any,
+    provider: Provider,
+    when: datetime.datetime,
+    minutes: int,
+    *,
+    anyway: bool = False,
+    skip: int | None = None,
+) -> None:
+    """Refuse an appointment the desk almost surely did not mean: a date outside the booking
+    window (before the patient was born, before 1900, or more than two years ahead) always;
+    a time outside office hours, or one that overlaps another appointment of the provider or
+    of the patient, unless the desk says to book it ``anyway`` (some double-book on purpose).
+    Call inside a transaction: the overlapping rows are locked."""
+    local = timezone.localtime(when)
+    day = local.date()
+    born = getattr(patient, "date_of_birth", None)
+    if born and day < born:
+        raise ServiceError("on", f"{day:%m/%d/%Y} is before the patient was born ({born:%m/%d/%Y})")
+    if day < datetime.date(1900, 1, 1):
+        raise ServiceError("on", f"{day:%m/%d/%Y} is too far in the past")
+    latest = timezone.localdate() + BOOKING_HORIZON
+    if day > latest:
+        raise ServiceError(
+            "on", f"{day:%m/%d/%Y} is more than two years ahead; the latest is {latest:%m/%d/%Y}"
+        )
+    if anyway:
+        return
+    opens = getattr(practice, "opens_at", None) or datetime.time(8, 0)
+    closes = getattr(practice, "closes_at", None) or datetime.time(17, 0)
+    end = local + datetime.timedelta(minutes=minutes)
+    if local.time() < opens or end.date() != day or end.time() > closes:
+        raise ServiceError(
+            "at",
+            f"{local:%H:%M}–{end:%H:%M} is outside office hours "
+            f"({opens:%H:%M}–{closes:%H:%M}); {ANYWAY}",
+        )
+    other = _overlapping(practice.pk, when, minutes, skip, provider=provider)
+    if other is not None:
+        raise ServiceError(
+            "at",
+            f"{provider.last_name} already has an appointment at "
+            f"{timezone.localtime(other.scheduled_at):%H:%M}–"
+            f"{timezone.localtime(other.ends_at):%H:%M}; choose another time or {ANYWAY}",
+        )
+    other = _overlapping(practice.pk, when, minutes, skip, patient=patient)
+    if other is not None:
+        raise ServiceError(
+            "at",
+            f"the patient already has an appointment with {other.provider.last_name} at "
+            f"{timezone.localtime(other.scheduled_at):%H:%M}–"
+            f"{timezone.localtime(other.ends_at):%H:%M}; choose another time or {ANYWAY}",
+        )
+
+
 def move_visit(
-    user: Any, visit: Visit, when: datetime.datetime, provider: Provider | None = None
+    user: Any,
+    visit: Visit,
+    when: datetime.datetime,
+    provider: Provider | None = None,
+    *,
+    anyway: bool = False,
 ) -> Visit:
-    """Move a scheduled appointment to ``when`` (and to ``provider``), unless that provider
-    already has an appointment then."""
+    """Move a scheduled appointment to ``when`` (and to ``provider``), within the checks of
+    ``check_slot``."""
     require(user, visit.practice_id, "check_in")
     _scheduled(visit, "moved")
     provider = provider or visit.provider
     if provider.practice_id != visit.practice_id:
         raise ServiceError("provider", "not one of this practice's")
-    end = when + datetime.timedelta(minutes=visit.duration_minutes)
     with transaction.atomic(), audit.acting_as(user):
-        others = (
-            Visit.objects.select_for_update()
-            .filter(
-                practice_id=visit.practice_id,
-                provider=provider,
-                status__in=_HOLDING,
-                scheduled_at__lt=end,
-                scheduled_at__gte=when - datetime.timedelta(hours=4),
-            )
-            .exclude(pk=visit.pk)
+        check_slot(
+            visit.practice,
+            visit.patient,
+            provider,
+            when,
+            visit.duration_minutes,
+            anyway=anyway,
+            skip=visit.pk,
         )
-        for other in others:
-            if other.scheduled_at + datetime.timedelta(minutes=other.duration_minutes) > when:
-                at = timezone.localtime(other.scheduled_at)
-                raise ServiceError(
-                    "when",
-                    f"{provider.last_name} already has an appointment "
-                    f"at {at:%H:%M}; choose another time",
-                )
         visit.scheduled_at, visit.provider = when, provider
         visit.save(update_fields=["scheduled_at", "provider"])
     return visit

@@ -322,8 +322,13 @@ def book_visit(
     when: datetime.datetime,
     reason: str = "",
     minutes: int = 15,
+    *,
+    anyway: bool = False,
 ) -> Visit:
-    """Book an appointment for the patient with one of the practice's providers."""
+    """Book an appointment for the patient with one of the practice's providers (see
+    ``scheduler.check_slot`` for what is refused, and what ``anyway`` lets through)."""
+    from medbill.web.frontdesk.scheduler import check_slot
+
     require(user, patient.practice_id, "check_in")
     for field, row in (("provider", provider), ("location", location)):
         if row is None or row.practice_id != patient.practice_id:
@@ -331,6 +336,7 @@ def book_visit(
     if not 5 <= minutes <= 240:
         raise ServiceError("duration_minutes", "between 5 and 240 minutes")
     with transaction.atomic(), audit.acting_as(_user(user)):
+        check_slot(patient.practice, patient, provider, when, minutes, anyway=anyway)
         return Visit.objects.create(
             practice_id=patient.practice_id,
             patient=patient,

@@ -297,6 +297,7 @@ def book_visit(request: PracticeRequest, patient_id: int) -> HttpResponse:
                 timezone.make_aware(datetime.datetime.combine(day, clock)),
                 form["reason"],
                 int(form["minutes"]) if form["minutes"].isdigit() else 0,
+                anyway=request.POST.get("anyway") == "1",
             )
         except ServiceError as exc:
             errors = errors_by_input(exc, BOOKING_INPUTS)

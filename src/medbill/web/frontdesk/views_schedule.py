@@ -128,7 +128,9 @@ def move_appointment(request: PracticeRequest, visit_id: int) -> HttpResponse:
         if day is None or clock is None:
             raise ServiceError("when", "give the new date and time (HH:MM)")
         when = timezone.make_aware(datetime.datetime.combine(day, clock))
-        scheduler.move_visit(request.user, visit, when, provider)
+        scheduler.move_visit(
+            request.user, visit, when, provider, anyway=request.POST.get("anyway") == "1"
+        )
     except ServiceError as exc:
         messages.error(request, f"{visit.patient.last_name}: {in_words(exc)}")
     else:
