@@ -71,7 +71,8 @@ def test_round_trip_over_http(sim, envelope):
     assert resp.status == "active"
     assert resp.trace_number == "TR-M0003"
     assert (
-        summarize(resp) == "Active · copay $25 · deductible $1,497 of $1,500 left · coinsurance 20%"
+        summarize(resp)
+        == "Active · copay $25.00 · deductible $1,497.00 of $1,500.00 remaining · coinsurance 20%"
     )
 
 

@@ -91,8 +91,8 @@ def test_active_member_benefits(table):
     resp = as_response(ans)
     assert resp.status == "active"
     assert summarize(resp) == (
-        "Active · copay $25 · deductible $340 of $1,500 left · "
-        "coinsurance 20% · out-of-pocket $4,600 left"
+        "Active · copay $25.00 · deductible $340.00 of $1,500.00 remaining · "
+        "coinsurance 20% · out-of-pocket $4,600.00 remaining"
     )
 
 

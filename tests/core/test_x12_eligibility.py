@@ -75,7 +75,7 @@ def test_271_subscriber_benefits_and_summary():
     # The primary care provider named inside LS/LE belongs to the EB*L benefit.
     pcp = [b for b in resp.benefits if b.info == "L"]
     assert pcp[0].related_entity == "MARCUS JONES"
-    assert summarize(resp) == "Active · copay $10"
+    assert summarize(resp) == "Active · copay $10.00"
 
 
 def test_271_dependent_answer():
@@ -188,10 +188,20 @@ def test_271_round_trip_and_summary_with_deductible():
     assert resp.benefits == benefits
     assert resp.plan_dates == (("346", "20260101"),)
     assert summarize(resp) == (
-        "Active · copay $25 · deductible $340 of $1,500 left · coinsurance 20% · "
-        "out-of-pocket $2,100.50 left"
+        "Active · copay $25.00 · deductible $340.00 of $1,500.00 remaining · coinsurance 20% · "
+        "out-of-pocket $2,100.50 remaining"
     )
     assert resp.corrections(inq) == []
+
+
+def test_a_met_deductible_reads_in_dollars_and_cents():
+    benefits = (
+        Benefit("1", "IND", ("30",), "PR", "Silver PPO"),
+        Benefit("C", "IND", ("30",), period="23", amount=Money("257"), in_network="Y"),
+        Benefit("C", "IND", ("30",), period="29", amount=Money("0"), in_network="Y"),
+    )
+    (resp,) = read_271(write_271([Answer(inquiry(), benefits)], ENV))
+    assert summarize(resp) == "Active · deductible $0.00 of $257.00 remaining"
 
 
 def test_271_rejection_round_trip_and_corrections():

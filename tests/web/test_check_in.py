@@ -244,3 +244,32 @@ def test_the_desk_books_a_visit_and_lands_on_check_in(world, client_for):
         'name="minutes" value="600" inputmode="numeric"><span class="error" '
         'id="minutes-error">Between 5 and 240 minutes</span>'
     ) in too_long
+
+
+def test_checking_out_a_past_days_visit_goes_back_to_that_day(world, client_for):
+    visit = visit_today(world.a, status=Visit.Status.CHECKED_IN)
+    earlier = timezone.localdate() - datetime.timedelta(days=3)
+    Visit.objects.filter(pk=visit.pk).update(
+        scheduled_at=visit.scheduled_at - datetime.timedelta(days=3)
+    )
+    client = client_for(world.users["front_desk"])
+    response = client.post(reverse("check_out_visit", args=[visit.pk]), {"desk_note": ""})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('desk_queue')}?on={earlier.isoformat()}"
+    today = visit_today(world.a, hour=11, status=Visit.Status.CHECKED_IN)
+    response = client.post(reverse("check_out_visit", args=[today.pk]), {"desk_note": ""})
+    assert response["Location"] == reverse("desk_queue")
+
+
+def test_the_desk_report_lists_money_taken_in_with_the_sign_of_its_total(world, client_for):
+    visit = visit_today(world.a)
+    collect_payment(world.users["front_desk"], world.a.patient, "15", "cash", visit=visit)
+    collect_payment(
+        world.users["front_desk"], world.a.patient, "1000", "check", kind="balance", reference="77"
+    )
+    page = client_for(world.users["manager"]).get(reverse("desk_report")).content.decode()
+    rows = page.split('id="desk-total"')[1]
+    assert '<td class="num">$15.00</td>' in rows
+    assert '<td class="num">$1,000.00</td>' in rows
+    assert "-$15.00" not in rows and "−$15.00" not in rows
+    assert ">$1,015.00<" in page

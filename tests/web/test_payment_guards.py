@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from medbill.web.billing.models import Entry
-from medbill.web.frontdesk.desk_models import DeskSettings
+from medbill.web.frontdesk.desk_models import DeskSettings, EligibilityCheck
 from medbill.web.frontdesk.models import Visit
 from medbill.web.frontdesk.services import collect_payment, copay_status
 from medbill.web.practice.errors import ServiceError
@@ -96,6 +96,25 @@ class TestDeskCopay:
         with pytest.raises(ServiceError, match=r"more than \$1,000.00"):
             collect_payment(world.users["front_desk"], world.a.patient, "2500", "cash", visit=visit)
         assert not payments().exists()
+
+    def test_no_copay_on_the_eligibility_answer_refuses_a_copay(self, world):
+        visit = visit_today(world.a)
+        EligibilityCheck.objects.create(
+            practice=world.a.practice,
+            patient=world.a.patient,
+            coverage=world.a.coverage,
+            service_date=visit.date_of_service,
+            status="active",
+            summary="Active",
+        )
+        assert copay_status(visit).copay is None
+        with pytest.raises(ServiceError, match="shows no copay"):
+            collect_payment(world.users["front_desk"], world.a.patient, "1000", "cash", visit=visit)
+        assert not payments().exists()
+        entry = collect_payment(
+            world.users["front_desk"], world.a.patient, "1000", "cash", kind="balance", visit=visit
+        )
+        assert entry.source_ref == "balance"
 
     def test_the_limit_is_the_practices_setting(self, world):
         DeskSettings.objects.create(practice=world.a.practice, copay_ceiling="50.00")

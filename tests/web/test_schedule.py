@@ -218,3 +218,20 @@ class TestPages:
             reverse("cancel_appointment", args=[visit_today(world.b).pk]), {"reason": "x"}
         )
         assert other.status_code == 404
+
+
+class TestLongVisits:
+    def test_a_40_minute_visit_holds_every_row_it_runs_into(self, world, client_for):
+        visit = visit_today(world.a, hour=13)
+        Visit.objects.filter(pk=visit.pk).update(scheduled_at=at(13, 40), duration_minutes=40)
+        page = client_for(world.users["front_desk"]).get("/schedule/").content.decode()
+        for taken in ("13:30", "13:45", "14:00", "14:15"):
+            assert f'at {taken}">+</a>' not in page
+        assert 'at 14:30">+</a>' in page
+        assert "until 14:20" in page
+        grid = scheduler.day_grid(world.users["front_desk"], world.a.practice, timezone.localdate())
+        (column,) = [c for c in grid.columns if c.provider == world.a.provider]
+        assert [v.pk for v in column.visits_at(datetime.time(13, 30))] == [visit.pk]
+        for slot in (datetime.time(13, 45), datetime.time(14, 0), datetime.time(14, 15)):
+            assert [v.pk for v in column.held_at(slot)] == [visit.pk]
+        assert column.held_at(datetime.time(14, 30)) == []

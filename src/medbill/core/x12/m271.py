@@ -2,7 +2,7 @@
 
 ``read_271`` gives one ``EligibilityResponse`` per member answered (or per
 rejection at the payer or provider level); ``summarize`` says what the front
-desk needs in one line: "Active · copay $25 · deductible $340 of $1,500 left ·
+desk needs in one line: "Active · copay $25.00 · deductible $340.00 of $1,500.00 remaining ·
 coinsurance 20%".
 """
 
@@ -455,7 +455,9 @@ def summarize(resp: EligibilityResponse, service_type: str = "98") -> str:
     ded_total = _pick(resp, "C", stcs, "23") or _pick(resp, "C", stcs, "22")
     ded_left = _pick(resp, "C", stcs, "29")
     if ded_left and ded_left.amount is not None and ded_total and ded_total.amount is not None:
-        parts.append(f"deductible {_dollars(ded_left.amount)} of {_dollars(ded_total.amount)} left")
+        parts.append(
+            f"deductible {_dollars(ded_left.amount)} of {_dollars(ded_total.amount)} remaining"
+        )
     elif ded_total and ded_total.amount is not None:
         parts.append(f"deductible {_dollars(ded_total.amount)}")
     coins = _pick(resp, "A", stcs)
@@ -464,13 +466,13 @@ def summarize(resp: EligibilityResponse, service_type: str = "98") -> str:
         parts.append(f"coinsurance {format(pct, 'f')}%")
     oop_left = _pick(resp, "G", stcs, "29")
     if oop_left and oop_left.amount is not None:
-        parts.append(f"out-of-pocket {_dollars(oop_left.amount)} left")
+        parts.append(f"out-of-pocket {_dollars(oop_left.amount)} remaining")
     return " · ".join(parts)
 
 
 def _dollars(amount: Money) -> str:
-    text = amount.format()
-    return text[:-3] if text.endswith(".00") else text
+    # Always with cents: "$0 of $257" read as a rounded guess at the desk.
+    return amount.format()
 
 
 # -- writing (the payer side) -------------------------------------------------------------------

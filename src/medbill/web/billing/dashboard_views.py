@@ -16,7 +16,7 @@ from medbill.core.ledger.aging import BUCKETS, NET_COLLECTION_MEANING
 from medbill.web.billing import charts, dashboard, reports
 from medbill.web.billing.reports import Table
 from medbill.web.practice import audit
-from medbill.web.practice.pages import parse_date
+from medbill.web.practice.pages import query_date
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.requests import PracticeRequest
 
@@ -116,7 +116,7 @@ def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
 @requires("view_reports")
 def show_financials(request: PracticeRequest) -> HttpResponse:
     """Month-by-month charges, collections, denials, days in A/R, payer mix and aging."""
-    as_of = parse_date(request.GET.get("as_of")) or timezone.localdate()
+    as_of = query_date(request, "as_of")
     try:
         count = int(request.GET.get("months", 12))
     except ValueError:

@@ -32,7 +32,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.form_errors import in_words
-from medbill.web.practice.pages import paginate, query_without_page
+from medbill.web.practice.pages import paginate, query_date, query_without_page
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
@@ -221,10 +221,9 @@ def show_account(request: PracticeRequest, patient_id: int) -> HttpResponse:
 
 
 def _as_of(request: PracticeRequest) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(request.GET.get("as_of", ""))
-    except ValueError:
+    if not request.GET.get("as_of", "").strip():
         return None
+    return query_date(request, "as_of")
 
 
 @requires("view_reports")

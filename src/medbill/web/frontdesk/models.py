@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.utils import timezone
 
@@ -179,6 +181,10 @@ class Visit(PracticeOwned):
     @property
     def date_of_service(self):
         return timezone.localtime(self.scheduled_at).date()
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.scheduled_at + datetime.timedelta(minutes=self.duration_minutes)
 
 
 class ClinicalNote(PracticeOwned):

@@ -28,6 +28,7 @@ __all__ = [
     "Column",
     "Grid",
     "cancel_visit",
+    "check_slot",
     "day_grid",
     "mark_no_show",
     "move_visit",
@@ -49,9 +50,28 @@ class Column:
     provider: Provider
     day: datetime.date
     by_slot: dict[datetime.time, list[Visit]] = field(default_factory=dict)
+    # The slots after the first that an appointment still holds (a 40-minute visit at 13:40
+    # holds 13:45, 14:00 and 14:15 too).
+    held: dict[datetime.time, list[Visit]] = field(default_factory=dict)
 
     def visits_at(self, slot: datetime.time) -> list[Visit]:
         return self.by_slot.get(slot, [])
+
+    def held_at(self, slot: datetime.time) -> list[Visit]:
+        return self.held.get(slot, [])
+
+    def place(self, visit: Visit) -> None:
+        """Put ``visit`` in the slot it starts in, and mark the later slots it runs into."""
+        first = _slot_of(visit)
+        self.by_slot.setdefault(first, []).append(visit)
+        local = timezone.localtime(visit.scheduled_at).replace(tzinfo=None)
+        end = local + datetime.timedelta(minutes=visit.duration_minutes)
+        at = datetime.datetime.combine(local.date(), first) + datetime.timedelta(
+            minutes=SLOT_MINUTES
+        )
+        while at < end and at.date() == local.date():
+            self.held.setdefault(at.time(), []).append(visit)
+            at += datetime.timedelta(minutes=SLOT_MINUTES)
 
 
 @dataclass
@@ -66,11 +86,17 @@ class Grid:
         return self.opens <= slot < self.closes
 
     @property
-    def rows(self) -> list[tuple[datetime.time, bool, list[tuple[Column, list[Visit]]]]]:
+    def rows(
+        self,
+    ) -> list[tuple[datetime.time, bool, list[tuple[Column, list[Visit], list[Visit]]]]]:
         """Slot by slot: the time, whether the office is open then, and each column with
-        the appointments that start in the slot."""
+        the appointments that start in the slot and those still running through it."""
         return [
-            (slot, self.is_open(slot), [(c, c.visits_at(slot)) for c in self.columns])
+            (
+                slot,
+                self.is_open(slot),
+                [(c, c.visits_at(slot), c.held_at(slot)) for c in self.columns],
+            )
             for slot in self.slots
         ]
 
@@ -163,7 +189,7 @@ def day_grid(
             column = columns[v.provider_id] = Column(
                 f"{v.provider.first_name} {v.provider.last_name}".strip(), v.provider, day
             )
-        column.by_slot.setdefault(_slot_of(v), []).append(v)
+        column.place(v)
     return _grid(practice, visits, list(columns.values()))
 
 
@@ -176,7 +202,7 @@ def week_grid(user: Any, practice: Any, provider: Provider, week_of: datetime.da
     visits = _book(user, practice, start, end, provider=provider)
     columns = {d: Column(f"{d:%a %m/%d}", provider, d) for d in days}
     for v in visits:
-        columns[v.date_of_service].by_slot.setdefault(_slot_of(v), []).append(v)
+        columns[v.date_of_service].place(v)
     return _grid(practice, visits, list(columns.values()))
 
 
@@ -189,37 +215,112 @@ def _scheduled(visit: Visit, what: str) -> None:
         )
 
 
+# How far ahead the desk books: further is almost always a mistyped year.
+BOOKING_HORIZON = datetime.timedelta(days=2 * 366)
+ANYWAY = "tick “Book anyway” to book it regardless"
+
+
+def _overlapping(
+    practice_id: int, when: datetime.datetime, minutes: int, skip: int | None, **who: Any
+) -> Visit | None:
+    end = when + datetime.timedelta(minutes=minutes)
+    others = (
+        Visit.objects.select_for_update()
+        .filter(
+            practice_id=practice_id,
+            status__in=_HOLDING,
+            scheduled_at__lt=end,
+            scheduled_at__gte=when - datetime.timedelta(hours=4),
+            **who,
+        )
+        .exclude(pk=skip or 0)
+        .select_related("provider")
+        .order_by("scheduled_at")
+    )
+    return next((o for o in others if o.ends_at > when), None)
+
+
+def check_slot(
+    practice: Any,
+    patient: Any,
+    provider: Provider,
+    when: datetime.datetime,
+    minutes: int,
+    *,
+    anyway: bool = False,
+    skip: int | None = None,
+) -> None:
+    """Refuse an appointment the desk almost surely did not mean: a date outside the booking
+    window (before the patient was born, before 1900, or more than two years ahead) always;
+    a time outside office hours, or one that overlaps another appointment of the provider or
+    of the patient, unless the desk says to book it ``anyway`` (some double-book on purpose).
+    Call inside a transaction: the overlapping rows are locked."""
+    local = timezone.localtime(when)
+    day = local.date()
+    born = getattr(patient, "date_of_birth", None)
+    if born and day < born:
+        raise ServiceError("on", f"{day:%m/%d/%Y} is before the patient was born ({born:%m/%d/%Y})")
+    if day < datetime.date(1900, 1, 1):
+        raise ServiceError("on", f"{day:%m/%d/%Y} is too far in the past")
+    latest = timezone.localdate() + BOOKING_HORIZON
+    if day > latest:
+        raise ServiceError(
+            "on", f"{day:%m/%d/%Y} is more than two years ahead; the latest is {latest:%m/%d/%Y}"
+        )
+    if anyway:
+        return
+    opens = getattr(practice, "opens_at", None) or datetime.time(8, 0)
+    closes = getattr(practice, "closes_at", None) or datetime.time(17, 0)
+    end = local + datetime.timedelta(minutes=minutes)
+    if local.time() < opens or end.date() != day or end.time() > closes:
+        raise ServiceError(
+            "at",
+            f"{local:%H:%M}–{end:%H:%M} is outside office hours "
+            f"({opens:%H:%M}–{closes:%H:%M}); {ANYWAY}",
+        )
+    other = _overlapping(practice.pk, when, minutes, skip, provider=provider)
+    if other is not None:
+        raise ServiceError(
+            "at",
+            f"{provider.last_name} already has an appointment at "
+            f"{timezone.localtime(other.scheduled_at):%H:%M}–"
+            f"{timezone.localtime(other.ends_at):%H:%M}; choose another time or {ANYWAY}",
+        )
+    other = _overlapping(practice.pk, when, minutes, skip, patient=patient)
+    if other is not None:
+        raise ServiceError(
+            "at",
+            f"the patient already has an appointment with {other.provider.last_name} at "
+            f"{timezone.localtime(other.scheduled_at):%H:%M}–"
+            f"{timezone.localtime(other.ends_at):%H:%M}; choose another time or {ANYWAY}",
+        )
+
+
 def move_visit(
-    user: Any, visit: Visit, when: datetime.datetime, provider: Provider | None = None
+    user: Any,
+    visit: Visit,
+    when: datetime.datetime,
+    provider: Provider | None = None,
+    *,
+    anyway: bool = False,
 ) -> Visit:
-    """Move a scheduled appointment to ``when`` (and to ``provider``), unless that provider
-    already has an appointment then."""
+    """Move a scheduled appointment to ``when`` (and to ``provider``), within the checks of
+    ``check_slot``."""
     require(user, visit.practice_id, "check_in")
     _scheduled(visit, "moved")
     provider = provider or visit.provider
     if provider.practice_id != visit.practice_id:
         raise ServiceError("provider", "not one of this practice's")
-    end = when + datetime.timedelta(minutes=visit.duration_minutes)
     with transaction.atomic(), audit.acting_as(user):
-        others = (
-            Visit.objects.select_for_update()
-            .filter(
-                practice_id=visit.practice_id,
-                provider=provider,
-                status__in=_HOLDING,
-                scheduled_at__lt=end,
-                scheduled_at__gte=when - datetime.timedelta(hours=4),
-            )
-            .exclude(pk=visit.pk)
+        check_slot(
+            visit.practice,
+            visit.patient,
+            provider,
+            when,
+            visit.duration_minutes,
+            anyway=anyway,
+            skip=visit.pk,
         )
-        for other in others:
-            if other.scheduled_at + datetime.timedelta(minutes=other.duration_minutes) > when:
-                at = timezone.localtime(other.scheduled_at)
-                raise ServiceError(
-                    "when",
-                    f"{provider.last_name} already has an appointment "
-                    f"at {at:%H:%M}; choose another time",
-                )
         visit.scheduled_at, visit.provider = when, provider
         visit.save(update_fields=["scheduled_at", "provider"])
     return visit

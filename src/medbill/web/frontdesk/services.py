@@ -322,8 +322,13 @@ def book_visit(
     when: datetime.datetime,
     reason: str = "",
     minutes: int = 15,
+    *,
+    anyway: bool = False,
 ) -> Visit:
-    """Book an appointment for the patient with one of the practice's providers."""
+    """Book an appointment for the patient with one of the practice's providers (see
+    ``scheduler.check_slot`` for what is refused, and what ``anyway`` lets through)."""
+    from medbill.web.frontdesk.scheduler import check_slot
+
     require(user, patient.practice_id, "check_in")
     for field, row in (("provider", provider), ("location", location)):
         if row is None or row.practice_id != patient.practice_id:
@@ -331,6 +336,7 @@ def book_visit(
     if not 5 <= minutes <= 240:
         raise ServiceError("duration_minutes", "between 5 and 240 minutes")
     with transaction.atomic(), audit.acting_as(_user(user)):
+        check_slot(patient.practice, patient, provider, when, minutes, anyway=anyway)
         return Visit.objects.create(
             practice_id=patient.practice_id,
             patient=patient,
@@ -364,6 +370,8 @@ class CopayStatus:
 
     copay: Money | None
     collected: Money
+    # The payer answered for the visit's date (coverage active) and named no copay.
+    none_on_answer: bool = False
 
     @property
     def left(self) -> Money | None:
@@ -390,7 +398,8 @@ def copay_status(visit: Visit) -> CopayStatus:
     taken = desk.filter(kind=Entry.Kind.PAYMENT, source_ref="copay")
     given_back = desk.filter(kind=Entry.Kind.REFUND, reverses__in=taken)
     collected = -sum((Money(e.amount) for e in (*taken, *given_back)), Money(0))
-    return CopayStatus(copay, collected)
+    none_on_answer = copay is None and check is not None and check.status == "active"
+    return CopayStatus(copay, collected, none_on_answer)
 
 
 def _check_copay(patient: Patient, visit: Visit | None, amount: Any) -> None:
@@ -411,6 +420,12 @@ def _check_copay(patient: Patient, visit: Visit | None, amount: Any) -> None:
         return
     status = copay_status(visit)
     if status.copay is None:
+        if status.none_on_answer:
+            raise ServiceError(
+                "amount",
+                "the eligibility answer for this visit shows no copay; take the money as a "
+                "payment on balance or a deposit",
+            )
         return
     if status.left is None:
         raise ServiceError(

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -40,7 +41,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import errors_by_input, in_words
 from medbill.web.practice.models import Location, Payer, Provider
-from medbill.web.practice.pages import parse_date
+from medbill.web.practice.pages import parse_date, query_date
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
@@ -303,6 +304,7 @@ def book_visit(request: PracticeRequest, patient_id: int) -> HttpResponse:
                 timezone.make_aware(datetime.datetime.combine(day, clock)),
                 form["reason"],
                 int(form["minutes"]) if form["minutes"].isdigit() else 0,
+                anyway=request.POST.get("anyway") == "1",
             )
         except ServiceError as exc:
             errors = errors_by_input(exc, BOOKING_INPUTS)
@@ -326,7 +328,7 @@ def book_visit(request: PracticeRequest, patient_id: int) -> HttpResponse:
 
 @requires("check_in")  # the desk's day, as the navigation offers it
 def desk_queue(request: PracticeRequest) -> HttpResponse:
-    day = parse_date(request.GET.get("on")) or timezone.localdate()
+    day = query_date(request, "on")
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     visits = list(
         Visit.objects.for_user(request.user, request.practice)
@@ -489,12 +491,14 @@ def refund_payment(request: PracticeRequest, entry_id: int) -> HttpResponse:
 
 @requires("post_payment")  # the cash drawer's day: for those who take money at the desk
 def desk_report(request: PracticeRequest) -> HttpResponse:
-    day = parse_date(request.GET.get("on")) or timezone.localdate()
+    day = query_date(request, "on")
     result = services.desk_day(request.practice, day)
+    # As the drawer counts it, like the totals: money in is positive, a refund negative.
+    rows = [(e, -Money(e.amount)) for e in result.entries]
     return render(
         request,
         "frontdesk/desk_report.html",
-        {"day": day, "result": result, "report": result.report},
+        {"day": day, "result": result, "report": result.report, "rows": rows},
     )
 
 
@@ -532,7 +536,11 @@ def check_out_visit(request: PracticeRequest, visit_id: int) -> HttpResponse:
                 when_text = f"{timezone.localtime(follow_up.scheduled_at):%Y-%m-%d %H:%M}"
                 text += f" Follow-up booked for {when_text}."
             messages.success(request, text)
-            return redirect("desk_queue")
+            # Back to the day the visit was on, which is not always today.
+            back = reverse("desk_queue")
+            if visit.date_of_service != timezone.localdate():
+                back += f"?on={visit.date_of_service.isoformat()}"
+            return redirect(back)
     return render(
         request,
         "frontdesk/check_out.html",

@@ -17,7 +17,7 @@ from medbill.web.frontdesk.models import Patient, Visit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.models import Location, Provider
-from medbill.web.practice.pages import parse_date
+from medbill.web.practice.pages import parse_date, query_date
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
@@ -40,7 +40,7 @@ def _back(request: PracticeRequest) -> HttpResponse:
 
 @requires("check_in")
 def show_schedule(request: PracticeRequest) -> HttpResponse:
-    day = parse_date(request.GET.get("on")) or timezone.localdate()
+    day = query_date(request, "on")
     providers = Provider.objects.for_user(request.user, request.practice).filter(active=True)
     locations = Location.objects.for_user(request.user, request.practice).filter(active=True)
     location = locations.filter(pk=request.GET.get("location") or 0).first()
@@ -128,7 +128,9 @@ def move_appointment(request: PracticeRequest, visit_id: int) -> HttpResponse:
         if day is None or clock is None:
             raise ServiceError("when", "give the new date and time (HH:MM)")
         when = timezone.make_aware(datetime.datetime.combine(day, clock))
-        scheduler.move_visit(request.user, visit, when, provider)
+        scheduler.move_visit(
+            request.user, visit, when, provider, anyway=request.POST.get("anyway") == "1"
+        )
     except ServiceError as exc:
         messages.error(request, f"{visit.patient.last_name}: {in_words(exc)}")
     else:
