@@ -16,14 +16,15 @@ from x12_pyx12 import pyx12_errors
 
 @pytest.fixture
 def three_claims(world, tmp_path):
-    """A good scrubbed claim, one whose prior authorization no 837P carries, and a draft."""
+    """A good scrubbed claim, one whose prior authorization no 837P can carry (a character
+    outside the X12 set in an identifier, which is never rewritten), and a draft."""
     a, biller = world.a, world.users["biller"]
     connect(a, tmp_path)
     good = scrubbed(a.claim)
     coded_visit(a, day=5)
     coded_visit(a, day=6)
     long_auth, draft = build_claims(biller, a.practice).created
-    long_auth.prior_authorization = "PA" + "7" * 60
+    long_auth.prior_authorization = "PA-7777\u00df"
     scrubbed(long_auth)
     return good, long_auth, draft
 
@@ -44,7 +45,7 @@ def test_the_bad_claims_are_held_with_their_reason_and_the_good_one_is_sent(worl
         "is draft; only scrubbed claims are sent",
     )
     field, reason = held[long_auth.patient_control_number]
-    assert field == "edits" and "FMT023" in reason
+    assert field == "edits" and "FMT025" in reason
     statuses = dict(
         Claim.objects.filter(pk__in=[c.pk for c in three_claims]).values_list("pk", "status")
     )
@@ -79,7 +80,7 @@ def test_the_page_shows_the_held_claims(
             "reason": run.held[0]["reason"],
         }
     ]
-    assert "FMT023" in run.held[0]["reason"]
+    assert "FMT025" in run.held[0]["reason"]
     page = client.get(resp.url).content.decode()
     assert "Held out of the files" in page and long_auth.patient_control_number in page
     assert Submission.objects.get().claim_count == 1
