@@ -207,6 +207,9 @@ def show_account(request: PracticeRequest, patient_id: int) -> HttpResponse:
             "patient_balance": balance_of(patient, Entry.Responsibility.PATIENT),
             "insurance_balance": balance_of(patient, Entry.Responsibility.PAYER),
             "statements": Statement.objects.filter(patient=patient)[:20],
+            "sent_today": Statement.objects.filter(
+                patient=patient, statement_date=timezone.localdate()
+            ).exists(),
             "plans": [
                 plans.plan_standing(p, timezone.localdate())
                 for p in PaymentPlan.objects.filter(patient=patient).order_by("-created_at")

@@ -103,11 +103,22 @@ def start_statements(request: PracticeRequest) -> HttpResponse:
 @requires("send_statements")
 def send_statement_now(request: PracticeRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
+    today = timezone.localdate()
+    if (
+        Statement.objects.filter(patient=patient, statement_date=today).exists()
+        and request.POST.get("confirm") != "1"
+    ):
+        messages.error(
+            request,
+            "A statement already went out to this patient today. To send another one, "
+            "tick “Send another one anyway” and send again.",
+        )
+        return redirect("show_account", patient_id=patient.pk)
     try:
         run = start_statement_run(
             request.user,
             request.practice,
-            statement_date=timezone.localdate(),
+            statement_date=today,
             threshold="0.01",
             write_off_under="0",
             patient=patient,
