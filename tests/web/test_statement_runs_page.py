@@ -228,3 +228,34 @@ class TestNoSecondStatementOnOneDay:
         with commits(execute=True):
             client.post(f"/accounts/{site.patient.pk}/statement/", {"confirm": "1"})
         assert Statement.objects.count() == 2  # asked for on purpose
+
+
+class TestStatementLimits:
+    @pytest.mark.parametrize(
+        ("field", "value", "words"),
+        [
+            ("write_off_under", "5000", "Enter at most $25.00"),
+            ("write_off_under", "-5", "must not be negative"),
+            ("threshold", "-5", "must not be negative"),
+            ("threshold", "50000", "Enter at most $1,000.00"),
+            ("threshold", "lots", "dollars and cents"),
+        ],
+    )
+    def test_bad_limits_are_refused_beside_their_field(
+        self, world, client_for, data, commits, field, value, words
+    ):
+        site, _ = owe(world)
+        client = client_for(world.users["biller"])
+        page = client.get("/statements/", {"preview": "1", **CHOICES, field: value})
+        html = page.content.decode()
+        error_id = field.replace("_", "-") + "-error"
+        error = html.index(f'class="field-error" id="{error_id}"')
+        assert words in html[error : error + 200]
+        assert html.index(f'name="{field}"') < error  # beside its input
+        assert f"{field}:" not in html  # no internal field names
+        assert page.context["preview"] is None  # nothing previewed, nothing written off
+        with commits(execute=True):
+            ran = client.post("/statements/run/", {**CHOICES, field: value}, follow=True)
+        assert words in ran.content.decode()
+        assert not StatementRun.objects.exists()
+        assert not Entry.objects.filter(source="statement").exists()
