@@ -197,6 +197,8 @@ class TestNoSecondStatementOnOneDay:
             patient=site.patient,
         )
         perform_statement_run(now.pk)  # the biller's "send statement now"
+        (preview,) = preview_statements(world.users["manager"], site.practice, statement_date=DAY)
+        assert preview.action == "skip" and "already went out" in preview.why
         cycle = StatementRun.objects.create(
             practice=site.practice,
             statement_date=DAY,

@@ -345,8 +345,16 @@ def preview_statements(
     for start in range(0, len(ids), 500):
         patients = Patient.objects.in_bulk(ids[start : start + 500])
         accounts = _accounts(practice, patients, rules.words)
+        same_day = _sent_on(rules.day, patients, "")
         out += [
-            _outcome(patients[pid], accounts.balances.get(pid, ZERO), rules, accounts)
+            Outcome(
+                patients[pid],
+                accounts.balances.get(pid, ZERO),
+                "skip",
+                f"a statement already went out on {rules.day:%m/%d/%Y}",
+            )
+            if pid in same_day
+            else _outcome(patients[pid], accounts.balances.get(pid, ZERO), rules, accounts)
             for pid in ids[start : start + 500]
         ]
     return out
