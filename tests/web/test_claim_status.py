@@ -200,6 +200,22 @@ def test_batch_action_asks_about_claims_waiting_longer_than_n_days(world, payer,
     assert claim.status == "rejected"
 
 
+@pytest.mark.parametrize("days", ["-5", "ten", "99999"])
+def test_batch_action_refuses_days_it_cannot_use(world, payer, client_for, days):
+    claim = submitted(world.a.claim, when=timezone.now() - datetime.timedelta(days=40))
+    payer.add(
+        "LCI220",
+        ClaimRecord(claim.patient_control_number, Money("130.00"), "A6", "21", decided=SENT.date()),
+    )
+    client = client_for(world.users["biller"])
+    reply = client.post("/claims-out/status/", {"days": days}, follow=True)
+    page = reply.content.decode()
+    assert "enter a whole number of days from 0 to 3650" in page
+    assert "moved" not in page  # nobody was asked (not silently 30 days)
+    claim.refresh_from_db()
+    assert claim.status == "submitted"
+
+
 def test_cli_asks_about_one_claim_and_prints_the_answer_in_words(world, payer):
     from typer.testing import CliRunner
 

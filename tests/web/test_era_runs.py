@@ -36,13 +36,25 @@ class TestEraImportRun:
         page = client.get(resp.url).content.decode()
         assert 'data-progress-running="false"' in page
         assert (
-            "$0.00 paid: <strong>1</strong> claim posted,\n    <strong>1</strong> denial," in page
+            "$0.00 paid: <strong>0</strong> claims posted,\n    <strong>1</strong> denial," in page
         )
         assert world.a.claim.patient_control_number in page.split("era-denied")[1]
         assert "authorization" in page  # CARC 197 in words
         assert f'href="/remittances/{rem.pk}/"' in page
         status = client.get(f"/remittances/imports/{run.pk}/status.json").json()
         assert status["status"] == "done" and status["percent"] == 100
+
+    def test_a_preview_says_what_would_be_posted(self, world, client_for, commits):
+        client = client_for(world.users["biller"])
+        with commits(execute=True):
+            resp = client.post(
+                "/remittances/import/", {"file": SimpleUploadedFile("pay.835", era_bytes(world.a))}
+            )
+        run = EraImportRun.objects.get()
+        assert not run.post and not Remittance.objects.exists()
+        page = client.get(resp.url).content.decode()
+        assert "<strong>1</strong> claim would be posted," in page
+        assert "claim posted," not in page
 
     def test_the_same_file_again_posts_nothing_and_says_so(self, world, client_for, commits):
         client = client_for(world.users["biller"])

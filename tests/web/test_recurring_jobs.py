@@ -209,6 +209,16 @@ def test_managers_see_switch_and_run_their_jobs(world, client_for):
     assert words and words in html_text.unescape(ran.content.decode())
 
 
+def test_run_now_records_the_manager_not_the_system(world, client_for, tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDBILL_DATA_DIR", str(tmp_path))
+    manager = world.users["manager"]
+    client_for(manager).post(reverse("run_job_now", args=["statements"]))
+    (statement_run,) = StatementRun.objects.filter(practice=world.a.practice)
+    assert statement_run.created_by == manager
+    (run,) = JobRun.objects.filter(job="statements")
+    assert run.status == JobRun.Status.OK, run.error
+
+
 def test_other_roles_and_practices_do_not_see_the_jobs(world, client_for):
     assert client_for(world.users["front_desk"]).get(reverse("list_jobs")).status_code == 403
     assert (

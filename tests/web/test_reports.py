@@ -31,7 +31,16 @@ def test_ar_aging_by_payer_and_patient(world):
     site.secondary.delete()  # no secondary: the patient share goes to the patient
     post(site, world.users["biller"])
     by_payer = reports.ar_aging(site.practice, "payer", AS_OF)
-    assert by_payer.header == ["payer", "0-30", "31-60", "61-90", "91-120", "120+", "total"]
+    assert by_payer.header == [
+        "payer",
+        "0-30",
+        "31-60",
+        "61-90",
+        "91-120",
+        "120+",
+        "credits",
+        "total",
+    ]
     by_patient = reports.ar_aging(site.practice, "patient", AS_OF)
     (row, total) = by_patient.rows
     assert row[0].startswith("Ortega, Mateo") and row[2] != "0.00"  # 31-60 days old
@@ -83,3 +92,38 @@ def test_cli_writes_csv(world, tmp_path):
     assert run.exit_code == 0 and run.output.startswith("payer,reason")
     bad = CliRunner().invoke(app, ["reports", "ar-aging", "--by", "zip"])
     assert bad.exit_code != 0
+
+
+def test_aging_totals_are_the_net_balances_credits_included(world, client_for):
+    """A patient who owes on a visit but holds a larger credit shows the credit in the
+    aging, and every total equals the balance the ledger gives."""
+    from medbill.core.money import Money
+    from medbill.web.billing.models import Entry
+    from medbill.web.billing.services import balance_of, balances_of, post_payment
+
+    site = world.a
+    site.secondary.delete()
+    post(site, world.users["biller"])
+    owed = balance_of(site.patient, Entry.Responsibility.PATIENT)
+    assert owed > Money(0)
+    post_payment(world.users["biller"], site.patient, str(owed.amount + 943))
+    net = balance_of(site.patient, Entry.Responsibility.PATIENT)
+    assert net == Money("-943.00")
+
+    by_patient = reports.ar_aging(site.practice, "patient", AS_OF)
+    (row, total) = by_patient.rows
+    assert Money(row[-2]) < Money(0)  # the credit, in its own column
+    assert sum((Money(c) for c in row[1:-1]), Money(0)) == Money(row[-1])
+    assert Money(row[-1]) == net and Money(total[-1]) == net
+
+    by_payer = reports.ar_aging(site.practice, "payer", AS_OF)
+    owed_by_payers = sum(balances_of(site.practice, Entry.Responsibility.PAYER).values(), Money(0))
+    assert Money(by_payer.rows[-1][-1]) == owed_by_payers
+
+    page = client_for(world.users["biller"]).get("/reports/", {"as_of": "2026-04-20"})
+    html = page.content.decode()
+    patients = html.split('id="ar-patient"')[1].split("</section>")[0]
+    assert "<th>credits</th>" in patients and "credits" in patients.split("aging-note")[1]
+    assert ">-$943.00</td>" in patients  # the page shows dollars, the CSV plain numbers
+    csv_text = client_for(world.users["biller"]).get("/reports/?csv=ar-patient").content.decode()
+    assert "$" not in csv_text and "-943.00" in csv_text

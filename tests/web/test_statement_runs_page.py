@@ -181,3 +181,83 @@ class TestStatementRuns:
         ):
             assert outsider.get(url).status_code == 404, url
         assert outsider.post(f"/accounts/{site.patient.pk}/statement/").status_code == 404
+
+
+class TestNoSecondStatementOnOneDay:
+    def test_a_cycle_skips_an_account_that_got_a_statement_that_day(self, world, client_for, data):
+        from medbill.web.billing.statement_runs import perform_statement_run
+
+        site, _ = owe(world)
+        now = StatementRun.objects.create(
+            practice=site.practice,
+            statement_date=DAY,
+            threshold="0.01",
+            write_off_under="0",
+            created_by=world.users["biller"],
+            patient=site.patient,
+        )
+        perform_statement_run(now.pk)  # the biller's "send statement now"
+        (preview,) = preview_statements(world.users["manager"], site.practice, statement_date=DAY)
+        assert preview.action == "skip" and "already went out" in preview.why
+        cycle = StatementRun.objects.create(
+            practice=site.practice,
+            statement_date=DAY,
+            threshold="5.00",
+            write_off_under="1.00",
+            created_by=world.users["manager"],
+        )
+        cycle = perform_statement_run(cycle.pk)
+        assert Statement.objects.count() == 1
+        assert cycle.statements == []
+        ((account, why),) = cycle.skipped
+        assert account == site.patient.account_number
+        assert "statement already went out" in why
+
+    def test_send_now_asks_to_confirm_a_second_statement_today(
+        self, world, client_for, data, commits
+    ):
+        site, _ = owe(world)
+        client = client_for(world.users["biller"])
+        with commits(execute=True):
+            client.post(f"/accounts/{site.patient.pk}/statement/")
+        assert Statement.objects.count() == 1
+        account = client.get(f"/accounts/{site.patient.pk}/").content.decode()
+        assert 'id="statement-sent-today"' in account and 'name="confirm"' in account
+        with commits(execute=True):
+            refused = client.post(f"/accounts/{site.patient.pk}/statement/", follow=True)
+        assert "A statement already went out to this patient today" in refused.content.decode()
+        assert Statement.objects.count() == 1
+        with commits(execute=True):
+            client.post(f"/accounts/{site.patient.pk}/statement/", {"confirm": "1"})
+        assert Statement.objects.count() == 2  # asked for on purpose
+
+
+class TestStatementLimits:
+    @pytest.mark.parametrize(
+        ("field", "value", "words"),
+        [
+            ("write_off_under", "5000", "Enter at most $25.00"),
+            ("write_off_under", "-5", "must not be negative"),
+            ("threshold", "-5", "must not be negative"),
+            ("threshold", "50000", "Enter at most $1,000.00"),
+            ("threshold", "lots", "dollars and cents"),
+        ],
+    )
+    def test_bad_limits_are_refused_beside_their_field(
+        self, world, client_for, data, commits, field, value, words
+    ):
+        site, _ = owe(world)
+        client = client_for(world.users["biller"])
+        page = client.get("/statements/", {"preview": "1", **CHOICES, field: value})
+        html = page.content.decode()
+        error_id = field.replace("_", "-") + "-error"
+        error = html.index(f'class="field-error" id="{error_id}"')
+        assert words in html[error : error + 200]
+        assert html.index(f'name="{field}"') < error  # beside its input
+        assert f"{field}:" not in html  # no internal field names
+        assert page.context["preview"] is None  # nothing previewed, nothing written off
+        with commits(execute=True):
+            ran = client.post("/statements/run/", {**CHOICES, field: value}, follow=True)
+        assert words in ran.content.decode()
+        assert not StatementRun.objects.exists()
+        assert not Entry.objects.filter(source="statement").exists()

@@ -79,8 +79,10 @@ def test_payment_plan_in_good_standing_is_skipped(world, tmp_path):
 def test_old_accounts_after_three_statements_are_flagged_for_collections(world, tmp_path):
     site, _ = owe(world)
     late = DAY + datetime.timedelta(days=200)
-    for _ in range(3):
-        run_statements(None, site.practice, tmp_path, statement_date=late)
+    # One statement a cycle, a month apart: a cycle sends no second one on one date.
+    for month in range(3):
+        earlier = late - datetime.timedelta(days=30 * (3 - month))
+        run_statements(None, site.practice, tmp_path, statement_date=earlier)
     result = run_statements(None, site.practice, tmp_path, statement_date=late)
     assert result.collections == [site.patient.account_number]
 

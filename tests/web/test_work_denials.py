@@ -203,7 +203,7 @@ def test_transfer_to_the_patient_from_the_denial_page(world, client_for):
     client = client_for(world.users["biller"])
     patient_before = balance_of(world.a.patient, "patient")
     payer_before = balance_of(world.a.patient, "payer")
-    client.post(f"/denials/{item.pk}/transfer/", {"reason": "ABN signed"})
+    client.post(f"/denials/{item.pk}/transfer/", {"reason": "on file", "abn_signed": "1"})
     item.refresh_from_db()
     assert item.status == "resolved"
     assert balance_of(world.a.patient, "patient") == patient_before + item.amount
@@ -253,3 +253,38 @@ def test_a_write_off_needs_a_reason_said_next_to_the_field(world, client_for):
     assert not Entry.objects.filter(source_ref=f"denial {item.pk}").exists()
     with pytest.raises(ServiceError, match="say why"):
         write_off_denial(world.users["biller"], item, "")
+
+
+def test_a_contractual_denial_moves_to_the_patient_only_with_a_signed_abn(world, client_for):
+    from medbill.web.billing.models import Entry
+
+    item = deny(world, "50")  # CO-50: not medically necessary, the provider's liability
+    client = client_for(world.users["biller"])
+    assert 'name="abn_signed"' in client.get(f"/denials/{item.pk}/").content.decode()
+    refused = client.post(f"/denials/{item.pk}/transfer/", {"reason": ""})
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    error = page.index('class="field-error" id="abn-signed-help"')
+    assert "signed an ABN or waiver" in page[error : error + 300]
+    item.refresh_from_db()
+    assert item.status == "open"
+    assert not Entry.objects.filter(source_ref=f"denial {item.pk}").exists()
+
+    client.post(f"/denials/{item.pk}/transfer/", {"abn_signed": "1"})
+    item.refresh_from_db()
+    assert item.status == "resolved"
+    memos = set(Entry.objects.filter(source_ref=f"denial {item.pk}").values_list("memo", flat=True))
+    assert memos == {"denial transferred to the patient: patient signed an ABN / waiver"}
+    event = AuditEvent.objects.get(source="denial transfer")
+    assert "abn_signed" in event.changes
+
+
+def test_a_patient_responsibility_denial_transfers_without_an_abn(world, client_for):
+    item = deny(world, "96")
+    # The group the payer gave: PR, the patient's responsibility.
+    DenialItem.objects.filter(pk=item.pk).update(reasons=[["PR", "96"]])
+    client = client_for(world.users["biller"])
+    assert 'name="abn_signed"' not in client.get(f"/denials/{item.pk}/").content.decode()
+    client.post(f"/denials/{item.pk}/transfer/", {})
+    item.refresh_from_db()
+    assert item.status == "resolved"

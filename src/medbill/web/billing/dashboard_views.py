@@ -105,7 +105,7 @@ def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
         {
             "key": "ar-aging",
             "table": aging,
-            "money": set(range(1, len(BUCKETS) + 2)),
+            "money": aging.money,
             "chart": charts.bars(
                 aging.title, [(b, Decimal(v)) for b, v in zip(BUCKETS, totals[1:], strict=False)]
             ),

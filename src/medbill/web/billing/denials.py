@@ -215,17 +215,35 @@ def write_off_denial(user: Any, item: DenialItem, reason: str = "") -> DenialIte
     return locked
 
 
-def transfer_denial_to_patient(user: Any, item: DenialItem, reason: str = "") -> DenialItem:
+def contractual(item: DenialItem) -> bool:
+    """Whether the denial is in the CO (contractual obligation) group: the provider's
+    liability, which the patient owes only under a signed ABN or waiver."""
+    return any(str(pair[0]).upper() == "CO" for pair in item.reasons or [] if pair)
+
+
+def transfer_denial_to_patient(
+    user: Any, item: DenialItem, reason: str = "", abn_signed: bool = False
+) -> DenialItem:
     """Move the denied amount from the payer to the patient (a pair of transfer entries),
     for a service the patient agreed to pay; the denial is resolved and the patient's
-    statement bills it."""
+    statement bills it. A CO-group denial moves only with ``abn_signed``: the patient
+    signed an Advance Beneficiary Notice or waiver (said on the entries and the audit)."""
     require(user, item.practice_id, "post_adjustment")
     with transaction.atomic(), audit.acting_as(user):
         locked = _settle(user, item)
+        co = contractual(locked)
+        if co and not abn_signed:
+            raise ServiceError(
+                "abn_signed",
+                "a contractual (CO) denial is the practice's to absorb: bill the patient "
+                "only if they signed an ABN or waiver, and tick the box to say so",
+            )
         amount = Money(locked.amount)
-        memo = (
-            "denial transferred to the patient" + (f": {reason.strip()}" if reason.strip() else "")
-        )[:200]
+        said = ["patient signed an ABN / waiver"] if co else []
+        said += [reason.strip()] if reason.strip() else []
+        memo = ("denial transferred to the patient" + (f": {'; '.join(said)}" if said else ""))[
+            :200
+        ]
         _entry(
             locked,
             user,
@@ -247,7 +265,10 @@ def transfer_denial_to_patient(user: Any, item: DenialItem, reason: str = "") ->
         audit.record(
             locked,
             "update",
-            {"transferred_to_patient": {"before": None, "after": str(amount)}},
+            {
+                "transferred_to_patient": {"before": None, "after": str(amount)},
+                **({"abn_signed": {"before": None, "after": "yes"}} if co else {}),
+            },
             source="denial transfer",
         )
     return locked
@@ -278,6 +299,7 @@ def _denial_page(
             "d": item,
             "remedies": denial_remedies(item),
             "workable": item.status in WORKABLE,
+            "contractual": contractual(item),
             "grounds": appeal_grounds(_carcs(item)),
             "errors": errors or {},
             "corrections": Claim.objects.filter(replaces=item.claim).order_by("-created_at"),
@@ -314,8 +336,16 @@ def write_off(request: PracticeRequest, denial_id: int) -> HttpResponse:
 def transfer_to_patient(request: PracticeRequest, denial_id: int) -> HttpResponse:
     item = _denial(request, denial_id)
     try:
-        transfer_denial_to_patient(request.user, item, request.POST.get("reason", ""))
+        transfer_denial_to_patient(
+            request.user,
+            item,
+            request.POST.get("reason", ""),
+            abn_signed=request.POST.get("abn_signed") == "1",
+        )
     except ServiceError as exc:
+        errors = errors_by_input(exc, {"abn_signed": "abn_signed"})
+        if "abn_signed" in errors:  # beside the box, on the page the biller was on
+            return _denial_page(request, item, errors, status=422)
         messages.error(request, in_words(exc))
         return redirect("show_denial", denial_id=item.pk)
     moved = Money(item.amount).format()

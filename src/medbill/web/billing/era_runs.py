@@ -55,6 +55,12 @@ def start_era_run(
     return run
 
 
+def _paid_claims(s: Any) -> int:
+    """Claims the set pays: a claim denied with nothing paid is a denial, not a payment."""
+    denied = {claim for claim, _ in s.denied}
+    return sum(1 for claim, paid, _ in s.posted if claim not in denied or paid.amount != 0)
+
+
 def _sets(result: ImportResult) -> list[dict[str, Any]]:
     return [
         {
@@ -62,7 +68,7 @@ def _sets(result: ImportResult) -> list[dict[str, Any]]:
             "trace": s.trace_number.strip()[:50],
             "status": s.status,
             "paid": str(s.total_paid.amount),
-            "posted": len(s.posted),
+            "posted": _paid_claims(s),
             "denied": [[claim, why] for claim, why in s.denied[:SHOWN]],
             "denied_count": len(s.denied),
             "unmatched": len(s.unmatched),

@@ -207,6 +207,9 @@ def show_account(request: PracticeRequest, patient_id: int) -> HttpResponse:
             "patient_balance": balance_of(patient, Entry.Responsibility.PATIENT),
             "insurance_balance": balance_of(patient, Entry.Responsibility.PAYER),
             "statements": Statement.objects.filter(patient=patient)[:20],
+            "sent_today": Statement.objects.filter(
+                patient=patient, statement_date=timezone.localdate()
+            ).exists(),
             "plans": [
                 plans.plan_standing(p, timezone.localdate())
                 for p in PaymentPlan.objects.filter(patient=patient).order_by("-created_at")
@@ -259,7 +262,8 @@ def show_reports(request: PracticeRequest) -> HttpResponse:
         bars = [
             (label, f"{value:,.2f}", round(100 * abs(value) / top)) for label, value in table.chart
         ]
-        sections.append((key, table, bars, _shown_rows(table)))
+        rows = [[(cell, i in table.money) for i, cell in enumerate(r)] for r in _shown_rows(table)]
+        sections.append((key, table, bars, rows))
     return render(
         request, "billing/reports.html", {"sections": sections, "as_of": as_of, "shown": SHOWN_ROWS}
     )

@@ -35,6 +35,8 @@ class Table:
     header: list[str]
     rows: list[list[str]] = field(default_factory=list)
     chart: list[tuple[str, float]] = field(default_factory=list)  # label, value
+    money: set[int] = field(default_factory=set)  # the columns of amounts, for the pages
+    note: str = ""  # how to read the table, shown under it
 
 
 def _money(value: Any) -> Money:
@@ -132,15 +134,40 @@ def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = Non
         ]
     else:
         raise ValueError("by: expected payer or patient")
+    # Amounts owed are aged; credits (overpayments, payments on account) are not, but they
+    # count: each row's total is the net balance the accounts list and ledger show.
     aged = age_balances(items, as_of)
-    table = Table(
-        f"A/R aging by {by} as of {as_of}", [by, *BUCKETS, "total"], [r.as_list() for r in aged]
-    )
+    credits: dict[Any, Decimal] = {}
+    names: dict[Any, str] = {}
+    for key, name, _, amount in items:
+        if amount.amount < 0:
+            credits[key] = credits.get(key, Decimal(0)) + amount.amount
+            names[key] = name
+    out = []
+    for row in aged:
+        credit = Money(credits.pop(row.key, Decimal(0)))
+        out.append([*row.as_list()[:-1], str(credit), str(row.total + credit)])
+    for key, credit_amount in sorted(credits.items(), key=lambda kv: (kv[1], names[kv[0]])):
+        credit = Money(credit_amount)
+        out.append([names[key], *(str(ZERO) for _ in BUCKETS), str(credit), str(credit)])
+    table = Table(f"A/R aging by {by} as of {as_of}", [by, *BUCKETS, "credits", "total"], out)
     totals = {b: sum((r.buckets[b] for r in aged), ZERO) for b in BUCKETS}
+    credit_total = sum((Money(r[-2]) for r in out), ZERO)
     table.rows.append(
-        ["TOTAL", *(str(totals[b]) for b in BUCKETS), str(sum(totals.values(), ZERO))]
+        [
+            "TOTAL",
+            *(str(totals[b]) for b in BUCKETS),
+            str(credit_total),
+            str(sum(totals.values(), ZERO) + credit_total),
+        ]
     )
     table.chart = [(b, float(totals[b].amount)) for b in BUCKETS]
+    table.money = set(range(1, len(BUCKETS) + 3))
+    table.note = (
+        "Amounts owed are aged from the date of service; credits (overpayments and "
+        "payments not yet applied) are not aged and are subtracted, so each total is the "
+        "net balance the accounts list shows."
+    )
     return table
 
 
@@ -162,6 +189,7 @@ def denials(practice: Any) -> Table:
         "Denials by payer and reason", ["payer", "reason", "in words", "count", "amount", "open"]
     )
     table.rows = [[p, r, w, str(n), str(a), str(o)] for (p, r, w), (n, a, o) in out]
+    table.money = {4}
     table.chart = [(f"{p} {r}", float(a.amount)) for (p, r, _), (_, a, _) in out[:10]]
     return table
 

@@ -23,6 +23,8 @@ from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.runs import status_of
 from medbill.web.practice.tenancy import get_scoped_or_404
 
+SCRUBBABLE = (Claim.Status.DRAFT, Claim.Status.SCRUBBED, Claim.Status.REJECTED)
+
 
 def findings_context(request: PracticeRequest, claim: Claim) -> dict[str, Any]:
     """What ``billing/claim_findings.html`` needs for ``claim``."""
@@ -30,7 +32,9 @@ def findings_context(request: PracticeRequest, claim: Claim) -> dict[str, Any]:
     return {
         "scrub": result,
         "scrub_warnings": len(result.findings) - len(result.errors),
-        "can_scrub": has_permission(request.user, claim.practice_id, "create_claims"),
+        # Scrubbing is for claims still to be sent; a sent, paid or denied one is past it.
+        "can_scrub": claim.status in SCRUBBABLE
+        and has_permission(request.user, claim.practice_id, "create_claims"),
         "can_waive": has_permission(request.user, claim.practice_id, "manage_master_data"),
         "waivers": EditWaiver.objects.filter(
             practice_id=claim.practice_id, payer_id=claim.payer_id, revoked_at__isnull=True
@@ -41,7 +45,11 @@ def findings_context(request: PracticeRequest, claim: Claim) -> dict[str, Any]:
 @requires("create_claims")
 def scrub_claim(request: PracticeRequest, claim_id: int) -> HttpResponse:
     claim = get_scoped_or_404(Claim, request.user, request.practice, pk=claim_id)
-    if request.method == "POST":
+    if request.method == "POST" and claim.status not in SCRUBBABLE:
+        messages.error(
+            request, f"This claim is {claim.get_status_display().lower()}: it is past scrubbing."
+        )
+    elif request.method == "POST":
         result = scrubbing.mark_scrubbed(request.user, claim)
         if result.can_submit:
             messages.success(request, "No errors: the claim is ready to submit.")

@@ -24,17 +24,43 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require
 
-__all__ = ["perform_statement_run", "run_folder", "start_statement_run", "zip_of_pdfs"]
+__all__ = [
+    "THRESHOLD_CAP",
+    "WRITE_OFF_CAP",
+    "perform_statement_run",
+    "run_folder",
+    "start_statement_run",
+    "statement_limits",
+    "zip_of_pdfs",
+]
+
+# Beyond these a typo is likelier than a choice: a write-off limit of $5,000 would write
+# off nearly every account, a threshold of $50,000 would send no statement at all.
+WRITE_OFF_CAP = Money("25.00")
+THRESHOLD_CAP = Money("1000.00")
 
 
-def _money(value: Any, field: str) -> Money:
+def _money(value: Any, field: str, cap: Money) -> Money:
     try:
-        amount = Money(str(value).strip() or "0")
+        amount = Money(str(value).strip().lstrip("$").replace(",", "") or "0")
     except Exception:
         raise ServiceError(field, "enter an amount in dollars and cents, such as 5.00") from None
+    if not amount.amount.is_finite():
+        raise ServiceError(field, "enter an amount in dollars and cents, such as 5.00")
     if amount.amount < 0:
-        raise ServiceError(field, "must not be negative")
+        raise ServiceError(field, "the amount must not be negative")
+    if amount > cap:
+        raise ServiceError(field, f"enter at most {cap.format()}")
     return amount
+
+
+def statement_limits(threshold: Any, write_off_under: Any) -> tuple[Money, Money]:
+    """The cycle's threshold and write-off limit as amounts, or the first one wrong."""
+    amount = _money(threshold, "threshold", THRESHOLD_CAP)
+    small = _money(write_off_under, "write_off_under", WRITE_OFF_CAP)
+    if small > amount:
+        raise ServiceError("write_off_under", "the write-off limit must not exceed the threshold")
+    return amount, small
 
 
 def start_statement_run(
@@ -50,9 +76,7 @@ def start_statement_run(
     from medbill.web.billing.tasks import run_statement_run
 
     require(user, practice, "send_statements")
-    threshold, small = _money(threshold, "threshold"), _money(write_off_under, "write_off_under")
-    if small > threshold:
-        raise ServiceError("write_off_under", "the write-off limit must not exceed the threshold")
+    threshold, small = statement_limits(threshold, write_off_under)
     with transaction.atomic(), audit.acting_as(user):
         run = StatementRun.objects.create(
             practice_id=getattr(practice, "pk", practice),

@@ -5,25 +5,39 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medbill.web.billing.remittance_models import Statement, StatementRun
-from medbill.web.billing.statement_runs import run_folder, start_statement_run, zip_of_pdfs
+from medbill.web.billing.statement_runs import (
+    run_folder,
+    start_statement_run,
+    statement_limits,
+    zip_of_pdfs,
+)
 from medbill.web.billing.statements import preview_statements
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.form_errors import errors_by_input
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.runs import status_of
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 DEFAULTS = {"threshold": "5.00", "write_off_under": "1.00"}
+# Each choice's error is shown beside its input.
+INPUTS = {
+    "statement_date": "statement_date",
+    "threshold": "threshold",
+    "write_off_under": "write_off_under",
+}
 
 
 def _choices(data: dict[str, str]) -> dict[str, str]:
@@ -44,29 +58,26 @@ def _day(value: str) -> datetime.date:
 @requires("send_statements")
 def list_statement_runs(request: PracticeRequest) -> HttpResponse:
     choices = _choices(request.GET)
-    preview, problem = None, ""
+    preview, errors = None, {}
     if "preview" in request.GET:
         try:
+            threshold, small = statement_limits(choices["threshold"], choices["write_off_under"])
             preview = preview_statements(
                 request.user,
                 request.practice,
                 statement_date=_day(choices["statement_date"]),
-                threshold=choices["threshold"],
-                write_off_under=choices["write_off_under"],
+                threshold=threshold,
+                write_off_under=small,
             )
-        except (ServiceError, ValueError, ArithmeticError) as exc:
-            problem = (
-                str(exc)
-                if isinstance(exc, ServiceError)
-                else "threshold: enter amounts in dollars and cents, such as 5.00"
-            )
+        except ServiceError as exc:
+            errors = errors_by_input(exc, INPUTS)
         else:
             audit.record_list([o.patient for o in preview], request.user)
     runs = StatementRun.objects.for_user(request.user, request.practice)
     context = {
         "choices": choices,
         "preview": preview,
-        "problem": problem,
+        "errors": errors,
         "runs": runs[:20],
         "running": runs.filter(status__in=("queued", "running")).first(),
     }
@@ -93,9 +104,9 @@ def start_statements(request: PracticeRequest) -> HttpResponse:
             threshold=choices["threshold"],
             write_off_under=choices["write_off_under"],
         )
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-        return redirect("statement_runs")
+    except ServiceError:
+        # The choices page says what is wrong, beside the choice.
+        return redirect(f"{reverse('statement_runs')}?{urlencode({'preview': '1', **choices})}")
     return redirect("show_statement_run", run_id=run.pk)
 
 
@@ -103,11 +114,22 @@ def start_statements(request: PracticeRequest) -> HttpResponse:
 @requires("send_statements")
 def send_statement_now(request: PracticeRequest, patient_id: int) -> HttpResponse:
     patient = get_scoped_or_404(Patient, request.user, request.practice, pk=patient_id)
+    today = timezone.localdate()
+    if (
+        Statement.objects.filter(patient=patient, statement_date=today).exists()
+        and request.POST.get("confirm") != "1"
+    ):
+        messages.error(
+            request,
+            "A statement already went out to this patient today. To send another one, "
+            "tick “Send another one anyway” and send again.",
+        )
+        return redirect("show_account", patient_id=patient.pk)
     try:
         run = start_statement_run(
             request.user,
             request.practice,
-            statement_date=timezone.localdate(),
+            statement_date=today,
             threshold="0.01",
             write_off_under="0",
             patient=patient,

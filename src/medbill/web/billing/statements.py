@@ -345,8 +345,16 @@ def preview_statements(
     for start in range(0, len(ids), 500):
         patients = Patient.objects.in_bulk(ids[start : start + 500])
         accounts = _accounts(practice, patients, rules.words)
+        same_day = _sent_on(rules.day, patients, "")
         out += [
-            _outcome(patients[pid], accounts.balances.get(pid, ZERO), rules, accounts)
+            Outcome(
+                patients[pid],
+                accounts.balances.get(pid, ZERO),
+                "skip",
+                f"a statement already went out on {rules.day:%m/%d/%Y}",
+            )
+            if pid in same_day
+            else _outcome(patients[pid], accounts.balances.get(pid, ZERO), rules, accounts)
             for pid in ids[start : start + 500]
         ]
     return out
@@ -391,9 +399,20 @@ def run_statements(
             accounts = _accounts(practice, patients, rules.words, on_request)
             earlier = _statement_counts(patients)
             sent = _sent_in(run_id, patients) if run_id else {}
+            # A cycle sends no account a second statement on one statement date, whatever
+            # sent the first (another run, "send statement now"); one asked for may.
+            same_day = set() if on_request else _sent_on(day, patients, run_id)
             for pid in ids[start : start + chunk]:
                 balance = accounts.balances.get(pid, ZERO)
                 if balance <= ZERO and not on_request:
+                    continue
+                if pid in same_day and pid not in sent:
+                    result.skipped.append(
+                        (
+                            patients[pid].account_number,
+                            f"a statement already went out on {day:%m/%d/%Y}",
+                        )
+                    )
                     continue
                 doc = _apply(
                     _outcome(patients[pid], balance, rules, accounts),
@@ -425,6 +444,15 @@ def _statement_counts(patients: dict[int, Patient]) -> dict[int, int]:
         .order_by()
     )
     return {r["patient_id"]: r["n"] for r in rows}
+
+
+def _sent_on(day: datetime.date, patients: dict[int, Patient], run_id: str) -> set[int]:
+    """Accounts of ``patients`` that already have a statement dated ``day`` from
+    anything but run ``run_id``."""
+    rows = Statement.objects.filter(patient_id__in=list(patients), statement_date=day)
+    if run_id:
+        rows = rows.exclude(run_id=run_id)
+    return set(rows.values_list("patient_id", flat=True))
 
 
 def _sent_in(run_id: str, patients: dict[int, Patient]) -> dict[int, Statement]:

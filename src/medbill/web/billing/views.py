@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from medbill.core.forms.superbill import dotted_icd
 from medbill.core.ledger.entry_checks import looks_like_card_number
 from medbill.web.billing import attachment_views, scrub_views, services
 from medbill.web.billing.models import Claim
@@ -69,6 +70,8 @@ def show_claim(request: PracticeRequest, claim_id: int) -> HttpResponse:
         "billing/claim_detail.html",
         {
             "claim": claim,
+            # Stored as sent on the 837 (I495); people read them with the point (I49.5).
+            "diagnoses": [dotted_icd(code) for code in claim.diagnoses or []],
             "lines": claim.lines.all(),
             "entries": claim.ledger_entries.select_related("payer").order_by("posted_at", "id"),
             **scrub_views.findings_context(request, claim),

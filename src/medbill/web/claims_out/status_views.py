@@ -21,6 +21,7 @@ from medbill.web.practice.tenancy import get_scoped_or_404
 
 DEFAULT_DAYS = 30
 MAX_BATCH = 500
+MAX_DAYS = 3650  # the form's limit
 
 
 def _say(request: PracticeRequest, outcome: StatusOutcome) -> None:
@@ -47,7 +48,17 @@ def check_status(request: PracticeRequest, claim_id: int) -> HttpResponse:
 @requires("check_claim_status")
 def check_status_batch(request: PracticeRequest) -> HttpResponse:
     text = request.POST.get("days", "").strip()
-    days = int(text) if text.isdigit() else DEFAULT_DAYS
+    try:
+        days = int(text) if text else DEFAULT_DAYS
+    except ValueError:
+        days = -1
+    if not 0 <= days <= MAX_DAYS:
+        messages.error(
+            request,
+            f"Days waiting: enter a whole number of days from 0 to {MAX_DAYS} "
+            f"(not “{text}”); no payer was asked.",
+        )
+        return redirect("claims_out_queue")
     claims = list(claims_without_answer(request.practice, days)[:MAX_BATCH])
     if not claims:
         messages.info(request, f"No claim has waited more than {days} days for an answer.")

@@ -82,9 +82,12 @@ def statement_cycle(practice: Any, day: datetime.date) -> dict[str, Any]:
 
     setting = JobSetting.objects.filter(job="statements", practice=practice).first()
     options = {**STATEMENTS.options, **(setting.options if setting else {})}
+    from medbill.web.practice import audit
+
+    # A manager's "Run now" runs as the manager; the scheduler's runs as the system.
     run = StatementRun.objects.create(
         practice=practice,
-        created_by=None,
+        created_by=audit.current_actor().user,
         statement_date=day,
         threshold=options["threshold"],
         write_off_under=options["write_off_under"],

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from medbill.web.jobs.models import JobRun, JobSetting
 from medbill.web.jobs.recurring import Job, job_named
+from medbill.web.practice import audit
 from medbill.web.practice.logs import redact
 
 __all__ = ["enabled_for", "run_job"]
@@ -35,12 +36,25 @@ def run_job(
     now: datetime.datetime | None = None,
     practices: list[Any] | None = None,
     force: bool = False,
+    user_id: int | None = None,
 ) -> list[JobRun]:
     """Run job ``name`` for every active practice that has it on (or for ``practices``).
 
     A practice whose run for this key already finished is skipped, unless ``force``; a
-    failed run is tried again. Returns the runs made or repeated.
+    failed run is tried again. Returns the runs made or repeated. ``user_id``: the user
+    who asked for the run ("Run now"), its actor in the audit trail; the scheduler's
+    runs have none and are the system's.
     """
+    from django.contrib.auth import get_user_model
+
+    user = None if user_id is None else get_user_model().objects.filter(pk=user_id).first()
+    with audit.acting_as(user, "web" if user is not None else None):
+        return _run_job(name, now, practices, force)
+
+
+def _run_job(
+    name: str, now: datetime.datetime | None, practices: list[Any] | None, force: bool
+) -> list[JobRun]:
     from medbill.web.practice.models import Practice
 
     job = job_named(name)

@@ -114,7 +114,7 @@ def run_job_now(request: PracticeRequest, name: str) -> HttpResponse:
     practice = request.practice
     assert practice is not None  # @requires refuses a request without one
     ids = [practice.pk] if job.per_practice else None
-    run_recurring_job.delay(job.name, ids, True)
+    run_recurring_job.delay(job.name, ids, True, request.user.pk)
     audit.record(practice, "run_job", user=request.user, detail={"job": job.name}, patients=())
     messages.success(request, f"{job.title}: started. Its result shows below when it is done.")
     return redirect("list_jobs")
