@@ -132,7 +132,7 @@ class TestScopeFunctions:
         assert list(scoped(Patient, world.users["biller"], action="post_payment")) == [
             world.a.patient
         ]
-        assert not Claim.objects.for_user(world.users["manager"], action="view_audit").exists()
+        assert not Claim.objects.for_user(world.users["manager"], action="manage_users").exists()
 
     def test_get_scoped_or_404(self, world):
         user = world.users["coder"]
