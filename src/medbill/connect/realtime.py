@@ -27,6 +27,7 @@ __all__ = [
     "PayerUnavailable",
     "RealtimeError",
     "check_eligibility",
+    "exchange_core",
     "exchange_eligibility",
 ]
 
@@ -86,11 +87,35 @@ def exchange_eligibility(
         ),
         line_ending="",
     ).decode()
+    payload = exchange_core(x12, endpoint, REQUEST_270, client)
+    try:
+        responses = read_271(payload)
+    except X12ParseError as exc:
+        raise RealtimeError(f"{endpoint.url} sent a 271 we cannot read: {exc}") from None
+    for resp in responses:
+        if resp.trace_number in (None, inquiry.trace_number):
+            return resp, payload
+    raise RealtimeError(f"{endpoint.url} sent no answer for trace {inquiry.trace_number}")
+
+
+def exchange_core(
+    x12: str,
+    endpoint: EligibilityEndpoint,
+    payload_type: str,
+    client: httpx.Client | None = None,
+    expect: str | None = None,
+) -> str:
+    """Send one X12 interchange in the endpoint's CAQH CORE envelope; the reply's payload.
+
+    Raises ``PayerUnavailable`` when the endpoint does not answer and ``RealtimeError``
+    when it answers with an error, for another request, or (with ``expect``) with another
+    payload type.
+    """
     request = CoreMessage.request(
         x12,
         endpoint.sender_id,
         endpoint.receiver_id,
-        REQUEST_270,
+        payload_type,
         endpoint.username,
         endpoint.password,
     )
@@ -100,7 +125,6 @@ def exchange_eligibility(
         body, content_type = to_multipart(request)
     else:
         raise RealtimeError(f"unknown envelope {endpoint.envelope!r}: use soap or mime")
-
     own = client is None
     http = client or httpx.Client()
     try:
@@ -136,14 +160,9 @@ def exchange_eligibility(
         )
     if answer.payload_id != request.payload_id:
         raise RealtimeError(f"{endpoint.url} answered another request (PayloadID differs)")
-    try:
-        responses = read_271(answer.payload)
-    except X12ParseError as exc:
-        raise RealtimeError(f"{endpoint.url} sent a 271 we cannot read: {exc}") from None
-    for resp in responses:
-        if resp.trace_number in (None, inquiry.trace_number):
-            return resp, answer.payload
-    raise RealtimeError(f"{endpoint.url} sent no answer for trace {inquiry.trace_number}")
+    if expect is not None and answer.payload_type != expect:
+        raise RealtimeError(f"{endpoint.url} answered with {answer.payload_type}, not {expect}")
+    return answer.payload
 
 
 def check_many(
