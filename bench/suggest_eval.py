@@ -131,7 +131,34 @@ def main(argv: list[str] | None = None) -> int:
             f"(CPU {statistics.mean(cpu_2kb) * 1000:.1f} ms)"
         )
     print(f"engine load {load_s:.2f} s")
+    _cli(args.dev / "text_files_en" / f"{notes[0]}.txt")
     return 0
+
+
+def _cli(note: Path, runs: int = 3) -> None:
+    """``medbill code suggest NOTE --json`` as a user runs it: a new process each time, with
+    the package's bytecode compiled as an installed package has it."""
+    import compileall
+    import resource
+    import subprocess
+
+    import medbill
+
+    compileall.compile_dir(Path(medbill.__file__).parent, quiet=1)
+    walls, cpus = [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        command = [sys.executable, "-m", "medbill.cli.main", "code", "suggest", str(note)]
+        subprocess.run([*command, "--json"], check=True, capture_output=True)
+        walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    print(
+        f"command line, one note ({note.stat().st_size} bytes) including load: median "
+        f"{statistics.median(walls):.2f} s wall (CPU {statistics.median(cpus):.2f} s) "
+        f"over {runs} runs"
+    )
 
 
 def _evaluate(engine, notes, texts, gold, mode):

@@ -42,3 +42,19 @@ def test_a_bag_averages_its_members(data) -> None:
     np.testing.assert_allclose(both[:, 1], mean)
     np.testing.assert_allclose(both.sum(axis=1), 1.0)
     assert not np.allclose(a.predict_proba(x[2000:]), b.predict_proba(x[2000:]))
+
+
+def test_a_screened_bag_averages_the_rows_the_first_member_lets_through(data) -> None:
+    x, y = data
+    a = TreeEnsemble.from_sklearn(_fit(x[:1000], y[:1000], 1))
+    b = TreeEnsemble.from_sklearn(_fit(x[1000:2000], y[1000:2000], 2))
+    rows = x[2000:]
+    first = a.predict_proba(rows)[:, 1]
+    mean = (first + b.predict_proba(rows)[:, 1]) / 2
+    screened = Bag([a, b]).predict_proba(rows, screen=0.3)[:, 1]
+    passed = first >= 0.3
+    assert 0 < passed.sum() < len(rows)
+    np.testing.assert_allclose(screened[passed], mean[passed])
+    np.testing.assert_allclose(screened[~passed], first[~passed])
+    # without a screen every row is the members' mean
+    np.testing.assert_allclose(Bag([a, b]).predict_proba(rows)[:, 1], mean)

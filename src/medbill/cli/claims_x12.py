@@ -10,6 +10,7 @@ import json
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -18,9 +19,9 @@ from medbill.cli.claims import app
 from medbill.core.claim import ClaimFormatError, loads
 from medbill.core.collector import collector_paused
 from medbill.core.paths import data_dir
-from medbill.core.submission import ClearinghouseProfile, ProfileError, build_batch
-from medbill.core.submission.counter import FileCounter
-from medbill.core.x12 import ControlNumbers, X12WriteError
+
+if TYPE_CHECKING:
+    from medbill.core.submission import ClearinghouseProfile
 
 console = Console()
 err = Console(stderr=True)
@@ -31,6 +32,8 @@ PLACEHOLDER_PHONE = "0000000000"
 def _profile_for_file(
     profile: Path | None, claims: list, out: Path, usage: str, contact_phone: str | None
 ) -> tuple[ClearinghouseProfile, bool]:
+    from medbill.core.submission import ClearinghouseProfile, ProfileError
+
     if profile is not None:
         try:
             data = json.loads(profile.read_text())
@@ -88,6 +91,10 @@ def write_837p_command(
     field at fault; the others are written. Exit status: 0 every claim written,
     2 some claim held (the file holds the rest, if any), 1 nothing could be done.
     """
+    from medbill.core.submission import ProfileError, build_batch
+    from medbill.core.submission.counter import FileCounter
+    from medbill.core.x12 import ControlNumbers, X12WriteError
+
     try:
         claims = loads(file.read_bytes())
         if not claims:

@@ -43,6 +43,7 @@ def suggest(
     import sys
     from datetime import date
 
+    from medbill.core.collector import collector_paused
     from medbill.core.suggest import SuggestEngine
 
     if str(note) == "-":
@@ -73,7 +74,10 @@ def suggest(
             console.print("[red]error:[/red] --date-of-service: expected YYYY-MM-DD")
             raise typer.Exit(2) from None
     try:
-        engine = SuggestEngine.shared() if dos is None else SuggestEngine.for_date(dos)
+        # the engine's tables are a few million objects made once and kept: the collector
+        # would walk them again and again while they load, and at every full collection after
+        with collector_paused(keep=True):
+            engine = SuggestEngine.shared() if dos is None else SuggestEngine.for_date(dos)
         result = engine.suggest(
             text,
             setting=setting,

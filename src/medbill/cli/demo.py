@@ -11,14 +11,15 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from rich.traceback import Traceback
 
 from medbill.cli._django import console, setup
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 __all__ = ["app"]
 
@@ -45,6 +46,14 @@ def _start(value: str | None) -> dt.date:
 
 
 def _progress() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -157,6 +166,8 @@ def run_command(
         except StageError as exc:
             cause = exc.__cause__
             if cause is not None:
+                from rich.traceback import Traceback
+
                 console.print(Traceback.from_exception(type(cause), cause, cause.__traceback__))
             console.print(f"[red]error:[/red] {exc}")
             console.print(f"partial summary written to {out / 'summary.md'}")

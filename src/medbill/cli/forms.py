@@ -10,25 +10,19 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from medbill.core.claim import Address, Claim, ClaimFormatError, loads
-from medbill.core.forms import (
-    Cms1500Error,
-    EncounterForm,
-    FeeScheduleItem,
-    Practice,
-    PrintAlignment,
-    Superbill,
-    SuperbillError,
-    render_cms1500_batch,
-    render_encounter_form,
-    render_superbill,
-)
-from medbill.core.forms.lookups import common_diagnoses, icd10cm_describer
 from medbill.core.money import Money, MoneyError
+
+if TYPE_CHECKING:
+    from medbill.core.forms import EncounterForm, FeeScheduleItem, Superbill
+
+# The renderers (and reportlab under them) are imported by the commands that print, so the
+# rest of the command line does not pay for them.
 
 app = typer.Typer(
     help="Print superbills, CMS-1500 claims and encounter forms.", no_args_is_help=True
@@ -101,6 +95,8 @@ def cms1500(
     shift_down: float = typer.Option(0.0, help="Move all text down, in points (printer fit)."),
 ) -> None:
     """Print the CMS-1500 (02/12) for a claim; a file of several claims prints them all."""
+    from medbill.core.forms import Cms1500Error, PrintAlignment, render_cms1500_batch
+
     if mode not in ("print", "replica"):
         raise _fail("--mode: expected print or replica")
     path = Path(claim)
@@ -130,6 +126,9 @@ def superbill(
     copay: str | None = typer.Option(None, help="Copay collected at the desk (dollars)."),
 ) -> None:
     """Print the superbill for a visit."""
+    from medbill.core.forms import Superbill, SuperbillError, render_superbill
+    from medbill.core.forms.lookups import icd10cm_describer
+
     path = Path(visit)
     if path.is_file():
         claims = _pick(_claims_from_file(path), claim_id, visit)
@@ -164,11 +163,15 @@ def superbill(
 
 
 def _fields(bill: Superbill) -> dict:
+    from medbill.core.forms import Superbill
+
     return {name: getattr(bill, name) for name in Superbill.__dataclass_fields__}
 
 
 def fee_schedule_from_csv(path: Path) -> tuple[FeeScheduleItem, ...]:
     """Read ``code,description,fee[,section][,modifier]`` rows (a header row is expected)."""
+    from medbill.core.forms import FeeScheduleItem
+
     items = []
     with path.open(newline="", encoding="utf-8") as handle:
         for n, row in enumerate(csv.DictReader(handle), start=2):
@@ -195,6 +198,8 @@ def fee_schedule_from_csv(path: Path) -> tuple[FeeScheduleItem, ...]:
 
 def demo_practice_form(key: str = "fm") -> EncounterForm:
     """The encounter form of a demo practice, from the demo tables (no database)."""
+    from medbill.core.forms import EncounterForm, FeeScheduleItem, Practice
+    from medbill.core.forms.lookups import common_diagnoses
     from medbill.web.demo import tables
 
     found = [p for p in tables.PRACTICES if p["key"] == key]
@@ -237,6 +242,9 @@ def encounter_form(
     no_fees: bool = typer.Option(False, help="Leave prices off the form."),
 ) -> None:
     """Print the blank encounter form: the practice's common codes with check boxes."""
+    from medbill.core.forms import EncounterForm, Practice, render_encounter_form
+    from medbill.core.forms.lookups import common_diagnoses
+
     if fee_schedule is not None:
         form = EncounterForm(
             Practice(name=practice_name or "Encounter form"),

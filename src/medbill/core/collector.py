@@ -17,12 +17,19 @@ __all__ = ["collector_paused"]
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector inside the block; resume it after (if it ran)."""
+def collector_paused(keep: bool = False) -> Iterator[None]:
+    """Pause the cyclic garbage collector inside the block; resume it after (if it ran).
+
+    With ``keep``, everything alive when the block ends is moved where the collector no longer
+    looks (:func:`gc.freeze`): for tables loaded once and kept for the life of the process,
+    which every later full collection would otherwise walk again.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if keep:
+            gc.freeze()
         if was_enabled:
             gc.enable()

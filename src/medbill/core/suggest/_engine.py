@@ -253,11 +253,13 @@ class SuggestEngine:
 
         a = analyse(text, self.lexicon, self.reader)
         cands = candidates(a, self.model.stats if self.model else None, self.lexicon)
+        threshold = self.threshold()
         if self.model:
-            scores = list(self.model.score([c.features for c in cands]))
+            # nothing under half the threshold is shown, so a tenth of it is a safe screen
+            rows = [c.features for c in cands]
+            scores = list(self.model.score(rows, screen=threshold * 0.1))
         else:
             scores = [_heuristic(c.features) for c in cands]
-        threshold = self.threshold()
         by_code: dict[str, list] = {}
         for m in a.mentions:
             by_code.setdefault(m.match.code, []).append(m)

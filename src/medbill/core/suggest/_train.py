@@ -31,11 +31,15 @@ class SuggestModel:
     format: int = MODEL_FORMAT
     features: tuple[str, ...] = FEATURES
 
-    def score(self, rows: list[list[float]]) -> np.ndarray:
-        """Probability that each candidate row is a code the coder would assign."""
+    def score(self, rows: list[list[float]], screen: float = 0.0) -> np.ndarray:
+        """Probability that each candidate row is a code the coder would assign; rows below
+        ``screen`` may be scored by one ensemble of a bag instead of all (see ``Bag``)."""
         if not rows:
             return np.zeros(0)
-        return self.ranker.predict_proba(np.asarray(rows, dtype=np.float64))[:, 1]
+        x = np.asarray(rows, dtype=np.float64)
+        if isinstance(self.ranker, Bag):
+            return self.ranker.predict_proba(x, screen=screen)[:, 1]
+        return self.ranker.predict_proba(x)[:, 1]
 
 
 def _ranker(seed: int):

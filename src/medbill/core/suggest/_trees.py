@@ -77,6 +77,16 @@ class Bag:
     def __init__(self, members: list[TreeEnsemble]) -> None:
         self.members = members
 
-    def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        p = np.mean([m.predict_proba(x)[:, 1] for m in self.members], axis=0)
+    def predict_proba(self, x: np.ndarray, screen: float = 0.0) -> np.ndarray:
+        """The members' mean probability per row. With ``screen``, a row the first member scores
+        below it is not walked through the others and keeps the first member's probability:
+        the members learned from nearly the same notes, so such a row stays far below any cut
+        the engine draws, and most candidates of a note are such rows."""
+        x = np.asarray(x, dtype=np.float64)
+        first = self.members[0].predict_proba(x)[:, 1]
+        keep = np.flatnonzero(first >= screen) if screen > 0 else np.arange(len(first))
+        p = first.copy()
+        if keep.size and len(self.members) > 1:
+            rest = np.sum([m.predict_proba(x[keep])[:, 1] for m in self.members[1:]], axis=0)
+            p[keep] = (first[keep] + rest) / len(self.members)
         return np.column_stack([1.0 - p, p])

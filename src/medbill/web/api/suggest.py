@@ -96,6 +96,7 @@ def suggest_codes(request: HttpRequest, payload: SuggestIn):
     the practice's fee schedule and the E/M level (role: may change codes in ``practice_id``).
     ``status`` is ``suggested`` only for codes the engine would put on the claim."""
     from medbill.core.codesets import ReleaseNotFound
+    from medbill.core.collector import collector_paused
     from medbill.core.suggest import SuggestEngine
 
     practice = practice_or_404(request, payload.practice_id)
@@ -105,7 +106,8 @@ def suggest_codes(request: HttpRequest, payload: SuggestIn):
     )
     dos = payload.date_of_service
     try:
-        engine = SuggestEngine.shared() if dos is None else SuggestEngine.for_date(dos)
+        with collector_paused(keep=True):  # loaded once per process and kept
+            engine = SuggestEngine.shared() if dos is None else SuggestEngine.for_date(dos)
     except ReleaseNotFound:
         return Status(422, {"error": f"date_of_service: no ICD-10-CM release covers {dos}"})
     result = engine.suggest(

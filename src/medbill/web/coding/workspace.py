@@ -124,9 +124,11 @@ def suggestions_for(user: Any, visit: Visit, engine: Any = None) -> dict[str, An
     if work.note_digest == digest and work.suggestions:
         return {"note": text, **work.suggestions}
     if engine is None:
+        from medbill.core.collector import collector_paused
         from medbill.core.suggest import SuggestEngine
 
-        engine = SuggestEngine.shared()
+        with collector_paused(keep=True):  # loaded once per process and kept
+            engine = SuggestEngine.shared()
     fees = FeeScheduleEntry.objects.filter(practice_id=visit.practice_id).values_list(
         "code", "description"
     )
