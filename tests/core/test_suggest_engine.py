@@ -189,3 +189,21 @@ def test_context_matches_a_note_once_however_often_it_is_asked() -> None:
     assert pain.negated and not pain.family
     assert cancer.family and not cancer.negated
     assert len(calls) == 1
+
+
+def test_a_code_the_diagnosis_rules_would_drop_is_not_offered_for_review(engine) -> None:
+    from medbill.core.suggest._engine import _survives
+    from medbill.core.suggest._registry import Visit
+    from medbill.core.suggest._rules import Dx
+    from medbill.core.suggest._text import sentences
+
+    text = "Nurse visit: flu shot given today in right deltoid."
+    visit = Visit(text, engine.release, sentences=sentences(text))
+    immunization = [Dx("Z23", 0.9, [], ["flu"])]
+    firearm = Dx("W3400XA", 0.3, [], ["shot"])
+    assert not _survives(firearm, immunization, visit)
+    assert _survives(firearm, [*immunization, Dx("S61412A", 0.9, [], ["wound"])], visit)
+    assert _survives(Dx("J069", 0.3, [], ["cold"]), immunization, visit)
+    result = engine.suggest(text)
+    assert result.diagnoses[0].code == "Z23"
+    assert not [d.code for d in result.diagnoses if d.code.startswith("W34")]

@@ -118,3 +118,33 @@ def test_vaccine_only_visit_has_no_em() -> None:
     text = "Here for vaccines only. Influenza vaccine given."
     procedures, _ = suggest_services(text)
     assert suggest_em(text, procedures, diagnoses=1).code is None
+
+
+def test_a_dose_in_millilitres_does_not_split_the_sentence_that_says_it_was_given() -> None:
+    text = "Influenza vaccine, quadrivalent, 0.5 mL IM given in left deltoid by RN."
+    assert {"90686", "90471"} <= set(found(text, patient_age=45))
+
+
+def test_the_vaccine_named_in_one_sentence_and_given_in_the_next() -> None:
+    text = "Pt here for flu vaccine only. Vaccine administered by MA, lot 123, left deltoid."
+    assert {"90686", "90471"} <= set(found(text, patient_age=40))
+    declined = "Discussed the flu vaccine. Patient declined; will return next visit."
+    assert "90686" not in found(declined, patient_age=40)
+    # the next sentence names its own product: that one was given, not the first
+    other = found("Flu vaccine discussed. Tdap given today IM.", patient_age=40)
+    assert "90715" in other and "90686" not in other
+
+
+def test_influenza_brand_names_are_the_product() -> None:
+    codes = found("Fluzone 0.5 mL IM administered. No adverse reaction.", patient_age=40)
+    assert {"90686", "90471"} <= set(codes)
+
+
+def test_a_nurse_only_vaccine_visit_has_no_separate_em() -> None:
+    for text in (
+        "RN visit for influenza immunization. Fluzone 0.5 mL IM administered.",
+        "Patient presents for annual influenza vaccine. Flu vaccine given IM by the nurse.",
+    ):
+        procedures, _ = suggest_services(text, patient_age=40)
+        em = suggest_em(text, procedures, patient_age=40, new_patient=True)
+        assert em.code is None, text

@@ -59,12 +59,14 @@ _PREVENTIVE = re.compile(
     re.I,
 )
 _NURSE = re.compile(
-    r"\bnurse (?:visit|only)\b|\b(?:bp|blood pressure) check\b|\binjection only\b", re.I
+    r"\b(?:nurse|rn|lpn|ma) (?:visit|only)\b|\b(?:bp|blood pressure) check\b|"
+    r"\b(?:injection|vaccine|shot) only\b",
+    re.I,
 )
 _PLANNED = re.compile(
     r"\b(?:here|presents|scheduled|returns?) (?:today )?(?:for|to have) (?:a |the |his |her )?"
-    r"(?:scheduled |planned )?(?:procedure|injection|removal|cryotherapy|vaccine|shot|"
-    r"suture removal)\b",
+    r"(?:scheduled |planned |annual |seasonal )?(?:flu |influenza )?(?:procedure|injection|"
+    r"removal|cryotherapy|vaccines?|vaccination|immuni[sz]ation|shot|suture removal)\b",
     re.I,
 )
 _REQUESTED = re.compile(

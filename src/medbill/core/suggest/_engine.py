@@ -325,6 +325,8 @@ class SuggestEngine:
         for d in maybe:
             if len([x for x in diagnoses if x.status == "review"]) >= review:
                 break
+            if guidelines and not _survives(d, ordered, visit):
+                continue  # the diagnosis rules would drop it beside the suggested codes
             if self.release.is_billable(d.code) and _dot(d.code) not in have:
                 diagnoses.append(self._suggestion(d, text, "review"))
                 have.add(_dot(d.code))
@@ -433,6 +435,13 @@ def _mce_manifestations(dos: date | None) -> frozenset[str]:
     if table is None:
         return frozenset()
     return frozenset(table.lists.get("manifestation", ()))
+
+
+def _survives(d: Dx, ordered: list[Dx], visit: Visit) -> bool:
+    """Whether a code offered for review would stay beside the suggested ones under the
+    diagnosis-stage guideline rules ('flu shot' read as a firearm discharge would not)."""
+    kept = apply_guidelines("diagnoses", [*ordered, d], visit)
+    return any(x.code.startswith(d.code) or d.code.startswith(x.code) for x in kept)
 
 
 def _dot(code: str) -> str:

@@ -90,7 +90,13 @@ VACCINES: tuple[Vaccine, ...] = (
         1,
         "G0008",
     ),
-    Vaccine("90686", "Influenza vaccine, preservative free", r"flu|influenza", 1, "G0008"),
+    Vaccine(
+        "90686",
+        "Influenza vaccine, preservative free",
+        r"flu|influenza|fluzone|fluarix|flulaval|afluria",
+        1,
+        "G0008",
+    ),
 )
 _VACCINE_WORD = re.compile(
     r"\b(?:vaccines?|vaccinations?|immuni[sz]ations?|shots?|boosters?|given|administered|"
@@ -103,14 +109,36 @@ _NOT_GIVEN = re.compile(
     re.I,
 )
 _BRAND_IS_VACCINE = re.compile(
-    r"dtap|tdap|ipv|mmr|gardasil|prevnar|shingrix|menacwy|pediarix|kinrix|varivax|hpv", re.I
+    r"dtap|tdap|ipv|mmr|gardasil|prevnar|shingrix|menacwy|pediarix|kinrix|varivax|hpv|"
+    r"fluzone|fluarix|flulaval|afluria",
+    re.I,
 )
 
 
+_START = re.compile(r"[\n;]|\.(?!\d)")  # a decimal point ("0.5 mL") ends no sentence
+_END = re.compile(r"\n|\.(?!\d)")
+
+
+_GIVEN = re.compile(r"\b(?:given|administered|today|received|dose)\b", re.I)
+_GIVEN_BY_ROUTE = re.compile(r"\b(?:vaccines?|shots?|injections?|IM|intramuscular(?:ly)?)\b", re.I)
+
+
+def _given_next(text: str, end: int) -> bool:
+    """'Here for flu vaccine. Vaccine administered by MA, left deltoid.': the sentence after the
+    one naming the product says that a vaccine was given, and names no other product."""
+    if end >= len(text):
+        return False
+    s, e = _sentence(text, end + 1)
+    after = text[s:e]
+    if _NOT_GIVEN.search(after) or not (_GIVEN.search(after) and _GIVEN_BY_ROUTE.search(after)):
+        return False
+    return not any(re.search(rf"\b(?:{v.pattern})\b", after, re.I) for v in VACCINES)
+
+
 def _sentence(text: str, pos: int) -> tuple[int, int]:
-    start = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos), text.rfind(";", 0, pos)) + 1
-    ends = [i for i in (text.find(".", pos), text.find("\n", pos)) if i != -1]
-    return start, min(ends) if ends else len(text)
+    start = max((m.end() for m in _START.finditer(text, 0, pos)), default=0)
+    end = _END.search(text, pos)
+    return start, end.start() if end else len(text)
 
 
 def vaccines_given(text: str, age: int | None) -> list[tuple[Vaccine, tuple[int, int]]]:
@@ -130,7 +158,7 @@ def vaccines_given(text: str, age: int | None) -> list[tuple[Vaccine, tuple[int,
             named = _BRAND_IS_VACCINE.fullmatch(m.group()) or _VACCINE_WORD.search(sentence)
             if not named or _NOT_GIVEN.search(sentence):
                 continue
-            if not re.search(r"\b(?:given|administered|today|received|dose)\b", sentence, re.I):
+            if not _GIVEN.search(sentence) and not _given_next(text, e):
                 continue
             out.append((v, m.span()))
             taken.append(m.span())
