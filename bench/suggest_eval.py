@@ -123,6 +123,17 @@ def main(argv: list[str] | None = None) -> int:
             p, r, f = _prf(*counts[name])
             ap = f"  MAP {statistics.mean(aps[name]):.3f}" if name in aps else ""
             print(f"  {name:>9}: P {p:.3f}  R {r:.3f}  F1 {f:.3f}{ap}")
+        sized = [
+            (wall, cpu * size / 2048)
+            for n, wall, cpu in zip(notes, latency, cpu_2kb, strict=True)
+            if 1536 <= (size := len(texts[n].encode("utf-8"))) <= 2560
+        ]
+        if sized:
+            print(
+                f"  notes of 1.5-2.5 KB ({len(sized)}): median "
+                f"{statistics.median(w for w, _ in sized) * 1000:.1f} ms wall, "
+                f"{statistics.median(c for _, c in sized) * 1000:.1f} ms CPU"
+            )
         latency.sort()
         print(
             f"  latency per note: mean {statistics.mean(latency) * 1000:.1f} ms, "
