@@ -89,7 +89,8 @@ def test_amounts_as_typed(typed, amount):
     ("typed", "words"),
     [
         ("25.005", "more than two decimals"),
-        ("1e20", "more than $999,999.99"),
+        ("1e20", "type it as digits"),
+        ("1000000", "more than $999,999.99"),
         ("NaN", "not an amount"),
         ("Infinity", "not an amount"),
         ("-5", "more than zero"),
@@ -119,3 +120,20 @@ def test_payment_dates():
 def test_a_card_number_after_other_digits_is_still_found():
     assert looks_like_card_number("12 4111111111111111")
     assert looks_like_card_number("visit 2026-4111-1111-1111-1111")
+
+
+def test_a_line_charge_is_whole_cents_zero_or_more_and_fits_the_form() -> None:
+    from medbill.core.ledger.entry_checks import line_charge
+
+    assert line_charge("$1,250.50") == Money("1250.50")
+    assert line_charge("0") == Money("0.00")
+    for typed, words in (
+        ("12.345", "more than two decimals"),
+        ("99999999", "the most one service line may be"),
+        ("1e5", "not an amount"),
+        ("-5", "must not be negative"),
+        ("NaN", "not an amount"),
+    ):
+        with pytest.raises(EntryProblem) as info:
+            line_charge(typed, field="lines[0].charge")
+        assert words in info.value.problem and info.value.field == "lines[0].charge"

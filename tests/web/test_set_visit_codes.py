@@ -122,6 +122,22 @@ class TestService:
                 "lines[0].modifiers[0]",
             ),
             (["J020"], [{"code": "99213", "charge": 12.5, "dx_pointers": [1]}], "lines[0].charge"),
+            (
+                ["J020"],
+                [{"code": "99213", "charge": "12.345", "dx_pointers": [1]}],
+                "lines[0].charge",
+            ),
+            (
+                ["J020"],
+                [{"code": "99213", "charge": "99999999", "dx_pointers": [1]}],
+                "lines[0].charge",
+            ),
+            (["J020"], [{"code": "99213", "charge": "1e5", "dx_pointers": [1]}], "lines[0].charge"),
+            (
+                ["J020"],
+                [{"code": "99213", "charge": "-5.00", "dx_pointers": [1]}],
+                "lines[0].charge",
+            ),
             (["J020"], [{"code": "99213"}], "lines[0].dx_pointers"),
             (["J020"], [{"code": "99499", "dx_pointers": [1]}], "lines[0].charge"),
             (["J020"] * 13, [], "diagnoses"),

@@ -1,4 +1,4 @@
-"""The rules a payment typed by a person obeys, whichever door it comes in by.
+"""The rules a payment or a charge typed by a person obeys, whichever door it comes in by.
 
 The web forms, the API and the command line all post payments through one service,
 and that service asks these functions. Each raises ``EntryProblem`` naming the field
@@ -9,21 +9,26 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from medbill.core.money import Money
 
 __all__ = [
     "EntryProblem",
+    "MAX_LINE_CHARGE",
     "MAX_PAYMENT",
     "check_no_card_number",
+    "line_charge",
     "looks_like_card_number",
     "payment_amount",
     "payment_date",
+    "typed_amount",
 ]
 
 # One payment typed at a desk or from the mail; payer checks come in by 835 instead.
 MAX_PAYMENT = Money("999999.99")
+# Box 24F of the CMS-1500 holds six digits of dollars.
+MAX_LINE_CHARGE = Money("999999.99")
 
 # Digits in groups with single spaces or dashes between them ("4111 1111-1111 1111").
 _DIGIT_GROUPS = re.compile(r"\d+(?:[ -]\d+)*")
@@ -74,8 +79,9 @@ def check_no_card_number(field: str, text: str) -> None:
         )
 
 
-def payment_amount(value: object, *, ceiling: Money = MAX_PAYMENT, field: str = "amount") -> Money:
-    """What was received, as typed: more than zero, whole cents, at most ``ceiling``.
+def typed_amount(value: object, *, ceiling: Money, field: str, what: str) -> Money:
+    """An amount as a person typed it: digits (a ``$`` and thousands commas allowed), whole
+    cents, at most ``ceiling`` either way; ``what`` names it in the refusal ("one payment").
 
     ``25.005`` is refused rather than rounded: the person typing it meant something.
     """
@@ -87,26 +93,37 @@ def payment_amount(value: object, *, ceiling: Money = MAX_PAYMENT, field: str = 
         amount = Decimal(value)
     else:
         text = str(value).strip().replace(",", "").removeprefix("$").strip()
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
+        if not re.fullmatch(r"[-+]?(?:\d+\.?\d*|\.\d+)", text):
             # The text is not repeated: it may be a card number typed in the wrong box.
-            raise EntryProblem(field, "is not an amount; type it as digits, e.g. 25.00") from None
+            raise EntryProblem(field, "is not an amount; type it as digits, e.g. 25.00")
+        amount = Decimal(text)
     if not amount.is_finite():
         raise EntryProblem(field, "is not an amount; type it as digits, e.g. 25.00")
     if abs(amount) > ceiling.amount:
         raise EntryProblem(
-            field,
-            f"is more than {ceiling.format()}, the most one payment "
-            "entered here may be; check the amount",
+            field, f"is more than {ceiling.format()}, the most {what} may be; check the amount"
         )
     if amount != amount.quantize(Decimal("0.01")):
         raise EntryProblem(
             field, "has more than two decimals; amounts are in dollars and cents, e.g. 25.01"
         )
-    money = Money(amount)
+    return Money(amount)
+
+
+def payment_amount(value: object, *, ceiling: Money = MAX_PAYMENT, field: str = "amount") -> Money:
+    """What was received, as typed: more than zero, whole cents, at most ``ceiling``."""
+    money = typed_amount(value, ceiling=ceiling, field=field, what="one payment entered here")
     if money <= Money(0):
         raise EntryProblem(field, "must be more than zero")
+    return money
+
+
+def line_charge(value: object, *, field: str = "charge") -> Money:
+    """A service line's charge as typed: zero or more, whole cents, and no more than the
+    CMS-1500's charge box (24F) can print."""
+    money = typed_amount(value, ceiling=MAX_LINE_CHARGE, field=field, what="one service line")
+    if money < Money(0):
+        raise EntryProblem(field, "must not be negative")
     return money
 
 

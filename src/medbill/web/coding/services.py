@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from medbill.core.money import Money, MoneyError
+from medbill.core.ledger.entry_checks import EntryProblem, line_charge
 from medbill.web.coding.models import Diagnosis, ServiceLine
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice import audit
@@ -99,11 +99,9 @@ def _line(visit: Visit, raw: Mapping[str, Any], path: str, n_dx: int) -> dict[st
         charge = price * units
     else:
         try:
-            charge = charge_raw if isinstance(charge_raw, Money) else Money(charge_raw)
-        except MoneyError as exc:
-            raise ServiceError(f"{path}.charge", str(exc)) from None
-        if charge < Money(0):
-            raise ServiceError(f"{path}.charge", "must not be negative")
+            charge = line_charge(charge_raw, field=f"{path}.charge")
+        except EntryProblem as exc:
+            raise ServiceError(exc.field, exc.problem) from None
     code_system = "HCPCS" if code[0].isalpha() else "CPT"
     return {
         "code_system": str(raw.get("code_system") or code_system),
