@@ -208,8 +208,23 @@ class TestAuditPage:
         assert [e.username for e in page.context["page"]] == ["coder"]
         response = client.get("/audit/", {"action": "list", "user": "biller"})
         html = response.content.decode()
-        assert "option selected>list<" in html and ">denied<" in html and ">export<" in html
+        assert 'value="list" selected>listed or searched<' in html
+        assert 'value="denied">refused<' in html and 'value="export">exported<' in html
         assert "1 patients" in html and "count" in html
+
+    def test_records_and_actions_are_named_in_words(self, world, client_for):
+        client_for(world.users["biller"]).get("/patients/")
+        html = client_for(world.users["auditor"]).get("/audit/").content.decode()
+        assert 'value="frontdesk.Patient">Patient<' in html
+        assert "frontdesk.Patient #" not in html and ">Patient #" in html
+        assert ">listed or searched</span>" in html
+
+    def test_from_after_to_says_so(self, world, client_for):
+        client = client_for(world.users["auditor"])
+        response = client.get("/audit/", {"since": "2026-03-02", "until": "2026-03-01"})
+        assert response.status_code == 422
+        assert "Before the From date" in response.content.decode()
+        assert list(response.context["page"]) == []
 
     def test_only_own_practice_events(self, world, client_for):
         page = client_for(world.users["auditor"]).get(

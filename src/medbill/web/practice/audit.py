@@ -471,3 +471,17 @@ def connect_signals() -> None:
     post_init.connect(_on_init, dispatch_uid="medbill_audit_init")
     post_save.connect(_on_save, dispatch_uid="medbill_audit_save")
     post_delete.connect(_on_delete, dispatch_uid="medbill_audit_delete")
+
+
+def type_label(object_type: str) -> str:
+    """The kind of record an event names, in the office's words ("billing.Claim" -> "Claim",
+    "frontdesk.Coverage" -> "Coverage"); a label of a model since removed is shown as stored."""
+    from django.apps import apps
+
+    if object_type == "request":
+        return "Page or API request"
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return str(model._meta.verbose_name).capitalize()

@@ -391,13 +391,13 @@ class ApiToken(models.Model):
 
 
 AUDIT_ACTIONS = [
-    ("create", "create"),
-    ("update", "update"),
-    ("delete", "delete"),
-    ("view", "view"),  # one record looked at (a page, an API read, a PDF of it)
-    ("list", "list"),  # many records returned at once (a list, a search)
-    ("export", "export"),  # a file that carries many records (an 837P batch, a CSV)
-    ("denied", "denied"),  # a request the user's role or tenancy refused (403)
+    ("create", "created"),
+    ("update", "changed"),
+    ("delete", "deleted"),
+    ("view", "viewed"),  # one record looked at (a page, an API read, a PDF of it)
+    ("list", "listed or searched"),  # many records returned at once (a list, a search)
+    ("export", "exported"),  # a file that carries many records (an 837P batch, a CSV)
+    ("denied", "refused"),  # a request the user's role or tenancy refused (403)
     # sign-in events (medbill.web.practice.auth_audit)
     ("login", "sign-in"),
     ("logout", "sign-out"),

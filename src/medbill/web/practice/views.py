@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from medbill.web.billing.models import Claim
 from medbill.web.billing.remittance_models import DenialItem
 from medbill.web.frontdesk.models import Patient, Visit
+from medbill.web.practice import audit
 from medbill.web.practice.middleware import SESSION_KEY
 from medbill.web.practice.models import AUDIT_ACTIONS, AuditEvent, AuditEventPatient
 from medbill.web.practice.pages import paginate, parse_date, query_without_page
@@ -172,22 +173,29 @@ def list_audit_events(request: PracticeRequest) -> HttpResponse:
             events = events.none()
         else:
             events = events.filter(**{lookup: value})
+    since, until = parse_date(f.get("since", "")), parse_date(f.get("until", ""))
+    if since and until and since > until:
+        errors["until"] = "Before the From date: no event can be in this range."
+        events = events.none()
     types = (
         AuditEvent.objects.for_user(request.user, request.practice)
         .order_by("object_type")
         .values_list("object_type", flat=True)
         .distinct()
     )
+    page = paginate(request, events)
+    for event in page:
+        event.type_label = audit.type_label(event.object_type)
     return render(
         request,
         "practice/audit_list.html",
         {
-            "page": paginate(request, events),
+            "page": page,
             "query": query_without_page(request),
             "filters": f,
             "errors": errors,
-            "actions": [a for a, _ in AUDIT_ACTIONS],
-            "object_types": list(types),
+            "actions": AUDIT_ACTIONS,
+            "object_types": sorted(((t, audit.type_label(t)) for t in types), key=lambda t: t[1]),
         },
         status=422 if any(k in errors for k in ("since", "until")) else 200,
     )
