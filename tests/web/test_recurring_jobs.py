@@ -202,7 +202,17 @@ def test_managers_see_switch_and_run_their_jobs(world, client_for):
         {"enabled": "on", "day_of_month": "40"},
         follow=True,
     )
-    assert "enter a day of the month from 1 to 31" in bad.content.decode()
+    assert bad.status_code == 422
+    bad_html = bad.content.decode()
+    # said beside the field, with what was typed, and nothing saved
+    assert (
+        'class="field-error" id="statements-day-error">Enter a day of the month from 1 to 31.'
+        in bad_html
+    )
+    assert 'name="day_of_month" inputmode="numeric" size="2" value="40"' in bad_html
+    assert JobSetting.objects.get(job="statements", practice=site.practice).options == {
+        "day_of_month": 15
+    }
     ran = manager.post(reverse("run_job_now", args=["codesets"]), follow=True)
     (run,) = JobRun.objects.filter(job="codesets")
     words = recurring.job_named("codesets").words(run.summary)
@@ -311,3 +321,24 @@ def test_claim_status_job_needs_attention_when_no_payer_answers(world):
     )
     assert run.status == JobRun.Status.ATTENTION
     assert "no payer answered" in recurring.job_named("claimstatus").words(run.summary)
+
+
+def test_history_names_the_job_and_what_it_covered_in_words(world, client_for):
+    JobRun.objects.create(
+        job="eligibility",
+        practice=world.a.practice,
+        scope=f"practice-{world.a.practice.pk}",
+        key="2026-12-08",
+        status="ok",
+        started_at=timezone.now(),
+        summary={"day": "2026-12-08", "visits": 3, "active": 3},
+    )
+    JobRun.objects.create(
+        job="pickup", scope="all", key="2026-12-07T09:30", status="ok", started_at=timezone.now()
+    )
+    page = client_for(world.users["manager"]).get(reverse("list_jobs"))
+    history = html_text.unescape(page.content.decode()).split("<h2>History</h2>")[1]
+    assert "Eligibility for the next day's visits" in history
+    assert "visits of Tue 8 Dec 2026" in history and "Mon 7 Dec 2026, 09:30" in history
+    assert "2026-12-07T09:30" not in history
+    assert "inbound_folder" not in page.content.decode()

@@ -35,6 +35,18 @@ class Job:
     due: Callable[[datetime.date, dict[str, Any]], bool] = lambda day, options: True
     options: dict[str, Any] = field(default_factory=dict)  # defaults a manager may change
 
+    def covers(self, key: str) -> str:
+        """The work a run's key stands for, in words ("visits of Tue 8 Dec 2026")."""
+        try:
+            if "T" in key:
+                moment = datetime.datetime.fromisoformat(key)
+                return f"{moment:%a} {moment.day} {moment:%b %Y}, {moment:%H:%M}"
+            day = datetime.date.fromisoformat(key)
+        except ValueError:
+            return key
+        words = f"{day:%a} {day.day} {day:%b %Y}"
+        return f"visits of {words}" if self.name == "eligibility" else words
+
 
 # -- nightly eligibility ------------------------------------------------------------------------
 

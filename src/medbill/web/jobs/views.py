@@ -25,6 +25,14 @@ class JobRow:
     options: dict[str, Any]
     last: JobRun | None
     last_words: str
+    errors: dict[str, str]
+
+
+# A job's number options: (lowest, highest, what to say when a typed value is neither).
+_LIMITS = {
+    "day_of_month": (1, 31, "Enter a day of the month from 1 to 31."),
+    "days": (1, 365, "Enter the number of days to wait, from 1 to 365."),
+}
 
 
 def _scope(job: Job, practice: Any) -> str:
@@ -33,9 +41,21 @@ def _scope(job: Job, practice: Any) -> str:
 
 @requires("manage_jobs")
 def list_jobs(request: PracticeRequest) -> HttpResponse:
+    return _page(request)
+
+
+def _page(
+    request: PracticeRequest,
+    errors: dict[str, dict[str, str]] | None = None,
+    typed: dict[str, dict[str, str]] | None = None,
+) -> HttpResponse:
+    """The page; ``errors`` and ``typed`` (by job name, then option) show a refused change
+    beside its field, with what the manager typed."""
+    errors, typed = errors or {}, typed or {}
     rows = []
     for job in JOBS:
         enabled, options = enabled_for(job, request.practice) if job.per_practice else (True, {})
+        options = {**options, **typed.get(job.name, {})}
         last = JobRun.objects.filter(job=job.name, scope=_scope(job, request.practice)).first()
         words = ""
         if last is not None:
@@ -46,7 +66,7 @@ def list_jobs(request: PracticeRequest) -> HttpResponse:
                 if last.status != JobRun.Status.RUNNING
                 else "running"
             )
-        rows.append(JobRow(job, enabled, options, last, words))
+        rows.append(JobRow(job, enabled, options, last, words, errors.get(job.name, {})))
     practice = request.practice
     assert practice is not None  # @requires refuses a request without one
     history = JobRun.objects.filter(scope__in=(f"practice-{practice.pk}", "all"))[:30]
@@ -54,8 +74,18 @@ def list_jobs(request: PracticeRequest) -> HttpResponse:
     return render(
         request,
         "jobs/list.html",
-        {"rows": rows, "history": [(r, _words(r)) for r in history], "files": files},
+        {"rows": rows, "history": [_history_row(r) for r in history], "files": files},
+        status=422 if errors else 200,
     )
+
+
+def _history_row(run: JobRun) -> tuple[JobRun, str, str, str]:
+    """A past run with its job's title, what it covered and its result, in words."""
+    try:
+        job = job_named(run.job)
+    except KeyError:
+        return run, run.job, run.key, _words(run)
+    return run, job.title, job.covers(run.key), _words(run)
 
 
 def _words(run: JobRun) -> str:
@@ -84,18 +114,18 @@ def change_job(request: PracticeRequest, name: str) -> HttpResponse:
         job=job.name, practice=request.practice
     ).first() or JobSetting(job=job.name, practice=request.practice, options={})
     setting.enabled = request.POST.get("enabled") == "on"
-    if "day_of_month" in job.options:
-        raw = request.POST.get("day_of_month", "").strip()
-        if not raw.isdigit() or not 1 <= int(raw) <= 31:
-            messages.error(request, "Statement day: enter a day of the month from 1 to 31.")
-            return redirect("list_jobs")
-        setting.options = {**setting.options, "day_of_month": int(raw)}
-    if "days" in job.options:
-        raw = request.POST.get("days", "").strip()
-        if not raw.isdigit() or not 1 <= int(raw) <= 365:
-            messages.error(request, f"{job.title}: enter the days to wait, from 1 to 365.")
-            return redirect("list_jobs")
-        setting.options = {**setting.options, "days": int(raw)}
+    problems, typed = {}, {}
+    for option, (low, high, problem) in _LIMITS.items():
+        if option not in job.options:
+            continue
+        raw = request.POST.get(option, "").strip()
+        typed[option] = raw
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            problems[option] = problem
+        else:
+            setting.options = {**setting.options, option: int(raw)}
+    if problems:
+        return _page(request, errors={job.name: problems}, typed={job.name: typed})
     setting.save()  # audited by the model's signals, as the request's user
     messages.success(request, f"{job.title}: {'on' if setting.enabled else 'off'}.")
     return redirect("list_jobs")

@@ -243,6 +243,8 @@ CONNECTION_FIELDS: list[tuple[str, str, bool]] = [
     ("key_path", "Private key file on the server", False),
     ("host_key_sha256", "Server key fingerprint (SHA256)", False),
     ("remote_dir", "Remote folder", False),
+    ("inbound_folder", "Folder where responses arrive (folder transport)", False),
+    ("inbound_remote_dir", "Remote folder where responses arrive (SFTP)", False),
     ("sender_id", "Sender id (ISA06)", True),
     ("receiver_id", "Receiver id (ISA08)", True),
     ("submitter_name", "Submitter name", True),
