@@ -48,3 +48,15 @@ def test_taxonomy_codes_shaped_as_nucc_writes_them_pass(code):
 )
 def test_other_taxonomy_text_fails(code):
     assert not taxonomy_is_valid(code)
+
+
+def test_phone_numbers_as_typed_and_as_shown() -> None:
+    from medbill.core.identifiers import phone_digits, phone_display
+
+    for typed in ("(555) 201-3344", "555.201.3344", "1 555 201 3344", "+1-555-201-3344"):
+        assert phone_digits(typed) == "5552013344", typed
+    for typed in ("555-2013", "call me", "555 201 3344 ext 12", ""):
+        assert phone_digits(typed) is None, typed
+    assert phone_display("5552013344") == "(555) 201-3344"
+    assert phone_display("front desk") == "front desk"
+    assert phone_display(None) == ""

@@ -474,3 +474,22 @@ def test_a_manager_sets_office_hours_and_time_zone_and_they_are_checked(world, c
         object_type="practice.Practice", action="update", user=world.users["manager"]
     ).exists()
     assert client_for(world.users["front_desk"]).get(reverse("edit_practice")).status_code == 403
+
+
+def test_practice_phone_is_ten_digits_and_time_zone_is_chosen_by_name(world, client_for):
+    manager = client_for(world.users["manager"])
+    form = manager.get(reverse("edit_practice")).content.decode()
+    assert '<option value="America/Chicago">Central (Chicago)</option>' in form
+    base = {"time_zone": "America/Chicago", "opens_at": "08:00", "closes_at": "17:00"}
+    bad = manager.post(reverse("edit_practice"), {**base, "phone": "call the front desk"})
+    assert bad.status_code == 422
+    assert "A phone number has ten digits" in bad.content.decode()
+    unknown = manager.post(reverse("edit_practice"), {**base, "time_zone": "Mars/Olympus"})
+    assert unknown.status_code == 422
+    saved = manager.post(reverse("edit_practice"), {**base, "phone": "1 (717) 555-0100"})
+    assert saved.status_code == 302
+    practice = world.a.practice
+    practice.refresh_from_db()
+    assert (practice.phone, practice.time_zone) == ("7175550100", "America/Chicago")
+    again = manager.get(reverse("edit_practice")).content.decode()
+    assert 'value="(717) 555-0100"' in again

@@ -1,4 +1,5 @@
-"""Identifiers on claims: the NPI check digit and the shape of a provider taxonomy code.
+"""Identifiers on claims: the NPI check digit, the shape of a provider taxonomy code, and
+phone numbers as typed and as shown.
 
 An NPI is ten digits whose last is a Luhn check digit computed over the first
 nine with the prefix 80840 (the ISO card-issuer prefix for US health
@@ -9,7 +10,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["npi_check_digit", "npi_is_valid", "npi_with_check_digit", "taxonomy_is_valid"]
+__all__ = [
+    "npi_check_digit",
+    "npi_is_valid",
+    "npi_with_check_digit",
+    "phone_digits",
+    "phone_display",
+    "taxonomy_is_valid",
+]
 
 # NUCC Health Care Provider Taxonomy codes: ten characters, three digits, six letters or
 # digits, and a closing X (207Q00000X family medicine, 363LF0000X family nurse practitioner).
@@ -53,3 +61,20 @@ def taxonomy_is_valid(code: str) -> bool:
     enrollment question, and the list changes twice a year.
     """
     return bool(code) and _TAXONOMY.fullmatch(code) is not None
+
+
+def phone_digits(text: str) -> str | None:
+    """The ten digits of a North American phone number as typed ("(555) 201-3344", "1 555
+    201 3344", "555.201.3344"); None when it is not one."""
+    digits = "".join(c for c in text if c.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10 or re.search(r"[^\d\s().+\-]", text):
+        return None
+    return digits
+
+
+def phone_display(number: str | None) -> str:
+    """A phone number as people write it: ``(555) 201-3344``; other text as it was stored."""
+    digits = phone_digits(number or "")
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}" if digits else (number or "")

@@ -21,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from medbill.core.claim import Address, BillingProvider
+from medbill.core.identifiers import phone_display
 from medbill.core.money import Money
 
 __all__ = ["Practice"]
@@ -111,12 +112,7 @@ def esc(value: object) -> str:
 
 
 def phone(number: str | None) -> str:
-    digits = "".join(c for c in (number or "") if c.isdigit())
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    if len(digits) == 10:
-        return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
-    return number or ""
+    return phone_display(number)
 
 
 def zip_code(value: str | None) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 
 from medbill.core.codesets.cpt import cpt_shape
+from medbill.core.identifiers import phone_digits, phone_display
 from medbill.core.roles import ROLE_LABELS, ROLES
 from medbill.core.submission.profiles import ClearinghouseProfile, ProfileError
 from medbill.web.claims_out.models import ClearinghouseConnection
@@ -45,6 +46,21 @@ _HCPCS = re.compile(r"[A-V][0-9]{4}")
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+# The zones of the United States and its territories, as an office names them.
+US_TIME_ZONES = [
+    ("America/New_York", "Eastern (New York)"),
+    ("America/Chicago", "Central (Chicago)"),
+    ("America/Denver", "Mountain (Denver)"),
+    ("America/Phoenix", "Mountain, no daylight saving (Arizona)"),
+    ("America/Los_Angeles", "Pacific (Los Angeles)"),
+    ("America/Anchorage", "Alaska (Anchorage)"),
+    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
+    ("America/Puerto_Rico", "Atlantic (Puerto Rico, Virgin Islands)"),
+    ("Pacific/Guam", "Chamorro (Guam, Northern Mariana Islands)"),
+    ("Pacific/Pago_Pago", "Samoa (American Samoa)"),
+]
+
+
 class PracticeDetailsForm(forms.ModelForm):
     """What a manager keeps current about the practice: contact, time zone, office hours.
 
@@ -52,13 +68,38 @@ class PracticeDetailsForm(forms.ModelForm):
     changed by an administrator in the admin, where the audit trail records it the same way.
     """
 
+    time_zone = forms.ChoiceField(
+        required=False,
+        help_text="Pages show the practice's local times: appointments, postings, the audit trail.",
+    )
+
     class Meta:
         model = Practice
         fields = ["phone", "contact_name", "time_zone", "opens_at", "closes_at"]
         widgets = {
             "opens_at": forms.TimeInput(attrs={"type": "time"}),
             "closes_at": forms.TimeInput(attrs={"type": "time"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "The server's time zone"), *US_TIME_ZONES]
+        current = self.instance.time_zone if self.instance else ""
+        if current and current not in dict(US_TIME_ZONES):
+            choices.append((current, current))
+        self.fields["time_zone"].choices = choices
+        if self.instance.phone:
+            self.initial["phone"] = phone_display(self.instance.phone)
+
+    def clean_phone(self) -> str:
+        typed = self.cleaned_data["phone"].strip()
+        if not typed:
+            return ""
+        digits = phone_digits(typed)
+        if digits is None:
+            raise forms.ValidationError("A phone number has ten digits, e.g. (555) 201-3344.")
+        return digits
 
 
 class ProviderForm(forms.ModelForm):
