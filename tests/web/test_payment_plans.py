@@ -95,10 +95,15 @@ def test_the_next_installment_follows_payments(world):
         ({"installments": "0"}, "installments", "1 to 60"),
         ({"installments": "61"}, "installments", "1 to 60"),
         ({"installments": "3", "first_due": "yesterday"}, "first_due", "in the past"),
-        ({"installments": "3", "first_due": "2026-13-40"}, "first_due", "expected a date"),
-        ({"installments": "3", "interval_days": "3"}, "interval_days", "7, 14 or 30"),
+        ({"installments": "3", "first_due": "2026-13-40"}, "first_due", "Not a date"),
+        (
+            {"installments": "3", "interval_days": "3"},
+            "interval_days",
+            "weekly, every two weeks or monthly",
+        ),
         ({"installments": "3", "installment": "-5"}, "installment", "more than zero"),
-        ({"installments": "3", "installment": "ten"}, "installment", ""),
+        ({"installments": "3", "installment": "ten"}, "installment", "type it as digits"),
+        ({"installments": "3", "installment": "33.333"}, "installment", "two decimals"),
     ],
 )
 def test_bad_plans_name_the_field(world, args, field, words):

@@ -21,7 +21,8 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from medbill.core.money import ZERO, Money, MoneyError
+from medbill.core.ledger.entry_checks import EntryProblem, payment_amount
+from medbill.core.money import ZERO, Money
 from medbill.web.billing.models import Entry
 from medbill.web.billing.remittance_models import PaymentPlan
 from medbill.web.billing.services import balance_of
@@ -39,6 +40,7 @@ __all__ = ["PlanStanding", "cancel_plan", "patient_balance", "plan_standing", "s
 MAX_INSTALLMENTS = 60
 INTERVALS = {7: "weekly", 14: "every two weeks", 30: "monthly"}
 CENT = Decimal("0.01")
+_EVERY = "Choose how often: weekly, every two weeks or monthly."
 
 
 def patient_balance(patient: Patient) -> Money:
@@ -49,7 +51,10 @@ def patient_balance(patient: Patient) -> Money:
 def _count(raw: Any) -> int:
     text = str(raw if raw is not None else "").strip()
     if not text.isdigit() or not 1 <= int(text) <= MAX_INSTALLMENTS:
-        raise ServiceError("installments", f"expected a whole number from 1 to {MAX_INSTALLMENTS}")
+        raise ServiceError(
+            "installments",
+            f"Enter the number of payments, a whole number from 1 to {MAX_INSTALLMENTS}.",
+        )
     return int(text)
 
 
@@ -59,7 +64,9 @@ def _date(raw: Any) -> datetime.date:
     try:
         return datetime.date.fromisoformat(str(raw or "").strip())
     except ValueError:
-        raise ServiceError("first_due", "expected a date (YYYY-MM-DD)") from None
+        raise ServiceError(
+            "first_due", "Not a date: choose one on the calendar, or type it as YYYY-MM-DD."
+        ) from None
 
 
 def start_plan(
@@ -81,42 +88,48 @@ def start_plan(
     count = _count(installments)
     first = _date(first_due)
     if first < today:
-        raise ServiceError("first_due", f"{first.isoformat()} is in the past")
+        raise ServiceError(
+            "first_due",
+            f"{first:%b} {first.day}, {first.year} is in the past; choose today or later.",
+        )
     if first > today + datetime.timedelta(days=92):
-        raise ServiceError("first_due", "the first payment is due within three months")
+        raise ServiceError("first_due", "The first payment must be due within three months.")
     try:
         interval = int(str(interval_days).strip())
     except ValueError:
-        raise ServiceError("interval_days", "expected 7, 14 or 30 days") from None
+        raise ServiceError("interval_days", _EVERY) from None
     if interval not in INTERVALS:
-        raise ServiceError("interval_days", "expected 7, 14 or 30 days")
+        raise ServiceError("interval_days", _EVERY)
     with transaction.atomic(), audit.acting_as(user):
         locked = Patient.objects.select_for_update().get(pk=patient.pk)
         if PaymentPlan.objects.filter(patient=locked, status=PaymentPlan.Status.ACTIVE).exists():
-            raise ServiceError("plan", "the account already has an active plan; cancel it first")
+            raise ServiceError(
+                "plan", "The account already has an active plan; cancel it before starting another."
+            )
         balance = patient_balance(locked)
         if balance <= ZERO:
-            raise ServiceError("plan", "the patient owes nothing; there is no balance to plan")
+            raise ServiceError("plan", "The patient owes nothing; there is no balance to plan.")
         if installment in (None, ""):
             each = Money((balance.amount / count).quantize(CENT, rounding=ROUND_UP))
         else:
             try:
-                each = installment if isinstance(installment, Money) else Money(installment)
-            except MoneyError as exc:
-                raise ServiceError("installment", str(exc)) from None
-            if each <= ZERO:
-                raise ServiceError("installment", "must be more than zero")
+                each = payment_amount(installment, field="installment")
+            except EntryProblem as exc:
+                raise ServiceError(
+                    exc.field, exc.problem[:1].upper() + exc.problem[1:] + "."
+                ) from None
         if each * count < balance:
             raise ServiceError(
                 "installment",
-                f"{count} x {each.format()} = "
-                f"{(each * count).format()} does not cover the balance "
-                f"of {balance.format()}",
+                f"{count} payments of {each.format()} make {(each * count).format()}, which "
+                f"does not cover the balance of {balance.format()}; raise the payment or the "
+                "number of payments.",
             )
         if each * (count - 1) >= balance:
             raise ServiceError(
                 "installments",
-                f"{count - 1} payments of {each.format()} already cover the balance; use fewer",
+                f"{count - 1} payments of {each.format()} already cover the balance of "
+                f"{balance.format()}; use fewer payments.",
             )
         return PaymentPlan.objects.create(
             practice_id=locked.practice_id,
