@@ -103,3 +103,21 @@ class TestEraImportRun:
         outsider = client_for(world.outsider)
         assert outsider.get(f"/remittances/imports/{run.pk}/").status_code == 404
         assert outsider.get(f"/remittances/imports/{run.pk}/status.json").status_code == 404
+
+
+def test_a_claim_with_several_denied_lines_is_listed_once_with_each_reason_once():
+    from types import SimpleNamespace
+
+    from medbill.web.billing.era_runs import _denied_claims
+
+    s = SimpleNamespace(
+        denied=[
+            ("CLM1", "197 precertification absent"),
+            ("CLM1", "197 precertification absent; 16 missing information"),
+            ("CLM2", "50 not medically necessary"),
+        ]
+    )
+    assert _denied_claims(s) == [
+        ["CLM1", "197 precertification absent; 16 missing information"],
+        ["CLM2", "50 not medically necessary"],
+    ]

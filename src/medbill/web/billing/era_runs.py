@@ -61,6 +61,18 @@ def _paid_claims(s: Any) -> int:
     return sum(1 for claim, paid, _ in s.posted if claim not in denied or paid.amount != 0)
 
 
+def _denied_claims(s: Any) -> list[list[str]]:
+    """One row per denied claim, however many of its lines were denied: the claim and its
+    reasons, each once, in the order the payer gave them."""
+    by_claim: dict[str, list[str]] = {}
+    for claim, why in s.denied:
+        reasons = by_claim.setdefault(claim, [])
+        for part in str(why).split("; "):
+            if part and part not in reasons:
+                reasons.append(part)
+    return [[claim, "; ".join(reasons)] for claim, reasons in by_claim.items()]
+
+
 def _sets(result: ImportResult) -> list[dict[str, Any]]:
     return [
         {
@@ -69,8 +81,8 @@ def _sets(result: ImportResult) -> list[dict[str, Any]]:
             "status": s.status,
             "paid": str(s.total_paid.amount),
             "posted": _paid_claims(s),
-            "denied": [[claim, why] for claim, why in s.denied[:SHOWN]],
-            "denied_count": len(s.denied),
+            "denied": (denied := _denied_claims(s))[:SHOWN],
+            "denied_count": len(denied),
             "unmatched": len(s.unmatched),
             "secondary": len(s.secondary),
             "reasons": s.reasons[:SHOWN],
