@@ -31,6 +31,7 @@ NAV: list[NavItem] = [
     NavItem("Build claims", "build_claims", "create_claims", "Billing"),
     NavItem("Remittances", "list_remittances", "view_claims", "Billing"),
     NavItem("Denials", "list_denials", "view_claims", "Billing"),
+    NavItem("Deadlines", "list_deadlines", "view_claims", "Billing"),
     NavItem("Accounts", "list_accounts", "view_ledger", "Billing"),
     NavItem("Statements", "statement_runs", "send_statements", "Billing"),
     NavItem("A/R reports", "show_reports", "view_reports", "Oversight"),

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from medbill.web.billing import attachment_views, denials, scrub_views, statement_views, views
+from medbill.web.billing import (
+    attachment_views,
+    deadlines,
+    denials,
+    scrub_views,
+    statement_views,
+    views,
+)
 
 urlpatterns = [
     path("claims/", views.list_claims, name="list_claims"),
@@ -25,6 +32,7 @@ urlpatterns = [
         name="remove_claim_attachment",
     ),
     path("patients/<int:patient_id>/payments/new/", views.post_payment, name="post_payment"),
+    path("deadlines/", deadlines.list_deadlines, name="list_deadlines"),
     path("denials/<int:denial_id>/write-off/", denials.write_off, name="write_off_denial"),
     path("denials/<int:denial_id>/transfer/", denials.transfer_to_patient, name="transfer_denial"),
     path("statements/", statement_views.list_statement_runs, name="statement_runs"),

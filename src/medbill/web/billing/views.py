@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from medbill.core.forms.superbill import dotted_icd
 from medbill.core.ledger.entry_checks import looks_like_card_number
-from medbill.web.billing import attachment_views, scrub_views, services
+from medbill.web.billing import attachment_views, deadlines, scrub_views, services
 from medbill.web.billing.models import Claim
 from medbill.web.billing.remittance_models import ScrubRun
 from medbill.web.claims_out import status_views
@@ -77,6 +77,7 @@ def show_claim(request: PracticeRequest, claim_id: int) -> HttpResponse:
             **scrub_views.findings_context(request, claim),
             **attachment_views.attachments_context(request, claim),
             **status_views.history_context(request, claim),
+            **deadlines.deadlines_context(request, claim),
         },
     )
 

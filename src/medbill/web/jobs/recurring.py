@@ -256,6 +256,30 @@ CLAIM_STATUS = Job(
     options={"days": 30},
 )
 
+# -- deadlines -----------------------------------------------------------------------------------
+
+
+def deadlines_ahead(practice: Any, day: datetime.date) -> dict[str, Any]:
+    """Warn of claims to file and denials to appeal before their limits pass."""
+    from medbill.web.billing.deadlines import warn_of_deadlines
+
+    return warn_of_deadlines(practice, day)
+
+
+def _deadline_words(s: dict[str, Any]) -> str:
+    parts = []
+    if s.get("file_late") or s.get("appeal_late"):
+        parts.append(
+            f"past the limit: {s.get('file_late', 0)} claim(s) not filed, "
+            f"{s.get('appeal_late', 0)} denial(s) not appealed"
+        )
+    parts.append(
+        f"due within {s.get('within', 14)} days: {s.get('file_soon', 0)} claim(s) to file, "
+        f"{s.get('appeal_soon', 0)} appeal(s)"
+    )
+    return "; ".join(parts)
+
+
 JOBS: tuple[Job, ...] = (
     Job(
         name="eligibility",
@@ -277,6 +301,14 @@ JOBS: tuple[Job, ...] = (
         key=lambda now: now.strftime("%Y-%m-%dT%H:%M"),
     ),
     CLAIM_STATUS,
+    Job(
+        name="deadlines",
+        title="Filing and appeal deadlines",
+        when="every morning at 06:30",
+        schedule={"hour": "6", "minute": "30"},
+        run=deadlines_ahead,
+        words=_deadline_words,
+    ),
     Job(
         name="codesets",
         title="Code-set update reminders",

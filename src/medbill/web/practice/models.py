@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from medbill.core.deadlines import Limits, limits_for
 from medbill.core.roles import ROLE_LABELS, ROLES
 from medbill.web.practice.base import (
     AddressFields,
@@ -248,6 +249,23 @@ class Payer(Audited, AddressFields):
         blank=True,
         help_text="Opt-in edit code prefixes this payer asks for (e.g. DX010 unspecified codes).",
     )
+    # The contract's terms; blank: the default for the payer's type (medbill.core.deadlines).
+    timely_filing_days = models.PositiveSmallIntegerField(
+        "filing limit (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="Days from the date of service to file a claim. Blank: Medicare, Medicaid "
+        "and TRICARE one year, other payers 90 days.",
+    )
+    appeal_days = models.PositiveSmallIntegerField(
+        "appeal limit (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="Days from the payer's decision to file a first appeal. Blank: Medicare "
+        "120 days (after 5 days to receive the notice), Medicaid 90, other payers 180.",
+    )
 
     objects = PayerQuerySet.as_manager()
 
@@ -261,6 +279,10 @@ class Payer(Audited, AddressFields):
 
     def __str__(self) -> str:
         return self.name
+
+    def deadline_limits(self) -> Limits:
+        """The filing limit and appeal levels of this payer."""
+        return limits_for(self.payer_type, self.timely_filing_days, self.appeal_days)
 
     def clean(self) -> None:
         super().clean()

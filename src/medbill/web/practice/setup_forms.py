@@ -162,6 +162,8 @@ class PayerForm(forms.ModelForm):
             "edits_select",
             "edits_ignore",
             "edits_extend",
+            "timely_filing_days",
+            "appeal_days",
             "active",
         ]
 
