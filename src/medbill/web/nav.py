@@ -36,6 +36,7 @@ NAV: list[NavItem] = [
     NavItem("Statements", "statement_runs", "send_statements", "Billing"),
     NavItem("A/R reports", "show_reports", "view_reports", "Oversight"),
     NavItem("Financials", "show_financials", "view_reports", "Oversight"),
+    NavItem("Denial causes", "show_denial_causes", "view_reports", "Oversight"),
     NavItem("Coding queue", "list_coding_queue", "change_codes", "Coding"),
     NavItem("Code search", "search_codes", "view_claims", "Coding"),
     NavItem("Second review", "list_reviews", "review_codes", "Coding"),

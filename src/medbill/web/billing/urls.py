@@ -3,6 +3,7 @@ from django.urls import path
 from medbill.web.billing import (
     attachment_views,
     deadlines,
+    denial_causes,
     denials,
     scrub_views,
     statement_views,
@@ -33,6 +34,7 @@ urlpatterns = [
     ),
     path("patients/<int:patient_id>/payments/new/", views.post_payment, name="post_payment"),
     path("deadlines/", deadlines.list_deadlines, name="list_deadlines"),
+    path("denials/causes/", denial_causes.show_denial_causes, name="show_denial_causes"),
     path("denials/<int:denial_id>/write-off/", denials.write_off, name="write_off_denial"),
     path("denials/<int:denial_id>/transfer/", denials.transfer_to_patient, name="transfer_denial"),
     path("statements/", statement_views.list_statement_runs, name="statement_runs"),

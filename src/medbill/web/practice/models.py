@@ -429,6 +429,7 @@ AUDIT_ACTIONS = [
     ("mfa_on", "two-factor turned on"),
     ("mfa_off", "two-factor turned off"),
     ("password", "password changed"),
+    ("run_job", "ran a recurring job"),  # a manager's "Run now" (medbill.web.jobs)
 ]
 
 

@@ -1,0 +1,132 @@
+"""Denials to the root: the practice's denials grouped by the step that let them through,
+with who and what they cluster on (payer, provider, code and modifier, reason codes) and
+how each category moves month by month. The categories and their rules are
+``medbill.core.denial_causes``."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from medbill.core.denial_causes import CATEGORIES, Category, category_for, root_cause
+from medbill.web.billing.remittance_models import DenialItem
+from medbill.web.practice import audit
+from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
+
+__all__ = ["cause_of", "show_denial_causes"]
+
+TOP = 5  # rows shown per breakdown
+
+
+def cause_of(denial: DenialItem) -> str:
+    """The denial's root-cause category: the biller's choice when made, else the rule's."""
+    chosen = getattr(denial, "root_cause", "")
+    if chosen:
+        return str(chosen)
+    carcs = [str(code) for _group, code in denial.reasons or []]
+    rarcs = [str(words).split(" ", 1)[0] for words in denial.remark_words or []]
+    return root_cause(carcs, rarcs)
+
+
+@dataclass
+class Group:
+    category: Category
+    count: int = 0
+    amount: Decimal = Decimal("0.00")
+    payers: Counter[str] = field(default_factory=Counter)
+    providers: Counter[str] = field(default_factory=Counter)
+    codes: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def top(self, counter: Counter[str]) -> list[tuple[str, int]]:
+        return counter.most_common(TOP)
+
+    @property
+    def breakdowns(self) -> list[tuple[str, list[tuple[str, int]]]]:
+        return [
+            ("Payer", self.top(self.payers)),
+            ("Provider", self.top(self.providers)),
+            ("Code and modifiers", self.top(self.codes)),
+            ("Reason", self.top(self.reasons)),
+        ]
+
+
+def _month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _months_back(today: datetime.date, months: int) -> list[datetime.date]:
+    first = _month(today)
+    out = []
+    for _ in range(months):
+        out.append(first)
+        first = _month(first - datetime.timedelta(days=1))
+    return out[::-1]
+
+
+@requires("view_reports")
+def show_denial_causes(request: PracticeRequest) -> HttpResponse:
+    text = request.GET.get("months", "").strip() or "12"
+    error = ""
+    if not text.isdigit() or not 1 <= int(text) <= 36:
+        error = "Enter a number of months from 1 to 36."
+        text = "12"
+    months = _months_back(timezone.localdate(), int(text))
+    since = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
+    denials = (
+        DenialItem.objects.for_practice(request.practice)
+        .filter(created_at__gte=since)
+        .select_related("payer", "claim__payer", "claim__visit__provider", "claim_line")
+    )
+    groups: dict[str, Group] = {}
+    trend: dict[str, Counter[datetime.date]] = defaultdict(Counter)
+    total, total_amount = 0, Decimal("0.00")
+    for d in denials.iterator(chunk_size=2000):
+        key = cause_of(d)
+        g = groups.setdefault(key, Group(category_for(key)))
+        g.count += 1
+        g.amount += d.amount
+        total += 1
+        total_amount += d.amount
+        payer = d.payer or d.claim.payer
+        g.payers[payer.name] += 1
+        provider = d.claim.visit.provider
+        g.providers[str(provider) if provider else "—"] += 1
+        if d.claim_line is not None:
+            mods = " ".join(d.claim_line.modifiers or [])
+            g.codes[f"{d.claim_line.code} {mods}".strip()] += 1
+        for words in d.reason_words or []:
+            g.reasons[str(words)] += 1
+        trend[key][_month(timezone.localdate(d.created_at))] += 1
+    ordered = sorted(groups.values(), key=lambda g: (-g.count, g.category.label))
+    practice = request.practice
+    assert practice is not None  # @requires refuses a request without one
+    audit.record(
+        practice,
+        "list",
+        user=request.user,
+        detail={"report": "denials by root cause", "denials": total},
+        patients=(),
+    )
+    return render(
+        request,
+        "billing/denial_causes.html",
+        {
+            "groups": ordered,
+            "total": total,
+            "total_amount": total_amount,
+            "months": months,
+            "months_text": text,
+            "error": error,
+            "trend": [(g.category, [trend[g.category.key][m] for m in months]) for g in ordered],
+            "categories": CATEGORIES,
+        },
+        status=422 if error else 200,
+    )
