@@ -29,3 +29,29 @@ def test_a_missing_authorization_is_an_authorization_denial_with_its_check(world
     assert (
         client_for(world.users["front_desk"]).get(reverse("show_denial_causes")).status_code == 403
     )
+
+
+def test_a_denial_becomes_a_payer_rule_the_scrubber_applies_to_the_next_claim(world, client_for):
+    from medbill.web.billing.remittance_models import DenialItem, PayerRuleFromDenial
+    from medbill.web.billing.scrubbing import scrub_claim
+
+    site = world.a
+    era.import_era(world.users["biller"], site.practice, denied_bytes(site), "d.835")  # CO-197
+    denial = DenialItem.objects.get()
+    biller = client_for(world.users["biller"])
+    page = biller.get(reverse("show_denial", args=[denial.pk])).content.decode()
+    assert "Add a payer rule" in page and "no authorization number" in page
+    before = [f.code for f in scrub_claim(world.users["biller"], site.claim).findings]
+    assert "PAY002" not in before
+    biller.post(reverse("make_payer_rule", args=[denial.pk]))
+    biller.post(reverse("make_payer_rule", args=[denial.pk]))  # a second click adds nothing
+    (rule,) = PayerRuleFromDenial.objects.all()
+    assert (rule.kind, rule.code, rule.payer) == ("prior_auth_required", "99213", site.payer)
+    after = scrub_claim(world.users["biller"], site.claim).findings
+    (held,) = [f for f in after if f.code == "PAY002"]
+    assert f"made from denial {denial.pk}" in held.citation or f"P{rule.pk}" in held.message
+    shown = biller.get(reverse("show_denial", args=[denial.pk])).content.decode()
+    assert "Payer rule made from this denial" in shown
+    # the rule is the practice's: another practice's claims for the same code are not held
+    other = scrub_claim(None, world.b.claim).findings
+    assert "PAY002" not in [f.code for f in other]

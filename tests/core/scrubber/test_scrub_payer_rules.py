@@ -104,3 +104,31 @@ def test_rules_file_on_the_command_line(tmp_path: Path, monkeypatch) -> None:
     bad.write_text('{"rules": [{"id": "x", "type": "nope", "codes": ["1"]}]}')
     broken = runner.invoke(app, ["claims", "scrub", str(path), "--rules", str(bad)])
     assert broken.exit_code == 2 and "rules[0].type" in broken.output
+
+
+def test_a_service_the_payer_denied_before_is_a_warning_with_the_reason(
+    scrub_refs: References,
+) -> None:
+    import dataclasses
+
+    from medbill.core.scrubber.edits.payer import PayerRule, PayerRules
+
+    claim = claim_of("clean-adult-office-visit")
+    rule = PayerRule.from_dict(
+        {
+            "id": "P7",
+            "type": "denied_before",
+            "payers": {"ids": [claim.payer.payer_id]},
+            "codes": [claim.lines[0].code],
+            "reason": "4 modifier missing (coding)",
+            "source": "made from denial 12 on 2026-11-02",
+        },
+        "rule P7",
+    )
+    refs = dataclasses.replace(scrub_refs, payer_rules=default_rules() + PayerRules([rule]))
+    [finding] = Scrubber(refs, today=TODAY).findings(claim)
+    assert (finding.code, finding.severity, finding.line) == ("PAY004", "warning", 1)
+    assert "has denied" in finding.message and "4 modifier missing" in finding.message
+    assert "made from denial 12" in finding.citation
+    with pytest.raises(ValueError, match="reason"):
+        PayerRule.from_dict({"id": "x", "type": "denied_before", "codes": ["99213"]}, "r")

@@ -29,7 +29,7 @@ from medbill.core.money import Money
 from medbill.web.billing.documents import claim_document
 from medbill.web.billing.models import Claim, Entry
 from medbill.web.billing.printing import practice_of
-from medbill.web.billing.remittance_models import DenialItem
+from medbill.web.billing.remittance_models import DenialItem, PayerRuleFromDenial
 from medbill.web.claims_out.services import correct_claim
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -303,6 +303,8 @@ def _denial_page(
             "grounds": appeal_grounds(_carcs(item)),
             "errors": errors or {},
             "corrections": Claim.objects.filter(replaces=item.claim).order_by("-created_at"),
+            "proposed_rule": proposed_rule(item),
+            "payer_rules": item.payer_rules.filter(active=True),
         },
         status=status,
     )
@@ -387,3 +389,60 @@ def appeal_denial(request: PracticeRequest, denial_id: int) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def proposed_rule(item: DenialItem) -> tuple[str, str, str] | None:
+    """The payer rule a recurring denial like ``item`` suggests: (kind, code, reason), or
+    None when the denial names no service to watch."""
+    from medbill.core.denial_causes import category_for
+    from medbill.web.billing.denial_causes import cause_of
+
+    line = item.claim_line or item.claim.lines.order_by("line_number").first()
+    if line is None:
+        return None
+    cause = cause_of(item)
+    if cause == "authorization":
+        kind = PayerRuleFromDenial.Kind.PRIOR_AUTH
+    else:
+        kind = PayerRuleFromDenial.Kind.DENIED_BEFORE
+    words = "; ".join(str(w) for w in item.reason_words or []) or "denied"
+    reason = f"{words} ({category_for(cause).label.lower()})"
+    return kind, line.code, reason[:300]
+
+
+@requires("post_adjustment")
+@require_POST
+def make_payer_rule(request: PracticeRequest, denial_id: int) -> HttpResponse:
+    """Turn a recurring denial into a payer rule the scrubber applies to the next claim."""
+    item = _denial(request, denial_id)
+    proposal = proposed_rule(item)
+    payer = item.payer or item.claim.payer
+    if proposal is None:
+        messages.error(request, "This denial names no service, so there is no code to watch.")
+        return redirect("show_denial", denial_id=item.pk)
+    kind, code, reason = proposal
+    with transaction.atomic(), audit.acting_as(request.user):
+        existing = PayerRuleFromDenial.objects.filter(
+            practice_id=item.practice_id, payer=payer, kind=kind, code=code, active=True
+        ).first()
+        if existing is not None:
+            messages.info(request, f"{payer.name} already has this rule for {code}: {existing}.")
+            return redirect("show_denial", denial_id=item.pk)
+        rule = PayerRuleFromDenial.objects.create(
+            practice_id=item.practice_id,
+            payer=payer,
+            kind=kind,
+            code=code,
+            reason=reason,
+            denial=item,
+            created_by=request.user,
+        )
+    from medbill.web.billing.scrubbing import reset_references
+
+    reset_references()
+    messages.success(
+        request,
+        f"Payer rule added: {payer.name}'s claims for {code} are now checked before they go "
+        f"out ({rule.get_kind_display().lower()}).",
+    )
+    return redirect("show_denial", denial_id=item.pk)

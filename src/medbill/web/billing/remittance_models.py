@@ -324,3 +324,52 @@ class EraImportRun(BackgroundRun):
     sets = models.JSONField(
         default=list, help_text="per set: payer, trace, status, counts, reasons"
     )
+
+
+class PayerRuleFromDenial(PracticeOwned):
+    """A payer rule the practice made from a denial, so the scrubber checks the next claim
+    for what the payer refused (``medbill.core.scrubber.edits.payer``). Switching it off
+    keeps the row for the record."""
+
+    class Kind(models.TextChoices):
+        PRIOR_AUTH = "prior_auth_required", "Needs a prior authorization"
+        DENIED_BEFORE = "denied_before", "Denied before"
+
+    payer = models.ForeignKey("practice.Payer", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    code = models.CharField(max_length=5)
+    reason = models.CharField(max_length=300)
+    denial = models.ForeignKey(
+        DenialItem, null=True, blank=True, on_delete=models.PROTECT, related_name="payer_rules"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["payer", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "payer", "kind", "code"],
+                condition=Q(active=True),
+                name="one_active_rule_per_payer_code",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payer} {self.code}: {self.get_kind_display().lower()}"
+
+    def as_rule(self) -> dict[str, object]:
+        """The rule as the scrubber reads rules (``PayerRule.from_dict``)."""
+        made = timezone.localdate(self.created_at).isoformat()
+        source = f"made from denial {self.denial_id} on {made}" if self.denial_id else made
+        return {
+            "id": f"P{self.pk}",
+            "type": self.kind,
+            "payers": {"ids": [self.payer.payer_id]},
+            "codes": [self.code],
+            "reason": self.reason,
+            "source": source,
+        }

@@ -15,8 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from medbill.core.scrubber import REGISTRY, Policy, References, Scrubber, ScrubResult
+from medbill.core.scrubber.edits.payer import PayerRule, PayerRules
 from medbill.web.billing.documents import claim_document
 from medbill.web.billing.models import Claim, EditWaiver
+from medbill.web.billing.remittance_models import PayerRuleFromDenial
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import FeeScheduleEntry, edit_prefixes
 from medbill.web.practice.permissions import require as _require
@@ -68,6 +70,18 @@ def active_waivers(claim: Claim) -> dict[str, str]:
 
 
 def _references(claim: Claim) -> References:
+    """The base tables, the practice's fee schedule codes and its own payer rules."""
+    refs = _fee_references(claim)
+    own = PayerRuleFromDenial.objects.filter(
+        practice_id=claim.practice_id, payer_id=claim.payer_id, active=True
+    ).select_related("payer")
+    rules = PayerRules(PayerRule.from_dict(row.as_rule(), f"payer rule {row.pk}") for row in own)
+    if not len(rules):
+        return refs
+    return dataclasses.replace(refs, payer_rules=refs.payer_rules + rules)
+
+
+def _fee_references(claim: Claim) -> References:
     """The base tables plus the practice's fee schedule codes (a few sets per practice)."""
     base = _base_refs()
     codes = FeeScheduleEntry.objects.filter(practice_id=claim.practice_id).values_list(

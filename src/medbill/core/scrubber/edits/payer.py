@@ -8,6 +8,9 @@ Rule types:
 - ``prior_auth_required``: a line billing one of ``codes`` (at one of
   ``places_of_service`` when given) needs a prior authorization number on the
   line or the claim.
+- ``denied_before``: the payer has denied one of ``codes`` for ``reason``; a warning
+  until the biller has done what the reason asks (rules a practice makes from a
+  recurring denial).
 
 ``payers`` chooses the payers by ``types`` (medicare, medicaid, commercial ...)
 and/or ``ids`` (payer ids); an empty selection applies to every payer.
@@ -23,7 +26,7 @@ from typing import Any
 
 from medbill.core.claim import Claim
 from medbill.core.scrubber.context import Ctx
-from medbill.core.scrubber.registry import ERROR, Finding, Fix, define, finding
+from medbill.core.scrubber.registry import ERROR, WARNING, Finding, Fix, define, finding
 
 __all__ = ["PayerRule", "PayerRules", "check", "default_rules", "load_rules"]
 
@@ -64,7 +67,26 @@ define(
     reference="The rule's source; 837P TR3 REF*G1 (prior authorization).",
 )
 
-RULE_TYPES = ("use_code_instead", "prior_auth_required")
+define(
+    "PAY004",
+    "payer-denied-before",
+    "PAYER_RULE",
+    WARNING,
+    F,
+    "line {line}: {payer} has denied {code} before: {reason}",
+    "Payer rule {rule}: {source}",
+    what="A service this payer has denied before for a reason the practice recorded as a "
+    "payer rule when it worked the denial: the claim is checked before it goes out "
+    "instead of being denied again.",
+    why="A recurring denial is a rule of the payer's that the office has not yet written "
+    "down; each repeat costs a rework or the payment.",
+    example="A payer that denied 97110 with CARC 4 (modifier missing), billed again without GP.",
+    fix="Do what the rule's reason asks (add the modifier, the authorization, the "
+    "documentation), or waive the edit for this payer with a reason.",
+    reference="The rule's source: the denial it was made from.",
+)
+
+RULE_TYPES = ("use_code_instead", "prior_auth_required", "denied_before")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +103,7 @@ class PayerRule:
     places_of_service: frozenset[str]
     service: str
     source: str
+    reason: str = ""  # denied_before: what the payer said, in words
 
     def applies_to(self, payer_type: str | None, payer_id: str | None) -> bool:
         """True when the rule covers this payer (no payer list means every payer)."""
@@ -119,11 +142,14 @@ class PayerRule:
             places_of_service=codes("places_of_service"),
             service=str(data.get("service") or "this service"),
             source=str(data.get("source") or "payer policy"),
+            reason=str(data.get("reason") or ""),
         )
         if not rule.codes:
             raise ValueError(f"{where}: a rule names at least one code")
         if kind == "use_code_instead" and not rule.use:
             raise ValueError(f"{where}.use: the replacement code is required")
+        if kind == "denied_before" and not rule.reason:
+            raise ValueError(f"{where}.reason: say why the payer denied it")
         return rule
 
 
@@ -195,6 +221,18 @@ def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
                             f"Replace {ln.code} with {rule.use} on line {no}.",
                             (("line", no), ("choices", (rule.use,))),
                         ),
+                    )
+                )
+            elif rule.type == "denied_before":
+                out.append(
+                    finding(
+                        "PAY004",
+                        no,
+                        payer=payer,
+                        code=ln.code,
+                        reason=rule.reason,
+                        rule=rule.id,
+                        source=rule.source,
                     )
                 )
             elif rule.type == "prior_auth_required":
