@@ -55,3 +55,26 @@ def test_a_denial_becomes_a_payer_rule_the_scrubber_applies_to_the_next_claim(wo
     # the rule is the practice's: another practice's claims for the same code are not held
     other = scrub_claim(None, world.b.claim).findings
     assert "PAY002" not in [f.code for f in other]
+
+
+def test_the_biller_corrects_the_root_cause_and_the_report_follows(world, client_for):
+    from medbill.web.billing.remittance_models import DenialItem
+
+    site = world.a
+    era.import_era(world.users["biller"], site.practice, denied_bytes(site), "d.835")
+    denial = DenialItem.objects.get()
+    biller = client_for(world.users["biller"])
+    page = biller.get(reverse("show_denial", args=[denial.pk])).content.decode()
+    assert "Authorization (from the reason codes)" in page
+    biller.post(reverse("set_root_cause", args=[denial.pk]), {"root_cause": "registration"})
+    denial.refresh_from_db()
+    assert denial.root_cause == "registration"
+    report = client_for(world.users["manager"]).get(reverse("show_denial_causes"))
+    html = report.content.decode()
+    assert 'data-cause="registration"' in html and 'data-cause="authorization"' not in html
+    biller.post(reverse("set_root_cause", args=[denial.pk]), {"root_cause": "astrology"})
+    denial.refresh_from_db()
+    assert denial.root_cause == "registration"
+    biller.post(reverse("set_root_cause", args=[denial.pk]), {"root_cause": ""})
+    denial.refresh_from_db()
+    assert denial.root_cause == ""

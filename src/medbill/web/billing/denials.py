@@ -304,6 +304,7 @@ def _denial_page(
             "errors": errors or {},
             "corrections": Claim.objects.filter(replaces=item.claim).order_by("-created_at"),
             "proposed_rule": proposed_rule(item),
+            "cause": _cause_context(item),
             "payer_rules": item.payer_rules.filter(active=True),
         },
         status=status,
@@ -391,6 +392,21 @@ def appeal_denial(request: PracticeRequest, denial_id: int) -> HttpResponse:
     return response
 
 
+def _cause_context(item: DenialItem) -> dict[str, Any]:
+    from medbill.core.denial_causes import CATEGORIES, category_for, root_cause
+
+    carcs = [str(code) for _group, code in item.reasons or []]
+    rarcs = [str(words).split(" ", 1)[0] for words in item.remark_words or []]
+    by_rule = category_for(root_cause(carcs, rarcs))
+    current = category_for(item.root_cause) if item.root_cause else by_rule
+    return {
+        "current": current,
+        "by_rule": by_rule,
+        "chosen": item.root_cause,
+        "choices": list(CATEGORIES.values()),
+    }
+
+
 def proposed_rule(item: DenialItem) -> tuple[str, str, str] | None:
     """The payer rule a recurring denial like ``item`` suggests: (kind, code, reason), or
     None when the denial names no service to watch."""
@@ -445,4 +461,23 @@ def make_payer_rule(request: PracticeRequest, denial_id: int) -> HttpResponse:
         f"Payer rule added: {payer.name}'s claims for {code} are now checked before they go "
         f"out ({rule.get_kind_display().lower()}).",
     )
+    return redirect("show_denial", denial_id=item.pk)
+
+
+@requires("post_adjustment")
+@require_POST
+def set_root_cause(request: PracticeRequest, denial_id: int) -> HttpResponse:
+    """The biller's call on why a denial happened (blank returns it to the rule's)."""
+    from medbill.core.denial_causes import CATEGORIES
+
+    item = _denial(request, denial_id)
+    chosen = request.POST.get("root_cause", "").strip()
+    if chosen and chosen not in CATEGORIES:
+        messages.error(request, "Choose a root cause from the list.")
+        return redirect("show_denial", denial_id=item.pk)
+    with transaction.atomic(), audit.acting_as(request.user):
+        item.root_cause = chosen
+        item.save(update_fields=["root_cause"])
+    label = CATEGORIES[chosen].label if chosen else "the one its codes give"
+    messages.success(request, f"Root cause of this denial: {label}.")
     return redirect("show_denial", denial_id=item.pk)

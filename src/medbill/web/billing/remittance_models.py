@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from medbill.core.denial_causes import CATEGORIES
 from medbill.web.practice.base import AppendOnlyModel, AppendOnlyQuerySet, PracticeOwned
 from medbill.web.practice.fields import MoneyField
 from medbill.web.practice.runs import BackgroundRun
@@ -169,6 +170,12 @@ class DenialItem(PracticeOwned):
         max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The biller's call on why it happened; blank: the rule's (medbill.core.denial_causes).
+    root_cause = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[(c.key, c.label) for c in CATEGORIES.values()],
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
