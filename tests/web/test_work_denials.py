@@ -288,3 +288,37 @@ def test_a_patient_responsibility_denial_transfers_without_an_abn(world, client_
     client.post(f"/denials/{item.pk}/transfer/", {})
     item.refresh_from_db()
     assert item.status == "resolved"
+
+
+def test_appeals_go_level_by_level_and_the_next_remittance_answers_them(world, client_for):
+    import datetime
+
+    from django.utils import timezone
+
+    from medbill.web.billing.remittance_models import Appeal
+
+    site = world.a
+    site.payer.payer_type = "medicare"
+    site.payer.save()
+    item = deny(world, "50")
+    decided = item.remittance_claim.remittance.payment_date or timezone.localdate()
+    client = client_for(world.users["biller"])
+    page = client.get(f"/denials/{item.pk}/").content.decode()
+    assert "Appeal letter: redetermination" in page
+    pdf = appeal_letter(world.users["biller"], item, "Documented medical necessity.")
+    assert "REQUEST FOR REDETERMINATION" in " ".join(plain_text(pdf).split())
+    (first,) = Appeal.objects.filter(denial=item)
+    assert (first.level, first.level_number, first.status) == ("Redetermination", 1, "filed")
+    assert first.due_by == decided + datetime.timedelta(days=125)
+    with pytest.raises(ServiceError, match="waiting for the payer"):
+        appeal_letter(world.users["biller"], item, "again")
+    # the payer reprocesses the claim and pays it: the appeal is won, the denial resolved
+    (rem,) = read_835(write_835(simulate([claim_document(site.claim)], seed=11).remittances))
+    assert rem.claims[0].paid.amount > 0
+    era.import_era(world.users["biller"], site.practice, write_835([rem]), "paid.835")
+    first.refresh_from_db()
+    item.refresh_from_db()
+    assert first.status == "paid" and first.paid > 0 and first.answered_on is not None
+    assert item.status == "resolved"
+    shown = client.get(f"/denials/{item.pk}/").content.decode()
+    assert "Overturned: paid" in shown

@@ -56,6 +56,8 @@ class AppealLetter:
     documents: tuple[str, ...] = field(default=DEFAULT_DOCUMENTS)
     contact_name: str | None = None
     rendering_provider: str | None = None
+    level: str = ""  # "Redetermination", "Reconsideration (QIC)", "First-level appeal" ...
+    deadline: date | None = None  # the last day the payer accepts this appeal
 
 
 def _check(letter: AppealLetter) -> None:
@@ -68,6 +70,23 @@ def _check(letter: AppealLetter) -> None:
         raise AppealError("denied", "an appeal asks for an amount more than zero")
 
 
+def _level_sentence(letter: AppealLetter) -> str:
+    """`` This request for redetermination is made within the appeal period that ends …``"""
+    level = letter.level[:1].lower() + letter.level[1:]
+    within = (
+        f" within the appeal period that ends {ui.esc(ui.day(letter.deadline))}"
+        if letter.deadline
+        else ""
+    )
+    if level:
+        return (
+            f" This is a request for {ui.esc(level)}, made{within}."
+            if within
+            else (f" This is a request for {ui.esc(level)}.")
+        )
+    return f" This appeal is made{within}." if within else ""
+
+
 def render_appeal_letter(letter: AppealLetter) -> bytes:
     """The appeal letter as PDF bytes."""
     _check(letter)
@@ -76,7 +95,9 @@ def render_appeal_letter(letter: AppealLetter) -> bytes:
     reference = f"Claim {letter.payer_claim_number or letter.claim_number}"
     story: list[Flowable] = [
         ui.header(
-            letter.practice, "APPEAL OF CLAIM DENIAL", [reference, ui.day(letter.letter_date)]
+            letter.practice,
+            f"REQUEST FOR {letter.level.upper()}" if letter.level else "APPEAL OF CLAIM DENIAL",
+            [reference, ui.day(letter.letter_date)],
         ),
         Spacer(1, 12),
         ui.para("<br/>".join(ui.esc(x) for x in payer_lines), ui.ADDRESS),
@@ -105,7 +126,8 @@ def render_appeal_letter(letter: AppealLetter) -> bytes:
         ui.para(
             f"{ui.esc(letter.practice.name)} asks you to reconsider your decision on the claim "
             f"above for {ui.esc(letter.patient_name)}, date of service "
-            f"{ui.esc(ui.day(letter.date_of_service))}. The remittance gave these reasons:"
+            f"{ui.esc(ui.day(letter.date_of_service))}.{_level_sentence(letter)}"
+            + " The remittance gave these reasons:"
         ),
         Spacer(1, 4),
     ]

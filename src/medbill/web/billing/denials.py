@@ -8,6 +8,7 @@ lock the denial, move its status and write an audit event; the views stay thin.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from medbill.core.deadlines import AppealLevel, Clock, appeal_clock
 from medbill.core.forms.appeal import (
     DEFAULT_DOCUMENTS,
     AppealError,
@@ -29,7 +31,7 @@ from medbill.core.money import Money
 from medbill.web.billing.documents import claim_document
 from medbill.web.billing.models import Claim, Entry
 from medbill.web.billing.printing import practice_of
-from medbill.web.billing.remittance_models import DenialItem, PayerRuleFromDenial
+from medbill.web.billing.remittance_models import Appeal, DenialItem, PayerRuleFromDenial
 from medbill.web.claims_out.services import correct_claim
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -131,6 +133,25 @@ def _letter(
     )
 
 
+def next_appeal(item: DenialItem, today: datetime.date) -> tuple[int, AppealLevel, Clock] | None:
+    """The level the denial's next appeal goes to, with its clock: the first level runs from
+    the payer's decision, a later one from the answer to the appeal before it. None when
+    every level has been used, or an appeal is still waiting for its answer."""
+    from medbill.web.billing.deadlines import appeal_clock_of
+
+    levels = (item.payer or item.claim.payer).deadline_limits().appeals
+    done = list(item.appeals.exclude(status=Appeal.Status.WITHDRAWN).order_by("level_number"))
+    if not done:
+        _name, clock = appeal_clock_of(item, today)
+        return 1, levels[0], clock
+    last = done[-1]
+    if last.status == Appeal.Status.FILED or last.level_number >= len(levels):
+        return None
+    level = levels[last.level_number]
+    decided = last.answered_on or last.filed_on
+    return last.level_number + 1, level, appeal_clock(decided, level, today)
+
+
 def appeal_letter(
     user: Any,
     item: DenialItem,
@@ -138,18 +159,40 @@ def appeal_letter(
     documents: list[str] | None = None,
     today: datetime.date | None = None,
 ) -> bytes:
-    """The appeal letter PDF for a denial; the denial is marked appealed and the letter
-    audited (who printed it, when, with what grounds)."""
+    """The appeal letter PDF for a denial at its next level; the appeal is recorded (level,
+    filed, due by), the denial marked appealed and the letter audited (who printed it,
+    when, with what grounds)."""
     require(user, item.practice_id, "post_adjustment")
     docs = [d.strip()[:120] for d in documents or [] if d.strip()][:8]
+    day = today or timezone.localdate()
     with transaction.atomic(), audit.acting_as(user):
         locked = _lock(item, "appeal", "an appeal")
-        try:
-            pdf = render_appeal_letter(
-                _letter(locked, grounds, docs, today or timezone.localdate())
+        following = next_appeal(locked, day)
+        if following is None:
+            raise ServiceError(
+                "appeal",
+                "an appeal of this denial is waiting for the payer's answer, or every level "
+                "of appeal has been used",
             )
+        number, level, clock = following
+        letter = dataclasses.replace(
+            _letter(locked, grounds, docs, day), level=level.name, deadline=clock.deadline
+        )
+        try:
+            pdf = render_appeal_letter(letter)
         except AppealError as exc:
             raise ServiceError(exc.field, exc.problem) from None
+        Appeal.objects.create(
+            practice_id=locked.practice_id,
+            denial=locked,
+            level=level.name,
+            level_number=number,
+            filed_on=day,
+            due_by=clock.deadline,
+            grounds=letter.grounds,
+            documents=list(letter.documents),
+            created_by=user,
+        )
         if locked.status != DenialItem.Status.APPEALED:
             locked.status = DenialItem.Status.APPEALED
             locked.save()
@@ -304,6 +347,8 @@ def _denial_page(
             "errors": errors or {},
             "corrections": Claim.objects.filter(replaces=item.claim).order_by("-created_at"),
             "proposed_rule": proposed_rule(item),
+            "appeals": item.appeals.all(),
+            "next_appeal": next_appeal(item, timezone.localdate()),
             "cause": _cause_context(item),
             "payer_rules": item.payer_rules.filter(active=True),
         },

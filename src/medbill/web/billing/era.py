@@ -33,6 +33,7 @@ from medbill.core.money import ZERO, Money
 from medbill.core.x12 import X12ParseError
 from medbill.core.x12.m835 import Remittance as RemittanceDoc
 from medbill.core.x12.m835 import read_835
+from medbill.web.billing.appeals import answer_appeals
 from medbill.web.billing.era_claims import accounts_for, payer_for, post_charges
 from medbill.web.billing.era_poster import Poster
 from medbill.web.billing.remittance_models import (
@@ -332,6 +333,7 @@ def _import_set(
     result.status = "posted"
     poster = Poster(practice, user, sha, rem, row, claims)
     poster.post(posting.claims, result)
+    answer_appeals(row)
     for u in posting.unmatched:
         rc = RemittanceClaim.objects.create(
             practice=practice,

@@ -3,6 +3,8 @@ provider-level adjustments, secondary-claim links, payment plans and statements.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -380,3 +382,44 @@ class PayerRuleFromDenial(PracticeOwned):
             "reason": self.reason,
             "source": source,
         }
+
+
+class Appeal(PracticeOwned):
+    """One appeal of a denial at one level: when it was filed, by when it had to be, and what
+    the payer answered (read from the next remittance for the claim)."""
+
+    class Status(models.TextChoices):
+        FILED = "filed", "Filed, waiting for the payer"
+        PAID = "paid", "Overturned: paid"
+        PARTLY_PAID = "partly_paid", "Partly overturned"
+        UPHELD = "upheld", "Upheld: denied again"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    denial = models.ForeignKey(DenialItem, on_delete=models.PROTECT, related_name="appeals")
+    level = models.CharField(max_length=60)
+    level_number = models.PositiveSmallIntegerField(default=1)
+    filed_on = models.DateField()
+    due_by = models.DateField(help_text="The last day the payer accepts this appeal.")
+    grounds = models.TextField(blank=True)
+    documents = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.FILED)
+    paid = MoneyField(
+        default=Decimal("0.00"), help_text="What the payer paid on the claim in its answer."
+    )
+    answered_on = models.DateField(null=True, blank=True)
+    answer = models.ForeignKey(
+        RemittanceClaim, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["denial", "level_number"]
+
+    def __str__(self) -> str:
+        return f"{self.level} of denial {self.denial_id}"
+
+    @property
+    def late(self) -> bool:
+        return self.filed_on > self.due_by

@@ -51,3 +51,10 @@ def carc(reason: object) -> str:
     from medbill.core.ledger.codes import carc_words
 
     return carc_words(str(reason)) if reason else ""
+
+
+@register.filter(name="appeal_words")
+def appeal_words(clock: object) -> str:
+    """An appeal's clock in words: ``Appeal by 2027-01-05: 20 days left``."""
+    words = getattr(clock, "words", None)
+    return str(words("Appeal", "Appealed")) if callable(words) else ""
