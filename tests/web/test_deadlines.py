@@ -10,8 +10,9 @@ from django.utils import timezone
 from test_era_pages import denied_bytes
 
 from medbill.web.billing import era
-from medbill.web.billing.deadlines import due_rows, warn_of_deadlines
+from medbill.web.billing.deadlines import appeal_clock_of, due_rows, warn_of_deadlines
 from medbill.web.billing.models import Claim
+from medbill.web.billing.remittance_models import DenialItem
 from medbill.web.jobs import recurring
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,14 @@ def test_the_daily_job_counts_what_is_due_and_what_is_late(world):
     job = recurring.job_named("deadlines")
     assert "1 claim(s) not filed" in job.words(late)
     assert "1 claim(s) to file" in job.words(soon)
+
+
+def test_the_denial_queue_shows_when_each_appeal_is_due(world, client_for):
+    site = world.a
+    as_medicare(site)
+    era.import_era(world.users["biller"], site.practice, denied_bytes(site), "d.835")
+    page = client_for(world.users["biller"]).get(reverse("list_denials")).content.decode()
+    assert "Appeal by" in page
+    denial = DenialItem.objects.get()
+    _level, clock = appeal_clock_of(denial, timezone.localdate())
+    assert clock.deadline.isoformat() in page

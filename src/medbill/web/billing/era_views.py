@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medbill.web.billing import plans, reports
+from medbill.web.billing.deadlines import appeal_clock_of
 from medbill.web.billing.denials import write_off_denial
 from medbill.web.billing.models import Entry
 from medbill.web.billing.remittance_models import (
@@ -108,12 +109,16 @@ def show_remittance(request: PracticeRequest, remittance_id: int) -> HttpRespons
 @requires("view_claims")
 def list_denials(request: PracticeRequest) -> HttpResponse:
     rows = DenialItem.objects.for_user(request.user, request.practice).select_related(
-        "claim", "payer", "claim_line"
+        "claim__payer", "payer", "claim_line", "remittance_claim__remittance"
     )
     status = request.GET.get("status", DenialItem.Status.OPEN)
     if status in DenialItem.Status.values:
         rows = rows.filter(status=status)
     page = paginate(request, rows)
+    today = timezone.localdate()
+    for item in page:
+        _level, clock = appeal_clock_of(item, today)
+        item.appeal_clock = clock  # type: ignore[attr-defined]
     audit.record_list(list(page), request.user)
     return render(
         request,
