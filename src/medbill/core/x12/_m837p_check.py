@@ -25,6 +25,7 @@ __all__ = [
     "check_structure",
     "StructureChecker",
     "is_medicare_secondary",
+    "other_medicare_is_secondary",
     "npi_is_valid",
     "FILING_INDICATORS",
 ]
@@ -277,6 +278,13 @@ def is_medicare_secondary(claim: Claim) -> bool:
     )
 
 
+def other_medicare_is_secondary(oc: OtherCoverage) -> bool:
+    """True when an earlier payer of the claim (loop 2320) is Medicare but not the primary
+    payer: its 2320 SBR05 must say why Medicare is secondary, as 2000B does when Medicare
+    is billed (``Subscriber.medicare_secondary_type`` of that coverage)."""
+    return oc.payer.type in MEDICARE_TYPES and oc.order != "primary"
+
+
 def filing_indicator(claim: Claim, kind: str | None, field: str) -> str:
     """SBR09 for a payer type; X12WriteError when the type cannot be billed on an 837P."""
     if not kind:
@@ -383,6 +391,14 @@ def _check_other_coverage(c: _Checker, claim: Claim) -> None:
         filing_indicator(claim, oc.payer.type, f"{at}.payer.type")
         c.text(f"{at}.subscriber.name.last", oc.subscriber.name.last)
         c.text(f"{at}.subscriber.member_id", oc.subscriber.member_id)
+        if other_medicare_is_secondary(oc) and not oc.subscriber.medicare_secondary_type:
+            c.fail(
+                f"{at}.subscriber.medicare_secondary_type",
+                "is required when Medicare is an earlier payer but not the primary one "
+                "(2320 SBR05: why Medicare is secondary)",
+                "SBR",
+                5,
+            )
         if oc.adjudication is not None:
             _check_balance(c, claim, oc, at)
 

@@ -37,6 +37,7 @@ from medbill.core.x12._m837p_check import (
     filing_indicator,
     is_medicare_secondary,
     npi_is_valid,
+    other_medicare_is_secondary,
 )
 from medbill.core.x12._m837p_fit import ELEMENTS, ClaimFitter, FieldFit, Fitted, fit_claim
 from medbill.core.x12._m837p_read import ReadClaim, read_837p
@@ -66,6 +67,7 @@ __all__ = [
     "fit_claim",
     "is_medicare_secondary",
     "npi_is_valid",
+    "other_medicare_is_secondary",
     "payer_responsibility",
     "plan_batches",
     "read_837p",
@@ -588,7 +590,7 @@ class _Body:
             RELATIONSHIP_CODES[oc.relationship_to_subscriber],
             sub.group_number,
             sub.group_name,
-            "",
+            sub.medicare_secondary_type if other_medicare_is_secondary(oc) else "",
             "",
             "",
             "",
