@@ -342,6 +342,9 @@ class _Body:
         # Segments of an (immutable) address, payer or provider already written in this
         # file, by the object's identity (the object is kept, so its id is not reused).
         self._blocks: dict[tuple[int, str], tuple[object, list[str]]] = {}
+        # Segments made of values alone (diagnoses, a service line's SV1, its dates), by
+        # those values: a batch repeats them claim after claim.
+        self._repeats: dict[tuple, list[str]] = {}
 
     def d8(self, day: date) -> str:
         text = self._dates.get(day)
@@ -362,6 +365,21 @@ class _Body:
             if value and value.is_finite():  # -0 and 0 are equal keys that print apart
                 self._numbers[value] = text
         return text
+
+    def repeat(self, key: tuple, render: Callable[[], None]) -> None:
+        """Write what ``render`` writes for the values in ``key``, or copy it from the last
+        time (``key`` holds every value the segments are made of, and their segment id)."""
+        try:
+            parts = self._repeats.get(key)
+        except TypeError:  # a list where the document has a tuple: not kept
+            render()
+            return
+        if parts is not None:
+            self.w.add_rendered(parts)
+            return
+        start = self.w.count
+        render()
+        self._repeats[key] = self.w.rendered_since(start)
 
     def block(self, obj: object, kind: str, render: Callable[[], None]) -> None:
         """Write what ``render`` writes for ``obj``, or copy it from the last time."""
@@ -446,7 +464,7 @@ class _Body:
         self.hl += 1
         sub_hl = self.hl
         w.add("HL", str(sub_hl), str(parent), "22", "0" if pat.is_subscriber else "1")
-        order = payer_responsibility(claim)
+        order = payer_responsibility(claim) if claim.other_coverage else "primary"
         w.add(
             "SBR",
             ORDER_CODES[order],
@@ -540,8 +558,7 @@ class _Body:
             )
             if amb.conditions:
                 w.add("CRC", "07", "Y", *amb.conditions[:5])
-        dx = [["ABK" if i == 0 else "ABF", code] for i, code in enumerate(claim.diagnoses)]
-        w.add_composites("HI", *dx)
+        self.repeat(("HI", claim.diagnoses), lambda: self.diagnoses(claim.diagnoses))
         if claim.referring_provider is not None:
             self.provider("DN", claim.referring_provider, with_taxonomy=False)
         if (
@@ -566,6 +583,10 @@ class _Body:
         by_line = [oc for oc in others if oc.adjudication is not None and oc.adjudication.lines]
         for line in claim.lines:
             self.service_line(claim, line, by_line)
+
+    def diagnoses(self, codes: tuple[str, ...]) -> None:
+        dx = [["ABK" if i == 0 else "ABF", code] for i, code in enumerate(codes)]
+        self.w.add_composites("HI", *dx)
 
     def provider(self, entity: str, p: Provider, with_taxonomy: bool) -> None:
         self.block(
@@ -623,16 +644,11 @@ class _Body:
 
     # -- 2400 and below -----------------------------------------------------------------------
 
-    def service_line(
-        self, claim: Claim, line: ServiceLine, others: Sequence[OtherCoverage]
-    ) -> None:
-        w = self.w
-        w.add("LX", str(line.line))
+    def sv1(self, line: ServiceLine, pos: str) -> None:
         proc = ["HC", line.code, *line.modifiers]
         if line.description:
             proc += [""] * (6 - len(proc)) + [line.description]
-        pos = line.place_of_service if line.place_of_service != claim.place_of_service else ""
-        w.add_composites(
+        self.w.add_composites(
             "SV1",
             proc,
             self.amount(line.charge),
@@ -642,14 +658,39 @@ class _Body:
             "",
             [str(p) for p in line.dx_pointers],
         )
+
+    def service_dates(self, start: date, end: date | None) -> None:
+        if end:
+            self.w.add("DTP", "472", "RD8", f"{self.d8(start)}-{self.d8(end)}")
+        else:
+            self.w.add("DTP", "472", "D8", self.d8(start))
+
+    def service_line(
+        self, claim: Claim, line: ServiceLine, others: Sequence[OtherCoverage]
+    ) -> None:
+        w = self.w
+        w.add("LX", str(line.line))
+        pos = line.place_of_service if line.place_of_service != claim.place_of_service else ""
+        key = (
+            "SV1",
+            line.code,
+            line.modifiers,
+            line.description,
+            line.charge,
+            line.unit_basis,
+            line.units,
+            pos,
+            line.dx_pointers,
+        )
+        self.repeat(key, lambda: self.sv1(line, pos))
         if line.attachments:
             _pwk(w, line.attachments)
         start = line.date_of_service or claim.date_of_service
         assert start is not None
-        if line.date_of_service_end and line.date_of_service_end != start:
-            w.add("DTP", "472", "RD8", f"{self.d8(start)}-{self.d8(line.date_of_service_end)}")
-        else:
-            w.add("DTP", "472", "D8", self.d8(start))
+        end = line.date_of_service_end
+        if end == start:
+            end = None
+        self.repeat(("DTP472", start, end), lambda: self.service_dates(start, end))
         if line.prior_authorization:
             w.add("REF", "G1", line.prior_authorization)
         if line.line_control_number:
