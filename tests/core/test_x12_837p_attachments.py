@@ -19,6 +19,7 @@ from x12_claims import (
     CONTROL,
     CREATED,
     ENVELOPE,
+    MEDICAID,
     MEDICARE,
     PRIMARY_SUBSCRIBER,
     SUBMITTER,
@@ -210,3 +211,97 @@ def test_the_loader_refuses_a_medicare_secondary_type_the_tr3_does_not_list():
             )
         )
     assert exc.value.path == "subscriber.medicare_secondary_type"
+
+
+def after_medicare_secondary(msp_type: str | None, medicare_order: str = "secondary"):
+    """Medicaid billed third: an employer plan paid first and Medicare (``medicare_order``)
+    after it; the Medicare coverage carries the type the MSP questionnaire gave."""
+    medicare_sub = {**PRIMARY_SUBSCRIBER, "member_id": "1EG4TE5MK73"}
+    if msp_type is not None:
+        medicare_sub["medicare_secondary_type"] = msp_type
+    employer_order = "primary" if medicare_order == "secondary" else "secondary"
+    return claim(
+        "MSP-2320",
+        payer=MEDICAID,
+        other_coverage=[
+            {
+                "payer": COMMERCIAL,
+                "subscriber": PRIMARY_SUBSCRIBER,
+                "relationship_to_subscriber": "self",
+                "order": employer_order,
+            },
+            {
+                "payer": MEDICARE,
+                "subscriber": medicare_sub,
+                "relationship_to_subscriber": "self",
+                "order": medicare_order,
+            },
+        ],
+    )
+
+
+def other_payer_sbrs(data: bytes) -> dict[str, list[str]]:
+    """The 2320 SBR segments (after the CLM) by the payer id of their 2330B."""
+    segs = segments(data)
+    out, current = {}, None
+    for seg in segs[next(i for i, s in enumerate(segs) if s.startswith("CLM*")) :]:
+        e = seg.split("*")
+        if e[0] == "SBR":
+            current = e
+        elif e[0] == "NM1" and e[1] == "PR" and current is not None:
+            out[e[9]] = current
+            current = None
+    return out
+
+
+@pytest.mark.parametrize("msp_type", ["12", "13", "14", "15", "16", "41", "42", "43", "47"])
+def test_2320_sbr05_names_why_an_earlier_medicare_payer_was_secondary(msp_type):
+    data = write([after_medicare_secondary(msp_type)])
+    sbrs = other_payer_sbrs(data)
+    assert sbrs[MEDICARE["payer_id"]][1] == "S" and sbrs[MEDICARE["payer_id"]][5] == msp_type
+    assert sbrs[COMMERCIAL["payer_id"]][1] == "P" and sbrs[COMMERCIAL["payer_id"]][5] == ""
+    # 2000B: the claim goes to Medicaid, which is not Medicare: no SBR05 there.
+    assert next(s for s in segments(data) if s.startswith("SBR*")).split("*")[5] == ""
+    assert pyx12_errors(data) == []
+    (back,) = read_837p(data)
+    others = back.claim.other_coverage
+    medicare = next(oc for oc in others if oc.payer.payer_id == MEDICARE["payer_id"])
+    assert medicare.subscriber.medicare_secondary_type == msp_type
+    assert all(
+        oc.subscriber.medicare_secondary_type is None
+        for oc in back.claim.other_coverage
+        if oc is not medicare
+    )
+
+
+def test_an_earlier_medicare_payer_that_was_primary_carries_no_2320_sbr05():
+    """A type on file for a Medicare coverage that paid first is not sent (the TR3 allows
+    SBR05 only when Medicare is not the primary payer)."""
+    c = after_medicare_secondary("12", medicare_order="primary")
+    data = write([c])
+    assert other_payer_sbrs(data)[MEDICARE["payer_id"]][5] == ""
+    assert pyx12_errors(data) == []
+    (back,) = read_837p(data)
+    assert all(oc.subscriber.medicare_secondary_type is None for oc in back.claim.other_coverage)
+    errors = [f for f in Scrubber(References(), today=TODAY).findings(c) if f.severity == "error"]
+    assert "PAY004" not in [f.code for f in errors]
+
+
+def test_an_earlier_medicare_payer_without_a_type_is_held_and_reported():
+    c = after_medicare_secondary(None)
+    field = "other_coverage[1].subscriber.medicare_secondary_type"
+    with pytest.raises(X12WriteError) as exc:
+        write([c])
+    assert exc.value.field == field and exc.value.claim_id == "MSP-2320"
+    assert (exc.value.segment, exc.value.element) == ("SBR", 5)
+    findings = [f for f in Scrubber(References(), today=TODAY).findings(c) if f.code == "PAY004"]
+    assert len(findings) == 1 and field in findings[0].message
+    # The batch writer holds it out with that field and writes the others.
+    built = build_batch(
+        [c, claim("OK-1")],
+        PROFILE,
+        lambda: ControlNumbers(1, 1),
+        CREATED,
+    )
+    assert [(h.claim_id, h.field) for h in built.held] == [("MSP-2320", field)]
+    assert list(built.files[0].claim_ids) == ["OK-1"]

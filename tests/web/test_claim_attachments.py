@@ -7,9 +7,15 @@ import pytest
 
 from medbill.core.attachments import Attachment
 from medbill.core.forms import cms1500_pages
+from medbill.core.x12 import ControlNumbers, check_claim, iter_segments, write_837p
+from medbill.web.billing.attachments import add_attachment
 from medbill.web.billing.documents import claim_document
 from medbill.web.billing.models import ClaimAttachment
+from medbill.web.claims_out.documents import claim_documents
+from medbill.web.claims_out.services import correct_claim
 from medbill.web.practice.models import AuditEvent
+from x12_claims import CREATED, ENVELOPE, SUBMITTER
+from x12_pyx12 import pyx12_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +89,41 @@ def test_a_submitted_claim_keeps_its_attachments(world, client_for):
     ).content.decode()
     assert "changed by a replacement claim" in page
     assert not ClaimAttachment.objects.exists()
+
+
+@pytest.mark.parametrize("frequency", ["7", "8"])
+def test_a_replacement_or_void_carries_the_originals_attachments(world, frequency):
+    biller = world.users["biller"]
+    claim = world.a.claim
+    add_attachment(biller, claim, "OB", "FX", "ATT0001")
+    second = claim.lines.order_by("line_number").last()
+    add_attachment(biller, claim, "RR", "EL", "ATT0002", line_number=second.line_number)
+    add_attachment(biller, claim, "LA", "AA")
+    claim.status, claim.payer_claim_number = "denied", "PAY-778812"
+    claim.save()
+
+    new = correct_claim(biller, claim, frequency)
+    copied = list(ClaimAttachment.objects.filter(claim=new).order_by("id"))
+    assert [
+        (a.line.line_number if a.line else None, a.report_type, a.transmission, a.control_number)
+        for a in copied
+    ] == [
+        (None, "OB", "FX", "ATT0001"),
+        (second.line_number, "RR", "EL", "ATT0002"),
+        (None, "LA", "AA", ""),
+    ]
+    # The copies hang on the new claim's lines, not the original's.
+    assert all(a.line is None or a.line.claim_id == new.pk for a in copied)
+    # The original keeps its own.
+    assert ClaimAttachment.objects.filter(claim=claim).count() == 3
+
+    (document,) = claim_documents([new])
+    assert document.frequency_code == frequency
+    assert document.attachments == (Attachment("OB", "FX", "ATT0001"), Attachment("LA", "AA"))
+    line = next(ln for ln in document.lines if ln.line == second.line_number)
+    assert line.attachments == (Attachment("RR", "EL", "ATT0002"),)
+    check_claim(document)
+    data = write_837p([document], ENVELOPE, ControlNumbers(1, 1), SUBMITTER, CREATED)
+    pwk = [s.elements for s in iter_segments(data) if s.id == "PWK"]
+    assert [p[1:3] for p in pwk] == [["OB", "FX"], ["LA", "AA"], ["RR", "EL"]]
+    assert pyx12_errors(data) == []

@@ -127,7 +127,7 @@ def test_a_service_the_payer_denied_before_is_a_warning_with_the_reason(
     )
     refs = dataclasses.replace(scrub_refs, payer_rules=default_rules() + PayerRules([rule]))
     [finding] = Scrubber(refs, today=TODAY).findings(claim)
-    assert (finding.code, finding.severity, finding.line) == ("PAY004", "warning", 1)
+    assert (finding.code, finding.severity, finding.line) == ("PAY005", "warning", 1)
     assert "has denied" in finding.message and "4 modifier missing" in finding.message
     assert "made from denial 12" in finding.citation
     with pytest.raises(ValueError, match="reason"):

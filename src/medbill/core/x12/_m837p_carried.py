@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from medbill.core.claim import Claim, Patient, Provider
-from medbill.core.x12._m837p_check import FILING_INDICATORS
+from medbill.core.x12._m837p_check import FILING_INDICATORS, other_medicare_is_secondary
 from medbill.core.x12._m837p_fit import fit_claim
 from medbill.core.x12._m837p_read import _FILING
 
@@ -84,7 +84,15 @@ def as_carried_by_837p(claim: Claim, created: date | None = None) -> Claim:
             replace(
                 oc,
                 payer=replace(oc.payer, type=kind(oc.payer.type)),
-                subscriber=replace(oc.subscriber, dob=None, sex=None),
+                subscriber=replace(
+                    oc.subscriber,
+                    dob=None,
+                    sex=None,
+                    # 2320 SBR05 is sent only for Medicare after another payer.
+                    medicare_secondary_type=oc.subscriber.medicare_secondary_type
+                    if other_medicare_is_secondary(oc)
+                    else None,
+                ),
                 adjudication=adj,
             )
         )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import NoReturn
 
 from medbill.core.attachments import attachment_problems
-from medbill.core.claim import Address, Claim, OtherCoverage, Provider
+from medbill.core.claim import Address, BillingProvider, Claim, OtherCoverage, Provider
 from medbill.core.identifiers import npi_is_valid
 from medbill.core.money import Money
 from medbill.core.msp import MEDICARE_TYPES
@@ -22,7 +23,9 @@ from medbill.core.x12._segments import Delimiters, X12WriteError
 __all__ = [
     "check_claim",
     "check_structure",
+    "StructureChecker",
     "is_medicare_secondary",
+    "other_medicare_is_secondary",
     "npi_is_valid",
     "FILING_INDICATORS",
 ]
@@ -66,12 +69,38 @@ _PO_BOX = re.compile(r"^(P\.?\s*O\.?\s*BOX|POST OFFICE BOX|LOCK ?BOX)\b")
 
 
 class _Checker:
-    def __init__(self, claim: Claim) -> None:
-        self.claim = claim
+    """The field checks, for one claim after another (``claim`` is the current one).
+
+    Immutable parts of a claim that passed (an address, a provider, a diagnosis or
+    procedure code) are remembered by identity or value and not checked again: a batch
+    repeats its billing provider, payer and rendering provider claim after claim.
+    """
+
+    def __init__(self) -> None:
+        self.claim: Claim | None = None
+        # (id, kind) -> the object that passed; kept so that its id is not reused.
+        self._passed: dict[tuple[int, str], object] = {}
+        self._good_codes: dict[re.Pattern[str], set[str]] = {}  # codes that matched
+
+    def passed(self, obj: object, kind: str) -> bool:
+        return self._passed.get((id(obj), kind)) is obj
+
+    def remember(self, obj: object, kind: str) -> None:
+        self._passed[(id(obj), kind)] = obj
+
+    def code(self, field: str, code: str, pattern: re.Pattern[str], message: str) -> None:
+        good = self._good_codes.get(pattern)
+        if good is None:
+            good = self._good_codes[pattern] = set()
+        if code not in good:
+            if not pattern.match(code):
+                self.fail(field, message)
+            good.add(code)
 
     def fail(
         self, field: str, message: str, segment: str | None = None, element: int | None = None
-    ) -> None:
+    ) -> NoReturn:
+        assert self.claim is not None
         raise X12WriteError(
             message, claim_id=self.claim.claim_id, field=field, segment=segment, element=element
         )
@@ -96,6 +125,9 @@ class _Checker:
             if required:
                 self.fail(field, "is required")
             return
+        kind = "zip9" if zip9 else "address"
+        if self.passed(addr, kind):
+            return
         self.text(f"{field}.line1", addr.line1)
         self.text(f"{field}.city", addr.city)
         if not _STATE.match(addr.state or ""):
@@ -104,10 +136,15 @@ class _Checker:
             self.fail(f"{field}.zip", "must be 5 or 9 digits")
         if zip9 and len(addr.zip) != 9:
             self.fail(f"{field}.zip", "must be the 9-digit ZIP+4 for the billing provider")
+        self.remember(addr, kind)
 
     def person(self, field: str, provider: Provider, required_npi: bool = True) -> None:
+        kind = "person" if required_npi else "person, any npi"
+        if self.passed(provider, kind):
+            return
         self.text(f"{field}.name.last", provider.name.last)
         self.npi(f"{field}.npi", provider.npi, required_npi)
+        self.remember(provider, kind)
 
     def demographics(self, field: str, dob: object, sex: str | None) -> None:
         if dob is None:
@@ -130,7 +167,26 @@ def check_claim(claim: Claim, delimiters: Delimiters | None = None) -> None:
 
 def check_structure(claim: Claim) -> None:
     """Required fields, codes and COB balancing; X12WriteError for the first problem."""
-    c = _Checker(claim)
+    StructureChecker().check(claim)
+
+
+class StructureChecker:
+    """``check_structure`` for the claims of one batch, which share providers and payers."""
+
+    def __init__(self) -> None:
+        self._checker = _Checker()
+
+    def check(self, claim: Claim) -> None:
+        """X12WriteError naming the claim and field for the first problem found."""
+        c = self._checker
+        c.claim = claim
+        try:
+            _check(c, claim)
+        finally:
+            c.claim = None
+
+
+def _check(c: _Checker, claim: Claim) -> None:
     if not claim.claim_id:
         c.fail("claim_id", "is required")
     c.text("claim_id", claim.claim_id)
@@ -142,25 +198,17 @@ def check_structure(claim: Claim) -> None:
         c.fail("place_of_service", "must be a two-digit place of service code")
 
     bp = claim.billing_provider
-    c.text("billing_provider.name", bp.name)
-    c.npi("billing_provider.npi", bp.npi)
-    if not bp.tin or len(bp.tin) != 9 or not bp.tin.isdigit():
-        c.fail("billing_provider.tin", "must be 9 digits")
-    c.address("billing_provider.address", bp.address, zip9=True)
-    assert bp.address is not None
-    if _PO_BOX.match(bp.address.line1.upper()):
-        c.fail(
-            "billing_provider.address.line1",
-            "must be a street address; a post office box goes in pay_to_address",
-        )
-    if bp.pay_to_address is not None:
-        c.address("billing_provider.pay_to_address", bp.pay_to_address)
-
-    if not claim.payer.name:
-        c.fail("payer.name", "is required")
-    c.text("payer.payer_id", claim.payer.payer_id)
-    filing_indicator(claim, claim.payer.type, "payer.type")
-    c.address("payer.address", claim.payer.address, required=False)
+    if not c.passed(bp, "billing_provider"):
+        _check_billing_provider(c, bp)
+        c.remember(bp, "billing_provider")
+    payer = claim.payer
+    if not c.passed(payer, "payer"):
+        if not payer.name:
+            c.fail("payer.name", "is required")
+        c.text("payer.payer_id", payer.payer_id)
+        filing_indicator(claim, payer.type, "payer.type")
+        c.address("payer.address", payer.address, required=False)
+        c.remember(payer, "payer")
     if not claim.subscriber.medicare_secondary_type and is_medicare_secondary(claim):
         c.fail(
             "subscriber.medicare_secondary_type",
@@ -206,12 +254,35 @@ def check_structure(claim: Claim) -> None:
     _check_other_coverage(c, claim)
 
 
+def _check_billing_provider(c: _Checker, bp: BillingProvider) -> None:
+    c.text("billing_provider.name", bp.name)
+    c.npi("billing_provider.npi", bp.npi)
+    if not bp.tin or len(bp.tin) != 9 or not bp.tin.isdigit():
+        c.fail("billing_provider.tin", "must be 9 digits")
+    c.address("billing_provider.address", bp.address, zip9=True)
+    assert bp.address is not None
+    if _PO_BOX.match(bp.address.line1.upper()):
+        c.fail(
+            "billing_provider.address.line1",
+            "must be a street address; a post office box goes in pay_to_address",
+        )
+    if bp.pay_to_address is not None:
+        c.address("billing_provider.pay_to_address", bp.pay_to_address)
+
+
 def is_medicare_secondary(claim: Claim) -> bool:
     """True when the claim goes to Medicare after another payer: its 2000B SBR05 must say
     why Medicare is secondary (``Subscriber.medicare_secondary_type``)."""
     return claim.payer.type in MEDICARE_TYPES and any(
         oc.order == "primary" for oc in claim.other_coverage
     )
+
+
+def other_medicare_is_secondary(oc: OtherCoverage) -> bool:
+    """True when an earlier payer of the claim (loop 2320) is Medicare but not the primary
+    payer: its 2320 SBR05 must say why Medicare is secondary, as 2000B does when Medicare
+    is billed (``Subscriber.medicare_secondary_type`` of that coverage)."""
+    return oc.payer.type in MEDICARE_TYPES and oc.order != "primary"
 
 
 def filing_indicator(claim: Claim, kind: str | None, field: str) -> str:
@@ -252,8 +323,7 @@ def _check_diagnoses(c: _Checker, claim: Claim) -> None:
     if len(claim.diagnoses) > 12:
         c.fail("diagnoses", "the 837P carries at most 12 diagnoses")
     for i, code in enumerate(claim.diagnoses):
-        if not _DX.match(code):
-            c.fail(f"diagnoses[{i}]", "is not an ICD-10-CM code (letter, digit, no dot)")
+        c.code(f"diagnoses[{i}]", code, _DX, "is not an ICD-10-CM code (letter, digit, no dot)")
 
 
 def _check_lines(c: _Checker, claim: Claim) -> None:
@@ -263,13 +333,11 @@ def _check_lines(c: _Checker, claim: Claim) -> None:
         c.fail("lines", "the 837P carries at most 50 service lines per claim")
     for i, line in enumerate(claim.lines):
         at = f"lines[{i}]"
-        if not _PROC.match(line.code):
-            c.fail(f"{at}.code", "must be a 5-character CPT or HCPCS code")
+        c.code(f"{at}.code", line.code, _PROC, "must be a 5-character CPT or HCPCS code")
         if len(line.modifiers) > 4:
             c.fail(f"{at}.modifiers", "at most four modifiers")
         for j, mod in enumerate(line.modifiers):
-            if not _MOD.match(mod):
-                c.fail(f"{at}.modifiers[{j}]", "must be two letters or digits")
+            c.code(f"{at}.modifiers[{j}]", mod, _MOD, "must be two letters or digits")
         if line.charge < 0:
             c.fail(f"{at}.charge", "cannot be negative")
         if line.units <= 0:
@@ -323,6 +391,14 @@ def _check_other_coverage(c: _Checker, claim: Claim) -> None:
         filing_indicator(claim, oc.payer.type, f"{at}.payer.type")
         c.text(f"{at}.subscriber.name.last", oc.subscriber.name.last)
         c.text(f"{at}.subscriber.member_id", oc.subscriber.member_id)
+        if other_medicare_is_secondary(oc) and not oc.subscriber.medicare_secondary_type:
+            c.fail(
+                f"{at}.subscriber.medicare_secondary_type",
+                "is required when Medicare is an earlier payer but not the primary one "
+                "(2320 SBR05: why Medicare is secondary)",
+                "SBR",
+                5,
+            )
         if oc.adjudication is not None:
             _check_balance(c, claim, oc, at)
 

@@ -274,6 +274,7 @@ def _other(o: dict, lines: list[dict]) -> OtherCoverage:
         group_number=o["group"],
         group_name=o["group_name"],
         address=_addr(o.get("sub_address")),
+        medicare_secondary_type=o.get("msp"),
     )
     return OtherCoverage(
         payer=Payer(

@@ -412,6 +412,7 @@ class _Reader:
             "rel": _RELATIONSHIPS.get(e[2], "other"),
             "group": e[3] or None,
             "group_name": e[4] or None,
+            "msp": e[5] or None,
             "type": _FILING.get(e[9]),
             "cas": [],
             "paid": None,

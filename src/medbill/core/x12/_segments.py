@@ -6,6 +6,7 @@ values; writers return ``bytes``. Nothing here touches files or sockets.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -521,18 +522,47 @@ class SegmentWriter:
         self.count = 0
         d = self.delimiters
         self._forbidden = {c for c in (d.element, d.component, d.repetition, d.segment) if c}
+        self._sep = d.element
+        # Any delimiter but the element separator (which is counted instead).
+        others = "".join(c for c in (d.component, d.repetition, d.segment) if c)
+        self._other_delimiter = re.compile(f"[{re.escape(others)}]").search if others else None
 
     def add(self, seg_id: str, *elements: str | list[str] | tuple[str, ...] | None) -> None:
-        """Append a segment. A list or tuple element is a composite."""
+        """Append a segment. A list or tuple element is a composite; None is empty.
+
+        A segment of text alone takes one join; ``add_composites`` is the same without
+        that attempt, for segments that always have a composite.
+        """
+        sep = self._sep
+        try:
+            text = sep.join((seg_id, *elements))  # type: ignore[arg-type]
+        except TypeError:  # a composite, a repeated element or None
+            self.add_composites(seg_id, *elements)
+            return
+        # A separator beyond the ones placed, or another delimiter, came from a value;
+        # the slow path then names the element.
+        other = self._other_delimiter
+        if text.count(sep) != len(elements) or (other is not None and other(text)):
+            self._locate_delimiter(seg_id, elements)
+        # Trailing empty elements are dropped; no value ends with the separator (counted).
+        self._parts.append(text.rstrip(sep))
+        self.count += 1
+
+    def add_composites(
+        self, seg_id: str, *elements: str | list[str] | tuple[str, ...] | None
+    ) -> None:
+        """``add`` for segments with composites, repeated elements or absent values."""
         d = self.delimiters
+        comp = d.component
         out = [seg_id]
         components = repeats = 0
         for value in elements:
-            if value.__class__ is str:
-                out.append(value)
+            cls = value.__class__
+            if cls is str:
+                out.append(value)  # type: ignore[arg-type]
             elif value is None:
                 out.append("")
-            elif value.__class__ is Repeated:
+            elif cls is Repeated:
                 if not d.repetition:
                     raise X12WriteError(
                         "a repeated element needs a repetition separator", segment=seg_id
@@ -540,11 +570,15 @@ class SegmentWriter:
                 repeats += max(len(value) - 1, 0)
                 out.append(d.repetition.join(value))
             elif isinstance(value, (list, tuple)):
-                comps = ["" if c is None else str(c) for c in value]
-                while comps and comps[-1] == "":
-                    comps.pop()
-                components += max(len(comps) - 1, 0)
-                out.append(d.component.join(comps))
+                try:
+                    joined = comp.join(value)
+                except TypeError:  # absent or numeric components
+                    joined = comp.join(["" if c is None else str(c) for c in value])
+                # Trailing empty components are dropped: stripping the separators off the
+                # end is that, unless a component holds one (counted below).
+                text = joined.rstrip(comp)
+                components += max(len(value) - 1, 0) - (len(joined) - len(text))
+                out.append(text)
             else:
                 out.append(str(value))
         while len(out) > 1 and out[-1] == "":
@@ -554,7 +588,7 @@ class SegmentWriter:
         # came from a value; the slow path then names the element.
         if (
             text.count(d.element) != len(out) - 1
-            or text.count(d.component) != components
+            or text.count(comp) != components
             or d.segment in text
             or (d.repetition and text.count(d.repetition) != repeats)
         ):
@@ -572,6 +606,15 @@ class SegmentWriter:
                     self._check(seg_id, i, "" if c is None else str(c))
             elif value is not None:
                 self._check(seg_id, i, str(value))
+
+    def rendered_since(self, start: int) -> list[str]:
+        """The segments added since the writer's ``count`` was ``start``."""
+        return self._parts[start:]
+
+    def add_rendered(self, parts: list[str]) -> None:
+        """Append segments this writer rendered before (``rendered_since``)."""
+        self._parts.extend(parts)
+        self.count += len(parts)
 
     def add_raw(self, text: str) -> None:
         """Append a segment already rendered with these delimiters (the ISA)."""

@@ -23,6 +23,7 @@ from medbill.core.claim import (
     Address,
     Claim,
     OtherCoverage,
+    Payer,
     PersonName,
     Provider,
     ServiceLine,
@@ -31,11 +32,12 @@ from medbill.core.claim import (
 from medbill.core.money import Money
 from medbill.core.x12._m837p_carried import as_carried_by_837p
 from medbill.core.x12._m837p_check import (
+    StructureChecker,
     check_claim,
-    check_structure,
     filing_indicator,
     is_medicare_secondary,
     npi_is_valid,
+    other_medicare_is_secondary,
 )
 from medbill.core.x12._m837p_fit import ELEMENTS, ClaimFitter, FieldFit, Fitted, fit_claim
 from medbill.core.x12._m837p_read import ReadClaim, read_837p
@@ -65,6 +67,7 @@ __all__ = [
     "fit_claim",
     "is_medicare_secondary",
     "npi_is_valid",
+    "other_medicare_is_secondary",
     "payer_responsibility",
     "plan_batches",
     "read_837p",
@@ -176,9 +179,10 @@ def _write(
     _check_submitter(submitter)
     d = delimiters or Delimiters()
     fitter = ClaimFitter(d)
+    checker = StructureChecker()
     fitted = []
     for claim in claims:
-        check_structure(claim)
+        checker.check(claim)
         if fitter.fits_as_it_is(claim):
             fitted.append(claim)
             continue
@@ -273,9 +277,10 @@ def screen_claims(claims: Iterable[Claim], delimiters: Delimiters | None = None)
     fits: list[tuple[str, FieldFit]] = []
     seen: set[str] = set()
     fitter = ClaimFitter(delimiters)
+    checker = StructureChecker()
     for claim in claims:
         try:
-            check_structure(claim)
+            checker.check(claim)
             payer_responsibility(claim)
             if claim.claim_id in seen:
                 raise X12WriteError(
@@ -330,6 +335,62 @@ class _Body:
         self.w = w
         self.hl = 0
         self.starts: list[tuple[int, str]] = []  # (first segment index, claim id)
+        # Dates and amounts recur claim after claim; each is rendered once per file.
+        self._dates: dict[date, str] = {}
+        self._amounts: dict[Money, str] = {}
+        self._numbers: dict[Decimal, str] = {}
+        # Segments of an (immutable) address, payer or provider already written in this
+        # file, by the object's identity (the object is kept, so its id is not reused).
+        self._blocks: dict[tuple[int, str], tuple[object, list[str]]] = {}
+        # Segments made of values alone (diagnoses, a service line's SV1, its dates), by
+        # those values: a batch repeats them claim after claim.
+        self._repeats: dict[tuple, list[str]] = {}
+
+    def d8(self, day: date) -> str:
+        text = self._dates.get(day)
+        if text is None:
+            text = self._dates[day] = _d8(day)
+        return text
+
+    def amount(self, money: Money) -> str:
+        text = self._amounts.get(money)
+        if text is None:
+            text = self._amounts[money] = money.x12()
+        return text
+
+    def number(self, value: Decimal) -> str:
+        text = self._numbers.get(value)
+        if text is None:
+            text = _num(value)
+            if value and value.is_finite():  # -0 and 0 are equal keys that print apart
+                self._numbers[value] = text
+        return text
+
+    def repeat(self, key: tuple, render: Callable[[], None]) -> None:
+        """Write what ``render`` writes for the values in ``key``, or copy it from the last
+        time (``key`` holds every value the segments are made of, and their segment id)."""
+        try:
+            parts = self._repeats.get(key)
+        except TypeError:  # a list where the document has a tuple: not kept
+            render()
+            return
+        if parts is not None:
+            self.w.add_rendered(parts)
+            return
+        start = self.w.count
+        render()
+        self._repeats[key] = self.w.rendered_since(start)
+
+    def block(self, obj: object, kind: str, render: Callable[[], None]) -> None:
+        """Write what ``render`` writes for ``obj``, or copy it from the last time."""
+        key = (id(obj), kind)
+        hit = self._blocks.get(key)
+        if hit is not None and hit[0] is obj:
+            self.w.add_rendered(hit[1])
+            return
+        start = self.w.count
+        render()
+        self._blocks[key] = (obj, self.w.rendered_since(start))
 
     def claims(self, claims: Sequence[Claim]) -> None:
         groups: dict[tuple, list[Claim]] = {}
@@ -373,7 +434,10 @@ class _Body:
             self.address(bp.pay_to_address)
 
     def address(self, addr: Address) -> None:
-        self.w.add("N3", addr.line1, addr.line2)
+        self.block(addr, "N3", lambda: self._address(addr))
+
+    def _address(self, addr: Address) -> None:
+        self.w.add("N3", addr.line1, addr.line2 or "")
         self.w.add("N4", addr.city, addr.state, addr.zip)
 
     def person_name(
@@ -384,12 +448,12 @@ class _Body:
             entity,
             kind,
             name.last,
-            name.first,
-            name.middle,
+            name.first or "",
+            name.middle or "",
             "",
-            name.suffix,
+            name.suffix or "",
             qualifier if ident else "",
-            ident,
+            ident or "",
         )
 
     # -- 2000B / 2000C ------------------------------------------------------------------------
@@ -400,13 +464,13 @@ class _Body:
         self.hl += 1
         sub_hl = self.hl
         w.add("HL", str(sub_hl), str(parent), "22", "0" if pat.is_subscriber else "1")
-        order = payer_responsibility(claim)
+        order = payer_responsibility(claim) if claim.other_coverage else "primary"
         w.add(
             "SBR",
             ORDER_CODES[order],
             "18" if pat.is_subscriber else "",
-            sub.group_number,
-            sub.group_name,
+            sub.group_number or "",
+            sub.group_name or "",
             sub.medicare_secondary_type
             if sub.medicare_secondary_type and is_medicare_secondary(claim)
             else "",
@@ -420,10 +484,8 @@ class _Body:
             self.address(sub.address)
         if pat.is_subscriber:
             assert sub.dob is not None
-            w.add("DMG", "D8", _d8(sub.dob), sub.sex)
-        w.add("NM1", "PR", "2", claim.payer.name, "", "", "", "", "PI", claim.payer.payer_id)
-        if claim.payer.address is not None:
-            self.address(claim.payer.address)
+            w.add("DMG", "D8", self.d8(sub.dob), sub.sex)
+        self.block(claim.payer, "PR", lambda: self.payer(claim.payer))
         if not pat.is_subscriber:
             self.hl += 1
             w.add("HL", str(self.hl), str(sub_hl), "23", "0")
@@ -431,8 +493,13 @@ class _Body:
             self.person_name("QC", pat.name, "", None)
             assert pat.address is not None and pat.dob is not None
             self.address(pat.address)
-            w.add("DMG", "D8", _d8(pat.dob), pat.sex)
+            w.add("DMG", "D8", self.d8(pat.dob), pat.sex)
         self.claim_info(claim)
+
+    def payer(self, payer: Payer) -> None:
+        self.w.add("NM1", "PR", "2", payer.name, "", "", "", "", "PI", payer.payer_id)
+        if payer.address is not None:
+            self.address(payer.address)
 
     # -- 2300 ------------------------------------------------------------------------------
 
@@ -447,10 +514,10 @@ class _Body:
                 "",
                 claim.accident_state if "AA" in causes else "",
             ]
-        w.add(
+        w.add_composites(
             "CLM",
             claim.claim_id,
-            claim.total_charge.x12(),
+            self.amount(claim.total_charge),
             "",
             "",
             [claim.place_of_service, "B", claim.frequency_code],
@@ -467,7 +534,7 @@ class _Body:
             ("439", claim.accident_date),
         ):
             if day is not None:
-                w.add("DTP", qualifier, "D8", _d8(day))
+                w.add("DTP", qualifier, "D8", self.d8(day))
         if claim.attachments:
             _pwk(w, claim.attachments)
         if claim.frequency_code in ("7", "8"):
@@ -491,8 +558,7 @@ class _Body:
             )
             if amb.conditions:
                 w.add("CRC", "07", "Y", *amb.conditions[:5])
-        dx = [["ABK" if i == 0 else "ABF", code] for i, code in enumerate(claim.diagnoses)]
-        w.add("HI", *dx)
+        self.repeat(("HI", claim.diagnoses), lambda: self.diagnoses(claim.diagnoses))
         if claim.referring_provider is not None:
             self.provider("DN", claim.referring_provider, with_taxonomy=False)
         if (
@@ -510,12 +576,26 @@ class _Body:
             self.address(amb.pickup)
             w.add("NM1", "45", "2", amb.dropoff_name)
             self.address(amb.dropoff)
-        for oc in sorted(claim.other_coverage, key=lambda c: c.order):
+        others = sorted(claim.other_coverage, key=lambda c: c.order)
+        for oc in others:
             self.other_coverage(claim, oc)
+        # Only prior payers that adjudicated lines write line adjudications (2430).
+        by_line = [oc for oc in others if oc.adjudication is not None and oc.adjudication.lines]
         for line in claim.lines:
-            self.service_line(claim, line)
+            self.service_line(claim, line, by_line)
+
+    def diagnoses(self, codes: tuple[str, ...]) -> None:
+        dx = [["ABK" if i == 0 else "ABF", code] for i, code in enumerate(codes)]
+        self.w.add_composites("HI", *dx)
 
     def provider(self, entity: str, p: Provider, with_taxonomy: bool) -> None:
+        self.block(
+            p,
+            entity if with_taxonomy else entity + "-",
+            lambda: self._provider(entity, p, with_taxonomy),
+        )
+
+    def _provider(self, entity: str, p: Provider, with_taxonomy: bool) -> None:
         self.person_name(entity, p.name, "XX", p.npi)
         if with_taxonomy and p.taxonomy:
             self.w.add("PRV", "PE", "PXC", p.taxonomy)
@@ -531,7 +611,7 @@ class _Body:
             RELATIONSHIP_CODES[oc.relationship_to_subscriber],
             sub.group_number,
             sub.group_name,
-            "",
+            sub.medicare_secondary_type if other_medicare_is_secondary(oc) else "",
             "",
             "",
             "",
@@ -539,9 +619,9 @@ class _Body:
         )
         if adj is not None:
             _cas(w, adj.adjustments)
-            w.add("AMT", "D", adj.paid.x12())
+            w.add("AMT", "D", self.amount(adj.paid))
             if adj.patient_responsibility is not None:
-                w.add("AMT", "EAF", adj.patient_responsibility.x12())
+                w.add("AMT", "EAF", self.amount(adj.patient_responsibility))
         w.add(
             "OI",
             "",
@@ -558,37 +638,59 @@ class _Body:
         if oc.payer.address is not None:
             self.address(oc.payer.address)
         if adj is not None and adj.paid_date is not None and not adj.lines:
-            w.add("DTP", "573", "D8", _d8(adj.paid_date))
+            w.add("DTP", "573", "D8", self.d8(adj.paid_date))
         if adj is not None and adj.payer_claim_number:
             w.add("REF", "F8", adj.payer_claim_number)
 
     # -- 2400 and below -----------------------------------------------------------------------
 
-    def service_line(self, claim: Claim, line: ServiceLine) -> None:
-        w = self.w
-        w.add("LX", str(line.line))
+    def sv1(self, line: ServiceLine, pos: str) -> None:
         proc = ["HC", line.code, *line.modifiers]
         if line.description:
             proc += [""] * (6 - len(proc)) + [line.description]
-        pos = line.place_of_service if line.place_of_service != claim.place_of_service else ""
-        w.add(
+        self.w.add_composites(
             "SV1",
             proc,
-            line.charge.x12(),
+            self.amount(line.charge),
             line.unit_basis,
-            _num(line.units),
+            self.number(line.units),
             pos,
             "",
             [str(p) for p in line.dx_pointers],
         )
+
+    def service_dates(self, start: date, end: date | None) -> None:
+        if end:
+            self.w.add("DTP", "472", "RD8", f"{self.d8(start)}-{self.d8(end)}")
+        else:
+            self.w.add("DTP", "472", "D8", self.d8(start))
+
+    def service_line(
+        self, claim: Claim, line: ServiceLine, others: Sequence[OtherCoverage]
+    ) -> None:
+        w = self.w
+        w.add("LX", str(line.line))
+        pos = line.place_of_service if line.place_of_service != claim.place_of_service else ""
+        key = (
+            "SV1",
+            line.code,
+            line.modifiers,
+            line.description,
+            line.charge,
+            line.unit_basis,
+            line.units,
+            pos,
+            line.dx_pointers,
+        )
+        self.repeat(key, lambda: self.sv1(line, pos))
         if line.attachments:
             _pwk(w, line.attachments)
         start = line.date_of_service or claim.date_of_service
         assert start is not None
-        if line.date_of_service_end and line.date_of_service_end != start:
-            w.add("DTP", "472", "RD8", f"{_d8(start)}-{_d8(line.date_of_service_end)}")
-        else:
-            w.add("DTP", "472", "D8", _d8(start))
+        end = line.date_of_service_end
+        if end == start:
+            end = None
+        self.repeat(("DTP472", start, end), lambda: self.service_dates(start, end))
         if line.prior_authorization:
             w.add("REF", "G1", line.prior_authorization)
         if line.line_control_number:
@@ -596,32 +698,31 @@ class _Body:
         if line.ndc:
             w.add("LIN", "", "N4", line.ndc.replace("-", ""))
             assert line.ndc_quantity is not None
-            w.add("CTP", "", "", "", _num(line.ndc_quantity), [line.ndc_unit])
+            w.add_composites("CTP", "", "", "", self.number(line.ndc_quantity), [line.ndc_unit])
         # A line's rendering provider is sent only when it differs from the claim's.
         if (
             line.rendering_provider is not None
             and line.rendering_provider != claim.rendering_provider
         ):
             self.provider("82", line.rendering_provider, with_taxonomy=True)
-        for oc in sorted(claim.other_coverage, key=lambda c: c.order):
+        for oc in others:
             adj = oc.adjudication
-            if adj is None:
-                continue
+            assert adj is not None
             for la in adj.lines:
                 if la.line != line.line:
                     continue
-                w.add(
+                w.add_composites(
                     "SVD",
                     oc.payer.payer_id,
-                    la.paid.x12(),
+                    self.amount(la.paid),
                     ["HC", la.code, *la.modifiers],
                     "",
-                    _num(la.units),
+                    self.number(la.units),
                 )
                 _cas(w, la.adjustments)
                 paid_date = la.paid_date or adj.paid_date
                 assert paid_date is not None
-                w.add("DTP", "573", "D8", _d8(paid_date))
+                w.add("DTP", "573", "D8", self.d8(paid_date))
 
 
 def _pwk(w: SegmentWriter, attachments: Sequence[Attachment]) -> None:

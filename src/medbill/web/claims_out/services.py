@@ -31,7 +31,7 @@ from medbill.core.submission import (
 from medbill.core.submission.lifecycle import check_move
 from medbill.core.x12 import ControlNumbers, HeldClaim, X12WriteError
 from medbill.web.billing import scrubbing
-from medbill.web.billing.models import Claim, ClaimLine
+from medbill.web.billing.models import Claim, ClaimAttachment, ClaimLine
 from medbill.web.claims_out.documents import claim_documents
 from medbill.web.claims_out.models import (
     ClaimEvent,
@@ -504,9 +504,10 @@ CORRECTABLE = ("accepted", "paid", "denied")
 def correct_claim(user: Any, claim: Claim, frequency: str, reason: str = "") -> Claim:
     """A new claim that replaces (frequency 7) or voids (8) one the payer already holds.
 
-    The new claim copies the original's lines and diagnoses, names the payer's claim
-    control number as the original reference and starts as a draft to be fixed,
-    scrubbed and sent. The original is never edited; a paid or denied one is closed.
+    The new claim copies the original's lines, diagnoses and attachments (on the claim
+    and on its lines), names the payer's claim control number as the original reference
+    and starts as a draft to be fixed, scrubbed and sent. The original is never edited;
+    a paid or denied one is closed.
     """
     require(user, claim.practice_id, "create_claims")
     if frequency not in ("7", "8"):
@@ -541,8 +542,9 @@ def correct_claim(user: Any, claim: Claim, frequency: str, reason: str = "") -> 
             diagnoses=list(original.diagnoses or []),
             prior_authorization=original.prior_authorization,
         )
+        new_lines: dict[int, ClaimLine] = {}  # the original's line id -> its copy
         for line in original.lines.order_by("line_number"):
-            ClaimLine.objects.create(
+            new_lines[line.pk] = ClaimLine.objects.create(
                 practice_id=line.practice_id,
                 claim=new,
                 line_number=line.line_number,
@@ -558,6 +560,18 @@ def correct_claim(user: Any, claim: Claim, frequency: str, reason: str = "") -> 
                 ndc_unit=line.ndc_unit,
                 unit_basis=line.unit_basis,
                 line_control_number=line.line_control_number,
+            )
+        # The paperwork sent with the original (PWK, box 19) still documents the claim:
+        # the payer matches it to the replacement or void by its control number.
+        for attachment in original.attachments.order_by("id"):
+            ClaimAttachment.objects.create(
+                practice_id=attachment.practice_id,
+                claim=new,
+                line=None if attachment.line_id is None else new_lines[attachment.line_id],
+                report_type=attachment.report_type,
+                transmission=attachment.transmission,
+                control_number=attachment.control_number,
+                created_by=user if getattr(user, "is_authenticated", False) else None,
             )
         by = user if getattr(user, "is_authenticated", False) else None
         ClaimEvent.objects.create(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from medbill.core.claim import Claim
 from medbill.core.scrubber.context import Ctx
 from medbill.core.scrubber.registry import ERROR, Finding, Fix, define, finding
-from medbill.core.x12 import is_medicare_secondary
+from medbill.core.x12 import is_medicare_secondary, other_medicare_is_secondary
 
 __all__ = ["check"]
 
@@ -41,6 +41,30 @@ define(
 )
 
 
+define(
+    "PAY004",
+    "other-medicare-secondary-type-missing",
+    "MISSING_REQUIRED",
+    ERROR,
+    F,
+    "Medicare is an earlier payer but not the primary one, and {field} (why Medicare "
+    "is secondary) is not known",
+    "ASC X12N 837P (005010X222A1) loop 2320 SBR05; CMS Medicare Secondary Payer Manual "
+    "ch. 3 sec. 20.2.1",
+    what="A claim to a payer after Medicare, where Medicare itself paid after another payer "
+    "(an employer plan primary, Medicare secondary, a supplemental plan billed third), names "
+    "in Medicare's other-payer loop why Medicare was secondary, with the same types as "
+    "PAY003.",
+    why="The TR3 requires 2320 SBR05 whenever the other payer is Medicare and Medicare is "
+    "not the primary payer; clearinghouses reject the claim without it.",
+    example="A Medigap claim after an employer plan and Medicare, with no MSP questionnaire "
+    "answers on the Medicare coverage.",
+    fix="Ask the patient the MSP questionnaire at the front desk for the Medicare coverage; "
+    "the answers set its Medicare secondary payer type.",
+    reference="837P TR3 loop 2320 SBR05 (Insurance Type Code); CMS MSP Manual ch. 3 sec. 20.2.1.",
+)
+
+
 def type_missing(claim: Claim, out: list[Finding]) -> None:
     """PAY003 when Medicare is secondary and the coverage names no MSP type."""
     if is_medicare_secondary(claim) and not claim.subscriber.medicare_secondary_type:
@@ -54,7 +78,26 @@ def type_missing(claim: Claim, out: list[Finding]) -> None:
         )
 
 
+def other_type_missing(claim: Claim, out: list[Finding]) -> None:
+    """PAY004 for each earlier payer that is Medicare after another payer, without a type."""
+    for i, oc in enumerate(claim.other_coverage):
+        if other_medicare_is_secondary(oc) and not oc.subscriber.medicare_secondary_type:
+            field = f"other_coverage[{i}].subscriber.medicare_secondary_type"
+            out.append(
+                finding(
+                    "PAY004",
+                    None,
+                    fix=Fix(
+                        "set_field", "Record the MSP questionnaire answers.", (("field", field),)
+                    ),
+                    field=field,
+                )
+            )
+
+
 def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
     """The Medicare secondary payer edits that are enabled."""
     if "PAY003" in ctx.enabled:
         type_missing(claim, out)
+    if "PAY004" in ctx.enabled:
+        other_type_missing(claim, out)

@@ -68,7 +68,7 @@ define(
 )
 
 define(
-    "PAY004",
+    "PAY005",
     "payer-denied-before",
     "PAYER_RULE",
     WARNING,
@@ -226,7 +226,7 @@ def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
             elif rule.type == "denied_before":
                 out.append(
                     finding(
-                        "PAY004",
+                        "PAY005",
                         no,
                         payer=payer,
                         code=ln.code,
