@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("medbill.web.practice.setup_urls")),
     path("", include("medbill.web.billing.dashboard_urls")),
     path("", include("medbill.web.jobs.urls")),
+    path("", include("medbill.web.interfaces.urls")),
 ]
 
 handler404 = "medbill.web.practice.views.not_found"
