@@ -23,8 +23,9 @@ def import_command(
 ) -> None:
     """Take every message of each file (one or many per file; CR, LF or CRLF).
 
-    Prints one line per message: accepted, already taken (same MSH-10), held with the
-    reason (see the interface queue), or refused. Exits 1 when any was not accepted.
+    Prints one line per message with its control id (MSH-10): accepted, already received
+    (the same message again), held with the reason (fix and replay it in the interface
+    queue), or refused. Exits 1 when any was held or refused.
     """
     setup(development=True)
     from medbill.cli.era import pick_practice
@@ -37,7 +38,9 @@ def import_command(
         try:
             texts = split_messages(path.read_bytes())
         except HL7ParseError as exc:
-            console.print(f"{path.name}: [red]refused[/red]: {exc}", highlight=False)
+            console.print(
+                f"{path.name}: [red]refused[/red]: {exc}", highlight=False, soft_wrap=True
+            )
             failed = True
             continue
         for text in texts:
@@ -45,8 +48,10 @@ def import_command(
             control = outcome.message.control_id if outcome.message else "?"
             kind = "^".join(outcome.message.message_type) if outcome.message else "?"
             if outcome.code == "AA":
-                words = "already taken" if outcome.duplicate else "accepted"
-                console.print(f"{path.name}: {kind} {control}: {words}", markup=False)
+                words = "already received, not applied again" if outcome.duplicate else "accepted"
+                console.print(
+                    f"{path.name}: {kind} {control}: {words}", markup=False, soft_wrap=True
+                )
             else:
                 failed = True
                 words = "held" if outcome.code == "AE" else "refused"
@@ -54,6 +59,7 @@ def import_command(
                     f"{path.name}: {kind} {control}: {words}: {outcome.error}",
                     markup=False,
                     highlight=False,
+                    soft_wrap=True,
                 )
     if failed:
         raise typer.Exit(1)

@@ -109,6 +109,10 @@ def _claim(
         return row, False
 
 
+def _content(text: str) -> str:
+    return text.replace("\r\n", "\r").replace("\n", "\r").strip("\r\ufeff ")
+
+
 def _take(
     practice: Practice,
     message: Message,
@@ -123,6 +127,19 @@ def _take(
         if replaying is None:
             row, created = _claim(practice, message, text, source)
             if not created:
+                if _content(row.raw) != _content(text):
+                    # A control id names one message: another message under it is the
+                    # sender's mistake, and applying it would lose one of the two.
+                    return Outcome(
+                        "AR",
+                        f"MSH-10 control id {row.control_id} was already used by another "
+                        f"message ({row.message_type}, received "
+                        f"{row.received_at:%Y-%m-%d %H:%M}); the EHR must give each "
+                        "message its own control id",
+                        "MSH-10",
+                        message,
+                        duplicate=True,
+                    )
                 if row.status != InboundMessage.Status.HELD:
                     return Outcome("AA", message=message, row=row, duplicate=True)
                 row.raw, row.source, row.attempts = text, source, row.attempts + 1
