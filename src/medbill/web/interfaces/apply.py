@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 
@@ -393,10 +391,6 @@ def _charges(practice: Practice, patient: Patient, intake: Intake) -> Visit:
     return visit
 
 
-def _charges_total(intake: Intake) -> Decimal:
-    return sum((c.charge or Decimal(0) for c in intake.charges), Decimal(0))
-
-
 # -- notes --------------------------------------------------------------------------------
 
 
@@ -442,13 +436,3 @@ def _note(practice: Practice, patient: Patient, intake: Intake) -> Visit:
         note=note,
     )
     return visit
-
-
-def describe(intake: Intake) -> dict[str, Any]:
-    """Counts for a summary line (no PHI)."""
-    return {
-        "kind": intake.kind,
-        "coverages": len(intake.coverages),
-        "charges": len(intake.charges),
-        "total": str(_charges_total(intake)),
-    }
