@@ -173,10 +173,13 @@ def _payer(practice: Practice, rec: CoverageRecord) -> Payer:
         by_name = list(payers.filter(name__iexact=rec.payer_name)[:2])
         if len(by_name) == 1:
             return by_name[0]
+    fhir = rec.where.startswith("Coverage/")
     raise Held(
-        f"{rec.where} IN1-3",
+        rec.where if fhir else f"{rec.where} IN1-3",
         f"payer '{rec.payer_name}' (id '{rec.payer_id}') matches none of the practice's "
-        "payers: add it under Practice setup or correct IN1-3/IN1-4, then replay",
+        "payers: add it under Practice setup or correct "
+        + ("Coverage.payor in the EHR" if fhir else "IN1-3/IN1-4")
+        + ", then replay",
     )
 
 
@@ -231,7 +234,10 @@ def _provider(practice: Practice, ref: ProviderRef | None, where: str) -> Provid
     raise Held(
         ref.where,
         f"provider '{ref}' matches none of the practice's providers (by NPI or name): "
-        "add the provider under Practice setup or correct the message, then replay",
+        "add the provider under Practice setup or correct the "
+        + (
+            "resource in the EHR, then import again" if "/" in ref.where else "message, then replay"
+        ),
     )
 
 
@@ -313,13 +319,17 @@ def _visit_for_charges(practice: Practice, patient: Patient, intake: Intake) -> 
         if visit.patient_id != patient.pk:
             raise Held("PV1-19", f"visit {number} belongs to another patient")
         return visit
-    first = intake.charges[0]
-    provider = _provider(
-        practice, first.provider or (intake.visit.attending if intake.visit else None), "FT1-20"
-    )
+    first = intake.charges[0] if intake.charges else None
+    attending = intake.visit.attending if intake.visit else None
+    provider = _provider(practice, (first.provider if first else None) or attending, "FT1-20")
     location = _location(practice, intake.visit.location if intake.visit else "", "PV1-3")
-    served = min(c.service_date for c in intake.charges)
     admitted = intake.visit.admitted_at if intake.visit else None
+    if intake.charges:
+        served = min(c.service_date for c in intake.charges)
+    elif admitted is not None:
+        served = admitted.date()
+    else:
+        raise Held("PV1-44", "the visit has no date and no charges to date it")
     if admitted is not None and admitted.date() == served:
         when = _aware(practice, admitted)
     else:
@@ -334,7 +344,10 @@ def _visit_for_charges(practice: Practice, patient: Patient, intake: Intake) -> 
 
 
 def _desk_note(intake: Intake) -> str:
-    note = "Codes from the EHR: confirm them against the note."
+    if intake.diagnoses or intake.charges:
+        note = "Codes from the EHR: confirm them against the note."
+    else:
+        note = "Visit from the EHR without codes: code it from the note."
     if intake.problems:
         note += " Problems the EHR named in other code sets: " + "; ".join(intake.problems)
     return note[:2000]
@@ -368,8 +381,13 @@ def _charges(practice: Practice, patient: Patient, intake: Intake) -> Visit:
                 "description": charge.description,
             }
         )
-    set_visit_codes(None, visit, codes, lines)
+    coded = bool(codes or lines)
+    if coded:
+        set_visit_codes(None, visit, codes, lines)
     link = _link(practice, EhrLink.Kind.VISIT, intake.visit.visit_number) if intake.visit else None
+    if not coded:
+        # Only problems in words (SNOMED CT): the coder codes the visit from the note.
+        return visit
     if link is not None and not link.codes_from_ehr:
         link.codes_from_ehr = True
         link.save(update_fields=["codes_from_ehr"])
