@@ -1,0 +1,85 @@
+"""The FHIR R4 read API: every served resource parses as an R4 resource with
+``fhir.resources``; token or session; a user's practices only; every read audited."""
+
+from __future__ import annotations
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+from fhir.resources.R4B.claim import Claim as FhirClaim
+from fhir.resources.R4B.coverage import Coverage as FhirCoverage
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.patient import Patient as FhirPatient
+
+from medbill.web.practice.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+FHIR_JSON = "application/fhir+json"
+
+
+def fhir(response, model):
+    assert response["Content-Type"].startswith(FHIR_JSON), response["Content-Type"]
+    return model.model_validate_json(response.content)
+
+
+def test_metadata_says_what_is_served(client):
+    statement = fhir(client.get("/fhir/R4/metadata"), CapabilityStatement)
+    assert statement.fhirVersion == "4.0.1"
+    served = {r.type for r in statement.rest[0].resource}
+    assert {"Patient", "Coverage", "Claim"} <= served
+
+
+def test_patient_coverage_and_claim_read_with_a_token(world, api_client_for):
+    site = world.a
+    api = api_client_for(world.users["biller"])
+    patient = fhir(api.get(f"/fhir/R4/Patient/{site.patient.pk}"), FhirPatient)
+    assert patient.name[0].family == "Ortega" and patient.birthDate.isoformat() == "2019-06-30"
+    assert patient.meta.lastUpdated is not None
+    assert AuditEvent.objects.filter(
+        object_type="frontdesk.Patient", object_id=str(site.patient.pk), action="view"
+    ).exists()
+
+    coverage = fhir(api.get(f"/fhir/R4/Coverage/{site.coverage.pk}"), FhirCoverage)
+    assert coverage.subscriberId == site.coverage.member_id
+    assert coverage.beneficiary.reference == f"Patient/{site.patient.pk}"
+    assert coverage.payor[0].display == site.payer.name
+
+    claim = fhir(api.get(f"/fhir/R4/Claim/{site.claim.pk}"), FhirClaim)
+    assert claim.patient.reference == f"Patient/{site.patient.pk}"
+    lines = list(site.claim.lines.order_by("line_number"))
+    assert [i.productOrService.coding[0].code for i in claim.item] == [x.code for x in lines]
+    assert claim.total.value == sum(x.charge for x in lines)
+
+
+def test_search_by_patient_and_last_updated(world, api_client_for):
+    site = world.a
+    api = api_client_for(world.users["biller"])
+    found = fhir(api.get(f"/fhir/R4/Coverage?patient=Patient/{site.patient.pk}"), Bundle)
+    ids = {e.resource.id for e in found.entry}
+    assert ids == {str(site.coverage.pk), str(site.secondary.pk)}
+    claims = fhir(api.get(f"/fhir/R4/Claim?patient={site.patient.pk}"), Bundle)
+    assert [e.resource.id for e in claims.entry] == [str(site.claim.pk)]
+    assert fhir(api.get("/fhir/R4/Claim?_lastUpdated=ge2000-01-01"), Bundle).total >= 1
+    assert fhir(api.get("/fhir/R4/Claim?_lastUpdated=lt2000-01-01"), Bundle).total == 0
+    patients = fhir(api.get("/fhir/R4/Patient?_lastUpdated=ge2000-01-01"), Bundle)
+    assert str(site.patient.pk) in {e.resource.id for e in patients.entry}
+    assert AuditEvent.objects.filter(action="list", user=world.users["biller"]).exists()
+    bad = api.get("/fhir/R4/Claim?_lastUpdated=yesterday")
+    assert bad.status_code == 400
+    assert "_lastUpdated" in fhir(bad, OperationOutcome).issue[0].diagnostics
+
+
+def test_other_practices_and_strangers_get_nothing(world, api_client_for, client_for, client):
+    other = world.b
+    api = api_client_for(world.users["biller"])
+    assert api.get(f"/fhir/R4/Patient/{other.patient.pk}").status_code == 404
+    found = fhir(api.get(f"/fhir/R4/Claim?patient={other.patient.pk}"), Bundle)
+    assert found.total == 0
+    denied = client.get(f"/fhir/R4/Patient/{world.a.patient.pk}")
+    assert denied.status_code == 401
+    fhir(denied, OperationOutcome)
+    # The signed-in session answers as well as a token.
+    session = client_for(world.users["front_desk"])
+    assert session.get(f"/fhir/R4/Patient/{world.a.patient.pk}").status_code == 200
+    assert session.get("/fhir/R4/Observation/1").status_code == 404
