@@ -83,3 +83,48 @@ def test_other_practices_and_strangers_get_nothing(world, api_client_for, client
     session = client_for(world.users["front_desk"])
     assert session.get(f"/fhir/R4/Patient/{world.a.patient.pk}").status_code == 200
     assert session.get("/fhir/R4/Observation/1").status_code == 404
+
+
+def test_a_posted_835_reads_as_an_explanation_of_benefit(world, api_client_for):
+    from fhir.resources.R4B.explanationofbenefit import ExplanationOfBenefit
+
+    from medbill.core.payersim import simulate
+    from medbill.core.x12.m835 import write_835
+    from medbill.web.billing.documents import claim_document
+    from medbill.web.billing.era import import_era
+    from medbill.web.billing.remittance_models import RemittanceClaim
+
+    site = world.a
+    data = write_835(simulate([claim_document(site.claim)], seed=4).remittances)
+    import_era(None, site.practice, data, "pay.835", post=True)
+    paid = RemittanceClaim.objects.get(claim=site.claim)
+    api = api_client_for(world.users["biller"])
+    eob = fhir(api.get(f"/fhir/R4/ExplanationOfBenefit/{paid.pk}"), ExplanationOfBenefit)
+    assert eob.claim.reference == f"Claim/{site.claim.pk}"
+    totals = {t.category.coding[0].code: t.amount.value for t in eob.total}
+    assert totals == {"submitted": paid.charge, "benefit": paid.paid}
+    for item in eob.item:
+        amounts = {}
+        cas = []
+        for a in item.adjudication:
+            code = a.category.coding[0].code
+            if a.reason is not None:
+                cas.append((code, a.reason.coding[0].code, a.amount.value))
+            else:
+                amounts[code] = a.amount.value
+        # What the payer did with each line adds up to what was billed for it.
+        assert amounts["submitted"] == amounts["benefit"] + sum(c[2] for c in cas), cas
+        assert all(len(group) == 2 and reason for group, reason, _ in cas)
+    assert (
+        sum(
+            a.amount.value
+            for i in eob.item
+            for a in i.adjudication
+            if a.category.coding[0].code == "benefit"
+        )
+        == paid.paid
+    )
+    found = fhir(api.get(f"/fhir/R4/ExplanationOfBenefit?patient={site.patient.pk}"), Bundle)
+    assert [e.resource.id for e in found.entry] == [str(paid.pk)]
+    outsider = api_client_for(world.outsider)
+    assert outsider.get(f"/fhir/R4/ExplanationOfBenefit/{paid.pk}").status_code == 404

@@ -1,8 +1,9 @@
-"""The FHIR R4 read API at ``/fhir/R4/``: ``metadata``, and ``Patient``, ``Coverage`` and
-``Claim`` read by id and searched by ``patient`` and ``_lastUpdated``, as
-``application/fhir+json``. The same credentials as ``/api/`` (a bearer token or the
-signed-in session), the same tenancy (``scoped``: another practice's row is a 404) and the
-same audit trail (a read is a view of the patient record, a search a list with its ids)."""
+"""The FHIR R4 read API at ``/fhir/R4/``: ``metadata``, and ``Patient``, ``Coverage``,
+``Claim`` and ``ExplanationOfBenefit`` (a posted 835 claim payment) read by id and
+searched by ``patient`` and ``_lastUpdated``, as ``application/fhir+json``. The same
+credentials as ``/api/`` (a bearer token or the signed-in session), the same tenancy
+(``scoped``: another practice's row is a 404) and the same audit trail (a read is a view
+of the patient record, a search a list with its ids)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from medbill.web.api.auth import API_AUTH
 from medbill.web.billing.models import Claim
+from medbill.web.billing.remittance_models import RemittanceClaim
 from medbill.web.frontdesk.models import Coverage, Patient
 from medbill.web.interfaces import fhir_out
 from medbill.web.practice import audit
@@ -76,7 +78,18 @@ KINDS: dict[str, tuple[Callable[[], QuerySet], str, Callable[[Any], dict[str, An
         fhir_out.claim,
         "patient_id",
     ),
+    "ExplanationOfBenefit": (
+        lambda: RemittanceClaim.objects.filter(claim__isnull=False).select_related(
+            "remittance__file", "claim__payer", "claim__practice"
+        ),
+        "view_claims",
+        fhir_out.explanation_of_benefit,
+        "claim__patient_id",
+    ),
 }
+# The field ``_lastUpdated`` searches (Patient and Coverage: ``last_changed``, from the
+# audit trail).
+STAMPS = {"Claim": "updated_at", "ExplanationOfBenefit": "remittance__posted_at"}
 
 
 def _rows(request: HttpRequest, kind: str) -> tuple[QuerySet, Callable[[Any], dict[str, Any]]]:
@@ -85,7 +98,7 @@ def _rows(request: HttpRequest, kind: str) -> tuple[QuerySet, Callable[[Any], di
     user = _user(request)
     make, action, to_resource, _ = KINDS[kind]
     rows = scoped(make(), user, None, action)
-    if not hasattr(rows.model, "updated_at"):
+    if kind not in STAMPS:
         rows = fhir_out.last_changed(rows)
     return rows, to_resource
 
@@ -158,7 +171,7 @@ def search_resources(request: HttpRequest, kind: str) -> HttpResponse:
     if request.GET.get("_id"):
         ident = request.GET["_id"]
         rows = rows.filter(pk=int(ident)) if ident.isdigit() else rows.none()
-    stamp = "updated_at" if hasattr(rows.model, "updated_at") else "last_changed"
+    stamp = STAMPS.get(kind, "last_changed")
     for value in request.GET.getlist("_lastUpdated"):
         prefix, when = _when(value)
         if prefix == "eq":

@@ -13,11 +13,20 @@ from django.db.models import CharField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from medbill.web.billing.models import Claim
+from medbill.web.billing.models import Claim, Entry
+from medbill.web.billing.remittance_models import DenialItem, RemittanceClaim
 from medbill.web.frontdesk.models import Coverage, Patient
 from medbill.web.practice.models import AuditEvent
 
-__all__ = ["FHIR_VERSION", "capability", "claim", "coverage", "last_changed", "patient"]
+__all__ = [
+    "FHIR_VERSION",
+    "capability",
+    "claim",
+    "coverage",
+    "explanation_of_benefit",
+    "last_changed",
+    "patient",
+]
 
 FHIR_VERSION = "4.0.1"
 _GENDER = {"F": "female", "M": "male", "U": "unknown"}
@@ -246,6 +255,109 @@ def claim(row: Claim) -> dict[str, Any]:
     return out
 
 
+ADJUDICATION = "http://terminology.hl7.org/CodeSystem/adjudication"
+CAS_GROUP = "https://x12.org/codes/claim-adjustment-group-codes"
+CARC = "https://x12.org/codes/claim-adjustment-reason-codes"
+_OUTCOME = {"partial": "partial", "held": "queued", "unmatched": "queued"}
+
+
+def _category(code: str, system: str = ADJUDICATION) -> dict[str, Any]:
+    return {"coding": [{"system": system, "code": code}]}
+
+
+def _cas(group: str, reason: str, amount: Decimal) -> dict[str, Any]:
+    return {
+        "category": _category(group, CAS_GROUP),
+        "reason": _category(reason, CARC),
+        "amount": _amount(amount),
+    }
+
+
+def explanation_of_benefit(row: RemittanceClaim) -> dict[str, Any]:
+    """A posted 835 claim payment (CLP) as the payer adjudicated it, from what was posted:
+    per line the charge (submitted), the payer's payment (benefit) and each CAS adjustment
+    with its group and CARC; amounts held as denials come from the denial queue."""
+    assert row.claim is not None
+    claim_row = row.claim
+    sha = row.remittance.file.sha256[:16]
+    posted = Entry.objects.filter(
+        claim=claim_row,
+        payer_id=claim_row.payer_id,
+        responsibility="payer",
+        source="era",
+        source_ref__startswith=f"835 {sha} ",
+    )
+    per_line: dict[int | None, list[dict[str, Any]]] = {}
+    paid: dict[int | None, Decimal] = {}
+    for entry in posted:
+        amount = -Decimal(entry.amount)  # the ledger credits what the payer paid or adjusted
+        if entry.kind == "payment":
+            paid[entry.claim_line_id] = paid.get(entry.claim_line_id, Decimal(0)) + amount
+        elif entry.group_code and entry.reason_code:
+            per_line.setdefault(entry.claim_line_id, []).append(
+                _cas(entry.group_code, entry.reason_code, amount)
+            )
+    for denial in DenialItem.objects.filter(remittance_claim=row):
+        group, reason = (denial.reasons[0] + ["", ""])[:2] if denial.reasons else ("", "")
+        if group and reason:
+            per_line.setdefault(denial.claim_line_id, []).append(
+                _cas(group, reason, Decimal(denial.amount))
+            )
+    items = []
+    for line in claim_row.lines.all():
+        adjudication = [
+            {"category": _category("submitted"), "amount": _amount(Decimal(line.charge))},
+            {
+                "category": _category("benefit"),
+                "amount": _amount(paid.get(line.pk, Decimal(0))),
+            },
+            *per_line.get(line.pk, []),
+        ]
+        item: dict[str, Any] = {
+            "sequence": line.line_number,
+            "productOrService": {
+                "coding": [{"system": "http://www.ama-assn.org/go/cpt", "code": line.code}]
+            },
+            "adjudication": adjudication,
+        }
+        if line.date_of_service:
+            item["servicedDate"] = line.date_of_service.isoformat()
+        items.append(item)
+    remittance = row.remittance
+    out: dict[str, Any] = {
+        "resourceType": "ExplanationOfBenefit",
+        "id": str(row.pk),
+        "meta": {"lastUpdated": _instant(remittance.posted_at)},
+        "identifier": [{"system": PCN, "value": row.claim_identifier}],
+        "status": "active",
+        "type": _category("professional", "http://terminology.hl7.org/CodeSystem/claim-type"),
+        "use": "claim",
+        "patient": {"reference": f"Patient/{claim_row.patient_id}"},
+        "created": _instant(remittance.posted_at),
+        "insurer": {"display": remittance.payer_name or claim_row.payer.name},
+        "provider": {"display": claim_row.practice.name},
+        "claim": {"reference": f"Claim/{claim_row.pk}"},
+        "outcome": _OUTCOME.get(row.outcome, "complete"),
+        "insurance": [
+            {"focal": True, "coverage": {"reference": f"Coverage/{claim_row.coverage_id}"}}
+        ],
+        "total": [
+            {"category": _category("submitted"), "amount": _amount(Decimal(row.charge))},
+            {"category": _category("benefit"), "amount": _amount(Decimal(row.paid))},
+        ],
+        "payment": {"amount": _amount(Decimal(row.paid))},
+    }
+    if remittance.payment_date:
+        out["payment"]["date"] = remittance.payment_date.isoformat()
+    if remittance.trace_number:
+        out["payment"]["identifier"] = {"value": remittance.trace_number}
+    if row.payer_claim_number:
+        out["identifier"].append({"value": row.payer_claim_number})
+    if items:
+        out["item"] = items
+    return out
+
+
 def capability(base: str) -> dict[str, Any]:
     """The CapabilityStatement of the read API at ``base``."""
     search = [
@@ -253,7 +365,7 @@ def capability(base: str) -> dict[str, Any]:
         {"name": "_lastUpdated", "type": "date"},
     ]
     resources = []
-    for kind in ("Patient", "Coverage", "Claim"):
+    for kind in ("Patient", "Coverage", "Claim", "ExplanationOfBenefit"):
         params = search if kind != "Patient" else [search[1], {"name": "_id", "type": "token"}]
         resources.append(
             {
