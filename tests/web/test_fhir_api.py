@@ -83,6 +83,8 @@ def test_other_practices_and_strangers_get_nothing(world, api_client_for, client
     session = client_for(world.users["front_desk"])
     assert session.get(f"/fhir/R4/Patient/{world.a.patient.pk}").status_code == 200
     assert session.get("/fhir/R4/Observation/1").status_code == 404
+    assert session.get(f"/fhir/R4/Patient/{'9' * 30}").status_code == 404
+    assert session.get(f"/fhir/R4/Claim?patient={'9' * 30}").status_code == 400
 
 
 def test_a_posted_835_reads_as_an_explanation_of_benefit(world, api_client_for):

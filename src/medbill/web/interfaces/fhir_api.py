@@ -127,12 +127,17 @@ def show_metadata(request: HttpRequest) -> HttpResponse:
 @_handle
 def read_resource(request: HttpRequest, kind: str, resource_id: str) -> HttpResponse:
     rows, to_resource = _rows(request, kind)
-    row = rows.filter(pk=int(resource_id)).first() if resource_id.isdigit() else None
+    row = rows.filter(pk=int(resource_id)).first() if _is_id(resource_id) else None
     if row is None:
         raise _Problem(404, "not-found", f"{kind}/{resource_id} is not known")
     require(request.auth, row.practice_id, KINDS[kind][1])  # type: ignore[attr-defined]
     audit.record_view(row, request.auth, source="api")  # type: ignore[attr-defined]
     return _answer(to_resource(row))
+
+
+def _is_id(text: str) -> bool:
+    # ASCII digits that fit a database key (a longer one overflows SQLite and PostgreSQL).
+    return text.isascii() and text.isdigit() and len(text) < 19
 
 
 _PREFIXES = {"eq": "", "ge": "__gte", "gt": "__gt", "le": "__lte", "lt": "__lt"}
@@ -165,12 +170,12 @@ def search_resources(request: HttpRequest, kind: str) -> HttpResponse:
             raise _Problem(400, "not-supported", f"search parameter '{name}' is not supported")
     patient = request.GET.get("patient", "").removeprefix("Patient/")
     if patient:
-        if not patient.isdigit():
+        if not _is_id(patient):
             raise _Problem(400, "invalid", f"patient: '{patient}' is not a Patient id")
         rows = rows.filter(**{field: int(patient)})
     if request.GET.get("_id"):
         ident = request.GET["_id"]
-        rows = rows.filter(pk=int(ident)) if ident.isdigit() else rows.none()
+        rows = rows.filter(pk=int(ident)) if _is_id(ident) else rows.none()
     stamp = STAMPS.get(kind, "last_changed")
     for value in request.GET.getlist("_lastUpdated"):
         prefix, when = _when(value)
@@ -179,7 +184,7 @@ def search_resources(request: HttpRequest, kind: str) -> HttpResponse:
         else:
             rows = rows.filter(**{f"{stamp}{_PREFIXES[prefix]}": when})
     count = request.GET.get("_count", "")
-    limit = min(int(count), MAX_RESULTS) if count.isdigit() and int(count) > 0 else MAX_RESULTS
+    limit = min(int(count), MAX_RESULTS) if _is_id(count) and int(count) > 0 else MAX_RESULTS
     found = list(rows.order_by("pk")[:limit])
     audit.record_list(
         found,
