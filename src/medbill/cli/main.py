@@ -26,6 +26,8 @@ from medbill.cli.edits import app as edits_app
 from medbill.cli.eligibility import app as eligibility_app
 from medbill.cli.era import app as era_app
 from medbill.cli.feeschedule import app as feeschedule_app
+from medbill.cli.fhir import app as fhir_app
+from medbill.cli.hl7 import app as hl7_app
 from medbill.cli.payments import app as payments_app
 from medbill.cli.reports import app as reports_app
 from medbill.cli.statements import app as statements_app
@@ -57,6 +59,8 @@ app.add_typer(feeschedule_app, name="feeschedule")
 app.add_typer(db.app, name="db")
 app.add_typer(security.app, name="security")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(hl7_app, name="hl7")
+app.add_typer(fhir_app, name="fhir")
 app.command("migrate")(migrate.migrate)
 app.command("backup")(backup.backup_command)
 app.command("restore")(backup.restore_command)

@@ -59,6 +59,7 @@ ACTIONS: dict[str, str] = {
     "manage_users": "grant and revoke access to the practice",
     "view_audit": "browse the audit trail",
     "manage_jobs": "see, switch and run the practice's recurring jobs",
+    "manage_interfaces": "see, fix and replay the messages the practice's EHR sends",
 }
 
 _READ = {"view_patients", "view_claims", "view_ledger"}
@@ -82,6 +83,7 @@ _GRANTS: dict[str, frozenset[str]] = {
             "check_eligibility",
             "send_statements",
             "view_reports",
+            "manage_interfaces",
         }
     ),
     # A manager reads the audit trail of their practices (the pages tell them changes are

@@ -46,4 +46,5 @@ NAV: list[NavItem] = [
     NavItem("Sign-in security", "show_practice_security", "manage_users", "Oversight"),
     NavItem("Practice setup", "show_setup", "manage_master_data", "Oversight"),
     NavItem("Recurring jobs", "list_jobs", "manage_jobs", "Oversight"),
+    NavItem("Interface queue", "list_interface_messages", "manage_interfaces", "Billing"),
 ]

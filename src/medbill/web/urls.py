@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("medbill.web.practice.setup_urls")),
     path("", include("medbill.web.billing.dashboard_urls")),
     path("", include("medbill.web.jobs.urls")),
+    path("", include("medbill.web.interfaces.urls")),
+    path("", include("medbill.web.interfaces.fhir_urls")),
 ]
 
 handler404 = "medbill.web.practice.views.not_found"

@@ -14,7 +14,7 @@ from medbill.web.coding.models import Diagnosis, ServiceLine
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.permissions import require
+from medbill.web.practice.permissions import require_unless_system
 from medbill.web.practice.services import fee_for
 
 __all__ = ["CODABLE_STATUSES", "MAX_DIAGNOSES", "set_visit_codes"]
@@ -192,7 +192,7 @@ def set_visit_codes(
     Raises ``PermissionDenied`` unless the user's role may change codes, and
     ``ServiceError`` naming the field (``lines[1].dx_pointers[0]``) for bad input.
     """
-    require(user, visit.practice_id, "change_codes")
+    require_unless_system(user, visit.practice_id, "change_codes")
     if visit.status not in CODABLE_STATUSES:
         raise ServiceError("visit", f"a {visit.get_status_display().lower()} visit cannot be coded")
     codes = _diagnoses(list(diagnoses))

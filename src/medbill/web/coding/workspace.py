@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from medbill.core import claim as doc
@@ -25,6 +25,7 @@ from medbill.core.scrubber import Policy, Scrubber
 from medbill.web.coding.models import CodeChoice, CodingWork, ProviderQuery
 from medbill.web.coding.services import _diagnoses, set_visit_codes
 from medbill.web.frontdesk.models import Coverage, Visit
+from medbill.web.interfaces.models import EhrLink
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import FeeScheduleEntry
@@ -38,6 +39,7 @@ __all__ = [
     "draft_problems",
     "answer_query",
     "ask_query",
+    "codes_from_ehr",
     "coding_queue",
     "primary_coverage",
     "save_codes",
@@ -55,15 +57,27 @@ def _plain(code: str) -> str:
     return str(code or "").strip().upper().replace(".", "")
 
 
+def _ehr_coded() -> Exists:
+    return Exists(EhrLink.objects.filter(visit=OuterRef("pk"), codes_from_ehr=True))
+
+
+def codes_from_ehr(visit: Visit) -> bool:
+    """Whether the visit's codes came from the practice's EHR (an HL7 DFT or a FHIR
+    bundle), for the coder to confirm against the note."""
+    return EhrLink.objects.filter(visit=visit, codes_from_ehr=True).exists()
+
+
 def coding_queue(
     user: Any, practice: Any, provider_id: int | None = None, payer_id: int | None = None
 ) -> QuerySet:
-    """Visits waiting for a coder (checked out or in coding), oldest first."""
+    """Visits waiting for a coder (checked out or in coding), oldest first; each carries
+    ``codes_from_ehr`` (see ``codes_from_ehr``)."""
     require(user, practice, "change_codes")
     rows = (
         Visit.objects.for_user(user, practice)
         .filter(status__in=QUEUE_STATUSES)
         .select_related("patient", "provider", "coding_work", "coding_work__coder")
+        .annotate(codes_from_ehr=_ehr_coded())
     )
     if provider_id:
         rows = rows.filter(provider_id=provider_id)

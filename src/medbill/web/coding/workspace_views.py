@@ -124,6 +124,7 @@ def code_visit(request: PracticeRequest, visit_id: int) -> HttpResponse:
             "editable": visit.status in (Visit.Status.CHECKED_OUT, Visit.Status.CODING)
             and (work is None or work.state in ("coding", "query")),
             "open_query": any(q.is_open for q in queries),
+            "codes_from_ehr": workspace.codes_from_ehr(visit),
         },
     )
 

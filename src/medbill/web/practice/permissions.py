@@ -31,7 +31,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import Actor, PracticeRef, role_in
 
-__all__ = ["has_permission", "require", "requires"]
+__all__ = ["has_permission", "require", "require_unless_system", "requires"]
 
 
 def has_permission(user: Actor, practice: PracticeRef | None, action: str) -> bool:
@@ -73,3 +73,12 @@ def requires(action: str) -> Callable[[Callable[..., HttpResponse]], Callable[..
         return wrapped
 
     return decorate
+
+
+def require_unless_system(user: Actor, practice: PracticeRef | None, action: str) -> str | None:
+    """As ``require``, except that ``None`` passes: the system itself acting, for an EHR
+    interface or the command line (a request always has a user, signed in or anonymous,
+    so no web or API caller reaches a use case with ``None``)."""
+    if user is None:
+        return None
+    return require(user, practice, action)

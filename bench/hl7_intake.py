@@ -1,0 +1,192 @@
+"""HL7 v2 intake speed: a file of ADT^A04 + DFT^P03 messages (one pair per new patient)
+taken through ``medbill.web.interfaces.services.receive``, as ``medbill hl7 import`` does.
+
+    .venv/bin/python bench/hl7_intake.py [--patients 600] [--sqlite]
+
+Target (issue 18): >= 200 messages/s into PostgreSQL on this machine. The database
+(``BENCH_DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/medbill_bench_hl7``)
+is dropped and re-created; ``--sqlite`` uses a fresh SQLite file in a temporary folder.
+Every message is a new control id; each DFT books, checks out and codes a new visit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+MSH = "MSH|^~\\&|EHR|CLINIC|MEDBILL|BNCH|20260303113000||{kind}|{control}|P|2.5.1"
+NPI = "1283746505^Whitaker^Joan^^^^^^^^^^NPI"
+LAST = ["Lindqvist", "Okonkwo", "Haraldsen", "Baptiste", "Marchetti", "Szabo", "Oyelaran"]
+FIRST = ["Anna", "Tomas", "Ines", "Rahul", "Maren", "Kofi", "Lucia", "Pavel"]
+
+
+def seg(name: str, **fields: str) -> str:
+    values = [""] * max(int(k[1:]) for k in fields)
+    for key, value in fields.items():
+        values[int(key[1:]) - 1] = value
+    return "|".join([name, *values])
+
+
+def messages(patients: int) -> bytes:
+    out = []
+    for n in range(patients):
+        born = dt.date(1950, 1, 1) + dt.timedelta(days=n * 13)
+        pid = (
+            f"PID|1||B{n:06d}^^^EHR^MR||{LAST[n % 7]}{n}^{FIRST[n % 8]}||{born:%Y%m%d}|"
+            f"{'FM'[n % 2]}|||{n} Oak St^^Madison^WI^53703"
+        )
+        in1 = seg(
+            "IN1",
+            f1="1",
+            f3="LCI220",
+            f4="Lakeland Commercial Insurance",
+            f8="G-77",
+            f17="SEL",
+            f36=f"LC{n:07d}",
+        )
+        out.append("\r".join([MSH.format(kind="ADT^A04", control=f"A{n}"), pid, "PV1|1|O", in1]))
+        ft1 = seg(
+            "FT1",
+            f1="1",
+            f4="20260303",
+            f6="CG",
+            f10="1",
+            f19="J02.0^Pharyngitis^I10",
+            f20=NPI,
+            f25="99213^Office visit^C4",
+            f26="25",
+        )
+        pv1 = seg("PV1", f1="1", f2="O", f3="Main office", f7=NPI, f19=f"V{n}")
+        out.append(
+            "\r".join(
+                [MSH.format(kind="DFT^P03", control=f"D{n}"), pid, pv1, ft1, "DG1|1||J02.0^^I10"]
+            )
+        )
+    return ("\r\n".join(m + "\r" for m in out)).encode()
+
+
+def database(use_sqlite: bool) -> str:
+    if use_sqlite:
+        folder = tempfile.mkdtemp(prefix="hl7bench-")
+        os.environ["MEDBILL_DATA_DIR"] = folder
+        os.environ.pop("DATABASE_URL", None)
+        return "SQLite"
+    url = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/medbill_bench_hl7"
+    )
+    import psycopg
+
+    admin, name = url.rsplit("/", 1)[0] + "/postgres", url.rsplit("/", 1)[1]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url
+    return "PostgreSQL"
+
+
+def seed() -> object:
+    from medbill.web.practice.models import (
+        FeeSchedule,
+        FeeScheduleEntry,
+        Location,
+        Organization,
+        Payer,
+        Practice,
+        Provider,
+    )
+
+    org = Organization.objects.create(name="Bench")
+    practice = Practice.objects.create(
+        organization=org,
+        name="Bench Clinic",
+        short_code="BNCH",
+        legal_name="Bench Clinic LLC",
+        tin="391847265",
+        group_npi="1746502933",
+        taxonomy="207Q00000X",
+        billing_line1="2400 University Ave",
+        billing_city="Madison",
+        billing_state="WI",
+        billing_zip="537051212",
+    )
+    Location.objects.create(
+        practice=practice,
+        name="Main office",
+        place_of_service="11",
+        line1="2400 University Ave",
+        city="Madison",
+        state="WI",
+        zip="537051212",
+    )
+    Provider.objects.create(
+        practice=practice,
+        last_name="Whitaker",
+        first_name="Joan",
+        npi="1283746505",
+        taxonomy="207Q00000X",
+    )
+    Payer.objects.create(
+        organization=org,
+        name="Lakeland Commercial Insurance",
+        payer_id="LCI220",
+        payer_type="commercial",
+        claim_filing_indicator="CI",
+    )
+    schedule = FeeSchedule.objects.create(
+        practice=practice, name="Standard", effective_from=dt.date(2020, 1, 1)
+    )
+    FeeScheduleEntry.objects.create(
+        practice=practice,
+        fee_schedule=schedule,
+        code="99213",
+        description="Office visit",
+        price=Decimal("130.00"),
+        effective_from=dt.date(2020, 1, 1),
+    )
+    return practice
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--patients", type=int, default=600, help="ADT+DFT pairs (default 600)")
+    parser.add_argument("--sqlite", action="store_true", help="a SQLite file, not PostgreSQL")
+    args = parser.parse_args()
+    data = messages(args.patients)
+    where = database(args.sqlite)
+    os.environ.setdefault("MEDBILL_DEBUG", "1")
+    from medbill.web import bootstrap
+
+    bootstrap(development=True)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from medbill.core.hl7 import split_messages
+    from medbill.web.interfaces.models import InboundMessage
+    from medbill.web.interfaces.services import receive
+
+    practice = seed()
+    t0, c0 = time.perf_counter(), time.process_time()
+    texts = split_messages(data)
+    codes = [receive(practice, text, source="file").code for text in texts]
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    accepted = InboundMessage.objects.filter(practice=practice, status="accepted").count()
+    if codes.count("AA") != len(texts) or accepted != len(texts):
+        raise SystemExit(f"only {codes.count('AA')} of {len(texts)} messages were accepted")
+    print(
+        f"hl7 intake ({where}): {len(texts)} messages ({args.patients} ADT^A04 + "
+        f"{args.patients} DFT^P03) in {seconds:.2f} s wall = {len(texts) / seconds:,.0f} "
+        f"messages/s (target 200); Python side {cpu:.2f} CPU s; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""HL7 v2 in: messages from a practice's EHR read into typed intake records, and the
+acknowledgements medbill answers with. Sans-IO: bytes in, records and bytes out.
+
+``split_messages(data)`` splits a file (CR, LF or CRLF; a BOM) into messages;
+``parse(text)`` reads one (``HL7ParseError`` when it is not HL7 v2);
+``map_message(message)`` turns it into an ``Intake`` (``HL7MappingError`` naming the
+segment and field); ``ack(...)`` writes the ACK; ``mllp`` frames and unframes them.
+"""
+
+from medbill.core.hl7._ack import ack
+from medbill.core.hl7._errors import HL7MappingError, HL7ParseError
+from medbill.core.hl7._map import SUPPORTED, map_message
+from medbill.core.hl7._read import Message, Segment, decode, split_messages
+from medbill.core.hl7._read import read_message as parse
+from medbill.core.hl7._records import (
+    Address,
+    AppointmentRecord,
+    ChargeRecord,
+    CoverageRecord,
+    DiagnosisRecord,
+    GuarantorRecord,
+    Intake,
+    Name,
+    NoteRecord,
+    PatientRecord,
+    ProviderRef,
+    VisitRecord,
+)
+
+__all__ = [
+    "SUPPORTED",
+    "Address",
+    "AppointmentRecord",
+    "ChargeRecord",
+    "CoverageRecord",
+    "DiagnosisRecord",
+    "GuarantorRecord",
+    "HL7MappingError",
+    "HL7ParseError",
+    "Intake",
+    "Message",
+    "Name",
+    "NoteRecord",
+    "PatientRecord",
+    "ProviderRef",
+    "Segment",
+    "VisitRecord",
+    "ack",
+    "decode",
+    "map_message",
+    "parse",
+    "split_messages",
+]

@@ -1,0 +1,211 @@
+"""The FHIR R4 read API at ``/fhir/R4/``: ``metadata``, and ``Patient``, ``Coverage``,
+``Claim`` and ``ExplanationOfBenefit`` (a posted 835 claim payment) read by id and
+searched by ``patient`` and ``_lastUpdated``, as ``application/fhir+json``. The same
+credentials as ``/api/`` (a bearer token or the signed-in session), the same tenancy
+(``scoped``: another practice's row is a 404) and the same audit trail (a read is a view
+of the patient record, a search a list with its ids)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from medbill.web.api.auth import API_AUTH
+from medbill.web.billing.models import Claim
+from medbill.web.billing.remittance_models import RemittanceClaim
+from medbill.web.frontdesk.models import Coverage, Patient
+from medbill.web.interfaces import fhir_out
+from medbill.web.practice import audit
+from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import scoped
+
+__all__ = ["read_resource", "search_resources", "show_metadata"]
+
+CONTENT_TYPE = "application/fhir+json; charset=utf-8"
+MAX_RESULTS = 200
+
+
+class _Problem(Exception):
+    def __init__(self, status: int, code: str, text: str) -> None:
+        super().__init__(text)
+        self.status, self.code, self.text = status, code, text
+
+
+def _answer(body: dict[str, Any], status: int = 200) -> HttpResponse:
+    return HttpResponse(json.dumps(body), status=status, content_type=CONTENT_TYPE)
+
+
+def _outcome(problem: _Problem) -> HttpResponse:
+    body = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": problem.code, "diagnostics": problem.text}],
+    }
+    response = _answer(body, problem.status)
+    if problem.status == 401:
+        response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def _user(request: HttpRequest) -> Any:
+    for auth in API_AUTH:
+        user = auth(request)
+        if user:
+            request.auth = user  # type: ignore[attr-defined]
+            return user
+    raise _Problem(401, "login", "a bearer token or a signed-in session is needed")
+
+
+# kind -> (rows, the action a role needs, to resource, the patient field)
+KINDS: dict[str, tuple[Callable[[], QuerySet], str, Callable[[Any], dict[str, Any]], str]] = {
+    "Patient": (lambda: Patient.objects.all(), "view_patients", fhir_out.patient, "pk"),
+    "Coverage": (
+        lambda: Coverage.objects.select_related("payer"),
+        "view_patients",
+        fhir_out.coverage,
+        "patient_id",
+    ),
+    "Claim": (
+        lambda: Claim.objects.select_related("payer", "practice").prefetch_related("lines"),
+        "view_claims",
+        fhir_out.claim,
+        "patient_id",
+    ),
+    "ExplanationOfBenefit": (
+        lambda: RemittanceClaim.objects.filter(claim__isnull=False).select_related(
+            "remittance__file", "claim__payer", "claim__practice"
+        ),
+        "view_claims",
+        fhir_out.explanation_of_benefit,
+        "claim__patient_id",
+    ),
+}
+# The field ``_lastUpdated`` searches (Patient and Coverage: ``last_changed``, from the
+# audit trail).
+STAMPS = {"Claim": "updated_at", "ExplanationOfBenefit": "remittance__posted_at"}
+
+
+def _rows(request: HttpRequest, kind: str) -> tuple[QuerySet, Callable[[Any], dict[str, Any]]]:
+    if kind not in KINDS:
+        raise _Problem(404, "not-supported", f"{kind} is not served (see /fhir/R4/metadata)")
+    user = _user(request)
+    make, action, to_resource, _ = KINDS[kind]
+    rows = scoped(make(), user, None, action)
+    if kind not in STAMPS:
+        rows = fhir_out.last_changed(rows)
+    return rows, to_resource
+
+
+def _handle(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _Problem as problem:
+            return _outcome(problem)
+        except PermissionDenied:
+            return _outcome(_Problem(403, "forbidden", "your role may not read this"))
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@require_GET
+def show_metadata(request: HttpRequest) -> HttpResponse:
+    """The CapabilityStatement (no credentials needed: it holds no PHI)."""
+    return _answer(fhir_out.capability(request.build_absolute_uri("/fhir/R4")))
+
+
+@require_GET
+@_handle
+def read_resource(request: HttpRequest, kind: str, resource_id: str) -> HttpResponse:
+    rows, to_resource = _rows(request, kind)
+    row = rows.filter(pk=int(resource_id)).first() if _is_id(resource_id) else None
+    if row is None:
+        raise _Problem(404, "not-found", f"{kind}/{resource_id} is not known")
+    require(request.auth, row.practice_id, KINDS[kind][1])  # type: ignore[attr-defined]
+    audit.record_view(row, request.auth, source="api")  # type: ignore[attr-defined]
+    return _answer(to_resource(row))
+
+
+def _is_id(text: str) -> bool:
+    # ASCII digits that fit a database key (a longer one overflows SQLite and PostgreSQL).
+    return text.isascii() and text.isdigit() and len(text) < 19
+
+
+_PREFIXES = {"eq": "", "ge": "__gte", "gt": "__gt", "le": "__lte", "lt": "__lt"}
+
+
+def _when(value: str) -> tuple[str, datetime.datetime]:
+    prefix = value[:2] if value[:2] in _PREFIXES else "eq"
+    text = value[2:] if value[:2] in _PREFIXES else value
+    try:
+        if len(text) == 10:
+            when = datetime.datetime.combine(datetime.date.fromisoformat(text), datetime.time())
+        else:
+            when = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise _Problem(
+            400, "invalid", f"_lastUpdated: '{value}' is not a date (e.g. ge2026-03-01)"
+        ) from None
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when, datetime.UTC)
+    return prefix, when
+
+
+@require_GET
+@_handle
+def search_resources(request: HttpRequest, kind: str) -> HttpResponse:
+    rows, to_resource = _rows(request, kind)
+    field = KINDS[kind][3]
+    for name in request.GET:
+        if name not in ("patient", "_lastUpdated", "_id", "_count", "_format"):
+            raise _Problem(400, "not-supported", f"search parameter '{name}' is not supported")
+    patient = request.GET.get("patient", "").removeprefix("Patient/")
+    if patient:
+        if not _is_id(patient):
+            raise _Problem(400, "invalid", f"patient: '{patient}' is not a Patient id")
+        rows = rows.filter(**{field: int(patient)})
+    if request.GET.get("_id"):
+        ident = request.GET["_id"]
+        rows = rows.filter(pk=int(ident)) if _is_id(ident) else rows.none()
+    stamp = STAMPS.get(kind, "last_changed")
+    for value in request.GET.getlist("_lastUpdated"):
+        prefix, when = _when(value)
+        if prefix == "eq":
+            rows = rows.filter(**{f"{stamp}__date": when.date()})
+        else:
+            rows = rows.filter(**{f"{stamp}{_PREFIXES[prefix]}": when})
+    count = request.GET.get("_count", "")
+    limit = min(int(count), MAX_RESULTS) if _is_id(count) and int(count) > 0 else MAX_RESULTS
+    found = list(rows.order_by("pk")[:limit])
+    audit.record_list(
+        found,
+        request.auth,  # type: ignore[attr-defined]
+        source="api",
+        search=request.GET.urlencode()[:200],
+    )
+    base = request.build_absolute_uri(f"/fhir/R4/{kind}")
+    return _answer(
+        {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "total": len(found),
+            "link": [{"relation": "self", "url": request.build_absolute_uri()}],
+            "entry": [
+                {
+                    "fullUrl": f"{base}/{row.pk}",
+                    "resource": to_resource(row),
+                    "search": {"mode": "match"},
+                }
+                for row in found
+            ],
+        }
+    )

@@ -1,0 +1,87 @@
+"""The interface queue: messages from the practice's EHR, the held ones first with their
+reason; a held message can be read, edited and replayed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from medbill.web.interfaces.models import InboundMessage, InterfaceSettings
+from medbill.web.interfaces.services import ReplayChoices, replay
+from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.pages import paginate, query_without_page
+from medbill.web.practice.permissions import requires
+from medbill.web.practice.requests import PracticeRequest
+from medbill.web.practice.tenancy import get_scoped_or_404
+
+
+@requires("manage_interfaces")
+def list_interface_messages(request: PracticeRequest) -> HttpResponse:
+    rows = InboundMessage.objects.for_user(request.user, request.practice).defer("raw")
+    held = list(rows.filter(status=InboundMessage.Status.HELD).order_by("received_at", "id")[:200])
+    done = rows.exclude(status=InboundMessage.Status.HELD).order_by("-updated_at", "-id")
+    page = paginate(request, done)
+    audit.record_list([*held, *page], request.user)
+    settings = InterfaceSettings.objects.for_user(request.user, request.practice).first()
+    return render(
+        request,
+        "interfaces/list.html",
+        {
+            "held": held,
+            "page": page,
+            "query": query_without_page(request),
+            "to_billing": bool(settings and settings.ehr_codes_to_billing),
+        },
+    )
+
+
+@requires("manage_interfaces")
+def show_interface_message(request: PracticeRequest, pk: int) -> HttpResponse:
+    row = get_scoped_or_404(InboundMessage, request.user, request.practice, pk=pk)
+    audit.record_view(row, request.user)
+    return render(
+        request,
+        "interfaces/detail.html",
+        {"row": row, "lines": row.raw.strip("\r").split("\r"), "text": _editable(row.raw)},
+    )
+
+
+def _editable(raw: str) -> str:
+    return "\n".join(raw.strip("\r").split("\r"))
+
+
+@require_POST
+@requires("manage_interfaces")
+def replay_interface_message(request: PracticeRequest, pk: int) -> HttpResponse:
+    row = get_scoped_or_404(InboundMessage, request.user, request.practice, pk=pk)
+    text = request.POST.get("raw", "") or row.raw
+    choices = ReplayChoices(
+        link_account=request.POST.get("link_account", "").strip(),
+        new_patient=request.POST.get("new_patient") == "on",
+    )
+    try:
+        outcome = replay(request.user, row, text, choices)
+    except ServiceError as exc:
+        messages.error(request, f"Not replayed: {exc.problem}")
+        return redirect("show_interface_message", pk=row.pk)
+    if outcome.code == "AA":
+        messages.success(request, f"Message {row.control_id} replayed and applied.")
+        return redirect("list_interface_messages")
+    messages.error(request, f"Still held: {outcome.error}")
+    return redirect("show_interface_message", pk=row.pk)
+
+
+@require_POST
+@requires("manage_interfaces")
+def change_interface_settings(request: PracticeRequest) -> HttpResponse:
+    practice = request.practice
+    assert practice is not None  # @requires refuses a request without one
+    settings = InterfaceSettings.objects.for_user(request.user, practice).first()
+    settings = settings or InterfaceSettings(practice=practice)
+    settings.ehr_codes_to_billing = request.POST.get("ehr_codes_to_billing") == "on"
+    settings.save()  # audited by the model's signals, as the request's user
+    messages.success(request, "Interface settings saved.")
+    return redirect("list_interface_messages")

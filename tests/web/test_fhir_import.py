@@ -1,0 +1,268 @@
+"""``medbill fhir import``: a patient's Bundle becomes a registration, coverages, visits
+for the coder and notes, through the same use cases as HL7 v2; once per bundle and per
+resource; all or nothing; errors name the resource and element."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from medbill.cli.main import app
+from medbill.core.fhir import FHIRError, map_bundle, read_bundle
+from medbill.web.coding.models import Diagnosis, ServiceLine
+from medbill.web.frontdesk.models import ClinicalNote, Coverage, Patient, Visit
+from medbill.web.interfaces.fhir_in import import_bundle
+from medbill.web.interfaces.models import EhrLink, InboundMessage
+
+pytestmark = pytest.mark.django_db
+
+NOTE = "Sore throat for three days. Exudative pharyngitis. Rapid strep positive."
+
+
+def bundle(kind: str = "transaction", icd: str = "J02.0") -> dict:
+    pat, enc = "urn:uuid:p-1", "urn:uuid:e-1"
+    entries = [
+        {
+            "fullUrl": pat,
+            "resource": {
+                "resourceType": "Patient",
+                "id": "p-1",
+                "name": [{"use": "official", "family": "Falkner", "given": ["Greta", "M"]}],
+                "gender": "female",
+                "birthDate": "1984-07-02",
+                "address": [
+                    {
+                        "line": ["8 Birch Ln"],
+                        "city": "Madison",
+                        "state": "WI",
+                        "postalCode": "53703",
+                    }
+                ],
+                "telecom": [{"system": "phone", "value": "(608)555-0199", "use": "home"}],
+            },
+        },
+        {
+            "fullUrl": "urn:uuid:rp-1",
+            "resource": {
+                "resourceType": "RelatedPerson",
+                "id": "rp-1",
+                "patient": {"reference": pat},
+                "relationship": [
+                    {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode",
+                                "code": "HUSB",
+                            }
+                        ]
+                    }
+                ],
+                "name": [{"family": "Falkner", "given": ["Olaf"]}],
+                "birthDate": "1982-01-05",
+            },
+        },
+        {
+            "fullUrl": "urn:uuid:org-1",
+            "resource": {
+                "resourceType": "Organization",
+                "id": "org-1",
+                "identifier": [{"value": "LCI220"}],
+                "name": "Lakeland Commercial Insurance",
+            },
+        },
+        {
+            "fullUrl": "urn:uuid:cov-1",
+            "resource": {
+                "resourceType": "Coverage",
+                "id": "cov-1",
+                "status": "active",
+                "beneficiary": {"reference": pat},
+                "payor": [{"reference": "urn:uuid:org-1"}],
+                "subscriberId": "LCI-555",
+                "relationship": {"coding": [{"code": "spouse"}]},
+                "subscriber": {"reference": "urn:uuid:rp-1"},
+                "order": 1,
+            },
+        },
+        {
+            "fullUrl": "urn:uuid:pr-1",
+            "resource": {
+                "resourceType": "Practitioner",
+                "id": "pr-1",
+                "identifier": [{"system": "http://hl7.org/fhir/sid/us-npi", "value": "1283746505"}],
+                "name": [{"family": "Whitaker", "given": ["Joan"]}],
+            },
+        },
+        {
+            "fullUrl": enc,
+            "resource": {
+                "resourceType": "Encounter",
+                "id": "e-1",
+                "status": "finished",
+                "class": {"code": "AMB"},
+                "subject": {"reference": pat},
+                "participant": [{"individual": {"reference": "urn:uuid:pr-1"}}],
+                "period": {"start": "2026-03-03T09:30:00-06:00"},
+            },
+        },
+        {
+            "fullUrl": "urn:uuid:c-1",
+            "resource": {
+                "resourceType": "Condition",
+                "id": "c-1",
+                "subject": {"reference": pat},
+                "encounter": {"reference": enc},
+                "code": {
+                    "coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": icd}],
+                    "text": "Streptococcal pharyngitis",
+                },
+            },
+        },
+        {
+            "fullUrl": "urn:uuid:c-2",
+            "resource": {
+                "resourceType": "Condition",
+                "id": "c-2",
+                "subject": {"reference": pat},
+                "encounter": {"reference": enc},
+                "code": {
+                    "coding": [{"system": "http://snomed.info/sct", "code": "162864005"}],
+                    "text": "Body mass index 30+ - obesity (finding)",
+                },
+            },
+        },
+        {
+            "fullUrl": "urn:uuid:pc-1",
+            "resource": {
+                "resourceType": "Procedure",
+                "id": "pc-1",
+                "status": "completed",
+                "subject": {"reference": pat},
+                "encounter": {"reference": enc},
+                "code": {"coding": [{"system": "http://www.ama-assn.org/go/cpt", "code": "87880"}]},
+                "performedDateTime": "2026-03-03",
+            },
+        },
+        {
+            "fullUrl": "urn:uuid:d-1",
+            "resource": {
+                "resourceType": "DocumentReference",
+                "id": "d-1",
+                "status": "current",
+                "subject": {"reference": pat},
+                "context": {"encounter": [{"reference": enc}]},
+                "content": [
+                    {
+                        "attachment": {
+                            "contentType": "text/plain",
+                            "data": base64.b64encode(NOTE.encode()).decode(),
+                        }
+                    }
+                ],
+            },
+        },
+    ]
+    return {
+        "resourceType": "Bundle",
+        "type": kind,
+        "identifier": {"system": "urn:ehr", "value": f"B-{kind}-{icd}"},
+        "entry": entries,
+    }
+
+
+def data(doc: dict) -> bytes:
+    return json.dumps(doc).encode()
+
+
+def test_a_bundle_registers_covers_and_sends_a_visit_to_the_coder(world):
+    practice = world.a.practice
+    outcome = import_bundle(practice, data(bundle()))
+    assert outcome.status == "imported", outcome.error
+    assert (outcome.patients, outcome.visits, outcome.notes) == (1, 1, 1)
+    patient = Patient.objects.get(practice=practice, last_name="Falkner")
+    assert (patient.first_name, patient.middle_name, patient.sex) == ("Greta", "M", "F")
+    assert patient.guarantor.relationship == "spouse"
+    coverage = Coverage.objects.get(patient=patient)
+    assert (coverage.payer, coverage.member_id, coverage.order) == (
+        world.a.payer,
+        "LCI-555",
+        "primary",
+    )
+    assert coverage.subscriber_first_name == "Olaf"
+    visit = Visit.objects.get(patient=patient)
+    assert visit.status == Visit.Status.CHECKED_OUT and visit.provider == world.a.provider
+    assert [d.code for d in Diagnosis.objects.filter(visit=visit)] == ["J020"]
+    assert [s.code for s in ServiceLine.objects.filter(visit=visit)] == ["87880"]
+    assert "obesity" in visit.desk_note  # a SNOMED CT problem, in words, never mapped
+    assert EhrLink.objects.get(visit=visit, kind="visit").codes_from_ehr
+    assert ClinicalNote.objects.get(visit=visit).text == NOTE
+
+
+def test_the_same_bundle_twice_and_the_same_resources_again_change_nothing(world):
+    practice = world.a.practice
+    assert import_bundle(practice, data(bundle())).status == "imported"
+    assert import_bundle(practice, data(bundle())).status == "duplicate"
+    # Another bundle (a searchset) with the same resources: no second patient or visit.
+    assert import_bundle(practice, data(bundle("searchset"))).status == "imported"
+    patients = Patient.objects.filter(practice=practice, last_name="Falkner")
+    assert patients.count() == 1
+    assert Visit.objects.filter(patient__in=patients).count() == 1
+    assert ClinicalNote.objects.filter(visit__patient__in=patients).count() == 1
+    assert InboundMessage.objects.filter(practice=practice, message_type="FHIR^Bundle").count() == 2
+
+
+def test_a_bad_bundle_writes_nothing_and_names_the_resource(world):
+    practice = world.a.practice
+    doc = bundle()
+    doc["entry"][5]["resource"]["participant"][0]["individual"]["reference"] = "urn:uuid:x"
+    doc["entry"][5]["resource"]["participant"][0]["individual"]["display"] = "Nobody, Ned"
+    outcome = import_bundle(practice, data(doc))
+    assert outcome.status == "refused"
+    assert outcome.error.startswith("Encounter/e-1: provider 'Nobody, Ned'")
+    assert not Patient.objects.filter(practice=practice, last_name="Falkner").exists()
+    assert not InboundMessage.objects.filter(practice=practice).exists()
+
+    bad_date = bundle()
+    bad_date["entry"][0]["resource"]["birthDate"] = "1984-13-02"
+    with pytest.raises(FHIRError) as err:
+        read_bundle(data(bad_date))
+    assert err.value.location == "Patient/p-1.birthDate"
+    unknown = bundle()
+    unknown["entry"][3]["resource"]["payor"] = [{"display": "Acme Mutual"}]
+    refused = import_bundle(practice, data(unknown))
+    assert refused.status == "refused" and "Acme Mutual" in refused.error
+    assert "Coverage/cov-1.payor" in refused.error
+    assert not Patient.objects.filter(practice=practice, last_name="Falkner").exists()
+
+
+def test_the_cli_imports_and_refuses_with_the_exit_status(world, tmp_path):
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_bytes(data(bundle()))
+    broken = copy.deepcopy(bundle())
+    del broken["entry"][0]["resource"]["birthDate"]
+    bad.write_bytes(data(broken))
+    runner = CliRunner()
+    first = runner.invoke(app, ["fhir", "import", str(good), "--practice", "CVFP"])
+    assert first.exit_code == 0, first.output
+    assert "good.json: imported: 1 patient(s), 1 visit(s), 1 note(s)" in first.output
+    again = runner.invoke(app, ["fhir", "import", str(good), "--practice", "CVFP"])
+    assert again.exit_code == 0 and "already imported" in again.output
+    refused = runner.invoke(app, ["fhir", "import", str(bad), "--practice", "CVFP"])
+    assert refused.exit_code == 1
+    assert "bad.json: refused, nothing imported: Patient/p-1.birthDate" in refused.output
+
+
+def test_synthea_conditions_stay_words_for_the_coder(shared_data):
+    path = (
+        shared_data
+        / "fhir/synthea/smart__Clemente_Kreiger_1484a42d-0eaf-4654-9cbf-6b050a5cd73b.json"
+    )
+    result = map_bundle(read_bundle(path.read_bytes()))
+    visits = [i for i in result.intakes if i.kind == "charges"]
+    assert len(visits) == 3 and all(not v.diagnoses and not v.charges for v in visits)
+    assert any("obesity" in p for v in visits for p in v.problems)
+    assert "ExplanationOfBenefit" in result.ignored

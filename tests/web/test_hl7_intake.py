@@ -1,0 +1,283 @@
+"""HL7 v2 messages applied to a practice: registration, appointments, charges, notes,
+held messages and their replay, idempotency by MSH-10 and by the EHR's visit number."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from medbill.web.coding.models import Diagnosis, ServiceLine
+from medbill.web.frontdesk.models import ClinicalNote, Coverage, Patient, Visit
+from medbill.web.interfaces.models import EhrLink, InboundMessage, InterfaceSettings
+from medbill.web.interfaces.services import receive, replay
+from medbill.web.practice.models import AuditEvent, Payer
+
+pytestmark = pytest.mark.django_db
+
+MSH = "MSH|^~\\&|EHR|CLINIC|MEDBILL|CVFP|20260303113000||{type}|{control}|P|2.5.1"
+PID = (
+    "PID|1||E1001^^^EHR^MR||Lindqvist^Anna^M||19800214|F|||12 Oak St^^Madison^WI^53703"
+    "||(608)555-0101"
+)
+NPI = "1283746505^Whitaker^Joan^^^^^^^^^^NPI"
+
+
+def seg(name: str, **fields: str) -> str:
+    values = [""] * max(int(k[1:]) for k in fields)
+    for key, value in fields.items():
+        values[int(key[1:]) - 1] = value
+    return "|".join([name, *values])
+
+
+def msg(kind: str, control: str, *segments: str, pid: str = PID) -> str:
+    return "\r".join([MSH.format(type=kind, control=control), pid, *segments]) + "\r"
+
+
+IN1 = seg(
+    "IN1",
+    f1="1",
+    f3="LCI220",
+    f4="Lakeland Commercial Insurance",
+    f8="G-77",
+    f16="Lindqvist^Erik",
+    f17="SPO",
+    f18="19790101",
+    f36="LCI-123",
+)
+GT1 = seg("GT1", f1="1", f3="Lindqvist^Erik", f5="12 Oak St^^Madison^WI^53703", f11="SPO")
+
+
+def adt(control: str, event: str = "A04", *extra: str, pid: str = PID) -> str:
+    return msg(f"ADT^{event}", control, "PV1|1|O", GT1, IN1, *extra, pid=pid)
+
+
+def dft(control: str, visit_number: str = "V5001", dx: str = "J02.0^Pharyngitis^I10") -> str:
+    return msg(
+        "DFT^P03",
+        control,
+        seg("PV1", f1="1", f2="O", f3="Main office", f7=NPI, f19=visit_number),
+        seg(
+            "FT1",
+            f1="1",
+            f4="20260303",
+            f6="CG",
+            f10="1",
+            f19=dx,
+            f20=NPI,
+            f25="99213^Office visit^C4",
+            f26="25",
+        ),
+        seg("FT1", f1="2", f4="20260303", f6="CG", f10="2", f11="36.00&USD", f25="36415^^C4"),
+        f"DG1|1||{dx}",
+    )
+
+
+def ehr_patients(practice):
+    return Patient.objects.filter(practice=practice, last_name="Lindqvist")
+
+
+def test_a04_registers_patient_guarantor_and_coverage_and_a08_updates(world):
+    practice = world.a.practice
+    outcome = receive(practice, adt("ADT-1"), source="file")
+    assert outcome.code == "AA", outcome.error
+    patient = ehr_patients(practice).get()
+    assert (patient.first_name, patient.zip, patient.phone) == ("Anna", "53703", "(608)555-0101")
+    assert patient.account_number.startswith("CVFP-")
+    assert patient.guarantor.last_name == "Lindqvist" and patient.guarantor.relationship == "spouse"
+    coverage = Coverage.objects.get(patient=patient)
+    assert (coverage.payer, coverage.member_id, coverage.order) == (
+        world.a.payer,
+        "LCI-123",
+        "primary",
+    )
+    assert coverage.relationship_to_subscriber == "spouse"
+    assert coverage.subscriber_first_name == "Erik"
+
+    moved = PID.replace("12 Oak St", "40 Elm St")
+    assert receive(practice, adt("ADT-2", "A08", pid=moved), source="file").code == "AA"
+    assert ehr_patients(practice).count() == 1
+    assert ehr_patients(practice).get().line1 == "40 Elm St"
+    assert Coverage.objects.filter(patient=patient).count() == 1
+
+
+def test_the_same_message_twice_is_taken_once(world):
+    practice = world.a.practice
+    first = receive(practice, adt("ADT-1"), source="file")
+    again = receive(practice, adt("ADT-1"), source="file")
+    assert (first.code, again.code, again.duplicate) == ("AA", "AA", True)
+    assert ehr_patients(practice).count() == 1
+    assert InboundMessage.objects.filter(practice=practice).count() == 1
+
+
+def test_another_practice_is_untouched(world):
+    receive(world.a.practice, adt("ADT-1"), source="file")
+    assert not ehr_patients(world.b.practice).exists()
+
+
+def test_dft_makes_a_visit_for_the_coder_marked_codes_from_the_ehr(world):
+    practice = world.a.practice
+    outcome = receive(practice, dft("DFT-1"), source="file")
+    assert outcome.code == "AA", outcome.error
+    visit = Visit.objects.get(patient__in=ehr_patients(practice))
+    assert visit.status == Visit.Status.CHECKED_OUT  # in the coding queue
+    assert visit.provider == world.a.provider
+    assert "Codes from the EHR" in visit.desk_note
+    assert [d.code for d in Diagnosis.objects.filter(visit=visit)] == ["J020"]
+    lines = list(ServiceLine.objects.filter(visit=visit))
+    assert [(s.code, s.modifiers, s.units, s.charge) for s in lines] == [
+        ("99213", ["25"], 1, 130),  # priced from the fee schedule
+        ("36415", [], 2, 36),
+    ]
+    assert EhrLink.objects.get(visit=visit, kind="visit").codes_from_ehr
+
+    # The same visit number again (a corrected charge message): the same visit.
+    again = receive(practice, dft("DFT-2", dx="J02.9^Pharyngitis^I10"), source="file")
+    assert again.code == "AA"
+    assert Visit.objects.filter(patient__in=ehr_patients(practice)).count() == 1
+    assert [d.code for d in Diagnosis.objects.filter(visit=visit)] == ["J029"]
+
+
+def test_a_practice_may_send_ehr_coded_visits_straight_to_billing(world):
+    practice = world.a.practice
+    InterfaceSettings.objects.create(practice=practice, ehr_codes_to_billing=True)
+    assert receive(practice, dft("DFT-1"), source="file").code == "AA"
+    assert Visit.objects.get(patient__in=ehr_patients(practice)).status == Visit.Status.CODED
+
+
+def test_icd9_charges_are_held_with_the_reason(world):
+    practice = world.a.practice
+    outcome = receive(practice, dft("DFT-9", dx="034.0^Strep^I9"), source="file")
+    assert outcome.code == "AE"
+    assert "ICD-9-CM" in outcome.error
+    row = InboundMessage.objects.get(control_id="DFT-9")
+    assert row.status == "held" and "ICD-9-CM" in row.error
+    assert not ehr_patients(practice).exists()  # nothing of it was applied
+
+
+def test_a_wrong_date_is_held_naming_the_field(world):
+    text = adt("ADT-7").replace("19800214", "1990133")
+    outcome = receive(world.a.practice, text, source="file")
+    assert outcome.code == "AE"
+    assert outcome.error.startswith("PID-7 birth date '1990133' is not a date")
+
+
+def test_garbage_and_unknown_types_are_rejected_and_not_logged(world):
+    assert receive(world.a.practice, "\x00garbage", source="file").code == "AR"
+    other = adt("X-1").replace("ADT^A04", "ORM^O01")
+    assert receive(world.a.practice, other, source="file").code == "AR"
+    assert not InboundMessage.objects.exists()
+
+
+def test_unknown_payer_is_held_then_replayed_once_the_payer_exists(world):
+    practice = world.a.practice
+    text = adt("ADT-3").replace("LCI220", "ZZ999").replace("Lakeland Commercial", "Prairie")
+    outcome = receive(practice, text, source="file")
+    assert outcome.code == "AE" and "IN1 #1 IN1-3 payer 'Prairie" in outcome.error
+    assert not ehr_patients(practice).exists()
+    Payer.objects.create(
+        organization=practice.organization,
+        name="Prairie Insurance",
+        payer_id="ZZ999",
+        claim_filing_indicator="CI",
+    )
+    row = InboundMessage.objects.get(control_id="ADT-3")
+    replayed = replay(world.users["biller"], row, row.raw)
+    assert replayed.code == "AA", replayed.error
+    row.refresh_from_db()
+    assert row.status == "replayed" and row.patient is not None
+    assert Coverage.objects.get(patient=row.patient).payer.payer_id == "ZZ999"
+
+
+def test_a_likely_duplicate_is_held_and_can_be_linked(world):
+    practice = world.a.practice
+    ortega = PID.replace("Lindqvist^Anna^M", "Ortega^Mateo").replace("19800214", "20190630")
+    outcome = receive(practice, adt("ADT-4", pid=ortega), source="file")
+    assert outcome.code == "AE" and "may be patient CVFP-0001" in outcome.error
+    row = InboundMessage.objects.get(control_id="ADT-4")
+    from medbill.web.interfaces.services import ReplayChoices
+
+    done = replay(world.users["biller"], row, row.raw, ReplayChoices(link_account="CVFP-0001"))
+    assert done.code == "AA", done.error
+    assert Patient.objects.filter(practice=practice, last_name="Ortega").count() == 1
+    assert EhrLink.objects.get(kind="patient", ehr_id="E1001").patient == world.a.patient
+
+
+def test_siu_books_moves_and_cancels_an_appointment(world):
+    practice = world.a.practice
+    aip = seg("AIP", f1="1", f3=NPI)
+    ail = seg("AIL", f1="1", f3="Main office")
+
+    def siu(event: str, control: str, start: str) -> str:
+        sch = seg(
+            "SCH", f1="P-1", f2="A-77", f7="^Follow-up", f9="20", f10="min", f11=f"^^^{start}"
+        )
+        return msg(f"SIU^{event}", control, sch, "PV1|1|O", aip, ail).replace(
+            f"{PID}\r{sch}", f"{sch}\r{PID}"
+        )
+
+    assert receive(practice, siu("S12", "S-1", "20260310090000"), source="file").code == "AA"
+    visit = Visit.objects.get(patient__in=ehr_patients(practice))
+    assert (visit.duration_minutes, visit.reason, visit.status) == (20, "Follow-up", "scheduled")
+    assert receive(practice, siu("S14", "S-2", "20260311100000"), source="file").code == "AA"
+    visit.refresh_from_db()
+    assert visit.scheduled_at.day == 11
+    assert receive(practice, siu("S15", "S-3", "20260311100000"), source="file").code == "AA"
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.CANCELLED
+    assert Visit.objects.filter(patient__in=ehr_patients(practice)).count() == 1
+
+
+def test_mdm_note_goes_to_the_visit_of_its_number(world):
+    practice = world.a.practice
+    note = msg(
+        "MDM^T02",
+        "N-1",
+        seg("PV1", f1="1", f19="V5001"),
+        seg("TXA", f1="1", f2="PN", f5=NPI, f12="DOC-9"),
+        "OBX|1|TX|||Sore throat for two days.~Rapid strep positive.",
+    )
+    held = receive(practice, note, source="file")
+    assert held.code == "AE" and "came from the EHR yet" in held.error
+    assert receive(practice, dft("DFT-1"), source="file").code == "AA"
+    row = InboundMessage.objects.get(control_id="N-1")
+    assert replay(world.users["biller"], row, row.raw).code == "AA"
+    visit = Visit.objects.get(patient__in=ehr_patients(practice))
+    text = ClinicalNote.objects.get(visit=visit).text
+    assert text == "Sore throat for two days.\nRapid strep positive."
+
+
+def test_replay_needs_the_role(world):
+    outcome = receive(world.a.practice, dft("DFT-9", dx="034.0^Strep^I9"), source="file")
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        replay(world.users["coder"], outcome.row, outcome.row.raw)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_at_once_take_the_message_once(world):
+    if connection.vendor != "postgresql":
+        # The test database on SQLite is in memory, where threads get "table is locked"
+        # instead of waiting; a file database serialises writers (IMMEDIATE transactions).
+        pytest.skip("concurrent writers are tested on PostgreSQL (set DATABASE_URL)")
+    practice = world.a.practice
+    results = []
+
+    def take():
+        try:
+            results.append(receive(practice, dft("DFT-1"), source="file").code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["AA", "AA"]
+    assert ehr_patients(practice).count() == 1
+    assert Visit.objects.filter(patient__in=ehr_patients(practice)).count() == 1
+    assert InboundMessage.objects.filter(practice=practice).count() == 1
+    assert AuditEvent.objects.filter(object_type="frontdesk.Patient", action="create").exists()
