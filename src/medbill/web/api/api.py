@@ -85,6 +85,12 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, str(exc), exc.status_code)
 
 
+@api.exception_handler(OverflowError)
+def _on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # An id or a count beyond what the database stores (64 bits): no row can match it.
+    return _error(request, "a number in the request is too large to be an id or a count", 422)
+
+
 @api.exception_handler(Exception)
 def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     # The traceback goes to the log (through the PHI filter); the client learns nothing more.

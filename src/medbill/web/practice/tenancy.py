@@ -164,8 +164,8 @@ def get_scoped_or_404(
     missing = f"No {qs.model._meta.verbose_name} matches the given query."
     try:
         return qs.get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
-        pass
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        pass  # an id beyond 64 bits names no row either
     if practice is not None:
         elsewhere = _practice_of(scoped(model_or_qs, user), lookup)
         if elsewhere is not None:
@@ -177,6 +177,12 @@ def _practice_of(qs: models.QuerySet, lookup: dict[str, Any]) -> Any:
     """The practice of the one row ``lookup`` finds in ``qs`` (if it has one), else None."""
     try:
         row = qs.get(**lookup)
-    except (qs.model.DoesNotExist, qs.model.MultipleObjectsReturned, ValueError, TypeError):
+    except (
+        qs.model.DoesNotExist,
+        qs.model.MultipleObjectsReturned,
+        ValueError,
+        TypeError,
+        OverflowError,
+    ):
         return None
     return getattr(row, "practice", None)
