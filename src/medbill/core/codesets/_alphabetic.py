@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from medbill.core.caches import DataCache
 from medbill.core.codesets._icd10cm import Icd10cmRelease
 from medbill.core.codesets._releases import sha256_of
 from medbill.core.codesets._tabular import undot
@@ -64,8 +65,8 @@ _DIRECTION = re.compile(r"^(by |see |condition)", re.I)
 JOINING = frozenset({"with", "due", "in", "through", "nec", "nos", "bone", "region"})
 
 _lock = threading.Lock()
-_loaded: dict[tuple[Path, str], IndexRelease] = {}  # per data directory and release
-_manifests: dict[Path, list[dict]] = {}
+_loaded: DataCache[str, IndexRelease] = DataCache("ICD-10-CM Index releases")
+_manifests: DataCache[None, list[dict]] = DataCache("ICD-10-CM Index manifests")
 
 
 @dataclass(frozen=True)
@@ -463,8 +464,8 @@ def import_index(
     manifest.with_suffix(".tmp").write_text(json.dumps({"format": FORMAT, "releases": infos}))
     manifest.with_suffix(".tmp").replace(manifest)
     with _lock:
-        _manifests.pop(_store(), None)
-        _loaded.pop((_store(), name), None)
+        _manifests.pop(data_dir(), None)
+        _loaded.pop(data_dir(), name)
     return f"ICD-10-CM Index {name}: {len(entries)} entries", True
 
 
@@ -496,11 +497,12 @@ def reset_index_cache() -> None:
 
 def index_releases() -> list[dict]:
     """The built Index releases (name, effective window, file, source hashes), oldest first."""
-    store = _store(create=False)
+    home = data_dir()
     with _lock:
-        if store not in _manifests:
-            _manifests[store] = _read_manifest()
-        return list(_manifests[store])
+        infos = _manifests.get(home, None)
+        if infos is None:
+            infos = _manifests.put(home, None, _read_manifest())
+        return list(infos)
 
 
 def index_for(dos: date | None = None) -> IndexRelease | None:
@@ -512,14 +514,15 @@ def index_for(dos: date | None = None) -> IndexRelease | None:
     if not infos:
         return None
     info = infos[-1]
+    home = data_dir()
     store = _store(create=False)
     with _lock:
-        release = _loaded.get((store, info["name"]))
+        release = _loaded.get(home, info["name"])
         if release is None:
             with open(store / info["file"], "rb") as handle:
                 fmt, state = pickle.load(handle)
             if fmt != FORMAT:
                 return None
             release = IndexRelease(state)
-            _loaded[(store, info["name"])] = release
+            _loaded.put(home, info["name"], release)
         return release

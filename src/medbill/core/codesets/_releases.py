@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from medbill.core.caches import DataCache
 from medbill.core.codesets._addenda import import_addenda, installed_addenda
 from medbill.core.codesets._icd10cm import Icd10cmRelease
 from medbill.core.codesets._tabular import TabularData, parse_tabular, undot
@@ -39,8 +40,8 @@ FORMAT = 1
 _lock = threading.RLock()
 # Loaded once per process and data directory: a process (a test run) that points
 # ``MEDBILL_DATA_DIR`` elsewhere sees that directory's releases, never another's.
-_loaded: dict[tuple[Path, str], Icd10cmRelease] = {}
-_manifests: dict[Path, list[ReleaseInfo]] = {}
+_loaded: DataCache[str, Icd10cmRelease] = DataCache("ICD-10-CM releases")
+_manifests: DataCache[None, list[ReleaseInfo]] = DataCache("ICD-10-CM release manifests")
 
 
 class ReleaseNotFound(LookupError):
@@ -130,15 +131,16 @@ def _write_manifest(infos: list[ReleaseInfo]) -> None:
 
 def releases() -> list[ReleaseInfo]:
     """Every built release, oldest first. Builds the installed release when nothing is built yet."""
-    store = _store()
+    home = data_dir()
     with _lock:
-        if store not in _manifests:
+        infos = _manifests.get(home, None)
+        if infos is None:
             infos = _read_manifest()
             if not infos:
                 import_tabular(installed_tabular(), "FY2026", date(2025, 10, 1), date(2026, 9, 30))
                 infos = _read_manifest()
-            _manifests[store] = infos
-        return list(_manifests[store])
+            _manifests.put(home, None, infos)
+        return list(infos)
 
 
 def reset_cache() -> None:
@@ -219,9 +221,10 @@ def import_icd10cm_addenda(path: Path) -> str:
 
 
 def _load(info: ReleaseInfo) -> Icd10cmRelease:
+    home = data_dir()
     store = _store()
     with _lock:
-        release = _loaded.get((store, info.name))
+        release = _loaded.get(home, info.name)
         if release is None:
             with open(store / info.file, "rb") as handle:
                 fmt, version, codes, notes, seventh, order = pickle.load(handle)
@@ -231,8 +234,8 @@ def _load(info: ReleaseInfo) -> Icd10cmRelease:
             release = Icd10cmRelease(
                 info.name, info.effective_from, info.effective_to, data, info.source
             )
-            release.apply_addenda(installed_addenda(data_dir()))
-            _loaded[(store, info.name)] = release
+            release.apply_addenda(installed_addenda(home))
+            _loaded.put(home, info.name, release)
         return release
 
 

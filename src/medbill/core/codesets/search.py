@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
+from medbill.core.caches import DataCache
 from medbill.core.codesets._index import SYSTEMS, Doc, SearchHit, SearchIndex
 from medbill.core.codesets._lexicon import ABBREVIATIONS
 from medbill.core.codesets._releases import all_releases, releases
@@ -50,7 +51,7 @@ NEAR_COVERAGE = 0.6
 NEAR_COUNT = 1
 NEAR_AT = 1  # where such an entry's code goes among the word-search hits
 _lock = threading.Lock()
-_indexes: dict[Path, SearchIndex] = {}  # per data directory
+_indexes: DataCache[None, SearchIndex] = DataCache("code search indexes")
 
 
 def _folder() -> Path:
@@ -171,14 +172,15 @@ def build_search_index(save: bool = True) -> SearchIndex:
 def search_index() -> SearchIndex:
     """The search index, loaded once per process and data directory (rebuilt if the code
     sets changed)."""
+    home = data_dir()
     folder = _folder()
     with _lock:
-        index = _indexes.get(folder)
+        index = _indexes.get(home, None)
         if index is None:
             index = SearchIndex.load(folder / "search.pickle")
             if index is None or tuple(index.signature) != _signature():
                 index = build_search_index()
-            _indexes[folder] = index
+            _indexes.put(home, None, index)
         return index
 
 

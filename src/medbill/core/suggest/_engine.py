@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from medbill.core.caches import DataCache
 from medbill.core.paths import data_dir
 from medbill.core.suggest._features import SECTION_WEIGHT, analyse
 from medbill.core.suggest._guidelines import apply_guidelines
@@ -146,7 +147,7 @@ class SuggestionResult:
 
 
 _engine_lock = threading.Lock()
-_engine: SuggestEngine | None = None
+_engines: DataCache[None, SuggestEngine] = DataCache("suggestion engines")
 
 
 class SuggestEngine:
@@ -196,12 +197,14 @@ class SuggestEngine:
 
     @classmethod
     def shared(cls) -> SuggestEngine:
-        """One engine per process, loaded on first use (for the CLI and web views)."""
-        global _engine
+        """One engine per process and data directory, loaded on first use (for the CLI and
+        web views)."""
+        home = data_dir()
         with _engine_lock:
-            if _engine is None:
-                _engine = cls.load()
-            return _engine
+            engine = _engines.get(home, None)
+            if engine is None:
+                engine = _engines.put(home, None, cls.load())
+            return engine
 
     @classmethod
     def for_date(cls, dos: date) -> SuggestEngine:
