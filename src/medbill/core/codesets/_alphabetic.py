@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,6 +30,9 @@ from medbill.core.codesets._releases import sha256_of
 from medbill.core.codesets._tabular import undot
 from medbill.core.codesets._text import tokens
 from medbill.core.paths import data_dir
+
+if TYPE_CHECKING:
+    from medbill.core.codesets.build import BuildContext
 
 __all__ = [
     "FORMAT",
@@ -469,7 +473,7 @@ def import_index(
     return f"ICD-10-CM Index {name}: {len(entries)} entries", True
 
 
-def build_icd10cm_index(context) -> str:
+def build_icd10cm_index(context: BuildContext) -> str:
     """Build step: every year's Index files under ``<shared data>/cms/icd10cm-index``."""
     folder = context.shared_data_dir / "cms" / "icd10cm-index" if context.shared_data_dir else None
     years = sorted(

@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from medbill.core.caches import DataCache
 from medbill.core.codesets._addenda import import_addenda, installed_addenda
@@ -59,7 +60,7 @@ class ReleaseInfo:
     source: str
     sha256: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, str | None]:
         return {
             "name": self.name,
             "effective_from": self.effective_from.isoformat(),
@@ -70,7 +71,7 @@ class ReleaseInfo:
         }
 
     @classmethod
-    def from_json(cls, row: dict) -> ReleaseInfo:
+    def from_json(cls, row: dict[str, Any]) -> ReleaseInfo:
         end = row.get("effective_to")
         return cls(
             name=row["name"],
@@ -340,27 +341,27 @@ def validity(code: str, dos: date) -> Validity:
     others = all_releases()
     later = [r for r in others if r.effective_from > release.effective_from and key in r]
     if later:
-        first = later[0]
+        newer = later[0]
         return Validity(
             key,
             dos,
             "not_yet_valid",
             release.name,
-            first.description(key),
-            note=f"first valid in {first.name} from {first.effective_from.isoformat()}",
+            newer.description(key),
+            note=f"first valid in {newer.name} from {newer.effective_from.isoformat()}",
         )
     earlier = [r for r in others if r.effective_from < release.effective_from and key in r]
     if earlier:
-        last = earlier[-1]
-        successors = _replacements(release, last, key)
+        older = earlier[-1]
+        successors = _replacements(release, older, key)
         return Validity(
             key,
             dos,
             "deleted",
             release.name,
-            last.description(key),
+            older.description(key),
             successors,
-            f"last valid in {last.name} (to {last.effective_to})",
+            f"last valid in {older.name} (to {older.effective_to})",
         )
     return Validity(key, dos, "unknown", release.name, note=note)
 
@@ -387,7 +388,10 @@ def _replacements(release: Icd10cmRelease, old: Icd10cmRelease, key: str) -> tup
     parent = old.parent(key)
     while parent is not None and parent not in release:
         parent = old.parent(parent)
-    if parent is None or release.get(parent).kind in ("chapter", "block"):
+    if parent is None:
+        return ()
+    top = release.get(parent)
+    if top is None or top.kind in ("chapter", "block"):
         return ()
     fresh = [c for c in release.billable_descendants(parent) if c not in old]
     fresh = fresh or release.billable_descendants(parent)
