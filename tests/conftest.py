@@ -57,21 +57,18 @@ def shots(request, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _codeset_caches_stay_with_their_data_dir():
-    """A test that points MEDBILL_DATA_DIR elsewhere leaves no loaded code set behind.
+def _caches_stay_with_their_data_dir():
+    """After each test, core holds nothing read from any data directory but the suite's own.
 
-    The caches are keyed on the data directory already; this only frees what such a test
-    loaded from its temporary directory.
+    Core's caches are keyed on the resolved data directory, so a test that points
+    MEDBILL_DATA_DIR elsewhere never sees the suite's data, nor the suite its data; this
+    frees what such a test loaded. Keeping what the suite's own directory holds keeps the
+    code sets from being read again for every test. Checked after the test (whatever the
+    order in which fixtures undo their changes), not by comparing the variable.
     """
-    import os
-
-    before = os.environ.get("MEDBILL_DATA_DIR")
     yield
-    if os.environ.get("MEDBILL_DATA_DIR") != before:
-        from medbill.core.codesets import reset_cache
-        from medbill.core.codesets._alphabetic import reset_index_cache
-        from medbill.core.codesets.hcpcs import reset_hcpcs_cache
-        from medbill.core.codesets.search import reset_search_index
+    from medbill.core import caches
+    from medbill.core.paths import data_dir
 
-        for reset in (reset_cache, reset_hcpcs_cache, reset_search_index, reset_index_cache):
-            reset()
+    if caches.directories() - {data_dir().resolve()}:
+        caches.reset()

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from medbill.cli.main import app
+from medbill.core.caches import DataCache
 from medbill.core.codesets.build import ensure_icd10cm
 from medbill.core.suggest import _engine
 
@@ -19,7 +20,7 @@ runner = CliRunner()
 def no_trained_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     ensure_icd10cm()
     monkeypatch.setattr(_engine, "model_path", lambda: tmp_path / "none.pickle")
-    monkeypatch.setattr(_engine, "_engine", None)
+    monkeypatch.setattr(_engine, "_engines", DataCache("suggestion engines"))
 
 
 def test_code_suggest_json(tmp_path: Path) -> None:

@@ -123,3 +123,19 @@ def test_unexpected_errors_are_json_500(world, api_client_for, monkeypatch):
     response = api_client_for(world.users["admin"]).get(f"/api/patients/{world.a.patient.pk}")
     assert response.status_code == 500
     assert response.json() == {"error": "internal server error"}
+
+
+def test_a_row_id_beyond_the_database_is_a_422_naming_it(world, client_for):
+    client = client_for(world.users["coder"])
+    response = client.get("/api/visits", {"patient_id": str(2**80)})
+    assert response.status_code == 422, response.content
+    assert "patient_id" in response.content.decode()
+    assert client.get("/api/visits", {"patient_id": str(2**63 - 1)}).json() == []
+
+
+@pytest.mark.parametrize("name", ["provider_id", "payer_id"])
+def test_the_coding_queue_refuses_ids_beyond_the_database(world, client_for, name):
+    client = client_for(world.users["coder"])
+    response = client.get("/api/coding/queue", {name: str(2**80)})
+    assert response.status_code == 422, response.content
+    assert name in response.content.decode()

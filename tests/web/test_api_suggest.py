@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from medbill.core.caches import DataCache
 from medbill.core.codesets.build import ensure_icd10cm
 from medbill.core.suggest import _engine
 
@@ -22,7 +23,7 @@ NOTE = (
 def model_free_engine(tmp_path, monkeypatch):
     ensure_icd10cm()
     monkeypatch.setattr(_engine, "model_path", lambda: tmp_path / "none.pickle")
-    monkeypatch.setattr(_engine, "_engine", None)
+    monkeypatch.setattr(_engine, "_engines", DataCache("suggestion engines"))
 
 
 def _post(client, body):

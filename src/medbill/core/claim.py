@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from medbill.core.attachments import REPORT_TYPES, TRANSMISSIONS, Attachment
 from medbill.core.money import Money, MoneyError
@@ -143,6 +143,7 @@ def _decimal(data: Mapping[str, Any], key: str, path: str) -> Decimal | None:
     if dec.adjusted() >= 15:
         raise ClaimFormatError(_join(path, key), "number is too large (15 digits at most)")
     sign, digits, exponent = dec.as_tuple()
+    exponent = cast(int, exponent)  # finite, so a number of places
     trailing = len(digits) - len(bytes(digits).rstrip(b"\0"))
     if -(exponent + trailing) > MAX_PLACES:
         raise ClaimFormatError(
@@ -997,7 +998,7 @@ def _encode(value: Any) -> Any:
         # Integral amounts keep their cents only when they are money-like; units stay plain.
         return (
             int(value)
-            if value == value.to_integral_value() and value.as_tuple().exponent >= 0
+            if value == value.to_integral_value() and cast(int, value.as_tuple().exponent) >= 0
             else float(value)
         )
     if isinstance(value, Money):

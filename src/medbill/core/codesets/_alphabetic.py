@@ -17,17 +17,24 @@ import pickle
 import re
 import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
+from medbill.core.caches import DataCache
 from medbill.core.codesets._icd10cm import Icd10cmRelease
 from medbill.core.codesets._releases import sha256_of
 from medbill.core.codesets._tabular import undot
 from medbill.core.codesets._text import tokens
 from medbill.core.paths import data_dir
+
+if TYPE_CHECKING:
+    from medbill.core.codesets.build import BuildContext
 
 __all__ = [
     "FORMAT",
@@ -64,8 +71,8 @@ _DIRECTION = re.compile(r"^(by |see |condition)", re.I)
 JOINING = frozenset({"with", "due", "in", "through", "nec", "nos", "bone", "region"})
 
 _lock = threading.Lock()
-_loaded: dict[tuple[Path, str], IndexRelease] = {}  # per data directory and release
-_manifests: dict[Path, list[dict]] = {}
+_loaded: DataCache[str, IndexRelease] = DataCache("ICD-10-CM Index releases")
+_manifests: DataCache[None, list[dict[str, Any]]] = DataCache("ICD-10-CM Index manifests")
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,25 @@ class IndexRelease:
     (``postings``), of its nonessential modifiers (``optional``) and of its main term (``lead``).
     """
 
-    def __init__(self, state: dict) -> None:
+    # The stored state (see ``build``), set from the pickle in ``__init__``.
+    name: str
+    effective_from: date
+    effective_to: date
+    text: bytes
+    text_at: npt.NDArray[np.integer[Any]]
+    codes: npt.NDArray[np.bytes_]
+    tables: npt.NDArray[np.int8]
+    sizes: npt.NDArray[np.int16]
+    postings: npt.NDArray[np.int32]
+    optional: npt.NDArray[np.int32]
+    lead: npt.NDArray[np.int32]
+    asks: npt.NDArray[np.int32]
+    postings_spans: dict[str, tuple[int, int]]
+    optional_spans: dict[str, tuple[int, int]]
+    lead_spans: dict[str, tuple[int, int]]
+    asks_spans: dict[str, tuple[int, int]]
+
+    def __init__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self.has_code = self.codes != b""
         self.scratch = np.zeros(len(self.codes), dtype=np.int8)  # see _trail.index_candidates
@@ -112,15 +137,17 @@ class IndexRelease:
         trails = [e.trail for e in entries]
         postings, optional, lead, asks, sizes = _postings(entries)
 
-        def flat(lists: dict[str, list[int]]) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
+        def flat(
+            lists: dict[str, list[int]],
+        ) -> tuple[npt.NDArray[Any], dict[str, tuple[int, int]]]:
             ids: list[int] = []
-            spans = {}
+            spans: dict[str, tuple[int, int]] = {}
             for word in sorted(lists):
                 spans[word] = (len(ids), len(ids) + len(lists[word]))
                 ids.extend(lists[word])
             return np.array(ids, dtype=np.int32), spans
 
-        state = {"name": name, "effective_from": start, "effective_to": end}
+        state: dict[str, Any] = {"name": name, "effective_from": start, "effective_to": end}
         state["text"] = "\x00".join(trails).encode()
         state["text_at"] = np.cumsum([0] + [len(t.encode()) + 1 for t in trails])
         state["codes"] = np.array([e.code.encode() for e in entries], dtype="S8")
@@ -140,16 +167,17 @@ class IndexRelease:
 
     def code(self, i: int) -> str:
         """Entry ``i``'s code as the Index prints it ("" when it has none)."""
-        return self.codes[i].decode()
+        code: bytes = self.codes[i]
+        return code.decode()
 
     def table(self, i: int) -> str:
         return TABLES[int(self.tables[i])]
 
-    def words(self, kind: str, word: str) -> np.ndarray:
+    def words(self, kind: str, word: str) -> npt.NDArray[Any]:
         """Entries with ``word`` in their path (``postings``), nonessential modifiers
         (``optional``) or main term (``lead``)."""
-        span = getattr(self, kind + "_spans").get(word)
-        array = getattr(self, kind)
+        span: tuple[int, int] | None = getattr(self, kind + "_spans").get(word)
+        array: npt.NDArray[np.int32] = getattr(self, kind)
         return array[span[0] : span[1]] if span else array[:0]
 
 
@@ -320,7 +348,7 @@ def resolve_references(entries: list[IndexEntry]) -> list[IndexEntry]:
 def complete_code(
     code: str,
     release: Icd10cmRelease,
-    words: set[str] = frozenset(),
+    words: AbstractSet[str] = frozenset(),
     title_words: dict[tuple[str, str], frozenset[str]] | None = None,
 ) -> list[str]:
     """The billable codes an Index code stands for in ``release``, best first.
@@ -335,7 +363,7 @@ def complete_code(
     if key not in release:
         return []
     if release.is_billable(key):
-        return [release.row(key)[0]]
+        return [_dotted(release, key)]
     seventh = "D" if words & {"subsequ", "followup"} else "S" if "sequela" in words else "A"
     options = release.billable_descendants(key)
     if not options:
@@ -343,7 +371,7 @@ def complete_code(
 
     known = {} if title_words is None else title_words
 
-    def rank(child: str) -> tuple:
+    def rank(child: str) -> tuple[int, int, int, int, str]:
         title = release.description(child) or ""
         key = (release.name, child)
         if key not in known:
@@ -353,7 +381,15 @@ def complete_code(
         encounter = len(child) == 7 and child[6] == seventh
         return (-shared, -encounter, -unspecified, len(child), child)
 
-    return [release.row(c)[0] for c in sorted(options, key=rank)]
+    return [_dotted(release, c) for c in sorted(options, key=rank)]
+
+
+def _dotted(release: Icd10cmRelease, key: str) -> str:
+    """A code of ``release`` as it prints it (with the dot)."""
+    row = release.row(key)
+    if row is None:
+        raise KeyError(key)
+    return row[0]
 
 
 # -- releases on disk ---------------------------------------------------------------------------
@@ -366,7 +402,7 @@ def _store(create: bool = True) -> Path:
     return path
 
 
-def _read_manifest() -> list[dict]:
+def _read_manifest() -> list[dict[str, Any]]:
     path = _store(create=False) / "manifest.json"
     if not path.exists():
         return []
@@ -397,7 +433,15 @@ def _asked(term: str) -> str:
     return " ".join(k.split(" or ")[0] for k in kept)
 
 
-def _postings(entries: list[IndexEntry]) -> tuple[dict, dict, dict, dict, list[int]]:
+def _postings(
+    entries: list[IndexEntry],
+) -> tuple[
+    dict[str, list[int]],
+    dict[str, list[int]],
+    dict[str, list[int]],
+    dict[str, list[int]],
+    list[int],
+]:
     """Word postings: every word of an entry's terms, its nonessential modifiers, its main term,
     and the words it asks for (``sizes`` counts those, see :func:`_asked`)."""
     postings: dict[str, list[int]] = {}
@@ -463,18 +507,18 @@ def import_index(
     manifest.with_suffix(".tmp").write_text(json.dumps({"format": FORMAT, "releases": infos}))
     manifest.with_suffix(".tmp").replace(manifest)
     with _lock:
-        _manifests.pop(_store(), None)
-        _loaded.pop((_store(), name), None)
+        _manifests.pop(data_dir(), None)
+        _loaded.pop(data_dir(), name)
     return f"ICD-10-CM Index {name}: {len(entries)} entries", True
 
 
-def build_icd10cm_index(context) -> str:
+def build_icd10cm_index(context: BuildContext) -> str:
     """Build step: every year's Index files under ``<shared data>/cms/icd10cm-index``."""
     folder = context.shared_data_dir / "cms" / "icd10cm-index" if context.shared_data_dir else None
     years = sorted(
         p.name[len("icd10cm_index_") : -len(".csv")] for p in folder.glob("icd10cm_index_*.csv")
     ) if folder and folder.is_dir() else []  # fmt: skip
-    if not years:
+    if folder is None or not years:
         return "ICD-10-CM Index skipped: no icd10cm_index_YYYY.csv in the shared data folder"
     done = []
     for year in years:
@@ -494,13 +538,14 @@ def reset_index_cache() -> None:
         _loaded.clear()
 
 
-def index_releases() -> list[dict]:
+def index_releases() -> list[dict[str, Any]]:
     """The built Index releases (name, effective window, file, source hashes), oldest first."""
-    store = _store(create=False)
+    home = data_dir()
     with _lock:
-        if store not in _manifests:
-            _manifests[store] = _read_manifest()
-        return list(_manifests[store])
+        infos = _manifests.get(home, None)
+        if infos is None:
+            infos = _manifests.put(home, None, _read_manifest())
+        return list(infos)
 
 
 def index_for(dos: date | None = None) -> IndexRelease | None:
@@ -512,14 +557,15 @@ def index_for(dos: date | None = None) -> IndexRelease | None:
     if not infos:
         return None
     info = infos[-1]
+    home = data_dir()
     store = _store(create=False)
     with _lock:
-        release = _loaded.get((store, info["name"]))
+        release = _loaded.get(home, info["name"])
         if release is None:
             with open(store / info["file"], "rb") as handle:
                 fmt, state = pickle.load(handle)
             if fmt != FORMAT:
                 return None
             release = IndexRelease(state)
-            _loaded[(store, info["name"])] = release
+            _loaded.put(home, info["name"], release)
         return release

@@ -33,7 +33,7 @@ class Note(str):
         note.source = source
         return note
 
-    def __reduce__(self):  # keep the source when pickled
+    def __reduce__(self) -> tuple[type[Note], tuple[str, str]]:  # keep the source when pickled
         return (Note, (str(self), self.source))
 
 

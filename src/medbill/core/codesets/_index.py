@@ -16,8 +16,11 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from medbill.core.codesets._lexicon import ABBREVIATIONS
 from medbill.core.codesets._ranking import (
@@ -84,7 +87,7 @@ class SearchHit:
     matched: tuple[str, ...]
     trail: str = ""  # the Alphabetic Index route to the code, when the Index found it
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "system": self.system,
@@ -132,7 +135,31 @@ def _add_phrases(fields: tuple[dict[str, list[int]], ...]) -> None:
 class SearchIndex:
     """An inverted index over :class:`Doc` values, stored as flat numpy arrays."""
 
-    def __init__(self, state: dict) -> None:
+    # The stored state (see ``build``), set from the pickle in ``__init__``.
+    format: int
+    signature: tuple[Any, ...]
+    codes: npt.NDArray[np.bytes_]
+    keys: npt.NDArray[np.bytes_]
+    text: bytes
+    text_at: npt.NDArray[np.integer[Any]]
+    system: npt.NDArray[np.int8]
+    billable: npt.NDArray[np.bool_]
+    present: npt.NDArray[np.uint16]
+    billable_in: npt.NDArray[np.uint16]
+    start: npt.NDArray[np.int32]
+    end: npt.NDArray[np.int32]
+    title_len: npt.NDArray[np.int16]
+    marks: npt.NDArray[np.uint32]
+    default: npt.NDArray[np.float32]
+    postings: npt.NDArray[np.int32]
+    spans: dict[str, tuple[int, ...]]
+    vocab: list[str]
+    common: dict[str, int]
+    common_bits: npt.NDArray[np.uint64]
+    lead: npt.NDArray[np.int32]
+    releases: list[tuple[str, date, date | None]]
+
+    def __init__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._n = len(self.keys)
         self._scratch = np.zeros(self._n, dtype=np.float32)
@@ -145,7 +172,7 @@ class SearchIndex:
         cls,
         docs: Iterable[Doc],
         releases: Sequence[tuple[str, date, date | None]] = (),
-        signature: tuple = (),
+        signature: tuple[Any, ...] = (),
     ) -> SearchIndex:
         """Index ``docs``; ``releases`` name the ICD-10-CM release bits used by ``Doc.present``."""
         ordered = sorted(docs, key=lambda d: (_key(d.code), SYSTEMS.index(d.system)))
@@ -173,7 +200,7 @@ class SearchIndex:
                     field.setdefault(tok, []).append(i)
         _add_phrases(fields)
         flat: list[int] = []
-        spans: dict[str, tuple[int, int, int, int]] = {}
+        spans: dict[str, tuple[int, ...]] = {}
         for tok in sorted(set().union(*fields)):
             bounds = [len(flat)]
             for field in fields:
@@ -215,7 +242,7 @@ class SearchIndex:
         }
         return cls(state)
 
-    def save(self, path) -> None:
+    def save(self, path: Path) -> None:
         """Write the index as one pickle (numpy arrays load without copying per element)."""
         state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
         tmp = path.with_suffix(".tmp")
@@ -224,7 +251,7 @@ class SearchIndex:
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path) -> SearchIndex | None:
+    def load(cls, path: Path) -> SearchIndex | None:
         """Read a saved index; None when missing or of an older format."""
         try:
             with open(path, "rb") as handle:
@@ -241,7 +268,8 @@ class SearchIndex:
         return self.text[self.text_at[doc] : self.text_at[doc + 1] - 1].decode()
 
     def code_of(self, doc: int) -> str:
-        return self.codes[doc].decode()
+        code: bytes = self.codes[doc]
+        return code.decode()
 
     def icd10cm_description(self, code: str) -> str | None:
         """The (newest) title of an ICD-10-CM code, or None when the index does not hold it."""
@@ -255,13 +283,13 @@ class SearchIndex:
 
     # -- querying --------------------------------------------------------------------------
 
-    def _field(self, tok: str, field: int) -> np.ndarray:
+    def _field(self, tok: str, field: int) -> npt.NDArray[Any]:
         """Docs with ``tok`` in field 0 (title), 1 (own inclusion terms), 2 (inherited ones) or
         3 (the part of the title that says what is absent: "without coma")."""
         span = self.spans.get(tok)
         return self.postings[span[field] : span[field + 1]] if span else self.postings[:0]
 
-    def _title(self, tok: str) -> np.ndarray:
+    def _title(self, tok: str) -> npt.NDArray[Any]:
         return self._field(tok, 0)
 
     def _df(self, tok: str) -> int:
@@ -355,7 +383,7 @@ class SearchIndex:
             return
         prefix = term.raw
         i = bisect.bisect_left(self.vocab, prefix)
-        found = []
+        found: list[str] = []
         while i < len(self.vocab) and self.vocab[i].startswith(prefix) and len(found) < 64:
             found.append(self.vocab[i])
             i += 1
@@ -364,19 +392,19 @@ class SearchIndex:
         term.completions = len(term.alternatives)
         term.alternatives += [(w,) for w in found[:24]]
 
-    def _alt_docs(self, alt: tuple[str, ...], fields: int) -> list[np.ndarray]:
+    def _alt_docs(self, alt: tuple[str, ...], fields: int) -> list[npt.NDArray[Any]]:
         """Per field, the docs holding every word of ``alt`` (best field wins for each doc)."""
         if len(alt) == 1 or " ".join(alt) in self.spans:
             key = " ".join(alt)
             return [self._field(key, f) for f in range(fields)]
-        out: list[np.ndarray] = []
+        out: list[npt.NDArray[Any]] = []
         seen = self.postings[:0]
         for f in range(fields):
-            docs = None
+            docs: npt.NDArray[Any] | None = None
             for tok in alt:
                 here = np.unique(np.concatenate([self._field(tok, g) for g in range(f + 1)]))
                 docs = here if docs is None else np.intersect1d(docs, here, assume_unique=True)
-            docs = np.setdiff1d(docs, seen, assume_unique=True)
+            docs = np.setdiff1d(cast("npt.NDArray[Any]", docs), seen, assume_unique=True)
             out.append(docs)
             seen = np.union1d(seen, docs)
         return out
@@ -420,7 +448,9 @@ class SearchIndex:
             with self._lock:
                 self._score_term(term, score, in_title, found, 1 << i, idf_from, negated)
         later = [
-            (i, bits[i], self._idf(t.alternatives[0][0], idf_from) * t.share) for i, t in deferred
+            (i, bit, self._idf(t.alternatives[0][0], idf_from) * t.share)
+            for i, t in deferred
+            if (bit := bits[i]) is not None  # as every deferred term's is
         ]
         # Only docs close to the best raw score can reach the top once bonuses are added.
         margin = PRUNE_MARGIN + (HINT_BONUS if hinted else 0.0) + sum(w for _, _, w in later)
@@ -495,9 +525,9 @@ class SearchIndex:
     def _score_term(
         self,
         term: _Term,
-        score: np.ndarray,
-        in_title: np.ndarray,
-        found_bits: np.ndarray,
+        score: npt.NDArray[Any],
+        in_title: npt.NDArray[Any],
+        found_bits: npt.NDArray[Any],
         bit: int,
         idf_from: SearchIndex | None,
         negated: bool,
@@ -505,7 +535,7 @@ class SearchIndex:
         """Add one term's weight to every doc it matches (its best alternative counts once).
 
         Words a title says are absent ("without coma") match only a query that negates too."""
-        found: list[tuple[np.ndarray, float, bool]] = []
+        found: list[tuple[npt.NDArray[Any], float, bool]] = []
         primary = None
         lowest = None
         for n, alt in enumerate(term.alternatives):
@@ -548,8 +578,8 @@ class SearchIndex:
             in_title[np.concatenate(titles)] += 1
 
     def _filter(
-        self, ids: np.ndarray, systems: Sequence[str] | None, dos: date | None
-    ) -> tuple[np.ndarray, np.ndarray]:
+        self, ids: npt.NDArray[Any], systems: Sequence[str] | None, dos: date | None
+    ) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
         """Keep docs of the chosen systems in force on ``dos``; also say which are billable."""
         if systems:
             wanted = [SYSTEMS.index(s) for s in systems]
@@ -574,7 +604,13 @@ class SearchIndex:
         billable = np.where(icd, billable_icd, self.billable[ids])
         return ids[keep], billable[keep]
 
-    def _list_codes(self, ranges, systems, dos, limit: int) -> list[SearchHit]:
+    def _list_codes(
+        self,
+        ranges: list[tuple[int, int, str]],
+        systems: Sequence[str] | None,
+        dos: date | None,
+        limit: int,
+    ) -> list[SearchHit]:
         ids = np.unique(np.concatenate([np.arange(lo, hi) for lo, hi, _ in ranges]))
         exact = []
         for lo, hi, label in ranges:

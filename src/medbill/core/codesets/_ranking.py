@@ -15,8 +15,10 @@ words of one abbreviation) in the best field the doc holds it in. On top of that
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from medbill.core.codesets._text import stem
 
@@ -72,5 +74,6 @@ _POP16 = (
 )
 
 
-def popcount(values: np.ndarray) -> np.ndarray:
-    return _POP16[values & 0xFFFF] + _POP16[values >> 16]
+def popcount(values: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.int8]:
+    counts: npt.NDArray[np.int8] = _POP16[values & 0xFFFF] + _POP16[values >> 16]
+    return counts

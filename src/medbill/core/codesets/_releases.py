@@ -15,7 +15,9 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from medbill.core.caches import DataCache
 from medbill.core.codesets._addenda import import_addenda, installed_addenda
 from medbill.core.codesets._icd10cm import Icd10cmRelease
 from medbill.core.codesets._tabular import TabularData, parse_tabular, undot
@@ -39,8 +41,8 @@ FORMAT = 1
 _lock = threading.RLock()
 # Loaded once per process and data directory: a process (a test run) that points
 # ``MEDBILL_DATA_DIR`` elsewhere sees that directory's releases, never another's.
-_loaded: dict[tuple[Path, str], Icd10cmRelease] = {}
-_manifests: dict[Path, list[ReleaseInfo]] = {}
+_loaded: DataCache[str, Icd10cmRelease] = DataCache("ICD-10-CM releases")
+_manifests: DataCache[None, list[ReleaseInfo]] = DataCache("ICD-10-CM release manifests")
 
 
 class ReleaseNotFound(LookupError):
@@ -58,7 +60,7 @@ class ReleaseInfo:
     source: str
     sha256: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, str | None]:
         return {
             "name": self.name,
             "effective_from": self.effective_from.isoformat(),
@@ -69,7 +71,7 @@ class ReleaseInfo:
         }
 
     @classmethod
-    def from_json(cls, row: dict) -> ReleaseInfo:
+    def from_json(cls, row: dict[str, Any]) -> ReleaseInfo:
         end = row.get("effective_to")
         return cls(
             name=row["name"],
@@ -130,15 +132,16 @@ def _write_manifest(infos: list[ReleaseInfo]) -> None:
 
 def releases() -> list[ReleaseInfo]:
     """Every built release, oldest first. Builds the installed release when nothing is built yet."""
-    store = _store()
+    home = data_dir()
     with _lock:
-        if store not in _manifests:
+        infos = _manifests.get(home, None)
+        if infos is None:
             infos = _read_manifest()
             if not infos:
                 import_tabular(installed_tabular(), "FY2026", date(2025, 10, 1), date(2026, 9, 30))
                 infos = _read_manifest()
-            _manifests[store] = infos
-        return list(_manifests[store])
+            _manifests.put(home, None, infos)
+        return list(infos)
 
 
 def reset_cache() -> None:
@@ -219,9 +222,10 @@ def import_icd10cm_addenda(path: Path) -> str:
 
 
 def _load(info: ReleaseInfo) -> Icd10cmRelease:
+    home = data_dir()
     store = _store()
     with _lock:
-        release = _loaded.get((store, info.name))
+        release = _loaded.get(home, info.name)
         if release is None:
             with open(store / info.file, "rb") as handle:
                 fmt, version, codes, notes, seventh, order = pickle.load(handle)
@@ -231,8 +235,8 @@ def _load(info: ReleaseInfo) -> Icd10cmRelease:
             release = Icd10cmRelease(
                 info.name, info.effective_from, info.effective_to, data, info.source
             )
-            release.apply_addenda(installed_addenda(data_dir()))
-            _loaded[(store, info.name)] = release
+            release.apply_addenda(installed_addenda(home))
+            _loaded.put(home, info.name, release)
         return release
 
 
@@ -337,27 +341,27 @@ def validity(code: str, dos: date) -> Validity:
     others = all_releases()
     later = [r for r in others if r.effective_from > release.effective_from and key in r]
     if later:
-        first = later[0]
+        newer = later[0]
         return Validity(
             key,
             dos,
             "not_yet_valid",
             release.name,
-            first.description(key),
-            note=f"first valid in {first.name} from {first.effective_from.isoformat()}",
+            newer.description(key),
+            note=f"first valid in {newer.name} from {newer.effective_from.isoformat()}",
         )
     earlier = [r for r in others if r.effective_from < release.effective_from and key in r]
     if earlier:
-        last = earlier[-1]
-        successors = _replacements(release, last, key)
+        older = earlier[-1]
+        successors = _replacements(release, older, key)
         return Validity(
             key,
             dos,
             "deleted",
             release.name,
-            last.description(key),
+            older.description(key),
             successors,
-            f"last valid in {last.name} (to {last.effective_to})",
+            f"last valid in {older.name} (to {older.effective_to})",
         )
     return Validity(key, dos, "unknown", release.name, note=note)
 
@@ -384,7 +388,10 @@ def _replacements(release: Icd10cmRelease, old: Icd10cmRelease, key: str) -> tup
     parent = old.parent(key)
     while parent is not None and parent not in release:
         parent = old.parent(parent)
-    if parent is None or release.get(parent).kind in ("chapter", "block"):
+    if parent is None:
+        return ()
+    top = release.get(parent)
+    if top is None or top.kind in ("chapter", "block"):
         return ()
     fresh = [c for c in release.billable_descendants(parent) if c not in old]
     fresh = fresh or release.billable_descendants(parent)

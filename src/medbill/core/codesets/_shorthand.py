@@ -154,7 +154,7 @@ def _acquired_absence(text: str) -> str:
     the Index files under Absence, by site."""
     side = {"l": "left", "r": "right"}
 
-    def absence(match: re.Match) -> str:
+    def absence(match: re.Match[str]) -> str:
         lateral = side.get(match.group(1) or "", match.group(1) or "")
         return f" acquired absence of {lateral} {_REMOVED[match.group(2)]} "
 
@@ -268,7 +268,7 @@ def _stage(text: str) -> str:
     ("chronic kidney disease, stage 3b"): N18.1-N18.6."""
     roman = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 
-    def stage(match: re.Match) -> str:
+    def stage(match: re.Match[str]) -> str:
         value = match.group(1)
         value = roman.get(value, value)
         return f" chronic kidney disease stage {value} "

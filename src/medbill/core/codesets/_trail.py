@@ -14,10 +14,13 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from medbill.core.codesets._alphabetic import JOINING, IndexRelease, complete_code, index_for
+from medbill.core.codesets._icd10cm import Icd10cmRelease
 from medbill.core.codesets._lexicon import ABBREVIATIONS
 from medbill.core.codesets._releases import ReleaseNotFound, icd10cm
 from medbill.core.codesets._shorthand import Shorthand, read_shorthand
@@ -161,15 +164,15 @@ def negated_words(reading: Shorthand) -> set[str]:
     return {w for phrase in found for w in tokens(phrase)}
 
 
-def _ids(index: IndexRelease, kind: str, word: str) -> np.ndarray:
+def _ids(index: IndexRelease, kind: str, word: str) -> npt.NDArray[Any]:
     """Entries holding ``word``, a one-word synonym of it, or the noun the Index files an
     adjective under ("ovarian" -> "ovary")."""
     found = [index.words(kind, word)]
     for alt in SYNONYMS.get(word, ()):
         if len(alt) == 1:
             found.append(index.words(kind, alt[0]))
-    for alt in _FORMS.get(word, ()):
-        found.append(index.words(kind, alt))
+    for form in _FORMS.get(word, ()):
+        found.append(index.words(kind, form))
     return np.unique(np.concatenate(found)) if len(found) > 1 else found[0]
 
 
@@ -183,8 +186,8 @@ def _spellings(words: list[str]) -> set[str]:
 
 
 def _coverage(
-    concepts: list[list[tuple[str, ...]]], present: dict[str, np.ndarray], size: int
-) -> tuple[np.ndarray, int]:
+    concepts: list[list[tuple[str, ...]]], present: dict[str, npt.NDArray[Any]], size: int
+) -> tuple[npt.NDArray[Any], int]:
     """Per candidate, the share of the query's concepts it covers (a concept counts by its best
     spelling: the share of that spelling's words the entry has). Concepts no spelling of which
     the Index knows are left out."""
@@ -203,7 +206,7 @@ def _coverage(
     return (total / known if known else total), known
 
 
-def _note(index: IndexRelease, release, code: str) -> str:
+def _note(index: IndexRelease, release: Icd10cmRelease, code: str) -> str:
     """The first "use additional code" note that applies to ``code`` (own level first);
     remembered on the Index release, per Tabular release."""
     key = (release.name, code)
@@ -215,7 +218,7 @@ def _note(index: IndexRelease, release, code: str) -> str:
 MAX_NOTE_CODES = 4  # codes of a listed note shown in a trail
 
 
-def _first_note(release, code: str) -> str:
+def _first_note(release: Icd10cmRelease, code: str) -> str:
     """The "use additional code" note of the code itself or of its category, as a coder would
     read it beside the code. Notes of a block or chapter ("tobacco exposure, if applicable")
     apply to every code under them and are left to the Tabular; a note that lists its
@@ -248,7 +251,14 @@ def _first_note(release, code: str) -> str:
 _REF = re.compile(r"\(([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z-]+)?(?:-[A-Z][0-9][0-9A-Z.]*)?)\)")
 
 
-def _finished(concepts, present, i: int, code: str, release, share: float) -> float:
+def _finished(
+    concepts: list[list[tuple[str, ...]]],
+    present: dict[str, npt.NDArray[Any]],
+    i: int,
+    code: str,
+    release: Icd10cmRelease,
+    share: float,
+) -> float:
     """The share of the query's concepts covered by the route as a whole: the Index leaves the
     side, the trimester and the like to the Tabular (I.B.13), so a concept the entry does not
     name counts when the title of the code it completes to says it ("cellulitis R hand":
@@ -270,7 +280,7 @@ def _finished(concepts, present, i: int, code: str, release, share: float) -> fl
     return max(share, covered / known) if known else share
 
 
-def _lateral(code: str, sides: list[str], release) -> str:
+def _lateral(code: str, sides: list[str], release: Icd10cmRelease) -> str:
     """The sibling of an unspecified-side code that has the side the query names ("R ovarian
     ca": Cancer, ovarian -> C56.9, unspecified ovary -> C56.1, right ovary), as a coder
     finishes the code in the Tabular (Guidelines I.B.13, laterality)."""
@@ -334,7 +344,7 @@ def index_candidates(
         scratch = index.scratch
         score = np.zeros(len(candidates), dtype=np.float32)
         matched = np.zeros(len(candidates), dtype=np.int16)
-        present: dict[str, np.ndarray] = {}  # word -> which candidates have it
+        present: dict[str, npt.NDArray[Any]] = {}  # word -> which candidates have it
         for word in words:
             essential, optional = postings[word], optionals[word]
             if not len(essential) and not len(optional):
@@ -365,9 +375,9 @@ def index_candidates(
     final = score - MISSING_WORD * missing
     top = np.argsort(-final, kind="stable")[:SHORTLIST]
     asked = set(words)
-    sides = [w for w in ("right", "left", "bilateral") if w in reading.text.split()]
+    sides: list[str] = [w for w in ("right", "left", "bilateral") if w in reading.text.split()]
     out: list[IndexCandidate] = []
-    seen: set[str] = set()
+    chosen: set[str] = set()
     for i in top:
         entry = int(candidates[i])
         printed = index.code(entry)
@@ -377,9 +387,9 @@ def index_candidates(
         if not codes:
             continue
         code = _lateral(codes[0], sides, release)
-        if code in seen:
+        if code in chosen:
             continue
-        seen.add(code)
+        chosen.add(code)
         trail = f"{index.trail(entry)} → {code}"
         if printed.rstrip("-") != code:
             trail = f"{index.trail(entry)} → {printed} → {code}"

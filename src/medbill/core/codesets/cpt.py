@@ -75,7 +75,7 @@ def read_licensed_cpt(path: Path | str) -> list[tuple[str, str, date | None, dat
         rows = []
         for number, row in enumerate(reader, start=2):
 
-            def cell(name: str, row=row) -> str:
+            def cell(name: str, row: dict[str, str | None] = row) -> str:
                 return (row.get(columns[name]) or "").strip() if name in columns else ""
 
             code = cell("code").upper()
@@ -113,4 +113,5 @@ def load_licensed_cpt() -> list[tuple[str, str, date | None, date | None]]:
     if not path.exists():
         return []
     with open(path, "rb") as handle:
-        return pickle.load(handle)
+        rows: list[tuple[str, str, date | None, date | None]] = pickle.load(handle)
+    return rows

@@ -81,7 +81,7 @@ def _read(handle: io.TextIOBase, default_from: date | None) -> list[FeeRow]:
     seen: dict[tuple[str, str, date], int] = {}
     for number, raw in enumerate(reader, start=2):
 
-        def cell(name: str, raw=raw) -> str:
+        def cell(name: str, raw: dict[str, str | None] = raw) -> str:
             return (raw.get(columns[name]) or "").strip() if name in columns else ""
 
         if not any(cell(name) for name in columns):

@@ -20,6 +20,7 @@ from dataclasses import astuple, dataclass
 from datetime import date
 from pathlib import Path
 
+from medbill.core.caches import DataCache
 from medbill.core.paths import data_dir
 
 __all__ = [
@@ -273,7 +274,7 @@ class HcpcsTable:
 
 
 _lock = threading.Lock()
-_tables: dict[Path, HcpcsTable] = {}  # per data directory
+_tables: DataCache[None, HcpcsTable] = DataCache("HCPCS tables")
 
 
 def _path() -> Path:
@@ -291,7 +292,7 @@ def store_hcpcs(codes: Iterable[HcpcsCode], source: str, sha256: str = "") -> in
         pickle.dump((FORMAT, source, sha256, rows), handle, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(target)
     with _lock:
-        _tables.pop(target, None)
+        _tables.pop(data_dir(), None)
     return len(rows)
 
 
@@ -308,9 +309,10 @@ def stored_hcpcs_sha256() -> str | None:
 def hcpcs() -> HcpcsTable:
     """The imported HCPCS Level II table (empty when none is built), loaded once per process
     and data directory."""
+    home = data_dir()
     path = _path()
     with _lock:
-        table = _tables.get(path)
+        table = _tables.get(home, None)
         if table is None:
             if path.exists():
                 with open(path, "rb") as handle:
@@ -318,7 +320,7 @@ def hcpcs() -> HcpcsTable:
                 table = HcpcsTable((HcpcsCode(*r) for r in rows) if fmt == FORMAT else (), source)
             else:
                 table = HcpcsTable(())
-            _tables[path] = table
+            _tables.put(home, None, table)
         return table
 
 

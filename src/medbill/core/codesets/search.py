@@ -16,7 +16,9 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from medbill.core.caches import DataCache
 from medbill.core.codesets._index import SYSTEMS, Doc, SearchHit, SearchIndex
 from medbill.core.codesets._lexicon import ABBREVIATIONS
 from medbill.core.codesets._releases import all_releases, releases
@@ -26,6 +28,9 @@ from medbill.core.codesets._trail import IndexCandidate, index_candidates
 from medbill.core.codesets.hcpcs import hcpcs
 from medbill.core.codesets.lists import MODIFIERS, PLACES_OF_SERVICE
 from medbill.core.paths import data_dir
+
+if TYPE_CHECKING:
+    from medbill.core.codesets.build import BuildContext
 
 __all__ = [
     "SYSTEMS",
@@ -50,7 +55,7 @@ NEAR_COVERAGE = 0.6
 NEAR_COUNT = 1
 NEAR_AT = 1  # where such an entry's code goes among the word-search hits
 _lock = threading.Lock()
-_indexes: dict[Path, SearchIndex] = {}  # per data directory
+_indexes: DataCache[None, SearchIndex] = DataCache("code search indexes")
 
 
 def _folder() -> Path:
@@ -59,7 +64,7 @@ def _folder() -> Path:
     return path
 
 
-def _signature() -> tuple:
+def _signature() -> tuple[Any, ...]:
     """What the index was built from: changes to any of these files mean a rebuild."""
     folder = _folder()
     parts: list[tuple[str, object]] = []
@@ -78,7 +83,7 @@ def icd10cm_docs() -> tuple[list[Doc], list[tuple[str, date, date | None]]]:
     loaded = all_releases()
     present: dict[str, int] = {}
     billable: dict[str, int] = {}
-    newest: dict[str, tuple] = {}
+    newest: dict[str, tuple[Any, ...]] = {}
     for bit, release in enumerate(loaded):
         for key in release.codes():
             present[key] = present.get(key, 0) | (1 << bit)
@@ -138,11 +143,11 @@ def hcpcs_docs() -> list[Doc]:
                 code.termination_date,
             )  # fmt: skip
         )
-    for code, text in MODIFIERS.items():
-        if code not in level2_modifiers:
-            docs.append(Doc(code, "modifier", text, True, "modifier"))
-    for code, text in PLACES_OF_SERVICE.items():
-        docs.append(Doc(code, "pos", text, True, "place of service"))
+    for modifier, text in MODIFIERS.items():
+        if modifier not in level2_modifiers:
+            docs.append(Doc(modifier, "modifier", text, True, "modifier"))
+    for place, text in PLACES_OF_SERVICE.items():
+        docs.append(Doc(place, "pos", text, True, "place of service"))
     return docs
 
 
@@ -171,14 +176,15 @@ def build_search_index(save: bool = True) -> SearchIndex:
 def search_index() -> SearchIndex:
     """The search index, loaded once per process and data directory (rebuilt if the code
     sets changed)."""
+    home = data_dir()
     folder = _folder()
     with _lock:
-        index = _indexes.get(folder)
+        index = _indexes.get(home, None)
         if index is None:
             index = SearchIndex.load(folder / "search.pickle")
             if index is None or tuple(index.signature) != _signature():
                 index = build_search_index()
-            _indexes[folder] = index
+            _indexes.put(home, None, index)
         return index
 
 
@@ -188,7 +194,7 @@ def reset_search_index() -> None:
         _indexes.clear()
 
 
-def build_search(context) -> str:
+def build_search(context: BuildContext) -> str:
     """Build step: the search index over everything built before it (skipped when current)."""
     current = SearchIndex.load(_folder() / "search.pickle")
     if current is not None and tuple(current.signature) == _signature():

@@ -79,6 +79,14 @@ def _money(
         raise PlanTableError(f"{where}.{key}: not an amount") from None
 
 
+def _amount(entry: Mapping[str, Any], key: str, where: str, default: str) -> Money:
+    """An amount that may be left out (``default``) but not set to null."""
+    value = _money(entry, key, where, default)
+    if value is None:
+        raise PlanTableError(f"{where}.{key}: not an amount")
+    return value
+
+
 def _date(entry: Mapping[str, Any], key: str, where: str) -> date | None:
     value = entry.get(key)
     if not value:
@@ -104,7 +112,7 @@ class PlanTable:
                 insurance_type=str(p.get("insurance_type", "C1")),
                 copay_office=_money(p, "copay_office", where),
                 copay_specialist=_money(p, "copay_specialist", where),
-                deductible=_money(p, "deductible", where, "0"),
+                deductible=_amount(p, "deductible", where, "0"),
                 coinsurance=Decimal(str(p.get("coinsurance", "0"))),
                 out_of_pocket=_money(p, "out_of_pocket", where),
                 out_of_network_coinsurance=(
@@ -142,8 +150,8 @@ class PlanTable:
                 group_number=m.get("group_number"),
                 effective=_date(m, "effective", where),
                 termination=_date(m, "termination", where),
-                deductible_met=_money(m, "deductible_met", where, "0"),
-                out_of_pocket_met=_money(m, "out_of_pocket_met", where, "0"),
+                deductible_met=_amount(m, "deductible_met", where, "0"),
+                out_of_pocket_met=_amount(m, "out_of_pocket_met", where, "0"),
                 dependents=deps,
             )
             self.members[(member.payer_id, member.member_id.upper())] = member

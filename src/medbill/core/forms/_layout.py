@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -267,7 +268,7 @@ def side_by_side(blocks: Sequence[Flowable], gap: float = 8, last_right: bool = 
 
 
 def panel_width(count: int, gap: float = 8) -> float:
-    return (CONTENT_WIDTH - gap * (count - 1)) / count
+    return float((CONTENT_WIDTH - gap * (count - 1)) / count)
 
 
 def grid_table(
@@ -389,16 +390,16 @@ def _numbered_canvas(footer: str) -> type[Canvas]:
     class NumberedCanvas(Canvas):
         """Holds pages back until the end so each footer can say "page n of m"."""
 
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs.setdefault("invariant", 1)
             super().__init__(*args, **kwargs)
-            self._held: list[dict] = []
+            self._held: list[dict[str, Any]] = []
 
-        def showPage(self):
+        def showPage(self) -> None:
             self._held.append(dict(self.__dict__))
             self._startPage()
 
-        def save(self):
+        def save(self) -> None:
             total = len(self._held)
             for state in self._held:
                 self.__dict__.update(state)

@@ -134,7 +134,10 @@ def align(source: str, target: str) -> list[tuple[list[Span], list[Span]]]:
 
 
 def carry(
-    source: str, target: str, offsets: list[tuple[int, str]], pairs=None
+    source: str,
+    target: str,
+    offsets: list[tuple[int, str]],
+    pairs: list[tuple[list[Span], list[Span]]] | None = None,
 ) -> list[tuple[int, int, str]]:
     """Map ``(source offset, label)`` pairs to ``(start, end, label)`` spans of ``target``: the
     target sentence(s) aligned with the source sentence holding each offset (``pairs``: the
@@ -148,7 +151,7 @@ def carry(
     return out
 
 
-def counterpart(pairs, offset: int) -> list[Span]:
+def counterpart(pairs: list[tuple[list[Span], list[Span]]], offset: int) -> list[Span]:
     """The target spans aligned with the source sentence holding ``offset`` (empty if none)."""
     for src, tgt in pairs:
         if any(s <= offset < e for s, e in src):
@@ -189,14 +192,16 @@ def translation_table(
 
     src_vocab: dict[str, int] = {"": 0}
     tgt_vocab: dict[str, int] = {}
-    group, src, tgt = [], [], []
+    group: list[int] = []
+    src: list[int] = []
+    tgt: list[int] = []
     n_groups = 0
     for source, target in pairs:
         s_ids = [0] + sorted({src_vocab.setdefault(w, len(src_vocab)) for w in source})
-        for t in sorted({tgt_vocab.setdefault(w, len(tgt_vocab)) for w in target}):
+        for word_id in sorted({tgt_vocab.setdefault(w, len(tgt_vocab)) for w in target}):
             group += [n_groups] * len(s_ids)
             src += s_ids
-            tgt += [t] * len(s_ids)
+            tgt += [word_id] * len(s_ids)
             n_groups += 1
     if not group:
         return {}

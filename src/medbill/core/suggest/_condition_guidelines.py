@@ -295,7 +295,7 @@ def dementia_manifestation(dxs: list[Dx], visit: Visit) -> list[Dx]:
         code = "F02811" if behavior else "F0280"
     out = [d for d in dxs if not d.code.startswith(("F03", "F02"))]
     if visit.release.is_billable(code):
-        out.append(Dx(code, 0.9, [m.span()], ["dementia in a disease classified elsewhere"], 0.6))
+        out.append(Dx(code, 0.9, [m.span()], ["dementia in a disease classified elsewhere"]))
     return out
 
 

@@ -12,6 +12,7 @@ loggers are switched off so note text (PHI) never reaches a log.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from medbill.core.suggest._features import Mention
 from medbill.core.suggest._text import Sentence
@@ -45,7 +46,7 @@ _EXTRA_RULES = (
 )
 
 
-def _import_context():
+def _import_context() -> tuple[Any, Any]:
     """medspacy's ConText classes, imported without QuickUMLS.
 
     ``medspacy.util`` imports QuickUMLS unconditionally, and QuickUMLS imports NLTK, SciPy and
@@ -56,11 +57,11 @@ def _import_context():
     import sys
     import types
 
-    stubs = {}
+    stubs: dict[str, types.ModuleType] = {}
     if "quickumls" not in sys.modules:
         pkg = types.ModuleType("quickumls")
         component = types.ModuleType("quickumls.spacy_component")
-        pkg.spacy_component = component
+        vars(pkg)["spacy_component"] = component
         stubs = {"quickumls": pkg, "quickumls.spacy_component": component}
         sys.modules.update(stubs)
     try:
@@ -96,7 +97,7 @@ class ContextReader:
         if matcher is not None and hasattr(matcher, "rule_map"):
             self.context._ConText__matcher = _MatchesOncePerDoc(matcher)
 
-    def split(self, text: str, sentences: list[Sentence]):
+    def split(self, text: str, sentences: list[Sentence]) -> Any:
         """The spaCy doc of ``text`` with sentence starts set from ``sentences``."""
         with _lock:
             doc = self.nlp.make_doc(text)
@@ -112,9 +113,9 @@ class ContextReader:
             tok.is_sent_start = is_start
         return doc
 
-    def apply(self, doc, mentions: list[Mention]) -> None:
+    def apply(self, doc: Any, mentions: list[Mention]) -> None:
         """Set negated/uncertain/historical/family/hypothetical on each mention."""
-        spans = {}
+        spans: dict[tuple[int, int], Any] = {}
         for m in mentions:
             key = (m.match.start, m.match.end)
             if key not in spans:
@@ -126,7 +127,7 @@ class ContextReader:
         doc.spans["medbill"] = list(spans.values())
         with _lock:
             self.context(doc)
-        attrs = {}
+        attrs: dict[tuple[int, int], tuple[bool, bool, bool, bool, bool]] = {}
         for key, span in zip(spans, doc.spans["medbill"], strict=True):
             attrs[key] = (
                 span._.is_negated,
@@ -145,15 +146,15 @@ class _MatchesOncePerDoc:
     """ConText's phrase matcher, remembering its matches on the doc it matched (the doc is
     the caller's: nothing is kept once the note is coded)."""
 
-    def __init__(self, matcher) -> None:
+    def __init__(self, matcher: Any) -> None:
         self.matcher = matcher
         self.rule_map = matcher.rule_map
 
-    def __call__(self, doc):
+    def __call__(self, doc: Any) -> Any:
         found = doc.user_data.get("medbill.context_matches")
         if found is None:
             found = doc.user_data["medbill.context_matches"] = self.matcher(doc)
         return found
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.matcher, name)

@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from medbill.core.suggest._align import (
+    Span,
     align,
     carry,
     counterpart,
@@ -27,11 +29,18 @@ from medbill.core.suggest._align import (
 )
 from medbill.core.suggest._lexicon import default_billable
 
+if TYPE_CHECKING:
+    from medbill.core.codesets._icd10cm import Icd10cmRelease
+
 __all__ = ["CodedNote", "CorpusError", "normalise_code", "read_codiesp"]
 
 
 class CorpusError(ValueError):
     """A training folder is missing a file or has a malformed line (the message says which)."""
+
+
+# a note's original text, its translation and their aligned sentences
+_Aligned = tuple[str, str, list[tuple[list[Span], list[Span]]]]
 
 
 @dataclass(frozen=True)
@@ -47,7 +56,7 @@ class CodedNote:
     terms: tuple[tuple[tuple[str, ...], str], ...] = ()
 
 
-def normalise_code(release, code: str) -> str | None:
+def normalise_code(release: Icd10cmRelease, code: str) -> str | None:
     """The FY2026 billable code for a gold code as written (``"r51"`` -> ``"R519"``), or None."""
     key = code.strip().upper().replace(".", "")
     if not key:
@@ -55,7 +64,9 @@ def normalise_code(release, code: str) -> str | None:
     return default_billable(release, key)
 
 
-def read_codiesp(folder: Path | str, release, text_dir: str = "text_files_en") -> list[CodedNote]:
+def read_codiesp(
+    folder: Path | str, release: Icd10cmRelease, text_dir: str = "text_files_en"
+) -> list[CodedNote]:
     """Read a CodiEsp split folder (e.g. ``codiesp/train``) into coded notes."""
     folder = Path(folder)
     if not folder.is_dir():
@@ -81,7 +92,7 @@ def read_codiesp(folder: Path | str, release, text_dir: str = "text_files_en") -
     evidence = _read_evidence(folder, release)
     originals = folder / "text_files"
     notes = []
-    aligned: dict[str, tuple[str, str, list]] = {}
+    aligned: dict[str, _Aligned] = {}
     for note_id in sorted(codes):
         path = texts / f"{note_id}.txt"
         if not path.exists():
@@ -101,12 +112,16 @@ def read_codiesp(folder: Path | str, release, text_dir: str = "text_files_en") -
     return notes
 
 
-def _with_terms(notes, aligned, evidence) -> list[CodedNote]:
+def _with_terms(
+    notes: list[CodedNote],
+    aligned: dict[str, _Aligned],
+    evidence: dict[str, list[tuple[int, str, str]]],
+) -> list[CodedNote]:
     """Translate each piece of evidence into the words of the aligned translated sentence, with
     a word translation table learned from the corpus's own sentence pairs."""
     from medbill.core.suggest._lexicon import words
 
-    target_words: dict[tuple[str, tuple], list[str]] = {}
+    target_words: dict[tuple[str, tuple[Span, ...]], list[str]] = {}
     sentence_pairs = []
     for note_id, (src, tgt, pairs) in aligned.items():
         for a, b in pairs:
@@ -132,7 +147,7 @@ def _with_terms(notes, aligned, evidence) -> list[CodedNote]:
     return out
 
 
-def _read_evidence(folder: Path, release) -> dict[str, list[tuple[int, str, str]]]:
+def _read_evidence(folder: Path, release: Icd10cmRelease) -> dict[str, list[tuple[int, str, str]]]:
     """Diagnosis evidence (offset, code, text) from ``<split>X.tsv`` if the folder has one."""
     out: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     tsvs = sorted(folder.glob("*X.tsv"))

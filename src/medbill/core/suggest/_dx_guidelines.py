@@ -7,6 +7,7 @@ Each rule is one function registered with its guideline section (see ``_registry
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from medbill.core.suggest._registry import Visit, rule
 from medbill.core.suggest._rules import Dx
@@ -43,14 +44,16 @@ _IMAGING_WORDS = re.compile(
 )
 
 
-def _evidence_words(visit: Visit, span: tuple[int, int], pattern: re.Pattern, reach: int) -> bool:
+def _evidence_words(
+    visit: Visit, span: tuple[int, int], pattern: re.Pattern[str], reach: int
+) -> bool:
     """Whether ``pattern`` occurs within ``reach`` characters of the span, in its sentence."""
     s, e = visit.sentence_of(span[0])
     window = visit.text[max(s, span[0] - reach) : min(e, span[1] + reach) + 1]
     return bool(pattern.search(window))
 
 
-def _only_in(dx: Dx, visit: Visit, pattern: re.Pattern, reach: int) -> bool:
+def _only_in(dx: Dx, visit: Visit, pattern: re.Pattern[str], reach: int) -> bool:
     return bool(dx.evidence) and all(
         _evidence_words(visit, span, pattern, reach) for span in dx.evidence
     )
@@ -263,7 +266,7 @@ _CROSS_CATEGORY = {
 }
 
 
-def _specificity(code: str, release) -> int:
+def _specificity(code: str, release: Any) -> int:
     """0 for an unspecified code, 1 for 'other' and 'uncomplicated' codes, 2 otherwise; within
     a level, each axis left unspecified counts less ("unspecified acute conjunctivitis,
     bilateral" is more specific than "..., unspecified eye")."""

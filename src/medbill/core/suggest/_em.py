@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from medbill.core.suggest._engine import CodeSuggestion, EmSuggestion
 
 __all__ = ["LEVEL_NAMES", "MODIFIER_25_CODES", "mdm_level", "suggest_em", "time_level"]
 
@@ -289,12 +293,12 @@ def _preventive_code(age: int, new: bool) -> str:
 
 def suggest_em(
     text: str,
-    procedures: Sequence = (),
+    procedures: Sequence[CodeSuggestion] = (),
     *,
     patient_age: int | None = None,
     new_patient: bool | None = None,
     diagnoses: int = 0,
-):
+) -> EmSuggestion:
     """The office E/M or preventive code the note supports, with basis and reason in words."""
     from medbill.core.suggest._engine import EmSuggestion
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pickle
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from medbill.core.caches import DataCache
 from medbill.core.paths import data_dir
-from medbill.core.suggest._features import SECTION_WEIGHT, analyse
+from medbill.core.suggest._features import SECTION_WEIGHT, Analysis, Mention, analyse
 from medbill.core.suggest._guidelines import apply_guidelines
 from medbill.core.suggest._lexicon import Lexicon
 from medbill.core.suggest._model import candidates
@@ -17,6 +20,10 @@ from medbill.core.suggest._registry import Visit
 from medbill.core.suggest._rules import Dx, _dedupe, apply_context, apply_rules, tidy_spans
 from medbill.core.suggest._train import SuggestModel, load_model
 from medbill.core.suggest.index_route import Lookups, RouteFinding, route_findings, trail_for
+
+if TYPE_CHECKING:
+    from medbill.core.codesets._icd10cm import Icd10cmRelease
+    from medbill.core.suggest._context import ContextReader
 
 __all__ = [
     "CodeSuggestion",
@@ -64,7 +71,7 @@ class Evidence:
     end: int
     text: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
@@ -87,7 +94,7 @@ class CodeSuggestion:
     kind: str = "diagnosis"
     trail: str = ""  # the Alphabetic Index route to the code, when the Index leads there
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out = {
             "code": self.code,
             "description": self.description,
@@ -114,7 +121,7 @@ class EmSuggestion:
     modifiers: tuple[str, ...] = ()
     new_patient: bool | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "basis": self.basis,
@@ -132,7 +139,7 @@ class SuggestionResult:
     em: EmSuggestion | None = None
     notes: tuple[str, ...] = field(default=())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "diagnoses": [d.to_dict() for d in self.diagnoses],
             "procedures": [p.to_dict() for p in self.procedures],
@@ -146,7 +153,7 @@ class SuggestionResult:
 
 
 _engine_lock = threading.Lock()
-_engine: SuggestEngine | None = None
+_engines: DataCache[None, SuggestEngine] = DataCache("suggestion engines")
 
 
 class SuggestEngine:
@@ -154,10 +161,10 @@ class SuggestEngine:
 
     def __init__(
         self,
-        release,
+        release: Icd10cmRelease,
         lexicon: Lexicon,
         model: SuggestModel | None,
-        reader,
+        reader: ContextReader | None,
         manifestations: frozenset[str] = frozenset(),
     ) -> None:
         self.release = release
@@ -181,6 +188,7 @@ class SuggestEngine:
 
         release = icd10cm(dos)
         lexicon = load_lexicon(release)
+        trained: SuggestModel | None
         if isinstance(model, SuggestModel):
             trained = model
         elif learned:
@@ -196,12 +204,14 @@ class SuggestEngine:
 
     @classmethod
     def shared(cls) -> SuggestEngine:
-        """One engine per process, loaded on first use (for the CLI and web views)."""
-        global _engine
+        """One engine per process and data directory, loaded on first use (for the CLI and
+        web views)."""
+        home = data_dir()
         with _engine_lock:
-            if _engine is None:
-                _engine = cls.load()
-            return _engine
+            engine = _engines.get(home, None)
+            if engine is None:
+                engine = _engines.put(home, None, cls.load())
+            return engine
 
     @classmethod
     def for_date(cls, dos: date) -> SuggestEngine:
@@ -223,7 +233,7 @@ class SuggestEngine:
         encounter: str | None = None,
         patient_age: int | None = None,
         new_patient: bool | None = None,
-        fee_schedule=None,
+        fee_schedule: Iterable[tuple[str, str]] | None = None,
         review: int = 5,
         assertion: str = "guidelines",
         sex: str | None = None,
@@ -260,7 +270,7 @@ class SuggestEngine:
             scores = list(self.model.score(rows, screen=threshold * 0.1))
         else:
             scores = [_heuristic(c.features) for c in cands]
-        by_code: dict[str, list] = {}
+        by_code: dict[str, list[Mention]] = {}
         for m in a.mentions:
             by_code.setdefault(m.match.code, []).append(m)
         accepted: list[Dx] = []
@@ -355,7 +365,12 @@ class SuggestEngine:
         )
 
     def _from_index(
-        self, a, routes: list[RouteFinding], accepted: list[Dx], setting: str, threshold: float
+        self,
+        a: Analysis,
+        routes: list[RouteFinding],
+        accepted: list[Dx],
+        setting: str,
+        threshold: float,
     ) -> list[Dx]:
         """Candidates the Alphabetic Index leads to from the problems of the assessment that
         no other route found, judged by ConText like a dictionary match ("rule out angina"
@@ -465,7 +480,7 @@ def _heuristic(features: list[float]) -> float:
     return max(0.0, min(1.0, score))
 
 
-def load_lexicon(release) -> Lexicon:
+def load_lexicon(release: Icd10cmRelease) -> Lexicon:
     """The dictionary for ``release``: read from the cache, or built once and cached."""
     from medbill.core.codesets.lists import ABBREVIATIONS
     from medbill.core.suggest._phrases import EXTRA_TERMS
@@ -473,7 +488,8 @@ def load_lexicon(release) -> Lexicon:
     path = lexicon_path(release.name)
     if path.exists():
         with path.open("rb") as fh:
-            return pickle.load(fh)
+            stored: Lexicon = pickle.load(fh)
+        return stored
     lexicon = Lexicon.build(release, dict(ABBREVIATIONS), EXTRA_TERMS)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

@@ -8,9 +8,13 @@ point to; each candidate gets a fixed-length feature row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from medbill.core.suggest._lexicon import Lexicon, Match
 from medbill.core.suggest._text import STOPWORDS, Sentence, sentences
+
+if TYPE_CHECKING:
+    from medbill.core.suggest._context import ContextReader
 
 __all__ = ["FEATURES", "Analysis", "Mention", "analyse", "ngrams"]
 
@@ -64,10 +68,12 @@ class Analysis:
     # the n-grams of each sentence (same order as ``sentences``), sorted
     sentence_grams: list[tuple[str, ...]] = field(default_factory=list)
     # the ConText reader and its parsed note, to judge evidence found after the dictionary
-    reader: object = None
-    doc: object = None
+    reader: ContextReader | None = None
+    doc: Any = None
 
-    def judge(self, evidence: dict[str, tuple[list[tuple[int, int]], str]]) -> dict:
+    def judge(
+        self, evidence: dict[str, tuple[list[tuple[int, int]], str]]
+    ) -> dict[str, list[Mention]]:
         """Mentions, with their ConText, for evidence found by the learned model rather than by
         the dictionary: ``{code: (spans, term)}`` in, ``{code: [Mention, ...]}`` out (nothing
         without a ConText reader). ConText runs once over all of them."""
@@ -102,7 +108,7 @@ def ngrams(sentence: Sentence) -> list[tuple[str, int, int]]:
     return out
 
 
-def analyse(text: str, lexicon: Lexicon, reader=None) -> Analysis:
+def analyse(text: str, lexicon: Lexicon, reader: ContextReader | None = None) -> Analysis:
     """Read a note: split it, match the dictionary, run ConText over the hits.
 
     ``reader`` is a ``ContextReader`` (medspacy's ConText); without one no context is marked.
@@ -119,7 +125,7 @@ def analyse(text: str, lexicon: Lexicon, reader=None) -> Analysis:
         for g, s, e in found:
             grams.setdefault(g, (s, e))
         per_sentence.append(tuple(sorted({g for g, _s, _e in found})))
-    if doc is not None and mentions:
+    if reader is not None and doc is not None and mentions:
         reader.apply(doc, mentions)
     return Analysis(text, sents, mentions, grams, per_sentence, reader, doc)
 

@@ -21,7 +21,9 @@ from medbill.core.suggest._rules import Dx
 __all__ = ["RULES", "apply_guidelines"]
 
 
-def apply_guidelines(stage: str, dxs: list[Dx], visit: Visit, review: list[Dx] | None = None):
+def apply_guidelines(
+    stage: str, dxs: list[Dx], visit: Visit, review: list[Dx] | None = None
+) -> list[Dx]:
     """Apply every rule of ``stage`` in code order; ``review`` is the list of codes below the
     threshold, which ``context`` rules may promote."""
     for r in rules_for(stage):

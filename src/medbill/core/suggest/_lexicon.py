@@ -12,8 +12,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from medbill.core.suggest._text import STOPWORDS, Sentence, Token, norm
+
+if TYPE_CHECKING:
+    from medbill.core.codesets._icd10cm import Icd10cmRelease
 
 __all__ = ["Lexicon", "Match", "default_billable", "term_variants"]
 
@@ -86,7 +90,7 @@ def term_variants(title: str) -> set[tuple[str, ...]]:
     return out
 
 
-def default_billable(release, code: str) -> str | None:
+def default_billable(release: Icd10cmRelease, code: str) -> str | None:
     """The billable code a bare title stands for: itself, or its unspecified descendant.
 
     Injury categories that need a 7th character default to the initial encounter (``A``).
@@ -142,7 +146,7 @@ class Lexicon:
     @classmethod
     def build(
         cls,
-        release,
+        release: Icd10cmRelease,
         abbreviations: dict[str, str] | None = None,
         extra: Iterable[tuple[str, str, str]] = (),
     ) -> Lexicon:
@@ -227,7 +231,9 @@ class Lexicon:
                 yield Match(code, span[0], span[1], len(ws), term, source, ws)
 
 
-def _window(ws, positions, toks, limit):
+def _window(
+    ws: tuple[str, ...], positions: dict[str, list[int]], toks: list[Token], limit: int
+) -> tuple[int, int] | None:
     """The tightest character span holding one occurrence of each word, if compact enough."""
     anchor_word = min(ws, key=lambda w: len(positions[w]))
     best = None
@@ -249,7 +255,7 @@ def _window(ws, positions, toks, limit):
     return toks[best[0]].start, max(toks[i].end for i in range(best[0], best[1] + 1))
 
 
-def _numbers_attached(idx, toks) -> bool:
+def _numbers_attached(idx: list[int], toks: list[Token]) -> bool:
     """A number of a term ("stage 2", "type 1") must sit next to one of the term's words, so
     the 2 of "type 2 diabetes" cannot make "CKD stage 3b" match "stage 2"."""
     for i in idx:

@@ -15,11 +15,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from medbill.core.suggest._text import Sentence
+
+if TYPE_CHECKING:
+    from medbill.core.suggest._engine import CodeSuggestion
 
 __all__ = ["RULES", "GuidelineRule", "Visit", "rule", "rules_for"]
 
 _CODE = re.compile(r"^(GL|PR)[0-9]{3}$")
+Apply = TypeVar("Apply", bound=Callable[..., Any])
 
 
 @dataclass
@@ -34,8 +40,8 @@ class Visit:
     sex: str | None = None
     new_patient: bool | None = None
     date_of_service: date | None = None
-    services: list = field(default_factory=list)
-    sentences: list = field(default_factory=list)
+    services: list[CodeSuggestion] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
     # the CMS MCE manifestation list (codes never first-listed), when the scrub tables exist
     manifestations: frozenset[str] = frozenset()
 
@@ -65,20 +71,22 @@ class GuidelineRule:
     what: str
     citation: str
     example: str
-    apply: Callable
+    apply: Callable[..., Any]
 
 
 RULES: list[GuidelineRule] = []
 
 
-def rule(code: str, slug: str, *, stage: str, what: str, citation: str, example: str):
+def rule(
+    code: str, slug: str, *, stage: str, what: str, citation: str, example: str
+) -> Callable[[Apply], Apply]:
     """Register the decorated function as guideline rule ``code``."""
     if not _CODE.match(code):
         raise ValueError(f"rule code {code!r}: expected GL000 or PR000")
     if stage not in ("context", "diagnoses", "sequence", "services"):
         raise ValueError(f"rule {code}: unknown stage {stage!r}")
 
-    def register(fn: Callable) -> Callable:
+    def register(fn: Apply) -> Apply:
         if any(r.code == code for r in RULES):
             raise ValueError(f"rule code {code} registered twice")
         RULES.append(GuidelineRule(code, slug, stage, what, citation, example, fn))

@@ -7,7 +7,13 @@ it) and says in ``reason`` which guideline it applied, so the coder sees why a c
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from medbill.core.codesets._icd10cm import Icd10cmRelease
+    from medbill.core.suggest._features import Mention
 
 __all__ = ["Dx", "apply_rules", "history_code", "family_history_code"]
 
@@ -22,7 +28,7 @@ class Dx:
     reasons: list[str]
     status: str = "suggested"
     weight: float = 0.7
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # Conditions that, once over, are reported with a personal-history code (Z85-Z87, I25.2).
@@ -142,7 +148,7 @@ def family_history_code(code: str) -> str | None:
     return _lookup(_FAMILY, code)
 
 
-def apply_context(dx: Dx, mentions, setting: str) -> list[Dx]:
+def apply_context(dx: Dx, mentions: Sequence[Mention], setting: str) -> list[Dx]:
     """Turn one candidate into what its mentions' context supports.
 
     Negated everywhere -> nothing. Only a relative's -> the family-history code. Only in the past
@@ -212,7 +218,7 @@ def _find(dxs: list[Dx], prefix: str) -> list[Dx]:
     return [d for d in dxs if d.code.startswith(prefix)]
 
 
-def tidy_spans(spans) -> list[tuple[int, int]]:
+def tidy_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Evidence spans in text order, overlapping ones joined into one."""
     uniq = sorted(set(spans), key=lambda x: (x[0], -x[1]))
     out: list[tuple[int, int]] = []
@@ -300,7 +306,7 @@ _LATERAL = re.compile(r"\b(right|left|bilateral|both)\b", re.I)
 _SIDE_WORDS = {"right", "left", "bilateral", "unspecified", "unilateral"}
 
 
-def laterality(dxs: list[Dx], text: str, release) -> list[Dx]:
+def laterality(dxs: list[Dx], text: str, release: Icd10cmRelease) -> list[Dx]:
     """Move a code without a documented side to the right/left/bilateral code of its category
     when the words around its evidence name the side."""
     from medbill.core.suggest._lexicon import words
@@ -356,7 +362,7 @@ def encounter_character(text: str, encounter: str | None, near: str = "") -> str
     return "A"
 
 
-def seventh(dxs: list[Dx], text: str, release, encounter: str | None) -> list[Dx]:
+def seventh(dxs: list[Dx], text: str, release: Icd10cmRelease, encounter: str | None) -> list[Dx]:
     """Replace the 7th character of injury codes with the encounter's."""
     for d in dxs:
         if not (len(d.code) == 7 and d.code[0] in "ST" and d.code.endswith("A")):
@@ -383,11 +389,11 @@ def _dedupe(dxs: list[Dx]) -> list[Dx]:
     return list(seen.values())
 
 
-def sequence(dxs: list[Dx], release) -> list[Dx]:
+def sequence(dxs: list[Dx], release: Icd10cmRelease) -> list[Dx]:
     """Order: by section weight and score, then etiology before manifestation ("code first"),
     history and status Z codes last."""
 
-    def key(d: Dx):
+    def key(d: Dx) -> tuple[bool, float]:
         z_tail = d.code.startswith(("Z8", "Z9", "Z7"))
         return (z_tail, -(d.weight * 0.5 + d.score))
 
@@ -407,7 +413,7 @@ def sequence(dxs: list[Dx], release) -> list[Dx]:
     return ordered
 
 
-def _in_notes(code: str, notes) -> bool:
+def _in_notes(code: str, notes: Iterable[str]) -> bool:
     from medbill.core.codesets import code_refs
 
     for text in notes:
@@ -418,7 +424,11 @@ def _in_notes(code: str, notes) -> bool:
 
 
 def apply_rules(
-    dxs: list[Dx], text: str, release, encounter: str | None = None, combine: bool = True
+    dxs: list[Dx],
+    text: str,
+    release: Icd10cmRelease,
+    encounter: str | None = None,
+    combine: bool = True,
 ) -> list[Dx]:
     """Combination codes, CKD stage, laterality, 7th characters, de-duplication, sequencing.
 
@@ -435,8 +445,17 @@ def apply_rules(
         else:
             dxs.append(Dx(stage[0], 0.9, [stage[1]], ["CKD stage documented"], weight=0.8))
         if stage[0] == "N186" and _DIALYSIS.search(text) and not _find(dxs, "Z992"):
-            m = _DIALYSIS.search(text)
-            dxs.append(Dx("Z992", 0.8, [m.span()], ["dialysis documented with ESRD"], weight=0.3))
+            dialysis = _DIALYSIS.search(text)
+            if dialysis is not None:  # as the test above found
+                dxs.append(
+                    Dx(
+                        "Z992",
+                        0.8,
+                        [dialysis.span()],
+                        ["dialysis documented with ESRD"],
+                        weight=0.3,
+                    )
+                )
     if combine:
         dxs = diabetes(dxs)
         dxs = hypertension(dxs, text)

@@ -11,6 +11,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from medbill.core.suggest._engine import CodeSuggestion
 
 __all__ = ["SERVICES", "DRUGS", "ServiceRule", "suggest_services"]
 
@@ -186,7 +190,7 @@ def suggest_services(
     *,
     patient_age: int | None = None,
     medicare: bool | None = None,
-):
+) -> tuple[list[CodeSuggestion], list[str]]:
     """Services documented in the note as ``CodeSuggestion`` rows, plus notes for the coder.
 
     ``patient_age`` chooses pediatric or adult vaccine products and the administration codes

@@ -7,13 +7,18 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from medbill.core.suggest._corpus import CodedNote
 from medbill.core.suggest._features import FEATURES, Analysis
 from medbill.core.suggest._model import Statistics, candidates, fit_statistics
 from medbill.core.suggest._trees import Bag, TreeEnsemble
+
+if TYPE_CHECKING:
+    from medbill.core.suggest._lexicon import Lexicon
 
 __all__ = ["SuggestModel", "best_threshold", "fit_model", "load_model", "save_model"]
 
@@ -25,24 +30,26 @@ class SuggestModel:
     """Learned statistics, the candidate ranker (a ``TreeEnsemble``) and its threshold."""
 
     stats: Statistics
-    ranker: object
+    ranker: TreeEnsemble | Bag
     threshold: float
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
     format: int = MODEL_FORMAT
     features: tuple[str, ...] = FEATURES
 
-    def score(self, rows: list[list[float]], screen: float = 0.0) -> np.ndarray:
+    def score(self, rows: list[list[float]], screen: float = 0.0) -> npt.NDArray[np.float64]:
         """Probability that each candidate row is a code the coder would assign; rows below
         ``screen`` may be scored by one ensemble of a bag instead of all (see ``Bag``)."""
         if not rows:
             return np.zeros(0)
         x = np.asarray(rows, dtype=np.float64)
         if isinstance(self.ranker, Bag):
-            return self.ranker.predict_proba(x, screen=screen)[:, 1]
-        return self.ranker.predict_proba(x)[:, 1]
+            yes: npt.NDArray[np.float64] = self.ranker.predict_proba(x, screen=screen)[:, 1]
+        else:
+            yes = self.ranker.predict_proba(x)[:, 1]
+        return yes
 
 
-def _ranker(seed: int):
+def _ranker(seed: int) -> Any:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(
@@ -56,8 +63,17 @@ def _ranker(seed: int):
     )
 
 
-def _rows(analyses, labels, stats, lexicon, which):
-    xs, ys, groups, codes = [], [], [], []
+def _rows(
+    analyses: list[Analysis],
+    labels: list[set[str]],
+    stats: Statistics,
+    lexicon: Lexicon,
+    which: list[int],
+) -> tuple[list[list[float]], list[bool], list[int], list[str]]:
+    xs: list[list[float]] = []
+    ys: list[bool] = []
+    groups: list[int] = []
+    codes: list[str] = []
     for i in which:
         for cand in candidates(analyses[i], stats, lexicon):
             xs.append(cand.features)
@@ -67,7 +83,12 @@ def _rows(analyses, labels, stats, lexicon, which):
     return xs, ys, groups, codes
 
 
-def best_threshold(probs, hits, groups, labels) -> tuple[float, float]:
+def best_threshold(
+    probs: Sequence[float] | npt.NDArray[np.float64],
+    hits: Sequence[bool] | npt.NDArray[np.bool_],
+    groups: Sequence[int],
+    labels: Sequence[set[str]],
+) -> tuple[float, float]:
     """The score cut-off that maximises micro-F1 over the notes, and that F1."""
     total_gold = sum(len(labels[g]) for g in set(groups))
     order = np.argsort(-np.asarray(probs))
@@ -87,7 +108,7 @@ def best_threshold(probs, hits, groups, labels) -> tuple[float, float]:
 def fit_model(
     notes: Sequence[CodedNote],
     analyse: Callable[[str], Analysis],
-    lexicon,
+    lexicon: Lexicon,
     folds: int = 5,
     seed: int = 7,
     progress: Callable[[str], None] | None = None,
@@ -164,7 +185,7 @@ def load_model(path: Path) -> SuggestModel | None:
     if not path.exists():
         return None
     with path.open("rb") as fh:
-        model = pickle.load(fh)
+        model: SuggestModel = pickle.load(fh)
     if getattr(model, "format", None) != MODEL_FORMAT:
         return None
     if tuple(getattr(model, "features", ())) != FEATURES:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from medbill.core.suggest._corpus import CodedNote
 from medbill.core.suggest._train import SuggestModel, fit_model
+
+if TYPE_CHECKING:
+    from medbill.core.suggest._engine import SuggestEngine
 
 __all__ = ["train"]
 
@@ -13,7 +17,7 @@ __all__ = ["train"]
 def train(
     notes: Sequence[CodedNote],
     *,
-    engine=None,
+    engine: SuggestEngine | None = None,
     folds: int = 5,
     progress: Callable[[str], None] | None = None,
     source: str = "",

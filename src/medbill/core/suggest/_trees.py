@@ -7,7 +7,10 @@ into flat numpy arrays and all trees are walked together, one level per step.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["Bag", "TreeEnsemble"]
 
@@ -15,7 +18,18 @@ __all__ = ["Bag", "TreeEnsemble"]
 class TreeEnsemble:
     """Sum of regression trees plus a baseline, squashed by the logistic function."""
 
-    def __init__(self, feature, threshold, nan_left, left, right, leaf, value, roots, baseline):
+    def __init__(
+        self,
+        feature: npt.NDArray[Any],
+        threshold: npt.NDArray[Any],
+        nan_left: npt.NDArray[Any],
+        left: npt.NDArray[Any],
+        right: npt.NDArray[Any],
+        leaf: npt.NDArray[Any],
+        value: npt.NDArray[Any],
+        roots: npt.NDArray[Any],
+        baseline: float,
+    ) -> None:
         self.feature = feature
         self.threshold = threshold
         self.nan_left = nan_left
@@ -27,7 +41,7 @@ class TreeEnsemble:
         self.baseline = baseline
 
     @classmethod
-    def from_sklearn(cls, model) -> TreeEnsemble:
+    def from_sklearn(cls, model: Any) -> TreeEnsemble:
         """Copy a fitted binary ``HistGradientBoostingClassifier`` with numeric features only."""
         if getattr(model, "is_categorical_", None) is not None and model.is_categorical_.any():
             raise ValueError("categorical features are not supported by TreeEnsemble")
@@ -50,7 +64,7 @@ class TreeEnsemble:
             feature, threshold, nan_left, left, right, leaf, value, np.asarray(roots), baseline
         )
 
-    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+    def predict_proba(self, x: npt.NDArray[Any]) -> npt.NDArray[Any]:
         """``[P(no), P(yes)]`` per row, as scikit-learn's ``predict_proba`` answers."""
         x = np.asarray(x, dtype=np.float64)
         n, trees = x.shape[0], len(self.roots)
@@ -77,7 +91,7 @@ class Bag:
     def __init__(self, members: list[TreeEnsemble]) -> None:
         self.members = members
 
-    def predict_proba(self, x: np.ndarray, screen: float = 0.0) -> np.ndarray:
+    def predict_proba(self, x: npt.NDArray[Any], screen: float = 0.0) -> npt.NDArray[Any]:
         """The members' mean probability per row. With ``screen``, a row the first member scores
         below it is not walked through the others and keeps the first member's probability:
         the members learned from nearly the same notes, so such a row stays far below any cut

@@ -29,7 +29,7 @@ def _has(dxs: list[Dx], *prefixes: str) -> bool:
     return any(d.code.startswith(prefixes) for d in dxs)
 
 
-def _add(dxs: list[Dx], code: str, span: tuple[int, int], reason: str, weight=0.3) -> None:
+def _add(dxs: list[Dx], code: str, span: tuple[int, int], reason: str, weight: float = 0.3) -> None:
     if not _has(dxs, code):
         dxs.append(Dx(code, 0.9, [span], [reason], weight=weight))
 
@@ -126,7 +126,7 @@ def add_follow_up(dxs: list[Dx], visit: Visit) -> list[Dx]:
         if hist:
             if hist.startswith("Z85"):
                 malignant = True
-            out.append(Dx(hist, d.score, d.evidence, [*d.reasons, "treatment completed"], 0.4))
+            out.append(Dx(hist, d.score, d.evidence, [*d.reasons, "treatment completed"]))
         else:
             out.append(d)
     code = "Z08" if malignant else "Z09"

@@ -8,6 +8,7 @@ plain lists, with a segment's position computed from its index, spares a
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -172,7 +173,7 @@ class SetReader:
         )
         return None
 
-    def cached_date(self, e: list[str], pos: int, index: int) -> date | None:
+    def cached_date(self, e: list[str], pos: int, index: int) -> datetime.date | None:
         """A DTM date: most of a file's dates repeat, so each text is read once."""
         text = _element(e, index)
         value = self.cache.dates.get(text)
@@ -227,7 +228,7 @@ class SetReader:
         references: list[tuple[str, str]] = []
         trn: list[str] | None = None
         currency = ""
-        production: date | None = None
+        production: datetime.date | None = None
         parties: dict[str, Party] = {}
         headers: list[ProviderSummary] = []
         claims: list[ClaimPayment] = []
@@ -311,7 +312,7 @@ class SetReader:
         )
         return remittance, i
 
-    def _payment_date(self, bpr: list[str], pos: int) -> date | None:
+    def _payment_date(self, bpr: list[str], pos: int) -> datetime.date | None:
         if _element(bpr, 16):
             return self.date(bpr, pos, 16)
         text = _element(bpr, 15)

@@ -256,8 +256,8 @@ def _claim(w: SegmentWriter, claim: ClaimPayment) -> None:
         w.add("DTM", "233", _d8(claim.statement_end))
     if claim.received:
         w.add("DTM", "050", _d8(claim.received))
-    for qual, value in claim.amounts:
-        w.add("AMT", qual, value.x12())
+    for qual, amount in claim.amounts:
+        w.add("AMT", qual, amount.x12())
     for qual, qty in claim.quantities:
         w.add("QTY", qual, _num(qty))
     for svc in claim.services:
@@ -292,8 +292,8 @@ def _service(w: SegmentWriter, svc: ServicePayment) -> None:
     # provider, then the health care policy.
     for qual, value in sorted(refs, key=lambda r: _SERVICE_REF_ORDER.get(r[0], 2)):
         w.add("REF", qual, value)
-    for qual, value in svc.amounts:
-        w.add("AMT", qual, value.x12())
+    for qual, amount in svc.amounts:
+        w.add("AMT", qual, amount.x12())
     for qual, qty in svc.quantities:
         w.add("QTY", qual, _num(qty))
     for qual, code in svc.remarks:

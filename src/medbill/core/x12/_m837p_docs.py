@@ -53,9 +53,13 @@ _service_line = record_builder(ServiceLine)
 _claim = record_builder(Claim)
 
 
-def _addr(parts: dict | None) -> Address | None:
+def _addr(parts: dict[str, Any] | None) -> Address | None:
     if not parts:
         return None
+    return _address_of(parts)
+
+
+def _address_of(parts: dict[str, Any]) -> Address:
     return _address(
         line1=parts.get("line1", ""),
         line2=parts.get("line2"),
@@ -65,14 +69,20 @@ def _addr(parts: dict | None) -> Address | None:
     )
 
 
-def _provider(p: dict | None) -> Provider | None:
+def _provider(p: dict[str, Any] | None) -> Provider | None:
     if p is None:
         return None
     return Provider(name=p["name"], npi=p["npi"], taxonomy=p.get("taxonomy"))
 
 
 def finish_claim(
-    c: Any, isa13: str, gs06: str, st02: str, version: str, env_notes: list[str], cache: dict
+    c: Any,
+    isa13: str,
+    gs06: str,
+    st02: str,
+    version: str,
+    env_notes: list[str],
+    cache: dict[Any, Any],
 ) -> ReadClaim:
     """The claim document; parts shared by many claims of a file are built once (``cache``)."""
     ctx, f, seg = c.ctx, c.fields, c.seg
@@ -155,8 +165,8 @@ def finish_claim(
     ambulance = None
     if amb and amb.get("pickup") and amb.get("dropoff"):
         ambulance = Ambulance(
-            pickup=_addr(amb["pickup"]),
-            dropoff=_addr(amb["dropoff"]),
+            pickup=_address_of(amb["pickup"]),
+            dropoff=_address_of(amb["dropoff"]),
             miles=amb.get("miles", Decimal(0)),
             transport_reason=amb.get("reason", "A"),
             weight_lbs=amb.get("weight"),
@@ -215,7 +225,7 @@ def finish_claim(
     )
 
 
-def _line(d: dict, claim_date: date | None, claim_pos: str | None) -> ServiceLine:
+def _line(d: dict[str, Any], claim_date: date | None, claim_pos: str | None) -> ServiceLine:
     """A service line; a date or place of service equal to the claim's stays on the claim."""
     if "code" not in d:
         raise d["seg"].error("service line without SV1")
@@ -242,7 +252,7 @@ def _line(d: dict, claim_date: date | None, claim_pos: str | None) -> ServiceLin
     )
 
 
-def _other(o: dict, lines: list[dict]) -> OtherCoverage:
+def _other(o: dict[str, Any], lines: list[dict[str, Any]]) -> OtherCoverage:
     line_adj = []
     for line in lines:
         for svd in line["svd"]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Any
 
 from medbill.core.attachments import Attachment
 from medbill.core.claim import (
@@ -127,13 +128,13 @@ def _name(e: list[str]) -> PersonName:
 class _Claim:
     """Mutable state while the segments of one claim go by."""
 
-    def __init__(self, seg: Segment, ctx: dict, provider: dict | None) -> None:
+    def __init__(self, seg: Segment, ctx: dict[str, Any], provider: dict[str, Any] | None) -> None:
         self.seg = seg
         self.ctx = ctx
         self.provider = provider  # the billing provider loop's values, shared by its claims
-        self.fields: dict = {}
-        self.lines: list[dict] = []
-        self.other: list[dict] = []
+        self.fields: dict[str, Any] = {}
+        self.lines: list[dict[str, Any]] = []
+        self.other: list[dict[str, Any]] = []
         self.diagnoses: list[str] = []
         self.code_set = "ICD-10-CM"
         self.notes: list[str] = []
@@ -248,7 +249,7 @@ def _read_plain(rows: list[list[str]], d: Delimiters, out: list[ReadClaim]) -> b
     positions = range(1, n + 1)  # the ISA is segment 1
     for gs, st, start, end in sets:
         claims = _Reader().read_rows(rows, start + 1, end, positions, d)
-        cache: dict = {}
+        cache: dict[str, Any] = {}
         for c in claims:
             out.append(finish_claim(c, control, _el(gs, 6), _el(st, 2), _el(gs, 8), [], cache))
     return True
@@ -274,7 +275,7 @@ def _read(segments: Iterable[Segment], strict: bool, out: list[ReadClaim]) -> No
                 [s.position for s in body],
                 tx.st.delimiters,
             )
-            cache: dict = {}
+            cache: dict[str, Any] = {}
             for c in claims:
                 out.append(
                     finish_claim(
@@ -296,13 +297,13 @@ class _Reader:
     """The 837P body of one transaction set, segment by segment, into claims."""
 
     def __init__(self) -> None:
-        self.ctx: dict = {}
-        self.provider_ctx: dict | None = None
+        self.ctx: dict[str, Any] = {}
+        self.provider_ctx: dict[str, Any] | None = None
         self.claims: list[_Claim] = []
         self.loop = ""
         self.claim: _Claim | None = None
-        self.line: dict | None = None
-        self.other: dict | None = None
+        self.line: dict[str, Any] | None = None
+        self.other: dict[str, Any] | None = None
         self.bht_notes: list[str] = []
 
     _IDS = (
@@ -331,7 +332,7 @@ class _Reader:
         "SVD",
     )
 
-    def _handlers(self) -> dict:
+    def _handlers(self) -> dict[str, Any]:
         handlers = {sid: getattr(self, f"_{sid}") for sid in self._IDS}
         handlers["N3"] = handlers["N4"] = self._address
         return handlers
@@ -430,7 +431,7 @@ class _Reader:
 
     # -- names and addresses ----------------------------------------------------------------
 
-    current_provider: dict | None = None
+    current_provider: dict[str, Any] | None = None
 
     def _NM1(self, seg: Segment, e: list[str]) -> None:
         entity = e[1]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = ["record_builder"]
 
+T = TypeVar("T")
 
-def record_builder(cls: type) -> Callable[..., Any]:
+
+def record_builder(cls: type[T]) -> Callable[..., T]:
     """A constructor for the frozen slotted dataclass ``cls`` with its ``__init__``'s signature.
 
     A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``;
@@ -20,6 +22,8 @@ def record_builder(cls: type) -> Callable[..., Any]:
     """
     if hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__} has __post_init__; use its constructor")
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"{cls.__name__} is not a dataclass")
     fields = dataclasses.fields(cls)
     if not all(f.init for f in fields):
         raise TypeError(f"{cls.__name__} has fields outside __init__; use its constructor")
@@ -40,7 +44,7 @@ def record_builder(cls: type) -> Callable[..., Any]:
     # Generated as dataclasses generates __init__: one line per field, no loop.
     source = "\n".join([f"def build({', '.join(params)}):", *body, "    return self"])
     exec(source, scope)
-    build = scope["build"]
+    build: Callable[..., T] = scope["build"]
     build.__doc__ = f"A {cls.__name__}, as its constructor makes it."
     build.__qualname__ = f"record_builder({cls.__name__})"
     return build

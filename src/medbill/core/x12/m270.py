@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, TypedDict
 
 from medbill.core.x12._segments import (
     Delimiters,
@@ -264,14 +265,22 @@ def read_270(data: bytes | str) -> list[EligibilityInquiry]:
     return out
 
 
+class _Head(TypedDict):
+    """The payer and provider of the inquiries that follow."""
+
+    payer_name: str
+    payer_id: str
+    provider: InquiryProvider
+
+
 def _read_transaction(segments: list[Segment]) -> list[EligibilityInquiry]:
     out: list[EligibilityInquiry] = []
-    head = {"payer_name": "", "payer_id": "", "provider": InquiryProvider(name="", npi="")}
+    head: _Head = {"payer_name": "", "payer_id": "", "provider": InquiryProvider(name="", npi="")}
     subscriber: InquiryPerson | None = None
-    current: dict | None = None
+    current: dict[str, Any] | None = None
     level = ""
 
-    def flush(cur: dict | None) -> None:
+    def flush(cur: dict[str, Any] | None) -> None:
         if cur and cur.get("trace"):
             out.append(_finish(cur, head["payer_name"], head["payer_id"], head["provider"]))
 
@@ -331,7 +340,7 @@ def _read_transaction(segments: list[Segment]) -> list[EligibilityInquiry]:
 
 
 def _finish(
-    cur: dict, payer_name: str, payer_id: str, provider: InquiryProvider
+    cur: dict[str, Any], payer_name: str, payer_id: str, provider: InquiryProvider
 ) -> EligibilityInquiry:
     sub: InquiryPerson = cur["subscriber"] or InquiryPerson(last="")
     if cur.get("group"):

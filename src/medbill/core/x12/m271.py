@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from medbill.core.money import Money, MoneyError
 from medbill.core.x12._eligibility_codes import (
@@ -221,7 +222,7 @@ def _amount(text: str) -> Money | None:
         return None
 
 
-def _benefit(seg: Segment) -> dict:
+def _benefit(seg: Segment) -> dict[str, Any]:
     return {
         "info": seg[1],
         "coverage_level": seg[2] or None,
@@ -242,19 +243,19 @@ def _benefit(seg: Segment) -> dict:
     }
 
 
-def _finish_benefit(b: dict) -> Benefit:
+def _finish_benefit(b: dict[str, Any]) -> Benefit:
     b["messages"] = tuple(b["messages"])
     b["dates"] = tuple(b["dates"])
     return Benefit(**b)
 
 
 class _Answer:
-    def __init__(self, head: dict, position: int) -> None:
+    def __init__(self, head: dict[str, Any], position: int) -> None:
         self.head = head
         self.position = position
         self.trace: str | None = None
-        self.subscriber: dict | None = None
-        self.dependent: dict | None = None
+        self.subscriber: dict[str, Any] | None = None
+        self.dependent: dict[str, Any] | None = None
         self.benefits: list[Benefit] = []
         self.rejections: list[Rejection] = []
         self.plan_dates: list[tuple[str, str]] = []
@@ -296,7 +297,7 @@ def read_271(data: bytes | str) -> list[EligibilityResponse]:
 
 def _read_transaction(segments: list[Segment]) -> list[EligibilityResponse]:
     out: list[EligibilityResponse] = []
-    head = {
+    head: dict[str, Any] = {
         "payer_name": "",
         "payer_id": "",
         "provider_name": "",
@@ -304,8 +305,8 @@ def _read_transaction(segments: list[Segment]) -> list[EligibilityResponse]:
         "rejections": [],
     }
     answer: _Answer | None = None
-    person: dict | None = None
-    benefit: dict | None = None
+    person: dict[str, Any] | None = None
+    benefit: dict[str, Any] | None = None
     level = ""
     in_ls = False
     answered_levels = False
@@ -488,7 +489,7 @@ class Answer:
     subscriber: Member | None = None
     dependent: Member | None = None
     plan_begin: date | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def write_271(
@@ -607,7 +608,7 @@ def relationship_code(relationship: str | None) -> str:
     """INS02 for a dependent's relationship, in words (``spouse``) or as the code; 21
     (unknown) when the payer's record does not say."""
     if relationship in RELATIONSHIPS:
-        return relationship  # type: ignore[return-value]
+        return relationship
     return _RELATIONSHIP_CODES.get(relationship or "", "21")
 
 

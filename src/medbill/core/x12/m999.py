@@ -301,11 +301,11 @@ def locate_claims(submitted: bytes | str, ack: Ack999) -> None:
         for tx in ic.transactions:
             claims_by_set[tx.control_number] = _claim_per_position(tx.segments)
     for group in ack.groups:
-        for tx in group.transactions:
-            owners = claims_by_set.get(tx.control_number)
+        for answer in group.transactions:
+            owners = claims_by_set.get(answer.control_number)
             if owners is None:
                 continue
-            for err in tx.errors:
+            for err in answer.errors:
                 if (
                     err.claim_id is None
                     and err.position is not None
@@ -403,7 +403,7 @@ def _status(status: str, segment: str) -> str:
 
 
 def _write_errors(w: SegmentWriter, errors: list[SegmentError]) -> None:
-    previous: tuple | None = None
+    previous: tuple[object, ...] | None = None
     for err in errors:
         key = (err.segment_id, err.position, err.loop, err.code, err.claim_id, tuple(err.context))
         if key != previous:

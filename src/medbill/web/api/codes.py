@@ -13,18 +13,11 @@ from ninja import Query, Router, Schema
 
 from medbill.core.codesets import ReleaseNotFound, hcpcs, icd10cm, validity
 from medbill.core.codesets.search import SYSTEMS, search
+from medbill.web.api._status import Status
 from medbill.web.api.common import acting_user
 from medbill.web.api.schemas import ErrorOut
 from medbill.web.coding.codesets import practice_search_index
 from medbill.web.practice.tenancy import practice_ids_for
-
-try:  # django-ninja >= 1.5 wants Status(...) rather than a (status, body) tuple
-    from ninja import Status
-except ImportError:  # pragma: no cover - older django-ninja
-
-    def Status(code, value):
-        return code, value
-
 
 router = Router(tags=["codes"])
 

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from medbill.web.api.common import acting_user, get_or_404, page, require_role, scope
+from medbill.web.api._status import Status
+from medbill.web.api.common import RowId, acting_user, get_or_404, page, require_role, scope
 from medbill.web.api.schemas import ErrorOut
 from medbill.web.coding import review as reviewing
 from medbill.web.coding import workspace
@@ -18,14 +19,6 @@ from medbill.web.coding.models import CodingReview, ProviderQuery
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
-
-try:  # django-ninja >= 1.5 wants Status(...) rather than a (status, body) tuple
-    from ninja import Status
-except ImportError:  # pragma: no cover - older django-ninja
-
-    def Status(code, value):
-        return code, value
-
 
 router = Router(tags=["coding"])
 
@@ -127,8 +120,8 @@ def _visit(request: HttpRequest, visit_id: int, action: str) -> Visit:
 @router.get("/queue", response=list[QueueVisitOut])
 def coding_queue(
     request: HttpRequest,
-    provider_id: int | None = None,
-    payer_id: int | None = None,
+    provider_id: RowId | None = None,
+    payer_id: RowId | None = None,
     limit: int = 50,
     offset: int = 0,
 ):

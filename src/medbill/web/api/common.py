@@ -9,14 +9,19 @@ and checks the role the user holds in the practice of the row being read or chan
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
+from pydantic import Field
 
 from medbill.web.practice.permissions import require
 from medbill.web.practice.tenancy import get_scoped_or_404, practices_for, scoped
 
-__all__ = ["acting_user", "get_or_404", "page", "practice_or_404", "require_role", "scope"]
+# A row id as a query parameter: any number the database's 64-bit ids can hold. A larger one
+# is a 422 naming the parameter, not a database error.
+RowId = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+
+__all__ = ["RowId", "acting_user", "get_or_404", "page", "practice_or_404", "require_role", "scope"]
 
 # Further than any table goes; keeps OFFSET inside PostgreSQL's bigint (a larger one was a
 # server error).

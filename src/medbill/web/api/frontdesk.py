@@ -13,15 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema
 
-try:  # django-ninja >= 1.5 wants Status(...) rather than a (status, body) tuple
-    from ninja import Status
-except ImportError:  # pragma: no cover - older django-ninja
-
-    def Status(code, value):
-        return code, value
-
-
 from medbill.core.money import Money
+from medbill.web.api._status import Status
 from medbill.web.api.common import (
     acting_user,
     get_or_404,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
+from medbill.web.api._status import Status
 from medbill.web.api.common import acting_user, get_or_404, require_role
 from medbill.web.api.schemas import EntryOut, ErrorOut, LedgerOut, PaymentIn
 from medbill.web.billing import services
@@ -12,14 +13,6 @@ from medbill.web.billing.models import Claim, Entry
 from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
-
-try:  # django-ninja >= 1.5 wants Status(...) rather than a (status, body) tuple
-    from ninja import Status
-except ImportError:  # pragma: no cover - older django-ninja
-
-    def Status(code, value):
-        return code, value
-
 
 router = Router(tags=["ledger"])
 

@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 
 from medbill.core.claim import ClaimFormatError, loads
 from medbill.core.scrubber import REGISTRY, Policy, Scrubber
+from medbill.web.api._status import Status
 from medbill.web.api.common import acting_user, get_or_404, require_role, scope
 from medbill.web.api.schemas import ErrorOut
 from medbill.web.billing import scrubbing
@@ -17,14 +18,6 @@ from medbill.web.billing.models import Claim, EditWaiver
 from medbill.web.practice import audit
 from medbill.web.practice.models import Payer, Practice
 from medbill.web.practice.tenancy import role_in
-
-try:  # django-ninja >= 1.5 wants Status(...) rather than a (status, body) tuple
-    from ninja import Status
-except ImportError:  # pragma: no cover - older django-ninja
-
-    def Status(code: int, value: Any) -> Any:
-        return code, value
-
 
 router = Router(tags=["scrub"])
 

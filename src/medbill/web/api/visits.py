@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from medbill.web.api.common import acting_user, get_or_404, page, require_role, scope
+from medbill.web.api.common import RowId, acting_user, get_or_404, page, require_role, scope
 from medbill.web.api.schemas import ErrorOut, VisitCodesIn, VisitDetailOut, VisitOut
 from medbill.web.coding.services import set_visit_codes
 from medbill.web.frontdesk.models import Visit
@@ -20,7 +20,7 @@ MAX_LIMIT = 200
 def list_visits(
     request: HttpRequest,
     status: str = "",
-    patient_id: int | None = None,
+    patient_id: RowId | None = None,
     limit: int = 50,
     offset: int = 0,
 ):

@@ -138,7 +138,7 @@ def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = Non
     # count: each row's total is the net balance the accounts list and ledger show.
     aged = age_balances(items, as_of)
     credits: dict[Any, Decimal] = {}
-    names: dict[Any, str] = {}
+    names = {}
     for key, name, _, amount in items:
         if amount.amount < 0:
             credits[key] = credits.get(key, Decimal(0)) + amount.amount

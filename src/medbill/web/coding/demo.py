@@ -39,7 +39,7 @@ def _lines(visit: Visit, suggestions: dict[str, Any], n_dx: int) -> list[dict[st
     em = suggestions.get("em") or {}
     if em.get("code"):
         wanted.insert(0, (em["code"], 1, em.get("modifiers", [])))
-    out = []
+    out: list[dict[str, Any]] = []
     for code, units, modifiers in wanted:
         if fee_for(visit.practice_id, code, visit.date_of_service) is None:
             continue

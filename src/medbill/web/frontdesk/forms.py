@@ -9,6 +9,14 @@ from django import forms
 from medbill.web.frontdesk.models import Coverage, DeskSettings, Guarantor, Patient, PayerEndpoint
 from medbill.web.practice.models import Payer
 
+
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's model-choice field ``name`` (its choices are set per practice)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 # Required on the claim (837P loops 2010BA/2010CA), though the desk may save without them.
 BILLING_FIELDS = {
     "last_name",
@@ -147,7 +155,7 @@ class CoverageForm(_Marked, forms.ModelForm):
 
     def __init__(self, *args: Any, payers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["payer"].queryset = payers if payers is not None else Payer.objects.none()
+        _choices(self, "payer").queryset = payers if payers is not None else Payer.objects.none()
         self.mark()
         for name in (
             "subscriber_last_name",
@@ -201,5 +209,5 @@ class PayerEndpointForm(forms.ModelForm):
 
     def __init__(self, *args: Any, payers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["payer"].queryset = payers if payers is not None else Payer.objects.none()
+        _choices(self, "payer").queryset = payers if payers is not None else Payer.objects.none()
         self.fields["password"].required = False

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from medbill.web.practice.models import Practice
 
-__all__ = ["PracticeRequest"]
+__all__ = ["PracticeRequest", "SignedInRequest"]
 
 
 class PracticeRequest(HttpRequest):
@@ -23,3 +25,10 @@ class PracticeRequest(HttpRequest):
     idle_timeout_seconds: int
     idle_remaining_seconds: int
     axes_locked_out: bool
+
+
+class SignedInRequest(HttpRequest):
+    """A request to a ``login_required`` view: its user is signed in. Views annotate
+    ``request`` with it; no instance is ever made of this class."""
+
+    user: User

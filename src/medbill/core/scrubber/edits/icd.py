@@ -1,13 +1,16 @@
 """ICD-10-CM edits: code validity on the date of service, billability, 7th characters,
 Excludes1 pairs, sequencing, and the MCE age and sex lists.
 
-Code facts are computed once per (release, code) through the code-set API and kept in a
-dict, so a claim costs a few hash probes per diagnosis.
+Code facts are computed once per (loaded release, code) through the code-set API and kept
+beside that release object (which is itself loaded once per data directory), so a claim costs
+a few hash probes per diagnosis and a release read from another data directory, or reloaded
+after an import, never sees another's facts.
 """
 
 from __future__ import annotations
 
 import re
+import weakref
 from typing import Any
 
 from medbill.core.claim import Claim
@@ -188,9 +191,33 @@ define(
 _WITH_SUBCODE = re.compile(r"-[A-Z][0-9]{2}\s+with\s+\.([0-9A-Z]+)\)")
 DX_RE = re.compile(r"^[A-Z][0-9][0-9A-Z]{1,5}$")
 UNKNOWN: tuple[Any, ...] = ("unknown", (), False, False, False, "", "")
-_FACTS: dict[tuple[str, str], tuple[Any, ...]] = {}
-_EXCL: dict[tuple[str, str, str], str | None] = {}
-_UNSPEC: dict[tuple[str, str], str | None] = {}
+
+
+class _Memo:
+    """What the edits worked out from one loaded release; lives as long as the release does."""
+
+    __slots__ = ("excl", "facts", "pairs", "unspec")
+
+    def __init__(self) -> None:
+        self.facts: dict[str, tuple[Any, ...]] = {}
+        self.excl: dict[tuple[str, str], str | None] = {}
+        self.pairs: dict[tuple[str, str], tuple[str, str, str] | None] = {}
+        self.unspec: dict[str, str | None] = {}
+
+
+_MEMOS: weakref.WeakKeyDictionary[Any, _Memo] = weakref.WeakKeyDictionary()
+
+
+def _memo(release: Any) -> _Memo:
+    """The memo of ``release`` (keyed on the object, not its name: two data directories may
+    each hold a release of the same name)."""
+    try:
+        memo = _MEMOS.get(release)
+        if memo is None:
+            memo = _MEMOS[release] = _Memo()
+    except TypeError:  # an object that cannot be weakly referenced: work it out afresh
+        memo = _Memo()
+    return memo
 
 
 def dx_facts(release: Any, code: str) -> tuple[Any, ...]:
@@ -199,9 +226,13 @@ def dx_facts(release: Any, code: str) -> tuple[Any, ...]:
     ``status`` is that of :func:`medbill.core.codesets.validity`; ``choices`` are the codes
     to offer instead (successors, billable subcodes or 7th-character completions).
     """
-    key = (release.name, code)
+    return _dx_facts(_memo(release), release, code)
+
+
+def _dx_facts(memo: _Memo, release: Any, code: str) -> tuple[Any, ...]:
+    known = memo.facts
     try:
-        return _FACTS[key]
+        return known[code]
     except KeyError:
         pass
     from medbill.core.codesets import validity
@@ -237,8 +268,8 @@ def dx_facts(release: Any, code: str) -> tuple[Any, ...]:
         else:
             v = validity(code, release.effective_from)
             facts = (v.status, tuple(v.successors), False, False, False, "", v.note)
-    if len(_FACTS) < 200_000:
-        _FACTS[key] = facts
+    if len(known) < 200_000:
+        known[code] = facts
     return facts
 
 
@@ -255,10 +286,11 @@ def _on_the_day(code: str, dos: Any, facts: tuple[Any, ...]) -> tuple[Any, ...]:
     return facts
 
 
-def _excludes1(release: Any, a: str, b: str) -> str | None:
-    key = (release.name, a, b)
+def _excludes1(memo: _Memo, release: Any, a: str, b: str) -> str | None:
+    known = memo.excl
+    key = (a, b)
     try:
-        return _EXCL[key]
+        return known[key]
     except KeyError:
         pass
     note: str | None = release.excludes1_conflict(a, b)
@@ -267,37 +299,37 @@ def _excludes1(release: Any, a: str, b: str) -> str | None:
         m = _WITH_SUBCODE.search(note)
         if m and not b[3:].startswith(m.group(1)):
             note = None
-    if len(_EXCL) < 500_000:
-        _EXCL[key] = note
+    if len(known) < 500_000:
+        known[key] = note
     return note
 
 
-_PAIRS: dict[tuple[str, str, str], tuple[str, str, str] | None] = {}
 _MISSING: tuple[str, ...] = ("",)
 
 
-def _excludes1_pair(release: Any, a: str, b: str) -> tuple[str, str, str] | None:
+def _excludes1_pair(memo: _Memo, release: Any, a: str, b: str) -> tuple[str, str, str] | None:
     """(code with the note, the code it excludes, note) for an Excludes1 pair, else None."""
-    key = (release.name, a, b)
+    known = memo.pairs
+    key = (a, b)
     try:
-        return _PAIRS[key]
+        return known[key]
     except KeyError:
         pass
-    note = _excludes1(release, a, b)
+    note = _excludes1(memo, release, a, b)
     hit = (a, b, note) if note is not None else None
     if hit is None:
-        note = _excludes1(release, b, a)
+        note = _excludes1(memo, release, b, a)
         hit = (b, a, note) if note is not None else None
-    if len(_PAIRS) < 500_000:
-        _PAIRS[key] = hit
+    if len(known) < 500_000:
+        known[key] = hit
     return hit
 
 
-def _unspecified(release: Any, code: str, facts: tuple[Any, ...]) -> str | None:
+def _unspecified(memo: _Memo, release: Any, code: str, facts: tuple[Any, ...]) -> str | None:
     """The parent under which more specific codes exist, when ``code`` is unspecified."""
-    key = (release.name, code)
-    if key in _UNSPEC:
-        return _UNSPEC[key]
+    known = memo.unspec
+    if code in known:
+        return known[code]
     parent = None
     if facts[0] == "valid" and "unspecified" in facts[6].lower() and facts[5]:
         siblings = release.billable_descendants(facts[5])
@@ -305,27 +337,32 @@ def _unspecified(release: Any, code: str, facts: tuple[Any, ...]) -> str | None:
             if other != code and "unspecified" not in (release.description(other) or "").lower():
                 parent = facts[5]
                 break
-    _UNSPEC[key] = parent
+    known[code] = parent
     return parent
 
 
-_MCE_INDEXES: dict[tuple[str, str, int], dict[str, tuple[tuple[Any, ...], str | None]]] = {}
+# The lists last indexed, kept with their index: holding them keeps their id() from being
+# reused by other lists while the entry exists.
+_MCE_INDEXES: dict[
+    tuple[str, str, int], tuple[object, dict[str, tuple[tuple[Any, ...], str | None]]]
+] = {}
 
 
 def _mce_index(mce: Any) -> dict[str, tuple[tuple[Any, ...], str | None]]:
     """code -> ((group, min age, max age), ...), and "M"/"F" when the code is sex-specific."""
     key = (mce.quarter, mce.sex_version, id(mce.lists))
-    index = _MCE_INDEXES.get(key)
-    if index is None:
-        ages: dict[str, list[tuple[str, int, int]]] = {}
-        for group, (lo, hi) in mce.AGE_RANGES.items():
-            for code in mce.lists.get(group, ()):
-                ages.setdefault(code, []).append((group, lo, hi))
-        sex = {c: "M" for c in mce.lists.get("male", ())}
-        sex.update({c: "F" for c in mce.lists.get("female", ())})
-        index = {c: (tuple(ages.get(c, ())), sex.get(c)) for c in set(ages) | set(sex)}
-        _MCE_INDEXES.clear()  # one table in use at a time is the common case
-        _MCE_INDEXES[key] = index
+    held = _MCE_INDEXES.get(key)
+    if held is not None:
+        return held[1]
+    ages: dict[str, list[tuple[str, int, int]]] = {}
+    for group, (lo, hi) in mce.AGE_RANGES.items():
+        for code in mce.lists.get(group, ()):
+            ages.setdefault(code, []).append((group, lo, hi))
+    sex = {c: "M" for c in mce.lists.get("male", ())}
+    sex.update({c: "F" for c in mce.lists.get("female", ())})
+    index = {c: (tuple(ages.get(c, ())), sex.get(c)) for c in set(ages) | set(sex)}
+    _MCE_INDEXES.clear()  # one table in use at a time is the common case
+    _MCE_INDEXES[key] = (mce.lists, index)
     return index
 
 
@@ -340,6 +377,8 @@ def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
     if release is None or not dx:
         return
     name = release.name
+    memo = _memo(release)
+    known_facts = memo.facts
     mce = ctx.mce
     lists = mce.lists if mce is not None else {}
     mce_index = _mce_index(mce) if mce is not None else {}
@@ -351,7 +390,7 @@ def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
     dated = release.dated if dos is not None else None
     for i, code in enumerate(dx):
         pos = i + 1
-        facts = _FACTS.get((name, code)) or dx_facts(release, code)
+        facts = known_facts.get(code) or _dx_facts(memo, release, code)
         if dated and code in dated:
             facts = _on_the_day(code, dos, facts)
         status = facts[0]
@@ -442,12 +481,12 @@ def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
                     )
                 )
         if unspec_on:
-            parent = _unspecified(release, code, facts)
+            parent = _unspecified(memo, release, code, facts)
             if parent:
                 out.append(finding("DX010", None, pos=pos, code=code, parent=parent, release=name))
 
     first = dx[0]
-    facts = dx_facts(release, first)
+    facts = _dx_facts(memo, release, first)
     manifest = lists.get("manifestation") if lists else None
     if facts[3] or (manifest is not None and first in manifest):
         out.append(
@@ -485,13 +524,13 @@ def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
         )
 
     n = len(valid)
-    pairs = _PAIRS
+    pairs = memo.pairs
     for i in range(n):
         a = valid[i]
         for j in range(i + 1, n):
             b = valid[j]
-            hit = pairs.get((name, a, b), _MISSING)
+            hit = pairs.get((a, b), _MISSING)
             if hit is _MISSING:
-                hit = _excludes1_pair(release, a, b)
+                hit = _excludes1_pair(memo, release, a, b)
             if hit is not None:
                 out.append(finding("DX005", None, a=hit[0], b=hit[1], note=hit[2], release=name))
