@@ -121,3 +121,22 @@ def test_a_claim_with_several_denied_lines_is_listed_once_with_each_reason_once(
         ["CLM1", "197 precertification absent; 16 missing information"],
         ["CLM2", "50 not medically necessary"],
     ]
+
+
+def test_a_payment_dated_ahead_says_when_it_settles(world):
+    import datetime
+    from dataclasses import replace
+
+    from django.utils import timezone
+    from test_era_pages import era_bytes
+
+    from medbill.core.x12.m835 import read_835, write_835
+    from medbill.web.billing import era
+
+    (rem,) = read_835(era_bytes(world.a))
+    ahead = timezone.localdate() + datetime.timedelta(days=3)
+    data = write_835([replace(rem, payment_date=ahead)])
+    result = era.import_era(world.users["biller"], world.a.practice, data, "ahead.835")
+    (s,) = result.sets
+    assert s.status == "posted"
+    assert any("3 days from today" in w for w in s.warnings)

@@ -15,6 +15,7 @@ The claims a set pays are read by ``era_claims`` and a balanced set is written b
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -286,6 +287,9 @@ def _import_set(
     payer = payer_for(practice, rem)
     result = SetResult(rem.trace_number, rem.payer.name, rem.total_paid, "preview")
     result.warnings = [str(p) for p in rem.problems if p.severity == "warning"]
+    ahead = _dated_ahead(rem.effective_date)
+    if ahead:
+        result.warnings.append(ahead)
     originator, trace = payment_key(rem)
     duplicate = Remittance.objects.filter(
         practice=practice,
@@ -367,6 +371,21 @@ def _import_set(
     )
     _record(practice, posting, result)
     return result
+
+
+def _dated_ahead(effective: datetime.date | None) -> str:
+    """A word when the payment is dated after today (BPR16: the day the EFT settles, which a
+    payer may send days ahead): its entries carry that date, so they count from then."""
+    if effective is None:
+        return ""
+    days = (effective - timezone.localdate()).days
+    if days <= 0:
+        return ""
+    return (
+        f"The payment is dated {effective:%m/%d/%Y}, {days} day{'s' if days != 1 else ''} from "
+        "today (the day the EFT settles): its entries carry that date, and the deposit "
+        "should reach the bank then."
+    )
 
 
 def _remittance_row(

@@ -86,6 +86,7 @@ def _sets(result: ImportResult) -> list[dict[str, Any]]:
             "unmatched": len(s.unmatched),
             "secondary": len(s.secondary),
             "reasons": s.reasons[:SHOWN],
+            "warnings": s.warnings[:SHOWN],
         }
         for s in result.sets
     ]
