@@ -17,7 +17,7 @@ from medbill.web.billing.services import balance_of, balances_of, post_payment
 from medbill.web.billing.statements import run_statements
 from medbill.web.demo.generate import DEFAULT_SEED, DEFAULT_START
 from medbill.web.demo.stages import STAGES, StageContext, run_stages
-from medbill.web.frontdesk.models import Patient
+from medbill.web.frontdesk.models import Coverage, Patient
 from medbill.web.practice.models import Practice
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,16 @@ def test_statement_page_and_api_agree_for_every_demo_patient(
     demo_office, tmp_path, client_for, api_client_for
 ):
     biller = demo_office
-    owing = [p for p in Patient.objects.order_by("pk") if balance_of(p, PATIENT) > ZERO][:6]
+    medicaid = set(
+        Coverage.objects.filter(active=True, payer__payer_type="medicaid").values_list(
+            "patient_id", flat=True
+        )
+    )
+    owing = [
+        p
+        for p in Patient.objects.order_by("pk")
+        if balance_of(p, PATIENT) > ZERO and p.pk not in medicaid
+    ][:6]
     assert owing, "the demo should leave some patients owing"
     # Payments on account, not applied to any visit: the page counts them, and so must
     # the statement.
@@ -72,7 +81,9 @@ def test_statement_page_and_api_agree_for_every_demo_patient(
             body = api.get(f"/api/ledger/patients/{patient_id}").json()
             assert Money(body["patient_balance"]) == balance
             statement = Statement.objects.filter(patient=patient).first()
-            if balance > ZERO:
+            if patient_id in medicaid:  # reviewed by hand, never sent by the cycle
+                assert statement is None, patient.account_number
+            elif balance > ZERO:
                 assert statement is not None, patient.account_number
                 assert Money(statement.balance) == balance, patient.account_number
             checked += 1

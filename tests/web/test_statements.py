@@ -133,3 +133,31 @@ def test_cli_plan(world):
         ],
     )
     assert bad.exit_code == 2 and "installments" in bad.output
+
+
+def test_a_medicaid_patient_is_held_for_review_not_sent(world, tmp_path):
+    from medbill.web.frontdesk.models import Coverage
+
+    site, _owed = owe(world)
+    Coverage.objects.create(
+        practice=site.practice,
+        patient=site.patient,
+        payer=site.secondary_payer,
+        order="secondary",
+        member_id="WI00918273",
+        relationship_to_subscriber="self",
+    )
+    result = run_statements(world.users["biller"], site.practice, tmp_path, statement_date=DAY)
+    assert result.sent == []
+    ((account, why),) = result.skipped
+    assert account == site.patient.account_number and why.startswith("Medicaid patient")
+    # a statement the office decides to send from the account goes out
+    asked = run_statements(
+        world.users["biller"],
+        site.practice,
+        tmp_path / "asked",
+        statement_date=DAY,
+        patient_ids=[site.patient.pk],
+        on_request=True,
+    )
+    assert [a for a, _due, _path in asked.sent] == [site.patient.account_number]

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from medbill.core.forms.statement import (
     Statement as StatementDoc,
@@ -39,7 +40,7 @@ from medbill.web.billing.models import Entry
 from medbill.web.billing.printing import practice_of
 from medbill.web.billing.remittance_models import PaymentPlan, Statement
 from medbill.web.billing.services import balances_of
-from medbill.web.frontdesk.models import Patient, Visit
+from medbill.web.frontdesk.models import Coverage, Patient, Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.fields import MoneySum
@@ -223,6 +224,7 @@ class Accounts:
     balances: dict[int, Money]
     plans: dict[int, list[PaymentPlan]]
     visits: dict[int, list[tuple[Visit, StatementVisit]]]
+    medicaid: frozenset[int] = frozenset()  # patients with Medicaid coverage in effect
 
 
 def _accounts(
@@ -233,10 +235,19 @@ def _accounts(
         patient_id__in=list(patients), status=PaymentPlan.Status.ACTIVE
     ):
         plans[plan.patient_id].append(plan)
+    today = timezone.localdate()
+    medicaid = (
+        Coverage.objects.filter(
+            patient_id__in=list(patients), active=True, payer__payer_type="medicaid"
+        )
+        .exclude(termination_date__lt=today)
+        .values_list("patient_id", flat=True)
+    )
     return Accounts(
         balances_of(practice, Entry.Responsibility.PATIENT, list(patients)),
         plans,
         _visits_of(patients, words, settled_too),
+        frozenset(medicaid),
     )
 
 
@@ -253,6 +264,16 @@ def _outcome(patient: Patient, balance: Money, rules: CycleRules, accounts: Acco
         )
     elif any(in_good_standing(p, rules.day) for p in accounts.plans.get(patient.pk, [])):
         return Outcome(patient, balance, "skip", "payment plan in good standing")
+    elif patient.pk in accounts.medicaid:
+        # 42 CFR 447.15: a Medicaid provider accepts the state's payment as payment in full,
+        # apart from the cost sharing the state plan allows.
+        return Outcome(
+            patient,
+            balance,
+            "skip",
+            "Medicaid patient: only the cost sharing the state allows may be billed; review "
+            "the account and send from it if the balance is owed",
+        )
     visits = accounts.visits.get(patient.pk, [])
     if not visits:
         return Outcome(
