@@ -4,12 +4,13 @@ paper EOBs posted by the 835 rules, and PLB takebacks followed until they net ou
 from __future__ import annotations
 
 import datetime
+import threading
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from test_era_pages import era_bytes
 
 from medbill.core.bank import Deposit as BankDeposit
@@ -246,3 +247,35 @@ def test_forward_balance_taken_then_recovered_shows_netted(world, client_for):
     assert b"ICN777" not in client.get("/remittances/provider-adjustments/").content
     netted = client.get("/remittances/provider-adjustments/?show=netted")
     assert b"ICN777" in netted.content and b"netted" in netted.content
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="concurrent writers need PostgreSQL; SQLite serialises them",
+)
+def test_two_imports_at_once_add_each_deposit_once_and_match_it_once(world):
+    site, biller = world.a, world.users["biller"]
+    rem = _posted(site, biller)
+    same = _bank(_eft(rem))
+    overlapping = _bank(_eft(rem), BankDeposit(rem.payment_date, Money("3.00"), type_code="301"))
+    files = [same, same, overlapping, overlapping]
+    errors = []
+
+    def worker(data):
+        try:
+            services.import_bank_file(biller, site.practice, data, "d.bai")
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(f,)) for f in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert BankFile.objects.count() == 2
+    assert Deposit.objects.count() == 2
+    assert DepositMatch.objects.count() == 1
