@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -93,6 +94,8 @@ def test_written_files_read_back_with_their_totals():
         (Money("0.05"), "X"),
     ]
     assert read_bai2(write_bai2([])).deposits == ()
+    two_days = [replace(deps[0], deposit_date=date(2026, 3, 3)), *deps]
+    assert [d.deposit_date.day for d in read_bai2(write_bai2(two_days)).deposits] == [2, 2, 3]
 
 
 def test_csv_with_the_documented_header_and_with_named_columns():

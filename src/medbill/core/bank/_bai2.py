@@ -363,29 +363,30 @@ def write_bai2(
     account: str = "000123456789",
     sender: str = "BANK",
     receiver: str = "PRACTICE",
-    as_of: date | None = None,
+    created: date | None = None,
     file_id: str = "1",
 ) -> bytes:
-    """A one-group, one-account BAI2 file of ``deposits`` (prior-day, USD) with correct
-    totals and counts: what a bank sends, for the demo and the tests."""
-    when = as_of or (max(d.deposit_date for d in deposits) if deposits else date(2000, 1, 1))
-    ymd = when.strftime("%y%m%d")
-    total = sum(d.amount.cents for d in deposits)
-    # Summary 100: total credits, with their count; it counts in the control totals.
-    body = [f"03,{account},USD,100,{total},{len(deposits)},/"]
-    for d in deposits:
-        text = d.text.replace("\n", " ")
-        body.append(
-            f"16,{d.type_code or '165'},{d.amount.cents},0,{d.bank_reference},"
-            f"{d.customer_reference},{text}"
-        )
-    control = 2 * total
-    body.append(f"49,{control},{len(body) + 1}/")
-    lines = [
-        f"01,{sender},{receiver},{ymd},0600,{file_id},,,2/",
-        f"02,{receiver},{sender},1,{ymd},0600,USD,2/",
-        *body,
-        f"98,{control},1,{len(body) + 2}/",
-    ]
-    lines.append(f"99,{control},1,{len(lines) + 1}/")
+    """A BAI2 file of ``deposits`` (USD), one group per as-of date with the account in it,
+    with correct totals and counts: what a bank sends, for the demo and the tests."""
+    days = sorted({d.deposit_date for d in deposits})
+    made = created or (days[-1] if days else date(2000, 1, 1))
+    lines = [f"01,{sender},{receiver},{made:%y%m%d},0600,{file_id},,,2/"]
+    file_total = 0
+    for day in days:
+        todays = [d for d in deposits if d.deposit_date == day]
+        total = sum(d.amount.cents for d in todays)
+        # Summary 100: total credits, with their count; it counts in the control totals.
+        body = [f"03,{account},USD,100,{total},{len(todays)},/"]
+        for d in todays:
+            text = d.text.replace("\n", " ")
+            body.append(
+                f"16,{d.type_code or '165'},{d.amount.cents},0,{d.bank_reference},"
+                f"{d.customer_reference},{text}"
+            )
+        control = 2 * total
+        body.append(f"49,{control},{len(body) + 1}/")
+        lines += [f"02,{receiver},{sender},1,{day:%y%m%d},0600,USD,2/", *body]
+        lines.append(f"98,{control},1,{len(body) + 2}/")
+        file_total += control
+    lines.append(f"99,{file_total},{len(days)},{len(lines) + 1}/")
     return ("\n".join(lines) + "\n").encode("ascii")
