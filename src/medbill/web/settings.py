@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "medbill.web.frontdesk",
     "medbill.web.coding",
     "medbill.web.billing",
+    "medbill.web.banking",
     "medbill.web.claims_out",
     "medbill.web.jobs",
     "medbill.web.interfaces",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("medbill.web.claims_out.urls")),
     path("", include("medbill.web.billing.print_urls")),
     path("", include("medbill.web.billing.era_urls")),
+    path("", include("medbill.web.banking.urls")),
     path("", include("medbill.web.practice.setup_urls")),
     path("", include("medbill.web.billing.dashboard_urls")),
     path("", include("medbill.web.jobs.urls")),

@@ -44,6 +44,7 @@ STAGES: list[tuple[str, str]] = [
     ("scrub", "medbill.web.billing.scrub_demo:scrub_stage"),
     ("837p", "medbill.web.claims_out.demo:batch_stage"),
     ("era", "medbill.web.billing.era_demo:era_stage"),
+    ("bank", "medbill.web.banking.demo:bank_stage"),
     ("coding", "medbill.web.coding.demo:coding_stage"),
 ]
 

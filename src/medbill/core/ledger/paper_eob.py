@@ -1,0 +1,162 @@
+"""A paper EOB as the remittance an 835 would have carried.
+
+The biller types what the paper says (payer, check number and date, the check's total,
+and per claim what was paid, the adjustments as group + CARC + amount, what the patient
+owes); ``eob_remittance`` turns it into the same ``Remittance`` document the 835 reader
+returns, so it is balanced, matched and posted by the same rules. Nothing here decides
+whether it balances: the posting's balance check holds it (with its reason) when the
+claims or the check total do not add up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from medbill.core.money import ZERO, Money, MoneyError
+from medbill.core.x12._remittance import (
+    GROUP_CODES,
+    Adjustment,
+    ClaimPayment,
+    Contact,
+    EntityName,
+    Party,
+    Remittance,
+)
+
+__all__ = ["EobError", "PaperClaim", "PaperEob", "eob_remittance", "parse_adjustments"]
+
+
+class EobError(ValueError):
+    """What the biller typed that cannot be an EOB; ``field`` names the input."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class PaperClaim:
+    claim_id: str  # our patient control number (CLP01)
+    charge: Money  # what we billed
+    paid: Money
+    adjustments: tuple[Adjustment, ...] = ()
+    patient_responsibility: Money | None = None
+    member_id: str = ""
+    patient_last: str = ""
+    patient_first: str = ""
+    secondary: bool = False  # the payer paid as the second payer (CLP02 2)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperEob:
+    payer_name: str
+    payer_id: str
+    payee_npi: str
+    check_number: str
+    check_date: date
+    check_total: Money
+    claims: tuple[PaperClaim, ...]
+    payee_name: str = ""
+
+
+_ADJ = re.compile(r"^([A-Za-z]{2})\s*-?\s*([A-Za-z0-9]{1,5})\s+(-?\$?[0-9,]*\.?[0-9]*)$")
+
+
+def parse_adjustments(text: str, field: str = "adjustments") -> tuple[Adjustment, ...]:
+    """``CO-45 20.00; PR-2 10.00`` (or one per line) as adjustments; ``EobError`` names
+    the one that cannot be read."""
+    out: list[Adjustment] = []
+    for number, part in enumerate(re.split(r"[;\n]", text), start=1):
+        item = part.strip().rstrip(",")
+        if not item:
+            continue
+        found = _ADJ.match(item)
+        if found is None:
+            raise EobError(
+                field,
+                f"adjustment {number} {item!r}: write group, reason code and amount, "
+                "as in CO-45 20.00",
+            )
+        group, reason, amount = found.group(1).upper(), found.group(2).upper(), found.group(3)
+        if group not in GROUP_CODES or group == "OI":
+            raise EobError(
+                field,
+                f"adjustment {number}: {group} is not a group code (CO, PR, OA, PI, CR)",
+            )
+        try:
+            money = Money(amount)
+        except MoneyError:
+            raise EobError(field, f"adjustment {number}: {amount!r} is not an amount") from None
+        out.append(Adjustment(group, reason, money))
+    return tuple(out)
+
+
+def eob_remittance(eob: PaperEob) -> Remittance:
+    """The ``Remittance`` an 835 for this check would carry (paid by check, CHK)."""
+    if not eob.check_number.strip():
+        raise EobError("check number", "the check number is required (it names the payment)")
+    if not eob.claims:
+        raise EobError("claims", "enter at least one claim the check pays")
+    claims = []
+    for position, pc in enumerate(eob.claims, start=1):
+        pr = sum((a.amount for a in pc.adjustments if a.group == "PR"), ZERO)
+        patient = pc.patient_responsibility if pc.patient_responsibility is not None else pr
+        if patient != pr:
+            raise EobError(
+                f"claim {pc.claim_id} patient responsibility",
+                f"{patient.format()} differs from its PR adjustments ({pr.format()}): "
+                "enter what the patient owes as PR adjustments (PR-1 deductible, PR-2 "
+                "coinsurance, PR-3 copay)",
+            )
+        denied = not pc.paid and not patient and bool(pc.adjustments)
+        names = []
+        if pc.patient_last or pc.member_id:
+            names.append(
+                EntityName(
+                    "QC",
+                    "1",
+                    pc.patient_last or "PATIENT",
+                    pc.patient_first,
+                    id_qualifier="MI" if pc.member_id else "",
+                    id=pc.member_id,
+                )
+            )
+        claims.append(
+            ClaimPayment(
+                claim_id=pc.claim_id,
+                status="4" if denied else ("2" if pc.secondary else "1"),
+                charge=pc.charge,
+                paid=pc.paid,
+                patient_responsibility=patient,
+                filing_indicator="CI",
+                adjustments=pc.adjustments,
+                names=tuple(names),
+                position=position,
+            )
+        )
+    trace = eob.check_number.strip()[:50]
+    return Remittance(
+        control_number="0001",
+        handling="C",
+        total_paid=eob.check_total,
+        credit_debit="C",
+        method="CHK" if eob.check_total else "NON",
+        payment_date=eob.check_date,
+        trace_number=trace,
+        # TRN03 names who paid; a paper check has none, so the payer's id stands in
+        # (two payers' checks with one number are two payments).
+        trace_originator=f"P{eob.payer_id}"[:10],
+        payer=Party(
+            "PR",
+            eob.payer_name[:60] or "PAYER",
+            "XV",
+            eob.payer_id,
+            # The guide asks for the payer's technical contact; the paper names none.
+            contacts=(Contact("BL", "PAPER EOB", (("TE", "0000000000"),)),),
+        ),
+        payee=Party("PE", eob.payee_name[:60] or "PAYEE", "XX", eob.payee_npi),
+        claims=tuple(claims),
+    )

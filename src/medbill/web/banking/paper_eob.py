@@ -1,0 +1,92 @@
+"""A paper EOB entered by the biller, posted as the 835 it stands for.
+
+The entry becomes the core ``Remittance`` document (``medbill.core.ledger.paper_eob``),
+written as an 835 and handed to ``billing.era.import_era``: the same balance checks,
+claim matching, posting rules, duplicate and idempotency guards as an electronic
+remittance. One that does not balance is held with its reason, like an 835 that does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from medbill.core.ledger.paper_eob import EobError, PaperClaim, PaperEob, eob_remittance
+from medbill.core.money import Money
+from medbill.core.x12 import X12WriteError
+from medbill.core.x12.m835 import write_835
+from medbill.web.billing.era import ImportResult, import_era
+from medbill.web.billing.models import Claim
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.models import Payer
+from medbill.web.practice.permissions import require
+
+__all__ = ["EobLine", "post_paper_eob"]
+
+
+@dataclass(frozen=True)
+class EobLine:
+    """One claim of the EOB as typed: our claim number and what the paper says."""
+
+    claim_number: str
+    paid: Money
+    adjustments: tuple[Any, ...]  # core Adjustment values
+    patient_responsibility: Money | None = None
+
+
+def post_paper_eob(
+    user: Any,
+    practice: Any,
+    payer: Payer,
+    check_number: str,
+    check_date: date,
+    check_total: Money,
+    lines: list[EobLine],
+) -> ImportResult:
+    """Post (or hold) a paper EOB. Raises ``ServiceError`` for a claim that is not the
+    practice's or an entry that cannot be an EOB."""
+    require(user, practice, "import_remittance")
+    claims = []
+    for number, line in enumerate(lines, start=1):
+        claim = (
+            Claim.objects.for_practice(practice)
+            .filter(patient_control_number=line.claim_number.strip())
+            .select_related("patient", "coverage")
+            .first()
+        )
+        if claim is None:
+            raise ServiceError(
+                f"claims[{number}].claim", f"no claim {line.claim_number!r} in this practice"
+            )
+        claims.append(
+            PaperClaim(
+                claim_id=claim.patient_control_number,
+                charge=claim.total_charge,
+                paid=line.paid,
+                adjustments=tuple(line.adjustments),
+                patient_responsibility=line.patient_responsibility,
+                member_id=claim.coverage.member_id if claim.coverage_id else "",
+                patient_last=claim.patient.last_name,
+                patient_first=claim.patient.first_name,
+                secondary=hasattr(claim, "prior_payer_link"),
+            )
+        )
+    eob = PaperEob(
+        payer_name=payer.name,
+        payer_id=payer.payer_id,
+        payee_npi=practice.group_npi,
+        payee_name=practice.name,
+        check_number=check_number,
+        check_date=check_date,
+        check_total=check_total,
+        claims=tuple(claims),
+    )
+    try:
+        data = write_835(eob_remittance(eob), sender="PAPEREOB", receiver="MEDBILL")
+    except EobError as exc:
+        raise ServiceError(exc.field, exc.problem) from None
+    except X12WriteError as exc:
+        raise ServiceError("", f"this entry cannot be written as a remittance: {exc}") from None
+    name = f"paper EOB {payer.name} check {check_number.strip()} {check_date:%Y-%m-%d}"
+    return import_era(user, practice, data, name[:200])

@@ -1,0 +1,229 @@
+"""Use cases of money in the bank: import a bank file, pair deposits with 835 payments,
+confirm or make a pair by hand. Each runs in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
+
+from medbill.core.bank import (
+    BankFileError,
+    CsvColumns,
+    DepositKey,
+    EraKey,
+    Reassociation,
+    read_bank_file,
+    reassociate,
+)
+from medbill.core.money import Money
+from medbill.web.banking.models import BankFile, Deposit, DepositMatch
+from medbill.web.billing.remittance_models import Remittance
+from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.permissions import require
+
+__all__ = [
+    "BankImport",
+    "confirm_match",
+    "import_bank_file",
+    "match_deposits",
+    "unmatched_deposits",
+    "unmatched_remittances",
+]
+
+# The first key of the advisory lock that serializes a practice's bank imports and matching.
+_BANK_LOCK = 2024
+
+
+@dataclass
+class BankImport:
+    name: str
+    sha256: str
+    format: str = ""
+    already_imported: bool = False
+    new: int = 0
+    seen_before: int = 0
+    skipped: list[str] = field(default_factory=list)
+    matched: int = 0
+    file_id: int | None = None
+
+
+def _lock(practice: Any) -> None:
+    """Bank imports and matching of one practice go one at a time (PostgreSQL: an advisory
+    lock to the end of the transaction; SQLite lets one writer in already)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [_BANK_LOCK, int(getattr(practice, "pk", practice))],
+            )
+
+
+def import_bank_file(
+    user: Any, practice: Any, data: bytes, name: str, columns: CsvColumns | None = None
+) -> BankImport:
+    """Read a BAI2 or CSV bank file and add its new deposits, then pair them with the
+    practice's 835 payments. All or nothing; a file imported before adds nothing, and a
+    deposit already imported from another file is not added again. Raises
+    ``ServiceError`` naming the line for a file that is refused."""
+    if user is not None:
+        require(user, practice, "import_remittance")
+    sha = hashlib.sha256(data).hexdigest()
+    result = BankImport(name, sha)
+    try:
+        stmt = read_bank_file(data, columns)
+    except BankFileError as exc:
+        raise ServiceError("file", f"{name}: refused, nothing imported: {exc}") from None
+    result.format, result.skipped = stmt.format, list(stmt.skipped)
+    try:
+        with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
+            _lock(practice)
+            done = BankFile.objects.filter(practice=practice, sha256=sha).first()
+            if done is not None:
+                result.already_imported, result.file_id = True, done.pk
+                return result
+            prints = stmt.fingerprints()
+            known = set(
+                Deposit.objects.filter(practice=practice, fingerprint__in=prints).values_list(
+                    "fingerprint", flat=True
+                )
+            )
+            row = BankFile.objects.create(
+                practice=practice,
+                name=name[:200],
+                sha256=sha,
+                format=stmt.format,
+                size=len(data),
+                deposits_read=len(stmt.deposits),
+                skipped=list(stmt.skipped)[:200],
+                imported_by=user if getattr(user, "is_authenticated", False) else None,
+            )
+            result.file_id = row.pk
+            for dep, fingerprint in zip(stmt.deposits, prints, strict=True):
+                if fingerprint in known:
+                    result.seen_before += 1
+                    continue
+                Deposit.objects.create(
+                    practice=practice,
+                    file=row,
+                    deposit_date=dep.deposit_date,
+                    amount=dep.amount,
+                    account=dep.account[:40],
+                    type_code=dep.type_code,
+                    bank_reference=dep.bank_reference[:80],
+                    customer_reference=dep.customer_reference[:80],
+                    text=dep.text[:500],
+                    traces=list(dep.traces),
+                    line=dep.line,
+                    fingerprint=fingerprint,
+                )
+                result.new += 1
+            result.matched = len(_match(user, practice).matched)
+    except IntegrityError:
+        # Another database client imported the same file or deposits at the same time
+        # without the lock; nothing of this import was written.
+        done = BankFile.objects.filter(practice=practice, sha256=sha).first()
+        if done is not None:
+            return BankImport(name, sha, stmt.format, True, file_id=done.pk)
+        raise ServiceError(
+            "file",
+            f"{name}: another import added the same deposits at the same time; "
+            "nothing was imported. Import it again.",
+        ) from None
+    return result
+
+
+def unmatched_deposits(practice: Any) -> QuerySet[Deposit]:
+    return Deposit.objects.for_practice(practice).filter(match__isnull=True)
+
+
+def unmatched_remittances(practice: Any) -> QuerySet[Remittance]:
+    """835 payments with money that no deposit has been paired with yet (a duplicate set
+    repeats a payment already counted; a notice carries no money)."""
+    return (
+        Remittance.objects.for_practice(practice)
+        .exclude(status=Remittance.Status.DUPLICATE)
+        .filter(total_paid__gt=0, deposit_match__isnull=True)
+    )
+
+
+def _keys(practice: Any) -> tuple[list[DepositKey], list[EraKey]]:
+    deps = [
+        DepositKey(d.pk, Money(d.amount), d.deposit_date, tuple(d.traces))
+        for d in unmatched_deposits(practice)
+    ]
+    eras = [
+        EraKey(r.pk, Money(r.total_paid), r.payment_date, r.trace_number)
+        for r in unmatched_remittances(practice)
+    ]
+    return deps, eras
+
+
+def reassociation(practice: Any) -> Reassociation:
+    """What the rule says of the unmatched deposits and payments now (reads only)."""
+    return reassociate(*_keys(practice))
+
+
+def _match(user: Any, practice: Any) -> Reassociation:
+    out = reassociation(practice)
+    for dep_id, rem_id in out.matched:
+        DepositMatch.objects.create(
+            practice=practice,
+            deposit_id=dep_id,
+            remittance_id=rem_id,
+            how=DepositMatch.How.TRACE,
+            matched_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+    return out
+
+
+def match_deposits(user: Any, practice: Any) -> int:
+    """Pair every deposit and 835 payment the trace and amount agree on; the number paired."""
+    if user is not None:
+        require(user, practice, "import_remittance")
+    with transaction.atomic(), audit.acting_as(user, "cli" if user is None else None):
+        _lock(practice)
+        return len(_match(user, practice).matched)
+
+
+def confirm_match(
+    user: Any, practice: Any, deposit_id: int, remittance_id: int, reason: str = ""
+) -> DepositMatch:
+    """The biller pairs a deposit with a payment: a suggestion confirmed (same amount,
+    dates close), or by hand with the reason they give."""
+    require(user, practice, "import_remittance")
+    reason = reason.strip()
+    with transaction.atomic(), audit.acting_as(user):
+        _lock(practice)
+        dep = unmatched_deposits(practice).filter(pk=deposit_id).first()
+        if dep is None:
+            raise ServiceError("deposit", "this deposit is already matched or is not yours")
+        rem = unmatched_remittances(practice).filter(pk=remittance_id).first()
+        if rem is None:
+            raise ServiceError("remittance", "this payment is already matched or is not yours")
+        suggested = remittance_id in reassociation(practice).suggested.get(deposit_id, [])
+        if not suggested and not reason:
+            raise ServiceError(
+                "reason", "say why this deposit is this payment (amounts, dates or traces differ)"
+            )
+        try:
+            with transaction.atomic():
+                return DepositMatch.objects.create(
+                    practice=practice,
+                    deposit=dep,
+                    remittance=rem,
+                    how=DepositMatch.How.SUGGESTED if suggested else DepositMatch.How.MANUAL,
+                    reason=reason[:300],
+                    matched_by=user,
+                )
+        except IntegrityError:
+            raise ServiceError("deposit", "this deposit or payment was just matched") from None
+
+
+def age_days(day: date | None, today: date) -> int | None:
+    return (today - day).days if day is not None else None

@@ -1,0 +1,94 @@
+"""Paper EOBs as remittance documents, and PLB adjustments followed until they net out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from medbill.core.ledger.balance import hold_reasons
+from medbill.core.ledger.paper_eob import (
+    EobError,
+    PaperClaim,
+    PaperEob,
+    eob_remittance,
+    parse_adjustments,
+)
+from medbill.core.ledger.provider_balances import PlbItem, follow
+from medbill.core.money import Money
+from medbill.core.x12.m835 import read_835, write_835
+
+
+def _eob(paid="90.00", total="90.00", adjustments="CO-45 20.00; PR-2 20.00", patient=None):
+    claim = PaperClaim(
+        "PCN1",
+        Money("130.00"),
+        Money(paid),
+        parse_adjustments(adjustments),
+        None if patient is None else Money(patient),
+        member_id="M1",
+        patient_last="DOE",
+    )
+    return PaperEob("ACME", "12345", "1234567893", "CHK9", date(2026, 3, 2), Money(total), (claim,))
+
+
+def test_a_balanced_eob_is_an_835_that_reads_back_and_balances():
+    rem = eob_remittance(_eob())
+    assert hold_reasons(rem) == []
+    (back,) = read_835(write_835(rem))
+    assert (back.trace_number, back.method, back.total_paid) == ("CHK9", "CHK", Money("90.00"))
+    (claim,) = back.claims
+    assert claim.patient_responsibility == Money("20.00")
+    assert [(a.group, a.reason, a.amount) for a in claim.adjustments] == [
+        ("CO", "45", Money("20.00")),
+        ("PR", "2", Money("20.00")),
+    ]
+    assert not [p for p in back.problems if p.severity == "error"]
+
+
+def test_what_does_not_balance_is_what_the_posting_rules_hold():
+    assert any(
+        "charge" in r for r in hold_reasons(eob_remittance(_eob(paid="80.00", total="80.00")))
+    )
+    assert any("BPR02" in r for r in hold_reasons(eob_remittance(_eob(total="95.00"))))
+
+
+def test_a_denial_on_paper():
+    rem = eob_remittance(_eob(paid="0", total="0", adjustments="CO-197 130.00"))
+    assert rem.claims[0].status == "4" and rem.method == "NON"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("CO45", "as in CO-45"), ("XX-1 2.00", "not a group code"), ("CO-45 abc", "as in CO-45")],
+)
+def test_adjustments_that_cannot_be_read(text, words):
+    with pytest.raises(EobError, match=words):
+        parse_adjustments(text)
+
+
+def test_patient_responsibility_must_be_the_pr_adjustments():
+    with pytest.raises(EobError, match="differs from its PR adjustments"):
+        eob_remittance(_eob(patient="5.00"))
+
+
+def _plb(i, reason, ref, amount, day):
+    return PlbItem(i, "P1", reason, ref, Money(amount), date(2026, 3, day))
+
+
+def test_takebacks_are_open_until_they_net_out_and_interest_is_final():
+    threads = follow(
+        [
+            _plb(1, "FB", "ICN1", "-10.00", 1),
+            _plb(2, "FB", "icn1", "10.00", 9),
+            _plb(3, "WO", "ICN2", "-25.00", 3),
+            _plb(4, "L6", "", "1.10", 4),
+            _plb(5, "WO", "", "-2.00", 5),
+        ]
+    )
+    states = {(t.reason, t.reference): (t.state, t.net) for t in threads}
+    assert states[("FB", "ICN1")] == ("netted", Money(0))
+    assert states[("WO", "ICN2")] == ("open", Money("-25.00"))
+    assert states[("L6", "")] == ("final", Money("1.10"))
+    assert states[("WO", "")] == ("open", Money("-2.00"))
+    assert len(threads) == 4

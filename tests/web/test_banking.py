@@ -1,0 +1,281 @@
+"""Money in the bank: deposits imported and paired with their 835, the unmatched lists,
+paper EOBs posted by the 835 rules, and PLB takebacks followed until they net out."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection, transaction
+from test_era_pages import era_bytes
+
+from medbill.core.bank import Deposit as BankDeposit
+from medbill.core.bank import write_bai2
+from medbill.core.money import Money
+from medbill.core.x12.m835 import ProviderAdjustment as PLB
+from medbill.core.x12.m835 import read_835, write_835
+from medbill.web.banking import services
+from medbill.web.banking.models import BankFile, Deposit, DepositMatch
+from medbill.web.billing import era
+from medbill.web.billing.models import Entry
+from medbill.web.billing.remittance_models import Remittance
+from medbill.web.practice.errors import ServiceError
+
+
+def _posted(site, user, seed=5):
+    era.import_era(user, site.practice, era_bytes(site, seed), f"p{seed}.835")
+    return Remittance.objects.get(practice=site.practice, status="posted")
+
+
+def _bank(*deposits):
+    return write_bai2(list(deposits))
+
+
+def _eft(rem, *, amount=None, trace=None, day=None):
+    return BankDeposit(
+        day or rem.payment_date,
+        Money(amount if amount is not None else rem.total_paid),
+        type_code="165",
+        bank_reference="BR1",
+        text=f"HCCLAIMPMT TRN*1*{trace or rem.trace_number}*1999999999\\",
+    )
+
+
+def test_bai2_deposit_is_matched_to_its_835_by_trace_and_amount_once(world, client_for):
+    site, biller = world.a, world.users["biller"]
+    rem = _posted(site, biller)
+    client = client_for(biller)
+    data = _bank(_eft(rem))
+    response = client.post("/deposits/import/", {"file": SimpleUploadedFile("d.bai", data)})
+    assert response.status_code == 302
+    (match,) = DepositMatch.objects.all()
+    assert match.remittance == rem and match.how == "trace"
+    page = client.get("/deposits/")
+    assert b"1</strong> of 1 deposits matched" in page.content
+    assert rem.trace_number.encode() in page.content
+    # The same file again: nothing new, nothing matched twice.
+    again = services.import_bank_file(biller, site.practice, data, "d.bai")
+    assert again.already_imported and again.new == 0
+    assert (BankFile.objects.count(), Deposit.objects.count()) == (1, 1)
+    # The same deposit in another (overlapping) file is not added again.
+    other = _bank(_eft(rem), BankDeposit(rem.payment_date, Money("3.00"), type_code="301"))
+    result = services.import_bank_file(biller, site.practice, other, "d2.bai")
+    assert (result.new, result.seen_before) == (1, 1)
+    assert DepositMatch.objects.count() == 1
+
+
+def test_a_file_whose_totals_do_not_add_up_is_refused_whole(world, client_for):
+    site, biller = world.a, world.users["biller"]
+    rem = _posted(site, biller)
+    good = _bank(_eft(rem))
+    bad = good.replace(b"\n49,", b"\n49,1")
+    client = client_for(biller)
+    response = client.post(
+        "/deposits/import/", {"file": SimpleUploadedFile("bad.bai", bad)}, follow=True
+    )
+    assert b"refused, nothing imported" in response.content
+    assert b"line 5" in response.content and b"control total" in response.content
+    assert not BankFile.objects.exists() and not Deposit.objects.exists()
+    with pytest.raises(ServiceError, match="not a bank file"):
+        services.import_bank_file(biller, site.practice, b"ISA*00*", "x.edi")
+
+
+def test_csv_with_configured_columns(world, client_for):
+    site, biller = world.a, world.users["biller"]
+    rem = _posted(site, biller)
+    data = (
+        f"Posted,Credit,Memo\n{rem.payment_date:%Y-%m-%d},{rem.total_paid},"
+        f"ACH TRN*1*{rem.trace_number}*1\\\n"
+    ).encode()
+    client_for(biller).post(
+        "/deposits/import/",
+        {
+            "file": SimpleUploadedFile("d.csv", data),
+            "column_date": "Posted",
+            "column_amount": "Credit",
+            "column_description": "Memo",
+        },
+    )
+    assert DepositMatch.objects.get().remittance == rem
+
+
+def test_unmatched_lists_with_a_suggestion_confirmed_and_a_match_by_hand(world, client_for):
+    site, biller = world.a, world.users["biller"]
+    rem = _posted(site, biller)
+    near = _eft(rem, trace="NOTOURS", day=rem.payment_date + datetime.timedelta(days=2))
+    stray = BankDeposit(rem.payment_date, Money("12.34"), type_code="301", text="BRANCH DEP")
+    services.import_bank_file(biller, site.practice, _bank(near, stray), "d.bai")
+    assert not DepositMatch.objects.exists()
+    client = client_for(biller)
+    page = client.get("/deposits/unmatched/")
+    assert page.status_code == 200
+    assert b"Suggested:" in page.content and b"BRANCH DEP" in page.content
+    assert rem.trace_number.encode() in page.content  # the ERA without a deposit
+    dep_near = Deposit.objects.get(amount=rem.total_paid)
+    dep_stray = Deposit.objects.get(amount=Decimal("12.34"))
+    # By hand without a reason: refused; the stray deposit is not this payment's amount.
+    client.post(f"/deposits/{dep_stray.pk}/match/", {"remittance": rem.pk})
+    assert not DepositMatch.objects.exists()
+    client.post(f"/deposits/{dep_near.pk}/match/", {"remittance": rem.pk})
+    match = DepositMatch.objects.get()
+    assert (match.deposit, match.how, match.matched_by) == (dep_near, "suggested", biller)
+    # The payment is taken: the stray deposit cannot have it too, even with a reason.
+    client.post(f"/deposits/{dep_stray.pk}/match/", {"remittance": rem.pk, "reason": "bank"})
+    assert DepositMatch.objects.count() == 1
+    page = client.get("/deposits/unmatched/")
+    assert b"Every 835 payment has its deposit" in page.content
+
+
+def test_a_deposit_is_never_matched_twice_by_the_database(world):
+    site, biller = world.a, world.users["biller"]
+    rem = _posted(site, biller)
+    services.import_bank_file(biller, site.practice, _bank(_eft(rem)), "d.bai")
+    dep = Deposit.objects.get()
+    era.import_era(biller, site.practice, era_bytes(site, 6), "p6.835")
+    other = Remittance.objects.exclude(pk=rem.pk).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DepositMatch.objects.create(practice=site.practice, deposit=dep, remittance=other)
+
+
+def test_roles_and_practices(world, client_for):
+    site, biller = world.a, world.users["biller"]
+    rem = _posted(site, biller)
+    services.import_bank_file(biller, site.practice, _bank(_eft(rem)), "d.bai")
+    upload = SimpleUploadedFile("d.bai", _bank(_eft(rem, amount="1.00")))
+    assert (
+        client_for(world.users["front_desk"])
+        .post("/deposits/import/", {"file": upload})
+        .status_code
+        == 403
+    )
+    outsider = client_for(world.outsider)
+    assert b"No deposits" in outsider.get("/deposits/").content
+    assert rem.trace_number.encode() not in outsider.get("/deposits/unmatched/").content
+    dep = Deposit.objects.get()
+    assert outsider.post(f"/deposits/{dep.pk}/match/", {"remittance": rem.pk}).status_code in (
+        302,
+        403,
+    )
+    assert DepositMatch.objects.filter(deposit=dep).count() == 1
+
+
+def _eob(site, check, total, paid, adjustments, patient=""):
+    return {
+        "payer": site.payer.pk,
+        "check_number": check,
+        "check_date": "2026-03-02",
+        "check_total": total,
+        "claim_1": site.claim.patient_control_number,
+        "paid_1": paid,
+        "adjustments_1": adjustments,
+        "patient_1": patient,
+    }
+
+
+def test_paper_eob_posts_through_the_835_rules(world, client_for):
+    site, client = world.a, client_for(world.users["biller"])
+    form = _eob(site, "100234", "90.00", "90.00", "CO-45 20.00; PR-2 20.00", "20.00")
+    response = client.post("/remittances/paper/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rem = Remittance.objects.get()
+    assert (rem.status, rem.trace_number, rem.method) == ("posted", "100234", "CHK")
+    assert rem.total_paid == Decimal("90.00") and rem.payer == site.payer
+    (rc,) = rem.claims.all()
+    assert rc.claim == site.claim and rc.outcome == "posted"
+    assert rc.patient_responsibility == Decimal("20.00")
+    assert Entry.objects.filter(claim=site.claim, source="era").exists()
+    # Entered again: the same payment, nothing posted twice.
+    client.post("/remittances/paper/", form)
+    assert Remittance.objects.filter(status="posted").count() == 1
+    assert client.get("/remittances/paper/").status_code == 200
+
+
+def test_paper_eob_that_does_not_balance_is_held_with_the_reason(world, client_for):
+    site, client = world.a, client_for(world.users["biller"])
+    # 130.00 billed; 90 + 20 = 110 accounted for.
+    client.post("/remittances/paper/", _eob(site, "555", "90.00", "90.00", "CO-45 20.00"))
+    rem = Remittance.objects.get()
+    assert rem.status == "held"
+    assert any("charge ≠ paid + adjustments" in r for r in rem.held_reasons)
+    assert not Entry.objects.filter(claim=site.claim, source="era").exists()
+    # The check total is not the claims' payments: held too.
+    client.post("/remittances/paper/", _eob(site, "556", "95.00", "90.00", "CO-45 40.00"))
+    rem = Remittance.objects.get(trace_number="556")
+    assert rem.status == "held" and any("BPR02" in r for r in rem.held_reasons)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"adjustments_1": "CO45"}, b"as in CO-45 20.00"),
+        ({"adjustments_1": "ZZ-45 1.00"}, b"not a group code"),
+        ({"claim_1": "NOPE"}, b"no claim"),
+        ({"check_total": "ninety"}, b"not an amount"),
+        ({"patient_1": "5.00"}, b"differs from its PR adjustments"),
+    ],
+)
+def test_paper_eob_entry_errors_are_named(world, client_for, change, words):
+    site, client = world.a, client_for(world.users["biller"])
+    form = {**_eob(site, "1", "90.00", "90.00", "CO-45 40.00"), **change}
+    response = client.post("/remittances/paper/", form)
+    assert response.status_code == 422 and words in response.content
+    assert not Remittance.objects.exists()
+
+
+def test_forward_balance_taken_then_recovered_shows_netted(world, client_for):
+    site, biller = world.a, world.users["biller"]
+    (first,) = read_835(era_bytes(site, 5))
+    taken = PLB("1234567893", datetime.date(2026, 12, 31), "FB", "ICN777", Money("10.00"))
+    one = replace(first, provider_adjustments=(taken,), total_paid=first.total_paid - 10)
+    era.import_era(biller, site.practice, write_835([one]), "one.835")
+    client = client_for(biller)
+    page = client.get("/remittances/provider-adjustments/")
+    assert b"ICN777" in page.content and b"open" in page.content
+    back = replace(taken, amount=Money("-10.00"))
+    two = replace(
+        first,
+        trace_number="T2",
+        claims=(),
+        provider_adjustments=(back,),
+        total_paid=Money("10.00"),
+    )
+    era.import_era(biller, site.practice, write_835([two]), "two.835")
+    assert b"ICN777" not in client.get("/remittances/provider-adjustments/").content
+    netted = client.get("/remittances/provider-adjustments/?show=netted")
+    assert b"ICN777" in netted.content and b"netted" in netted.content
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="concurrent writers need PostgreSQL; SQLite serialises them",
+)
+def test_two_imports_at_once_add_each_deposit_once_and_match_it_once(world):
+    site, biller = world.a, world.users["biller"]
+    rem = _posted(site, biller)
+    same = _bank(_eft(rem))
+    overlapping = _bank(_eft(rem), BankDeposit(rem.payment_date, Money("3.00"), type_code="301"))
+    files = [same, same, overlapping, overlapping]
+    errors = []
+
+    def worker(data):
+        try:
+            services.import_bank_file(biller, site.practice, data, "d.bai")
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(f,)) for f in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert BankFile.objects.count() == 2
+    assert Deposit.objects.count() == 2
+    assert DepositMatch.objects.count() == 1
