@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "medbill.web.coding",
     "medbill.web.billing",
     "medbill.web.claims_out",
+    "medbill.web.risk",
     "medbill.web.jobs",
     "medbill.web.api",
 ]
