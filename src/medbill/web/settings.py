@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "medbill.web.billing",
     "medbill.web.banking",
     "medbill.web.claims_out",
+    "medbill.web.risk",
     "medbill.web.jobs",
     "medbill.web.interfaces",
     "medbill.web.api",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("medbill.web.coding.urls")),
     path("", include("medbill.web.billing.urls")),
     path("", include("medbill.web.claims_out.urls")),
+    path("", include("medbill.web.risk.urls")),
     path("", include("medbill.web.billing.print_urls")),
     path("", include("medbill.web.billing.era_urls")),
     path("", include("medbill.web.banking.urls")),

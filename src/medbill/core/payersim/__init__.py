@@ -9,20 +9,26 @@ from medbill.core.payersim.adjudicate import (
     PayerProfile,
     Rejection,
     SimulationResult,
+    realistic_profile,
     simulate,
 )
 from medbill.core.payersim.claim_status import ClaimBook, ClaimRecord
+from medbill.core.payersim.rules import DenialRules, Frequency, rules_for
 
 __all__ = [
     "DEFAULT_RATES",
     "Adjudicator",
     "ClaimBook",
     "ClaimRecord",
+    "DenialRules",
+    "Frequency",
     "MemberPlan",
     "PayerProfile",
     "Rejection",
     "SimulationResult",
     "acknowledge_837p",
+    "realistic_profile",
+    "rules_for",
     "simulate",
     "write_277ca",
 ]

@@ -11,6 +11,11 @@ coinsurance, and denies what a real payer denies, with real codes:
 * an E/M service billed with a procedure on the same claim without modifier 25
   → CO-4 with RARC N822.
 
+A profile may also carry a medical policy (``rules.DenialRules``: coverage dates, prior
+authorization, therapy modifiers, diagnosis support, frequency limits and a little noise);
+``realistic_profile`` makes one per payer type and ``simulate(..., realistic=True)`` uses it.
+Without one the payer denies only for the reasons above.
+
 Claims that fail front-end checks (no member id, no lines, a billing NPI that
 fails its check digit, ICD-9 codes for a 2015-10-01 or later service) are not
 adjudicated at all: they are rejected in a 277CA.
@@ -32,6 +37,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from medbill.core.claim import Adjudication, Claim, ServiceLine
 from medbill.core.money import ZERO, Money
+from medbill.core.payersim.rules import (
+    THERAPY,
+    THERAPY_MODIFIERS,
+    DenialRules,
+    frequency_of,
+    line_diagnoses,
+    rules_for,
+    supported,
+    unit_hash,
+    unnecessary,
+    within,
+)
 from medbill.core.x12.m835 import (
     Adjustment,
     ClaimPayment,
@@ -51,6 +68,7 @@ __all__ = [
     "Rejection",
     "SimulationResult",
     "DEFAULT_RATES",
+    "realistic_profile",
     "simulate",
 ]
 
@@ -141,6 +159,7 @@ class PayerProfile:
     # Used when the claim carries no payer address (1000A needs N3/N4).
     address: tuple[str, str, str, str] = ("PO BOX 1000", "MADISON", "WI", "537010000")
     ein: str | None = None  # the payer's federal tax id; one is made from payer_id if absent
+    rules: DenialRules | None = None  # the payer's medical policy (none: price and pay)
 
     @property
     def trace_originator(self) -> str:
@@ -177,7 +196,10 @@ class Adjudicator:
     def __init__(self, profile: PayerProfile, seed: int = 0) -> None:
         self.profile = profile
         self.rng = random.Random(seed)
+        self.seed = seed
         self.deductible_met: dict[str, Money] = {}
+        # Dates of paid services per (member, frequency limit), for the policy's limits.
+        self.history: dict[tuple[str, str], list[date]] = {}
         self.seen: set[tuple[str, date | None, str, tuple[str, ...], Money]] = set()
 
     # -- front door ------------------------------------------------------------------------
@@ -238,6 +260,7 @@ class Adjudicator:
             for line in claim.lines
         ]
         duplicate = all(k in self.seen for k in keys)
+        on_claim: dict[str, Decimal] = {}
         copay_left = plan.copay
         services: list[ServicePayment] = []
         claim_adjustments: list[Adjustment] = []
@@ -257,6 +280,11 @@ class Adjudicator:
             elif line.code in EM_CODES and has_procedure and "25" not in line.modifiers:
                 adjs.append(Adjustment("CO", "4", line.charge))
                 remarks.append(("HE", "N822"))
+            elif denial := self._policy_denial(claim, line, member, on_claim):
+                reason, remark = denial
+                adjs.append(Adjustment("CO", reason, line.charge))
+                if remark:
+                    remarks.append(("HE", remark))
             else:
                 allowed = self.allowed(line)
                 if line.charge > allowed:
@@ -375,6 +403,50 @@ class Adjudicator:
             outpatient=("", "", "MA01") if denied else (),
         )
 
+    def _policy_denial(
+        self, claim: Claim, line: ServiceLine, member: str, on_claim: dict[str, Decimal]
+    ) -> tuple[str, str] | None:
+        """The policy's reason to deny ``line`` (CARC, RARC or ""), or None to pay it."""
+        rules = self.profile.rules
+        if rules is None:
+            return None
+        day = line.date_of_service or claim.date_of_service
+        sub = claim.subscriber
+        end = sub.coverage_end or rules.coverage_end(member, self.seed)
+        if day is not None and end is not None and day > end:
+            return ("27", "")
+        if day is not None and sub.coverage_start is not None and day < sub.coverage_start:
+            return ("26", "")
+        if line.code in rules.prior_auth and not (
+            line.prior_authorization or claim.prior_authorization
+        ):
+            return ("197", "M62")
+        if (
+            rules.therapy_modifiers
+            and line.code in THERAPY
+            and not THERAPY_MODIFIERS & set(line.modifiers)
+        ):
+            return ("4", "N822")
+        dxs = line_diagnoses(line.dx_pointers, claim.diagnoses)
+        if not supported(line.code, dxs, rules):
+            return ("11", "")
+        if unnecessary(line.code, dxs, rules):
+            return ("50", "")
+        freq = frequency_of(line.code, rules)
+        if freq is not None:
+            used = on_claim.get(freq.name, Decimal(0))
+            on_claim[freq.name] = used + line.units
+            history = self.history.setdefault((member, freq.name), [])
+            if used + line.units > freq.limit:
+                return ("151", "")
+            if day is not None and within(history, day, freq) >= freq.limit:
+                return ("119", "")
+        if unit_hash(self.seed, "noise", claim.claim_id, line.line) < rules.noise:
+            return ("16", "MA130")
+        if freq is not None and day is not None:
+            self.history[(member, freq.name)].append(day)
+        return None
+
     def _as_secondary(
         self, line: ServiceLine, prior: Adjudication, normal: Money, owed: list[Adjustment]
     ) -> tuple[Money, list[Adjustment], list[Adjustment]]:
@@ -462,6 +534,19 @@ class Adjudicator:
         return SimulationResult(remittances, rejections, accepted)
 
 
+def realistic_profile(payer_id: str, name: str, payer_type: str | None) -> PayerProfile:
+    """A payer of ``payer_type`` with a medical policy to match (see ``rules.rules_for``)."""
+    rules, non_covered, filing_days = rules_for(payer_type, payer_id)
+    return PayerProfile(
+        payer_id,
+        name,
+        rules=rules,
+        non_covered=non_covered,
+        timely_filing_days=filing_days,
+        rate_factor=Decimal(1) if payer_type in ("medicare", "medicaid") else Decimal("1.2"),
+    )
+
+
 def simulate(
     claims: Sequence[Claim],
     *,
@@ -469,10 +554,12 @@ def simulate(
     profiles: Mapping[str, PayerProfile] | None = None,
     received: date | None = None,
     icd9: Sequence[bool] | None = None,
+    realistic: bool = False,
 ) -> SimulationResult:
     """Adjudicate claims addressed to any number of payers (one simulated payer each).
 
-    A payer without a profile gets the default rules under its own name and id.
+    A payer without a profile gets the default rules under its own name and id, or with
+    ``realistic`` a medical policy for its payer type (``realistic_profile``).
     Remittances are numbered in order so they can share one interchange.
     """
     profiles = profiles or {}
@@ -482,8 +569,12 @@ def simulate(
         by_payer.setdefault(claim.payer.payer_id or "UNKNOWN", []).append((claim, flag))
     out = SimulationResult([], [], [])
     for number, (payer_id, items) in enumerate(by_payer.items()):
-        profile = profiles.get(payer_id) or PayerProfile(
-            payer_id, (items[0][0].payer.name or payer_id).upper()
+        first = items[0][0].payer
+        name = (first.name or payer_id).upper()
+        profile = profiles.get(payer_id) or (
+            realistic_profile(payer_id, name, first.type)
+            if realistic
+            else PayerProfile(payer_id, name)
         )
         result = Adjudicator(profile, seed * 1000 + number).run(
             [c for c, _ in items], received, [f for _, f in items]

@@ -22,6 +22,7 @@ from medbill.web.practice.pages import paginate, query_without_page
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
+from medbill.web.risk import views as risk_views
 
 
 @requires("view_claims")
@@ -65,6 +66,8 @@ def show_claim(request: PracticeRequest, claim_id: int) -> HttpResponse:
         pk=claim_id,
     )
     audit.record_view(claim, request.user)
+    findings = scrub_views.findings_context(request, claim)
+    warnings = tuple(f.code for f in findings["scrub"].findings if f.severity != "error")
     return render(
         request,
         "billing/claim_detail.html",
@@ -74,10 +77,11 @@ def show_claim(request: PracticeRequest, claim_id: int) -> HttpResponse:
             "diagnoses": [dotted_icd(code) for code in claim.diagnoses or []],
             "lines": claim.lines.all(),
             "entries": claim.ledger_entries.select_related("payer").order_by("posted_at", "id"),
-            **scrub_views.findings_context(request, claim),
+            **findings,
             **attachment_views.attachments_context(request, claim),
             **status_views.history_context(request, claim),
             **deadlines.deadlines_context(request, claim),
+            **risk_views.risk_context(request, claim, warnings),
         },
     )
 

@@ -47,6 +47,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Practice
 from medbill.web.practice.permissions import require as _require
+from medbill.web.risk.models import ClaimHold
 
 __all__ = [
     "BuildCandidate",
@@ -452,6 +453,9 @@ def _why_not_sent(user: Any, claim: Claim, connection: str) -> tuple[str, str] |
     """(field, reason) when ``claim`` cannot go to ``connection`` now, else None."""
     if claim.status != "scrubbed":
         return "status", f"is {claim.status}; only scrubbed claims are sent"
+    hold = ClaimHold.objects.filter(claim=claim, released_at__isnull=True).first()
+    if hold is not None:
+        return "hold", f"is held by the biller: {hold.reason}"
     try:
         # The edits run again: a claim changed since its scrub may have errors now.
         scrubbing.require_clean(user, claim)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -26,6 +28,8 @@ from medbill.web.practice.permissions import requires
 from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.runs import status_of
 from medbill.web.practice.tenancy import get_scoped_or_404
+from medbill.web.risk import services as risk
+from medbill.web.risk.models import ClaimHold
 
 MAX_ACK_BYTES = 5 * 1024 * 1024
 
@@ -37,21 +41,35 @@ def claim_queue(request: PracticeRequest) -> HttpResponse:
     counts = {value: 0 for value, _ in Claim.Status.choices}
     for status in claims.values_list("status", flat=True):
         counts[status] += 1
-    ready = list(claims.filter(status="scrubbed").select_related("patient", "payer", "visit"))
+    scrubbed = list(claims.filter(status="scrubbed").select_related("patient", "payer", "visit"))
+    held = risk.held_claim_ids(practice)
+    ready = [c for c in scrubbed if c.pk not in held]
+    predictions = risk.predict_claims(practice, scrubbed)
+    threshold = risk.threshold_of(practice)
+    holds = list(
+        ClaimHold.objects.for_user(request.user, practice)
+        .filter(released_at__isnull=True)
+        .select_related("claim", "claim__patient", "claim__payer", "held_by")
+    )
     rejections = list(
         ClaimWorkItem.objects.for_user(request.user, practice)
         .filter(resolved_at=None)
         .select_related("claim", "claim__patient")
     )
     # One page, one read: the claims it shows, ready or rejected, in one event.
-    shown = {c.pk: c for c in [*ready, *(r.claim for r in rejections)]}
+    shown = {
+        c.pk: c for c in [*scrubbed, *(r.claim for r in rejections), *(h.claim for h in holds)]
+    }
     audit.record_list(list(shown.values()), request.user)
     return render(
         request,
         "claims_out/queue.html",
         {
             "counts": [(label, counts[value], value) for value, label in Claim.Status.choices],
-            "ready": ready,
+            "ready": [_risk_row(predictions.get(c.pk), threshold, claim=c) for c in ready],
+            "holds": [_risk_row(predictions.get(h.claim_id), threshold, hold=h) for h in holds],
+            "risk_percent": round(threshold * 100),
+            "risk_trained": bool(predictions) or risk.load_model(practice) is not None,
             "rejections": rejections,
             "connections": ClearinghouseConnection.objects.for_user(request.user, practice).filter(
                 active=True
@@ -61,6 +79,15 @@ def claim_queue(request: PracticeRequest) -> HttpResponse:
             .first(),
         },
     )
+
+
+def _risk_row(prediction: Any, threshold: float, **row: Any) -> dict[str, Any]:
+    return {
+        **row,
+        "risk": prediction,
+        "percent": round(prediction.probability * 100) if prediction else None,
+        "flagged": bool(prediction and prediction.probability >= threshold),
+    }
 
 
 @require_POST

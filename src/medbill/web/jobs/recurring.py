@@ -280,6 +280,25 @@ def _deadline_words(s: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+# -- denial risk ------------------------------------------------------------------------------
+
+
+def train_denial_risk(practice: Any, day: datetime.date) -> dict[str, Any]:
+    """Fit the practice's denial model again from its remittances (``web.risk``)."""
+    from medbill.web.risk.services import train_practice
+
+    return train_practice(practice, day)
+
+
+def _risk_words(summary: dict[str, Any]) -> str:
+    if not summary.get("trained"):
+        return f"too few answered claims to learn from ({summary.get('lines', 0)} lines)"
+    return (
+        f"learned from {summary['claims']} answered claims "
+        f"({summary['denied_lines']} of {summary['lines']} lines denied)"
+    )
+
+
 JOBS: tuple[Job, ...] = (
     Job(
         name="eligibility",
@@ -308,6 +327,14 @@ JOBS: tuple[Job, ...] = (
         schedule={"hour": "6", "minute": "30"},
         run=deadlines_ahead,
         words=_deadline_words,
+    ),
+    Job(
+        name="denial-risk",
+        title="Denial risk model from the practice's remittances",
+        when="every night at 02:15",
+        schedule={"hour": "2", "minute": "15"},
+        run=train_denial_risk,
+        words=_risk_words,
     ),
     Job(
         name="codesets",

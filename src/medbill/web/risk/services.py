@@ -1,0 +1,222 @@
+"""Denial risk in the practice: train from its remittances, predict its queue, hold claims.
+
+The model (``medbill.core.denial_risk``) is fitted per practice from the claims its payers
+answered — a line is denied when a ``DenialItem`` names it (or names none: the whole claim)
+— and stored as JSON under ``<data dir>/risk/practice-<id>.json``. Claims waiting to be sent
+are scored against it; a biller may hold a claim out of sending with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from medbill.core.denial_risk import (
+    DEFAULT_THRESHOLD,
+    ClaimFeatures,
+    Prediction,
+    RiskModel,
+    claim_features,
+    fit,
+)
+from medbill.core.paths import data_dir
+from medbill.web.billing.documents import claim_documents
+from medbill.web.billing.models import Claim, ClaimLine
+from medbill.web.billing.remittance_models import DenialItem, RemittanceClaim
+from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.permissions import require
+from medbill.web.risk.models import ClaimHold, RiskSettings
+
+__all__ = [
+    "hold_claim",
+    "held_claim_ids",
+    "load_model",
+    "model_path",
+    "predict_claims",
+    "release_hold",
+    "threshold_of",
+    "train_practice",
+    "training_examples",
+]
+
+MIN_LINES = 50  # fewer answered lines than this: no model (it would only echo noise)
+ANSWERED = (RemittanceClaim.Outcome.POSTED, RemittanceClaim.Outcome.DENIED, "partial")
+
+
+def model_path(practice: Any) -> Path:
+    return data_dir() / "risk" / f"practice-{getattr(practice, 'pk', practice)}.json"
+
+
+_cache: dict[Path, tuple[float, RiskModel]] = {}
+
+
+def load_model(practice: Any) -> RiskModel | None:
+    """The practice's fitted model, or None when it has none yet (read again when changed)."""
+    path = model_path(practice)
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    cached = _cache.get(path)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    model = RiskModel.from_json(json.loads(path.read_text()))
+    _cache[path] = (mtime, model)
+    return model
+
+
+def threshold_of(practice: Any) -> float:
+    row = RiskSettings.objects.filter(practice_id=getattr(practice, "pk", practice)).first()
+    return float(row.threshold) if row else DEFAULT_THRESHOLD
+
+
+def _features(
+    claims: Sequence[Claim], warnings: dict[int, Sequence[str]] | None = None
+) -> list[ClaimFeatures]:
+    """Each claim's features, with each patient's earlier lines at the same payer."""
+    docs = claim_documents(claims)
+    patients = {c.patient_id for c in claims}
+    earlier: dict[tuple[int, int, str], list[datetime.date]] = {}
+    rows = ClaimLine.objects.filter(
+        claim__patient_id__in=patients, claim__submitted_at__isnull=False
+    ).values_list("claim__patient_id", "claim__payer_id", "code", "claim__visit__scheduled_at")
+    for patient, payer, code, moment in rows:
+        day = timezone.localtime(moment).date()
+        earlier.setdefault((patient, payer, code), []).append(day)
+    out = []
+    for claim, doc in zip(claims, docs, strict=True):
+        day = doc.date_of_service or datetime.date.min
+        last = {}
+        for line in doc.lines:
+            before = [
+                d for d in earlier.get((claim.patient_id, claim.payer_id, line.code), []) if d < day
+            ]
+            if before:
+                last[line.code] = max(before)
+        sent = claim.submitted_at.date() if claim.submitted_at else timezone.localdate()
+        out.append(
+            claim_features(
+                doc, sent=sent, warnings=(warnings or {}).get(claim.pk, ()), last_seen=last
+            )
+        )
+    return out
+
+
+def training_examples(
+    practice: Any, until: datetime.date | None = None
+) -> list[tuple[ClaimFeatures, list[bool]]]:
+    """The practice's answered claims (of services before ``until``) with their denied lines."""
+    answered = (
+        RemittanceClaim.objects.for_practice(practice)
+        .filter(claim__isnull=False, outcome__in=ANSWERED)
+        .values_list("claim_id", flat=True)
+    )
+    claims = list(
+        Claim.objects.for_practice(practice)
+        .filter(pk__in=answered, submitted_at__isnull=False)
+        .select_related("patient", "payer", "coverage", "visit")
+        .order_by("submitted_at", "id")
+    )
+    denied: dict[int, set[int | None]] = {}
+    for claim_id, line_id in DenialItem.objects.for_practice(practice).values_list(
+        "claim_id", "claim_line_id"
+    ):
+        denied.setdefault(claim_id, set()).add(line_id)
+    feats = _features(claims)
+    out = []
+    for claim, f in zip(claims, feats, strict=True):
+        if until is not None and f.service_date >= until:
+            continue
+        marks = denied.get(claim.pk, set())
+        lines = list(claim.lines.order_by("line_number").values_list("pk", flat=True))
+        labels = [None in marks or pk in marks for pk in lines]
+        if len(labels) == len(f.lines):
+            out.append((f, labels))
+    return out
+
+
+def train_practice(
+    practice: Any, today: datetime.date | None = None, min_lines: int = MIN_LINES
+) -> dict[str, Any]:
+    """Fit the practice's model from its remittances and store it; counts, never PHI."""
+    examples = training_examples(practice)
+    lines = sum(len(f.lines) for f, _ in examples)
+    if lines < min_lines or not lines:
+        return {"claims": len(examples), "lines": lines, "trained": False}
+    when = (today or timezone.localdate()).isoformat()
+    model = fit(examples, meta={"trained_on": when, "claims": len(examples)})
+    path = model_path(practice)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(model.to_json()))
+    os.replace(tmp, path)
+    return {
+        "claims": len(examples),
+        "lines": lines,
+        "denied_lines": model.meta["denied"],
+        "features": model.meta["features"],
+        "trained": True,
+    }
+
+
+def predict_claims(
+    practice: Any, claims: Iterable[Claim], warnings: dict[int, Sequence[str]] | None = None
+) -> dict[int, Prediction]:
+    """Each claim's chance of denial by pk (empty when the practice has no model yet)."""
+    model = load_model(practice)
+    claims = list(claims)
+    if model is None or not claims:
+        return {}
+    return {
+        c.pk: model.predict(f) for c, f in zip(claims, _features(claims, warnings), strict=True)
+    }
+
+
+def held_claim_ids(practice: Any) -> set[int]:
+    return set(
+        ClaimHold.objects.for_practice(practice)
+        .filter(released_at__isnull=True)
+        .values_list("claim_id", flat=True)
+    )
+
+
+def hold_claim(user: Any, claim: Claim, reason: str, probability: float | None = None) -> ClaimHold:
+    """Keep ``claim`` out of sending until released; the reason is required."""
+    require(user, claim.practice, "submit_claims")
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("reason", "say why the claim is held")
+    if len(reason) > 200:
+        raise ServiceError("reason", "at most 200 characters")
+    if claim.status != Claim.Status.SCRUBBED:
+        raise ServiceError("claim", "only a claim ready to send can be held")
+    with transaction.atomic(), audit.acting_as(user):
+        if ClaimHold.objects.filter(claim=claim, released_at__isnull=True).exists():
+            raise ServiceError("claim", "this claim is already held")
+        return ClaimHold.objects.create(
+            practice_id=claim.practice_id,
+            claim=claim,
+            reason=reason,
+            probability=Decimal(f"{probability:.3f}") if probability is not None else None,
+            held_by=user,
+        )
+
+
+def release_hold(user: Any, hold: ClaimHold) -> ClaimHold:
+    require(user, hold.practice, "submit_claims")
+    with transaction.atomic(), audit.acting_as(user):
+        if hold.released_at is not None:
+            raise ServiceError("hold", "this hold was released already")
+        hold.released_at = timezone.now()
+        hold.released_by = user
+        hold.save()
+    return hold
