@@ -341,3 +341,15 @@ def test_denied_in_full_when_every_line_is_refused_for_a_reason():
     posting = post_claim(nothing_left, accounts(is_secondary=True)[0])
     assert not posting.denied_in_full and posting.denials == ()
     assert not post_claim(sample().claims[0], accounts()[0]).denied_in_full  # paid in part
+
+
+def test_nothing_paid_and_nothing_to_the_patient_with_a_line_refused_is_a_denied_claim():
+    """The visit denied as not covered, the supply written down to nothing: no one pays."""
+    payment = _claim(
+        "1",
+        _line("99213", "150", "0", ("CO", "96", "150")),
+        _line("36415", "25", "0", ("CO", "45", "25")),
+    )
+    posting = post_claim(payment, accounts()[0])
+    assert [d.line for d in posting.denials] == [1]
+    assert posting.denied_in_full

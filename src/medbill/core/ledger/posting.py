@@ -20,7 +20,8 @@ owed), with a ``responsibility`` of ``payer`` or ``patient``:
   claim-level CAS): a line the payer allowed and applied to the deductible is not denied
   because another line of the claim was;
 * a claim is ``denied_in_full`` when the payer refused every line (or the whole claim)
-  for a denial reason, whoever is left to pay (PR-50 after an ABN is still a refusal);
+  for a denial reason, whoever is left to pay (PR-50 after an ABN is still a refusal), or
+  paid nothing, left the patient nothing and refused a line;
 * CLP02=22 (reversal) → the same rules with the payer's negative amounts, so every
   entry reverses one of the original posting; the corrected claim that follows posts
   normally;
@@ -447,9 +448,17 @@ def post_claim(
             secondary = "send"
     # Refused for a reason: a secondary payer that owes nothing after the primary (CLP02 = 4
     # with only OA-23) has denied nothing.
+    # A claim that paid nothing, left the patient nothing and refused a line is denied too,
+    # whatever wrote the other lines down (a CO-45 to zero on a $12 line does not make a
+    # $205 denial a payment); a line applied to the deductible was processed, not refused.
+    nothing_paid = (
+        payment.paid == ZERO
+        and bool(denials)
+        and not any(a.group == "PR" and a.amount > ZERO for a in payment.all_adjustments)
+    )
     denied_in_full = (
         not reversal
-        and every_line_refused
+        and (every_line_refused or nothing_paid)
         and (bool(denials) or any(is_denial_reason(a.reason) for a in payment.all_adjustments))
     )
     return ClaimPosting(
