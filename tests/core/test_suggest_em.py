@@ -117,3 +117,12 @@ def test_an_empty_note_supports_no_em() -> None:
     result = em("  \n")
     assert result.code is None
     assert result.basis == "none"
+
+
+def test_a_denied_finding_does_not_raise_the_problem_level() -> None:
+    from medbill.core.suggest._em import _problems
+
+    assert _problems("Denies suicidal thoughts. Depression stable on sertraline.", 1)[0] < 5
+    assert _problems("No exacerbation since the last visit.", 1)[0] < 4
+    assert _problems("Reports suicidal ideation with a plan.", 1)[0] == 5
+    assert _problems("Asthma exacerbation; no fever.", 1)[0] == 4

@@ -224,11 +224,27 @@ def mdm_level(problems: int, data: int, risk: int) -> int:
     return sorted((problems, data, risk))[1]
 
 
+# Words that deny what follows them in the same sentence ("denies suicidal thoughts").
+_NEGATION = re.compile(
+    r"\b(?:denies|denied|no|not|never|without|negative for|free of|ruled out|rules out|"
+    r"no evidence of|no history of|no signs? of|absence of)\b",
+    re.I,
+)
+
+
+def _negated(text: str, m: re.Match[str]) -> bool:
+    """Whether the sentence denies the match: a negation cue between the sentence's start
+    and the match ("Denies suicidal ideation", "no worsening"); ConText's rule, kept short
+    for the E/M level's few patterns."""
+    start = max(text.rfind(c, 0, m.start()) for c in ".\n;:") + 1
+    return bool(_NEGATION.search(text, start, m.start()))
+
+
 def _problems(text: str, diagnoses: int) -> tuple[int, str]:
     chronic = {m.group().lower() for m in _CHRONIC.finditer(text)}
     best, why = 0, ""
     for pattern, level in _PROBLEMS:
-        m = re.search(pattern, text, re.I)
+        m = next((m for m in re.finditer(pattern, text, re.I) if not _negated(text, m)), None)
         if m and level > best:
             best, why = level, f"problem documented as '{m.group()}'"
     if best == 0:
