@@ -120,6 +120,14 @@ def test_unmatched_lists_with_a_suggestion_confirmed_and_a_match_by_hand(world, 
     # By hand without a reason: refused; the stray deposit is not this payment's amount.
     client.post(f"/deposits/{dep_stray.pk}/match/", {"remittance": rem.pk})
     assert not DepositMatch.objects.exists()
+    # With a reason but another amount: refused, saying both amounts and the difference.
+    other = client.post(
+        f"/deposits/{dep_stray.pk}/match/",
+        {"remittance": rem.pk, "reason": "branch deposit"},
+        follow=True,
+    ).content.decode()
+    assert not DepositMatch.objects.exists()
+    assert "the deposit is $12.34" in other and "of the same amount" in other
     client.post(f"/deposits/{dep_near.pk}/match/", {"remittance": rem.pk})
     match = DepositMatch.objects.get()
     assert (match.deposit, match.how, match.matched_by) == (dep_near, "suggested", biller)

@@ -206,6 +206,16 @@ def confirm_match(
         rem = unmatched_remittances(practice).filter(pk=remittance_id).first()
         if rem is None:
             raise ServiceError("remittance", "this payment is already matched or is not yours")
+        if Money(dep.amount) != Money(rem.total_paid):
+            # One EFT pays one 835 (the CAQH CORE reassociation rule): a difference is a
+            # different payment, or a bank fee or split the bank should explain.
+            raise ServiceError(
+                "remittance",
+                f"the deposit is {Money(dep.amount).format()} and the payment "
+                f"{Money(rem.total_paid).format()}: a deposit matches one 835 payment of the "
+                "same amount; ask the bank or the payer about the difference of "
+                f"{abs(Money(dep.amount) - Money(rem.total_paid)).format()}",
+            )
         suggested = remittance_id in reassociation(practice).suggested.get(deposit_id, [])
         if not suggested and not reason:
             raise ServiceError(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medbill.core.bank import WINDOW_DAYS, CsvColumns
+from medbill.core.money import Money
 from medbill.web.banking import services
 from medbill.web.banking.models import BankFile, Deposit
 from medbill.web.practice.errors import ServiceError
@@ -148,7 +149,7 @@ def match_deposit(request: PracticeRequest, deposit_id: int) -> HttpResponse:
         return redirect("list_unmatched_money")
     messages.success(
         request,
-        f"Deposit of {match.deposit.amount:,.2f} matched to payment "
+        f"Deposit of {Money(match.deposit.amount).format()} matched to payment "
         f"{match.remittance.trace_number} ({match.get_how_display().lower()}).",
     )
     return redirect("list_unmatched_money")
