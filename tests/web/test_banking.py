@@ -202,18 +202,18 @@ def test_paper_eob_posts_through_the_835_rules(world, client_for):
     assert client.get("/remittances/paper/").status_code == 200
 
 
-def test_paper_eob_that_does_not_balance_is_held_with_the_reason(world, client_for):
+def test_paper_eob_that_does_not_balance_is_refused_on_the_form_in_words(world, client_for):
     site, client = world.a, client_for(world.users["biller"])
-    # 130.00 billed; 90 + 20 = 110 accounted for.
-    client.post("/remittances/paper/", _eob(site, "555", "90.00", "90.00", "CO-45 20.00"))
-    rem = Remittance.objects.get()
-    assert rem.status == "held"
-    assert any("charge ≠ paid + adjustments" in r for r in rem.held_reasons)
+    # 130.00 billed; 90 + 20 = 110 accounted for, and the check says 95.00.
+    response = client.post(
+        "/remittances/paper/", _eob(site, "555", "95.00", "90.00", "CO-45 20.00")
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "$20.00 is not accounted for" in html and "check total $95.00" in html
+    assert not Remittance.objects.exists()
     assert not Entry.objects.filter(claim=site.claim, source="era").exists()
-    # The check total is not the claims' payments: held too.
-    client.post("/remittances/paper/", _eob(site, "556", "95.00", "90.00", "CO-45 40.00"))
-    rem = Remittance.objects.get(trace_number="556")
-    assert rem.status == "held" and any("BPR02" in r for r in rem.held_reasons)
+    assert 'value="90.00"' in html  # what was typed stays on the form
 
 
 @pytest.mark.parametrize(

@@ -94,12 +94,40 @@ def parse_adjustments(text: str, field: str = "adjustments") -> tuple[Adjustment
     return tuple(out)
 
 
+def _check_balance(eob: PaperEob) -> None:
+    """What a paper EOB must add up to, said in the office's words before anything is
+    written: each claim's charge is what was paid plus its adjustments, and the check is
+    the sum of what the claims were paid. Every problem is named at once."""
+    problems = []
+    for pc in eob.claims:
+        adjusted = sum((a.amount for a in pc.adjustments), ZERO)
+        gap = pc.charge - pc.paid - adjusted
+        if gap != ZERO:
+            problems.append(
+                f"claim {pc.claim_id}: charge {pc.charge.format()}, paid {pc.paid.format()} "
+                f"+ adjustments {adjusted.format()} = {(pc.paid + adjusted).format()}; "
+                f"{abs(gap).format()} {'is not accounted for' if gap > ZERO else 'too much'} "
+                "(enter every adjustment the EOB lists: CO-45 for the contract's write-down, "
+                "PR-1/2/3 for what the patient owes)"
+            )
+    paid = sum((pc.paid for pc in eob.claims), ZERO)
+    if paid != eob.check_total:
+        problems.append(
+            f"check total {eob.check_total.format()} is not the claims' payments "
+            f"{paid.format()} (a difference of {abs(eob.check_total - paid).format()}: a "
+            "claim missing from the entry, or a provider-level adjustment on the EOB)"
+        )
+    if problems:
+        raise EobError("balance", "; ".join(problems))
+
+
 def eob_remittance(eob: PaperEob) -> Remittance:
     """The ``Remittance`` an 835 for this check would carry (paid by check, CHK)."""
     if not eob.check_number.strip():
         raise EobError("check number", "the check number is required (it names the payment)")
     if not eob.claims:
         raise EobError("claims", "enter at least one claim the check pays")
+    _check_balance(eob)
     claims = []
     for position, pc in enumerate(eob.claims, start=1):
         pr = sum((a.amount for a in pc.adjustments if a.group == "PR"), ZERO)
