@@ -292,7 +292,10 @@ def train_denial_risk(practice: Any, day: datetime.date) -> dict[str, Any]:
 
 def _risk_words(summary: dict[str, Any]) -> str:
     if not summary.get("trained"):
-        return f"too few answered claims to learn from ({summary.get('lines', 0)} lines)"
+        return (
+            f"not enough history yet: {summary.get('lines', 0)} answered lines, "
+            f"{summary.get('denied_lines', 0)} denied (needs {summary.get('needs', 'more')})"
+        )
     return (
         f"learned from {summary['claims']} answered claims "
         f"({summary['denied_lines']} of {summary['lines']} lines denied)"

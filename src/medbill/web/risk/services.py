@@ -48,7 +48,10 @@ __all__ = [
     "training_examples",
 ]
 
-MIN_LINES = 50  # fewer answered lines than this: no model (it would only echo noise)
+# Less history than this and there is no model: a handful of denials would only be echoed
+# back as percentages that look like knowledge.
+MIN_LINES = 200  # answered claim lines
+MIN_DENIED = 20  # of them denied
 ANSWERED = (RemittanceClaim.Outcome.POSTED, RemittanceClaim.Outcome.DENIED, "partial")
 
 
@@ -150,8 +153,15 @@ def train_practice(
     """Fit the practice's model from its remittances and store it; counts, never PHI."""
     examples = training_examples(practice)
     lines = sum(len(f.lines) for f, _ in examples)
-    if lines < min_lines or not lines:
-        return {"claims": len(examples), "lines": lines, "trained": False}
+    denied = sum(sum(1 for x in labels if x) for _, labels in examples)
+    if lines < min_lines or not lines or denied < min(MIN_DENIED, min_lines):
+        return {
+            "claims": len(examples),
+            "lines": lines,
+            "denied_lines": denied,
+            "trained": False,
+            "needs": f"{min_lines} answered lines with {min(MIN_DENIED, min_lines)} denied",
+        }
     when = (today or timezone.localdate()).isoformat()
     model = fit(examples, meta={"trained_on": when, "claims": len(examples)})
     path = model_path(practice)
