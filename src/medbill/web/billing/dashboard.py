@@ -3,7 +3,8 @@
 Each function returns a ``reports.Table`` (header, rows of text for the page and the CSV,
 and chart points). The ledger is read grouped by month in SQL: one query gives charges,
 payments, adjustments and the net change of A/R per month, one more the balance before
-the first month; sums go through ``MoneySum`` so no amount passes through a float.
+the first month (from the open balances the database keeps, ``Balance``); sums go
+through ``MoneySum`` so no amount passes through a float.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from medbill.core.ledger.aging import days_in_ar, net_collection_rate, rate
 from medbill.core.money import ZERO, Money
-from medbill.web.billing.models import Entry
+from medbill.web.billing.models import Balance, Entry
 from medbill.web.billing.remittance_models import RemittanceClaim
 from medbill.web.billing.reports import Table
 from medbill.web.practice.fields import MoneySum
@@ -146,12 +147,16 @@ def collections_by_month(practice: Any, months: Months, ledger: Ledger | None = 
 def days_in_ar_by_month(practice: Any, months: Months, ledger: Ledger | None = None) -> Table:
     """Total A/R at each month's end and days in A/R over the three months before it."""
     ledger = ledger if ledger is not None else ledger_by_month(practice, months)
-    opening = Money(
+    # The balance before the first month: today's total A/R (the sums the database keeps
+    # per claim) less what was posted from that month on, which is far fewer entries than
+    # every one before it.
+    now = Balance.objects.for_practice(practice).aggregate(t=MoneySum("amount"))["t"]
+    since = (
         Entry.objects.for_practice(practice)
-        .filter(effective_date__lt=months.first)
+        .filter(effective_date__gte=months.first)
         .aggregate(t=MoneySum("amount"))["t"]
-        or 0
     )
+    opening = Money(now or 0) - Money(since or 0)
     # Charges of the two months before the window, for the first months' 90-day average.
     before = months_ending(months.first - datetime.timedelta(days=1), 2)
     charges = [ledger[s]["charges"] for s in before.starts]

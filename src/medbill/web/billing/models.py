@@ -117,8 +117,10 @@ class Entry(PracticeOwned, AppendOnlyModel):
 
     ``amount`` is signed from the account's point of view: charges and refunds raise what
     is owed (positive), payments and most adjustments lower it (negative). A balance is a
-    sum of entries, never a stored total. ``responsibility`` says who owes the amount
-    (a payer or the patient); a transfer moves balance between them with a pair of entries.
+    sum of entries; the database keeps those sums per claim in ``Balance`` as entries are
+    inserted, and the application never writes a total itself. ``responsibility`` says who
+    owes the amount (a payer or the patient); a transfer moves balance between them with a
+    pair of entries.
     """
 
     class Kind(models.TextChoices):
@@ -196,6 +198,12 @@ class Entry(PracticeOwned, AppendOnlyModel):
                 include=["amount", "effective_date", "patient", "payer"],
                 name="entry_open_balance",
             ),
+            # The dashboard's months and the key numbers' last 90 days read a date range.
+            models.Index(
+                fields=["practice", "effective_date"],
+                include=["kind", "group_code", "amount", "claim"],
+                name="entry_day",
+            ),
         ]
         constraints = [
             # A claim line is charged once: two imports that both find it uncharged cannot
@@ -250,6 +258,7 @@ class EditWaiver(PracticeOwned):
         return f"{self.code} waived"
 
 
+from medbill.web.billing.balance_models import *  # noqa: E402, F403 - kept by the database
 from medbill.web.billing.remittance_models import *  # noqa: E402, F403 - money-in models
 
 

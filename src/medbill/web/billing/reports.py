@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from medbill.core.ledger.aging import (
@@ -21,7 +21,7 @@ from medbill.core.ledger.aging import (
     rate,
 )
 from medbill.core.money import ZERO, Money
-from medbill.web.billing.models import Entry
+from medbill.web.billing.models import Balance, Entry
 from medbill.web.billing.remittance_models import DenialItem, RemittanceClaim
 from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.models import Payer
@@ -43,18 +43,15 @@ def _money(value: Any) -> Money:
     return Money(value) if value is not None else ZERO
 
 
-# The date of service is looked up per open balance (a few thousand index reads) rather
-# than joined: planners cannot tell how few groups survive HAVING and would hash both
-# whole tables.
+# Open balances come from the summary the database keeps (``Balance``), through its index
+# of the rows that are not zero: a few thousand rows, not the practice's whole ledger. The
+# date of service is looked up per open balance (index reads) rather than joined.
 _OPEN_BALANCES = """
-    SELECT open.claim_id, open.patient_id, open.payer_id, open.cents, open.first,
+    SELECT b.claim_id, b.patient_id, b.payer_id, ROUND(b.amount * 100), b.first_date,
            (SELECT v.scheduled_at FROM billing_claim c
-            JOIN frontdesk_visit v ON v.id = c.visit_id WHERE c.id = open.claim_id)
-    FROM (SELECT claim_id, patient_id, payer_id, SUM(ROUND(amount * 100)) AS cents,
-                 MIN(effective_date) AS first
-          FROM billing_entry WHERE practice_id = %s AND responsibility = %s
-          GROUP BY claim_id, patient_id, payer_id
-          HAVING SUM(ROUND(amount * 100)) <> 0) open
+            JOIN frontdesk_visit v ON v.id = c.visit_id WHERE c.id = b.claim_id)
+    FROM billing_balance b
+    WHERE b.practice_id = %s AND b.responsibility = %s AND NOT (b.amount = 0)
 """
 
 
@@ -62,7 +59,7 @@ def _open_balances(practice: Any, responsibility: str) -> list[dict[str, Any]]:
     """Per claim (or per patient for entries without a claim): the open balance.
 
     Only balances that are not zero come back (most claims of a practice are settled), with
-    the date of service of their claim: one query, summed in whole cents as ``MoneySum``.
+    the date of service of their claim: one query over the summary, in whole cents.
     """
     with connection.cursor() as cursor:
         cursor.execute(_OPEN_BALANCES, [getattr(practice, "pk", practice), responsibility])
@@ -198,16 +195,20 @@ def kpis(practice: Any, as_of: datetime.date | None = None, period_days: int = 9
     """Days in A/R, first-pass rate and net collection rate."""
     as_of = as_of or timezone.localdate()
     since = as_of - datetime.timedelta(days=period_days)
-    charge = Q(kind=Entry.Kind.CHARGE)
-    # One pass over the practice's ledger for every sum.
-    sums = Entry.objects.for_practice(practice).aggregate(
+    # All-time sums from the summary the database keeps (one row per claim and side); the
+    # last period's charges from the ledger's entries of those days (``entry_day``).
+    sums = Balance.objects.for_practice(practice).aggregate(
         total=MoneySum("amount"),
-        charges_period=MoneySum("amount", filter=charge & Q(effective_date__gt=since)),
-        charges=MoneySum("amount", filter=charge),
-        payments=MoneySum("amount", filter=Q(kind=Entry.Kind.PAYMENT)),
-        contractual=MoneySum("amount", filter=Q(kind=Entry.Kind.ADJUSTMENT, group_code="CO")),
+        charges=MoneySum("charges"),
+        payments=MoneySum("payments"),
+        contractual=MoneySum("contractual"),
     )
-    total_ar, charges_period = _money(sums["total"]), _money(sums["charges_period"])
+    period = (
+        Entry.objects.for_practice(practice)
+        .filter(kind=Entry.Kind.CHARGE, effective_date__gt=since)
+        .aggregate(t=MoneySum("amount"))
+    )
+    total_ar, charges_period = _money(sums["total"]), _money(period["t"])
     charges = _money(sums["charges"])
     payments, contractual = -_money(sums["payments"]), -_money(sums["contractual"])
     first: dict[int, str] = {}
