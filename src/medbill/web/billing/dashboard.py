@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from medbill.core.ledger.aging import days_in_ar, net_collection_rate, rate
 from medbill.core.money import ZERO, Money
-from medbill.web.billing.models import Balance, Entry
+from medbill.web.billing.models import Balance, Claim, Entry
 from medbill.web.billing.remittance_models import RemittanceClaim
 from medbill.web.billing.reports import Table
 from medbill.web.practice.fields import MoneySum
@@ -189,6 +189,8 @@ def denial_rate_by_month(practice: Any, months: Months) -> Table:
     answered_on = Coalesce("remittance__payment_date", TruncDate("remittance__posted_at"))
     rows = (
         RemittanceClaim.objects.for_practice(practice)
+        # The remittances' practice too, so only this practice's remittances are read.
+        .filter(remittance__practice_id=getattr(practice, "pk", practice))
         .annotate(answered_on=answered_on)
         .filter(answered_on__gte=months.first, answered_on__lte=months.end)
         .annotate(month=TruncMonth("answered_on"))
@@ -225,6 +227,8 @@ def denial_rate_by_payer(practice: Any, months: Months) -> Table:
     answered_on = Coalesce("remittance__payment_date", TruncDate("remittance__posted_at"))
     rows = (
         RemittanceClaim.objects.for_practice(practice)
+        # The remittances' practice too, so only this practice's remittances are read.
+        .filter(remittance__practice_id=getattr(practice, "pk", practice))
         .annotate(
             answered_on=answered_on,
             payer=Coalesce("remittance__payer__name", "remittance__payer_name"),
@@ -249,21 +253,30 @@ def denial_rate_by_payer(practice: Any, months: Months) -> Table:
 
 def payer_mix(practice: Any, months: Months) -> Table:
     """Charges of the months shown by the claim's payer (no claim: self-pay)."""
-    rows = (
+    # Summed per claim over the months' entries first (the date index), then per payer
+    # through each claim: joining every entry to its claim read the whole claims table.
+    per_claim = (
         Entry.objects.for_practice(practice)
         .filter(
             kind=Entry.Kind.CHARGE, effective_date__gte=months.first, effective_date__lte=months.end
         )
-        .values("claim__payer_id")
+        .values("claim_id")
         .annotate(total=MoneySum("amount"))
         .order_by()
     )
-    names = dict(
-        Payer.objects.filter(pk__in=[r["claim__payer_id"] for r in rows]).values_list("pk", "name")
+    charged = {r["claim_id"]: Money(r["total"] or 0) for r in per_claim}
+    payer_of: dict[Any, Any] = {}
+    ids = [pk for pk in charged if pk is not None]
+    for start in range(0, len(ids), 5000):
+        payer_of.update(
+            Claim.objects.filter(pk__in=ids[start : start + 5000]).values_list("pk", "payer_id")
+        )
+    names: dict[Any, str] = dict(
+        Payer.objects.filter(pk__in=set(payer_of.values())).values_list("pk", "name")
     )
     totals: dict[str, Money] = defaultdict(lambda: ZERO)
-    for r in rows:
-        totals[names.get(r["claim__payer_id"], "Self-pay")] += Money(r["total"] or 0)
+    for claim_id, amount in charged.items():
+        totals[names.get(payer_of.get(claim_id), "Self-pay")] += amount
     whole = sum(totals.values(), ZERO)
     table = Table(
         f"Payer mix: charges {Months.label(months.first)} to {Months.label(months.starts[-1])}",
