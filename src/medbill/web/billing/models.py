@@ -191,13 +191,6 @@ class Entry(PracticeOwned, AppendOnlyModel):
         verbose_name_plural = "entries"
         indexes = [
             models.Index(fields=["practice", "patient"], name="entry_patient"),
-            # A/R aging and open balances group a practice's entries by claim; on PostgreSQL
-            # the included columns let that read the index alone.
-            models.Index(
-                fields=["practice", "responsibility", "claim"],
-                include=["amount", "effective_date", "patient", "payer"],
-                name="entry_open_balance",
-            ),
             # The dashboard's months and the key numbers' last 90 days read a date range.
             models.Index(
                 fields=["practice", "effective_date"],
