@@ -149,3 +149,10 @@ def test_first_pass_of_a_claim_paid_at_once(world):
     k = {r[0]: r for r in reports.kpis(site.practice, AS_OF).rows}
     assert k["first-pass rate %"][1] == "100.0"
     assert k["first-pass rate %"][2].startswith("1 of 1 ")
+
+
+def test_aging_writes_cents_as_money_does():
+    from medbill.core.money import Money
+
+    for cents in (-123456, -1205, -5, 0, 5, 99, 100, 123456789):
+        assert reports._text(cents) == str(Money.from_cents(cents))

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
 from medbill.core.ledger.aging import (
     BUCKETS,
-    age_balances,
+    age_cents,
     days_in_ar,
     net_collection_rate,
     rate,
@@ -48,117 +48,107 @@ def _money(value: Any) -> Money:
 # date of service is looked up per open balance (index reads) rather than joined.
 _OPEN_BALANCES = """
     SELECT b.claim_id, b.patient_id, b.payer_id, ROUND(b.amount * 100), b.first_date,
-           (SELECT v.scheduled_at FROM billing_claim c
+           (SELECT {local_date} FROM billing_claim c
             JOIN frontdesk_visit v ON v.id = c.visit_id WHERE c.id = b.claim_id)
     FROM billing_balance b
     WHERE b.practice_id = %s AND b.responsibility = %s AND NOT (b.amount = 0)
 """
 
 
-def _open_balances(practice: Any, responsibility: str) -> list[dict[str, Any]]:
+def _open_balances(
+    practice: Any, responsibility: str
+) -> list[tuple[int | None, int, int | None, int, datetime.date | None]]:
     """Per claim (or per patient for entries without a claim): the open balance.
 
-    Only balances that are not zero come back (most claims of a practice are settled), with
-    the date of service of their claim: one query over the summary, in whole cents.
+    Only balances that are not zero come back (most claims of a practice are settled), as
+    (claim id, patient id, payer id, cents, date of service): one query over the summary.
+    The date of service is the day of the claim's visit in the current time zone (worked
+    out by the database); without a claim, the first entry's date.
     """
+    local_date, tz_params = connection.ops.datetime_cast_date_sql(
+        "v.scheduled_at", (), timezone.get_current_timezone_name()
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_OPEN_BALANCES, [getattr(practice, "pk", practice), responsibility])
+        cursor.execute(
+            _OPEN_BALANCES.format(local_date=local_date),
+            [*tz_params, getattr(practice, "pk", practice), responsibility],
+        )
         rows = cursor.fetchall()
-    dates = models.DateField()
     return [
-        {
-            "claim_id": claim,
-            "patient_id": patient,
-            "payer_id": payer,
-            "balance": Decimal(int(cents)) / 100,
-            "first": dates.to_python(first) if first is not None else None,
-            "dos": _aware(dos),
-        }
+        (claim, patient, payer, int(round(cents)), _date(dos if dos is not None else first))
         for claim, patient, payer, cents, first, dos in rows
     ]
 
 
-def _aware(value: Any) -> datetime.datetime | None:
-    """A timestamp from a raw query (SQLite gives text) as an aware datetime."""
-    if value is None:
-        return None
+def _date(value: Any) -> datetime.date | None:
+    """A date from a raw query (SQLite gives text)."""
     if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
-    return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
+        return datetime.date.fromisoformat(value[:10])
+    return value
 
 
-def _service_date(row: dict[str, Any]) -> datetime.date | None:
-    if row["dos"] is not None:
-        return timezone.localtime(row["dos"]).date()
-    return row["first"]
+def _text(cents: int) -> str:
+    """Whole cents as ``str(Money)`` writes them (``-12.05``)."""
+    sign, cents = ("-", -cents) if cents < 0 else ("", cents)
+    return f"{sign}{cents // 100}.{cents % 100:02d}"
 
 
 def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = None) -> Table:
-    """Open A/R aged from the date of service, per payer (insurance) or per patient."""
+    """Open A/R aged from the date of service, per payer (insurance) or per patient.
+
+    Worked in whole cents: a practice has thousands of open balances.
+    """
     as_of = as_of or timezone.localdate()
+    names: dict[Any, str]
     if by == "payer":
         rows = _open_balances(practice, Entry.Responsibility.PAYER)
-        names = dict(
-            Payer.objects.filter(pk__in={r["payer_id"] for r in rows}).values_list("pk", "name")
-        )
-        items = [
-            (
-                r["payer_id"],
-                names.get(r["payer_id"], "(no payer)"),
-                _service_date(r),
-                _money(r["balance"]),
-            )
-            for r in rows
-        ]
+        names = dict(Payer.objects.filter(pk__in={r[2] for r in rows}).values_list("pk", "name"))
+        items = [(r[2], names.get(r[2], "(no payer)"), r[4], r[3]) for r in rows]
     elif by == "patient":
         from medbill.web.frontdesk.models import Patient
 
         rows = _open_balances(practice, Entry.Responsibility.PATIENT)
-        people = {
+        names = {
             pk: f"{last}, {first} ({account})"
             for pk, last, first, account in Patient.objects.filter(
-                pk__in={r["patient_id"] for r in rows}
+                pk__in={r[1] for r in rows}
             ).values_list("pk", "last_name", "first_name", "account_number")
         }
-        items = [
-            (
-                r["patient_id"],
-                people.get(r["patient_id"], "?"),
-                _service_date(r),
-                _money(r["balance"]),
-            )
-            for r in rows
-        ]
+        items = [(r[1], names.get(r[1], "?"), r[4], r[3]) for r in rows]
     else:
         raise ValueError("by: expected payer or patient")
     # Amounts owed are aged; credits (overpayments, payments on account) are not, but they
     # count: each row's total is the net balance the accounts list and ledger show.
-    aged = age_balances(items, as_of)
-    credits: dict[Any, Decimal] = {}
-    names: dict[Any, str] = {}
-    for key, name, _, amount in items:
-        if amount.amount < 0:
-            credits[key] = credits.get(key, Decimal(0)) + amount.amount
-            names[key] = name
+    aged = age_cents(items, as_of)
+    credits: dict[Any, int] = {}
+    credit_names: dict[Any, str] = {}
+    for key, name, _, cents in items:
+        if cents < 0:
+            credits[key] = credits.get(key, 0) + cents
+            credit_names[key] = name
     out = []
-    for row in aged:
-        credit = Money(credits.pop(row.key, Decimal(0)))
-        out.append([*row.as_list()[:-1], str(credit), str(row.total + credit)])
-    for key, credit_amount in sorted(credits.items(), key=lambda kv: (kv[1], names[kv[0]])):
-        credit = Money(credit_amount)
-        out.append([names[key], *(str(ZERO) for _ in BUCKETS), str(credit), str(credit)])
+    totals = [0] * len(BUCKETS)
+    credit_total = 0
+    for key, name, buckets in aged:
+        credit = credits.pop(key, 0)
+        credit_total += credit
+        for i, cents in enumerate(buckets):
+            totals[i] += cents
+        out.append([name, *map(_text, buckets), _text(credit), _text(sum(buckets) + credit)])
+    zero = _text(0)
+    for key, credit in sorted(credits.items(), key=lambda kv: (kv[1], credit_names[kv[0]])):
+        credit_total += credit
+        out.append([credit_names[key], *(zero for _ in BUCKETS), _text(credit), _text(credit)])
     table = Table(f"A/R aging by {by} as of {as_of}", [by, *BUCKETS, "credits", "total"], out)
-    totals = {b: sum((r.buckets[b] for r in aged), ZERO) for b in BUCKETS}
-    credit_total = sum((Money(r[-2]) for r in out), ZERO)
     table.rows.append(
         [
             "TOTAL",
-            *(str(totals[b]) for b in BUCKETS),
-            str(credit_total),
-            str(sum(totals.values(), ZERO) + credit_total),
+            *map(_text, totals),
+            _text(credit_total),
+            _text(sum(totals) + credit_total),
         ]
     )
-    table.chart = [(b, float(totals[b].amount)) for b in BUCKETS]
+    table.chart = [(b, float(Decimal(c).scaleb(-2))) for b, c in zip(BUCKETS, totals, strict=True)]
     table.money = set(range(1, len(BUCKETS) + 3))
     table.note = (
         "Amounts owed are aged from the date of service; credits (overpayments and "
