@@ -13,6 +13,7 @@ import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from medbill.core.ledger.aging import days_in_ar, net_collection_rate, rate
 from medbill.core.money import ZERO, Money
+from medbill.web.billing.era_bulk import one_of
 from medbill.web.billing.models import Balance, Claim, Entry
 from medbill.web.billing.remittance_models import RemittanceClaim
 from medbill.web.billing.reports import Table
@@ -264,19 +266,18 @@ def payer_mix(practice: Any, months: Months) -> Table:
         .annotate(total=MoneySum("amount"))
         .order_by()
     )
-    charged = {r["claim_id"]: Money(r["total"] or 0) for r in per_claim}
-    payer_of: dict[Any, Any] = {}
+    charged = {r["claim_id"]: r["total"] or 0 for r in per_claim}
     ids = [pk for pk in charged if pk is not None]
-    for start in range(0, len(ids), 5000):
-        payer_of.update(
-            Claim.objects.filter(pk__in=ids[start : start + 5000]).values_list("pk", "payer_id")
-        )
+    payer_of: dict[Any, Any] = dict(
+        Claim.objects.filter(one_of("pk", ids)).values_list("pk", "payer_id")
+    )
     names: dict[Any, str] = dict(
         Payer.objects.filter(pk__in=set(payer_of.values())).values_list("pk", "name")
     )
-    totals: dict[str, Money] = defaultdict(lambda: ZERO)
+    sums: dict[str, Decimal] = defaultdict(Decimal)
     for claim_id, amount in charged.items():
-        totals[names.get(payer_of.get(claim_id), "Self-pay")] += amount
+        sums[names.get(payer_of.get(claim_id), "Self-pay")] += amount
+    totals = {name: Money(amount) for name, amount in sums.items()}
     whole = sum(totals.values(), ZERO)
     table = Table(
         f"Payer mix: charges {Months.label(months.first)} to {Months.label(months.starts[-1])}",
