@@ -21,6 +21,7 @@ from medbill.core.ledger.aging import (
     rate,
 )
 from medbill.core.money import ZERO, Money
+from medbill.web.billing.era_bulk import one_of
 from medbill.web.billing.models import Balance, Entry
 from medbill.web.billing.remittance_models import DenialItem, RemittanceClaim
 from medbill.web.practice.fields import MoneySum
@@ -110,8 +111,9 @@ def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = Non
         rows = _open_balances(practice, Entry.Responsibility.PATIENT)
         names = {
             pk: f"{last}, {first} ({account})"
+            # Thousands of ids: one array parameter (one_of), not one parameter each.
             for pk, last, first, account in Patient.objects.filter(
-                pk__in={r[1] for r in rows}
+                one_of("pk", {r[1] for r in rows})
             ).values_list("pk", "last_name", "first_name", "account_number")
         }
         items = [(r[1], names.get(r[1], "?"), r[4], r[3]) for r in rows]
