@@ -51,3 +51,20 @@ def test_rates():
     assert days_in_ar(M(30000), M(90000), 90) == Decimal("30.0")
     assert days_in_ar(M(1), M(0)) is None
     assert net_collection_rate(M(760), M(1000), M(200)) == Decimal("95.0")
+
+
+def test_aging_in_cents_matches_aging_in_money():
+    from medbill.core.ledger.aging import age_cents
+
+    items = [
+        ("P1", "Badger", TODAY - timedelta(days=10), M("100.05")),
+        ("P1", "Badger", TODAY - timedelta(days=95), M("0.10")),
+        ("P2", "Lakeland", None, M("20.00")),
+        ("P3", "Overpaid", TODAY, M("-5.00")),
+    ]
+    rows = age_balances(items, TODAY)
+    cents = age_cents([(k, n, w, m.cents) for k, n, w, m in items], TODAY)
+    assert [(r.key, [r.buckets[b].cents for b in BUCKETS]) for r in rows] == [
+        (k, c) for k, _, c in cents
+    ]
+    assert cents[0] == ("P1", "Badger", [10005, 0, 0, 10, 0])

@@ -127,3 +127,32 @@ def test_aging_totals_are_the_net_balances_credits_included(world, client_for):
     assert ">-$943.00</td>" in patients  # the page shows dollars, the CSV plain numbers
     csv_text = client_for(world.users["biller"]).get("/reports/?csv=ar-patient").content.decode()
     assert "$" not in csv_text and "-943.00" in csv_text
+
+
+def test_first_pass_counts_each_claims_first_answer(world):
+    """A claim the payer denied and then paid (a corrected claim) was not paid on its first
+    remittance; the denied answer counts, once, however many answers follow."""
+    from medbill.web.billing.remittance_models import RemittanceClaim
+
+    site = world.a
+    test_denials_and_kpis(world)  # the claim's first answer: denied
+    post(site, world.users["biller"], trace_number="PAID-LATER")
+    assert RemittanceClaim.objects.filter(claim=site.claim).count() == 2
+    k = {r[0]: r for r in reports.kpis(site.practice, AS_OF).rows}
+    assert k["first-pass rate %"][1] == "0.0"
+    assert k["first-pass rate %"][2].startswith("0 of 1 ")
+
+
+def test_first_pass_of_a_claim_paid_at_once(world):
+    site = world.a
+    post(site, world.users["biller"])
+    k = {r[0]: r for r in reports.kpis(site.practice, AS_OF).rows}
+    assert k["first-pass rate %"][1] == "100.0"
+    assert k["first-pass rate %"][2].startswith("1 of 1 ")
+
+
+def test_aging_writes_cents_as_money_does():
+    from medbill.core.money import Money
+
+    for cents in (-123456, -1205, -5, 0, 5, 99, 100, 123456789):
+        assert reports._text(cents) == str(Money.from_cents(cents))

@@ -23,6 +23,7 @@ __all__ = [
     "NET_COLLECTION_MEANING",
     "AgingRow",
     "age_balances",
+    "age_cents",
     "bucket_of",
     "days_in_ar",
     "net_collection_rate",
@@ -64,6 +65,34 @@ class AgingRow:
         return [self.name, *(str(self.buckets[b]) for b in BUCKETS), str(self.total)]
 
 
+def age_cents(
+    items: Iterable[tuple[Hashable, str, date | None, int]],
+    as_of: date,
+    include_credits: bool = False,
+) -> list[tuple[Hashable, str, list[int]]]:
+    """``age_balances`` in whole cents: rows of (key, name, service date, cents) summed per
+    key into one amount per bucket (in ``BUCKETS`` order), largest total first.
+
+    For reports over thousands of open balances, which format the cents themselves.
+    """
+    index = {b: i for i, b in enumerate(BUCKETS)}
+    sums: dict[Hashable, tuple[str, list[int]]] = {}
+    for key, name, when, cents in items:
+        if not cents or (cents < 0 and not include_credits):
+            continue
+        entry = sums.get(key)
+        if entry is None:
+            entry = sums[key] = (name, [0] * len(BUCKETS))
+        entry[1][index[bucket_of(when, as_of)]] += cents
+    out = []
+    for key, (name, buckets) in sums.items():
+        total = sum(buckets)
+        if total:
+            out.append((-total, name, key, buckets))
+    out.sort(key=lambda t: (t[0], t[1]))
+    return [(key, name, buckets) for _, name, key, buckets in out]
+
+
 def age_balances(
     items: Iterable[tuple[Hashable, str, date | None, Money]],
     as_of: date,
@@ -74,22 +103,15 @@ def age_balances(
     Zero balances drop out; credit balances (overpayments) too unless asked for.
     Rows come largest total first.
     """
-    # Plain Decimals while adding up (a practice has thousands of open balances).
-    sums: dict[Hashable, tuple[str, dict[str, Decimal]]] = {}
-    for key, name, when, amount in items:
-        value = amount.amount
-        if not value or (value < 0 and not include_credits):
-            continue
-        _, buckets = sums.setdefault(key, (name, dict.fromkeys(BUCKETS, Decimal(0))))
-        buckets[bucket_of(when, as_of)] += value
-    out = []
-    for key, (name, buckets) in sums.items():
-        total = sum(buckets.values(), Decimal(0))
-        if total:
-            row = AgingRow(key, name, {b: Money(v) for b, v in buckets.items()})
-            out.append((-total, name, row))
-    out.sort(key=lambda t: (t[0], t[1]))
-    return [row for _, _, row in out]
+    rows = age_cents(
+        ((key, name, when, amount.cents) for key, name, when, amount in items),
+        as_of,
+        include_credits,
+    )
+    return [
+        AgingRow(key, name, {b: Money.from_cents(c) for b, c in zip(BUCKETS, cents, strict=True)})
+        for key, name, cents in rows
+    ]
 
 
 def rate(part: Money | int, whole: Money | int) -> Decimal | None:

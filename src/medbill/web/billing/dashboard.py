@@ -3,7 +3,8 @@
 Each function returns a ``reports.Table`` (header, rows of text for the page and the CSV,
 and chart points). The ledger is read grouped by month in SQL: one query gives charges,
 payments, adjustments and the net change of A/R per month, one more the balance before
-the first month; sums go through ``MoneySum`` so no amount passes through a float.
+the first month (from the open balances the database keeps, ``Balance``); sums go
+through ``MoneySum`` so no amount passes through a float.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
@@ -20,7 +22,8 @@ from django.utils import timezone
 
 from medbill.core.ledger.aging import days_in_ar, net_collection_rate, rate
 from medbill.core.money import ZERO, Money
-from medbill.web.billing.models import Entry
+from medbill.web.billing.era_bulk import one_of
+from medbill.web.billing.models import Balance, Claim, Entry
 from medbill.web.billing.remittance_models import RemittanceClaim
 from medbill.web.billing.reports import Table
 from medbill.web.practice.fields import MoneySum
@@ -146,12 +149,16 @@ def collections_by_month(practice: Any, months: Months, ledger: Ledger | None = 
 def days_in_ar_by_month(practice: Any, months: Months, ledger: Ledger | None = None) -> Table:
     """Total A/R at each month's end and days in A/R over the three months before it."""
     ledger = ledger if ledger is not None else ledger_by_month(practice, months)
-    opening = Money(
+    # The balance before the first month: today's total A/R (the sums the database keeps
+    # per claim) less what was posted from that month on, which is far fewer entries than
+    # every one before it.
+    now = Balance.objects.for_practice(practice).aggregate(t=MoneySum("amount"))["t"]
+    since = (
         Entry.objects.for_practice(practice)
-        .filter(effective_date__lt=months.first)
+        .filter(effective_date__gte=months.first)
         .aggregate(t=MoneySum("amount"))["t"]
-        or 0
     )
+    opening = Money(now or 0) - Money(since or 0)
     # Charges of the two months before the window, for the first months' 90-day average.
     before = months_ending(months.first - datetime.timedelta(days=1), 2)
     charges = [ledger[s]["charges"] for s in before.starts]
@@ -184,6 +191,8 @@ def denial_rate_by_month(practice: Any, months: Months) -> Table:
     answered_on = Coalesce("remittance__payment_date", TruncDate("remittance__posted_at"))
     rows = (
         RemittanceClaim.objects.for_practice(practice)
+        # The remittances' practice too, so only this practice's remittances are read.
+        .filter(remittance__practice_id=getattr(practice, "pk", practice))
         .annotate(answered_on=answered_on)
         .filter(answered_on__gte=months.first, answered_on__lte=months.end)
         .annotate(month=TruncMonth("answered_on"))
@@ -220,6 +229,8 @@ def denial_rate_by_payer(practice: Any, months: Months) -> Table:
     answered_on = Coalesce("remittance__payment_date", TruncDate("remittance__posted_at"))
     rows = (
         RemittanceClaim.objects.for_practice(practice)
+        # The remittances' practice too, so only this practice's remittances are read.
+        .filter(remittance__practice_id=getattr(practice, "pk", practice))
         .annotate(
             answered_on=answered_on,
             payer=Coalesce("remittance__payer__name", "remittance__payer_name"),
@@ -244,21 +255,29 @@ def denial_rate_by_payer(practice: Any, months: Months) -> Table:
 
 def payer_mix(practice: Any, months: Months) -> Table:
     """Charges of the months shown by the claim's payer (no claim: self-pay)."""
-    rows = (
+    # Summed per claim over the months' entries first (the date index), then per payer
+    # through each claim: joining every entry to its claim read the whole claims table.
+    per_claim = (
         Entry.objects.for_practice(practice)
         .filter(
             kind=Entry.Kind.CHARGE, effective_date__gte=months.first, effective_date__lte=months.end
         )
-        .values("claim__payer_id")
+        .values("claim_id")
         .annotate(total=MoneySum("amount"))
         .order_by()
     )
-    names = dict(
-        Payer.objects.filter(pk__in=[r["claim__payer_id"] for r in rows]).values_list("pk", "name")
+    charged = {r["claim_id"]: r["total"] or 0 for r in per_claim}
+    ids = [pk for pk in charged if pk is not None]
+    payer_of: dict[Any, Any] = dict(
+        Claim.objects.filter(one_of("pk", ids)).values_list("pk", "payer_id")
     )
-    totals: dict[str, Money] = defaultdict(lambda: ZERO)
-    for r in rows:
-        totals[names.get(r["claim__payer_id"], "Self-pay")] += Money(r["total"] or 0)
+    names: dict[Any, str] = dict(
+        Payer.objects.filter(pk__in=set(payer_of.values())).values_list("pk", "name")
+    )
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for claim_id, amount in charged.items():
+        sums[names.get(payer_of.get(claim_id), "Self-pay")] += amount
+    totals = {name: Money(amount) for name, amount in sums.items()}
     whole = sum(totals.values(), ZERO)
     table = Table(
         f"Payer mix: charges {Months.label(months.first)} to {Months.label(months.starts[-1])}",

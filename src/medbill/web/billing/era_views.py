@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from medbill.web.billing import plans, reports
 from medbill.web.billing.deadlines import appeal_clock_of
 from medbill.web.billing.denials import write_off_denial
-from medbill.web.billing.models import Entry
+from medbill.web.billing.models import Balance, Entry
 from medbill.web.billing.remittance_models import (
     DenialItem,
     EraImportRun,
@@ -165,9 +165,11 @@ def list_accounts(request: PracticeRequest) -> HttpResponse:
     # credit does not pay what an insurer still owes (the sums ``balances_of`` gives).
     patient_side = Q(responsibility=Entry.Responsibility.PATIENT)
     payer_side = Q(responsibility=Entry.Responsibility.PAYER)
-    # Sums per patient from the ledger alone; names are read for the page's patients only.
+    # Sums per patient of the open balances the database keeps per claim (``Balance``);
+    # names are read for the page's patients only.
     rows = (
-        Entry.objects.for_user(request.user, request.practice)
+        Balance.objects.for_user(request.user, request.practice)
+        .exclude(amount=0)
         .values("patient_id")
         .annotate(
             patient_owes=MoneySum("amount", filter=patient_side),

@@ -117,8 +117,10 @@ class Entry(PracticeOwned, AppendOnlyModel):
 
     ``amount`` is signed from the account's point of view: charges and refunds raise what
     is owed (positive), payments and most adjustments lower it (negative). A balance is a
-    sum of entries, never a stored total. ``responsibility`` says who owes the amount
-    (a payer or the patient); a transfer moves balance between them with a pair of entries.
+    sum of entries; the database keeps those sums per claim in ``Balance`` as entries are
+    inserted, and the application never writes a total itself. ``responsibility`` says who
+    owes the amount (a payer or the patient); a transfer moves balance between them with a
+    pair of entries.
     """
 
     class Kind(models.TextChoices):
@@ -189,12 +191,11 @@ class Entry(PracticeOwned, AppendOnlyModel):
         verbose_name_plural = "entries"
         indexes = [
             models.Index(fields=["practice", "patient"], name="entry_patient"),
-            # A/R aging and open balances group a practice's entries by claim; on PostgreSQL
-            # the included columns let that read the index alone.
+            # The dashboard's months and the key numbers' last 90 days read a date range.
             models.Index(
-                fields=["practice", "responsibility", "claim"],
-                include=["amount", "effective_date", "patient", "payer"],
-                name="entry_open_balance",
+                fields=["practice", "effective_date"],
+                include=["kind", "group_code", "amount", "claim"],
+                name="entry_day",
             ),
         ]
         constraints = [
@@ -250,6 +251,7 @@ class EditWaiver(PracticeOwned):
         return f"{self.code} waived"
 
 
+from medbill.web.billing.balance_models import *  # noqa: E402, F403 - kept by the database
 from medbill.web.billing.remittance_models import *  # noqa: E402, F403 - money-in models
 
 

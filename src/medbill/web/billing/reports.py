@@ -9,19 +9,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from medbill.core.ledger.aging import (
     BUCKETS,
-    age_balances,
+    age_cents,
     days_in_ar,
     net_collection_rate,
     rate,
 )
 from medbill.core.money import ZERO, Money
-from medbill.web.billing.models import Entry
+from medbill.web.billing.era_bulk import one_of
+from medbill.web.billing.models import Balance, Entry
 from medbill.web.billing.remittance_models import DenialItem, RemittanceClaim
 from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.models import Payer
@@ -43,125 +44,113 @@ def _money(value: Any) -> Money:
     return Money(value) if value is not None else ZERO
 
 
-# The date of service is looked up per open balance (a few thousand index reads) rather
-# than joined: planners cannot tell how few groups survive HAVING and would hash both
-# whole tables.
+# Open balances come from the summary the database keeps (``Balance``), through its index
+# of the rows that are not zero: a few thousand rows, not the practice's whole ledger. The
+# date of service is looked up per open balance (index reads) rather than joined.
 _OPEN_BALANCES = """
-    SELECT open.claim_id, open.patient_id, open.payer_id, open.cents, open.first,
-           (SELECT v.scheduled_at FROM billing_claim c
-            JOIN frontdesk_visit v ON v.id = c.visit_id WHERE c.id = open.claim_id)
-    FROM (SELECT claim_id, patient_id, payer_id, SUM(ROUND(amount * 100)) AS cents,
-                 MIN(effective_date) AS first
-          FROM billing_entry WHERE practice_id = %s AND responsibility = %s
-          GROUP BY claim_id, patient_id, payer_id
-          HAVING SUM(ROUND(amount * 100)) <> 0) open
+    SELECT b.claim_id, b.patient_id, b.payer_id, ROUND(b.amount * 100), b.first_date,
+           (SELECT {local_date} FROM billing_claim c
+            JOIN frontdesk_visit v ON v.id = c.visit_id WHERE c.id = b.claim_id)
+    FROM billing_balance b
+    WHERE b.practice_id = %s AND b.responsibility = %s AND NOT (b.amount = 0)
 """
 
 
-def _open_balances(practice: Any, responsibility: str) -> list[dict[str, Any]]:
+def _open_balances(
+    practice: Any, responsibility: str
+) -> list[tuple[int | None, int, int | None, int, datetime.date | None]]:
     """Per claim (or per patient for entries without a claim): the open balance.
 
-    Only balances that are not zero come back (most claims of a practice are settled), with
-    the date of service of their claim: one query, summed in whole cents as ``MoneySum``.
+    Only balances that are not zero come back (most claims of a practice are settled), as
+    (claim id, patient id, payer id, cents, date of service): one query over the summary.
+    The date of service is the day of the claim's visit in the current time zone (worked
+    out by the database); without a claim, the first entry's date.
     """
+    local_date, tz_params = connection.ops.datetime_cast_date_sql(
+        "v.scheduled_at", (), timezone.get_current_timezone_name()
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_OPEN_BALANCES, [getattr(practice, "pk", practice), responsibility])
+        cursor.execute(
+            _OPEN_BALANCES.format(local_date=local_date),
+            [*tz_params, getattr(practice, "pk", practice), responsibility],
+        )
         rows = cursor.fetchall()
-    dates = models.DateField()
     return [
-        {
-            "claim_id": claim,
-            "patient_id": patient,
-            "payer_id": payer,
-            "balance": Decimal(int(cents)) / 100,
-            "first": dates.to_python(first) if first is not None else None,
-            "dos": _aware(dos),
-        }
+        (claim, patient, payer, int(round(cents)), _date(dos if dos is not None else first))
         for claim, patient, payer, cents, first, dos in rows
     ]
 
 
-def _aware(value: Any) -> datetime.datetime | None:
-    """A timestamp from a raw query (SQLite gives text) as an aware datetime."""
-    if value is None:
-        return None
+def _date(value: Any) -> datetime.date | None:
+    """A date from a raw query (SQLite gives text)."""
     if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
-    return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
+        return datetime.date.fromisoformat(value[:10])
+    return value
 
 
-def _service_date(row: dict[str, Any]) -> datetime.date | None:
-    if row["dos"] is not None:
-        return timezone.localtime(row["dos"]).date()
-    return row["first"]
+def _text(cents: int) -> str:
+    """Whole cents as ``str(Money)`` writes them (``-12.05``)."""
+    sign, cents = ("-", -cents) if cents < 0 else ("", cents)
+    return f"{sign}{cents // 100}.{cents % 100:02d}"
 
 
 def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = None) -> Table:
-    """Open A/R aged from the date of service, per payer (insurance) or per patient."""
+    """Open A/R aged from the date of service, per payer (insurance) or per patient.
+
+    Worked in whole cents: a practice has thousands of open balances.
+    """
     as_of = as_of or timezone.localdate()
+    names: dict[Any, str]
     if by == "payer":
         rows = _open_balances(practice, Entry.Responsibility.PAYER)
-        names = dict(
-            Payer.objects.filter(pk__in={r["payer_id"] for r in rows}).values_list("pk", "name")
-        )
-        items = [
-            (
-                r["payer_id"],
-                names.get(r["payer_id"], "(no payer)"),
-                _service_date(r),
-                _money(r["balance"]),
-            )
-            for r in rows
-        ]
+        names = dict(Payer.objects.filter(pk__in={r[2] for r in rows}).values_list("pk", "name"))
+        items = [(r[2], names.get(r[2], "(no payer)"), r[4], r[3]) for r in rows]
     elif by == "patient":
         from medbill.web.frontdesk.models import Patient
 
         rows = _open_balances(practice, Entry.Responsibility.PATIENT)
-        people = {
+        names = {
             pk: f"{last}, {first} ({account})"
+            # Thousands of ids: one array parameter (one_of), not one parameter each.
             for pk, last, first, account in Patient.objects.filter(
-                pk__in={r["patient_id"] for r in rows}
+                one_of("pk", {r[1] for r in rows})
             ).values_list("pk", "last_name", "first_name", "account_number")
         }
-        items = [
-            (
-                r["patient_id"],
-                people.get(r["patient_id"], "?"),
-                _service_date(r),
-                _money(r["balance"]),
-            )
-            for r in rows
-        ]
+        items = [(r[1], names.get(r[1], "?"), r[4], r[3]) for r in rows]
     else:
         raise ValueError("by: expected payer or patient")
     # Amounts owed are aged; credits (overpayments, payments on account) are not, but they
     # count: each row's total is the net balance the accounts list and ledger show.
-    aged = age_balances(items, as_of)
-    credits: dict[Any, Decimal] = {}
-    names = {}
-    for key, name, _, amount in items:
-        if amount.amount < 0:
-            credits[key] = credits.get(key, Decimal(0)) + amount.amount
-            names[key] = name
+    aged = age_cents(items, as_of)
+    credits: dict[Any, int] = {}
+    credit_names: dict[Any, str] = {}
+    for key, name, _, cents in items:
+        if cents < 0:
+            credits[key] = credits.get(key, 0) + cents
+            credit_names[key] = name
     out = []
-    for row in aged:
-        credit = Money(credits.pop(row.key, Decimal(0)))
-        out.append([*row.as_list()[:-1], str(credit), str(row.total + credit)])
-    for key, credit_amount in sorted(credits.items(), key=lambda kv: (kv[1], names[kv[0]])):
-        credit = Money(credit_amount)
-        out.append([names[key], *(str(ZERO) for _ in BUCKETS), str(credit), str(credit)])
+    totals = [0] * len(BUCKETS)
+    credit_total = 0
+    for aged_key, name, buckets in aged:
+        credit = credits.pop(aged_key, 0)
+        credit_total += credit
+        for i, cents in enumerate(buckets):
+            totals[i] += cents
+        out.append([name, *map(_text, buckets), _text(credit), _text(sum(buckets) + credit)])
+    zero = _text(0)
+    for key, credit in sorted(credits.items(), key=lambda kv: (kv[1], credit_names[kv[0]])):
+        credit_total += credit
+        out.append([credit_names[key], *(zero for _ in BUCKETS), _text(credit), _text(credit)])
     table = Table(f"A/R aging by {by} as of {as_of}", [by, *BUCKETS, "credits", "total"], out)
-    totals = {b: sum((r.buckets[b] for r in aged), ZERO) for b in BUCKETS}
-    credit_total = sum((Money(r[-2]) for r in out), ZERO)
     table.rows.append(
         [
             "TOTAL",
-            *(str(totals[b]) for b in BUCKETS),
-            str(credit_total),
-            str(sum(totals.values(), ZERO) + credit_total),
+            *map(_text, totals),
+            _text(credit_total),
+            _text(sum(totals) + credit_total),
         ]
     )
-    table.chart = [(b, float(totals[b].amount)) for b in BUCKETS]
+    table.chart = [(b, float(Decimal(c).scaleb(-2))) for b, c in zip(BUCKETS, totals, strict=True)]
     table.money = set(range(1, len(BUCKETS) + 3))
     table.note = (
         "Amounts owed are aged from the date of service; credits (overpayments and "
@@ -194,34 +183,53 @@ def denials(practice: Any) -> Table:
     return table
 
 
+# Each claim's first answer (its earliest remittance, by when it was posted), counted in
+# the database rather than read into Python claim by claim.
+_FIRST_ANSWERS = """
+    SELECT outcome, COUNT(*) FROM (
+        SELECT rc.outcome, ROW_NUMBER() OVER (
+            PARTITION BY rc.claim_id ORDER BY r.posted_at, rc.id) AS n
+        FROM billing_remittanceclaim rc
+        JOIN billing_remittance r ON r.id = rc.remittance_id
+        WHERE rc.practice_id = %s AND r.practice_id = %s AND rc.claim_id IS NOT NULL
+    ) answers
+    WHERE n = 1
+    GROUP BY outcome
+"""
+
+
+def _first_pass(practice: Any) -> tuple[int, int]:
+    """Claims paid on their first remittance without a denial, and claims adjudicated."""
+    with connection.cursor() as cursor:
+        pk = getattr(practice, "pk", practice)
+        cursor.execute(_FIRST_ANSWERS, [pk, pk])
+        counts = dict(cursor.fetchall())
+    return counts.get(RemittanceClaim.Outcome.POSTED.value, 0), sum(counts.values())
+
+
 def kpis(practice: Any, as_of: datetime.date | None = None, period_days: int = 90) -> Table:
     """Days in A/R, first-pass rate and net collection rate."""
     as_of = as_of or timezone.localdate()
     since = as_of - datetime.timedelta(days=period_days)
-    charge = Q(kind=Entry.Kind.CHARGE)
-    # One pass over the practice's ledger for every sum.
-    sums = Entry.objects.for_practice(practice).aggregate(
+    # All-time sums from the summary the database keeps (one row per claim and side); the
+    # last period's charges from the ledger's entries of those days (``entry_day``).
+    sums = Balance.objects.for_practice(practice).aggregate(
         total=MoneySum("amount"),
-        charges_period=MoneySum("amount", filter=charge & Q(effective_date__gt=since)),
-        charges=MoneySum("amount", filter=charge),
-        payments=MoneySum("amount", filter=Q(kind=Entry.Kind.PAYMENT)),
-        contractual=MoneySum("amount", filter=Q(kind=Entry.Kind.ADJUSTMENT, group_code="CO")),
+        charges=MoneySum("charges"),
+        payments=MoneySum("payments"),
+        contractual=MoneySum("contractual"),
     )
-    total_ar, charges_period = _money(sums["total"]), _money(sums["charges_period"])
+    period = (
+        Entry.objects.for_practice(practice)
+        .filter(kind=Entry.Kind.CHARGE, effective_date__gt=since)
+        .aggregate(t=MoneySum("amount"))
+    )
+    total_ar, charges_period = _money(sums["total"]), _money(period["t"])
     charges = _money(sums["charges"])
     payments, contractual = -_money(sums["payments"]), -_money(sums["contractual"])
-    first: dict[int, str] = {}
-    for claim_id, outcome in (
-        RemittanceClaim.objects.for_practice(practice)
-        .exclude(claim=None)
-        .order_by("remittance__posted_at", "id")
-        .values_list("claim_id", "outcome")
-        .iterator(chunk_size=5000)
-    ):
-        first.setdefault(claim_id, outcome)
-    clean = sum(1 for o in first.values() if o == RemittanceClaim.Outcome.POSTED)
+    clean, answered = _first_pass(practice)
     dar = days_in_ar(total_ar, charges_period, period_days)
-    fpr = rate(clean, len(first))
+    fpr = rate(clean, answered)
     ncr = net_collection_rate(payments, charges, contractual)
     denied = DenialItem.objects.for_practice(practice).aggregate(n=Count("id"))["n"]
     table = Table(f"Key numbers as of {as_of}", ["measure", "value", "how"])
@@ -235,7 +243,7 @@ def kpis(practice: Any, as_of: datetime.date | None = None, period_days: int = 9
         [
             "first-pass rate %",
             "" if fpr is None else str(fpr),
-            f"{clean} of {len(first)} adjudicated claims paid on the first remittance",
+            f"{clean} of {answered} adjudicated claims paid on the first remittance",
         ],
         [
             "net collection rate %",

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from medbill.core.ledger import entry_checks
 from medbill.core.money import Money
-from medbill.web.billing.models import Claim, Entry
+from medbill.web.billing.models import Balance, Claim, Entry
 from medbill.web.observability import count_postings
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -131,22 +131,33 @@ def balance_of(
     The one balance: the account page, the statement, the API, receipts and reports
     all ask this (or ``balances_of`` for many patients at once).
     """
-    rows = _ledger(patient.practice_id, responsibility).filter(patient=patient)
     if through is not None:
-        rows = rows.filter(pk__lte=through.pk)
-    total = rows.aggregate(total=MoneySum("amount"))["total"]
+        entries = _ledger(patient.practice_id, responsibility).filter(patient=patient)
+        total = entries.filter(pk__lte=through.pk).aggregate(total=MoneySum("amount"))["total"]
+    else:  # the sums the database keeps per claim (``Balance``), not the ledger itself
+        rows = _balances(patient.practice_id, responsibility).filter(patient=patient)
+        total = rows.aggregate(total=MoneySum("amount"))["total"]
     return Money(total) if total is not None else Money(0)
+
+
+def _balances(practice_id: int, responsibility: str | None) -> QuerySet[Balance]:
+    rows = Balance.objects.for_practice(practice_id)
+    return rows.filter(responsibility=responsibility) if responsibility else rows
 
 
 def balances_of(
     practice: PracticeRef,
     responsibility: str | None = None,
     patient_ids: Iterable[int] | None = None,
+    open_only: bool = False,
 ) -> dict[int, Money]:
     """``balance_of`` for every patient of ``practice`` with ledger entries (or those of
-    ``patient_ids``), by patient id."""
-    rows = _ledger(practice if isinstance(practice, int) else practice.pk, responsibility)
+    ``patient_ids``), by patient id; with ``open_only``, only patients with a claim (or
+    payments on account) not settled, the others' balance being zero."""
+    rows = _balances(practice if isinstance(practice, int) else practice.pk, responsibility)
     if patient_ids is not None:
         rows = rows.filter(patient_id__in=list(patient_ids))
+    if open_only:
+        rows = rows.exclude(amount=0)
     totals = rows.values("patient_id").annotate(total=MoneySum("amount")).order_by("patient_id")
     return {r["patient_id"]: Money(r["total"]) for r in totals}

@@ -336,7 +336,7 @@ def accounts_owing(
 ) -> list[int]:
     """Patients of ``practice`` who owe something themselves, in a stable order; with
     ``on_request``, those of ``patient_ids`` with any activity on their account."""
-    balances = balances_of(practice, Entry.Responsibility.PATIENT)
+    balances = balances_of(practice, Entry.Responsibility.PATIENT, open_only=True)
     wanted = None if patient_ids is None else set(patient_ids)
     if on_request and wanted is not None:
         active = Entry.objects.for_practice(practice).filter(patient_id__in=wanted)

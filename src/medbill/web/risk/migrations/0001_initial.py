@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("billing", "0011_appeal"),
+        ("billing", "0014_appeal"),
         ("practice", "0011_payer_deadlines_run_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

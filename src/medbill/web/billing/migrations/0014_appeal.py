@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("billing", "0010_denial_root_cause_payer_rules"),
+        ("billing", "0013_denial_root_cause_payer_rules"),
         ("practice", "0011_payer_deadlines_run_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("billing", "0009_claim_attachments"),
+        ("billing", "0012_drop_entry_open_balance"),
         ("practice", "0011_payer_deadlines_run_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
