@@ -41,7 +41,9 @@ class TestBuildClaimsPage:
             resp = client.post("/claims-out/build/start/")
         run = ClaimBuildRun.objects.get()
         assert resp.status_code == 302 and resp.url == f"/claims-out/build/runs/{run.pk}/"
-        assert run.status == "done" and run.total == 1 and run.done == 1
+        # the held visit goes through the build too, and is held there with its reason
+        assert run.status == "done" and run.total == 2 and run.done == 2
+        assert list(run.held) == [str(held.pk)]
         claim = Claim.objects.get(visit=ready)
         assert run.built == [claim.pk] and run.created_by == world.users["biller"]
         assert Visit.objects.get(pk=ready.pk).status == Visit.Status.BILLED
@@ -49,14 +51,15 @@ class TestBuildClaimsPage:
         shown = client.get(resp.url).content.decode()
         assert claim.patient_control_number in shown
         assert 'data-progress-running="false"' in shown
-        assert "1</strong> claim built" in shown
+        assert "1</strong> claim built" in shown and "1</strong> visit held" in shown
+        assert "the visit has no service lines" in shown
         status = client.get(f"/claims-out/build/runs/{run.pk}/status.json").json()
         assert status == {
             "id": run.pk,
             "status": "done",
             "label": "Finished",
-            "total": 1,
-            "done": 1,
+            "total": 2,
+            "done": 2,
             "percent": 100,
             "running": False,
             "error": "",

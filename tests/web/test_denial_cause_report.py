@@ -78,3 +78,15 @@ def test_the_biller_corrects_the_root_cause_and_the_report_follows(world, client
     biller.post(reverse("set_root_cause", args=[denial.pk]), {"root_cause": ""})
     denial.refresh_from_db()
     assert denial.root_cause == ""
+
+
+def test_no_code_rule_is_offered_for_a_cause_the_desk_prevents(world, client_for):
+    from medbill.web.billing.remittance_models import DenialItem
+
+    site = world.a
+    era.import_era(world.users["biller"], site.practice, denied_bytes(site), "d.835")
+    denial = DenialItem.objects.get()
+    biller = client_for(world.users["biller"])
+    biller.post(reverse("set_root_cause", args=[denial.pk]), {"root_cause": "eligibility"})
+    page = biller.get(reverse("show_denial", args=[denial.pk])).content.decode()
+    assert "Add a payer rule" not in page

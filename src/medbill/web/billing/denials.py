@@ -452,6 +452,13 @@ def _cause_context(item: DenialItem) -> dict[str, Any]:
     }
 
 
+# Root causes a payer rule on a code can prevent; eligibility, registration, coordination
+# of benefits, duplicates and late filing are caught by the desk's and the biller's checks.
+RULE_CAUSES = frozenset(
+    ("authorization", "coding", "medical_necessity", "non_covered", "provider", "other")
+)
+
+
 def proposed_rule(item: DenialItem) -> tuple[str, str, str] | None:
     """The payer rule a recurring denial like ``item`` suggests: (kind, code, reason), or
     None when the denial names no service to watch."""
@@ -462,6 +469,8 @@ def proposed_rule(item: DenialItem) -> tuple[str, str, str] | None:
     if line is None:
         return None
     cause = cause_of(item)
+    if cause not in RULE_CAUSES:
+        return None  # fixed at the desk or in the billing office, not by watching a code
     if cause == "authorization":
         kind = PayerRuleFromDenial.Kind.PRIOR_AUTH
     else:

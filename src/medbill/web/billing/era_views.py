@@ -109,7 +109,12 @@ def show_remittance(request: PracticeRequest, remittance_id: int) -> HttpRespons
 @requires("view_claims")
 def list_denials(request: PracticeRequest) -> HttpResponse:
     rows = DenialItem.objects.for_user(request.user, request.practice).select_related(
-        "claim__payer", "payer", "claim_line", "remittance_claim__remittance"
+        "claim__payer",
+        "claim__patient",
+        "claim__visit",
+        "payer",
+        "claim_line",
+        "remittance_claim__remittance",
     )
     status = request.GET.get("status", DenialItem.Status.OPEN)
     if status in DenialItem.Status.values:

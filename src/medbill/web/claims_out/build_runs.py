@@ -25,14 +25,17 @@ def start_build_run(user: Any, practice: Any) -> ClaimBuildRun:
     from medbill.web.claims_out.tasks import build_claim_run
 
     require(user, practice, "create_claims")
-    ready = [c.visit.pk for c in build_preview(user, practice) if not c.held]
-    if not ready:
+    preview = build_preview(user, practice)
+    if not any(not c.held for c in preview):
         raise ServiceError("visits", "no coded visit is ready to become a claim")
+    # The visits the preview holds go to the build too: it holds them again, with the same
+    # reasons, so the run's result lists what the preview promised.
+    visits = [c.visit.pk for c in preview]
     with transaction.atomic(), audit.acting_as(user):
         run = ClaimBuildRun.objects.create(
-            practice_id=getattr(practice, "pk", practice), created_by=user, total=len(ready)
+            practice_id=getattr(practice, "pk", practice), created_by=user, total=len(visits)
         )
-        transaction.on_commit(lambda: build_claim_run.delay(run.pk, ready))
+        transaction.on_commit(lambda: build_claim_run.delay(run.pk, visits))
     return run
 
 
