@@ -170,5 +170,7 @@ class SecondFactorMiddleware:
         else:
             return self.get_response(request)
         if request.headers.get("Accept", "").startswith("application/json"):
-            return JsonResponse({"error": "finish signing in with your authentication code"}, 403)
+            return JsonResponse(
+                {"error": "finish signing in with your authentication code"}, status=403
+            )
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
