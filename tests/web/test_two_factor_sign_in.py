@@ -82,6 +82,14 @@ def test_required_roles_must_enrol_before_anything_else(required, role):
     assert client.get("/api/patients").status_code == 401  # nor through the API
 
 
+def test_a_json_request_before_the_second_factor_is_refused(required):
+    client = Client()
+    sign_in(client, "biller")
+    response = client.get("/patients/", headers={"Accept": "application/json"})
+    assert response.status_code == 403
+    assert response.json() == {"error": "finish signing in with your authentication code"}
+
+
 def test_other_roles_sign_in_with_a_password_alone(required):
     client = Client()
     response = sign_in(client, "coder")

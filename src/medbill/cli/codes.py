@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import overload
 
 import typer
 from rich.console import Console
@@ -24,6 +25,10 @@ _NOTE_TITLES = (
 )
 
 
+@overload
+def _dos(value: str) -> date: ...
+@overload
+def _dos(value: str | None) -> date | None: ...
 def _dos(value: str | None) -> date | None:
     if value is None:
         return None
@@ -73,7 +78,9 @@ def render_icd(code: IcdCode, release: Icd10cmRelease) -> Panel:
 @app.command("show")
 def show(
     code: str = typer.Argument(..., help="An ICD-10-CM code, with or without the dot."),
-    on: str = typer.Option(None, "--date", help="Date of service (default: newest release)."),
+    on: str | None = typer.Option(
+        None, "--date", help="Date of service (default: newest release)."
+    ),
 ) -> None:
     """Print a code with its notes, inherited notes and 7th characters."""
     dos = _dos(on)
@@ -87,7 +94,8 @@ def show(
     console.print(render_icd(found, release))
     if not found.billable and found.kind == "code":
         children = icd10cm(dos).children(undot(code))
-        console.print("Codes below it: " + ", ".join(icd10cm(dos).get(c).dotted for c in children))
+        below = [child.dotted for c in children if (child := release.get(c)) is not None]
+        console.print("Codes below it: " + ", ".join(below))
 
 
 @app.command("validity")
@@ -115,7 +123,7 @@ def search_command(
     system: list[str] = typer.Option(
         None, "--system", "-s", help="icd10cm, hcpcs, cpt, modifier or pos (repeatable)."
     ),
-    on: str = typer.Option(None, "--date", help="Only codes valid on this date of service."),
+    on: str | None = typer.Option(None, "--date", help="Only codes valid on this date of service."),
     limit: int = typer.Option(10, "--limit", "-n", min=1, max=200),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list."),
     practice: str = typer.Option(

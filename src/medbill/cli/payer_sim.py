@@ -82,9 +82,8 @@ def adjudicate(
         console.print("835: none (every claim was rejected)")
     if result.rejections or ack is not None:
         target = ack or out.with_suffix(".277ca")
-        processed = day or (
-            result.remittances[0].production_date if result.remittances else dt.date.today()
-        )
+        paid_on = result.remittances[0].production_date if result.remittances else None
+        processed = day or paid_on or dt.date.today()
         first = claims[0].payer
         target.write_bytes(
             write_277ca(

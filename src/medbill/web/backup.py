@@ -238,9 +238,8 @@ def _restore_postgresql(source: Path, url: str) -> Totals:
         "NAME": parsed.path[1:],
     }
     with psycopg.connect(url) as conn:
-        found = conn.execute(
-            "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'"
-        ).fetchone()[0]
+        row = conn.execute("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()
+    found = row[0] if row is not None else 0  # COUNT(*) always gives one row
     if found:
         raise BackupError(
             f"database {settings['NAME']} has {found} table(s); restore into an empty database"

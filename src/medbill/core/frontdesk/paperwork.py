@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict
 
 __all__ = [
     "DOCUMENTS",
@@ -17,6 +18,7 @@ __all__ = [
     "Completeness",
     "PacketItem",
     "SHORT_NAMES",
+    "ClaimIndicators",
     "SignedDocument",
     "check_packet",
     "claim_indicators",
@@ -110,7 +112,14 @@ def check_packet(
     return Completeness(tuple(missing), tuple(expired))
 
 
-def claim_indicators(on_file: Iterable[SignedDocument], visit_date: date) -> dict[str, object]:
+class ClaimIndicators(TypedDict, total=False):
+    """The claim fields the signatures on file decide (empty: the claim's defaults)."""
+
+    release_of_information: str
+    benefits_assigned: bool
+
+
+def claim_indicators(on_file: Iterable[SignedDocument], visit_date: date) -> ClaimIndicators:
     """Claim indicators from the signatures on file as of the visit.
 
     ``release_of_information`` is "Y" with a signed release and "I" (informed

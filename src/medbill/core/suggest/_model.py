@@ -18,11 +18,24 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 
-from medbill.core.suggest._features import FEATURES, SECTION_WEIGHT, Analysis
+from medbill.core.suggest._features import FEATURES, SECTION_WEIGHT, Analysis, Mention
+
+if TYPE_CHECKING:
+    from medbill.core.suggest._lexicon import Lexicon, Match
+
+# A scipy sparse matrix: scipy ships no type information.
+Sparse: TypeAlias = Any
+# A note's evidence spans: (start, end, code) of each of its codes' evidence.
+Regions: TypeAlias = tuple[tuple[int, int, str], ...]
+# The terms of a note's evidence: (words, code).
+Terms: TypeAlias = tuple[tuple[tuple[str, ...], str], ...]
 
 __all__ = ["Candidate", "Statistics", "candidates", "fit_statistics"]
 
@@ -70,14 +83,14 @@ class Statistics:
     sentence_category: dict[str, list[tuple[str, float, int]]] = field(default_factory=dict)
     category_prior: dict[str, float] = field(default_factory=dict)
     # nearest sentences: TF-IDF rows of the sentences of notes with evidence, and their codes
-    sentence_matrix: object = None
+    sentence_matrix: Sparse | None = None
     sentence_labels: list[tuple[str, ...]] = field(default_factory=list)
     # dictionary terms judged per sentence: (term, code) -> (sentences matched, code's evidence)
     sentence_term: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     # terms learned from the evidence of coded notes, matched like dictionary terms, with how
     # often a match meant the code was assigned: (words, code) -> (notes matched, notes coded,
     # sentences matched, sentences holding the code's evidence)
-    learned: object = None
+    learned: Lexicon | None = None
     learned_precision: dict[tuple[tuple[str, ...], str], tuple[int, ...]] = field(
         default_factory=dict
     )
@@ -85,24 +98,25 @@ class Statistics:
     code_term: dict[str, tuple[int, int]] = field(default_factory=dict)
     # nearest coded notes: TF-IDF rows (L2-normalised) over the phrase vocabulary
     vocab: dict[str, int] = field(default_factory=dict)
-    idf: np.ndarray | None = None
-    matrix: object = None
+    idf: npt.NDArray[np.float64] | None = None
+    matrix: Sparse | None = None
     labels: list[tuple[str, ...]] = field(default_factory=list)
     # kernel ridge regression over the same rows: one dual coefficient row per coded note
     ridge_codes: list[str] = field(default_factory=list)
-    ridge_alpha: np.ndarray | None = None
+    ridge_alpha: npt.NDArray[np.float32] | None = None
 
-    def _similarities(self, grams) -> np.ndarray | None:
-        if self.matrix is None or not self.vocab:
+    def _similarities(self, grams: Iterable[str]) -> npt.NDArray[np.float64] | None:
+        if self.matrix is None or self.idf is None or not self.vocab:
             return None
         cols = sorted({self.vocab[g] for g in grams if g in self.vocab})
         if not cols:
             return None
         w = self.idf[cols]
         w = w / np.linalg.norm(w)
-        return np.asarray(self.matrix[:, cols] @ w).ravel()
+        sims: npt.NDArray[np.float64] = np.asarray(self.matrix[:, cols] @ w).ravel()
+        return sims
 
-    def linear(self, grams) -> dict[str, float]:
+    def linear(self, grams: Iterable[str]) -> dict[str, float]:
         """Per-code ridge score (a linear model over the note's phrases, fitted in dual form)."""
         sims = self._similarities(grams)
         if sims is None or self.ridge_alpha is None:
@@ -110,10 +124,12 @@ class Statistics:
         z = (sims + 1.0) @ self.ridge_alpha
         return {c: float(v) for c, v in zip(self.ridge_codes, z, strict=True) if v >= 0.02}
 
-    def sentence_neighbours(self, a: Analysis, k: int = SENTENCE_NEIGHBOURS):
+    def sentence_neighbours(
+        self, a: Analysis, k: int = SENTENCE_NEIGHBOURS
+    ) -> dict[str, tuple[float, float, tuple[int, int]]]:
         """For each code, the best share of similarity-weighted votes it gets from the ``k``
         most similar coded sentences of any one sentence of the note, and that sentence's span."""
-        if self.sentence_matrix is None or not self.vocab:
+        if self.sentence_matrix is None or self.idf is None or not self.vocab:
             return {}
         q, kept = _tfidf_rows(a.sentence_grams, self.vocab, self.idf)
         if not kept:
@@ -138,7 +154,7 @@ class Statistics:
                     out[code] = (share, best[code], spans[r])
         return out
 
-    def neighbours(self, grams, k: int = NEIGHBOURS) -> dict[str, tuple[float, int]]:
+    def neighbours(self, grams: Iterable[str], k: int = NEIGHBOURS) -> dict[str, tuple[float, int]]:
         """Codes of the ``k`` most similar coded notes: similarity-weighted share and count."""
         sims = self._similarities(grams)
         if sims is None:
@@ -157,8 +173,8 @@ class Statistics:
 def fit_statistics(
     analyses: list[Analysis],
     labels: list[set[str]],
-    regions: list[tuple[tuple[int, int, str], ...]] | None = None,
-    terms: list[tuple[tuple[tuple[str, ...], str], ...]] | None = None,
+    regions: list[Regions] | None = None,
+    terms: list[Terms] | None = None,
 ) -> Statistics:
     """Count phrase and term co-occurrence with the codes of each note (and, where ``regions``
     give the evidence spans of a note's codes, with the codes of each sentence)."""
@@ -170,7 +186,8 @@ def fit_statistics(
     vocab = {g: i for i, g in enumerate(g for g, n in df.items() if n >= MIN_CO)}
     codes = sorted({c for y in labels for c in y})
     cidx = {c: i for i, c in enumerate(codes)}
-    rows, cols = [], []
+    rows: list[int] = []
+    cols: list[int] = []
     for r, a in enumerate(analyses):
         for g in a.grams:
             j = vocab.get(g)
@@ -180,7 +197,8 @@ def fit_statistics(
     x = sparse.csr_matrix(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(analyses), len(vocab))
     )
-    yr, yc = [], []
+    yr: list[int] = []
+    yc: list[int] = []
     for r, y in enumerate(labels):
         for c in y:
             yr.append(r)
@@ -211,7 +229,7 @@ def fit_statistics(
             code_term[code][1] += code in gold
     n = len(analyses)
     prior = Counter(c for y in labels for c in y)
-    idf = np.log((1 + n) / (1 + np.asarray([df[g] for g in sorted(vocab, key=vocab.get)])))
+    idf = np.log((1 + n) / (1 + np.asarray([df[g] for g in sorted(vocab, key=vocab.__getitem__)])))
     idf = idf + 1.0
     tfidf = x.multiply(idf.reshape(1, -1)).tocsr()
     norms = np.sqrt(np.asarray(tfidf.multiply(tfidf).sum(axis=1)).ravel())
@@ -244,7 +262,7 @@ def fit_statistics(
 
 
 def _sentence_phrases(
-    analyses, regions, category: bool = False
+    analyses: list[Analysis], regions: list[Regions], category: bool = False
 ) -> dict[str, list[tuple[str, float, int]]]:
     """``P(code's evidence in the sentence | phrase in the sentence)`` over the notes that have
     evidence spans (with ``category``, of any code of the code's 3-character category)."""
@@ -268,7 +286,12 @@ def _sentence_phrases(
     return dict(out)
 
 
-def _learned_terms(analyses, labels, regions, terms) -> dict:
+def _learned_terms(
+    analyses: list[Analysis],
+    labels: list[set[str]],
+    regions: list[Regions] | None,
+    terms: list[Terms] | None,
+) -> dict[str, Any]:
     """A lexicon of the evidence terms of the notes, and how precise each was on them."""
     from medbill.core.suggest._lexicon import Lexicon
 
@@ -278,17 +301,17 @@ def _learned_terms(analyses, labels, regions, terms) -> dict:
         core = tuple(w for w in ws if w not in _QUALIFIERS)
         if core and core != ws:
             pairs.add((core, code))
-    pairs = sorted(pairs)
-    if not pairs:
+    ordered = sorted(pairs)
+    if not ordered:
         return {}
     lex = Lexicon()
-    lex.terms = [(ws, code, " ".join(ws), "learned") for ws, code in pairs]
+    lex.terms = [(ws, code, " ".join(ws), "learned") for ws, code in ordered]
     lex._index()
     counts: dict[tuple[tuple[str, ...], str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for i, (a, gold) in enumerate(zip(analyses, labels, strict=True)):
-        regs = regions[i] if regions else ()
+        regs: Regions = regions[i] if regions else ()
         per_sentence = _sentence_labels(a, regs) if regs else None
-        found: set = set()
+        found: set[tuple[tuple[str, ...], str]] = set()
         for j, sent in enumerate(a.sentences):
             for m in lex.match(a.text, sent):
                 key = (m.key, m.code)
@@ -305,11 +328,13 @@ def _learned_terms(analyses, labels, regions, terms) -> dict:
     }
 
 
-def _sentence_labels(a: Analysis, regs) -> list[set[str]]:
+def _sentence_labels(a: Analysis, regs: Regions) -> list[set[str]]:
     return [{c for s, e, c in regs if s < sent.end and sent.start < e} for sent in a.sentences]
 
 
-def _sentence_terms(analyses, regions) -> dict[tuple[str, str], tuple[int, int]]:
+def _sentence_terms(
+    analyses: list[Analysis], regions: list[Regions]
+) -> dict[tuple[str, str], tuple[int, int]]:
     """How often a dictionary term's code had its evidence in the sentence the term matched."""
     out: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for a, regs in zip(analyses, regions, strict=True):
@@ -322,12 +347,18 @@ def _sentence_terms(analyses, regions) -> dict[tuple[str, str], tuple[int, int]]
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-def _sentence_rows(analyses, regions, vocab, idf):
+def _sentence_rows(
+    analyses: list[Analysis],
+    regions: list[Regions],
+    vocab: dict[str, int],
+    idf: npt.NDArray[np.float64],
+) -> tuple[Sparse | None, list[tuple[str, ...]]]:
     """L2-normalised TF-IDF rows of every sentence of the notes with evidence spans, and the
     codes whose evidence lies in each."""
     from scipy import sparse
 
-    grams, labels = [], []
+    grams: list[tuple[str, ...]] = []
+    labels: list[tuple[str, ...]] = []
     for a, regs in zip(analyses, regions, strict=True):
         if regs:
             grams += a.sentence_grams
@@ -338,12 +369,17 @@ def _sentence_rows(analyses, regions, vocab, idf):
     return sparse.csr_matrix(matrix, dtype=np.float32), [labels[i] for i in kept]
 
 
-def _tfidf_rows(gram_sets, vocab, idf):
+def _tfidf_rows(
+    gram_sets: Sequence[Iterable[str]], vocab: dict[str, int], idf: npt.NDArray[np.float64]
+) -> tuple[Sparse, list[int]]:
     """One L2-normalised TF-IDF row per set of n-grams that has any in ``vocab`` (a sparse
     matrix), and the positions of the sets those rows stand for."""
     from scipy import sparse
 
-    rows, cols, vals, kept = [], [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    kept: list[int] = []
     for pos, grams in enumerate(gram_sets):
         idx = sorted({vocab[g] for g in grams if g in vocab})
         if not idx:
@@ -356,7 +392,9 @@ def _tfidf_rows(gram_sets, vocab, idf):
     return sparse.csr_matrix((vals, (rows, cols)), shape=(len(kept), len(vocab))), kept
 
 
-def _fit_ridge(x, labels: list[set[str]], lam: float = RIDGE_LAMBDA):
+def _fit_ridge(
+    x: Sparse, labels: list[set[str]], lam: float = RIDGE_LAMBDA
+) -> tuple[list[str], npt.NDArray[np.float32] | None]:
     """Kernel ridge regression of every code's 0/1 label on the TF-IDF rows (linear kernel
     plus a constant for the bias): one small n-by-n solve for all codes at once."""
     codes = sorted({c for y in labels for c in y})
@@ -372,7 +410,21 @@ def _fit_ridge(x, labels: list[set[str]], lam: float = RIDGE_LAMBDA):
     return codes, alpha.astype(np.float32)
 
 
-_NO_SENTENCE = (0.0, 0, None, "", 0, 0.0)
+@dataclass
+class _SentencePhrase:
+    """A code's best sentence phrase in a note: its ``P(code's evidence | phrase)``, count,
+    span and words; how many of the note's phrases reach ``SENTENCE_POOL``; and the noisy-or
+    of all of them."""
+
+    p: float
+    co: int
+    span: tuple[int, int]
+    gram: str
+    support: int
+    noisy_or: float
+
+
+_NO_SENTENCE = _SentencePhrase(0.0, 0, (0, 0), "", 0, 0.0)  # its span and words are not read
 
 
 @dataclass
@@ -412,9 +464,10 @@ def _code_precision(stats: Statistics | None, code: str) -> float:
     return (hits + 2 * BASE_PRECISION) / (seen + 2)
 
 
-def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate]:
+def candidates(a: Analysis, stats: Statistics | None, lexicon: Lexicon) -> list[Candidate]:
     """Every candidate code of an analysed note with its feature row (order of ``FEATURES``)."""
-    by_code: dict[str, list] = defaultdict(list)
+    span: tuple[int, int] | None
+    by_code: dict[str, list[Mention]] = defaultdict(list)
     for m in a.mentions:
         by_code[m.match.code].append(m)
     assoc: dict[str, tuple[float, int, float, tuple[int, int], str]] = {}
@@ -433,18 +486,18 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
             for code, p, _co in stats.phrase.get(g, ()):
                 if p >= 0.2:
                     support[code] += 1
-    sent: dict[str, list] = {}
+    sent: dict[str, _SentencePhrase] = {}
     if stats is not None and stats.sentence:
         for g, span in a.grams.items():
             for code, p, co in stats.sentence.get(g, ()):
-                best = sent.get(code)
-                if best is None:
-                    sent[code] = [p, co, span, g, int(p >= SENTENCE_POOL), p]
+                found = sent.get(code)
+                if found is None:
+                    sent[code] = _SentencePhrase(p, co, span, g, int(p >= SENTENCE_POOL), p)
                 else:
-                    if p > best[0]:
-                        best[:4] = [p, co, span, g]
-                    best[4] += p >= SENTENCE_POOL
-                    best[5] = 1.0 - (1.0 - best[5]) * (1.0 - p)
+                    if p > found.p:
+                        found.p, found.co, found.span, found.gram = p, co, span, g
+                    found.support += p >= SENTENCE_POOL
+                    found.noisy_or = 1.0 - (1.0 - found.noisy_or) * (1.0 - p)
     per_sentence: dict[str, float] = {}
     if stats is not None and stats.sentence:
         for grams in a.sentence_grams:
@@ -452,27 +505,27 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
             for g in grams:
                 for code, p, _co in stats.sentence.get(g, ()):
                     miss[code] = miss.get(code, 1.0) * (1.0 - p)
-            for code, m in miss.items():
-                per_sentence[code] = max(per_sentence.get(code, 0.0), 1.0 - m)
+            for code, none_of in miss.items():
+                per_sentence[code] = max(per_sentence.get(code, 0.0), 1.0 - none_of)
     learned: dict[str, list[float]] = {}
     learned_span: dict[str, tuple[int, int, str]] = {}
-    learned_matches: list = []
+    learned_matches: list[Match] = []
     if stats is not None and stats.learned is not None:
         for sentence in a.sentences:
-            for m in stats.learned.match(a.text, sentence):
-                learned_matches.append(m)
+            for lm in stats.learned.match(a.text, sentence):
+                learned_matches.append(lm)
                 seen, hits, s_seen, s_hits = stats.learned_precision.get(
-                    (m.key, m.code), (0, 0, 0, 0)
+                    (lm.key, lm.code), (0, 0, 0, 0)
                 )
                 prec = (hits + 2 * BASE_PRECISION) / (seen + 2)
-                v = learned.setdefault(m.code, [0.0, 0.0, 0.0, 0.0, 0.0])
+                v = learned.setdefault(lm.code, [0.0, 0.0, 0.0, 0.0, 0.0])
                 v[4] = max(v[4], (s_hits + 2 * BASE_PRECISION) / (s_seen + 2))
                 v[1] += 1
-                v[2] = max(v[2], float(m.size))
+                v[2] = max(v[2], float(lm.size))
                 v[3] = max(v[3], math.log1p(hits))
                 if prec > v[0]:
                     v[0] = prec
-                    learned_span[m.code] = (m.start, m.end, m.term)
+                    learned_span[lm.code] = (lm.start, lm.end, lm.term)
     by_category: dict[str, float] = {}
     if stats is not None and stats.sentence_category:
         for g in a.grams:
@@ -483,7 +536,7 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
     linear = stats.linear(a.grams) if stats is not None else {}
     pool = set(by_code) | set(assoc) | {c for c, (share, _n) in near.items() if share >= 0.1}
     pool |= {c for c, p in linear.items() if p >= 0.15}
-    pool |= {c for c, v in sent.items() if v[0] >= SENTENCE_POOL}
+    pool |= {c for c, v in sent.items() if v.p >= SENTENCE_POOL}
     pool |= {c for c, v in near_sent.items() if v[0] >= SENTENCE_POOL}
     pool |= {c for c, v in learned.items() if v[0] >= LEARNED_POOL}
     spans = [(m.match.start, m.match.end, m.match.size, m.match.code) for m in a.mentions]
@@ -501,7 +554,7 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
     for code in sorted(pool):
         ms = by_code.get(code, [])
         asserted = [m for m in ms if m.asserted]
-        best = max(ms, key=lambda m: m.match.size, default=None)
+        longest = max(ms, key=lambda m: m.match.size, default=None)
         if ms:
             precs = [
                 _term_precision(stats, m.match.term, code) if stats else (BASE_PRECISION, 0)
@@ -533,7 +586,7 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
         near_sent_share, near_sent_similarity = near_sent.get(code, (0.0, 0.0, None))[:2]
         l_prec, l_mentions, l_size, l_hits, l_sentence = learned.get(code, (0.0,) * 5)
         named = {
-            "dict_size": float(best.match.size) if best else 0.0,
+            "dict_size": float(longest.match.size) if longest else 0.0,
             "dict_mentions": float(len(ms)),
             "dict_asserted": float(len(asserted)),
             "dict_negated": float(sum(m.negated for m in ms)),
@@ -559,10 +612,10 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
             "phrase_support": float(support[code]),
             "linear": linear.get(code, 0.0),
             "free_mentions": float(free),
-            "sentence_max": sv[0],
-            "sentence_co": float(sv[1]),
-            "sentence_support": float(sv[4]),
-            "sentence_noisy_or": sv[5],
+            "sentence_max": sv.p,
+            "sentence_co": float(sv.co),
+            "sentence_support": float(sv.support),
+            "sentence_noisy_or": sv.noisy_or,
             "sentence_neighbour_share": near_sent_share,
             "sentence_neighbour_similarity": near_sent_similarity,
             "sentence_best": per_sentence.get(code, 0.0),
@@ -586,9 +639,9 @@ def candidates(a: Analysis, stats: Statistics | None, lexicon) -> list[Candidate
             s0, e0, term = learned_span[code]
             evidence = [(s0, e0)]
             terms = [f"learned term '{term}'"]
-        elif not evidence and code in sent and sent[code][0] >= max(p, 0.2):
-            evidence = [sent[code][2]]
-            terms = [f"learned phrase '{sent[code][3]}'"]
+        elif not evidence and code in sent and sent[code].p >= max(p, 0.2):
+            evidence = [sent[code].span]
+            terms = [f"learned phrase '{sent[code].gram}'"]
         elif not evidence and span is not None:
             evidence = [span]
             terms = [f"learned phrase '{gram}'"]

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import NoReturn
 
-from medbill.core.attachments import attachment_problems
+from medbill.core.attachments import Attachment, attachment_problems
 from medbill.core.claim import Address, BillingProvider, Claim, OtherCoverage, Provider
 from medbill.core.identifiers import npi_is_valid
 from medbill.core.money import Money
@@ -351,11 +351,10 @@ def _check_lines(c: _Checker, claim: Claim) -> None:
                 c.fail(f"{at}.dx_pointers", f"pointer {p} points past the claim's diagnoses")
         if len(set(line.dx_pointers)) != len(line.dx_pointers):
             c.fail(f"{at}.dx_pointers", "a diagnosis is pointed to twice")
-        if (line.date_of_service or claim.date_of_service) is None:
+        start = line.date_of_service or claim.date_of_service
+        if start is None:
             c.fail(f"{at}.date_of_service", "is required (on the line or the claim)")
-        if line.date_of_service_end and line.date_of_service_end < (
-            line.date_of_service or claim.date_of_service
-        ):
+        if line.date_of_service_end and line.date_of_service_end < start:
             c.fail(f"{at}.date_of_service_end", "is before the date of service")
         if line.place_of_service and not _POS.match(line.place_of_service):
             c.fail(f"{at}.place_of_service", "must be a two-digit place of service code")
@@ -372,7 +371,7 @@ def _check_lines(c: _Checker, claim: Claim) -> None:
             _check_attachments(c, line.attachments, f"{at}.attachments")
 
 
-def _check_attachments(c: _Checker, attachments: tuple, at: str) -> None:
+def _check_attachments(c: _Checker, attachments: tuple[Attachment, ...], at: str) -> None:
     for field, problem in attachment_problems(attachments, at):
         c.fail(field, problem, "PWK")
 

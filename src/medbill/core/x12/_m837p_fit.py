@@ -22,15 +22,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Literal, overload
 
 from medbill.core.charset import to_x12_text, unwritable
 from medbill.core.claim import (
     Address,
+    Attachment,
+    BillingProvider,
     Claim,
     OtherCoverage,
+    Payer,
     PersonName,
     Provider,
     ServiceLine,
+    Subscriber,
 )
 from medbill.core.x12._segments import Delimiters, X12WriteError
 
@@ -131,6 +136,14 @@ class _Fit:
 
     # -- values ----------------------------------------------------------------------------
 
+    @overload
+    def text(
+        self, at: str, leaf: str, value: str, element: str, required: Literal[True]
+    ) -> str: ...
+    @overload
+    def text(
+        self, at: str, leaf: str, value: str | None, element: str, required: bool = False
+    ) -> str | None: ...
     def text(
         self, at: str, leaf: str, value: str | None, element: str, required: bool = False
     ) -> str | None:
@@ -248,6 +261,10 @@ class _Fit:
             return name
         return PersonName(*values)  # type: ignore[arg-type]
 
+    @overload
+    def address(self, at: str, addr: Address) -> Address: ...
+    @overload
+    def address(self, at: str, addr: Address | None) -> Address | None: ...
     def address(self, at: str, addr: Address | None) -> Address | None:
         if addr is None:
             return None
@@ -265,7 +282,7 @@ class _Fit:
         taxonomy = self.ident(at, "taxonomy", p.taxonomy, "PRV03")
         return p if name is p.name else replace(p, name=name, taxonomy=taxonomy)
 
-    def subscriber(self, at: str, sub):
+    def subscriber(self, at: str, sub: Subscriber) -> Subscriber:
         name = self.name(at, sub.name)
         self.ident(at, "member_id", sub.member_id, "NM109")
         self.ident(at, "group_number", sub.group_number, "SBR03")
@@ -275,7 +292,7 @@ class _Fit:
             return sub
         return replace(sub, name=name, group_name=group_name, address=address)
 
-    def payer(self, at: str, payer):
+    def payer(self, at: str, payer: Payer) -> Payer:
         name = self.text(at, "name", payer.name, "NM103", required=True)
         self.ident(at, "payer_id", payer.payer_id, "NM109")
         address = self.address(f"{at}.address", payer.address)
@@ -297,7 +314,7 @@ class _Fit:
             return oc
         return replace(oc, payer=payer, subscriber=sub)
 
-    def attachments(self, at: str, attachments: tuple) -> None:
+    def attachments(self, at: str, attachments: tuple[Attachment, ...]) -> None:
         for i, a in enumerate(attachments):
             self.ident(
                 f"{at}.attachments[{i}]" if at else f"attachments[{i}]",
@@ -420,7 +437,11 @@ class ClaimFitter:
         self.delimiters = delimiters or _DEFAULT
         fit = _Fit(self.delimiters)
         self._other_marks = fit.marks.replace(self.delimiters.element, "")
-        self._shared: tuple = (None, None, None)
+        self._shared: tuple[BillingProvider | None, Payer | None, Provider | None] = (
+            None,
+            None,
+            None,
+        )
 
     def fits_as_it_is(self, claim: Claim) -> bool:
         """True when the claim needs no change and has no problem (most claims)."""
@@ -526,19 +547,19 @@ class ClaimFitter:
                 values += (a.line1, a.line2, city)
         if len(c.claim_id) > _L_CLM:
             return False
-        ids = list(filter(None, ids))
-        if ids and min(map(len, ids)) < _MIN_ID:
+        present_ids = list(filter(None, ids))
+        if present_ids and min(map(len, present_ids)) < _MIN_ID:
             return False
-        values = list(filter(None, values))
-        values += ids
-        if max(map(len, values)) > _SHORTEST:
+        present = list(filter(None, values))
+        present += present_ids
+        if max(map(len, present)) > _SHORTEST:
             return False
         # Joined with the element separator: any other separator, a separator count
         # that is off, a space at a value's end or a character outside printable ASCII.
         sep = self.delimiters.element
-        joined = sep.join(values)
+        joined = sep.join(present)
         if (
-            joined.count(sep) != len(values) - 1
+            joined.count(sep) != len(present) - 1
             or not joined.isascii()
             or not joined.isprintable()
             or joined[0] == " "

@@ -7,7 +7,7 @@ values; writers return ``bytes``. Nothing here touches files or sockets.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -500,11 +500,16 @@ class ControlNumbers:
             )
 
 
-class Repeated(tuple):
+class Repeated(tuple[str, ...]):
     """A repeated element (EB03 with several service types): written with the
     repetition separator between the values."""
 
     __slots__ = ()
+
+
+# An element as the writer takes it: text; a composite (list or tuple, an absent
+# component as None); a Repeated element; or None for an empty element.
+Element = str | Sequence[str | None] | None
 
 
 class SegmentWriter:
@@ -527,7 +532,7 @@ class SegmentWriter:
         others = "".join(c for c in (d.component, d.repetition, d.segment) if c)
         self._other_delimiter = re.compile(f"[{re.escape(others)}]").search if others else None
 
-    def add(self, seg_id: str, *elements: str | list[str] | tuple[str, ...] | None) -> None:
+    def add(self, seg_id: str, *elements: Element) -> None:
         """Append a segment. A list or tuple element is a composite; None is empty.
 
         A segment of text alone takes one join; ``add_composites`` is the same without
@@ -548,9 +553,7 @@ class SegmentWriter:
         self._parts.append(text.rstrip(sep))
         self.count += 1
 
-    def add_composites(
-        self, seg_id: str, *elements: str | list[str] | tuple[str, ...] | None
-    ) -> None:
+    def add_composites(self, seg_id: str, *elements: Element) -> None:
         """``add`` for segments with composites, repeated elements or absent values."""
         d = self.delimiters
         comp = d.component
@@ -562,7 +565,7 @@ class SegmentWriter:
                 out.append(value)  # type: ignore[arg-type]
             elif value is None:
                 out.append("")
-            elif cls is Repeated:
+            elif isinstance(value, Repeated):
                 if not d.repetition:
                     raise X12WriteError(
                         "a repeated element needs a repetition separator", segment=seg_id
@@ -596,7 +599,7 @@ class SegmentWriter:
         self._parts.append(text)
         self.count += 1
 
-    def _locate_delimiter(self, seg_id: str, elements: tuple) -> None:
+    def _locate_delimiter(self, seg_id: str, elements: tuple[Element, ...]) -> None:
         for i, value in enumerate(elements, start=1):
             if value.__class__ is Repeated:
                 for c in value:

@@ -21,6 +21,7 @@ from decimal import Decimal
 from medbill.core.attachments import Attachment
 from medbill.core.claim import (
     Address,
+    CasAdjustment,
     Claim,
     OtherCoverage,
     Payer,
@@ -344,7 +345,7 @@ class _Body:
         self._blocks: dict[tuple[int, str], tuple[object, list[str]]] = {}
         # Segments made of values alone (diagnoses, a service line's SV1, its dates), by
         # those values: a batch repeats them claim after claim.
-        self._repeats: dict[tuple, list[str]] = {}
+        self._repeats: dict[tuple[object, ...], list[str]] = {}
 
     def d8(self, day: date) -> str:
         text = self._dates.get(day)
@@ -366,7 +367,7 @@ class _Body:
                 self._numbers[value] = text
         return text
 
-    def repeat(self, key: tuple, render: Callable[[], None]) -> None:
+    def repeat(self, key: tuple[object, ...], render: Callable[[], None]) -> None:
         """Write what ``render`` writes for the values in ``key``, or copy it from the last
         time (``key`` holds every value the segments are made of, and their segment id)."""
         try:
@@ -393,7 +394,7 @@ class _Body:
         self._blocks[key] = (obj, self.w.rendered_since(start))
 
     def claims(self, claims: Sequence[Claim]) -> None:
-        groups: dict[tuple, list[Claim]] = {}
+        groups: dict[tuple[object, ...], list[Claim]] = {}
         for claim in claims:
             groups.setdefault(_provider_key(claim), []).append(claim)
         for members in groups.values():
@@ -644,7 +645,7 @@ class _Body:
 
     # -- 2400 and below -----------------------------------------------------------------------
 
-    def sv1(self, line: ServiceLine, pos: str) -> None:
+    def sv1(self, line: ServiceLine, pos: str | None) -> None:
         proc = ["HC", line.code, *line.modifiers]
         if line.description:
             proc += [""] * (6 - len(proc)) + [line.description]
@@ -735,9 +736,9 @@ def _pwk(w: SegmentWriter, attachments: Sequence[Attachment]) -> None:
             w.add("PWK", a.report_type, a.transmission)
 
 
-def _cas(w: SegmentWriter, adjustments: Sequence) -> None:
+def _cas(w: SegmentWriter, adjustments: Sequence[CasAdjustment]) -> None:
     """CAS segments: one per group, up to six reason/amount/quantity triples each."""
-    groups: dict[str, list] = {}
+    groups: dict[str, list[CasAdjustment]] = {}
     for a in adjustments:
         groups.setdefault(a.group, []).append(a)
     for group, items in groups.items():
@@ -748,7 +749,7 @@ def _cas(w: SegmentWriter, adjustments: Sequence) -> None:
             w.add("CAS", group, *triples)
 
 
-def _provider_key(claim: Claim) -> tuple:
+def _provider_key(claim: Claim) -> tuple[object, ...]:
     bp = claim.billing_provider
     return (
         bp.npi,

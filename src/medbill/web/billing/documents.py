@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
 
 from medbill.core import claim as doc
+from medbill.core.frontdesk.paperwork import ClaimIndicators
 from medbill.core.money import Money
 from medbill.web.billing.models import Claim, ClaimAttachment, ClaimLine
 from medbill.web.frontdesk.models import Coverage, Patient
@@ -94,6 +96,8 @@ def _patient_name(patient: Patient) -> doc.PersonName:
 
 def subscriber_of(coverage: Coverage, patient: Patient) -> doc.Subscriber:
     """The policy holder: the patient when the relationship is self, else the subscriber."""
+    dob: date | None
+    sex: str | None
     if coverage.relationship_to_subscriber == "self":
         name, dob, sex = _patient_name(patient), patient.date_of_birth, patient.sex
         address = address_of(patient)
@@ -291,7 +295,7 @@ def claim_document(claim: Claim) -> doc.Claim:
     return document
 
 
-def signature_indicators(patient_id: int, practice_id: int, on: Any) -> dict[str, Any]:
+def signature_indicators(patient_id: int, practice_id: int, on: Any) -> ClaimIndicators:
     """Release-of-information and assignment indicators from the paperwork on file.
 
     Empty (the claim's defaults) when the patient has no paperwork filed here: their

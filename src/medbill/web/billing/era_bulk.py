@@ -24,6 +24,7 @@ from django.utils import timezone
 from medbill.core.money import Money
 from medbill.web.billing.models import Claim
 from medbill.web.practice import audit
+from medbill.web.practice.base import PracticeOwned
 
 __all__ = ["audit_created", "insert_instances", "insert_rows", "one_of", "update_claims"]
 
@@ -155,7 +156,7 @@ def insert_instances(model: Any, instances: list[models.Model]) -> int:
     )
 
 
-def audit_created(instances: Iterable[models.Model], at: datetime.datetime) -> None:
+def audit_created(instances: Iterable[PracticeOwned], at: datetime.datetime) -> None:
     """One audit event per row written in bulk (with its id set): the event ``save()``
     would have recorded (action create, the values set), all in one statement."""
     from medbill.web.practice.models import AuditEvent
@@ -192,7 +193,8 @@ class _AnyOf(Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    # Django's lookups return their parameters as a list; django-stubs says a tuple.
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         lhs, params = self.process_lhs(compiler, connection)
         return f"{lhs} = ANY(%s)", [*params, self.rhs]
 

@@ -45,7 +45,7 @@ class RemittanceFile(PracticeOwned, AppendOnlyModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()  # type: ignore[misc]  # the append-only scope
 
     class Meta:
         ordering = ["-imported_at", "-id"]
@@ -216,7 +216,7 @@ class ProviderAdjustment(PracticeOwned, AppendOnlyModel):
     fiscal_period_end = models.DateField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()  # type: ignore[misc]  # the append-only scope
 
     class Meta:
         ordering = ["remittance", "position"]

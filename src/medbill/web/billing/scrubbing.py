@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -61,7 +61,17 @@ def reset_references() -> None:
         _with_fees.clear()
 
 
-def active_waivers(claim: Claim) -> dict[str, str]:
+class PayerRoute(Protocol):
+    """What waivers and references depend on: the practice and the payer (a claim, or the
+    draft of one in the coding workspace)."""
+
+    @property
+    def practice_id(self) -> int: ...
+    @property
+    def payer_id(self) -> int: ...
+
+
+def active_waivers(claim: PayerRoute) -> dict[str, str]:
     """Edit code -> reason for the waivers of the claim's practice and payer."""
     rows = EditWaiver.objects.filter(
         practice_id=claim.practice_id, payer_id=claim.payer_id, revoked_at__isnull=True
@@ -69,7 +79,7 @@ def active_waivers(claim: Claim) -> dict[str, str]:
     return {w.code: w.reason for w in rows}
 
 
-def _references(claim: Claim) -> References:
+def _references(claim: PayerRoute) -> References:
     """The base tables, the practice's fee schedule codes and its own payer rules."""
     refs = _fee_references(claim)
     own = PayerRuleFromDenial.objects.filter(
@@ -81,7 +91,7 @@ def _references(claim: Claim) -> References:
     return dataclasses.replace(refs, payer_rules=refs.payer_rules + rules)
 
 
-def _fee_references(claim: Claim) -> References:
+def _fee_references(claim: PayerRoute) -> References:
     """The base tables plus the practice's fee schedule codes (a few sets per practice)."""
     base = _base_refs()
     codes = FeeScheduleEntry.objects.filter(practice_id=claim.practice_id).values_list(

@@ -177,7 +177,7 @@ class ClaimEvent(PracticeOwned, AppendOnlyModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()  # type: ignore[misc]  # the append-only scope
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -105,7 +105,7 @@ def submit_batch(request: PracticeRequest) -> HttpResponse:
 
 
 @requires("submit_claims")
-def show_submit_run(request: HttpRequest, run_id: int) -> HttpResponse:
+def show_submit_run(request: PracticeRequest, run_id: int) -> HttpResponse:
     run = get_scoped_or_404(SubmissionRun, request.user, request.practice, pk=run_id)
     files = list(
         Submission.objects.for_user(request.user, request.practice)
@@ -116,7 +116,7 @@ def show_submit_run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @requires("submit_claims")
-def submit_run_status(request: HttpRequest, run_id: int) -> JsonResponse:
+def submit_run_status(request: PracticeRequest, run_id: int) -> JsonResponse:
     run = get_scoped_or_404(SubmissionRun, request.user, request.practice, pk=run_id)
     return JsonResponse(status_of(run))
 
@@ -171,12 +171,12 @@ def _import_ack(request: PracticeRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "file: choose a 999 or 277CA file")
-    elif upload.size > MAX_ACK_BYTES:
+    elif (upload.size or 0) > MAX_ACK_BYTES:  # an uploaded file always has its size
         messages.error(request, "file: larger than an acknowledgement should be (5 MB)")
     else:
         try:
             result = import_acknowledgement(
-                request.user, request.practice, upload.read(), upload.name
+                request.user, request.practice, upload.read(), upload.name or ""
             )
         except ServiceError as exc:
             messages.error(request, in_words(exc))

@@ -168,7 +168,8 @@ def practice_search_index(practice_id: int) -> SearchIndex:
     docs = []
     for code, entries in by_code.items():
         start = min(e[1] for e in entries)
-        end = None if any(e[2] is None for e in entries) else max(e[2] for e in entries)
+        ends = [e[2] for e in entries if e[2] is not None]
+        end = max(ends) if len(ends) == len(entries) else None
         docs.append((code, entries[-1][0], start, end))
     index = SearchIndex.build(cpt_docs(docs))
     with _lock:

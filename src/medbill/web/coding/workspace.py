@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -53,7 +53,15 @@ __all__ = [
 QUEUE_STATUSES = (Visit.Status.CHECKED_OUT, Visit.Status.CODING)
 
 
-def _plain(code: str) -> str:
+@dataclass(frozen=True)
+class _DraftRoute:
+    """The practice and payer a draft claim would go to (for waivers and references)."""
+
+    practice_id: int
+    payer_id: int
+
+
+def _plain(code: object) -> str:
     return str(code or "").strip().upper().replace(".", "")
 
 
@@ -552,7 +560,7 @@ def scrub_draft(
         return {"findings": [_problem("coverage", problem)], "can_submit": False}
     lines = [line for line in lines if isinstance(line, Mapping) and line.get("code")]
     document = _draft_document(visit, coverage, codes, lines)
-    target = SimpleNamespace(practice_id=visit.practice_id, payer_id=coverage.payer_id)
+    target = _DraftRoute(visit.practice_id, coverage.payer_id)
     policy = Policy(waivers=scrubbing.active_waivers(target))
     result = Scrubber(scrubbing._references(target), default=policy).scrub(document)
     return {

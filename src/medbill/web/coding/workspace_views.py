@@ -292,14 +292,14 @@ def list_reviews(request: PracticeRequest) -> HttpResponse:
         .select_related("visit", "coder", "reviewer")
         .order_by("-decided_at")
     )
-    open_reviews, decided = list(open_reviews), list(decided[:30])
-    audit.record_list(open_reviews + decided, request.user)
+    open_list, decided_list = list(open_reviews), list(decided[:30])
+    audit.record_list(open_list + decided_list, request.user)
     return render(
         request,
         "coding/reviews.html",
         {
-            "open_reviews": open_reviews,
-            "decided": decided,
+            "open_reviews": open_list,
+            "decided": decided_list,
             "accuracy": reviewing.coder_accuracy(request.user, request.practice),
             "policy": reviewing.policy_for(request.practice),
             "may_set_policy": has_permission(request.user, request.practice, "manage_master_data"),

@@ -36,7 +36,7 @@ from medbill.web.demo.specs import (
     VisitSpec,
     age_on,
 )
-from medbill.web.demo.tables import PRACTICES
+from medbill.web.demo.tables import PRACTICES, AddressRow
 
 __all__ = [
     "DEFAULT_SEED",
@@ -100,7 +100,7 @@ def _dob(rng: random.Random, age: int, on: dt.date) -> dt.date:
     return born if age_on(born, on) == age else born + dt.timedelta(days=2)
 
 
-def _address(rng: random.Random) -> dict:
+def _address(rng: random.Random) -> AddressRow:
     town, state, zip5 = rng.choice(people.TOWNS)
     return {
         "line1": f"{rng.randint(10, 4999)} {rng.choice(people.STREETS)}",
@@ -117,7 +117,7 @@ def _person(
     on: dt.date,
     sex: str | None = None,
     last: str | None = None,
-    address: dict | None = None,
+    address: AddressRow | None = None,
 ) -> Person:
     sex = sex or rng.choice("FM")
     first = rng.choice(people.FEMALE if sex == "F" else people.MALE)
@@ -259,6 +259,7 @@ def _patient(
     parents: list[PatientSpec],
 ) -> PatientSpec:
     guarantor, g_rel, new_patient = None, "self", False
+    coverages: tuple[CoverageSpec, ...]
     if kind.startswith("child"):
         age = child_ages.pop() if child_ages else rng.randint(1, 17)
         parent_patient = parents.pop(0) if kind.startswith("child_dependant") and parents else None

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from medbill.web.demo.notes import SCENARIOS, Line, Scenario
 from medbill.web.demo.specs import PatientSpec, ServiceSpec, VisitSpec, age_on
-from medbill.web.demo.tables import FEE_SCHEDULE, PRACTICES, PROVIDERS
+from medbill.web.demo.tables import FEE_SCHEDULE, PRACTICES, PROVIDERS, ProviderRow
 
 __all__ = ["NEW_PATIENT_SCENARIOS", "PREVENTIVE_SCENARIOS", "visits"]
 
@@ -72,7 +72,7 @@ def _note(
     fill: dict[str, str],
     patient: PatientSpec,
     age: int,
-    provider: dict,
+    provider: ProviderRow,
     day: dt.date,
 ) -> str:
     p = patient.person

@@ -35,6 +35,7 @@ from medbill.web.demo.tables import (
     PRACTICES,
     PROVIDERS,
     USERS,
+    AddressRow,
 )
 
 __all__ = ["DemoSeedError", "SeedResult", "database_digest", "demo_users", "seed"]
@@ -86,8 +87,14 @@ def _clear() -> None:
     call_command("flush", interactive=False, verbosity=0)
 
 
-def _addr(d: dict, prefix: str = "") -> dict:
-    return {f"{prefix}{k}": d[k] for k in ("line1", "line2", "city", "state", "zip")}
+def _addr(d: AddressRow, prefix: str = "") -> dict[str, str]:
+    return {
+        f"{prefix}line1": d["line1"],
+        f"{prefix}line2": d["line2"],
+        f"{prefix}city": d["city"],
+        f"{prefix}state": d["state"],
+        f"{prefix}zip": d["zip"],
+    }
 
 
 def _aware(value: dt.datetime, practice: Any = None) -> dt.datetime:
@@ -425,7 +432,7 @@ def database_digest() -> str:
         for m in apps.get_app_config(app).get_models()
         if m._meta.label not in DIGEST_SKIP
     ]
-    ordinal = {
+    ordinal: dict[str, dict[Any, int | str]] = {
         m._meta.label: {
             pk: i
             for i, pk in enumerate(m._default_manager.order_by("pk").values_list("pk", flat=True))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from medbill.web.demo.tables import AddressRow
+
 __all__ = [
     "CoverageSpec",
     "DemoData",
@@ -22,7 +24,7 @@ class Person:
     last: str
     dob: dt.date
     sex: str
-    address: dict
+    address: AddressRow
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,7 @@ def write_summary(ctx: StageContext, runs: list[StageRun]) -> tuple[Path, Path]:
     from medbill.web.demo.seed import demo_users
 
     ctx.out.mkdir(parents=True, exist_ok=True)
+    users = demo_users()
     doc = {
         "seed": ctx.seed,
         "start": ctx.start.isoformat(),
@@ -158,7 +159,7 @@ def write_summary(ctx: StageContext, runs: list[StageRun]) -> tuple[Path, Path]:
             }
             for r in runs
         ],
-        "users": demo_users(),
+        "users": users,
     }
     json_path = ctx.out / "summary.json"
     json_path.write_text(json.dumps(doc, indent=2) + "\n")
@@ -183,8 +184,7 @@ def write_summary(ctx: StageContext, runs: list[StageRun]) -> tuple[Path, Path]:
         "| --- | --- | --- | --- |",
     ]
     lines += [
-        f"| {u['username']} | {u['password']} | {u['role']} | {u['practices']} |"
-        for u in doc["users"]
+        f"| {u['username']} | {u['password']} | {u['role']} | {u['practices']} |" for u in users
     ]
     md_path = ctx.out / "summary.md"
     md_path.write_text("\n".join(lines) + "\n")

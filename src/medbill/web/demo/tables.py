@@ -12,11 +12,19 @@ text is not.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NotRequired, TypedDict
 
 from medbill.core.identifiers import npi_is_valid, npi_with_check_digit
 
 __all__ = [
     "DEMO_PASSWORD_PREFIX",
+    "AddressRow",
+    "LocationRow",
+    "OrganizationRow",
+    "PayerRow",
+    "PracticeRow",
+    "ProviderRow",
+    "UserRow",
     "FEE_SCHEDULE",
     "ORGANIZATION",
     "PAYERS",
@@ -29,7 +37,73 @@ __all__ = [
 ]
 
 
-ORGANIZATION = {
+class AddressRow(TypedDict):
+    line1: str
+    line2: str
+    city: str
+    state: str
+    zip: str
+
+
+class OrganizationRow(TypedDict):
+    name: str
+    kind: str
+    tin: str
+    address: AddressRow
+    phone: str
+
+
+class LocationRow(TypedDict):
+    key: str
+    name: str
+    address: AddressRow
+    place_of_service: str
+
+
+class PracticeRow(TypedDict):
+    key: str
+    legal_name: str
+    name: str
+    specialty: str
+    tin: str
+    group_npi: str
+    taxonomy: str
+    time_zone: str
+    billing_address: AddressRow
+    pay_to_address: AddressRow
+    phone: str
+    locations: list[LocationRow]
+
+
+class ProviderRow(TypedDict):
+    key: str
+    practice: str  # the practice's key
+    first: str
+    last: str
+    credentials: str
+    npi: str
+    taxonomy: str
+
+
+class PayerRow(TypedDict):
+    key: str
+    name: str
+    payer_id: str
+    type: str
+    filing_indicator: str
+    route: str
+    address: AddressRow
+
+
+class UserRow(TypedDict):
+    username: str
+    first: str
+    last: str
+    role: str
+    practices: NotRequired[tuple[str, ...]]  # keys; every practice when absent
+
+
+ORGANIZATION: OrganizationRow = {
     "name": "Susquehanna Medical Billing Partners",
     "kind": "billing_company",
     "tin": "251738492",
@@ -43,7 +117,7 @@ ORGANIZATION = {
     "phone": "7175550100",
 }
 
-PRACTICES = [
+PRACTICES: list[PracticeRow] = [
     {
         "key": "fm",
         "legal_name": "Riverbend Family Medicine LLC",
@@ -136,7 +210,7 @@ PRACTICES = [
     },
 ]
 
-PROVIDERS = [
+PROVIDERS: list[ProviderRow] = [
     {
         "key": "whitfield",
         "practice": "fm",
@@ -176,7 +250,7 @@ PROVIDERS = [
 ]
 
 # type follows the claim document's payer types; filing is the 837P claim filing indicator.
-PAYERS = [
+PAYERS: list[PayerRow] = [
     {
         "key": "medicare",
         "name": "Medicare Part B (Novitas Solutions, JL Pennsylvania)",
@@ -364,7 +438,7 @@ FEE_SCHEDULE: tuple[FeeItem, ...] = (
 # clerk who works for the cardiology practice only (shows tenancy).
 DEMO_PASSWORD_PREFIX = "demo-"
 
-USERS = [
+USERS: list[UserRow] = [
     {"username": "frontdesk", "first": "Rosa", "last": "Delgado", "role": "front_desk"},
     {"username": "coder", "first": "Priya", "last": "Raman", "role": "coder"},
     {"username": "biller", "first": "Marcus", "last": "Hale", "role": "biller"},

@@ -61,6 +61,12 @@ def _point_payers_at(url: str) -> int:
     return count
 
 
+def _visit_of(check: EligibilityCheck) -> Visit:
+    """The visit of a check the demo made for one."""
+    assert check.visit is not None
+    return check.visit
+
+
 def eligibility_stage(ctx: Any) -> list[Any]:
     """Check the day's appointments against the simulator over real HTTP."""
     from medbill.web.demo.stages import SummaryRow
@@ -98,7 +104,7 @@ def eligibility_stage(ctx: Any) -> list[Any]:
     rows = [
         {
             "visit": c.visit_id,
-            "time": timezone.localtime(c.visit.scheduled_at).strftime("%H:%M"),
+            "time": timezone.localtime(_visit_of(c).scheduled_at).strftime("%H:%M"),
             "account": c.patient.account_number,
             "payer": c.coverage.payer.name,
             "status": c.status,

@@ -119,7 +119,7 @@ class PaperworkSignature(PracticeOwned, AppendOnlyModel):
     )
     pdf = models.BinaryField()
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()  # type: ignore[misc]  # the append-only scope
     audit_exclude = ("signature_png", "pdf")
 
     class Meta:

@@ -120,7 +120,8 @@ def create_estimate(
 def _document(est: SelfPayEstimate) -> GoodFaithEstimate:
     patient, practice = est.patient, est.practice
     describe = icd10cm_describer(est.service_date or est.issued_on)
-    provider = est.visit.provider if est.visit_id else None
+    visit = est.visit  # None without a query when there is no visit
+    provider = visit.provider if visit is not None else None
     return GoodFaithEstimate(
         practice=practice_of(practice),
         estimate_number=est.number,
@@ -136,7 +137,7 @@ def _document(est: SelfPayEstimate) -> GoodFaithEstimate:
         patient_address=address_of(patient),
         patient_phone=patient.phone or patient.mobile_phone or None,
         scheduled_on=est.service_date,
-        reason=est.visit.reason if est.visit_id else None,
+        reason=visit.reason if visit is not None else None,
         expected_diagnoses=tuple((d, describe(d) or "") for d in est.diagnoses),
         provider_name=f"{provider.first_name} {provider.last_name}" if provider else None,
         provider_npi=provider.npi if provider else None,

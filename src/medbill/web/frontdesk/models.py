@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
 
 from medbill.core.msp import MSP_TYPES
 from medbill.web.practice.base import AddressFields, PracticeOwned
+
+if TYPE_CHECKING:
+    from medbill.web.frontdesk.desk_models import EligibilityCheck
 
 SEXES = [("F", "Female"), ("M", "Male"), ("U", "Unknown")]
 RELATIONSHIPS = [("self", "Self"), ("spouse", "Spouse"), ("child", "Child"), ("other", "Other")]
@@ -170,6 +174,10 @@ class Visit(PracticeOwned):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    # Not a column: the day's latest check of the patient, set for the schedule's pages
+    # (``scheduler._with_eligibility``).
+    eligibility: EligibilityCheck | None
 
     class Meta:
         ordering = ["-scheduled_at", "-id"]

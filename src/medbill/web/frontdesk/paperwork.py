@@ -19,6 +19,7 @@ from django.utils import timezone
 from medbill.core.frontdesk.paperwork import (
     DEFAULT_PACKET,
     DOCUMENTS,
+    ClaimIndicators,
     Completeness,
     PacketItem,
     SignedDocument,
@@ -152,14 +153,12 @@ def signatures_on_file(patient_ids: Iterable[int]) -> dict[int, list[SignedDocum
     return out
 
 
-def indicators_from(on_file: list[SignedDocument] | None, on: datetime.date) -> dict[str, object]:
+def indicators_from(on_file: list[SignedDocument] | None, on: datetime.date) -> ClaimIndicators:
     """Claim indicators from signatures on file; empty (the claim's defaults) without any."""
-    return dict(claim_indicators(on_file, on)) if on_file else {}
+    return claim_indicators(on_file, on) if on_file else {}
 
 
-def indicators_for(
-    patient_id: int, practice_id: int, on: datetime.date
-) -> dict[str, object] | None:
+def indicators_for(patient_id: int, practice_id: int, on: datetime.date) -> ClaimIndicators | None:
     """Claim indicators from the signatures on file, or ``None`` with no paperwork on file.
 
     ``None`` leaves the claim's defaults: a patient registered before the practice kept

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 
 from medbill.core.frontdesk.desk import METHODS, DeskPayment, DeskReport, desk_report
@@ -181,7 +181,9 @@ def update_contact(
                 validate_email(value)
             except ValidationError:
                 raise ServiceError("email", "not an e-mail address") from None
-        limit = Patient._meta.get_field(name).max_length
+        field = Patient._meta.get_field(name)
+        assert isinstance(field, Field)  # the fields a desk form changes are columns
+        limit = field.max_length
         if limit and len(value) > limit:
             raise ServiceError(name, f"at most {limit} characters")
         if getattr(patient, name) != value:

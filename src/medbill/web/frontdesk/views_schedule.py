@@ -46,7 +46,7 @@ def show_schedule(request: PracticeRequest) -> HttpResponse:
     location = locations.filter(pk=request.GET.get("location") or 0).first()
     provider = providers.filter(pk=request.GET.get("provider") or 0).first()
     week = request.GET.get("view") == "week" and provider is not None
-    if week:
+    if week and provider is not None:
         grid = scheduler.week_grid(request.user, request.practice, provider, day)
         step = datetime.timedelta(days=7)
     else:

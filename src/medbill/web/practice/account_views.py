@@ -65,7 +65,7 @@ class SignInView(LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: SignInForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         remember_device(self.request, bool(form.cleaned_data.get("remember")))
         user = form.get_user()
@@ -103,7 +103,7 @@ def verify_second_factor(request: PracticeRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("login")
-    if user.is_verified() or not mfa.has_second_factor(user):
+    if mfa.is_verified(user) or not mfa.has_second_factor(user):
         return redirect(_next(request))
     credentials = {"username": user.get_username()}
     error = None
@@ -161,7 +161,7 @@ def show_security(request: PracticeRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         # Changing an enrolled factor needs a session verified with it.
-        if enrolled and not user.is_verified():
+        if enrolled and not mfa.is_verified(user):
             return _to("verify_second_factor", request.get_full_path())
         if action == "confirm":
             codes = mfa.confirm_authenticator(request, request.POST.get("otp_token", ""))
@@ -212,6 +212,7 @@ class PracticeSecurityForm(forms.ModelForm):
 @requires("manage_users")
 def show_practice_security(request: PracticeRequest) -> HttpResponse:
     """The practice's sign-in settings and the lockouts of its users (administrators)."""
+    assert request.practice is not None  # requires() lets no request without one in
     practice = Practice.objects.get(pk=request.practice.pk)
     form = PracticeSecurityForm(request.POST or None, instance=practice)
     if request.method == "POST" and form.is_valid():

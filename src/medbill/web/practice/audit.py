@@ -170,7 +170,11 @@ def patient_ids_of(instance: models.Model) -> list[int]:
             field = instance._meta.get_field(name)
         except FieldDoesNotExist:
             continue
-        if not field.many_to_one or getattr(instance, field.attname, None) is None:
+        if (
+            not isinstance(field, models.Field)
+            or not field.many_to_one
+            or getattr(instance, field.attname, None) is None
+        ):
             continue
         if name == "patient":
             return [getattr(instance, field.attname)]
@@ -192,12 +196,13 @@ def _patient_ids_of_rows(rows: list[models.Model]) -> list[int]:
             field = meta.get_field(name)
         except FieldDoesNotExist:
             continue
-        if not field.many_to_one:
+        if not isinstance(field, models.Field) or not field.many_to_one:
             continue
         ids = {getattr(row, field.attname) for row in rows} - {None}
         if name == "patient":
             return sorted(ids)
         target = field.related_model
+        assert isinstance(target, type)  # a foreign key's model, resolved once apps are ready
         try:
             target._meta.get_field("patient")
         except FieldDoesNotExist:
@@ -414,11 +419,18 @@ def update_where(
     after = snapshot(instance)
     diff = {}
     for name in changes:
-        attname = instance._meta.get_field(name).attname
+        attname = _attname(instance, name)
         before = expected.get(name, expected.get(attname))
         diff[attname] = {"before": _plain(before), "after": after.get(attname)}
     record(instance, "update", diff)
     return True
+
+
+def _attname(instance: models.Model, name: str) -> str:
+    """The column attribute of a concrete field (``practice_id`` for ``practice``)."""
+    field = instance._meta.get_field(name)
+    assert isinstance(field, models.Field)  # changed and updated fields are concrete
+    return field.attname
 
 
 # -- signals ----------------------------------------------------------------------------------
@@ -431,14 +443,14 @@ def _is_audited(sender: Any) -> bool:
 def _on_init(sender: Any, instance: models.Model, **kwargs: Any) -> None:
     # Runs before ``from_db`` marks the row as loaded, so snapshot every audited instance;
     # for a new row the snapshot is simply not used (a create records all values).
-    if _is_audited(sender):
+    if isinstance(instance, Audited):  # the sender is the instance's class
         instance._audit_before = snapshot(instance)
 
 
 def _on_save(
     sender: Any, instance: models.Model, created: bool, raw: bool = False, **kwargs: Any
 ) -> None:
-    if raw or not _is_audited(sender):
+    if raw or not isinstance(instance, Audited):  # the sender is the instance's class
         return
     after = snapshot(instance)
     if created:
@@ -449,7 +461,7 @@ def _on_save(
     else:
         changes = _diff(getattr(instance, "_audit_before", {}), after)
         if kwargs.get("update_fields"):
-            allowed = {instance._meta.get_field(n).attname for n in kwargs["update_fields"]}
+            allowed = {_attname(instance, n) for n in kwargs["update_fields"]}
             changes = {k: v for k, v in changes.items() if k in allowed}
         if changes:
             record(instance, "update", changes)

@@ -31,6 +31,8 @@ class Audited(models.Model):
     audit_exclude: tuple[str, ...] = ()
     # Keys of a JSON field whose values are secrets: the trail says "(secret)" instead.
     audit_secret_keys: tuple[str, ...] = ()
+    # The field values as last loaded or saved, set by the audit signals (before values).
+    _audit_before: dict[str, Any]
 
     class Meta:
         abstract = True

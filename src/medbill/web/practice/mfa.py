@@ -61,12 +61,18 @@ def has_second_factor(user: Any) -> bool:
     return user_has_device(user, confirmed=True)
 
 
+def is_verified(user: Any) -> bool:
+    """True when the signed-in user passed the second factor in this session (django-otp's
+    ``OTPMiddleware`` gives ``request.user`` an ``is_verified()``; django-otp has no types)."""
+    return bool(user.is_verified())
+
+
 def session_complete(request: HttpRequest) -> bool:
     """Signed in with every factor this user needs (False when not signed in at all)."""
     user = request.user
     if not user.is_authenticated:
         return False
-    if user.is_verified():
+    if is_verified(user):
         return True
     return not has_second_factor(user) and not mfa_required_for(user)
 
@@ -155,7 +161,7 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if not user.is_authenticated or user.is_verified() or request.path.startswith(_OPEN):
+        if not user.is_authenticated or is_verified(user) or request.path.startswith(_OPEN):
             return self.get_response(request)
         if request.path.startswith("/api/"):
             # Bearer tokens are checked by the API itself; a half-finished web session is not
@@ -170,5 +176,7 @@ class SecondFactorMiddleware:
         else:
             return self.get_response(request)
         if request.headers.get("Accept", "").startswith("application/json"):
-            return JsonResponse({"error": "finish signing in with your authentication code"}, 403)
+            return JsonResponse(
+                {"error": "finish signing in with your authentication code"}, status=403
+            )
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

@@ -473,7 +473,7 @@ class AuditEvent(AppendOnlyModel):
         help_text="What a read returned (count, ids) or why a request was refused.",
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()  # type: ignore[misc]  # the append-only scope
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -497,7 +497,7 @@ class AuditEventPatient(AppendOnlyModel):
     event = models.ForeignKey(AuditEvent, on_delete=models.DO_NOTHING, related_name="patient_links")
     patient_id = models.BigIntegerField(db_index=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()  # type: ignore[misc]  # the append-only scope
 
     class Meta:
         constraints = [

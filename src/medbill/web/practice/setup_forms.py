@@ -88,7 +88,9 @@ class PracticeDetailsForm(forms.ModelForm):
         current = self.instance.time_zone if self.instance else ""
         if current and current not in dict(US_TIME_ZONES):
             choices.append((current, current))
-        self.fields["time_zone"].choices = choices
+        time_zone = self.fields["time_zone"]
+        assert isinstance(time_zone, forms.ChoiceField)
+        time_zone.choices = choices
         if self.instance.phone:
             self.initial["phone"] = phone_display(self.instance.phone)
 
@@ -195,7 +197,9 @@ class PayerEndpointForm(forms.ModelForm):
 
     def __init__(self, *args: Any, practice: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["payer"].queryset = Payer.objects.for_practice(practice)
+        payer = self.fields["payer"]
+        assert isinstance(payer, forms.ModelChoiceField)
+        payer.queryset = Payer.objects.for_practice(practice)
         self._stored_password = self.instance.password if self.instance.pk else ""
 
     def clean_password(self) -> str:
@@ -216,11 +220,14 @@ class FeeScheduleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, practice: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["payer"].queryset = Payer.objects.for_practice(practice)
-        self.fields["payer"].empty_label = "The practice's standard charges"
+        payer = self.fields["payer"]
+        assert isinstance(payer, forms.ModelChoiceField)
+        payer.queryset = Payer.objects.for_practice(practice)
+        payer.empty_label = "The practice's standard charges"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("effective_from"), data.get("effective_to")
         if start and end and end < start:
             self.add_error("effective_to", "The last day cannot be before the first day.")
@@ -253,7 +260,8 @@ class FeeEntryForm(forms.ModelForm):
         return price
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("effective_from"), data.get("effective_to")
         if start and end and end < start:
             self.add_error("effective_to", "The last day cannot be before the first day.")
@@ -343,7 +351,8 @@ class ConnectionForm(forms.Form):
         return name
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         settings = {

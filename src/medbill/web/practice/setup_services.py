@@ -16,11 +16,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model
 
 from medbill.core.codesets.feeschedule import FeeRow, FeeScheduleError, read_fee_schedule
 from medbill.core.roles import ROLES
 from medbill.web.claims_out.models import ClearinghouseConnection
+from medbill.web.practice.base import PracticeOwned
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import FeeSchedule, FeeScheduleEntry, Membership, Payer
 from medbill.web.practice.permissions import require
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-def save_master_row(user: Any, practice: Any, row: Model) -> Model:
+def save_master_row(user: Any, practice: Any, row: PracticeOwned | Payer) -> PracticeOwned | Payer:
     """Save a provider, location, payer, endpoint or fee schedule of ``practice``."""
     require(user, practice, "manage_master_data")
     if isinstance(row, Payer):

@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ from medbill.web.claims_out.models import ClearinghouseConnection
 from medbill.web.frontdesk.desk_models import PayerEndpoint
 from medbill.web.practice import setup_forms as f
 from medbill.web.practice import setup_services as services
+from medbill.web.practice.base import PracticeOwned
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import (
     FeeSchedule,
@@ -48,7 +50,7 @@ class Kind:
     slug: str
     label: str  # plural, for headings
     singular: str
-    model: type[Model]
+    model: type[PracticeOwned] | type[Payer]
     form: type[forms.ModelForm]
     columns: tuple[tuple[str, str], ...]  # (heading, attribute)
     takes_practice: bool = False  # the form needs the practice (payer choices)
@@ -132,9 +134,10 @@ def _kind(slug: str) -> Kind:
 
 
 def _rows(request: PracticeRequest, kind: Kind) -> QuerySet:
-    if kind.model is Payer:
-        return Payer.objects.for_practice(request.practice)
-    return kind.model.objects.for_user(request.user, request.practice)
+    model = kind.model
+    if issubclass(model, PracticeOwned):
+        return model.objects.for_user(request.user, request.practice)
+    return Payer.objects.for_practice(request.practice)  # the organization's payers
 
 
 def _cell(row: Model, attribute: str) -> Any:
@@ -146,7 +149,7 @@ def _cell(row: Model, attribute: str) -> Any:
 
 
 def _form(kind: Kind, request: PracticeRequest, instance: Model | None) -> forms.ModelForm:
-    extra = {"practice": request.practice} if kind.takes_practice else {}
+    extra: dict[str, Any] = {"practice": request.practice} if kind.takes_practice else {}
     return kind.form(request.POST or None, instance=instance, **extra)
 
 
@@ -156,7 +159,13 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
-def _apply(form: forms.Form, exc: ServiceError) -> None:
+def _role_choices() -> Any:
+    role = f.MembershipForm.base_fields["role"]
+    assert isinstance(role, forms.ChoiceField)
+    return role.choices
+
+
+def _apply(form: forms.BaseForm, exc: ServiceError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, sentence(exc.problem))
 
 
@@ -186,7 +195,7 @@ def edit_master(request: PracticeRequest, kind: str, row_id: int | None = None) 
     if row_id is not None:
         try:
             instance = _rows(request, k).get(pk=row_id)
-        except k.model.DoesNotExist:
+        except ObjectDoesNotExist:  # the kind's model's DoesNotExist
             raise Http404(f"no such {k.singular}") from None
     form = _form(k, request, instance)
     if request.method == "POST" and form.is_valid():
@@ -210,6 +219,7 @@ def edit_practice(request: PracticeRequest) -> HttpResponse:
     form = f.PracticeDetailsForm(request.POST or None, instance=request.practice)
     if request.method == "POST" and form.is_valid():
         form.save()  # audited by the model's signals
+        assert request.practice is not None  # requires() lets no request without one in
         messages.success(request, f"{request.practice.name}: details saved.")
         return redirect("show_setup")
     return render(
@@ -453,7 +463,7 @@ def list_members(request: PracticeRequest) -> HttpResponse:
     return render(
         request,
         "practice/setup/members.html",
-        {"members": members, "form": form, "roles": f.MembershipForm.base_fields["role"].choices},
+        {"members": members, "form": form, "roles": _role_choices()},
     )
 
 
