@@ -141,6 +141,22 @@ def one_of_each(world, entry):
         signed_at=timezone.now(),
         pdf=b"%PDF",
     )
+    from medbill.web.banking.models import BankFile, Deposit, DepositMatch
+
+    bank = BankFile.objects.create(
+        practice=site.practice, name="d.bai", sha256="cd" * 32, format="bai2"
+    )
+    deposit = Deposit.objects.create(
+        practice=site.practice,
+        file=bank,
+        deposit_date=timezone.localdate(),
+        amount=Decimal("1.00"),
+        traces=["T1"],
+        fingerprint="ef" * 32,
+    )
+    DepositMatch.objects.create(
+        practice=site.practice, deposit=deposit, remittance=rem, how="trace"
+    )
 
 
 def append_only_tables():
@@ -160,6 +176,9 @@ class TestDatabaseRefuses:
             "billing_provideradjustment",
             "billing_remittancefile",
             "frontdesk_paperworksignature",
+            "banking_bankfile",
+            "banking_deposit",
+            "banking_depositmatch",
         } <= set(append_only_tables())
 
     @pytest.mark.parametrize("table", append_only_tables())
