@@ -104,7 +104,7 @@ def _letter(
     document = claim_document(claim)
     line = item.claim_line
     billed = Money(line.charge) if line is not None else claim.total_charge
-    services = ()
+    services: tuple[str, ...] = ()
     if line is not None:
         mods = "-".join(line.modifiers or [])
         services = (f"line {line.line_number}: {line.code}{'-' + mods if mods else ''}",)
@@ -117,10 +117,10 @@ def _letter(
         payer_address=document.payer.address,
         patient_name=patient.name.display() if patient else document.subscriber.name.display(),
         patient_dob=patient.dob if patient else document.subscriber.dob,
-        member_id=document.subscriber.member_id,
+        member_id=document.subscriber.member_id or "",
         claim_number=claim.patient_control_number,
         payer_claim_number=claim.payer_claim_number or None,
-        date_of_service=document.date_of_service,
+        date_of_service=document.date_of_service or claim.visit.date_of_service,
         billed=billed,
         denied=Money(item.amount),
         reasons=tuple(item.reason_words or ()),
@@ -196,11 +196,11 @@ def appeal_letter(
         if locked.status != DenialItem.Status.APPEALED:
             locked.status = DenialItem.Status.APPEALED
             locked.save()
-        letter = {"grounds": grounds.strip()[:500] or "standard", "documents": docs}
+        printed = {"grounds": grounds.strip()[:500] or "standard", "documents": docs}
         audit.record(
             locked,
             "update",
-            {"appeal_letter": {"before": None, "after": letter}},
+            {"appeal_letter": {"before": None, "after": printed}},
             source="appeal letter",
         )
     return pdf
@@ -505,7 +505,7 @@ def make_payer_rule(request: PracticeRequest, denial_id: int) -> HttpResponse:
             code=code,
             reason=reason,
             denial=item,
-            created_by=request.user,
+            created_by=request.user if request.user.is_authenticated else None,
         )
     from medbill.web.billing.scrubbing import reset_references
 

@@ -190,6 +190,7 @@ def _release_repeats(
     """Post the sets of a file imported before that were held as repeats of a posted
     payment, now that the biller says they are separate payments. Nothing else of the
     file is touched."""
+    assert done.file_id is not None  # a file imported before has its row
     file_row = RemittanceFile.objects.get(pk=done.file_id)
     held = {
         r.position: r

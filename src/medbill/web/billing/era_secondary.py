@@ -23,7 +23,7 @@ import datetime
 import json
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from medbill.core.ledger.cob import SecondaryClaimError, secondary_claim
 from medbill.core.ledger.posting import ClaimPosting
@@ -178,7 +178,15 @@ class Secondaries:
         # The prior claims' documents in one batch, not a handful of queries per claim.
         order = list(dict.fromkeys(c.pk for c, _ in wanted))
         self.documents = (
-            dict(zip(order, claim_documents(self.prior[pk] for pk in order), strict=True))
+            dict(
+                zip(
+                    order,
+                    # rows read in one query stand in for the claims: the documents read
+                    # only their fields
+                    claim_documents(cast(Claim, self.prior[pk]) for pk in order),
+                    strict=True,
+                )
+            )
             if order
             else {}
         )
@@ -233,7 +241,7 @@ class Secondaries:
         link = SecondaryClaimLink(
             practice_id=claim.practice_id,
             prior_claim_id=claim.pk,
-            adjudication=_jsonable(prior.adjudication.to_dict()),
+            adjudication=_jsonable(prior.adjudication.to_dict() if prior.adjudication else {}),
             prior_order=prior.order,
             crossed_over=crossed,
             created_at=self.now,

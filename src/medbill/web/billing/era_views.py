@@ -123,7 +123,7 @@ def list_denials(request: PracticeRequest) -> HttpResponse:
     today = timezone.localdate()
     for item in page:
         _level, clock = appeal_clock_of(item, today)
-        item.appeal_clock = clock  # type: ignore[attr-defined]
+        item.appeal_clock = clock
     audit.record_list(list(page), request.user)
     return render(
         request,
@@ -258,6 +258,7 @@ def show_reports(request: PracticeRequest) -> HttpResponse:
         writer.writerow(table.header)
         writer.writerows(table.rows)
         if wanted == "ar-patient":  # names and balances of patients
+            assert request.practice is not None  # @requires refuses a request without one
             audit.record(
                 request.practice,
                 "export",

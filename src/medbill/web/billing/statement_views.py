@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -74,7 +75,7 @@ def list_statement_runs(request: PracticeRequest) -> HttpResponse:
         else:
             audit.record_list([o.patient for o in preview], request.user)
     runs = StatementRun.objects.for_user(request.user, request.practice)
-    context = {
+    context: dict[str, Any] = {
         "choices": choices,
         "preview": preview,
         "errors": errors,
@@ -82,9 +83,10 @@ def list_statement_runs(request: PracticeRequest) -> HttpResponse:
         "running": runs.filter(status__in=("queued", "running")).first(),
     }
     if preview is not None:
-        context["to_send"] = [o for o in preview if o.action == "send"]
+        to_send = [o for o in preview if o.action == "send"]
+        context["to_send"] = to_send
         context["send_total"] = sum(
-            (o.doc.amount_due.amount for o in context["to_send"] if o.doc is not None),
+            (o.doc.amount_due.amount for o in to_send if o.doc is not None),
             start=Decimal(0),
         )
         context["to_write_off"] = [o for o in preview if o.action == "write_off"]

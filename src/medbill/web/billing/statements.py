@@ -149,7 +149,8 @@ def _visits_of(
         .select_related("claim_line")
         .order_by("id")
     ):
-        charges[e.visit_id].append(e)
+        if e.visit_id is not None:
+            charges[e.visit_id].append(e)
     out: dict[int, list[tuple[Visit, StatementVisit]]] = defaultdict(list)
     for visit in (
         Visit.objects.filter(pk__in=list(by_visit))
