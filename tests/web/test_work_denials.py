@@ -322,3 +322,30 @@ def test_appeals_go_level_by_level_and_the_next_remittance_answers_them(world, c
     assert item.status == "resolved"
     shown = client.get(f"/denials/{item.pk}/").content.decode()
     assert "Overturned: paid" in shown
+
+
+def test_a_paper_answer_upholds_the_appeal_and_the_next_level_opens(world, client_for):
+    from medbill.web.billing.remittance_models import Appeal
+
+    site = world.a
+    site.payer.payer_type = "medicare"
+    site.payer.save()
+    item = deny(world, "50")
+    appeal_letter(world.users["biller"], item, "Documented medical necessity.")
+    (first,) = Appeal.objects.filter(denial=item)
+    client = client_for(world.users["biller"])
+    again = client.get(f"/denials/{item.pk}/appeals/{first.pk}/letter.pdf")
+    assert again.status_code == 200 and again.content[:5] == b"%PDF-"
+    assert "REQUEST FOR REDETERMINATION" in " ".join(plain_text(again.content).split())
+    assert Appeal.objects.filter(denial=item).count() == 1  # a reprint files nothing
+    client.post(
+        f"/denials/{item.pk}/appeals/{first.pk}/answer/",
+        {"outcome": "upheld", "answered_on": "2026-12-01"},
+    )
+    first.refresh_from_db()
+    item.refresh_from_db()
+    assert first.status == "upheld" and item.status == "open"
+    page = client.get(f"/denials/{item.pk}/").content.decode()
+    assert "Appeal letter: reconsideration (qic)" in page
+    other = client_for(world.outsider).get(f"/denials/{item.pk}/appeals/{first.pk}/letter.pdf")
+    assert other.status_code == 404

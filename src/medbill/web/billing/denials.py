@@ -535,3 +535,60 @@ def set_root_cause(request: PracticeRequest, denial_id: int) -> HttpResponse:
     label = CATEGORIES[chosen].label if chosen else "the one its codes give"
     messages.success(request, f"Root cause of this denial: {label}.")
     return redirect("show_denial", denial_id=item.pk)
+
+
+@requires("view_claims")
+def reprint_appeal(request: PracticeRequest, denial_id: int, appeal_id: int) -> HttpResponse:
+    """The letter of an appeal already filed, as it was printed (its level, grounds,
+    documents and limit); printing it again files nothing."""
+    item = _denial(request, denial_id)
+    appeal = get_scoped_or_404(
+        Appeal.objects.filter(denial=item), request.user, request.practice, pk=appeal_id
+    )
+    letter = dataclasses.replace(
+        _letter(item, appeal.grounds, list(appeal.documents), appeal.filed_on),
+        level=appeal.level,
+        deadline=appeal.due_by,
+    )
+    audit.record_view(item.claim, request.user, source="appeal letter reprint")
+    response = HttpResponse(render_appeal_letter(letter), content_type="application/pdf")
+    name = f"appeal-{item.claim.patient_control_number}-{appeal.level_number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires("post_adjustment")
+@require_POST
+def record_appeal_answer(request: PracticeRequest, denial_id: int, appeal_id: int) -> HttpResponse:
+    """The payer's answer to an appeal that came on paper (a letter, not an 835)."""
+    item = _denial(request, denial_id)
+    appeal = get_scoped_or_404(
+        Appeal.objects.filter(denial=item), request.user, request.practice, pk=appeal_id
+    )
+    outcome = request.POST.get("outcome", "")
+    answers: dict[str, str] = {
+        Appeal.Status.UPHELD.value: DenialItem.Status.OPEN.value,
+        Appeal.Status.WITHDRAWN.value: DenialItem.Status.OPEN.value,
+    }
+    if appeal.status != Appeal.Status.FILED:
+        messages.error(request, "This appeal already has its answer.")
+    elif outcome not in answers:
+        messages.error(
+            request,
+            "Record an upheld or withdrawn appeal here; a payment comes with the payer's 835 "
+            "(or a paper EOB), which records the answer itself.",
+        )
+    else:
+        try:
+            day = datetime.date.fromisoformat(request.POST.get("answered_on", "").strip())
+        except ValueError:
+            messages.error(request, "Answered on: choose the date of the payer's letter.")
+            return redirect("show_denial", denial_id=item.pk)
+        with transaction.atomic(), audit.acting_as(request.user):
+            appeal.status, appeal.answered_on = outcome, day
+            appeal.save()
+            item.status = answers[outcome]
+            item.save(update_fields=["status"])
+        messages.success(request, f"{appeal.level}: {appeal.get_status_display().lower()}.")
+    return redirect("show_denial", denial_id=item.pk)

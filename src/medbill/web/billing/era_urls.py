@@ -21,6 +21,16 @@ urlpatterns = [
     path("denials/<int:denial_id>/appeal/", denials.appeal_denial, name="appeal_denial"),
     path("denials/<int:denial_id>/payer-rule/", denials.make_payer_rule, name="make_payer_rule"),
     path("denials/<int:denial_id>/root-cause/", denials.set_root_cause, name="set_root_cause"),
+    path(
+        "denials/<int:denial_id>/appeals/<int:appeal_id>/letter.pdf",
+        denials.reprint_appeal,
+        name="reprint_appeal",
+    ),
+    path(
+        "denials/<int:denial_id>/appeals/<int:appeal_id>/answer/",
+        denials.record_appeal_answer,
+        name="record_appeal_answer",
+    ),
     path("accounts/", era_views.list_accounts, name="list_accounts"),
     path("accounts/<int:patient_id>/", era_views.show_account, name="show_account"),
     path("accounts/<int:patient_id>/plans/", plans.create_plan, name="create_plan"),
