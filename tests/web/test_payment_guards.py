@@ -47,7 +47,8 @@ class TestBillerPaymentForm:
         ("amount", "words"),
         [
             ("25.005", "more than two decimals"),
-            ("1e20", "more than $999,999.99"),
+            ("1e20", "type it as digits"),
+            ("1000000", "more than $999,999.99"),
             ("NaN", "not an amount"),
         ],
     )

@@ -26,16 +26,20 @@ def start_build_run(user: Any, practice: Any) -> ClaimBuildRun:
 
     require(user, practice, "create_claims")
     preview = build_preview(user, practice)
-    if not any(not c.held for c in preview):
+    ready = [c.visit.pk for c in preview if not c.held]
+    if not ready:
         raise ServiceError("visits", "no coded visit is ready to become a claim")
-    # The visits the preview holds go to the build too: it holds them again, with the same
-    # reasons, so the run's result lists what the preview promised.
-    visits = [c.visit.pk for c in preview]
+    # The visits the preview holds are recorded on the run with their reasons, so its
+    # result lists what the preview said would be held; only the ready ones are built.
+    held = {str(c.visit.pk): c.held for c in preview if c.held}
     with transaction.atomic(), audit.acting_as(user):
         run = ClaimBuildRun.objects.create(
-            practice_id=getattr(practice, "pk", practice), created_by=user, total=len(visits)
+            practice_id=getattr(practice, "pk", practice),
+            created_by=user,
+            total=len(ready),
+            held=held,
         )
-        transaction.on_commit(lambda: build_claim_run.delay(run.pk, visits))
+        transaction.on_commit(lambda: build_claim_run.delay(run.pk, ready))
     return run
 
 
@@ -55,6 +59,6 @@ def perform_build_run(run_id: int, visit_ids: list[int]) -> ClaimBuildRun:
             raise
         run.finish(
             built=[c.pk for c in result.created],
-            held={str(k): v for k, v in result.skipped.items()},
+            held={**run.held, **{str(k): v for k, v in result.skipped.items()}},
         )
     return run
