@@ -146,10 +146,11 @@ def test_other_roles_are_refused(world, client_for, role):
 
 def test_the_page_shows_each_chart_with_its_table_in_dollars(ledger, client_for, world):
     page = client_for(world.users["manager"]).get(URL).content.decode()
-    assert page.count('<svg class="chart') == 8
+    assert page.count('<svg class="chart') == 9
     for key in (
         "collections",
         "denial-rate",
+        "denial-causes",
         "denial-rate-payer",
         "denials",
         "days-in-ar",
@@ -238,3 +239,15 @@ def test_payer_names_with_commas_are_whole_in_chart_table_and_csv(ledger, client
     assert f'<text class="label" x="222" y="15" text-anchor="end"><title>{name}</title>' in chart
     rows = list(csv.reader(io.StringIO(client.get(URL + "&csv=payer-mix").content.decode())))
     assert rows[1][0] == name
+
+
+def test_denials_by_root_cause_each_month_on_the_dashboard(world, client_for):
+    _denied_era(world)  # one denied claim, recorded today
+    months = dashboard.months_ending(timezone.localdate(), 3)
+    table = dashboard.denials_by_cause_by_month(world.a.practice, months)
+    assert table.header[0] == "month" and len(table.header) == 2
+    assert [row[1] for row in table.rows] == ["0", "0", "1"]
+    page = client_for(world.users["manager"]).get("/financials/").content.decode()
+    assert "Denials by root cause" in page
+    empty = dashboard.denials_by_cause_by_month(world.b.practice, months)
+    assert empty.header == ["month"] and all(row == [row[0]] for row in empty.rows)

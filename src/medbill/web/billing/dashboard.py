@@ -35,6 +35,7 @@ __all__ = [
     "days_in_ar_by_month",
     "denial_rate_by_month",
     "denial_rate_by_payer",
+    "denials_by_cause_by_month",
     "ledger_by_month",
     "months_ending",
     "payer_mix",
@@ -219,6 +220,47 @@ def denial_rate_by_month(practice: Any, months: Months) -> Table:
                 str(r["denied"]),
                 str(r["partial"]),
                 "" if pct is None else str(pct),
+            ]
+        )
+    return table
+
+
+def denials_by_cause_by_month(practice: Any, months: Months, top: int = 5) -> Table:
+    """Denials each month by root cause (``medbill.core.denial_causes``, the biller's call
+    where made): the ``top`` causes of the period by name, the rest together."""
+    from medbill.core.denial_causes import category_for
+    from medbill.web.billing.denial_causes import cause_of
+    from medbill.web.billing.remittance_models import DenialItem
+
+    start = timezone.make_aware(datetime.datetime.combine(months.first, datetime.time.min))
+    end = timezone.make_aware(
+        datetime.datetime.combine(months.end + datetime.timedelta(days=1), datetime.time.min)
+    )
+    counts: dict[datetime.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    totals: dict[str, int] = defaultdict(int)
+    for d in (
+        DenialItem.objects.for_practice(practice)
+        .filter(created_at__gte=start, created_at__lt=end)
+        .only("created_at", "reasons", "remark_words", "root_cause")
+        .iterator(chunk_size=2000)
+    ):
+        key = cause_of(d)
+        counts[timezone.localdate(d.created_at).replace(day=1)][key] += 1
+        totals[key] += 1
+    shown = [k for k, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+    rest = len(totals) > len(shown)
+    table = Table(
+        "Denials by root cause",
+        ["month", *(category_for(k).label for k in shown), *(["other causes"] if rest else [])],
+    )
+    for month in months.starts:
+        row = counts.get(month, {})
+        other = sum(n for k, n in row.items() if k not in shown)
+        table.rows.append(
+            [
+                Months.label(month),
+                *(str(row.get(k, 0)) for k in shown),
+                *([str(other)] if rest else []),
             ]
         )
     return table

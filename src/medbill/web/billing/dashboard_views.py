@@ -40,6 +40,7 @@ def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
     dar = dashboard.days_in_ar_by_month(practice, months, ledger)
     rate = dashboard.denial_rate_by_month(practice, months)
     by_payer = dashboard.denial_rate_by_payer(practice, months)
+    causes = dashboard.denials_by_cause_by_month(practice, months)
     denied = reports.denials(practice)
     mix = dashboard.payer_mix(practice, months)
     aging = reports.ar_aging(
@@ -73,6 +74,19 @@ def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
             "chart": charts.lines(
                 rate.title, short, [("Denial rate %", _column(rate, 4))], unit="%"
             ),
+        },
+        {
+            "key": "denial-causes",
+            "table": causes,
+            "money": set(),
+            "chart": charts.columns(
+                causes.title,
+                short,
+                [(name, _column(causes, i)) for i, name in enumerate(causes.header[1:], 1)],
+                unit="",
+            ),
+            "note": "Each denial under the step that let it through; see Denial causes for "
+            "where each cause clusters and the check that prevents it.",
         },
         {
             "key": "denial-rate-payer",
