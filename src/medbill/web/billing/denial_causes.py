@@ -20,7 +20,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.requests import PracticeRequest
 
-__all__ = ["cause_of", "show_denial_causes"]
+__all__ = ["cause_of", "rule_cause", "show_denial_causes"]
 
 TOP = 5  # rows shown per breakdown
 
@@ -28,8 +28,12 @@ TOP = 5  # rows shown per breakdown
 def cause_of(denial: DenialItem) -> str:
     """The denial's root-cause category: the biller's choice when made, else the rule's."""
     chosen = getattr(denial, "root_cause", "")
-    if chosen:
-        return str(chosen)
+    return str(chosen) if chosen else rule_cause(denial)
+
+
+def rule_cause(denial: DenialItem) -> str:
+    """The category the rule reads from the denial's CARCs and remark codes (each remark is
+    stored in words, its code first)."""
     carcs = [str(code) for _group, code in denial.reasons or []]
     rarcs = [str(words).split(" ", 1)[0] for words in denial.remark_words or []]
     return root_cause(carcs, rarcs)

@@ -438,11 +438,10 @@ def appeal_denial(request: PracticeRequest, denial_id: int) -> HttpResponse:
 
 
 def _cause_context(item: DenialItem) -> dict[str, Any]:
-    from medbill.core.denial_causes import CATEGORIES, category_for, root_cause
+    from medbill.core.denial_causes import CATEGORIES, category_for
+    from medbill.web.billing.denial_causes import rule_cause
 
-    carcs = [str(code) for _group, code in item.reasons or []]
-    rarcs = [str(words).split(" ", 1)[0] for words in item.remark_words or []]
-    by_rule = category_for(root_cause(carcs, rarcs))
+    by_rule = category_for(rule_cause(item))
     current = category_for(item.root_cause) if item.root_cause else by_rule
     return {
         "current": current,
