@@ -842,13 +842,16 @@ def measure_services() -> dict[str, str]:
     claims = era.synthetic_claims(5000)
     practice = era.seed_claims(claims, run=91)
     data = write_835(simulate(claims, seed=1).remittances)
-    start = time.perf_counter()
+    database = era.database_cpu()
+    start, python = time.perf_counter(), time.process_time()
     result = import_era(None, practice, data, "scale.835", post=True)
-    seconds = time.perf_counter() - start
+    seconds, python = time.perf_counter() - start, time.process_time() - python
+    database = era.database_cpu() - database
     posted = sum(len(s.posted) for s in result.sets)
     print(
         f"  post a 5,000-claim 835: {posted} claims in {seconds:.2f} s = "
-        f"{posted / seconds:,.0f} claims/s",
+        f"{posted / seconds:,.0f} claims/s (CPU: Python {python:.2f} s, database "
+        f"{database:.2f} s; load average {os.getloadavg()[0]:.1f})",
         flush=True,
     )
     billing_runs.bench_build(era.synthetic_claims(5000), 92)
