@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import random
@@ -81,6 +82,9 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--reuse", action="store_true", help="measure the loaded database again")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--pages-only", action="store_true", help="skip the service timings")
+    ap.add_argument(
+        "--no-runs", action="store_true", help="skip the claim build and the statement run"
+    )
     return ap.parse_args()
 
 
@@ -804,12 +808,15 @@ def measure_pages(requests: int) -> dict[str, float]:
                 ),
                 "accounts": lambda i: reverse("list_accounts"),
                 "denial queue": lambda i: reverse("list_denials"),
+                "deadlines": lambda i: reverse("list_deadlines"),
+                "deposits": lambda i: reverse("list_deposits"),
             },
             "manager": {
                 "A/R aging": lambda i: reverse("show_reports"),
                 "denial report": lambda i: reverse("show_reports") + "?report=denials",
                 "dashboard": lambda i: reverse("show_financials"),
                 "coding queue": lambda i: reverse("list_coding_queue"),
+                "denial causes": lambda i: reverse("show_denial_causes"),
             },
         }[role]
         for name, url in pages.items():
@@ -828,7 +835,7 @@ def measure_pages(requests: int) -> dict[str, float]:
     return results
 
 
-def measure_services() -> dict[str, str]:
+def measure_services(runs: bool = True) -> dict[str, str]:
     """Posting a 5,000-claim 835, building 5,000 claims and a statement run of 10,000
     accounts, each in a new practice of the loaded company (so every table is full)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -838,9 +845,13 @@ def measure_services() -> dict[str, str]:
     from medbill.core.payersim import simulate
     from medbill.core.x12.m835 import write_835
     from medbill.web.billing.era import import_era
+    from medbill.web.practice.models import Practice
 
+    # Each service gets a practice of its own; a measurement again (--reuse) takes new ones.
+    taken = set(Practice.objects.values_list("short_code", flat=True))
+    free = (n for n in itertools.count(91) if f"BENCH{n}" not in taken)
     claims = era.synthetic_claims(5000)
-    practice = era.seed_claims(claims, run=91)
+    practice = era.seed_claims(claims, run=next(free))
     data = write_835(simulate(claims, seed=1).remittances)
     database = era.database_cpu()
     start, python = time.perf_counter(), time.process_time()
@@ -854,9 +865,37 @@ def measure_services() -> dict[str, str]:
         f"{database:.2f} s; load average {os.getloadavg()[0]:.1f})",
         flush=True,
     )
-    billing_runs.bench_build(era.synthetic_claims(5000), 92)
-    billing_runs.bench_statements(era.synthetic_claims(10000), 93)
-    return {"posting": f"{posted / seconds:,.0f} claims/s"}
+    deadlines = measure_deadline_job()
+    if runs:
+        billing_runs.bench_build(era.synthetic_claims(5000), next(free))
+        billing_runs.bench_statements(era.synthetic_claims(10000), next(free))
+    return {"posting": f"{posted / seconds:,.0f} claims/s", "deadline job": deadlines}
+
+
+def measure_deadline_job() -> str:
+    """The daily deadline warning (timely filing and appeals) for every practice."""
+    from django.utils import timezone
+
+    from medbill.web.billing.deadlines import warn_of_deadlines
+    from medbill.web.practice.models import Practice
+
+    today = timezone.localdate()
+    practices = list(Practice.objects.order_by("id"))
+    totals: dict[str, int] = {}
+    start = time.perf_counter()
+    for practice in practices:
+        for key, value in warn_of_deadlines(practice, today).items():
+            if key != "within":
+                totals[key] = totals.get(key, 0) + value
+    seconds = time.perf_counter() - start
+    print(
+        f"  deadline job over {len(practices)} practices: {seconds:.1f} s "
+        f"({seconds / max(len(practices), 1):.2f} s a practice; "
+        + ", ".join(f"{k} {v}" for k, v in sorted(totals.items()))
+        + ")",
+        flush=True,
+    )
+    return f"{seconds:.1f} s"
 
 
 def count_rows() -> tuple[int, int]:
@@ -891,7 +930,7 @@ def main() -> None:
     claims, entries = count_rows()
     print(f"measuring pages ({args.requests} requests each)", flush=True)
     pages = measure_pages(args.requests)
-    services = {} if args.pages_only else measure_services()
+    services = {} if args.pages_only else measure_services(runs=not args.no_runs)
     figures = "; ".join(f"{name} p95 {value:.2f} s" for name, value in pages.items())
     extra = "".join(f"; {k} {v}" for k, v in services.items())
     print(f"scale: {claims} claims, {entries} entries; {figures}{extra}")
