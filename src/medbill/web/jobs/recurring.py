@@ -302,6 +302,25 @@ def _risk_words(summary: dict[str, Any]) -> str:
     )
 
 
+# -- balances against the ledger -------------------------------------------------------------
+
+
+def check_balances(practice: Any, day: datetime.date) -> dict[str, Any]:
+    """Compare the balances the database keeps with the ledger's own sums."""
+    from medbill.web.billing.balance_check import nightly_check
+
+    return nightly_check(practice, day)
+
+
+def _balance_words(s: dict[str, Any]) -> str:
+    if s.get("differ"):
+        return (
+            f"{s['differ']} of {s.get('keys', 0)} balance(s) differ from the ledger: "
+            + "; ".join(s.get("attention", []))
+        )
+    return f"all {s.get('keys', 0)} balance(s) agree with the ledger's entries"
+
+
 JOBS: tuple[Job, ...] = (
     Job(
         name="eligibility",
@@ -338,6 +357,14 @@ JOBS: tuple[Job, ...] = (
         schedule={"hour": "2", "minute": "15"},
         run=train_denial_risk,
         words=_risk_words,
+    ),
+    Job(
+        name="balances",
+        title="Balances checked against the ledger",
+        when="every night at 03:00",
+        schedule={"hour": "3", "minute": "0"},
+        run=check_balances,
+        words=_balance_words,
     ),
     Job(
         name="codesets",
