@@ -219,6 +219,19 @@ class TestAuditPage:
         assert "frontdesk.Patient #" not in html and ">Patient #" in html
         assert ">listed or searched</span>" in html
 
+    def test_record_kinds_keep_their_acronyms(self, world, client_for):
+        for object_type in ("interfaces.EhrLink", "billing.EraImportRun", "coding.HcpcsCode"):
+            AuditEvent.objects.create(
+                practice=world.a.practice, object_type=object_type, object_id="7", action="create"
+            )
+        html = client_for(world.users["auditor"]).get("/audit/").content.decode()
+        for label in ("EHR link", "ERA import run", "HCPCS code"):
+            assert f"<td>{label} #7</td>" in html
+        assert 'value="interfaces.EhrLink">EHR link<' in html
+        assert "Ehr link" not in html and "Era import run" not in html
+        assert audit.type_label("practice.ApiToken") == "API token"
+        assert audit.type_label("billing.ClaimLine") == "Claim line"
+
     def test_from_after_to_says_so(self, world, client_for):
         client = client_for(world.users["auditor"])
         response = client.get("/audit/", {"since": "2026-03-02", "until": "2026-03-01"})

@@ -485,9 +485,21 @@ def connect_signals() -> None:
     post_delete.connect(_on_delete, dispatch_uid="medbill_audit_delete")
 
 
+# Words the office writes in capitals: a model's name in words comes out in lower case
+# ("ehr link", "era import run"), and these stay as they are written elsewhere.
+ACRONYMS = {
+    word.lower(): word
+    for word in (
+        "ACK", "API", "CARC", "CPT", "EFT", "EHR", "ERA", "FHIR", "HCPCS", "HL7", "ICD",
+        "ID", "MSP", "NCCI", "NDC", "NPI", "PDF", "PLB", "RARC", "TIN",
+    )
+}  # fmt: skip
+
+
 def type_label(object_type: str) -> str:
     """The kind of record an event names, in the office's words ("billing.Claim" -> "Claim",
-    "frontdesk.Coverage" -> "Coverage"); a label of a model since removed is shown as stored."""
+    "interfaces.EhrLink" -> "EHR link", "billing.EraImportRun" -> "ERA import run"); a
+    label of a model since removed is shown as stored."""
     from django.apps import apps
 
     if object_type == "request":
@@ -496,4 +508,6 @@ def type_label(object_type: str) -> str:
         model = apps.get_model(object_type)
     except (LookupError, ValueError):
         return object_type
-    return str(model._meta.verbose_name).capitalize()
+    words = [ACRONYMS.get(word.lower(), word) for word in str(model._meta.verbose_name).split()]
+    label = " ".join(words)
+    return label[:1].upper() + label[1:]
