@@ -202,8 +202,11 @@ def test_managers_see_switch_and_run_their_jobs(world, client_for):
         {"enabled": "on", "day_of_month": "40"},
         follow=True,
     )
-    assert bad.status_code == 422
+    # Sent back to the page (post/redirect/get), so a reload does not post the form again.
+    assert bad.redirect_chain == [(reverse("list_jobs"), 302)]
+    assert bad.status_code == 200 and bad.request["REQUEST_METHOD"] == "GET"
     bad_html = bad.content.decode()
+    assert "Statement cycle: not saved. Enter a day of the month from 1 to 31." in bad_html
     # said beside the field, with what was typed, and nothing saved
     assert (
         'class="field-error" id="statements-day-error">Enter a day of the month from 1 to 31.'
@@ -213,6 +216,8 @@ def test_managers_see_switch_and_run_their_jobs(world, client_for):
     assert JobSetting.objects.get(job="statements", practice=site.practice).options == {
         "day_of_month": 15
     }
+    reloaded = manager.get(reverse("list_jobs")).content.decode()
+    assert "statements-day-error" not in reloaded and 'size="2" value="15"' in reloaded
     ran = manager.post(reverse("run_job_now", args=["codesets"]), follow=True)
     (run,) = JobRun.objects.filter(job="codesets")
     words = recurring.job_named("codesets").words(run.summary)

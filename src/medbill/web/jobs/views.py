@@ -39,9 +39,17 @@ def _scope(job: Job, practice: Any) -> str:
     return f"practice-{practice.pk}" if job.per_practice else "all"
 
 
+# A refused change waits here for the page the browser is sent back to (post/redirect/
+# get): reloading that page then shows it again instead of posting the form twice.
+REFUSED = "medbill_jobs_refused"
+
+
 @requires("manage_jobs")
 def list_jobs(request: PracticeRequest) -> HttpResponse:
-    return _page(request)
+    refused = request.session.pop(REFUSED, None) or {}
+    if refused.get("practice") != getattr(request.practice, "pk", None):
+        refused = {}  # refused in another practice, since switched from
+    return _page(request, refused.get("errors"), refused.get("typed"))
 
 
 def _page(
@@ -75,7 +83,6 @@ def _page(
         request,
         "jobs/list.html",
         {"rows": rows, "history": [_history_row(r) for r in history], "files": files},
-        status=422 if errors else 200,
     )
 
 
@@ -125,7 +132,13 @@ def change_job(request: PracticeRequest, name: str) -> HttpResponse:
         else:
             setting.options = {**setting.options, option: int(raw)}
     if problems:
-        return _page(request, errors={job.name: problems}, typed={job.name: typed})
+        request.session[REFUSED] = {
+            "practice": getattr(request.practice, "pk", None),
+            "errors": {job.name: problems},
+            "typed": {job.name: typed},
+        }
+        messages.error(request, f"{job.title}: not saved. " + " ".join(problems.values()))
+        return redirect("list_jobs")
     setting.save()  # audited by the model's signals, as the request's user
     messages.success(request, f"{job.title}: {'on' if setting.enabled else 'off'}.")
     return redirect("list_jobs")
