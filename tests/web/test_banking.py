@@ -234,6 +234,55 @@ def test_paper_eob_entry_errors_are_named(world, client_for, change, words):
     assert not Remittance.objects.exists()
 
 
+def test_paper_eob_shows_every_wrong_field_at_once_beside_its_input(world, client_for):
+    site, client = world.a, client_for(world.users["biller"])
+    form = {
+        **_eob(site, "", "ninety", "9O.00", "CO45"),
+        "check_date": "03/02/2026",
+        "claim_2": "NOPE",
+        "paid_2": "1.00",
+        "patient_2": "abc",
+    }
+    response = client.post("/remittances/paper/", form)
+    html = response.content.decode()
+    assert response.status_code == 422
+    wrong = {
+        "check_number": "Enter the check or EFT number",
+        "check_date": "Enter the check&#x27;s date (YYYY-MM-DD)",
+        "check_total": "&#x27;ninety&#x27; is not an amount",
+        "paid_1": "&#x27;9O.00&#x27; is not an amount",
+        "adjustments_1": "as in CO-45 20.00",
+        "claim_2": "No claim &#x27;NOPE&#x27; in this practice",
+        "patient_2": "&#x27;abc&#x27; is not an amount",
+    }
+    for name, words in wrong.items():
+        error = html.split(f'id="eob-{name}-error">', 1)[1].split("</span>", 1)[0]
+        assert words in error, name
+        assert f'aria-describedby="eob-{name}-error"' in html
+    assert "7 things to fix" in html
+    assert html.count('class="field-error"') == len(wrong)
+    assert 'value="ninety"' in html and 'value="NOPE"' in html  # what was typed stays
+    assert not Remittance.objects.exists()
+
+
+def test_paper_eob_refusal_of_the_posting_rules_sits_beside_its_row(world, client_for):
+    site, client = world.a, client_for(world.users["biller"])
+    form = {
+        "payer": site.payer.pk,
+        "check_number": "77",
+        "check_date": "2026-03-02",
+        "check_total": "90.00",
+        "claim_3": site.claim.patient_control_number,
+        "paid_3": "90.00",
+        "adjustments_3": "CO-45 40.00",
+        "patient_3": "5.00",
+    }
+    html = client.post("/remittances/paper/", form).content.decode()
+    error = html.split('id="eob-patient_3-error">', 1)[1].split("</span>", 1)[0]
+    assert "differs from its PR adjustments" in error
+    assert "Claim row 3 patient responsibility: $5.00 differs" in html
+
+
 def test_forward_balance_taken_then_recovered_shows_netted(world, client_for):
     site, biller = world.a, world.users["biller"]
     (first,) = read_835(era_bytes(site, 5))

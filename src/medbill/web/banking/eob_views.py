@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -12,7 +14,7 @@ from django.shortcuts import redirect, render
 from medbill.core.ledger.paper_eob import EobError, parse_adjustments
 from medbill.core.ledger.provider_balances import PlbItem, follow
 from medbill.core.money import Money, MoneyError
-from medbill.web.banking.paper_eob import EobLine, post_paper_eob
+from medbill.web.banking.paper_eob import EobLine, claims_by_number, post_paper_eob
 from medbill.web.billing.remittance_models import ProviderAdjustment, Remittance
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
@@ -30,84 +32,138 @@ def _payers(request: PracticeRequest) -> QuerySet[Payer]:
     return Payer.objects.filter(organization_id=practice.organization_id)
 
 
-def _money(value: str, field: str, *, optional: bool = False) -> Money | None:
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one input of the form (``name``; "" for the whole form)."""
+
+    name: str
+    label: str  # the input in words: "check total", "claim row 2 paid"
+    problem: str
+
+    @property
+    def words(self) -> str:
+        if not self.label:
+            return self.problem
+        return f"{self.label[:1].upper()}{self.label[1:]}: {self.problem}"
+
+
+@dataclass
+class Entry:
+    """The form as typed, read: what ``post_paper_eob`` takes, and every problem found."""
+
+    payer: Payer | None = None
+    number: str = ""
+    when: datetime.date | None = None
+    total: Money | None = None
+    lines: list[EobLine] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)  # the form row of each line
+    problems: list[Problem] = field(default_factory=list)
+
+    def wrong(self, name: str, label: str, problem: str) -> None:
+        self.problems.append(Problem(name, label, problem))
+
+
+def _money(
+    entry: Entry, value: str, name: str, label: str, *, optional: bool = False
+) -> Money | None:
     text = value.strip()
     if not text:
-        if optional:
-            return None
-        raise ServiceError(field, "enter the amount (0.00 when none)")
+        if not optional:
+            entry.wrong(name, label, "enter the amount (0.00 when none)")
+        return None
     try:
         return Money(text)
     except MoneyError:
-        raise ServiceError(field, f"{text!r} is not an amount") from None
+        entry.wrong(name, label, f"{text!r} is not an amount")
+        return None
 
 
-def _read(request: PracticeRequest) -> tuple[Payer, str, datetime.date, Money, list[EobLine]]:
-    post = request.POST
+def _read(request: PracticeRequest) -> Entry:
+    """Every input read, each problem noted beside its input, so the biller sees all that
+    is wrong at once rather than one problem per try."""
+    post, entry = request.POST, Entry()
     chosen = post.get("payer") or ""
-    payer = _payers(request).filter(pk=chosen).first() if chosen.isdigit() else None
-    if payer is None:
-        raise ServiceError("payer", "choose the payer that sent the EOB")
+    entry.payer = _payers(request).filter(pk=chosen).first() if chosen.isdigit() else None
+    if entry.payer is None:
+        entry.wrong("payer", "payer", "choose the payer that sent the EOB")
+    entry.number = post.get("check_number", "").strip()
+    if not entry.number:
+        entry.wrong("check_number", "check number", "enter the check or EFT number")
     try:
-        when = datetime.date.fromisoformat(post.get("check_date", "").strip())
+        entry.when = datetime.date.fromisoformat(post.get("check_date", "").strip())
     except ValueError:
-        raise ServiceError("check date", "enter the check's date (YYYY-MM-DD)") from None
-    total = _money(post.get("check_total", ""), "check total")
-    assert total is not None
-    lines = []
-    for row in range(1, ROWS + 1):
-        claim = post.get(f"claim_{row}", "").strip()
-        if not claim:
+        entry.wrong("check_date", "check date", "enter the check's date (YYYY-MM-DD)")
+    entry.total = _money(entry, post.get("check_total", ""), "check_total", "check total")
+    typed = [(row, post.get(f"claim_{row}", "").strip()) for row in range(1, ROWS + 1)]
+    known = claims_by_number(request.practice, [number for _, number in typed])
+    for row, number in typed:
+        if not number:
             continue
         where = f"claim row {row}"
-        paid = _money(post.get(f"paid_{row}", ""), f"{where} paid")
-        assert paid is not None
+        if number not in known:
+            entry.wrong(f"claim_{row}", where, f"no claim {number!r} in this practice")
+        paid = _money(entry, post.get(f"paid_{row}", ""), f"paid_{row}", f"{where} paid")
+        adjustments: tuple[Any, ...] = ()
         try:
             adjustments = parse_adjustments(post.get(f"adjustments_{row}", ""), where)
         except EobError as exc:
-            raise ServiceError(exc.field, exc.problem) from None
+            entry.wrong(f"adjustments_{row}", f"{where} adjustments", exc.problem)
         patient = _money(
-            post.get(f"patient_{row}", ""), f"{where} patient responsibility", optional=True
+            entry,
+            post.get(f"patient_{row}", ""),
+            f"patient_{row}",
+            f"{where} patient responsibility",
+            optional=True,
         )
-        lines.append(EobLine(claim, paid, adjustments, patient))
-    if not lines:
-        raise ServiceError("claims", "enter at least one claim the check pays")
-    return payer, post.get("check_number", ""), when, total, lines
+        # A row with a problem is never posted; it is kept to place later refusals.
+        entry.lines.append(
+            EobLine(number, paid if paid is not None else Money(0), adjustments, patient)
+        )
+        entry.rows.append(row)
+    if not entry.lines:
+        entry.wrong("claim_1", "claims", "enter at least one claim the check pays")
+    return entry
+
+
+def _problem_of(exc: ServiceError, entry: Entry) -> Problem:
+    """The service's refusal placed on the input it is about (the whole form when it is
+    about several, as a check that does not balance)."""
+    index = exc.field.removeprefix("claims[").split("]", 1)[0]
+    if exc.field.startswith("claims[") and index.isdigit() and int(index) < len(entry.rows):
+        row = entry.rows[int(index)]
+        return Problem(f"claim_{row}", f"claim row {row}", exc.problem)
+    if exc.field == "check number":
+        return Problem("check_number", "check number", exc.problem)
+    for row, line in zip(entry.rows, entry.lines, strict=True):
+        if exc.field == f"claim {line.claim_number} patient responsibility":
+            return Problem(f"patient_{row}", f"claim row {row} patient responsibility", exc.problem)
+    return Problem("", "", in_words(exc))
 
 
 @requires("import_remittance")
 def enter_paper_eob(request: PracticeRequest) -> HttpResponse:
     payers = _payers(request).order_by("name")
-    error = ""
+    problems: list[Problem] = []
     if request.method == "POST":
-        try:
-            payer, number, when, total, lines = _read(request)
-            result = post_paper_eob(
-                request.user, request.practice, payer, number, when, total, lines
-            )
-        except ServiceError as exc:
-            error = in_words(exc)
-        else:
-            if result.already_imported:
-                messages.info(request, "This EOB was entered before; nothing new was posted.")
-            for s in result.sets:
-                if s.status == "posted":
-                    messages.success(
-                        request,
-                        f"Check {s.trace_number} {s.total_paid.format()} posted: "
-                        f"{len(s.posted)} claim(s), {len(s.denied)} denial(s), "
-                        f"{len(s.unmatched)} unmatched.",
-                    )
-                else:
-                    messages.warning(
-                        request,
-                        f"Check {s.trace_number} is {s.status}: " + "; ".join(s.reasons),
-                    )
-            if result.file_id is not None and result.sets:
-                rem = Remittance.objects.filter(file_id=result.file_id).first()
-                if rem is not None:
-                    return redirect("show_remittance", rem.pk)
-            return redirect("list_remittances")
+        entry = _read(request)
+        problems = entry.problems
+        if not problems:
+            assert entry.payer and entry.when and entry.total is not None  # read without problems
+            try:
+                result = post_paper_eob(
+                    request.user,
+                    request.practice,
+                    entry.payer,
+                    entry.number,
+                    entry.when,
+                    entry.total,
+                    entry.lines,
+                )
+            except ServiceError as exc:
+                problems = [_problem_of(exc, entry)]
+            else:
+                return _posted(request, result)
+    by_input = {p.name: p.problem for p in problems if p.name}
     return render(
         request,
         "banking/paper_eob.html",
@@ -120,14 +176,42 @@ def enter_paper_eob(request: PracticeRequest) -> HttpResponse:
                         key: request.POST.get(f"{key}_{i}", "") if request.method == "POST" else ""
                         for key in ("claim", "paid", "adjustments", "patient")
                     },
+                    "errors": {
+                        key: by_input.get(f"{key}_{i}", "")
+                        for key in ("claim", "paid", "adjustments", "patient")
+                    },
                 }
                 for i in range(1, ROWS + 1)
             ],
-            "error": error,
+            "problems": problems,
+            "errors": by_input,
             "form": request.POST if request.method == "POST" else {},
         },
-        status=422 if error else 200,
+        status=422 if problems else 200,
     )
+
+
+def _posted(request: PracticeRequest, result: Any) -> HttpResponse:
+    if result.already_imported:
+        messages.info(request, "This EOB was entered before; nothing new was posted.")
+    for s in result.sets:
+        if s.status == "posted":
+            messages.success(
+                request,
+                f"Check {s.trace_number} {s.total_paid.format()} posted: "
+                f"{len(s.posted)} claim(s), {len(s.denied)} denial(s), "
+                f"{len(s.unmatched)} unmatched.",
+            )
+        else:
+            messages.warning(
+                request,
+                f"Check {s.trace_number} is {s.status}: " + "; ".join(s.reasons),
+            )
+    if result.file_id is not None and result.sets:
+        rem = Remittance.objects.filter(file_id=result.file_id).first()
+        if rem is not None:
+            return redirect("show_remittance", rem.pk)
+    return redirect("list_remittances")
 
 
 @requires("view_claims")

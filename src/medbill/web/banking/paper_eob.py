@@ -22,7 +22,7 @@ from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Payer
 from medbill.web.practice.permissions import require
 
-__all__ = ["EobLine", "post_paper_eob"]
+__all__ = ["EobLine", "claims_by_number", "post_paper_eob"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,18 @@ class EobLine:
     paid: Money
     adjustments: tuple[Any, ...]  # core Adjustment values
     patient_responsibility: Money | None = None
+
+
+def claims_by_number(practice: Any, numbers: list[str]) -> dict[str, Claim]:
+    """The practice's claims among ``numbers`` (our claim numbers, as typed), by number;
+    a number the practice has no claim of is left out."""
+    wanted = {n.strip() for n in numbers if n.strip()}
+    rows = (
+        Claim.objects.for_practice(practice)
+        .filter(patient_control_number__in=wanted)
+        .select_related("patient", "coverage")
+    )
+    return {c.patient_control_number: c for c in rows}
 
 
 def post_paper_eob(
@@ -48,16 +60,12 @@ def post_paper_eob(
     practice's or an entry that cannot be an EOB."""
     require(user, practice, "import_remittance")
     claims = []
-    for number, line in enumerate(lines, start=1):
-        claim = (
-            Claim.objects.for_practice(practice)
-            .filter(patient_control_number=line.claim_number.strip())
-            .select_related("patient", "coverage")
-            .first()
-        )
+    found = claims_by_number(practice, [line.claim_number for line in lines])
+    for index, line in enumerate(lines):
+        claim = found.get(line.claim_number.strip())
         if claim is None:
             raise ServiceError(
-                f"claims[{number}].claim", f"no claim {line.claim_number!r} in this practice"
+                f"claims[{index}].claim", f"no claim {line.claim_number!r} in this practice"
             )
         claims.append(
             PaperClaim(
