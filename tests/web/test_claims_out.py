@@ -154,6 +154,24 @@ def test_submit_writes_a_valid_837p_and_records_it(world, tmp_path):
     assert ClaimEvent.objects.filter(claim=claim, to_status="submitted").exists()
 
 
+def test_the_file_is_named_and_dated_by_the_practices_clock(world, tmp_path, client_for):
+    """9:30 pm in New York is 1:30 am the next day in UTC: the file is the practice's."""
+    a, biller = world.a, world.users["biller"]
+    a.practice.time_zone = "America/New_York"
+    a.practice.save()
+    connect(a, tmp_path / "out")
+    evening = datetime.datetime(2026, 3, 10, 1, 30, tzinfo=datetime.UTC)
+    (sub,) = submit_claims(biller, a.practice.pk, [scrubbed(a.claim)], "prairie", now=evening)
+    assert sub.file_name == "prairie_000000001_20260309213000.837"
+    assert (tmp_path / "out" / sub.file_name).exists()
+    segments = {s.id: s for s in iter_segments(sub.content.encode())}
+    assert (segments["ISA"][9], segments["ISA"][10]) == ("260309", "2130")
+    assert (segments["GS"][4], segments["GS"][5]) == ("20260309", "2130")
+    assert sub.created_at == evening  # the moment itself is kept as it was
+    page = client_for(biller).get("/claims-out/submissions/").content.decode()
+    assert sub.file_name in page and "2026-03-09" in page and "21:30" in page
+
+
 def test_only_scrubbed_claims_are_submitted(world, tmp_path):
     connect(world.a, tmp_path)
     with pytest.raises(ServiceError, match="is draft; only scrubbed claims are sent"):

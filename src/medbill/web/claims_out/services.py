@@ -337,6 +337,13 @@ class Sent(list):
         self.held: tuple[HeldClaim, ...] = tuple(held)
 
 
+def _zone_of(practice: Any) -> Any:
+    """The time zone of ``practice`` (a Practice or its id)."""
+    if isinstance(practice, Practice):
+        return practice.zone
+    return Practice.objects.get(pk=practice).zone
+
+
 def submit_claims(
     user: Any,
     practice: Any,
@@ -393,9 +400,13 @@ def submit_claims(
             n = next_control_number(practice, connection)
             return ControlNumbers(n, n)
 
+        # The file's name and its envelope dates are the practice's own clock, as every
+        # time on its pages is: a file sent at 8 pm in New York is named for that day,
+        # not for the next one in UTC.
+        stamp = timezone.localtime(now, _zone_of(practice))
         try:
             with collector_paused():
-                built = build_batch(ready, profile, numbers, now) if ready else None
+                built = build_batch(ready, profile, numbers, stamp) if ready else None
         except (X12WriteError, ProfileError) as exc:  # the connection's own settings
             raise ServiceError("claims", str(exc)) from None
         if built is not None:
