@@ -141,7 +141,7 @@ def test_a_manager_edits_the_fee_schedule_and_reads_the_dashboard(
     page.click("nav.mainnav >> text=Financials")
     expect(page.locator("h1")).to_contain_text("Financials")
     charts = page.locator("svg.chart")
-    expect(charts).to_have_count(9)
+    expect(charts).to_have_count(10)  # the denial rate by payer: by lines and by dollars
     expect(charts.first).to_be_visible()
     assert charts.first.bounding_box()["width"] > 400
     expect(page.locator("#collections table")).to_contain_text("$1,200.00")

@@ -17,8 +17,9 @@ from medbill.core.payersim import simulate
 from medbill.core.x12.m835 import Adjustment, read_835, write_835
 from medbill.web.billing import dashboard, era
 from medbill.web.billing.documents import claim_document
-from medbill.web.billing.models import Entry
+from medbill.web.billing.models import Claim, ClaimLine, Entry
 from medbill.web.billing.remittance_models import Remittance
+from medbill.web.frontdesk.models import Visit
 from medbill.web.practice.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -104,15 +105,16 @@ def _denied_era(world):
 
 
 def test_denial_rate_by_month_of_the_remittance(world):
-    _denied_era(world)
+    _denied_era(world)  # one claim of one 130.00 line, denied
     remittance = Remittance.objects.get(practice=world.a.practice)
     paid_on = remittance.payment_date
     assert paid_on is not None and paid_on.replace(day=1) != timezone.localdate().replace(day=1)
     table = dashboard.denial_rate_by_month(world.a.practice, dashboard.months_ending(paid_on, 3))
-    assert table.rows[-1][1:] == ["1", "1", "0", "100.0"]
-    assert table.rows[0][1:] == ["0", "0", "0", ""]
+    denied_in_full = ["1", "1", "1", "1", "100.0", "130.00", "130.00", "100.0"]
+    assert table.rows[-1][1:] == denied_in_full
+    assert table.rows[0][1:] == ["0", "0", "0", "0", "", "0.00", "0.00", ""]
     by_payer = dashboard.denial_rate_by_payer(world.a.practice, dashboard.months_ending(paid_on, 3))
-    assert [row[1:] for row in by_payer.rows] == [["1", "1", "100.0"]]
+    assert [row[1:] for row in by_payer.rows] == [denied_in_full]
     assert (
         dashboard.denial_rate_by_payer(
             world.a.practice,
@@ -124,12 +126,132 @@ def test_denial_rate_by_month_of_the_remittance(world):
     remittance.payment_date = None
     remittance.save()
     now = dashboard.months_ending(timezone.localdate(), 3)
-    assert dashboard.denial_rate_by_month(world.a.practice, now).rows[-1][1:] == [
-        "1",
-        "1",
-        "0",
-        "100.0",
+    assert dashboard.denial_rate_by_month(world.a.practice, now).rows[-1][1:] == denied_in_full
+
+
+def _claim_of(site, number, lines):
+    """A claim of ``lines`` ((code, charge), ...) on a visit of its own."""
+    visit = Visit.objects.create(
+        practice=site.practice,
+        patient=site.patient,
+        provider=site.provider,
+        location=site.location,
+        scheduled_at=site.visit.scheduled_at,
+        status=Visit.Status.CHECKED_OUT,
+    )
+    claim = Claim.objects.create(
+        practice=site.practice,
+        visit=visit,
+        patient=site.patient,
+        coverage=site.coverage,
+        payer=site.payer,
+        patient_control_number=number,
+        diagnoses=["J020"],
+    )
+    for n, (code, charge) in enumerate(lines, start=1):
+        ClaimLine.objects.create(
+            practice=site.practice,
+            claim=claim,
+            line_number=n,
+            code=code,
+            charge=Decimal(charge),
+            dx_pointers=[1],
+            date_of_service=visit.date_of_service,
+        )
+    return claim
+
+
+def test_the_denial_rate_counts_service_lines_and_dollars(world, client_for):
+    """A visit, a strep test and a blood draw with the strep test denied (one line of
+    three, 32.00 of 180.00), and a claim of two lines denied as a whole (50.00)."""
+    site = world.a
+    three = _claim_of(
+        site, "CVFP-000201", [("99213", "130.00"), ("87880", "32.00"), ("36415", "18.00")]
+    )
+    two = _claim_of(site, "CVFP-000202", [("87880", "32.00"), ("36415", "18.00")])
+    (rem,) = read_835(
+        write_835(simulate([claim_document(three), claim_document(two)], seed=3).remittances)
+    )
+    paid_three, paid_two = sorted(rem.claims, key=lambda c: c.claim_id)
+    visit, strep, draw = paid_three.services
+    money = visit.paid * 0  # a zero of the reader's money type
+    services = (
+        replace(
+            visit,
+            paid=visit.charge - 30,
+            adjustments=(Adjustment("CO", "45", money + 30),),
+            amounts=(),
+        ),
+        replace(
+            strep,
+            paid=money,
+            adjustments=(Adjustment("CO", "16", strep.charge),),
+            remarks=(("HE", "MA130"),),
+            amounts=(),
+        ),
+        replace(draw, paid=draw.charge, adjustments=(), amounts=()),
+    )
+    partly = replace(
+        paid_three,
+        status="1",
+        paid=sum((s.paid for s in services), money),
+        patient_responsibility=None,
+        adjustments=(),
+        services=services,
+    )
+    whole = replace(
+        paid_two,
+        status="4",
+        paid=money,
+        patient_responsibility=None,
+        adjustments=(Adjustment("CO", "16", paid_two.charge),),
+        services=(),
+    )
+    data = write_835([replace(rem, claims=(partly, whole), total_paid=partly.paid)])
+    (answer,) = era.import_era(world.users["biller"], site.practice, data, "lines.835").sets
+    assert answer.status == "posted", answer.reasons
+    months = dashboard.months_ending(Remittance.objects.get().payment_date, 2)
+    table = dashboard.denial_rate_by_month(site.practice, months)
+    assert dict(zip(table.header, table.rows[-1], strict=True)) == {
+        "month": table.rows[-1][0],
+        "claims answered": "2",
+        "claims denied": "1",
+        "lines answered": "5",
+        "lines denied": "3",  # the strep test, and both lines of the claim denied whole
+        "denial rate by lines %": "60.0",
+        "charges answered": "230.00",
+        "amount denied": "82.00",
+        "denial rate by dollars %": "35.7",  # 82 / 230
+    }
+    assert table.money == {6, 7} and "by lines" in table.title and "by dollars" in table.title
+    (payer_row,) = dashboard.denial_rate_by_payer(site.practice, months).rows
+    assert payer_row == [site.payer.name, *table.rows[-1][1:]]
+    as_of = months.end.isoformat()
+    page = client_for(world.users["manager"]).get(f"/financials/?as_of={as_of}&months=12")
+    html = page.content.decode()
+    section = html[html.index('id="denial-rate"') :]
+    section = section[: section.index("</section>")]
+    for words in ("Denial rate by lines %", "Denial rate by dollars %", "service lines denied"):
+        assert words in section
+    assert '<td class="num">$230.00</td>' in section and '<td class="num">$82.00</td>' in section
+
+
+def test_the_denials_chart_covers_the_months_shown(world, client_for):
+    _denied_era(world)
+    paid_on = Remittance.objects.get().payment_date
+    shown = dashboard.denials_in(world.a.practice, dashboard.months_ending(paid_on, 12))
+    assert [row[:2] + row[3:5] for row in shown.rows] == [
+        [world.a.payer.name, "CO-16", "1", "130.00"]
     ]
+    before = dashboard.months_ending(paid_on.replace(day=1) - datetime.timedelta(days=1), 24)
+    assert dashboard.denials_in(world.a.practice, before).rows == []
+    client = client_for(world.users["manager"])
+    page = client.get(f"/financials/?as_of={before.end.isoformat()}&months=24").content.decode()
+    section = page[page.index('id="denials"') :]
+    section = section[: section.index("</section>")]
+    assert "CO-16" not in section and "Nothing to show." in section
+    assert 'href="/reports/#denials"' in section  # every denial, on the A/R reports page
+    assert "CO-16" in client.get("/reports/").content.decode()
 
 
 @pytest.mark.parametrize("role", ["biller", "manager", "admin", "auditor"])
@@ -146,7 +268,7 @@ def test_other_roles_are_refused(world, client_for, role):
 
 def test_the_page_shows_each_chart_with_its_table_in_dollars(ledger, client_for, world):
     page = client_for(world.users["manager"]).get(URL).content.decode()
-    assert page.count('<svg class="chart') == 9
+    assert page.count('<svg class="chart') == 10
     for key in (
         "collections",
         "denial-rate",

@@ -16,26 +16,29 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from medbill.core.ledger.aging import days_in_ar, net_collection_rate, rate
 from medbill.core.money import ZERO, Money
 from medbill.web.billing.era_bulk import one_of
-from medbill.web.billing.models import Balance, Claim, Entry
-from medbill.web.billing.remittance_models import RemittanceClaim
-from medbill.web.billing.reports import Table
-from medbill.web.practice.fields import MoneySum
+from medbill.web.billing.models import Balance, Claim, ClaimLine, Entry
+from medbill.web.billing.remittance_models import DenialItem, RemittanceClaim
+from medbill.web.billing.reports import Table, denials
+from medbill.web.practice.fields import CountSum, MoneySum
 from medbill.web.practice.models import Payer
 
 __all__ = [
+    "DENIAL_RATE_MEANING",
+    "DenialCounts",
     "Months",
     "collections_by_month",
     "days_in_ar_by_month",
     "denial_rate_by_month",
     "denial_rate_by_payer",
     "denials_by_cause_by_month",
+    "denials_in",
     "ledger_by_month",
     "months_ending",
     "payer_mix",
@@ -185,43 +188,177 @@ def _days_in(start: datetime.date) -> int:
     return calendar.monthrange(start.year, start.month)[1]
 
 
-def denial_rate_by_month(practice: Any, months: Months) -> Table:
-    """Claims the payers answered each month (by the remittance's payment date, else the
-    day it was posted) and how many were denied."""
-    # The payer's date on the remittance (BPR16); the day we posted it when there is none.
-    answered_on = Coalesce("remittance__payment_date", TruncDate("remittance__posted_at"))
-    rows = (
-        RemittanceClaim.objects.for_practice(practice)
+# What a payer's answer to a claim is, for the denial rate: an adjudication we posted. A
+# reversal takes an earlier answer back, an unmatched or held claim payment is not posted.
+ANSWERED = (
+    RemittanceClaim.Outcome.POSTED,
+    RemittanceClaim.Outcome.DENIED,
+    RemittanceClaim.Outcome.PARTIAL,
+)
+
+DENIAL_RATE_MEANING = (
+    "Denial rate by lines = service lines denied ÷ service lines the payers answered; by "
+    "dollars = amount denied ÷ charges the payers answered. Each answer counts in the month "
+    "of its remittance (the payer's payment date, else the day it was posted); a reversal "
+    "is not an answer. A claim denied as a whole counts all its lines."
+)
+
+
+def _answered_in(qs: Any, practice: Any, months: Months, prefix: str = "") -> Any:
+    """``qs`` (remittance claims, or rows reached through ``prefix``) kept to the answers
+    of ``months``, annotated with ``answered_on``: the remittance's payment date (BPR16),
+    else the day it was posted."""
+    answered_on = Coalesce(
+        f"{prefix}remittance__payment_date", TruncDate(f"{prefix}remittance__posted_at")
+    )
+    return (
         # The remittances' practice too, so only this practice's remittances are read.
-        .filter(remittance__practice_id=getattr(practice, "pk", practice))
+        qs.filter(
+            **{
+                f"{prefix}remittance__practice_id": getattr(practice, "pk", practice),
+                f"{prefix}outcome__in": ANSWERED,
+            }
+        )
         .annotate(answered_on=answered_on)
         .filter(answered_on__gte=months.first, answered_on__lte=months.end)
-        .annotate(month=TruncMonth("answered_on"))
-        .values("month")
-        .annotate(
-            answered=Count("id"),
-            denied=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.DENIED)),
-            partial=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.PARTIAL)),
-        )
-        .order_by()
     )
-    by_month = {_month(r["month"]): r for r in rows}
+
+
+def denials_in(practice: Any, months: Months) -> Table:
+    """Denials by payer and reason (``reports.denials``) of the answers in ``months`` only,
+    so the chart covers the period the page shows, not every month since the first."""
+    items = _answered_in(
+        DenialItem.objects.for_practice(practice), practice, months, "remittance_claim__"
+    )
+    table = denials(practice, items)
+    table.title = (
+        f"Denials by payer and reason, {Months.label(months.first)} to "
+        f"{Months.label(months.starts[-1])}"
+    )
+    return table
+
+
+def _lines_of_claim(claim: str) -> Any:
+    """How many service lines the claim named by ``claim`` (a column of the outer query)
+    has, as a subquery."""
+    return Coalesce(
+        Subquery(
+            ClaimLine.objects.filter(claim_id=OuterRef(claim))
+            .order_by()
+            .values("claim_id")
+            .annotate(n=Count("id"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
+@dataclass
+class DenialCounts:
+    """What the payers answered in a period and what of it they denied."""
+
+    claims: int = 0
+    claims_denied: int = 0
+    lines: int = 0
+    lines_denied: int = 0
+    charges: Money = ZERO
+    denied: Money = ZERO
+
+    @property
+    def by_lines(self) -> Decimal | None:
+        return rate(self.lines_denied, self.lines)
+
+    @property
+    def by_dollars(self) -> Decimal | None:
+        return rate(self.denied, self.charges)
+
+    def row(self) -> list[str]:
+        """The table's cells after the month or payer."""
+        return [
+            str(self.claims),
+            str(self.claims_denied),
+            str(self.lines),
+            str(self.lines_denied),
+            _pct(self.by_lines),
+            str(self.charges),
+            str(self.denied),
+            _pct(self.by_dollars),
+        ]
+
+
+DENIAL_HEADER = [
+    "claims answered",
+    "claims denied",
+    "lines answered",
+    "lines denied",
+    "denial rate by lines %",
+    "charges answered",
+    "amount denied",
+    "denial rate by dollars %",
+]
+# The columns of amounts in a denial-rate table (after its first column).
+DENIAL_MONEY = {6, 7}
+
+
+def _pct(value: Decimal | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _denial_counts(practice: Any, months: Months, by: str) -> dict[Any, DenialCounts]:
+    """What was answered and denied in ``months``, per ``by`` ("month" or "payer").
+
+    Two grouped queries: the answers (claims, their lines through a count per claim,
+    their charges) and the denials of those answers (a line each, or every line of a claim
+    denied as a whole; their amounts). Amounts are summed in cents (``MoneySum``).
+    """
+
+    def grouped(qs: Any, prefix: str) -> Any:
+        qs = _answered_in(qs, practice, months, prefix)
+        if by == "month":
+            return qs.annotate(key=TruncMonth("answered_on")).values("key")
+        payer = Coalesce(f"{prefix}remittance__payer__name", f"{prefix}remittance__payer_name")
+        return qs.annotate(key=payer).values("key")
+
+    answers = grouped(RemittanceClaim.objects.for_practice(practice), "").annotate(
+        claims=Count("id"),
+        claims_denied=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.DENIED)),
+        lines=CountSum(_lines_of_claim("claim_id")),
+        charges=MoneySum("charge"),
+    )
+    denials = grouped(DenialItem.objects.for_practice(practice), "remittance_claim__").annotate(
+        lines=CountSum(
+            Case(
+                When(claim_line__isnull=False, then=Value(1)),
+                default=_lines_of_claim("claim_id"),
+            )
+        ),
+        denied=MoneySum("amount"),
+    )
+    out: dict[Any, DenialCounts] = defaultdict(DenialCounts)
+    for r in answers.order_by():
+        key = _month(r["key"]) if by == "month" else r["key"] or "(no payer)"
+        c = out[key]
+        c.claims, c.claims_denied = r["claims"], r["claims_denied"]
+        c.lines, c.charges = r["lines"] or 0, Money(r["charges"] or 0)
+    for r in denials.order_by():
+        key = _month(r["key"]) if by == "month" else r["key"] or "(no payer)"
+        c = out[key]
+        c.lines_denied, c.denied = r["lines"] or 0, Money(r["denied"] or 0)
+    return out
+
+
+def denial_rate_by_month(practice: Any, months: Months) -> Table:
+    """What the payers answered each month (by the remittance's payment date, else the
+    day it was posted) and what they denied: by service lines and by dollars."""
+    counts = _denial_counts(practice, months, "month")
     table = Table(
-        "Denial rate by month",
-        ["month", "claims answered", "denied", "some lines denied", "denial rate %"],
+        "Denial rate by month, by lines and by dollars",
+        ["month", *DENIAL_HEADER],
+        money=DENIAL_MONEY,
+        note=DENIAL_RATE_MEANING,
     )
     for start in months.starts:
-        r = by_month.get(start, {"answered": 0, "denied": 0, "partial": 0})
-        pct = rate(r["denied"], r["answered"])
-        table.rows.append(
-            [
-                Months.label(start),
-                str(r["answered"]),
-                str(r["denied"]),
-                str(r["partial"]),
-                "" if pct is None else str(pct),
-            ]
-        )
+        table.rows.append([Months.label(start), *counts.get(start, DenialCounts()).row()])
     return table
 
 
@@ -230,7 +367,6 @@ def denials_by_cause_by_month(practice: Any, months: Months, top: int = 5) -> Ta
     where made): the ``top`` causes of the period by name, the rest together."""
     from medbill.core.denial_causes import category_for
     from medbill.web.billing.denial_causes import cause_of
-    from medbill.web.billing.remittance_models import DenialItem
 
     start = timezone.make_aware(datetime.datetime.combine(months.first, datetime.time.min))
     end = timezone.make_aware(
@@ -267,31 +403,18 @@ def denials_by_cause_by_month(practice: Any, months: Months, top: int = 5) -> Ta
 
 
 def denial_rate_by_payer(practice: Any, months: Months) -> Table:
-    """Claims each payer answered in the months shown and how many it denied, worst first."""
-    answered_on = Coalesce("remittance__payment_date", TruncDate("remittance__posted_at"))
-    rows = (
-        RemittanceClaim.objects.for_practice(practice)
-        # The remittances' practice too, so only this practice's remittances are read.
-        .filter(remittance__practice_id=getattr(practice, "pk", practice))
-        .annotate(
-            answered_on=answered_on,
-            payer=Coalesce("remittance__payer__name", "remittance__payer_name"),
-        )
-        .filter(answered_on__gte=months.first, answered_on__lte=months.end)
-        .values("payer")
-        .annotate(
-            answered=Count("id"),
-            denied=Count("id", filter=Q(outcome=RemittanceClaim.Outcome.DENIED)),
-        )
-        .order_by()
+    """What each payer answered in the months shown and what it denied, by lines and by
+    dollars; the worst by dollars first."""
+    counts = _denial_counts(practice, months, "payer")
+    table = Table(
+        "Denial rate by payer, by lines and by dollars",
+        ["payer", *DENIAL_HEADER],
+        money=DENIAL_MONEY,
+        note=DENIAL_RATE_MEANING,
     )
-    table = Table("Denial rate by payer", ["payer", "claims answered", "denied", "denial rate %"])
-    out = [
-        (r["payer"] or "(no payer)", r["answered"], r["denied"], rate(r["denied"], r["answered"]))
-        for r in rows
-    ]
-    for name, answered, denied, pct in sorted(out, key=lambda r: (-(r[3] or 0), r[0])):
-        table.rows.append([name, str(answered), str(denied), "" if pct is None else str(pct)])
+    order = sorted(counts.items(), key=lambda kv: (-(kv[1].by_dollars or 0), kv[0]))
+    for name, c in order:
+        table.rows.append([name, *c.row()])
     return table
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -41,7 +42,7 @@ def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
     rate = dashboard.denial_rate_by_month(practice, months)
     by_payer = dashboard.denial_rate_by_payer(practice, months)
     causes = dashboard.denials_by_cause_by_month(practice, months)
-    denied = reports.denials(practice)
+    denied = dashboard.denials_in(practice, months)
     mix = dashboard.payer_mix(practice, months)
     aging = reports.ar_aging(
         practice, "payer", months.end if months.end < timezone.localdate() else None
@@ -70,10 +71,17 @@ def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
         {
             "key": "denial-rate",
             "table": rate,
-            "money": set(),
+            "money": rate.money,
             "chart": charts.lines(
-                rate.title, short, [("Denial rate %", _column(rate, 4))], unit="%"
+                rate.title,
+                short,
+                [
+                    ("Denial rate by lines %", _column(rate, 5)),
+                    ("Denial rate by dollars %", _column(rate, 8)),
+                ],
+                unit="%",
             ),
+            "note": rate.note,
         },
         {
             "key": "denial-causes",
@@ -91,10 +99,19 @@ def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
         {
             "key": "denial-rate-payer",
             "table": by_payer,
-            "money": set(),
+            "money": by_payer.money,
             "chart": charts.bars(
-                by_payer.title, [(r[0], Decimal(r[3] or 0)) for r in by_payer.rows], unit="%"
+                "Denial rate by payer, by lines",
+                [(r[0], Decimal(r[5] or 0)) for r in by_payer.rows],
+                unit="%",
             ),
+            "chart2": charts.bars(
+                "Denial rate by payer, by dollars",
+                [(r[0], Decimal(r[8] or 0)) for r in by_payer.rows],
+                unit="%",
+            ),
+            "captions": ("By lines", "By dollars"),
+            "note": by_payer.note,
         },
         {
             "key": "denials",
@@ -103,6 +120,9 @@ def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
             "chart": charts.bars(
                 denied.title, [(f"{r[0]} {r[1]}", Decimal(r[4])) for r in denied.rows[:10]]
             ),
+            "note": "The denials of the months shown; every denial since the first, with its "
+            "CSV, is under A/R reports.",
+            "more": (reverse("show_reports") + "#denials", "All denials (A/R reports)"),
         },
         {
             "key": "days-in-ar",

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from medbill.core.ledger.aging import (
@@ -160,12 +160,12 @@ def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = Non
     return table
 
 
-def denials(practice: Any) -> Table:
-    """Denials by payer and reason (CARC), with counts and amounts, largest first."""
+def denials(practice: Any, items: QuerySet[DenialItem] | None = None) -> Table:
+    """Denials by payer and reason (CARC), with counts and amounts, largest first: every
+    denial of the practice, or those of ``items`` (the financial dashboard's months)."""
     grouped: dict[tuple[str, str, str], list[Any]] = {}
-    rows = DenialItem.objects.for_practice(practice).values_list(
-        "payer__name", "reasons", "reason_words", "amount", "status"
-    )
+    items = DenialItem.objects.for_practice(practice) if items is None else items
+    rows = items.values_list("payer__name", "reasons", "reason_words", "amount", "status")
     for payer, reasons, reason_words, amount, status in rows.iterator(chunk_size=5000):
         reason = "/".join("-".join(r) for r in reasons)
         key = (payer or "(no payer)", reason, "; ".join(reason_words))

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
 
 __all__ = [
+    "CountSum",
     "MoneyField",
     "MoneySum",
     "npi_validator",
@@ -108,6 +109,14 @@ class MoneySum(models.Sum):
     @property
     def convert_value(self) -> Any:
         return _cents_to_dollars
+
+
+class CountSum(models.Sum):
+    """The sum of whole numbers (how many service lines), as an ``int``; 0 when there are
+    no rows. Never for amounts: those go through ``MoneySum``."""
+
+    def __init__(self, expression: Any, **extra: Any) -> None:
+        super().__init__(expression, output_field=models.IntegerField(), default=0, **extra)
 
 
 def _digits(length: tuple[int, ...], what: str) -> RegexValidator:
