@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import Client
 from typer.testing import CliRunner
 
 from medbill.cli.main import app
@@ -122,6 +123,21 @@ class TestSeededDatabase:
             assert roles == {user["role"]}
         desk = Membership.objects.filter(user__username="cardio-desk")
         assert [m.practice.short_code for m in desk] == ["KHR"]
+
+    def test_each_user_starts_in_the_first_practice_the_users_table_names(self):
+        """The table `make demo` prints lists the practices as the switcher does, so the
+        practice a user lands in after signing in is the first one it names."""
+        for user in demo_users():
+            client = Client()
+            signed_in = client.post(
+                "/login/", {"username": user["username"], "password": user["password"]}
+            )
+            assert signed_in.status_code == 302, user["username"]
+            page = client.get("/")
+            first = user["practices"].split(", ")[0]
+            assert page.context["current_practice"].name == first, user["username"]
+            listed = [p.name for p in page.context["user_practices"]]
+            assert listed == user["practices"].split(", "), user["username"]
 
     def test_the_load_is_audited_once_per_practice(self):
         events = AuditEvent.objects.filter(changes__has_key="demo_seed")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 
 from medbill.web.practice.models import Membership
 
@@ -74,3 +76,18 @@ def test_a_page_of_a_practice_one_does_not_work_for_names_nothing(world, client_
     assert world.b.practice.name not in page and "switch-and-open" not in page
     missing = client_for(world.users["biller"]).get("/patients/999999/")
     assert missing.status_code == 404 and "switch-and-open" not in missing.content.decode()
+
+
+def test_signing_in_starts_in_the_first_practice_by_name(world):
+    """Whatever order the memberships were made in; the practice chosen then stays for
+    the session (a new sign-in starts from the first again)."""
+    user = User.objects.create_user("both", password="a-long-test-password-9")
+    Membership.objects.create(user=user, practice=world.b.practice, role="biller")
+    Membership.objects.create(user=user, practice=world.a.practice, role="biller")
+    first, second = sorted([world.a.practice, world.b.practice], key=lambda p: p.name)
+    client = Client()
+    client.post("/login/", {"username": "both", "password": "a-long-test-password-9"})
+    assert client.get("/").context["current_practice"] == first
+    client.post("/practice/switch/", {"practice": second.pk})
+    assert client.get("/patients/").context["current_practice"] == second
+    assert client.get("/").context["current_practice"] == second

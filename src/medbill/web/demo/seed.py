@@ -57,14 +57,17 @@ class SeedResult:
 
 
 def demo_users() -> list[dict[str, str]]:
-    """Username, password, role and practices of each demo user (printed by the CLI)."""
+    """Username, password, role and practices of each demo user (printed by the CLI).
+
+    The practices are named in the order the practice switcher lists them, by name: the
+    first is the one the user works in after signing in."""
     names = {p["key"]: p["name"] for p in PRACTICES}
     return [
         {
             "username": u["username"],
             "password": DEMO_PASSWORD_PREFIX + u["username"],
             "role": u["role"],
-            "practices": ", ".join(names[k] for k in u.get("practices", tuple(names))),
+            "practices": ", ".join(sorted(names[k] for k in u.get("practices", tuple(names)))),
         }
         for u in USERS
     ]
