@@ -220,13 +220,23 @@ class TestAuditPage:
         assert ">listed or searched</span>" in html
 
     def test_record_kinds_keep_their_acronyms(self, world, client_for):
-        for object_type in ("interfaces.EhrLink", "billing.EraImportRun", "coding.HcpcsCode"):
+        for object_type, source in (
+            ("interfaces.EhrLink", "hl7"),
+            ("billing.EraImportRun", "web 837p download"),
+            ("coding.HcpcsCode", "fhir"),
+        ):
             AuditEvent.objects.create(
-                practice=world.a.practice, object_type=object_type, object_id="7", action="create"
+                practice=world.a.practice,
+                object_type=object_type,
+                object_id="7",
+                action="create",
+                source=source,
             )
         html = client_for(world.users["auditor"]).get("/audit/").content.decode()
         for label in ("EHR link", "ERA import run", "HCPCS code"):
             assert f"<td>{label} #7</td>" in html
+        for via in ("HL7", "web 837P download", "FHIR"):
+            assert f"<td>{via}</td>" in html
         assert 'value="interfaces.EhrLink">EHR link<' in html
         assert "Ehr link" not in html and "Era import run" not in html
         assert audit.type_label("practice.ApiToken") == "API token"

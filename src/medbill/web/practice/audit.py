@@ -52,7 +52,9 @@ __all__ = [
     "set_actor",
     "watching_refusals",
     "snapshot",
+    "type_label",
     "update_where",
+    "with_acronyms",
 ]
 
 
@@ -490,10 +492,16 @@ def connect_signals() -> None:
 ACRONYMS = {
     word.lower(): word
     for word in (
-        "ACK", "API", "CARC", "CPT", "EFT", "EHR", "ERA", "FHIR", "HCPCS", "HL7", "ICD",
-        "ID", "MSP", "NCCI", "NDC", "NPI", "PDF", "PLB", "RARC", "TIN",
+        "837P", "ACK", "API", "CARC", "CLI", "CPT", "EFT", "EHR", "ERA", "FHIR", "HCPCS",
+        "HL7", "ICD", "ID", "MLLP", "MSP", "NCCI", "NDC", "NPI", "PDF", "PLB", "RARC", "TIN",
     )
 }  # fmt: skip
+
+
+def with_acronyms(words: str) -> str:
+    """``words`` with each acronym in capitals ("hl7" -> "HL7", "web 837p download" ->
+    "web 837P download"); the rest as written."""
+    return " ".join(ACRONYMS.get(word.lower(), word) for word in words.split(" "))
 
 
 def type_label(object_type: str) -> str:
@@ -508,6 +516,5 @@ def type_label(object_type: str) -> str:
         model = apps.get_model(object_type)
     except (LookupError, ValueError):
         return object_type
-    words = [ACRONYMS.get(word.lower(), word) for word in str(model._meta.verbose_name).split()]
-    label = " ".join(words)
+    label = with_acronyms(str(model._meta.verbose_name))
     return label[:1].upper() + label[1:]

@@ -186,6 +186,7 @@ def list_audit_events(request: PracticeRequest) -> HttpResponse:
     page = paginate(request, events)
     for event in page:
         event.type_label = audit.type_label(event.object_type)
+        event.source_label = audit.with_acronyms(event.source)
     return render(
         request,
         "practice/audit_list.html",
