@@ -28,7 +28,6 @@ ROWS = 6
 def _payers(request: PracticeRequest) -> QuerySet[Payer]:
     """The payers of the practice's organization (where payers are kept)."""
     practice = request.practice
-    assert practice is not None  # @requires saw to it
     return Payer.objects.filter(organization_id=practice.organization_id)
 
 

@@ -187,7 +187,6 @@ def _csv(request: PracticeRequest, section: dict[str, Any]) -> HttpResponse:
     writer.writerow(table.header)
     writer.writerows(table.rows)
     # Totals per month or payer carry no patient, but the file leaves the system: note it.
-    assert request.practice is not None  # @requires refuses a request without one
     audit.record(
         request.practice,
         "export",

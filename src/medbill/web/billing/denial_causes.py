@@ -111,7 +111,6 @@ def show_denial_causes(request: PracticeRequest) -> HttpResponse:
         trend[key][_month(timezone.localdate(d.created_at))] += 1
     ordered = sorted(groups.values(), key=lambda g: (-g.count, g.category.label))
     practice = request.practice
-    assert practice is not None  # @requires refuses a request without one
     audit.record(
         practice,
         "list",

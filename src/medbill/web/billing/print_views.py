@@ -69,7 +69,6 @@ def visit_superbill_pdf(request: PracticeRequest, visit_id: int) -> HttpResponse
 @requires("view_patients")
 def encounter_form_pdf(request: PracticeRequest) -> HttpResponse:
     practice = request.practice
-    assert practice is not None  # @requires refuses a request without one
     form = printing.encounter_form_for(practice, diagnoses=common_diagnoses())
     if not form.items:
         return _unprintable("the practice has no standard fee schedule in force today")

@@ -35,7 +35,6 @@ def search_codes(request: PracticeRequest) -> HttpResponse:
             error = "Date of service: use YYYY-MM-DD."
     hits = []
     if query and not error:
-        assert request.practice is not None  # requires() lets no request without one in
         extra = practice_search_index(request.practice.pk)
         hits = search(query, systems=systems, dos=on, limit=25, extra=extra)
     return render(

@@ -30,13 +30,13 @@ from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.models import Payer
 from medbill.web.practice.pages import parse_date
 from medbill.web.practice.permissions import requires
-from medbill.web.practice.requests import PracticeRequest
+from medbill.web.practice.requests import MiddlewareRequest, PracticeRequest
 from medbill.web.practice.tenancy import get_scoped_or_404
 
 RELATIONSHIPS = ("self", "parent", "guardian", "spouse", "representative")
 
 
-def client_ip(request: PracticeRequest) -> str | None:
+def client_ip(request: MiddlewareRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -61,7 +61,7 @@ def _packet_rows(visit: Visit) -> list[dict[str, Any]]:
     return rows
 
 
-def _signature(request: PracticeRequest) -> Any:
+def _signature(request: MiddlewareRequest) -> Any:
     return paperwork.signature_from_form(
         request.POST.get("method", ""),
         request.POST.get("signer_name", ""),
@@ -81,7 +81,7 @@ KIOSK_SESSION = "medbill_kiosk_pass"
 BAD_CODE = "That code is not valid or has expired. Please ask the front desk."
 
 
-def _open_kiosk(request: PracticeRequest, code: str) -> HttpResponse | None:
+def _open_kiosk(request: MiddlewareRequest, code: str) -> HttpResponse | None:
     """Trade a valid code for the tablet's session, so the code leaves the address bar."""
     found = paperwork.find_kiosk_pass(code)
     if found is None:
@@ -91,7 +91,7 @@ def _open_kiosk(request: PracticeRequest, code: str) -> HttpResponse | None:
     return redirect("kiosk_packet")
 
 
-def kiosk_start(request: PracticeRequest) -> HttpResponse:
+def kiosk_start(request: MiddlewareRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         code = "".join(ch for ch in request.POST.get("code", "").upper() if ch.isalnum())
@@ -102,7 +102,7 @@ def kiosk_start(request: PracticeRequest) -> HttpResponse:
     return render(request, "frontdesk/kiosk_start.html", {"error": error})
 
 
-def kiosk_link(request: PracticeRequest, code: str) -> HttpResponse:
+def kiosk_link(request: MiddlewareRequest, code: str) -> HttpResponse:
     """The one-time link printed or texted to the patient: ``/kiosk/<code>/``."""
     opened = _open_kiosk(request, code)
     if opened is not None:
@@ -110,7 +110,7 @@ def kiosk_link(request: PracticeRequest, code: str) -> HttpResponse:
     return render(request, "frontdesk/kiosk_start.html", {"error": BAD_CODE}, status=404)
 
 
-def kiosk_packet(request: PracticeRequest) -> HttpResponse:
+def kiosk_packet(request: MiddlewareRequest) -> HttpResponse:
     pass_id = request.session.get(KIOSK_SESSION)
     kiosk = paperwork.kiosk_pass_by_id(pass_id) if pass_id else None
     if kiosk is None:

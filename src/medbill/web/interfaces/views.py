@@ -78,7 +78,6 @@ def replay_interface_message(request: PracticeRequest, pk: int) -> HttpResponse:
 @requires("manage_interfaces")
 def change_interface_settings(request: PracticeRequest) -> HttpResponse:
     practice = request.practice
-    assert practice is not None  # @requires refuses a request without one
     settings = InterfaceSettings.objects.for_user(request.user, practice).first()
     settings = settings or InterfaceSettings(practice=practice)
     settings.ehr_codes_to_billing = request.POST.get("ehr_codes_to_billing") == "on"

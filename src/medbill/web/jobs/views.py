@@ -76,7 +76,6 @@ def _page(
             )
         rows.append(JobRow(job, enabled, options, last, words, errors.get(job.name, {})))
     practice = request.practice
-    assert practice is not None  # @requires refuses a request without one
     history = JobRun.objects.filter(scope__in=(f"practice-{practice.pk}", "all"))[:30]
     files = PickedUpFile.objects.filter(practice=request.practice)[:20]
     return render(
@@ -155,7 +154,6 @@ def run_job_now(request: PracticeRequest, name: str) -> HttpResponse:
         messages.error(request, f"There is no job called {name}.")
         return redirect("list_jobs")
     practice = request.practice
-    assert practice is not None  # @requires refuses a request without one
     ids = [practice.pk] if job.per_practice else None
     run_recurring_job.delay(job.name, ids, True, request.user.pk)
     audit.record(practice, "run_job", user=request.user, detail={"job": job.name}, patients=())

@@ -32,7 +32,7 @@ from medbill.web.practice import mfa
 from medbill.web.practice.auth_audit import record_auth_event
 from medbill.web.practice.models import Membership, Practice
 from medbill.web.practice.permissions import requires
-from medbill.web.practice.requests import PracticeRequest
+from medbill.web.practice.requests import MiddlewareRequest, PracticeRequest
 from medbill.web.practice.sessions import remember_device
 
 __all__ = [
@@ -50,7 +50,7 @@ class SignInForm(AuthenticationForm):
     remember = forms.BooleanField(required=False, label="Remember this device")
 
 
-def _next(request: PracticeRequest, default: str = "/") -> str:
+def _next(request: MiddlewareRequest, default: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or default
     if not url_has_allowed_host_and_scheme(
         target, {request.get_host()}, require_https=request.is_secure()
@@ -98,7 +98,7 @@ def _to(name: str, next_url: str) -> HttpResponse:
     return redirect(f"{reverse(name)}?{urlencode({'next': next_url})}")
 
 
-def verify_second_factor(request: PracticeRequest) -> HttpResponse:
+def verify_second_factor(request: MiddlewareRequest) -> HttpResponse:
     """The code step: a code from the authenticator app, or one recovery code."""
     user = request.user
     if not user.is_authenticated:
@@ -124,7 +124,7 @@ def verify_second_factor(request: PracticeRequest) -> HttpResponse:
     return render(request, "registration/verify.html", {"error": error, "next": _next(request, "")})
 
 
-def _lock_out(request: PracticeRequest, credentials: dict[str, Any]) -> HttpResponse:
+def _lock_out(request: MiddlewareRequest, credentials: dict[str, Any]) -> HttpResponse:
     logout(request)
     request.axes_locked_out = False  # the lockout page is this response; do not render twice
     return locked_out(request, None, credentials)
@@ -135,7 +135,7 @@ def _cooloff_minutes() -> int:
 
 
 def locked_out(
-    request: PracticeRequest, original_response: Any = None, credentials: Any = None
+    request: MiddlewareRequest, original_response: Any = None, credentials: Any = None
 ) -> HttpResponse:
     """The page django-axes shows instead of signing in while a lockout lasts (HTTP 429)."""
     return render(
@@ -147,7 +147,7 @@ def locked_out(
 
 
 @login_required
-def show_security(request: PracticeRequest) -> HttpResponse:
+def show_security(request: MiddlewareRequest) -> HttpResponse:
     """The user's own page: two-factor sign-in on or off, enrolment, recovery codes."""
     user = request.user
     required = mfa.mfa_required_for(user)
@@ -212,7 +212,6 @@ class PracticeSecurityForm(forms.ModelForm):
 @requires("manage_users")
 def show_practice_security(request: PracticeRequest) -> HttpResponse:
     """The practice's sign-in settings and the lockouts of its users (administrators)."""
-    assert request.practice is not None  # requires() lets no request without one in
     practice = Practice.objects.get(pk=request.practice.pk)
     form = PracticeSecurityForm(request.POST or None, instance=practice)
     if request.method == "POST" and form.is_valid():

@@ -11,13 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from medbill.web.practice import audit
-from medbill.web.practice.requests import PracticeRequest
+from medbill.web.practice.requests import MiddlewareRequest
 from medbill.web.practice.tenancy import practices_for, role_in
 
 SESSION_KEY = "medbill_practice_id"
 
 
-def current_practice(request: PracticeRequest) -> Any:
+def current_practice(request: MiddlewareRequest) -> Any:
     """The practice chosen in the session, else the user's first practice (or None)."""
     user = request.user
     if not user.is_authenticated:
@@ -57,7 +57,7 @@ class CurrentPracticeMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: PracticeRequest) -> HttpResponse:
+    def __call__(self, request: MiddlewareRequest) -> HttpResponse:
         request.practice = current_practice(request)
         request.role = role_in(request.user, request.practice)
         source = "api" if request.path.startswith("/api/") else "web"
@@ -79,7 +79,7 @@ class CurrentPracticeMiddleware:
         finally:
             timezone.deactivate()
 
-    def process_exception(self, request: PracticeRequest, exception: Exception) -> None:
+    def process_exception(self, request: MiddlewareRequest, exception: Exception) -> None:
         # Keep the refusal's reason (the role may not ...) for the audit event.
         if isinstance(exception, PermissionDenied):
             request._medbill_refusal_reason = str(exception)  # type: ignore[attr-defined]

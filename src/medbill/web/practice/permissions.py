@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Concatenate, ParamSpec, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 from medbill.core.roles import ACTIONS, can
 from medbill.web.practice import audit
@@ -32,6 +32,8 @@ from medbill.web.practice.requests import PracticeRequest
 from medbill.web.practice.tenancy import Actor, PracticeRef, role_in
 
 __all__ = ["has_permission", "require", "require_unless_system", "requires"]
+
+P = ParamSpec("P")
 
 
 def has_permission(user: Actor, practice: PracticeRef | None, action: str) -> bool:
@@ -49,14 +51,24 @@ def require(user: Actor, practice: PracticeRef | None, action: str) -> str:
     return role  # type: ignore[return-value]
 
 
-def requires(action: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Protect a view: signed in, a current practice, and a role that allows ``action``."""
+def requires(
+    action: str,
+) -> Callable[
+    [Callable[Concatenate[PracticeRequest, P], HttpResponse]],
+    Callable[Concatenate[HttpRequest, P], HttpResponse],
+]:
+    """Protect a view: signed in, a current practice, and a role that allows ``action``.
+
+    The view receives a ``PracticeRequest``: its ``practice`` is the current practice,
+    never None, and its ``user`` is signed in."""
     if action not in ACTIONS:
         raise KeyError(f"unknown action {action!r}; add it to medbill.core.roles.ACTIONS")
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(
+        view: Callable[Concatenate[PracticeRequest, P], HttpResponse],
+    ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
         @functools.wraps(view)
-        def wrapped(request: PracticeRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             practice = getattr(request, "practice", None)
@@ -66,7 +78,8 @@ def requires(action: str) -> Callable[[Callable[..., HttpResponse]], Callable[..
                 reason = f"your role may not {ACTIONS[action]}"
                 audit.note_refusal(practice.pk, action, reason)
                 raise PermissionDenied(reason)
-            return view(request, *args, **kwargs)
+            # What was checked above is what PracticeRequest promises.
+            return view(cast(PracticeRequest, request), *args, **kwargs)
 
         # Read by the crawl of the served demo, which tries each view as every role.
         wrapped.required_action = action  # type: ignore[attr-defined]

@@ -28,7 +28,7 @@ from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from medbill.web.practice.requests import PracticeRequest
+from medbill.web.practice.requests import MiddlewareRequest
 
 __all__ = [
     "SessionLifetimeMiddleware",
@@ -79,14 +79,14 @@ class SessionLifetimeMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: PracticeRequest) -> HttpResponse:
+    def __call__(self, request: MiddlewareRequest) -> HttpResponse:
         if request.user.is_authenticated:
             ended = self._check(request)
             if ended is not None:
                 return ended
         return self.get_response(request)
 
-    def _check(self, request: PracticeRequest) -> HttpResponse | None:
+    def _check(self, request: MiddlewareRequest) -> HttpResponse | None:
         from medbill.web.practice.middleware import SESSION_KEY
 
         session = request.session

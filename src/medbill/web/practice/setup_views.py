@@ -219,7 +219,6 @@ def edit_practice(request: PracticeRequest) -> HttpResponse:
     form = f.PracticeDetailsForm(request.POST or None, instance=request.practice)
     if request.method == "POST" and form.is_valid():
         form.save()  # audited by the model's signals
-        assert request.practice is not None  # requires() lets no request without one in
         messages.success(request, f"{request.practice.name}: details saved.")
         return redirect("show_setup")
     return render(

@@ -20,7 +20,7 @@ from medbill.web.practice.middleware import SESSION_KEY
 from medbill.web.practice.models import AUDIT_ACTIONS, AuditEvent, AuditEventPatient
 from medbill.web.practice.pages import paginate, parse_date, query_without_page
 from medbill.web.practice.permissions import requires
-from medbill.web.practice.requests import PracticeRequest
+from medbill.web.practice.requests import MiddlewareRequest, PracticeRequest
 from medbill.web.practice.tenancy import practices_for
 
 
@@ -82,7 +82,7 @@ def work_queues(user, practice) -> list[dict[str, object]]:
 
 
 @login_required
-def show_dashboard(request: PracticeRequest) -> HttpResponse:
+def show_dashboard(request: MiddlewareRequest) -> HttpResponse:
     practice = request.practice
     if practice is None:
         return render(request, "practice/no_practice.html", status=403)
@@ -102,7 +102,7 @@ def show_dashboard(request: PracticeRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def switch_practice(request: PracticeRequest) -> HttpResponse:
+def switch_practice(request: MiddlewareRequest) -> HttpResponse:
     wanted = request.POST.get("practice", "")
     practice = practices_for(request.user).filter(pk=wanted).first() if wanted.isdigit() else None
     if practice is not None:
@@ -202,7 +202,7 @@ def list_audit_events(request: PracticeRequest) -> HttpResponse:
     )
 
 
-def not_found(request: PracticeRequest, exception: Exception | None = None) -> HttpResponse:
+def not_found(request: MiddlewareRequest, exception: Exception | None = None) -> HttpResponse:
     """The 404 page; for a row of another practice the user works for, it offers to switch
     to that practice and open the page there."""
     elsewhere = getattr(exception, "practice", None)

@@ -72,7 +72,7 @@ def set_threshold(request: PracticeRequest) -> HttpResponse:
     except InvalidOperation:
         messages.error(request, "threshold: a chance between 1% and 99%")
     else:
-        practice_id: int = request.practice.pk  # type: ignore[union-attr]  # set by @requires
+        practice_id = request.practice.pk
         row, _ = RiskSettings.objects.get_or_create(practice_id=practice_id)
         row.threshold = value.quantize(Decimal("0.01"))
         row.save()
