@@ -146,6 +146,13 @@ class TestScopeFunctions:
         names = set(Payer.objects.for_user(world.users["biller"]).values_list("pk", flat=True))
         assert names == {world.a.payer.pk, world.a.secondary_payer.pk}
 
+    def test_payers_of_a_practice_by_row_or_id(self, world):
+        # Every practice-owned queryset takes a practice or its id; payers too.
+        a = world.a.practice
+        by_row = set(Payer.objects.for_practice(a).values_list("pk", flat=True))
+        by_id = set(Payer.objects.for_practice(a.pk).values_list("pk", flat=True))
+        assert by_row == by_id == {world.a.payer.pk, world.a.secondary_payer.pk}
+
     def test_audit_events_are_scoped(self, world):
         events = AuditEvent.objects.for_user(world.users["auditor"])
         assert events.exists()

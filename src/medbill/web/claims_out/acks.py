@@ -208,9 +208,9 @@ def _apply_277ca(user: Any, practice_id: int, ack: Any, result: AckResult) -> No
         ref = ack.batch_reference
         sub = _submission(practice_id, ack.sender, interchange_control=ref)
         if sub is not None:
-            for claim in claims_qs.filter(pk__in=sub.items.values("claim_id")).order_by("id"):
+            for sent in claims_qs.filter(pk__in=sub.items.values("claim_id")).order_by("id"):
                 codes = ",".join(f"{s.category}:{s.code}" for s in ack.file_statuses)
-                _reject(user, claim, f"277CA: {reason}", codes, "277CA", result.ack, result)
+                _reject(user, sent, f"277CA: {reason}", codes, "277CA", result.ack, result)
     for c in ack.claims:
         claim = claims_qs.filter(patient_control_number=c.claim_id).first()
         if claim is None:

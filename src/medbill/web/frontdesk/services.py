@@ -104,7 +104,7 @@ def possible_duplicates(
     rows = Patient.objects.for_practice(practice).filter(near)
     if candidate.pk:
         rows = rows.exclude(pk=candidate.pk)
-    by_id = {p.pk: p for p in rows[:2000]}
+    by_id: dict[object, Patient] = {p.pk: p for p in rows[:2000]}
     found = find_duplicates(_facts(candidate), [_facts(p, p.pk) for p in by_id.values()])
     return [(by_id[c.key], c) for c in found]
 

@@ -380,7 +380,8 @@ def _check_in_context(request: PracticeRequest, visit: Visit) -> dict[str, Any]:
         .order_by("posted_at", "id")
     )
     for p in payments:
-        p.received = -Money(p.amount)  # what changed hands, as the clerk counts it
+        # What changed hands, as the clerk counts it (read by the template).
+        p.received = -Money(p.amount)  # type: ignore[attr-defined]
     refunded = set(
         Entry.objects.for_practice(request.practice)
         .filter(reverses__in=payments)

@@ -7,7 +7,7 @@ authenticator, ``/login/`` leads on to ``/login/verify/`` for the code.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_otp
 from axes.handlers.proxy import AxesProxyHandler
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.http import HttpResponse
@@ -32,8 +32,11 @@ from medbill.web.practice import mfa
 from medbill.web.practice.auth_audit import record_auth_event
 from medbill.web.practice.models import Membership, Practice
 from medbill.web.practice.permissions import requires
-from medbill.web.practice.requests import MiddlewareRequest, PracticeRequest
+from medbill.web.practice.requests import MiddlewareRequest, PracticeRequest, SignedInRequest
 from medbill.web.practice.sessions import remember_device
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 __all__ = [
     "ChangePasswordView",
@@ -83,10 +86,12 @@ class SignInView(LoginView):
 class ChangePasswordView(PasswordChangeView):
     """Django's password change, with the validators of ``AUTH_PASSWORD_VALIDATORS``."""
 
+    request: SignedInRequest  # PasswordChangeView is login_required
+
     def get_success_url(self) -> str:
         return reverse("show_security")
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         user = self.request.user
         record_auth_event("password", user.get_username(), user, self.request)
@@ -135,7 +140,9 @@ def _cooloff_minutes() -> int:
 
 
 def locked_out(
-    request: MiddlewareRequest, original_response: Any = None, credentials: Any = None
+    request: MiddlewareRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The page django-axes shows instead of signing in while a lockout lasts (HTTP 429)."""
     return render(
@@ -147,7 +154,7 @@ def locked_out(
 
 
 @login_required
-def show_security(request: MiddlewareRequest) -> HttpResponse:
+def show_security(request: SignedInRequest) -> HttpResponse:
     """The user's own page: two-factor sign-in on or off, enrolment, recovery codes."""
     user = request.user
     required = mfa.mfa_required_for(user)
@@ -186,7 +193,7 @@ def show_security(request: MiddlewareRequest) -> HttpResponse:
     return render(request, "registration/security.html", context)
 
 
-def _recovery_left(user: Any) -> int:
+def _recovery_left(user: User) -> int:
     from django_otp.plugins.otp_static.models import StaticToken
 
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

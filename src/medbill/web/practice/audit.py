@@ -28,14 +28,22 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.db.models.signals import post_delete, post_init, post_save
+from django.http import HttpRequest
 
 from medbill.core.money import Money
+from medbill.web.practice import tenancy
 from medbill.web.practice.base import Audited
+from medbill.web.practice.tenancy import signed_in
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from medbill.web.practice.models import AuditEvent
 
 __all__ = [
     "Actor",
@@ -60,7 +68,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Actor:
-    user: Any
+    user: User | None
     source: str
 
 
@@ -68,14 +76,14 @@ _actor: ContextVar[Actor | None] = ContextVar("medbill_audit_actor", default=Non
 
 
 @contextlib.contextmanager
-def acting_as(user: Any, source: str | None = None) -> Iterator[Actor]:
+def acting_as(user: tenancy.Actor, source: str | None = None) -> Iterator[Actor]:
     """Attribute every audit event inside the block to ``user`` (None: the system).
 
     ``source`` says where the change comes from (web, api, cli, worker); by default the
     source of the enclosing block is kept.
     """
     actor = Actor(
-        user if getattr(user, "is_authenticated", False) else None,
+        signed_in(user),
         source or current_actor().source,
     )
     token = _actor.set(actor)
@@ -85,13 +93,13 @@ def acting_as(user: Any, source: str | None = None) -> Iterator[Actor]:
         _actor.reset(token)
 
 
-def set_actor(user: Any, source: str) -> None:
+def set_actor(user: tenancy.Actor, source: str) -> None:
     """Attribute the rest of the current request to ``user`` (API token authentication).
 
     Only call this inside a block opened by :func:`acting_as` (the request middleware
     opens one), which restores the previous actor when it ends.
     """
-    _actor.set(Actor(user if getattr(user, "is_authenticated", False) else None, source))
+    _actor.set(Actor(signed_in(user), source))
 
 
 def current_actor() -> Actor:
@@ -145,7 +153,7 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, 
     return changes
 
 
-def _practice_id(instance: models.Model) -> Any:
+def _practice_id(instance: models.Model) -> int | None:
     if instance._meta.label == "practice.Practice":
         return instance.pk
     return getattr(instance, "practice_id", None)
@@ -216,7 +224,7 @@ def _patient_ids_of_rows(rows: list[models.Model]) -> list[int]:
 
 def _write(
     *,
-    practice_id: Any,
+    practice_id: int | None,
     object_type: str,
     object_id: str,
     object_repr: str,
@@ -224,15 +232,13 @@ def _write(
     changes: dict[str, Any] | None = None,
     detail: dict[str, Any] | None = None,
     patients: Iterable[int] = (),
-    user: Any = None,
+    user: tenancy.Actor = None,
     source: str | None = None,
-) -> Any:
+) -> AuditEvent:
     from medbill.web.practice.models import AuditEvent, AuditEventPatient
 
     actor = current_actor()
-    who = user if user is not None else actor.user
-    if who is not None and not getattr(who, "is_authenticated", False):
-        who = None
+    who = signed_in(user) if user is not None else actor.user
     event = AuditEvent.objects.create(
         user=who,
         username=who.get_username() if who is not None else "",
@@ -257,12 +263,12 @@ def record(
     instance: models.Model,
     action: str,
     changes: dict[str, Any] | None = None,
-    user: Any = None,
+    user: tenancy.Actor = None,
     source: str | None = None,
     *,
     detail: dict[str, Any] | None = None,
     patients: Iterable[int] | None = None,
-) -> Any:
+) -> AuditEvent:
     """Write one audit event about ``instance`` (attributed to the current actor by default).
 
     The event is linked to ``patients``, by default the patient ``instance`` belongs to.
@@ -281,26 +287,28 @@ def record(
     )
 
 
-def record_view(instance: models.Model, user: Any = None, source: str | None = None) -> Any:
+def record_view(
+    instance: models.Model, user: tenancy.Actor = None, source: str | None = None
+) -> AuditEvent:
     """Record that a user looked at ``instance`` (a patient record)."""
     return record(instance, "view", user=user, source=source)
 
 
 def record_list(
     rows: Iterable[models.Model],
-    user: Any = None,
+    user: tenancy.Actor = None,
     source: str | None = None,
     *,
     search: str = "",
     action: str = "list",
-) -> list[Any]:
+) -> list[AuditEvent]:
     """Record that a user was given ``rows`` at once (a list, a search result).
 
     One event per practice among the rows, so each practice's auditor sees what left
     their practice: the count, the ids and (linked) the patients. An empty result is
     not recorded. ``search`` keeps what the user searched for.
     """
-    by_practice: dict[Any, list[models.Model]] = {}
+    by_practice: dict[int | None, list[models.Model]] = {}
     for row in rows:
         by_practice.setdefault(_practice_id(row), []).append(row)
     events = []
@@ -330,9 +338,9 @@ def record_export(
     instance: models.Model,
     patients: Iterable[int],
     detail: dict[str, Any],
-    user: Any = None,
+    user: tenancy.Actor = None,
     source: str | None = None,
-) -> Any:
+) -> AuditEvent:
     """Record that a user downloaded a file (``instance``) carrying many patients' data."""
     return record(
         instance, "export", user=user, source=source, detail=detail, patients=list(patients)
@@ -344,7 +352,7 @@ def record_export(
 # The practice whose rule refused the current request (set by ``permissions.require``):
 # an API user belongs to several practices, and the refusal belongs to the practice of
 # the row they asked for, not to the one chosen in the web session.
-_refusal: ContextVar[tuple[Any, str, str] | None] = ContextVar(
+_refusal: ContextVar[tuple[int | None, str, str] | None] = ContextVar(
     "medbill_audit_refusal", default=None
 )
 
@@ -359,12 +367,14 @@ def watching_refusals() -> Iterator[None]:
         _refusal.reset(token)
 
 
-def note_refusal(practice_id: Any, action: str, reason: str) -> None:
+def note_refusal(practice_id: int | None, action: str, reason: str) -> None:
     """Remember which practice, rule and reason a ``PermissionDenied`` is about to refuse."""
     _refusal.set((practice_id, action, reason))
 
 
-def record_denied(request: Any, status: int, reason: str = "", practice_id: Any = None) -> Any:
+def record_denied(
+    request: HttpRequest, status: int, reason: str = "", practice_id: int | None = None
+) -> AuditEvent:
     """Record a refused request: who, which view and ids, and why (never the query string).
 
     The route pattern and its numeric arguments name what was asked for without copying
@@ -405,7 +415,7 @@ def record_denied(request: Any, status: int, reason: str = "", practice_id: Any 
 
 
 def update_where(
-    model: type[models.Model], pk: Any, expected: dict[str, Any], **changes: Any
+    model: type[models.Model], pk: int, expected: dict[str, Any], **changes: Any
 ) -> bool:
     """``UPDATE model SET changes WHERE pk=pk AND expected``, audited; True if it changed.
 
@@ -438,7 +448,7 @@ def _attname(instance: models.Model, name: str) -> str:
 # -- signals ----------------------------------------------------------------------------------
 
 
-def _is_audited(sender: Any) -> bool:
+def _is_audited(sender: object) -> bool:
     return isinstance(sender, type) and issubclass(sender, Audited)
 
 

@@ -8,18 +8,22 @@ exist is recorded with that username and no object id. Passwords are never recor
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.http import HttpRequest
 
 from medbill.web.practice.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 __all__ = ["connect_signals", "record_auth_event"]
 
 
-def _ip(request: Any) -> str:
+def _ip(request: HttpRequest | None) -> str:
     if request is None:
         return ""
     return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "")
@@ -28,8 +32,8 @@ def _ip(request: Any) -> str:
 def record_auth_event(
     action: str,
     username: str,
-    user: Any = None,
-    request: Any = None,
+    user: User | None = None,
+    request: HttpRequest | None = None,
     source: str | None = None,
     **details: Any,
 ) -> AuditEvent:
@@ -54,23 +58,27 @@ def record_auth_event(
     )
 
 
-def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record_auth_event("login", user.get_username(), user, request)
 
 
-def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _logged_out(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         record_auth_event("logout", user.get_username(), user, request)
 
 
-def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kw: Any
+) -> None:
     username = str(credentials.get("username") or "")
     refused = getattr(request, "medbill_refused_while_locked", False)
     reason = "locked out" if refused else "wrong credentials"
     record_auth_event("login_failed", username, request=request, reason=reason)
 
 
-def _locked_out(sender: Any, request: Any, username: Any, ip_address: Any, **kw: Any) -> None:
+def _locked_out(
+    sender: Any, request: HttpRequest, username: str | None, ip_address: str | None, **kw: Any
+) -> None:
     record_auth_event("lockout", str(username or ""), request=request)
 
 

@@ -8,11 +8,12 @@ from typing import Any
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
+from django.http import HttpRequest
 
 __all__ = ["LockoutBackend", "client_ip"]
 
 
-def client_ip(request: Any) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """The address of the client, as the nearest ``MEDBILL_PROXY_COUNT`` proxies report it.
 
     Behind a proxy every request comes from the proxy's address, so one person's typos

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -26,6 +26,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from medbill.core.roles import ADMIN, BILLER, MANAGER
 from medbill.web.practice.auth_audit import record_auth_event
+from medbill.web.practice.requests import SignedInRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 __all__ = [
     "MFA_ROLES",
@@ -48,7 +52,7 @@ TOTP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 
 
-def mfa_required_for(user: Any) -> bool:
+def mfa_required_for(user: User) -> bool:
     """Whether ``user`` holds a role that must sign in with two factors at any practice."""
     from medbill.web.practice.models import Membership
 
@@ -57,14 +61,14 @@ def mfa_required_for(user: Any) -> bool:
     ).exists()
 
 
-def has_second_factor(user: Any) -> bool:
+def has_second_factor(user: User) -> bool:
     return user_has_device(user, confirmed=True)
 
 
-def is_verified(user: Any) -> bool:
+def is_verified(user: User) -> bool:
     """True when the signed-in user passed the second factor in this session (django-otp's
     ``OTPMiddleware`` gives ``request.user`` an ``is_verified()``; django-otp has no types)."""
-    return bool(user.is_verified())
+    return bool(user.is_verified())  # type: ignore[attr-defined]
 
 
 def session_complete(request: HttpRequest) -> bool:
@@ -80,7 +84,7 @@ def session_complete(request: HttpRequest) -> bool:
 # -- enrolment --------------------------------------------------------------------------------
 
 
-def pending_authenticator(user: Any) -> TOTPDevice:
+def pending_authenticator(user: User) -> TOTPDevice:
     """The user's unconfirmed authenticator (a new secret), made if there is none."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -101,7 +105,7 @@ def qr_svg(device: TOTPDevice) -> str:
     return segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)
 
 
-def new_recovery_codes(user: Any) -> list[str]:
+def new_recovery_codes(user: User) -> list[str]:
     """Replace the user's recovery codes with ``RECOVERY_CODES`` new ones; shown once."""
     with transaction.atomic():
         device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_NAME)
@@ -113,7 +117,7 @@ def new_recovery_codes(user: Any) -> list[str]:
     return codes
 
 
-def confirm_authenticator(request: HttpRequest, token: str) -> list[str] | None:
+def confirm_authenticator(request: SignedInRequest, token: str) -> list[str] | None:
     """Confirm the pending authenticator with a code from it; returns new recovery codes.
 
     None when the code is wrong. On success this session counts as verified.
@@ -134,7 +138,7 @@ def confirm_authenticator(request: HttpRequest, token: str) -> list[str] | None:
     return codes
 
 
-def turn_off(request: HttpRequest) -> None:
+def turn_off(request: SignedInRequest) -> None:
     """Remove every device of the user (allowed only where no role requires two factors)."""
     user = request.user
     with transaction.atomic():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -14,10 +14,13 @@ from medbill.web.practice import audit
 from medbill.web.practice.requests import MiddlewareRequest
 from medbill.web.practice.tenancy import practices_for, role_in
 
+if TYPE_CHECKING:
+    from medbill.web.practice.models import Practice
+
 SESSION_KEY = "medbill_practice_id"
 
 
-def current_practice(request: MiddlewareRequest) -> Any:
+def current_practice(request: MiddlewareRequest) -> Practice | None:
     """The practice chosen in the session, else the user's first practice (or None)."""
     user = request.user
     if not user.is_authenticated:

@@ -7,7 +7,7 @@ import hashlib
 import re
 import secrets
 import zoneinfo
-from typing import Any
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,7 +32,15 @@ from medbill.web.practice.fields import (
     zip9_validator,
     zip_validator,
 )
-from medbill.web.practice.tenancy import PracticeScopedQuerySet, practice_ids_for
+from medbill.web.practice.tenancy import (
+    Actor,
+    PracticeRef,
+    PracticeScopedQuerySet,
+    practice_ids_for,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 ROLE_CHOICES = [(role, ROLE_LABELS[role]) for role in ROLES]
 
@@ -207,14 +215,20 @@ class Provider(PracticeOwned):
 class PayerQuerySet(PracticeScopedQuerySet):
     """Payers are the organization's: visible to members of any of its practices."""
 
-    def for_user(self, user: Any, practice: Any = None, action: str | None = None) -> PayerQuerySet:
+    def for_user(
+        self, user: Actor, practice: PracticeRef | None = None, action: str | None = None
+    ) -> Self:
         orgs = Practice.objects.filter(pk__in=practice_ids_for(user, practice, action)).values(
             "organization_id"
         )
         return self.filter(organization_id__in=orgs)
 
-    def for_practice(self, practice: Any) -> PayerQuerySet:
-        return self.filter(organization_id=practice.organization_id)
+    def for_practice(self, practice: PracticeRef) -> Self:
+        if isinstance(practice, Practice):
+            return self.filter(organization_id=practice.organization_id)
+        # An id, as every other practice-owned queryset takes.
+        orgs = Practice.objects.filter(pk=practice).values("organization_id")
+        return self.filter(organization_id__in=orgs)
 
 
 class Payer(Audited, AddressFields):
@@ -392,14 +406,14 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: Any, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
         """A new token for ``user``; returns the row and the token text (shown once)."""
         key = "mb_" + secrets.token_urlsafe(30)
         token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash_key(key))
         return token, key
 
     @classmethod
-    def authenticate(cls, key: str) -> Any:
+    def authenticate(cls, key: str) -> User | None:
         """The active user owning ``key``, or ``None``."""
         token = (
             cls.objects.select_related("user")

@@ -29,7 +29,7 @@ from django.http import HttpRequest, HttpResponse
 from medbill.core.roles import ACTIONS, can
 from medbill.web.practice import audit
 from medbill.web.practice.requests import PracticeRequest
-from medbill.web.practice.tenancy import Actor, PracticeRef, role_in
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, role_in
 
 __all__ = ["has_permission", "require", "require_unless_system", "requires"]
 
@@ -46,7 +46,7 @@ def require(user: Actor, practice: PracticeRef | None, action: str) -> str:
     role = role_in(user, practice)
     if not can(role, action):
         reason = f"your role may not {ACTIONS[action]}"
-        audit.note_refusal(getattr(practice, "pk", practice), action, reason)
+        audit.note_refusal(practice_pk(practice) if practice is not None else None, action, reason)
         raise PermissionDenied(reason)
     return role  # type: ignore[return-value]
 

@@ -39,16 +39,15 @@ class MiddlewareRequest(HttpRequest):
     axes_locked_out: bool
 
 
-class SignedInRequest(HttpRequest):
+class SignedInRequest(MiddlewareRequest):
     """A request to a ``login_required`` view: its user is signed in."""
 
     user: User
 
 
-class PracticeRequest(MiddlewareRequest):
+class PracticeRequest(SignedInRequest):
     """A request to a view behind ``@requires``, which lets none in without a signed-in
     user, a current practice and a role there that allows the view's action."""
 
-    user: User
     practice: Practice
     role: str

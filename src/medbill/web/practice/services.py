@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db.models import Q
 
 from medbill.core.money import Money
-from medbill.web.practice.models import FeeScheduleEntry
+from medbill.web.practice.models import FeeScheduleEntry, Payer
+from medbill.web.practice.tenancy import PracticeRef
 
 __all__ = ["fee_for"]
 
 
 def fee_for(
-    practice: Any, code: str, on: datetime.date, modifier: str = "", payer: Any = None
+    practice: PracticeRef,
+    code: str,
+    on: datetime.date,
+    modifier: str = "",
+    payer: Payer | int | None = None,
 ) -> Money | None:
     """The practice's price for one unit of ``code`` on the date ``on``, or ``None``.
 
@@ -30,7 +34,7 @@ def fee_for(
     rows = FeeScheduleEntry.objects.for_practice(practice).filter(
         in_effect, code=code.upper(), modifier__in=[modifier.upper(), ""]
     )
-    payer_id = getattr(payer, "pk", payer)
+    payer_id = payer.pk if isinstance(payer, Payer) else payer
     rows = rows.filter(Q(fee_schedule__payer__isnull=True) | Q(fee_schedule__payer_id=payer_id))
     best = None
     best_rank: tuple[int, int, datetime.date] | None = None

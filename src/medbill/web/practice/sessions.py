@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,6 +29,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from medbill.web.practice.requests import MiddlewareRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 __all__ = [
     "SessionLifetimeMiddleware",
@@ -47,7 +50,7 @@ STATUS_PATH = "/session/status/"
 TOUCH_EVERY = 10
 
 
-def idle_timeout_seconds(user: Any, practice_id: Any) -> int:
+def idle_timeout_seconds(user: User, practice_id: int | None) -> int:
     """The idle timeout for ``user`` working in ``practice_id`` (None: not chosen yet)."""
     from medbill.web.practice.models import Membership, Practice
 
@@ -80,13 +83,14 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: MiddlewareRequest) -> HttpResponse:
-        if request.user.is_authenticated:
-            ended = self._check(request)
+        user = request.user
+        if user.is_authenticated:
+            ended = self._check(request, user)
             if ended is not None:
                 return ended
         return self.get_response(request)
 
-    def _check(self, request: MiddlewareRequest) -> HttpResponse | None:
+    def _check(self, request: MiddlewareRequest, user: User) -> HttpResponse | None:
         from medbill.web.practice.middleware import SESSION_KEY
 
         session = request.session
@@ -96,7 +100,7 @@ class SessionLifetimeMiddleware:
         if now - started > settings.SESSION_MAX_AGE:
             hours = settings.SESSION_MAX_AGE // 3600
             return _ended(request, f"You were signed out: sessions last at most {hours} hours.")
-        idle = idle_timeout_seconds(request.user, session.get(SESSION_KEY))
+        idle = idle_timeout_seconds(user, session.get(SESSION_KEY))
         request.idle_timeout_seconds = idle
         if now - last > idle:
             return _ended(
@@ -114,7 +118,7 @@ def remember_device(request: HttpRequest, remember: bool) -> None:
     request.session.set_expiry(settings.SESSION_MAX_AGE if remember else 0)
 
 
-def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         now = time.time()
         request.session[SIGNED_IN_AT] = now

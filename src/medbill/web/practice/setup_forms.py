@@ -28,6 +28,7 @@ from medbill.web.practice.models import (
     Practice,
     Provider,
 )
+from medbill.web.practice.tenancy import PracticeRef
 
 __all__ = [
     "ConnectionForm",
@@ -195,7 +196,7 @@ class PayerEndpointForm(forms.ModelForm):
         ]
         labels = {"url": "URL", "sender_id": "Sender id", "receiver_id": "Receiver id"}
 
-    def __init__(self, *args: Any, practice: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, practice: PracticeRef, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         payer = self.fields["payer"]
         assert isinstance(payer, forms.ModelChoiceField)
@@ -218,7 +219,7 @@ class FeeScheduleForm(forms.ModelForm):
         fields = ["name", "payer", "effective_from", "effective_to"]
         widgets = {"effective_from": _DATE, "effective_to": _DATE}
 
-    def __init__(self, *args: Any, practice: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, practice: PracticeRef, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         payer = self.fields["payer"]
         assert isinstance(payer, forms.ModelChoiceField)

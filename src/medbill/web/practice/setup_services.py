@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -22,8 +22,18 @@ from medbill.core.roles import ROLES
 from medbill.web.claims_out.models import ClearinghouseConnection
 from medbill.web.practice.base import PracticeOwned
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.models import FeeSchedule, FeeScheduleEntry, Membership, Payer
+from medbill.web.practice.models import (
+    FeeSchedule,
+    FeeScheduleEntry,
+    Membership,
+    Payer,
+    Practice,
+)
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 __all__ = [
     "grant_role",
@@ -36,7 +46,9 @@ __all__ = [
 ]
 
 
-def save_master_row(user: Any, practice: Any, row: PracticeOwned | Payer) -> PracticeOwned | Payer:
+def save_master_row(
+    user: Actor, practice: Practice, row: PracticeOwned | Payer
+) -> PracticeOwned | Payer:
     """Save a provider, location, payer, endpoint or fee schedule of ``practice``."""
     require(user, practice, "manage_master_data")
     if isinstance(row, Payer):
@@ -52,7 +64,7 @@ def save_master_row(user: Any, practice: Any, row: PracticeOwned | Payer) -> Pra
 
 
 def save_fee_entry(
-    user: Any, practice: Any, schedule: FeeSchedule, entry: FeeScheduleEntry
+    user: Actor, practice: Practice, schedule: FeeSchedule, entry: FeeScheduleEntry
 ) -> FeeScheduleEntry:
     """Save one priced code of ``schedule``; (code, modifier, first day) is unique in it."""
     require(user, practice, "manage_master_data")
@@ -90,7 +102,7 @@ def read_fee_file(data: bytes, default_from: datetime.date | None) -> list[FeeRo
 
 
 def import_fee_rows(
-    user: Any, practice: Any, schedule: FeeSchedule, rows: list[FeeRow]
+    user: Actor, practice: Practice, schedule: FeeSchedule, rows: list[FeeRow]
 ) -> dict[str, int]:
     """Put previewed rows into ``schedule``: new codes added, changed prices updated.
 
@@ -103,15 +115,15 @@ def import_fee_rows(
     return {"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged}
 
 
-def _forget_prices(practice: Any) -> None:
+def _forget_prices(practice: Practice) -> None:
     from medbill.web.coding import codesets
 
     codesets._cache.pop(practice.pk, None)
 
 
 def save_connection(
-    user: Any,
-    practice: Any,
+    user: Actor,
+    practice: Practice,
     connection: ClearinghouseConnection | None,
     name: str,
     active: bool,
@@ -130,8 +142,8 @@ def save_connection(
 
 
 def grant_role(
-    user: Any,
-    practice: Any,
+    user: User,
+    practice: Practice,
     username: str,
     role: str,
     *,
@@ -147,13 +159,13 @@ def grant_role(
     require(user, practice, "manage_users")
     if role not in ROLES:
         raise ServiceError("role", "choose one of the roles")
-    User = get_user_model()
+    people = get_user_model()
     with transaction.atomic():
-        person = User.objects.filter(username=username).first()
+        person = people.objects.filter(username=username).first()
         if person is None:
             if not password:
                 raise ServiceError("password", "a new user needs a first password")
-            candidate = User(
+            candidate = people(
                 username=username, first_name=first_name, last_name=last_name, email=email
             )
             try:
@@ -173,7 +185,7 @@ def grant_role(
     return membership
 
 
-def revoke_membership(user: Any, practice: Any, membership: Membership) -> None:
+def revoke_membership(user: User, practice: Practice, membership: Membership) -> None:
     """Take away a user's access to ``practice`` (the user's other practices stay)."""
     require(user, practice, "manage_users")
     if membership.practice_id != practice.pk:

@@ -29,9 +29,10 @@ Payers belong to an organization and are scoped through the organization's pract
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, Self, TypeAlias, TypeGuard, TypeVar
 
 from django.apps import apps
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -48,13 +49,17 @@ Actor: TypeAlias = "User | AnonymousUser | None"
 PracticeRef: TypeAlias = "Practice | int"
 
 __all__ = [
+    "Actor",
     "InAnotherPractice",
+    "PracticeRef",
     "PracticeScopedQuerySet",
     "get_scoped_or_404",
     "practice_ids_for",
+    "practice_pk",
     "practices_for",
     "role_in",
     "scoped",
+    "signed_in",
 ]
 
 M = TypeVar("M", bound=models.Model)
@@ -64,8 +69,21 @@ def _membership_model() -> type[Membership]:
     return apps.get_model("practice", "Membership")
 
 
-def _is_user(user: Any) -> TypeGuard[User]:
+def _is_user(user: Actor) -> TypeGuard[User]:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def practice_pk(practice: PracticeRef) -> int:
+    """The id of ``practice`` (a Practice or its id)."""
+    return practice.pk if isinstance(practice, models.Model) else practice
+
+
+def signed_in(user: Actor) -> User | None:
+    """``user`` when signed in, else None (an anonymous visitor, or the system acting):
+    the user a row or an audit event names as who made it."""
+    if user is None or not user.is_authenticated:
+        return None
+    return user
 
 
 def practice_ids_for(
@@ -78,13 +96,13 @@ def practice_ids_for(
         return memberships.none().values("practice_id")
     memberships = memberships.filter(user=user)
     if practice is not None:
-        memberships = memberships.filter(practice_id=getattr(practice, "pk", practice))
+        memberships = memberships.filter(practice_id=practice_pk(practice))
     if action is not None:
         memberships = memberships.filter(role__in=roles_with(action))
     return memberships.values("practice_id")
 
 
-def practices_for(user: Actor) -> models.QuerySet:
+def practices_for(user: Actor) -> models.QuerySet[Practice]:
     """The practices ``user`` may switch to, by name."""
     practice = apps.get_model("practice", "Practice")
     return practice.objects.filter(pk__in=practice_ids_for(user)).order_by("name")
@@ -96,9 +114,7 @@ def role_in(user: Actor, practice: PracticeRef | None) -> str | None:
         return None
     row = (
         _membership_model()
-        .objects.filter(
-            user=user, practice_id=getattr(practice, "pk", practice), practice__active=True
-        )
+        .objects.filter(user=user, practice_id=practice_pk(practice), practice__active=True)
         .values_list("role", flat=True)
         .first()
     )
@@ -112,26 +128,26 @@ class PracticeScopedQuerySet(models.QuerySet):
     practice_lookup = "practice_id__in"
 
     def for_user(
-        self, user: Any, practice: Any = None, action: str | None = None
-    ) -> PracticeScopedQuerySet:
+        self, user: Actor, practice: PracticeRef | None = None, action: str | None = None
+    ) -> Self:
         """Rows of the practices ``user`` belongs to (only ``practice``'s when given; with
         ``action``, only practices where the user's role allows it)."""
         lookup = getattr(self.model, "practice_lookup", self.practice_lookup)
         return self.filter(**{lookup: practice_ids_for(user, practice, action)})
 
-    def for_practice(self, practice: Any) -> PracticeScopedQuerySet:
+    def for_practice(self, practice: PracticeRef) -> Self:
         """Rows of one practice, for code that already holds a checked practice (services)."""
         lookup = getattr(self.model, "practice_lookup", self.practice_lookup)
-        pk = getattr(practice, "pk", practice)
+        pk = practice_pk(practice)
         return self.filter(**{lookup: [pk]})
 
 
 def scoped(
-    model_or_qs: type[M] | models.QuerySet,
-    user: Any,
-    practice: Any = None,
+    model_or_qs: type[M] | models.QuerySet[M],
+    user: Actor,
+    practice: PracticeRef | None = None,
     action: str | None = None,
-) -> models.QuerySet:
+) -> models.QuerySet[M]:
     """``model_or_qs`` restricted to the user's practices (see the module docstring)."""
     qs = (
         model_or_qs
@@ -147,14 +163,17 @@ class InAnotherPractice(Http404):
     """The row is not in the practice the user is working in, but in ``practice``, another
     one the user works for: the 404 page offers to switch to it."""
 
-    def __init__(self, message: str, practice: Any) -> None:
+    def __init__(self, message: str, practice: Practice) -> None:
         super().__init__(message)
         self.practice = practice
 
 
 def get_scoped_or_404(
-    model_or_qs: type[M] | models.QuerySet, user: Any, practice: Any = None, **lookup: Any
-) -> Any:
+    model_or_qs: type[M] | models.QuerySet[M],
+    user: Actor,
+    practice: PracticeRef | None = None,
+    **lookup: object,
+) -> M:
     """One row through the scope, or ``Http404`` (also for other practices' rows).
 
     When ``practice`` is given and the row belongs to another practice of the user's,
@@ -164,7 +183,7 @@ def get_scoped_or_404(
     missing = f"No {qs.model._meta.verbose_name} matches the given query."
     try:
         return qs.get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError):
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         pass  # an id beyond 64 bits names no row either
     if practice is not None:
         elsewhere = _practice_of(scoped(model_or_qs, user), lookup)
@@ -173,13 +192,13 @@ def get_scoped_or_404(
     raise Http404(missing)
 
 
-def _practice_of(qs: models.QuerySet, lookup: dict[str, Any]) -> Any:
+def _practice_of(qs: models.QuerySet[M], lookup: dict[str, object]) -> Practice | None:
     """The practice of the one row ``lookup`` finds in ``qs`` (if it has one), else None."""
     try:
         row = qs.get(**lookup)
     except (
-        qs.model.DoesNotExist,
-        qs.model.MultipleObjectsReturned,
+        ObjectDoesNotExist,
+        MultipleObjectsReturned,
         ValueError,
         TypeError,
         OverflowError,
