@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
@@ -24,7 +23,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.permissions import require
-from medbill.web.practice.tenancy import PracticeRef
+from medbill.web.practice.tenancy import Actor, PracticeRef, signed_in
 
 if TYPE_CHECKING:
     from medbill.web.frontdesk.models import Patient, Visit
@@ -39,7 +38,7 @@ PaymentAmount = Money | Decimal | int | str
 
 
 def post_payment(
-    user: User | AnonymousUser,
+    user: Actor,
     patient: Patient,
     amount: PaymentAmount,
     *,
@@ -98,7 +97,7 @@ def post_payment(
             memo=memo[:200],
             source=source,
             source_ref=source_ref[:120],
-            created_by=user if isinstance(user, User) and user.is_authenticated else None,
+            created_by=signed_in(user),
         )
     count_postings("payment")
     return entry

@@ -13,7 +13,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
 
 import httpx
 from django.db import transaction
@@ -29,11 +28,18 @@ from medbill.core.frontdesk.desk import copay_due
 from medbill.core.money import Money
 from medbill.core.x12.m270 import EligibilityInquiry, InquiryPerson, InquiryProvider
 from medbill.core.x12.m271 import EligibilityResponse, summarize
-from medbill.web.frontdesk.models import Coverage, EligibilityCheck, PayerEndpoint, Visit
+from medbill.web.frontdesk.models import (
+    Coverage,
+    EligibilityCheck,
+    Patient,
+    PayerEndpoint,
+    Visit,
+)
 from medbill.web.frontdesk.services import desk_settings
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
 
 STORE_EVERY = 25
 
@@ -114,7 +120,7 @@ def inquiry_for(coverage: Coverage, service_date: datetime.date) -> EligibilityI
     )
 
 
-def coverage_to_check(patient: Any, on: datetime.date) -> Coverage | None:
+def coverage_to_check(patient: Patient, on: datetime.date) -> Coverage | None:
     """The primary coverage in effect on ``on`` (else the first one in effect)."""
     rows = [
         c
@@ -140,7 +146,7 @@ def _store(
     visit: Visit | None,
     service_date: datetime.date,
     inquiry: EligibilityInquiry,
-    user: Any,
+    user: Actor,
     source: str,
     seconds: float,
     response: EligibilityResponse | None,
@@ -157,7 +163,7 @@ def _store(
         trace_number=inquiry.trace_number,
         seconds=Decimal(f"{seconds:.3f}"),
         source=source,
-        checked_by=user if getattr(user, "is_authenticated", False) else None,
+        checked_by=signed_in(user),
         raw_271=raw,
     )
     if response is None:
@@ -189,7 +195,7 @@ def _store(
 
 
 def _ask(
-    user: Any,
+    user: Actor,
     coverage: Coverage,
     visit: Visit | None,
     service_date: datetime.date | None,
@@ -222,7 +228,7 @@ def unreachable_summary(payer: str, error: str) -> str:
 
 
 def check_coverage(
-    user: Any,
+    user: Actor,
     coverage: Coverage,
     visit: Visit | None = None,
     service_date: datetime.date | None = None,
@@ -252,7 +258,7 @@ def latest_check(
     return rows.order_by("-checked_at", "-id").first()
 
 
-def visits_on(day: datetime.date, practice: Any = None) -> list[Visit]:
+def visits_on(day: datetime.date, practice: PracticeRef | None = None) -> list[Visit]:
     """Scheduled visits of ``day`` (all practices, or one), in time order."""
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     rows = Visit.objects.filter(
@@ -261,13 +267,13 @@ def visits_on(day: datetime.date, practice: Any = None) -> list[Visit]:
         status__in=[Visit.Status.SCHEDULED, Visit.Status.CHECKED_IN],
     )
     if practice is not None:
-        rows = rows.filter(practice_id=getattr(practice, "pk", practice))
+        rows = rows.filter(practice_id=practice_pk(practice))
     return list(rows.select_related("patient", "practice").order_by("scheduled_at", "id"))
 
 
 def check_visits(
     visits: Iterable[Visit],
-    user: Any = None,
+    user: Actor = None,
     source: str = "batch",
     on_each: Callable[[Visit, EligibilityCheck | None], None] | None = None,
     on_skipped: Callable[[Visit, str], None] | None = None,

@@ -20,6 +20,7 @@ from medbill.web.frontdesk.models import EligibilityCheck, EligibilityRun, Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
 
 __all__ = ["ANSWERS", "answers_in_words", "perform_eligibility_run", "start_eligibility_run"]
 
@@ -42,7 +43,7 @@ def answers_in_words(counts: dict[str, int]) -> list[str]:
     ]
 
 
-def start_eligibility_run(user: Any, practice: Any, day: datetime.date) -> EligibilityRun:
+def start_eligibility_run(user: Actor, practice: PracticeRef, day: datetime.date) -> EligibilityRun:
     """Queue a check of every appointment of ``day``; ServiceError when there is none."""
     from medbill.web.frontdesk.tasks import check_eligibility_run
 
@@ -52,8 +53,8 @@ def start_eligibility_run(user: Any, practice: Any, day: datetime.date) -> Eligi
         raise ServiceError("date", f"no appointment on {day:%m/%d/%Y} waits to be checked")
     with transaction.atomic(), audit.acting_as(user):
         run = EligibilityRun.objects.create(
-            practice_id=getattr(practice, "pk", practice),
-            created_by=user,
+            practice_id=practice_pk(practice),
+            created_by=signed_in(user),
             day=day,
             total=len(visits),
         )

@@ -6,7 +6,6 @@ import datetime
 import io
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,19 +19,21 @@ from medbill.core.money import Money
 from medbill.web.billing.documents import address_of
 from medbill.web.billing.models import Entry
 from medbill.web.billing.printing import practice_of
+from medbill.web.billing.services import PaymentAmount
 from medbill.web.frontdesk.models import Patient, SelfPayEstimate, Visit
 from medbill.web.frontdesk.services import collect_payment, desk_settings
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.models import FeeScheduleEntry
+from medbill.web.practice.models import FeeScheduleEntry, Practice
 from medbill.web.practice.permissions import require
 from medbill.web.practice.services import fee_for
+from medbill.web.practice.tenancy import Actor, PracticeRef, signed_in
 
 __all__ = ["collect_deposit", "create_estimate", "estimate_pdf", "self_pay_prices", "sign_estimate"]
 
 
 def self_pay_prices(
-    practice: Any, codes: Iterable[str], on: datetime.date
+    practice: PracticeRef, codes: Iterable[str], on: datetime.date
 ) -> dict[str, tuple[str, Money]]:
     """The practice's own description and self-pay price of each code it has a fee for."""
     prices = {}
@@ -50,7 +51,7 @@ def self_pay_prices(
     return prices
 
 
-def _number(practice: Any) -> str:
+def _number(practice: Practice) -> str:
     count = SelfPayEstimate.objects.for_practice(practice).count()
     while True:
         count += 1
@@ -60,13 +61,13 @@ def _number(practice: Any) -> str:
 
 
 def create_estimate(
-    user: Any,
+    user: Actor,
     patient: Patient,
     services: list[tuple[str, int]],
     service_date: datetime.date | None = None,
     diagnoses: Iterable[str] = (),
     visit: Visit | None = None,
-    deposit: Any = None,
+    deposit: PaymentAmount | None = None,
 ) -> SelfPayEstimate:
     """A good-faith estimate for a self-pay patient, priced from the fee schedule."""
     require(user, patient.practice_id, "edit_patients")
@@ -113,7 +114,7 @@ def create_estimate(
             discount_rate=core.discount_rate,
             total=core.total.amount,
             deposit_requested=deposit_money.amount if deposit_money is not None else None,
-            created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_by=signed_in(user),
         )
 
 
@@ -152,7 +153,9 @@ def estimate_pdf(est: SelfPayEstimate) -> bytes:
     return render_estimate(_document(est))
 
 
-def sign_estimate(est: SelfPayEstimate, signature: Signature, user: Any = None) -> SelfPayEstimate:
+def sign_estimate(
+    est: SelfPayEstimate, signature: Signature, user: Actor = None
+) -> SelfPayEstimate:
     """Record the patient's signature; keeps the estimate and a signature page as one PDF."""
     require(user, est.practice_id, "edit_patients")
     if est.signed_at is not None:
@@ -187,7 +190,7 @@ def sign_estimate(est: SelfPayEstimate, signature: Signature, user: Any = None) 
 
 
 def collect_deposit(
-    user: Any, est: SelfPayEstimate, amount: Any, method: str, reference: str = ""
+    user: Actor, est: SelfPayEstimate, amount: PaymentAmount, method: str, reference: str = ""
 ) -> Entry:
     """Take a deposit against the estimate (a desk payment of kind deposit)."""
     return collect_payment(

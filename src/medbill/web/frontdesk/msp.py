@@ -7,11 +7,11 @@ secondary payer type, which a claim to Medicare after another payer carries (837
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require, requires
 from medbill.web.practice.requests import PracticeRequest
-from medbill.web.practice.tenancy import get_scoped_or_404
+from medbill.web.practice.tenancy import Actor, get_scoped_or_404
 
 __all__ = ["is_medicare", "record_msp_answers", "msp_questionnaire"]
 
@@ -32,7 +32,7 @@ def is_medicare(coverage: Coverage) -> bool:
 
 
 def record_msp_answers(
-    user: Any, coverage: Coverage, answers: MspAnswers, now: Any = None
+    user: Actor, coverage: Coverage, answers: MspAnswers, now: datetime.datetime | None = None
 ) -> Coverage:
     """Keep the patient's answers on the Medicare coverage and set its MSP type from them
     (empty when no answer makes another payer primary)."""
@@ -48,7 +48,7 @@ def record_msp_answers(
     return locked
 
 
-def _answers_from(post: Any) -> MspAnswers:
+def _answers_from(post: QueryDict) -> MspAnswers:
     values = {
         name: {"yes": True, "no": False}.get(post.get(name, "")) for name, _, _ in MSP_QUESTIONS
     }

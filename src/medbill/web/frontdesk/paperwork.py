@@ -11,7 +11,6 @@ import datetime
 import hashlib
 import secrets
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,6 +37,7 @@ from medbill.web.frontdesk.services import desk_settings
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor, PracticeRef, signed_in
 
 __all__ = [
     "CODE_ALPHABET",
@@ -59,7 +59,7 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 
 
-def packet_for(practice: Any) -> tuple[PacketItem, ...]:
+def packet_for(practice: PracticeRef) -> tuple[PacketItem, ...]:
     """The practice's intake packet (its own choice of documents, or the standard one)."""
     chosen = desk_settings(practice).packet or []
     items = []
@@ -111,7 +111,7 @@ def paperwork_hold(visit: Visit) -> str:
     return paperwork_holds(visit.practice_id, [visit])[visit.pk]
 
 
-def paperwork_holds(practice: Any, visits: Iterable[Visit]) -> dict[int, str]:
+def paperwork_holds(practice: PracticeRef, visits: Iterable[Visit]) -> dict[int, str]:
     """``paperwork_hold`` for many visits of one practice in a few queries (claim builds)."""
     visits = list(visits)
     mode = desk_settings(practice).hold_claims_for_paperwork
@@ -196,7 +196,7 @@ def signature_from_form(
 
 
 def record_paperwork(
-    user: Any,
+    user: Actor,
     visit: Visit,
     documents: Iterable[str],
     signature: Signature,
@@ -247,7 +247,7 @@ def record_paperwork(
                     signed_at=signature.signed_at,
                     ip_address=signature.ip_address,
                     channel=channel,
-                    recorded_by=user if getattr(user, "is_authenticated", False) else None,
+                    recorded_by=signed_in(user),
                     pdf=pdf,
                 )
             )
@@ -259,7 +259,7 @@ def _hash(code: str) -> str:
     return hashlib.sha256(clean.encode()).hexdigest()
 
 
-def issue_kiosk_pass(user: Any, visit: Visit) -> str:
+def issue_kiosk_pass(user: Actor, visit: Visit) -> str:
     """A new one-time kiosk code for ``visit`` (earlier unused ones stop working)."""
     require(user, visit.practice_id, "check_in")
     if visit.status not in (Visit.Status.SCHEDULED, Visit.Status.CHECKED_IN):
@@ -278,7 +278,7 @@ def issue_kiosk_pass(user: Any, visit: Visit) -> str:
             visit=visit,
             code_hash=_hash(code),
             expires_at=now + datetime.timedelta(hours=hours),
-            created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_by=signed_in(user),
         )
     return code
 

@@ -15,11 +15,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from medbill.web.frontdesk.models import EligibilityCheck, Visit
+from medbill.web.frontdesk.models import EligibilityCheck, Patient, Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.models import Location, Provider
+from medbill.web.practice.models import Location, Practice, Provider
 from medbill.web.practice.permissions import require_unless_system
+from medbill.web.practice.tenancy import Actor, PracticeRef
 
 __all__ = [
     "DAY_END",
@@ -101,7 +102,7 @@ class Grid:
         ]
 
 
-def _grid(practice: Any, visits: list[Visit], columns: list[Column]) -> Grid:
+def _grid(practice: PracticeRef, visits: list[Visit], columns: list[Column]) -> Grid:
     opens = getattr(practice, "opens_at", None) or datetime.time(8, 0)
     closes = getattr(practice, "closes_at", None) or datetime.time(17, 0)
     return Grid(_slots(visits, opens, closes), columns, opens, closes)
@@ -141,7 +142,7 @@ def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
     )
 
 
-def _with_eligibility(visits: list[Visit], practice: Any) -> None:
+def _with_eligibility(visits: list[Visit], practice: PracticeRef) -> None:
     """Set ``visit.eligibility`` to the latest check of its patient for its date, if any."""
     dates = {v.date_of_service for v in visits}
     latest: dict[tuple[int, datetime.date], EligibilityCheck] = {}
@@ -156,7 +157,11 @@ def _with_eligibility(visits: list[Visit], practice: Any) -> None:
 
 
 def _book(
-    user: Any, practice: Any, start: datetime.datetime, end: datetime.datetime, **filters: Any
+    user: Actor,
+    practice: PracticeRef,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    **filters: Any,
 ) -> list[Visit]:
     visits = list(
         Visit.objects.for_user(user, practice)
@@ -171,7 +176,7 @@ def _book(
 
 
 def day_grid(
-    user: Any, practice: Any, day: datetime.date, location: Location | None = None
+    user: Actor, practice: PracticeRef, day: datetime.date, location: Location | None = None
 ) -> Grid:
     """Every active provider of the practice as a column of ``day`` (at ``location``)."""
     start, end = _day_bounds(day)
@@ -193,7 +198,9 @@ def day_grid(
     return _grid(practice, visits, list(columns.values()))
 
 
-def week_grid(user: Any, practice: Any, provider: Provider, week_of: datetime.date) -> Grid:
+def week_grid(
+    user: Actor, practice: PracticeRef, provider: Provider, week_of: datetime.date
+) -> Grid:
     """``provider``'s week (Monday to Saturday) around ``week_of``, a column a day."""
     monday = week_of - datetime.timedelta(days=week_of.weekday())
     days = [monday + datetime.timedelta(days=i) for i in range(6)]
@@ -241,8 +248,8 @@ def _overlapping(
 
 
 def check_slot(
-    practice: Any,
-    patient: Any,
+    practice: Practice,
+    patient: Patient,
     provider: Provider,
     when: datetime.datetime,
     minutes: int,
@@ -297,7 +304,7 @@ def check_slot(
 
 
 def move_visit(
-    user: Any,
+    user: Actor,
     visit: Visit,
     when: datetime.datetime,
     provider: Provider | None = None,
@@ -326,7 +333,7 @@ def move_visit(
     return visit
 
 
-def _set_status(user: Any, visit: Visit, status: str, what: str, note: str = "") -> Visit:
+def _set_status(user: Actor, visit: Visit, status: str, what: str, note: str = "") -> Visit:
     require_unless_system(user, visit.practice_id, "check_in")
     _scheduled(visit, what)
     with transaction.atomic(), audit.acting_as(user):
@@ -343,7 +350,7 @@ def _set_status(user: Any, visit: Visit, status: str, what: str, note: str = "")
     return visit
 
 
-def cancel_visit(user: Any, visit: Visit, reason: str) -> Visit:
+def cancel_visit(user: Actor, visit: Visit, reason: str) -> Visit:
     """Cancel a scheduled appointment; the reason is kept on the visit."""
     if not reason.strip():
         raise ServiceError("reason", "say why the appointment is cancelled")
@@ -352,7 +359,7 @@ def cancel_visit(user: Any, visit: Visit, reason: str) -> Visit:
     )
 
 
-def mark_no_show(user: Any, visit: Visit) -> Visit:
+def mark_no_show(user: Actor, visit: Visit) -> Visit:
     """The patient did not come: the appointment is a no-show (it can no longer be checked in)."""
     if visit.scheduled_at > timezone.now():
         raise ServiceError("visit", "an appointment that has not started yet cannot be a no-show")

@@ -4,7 +4,6 @@ every practice the user may see patients of (``/`` puts the cursor in it)."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
@@ -13,7 +12,7 @@ from django.shortcuts import render
 
 from medbill.web.frontdesk.models import Coverage, Patient
 from medbill.web.practice import audit
-from medbill.web.practice.tenancy import scoped
+from medbill.web.practice.tenancy import Actor, scoped
 
 __all__ = ["find_patients", "search_patients"]
 
@@ -30,7 +29,7 @@ def _birth_date(text: str) -> datetime.date | None:
     return None
 
 
-def find_patients(user: Any, text: str) -> QuerySet:
+def find_patients(user: Actor, text: str) -> QuerySet:
     """Patients of the user's practices (where the role may see patients) matching
     ``text``: every word the start of the last or first name ("ortega mat",
     "Ortega, Mateo"), a date of birth (2019-06-30 or 06/30/2019), an account number, or

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -24,7 +23,7 @@ from medbill.core.frontdesk.duplicates import DuplicateCandidate, PersonFacts, f
 from medbill.core.ledger import entry_checks
 from medbill.core.money import Money
 from medbill.web.billing.models import Entry
-from medbill.web.billing.services import balance_of, post_payment
+from medbill.web.billing.services import PaymentAmount, balance_of, post_payment
 from medbill.web.frontdesk.models import (
     Coverage,
     DeskSettings,
@@ -35,7 +34,9 @@ from medbill.web.frontdesk.models import (
 )
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.models import Location, Practice, Provider
 from medbill.web.practice.permissions import require, require_unless_system
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
 
 __all__ = [
     "DESK_KINDS",
@@ -63,13 +64,9 @@ CARD_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 MAX_CARD_BYTES = 5_000_000
 
 
-def _user(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
-def desk_settings(practice: Any) -> DeskSettings:
+def desk_settings(practice: PracticeRef) -> DeskSettings:
     """The practice's desk settings (the defaults until someone saves them)."""
-    pid = getattr(practice, "pk", practice)
+    pid = practice_pk(practice)
     found = DeskSettings.objects.for_practice(pid).first()
     return found or DeskSettings(practice_id=pid)
 
@@ -77,7 +74,7 @@ def desk_settings(practice: Any) -> DeskSettings:
 # -- registration -------------------------------------------------------------------------
 
 
-def _facts(row: Any, key: Any = None) -> PersonFacts:
+def _facts(row: Patient, key: object = None) -> PersonFacts:
     return PersonFacts(
         last=row.last_name,
         first=row.first_name,
@@ -90,7 +87,7 @@ def _facts(row: Any, key: Any = None) -> PersonFacts:
 
 
 def possible_duplicates(
-    practice: Any, candidate: Patient
+    practice: PracticeRef, candidate: Patient
 ) -> list[tuple[Patient, DuplicateCandidate]]:
     """Existing patients of the practice who may be ``candidate`` (best first), with reasons.
 
@@ -109,7 +106,7 @@ def possible_duplicates(
     return [(by_id[c.key], c) for c in found]
 
 
-def _next_account(practice: Any) -> str:
+def _next_account(practice: Practice) -> str:
     prefix = f"{practice.short_code}-"
     numbers = (
         Patient.objects.for_practice(practice)
@@ -120,14 +117,14 @@ def _next_account(practice: Any) -> str:
     return f"{prefix}{highest + 1:04d}"
 
 
-def register_patient(user: Any, practice: Any, patient: Patient) -> Patient:
+def register_patient(user: Actor, practice: Practice, patient: Patient) -> Patient:
     """Save a new patient of ``practice`` (an unsaved ``Patient`` built from a form).
 
     Gives the patient the next account number when none is set.
     """
     require_unless_system(user, practice.pk, "edit_patients")
     patient.practice = practice
-    with transaction.atomic(), audit.acting_as(_user(user)):
+    with transaction.atomic(), audit.acting_as(user):
         if not patient.account_number:
             patient.account_number = _next_account(practice)
         elif (
@@ -140,10 +137,10 @@ def register_patient(user: Any, practice: Any, patient: Patient) -> Patient:
     return patient
 
 
-def update_patient(user: Any, patient: Patient) -> Patient:
+def update_patient(user: Actor, patient: Patient) -> Patient:
     """Save changes to a patient's demographics (audited field by field)."""
     require_unless_system(user, patient.practice_id, "edit_patients")
-    with transaction.atomic(), audit.acting_as(_user(user)):
+    with transaction.atomic(), audit.acting_as(user):
         patient.save()
     return patient
 
@@ -154,7 +151,7 @@ _STATE = re.compile(r"[A-Z]{2}")
 
 
 def update_contact(
-    user: Any, patient: Patient, values: dict[str, str], kiosk: bool = False
+    user: Actor, patient: Patient, values: dict[str, str], kiosk: bool = False
 ) -> list[str]:
     """Change the patient's address, phones or e-mail (from the desk, or the kiosk).
 
@@ -189,17 +186,20 @@ def update_contact(
         if getattr(patient, name) != value:
             changes[name] = value
     if changes:
-        with transaction.atomic(), audit.acting_as(_user(user), source="kiosk" if kiosk else None):
+        with (
+            transaction.atomic(),
+            audit.acting_as(user, source="kiosk" if kiosk else None),
+        ):
             for name, value in changes.items():
                 setattr(patient, name, value)
             patient.save(update_fields=list(changes))
     return sorted(changes)
 
 
-def save_guarantor(user: Any, patient: Patient, guarantor: Guarantor | None) -> Guarantor | None:
+def save_guarantor(user: Actor, patient: Patient, guarantor: Guarantor | None) -> Guarantor | None:
     """Set who is responsible for the balance; ``None`` or relationship self: the patient."""
     require_unless_system(user, patient.practice_id, "edit_patients")
-    with transaction.atomic(), audit.acting_as(_user(user)):
+    with transaction.atomic(), audit.acting_as(user):
         existing = Guarantor.objects.filter(patient=patient).first()
         if guarantor is None or guarantor.relationship == "self":
             if existing is not None:
@@ -216,7 +216,7 @@ def save_guarantor(user: Any, patient: Patient, guarantor: Guarantor | None) -> 
         return guarantor
 
 
-def save_coverage(user: Any, patient: Patient, coverage: Coverage) -> Coverage:
+def save_coverage(user: Actor, patient: Patient, coverage: Coverage) -> Coverage:
     """Add or change one of the patient's coverages.
 
     One active coverage per order (primary, secondary, tertiary); a dependant's coverage
@@ -240,7 +240,7 @@ def save_coverage(user: Any, patient: Patient, coverage: Coverage) -> Coverage:
     coverage.member_id = coverage.member_id.strip().upper()
     coverage.patient = patient
     coverage.practice_id = patient.practice_id
-    with transaction.atomic(), audit.acting_as(_user(user)):
+    with transaction.atomic(), audit.acting_as(user):
         if coverage.active:
             clash = (
                 Coverage.objects.for_practice(patient.practice_id)
@@ -256,7 +256,7 @@ def save_coverage(user: Any, patient: Patient, coverage: Coverage) -> Coverage:
 
 
 def save_card_image(
-    user: Any, coverage: Coverage, side: str, content_type: str, data: bytes
+    user: Actor, coverage: Coverage, side: str, content_type: str, data: bytes
 ) -> InsuranceCard:
     """Store the image of one side of the insurance card (replacing an earlier one)."""
     require(user, coverage.practice_id, "edit_patients")
@@ -268,7 +268,7 @@ def save_card_image(
         raise ServiceError(f"card_{side}", "the file is empty")
     if len(data) > MAX_CARD_BYTES:
         raise ServiceError(f"card_{side}", "the file is larger than 5 MB")
-    with transaction.atomic(), audit.acting_as(_user(user)):
+    with transaction.atomic(), audit.acting_as(user):
         card = InsuranceCard.objects.filter(coverage=coverage, side=side).first()
         card = card or InsuranceCard(practice_id=coverage.practice_id, coverage=coverage, side=side)
         card.content_type = content_type
@@ -317,10 +317,10 @@ def billing_gaps(patient: Patient, on: datetime.date | None = None) -> list[str]
 
 
 def book_visit(
-    user: Any,
+    user: Actor,
     patient: Patient,
-    provider: Any,
-    location: Any,
+    provider: Provider | None,
+    location: Location | None,
     when: datetime.datetime,
     reason: str = "",
     minutes: int = 15,
@@ -332,12 +332,13 @@ def book_visit(
     from medbill.web.frontdesk.scheduler import check_slot
 
     require_unless_system(user, patient.practice_id, "check_in")
-    for field, row in (("provider", provider), ("location", location)):
-        if row is None or row.practice_id != patient.practice_id:
-            raise ServiceError(field, "not one of this practice's")
+    if provider is None or provider.practice_id != patient.practice_id:
+        raise ServiceError("provider", "not one of this practice's")
+    if location is None or location.practice_id != patient.practice_id:
+        raise ServiceError("location", "not one of this practice's")
     if not 5 <= minutes <= 240:
         raise ServiceError("duration_minutes", "between 5 and 240 minutes")
-    with transaction.atomic(), audit.acting_as(_user(user)):
+    with transaction.atomic(), audit.acting_as(user):
         check_slot(patient.practice, patient, provider, when, minutes, anyway=anyway)
         return Visit.objects.create(
             practice_id=patient.practice_id,
@@ -350,10 +351,10 @@ def book_visit(
         )
 
 
-def check_in(user: Any, visit: Visit) -> bool:
+def check_in(user: Actor, visit: Visit) -> bool:
     """Mark a scheduled visit as arrived. False when it was not scheduled (already in)."""
     require_unless_system(user, visit.practice_id, "check_in")
-    with transaction.atomic(), audit.acting_as(_user(user)):
+    with transaction.atomic(), audit.acting_as(user):
         changed = audit.update_where(
             Visit,
             visit.pk,
@@ -404,7 +405,7 @@ def copay_status(visit: Visit) -> CopayStatus:
     return CopayStatus(copay, collected, none_on_answer)
 
 
-def _check_copay(patient: Patient, visit: Visit | None, amount: Any) -> None:
+def _check_copay(patient: Patient, visit: Visit | None, amount: PaymentAmount) -> None:
     """A copay is the plan's copay, once: more, or a second one, is another kind of payment."""
     try:
         received = entry_checks.payment_amount(amount)
@@ -457,9 +458,9 @@ def _card_reference(method: str, reference: str) -> str:
 
 
 def collect_payment(
-    user: Any,
+    user: Actor,
     patient: Patient,
-    amount: Any,
+    amount: PaymentAmount,
     method: str,
     *,
     kind: str = "copay",
@@ -491,14 +492,14 @@ def collect_payment(
     )
 
 
-def refund_payment(user: Any, entry: Entry, reason: str) -> Entry:
+def refund_payment(user: Actor, entry: Entry, reason: str) -> Entry:
     """Give back a desk payment: a reversing entry (the original stays on the ledger)."""
     require(user, entry.practice_id, "post_adjustment")
     if entry.kind != Entry.Kind.PAYMENT or entry.source != "desk":
         raise ServiceError("entry", "only payments taken at the desk are refunded here")
     if not reason.strip():
         raise ServiceError("reason", "say why the money is given back")
-    with transaction.atomic(), audit.acting_as(_user(user)):
+    with transaction.atomic(), audit.acting_as(user):
         if Entry.objects.filter(reverses=entry).exists():
             raise ServiceError("entry", "this payment was already refunded")
         return Entry.objects.create(
@@ -515,7 +516,7 @@ def refund_payment(user: Any, entry: Entry, reason: str) -> Entry:
             source="desk",
             source_ref="refund",
             reverses=entry,
-            created_by=_user(user),
+            created_by=signed_in(user),
         )
 
 
@@ -526,7 +527,7 @@ class DeskDay:
     entries: list[Entry]
 
 
-def desk_day(practice: Any, day: datetime.date) -> DeskDay:
+def desk_day(practice: PracticeRef, day: datetime.date) -> DeskDay:
     """Everything taken in and given back at the desk on ``day``, by method and by user."""
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     end = start + datetime.timedelta(days=1)
@@ -549,7 +550,7 @@ def desk_day(practice: Any, day: datetime.date) -> DeskDay:
 
 
 def check_out(
-    user: Any,
+    user: Actor,
     visit: Visit,
     desk_note: str = "",
     follow_up_at: datetime.datetime | None = None,
@@ -562,7 +563,7 @@ def check_out(
     require_unless_system(user, visit.practice_id, "check_in")
     if follow_up_at is not None and follow_up_at <= timezone.now():
         raise ServiceError("follow_up_at", "the follow-up must be in the future")
-    with transaction.atomic(), audit.acting_as(_user(user)):
+    with transaction.atomic(), audit.acting_as(user):
         changed = audit.update_where(
             Visit,
             visit.pk,
@@ -594,7 +595,7 @@ def account_balance(patient: Patient) -> Money:
     return balance_of(patient, Entry.Responsibility.PATIENT)
 
 
-def parse_amount(value: Any, field: str = "amount") -> Money:
+def parse_amount(value: object, field: str = "amount") -> Money:
     """An amount typed at the desk, by the rules every payment entry follows (no rounding:
     ``25.005`` is refused, not taken as $25.01)."""
     try:

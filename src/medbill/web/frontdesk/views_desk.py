@@ -135,7 +135,9 @@ def edit_patient(request: PracticeRequest, patient_id: int) -> HttpResponse:
     return _patient_page(request, patient)
 
 
-def _save_coverage_and_cards(request: PracticeRequest, patient: Patient, form: Any) -> Coverage:
+def _save_coverage_and_cards(
+    request: PracticeRequest, patient: Patient, form: CoverageForm
+) -> Coverage:
     saved = services.save_coverage(request.user, patient, form.save(commit=False))
     for side in ("front", "back"):
         upload = request.FILES.get(f"card_{side}")

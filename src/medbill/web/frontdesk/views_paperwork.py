@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from medbill.core.frontdesk.paperwork import DOCUMENTS
-from medbill.core.frontdesk.signing import DOCUMENT_TEXT
+from medbill.core.frontdesk.signing import DOCUMENT_TEXT, Signature
 from medbill.web.frontdesk import estimates, paperwork, services
 from medbill.web.frontdesk.forms import DeskSettingsForm, PayerEndpointForm
 from medbill.web.frontdesk.models import (
@@ -61,7 +61,7 @@ def _packet_rows(visit: Visit) -> list[dict[str, Any]]:
     return rows
 
 
-def _signature(request: MiddlewareRequest) -> Any:
+def _signature(request: MiddlewareRequest) -> Signature:
     return paperwork.signature_from_form(
         request.POST.get("method", ""),
         request.POST.get("signer_name", ""),
