@@ -11,7 +11,6 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 
@@ -19,7 +18,7 @@ from medbill.core.codesets.feeschedule import FeeRow
 from medbill.core.codesets.hcpcs import HcpcsCode as CoreHcpcsCode
 from medbill.core.codesets.search import SearchIndex, cpt_docs
 from medbill.web.coding.models import HcpcsCode
-from medbill.web.practice.models import FeeSchedule, FeeScheduleEntry
+from medbill.web.practice.models import FeeSchedule, FeeScheduleEntry, Payer, Practice
 
 __all__ = [
     "ImportCounts",
@@ -81,11 +80,11 @@ def import_hcpcs_rows(codes: Iterable[CoreHcpcsCode], release: str) -> ImportCou
 
 
 def import_fee_schedule(
-    practice: Any,
+    practice: Practice,
     rows: list[FeeRow],
     *,
     name: str = "Standard charges",
-    payer: Any = None,
+    payer: Payer | None = None,
 ) -> tuple[FeeSchedule, ImportCounts]:
     """Put the rows of a fee schedule file into the practice's schedule called ``name``.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -32,6 +32,10 @@ from medbill.web.frontdesk.models import Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 __all__ = [
     "CoderAccuracy",
@@ -45,14 +49,14 @@ __all__ = [
 ]
 
 
-def policy_for(practice: Any) -> CodingPolicy:
+def policy_for(practice: PracticeRef) -> CodingPolicy:
     """The practice's review settings (the defaults until a manager changes them)."""
-    pk = getattr(practice, "pk", practice)
+    pk = practice_pk(practice)
     return CodingPolicy.objects.filter(practice_id=pk).first() or CodingPolicy(practice_id=pk)
 
 
 def set_policy(
-    user: Any, practice: Any, review_percent: Any, new_coder_visits: Any
+    user: Actor, practice: PracticeRef, review_percent: object, new_coder_visits: object
 ) -> CodingPolicy:
     """Change the share of coded visits sampled for review and the new-coder allowance."""
     require(user, practice, "manage_master_data")
@@ -89,7 +93,7 @@ def codes_of(visit: Visit) -> dict[str, Any]:
     }
 
 
-def finish_coding(user: Any, visit: Visit) -> CodingReview | None:
+def finish_coding(user: Actor, visit: Visit) -> CodingReview | None:
     """Send a coded visit on: to billing (``coded``), or to a second reviewer (``review``)
     when it is high risk or in the practice's sample. Returns the review, if one was opened.
 
@@ -117,7 +121,7 @@ def finish_coding(user: Any, visit: Visit) -> CodingReview | None:
             raise ServiceError("lines", "code at least one service")
         policy = policy_for(locked.practice_id)
         finished_before = (
-            CodingWork.objects.filter(practice_id=locked.practice_id, coder=user)
+            CodingWork.objects.filter(practice_id=locked.practice_id, coder=signed_in(user))
             .exclude(finished_at=None)
             .exclude(pk=work.pk)
             .count()
@@ -133,7 +137,7 @@ def finish_coding(user: Any, visit: Visit) -> CodingReview | None:
             new_coder_visits=policy.new_coder_visits,
             sample_percent=policy.review_percent,
         )
-        work.coder = user
+        work.coder = signed_in(user)
         work.finished_at = timezone.now()
         review = None
         if reasons:
@@ -142,7 +146,7 @@ def finish_coding(user: Any, visit: Visit) -> CodingReview | None:
             review = CodingReview.objects.create(
                 practice_id=locked.practice_id,
                 visit=locked,
-                coder=user,
+                coder=signed_in(user),
                 reasons=reasons,
                 codes_before=codes_of(locked),
             )
@@ -156,7 +160,7 @@ def finish_coding(user: Any, visit: Visit) -> CodingReview | None:
 
 
 def decide_review(
-    user: Any,
+    user: Actor,
     review: CodingReview,
     agree: bool,
     reason: str = "",
@@ -181,7 +185,7 @@ def decide_review(
         if not agree:
             set_visit_codes(user, visit, list(diagnoses or []), list(lines or []))
         review.status = CodingReview.Status.AGREED if agree else CodingReview.Status.CHANGED
-        review.reviewer = user
+        review.reviewer = signed_in(user)
         review.reason = reason[:2000]
         review.codes_after = codes_of(visit)
         review.decided_at = timezone.now()
@@ -208,13 +212,13 @@ class CoderAccuracy:
         return 100.0 * self.agreed / self.reviewed if self.reviewed else 0.0
 
 
-def _name(user: Any) -> str:
+def _name(user: User | None) -> str:
     if user is None:
         return "(unknown)"
     return user.get_full_name() or user.get_username()
 
 
-def coder_accuracy(user: Any, practice: Any) -> list[CoderAccuracy]:
+def coder_accuracy(user: Actor, practice: PracticeRef) -> list[CoderAccuracy]:
     """Each coder's agreement rate over the decided second reviews of the practice."""
     require(user, practice, "review_codes")
     decided = (
@@ -222,8 +226,8 @@ def coder_accuracy(user: Any, practice: Any) -> list[CoderAccuracy]:
         .exclude(status=CodingReview.Status.OPEN)
         .select_related("coder")
     )
-    by_coder: dict[Any, list[int]] = {}
-    names: dict[Any, str] = {}
+    by_coder: dict[int | None, list[int]] = {}
+    names: dict[int | None, str] = {}
     for review in decided:
         tally = by_coder.setdefault(review.coder_id, [0, 0])
         tally[0] += 1
@@ -234,7 +238,7 @@ def coder_accuracy(user: Any, practice: Any) -> list[CoderAccuracy]:
 
 
 def em_report(
-    user: Any, practice: Any, since: date | None = None, until: date | None = None
+    user: Actor, practice: PracticeRef, since: date | None = None, until: date | None = None
 ) -> tuple[dict[str, float], list[Any]]:
     """Office E/M levels 99211–99215 of coded and billed visits per provider against the
     practice's (see ``second_review.em_distribution``), optionally for visits with a date of

@@ -16,6 +16,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require_unless_system
 from medbill.web.practice.services import fee_for
+from medbill.web.practice.tenancy import Actor
 
 __all__ = ["CODABLE_STATUSES", "MAX_DIAGNOSES", "set_visit_codes"]
 
@@ -146,7 +147,12 @@ def _drug(raw: Mapping[str, Any], path: str) -> dict[str, Any]:
     return {"ndc": ndc, "ndc_quantity": quantity, "ndc_unit": unit, "unit_basis": basis}
 
 
-def _sync(model: Any, existing: dict[int, Any], wanted: list[dict[str, Any]], visit: Visit) -> None:
+def _sync(
+    model: type[Diagnosis] | type[ServiceLine],
+    existing: dict[int, Diagnosis] | dict[int, ServiceLine],
+    wanted: list[dict[str, Any]],
+    visit: Visit,
+) -> None:
     """Make the rows at positions 1..n equal ``wanted``: update in place, add, remove extras."""
     for position, values in enumerate(wanted, start=1):
         row = existing.pop(position, None)
@@ -179,7 +185,7 @@ def _keep_drug_details(
 
 
 def set_visit_codes(
-    user: Any, visit: Visit, diagnoses: Sequence[Any], lines: Sequence[Mapping[str, Any]]
+    user: Actor, visit: Visit, diagnoses: Sequence[Any], lines: Sequence[Mapping[str, Any]]
 ) -> Visit:
     """Replace the diagnoses and service lines of ``visit``; returns the visit.
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -29,8 +29,12 @@ from medbill.web.interfaces.models import EhrLink
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import FeeScheduleEntry
+
+if TYPE_CHECKING:
+    from medbill.core.suggest import SuggestEngine
 from medbill.web.practice.permissions import require
 from medbill.web.practice.services import fee_for
+from medbill.web.practice.tenancy import Actor, PracticeRef, signed_in
 
 __all__ = [
     "QUEUE_STATUSES",
@@ -76,7 +80,7 @@ def codes_from_ehr(visit: Visit) -> bool:
 
 
 def coding_queue(
-    user: Any, practice: Any, provider_id: int | None = None, payer_id: int | None = None
+    user: Actor, practice: PracticeRef, provider_id: int | None = None, payer_id: int | None = None
 ) -> QuerySet:
     """Visits waiting for a coder (checked out or in coding), oldest first; each carries
     ``codes_from_ehr`` (see ``codes_from_ehr``)."""
@@ -100,7 +104,7 @@ def work_for(visit: Visit) -> CodingWork | None:
     return CodingWork.objects.filter(visit=visit).first()
 
 
-def start_coding(user: Any, visit: Visit) -> CodingWork:
+def start_coding(user: Actor, visit: Visit) -> CodingWork:
     """Open a visit for coding: a checked-out visit becomes ``coding``, the user its coder."""
     require(user, visit.practice_id, "change_codes")
     with transaction.atomic(), audit.acting_as(user):
@@ -112,7 +116,7 @@ def start_coding(user: Any, visit: Visit) -> CodingWork:
         if work is None:
             work = CodingWork.objects.create(practice_id=locked.practice_id, visit=locked)
         if work.coder_id is None and locked.status == Visit.Status.CODING:
-            work.coder = user
+            work.coder = signed_in(user)
             work.save(update_fields=["coder"])
         visit.status = locked.status
     return work
@@ -131,7 +135,9 @@ def _age(born: date | None, on: date) -> int | None:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def suggestions_for(user: Any, visit: Visit, engine: Any = None) -> dict[str, Any]:
+def suggestions_for(
+    user: Actor, visit: Visit, engine: SuggestEngine | None = None
+) -> dict[str, Any]:
     """What the suggestion engine proposes for the visit's note (kept with the coding work,
     so the codes saved later can be traced to a suggestion)."""
     require(user, visit.practice_id, "change_codes")
@@ -195,7 +201,7 @@ def _origin(code: str, claimed: str, offered: set[str]) -> tuple[str, str]:
     return CodeChoice.Origin.MANUAL, ""
 
 
-def _record_choices(user: Any, visit: Visit, wanted: list[tuple[str, str, str, str]]) -> None:
+def _record_choices(user: Actor, visit: Visit, wanted: list[tuple[str, str, str, str]]) -> None:
     """Keep one ``CodeChoice`` per (kind, code); a decision that did not change keeps its
     original author, a new or different one is attributed to ``user``."""
     existing = {(c.kind, c.code): c for c in CodeChoice.objects.filter(visit=visit)}
@@ -209,11 +215,11 @@ def _record_choices(user: Any, visit: Visit, wanted: list[tuple[str, str, str, s
                 code=code,
                 origin=origin,
                 suggested_code=suggested,
-                decided_by=user,
+                decided_by=signed_in(user),
             )
         elif row.origin != origin or row.suggested_code != suggested:
             row.origin, row.suggested_code = origin, suggested
-            row.decided_by, row.decided_at = user, timezone.now()
+            row.decided_by, row.decided_at = signed_in(user), timezone.now()
             row.save()
     for row in existing.values():
         row.delete()
@@ -305,7 +311,7 @@ def draft_problems(
 
 
 def _keep_draft(
-    user: Any,
+    user: Actor,
     visit: Visit,
     diagnoses: Sequence[Any],
     lines: Sequence[Any],
@@ -323,7 +329,7 @@ def _keep_draft(
             "rejected": [str(c) for c in rejected],
         }
         if work.coder_id is None:
-            work.coder = user
+            work.coder = signed_in(user)
         work.save(update_fields=["draft", "coder"])
 
 
@@ -357,7 +363,7 @@ def draft_for_screen(work: CodingWork | None) -> dict[str, Any] | None:
 
 
 def save_codes(
-    user: Any,
+    user: Actor,
     visit: Visit,
     diagnoses: Sequence[Mapping[str, Any] | str],
     lines: Sequence[Mapping[str, Any]],
@@ -413,7 +419,7 @@ def save_codes(
                 wanted.append((CodeChoice.Kind.SERVICE, code, CodeChoice.Origin.REJECTED, code))
         _record_choices(user, visit, wanted)
         if work.coder_id is None:
-            work.coder = user
+            work.coder = signed_in(user)
             work.save(update_fields=["coder"])
     return visit
 
@@ -441,7 +447,7 @@ def primary_coverage(visit: Visit) -> Coverage | None:
     return None
 
 
-def _items(raw: Any) -> list[str]:
+def _items(raw: object) -> list[str]:
     """A list typed on screen, as a list or as text separated by spaces or commas."""
     if isinstance(raw, str):
         raw = raw.replace(",", " ").split()
@@ -450,7 +456,7 @@ def _items(raw: Any) -> list[str]:
     return [str(v).strip() for v in raw if str(v).strip()]
 
 
-def _charge(raw: Any) -> Money | None:
+def _charge(raw: object) -> Money | None:
     """A charge entered or stored for the line; ``None`` means the fee schedule's."""
     if raw in (None, "") or isinstance(raw, float | bool):
         return None
@@ -460,7 +466,7 @@ def _charge(raw: Any) -> Money | None:
         return None  # an unreadable charge falls back to the fee schedule
 
 
-def _units(raw: Any) -> Decimal:
+def _units(raw: object) -> Decimal:
     """Units typed on screen; a half-typed or impossible number scrubs as one unit."""
     try:
         units = Decimal(str(raw if raw not in (None, "") else 1))
@@ -523,7 +529,7 @@ def _draft_document(
 
 
 def scrub_draft(
-    user: Any,
+    user: Actor,
     visit: Visit,
     diagnoses: Sequence[Any] | None = None,
     lines: Sequence[Mapping[str, Any]] | None = None,
@@ -581,7 +587,7 @@ def _problem(field: str, problem: str) -> dict[str, Any]:
     }
 
 
-def ask_query(user: Any, visit: Visit, question: str, topic: str = "other") -> ProviderQuery:
+def ask_query(user: Actor, visit: Visit, question: str, topic: str = "other") -> ProviderQuery:
     """Ask the provider a documentation question; the visit waits until it is answered."""
     require(user, visit.practice_id, "change_codes")
     question = (question or "").strip()
@@ -598,7 +604,7 @@ def ask_query(user: Any, visit: Visit, question: str, topic: str = "other") -> P
             visit=visit,
             topic=topic,
             question=question[:2000],
-            asked_by=user,
+            asked_by=signed_in(user),
         )
         if work.state != CodingWork.State.QUERY:
             work.state = CodingWork.State.QUERY
@@ -606,7 +612,7 @@ def ask_query(user: Any, visit: Visit, question: str, topic: str = "other") -> P
     return query
 
 
-def answer_query(user: Any, query: ProviderQuery, answer: str) -> ProviderQuery:
+def answer_query(user: Actor, query: ProviderQuery, answer: str) -> ProviderQuery:
     """Record the provider's answer; with no other question open the visit returns to its
     coder. The one who asked cannot answer their own question."""
     require(user, query.practice_id, "edit_notes")
@@ -620,7 +626,7 @@ def answer_query(user: Any, query: ProviderQuery, answer: str) -> ProviderQuery:
         if not query.is_open:
             raise ServiceError("query", "already answered")
         query.answer = answer[:4000]
-        query.answered_by = user
+        query.answered_by = signed_in(user)
         query.answered_at = timezone.now()
         query.save()
         still_open = ProviderQuery.objects.filter(visit_id=query.visit_id, answered_at=None)
