@@ -6,8 +6,6 @@ removing them are audited changes of the claim (``ClaimAttachment`` is audited).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from medbill.core.attachments import Attachment, attachment_problems
@@ -16,6 +14,7 @@ from medbill.web.billing.models import Claim, ClaimAttachment
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor, signed_in
 
 __all__ = ["EDITABLE", "add_attachment", "remove_attachment"]
 
@@ -24,7 +23,7 @@ __all__ = ["EDITABLE", "add_attachment", "remove_attachment"]
 EDITABLE = ("draft", "scrubbed", "rejected")
 
 
-def _editable(user: Any, claim: Claim) -> Claim:
+def _editable(user: Actor, claim: Claim) -> Claim:
     require(user, claim.practice_id, "create_claims")
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     if locked.status not in EDITABLE:
@@ -35,7 +34,7 @@ def _editable(user: Any, claim: Claim) -> Claim:
 
 
 def add_attachment(
-    user: Any,
+    user: Actor,
     claim: Claim,
     report_type: str,
     transmission: str,
@@ -81,11 +80,11 @@ def add_attachment(
             report_type=report_type,
             transmission=transmission,
             control_number=control_number,
-            created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_by=signed_in(user),
         )
 
 
-def remove_attachment(user: Any, attachment: ClaimAttachment) -> None:
+def remove_attachment(user: Actor, attachment: ClaimAttachment) -> None:
     """Take an attachment off its claim (the audit trail keeps what it was)."""
     with transaction.atomic(), audit.acting_as(user):
         _editable(user, attachment.claim)

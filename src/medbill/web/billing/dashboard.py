@@ -28,6 +28,7 @@ from medbill.web.billing.remittance_models import DenialItem, RemittanceClaim
 from medbill.web.billing.reports import Table, denials
 from medbill.web.practice.fields import CountSum, MoneySum
 from medbill.web.practice.models import Payer
+from medbill.web.practice.tenancy import PracticeRef, practice_pk
 
 __all__ = [
     "DENIAL_RATE_MEANING",
@@ -84,7 +85,7 @@ def _month(value: Any) -> datetime.date:
 Ledger = dict[datetime.date, dict[str, Money]]
 
 
-def ledger_by_month(practice: Any, months: Months) -> Ledger:
+def ledger_by_month(practice: PracticeRef, months: Months) -> Ledger:
     """Per month: charges, payments, contractual and other adjustments, net A/R change.
 
     Covers the two months before ``months`` too (days in A/R averages three months of
@@ -120,7 +121,9 @@ def ledger_by_month(practice: Any, months: Months) -> Ledger:
     return out
 
 
-def collections_by_month(practice: Any, months: Months, ledger: Ledger | None = None) -> Table:
+def collections_by_month(
+    practice: PracticeRef, months: Months, ledger: Ledger | None = None
+) -> Table:
     """Charges, payments, adjustments and the net collection rate of each month."""
     ledger = ledger if ledger is not None else ledger_by_month(practice, months)
     table = Table(
@@ -150,7 +153,9 @@ def collections_by_month(practice: Any, months: Months, ledger: Ledger | None = 
     return table
 
 
-def days_in_ar_by_month(practice: Any, months: Months, ledger: Ledger | None = None) -> Table:
+def days_in_ar_by_month(
+    practice: PracticeRef, months: Months, ledger: Ledger | None = None
+) -> Table:
     """Total A/R at each month's end and days in A/R over the three months before it."""
     ledger = ledger if ledger is not None else ledger_by_month(practice, months)
     # The balance before the first month: today's total A/R (the sums the database keeps
@@ -204,7 +209,7 @@ DENIAL_RATE_MEANING = (
 )
 
 
-def _answered_in(qs: Any, practice: Any, months: Months, prefix: str = "") -> Any:
+def _answered_in(qs: Any, practice: PracticeRef, months: Months, prefix: str = "") -> Any:
     """``qs`` (remittance claims, or rows reached through ``prefix``) kept to the answers
     of ``months``, annotated with ``answered_on``: the remittance's payment date (BPR16),
     else the day it was posted."""
@@ -215,7 +220,7 @@ def _answered_in(qs: Any, practice: Any, months: Months, prefix: str = "") -> An
         # The remittances' practice too, so only this practice's remittances are read.
         qs.filter(
             **{
-                f"{prefix}remittance__practice_id": getattr(practice, "pk", practice),
+                f"{prefix}remittance__practice_id": practice_pk(practice),
                 f"{prefix}outcome__in": ANSWERED,
             }
         )
@@ -224,7 +229,7 @@ def _answered_in(qs: Any, practice: Any, months: Months, prefix: str = "") -> An
     )
 
 
-def denials_in(practice: Any, months: Months) -> Table:
+def denials_in(practice: PracticeRef, months: Months) -> Table:
     """Denials by payer and reason (``reports.denials``) of the answers in ``months`` only,
     so the chart covers the period the page shows, not every month since the first."""
     items = _answered_in(
@@ -304,7 +309,7 @@ def _pct(value: Decimal | None) -> str:
     return "" if value is None else str(value)
 
 
-def _denial_counts(practice: Any, months: Months, by: str) -> dict[Any, DenialCounts]:
+def _denial_counts(practice: PracticeRef, months: Months, by: str) -> dict[Any, DenialCounts]:
     """What was answered and denied in ``months``, per ``by`` ("month" or "payer").
 
     Two grouped queries: the answers (claims, their lines through a count per claim,
@@ -347,7 +352,7 @@ def _denial_counts(practice: Any, months: Months, by: str) -> dict[Any, DenialCo
     return out
 
 
-def denial_rate_by_month(practice: Any, months: Months) -> Table:
+def denial_rate_by_month(practice: PracticeRef, months: Months) -> Table:
     """What the payers answered each month (by the remittance's payment date, else the
     day it was posted) and what they denied: by service lines and by dollars."""
     counts = _denial_counts(practice, months, "month")
@@ -362,7 +367,7 @@ def denial_rate_by_month(practice: Any, months: Months) -> Table:
     return table
 
 
-def denials_by_cause_by_month(practice: Any, months: Months, top: int = 5) -> Table:
+def denials_by_cause_by_month(practice: PracticeRef, months: Months, top: int = 5) -> Table:
     """Denials each month by root cause (``medbill.core.denial_causes``, the biller's call
     where made): the ``top`` causes of the period by name, the rest together."""
     from medbill.core.denial_causes import category_for
@@ -402,7 +407,7 @@ def denials_by_cause_by_month(practice: Any, months: Months, top: int = 5) -> Ta
     return table
 
 
-def denial_rate_by_payer(practice: Any, months: Months) -> Table:
+def denial_rate_by_payer(practice: PracticeRef, months: Months) -> Table:
     """What each payer answered in the months shown and what it denied, by lines and by
     dollars; the worst by dollars first."""
     counts = _denial_counts(practice, months, "payer")
@@ -418,7 +423,7 @@ def denial_rate_by_payer(practice: Any, months: Months) -> Table:
     return table
 
 
-def payer_mix(practice: Any, months: Months) -> Table:
+def payer_mix(practice: PracticeRef, months: Months) -> Table:
     """Charges of the months shown by the claim's payer (no claim: self-pay)."""
     # Summed per claim over the months' entries first (the date index), then per payer
     # through each claim: joining every entry to its claim read the whole claims table.

@@ -20,6 +20,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.pages import query_date
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.requests import PracticeRequest
+from medbill.web.practice.tenancy import PracticeRef
 
 MONTHS_SHOWN = (6, 12, 24)
 
@@ -32,7 +33,7 @@ def _column(table: Table, index: int) -> list[Decimal | None]:
     return [_d(row[index]) for row in table.rows]
 
 
-def _sections(practice: Any, months: dashboard.Months) -> list[dict[str, Any]]:
+def _sections(practice: PracticeRef, months: dashboard.Months) -> list[dict[str, Any]]:
     """Each chart with its table; ``money`` lists the table's amount columns."""
     labels = [dashboard.Months.label(m) for m in months.starts]
     short = [m.strftime("%b") if len(labels) <= 12 else m.strftime("%m/%y") for m in months.starts]

@@ -24,6 +24,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.pages import paginate, query_without_page
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.requests import PracticeRequest
+from medbill.web.practice.tenancy import PracticeRef
 
 __all__ = [
     "appeal_clock_of",
@@ -89,7 +90,7 @@ class Row:
     level: str = ""
 
 
-def _open_claims(practice: Any) -> QuerySet[Claim]:
+def _open_claims(practice: PracticeRef) -> QuerySet[Claim]:
     return (
         Claim.objects.for_practice(practice)
         .filter(status__in=NOT_ON_FILE)
@@ -97,7 +98,7 @@ def _open_claims(practice: Any) -> QuerySet[Claim]:
     )
 
 
-def _open_denials(practice: Any) -> QuerySet[DenialItem]:
+def _open_denials(practice: PracticeRef) -> QuerySet[DenialItem]:
     return (
         DenialItem.objects.for_practice(practice)
         .filter(status=DenialItem.Status.OPEN)
@@ -105,7 +106,7 @@ def _open_denials(practice: Any) -> QuerySet[DenialItem]:
     )
 
 
-def due_rows(practice: Any, today: datetime.date, within: int) -> list[Row]:
+def due_rows(practice: PracticeRef, today: datetime.date, within: int) -> list[Row]:
     """Claims to file and denials to appeal whose deadline is within ``within`` days (or
     past), the nearest first."""
     rows = []
@@ -149,7 +150,7 @@ def list_deadlines(request: PracticeRequest) -> HttpResponse:
     )
 
 
-def warn_of_deadlines(practice: Any, day: datetime.date) -> dict[str, Any]:
+def warn_of_deadlines(practice: PracticeRef, day: datetime.date) -> dict[str, Any]:
     """The daily job: what must be filed or appealed within ``WARN_DAYS`` days, and what is
     already past its limit."""
     rows = due_rows(practice, day, WARN_DAYS)

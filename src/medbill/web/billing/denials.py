@@ -38,7 +38,7 @@ from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import errors_by_input, in_words
 from medbill.web.practice.permissions import require, requires
 from medbill.web.practice.requests import PracticeRequest
-from medbill.web.practice.tenancy import get_scoped_or_404
+from medbill.web.practice.tenancy import Actor, get_scoped_or_404, signed_in
 
 __all__ = [
     "appeal_letter",
@@ -72,7 +72,7 @@ def _lock(item: DenialItem, remedy: str, what: str) -> DenialItem:
     return locked
 
 
-def correct_from_denial(user: Any, item: DenialItem, reason: str = "") -> Claim:
+def correct_from_denial(user: Actor, item: DenialItem, reason: str = "") -> Claim:
     """A replacement claim (frequency 7) naming the payer's claim number, to be fixed and sent.
 
     The denial is marked corrected. Refused (``ServiceError``) when the CARC calls for
@@ -153,7 +153,7 @@ def next_appeal(item: DenialItem, today: datetime.date) -> tuple[int, AppealLeve
 
 
 def appeal_letter(
-    user: Any,
+    user: Actor,
     item: DenialItem,
     grounds: str = "",
     documents: list[str] | None = None,
@@ -191,7 +191,7 @@ def appeal_letter(
             due_by=clock.deadline,
             grounds=letter.grounds,
             documents=list(letter.documents),
-            created_by=user,
+            created_by=signed_in(user),
         )
         if locked.status != DenialItem.Status.APPEALED:
             locked.status = DenialItem.Status.APPEALED
@@ -206,7 +206,7 @@ def appeal_letter(
     return pdf
 
 
-def _entry(item: DenialItem, user: Any, **values: Any) -> Entry:
+def _entry(item: DenialItem, user: Actor, **values: Any) -> Entry:
     claim = item.claim
     return Entry.objects.create(
         practice_id=item.practice_id,
@@ -219,19 +219,19 @@ def _entry(item: DenialItem, user: Any, **values: Any) -> Entry:
         reason_code=(item.reasons[0][1] if item.reasons else "")[:5],
         source="manual",
         source_ref=f"denial {item.pk}",
-        created_by=user,
+        created_by=signed_in(user),
         **values,
     )
 
 
-def _settle(user: Any, item: DenialItem) -> DenialItem:
+def _settle(user: Actor, item: DenialItem) -> DenialItem:
     locked = DenialItem.objects.select_for_update().select_related("claim").get(pk=item.pk)
     if locked.status not in WORKABLE:
         raise ServiceError("denial", f"this denial is {locked.get_status_display().lower()}")
     return locked
 
 
-def write_off_denial(user: Any, item: DenialItem, reason: str = "") -> DenialItem:
+def write_off_denial(user: Actor, item: DenialItem, reason: str = "") -> DenialItem:
     """Write the denied amount off: an adjustment lowers what the payer owes, and the
     denial is marked written off. ``reason`` is required: money leaves the books, and
     whoever reads the ledger later must see why."""
@@ -265,7 +265,7 @@ def contractual(item: DenialItem) -> bool:
 
 
 def transfer_denial_to_patient(
-    user: Any, item: DenialItem, reason: str = "", abn_signed: bool = False
+    user: Actor, item: DenialItem, reason: str = "", abn_signed: bool = False
 ) -> DenialItem:
     """Move the denied amount from the payer to the patient (a pair of transfer entries),
     for a service the patient agreed to pay; the denial is resolved and the patient's

@@ -19,7 +19,6 @@ import datetime
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -47,8 +46,9 @@ from medbill.web.billing.remittance_models import (
 from medbill.web.observability import count_postings
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.models import Payer
+from medbill.web.practice.models import Payer, Practice
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
 
 __all__ = ["ImportResult", "SetResult", "import_era", "post_charges"]
 
@@ -80,15 +80,15 @@ class ImportResult:
     released: bool = False  # a file imported before, whose repeats were now posted
 
 
-def _record(practice: Any, posting: RemittancePosting, result: SetResult) -> None:
+def _record(practice: Practice, posting: RemittancePosting, result: SetResult) -> None:
     result.provider_adjustments = sum((p.amount for p in posting.provider_entries), ZERO)
     for u in posting.unmatched:
         result.unmatched.append((u.claim_id, u.reason))
 
 
 def import_era(
-    user: Any,
-    practice: Any,
+    user: Actor,
+    practice: Practice,
     data: bytes,
     name: str,
     *,
@@ -118,8 +118,8 @@ def import_era(
 
 
 def _import_file(
-    user: Any,
-    practice: Any,
+    user: Actor,
+    practice: Practice,
     data: bytes,
     name: str,
     post: bool,
@@ -155,7 +155,7 @@ def _import_file(
                     name=name[:200],
                     sha256=sha,
                     size=len(data),
-                    imported_by=user if getattr(user, "is_authenticated", False) else None,
+                    imported_by=signed_in(user),
                 )
                 result.file_id = file_row.pk
             for rem in rems:
@@ -185,7 +185,12 @@ def _import_file(
 
 
 def _release_repeats(
-    user: Any, practice: Any, sha: str, rems: list[RemittanceDoc], name: str, done: ImportResult
+    user: Actor,
+    practice: Practice,
+    sha: str,
+    rems: list[RemittanceDoc],
+    name: str,
+    done: ImportResult,
 ) -> ImportResult:
     """Post the sets of a file imported before that were held as repeats of a posted
     payment, now that the biller says they are separate payments. Nothing else of the
@@ -216,7 +221,7 @@ def _release_repeats(
     return result
 
 
-def _already_imported(practice: Any, sha: str, result: ImportResult) -> bool:
+def _already_imported(practice: PracticeRef, sha: str, result: ImportResult) -> bool:
     done = RemittanceFile.objects.filter(practice=practice, sha256=sha).first()
     if done is not None:
         result.already_imported, result.file_id = True, done.pk
@@ -227,7 +232,7 @@ def _already_imported(practice: Any, sha: str, result: ImportResult) -> bool:
 _POSTING_LOCK = 835
 
 
-def _lock_postings(practice: Any) -> None:
+def _lock_postings(practice: PracticeRef) -> None:
     """Take the practice's posting lock until the transaction ends.
 
     PostgreSQL: a transaction-level advisory lock. SQLite already lets one writer at a
@@ -238,7 +243,7 @@ def _lock_postings(practice: Any) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s, %s)",
-                [_POSTING_LOCK, int(getattr(practice, "pk", practice))],
+                [_POSTING_LOCK, int(practice_pk(practice))],
             )
 
 
@@ -247,7 +252,7 @@ def payment_key(rem: RemittanceDoc) -> tuple[str, str]:
     return rem.trace_originator.strip()[:80], rem.trace_number.strip()[:50]
 
 
-def _same_payment(practice: Any, rem: RemittanceDoc) -> Remittance | None:
+def _same_payment(practice: PracticeRef, rem: RemittanceDoc) -> Remittance | None:
     """A payment posted under another trace that this one repeats: the same amount, date
     and payee, paying at least one of the same claims (CLP01).
 
@@ -275,8 +280,8 @@ def _same_payment(practice: Any, rem: RemittanceDoc) -> Remittance | None:
 
 
 def _import_set(
-    practice: Any,
-    user: Any,
+    practice: Practice,
+    user: Actor,
     sha: str,
     rem: RemittanceDoc,
     file_row: RemittanceFile | None,
@@ -390,7 +395,7 @@ def _dated_ahead(effective: datetime.date | None) -> str:
 
 
 def _remittance_row(
-    practice: Any,
+    practice: Practice,
     file_row: RemittanceFile,
     payer: Payer | None,
     rem: RemittanceDoc,

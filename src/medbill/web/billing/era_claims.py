@@ -22,7 +22,8 @@ from medbill.web.billing.era_bulk import one_of
 from medbill.web.billing.era_secondary import ORDERS
 from medbill.web.billing.models import Claim, ClaimLine, Entry
 from medbill.web.frontdesk.models import Coverage
-from medbill.web.practice.models import Payer
+from medbill.web.practice.models import Payer, Practice
+from medbill.web.practice.tenancy import PracticeRef
 
 __all__ = [
     "ClaimRow",
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 
-def payer_for(practice: Any, rem: RemittanceDoc) -> Payer | None:
+def payer_for(practice: Practice, rem: RemittanceDoc) -> Payer | None:
     ids = {v for q, v in rem.payer.references if q == "2U"} | {rem.payer.id, rem.payer_id}
     ids.discard("")
     rows = Payer.objects.filter(organization_id=practice.organization_id, payer_id__in=ids)
@@ -119,7 +120,9 @@ def claim_rows(query: Any) -> list[ClaimRow]:
     return rows
 
 
-def accounts_for(practice: Any, rem: RemittanceDoc) -> tuple[list[Account], dict[int, ClaimRow]]:
+def accounts_for(
+    practice: PracticeRef, rem: RemittanceDoc
+) -> tuple[list[Account], dict[int, ClaimRow]]:
     base = Claim.objects.for_practice(practice)
     ours = base.filter(one_of("patient_control_number", {c.claim_id for c in rem.claims}))
     rows = claim_rows(ours)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from medbill.core.payersim import simulate, write_277ca
 from medbill.core.x12.m835 import write_835
@@ -14,10 +14,13 @@ from medbill.web.billing.era import import_era
 from medbill.web.billing.reports import ar_aging, kpis
 from medbill.web.practice.models import Practice
 
+if TYPE_CHECKING:
+    from medbill.web.demo.stages import StageContext, SummaryRow
+
 __all__ = ["era_stage"]
 
 
-def era_stage(ctx: Any) -> list[Any]:
+def era_stage(ctx: StageContext) -> list[SummaryRow]:
     """Adjudicate each practice's 837P files, post the 835s, and report A/R by payer."""
     from medbill.web.demo.stages import SummaryRow
 

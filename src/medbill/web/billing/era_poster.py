@@ -28,6 +28,7 @@ from medbill.web.billing.era_secondary import Secondaries
 from medbill.web.billing.models import Entry
 from medbill.web.billing.remittance_models import DenialItem, Remittance, RemittanceClaim
 from medbill.web.claims_out.models import ClaimEvent
+from medbill.web.practice.tenancy import Actor, PracticeRef, signed_in
 
 if TYPE_CHECKING:
     from medbill.web.billing.era import SetResult
@@ -40,8 +41,8 @@ class Poster:
 
     def __init__(
         self,
-        practice: Any,
-        user: Any,
+        practice: PracticeRef,
+        user: Actor,
         sha: str,
         rem: RemittanceDoc,
         row: Remittance,
@@ -52,7 +53,8 @@ class Poster:
         self.when = rem.effective_date or timezone.localdate()
         self.now = timezone.now()
         self.method = "check" if rem.method == "CHK" else "eft"
-        self.created_by_id = user.pk if getattr(user, "is_authenticated", False) else None
+        who = signed_in(user)
+        self.created_by_id = who.pk if who is not None else None
         self.claim_rows: list[dict[str, Any]] = []
         self.denials: list[tuple[int, dict[str, Any]]] = []
         self.updates: list[ClaimRow] = []

@@ -15,12 +15,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from medbill.web.billing.era import ImportResult, import_era
+from medbill.web.billing.era import ImportResult, SetResult, import_era
 from medbill.web.billing.remittance_models import EraImportRun
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
 
 __all__ = ["perform_era_run", "start_era_run"]
 
@@ -28,8 +29,8 @@ SHOWN = 50  # reasons and denials kept per set: the remittance's own page has th
 
 
 def start_era_run(
-    user: Any,
-    practice: Any,
+    user: Actor,
+    practice: PracticeRef,
     data: bytes,
     name: str,
     *,
@@ -45,8 +46,8 @@ def start_era_run(
     content = base64.b64encode(data).decode("ascii")
     with transaction.atomic(), audit.acting_as(user):
         run = EraImportRun.objects.create(
-            practice_id=getattr(practice, "pk", practice),
-            created_by=user,
+            practice_id=practice_pk(practice),
+            created_by=signed_in(user),
             name=name[:200],
             post=post,
             same_payment=same_payment,
@@ -55,13 +56,13 @@ def start_era_run(
     return run
 
 
-def _paid_claims(s: Any) -> int:
+def _paid_claims(s: SetResult) -> int:
     """Claims the set pays: a claim denied with nothing paid is a denial, not a payment."""
     denied = {claim for claim, _ in s.denied}
     return sum(1 for claim, paid, _ in s.posted if claim not in denied or paid.amount != 0)
 
 
-def _denied_claims(s: Any) -> list[list[str]]:
+def _denied_claims(s: SetResult) -> list[list[str]]:
     """One row per denied claim, however many of its lines were denied: the claim and its
     reasons, each once, in the order the payer gave them."""
     by_claim: dict[str, list[str]] = {}

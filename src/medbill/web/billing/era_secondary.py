@@ -30,6 +30,7 @@ from medbill.core.ledger.posting import ClaimPosting
 from medbill.web.billing.era_bulk import audit_created, insert_instances, insert_rows, one_of
 from medbill.web.billing.models import Claim, ClaimLine
 from medbill.web.billing.remittance_models import SecondaryClaimLink
+from medbill.web.practice.tenancy import Actor, PracticeRef, signed_in
 
 __all__ = ["ORDERS", "Secondaries", "secondary_numbers"]
 
@@ -97,8 +98,8 @@ class Secondaries:
     happened)`` for the import's summary.
     """
 
-    practice: Any
-    user: Any
+    practice: PracticeRef
+    user: Actor
     sha: str
     trace: str
     when: datetime.date
@@ -306,7 +307,8 @@ class Secondaries:
         )
         for m in made:
             m.link.pk = links[m.claim.pk]
-        by = self.user.pk if getattr(self.user, "is_authenticated", False) else None
+        who = signed_in(self.user)
+        by = who.pk if who is not None else None
         insert_rows(
             ClaimEvent,
             [

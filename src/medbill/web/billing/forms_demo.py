@@ -7,7 +7,7 @@ renderings, print (for red forms) and replica (for review).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from medbill.core.forms import render_cms1500, render_encounter_form, render_superbill
 from medbill.core.forms.lookups import common_diagnoses, icd10cm_describer
@@ -16,6 +16,9 @@ from medbill.web.billing.documents import claim_document
 from medbill.web.billing.models import Claim
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice.models import Practice
+
+if TYPE_CHECKING:
+    from medbill.web.demo.stages import StageContext, SummaryRow
 
 __all__ = ["forms_stage"]
 
@@ -39,7 +42,7 @@ def _visits(practice: Practice) -> list[tuple[Visit, Claim | None]]:
     return picked
 
 
-def forms_stage(ctx: Any) -> list[Any]:
+def forms_stage(ctx: StageContext) -> list[SummaryRow]:
     """Write encounter forms, superbills and CMS-1500s for the demo practices."""
     from medbill.web.demo.stages import SummaryRow
 

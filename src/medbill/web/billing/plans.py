@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_UP, Decimal
-from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
@@ -33,7 +32,7 @@ from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.permissions import require, requires
 from medbill.web.practice.requests import PracticeRequest
-from medbill.web.practice.tenancy import get_scoped_or_404
+from medbill.web.practice.tenancy import Actor, get_scoped_or_404
 
 __all__ = ["PlanStanding", "cancel_plan", "patient_balance", "plan_standing", "start_plan"]
 
@@ -48,7 +47,7 @@ def patient_balance(patient: Patient) -> Money:
     return balance_of(patient, Entry.Responsibility.PATIENT)
 
 
-def _count(raw: Any) -> int:
+def _count(raw: object) -> int:
     text = str(raw if raw is not None else "").strip()
     if not text.isdigit() or not 1 <= int(text) <= MAX_INSTALLMENTS:
         raise ServiceError(
@@ -58,7 +57,7 @@ def _count(raw: Any) -> int:
     return int(text)
 
 
-def _date(raw: Any) -> datetime.date:
+def _date(raw: object) -> datetime.date:
     if isinstance(raw, datetime.date):
         return raw
     try:
@@ -70,12 +69,12 @@ def _date(raw: Any) -> datetime.date:
 
 
 def start_plan(
-    user: Any,
+    user: Actor,
     patient: Patient,
-    installments: Any,
-    first_due: Any,
-    installment: Any = None,
-    interval_days: Any = 30,
+    installments: object,
+    first_due: object,
+    installment: object = None,
+    interval_days: object = 30,
     today: datetime.date | None = None,
 ) -> PaymentPlan:
     """Put the patient's current balance on a plan; ``ServiceError`` names the bad field.
@@ -142,7 +141,7 @@ def start_plan(
         )
 
 
-def cancel_plan(user: Any, plan: PaymentPlan) -> PaymentPlan:
+def cancel_plan(user: Actor, plan: PaymentPlan) -> PaymentPlan:
     """End an active plan (the patient asked, or it is replaced); the change is audited."""
     require(user, plan.practice_id, "post_payment")
     with transaction.atomic(), audit.acting_as(user):

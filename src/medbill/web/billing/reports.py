@@ -26,6 +26,7 @@ from medbill.web.billing.models import Balance, Entry
 from medbill.web.billing.remittance_models import DenialItem, RemittanceClaim
 from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.models import Payer
+from medbill.web.practice.tenancy import PracticeRef, practice_pk
 
 __all__ = ["REPORTS", "Table", "ar_aging", "denials", "kpis"]
 
@@ -57,7 +58,7 @@ _OPEN_BALANCES = """
 
 
 def _open_balances(
-    practice: Any, responsibility: str
+    practice: PracticeRef, responsibility: str
 ) -> list[tuple[int | None, int, int | None, int, datetime.date | None]]:
     """Per claim (or per patient for entries without a claim): the open balance.
 
@@ -72,7 +73,7 @@ def _open_balances(
     with connection.cursor() as cursor:
         cursor.execute(
             _OPEN_BALANCES.format(local_date=local_date),
-            [*tz_params, getattr(practice, "pk", practice), responsibility],
+            [*tz_params, practice_pk(practice), responsibility],
         )
         rows = cursor.fetchall()
     return [
@@ -94,7 +95,7 @@ def _text(cents: int) -> str:
     return f"{sign}{cents // 100}.{cents % 100:02d}"
 
 
-def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = None) -> Table:
+def ar_aging(practice: PracticeRef, by: str = "payer", as_of: datetime.date | None = None) -> Table:
     """Open A/R aged from the date of service, per payer (insurance) or per patient.
 
     Worked in whole cents: a practice has thousands of open balances.
@@ -160,7 +161,7 @@ def ar_aging(practice: Any, by: str = "payer", as_of: datetime.date | None = Non
     return table
 
 
-def denials(practice: Any, items: QuerySet[DenialItem] | None = None) -> Table:
+def denials(practice: PracticeRef, items: QuerySet[DenialItem] | None = None) -> Table:
     """Denials by payer and reason (CARC), with counts and amounts, largest first: every
     denial of the practice, or those of ``items`` (the financial dashboard's months)."""
     grouped: dict[tuple[str, str, str], list[Any]] = {}
@@ -198,16 +199,16 @@ _FIRST_ANSWERS = """
 """
 
 
-def _first_pass(practice: Any) -> tuple[int, int]:
+def _first_pass(practice: PracticeRef) -> tuple[int, int]:
     """Claims paid on their first remittance without a denial, and claims adjudicated."""
     with connection.cursor() as cursor:
-        pk = getattr(practice, "pk", practice)
+        pk = practice_pk(practice)
         cursor.execute(_FIRST_ANSWERS, [pk, pk])
         counts = dict(cursor.fetchall())
     return counts.get(RemittanceClaim.Outcome.POSTED.value, 0), sum(counts.values())
 
 
-def kpis(practice: Any, as_of: datetime.date | None = None, period_days: int = 90) -> Table:
+def kpis(practice: PracticeRef, as_of: datetime.date | None = None, period_days: int = 90) -> Table:
     """Days in A/R, first-pass rate and net collection rate."""
     as_of = as_of or timezone.localdate()
     since = as_of - datetime.timedelta(days=period_days)

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from medbill.web.billing import scrubbing
 from medbill.web.billing.models import Claim
 from medbill.web.practice.models import Practice
 
+if TYPE_CHECKING:
+    from medbill.web.demo.stages import StageContext, SummaryRow
+
 __all__ = ["scrub_stage"]
 
 
-def scrub_stage(ctx: Any) -> list[Any]:
+def scrub_stage(ctx: StageContext) -> list[SummaryRow]:
     """Scrub every draft or scrubbed claim of each demo practice."""
     from medbill.web.demo.stages import SummaryRow
 

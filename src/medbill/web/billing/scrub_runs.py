@@ -20,6 +20,7 @@ from medbill.web.billing.remittance_models import ScrubRun
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
 
 __all__ = ["perform_scrub_run", "start_scrub_run"]
 
@@ -34,7 +35,7 @@ def _errors_in_words(result: ScrubResult) -> str:
     return words + (f"; and {more} more" if more > 0 else "")
 
 
-def start_scrub_run(user: Any, practice: Any) -> ScrubRun:
+def start_scrub_run(user: Actor, practice: PracticeRef) -> ScrubRun:
     """Queue a scrub of every draft claim; ServiceError when there is none."""
     from medbill.web.billing.tasks import scrub_claim_run
 
@@ -49,7 +50,7 @@ def start_scrub_run(user: Any, practice: Any) -> ScrubRun:
         raise ServiceError("claims", "no draft claim waits to be scrubbed")
     with transaction.atomic(), audit.acting_as(user):
         run = ScrubRun.objects.create(
-            practice_id=getattr(practice, "pk", practice), created_by=user, total=len(drafts)
+            practice_id=practice_pk(practice), created_by=signed_in(user), total=len(drafts)
         )
         transaction.on_commit(lambda: scrub_claim_run.delay(run.pk, drafts))
     return run

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from typing import Any, Protocol
+from typing import Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,8 +20,9 @@ from medbill.web.billing.documents import claim_document
 from medbill.web.billing.models import Claim, EditWaiver
 from medbill.web.billing.remittance_models import PayerRuleFromDenial
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.models import FeeScheduleEntry, edit_prefixes
+from medbill.web.practice.models import FeeScheduleEntry, Payer, Practice, edit_prefixes
 from medbill.web.practice.permissions import require as _require
+from medbill.web.practice.tenancy import Actor, PracticeRef, signed_in
 
 __all__ = [
     "active_waivers",
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 
-def require(user: Any, practice: Any, action: str) -> None:
+def require(user: Actor, practice: PracticeRef, action: str) -> None:
     """The role check; ``None`` is the operator running ``medbill`` on the server."""
     if user is not None:
         _require(user, practice, action)
@@ -110,7 +111,7 @@ def _fee_references(claim: PayerRoute) -> References:
         return refs
 
 
-def scrub_claim(user: Any, claim: Claim) -> ScrubResult:
+def scrub_claim(user: Actor, claim: Claim) -> ScrubResult:
     """Run the edits on a stored claim (with the practice's waivers for its payer)."""
     require(user, claim.practice_id, "view_claims")
     document = claim_document(claim)
@@ -132,7 +133,7 @@ def scrub_claim(user: Any, claim: Claim) -> ScrubResult:
     return Scrubber(_references(claim), default=policy).scrub(document)
 
 
-def mark_scrubbed(user: Any, claim: Claim) -> ScrubResult:
+def mark_scrubbed(user: Actor, claim: Claim) -> ScrubResult:
     """Scrub a draft claim and mark it scrubbed when no error remains."""
     from medbill.web.claims_out.services import move_claim  # it builds on this module
 
@@ -161,7 +162,7 @@ def mark_scrubbed(user: Any, claim: Claim) -> ScrubResult:
     return result
 
 
-def require_clean(user: Any, claim: Claim) -> ScrubResult:
+def require_clean(user: Actor, claim: Claim) -> ScrubResult:
     """The scrub result of a claim about to be submitted; ``ServiceError`` if it has errors."""
     result = scrub_claim(user, claim)
     if not result.can_submit:
@@ -172,7 +173,7 @@ def require_clean(user: Any, claim: Claim) -> ScrubResult:
     return result
 
 
-def waive_edit(user: Any, practice: Any, payer: Any, code: str, reason: str) -> EditWaiver:
+def waive_edit(user: Actor, practice: Practice, payer: Payer, code: str, reason: str) -> EditWaiver:
     """Waive edit ``code`` for ``payer``'s claims of ``practice``, with a reason."""
     require(user, practice.pk, "manage_master_data")
     code = (code or "").strip().upper()
@@ -188,17 +189,21 @@ def waive_edit(user: Any, practice: Any, payer: Any, code: str, reason: str) -> 
         ).exists():
             raise ServiceError("code", f"{code} is already waived for this payer")
         return EditWaiver.objects.create(
-            practice=practice, payer=payer, code=code, reason=reason.strip(), waived_by=user
+            practice=practice,
+            payer=payer,
+            code=code,
+            reason=reason.strip(),
+            waived_by=signed_in(user),
         )
 
 
-def revoke_waiver(user: Any, waiver: EditWaiver) -> EditWaiver:
+def revoke_waiver(user: Actor, waiver: EditWaiver) -> EditWaiver:
     """End a waiver; the row stays, with who revoked it and when."""
     require(user, waiver.practice_id, "manage_master_data")
     with transaction.atomic():
         waiver = EditWaiver.objects.select_for_update().get(pk=waiver.pk)
         if waiver.revoked_at is None:
             waiver.revoked_at = timezone.now()
-            waiver.revoked_by = user
+            waiver.revoked_by = signed_in(user)
             waiver.save()
     return waiver

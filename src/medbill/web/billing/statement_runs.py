@@ -12,7 +12,6 @@ import datetime
 import io
 import zipfile
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
@@ -20,9 +19,11 @@ from medbill.core.money import Money
 from medbill.core.paths import data_dir
 from medbill.web.billing.remittance_models import StatementRun
 from medbill.web.billing.statements import accounts_owing, run_statements
+from medbill.web.frontdesk.models import Patient
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
 
 __all__ = [
     "THRESHOLD_CAP",
@@ -40,7 +41,7 @@ WRITE_OFF_CAP = Money("25.00")
 THRESHOLD_CAP = Money("1000.00")
 
 
-def _money(value: Any, field: str, cap: Money) -> Money:
+def _money(value: object, field: str, cap: Money) -> Money:
     try:
         amount = Money(str(value).strip().lstrip("$").replace(",", "") or "0")
     except Exception:
@@ -54,7 +55,7 @@ def _money(value: Any, field: str, cap: Money) -> Money:
     return amount
 
 
-def statement_limits(threshold: Any, write_off_under: Any) -> tuple[Money, Money]:
+def statement_limits(threshold: object, write_off_under: object) -> tuple[Money, Money]:
     """The cycle's threshold and write-off limit as amounts, or the first one wrong."""
     amount = _money(threshold, "threshold", THRESHOLD_CAP)
     small = _money(write_off_under, "write_off_under", WRITE_OFF_CAP)
@@ -64,13 +65,13 @@ def statement_limits(threshold: Any, write_off_under: Any) -> tuple[Money, Money
 
 
 def start_statement_run(
-    user: Any,
-    practice: Any,
+    user: Actor,
+    practice: PracticeRef,
     *,
     statement_date: datetime.date,
-    threshold: Any,
-    write_off_under: Any,
-    patient: Any = None,
+    threshold: object,
+    write_off_under: object,
+    patient: Patient | None = None,
 ) -> StatementRun:
     """Queue a statement cycle (of the practice, or of one patient's account)."""
     from medbill.web.billing.tasks import run_statement_run
@@ -79,8 +80,8 @@ def start_statement_run(
     threshold, small = statement_limits(threshold, write_off_under)
     with transaction.atomic(), audit.acting_as(user):
         run = StatementRun.objects.create(
-            practice_id=getattr(practice, "pk", practice),
-            created_by=user,
+            practice_id=practice_pk(practice),
+            created_by=signed_in(user),
             statement_date=statement_date,
             threshold=threshold,
             write_off_under=small,

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from medbill.core.forms import Practice as PracticeDoc
 from medbill.core.forms.statement import (
     Statement as StatementDoc,
 )
@@ -44,8 +45,9 @@ from medbill.web.frontdesk.models import Coverage, Patient, Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.fields import MoneySum
-from medbill.web.practice.models import FeeScheduleEntry
+from medbill.web.practice.models import FeeScheduleEntry, Practice
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor, PracticeRef
 
 __all__ = [
     "CycleResult",
@@ -91,7 +93,7 @@ def in_good_standing(plan: PaymentPlan, as_of: datetime.date) -> bool:
 
 
 def create_payment_plan(
-    user: Any,
+    user: Actor,
     patient: Patient,
     total: Any,
     installments: int,
@@ -120,7 +122,7 @@ def create_payment_plan(
         )
 
 
-def _descriptions(practice: Any) -> dict[str, str]:
+def _descriptions(practice: PracticeRef) -> dict[str, str]:
     rows = FeeScheduleEntry.objects.filter(practice=practice).order_by("effective_from")
     return {r.code: r.description for r in rows}
 
@@ -212,7 +214,7 @@ class CycleRules:
     threshold: Money
     small: Money
     words: dict[str, str]
-    who: Any
+    who: PracticeDoc
     # A statement the patient asked for ("send statement now"): sent whatever the balance,
     # zero or a credit included, with every visit that had activity.
     on_request: bool = False
@@ -229,7 +231,10 @@ class Accounts:
 
 
 def _accounts(
-    practice: Any, patients: dict[int, Patient], words: dict[str, str], settled_too: bool = False
+    practice: PracticeRef,
+    patients: dict[int, Patient],
+    words: dict[str, str],
+    settled_too: bool = False,
 ) -> Accounts:
     plans: dict[int, list[PaymentPlan]] = defaultdict(list)
     for plan in PaymentPlan.objects.filter(
@@ -320,7 +325,11 @@ def _in_words(exc: StatementError) -> str:
 
 
 def _rules(
-    practice: Any, day: datetime.date, threshold: Any, small: Any, on_request: bool = False
+    practice: Practice,
+    day: datetime.date,
+    threshold: object,
+    small: object,
+    on_request: bool = False,
 ) -> CycleRules:
     return CycleRules(
         day,
@@ -333,7 +342,7 @@ def _rules(
 
 
 def accounts_owing(
-    practice: Any, patient_ids: Iterable[int] | None, on_request: bool = False
+    practice: PracticeRef, patient_ids: Iterable[int] | None, on_request: bool = False
 ) -> list[int]:
     """Patients of ``practice`` who owe something themselves, in a stable order; with
     ``on_request``, those of ``patient_ids`` with any activity on their account."""
@@ -350,12 +359,12 @@ def accounts_owing(
 
 
 def preview_statements(
-    user: Any,
-    practice: Any,
+    user: Actor,
+    practice: Practice,
     *,
     statement_date: datetime.date | None = None,
-    threshold: Any = "5.00",
-    write_off_under: Any = "1.00",
+    threshold: object = "5.00",
+    write_off_under: object = "1.00",
     patient_ids: Iterable[int] | None = None,
 ) -> list[Outcome]:
     """What ``run_statements`` would do with the same choices, changing nothing."""
@@ -383,13 +392,13 @@ def preview_statements(
 
 
 def run_statements(
-    user: Any,
-    practice: Any,
+    user: Actor,
+    practice: Practice,
     out_dir: Path,
     *,
     statement_date: datetime.date | None = None,
-    threshold: Any = "5.00",
-    write_off_under: Any = "1.00",
+    threshold: object = "5.00",
+    write_off_under: object = "1.00",
     collections_after_days: int = 120,
     statements_before_collections: int = 3,
     patient_ids: Iterable[int] | None = None,
