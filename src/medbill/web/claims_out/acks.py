@@ -20,7 +20,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from medbill.core.x12 import X12ParseError, iter_segments, locate_claims, read_277ca, read_999
-from medbill.core.x12.m999 import SegmentError
+from medbill.core.x12.m277ca import Ack277CA
+from medbill.core.x12.m999 import Ack999, SegmentError
 from medbill.web.billing.models import Claim
 from medbill.web.claims_out.models import (
     AckImport,
@@ -31,6 +32,7 @@ from medbill.web.claims_out.models import (
 from medbill.web.claims_out.services import move_claim, require
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
 
 __all__ = ["AckResult", "import_acknowledgement", "resolve_work_item"]
 
@@ -54,10 +56,12 @@ def _kind(data: bytes) -> str:
     raise ServiceError("file", "no transaction set in the file")
 
 
-def import_acknowledgement(user: Any, practice: Any, data: bytes, file_name: str) -> AckResult:
+def import_acknowledgement(
+    user: Actor, practice: PracticeRef, data: bytes, file_name: str
+) -> AckResult:
     """Import one 999 or 277CA file for ``practice`` (see the module docstring)."""
     require(user, practice, "import_remittance")
-    practice_id = getattr(practice, "pk", practice)
+    practice_id = practice_pk(practice)
     sha = hashlib.sha256(data).hexdigest()
     existing = AckImport.objects.for_practice(practice_id).filter(sha256=sha).first()
     if existing is not None:
@@ -75,7 +79,7 @@ def import_acknowledgement(user: Any, practice: Any, data: bytes, file_name: str
     except X12ParseError as exc:
         raise ServiceError("file", str(exc)) from None
     isa = next(iter_segments(data))
-    by = user if getattr(user, "is_authenticated", False) else None
+    by = signed_in(user)
     try:
         with transaction.atomic(), audit.acting_as(user):
             row = AckImport.objects.create(
@@ -120,7 +124,13 @@ def import_acknowledgement(user: Any, practice: Any, data: bytes, file_name: str
 
 
 def _reject(
-    user: Any, claim: Claim, reason: str, codes: str, source: str, row: AckImport, result: AckResult
+    user: Actor,
+    claim: Claim,
+    reason: str,
+    codes: str,
+    source: str,
+    row: AckImport,
+    result: AckResult,
 ) -> None:
     if claim.status not in ("submitted", "accepted"):
         return
@@ -164,7 +174,7 @@ def _submission(practice_id: int, partner: str, **number: str) -> Submission | N
     return rows[0] if rows else None
 
 
-def _apply_999(user: Any, practice_id: int, ack: Any, result: AckResult) -> None:
+def _apply_999(user: Actor, practice_id: int, ack: Ack999, result: AckResult) -> None:
     for group in ack.groups:
         sub = _submission(practice_id, ack.sender, group_control=group.group_control)
         if sub is None:
@@ -201,7 +211,7 @@ def _apply_999(user: Any, practice_id: int, ack: Any, result: AckResult) -> None
                 _reject(user, claim, f"999: {reason}", codes, "999", result.ack, result)
 
 
-def _apply_277ca(user: Any, practice_id: int, ack: Any, result: AckResult) -> None:
+def _apply_277ca(user: Actor, practice_id: int, ack: Ack277CA, result: AckResult) -> None:
     claims_qs = Claim.objects.for_practice(practice_id).select_for_update()
     if ack.file_rejected:
         reason = "; ".join(s.words() for s in ack.file_statuses if s.rejected)
@@ -232,7 +242,7 @@ def _apply_277ca(user: Any, practice_id: int, ack: Any, result: AckResult) -> No
             result.accepted.append(claim.patient_control_number)
 
 
-def resolve_work_item(user: Any, item: ClaimWorkItem, resolution: str) -> ClaimWorkItem:
+def resolve_work_item(user: Actor, item: ClaimWorkItem, resolution: str) -> ClaimWorkItem:
     """Close a rejection: the claim goes back to draft to be fixed and sent again."""
     require(user, item.practice_id, "create_claims")
     from django.utils import timezone
@@ -251,7 +261,7 @@ def resolve_work_item(user: Any, item: ClaimWorkItem, resolution: str) -> ClaimW
                 source="manual",
             )
         item.resolved_at = timezone.now()
-        item.resolved_by = user if getattr(user, "is_authenticated", False) else None
+        item.resolved_by = signed_in(user)
         item.resolution = resolution[:200]
         item.save()
     return item

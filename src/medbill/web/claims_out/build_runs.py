@@ -8,19 +8,18 @@ visit is billed twice.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from medbill.web.claims_out.models import ClaimBuildRun
 from medbill.web.claims_out.services import build_claims, build_preview, require
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
 
 __all__ = ["perform_build_run", "start_build_run"]
 
 
-def start_build_run(user: Any, practice: Any) -> ClaimBuildRun:
+def start_build_run(user: Actor, practice: PracticeRef) -> ClaimBuildRun:
     """Queue a build of every coded visit that is ready now; ServiceError when none is."""
     from medbill.web.claims_out.tasks import build_claim_run
 
@@ -34,8 +33,8 @@ def start_build_run(user: Any, practice: Any) -> ClaimBuildRun:
     held = {str(c.visit.pk): c.held for c in preview if c.held}
     with transaction.atomic(), audit.acting_as(user):
         run = ClaimBuildRun.objects.create(
-            practice_id=getattr(practice, "pk", practice),
-            created_by=user,
+            practice_id=practice_pk(practice),
+            created_by=signed_in(user),
             total=len(ready),
             held=held,
         )

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -38,6 +37,7 @@ from medbill.web.claims_out.services import move_claim, next_control_number, req
 from medbill.web.frontdesk.eligibility import endpoint_of
 from medbill.web.frontdesk.models import PayerEndpoint
 from medbill.web.practice import audit
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
 
 __all__ = [
     "StatusOutcome",
@@ -83,7 +83,7 @@ class StatusOutcome:
 
 
 def claims_without_answer(
-    practice: Any, older_than_days: int, now: datetime.datetime | None = None
+    practice: PracticeRef, older_than_days: int, now: datetime.datetime | None = None
 ) -> QuerySet[Claim]:
     """Claims sent more than ``older_than_days`` ago whose payer has not decided yet."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=older_than_days)
@@ -108,8 +108,8 @@ def _trace(claim: Claim, when: datetime.datetime) -> str:
 
 
 def check_claim_status(
-    user: Any,
-    practice: Any,
+    user: Actor,
+    practice: PracticeRef,
     claims: Iterable[Claim],
     *,
     exchange: Exchange = exchange_claim_status,
@@ -122,7 +122,7 @@ def check_claim_status(
     not answer, gives every one of its claims an ``error`` and changes nothing.
     """
     require(user, practice, "check_claim_status")
-    practice_id = getattr(practice, "pk", practice)
+    practice_id = practice_pk(practice)
     now = now or timezone.now()
     rows = list(
         Claim.objects.for_practice(practice_id)
@@ -158,7 +158,7 @@ def check_claim_status(
 
 
 def _ask_payer(
-    user: Any,
+    user: Actor,
     practice_id: int,
     batch: list[Claim],
     row: PayerEndpoint | None,
@@ -232,7 +232,7 @@ def _ask_payer(
 
 
 def apply_277(
-    user: Any, practice_id: int, data: bytes, traces: dict[str, Claim] | None = None
+    user: Actor, practice_id: int, data: bytes, traces: dict[str, Claim] | None = None
 ) -> list[StatusOutcome]:
     """Apply a 277 to the claims it answers (by our trace, else by our claim id).
 
@@ -281,7 +281,7 @@ def _lock_claims(
     return out
 
 
-def _apply(user: Any, claim: Claim, report: ClaimStatusReport) -> StatusOutcome:
+def _apply(user: Actor, claim: Claim, report: ClaimStatusReport) -> StatusOutcome:
     group = report.group
     status = next((s for s in report.statuses if s.group == group), report.status)
     words = report.words()
@@ -318,7 +318,7 @@ def _apply(user: Any, claim: Claim, report: ClaimStatusReport) -> StatusOutcome:
             reason=reason[:300],
             source=SOURCE,
             source_ref=ref[:120],
-            created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_by=signed_in(user),
         )
     if (
         group in _TO_WORK

@@ -9,10 +9,13 @@ are listed with the reason instead of stopping the demo.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 from collections import Counter
-from typing import Any
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -23,6 +26,9 @@ from medbill.web.claims_out.documents import claim_documents
 from medbill.web.claims_out.models import ClearinghouseConnection
 from medbill.web.claims_out.services import build_claims, next_control_number, submit_claims
 from medbill.web.practice.models import Practice
+
+if TYPE_CHECKING:
+    from medbill.web.demo.stages import StageContext, SummaryRow
 
 __all__ = ["batch_stage", "build_stage"]
 
@@ -71,7 +77,7 @@ def _settings(practice: Practice, route: str, folder: str) -> dict[str, Any]:
     }
 
 
-def build_stage(ctx: Any) -> list[Any]:
+def build_stage(ctx: StageContext) -> list[SummaryRow]:
     """Draft claims from every coded visit of each demo practice (``claims`` stage)."""
     from medbill.web.demo.stages import SummaryRow
 
@@ -99,7 +105,7 @@ def build_stage(ctx: Any) -> list[Any]:
     return rows
 
 
-def batch_stage(ctx: Any) -> list[Any]:
+def batch_stage(ctx: StageContext) -> list[SummaryRow]:
     """Send each demo practice's scrubbed claims as 837P files into ``demo-out/837p/``.
 
     One folder connection per clearinghouse route; every file is recorded as a
@@ -149,7 +155,7 @@ def batch_stage(ctx: Any) -> list[Any]:
     return rows
 
 
-def _preview(ctx: Any, practice: Practice, folder: Any) -> list[Any]:
+def _preview(ctx: StageContext, practice: Practice, folder: Path) -> list[SummaryRow]:
     from medbill.web.demo.stages import SummaryRow
 
     rows = []
@@ -200,13 +206,11 @@ def _preview(ctx: Any, practice: Practice, folder: Any) -> list[Any]:
     return rows
 
 
-def ctx_now(ctx: Any, services: Any = ()) -> Any:
+def ctx_now(ctx: StageContext, services: Iterable[dt.date] = ()) -> dt.datetime:
     """The demo's clock when it sends claims: noon on the Monday after the first week of
     visits (the week that is coded and billed), or on the weekday after the latest of
     ``services`` (dates of service) when that is later, so no file is ever sent before a
     service it bills. Fixed by the start date and the data: reruns write the same names."""
-    import datetime as dt
-
     day = ctx.start + dt.timedelta(days=7)
     latest = max(services, default=None)
     if latest is not None and latest >= day:

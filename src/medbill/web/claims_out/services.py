@@ -9,6 +9,7 @@ UPDATE that must change exactly one row, so no two workers share a number.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from medbill.connect.delivery import DeliveryError, deliver
@@ -47,6 +49,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Practice
 from medbill.web.practice.permissions import require as _require
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
 from medbill.web.risk.models import ClaimHold
 
 __all__ = [
@@ -67,7 +70,7 @@ log = logging.getLogger(__name__)
 MAX_CONTROL = 999_999_999
 
 
-def require(user: Any, practice: Any, action: str) -> None:
+def require(user: Actor, practice: PracticeRef, action: str) -> None:
     """The role check of every use case; ``None`` is the operator at the command line.
 
     Whoever runs ``medbill`` on the server already holds the database; the audit
@@ -77,13 +80,13 @@ def require(user: Any, practice: Any, action: str) -> None:
         _require(user, practice, action)
 
 
-def next_control_number(practice: Any, name: str) -> int:
+def next_control_number(practice: PracticeRef, name: str) -> int:
     """The next interchange control number for ``practice`` and connection ``name``.
 
     Call it outside a surrounding transaction when the number must survive a
     later rollback; inside one, the UPDATE's row lock still keeps it unique.
     """
-    practice_id = getattr(practice, "pk", practice)
+    practice_id = practice_pk(practice)
     ControlNumberSequence.objects.get_or_create(practice_id=practice_id, name=name)
     rows = ControlNumberSequence.objects.filter(practice_id=practice_id, name=name)
     for _ in range(1000):
@@ -99,7 +102,7 @@ def move_claim(
     claim: Claim,
     new: str,
     *,
-    user: Any,
+    user: Actor,
     reason: str = "",
     source: str,
     source_ref: str = "",
@@ -124,7 +127,7 @@ def move_claim(
         reason=reason[:300],
         source=source,
         source_ref=source_ref[:120],
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=signed_in(user),
     )
 
 
@@ -144,7 +147,7 @@ class BuildCandidate:
     held: str  # why no claim would be built; "" when one will be
 
 
-def _visits_to_build(practice: Any, visit_ids: Iterable[int] | None) -> Any:
+def _visits_to_build(practice: PracticeRef, visit_ids: Iterable[int] | None) -> QuerySet[Visit]:
     visits = Visit.objects.for_practice(practice)
     visits = (
         visits.filter(pk__in=list(visit_ids))
@@ -154,7 +157,7 @@ def _visits_to_build(practice: Any, visit_ids: Iterable[int] | None) -> Any:
     return visits.order_by("scheduled_at", "id")
 
 
-def _holds(practice: Any, visits: list[Visit]) -> dict[int, tuple[str, Coverage | None]]:
+def _holds(practice: PracticeRef, visits: list[Visit]) -> dict[int, tuple[str, Coverage | None]]:
     """For each visit, why it cannot become a claim now ("" if it can) and the coverage to
     bill: the primary coverage in effect on the date of service. A few queries in all."""
     ids = [v.pk for v in visits]
@@ -208,7 +211,7 @@ def _holds(practice: Any, visits: list[Visit]) -> dict[int, tuple[str, Coverage 
 
 
 def build_preview(
-    user: Any, practice: Any, visit_ids: Iterable[int] | None = None
+    user: Actor, practice: PracticeRef, visit_ids: Iterable[int] | None = None
 ) -> list[BuildCandidate]:
     """What ``build_claims`` would do now, changing nothing: each visit, held or not."""
     require(user, practice, "create_claims")
@@ -218,8 +221,8 @@ def build_preview(
 
 
 def build_claims(
-    user: Any,
-    practice: Any,
+    user: Actor,
+    practice: PracticeRef,
     visit_ids: Iterable[int] | None = None,
     *,
     progress: Callable[[int], None] | None = None,
@@ -234,7 +237,7 @@ def build_claims(
     ``progress`` hears the count done after each chunk.
     """
     require(user, practice, "create_claims")
-    row = practice if hasattr(practice, "short_code") else Practice.objects.get(pk=practice)
+    row = practice if isinstance(practice, Practice) else Practice.objects.get(pk=practice)
     ids = list(_visits_to_build(practice, visit_ids).values_list("pk", flat=True))
     result = BuildResult([], {})
     for start in range(0, len(ids), max(chunk, 1)):
@@ -257,7 +260,7 @@ def build_claims(
     return result
 
 
-def _claim_for(user: Any, practice: Any, visit: Visit, coverage: Coverage) -> Claim:
+def _claim_for(user: Actor, practice: Practice, visit: Visit, coverage: Coverage) -> Claim:
     claim = Claim.objects.create(
         practice_id=visit.practice_id,
         visit=visit,
@@ -292,7 +295,7 @@ def _claim_for(user: Any, practice: Any, visit: Visit, coverage: Coverage) -> Cl
         to_status="draft",
         source="build",
         source_ref=f"visit {visit.pk}",
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=signed_in(user),
     )
     visit.status = Visit.Status.BILLED
     visit.save()
@@ -302,7 +305,7 @@ def _claim_for(user: Any, practice: Any, visit: Visit, coverage: Coverage) -> Cl
 # -- submission ---------------------------------------------------------------------------------
 
 
-def connection_profile(practice: Any, name: str) -> ClearinghouseProfile:
+def connection_profile(practice: PracticeRef, name: str) -> ClearinghouseProfile:
     """The practice's clearinghouse profile called ``name``; ServiceError when unusable."""
     row = (
         ClearinghouseConnection.objects.for_practice(practice)
@@ -345,12 +348,12 @@ def _zone_of(practice: Any) -> Any:
 
 
 def submit_claims(
-    user: Any,
-    practice: Any,
+    user: Actor,
+    practice: PracticeRef,
     claims: Iterable[Claim],
     connection: str,
     *,
-    now: Any = None,
+    now: datetime.datetime | None = None,
     send: Callable[[OutgoingFile, ClearinghouseProfile], Any] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Sent:
@@ -424,7 +427,7 @@ def submit_claims(
         submissions = []
         for f in files:
             sub = Submission.objects.create(
-                practice_id=getattr(practice, "pk", practice),
+                practice_id=practice_pk(practice),
                 connection=connection,
                 file_name=f.name,
                 sha256=f.sha256,
@@ -436,7 +439,7 @@ def submit_claims(
                 claim_count=len(f.claim_ids),
                 total_charge=sum((by_pcn[p].total_charge for p in f.claim_ids), Money(0)).amount,
                 created_at=now,
-                created_by=user if getattr(user, "is_authenticated", False) else None,
+                created_by=signed_in(user),
             )
             for pcn in f.claim_ids:
                 SubmissionClaim.objects.create(submission=sub, claim=by_pcn[pcn])
@@ -460,7 +463,7 @@ def submit_claims(
     return Sent(submissions, held)
 
 
-def _why_not_sent(user: Any, claim: Claim, connection: str) -> tuple[str, str] | None:
+def _why_not_sent(user: Actor, claim: Claim, connection: str) -> tuple[str, str] | None:
     """(field, reason) when ``claim`` cannot go to ``connection`` now, else None."""
     if claim.status != "scrubbed":
         return "status", f"is {claim.status}; only scrubbed claims are sent"
@@ -479,7 +482,7 @@ def _why_not_sent(user: Any, claim: Claim, connection: str) -> tuple[str, str] |
 
 
 def _deliver(
-    user: Any,
+    user: Actor,
     sub: Submission,
     f: OutgoingFile,
     profile: ClearinghouseProfile,
@@ -516,7 +519,7 @@ def _deliver(
 CORRECTABLE = ("accepted", "paid", "denied")
 
 
-def correct_claim(user: Any, claim: Claim, frequency: str, reason: str = "") -> Claim:
+def correct_claim(user: Actor, claim: Claim, frequency: str, reason: str = "") -> Claim:
     """A new claim that replaces (frequency 7) or voids (8) one the payer already holds.
 
     The new claim copies the original's lines, diagnoses and attachments (on the claim
@@ -586,9 +589,9 @@ def correct_claim(user: Any, claim: Claim, frequency: str, reason: str = "") -> 
                 report_type=attachment.report_type,
                 transmission=attachment.transmission,
                 control_number=attachment.control_number,
-                created_by=user if getattr(user, "is_authenticated", False) else None,
+                created_by=signed_in(user),
             )
-        by = user if getattr(user, "is_authenticated", False) else None
+        by = signed_in(user)
         ClaimEvent.objects.create(
             practice_id=new.practice_id,
             claim=new,
@@ -609,7 +612,7 @@ def correct_claim(user: Any, claim: Claim, frequency: str, reason: str = "") -> 
     return new
 
 
-def record_file_download(user: Any, submission: Submission, source: str) -> None:
+def record_file_download(user: Actor, submission: Submission, source: str) -> None:
     """Audit a download of an 837P file: it carries every claim's patient, so the event
     names the claims and links each of their patients (the web page and the API both)."""
     claims = list(submission.claims.values_list("pk", "patient_id"))

@@ -8,8 +8,6 @@ sends nothing twice: only claims still scrubbed are sent.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -19,12 +17,13 @@ from medbill.web.claims_out.services import connection_profile, require, submit_
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
 
 __all__ = ["perform_submit_run", "start_submit_run"]
 
 
 def start_submit_run(
-    user: Any, practice: Any, claim_ids: list[int], connection: str
+    user: Actor, practice: PracticeRef, claim_ids: list[int], connection: str
 ) -> SubmissionRun:
     """Queue the sending of the practice's scrubbed claims among ``claim_ids``."""
     from medbill.web.claims_out.tasks import submit_claim_run
@@ -41,8 +40,8 @@ def start_submit_run(
     connection_profile(practice, connection)  # an unusable connection is said at once
     with transaction.atomic(), audit.acting_as(user):
         run = SubmissionRun.objects.create(
-            practice_id=getattr(practice, "pk", practice),
-            created_by=user,
+            practice_id=practice_pk(practice),
+            created_by=signed_in(user),
             total=len(ids),
             connection=connection,
             claims=ids,

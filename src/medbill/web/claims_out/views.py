@@ -9,6 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from medbill.core.denial_risk import Prediction
 from medbill.web.billing.models import Claim
 from medbill.web.claims_out.acks import import_acknowledgement, resolve_work_item
 from medbill.web.claims_out.models import (
@@ -81,7 +82,7 @@ def claim_queue(request: PracticeRequest) -> HttpResponse:
     )
 
 
-def _risk_row(prediction: Any, threshold: float, **row: Any) -> dict[str, Any]:
+def _risk_row(prediction: Prediction | None, threshold: float, **row: Any) -> dict[str, Any]:
     return {
         **row,
         "risk": prediction,
