@@ -12,7 +12,7 @@ the front desk's cash is in the file too (a deposit without an ERA).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from medbill.core.bank import Deposit, write_bai2
 from medbill.core.money import Money
@@ -20,6 +20,9 @@ from medbill.web.banking import services
 from medbill.web.banking.models import Deposit as DepositRow
 from medbill.web.billing.remittance_models import Remittance
 from medbill.web.practice.models import Practice
+
+if TYPE_CHECKING:
+    from medbill.web.demo.stages import StageContext, SummaryRow
 
 __all__ = ["bank_stage"]
 
@@ -63,7 +66,7 @@ def _deposits(rems: list[Any]) -> list[Deposit]:
     return out
 
 
-def bank_stage(ctx: Any) -> list[Any]:
+def bank_stage(ctx: StageContext) -> list[SummaryRow]:
     """Write and import each practice's bank file; report the reassociation rate."""
     from medbill.web.demo.stages import SummaryRow
 

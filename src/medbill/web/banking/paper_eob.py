@@ -19,8 +19,9 @@ from medbill.core.x12.m835 import write_835
 from medbill.web.billing.era import ImportResult, import_era
 from medbill.web.billing.models import Claim
 from medbill.web.practice.errors import ServiceError
-from medbill.web.practice.models import Payer
+from medbill.web.practice.models import Payer, Practice
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor
 
 __all__ = ["EobLine", "claims_by_number", "post_paper_eob"]
 
@@ -48,8 +49,8 @@ def claims_by_number(practice: Any, numbers: list[str]) -> dict[str, Claim]:
 
 
 def post_paper_eob(
-    user: Any,
-    practice: Any,
+    user: Actor,
+    practice: Practice,
     payer: Payer,
     check_number: str,
     check_date: date,

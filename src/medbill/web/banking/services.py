@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
@@ -26,6 +26,10 @@ from medbill.web.billing.remittance_models import Remittance
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
+
+if TYPE_CHECKING:
+    from medbill.web.practice.models import Practice
 
 __all__ = [
     "BankImport",
@@ -53,19 +57,19 @@ class BankImport:
     file_id: int | None = None
 
 
-def _lock(practice: Any) -> None:
+def _lock(practice: PracticeRef) -> None:
     """Bank imports and matching of one practice go one at a time (PostgreSQL: an advisory
     lock to the end of the transaction; SQLite lets one writer in already)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s, %s)",
-                [_BANK_LOCK, int(getattr(practice, "pk", practice))],
+                [_BANK_LOCK, int(practice_pk(practice))],
             )
 
 
 def import_bank_file(
-    user: Any, practice: Any, data: bytes, name: str, columns: CsvColumns | None = None
+    user: Actor, practice: Practice, data: bytes, name: str, columns: CsvColumns | None = None
 ) -> BankImport:
     """Read a BAI2 or CSV bank file and add its new deposits, then pair them with the
     practice's 835 payments. All or nothing; a file imported before adds nothing, and a
@@ -101,7 +105,7 @@ def import_bank_file(
                 size=len(data),
                 deposits_read=len(stmt.deposits),
                 skipped=list(stmt.skipped)[:200],
-                imported_by=user if getattr(user, "is_authenticated", False) else None,
+                imported_by=signed_in(user),
             )
             result.file_id = row.pk
             for dep, fingerprint in zip(stmt.deposits, prints, strict=True):
@@ -138,11 +142,11 @@ def import_bank_file(
     return result
 
 
-def unmatched_deposits(practice: Any) -> QuerySet[Deposit]:
+def unmatched_deposits(practice: PracticeRef) -> QuerySet[Deposit]:
     return Deposit.objects.for_practice(practice).filter(match__isnull=True)
 
 
-def unmatched_remittances(practice: Any) -> QuerySet[Remittance]:
+def unmatched_remittances(practice: PracticeRef) -> QuerySet[Remittance]:
     """835 payments with money that no deposit has been paired with yet (a duplicate set
     repeats a payment already counted; a notice carries no money)."""
     return (
@@ -152,7 +156,7 @@ def unmatched_remittances(practice: Any) -> QuerySet[Remittance]:
     )
 
 
-def _keys(practice: Any) -> tuple[list[DepositKey], list[EraKey]]:
+def _keys(practice: PracticeRef) -> tuple[list[DepositKey], list[EraKey]]:
     deps = [
         DepositKey(d.pk, Money(d.amount), d.deposit_date, tuple(d.traces))
         for d in unmatched_deposits(practice)
@@ -164,12 +168,12 @@ def _keys(practice: Any) -> tuple[list[DepositKey], list[EraKey]]:
     return deps, eras
 
 
-def reassociation(practice: Any) -> Reassociation:
+def reassociation(practice: PracticeRef) -> Reassociation:
     """What the rule says of the unmatched deposits and payments now (reads only)."""
     return reassociate(*_keys(practice))
 
 
-def _match(user: Any, practice: Any) -> Reassociation:
+def _match(user: Actor, practice: Practice) -> Reassociation:
     out = reassociation(practice)
     for dep_id, rem_id in out.matched:
         DepositMatch.objects.create(
@@ -177,12 +181,12 @@ def _match(user: Any, practice: Any) -> Reassociation:
             deposit_id=dep_id,
             remittance_id=rem_id,
             how=DepositMatch.How.TRACE,
-            matched_by=user if getattr(user, "is_authenticated", False) else None,
+            matched_by=signed_in(user),
         )
     return out
 
 
-def match_deposits(user: Any, practice: Any) -> int:
+def match_deposits(user: Actor, practice: Practice) -> int:
     """Pair every deposit and 835 payment the trace and amount agree on; the number paired."""
     if user is not None:
         require(user, practice, "import_remittance")
@@ -192,7 +196,7 @@ def match_deposits(user: Any, practice: Any) -> int:
 
 
 def confirm_match(
-    user: Any, practice: Any, deposit_id: int, remittance_id: int, reason: str = ""
+    user: Actor, practice: Practice, deposit_id: int, remittance_id: int, reason: str = ""
 ) -> DepositMatch:
     """The biller pairs a deposit with a payment: a suggestion confirmed (same amount,
     dates close), or by hand with the reason they give."""
@@ -229,7 +233,7 @@ def confirm_match(
                     remittance=rem,
                     how=DepositMatch.How.SUGGESTED if suggested else DepositMatch.How.MANUAL,
                     reason=reason[:300],
-                    matched_by=user,
+                    matched_by=signed_in(user),
                 )
         except IntegrityError:
             raise ServiceError("deposit", "this deposit or payment was just matched") from None

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,7 +34,11 @@ from medbill.web.billing.remittance_models import DenialItem, RemittanceClaim
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
 from medbill.web.risk.models import ClaimHold, RiskSettings
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 __all__ = [
     "hold_claim",
@@ -55,14 +59,14 @@ MIN_DENIED = 20  # of them denied
 ANSWERED = (RemittanceClaim.Outcome.POSTED, RemittanceClaim.Outcome.DENIED, "partial")
 
 
-def model_path(practice: Any) -> Path:
+def model_path(practice: PracticeRef) -> Path:
     return data_dir() / "risk" / f"practice-{getattr(practice, 'pk', practice)}.json"
 
 
 _cache: dict[Path, tuple[float, RiskModel]] = {}
 
 
-def load_model(practice: Any) -> RiskModel | None:
+def load_model(practice: PracticeRef) -> RiskModel | None:
     """The practice's fitted model, or None when it has none yet (read again when changed)."""
     path = model_path(practice)
     try:
@@ -77,8 +81,8 @@ def load_model(practice: Any) -> RiskModel | None:
     return model
 
 
-def threshold_of(practice: Any) -> float:
-    row = RiskSettings.objects.filter(practice_id=getattr(practice, "pk", practice)).first()
+def threshold_of(practice: PracticeRef) -> float:
+    row = RiskSettings.objects.filter(practice_id=practice_pk(practice)).first()
     return float(row.threshold) if row else DEFAULT_THRESHOLD
 
 
@@ -115,7 +119,7 @@ def _features(
 
 
 def training_examples(
-    practice: Any, until: datetime.date | None = None
+    practice: PracticeRef, until: datetime.date | None = None
 ) -> list[tuple[ClaimFeatures, list[bool]]]:
     """The practice's answered claims (of services before ``until``) with their denied lines."""
     answered = (
@@ -148,7 +152,7 @@ def training_examples(
 
 
 def train_practice(
-    practice: Any, today: datetime.date | None = None, min_lines: int = MIN_LINES
+    practice: PracticeRef, today: datetime.date | None = None, min_lines: int = MIN_LINES
 ) -> dict[str, Any]:
     """Fit the practice's model from its remittances and store it; counts, never PHI."""
     examples = training_examples(practice)
@@ -179,7 +183,7 @@ def train_practice(
 
 
 def predict_claims(
-    practice: Any, claims: Iterable[Claim], warnings: dict[int, Sequence[str]] | None = None
+    practice: PracticeRef, claims: Iterable[Claim], warnings: dict[int, Sequence[str]] | None = None
 ) -> dict[int, Prediction]:
     """Each claim's chance of denial by pk (empty when the practice has no model yet)."""
     model = load_model(practice)
@@ -191,7 +195,7 @@ def predict_claims(
     }
 
 
-def held_claim_ids(practice: Any) -> set[int]:
+def held_claim_ids(practice: PracticeRef) -> set[int]:
     return set(
         ClaimHold.objects.for_practice(practice)
         .filter(released_at__isnull=True)
@@ -199,7 +203,9 @@ def held_claim_ids(practice: Any) -> set[int]:
     )
 
 
-def hold_claim(user: Any, claim: Claim, reason: str, probability: float | None = None) -> ClaimHold:
+def hold_claim(
+    user: User, claim: Claim, reason: str, probability: float | None = None
+) -> ClaimHold:
     """Keep ``claim`` out of sending until released; the reason is required."""
     require(user, claim.practice, "submit_claims")
     reason = reason.strip()
@@ -221,12 +227,12 @@ def hold_claim(user: Any, claim: Claim, reason: str, probability: float | None =
         )
 
 
-def release_hold(user: Any, hold: ClaimHold) -> ClaimHold:
+def release_hold(user: Actor, hold: ClaimHold) -> ClaimHold:
     require(user, hold.practice, "submit_claims")
     with transaction.atomic(), audit.acting_as(user):
         if hold.released_at is not None:
             raise ServiceError("hold", "this hold was released already")
         hold.released_at = timezone.now()
-        hold.released_by = user
+        hold.released_by = signed_in(user)
         hold.save()
     return hold
