@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from medbill.cli._django import console, setup
+
+if TYPE_CHECKING:
+    from medbill.web.practice.models import Practice
 
 __all__ = ["app", "pick_practice"]
 
@@ -16,7 +19,7 @@ app = typer.Typer(
 )
 
 
-def pick_practice(code: str | None) -> Any:
+def pick_practice(code: str | None) -> Practice:
     """The practice named by ``--practice`` (its short code), or the only one there is."""
     from medbill.web.practice.models import Practice
 

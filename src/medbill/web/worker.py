@@ -27,12 +27,17 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import Any
+from typing import TYPE_CHECKING
 
 from celery import Celery
 from celery.app import trace
 
 from medbill.web.observability import connect_task_signals
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from medbill.web.practice.models import Practice
 
 __all__ = ["actor_and_practice", "app", "ping"]
 
@@ -65,7 +70,7 @@ def ping(token: str = "") -> dict[str, str]:
     }
 
 
-def actor_and_practice(user_id: int | None, practice_id: int) -> tuple[Any, Any]:
+def actor_and_practice(user_id: int | None, practice_id: int) -> tuple[User | None, Practice]:
     """The user a task acts for (``None``: the system) and the practice it works in.
 
     Tasks receive ids, not rows; the services they call check the user's role as the page

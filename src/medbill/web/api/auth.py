@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from ninja.errors import HttpError
@@ -12,6 +12,9 @@ from ninja.utils import check_csrf
 from medbill.web.practice import audit
 from medbill.web.practice.mfa import session_complete
 from medbill.web.practice.models import ApiToken
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 __all__ = ["SessionUser", "TokenUser", "API_AUTH"]
 
@@ -23,7 +26,7 @@ class SessionUser(SessionAuth):
     unauthenticated (401), not forbidden (ninja's own check would answer 403 first).
     """
 
-    def __call__(self, request: HttpRequest) -> Any:
+    def __call__(self, request: HttpRequest) -> User | None:
         user = self.authenticate(request, None)
         if user is None:
             return None
@@ -35,7 +38,7 @@ class SessionUser(SessionAuth):
             )
         return user
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = request.user
         # A session still waiting for its authenticator code is not signed in yet.
         if user.is_authenticated and user.is_active and session_complete(request):
@@ -46,7 +49,7 @@ class SessionUser(SessionAuth):
 class TokenUser(HttpBearer):
     """A user authenticated by one of their API tokens."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = ApiToken.authenticate(token)
         if user is None:
             return None

@@ -227,6 +227,7 @@ def check_eligibility(request: HttpRequest, patient_id: int, payload: Eligibilit
     if payload.visit_id is not None:
         visit = get_or_404(request, Visit, pk=payload.visit_id, patient=patient)
     on = payload.service_date or (visit.date_of_service if visit else timezone.localdate())
+    coverage: Coverage | None
     if payload.coverage_id is not None:
         coverage = get_or_404(request, Coverage, pk=payload.coverage_id, patient=patient)
     else:
@@ -252,7 +253,7 @@ def queue(request: HttpRequest, on: datetime.date | None = None):
     """Appointments of a day (today by default) with the latest eligibility answer."""
     day = on or timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    visits = (
+    booked = (
         scope(request, Visit)
         .filter(scheduled_at__gte=start, scheduled_at__lt=start + datetime.timedelta(days=1))
         .order_by("scheduled_at", "id")
@@ -260,7 +261,7 @@ def queue(request: HttpRequest, on: datetime.date | None = None):
     checks: dict[int, EligibilityCheck] = {}
     for c in scope(request, EligibilityCheck).filter(service_date=day).order_by("checked_at"):
         checks[c.patient_id] = c
-    visits = list(visits)
+    visits = list(booked)
     audit.record_list(visits, acting_user(request), source="api")
     return [
         {

@@ -115,10 +115,10 @@ def list_remittances(request: HttpRequest):
 @router.get("/denials", response=list[DenialOut])
 def list_denials(request: HttpRequest, status: str = "open"):
     """The denial queue: CARC/RARC in words and the suggested next action."""
-    rows = scope(request, DenialItem, "view_claims").select_related("payer", "claim_line", "claim")
+    found = scope(request, DenialItem, "view_claims").select_related("payer", "claim_line", "claim")
     if status:
-        rows = rows.filter(status=status)
-    rows = list(rows.order_by("-created_at", "-id")[:500])
+        found = found.filter(status=status)
+    rows = list(found.order_by("-created_at", "-id")[:500])
     audit.record_list(rows, acting_user(request), source="api")
     return [
         {

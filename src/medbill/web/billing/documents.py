@@ -10,8 +10,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
+from django.db import models
 from django.db.models import Prefetch
 
 from medbill.core import claim as doc
@@ -41,7 +41,7 @@ def _address(line1: str, line2: str, city: str, state: str, zip_code: str) -> do
     )
 
 
-def address_of(row: Any, prefix: str = "") -> doc.Address | None:
+def address_of(row: models.Model, prefix: str = "") -> doc.Address | None:
     """The address in ``row``'s ``<prefix>line1 ... <prefix>zip`` fields."""
     return _address(
         *(getattr(row, f"{prefix}{f}") for f in ("line1", "line2", "city", "state", "zip"))
@@ -136,7 +136,7 @@ def _units(units: Decimal) -> Decimal:
     return whole if units == whole else units.normalize()
 
 
-def _line(line: ClaimLine, claim_date: Any, attachments: tuple = ()) -> doc.ServiceLine:
+def _line(line: ClaimLine, claim_date: date, attachments: tuple = ()) -> doc.ServiceLine:
     # A line dated like the claim carries no date of its own (the claim's applies).
     own_date = line.date_of_service if line.date_of_service != claim_date else None
     return doc.ServiceLine(
@@ -295,7 +295,7 @@ def claim_document(claim: Claim) -> doc.Claim:
     return document
 
 
-def signature_indicators(patient_id: int, practice_id: int, on: Any) -> ClaimIndicators:
+def signature_indicators(patient_id: int, practice_id: int, on: date) -> ClaimIndicators:
     """Release-of-information and assignment indicators from the paperwork on file.
 
     Empty (the claim's defaults) when the patient has no paperwork filed here: their

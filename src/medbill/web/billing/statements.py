@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_UP, Decimal
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
@@ -95,7 +94,7 @@ def in_good_standing(plan: PaymentPlan, as_of: datetime.date) -> bool:
 def create_payment_plan(
     user: Actor,
     patient: Patient,
-    total: Any,
+    total: object,
     installments: int,
     first_due: datetime.date,
     interval_days: int = 30,

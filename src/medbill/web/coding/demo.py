@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 
@@ -23,6 +23,11 @@ from medbill.web.frontdesk.models import Visit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Practice
 from medbill.web.practice.services import fee_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from medbill.web.demo.stages import StageContext, SummaryRow
 
 __all__ = ["coding_stage"]
 
@@ -51,7 +56,7 @@ def _lines(visit: Visit, suggestions: dict[str, Any], n_dx: int) -> list[dict[st
     return out
 
 
-def _code_visit(coder: Any, visit: Visit) -> dict[str, Any]:
+def _code_visit(coder: User, visit: Visit) -> dict[str, Any]:
     suggestions = workspace.suggestions_for(coder, visit)
     sure = [d for d in suggestions["diagnoses"] if d["status"] == "suggested"][:MAX_DIAGNOSES]
     if not sure:
@@ -76,7 +81,7 @@ def _code_visit(coder: Any, visit: Visit) -> dict[str, Any]:
     }
 
 
-def coding_stage(ctx: Any) -> list[Any]:
+def coding_stage(ctx: StageContext) -> list[SummaryRow]:
     """Code the checked-out visits of each demo practice from the suggestions."""
     from medbill.web.demo.stages import SummaryRow
 

@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -37,6 +37,9 @@ from medbill.web.demo.tables import (
     USERS,
     AddressRow,
 )
+
+if TYPE_CHECKING:
+    from medbill.web.practice.models import Practice
 
 __all__ = ["DemoSeedError", "SeedResult", "database_digest", "demo_users", "seed"]
 
@@ -100,7 +103,7 @@ def _addr(d: AddressRow, prefix: str = "") -> dict[str, str]:
     }
 
 
-def _aware(value: dt.datetime, practice: Any = None) -> dt.datetime:
+def _aware(value: dt.datetime, practice: Practice | None = None) -> dt.datetime:
     """A wall-clock time of the schedule, in the practice's own time zone."""
     zone = practice.zone if practice is not None else timezone.get_default_timezone()
     return timezone.make_aware(value, zone)

@@ -14,7 +14,7 @@ import datetime
 import json
 import time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -24,6 +24,9 @@ from medbill.web.frontdesk.eligibility import check_visits
 from medbill.web.frontdesk.models import Coverage, EligibilityCheck, PayerEndpoint, Visit
 from medbill.web.frontdesk.plan_table import plan_table_from_coverages
 from medbill.web.practice import audit
+
+if TYPE_CHECKING:
+    from medbill.web.demo.stages import StageContext, SummaryRow
 
 __all__ = ["LIVE_URL", "eligibility_stage", "serve_payer_simulator"]
 
@@ -67,7 +70,7 @@ def _visit_of(check: EligibilityCheck) -> Visit:
     return check.visit
 
 
-def eligibility_stage(ctx: Any) -> list[Any]:
+def eligibility_stage(ctx: StageContext) -> list[SummaryRow]:
     """Check the day's appointments against the simulator over real HTTP."""
     from medbill.web.demo.stages import SummaryRow
 

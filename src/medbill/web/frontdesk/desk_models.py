@@ -7,6 +7,7 @@ left out of audit events (``audit_exclude``), which record who changed what, not
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -154,7 +155,7 @@ class KioskPass(PracticeOwned):
     def __str__(self) -> str:
         return f"Kiosk pass for visit {self.visit_id}"
 
-    def usable(self, now=None) -> bool:
+    def usable(self, now: datetime.datetime | None = None) -> bool:
         return self.used_at is None and (now or timezone.now()) < self.expires_at
 
 

@@ -129,7 +129,7 @@ class Coverage(PracticeOwned):
     def subscriber_is_patient(self) -> bool:
         return self.relationship_to_subscriber == "self"
 
-    def is_in_effect(self, on) -> bool:
+    def is_in_effect(self, on: datetime.date) -> bool:
         """Whether the policy covers the date ``on``."""
         if not self.active:
             return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -26,6 +26,9 @@ from medbill.web.interfaces import fhir_out
 from medbill.web.practice import audit
 from medbill.web.practice.permissions import require
 from medbill.web.practice.tenancy import scoped
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 __all__ = ["read_resource", "search_resources", "show_metadata"]
 
@@ -54,7 +57,7 @@ def _outcome(problem: _Problem) -> HttpResponse:
     return response
 
 
-def _user(request: HttpRequest) -> Any:
+def _user(request: HttpRequest) -> User:
     for auth in API_AUTH:
         user = auth(request)
         if user:

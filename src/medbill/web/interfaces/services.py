@@ -22,6 +22,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Practice
 from medbill.web.practice.permissions import require
+from medbill.web.practice.tenancy import Actor
 
 __all__ = ["Outcome", "ReplayChoices", "ack_for", "receive", "replay"]
 
@@ -168,7 +169,7 @@ def _take(
 
 
 def replay(
-    user: Any, row: InboundMessage, text: str, choices: ReplayChoices | None = None
+    user: Actor, row: InboundMessage, text: str, choices: ReplayChoices | None = None
 ) -> Outcome:
     """Apply a held message again, as edited by ``user`` (whose role must allow
     ``manage_interfaces``). The control id (MSH-10) must stay the message's own."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
@@ -14,6 +14,9 @@ from medbill.web.claims_out.models import ClearinghouseConnection
 from medbill.web.claims_out.services import connection_profile
 from medbill.web.jobs.models import PickedUpFile
 from medbill.web.practice.errors import ServiceError
+
+if TYPE_CHECKING:
+    from medbill.web.practice.models import Practice
 
 __all__ = ["kind_of", "pick_up_for_practice"]
 
@@ -30,7 +33,7 @@ def kind_of(data: bytes) -> str:
     return kind if kind in ("999", "277", "835") else "unknown"
 
 
-def _import(practice: Any, name: str, data: bytes, kind: str) -> str:
+def _import(practice: Practice, name: str, data: bytes, kind: str) -> str:
     from medbill.web.billing.era import import_era
     from medbill.web.claims_out.acks import import_acknowledgement
 
@@ -52,7 +55,7 @@ def _seen(known: set[tuple[str, int]], name: str, size: int) -> bool:
     return (name, size) in known
 
 
-def pick_up_for_practice(practice: Any) -> dict[str, Any]:
+def pick_up_for_practice(practice: Practice) -> dict[str, Any]:
     """Pick up and import new files from each active connection of ``practice``."""
     summary: dict[str, Any] = {"connections": 0, "files": 0, "kinds": {}, "problems": []}
     for row in ClearinghouseConnection.objects.for_practice(practice).filter(active=True):

@@ -12,9 +12,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery.schedules import crontab
+
+from medbill.web.practice.tenancy import PracticeRef
+
+if TYPE_CHECKING:
+    from medbill.web.practice.models import Practice
 
 __all__ = ["JOBS", "Job", "beat_schedule", "job_named"]
 
@@ -25,6 +30,7 @@ class Job:
     title: str
     when: str  # the schedule in words, for the page
     schedule: dict[str, str]  # crontab fields, in the server's time zone
+    # A practice's job gets its Practice; the one not per practice (codesets) gets None.
     run: Callable[[Any, datetime.date], dict[str, Any]]
     words: Callable[[dict[str, Any]], str]
     per_practice: bool = True
@@ -51,7 +57,7 @@ class Job:
 # -- nightly eligibility ------------------------------------------------------------------------
 
 
-def eligibility_for_tomorrow(practice: Any, day: datetime.date) -> dict[str, Any]:
+def eligibility_for_tomorrow(practice: Practice, day: datetime.date) -> dict[str, Any]:
     """Check the primary coverage of every visit scheduled for the practice's next day."""
     from medbill.web.frontdesk.eligibility import check_visits
     from medbill.web.frontdesk.models import Visit
@@ -86,7 +92,7 @@ def _eligibility_words(summary: dict[str, Any]) -> str:
 # -- statement cycle ----------------------------------------------------------------------------
 
 
-def statement_cycle(practice: Any, day: datetime.date) -> dict[str, Any]:
+def statement_cycle(practice: Practice, day: datetime.date) -> dict[str, Any]:
     """The practice's statement cycle on its statement day, with the page's defaults."""
     from medbill.web.billing.remittance_models import StatementRun
     from medbill.web.billing.statement_runs import perform_statement_run
@@ -133,7 +139,7 @@ def _statement_day(day: datetime.date, options: dict[str, Any]) -> bool:
 # -- partners' answers --------------------------------------------------------------------------
 
 
-def pick_up_responses(practice: Any, day: datetime.date) -> dict[str, Any]:
+def pick_up_responses(practice: Practice, day: datetime.date) -> dict[str, Any]:
     """Read new 999, 277CA and 835 files from every connection's inbound location."""
     from medbill.web.jobs.pickup import pick_up_for_practice
 
@@ -160,7 +166,7 @@ def _pickup_words(summary: dict[str, Any]) -> str:
 # -- claim status ---------------------------------------------------------------------------------
 
 
-def claim_status_inquiries(practice: Any, day: datetime.date) -> dict[str, Any]:
+def claim_status_inquiries(practice: PracticeRef, day: datetime.date) -> dict[str, Any]:
     """Ask the payers (276/277) about claims sent more than the practice's days ago and
     still without a decision; answers move the claims as the claim page's button does."""
     from medbill.web.claims_out.claim_status import check_claim_status, claims_without_answer
@@ -199,7 +205,7 @@ def _claim_status_words(summary: dict[str, Any]) -> str:
 # -- code sets ----------------------------------------------------------------------------------
 
 
-def code_set_reminders(practice: Any, day: datetime.date) -> dict[str, Any]:
+def code_set_reminders(practice: Practice | None, day: datetime.date) -> dict[str, Any]:
     """Whether the built code sets cover today and the next release dates."""
     from medbill.core.codesets import releases
 
@@ -259,7 +265,7 @@ CLAIM_STATUS = Job(
 # -- deadlines -----------------------------------------------------------------------------------
 
 
-def deadlines_ahead(practice: Any, day: datetime.date) -> dict[str, Any]:
+def deadlines_ahead(practice: PracticeRef, day: datetime.date) -> dict[str, Any]:
     """Warn of claims to file and denials to appeal before their limits pass."""
     from medbill.web.billing.deadlines import warn_of_deadlines
 
@@ -283,7 +289,7 @@ def _deadline_words(s: dict[str, Any]) -> str:
 # -- denial risk ------------------------------------------------------------------------------
 
 
-def train_denial_risk(practice: Any, day: datetime.date) -> dict[str, Any]:
+def train_denial_risk(practice: PracticeRef, day: datetime.date) -> dict[str, Any]:
     """Fit the practice's denial model again from its remittances (``web.risk``)."""
     from medbill.web.risk.services import train_practice
 

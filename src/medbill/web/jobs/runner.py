@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,6 +13,10 @@ from medbill.web.jobs.models import JobRun, JobSetting
 from medbill.web.jobs.recurring import Job, job_named
 from medbill.web.practice import audit
 from medbill.web.practice.logs import redact
+from medbill.web.practice.tenancy import PracticeRef
+
+if TYPE_CHECKING:
+    from medbill.web.practice.models import Practice
 
 __all__ = ["enabled_for", "run_job"]
 
@@ -22,7 +26,7 @@ log = logging.getLogger(__name__)
 STALE = datetime.timedelta(hours=2)
 
 
-def enabled_for(job: Job, practice: Any) -> tuple[bool, dict[str, Any]]:
+def enabled_for(job: Job, practice: PracticeRef) -> tuple[bool, dict[str, Any]]:
     """Whether ``practice`` runs ``job``, and the job's options for it."""
     setting = JobSetting.objects.filter(job=job.name, practice=practice).first()
     if setting is None:
@@ -74,7 +78,9 @@ def _run_job(
     return runs
 
 
-def _claim(job: Job, practice: Any, key: str, now: datetime.datetime, force: bool) -> JobRun | None:
+def _claim(
+    job: Job, practice: Practice | None, key: str, now: datetime.datetime, force: bool
+) -> JobRun | None:
     scope = "all" if practice is None else f"practice-{practice.pk}"
     with transaction.atomic():
         run = JobRun.objects.select_for_update().filter(job=job.name, scope=scope, key=key).first()
@@ -96,7 +102,9 @@ def _claim(job: Job, practice: Any, key: str, now: datetime.datetime, force: boo
         return run
 
 
-def _run_once(job: Job, practice: Any, now: datetime.datetime, force: bool) -> JobRun | None:
+def _run_once(
+    job: Job, practice: Practice | None, now: datetime.datetime, force: bool
+) -> JobRun | None:
     key = job.key(timezone.localtime(now, practice.zone if practice else None))
     run = _claim(job, practice, key, now, force)
     if run is None:

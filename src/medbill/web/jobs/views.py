@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -16,6 +16,9 @@ from medbill.web.jobs.runner import enabled_for
 from medbill.web.practice import audit
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.requests import PracticeRequest
+
+if TYPE_CHECKING:
+    from medbill.web.practice.models import Practice
 
 
 @dataclass
@@ -35,7 +38,7 @@ _LIMITS = {
 }
 
 
-def _scope(job: Job, practice: Any) -> str:
+def _scope(job: Job, practice: Practice) -> str:
     return f"practice-{practice.pk}" if job.per_practice else "all"
 
 

@@ -21,10 +21,10 @@ from medbill.web.practice.models import AUDIT_ACTIONS, AuditEvent, AuditEventPat
 from medbill.web.practice.pages import paginate, parse_date, query_without_page
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.requests import MiddlewareRequest, PracticeRequest
-from medbill.web.practice.tenancy import practices_for
+from medbill.web.practice.tenancy import Actor, PracticeRef, practices_for
 
 
-def work_queues(user, practice) -> list[dict[str, object]]:
+def work_queues(user: Actor, practice: PracticeRef | None) -> list[dict[str, object]]:
     """The dashboard's queues: what is waiting at each desk, with counts and links."""
     visits = Visit.objects.for_user(user, practice)
     claims = Claim.objects.for_user(user, practice)
