@@ -21,7 +21,7 @@ from medbill.web.billing.models import Claim
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Payer, Practice
 from medbill.web.practice.permissions import require
-from medbill.web.practice.tenancy import Actor
+from medbill.web.practice.tenancy import Actor, PracticeRef
 
 __all__ = ["EobLine", "claims_by_number", "post_paper_eob"]
 
@@ -36,7 +36,7 @@ class EobLine:
     patient_responsibility: Money | None = None
 
 
-def claims_by_number(practice: Any, numbers: list[str]) -> dict[str, Claim]:
+def claims_by_number(practice: PracticeRef, numbers: list[str]) -> dict[str, Claim]:
     """The practice's claims among ``numbers`` (our claim numbers, as typed), by number;
     a number the practice has no claim of is left out."""
     wanted = {n.strip() for n in numbers if n.strip()}

@@ -340,7 +340,7 @@ class Sent(list):
         self.held: tuple[HeldClaim, ...] = tuple(held)
 
 
-def _zone_of(practice: Any) -> Any:
+def _zone_of(practice: PracticeRef) -> datetime.tzinfo:
     """The time zone of ``practice`` (a Practice or its id)."""
     if isinstance(practice, Practice):
         return practice.zone

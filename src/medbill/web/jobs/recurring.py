@@ -311,7 +311,7 @@ def _risk_words(summary: dict[str, Any]) -> str:
 # -- balances against the ledger -------------------------------------------------------------
 
 
-def check_balances(practice: Any, day: datetime.date) -> dict[str, Any]:
+def check_balances(practice: PracticeRef, day: datetime.date) -> dict[str, Any]:
     """Compare the balances the database keeps with the ledger's own sums."""
     from medbill.web.billing.balance_check import nightly_check
 
