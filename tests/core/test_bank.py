@@ -175,3 +175,13 @@ def test_an_era_is_matched_to_one_deposit_only():
     out = reassociate(deps, [_era(11, "100.00", 1, "T1")])
     assert out.matched == [(1, 11)]
     assert out.suggested == {}
+
+
+def test_a_pair_the_biller_undid_is_neither_matched_nor_suggested_again():
+    deps = [_dep(1, "100.00", 2, "T1"), _dep(2, "75.00", 10)]
+    eras = [_era(11, "100.00", 1, "T1"), _era(13, "75.00", 8, "Z")]
+    out = reassociate(deps, eras, undone={(1, 11), (2, 13)})
+    assert out.matched == [] and out.suggested == {} and out.trace_only == {}
+    # Another deposit carrying the same trace and amount still pairs with the payment.
+    again = reassociate([*deps, _dep(3, "100.00", 3, "T1")], eras, undone={(1, 11)})
+    assert again.matched == [(3, 11)]

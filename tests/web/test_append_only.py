@@ -141,7 +141,7 @@ def one_of_each(world, entry):
         signed_at=timezone.now(),
         pdf=b"%PDF",
     )
-    from medbill.web.banking.models import BankFile, Deposit, DepositMatch
+    from medbill.web.banking.models import BankFile, Deposit, DepositMatch, DepositUnmatch
 
     bank = BankFile.objects.create(
         practice=site.practice, name="d.bai", sha256="cd" * 32, format="bai2"
@@ -154,9 +154,10 @@ def one_of_each(world, entry):
         traces=["T1"],
         fingerprint="ef" * 32,
     )
-    DepositMatch.objects.create(
+    match = DepositMatch.objects.create(
         practice=site.practice, deposit=deposit, remittance=rem, how="trace"
     )
+    DepositUnmatch.objects.create(practice=site.practice, match=match, reason="wrong payment")
 
 
 def append_only_tables():
@@ -179,6 +180,7 @@ class TestDatabaseRefuses:
             "banking_bankfile",
             "banking_deposit",
             "banking_depositmatch",
+            "banking_depositunmatch",
         } <= set(append_only_tables())
 
     @pytest.mark.parametrize("table", append_only_tables())

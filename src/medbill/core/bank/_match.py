@@ -9,6 +9,7 @@ confirms it. Each deposit and each ERA is used once.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -51,9 +52,17 @@ def _norm(trace: str) -> str:
 
 
 def reassociate(
-    deposits: list[DepositKey], eras: list[EraKey], window_days: int = WINDOW_DAYS
+    deposits: list[DepositKey],
+    eras: list[EraKey],
+    window_days: int = WINDOW_DAYS,
+    undone: Collection[tuple[int, int]] = (),
 ) -> Reassociation:
-    """Pair unmatched deposits with unmatched ERAs; the same input gives the same answer."""
+    """Pair unmatched deposits with unmatched ERAs; the same input gives the same answer.
+
+    ``undone`` holds (deposit, era) pairs the biller took apart: whatever their traces
+    and amounts say, the rule leaves them apart.
+    """
+    refused = set(undone)
     out = Reassociation()
     by_trace: dict[str, list[EraKey]] = {}
     for era in sorted(eras, key=lambda e: e.id):
@@ -65,7 +74,7 @@ def reassociate(
         hit = None
         for trace in dep.traces:
             for era in by_trace.get(_norm(trace), []):
-                if era.id in used:
+                if era.id in used or (dep.id, era.id) in refused:
                     continue
                 if era.amount == dep.amount:
                     hit = era
@@ -84,6 +93,7 @@ def reassociate(
             era.id
             for era in sorted(eras, key=lambda e: e.id)
             if era.id not in used
+            and (dep.id, era.id) not in refused
             and era.amount == dep.amount
             and era.payment_date is not None
             and abs((era.payment_date - dep.deposit_date).days) <= window_days

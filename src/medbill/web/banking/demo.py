@@ -86,7 +86,7 @@ def bank_stage(ctx: StageContext) -> list[SummaryRow]:
         target.write_bytes(write_bai2(deposits, receiver=practice.short_code.upper()))
         result = services.import_bank_file(None, practice, target.read_bytes(), target.name)
         total = DepositRow.objects.for_practice(practice).count()
-        matched = DepositRow.objects.for_practice(practice).filter(match__isnull=False).count()
+        matched = services.standing_matches(practice).count()
         plan = services.reassociation(practice)
         offered = {era for eras in plan.suggested.values() for era in eras}
         waiting = services.unmatched_remittances(practice).count() - len(offered)

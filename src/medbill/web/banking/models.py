@@ -9,7 +9,7 @@ from django.utils import timezone
 from medbill.web.practice.base import AppendOnlyModel, AppendOnlyQuerySet, PracticeOwned
 from medbill.web.practice.fields import MoneyField
 
-__all__ = ["BankFile", "Deposit", "DepositMatch"]
+__all__ = ["BankFile", "Deposit", "DepositMatch", "DepositUnmatch"]
 
 
 class BankFile(PracticeOwned, AppendOnlyModel):
@@ -70,17 +70,30 @@ class Deposit(PracticeOwned, AppendOnlyModel):
 
 
 class DepositMatch(PracticeOwned, AppendOnlyModel):
-    """A deposit paired with the 835 payment it carries. Each deposit and each payment
-    is paired once at most: the database refuses a second pair of either."""
+    """A deposit paired with the 835 payment it carries.
+
+    A pair is undone by a ``DepositUnmatch`` (the pair itself stays as it was), and the
+    deposit and the payment may then be paired again. A deposit and a payment each stand
+    in one pair at most, and the database holds to it: a pair's turns count the earlier
+    pairs of its deposit and of its payment that were undone, and each (deposit, turn)
+    and (payment, turn) is unique, so a second pair made while one stands has the turn
+    of the standing one and is refused.
+    """
 
     class How(models.TextChoices):
         TRACE = "trace", "Trace number and amount (CORE rule)"
         SUGGESTED = "suggested", "Amount and date, confirmed by the biller"
         MANUAL = "manual", "Matched by hand"
 
-    deposit = models.OneToOneField(Deposit, on_delete=models.PROTECT, related_name="match")
-    remittance = models.OneToOneField(
-        "billing.Remittance", on_delete=models.PROTECT, related_name="deposit_match"
+    deposit = models.ForeignKey(Deposit, on_delete=models.PROTECT, related_name="matches")
+    remittance = models.ForeignKey(
+        "billing.Remittance", on_delete=models.PROTECT, related_name="deposit_matches"
+    )
+    deposit_turn = models.PositiveIntegerField(
+        default=0, help_text="how many pairs of the deposit were undone before this one"
+    )
+    remittance_turn = models.PositiveIntegerField(
+        default=0, help_text="how many pairs of the payment were undone before this one"
     )
     how = models.CharField(max_length=10, choices=How.choices)
     reason = models.CharField(max_length=300, blank=True)
@@ -93,6 +106,35 @@ class DepositMatch(PracticeOwned, AppendOnlyModel):
 
     class Meta:
         ordering = ["-matched_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deposit", "deposit_turn"], name="deposit_paired_once_at_a_time"
+            ),
+            models.UniqueConstraint(
+                fields=["remittance", "remittance_turn"], name="payment_paired_once_at_a_time"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"deposit {self.deposit_id} = remittance {self.remittance_id}"
+
+
+class DepositUnmatch(PracticeOwned, AppendOnlyModel):
+    """A pair undone by the biller, with why: the deposit and the payment are unmatched
+    again. A pair is undone once (one-to-one), and the rule never pairs the two again by
+    itself; the biller may, by hand."""
+
+    match = models.OneToOneField(DepositMatch, on_delete=models.PROTECT, related_name="undone")
+    reason = models.CharField(max_length=300)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()  # type: ignore[misc]  # the append-only scope
+
+    class Meta:
+        ordering = ["-undone_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"pair {self.match_id} undone"

@@ -1,15 +1,17 @@
 """Use cases of money in the bank: import a bank file, pair deposits with 835 payments,
-confirm or make a pair by hand. Each runs in one transaction."""
+confirm or make a pair by hand, undo a pair. Each runs in one transaction; pairing after
+an 835 import runs inside the import's."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from medbill.core.bank import (
     BankFileError,
@@ -21,7 +23,7 @@ from medbill.core.bank import (
     reassociate,
 )
 from medbill.core.money import Money
-from medbill.web.banking.models import BankFile, Deposit, DepositMatch
+from medbill.web.banking.models import BankFile, Deposit, DepositMatch, DepositUnmatch
 from medbill.web.billing.remittance_models import Remittance
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -36,6 +38,11 @@ __all__ = [
     "confirm_match",
     "import_bank_file",
     "match_deposits",
+    "match_new_payments",
+    "reassociation",
+    "standing_matches",
+    "undo_match",
+    "undone_pairs",
     "unmatched_deposits",
     "unmatched_remittances",
 ]
@@ -142,47 +149,101 @@ def import_bank_file(
     return result
 
 
+def standing_matches(practice: PracticeRef) -> QuerySet[DepositMatch]:
+    """The practice's pairs that stand (none undone)."""
+    return DepositMatch.objects.for_practice(practice).filter(undone__isnull=True)
+
+
 def unmatched_deposits(practice: PracticeRef) -> QuerySet[Deposit]:
-    return Deposit.objects.for_practice(practice).filter(match__isnull=True)
+    return Deposit.objects.for_practice(practice).filter(
+        ~Exists(DepositMatch.objects.filter(deposit=OuterRef("pk"), undone__isnull=True))
+    )
 
 
 def unmatched_remittances(practice: PracticeRef) -> QuerySet[Remittance]:
-    """835 payments with money that no deposit has been paired with yet (a duplicate set
+    """835 payments with money that no deposit is paired with now (a duplicate set
     repeats a payment already counted; a notice carries no money)."""
     return (
         Remittance.objects.for_practice(practice)
         .exclude(status=Remittance.Status.DUPLICATE)
-        .filter(total_paid__gt=0, deposit_match__isnull=True)
+        .filter(total_paid__gt=0)
+        .filter(
+            ~Exists(DepositMatch.objects.filter(remittance=OuterRef("pk"), undone__isnull=True))
+        )
     )
 
 
-def _keys(practice: PracticeRef) -> tuple[list[DepositKey], list[EraKey]]:
-    deps = [
-        DepositKey(d.pk, Money(d.amount), d.deposit_date, tuple(d.traces))
-        for d in unmatched_deposits(practice)
-    ]
-    eras = [
-        EraKey(r.pk, Money(r.total_paid), r.payment_date, r.trace_number)
-        for r in unmatched_remittances(practice)
-    ]
+def undone_pairs(practice: PracticeRef) -> set[tuple[int, int]]:
+    """(deposit, payment) pairs the biller undid: the rule leaves them apart."""
+    return set(
+        DepositUnmatch.objects.for_practice(practice).values_list(
+            "match__deposit_id", "match__remittance_id"
+        )
+    )
+
+
+def _keys(
+    practice: PracticeRef, remittances: Collection[int] | None = None
+) -> tuple[list[DepositKey], list[EraKey]]:
+    era_rows = unmatched_remittances(practice)
+    dep_rows = unmatched_deposits(practice)
+    if remittances is not None:
+        # Only these payments: only deposits of their amounts can be theirs.
+        era_rows = era_rows.filter(pk__in=list(remittances))
+        amounts = {r.total_paid for r in era_rows}
+        dep_rows = dep_rows.filter(amount__in=amounts) if amounts else dep_rows.none()
+    eras = [EraKey(r.pk, Money(r.total_paid), r.payment_date, r.trace_number) for r in era_rows]
+    deps = [DepositKey(d.pk, Money(d.amount), d.deposit_date, tuple(d.traces)) for d in dep_rows]
     return deps, eras
 
 
-def reassociation(practice: PracticeRef) -> Reassociation:
-    """What the rule says of the unmatched deposits and payments now (reads only)."""
-    return reassociate(*_keys(practice))
+def reassociation(
+    practice: PracticeRef, remittances: Collection[int] | None = None
+) -> Reassociation:
+    """What the rule says of the unmatched deposits and payments now (reads only); of the
+    ``remittances`` given only, when given."""
+    return reassociate(*_keys(practice, remittances), undone=undone_pairs(practice))
 
 
-def _match(user: Actor, practice: Practice) -> Reassociation:
-    out = reassociation(practice)
-    for dep_id, rem_id in out.matched:
+def _turns(practice: PracticeRef, side: str, ids: Collection[int]) -> dict[int, int]:
+    """How many pairs of each deposit (``side`` "deposit") or payment were undone."""
+    counts = (
+        DepositUnmatch.objects.for_practice(practice)
+        .filter(**{f"match__{side}_id__in": list(ids)})
+        .values_list(f"match__{side}_id")
+        .annotate(n=Count("id"))
+    )
+    return dict(counts)
+
+
+def _pair(
+    user: Actor, practice: Practice, pairs: list[tuple[int, int]], how: str, reason: str = ""
+) -> list[DepositMatch]:
+    """Write the pairs, each deposit and payment at its next turn: the database refuses a
+    pair of a deposit or payment that stands in another (IntegrityError)."""
+    dep_turns = _turns(practice, "deposit", [d for d, _ in pairs])
+    rem_turns = _turns(practice, "remittance", [r for _, r in pairs])
+    by = signed_in(user)
+    return [
         DepositMatch.objects.create(
             practice=practice,
             deposit_id=dep_id,
             remittance_id=rem_id,
-            how=DepositMatch.How.TRACE,
-            matched_by=signed_in(user),
+            deposit_turn=dep_turns.get(dep_id, 0),
+            remittance_turn=rem_turns.get(rem_id, 0),
+            how=how,
+            reason=reason[:300],
+            matched_by=by,
         )
+        for dep_id, rem_id in pairs
+    ]
+
+
+def _match(
+    user: Actor, practice: Practice, remittances: Collection[int] | None = None
+) -> Reassociation:
+    out = reassociation(practice, remittances)
+    _pair(user, practice, out.matched, DepositMatch.How.TRACE)
     return out
 
 
@@ -195,11 +256,32 @@ def match_deposits(user: Actor, practice: Practice) -> int:
         return len(_match(user, practice).matched)
 
 
+def match_new_payments(
+    user: Actor, practice: Practice, remittances: Collection[int]
+) -> list[DepositMatch]:
+    """Pair 835 payments just imported with the deposits already here, by the same rule
+    as a bank import (trace and amount). The 835 import calls it inside its own
+    transaction, after checking the same action, so deposit first and 835 later pair as
+    835 first and deposit later do. Returns the pairs made."""
+    if not remittances:
+        return []
+    _lock(practice)
+    try:
+        with transaction.atomic():
+            out = reassociation(practice, remittances)
+            return _pair(user, practice, out.matched, DepositMatch.How.TRACE)
+    except IntegrityError:
+        # Only a writer that bypassed the lock can pair one of them meanwhile; the 835
+        # posts all the same and "Match them" pairs the rest later.
+        return []
+
+
 def confirm_match(
     user: Actor, practice: Practice, deposit_id: int, remittance_id: int, reason: str = ""
 ) -> DepositMatch:
     """The biller pairs a deposit with a payment: a suggestion confirmed (same amount,
-    dates close), or by hand with the reason they give."""
+    dates close), or by hand with the reason they give. A pair the biller undid before
+    is only made again by hand, with a reason."""
     require(user, practice, "import_remittance")
     reason = reason.strip()
     with transaction.atomic(), audit.acting_as(user):
@@ -225,18 +307,35 @@ def confirm_match(
             raise ServiceError(
                 "reason", "say why this deposit is this payment (amounts, dates or traces differ)"
             )
+        how = DepositMatch.How.SUGGESTED if suggested else DepositMatch.How.MANUAL
         try:
             with transaction.atomic():
-                return DepositMatch.objects.create(
-                    practice=practice,
-                    deposit=dep,
-                    remittance=rem,
-                    how=DepositMatch.How.SUGGESTED if suggested else DepositMatch.How.MANUAL,
-                    reason=reason[:300],
-                    matched_by=signed_in(user),
-                )
+                (match,) = _pair(user, practice, [(dep.pk, rem.pk)], how, reason)
         except IntegrityError:
             raise ServiceError("deposit", "this deposit or payment was just matched") from None
+    return match
+
+
+def undo_match(user: Actor, practice: Practice, deposit_id: int, reason: str) -> DepositUnmatch:
+    """The biller takes a deposit and its 835 payment apart, saying why: both are
+    unmatched again, the pair and its undoing stay on record (audited), and the rule
+    never pairs the two again by itself."""
+    require(user, practice, "import_remittance")
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("reason", "say why this deposit is not this payment")
+    with transaction.atomic(), audit.acting_as(user):
+        _lock(practice)
+        match = standing_matches(practice).filter(deposit_id=deposit_id).first()
+        if match is None:
+            raise ServiceError("deposit", "this deposit is not matched, or is not yours")
+        try:
+            with transaction.atomic():
+                return DepositUnmatch.objects.create(
+                    practice=practice, match=match, reason=reason[:300], undone_by=signed_in(user)
+                )
+        except IntegrityError:
+            raise ServiceError("deposit", "this match was just undone") from None
 
 
 def age_days(day: date | None, today: date) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,34 +12,41 @@ from django.views.decorators.http import require_POST
 from medbill.core.bank import WINDOW_DAYS, CsvColumns
 from medbill.core.money import Money
 from medbill.web.banking import services
-from medbill.web.banking.models import BankFile, Deposit
+from medbill.web.banking.models import BankFile, Deposit, DepositMatch, DepositUnmatch
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
 from medbill.web.practice.pages import paginate, query_without_page
 from medbill.web.practice.permissions import requires
 from medbill.web.practice.requests import PracticeRequest
+from medbill.web.practice.tenancy import get_scoped_or_404
 
 # The largest bank file taken from the page: a year of daily BAI2 files of a busy
 # practice is well under this.
 MAX_BANK_FILE = 5 * 1024 * 1024
 
 
+def _standing() -> Prefetch[str]:
+    """A deposit's pair that stands, as ``deposit.standing`` (a list of one or none)."""
+    return Prefetch(
+        "matches",
+        queryset=DepositMatch.objects.filter(undone__isnull=True).select_related("remittance"),
+        to_attr="standing",
+    )
+
+
 @requires("view_claims")
 def list_deposits(request: PracticeRequest) -> HttpResponse:
-    rows = (
-        Deposit.objects.for_user(request.user, request.practice)
-        .select_related("file", "match__remittance")
-        .order_by("-deposit_date", "-id")
-    )
+    paired = Exists(DepositMatch.objects.filter(deposit=OuterRef("pk"), undone__isnull=True))
+    every = Deposit.objects.for_user(request.user, request.practice)
+    rows = every.select_related("file").prefetch_related(_standing())
+    rows = rows.order_by("-deposit_date", "-id")
     shown = request.GET.get("show", "")
     if shown == "matched":
-        rows = rows.filter(match__isnull=False)
+        rows = rows.filter(paired)
     elif shown == "unmatched":
-        rows = rows.filter(match__isnull=True)
-    total = Deposit.objects.for_user(request.user, request.practice).count()
-    matched = (
-        Deposit.objects.for_user(request.user, request.practice).filter(match__isnull=False).count()
-    )
+        rows = rows.filter(~paired)
+    total = every.count()
+    matched = every.filter(paired).count()
     return render(
         request,
         "banking/deposit_list.html",
@@ -102,12 +110,21 @@ def list_unmatched(request: PracticeRequest) -> HttpResponse:
     eras = {
         r.pk: r for r in services.unmatched_remittances(practice).order_by("payment_date", "id")
     }
+    undone: dict[int, list[DepositUnmatch]] = {}
+    for u in (
+        DepositUnmatch.objects.for_practice(practice)
+        .filter(match__deposit_id__in=[d.pk for d in deposits])
+        .select_related("match__remittance")
+        .order_by("undone_at", "id")
+    ):
+        undone.setdefault(u.match.deposit_id, []).append(u)
     dep_rows = [
         {
             "deposit": d,
             "age": services.age_days(d.deposit_date, today),
             "suggested": [eras[i] for i in plan.suggested.get(d.pk, []) if i in eras],
             "trace_only": [eras[i] for i in plan.trace_only.get(d.pk, []) if i in eras],
+            "undone": undone.get(d.pk, []),
         }
         for d in deposits
     ]
@@ -152,4 +169,55 @@ def match_deposit(request: PracticeRequest, deposit_id: int) -> HttpResponse:
         f"Deposit of {Money(match.deposit.amount).format()} matched to payment "
         f"{match.remittance.trace_number} ({match.get_how_display().lower()}).",
     )
+    return _back(request, deposit_id)
+
+
+def _back(request: PracticeRequest, deposit_id: int) -> HttpResponse:
+    if request.POST.get("next") == "deposit":
+        return redirect("show_deposit", deposit_id=deposit_id)
     return redirect("list_unmatched_money")
+
+
+@requires("view_claims")
+def show_deposit(request: PracticeRequest, deposit_id: int) -> HttpResponse:
+    """One deposit: what the bank said, the payment it is paired with, every pair it was
+    in and why each was undone; undo the pair, or pair it by hand."""
+    deposit = get_scoped_or_404(
+        Deposit.objects.select_related("file"), request.user, request.practice, pk=deposit_id
+    )
+    pairs = list(
+        DepositMatch.objects.filter(deposit=deposit)
+        .select_related("remittance", "matched_by", "undone__undone_by")
+        .order_by("matched_at", "id")
+    )
+    standing = next((m for m in pairs if not hasattr(m, "undone")), None)
+    eras = (
+        list(services.unmatched_remittances(request.practice).order_by("payment_date", "id"))
+        if standing is None
+        else []
+    )
+    return render(
+        request,
+        "banking/deposit.html",
+        {"deposit": deposit, "pairs": pairs, "standing": standing, "eras": eras},
+    )
+
+
+@requires("import_remittance")
+@require_POST
+def unmatch_deposit(request: PracticeRequest, deposit_id: int) -> HttpResponse:
+    try:
+        undone = services.undo_match(
+            request.user, request.practice, deposit_id, request.POST.get("reason", "")
+        )
+    except ServiceError as exc:
+        messages.error(request, in_words(exc))
+        return redirect("show_deposit", deposit_id=deposit_id)
+    match = undone.match
+    messages.success(
+        request,
+        f"Deposit of {Money(match.deposit.amount).format()} and payment "
+        f"{match.remittance.trace_number} are no longer matched; both are in the unmatched "
+        "lists.",
+    )
+    return redirect("show_deposit", deposit_id=deposit_id)

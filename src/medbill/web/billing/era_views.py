@@ -102,7 +102,15 @@ def show_remittance(request: PracticeRequest, remittance_id: int) -> HttpRespons
     return render(
         request,
         "billing/era_detail.html",
-        {"rem": rem, "claims": claims, "entries": entries, "plb": rem.provider_adjustments.all()},
+        {
+            "rem": rem,
+            "claims": claims,
+            "entries": entries,
+            "plb": rem.provider_adjustments.all(),
+            "deposit": rem.deposit_matches.filter(undone__isnull=True)
+            .select_related("deposit")
+            .first(),
+        },
     )
 
 
