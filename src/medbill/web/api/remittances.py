@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -64,6 +64,7 @@ class SetOut(Schema):
     denied: list[str]
     unmatched: list[str]
     secondary: list[str]
+    deposit: str = Field("", description="the bank deposit paired with it on import")
 
 
 class ImportOut(Schema):
@@ -241,6 +242,7 @@ def import_remittance(
                 "denied": [c for c, _ in s.denied],
                 "unmatched": [c for c, _ in s.unmatched],
                 "secondary": [c for c, _ in s.secondary],
+                "deposit": s.deposit,
             }
             for s in result.sets
         ],

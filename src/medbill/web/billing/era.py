@@ -7,7 +7,9 @@ partial posting. A file whose sha256 was imported before posts nothing; a set
 whose payment (TRN02 with TRN03, as X12 names it) was already posted is recorded
 as a duplicate and posts nothing, and one that repeats a posted payment's amount,
 date and payee under another trace is held. Two imports at once post one after
-the other (``_lock_postings``). Ledger entries are only ever added.
+the other (``_lock_postings``). Ledger entries are only ever added. The file's
+payments are then paired with bank deposits that arrived before them, by banking's
+reassociation rule, in the same transaction.
 
 The claims a set pays are read by ``era_claims`` and a balanced set is written by
 ``era_poster.Poster``; this module decides what happens to each set.
@@ -33,6 +35,8 @@ from medbill.core.money import ZERO, Money
 from medbill.core.x12 import X12ParseError
 from medbill.core.x12.m835 import Remittance as RemittanceDoc
 from medbill.core.x12.m835 import read_835
+from medbill.web.banking.models import Deposit
+from medbill.web.banking.services import match_new_payments
 from medbill.web.billing.appeals import answer_appeals
 from medbill.web.billing.era_claims import accounts_for, payer_for, post_charges
 from medbill.web.billing.era_poster import Poster
@@ -68,6 +72,7 @@ class SetResult:
     secondary: list[tuple[str, str]] = field(default_factory=list)  # new claim, how
     provider_adjustments: Money = ZERO
     warnings: list[str] = field(default_factory=list)
+    deposit: str = ""  # the bank deposit it was paired with on import, in words
 
 
 @dataclass
@@ -161,6 +166,7 @@ def _import_file(
             for rem in rems:
                 result.sets.append(_import_set(practice, user, sha, rem, file_row, same_payment))
             if file_row is not None:
+                _pair_with_deposits(user, practice, file_row, rems, result)
                 audit.record(
                     file_row,
                     "create",
@@ -182,6 +188,28 @@ def _import_file(
             "posted. Import it again to post what is left.",
         ) from None
     return result
+
+
+def _pair_with_deposits(
+    user: Actor,
+    practice: Practice,
+    file_row: RemittanceFile,
+    rems: list[RemittanceDoc],
+    result: ImportResult,
+) -> None:
+    """Pair the file's payments with deposits already imported from the bank (the EFT
+    often arrives before its 835): the same reassociation rule and service as a bank
+    import, inside this import's transaction."""
+    rows = dict(Remittance.objects.filter(file=file_row).values_list("position", "pk"))
+    pairs = match_new_payments(user, practice, list(rows.values()))
+    deposits = Deposit.objects.in_bulk([m.deposit_id for m in pairs])
+    words = {
+        m.remittance_id: f"{Money(deposits[m.deposit_id].amount).format()} deposited on "
+        f"{deposits[m.deposit_id].deposit_date:%m/%d/%Y}"
+        for m in pairs
+    }
+    for rem, s in zip(rems, result.sets, strict=True):
+        s.deposit = words.get(rows.get(rem.position, 0), "")
 
 
 def _release_repeats(
@@ -462,3 +490,5 @@ def summary_lines(result: ImportResult) -> Iterable[str]:
             yield f"  secondary claim {claim_id}: {how}"
         if s.provider_adjustments:
             yield f"  provider-level adjustments: {s.provider_adjustments.format()}"
+        if s.deposit:
+            yield f"  matched to the bank deposit of {s.deposit} (trace and amount)"

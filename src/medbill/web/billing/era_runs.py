@@ -86,6 +86,7 @@ def _sets(result: ImportResult) -> list[dict[str, Any]]:
             "denied_count": len(denied),
             "unmatched": len(s.unmatched),
             "secondary": len(s.secondary),
+            "deposit": s.deposit,
             "reasons": s.reasons[:SHOWN],
             "warnings": s.warnings[:SHOWN],
         }
