@@ -145,3 +145,30 @@ def test_realistic_simulation_still_writes_a_valid_835():
     assert write_835(result.remittances) == write_835(
         simulate(claims, seed=2, realistic=True).remittances
     )
+
+
+def test_payers_kept_between_simulations_remember_their_members():
+    first = one_line("K-1", "83036", date_of_service="2026-01-05")
+    again = one_line("K-2", "83036", date_of_service="2026-02-20", charge="101.00")
+    payers: dict = {}
+    simulate([first], seed=2, realistic=True, payers=payers)
+    (payer,) = payers.values()
+    (rem,) = simulate([again], seed=2, realistic=True, payers=payers).remittances
+    assert payers == {"LCI220": payer}
+    assert carcs(rem.claims[0]) == ["119"]
+    # Without them each call is a payer that has seen nothing.
+    (fresh,) = simulate([again], seed=2, realistic=True).remittances
+    assert "119" not in carcs(fresh.claims[0])
+
+
+def test_the_same_service_billed_by_another_practice_is_not_a_duplicate():
+    payer = policy()
+    first = one_line("D-1", "99213")
+    assert carcs(payer.adjudicate_claim(first, RECEIVED)) == []
+    assert carcs(payer.adjudicate_claim(replace(first, claim_id="D-2"), RECEIVED)) == ["18"]
+    other = replace(
+        first,
+        claim_id="D-3",
+        billing_provider=replace(first.billing_provider, npi="1234567893"),
+    )
+    assert carcs(payer.adjudicate_claim(other, RECEIVED)) == []

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import random
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -200,7 +200,9 @@ class Adjudicator:
         self.deductible_met: dict[str, Money] = {}
         # Dates of paid services per (member, frequency limit), for the policy's limits.
         self.history: dict[tuple[str, str], list[date]] = {}
-        self.seen: set[tuple[str, date | None, str, tuple[str, ...], Money]] = set()
+        # Services paid or denied before, per billing provider: the same service billed
+        # by another practice for the member is that practice's, not a duplicate.
+        self.seen: set[tuple[str, str, date | None, str, tuple[str, ...], Money]] = set()
 
     # -- front door ------------------------------------------------------------------------
 
@@ -251,6 +253,7 @@ class Adjudicator:
         )
         keys = [
             (
+                claim.billing_provider.npi or "",
                 member,
                 line.date_of_service or claim.date_of_service,
                 line.code,
@@ -555,12 +558,18 @@ def simulate(
     received: date | None = None,
     icd9: Sequence[bool] | None = None,
     realistic: bool = False,
+    payers: MutableMapping[str, Adjudicator] | None = None,
 ) -> SimulationResult:
     """Adjudicate claims addressed to any number of payers (one simulated payer each).
 
     A payer without a profile gets the default rules under its own name and id, or with
     ``realistic`` a medical policy for its payer type (``realistic_profile``).
     Remittances are numbered in order so they can share one interchange.
+
+    ``payers`` holds the simulated payers by payer id from one call to the next, kept by
+    the caller: each remembers its members' deductibles, the services that count toward
+    frequency limits and the claims it has seen, as a payer does between files. A payer
+    not in it is made (as above) and added.
     """
     profiles = profiles or {}
     flags = list(icd9) if icd9 is not None else [False] * len(claims)
@@ -571,14 +580,17 @@ def simulate(
     for number, (payer_id, items) in enumerate(by_payer.items()):
         first = items[0][0].payer
         name = (first.name or payer_id).upper()
-        profile = profiles.get(payer_id) or (
-            realistic_profile(payer_id, name, first.type)
-            if realistic
-            else PayerProfile(payer_id, name)
-        )
-        result = Adjudicator(profile, seed * 1000 + number).run(
-            [c for c, _ in items], received, [f for _, f in items]
-        )
+        adjudicator = payers.get(payer_id) if payers is not None else None
+        if adjudicator is None:
+            profile = profiles.get(payer_id) or (
+                realistic_profile(payer_id, name, first.type)
+                if realistic
+                else PayerProfile(payer_id, name)
+            )
+            adjudicator = Adjudicator(profile, seed * 1000 + number)
+            if payers is not None:
+                payers[payer_id] = adjudicator
+        result = adjudicator.run([c for c, _ in items], received, [f for _, f in items])
         out.remittances += result.remittances
         out.rejections += result.rejections
         out.accepted += result.accepted
