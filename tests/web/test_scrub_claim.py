@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 
 from medbill.web.billing import scrubbing
 from medbill.web.billing.models import Claim, ClaimLine, EditWaiver
+from medbill.web.claims_out.models import ClaimEvent
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import AuditEvent
 
@@ -296,3 +297,38 @@ def test_a_scrubbed_claim_with_errors_goes_back_to_draft_in_its_history(world):
         ("scrubbed", "draft", "scrub"),
     ]
     assert "FMT016" in moves[1].reason
+
+
+def test_many_claims_scrubbed_at_once_settle_as_one_at_a_time_would(world):
+    a, biller = world.a, world.users["biller"]
+    broken = Claim.objects.create(
+        practice=a.practice,
+        visit=a.visit,
+        patient=a.patient,
+        coverage=a.coverage,
+        payer=a.payer,
+        patient_control_number=f"{a.practice.short_code}-000103",
+        diagnoses=["J020"],
+    )
+    ClaimLine.objects.create(
+        practice=a.practice,
+        claim=broken,
+        line_number=1,
+        code="99213",
+        charge="130.00",
+        dx_pointers=[3],
+        date_of_service=a.visit.date_of_service,
+    )
+    one = scrubbing.scrub_claim(biller, broken)
+    clean, bad = scrubbing.mark_scrubbed_many(biller, a.practice, [broken.pk, a.claim.pk])
+    assert clean.can_submit and not bad.can_submit
+    assert [f.code for f in bad.findings] == [f.code for f in one.findings]
+    a.claim.refresh_from_db()
+    broken.refresh_from_db()
+    assert (a.claim.status, broken.status) == (Claim.Status.SCRUBBED, Claim.Status.DRAFT)
+    event = ClaimEvent.objects.get(claim=a.claim, to_status="scrubbed")
+    assert (event.source, event.reason) == ("scrub", "no edit left an error")
+    # Another practice's claim is not scrubbed through this one, nor by the front desk.
+    assert scrubbing.mark_scrubbed_many(biller, a.practice, [world.b.claim.pk]) == []
+    with pytest.raises(PermissionDenied):
+        scrubbing.mark_scrubbed_many(world.users["front_desk"], a.practice, [broken.pk])

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from medbill.connect.delivery import DeliveryError, deliver
+from medbill.core.claim import Claim as ClaimDocument
 from medbill.core.collector import collector_paused
 from medbill.core.money import Money
 from medbill.core.paths import data_dir
@@ -392,7 +393,7 @@ def submit_claims(
         held: list[HeldClaim] = []
         ready = []
         for claim, doc in zip(locked, documents, strict=True):
-            problem = _why_not_sent(user, claim, connection)
+            problem = _why_not_sent(user, claim, connection, doc)
             if problem is None:
                 ready.append(doc)
             else:
@@ -463,8 +464,11 @@ def submit_claims(
     return Sent(submissions, held)
 
 
-def _why_not_sent(user: Actor, claim: Claim, connection: str) -> tuple[str, str] | None:
-    """(field, reason) when ``claim`` cannot go to ``connection`` now, else None."""
+def _why_not_sent(
+    user: Actor, claim: Claim, connection: str, document: ClaimDocument
+) -> tuple[str, str] | None:
+    """(field, reason) when ``claim`` (whose ``document`` was just built from the locked
+    row) cannot go to ``connection`` now, else None."""
     if claim.status != "scrubbed":
         return "status", f"is {claim.status}; only scrubbed claims are sent"
     hold = ClaimHold.objects.filter(claim=claim, released_at__isnull=True).first()
@@ -472,7 +476,7 @@ def _why_not_sent(user: Actor, claim: Claim, connection: str) -> tuple[str, str]
         return "hold", f"is held by the biller: {hold.reason}"
     try:
         # The edits run again: a claim changed since its scrub may have errors now.
-        scrubbing.require_clean(user, claim)
+        scrubbing.require_clean(user, claim, document)
     except ServiceError as exc:
         return "edits", exc.problem
     route = claim.payer.clearinghouse_route
