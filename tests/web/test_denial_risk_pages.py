@@ -133,3 +133,34 @@ def test_training_learns_from_the_practices_remittances(world, data):
     assert services.model_path(site.practice).exists()
     assert services.load_model(site.practice) is not None
     assert not services.model_path(world.b.practice).exists()
+
+
+def test_a_model_is_read_only_by_the_practice_it_was_trained_for(world, data):
+    site = world.a
+    site.claim.status = "submitted"
+    site.claim.submitted_at = timezone.now()
+    site.claim.save()
+    era.import_era(None, site.practice, denied_bytes(site), "denied.835", post=True)
+    services.train_practice(site.practice, min_lines=1)
+    assert services.load_model(site.practice) is not None
+    assert services.load_model(site.practice.pk) is not None
+    # The same id in a database made again (the demo's reset): another practice.
+    site.practice.created_at = site.practice.created_at + datetime.timedelta(seconds=1)
+    site.practice.save()
+    assert services.load_model(site.practice) is None
+    assert services.predict_claims(site.practice, [site.claim]) == {}
+
+
+def test_judged_on_months_it_did_not_learn_from(world, data):
+    site = world.a
+    site.claim.status = "submitted"
+    site.claim.submitted_at = timezone.now()
+    site.claim.save()
+    era.import_era(None, site.practice, denied_bytes(site), "denied.835", post=True)
+    ((features, _),) = services.training_examples(site.practice)
+    month = features.month
+    later = services.evaluate_by_month(site.practice, "9999-01")
+    assert (later["train_claims"], later["test_claims"], later["auc"]) == (1, 0, None)
+    earlier = services.evaluate_by_month(site.practice, month)
+    assert (earlier["train_claims"], earlier["test_claims"]) == (0, 1)
+    assert earlier["test_denied"] == 1 and earlier["auc"] is None

@@ -24,8 +24,11 @@ from medbill.core.denial_risk import (
     ClaimFeatures,
     Prediction,
     RiskModel,
+    auc,
     claim_features,
     fit,
+    precision_recall,
+    split_by_month,
 )
 from medbill.core.paths import data_dir
 from medbill.web.billing.documents import claim_documents
@@ -33,6 +36,7 @@ from medbill.web.billing.models import Claim, ClaimLine
 from medbill.web.billing.remittance_models import DenialItem, RemittanceClaim
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.models import Practice
 from medbill.web.practice.permissions import require
 from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk, signed_in
 from medbill.web.risk.models import ClaimHold, RiskSettings
@@ -41,6 +45,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 __all__ = [
+    "evaluate_by_month",
     "hold_claim",
     "held_claim_ids",
     "load_model",
@@ -66,6 +71,14 @@ def model_path(practice: PracticeRef) -> Path:
 _cache: dict[Path, tuple[float, RiskModel]] = {}
 
 
+def _owner(practice: PracticeRef) -> str:
+    """Whose model a file holds: the practice's id and when it was made. A database made
+    again under the same data directory (the demo's reset, a restore elsewhere) has other
+    practices under the same ids, which must not read the earlier ones' models."""
+    row = practice if isinstance(practice, Practice) else Practice.objects.get(pk=practice)
+    return f"{row.pk}:{row.created_at.isoformat()}"
+
+
 def load_model(practice: PracticeRef) -> RiskModel | None:
     """The practice's fitted model, or None when it has none yet (read again when changed)."""
     path = model_path(practice)
@@ -75,10 +88,12 @@ def load_model(practice: PracticeRef) -> RiskModel | None:
         return None
     cached = _cache.get(path)
     if cached and cached[0] == mtime:
-        return cached[1]
-    model = RiskModel.from_json(json.loads(path.read_text()))
-    _cache[path] = (mtime, model)
-    return model
+        model = cached[1]
+    else:
+        model = RiskModel.from_json(json.loads(path.read_text()))
+        _cache[path] = (mtime, model)
+    owner = model.meta.get("practice")
+    return model if owner in (None, _owner(practice)) else None
 
 
 def threshold_of(practice: PracticeRef) -> float:
@@ -167,7 +182,9 @@ def train_practice(
             "needs": f"{min_lines} answered lines with {min(MIN_DENIED, min_lines)} denied",
         }
     when = (today or timezone.localdate()).isoformat()
-    model = fit(examples, meta={"trained_on": when, "claims": len(examples)})
+    model = fit(
+        examples, meta={"trained_on": when, "claims": len(examples), "practice": _owner(practice)}
+    )
     path = model_path(practice)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -180,6 +197,35 @@ def train_practice(
         "features": model.meta["features"],
         "trained": True,
     }
+
+
+def evaluate_by_month(
+    practice: PracticeRef, test_from: str, threshold: float | None = None
+) -> dict[str, Any]:
+    """How the model would have done: fitted on the practice's answered claims of services
+    before ``test_from`` ("YYYY-MM") and judged on those from then on, per claim (AUC,
+    and precision and recall at the practice's threshold). Counts and rates, never PHI."""
+    examples = training_examples(practice)
+    train, test = split_by_month(examples, lambda e: e[0].month, test_from)
+    labels = [any(denied) for _, denied in test]
+    out: dict[str, Any] = {
+        "test_from": test_from,
+        "train_claims": len(train),
+        "train_denied": sum(1 for _, denied in train if any(denied)),
+        "test_claims": len(test),
+        "test_denied": sum(labels),
+        "auc": None,
+    }
+    if not any(any(denied) for _, denied in train) or not test:
+        return out
+    model = fit(train)
+    scores = [model.predict(f).probability for f, _ in test]
+    cut = threshold_of(practice) if threshold is None else threshold
+    precision, recall, flagged = precision_recall(scores, labels, cut)
+    out.update(threshold=cut, flagged=flagged, precision=precision, recall=recall)
+    if 0 < sum(labels) < len(labels):
+        out["auc"] = auc(scores, labels)
+    return out
 
 
 def predict_claims(
