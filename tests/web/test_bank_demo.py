@@ -38,10 +38,10 @@ def test_it_works(world, tmp_path):
     rows = bank_stage(ctx)
     (row,) = rows
     # 4 of 5 payments deposited (one without its addenda), plus a branch deposit.
-    assert row.count == "3/5"
-    assert "reassociation rate 60% by trace and amount (80% with the suggestions" in row.detail
+    assert row.count == "3/4"
+    assert "reassociation rate 75% by trace and amount (100% with the suggestions" in row.detail
     assert "1 suggested" in row.detail and "1 without an ERA" in row.detail
-    assert "1 ERA(s) without any deposit" in row.detail
+    assert "1 ERA(s) without any deposit" in row.detail and "3 of 5 deposits" in row.detail
     assert (tmp_path / "bank" / "cvfp.bai").exists()
     assert Deposit.objects.count() == 5 and DepositMatch.objects.count() == 3
     # Run again: the same file, nothing new.

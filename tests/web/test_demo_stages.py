@@ -12,6 +12,7 @@ from medbill.web.demo.stages import (
     StageContext,
     StageError,
     SummaryRow,
+    clear_previous_run,
     load_stage,
     run_stages,
 )
@@ -86,3 +87,17 @@ def test_every_registered_stage_can_be_imported():
 def test_a_stage_target_needs_a_function():
     with pytest.raises(ValueError, match="module.path:function"):
         load_stage("medbill.web.demo.stages")
+
+
+def test_a_new_run_starts_without_the_files_of_the_last(tmp_path):
+    out = tmp_path / "demo-out"
+    (out / "837p" / "rfm").mkdir(parents=True)
+    (out / "837p" / "rfm" / "old.837").write_text("ISA")
+    (out / "era").mkdir()
+    (out / "notes").mkdir()  # not a stage's: kept
+    assert clear_previous_run(out) == []  # no summary: not a folder a run wrote
+    assert (out / "837p" / "rfm" / "old.837").exists()
+    (out / "summary.json").write_text("{}")
+    assert clear_previous_run(out) == ["837p", "era"]
+    assert not (out / "837p").exists() and not (out / "era").exists()
+    assert (out / "notes").is_dir()

@@ -137,12 +137,19 @@ def run_command(
     setup(development=True)
     from medbill.cli.migrate import migrate_database
     from medbill.web.demo.generate import DEFAULT_SEED
-    from medbill.web.demo.stages import STAGES, StageContext, StageError, run_stages
+    from medbill.web.demo.stages import (
+        STAGES,
+        StageContext,
+        StageError,
+        clear_previous_run,
+        run_stages,
+    )
 
     seed = DEFAULT_SEED if seed is None else seed
     first_day = _start(start)
     migrate_database()
     out.mkdir(parents=True, exist_ok=True)
+    clear_previous_run(out)
     with _progress() as progress:
         overall = progress.add_task("demo", total=len(STAGES))
 

@@ -6,7 +6,8 @@ every payment but the last arrives as an ACH credit carrying the 835's TRN in it
 addenda (matched by trace and amount); when there are four or more, one of them arrives
 without its addenda (the same amount two days later: only a suggestion for the biller);
 the last payment has not arrived (an ERA without a deposit); and a branch deposit of
-the front desk's cash is in the file too (a deposit without an ERA).
+the front desk's cash is in the file too (a deposit without an ERA). The payments of
+the ``history`` stage reached the bank in its own files, before their 835s.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = ["bank_stage"]
 
+EFT = "165"  # BAI2 type code of an ACH credit: how payers' EFTs arrive
+
 
 def _deposits(rems: list[Any]) -> list[Deposit]:
     paid = rems[:-1]
@@ -38,7 +41,7 @@ def _deposits(rems: list[Any]) -> list[Deposit]:
                 Deposit(
                     day + dt.timedelta(days=1),
                     Money(rem.total_paid),
-                    type_code="165",
+                    type_code=EFT,
                     bank_reference=f"B{rem.pk:07d}",
                     text="HCCLAIMPMT",
                 )
@@ -48,7 +51,7 @@ def _deposits(rems: list[Any]) -> list[Deposit]:
             Deposit(
                 day,
                 Money(rem.total_paid),
-                type_code="165",
+                type_code=EFT,
                 bank_reference=f"B{rem.pk:07d}",
                 text=f"HCCLAIMPMT TRN*1*{rem.trace_number}*{rem.trace_originator or '1'}\\",
             )
@@ -67,16 +70,19 @@ def _deposits(rems: list[Any]) -> list[Deposit]:
 
 
 def bank_stage(ctx: StageContext) -> list[SummaryRow]:
-    """Write and import each practice's bank file; report the reassociation rate."""
+    """Write and import each practice's bank file; report the reassociation rate (of the
+    payers' EFTs, as CAQH CORE counts it: cash deposits are no 835's)."""
     from medbill.web.demo.stages import SummaryRow
 
     out = ctx.dir("bank")
     rows: list[SummaryRow] = []
     for practice in Practice.objects.order_by("id"):
         code = practice.short_code.lower()
+        # The history stage's payments reached the bank in its own files.
         rems = list(
             Remittance.objects.for_practice(practice)
             .filter(status="posted", total_paid__gt=0, payment_date__isnull=False)
+            .exclude(file__name__startswith="history-")
             .order_by("payment_date", "id")
         )
         if not rems:
@@ -85,22 +91,26 @@ def bank_stage(ctx: StageContext) -> list[SummaryRow]:
         target = out / f"{code}.bai"
         target.write_bytes(write_bai2(deposits, receiver=practice.short_code.upper()))
         result = services.import_bank_file(None, practice, target.read_bytes(), target.name)
-        total = DepositRow.objects.for_practice(practice).count()
-        matched = services.standing_matches(practice).count()
+        every = DepositRow.objects.for_practice(practice)
+        total, efts = every.count(), every.filter(type_code=EFT).count()
+        matched = services.standing_matches(practice)
+        paired, eft_paired = matched.count(), matched.filter(deposit__type_code=EFT).count()
         plan = services.reassociation(practice)
         offered = {era for eras in plan.suggested.values() for era in eras}
         waiting = services.unmatched_remittances(practice).count() - len(offered)
-        rate = f"{100 * matched / total:.0f}%" if total else "-"
-        confirmed = f"{100 * (matched + len(plan.suggested)) / total:.0f}%" if total else "-"
+        eft_offered = every.filter(type_code=EFT, pk__in=list(plan.suggested)).count()
+        rate = f"{100 * eft_paired / efts:.0f}%" if efts else "-"
+        confirmed = f"{100 * (eft_paired + eft_offered) / efts:.0f}%" if efts else "-"
         rows.append(
             SummaryRow(
                 "bank",
-                f"{practice.short_code} deposits matched",
-                f"{matched}/{total}",
+                f"{practice.short_code} payer EFTs matched",
+                f"{eft_paired}/{efts}",
                 f"reassociation rate {rate} by trace and amount ({confirmed} with the "
                 f"suggestions confirmed); {len(plan.suggested)} suggested by amount and date, "
-                f"{total - matched - len(plan.suggested)} without an ERA, {waiting} ERA(s) "
-                f"without any deposit; {result.new} new deposit(s)",
+                f"{total - paired - len(plan.suggested)} without an ERA (the desk's cash "
+                f"deposits among them), {waiting} ERA(s) without any deposit; "
+                f"{paired} of {total} deposits matched; {result.new} new deposit(s)",
                 ctx.relative(target),
             )
         )

@@ -1,5 +1,6 @@
 """Demo stage ``era``: the payer simulator answers the demo's 837P files with 835s (and
-277CAs for rejected claims), the 835s are posted, and the A/R is written and shown."""
+277CAs for rejected claims), each payer by the realistic medical policy of its type
+(``payersim.realistic_profile``), the 835s are posted, and the A/R is written and shown."""
 
 from __future__ import annotations
 
@@ -48,10 +49,14 @@ def era_stage(ctx: StageContext) -> list[SummaryRow]:
             seen |= {r.claim.claim_id for r in read}
             if not read:
                 continue
+            # Each payer by its medical policy, remembering the practice's patients it
+            # answered before (in the history stage's months, when it ran).
             result = simulate(
                 [r.claim for r in read],
                 seed=ctx.seed * 100 + number,
                 icd9=[r.code_set != "ICD-10-CM" for r in read],
+                realistic=True,
+                payers=ctx.shared.setdefault("payers", {}).setdefault(practice.short_code, {}),
             )
             if result.rejections:
                 ack = out / f"{code}-{path.stem}.277ca"

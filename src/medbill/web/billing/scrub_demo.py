@@ -30,12 +30,13 @@ def scrub_stage(ctx: StageContext) -> list[SummaryRow]:
     rows: list[SummaryRow] = []
     for practice in Practice.objects.order_by("id"):
         claims = list(
-            Claim.objects.filter(practice=practice, status__in=("draft", "scrubbed")).order_by("id")
+            Claim.objects.filter(practice=practice, status__in=("draft", "scrubbed"))
+            .order_by("id")
+            .values_list("pk", flat=True)
         )
         codes: Counter[str] = Counter()
         ready = 0
-        for claim in ctx.track(claims, f"scrub {practice.short_code}", len(claims)):
-            result = scrubbing.mark_scrubbed(None, claim)
+        for result in scrubbing.mark_scrubbed_many(None, practice, claims):
             ready += result.can_submit
             codes.update(f.code for f in result.findings)
             report.append({**result.to_dict(), "practice": practice.short_code})

@@ -30,7 +30,7 @@ from medbill.web.practice.models import Practice
 if TYPE_CHECKING:
     from medbill.web.demo.stages import StageContext, SummaryRow
 
-__all__ = ["batch_stage", "build_stage"]
+__all__ = ["batch_stage", "build_stage", "connection_settings"]
 
 MAX_CLAIMS = 500
 
@@ -60,7 +60,8 @@ def _pyx12_errors(data: bytes) -> int:
     return len(errors) or (0 if ok else 1)
 
 
-def _settings(practice: Practice, route: str, folder: str) -> dict[str, Any]:
+def connection_settings(practice: Practice, route: str, folder: str) -> dict[str, Any]:
+    """The demo's folder connection to the clearinghouse ``route``, writing into ``folder``."""
     return {
         "sender_id": practice.short_code,
         "receiver_id": route[:15].upper(),
@@ -137,7 +138,7 @@ def batch_stage(ctx: StageContext) -> list[SummaryRow]:
             ClearinghouseConnection.objects.get_or_create(
                 practice=practice,
                 name=route,
-                defaults={"settings": _settings(practice, route, str(folder.resolve()))},
+                defaults={"settings": connection_settings(practice, route, str(folder.resolve()))},
             )
             for sub in submit_claims(None, practice, claims, route, now=now):
                 sub.refresh_from_db()
@@ -174,7 +175,9 @@ def _preview(ctx: StageContext, practice: Practice, folder: Path) -> list[Summar
         except X12WriteError as exc:
             refused.append(f"{exc.claim_id}: {exc.field}")
     if docs:
-        profile = ClearinghouseProfile.from_dict(_settings(practice, "preview", str(folder)))
+        profile = ClearinghouseProfile.from_dict(
+            connection_settings(practice, "preview", str(folder))
+        )
 
         def numbers() -> ControlNumbers:
             n = next_control_number(practice, "demo-preview")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 from decimal import Decimal
 
 from medbill.web.demo.notes import SCENARIOS, Line, Scenario
@@ -154,12 +155,21 @@ def _pick_scenario(
     return rng.choices(options, weights)[0]
 
 
-def visits(rng: random.Random, start: dt.date, patients: list[PatientSpec]) -> list[VisitSpec]:
+def visits(
+    rng: random.Random,
+    start: dt.date,
+    patients: list[PatientSpec],
+    before: Mapping[str, set[str]] | None = None,
+) -> list[VisitSpec]:
+    """Two weeks of visits from ``start``. ``before`` holds the scenarios each patient
+    (by account) was seen for earlier: a patient seen before is not at a first visit, and
+    a preventive visit already had is not booked again."""
     days = [start + dt.timedelta(days=i) for i in range(14)]
     days = [d for d in days if d.weekday() < 5]
     visits: list[VisitSpec] = []
+    earlier = before or {}
     count: dict[str, int] = {p.account: 0 for p in patients}
-    seen: dict[str, set[str]] = {p.account: set() for p in patients}
+    seen: dict[str, set[str]] = {p.account: set(earlier.get(p.account, ())) for p in patients}
     locations = {p["key"]: [loc["key"] for loc in p["locations"]] for p in PRACTICES}
     used: set[str] = set()
     slots = [dt.time(h, m) for h in (8, 9, 10, 11, 13, 14, 15, 16) for m in (0, 20, 40)]
@@ -175,9 +185,8 @@ def visits(rng: random.Random, start: dt.date, patients: list[PatientSpec]) -> l
                 pool.remove(patient)
                 taken.add(patient.account)
                 age = age_on(patient.person.dob, day)
-                scenario = _pick_scenario(
-                    rng, patient, age, seen[patient.account], count[patient.account] == 0, used
-                )
+                first = count[patient.account] == 0 and not earlier.get(patient.account)
+                scenario = _pick_scenario(rng, patient, age, seen[patient.account], first, used)
                 used.add(scenario.key)
                 variant = rng.choice(scenario.variants)
                 when = dt.datetime.combine(day, when_time)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from medbill.web.demo import generate
-from medbill.web.demo.generate import DemoData, Person
+from medbill.web.demo.generate import DemoData, Person, VisitSpec
 from medbill.web.demo.tables import (
     DEMO_PASSWORD_PREFIX,
     FEE_SCHEDULE,
@@ -41,7 +41,15 @@ from medbill.web.demo.tables import (
 if TYPE_CHECKING:
     from medbill.web.practice.models import Practice
 
-__all__ = ["DemoSeedError", "SeedResult", "database_digest", "demo_users", "seed"]
+__all__ = [
+    "DemoSeedError",
+    "SeedResult",
+    "database_digest",
+    "demo_refs",
+    "demo_users",
+    "seed",
+    "write_visits",
+]
 
 DIGEST_APPS = ("practice", "frontdesk", "coding", "billing")
 DIGEST_SKIP = {"practice.AuditEvent", "practice.ApiToken"}
@@ -129,7 +137,7 @@ def seed(
         step("patients and coverage")
         patients = _patients(data, refs)
         step("visits and notes")
-        _visits(data, refs, patients)
+        write_visits(data.visits, refs, patients)
         _record_load(refs, data)
     counts = {
         label.split(".")[1].lower(): _model(label).objects.count()
@@ -328,11 +336,35 @@ def _patients(data: DemoData, refs: dict) -> dict:
     return rows
 
 
-def _visits(data: DemoData, refs: dict, patients: dict) -> None:
+def demo_refs() -> tuple[dict, dict]:
+    """The seeded demo's rows by the keys of its tables, and its patients by account:
+    what ``write_visits`` needs to add visits to a demo seeded before."""
+    Practice, Provider = _model("practice.Practice"), _model("practice.Provider")
+    Location, Patient = _model("practice.Location"), _model("frontdesk.Patient")
+    practices = {key: Practice.objects.get(short_code=code) for key, code in SHORT_CODES.items()}
+    providers = {
+        d["key"]: Provider.objects.get(practice=practices[d["practice"]], npi=d["npi"])
+        for d in PROVIDERS
+    }
+    locations = {
+        loc["key"]: Location.objects.get(practice=practices[p["key"]], name=loc["name"])
+        for p in PRACTICES
+        for loc in p["locations"]
+    }
+    patients = {
+        p.account_number: p for p in Patient.objects.filter(practice__in=practices.values())
+    }
+    return {"practices": practices, "providers": providers, "locations": locations}, patients
+
+
+def write_visits(visits: Iterable[VisitSpec], refs: dict, patients: dict) -> list[Any]:
+    """Write visits with their notes, and the diagnoses and service lines of the coded
+    ones (their answer key); returns the visit rows in order."""
     Visit, Note = _model("frontdesk.Visit"), _model("frontdesk.ClinicalNote")
     Diagnosis, ServiceLine = _model("coding.Diagnosis"), _model("coding.ServiceLine")
+    visits = list(visits)
     rows = []
-    for spec in data.visits:
+    for spec in visits:
         start = _aware(spec.start, refs["practices"][spec.practice])
         seen = spec.status in ("coded", "checked_out")
         rows.append(
@@ -351,7 +383,7 @@ def _visits(data: DemoData, refs: dict, patients: dict) -> None:
         )
     Visit.objects.bulk_create(rows)
     notes, diagnoses, lines = [], [], []
-    for spec, visit in zip(data.visits, rows, strict=True):
+    for spec, visit in zip(visits, rows, strict=True):
         if spec.note:
             notes.append(
                 Note(
@@ -386,6 +418,7 @@ def _visits(data: DemoData, refs: dict, patients: dict) -> None:
     Note.objects.bulk_create(notes)
     Diagnosis.objects.bulk_create(diagnoses)
     ServiceLine.objects.bulk_create(lines)
+    return rows
 
 
 def _record_load(refs: dict, data: DemoData) -> None:

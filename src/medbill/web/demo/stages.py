@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -27,6 +28,7 @@ __all__ = [
     "StageContext",
     "StageError",
     "SummaryRow",
+    "clear_previous_run",
     "load_stage",
     "run_stages",
     "seed_stage",
@@ -38,6 +40,7 @@ T = TypeVar("T")
 # (name, "module:function"), in the order the revenue cycle runs. One line per stage.
 STAGES: list[tuple[str, str]] = [
     ("seed", "medbill.web.demo.stages:seed_stage"),
+    ("history", "medbill.web.demo.history:history_stage"),
     ("eligibility", "medbill.web.frontdesk.demo:eligibility_stage"),
     ("forms", "medbill.web.billing.forms_demo:forms_stage"),
     ("claims", "medbill.web.claims_out.demo:build_stage"),
@@ -46,6 +49,7 @@ STAGES: list[tuple[str, str]] = [
     ("era", "medbill.web.billing.era_demo:era_stage"),
     ("bank", "medbill.web.banking.demo:bank_stage"),
     ("coding", "medbill.web.coding.demo:coding_stage"),
+    ("risk", "medbill.web.risk.demo:risk_stage"),
 ]
 
 
@@ -97,6 +101,25 @@ class StageError(RuntimeError):
     def __init__(self, stage: str, error: BaseException) -> None:
         super().__init__(f"demo stage {stage!r} failed: {type(error).__name__}: {error}")
         self.stage = stage
+
+
+def clear_previous_run(out: Path) -> list[str]:
+    """Remove the stages' folders an earlier run wrote under ``out``; returns their names.
+
+    A run starts the demo database over, so the files of an earlier one describe rows that
+    are gone, and a stage that reads another's folder (``era`` answers every 837P file in
+    ``837p/``) would take them for its own. Only a folder that holds an earlier run's
+    ``summary.json`` is touched, and in it only the folders named after stages.
+    """
+    if not (out / "summary.json").is_file():
+        return []
+    removed = []
+    for name, _ in STAGES:
+        folder = out / name
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)
+            removed.append(name)
+    return removed
 
 
 def load_stage(target: str) -> Callable[[StageContext], list[SummaryRow]]:
