@@ -12,8 +12,10 @@ Every message is a new control id; each DFT books, checks out and codes a new vi
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import os
+import pstats
 import sys
 import tempfile
 import time
@@ -158,10 +160,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--patients", type=int, default=600, help="ADT+DFT pairs (default 600)")
     parser.add_argument("--sqlite", action="store_true", help="a SQLite file, not PostgreSQL")
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="run the intake under cProfile, write the stats to FILE and print the top 30",
+    )
     args = parser.parse_args()
     data = messages(args.patients)
     where = database(args.sqlite)
-    os.environ.setdefault("MEDBILL_DEBUG", "1")
     from medbill.web import bootstrap
 
     bootstrap(development=True)
@@ -175,7 +181,12 @@ def main() -> None:
     practice = seed()
     t0, c0 = time.perf_counter(), time.process_time()
     texts = split_messages(data)
+    profiler = cProfile.Profile() if args.profile else None
+    if profiler is not None:
+        profiler.enable()
     codes = [receive(practice, text, source="file").code for text in texts]
+    if profiler is not None:
+        profiler.disable()
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     accepted = InboundMessage.objects.filter(practice=practice, status="accepted").count()
     if codes.count("AA") != len(texts) or accepted != len(texts):
@@ -186,6 +197,9 @@ def main() -> None:
         f"messages/s (target 200); Python side {cpu:.2f} CPU s; "
         f"load average {os.getloadavg()[0]:.1f}"
     )
+    if profiler is not None:
+        profiler.dump_stats(args.profile)
+        pstats.Stats(args.profile).sort_stats("cumulative").print_stats(30)
 
 
 if __name__ == "__main__":

@@ -130,3 +130,133 @@ def test_a_posted_835_reads_as_an_explanation_of_benefit(world, api_client_for):
     assert [e.resource.id for e in found.entry] == [str(paid.pk)]
     outsider = api_client_for(world.outsider)
     assert outsider.get(f"/fhir/R4/ExplanationOfBenefit/{paid.pk}").status_code == 404
+
+
+def test_a_visit_reads_as_an_encounter(world, api_client_for, client_for):
+    from fhir.resources.R4B.encounter import Encounter
+
+    from medbill.web.interfaces.models import EhrLink
+
+    site = world.a
+    EhrLink.objects.create(
+        practice=site.practice,
+        kind="visit",
+        ehr_id="V-2231",
+        patient=site.patient,
+        visit=site.visit,
+    )
+    api = api_client_for(world.users["biller"])
+    found = fhir(api.get(f"/fhir/R4/Encounter/{site.visit.pk}"), Encounter)
+    assert found.subject.reference == f"Patient/{site.patient.pk}"
+    assert found.status == "finished" and found.class_fhir.code == "AMB"
+    assert found.participant[0].individual.identifier.value == site.provider.npi
+    assert found.period.start.isoformat().startswith("2026-03-03")
+    assert found.location[0].location.display == site.location.name
+    ids = {(i.system, i.value) for i in found.identifier}
+    assert ("urn:medbill:ehr-visit-number", "V-2231") in ids
+    assert AuditEvent.objects.filter(
+        object_type="frontdesk.Visit", object_id=str(site.visit.pk), action="view"
+    ).exists()
+
+    searched = fhir(api.get(f"/fhir/R4/Encounter?patient=Patient/{site.patient.pk}"), Bundle)
+    assert [e.resource.id for e in searched.entry] == [str(site.visit.pk)]
+    for entry in searched.entry:
+        Encounter.model_validate(entry.resource.model_dump())
+    assert fhir(api.get("/fhir/R4/Encounter?_lastUpdated=ge2000-01-01"), Bundle).total >= 1
+    assert fhir(api.get("/fhir/R4/Encounter?_lastUpdated=lt2000-01-01"), Bundle).total == 0
+    # Another practice's visit is a 404; the session answers like the token.
+    assert api.get(f"/fhir/R4/Encounter/{world.b.visit.pk}").status_code == 404
+    session = client_for(world.users["coder"])
+    assert session.get(f"/fhir/R4/Encounter/{site.visit.pk}").status_code == 200
+    assert client_for(world.outsider).get(f"/fhir/R4/Encounter/{site.visit.pk}").status_code == 404
+
+
+def test_acknowledgements_read_as_claim_responses(world, api_client_for, client_for, tmp_path):
+    from fhir.resources.R4B.claimresponse import ClaimResponse
+    from test_claims_out import ack_277, submitted
+
+    from medbill.web.claims_out.acks import import_acknowledgement
+    from medbill.web.claims_out.models import ClaimEvent
+
+    claim, sub = submitted(world, tmp_path)
+    biller = world.users["biller"]
+    rejected = ack_277(sub, claim.patient_control_number, "A7:562:85")
+    import_acknowledgement(biller, world.a.practice, rejected, "reject.277")
+    api = api_client_for(biller)
+    event = ClaimEvent.objects.get(claim=claim, to_status="rejected")
+    answer = fhir(api.get(f"/fhir/R4/ClaimResponse/{event.pk}"), ClaimResponse)
+    assert answer.outcome == "error" and answer.request.reference == f"Claim/{claim.pk}"
+    assert answer.patient.reference == f"Patient/{claim.patient_id}"
+    codes = {(c.system, c.code) for c in answer.error[0].code.coding}
+    assert codes == {
+        ("https://x12.org/codes/claim-status-category-codes", "A7"),
+        ("https://x12.org/codes/claim-status-codes", "562"),
+    }
+    assert "NPI is missing or invalid" in answer.disposition
+
+    # Fixed and sent again, then accepted: a second response, queued for adjudication.
+    from test_claims_out import NOW, scrubbed
+
+    from medbill.web.claims_out.acks import resolve_work_item
+    from medbill.web.claims_out.models import ClaimWorkItem
+    from medbill.web.claims_out.services import submit_claims
+
+    resolve_work_item(biller, ClaimWorkItem.objects.get(claim=claim), "fixed the NPI")
+    claim.refresh_from_db()
+    (again,) = submit_claims(biller, world.a.practice, [scrubbed(claim)], "prairie", now=NOW)
+    accepted = ack_277(again, claim.patient_control_number, "A2:20:PR", ref1k="LCI26031000017")
+    # Another interchange: its own control numbers.
+    accepted = accepted.replace(b"000000311", b"000000313").replace(b"311*X", b"313*X")
+    accepted = accepted.replace(b"GE*1*311", b"GE*1*313")
+    import_acknowledgement(biller, world.a.practice, accepted, "accept.277")
+    found = fhir(api.get(f"/fhir/R4/ClaimResponse?patient={claim.patient_id}"), Bundle)
+    outcomes = [e.resource.outcome for e in found.entry]
+    assert outcomes == ["error", "queued"]
+    queued = found.entry[1].resource
+    ClaimResponse.model_validate(queued.model_dump())
+    assert ("urn:medbill:payer-claim-number", "LCI26031000017") in {
+        (i.system, i.value) for i in queued.identifier
+    }
+    assert fhir(api.get("/fhir/R4/ClaimResponse?_lastUpdated=lt2000-01-01"), Bundle).total == 0
+
+    statement = fhir(api.get("/fhir/R4/metadata"), CapabilityStatement)
+    assert {"Encounter", "ClaimResponse"} <= {r.type for r in statement.rest[0].resource}
+    assert (
+        api_client_for(world.outsider).get(f"/fhir/R4/ClaimResponse/{event.pk}").status_code == 404
+    )
+    assert (
+        client_for(world.users["front_desk"]).get(f"/fhir/R4/ClaimResponse/{event.pk}").status_code
+        == 200
+    )
+
+
+def test_a_999_rejection_names_the_segment_and_its_error(world, api_client_for, tmp_path):
+    from fhir.resources.R4B.claimresponse import ClaimResponse
+    from test_claims_out import submitted
+
+    from medbill.core.x12 import iter_segments
+    from medbill.web.claims_out.acks import import_acknowledgement
+    from medbill.web.claims_out.models import ClaimEvent
+
+    claim, sub = submitted(world, tmp_path)
+    segs = list(iter_segments(sub.content))
+    st = next(s for s in segs if s.id == "ST")
+    clm = next(s for s in segs if s.id == "CLM")
+    data = (
+        "ISA*00*          *00*          *ZZ*PRAIRIE        *ZZ*CVFP01         *260310*1200*^*"
+        "00501*000000312*0*T*:~GS*FA*PRAIRIE*CVFP01*20260310*1200*312*X*005010X231A1~"
+        "ST*999*0001*005010X231A1~"
+        f"AK1*HC*{sub.group_control}*005010X222A1~AK2*837*0001*005010X222A1~"
+        f"IK3*CLM*{clm.position - st.position + 1}*2300*8~IK4*5:1*1331*7*99~IK5*R*5~"
+        "AK9*R*1*1*0~SE*8*0001~GE*1*312~IEA*1*000000312~"
+    ).encode()
+    import_acknowledgement(world.users["biller"], world.a.practice, data, "r.999")
+    event = ClaimEvent.objects.get(claim=claim, source="999")
+    api = api_client_for(world.users["biller"])
+    answer = fhir(api.get(f"/fhir/R4/ClaimResponse/{event.pk}"), ClaimResponse)
+    assert answer.outcome == "error"
+    (error,) = answer.error
+    assert [(c.system, c.code) for c in error.code.coding] == [
+        ("urn:medbill:x12-999-error", "CLM:8")
+    ]
+    assert "CLM05" in answer.disposition

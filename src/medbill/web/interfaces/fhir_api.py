@@ -1,6 +1,7 @@
 """The FHIR R4 read API at ``/fhir/R4/``: ``metadata``, and ``Patient``, ``Coverage``,
-``Claim`` and ``ExplanationOfBenefit`` (a posted 835 claim payment) read by id and
-searched by ``patient`` and ``_lastUpdated``, as ``application/fhir+json``. The same
+``Encounter`` (a visit), ``Claim``, ``ClaimResponse`` (a 999 or 277CA verdict on a claim)
+and ``ExplanationOfBenefit`` (a posted 835 claim payment) read by id and searched by
+``patient`` and ``_lastUpdated``, as ``application/fhir+json``. The same
 credentials as ``/api/`` (a bearer token or the signed-in session), the same tenancy
 (``scoped``: another practice's row is a 404) and the same audit trail (a read is a view
 of the patient record, a search a list with its ids)."""
@@ -21,8 +22,9 @@ from django.views.decorators.http import require_GET
 from medbill.web.api.auth import API_AUTH
 from medbill.web.billing.models import Claim
 from medbill.web.billing.remittance_models import RemittanceClaim
-from medbill.web.frontdesk.models import Coverage, Patient
-from medbill.web.interfaces import fhir_out
+from medbill.web.claims_out.models import ClaimEvent
+from medbill.web.frontdesk.models import Coverage, Patient, Visit
+from medbill.web.interfaces import fhir_out, fhir_out_visits
 from medbill.web.practice import audit
 from medbill.web.practice.permissions import require
 from medbill.web.practice.tenancy import scoped
@@ -75,11 +77,27 @@ KINDS: dict[str, tuple[Callable[[], QuerySet], str, Callable[[Any], dict[str, An
         fhir_out.coverage,
         "patient_id",
     ),
+    "Encounter": (
+        lambda: Visit.objects.select_related("provider", "location", "practice").prefetch_related(
+            "ehr_links"
+        ),
+        "view_patients",
+        fhir_out_visits.encounter,
+        "patient_id",
+    ),
     "Claim": (
         lambda: Claim.objects.select_related("payer", "practice").prefetch_related("lines"),
         "view_claims",
         fhir_out.claim,
         "patient_id",
+    ),
+    "ClaimResponse": (
+        lambda: ClaimEvent.objects.filter(
+            source__in=fhir_out_visits.ACK_SOURCES, to_status__in=("accepted", "rejected")
+        ).select_related("claim__payer"),
+        "view_claims",
+        fhir_out_visits.claim_response,
+        "claim__patient_id",
     ),
     "ExplanationOfBenefit": (
         lambda: RemittanceClaim.objects.filter(claim__isnull=False).select_related(
@@ -90,9 +108,13 @@ KINDS: dict[str, tuple[Callable[[], QuerySet], str, Callable[[Any], dict[str, An
         "claim__patient_id",
     ),
 }
-# The field ``_lastUpdated`` searches (Patient and Coverage: ``last_changed``, from the
-# audit trail).
-STAMPS = {"Claim": "updated_at", "ExplanationOfBenefit": "remittance__posted_at"}
+# The field ``_lastUpdated`` searches (Patient, Coverage and Encounter: ``last_changed``,
+# from the audit trail; an acknowledgement never changes once recorded).
+STAMPS = {
+    "Claim": "updated_at",
+    "ClaimResponse": "created_at",
+    "ExplanationOfBenefit": "remittance__posted_at",
+}
 
 
 def _rows(request: HttpRequest, kind: str) -> tuple[QuerySet, Callable[[Any], dict[str, Any]]]:

@@ -1,7 +1,8 @@
 """Our rows as FHIR R4 resources (JSON dicts) for the read API: Patient, Coverage,
-Claim. One place turns rows into resources; the API (``fhir_api.py``) scopes, audits
-and serves them. ``meta.lastUpdated`` is the row's last change: its ``updated_at`` where it
-has one, else the newest create or update in the audit trail."""
+Claim, ExplanationOfBenefit (Encounter and ClaimResponse: ``fhir_out_visits.py``). One
+place turns rows into resources; the API (``fhir_api.py``) scopes, audits and serves
+them. ``meta.lastUpdated`` is the row's last change: its ``updated_at`` where it has one,
+else the newest create or update in the audit trail."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ __all__ = [
     "claim",
     "coverage",
     "explanation_of_benefit",
+    "instant",
     "last_changed",
+    "meta",
     "patient",
 ]
 
@@ -57,7 +60,8 @@ def last_changed(rows: QuerySet) -> QuerySet:
     return rows.annotate(last_changed=Subquery(newest))
 
 
-def _instant(when: datetime.datetime | None) -> str:
+def instant(when: datetime.datetime | None) -> str:
+    """``when`` (else now) as a FHIR instant in UTC, to the second."""
     when = when or timezone.now()
     return when.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -67,9 +71,10 @@ def _amount(value: Decimal) -> dict[str, Any]:
     return {"value": float(value), "currency": "USD"}
 
 
-def _meta(row: Any) -> dict[str, Any]:
+def meta(row: Any) -> dict[str, Any]:
+    """A resource's ``meta``: its last update (``updated_at``, else ``last_changed``)."""
     when = getattr(row, "updated_at", None) or getattr(row, "last_changed", None)
-    return {"lastUpdated": _instant(when)}
+    return {"lastUpdated": instant(when)}
 
 
 def _address(row: Any, prefix: str = "") -> list[dict[str, Any]]:
@@ -103,7 +108,7 @@ def patient(row: Patient) -> dict[str, Any]:
     out: dict[str, Any] = {
         "resourceType": "Patient",
         "id": str(row.pk),
-        "meta": _meta(row),
+        "meta": meta(row),
         "identifier": [{"system": ACCOUNT, "value": row.account_number}],
         "active": row.active,
         "name": [name],
@@ -132,7 +137,7 @@ def coverage(row: Coverage) -> dict[str, Any]:
     out: dict[str, Any] = {
         "resourceType": "Coverage",
         "id": str(row.pk),
-        "meta": _meta(row),
+        "meta": meta(row),
         "status": "active" if row.active else "cancelled",
         "subscriberId": row.member_id,
         "beneficiary": {"reference": f"Patient/{row.patient_id}"},
@@ -180,7 +185,7 @@ def claim(row: Claim) -> dict[str, Any]:
     out: dict[str, Any] = {
         "resourceType": "Claim",
         "id": str(row.pk),
-        "meta": _meta(row),
+        "meta": meta(row),
         "identifier": [{"system": PCN, "value": row.patient_control_number}],
         "status": _CLAIM_STATUS.get(row.status, "active"),
         "type": {
@@ -193,7 +198,7 @@ def claim(row: Claim) -> dict[str, Any]:
         },
         "use": "claim",
         "patient": {"reference": f"Patient/{row.patient_id}"},
-        "created": _instant(row.created_at),
+        "created": instant(row.created_at),
         "provider": {"display": row.practice.name},
         "priority": {
             "coding": [
@@ -327,13 +332,13 @@ def explanation_of_benefit(row: RemittanceClaim) -> dict[str, Any]:
     out: dict[str, Any] = {
         "resourceType": "ExplanationOfBenefit",
         "id": str(row.pk),
-        "meta": {"lastUpdated": _instant(remittance.posted_at)},
+        "meta": {"lastUpdated": instant(remittance.posted_at)},
         "identifier": [{"system": PCN, "value": row.claim_identifier}],
         "status": "active",
         "type": _category("professional", "http://terminology.hl7.org/CodeSystem/claim-type"),
         "use": "claim",
         "patient": {"reference": f"Patient/{claim_row.patient_id}"},
-        "created": _instant(remittance.posted_at),
+        "created": instant(remittance.posted_at),
         "insurer": {"display": remittance.payer_name or claim_row.payer.name},
         "provider": {"display": claim_row.practice.name},
         "claim": {"reference": f"Claim/{claim_row.pk}"},
@@ -365,7 +370,8 @@ def capability(base: str) -> dict[str, Any]:
         {"name": "_lastUpdated", "type": "date"},
     ]
     resources = []
-    for kind in ("Patient", "Coverage", "Claim", "ExplanationOfBenefit"):
+    kinds = ("Patient", "Coverage", "Encounter", "Claim", "ClaimResponse", "ExplanationOfBenefit")
+    for kind in kinds:
         params = search if kind != "Patient" else [search[1], {"name": "_id", "type": "token"}]
         resources.append(
             {
