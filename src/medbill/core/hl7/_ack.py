@@ -5,6 +5,8 @@ knows)."""
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Sequence
 
 from medbill.core.hl7._read import Message
 
@@ -32,11 +34,13 @@ def ack(
     location: str = "",
     receiver: str = "MEDBILL",
     facility: str = "",
+    problems: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The ACK for ``message`` (None when it could not be read) as CR-separated text.
 
     ``control_id`` is the ACK's own MSH-10; ``error`` goes to ERR and MSA-3 and
-    ``location`` (``PID-7``) to ERR-2 and the ERR-1 of older versions.
+    ``location`` (``PID-7``) to ERR-2 and the ERR-1 of older versions. ``problems``
+    (location, words), when given, make one ERR segment each; MSA-3 keeps ``error``.
     """
     if code not in _CODES:
         raise ValueError(f"MSA-1 must be AA, AE or AR, not {code!r}")
@@ -69,22 +73,28 @@ def ack(
         "|".join(["MSA", code, _escape(answering), _escape(error)[:80]]),
     ]
     if code != "AA":
-        segment_id, _, field = location.partition("-")
-        field_no = field.split(" ")[0] if field[:1].isdigit() else ""
-        erl = f"{segment_id}^1^{field_no}" if segment_id[:3].isalnum() and field_no else ""
-        segments.append(
-            "|".join(
-                [
-                    "ERR",
-                    f"{erl}^{_ERROR_CODES[code].split('^')[0]}" if erl else "",
-                    erl,
-                    f"{_ERROR_CODES[code]}^HL70357",
-                    "E",
-                    "",
-                    "",
-                    "",
-                    _escape(error),
-                ]
-            )
-        )
+        for where, words in problems or [(location, error)]:
+            segments.append(_err(code, where, words))
     return "\r".join(segments) + "\r"
+
+
+# "PID-7", or "IN1 #2 IN1-3" for the second IN1 segment of the message.
+_LOCATION = re.compile(r"^(?:[A-Z][A-Z0-9]{2} #(\d+) )?([A-Z][A-Z0-9]{2})-(\d+)")
+
+
+def _err(code: str, location: str, error: str) -> str:
+    found = _LOCATION.match(location)
+    erl = f"{found[2]}^{found[1] or 1}^{found[3]}" if found else ""
+    return "|".join(
+        [
+            "ERR",
+            f"{erl}^{_ERROR_CODES[code].split('^')[0]}" if erl else "",
+            erl,
+            f"{_ERROR_CODES[code]}^HL70357",
+            "E",
+            "",
+            "",
+            "",
+            _escape(error),
+        ]
+    )

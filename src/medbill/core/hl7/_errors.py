@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["HL7MappingError", "HL7ParseError"]
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+__all__ = ["HL7MappingError", "HL7ParseError", "Problems"]
+
+T = TypeVar("T")
 
 
 class HL7ParseError(ValueError):
@@ -12,10 +17,49 @@ class HL7ParseError(ValueError):
 class HL7MappingError(ValueError):
     """A readable message whose content we refuse, naming the segment and field
     (``PID-7``) and the problem in words. ``reject`` marks problems of the whole message
-    (a message type we do not take) that are answered with AR instead of AE."""
+    (a message type we do not take) that are answered with AR instead of AE.
 
-    def __init__(self, location: str, problem: str, *, reject: bool = False) -> None:
+    ``problems`` lists every problem found, each as (location, words), the first being
+    this error's own: a biller fixes them all at once rather than one per replay.
+    """
+
+    def __init__(
+        self,
+        location: str,
+        problem: str,
+        *,
+        reject: bool = False,
+        more: Sequence[tuple[str, str]] = (),
+    ) -> None:
         super().__init__(f"{location} {problem}" if location else problem)
         self.location = location
         self.problem = problem
         self.reject = reject
+        self.problems: tuple[tuple[str, str], ...] = ((location, str(self)), *more)
+
+
+class Problems:
+    """Collects the mapping errors of the independent parts of a message (each segment,
+    each field of the patient) so that one message reports all of them."""
+
+    def __init__(self) -> None:
+        self.found: list[HL7MappingError] = []
+
+    def take(self, read: Callable[[], T], default: T) -> T:
+        """``read()``, or ``default`` with its error kept (a reject is raised at once)."""
+        try:
+            return read()
+        except HL7MappingError as exc:
+            if exc.reject:
+                raise
+            self.found.append(exc)
+            return default
+
+    def check(self) -> None:
+        """Raise the first error found, carrying every other one in ``problems``."""
+        if not self.found:
+            return
+        first, rest = self.found[0], self.found[1:]
+        more = [p for exc in rest for p in exc.problems]
+        more = [*first.problems[1:], *more]
+        raise HL7MappingError(first.location, first.problem, more=more)

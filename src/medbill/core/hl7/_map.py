@@ -6,18 +6,21 @@ See docs/interfaces.md for the table of what maps to what.
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
-from medbill.core.hl7._errors import HL7MappingError
+from medbill.core.hl7._errors import HL7MappingError, Problems
 from medbill.core.hl7._read import Message, Segment
 from medbill.core.hl7._records import (
+    Address,
     AppointmentRecord,
     ChargeRecord,
     CoverageRecord,
     DiagnosisRecord,
     GuarantorRecord,
     Intake,
+    Name,
     NoteRecord,
     PatientRecord,
     VisitRecord,
@@ -70,7 +73,8 @@ def map_message(message: Message) -> Intake:
     """What ``message`` asks medbill to record.
 
     Raises ``HL7MappingError`` naming the segment and field for content medbill refuses
-    (``reject`` set for a message type it does not take).
+    (``reject`` set for a message type it does not take); its ``problems`` list every
+    segment (and every field of the patient) at fault, not only the first.
     """
     code, event = message.message_type
     label = f"{code}^{event}"
@@ -94,7 +98,13 @@ def _segment(message: Message, name: str) -> Segment:
     return found
 
 
-def _patient(message: Message) -> PatientRecord:
+_NO_NAME = Name("", "")
+_NO_DATE = datetime.date(1900, 1, 1)
+
+
+def _patient(message: Message, problems: Problems | None = None) -> PatientRecord:
+    own = problems is None
+    problems = problems or Problems()
     pid = _segment(message, "PID")
     ehr_id = ""
     for value in pid.reps(3):
@@ -103,20 +113,26 @@ def _patient(message: Message) -> PatientRecord:
             break
     if not ehr_id:
         ehr_id = pid.get(3) or pid.get(2) or pid.get(4)
-    if not ehr_id:
-        raise HL7MappingError("PID-3", "patient identifier is missing")
-    patient_name = name(pid, 5, "patient name", required=True)
-    assert patient_name is not None  # required
-    born = date_of(pid, 7, "birth date", required=True)
-    assert born is not None
+
+    def identifier() -> str:
+        if not ehr_id:
+            raise HL7MappingError("PID-3", "patient identifier is missing")
+        return fit(ehr_id, 40, "PID-3", "patient identifier")
+
+    patient_id = problems.take(identifier, "")
+    patient_name = problems.take(lambda: name(pid, 5, "patient name", required=True), None)
+    born = problems.take(lambda: date_of(pid, 7, "birth date", required=True), None)
+    where = problems.take(lambda: address(pid, 11, "patient address"), Address())
     sex = pid.get(8).upper()
     phone, mobile, email = phones(pid, 13)
+    if own:
+        problems.check()
     return PatientRecord(
-        ehr_id=fit(ehr_id, 40, "PID-3", "patient identifier"),
-        name=patient_name,
-        birth_date=born,
+        ehr_id=patient_id,
+        name=patient_name or _NO_NAME,
+        birth_date=born or _NO_DATE,
         sex=sex if sex in ("F", "M") else "U",
-        address=address(pid, 11, "patient address"),
+        address=where,
         phone=phone,
         mobile_phone=mobile,
         email=email,
@@ -154,18 +170,22 @@ def _guarantor(message: Message) -> GuarantorRecord | None:
 _ORDERS = {1: "primary", 2: "secondary", 3: "tertiary"}
 
 
-def _coverages(message: Message) -> tuple[CoverageRecord, ...]:
+def _coverages(message: Message, problems: Problems) -> tuple[CoverageRecord, ...]:
     out: list[CoverageRecord] = []
     segments = message.segments
+    position = 0
     for i, in1 in enumerate(segments):
         if in1.name != "IN1":
             continue
+        position += 1
         in2 = segments[i + 1] if i + 1 < len(segments) and segments[i + 1].name == "IN2" else None
-        out.append(_coverage(in1, in2, len(out) + 1))
+        found = problems.take(lambda: _coverage(in1, in2, position), None)  # noqa: B023
+        if found is not None:
+            out.append(found)
     orders = [c.order for c in out if not c.self_pay]
-    for order in set(orders):
+    for order in sorted(set(orders)):
         if orders.count(order) > 1:
-            raise HL7MappingError("IN1-22", f"two insurances are both {order}")
+            problems.found.append(HL7MappingError("IN1-22", f"two insurances are both {order}"))
     return tuple(out)
 
 
@@ -208,15 +228,21 @@ def _coverage(in1: Segment, in2: Segment | None, position: int) -> CoverageRecor
 
 
 def _registration(message: Message, label: str, update: bool) -> Intake:
+    problems = Problems()
+    patient = _patient(message, problems)
+    guarantor = problems.take(lambda: _guarantor(message), None)
+    coverages = _coverages(message, problems)
+    visit = problems.take(lambda: _visit(message), None)
+    problems.check()
     return Intake(
         control_id=message.control_id,
         message_type=label,
         kind="registration",
         update=update,
-        patient=_patient(message),
-        guarantor=_guarantor(message),
-        coverages=_coverages(message),
-        visit=_visit(message),
+        patient=patient,
+        guarantor=guarantor,
+        coverages=coverages,
+        visit=visit,
     )
 
 
@@ -251,22 +277,26 @@ def _classify(code: str, system: str, where: str) -> str:
     )
 
 
-def _diagnoses(message: Message) -> tuple[list[DiagnosisRecord], list[str]]:
+def _diagnoses(message: Message, problems: Problems) -> tuple[list[DiagnosisRecord], list[str]]:
     codes: list[DiagnosisRecord] = []
-    problems: list[str] = []
+    words: list[str] = []
     for i, dg1 in enumerate(message.all("DG1"), start=1):
         where = f"DG1 #{i} DG1-3"
         code, text = dg1.get(3, 1), dg1.get(3, 2) or dg1.get(4)
         if not code:
-            raise HL7MappingError(where, "diagnosis code is missing")
-        kind = _classify(code, dg1.get(3, 3) or dg1.get(2), where)
+            problems.found.append(HL7MappingError(where, "diagnosis code is missing"))
+            continue
+        system = dg1.get(3, 3) or dg1.get(2)
+        kind = problems.take(lambda: _classify(code, system, where), "")  # noqa: B023
         if kind == "snomed":
-            problems.append(text or code)
+            words.append(text or code)
+            continue
+        if not kind:
             continue
         plain = code.upper().replace(".", "")
         if all(d.code != plain for d in codes):
             codes.append(DiagnosisRecord(f"DG1 #{i}", plain, text))
-    return codes, problems
+    return codes, words
 
 
 def _procedure(ft1: Segment, where: str) -> tuple[str, str]:
@@ -346,14 +376,23 @@ def _charge(ft1: Segment, position: int) -> tuple[ChargeRecord, list[str]]:
 
 
 def _charges(message: Message, label: str) -> Intake:
-    diagnoses, problems = _diagnoses(message)
+    problems = Problems()
+    patient = _patient(message, problems)
+    diagnoses, words = _diagnoses(message, problems)
     charges: list[ChargeRecord] = []
     for i, ft1 in enumerate(message.all("FT1"), start=1):
-        record, more = _charge(ft1, i)
-        charges.append(record)
-        problems.extend(more)
-    if not charges:
-        raise HL7MappingError("FT1", "segment is missing: a charge message needs a charge")
+        found = problems.take(lambda: _charge(ft1, i), None)  # noqa: B023
+        if found is not None:
+            charges.append(found[0])
+            words.extend(found[1])
+    if not charges and not problems.found:
+        problems.found.append(
+            HL7MappingError("FT1", "segment is missing: a charge message needs a charge")
+        )
+    guarantor = problems.take(lambda: _guarantor(message), None)
+    coverages = _coverages(message, problems)
+    visit = problems.take(lambda: _visit(message), None)
+    problems.check()
     known = {d.code for d in diagnoses}
     for charge in charges:
         for code in charge.diagnoses:
@@ -364,12 +403,12 @@ def _charges(message: Message, label: str) -> Intake:
         control_id=message.control_id,
         message_type=label,
         kind="charges",
-        patient=_patient(message),
-        guarantor=_guarantor(message),
-        coverages=_coverages(message),
-        visit=_visit(message),
+        patient=patient,
+        guarantor=guarantor,
+        coverages=coverages,
+        visit=visit,
         diagnoses=tuple(diagnoses),
-        problems=tuple(dict.fromkeys(problems)),
+        problems=tuple(dict.fromkeys(words)),
         charges=tuple(charges),
     )
 
@@ -389,6 +428,23 @@ def _minutes(message: Message, sch: Segment) -> int:
 
 
 def _appointment(message: Message, label: str, action: str) -> Intake:
+    problems = Problems()
+    patient = _patient(message, problems)
+    booking = problems.take(lambda: _booking(message, action), None)
+    visit = problems.take(lambda: _visit(message), None)
+    problems.check()
+    assert booking is not None  # check() raised otherwise
+    return Intake(
+        control_id=message.control_id,
+        message_type=label,
+        kind="appointment",
+        patient=patient,
+        visit=visit,
+        appointment=booking,
+    )
+
+
+def _booking(message: Message, action: str) -> AppointmentRecord:
     sch = _segment(message, "SCH")
     ehr_id = sch.get(2) or sch.get(1)
     if not ehr_id:
@@ -411,25 +467,20 @@ def _appointment(message: Message, label: str, action: str) -> Intake:
     location = (ail.get(3, 1) or ail.get(3, 4)) if ail else ""
     if not location and pv1 is not None:
         location = pv1.get(3, 1) or pv1.get(3, 4)
-    return Intake(
-        control_id=message.control_id,
-        message_type=label,
-        kind="appointment",
-        patient=_patient(message),
-        visit=_visit(message),
-        appointment=AppointmentRecord(
-            action=action,
-            ehr_id=fit(ehr_id, 40, "SCH-2", "appointment id"),
-            start=start,
-            minutes=max(5, min(_minutes(message, sch), 240)),
-            reason=(sch.get(7, 2) or sch.get(7, 1) or sch.get(6, 2) or sch.get(6, 1))[:120],
-            provider=who,
-            location=location,
-        ),
+    return AppointmentRecord(
+        action=action,
+        ehr_id=fit(ehr_id, 40, "SCH-2", "appointment id"),
+        start=start,
+        minutes=max(5, min(_minutes(message, sch), 240)),
+        reason=(sch.get(7, 2) or sch.get(7, 1) or sch.get(6, 2) or sch.get(6, 1))[:120],
+        provider=who,
+        location=location,
     )
 
 
 def _note(message: Message, label: str) -> Intake:
+    problems = Problems()
+    patient = _patient(message, problems)
     lines: list[str] = []
     for obx in message.all("OBX"):
         if obx.get(2).upper() not in _NOTE_TYPES:
@@ -438,10 +489,13 @@ def _note(message: Message, label: str) -> Intake:
             lines.append(obx.part(value, 1) if obx.get(2).upper() != "FT" else _ft(obx, value))
     text = "\n".join(line for line in lines).strip()
     if not text:
-        raise HL7MappingError("OBX-5", "no note text (OBX of type TX, FT or ST)")
-    visit = _visit(message)
+        problems.found.append(HL7MappingError("OBX-5", "no note text (OBX of type TX, FT or ST)"))
+    visit = problems.take(lambda: _visit(message), None)
     if visit is None or not visit.visit_number:
-        raise HL7MappingError("PV1-19", "visit number is missing: a note goes with a visit")
+        problems.found.append(
+            HL7MappingError("PV1-19", "visit number is missing: a note goes with a visit")
+        )
+    problems.check()
     txa = message.first("TXA")
     author = provider(txa, 5) if txa else None
     if author is None:
@@ -452,7 +506,7 @@ def _note(message: Message, label: str) -> Intake:
         control_id=message.control_id,
         message_type=label,
         kind="note",
-        patient=_patient(message),
+        patient=patient,
         visit=visit,
         note=NoteRecord(text=text, author=author, document_id=document[:60]),
     )

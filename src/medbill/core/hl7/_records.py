@@ -10,6 +10,7 @@ __all__ = [
     "Address",
     "AppointmentRecord",
     "ChargeRecord",
+    "ClaimRecord",
     "CoverageRecord",
     "DiagnosisRecord",
     "GuarantorRecord",
@@ -146,9 +147,31 @@ class NoteRecord:
 
 
 @dataclass(frozen=True)
+class ClaimRecord:
+    """A claim the EHR made (FHIR ``Claim``), to be billed as it is.
+
+    ``identifier`` (``system|value``, else ``Claim/id``) makes it once only. The coverage
+    it bills comes from the bundle (``coverage``) or, when only referred to, is the
+    patient's coverage with ``member_id``. ``encounter`` names the Encounter of the bundle
+    it bills, when it names one; ``billing_npi`` the NPI of ``Claim.provider``.
+    """
+
+    where: str  # "Claim/123"
+    identifier: str
+    coverage: CoverageRecord | None
+    member_id: str
+    billing_npi: str = ""
+    encounter: str = ""
+    total: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class Intake:
     """Everything one message brings, by kind: ``registration`` (ADT), ``appointment``
-    (SIU), ``charges`` (DFT) or ``note`` (MDM, ORU). ``update`` marks an A08."""
+    (SIU), ``charges`` (DFT), ``note`` (MDM, ORU) or ``claim`` (a FHIR Claim). ``update``
+    marks an A08. ``patient_by_reference``: the EHR only referred to the patient (by
+    ``patient.ehr_id`` and ``patient_identifiers``), which must be known already.
+    """
 
     control_id: str
     message_type: str  # "ADT^A04"
@@ -163,4 +186,7 @@ class Intake:
     charges: tuple[ChargeRecord, ...] = ()
     appointment: AppointmentRecord | None = None
     note: NoteRecord | None = None
+    claim: ClaimRecord | None = None
+    patient_by_reference: bool = False
+    patient_identifiers: tuple[tuple[str, str], ...] = ()  # (system, value)
     ignored: tuple[str, ...] = field(default=())  # segment ids kept but not used
