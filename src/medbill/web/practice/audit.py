@@ -17,6 +17,10 @@ Sign-ins, sign-outs, failed sign-ins and lockouts are events of the same trail, 
 
 Events hold before/after values of the changed fields; they live in the database behind
 the ``view_audit`` permission and are never written to logs.
+
+Work that changes many rows in one transaction (an HL7 message makes a dozen events) can
+write its events together at the end with :func:`batched`: two INSERTs instead of two per
+event, in the same transaction, so they commit or roll back with the changes.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.http import HttpRequest
 
@@ -48,6 +52,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Actor",
     "acting_as",
+    "batched",
     "connect_signals",
     "current_actor",
     "note_refusal",
@@ -222,6 +227,56 @@ def _patient_ids_of_rows(rows: list[models.Model]) -> list[int]:
     return sorted({p for row in rows for p in patient_ids_of(row)})
 
 
+class _Pending:
+    """An event written inside :func:`batched`, not yet inserted. Registered as a (no-op)
+    on-commit callback: Django drops the callbacks of a savepoint that rolls back, which
+    tells the flush that this event's change was undone."""
+
+    def __init__(self, event: Any, patients: list[int]) -> None:
+        self.event = event
+        self.patients = patients
+
+    def __call__(self) -> None:
+        pass
+
+
+_batch: ContextVar[list[_Pending] | None] = ContextVar("medbill_audit_batch", default=None)
+
+
+@contextlib.contextmanager
+def batched() -> Iterator[None]:
+    """Write the audit events of the block together when it ends (two INSERTs for all of
+    them). Open it inside the transaction whose changes it records: the events are
+    inserted before that transaction commits. Events of a savepoint rolled back inside
+    the block are dropped with it; when the block raises, none are written. Nested
+    blocks leave the writing to the outermost."""
+    if _batch.get() is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.batched() belongs inside transaction.atomic()")
+    pending: list[_Pending] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    _flush(pending)
+
+
+def _flush(pending: list[_Pending]) -> None:
+    from medbill.web.practice.models import AuditEvent, AuditEventPatient
+
+    alive = {id(entry[1]) for entry in connection.run_on_commit}
+    kept = [p for p in pending if id(p) in alive]
+    if not kept:
+        return
+    AuditEvent.objects.bulk_create([p.event for p in kept])
+    AuditEventPatient.objects.bulk_create(
+        [AuditEventPatient(event=p.event, patient_id=pid) for p in kept for pid in p.patients]
+    )
+
+
 def _write(
     *,
     practice_id: int | None,
@@ -239,7 +294,8 @@ def _write(
 
     actor = current_actor()
     who = signed_in(user) if user is not None else actor.user
-    event = AuditEvent.objects.create(
+    ids = sorted({int(p) for p in patients if p is not None})
+    event = AuditEvent(
         user=who,
         username=who.get_username() if who is not None else "",
         practice_id=practice_id,
@@ -251,7 +307,13 @@ def _write(
         detail=detail or {},
         source=(source or actor.source)[:40],
     )
-    ids = sorted({int(p) for p in patients if p is not None})
+    pending = _batch.get()
+    if pending is not None:
+        marker = _Pending(event, ids)
+        transaction.on_commit(marker)
+        pending.append(marker)
+        return event
+    event.save()
     if ids:
         AuditEventPatient.objects.bulk_create(
             [AuditEventPatient(event=event, patient_id=p) for p in ids]
