@@ -215,45 +215,74 @@ def test_the_same_bundle_twice_and_the_same_resources_again_change_nothing(world
     assert InboundMessage.objects.filter(practice=practice, message_type="FHIR^Bundle").count() == 2
 
 
-def test_a_bad_bundle_writes_nothing_and_names_the_resource(world):
+def test_a_bad_bundle_is_held_with_every_problem_and_writes_nothing(world):
     practice = world.a.practice
     doc = bundle()
     doc["entry"][5]["resource"]["participant"][0]["individual"]["reference"] = "urn:uuid:x"
     doc["entry"][5]["resource"]["participant"][0]["individual"]["display"] = "Nobody, Ned"
+    doc["entry"][3]["resource"]["payor"] = [{"display": "Acme Mutual"}]
     outcome = import_bundle(practice, data(doc))
-    assert outcome.status == "refused"
-    assert outcome.error.startswith("Encounter/e-1: provider 'Nobody, Ned'")
+    assert outcome.status == "held"
+    # Both problems, each naming its resource and element, not only the first.
+    texts = [text for _, text in outcome.problems]
+    assert len(texts) == 2, texts
+    assert texts[0].startswith("Coverage/cov-1.payor: payer 'Acme Mutual'")
+    assert texts[1].startswith("Encounter/e-1.participant: provider 'Nobody, Ned'")
     assert not Patient.objects.filter(practice=practice, last_name="Falkner").exists()
-    assert not InboundMessage.objects.filter(practice=practice).exists()
+    row = InboundMessage.objects.get(practice=practice, message_type="FHIR^Bundle")
+    assert row.status == "held" and row.error == texts[0]
+    assert [p["text"] for p in row.problems] == texts
+    assert row.control_id == "fhir:urn:ehr|B-transaction-J02.0"
 
     bad_date = bundle()
     bad_date["entry"][0]["resource"]["birthDate"] = "1984-13-02"
+    bad_date["entry"][5]["resource"]["period"]["start"] = "tuesday"
     with pytest.raises(FHIRError) as err:
         read_bundle(data(bad_date))
     assert err.value.location == "Patient/p-1.birthDate"
-    unknown = bundle()
-    unknown["entry"][3]["resource"]["payor"] = [{"display": "Acme Mutual"}]
-    refused = import_bundle(practice, data(unknown))
-    assert refused.status == "refused" and "Acme Mutual" in refused.error
-    assert "Coverage/cov-1.payor" in refused.error
-    assert not Patient.objects.filter(practice=practice, last_name="Falkner").exists()
+    assert [where for where, _ in err.value.problems] == [
+        "Patient/p-1.birthDate",
+        "Encounter/e-1.period.start",
+    ]
 
 
-def test_the_cli_imports_and_refuses_with_the_exit_status(world, tmp_path):
+def test_a_held_bundle_sent_again_after_the_fix_is_imported(world):
+    practice = world.a.practice
+    doc = bundle()
+    doc["entry"][3]["resource"]["payor"] = [{"display": "Acme Mutual"}]
+    assert import_bundle(practice, data(doc)).status == "held"
+    # The EHR corrects the payer and sends the bundle (same identifier) again.
+    again = import_bundle(practice, data(bundle()))
+    assert again.status == "imported", again.problems
+    row = InboundMessage.objects.get(practice=practice, message_type="FHIR^Bundle")
+    assert (row.status, row.attempts, row.problems) == ("accepted", 2, [])
+    assert Patient.objects.filter(practice=practice, last_name="Falkner").count() == 1
+
+
+def test_unreadable_input_is_held_too(world):
+    outcome = import_bundle(world.a.practice, b"{not json")
+    assert outcome.status == "held" and outcome.error.startswith("not FHIR JSON")
+    row = InboundMessage.objects.get(practice=world.a.practice)
+    assert row.control_id.startswith("fhir:sha256:") and row.raw == "{not json"
+
+
+def test_the_cli_imports_and_holds_with_the_exit_status(world, tmp_path):
     good, bad = tmp_path / "good.json", tmp_path / "bad.json"
     good.write_bytes(data(bundle()))
     broken = copy.deepcopy(bundle())
     del broken["entry"][0]["resource"]["birthDate"]
+    broken["identifier"]["value"] = "B-broken"
     bad.write_bytes(data(broken))
     runner = CliRunner()
     first = runner.invoke(app, ["fhir", "import", str(good), "--practice", "CVFP"])
     assert first.exit_code == 0, first.output
-    assert "good.json: imported: 1 patient(s), 1 visit(s), 1 note(s)" in first.output
+    assert "good.json: imported: 1 patient(s), 1 visit(s), 1 note(s), 0 claim(s)" in first.output
     again = runner.invoke(app, ["fhir", "import", str(good), "--practice", "CVFP"])
     assert again.exit_code == 0 and "already imported" in again.output
-    refused = runner.invoke(app, ["fhir", "import", str(bad), "--practice", "CVFP"])
-    assert refused.exit_code == 1
-    assert "bad.json: refused, nothing imported: Patient/p-1.birthDate" in refused.output
+    held = runner.invoke(app, ["fhir", "import", str(bad), "--practice", "CVFP"])
+    assert held.exit_code == 1
+    assert "bad.json: held in the interface queue, nothing imported (1 problem):" in held.output
+    assert "  Patient/p-1.birthDate: the birth date is missing" in held.output
 
 
 def test_synthea_conditions_stay_words_for_the_coder(shared_data):

@@ -63,3 +63,111 @@ def test_the_practice_setting_sends_ehr_coded_visits_to_billing(world, client_fo
     client.post("/interfaces/settings/", {"ehr_codes_to_billing": "on"})
     page = client.get("/interfaces/")
     assert b'name="ehr_codes_to_billing" checked' in page.content
+
+
+THREE_PROBLEMS = (
+    "MSH|^~\\&|EHR|CLINIC|MEDBILL|CVFP|20260303113000||ADT^A04|Q-3|P|2.5.1\r"
+    "PID|1||E3005^^^EHR^MR||Quist^Ida||1968021|F\r"
+    "IN1|1||ACME1|Acme Mutual\r"
+    "IN1|2||LCI220|Lakeland Commercial Insurance\r"
+)
+
+
+def test_the_queue_lists_every_problem_of_a_held_message(world, client_for):
+    outcome = receive(world.a.practice, THREE_PROBLEMS, source="mllp")
+    assert outcome.code == "AE"
+    row = InboundMessage.objects.get(control_id="Q-3")
+    texts = [p["text"] for p in row.problems]
+    assert texts == [
+        "PID-7 birth date '1968021' is not a date",
+        "IN1 #1 IN1-36 policy number (member id) is missing",
+        "IN1 #2 IN1-36 policy number (member id) is missing",
+    ]
+    # The ACK carries one ERR segment per problem, naming segment, repetition and field.
+    from medbill.web.interfaces.services import ack_for
+
+    errs = [s for s in ack_for(outcome, world.a.practice, "A1").split("\r") if s[:3] == "ERR"]
+    assert [e.split("|")[2] for e in errs] == ["PID^1^7", "IN1^1^36", "IN1^2^36"]
+    client = client_for(world.users["biller"])
+    page = client.get("/interfaces/").content.decode()
+    for text in texts:
+        assert text.replace("'", "&#x27;") in page
+    detail = client.get(f"/interfaces/{row.pk}/").content.decode()
+    assert '<ol class="problems">' in detail
+
+
+def test_a_biller_discards_a_junk_message_which_stays_in_the_log(world, client_for):
+    receive(world.a.practice, HELD, source="mllp")
+    row = InboundMessage.objects.get(control_id="Q-1")
+    biller = world.users["biller"]
+    client = client_for(biller)
+    refused = client.post(f"/interfaces/{row.pk}/discard/", {"reason": "  "}, follow=True)
+    assert b"say why the message is discarded" in refused.content
+    done = client.post(
+        f"/interfaces/{row.pk}/discard/",
+        {"reason": "test message from the EHR vendor"},
+        follow=True,
+    )
+    assert b"discarded; it stays in the log" in done.content
+    row.refresh_from_db()
+    assert (row.status, row.discarded_by, row.discard_reason) == (
+        "discarded",
+        biller,
+        "test message from the EHR vendor",
+    )
+    assert row.discarded_at is not None and row.raw == HELD
+    event = AuditEvent.objects.get(object_id=str(row.pk), action="update", user=biller)
+    assert event.changes["status"] == {"before": "held", "after": "discarded"}
+    page = client.get("/interfaces/").content.decode()
+    assert "test message from the EHR vendor" in page and "No message is held." in page
+    # A discarded message is neither replayed nor discarded again; the same message sent
+    # again is answered as received, not held anew.
+    again = client.post(f"/interfaces/{row.pk}/replay/", {"raw": HELD}, follow=True)
+    assert b"only a held message can be replayed" in again.content
+    twice = client.post(f"/interfaces/{row.pk}/discard/", {"reason": "again"}, follow=True)
+    assert b"only a held message can be discarded" in twice.content
+    assert receive(world.a.practice, HELD, source="mllp").duplicate
+    row.refresh_from_db()
+    assert row.status == "discarded"
+
+
+def test_only_who_may_manage_interfaces_discards(world, client_for):
+    receive(world.a.practice, HELD, source="mllp")
+    row = InboundMessage.objects.get(control_id="Q-1")
+    coder = client_for(world.users["coder"])
+    assert coder.post(f"/interfaces/{row.pk}/discard/", {"reason": "x"}).status_code == 403
+    outsider = client_for(world.outsider)
+    assert outsider.post(f"/interfaces/{row.pk}/discard/", {"reason": "x"}).status_code == 404
+    row.refresh_from_db()
+    assert row.status == "held"
+
+
+def test_a_held_fhir_bundle_is_fixed_and_replayed_from_the_queue(world, client_for):
+    import json
+
+    from test_fhir_import import bundle
+
+    from medbill.web.frontdesk.models import Patient
+    from medbill.web.interfaces.fhir_in import import_bundle
+
+    doc = bundle()
+    doc["entry"][3]["resource"]["payor"] = [{"display": "Acme Mutual"}]
+    assert import_bundle(world.a.practice, json.dumps(doc).encode()).status == "held"
+    row = InboundMessage.objects.get(message_type="FHIR^Bundle")
+    client = client_for(world.users["biller"])
+    page = client.get(f"/interfaces/{row.pk}/").content.decode()
+    assert "Bundle.identifier must stay urn:ehr|B-transaction-J02.0" in page
+    assert "Coverage/cov-1.payor: payer" in page
+    renamed = json.loads(json.dumps(doc))
+    renamed["identifier"]["value"] = "other"
+    refused = client.post(
+        f"/interfaces/{row.pk}/replay/", {"raw": json.dumps(renamed)}, follow=True
+    )
+    assert b"Bundle.identifier must stay" in refused.content
+    fixed = json.loads(json.dumps(doc))
+    fixed["entry"][3]["resource"]["payor"] = [{"display": "Lakeland Commercial Insurance"}]
+    done = client.post(f"/interfaces/{row.pk}/replay/", {"raw": json.dumps(fixed)}, follow=True)
+    assert b"replayed and applied" in done.content
+    row.refresh_from_db()
+    assert row.status == "replayed" and row.problems == []
+    assert Patient.objects.filter(practice=world.a.practice, last_name="Falkner").count() == 1

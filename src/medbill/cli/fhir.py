@@ -22,8 +22,9 @@ def import_command(
     """Import each Bundle (transaction, batch, collection or searchset; a lone resource
     is taken as a bundle of one), all or nothing per file.
 
-    Prints one line per file: imported (with counts), already imported, or refused with
-    the resource and element at fault. Exits 1 when any was refused.
+    Prints one line per file: imported (with counts), already imported, or held in the
+    interface queue with every resource and element at fault, one per line. Exits 1 when
+    any was held.
     """
     setup(development=True)
     from medbill.cli.era import pick_practice
@@ -36,7 +37,7 @@ def import_command(
         if outcome.status == "imported":
             words = (
                 f"imported: {outcome.patients} patient(s), {outcome.visits} visit(s), "
-                f"{outcome.notes} note(s)"
+                f"{outcome.notes} note(s), {outcome.claims} claim(s)"
             )
             if outcome.ignored:
                 words += f"; not used: {', '.join(outcome.ignored)}"
@@ -44,7 +45,13 @@ def import_command(
             words = "already imported, nothing changed"
         else:
             failed = True
-            words = f"refused, nothing imported: {outcome.error}"
+            count = len(outcome.problems)
+            words = (
+                f"held in the interface queue, nothing imported "
+                f"({count} problem{'s' if count != 1 else ''}):"
+            )
         console.print(f"{path.name}: {words}", markup=False, highlight=False, soft_wrap=True)
+        for _, problem in outcome.problems:
+            console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(1)

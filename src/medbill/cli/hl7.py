@@ -11,6 +11,8 @@ from medbill.cli._django import console, setup
 
 __all__ = ["app"]
 
+REPORT_EVERY = 200  # messages between flushes to disk (and lines printed)
+
 app = typer.Typer(
     help="HL7 v2 from the practice's EHR: import files, listen on MLLP.", no_args_is_help=True
 )
@@ -25,42 +27,46 @@ def import_command(
 
     Prints one line per message with its control id (MSH-10): accepted, already received
     (the same message again), held with the reason (fix and replay it in the interface
-    queue), or refused. Exits 1 when any was held or refused.
+    queue), or refused. Exits 1 when any was held or refused. Messages are committed one
+    by one; what is printed is on disk (each batch of lines follows one flush to disk).
     """
     setup(development=True)
     from medbill.cli.era import pick_practice
     from medbill.core.hl7 import HL7ParseError, split_messages
-    from medbill.web.interfaces.services import receive
+    from medbill.web.interfaces.services import flush, receive
 
     where = pick_practice(practice)
     failed = False
+    lines: list[str] = []
+
+    def report() -> None:
+        flush()
+        for line in lines:
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+        lines.clear()
+
     for path in files:
         try:
             texts = split_messages(path.read_bytes())
         except HL7ParseError as exc:
-            console.print(
-                f"{path.name}: [red]refused[/red]: {exc}", highlight=False, soft_wrap=True
-            )
+            lines.append(f"{path.name}: refused: {exc}")
             failed = True
             continue
         for text in texts:
-            outcome = receive(where, text, source="file")
+            outcome = receive(where, text, source="file", durable=False)
             control = outcome.message.control_id if outcome.message else "?"
             kind = "^".join(outcome.message.message_type) if outcome.message else "?"
             if outcome.code == "AA":
                 words = "already received, not applied again" if outcome.duplicate else "accepted"
-                console.print(
-                    f"{path.name}: {kind} {control}: {words}", markup=False, soft_wrap=True
-                )
+                lines.append(f"{path.name}: {kind} {control}: {words}")
             else:
                 failed = True
                 words = "held" if outcome.code == "AE" else "refused"
-                console.print(
-                    f"{path.name}: {kind} {control}: {words}: {outcome.error}",
-                    markup=False,
-                    highlight=False,
-                    soft_wrap=True,
-                )
+                reasons = "; ".join(p for _, p in outcome.problems) or outcome.error
+                lines.append(f"{path.name}: {kind} {control}: {words}: {reasons}")
+            if len(lines) >= REPORT_EVERY:
+                report()
+    report()
     if failed:
         raise typer.Exit(1)
 

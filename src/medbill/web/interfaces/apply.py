@@ -1,41 +1,80 @@
 """Intake records to rows, through the front desk's, the scheduler's and the coder's own
 use cases (duplicate check, coverage rules, booking checks, code checks): one rule in one
 place. Everything here runs inside the caller's transaction; ``Held`` (or a
-``ServiceError`` from a use case) undoes the whole message."""
+``ServiceError`` from a use case) undoes the whole message.
+
+Where the parts of a message do not depend on each other (each insurance, the provider
+and the location of a visit), every problem is collected before the message is held, so
+that the biller sees all of them at once (``Context.collect``). This module holds what
+every kind of message needs (the patient, guarantor, coverages, providers and locations);
+``apply_visits`` the appointments, charges and notes, ``apply_claims`` FHIR claims.
+"""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.utils import timezone
 
 from medbill.core.hl7 import (
-    AppointmentRecord,
     CoverageRecord,
     GuarantorRecord,
+    HL7MappingError,
     Intake,
     PatientRecord,
     ProviderRef,
 )
-from medbill.web.coding.services import CODABLE_STATUSES, set_visit_codes
-from medbill.web.frontdesk import scheduler
 from medbill.web.frontdesk import services as desk
-from medbill.web.frontdesk.models import ClinicalNote, Coverage, Guarantor, Patient, Visit
-from medbill.web.interfaces.models import EhrLink, InterfaceSettings
+from medbill.web.frontdesk.models import Coverage, Guarantor, Patient, Visit
+from medbill.web.interfaces.models import EhrLink
 from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Location, Payer, Practice, Provider
 
-__all__ = ["Applied", "Held", "ReplayChoices", "apply_intake"]
+__all__ = [
+    "Applied",
+    "Context",
+    "Held",
+    "ReplayChoices",
+    "apply_intake",
+    "aware",
+    "coverage_for",
+    "location_for",
+    "payer_for",
+    "problems_of",
+    "provider_for",
+]
+
+T = TypeVar("T")
+Problem = tuple[str, str]  # (location, the problem in words, naming the location)
 
 
 class Held(Exception):
-    """The message cannot be applied as it is; ``location`` names the segment and field."""
+    """The message cannot be applied as it is; ``location`` names the segment and field
+    (or resource and element) of the first problem, ``problems`` lists every one."""
 
-    def __init__(self, location: str, problem: str) -> None:
-        super().__init__(f"{location} {problem}")
+    def __init__(
+        self, location: str, problem: str, *, more: Sequence[Problem] = (), text: str = ""
+    ) -> None:
+        text = text or (f"{location} {problem}" if location else problem)
+        super().__init__(text)
         self.location = location
         self.problem = problem
+        self.problems: tuple[Problem, ...] = ((location, text), *more)
+
+
+def problems_of(exc: Exception) -> list[Problem]:
+    """Every problem an error of the intake names, as (location, words)."""
+    found = getattr(exc, "problems", None)
+    if isinstance(exc, Held | HL7MappingError) or found:
+        return list(found or [(getattr(exc, "location", ""), str(exc))])
+    if isinstance(exc, ServiceError):
+        # A use case names its own field (``lines[0].code``), not the message's.
+        return [("", str(exc))]
+    return [("", str(exc))]
 
 
 @dataclass(frozen=True)
@@ -51,35 +90,87 @@ class ReplayChoices:
 class Applied:
     patient: Patient
     visit: Visit | None = None
+    claim_id: int | None = None
 
 
-def apply_intake(practice: Practice, intake: Intake, choices: ReplayChoices) -> Applied:
-    """Record ``intake`` for ``practice`` (call inside a transaction)."""
-    patient = _patient(practice, intake.patient, choices, update_only=intake.kind == "note")
-    if intake.kind == "registration":
-        _guarantor(patient, intake.guarantor)
-        _coverages(practice, patient, intake.coverages)
-        return Applied(patient)
+@dataclass
+class Context:
+    """One message being applied: the practice, the biller's choices, the EHR links looked
+    up so far (a charge message asks for its visit number three times) and the problems
+    found so far."""
+
+    practice: Practice
+    choices: ReplayChoices = field(default_factory=ReplayChoices)
+    found: list[Problem] = field(default_factory=list)
+    _links: dict[tuple[str, str], EhrLink | None] = field(default_factory=dict)
+
+    def link(self, kind: str, ehr_id: str) -> EhrLink | None:
+        key = (kind, ehr_id)
+        if key not in self._links:
+            self._links[key] = (
+                EhrLink.objects.for_practice(self.practice)
+                .filter(kind=kind, ehr_id=ehr_id)
+                .select_related("patient", "visit")
+                .first()
+            )
+        return self._links[key]
+
+    def add_link(self, **values: object) -> EhrLink:
+        link = EhrLink.objects.create(practice=self.practice, **values)
+        self._links[(link.kind, link.ehr_id)] = link
+        return link
+
+    def forget(self) -> None:
+        """Drop what was looked up: a savepoint was rolled back under it."""
+        self._links.clear()
+
+    def collect(self, step: Callable[[], T]) -> T | None:
+        """``step()``; its problems are kept (and None returned) when it is held."""
+        try:
+            return step()
+        except (Held, ServiceError) as exc:
+            self.found.extend(problems_of(exc))
+            return None
+
+    def check(self) -> None:
+        """Hold the message with every problem collected."""
+        if not self.found:
+            return
+        unique = list(dict.fromkeys(self.found))
+        location, text = unique[0]
+        raise Held(location, text, more=unique[1:], text=text)
+
+
+def apply_intake(ctx: Context, intake: Intake) -> Applied:
+    """Record ``intake`` for ``ctx.practice`` (call inside a transaction)."""
+    from medbill.web.interfaces import apply_claims, apply_visits
+
+    patient = ctx.collect(lambda: _patient(ctx, intake, update_only=intake.kind == "note"))
+    if intake.kind in ("registration", "charges"):
+        if patient is not None:
+            ctx.collect(lambda: _guarantor(patient, intake.guarantor))
+        for rec in intake.coverages:
+            if patient is not None:
+                ctx.collect(lambda: coverage_for(ctx, patient, rec))  # noqa: B023
+            elif not rec.self_pay:
+                ctx.collect(lambda: payer_for(ctx.practice, rec))  # noqa: B023
+    if patient is None:
+        ctx.check()
+    assert patient is not None
+    applied = Applied(patient)
     if intake.kind == "appointment":
-        assert intake.appointment is not None
-        return Applied(patient, _appointment(practice, patient, intake))
-    if intake.kind == "charges":
-        _guarantor(patient, intake.guarantor)
-        _coverages(practice, patient, intake.coverages)
-        return Applied(patient, _charges(practice, patient, intake))
-    return Applied(patient, _note(practice, patient, intake))
+        applied.visit = apply_visits.appointment(ctx, patient, intake)
+    elif intake.kind == "charges":
+        applied.visit = apply_visits.charges(ctx, patient, intake)
+    elif intake.kind == "note":
+        applied.visit = apply_visits.note(ctx, patient, intake)
+    elif intake.kind == "claim":
+        applied.visit, applied.claim_id = apply_claims.claim(ctx, patient, intake)
+    ctx.check()
+    return applied
 
 
 # -- patients -----------------------------------------------------------------------------
-
-
-def _link(practice: Practice, kind: str, ehr_id: str) -> EhrLink | None:
-    return (
-        EhrLink.objects.for_practice(practice)
-        .filter(kind=kind, ehr_id=ehr_id)
-        .select_related("patient", "visit")
-        .first()
-    )
 
 
 def _fill(patient: Patient, rec: PatientRecord) -> None:
@@ -95,24 +186,30 @@ def _fill(patient: Patient, rec: PatientRecord) -> None:
     patient.email = rec.email or patient.email
 
 
-def _patient(
-    practice: Practice, rec: PatientRecord, choices: ReplayChoices, *, update_only: bool
-) -> Patient:
-    link = _link(practice, EhrLink.Kind.PATIENT, rec.ehr_id)
+def _patient(ctx: Context, intake: Intake, *, update_only: bool) -> Patient:
+    rec = intake.patient
+    practice, choices = ctx.practice, ctx.choices
+    link = ctx.link(EhrLink.Kind.PATIENT, rec.ehr_id)
     if link is not None:
         patient = link.patient
+        patient.practice = practice  # the row's own practice; saves a query per use case
+        if intake.patient_by_reference:
+            return patient
         before = audit.snapshot(patient)
         _fill(patient, rec)
         if audit.snapshot(patient) != before:
             desk.update_patient(None, patient)
         return patient
+    where = "PID-3" if "/" not in rec.ehr_id else rec.ehr_id
+    if intake.patient_by_reference:
+        return _patient_by_identifier(ctx, intake, where)
     if update_only:
-        raise Held("PID-3", f"no patient with EHR id {rec.ehr_id} came from the EHR yet")
+        raise Held(where, f"no patient with EHR id {rec.ehr_id} came from the EHR yet")
     if choices.link_account:
         found = Patient.objects.for_practice(practice).filter(account_number=choices.link_account)
         patient = found.first()  # type: ignore[assignment]
         if patient is None:
-            raise Held("PID-3", f"no patient with account number {choices.link_account}")
+            raise Held(where, f"no patient with account number {choices.link_account}")
         _fill(patient, rec)
         desk.update_patient(None, patient)
     else:
@@ -123,16 +220,35 @@ def _patient(
             if found_dups:
                 other, why = found_dups[0]
                 raise Held(
-                    "PID-5",
+                    "PID-5" if "/" not in rec.ehr_id else f"{rec.ehr_id}.name",
                     f"may be patient {other.account_number} already registered "
                     f"({'; '.join(why.reasons)}): link it to that account or register a "
                     "new patient from the interface queue",
                 )
         desk.register_patient(None, practice, patient)
-    EhrLink.objects.create(
-        practice=practice, kind=EhrLink.Kind.PATIENT, ehr_id=rec.ehr_id, patient=patient
-    )
+    ctx.add_link(kind=EhrLink.Kind.PATIENT, ehr_id=rec.ehr_id, patient=patient)
     return patient
+
+
+ACCOUNT = "urn:medbill:account-number"  # our account number, as the FHIR API serves it
+
+
+def _patient_by_identifier(ctx: Context, intake: Intake, where: str) -> Patient:
+    """A patient the EHR only referred to (not in the bundle) and that no earlier bundle
+    sent under that id: ours by account number. Never registered from a reference alone."""
+    for system, value in intake.patient_identifiers:
+        if system == ACCOUNT:
+            found = Patient.objects.for_practice(ctx.practice).filter(account_number=value).first()
+            if found is not None:
+                return found
+    named = ", ".join(
+        [intake.patient.ehr_id, *(f"{s}|{v}" if s else v for s, v in intake.patient_identifiers)]
+    )
+    raise Held(
+        where,
+        f"the patient ({named}) is not in the bundle, and no patient of the practice came "
+        "from the EHR under that id or has that account number: send the Patient with it",
+    )
 
 
 def _guarantor(patient: Patient, rec: GuarantorRecord | None) -> None:
@@ -163,7 +279,8 @@ def _guarantor(patient: Patient, rec: GuarantorRecord | None) -> None:
 # -- coverages ----------------------------------------------------------------------------
 
 
-def _payer(practice: Practice, rec: CoverageRecord) -> Payer:
+def payer_for(practice: Practice, rec: CoverageRecord) -> Payer:
+    """The organization's payer ``rec`` names: by payer id, else by name; never guessed."""
     payers = Payer.objects.filter(organization_id=practice.organization_id, active=True)
     if rec.payer_id:
         by_id = list(payers.filter(payer_id__iexact=rec.payer_id)[:2])
@@ -173,7 +290,7 @@ def _payer(practice: Practice, rec: CoverageRecord) -> Payer:
         by_name = list(payers.filter(name__iexact=rec.payer_name)[:2])
         if len(by_name) == 1:
             return by_name[0]
-    fhir = rec.where.startswith("Coverage/")
+    fhir = rec.where.startswith("Coverage/") or "/" in rec.where
     raise Held(
         rec.where if fhir else f"{rec.where} IN1-3",
         f"payer '{rec.payer_name}' (id '{rec.payer_id}') matches none of the practice's "
@@ -183,43 +300,48 @@ def _payer(practice: Practice, rec: CoverageRecord) -> Payer:
     )
 
 
-def _coverages(practice: Practice, patient: Patient, records: tuple[CoverageRecord, ...]) -> None:
-    for rec in records:
-        if rec.self_pay:
-            continue
-        payer = _payer(practice, rec)
-        rows = Coverage.objects.for_practice(practice).filter(patient=patient)
-        coverage = rows.filter(payer=payer, member_id=rec.member_id).first()
-        if coverage is None:
-            coverage = Coverage(payer=payer, member_id=rec.member_id)
-        # The EHR's insurance of this order replaces the one we had.
-        for old in rows.filter(order=rec.order, active=True).exclude(pk=coverage.pk or 0):
+def coverage_for(ctx: Context, patient: Patient, rec: CoverageRecord) -> Coverage | None:
+    """The patient's coverage ``rec`` describes, added or brought up to date (None: self-pay)."""
+    if rec.self_pay:
+        return None
+    payer = payer_for(ctx.practice, rec)
+    rows = list(Coverage.objects.for_practice(ctx.practice).filter(patient=patient))
+    coverage = next(
+        (c for c in rows if c.payer_id == payer.pk and c.member_id == rec.member_id), None
+    )
+    if coverage is None:
+        coverage = Coverage(payer=payer, member_id=rec.member_id)
+    # The EHR's insurance of this order replaces the one we had.
+    for old in rows:
+        if old.order == rec.order and old.active and old.pk != coverage.pk:
             old.active = False
             desk.save_coverage(None, patient, old)
-        sub = rec.subscriber
-        is_self = rec.relationship == "self"
-        a = rec.subscriber_address
-        coverage.order, coverage.active = rec.order, True
-        coverage.group_number, coverage.group_name = rec.group_number, rec.group_name
-        coverage.relationship_to_subscriber = rec.relationship
-        coverage.subscriber_last_name = "" if is_self or sub is None else sub.last
-        coverage.subscriber_first_name = "" if is_self or sub is None else sub.first
-        coverage.subscriber_date_of_birth = None if is_self else rec.subscriber_birth_date
-        coverage.subscriber_sex = "" if is_self else rec.subscriber_sex
-        coverage.subscriber_line1 = "" if is_self else a.line1
-        coverage.subscriber_line2 = "" if is_self else a.line2
-        coverage.subscriber_city = "" if is_self else a.city
-        coverage.subscriber_state = "" if is_self else a.state
-        coverage.subscriber_zip = "" if is_self else a.zip
-        coverage.effective_date = rec.effective_date
-        coverage.termination_date = rec.termination_date
-        desk.save_coverage(None, patient, coverage)
+    sub = rec.subscriber
+    is_self = rec.relationship == "self"
+    a = rec.subscriber_address
+    coverage.order, coverage.active = rec.order, True
+    coverage.group_number, coverage.group_name = rec.group_number, rec.group_name
+    coverage.relationship_to_subscriber = rec.relationship
+    coverage.subscriber_last_name = "" if is_self or sub is None else sub.last
+    coverage.subscriber_first_name = "" if is_self or sub is None else sub.first
+    coverage.subscriber_date_of_birth = None if is_self else rec.subscriber_birth_date
+    coverage.subscriber_sex = "" if is_self else rec.subscriber_sex
+    coverage.subscriber_line1 = "" if is_self else a.line1
+    coverage.subscriber_line2 = "" if is_self else a.line2
+    coverage.subscriber_city = "" if is_self else a.city
+    coverage.subscriber_state = "" if is_self else a.state
+    coverage.subscriber_zip = "" if is_self else a.zip
+    coverage.effective_date = rec.effective_date
+    coverage.termination_date = rec.termination_date
+    desk.save_coverage(None, patient, coverage)
+    return coverage
 
 
 # -- providers, locations, times ----------------------------------------------------------
 
 
-def _provider(practice: Practice, ref: ProviderRef | None, where: str) -> Provider:
+def provider_for(practice: Practice, ref: ProviderRef | None, where: str) -> Provider:
+    """The practice's active provider ``ref`` names: by NPI, else by exact name."""
     if ref is None:
         raise Held(where, "no provider named")
     rows = Provider.objects.for_practice(practice).filter(active=True)
@@ -241,7 +363,8 @@ def _provider(practice: Practice, ref: ProviderRef | None, where: str) -> Provid
     )
 
 
-def _location(practice: Practice, name: str, where: str) -> Location:
+def location_for(practice: Practice, name: str, where: str) -> Location:
+    """The practice's location called ``name``, else its only one."""
     rows = Location.objects.for_practice(practice).filter(active=True)
     if name:
         found = list(rows.filter(name__iexact=name)[:2])
@@ -253,204 +376,8 @@ def _location(practice: Practice, name: str, where: str) -> Location:
     raise Held(where, f"location '{name}' matches none of the practice's locations")
 
 
-def _aware(practice: Practice, when: datetime.datetime) -> datetime.datetime:
+def aware(practice: Practice, when: datetime.datetime) -> datetime.datetime:
+    """``when`` in the practice's time zone when the EHR gave no offset."""
     if timezone.is_aware(when):
         return when
     return timezone.make_aware(when, practice.zone)
-
-
-# -- appointments -------------------------------------------------------------------------
-
-
-def _link_visit(practice: Practice, kind: str, ehr_id: str, visit: Visit) -> None:
-    if ehr_id and _link(practice, kind, ehr_id) is None:
-        EhrLink.objects.create(
-            practice=practice, kind=kind, ehr_id=ehr_id, patient=visit.patient, visit=visit
-        )
-
-
-def _appointment(practice: Practice, patient: Patient, intake: Intake) -> Visit:
-    rec: AppointmentRecord = intake.appointment  # type: ignore[assignment]
-    link = _link(practice, EhrLink.Kind.APPOINTMENT, rec.ehr_id)
-    visit = link.visit if link is not None else None
-    if rec.action == "cancel":
-        if visit is None:
-            raise Held("SCH-2", f"no appointment {rec.ehr_id} came from the EHR to cancel")
-        if visit.status == Visit.Status.SCHEDULED:
-            scheduler.cancel_visit(None, visit, rec.reason or "cancelled in the EHR")
-        return visit
-    assert rec.start is not None
-    when = _aware(practice, rec.start)
-    where = "PV1-3" if intake.visit and intake.visit.location else "AIL-3"
-    provider = _provider(practice, rec.provider, "AIP-3")
-    if visit is None:
-        visit = desk.book_visit(
-            None,
-            patient,
-            provider,
-            _location(practice, rec.location, where),
-            when,
-            rec.reason,
-            rec.minutes,
-            anyway=True,  # the EHR's book is the practice's; it may double-book
-        )
-        _link_visit(practice, EhrLink.Kind.APPOINTMENT, rec.ehr_id, visit)
-    elif visit.scheduled_at != when or visit.provider_id != provider.pk:
-        if visit.status != Visit.Status.SCHEDULED:
-            raise Held(
-                "SCH-11",
-                f"appointment {rec.ehr_id} is {visit.get_status_display().lower()}; "
-                "it can no longer move",
-            )
-        scheduler.move_visit(None, visit, when, provider, anyway=True)
-    if intake.visit and intake.visit.visit_number:
-        _link_visit(practice, EhrLink.Kind.VISIT, intake.visit.visit_number, visit)
-    return visit
-
-
-# -- charges ------------------------------------------------------------------------------
-
-
-def _visit_for_charges(practice: Practice, patient: Patient, intake: Intake) -> Visit:
-    number = intake.visit.visit_number if intake.visit else ""
-    link = _link(practice, EhrLink.Kind.VISIT, number) if number else None
-    if link is not None and link.visit is not None:
-        visit = link.visit
-        if visit.patient_id != patient.pk:
-            raise Held("PV1-19", f"visit {number} belongs to another patient")
-        return visit
-    first = intake.charges[0] if intake.charges else None
-    attending = intake.visit.attending if intake.visit else None
-    provider = _provider(practice, (first.provider if first else None) or attending, "FT1-20")
-    location = _location(practice, intake.visit.location if intake.visit else "", "PV1-3")
-    admitted = intake.visit.admitted_at if intake.visit else None
-    if intake.charges:
-        served = min(c.service_date for c in intake.charges)
-    elif admitted is not None:
-        served = admitted.date()
-    else:
-        raise Held("PV1-44", "the visit has no date and no charges to date it")
-    if admitted is not None and admitted.date() == served:
-        when = _aware(practice, admitted)
-    else:
-        opens = getattr(practice, "opens_at", None) or datetime.time(8, 0)
-        when = timezone.make_aware(datetime.datetime.combine(served, opens), practice.zone)
-    visit = desk.book_visit(
-        None, patient, provider, location, when, "Charges from the EHR", anyway=True
-    )
-    if number:
-        _link_visit(practice, EhrLink.Kind.VISIT, number, visit)
-    return visit
-
-
-def _desk_note(intake: Intake) -> str:
-    if intake.diagnoses or intake.charges:
-        note = "Codes from the EHR: confirm them against the note."
-    else:
-        note = "Visit from the EHR without codes: code it from the note."
-    if intake.problems:
-        note += " Problems the EHR named in other code sets: " + "; ".join(intake.problems)
-    return note[:2000]
-
-
-def _charges(practice: Practice, patient: Patient, intake: Intake) -> Visit:
-    visit = _visit_for_charges(practice, patient, intake)
-    if visit.status == Visit.Status.SCHEDULED:
-        desk.check_in(None, visit)
-    if visit.status == Visit.Status.CHECKED_IN:
-        desk.check_out(None, visit, _desk_note(intake))
-    if visit.status not in CODABLE_STATUSES:
-        raise Held(
-            "PV1-19",
-            f"the visit is {visit.get_status_display().lower()}; charges for it go through "
-            "the biller (a corrected claim), not the EHR",
-        )
-    codes = [d.code for d in intake.diagnoses]
-    lines = []
-    for charge in intake.charges:
-        pointers = [codes.index(c) + 1 for c in charge.diagnoses if c in codes][:4]
-        if not pointers and codes:
-            pointers = list(range(1, min(len(codes), 4) + 1))
-        lines.append(
-            {
-                "code": charge.code,
-                "modifiers": list(charge.modifiers),
-                "units": str(charge.units),
-                "charge": str(charge.charge) if charge.charge is not None else None,
-                "dx_pointers": pointers,
-                "description": charge.description,
-            }
-        )
-    coded = bool(codes or lines)
-    if coded:
-        set_visit_codes(None, visit, codes, lines)
-    link = _link(practice, EhrLink.Kind.VISIT, intake.visit.visit_number) if intake.visit else None
-    if not coded:
-        # Only problems in words (SNOMED CT): the coder codes the visit from the note.
-        return visit
-    if link is not None and not link.codes_from_ehr:
-        link.codes_from_ehr = True
-        link.save(update_fields=["codes_from_ehr"])
-    elif link is None:
-        EhrLink.objects.create(
-            practice=practice,
-            kind=EhrLink.Kind.VISIT,
-            ehr_id=f"msg:{intake.control_id}"[:80],
-            patient=patient,
-            visit=visit,
-            codes_from_ehr=True,
-        )
-    settings = InterfaceSettings.objects.for_practice(practice).first()
-    if settings is not None and settings.ehr_codes_to_billing:
-        audit.update_where(
-            Visit, visit.pk, {"status": Visit.Status.CHECKED_OUT}, status=Visit.Status.CODED
-        )
-        visit.refresh_from_db()
-    return visit
-
-
-# -- notes --------------------------------------------------------------------------------
-
-
-def _note(practice: Practice, patient: Patient, intake: Intake) -> Visit:
-    assert intake.note is not None and intake.visit is not None
-    number = intake.visit.visit_number
-    link = _link(practice, EhrLink.Kind.VISIT, number)
-    if link is None or link.visit is None:
-        raise Held(
-            "PV1-19",
-            f"no visit numbered {number} came from the EHR yet: send its appointment or "
-            "charges first, then replay",
-        )
-    visit = link.visit
-    if visit.patient_id != patient.pk:
-        raise Held("PV1-19", f"visit {number} belongs to another patient")
-    author = None
-    if intake.note.author is not None:
-        try:
-            author = _provider(practice, intake.note.author, "TXA-5")
-        except Held:
-            author = None  # an unknown author does not stop the note; it is not guessed
-    doc = _link(practice, EhrLink.Kind.NOTE, intake.note.document_id)
-    if doc is not None and doc.note_id is not None:
-        note = ClinicalNote.objects.get(pk=doc.note_id)
-        if note.text != intake.note.text:
-            note.text = intake.note.text
-            note.save(update_fields=["text"])
-        return visit
-    note = ClinicalNote.objects.create(
-        practice=practice,
-        visit=visit,
-        author=author,
-        text=intake.note.text,
-        signed_at=timezone.now(),
-    )
-    EhrLink.objects.create(
-        practice=practice,
-        kind=EhrLink.Kind.NOTE,
-        ehr_id=intake.note.document_id,
-        patient=patient,
-        visit=visit,
-        note=note,
-    )
-    return visit

@@ -1,104 +1,180 @@
 """Taking in FHIR R4 Bundles from a practice's EHR: read and mapped in ``core.fhir`` to
 the same intake records as HL7 v2, applied by the same use cases (``apply.py``), all or
 nothing per bundle, once per bundle (its identifier, else the hash of its bytes) and once
-per resource (the EHR links keyed by ``Patient/123``, ``Encounter/456``…), also when two
-imports run at once (the unique message row and links, not a look before an insert)."""
+per resource (the EHR links keyed by ``Patient/123``, ``Encounter/456``, a Claim's
+identifier…), also when two imports run at once (the unique message row and links, not a
+look before an insert).
+
+A bundle that cannot be applied is held in the interface queue like an HL7 message, with
+every problem found (each resource's, not only the first), for a biller to see, fix (in
+the EHR, in practice setup, or in the bundle itself) and replay, or discard.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-
-from medbill.core.fhir import BundleIntake, FHIRError, map_bundle, read_bundle
-from medbill.web.interfaces.apply import Held, ReplayChoices, apply_intake
+from medbill.core.fhir import BundleIntake, FHIRError, bundle_id_of, map_bundle, read_bundle
+from medbill.web.interfaces.apply import Applied, Context, Held, apply_intake, problems_of
 from medbill.web.interfaces.models import InboundMessage
+from medbill.web.interfaces.services import Arrival, Outcome, Taken, take
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Practice
 
-__all__ = ["BundleOutcome", "import_bundle"]
+__all__ = ["BundleOutcome", "import_bundle", "replay_bundle"]
+
+MESSAGE_TYPE = "FHIR^Bundle"
 
 
 @dataclass(frozen=True)
 class BundleOutcome:
-    status: str  # imported, duplicate, refused
+    status: str  # imported, duplicate, held
     bundle_id: str = ""
     error: str = ""
     patients: int = 0
     visits: int = 0
     notes: int = 0
+    claims: int = 0
     ignored: tuple[str, ...] = field(default=())
+    problems: tuple[tuple[str, str], ...] = ()
+    row: InboundMessage | None = None
 
 
 _HL7_FIELD = re.compile(r"^[A-Z][A-Z0-9]{2}[- ]")
 
 
-class _Refused(Exception):
-    def __init__(self, error: str) -> None:
-        super().__init__(error)
-        self.error = error
+def _words(subject: str, location: str, text: str) -> tuple[str, str]:
+    """A problem of one resource's intake in the bundle's terms: the shared use cases name
+    HL7 fields (``PV1-19``), the resource names itself."""
+    problem = text.removeprefix(f"{location} ") if location else text
+    if location.startswith(subject) or "/" in location:
+        return location, f"{location}: {problem}"
+    where = "" if _HL7_FIELD.match(location) else location
+    return subject, f"{subject}: {problem}" + (f" ({where})" if where else "")
 
 
-def import_bundle(practice: Practice, data: bytes, *, source: str = "file") -> BundleOutcome:
-    """Import one bundle (or one resource) for ``practice``."""
-    try:
-        bundle = map_bundle(read_bundle(data))
-    except FHIRError as exc:
-        return BundleOutcome("refused", error=str(exc))
-    control = f"fhir:{bundle.bundle_id}"[:199]
-    text = data.decode("utf-8-sig", errors="replace")
-    with audit.acting_as(None, source="fhir"):
-        for attempt in range(3):
-            try:
-                return _take(practice, bundle, control, text, source)
-            except _Refused as exc:
-                return BundleOutcome("refused", bundle.bundle_id, exc.error)
-            except IntegrityError:
-                if attempt == 2:
-                    raise
-    raise AssertionError("unreachable")
+@dataclass
+class _Counts:
+    patients: set[int] = field(default_factory=set)
+    visits: int = 0
+    notes: int = 0
+    claims: int = 0
 
 
-def _take(
-    practice: Practice, bundle: BundleIntake, control: str, text: str, source: str
-) -> BundleOutcome:
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                row = InboundMessage.objects.create(
-                    practice=practice,
-                    control_id=control,
-                    message_type="FHIR^Bundle",
-                    status=InboundMessage.Status.ACCEPTED,
-                    raw=text,
-                    source=source,
-                )
-        except IntegrityError:
-            InboundMessage.objects.select_for_update().get(practice=practice, control_id=control)
-            return BundleOutcome("duplicate", bundle.bundle_id)
-        patients: set[int] = set()
-        visits = notes = 0
+def _apply(bundle: BundleIntake, counts: _Counts) -> Any:
+    def apply(ctx: Context) -> Applied:
+        found: list[tuple[str, str]] = []
+        last: Applied | None = None
+        failed_visits: set[str] = set()
         for intake in bundle.intakes:
+            number = intake.visit.visit_number if intake.visit else ""
+            if intake.kind in ("note", "claim") and number in failed_visits:
+                continue  # its encounter's problem is reported; this one would only echo it
+            # No savepoint per resource: a problem anywhere undoes the whole bundle, and
+            # the resources after it are still tried (against what came before it) so
+            # that every problem is reported at once.
+            ctx.found = []
             try:
-                applied = apply_intake(practice, intake, ReplayChoices())
+                applied = apply_intake(ctx, intake)
             except (Held, ServiceError) as exc:
-                subject = intake.control_id.split(":", 1)[-1].rsplit(":", 1)[-1]
-                where = getattr(exc, "location", "") or getattr(exc, "field", "")
-                problem = getattr(exc, "problem", "") or getattr(exc, "message", "") or str(exc)
-                if _HL7_FIELD.match(where):
-                    where = ""  # the shared use cases name HL7 fields; the resource says it
-                raise _Refused(f"{subject}: {problem}" + (f" ({where})" if where else "")) from None
-            patients.add(applied.patient.pk)
-            if intake.kind == "charges":
-                visits += 1
-            elif intake.kind == "note":
-                notes += 1
-            row.patient = applied.patient
-        row.updated_at = timezone.now()
-        row.save()
-        return BundleOutcome(
-            "imported", bundle.bundle_id, "", len(patients), visits, notes, bundle.ignored
+                if intake.kind == "charges" and number:
+                    failed_visits.add(number)
+                subject = intake.control_id.rsplit(":", 1)[-1]
+                found += [_words(subject, loc, text) for loc, text in problems_of(exc)]
+                continue
+            counts.patients.add(applied.patient.pk)
+            counts.visits += intake.kind == "charges"
+            counts.notes += intake.kind == "note"
+            counts.claims += intake.kind == "claim"
+            last = applied
+        if found:
+            ctx.found = found
+            ctx.check()
+        assert last is not None  # a bundle always has an intake
+        return last
+
+    return apply
+
+
+def _read(data: bytes) -> tuple[BundleIntake | None, str, tuple[tuple[str, str], ...]]:
+    """The bundle's intakes, its identity and the problems that stop it before any use
+    case runs."""
+    try:
+        doc = read_bundle(data)
+    except FHIRError as exc:
+        return None, f"sha256:{hashlib.sha256(data).hexdigest()[:40]}", exc.problems
+    try:
+        return map_bundle(doc), bundle_id_of(doc), ()
+    except FHIRError as exc:
+        return None, bundle_id_of(doc), exc.problems
+
+
+def _outcome(taken: Taken, bundle: BundleIntake | None, bundle_id: str, counts: _Counts) -> Any:
+    if taken.status in ("duplicate", "conflict"):
+        return BundleOutcome("duplicate", bundle_id, row=taken.row)
+    if taken.status == "held":
+        error = taken.problems[0][1] if taken.problems else "not applied"
+        return BundleOutcome("held", bundle_id, error, problems=taken.problems, row=taken.row)
+    assert bundle is not None
+    return BundleOutcome(
+        "imported",
+        bundle_id,
+        "",
+        len(counts.patients),
+        counts.visits,
+        counts.notes,
+        counts.claims,
+        bundle.ignored,
+        row=taken.row,
+    )
+
+
+def import_bundle(
+    practice: Practice, data: bytes, *, source: str = "file", durable: bool = True
+) -> BundleOutcome:
+    """Import one bundle (or one resource) for ``practice``; what cannot be applied is
+    held in the interface queue."""
+    bundle, bundle_id, problems = _read(data)
+    text = data.decode("utf-8-sig", errors="replace")
+    counts = _Counts()
+    arrival = Arrival(f"fhir:{bundle_id}"[:199], MESSAGE_TYPE, text, source)
+    with audit.acting_as(None, source="fhir"):
+        taken = take(
+            practice,
+            arrival,
+            _apply(bundle, counts) if bundle is not None else None,
+            problems=problems,
+            durable=durable,
         )
+    return _outcome(taken, bundle, bundle_id, counts)
+
+
+def replay_bundle(user: Any, row: InboundMessage, text: str) -> Outcome:
+    """Apply a held bundle again, as the biller edited it (or as it was, once what it named
+    exists). A bundle that has an identifier must keep it."""
+    data = text.encode("utf-8")
+    bundle, bundle_id, problems = _read(data)
+    if not bundle_id.startswith("sha256:") and f"fhir:{bundle_id}"[:199] != row.control_id:
+        raise ServiceError(
+            "raw", f"Bundle.identifier must stay {row.control_id.removeprefix('fhir:')}"
+        )
+    practice = Practice.objects.get(pk=row.practice_id)
+    counts = _Counts()
+    with audit.acting_as(user, source="fhir"):
+        taken = take(
+            practice,
+            Arrival(row.control_id, row.message_type, text, "page"),
+            _apply(bundle, counts) if bundle is not None else None,
+            problems=problems,
+            replaying=row,
+        )
+    if taken.status == "not_held":
+        raise ServiceError("message", "only a held message can be replayed")
+    if taken.status == "held":
+        location, error = taken.problems[0] if taken.problems else ("", "not applied")
+        return Outcome("AE", error, location, row=taken.row, problems=taken.problems)
+    return Outcome("AA", row=taken.row)

@@ -27,7 +27,7 @@ SYNTAX_ERROR = "urn:medbill:x12-999-error"  # segment id and the 999's error cod
 # A claim acknowledgement is an event of the claim's lifecycle from one of these.
 ACK_SOURCES = ("999", "277CA")
 
-_STATUS = {
+_STATUS: dict[str, str] = {
     Visit.Status.SCHEDULED: "planned",
     Visit.Status.CHECKED_IN: "arrived",
     Visit.Status.CANCELLED: "cancelled",

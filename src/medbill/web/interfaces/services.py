@@ -1,22 +1,34 @@
-"""Taking in HL7 v2 messages: once per control id (MSH-10), all or nothing per message,
-and safe when two importers or listeners take the same message at once (the unique
-control id and the unique EHR links, not a look before an insert).
+"""Taking in messages from a practice's EHR: once per control id (MSH-10; a FHIR
+bundle's identifier, else the hash of its bytes), all or nothing per message, and safe
+when two importers or listeners take the same message at once (the unique control id and
+the unique EHR links, not a look before an insert).
 
-``receive(practice, text, source=...)`` answers with an ``Outcome``: the ACK code (AA,
-AE, AR), the error in words and where, and the logged message. A message with errors is
-held with its reason; ``replay`` applies a held message again, as the biller edited it.
+``receive(practice, text, source=...)`` takes an HL7 v2 message and answers with an
+``Outcome``: the ACK code (AA, AE, AR), the problems in words and where, and the logged
+message. ``take`` is what HL7 v2 and FHIR share: a message that cannot be applied is held
+in the interface queue with every problem found; ``replay`` applies a held message again,
+as the biller edited it; ``discard`` sets a junk message aside (kept, with who, when and
+why).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from medbill.core.hl7 import HL7MappingError, HL7ParseError, Message, ack, map_message, parse
-from medbill.web.interfaces.apply import Held, ReplayChoices, apply_intake
+from medbill.web.interfaces.apply import (
+    Applied,
+    Context,
+    Held,
+    ReplayChoices,
+    apply_intake,
+    problems_of,
+)
 from medbill.web.interfaces.models import InboundMessage
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -24,7 +36,19 @@ from medbill.web.practice.models import Practice
 from medbill.web.practice.permissions import require
 from medbill.web.practice.tenancy import Actor
 
-__all__ = ["Outcome", "ReplayChoices", "ack_for", "receive", "replay"]
+__all__ = [
+    "Arrival",
+    "Outcome",
+    "ReplayChoices",
+    "Taken",
+    "ack_for",
+    "discard",
+    "receive",
+    "replay",
+    "take",
+]
+
+Problem = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -35,6 +59,7 @@ class Outcome:
     message: Message | None = None
     row: InboundMessage | None = None
     duplicate: bool = False
+    problems: tuple[Problem, ...] = ()
 
 
 def ack_for(outcome: Outcome, practice: Practice | None, control_id: str) -> str:
@@ -47,16 +72,208 @@ def ack_for(outcome: Outcome, practice: Practice | None, control_id: str) -> str
         error=outcome.error,
         location=outcome.location,
         facility=practice.short_code if practice is not None else "",
+        problems=outcome.problems,
     )
 
 
-def _problem(exc: Exception) -> tuple[str, str]:
-    if isinstance(exc, HL7MappingError | Held):
-        return exc.location, str(exc)
-    if isinstance(exc, ServiceError):
-        field = getattr(exc, "field", "")
-        return "", f"{field}: {getattr(exc, 'message', exc)}" if field else str(exc)
-    return "", str(exc)
+# -- what HL7 v2 and FHIR share --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A message as it arrived: the key it is taken once under, its type, its text (as
+    the message log keeps it) and where it came from (file, mllp, page)."""
+
+    control_id: str
+    message_type: str
+    text: str
+    source: str
+
+
+@dataclass
+class Taken:
+    """What became of a message: ``accepted`` (or replayed), ``held`` (with ``problems``),
+    ``duplicate`` (taken before), ``conflict`` (another message under its control id) or
+    ``not_held`` (a replay of a message that is no longer held)."""
+
+    status: str
+    row: InboundMessage | None = None
+    problems: tuple[Problem, ...] = ()
+    applied: Applied | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class _Unreadable(Exception):
+    """The message was refused before it could be applied (its problems are known)."""
+
+
+def _lazy_commit() -> None:
+    # PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk.
+    # The caller makes it durable before it reports (``flush``): every later durable
+    # commit flushes the WAL written before it.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def flush() -> None:
+    """Make every message taken with ``durable=False`` so far durable: one commit that
+    waits for the WAL to reach the disk, and with it everything written before."""
+    if connection.vendor != "postgresql":
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A transaction id makes the commit write a commit record and wait for the flush.
+        cursor.execute("SELECT pg_current_xact_id()")
+
+
+def _locked(practice: Practice, control_id: str, replaying: InboundMessage | None) -> Any:
+    rows = InboundMessage.objects.select_for_update()
+    if replaying is not None:
+        return rows.get(pk=replaying.pk)
+    return rows.filter(practice=practice, control_id=control_id).first()
+
+
+def take(
+    practice: Practice,
+    arrival: Arrival,
+    apply: Callable[[Context], Applied] | None,
+    *,
+    problems: Sequence[Problem] = (),
+    choices: ReplayChoices | None = None,
+    replaying: InboundMessage | None = None,
+    same: Callable[[str, str], bool] = lambda old, new: True,
+    durable: bool = True,
+) -> Taken:
+    """Take one message for ``practice``: apply it (``apply``, inside one transaction
+    with its audit events) and log it as accepted, or hold it with ``problems`` (those
+    found before, or what ``apply`` was held for) and nothing of it applied.
+
+    A control id seen before: the same message again (``same(old, new)``) is a duplicate
+    unless it is held, when it is tried again; another message is a conflict.
+    ``durable=False`` lets the commit return before its WAL reaches the disk (PostgreSQL;
+    see ``flush``).
+    """
+    for attempt in range(3):
+        try:
+            with transaction.atomic(), audit.batched():
+                if not durable:
+                    _lazy_commit()
+                row = _locked(practice, arrival.control_id, replaying)
+                if row is not None and replaying is None:
+                    if not same(row.raw, arrival.text):
+                        return Taken("conflict", row)
+                    if row.status != InboundMessage.Status.HELD:
+                        return Taken("duplicate", row)
+                if replaying is not None and row.status != InboundMessage.Status.HELD:
+                    return Taken("not_held", row)
+                if problems or apply is None:
+                    raise _Unreadable()
+                applied = apply(Context(practice, choices or ReplayChoices()))
+                row = _logged(practice, arrival, row)
+                row.status = (
+                    InboundMessage.Status.REPLAYED
+                    if replaying is not None
+                    else InboundMessage.Status.ACCEPTED
+                )
+                row.error, row.problems = "", []
+                row.patient, row.visit = applied.patient, applied.visit
+                row.save()
+                return Taken("accepted", row, applied=applied)
+        except _Unreadable:
+            return _hold(practice, arrival, tuple(problems), replaying, durable)
+        except (Held, HL7MappingError, ServiceError) as exc:
+            return _hold(practice, arrival, tuple(problems_of(exc)), replaying, durable)
+        except IntegrityError:
+            # Another importer made the same patient, visit or message meanwhile: the
+            # next attempt finds its rows.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _logged(practice: Practice, arrival: Arrival, row: InboundMessage | None) -> InboundMessage:
+    now = timezone.now()
+    if row is None:
+        row = InboundMessage(
+            practice=practice,
+            control_id=arrival.control_id,
+            message_type=arrival.message_type[:20],
+            received_at=now,
+        )
+    else:
+        row.attempts += 1
+    row.raw, row.source, row.updated_at = arrival.text, arrival.source, now
+    return row
+
+
+def _hold(
+    practice: Practice,
+    arrival: Arrival,
+    problems: tuple[Problem, ...],
+    replaying: InboundMessage | None,
+    durable: bool,
+) -> Taken:
+    for attempt in range(3):
+        try:
+            with transaction.atomic(), audit.batched():
+                if not durable:
+                    _lazy_commit()
+                row = _locked(practice, arrival.control_id, replaying)
+                if row is not None and row.status != InboundMessage.Status.HELD:
+                    return Taken("duplicate", row)  # applied meanwhile by another importer
+                row = _logged(practice, arrival, row)
+                row.status = InboundMessage.Status.HELD
+                row.error = problems[0][1] if problems else "not applied"
+                row.problems = [{"location": where, "text": text} for where, text in problems]
+                row.save()
+                return Taken("held", row, problems)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+# -- HL7 v2 ---------------------------------------------------------------------------------
+
+
+def _content(text: str) -> str:
+    return text.replace("\r\n", "\r").replace("\n", "\r").strip("\r\ufeff ")
+
+
+def _same(old: str, new: str) -> bool:
+    return _content(old) == _content(new)
+
+
+def _outcome(taken: Taken, message: Message) -> Outcome:
+    if taken.status == "accepted":
+        return Outcome("AA", message=message, row=taken.row)
+    if taken.status == "duplicate":
+        return Outcome("AA", message=message, row=taken.row, duplicate=True)
+    if taken.status == "conflict":
+        row = taken.row
+        assert row is not None
+        # A control id names one message: another message under it is the sender's
+        # mistake, and applying it would lose one of the two.
+        return Outcome(
+            "AR",
+            f"MSH-10 control id {row.control_id} was already used by another message "
+            f"({row.message_type}, received {row.received_at:%Y-%m-%d %H:%M}); the EHR "
+            "must give each message its own control id",
+            "MSH-10",
+            message,
+            duplicate=True,
+        )
+    location, error = taken.problems[0] if taken.problems else ("", "not applied")
+    return Outcome("AE", error, location, message, taken.row, problems=taken.problems)
+
+
+def _mapped(message: Message) -> tuple[Any, tuple[Problem, ...]]:
+    try:
+        return map_message(message), ()
+    except HL7MappingError as exc:
+        if exc.reject:
+            raise
+        return None, exc.problems
 
 
 def receive(
@@ -65,115 +282,43 @@ def receive(
     *,
     source: str,
     choices: ReplayChoices | None = None,
+    durable: bool = True,
 ) -> Outcome:
-    """Take one message (CR-separated text) for ``practice``."""
+    """Take one message (CR-separated text) for ``practice``. ``durable=False``: see
+    ``take`` (the caller calls ``flush`` before it reports the outcome)."""
     try:
         message = parse(text)
     except HL7ParseError as exc:
         return Outcome("AR", str(exc))
     try:
-        intake: Any = map_message(message)
-        problem: Exception | None = None
+        intake, problems = _mapped(message)
     except HL7MappingError as exc:
-        if exc.reject:
-            return Outcome("AR", str(exc), exc.location, message)
-        intake, problem = None, exc
+        return Outcome("AR", str(exc), exc.location, message)
+    arrival = Arrival(message.control_id[:199], "^".join(message.message_type), text, source)
     with audit.acting_as(None, source="hl7"):
-        for attempt in range(3):
-            try:
-                return _take(practice, message, text, intake, problem, source, choices, None)
-            except IntegrityError:
-                # Another importer made the same patient, visit or message meanwhile:
-                # the next attempt finds its rows.
-                if attempt == 2:
-                    raise
-    raise AssertionError("unreachable")
-
-
-def _claim(
-    practice: Practice, message: Message, text: str, source: str
-) -> tuple[InboundMessage, bool]:
-    control = message.control_id[:199]
-    try:
-        with transaction.atomic():
-            row = InboundMessage.objects.create(
-                practice=practice,
-                control_id=control,
-                message_type="^".join(message.message_type)[:20],
-                status=InboundMessage.Status.HELD,
-                raw=text,
-                source=source,
-            )
-        return row, True
-    except IntegrityError:
-        row = InboundMessage.objects.select_for_update().get(practice=practice, control_id=control)
-        return row, False
-
-
-def _content(text: str) -> str:
-    return text.replace("\r\n", "\r").replace("\n", "\r").strip("\r\ufeff ")
-
-
-def _take(
-    practice: Practice,
-    message: Message,
-    text: str,
-    intake: Any,
-    problem: Exception | None,
-    source: str,
-    choices: ReplayChoices | None,
-    replaying: InboundMessage | None,
-) -> Outcome:
-    with transaction.atomic():
-        if replaying is None:
-            row, created = _claim(practice, message, text, source)
-            if not created:
-                if _content(row.raw) != _content(text):
-                    # A control id names one message: another message under it is the
-                    # sender's mistake, and applying it would lose one of the two.
-                    return Outcome(
-                        "AR",
-                        f"MSH-10 control id {row.control_id} was already used by another "
-                        f"message ({row.message_type}, received "
-                        f"{row.received_at:%Y-%m-%d %H:%M}); the EHR must give each "
-                        "message its own control id",
-                        "MSH-10",
-                        message,
-                        duplicate=True,
-                    )
-                if row.status != InboundMessage.Status.HELD:
-                    return Outcome("AA", message=message, row=row, duplicate=True)
-                row.raw, row.source, row.attempts = text, source, row.attempts + 1
-        else:
-            row = InboundMessage.objects.select_for_update().get(pk=replaying.pk)
-            if row.status != InboundMessage.Status.HELD:
-                raise ServiceError("message", "only a held message can be replayed")
-            row.raw, row.source, row.attempts = text, source, row.attempts + 1
-        try:
-            with transaction.atomic():
-                if problem is not None:
-                    raise problem
-                applied = apply_intake(practice, intake, choices or ReplayChoices())
-        except (HL7MappingError, Held, ServiceError) as exc:
-            location, error = _problem(exc)
-            row.status, row.error = InboundMessage.Status.HELD, error
-            row.updated_at = timezone.now()
-            row.save()
-            return Outcome("AE", error, location, message, row)
-        row.status = InboundMessage.Status.REPLAYED if replaying else InboundMessage.Status.ACCEPTED
-        row.error = ""
-        row.patient, row.visit = applied.patient, applied.visit
-        row.updated_at = timezone.now()
-        row.save()
-        return Outcome("AA", message=message, row=row)
+        taken = take(
+            practice,
+            arrival,
+            (lambda ctx: apply_intake(ctx, intake)) if intake is not None else None,
+            problems=problems,
+            choices=choices,
+            same=_same,
+            durable=durable,
+        )
+    return _outcome(taken, message)
 
 
 def replay(
     user: Actor, row: InboundMessage, text: str, choices: ReplayChoices | None = None
 ) -> Outcome:
     """Apply a held message again, as edited by ``user`` (whose role must allow
-    ``manage_interfaces``). The control id (MSH-10) must stay the message's own."""
+    ``manage_interfaces``). The control id (MSH-10) must stay the message's own; a FHIR
+    bundle goes to ``fhir_in.replay_bundle``."""
     require(user, row.practice_id, "manage_interfaces")
+    if row.message_type.startswith("FHIR"):
+        from medbill.web.interfaces.fhir_in import replay_bundle
+
+        return replay_bundle(user, row, text)
     text = text.replace("\r\n", "\r").replace("\n", "\r").strip("\r") + "\r"
     try:
         message = parse(text)
@@ -182,12 +327,43 @@ def replay(
     if message.control_id[:199] != row.control_id:
         raise ServiceError("raw", f"MSH-10 must stay {row.control_id}, the message's control id")
     try:
-        intake: Any = map_message(message)
-        problem: Exception | None = None
+        intake, problems = _mapped(message)
     except HL7MappingError as exc:
-        intake, problem = None, exc
+        raise ServiceError("raw", str(exc)) from None
     practice = Practice.objects.get(pk=row.practice_id)
+    arrival = Arrival(row.control_id, row.message_type, text, "page")
     # The message row's change is the biller's on the trail; what it applies is the
     # interface's (source hl7).
     with audit.acting_as(user, source="hl7"):
-        return _take(practice, message, text, intake, problem, "page", choices, row)
+        taken = take(
+            practice,
+            arrival,
+            (lambda ctx: apply_intake(ctx, intake)) if intake is not None else None,
+            problems=problems,
+            choices=choices,
+            replaying=row,
+        )
+    if taken.status == "not_held":
+        raise ServiceError("message", "only a held message can be replayed")
+    return _outcome(taken, message)
+
+
+def discard(user: Any, row: InboundMessage, reason: str) -> InboundMessage:
+    """Set a held message aside for good (a test message, junk): it stays in the log,
+    marked discarded with who, when and why; nothing of it is applied."""
+    require(user, row.practice_id, "manage_interfaces")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ServiceError("reason", "say why the message is discarded")
+    if len(reason) > 300:
+        raise ServiceError("reason", "at most 300 characters")
+    with transaction.atomic(), audit.acting_as(user):
+        locked = InboundMessage.objects.select_for_update().get(pk=row.pk)
+        if locked.status != InboundMessage.Status.HELD:
+            raise ServiceError("message", "only a held message can be discarded")
+        locked.status = InboundMessage.Status.DISCARDED
+        locked.discarded_at = locked.updated_at = timezone.now()
+        locked.discarded_by = user if getattr(user, "is_authenticated", False) else None
+        locked.discard_reason = reason
+        locked.save()  # audited by the model's signals, as ``user``
+    return locked

@@ -15,4 +15,9 @@ urlpatterns = [
         views.replay_interface_message,
         name="replay_interface_message",
     ),
+    path(
+        "interfaces/<int:pk>/discard/",
+        views.discard_interface_message,
+        name="discard_interface_message",
+    ),
 ]

@@ -1,5 +1,6 @@
-"""The interface queue: messages from the practice's EHR, the held ones first with their
-reason; a held message can be read, edited and replayed."""
+"""The interface queue: messages and bundles from the practice's EHR, the held ones first
+with every problem found; a held message can be read, edited and replayed, or discarded
+(kept, marked with who, when and why)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from medbill.web.interfaces.models import InboundMessage, InterfaceSettings
-from medbill.web.interfaces.services import ReplayChoices, replay
+from medbill.web.interfaces.services import ReplayChoices, discard, replay
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.pages import paginate, query_without_page
@@ -21,8 +22,16 @@ from medbill.web.practice.tenancy import get_scoped_or_404
 @requires("manage_interfaces")
 def list_interface_messages(request: PracticeRequest) -> HttpResponse:
     rows = InboundMessage.objects.for_user(request.user, request.practice).defer("raw")
-    held = list(rows.filter(status=InboundMessage.Status.HELD).order_by("received_at", "id")[:200])
-    done = rows.exclude(status=InboundMessage.Status.HELD).order_by("-updated_at", "-id")
+    held = list(
+        rows.filter(status=InboundMessage.Status.HELD)
+        .select_related("discarded_by")
+        .order_by("received_at", "id")[:200]
+    )
+    done = (
+        rows.exclude(status=InboundMessage.Status.HELD)
+        .select_related("discarded_by")
+        .order_by("-updated_at", "-id")
+    )
     page = paginate(request, done)
     audit.record_list([*held, *page], request.user)
     settings = InterfaceSettings.objects.for_user(request.user, request.practice).first()
@@ -42,15 +51,24 @@ def list_interface_messages(request: PracticeRequest) -> HttpResponse:
 def show_interface_message(request: PracticeRequest, pk: int) -> HttpResponse:
     row = get_scoped_or_404(InboundMessage, request.user, request.practice, pk=pk)
     audit.record_view(row, request.user)
+    fhir = row.message_type.startswith("FHIR")
     return render(
         request,
         "interfaces/detail.html",
-        {"row": row, "lines": row.raw.strip("\r").split("\r"), "text": _editable(row.raw)},
+        {
+            "row": row,
+            "fhir": fhir,
+            "lines": _lines(row.raw, fhir),
+            "text": "\n".join(_lines(row.raw, fhir)),
+            "problems": row.problem_texts,
+        },
     )
 
 
-def _editable(raw: str) -> str:
-    return "\n".join(raw.strip("\r").split("\r"))
+def _lines(raw: str, fhir: bool) -> list[str]:
+    if fhir:
+        return raw.splitlines()
+    return raw.strip("\r").split("\r")
 
 
 @require_POST
@@ -70,8 +88,24 @@ def replay_interface_message(request: PracticeRequest, pk: int) -> HttpResponse:
     if outcome.code == "AA":
         messages.success(request, f"Message {row.control_id} replayed and applied.")
         return redirect("list_interface_messages")
-    messages.error(request, f"Still held: {outcome.error}")
+    more = len(outcome.problems) - 1
+    messages.error(
+        request, f"Still held: {outcome.error}" + (f" (and {more} more)" if more > 0 else "")
+    )
     return redirect("show_interface_message", pk=row.pk)
+
+
+@require_POST
+@requires("manage_interfaces")
+def discard_interface_message(request: PracticeRequest, pk: int) -> HttpResponse:
+    row = get_scoped_or_404(InboundMessage, request.user, request.practice, pk=pk)
+    try:
+        discard(request.user, row, request.POST.get("reason", ""))
+    except ServiceError as exc:
+        messages.error(request, f"Not discarded: {exc.problem}")
+        return redirect("show_interface_message", pk=row.pk)
+    messages.success(request, f"Message {row.control_id} discarded; it stays in the log.")
+    return redirect("list_interface_messages")
 
 
 @require_POST

@@ -1,0 +1,146 @@
+"""A FHIR ``Claim`` the EHR made, to a claim of ours for scrubbing: the visit it bills
+(the bundle's Encounter, else a visit made for it), coded as the claim says through the
+coder's use case, then built by the claim build's own use case, which bills the primary
+coverage in effect and holds what is not billable (paperwork, coverage). Once per
+claim identifier. Runs inside the caller's transaction (see ``apply.py``)."""
+
+from __future__ import annotations
+
+from medbill.core.hl7 import ClaimRecord, Intake
+from medbill.web.claims_out.services import build_claims
+from medbill.web.coding.services import CODABLE_STATUSES
+from medbill.web.frontdesk import services as desk
+from medbill.web.frontdesk.models import Coverage, Patient, Visit
+from medbill.web.interfaces.apply import (
+    Context,
+    Held,
+    coverage_for,
+    location_for,
+    provider_for,
+)
+from medbill.web.interfaces.apply_visits import book_for_ehr, code_visit
+from medbill.web.interfaces.models import EhrLink
+from medbill.web.practice import audit
+from medbill.web.practice.models import Provider
+
+__all__ = ["claim"]
+
+DESK_NOTE = "Claim from the EHR: billed as the EHR coded it."
+
+
+def _insured(ctx: Context, patient: Patient, rec: ClaimRecord) -> Coverage | None:
+    if rec.coverage is not None:
+        return coverage_for(ctx, patient, rec.coverage)
+    found = (
+        Coverage.objects.for_practice(ctx.practice)
+        .filter(patient=patient, member_id__iexact=rec.member_id, active=True)
+        .select_related("payer")
+        .first()
+    )
+    if found is None:
+        raise Held(
+            f"{rec.where}.insurance",
+            f"the patient has no active coverage with member id {rec.member_id}: send the "
+            "Coverage with the claim",
+        )
+    return found
+
+
+def _billing_provider(ctx: Context, rec: ClaimRecord) -> None:
+    if not rec.billing_npi:
+        return
+    ours = {
+        ctx.practice.group_npi,
+        *Provider.objects.for_practice(ctx.practice).values_list("npi", flat=True),
+    }
+    if rec.billing_npi not in ours:
+        raise Held(
+            f"{rec.where}.provider",
+            f"billing provider NPI {rec.billing_npi} is neither the practice's group NPI nor "
+            "one of its providers': is the claim for another practice?",
+        )
+
+
+def _visit(ctx: Context, patient: Patient, intake: Intake, provider: Provider | None) -> Visit:
+    """The bundle's Encounter (imported before the claim), else a new visit for the claim."""
+    rec = intake.claim
+    assert rec is not None and intake.visit is not None
+    number = intake.visit.visit_number
+    link = ctx.link(EhrLink.Kind.VISIT, number) if number else None
+    if link is not None and link.visit is not None:
+        if link.visit.patient_id != patient.pk:
+            raise Held(f"{rec.where}.item.encounter", f"{number} is another patient's visit")
+        return link.visit
+    location = ctx.collect(lambda: location_for(ctx.practice, "", f"{rec.where}.item.location"))
+    ctx.check()
+    assert provider is not None and location is not None
+    served = min(c.service_date for c in intake.charges)
+    visit = book_for_ehr(ctx, patient, provider, location, served, None, "Claim from the EHR")
+    if number:
+        ctx.add_link(
+            kind=EhrLink.Kind.VISIT,
+            ehr_id=number,
+            patient=patient,
+            visit=visit,
+            codes_from_ehr=True,
+        )
+    return visit
+
+
+def claim(ctx: Context, patient: Patient, intake: Intake) -> tuple[Visit | None, int | None]:
+    """Our claim for the EHR's (made the first time, found by its identifier after)."""
+    rec = intake.claim
+    assert rec is not None and intake.visit is not None
+    done = ctx.link(EhrLink.Kind.CLAIM, rec.identifier)
+    if done is not None:
+        return done.visit, done.claim_id  # the EHR's claim was taken before
+    practice = ctx.practice
+    coverage = ctx.collect(lambda: _insured(ctx, patient, rec))
+    attending = intake.visit.attending
+    provider = ctx.collect(lambda: provider_for(practice, attending, rec.where))
+    ctx.collect(lambda: _billing_provider(ctx, rec))
+    ctx.check()
+    assert coverage is not None
+    if coverage.order != "primary":
+        raise Held(
+            f"{rec.where}.insurance",
+            f"it bills the patient's {coverage.order} coverage ({coverage.payer.name}, member "
+            f"id {coverage.member_id}): medbill bills the primary first, and makes the "
+            f"{coverage.order} claim from the primary's payment",
+        )
+    visit = _visit(ctx, patient, intake, provider)
+    if visit.status == Visit.Status.SCHEDULED:
+        desk.check_in(None, visit)
+    if visit.status == Visit.Status.CHECKED_IN:
+        desk.check_out(None, visit, DESK_NOTE)
+    if visit.status not in CODABLE_STATUSES:
+        raise Held(
+            rec.where,
+            f"the visit it bills is {visit.get_status_display().lower()}: a change to a "
+            "billed visit goes through the biller (a corrected claim)",
+        )
+    code_visit(visit, intake)
+    if visit.status != Visit.Status.CODED:
+        # The EHR's claim is the coding: the visit goes to billing, not the coding queue.
+        audit.update_where(Visit, visit.pk, {"status": visit.status}, status=Visit.Status.CODED)
+    built = build_claims(None, practice, [visit.pk])
+    if not built.created:
+        why = built.skipped.get(visit.pk, "the claim build held it")
+        raise Held(rec.where, f"no claim can be built for it: {why}")
+    ours = built.created[0]
+    if ours.coverage_id != coverage.pk:
+        raise Held(
+            f"{rec.where}.insurance",
+            f"it bills {coverage.payer.name} (member id {coverage.member_id}, "
+            f"{coverage.order}), but medbill bills the primary coverage in effect first "
+            f"({ours.payer.name}); a secondary claim follows the primary's payment",
+        )
+    ctx.add_link(
+        kind=EhrLink.Kind.CLAIM,
+        ehr_id=rec.identifier,
+        patient=patient,
+        visit=visit,
+        claim=ours,
+        codes_from_ehr=True,
+    )
+    return visit, ours.pk

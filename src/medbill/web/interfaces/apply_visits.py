@@ -1,0 +1,255 @@
+"""Appointments (SIU), charges (DFT, FHIR Encounter) and notes (MDM, ORU, FHIR
+DocumentReference) to visits, through the scheduler's, the desk's and the coder's use
+cases. Runs inside the caller's transaction (see ``apply.py``)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from medbill.core.hl7 import AppointmentRecord, Intake
+from medbill.web.coding.services import CODABLE_STATUSES, set_visit_codes
+from medbill.web.frontdesk import scheduler
+from medbill.web.frontdesk import services as desk
+from medbill.web.frontdesk.models import ClinicalNote, Patient, Visit
+from medbill.web.interfaces.apply import Context, Held, aware, location_for, provider_for
+from medbill.web.interfaces.models import EhrLink, InterfaceSettings
+from medbill.web.practice import audit
+from medbill.web.practice.models import Location, Provider
+
+__all__ = ["appointment", "book_for_ehr", "charges", "code_visit", "note"]
+
+
+def _link_visit(ctx: Context, kind: str, ehr_id: str, visit: Visit, **values: Any) -> None:
+    if ehr_id and ctx.link(kind, ehr_id) is None:
+        ctx.add_link(kind=kind, ehr_id=ehr_id, patient=visit.patient, visit=visit, **values)
+
+
+def appointment(ctx: Context, patient: Patient, intake: Intake) -> Visit | None:
+    """Book, move or cancel the appointment the EHR names (SCH-2)."""
+    practice = ctx.practice
+    rec: AppointmentRecord = intake.appointment  # type: ignore[assignment]
+    link = ctx.link(EhrLink.Kind.APPOINTMENT, rec.ehr_id)
+    visit = link.visit if link is not None else None
+    if rec.action == "cancel":
+        if visit is None:
+            raise Held("SCH-2", f"no appointment {rec.ehr_id} came from the EHR to cancel")
+        if visit.status == Visit.Status.SCHEDULED:
+            scheduler.cancel_visit(None, visit, rec.reason or "cancelled in the EHR")
+        return visit
+    assert rec.start is not None
+    when = aware(practice, rec.start)
+    where = "PV1-3" if intake.visit and intake.visit.location else "AIL-3"
+    provider = ctx.collect(lambda: provider_for(practice, rec.provider, "AIP-3"))
+    location = (
+        ctx.collect(lambda: location_for(practice, rec.location, where)) if visit is None else None
+    )
+    ctx.check()
+    assert provider is not None
+    if visit is None:
+        assert location is not None
+        visit = desk.book_visit(
+            None,
+            patient,
+            provider,
+            location,
+            when,
+            rec.reason,
+            rec.minutes,
+            anyway=True,  # the EHR's book is the practice's; it may double-book
+        )
+        _link_visit(ctx, EhrLink.Kind.APPOINTMENT, rec.ehr_id, visit)
+    elif visit.scheduled_at != when or visit.provider_id != provider.pk:
+        if visit.status != Visit.Status.SCHEDULED:
+            raise Held(
+                "SCH-11",
+                f"appointment {rec.ehr_id} is {visit.get_status_display().lower()}; "
+                "it can no longer move",
+            )
+        scheduler.move_visit(None, visit, when, provider, anyway=True)
+    if intake.visit and intake.visit.visit_number:
+        _link_visit(ctx, EhrLink.Kind.VISIT, intake.visit.visit_number, visit)
+    return visit
+
+
+# -- charges ------------------------------------------------------------------------------
+
+
+def book_for_ehr(
+    ctx: Context,
+    patient: Patient,
+    provider: Provider,
+    location: Location,
+    served: datetime.date,
+    admitted: datetime.datetime | None,
+    reason: str,
+) -> Visit:
+    """A visit for services the EHR reports, at its admit time (else the practice's
+    opening time on the day of service), checked in and out by the desk's use cases."""
+    practice = ctx.practice
+    if admitted is not None and admitted.date() == served:
+        when = aware(practice, admitted)
+    else:
+        opens = getattr(practice, "opens_at", None) or datetime.time(8, 0)
+        when = timezone.make_aware(datetime.datetime.combine(served, opens), practice.zone)
+    patient.practice = practice
+    return desk.book_visit(None, patient, provider, location, when, reason, anyway=True)
+
+
+def _visit_for_charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:
+    number = intake.visit.visit_number if intake.visit else ""
+    link = ctx.link(EhrLink.Kind.VISIT, number) if number else None
+    if link is not None and link.visit is not None:
+        visit = link.visit
+        if visit.patient_id != patient.pk:
+            raise Held("PV1-19", f"visit {number} belongs to another patient")
+        return visit
+    first = intake.charges[0] if intake.charges else None
+    attending = intake.visit.attending if intake.visit else None
+    practice = ctx.practice
+    provider = ctx.collect(
+        lambda: provider_for(practice, (first.provider if first else None) or attending, "FT1-20")
+    )
+    location = ctx.collect(
+        lambda: location_for(practice, intake.visit.location if intake.visit else "", "PV1-3")
+    )
+    admitted = intake.visit.admitted_at if intake.visit else None
+    if intake.charges:
+        served = min(c.service_date for c in intake.charges)
+    elif admitted is not None:
+        served = admitted.date()
+    else:
+        ctx.found.append(("PV1-44", "PV1-44 the visit has no date and no charges to date it"))
+    ctx.check()
+    assert provider is not None and location is not None
+    visit = book_for_ehr(ctx, patient, provider, location, served, admitted, "Charges from the EHR")
+    if number:
+        coded = bool(intake.diagnoses or intake.charges)
+        _link_visit(ctx, EhrLink.Kind.VISIT, number, visit, codes_from_ehr=coded)
+    return visit
+
+
+def _desk_note(intake: Intake) -> str:
+    if intake.diagnoses or intake.charges:
+        note = "Codes from the EHR: confirm them against the note."
+    else:
+        note = "Visit from the EHR without codes: code it from the note."
+    if intake.problems:
+        note += " Problems the EHR named in other code sets: " + "; ".join(intake.problems)
+    return note[:2000]
+
+
+def code_visit(visit: Visit, intake: Intake) -> bool:
+    """Give ``visit`` the intake's diagnoses and service lines through the coder's use
+    case (each line points at its own diagnoses, else at the first four); False when the
+    intake has none (only problems in words, for the coder)."""
+    codes = [d.code for d in intake.diagnoses]
+    lines = []
+    for charge in intake.charges:
+        pointers = [codes.index(c) + 1 for c in charge.diagnoses if c in codes][:4]
+        if not pointers and codes:
+            pointers = list(range(1, min(len(codes), 4) + 1))
+        lines.append(
+            {
+                "code": charge.code,
+                "modifiers": list(charge.modifiers),
+                "units": str(charge.units),
+                "charge": str(charge.charge) if charge.charge is not None else None,
+                "dx_pointers": pointers,
+                "description": charge.description,
+            }
+        )
+    if not (codes or lines):
+        return False
+    set_visit_codes(None, visit, codes, lines)
+    return True
+
+
+def charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:
+    """The visit the charges are for (made, or checked in and out, as needed) with the
+    EHR's codes, waiting for the coder marked "codes from the EHR"."""
+    practice = ctx.practice
+    visit = _visit_for_charges(ctx, patient, intake)
+    if visit.status == Visit.Status.SCHEDULED:
+        desk.check_in(None, visit)
+    if visit.status == Visit.Status.CHECKED_IN:
+        desk.check_out(None, visit, _desk_note(intake))
+    if visit.status not in CODABLE_STATUSES:
+        raise Held(
+            "PV1-19",
+            f"the visit is {visit.get_status_display().lower()}; charges for it go through "
+            "the biller (a corrected claim), not the EHR",
+        )
+    if not code_visit(visit, intake):
+        # Only problems in words (SNOMED CT): the coder codes the visit from the note.
+        return visit
+    number = intake.visit.visit_number if intake.visit else ""
+    link = ctx.link(EhrLink.Kind.VISIT, number) if number else None
+    if link is not None and not link.codes_from_ehr:
+        link.codes_from_ehr = True
+        link.save(update_fields=["codes_from_ehr"])
+    elif link is None:
+        ctx.add_link(
+            kind=EhrLink.Kind.VISIT,
+            ehr_id=f"msg:{intake.control_id}"[:200],
+            patient=patient,
+            visit=visit,
+            codes_from_ehr=True,
+        )
+    settings = InterfaceSettings.objects.for_practice(practice).first()
+    if settings is not None and settings.ehr_codes_to_billing:
+        audit.update_where(
+            Visit, visit.pk, {"status": Visit.Status.CHECKED_OUT}, status=Visit.Status.CODED
+        )
+        visit.refresh_from_db()
+    return visit
+
+
+# -- notes --------------------------------------------------------------------------------
+
+
+def note(ctx: Context, patient: Patient, intake: Intake) -> Visit:
+    """The EHR's note of a visit it sent before, as the visit's clinical note."""
+    assert intake.note is not None and intake.visit is not None
+    practice = ctx.practice
+    number = intake.visit.visit_number
+    link = ctx.link(EhrLink.Kind.VISIT, number)
+    if link is None or link.visit is None:
+        raise Held(
+            "PV1-19",
+            f"no visit numbered {number} came from the EHR yet: send its appointment or "
+            "charges first, then replay",
+        )
+    visit = link.visit
+    if visit.patient_id != patient.pk:
+        raise Held("PV1-19", f"visit {number} belongs to another patient")
+    author = None
+    if intake.note.author is not None:
+        try:
+            author = provider_for(practice, intake.note.author, "TXA-5")
+        except Held:
+            author = None  # an unknown author does not stop the note; it is not guessed
+    doc = ctx.link(EhrLink.Kind.NOTE, intake.note.document_id)
+    if doc is not None and doc.note_id is not None:
+        existing = ClinicalNote.objects.get(pk=doc.note_id)
+        if existing.text != intake.note.text:
+            existing.text = intake.note.text
+            existing.save(update_fields=["text"])
+        return visit
+    written = ClinicalNote.objects.create(
+        practice=practice,
+        visit=visit,
+        author=author,
+        text=intake.note.text,
+        signed_at=timezone.now(),
+    )
+    ctx.add_link(
+        kind=EhrLink.Kind.NOTE,
+        ehr_id=intake.note.document_id,
+        patient=patient,
+        visit=visit,
+        note=written,
+    )
+    return visit
