@@ -22,6 +22,7 @@ __all__ = [
     "codes",
     "date_of",
     "display",
+    "fit",
     "name_of",
     "resource_name",
     "telecom",
@@ -133,6 +134,13 @@ class Index:
         return self.get(ref) is target
 
 
+def fit(value: str, limit: int, where: str) -> str:
+    """``value`` when it fits the column it goes to; an error naming the element if not."""
+    if len(value) > limit:
+        raise FHIRError(where, f"'{value[:20]}…' is longer than {limit} characters")
+    return value
+
+
 def name_of(res: dict[str, Any], where: str) -> Name:
     """The official name (else the first) of a Patient, RelatedPerson or Practitioner."""
     names = res.get("name") or []
@@ -141,10 +149,10 @@ def name_of(res: dict[str, Any], where: str) -> Name:
         raise FHIRError(f"{where}.name", "a family name is needed")
     given = chosen.get("given") or [""]
     return Name(
-        last=str(chosen["family"]),
-        first=str(given[0]),
-        middle=" ".join(given[1:]),
-        suffix=" ".join(chosen.get("suffix") or []),
+        last=fit(str(chosen["family"]), 60, f"{where}.name.family"),
+        first=fit(str(given[0]), 35, f"{where}.name.given"),
+        middle=fit(" ".join(given[1:]), 25, f"{where}.name.given"),
+        suffix=fit(" ".join(chosen.get("suffix") or []), 10, f"{where}.name.suffix"),
     )
 
 
@@ -168,25 +176,61 @@ def when(value: Any) -> datetime.datetime | None:
         return None
 
 
-def address(res: dict[str, Any] | None) -> Address:
-    """The home address (else the first) of a resource."""
+_STATES = {
+    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA",
+    "colorado": "CO", "connecticut": "CT", "delaware": "DE", "district of columbia": "DC",
+    "florida": "FL", "georgia": "GA", "hawaii": "HI", "idaho": "ID", "illinois": "IL",
+    "indiana": "IN", "iowa": "IA", "kansas": "KS", "kentucky": "KY", "louisiana": "LA",
+    "maine": "ME", "maryland": "MD", "massachusetts": "MA", "michigan": "MI",
+    "minnesota": "MN", "mississippi": "MS", "missouri": "MO", "montana": "MT",
+    "nebraska": "NE", "nevada": "NV", "new hampshire": "NH", "new jersey": "NJ",
+    "new mexico": "NM", "new york": "NY", "north carolina": "NC", "north dakota": "ND",
+    "ohio": "OH", "oklahoma": "OK", "oregon": "OR", "pennsylvania": "PA",
+    "rhode island": "RI", "south carolina": "SC", "south dakota": "SD", "tennessee": "TN",
+    "texas": "TX", "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA",
+    "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY", "american samoa": "AS",
+    "guam": "GU", "northern mariana islands": "MP", "puerto rico": "PR",
+    "virgin islands": "VI", "u.s. virgin islands": "VI",
+}  # fmt: skip
+_CODES = set(_STATES.values()) | {"AA", "AE", "AP"}  # and the armed forces' "states"
+_LIMITS = {"line": 55, "city": 30}  # what the address columns (and an 837P's N3/N4) hold
+
+
+def address(res: dict[str, Any] | None, where: str = "") -> Address:
+    """The home address (else the first) of a resource: a US postal address, its state as
+    the two-letter code (a state's name is read as its code), its ZIP 5 or 9 digits."""
     found = (res or {}).get("address") or []
     a = next((x for x in found if x.get("use") in ("home", None)), found[0] if found else {})
-    lines = a.get("line") or []
-    return Address(
+    at = f"{where or resource_name(res)}.address"
+    lines = [str(x) for x in a.get("line") or []]
+    state = str(a.get("state", "")).strip()
+    state = _STATES.get(state.lower(), state.upper())
+    if state and state not in _CODES:
+        raise FHIRError(f"{at}.state", f"'{a.get('state')}' is not a US state (e.g. WI)")
+    zip_code = str(a.get("postalCode", "")).replace("-", "").replace(" ", "")
+    if zip_code and not (zip_code.isdigit() and len(zip_code) in (5, 9)):
+        raise FHIRError(f"{at}.postalCode", f"'{a.get('postalCode')}' is not a 5 or 9 digit ZIP")
+    out = Address(
         line1=lines[0] if lines else "",
         line2=" ".join(lines[1:]),
-        city=a.get("city", ""),
-        state=a.get("state", ""),
-        zip=str(a.get("postalCode", "")).replace("-", ""),
+        city=str(a.get("city", "")),
+        state=state,
+        zip=zip_code,
     )
+    for name, value in (("line", out.line1), ("line", out.line2), ("city", out.city)):
+        if len(value) > _LIMITS[name]:
+            raise FHIRError(f"{at}.{name}", f"is longer than {_LIMITS[name]} characters")
+    return out
 
 
 def telecom(res: dict[str, Any], system: str, use: str | None = None) -> str:
-    """The first telecom value of ``system`` (and ``use``)."""
+    """The first telecom value of ``system`` (and ``use``); a phone at most 20 long."""
     for t in res.get("telecom") or []:
         if t.get("system") == system and (use is None or t.get("use") == use):
-            return str(t.get("value", ""))
+            value = str(t.get("value", ""))
+            if system == "phone":
+                return fit(value, 20, f"{resource_name(res)}.telecom")
+            return value
     return ""
 
 

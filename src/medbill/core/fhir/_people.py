@@ -12,6 +12,7 @@ from medbill.core.fhir._base import (
     address,
     codes,
     date_of,
+    fit,
     name_of,
     resource_name,
     telecom,
@@ -42,7 +43,7 @@ def patient(res: dict[str, Any], where: str = "") -> PatientRecord:
         name=name_of(res, where),
         birth_date=date_of(res["birthDate"], f"{where}.birthDate"),
         sex=_SEX.get(str(res.get("gender", "")), "U"),
-        address=address(res),
+        address=address(res, where),
         phone=telecom(res, "phone", "home") or telecom(res, "phone"),
         mobile_phone=telecom(res, "phone", "mobile"),
         email=telecom(res, "email"),
@@ -112,7 +113,7 @@ def coverage(
     if not payer_id and not org and payors:
         # A logical reference: the payer by its identifier alone.
         payer_id = str((payors[0].get("identifier") or {}).get("value", ""))
-    member = str(cov.get("subscriberId") or "")
+    member = fit(str(cov.get("subscriberId") or ""), 80, f"{where}.subscriberId")
     if not member:
         for ident in cov.get("identifier") or []:
             member = str(ident.get("value", ""))
@@ -122,7 +123,8 @@ def coverage(
     group_number = group_name = ""
     for cls in cov.get("class") or []:
         if any(c.get("code") == "group" for c in codes(cls.get("type"))):
-            group_number, group_name = str(cls.get("value", "")), str(cls.get("name", ""))
+            group_number = fit(str(cls.get("value", "")), 50, f"{where}.class.value")
+            group_name = fit(str(cls.get("name", "")), 60, f"{where}.class.name")
     relation = _relationship(cov.get("relationship"), "self")
     subscriber = index.get(cov.get("subscriber"), within)
     other = subscriber if subscriber and relation != "self" else None

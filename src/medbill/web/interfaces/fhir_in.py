@@ -57,6 +57,25 @@ def _words(subject: str, location: str, text: str) -> tuple[str, str]:
     return subject, f"{subject}: {problem}" + (f" ({where})" if where else "")
 
 
+def _grouped(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """One problem for the same words about several resources (a provider unknown to
+    every encounter of a patient's history), naming them all."""
+    by_words: dict[str, list[str]] = {}
+    for location, text in dict.fromkeys(found):
+        words = text.removeprefix(f"{location}: ") if location else text
+        by_words.setdefault(words, []).append(location)
+    out = []
+    for words, places in by_words.items():
+        first = places[0]
+        text = f"{first}: {words}" if first else words
+        if len(places) > 1:
+            shown = ", ".join(p for p in places[1:6] if p)
+            more = len(places) - 6
+            text += f" (also {shown}" + (f" and {more} more" if more > 0 else "") + ")"
+        out.append((first, text))
+    return out
+
+
 @dataclass
 class _Counts:
     patients: set[int] = field(default_factory=set)
@@ -92,7 +111,7 @@ def _apply(bundle: BundleIntake, counts: _Counts) -> Any:
             counts.claims += intake.kind == "claim"
             last = applied
         if found:
-            ctx.found = found
+            ctx.found = _grouped(found)
             ctx.check()
         assert last is not None  # a bundle always has an intake
         return last
