@@ -3,6 +3,8 @@ card images, required-for-billing fields."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -227,3 +229,19 @@ def test_another_practices_patient_is_a_404(world, client_for):
     client = client_for(world.users["front_desk"])
     assert client.get(reverse("edit_patient", args=[world.b.patient.pk])).status_code == 404
     assert client.get(reverse("add_coverage", args=[world.b.patient.pk])).status_code == 404
+
+
+def test_the_next_account_number_follows_the_highest_number_not_the_longest_text(world):
+    from medbill.web.frontdesk.services import register_patient
+
+    practice = world.a.practice
+    for account in ("CVFP-9999", "CVFP-10000", "CVFP-12", "CVFP-X7", "CVFPX-99999"):
+        Patient.objects.create(
+            practice=practice,
+            account_number=account,
+            last_name="Nr",
+            first_name=account,
+            date_of_birth=datetime.date(1990, 1, 1),
+        )
+    new = Patient(last_name="Quist", first_name="Ida", date_of_birth=datetime.date(1968, 2, 21))
+    assert register_patient(None, practice, new).account_number == "CVFP-10001"

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Field, Q
+from django.db.models import CharField, Field, Func, Max, Q, Value
+from django.db.models.functions import Length, LPad, Substr
 from django.utils import timezone
 
 from medbill.core.frontdesk.desk import METHODS, DeskPayment, DeskReport, desk_report
@@ -92,7 +93,8 @@ def possible_duplicates(
     """Existing patients of the practice who may be ``candidate`` (best first), with reasons.
 
     Compared: names (nicknames, typos, swapped), date of birth (swapped day and month),
-    phone and address. Runs before a registration is saved.
+    phone and address. Runs before a registration is saved. The comparison reads only the
+    columns it compares; the patients found are then read whole.
     """
     last = (candidate.last_name or "")[:2]
     near = Q(last_name__istartswith=last) | Q(first_name__istartswith=last)
@@ -101,20 +103,54 @@ def possible_duplicates(
     rows = Patient.objects.for_practice(practice).filter(near)
     if candidate.pk:
         rows = rows.exclude(pk=candidate.pk)
-    by_id: dict[object, Patient] = {p.pk: p for p in rows[:2000]}
-    found = find_duplicates(_facts(candidate), [_facts(p, p.pk) for p in by_id.values()])
+    facts = [
+        PersonFacts(last=l_, first=f_, dob=b_, phone=p_ or m_ or "", line1=a_, zip=z_, key=k_)
+        for k_, l_, f_, b_, p_, m_, a_, z_ in rows.values_list(
+            "pk",
+            "last_name",
+            "first_name",
+            "date_of_birth",
+            "phone",
+            "mobile_phone",
+            "line1",
+            "zip",
+        )[:2000]
+    ]
+    found = find_duplicates(_facts(candidate), facts)
+    by_id: dict[object, Patient] = (
+        dict(Patient.objects.in_bulk([c.key for c in found])) if found else {}
+    )
     return [(by_id[c.key], c) for c in found]
 
 
 def _next_account(practice: Practice) -> str:
     prefix = f"{practice.short_code}-"
-    numbers = (
+    # The highest number after the prefix, worked out by the database (plain string
+    # functions, no regular expression): a practice's thousands of account numbers are
+    # not sent over to find it. Digits only, one to eighteen of them; numbers compare as
+    # text once their leading zeros are dropped and they are padded to one width.
+    suffix = Substr("account_number", len(prefix) + 1)
+    top = (
         Patient.objects.for_practice(practice)
         .filter(account_number__startswith=prefix)
-        .values_list("account_number", flat=True)
+        .annotate(
+            not_digits=Func(
+                suffix, Value("0123456789"), function="LTRIM", output_field=CharField()
+            ),
+            width=Length(suffix),
+        )
+        .filter(not_digits="", width__gte=1, width__lte=18)
+        .aggregate(
+            top=Max(
+                LPad(
+                    Func(suffix, Value("0"), function="LTRIM", output_field=CharField()),
+                    19,
+                    Value("0"),
+                )
+            )
+        )["top"]
     )
-    highest = max((int(n[len(prefix) :]) for n in numbers if n[len(prefix) :].isdigit()), default=0)
-    return f"{prefix}{highest + 1:04d}"
+    return f"{prefix}{int(top or 0) + 1:04d}"
 
 
 def register_patient(user: Actor, practice: Practice, patient: Patient) -> Patient:
@@ -359,11 +395,10 @@ def check_in(user: Actor, visit: Visit) -> bool:
             Visit,
             visit.pk,
             {"status": Visit.Status.SCHEDULED},
+            refresh=visit,
             status=Visit.Status.CHECKED_IN,
             checked_in_at=timezone.now(),
         )
-    if changed:
-        visit.refresh_from_db()
     return changed
 
 
@@ -568,6 +603,7 @@ def check_out(
             Visit,
             visit.pk,
             {"status": Visit.Status.CHECKED_IN},
+            refresh=visit,
             status=Visit.Status.CHECKED_OUT,
             checked_out_at=timezone.now(),
             desk_note=desk_note.strip(),
@@ -586,7 +622,6 @@ def check_out(
                 reason=(follow_up_reason or f"Follow-up: {visit.reason}")[:120],
                 follow_up_of=visit,
             )
-    visit.refresh_from_db()
     return follow_up
 
 
