@@ -1,12 +1,18 @@
 """HL7 v2 intake speed: a file of ADT^A04 + DFT^P03 messages (one pair per new patient)
 taken through ``medbill.web.interfaces.services.receive``, as ``medbill hl7 import`` does.
 
-    .venv/bin/python bench/hl7_intake.py [--patients 600] [--sqlite]
+    .venv/bin/python bench/hl7_intake.py [--patients 600] [--existing 0] [--sqlite]
 
 Target (issue 18): >= 200 messages/s into PostgreSQL on this machine. The database
 (``BENCH_DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/medbill_bench_hl7``)
 is dropped and re-created; ``--sqlite`` uses a fresh SQLite file in a temporary folder.
 Every message is a new control id; each DFT books, checks out and codes a new visit.
+``--existing N`` first gives the practice N patients of its own (other names, birth
+dates over ninety years), as a practice that has been open a while has: the desk's
+duplicate check and the account numbering look at them for every new patient.
+``--durable-each`` makes every message's commit wait for the disk, as the MLLP listener
+does before it answers; by default, as ``medbill hl7 import`` does, the messages are
+committed one by one and made durable together every 200 (``services.flush``).
 """
 
 from __future__ import annotations
@@ -156,10 +162,55 @@ def seed() -> object:
     return practice
 
 
+def existing_patients(practice: object, count: int) -> None:
+    from medbill.web.frontdesk.models import Patient
+
+    syllables = ["ka", "ro", "mi", "te", "sun", "dor", "vel", "ash", "bri", "qu"]
+    rows = []
+    for n in range(count):
+        last = "".join(syllables[(n // 10**i) % 10] for i in range(3)).capitalize() + "ter"
+        rows.append(
+            Patient(
+                practice=practice,
+                account_number=f"BNCH-{n + 1:04d}",
+                last_name=f"W{last}",
+                first_name=["Ada", "Bo", "Cy", "Di", "Ed"][n % 5],
+                date_of_birth=dt.date(1930, 1, 1) + dt.timedelta(days=(n * 37) % 32850),
+                sex="FM"[n % 2],
+            )
+        )
+    Patient.objects.bulk_create(rows, batch_size=2000)
+
+
+def server_cpu() -> float | None:
+    """CPU seconds the database server's process for this connection has used (PostgreSQL
+    on this machine; None when its /proc entry cannot be read)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--patients", type=int, default=600, help="ADT+DFT pairs (default 600)")
     parser.add_argument("--sqlite", action="store_true", help="a SQLite file, not PostgreSQL")
+    parser.add_argument(
+        "--existing", type=int, default=0, help="patients the practice has already (default 0)"
+    )
+    parser.add_argument(
+        "--durable-each",
+        action="store_true",
+        help="every commit waits for the disk (the MLLP listener's way)",
+    )
     parser.add_argument(
         "--profile",
         metavar="FILE",
@@ -176,25 +227,38 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from medbill.core.hl7 import split_messages
     from medbill.web.interfaces.models import InboundMessage
-    from medbill.web.interfaces.services import receive
+    from medbill.web.interfaces.services import flush, receive
 
     practice = seed()
+    existing_patients(practice, args.existing)
+    durable = args.durable_each
+    s0 = server_cpu()
     t0, c0 = time.perf_counter(), time.process_time()
     texts = split_messages(data)
     profiler = cProfile.Profile() if args.profile else None
     if profiler is not None:
         profiler.enable()
-    codes = [receive(practice, text, source="file").code for text in texts]
+    codes = []
+    for n, text in enumerate(texts, 1):
+        codes.append(receive(practice, text, source="file", durable=durable).code)
+        if n % 200 == 0:
+            flush()
+    flush()
     if profiler is not None:
         profiler.disable()
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    s1 = server_cpu()
+    server = s1 - s0 if s0 is not None and s1 is not None else None
     accepted = InboundMessage.objects.filter(practice=practice, status="accepted").count()
     if codes.count("AA") != len(texts) or accepted != len(texts):
         raise SystemExit(f"only {codes.count('AA')} of {len(texts)} messages were accepted")
     print(
-        f"hl7 intake ({where}): {len(texts)} messages ({args.patients} ADT^A04 + "
-        f"{args.patients} DFT^P03) in {seconds:.2f} s wall = {len(texts) / seconds:,.0f} "
-        f"messages/s (target 200); Python side {cpu:.2f} CPU s; "
+        f"hl7 intake ({where}, {'durable each' if durable else 'durable every 200'}, "
+        f"{args.existing} patients before): {len(texts)} messages ({args.patients} ADT^A04 "
+        f"+ {args.patients} DFT^P03) in {seconds:.2f} s wall = {len(texts) / seconds:,.0f} "
+        f"messages/s (target 200); Python side {cpu:.2f} CPU s"
+        + (f", database server {server:.2f} CPU s" if server is not None else "")
+        + f" ({1000 * (cpu + (server or 0)) / len(texts):.1f} ms of CPU a message); "
         f"load average {os.getloadavg()[0]:.1f}"
     )
     if profiler is not None:

@@ -102,17 +102,19 @@ class Context:
     practice: Practice
     choices: ReplayChoices = field(default_factory=ReplayChoices)
     found: list[Problem] = field(default_factory=list)
+    # Patients this message registered and gave no coverage yet: none to look up.
+    registered: set[int] = field(default_factory=set)
     _links: dict[tuple[str, str], EhrLink | None] = field(default_factory=dict)
 
     def link(self, kind: str, ehr_id: str) -> EhrLink | None:
         key = (kind, ehr_id)
         if key not in self._links:
-            self._links[key] = (
-                EhrLink.objects.for_practice(self.practice)
-                .filter(kind=kind, ehr_id=ehr_id)
-                .select_related("patient", "visit")
-                .first()
-            )
+            rows = EhrLink.objects.for_practice(self.practice).filter(kind=kind, ehr_id=ehr_id)
+            if kind == EhrLink.Kind.PATIENT:
+                rows = rows.select_related("patient")
+            else:
+                rows = rows.select_related("patient", "visit")
+            self._links[key] = rows.first()
         return self._links[key]
 
     def add_link(self, **values: object) -> EhrLink:
@@ -226,6 +228,7 @@ def _patient(ctx: Context, intake: Intake, *, update_only: bool) -> Patient:
                     "new patient from the interface queue",
                 )
         desk.register_patient(None, practice, patient)
+        ctx.registered.add(patient.pk)
     ctx.add_link(kind=EhrLink.Kind.PATIENT, ehr_id=rec.ehr_id, patient=patient)
     return patient
 
@@ -305,7 +308,9 @@ def coverage_for(ctx: Context, patient: Patient, rec: CoverageRecord) -> Coverag
     if rec.self_pay:
         return None
     payer = payer_for(ctx.practice, rec)
-    rows = list(Coverage.objects.for_practice(ctx.practice).filter(patient=patient))
+    rows: list[Coverage] = []
+    if patient.pk not in ctx.registered:  # a patient registered just now has none yet
+        rows = list(Coverage.objects.for_practice(ctx.practice).filter(patient=patient))
     coverage = next(
         (c for c in rows if c.payer_id == payer.pk and c.member_id == rec.member_id), None
     )
@@ -334,6 +339,7 @@ def coverage_for(ctx: Context, patient: Patient, rec: CoverageRecord) -> Coverag
     coverage.effective_date = rec.effective_date
     coverage.termination_date = rec.termination_date
     desk.save_coverage(None, patient, coverage)
+    ctx.registered.discard(patient.pk)  # it has a coverage now
     return coverage
 
 

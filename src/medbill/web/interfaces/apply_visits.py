@@ -201,9 +201,12 @@ def charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:
     settings = InterfaceSettings.objects.for_practice(practice).first()
     if settings is not None and settings.ehr_codes_to_billing:
         audit.update_where(
-            Visit, visit.pk, {"status": Visit.Status.CHECKED_OUT}, status=Visit.Status.CODED
+            Visit,
+            visit.pk,
+            {"status": Visit.Status.CHECKED_OUT},
+            refresh=visit,
+            status=Visit.Status.CODED,
         )
-        visit.refresh_from_db()
     return visit
 
 

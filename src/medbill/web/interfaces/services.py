@@ -123,7 +123,7 @@ def flush() -> None:
         return
     with transaction.atomic(), connection.cursor() as cursor:
         # A transaction id makes the commit write a commit record and wait for the flush.
-        cursor.execute("SELECT pg_current_xact_id()")
+        cursor.execute("SELECT txid_current()")
 
 
 def _locked(practice: Practice, control_id: str, replaying: InboundMessage | None) -> Any:

@@ -477,14 +477,21 @@ def record_denied(
 
 
 def update_where(
-    model: type[models.Model], pk: int, expected: dict[str, Any], **changes: Any
+    model: type[models.Model],
+    pk: int,
+    expected: dict[str, Any],
+    *,
+    refresh: models.Model | None = None,
+    **changes: Any,
 ) -> bool:
     """``UPDATE model SET changes WHERE pk=pk AND expected``, audited; True if it changed.
 
     The conditional update claims work safely (two billers cannot both move a claim from
     ``scrubbed`` to ``submitted``): it changes exactly one row or none. ``QuerySet.update``
     skips the audit signals, so this records the event itself, with ``expected`` as the
-    before values of the fields it changes.
+    before values of the fields it changes. ``refresh``: the caller's instance of the row,
+    brought up to date from the row read back for the audit (as ``refresh_from_db`` would,
+    without reading it a second time).
     """
     rows = model._default_manager.filter(pk=pk, **expected).update(**changes)
     if rows != 1:
@@ -497,7 +504,22 @@ def update_where(
         before = expected.get(name, expected.get(attname))
         diff[attname] = {"before": _plain(before), "after": after.get(attname)}
     record(instance, "update", diff)
+    if refresh is not None:
+        _copy_row(instance, refresh)
     return True
+
+
+def _copy_row(source: models.Model, target: models.Model) -> None:
+    """What ``refresh_from_db`` does with the row it reads: every column's value, and a
+    cached related object dropped when its key changed."""
+    for field in source._meta.concrete_fields:
+        value = getattr(source, field.attname)
+        changed = getattr(target, field.attname) != value
+        if isinstance(field, models.ForeignKey) and changed and field.is_cached(target):
+            field.delete_cached_value(target)
+        setattr(target, field.attname, value)
+    target._state.db = source._state.db
+    target._state.adding = False
 
 
 def _attname(instance: models.Model, name: str) -> str:
