@@ -45,3 +45,21 @@ def test_a_biller_fixes_and_replays_a_held_message(biller_session, live_server, 
     expect(applied).to_contain_text("Replayed")
     shots(page, "4-applied")
     assert page.errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_biller_discards_a_junk_message(biller_session, live_server, browser, shots):
+    from playwright.sync_api import expect
+
+    page = open_page(browser, live_server.url, biller_session)
+    page.goto(f"{live_server.url}/interfaces/")
+    page.locator("table.held-messages").get_by_role("link", name="Q-7").click()
+    page.get_by_label("Discard it").fill("test message from the EHR vendor")
+    shots(page, "1-reason")
+    page.get_by_role("button", name="Discard").click()
+    expect(page.locator(".msg.success")).to_contain_text("Message Q-7 discarded")
+    expect(page.locator("table.held-messages")).to_contain_text("No message is held")
+    kept = page.locator("table.applied-messages tr[data-control-id='Q-7']")
+    expect(kept).to_contain_text("Discarded by Biller: test message from the EHR vendor")
+    shots(page, "2-discarded")
+    assert page.errors == []

@@ -45,28 +45,32 @@ def import_command(
             console.print(line, markup=False, highlight=False, soft_wrap=True)
         lines.clear()
 
-    for path in files:
-        try:
-            texts = split_messages(path.read_bytes())
-        except HL7ParseError as exc:
-            lines.append(f"{path.name}: refused: {exc}")
-            failed = True
-            continue
-        for text in texts:
-            outcome = receive(where, text, source="file", durable=False)
-            control = outcome.message.control_id if outcome.message else "?"
-            kind = "^".join(outcome.message.message_type) if outcome.message else "?"
-            if outcome.code == "AA":
-                words = "already received, not applied again" if outcome.duplicate else "accepted"
-                lines.append(f"{path.name}: {kind} {control}: {words}")
-            else:
+    try:
+        for path in files:
+            try:
+                texts = split_messages(path.read_bytes())
+            except HL7ParseError as exc:
+                lines.append(f"{path.name}: refused: {exc}")
                 failed = True
-                words = "held" if outcome.code == "AE" else "refused"
-                reasons = "; ".join(p for _, p in outcome.problems) or outcome.error
-                lines.append(f"{path.name}: {kind} {control}: {words}: {reasons}")
-            if len(lines) >= REPORT_EVERY:
-                report()
-    report()
+                continue
+            for text in texts:
+                outcome = receive(where, text, source="file", durable=False)
+                control = outcome.message.control_id if outcome.message else "?"
+                kind = "^".join(outcome.message.message_type) if outcome.message else "?"
+                if outcome.code == "AA":
+                    words = (
+                        "already received, not applied again" if outcome.duplicate else "accepted"
+                    )
+                    lines.append(f"{path.name}: {kind} {control}: {words}")
+                else:
+                    failed = True
+                    words = "held" if outcome.code == "AE" else "refused"
+                    reasons = "; ".join(p for _, p in outcome.problems) or outcome.error
+                    lines.append(f"{path.name}: {kind} {control}: {words}: {reasons}")
+                if len(lines) >= REPORT_EVERY:
+                    report()
+    finally:
+        report()  # what was taken before an error is reported too
     if failed:
         raise typer.Exit(1)
 
