@@ -270,6 +270,20 @@ class TestConditionalUpdate:
         assert event.changes == {"status": {"before": "draft", "after": "scrubbed"}}
         assert event.user == world.users["biller"]
 
+    def test_it_brings_the_callers_instance_up_to_date(self, world, django_assert_num_queries):
+        from medbill.web.frontdesk.models import Visit
+
+        visit = world.a.visit
+        stale = Visit.objects.get(pk=visit.pk)
+        Visit.objects.filter(pk=visit.pk).update(reason="Changed elsewhere")
+        # The UPDATE, the read-back for the audit, the event and its patient: no refresh.
+        with django_assert_num_queries(4):
+            audit.update_where(
+                Visit, visit.pk, {"status": "checked_out"}, refresh=stale, status="coded"
+            )
+        assert (stale.status, stale.reason) == ("coded", "Changed elsewhere")
+        assert stale.patient == world.a.patient
+
     def test_it_changes_nothing_when_the_row_moved_on(self, world):
         from medbill.web.billing.models import Claim
 
