@@ -18,7 +18,7 @@ from medbill.core.x12.m835 import Adjustment, read_835, write_835
 from medbill.web.billing import dashboard, era
 from medbill.web.billing.documents import claim_document
 from medbill.web.billing.models import Claim, ClaimLine, Entry
-from medbill.web.billing.remittance_models import Remittance
+from medbill.web.billing.remittance_models import Remittance, RemittanceClaim
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice.models import AuditEvent
 
@@ -364,11 +364,18 @@ def test_payer_names_with_commas_are_whole_in_chart_table_and_csv(ledger, client
 
 
 def test_denials_by_root_cause_each_month_on_the_dashboard(world, client_for):
-    _denied_era(world)  # one denied claim, recorded today
-    months = dashboard.months_ending(timezone.localdate(), 3)
+    _denied_era(world)  # one denied claim, posted today, paid (BPR16) months earlier
+    paid_on = RemittanceClaim.objects.get().remittance.payment_date
+    assert paid_on.replace(day=1) != timezone.localdate().replace(day=1)
+    # Counted in the month of the payer's answer, as the denial rate is, not the posting's.
+    months = dashboard.months_ending(paid_on, 3)
     table = dashboard.denials_by_cause_by_month(world.a.practice, months)
     assert table.header[0] == "month" and len(table.header) == 2
     assert [row[1] for row in table.rows] == ["0", "0", "1"]
+    recent = dashboard.denials_by_cause_by_month(
+        world.a.practice, dashboard.months_ending(timezone.localdate(), 3)
+    )
+    assert all(row[1:] == ["0"] * (len(row) - 1) for row in recent.rows)
     page = client_for(world.users["manager"]).get("/financials/").content.decode()
     assert "Denials by root cause" in page
     empty = dashboard.denials_by_cause_by_month(world.b.practice, months)

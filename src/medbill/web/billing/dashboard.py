@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -38,6 +38,7 @@ __all__ = [
     "days_in_ar_by_month",
     "denial_rate_by_month",
     "denial_rate_by_payer",
+    "denials_answered_between",
     "denials_by_cause_by_month",
     "denials_in",
     "ledger_by_month",
@@ -213,6 +214,22 @@ def _answered_in(qs: Any, practice: PracticeRef, months: Months, prefix: str = "
     """``qs`` (remittance claims, or rows reached through ``prefix``) kept to the answers
     of ``months``, annotated with ``answered_on``: the remittance's payment date (BPR16),
     else the day it was posted."""
+    return answered_between(qs, practice, months.first, months.end, prefix)
+
+
+def denials_answered_between(
+    practice: PracticeRef, first: datetime.date, end: datetime.date
+) -> QuerySet[Any]:  # denial items, each with an ``answered_on`` date
+    """The practice's denials whose payer's answer falls from ``first`` to ``end``, each
+    with ``answered_on``: every report that counts denials by month dates them so."""
+    items = DenialItem.objects.for_practice(practice)
+    return answered_between(items, practice, first, end, "remittance_claim__")
+
+
+def answered_between(
+    qs: Any, practice: PracticeRef, first: datetime.date, end: datetime.date, prefix: str = ""
+) -> Any:
+    """``_answered_in`` over any span of days."""
     answered_on = Coalesce(
         f"{prefix}remittance__payment_date", TruncDate(f"{prefix}remittance__posted_at")
     )
@@ -225,7 +242,7 @@ def _answered_in(qs: Any, practice: PracticeRef, months: Months, prefix: str = "
             }
         )
         .annotate(answered_on=answered_on)
-        .filter(answered_on__gte=months.first, answered_on__lte=months.end)
+        .filter(answered_on__gte=first, answered_on__lte=end)
     )
 
 
@@ -373,20 +390,15 @@ def denials_by_cause_by_month(practice: PracticeRef, months: Months, top: int = 
     from medbill.core.denial_causes import category_for
     from medbill.web.billing.denial_causes import cause_of
 
-    start = timezone.make_aware(datetime.datetime.combine(months.first, datetime.time.min))
-    end = timezone.make_aware(
-        datetime.datetime.combine(months.end + datetime.timedelta(days=1), datetime.time.min)
-    )
     counts: dict[datetime.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     totals: dict[str, int] = defaultdict(int)
     for d in (
-        DenialItem.objects.for_practice(practice)
-        .filter(created_at__gte=start, created_at__lt=end)
-        .only("created_at", "reasons", "remark_words", "root_cause")
+        denials_answered_between(practice, months.first, months.end)
+        .only("reasons", "remark_words", "root_cause")
         .iterator(chunk_size=2000)
     ):
         key = cause_of(d)
-        counts[timezone.localdate(d.created_at).replace(day=1)][key] += 1
+        counts[d.answered_on.replace(day=1)][key] += 1
         totals[key] += 1
     shown = [k for k, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
     rest = len(totals) > len(shown)

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from medbill.core.denial_causes import CATEGORIES, Category, category_for, root_cause
+from medbill.web.billing.dashboard import denials_answered_between
 from medbill.web.billing.remittance_models import DenialItem
 from medbill.web.practice import audit
 from medbill.web.practice.permissions import requires
@@ -82,12 +83,11 @@ def show_denial_causes(request: PracticeRequest) -> HttpResponse:
     if not text.isdigit() or not 1 <= int(text) <= 36:
         error = "Enter a number of months from 1 to 36."
         text = "12"
-    months = _months_back(timezone.localdate(), int(text))
-    since = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
-    denials = (
-        DenialItem.objects.for_practice(request.practice)
-        .filter(created_at__gte=since)
-        .select_related("payer", "claim__payer", "claim__visit__provider", "claim_line")
+    today = timezone.localdate()
+    months = _months_back(today, int(text))
+    # Dated by the payer's answer (the remittance's payment date), as every denial report is.
+    denials = denials_answered_between(request.practice, months[0], today).select_related(
+        "payer", "claim__payer", "claim__visit__provider", "claim_line"
     )
     groups: dict[str, Group] = {}
     trend: dict[str, Counter[datetime.date]] = defaultdict(Counter)
@@ -108,7 +108,7 @@ def show_denial_causes(request: PracticeRequest) -> HttpResponse:
             g.codes[f"{d.claim_line.code} {mods}".strip()] += 1
         for words in d.reason_words or []:
             g.reasons[str(words)] += 1
-        trend[key][_month(timezone.localdate(d.created_at))] += 1
+        trend[key][_month(d.answered_on)] += 1
     ordered = sorted(groups.values(), key=lambda g: (-g.count, g.category.label))
     practice = request.practice
     audit.record(
