@@ -99,3 +99,14 @@ def test_the_letter_names_what_is_missing(change, field):
     with pytest.raises(AppealError) as caught:
         render_appeal_letter(letter(**change))
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize("carc", sorted(_ACTIONS))
+def test_denial_advice_never_bills_the_patient_without_their_agreement(carc):
+    """Denials are contractual (CO) or other (OA) adjustments: the patient owes them only
+    after a signed waiver (ABN, CARC 96) or written agreement (204)."""
+    action = next_action([carc])
+    if carc in ("96", "204"):
+        assert "bill the patient if" in action
+    else:
+        assert "bill the patient" not in action

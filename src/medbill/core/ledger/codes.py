@@ -127,8 +127,12 @@ _ACTIONS: dict[str, str] = {
     "16": "read the remark codes, add the missing information and send a corrected claim",
     "18": "no action: a duplicate of a claim already in process; check the original's status",
     "22": "update the coverage order, bill the primary payer first, then resubmit with COB",
-    "26": "verify eligibility for the date of service; bill the patient or the right payer",
-    "27": "verify eligibility for the date of service; bill the patient or the right payer",
+    # A denial is a contractual (CO) or other (OA) adjustment: the patient owes it only
+    # where the payer says so (PR), so the advice never sends the bill to the patient.
+    "26": "verify eligibility for the date of service and bill the right payer; "
+    "otherwise write off (the patient owes only what the payer assigns as PR)",
+    "27": "verify eligibility for the date of service and bill the right payer; "
+    "otherwise write off (the patient owes only what the payer assigns as PR)",
     "29": "appeal only with proof of timely filing (clearinghouse acceptance report); "
     "otherwise write off",
     "31": "verify the member id and name with the payer; correct and resubmit",
@@ -138,7 +142,8 @@ _ACTIONS: dict[str, str] = {
     "97": "no separate payment: check NCCI bundling; add modifier 59/XU if distinct, "
     "else write off",
     "109": "bill the correct payer",
-    "119": "bill the patient or secondary coverage; the benefit maximum is reached",
+    "119": "the benefit maximum is reached: bill the secondary coverage if there is one; "
+    "otherwise write off (a contractual denial may not be billed to the patient)",
     "197": "obtain the authorization (retro-authorization if allowed) and appeal",
     "204": "bill the patient if they agreed in writing; otherwise write off",
     "236": "review NCCI edits; add the appropriate modifier if the services were distinct",
