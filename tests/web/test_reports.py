@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 from dataclasses import replace
+from decimal import Decimal
 
 from typer.testing import CliRunner
 
@@ -156,3 +157,17 @@ def test_aging_writes_cents_as_money_does():
 
     for cents in (-123456, -1205, -5, 0, 5, 99, 100, 123456789):
         assert reports._text(cents) == str(Money.from_cents(cents))
+
+
+def test_key_numbers_show_amounts_as_money_and_rates_as_numbers(world, client_for):
+    site = world.a
+    post(site, world.users["biller"])
+    table = reports.kpis(site.practice, AS_OF)
+    total_ar = {r[0]: r[1] for r in table.rows}["total A/R"]
+    html = client_for(world.users["biller"]).get("/reports/", {"as_of": "2026-04-20"})
+    kpis = html.content.decode().split('id="kpis"')[1].split("</section>")[0]
+    shown = f"${Decimal(total_ar):,.2f}"
+    assert f">{shown}</td>" in kpis  # an amount: dollars and thousands
+    assert "total A/R" in kpis and ">$" not in kpis.split("days in A/R")[1].split("</tr>")[0]
+    csv_text = client_for(world.users["biller"]).get("/reports/?csv=kpis").content.decode()
+    assert "$" not in csv_text and total_ar in csv_text

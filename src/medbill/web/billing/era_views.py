@@ -282,7 +282,9 @@ def show_reports(request: PracticeRequest) -> HttpResponse:
         bars = [
             (label, f"{value:,.2f}", round(100 * abs(value) / top)) for label, value in table.chart
         ]
-        rows = [[(cell, i in table.money) for i, cell in enumerate(r)] for r in _shown_rows(table)]
+        rows = [
+            [(cell, table.is_money(r, i)) for i, cell in enumerate(r)] for r in _shown_rows(table)
+        ]
         sections.append((key, table, bars, rows))
     return render(
         request, "billing/reports.html", {"sections": sections, "as_of": as_of, "shown": SHOWN_ROWS}

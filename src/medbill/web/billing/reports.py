@@ -38,7 +38,13 @@ class Table:
     rows: list[list[str]] = field(default_factory=list)
     chart: list[tuple[str, float]] = field(default_factory=list)  # label, value
     money: set[int] = field(default_factory=set)  # the columns of amounts, for the pages
+    # Amounts in a column that also holds other figures: (the row's first cell, column).
+    money_cells: set[tuple[str, int]] = field(default_factory=set)
     note: str = ""  # how to read the table, shown under it
+
+    def is_money(self, row: list[str], column: int) -> bool:
+        """Whether the page shows this cell as an amount (``$1,234.56``)."""
+        return column in self.money or (str(row[0]), column) in self.money_cells
 
 
 def _money(value: Any) -> Money:
@@ -256,6 +262,9 @@ def kpis(practice: PracticeRef, as_of: datetime.date | None = None, period_days:
         ["contractual adjustments", str(contractual), "CO adjustments"],
         ["denials", str(denied), "denied claims and lines"],
     ]
+    table.money_cells = {
+        (name, 1) for name in ("total A/R", "charges", "payments", "contractual adjustments")
+    }
     table.chart = [("first pass %", float(fpr or 0)), ("net collection %", float(ncr or 0))]
     return table
 
