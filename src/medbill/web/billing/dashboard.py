@@ -52,6 +52,8 @@ class Months:
     """The months shown: ``first`` .. ``last`` (first days of the months), oldest first."""
 
     starts: tuple[datetime.date, ...]
+    # The day the figures are as of, within the last month (its end when not given).
+    as_of: datetime.date | None = None
 
     @property
     def first(self) -> datetime.date:
@@ -76,7 +78,7 @@ def months_ending(as_of: datetime.date | None = None, count: int = 12) -> Months
     for _ in range(count):
         starts.append(datetime.date(year, month, 1))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return Months(tuple(reversed(starts)))
+    return Months(tuple(reversed(starts)), as_of)
 
 
 def _month(value: Any) -> datetime.date:
@@ -178,10 +180,14 @@ def days_in_ar_by_month(
         ["month", "A/R at month end", "charges of the last 3 months", "days in A/R"],
     )
     balance = opening
+    as_of = months.as_of or months.end
     for start in months.starts:
         balance += ledger[start]["net"]
         charges = [*charges[-2:], ledger[start]["charges"]]
-        days = [*days[-2:], _days_in(start)]
+        # The month of the as-of day counts its days so far, as the key numbers' average
+        # does: its charges are only those so far.
+        so_far = as_of.day if (start.year, start.month) == (as_of.year, as_of.month) else None
+        days = [*days[-2:], so_far or _days_in(start)]
         period = sum(charges, ZERO)
         dar = days_in_ar(balance, period, sum(days))
         table.rows.append(
