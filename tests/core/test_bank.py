@@ -185,3 +185,51 @@ def test_a_pair_the_biller_undid_is_neither_matched_nor_suggested_again():
     # Another deposit carrying the same trace and amount still pairs with the payment.
     again = reassociate([*deps, _dep(3, "100.00", 3, "T1")], eras, undone={(1, 11)})
     assert again.matched == [(3, 11)]
+
+
+def test_an_amount_too_large_for_a_deposit_refuses_the_csv_naming_line_and_column():
+    data = b"Date,Amount,Description\n2026-12-04,10.00,ok\n2026-12-05,99999999999.99,HC PMT\n"
+    with pytest.raises(BankFileError) as err:
+        read_bank_file(data)
+    assert (err.value.line, err.value.field) == (3, "Amount")
+    assert str(err.value).startswith("line 3, Amount: at most $999,999,999.99")
+    # A debit that large is no less a typo; and the largest amount still reads.
+    with pytest.raises(BankFileError):
+        read_bank_file(b"Date,Amount,Description\n2026-12-05,-1000000000.00,x\n")
+    biggest = b"Date,Amount,Description\n2026-12-05,999999999.99,x\n"
+    assert read_bank_file(biggest).deposits[0].amount == Money("999999999.99")
+
+
+def test_an_amount_too_large_for_a_deposit_refuses_the_bai2_file():
+    data = write_bai2([Deposit(date(2026, 3, 1), Money("1000000000.00"), text="x")])
+    with pytest.raises(BankFileError) as err:
+        read_bank_file(data)
+    assert err.value.field == "amount" and "at most $999,999,999.99" in str(err.value)
+    assert data.decode().splitlines()[err.value.line - 1].startswith("16,")
+
+
+def test_a_csv_deposit_dated_after_today_is_refused_naming_the_line():
+    data = b"Date,Amount,Description\n2026-12-05,1.00,x\n2099-12-31,5.00,HC PMT\n"
+    with pytest.raises(BankFileError) as err:
+        read_bank_file(data, today=date(2026, 12, 5))
+    assert (err.value.line, err.value.field) == (3, "Date")
+    assert "12/31/2099 is after today" in str(err.value)
+    # One day ahead is a time zone, not the future.
+    ahead = b"Date,Amount,Description\n2026-12-06,1.00,x\n"
+    assert len(read_bank_file(ahead, today=date(2026, 12, 5)).deposits) == 1
+
+
+def test_a_bai2_group_dated_after_the_file_or_today_is_refused():
+    future = write_bai2(
+        [Deposit(date(2099, 12, 31), Money("5.00"), text="x")], created=date(2026, 12, 5)
+    )
+    with pytest.raises(BankFileError) as err:
+        read_bank_file(future)
+    assert err.value.field == "as-of date" and "the file's creation date" in str(err.value)
+    assert future.decode().splitlines()[err.value.line - 1].startswith("02,")
+    # A file that says it was made in 2099 is held to today.
+    made_later = write_bai2([Deposit(date(2099, 12, 31), Money("5.00"), text="x")])
+    with pytest.raises(BankFileError) as err:
+        read_bank_file(made_later, today=date(2026, 12, 5))
+    assert err.value.line == 1 and "after today" in str(err.value)
+    assert read_bank_file(made_later).deposits[0].deposit_date == date(2099, 12, 31)

@@ -84,6 +84,36 @@ def test_a_file_whose_totals_do_not_add_up_is_refused_whole(world, client_for):
         services.import_bank_file(biller, site.practice, b"ISA*00*", "x.edi")
 
 
+def test_an_amount_too_large_or_a_future_date_is_refused_in_words_not_a_500(world, client_for):
+    site, biller = world.a, world.users["biller"]
+    client = client_for(biller)
+    today = datetime.date.today()
+    big = (
+        f"Date,Amount,Description,Reference\n{today:%Y-%m-%d},10.00,ok,\n"
+        f"{today:%Y-%m-%d},99999999999.99,HC PMT,R1\n"
+    ).encode()
+    response = client.post(
+        "/deposits/import/", {"file": SimpleUploadedFile("big.csv", big)}, follow=True
+    )
+    assert response.status_code == 200
+    assert b"refused, nothing imported" in response.content
+    assert b"line 3, Amount: at most $999,999,999.99" in response.content
+    future = b"Date,Amount,Description\n2099-12-31,5.00,HC PMT\n"
+    response = client.post(
+        "/deposits/import/", {"file": SimpleUploadedFile("f.csv", future)}, follow=True
+    )
+    assert b"line 2, Date: 12/31/2099 is after today" in response.content
+    with pytest.raises(ServiceError, match="after today"):
+        services.import_bank_file(
+            None,
+            site.practice,
+            _bank(BankDeposit(datetime.date(2099, 12, 31), Money("5"))),
+            "f.bai",
+        )
+    assert not BankFile.objects.exists() and not Deposit.objects.exists()
+    assert client.get("/deposits/unmatched/").status_code == 200
+
+
 def test_csv_with_configured_columns(world, client_for):
     site, biller = world.a, world.users["biller"]
     rem = _posted(site, biller)

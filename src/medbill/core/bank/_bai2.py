@@ -27,7 +27,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from medbill.core.bank._deposit import BankFileError, BankStatement, Deposit
+from medbill.core.bank._deposit import (
+    BankFileError,
+    BankStatement,
+    Deposit,
+    check_amount,
+    check_date,
+)
 from medbill.core.money import Money
 
 __all__ = ["read_bai2", "write_bai2"]
@@ -131,7 +137,9 @@ def _detail(rec: _Record, account: _Account, as_of: date) -> tuple[Deposit | Non
     type_code = parts[0].strip()
     if not (len(type_code) == 3 and type_code.isdigit()):
         raise BankFileError(f"{type_code!r} is not a type code", rec.line, "type code")
-    amount = _cents(parts[1], rec.line, "amount")
+    amount = check_amount(
+        Money.from_cents(_cents(parts[1], rec.line, "amount")), rec.line, "amount"
+    ).cents
     funds = parts[2].strip().upper()
     index = 3
     # Funds types with details before the references (BAI2 3.4).
@@ -200,8 +208,11 @@ def _mismatch(what: str, said: int, counted: int, line: int, field: str, cents: 
         )
 
 
-def read_bai2(data: bytes) -> BankStatement:
-    """Read a BAI2 file; raise ``BankFileError`` naming the line for anything wrong."""
+def read_bai2(data: bytes, *, today: date | None = None) -> BankStatement:
+    """Read a BAI2 file; raise ``BankFileError`` naming the line for anything wrong.
+
+    A group's as-of date more than a day after the file's creation date (or after
+    ``today``, when given) is refused: a bank reports what has been posted."""
     records = _records(data)
     if not records or records[0].code != "01":
         raise BankFileError("a BAI2 file starts with a file header (01)", 1, "record type")
@@ -211,6 +222,7 @@ def read_bai2(data: bytes) -> BankStatement:
     file_total = groups = file_records = 0
     group_total = accounts = group_records = 0
     as_of: date | None = None
+    created: date | None = None
     account: _Account | None = None
     ended = False
     for rec in records:
@@ -225,6 +237,8 @@ def read_bai2(data: bytes) -> BankStatement:
             if rec.line != records[0].line:
                 raise BankFileError("a second file header (01)", rec.line, "record type")
             _need(rec, 8, "file header (01)")
+            created = _date(rec.fields[2], rec.line, "file creation date")
+            check_date(created, today, rec.line, "file creation date", "today")
             if rec.fields[-1].strip() != "2":
                 raise BankFileError(
                     f"version {rec.fields[-1].strip()!r}: only BAI version 2 is read",
@@ -236,6 +250,8 @@ def read_bai2(data: bytes) -> BankStatement:
                 raise BankFileError("a group header (02) inside a group", rec.line, "record type")
             _need(rec, 4, "group header (02)")
             as_of = _date(rec.fields[3], rec.line, "as-of date")
+            check_date(as_of, created, rec.line, "as-of date", "the file's creation date")
+            check_date(as_of, today, rec.line, "as-of date", "today")
             currency = rec.fields[5].strip().upper() if len(rec.fields) > 5 else ""
             if currency not in ("", "USD"):
                 raise BankFileError(f"currency {currency}: only USD is read", rec.line, "currency")

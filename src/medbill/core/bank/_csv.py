@@ -4,8 +4,8 @@ The default header is ``Date,Amount,Description,Reference`` (case and spaces aro
 names do not matter); a bank that names them otherwise is read with ``CsvColumns``.
 Dates are ``YYYY-MM-DD`` or ``MM/DD/YYYY``; amounts are dollars with cents
 (``1,234.56``, ``$1234.56``; a leading ``-`` or parentheses make a debit). Credits are
-deposits; debits are listed as skipped. A row that cannot be read refuses the file,
-naming the line and the column.
+deposits; debits are listed as skipped. A row that cannot be read, an amount over
+``MAX_TRANSACTION`` or a date after today refuses the file, naming the line and the column.
 """
 
 from __future__ import annotations
@@ -15,7 +15,13 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from medbill.core.bank._deposit import BankFileError, BankStatement, Deposit
+from medbill.core.bank._deposit import (
+    BankFileError,
+    BankStatement,
+    Deposit,
+    check_amount,
+    check_date,
+)
 from medbill.core.money import Money, MoneyError
 
 __all__ = ["CsvColumns", "read_bank_csv"]
@@ -53,11 +59,14 @@ def _amount(value: str, line: int, column: str) -> Money:
         money = Money(text)
     except MoneyError:
         raise BankFileError(f"{value!r} is not an amount", line, column) from None
-    return -money if negative else money
+    return check_amount(-money if negative else money, line, column)
 
 
-def read_bank_csv(data: bytes, columns: CsvColumns | None = None) -> BankStatement:
-    """Read a CSV export; raise ``BankFileError`` naming the line and column."""
+def read_bank_csv(
+    data: bytes, columns: CsvColumns | None = None, *, today: date | None = None
+) -> BankStatement:
+    """Read a CSV export; raise ``BankFileError`` naming the line and column. With
+    ``today``, a row dated more than a day after it is refused."""
     cols = columns or CsvColumns()
     try:
         content = data.decode("utf-8-sig")
@@ -101,7 +110,7 @@ def read_bank_csv(data: bytes, columns: CsvColumns | None = None) -> BankStateme
         def cell(index: int | None, row: list[str] = row) -> str:
             return row[index].strip() if index is not None else ""
 
-        when = _date(cell(i_date), line, cols.date)
+        when = check_date(_date(cell(i_date), line, cols.date), today, line, cols.date, "today")
         amount = _amount(cell(i_amount), line, cols.amount)
         if amount.amount <= 0:
             skipped.append(f"line {line}: debit of {amount.format()} (not money in)")

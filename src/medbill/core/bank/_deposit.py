@@ -5,11 +5,29 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from medbill.core.money import Money
 
-__all__ = ["BankFileError", "BankStatement", "Deposit", "traces_in"]
+__all__ = [
+    "DAYS_AHEAD",
+    "MAX_TRANSACTION",
+    "BankFileError",
+    "BankStatement",
+    "Deposit",
+    "check_amount",
+    "check_date",
+    "traces_in",
+]
+
+# The most one bank transaction may be. A deposit is kept in dollars and cents with at
+# most 12 digits (the database field); this is a tenth of that, well above any payer's
+# single EFT to a practice, so a misplaced decimal point is refused instead of stored.
+MAX_TRANSACTION = Money("999999999.99")
+
+# A bank file reports what has been posted: nothing dated after the day it was made
+# (or, without such a day, after today). One day ahead is allowed for time zones.
+DAYS_AHEAD = 1
 
 
 class BankFileError(ValueError):
@@ -25,6 +43,31 @@ class BankFileError(ValueError):
         if field:
             where.append(field)
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+def check_amount(amount: Money, line: int, field: str) -> Money:
+    """``amount`` if a transaction may be that large; refuse the file otherwise."""
+    if abs(amount.amount) > MAX_TRANSACTION.amount:
+        raise BankFileError(
+            f"at most {MAX_TRANSACTION.format()} per transaction, and this one is "
+            f"{abs(amount).format()}; check the amount",
+            line,
+            field,
+        )
+    return amount
+
+
+def check_date(day: date, latest: date | None, line: int, field: str, what: str) -> date:
+    """``day`` unless it is more than ``DAYS_AHEAD`` after ``latest`` (``what`` says what
+    ``latest`` is, e.g. "today"): a bank does not report tomorrow's deposits."""
+    if latest is not None and day > latest + timedelta(days=DAYS_AHEAD):
+        raise BankFileError(
+            f"{day:%m/%d/%Y} is after {what} ({latest:%m/%d/%Y}); a bank file does not "
+            "report deposits that have not happened yet",
+            line,
+            field,
+        )
+    return day
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from medbill.core.bank import (
     BankFileError,
@@ -87,7 +88,7 @@ def import_bank_file(
     sha = hashlib.sha256(data).hexdigest()
     result = BankImport(name, sha)
     try:
-        stmt = read_bank_file(data, columns)
+        stmt = read_bank_file(data, columns, today=timezone.localdate())
     except BankFileError as exc:
         raise ServiceError("file", f"{name}: refused, nothing imported: {exc}") from None
     result.format, result.skipped = stmt.format, list(stmt.skipped)
