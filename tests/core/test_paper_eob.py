@@ -11,6 +11,8 @@ from medbill.core.ledger.paper_eob import (
     EobError,
     PaperClaim,
     PaperEob,
+    check_claim_sent,
+    eob_amount,
     eob_remittance,
     parse_adjustments,
 )
@@ -95,3 +97,43 @@ def test_takebacks_are_open_until_they_net_out_and_interest_is_final():
     assert states[("L6", "")] == ("final", Money("1.10"))
     assert states[("WO", "")] == ("open", Money("-2.00"))
     assert len(threads) == 4
+
+
+@pytest.mark.parametrize(
+    ("eob", "field", "words"),
+    [
+        (_eob(paid="-90.00", total="-90.00"), "check total", "must not be negative"),
+        (_eob(paid="-90.00", total="0.00"), "claim PCN1 paid", "must not be negative"),
+        (_eob(patient="-20.00"), "claim PCN1 patient responsibility", "must not be negative"),
+        (
+            _eob(paid="1000000.00", total="1000000.00"),
+            "check total",
+            "is more than $999,999.99",
+        ),
+    ],
+)
+def test_negative_or_absurd_amounts_are_refused_naming_the_field(eob, field, words):
+    with pytest.raises(EobError) as err:
+        eob_remittance(eob)
+    assert err.value.field == field and words in err.value.problem
+
+
+def test_amounts_typed_from_a_paper_eob():
+    assert eob_amount("1,234.50", "paid") == Money("1234.50")
+    assert eob_amount("0", "paid") == Money("0.00")
+    for bad in ("-0.01", "1000000", "1.005", "abc"):
+        with pytest.raises(EobError) as err:
+            eob_amount(bad, "paid")
+        assert err.value.field == "paid"
+
+
+@pytest.mark.parametrize("status", ["draft", "scrubbed"])
+def test_a_claim_never_sent_has_no_eob(status):
+    with pytest.raises(EobError) as err:
+        check_claim_sent("KHR0000088", status)
+    assert err.value.problem == (
+        "KHR0000088 has not been sent to a payer yet; post a payment at the desk "
+        "or send the claim first"
+    )
+    for sent in ("submitted", "accepted", "rejected", "paid", "denied", "closed"):
+        check_claim_sent("KHR0000088", sent)

@@ -19,6 +19,7 @@ from medbill.core.money import Money
 from medbill.core.x12.m835 import ProviderAdjustment as PLB
 from medbill.core.x12.m835 import read_835, write_835
 from medbill.web.banking import services
+from medbill.web.banking.paper_eob import EobLine, post_paper_eob
 from medbill.web.banking.models import BankFile, Deposit, DepositMatch
 from medbill.web.billing import era
 from medbill.web.billing.models import Entry
@@ -201,7 +202,14 @@ def test_roles_and_practices(world, client_for):
     assert DepositMatch.objects.filter(deposit=dep).count() == 1
 
 
+def _sent(site, status="submitted"):
+    """The claim as the payer has it: a paper EOB answers a claim that was sent."""
+    site.claim.status = status
+    site.claim.save(update_fields=["status"])
+
+
 def _eob(site, check, total, paid, adjustments, patient=""):
+    _sent(site)
     return {
         "payer": site.payer.pk,
         "check_number": check,
@@ -297,6 +305,7 @@ def test_paper_eob_shows_every_wrong_field_at_once_beside_its_input(world, clien
 
 def test_paper_eob_refusal_of_the_posting_rules_sits_beside_its_row(world, client_for):
     site, client = world.a, client_for(world.users["biller"])
+    _sent(site)
     form = {
         "payer": site.payer.pk,
         "check_number": "77",
@@ -366,3 +375,73 @@ def test_two_imports_at_once_add_each_deposit_once_and_match_it_once(world):
     assert BankFile.objects.count() == 2
     assert Deposit.objects.count() == 2
     assert DepositMatch.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", ["draft", "scrubbed"])
+def test_paper_eob_for_a_claim_never_sent_is_refused_naming_it(world, client_for, status):
+    site, biller = world.a, world.users["biller"]
+    client = client_for(biller)
+    form = _eob(site, "100234", "90.00", "90.00", "CO-45 20.00; PR-2 20.00", "20.00")
+    _sent(site, status)
+    response = client.post("/remittances/paper/", form)
+    html = response.content.decode()
+    number = site.claim.patient_control_number
+    assert response.status_code == 422
+    error = html.split('id="eob-claim_1-error">', 1)[1].split("</span>", 1)[0]
+    assert f"{number} has not been sent to a payer yet; post a payment at the desk" in error
+    assert not Remittance.objects.exists()
+    assert not Entry.objects.filter(claim=site.claim, source="era").exists()
+    site.claim.refresh_from_db()
+    assert site.claim.status == status
+    # The service refuses it too, whichever door the entry comes in by.
+    line = EobLine(number, Money("90.00"), ())
+    with pytest.raises(ServiceError, match="has not been sent to a payer yet") as err:
+        post_paper_eob(
+            biller, site.practice, site.payer, "1", datetime.date(2026, 3, 2), Money("90"), [line]
+        )
+    assert err.value.field == "claims[0].claim"
+
+
+def test_paper_eob_check_dated_in_the_future_is_refused_beside_the_date(world, client_for):
+    site, biller = world.a, world.users["biller"]
+    client = client_for(biller)
+    form = {
+        **_eob(site, "100234", "90.00", "90.00", "CO-45 20.00; PR-2 20.00", "20.00"),
+        "check_date": "2099-12-31",
+    }
+    response = client.post("/remittances/paper/", form)
+    html = response.content.decode()
+    assert response.status_code == 422
+    error = html.split('id="eob-check_date-error">', 1)[1].split("</span>", 1)[0]
+    assert "12/31/2099 is in the future" in error
+    assert not Remittance.objects.exists()
+    line = EobLine(site.claim.patient_control_number, Money("90.00"), ())
+    with pytest.raises(ServiceError, match="in the future") as err:
+        post_paper_eob(
+            biller, site.practice, site.payer, "1", datetime.date(2099, 12, 31), Money("90"), [line]
+        )
+    assert err.value.field == "check date"
+
+
+def test_paper_eob_negative_or_huge_amounts_are_errors_beside_their_inputs(world, client_for):
+    site, client = world.a, client_for(world.users["biller"])
+    form = {
+        **_eob(site, "100234", "-90.00", "-90.00", "CO-45 20.00", "-20.00"),
+        "claim_2": site.claim.patient_control_number,
+        "paid_2": "99999999999.99",
+        "adjustments_2": "",
+    }
+    response = client.post("/remittances/paper/", form)
+    html = response.content.decode()
+    assert response.status_code == 422
+    wrong = {
+        "check_total": "must not be negative",
+        "paid_1": "must not be negative",
+        "patient_1": "must not be negative",
+        "paid_2": "is more than $999,999.99",
+    }
+    for name, words in wrong.items():
+        error = html.split(f'id="eob-{name}-error">', 1)[1].split("</span>", 1)[0]
+        assert words in error.lower(), name
+    assert "Balance:" not in html
+    assert not Remittance.objects.exists()

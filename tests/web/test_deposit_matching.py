@@ -228,6 +228,9 @@ class TestPairedWhenThe835ComesLater:
             write_bai2([_eft("100234", "90.00", day, text="CHECK 100234 TRN*1*100234*1\\")]),
             "c.bai",
         )
+        # The claim went to the payer (a paper EOB answers a claim that was sent).
+        site.claim.status = "submitted"
+        site.claim.save(update_fields=["status"])
         form = {
             "payer": site.payer.pk,
             "check_number": "100234",

@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from medbill.core.ledger.entry_checks import MAX_PAYMENT, EntryProblem, typed_amount
 from medbill.core.money import ZERO, Money, MoneyError
+from medbill.core.submission.lifecycle import NOT_SENT
 from medbill.core.x12._remittance import (
     GROUP_CODES,
     Adjustment,
@@ -25,7 +27,15 @@ from medbill.core.x12._remittance import (
     Remittance,
 )
 
-__all__ = ["EobError", "PaperClaim", "PaperEob", "eob_remittance", "parse_adjustments"]
+__all__ = [
+    "EobError",
+    "PaperClaim",
+    "PaperEob",
+    "check_claim_sent",
+    "eob_amount",
+    "eob_remittance",
+    "parse_adjustments",
+]
 
 
 class EobError(ValueError):
@@ -60,6 +70,29 @@ class PaperEob:
     check_total: Money
     claims: tuple[PaperClaim, ...]
     payee_name: str = ""
+
+
+def eob_amount(value: object, field: str) -> Money:
+    """An amount copied from a paper EOB (the check total, what a claim was paid, what the
+    patient owes): zero or more, whole cents, at most ``MAX_PAYMENT``. A taken-back
+    payment is an adjustment on the EOB, never a negative amount here."""
+    try:
+        money = typed_amount(value, ceiling=MAX_PAYMENT, field=field, what="one paper EOB amount")
+    except EntryProblem as exc:
+        raise EobError(field, exc.problem) from None
+    if money < ZERO:
+        raise EobError(field, "must not be negative; enter what the EOB shows (0.00 when nothing)")
+    return money
+
+
+def check_claim_sent(claim_id: str, status: str, field: str = "claim") -> None:
+    """Refuse an EOB line for a claim no payer has: one still in draft or ready to send."""
+    if status in NOT_SENT:
+        raise EobError(
+            field,
+            f"{claim_id} has not been sent to a payer yet; post a payment at the desk "
+            "or send the claim first",
+        )
 
 
 _ADJ = re.compile(r"^([A-Za-z]{2})\s*-?\s*([A-Za-z0-9]{1,5})\s+(-?\$?[0-9,]*\.?[0-9]*)$")
@@ -127,6 +160,11 @@ def eob_remittance(eob: PaperEob) -> Remittance:
         raise EobError("check number", "the check number is required (it names the payment)")
     if not eob.claims:
         raise EobError("claims", "enter at least one claim the check pays")
+    eob_amount(eob.check_total, "check total")
+    for pc in eob.claims:
+        eob_amount(pc.paid, f"claim {pc.claim_id} paid")
+        if pc.patient_responsibility is not None:
+            eob_amount(pc.patient_responsibility, f"claim {pc.claim_id} patient responsibility")
     _check_balance(eob)
     claims = []
     for position, pc in enumerate(eob.claims, start=1):

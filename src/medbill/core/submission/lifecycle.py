@@ -12,6 +12,7 @@ submitted claim on as far as the answer goes (``status_after_claim_status``).
 from __future__ import annotations
 
 __all__ = [
+    "NOT_SENT",
     "STATUSES",
     "TRANSITIONS",
     "LifecycleError",
@@ -21,6 +22,9 @@ __all__ = [
 ]
 
 STATUSES = ("draft", "scrubbed", "submitted", "accepted", "rejected", "paid", "denied", "closed")
+
+# A claim in these has never reached a payer: no payer can have paid or denied it.
+NOT_SENT = frozenset({"draft", "scrubbed"})
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"scrubbed", "closed"}),

@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from medbill.core.ledger.paper_eob import EobError, parse_adjustments
+from medbill.core.ledger import entry_checks
+from medbill.core.ledger.paper_eob import EobError, check_claim_sent, eob_amount, parse_adjustments
 from medbill.core.ledger.provider_balances import PlbItem, follow
 from medbill.core.money import Money, MoneyError
 from medbill.web.banking.paper_eob import EobLine, claims_by_number, post_paper_eob
@@ -71,10 +73,12 @@ def _money(
             entry.wrong(name, label, "enter the amount (0.00 when none)")
         return None
     try:
-        return Money(text)
+        return eob_amount(Money(text), label)
     except MoneyError:
         entry.wrong(name, label, f"{text!r} is not an amount")
-        return None
+    except EobError as exc:
+        entry.wrong(name, label, exc.problem)
+    return None
 
 
 def _read(request: PracticeRequest) -> Entry:
@@ -92,6 +96,11 @@ def _read(request: PracticeRequest) -> Entry:
         entry.when = datetime.date.fromisoformat(post.get("check_date", "").strip())
     except ValueError:
         entry.wrong("check_date", "check date", "enter the check's date (YYYY-MM-DD)")
+    else:
+        try:
+            entry_checks.payment_date(entry.when, today=timezone.localdate(), field="check date")
+        except entry_checks.EntryProblem as exc:
+            entry.wrong("check_date", "check date", exc.problem)
     entry.total = _money(entry, post.get("check_total", ""), "check_total", "check total")
     typed = [(row, post.get(f"claim_{row}", "").strip()) for row in range(1, ROWS + 1)]
     known = claims_by_number(request.practice, [number for _, number in typed])
@@ -101,6 +110,11 @@ def _read(request: PracticeRequest) -> Entry:
         where = f"claim row {row}"
         if number not in known:
             entry.wrong(f"claim_{row}", where, f"no claim {number!r} in this practice")
+        else:
+            try:
+                check_claim_sent(number, known[number].status)
+            except EobError as exc:
+                entry.wrong(f"claim_{row}", where, exc.problem)
         paid = _money(entry, post.get(f"paid_{row}", ""), f"paid_{row}", f"{where} paid")
         adjustments: tuple[Any, ...] = ()
         try:
@@ -131,11 +145,14 @@ def _problem_of(exc: ServiceError, entry: Entry) -> Problem:
     if exc.field.startswith("claims[") and index.isdigit() and int(index) < len(entry.rows):
         row = entry.rows[int(index)]
         return Problem(f"claim_{row}", f"claim row {row}", exc.problem)
-    if exc.field == "check number":
-        return Problem("check_number", "check number", exc.problem)
+    if exc.field in ("check number", "check date", "check total"):
+        name = exc.field.replace(" ", "_")
+        return Problem(name, exc.field, exc.problem)
     for row, line in zip(entry.rows, entry.lines, strict=True):
         if exc.field == f"claim {line.claim_number} patient responsibility":
             return Problem(f"patient_{row}", f"claim row {row} patient responsibility", exc.problem)
+        if exc.field == f"claim {line.claim_number} paid":
+            return Problem(f"paid_{row}", f"claim row {row} paid", exc.problem)
     return Problem("", "", in_words(exc))
 
 

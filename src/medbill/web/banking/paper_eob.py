@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from medbill.core.ledger.paper_eob import EobError, PaperClaim, PaperEob, eob_remittance
+from django.utils import timezone
+
+from medbill.core.ledger import entry_checks
+from medbill.core.ledger.paper_eob import (
+    EobError,
+    PaperClaim,
+    PaperEob,
+    check_claim_sent,
+    eob_remittance,
+)
 from medbill.core.money import Money
 from medbill.core.x12 import X12WriteError
 from medbill.core.x12.m835 import write_835
@@ -58,8 +67,13 @@ def post_paper_eob(
     lines: list[EobLine],
 ) -> ImportResult:
     """Post (or hold) a paper EOB. Raises ``ServiceError`` for a claim that is not the
-    practice's or an entry that cannot be an EOB."""
+    practice's or was never sent, a check dated in the future, or an entry that cannot be
+    an EOB."""
     require(user, practice, "import_remittance")
+    try:
+        entry_checks.payment_date(check_date, today=timezone.localdate(), field="check date")
+    except entry_checks.EntryProblem as exc:
+        raise ServiceError(exc.field, exc.problem) from None
     claims = []
     found = claims_by_number(practice, [line.claim_number for line in lines])
     for index, line in enumerate(lines):
@@ -68,6 +82,10 @@ def post_paper_eob(
             raise ServiceError(
                 f"claims[{index}].claim", f"no claim {line.claim_number!r} in this practice"
             )
+        try:
+            check_claim_sent(claim.patient_control_number, claim.status, f"claims[{index}].claim")
+        except EobError as exc:
+            raise ServiceError(exc.field, exc.problem) from None
         claims.append(
             PaperClaim(
                 claim_id=claim.patient_control_number,
