@@ -169,6 +169,25 @@ def test_unmatched_lists_with_a_suggestion_confirmed_and_a_match_by_hand(world, 
     assert b"Every 835 payment has its deposit" in page.content
 
 
+def test_a_refused_match_from_the_deposit_page_goes_back_to_it(world, client_for):
+    site, biller = world.a, world.users["biller"]
+    rem = _posted(site, biller)
+    stray = BankDeposit(rem.payment_date, Money("12.34"), type_code="301", text="BRANCH DEP")
+    services.import_bank_file(biller, site.practice, _bank(stray), "d.bai")
+    dep = Deposit.objects.get()
+    client = client_for(biller)
+    url = f"/deposits/{dep.pk}/match/"
+    for form in ({"remittance": rem.pk}, {"remittance": rem.pk, "reason": "x"}, {}):
+        response = client.post(url, {**form, "next": "deposit"})
+        assert response.status_code == 302
+        assert response["Location"] == f"/deposits/{dep.pk}/"
+    page = client.get(f"/deposits/{dep.pk}/").content.decode()
+    assert "the deposit is $12.34" in page and "Choose the 835 payment" in page
+    assert not DepositMatch.objects.exists()
+    # From the unmatched list (no next), a refusal goes back there.
+    assert client.post(url, {"remittance": rem.pk})["Location"] == "/deposits/unmatched/"
+
+
 def test_a_deposit_is_never_matched_twice_by_the_database(world):
     site, biller = world.a, world.users["biller"]
     rem = _posted(site, biller)

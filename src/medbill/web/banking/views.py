@@ -156,14 +156,14 @@ def match_deposit(request: PracticeRequest, deposit_id: int) -> HttpResponse:
         rem_id = int(request.POST.get("remittance", ""))
     except ValueError:
         messages.error(request, "Choose the 835 payment this deposit is.")
-        return redirect("list_unmatched_money")
+        return _back(request, deposit_id)
     try:
         match = services.confirm_match(
             request.user, request.practice, deposit_id, rem_id, request.POST.get("reason", "")
         )
     except ServiceError as exc:
         messages.error(request, in_words(exc))
-        return redirect("list_unmatched_money")
+        return _back(request, deposit_id)
     messages.success(
         request,
         f"Deposit of {Money(match.deposit.amount).format()} matched to payment "
@@ -173,6 +173,7 @@ def match_deposit(request: PracticeRequest, deposit_id: int) -> HttpResponse:
 
 
 def _back(request: PracticeRequest, deposit_id: int) -> HttpResponse:
+    """Where the match was asked from (its message shown there), done or refused."""
     if request.POST.get("next") == "deposit":
         return redirect("show_deposit", deposit_id=deposit_id)
     return redirect("list_unmatched_money")
