@@ -19,8 +19,8 @@ from medbill.core.money import Money
 from medbill.core.x12.m835 import ProviderAdjustment as PLB
 from medbill.core.x12.m835 import read_835, write_835
 from medbill.web.banking import services
-from medbill.web.banking.paper_eob import EobLine, post_paper_eob
 from medbill.web.banking.models import BankFile, Deposit, DepositMatch
+from medbill.web.banking.paper_eob import EobLine, post_paper_eob
 from medbill.web.billing import era
 from medbill.web.billing.models import Entry
 from medbill.web.billing.remittance_models import Remittance
