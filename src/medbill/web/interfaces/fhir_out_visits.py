@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from medbill.web.claims_out.models import ClaimEvent, ClaimWorkItem
 from medbill.web.frontdesk.models import Visit
 from medbill.web.interfaces.fhir_out import PCN, X12_PAYER, instant, meta
@@ -37,8 +39,14 @@ _STATUS: dict[str, str] = {
 
 
 def _period(visit: Visit) -> dict[str, str]:
-    start = visit.checked_in_at or visit.scheduled_at
+    """From the visit's date and time of service (``scheduled_at``), never from when the
+    row was checked in or imported: an EHR visit imported today, or an appointment checked
+    in a day late, still happened when it was booked. It ends at check-out when that was
+    on the day of service, else at the booked end (a visit not yet finished has no end)."""
+    start = visit.scheduled_at
     end = visit.checked_out_at
+    if end is not None and timezone.localtime(end).date() != visit.date_of_service:
+        end = visit.ends_at
     if end is None and visit.status == Visit.Status.SCHEDULED:
         end = visit.ends_at
     out = {"start": instant(start)}
