@@ -260,3 +260,109 @@ def test_a_999_rejection_names_the_segment_and_its_error(world, api_client_for, 
         ("urn:medbill:x12-999-error", "CLM:8")
     ]
     assert "CLM05" in answer.disposition
+
+
+def test_an_encounter_starts_at_the_visits_date_of_service(world, api_client_for):
+    """Not when the row was checked in or imported: an EHR visit of 2028-12-01 imported
+    today, and an appointment of 2026-11-20 checked in two days late, start on their day."""
+    import datetime
+
+    from django.utils import timezone
+    from fhir.resources.R4B.encounter import Encounter
+
+    from medbill.web.frontdesk.models import Visit
+
+    site = world.a
+    api = api_client_for(world.users["biller"])
+    now = timezone.now()
+    imported = Visit.objects.create(
+        practice=site.practice,
+        patient=site.patient,
+        provider=site.provider,
+        location=site.location,
+        scheduled_at=timezone.make_aware(datetime.datetime(2028, 12, 1, 9, 0)),
+        status=Visit.Status.CHECKED_OUT,
+        checked_in_at=now,
+        checked_out_at=now,
+    )
+    found = fhir(api.get(f"/fhir/R4/Encounter/{imported.pk}"), Encounter)
+    assert timezone.localtime(found.period.start).date() == datetime.date(2028, 12, 1)
+    assert found.period.end >= found.period.start
+
+    booked = timezone.make_aware(datetime.datetime(2026, 11, 20, 10, 30))
+    late = Visit.objects.create(
+        practice=site.practice,
+        patient=site.patient,
+        provider=site.provider,
+        location=site.location,
+        scheduled_at=booked,
+        status=Visit.Status.CHECKED_IN,
+        checked_in_at=booked + datetime.timedelta(days=2),
+    )
+    found = fhir(api.get(f"/fhir/R4/Encounter/{late.pk}"), Encounter)
+    assert found.period.start == booked
+    assert found.period.end is None
+
+
+def test_a_search_pages_and_counts_every_match(world, api_client_for):
+    """``total`` is every match, not the page; ``_count`` sizes a page and ``next`` /
+    ``previous`` move through them keeping the other search parameters."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from medbill.web.frontdesk.models import Patient
+
+    site = world.a
+    api = api_client_for(world.users["biller"])
+    for n in range(4):
+        Patient.objects.create(
+            practice=site.practice,
+            account_number=f"PG{n:04d}",
+            first_name="Page",
+            last_name=f"Test{n}",
+            date_of_birth="1980-01-01",
+            sex="F",
+        )
+    matches = Patient.objects.filter(practice=site.practice).count()
+    assert matches >= 5
+    first = fhir(api.get("/fhir/R4/Patient?_count=2&_lastUpdated=ge2000-01-01"), Bundle)
+    assert first.total == matches and len(first.entry) == 2
+    links = {link.relation: link.url for link in first.link}
+    assert "previous" not in links
+    seen = [e.resource.id for e in first.entry]
+    page = first
+    while "next" in {link.relation for link in page.link}:
+        url = next(link.url for link in page.link if link.relation == "next")
+        query = parse_qs(urlsplit(url).query)
+        assert query["_lastUpdated"] == ["ge2000-01-01"] and query["_count"] == ["2"]
+        page = fhir(api.get(f"{urlsplit(url).path}?{urlsplit(url).query}"), Bundle)
+        assert page.total == matches and "previous" in {link.relation for link in page.link}
+        seen += [e.resource.id for e in page.entry or []]
+    assert len(seen) == len(set(seen)) == matches
+
+    # Without _count a page holds 50 entries at most; total still counts them all.
+    every = fhir(api.get("/fhir/R4/Patient"), Bundle)
+    assert every.total == matches
+
+    for bad in ("-1", "0", "junk", "201"):
+        answer = api.get(f"/fhir/R4/Claim?_count={bad}")
+        assert answer.status_code == 400, bad
+        assert "_count" in fhir(answer, OperationOutcome).issue[0].diagnostics
+    answer = api.get("/fhir/R4/Claim?_offset=x")
+    assert answer.status_code == 400
+    assert "_offset" in fhir(answer, OperationOutcome).issue[0].diagnostics
+
+
+def test_only_json_is_served(world, api_client_for):
+    api = api_client_for(world.users["biller"])
+    for url in ("/fhir/R4/Claim?_format=xml", f"/fhir/R4/Patient/{world.a.patient.pk}?_format=xml"):
+        answer = api.get(url)
+        assert answer.status_code == 406, url
+        assert "_format" in fhir(answer, OperationOutcome).issue[0].diagnostics
+    answer = api.get("/fhir/R4/Claim", HTTP_ACCEPT="application/fhir+xml")
+    assert answer.status_code == 406
+    assert "Accept" in fhir(answer, OperationOutcome).issue[0].diagnostics
+    assert api.get("/fhir/R4/metadata?_format=xml").status_code == 406
+    assert api.get("/fhir/R4/Claim?_format=json").status_code == 200
+    assert api.get("/fhir/R4/Claim", HTTP_ACCEPT="application/fhir+json").status_code == 200
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    assert api.get("/fhir/R4/Claim", HTTP_ACCEPT=browser).status_code == 200

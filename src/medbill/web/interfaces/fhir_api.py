@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["read_resource", "search_resources", "show_metadata"]
 
 CONTENT_TYPE = "application/fhir+json; charset=utf-8"
-MAX_RESULTS = 200
+MAX_RESULTS = 200  # the most entries one page holds (``_count``)
+PAGE_SIZE = 50  # a page's entries when ``_count`` is not given
 
 
 class _Problem(Exception):
@@ -128,9 +129,29 @@ def _rows(request: HttpRequest, kind: str) -> tuple[QuerySet, Callable[[Any], di
     return rows, to_resource
 
 
+def _wants_json(request: HttpRequest) -> None:
+    """Only JSON is served: ``_format`` naming another format, or an ``Accept`` that
+    takes no JSON, is refused (406) rather than answered in a format not asked for."""
+    asked = request.GET.get("_format", "").strip().lower()
+    if asked and "json" not in asked:
+        raise _Problem(406, "not-supported", f"_format: '{asked}' is not served; only JSON is")
+    accept = request.headers.get("Accept", "").lower()
+    if accept and not any(
+        kind.split(";")[0].strip() in _JSON_TYPES or kind.split(";")[0].strip().endswith("json")
+        for kind in accept.split(",")
+    ):
+        raise _Problem(
+            406, "not-supported", f"Accept: '{accept}' asks for no JSON; only JSON is served"
+        )
+
+
+_JSON_TYPES = {"*/*", "application/*", ""}
+
+
 def _handle(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
+            _wants_json(request)
             return view(request, *args, **kwargs)
         except _Problem as problem:
             return _outcome(problem)
@@ -145,6 +166,10 @@ def _handle(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 @require_GET
 def show_metadata(request: HttpRequest) -> HttpResponse:
     """The CapabilityStatement (no credentials needed: it holds no PHI)."""
+    try:
+        _wants_json(request)
+    except _Problem as problem:
+        return _outcome(problem)
     return _answer(fhir_out.capability(request.build_absolute_uri("/fhir/R4")))
 
 
@@ -191,7 +216,7 @@ def search_resources(request: HttpRequest, kind: str) -> HttpResponse:
     rows, to_resource = _rows(request, kind)
     field = KINDS[kind][3]
     for name in request.GET:
-        if name not in ("patient", "_lastUpdated", "_id", "_count", "_format"):
+        if name not in ("patient", "_lastUpdated", "_id", "_count", "_offset", "_format"):
             raise _Problem(400, "not-supported", f"search parameter '{name}' is not supported")
     patient = request.GET.get("patient", "").removeprefix("Patient/")
     if patient:
@@ -208,9 +233,10 @@ def search_resources(request: HttpRequest, kind: str) -> HttpResponse:
             rows = rows.filter(**{f"{stamp}__date": when.date()})
         else:
             rows = rows.filter(**{f"{stamp}{_PREFIXES[prefix]}": when})
-    count = request.GET.get("_count", "")
-    limit = min(int(count), MAX_RESULTS) if _is_id(count) and int(count) > 0 else MAX_RESULTS
-    found = list(rows.order_by("pk")[:limit])
+    limit = _page_size(request.GET.get("_count"))
+    offset = _offset(request.GET.get("_offset"))
+    total = rows.count()
+    found = list(rows.order_by("pk")[offset : offset + limit])
     audit.record_list(
         found,
         request.auth,  # type: ignore[attr-defined]
@@ -222,8 +248,8 @@ def search_resources(request: HttpRequest, kind: str) -> HttpResponse:
         {
             "resourceType": "Bundle",
             "type": "searchset",
-            "total": len(found),
-            "link": [{"relation": "self", "url": request.build_absolute_uri()}],
+            "total": total,
+            "link": _links(request, base, offset, limit, total),
             "entry": [
                 {
                     "fullUrl": f"{base}/{row.pk}",
@@ -234,3 +260,44 @@ def search_resources(request: HttpRequest, kind: str) -> HttpResponse:
             ],
         }
     )
+
+
+def _page_size(value: str | None) -> int:
+    if value is None:
+        return PAGE_SIZE
+    if not _is_id(value) or not 0 < int(value) <= MAX_RESULTS:
+        raise _Problem(
+            400, "invalid", f"_count: '{value}' is not a page size from 1 to {MAX_RESULTS}"
+        )
+    return int(value)
+
+
+def _offset(value: str | None) -> int:
+    if value is None:
+        return 0
+    if not _is_id(value):
+        raise _Problem(400, "invalid", f"_offset: '{value}' is not a number of entries to skip")
+    return int(value)
+
+
+def _links(
+    request: HttpRequest, base: str, offset: int, limit: int, total: int
+) -> list[dict[str, str]]:
+    """``self``, ``first``, and ``previous``/``next`` where there is such a page; each keeps
+    the search's other parameters and moves only ``_offset``."""
+
+    def page(at: int) -> str:
+        query = request.GET.copy()
+        query["_count"] = str(limit)
+        query["_offset"] = str(at)
+        return f"{base}?{query.urlencode()}"
+
+    links = [
+        {"relation": "self", "url": page(offset)},
+        {"relation": "first", "url": page(0)},
+    ]
+    if offset > 0:
+        links.append({"relation": "previous", "url": page(max(offset - limit, 0))})
+    if offset + limit < total:
+        links.append({"relation": "next", "url": page(offset + limit)})
+    return links
