@@ -8,8 +8,9 @@ and are audited like every other practice-owned row.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.utils import timezone
 from medbill.core.claim import Claim as ClaimDocument
 from medbill.core.scrubber import REGISTRY, Policy, References, Scrubber, ScrubResult
 from medbill.core.scrubber.edits.payer import PayerRule, PayerRules
+from medbill.core.scrubber.edits.procedures import code_finding
 from medbill.web.billing.documents import claim_document, claim_documents
 from medbill.web.billing.models import Claim, EditWaiver
 from medbill.web.billing.remittance_models import PayerRuleFromDenial
@@ -112,6 +114,32 @@ def _fee_references(claim: PayerRoute) -> References:
                 _with_fees.clear()
             _with_fees[fee] = refs
         return refs
+
+
+@dataclasses.dataclass(frozen=True)
+class _PracticeOnly:
+    practice_id: int
+    payer_id: int = 0
+
+
+def procedure_check(practice_id: int) -> Callable[[str, datetime.date], str | None]:
+    """``(code, date of service) -> why the code is refused, or None``: the claim edits'
+    rule for procedure codes (``code_finding``: a HCPCS code in effect that day, a CPT code
+    some loaded source lists: a licensed CPT file, the practice's fee schedule, the CMS
+    NCCI tables), for checking a code before it reaches a claim. The tables are looked
+    up at the first code asked about."""
+    loaded: list[References] = []
+
+    def check(code: str, day: datetime.date) -> str | None:
+        if not loaded:
+            loaded.append(_fee_references(_PracticeOnly(practice_id)))
+        found = code_finding(code, day, loaded[0], None)
+        if found is None:
+            return None
+        words = found.message.split(": ", 1)[-1]
+        return f"{words} ({found.citation})" if found.citation else words
+
+    return check
 
 
 def scrub_claim(user: Actor, claim: Claim, document: ClaimDocument | None = None) -> ScrubResult:

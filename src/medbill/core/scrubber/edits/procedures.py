@@ -4,12 +4,17 @@ modifiers known and compatible."""
 from __future__ import annotations
 
 import re
+from datetime import date
+from typing import TYPE_CHECKING
 
 from medbill.core.claim import Claim
 from medbill.core.scrubber.context import Ctx
 from medbill.core.scrubber.registry import ERROR, Finding, Fix, define, finding
 
-__all__ = ["check", "code_shape"]
+if TYPE_CHECKING:
+    from medbill.core.scrubber.engine import References
+
+__all__ = ["check", "code_finding", "code_shape"]
 
 F = "procedures"
 
@@ -132,11 +137,37 @@ def code_shape(code: str) -> str | None:
     return shape
 
 
+def code_finding(code: str, day: date | None, refs: References, line: int | None) -> Finding | None:
+    """The finding for a procedure code that is not a real code on ``day`` (PROC001 a HCPCS
+    Level II code not in effect, PROC002 a CPT code no loaded source lists, PROC003 neither
+    shape), else None. The one rule for a procedure code: the claim edits and the intake of
+    an EHR's charges both ask it."""
+    shape = code_shape(code)
+    if shape == "cpt":
+        if refs.cpt_known and code not in refs.cpt_known:
+            return finding("PROC002", line, code=code, sources=refs.cpt_sources)
+    elif shape == "hcpcs":
+        hcpcs_valid = refs.hcpcs_valid
+        problem = hcpcs_valid(code, day) if hcpcs_valid is not None else None
+        if problem:
+            return finding(
+                "PROC001",
+                line,
+                code=code,
+                problem=problem,
+                dos=day.isoformat() if day else "the date of service",
+                release=refs.hcpcs_release,
+            )
+    elif shape is None:
+        return finding("PROC003", line, code=code)
+    elif refs.cpt_licensed and code not in refs.cpt_known:  # Category II: only a CPT file knows
+        return finding("PROC002", line, code=code, sources=refs.cpt_sources)
+    return None
+
+
 def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
     """Procedure codes valid on the date of service; modifiers known and compatible."""
     refs = ctx.refs
-    cpt_known = refs.cpt_known
-    hcpcs_valid = refs.hcpcs_valid
     modifiers = refs.modifiers
     line_dates = ctx.line_dates
     for i, ln in enumerate(claim.lines):
@@ -144,29 +175,10 @@ def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
         if not code:
             continue
         no = ln.line or i + 1
-        shape = code_shape(code)
-        if shape == "cpt":
-            if cpt_known and code not in cpt_known:
-                out.append(finding("PROC002", no, code=code, sources=refs.cpt_sources))
-        elif shape == "hcpcs":
-            if hcpcs_valid is not None:
-                day = line_dates[i]
-                problem = hcpcs_valid(code, day)
-                if problem:
-                    out.append(
-                        finding(
-                            "PROC001",
-                            no,
-                            code=code,
-                            problem=problem,
-                            dos=day.isoformat() if day else "the date of service",
-                            release=refs.hcpcs_release,
-                        )
-                    )
-        elif shape is None:
-            out.append(finding("PROC003", no, code=code))
-        elif refs.cpt_licensed and code not in cpt_known:  # Category II: only a CPT file knows
-            out.append(finding("PROC002", no, code=code, sources=refs.cpt_sources))
+        day = line_dates[i]
+        found = code_finding(code, day, refs, no)
+        if found is not None:
+            out.append(found)
         mods = ln.modifiers
         if not mods:
             continue
