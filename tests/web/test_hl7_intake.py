@@ -11,7 +11,7 @@ from django.db import connection
 from medbill.web.coding.models import Diagnosis, ServiceLine
 from medbill.web.frontdesk.models import ClinicalNote, Coverage, Patient, Visit
 from medbill.web.interfaces.models import EhrLink, InboundMessage, InterfaceSettings
-from medbill.web.interfaces.services import receive, replay
+from medbill.web.interfaces.services import ack_for, receive, replay
 from medbill.web.practice.models import AuditEvent, Payer
 
 pytestmark = pytest.mark.django_db
@@ -281,3 +281,63 @@ def test_two_imports_at_once_take_the_message_once(world):
     assert Visit.objects.filter(patient__in=ehr_patients(practice)).count() == 1
     assert InboundMessage.objects.filter(practice=practice).count() == 1
     assert AuditEvent.objects.filter(object_type="frontdesk.Patient", action="create").exists()
+
+
+def test_charges_with_an_unknown_code_or_a_future_date_are_held_with_every_problem(world):
+    """CPT 99999 is in none of the code sources, a HCPCS code must be in the HCPCS file, and
+    a charge cannot be dated after the practice's today; the ICD-9 diagnosis of the same
+    message is named in the same answer, so one replay can fix them all."""
+    practice = world.a.practice
+    text = (
+        dft("DFT-F", dx="034.0^Strep^I9")
+        .replace("99213^Office visit^C4", "99999^Made up^C4")
+        .replace("FT1|2|||20260303", "FT1|2|||20991231")
+        .replace("36415^^C4", "Z9999^^HC")
+    )
+    outcome = receive(practice, text, source="file")
+    assert outcome.code == "AE"
+    found = " | ".join(f"{where} {words}" for where, words in outcome.problems)
+    assert "FT1 #1 FT1-25 (procedure code): '99999'" in found
+    assert "CPT code 99999 is in none of the loaded code sources" in found
+    assert "FT1 #2 FT1-25 (procedure code): 'Z9999'" in found
+    assert "FT1 #2 FT1-4 (transaction date): 12/31/2099 is after today" in found
+    assert "ICD-9-CM" in found
+    row = InboundMessage.objects.get(control_id="DFT-F")
+    assert row.status == "held"
+    held = " | ".join(str(p.get("text", "")) for p in row.problems)
+    assert "FT1-25" in held and "FT1-4" in held and "ICD-9-CM" in held
+    assert not ehr_patients(practice).exists()
+    assert not Visit.objects.filter(practice=practice, reason="Charges from the EHR").exists()
+    ack = ack_for(outcome, practice, "ACK-1")
+    fields = [line.split("|")[2] for line in ack.split("\r") if line.startswith("ERR|")]
+    assert {"FT1^1^25", "FT1^2^25", "FT1^2^4"} <= set(fields), fields
+
+
+def test_a_charge_before_the_birth_date_names_both_fields(world):
+    text = dft("DFT-B").replace("20260303", "19700101")
+    outcome = receive(world.a.practice, text, source="file")
+    assert outcome.code == "AE"
+    found = " | ".join(f"{where} {words}" for where, words in outcome.problems)
+    assert "FT1 #1 FT1-4 (transaction date): 01/01/1970 is before the patient's birth date" in found
+    assert "PID-7" in found
+
+
+def test_a_far_appointment_names_the_field(world):
+    """The scheduler's refusal of a day names the SIU's field, not the desk form's."""
+    practice = world.a.practice
+    sch = seg(
+        "SCH", f1="P-1", f2="A-78", f7="^Follow-up", f9="20", f10="min", f11="^^^20991231090000"
+    )
+    text = msg(
+        "SIU^S12",
+        "SIU-F",
+        sch,
+        "PV1|1|O",
+        seg("AIP", f1="1", f3=NPI),
+        seg("AIL", f1="1", f3="Main office"),
+    ).replace(f"{PID}\r{sch}", f"{sch}\r{PID}")
+    outcome = receive(practice, text, source="file")
+    assert outcome.code == "AE"
+    assert outcome.error.startswith(
+        "SCH-11 (appointment start): 12/31/2099 is more than two years ahead"
+    ), outcome.error

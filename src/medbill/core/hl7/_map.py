@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from medbill.core.hl7._errors import HL7MappingError, Problems
@@ -69,12 +70,24 @@ _UNITS_MINUTES = {
 }
 
 
-def map_message(message: Message) -> Intake:
+# (code, date of service) -> why the procedure code is refused, else None
+CodeCheck = Callable[[str, datetime.date], "str | None"]
+
+
+def map_message(
+    message: Message,
+    *,
+    today: datetime.date | None = None,
+    check_code: CodeCheck | None = None,
+) -> Intake:
     """What ``message`` asks medbill to record.
 
     Raises ``HL7MappingError`` naming the segment and field for content medbill refuses
     (``reject`` set for a message type it does not take); its ``problems`` list every
     segment (and every field of the patient) at fault, not only the first.
+
+    ``today`` (the practice's date) refuses a charge dated after it; ``check_code`` is the
+    practice's rule for procedure codes (which CPT and HCPCS codes are real on a date).
     """
     code, event = message.message_type
     label = f"{code}^{event}"
@@ -83,7 +96,7 @@ def map_message(message: Message) -> Intake:
     if code == "SIU" and event in _SIU:
         return _appointment(message, label, _SIU[event])
     if code == "DFT" and event in ("P03", "P11"):
-        return _charges(message, label)
+        return _charges(message, label, today, check_code)
     if (code, event) in (("MDM", "T02"), ("ORU", "R01")):
         return _note(message, label)
     raise HL7MappingError(
@@ -299,7 +312,7 @@ def _diagnoses(message: Message, problems: Problems) -> tuple[list[DiagnosisReco
     return codes, words
 
 
-def _procedure(ft1: Segment, where: str) -> tuple[str, str]:
+def _procedure(ft1: Segment, where: str) -> tuple[str, str, int]:
     for n in (25, 7):
         code = ft1.get(n).upper()
         if not code:
@@ -312,7 +325,7 @@ def _procedure(ft1: Segment, where: str) -> tuple[str, str]:
                 )
             continue
         if _PROCEDURE.match(code):
-            return code, ft1.get(n, 2)
+            return code, ft1.get(n, 2), n
         if n == 25:
             raise HL7MappingError(
                 f"{where} FT1-25", f"procedure code '{code}' is not a CPT or HCPCS code"
@@ -320,7 +333,15 @@ def _procedure(ft1: Segment, where: str) -> tuple[str, str]:
     raise HL7MappingError(f"{where} FT1-25", "no CPT or HCPCS code (FT1-25 or FT1-7)")
 
 
-def _charge(ft1: Segment, position: int) -> tuple[ChargeRecord, list[str]]:
+def _charge(
+    ft1: Segment,
+    position: int,
+    found: Problems,
+    today: datetime.date | None,
+    check_code: CodeCheck | None,
+) -> tuple[ChargeRecord, list[str]]:
+    """One FT1; a problem of the procedure code or the date goes to ``found`` with the
+    other problems of the message, so that one replay shows them all."""
     where = f"FT1 #{position}"
     kind = ft1.get(6).upper()
     if kind not in ("", "CG"):
@@ -328,7 +349,7 @@ def _charge(ft1: Segment, position: int) -> tuple[ChargeRecord, list[str]]:
             f"{where} FT1-6",
             f"transaction type '{kind}' is not a charge (CG); medbill takes charges",
         )
-    code, description = _procedure(ft1, where)
+    code, description, code_field = _procedure(ft1, where)
     modifiers: list[str] = []
     for value in ft1.reps(26):
         mod = ft1.part(value, 1).upper()
@@ -347,6 +368,23 @@ def _charge(ft1: Segment, position: int) -> tuple[ChargeRecord, list[str]]:
     served = date_of(ft1, 4, "transaction date") or date_of(ft1, 5, "posting date")
     if served is None:
         raise HL7MappingError(f"{where} FT1-4", "transaction (service) date is missing")
+    served_where = f"{where} FT1-{4 if ft1.get(4) else 5}"
+    if today is not None and served > today:
+        found.found.append(
+            HL7MappingError(
+                served_where,
+                f"(transaction date): {served:%m/%d/%Y} is after today ({today:%m/%d/%Y}); "
+                "a charge is for a service already given",
+            )
+        )
+    if check_code is not None:
+        refused = check_code(code, served)
+        if refused:
+            found.found.append(
+                HL7MappingError(
+                    f"{where} FT1-{code_field}", f"(procedure code): '{code}' {refused}"
+                )
+            )
     charge = amount(ft1, 11, "extended amount")
     if charge is None:
         each = amount(ft1, 12, "unit amount")
@@ -375,13 +413,18 @@ def _charge(ft1: Segment, position: int) -> tuple[ChargeRecord, list[str]]:
     return record, problems
 
 
-def _charges(message: Message, label: str) -> Intake:
+def _charges(
+    message: Message, label: str, today: datetime.date | None, check_code: CodeCheck | None
+) -> Intake:
     problems = Problems()
     patient = _patient(message, problems)
     diagnoses, words = _diagnoses(message, problems)
     charges: list[ChargeRecord] = []
     for i, ft1 in enumerate(message.all("FT1"), start=1):
-        found = problems.take(lambda: _charge(ft1, i), None)  # noqa: B023
+        found = problems.take(
+            lambda: _charge(ft1, i, problems, today, check_code),  # noqa: B023
+            None,
+        )
         if found is not None:
             charges.append(found[0])
             words.extend(found[1])
@@ -392,6 +435,16 @@ def _charges(message: Message, label: str) -> Intake:
     guarantor = problems.take(lambda: _guarantor(message), None)
     coverages = _coverages(message, problems)
     visit = problems.take(lambda: _visit(message), None)
+    if patient.birth_date != _NO_DATE:
+        for charge in charges:
+            if charge.service_date < patient.birth_date:
+                problems.found.append(
+                    HL7MappingError(
+                        f"{charge.where} FT1-4",
+                        f"(transaction date): {charge.service_date:%m/%d/%Y} is before the "
+                        f"patient's birth date (PID-7, {patient.birth_date:%m/%d/%Y})",
+                    )
+                )
     problems.check()
     known = {d.code for d in diagnoses}
     for charge in charges:

@@ -75,7 +75,16 @@ def _visit(ctx: Context, patient: Patient, intake: Intake, provider: Provider | 
     ctx.check()
     assert provider is not None and location is not None
     served = min(c.service_date for c in intake.charges)
-    visit = book_for_ehr(ctx, patient, provider, location, served, None, "Claim from the EHR")
+    visit = book_for_ehr(
+        ctx,
+        patient,
+        provider,
+        location,
+        served,
+        None,
+        "Claim from the EHR",
+        f"{intake.charges[0].where}.servicedDate",
+    )
     if number:
         ctx.add_link(
             kind=EhrLink.Kind.VISIT,

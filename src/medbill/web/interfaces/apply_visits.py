@@ -5,7 +5,8 @@ cases. Runs inside the caller's transaction (see ``apply.py``)."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.utils import timezone
 
@@ -17,9 +18,12 @@ from medbill.web.frontdesk.models import ClinicalNote, Patient, Visit
 from medbill.web.interfaces.apply import Context, Held, aware, location_for, provider_for
 from medbill.web.interfaces.models import EhrLink, InterfaceSettings
 from medbill.web.practice import audit
+from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Location, Provider
 
 __all__ = ["appointment", "book_for_ehr", "charges", "code_visit", "note"]
+
+T = TypeVar("T")
 
 
 def _link_visit(ctx: Context, kind: str, ehr_id: str, visit: Visit, **values: Any) -> None:
@@ -50,15 +54,19 @@ def appointment(ctx: Context, patient: Patient, intake: Intake) -> Visit | None:
     assert provider is not None
     if visit is None:
         assert location is not None
-        visit = desk.book_visit(
-            None,
-            patient,
-            provider,
-            location,
-            when,
-            rec.reason,
-            rec.minutes,
-            anyway=True,  # the EHR's book is the practice's; it may double-book
+        visit = _on_day(
+            "SCH-11",
+            "appointment start",
+            lambda: desk.book_visit(
+                None,
+                patient,
+                provider,
+                location,
+                when,
+                rec.reason,
+                rec.minutes,
+                anyway=True,  # the EHR's book is the practice's; it may double-book
+            ),
         )
         _link_visit(ctx, EhrLink.Kind.APPOINTMENT, rec.ehr_id, visit)
     elif visit.scheduled_at != when or visit.provider_id != provider.pk:
@@ -68,10 +76,26 @@ def appointment(ctx: Context, patient: Patient, intake: Intake) -> Visit | None:
                 f"appointment {rec.ehr_id} is {visit.get_status_display().lower()}; "
                 "it can no longer move",
             )
-        scheduler.move_visit(None, visit, when, provider, anyway=True)
+        moving = visit
+        _on_day(
+            "SCH-11",
+            "appointment start",
+            lambda: scheduler.move_visit(None, moving, when, provider, anyway=True),
+        )
     if intake.visit and intake.visit.visit_number:
         _link_visit(ctx, EhrLink.Kind.VISIT, intake.visit.visit_number, visit)
     return visit
+
+
+def _on_day(where: str, label: str, step: Callable[[], T]) -> T:
+    """``step()`` (the scheduler's booking or move), its refusal of the day or time (more
+    than two years ahead, before the patient was born) named by the message's field."""
+    try:
+        return step()
+    except ServiceError as exc:
+        if exc.field in ("on", "at"):
+            raise Held(where, f"({label}): {exc.problem}") from None
+        raise
 
 
 # -- charges ------------------------------------------------------------------------------
@@ -85,9 +109,11 @@ def book_for_ehr(
     served: datetime.date,
     admitted: datetime.datetime | None,
     reason: str,
+    where: str = "FT1-4",
 ) -> Visit:
     """A visit for services the EHR reports, at its admit time (else the practice's
-    opening time on the day of service), checked in and out by the desk's use cases."""
+    opening time on the day of service), checked in and out by the desk's use cases;
+    ``where`` names the message's field of the service date."""
     practice = ctx.practice
     if admitted is not None and admitted.date() == served:
         when = aware(practice, admitted)
@@ -95,7 +121,11 @@ def book_for_ehr(
         opens = getattr(practice, "opens_at", None) or datetime.time(8, 0)
         when = timezone.make_aware(datetime.datetime.combine(served, opens), practice.zone)
     patient.practice = practice
-    return desk.book_visit(None, patient, provider, location, when, reason, anyway=True)
+    return _on_day(
+        where,
+        "service date",
+        lambda: desk.book_visit(None, patient, provider, location, when, reason, anyway=True),
+    )
 
 
 def _visit_for_charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:

@@ -13,6 +13,7 @@ why).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from medbill.core.hl7 import HL7MappingError, HL7ParseError, Message, ack, map_message, parse
+from medbill.web.billing.scrubbing import procedure_check
 from medbill.web.interfaces.apply import (
     Applied,
     Context,
@@ -267,9 +269,23 @@ def _outcome(taken: Taken, message: Message) -> Outcome:
     return Outcome("AE", error, location, message, taken.row, problems=taken.problems)
 
 
-def _mapped(message: Message) -> tuple[Any, tuple[Problem, ...]]:
+def practice_today(practice: Practice) -> datetime.date:
+    """Today where the practice is (a charge dated after it is refused)."""
+    return timezone.localtime(timezone.now(), practice.zone).date()
+
+
+def _mapped(message: Message, practice: Practice) -> tuple[Any, tuple[Problem, ...]]:
+    """The message's intake, checked against the practice's date and code sets at the same
+    time as everything else the mapping checks (one replay shows every such problem)."""
     try:
-        return map_message(message), ()
+        return (
+            map_message(
+                message,
+                today=practice_today(practice),
+                check_code=procedure_check(practice.pk),
+            ),
+            (),
+        )
     except HL7MappingError as exc:
         if exc.reject:
             raise
@@ -291,7 +307,7 @@ def receive(
     except HL7ParseError as exc:
         return Outcome("AR", str(exc))
     try:
-        intake, problems = _mapped(message)
+        intake, problems = _mapped(message, practice)
     except HL7MappingError as exc:
         return Outcome("AR", str(exc), exc.location, message)
     arrival = Arrival(message.control_id[:199], "^".join(message.message_type), text, source)
@@ -326,11 +342,11 @@ def replay(
         raise ServiceError("raw", str(exc)) from None
     if message.control_id[:199] != row.control_id:
         raise ServiceError("raw", f"MSH-10 must stay {row.control_id}, the message's control id")
+    practice = Practice.objects.get(pk=row.practice_id)
     try:
-        intake, problems = _mapped(message)
+        intake, problems = _mapped(message, practice)
     except HL7MappingError as exc:
         raise ServiceError("raw", str(exc)) from None
-    practice = Practice.objects.get(pk=row.practice_id)
     arrival = Arrival(row.control_id, row.message_type, text, "page")
     # The message row's change is the biller's on the trail; what it applies is the
     # interface's (source hl7).
