@@ -94,6 +94,10 @@ def test_the_queue_lists_every_problem_of_a_held_message(world, client_for):
         assert text.replace("'", "&#x27;") in page
     detail = client.get(f"/interfaces/{row.pk}/").content.decode()
     assert '<ol class="problems">' in detail
+    # The pages do not promise more than one replay shows: what must match the practice
+    # (provider, location, payer) is checked once the message itself reads cleanly.
+    assert "Problems come in two rounds" in page
+    assert "is checked only once the message reads cleanly" in detail
 
 
 def test_a_biller_discards_a_junk_message_which_stays_in_the_log(world, client_for):
