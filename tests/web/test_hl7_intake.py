@@ -292,14 +292,13 @@ def test_charges_with_an_unknown_code_or_a_future_date_are_held_with_every_probl
         dft("DFT-F", dx="034.0^Strep^I9")
         .replace("99213^Office visit^C4", "99999^Made up^C4")
         .replace("FT1|2|||20260303", "FT1|2|||20991231")
-        .replace("36415^^C4", "Z9999^^HC")
+        .replace("36415^^C4", "V9999^^HC")
     )
     outcome = receive(practice, text, source="file")
     assert outcome.code == "AE"
     found = " | ".join(f"{where} {words}" for where, words in outcome.problems)
-    assert "FT1 #1 FT1-25 (procedure code): '99999'" in found
-    assert "CPT code 99999 is in none of the loaded code sources" in found
-    assert "FT1 #2 FT1-25 (procedure code): 'Z9999'" in found
+    assert "FT1 #1 FT1-25 (procedure code): CPT code 99999 is in none of the loaded" in found
+    assert "FT1 #2 FT1-25 (procedure code): HCPCS code V9999 is not in the HCPCS file" in found
     assert "FT1 #2 FT1-4 (transaction date): 12/31/2099 is after today" in found
     assert "ICD-9-CM" in found
     row = InboundMessage.objects.get(control_id="DFT-F")

@@ -381,9 +381,7 @@ def _charge(
         refused = check_code(code, served)
         if refused:
             found.found.append(
-                HL7MappingError(
-                    f"{where} FT1-{code_field}", f"(procedure code): '{code}' {refused}"
-                )
+                HL7MappingError(f"{where} FT1-{code_field}", f"(procedure code): {refused}")
             )
     charge = amount(ft1, 11, "extended amount")
     if charge is None:
