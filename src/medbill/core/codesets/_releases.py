@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 import pickle
 import threading
 from dataclasses import dataclass
@@ -122,10 +123,17 @@ def _read_manifest() -> list[ReleaseInfo]:
     return sorted(infos, key=lambda r: r.effective_from)
 
 
+def _own_tmp(path: Path) -> Path:
+    """A temporary file beside ``path`` that no other process writes: two processes that
+    build the installed release at once (two imports started together) each replace the
+    file with their own complete copy instead of one renaming the other's away."""
+    return path.with_name(f"{path.name}.{os.getpid()}.tmp")
+
+
 def _write_manifest(infos: list[ReleaseInfo]) -> None:
     path = _store() / "manifest.json"
     body = {"format": FORMAT, "releases": [i.to_json() for i in infos]}
-    tmp = path.with_suffix(".tmp")
+    tmp = _own_tmp(path)
     tmp.write_text(json.dumps(body, indent=2))
     tmp.replace(path)
 
@@ -182,7 +190,7 @@ def import_tabular(
                 f"({other.effective_from}..{other.effective_to})"
             )
     data = parse_tabular(xml)
-    tmp = target.with_suffix(".tmp")
+    tmp = _own_tmp(target)
     with open(tmp, "wb") as handle:
         payload = (FORMAT, data.version, data.codes, data.notes, data.seventh, data.order)
         pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
