@@ -10,7 +10,6 @@ a wrong balance.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -111,8 +110,3 @@ def check_balances(practice: PracticeRef) -> BalanceCheck:
             continue  # nothing kept that the ledger lacks
         result.differ.append(_words(key, a, b))
     return result
-
-
-def nightly_check(practice: PracticeRef, day: datetime.date) -> dict[str, Any]:
-    """The recurring job's work: the check's counts, and the differences to attend to."""
-    return check_balances(practice).summary()

@@ -216,13 +216,6 @@ DENIAL_RATE_MEANING = (
 )
 
 
-def _answered_in(qs: Any, practice: PracticeRef, months: Months, prefix: str = "") -> Any:
-    """``qs`` (remittance claims, or rows reached through ``prefix``) kept to the answers
-    of ``months``, annotated with ``answered_on``: the remittance's payment date (BPR16),
-    else the day it was posted."""
-    return answered_between(qs, practice, months.first, months.end, prefix)
-
-
 def denials_answered_between(
     practice: PracticeRef, first: datetime.date, end: datetime.date
 ) -> QuerySet[Any]:  # denial items, each with an ``answered_on`` date
@@ -235,7 +228,9 @@ def denials_answered_between(
 def answered_between(
     qs: Any, practice: PracticeRef, first: datetime.date, end: datetime.date, prefix: str = ""
 ) -> Any:
-    """``_answered_in`` over any span of days."""
+    """``qs`` (remittance claims, or rows reached through ``prefix``) kept to the answers
+    from ``first`` to ``end``, annotated with ``answered_on``: the remittance's payment date
+    (BPR16), else the day it was posted."""
     answered_on = Coalesce(
         f"{prefix}remittance__payment_date", TruncDate(f"{prefix}remittance__posted_at")
     )
@@ -255,10 +250,7 @@ def answered_between(
 def denials_in(practice: PracticeRef, months: Months) -> Table:
     """Denials by payer and reason (``reports.denials``) of the answers in ``months`` only,
     so the chart covers the period the page shows, not every month since the first."""
-    items = _answered_in(
-        DenialItem.objects.for_practice(practice), practice, months, "remittance_claim__"
-    )
-    table = denials(practice, items)
+    table = denials(practice, denials_answered_between(practice, months.first, months.end))
     table.title = (
         f"Denials by payer and reason, {Months.label(months.first)} to "
         f"{Months.label(months.starts[-1])}"
@@ -341,7 +333,7 @@ def _denial_counts(practice: PracticeRef, months: Months, by: str) -> dict[Any, 
     """
 
     def grouped(qs: Any, prefix: str) -> Any:
-        qs = _answered_in(qs, practice, months, prefix)
+        qs = answered_between(qs, practice, months.first, months.end, prefix)
         if by == "month":
             return qs.annotate(key=TruncMonth("answered_on")).values("key")
         payer = Coalesce(f"{prefix}remittance__payer__name", f"{prefix}remittance__payer_name")

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from medbill.core.denial_causes import CATEGORIES, Category, category_for, root_cause
-from medbill.web.billing.dashboard import denials_answered_between
+from medbill.web.billing.dashboard import denials_answered_between, months_ending
 from medbill.web.billing.remittance_models import DenialItem
 from medbill.web.practice import audit
 from medbill.web.practice.permissions import requires
@@ -63,19 +63,6 @@ class Group:
         ]
 
 
-def _month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def _months_back(today: datetime.date, months: int) -> list[datetime.date]:
-    first = _month(today)
-    out = []
-    for _ in range(months):
-        out.append(first)
-        first = _month(first - datetime.timedelta(days=1))
-    return out[::-1]
-
-
 @requires("view_reports")
 def show_denial_causes(request: PracticeRequest) -> HttpResponse:
     text = request.GET.get("months", "").strip() or "12"
@@ -84,7 +71,7 @@ def show_denial_causes(request: PracticeRequest) -> HttpResponse:
         error = "Enter a number of months from 1 to 36."
         text = "12"
     today = timezone.localdate()
-    months = _months_back(today, int(text))
+    months = months_ending(today, int(text)).starts
     # Dated by the payer's answer (the remittance's payment date), as every denial report is.
     denials = denials_answered_between(request.practice, months[0], today).select_related(
         "payer", "claim__payer", "claim__visit__provider", "claim_line"
@@ -108,7 +95,7 @@ def show_denial_causes(request: PracticeRequest) -> HttpResponse:
             g.codes[f"{d.claim_line.code} {mods}".strip()] += 1
         for words in d.reason_words or []:
             g.reasons[str(words)] += 1
-        trend[key][_month(d.answered_on)] += 1
+        trend[key][d.answered_on.replace(day=1)] += 1
     ordered = sorted(groups.values(), key=lambda g: (-g.count, g.category.label))
     practice = request.practice
     audit.record(

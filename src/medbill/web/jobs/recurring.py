@@ -313,9 +313,9 @@ def _risk_words(summary: dict[str, Any]) -> str:
 
 def check_balances(practice: PracticeRef, day: datetime.date) -> dict[str, Any]:
     """Compare the balances the database keeps with the ledger's own sums."""
-    from medbill.web.billing.balance_check import nightly_check
+    from medbill.web.billing import balance_check
 
-    return nightly_check(practice, day)
+    return balance_check.check_balances(practice).summary()
 
 
 def _balance_words(s: dict[str, Any]) -> str:
