@@ -62,3 +62,46 @@ def test_a_failing_block_writes_nothing(world):
         world.a.patient.save()
         raise RuntimeError("undo it all")
     assert AuditEvent.objects.count() == before
+
+
+def test_many_events_keep_their_order_values_and_patients(world):
+    """The events of a block, each with its own patients (none, one, several), written
+    together: every field as given, ids in the order they were written, every patient
+    linked to its own event only."""
+    a, b = world.a.patient, world.b.patient
+    practice_id = a.practice_id
+    with transaction.atomic(), audit.batched():
+        written = [
+            audit._write(
+                practice_id=practice_id,
+                object_type="test.Thing",
+                object_id=str(n),
+                object_repr=f'thing {n} ‘quoted’ "and" {{braces}}',
+                action="update",
+                changes={"n": {"before": None, "after": n}},
+                detail={"amount": "12.30", "list": [1, "two"], "none": None},
+                patients=patients,
+                source="test",
+            )
+            for n, patients in enumerate([[], [a.pk], [a.pk, b.pk], [], [b.pk]])
+        ]
+    ids = [event.pk for event in written]
+    assert all(ids) and ids == sorted(ids)
+    rows = {e.pk: e for e in AuditEvent.objects.filter(pk__in=ids)}
+    for n, event in enumerate(written):
+        row = rows[event.pk]
+        assert row.object_id == str(n) and row.object_type == "test.Thing"
+        assert row.object_repr == f'thing {n} ‘quoted’ "and" {{braces}}'
+        assert row.changes == {"n": {"before": None, "after": n}}
+        assert row.detail == {"amount": "12.30", "list": [1, "two"], "none": None}
+        assert row.source == "test" and row.practice_id == practice_id
+    linked = {
+        (link.event_id, link.patient_id)
+        for link in AuditEventPatient.objects.filter(event_id__in=ids)
+    }
+    assert linked == {
+        (ids[1], a.pk),
+        (ids[2], a.pk),
+        (ids[2], b.pk),
+        (ids[4], b.pk),
+    }

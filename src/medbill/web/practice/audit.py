@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import uuid
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -271,10 +272,69 @@ def _flush(pending: list[_Pending]) -> None:
     kept = [p for p in pending if id(p) in alive]
     if not kept:
         return
+    if connection.vendor == "postgresql":
+        _flush_postgresql(kept)
+        return
     AuditEvent.objects.bulk_create([p.event for p in kept])
     AuditEventPatient.objects.bulk_create(
         [AuditEventPatient(event=p.event, patient_id=pid) for p in kept for pid in p.patients]
     )
+
+
+# The events and their patients in one statement: the events' ids are drawn first (so the
+# patients' rows can name them), then both tables are filled from the same arrays.
+_EVENT_COLUMNS = (
+    ("at", "timestamptz"),
+    ("user_id", "integer"),
+    ("username", "text"),
+    ("practice_id", "bigint"),
+    ("object_type", "text"),
+    ("object_id", "text"),
+    ("object_repr", "text"),
+    ("action", "text"),
+    ("changes", "jsonb"),
+    ("source", "text"),
+    ("detail", "jsonb"),
+)
+_FLUSH_SQL = """
+WITH given AS (
+    SELECT nextval(pg_get_serial_sequence('practice_auditevent', 'id')) AS id, u.*
+    FROM unnest({arrays}) WITH ORDINALITY AS u({names}, n)
+), events AS (
+    INSERT INTO practice_auditevent (id, {names}) SELECT id, {names} FROM given
+), links AS (
+    INSERT INTO practice_auditeventpatient (event_id, patient_id)
+    SELECT given.id, p.patient_id FROM given
+    JOIN unnest(%s::bigint[], %s::bigint[]) AS p(n, patient_id) ON p.n = given.n
+)
+SELECT id FROM given ORDER BY n
+""".format(
+    arrays=", ".join(f"%s::{kind}[]" for _, kind in _EVENT_COLUMNS),
+    names=", ".join(name for name, _ in _EVENT_COLUMNS),
+)
+
+
+def _flush_postgresql(kept: list[_Pending]) -> None:
+    from medbill.web.practice.models import AuditEvent
+
+    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
+    events = [p.event for p in kept]
+    arrays: list[list[Any]] = []
+    for name, kind in _EVENT_COLUMNS:
+        field = fields[name]
+        values = [field.get_db_prep_save(getattr(e, name), connection) for e in events]
+        if isinstance(field, models.JSONField):
+            values = [json.dumps(getattr(e, name), cls=field.encoder) for e in events]
+        arrays.append(values)
+    numbers = [n for n, p in enumerate(kept, 1) for _ in p.patients]
+    patients = [pid for p in kept for pid in p.patients]
+    with connection.cursor() as cursor:
+        cursor.execute(_FLUSH_SQL, [*arrays, numbers, patients])
+        ids = [row[0] for row in cursor.fetchall()]
+    for event, pk in zip(events, ids, strict=True):
+        event.pk = pk
+        event._state.adding = False
+        event._state.db = connection.alias
 
 
 def _write(
