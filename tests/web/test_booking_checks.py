@@ -115,3 +115,40 @@ def test_a_move_to_a_date_out_of_the_window_is_refused_even_anyway(world, client
     assert "is more than two years ahead" in page
     moving.refresh_from_db()
     assert moving.scheduled_at == at(15)
+
+
+def test_a_visit_reported_after_the_fact_is_booked_checked_in_and_out_at_once(world):
+    """``record_visit`` (charges an EHR sends): the booking rules still hold (the window,
+    the practice's own provider), the slot may be taken, and the visit lands on the coding
+    queue in one audited creation."""
+    from medbill.web.frontdesk import services as desk
+    from medbill.web.practice.errors import ServiceError
+    from medbill.web.practice.models import AuditEvent
+
+    site = world.a
+    booked(site, 10, 0, 30)  # the slot is taken: the visit happened anyway
+    yesterday = at(10, 0, timezone.localdate() - datetime.timedelta(days=1))
+    visit = desk.record_visit(
+        None, site.patient, site.provider, site.location, yesterday, "From the EHR", " Note "
+    )
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.CHECKED_OUT
+    assert visit.checked_in_at is not None and visit.checked_in_at == visit.checked_out_at
+    assert visit.desk_note == "Note" and visit.scheduled_at == yesterday
+    created = AuditEvent.objects.get(
+        object_type="frontdesk.Visit", object_id=str(visit.pk), action="create"
+    )
+    assert created.changes["status"]["after"] == "checked_out"
+    other = world.b.provider
+    with pytest.raises(ServiceError, match="not one of this practice's"):
+        desk.record_visit(None, site.patient, other, site.location, yesterday, "", "n")
+    with pytest.raises(ServiceError, match="before the patient was born"):
+        desk.record_visit(
+            None,
+            site.patient,
+            site.provider,
+            site.location,
+            at(9, 0, datetime.date(2001, 1, 1)),
+            "",
+            "n",
+        )

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import CharField, Field, Func, Max, Q, Value
 from django.db.models.functions import Length, LPad, Substr
 from django.utils import timezone
@@ -44,6 +45,7 @@ __all__ = [
     "CARD_TYPES",
     "billing_gaps",
     "book_visit",
+    "record_visit",
     "check_in",
     "check_out",
     "collect_payment",
@@ -160,17 +162,36 @@ def register_patient(user: Actor, practice: Practice, patient: Patient) -> Patie
     """
     require_unless_system(user, practice.pk, "edit_patients")
     patient.practice = practice
-    with transaction.atomic(), audit.acting_as(user):
-        if not patient.account_number:
+    if patient.account_number:
+        with transaction.atomic(), audit.acting_as(user):
+            if (
+                Patient.objects.for_practice(practice)
+                .filter(account_number=patient.account_number)
+                .exists()
+            ):
+                raise ServiceError("account_number", "another patient has this account number")
+            patient.save()
+        return patient
+    # The next number; when a registration running at the same time took it (the insert
+    # waits for that one to commit, then fails), the next one after it.
+    with audit.acting_as(user):
+        for attempt in range(ACCOUNT_ATTEMPTS):
             patient.account_number = _next_account(practice)
-        elif (
-            Patient.objects.for_practice(practice)
-            .filter(account_number=patient.account_number)
-            .exists()
-        ):
-            raise ServiceError("account_number", "another patient has this account number")
-        patient.save()
-    return patient
+            try:
+                with transaction.atomic():
+                    patient.save()
+                return patient
+            except IntegrityError:
+                patient.pk = None
+                taken = Patient.objects.for_practice(practice).filter(
+                    account_number=patient.account_number
+                )
+                if attempt == ACCOUNT_ATTEMPTS - 1 or not taken.exists():
+                    raise
+    raise AssertionError("unreachable")
+
+
+ACCOUNT_ATTEMPTS = 20  # registrations of one practice at the same moment, at most
 
 
 def update_patient(user: Actor, patient: Patient) -> Patient:
@@ -365,6 +386,51 @@ def book_visit(
 ) -> Visit:
     """Book an appointment for the patient with one of the practice's providers (see
     ``scheduler.check_slot`` for what is refused, and what ``anyway`` lets through)."""
+    return _new_visit(user, patient, provider, location, when, reason, minutes, anyway=anyway)
+
+
+def record_visit(
+    user: Actor,
+    patient: Patient,
+    provider: Provider | None,
+    location: Location | None,
+    when: datetime.datetime,
+    reason: str,
+    desk_note: str,
+) -> Visit:
+    """A visit that has taken place and is reported after the fact (an EHR sends its
+    charges): booked as ``book_visit`` books it, with the patient checked in and out at
+    once, so that it waits on the coding queue with ``desk_note``. The schedule may be
+    double-booked: the visit happened."""
+    now = timezone.now()
+    return _new_visit(
+        user,
+        patient,
+        provider,
+        location,
+        when,
+        reason,
+        15,
+        anyway=True,
+        status=Visit.Status.CHECKED_OUT,
+        checked_in_at=now,
+        checked_out_at=now,
+        desk_note=desk_note.strip(),
+    )
+
+
+def _new_visit(
+    user: Actor,
+    patient: Patient,
+    provider: Provider | None,
+    location: Location | None,
+    when: datetime.datetime,
+    reason: str,
+    minutes: int,
+    *,
+    anyway: bool,
+    **state: Any,
+) -> Visit:
     from medbill.web.frontdesk.scheduler import check_slot
 
     require_unless_system(user, patient.practice_id, "check_in")
@@ -384,6 +450,7 @@ def book_visit(
             scheduled_at=when,
             duration_minutes=minutes,
             reason=reason.strip()[:120],
+            **state,
         )
 
 

@@ -13,7 +13,7 @@ every kind of message needs (the patient, guarantor, coverages, providers and lo
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -109,13 +109,23 @@ class Context:
     def link(self, kind: str, ehr_id: str) -> EhrLink | None:
         key = (kind, ehr_id)
         if key not in self._links:
-            rows = EhrLink.objects.for_practice(self.practice).filter(kind=kind, ehr_id=ehr_id)
-            if kind == EhrLink.Kind.PATIENT:
-                rows = rows.select_related("patient")
-            else:
-                rows = rows.select_related("patient", "visit")
-            self._links[key] = rows.first()
+            self.preload([key])
         return self._links[key]
+
+    def preload(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Look up the EHR links of ``keys`` (kind, EHR id) in one query: what a message
+        names (its patient, visit, appointment, document) is asked for together."""
+        wanted = {key for key in keys if key[1] and key not in self._links}
+        if not wanted:
+            return
+        rows = EhrLink.objects.for_practice(self.practice).filter(
+            kind__in={kind for kind, _ in wanted}, ehr_id__in={ehr_id for _, ehr_id in wanted}
+        )
+        for row in rows.select_related("patient", "visit").order_by("pk"):
+            if (row.kind, row.ehr_id) in wanted:
+                self._links.setdefault((row.kind, row.ehr_id), row)
+        for key in wanted:
+            self._links.setdefault(key, None)
 
     def add_link(self, **values: object) -> EhrLink:
         link = EhrLink.objects.create(practice=self.practice, **values)
@@ -147,6 +157,7 @@ def apply_intake(ctx: Context, intake: Intake) -> Applied:
     """Record ``intake`` for ``ctx.practice`` (call inside a transaction)."""
     from medbill.web.interfaces import apply_claims, apply_visits
 
+    ctx.preload(_named_links(intake))
     patient = ctx.collect(lambda: _patient(ctx, intake, update_only=intake.kind == "note"))
     if intake.kind in ("registration", "charges"):
         if patient is not None:
@@ -170,6 +181,18 @@ def apply_intake(ctx: Context, intake: Intake) -> Applied:
         applied.visit, applied.claim_id = apply_claims.claim(ctx, patient, intake)
     ctx.check()
     return applied
+
+
+def _named_links(intake: Intake) -> list[tuple[str, str]]:
+    """The EHR ids ``intake`` names, by kind of link."""
+    keys: list[tuple[str, str]] = [(EhrLink.Kind.PATIENT, intake.patient.ehr_id)]
+    if intake.visit is not None and intake.visit.visit_number:
+        keys.append((EhrLink.Kind.VISIT, intake.visit.visit_number))
+    if intake.appointment is not None:
+        keys.append((EhrLink.Kind.APPOINTMENT, intake.appointment.ehr_id))
+    if intake.note is not None:
+        keys.append((EhrLink.Kind.NOTE, intake.note.document_id))
+    return keys
 
 
 # -- patients -----------------------------------------------------------------------------

@@ -110,9 +110,12 @@ def book_for_ehr(
     admitted: datetime.datetime | None,
     reason: str,
     where: str = "FT1-4",
+    *,
+    desk_note: str = "",
 ) -> Visit:
     """A visit for services the EHR reports, at its admit time (else the practice's
-    opening time on the day of service), checked in and out by the desk's use cases;
+    opening time on the day of service), booked by the desk's use case; with
+    ``desk_note``, recorded as taken place (checked in and out, on the coding queue).
     ``where`` names the message's field of the service date."""
     practice = ctx.practice
     if admitted is not None and admitted.date() == served:
@@ -121,6 +124,12 @@ def book_for_ehr(
         opens = getattr(practice, "opens_at", None) or datetime.time(8, 0)
         when = timezone.make_aware(datetime.datetime.combine(served, opens), practice.zone)
     patient.practice = practice
+    if desk_note:
+        return _on_day(
+            where,
+            "service date",
+            lambda: desk.record_visit(None, patient, provider, location, when, reason, desk_note),
+        )
     return _on_day(
         where,
         "service date",
@@ -154,7 +163,16 @@ def _visit_for_charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:
         ctx.found.append(("PV1-44", "PV1-44 the visit has no date and no charges to date it"))
     ctx.check()
     assert provider is not None and location is not None
-    visit = book_for_ehr(ctx, patient, provider, location, served, admitted, "Charges from the EHR")
+    visit = book_for_ehr(
+        ctx,
+        patient,
+        provider,
+        location,
+        served,
+        admitted,
+        "Charges from the EHR",
+        desk_note=_desk_note(intake),
+    )
     if number:
         coded = bool(intake.diagnoses or intake.charges)
         _link_visit(ctx, EhrLink.Kind.VISIT, number, visit, codes_from_ehr=coded)
