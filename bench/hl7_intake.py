@@ -13,6 +13,11 @@ duplicate check and the account numbering look at them for every new patient.
 ``--durable-each`` makes every message's commit wait for the disk, as the MLLP listener
 does before it answers; by default, as ``medbill hl7 import`` does, the messages are
 committed one by one and made durable together every 200 (``services.flush``).
+
+``--listener N`` sends the messages through a real ``medbill hl7 listen`` (started here,
+``--processes P`` of it) over N MLLP connections at once, as N EHR interfaces would: each
+connection sends its patients' messages one at a time, waiting for each ACK (AA expected).
+The CPU printed is the listener's processes' and the database server's during the run.
 """
 
 from __future__ import annotations
@@ -22,8 +27,11 @@ import cProfile
 import datetime as dt
 import os
 import pstats
+import socket
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -199,6 +207,120 @@ def server_cpu() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def process_cpu(pids: list[int]) -> dict[int, float]:
+    """CPU seconds used so far by each of ``pids`` (a process gone is left out)."""
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def cpu_since(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two readings (a process started between them counts whole)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def family(pid: int) -> list[int]:
+    """``pid`` and its child processes."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return [pid, *(int(c) for c in children)]
+
+
+def database_pids() -> list[int]:
+    """The database server's processes on this machine (PostgreSQL runs here)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def through_listener(
+    texts: list[str], connections: int, processes: int
+) -> tuple[float, float, dict[int, float]]:
+    """Send ``texts`` (ADT, DFT pairs) through a ``medbill hl7 listen`` over ``connections``
+    MLLP connections; (wall seconds, listener CPU seconds, the database server's CPU
+    reading at the end)."""
+    from medbill.core.hl7.mllp import Decoder, frame
+
+    medbill = Path(sys.executable).with_name("medbill")
+    log = Path(tempfile.mkdtemp(prefix="hl7listen-")) / "listener.log"
+    listener = subprocess.Popen(
+        [str(medbill), "hl7", "listen", "--port", "0", "--practice", "BNCH"]
+        + ["--processes", str(processes)],
+        stdout=subprocess.PIPE,
+        stderr=log.open("w"),
+        text=True,
+        # As in production: DEBUG off (Django would keep every query in memory).
+        env={k: v for k, v in os.environ.items() if k != "MEDBILL_DEBUG"},
+    )
+    assert listener.stdout is not None
+    line = listener.stdout.readline()
+    if "listening" not in line:
+        listener.kill()
+        raise SystemExit(f"the listener did not start: {line!r}")
+    port = int(line.split(":")[-1].split()[0])
+    time.sleep(1.0)  # the processes are forked
+    pairs = [texts[i : i + 2] for i in range(0, len(texts), 2)]
+    shares = [[t for pair in pairs[k::connections] for t in pair] for k in range(connections)]
+    codes: list[str] = []
+    lock = threading.Lock()
+
+    failures: list[str] = []
+
+    def send(share: list[str]) -> None:
+        try:
+            talk(share)
+        except BaseException as exc:  # a thread's exception would otherwise be lost
+            failures.append(repr(exc))
+
+    def talk(share: list[str]) -> None:
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            decoder = Decoder()
+            for text in share:
+                sock.sendall(frame(text.encode()))
+                answers: list[bytes] = []
+                while not answers:
+                    data = sock.recv(65536)
+                    if not data:
+                        raise SystemExit("the listener closed the connection")
+                    answers = decoder.feed(data)
+                ack = answers[0].decode()
+                with lock:
+                    codes.append(ack.split("MSA|", 1)[1][:2])
+
+    watched = family(listener.pid)
+    c0 = process_cpu(watched)
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=send, args=(share,)) for share in shares]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - t0
+    cpu = cpu_since(c0, process_cpu(watched))
+    database = process_cpu(database_pids())
+    listener.terminate()
+    listener.wait(timeout=30)
+    if failures or codes.count("AA") != len(texts):
+        raise SystemExit(
+            f"only {codes.count('AA')} of {len(texts)} ACKs were AA ({'; '.join(failures)}); "
+            "the listener said:\n" + log.read_text()[-3000:]
+        )
+    return seconds, cpu, database
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--patients", type=int, default=600, help="ADT+DFT pairs (default 600)")
@@ -216,6 +338,16 @@ def main() -> None:
         metavar="FILE",
         help="run the intake under cProfile, write the stats to FILE and print the top 30",
     )
+    parser.add_argument(
+        "--listener",
+        type=int,
+        metavar="N",
+        default=0,
+        help="send through a medbill hl7 listen over N MLLP connections",
+    )
+    parser.add_argument(
+        "--processes", type=int, default=2, help="the listener's processes (default 2)"
+    )
     args = parser.parse_args()
     data = messages(args.patients)
     where = database(args.sqlite)
@@ -231,6 +363,24 @@ def main() -> None:
 
     practice = seed()
     existing_patients(practice, args.existing)
+    if args.listener:
+        texts = split_messages(data)
+        d0 = process_cpu(database_pids())
+        seconds, cpu, d1 = through_listener(texts, args.listener, args.processes)
+        server = cpu_since(d0, d1)
+        accepted = InboundMessage.objects.filter(practice=practice, status="accepted").count()
+        if accepted != len(texts):
+            raise SystemExit(f"{accepted} of {len(texts)} messages are in the log as accepted")
+        print(
+            f"hl7 intake through the MLLP listener ({where}, {args.processes} processes, "
+            f"{args.listener} connections, {args.existing} patients before): {len(texts)} "
+            f"messages ({args.patients} ADT^A04 + {args.patients} DFT^P03) in {seconds:.2f} s "
+            f"wall = {len(texts) / seconds:,.0f} messages/s (target 200); listener "
+            f"{cpu:.2f} CPU s, database server {server:.2f} CPU s "
+            f"({1000 * (cpu + server) / len(texts):.1f} ms of CPU a message); "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
+        return
     durable = args.durable_each
     s0 = server_cpu()
     t0, c0 = time.perf_counter(), time.process_time()

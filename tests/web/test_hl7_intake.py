@@ -340,3 +340,45 @@ def test_a_far_appointment_names_the_field(world):
     assert outcome.error.startswith(
         "SCH-11 (appointment start): 12/31/2099 is more than two years ahead"
     ), outcome.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_patients_registered_at_the_same_moment_get_their_own_account_numbers(world):
+    """Four EHR connections register four new patients of one practice at once: each
+    registration waits for the one that took the next number and takes the one after;
+    every message is accepted (none fails on the unique account number)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers are tested on PostgreSQL (set DATABASE_URL)")
+    practice = world.a.practice
+    before = set(Patient.objects.filter(practice=practice).values_list("account_number", flat=True))
+    people = ["Okonkwo^Tomas", "Haraldsen^Ines", "Baptiste^Rahul", "Szabo^Maren"]
+    texts = [
+        adt(
+            f"ADT-C{n}",
+            pid=f"PID|1||C{n}^^^EHR^MR||{name}||19{50 + 9 * n}0{n + 1}1{n}|F|||{n} Elm St^^Madison"
+            "^WI^53703",
+        )
+        for n, name in enumerate(people)
+    ]
+    barrier = threading.Barrier(len(texts))
+    results: list[str] = []
+
+    def take(text: str) -> None:
+        try:
+            barrier.wait()
+            results.append(receive(practice, text, source="mllp").code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(t,)) for t in texts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["AA"] * 4
+    numbers = set(
+        Patient.objects.filter(practice=practice).values_list("account_number", flat=True)
+    )
+    new = numbers - before
+    assert len(new) == 4
+    assert InboundMessage.objects.filter(practice=practice, status="accepted").count() == 4

@@ -68,3 +68,36 @@ def test_one_ack_per_message_aa_ae_ar(world, listener):
     assert "MSH-6" in got[3]["ERR"][8]
     assert got[0]["MSH"][8] == "ACK^A04^ACK"
     assert Patient.objects.filter(practice=world.a.practice, last_name="Brandt").count() == 1
+
+
+def test_a_server_failure_is_answered_ar_and_logged_without_the_values(
+    world, listener, monkeypatch, caplog
+):
+    """A failure while taking a message (the database refusing a row, say) gets an AR
+    saying to send it again, the connection stays open for the next message, and the log
+    names the kind of failure, never what the error quoted."""
+    from medbill.web.interfaces import wire
+
+    real = wire.receive
+    calls = []
+
+    def failing_once(practice, text, **kwargs):
+        calls.append(text)
+        if len(calls) == 1:
+            raise RuntimeError("Key (last_name)=(Brandt) already exists 19751105")
+        return real(practice, text, **kwargs)
+
+    monkeypatch.setattr(wire, "receive", failing_once)
+    first = A04.format(facility="CVFP", control="L-8", born="19751105").encode()
+    again = A04.format(facility="CVFP", control="L-8", born="19751105").encode()
+    with caplog.at_level("INFO", logger="medbill"):
+        acks = exchange(listener, [first, again])
+    assert len(acks) == 2
+    failed, taken = ack_fields(acks[0]), ack_fields(acks[1])
+    assert failed["MSA"][1:3] == ["AR", "L-8"]
+    assert "send it again" in acks[0].decode()
+    assert taken["MSA"][1:3] == ["AA", "L-8"]
+    assert Patient.objects.filter(last_name="Brandt").count() == 1
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "not taken: RuntimeError" in logged
+    assert "Brandt" not in logged and "19751105" not in logged

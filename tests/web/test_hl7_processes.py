@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -138,3 +141,69 @@ def test_listen_answers_a_framed_message_with_its_ack(data_dir):
     assert (
         count(data_dir, "select count(*) from frontdesk_patient where last_name = 'Lindqvist'") == 1
     )
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+def _ack(port: int, text: str) -> str:
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+        sock.sendall(frame(text.encode()))
+        decoder, acks = Decoder(), []
+        while not acks:
+            data = sock.recv(65536)
+            assert data, "the listener closed the connection without an ACK"
+            acks += decoder.feed(data)
+    return acks[0].decode()
+
+
+def _start(data_dir: Path, processes: int) -> tuple[subprocess.Popen, int]:
+    server = subprocess.Popen(
+        [str(MEDBILL), "hl7", "listen", "--port", "0", "--practice", "CVFP"]
+        + ["--processes", str(processes)],
+        env=env_for(data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    first = server.stdout.readline()
+    assert first.startswith("listening for HL7 (MLLP) on 127.0.0.1:"), first
+    assert first.rstrip().endswith(f"in {processes} processes"), first
+    port = int(first.split(":")[-1].split()[0])
+    for _ in range(100):  # the processes are forked just after the line is printed
+        if len(_children(server.pid)) == processes:
+            break
+        time.sleep(0.05)
+    assert len(_children(server.pid)) == processes
+    return server, port
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_listen_in_several_processes_answers_each_connection_and_stops_together(data_dir):
+    server, port = _start(data_dir, 2)
+    workers = _children(server.pid)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            acks = list(pool.map(lambda n: _ack(port, dft(f"DFT-M{n}", f"V70{n}")), range(4)))
+        assert [a.split("MSA|")[1][:2] for a in acks] == ["AA"] * 4
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    assert count(data_dir, "select count(*) from interfaces_inboundmessage") == 4
+    assert count(data_dir, "select count(*) from frontdesk_visit") >= 4
+
+    # One process dying on its own ends the listener (a service manager restarts it).
+    server, port = _start(data_dir, 2)
+    first, second = _children(server.pid)
+    os.kill(first, signal.SIGKILL)
+    try:
+        assert server.wait(timeout=30) == 1
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert "a listener process ended" in server.stderr.read()
+    assert not Path(f"/proc/{second}").exists()  # stopped and waited for

@@ -84,11 +84,21 @@ def listen_command(
         "--practice",
         help="Practice short code; without it each message's MSH-6 names the practice.",
     ),
+    processes: int = typer.Option(
+        1,
+        "--processes",
+        min=1,
+        max=64,
+        help="Processes taking connections (each connection stays with one; use the "
+        "number of cores when several EHRs send at once).",
+    ),
 ) -> None:
     """Listen for MLLP connections and answer every message with an ACK (AA, AE, AR)."""
     setup(development=True)
+    from django.db import connections
+
     from medbill.cli.era import pick_practice
-    from medbill.connect.mllp_server import MLLPServer
+    from medbill.connect.mllp_server import MLLPServer, serve
     from medbill.web.interfaces.wire import answer_frame, connection_closed
 
     fixed = pick_practice(practice) if practice else None
@@ -96,10 +106,14 @@ def listen_command(
         (host, port), lambda payload: answer_frame(payload, fixed), on_close=connection_closed
     )
     bound_host, bound_port = server.server_address[:2]
-    console.print(f"listening for HL7 (MLLP) on {bound_host!s}:{bound_port}", highlight=False)
+    console.print(
+        f"listening for HL7 (MLLP) on {bound_host!s}:{bound_port}"
+        + (f" in {processes} processes" if processes > 1 else ""),
+        highlight=False,
+    )
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        status = serve(server, processes, before_fork=connections.close_all)
     finally:
         server.server_close()
+    if status:
+        raise typer.Exit(status)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from medbill.core.hl7 import HL7ParseError, parse, split_messages
 from medbill.web.interfaces.services import Outcome, ack_for, receive
@@ -30,7 +30,28 @@ def practice_for(text: str, fixed: Practice | None) -> Practice | None:
 
 
 def answer_frame(payload: bytes, fixed: Practice | None) -> bytes:
-    """The ACK bytes for one MLLP frame."""
+    """The ACK bytes for one MLLP frame: AR when the server fails while taking it (the
+    message is not applied; the sender sends it again)."""
+    try:
+        return _answer(payload, fixed)
+    except Exception as exc:
+        # The kind of failure only: a database error quotes the values it refused.
+        log.error("hl7 message not taken: %s", type(exc).__name__)
+        connection.close_if_unusable_or_obsolete()
+        try:  # the ACK names the message it answers (MSA-2) when it can be read
+            message = parse(split_messages(payload)[0])
+        except (HL7ParseError, IndexError):
+            message = None
+        outcome = Outcome(
+            "AR",
+            "the message could not be taken just now (a server error); nothing of it was "
+            "applied: send it again",
+            message=message,
+        )
+        return ack_for(outcome, fixed, f"MB{uuid.uuid4().hex[:18]}").encode("utf-8")
+
+
+def _answer(payload: bytes, fixed: Practice | None) -> bytes:
     practice: Practice | None = None
     try:
         texts = split_messages(payload)
