@@ -493,3 +493,56 @@ def test_practice_phone_is_ten_digits_and_time_zone_is_chosen_by_name(world, cli
     assert (practice.phone, practice.time_zone) == ("7175550100", "America/Chicago")
     again = manager.get(reverse("edit_practice")).content.decode()
     assert 'value="(717) 555-0100"' in again
+
+
+def test_the_fee_is_the_best_entry_in_effect_that_day(world):
+    """A payer's own schedule beats the standard one while both are in effect; an entry
+    for the modifier beats the plain code; a schedule or an entry outside its dates is
+    not used; another payer's schedule never is."""
+    from medbill.web.practice.models import FeeSchedule, FeeScheduleEntry, Payer
+    from medbill.web.practice.services import fee_for
+
+    practice = world.a.practice
+    FeeScheduleEntry.objects.filter(practice=practice).delete()
+    payer, other = Payer.objects.filter(organization_id=practice.organization_id)[:2]
+    day = datetime.date
+
+    def schedule(name, start, end=None, for_payer=None):
+        return FeeSchedule.objects.create(
+            practice=practice, name=name, effective_from=start, effective_to=end, payer=for_payer
+        )
+
+    def entry(sched, price, start, end=None, modifier=""):
+        FeeScheduleEntry.objects.create(
+            practice=practice,
+            fee_schedule=sched,
+            code="99214",
+            modifier=modifier,
+            description="Office visit",
+            price=Decimal(price),
+            effective_from=start,
+            effective_to=end,
+        )
+
+    standard = schedule("Standard", day(2020, 1, 1))
+    entry(standard, "150.00", day(2020, 1, 1), day(2025, 12, 31))
+    entry(standard, "160.00", day(2026, 1, 1))
+    entry(standard, "170.00", day(2026, 1, 1), modifier="25")
+    theirs = schedule("Contract", day(2024, 1, 1), day(2026, 6, 30), for_payer=payer)
+    entry(theirs, "120.00", day(2024, 1, 1))
+    entry(schedule("Other contract", day(2020, 1, 1), for_payer=other), "90.00", day(2020, 1, 1))
+
+    def fee(on, modifier="", for_payer=None):
+        found = fee_for(practice, "99214", on, modifier, for_payer)
+        return None if found is None else str(found.amount)
+
+    assert fee(day(2019, 6, 1)) is None  # before any schedule
+    assert fee(day(2025, 6, 1)) == "150.00"
+    assert fee(day(2026, 6, 1)) == "160.00"
+    assert fee(day(2026, 6, 1), "25") == "170.00"
+    assert fee(day(2026, 6, 1), "59") == "160.00"
+    assert fee(day(2025, 6, 1), for_payer=payer) == "120.00"
+    assert fee(day(2026, 6, 1), "25", for_payer=payer) == "120.00"  # their schedule first
+    assert fee(day(2026, 7, 1), for_payer=payer) == "160.00"  # their contract ended
+    assert fee(day(2023, 6, 1), for_payer=payer.pk) == "150.00"  # not yet in effect
+    assert fee(day(2026, 6, 1), "25", for_payer=None) == "170.00"

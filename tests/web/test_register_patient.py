@@ -245,3 +245,25 @@ def test_the_next_account_number_follows_the_highest_number_not_the_longest_text
         )
     new = Patient(last_name="Quist", first_name="Ida", date_of_birth=datetime.date(1968, 2, 21))
     assert register_patient(None, practice, new).account_number == "CVFP-10001"
+
+
+def test_leading_zeros_do_not_make_a_number_bigger(world):
+    from medbill.web.frontdesk.services import register_patient
+
+    practice = world.a.practice
+    for account in (
+        "CVFP-10000",
+        "CVFP-000000019999",  # the longest text, a smaller number than 20000
+        "CVFP-0000",
+        "CVFP-20000",
+        "cvfp-99999",  # another prefix (letters are compared as written)
+    ):
+        Patient.objects.create(
+            practice=practice,
+            account_number=account,
+            last_name="Nr",
+            first_name=account,
+            date_of_birth=datetime.date(1990, 1, 1),
+        )
+    new = Patient(last_name="Quist", first_name="Ida", date_of_birth=datetime.date(1968, 2, 21))
+    assert register_patient(None, practice, new).account_number == "CVFP-20001"

@@ -15,9 +15,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import CharField, Field, Func, Max, Q, Value
-from django.db.models.functions import Length, LPad, Substr
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Field, Q
 from django.utils import timezone
 
 from medbill.core.frontdesk.desk import METHODS, DeskPayment, DeskReport, desk_report
@@ -127,32 +126,25 @@ def possible_duplicates(
 
 def _next_account(practice: Practice) -> str:
     prefix = f"{practice.short_code}-"
-    # The highest number after the prefix, worked out by the database (plain string
-    # functions, no regular expression): a practice's thousands of account numbers are
-    # not sent over to find it. Digits only, one to eighteen of them; numbers compare as
-    # text once their leading zeros are dropped and they are padded to one width.
-    suffix = Substr("account_number", len(prefix) + 1)
-    top = (
-        Patient.objects.for_practice(practice)
-        .filter(account_number__startswith=prefix)
-        .annotate(
-            not_digits=Func(
-                suffix, Value("0123456789"), function="LTRIM", output_field=CharField()
-            ),
-            width=Length(suffix),
+    # The highest number after the prefix, worked out by the database with plain string
+    # functions every backend has (no regular expression): a practice's thousands of
+    # account numbers are not sent over to find it. Digits only, one to eighteen of them;
+    # numbers compare by their length once their leading zeros are dropped, then as text.
+    # (Written out: the same query through the ORM costs a millisecond to put together.)
+    table = connection.ops.quote_name(Patient._meta.db_table)
+    start = len(prefix) + 1
+    digits = f"substr(account_number, {start})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ltrim({digits}, '0') FROM {table} "
+            f"WHERE practice_id = %s AND substr(account_number, 1, %s) = %s "
+            f"AND ltrim({digits}, '0123456789') = '' "
+            f"AND length(account_number) BETWEEN %s AND %s "
+            f"ORDER BY length(ltrim({digits}, '0')) DESC, 1 DESC LIMIT 1",
+            [practice.pk, len(prefix), prefix, start, start + 17],
         )
-        .filter(not_digits="", width__gte=1, width__lte=18)
-        .aggregate(
-            top=Max(
-                LPad(
-                    Func(suffix, Value("0"), function="LTRIM", output_field=CharField()),
-                    19,
-                    Value("0"),
-                )
-            )
-        )["top"]
-    )
-    return f"{prefix}{int(top or 0) + 1:04d}"
+        top = cursor.fetchone()
+    return f"{prefix}{int(top[0] or 0) + 1 if top else 1:04d}"
 
 
 def register_patient(user: Actor, practice: Practice, patient: Patient) -> Patient:

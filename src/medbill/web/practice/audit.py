@@ -320,7 +320,7 @@ def _flush_postgresql(kept: list[_Pending]) -> None:
     fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
     events = [p.event for p in kept]
     arrays: list[list[Any]] = []
-    for name, kind in _EVENT_COLUMNS:
+    for name, _kind in _EVENT_COLUMNS:
         field = fields[name]
         values = [field.get_db_prep_save(getattr(e, name), connection) for e in events]
         if isinstance(field, models.JSONField):

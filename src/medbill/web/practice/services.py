@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime
-
-from django.db.models import Q
+from decimal import Decimal
 
 from medbill.core.money import Money
 from medbill.web.practice.models import FeeScheduleEntry, Payer
@@ -25,25 +24,33 @@ def fee_for(
     A payer-specific schedule wins over the practice's standard one; an entry with the
     modifier wins over the plain code.
     """
-    in_effect = (
-        Q(effective_from__lte=on)
-        & (Q(effective_to__isnull=True) | Q(effective_to__gte=on))
-        & Q(fee_schedule__effective_from__lte=on)
-        & (Q(fee_schedule__effective_to__isnull=True) | Q(fee_schedule__effective_to__gte=on))
-    )
-    rows = FeeScheduleEntry.objects.for_practice(practice).filter(
-        in_effect, code=code.upper(), modifier__in=[modifier.upper(), ""]
-    )
     payer_id = payer.pk if isinstance(payer, Payer) else payer
-    rows = rows.filter(Q(fee_schedule__payer__isnull=True) | Q(fee_schedule__payer_id=payer_id))
-    best = None
-    best_rank: tuple[int, int, datetime.date] | None = None
-    for row in rows.select_related("fee_schedule"):
-        rank = (
-            int(row.fee_schedule.payer_id is not None),
-            int(row.modifier != ""),
-            row.effective_from,
+    # A code has a few entries (one per schedule and period): they are weighed here.
+    rows = (
+        FeeScheduleEntry.objects.for_practice(practice)
+        .filter(code=code.upper(), modifier__in=[modifier.upper(), ""])
+        .values_list(
+            "price",
+            "modifier",
+            "effective_from",
+            "effective_to",
+            "fee_schedule__payer_id",
+            "fee_schedule__effective_from",
+            "fee_schedule__effective_to",
         )
+    )
+    best: Decimal | None = None
+    best_rank: tuple[int, int, datetime.date] | None = None
+    for price, mod, start, end, schedule_payer, schedule_start, schedule_end in rows:
+        if not (_covers(start, end, on) and _covers(schedule_start, schedule_end, on)):
+            continue
+        if schedule_payer is not None and schedule_payer != payer_id:
+            continue
+        rank = (int(schedule_payer is not None), int(mod != ""), start)
         if best_rank is None or rank > best_rank:
-            best, best_rank = row, rank
-    return Money(best.price) if best is not None else None
+            best, best_rank = price, rank
+    return Money(best) if best is not None else None
+
+
+def _covers(start: datetime.date, end: datetime.date | None, on: datetime.date) -> bool:
+    return start <= on and (end is None or on <= end)
