@@ -236,3 +236,17 @@ def test_no_patient_data_reaches_the_logs(world, caplog):
     text = caplog.text
     for secret in ("Ortega", "UHW5512093301", "2019-06-30", "20190630"):
         assert secret not in text
+
+
+def test_the_simulated_medicare_plan_has_the_part_b_deductible_of_the_year(world):
+    from medbill.web.frontdesk.models import Coverage
+    from medbill.web.frontdesk.plan_table import plan_table_from_coverages
+
+    rows = Coverage.objects.filter(practice=world.a.practice)
+
+    def deductible(year: int) -> str:
+        table = plan_table_from_coverages(rows, datetime.date(year, 6, 1))
+        return table["plans"]["medicare"]["deductible"]
+
+    assert [deductible(y) for y in (2024, 2025, 2026)] == ["240", "257", "283"]
+    assert deductible(2030) == "283"  # the last announced until the table learns a new one

@@ -16,7 +16,7 @@ from typing import Any
 
 from medbill.web.frontdesk.models import Coverage
 
-__all__ = ["PLANS", "plan_table_from_coverages"]
+__all__ = ["PART_B_DEDUCTIBLE", "PLANS", "part_b_deductible", "plan_table_from_coverages"]
 
 PLANS: dict[str, dict[str, Any]] = {
     "commercial": {
@@ -32,7 +32,7 @@ PLANS: dict[str, dict[str, Any]] = {
     "medicare": {
         "name": "Medicare Part B",
         "insurance_type": "MB",
-        "deductible": "257",
+        "deductible": "283",  # this year's: see PART_B_DEDUCTIBLE
         "coinsurance": "0.20",
     },
     "medicaid": {"name": "Medicaid", "insurance_type": "MC", "copay_office": "0"},
@@ -45,6 +45,16 @@ PLANS: dict[str, dict[str, Any]] = {
     },
     "workers_comp": {"name": "Workers' compensation", "insurance_type": "WC"},
 }
+
+
+# Medicare Part B's yearly deductible, as CMS announces it each autumn for the next year;
+# a year past the last one known keeps the last one.
+PART_B_DEDUCTIBLE = {2023: "226", 2024: "240", 2025: "257", 2026: "283"}
+
+
+def part_b_deductible(year: int) -> str:
+    known = sorted(PART_B_DEDUCTIBLE)
+    return PART_B_DEDUCTIBLE[min(max(year, known[0]), known[-1])]
 
 
 def _spread(key: str) -> int:
@@ -94,4 +104,8 @@ def plan_table_from_coverages(coverages: Iterable[Coverage], today: datetime.dat
                     "sex": patient.sex,
                 }
             )
-    return {"payers": payers, "plans": PLANS, "members": list(members.values())}
+    plans = {
+        **PLANS,
+        "medicare": {**PLANS["medicare"], "deductible": part_b_deductible(today.year)},
+    }
+    return {"payers": payers, "plans": plans, "members": list(members.values())}
