@@ -70,3 +70,27 @@ def test_kiosk_codes_leave_request_lines():
     assert "/kiosk/[code]/" in redact(line)
     assert redact("GET /kiosk/packet/ 200") == "GET /kiosk/packet/ 200"
     assert "AB23CD45" not in redact("Not Found: /kiosk/AB23CD45/")
+
+
+def _request_record(status: int) -> logging.LogRecord:
+    import sys
+
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Forbidden: %s", ("/claims/9/",), None
+    )
+    record.status_code = status
+    try:
+        raise PermissionError("refused")
+    except PermissionError:
+        record.exc_info = sys.exc_info()
+    return record
+
+
+def test_a_refused_page_is_one_line_and_a_server_error_keeps_its_traceback():
+    handler = logging.StreamHandler()
+    refused = _request_record(403)
+    assert NoPhiFilter().filter(refused)
+    assert handler.format(refused) == "Forbidden: /claims/9/"
+    failed = _request_record(500)
+    assert NoPhiFilter().filter(failed)
+    assert "Traceback" in handler.format(failed) and "PermissionError" in handler.format(failed)

@@ -28,6 +28,9 @@ _PATTERNS = [
 ]
 
 
+_EXPECTED = {400, 403, 404, 405}
+
+
 def redact(text: str) -> str:
     """``text`` with dates, identifiers, e-mail addresses and query strings blanked."""
     for pattern, replacement in _PATTERNS:
@@ -43,6 +46,10 @@ class NoPhiFilter(logging.Filter):
             message = str(record.msg)
         record.msg = redact(message)
         record.args = None
+        if getattr(record, "status_code", None) in _EXPECTED and record.name == "django.request":
+            # A refused or missing page is the app working: one line, no traceback.
+            record.exc_info = None
+            record.exc_text = None
         if record.exc_info and record.exc_info[1] is not None:
             formatter = logging.Formatter()
             record.exc_text = redact(formatter.formatException(record.exc_info))
