@@ -135,5 +135,14 @@ def test_a_claim_never_sent_has_no_eob(status):
         "KHR0000088 has not been sent to a payer yet; post a payment at the desk "
         "or send the claim first"
     )
-    for sent in ("submitted", "accepted", "rejected", "paid", "denied", "closed"):
+    for sent in ("submitted", "accepted", "paid", "denied", "closed"):
         check_claim_sent("KHR0000088", sent)
+
+
+def test_a_claim_rejected_before_adjudication_has_no_eob():
+    with pytest.raises(EobError) as err:
+        check_claim_sent("KHR0000088", "rejected", "claims[2].claim")
+    assert err.value.field == "claims[2].claim"
+    assert err.value.problem.startswith(
+        "KHR0000088 was rejected before the payer adjudicated it, so no EOB can be for it"
+    )

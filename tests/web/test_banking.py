@@ -232,7 +232,7 @@ def _eob(site, check, total, paid, adjustments, patient=""):
     return {
         "payer": site.payer.pk,
         "check_number": check,
-        "check_date": "2026-03-02",
+        "check_date": "2026-03-20",
         "check_total": total,
         "claim_1": site.claim.patient_control_number,
         "paid_1": paid,
@@ -328,7 +328,7 @@ def test_paper_eob_refusal_of_the_posting_rules_sits_beside_its_row(world, clien
     form = {
         "payer": site.payer.pk,
         "check_number": "77",
-        "check_date": "2026-03-02",
+        "check_date": "2026-03-20",
         "check_total": "90.00",
         "claim_3": site.claim.patient_control_number,
         "paid_3": "90.00",
@@ -416,7 +416,7 @@ def test_paper_eob_for_a_claim_never_sent_is_refused_naming_it(world, client_for
     line = EobLine(number, Money("90.00"), ())
     with pytest.raises(ServiceError, match="has not been sent to a payer yet") as err:
         post_paper_eob(
-            biller, site.practice, site.payer, "1", datetime.date(2026, 3, 2), Money("90"), [line]
+            biller, site.practice, site.payer, "1", datetime.date(2026, 3, 20), Money("90"), [line]
         )
     assert err.value.field == "claims[0].claim"
 
@@ -440,6 +440,24 @@ def test_paper_eob_check_dated_in_the_future_is_refused_beside_the_date(world, c
             biller, site.practice, site.payer, "1", datetime.date(2099, 12, 31), Money("90"), [line]
         )
     assert err.value.field == "check date"
+
+
+def test_paper_eob_check_dated_before_the_books_begin_is_refused(world, client_for):
+    from medbill.web.billing.services import books_begin
+
+    site, biller = world.a, world.users["biller"]
+    first = books_begin(site.practice.pk)
+    before = first - datetime.timedelta(days=1)
+    form = {
+        **_eob(site, "100234", "90.00", "90.00", "CO-45 20.00; PR-2 20.00", "20.00"),
+        "check_date": before.isoformat(),
+    }
+    response = client_for(biller).post("/remittances/paper/", form)
+    html = response.content.decode()
+    assert response.status_code == 422
+    error = html.split('id="eob-check_date-error">', 1)[1].split("</span>", 1)[0]
+    assert f"{before:%m/%d/%Y} is before {first:%m/%d/%Y}, when this practice" in error
+    assert not Remittance.objects.exists()
 
 
 def test_paper_eob_negative_or_huge_amounts_are_errors_beside_their_inputs(world, client_for):

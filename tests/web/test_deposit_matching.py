@@ -221,7 +221,7 @@ class TestPairedWhenThe835ComesLater:
 
     def test_a_paper_eob_pairs_with_its_check_deposit(self, world, client_for):
         site, biller = world.a, world.users["biller"]
-        day = datetime.date(2026, 3, 2)
+        day = datetime.date(2026, 3, 20)
         services.import_bank_file(
             biller,
             site.practice,
@@ -234,7 +234,7 @@ class TestPairedWhenThe835ComesLater:
         form = {
             "payer": site.payer.pk,
             "check_number": "100234",
-            "check_date": "2026-03-02",
+            "check_date": "2026-03-20",
             "check_total": "90.00",
             "claim_1": site.claim.patient_control_number,
             "paid_1": "90.00",

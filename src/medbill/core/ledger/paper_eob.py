@@ -86,12 +86,19 @@ def eob_amount(value: object, field: str) -> Money:
 
 
 def check_claim_sent(claim_id: str, status: str, field: str = "claim") -> None:
-    """Refuse an EOB line for a claim no payer has: one still in draft or ready to send."""
+    """Refuse an EOB line for a claim no payer has: one still in draft or ready to send,
+    or one the clearinghouse or payer rejected before adjudication (it was never read)."""
     if status in NOT_SENT:
         raise EobError(
             field,
             f"{claim_id} has not been sent to a payer yet; post a payment at the desk "
             "or send the claim first",
+        )
+    if status == "rejected":
+        raise EobError(
+            field,
+            f"{claim_id} was rejected before the payer adjudicated it, so no EOB can be for "
+            "it; correct and resend the claim, or check the claim number on the EOB",
         )
 
 

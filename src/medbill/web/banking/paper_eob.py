@@ -27,10 +27,11 @@ from medbill.core.x12 import X12WriteError
 from medbill.core.x12.m835 import write_835
 from medbill.web.billing.era import ImportResult, import_era
 from medbill.web.billing.models import Claim
+from medbill.web.billing.services import books_begin
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Payer, Practice
 from medbill.web.practice.permissions import require
-from medbill.web.practice.tenancy import Actor, PracticeRef
+from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk
 
 __all__ = ["EobLine", "claims_by_number", "post_paper_eob"]
 
@@ -67,11 +68,16 @@ def post_paper_eob(
     lines: list[EobLine],
 ) -> ImportResult:
     """Post (or hold) a paper EOB. Raises ``ServiceError`` for a claim that is not the
-    practice's or was never sent, a check dated in the future, or an entry that cannot be
-    an EOB."""
+    practice's, was never sent or was rejected unread, a check dated in the future or
+    before the practice's books begin, or an entry that cannot be an EOB."""
     require(user, practice, "import_remittance")
     try:
-        entry_checks.payment_date(check_date, today=timezone.localdate(), field="check date")
+        entry_checks.payment_date(
+            check_date,
+            today=timezone.localdate(),
+            earliest=books_begin(practice_pk(practice)),
+            field="check date",
+        )
     except entry_checks.EntryProblem as exc:
         raise ServiceError(exc.field, exc.problem) from None
     claims = []
