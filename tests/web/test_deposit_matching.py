@@ -299,3 +299,16 @@ def test_a_bank_import_and_an_835_import_at_once_pair_once(world, first):
     (match,) = DepositMatch.objects.all()
     assert match.remittance.trace_number == rem.trace_number
     assert services.match_deposits(biller, site.practice) == 0
+
+
+def test_an_age_in_the_lists_never_goes_negative():
+    """A file dated ahead (stored before such dates were refused, or a payer's typo in an
+    835) says so instead of a negative number of days."""
+    from medbill.web.banking.services import age_text
+
+    today = datetime.date(2026, 12, 7)
+    assert age_text(datetime.date(2026, 11, 27), today) == "10"
+    assert age_text(today, today) == "0"
+    assert age_text(datetime.date(2026, 12, 8), today) == "dated 1 day ahead"
+    assert age_text(datetime.date(2026, 12, 10), today) == "dated 3 days ahead"
+    assert age_text(None, today) == ""

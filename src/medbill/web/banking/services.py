@@ -339,5 +339,12 @@ def undo_match(user: Actor, practice: Practice, deposit_id: int, reason: str) ->
             raise ServiceError("deposit", "this match was just undone") from None
 
 
-def age_days(day: date | None, today: date) -> int | None:
-    return (today - day).days if day is not None else None
+def age_text(day: date | None, today: date) -> str:
+    """How many days ago ``day`` was, as a list shows it: a bank or payer file dated ahead
+    (a typo in it) says so rather than showing a negative age."""
+    if day is None:
+        return ""
+    days = (today - day).days
+    if days >= 0:
+        return str(days)
+    return f"dated {-days} day{'s' if days < -1 else ''} ahead"

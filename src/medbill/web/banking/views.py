@@ -121,14 +121,14 @@ def list_unmatched(request: PracticeRequest) -> HttpResponse:
     dep_rows = [
         {
             "deposit": d,
-            "age": services.age_days(d.deposit_date, today),
+            "age": services.age_text(d.deposit_date, today),
             "suggested": [eras[i] for i in plan.suggested.get(d.pk, []) if i in eras],
             "trace_only": [eras[i] for i in plan.trace_only.get(d.pk, []) if i in eras],
             "undone": undone.get(d.pk, []),
         }
         for d in deposits
     ]
-    era_rows = [{"era": r, "age": services.age_days(r.payment_date, today)} for r in eras.values()]
+    era_rows = [{"era": r, "age": services.age_text(r.payment_date, today)} for r in eras.values()]
     return render(
         request,
         "banking/unmatched.html",
