@@ -18,6 +18,11 @@ Environment variables:
     Comma-separated host names. Default with debugging: localhost names only.
 ``MEDBILL_LOG_LEVEL``
     Level of medbill's own loggers (default ``INFO``).
+``MEDBILL_DB_PREPARED``
+    PostgreSQL: ``0`` sends every statement as text with its values quoted in, as a
+    connection pooler in transaction mode needs (PgBouncer before 1.21). By default the
+    values travel apart from the statement and a statement run a few times on a connection
+    is prepared once (the server then skips parsing and planning it again).
 
 Sign-in, sessions, HTTPS and uploads (``MEDBILL_HTTPS``, ``MEDBILL_LOGIN_FAILURE_LIMIT``,
 ``MEDBILL_MAX_UPLOAD_MB`` ...) are listed in ``docs/security.md``.
@@ -90,6 +95,12 @@ if _database_url:
         raise ImproperlyConfigured(
             f"DATABASE_URL is not a database URL dj-database-url understands ({exc})"
         ) from None
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(
+        "MEDBILL_DB_PREPARED", "1"
+    ).strip().lower() not in ("0", "false", "no", "off"):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 else:
     DATABASES = {
         "default": {
