@@ -72,10 +72,13 @@ def test_simulated_era_posts_and_moves_the_patient_share_to_the_secondary(world)
     assert -M(payment.amount) == rem.claims[0].paid
     # The patient has Medicaid as secondary: the patient share waits for it, not the patient.
     assert total(Entry.objects.filter(patient=site.patient, responsibility="patient")) == ZERO
-    medicaid = total(entries.filter(payer=site.secondary_payer))
-    assert medicaid == rem.claims[0].patient_responsibility
+    medicaid = Entry.objects.filter(patient=site.patient, payer=site.secondary_payer)
+    assert total(medicaid) == rem.claims[0].patient_responsibility
     link = SecondaryClaimLink.objects.get(prior_claim=site.claim)
     assert link.claim.payer == site.secondary_payer and link.claim.status == "draft"
+    # Owed on the claim billed to Medicaid, not on the one Lakeland paid.
+    assert total(medicaid.filter(claim=site.claim)) == ZERO
+    assert total(medicaid.filter(claim=link.claim)) == rem.claims[0].patient_responsibility
     assert Decimal(link.adjudication["paid"]) == rem.claims[0].paid.amount
     assert Claim.objects.get(pk=site.claim.pk).status == "paid"
     assert any("secondary claim" in line for line in era.summary_lines(result))

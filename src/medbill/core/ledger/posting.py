@@ -10,7 +10,8 @@ owed), with a ``responsibility`` of ``payer`` or ``patient``:
 * CLP04/SVC03 paid → ``payment`` −paid (payer);
 * PR (deductible 1, coinsurance 2, copay 3, other) → ``transfer`` −x payer, +x patient;
   with coverage after this payer the +x goes to the next payer instead, and a
-  secondary claim is requested with the COB data;
+  secondary claim is requested with the COB data (the billing app moves that share,
+  ``ClaimPosting.next_payer_share``, onto the secondary claim once it exists);
 * CO/OA/PI contractual and other adjustments → ``adjustment`` −x (payer);
 * OA-23 (prior payer's impact) on a claim we sent as secondary → informational only,
   the primary's posting already moved that money;
@@ -156,6 +157,12 @@ class ClaimPosting:
     @property
     def paid(self) -> Money:
         return -sum((e.amount for e in self.entries if e.kind == "payment"), ZERO)
+
+    @property
+    def next_payer_share(self) -> Money:
+        """What this payment leaves the next payer (the "from prior payer" side of its
+        transfers; negative when it reverses a payment that did)."""
+        return sum((e.amount for e in self.entries if e.next_payer), ZERO)
 
     @property
     def patient_share(self) -> Money:

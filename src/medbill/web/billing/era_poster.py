@@ -81,7 +81,8 @@ class Poster:
 
         # The ledger rows stream into the database while later claims are still being
         # worked out; no other statement may run until that COPY ends, so secondary
-        # claims are made (or, after a reversal, voided) afterwards, in the same order.
+        # claims are made (or, after a reversal, voided) afterwards, in the same order,
+        # and the next payer's share moved onto them.
         insert_rows(Entry, rows())
         result.secondary += self.secondaries.write()
         result.warnings += self.warnings
@@ -169,8 +170,9 @@ class Poster:
             result.denied.append((claim.patient_control_number, "; ".join(d.reason_words)))
         self.move(claim, cp, outcome)
         if pay.is_reversal:
-            # A secondary claim built on the payment taken back is voided or flagged.
-            self.secondaries.add(claim, cp, None)
+            # A secondary claim built on the payment taken back is voided or flagged; the
+            # share the reversal takes from the next payer follows it.
+            self.secondaries.add(claim, cp, nxt)
         if cp.secondary and nxt is None:
             nxt = next_coverage(claim)
         if cp.secondary and nxt is not None:

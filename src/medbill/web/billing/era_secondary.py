@@ -13,6 +13,14 @@ from under it:
   ``ClaimWorkItem`` asks the biller to compare it with the corrected payment and send a
   corrected claim if they differ.
 
+What the next payer owes goes with its claim. The prior payer's posting leaves the
+patient's share to the next payer on the prior claim ("to next payer"); once the secondary
+claim exists, a pair of transfers (source ``cob``) moves that share onto it, where the next
+payer's own 835 posts, so the A/R shows it once, owed on the claim billed to that payer. A
+claim voided by a reversal gives what it carries back to the prior claim; one kept (sent,
+crossed over) carries on whatever the reversal and the corrected payment leave that payer.
+The moves never change what a patient, a payer or the practice is owed, only the claim.
+
 New claims, their lines, links, lifecycle events and audit events go in with one bulk
 statement per table and set, rather than a handful of statements per claim.
 """
@@ -27,17 +35,20 @@ from typing import Any, cast
 
 from medbill.core.ledger.cob import SecondaryClaimError, secondary_claim
 from medbill.core.ledger.posting import ClaimPosting
+from medbill.core.money import ZERO, Money
 from medbill.web.billing.era_bulk import audit_created, insert_instances, insert_rows, one_of
-from medbill.web.billing.models import Claim, ClaimLine
+from medbill.web.billing.models import Claim, ClaimLine, Entry, balance_amount
 from medbill.web.billing.remittance_models import SecondaryClaimLink
+from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.tenancy import Actor, PracticeRef, signed_in
 
-__all__ = ["ORDERS", "Secondaries", "secondary_numbers"]
+__all__ = ["ORDERS", "SHARE_SOURCE", "Secondaries", "secondary_numbers"]
 
 ORDERS = ("primary", "secondary", "tertiary")
 # Claims the payer has not seen: the import may close them when their ground goes.
 UNSENT = (Claim.Status.DRAFT, Claim.Status.SCRUBBED)
 REBUILDS = 9  # new numbers a prior claim's secondary may take after voided ones
+SHARE_SOURCE = "cob"  # ``Entry.source`` of the transfers that move a share between claims
 _CLAIM_COLUMNS = (
     "pk",
     "practice_id",
@@ -89,6 +100,20 @@ class _Made:
 
 
 @dataclass
+class _Move:
+    """The next payer's share moved from one claim of a visit to another, not written yet.
+
+    ``source`` and ``target`` are claims (model instances or plain rows); a claim made in
+    this set has its id once it is written."""
+
+    source: Any
+    target: Any
+    amount: Money
+    ref: str  # the 835 claim payment that moved it
+    back: bool = False  # a voided claim's share going back to its prior claim
+
+
+@dataclass
 class Secondaries:
     """What one set's claim payments do to secondary claims, written in order.
 
@@ -106,8 +131,11 @@ class Secondaries:
     now: datetime.datetime
     steps: list[tuple[Any, ClaimPosting, Any]] = field(default_factory=list)
     unmade: list[tuple[str, str]] = field(default_factory=list)
+    moves: list[_Move] = field(default_factory=list)
 
     def add(self, claim: Any, cp: ClaimPosting, nxt: Any) -> None:
+        """A claim payment of the set: one that bills the next coverage ``nxt``, or a
+        reversal (``nxt`` the coverage its share went to, if any)."""
         self.steps.append((claim, cp, nxt))
 
     def write(self) -> list[tuple[str, str]]:
@@ -117,11 +145,13 @@ class Secondaries:
         out: list[tuple[str, str]] = []
         for claim, cp, nxt in self.steps:
             if cp.payment.is_reversal:
-                out += self._undo(claim.pk, cp)
+                out += self._undo(claim, cp, nxt)
             else:
                 self._make(claim, cp, nxt)
+                self._carry(claim, cp, nxt)
         made = list(self.pending.values())
         self._save(made)
+        self._write_moves()
         return out + self.unmade + [(m.claim.patient_control_number, m.how) for m in made]
 
     # -- reading ---------------------------------------------------------------------------
@@ -333,16 +363,19 @@ class Secondaries:
 
     # -- reversals ---------------------------------------------------------------------------
 
-    def _undo(self, prior_pk: int, cp: ClaimPosting) -> list[tuple[str, str]]:
-        """Close the unsent secondary claims built on the payment ``cp`` reverses; flag
-        the sent ones for the biller."""
+    def _undo(self, prior: Any, cp: ClaimPosting, nxt: Any) -> list[tuple[str, str]]:
+        """Close the unsent secondary claims built on the payment ``cp`` reverses, their
+        share going back to the prior claim; flag the sent ones for the biller, the
+        reversal's share following them."""
         from medbill.web.claims_out.models import ClaimWorkItem
         from medbill.web.claims_out.services import move_claim
 
         out = []
+        prior_pk = prior.pk
         pending = self.pending.pop(prior_pk, None)
         if pending is not None:  # made earlier in this set: it is simply not written
             self.taken.discard(pending.claim.patient_control_number)
+            self.moves = [m for m in self.moves if m.target is not pending.claim]
         pay = cp.payment
         ref = f"835 {self.sha[:16]} segment {pay.position}"
         still = []
@@ -373,6 +406,7 @@ class Secondaries:
                     source_ref=ref,
                     status_reason=why[:200],
                 )
+                self._give_back(claim, prior, ref)
                 out.append((claim.patient_control_number, "voided: the prior payment was reversed"))
                 continue
             sent = (
@@ -401,4 +435,79 @@ class Secondaries:
             )
             still.append(link)
         self.live[prior_pk] = still
+        self._carry(prior, cp, nxt)
         return out
+
+    # -- the next payer's share ---------------------------------------------------------------
+
+    def _carry(self, prior: Any, cp: ClaimPosting, nxt: Any) -> None:
+        """Move the share ``cp`` left the next payer on ``prior`` to that payer's claim of
+        the visit, when there is one (made now, or made before and not voided)."""
+        share = cp.next_payer_share
+        if not share or nxt is None:
+            return
+        made = self.pending.get(prior.pk)
+        live = [link.claim for link in self.live.get(prior.pk, [])]
+        target = made.claim if made is not None else (live[-1] if live else None)
+        if target is None or target.payer_id != nxt.payer_id:
+            return  # no claim to that payer: the share stays where the 835 put it
+        self.moves.append(_Move(prior, target, share, self._ref(cp)))
+
+    def _give_back(self, voided: Claim, prior: Any, ref: str) -> None:
+        """What ``voided`` carries of the prior claim's share goes back to it."""
+        before = Entry.objects.filter(
+            claim_id=voided.pk, source=SHARE_SOURCE, responsibility=Entry.Responsibility.PAYER
+        ).aggregate(t=MoneySum("amount"))["t"]
+        carried = Money(balance_amount(before)) + sum(
+            (m.amount for m in self.moves if m.target.pk == voided.pk),
+            ZERO,
+        )
+        if carried:
+            self.moves.append(_Move(voided, prior, carried, ref, back=True))
+
+    def _ref(self, cp: ClaimPosting) -> str:
+        return f"835 {self.sha[:16]} segment {cp.payment.position}"
+
+    def _write_moves(self) -> None:
+        """The moves as pairs of transfers on the payer side, each pair with the target
+        claim's payer, dated and traced like the 835 that caused it."""
+        from medbill.web.billing.era_claims import entry_row
+
+        who = signed_in(self.user)
+        rows = []
+        for m in self.moves:
+            if not m.amount:
+                continue
+            src, dst = m.source, m.target
+            words = (
+                (
+                    f"share back to claim {dst.patient_control_number}: this claim was voided",
+                    f"share back from voided claim {src.patient_control_number}",
+                )
+                if m.back
+                else (
+                    f"next payer's share moved to claim {dst.patient_control_number}",
+                    f"next payer's share from claim {src.patient_control_number}",
+                )
+            )
+            for claim, amount, memo in ((src, -m.amount, words[0]), (dst, m.amount, words[1])):
+                rows.append(
+                    entry_row(
+                        self.now,
+                        practice_id=claim.practice_id,
+                        patient_id=claim.patient_id,
+                        visit_id=claim.visit_id,
+                        claim_id=claim.pk,
+                        payer_id=(src if m.back else dst).payer_id,
+                        kind=Entry.Kind.TRANSFER,
+                        amount=amount,
+                        responsibility=Entry.Responsibility.PAYER,
+                        effective_date=self.when,
+                        reference=self.trace[:50],
+                        memo=memo[:200],
+                        source=SHARE_SOURCE,
+                        source_ref=m.ref,
+                        created_by_id=who.pk if who is not None else None,
+                    )
+                )
+        insert_rows(Entry, rows)

@@ -160,9 +160,10 @@ def ar_aging(practice: PracticeRef, by: str = "payer", as_of: datetime.date | No
     table.chart = [(b, float(Decimal(c).scaleb(-2))) for b, c in zip(BUCKETS, totals, strict=True)]
     table.money = set(range(1, len(BUCKETS) + 3))
     table.note = (
-        "Amounts owed are aged from the date of service; credits (overpayments and "
-        "payments not yet applied) are not aged and are subtracted, so each total is the "
-        "net balance the accounts list shows."
+        "Amounts owed are aged from the date of service (a secondary payer's share too: it "
+        "is owed on the secondary claim, which bills the same visit); credits (overpayments "
+        "and payments not yet applied) are not aged and are subtracted, so each total is "
+        "the net balance the accounts list shows."
     )
     return table
 

@@ -19,6 +19,7 @@ def phone(value: object) -> str:
 _SOURCES = {
     "835": "835 remittance",
     "era": "835 remittance",
+    "cob": "coordination of benefits",
     "desk": "front desk",
     "manual": "entered by a biller",
     "statement": "statement run",
