@@ -165,8 +165,13 @@ def register_patient(user: Actor, practice: Practice, patient: Patient) -> Patie
             patient.save()
         return patient
     # The next number; when a registration running at the same time took it (the insert
-    # waits for that one to commit, then fails), the next one after it.
+    # waits for that one to commit, then fails), the next one after it. On PostgreSQL the
+    # practice's registrations take their numbers one at a time (a lock held to the end
+    # of the transaction), so they wait for each other instead of colliding.
     with audit.acting_as(user):
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ACCOUNT_LOCK, practice.pk])
         for attempt in range(ACCOUNT_ATTEMPTS):
             patient.account_number = _next_account(practice)
             try:
@@ -184,6 +189,7 @@ def register_patient(user: Actor, practice: Practice, patient: Patient) -> Patie
 
 
 ACCOUNT_ATTEMPTS = 20  # registrations of one practice at the same moment, at most
+ACCOUNT_LOCK = 0x6D62_0001  # the advisory lock's first key: "next account number"
 
 
 def update_patient(user: Actor, patient: Patient) -> Patient:
