@@ -95,3 +95,24 @@ def test_the_example_environment_passes_with_a_real_secret_key(tmp_path):
     result = check(env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_office_hours_pass_the_field_checks_at_any_time_of_day(monkeypatch):
+    """Django warns about a fixed time-of-day default (fields.W161) when its checks run
+    within seconds of it, as the deployment check did at 08:00."""
+    import datetime
+
+    from django.utils import timezone
+
+    from medbill.web.practice.models import Practice
+
+    for hour in (8, 17):
+        # The check compares the default with the time of day in UTC.
+        moment = datetime.datetime(2026, 12, 7, hour, 0, 3, tzinfo=datetime.UTC)
+        monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
+        found = [
+            w.id
+            for name in ("opens_at", "closes_at")
+            for w in Practice._meta.get_field(name).check()
+        ]
+        assert found == []
