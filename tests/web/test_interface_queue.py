@@ -95,9 +95,12 @@ def test_the_queue_lists_every_problem_of_a_held_message(world, client_for):
     detail = client.get(f"/interfaces/{row.pk}/").content.decode()
     assert '<ol class="problems">' in detail
     # The pages say what one answer holds: the message's problems and the practice's
-    # together, except for a part that could not be read at all (the IN1s here).
+    # together, except for a part that could not be read at all (the IN1s here), under
+    # the problems themselves.
     assert "every problem found, listed together" in page
-    assert "A part that could not be read at all is matched" in detail
+    reason = detail[detail.index('<dd class="reason">') :]
+    reason = reason[: reason.index("</dd>")]
+    assert "A part that could not be read at all is matched" in reason
 
 
 def test_a_biller_discards_a_junk_message_which_stays_in_the_log(world, client_for):
