@@ -366,3 +366,57 @@ def test_only_json_is_served(world, api_client_for):
     assert api.get("/fhir/R4/Claim", HTTP_ACCEPT="application/fhir+json").status_code == 200
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     assert api.get("/fhir/R4/Claim", HTTP_ACCEPT=browser).status_code == 200
+
+
+SERVED = {"Patient", "Coverage", "Encounter", "Claim", "ClaimResponse", "ExplanationOfBenefit"}
+TYPES = {
+    "_id": "token",
+    "_lastUpdated": "date",
+    "_count": "number",
+    "_offset": "number",
+    "patient": "reference",
+}
+
+
+def test_the_statement_lists_exactly_the_search_parameters_served(world, api_client_for):
+    """Every parameter the CapabilityStatement lists for a resource is taken by its search,
+    alone and all together; any other is refused as an unknown parameter always was (400,
+    ``not-supported``, naming it)."""
+    site = world.a
+    api = api_client_for(world.users["biller"])
+    statement = fhir(api.get("/fhir/R4/metadata"), CapabilityStatement)
+    values = {
+        "_id": str(site.claim.pk),
+        "_lastUpdated": "ge2000-01-01",
+        "_count": "5",
+        "_offset": "0",
+        "patient": f"Patient/{site.patient.pk}",
+    }
+    listed: dict[str, set[str]] = {}
+    for resource in statement.rest[0].resource:
+        kind = resource.type
+        names = {p.name for p in resource.searchParam}
+        listed[kind] = names
+        for param in resource.searchParam:
+            assert param.type == TYPES[param.name], (kind, param.name)
+            assert param.documentation, (kind, param.name)
+            answer = api.get(f"/fhir/R4/{kind}", {param.name: values[param.name]})
+            assert answer.status_code == 200, (kind, param.name, answer.content)
+            fhir(answer, Bundle)
+        together = api.get(f"/fhir/R4/{kind}", {name: values[name] for name in names})
+        assert together.status_code == 200, (kind, together.content)
+        others = {"patient", "_sort", "_summary", "_include", "identifier", "status", "date"}
+        for name in sorted(others - names):
+            refused = api.get(f"/fhir/R4/{kind}", {name: "x"})
+            assert refused.status_code == 400, (kind, name)
+            issue = fhir(refused, OperationOutcome).issue[0]
+            assert issue.code == "not-supported" and f"'{name}'" in issue.diagnostics
+    assert set(listed) == SERVED
+    assert listed["Patient"] == {"_id", "_lastUpdated", "_count", "_offset"}
+    for kind in SERVED - {"Patient"}:
+        assert listed[kind] == {"_id", "_lastUpdated", "_count", "_offset", "patient"}, kind
+    # ``_id`` finds the resource of that id, of any kind.
+    by_id = fhir(api.get(f"/fhir/R4/Claim?_id={site.claim.pk}"), Bundle)
+    assert [e.resource.id for e in by_id.entry] == [str(site.claim.pk)]
+    coverage = fhir(api.get(f"/fhir/R4/Coverage?_id={site.coverage.pk}"), Bundle)
+    assert [e.resource.id for e in coverage.entry] == [str(site.coverage.pk)]

@@ -311,10 +311,13 @@ def test_the_hl7_claim_examples_are_held_with_their_reasons(world):
     folder = shared_path("fhir/r4-examples")
     professional = import_bundle(practice, (folder / "hl7r4__Claim-860150.json").read_bytes())
     assert professional.status == "held"
+    # What the claim names is matched against the practice in the same answer: the
+    # patient it only refers to is unknown here.
     assert [loc for loc, _ in professional.problems] == [
         "Claim/860150.insurance[0].coverage",
         "Claim/860150.careTeam[0].provider",
         "Claim/860150.diagnosis[0]",
+        "Patient/1",
     ]
     cms1500 = import_bundle(practice, (folder / "hl7r4__Claim-MED-00050.json").read_bytes())
     assert cms1500.status == "held"
@@ -353,3 +356,101 @@ def test_the_cms1500_example_made_professional_imports(world):
     (line,) = claim.lines.all()
     assert (line.code, line.charge, line.dx_pointers) == ("62264", Decimal("12500.00"), [2, 4])
     assert claim.payer.name == "Humana Inc." and claim.coverage.member_id == "10138556"
+
+
+def test_an_unbillable_code_and_a_future_date_are_held_as_hl7_charges_are(world):
+    """The checks of an HL7 v2 charge, made by the same functions: the scrubber's rule
+    for procedure codes and the practice's today. Both problems of the claim are named by
+    its element, in one answer; nothing is written."""
+    import datetime
+
+    from medbill.web.billing.scrubbing import procedure_check
+    from medbill.web.interfaces.services import practice_today
+
+    practice = world.a.practice
+    doc = claim_bundle()
+    claim = the_claim(doc)
+    claim["item"][0]["productOrService"]["coding"][0]["code"] = "99999"
+    claim["item"][1]["servicedDate"] = "2099-12-31"
+    outcome = import_bundle(practice, data(doc))
+    assert outcome.status == "held"
+    today = practice_today(practice)
+    refused = procedure_check(practice.pk)("99999", datetime.date(2026, 3, 3))
+    assert refused and "99999" in refused
+    assert outcome.problems == (
+        (
+            "Claim/c-7781.item[0].productOrService",
+            f"Claim/c-7781.item[0].productOrService: {refused}",
+        ),
+        (
+            "Claim/c-7781.item[1].servicedDate",
+            f"Claim/c-7781.item[1].servicedDate: 12/31/2099 is after today "
+            f"({today:%m/%d/%Y}); a charge is for a service already given",
+        ),
+    )
+    row = InboundMessage.objects.get(practice=practice, message_type="FHIR^Bundle")
+    assert row.status == "held"
+    assert [p["location"] for p in row.problems] == [loc for loc, _ in outcome.problems]
+    assert not Patient.objects.filter(last_name="Lindqvist").exists()
+
+    # The same claim with a code the practice bills and a date already past imports.
+    good = import_bundle(practice, data(claim_bundle(bundle_id="CB-9")))
+    assert good.status == "imported", good.problems
+    assert Claim.objects.filter(patient__last_name="Lindqvist").count() == 1
+
+
+def test_a_claim_date_names_the_element_it_came_from(world):
+    """A line without its own date takes the claim's billable period: a problem of that
+    date names ``billablePeriod.start``; one before the patient's birth names both."""
+    doc = claim_bundle()
+    claim = the_claim(doc)
+    del claim["item"][0]["servicedDate"]
+    claim["billablePeriod"] = {"start": "2099-01-02"}
+    claim["item"][1]["servicedDate"] = "1970-01-01"
+    outcome = import_bundle(world.a.practice, data(doc))
+    assert outcome.status == "held"
+    texts = dict(outcome.problems)
+    assert texts["Claim/c-7781.billablePeriod.start"].startswith(
+        "Claim/c-7781.billablePeriod.start: 01/02/2099 is after today"
+    )
+    assert texts["Claim/c-7781.item[1].servicedDate"] == (
+        "Claim/c-7781.item[1].servicedDate: 01/01/1970 is before the patient's birth date "
+        "(Patient/p-55.birthDate, 04/18/1979)"
+    )
+
+
+def test_a_mapping_problem_and_an_unknown_payer_are_held_together(world):
+    """The claim's own problem (a future date) and what it names that the practice lacks
+    (the payer) in one answer; with the date fixed, the replay names only the payer."""
+    from medbill.web.interfaces.fhir_in import replay_bundle
+    from medbill.web.practice.models import Payer
+
+    practice = world.a.practice
+    doc = claim_bundle()
+    the_claim(doc)["item"][1]["servicedDate"] = "2099-12-31"
+    for entry in doc["entry"]:
+        if entry["resource"]["id"] == "org-lci":
+            entry["resource"]["name"] = "Prairie Mutual"
+            entry["resource"]["identifier"] = [{"value": "PRM77"}]
+    outcome = import_bundle(practice, data(doc))
+    assert outcome.status == "held"
+    assert [loc for loc, _ in outcome.problems] == [
+        "Claim/c-7781.item[1].servicedDate",
+        "Coverage/cov-55.payor",
+    ], outcome.problems
+    assert "payer 'Prairie Mutual' (id 'PRM77') matches none" in outcome.problems[1][1]
+
+    row = InboundMessage.objects.get(practice=practice, message_type="FHIR^Bundle")
+    the_claim(doc)["item"][1]["servicedDate"] = "2026-03-03"
+    again = replay_bundle(world.users["biller"], row, json.dumps(doc))
+    assert again.code == "AE"
+    assert list(again.problems) == [outcome.problems[1]]
+    Payer.objects.create(
+        organization=practice.organization,
+        name="Prairie Mutual",
+        payer_id="PRM77",
+        claim_filing_indicator="CI",
+    )
+    done = replay_bundle(world.users["biller"], row, json.dumps(doc))
+    assert done.code == "AA", done.problems
+    assert Claim.objects.get(patient__last_name="Lindqvist").payer.payer_id == "PRM77"

@@ -295,3 +295,53 @@ def test_synthea_conditions_stay_words_for_the_coder(shared_data):
     assert len(visits) == 3 and all(not v.diagnoses and not v.charges for v in visits)
     assert any("obesity" in p for v in visits for p in v.problems)
     assert "ExplanationOfBenefit" in result.ignored
+
+
+def _procedure(doc: dict) -> dict:
+    return next(e["resource"] for e in doc["entry"] if e["resource"]["resourceType"] == "Procedure")
+
+
+def test_a_procedure_charge_is_checked_as_an_hl7_charge_is(world):
+    """An encounter's CPT-coded Procedure becomes a charge: an unknown code and a date after
+    today are held, named by the Procedure's element; without its own date the charge
+    takes the encounter's, and a problem of it names ``Encounter.period.start``."""
+    practice = world.a.practice
+    doc = bundle()
+    proc = _procedure(doc)
+    proc["code"]["coding"][0]["code"] = "99999"
+    proc["performedDateTime"] = "2099-12-31"
+    outcome = import_bundle(practice, data(doc))
+    assert outcome.status == "held"
+    assert [loc for loc, _ in outcome.problems] == [
+        "Procedure/pc-1.performedDateTime",
+        "Procedure/pc-1.code",
+    ], outcome.problems
+    assert "12/31/2099 is after today" in outcome.problems[0][1]
+    assert "99999" in outcome.problems[1][1]
+    assert not Patient.objects.filter(last_name="Falkner").exists()
+
+    undated = bundle()
+    del _procedure(undated)["performedDateTime"]
+    next(e for e in undated["entry"] if e["resource"]["resourceType"] == "Encounter")["resource"][
+        "period"
+    ]["start"] = "2099-03-03T09:30:00-06:00"
+    outcome = import_bundle(practice, data(undated))
+    assert [loc for loc, _ in outcome.problems] == ["Encounter/e-1.period.start"]
+
+
+def test_a_likely_duplicate_and_an_unknown_provider_are_held_together(world):
+    """What the practice already has (a patient like this one) and what it lacks (the
+    encounter's provider) in one answer, not one per replay."""
+    doc = bundle()
+    pat = doc["entry"][0]["resource"]
+    pat["name"] = [{"use": "official", "family": "Ortega", "given": ["Mateo"]}]
+    pat["birthDate"] = "2019-06-30"
+    doctor = doc["entry"][4]["resource"]
+    doctor["identifier"][0]["value"] = "1999999992"
+    doctor["name"] = [{"family": "Nobody", "given": ["Ned"]}]
+    outcome = import_bundle(world.a.practice, data(doc))
+    assert outcome.status == "held"
+    texts = [t for _, t in outcome.problems]
+    assert len(texts) == 2, texts
+    assert "Patient/p-1.name: may be patient CVFP-0001 already registered" in texts[0]
+    assert "provider 'Nobody, Ned (id 1999999992)' matches none" in texts[1]

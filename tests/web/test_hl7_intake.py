@@ -382,3 +382,73 @@ def test_new_patients_registered_at_the_same_moment_get_their_own_account_number
     new = numbers - before
     assert len(new) == 4
     assert InboundMessage.objects.filter(practice=practice, status="accepted").count() == 4
+
+
+def test_problems_of_the_message_and_of_the_practice_are_listed_at_once(world):
+    """A charge dated after today (the message's own problem) and what the message names
+    that the practice lacks (the payer, the provider) or may already have (this patient)
+    are all in the first answer: fixing the date and replaying reveals nothing new."""
+    from medbill.web.interfaces.services import ReplayChoices
+
+    practice = world.a.practice
+    ortega = PID.replace("Lindqvist^Anna^M", "Ortega^Mateo").replace("19800214", "20190630")
+    nobody = "1999999992^Nobody^Ned^^^^^^^^^^NPI"
+    acme = IN1.replace("LCI220", "ACME1").replace("Lakeland Commercial Insurance", "Acme Mutual")
+    text = msg(
+        "DFT^P03",
+        "DFT-R",
+        seg("PV1", f1="1", f2="O", f3="Main office", f7=nobody, f19="V7001"),
+        seg("FT1", f1="1", f4="20991231", f6="CG", f10="1", f20=nobody, f25="99213^^C4"),
+        "DG1|1||J02.0^Pharyngitis^I10",
+        acme,
+        pid=ortega,
+    )
+    outcome = receive(practice, text, source="file")
+    assert outcome.code == "AE"
+    where = [loc for loc, _ in outcome.problems]
+    assert where == ["FT1 #1 FT1-4", "PID-5", "IN1 #1 IN1-3", "FT1-20"], outcome.problems
+    found = " | ".join(words for _, words in outcome.problems)
+    assert "(transaction date): 12/31/2099 is after today" in found
+    assert "may be patient CVFP-0001 already registered" in found
+    assert "payer 'Acme Mutual' (id 'ACME1') matches none" in found
+    assert "provider 'Nobody, Ned (id 1999999992)' matches none" in found
+    row = InboundMessage.objects.get(control_id="DFT-R")
+    assert len(row.problems) == 4
+    # The ACK names every one of them too.
+    errs = [s.split("|")[2] for s in ack_for(outcome, practice, "A").split("\r") if s[:3] == "ERR"]
+    assert errs == ["FT1^1^4", "PID^1^5", "IN1^1^3", "FT1^1^20"]
+
+    # The date fixed: the replay shows the same problems of the practice, and no other.
+    biller = world.users["biller"]
+    dated = text.replace("20991231", "20260303")
+    again = replay(biller, row, dated)
+    assert again.code == "AE"
+    assert list(again.problems) == list(outcome.problems[1:])
+
+    # Once the practice has the payer and the provider and the biller links the account,
+    # one replay applies it.
+    Payer.objects.create(
+        organization=practice.organization,
+        name="Acme Mutual",
+        payer_id="ACME1",
+        claim_filing_indicator="CI",
+    )
+    linked = ReplayChoices(link_account="CVFP-0001")
+    still = replay(biller, row, dated, linked)
+    assert [loc for loc, _ in still.problems] == ["FT1-20"]
+    fixed = dated.replace(nobody, NPI)
+    done = replay(biller, row, fixed, linked)
+    assert done.code == "AA", done.problems
+    row.refresh_from_db()
+    assert row.status == "replayed" and row.patient == world.a.patient
+
+
+def test_a_patient_that_cannot_be_read_is_not_matched_but_its_payer_is(world):
+    """What could not be read is left out of the matching (no duplicate check on a
+    patient without a birth date); what could be read is still matched."""
+    practice = world.a.practice
+    undated = PID.replace("19800214", "1980")
+    text = adt("ADT-U", pid=undated).replace("LCI220", "ACME1")
+    text = text.replace("Lakeland Commercial Insurance", "Acme Mutual")
+    outcome = receive(practice, text, source="file")
+    assert [loc for loc, _ in outcome.problems] == ["PID-7", "IN1 #1 IN1-3"], outcome.problems

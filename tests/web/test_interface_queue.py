@@ -94,10 +94,13 @@ def test_the_queue_lists_every_problem_of_a_held_message(world, client_for):
         assert text.replace("'", "&#x27;") in page
     detail = client.get(f"/interfaces/{row.pk}/").content.decode()
     assert '<ol class="problems">' in detail
-    # The pages do not promise more than one replay shows: what must match the practice
-    # (provider, location, payer) is checked once the message itself reads cleanly.
-    assert "Problems come in two rounds" in page
-    assert "is checked only once the message reads cleanly" in detail
+    # The pages say what one answer holds: the message's problems and the practice's
+    # together, except for a part that could not be read at all (the IN1s here), under
+    # the problems themselves.
+    assert "every problem found, listed together" in page
+    reason = detail[detail.index('<dd class="reason">') :]
+    reason = reason[: reason.index("</dd>")]
+    assert "A part that could not be read at all is matched" in reason
 
 
 def test_a_biller_discards_a_junk_message_which_stays_in_the_log(world, client_for):
@@ -175,3 +178,27 @@ def test_a_held_fhir_bundle_is_fixed_and_replayed_from_the_queue(world, client_f
     row.refresh_from_db()
     assert row.status == "replayed" and row.problems == []
     assert Patient.objects.filter(practice=world.a.practice, last_name="Falkner").count() == 1
+
+
+BOTH_KINDS = (
+    "MSH|^~\\&|EHR|CLINIC|MEDBILL|CVFP|20260303113000||DFT^P03|Q-5|P|2.5.1\r"
+    "PID|1||E3007^^^EHR^MR||Quist^Ida||19680221|F\r"
+    "PV1|1|O|Main office||||1283746505^Whitaker^Joan^^^^^^^^^^NPI||||||||||||V-Q5\r"
+    "FT1|1|||20991231||CG||||1|||||||||||||||99213^^C4\r"
+    "IN1|1||ACME1|Acme Mutual||||||||||||||||||||||||||||||||AM-1\r"
+)
+
+
+def test_a_mapping_problem_and_an_unknown_payer_show_on_the_page_at_once(world, client_for):
+    receive(world.a.practice, BOTH_KINDS, source="mllp")
+    row = InboundMessage.objects.get(control_id="Q-5")
+    client = client_for(world.users["biller"])
+    page = client.get("/interfaces/").content.decode()
+    assert "FT1 #1 FT1-4 (transaction date): 12/31/2099 is after today" in page
+    assert "IN1 #1 IN1-3 payer &#x27;Acme Mutual&#x27; (id &#x27;ACME1&#x27;) matches none" in page
+    # The date fixed on the page: still held, for the payer alone, named as before.
+    fixed = BOTH_KINDS.replace("20991231", "20260303")
+    answer = client.post(f"/interfaces/{row.pk}/replay/", {"raw": fixed}, follow=True)
+    assert "Still held: IN1 #1 IN1-3 payer" in answer.content.decode()
+    row.refresh_from_db()
+    assert [p["location"] for p in row.problems] == ["IN1 #1 IN1-3"]

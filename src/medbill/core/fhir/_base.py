@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from medbill.core.hl7._records import Address, Name
+
+if TYPE_CHECKING:
+    from medbill.core.fhir._map import BundleIntake
 
 __all__ = [
     "CPT",
@@ -43,15 +46,23 @@ NPI = ("http://hl7.org/fhir/sid/us-npi", "urn:oid:2.16.840.1.113883.4.6")
 class FHIRError(ValueError):
     """The bundle is not one we take; ``location`` names the resource and element
     (``Patient/123.birthDate``). ``problems`` lists every problem found, each as
-    (location, words), the first being this error's own."""
+    (location, words), the first being this error's own. ``partial`` is the bundle's
+    intakes as far as they could be read (``map_bundle``), for matching what they name
+    against the practice."""
 
     def __init__(
-        self, location: str, problem: str, *, more: Sequence[tuple[str, str]] = ()
+        self,
+        location: str,
+        problem: str,
+        *,
+        more: Sequence[tuple[str, str]] = (),
+        partial: BundleIntake | None = None,
     ) -> None:
         super().__init__(f"{location}: {problem}" if location else problem)
         self.location = location
         self.problem = problem
         self.problems: tuple[tuple[str, str], ...] = ((location, str(self)), *more)
+        self.partial = partial
 
 
 class Problems:
@@ -72,14 +83,14 @@ class Problems:
             self.found.extend(exc.problems)
             return default
 
-    def check(self) -> None:
-        """Raise one error carrying every problem found."""
+    def check(self, partial: BundleIntake | None = None) -> None:
+        """Raise one error carrying every problem found (and ``partial``)."""
         if not self.found:
             return
         unique = list(dict.fromkeys(self.found))
         location, text = unique[0]
         problem = text.removeprefix(f"{location}: ") if location else text
-        raise FHIRError(location, problem, more=unique[1:])
+        raise FHIRError(location, problem, more=unique[1:], partial=partial)
 
 
 def resource_name(resource: Any) -> str:

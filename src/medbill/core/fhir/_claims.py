@@ -24,6 +24,7 @@ from medbill.core.fhir._base import (
     resource_name,
 )
 from medbill.core.fhir._people import coverage, patient, provider_ref
+from medbill.core.hl7._checks import ChargeChecks
 from medbill.core.hl7._records import (
     Address,
     ChargeRecord,
@@ -36,7 +37,7 @@ from medbill.core.hl7._records import (
     VisitRecord,
 )
 
-__all__ = ["NotOurs", "claim_intake"]
+__all__ = ["Checked", "NotOurs", "claim_intake"]
 
 CLAIM_TYPE = "http://terminology.hl7.org/CodeSystem/claim-type"
 # The WHO's ICD-10: US EHRs label ICD-10-CM codes with it; the scrubber checks every code
@@ -213,13 +214,28 @@ def _money(value: Any) -> Decimal | None:
         return None
 
 
+def _served(item: dict[str, Any], at: str, res: dict[str, Any]) -> tuple[Any, str]:
+    """A line's date of service and the element it came from (the line's, else the
+    claim's billable period)."""
+    if item.get("servicedDate"):
+        return item["servicedDate"], f"{at}.servicedDate"
+    if (item.get("servicedPeriod") or {}).get("start"):
+        return item["servicedPeriod"]["start"], f"{at}.servicedPeriod.start"
+    if (res.get("billablePeriod") or {}).get("start"):
+        return res["billablePeriod"]["start"], f"{resource_name(res)}.billablePeriod.start"
+    raise FHIRError(f"{at}.servicedDate", "the line has no date of service")
+
+
 def _line(
     item: dict[str, Any],
     at: str,
     res: dict[str, Any],
     diagnoses: dict[int, DiagnosisRecord],
     provider: ProviderRef,
+    checks: Checked,
 ) -> ChargeRecord:
+    """One item; a problem of its code or date (``checks``) is kept with the claim's other
+    problems and the line still read."""
     product = item.get("productOrService")
     coded = [
         c
@@ -253,10 +269,9 @@ def _line(
     if charge is None:
         each = _money(item.get("unitPrice"))
         charge = (each * units).quantize(Decimal("0.01")) if each is not None else None
-    served = item.get("servicedDate") or (item.get("servicedPeriod") or {}).get("start")
-    served = served or (res.get("billablePeriod") or {}).get("start")
-    if not served:
-        raise FHIRError(f"{at}.servicedDate", "the line has no date of service")
+    served, served_at = _served(item, at, res)
+    day = date_of(served, served_at)
+    checks.charge(code, f"{at}.productOrService", day, served_at)
     pointers = []
     for seq in item.get("diagnosisSequence") or []:
         if int(seq) not in diagnoses:
@@ -267,7 +282,7 @@ def _line(
         code=code,
         modifiers=tuple(modifiers),
         units=units,
-        service_date=date_of(served, f"{at}.servicedDate"),
+        service_date=day,
         charge=charge,
         provider=provider,
         diagnoses=tuple(pointers),
@@ -309,12 +324,45 @@ def _once(diagnoses: dict[int, DiagnosisRecord]) -> tuple[DiagnosisRecord, ...]:
     return tuple(seen.values())
 
 
+class Checked:
+    """The checks of every charge (``ChargeChecks``) made on a resource's codes and dates,
+    their problems kept in ``problems`` by the element at fault; ``born`` is the
+    patient's birth date when the bundle gives it (``born_at`` the element)."""
+
+    def __init__(
+        self,
+        checks: ChargeChecks,
+        problems: Problems,
+        born: datetime.date | None = None,
+        born_at: str = "",
+    ) -> None:
+        self.checks, self.problems, self.born, self.born_at = checks, problems, born, born_at
+
+    def charge(self, code: str, code_at: str, served: datetime.date, served_at: str) -> None:
+        misdated = self.checks.date(served, self.born, self.born_at)
+        if misdated:
+            self.problems.add(served_at, misdated)
+        refused = self.checks.code(code, served)
+        if refused:
+            self.problems.add(code_at, refused)
+
+
+_UNREAD = PatientRecord("", _NO_NAME, datetime.date(1900, 1, 1), "U", Address())
+
+
 def claim_intake(
-    index: Index, res: dict[str, Any], bundle_id: str, taken_encounters: set[int]
+    index: Index,
+    res: dict[str, Any],
+    bundle_id: str,
+    taken_encounters: set[int],
+    checks: ChargeChecks,
+    found: Problems,
 ) -> Intake | None:
     """The intake of one Claim, or None for a claim with no billing code at all whose
     encounter the bundle also sends (Synthea's SNOMED CT claims: the visit goes to the
-    coder, who codes it from the note). Raises ``FHIRError`` naming every problem."""
+    coder, who codes it from the note). Every problem goes to ``found``, the intake then
+    being the claim as far as it could be read (``Intake.unread``); a claim of a kind
+    medbill does not bill raises ``NotOurs``."""
     where = resource_name(res)
     encounter = _encounter(index, res)
     if not _billable(res) and encounter is not None and id(encounter) in taken_encounters:
@@ -340,11 +388,21 @@ def claim_intake(
     insured = problems.take(lambda: _coverage(index, res, where), None)
     provider = problems.take(lambda: _provider(index, res, where), None)
     diagnoses = _diagnoses(index, res, where, problems)
+    born = person[0] if person is not None and not person[1] else None
+    checked = Checked(
+        checks,
+        problems,
+        born.birth_date if born is not None else None,
+        f"{born.ehr_id}.birthDate" if born is not None else "",
+    )
     lines = []
     for n, item in enumerate(res.get("item") or []):
         at = f"{where}.item[{n}]"
         if provider is not None:
-            line = problems.take(lambda: _line(item, at, res, diagnoses, provider), None)  # noqa: B023
+            line = problems.take(
+                lambda: _line(item, at, res, diagnoses, provider, checked),  # noqa: B023
+                None,
+            )
             if line is not None:
                 lines.append(line)
     if not res.get("item"):
@@ -359,10 +417,14 @@ def claim_intake(
         unique = list(dict.fromkeys(problems.found))
         location, text = unique[0]
         raise NotOurs(location, text.removeprefix(f"{location}: "), more=unique[1:])
-    problems.check()
-    assert person is not None and insured is not None and provider is not None
-    record, by_reference, identifiers = person
-    cov_record, member = insured
+    found.found.extend(problems.found)
+    unread = [
+        part
+        for part, value in (("patient", person), ("insurance", insured), ("provider", provider))
+        if value is None
+    ]
+    record, by_reference, identifiers = person or (_UNREAD, False, ())
+    cov_record, member = insured or (None, "")
     return Intake(
         control_id=f"{bundle_id}:{where}",
         message_type="FHIR^Claim",
@@ -384,4 +446,5 @@ def claim_intake(
         ),
         patient_by_reference=by_reference,
         patient_identifiers=identifiers,
+        unread=tuple(unread),
     )

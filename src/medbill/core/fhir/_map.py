@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass
@@ -23,13 +25,15 @@ from medbill.core.fhir._base import (
     resource_name,
     when,
 )
-from medbill.core.fhir._claims import NotOurs, claim_intake
+from medbill.core.fhir._claims import Checked, NotOurs, claim_intake
 from medbill.core.fhir._people import coverages, guarantor, patient, practitioner
+from medbill.core.hl7._checks import ChargeChecks, CodeCheck
 from medbill.core.hl7._records import (
+    Address,
     ChargeRecord,
-    CoverageRecord,
     DiagnosisRecord,
     Intake,
+    Name,
     NoteRecord,
     PatientRecord,
     VisitRecord,
@@ -125,8 +129,11 @@ def _about(index: Index, res: dict[str, Any], encounter: dict[str, Any]) -> bool
 
 
 def _visit_intake(
-    index: Index, enc: dict[str, Any], record: PatientRecord, bundle_id: str
+    index: Index, enc: dict[str, Any], record: PatientRecord, bundle_id: str, checked: Checked
 ) -> tuple[Intake, list[Intake]]:
+    """The encounter's visit with its diagnoses and its procedures' charges (each checked:
+    ``checked`` keeps what is wrong with a code or a date and the charge is still read),
+    and its notes."""
     where = resource_name(enc)
     period = enc.get("period") or {}
     start = when(period.get("start"))
@@ -161,18 +168,23 @@ def _visit_intake(
             c for c in codes(proc.get("code")) if c.get("system") in (CPT, *HCPCS) and c.get("code")
         ]
         if cpt:
-            performed = proc.get("performedDateTime") or (proc.get("performedPeriod") or {}).get(
-                "start"
-            )
+            if proc.get("performedDateTime"):
+                at = f"{pwhere}.performedDateTime"
+                served = date_of(proc["performedDateTime"], at)
+            elif (proc.get("performedPeriod") or {}).get("start"):
+                at = f"{pwhere}.performedPeriod.start"
+                served = date_of(proc["performedPeriod"]["start"], at)
+            else:
+                at, served = f"{where}.period.start", start.date()
+            code = str(cpt[0]["code"]).upper()
+            checked.charge(code, f"{pwhere}.code", served, at)
             charges.append(
                 ChargeRecord(
                     where=f"{pwhere}.code",
-                    code=str(cpt[0]["code"]).upper(),
+                    code=code,
                     modifiers=(),
                     units=Decimal(1),
-                    service_date=date_of(performed, f"{pwhere}.performed")
-                    if performed
-                    else start.date(),
+                    service_date=served,
                     charge=None,
                     provider=visit.attending,
                     diagnoses=tuple(d.code for d in diagnoses),
@@ -249,13 +261,27 @@ USED = {
 }
 
 
-def map_bundle(bundle: dict[str, Any]) -> BundleIntake:
+_UNREAD_NAME = Name("", "")
+
+
+def map_bundle(
+    bundle: dict[str, Any],
+    *,
+    today: datetime.date | None = None,
+    check_code: CodeCheck | None = None,
+) -> BundleIntake:
     """The intakes of ``bundle`` (from ``read_bundle``): for each patient its registration
     (with guarantor and coverages), then one visit per ambulatory encounter with its
     diagnoses, problems and procedures, then the encounter's notes; last, each Claim.
 
-    Raises ``FHIRError`` whose ``problems`` name every resource at fault.
+    Every charge (a Claim's item, an encounter's Procedure) goes through the checks an
+    HL7 v2 charge does: ``check_code`` (the practice's rule for procedure codes), no date
+    of service after ``today`` (the practice's) or before the patient's birth date.
+
+    Raises ``FHIRError`` whose ``problems`` name every resource at fault, and whose
+    ``partial`` holds the intakes as far as they could be read.
     """
+    checks = ChargeChecks(today, check_code)
     bundle_id = bundle_id_of(bundle)
     index = Index(bundle)
     patients = index.of("Patient")
@@ -270,11 +296,14 @@ def map_bundle(bundle: dict[str, Any]) -> BundleIntake:
     taken_encounters: set[int] = set()
     for pat in patients:
         record = problems.take(lambda: patient(pat), None)  # noqa: B023
+        # A patient that cannot be read is not matched against the practice, but what
+        # its bundle names (payers, providers, locations) still is.
+        unread = ("patient",) if record is None else ()
         if record is None:
-            continue
+            where = resource_name(pat)
+            record = PatientRecord(where, _UNREAD_NAME, datetime.date(1900, 1, 1), "U", Address())
         who_pays = problems.take(lambda: guarantor(index, pat), None)  # noqa: B023
-        none: tuple[CoverageRecord, ...] = ()
-        insured = problems.take(lambda: coverages(index, pat), none)  # noqa: B023
+        insured = coverages(index, pat, problems)
         intakes.append(
             Intake(
                 control_id=f"{bundle_id}:{record.ehr_id}",
@@ -283,7 +312,14 @@ def map_bundle(bundle: dict[str, Any]) -> BundleIntake:
                 patient=record,
                 guarantor=who_pays,
                 coverages=insured,
+                unread=unread,
             )
+        )
+        checked = Checked(
+            checks,
+            problems,
+            None if unread else record.birth_date,
+            f"{record.ehr_id}.birthDate",
         )
         notes: list[Intake] = []
         for enc in index.of("Encounter"):
@@ -295,19 +331,19 @@ def map_bundle(bundle: dict[str, Any]) -> BundleIntake:
             ):
                 continue  # outpatient billing: inpatient and emergency stays are not ours
             found = problems.take(
-                lambda: _visit_intake(index, enc, record, bundle_id),  # noqa: B023
+                lambda: _visit_intake(index, enc, record, bundle_id, checked),  # noqa: B023
                 None,
             )
             if found is not None:
                 taken_encounters.add(id(enc))
-                intakes.append(found[0])
-                notes += found[1]
+                intakes.append(dataclasses.replace(found[0], unread=unread))
+                notes += [dataclasses.replace(n, unread=unread) for n in found[1]]
         intakes += notes
     left_out = set()
     not_ours: list[tuple[str, str]] = []
     for res in claims:
         try:
-            found_claim = claim_intake(index, res, bundle_id, taken_encounters)
+            found_claim = claim_intake(index, res, bundle_id, taken_encounters, checks, problems)
         except NotOurs as exc:
             not_ours.extend(exc.problems)
             left_out.add(f"Claim ({exc.problem.split(':')[0]}: medbill bills professional claims)")
@@ -322,6 +358,7 @@ def map_bundle(bundle: dict[str, Any]) -> BundleIntake:
     if not_ours and not intakes and not problems.found:
         # Nothing else in the bundle: the claims were sent to be billed, and cannot be.
         problems.found.extend(not_ours)
-    problems.check()
     ignored = {r["resourceType"] for r in index.resources} - USED
-    return BundleIntake(bundle_id, tuple(intakes), tuple(sorted(ignored | left_out)))
+    read = BundleIntake(bundle_id, tuple(intakes), tuple(sorted(ignored | left_out)))
+    problems.check(partial=read)
+    return read

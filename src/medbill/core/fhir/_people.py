@@ -9,6 +9,7 @@ from medbill.core.fhir._base import (
     NPI,
     FHIRError,
     Index,
+    Problems,
     address,
     codes,
     date_of,
@@ -159,12 +160,15 @@ def coverage(
     )
 
 
-def coverages(index: Index, person: dict[str, Any]) -> tuple[CoverageRecord, ...]:
-    """The coverages of the bundle whose beneficiary is ``person``."""
+def coverages(
+    index: Index, person: dict[str, Any], problems: Problems
+) -> tuple[CoverageRecord, ...]:
+    """The coverages of the bundle whose beneficiary is ``person``; the problems of each
+    go to ``problems``, and the others are still read."""
     out = []
     mine = [c for c in index.of("Coverage") if index.points_to(c.get("beneficiary"), person)]
     for n, cov in enumerate(mine, 1):
-        found = coverage(index, cov, n, person=person)
+        found = problems.take(lambda: coverage(index, cov, n, person=person), None)  # noqa: B023
         if found is not None:
             out.append(found)
     return tuple(out)

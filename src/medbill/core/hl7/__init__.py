@@ -4,10 +4,13 @@ acknowledgements medbill answers with. Sans-IO: bytes in, records and bytes out.
 ``split_messages(data)`` splits a file (CR, LF or CRLF; a BOM) into messages;
 ``parse(text)`` reads one (``HL7ParseError`` when it is not HL7 v2);
 ``map_message(message)`` turns it into an ``Intake`` (``HL7MappingError`` naming the
-segment and field); ``ack(...)`` writes the ACK; ``mllp`` frames and unframes them.
+segment and field); ``ChargeChecks`` are the checks of every charge an EHR sends (its
+procedure code, its date), the FHIR mapping's too; ``ack(...)`` writes the ACK; ``mllp``
+frames and unframes them.
 """
 
 from medbill.core.hl7._ack import ack
+from medbill.core.hl7._checks import ChargeChecks, CodeCheck
 from medbill.core.hl7._errors import HL7MappingError, HL7ParseError
 from medbill.core.hl7._map import SUPPORTED, map_message
 from medbill.core.hl7._read import Message, Segment, decode, split_messages
@@ -32,8 +35,10 @@ __all__ = [
     "SUPPORTED",
     "Address",
     "AppointmentRecord",
+    "ChargeChecks",
     "ChargeRecord",
     "ClaimRecord",
+    "CodeCheck",
     "CoverageRecord",
     "DiagnosisRecord",
     "GuarantorRecord",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from medbill.core.hl7._records import Intake
 
 __all__ = ["HL7MappingError", "HL7ParseError", "Problems"]
 
@@ -21,6 +24,9 @@ class HL7MappingError(ValueError):
 
     ``problems`` lists every problem found, each as (location, words), the first being
     this error's own: a biller fixes them all at once rather than one per replay.
+    ``partial`` is what the message asks as far as it could be read (``Intake.unread``
+    names the parts that could not), so that what it names can still be matched against
+    the practice and those problems reported with these.
     """
 
     def __init__(
@@ -30,12 +36,14 @@ class HL7MappingError(ValueError):
         *,
         reject: bool = False,
         more: Sequence[tuple[str, str]] = (),
+        partial: Intake | None = None,
     ) -> None:
         super().__init__(f"{location} {problem}" if location else problem)
         self.location = location
         self.problem = problem
         self.reject = reject
         self.problems: tuple[tuple[str, str], ...] = ((location, str(self)), *more)
+        self.partial = partial
 
 
 class Problems:
@@ -55,11 +63,20 @@ class Problems:
             self.found.append(exc)
             return default
 
-    def check(self) -> None:
-        """Raise the first error found, carrying every other one in ``problems``."""
+    def read(self, part: str, unread: list[str], read: Callable[[], T], default: T) -> T:
+        """``take(read, default)``, adding ``part`` to ``unread`` when it found a problem."""
+        before = len(self.found)
+        value = self.take(read, default)
+        if len(self.found) > before:
+            unread.append(part)
+        return value
+
+    def check(self, partial: Intake | None = None) -> None:
+        """Raise the first error found, carrying every other one in ``problems`` and
+        ``partial``, the message as far as it was read."""
         if not self.found:
             return
         first, rest = self.found[0], self.found[1:]
         more = [p for exc in rest for p in exc.problems]
         more = [*first.problems[1:], *more]
-        raise HL7MappingError(first.location, first.problem, more=more)
+        raise HL7MappingError(first.location, first.problem, more=more, partial=partial)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
+from medbill.core.hl7._checks import ChargeChecks, CodeCheck
 from medbill.core.hl7._errors import HL7MappingError, Problems
 from medbill.core.hl7._read import Message, Segment
 from medbill.core.hl7._records import (
@@ -70,10 +70,6 @@ _UNITS_MINUTES = {
 }
 
 
-# (code, date of service) -> why the procedure code is refused, else None
-CodeCheck = Callable[[str, datetime.date], "str | None"]
-
-
 def map_message(
     message: Message,
     *,
@@ -84,7 +80,8 @@ def map_message(
 
     Raises ``HL7MappingError`` naming the segment and field for content medbill refuses
     (``reject`` set for a message type it does not take); its ``problems`` list every
-    segment (and every field of the patient) at fault, not only the first.
+    segment (and every field of the patient) at fault, not only the first, and its
+    ``partial`` is the message as far as it could be read.
 
     ``today`` (the practice's date) refuses a charge dated after it; ``check_code`` is the
     practice's rule for procedure codes (which CPT and HCPCS codes are real on a date).
@@ -96,7 +93,7 @@ def map_message(
     if code == "SIU" and event in _SIU:
         return _appointment(message, label, _SIU[event])
     if code == "DFT" and event in ("P03", "P11"):
-        return _charges(message, label, today, check_code)
+        return _charges(message, label, ChargeChecks(today, check_code))
     if (code, event) in (("MDM", "T02"), ("ORU", "R01")):
         return _note(message, label)
     raise HL7MappingError(
@@ -113,6 +110,8 @@ def _segment(message: Message, name: str) -> Segment:
 
 _NO_NAME = Name("", "")
 _NO_DATE = datetime.date(1900, 1, 1)
+# The patient of a partial intake whose PID could not be read at all ("patient" unread).
+_UNREAD = PatientRecord("", _NO_NAME, _NO_DATE, "U", Address())
 
 
 def _patient(message: Message, problems: Problems | None = None) -> PatientRecord:
@@ -242,12 +241,12 @@ def _coverage(in1: Segment, in2: Segment | None, position: int) -> CoverageRecor
 
 def _registration(message: Message, label: str, update: bool) -> Intake:
     problems = Problems()
-    patient = _patient(message, problems)
+    unread: list[str] = []
+    patient = problems.read("patient", unread, lambda: _patient(message, problems), _UNREAD)
     guarantor = problems.take(lambda: _guarantor(message), None)
     coverages = _coverages(message, problems)
-    visit = problems.take(lambda: _visit(message), None)
-    problems.check()
-    return Intake(
+    visit = problems.read("visit", unread, lambda: _visit(message), None)
+    intake = Intake(
         control_id=message.control_id,
         message_type=label,
         kind="registration",
@@ -256,7 +255,10 @@ def _registration(message: Message, label: str, update: bool) -> Intake:
         guarantor=guarantor,
         coverages=coverages,
         visit=visit,
+        unread=tuple(unread),
     )
+    problems.check(partial=intake)
+    return intake
 
 
 def _classify(code: str, system: str, where: str) -> str:
@@ -337,11 +339,12 @@ def _charge(
     ft1: Segment,
     position: int,
     found: Problems,
-    today: datetime.date | None,
-    check_code: CodeCheck | None,
+    checks: ChargeChecks,
+    born: datetime.date | None,
 ) -> tuple[ChargeRecord, list[str]]:
-    """One FT1; a problem of the procedure code or the date goes to ``found`` with the
-    other problems of the message, so that one replay shows them all."""
+    """One FT1; a problem of the procedure code or the date (after today, before the
+    patient's birth date ``born``) goes to ``found`` with the other problems of the
+    message, so that one replay shows them all."""
     where = f"FT1 #{position}"
     kind = ft1.get(6).upper()
     if kind not in ("", "CG"):
@@ -369,20 +372,14 @@ def _charge(
     if served is None:
         raise HL7MappingError(f"{where} FT1-4", "transaction (service) date is missing")
     served_where = f"{where} FT1-{4 if ft1.get(4) else 5}"
-    if today is not None and served > today:
+    misdated = checks.date(served, born, "PID-7")
+    if misdated:
+        found.found.append(HL7MappingError(served_where, f"(transaction date): {misdated}"))
+    refused = checks.code(code, served)
+    if refused:
         found.found.append(
-            HL7MappingError(
-                served_where,
-                f"(transaction date): {served:%m/%d/%Y} is after today ({today:%m/%d/%Y}); "
-                "a charge is for a service already given",
-            )
+            HL7MappingError(f"{where} FT1-{code_field}", f"(procedure code): {refused}")
         )
-    if check_code is not None:
-        refused = check_code(code, served)
-        if refused:
-            found.found.append(
-                HL7MappingError(f"{where} FT1-{code_field}", f"(procedure code): {refused}")
-            )
     charge = amount(ft1, 11, "extended amount")
     if charge is None:
         each = amount(ft1, 12, "unit amount")
@@ -411,16 +408,16 @@ def _charge(
     return record, problems
 
 
-def _charges(
-    message: Message, label: str, today: datetime.date | None, check_code: CodeCheck | None
-) -> Intake:
+def _charges(message: Message, label: str, checks: ChargeChecks) -> Intake:
     problems = Problems()
-    patient = _patient(message, problems)
+    unread: list[str] = []
+    patient = problems.read("patient", unread, lambda: _patient(message, problems), _UNREAD)
+    born = patient.birth_date if patient.birth_date != _NO_DATE else None
     diagnoses, words = _diagnoses(message, problems)
     charges: list[ChargeRecord] = []
     for i, ft1 in enumerate(message.all("FT1"), start=1):
         found = problems.take(
-            lambda: _charge(ft1, i, problems, today, check_code),  # noqa: B023
+            lambda: _charge(ft1, i, problems, checks, born),  # noqa: B023
             None,
         )
         if found is not None:
@@ -432,25 +429,14 @@ def _charges(
         )
     guarantor = problems.take(lambda: _guarantor(message), None)
     coverages = _coverages(message, problems)
-    visit = problems.take(lambda: _visit(message), None)
-    if patient.birth_date != _NO_DATE:
-        for charge in charges:
-            if charge.service_date < patient.birth_date:
-                problems.found.append(
-                    HL7MappingError(
-                        f"{charge.where} FT1-4",
-                        f"(transaction date): {charge.service_date:%m/%d/%Y} is before the "
-                        f"patient's birth date (PID-7, {patient.birth_date:%m/%d/%Y})",
-                    )
-                )
-    problems.check()
+    visit = problems.read("visit", unread, lambda: _visit(message), None)
     known = {d.code for d in diagnoses}
     for charge in charges:
         for code in charge.diagnoses:
             if code not in known:
                 diagnoses.append(DiagnosisRecord(f"{charge.where} FT1-19", code, ""))
                 known.add(code)
-    return Intake(
+    intake = Intake(
         control_id=message.control_id,
         message_type=label,
         kind="charges",
@@ -461,7 +447,10 @@ def _charges(
         diagnoses=tuple(diagnoses),
         problems=tuple(dict.fromkeys(words)),
         charges=tuple(charges),
+        unread=tuple(unread),
     )
+    problems.check(partial=intake)
+    return intake
 
 
 def _minutes(message: Message, sch: Segment) -> int:
@@ -480,19 +469,21 @@ def _minutes(message: Message, sch: Segment) -> int:
 
 def _appointment(message: Message, label: str, action: str) -> Intake:
     problems = Problems()
-    patient = _patient(message, problems)
+    unread: list[str] = []
+    patient = problems.read("patient", unread, lambda: _patient(message, problems), _UNREAD)
     booking = problems.take(lambda: _booking(message, action), None)
-    visit = problems.take(lambda: _visit(message), None)
-    problems.check()
-    assert booking is not None  # check() raised otherwise
-    return Intake(
+    visit = problems.read("visit", unread, lambda: _visit(message), None)
+    intake = Intake(
         control_id=message.control_id,
         message_type=label,
         kind="appointment",
         patient=patient,
         visit=visit,
-        appointment=booking,
+        appointment=booking,  # None only in a partial intake
+        unread=tuple(unread),
     )
+    problems.check(partial=intake)
+    return intake
 
 
 def _booking(message: Message, action: str) -> AppointmentRecord:
@@ -531,7 +522,8 @@ def _booking(message: Message, action: str) -> AppointmentRecord:
 
 def _note(message: Message, label: str) -> Intake:
     problems = Problems()
-    patient = _patient(message, problems)
+    unread: list[str] = []
+    patient = problems.read("patient", unread, lambda: _patient(message, problems), _UNREAD)
     lines: list[str] = []
     for obx in message.all("OBX"):
         if obx.get(2).upper() not in _NOTE_TYPES:
@@ -541,26 +533,29 @@ def _note(message: Message, label: str) -> Intake:
     text = "\n".join(line for line in lines).strip()
     if not text:
         problems.found.append(HL7MappingError("OBX-5", "no note text (OBX of type TX, FT or ST)"))
-    visit = problems.take(lambda: _visit(message), None)
+    visit = problems.read("visit", unread, lambda: _visit(message), None)
     if visit is None or not visit.visit_number:
         problems.found.append(
             HL7MappingError("PV1-19", "visit number is missing: a note goes with a visit")
         )
-    problems.check()
+        unread.append("visit")
     txa = message.first("TXA")
     author = provider(txa, 5) if txa else None
     if author is None:
         first_obx = message.first("OBX")
         author = provider(first_obx, 16) if first_obx else None
     document = (txa.get(12) if txa else "") or message.control_id
-    return Intake(
+    intake = Intake(
         control_id=message.control_id,
         message_type=label,
         kind="note",
         patient=patient,
         visit=visit,
         note=NoteRecord(text=text, author=author, document_id=document[:60]),
+        unread=tuple(dict.fromkeys(unread)),
     )
+    problems.check(partial=intake)
+    return intake
 
 
 def _ft(seg: Segment, value: str) -> str:

@@ -171,6 +171,10 @@ class Intake:
     (SIU), ``charges`` (DFT), ``note`` (MDM, ORU) or ``claim`` (a FHIR Claim). ``update``
     marks an A08. ``patient_by_reference``: the EHR only referred to the patient (by
     ``patient.ehr_id`` and ``patient_identifiers``), which must be known already.
+
+    An intake held for its problems carries what could be read; ``unread`` names the
+    parts that could not (``patient``, ``visit``; of a claim also ``insurance`` and
+    ``provider``), which are not matched against the practice until they read.
     """
 
     control_id: str
@@ -190,3 +194,4 @@ class Intake:
     patient_by_reference: bool = False
     patient_identifiers: tuple[tuple[str, str], ...] = ()  # (system, value)
     ignored: tuple[str, ...] = field(default=())  # segment ids kept but not used
+    unread: tuple[str, ...] = ()

@@ -3,11 +3,17 @@ use cases (duplicate check, coverage rules, booking checks, code checks): one ru
 place. Everything here runs inside the caller's transaction; ``Held`` (or a
 ``ServiceError`` from a use case) undoes the whole message.
 
-Where the parts of a message do not depend on each other (each insurance, the provider
-and the location of a visit), every problem is collected before the message is held, so
-that the biller sees all of them at once (``Context.collect``). This module holds what
-every kind of message needs (the patient, guarantor, coverages, providers and locations);
-``apply_visits`` the appointments, charges and notes, ``apply_claims`` FHIR claims.
+Applying goes in two steps. ``match_intake`` finds in the practice everything the
+message names (the patient, or the duplicate check for a new one; every insurance's
+payer; the provider, location, visit or claim it is about) and writes nothing; every
+problem it finds is collected (``Context.collect``) before the message is held, so that
+the biller sees all of them at once. Only then is anything written, the lookups reused.
+A message whose mapping found problems is matched too, as far as it could be read, so
+that its problems and the practice's are listed together.
+
+This module holds what every kind of message needs (the patient, guarantor, coverages,
+providers and locations); ``apply_visits`` the appointments, charges and notes,
+``apply_claims`` FHIR claims.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from django.utils import timezone
 
@@ -43,6 +49,7 @@ __all__ = [
     "aware",
     "coverage_for",
     "location_for",
+    "match_intake",
     "payer_for",
     "problems_of",
     "provider_for",
@@ -96,15 +103,23 @@ class Applied:
 @dataclass
 class Context:
     """One message being applied: the practice, the biller's choices, the EHR links looked
-    up so far (a charge message asks for its visit number three times) and the problems
-    found so far."""
+    up so far (a charge message asks for its visit number three times), the payers,
+    providers and locations found so far (``match_intake`` finds them, the writing reuses
+    them) and the problems found so far.
+
+    ``dry``: the message is only matched, nothing written (its mapping found problems);
+    ``pending`` then holds the EHR ids (kind, id) an earlier part of it would have made,
+    so that a later part naming them is not held for their absence."""
 
     practice: Practice
     choices: ReplayChoices = field(default_factory=ReplayChoices)
     found: list[Problem] = field(default_factory=list)
     # Patients this message registered and gave no coverage yet: none to look up.
     registered: set[int] = field(default_factory=set)
+    dry: bool = False
+    pending: set[tuple[str, str]] = field(default_factory=set)
     _links: dict[tuple[str, str], EhrLink | None] = field(default_factory=dict)
+    _found_rows: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     def link(self, kind: str, ehr_id: str) -> EhrLink | None:
         key = (kind, ehr_id)
@@ -136,6 +151,32 @@ class Context:
         """Drop what was looked up: a savepoint was rolled back under it."""
         self._links.clear()
 
+    def hold(self, location: str, problem: str) -> None:
+        """Keep a problem found (the message will be held with it)."""
+        self.found.extend(Held(location, problem).problems)
+
+    def _once(self, key: tuple[Any, ...], find: Callable[[], T]) -> T:
+        if key not in self._found_rows:
+            self._found_rows[key] = find()  # a Held is raised again when asked again
+        return cast(T, self._found_rows[key])
+
+    def payer(self, rec: CoverageRecord) -> Payer:
+        """``payer_for`` the insurance ``rec``, looked up once per message."""
+        return self._once(
+            ("payer", rec.payer_id, rec.payer_name, rec.where),
+            lambda: payer_for(self.practice, rec),
+        )
+
+    def provider(self, ref: ProviderRef | None, where: str) -> Provider:
+        """``provider_for`` ``ref``, looked up once per message."""
+        return self._once(("provider", ref, where), lambda: provider_for(self.practice, ref, where))
+
+    def location(self, name: str, where: str) -> Location:
+        """``location_for`` ``name``, looked up once per message."""
+        return self._once(
+            ("location", name, where), lambda: location_for(self.practice, name, where)
+        )
+
     def collect(self, step: Callable[[], T]) -> T | None:
         """``step()``; its problems are kept (and None returned) when it is held."""
         try:
@@ -153,23 +194,45 @@ class Context:
         raise Held(location, text, more=unique[1:], text=text)
 
 
-def apply_intake(ctx: Context, intake: Intake) -> Applied:
-    """Record ``intake`` for ``ctx.practice`` (call inside a transaction)."""
+def match_intake(ctx: Context, intake: Intake) -> Patient | None:
+    """Find in ``ctx.practice`` what ``intake`` names, writing nothing: the patient (None
+    for one to register, or one whose record could not be read), every insurance's payer,
+    and the provider, location, visit or claim its kind needs. Every problem goes to
+    ``ctx.found``; the parts of a partial intake that could not be read
+    (``Intake.unread``) are left out."""
     from medbill.web.interfaces import apply_claims, apply_visits
 
     ctx.preload(_named_links(intake))
-    patient = ctx.collect(lambda: _patient(ctx, intake, update_only=intake.kind == "note"))
+    patient = None
+    if "patient" not in intake.unread:
+        patient = ctx.collect(lambda: _find_patient(ctx, intake))
     if intake.kind in ("registration", "charges"):
-        if patient is not None:
-            ctx.collect(lambda: _guarantor(patient, intake.guarantor))
         for rec in intake.coverages:
-            if patient is not None:
-                ctx.collect(lambda: coverage_for(ctx, patient, rec))  # noqa: B023
-            elif not rec.self_pay:
-                ctx.collect(lambda: payer_for(ctx.practice, rec))  # noqa: B023
-    if patient is None:
-        ctx.check()
-    assert patient is not None
+            if not rec.self_pay:
+                ctx.collect(lambda: ctx.payer(rec))  # noqa: B023
+    if intake.kind == "appointment":
+        apply_visits.match_appointment(ctx, intake)
+    elif intake.kind == "charges":
+        apply_visits.match_charges(ctx, intake)
+    elif intake.kind == "note":
+        apply_visits.match_note(ctx, intake)
+    elif intake.kind == "claim":
+        apply_claims.match_claim(ctx, patient, intake)
+    return patient
+
+
+def apply_intake(ctx: Context, intake: Intake) -> Applied:
+    """Record ``intake`` for ``ctx.practice`` (call inside a transaction): held with every
+    problem ``match_intake`` finds, else written."""
+    from medbill.web.interfaces import apply_claims, apply_visits
+
+    found = match_intake(ctx, intake)
+    ctx.check()
+    patient = _save_patient(ctx, intake, found)
+    if intake.kind in ("registration", "charges"):
+        ctx.collect(lambda: _guarantor(patient, intake.guarantor))
+        for rec in intake.coverages:
+            ctx.collect(lambda: coverage_for(ctx, patient, rec))  # noqa: B023
     applied = Applied(patient)
     if intake.kind == "appointment":
         applied.visit = apply_visits.appointment(ctx, patient, intake)
@@ -211,45 +274,68 @@ def _fill(patient: Patient, rec: PatientRecord) -> None:
     patient.email = rec.email or patient.email
 
 
-def _patient(ctx: Context, intake: Intake, *, update_only: bool) -> Patient:
+def _find_patient(ctx: Context, intake: Intake) -> Patient | None:
+    """The practice's patient the intake is about: the one the EHR's id is linked to, the
+    one it refers to, the account the biller linked it to; None for a new patient (after
+    the duplicate check, unless the biller chose to register a new one)."""
     rec = intake.patient
     practice, choices = ctx.practice, ctx.choices
     link = ctx.link(EhrLink.Kind.PATIENT, rec.ehr_id)
     if link is not None:
         patient = link.patient
         patient.practice = practice  # the row's own practice; saves a query per use case
-        if intake.patient_by_reference:
-            return patient
-        before = audit.snapshot(patient)
-        _fill(patient, rec)
-        if audit.snapshot(patient) != before:
-            desk.update_patient(None, patient)
         return patient
     where = "PID-3" if "/" not in rec.ehr_id else rec.ehr_id
     if intake.patient_by_reference:
         return _patient_by_identifier(ctx, intake, where)
-    if update_only:
+    if (EhrLink.Kind.PATIENT, rec.ehr_id) in ctx.pending:
+        return None  # an earlier part of the message registers it
+    if intake.kind == "note":
         raise Held(where, f"no patient with EHR id {rec.ehr_id} came from the EHR yet")
     if choices.link_account:
-        found = Patient.objects.for_practice(practice).filter(account_number=choices.link_account)
-        patient = found.first()  # type: ignore[assignment]
-        if patient is None:
+        rows = Patient.objects.for_practice(practice).filter(account_number=choices.link_account)
+        account = rows.first()
+        if account is None:
             raise Held(where, f"no patient with account number {choices.link_account}")
+        return account
+    if not choices.new_patient:
+        candidate = Patient(practice=practice)
+        _fill(candidate, rec)
+        found_dups = desk.possible_duplicates(practice, candidate)
+        if found_dups:
+            other, why = found_dups[0]
+            raise Held(
+                "PID-5" if "/" not in rec.ehr_id else f"{rec.ehr_id}.name",
+                f"may be patient {other.account_number} already registered "
+                f"({'; '.join(why.reasons)}): link it to that account or register a "
+                "new patient from the interface queue",
+            )
+    if ctx.dry:
+        ctx.pending.add((EhrLink.Kind.PATIENT, rec.ehr_id))
+    return None
+
+
+def _save_patient(ctx: Context, intake: Intake, found: Patient | None) -> Patient:
+    """The patient ``_find_patient`` found, brought up to date from the EHR's record (not
+    when only referred to), else registered; the EHR's id linked to it."""
+    rec = intake.patient
+    practice = ctx.practice
+    link = ctx.link(EhrLink.Kind.PATIENT, rec.ehr_id)
+    if found is not None and (link is not None or intake.patient_by_reference):
+        if intake.patient_by_reference:
+            return found
+        before = audit.snapshot(found)
+        _fill(found, rec)
+        if audit.snapshot(found) != before:
+            desk.update_patient(None, found)
+        return found
+    if found is not None:  # the account the biller linked the EHR's patient to
+        patient = found
         _fill(patient, rec)
         desk.update_patient(None, patient)
     else:
         patient = Patient(practice=practice)
         _fill(patient, rec)
-        if not choices.new_patient:
-            found_dups = desk.possible_duplicates(practice, patient)
-            if found_dups:
-                other, why = found_dups[0]
-                raise Held(
-                    "PID-5" if "/" not in rec.ehr_id else f"{rec.ehr_id}.name",
-                    f"may be patient {other.account_number} already registered "
-                    f"({'; '.join(why.reasons)}): link it to that account or register a "
-                    "new patient from the interface queue",
-                )
         desk.register_patient(None, practice, patient)
         ctx.registered.add(patient.pk)
     ctx.add_link(kind=EhrLink.Kind.PATIENT, ehr_id=rec.ehr_id, patient=patient)
@@ -330,7 +416,7 @@ def coverage_for(ctx: Context, patient: Patient, rec: CoverageRecord) -> Coverag
     """The patient's coverage ``rec`` describes, added or brought up to date (None: self-pay)."""
     if rec.self_pay:
         return None
-    payer = payer_for(ctx.practice, rec)
+    payer = ctx.payer(rec)
     rows: list[Coverage] = []
     if patient.pk not in ctx.registered:  # a patient registered just now has none yet
         rows = list(Coverage.objects.for_practice(ctx.practice).filter(patient=patient))

@@ -2,7 +2,8 @@
 (the bundle's Encounter, else a visit made for it), coded as the claim says through the
 coder's use case, then built by the claim build's own use case, which bills the primary
 coverage in effect and holds what is not billable (paperwork, coverage). Once per
-claim identifier. Runs inside the caller's transaction (see ``apply.py``)."""
+claim identifier. ``match_claim`` finds what the claim names in the practice (nothing
+written), ``claim`` writes it. Runs inside the caller's transaction (see ``apply.py``)."""
 
 from __future__ import annotations
 
@@ -11,19 +12,13 @@ from medbill.web.claims_out.services import build_claims
 from medbill.web.coding.services import CODABLE_STATUSES
 from medbill.web.frontdesk import services as desk
 from medbill.web.frontdesk.models import Coverage, Patient, Visit
-from medbill.web.interfaces.apply import (
-    Context,
-    Held,
-    coverage_for,
-    location_for,
-    provider_for,
-)
+from medbill.web.interfaces.apply import Context, Held, coverage_for
 from medbill.web.interfaces.apply_visits import book_for_ehr, code_visit
 from medbill.web.interfaces.models import EhrLink
 from medbill.web.practice import audit
-from medbill.web.practice.models import Provider
+from medbill.web.practice.models import Location, Provider
 
-__all__ = ["claim"]
+__all__ = ["claim", "match_claim"]
 
 DESK_NOTE = "Claim from the EHR: billed as the EHR coded it."
 
@@ -31,6 +26,11 @@ DESK_NOTE = "Claim from the EHR: billed as the EHR coded it."
 def _insured(ctx: Context, patient: Patient, rec: ClaimRecord) -> Coverage | None:
     if rec.coverage is not None:
         return coverage_for(ctx, patient, rec.coverage)
+    return _coverage_of(ctx, patient, rec)
+
+
+def _coverage_of(ctx: Context, patient: Patient, rec: ClaimRecord) -> Coverage:
+    """The patient's active coverage with the member id the claim names."""
     found = (
         Coverage.objects.for_practice(ctx.practice)
         .filter(patient=patient, member_id__iexact=rec.member_id, active=True)
@@ -61,19 +61,52 @@ def _billing_provider(ctx: Context, rec: ClaimRecord) -> None:
         )
 
 
-def _visit(ctx: Context, patient: Patient, intake: Intake, provider: Provider | None) -> Visit:
+def _linked_visit(ctx: Context, intake: Intake) -> Visit | None:
+    number = intake.visit.visit_number if intake.visit else ""
+    link = ctx.link(EhrLink.Kind.VISIT, number) if number else None
+    return link.visit if link is not None else None
+
+
+def _location(ctx: Context, rec: ClaimRecord) -> Location:
+    return ctx.location("", f"{rec.where}.item.location")
+
+
+def match_claim(ctx: Context, patient: Patient | None, intake: Intake) -> None:
+    """For a claim not taken before: the payer of its coverage (or the patient's coverage
+    it names by member id), its rendering provider, its billing provider and, for a visit
+    not seen before, the location. ``patient`` is the patient found (None: a new one)."""
+    rec = intake.claim
+    assert rec is not None and intake.visit is not None
+    if ctx.link(EhrLink.Kind.CLAIM, rec.identifier) is not None:
+        return  # taken before
+    insured = rec.coverage
+    if "insurance" not in intake.unread:
+        if insured is not None and insured.self_pay:
+            ctx.hold(f"{rec.where}.insurance", "its coverage is self-pay: a claim bills a payer")
+        elif insured is not None:
+            ctx.collect(lambda: ctx.payer(insured))
+        elif patient is not None:
+            ctx.collect(lambda: _coverage_of(ctx, patient, rec))
+    attending = intake.visit.attending
+    if "provider" not in intake.unread:
+        ctx.collect(lambda: ctx.provider(attending, rec.where))
+    ctx.collect(lambda: _billing_provider(ctx, rec))
+    number = intake.visit.visit_number
+    if _linked_visit(ctx, intake) is None and (EhrLink.Kind.VISIT, number) not in ctx.pending:
+        ctx.collect(lambda: _location(ctx, rec))
+
+
+def _visit(ctx: Context, patient: Patient, intake: Intake, provider: Provider) -> Visit:
     """The bundle's Encounter (imported before the claim), else a new visit for the claim."""
     rec = intake.claim
     assert rec is not None and intake.visit is not None
     number = intake.visit.visit_number
-    link = ctx.link(EhrLink.Kind.VISIT, number) if number else None
-    if link is not None and link.visit is not None:
-        if link.visit.patient_id != patient.pk:
+    visit = _linked_visit(ctx, intake)
+    if visit is not None:
+        if visit.patient_id != patient.pk:
             raise Held(f"{rec.where}.item.encounter", f"{number} is another patient's visit")
-        return link.visit
-    location = ctx.collect(lambda: location_for(ctx.practice, "", f"{rec.where}.item.location"))
-    ctx.check()
-    assert provider is not None and location is not None
+        return visit
+    location = _location(ctx, rec)
     served = min(c.service_date for c in intake.charges)
     visit = book_for_ehr(
         ctx,
@@ -104,12 +137,9 @@ def claim(ctx: Context, patient: Patient, intake: Intake) -> tuple[Visit | None,
     if done is not None:
         return done.visit, done.claim_id  # the EHR's claim was taken before
     practice = ctx.practice
-    coverage = ctx.collect(lambda: _insured(ctx, patient, rec))
-    attending = intake.visit.attending
-    provider = ctx.collect(lambda: provider_for(practice, attending, rec.where))
-    ctx.collect(lambda: _billing_provider(ctx, rec))
-    ctx.check()
-    assert coverage is not None
+    coverage = _insured(ctx, patient, rec)
+    assert coverage is not None  # match_claim holds a self-pay one
+    provider = ctx.provider(intake.visit.attending, rec.where)
     if coverage.order != "primary":
         raise Held(
             f"{rec.where}.insurance",

@@ -1,6 +1,8 @@
 """Appointments (SIU), charges (DFT, FHIR Encounter) and notes (MDM, ORU, FHIR
 DocumentReference) to visits, through the scheduler's, the desk's and the coder's use
-cases. Runs inside the caller's transaction (see ``apply.py``)."""
+cases. Each kind has its ``match_*`` (what it names, found in the practice; nothing
+written) and its writing, which ``apply.apply_intake`` runs only once the match found no
+problem. Runs inside the caller's transaction (see ``apply.py``)."""
 
 from __future__ import annotations
 
@@ -15,13 +17,22 @@ from medbill.web.coding.services import CODABLE_STATUSES, set_visit_codes
 from medbill.web.frontdesk import scheduler
 from medbill.web.frontdesk import services as desk
 from medbill.web.frontdesk.models import ClinicalNote, Patient, Visit
-from medbill.web.interfaces.apply import Context, Held, aware, location_for, provider_for
+from medbill.web.interfaces.apply import Context, Held, aware
 from medbill.web.interfaces.models import EhrLink, InterfaceSettings
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Location, Provider
 
-__all__ = ["appointment", "book_for_ehr", "charges", "code_visit", "note"]
+__all__ = [
+    "appointment",
+    "book_for_ehr",
+    "charges",
+    "code_visit",
+    "match_appointment",
+    "match_charges",
+    "match_note",
+    "note",
+]
 
 T = TypeVar("T")
 
@@ -31,27 +42,45 @@ def _link_visit(ctx: Context, kind: str, ehr_id: str, visit: Visit, **values: An
         ctx.add_link(kind=kind, ehr_id=ehr_id, patient=visit.patient, visit=visit, **values)
 
 
+def _booked(ctx: Context, rec: AppointmentRecord) -> Visit | None:
+    link = ctx.link(EhrLink.Kind.APPOINTMENT, rec.ehr_id)
+    return link.visit if link is not None else None
+
+
+def _location_field(intake: Intake) -> str:
+    return "PV1-3" if intake.visit and intake.visit.location else "AIL-3"
+
+
+def match_appointment(ctx: Context, intake: Intake) -> None:
+    """The appointment to cancel, else its provider and (for a new one) location."""
+    rec = intake.appointment
+    if rec is None:
+        return  # SCH could not be read
+    visit = _booked(ctx, rec)
+    if rec.action == "cancel":
+        if visit is None:
+            ctx.hold("SCH-2", f"no appointment {rec.ehr_id} came from the EHR to cancel")
+        return
+    ctx.collect(lambda: ctx.provider(rec.provider, "AIP-3"))
+    if visit is None:
+        ctx.collect(lambda: ctx.location(rec.location, _location_field(intake)))
+
+
 def appointment(ctx: Context, patient: Patient, intake: Intake) -> Visit | None:
     """Book, move or cancel the appointment the EHR names (SCH-2)."""
     practice = ctx.practice
-    rec: AppointmentRecord = intake.appointment  # type: ignore[assignment]
-    link = ctx.link(EhrLink.Kind.APPOINTMENT, rec.ehr_id)
-    visit = link.visit if link is not None else None
+    rec = intake.appointment
+    assert rec is not None
+    visit = _booked(ctx, rec)
     if rec.action == "cancel":
-        if visit is None:
-            raise Held("SCH-2", f"no appointment {rec.ehr_id} came from the EHR to cancel")
+        assert visit is not None  # match_appointment holds the message otherwise
         if visit.status == Visit.Status.SCHEDULED:
             scheduler.cancel_visit(None, visit, rec.reason or "cancelled in the EHR")
         return visit
     assert rec.start is not None
     when = aware(practice, rec.start)
-    where = "PV1-3" if intake.visit and intake.visit.location else "AIL-3"
-    provider = ctx.collect(lambda: provider_for(practice, rec.provider, "AIP-3"))
-    location = (
-        ctx.collect(lambda: location_for(practice, rec.location, where)) if visit is None else None
-    )
-    ctx.check()
-    assert provider is not None
+    provider = ctx.provider(rec.provider, "AIP-3")
+    location = ctx.location(rec.location, _location_field(intake)) if visit is None else None
     if visit is None:
         assert location is not None
         visit = _on_day(
@@ -137,23 +166,44 @@ def book_for_ehr(
     )
 
 
-def _visit_for_charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:
+def _linked_visit(ctx: Context, intake: Intake) -> Visit | None:
     number = intake.visit.visit_number if intake.visit else ""
     link = ctx.link(EhrLink.Kind.VISIT, number) if number else None
-    if link is not None and link.visit is not None:
-        visit = link.visit
+    return link.visit if link is not None else None
+
+
+def _charges_provider(ctx: Context, intake: Intake) -> Provider:
+    first = intake.charges[0] if intake.charges else None
+    attending = intake.visit.attending if intake.visit else None
+    return ctx.provider((first.provider if first else None) or attending, "FT1-20")
+
+
+def _charges_location(ctx: Context, intake: Intake) -> Location:
+    return ctx.location(intake.visit.location if intake.visit else "", "PV1-3")
+
+
+def match_charges(ctx: Context, intake: Intake) -> None:
+    """For charges of a visit not seen before: its provider and its location."""
+    if "visit" in intake.unread or _linked_visit(ctx, intake) is not None:
+        return
+    number = intake.visit.visit_number if intake.visit else ""
+    if number and (EhrLink.Kind.VISIT, number) in ctx.pending:
+        return
+    ctx.collect(lambda: _charges_provider(ctx, intake))
+    ctx.collect(lambda: _charges_location(ctx, intake))
+    if ctx.dry and number:
+        ctx.pending.add((EhrLink.Kind.VISIT, number))
+
+
+def _visit_for_charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:
+    number = intake.visit.visit_number if intake.visit else ""
+    visit = _linked_visit(ctx, intake)
+    if visit is not None:
         if visit.patient_id != patient.pk:
             raise Held("PV1-19", f"visit {number} belongs to another patient")
         return visit
-    first = intake.charges[0] if intake.charges else None
-    attending = intake.visit.attending if intake.visit else None
-    practice = ctx.practice
-    provider = ctx.collect(
-        lambda: provider_for(practice, (first.provider if first else None) or attending, "FT1-20")
-    )
-    location = ctx.collect(
-        lambda: location_for(practice, intake.visit.location if intake.visit else "", "PV1-3")
-    )
+    provider = _charges_provider(ctx, intake)
+    location = _charges_location(ctx, intake)
     admitted = intake.visit.admitted_at if intake.visit else None
     if intake.charges:
         served = min(c.service_date for c in intake.charges)
@@ -162,7 +212,6 @@ def _visit_for_charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:
     else:
         ctx.found.append(("PV1-44", "PV1-44 the visit has no date and no charges to date it"))
     ctx.check()
-    assert provider is not None and location is not None
     visit = book_for_ehr(
         ctx,
         patient,
@@ -261,25 +310,32 @@ def charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:
 # -- notes --------------------------------------------------------------------------------
 
 
+def match_note(ctx: Context, intake: Intake) -> None:
+    """The visit the note is of (sent before, or by an earlier part of the message)."""
+    if "visit" in intake.unread or intake.visit is None:
+        return
+    number = intake.visit.visit_number
+    if _linked_visit(ctx, intake) is None and (EhrLink.Kind.VISIT, number) not in ctx.pending:
+        ctx.hold(
+            "PV1-19",
+            f"no visit numbered {number} came from the EHR yet: send its appointment or "
+            "charges first, then replay",
+        )
+
+
 def note(ctx: Context, patient: Patient, intake: Intake) -> Visit:
     """The EHR's note of a visit it sent before, as the visit's clinical note."""
     assert intake.note is not None and intake.visit is not None
     practice = ctx.practice
     number = intake.visit.visit_number
-    link = ctx.link(EhrLink.Kind.VISIT, number)
-    if link is None or link.visit is None:
-        raise Held(
-            "PV1-19",
-            f"no visit numbered {number} came from the EHR yet: send its appointment or "
-            "charges first, then replay",
-        )
-    visit = link.visit
+    visit = _linked_visit(ctx, intake)
+    assert visit is not None  # match_note holds the message otherwise
     if visit.patient_id != patient.pk:
         raise Held("PV1-19", f"visit {number} belongs to another patient")
     author = None
     if intake.note.author is not None:
         try:
-            author = provider_for(practice, intake.note.author, "TXA-5")
+            author = ctx.provider(intake.note.author, "TXA-5")
         except Held:
             author = None  # an unknown author does not stop the note; it is not guessed
     doc = ctx.link(EhrLink.Kind.NOTE, intake.note.document_id)

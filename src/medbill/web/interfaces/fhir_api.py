@@ -1,16 +1,18 @@
 """The FHIR R4 read API at ``/fhir/R4/``: ``metadata``, and ``Patient``, ``Coverage``,
 ``Encounter`` (a visit), ``Claim``, ``ClaimResponse`` (a 999 or 277CA verdict on a claim)
-and ``ExplanationOfBenefit`` (a posted 835 claim payment) read by id and searched by
-``patient`` and ``_lastUpdated``, as ``application/fhir+json``. The same
-credentials as ``/api/`` (a bearer token or the signed-in session), the same tenancy
-(``scoped``: another practice's row is a 404) and the same audit trail (a read is a view
-of the patient record, a search a list with its ids)."""
+and ``ExplanationOfBenefit`` (a posted 835 claim payment) read by id and searched by the
+parameters of ``SEARCH`` (``_id``, ``_lastUpdated``, ``patient``, paged by ``_count`` and
+``_offset``), as ``application/fhir+json``; the CapabilityStatement lists that same
+table. The same credentials as ``/api/`` (a bearer token or the signed-in session), the
+same tenancy (``scoped``: another practice's row is a 404) and the same audit trail (a
+read is a view of the patient record, a search a list with its ids)."""
 
 from __future__ import annotations
 
 import datetime
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -32,7 +34,7 @@ from medbill.web.practice.tenancy import scoped
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-__all__ = ["read_resource", "search_resources", "show_metadata"]
+__all__ = ["GENERAL", "KINDS", "SEARCH", "read_resource", "search_resources", "show_metadata"]
 
 CONTENT_TYPE = "application/fhir+json; charset=utf-8"
 MAX_RESULTS = 200  # the most entries one page holds (``_count``)
@@ -69,16 +71,26 @@ def _user(request: HttpRequest) -> User:
     raise _Problem(401, "login", "a bearer token or a signed-in session is needed")
 
 
-# kind -> (rows, the action a role needs, to resource, the patient field)
-KINDS: dict[str, tuple[Callable[[], QuerySet], str, Callable[[Any], dict[str, Any]], str]] = {
-    "Patient": (lambda: Patient.objects.all(), "view_patients", fhir_out.patient, "pk"),
-    "Coverage": (
+@dataclass(frozen=True)
+class Kind:
+    """A resource type served: its rows, the action a role needs to read them, the row to
+    resource, and the field its ``patient`` search matches (None: no such search)."""
+
+    rows: Callable[[], QuerySet]
+    action: str
+    to_resource: Callable[[Any], dict[str, Any]]
+    patient: str | None
+
+
+KINDS: dict[str, Kind] = {
+    "Patient": Kind(lambda: Patient.objects.all(), "view_patients", fhir_out.patient, None),
+    "Coverage": Kind(
         lambda: Coverage.objects.select_related("payer"),
         "view_patients",
         fhir_out.coverage,
         "patient_id",
     ),
-    "Encounter": (
+    "Encounter": Kind(
         lambda: Visit.objects.select_related("provider", "location", "practice").prefetch_related(
             "ehr_links"
         ),
@@ -86,13 +98,13 @@ KINDS: dict[str, tuple[Callable[[], QuerySet], str, Callable[[Any], dict[str, An
         fhir_out_visits.encounter,
         "patient_id",
     ),
-    "Claim": (
+    "Claim": Kind(
         lambda: Claim.objects.select_related("payer", "practice").prefetch_related("lines"),
         "view_claims",
         fhir_out.claim,
         "patient_id",
     ),
-    "ClaimResponse": (
+    "ClaimResponse": Kind(
         lambda: ClaimEvent.objects.filter(
             source__in=fhir_out_visits.ACK_SOURCES, to_status__in=("accepted", "rejected")
         ).select_related("claim__payer"),
@@ -100,7 +112,7 @@ KINDS: dict[str, tuple[Callable[[], QuerySet], str, Callable[[Any], dict[str, An
         fhir_out_visits.claim_response,
         "claim__patient_id",
     ),
-    "ExplanationOfBenefit": (
+    "ExplanationOfBenefit": Kind(
         lambda: RemittanceClaim.objects.filter(claim__isnull=False).select_related(
             "remittance__file", "claim__payer", "claim__practice"
         ),
@@ -109,6 +121,34 @@ KINDS: dict[str, tuple[Callable[[], QuerySet], str, Callable[[Any], dict[str, An
         "claim__patient_id",
     ),
 }
+
+# The search parameters of every kind, as the CapabilityStatement lists them: the search
+# takes these and refuses any other (400), so the two cannot disagree.
+_EVERY_KIND = (
+    fhir_out.SearchParam("_id", "token", "the resource's id"),
+    fhir_out.SearchParam(
+        "_lastUpdated",
+        "date",
+        "meta.lastUpdated: a day (YYYY-MM-DD, eq optional), or a day or instant after "
+        "ge, gt, le or lt; repeat it for a range",
+    ),
+    fhir_out.SearchParam(
+        "_count", "number", f"entries a page holds, 1 to {MAX_RESULTS} (default {PAGE_SIZE})"
+    ),
+    fhir_out.SearchParam(
+        "_offset", "number", "entries to skip: the page; the next and previous links move it"
+    ),
+)
+_PATIENT = fhir_out.SearchParam(
+    "patient", "reference", "the patient it is about: Patient/123 (or 123)"
+)
+SEARCH: dict[str, tuple[fhir_out.SearchParam, ...]] = {
+    kind: (*_EVERY_KIND, _PATIENT) if served.patient else _EVERY_KIND
+    for kind, served in KINDS.items()
+}
+# Taken by every interaction (reads too), searches included; the CapabilityStatement
+# states it as its ``format``, not as a search parameter.
+GENERAL = ("_format",)
 # The field ``_lastUpdated`` searches (Patient, Coverage and Encounter: ``last_changed``,
 # from the audit trail; an acknowledgement never changes once recorded).
 STAMPS = {
@@ -122,11 +162,11 @@ def _rows(request: HttpRequest, kind: str) -> tuple[QuerySet, Callable[[Any], di
     if kind not in KINDS:
         raise _Problem(404, "not-supported", f"{kind} is not served (see /fhir/R4/metadata)")
     user = _user(request)
-    make, action, to_resource, _ = KINDS[kind]
-    rows = scoped(make(), user, None, action)
+    served = KINDS[kind]
+    rows = scoped(served.rows(), user, None, served.action)
     if kind not in STAMPS:
         rows = fhir_out.last_changed(rows)
-    return rows, to_resource
+    return rows, served.to_resource
 
 
 def _wants_json(request: HttpRequest) -> None:
@@ -170,7 +210,7 @@ def show_metadata(request: HttpRequest) -> HttpResponse:
         _wants_json(request)
     except _Problem as problem:
         return _outcome(problem)
-    return _answer(fhir_out.capability(request.build_absolute_uri("/fhir/R4")))
+    return _answer(fhir_out.capability(request.build_absolute_uri("/fhir/R4"), SEARCH))
 
 
 @require_GET
@@ -180,7 +220,7 @@ def read_resource(request: HttpRequest, kind: str, resource_id: str) -> HttpResp
     row = rows.filter(pk=int(resource_id)).first() if _is_id(resource_id) else None
     if row is None:
         raise _Problem(404, "not-found", f"{kind}/{resource_id} is not known")
-    require(request.auth, row.practice_id, KINDS[kind][1])  # type: ignore[attr-defined]
+    require(request.auth, row.practice_id, KINDS[kind].action)  # type: ignore[attr-defined]
     audit.record_view(row, request.auth, source="api")  # type: ignore[attr-defined]
     return _answer(to_resource(row))
 
@@ -214,12 +254,18 @@ def _when(value: str) -> tuple[str, datetime.datetime]:
 @_handle
 def search_resources(request: HttpRequest, kind: str) -> HttpResponse:
     rows, to_resource = _rows(request, kind)
-    field = KINDS[kind][3]
+    taken = {param.name for param in SEARCH[kind]} | set(GENERAL)
     for name in request.GET:
-        if name not in ("patient", "_lastUpdated", "_id", "_count", "_offset", "_format"):
-            raise _Problem(400, "not-supported", f"search parameter '{name}' is not supported")
+        if name not in taken:
+            raise _Problem(
+                400,
+                "not-supported",
+                f"search parameter '{name}' is not supported for {kind} "
+                f"({', '.join(sorted(taken - set(GENERAL)))} are; see /fhir/R4/metadata)",
+            )
     patient = request.GET.get("patient", "").removeprefix("Patient/")
-    if patient:
+    field = KINDS[kind].patient
+    if patient and field:
         if not _is_id(patient):
             raise _Problem(400, "invalid", f"patient: '{patient}' is not a Patient id")
         rows = rows.filter(**{field: int(patient)})

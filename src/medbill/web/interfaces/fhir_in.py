@@ -5,22 +5,37 @@ per resource (the EHR links keyed by ``Patient/123``, ``Encounter/456``, a Claim
 identifier…), also when two imports run at once (the unique message row and links, not a
 look before an insert).
 
+Every charge (a Claim's item, an Encounter's Procedure) is checked as an HL7 v2 charge
+is: its procedure code by the practice's rule (the scrubber's ``procedure_check``), its
+date against the practice's today (``practice_today``) and the patient's birth date.
+
 A bundle that cannot be applied is held in the interface queue like an HL7 message, with
-every problem found (each resource's, not only the first), for a biller to see, fix (in
-the EHR, in practice setup, or in the bundle itself) and replay, or discard.
+every problem found (each resource's, not only the first; and, for the resources that
+could be read, what does not match the practice), for a biller to see, fix (in the EHR,
+in practice setup, or in the bundle itself) and replay, or discard.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from medbill.core.fhir import BundleIntake, FHIRError, bundle_id_of, map_bundle, read_bundle
-from medbill.web.interfaces.apply import Applied, Context, Held, apply_intake, problems_of
+from medbill.core.hl7 import Intake
+from medbill.web.billing.scrubbing import procedure_check
+from medbill.web.interfaces.apply import (
+    Applied,
+    Context,
+    Held,
+    apply_intake,
+    match_intake,
+    problems_of,
+)
 from medbill.web.interfaces.models import InboundMessage
-from medbill.web.interfaces.services import Arrival, Outcome, Taken, take
+from medbill.web.interfaces.services import Arrival, Outcome, Taken, practice_today, take
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Practice
@@ -84,6 +99,25 @@ class _Counts:
     claims: int = 0
 
 
+def _subject(intake: Intake) -> str:
+    return intake.control_id.rsplit(":", 1)[-1]
+
+
+def _match(partial: BundleIntake) -> Callable[[Context], None]:
+    """Match the intakes of a bundle that could be read (nothing written): their problems
+    in ``ctx.found``, in the bundle's terms."""
+
+    def match(ctx: Context) -> None:
+        found: list[tuple[str, str]] = []
+        for intake in partial.intakes:
+            ctx.found = []
+            match_intake(ctx, intake)
+            found += [_words(_subject(intake), loc, text) for loc, text in ctx.found]
+        ctx.found = _grouped(found)
+
+    return match
+
+
 def _apply(bundle: BundleIntake, counts: _Counts) -> Any:
     def apply(ctx: Context) -> Applied:
         found: list[tuple[str, str]] = []
@@ -102,8 +136,7 @@ def _apply(bundle: BundleIntake, counts: _Counts) -> Any:
             except (Held, ServiceError) as exc:
                 if intake.kind == "charges" and number:
                     failed_visits.add(number)
-                subject = intake.control_id.rsplit(":", 1)[-1]
-                found += [_words(subject, loc, text) for loc, text in problems_of(exc)]
+                found += [_words(_subject(intake), loc, text) for loc, text in problems_of(exc)]
                 continue
             counts.patients.add(applied.patient.pk)
             counts.visits += intake.kind == "charges"
@@ -119,17 +152,36 @@ def _apply(bundle: BundleIntake, counts: _Counts) -> Any:
     return apply
 
 
-def _read(data: bytes) -> tuple[BundleIntake | None, str, tuple[tuple[str, str], ...]]:
-    """The bundle's intakes, its identity and the problems that stop it before any use
-    case runs."""
+@dataclass(frozen=True)
+class _Read:
+    """A bundle as read: its identity, its intakes (as far as they could be read, when
+    there are ``problems``) and the problems that stop it before any use case runs."""
+
+    bundle_id: str
+    bundle: BundleIntake | None = None
+    problems: tuple[tuple[str, str], ...] = ()
+
+    def steps(self, counts: _Counts) -> tuple[Any, Callable[[Context], None] | None]:
+        """``take``'s ``apply`` and ``match``."""
+        if self.bundle is None:
+            return None, None
+        if self.problems:
+            return None, _match(self.bundle)
+        return _apply(self.bundle, counts), None
+
+
+def _read(data: bytes, practice: Practice) -> _Read:
     try:
         doc = read_bundle(data)
     except FHIRError as exc:
-        return None, f"sha256:{hashlib.sha256(data).hexdigest()[:40]}", exc.problems
+        return _Read(f"sha256:{hashlib.sha256(data).hexdigest()[:40]}", None, exc.problems)
     try:
-        return map_bundle(doc), bundle_id_of(doc), ()
+        intakes = map_bundle(
+            doc, today=practice_today(practice), check_code=procedure_check(practice.pk)
+        )
+        return _Read(bundle_id_of(doc), intakes)
     except FHIRError as exc:
-        return None, bundle_id_of(doc), exc.problems
+        return _Read(bundle_id_of(doc), exc.partial, exc.problems)
 
 
 def _outcome(taken: Taken, bundle: BundleIntake | None, bundle_id: str, counts: _Counts) -> Any:
@@ -157,38 +209,43 @@ def import_bundle(
 ) -> BundleOutcome:
     """Import one bundle (or one resource) for ``practice``; what cannot be applied is
     held in the interface queue."""
-    bundle, bundle_id, problems = _read(data)
+    read = _read(data, practice)
     text = data.decode("utf-8-sig", errors="replace")
     counts = _Counts()
-    arrival = Arrival(f"fhir:{bundle_id}"[:199], MESSAGE_TYPE, text, source)
+    arrival = Arrival(f"fhir:{read.bundle_id}"[:199], MESSAGE_TYPE, text, source)
+    apply, match = read.steps(counts)
     with audit.acting_as(None, source="fhir"):
         taken = take(
             practice,
             arrival,
-            _apply(bundle, counts) if bundle is not None else None,
-            problems=problems,
+            apply,
+            problems=read.problems,
+            match=match,
             durable=durable,
         )
-    return _outcome(taken, bundle, bundle_id, counts)
+    return _outcome(taken, read.bundle, read.bundle_id, counts)
 
 
 def replay_bundle(user: Any, row: InboundMessage, text: str) -> Outcome:
     """Apply a held bundle again, as the biller edited it (or as it was, once what it named
     exists). A bundle that has an identifier must keep it."""
     data = text.encode("utf-8")
-    bundle, bundle_id, problems = _read(data)
+    practice = Practice.objects.get(pk=row.practice_id)
+    read = _read(data, practice)
+    bundle_id = read.bundle_id
     if not bundle_id.startswith("sha256:") and f"fhir:{bundle_id}"[:199] != row.control_id:
         raise ServiceError(
             "raw", f"Bundle.identifier must stay {row.control_id.removeprefix('fhir:')}"
         )
-    practice = Practice.objects.get(pk=row.practice_id)
     counts = _Counts()
+    apply, match = read.steps(counts)
     with audit.acting_as(user, source="fhir"):
         taken = take(
             practice,
             Arrival(row.control_id, row.message_type, text, "page"),
-            _apply(bundle, counts) if bundle is not None else None,
-            problems=problems,
+            apply,
+            problems=read.problems,
+            match=match,
             replaying=row,
         )
     if taken.status == "not_held":

@@ -7,6 +7,8 @@ else the newest create or update in the audit trail."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +23,7 @@ from medbill.web.practice.models import AuditEvent
 
 __all__ = [
     "FHIR_VERSION",
+    "SearchParam",
     "capability",
     "claim",
     "coverage",
@@ -363,23 +366,29 @@ def explanation_of_benefit(row: RemittanceClaim) -> dict[str, Any]:
     return out
 
 
-def capability(base: str) -> dict[str, Any]:
-    """The CapabilityStatement of the read API at ``base``."""
-    search = [
-        {"name": "patient", "type": "reference"},
-        {"name": "_lastUpdated", "type": "date"},
+@dataclass(frozen=True)
+class SearchParam:
+    """A search parameter a resource type is searched by: its name, its FHIR search type
+    (token, date, number, reference) and what it matches, in words."""
+
+    name: str
+    type: str
+    documentation: str
+
+
+def capability(base: str, search: Mapping[str, Sequence[SearchParam]]) -> dict[str, Any]:
+    """The CapabilityStatement of the read API at ``base``: each resource type of
+    ``search``, read and searched by its parameters."""
+    resources = [
+        {
+            "type": kind,
+            "interaction": [{"code": "read"}, {"code": "search-type"}],
+            "searchParam": [
+                {"name": p.name, "type": p.type, "documentation": p.documentation} for p in params
+            ],
+        }
+        for kind, params in search.items()
     ]
-    resources = []
-    kinds = ("Patient", "Coverage", "Encounter", "Claim", "ClaimResponse", "ExplanationOfBenefit")
-    for kind in kinds:
-        params = search if kind != "Patient" else [search[1], {"name": "_id", "type": "token"}]
-        resources.append(
-            {
-                "type": kind,
-                "interaction": [{"code": "read"}, {"code": "search-type"}],
-                "searchParam": params,
-            }
-        )
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",

@@ -6,9 +6,10 @@ the unique EHR links, not a look before an insert).
 ``receive(practice, text, source=...)`` takes an HL7 v2 message and answers with an
 ``Outcome``: the ACK code (AA, AE, AR), the problems in words and where, and the logged
 message. ``take`` is what HL7 v2 and FHIR share: a message that cannot be applied is held
-in the interface queue with every problem found; ``replay`` applies a held message again,
-as the biller edited it; ``discard`` sets a junk message aside (kept, with who, when and
-why).
+in the interface queue with every problem found (those of the message itself and, for
+what could be read of it, those of matching it against the practice); ``replay``
+applies a held message again, as the biller edited it; ``discard`` sets a junk message
+aside (kept, with who, when and why).
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from medbill.core.hl7 import HL7MappingError, HL7ParseError, Message, ack, map_message, parse
+from medbill.core.hl7 import (
+    HL7MappingError,
+    HL7ParseError,
+    Intake,
+    Message,
+    ack,
+    map_message,
+    parse,
+)
 from medbill.web.billing.scrubbing import procedure_check
 from medbill.web.interfaces.apply import (
     Applied,
@@ -29,6 +38,7 @@ from medbill.web.interfaces.apply import (
     Held,
     ReplayChoices,
     apply_intake,
+    match_intake,
     problems_of,
 )
 from medbill.web.interfaces.models import InboundMessage
@@ -106,7 +116,26 @@ class Taken:
 
 
 class _Unreadable(Exception):
-    """The message was refused before it could be applied (its problems are known)."""
+    """The message was refused before it could be applied (its problems are known);
+    ``found`` are those of matching what could be read of it against the practice."""
+
+    def __init__(self, found: Sequence[Problem]) -> None:
+        super().__init__("not applied")
+        self.found = tuple(found)
+
+
+def _matched(
+    practice: Practice,
+    choices: ReplayChoices | None,
+    match: Callable[[Context], None] | None,
+) -> list[Problem]:
+    """What ``match`` finds wrong in matching a message against the practice (nothing
+    written)."""
+    if match is None:
+        return []
+    ctx = Context(practice, choices or ReplayChoices(), dry=True)
+    match(ctx)
+    return ctx.found
 
 
 def _lazy_commit() -> None:
@@ -141,6 +170,7 @@ def take(
     apply: Callable[[Context], Applied] | None,
     *,
     problems: Sequence[Problem] = (),
+    match: Callable[[Context], None] | None = None,
     choices: ReplayChoices | None = None,
     replaying: InboundMessage | None = None,
     same: Callable[[str, str], bool] = lambda old, new: True,
@@ -148,7 +178,9 @@ def take(
 ) -> Taken:
     """Take one message for ``practice``: apply it (``apply``, inside one transaction
     with its audit events) and log it as accepted, or hold it with ``problems`` (those
-    found before, or what ``apply`` was held for) and nothing of it applied.
+    found before, or what ``apply`` was held for) and nothing of it applied. A message
+    with ``problems`` is still matched against the practice as far as it was read
+    (``match``, writing nothing), and held with those problems too.
 
     A control id seen before: the same message again (``same(old, new)``) is a duplicate
     unless it is held, when it is tried again; another message is a conflict.
@@ -169,7 +201,7 @@ def take(
                 if replaying is not None and row.status != InboundMessage.Status.HELD:
                     return Taken("not_held", row)
                 if problems or apply is None:
-                    raise _Unreadable()
+                    raise _Unreadable(_matched(practice, choices, match))
                 applied = apply(Context(practice, choices or ReplayChoices()))
                 row = _logged(practice, arrival, row)
                 row.status = (
@@ -181,8 +213,9 @@ def take(
                 row.patient, row.visit = applied.patient, applied.visit
                 row.save()
                 return Taken("accepted", row, applied=applied)
-        except _Unreadable:
-            return _hold(practice, arrival, tuple(problems), replaying, durable)
+        except _Unreadable as exc:
+            every = tuple(dict.fromkeys((*problems, *exc.found)))
+            return _hold(practice, arrival, every, replaying, durable)
         except (Held, HL7MappingError, ServiceError) as exc:
             return _hold(practice, arrival, tuple(problems_of(exc)), replaying, durable)
         except IntegrityError:
@@ -274,9 +307,10 @@ def practice_today(practice: Practice) -> datetime.date:
     return timezone.localtime(timezone.now(), practice.zone).date()
 
 
-def _mapped(message: Message, practice: Practice) -> tuple[Any, tuple[Problem, ...]]:
+def _mapped(message: Message, practice: Practice) -> tuple[Intake | None, tuple[Problem, ...]]:
     """The message's intake, checked against the practice's date and code sets at the same
-    time as everything else the mapping checks (one replay shows every such problem)."""
+    time as everything else the mapping checks (one replay shows every such problem); with
+    problems, the intake as far as it could be read."""
     try:
         return (
             map_message(
@@ -289,7 +323,24 @@ def _mapped(message: Message, practice: Practice) -> tuple[Any, tuple[Problem, .
     except HL7MappingError as exc:
         if exc.reject:
             raise
-        return None, exc.problems
+        return exc.partial, exc.problems
+
+
+def _steps(
+    intake: Intake | None, problems: Sequence[Problem]
+) -> tuple[Callable[[Context], Applied] | None, Callable[[Context], None] | None]:
+    """``take``'s ``apply`` (a message that read cleanly) or ``match`` (one that did not:
+    what of it could be read)."""
+    if intake is None:
+        return None, None
+    read: Intake = intake
+
+    def match(ctx: Context) -> None:
+        match_intake(ctx, read)
+
+    if problems:
+        return None, match
+    return (lambda ctx: apply_intake(ctx, read)), None
 
 
 def receive(
@@ -311,12 +362,14 @@ def receive(
     except HL7MappingError as exc:
         return Outcome("AR", str(exc), exc.location, message)
     arrival = Arrival(message.control_id[:199], "^".join(message.message_type), text, source)
+    apply, match = _steps(intake, problems)
     with audit.acting_as(None, source="hl7"):
         taken = take(
             practice,
             arrival,
-            (lambda ctx: apply_intake(ctx, intake)) if intake is not None else None,
+            apply,
             problems=problems,
+            match=match,
             choices=choices,
             same=_same,
             durable=durable,
@@ -348,14 +401,16 @@ def replay(
     except HL7MappingError as exc:
         raise ServiceError("raw", str(exc)) from None
     arrival = Arrival(row.control_id, row.message_type, text, "page")
+    apply, match = _steps(intake, problems)
     # The message row's change is the biller's on the trail; what it applies is the
     # interface's (source hl7).
     with audit.acting_as(user, source="hl7"):
         taken = take(
             practice,
             arrival,
-            (lambda ctx: apply_intake(ctx, intake)) if intake is not None else None,
+            apply,
             problems=problems,
+            match=match,
             choices=choices,
             replaying=row,
         )
