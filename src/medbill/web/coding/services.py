@@ -204,8 +204,8 @@ def set_visit_codes(
     codes = _diagnoses(list(diagnoses))
     wanted_lines = [_line(visit, raw, f"lines[{i}]", len(codes)) for i, raw in enumerate(lines)]
     with transaction.atomic(), audit.acting_as(user):
-        locked = Visit.objects.select_for_update().get(pk=visit.pk)
-        if locked.status not in CODABLE_STATUSES:
+        status = Visit.objects.select_for_update().values_list("status", flat=True).get(pk=visit.pk)
+        if status not in CODABLE_STATUSES:
             raise ServiceError("visit", "the visit was billed or closed meanwhile")
         old_dx = {d.position: d for d in Diagnosis.objects.filter(visit=visit)}
         old_lines = {s.position: s for s in ServiceLine.objects.filter(visit=visit)}

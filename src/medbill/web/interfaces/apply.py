@@ -133,10 +133,13 @@ class Context:
         wanted = {key for key in keys if key[1] and key not in self._links}
         if not wanted:
             return
+        kinds = {kind for kind, _ in wanted}
         rows = EhrLink.objects.for_practice(self.practice).filter(
-            kind__in={kind for kind, _ in wanted}, ehr_id__in={ehr_id for _, ehr_id in wanted}
+            kind__in=kinds, ehr_id__in={ehr_id for _, ehr_id in wanted}
         )
-        for row in rows.select_related("patient", "visit").order_by("pk"):
+        # A patient's link needs its patient; the others their visit too.
+        related = ["patient"] if kinds == {EhrLink.Kind.PATIENT} else ["patient", "visit"]
+        for row in rows.select_related(*related).order_by("pk"):
             if (row.kind, row.ehr_id) in wanted:
                 self._links.setdefault((row.kind, row.ehr_id), row)
         for key in wanted:

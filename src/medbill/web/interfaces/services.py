@@ -161,7 +161,17 @@ def _locked(practice: Practice, control_id: str, replaying: InboundMessage | Non
     rows = InboundMessage.objects.select_for_update()
     if replaying is not None:
         return rows.get(pk=replaying.pk)
-    return rows.filter(practice=practice, control_id=control_id).first()
+    # Almost every message is new: ask for its id alone (written out, as this runs for
+    # every message), and read the row only when there is one.
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {connection.ops.quote_name(InboundMessage._meta.db_table)} "
+            f"WHERE practice_id = %s AND control_id = %s{lock}",
+            [practice.pk, control_id],
+        )
+        found = cursor.fetchone()
+    return rows.get(pk=found[0]) if found else None
 
 
 def take(

@@ -317,14 +317,15 @@ SELECT id FROM given ORDER BY n
 def _flush_postgresql(kept: list[_Pending]) -> None:
     from medbill.web.practice.models import AuditEvent
 
-    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
     events = [p.event for p in kept]
     arrays: list[list[Any]] = []
-    for name, _kind in _EVENT_COLUMNS:
-        field = fields[name]
-        values = [field.get_db_prep_save(getattr(e, name), connection) for e in events]
-        if isinstance(field, models.JSONField):
-            values = [json.dumps(getattr(e, name), cls=field.encoder) for e in events]
+    # Plain values (times, numbers, text) go as they are; the JSON columns as their text.
+    for name, kind in _EVENT_COLUMNS:
+        values = [getattr(e, name) for e in events]
+        if kind == "jsonb":
+            field = AuditEvent._meta.get_field(name)
+            assert isinstance(field, models.JSONField)
+            values = [json.dumps(v, cls=field.encoder) for v in values]
         arrays.append(values)
     numbers = [n for n, p in enumerate(kept, 1) for _ in p.patients]
     patients = [pid for p in kept for pid in p.patients]
