@@ -452,3 +452,33 @@ def test_a_patient_that_cannot_be_read_is_not_matched_but_its_payer_is(world):
     text = text.replace("Lakeland Commercial Insurance", "Acme Mutual")
     outcome = receive(practice, text, source="file")
     assert [loc for loc, _ in outcome.problems] == ["PID-7", "IN1 #1 IN1-3"], outcome.problems
+
+
+def test_a_charge_code_is_known_from_the_code_sets_or_else_the_fee_schedule(
+    world, django_assert_num_queries
+):
+    """A code the CMS tables list is accepted without reading the practice's fee
+    schedule; one they do not list is accepted when the fee schedule prices it."""
+    import datetime
+
+    from medbill.web.billing.scrubbing import procedure_check
+    from medbill.web.practice.models import FeeSchedule, FeeScheduleEntry
+
+    practice = world.a.practice
+    day = datetime.date(2026, 3, 3)
+    check = procedure_check(practice.pk)
+    with django_assert_num_queries(0):
+        assert check("99213", day) is None
+    assert "99999 is in none of the loaded" in (check("99999", day) or "")
+    schedule = FeeSchedule.objects.create(
+        practice=practice, name="House codes", effective_from=datetime.date(2020, 1, 1)
+    )
+    FeeScheduleEntry.objects.create(
+        practice=practice,
+        fee_schedule=schedule,
+        code="99999",
+        description="House code",
+        price="10.00",
+        effective_from=datetime.date(2020, 1, 1),
+    )
+    assert procedure_check(practice.pk)("99999", day) is None

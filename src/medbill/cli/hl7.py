@@ -99,9 +99,10 @@ def listen_command(
 
     from medbill.cli.era import pick_practice
     from medbill.connect.mllp_server import MLLPServer, serve
-    from medbill.web.interfaces.wire import answer_frame, connection_closed
+    from medbill.web.interfaces.wire import answer_frame, connection_closed, prepare
 
     fixed = pick_practice(practice) if practice else None
+    prepare()
     server = MLLPServer(
         (host, port), lambda payload: answer_frame(payload, fixed), on_close=connection_closed
     )

@@ -59,6 +59,12 @@ def _base_refs() -> References:
         return _refs
 
 
+def preload_references() -> None:
+    """Load the reference tables now rather than at the first claim or charge checked (a
+    long-running process does it once before it forks its workers)."""
+    _base_refs()
+
+
 def reset_references() -> None:
     """Forget the loaded tables (after ``medbill codesets build`` or an import)."""
     global _refs
@@ -131,6 +137,12 @@ def procedure_check(practice_id: int) -> Callable[[str, datetime.date], str | No
     loaded: list[References] = []
 
     def check(code: str, day: datetime.date) -> str | None:
+        # Once the code sets list CPT codes, the fee schedule only adds to them: a code
+        # they accept needs no look at it (most charges); the practice's codes are read
+        # for the others. (Without any CPT list, the fee schedule alone decides.)
+        base = _base_refs()
+        if base.cpt_known and code_finding(code, day, base, None) is None:
+            return None
         if not loaded:
             loaded.append(_fee_references(_PracticeOnly(practice_id)))
         found = code_finding(code, day, loaded[0], None)

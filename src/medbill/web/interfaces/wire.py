@@ -12,9 +12,19 @@ from medbill.core.hl7 import HL7ParseError, parse, split_messages
 from medbill.web.interfaces.services import Outcome, ack_for, receive
 from medbill.web.practice.models import Practice
 
-__all__ = ["answer_frame", "practice_for"]
+__all__ = ["answer_frame", "practice_for", "prepare"]
 
 log = logging.getLogger("medbill.hl7")
+
+
+def prepare() -> None:
+    """Load what taking a message otherwise loads on first use (the intake's modules, the
+    code tables the charges are checked against): once, before the listener forks, so
+    that every process shares them and none spends its first message loading them."""
+    from medbill.web.billing.scrubbing import preload_references
+    from medbill.web.interfaces import apply_claims, apply_visits  # noqa: F401
+
+    preload_references()
 
 
 def practice_for(text: str, fixed: Practice | None) -> Practice | None:
