@@ -259,6 +259,39 @@ def test_paper_eob_posts_through_the_835_rules(world, client_for):
     assert client.get("/remittances/paper/").status_code == 200
 
 
+def test_paper_eob_from_another_payer_than_the_claims_is_refused_beside_the_claim(
+    world, client_for
+):
+    site = world.a
+    form = {
+        **_eob(site, "100234", "90.00", "90.00", "CO-45 20.00; PR-2 20.00", "20.00"),
+        "payer": site.secondary_payer.pk,
+    }
+    response = client_for(world.users["biller"]).post("/remittances/paper/", form)
+    assert response.status_code == 422
+    error = response.content.decode().split('id="eob-claim_1-error">', 1)[1].split("</span>")[0]
+    number = site.claim.patient_control_number
+    assert f"{number} was billed to {site.payer.name}, not {site.secondary_payer.name}" in error
+    assert not Remittance.objects.exists()
+    assert not Entry.objects.filter(claim=site.claim, source="era").exists()
+
+
+def test_a_second_paper_eob_on_a_paid_claim_is_refused_as_a_likely_copy(world, client_for):
+    site, client = world.a, client_for(world.users["biller"])
+    form = _eob(site, "100234", "90.00", "90.00", "CO-45 20.00; PR-2 20.00", "20.00")
+    assert client.post("/remittances/paper/", form).status_code == 302
+    before = Entry.objects.filter(claim=site.claim).count()
+    again = {**form, "check_number": "100999"}
+    response = client.post("/remittances/paper/", again)
+    assert response.status_code == 422
+    error = response.content.decode().split('id="eob-claim_1-error">', 1)[1].split("</span>")[0]
+    number = site.claim.patient_control_number
+    assert f"{number} is already paid by {site.payer.name} (03/20/2026, check or trace" in error
+    assert "100234" in error
+    assert Entry.objects.filter(claim=site.claim).count() == before
+    assert Remittance.objects.filter(trace_number="100999").count() == 0
+
+
 def test_paper_eob_that_does_not_balance_is_refused_on_the_form_in_words(world, client_for):
     site, client = world.a, client_for(world.users["biller"])
     # 130.00 billed; 90 + 20 = 110 accounted for, and the check says 95.00.

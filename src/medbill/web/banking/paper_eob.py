@@ -27,6 +27,7 @@ from medbill.core.x12 import X12WriteError
 from medbill.core.x12.m835 import write_835
 from medbill.web.billing.era import ImportResult, import_era
 from medbill.web.billing.models import Claim
+from medbill.web.billing.remittance_models import RemittanceClaim
 from medbill.web.billing.services import books_begin
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Payer, Practice
@@ -53,9 +54,23 @@ def claims_by_number(practice: PracticeRef, numbers: list[str]) -> dict[str, Cla
     rows = (
         Claim.objects.for_practice(practice)
         .filter(patient_control_number__in=wanted)
-        .select_related("patient", "coverage")
+        .select_related("patient", "coverage", "payer")
     )
     return {c.patient_control_number: c for c in rows}
+
+
+def _already_paid(claim: Claim) -> RemittanceClaim | None:
+    """The payer's last answer on ``claim`` when it paid every line (and no reversal
+    followed). A claim with lines denied may yet be paid for them (an appeal won)."""
+    last = (
+        RemittanceClaim.objects.for_practice(claim.practice_id)
+        .filter(claim=claim)
+        .exclude(outcome__in=[RemittanceClaim.Outcome.UNMATCHED, RemittanceClaim.Outcome.HELD])
+        .select_related("remittance")
+        .order_by("-remittance__posted_at", "-pk")
+        .first()
+    )
+    return last if last is not None and last.outcome == RemittanceClaim.Outcome.POSTED else None
 
 
 def post_paper_eob(
@@ -88,10 +103,28 @@ def post_paper_eob(
             raise ServiceError(
                 f"claims[{index}].claim", f"no claim {line.claim_number!r} in this practice"
             )
+        where = f"claims[{index}].claim"
         try:
-            check_claim_sent(claim.patient_control_number, claim.status, f"claims[{index}].claim")
+            check_claim_sent(claim.patient_control_number, claim.status, where)
         except EobError as exc:
             raise ServiceError(exc.field, exc.problem) from None
+        if claim.payer_id != payer.pk:
+            raise ServiceError(
+                where,
+                f"{claim.patient_control_number} was billed to {claim.payer.name}, not "
+                f"{payer.name}: check the claim number, or choose the payer that sent "
+                "this check",
+            )
+        paid = _already_paid(claim)
+        if paid is not None:
+            when = paid.remittance.payment_date or paid.remittance.posted_at.date()
+            raise ServiceError(
+                where,
+                f"{claim.patient_control_number} is already paid by {payer.name} "
+                f"({when:%m/%d/%Y}, check or trace {paid.remittance.trace_number}): is "
+                "this EOB a copy? A second payment on a paid claim comes with the payer's "
+                "correction of the first (reversal and new payment), as its 835 sends it",
+            )
         claims.append(
             PaperClaim(
                 claim_id=claim.patient_control_number,
