@@ -482,3 +482,21 @@ def test_a_charge_code_is_known_from_the_code_sets_or_else_the_fee_schedule(
         effective_from=datetime.date(2020, 1, 1),
     )
     assert procedure_check(practice.pk)("99999", day) is None
+
+
+def test_a_birth_date_ahead_and_an_unknown_state_are_held_naming_their_fields(world):
+    practice = world.a.practice
+    text = adt(
+        "ADT-BORN",
+        pid="PID|1||E7001^^^EHR^MR||Quist^Ida||20991231|F|||1 Elm St^^Madison^ZZ^53703",
+    )
+    outcome = receive(practice, text, source="mllp")
+    assert outcome.code == "AE"
+    found = " | ".join(f"{where} {words}" for where, words in outcome.problems)
+    assert "state 'ZZ' is not a US state, territory or APO/FPO code" in found
+    fixed = text.replace("^ZZ^", "^WI^")
+    outcome = receive(practice, fixed.replace("ADT-BORN", "ADT-BORN2"), source="mllp")
+    assert outcome.code == "AE"
+    assert outcome.problems[0][0] == "PID-7"
+    assert "birth date 12/31/2099 is in the future" in outcome.problems[0][1]
+    assert not Patient.objects.filter(last_name="Quist").exists()

@@ -267,3 +267,29 @@ def test_leading_zeros_do_not_make_a_number_bigger(world):
         )
     new = Patient(last_name="Quist", first_name="Ida", date_of_birth=datetime.date(1968, 2, 21))
     assert register_patient(None, practice, new).account_number == "CVFP-20001"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth", "cannot be in the future"),
+        ({"state": "ZZ"}, "state", "Not a US state"),
+        ({"state": "qq"}, "state", "Not a US state"),
+    ],
+)
+def test_registration_refuses_a_future_birth_date_and_an_unknown_state(
+    world, client_for, change, field, words
+):
+    client = client_for(world.users["front_desk"])
+    response = client.post(reverse("register_patient"), {**NEW, **change})
+    assert response.status_code in (200, 422)
+    html = response.content.decode()
+    assert words in html
+    assert not Patient.objects.filter(last_name="Lindqvist").exists()
+
+
+def test_territories_and_military_addresses_are_states():
+    from medbill.web.practice.fields import state_validator
+
+    for code in ("PR", "GU", "VI", "DC", "AE", "ap"):
+        state_validator(code)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "STATE_CODES",
+    "US_STATES",
     "npi_check_digit",
     "npi_is_valid",
     "npi_with_check_digit",
@@ -78,3 +80,26 @@ def phone_display(number: str | None) -> str:
     """A phone number as people write it: ``(555) 201-3344``; other text as it was stored."""
     digits = phone_digits(number or "")
     return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}" if digits else (number or "")
+
+
+# US states, DC and the territories by name, as USPS abbreviates them.
+US_STATES = {
+    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA",
+    "colorado": "CO", "connecticut": "CT", "delaware": "DE", "district of columbia": "DC",
+    "florida": "FL", "georgia": "GA", "hawaii": "HI", "idaho": "ID", "illinois": "IL",
+    "indiana": "IN", "iowa": "IA", "kansas": "KS", "kentucky": "KY", "louisiana": "LA",
+    "maine": "ME", "maryland": "MD", "massachusetts": "MA", "michigan": "MI",
+    "minnesota": "MN", "mississippi": "MS", "missouri": "MO", "montana": "MT",
+    "nebraska": "NE", "nevada": "NV", "new hampshire": "NH", "new jersey": "NJ",
+    "new mexico": "NM", "new york": "NY", "north carolina": "NC", "north dakota": "ND",
+    "ohio": "OH", "oklahoma": "OK", "oregon": "OR", "pennsylvania": "PA",
+    "rhode island": "RI", "south carolina": "SC", "south dakota": "SD", "tennessee": "TN",
+    "texas": "TX", "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA",
+    "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY", "american samoa": "AS",
+    "guam": "GU", "northern mariana islands": "MP", "puerto rico": "PR",
+    "virgin islands": "VI", "u.s. virgin islands": "VI",
+}  # fmt: skip
+
+# Every code a US postal address may carry as its state: the above and the armed forces'
+# (AA Americas, AE Europe and elsewhere, AP Pacific).
+STATE_CODES = frozenset(US_STATES.values()) | {"AA", "AE", "AP"}

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from medbill.core.hl7._records import Address, Name
+from medbill.core.identifiers import STATE_CODES, US_STATES
 
 if TYPE_CHECKING:
     from medbill.core.fhir._map import BundleIntake
@@ -187,23 +188,6 @@ def when(value: Any) -> datetime.datetime | None:
         return None
 
 
-_STATES = {
-    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA",
-    "colorado": "CO", "connecticut": "CT", "delaware": "DE", "district of columbia": "DC",
-    "florida": "FL", "georgia": "GA", "hawaii": "HI", "idaho": "ID", "illinois": "IL",
-    "indiana": "IN", "iowa": "IA", "kansas": "KS", "kentucky": "KY", "louisiana": "LA",
-    "maine": "ME", "maryland": "MD", "massachusetts": "MA", "michigan": "MI",
-    "minnesota": "MN", "mississippi": "MS", "missouri": "MO", "montana": "MT",
-    "nebraska": "NE", "nevada": "NV", "new hampshire": "NH", "new jersey": "NJ",
-    "new mexico": "NM", "new york": "NY", "north carolina": "NC", "north dakota": "ND",
-    "ohio": "OH", "oklahoma": "OK", "oregon": "OR", "pennsylvania": "PA",
-    "rhode island": "RI", "south carolina": "SC", "south dakota": "SD", "tennessee": "TN",
-    "texas": "TX", "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA",
-    "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY", "american samoa": "AS",
-    "guam": "GU", "northern mariana islands": "MP", "puerto rico": "PR",
-    "virgin islands": "VI", "u.s. virgin islands": "VI",
-}  # fmt: skip
-_CODES = set(_STATES.values()) | {"AA", "AE", "AP"}  # and the armed forces' "states"
 _LIMITS = {"line": 55, "city": 30}  # what the address columns (and an 837P's N3/N4) hold
 
 
@@ -215,8 +199,8 @@ def address(res: dict[str, Any] | None, where: str = "") -> Address:
     at = f"{where or resource_name(res)}.address"
     lines = [str(x) for x in a.get("line") or []]
     state = str(a.get("state", "")).strip()
-    state = _STATES.get(state.lower(), state.upper())
-    if state and state not in _CODES:
+    state = US_STATES.get(state.lower(), state.upper())
+    if state and state not in STATE_CODES:
         raise FHIRError(f"{at}.state", f"'{a.get('state')}' is not a US state (e.g. WI)")
     zip_code = str(a.get("postalCode", "")).replace("-", "").replace(" ", "")
     if zip_code and not (zip_code.isdigit() and len(zip_code) in (5, 9)):

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from medbill.core.hl7._errors import HL7MappingError
 from medbill.core.hl7._read import Segment
 from medbill.core.hl7._records import Address, Name, ProviderRef
+from medbill.core.identifiers import STATE_CODES
 
 __all__ = [
     "address",
@@ -108,9 +109,6 @@ def name(seg: Segment, n: int, label: str, *, required: bool = False) -> Name | 
     )
 
 
-_STATE = re.compile(r"^[A-Z]{2}$")
-
-
 def address(seg: Segment, n: int, label: str) -> Address:
     """An XAD: street (its subcomponents joined), other line, city, state, ZIP."""
     where = _where(seg, n)
@@ -122,8 +120,10 @@ def address(seg: Segment, n: int, label: str) -> Address:
         p for p in (seg.part(first, 1, i) for i in range(1, 4)) if p
     )  # SAD: street, street name, dwelling number
     state = seg.get(n, 4).upper()
-    if state and not _STATE.match(state):
-        raise HL7MappingError(where, f"{label} state '{state}' is not a two-letter state")
+    if state and state not in STATE_CODES:
+        raise HL7MappingError(
+            where, f"{label} state '{state}' is not a US state, territory or APO/FPO code"
+        )
     zip_code = seg.get(n, 5).replace("-", "").replace(" ", "")
     if zip_code and not (zip_code.isdigit() and len(zip_code) in (5, 9)):
         raise HL7MappingError(where, f"{label} ZIP '{zip_code}' is not 5 or 9 digits")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from medbill.core.msp import MSP_TYPES
 from medbill.web.practice.base import AddressFields, PracticeOwned
+from medbill.web.practice.fields import birth_date_validator, state_validator
 
 if TYPE_CHECKING:
     from medbill.web.frontdesk.desk_models import EligibilityCheck
@@ -29,7 +30,7 @@ class Patient(PracticeOwned, AddressFields):
     first_name = models.CharField(max_length=35)
     middle_name = models.CharField(max_length=25, blank=True)
     suffix = models.CharField(max_length=10, blank=True)
-    date_of_birth = models.DateField()
+    date_of_birth = models.DateField(validators=[birth_date_validator])
     sex = models.CharField(max_length=1, choices=SEXES, default="U")
     phone = models.CharField(max_length=20, blank=True)
     mobile_phone = models.CharField(max_length=20, blank=True)
@@ -66,7 +67,7 @@ class Guarantor(PracticeOwned, AddressFields):
     relationship = models.CharField(max_length=10, choices=RELATIONSHIPS, default="self")
     last_name = models.CharField(max_length=60)
     first_name = models.CharField(max_length=35)
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True, validators=[birth_date_validator])
     phone = models.CharField(max_length=20, blank=True)
     email = models.EmailField(blank=True)
 
@@ -92,12 +93,14 @@ class Coverage(PracticeOwned):
     )
     subscriber_last_name = models.CharField(max_length=60, blank=True)
     subscriber_first_name = models.CharField(max_length=35, blank=True)
-    subscriber_date_of_birth = models.DateField(null=True, blank=True)
+    subscriber_date_of_birth = models.DateField(
+        null=True, blank=True, validators=[birth_date_validator]
+    )
     subscriber_sex = models.CharField(max_length=1, choices=SEXES, blank=True)
     subscriber_line1 = models.CharField(max_length=55, blank=True)
     subscriber_line2 = models.CharField(max_length=55, blank=True)
     subscriber_city = models.CharField(max_length=30, blank=True)
-    subscriber_state = models.CharField(max_length=2, blank=True)
+    subscriber_state = models.CharField(max_length=2, blank=True, validators=[state_validator])
     subscriber_zip = models.CharField(max_length=9, blank=True)
     effective_date = models.DateField(null=True, blank=True)
     termination_date = models.DateField(null=True, blank=True)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from medbill.core.frontdesk.desk import METHODS, DeskPayment, DeskReport, desk_report
 from medbill.core.frontdesk.duplicates import DuplicateCandidate, PersonFacts, find_duplicates
+from medbill.core.identifiers import STATE_CODES
 from medbill.core.ledger import entry_checks
 from medbill.core.money import Money
 from medbill.web.billing.models import Entry
@@ -202,7 +203,6 @@ def update_patient(user: Actor, patient: Patient) -> Patient:
 
 CONTACT_FIELDS = ("line1", "line2", "city", "state", "zip", "phone", "mobile_phone", "email")
 _ZIP = re.compile(r"\d{5}(\d{4})?")
-_STATE = re.compile(r"[A-Z]{2}")
 
 
 def update_contact(
@@ -222,8 +222,8 @@ def update_contact(
         value = (values[name] or "").strip()
         if name == "state":
             value = value.upper()
-            if value and not _STATE.fullmatch(value):
-                raise ServiceError("state", "two letters, e.g. WI")
+            if value and value not in STATE_CODES:
+                raise ServiceError("state", "a US state's two-letter code, e.g. WI")
         elif name == "zip":
             value = value.replace("-", "").replace(" ", "")
             if value and not _ZIP.fullmatch(value):

@@ -208,6 +208,8 @@ def match_intake(ctx: Context, intake: Intake) -> Patient | None:
     ctx.preload(_named_links(intake))
     patient = None
     if "patient" not in intake.unread:
+        if not intake.patient_by_reference:
+            ctx.collect(lambda: _born(ctx, intake))
         patient = ctx.collect(lambda: _find_patient(ctx, intake))
     if intake.kind in ("registration", "charges"):
         for rec in intake.coverages:
@@ -275,6 +277,15 @@ def _fill(patient: Patient, rec: PatientRecord) -> None:
     patient.phone = rec.phone or patient.phone
     patient.mobile_phone = rec.mobile_phone or patient.mobile_phone
     patient.email = rec.email or patient.email
+
+
+def _born(ctx: Context, intake: Intake) -> None:
+    """A birth date after the practice's today is refused (as the desk refuses it)."""
+    rec = intake.patient
+    today = timezone.localtime(timezone.now(), ctx.practice.zone).date()
+    if rec.birth_date > today:
+        where = "PID-7" if "/" not in rec.ehr_id else f"{rec.ehr_id}.birthDate"
+        raise Held(where, f"birth date {rec.birth_date:%m/%d/%Y} is in the future")
 
 
 def _find_patient(ctx: Context, intake: Intake) -> Patient | None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from medbill.web.practice.fields import zip_validator
+from medbill.web.practice.fields import state_validator, zip_validator
 from medbill.web.practice.tenancy import PracticeScopedQuerySet
 
 __all__ = [
@@ -99,7 +99,7 @@ class AddressFields(models.Model):
     line1 = models.CharField("address line 1", max_length=55, blank=True)
     line2 = models.CharField("address line 2", max_length=55, blank=True)
     city = models.CharField(max_length=30, blank=True)
-    state = models.CharField(max_length=2, blank=True)
+    state = models.CharField(max_length=2, blank=True, validators=[state_validator])
     zip = models.CharField("ZIP", max_length=9, blank=True, validators=[zip_validator])
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -10,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Round
+from django.utils import timezone
 
-from medbill.core.identifiers import npi_is_valid, taxonomy_is_valid
+from medbill.core.identifiers import STATE_CODES, npi_is_valid, taxonomy_is_valid
 from medbill.core.money import Money, MoneyError
 
 if TYPE_CHECKING:
@@ -125,6 +127,28 @@ def _digits(length: tuple[int, ...], what: str) -> RegexValidator:
 
 
 zip_validator = _digits((5, 9), "ZIP code: 5 or 9 digits (ZIP+4 without the dash)")
+
+
+def birth_date_validator(value: datetime.date | None) -> None:
+    """A birth date that has happened (a date typed a century off, or in the wrong field,
+    would age every claim's patient wrongly)."""
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(
+            "A birth date cannot be in the future (%(day)s).",
+            code="future",
+            params={"day": value.strftime("%m/%d/%Y")},
+        )
+
+
+def state_validator(value: str) -> None:
+    """A US state's, territory's or armed forces' two-letter code (USPS)."""
+    if value and value.upper() not in STATE_CODES:
+        raise ValidationError(
+            "Not a US state: use its two-letter code (WI, PR, DC; AA, AE or AP for APO/FPO).",
+            code="invalid",
+        )
+
+
 zip9_validator = _digits((9,), "ZIP+4: 9 digits without the dash")
 
 

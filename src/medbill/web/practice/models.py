@@ -27,6 +27,7 @@ from medbill.web.practice.base import (
 from medbill.web.practice.fields import (
     MoneyField,
     npi_validator,
+    state_validator,
     taxonomy_validator,
     tin_validator,
     zip9_validator,
@@ -125,12 +126,12 @@ class Practice(Audited):
     billing_line1 = models.CharField("billing address line 1", max_length=55)
     billing_line2 = models.CharField("billing address line 2", max_length=55, blank=True)
     billing_city = models.CharField(max_length=30)
-    billing_state = models.CharField(max_length=2)
+    billing_state = models.CharField(max_length=2, validators=[state_validator])
     billing_zip = models.CharField("billing ZIP+4", max_length=9, validators=[zip9_validator])
     pay_to_line1 = models.CharField("pay-to address line 1", max_length=55, blank=True)
     pay_to_line2 = models.CharField("pay-to address line 2", max_length=55, blank=True)
     pay_to_city = models.CharField(max_length=30, blank=True)
-    pay_to_state = models.CharField(max_length=2, blank=True)
+    pay_to_state = models.CharField(max_length=2, blank=True, validators=[state_validator])
     pay_to_zip = models.CharField(
         "pay-to ZIP+4", max_length=9, blank=True, validators=[zip9_validator]
     )
