@@ -312,3 +312,26 @@ def test_an_age_in_the_lists_never_goes_negative():
     assert age_text(datetime.date(2026, 12, 8), today) == "dated 1 day ahead"
     assert age_text(datetime.date(2026, 12, 10), today) == "dated 3 days ahead"
     assert age_text(None, today) == ""
+
+
+def test_matching_by_hand_starts_with_no_payment_chosen(world, client_for):
+    """Every deposit's "match by hand" list used to open on the same 835 payment, a
+    click away from pairing a cash deposit with an insurer's check."""
+    site, biller = world.a, world.users["biller"]
+    data, rem = _era(site)
+    era.import_era(biller, site.practice, data, "p.835")
+    cash = _eft("NONE", "125.00", rem.effective_date, text="BRANCH DEPOSIT CASH")
+    services.import_bank_file(biller, site.practice, write_bai2([cash]), "c.bai")
+    dep = Deposit.objects.get()
+    client = client_for(biller)
+    page = client.get("/deposits/unmatched/").content.decode()
+    hand = page.split("<summary>Match by hand</summary>", 1)[1].split("</form>", 1)[0]
+    assert '<select name="remittance" aria-label="835 payment" required>' in hand
+    assert hand.split("<option", 2)[1].startswith(' value="">Choose the 835 payment')
+    detail = client.get(f"/deposits/{dep.pk}/").content.decode()
+    assert '<option value="">Choose the 835 payment' in detail
+    # Sent without a choice (an old page), it is refused in words.
+    response = client.post(f"/deposits/{dep.pk}/match/", {"remittance": "", "reason": "x"})
+    assert response.status_code == 302
+    followed = client.get(response["Location"]).content.decode()
+    assert "Choose the 835 payment this deposit is." in followed
