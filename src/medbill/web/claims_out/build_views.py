@@ -7,10 +7,11 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from medbill.core.money import ZERO, Money
 from medbill.web.billing.models import Claim
 from medbill.web.claims_out.build_runs import start_build_run
 from medbill.web.claims_out.models import ClaimBuildRun
-from medbill.web.claims_out.services import build_preview
+from medbill.web.claims_out.services import NO_COVERAGE, build_preview
 from medbill.web.frontdesk.models import Visit
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
@@ -38,6 +39,7 @@ def build_claims_page(request: PracticeRequest) -> HttpResponse:
             "held": held,
             "ready_shown": ready[:SHOWN],
             "held_shown": held[:SHOWN],
+            "self_pay": {c.visit.pk for c in held[:SHOWN] if c.held == NO_COVERAGE},
             "ready_more": max(len(ready) - SHOWN, 0),
             "held_more": max(len(held) - SHOWN, 0),
             "runs": runs[:10],
@@ -84,3 +86,26 @@ def show_build_run(request: PracticeRequest, run_id: int) -> HttpResponse:
 def build_run_status(request: PracticeRequest, run_id: int) -> JsonResponse:
     run = get_scoped_or_404(ClaimBuildRun, request.user, request.practice, pk=run_id)
     return JsonResponse(status_of(run))
+
+
+@requires("create_claims")
+@require_POST
+def bill_patient(request: PracticeRequest, visit_id: int) -> HttpResponse:
+    """A held visit of a patient without insurance, billed to the patient."""
+    from medbill.web.billing.self_pay import bill_self_pay
+
+    visit = get_scoped_or_404(Visit, request.user, request.practice, pk=visit_id)
+    try:
+        entries = bill_self_pay(request.user, visit)
+    except ServiceError as exc:
+        messages.error(request, f"Visit {visit.pk}: {exc.problem}")
+        return redirect("build_claims")
+    charged = sum((Money(e.amount) for e in entries if e.kind == "charge"), ZERO)
+    discount = -sum((Money(e.amount) for e in entries if e.kind == "adjustment"), ZERO)
+    messages.success(
+        request,
+        f"Visit {visit.pk} billed to {visit.patient}: {charged.format()} charged"
+        + (f", less {discount.format()} self-pay discount" if discount else "")
+        + "; it goes on the patient's next statement.",
+    )
+    return redirect("build_claims")

@@ -148,6 +148,11 @@ class BuildCandidate:
     held: str  # why no claim would be built; "" when one will be
 
 
+# Why a visit of a patient without insurance is held: the biller bills the patient instead
+# (``billing.self_pay``).
+NO_COVERAGE = "no primary coverage in effect on the date of service"
+
+
 def _visits_to_build(practice: PracticeRef, visit_ids: Iterable[int] | None) -> QuerySet[Visit]:
     visits = Visit.objects.for_practice(practice)
     visits = (
@@ -206,7 +211,7 @@ def _holds(practice: PracticeRef, visits: list[Visit]) -> dict[int, tuple[str, C
                 (c for c in primaries.get(visit.patient_id, []) if c.is_in_effect(day)), None
             )
             if coverage is None:
-                why = "no primary coverage in effect on the date of service"
+                why = NO_COVERAGE
         out[visit.pk] = (why, coverage)
     return out
 

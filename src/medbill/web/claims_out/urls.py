@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("claims-out/build/", build_views.build_claims_page, name="build_claims"),
     path("claims-out/build/start/", build_views.start_build, name="start_claim_build"),
+    path(
+        "claims-out/build/self-pay/<int:visit_id>/",
+        build_views.bill_patient,
+        name="bill_self_pay",
+    ),
     path("claims-out/build/runs/<int:run_id>/", build_views.show_build_run, name="show_build_run"),
     path(
         "claims-out/build/runs/<int:run_id>/status.json",
