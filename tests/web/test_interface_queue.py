@@ -46,6 +46,10 @@ def test_replay_keeps_the_control_id(world, client_for):
     assert b"MSH-10 must stay Q-1" in answer.content
     row.refresh_from_db()
     assert row.status == "held"
+    # The refused text stays in the box as the biller typed it, to be corrected.
+    assert answer.status_code == 422
+    box = answer.content.decode().split('name="raw"', 1)[1].split("</textarea>", 1)[0]
+    assert "|Q-2|" in box and "|Q-1|" not in box
 
 
 def test_other_roles_and_practices_get_nothing(world, client_for):

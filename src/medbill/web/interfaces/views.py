@@ -51,17 +51,27 @@ def list_interface_messages(request: PracticeRequest) -> HttpResponse:
 def show_interface_message(request: PracticeRequest, pk: int) -> HttpResponse:
     row = get_scoped_or_404(InboundMessage, request.user, request.practice, pk=pk)
     audit.record_view(row, request.user)
+    return _detail(request, row)
+
+
+def _detail(
+    request: PracticeRequest, row: InboundMessage, edited: str | None = None, status: int = 200
+) -> HttpResponse:
+    """The message's page; ``edited``: the biller's text of a replay that was refused,
+    shown again as typed rather than lost."""
     fhir = row.message_type.startswith("FHIR")
+    lines = _lines(row.raw, fhir)
     return render(
         request,
         "interfaces/detail.html",
         {
             "row": row,
             "fhir": fhir,
-            "lines": _lines(row.raw, fhir),
-            "text": "\n".join(_lines(row.raw, fhir)),
+            "lines": lines,
+            "text": edited if edited is not None else "\n".join(lines),
             "problems": row.problem_texts,
         },
+        status=status,
     )
 
 
@@ -84,7 +94,7 @@ def replay_interface_message(request: PracticeRequest, pk: int) -> HttpResponse:
         outcome = replay(request.user, row, text, choices)
     except ServiceError as exc:
         messages.error(request, f"Not replayed: {exc.problem}")
-        return redirect("show_interface_message", pk=row.pk)
+        return _detail(request, row, edited=request.POST.get("raw", ""), status=422)
     if outcome.code == "AA":
         messages.success(request, f"Message {row.control_id} replayed and applied.")
         return redirect("list_interface_messages")
