@@ -58,7 +58,7 @@ def split_messages(data: bytes | str) -> list[str]:
         if line.startswith("MSH"):
             messages.append([line])
         elif not messages:
-            raise HL7ParseError("the file does not start with an MSH segment")
+            raise HL7ParseError("the text does not start with an MSH segment: it is not HL7 v2")
         else:
             messages[-1].append(line)
     if not messages:
