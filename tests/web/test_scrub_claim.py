@@ -332,3 +332,40 @@ def test_many_claims_scrubbed_at_once_settle_as_one_at_a_time_would(world):
     assert scrubbing.mark_scrubbed_many(biller, a.practice, [world.b.claim.pk]) == []
     with pytest.raises(PermissionDenied):
         scrubbing.mark_scrubbed_many(world.users["front_desk"], a.practice, [broken.pk])
+
+
+def test_an_eligibility_answer_that_the_coverage_is_not_active_warns(world):
+    """The payer's latest 271 for the coverage and date of service said the member was not
+    found: the claim warns (DEM007) with the answer's words; a later active answer for the
+    same day clears it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from medbill.web.frontdesk.desk_models import EligibilityCheck
+
+    site = world.a
+    claim = site.claim
+    day = claim.visit.date_of_service
+
+    def answer(status, summary, hours):
+        EligibilityCheck.objects.create(
+            practice=site.practice,
+            patient=site.patient,
+            coverage=claim.coverage,
+            service_date=day,
+            checked_at=timezone.now() - datetime.timedelta(hours=hours),
+            status=status,
+            summary=summary,
+        )
+
+    answer("rejected", "Subscriber not found (75) – do not resubmit", hours=5)
+    answer("active", "Active coverage", hours=30)  # older: the later answer counts
+    result = scrubbing.scrub_claim(world.users["biller"], claim)
+    found = [f for f in result.findings if f.code == "DEM007"]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert "Subscriber not found (75)" in found[0].message
+    assert result.can_submit  # a warning: the biller decides
+    answer("active", "Active coverage", hours=1)
+    again = scrubbing.scrub_claim(world.users["biller"], claim)
+    assert "DEM007" not in [f.code for f in again.findings]

@@ -171,6 +171,9 @@ def scrub_claim(user: Actor, claim: Claim, document: ClaimDocument | None = None
             coverage_end=coverage.termination_date,
         )
         document = dataclasses.replace(document, subscriber=subscriber)
+    answer = eligibility_answer(claim)
+    if answer is not None:
+        document = dataclasses.replace(document, extras={**document.extras, "eligibility": answer})
     payer = claim.payer
     policy = Policy(
         select=edit_prefixes(payer.edits_select) or ("",),
@@ -179,6 +182,30 @@ def scrub_claim(user: Actor, claim: Claim, document: ClaimDocument | None = None
         waivers=active_waivers(claim),
     )
     return Scrubber(_references(claim), default=policy).scrub(document)
+
+
+def eligibility_answer(claim: Claim) -> dict[str, str] | None:
+    """The payer's latest eligibility answer for the claim's coverage and date of service
+    (status, the day it was checked, its summary), for edit DEM007; None when unchecked."""
+    from medbill.web.frontdesk.desk_models import EligibilityCheck
+
+    check = (
+        EligibilityCheck.objects.filter(
+            practice_id=claim.practice_id,
+            coverage_id=claim.coverage_id,
+            service_date=claim.visit.date_of_service,
+        )
+        .order_by("-checked_at", "-pk")
+        .only("status", "checked_at", "summary")
+        .first()
+    )
+    if check is None:
+        return None
+    return {
+        "status": check.status,
+        "checked_on": timezone.localtime(check.checked_at).date().isoformat(),
+        "summary": check.summary,
+    }
 
 
 def mark_scrubbed(user: Actor, claim: Claim) -> ScrubResult:

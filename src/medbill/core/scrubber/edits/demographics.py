@@ -6,7 +6,7 @@ from datetime import date
 
 from medbill.core.claim import Claim
 from medbill.core.scrubber.context import Ctx
-from medbill.core.scrubber.registry import ERROR, Finding, define, finding
+from medbill.core.scrubber.registry import ERROR, WARNING, Finding, define, finding
 
 __all__ = ["check"]
 
@@ -108,6 +108,35 @@ define(
 )
 
 
+define(
+    "DEM007",
+    "eligibility-not-active",
+    "DATE_INVALID",
+    WARNING,
+    F,
+    "the payer's eligibility answer of {day} for the date of service: {answer}",
+    "CARC 27 (coverage terminated); CARC 31 (patient cannot be identified as our insured)",
+    what="The payer's latest eligibility answer (271) for the coverage billed and the date "
+    "of service said the coverage was not active, or could not find the member "
+    "(`extras.eligibility`: the answer's status, date and summary, when the practice "
+    "checked).",
+    why="A claim for coverage the payer says is inactive, or for a member it cannot find, "
+    "denies (CARC 27, CARC 31) and waits weeks to say so.",
+    example="A 271 of 2026-03-02 answering AAA*N**75 (subscriber not found) for a visit of "
+    "2026-03-03.",
+    fix="Check the member id, name and birth date against the card and check eligibility "
+    "again; bill the coverage in force, or the patient when there is none.",
+    reference="X12 271 EB01 (6: inactive) and AAA03 reject reasons; CARC 27, CARC 31.",
+)
+
+
+def _eligibility(claim: Claim) -> dict[str, str] | None:
+    raw = claim.extras.get("eligibility") if claim.extras else None
+    if not isinstance(raw, dict) or raw.get("status") not in ("inactive", "rejected"):
+        return None
+    return {k: str(v) for k, v in raw.items()}
+
+
 def _coverage(claim: Claim, key: str) -> date | None:
     value = getattr(claim.subscriber, key, None)
     if value is None:
@@ -186,6 +215,10 @@ def check(claim: Claim, ctx: Ctx, out: list[Finding]) -> None:
                 day=end.isoformat(),
             )
         )
+    answer = _eligibility(claim)
+    if answer is not None:
+        words = answer.get("summary") or f"coverage {answer['status']}"
+        out.append(finding("DEM007", None, day=answer.get("checked_on", "?"), answer=words))
     if start is not None and dos < start:
         out.append(
             finding(
