@@ -171,7 +171,7 @@ def scrub_claim(user: Actor, claim: Claim, document: ClaimDocument | None = None
             coverage_end=coverage.termination_date,
         )
         document = dataclasses.replace(document, subscriber=subscriber)
-    answer = eligibility_answer(claim)
+    answer = eligibility_answer(claim, document.date_of_service)
     if answer is not None:
         document = dataclasses.replace(document, extras={**document.extras, "eligibility": answer})
     payer = claim.payer
@@ -184,16 +184,17 @@ def scrub_claim(user: Actor, claim: Claim, document: ClaimDocument | None = None
     return Scrubber(_references(claim), default=policy).scrub(document)
 
 
-def eligibility_answer(claim: Claim) -> dict[str, str] | None:
-    """The payer's latest eligibility answer for the claim's coverage and date of service
-    (status, the day it was checked, its summary), for edit DEM007; None when unchecked."""
+def eligibility_answer(claim: Claim, day: datetime.date | None) -> dict[str, str] | None:
+    """The payer's latest eligibility answer for the claim's coverage on ``day``, its date
+    of service (status, the day it was checked, its summary), for edit DEM007; None when
+    unchecked."""
     from medbill.web.frontdesk.desk_models import EligibilityCheck
 
+    if day is None:
+        return None
     check = (
         EligibilityCheck.objects.filter(
-            practice_id=claim.practice_id,
-            coverage_id=claim.coverage_id,
-            service_date=claim.visit.date_of_service,
+            practice_id=claim.practice_id, coverage_id=claim.coverage_id, service_date=day
         )
         .order_by("-checked_at", "-pk")
         .only("status", "checked_at", "summary")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from medbill.core.frontdesk.estimate import line_discount
 from medbill.core.money import ZERO, Money
 from medbill.web.billing.models import Entry
+from medbill.web.claims_out.services import primary_in_effect
 from medbill.web.coding.models import ServiceLine
 from medbill.web.frontdesk.models import Coverage, Visit
 from medbill.web.frontdesk.services import desk_settings
@@ -48,7 +49,7 @@ def bill_self_pay(user: Actor, visit: Visit) -> list[Entry]:
         primaries = Coverage.objects.for_practice(locked.practice_id).filter(
             patient_id=locked.patient_id, order="primary"
         )
-        if any(c.is_in_effect(day) for c in primaries):
+        if primary_in_effect(primaries.order_by("id"), day) is not None:
             raise ServiceError(
                 "visit",
                 f"the patient has coverage in effect on {day:%m/%d/%Y}: build the visit's "

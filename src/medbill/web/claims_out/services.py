@@ -153,6 +153,12 @@ class BuildCandidate:
 NO_COVERAGE = "no primary coverage in effect on the date of service"
 
 
+def primary_in_effect(primaries: Iterable[Coverage], day: datetime.date) -> Coverage | None:
+    """The coverage a visit of ``day`` bills: the first of the patient's primary coverages
+    (oldest first) in effect that day; None: the patient has no insurance that day."""
+    return next((c for c in primaries if c.is_in_effect(day)), None)
+
+
 def _visits_to_build(practice: PracticeRef, visit_ids: Iterable[int] | None) -> QuerySet[Visit]:
     visits = Visit.objects.for_practice(practice)
     visits = (
@@ -207,9 +213,7 @@ def _holds(practice: PracticeRef, visits: list[Visit]) -> dict[int, tuple[str, C
         coverage = None
         if not why:
             day = visit.date_of_service
-            coverage = next(
-                (c for c in primaries.get(visit.patient_id, []) if c.is_in_effect(day)), None
-            )
+            coverage = primary_in_effect(primaries.get(visit.patient_id, []), day)
             if coverage is None:
                 why = NO_COVERAGE
         out[visit.pk] = (why, coverage)

@@ -51,6 +51,7 @@ __all__ = [
     "location_for",
     "match_intake",
     "payer_for",
+    "practice_today",
     "problems_of",
     "provider_for",
 ]
@@ -282,8 +283,7 @@ def _fill(patient: Patient, rec: PatientRecord) -> None:
 def _born(ctx: Context, intake: Intake) -> None:
     """A birth date after the practice's today is refused (as the desk refuses it)."""
     rec = intake.patient
-    today = timezone.localtime(timezone.now(), ctx.practice.zone).date()
-    if rec.birth_date > today:
+    if rec.birth_date > practice_today(ctx.practice):
         where = "PID-7" if "/" not in rec.ehr_id else f"{rec.ehr_id}.birthDate"
         raise Held(where, f"birth date {rec.birth_date:%m/%d/%Y} is in the future")
 
@@ -503,6 +503,11 @@ def location_for(practice: Practice, name: str, where: str) -> Location:
     if len(only) == 1:
         return only[0]
     raise Held(where, f"location '{name}' matches none of the practice's locations")
+
+
+def practice_today(practice: Practice) -> datetime.date:
+    """Today where the practice is (a charge dated after it, or a birth date, is refused)."""
+    return timezone.localtime(timezone.now(), practice.zone).date()
 
 
 def aware(practice: Practice, when: datetime.datetime) -> datetime.datetime:

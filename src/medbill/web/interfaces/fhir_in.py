@@ -32,10 +32,11 @@ from medbill.web.interfaces.apply import (
     Held,
     apply_intake,
     match_intake,
+    practice_today,
     problems_of,
 )
 from medbill.web.interfaces.models import InboundMessage
-from medbill.web.interfaces.services import Arrival, Outcome, Taken, practice_today, take
+from medbill.web.interfaces.services import Arrival, Outcome, Taken, take
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Practice

@@ -14,7 +14,6 @@ aside (kept, with who, when and why).
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +38,7 @@ from medbill.web.interfaces.apply import (
     ReplayChoices,
     apply_intake,
     match_intake,
+    practice_today,
     problems_of,
 )
 from medbill.web.interfaces.models import InboundMessage
@@ -310,11 +310,6 @@ def _outcome(taken: Taken, message: Message) -> Outcome:
         )
     location, error = taken.problems[0] if taken.problems else ("", "not applied")
     return Outcome("AE", error, location, message, taken.row, problems=taken.problems)
-
-
-def practice_today(practice: Practice) -> datetime.date:
-    """Today where the practice is (a charge dated after it is refused)."""
-    return timezone.localtime(timezone.now(), practice.zone).date()
 
 
 def _mapped(message: Message, practice: Practice) -> tuple[Intake | None, tuple[Problem, ...]]:
