@@ -31,7 +31,11 @@ def run_and_validate(examples: int, max_claims: int, max_lines: int) -> int:
         assert outcome.unexplained == []
         assert len(outcome.written) + len(outcome.held) == len(batch)
         for data in outcome.files:
-            assert [r.claim.claim_id for r in read_837p(data)] == outcome.written
+            # Every claim written is in the file, as often as it was written. (The file lists
+            # them by billing provider, each provider's 2000A loop holding its claims, so its
+            # order is not the batch's when two providers' claims alternate.)
+            read = [r.claim.claim_id for r in read_837p(data)]
+            assert sorted(read) == sorted(outcome.written)
         files.extend(outcome.files)
 
     scrub_and_write()
