@@ -8,6 +8,7 @@ segments in an order one of the public examples uses.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -176,6 +177,12 @@ class TestWrite276:
         with pytest.raises(X12WriteError, match="CVFP-9.*member id") as err:
             write_276([inquiry_for_claim(c, "T9")], ENVELOPE, CONTROL, RECEIVER, CREATED)
         assert err.value.segment == "NM1"
+
+    def test_a_blank_claim_id_is_refused_not_written_as_spaces(self) -> None:
+        inquiry = dataclasses.replace(inquiry_for_claim(claim("CVFP-9"), "T9"), patient_control_number="  ")
+        with pytest.raises(X12WriteError, match="claim id is blank") as err:
+            write_276([inquiry], ENVELOPE, CONTROL, RECEIVER, CREATED)
+        assert err.value.segment == "REF"
 
     def test_public_276_examples_read(self) -> None:
         seen = 0

@@ -271,6 +271,10 @@ def _check_required(inq: ClaimStatusInquiry, index: int) -> None:
         raise fail("the patient's date of birth is required", "DMG", 2)
     if inq.service_from is None:
         raise fail("the date of service is required", "DTP", 3)
+    if inq.patient_control_number and not inq.patient_control_number.strip():
+        raise fail("our claim id is blank", "REF", 2)
+    if inq.payer_claim_number and not inq.payer_claim_number.strip():
+        raise fail("the payer's claim number is blank", "REF", 2)
     if not inq.patient_control_number and not inq.payer_claim_number:
         raise fail("our claim id or the payer's claim number is required", "REF", 2)
 
