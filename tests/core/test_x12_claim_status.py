@@ -179,7 +179,9 @@ class TestWrite276:
         assert err.value.segment == "NM1"
 
     def test_a_blank_claim_id_is_refused_not_written_as_spaces(self) -> None:
-        inquiry = dataclasses.replace(inquiry_for_claim(claim("CVFP-9"), "T9"), patient_control_number="  ")
+        inquiry = dataclasses.replace(
+            inquiry_for_claim(claim("CVFP-9"), "T9"), patient_control_number="  "
+        )
         with pytest.raises(X12WriteError, match="claim id is blank") as err:
             write_276([inquiry], ENVELOPE, CONTROL, RECEIVER, CREATED)
         assert err.value.segment == "REF"
