@@ -293,3 +293,60 @@ def test_territories_and_military_addresses_are_states():
 
     for code in ("PR", "GU", "VI", "DC", "AE", "ap"):
         state_validator(code)
+
+
+def _register(practice, first, account_number=""):
+    from medbill.web.frontdesk.services import register_patient
+
+    new = Patient(
+        last_name="Quist",
+        first_name=first,
+        date_of_birth=datetime.date(1968, 2, 21),
+        account_number=account_number,
+    )
+    return register_patient(None, practice, new).account_number
+
+
+def test_a_number_typed_by_hand_moves_the_next_number_past_it(world):
+    practice = world.a.practice
+    first = _register(practice, "Ida")
+    assert _register(practice, "Ivo", "CVFP-50000") == "CVFP-50000"
+    assert _register(practice, "Iris", "cvfp-90000") == "cvfp-90000"  # not our prefix
+    assert _register(practice, "Ines") == "CVFP-50001"
+    assert int(first.split("-")[1]) < 50000
+
+
+def test_an_account_number_changed_on_the_patient_moves_the_next_number_past_it(world):
+    from medbill.web.frontdesk.services import update_patient
+
+    practice = world.a.practice
+    _register(practice, "Ida")
+    patient = Patient.objects.get(practice=practice, first_name="Ida", last_name="Quist")
+    patient.account_number = "CVFP-70000"
+    update_patient(None, patient)
+    assert _register(practice, "Ivo") == "CVFP-70001"
+
+
+def test_a_number_taken_outside_the_desk_is_skipped_not_failed_on(world):
+    """A patient saved with the number the sequence would give next (by an import that
+    wrote the rows itself, say): the registration reads the numbers again and goes on."""
+    practice = world.a.practice
+    number = int(_register(practice, "Ida").split("-")[1])
+    for n in (number + 1, number + 7):
+        Patient.objects.create(
+            practice=practice,
+            account_number=f"CVFP-{n:04d}",
+            last_name="Nr",
+            first_name=str(n),
+            date_of_birth=datetime.date(1990, 1, 1),
+        )
+    assert _register(practice, "Ivo") == f"CVFP-{number + 8:04d}"
+
+
+def test_a_new_short_code_starts_its_own_numbers(world):
+    practice = world.a.practice
+    _register(practice, "Ida")
+    practice.short_code = "CVX"
+    practice.save()
+    assert _register(practice, "Ivo") == "CVX-0001"
+    assert _register(practice, "Ines") == "CVX-0002"

@@ -47,7 +47,9 @@ class Patient(PracticeOwned, AddressFields):
             )
         ]
         indexes = [
-            models.Index(fields=["practice", "last_name", "first_name"], name="patient_name")
+            models.Index(fields=["practice", "last_name", "first_name"], name="patient_name"),
+            # The duplicate check's "born the same year" (a range of dates).
+            models.Index(fields=["practice", "date_of_birth"], name="patient_birth_date"),
         ]
 
     def __str__(self) -> str:
@@ -58,6 +60,19 @@ class Patient(PracticeOwned, AddressFields):
         parts = [self.first_name, self.middle_name, self.last_name]
         name = " ".join(p for p in parts if p)
         return f"{name} {self.suffix}" if self.suffix else name
+
+
+class AccountSequence(models.Model):
+    """The highest account number of the form ``<short code>-<digits>`` a practice's patients
+    have, so the next registration need not read them all to find it. Kept by the desk's
+    registration and edit of patients; read again from the patients when it is missing or
+    the number it gives turns out to be taken."""
+
+    practice = models.OneToOneField(
+        "practice.Practice", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    prefix = models.CharField(max_length=9)  # the short code and "-" it counts under
+    last = models.BigIntegerField()
 
 
 class Guarantor(PracticeOwned, AddressFields):

@@ -27,6 +27,7 @@ from medbill.core.money import Money
 from medbill.web.billing.models import Entry
 from medbill.web.billing.services import PaymentAmount, balance_of, post_payment
 from medbill.web.frontdesk.models import (
+    AccountSequence,
     Coverage,
     DeskSettings,
     Guarantor,
@@ -125,13 +126,13 @@ def possible_duplicates(
     return [(by_id[c.key], c) for c in found]
 
 
-def _next_account(practice: Practice) -> str:
-    prefix = f"{practice.short_code}-"
-    # The highest number after the prefix, worked out by the database with plain string
-    # functions every backend has (no regular expression): a practice's thousands of
-    # account numbers are not sent over to find it. Digits only, one to eighteen of them;
-    # numbers compare by their length once their leading zeros are dropped, then as text.
-    # (Written out: the same query through the ORM costs a millisecond to put together.)
+def _highest_account(practice: Practice, prefix: str) -> int:
+    """The highest number of the practice's account numbers ``<prefix><digits>``, read from
+    its patients (0 when none has one)."""
+    # Worked out by the database with plain string functions every backend has (no
+    # regular expression): a practice's thousands of account numbers are not sent over.
+    # Digits only, one to eighteen of them; numbers compare by their length once their
+    # leading zeros are dropped, then as text.
     table = connection.ops.quote_name(Patient._meta.db_table)
     start = len(prefix) + 1
     digits = f"substr(account_number, {start})"
@@ -145,7 +146,62 @@ def _next_account(practice: Practice) -> str:
             [practice.pk, len(prefix), prefix, start, start + 17],
         )
         top = cursor.fetchone()
-    return f"{prefix}{int(top[0] or 0) + 1 if top else 1:04d}"
+    return int(top[0] or 0) if top else 0
+
+
+def _account_prefix(practice: Practice) -> str:
+    return f"{practice.short_code}-"
+
+
+_SEQUENCE = AccountSequence._meta.db_table
+
+
+def _take_account_number(practice: Practice, *, recount: bool = False) -> str:
+    """The practice's next account number, counted in its ``AccountSequence`` row.
+
+    The row is read again from the patients when there is none, when the practice's short
+    code changed, or with ``recount``. Updating the row locks it to the end of the
+    transaction, so on PostgreSQL the registrations of one practice take their numbers one
+    at a time instead of colliding.
+    """
+    prefix = _account_prefix(practice)
+    with connection.cursor() as cursor:
+        if not recount:
+            cursor.execute(
+                f"UPDATE {_SEQUENCE} SET last = last + 1 WHERE practice_id = %s AND prefix = %s "
+                "RETURNING last",
+                [practice.pk, prefix],
+            )
+            row = cursor.fetchone()
+            if row is not None:
+                return f"{prefix}{row[0]:04d}"
+        # Two first registrations at once both find no row: the second one's insert waits
+        # for the first and then counts on from it.
+        cursor.execute(
+            f"INSERT INTO {_SEQUENCE} (practice_id, prefix, last) VALUES (%s, %s, %s) "
+            "ON CONFLICT (practice_id) DO UPDATE SET "
+            f"last = CASE WHEN {_SEQUENCE}.prefix = excluded.prefix AND %s = 0 "
+            f"THEN {_SEQUENCE}.last + 1 ELSE excluded.last END, prefix = excluded.prefix "
+            "RETURNING last",
+            [practice.pk, prefix, _highest_account(practice, prefix) + 1, int(recount)],
+        )
+        (last,) = cursor.fetchone()
+    return f"{prefix}{last:04d}"
+
+
+def _count_account(practice: Practice, account_number: str) -> None:
+    """Keep the practice's sequence at or above a number typed by hand, so the next number
+    follows the highest one."""
+    prefix = _account_prefix(practice)
+    digits = account_number[len(prefix) :] if account_number.startswith(prefix) else ""
+    if not re.fullmatch(r"[0-9]{1,18}", digits):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_SEQUENCE} SET last = CASE WHEN last < %s THEN %s ELSE last END "
+            "WHERE practice_id = %s AND prefix = %s",
+            [int(digits), int(digits), practice.pk, prefix],
+        )
 
 
 def register_patient(user: Actor, practice: Practice, patient: Patient) -> Patient:
@@ -164,17 +220,13 @@ def register_patient(user: Actor, practice: Practice, patient: Patient) -> Patie
             ):
                 raise ServiceError("account_number", "another patient has this account number")
             patient.save()
+            _count_account(practice, patient.account_number)
         return patient
-    # The next number; when a registration running at the same time took it (the insert
-    # waits for that one to commit, then fails), the next one after it. On PostgreSQL the
-    # practice's registrations take their numbers one at a time (a lock held to the end
-    # of the transaction), so they wait for each other instead of colliding.
-    with audit.acting_as(user):
-        if connection.vendor == "postgresql" and connection.in_atomic_block:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ACCOUNT_LOCK, practice.pk])
+    # A number the sequence gives may be taken after all (a patient saved by other means
+    # with a higher number): then the sequence is read again from the patients.
+    with transaction.atomic(), audit.acting_as(user):
         for attempt in range(ACCOUNT_ATTEMPTS):
-            patient.account_number = _next_account(practice)
+            patient.account_number = _take_account_number(practice, recount=attempt > 0)
             try:
                 with transaction.atomic():
                     patient.save()
@@ -189,8 +241,7 @@ def register_patient(user: Actor, practice: Practice, patient: Patient) -> Patie
     raise AssertionError("unreachable")
 
 
-ACCOUNT_ATTEMPTS = 20  # registrations of one practice at the same moment, at most
-ACCOUNT_LOCK = 0x6D62_0001  # the advisory lock's first key: "next account number"
+ACCOUNT_ATTEMPTS = 3  # a taken number makes the sequence be read again from the patients
 
 
 def update_patient(user: Actor, patient: Patient) -> Patient:
@@ -198,6 +249,7 @@ def update_patient(user: Actor, patient: Patient) -> Patient:
     require_unless_system(user, patient.practice_id, "edit_patients")
     with transaction.atomic(), audit.acting_as(user):
         patient.save()
+        _count_account(patient.practice, patient.account_number)
     return patient
 
 
