@@ -185,7 +185,12 @@ def _keep_drug_details(
 
 
 def set_visit_codes(
-    user: Actor, visit: Visit, diagnoses: Sequence[Any], lines: Sequence[Mapping[str, Any]]
+    user: Actor,
+    visit: Visit,
+    diagnoses: Sequence[Any],
+    lines: Sequence[Mapping[str, Any]],
+    *,
+    new: bool = False,
 ) -> Visit:
     """Replace the diagnoses and service lines of ``visit``; returns the visit.
 
@@ -197,6 +202,9 @@ def set_visit_codes(
     did not change are left alone, so the audit trail shows only real changes.
     Raises ``PermissionDenied`` unless the user's role may change codes, and
     ``ServiceError`` naming the field (``lines[1].dx_pointers[0]``) for bad input.
+
+    ``new``: the caller made ``visit`` in the transaction it is in, so the visit has no
+    codes yet and no one else can bill it meanwhile: nothing is read back to compare.
     """
     require_unless_system(user, visit.practice_id, "change_codes")
     if visit.status not in CODABLE_STATUSES:
@@ -204,11 +212,16 @@ def set_visit_codes(
     codes = _diagnoses(list(diagnoses))
     wanted_lines = [_line(visit, raw, f"lines[{i}]", len(codes)) for i, raw in enumerate(lines)]
     with transaction.atomic(), audit.acting_as(user):
-        status = Visit.objects.select_for_update().values_list("status", flat=True).get(pk=visit.pk)
-        if status not in CODABLE_STATUSES:
-            raise ServiceError("visit", "the visit was billed or closed meanwhile")
-        old_dx = {d.position: d for d in Diagnosis.objects.filter(visit=visit)}
-        old_lines = {s.position: s for s in ServiceLine.objects.filter(visit=visit)}
+        old_dx: dict[int, Diagnosis] = {}
+        old_lines: dict[int, ServiceLine] = {}
+        if not new:
+            status = (
+                Visit.objects.select_for_update().values_list("status", flat=True).get(pk=visit.pk)
+            )
+            if status not in CODABLE_STATUSES:
+                raise ServiceError("visit", "the visit was billed or closed meanwhile")
+            old_dx = {d.position: d for d in Diagnosis.objects.filter(visit=visit)}
+            old_lines = {s.position: s for s in ServiceLine.objects.filter(visit=visit)}
         _keep_drug_details(lines, wanted_lines, old_lines)
         _sync(Diagnosis, old_dx, [{"code": c, "code_system": "ICD10CM"} for c in codes], visit)
         _sync(ServiceLine, old_lines, wanted_lines, visit)

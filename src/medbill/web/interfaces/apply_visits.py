@@ -195,13 +195,14 @@ def match_charges(ctx: Context, intake: Intake) -> None:
         ctx.pending.add((EhrLink.Kind.VISIT, number))
 
 
-def _visit_for_charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:
+def _visit_for_charges(ctx: Context, patient: Patient, intake: Intake) -> tuple[Visit, bool]:
+    """The visit the charges are for, and whether it was made now."""
     number = intake.visit.visit_number if intake.visit else ""
     visit = _linked_visit(ctx, intake)
     if visit is not None:
         if visit.patient_id != patient.pk:
             raise Held("PV1-19", f"visit {number} belongs to another patient")
-        return visit
+        return visit, False
     provider = _charges_provider(ctx, intake)
     location = _charges_location(ctx, intake)
     admitted = intake.visit.admitted_at if intake.visit else None
@@ -225,7 +226,7 @@ def _visit_for_charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:
     if number:
         coded = bool(intake.diagnoses or intake.charges)
         _link_visit(ctx, EhrLink.Kind.VISIT, number, visit, codes_from_ehr=coded)
-    return visit
+    return visit, True
 
 
 def _desk_note(intake: Intake) -> str:
@@ -238,10 +239,11 @@ def _desk_note(intake: Intake) -> str:
     return note[:2000]
 
 
-def code_visit(visit: Visit, intake: Intake) -> bool:
+def code_visit(visit: Visit, intake: Intake, *, new: bool = False) -> bool:
     """Give ``visit`` the intake's diagnoses and service lines through the coder's use
     case (each line points at its own diagnoses, else at the first four); False when the
-    intake has none (only problems in words, for the coder)."""
+    intake has none (only problems in words, for the coder). ``new``: the visit was made
+    by this message."""
     codes = [d.code for d in intake.diagnoses]
     lines = []
     for charge in intake.charges:
@@ -260,7 +262,7 @@ def code_visit(visit: Visit, intake: Intake) -> bool:
         )
     if not (codes or lines):
         return False
-    set_visit_codes(None, visit, codes, lines)
+    set_visit_codes(None, visit, codes, lines, new=new)
     return True
 
 
@@ -268,7 +270,7 @@ def charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:
     """The visit the charges are for (made, or checked in and out, as needed) with the
     EHR's codes, waiting for the coder marked "codes from the EHR"."""
     practice = ctx.practice
-    visit = _visit_for_charges(ctx, patient, intake)
+    visit, made = _visit_for_charges(ctx, patient, intake)
     if visit.status == Visit.Status.SCHEDULED:
         desk.check_in(None, visit)
     if visit.status == Visit.Status.CHECKED_IN:
@@ -279,7 +281,7 @@ def charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:
             f"the visit is {visit.get_status_display().lower()}; charges for it go through "
             "the biller (a corrected claim), not the EHR",
         )
-    if not code_visit(visit, intake):
+    if not code_visit(visit, intake, new=made):
         # Only problems in words (SNOMED CT): the coder codes the visit from the note.
         return visit
     number = intake.visit.visit_number if intake.visit else ""
