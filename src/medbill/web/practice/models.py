@@ -484,8 +484,8 @@ class AuditEvent(AppendOnlyModel):
         db_constraint=False,
         related_name="+",
     )
-    object_type = models.CharField(max_length=60, db_index=True)
-    object_id = models.CharField(max_length=40, db_index=True)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
     object_repr = models.CharField(max_length=120, blank=True)
     action = models.CharField(max_length=12, choices=AUDIT_ACTIONS)
     changes = models.JSONField(default=dict, blank=True)
@@ -502,7 +502,12 @@ class AuditEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["practice", "-at"], name="audit_practice_at")]
+        # The trail is the busiest table to write: every index is paid for on every change.
+        # A row's history is asked for by type and id (a type alone uses the same index).
+        indexes = [
+            models.Index(fields=["practice", "-at"], name="audit_practice_at"),
+            models.Index(fields=["object_type", "object_id", "at"], name="audit_object"),
+        ]
 
     def __str__(self) -> str:
         return (
@@ -519,7 +524,10 @@ class AuditEventPatient(AppendOnlyModel):
     so that the trail outlives the patient row, as ``AuditEvent`` does.
     """
 
-    event = models.ForeignKey(AuditEvent, on_delete=models.DO_NOTHING, related_name="patient_links")
+    # Looked up by event through the unique constraint's index, which starts with it.
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.DO_NOTHING, related_name="patient_links", db_index=False
+    )
     patient_id = models.BigIntegerField(db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()  # type: ignore[misc]  # the append-only scope
