@@ -105,3 +105,27 @@ def test_many_events_keep_their_order_values_and_patients(world):
         (ids[2], b.pk),
         (ids[4], b.pk),
     }
+
+
+def test_a_batched_event_is_stored_as_it_was_made(world):
+    """Every column of an event written at the block's end, as the event had it: the time
+    to the microsecond, text with quotes and accents, nested details, every patient."""
+    patients = [world.a.patient, world.b.patient]
+    with transaction.atomic(), audit.batched():
+        (made,) = audit.record_list(patients[:1], source='cli "nightly"', search="Muñoz, 'O")
+        other = audit.record_list(patients, source="cli")
+    stored = AuditEvent.objects.get(pk=made.pk)
+    assert made.at.microsecond and stored.at == made.at
+    assert (stored.source, stored.detail) == (
+        'cli "nightly"',
+        {"count": 1, "ids": [patients[0].pk], "search": "Muñoz, 'O"},
+    )
+    assert (stored.object_type, stored.object_repr, stored.practice_id) == (
+        "frontdesk.Patient",
+        made.object_repr,
+        world.a.practice.pk,
+    )
+    linked = AuditEventPatient.objects.filter(event__in=[e.pk for e in [made, *other]])
+    assert sorted(linked.values_list("event_id", "patient_id")) == sorted(
+        [(made.pk, patients[0].pk)] + [(e.pk, pid) for e in other for pid in e.detail["ids"]]
+    )

@@ -282,7 +282,8 @@ def _flush(pending: list[_Pending]) -> None:
 
 
 # The events and their patients in one statement: the events' ids are drawn first (so the
-# patients' rows can name them), then both tables are filled from the same arrays.
+# patients' rows can name them), then both tables are filled from the same rows, sent as
+# one JSON document (cheaper to send than an array for each column).
 _EVENT_COLUMNS = (
     ("at", "timestamptz"),
     ("user_id", "integer"),
@@ -299,17 +300,18 @@ _EVENT_COLUMNS = (
 _FLUSH_SQL = """
 WITH given AS (
     SELECT nextval(pg_get_serial_sequence('practice_auditevent', 'id')) AS id, u.*
-    FROM unnest({arrays}) WITH ORDINALITY AS u({names}, n)
+    FROM ROWS FROM (jsonb_to_recordset(%s::jsonb) AS ({typed}, patients jsonb))
+    WITH ORDINALITY AS u({names}, patients, n)
 ), events AS (
     INSERT INTO practice_auditevent (id, {names}) SELECT id, {names} FROM given
 ), links AS (
     INSERT INTO practice_auditeventpatient (event_id, patient_id)
-    SELECT given.id, p.patient_id FROM given
-    JOIN unnest(%s::bigint[], %s::bigint[]) AS p(n, patient_id) ON p.n = given.n
+    SELECT given.id, p.patient_id::bigint FROM given
+    CROSS JOIN LATERAL jsonb_array_elements_text(given.patients) AS p(patient_id)
 )
 SELECT id FROM given ORDER BY n
 """.format(
-    arrays=", ".join(f"%s::{kind}[]" for _, kind in _EVENT_COLUMNS),
+    typed=", ".join(f"{name} {kind}" for name, kind in _EVENT_COLUMNS),
     names=", ".join(name for name, _ in _EVENT_COLUMNS),
 )
 
@@ -318,19 +320,16 @@ def _flush_postgresql(kept: list[_Pending]) -> None:
     from medbill.web.practice.models import AuditEvent
 
     events = [p.event for p in kept]
-    arrays: list[list[Any]] = []
-    # Plain values (times, numbers, text) go as they are; the JSON columns as their text.
-    for name, kind in _EVENT_COLUMNS:
-        values = [getattr(e, name) for e in events]
-        if kind == "jsonb":
-            field = AuditEvent._meta.get_field(name)
-            assert isinstance(field, models.JSONField)
-            values = [json.dumps(v, cls=field.encoder) for v in values]
-        arrays.append(values)
-    numbers = [n for n, p in enumerate(kept, 1) for _ in p.patients]
-    patients = [pid for p in kept for pid in p.patients]
+    rows = []
+    for pending, event in zip(kept, events, strict=True):
+        row = {name: getattr(event, name) for name, _ in _EVENT_COLUMNS}
+        row["at"] = event.at.isoformat()  # to the microsecond (the encoder keeps milliseconds)
+        row["patients"] = pending.patients
+        rows.append(row)
+    field = AuditEvent._meta.get_field("changes")
+    assert isinstance(field, models.JSONField)
     with connection.cursor() as cursor:
-        cursor.execute(_FLUSH_SQL, [*arrays, numbers, patients])
+        cursor.execute(_FLUSH_SQL, [json.dumps(rows, cls=field.encoder)])
         ids = [row[0] for row in cursor.fetchall()]
     for event, pk in zip(events, ids, strict=True):
         event.pk = pk
