@@ -140,7 +140,7 @@ class Context:
         )
         # A patient's link needs its patient; the others their visit too.
         related = ["patient"] if kinds == {EhrLink.Kind.PATIENT} else ["patient", "visit"]
-        for row in rows.select_related(*related).order_by("pk"):
+        for row in sorted(rows.select_related(*related).order_by(), key=lambda r: r.pk):
             if (row.kind, row.ehr_id) in wanted:
                 self._links.setdefault((row.kind, row.ehr_id), row)
         for key in wanted:
@@ -407,7 +407,8 @@ def _guarantor(patient: Patient, rec: GuarantorRecord | None) -> None:
 
 def payer_for(practice: Practice, rec: CoverageRecord) -> Payer:
     """The organization's payer ``rec`` names: by payer id, else by name; never guessed."""
-    payers = Payer.objects.filter(organization_id=practice.organization_id, active=True)
+    # Exactly one must match: no order is needed (and none is asked of the database).
+    payers = Payer.objects.filter(organization_id=practice.organization_id, active=True).order_by()
     if rec.payer_id:
         by_id = list(payers.filter(payer_id__iexact=rec.payer_id)[:2])
         if len(by_id) == 1:
@@ -473,7 +474,7 @@ def provider_for(practice: Practice, ref: ProviderRef | None, where: str) -> Pro
     """The practice's active provider ``ref`` names: by NPI, else by exact name."""
     if ref is None:
         raise Held(where, "no provider named")
-    rows = Provider.objects.for_practice(practice).filter(active=True)
+    rows = Provider.objects.for_practice(practice).filter(active=True).order_by()
     if ref.is_npi and ref.id:
         by_npi = list(rows.filter(npi=ref.id)[:2])
         if len(by_npi) == 1:
@@ -494,7 +495,7 @@ def provider_for(practice: Practice, ref: ProviderRef | None, where: str) -> Pro
 
 def location_for(practice: Practice, name: str, where: str) -> Location:
     """The practice's location called ``name``, else its only one."""
-    rows = Location.objects.for_practice(practice).filter(active=True)
+    rows = Location.objects.for_practice(practice).filter(active=True).order_by()
     if name:
         found = list(rows.filter(name__iexact=name)[:2])
         if len(found) == 1:
