@@ -161,9 +161,8 @@ def test_a_message_type_we_do_not_take_is_a_reject():
 def test_ack_carries_msa_and_err():
     message = hl7.parse(hl7.split_messages(OWN_DFT)[0])
     now = datetime.datetime(2026, 3, 3, 12, 0)
-    text = hl7.ack(
-        "AE", control_id="A1", now=now, message=message, error="PID-7 bad|date", location="PID-7"
-    )
+    problem = hl7.Problem("PID-7", "PID-7 bad|date", hl7.Fault.DATA_TYPE)
+    text = hl7.ack("AE", control_id="A1", now=now, message=message, problems=[problem])
     msh, msa, err = text.strip("\r").split("\r")
     assert msh.split("|")[8] == "ACK^P03^ACK" and msh.split("|")[9] == "A1"
     assert msa == "MSA|AE|DFT-1|PID-7 bad\\F\\date"

@@ -64,7 +64,7 @@ def test_an_hl7_refusal_carries_what_could_be_read():
     message = hl7.parse(text)
     with pytest.raises(hl7.HL7MappingError) as caught:
         hl7.map_message(message, today=TODAY, check_code=refuse_99999)
-    where = [loc for loc, _ in caught.value.problems]
+    where = [loc for loc, *_ in caught.value.problems]
     assert where == ["PID-7", "FT1 #1 FT1-4", "FT1 #1 FT1-25"]
     partial = caught.value.partial
     assert partial is not None and partial.unread == ("patient",)

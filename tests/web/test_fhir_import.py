@@ -224,7 +224,7 @@ def test_a_bad_bundle_is_held_with_every_problem_and_writes_nothing(world):
     outcome = import_bundle(practice, data(doc))
     assert outcome.status == "held"
     # Both problems, each naming its resource and element, not only the first.
-    texts = [text for _, text in outcome.problems]
+    texts = [text for _, text, _ in outcome.problems]
     assert len(texts) == 2, texts
     assert texts[0].startswith("Coverage/cov-1.payor: payer 'Acme Mutual'")
     assert texts[1].startswith("Encounter/e-1.participant: provider 'Nobody, Ned'")
@@ -240,7 +240,7 @@ def test_a_bad_bundle_is_held_with_every_problem_and_writes_nothing(world):
     with pytest.raises(FHIRError) as err:
         read_bundle(data(bad_date))
     assert err.value.location == "Patient/p-1.birthDate"
-    assert [where for where, _ in err.value.problems] == [
+    assert [where for where, *_ in err.value.problems] == [
         "Patient/p-1.birthDate",
         "Encounter/e-1.period.start",
     ]
@@ -312,7 +312,7 @@ def test_a_procedure_charge_is_checked_as_an_hl7_charge_is(world):
     proc["performedDateTime"] = "2099-12-31"
     outcome = import_bundle(practice, data(doc))
     assert outcome.status == "held"
-    assert [loc for loc, _ in outcome.problems] == [
+    assert [loc for loc, *_ in outcome.problems] == [
         "Procedure/pc-1.performedDateTime",
         "Procedure/pc-1.code",
     ], outcome.problems
@@ -326,7 +326,7 @@ def test_a_procedure_charge_is_checked_as_an_hl7_charge_is(world):
         "period"
     ]["start"] = "2099-03-03T09:30:00-06:00"
     outcome = import_bundle(practice, data(undated))
-    assert [loc for loc, _ in outcome.problems] == ["Encounter/e-1.period.start"]
+    assert [loc for loc, *_ in outcome.problems] == ["Encounter/e-1.period.start"]
 
 
 def test_a_likely_duplicate_and_an_unknown_provider_are_held_together(world):
@@ -341,7 +341,7 @@ def test_a_likely_duplicate_and_an_unknown_provider_are_held_together(world):
     doctor["name"] = [{"family": "Nobody", "given": ["Ned"]}]
     outcome = import_bundle(world.a.practice, data(doc))
     assert outcome.status == "held"
-    texts = [t for _, t in outcome.problems]
+    texts = [t for _, t, _ in outcome.problems]
     assert len(texts) == 2, texts
     assert "Patient/p-1.name: may be patient CVFP-0001 already registered" in texts[0]
     assert "provider 'Nobody, Ned (id 1999999992)' matches none" in texts[1]

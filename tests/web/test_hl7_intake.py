@@ -296,7 +296,7 @@ def test_charges_with_an_unknown_code_or_a_future_date_are_held_with_every_probl
     )
     outcome = receive(practice, text, source="file")
     assert outcome.code == "AE"
-    found = " | ".join(f"{where} {words}" for where, words in outcome.problems)
+    found = " | ".join(f"{where} {words}" for where, words, _ in outcome.problems)
     assert "FT1 #1 FT1-25 (procedure code): CPT code 99999 is in none of the loaded" in found
     assert "FT1 #2 FT1-25 (procedure code): HCPCS code V9999 is not in the HCPCS file" in found
     assert "FT1 #2 FT1-4 (transaction date): 12/31/2099 is after today" in found
@@ -316,7 +316,7 @@ def test_a_charge_before_the_birth_date_names_both_fields(world):
     text = dft("DFT-B").replace("20260303", "19700101")
     outcome = receive(world.a.practice, text, source="file")
     assert outcome.code == "AE"
-    found = " | ".join(f"{where} {words}" for where, words in outcome.problems)
+    found = " | ".join(f"{where} {words}" for where, words, _ in outcome.problems)
     assert "FT1 #1 FT1-4 (transaction date): 01/01/1970 is before the patient's birth date" in found
     assert "PID-7" in found
 
@@ -405,9 +405,9 @@ def test_problems_of_the_message_and_of_the_practice_are_listed_at_once(world):
     )
     outcome = receive(practice, text, source="file")
     assert outcome.code == "AE"
-    where = [loc for loc, _ in outcome.problems]
+    where = [loc for loc, *_ in outcome.problems]
     assert where == ["FT1 #1 FT1-4", "PID-5", "IN1 #1 IN1-3", "FT1-20"], outcome.problems
-    found = " | ".join(words for _, words in outcome.problems)
+    found = " | ".join(words for _, words, _ in outcome.problems)
     assert "(transaction date): 12/31/2099 is after today" in found
     assert "may be patient CVFP-0001 already registered" in found
     assert "payer 'Acme Mutual' (id 'ACME1') matches none" in found
@@ -435,7 +435,7 @@ def test_problems_of_the_message_and_of_the_practice_are_listed_at_once(world):
     )
     linked = ReplayChoices(link_account="CVFP-0001")
     still = replay(biller, row, dated, linked)
-    assert [loc for loc, _ in still.problems] == ["FT1-20"]
+    assert [loc for loc, *_ in still.problems] == ["FT1-20"]
     fixed = dated.replace(nobody, NPI)
     done = replay(biller, row, fixed, linked)
     assert done.code == "AA", done.problems
@@ -451,7 +451,7 @@ def test_a_patient_that_cannot_be_read_is_not_matched_but_its_payer_is(world):
     text = adt("ADT-U", pid=undated).replace("LCI220", "ACME1")
     text = text.replace("Lakeland Commercial Insurance", "Acme Mutual")
     outcome = receive(practice, text, source="file")
-    assert [loc for loc, _ in outcome.problems] == ["PID-7", "IN1 #1 IN1-3"], outcome.problems
+    assert [loc for loc, *_ in outcome.problems] == ["PID-7", "IN1 #1 IN1-3"], outcome.problems
 
 
 def test_a_charge_code_is_known_from_the_code_sets_or_else_the_fee_schedule(
@@ -492,7 +492,7 @@ def test_a_birth_date_ahead_and_an_unknown_state_are_held_naming_their_fields(wo
     )
     outcome = receive(practice, text, source="mllp")
     assert outcome.code == "AE"
-    found = " | ".join(f"{where} {words}" for where, words in outcome.problems)
+    found = " | ".join(f"{where} {words}" for where, words, _ in outcome.problems)
     assert "state 'ZZ' is not a US state, territory or APO/FPO code" in found
     fixed = text.replace("^ZZ^", "^WI^")
     outcome = receive(practice, fixed.replace("ADT-BORN", "ADT-BORN2"), source="mllp")

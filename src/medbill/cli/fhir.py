@@ -51,7 +51,7 @@ def import_command(
                 f"({count} problem{'s' if count != 1 else ''}):"
             )
         console.print(f"{path.name}: {words}", markup=False, highlight=False, soft_wrap=True)
-        for _, problem in outcome.problems:
-            console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
+        for problem in outcome.problems:
+            console.print(f"  {problem.text}", markup=False, highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(1)

@@ -65,7 +65,7 @@ def import_command(
                 else:
                     failed = True
                     words = "held" if outcome.code == "AE" else "refused"
-                    reasons = "; ".join(p for _, p in outcome.problems) or outcome.error
+                    reasons = "; ".join(p.text for p in outcome.problems) or outcome.error
                     lines.append(f"{path.name}: {kind} {control}: {words}: {reasons}")
                 if len(lines) >= REPORT_EVERY:
                     report()

@@ -4,14 +4,15 @@ acknowledgements medbill answers with. Sans-IO: bytes in, records and bytes out.
 ``split_messages(data)`` splits a file (CR, LF or CRLF; a BOM) into messages;
 ``parse(text)`` reads one (``HL7ParseError`` when it is not HL7 v2);
 ``map_message(message)`` turns it into an ``Intake`` (``HL7MappingError`` naming the
-segment and field); ``ChargeChecks`` are the checks of every charge an EHR sends (its
+segment and field, and its ``Fault``: the kind of problem, which decides the ACK's
+HL7 error code); ``ChargeChecks`` are the checks of every charge an EHR sends (its
 procedure code, its date), the FHIR mapping's too; ``ack(...)`` writes the ACK; ``mllp``
 frames and unframes them.
 """
 
 from medbill.core.hl7._ack import ack
 from medbill.core.hl7._checks import ChargeChecks, CodeCheck
-from medbill.core.hl7._errors import HL7MappingError, HL7ParseError
+from medbill.core.hl7._errors import Fault, HL7MappingError, HL7ParseError, Problem
 from medbill.core.hl7._map import SUPPORTED, map_message
 from medbill.core.hl7._read import Message, Segment, decode, split_messages
 from medbill.core.hl7._read import read_message as parse
@@ -41,6 +42,7 @@ __all__ = [
     "CodeCheck",
     "CoverageRecord",
     "DiagnosisRecord",
+    "Fault",
     "GuarantorRecord",
     "HL7MappingError",
     "HL7ParseError",
@@ -49,6 +51,7 @@ __all__ = [
     "Name",
     "NoteRecord",
     "PatientRecord",
+    "Problem",
     "ProviderRef",
     "Segment",
     "VisitRecord",

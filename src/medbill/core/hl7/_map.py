@@ -11,7 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from medbill.core.hl7._checks import ChargeChecks, CodeCheck
-from medbill.core.hl7._errors import HL7MappingError, Problems
+from medbill.core.hl7._errors import Fault, HL7MappingError, Problem, Problems
 from medbill.core.hl7._read import Message, Segment
 from medbill.core.hl7._records import (
     Address,
@@ -48,6 +48,8 @@ SUPPORTED = (
     "S15/S17 (cancel); DFT P03/P11 (charges); MDM T02 and ORU R01 (a note)"
 )
 
+_CODES = {"ADT", "SIU", "DFT", "MDM", "ORU"}  # the message types of SUPPORTED
+_VERSION = re.compile(r"^2\.[1-9](?:\.[0-9]+)?$")
 _ICD10_SYSTEMS = {"I10", "I10C", "I10CM", "ICD10", "ICD-10", "ICD10CM", "ICD-10-CM"}
 _ICD10_OIDS = {"2.16.840.1.113883.6.90", "2.16.840.1.113883.6.3"}
 _ICD9_SYSTEMS = {"I9", "I9C", "I9CM", "ICD9", "ICD-9", "ICD9CM", "ICD-9-CM", "I9CDX"}
@@ -88,6 +90,14 @@ def map_message(
     """
     code, event = message.message_type
     label = f"{code}^{event}"
+    version = message.msh.get(12)
+    if version and not _VERSION.match(version):
+        raise HL7MappingError(
+            "MSH-12",
+            f"version '{version}' is not one medbill takes (HL7 v2: 2.1 to 2.9)",
+            fault=Fault.VERSION,
+            reject=True,
+        )
     if code == "ADT" and event in _REGISTER | _UPDATE:
         return _registration(message, label, update=event in _UPDATE)
     if code == "SIU" and event in _SIU:
@@ -96,15 +106,19 @@ def map_message(
         return _charges(message, label, ChargeChecks(today, check_code))
     if (code, event) in (("MDM", "T02"), ("ORU", "R01")):
         return _note(message, label)
+    known = code in _CODES
     raise HL7MappingError(
-        "MSH-9", f"message type {label} is not one medbill takes ({SUPPORTED})", reject=True
+        "MSH-9",
+        f"{'event' if known else 'message type'} {label} is not one medbill takes ({SUPPORTED})",
+        fault=Fault.EVENT if known else Fault.MESSAGE_TYPE,
+        reject=True,
     )
 
 
 def _segment(message: Message, name: str) -> Segment:
     found = message.first(name)
     if found is None:
-        raise HL7MappingError(name, "segment is missing")
+        raise HL7MappingError(name, "segment is missing", fault=Fault.SEGMENT)
     return found
 
 
@@ -128,7 +142,7 @@ def _patient(message: Message, problems: Problems | None = None) -> PatientRecor
 
     def identifier() -> str:
         if not ehr_id:
-            raise HL7MappingError("PID-3", "patient identifier is missing")
+            raise HL7MappingError("PID-3", "patient identifier is missing", fault=Fault.REQUIRED)
         return fit(ehr_id, 40, "PID-3", "patient identifier")
 
     patient_id = problems.take(identifier, "")
@@ -197,7 +211,11 @@ def _coverages(message: Message, problems: Problems) -> tuple[CoverageRecord, ..
     orders = [c.order for c in out if not c.self_pay]
     for order in sorted(set(orders)):
         if orders.count(order) > 1:
-            problems.found.append(HL7MappingError("IN1-22", f"two insurances are both {order}"))
+            problems.found.append(
+                HL7MappingError(
+                    "IN1-22", f"two insurances are both {order}", fault=Fault.DUPLICATE_KEY
+                )
+            )
     return tuple(out)
 
 
@@ -212,12 +230,16 @@ def _coverage(in1: Segment, in2: Segment | None, position: int) -> CoverageRecor
         else (int(in1.get(1)) if in1.get(1).isdigit() else position)
     )
     if rank not in _ORDERS and not self_pay:
-        raise HL7MappingError(f"{where} IN1-22", f"priority {rank} is past tertiary")
+        raise HL7MappingError(
+            f"{where} IN1-22", f"priority {rank} is past tertiary", fault=Fault.DATA_TYPE
+        )
     member = in1.get(36) or in1.get(49)
     if not member and in2 is not None:
         member = in2.get(6) or in2.get(8)
     if not member and not self_pay:
-        raise HL7MappingError(f"{where} IN1-36", "policy number (member id) is missing")
+        raise HL7MappingError(
+            f"{where} IN1-36", "policy number (member id) is missing", fault=Fault.REQUIRED
+        )
     subscriber = name(in1, 16, "insured's name")
     sub_sex = in1.get(43).upper()
     return CoverageRecord(
@@ -270,12 +292,15 @@ def _classify(code: str, system: str, where: str) -> str:
             where,
             f"diagnosis '{plain}' is coded in ICD-9-CM ({system}); medbill takes ICD-10-CM "
             "only (ICD-9-CM ended for services from 2015-10-01): send the ICD-10-CM code",
+            fault=Fault.TABLE_VALUE,
         )
     if system in _SNOMED:
         return "snomed"
     if system in _ICD10_SYSTEMS or system in _ICD10_OIDS:
         if not _ICD10_SHAPE.match(plain):
-            raise HL7MappingError(where, f"diagnosis '{plain}' is not an ICD-10-CM code")
+            raise HL7MappingError(
+                where, f"diagnosis '{plain}' is not an ICD-10-CM code", fault=Fault.TABLE_VALUE
+            )
         return "icd10"
     # No code system, or one outside table 0396: judge by the code's shape.
     if _ICD10_SHAPE.match(plain):
@@ -285,26 +310,43 @@ def _classify(code: str, system: str, where: str) -> str:
             where,
             f"diagnosis '{plain}' looks like an ICD-9-CM code; medbill takes ICD-10-CM only: "
             "send the ICD-10-CM code",
+            fault=Fault.TABLE_VALUE,
         )
     raise HL7MappingError(
         where,
         f"diagnosis '{plain}' is in a code system medbill does not know ({system or 'none given'})",
+        fault=Fault.TABLE_VALUE,
     )
 
 
-def _diagnoses(message: Message, problems: Problems) -> tuple[list[DiagnosisRecord], list[str]]:
+def _as_words(where: str, code: str) -> Problem:
+    """The warning for a diagnosis in another code set (SNOMED CT): taken as words."""
+    return Problem(
+        where,
+        f"{where} diagnosis '{code}' is SNOMED CT, not ICD-10-CM: it goes to the coder as "
+        "words, not as a diagnosis code of the claim",
+        Fault.TABLE_VALUE,
+    )
+
+
+def _diagnoses(
+    message: Message, problems: Problems, warnings: list[Problem]
+) -> tuple[list[DiagnosisRecord], list[str]]:
     codes: list[DiagnosisRecord] = []
     words: list[str] = []
     for i, dg1 in enumerate(message.all("DG1"), start=1):
         where = f"DG1 #{i} DG1-3"
         code, text = dg1.get(3, 1), dg1.get(3, 2) or dg1.get(4)
         if not code:
-            problems.found.append(HL7MappingError(where, "diagnosis code is missing"))
+            problems.found.append(
+                HL7MappingError(where, "diagnosis code is missing", fault=Fault.REQUIRED)
+            )
             continue
         system = dg1.get(3, 3) or dg1.get(2)
         kind = problems.take(lambda: _classify(code, system, where), "")  # noqa: B023
         if kind == "snomed":
             words.append(text or code)
+            warnings.append(_as_words(where, code))
             continue
         if not kind:
             continue
@@ -323,16 +365,22 @@ def _procedure(ft1: Segment, where: str) -> tuple[str, str, int]:
         if system not in _PROCEDURE_SYSTEMS:
             if n == 25:
                 raise HL7MappingError(
-                    f"{where} FT1-25", f"procedure code '{code}' is in {system}, not CPT or HCPCS"
+                    f"{where} FT1-25",
+                    f"procedure code '{code}' is in {system}, not CPT or HCPCS",
+                    fault=Fault.TABLE_VALUE,
                 )
             continue
         if _PROCEDURE.match(code):
             return code, ft1.get(n, 2), n
         if n == 25:
             raise HL7MappingError(
-                f"{where} FT1-25", f"procedure code '{code}' is not a CPT or HCPCS code"
+                f"{where} FT1-25",
+                f"procedure code '{code}' is not a CPT or HCPCS code",
+                fault=Fault.TABLE_VALUE,
             )
-    raise HL7MappingError(f"{where} FT1-25", "no CPT or HCPCS code (FT1-25 or FT1-7)")
+    raise HL7MappingError(
+        f"{where} FT1-25", "no CPT or HCPCS code (FT1-25 or FT1-7)", fault=Fault.REQUIRED
+    )
 
 
 def _charge(
@@ -341,6 +389,7 @@ def _charge(
     found: Problems,
     checks: ChargeChecks,
     born: datetime.date | None,
+    warnings: list[Problem],
 ) -> tuple[ChargeRecord, list[str]]:
     """One FT1; a problem of the procedure code or the date (after today, before the
     patient's birth date ``born``) goes to ``found`` with the other problems of the
@@ -351,34 +400,47 @@ def _charge(
         raise HL7MappingError(
             f"{where} FT1-6",
             f"transaction type '{kind}' is not a charge (CG); medbill takes charges",
+            fault=Fault.TABLE_VALUE,
         )
     code, description, code_field = _procedure(ft1, where)
     modifiers: list[str] = []
     for value in ft1.reps(26):
         mod = ft1.part(value, 1).upper()
         if not re.match(r"^[A-Z0-9]{2}$", mod):
-            raise HL7MappingError(f"{where} FT1-26", f"modifier '{mod}' is not two characters")
+            raise HL7MappingError(
+                f"{where} FT1-26", f"modifier '{mod}' is not two characters", fault=Fault.DATA_TYPE
+            )
         modifiers.append(mod)
     raw_units = ft1.get(10) or "1"
     try:
         units = Decimal(raw_units)
     except InvalidOperation:
         raise HL7MappingError(
-            f"{where} FT1-10", f"quantity '{raw_units}' is not a number"
+            f"{where} FT1-10", f"quantity '{raw_units}' is not a number", fault=Fault.DATA_TYPE
         ) from None
     if not units.is_finite() or units <= 0 or units > 9999:
-        raise HL7MappingError(f"{where} FT1-10", f"quantity '{raw_units}' must be more than zero")
+        raise HL7MappingError(
+            f"{where} FT1-10",
+            f"quantity '{raw_units}' must be more than zero",
+            fault=Fault.DATA_TYPE,
+        )
     served = date_of(ft1, 4, "transaction date") or date_of(ft1, 5, "posting date")
     if served is None:
-        raise HL7MappingError(f"{where} FT1-4", "transaction (service) date is missing")
+        raise HL7MappingError(
+            f"{where} FT1-4", "transaction (service) date is missing", fault=Fault.REQUIRED
+        )
     served_where = f"{where} FT1-{4 if ft1.get(4) else 5}"
     misdated = checks.date(served, born, "PID-7")
     if misdated:
-        found.found.append(HL7MappingError(served_where, f"(transaction date): {misdated}"))
+        found.found.append(
+            HL7MappingError(served_where, f"(transaction date): {misdated}", fault=Fault.DATA_TYPE)
+        )
     refused = checks.code(code, served)
     if refused:
         found.found.append(
-            HL7MappingError(f"{where} FT1-{code_field}", f"(procedure code): {refused}")
+            HL7MappingError(
+                f"{where} FT1-{code_field}", f"(procedure code): {refused}", fault=Fault.TABLE_VALUE
+            )
         )
     charge = amount(ft1, 11, "extended amount")
     if charge is None:
@@ -392,6 +454,7 @@ def _charge(
             continue
         if _classify(dx, system, f"{where} FT1-19") == "snomed":
             problems.append(text or dx)
+            warnings.append(_as_words(f"{where} FT1-19", dx))
         else:
             pointers.append(dx.upper().replace(".", ""))
     record = ChargeRecord(
@@ -413,11 +476,12 @@ def _charges(message: Message, label: str, checks: ChargeChecks) -> Intake:
     unread: list[str] = []
     patient = problems.read("patient", unread, lambda: _patient(message, problems), _UNREAD)
     born = patient.birth_date if patient.birth_date != _NO_DATE else None
-    diagnoses, words = _diagnoses(message, problems)
+    warnings: list[Problem] = []
+    diagnoses, words = _diagnoses(message, problems, warnings)
     charges: list[ChargeRecord] = []
     for i, ft1 in enumerate(message.all("FT1"), start=1):
         found = problems.take(
-            lambda: _charge(ft1, i, problems, checks, born),  # noqa: B023
+            lambda: _charge(ft1, i, problems, checks, born, warnings),  # noqa: B023
             None,
         )
         if found is not None:
@@ -425,7 +489,9 @@ def _charges(message: Message, label: str, checks: ChargeChecks) -> Intake:
             words.extend(found[1])
     if not charges and not problems.found:
         problems.found.append(
-            HL7MappingError("FT1", "segment is missing: a charge message needs a charge")
+            HL7MappingError(
+                "FT1", "segment is missing: a charge message needs a charge", fault=Fault.SEGMENT
+            )
         )
     guarantor = problems.take(lambda: _guarantor(message), None)
     coverages = _coverages(message, problems)
@@ -448,6 +514,7 @@ def _charges(message: Message, label: str, checks: ChargeChecks) -> Intake:
         problems=tuple(dict.fromkeys(words)),
         charges=tuple(charges),
         unread=tuple(unread),
+        warnings=tuple(dict.fromkeys(warnings)),
     )
     problems.check(partial=intake)
     return intake
@@ -490,7 +557,9 @@ def _booking(message: Message, action: str) -> AppointmentRecord:
     sch = _segment(message, "SCH")
     ehr_id = sch.get(2) or sch.get(1)
     if not ehr_id:
-        raise HL7MappingError("SCH-2", "appointment id is missing (SCH-1 and SCH-2 are empty)")
+        raise HL7MappingError(
+            "SCH-2", "appointment id is missing (SCH-1 and SCH-2 are empty)", fault=Fault.REQUIRED
+        )
     start = datetime_of(sch, 11, "appointment start", comp=4)
     tq1 = message.first("TQ1")
     if start is None and tq1 is not None:
@@ -503,7 +572,7 @@ def _booking(message: Message, action: str) -> AppointmentRecord:
                 start = datetime_of(seg, 6, "appointment start")
                 break
     if start is None and action != "cancel":
-        raise HL7MappingError("SCH-11", "appointment start is missing")
+        raise HL7MappingError("SCH-11", "appointment start is missing", fault=Fault.REQUIRED)
     pv1 = message.first("PV1")
     who = (provider(aip, 3) if aip else None) or (provider(pv1, 7) if pv1 else None)
     location = (ail.get(3, 1) or ail.get(3, 4)) if ail else ""
@@ -532,11 +601,19 @@ def _note(message: Message, label: str) -> Intake:
             lines.append(obx.part(value, 1) if obx.get(2).upper() != "FT" else _ft(obx, value))
     text = "\n".join(line for line in lines).strip()
     if not text:
-        problems.found.append(HL7MappingError("OBX-5", "no note text (OBX of type TX, FT or ST)"))
+        problems.found.append(
+            HL7MappingError(
+                "OBX-5", "no note text (OBX of type TX, FT or ST)", fault=Fault.REQUIRED
+            )
+        )
     visit = problems.read("visit", unread, lambda: _visit(message), None)
     if visit is None or not visit.visit_number:
         problems.found.append(
-            HL7MappingError("PV1-19", "visit number is missing: a note goes with a visit")
+            HL7MappingError(
+                "PV1-19",
+                "visit number is missing: a note goes with a visit",
+                fault=Fault.REQUIRED,
+            )
         )
         unread.append("visit")
     txa = message.first("TXA")

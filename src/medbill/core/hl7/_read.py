@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import hl7
 
-from medbill.core.hl7._errors import HL7ParseError
+from medbill.core.hl7._errors import Fault, HL7ParseError
 
 __all__ = ["Message", "Segment", "decode", "read_message", "split_messages"]
 
@@ -58,11 +58,16 @@ def split_messages(data: bytes | str) -> list[str]:
         if line.startswith("MSH"):
             messages.append([line])
         elif not messages:
-            raise HL7ParseError("the text does not start with an MSH segment: it is not HL7 v2")
+            raise HL7ParseError(
+                "the text does not start with an MSH segment: it is not HL7 v2",
+                fault=Fault.SEGMENT,
+            )
         else:
             messages[-1].append(line)
     if not messages:
-        raise HL7ParseError("no MSH segment found: this is not an HL7 v2 message")
+        raise HL7ParseError(
+            "no MSH segment found: this is not an HL7 v2 message", fault=Fault.SEGMENT
+        )
     return ["\r".join(m) for m in messages]
 
 
@@ -168,22 +173,32 @@ def read_message(text: str) -> Message:
     a segment id that is not three letters or digits, no control id or message type.
     """
     if len(text) > MAX_MESSAGE:
-        raise HL7ParseError(f"the message is longer than {MAX_MESSAGE:,} characters")
+        raise HL7ParseError(
+            f"the message is longer than {MAX_MESSAGE:,} characters", fault=Fault.DATA_TYPE
+        )
     if not text.startswith("MSH") or len(text) < 8:
-        raise HL7ParseError("a message starts with an MSH segment")
+        raise HL7ParseError("a message starts with an MSH segment", fault=Fault.SEGMENT)
     if len(set(text[3:8])) != 5:
-        raise HL7ParseError("MSH-1 and MSH-2 must be five different separator characters")
+        raise HL7ParseError(
+            "MSH-1 and MSH-2 must be five different separator characters",
+            fault=Fault.DATA_TYPE,
+            location="MSH-2",
+        )
     try:
         parsed = hl7.parse(text)
     except Exception as exc:  # python-hl7 raises a handful of types for broken input
-        raise HL7ParseError(f"not an HL7 v2 message ({type(exc).__name__})") from None
+        raise HL7ParseError(
+            f"not an HL7 v2 message ({type(exc).__name__})", fault=Fault.SEGMENT
+        ) from None
     field_sep = text[3]
     separators = text[4:8]  # component, repetition, escape, subcomponent
     segments: list[Segment] = []
     for seg in parsed:
         name = str(seg[0]).strip()
         if not _SEGMENT_ID.match(name):
-            raise HL7ParseError(f"segment {len(segments) + 1} has no valid segment id")
+            raise HL7ParseError(
+                f"segment {len(segments) + 1} has no valid segment id", fault=Fault.SEGMENT
+            )
         fields = [str(f) for f in seg]
         if name == "MSH":
             # python-hl7 counts MSH fields as the standard does (MSH-1 is the separator).
@@ -191,7 +206,9 @@ def read_message(text: str) -> Message:
         segments.append(Segment(name, tuple(fields), separators))
     message = Message(tuple(segments), text)
     if not message.control_id:
-        raise HL7ParseError("MSH-10 message control id is missing")
+        raise HL7ParseError(
+            "MSH-10 message control id is missing", fault=Fault.REQUIRED, location="MSH-10"
+        )
     if not message.message_type[0]:
-        raise HL7ParseError("MSH-9 message type is missing")
+        raise HL7ParseError("MSH-9 message type is missing", fault=Fault.REQUIRED, location="MSH-9")
     return message

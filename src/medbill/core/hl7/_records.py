@@ -6,6 +6,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from medbill.core.hl7._errors import Problem
+
 __all__ = [
     "Address",
     "AppointmentRecord",
@@ -195,3 +197,6 @@ class Intake:
     patient_identifiers: tuple[tuple[str, str], ...] = ()  # (system, value)
     ignored: tuple[str, ...] = field(default=())  # segment ids kept but not used
     unread: tuple[str, ...] = ()
+    # What is taken otherwise than sent (a SNOMED CT diagnosis as words): the ACK's
+    # warnings.
+    warnings: tuple[Problem, ...] = ()

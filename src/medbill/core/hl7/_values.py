@@ -7,7 +7,7 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
-from medbill.core.hl7._errors import HL7MappingError
+from medbill.core.hl7._errors import Fault, HL7MappingError
 from medbill.core.hl7._read import Segment
 from medbill.core.hl7._records import Address, Name, ProviderRef
 from medbill.core.identifiers import STATE_CODES
@@ -36,10 +36,12 @@ def _where(seg: Segment, n: int) -> str:
 def _parse_dtm(text: str, where: str, label: str, need_day: bool) -> datetime.datetime | None:
     match = _DTM.match(text)
     if match is None:
-        raise HL7MappingError(where, f"{label} '{text}' is not a date")
+        raise HL7MappingError(where, f"{label} '{text}' is not a date", fault=Fault.DATA_TYPE)
     year, month, day, hour, minute, second, zone = match.groups()
     if need_day and (month is None or day is None):
-        raise HL7MappingError(where, f"{label} '{text}' is not a date (no month or day)")
+        raise HL7MappingError(
+            where, f"{label} '{text}' is not a date (no month or day)", fault=Fault.DATA_TYPE
+        )
     try:
         tz = None
         if zone:
@@ -56,7 +58,9 @@ def _parse_dtm(text: str, where: str, label: str, need_day: bool) -> datetime.da
             tzinfo=tz,
         )
     except ValueError:
-        raise HL7MappingError(where, f"{label} '{text}' is not a date") from None
+        raise HL7MappingError(
+            where, f"{label} '{text}' is not a date", fault=Fault.DATA_TYPE
+        ) from None
 
 
 def date_of(
@@ -66,7 +70,7 @@ def date_of(
     text = seg.get(n, comp)
     if not text:
         if required:
-            raise HL7MappingError(_where(seg, n), f"{label} is missing")
+            raise HL7MappingError(_where(seg, n), f"{label} is missing", fault=Fault.REQUIRED)
         return None
     found = _parse_dtm(text, _where(seg, n), label, need_day=True)
     return found.date() if found else None
@@ -79,7 +83,7 @@ def datetime_of(
     text = seg.get(n, comp)
     if not text:
         if required:
-            raise HL7MappingError(_where(seg, n), f"{label} is missing")
+            raise HL7MappingError(_where(seg, n), f"{label} is missing", fault=Fault.REQUIRED)
         return None
     return _parse_dtm(text, _where(seg, n), label, need_day=True)
 
@@ -87,7 +91,9 @@ def datetime_of(
 def fit(value: str, limit: int, where: str, label: str) -> str:
     """``value`` when it fits the column it goes to; a clear error when it does not."""
     if len(value) > limit:
-        raise HL7MappingError(where, f"{label} is longer than {limit} characters")
+        raise HL7MappingError(
+            where, f"{label} is longer than {limit} characters", fault=Fault.DATA_TYPE
+        )
     return value
 
 
@@ -97,10 +103,12 @@ def name(seg: Segment, n: int, label: str, *, required: bool = False) -> Name | 
     last, first = seg.get(n, 1), seg.get(n, 2)
     if not last and not first:
         if required:
-            raise HL7MappingError(where, f"{label} is missing")
+            raise HL7MappingError(where, f"{label} is missing", fault=Fault.REQUIRED)
         return None
     if required and not (last and first):
-        raise HL7MappingError(where, f"{label} needs a family and a given name")
+        raise HL7MappingError(
+            where, f"{label} needs a family and a given name", fault=Fault.REQUIRED
+        )
     return Name(
         last=fit(last, 60, where, f"{label} family name"),
         first=fit(first, 35, where, f"{label} given name"),
@@ -122,11 +130,15 @@ def address(seg: Segment, n: int, label: str) -> Address:
     state = seg.get(n, 4).upper()
     if state and state not in STATE_CODES:
         raise HL7MappingError(
-            where, f"{label} state '{state}' is not a US state, territory or APO/FPO code"
+            where,
+            f"{label} state '{state}' is not a US state, territory or APO/FPO code",
+            fault=Fault.TABLE_VALUE,
         )
     zip_code = seg.get(n, 5).replace("-", "").replace(" ", "")
     if zip_code and not (zip_code.isdigit() and len(zip_code) in (5, 9)):
-        raise HL7MappingError(where, f"{label} ZIP '{zip_code}' is not 5 or 9 digits")
+        raise HL7MappingError(
+            where, f"{label} ZIP '{zip_code}' is not 5 or 9 digits", fault=Fault.DATA_TYPE
+        )
     return Address(
         line1=fit(street, 55, where, f"{label} street"),
         line2=fit(seg.get(n, 2), 55, where, f"{label} second line"),
@@ -209,13 +221,21 @@ def amount(seg: Segment, n: int, label: str) -> Decimal | None:
     currency = (seg.get(n, 1, 2) or seg.get(n, 2)).upper()
     where = _where(seg, n)
     if currency and currency != "USD":
-        raise HL7MappingError(where, f"{label} is in {currency}; medbill bills US dollars")
+        raise HL7MappingError(
+            where, f"{label} is in {currency}; medbill bills US dollars", fault=Fault.TABLE_VALUE
+        )
     try:
         found = Decimal(value)
     except InvalidOperation:
-        raise HL7MappingError(where, f"{label} '{value}' is not an amount") from None
+        raise HL7MappingError(
+            where, f"{label} '{value}' is not an amount", fault=Fault.DATA_TYPE
+        ) from None
     if not found.is_finite() or found < 0 or found >= Decimal("10000000000"):
-        raise HL7MappingError(where, f"{label} '{value}' is not an amount medbill takes")
+        raise HL7MappingError(
+            where, f"{label} '{value}' is not an amount medbill takes", fault=Fault.DATA_TYPE
+        )
     if found != found.quantize(Decimal("0.01")):
-        raise HL7MappingError(where, f"{label} '{value}' has fractions of a cent")
+        raise HL7MappingError(
+            where, f"{label} '{value}' has fractions of a cent", fault=Fault.DATA_TYPE
+        )
     return found.quantize(Decimal("0.01"))

@@ -27,10 +27,12 @@ from django.utils import timezone
 
 from medbill.core.hl7 import (
     CoverageRecord,
+    Fault,
     GuarantorRecord,
     HL7MappingError,
     Intake,
     PatientRecord,
+    Problem,
     ProviderRef,
 )
 from medbill.web.frontdesk import services as desk
@@ -57,32 +59,36 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-Problem = tuple[str, str]  # (location, the problem in words, naming the location)
 
 
 class Held(Exception):
     """The message cannot be applied as it is; ``location`` names the segment and field
-    (or resource and element) of the first problem, ``problems`` lists every one."""
+    (or resource and element) of the first problem, ``fault`` its kind (the ACK's error
+    code), ``problems`` lists every one."""
 
     def __init__(
-        self, location: str, problem: str, *, more: Sequence[Problem] = (), text: str = ""
+        self,
+        location: str,
+        problem: str,
+        *,
+        fault: Fault | None,
+        more: Sequence[Problem] = (),
+        text: str = "",
     ) -> None:
         text = text or (f"{location} {problem}" if location else problem)
         super().__init__(text)
         self.location = location
         self.problem = problem
-        self.problems: tuple[Problem, ...] = ((location, text), *more)
+        self.problems: tuple[Problem, ...] = (Problem(location, text, fault), *more)
 
 
-def problems_of(exc: Exception) -> list[Problem]:
-    """Every problem an error of the intake names, as (location, words)."""
-    found = getattr(exc, "problems", None)
-    if isinstance(exc, Held | HL7MappingError) or found:
-        return list(found or [(getattr(exc, "location", ""), str(exc))])
-    if isinstance(exc, ServiceError):
-        # A use case names its own field (``lines[0].code``), not the message's.
-        return [("", str(exc))]
-    return [("", str(exc))]
+def problems_of(exc: Held | HL7MappingError | ServiceError) -> list[Problem]:
+    """Every problem an error of the intake names."""
+    if isinstance(exc, Held | HL7MappingError):
+        return list(exc.problems)
+    # A use case names its own field (``lines[0].units``), not the message's; what it
+    # refuses is a value of the message the mapping let through.
+    return [Problem("", str(exc), Fault.DATA_TYPE)]
 
 
 @dataclass(frozen=True)
@@ -155,9 +161,9 @@ class Context:
         """Drop what was looked up: a savepoint was rolled back under it."""
         self._links.clear()
 
-    def hold(self, location: str, problem: str) -> None:
+    def hold(self, location: str, problem: str, fault: Fault) -> None:
         """Keep a problem found (the message will be held with it)."""
-        self.found.extend(Held(location, problem).problems)
+        self.found.extend(Held(location, problem, fault=fault).problems)
 
     def _once(self, key: tuple[Any, ...], find: Callable[[], T]) -> T:
         if key not in self._found_rows:
@@ -194,8 +200,8 @@ class Context:
         if not self.found:
             return
         unique = list(dict.fromkeys(self.found))
-        location, text = unique[0]
-        raise Held(location, text, more=unique[1:], text=text)
+        first = unique[0]
+        raise Held(first.location, first.text, fault=first.fault, more=unique[1:], text=first.text)
 
 
 def match_intake(ctx: Context, intake: Intake) -> Patient | None:
@@ -219,9 +225,9 @@ def match_intake(ctx: Context, intake: Intake) -> Patient | None:
     if intake.kind == "appointment":
         apply_visits.match_appointment(ctx, intake)
     elif intake.kind == "charges":
-        apply_visits.match_charges(ctx, intake)
+        apply_visits.match_charges(ctx, patient, intake)
     elif intake.kind == "note":
-        apply_visits.match_note(ctx, intake)
+        apply_visits.match_note(ctx, patient, intake)
     elif intake.kind == "claim":
         apply_claims.match_claim(ctx, patient, intake)
     return patient
@@ -285,7 +291,9 @@ def _born(ctx: Context, intake: Intake) -> None:
     rec = intake.patient
     if rec.birth_date > practice_today(ctx.practice):
         where = "PID-7" if "/" not in rec.ehr_id else f"{rec.ehr_id}.birthDate"
-        raise Held(where, f"birth date {rec.birth_date:%m/%d/%Y} is in the future")
+        raise Held(
+            where, f"birth date {rec.birth_date:%m/%d/%Y} is in the future", fault=Fault.DATA_TYPE
+        )
 
 
 def _find_patient(ctx: Context, intake: Intake) -> Patient | None:
@@ -305,12 +313,20 @@ def _find_patient(ctx: Context, intake: Intake) -> Patient | None:
     if (EhrLink.Kind.PATIENT, rec.ehr_id) in ctx.pending:
         return None  # an earlier part of the message registers it
     if intake.kind == "note":
-        raise Held(where, f"no patient with EHR id {rec.ehr_id} came from the EHR yet")
+        raise Held(
+            where,
+            f"no patient with EHR id {rec.ehr_id} came from the EHR yet",
+            fault=Fault.UNKNOWN_KEY,
+        )
     if choices.link_account:
         rows = Patient.objects.for_practice(practice).filter(account_number=choices.link_account)
         account = rows.first()
         if account is None:
-            raise Held(where, f"no patient with account number {choices.link_account}")
+            raise Held(
+                where,
+                f"no patient with account number {choices.link_account}",
+                fault=Fault.UNKNOWN_KEY,
+            )
         return account
     if not choices.new_patient:
         candidate = Patient(practice=practice)
@@ -323,6 +339,7 @@ def _find_patient(ctx: Context, intake: Intake) -> Patient | None:
                 f"may be patient {other.account_number} already registered "
                 f"({'; '.join(why.reasons)}): link it to that account or register a "
                 "new patient from the interface queue",
+                fault=Fault.DUPLICATE_KEY,
             )
     if ctx.dry:
         ctx.pending.add((EhrLink.Kind.PATIENT, rec.ehr_id))
@@ -374,6 +391,7 @@ def _patient_by_identifier(ctx: Context, intake: Intake, where: str) -> Patient:
         where,
         f"the patient ({named}) is not in the bundle, and no patient of the practice came "
         "from the EHR under that id or has that account number: send the Patient with it",
+        fault=Fault.UNKNOWN_KEY,
     )
 
 
@@ -424,6 +442,7 @@ def payer_for(practice: Practice, rec: CoverageRecord) -> Payer:
         "payers: add it under Practice setup or correct "
         + ("Coverage.payor in the EHR" if fhir else "IN1-3/IN1-4")
         + ", then replay",
+        fault=Fault.TABLE_VALUE,
     )
 
 
@@ -473,7 +492,7 @@ def coverage_for(ctx: Context, patient: Patient, rec: CoverageRecord) -> Coverag
 def provider_for(practice: Practice, ref: ProviderRef | None, where: str) -> Provider:
     """The practice's active provider ``ref`` names: by NPI, else by exact name."""
     if ref is None:
-        raise Held(where, "no provider named")
+        raise Held(where, "no provider named", fault=Fault.REQUIRED)
     rows = Provider.objects.for_practice(practice).filter(active=True).order_by()
     if ref.is_npi and ref.id:
         by_npi = list(rows.filter(npi=ref.id)[:2])
@@ -490,6 +509,7 @@ def provider_for(practice: Practice, ref: ProviderRef | None, where: str) -> Pro
         + (
             "resource in the EHR, then import again" if "/" in ref.where else "message, then replay"
         ),
+        fault=Fault.TABLE_VALUE,
     )
 
 
@@ -503,7 +523,11 @@ def location_for(practice: Practice, name: str, where: str) -> Location:
     only = list(rows[:2])
     if len(only) == 1:
         return only[0]
-    raise Held(where, f"location '{name}' matches none of the practice's locations")
+    raise Held(
+        where,
+        f"location '{name}' matches none of the practice's locations",
+        fault=Fault.TABLE_VALUE,
+    )
 
 
 def practice_today(practice: Practice) -> datetime.date:

@@ -7,13 +7,17 @@ written), ``claim`` writes it. Runs inside the caller's transaction (see ``apply
 
 from __future__ import annotations
 
-from medbill.core.hl7 import ClaimRecord, Intake
+from medbill.core.hl7 import ClaimRecord, Fault, Intake
 from medbill.web.claims_out.services import build_claims
-from medbill.web.coding.services import CODABLE_STATUSES
 from medbill.web.frontdesk import services as desk
 from medbill.web.frontdesk.models import Coverage, Patient, Visit
 from medbill.web.interfaces.apply import Context, Held, coverage_for
-from medbill.web.interfaces.apply_visits import book_for_ehr, code_visit
+from medbill.web.interfaces.apply_visits import (
+    book_for_ehr,
+    code_visit,
+    open_to_charges,
+    own_visit,
+)
 from medbill.web.interfaces.models import EhrLink
 from medbill.web.practice import audit
 from medbill.web.practice.models import Location, Provider
@@ -42,6 +46,7 @@ def _coverage_of(ctx: Context, patient: Patient, rec: ClaimRecord) -> Coverage:
             f"{rec.where}.insurance",
             f"the patient has no active coverage with member id {rec.member_id}: send the "
             "Coverage with the claim",
+            fault=Fault.UNKNOWN_KEY,
         )
     return found
 
@@ -58,6 +63,7 @@ def _billing_provider(ctx: Context, rec: ClaimRecord) -> None:
             f"{rec.where}.provider",
             f"billing provider NPI {rec.billing_npi} is neither the practice's group NPI nor "
             "one of its providers': is the claim for another practice?",
+            fault=Fault.TABLE_VALUE,
         )
 
 
@@ -82,18 +88,50 @@ def match_claim(ctx: Context, patient: Patient | None, intake: Intake) -> None:
     insured = rec.coverage
     if "insurance" not in intake.unread:
         if insured is not None and insured.self_pay:
-            ctx.hold(f"{rec.where}.insurance", "its coverage is self-pay: a claim bills a payer")
+            ctx.hold(
+                f"{rec.where}.insurance",
+                "its coverage is self-pay: a claim bills a payer",
+                Fault.TABLE_VALUE,
+            )
         elif insured is not None:
-            ctx.collect(lambda: ctx.payer(insured))
+            payer = ctx.collect(lambda: ctx.payer(insured))
+            if payer is not None:
+                order, member = insured.order, insured.member_id
+                ctx.collect(lambda: _primary(rec, order, payer.name, member))
         elif patient is not None:
-            ctx.collect(lambda: _coverage_of(ctx, patient, rec))
+            found = ctx.collect(lambda: _coverage_of(ctx, patient, rec))
+            if found is not None:
+                ctx.collect(lambda: _primary(rec, found.order, found.payer.name, found.member_id))
     attending = intake.visit.attending
     if "provider" not in intake.unread:
         ctx.collect(lambda: ctx.provider(attending, rec.where))
     ctx.collect(lambda: _billing_provider(ctx, rec))
     number = intake.visit.visit_number
-    if _linked_visit(ctx, intake) is None and (EhrLink.Kind.VISIT, number) not in ctx.pending:
+    visit = _linked_visit(ctx, intake)
+    if visit is not None:
+        ctx.collect(lambda: _billable(visit, patient, rec, number))
+    elif (EhrLink.Kind.VISIT, number) not in ctx.pending:
         ctx.collect(lambda: _location(ctx, rec))
+
+
+def _primary(rec: ClaimRecord, order: str, payer: str, member_id: str) -> None:
+    """Held unless the claim bills the patient's primary coverage."""
+    if order != "primary":
+        raise Held(
+            f"{rec.where}.insurance",
+            f"it bills the patient's {order} coverage ({payer}, member id {member_id}): "
+            f"medbill bills the primary first, and makes the {order} claim from the "
+            "primary's payment",
+            fault=Fault.DATA_TYPE,
+        )
+
+
+def _billable(visit: Visit, patient: Patient | None, rec: ClaimRecord, number: str) -> None:
+    """Held when the visit the claim names is another patient's, or billed already."""
+    own_visit(visit, patient, number, f"{rec.where}.item.encounter")
+    open_to_charges(
+        visit, rec.where, "a change to a billed visit goes through the biller (a corrected claim)"
+    )
 
 
 def _visit(ctx: Context, patient: Patient, intake: Intake, provider: Provider) -> Visit:
@@ -103,8 +141,7 @@ def _visit(ctx: Context, patient: Patient, intake: Intake, provider: Provider) -
     number = intake.visit.visit_number
     visit = _linked_visit(ctx, intake)
     if visit is not None:
-        if visit.patient_id != patient.pk:
-            raise Held(f"{rec.where}.item.encounter", f"{number} is another patient's visit")
+        _billable(visit, patient, rec, number)
         return visit
     location = _location(ctx, rec)
     served = min(c.service_date for c in intake.charges)
@@ -140,24 +177,12 @@ def claim(ctx: Context, patient: Patient, intake: Intake) -> tuple[Visit | None,
     coverage = _insured(ctx, patient, rec)
     assert coverage is not None  # match_claim holds a self-pay one
     provider = ctx.provider(intake.visit.attending, rec.where)
-    if coverage.order != "primary":
-        raise Held(
-            f"{rec.where}.insurance",
-            f"it bills the patient's {coverage.order} coverage ({coverage.payer.name}, member "
-            f"id {coverage.member_id}): medbill bills the primary first, and makes the "
-            f"{coverage.order} claim from the primary's payment",
-        )
+    _primary(rec, coverage.order, coverage.payer.name, coverage.member_id)
     visit = _visit(ctx, patient, intake, provider)
     if visit.status == Visit.Status.SCHEDULED:
         desk.check_in(None, visit)
     if visit.status == Visit.Status.CHECKED_IN:
         desk.check_out(None, visit, DESK_NOTE)
-    if visit.status not in CODABLE_STATUSES:
-        raise Held(
-            rec.where,
-            f"the visit it bills is {visit.get_status_display().lower()}: a change to a "
-            "billed visit goes through the biller (a corrected claim)",
-        )
     code_visit(visit, intake)
     if visit.status != Visit.Status.CODED:
         # The EHR's claim is the coding: the visit goes to billing, not the coding queue.
@@ -165,7 +190,7 @@ def claim(ctx: Context, patient: Patient, intake: Intake) -> tuple[Visit | None,
     built = build_claims(None, practice, [visit.pk])
     if not built.created:
         why = built.skipped.get(visit.pk, "the claim build held it")
-        raise Held(rec.where, f"no claim can be built for it: {why}")
+        raise Held(rec.where, f"no claim can be built for it: {why}", fault=Fault.DATA_TYPE)
     ours = built.created[0]
     if ours.coverage_id != coverage.pk:
         raise Held(
@@ -173,6 +198,7 @@ def claim(ctx: Context, patient: Patient, intake: Intake) -> tuple[Visit | None,
             f"it bills {coverage.payer.name} (member id {coverage.member_id}, "
             f"{coverage.order}), but medbill bills the primary coverage in effect first "
             f"({ours.payer.name}); a secondary claim follows the primary's payment",
+            fault=Fault.DATA_TYPE,
         )
     ctx.add_link(
         kind=EhrLink.Kind.CLAIM,

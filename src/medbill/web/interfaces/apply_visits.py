@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from django.utils import timezone
 
-from medbill.core.hl7 import AppointmentRecord, Intake
+from medbill.core.hl7 import AppointmentRecord, Fault, Intake
 from medbill.web.coding.services import CODABLE_STATUSES, set_visit_codes
 from medbill.web.frontdesk import scheduler
 from medbill.web.frontdesk import services as desk
@@ -32,6 +32,8 @@ __all__ = [
     "match_charges",
     "match_note",
     "note",
+    "open_to_charges",
+    "own_visit",
 ]
 
 T = TypeVar("T")
@@ -59,11 +61,33 @@ def match_appointment(ctx: Context, intake: Intake) -> None:
     visit = _booked(ctx, rec)
     if rec.action == "cancel":
         if visit is None:
-            ctx.hold("SCH-2", f"no appointment {rec.ehr_id} came from the EHR to cancel")
+            ctx.hold(
+                "SCH-2",
+                f"no appointment {rec.ehr_id} came from the EHR to cancel",
+                Fault.UNKNOWN_KEY,
+            )
         return
-    ctx.collect(lambda: ctx.provider(rec.provider, "AIP-3"))
+    provider = ctx.collect(lambda: ctx.provider(rec.provider, "AIP-3"))
     if visit is None:
         ctx.collect(lambda: ctx.location(rec.location, _location_field(intake)))
+    elif provider is not None and rec.start is not None:
+        booked, when = visit, aware(ctx.practice, rec.start)
+        ctx.collect(lambda: _moves(booked, rec, when, provider))
+
+
+def _moves(visit: Visit, rec: AppointmentRecord, when: datetime.datetime, to: Provider) -> bool:
+    """Whether the booked ``visit`` moves (to ``when``, or to another provider): held when
+    it has begun (checked in, billed, cancelled) and can no longer move."""
+    if visit.scheduled_at == when and visit.provider_id == to.pk:
+        return False
+    if visit.status != Visit.Status.SCHEDULED:
+        raise Held(
+            "SCH-11",
+            f"appointment {rec.ehr_id} is {visit.get_status_display().lower()}; "
+            "it can no longer move",
+            fault=Fault.LOCKED,
+        )
+    return True
 
 
 def appointment(ctx: Context, patient: Patient, intake: Intake) -> Visit | None:
@@ -98,13 +122,7 @@ def appointment(ctx: Context, patient: Patient, intake: Intake) -> Visit | None:
             ),
         )
         _link_visit(ctx, EhrLink.Kind.APPOINTMENT, rec.ehr_id, visit)
-    elif visit.scheduled_at != when or visit.provider_id != provider.pk:
-        if visit.status != Visit.Status.SCHEDULED:
-            raise Held(
-                "SCH-11",
-                f"appointment {rec.ehr_id} is {visit.get_status_display().lower()}; "
-                "it can no longer move",
-            )
+    elif _moves(visit, rec, when, provider):
         moving = visit
         _on_day(
             "SCH-11",
@@ -123,7 +141,7 @@ def _on_day(where: str, label: str, step: Callable[[], T]) -> T:
         return step()
     except ServiceError as exc:
         if exc.field in ("on", "at"):
-            raise Held(where, f"({label}): {exc.problem}") from None
+            raise Held(where, f"({label}): {exc.problem}", fault=Fault.DATA_TYPE) from None
         raise
 
 
@@ -182,9 +200,41 @@ def _charges_location(ctx: Context, intake: Intake) -> Location:
     return ctx.location(intake.visit.location if intake.visit else "", "PV1-3")
 
 
-def match_charges(ctx: Context, intake: Intake) -> None:
-    """For charges of a visit not seen before: its provider and its location."""
-    if "visit" in intake.unread or _linked_visit(ctx, intake) is not None:
+def own_visit(visit: Visit, patient: Patient | None, number: str, where: str = "PV1-19") -> None:
+    """Held when the EHR's visit ``number`` is another patient's visit than ``patient``'s
+    (None: the patient is not known yet, nothing to compare)."""
+    if patient is not None and visit.patient_id != patient.pk:
+        raise Held(where, f"visit {number} belongs to another patient", fault=Fault.DUPLICATE_KEY)
+
+
+def open_to_charges(visit: Visit, where: str, words: str) -> None:
+    """Held when ``visit`` takes no more codes from the EHR (billed, cancelled, a no-show):
+    ``words`` say where its changes go instead. A booked visit is checked in and out."""
+    if visit.status != Visit.Status.SCHEDULED and visit.status not in CODABLE_STATUSES:
+        raise Held(
+            where,
+            f"the visit is {visit.get_status_display().lower()}; {words}",
+            fault=Fault.LOCKED,
+        )
+
+
+_TO_THE_BILLER = "charges for it go through the biller (a corrected claim), not the EHR"
+
+
+def _chargeable(visit: Visit, patient: Patient | None, intake: Intake) -> None:
+    own_visit(visit, patient, intake.visit.visit_number if intake.visit else "")
+    open_to_charges(visit, "PV1-19", _TO_THE_BILLER)
+
+
+def match_charges(ctx: Context, patient: Patient | None, intake: Intake) -> None:
+    """For charges of a visit seen before: that it is the patient's (``patient``, None
+    when not known yet) and open to charges; of a visit not seen before: its provider and
+    its location."""
+    if "visit" in intake.unread:
+        return
+    visit = _linked_visit(ctx, intake)
+    if visit is not None:
+        ctx.collect(lambda: _chargeable(visit, patient, intake))
         return
     number = intake.visit.visit_number if intake.visit else ""
     if number and (EhrLink.Kind.VISIT, number) in ctx.pending:
@@ -200,8 +250,7 @@ def _visit_for_charges(ctx: Context, patient: Patient, intake: Intake) -> tuple[
     number = intake.visit.visit_number if intake.visit else ""
     visit = _linked_visit(ctx, intake)
     if visit is not None:
-        if visit.patient_id != patient.pk:
-            raise Held("PV1-19", f"visit {number} belongs to another patient")
+        _chargeable(visit, patient, intake)
         return visit, False
     provider = _charges_provider(ctx, intake)
     location = _charges_location(ctx, intake)
@@ -211,7 +260,7 @@ def _visit_for_charges(ctx: Context, patient: Patient, intake: Intake) -> tuple[
     elif admitted is not None:
         served = admitted.date()
     else:
-        ctx.found.append(("PV1-44", "PV1-44 the visit has no date and no charges to date it"))
+        ctx.hold("PV1-44", "the visit has no date and no charges to date it", Fault.REQUIRED)
     ctx.check()
     visit = book_for_ehr(
         ctx,
@@ -275,12 +324,6 @@ def charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:
         desk.check_in(None, visit)
     if visit.status == Visit.Status.CHECKED_IN:
         desk.check_out(None, visit, _desk_note(intake))
-    if visit.status not in CODABLE_STATUSES:
-        raise Held(
-            "PV1-19",
-            f"the visit is {visit.get_status_display().lower()}; charges for it go through "
-            "the biller (a corrected claim), not the EHR",
-        )
     if not code_visit(visit, intake, new=made):
         # Only problems in words (SNOMED CT): the coder codes the visit from the note.
         return visit
@@ -312,16 +355,21 @@ def charges(ctx: Context, patient: Patient, intake: Intake) -> Visit:
 # -- notes --------------------------------------------------------------------------------
 
 
-def match_note(ctx: Context, intake: Intake) -> None:
-    """The visit the note is of (sent before, or by an earlier part of the message)."""
+def match_note(ctx: Context, patient: Patient | None, intake: Intake) -> None:
+    """The visit the note is of (sent before, or by an earlier part of the message), the
+    patient's own (``patient``, None when not known yet)."""
     if "visit" in intake.unread or intake.visit is None:
         return
     number = intake.visit.visit_number
-    if _linked_visit(ctx, intake) is None and (EhrLink.Kind.VISIT, number) not in ctx.pending:
+    visit = _linked_visit(ctx, intake)
+    if visit is not None:
+        ctx.collect(lambda: own_visit(visit, patient, number))
+    elif (EhrLink.Kind.VISIT, number) not in ctx.pending:
         ctx.hold(
             "PV1-19",
             f"no visit numbered {number} came from the EHR yet: send its appointment or "
             "charges first, then replay",
+            Fault.UNKNOWN_KEY,
         )
 
 
@@ -332,8 +380,7 @@ def note(ctx: Context, patient: Patient, intake: Intake) -> Visit:
     number = intake.visit.visit_number
     visit = _linked_visit(ctx, intake)
     assert visit is not None  # match_note holds the message otherwise
-    if visit.patient_id != patient.pk:
-        raise Held("PV1-19", f"visit {number} belongs to another patient")
+    own_visit(visit, patient, number)
     author = None
     if intake.note.author is not None:
         try:

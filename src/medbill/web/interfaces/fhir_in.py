@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medbill.core.fhir import BundleIntake, FHIRError, bundle_id_of, map_bundle, read_bundle
-from medbill.core.hl7 import Intake
+from medbill.core.hl7 import Intake, Problem
 from medbill.web.billing.scrubbing import procedure_check
 from medbill.web.interfaces.apply import (
     Applied,
@@ -56,39 +56,41 @@ class BundleOutcome:
     notes: int = 0
     claims: int = 0
     ignored: tuple[str, ...] = field(default=())
-    problems: tuple[tuple[str, str], ...] = ()
+    problems: tuple[Problem, ...] = ()
     row: InboundMessage | None = None
 
 
 _HL7_FIELD = re.compile(r"^[A-Z][A-Z0-9]{2}[- ]")
 
 
-def _words(subject: str, location: str, text: str) -> tuple[str, str]:
+def _words(subject: str, found: Problem) -> Problem:
     """A problem of one resource's intake in the bundle's terms: the shared use cases name
     HL7 fields (``PV1-19``), the resource names itself."""
+    location, text, fault = found
     problem = text.removeprefix(f"{location} ") if location else text
     if location.startswith(subject) or "/" in location:
-        return location, f"{location}: {problem}"
+        return Problem(location, f"{location}: {problem}", fault)
     where = "" if _HL7_FIELD.match(location) else location
-    return subject, f"{subject}: {problem}" + (f" ({where})" if where else "")
+    return Problem(subject, f"{subject}: {problem}" + (f" ({where})" if where else ""), fault)
 
 
-def _grouped(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _grouped(found: list[Problem]) -> list[Problem]:
     """One problem for the same words about several resources (a provider unknown to
     every encounter of a patient's history), naming them all."""
-    by_words: dict[str, list[str]] = {}
-    for location, text in dict.fromkeys(found):
+    by_words: dict[str, list[Problem]] = {}
+    for problem in dict.fromkeys(found):
+        location, text = problem.location, problem.text
         words = text.removeprefix(f"{location}: ") if location else text
-        by_words.setdefault(words, []).append(location)
+        by_words.setdefault(words, []).append(problem)
     out = []
-    for words, places in by_words.items():
-        first = places[0]
+    for words, same in by_words.items():
+        first = same[0].location
         text = f"{first}: {words}" if first else words
-        if len(places) > 1:
-            shown = ", ".join(p for p in places[1:6] if p)
-            more = len(places) - 6
+        if len(same) > 1:
+            shown = ", ".join(p.location for p in same[1:6] if p.location)
+            more = len(same) - 6
             text += f" (also {shown}" + (f" and {more} more" if more > 0 else "") + ")"
-        out.append((first, text))
+        out.append(Problem(first, text, same[0].fault))
     return out
 
 
@@ -109,11 +111,11 @@ def _match(partial: BundleIntake) -> Callable[[Context], None]:
     in ``ctx.found``, in the bundle's terms."""
 
     def match(ctx: Context) -> None:
-        found: list[tuple[str, str]] = []
+        found: list[Problem] = []
         for intake in partial.intakes:
             ctx.found = []
             match_intake(ctx, intake)
-            found += [_words(_subject(intake), loc, text) for loc, text in ctx.found]
+            found += [_words(_subject(intake), p) for p in ctx.found]
         ctx.found = _grouped(found)
 
     return match
@@ -121,7 +123,7 @@ def _match(partial: BundleIntake) -> Callable[[Context], None]:
 
 def _apply(bundle: BundleIntake, counts: _Counts) -> Any:
     def apply(ctx: Context) -> Applied:
-        found: list[tuple[str, str]] = []
+        found: list[Problem] = []
         last: Applied | None = None
         failed_visits: set[str] = set()
         for intake in bundle.intakes:
@@ -137,7 +139,7 @@ def _apply(bundle: BundleIntake, counts: _Counts) -> Any:
             except (Held, ServiceError) as exc:
                 if intake.kind == "charges" and number:
                     failed_visits.add(number)
-                found += [_words(_subject(intake), loc, text) for loc, text in problems_of(exc)]
+                found += [_words(_subject(intake), p) for p in problems_of(exc)]
                 continue
             counts.patients.add(applied.patient.pk)
             counts.visits += intake.kind == "charges"
@@ -160,7 +162,7 @@ class _Read:
 
     bundle_id: str
     bundle: BundleIntake | None = None
-    problems: tuple[tuple[str, str], ...] = ()
+    problems: tuple[Problem, ...] = ()
 
     def steps(self, counts: _Counts) -> tuple[Any, Callable[[Context], None] | None]:
         """``take``'s ``apply`` and ``match``."""
@@ -171,25 +173,30 @@ class _Read:
         return _apply(self.bundle, counts), None
 
 
+def _problems(exc: FHIRError) -> tuple[Problem, ...]:
+    # No ACK answers a bundle: its problems have no HL7 error code.
+    return tuple(Problem(location, text, None) for location, text in exc.problems)
+
+
 def _read(data: bytes, practice: Practice) -> _Read:
     try:
         doc = read_bundle(data)
     except FHIRError as exc:
-        return _Read(f"sha256:{hashlib.sha256(data).hexdigest()[:40]}", None, exc.problems)
+        return _Read(f"sha256:{hashlib.sha256(data).hexdigest()[:40]}", None, _problems(exc))
     try:
         intakes = map_bundle(
             doc, today=practice_today(practice), check_code=procedure_check(practice.pk)
         )
         return _Read(bundle_id_of(doc), intakes)
     except FHIRError as exc:
-        return _Read(bundle_id_of(doc), exc.partial, exc.problems)
+        return _Read(bundle_id_of(doc), exc.partial, _problems(exc))
 
 
 def _outcome(taken: Taken, bundle: BundleIntake | None, bundle_id: str, counts: _Counts) -> Any:
     if taken.status in ("duplicate", "conflict"):
         return BundleOutcome("duplicate", bundle_id, row=taken.row)
     if taken.status == "held":
-        error = taken.problems[0][1] if taken.problems else "not applied"
+        error = taken.problems[0].text if taken.problems else "not applied"
         return BundleOutcome("held", bundle_id, error, problems=taken.problems, row=taken.row)
     assert bundle is not None
     return BundleOutcome(
@@ -252,6 +259,6 @@ def replay_bundle(user: Any, row: InboundMessage, text: str) -> Outcome:
     if taken.status == "not_held":
         raise ServiceError("message", "only a held message can be replayed")
     if taken.status == "held":
-        location, error = taken.problems[0] if taken.problems else ("", "not applied")
-        return Outcome("AE", error, location, row=taken.row, problems=taken.problems)
+        first = taken.problems[0] if taken.problems else Problem("", "not applied", None)
+        return Outcome("AE", first.text, first.location, row=taken.row, problems=taken.problems)
     return Outcome("AA", row=taken.row)

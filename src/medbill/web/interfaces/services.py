@@ -22,10 +22,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from medbill.core.hl7 import (
+    Fault,
     HL7MappingError,
     HL7ParseError,
     Intake,
     Message,
+    Problem,
     ack,
     map_message,
     parse,
@@ -60,11 +62,13 @@ __all__ = [
     "take",
 ]
 
-Problem = tuple[str, str]
-
 
 @dataclass(frozen=True)
 class Outcome:
+    """What became of a message: the ACK code (AA, AE, AR), the first problem (``error``
+    at ``location``, of kind ``fault``) and every one (``problems``), and what an accepted
+    message was taken with (``warnings``)."""
+
     code: str  # AA, AE or AR
     error: str = ""
     location: str = ""
@@ -72,6 +76,15 @@ class Outcome:
     row: InboundMessage | None = None
     duplicate: bool = False
     problems: tuple[Problem, ...] = ()
+    fault: Fault | None = None
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def every_problem(self) -> tuple[Problem, ...]:
+        """``problems``, else the one problem ``error`` names."""
+        if self.problems or not self.error:
+            return self.problems
+        return (Problem(self.location, self.error, self.fault or Fault.INTERNAL),)
 
 
 def ack_for(outcome: Outcome, practice: Practice | None, control_id: str) -> str:
@@ -81,10 +94,9 @@ def ack_for(outcome: Outcome, practice: Practice | None, control_id: str) -> str
         control_id=control_id,
         now=timezone.now(),
         message=outcome.message,
-        error=outcome.error,
-        location=outcome.location,
         facility=practice.short_code if practice is not None else "",
-        problems=outcome.problems,
+        problems=outcome.every_problem,
+        warnings=outcome.warnings,
     )
 
 
@@ -251,6 +263,14 @@ def _logged(practice: Practice, arrival: Arrival, row: InboundMessage | None) ->
     return row
 
 
+def _stored(problem: Problem) -> dict[str, str]:
+    """A problem as the message log keeps it (with its HL7 error code, when it has one)."""
+    kept = {"location": problem.location, "text": problem.text}
+    if problem.fault is not None:
+        kept["code"] = problem.fault.code
+    return kept
+
+
 def _hold(
     practice: Practice,
     arrival: Arrival,
@@ -269,7 +289,7 @@ def _hold(
                 row = _logged(practice, arrival, row)
                 row.status = InboundMessage.Status.HELD
                 row.error = problems[0][1] if problems else "not applied"
-                row.problems = [{"location": where, "text": text} for where, text in problems]
+                row.problems = [_stored(p) for p in problems]
                 row.save()
                 return Taken("held", row, problems)
         except IntegrityError:
@@ -289,9 +309,10 @@ def _same(old: str, new: str) -> bool:
     return _content(old) == _content(new)
 
 
-def _outcome(taken: Taken, message: Message) -> Outcome:
+def _outcome(taken: Taken, message: Message, intake: Intake | None = None) -> Outcome:
     if taken.status == "accepted":
-        return Outcome("AA", message=message, row=taken.row)
+        warnings = intake.warnings if intake is not None else ()
+        return Outcome("AA", message=message, row=taken.row, warnings=warnings)
     if taken.status == "duplicate":
         return Outcome("AA", message=message, row=taken.row, duplicate=True)
     if taken.status == "conflict":
@@ -307,9 +328,10 @@ def _outcome(taken: Taken, message: Message) -> Outcome:
             "MSH-10",
             message,
             duplicate=True,
+            fault=Fault.DUPLICATE_KEY,
         )
-    location, error = taken.problems[0] if taken.problems else ("", "not applied")
-    return Outcome("AE", error, location, message, taken.row, problems=taken.problems)
+    first = taken.problems[0] if taken.problems else Problem("", "not applied", Fault.INTERNAL)
+    return Outcome("AE", first.text, first.location, message, taken.row, problems=taken.problems)
 
 
 def _mapped(message: Message, practice: Practice) -> tuple[Intake | None, tuple[Problem, ...]]:
@@ -361,11 +383,11 @@ def receive(
     try:
         message = parse(text)
     except HL7ParseError as exc:
-        return Outcome("AR", str(exc))
+        return Outcome("AR", str(exc), exc.location, fault=exc.fault)
     try:
         intake, problems = _mapped(message, practice)
     except HL7MappingError as exc:
-        return Outcome("AR", str(exc), exc.location, message)
+        return Outcome("AR", str(exc), exc.location, message, fault=exc.fault)
     arrival = Arrival(message.control_id[:199], "^".join(message.message_type), text, source)
     apply, match = _steps(intake, problems)
     with audit.acting_as(None, source="hl7"):
@@ -379,7 +401,7 @@ def receive(
             same=_same,
             durable=durable,
         )
-    return _outcome(taken, message)
+    return _outcome(taken, message, intake)
 
 
 def replay(

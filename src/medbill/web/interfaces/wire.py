@@ -8,7 +8,7 @@ import uuid
 
 from django.db import close_old_connections, connection
 
-from medbill.core.hl7 import HL7ParseError, parse, split_messages
+from medbill.core.hl7 import Fault, HL7ParseError, parse, split_messages
 from medbill.web.interfaces.services import Outcome, ack_for, receive
 from medbill.web.practice.models import Practice
 
@@ -57,6 +57,7 @@ def answer_frame(payload: bytes, fixed: Practice | None) -> bytes:
             "the message could not be taken just now (a server error); nothing of it was "
             "applied: send it again",
             message=message,
+            fault=Fault.INTERNAL,
         )
         return ack_for(outcome, fixed, f"MB{uuid.uuid4().hex[:18]}").encode("utf-8")
 
@@ -66,23 +67,24 @@ def _answer(payload: bytes, fixed: Practice | None) -> bytes:
     try:
         texts = split_messages(payload)
     except HL7ParseError as exc:
-        outcome = Outcome("AR", str(exc))
+        outcome = Outcome("AR", str(exc), exc.location, fault=exc.fault)
     else:
         if len(texts) != 1:
-            outcome = Outcome("AR", "one message per MLLP frame")
+            outcome = Outcome("AR", "one message per MLLP frame", fault=Fault.SEGMENT)
         else:
             practice = practice_for(texts[0], fixed)
             if practice is None:
                 try:
                     message = parse(texts[0])
                 except HL7ParseError as exc:
-                    outcome = Outcome("AR", str(exc))
+                    outcome = Outcome("AR", str(exc), exc.location, fault=exc.fault)
                 else:
                     outcome = Outcome(
                         "AR",
                         f"MSH-6 receiving facility '{message.msh.get(6)}' is no practice here",
                         "MSH-6",
                         message,
+                        fault=Fault.TABLE_VALUE,
                     )
             else:
                 outcome = receive(practice, texts[0], source="mllp")
