@@ -368,7 +368,15 @@ def test_only_json_is_served(world, api_client_for):
     assert api.get("/fhir/R4/Claim", HTTP_ACCEPT=browser).status_code == 200
 
 
-SERVED = {"Patient", "Coverage", "Encounter", "Claim", "ClaimResponse", "ExplanationOfBenefit"}
+SERVED = {
+    "Organization",
+    "Patient",
+    "Coverage",
+    "Encounter",
+    "Claim",
+    "ClaimResponse",
+    "ExplanationOfBenefit",
+}
 TYPES = {
     "_id": "token",
     "_lastUpdated": "date",
@@ -412,11 +420,69 @@ def test_the_statement_lists_exactly_the_search_parameters_served(world, api_cli
             issue = fhir(refused, OperationOutcome).issue[0]
             assert issue.code == "not-supported" and f"'{name}'" in issue.diagnostics
     assert set(listed) == SERVED
-    assert listed["Patient"] == {"_id", "_lastUpdated", "_count", "_offset"}
-    for kind in SERVED - {"Patient"}:
+    for kind in ("Organization", "Patient"):
+        assert listed[kind] == {"_id", "_lastUpdated", "_count", "_offset"}, kind
+    for kind in SERVED - {"Organization", "Patient"}:
         assert listed[kind] == {"_id", "_lastUpdated", "_count", "_offset", "patient"}, kind
     # ``_id`` finds the resource of that id, of any kind.
     by_id = fhir(api.get(f"/fhir/R4/Claim?_id={site.claim.pk}"), Bundle)
     assert [e.resource.id for e in by_id.entry] == [str(site.claim.pk)]
     coverage = fhir(api.get(f"/fhir/R4/Coverage?_id={site.coverage.pk}"), Bundle)
     assert [e.resource.id for e in coverage.entry] == [str(site.coverage.pk)]
+
+
+def test_a_patient_names_the_practice_whose_patient_it_is(world, api_client_for):
+    """A billing company's user of two practices tells their patients apart by
+    ``managingOrganization``, an Organization the API serves; the user of one practice
+    reads only that practice's Organization."""
+    from django.contrib.auth.models import User
+    from fhir.resources.R4B.organization import Organization as FhirOrganization
+
+    from medbill.web.practice.models import Membership
+
+    both = User.objects.create_user("billing-co", password="x")
+    for site in (world.a, world.b):
+        Membership.objects.create(user=both, practice=site.practice, role="biller")
+    api = api_client_for(both)
+    found = fhir(api.get("/fhir/R4/Patient?_count=200"), Bundle)
+    owners = {e.resource.id: e.resource.managingOrganization for e in found.entry}
+    for site in (world.a, world.b):
+        owner = owners[str(site.patient.pk)]
+        assert owner.reference == f"Organization/{site.practice.pk}"
+        assert owner.display == site.practice.name
+        assert owner.identifier.value == site.practice.group_npi
+        org = fhir(api.get(f"/fhir/R4/{owner.reference}"), FhirOrganization)
+        assert (org.name, org.identifier[0].value) == (site.practice.name, site.practice.group_npi)
+    orgs = fhir(api.get("/fhir/R4/Organization"), Bundle)
+    assert {e.resource.id for e in orgs.entry} == {
+        str(world.a.practice.pk),
+        str(world.b.practice.pk),
+    }
+
+    one = api_client_for(world.users["biller"])  # of practice A only
+    assert one.get(f"/fhir/R4/Organization/{world.b.practice.pk}").status_code == 404
+    orgs = fhir(one.get("/fhir/R4/Organization"), Bundle)
+    assert [e.resource.id for e in orgs.entry] == [str(world.a.practice.pk)]
+    assert AuditEvent.objects.filter(
+        object_type="practice.Practice", action="list", user=world.users["biller"]
+    ).exists()
+    statement = fhir(one.get("/fhir/R4/metadata"), CapabilityStatement)
+    assert "Organization" in {r.type for r in statement.rest[0].resource}
+
+
+def test_a_user_of_one_practice_never_finds_anothers_patients(world, api_client_for):
+    from medbill.web.frontdesk.models import Patient
+
+    theirs = set(Patient.objects.filter(practice=world.b.practice).values_list("pk", flat=True))
+    assert theirs
+    api = api_client_for(world.users["biller"])  # of practice A only
+    found = fhir(api.get("/fhir/R4/Patient?_count=200"), Bundle)
+    assert found.total == Patient.objects.filter(practice=world.a.practice).count()
+    assert {int(e.resource.id) for e in found.entry}.isdisjoint(theirs)
+    assert {e.resource.managingOrganization.reference for e in found.entry} == {
+        f"Organization/{world.a.practice.pk}"
+    }
+    for pk in theirs:
+        assert api.get(f"/fhir/R4/Patient/{pk}").status_code == 404
+        assert fhir(api.get(f"/fhir/R4/Patient?_id={pk}"), Bundle).total == 0
+        assert fhir(api.get(f"/fhir/R4/Coverage?patient={pk}"), Bundle).total == 0

@@ -1,4 +1,5 @@
-"""The FHIR R4 read API at ``/fhir/R4/``: ``metadata``, and ``Patient``, ``Coverage``,
+"""The FHIR R4 read API at ``/fhir/R4/``: ``metadata``, and ``Organization`` (a practice
+of the user's), ``Patient``, ``Coverage``,
 ``Encounter`` (a visit), ``Claim``, ``ClaimResponse`` (a 999 or 277CA verdict on a claim)
 and ``ExplanationOfBenefit`` (a posted 835 claim payment) read by id and searched by the
 parameters of ``SEARCH`` (``_id``, ``_lastUpdated``, ``patient``, paged by ``_count`` and
@@ -28,8 +29,9 @@ from medbill.web.claims_out.models import ClaimEvent
 from medbill.web.frontdesk.models import Coverage, Patient, Visit
 from medbill.web.interfaces import fhir_out, fhir_out_visits
 from medbill.web.practice import audit
+from medbill.web.practice.models import Practice
 from medbill.web.practice.permissions import require
-from medbill.web.practice.tenancy import scoped
+from medbill.web.practice.tenancy import practice_ids_for, scoped
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -71,19 +73,45 @@ def _user(request: HttpRequest) -> User:
     raise _Problem(401, "login", "a bearer token or a signed-in session is needed")
 
 
+def _of_practices(rows: QuerySet, user: Any, action: str) -> QuerySet:
+    """Practice-owned ``rows`` of the user's practices where the role allows ``action``."""
+    return scoped(rows, user, None, action)
+
+
+def _practices(rows: QuerySet, user: Any, action: str) -> QuerySet:
+    """The practices themselves: those of the user's where the role allows ``action``."""
+    return rows.filter(pk__in=practice_ids_for(user, None, action))
+
+
 @dataclass(frozen=True)
 class Kind:
     """A resource type served: its rows, the action a role needs to read them, the row to
-    resource, and the field its ``patient`` search matches (None: no such search)."""
+    resource, and the field its ``patient`` search matches (None: no such search);
+    ``scope`` keeps the rows of the user's practices, ``practice_of`` names a row's."""
 
     rows: Callable[[], QuerySet]
     action: str
     to_resource: Callable[[Any], dict[str, Any]]
     patient: str | None
+    scope: Callable[[QuerySet, Any, str], QuerySet] = _of_practices
+    practice_of: Callable[[Any], int] = lambda row: int(row.practice_id)
 
 
 KINDS: dict[str, Kind] = {
-    "Patient": Kind(lambda: Patient.objects.all(), "view_patients", fhir_out.patient, None),
+    "Organization": Kind(
+        lambda: Practice.objects.all(),
+        "view_patients",
+        fhir_out.organization,
+        None,
+        scope=_practices,
+        practice_of=lambda row: int(row.pk),
+    ),
+    "Patient": Kind(
+        lambda: Patient.objects.select_related("practice"),
+        "view_patients",
+        fhir_out.patient,
+        None,
+    ),
     "Coverage": Kind(
         lambda: Coverage.objects.select_related("payer"),
         "view_patients",
@@ -163,7 +191,7 @@ def _rows(request: HttpRequest, kind: str) -> tuple[QuerySet, Callable[[Any], di
         raise _Problem(404, "not-supported", f"{kind} is not served (see /fhir/R4/metadata)")
     user = _user(request)
     served = KINDS[kind]
-    rows = scoped(served.rows(), user, None, served.action)
+    rows = served.scope(served.rows(), user, served.action)
     if kind not in STAMPS:
         rows = fhir_out.last_changed(rows)
     return rows, served.to_resource
@@ -220,7 +248,8 @@ def read_resource(request: HttpRequest, kind: str, resource_id: str) -> HttpResp
     row = rows.filter(pk=int(resource_id)).first() if _is_id(resource_id) else None
     if row is None:
         raise _Problem(404, "not-found", f"{kind}/{resource_id} is not known")
-    require(request.auth, row.practice_id, KINDS[kind].action)  # type: ignore[attr-defined]
+    served = KINDS[kind]
+    require(request.auth, served.practice_of(row), served.action)  # type: ignore[attr-defined]
     audit.record_view(row, request.auth, source="api")  # type: ignore[attr-defined]
     return _answer(to_resource(row))
 

@@ -1,8 +1,8 @@
-"""Our rows as FHIR R4 resources (JSON dicts) for the read API: Patient, Coverage,
-Claim, ExplanationOfBenefit (Encounter and ClaimResponse: ``fhir_out_visits.py``). One
-place turns rows into resources; the API (``fhir_api.py``) scopes, audits and serves
-them. ``meta.lastUpdated`` is the row's last change: its ``updated_at`` where it has one,
-else the newest create or update in the audit trail."""
+"""Our rows as FHIR R4 resources (JSON dicts) for the read API: Organization (a
+practice), Patient, Coverage, Claim, ExplanationOfBenefit (Encounter and ClaimResponse:
+``fhir_out_visits.py``). One place turns rows into resources; the API (``fhir_api.py``)
+scopes, audits and serves them. ``meta.lastUpdated`` is the row's last change: its
+``updated_at`` where it has one, else the newest create or update in the audit trail."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from django.utils import timezone
 from medbill.web.billing.models import Claim, Entry
 from medbill.web.billing.remittance_models import DenialItem, RemittanceClaim
 from medbill.web.frontdesk.models import Coverage, Patient
-from medbill.web.practice.models import AuditEvent
+from medbill.web.practice.models import AuditEvent, Practice
 
 __all__ = [
     "FHIR_VERSION",
@@ -31,6 +31,7 @@ __all__ = [
     "instant",
     "last_changed",
     "meta",
+    "organization",
     "patient",
 ]
 
@@ -40,6 +41,8 @@ _RELATION = {"self": "self", "spouse": "spouse", "child": "child", "other": "oth
 _CLAIM_STATUS = {"draft": "draft", "closed": "cancelled"}
 X12_PAYER = "urn:medbill:payer-id"  # the payer id claims are sent to (NM109)
 ACCOUNT = "urn:medbill:account-number"
+NPI = "http://hl7.org/fhir/sid/us-npi"
+PRACTICE_CODE = "urn:medbill:practice"  # the practice's short code (an HL7 MSH-6)
 PCN = "urn:medbill:patient-control-number"  # CLM01
 
 
@@ -92,6 +95,47 @@ def _address(row: Any, prefix: str = "") -> list[dict[str, Any]]:
     return [out]
 
 
+def organization(row: Practice) -> dict[str, Any]:
+    """A practice: its group NPI and short code, name, phone and billing address."""
+    out: dict[str, Any] = {
+        "resourceType": "Organization",
+        "id": str(row.pk),
+        "meta": meta(row),
+        "identifier": [
+            {"system": NPI, "value": row.group_npi},
+            {"system": PRACTICE_CODE, "value": row.short_code},
+        ],
+        "active": row.active,
+        "type": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/organization-type",
+                        "code": "prov",
+                        "display": "Healthcare Provider",
+                    }
+                ]
+            }
+        ],
+        "name": row.name,
+    }
+    if row.phone:
+        out["telecom"] = [{"system": "phone", "value": row.phone, "use": "work"}]
+    address = _address(row, "billing_")
+    if address:
+        out["address"] = address
+    return out
+
+
+def _managing(practice: Practice) -> dict[str, Any]:
+    """The reference to the practice whose record a resource is (its Organization)."""
+    return {
+        "reference": f"Organization/{practice.pk}",
+        "identifier": {"system": NPI, "value": practice.group_npi},
+        "display": practice.name,
+    }
+
+
 def patient(row: Patient) -> dict[str, Any]:
     name: dict[str, Any] = {"use": "official", "family": row.last_name}
     given = [x for x in (row.first_name, row.middle_name) if x]
@@ -123,6 +167,8 @@ def patient(row: Patient) -> dict[str, Any]:
     address = _address(row)
     if address:
         out["address"] = address
+    # Whose patient it is, for a user (a billing company's) of several practices.
+    out["managingOrganization"] = _managing(row.practice)
     return out
 
 
