@@ -206,3 +206,106 @@ def test_a_mapping_problem_and_an_unknown_payer_show_on_the_page_at_once(world, 
     assert "Still held: IN1 #1 IN1-3 payer" in answer.content.decode()
     row.refresh_from_db()
     assert [p["location"] for p in row.problems] == ["IN1 #1 IN1-3"]
+
+
+def _two_patients_bundle() -> dict:
+    """A bundle of Greta Falkner (with her visit) and Mateo Ortega, each of whom the
+    practice may have registered already."""
+    from test_fhir_import import bundle
+
+    doc = bundle()
+    doc["identifier"]["value"] = "B-two-patients"
+    doc["entry"].append(
+        {
+            "fullUrl": "urn:uuid:p-2",
+            "resource": {
+                "resourceType": "Patient",
+                "id": "p-2",
+                "name": [{"use": "official", "family": "Ortega", "given": ["Mateo"]}],
+                "gender": "male",
+                "birthDate": "2019-06-30",
+            },
+        }
+    )
+    return doc
+
+
+def test_a_held_bundle_links_or_registers_each_of_its_patients_from_the_queue(world, client_for):
+    """Each Patient of a held bundle gets its own choice on the page: Greta is linked to
+    the account she already has, Mateo (whom the duplicate check mistakes for the
+    practice's Mateo Ortega) is registered new; one replay applies the bundle, once."""
+    import datetime
+    import json
+
+    from medbill.web.frontdesk.models import Patient, Visit
+    from medbill.web.interfaces.fhir_in import import_bundle
+    from medbill.web.interfaces.models import EhrLink
+
+    practice = world.a.practice
+    greta = Patient.objects.create(
+        practice=practice,
+        account_number="CVFP-0777",
+        last_name="Falkner",
+        first_name="Greta",
+        date_of_birth=datetime.date(1984, 7, 2),
+        sex="F",
+    )
+    data = json.dumps(_two_patients_bundle()).encode()
+    held = import_bundle(practice, data)
+    assert held.status == "held"
+    assert [p.location for p in held.problems] == ["Patient/p-1.name", "Patient/p-2.name"]
+    assert "may be patient CVFP-0777 already registered" in held.problems[0].text
+    assert "may be patient CVFP-0001 already registered" in held.problems[1].text
+    row = InboundMessage.objects.get(control_id="fhir:urn:ehr|B-two-patients")
+
+    biller = world.users["biller"]
+    client = client_for(biller)
+    page = client.get(f"/interfaces/{row.pk}/").content.decode()
+    for ehr_id, who in (("Patient/p-1", "Falkner, Greta"), ("Patient/p-2", "Ortega, Mateo")):
+        assert f'name="link_account:{ehr_id}"' in page and f'name="new_patient:{ehr_id}"' in page
+        assert f"{ehr_id}: {who}" in page
+
+    # Both choices for one patient are refused, the bundle kept as the biller had it.
+    both = {"raw": row.raw, "link_account:Patient/p-1": "CVFP-0777"}
+    both["new_patient:Patient/p-1"] = "on"
+    refused = client.post(f"/interfaces/{row.pk}/replay/", both, follow=True)
+    assert refused.status_code == 422
+    assert "link to an account or register a new patient for Patient/p-1, not both" in (
+        refused.content.decode()
+    )
+    # An account that is not the practice's keeps it held, saying so.
+    wrong = {"raw": row.raw, "link_account:Patient/p-1": world.b.patient.account_number}
+    wrong["new_patient:Patient/p-2"] = "on"
+    still = client.post(f"/interfaces/{row.pk}/replay/", wrong, follow=True).content.decode()
+    assert f"no patient with account number {world.b.patient.account_number}" in still
+    row.refresh_from_db()
+    assert row.status == "held"
+    assert not EhrLink.objects.filter(practice=practice, kind="patient").exists()
+
+    chosen = {"raw": row.raw, "link_account:Patient/p-1": "CVFP-0777"}
+    chosen["new_patient:Patient/p-2"] = "on"
+    done = client.post(f"/interfaces/{row.pk}/replay/", chosen, follow=True)
+    assert b"replayed and applied" in done.content
+    row.refresh_from_db()
+    assert row.status == "replayed"
+    links = {
+        link.ehr_id: link.patient
+        for link in EhrLink.objects.filter(practice=practice, kind="patient")
+    }
+    assert links["Patient/p-1"] == greta
+    assert links["Patient/p-2"] not in (greta, world.a.patient)
+    assert Patient.objects.filter(practice=practice, last_name="Falkner").count() == 1
+    assert Patient.objects.filter(practice=practice, last_name="Ortega").count() == 2
+    assert Visit.objects.filter(patient=greta).count() == 1
+    # The biller's decision is on the trail: the links made, as the biller.
+    made = AuditEvent.objects.filter(
+        object_type="interfaces.EhrLink", action="create", user=biller, source="fhir"
+    )
+    assert made.count() >= 2
+
+    # Once: neither the page nor the EHR applies it again.
+    again = client.post(f"/interfaces/{row.pk}/replay/", chosen, follow=True)
+    assert b"only a held message can be replayed" in again.content
+    assert import_bundle(practice, data).status == "duplicate"
+    assert Patient.objects.filter(practice=practice, last_name="Ortega").count() == 2
+    assert Visit.objects.filter(patient=greta).count() == 1

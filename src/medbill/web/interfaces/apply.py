@@ -19,7 +19,7 @@ providers and locations); ``apply_visits`` the appointments, charges and notes,
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
@@ -94,10 +94,23 @@ def problems_of(exc: Held | HL7MappingError | ServiceError) -> list[Problem]:
 @dataclass(frozen=True)
 class ReplayChoices:
     """What a biller decided when replaying a held message: link the EHR's patient to an
-    existing account, or register a new patient although the duplicate check found one."""
+    existing account (``link_account``), or register a new patient although the duplicate
+    check found one (``new_patient``). A FHIR bundle may hold several patients: its
+    choices are per patient, by the EHR's id of it (``Patient/123``): ``accounts`` (EHR
+    id to our account number) and ``new_patients``."""
 
     link_account: str = ""
     new_patient: bool = False
+    accounts: Mapping[str, str] = field(default_factory=dict)
+    new_patients: frozenset[str] = frozenset()
+
+    def account_for(self, ehr_id: str) -> str:
+        """The account the biller linked the EHR's patient ``ehr_id`` to, else ""."""
+        return self.accounts.get(ehr_id, self.link_account)
+
+    def registers_new(self, ehr_id: str) -> bool:
+        """Whether the biller chose to register ``ehr_id`` as a new patient."""
+        return self.new_patient or ehr_id in self.new_patients
 
 
 @dataclass
@@ -318,17 +331,14 @@ def _find_patient(ctx: Context, intake: Intake) -> Patient | None:
             f"no patient with EHR id {rec.ehr_id} came from the EHR yet",
             fault=Fault.UNKNOWN_KEY,
         )
-    if choices.link_account:
-        rows = Patient.objects.for_practice(practice).filter(account_number=choices.link_account)
+    number = choices.account_for(rec.ehr_id)
+    if number:
+        rows = Patient.objects.for_practice(practice).filter(account_number=number)
         account = rows.first()
         if account is None:
-            raise Held(
-                where,
-                f"no patient with account number {choices.link_account}",
-                fault=Fault.UNKNOWN_KEY,
-            )
+            raise Held(where, f"no patient with account number {number}", fault=Fault.UNKNOWN_KEY)
         return account
-    if not choices.new_patient:
+    if not choices.registers_new(rec.ehr_id):
         candidate = Patient(practice=practice)
         _fill(candidate, rec)
         found_dups = desk.possible_duplicates(practice, candidate)

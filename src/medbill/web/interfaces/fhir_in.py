@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medbill.core.fhir import BundleIntake, FHIRError, bundle_id_of, map_bundle, read_bundle
-from medbill.core.hl7 import Intake, Problem
+from medbill.core.hl7 import Intake, PatientRecord, Problem
 from medbill.web.billing.scrubbing import procedure_check
 from medbill.web.interfaces.apply import (
     Applied,
     Context,
     Held,
+    ReplayChoices,
     apply_intake,
     match_intake,
     practice_today,
@@ -41,7 +42,7 @@ from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.models import Practice
 
-__all__ = ["BundleOutcome", "import_bundle", "replay_bundle"]
+__all__ = ["BundleOutcome", "bundle_patients", "import_bundle", "replay_bundle"]
 
 MESSAGE_TYPE = "FHIR^Bundle"
 
@@ -234,9 +235,13 @@ def import_bundle(
     return _outcome(taken, read.bundle, read.bundle_id, counts)
 
 
-def replay_bundle(user: Any, row: InboundMessage, text: str) -> Outcome:
+def replay_bundle(
+    user: Any, row: InboundMessage, text: str, choices: ReplayChoices | None = None
+) -> Outcome:
     """Apply a held bundle again, as the biller edited it (or as it was, once what it named
-    exists). A bundle that has an identifier must keep it."""
+    exists), with the biller's ``choices`` for its patients (by their ``Patient/id``: link
+    to an account, or register new although the duplicate check found one). A bundle
+    that has an identifier must keep it."""
     data = text.encode("utf-8")
     practice = Practice.objects.get(pk=row.practice_id)
     read = _read(data, practice)
@@ -254,6 +259,7 @@ def replay_bundle(user: Any, row: InboundMessage, text: str) -> Outcome:
             apply,
             problems=read.problems,
             match=match,
+            choices=choices,
             replaying=row,
         )
     if taken.status == "not_held":
@@ -262,3 +268,19 @@ def replay_bundle(user: Any, row: InboundMessage, text: str) -> Outcome:
         first = taken.problems[0] if taken.problems else Problem("", "not applied", None)
         return Outcome("AE", first.text, first.location, row=taken.row, problems=taken.problems)
     return Outcome("AA", row=taken.row)
+
+
+def bundle_patients(text: str) -> list[PatientRecord]:
+    """The patients a bundle registers or updates, by the EHR's id the replay's choices
+    name them by (``Patient/123``; a patient contained in a Claim, ``Claim/9#p``); not
+    those it only refers to, nor one that could not be read. None for a bundle that is
+    not FHIR at all."""
+    try:
+        read: BundleIntake | None = map_bundle(read_bundle(text.encode("utf-8")))
+    except FHIRError as exc:
+        read = exc.partial
+    found: dict[str, PatientRecord] = {}
+    for intake in read.intakes if read is not None else ():
+        if not intake.patient_by_reference and "patient" not in intake.unread:
+            found.setdefault(intake.patient.ehr_id, intake.patient)
+    return list(found.values())

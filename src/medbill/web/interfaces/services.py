@@ -414,7 +414,7 @@ def replay(
     if row.message_type.startswith("FHIR"):
         from medbill.web.interfaces.fhir_in import replay_bundle
 
-        return replay_bundle(user, row, text)
+        return replay_bundle(user, row, text, choices)
     text = text.replace("\r\n", "\r").replace("\n", "\r").strip("\r") + "\r"
     try:
         message = parse(text)

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from medbill.web.interfaces.fhir_in import bundle_patients
 from medbill.web.interfaces.models import InboundMessage, InterfaceSettings
 from medbill.web.interfaces.services import ReplayChoices, discard, replay
 from medbill.web.practice import audit
@@ -61,6 +62,7 @@ def _detail(
     shown again as typed rather than lost."""
     fhir = row.message_type.startswith("FHIR")
     lines = _lines(row.raw, fhir)
+    held = row.status == InboundMessage.Status.HELD
     return render(
         request,
         "interfaces/detail.html",
@@ -70,6 +72,8 @@ def _detail(
             "lines": lines,
             "text": edited if edited is not None else "\n".join(lines),
             "problems": row.problem_texts,
+            # The bundle's patients, each with its own choices on replay.
+            "patients": bundle_patients(row.raw) if fhir and held else [],
         },
         status=status,
     )
@@ -86,12 +90,8 @@ def _lines(raw: str, fhir: bool) -> list[str]:
 def replay_interface_message(request: PracticeRequest, pk: int) -> HttpResponse:
     row = get_scoped_or_404(InboundMessage, request.user, request.practice, pk=pk)
     text = request.POST.get("raw", "") or row.raw
-    choices = ReplayChoices(
-        link_account=request.POST.get("link_account", "").strip(),
-        new_patient=request.POST.get("new_patient") == "on",
-    )
     try:
-        outcome = replay(request.user, row, text, choices)
+        outcome = replay(request.user, row, text, _choices(request))
     except ServiceError as exc:
         messages.error(request, f"Not replayed: {exc.problem}")
         return _detail(request, row, edited=request.POST.get("raw", ""), status=422)
@@ -103,6 +103,32 @@ def replay_interface_message(request: PracticeRequest, pk: int) -> HttpResponse:
         request, f"Still held: {outcome.error}" + (f" (and {more} more)" if more > 0 else "")
     )
     return redirect("show_interface_message", pk=row.pk)
+
+
+def _choices(request: PracticeRequest) -> ReplayChoices:
+    """The biller's choices for the patient of a message (``link_account``,
+    ``new_patient``) or for each patient of a bundle (``link_account:Patient/1``,
+    ``new_patient:Patient/1``); linking and registering new at once is refused."""
+    post = request.POST
+    accounts = {
+        key.removeprefix("link_account:"): post.get(key, "").strip()
+        for key in post
+        if key.startswith("link_account:") and post.get(key, "").strip()
+    }
+    new = {key.removeprefix("new_patient:") for key in post if key.startswith("new_patient:")}
+    choices = ReplayChoices(
+        link_account=post.get("link_account", "").strip(),
+        new_patient=post.get("new_patient") == "on",
+        accounts=accounts,
+        new_patients=frozenset(new),
+    )
+    both = sorted(set(accounts) & new)
+    if both or (choices.link_account and choices.new_patient):
+        whom = f" for {', '.join(both)}" if both else ""
+        raise ServiceError(
+            "choices", f"link to an account or register a new patient{whom}, not both"
+        )
+    return choices
 
 
 @require_POST
