@@ -107,7 +107,8 @@ def test_aging_totals_are_the_net_balances_credits_included(world, client_for):
     post(site, world.users["biller"])
     owed = balance_of(site.patient, Entry.Responsibility.PATIENT)
     assert owed > Money(0)
-    post_payment(world.users["biller"], site.patient, str(owed.amount + 943))
+    # Paid on the report's day: the aging as of that day counts it.
+    post_payment(world.users["biller"], site.patient, str(owed.amount + 943), effective_date=AS_OF)
     net = balance_of(site.patient, Entry.Responsibility.PATIENT)
     assert net == Money("-943.00")
 

@@ -14,17 +14,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Min, Q
+from django.db.models import Min
 
-from medbill.web.billing.balance_models import Balance, balance_amount
+from medbill.web.billing.balance_models import KEPT_SUMS, Balance, balance_amount, ledger_sums
 from medbill.web.billing.models import Entry
-from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.tenancy import PracticeRef
 
 __all__ = ["BalanceCheck", "check_balances"]
 
 Key = tuple[str, int | None, int, int | None]  # responsibility, claim, patient, payer
-_FIELDS = ("amount", "charges", "payments", "contractual")
 _SHOWN = 5  # keys named in the result; the count says how many more
 
 
@@ -42,27 +40,15 @@ class BalanceCheck:
 
 
 def _ledger_sums(practice: PracticeRef) -> dict[Key, dict[str, Any]]:
-    rows = (
+    rows: Any = (  # its sums are named from KEPT_SUMS, which a TypedDict cannot follow
         Entry.objects.filter(practice=practice)
         .order_by()
         .values("responsibility", "claim_id", "patient_id", "payer_id")
-        .annotate(
-            # Named apart from the ledger's own ``amount``, which they sum.
-            sum_amount=MoneySum("amount"),
-            sum_charges=MoneySum("amount", filter=Q(kind=Entry.Kind.CHARGE)),
-            sum_payments=MoneySum("amount", filter=Q(kind=Entry.Kind.PAYMENT)),
-            sum_contractual=MoneySum(
-                "amount", filter=Q(kind=Entry.Kind.ADJUSTMENT, group_code="CO")
-            ),
-            first=Min("effective_date"),
-        )
+        .annotate(**ledger_sums(), first=Min("effective_date"))
     )
     return {
         (r["responsibility"], r["claim_id"], r["patient_id"], r["payer_id"]): {
-            "amount": balance_amount(r["sum_amount"] or 0),
-            "charges": balance_amount(r["sum_charges"] or 0),
-            "payments": balance_amount(r["sum_payments"] or 0),
-            "contractual": balance_amount(r["sum_contractual"] or 0),
+            **{name: balance_amount(r[f"sum_{name}"] or 0) for name in KEPT_SUMS},
             "first_date": r["first"],
         }
         for r in rows
@@ -71,11 +57,11 @@ def _ledger_sums(practice: PracticeRef) -> dict[Key, dict[str, Any]]:
 
 def _kept(practice: PracticeRef) -> dict[Key, dict[str, Any]]:
     rows = Balance.objects.filter(practice=practice).values(
-        "responsibility", "claim_id", "patient_id", "payer_id", *_FIELDS, "first_date"
+        "responsibility", "claim_id", "patient_id", "payer_id", *KEPT_SUMS, "first_date"
     )
     return {
         (r["responsibility"], r["claim_id"], r["patient_id"], r["payer_id"]): {
-            **{name: balance_amount(r[name]) for name in _FIELDS},
+            **{name: balance_amount(r[name]) for name in KEPT_SUMS},
             "first_date": r["first_date"],
         }
         for r in rows
@@ -93,7 +79,7 @@ def _words(key: Key, kept: dict[str, Any] | None, summed: dict[str, Any] | None)
         return f"{_where(key)}: entries with no kept balance"
     if summed is None:
         return f"{_where(key)}: a kept balance of {kept['amount']} with no entries"
-    wrong = [n for n in (*_FIELDS, "first_date") if kept[n] != summed[n]]
+    wrong = [n for n in (*KEPT_SUMS, "first_date") if kept[n] != summed[n]]
     return f"{_where(key)}: " + ", ".join(f"{n} kept {kept[n]}, ledger {summed[n]}" for n in wrong)
 
 
@@ -106,7 +92,7 @@ def check_balances(practice: PracticeRef) -> BalanceCheck:
         a, b = kept.get(key), summed.get(key)
         if a is not None and b is not None and a == b:
             continue
-        if b is None and a is not None and all(a[n] == zero for n in _FIELDS):
+        if b is None and a is not None and all(a[n] == zero for n in KEPT_SUMS):
             continue  # nothing kept that the ledger lacks
         result.differ.append(_words(key, a, b))
     return result

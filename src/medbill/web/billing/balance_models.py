@@ -18,9 +18,10 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
 from medbill.core.money import Money
+from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.tenancy import PracticeScopedQuerySet
 
-__all__ = ["Balance", "balance_amount"]
+__all__ = ["KEPT_SUMS", "Balance", "balance_amount", "ledger_sums"]
 
 _CENT = Decimal("0.01")
 _DERIVED: Any = {"on_delete": models.DO_NOTHING, "db_constraint": False, "db_index": False}
@@ -38,6 +39,23 @@ def balance_amount(value: Any) -> Decimal:
     if isinstance(value, float):
         return (Decimal(round(value * 100)) / 100).quantize(_CENT)
     return Decimal(value).quantize(_CENT)
+
+
+# The sums a ``Balance`` row keeps of its entries.
+KEPT_SUMS = ("amount", "charges", "payments", "contractual")
+
+
+def ledger_sums() -> dict[str, MoneySum]:
+    """The sums of ``KEPT_SUMS`` over ledger entries, as the trigger adds them up (every
+    amount, the charges, the payments, the contractual adjustments: group CO), named
+    ``sum_<name>`` apart from the ledger's own ``amount``. For ``aggregate`` or
+    ``annotate`` over ``Entry`` rows."""
+    return {
+        "sum_amount": MoneySum("amount"),
+        "sum_charges": MoneySum("amount", filter=Q(kind="charge")),
+        "sum_payments": MoneySum("amount", filter=Q(kind="payment")),
+        "sum_contractual": MoneySum("amount", filter=Q(kind="adjustment", group_code="CO")),
+    }
 
 
 class Balance(models.Model):

@@ -21,8 +21,9 @@ from medbill.core.ledger.aging import (
     rate,
 )
 from medbill.core.money import ZERO, Money
+from medbill.web.billing.ar_balances import ledger_totals, open_balances
 from medbill.web.billing.era_bulk import one_of
-from medbill.web.billing.models import Balance, Entry
+from medbill.web.billing.models import Entry
 from medbill.web.billing.remittance_models import DenialItem, RemittanceClaim
 from medbill.web.practice.fields import MoneySum
 from medbill.web.practice.models import Payer
@@ -51,50 +52,6 @@ def _money(value: Any) -> Money:
     return Money(value) if value is not None else ZERO
 
 
-# Open balances come from the summary the database keeps (``Balance``), through its index
-# of the rows that are not zero: a few thousand rows, not the practice's whole ledger. The
-# date of service is looked up per open balance (index reads) rather than joined.
-_OPEN_BALANCES = """
-    SELECT b.claim_id, b.patient_id, b.payer_id, ROUND(b.amount * 100), b.first_date,
-           (SELECT {local_date} FROM billing_claim c
-            JOIN frontdesk_visit v ON v.id = c.visit_id WHERE c.id = b.claim_id)
-    FROM billing_balance b
-    WHERE b.practice_id = %s AND b.responsibility = %s AND NOT (b.amount = 0)
-"""
-
-
-def _open_balances(
-    practice: PracticeRef, responsibility: str
-) -> list[tuple[int | None, int, int | None, int, datetime.date | None]]:
-    """Per claim (or per patient for entries without a claim): the open balance.
-
-    Only balances that are not zero come back (most claims of a practice are settled), as
-    (claim id, patient id, payer id, cents, date of service): one query over the summary.
-    The date of service is the day of the claim's visit in the current time zone (worked
-    out by the database); without a claim, the first entry's date.
-    """
-    local_date, tz_params = connection.ops.datetime_cast_date_sql(
-        "v.scheduled_at", (), timezone.get_current_timezone_name()
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _OPEN_BALANCES.format(local_date=local_date),
-            [*tz_params, practice_pk(practice), responsibility],
-        )
-        rows = cursor.fetchall()
-    return [
-        (claim, patient, payer, int(round(cents)), _date(dos if dos is not None else first))
-        for claim, patient, payer, cents, first, dos in rows
-    ]
-
-
-def _date(value: Any) -> datetime.date | None:
-    """A date from a raw query (SQLite gives text)."""
-    if isinstance(value, str):
-        return datetime.date.fromisoformat(value[:10])
-    return value
-
-
 def _text(cents: int) -> str:
     """Whole cents as ``str(Money)`` writes them (``-12.05``)."""
     sign, cents = ("-", -cents) if cents < 0 else ("", cents)
@@ -102,28 +59,37 @@ def _text(cents: int) -> str:
 
 
 def ar_aging(practice: PracticeRef, by: str = "payer", as_of: datetime.date | None = None) -> Table:
-    """Open A/R aged from the date of service, per payer (insurance) or per patient.
+    """Open A/R aged from the date of service, per payer (insurance) or per patient, as it
+    stood at the end of ``as_of`` (today when not given): only what was posted on or
+    before that day, aged to that day.
 
     Worked in whole cents: a practice has thousands of open balances.
     """
     as_of = as_of or timezone.localdate()
     names: dict[Any, str]
     if by == "payer":
-        rows = _open_balances(practice, Entry.Responsibility.PAYER)
-        names = dict(Payer.objects.filter(pk__in={r[2] for r in rows}).values_list("pk", "name"))
-        items = [(r[2], names.get(r[2], "(no payer)"), r[4], r[3]) for r in rows]
+        rows = open_balances(practice, Entry.Responsibility.PAYER, as_of)
+        names = dict(
+            Payer.objects.filter(pk__in={r.payer_id for r in rows}).values_list("pk", "name")
+        )
+        items = [
+            (r.payer_id, names.get(r.payer_id, "(no payer)"), r.date_of_service, r.cents)
+            for r in rows
+        ]
     elif by == "patient":
         from medbill.web.frontdesk.models import Patient
 
-        rows = _open_balances(practice, Entry.Responsibility.PATIENT)
+        rows = open_balances(practice, Entry.Responsibility.PATIENT, as_of)
         names = {
             pk: f"{last}, {first} ({account})"
             # Thousands of ids: one array parameter (one_of), not one parameter each.
             for pk, last, first, account in Patient.objects.filter(
-                one_of("pk", {r[1] for r in rows})
+                one_of("pk", {r.patient_id for r in rows})
             ).values_list("pk", "last_name", "first_name", "account_number")
         }
-        items = [(r[1], names.get(r[1], "?"), r[4], r[3]) for r in rows]
+        items = [
+            (r.patient_id, names.get(r.patient_id, "?"), r.date_of_service, r.cents) for r in rows
+        ]
     else:
         raise ValueError("by: expected payer or patient")
     # Amounts owed are aged; credits (overpayments, payments on account) are not, but they
@@ -219,22 +185,17 @@ def kpis(practice: PracticeRef, as_of: datetime.date | None = None, period_days:
     """Days in A/R, first-pass rate and net collection rate."""
     as_of = as_of or timezone.localdate()
     since = as_of - datetime.timedelta(days=period_days)
-    # All-time sums from the summary the database keeps (one row per claim and side); the
-    # last period's charges from the ledger's entries of those days (``entry_day``).
-    sums = Balance.objects.for_practice(practice).aggregate(
-        total=MoneySum("amount"),
-        charges=MoneySum("charges"),
-        payments=MoneySum("payments"),
-        contractual=MoneySum("contractual"),
-    )
+    # The sums up to the end of ``as_of`` (the summary the database keeps, less what was
+    # posted later); the last period's charges from the ledger's entries of those days
+    # (``entry_day``).
+    sums = ledger_totals(practice, as_of)
     period = (
         Entry.objects.for_practice(practice)
-        .filter(kind=Entry.Kind.CHARGE, effective_date__gt=since)
+        .filter(kind=Entry.Kind.CHARGE, effective_date__gt=since, effective_date__lte=as_of)
         .aggregate(t=MoneySum("amount"))
     )
-    total_ar, charges_period = _money(sums["total"]), _money(period["t"])
-    charges = _money(sums["charges"])
-    payments, contractual = -_money(sums["payments"]), -_money(sums["contractual"])
+    total_ar, charges_period = sums.amount, _money(period["t"])
+    charges, payments, contractual = sums.charges, -sums.payments, -sums.contractual
     clean, answered = _first_pass(practice)
     dar = days_in_ar(total_ar, charges_period, period_days)
     fpr = rate(clean, answered)
@@ -242,7 +203,7 @@ def kpis(practice: PracticeRef, as_of: datetime.date | None = None, period_days:
     denied = DenialItem.objects.for_practice(practice).aggregate(n=Count("id"))["n"]
     table = Table(f"Key numbers as of {as_of}", ["measure", "value", "how"])
     table.rows = [
-        ["total A/R", str(total_ar), "sum of every open ledger balance"],
+        ["total A/R", str(total_ar), f"sum of every open ledger balance at the end of {as_of}"],
         [
             "days in A/R",
             "" if dar is None else str(dar),
@@ -258,8 +219,8 @@ def kpis(practice: PracticeRef, as_of: datetime.date | None = None, period_days:
             "" if ncr is None else str(ncr),
             "payments / (charges - contractual adjustments)",
         ],
-        ["charges", str(charges), "all time"],
-        ["payments", str(payments), "all time, insurance and patients"],
+        ["charges", str(charges), f"dated up to {as_of}"],
+        ["payments", str(payments), f"dated up to {as_of}, insurance and patients"],
         ["contractual adjustments", str(contractual), "CO adjustments"],
         ["denials", str(denied), "denied claims and lines"],
     ]
