@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from medbill.core.forms.superbill import dotted_icd
 from medbill.core.ledger.entry_checks import looks_like_card_number
 from medbill.web.billing import attachment_views, deadlines, scrub_views, services
+from medbill.web.billing.claim_money import claim_money
 from medbill.web.billing.models import Claim
 from medbill.web.billing.remittance_models import ScrubRun
 from medbill.web.claims_out import status_views
@@ -68,6 +69,8 @@ def show_claim(request: PracticeRequest, claim_id: int) -> HttpResponse:
     audit.record_view(claim, request.user)
     findings = scrub_views.findings_context(request, claim)
     warnings = tuple(f.code for f in findings["scrub"].findings if f.severity != "error")
+    money = claim_money(claim)
+    lines = list(claim.lines.all())
     return render(
         request,
         "billing/claim_detail.html",
@@ -75,7 +78,9 @@ def show_claim(request: PracticeRequest, claim_id: int) -> HttpResponse:
             "claim": claim,
             # Stored as sent on the 837 (I495); people read them with the point (I49.5).
             "diagnoses": [dotted_icd(code) for code in claim.diagnoses or []],
-            "lines": claim.lines.all(),
+            "lines": lines,
+            "line_money": [(line, money.lines.get(line.pk)) for line in lines],
+            "money": money,
             "entries": claim.ledger_entries.select_related("payer").order_by("posted_at", "id"),
             **findings,
             **attachment_views.attachments_context(request, claim),
