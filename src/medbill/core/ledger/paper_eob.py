@@ -3,9 +3,10 @@
 The biller types what the paper says (payer, check number and date, the check's total,
 and per claim what was paid, the adjustments as group + CARC + amount, what the patient
 owes); ``eob_remittance`` turns it into the same ``Remittance`` document the 835 reader
-returns, so it is balanced, matched and posted by the same rules. Nothing here decides
-whether it balances: the posting's balance check holds it (with its reason) when the
-claims or the check total do not add up.
+returns, so it is balanced, matched and posted by the same rules. What cannot be an EOB
+(a claim whose charge is not what was paid plus its adjustments, a check that is not
+the sum of its claims) is refused before anything is written, every problem at once
+(``eob_problems``).
 """
 
 from __future__ import annotations
@@ -32,9 +33,12 @@ __all__ = [
     "PaperClaim",
     "PaperEob",
     "check_claim_sent",
+    "claim_problems",
     "eob_amount",
+    "eob_problems",
     "eob_remittance",
     "parse_adjustments",
+    "total_problem",
 ]
 
 
@@ -134,56 +138,95 @@ def parse_adjustments(text: str, field: str = "adjustments") -> tuple[Adjustment
     return tuple(out)
 
 
-def _check_balance(eob: PaperEob) -> None:
-    """What a paper EOB must add up to, said in the office's words before anything is
-    written: each claim's charge is what was paid plus its adjustments, and the check is
-    the sum of what the claims were paid. Every problem is named at once."""
+def claim_problems(pc: PaperClaim) -> list[EobError]:
+    """What is wrong with one claim of a paper EOB, every problem at once, each naming the
+    part of the claim it is about (``paid``, ``patient responsibility``, ``adjustments``):
+    amounts that cannot be on an EOB, a charge that is not what was paid plus the
+    adjustments, and what the patient owes when it is not the PR adjustments."""
     problems = []
-    for pc in eob.claims:
-        adjusted = sum((a.amount for a in pc.adjustments), ZERO)
-        gap = pc.charge - pc.paid - adjusted
-        if gap != ZERO:
-            problems.append(
-                f"claim {pc.claim_id}: charge {pc.charge.format()}, paid {pc.paid.format()} "
-                f"+ adjustments {adjusted.format()} = {(pc.paid + adjusted).format()}; "
+    for part, amount in (("paid", pc.paid), ("patient responsibility", pc.patient_responsibility)):
+        if amount is None:
+            continue
+        try:
+            eob_amount(amount, part)
+        except EobError as exc:
+            problems.append(exc)
+    if problems:  # the sums below would only repeat it
+        return problems
+    adjusted = sum((a.amount for a in pc.adjustments), ZERO)
+    gap = pc.charge - pc.paid - adjusted
+    if gap != ZERO:
+        problems.append(
+            EobError(
+                "adjustments",
+                f"charge {pc.charge.format()}, paid {pc.paid.format()} + adjustments "
+                f"{adjusted.format()} = {(pc.paid + adjusted).format()}; "
                 f"{abs(gap).format()} {'is not accounted for' if gap > ZERO else 'too much'} "
                 "(enter every adjustment the EOB lists: CO-45 for the contract's write-down, "
-                "PR-1/2/3 for what the patient owes)"
+                "PR-1/2/3 for what the patient owes)",
             )
-    paid = sum((pc.paid for pc in eob.claims), ZERO)
-    if paid != eob.check_total:
-        problems.append(
-            f"check total {eob.check_total.format()} is not the claims' payments "
-            f"{paid.format()} (a difference of {abs(eob.check_total - paid).format()}: a "
-            "claim missing from the entry, or a provider-level adjustment on the EOB)"
         )
-    if problems:
-        raise EobError("balance", "; ".join(problems))
+    pr = sum((a.amount for a in pc.adjustments if a.group == "PR"), ZERO)
+    if pc.patient_responsibility is not None and pc.patient_responsibility != pr:
+        problems.append(
+            EobError(
+                "patient responsibility",
+                f"{pc.patient_responsibility.format()} differs from its PR adjustments "
+                f"({pr.format()}): enter what the patient owes as PR adjustments (PR-1 "
+                "deductible, PR-2 coinsurance, PR-3 copay)",
+            )
+        )
+    return problems
+
+
+def total_problem(check_total: Money, paid: list[Money]) -> EobError | None:
+    """The check's total when it is not the sum of what its claims were paid."""
+    claims = sum(paid, ZERO)
+    if claims == check_total:
+        return None
+    return EobError(
+        "check total",
+        f"check total {check_total.format()} is not the claims' payments {claims.format()} "
+        f"(a difference of {abs(check_total - claims).format()}: a claim missing from the "
+        "entry, or a provider-level adjustment on the EOB)",
+    )
+
+
+def eob_problems(eob: PaperEob) -> list[EobError]:
+    """Everything that keeps ``eob`` from being a remittance, all at once, in the order of
+    the paper: the check, then each claim (``claim <id> <part>``), then the check's total
+    against its claims. Nothing here decides whether the payer's figures are right: what
+    adds up is posted by the 835 rules."""
+    problems = []
+    if not eob.check_number.strip():
+        problems.append(
+            EobError("check number", "the check number is required (it names the payment)")
+        )
+    if not eob.claims:
+        problems.append(EobError("claims", "enter at least one claim the check pays"))
+    try:
+        eob_amount(eob.check_total, "check total")
+    except EobError as exc:
+        return [*problems, exc]
+    for pc in eob.claims:
+        problems += [
+            EobError(f"claim {pc.claim_id} {e.field}", e.problem) for e in claim_problems(pc)
+        ]
+    total = total_problem(eob.check_total, [pc.paid for pc in eob.claims])
+    return problems if total is None else [*problems, total]
 
 
 def eob_remittance(eob: PaperEob) -> Remittance:
-    """The ``Remittance`` an 835 for this check would carry (paid by check, CHK)."""
-    if not eob.check_number.strip():
-        raise EobError("check number", "the check number is required (it names the payment)")
-    if not eob.claims:
-        raise EobError("claims", "enter at least one claim the check pays")
-    eob_amount(eob.check_total, "check total")
-    for pc in eob.claims:
-        eob_amount(pc.paid, f"claim {pc.claim_id} paid")
-        if pc.patient_responsibility is not None:
-            eob_amount(pc.patient_responsibility, f"claim {pc.claim_id} patient responsibility")
-    _check_balance(eob)
+    """The ``Remittance`` an 835 for this check would carry (paid by check, CHK).
+
+    Raises ``EobError`` with the first of ``eob_problems``; ask that for every one."""
+    problems = eob_problems(eob)
+    if problems:
+        raise problems[0]
     claims = []
     for position, pc in enumerate(eob.claims, start=1):
         pr = sum((a.amount for a in pc.adjustments if a.group == "PR"), ZERO)
         patient = pc.patient_responsibility if pc.patient_responsibility is not None else pr
-        if patient != pr:
-            raise EobError(
-                f"claim {pc.claim_id} patient responsibility",
-                f"{patient.format()} differs from its PR adjustments ({pr.format()}): "
-                "enter what the patient owes as PR adjustments (PR-1 deductible, PR-2 "
-                "coinsurance, PR-3 copay)",
-            )
         denied = not pc.paid and not patient and bool(pc.adjustments)
         names = []
         if pc.patient_last or pc.member_id:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,13 +11,16 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-from medbill.core.ledger import entry_checks
 from medbill.core.ledger.paper_eob import EobError, check_claim_sent, eob_amount, parse_adjustments
 from medbill.core.ledger.provider_balances import PlbItem, follow
 from medbill.core.money import Money, MoneyError
-from medbill.web.banking.paper_eob import EobLine, claims_by_number, post_paper_eob
+from medbill.web.banking.paper_eob import (
+    EobLine,
+    check_paper_eob,
+    claims_by_number,
+    post_paper_eob,
+)
 from medbill.web.billing.remittance_models import ProviderAdjustment, Remittance
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.form_errors import in_words
@@ -56,9 +60,10 @@ class Entry:
     number: str = ""
     when: datetime.date | None = None
     total: Money | None = None
-    lines: list[EobLine] = field(default_factory=list)
+    lines: list[EobLine] = field(default_factory=list)  # the rows whose amounts were read
     rows: list[int] = field(default_factory=list)  # the form row of each line
     problems: list[Problem] = field(default_factory=list)
+    unread: bool = False  # an amount of some row could not be read
 
     def wrong(self, name: str, label: str, problem: str) -> None:
         self.problems.append(Problem(name, label, problem))
@@ -92,15 +97,10 @@ def _read(request: PracticeRequest) -> Entry:
     entry.number = post.get("check_number", "").strip()
     if not entry.number:
         entry.wrong("check_number", "check number", "enter the check or EFT number")
-    try:
+    try:  # the posting rules judge the day itself (``check_paper_eob``)
         entry.when = datetime.date.fromisoformat(post.get("check_date", "").strip())
     except ValueError:
         entry.wrong("check_date", "check date", "enter the check's date (YYYY-MM-DD)")
-    else:
-        try:
-            entry_checks.payment_date(entry.when, today=timezone.localdate(), field="check date")
-        except entry_checks.EntryProblem as exc:
-            entry.wrong("check_date", "check date", exc.problem)
     entry.total = _money(entry, post.get("check_total", ""), "check_total", "check total")
     typed = [(row, post.get(f"claim_{row}", "").strip()) for row in range(1, ROWS + 1)]
     known = claims_by_number(request.practice, [number for _, number in typed])
@@ -115,6 +115,7 @@ def _read(request: PracticeRequest) -> Entry:
                 check_claim_sent(number, known[number].status)
             except EobError as exc:
                 entry.wrong(f"claim_{row}", where, exc.problem)
+        before = len(entry.problems)
         paid = _money(entry, post.get(f"paid_{row}", ""), f"paid_{row}", f"{where} paid")
         adjustments: tuple[Any, ...] = ()
         try:
@@ -128,32 +129,74 @@ def _read(request: PracticeRequest) -> Entry:
             f"{where} patient responsibility",
             optional=True,
         )
-        # A row with a problem is never posted; it is kept to place later refusals.
-        entry.lines.append(
-            EobLine(number, paid if paid is not None else Money(0), adjustments, patient)
-        )
+        if paid is None or len(entry.problems) > before:
+            # Its amounts (and the check's total) are judged once they can be read.
+            entry.unread = True
+            continue
+        entry.lines.append(EobLine(number, paid, adjustments, patient))
         entry.rows.append(row)
-    if not entry.lines:
+    if not entry.lines and not entry.unread:
         entry.wrong("claim_1", "claims", "enter at least one claim the check pays")
     return entry
 
 
+# A service's name for a part of a line -> the form's input and its words.
+_INPUTS = {
+    "claim": ("claim", ""),
+    "paid": ("paid", " paid"),
+    "adjustments": ("adjustments", " adjustments"),
+    "patient_responsibility": ("patient", " patient responsibility"),
+}
+_LINE = re.compile(r"^claims\[(\d+)\]\.([a-z_]+)$")
+
+
 def _problem_of(exc: ServiceError, entry: Entry) -> Problem:
-    """The service's refusal placed on the input it is about (the whole form when it is
-    about several, as a check that does not balance)."""
-    index = exc.field.removeprefix("claims[").split("]", 1)[0]
-    if exc.field.startswith("claims[") and index.isdigit() and int(index) < len(entry.rows):
-        row = entry.rows[int(index)]
-        return Problem(f"claim_{row}", f"claim row {row}", exc.problem)
+    """The service's refusal placed on the input it is about: ``claims[1].paid`` is the
+    paid amount of the form row of the entry's second line; the whole form when it names
+    no input."""
+    line = _LINE.match(exc.field)
+    if line and int(line[1]) < len(entry.rows) and line[2] in _INPUTS:
+        row = entry.rows[int(line[1])]
+        name, words = _INPUTS[line[2]]
+        return Problem(f"{name}_{row}", f"claim row {row}{words}", exc.problem)
     if exc.field in ("check number", "check date", "check total"):
         name = exc.field.replace(" ", "_")
         return Problem(name, exc.field, exc.problem)
-    for row, line in zip(entry.rows, entry.lines, strict=True):
-        if exc.field == f"claim {line.claim_number} patient responsibility":
-            return Problem(f"patient_{row}", f"claim row {row} patient responsibility", exc.problem)
-        if exc.field == f"claim {line.claim_number} paid":
-            return Problem(f"paid_{row}", f"claim row {row} paid", exc.problem)
     return Problem("", "", in_words(exc))
+
+
+def _checked(request: PracticeRequest, entry: Entry) -> list[Problem]:
+    """What the form could not read and what the posting rules refuse of what it could,
+    together: one problem per input (the first found), in the form's order."""
+    refused = check_paper_eob(
+        request.user,
+        request.practice,
+        entry.payer,
+        entry.when,
+        None if entry.unread else entry.total,
+        entry.lines,
+    )
+    problems = list(entry.problems)
+    named = {p.name for p in problems if p.name}
+    for problem in (_problem_of(e, entry) for e in refused):
+        if problem.name not in named and problem not in problems:
+            named.add(problem.name)
+            problems.append(problem)
+    return sorted(problems, key=_place)
+
+
+_CHECK = ("payer", "check_number", "check_date", "check_total")
+_ROW = ("claim", "paid", "adjustments", "patient")
+
+
+def _place(problem: Problem) -> tuple[int, int]:
+    """Where the input is on the form: the check first, then the rows, top to bottom."""
+    if problem.name in _CHECK:
+        return (0, _CHECK.index(problem.name))
+    key, _, row = problem.name.rpartition("_")
+    if key in _ROW and row.isdigit():
+        return (int(row), _ROW.index(key))
+    return (ROWS + 1, 0)  # about the whole form
 
 
 @requires("import_remittance")
@@ -162,7 +205,7 @@ def enter_paper_eob(request: PracticeRequest) -> HttpResponse:
     problems: list[Problem] = []
     if request.method == "POST":
         entry = _read(request)
-        problems = entry.problems
+        problems = _checked(request, entry)
         if not problems:
             assert entry.payer and entry.when and entry.total is not None  # read without problems
             try:
@@ -176,7 +219,7 @@ def enter_paper_eob(request: PracticeRequest) -> HttpResponse:
                     entry.lines,
                 )
             except ServiceError as exc:
-                problems = [_problem_of(exc, entry)]
+                problems = [_problem_of(e, entry) for e in exc.errors]
             else:
                 return _posted(request, result)
     by_input = {p.name: p.problem for p in problems if p.name}

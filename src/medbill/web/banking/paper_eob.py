@@ -8,6 +8,7 @@ remittance. One that does not balance is held with its reason, like an 835 that 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,7 +21,9 @@ from medbill.core.ledger.paper_eob import (
     PaperClaim,
     PaperEob,
     check_claim_sent,
+    claim_problems,
     eob_remittance,
+    total_problem,
 )
 from medbill.core.money import Money
 from medbill.core.x12 import X12WriteError
@@ -29,12 +32,12 @@ from medbill.web.billing.era import ImportResult, import_era
 from medbill.web.billing.models import Claim
 from medbill.web.billing.remittance_models import RemittanceClaim
 from medbill.web.billing.services import books_begin
-from medbill.web.practice.errors import ServiceError
+from medbill.web.practice.errors import ServiceError, ServiceErrors
 from medbill.web.practice.models import Payer, Practice
 from medbill.web.practice.permissions import require
 from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk
 
-__all__ = ["EobLine", "claims_by_number", "post_paper_eob"]
+__all__ = ["EobLine", "check_paper_eob", "claims_by_number", "post_paper_eob"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,112 @@ def _already_paid(claim: Claim) -> RemittanceClaim | None:
     return last if last is not None and last.outcome == RemittanceClaim.Outcome.POSTED else None
 
 
+def _claims(
+    practice: Practice, payer: Payer | None, lines: Sequence[EobLine]
+) -> tuple[list[PaperClaim], list[ServiceError]]:
+    """The EOB's claims as the paper has them, and every problem of every line, each
+    naming its line (``claims[<index>].<part>``)."""
+    claims, problems = [], []
+    found = claims_by_number(practice, [line.claim_number for line in lines])
+    for index, line in enumerate(lines):
+        where = f"claims[{index}].claim"
+        claim = found.get(line.claim_number.strip())
+        if claim is None:
+            problems.append(ServiceError(where, f"no claim {line.claim_number!r} in this practice"))
+            continue
+        try:
+            check_claim_sent(claim.patient_control_number, claim.status, where)
+        except EobError as exc:
+            problems.append(ServiceError(exc.field, exc.problem))
+            continue
+        if payer is not None and claim.payer_id != payer.pk:
+            problems.append(
+                ServiceError(
+                    where,
+                    f"{claim.patient_control_number} was billed to {claim.payer.name}, not "
+                    f"{payer.name}: check the claim number, or choose the payer that sent "
+                    "this check",
+                )
+            )
+            continue
+        paid = _already_paid(claim)
+        if paid is not None:
+            when = paid.remittance.payment_date or paid.remittance.posted_at.date()
+            problems.append(
+                ServiceError(
+                    where,
+                    f"{claim.patient_control_number} is already paid by {claim.payer.name} "
+                    f"({when:%m/%d/%Y}, check or trace {paid.remittance.trace_number}): is "
+                    "this EOB a copy? A second payment on a paid claim comes with the "
+                    "payer's correction of the first (reversal and new payment), as its 835 "
+                    "sends it",
+                )
+            )
+            continue
+        pc = PaperClaim(
+            claim_id=claim.patient_control_number,
+            charge=claim.total_charge,
+            paid=line.paid,
+            adjustments=tuple(line.adjustments),
+            patient_responsibility=line.patient_responsibility,
+            member_id=claim.coverage.member_id if claim.coverage_id else "",
+            patient_last=claim.patient.last_name,
+            patient_first=claim.patient.first_name,
+            secondary=hasattr(claim, "prior_payer_link"),
+        )
+        problems += [
+            ServiceError(f"claims[{index}].{e.field.replace(' ', '_')}", e.problem)
+            for e in claim_problems(pc)
+        ]
+        claims.append(pc)
+    return claims, problems
+
+
+def check_paper_eob(
+    user: Actor,
+    practice: Practice,
+    payer: Payer | None,
+    check_date: date | None,
+    check_total: Money | None,
+    lines: Sequence[EobLine],
+) -> list[ServiceError]:
+    """Every problem of a paper EOB's entry at once, each naming the line and part it is
+    about (``claims[1].adjustments``) or the check (``check date``, ``check total``);
+    nothing is written. What is not known yet is not checked: the claims' payer without
+    ``payer``, the date without ``check_date``, the check's total against its claims
+    without ``check_total`` (a form passes None while one of them cannot be read)."""
+    return _check(user, practice, payer, check_date, check_total, lines)[1]
+
+
+def _check(
+    user: Actor,
+    practice: Practice,
+    payer: Payer | None,
+    check_date: date | None,
+    check_total: Money | None,
+    lines: Sequence[EobLine],
+) -> tuple[list[PaperClaim], list[ServiceError]]:
+    require(user, practice, "import_remittance")
+    problems = []
+    if check_date is not None:
+        try:
+            entry_checks.payment_date(
+                check_date,
+                today=timezone.localdate(),
+                earliest=books_begin(practice_pk(practice)),
+                field="check date",
+            )
+        except entry_checks.EntryProblem as exc:
+            problems.append(ServiceError(exc.field, exc.problem))
+    claims, wrong = _claims(practice, payer, lines)
+    problems += wrong
+    if check_total is not None:
+        total = total_problem(check_total, [line.paid for line in lines])
+        if total is not None:
+            problems.append(ServiceError(total.field, total.problem))
+    return claims, problems
+
+
 def post_paper_eob(
     user: Actor,
     practice: Practice,
@@ -82,62 +191,14 @@ def post_paper_eob(
     check_total: Money,
     lines: list[EobLine],
 ) -> ImportResult:
-    """Post (or hold) a paper EOB. Raises ``ServiceError`` for a claim that is not the
-    practice's, was never sent or was rejected unread, a check dated in the future or
-    before the practice's books begin, or an entry that cannot be an EOB."""
-    require(user, practice, "import_remittance")
-    try:
-        entry_checks.payment_date(
-            check_date,
-            today=timezone.localdate(),
-            earliest=books_begin(practice_pk(practice)),
-            field="check date",
-        )
-    except entry_checks.EntryProblem as exc:
-        raise ServiceError(exc.field, exc.problem) from None
-    claims = []
-    found = claims_by_number(practice, [line.claim_number for line in lines])
-    for index, line in enumerate(lines):
-        claim = found.get(line.claim_number.strip())
-        if claim is None:
-            raise ServiceError(
-                f"claims[{index}].claim", f"no claim {line.claim_number!r} in this practice"
-            )
-        where = f"claims[{index}].claim"
-        try:
-            check_claim_sent(claim.patient_control_number, claim.status, where)
-        except EobError as exc:
-            raise ServiceError(exc.field, exc.problem) from None
-        if claim.payer_id != payer.pk:
-            raise ServiceError(
-                where,
-                f"{claim.patient_control_number} was billed to {claim.payer.name}, not "
-                f"{payer.name}: check the claim number, or choose the payer that sent "
-                "this check",
-            )
-        paid = _already_paid(claim)
-        if paid is not None:
-            when = paid.remittance.payment_date or paid.remittance.posted_at.date()
-            raise ServiceError(
-                where,
-                f"{claim.patient_control_number} is already paid by {payer.name} "
-                f"({when:%m/%d/%Y}, check or trace {paid.remittance.trace_number}): is "
-                "this EOB a copy? A second payment on a paid claim comes with the payer's "
-                "correction of the first (reversal and new payment), as its 835 sends it",
-            )
-        claims.append(
-            PaperClaim(
-                claim_id=claim.patient_control_number,
-                charge=claim.total_charge,
-                paid=line.paid,
-                adjustments=tuple(line.adjustments),
-                patient_responsibility=line.patient_responsibility,
-                member_id=claim.coverage.member_id if claim.coverage_id else "",
-                patient_last=claim.patient.last_name,
-                patient_first=claim.patient.first_name,
-                secondary=hasattr(claim, "prior_payer_link"),
-            )
-        )
+    """Post (or hold) a paper EOB. Raises ``ServiceError`` (``ServiceErrors`` for several
+    at once: ``check_paper_eob``) for a claim that is not the practice's, was never sent,
+    was rejected unread or is paid already, a line that does not add up, a check dated in
+    the future or before the practice's books begin, or one that is not its claims'
+    payments."""
+    claims, problems = _check(user, practice, payer, check_date, check_total, lines)
+    if problems:
+        raise ServiceErrors.of(problems)
     eob = PaperEob(
         payer_name=payer.name,
         payer_id=payer.payer_id,
