@@ -43,6 +43,7 @@ def test_it_works(world, client_for):
     assert response.status_code == 200
     assert queue_counts(response) == {
         "to_check_in": 2,
+        "not_arrived": 0,
         "to_code": 1,
         "to_review": 1,
         "to_bill": 1,
@@ -50,6 +51,46 @@ def test_it_works(world, client_for):
         "denied": 0,
     }
     assert b'data-queue="denied"' in response.content
+
+
+def test_to_check_in_counts_the_visits_the_desk_lists_today(world, client_for):
+    """The count, the dashboard's list of today and the front desk's day are one rule: an
+    appointment of an earlier day nobody checked in is not waiting today (it has a queue
+    of its own), and a cancelled one is not waiting at all."""
+    a = world.a
+    now = timezone.localtime()
+    noon = now.replace(hour=12, minute=0, second=0, microsecond=0)
+
+    def book(when, status="scheduled"):
+        return Visit.objects.create(
+            practice=a.practice,
+            patient=a.patient,
+            provider=a.provider,
+            location=a.location,
+            scheduled_at=when,
+            status=status,
+        )
+
+    book(noon - datetime.timedelta(days=3))  # never arrived
+    book(noon, "cancelled")
+    arrived = book(noon, "checked_in")
+    client = client_for(world.users["front_desk"])
+    response = client.get("/")
+    queues = {q["key"]: q for q in response.context["queues"]}
+    assert queues["to_check_in"]["count"] == 0
+    assert queues["not_arrived"]["count"] == 1
+    assert [v.pk for v in response.context["todays_visits"]] == [arrived.pk]
+    desk = client.get("/desk/")
+    assert desk.context["waiting"] == 0 and [r["visit"] for r in desk.context["rows"]] == [arrived]
+
+    waiting = book(noon)
+    response = client.get("/")
+    queues = {q["key"]: q for q in response.context["queues"]}
+    assert queues["to_check_in"]["count"] == 1 == client.get("/desk/").context["waiting"]
+    listed = client.get(queues["to_check_in"]["url"]).context["page"]
+    assert [v.pk for v in listed] == [waiting.pk]
+    earlier = client.get(queues["not_arrived"]["url"]).context["page"]
+    assert [v.scheduled_at.date() < now.date() for v in earlier] == [True]
 
 
 def test_queue_links_list_the_work(world, client_for):

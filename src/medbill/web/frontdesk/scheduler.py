@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from medbill.web.frontdesk.models import EligibilityCheck, Patient, Visit
@@ -28,8 +29,10 @@ __all__ = [
     "SLOT_MINUTES",
     "Column",
     "Grid",
+    "appointments_on",
     "cancel_visit",
     "check_slot",
+    "day_bounds",
     "day_grid",
     "mark_no_show",
     "move_visit",
@@ -135,7 +138,8 @@ def _slot_of(visit: Visit) -> datetime.time:
     ).time()
 
 
-def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The first instant of ``day`` and of the day after, in the practice's time zone."""
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     return start, timezone.make_aware(
         datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
@@ -156,6 +160,23 @@ def _with_eligibility(visits: list[Visit], practice: PracticeRef) -> None:
         v.eligibility = latest.get((v.patient_id, v.date_of_service))
 
 
+def _appointments(
+    user: Actor, practice: PracticeRef, start: datetime.datetime, end: datetime.datetime
+) -> QuerySet[Visit]:
+    return (
+        Visit.objects.for_user(user, practice)
+        .filter(scheduled_at__gte=start, scheduled_at__lt=end)
+        .exclude(status=Visit.Status.CANCELLED)
+    )
+
+
+def appointments_on(user: Actor, practice: PracticeRef, day: datetime.date) -> QuerySet[Visit]:
+    """The appointments of ``day`` in the practice's time zone, cancelled ones left out:
+    the desk's day. The appointment book, the desk's list and the dashboard (its list of
+    today and its count of those still to check in) all read it."""
+    return _appointments(user, practice, *day_bounds(day))
+
+
 def _book(
     user: Actor,
     practice: PracticeRef,
@@ -164,9 +185,8 @@ def _book(
     **filters: Any,
 ) -> list[Visit]:
     visits = list(
-        Visit.objects.for_user(user, practice)
-        .filter(scheduled_at__gte=start, scheduled_at__lt=end, **filters)
-        .exclude(status=Visit.Status.CANCELLED)
+        _appointments(user, practice, start, end)
+        .filter(**filters)
         .select_related("patient", "provider", "location")
         .order_by("scheduled_at", "id")
     )
@@ -179,7 +199,7 @@ def day_grid(
     user: Actor, practice: PracticeRef, day: datetime.date, location: Location | None = None
 ) -> Grid:
     """Every active provider of the practice as a column of ``day`` (at ``location``)."""
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     filters = {"location": location} if location is not None else {}
     visits = _book(user, practice, start, end, **filters)
     providers = list(
@@ -204,8 +224,8 @@ def week_grid(
     """``provider``'s week (Monday to Saturday) around ``week_of``, a column a day."""
     monday = week_of - datetime.timedelta(days=week_of.weekday())
     days = [monday + datetime.timedelta(days=i) for i in range(6)]
-    start, _ = _day_bounds(days[0])
-    _, end = _day_bounds(days[-1])
+    start, _ = day_bounds(days[0])
+    _, end = day_bounds(days[-1])
     visits = _book(user, practice, start, end, provider=provider)
     columns = {d: Column(f"{d:%a %m/%d}", provider, d) for d in days}
     for v in visits:

@@ -23,7 +23,7 @@ from medbill.core.money import Money
 from medbill.core.msp import MEDICARE_TYPES
 from medbill.core.roles import can
 from medbill.web.billing.models import Entry
-from medbill.web.frontdesk import eligibility, services
+from medbill.web.frontdesk import eligibility, scheduler, services
 from medbill.web.frontdesk.forms import CoverageForm, GuarantorForm, PatientForm
 from medbill.web.frontdesk.models import (
     Coverage,
@@ -331,11 +331,8 @@ def book_visit(request: PracticeRequest, patient_id: int) -> HttpResponse:
 @requires("check_in")  # the desk's day, as the navigation offers it
 def desk_queue(request: PracticeRequest) -> HttpResponse:
     day = query_date(request, "on")
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     visits = list(
-        Visit.objects.for_user(request.user, request.practice)
-        .filter(scheduled_at__gte=start, scheduled_at__lt=start + datetime.timedelta(days=1))
-        .exclude(status=Visit.Status.CANCELLED)
+        scheduler.appointments_on(request.user, request.practice, day)
         .select_related("patient", "provider")
         .order_by("scheduled_at", "id")
     )

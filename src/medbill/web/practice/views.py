@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from medbill.web.billing.models import Claim
 from medbill.web.billing.remittance_models import DenialItem
 from medbill.web.frontdesk.models import Patient, Visit
+from medbill.web.frontdesk.scheduler import appointments_on, day_bounds
 from medbill.web.practice import audit
 from medbill.web.practice.middleware import SESSION_KEY
 from medbill.web.practice.models import AUDIT_ACTIONS, AuditEvent, AuditEventPatient
@@ -24,21 +25,32 @@ from medbill.web.practice.requests import MiddlewareRequest, PracticeRequest
 from medbill.web.practice.tenancy import Actor, PracticeRef, practices_for
 
 
-def work_queues(user: Actor, practice: PracticeRef | None) -> list[dict[str, object]]:
+def work_queues(user: Actor, practice: PracticeRef) -> list[dict[str, object]]:
     """The dashboard's queues: what is waiting at each desk, with counts and links."""
     visits = Visit.objects.for_user(user, practice)
     claims = Claim.objects.for_user(user, practice)
     today = timezone.localdate()
-    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    end = start + datetime.timedelta(days=1)
     S, C = Visit.Status, Claim.Status
+    # Today's appointments as the desk's list and the schedule show them, not yet checked
+    # in: the count, the list below it and the front desk's pages are one rule.
+    waiting = appointments_on(user, practice, today).filter(status=S.SCHEDULED)
+    start, _ = day_bounds(today)
+    earlier = today - datetime.timedelta(days=1)
     return [
         {
             "key": "to_check_in",
             "label": "To check in",
             "desk": "Front desk",
-            "count": visits.filter(status=S.SCHEDULED, scheduled_at__lt=end).count(),
-            "url": f"/visits/?status={S.SCHEDULED}&until={today.isoformat()}",
+            "count": waiting.count(),
+            "url": f"/visits/?status={S.SCHEDULED}&on={today.isoformat()}",
+        },
+        {
+            # Appointments of days gone by that nobody checked in or marked a no-show.
+            "key": "not_arrived",
+            "label": "Not checked in, earlier days",
+            "desk": "Front desk",
+            "count": visits.filter(status=S.SCHEDULED, scheduled_at__lt=start).count(),
+            "url": f"/visits/?status={S.SCHEDULED}&until={earlier.isoformat()}",
         },
         {
             "key": "to_code",
@@ -88,8 +100,7 @@ def show_dashboard(request: MiddlewareRequest) -> HttpResponse:
         return render(request, "practice/no_practice.html", status=403)
     today = timezone.localdate()
     todays = (
-        Visit.objects.for_user(request.user, practice)
-        .filter(scheduled_at__date=today)
+        appointments_on(request.user, practice, today)
         .select_related("patient", "provider")
         .order_by("scheduled_at")[:25]
     )
