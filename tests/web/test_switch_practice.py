@@ -91,3 +91,18 @@ def test_signing_in_starts_in_the_first_practice_by_name(world):
     client.post("/practice/switch/", {"practice": second.pk})
     assert client.get("/patients/").context["current_practice"] == second
     assert client.get("/").context["current_practice"] == second
+
+
+def test_the_switcher_and_the_setup_pages_show_each_practices_short_code(
+    world, client_for, two_practice_user
+):
+    """The code the command line's --practice takes, beside each practice's name."""
+    html = client_for(two_practice_user).get("/").content.decode()
+    switcher = html.split('id="practice-switch"', 1)[1].split("</select>", 1)[0]
+    for site in (world.a, world.b):
+        assert f">{site.practice.name} · {site.practice.short_code}</option>" in switcher
+    manager = client_for(world.users["manager"])
+    for url in ("/setup/", "/setup/practice/"):
+        page = manager.get(url).content.decode()
+        assert '<code id="practice-short-code">CVFP</code>' in page, url
+    assert "--practice</code> takes" in manager.get("/setup/practice/").content.decode()
