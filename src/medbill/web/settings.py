@@ -232,6 +232,8 @@ if STATIC_ROOT:
     }
 # Without collectstatic, serve straight from the source tree so the demo works as-is.
 WHITENOISE_USE_FINDERS = not STATIC_ROOT
+# Files browsers ask for at the site's root (/favicon.ico), served as they are.
+WHITENOISE_ROOT = WEB_DIR / "root"
 WHITENOISE_AUTOREFRESH = DEBUG
 
 
