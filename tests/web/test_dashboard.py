@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from desk_support import visit_today
 from django.utils import timezone
 
 from medbill.web.billing.models import Claim
@@ -58,22 +59,11 @@ def test_to_check_in_counts_the_visits_the_desk_lists_today(world, client_for):
     appointment of an earlier day nobody checked in is not waiting today (it has a queue
     of its own), and a cancelled one is not waiting at all."""
     a = world.a
-    now = timezone.localtime()
-    noon = now.replace(hour=12, minute=0, second=0, microsecond=0)
-
-    def book(when, status="scheduled"):
-        return Visit.objects.create(
-            practice=a.practice,
-            patient=a.patient,
-            provider=a.provider,
-            location=a.location,
-            scheduled_at=when,
-            status=status,
-        )
-
-    book(noon - datetime.timedelta(days=3))  # never arrived
-    book(noon, "cancelled")
-    arrived = book(noon, "checked_in")
+    missed = visit_today(a, 12)
+    missed.scheduled_at -= datetime.timedelta(days=3)  # never arrived
+    missed.save()
+    visit_today(a, 12, Visit.Status.CANCELLED)
+    arrived = visit_today(a, 12, Visit.Status.CHECKED_IN)
     client = client_for(world.users["front_desk"])
     response = client.get("/")
     queues = {q["key"]: q for q in response.context["queues"]}
@@ -83,14 +73,14 @@ def test_to_check_in_counts_the_visits_the_desk_lists_today(world, client_for):
     desk = client.get("/desk/")
     assert desk.context["waiting"] == 0 and [r["visit"] for r in desk.context["rows"]] == [arrived]
 
-    waiting = book(noon)
+    waiting = visit_today(a, 12)
     response = client.get("/")
     queues = {q["key"]: q for q in response.context["queues"]}
     assert queues["to_check_in"]["count"] == 1 == client.get("/desk/").context["waiting"]
     listed = client.get(queues["to_check_in"]["url"]).context["page"]
     assert [v.pk for v in listed] == [waiting.pk]
     earlier = client.get(queues["not_arrived"]["url"]).context["page"]
-    assert [v.scheduled_at.date() < now.date() for v in earlier] == [True]
+    assert [v.pk for v in earlier] == [missed.pk]
 
 
 def test_queue_links_list_the_work(world, client_for):

@@ -161,5 +161,5 @@ def test_the_service_refuses_every_problem_at_once_naming_line_and_field(world):
     ]
     assert refused.value.field == "claims[0].adjustments"  # a caller showing one sees the first
     checked = check_paper_eob(biller, site.practice, site.payer, when, Money("999.00"), lines)
-    assert [e.field for e in checked] == fields
+    assert [e.field for e in checked.problems] == fields
     assert not Remittance.objects.exists() and not Entry.objects.exists()

@@ -175,7 +175,7 @@ def _checked(request: PracticeRequest, entry: Entry) -> list[Problem]:
         entry.when,
         None if entry.unread else entry.total,
         entry.lines,
-    )
+    ).problems
     problems = list(entry.problems)
     named = {p.name for p in problems if p.name}
     for problem in (_problem_of(e, entry) for e in refused):

@@ -37,7 +37,7 @@ from medbill.web.practice.models import Payer, Practice
 from medbill.web.practice.permissions import require
 from medbill.web.practice.tenancy import Actor, PracticeRef, practice_pk
 
-__all__ = ["EobLine", "check_paper_eob", "claims_by_number", "post_paper_eob"]
+__all__ = ["CheckedEob", "EobLine", "check_paper_eob", "claims_by_number", "post_paper_eob"]
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,12 @@ def _claims(
     return claims, problems
 
 
+@dataclass(frozen=True)
+class CheckedEob:
+    claims: list[PaperClaim]  # the lines whose claims were found, as the paper has them
+    problems: list[ServiceError]  # every problem of the entry
+
+
 def check_paper_eob(
     user: Actor,
     practice: Practice,
@@ -144,23 +150,12 @@ def check_paper_eob(
     check_date: date | None,
     check_total: Money | None,
     lines: Sequence[EobLine],
-) -> list[ServiceError]:
+) -> CheckedEob:
     """Every problem of a paper EOB's entry at once, each naming the line and part it is
     about (``claims[1].adjustments``) or the check (``check date``, ``check total``);
     nothing is written. What is not known yet is not checked: the claims' payer without
     ``payer``, the date without ``check_date``, the check's total against its claims
     without ``check_total`` (a form passes None while one of them cannot be read)."""
-    return _check(user, practice, payer, check_date, check_total, lines)[1]
-
-
-def _check(
-    user: Actor,
-    practice: Practice,
-    payer: Payer | None,
-    check_date: date | None,
-    check_total: Money | None,
-    lines: Sequence[EobLine],
-) -> tuple[list[PaperClaim], list[ServiceError]]:
     require(user, practice, "import_remittance")
     problems = []
     if check_date is not None:
@@ -179,7 +174,7 @@ def _check(
         total = total_problem(check_total, [line.paid for line in lines])
         if total is not None:
             problems.append(ServiceError(total.field, total.problem))
-    return claims, problems
+    return CheckedEob(claims, problems)
 
 
 def post_paper_eob(
@@ -196,9 +191,9 @@ def post_paper_eob(
     was rejected unread or is paid already, a line that does not add up, a check dated in
     the future or before the practice's books begin, or one that is not its claims'
     payments."""
-    claims, problems = _check(user, practice, payer, check_date, check_total, lines)
-    if problems:
-        raise ServiceErrors.of(problems)
+    checked = check_paper_eob(user, practice, payer, check_date, check_total, lines)
+    if checked.problems:
+        raise ServiceErrors.of(checked.problems)
     eob = PaperEob(
         payer_name=payer.name,
         payer_id=payer.payer_id,
@@ -207,7 +202,7 @@ def post_paper_eob(
         check_number=check_number,
         check_date=check_date,
         check_total=check_total,
-        claims=tuple(claims),
+        claims=tuple(checked.claims),
     )
     try:
         data = write_835(eob_remittance(eob), sender="PAPEREOB", receiver="MEDBILL")
