@@ -19,7 +19,11 @@ app = typer.Typer(
 
 PRACTICE = typer.Option(None, "--practice", help="Practice short code.")
 OUT = typer.Option(None, "-o", "--out", help="CSV file (default: standard output).")
-AS_OF = typer.Option(None, "--as-of", help="Report date (YYYY-MM-DD); default today.")
+AS_OF = typer.Option(
+    None,
+    "--as-of",
+    help="Report date (YYYY-MM-DD): the books as they stood at the end of it; default today.",
+)
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -148,7 +148,8 @@ def get_report(
     by: str = "payer",
     as_of: datetime.date | None = None,
 ):
-    """``ar-aging`` (by payer or patient), ``denials`` or ``kpis`` for one practice."""
+    """``ar-aging`` (by payer or patient), ``denials`` or ``kpis`` for one practice; with
+    ``as_of``, the aging and the key numbers as the books stood at the end of that day."""
     where = practice_or_404(request, practice)
     require_role(request, where, "view_reports")
     if name == "ar-aging":
