@@ -387,3 +387,30 @@ def test_acknowledgements_find_their_file_when_two_connections_share_a_number(wo
     assert (
         _submission(world.a.practice.pk, "LAKESIDE", group_control=str(sub.group_control)) == twin
     )
+
+
+def test_a_submitted_claim_is_owed_in_the_ar_before_any_answer(world, tmp_path):
+    """The claim's charges go on the ledger the day it is sent (dated on the date of
+    service, once per visit): the A/R by payer shows it while the payer is silent, and the
+    remittance that answers it does not charge the services again."""
+    from medbill.core.payersim import simulate
+    from medbill.core.x12.m835 import write_835
+    from medbill.web.billing import era, reports
+    from medbill.web.billing.documents import claim_document
+    from medbill.web.billing.models import Entry
+
+    a, biller = world.a, world.users["biller"]
+    connect(a, tmp_path / "out")
+    claim = scrubbed(a.claim)
+    assert reports.ar_aging(a.practice, "payer").rows[-1][-1] == "0.00"
+    submit_claims(biller, a.practice, [claim], "prairie", now=NOW)
+    charges = Entry.objects.filter(claim=claim, kind=Entry.Kind.CHARGE)
+    assert sum(e.amount for e in charges) == claim.total_charge
+    assert {e.effective_date for e in charges} == {claim.visit.date_of_service}
+    (row, total) = reports.ar_aging(a.practice, "payer").rows
+    assert row[0] == a.payer.name and row[-1] == total[-1] == str(claim.total_charge)
+
+    era.import_era(
+        biller, a.practice, write_835(simulate([claim_document(claim)]).remittances), "r.835"
+    )
+    assert Entry.objects.filter(visit=claim.visit, kind=Entry.Kind.CHARGE).count() == len(charges)

@@ -120,6 +120,12 @@ def move_claim(
     for key, value in fields.items():
         setattr(claim, key, value)
     claim.save()
+    if new == "submitted":
+        # A claim sent is owed from that day: its visit's charges go on the ledger (once,
+        # dated on the date of service) so that the A/R shows it before any answer.
+        from medbill.web.billing.era_claims import post_charges
+
+        post_charges(claim)
     ClaimEvent.objects.create(
         practice_id=claim.practice_id,
         claim=claim,
