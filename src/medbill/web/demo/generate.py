@@ -36,7 +36,7 @@ from medbill.web.demo.specs import (
     VisitSpec,
     age_on,
 )
-from medbill.web.demo.tables import PRACTICES, AddressRow
+from medbill.web.demo.tables import SHORT_CODES, AddressRow
 
 __all__ = [
     "DEFAULT_SEED",
@@ -210,14 +210,13 @@ def _conditions(rng: random.Random, practice: str, age: int, sex: str) -> tuple[
 def _patients(rng: random.Random, on: dt.date) -> list[PatientSpec]:
     out: list[PatientSpec] = []
     numbers = {"fm": 10000, "card": 20000}
-    prefix = {p["key"]: p["key"].upper()[:4] for p in PRACTICES}
     child_ages = list(CHILD_AGES)
     rng.shuffle(child_ages)
     parents: list[PatientSpec] = []
     for practice, kind, count in PANEL:
         for _ in range(count):
             numbers[practice] += rng.randint(3, 41)
-            account = f"{prefix[practice]}-{numbers[practice]}"
+            account = f"{SHORT_CODES[practice]}-{numbers[practice]}"
             out.append(_patient(rng, on, practice, kind, account, child_ages, parents))
             if (
                 practice == "fm"

@@ -56,8 +56,9 @@ from medbill.web.claims_out.models import ClearinghouseConnection
 from medbill.web.claims_out.services import build_claims, submit_claims
 from medbill.web.demo import schedule
 from medbill.web.demo.generate import DemoData, build
-from medbill.web.demo.seed import SHORT_CODES, demo_refs, write_visits
+from medbill.web.demo.seed import demo_refs, write_visits
 from medbill.web.demo.specs import VisitSpec
+from medbill.web.demo.tables import SHORT_CODES
 from medbill.web.practice.models import Practice
 
 if TYPE_CHECKING:

@@ -34,6 +34,7 @@ from medbill.web.demo.tables import (
     PAYERS,
     PRACTICES,
     PROVIDERS,
+    SHORT_CODES,
     USERS,
     AddressRow,
 )
@@ -53,7 +54,6 @@ __all__ = [
 
 DIGEST_APPS = ("practice", "frontdesk", "coding", "billing")
 DIGEST_SKIP = {"practice.AuditEvent", "practice.ApiToken"}
-SHORT_CODES = {"fm": "RFM", "card": "KHR"}
 
 
 class DemoSeedError(RuntimeError):

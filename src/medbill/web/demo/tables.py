@@ -117,6 +117,9 @@ ORGANIZATION: OrganizationRow = {
     "phone": "7175550100",
 }
 
+# The demo practices' short codes: their patients' account numbers and claims start with them.
+SHORT_CODES = {"fm": "RFM", "card": "KHR"}
+
 PRACTICES: list[PracticeRow] = [
     {
         "key": "fm",
