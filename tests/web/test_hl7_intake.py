@@ -202,6 +202,12 @@ def test_a_likely_duplicate_is_held_and_can_be_linked(world):
     assert done.code == "AA", done.error
     assert Patient.objects.filter(practice=practice, last_name="Ortega").count() == 1
     assert EhrLink.objects.get(kind="patient", ehr_id="E1001").patient == world.a.patient
+    # What the replay changed is on the trail as the biller's, from the interface.
+    changed = AuditEvent.objects.filter(
+        object_type="frontdesk.Patient", object_id=str(world.a.patient.pk), action="update"
+    ).latest("id")
+    assert (changed.username, changed.source) == ("biller", "hl7")
+    assert "line1" in changed.changes or "last_name" in changed.changes
 
 
 def test_siu_books_moves_and_cancels_an_appointment(world):

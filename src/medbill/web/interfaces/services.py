@@ -429,8 +429,8 @@ def replay(
         raise ServiceError("raw", str(exc)) from None
     arrival = Arrival(row.control_id, row.message_type, text, "page")
     apply, match = _steps(intake, problems)
-    # The message row's change is the biller's on the trail; what it applies is the
-    # interface's (source hl7).
+    # What the replay changes is the biller's on the trail (source hl7): the use cases it
+    # runs as the system keep the biller named here.
     with audit.acting_as(user, source="hl7"):
         taken = take(
             practice,

@@ -83,14 +83,18 @@ _actor: ContextVar[Actor | None] = ContextVar("medbill_audit_actor", default=Non
 
 @contextlib.contextmanager
 def acting_as(user: tenancy.Actor, source: str | None = None) -> Iterator[Actor]:
-    """Attribute every audit event inside the block to ``user`` (None: the system).
+    """Attribute every audit event inside the block to ``user``.
 
-    ``source`` says where the change comes from (web, api, cli, worker); by default the
-    source of the enclosing block is kept.
+    ``None`` is the system acting on its own, unless an enclosing block names a user:
+    then the change is still that user's (a biller's replay of an EHR message runs the
+    desk's use cases as the system, and the trail names the biller). ``source`` says
+    where the change comes from (web, api, cli, worker, hl7); by default the source of
+    the enclosing block is kept.
     """
+    enclosing = current_actor()
     actor = Actor(
-        signed_in(user),
-        source or current_actor().source,
+        signed_in(user) if user is not None else enclosing.user,
+        source or enclosing.source,
     )
     token = _actor.set(actor)
     try:
