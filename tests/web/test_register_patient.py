@@ -311,7 +311,7 @@ def test_a_number_typed_by_hand_moves_the_next_number_past_it(world):
     practice = world.a.practice
     first = _register(practice, "Ida")
     assert _register(practice, "Ivo", "CVFP-50000") == "CVFP-50000"
-    assert _register(practice, "Iris", "cvfp-90000") == "cvfp-90000"  # not our prefix
+    assert _register(practice, "Iris", "CVFPX-90000") == "CVFPX-90000"  # not our prefix
     assert _register(practice, "Ines") == "CVFP-50001"
     assert int(first.split("-")[1]) < 50000
 
@@ -350,3 +350,18 @@ def test_a_new_short_code_starts_its_own_numbers(world):
     practice.save()
     assert _register(practice, "Ivo") == "CVX-0001"
     assert _register(practice, "Ines") == "CVX-0002"
+
+
+def test_account_numbers_differing_only_in_case_are_one_account(world):
+    from medbill.web.frontdesk.services import update_patient
+    from medbill.web.practice.errors import ServiceError
+
+    practice = world.a.practice
+    assert _register(practice, "Ida", " cvfp-0200 ") == "CVFP-0200"
+    with pytest.raises(ServiceError, match="another patient has this account number"):
+        _register(practice, "Ivo", "Cvfp-0200")
+    assert _register(practice, "Ines") == "CVFP-0201"
+    other = Patient.objects.get(practice=practice, first_name="Ines", last_name="Quist")
+    other.account_number = "cvfp-0200"
+    with pytest.raises(ServiceError, match="another patient has this account number"):
+        update_patient(None, other)

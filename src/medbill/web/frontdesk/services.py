@@ -204,6 +204,12 @@ def _count_account(practice: Practice, account_number: str) -> None:
         )
 
 
+def _account_text(account_number: str) -> str:
+    """An account number as kept: without surrounding spaces, in capitals (``khr-0200``
+    and ``KHR-0200`` are one account)."""
+    return (account_number or "").strip().upper()
+
+
 def register_patient(user: Actor, practice: Practice, patient: Patient) -> Patient:
     """Save a new patient of ``practice`` (an unsaved ``Patient`` built from a form).
 
@@ -211,11 +217,12 @@ def register_patient(user: Actor, practice: Practice, patient: Patient) -> Patie
     """
     require_unless_system(user, practice.pk, "edit_patients")
     patient.practice = practice
+    patient.account_number = _account_text(patient.account_number)
     if patient.account_number:
         with transaction.atomic(), audit.acting_as(user):
             if (
                 Patient.objects.for_practice(practice)
-                .filter(account_number=patient.account_number)
+                .filter(account_number__iexact=patient.account_number)
                 .exists()
             ):
                 raise ServiceError("account_number", "another patient has this account number")
@@ -247,7 +254,17 @@ ACCOUNT_ATTEMPTS = 3  # a taken number makes the sequence be read again from the
 def update_patient(user: Actor, patient: Patient) -> Patient:
     """Save changes to a patient's demographics (audited field by field)."""
     require_unless_system(user, patient.practice_id, "edit_patients")
+    patient.account_number = _account_text(patient.account_number)
+    if not patient.account_number:
+        raise ServiceError("account_number", "is required")
     with transaction.atomic(), audit.acting_as(user):
+        if (
+            Patient.objects.for_practice(patient.practice_id)
+            .filter(account_number__iexact=patient.account_number)
+            .exclude(pk=patient.pk)
+            .exists()
+        ):
+            raise ServiceError("account_number", "another patient has this account number")
         patient.save()
         _count_account(patient.practice, patient.account_number)
     return patient
