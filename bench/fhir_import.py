@@ -189,9 +189,9 @@ def synthea_files() -> list[Path]:
     return sorted(folder.glob("*.json"))
 
 
-def synthea_providers(practice: Any, docs: list[dict[str, Any]]) -> int:
+def synthea_providers(practice: Any, docs: list[dict[str, Any]]) -> None:
     """Give ``practice`` a provider of each name the bundles' Practitioners carry, with an
-    NPI of its own (theirs are Synthea's serial numbers); how many."""
+    NPI of its own (theirs are Synthea's serial numbers)."""
     from medbill.core.identifiers import npi_with_check_digit
     from medbill.web.practice.models import Provider
 
@@ -210,7 +210,6 @@ def synthea_providers(practice: Any, docs: list[dict[str, Any]]) -> int:
             npi=npi_with_check_digit(f"15{n:07d}"),
             taxonomy="207Q00000X",
         )
-    return len(names)
 
 
 UUID = re.compile(r"\b([0-9a-f]{8})(-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b")
@@ -443,7 +442,8 @@ def main() -> None:
         report(f"EHR bundles ({how}; {kinds}{', DocumentReference' if args.notes else ''})", done)
     if args.copies:
         done = synthea_part(practice, args.copies, durable, profiler)
-        report(f"Synthea bundles ({how}; 6 files x {args.copies} copies)", done, per_file=True)
+        title = f"Synthea bundles ({how}; {len(synthea)} files x {args.copies} copies)"
+        report(title, done, per_file=True)
         for name, tally in done.by_file.items():
             if tally.problems:
                 print(f"  {name[:40]} held: {tally.problems}")
