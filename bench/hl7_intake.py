@@ -89,21 +89,22 @@ def messages(patients: int) -> bytes:
     return ("\r\n".join(m + "\r" for m in out)).encode()
 
 
-def database(use_sqlite: bool) -> str:
+def database(use_sqlite: bool, name: str = "medbill_bench_hl7") -> str:
+    """A fresh database for the benchmark: a SQLite file in a new temporary folder, or
+    the PostgreSQL database ``BENCH_DATABASE_URL`` (default ``name`` on this machine),
+    dropped and created again."""
     if use_sqlite:
-        folder = tempfile.mkdtemp(prefix="hl7bench-")
+        folder = tempfile.mkdtemp(prefix=f"{name}-")
         os.environ["MEDBILL_DATA_DIR"] = folder
         os.environ.pop("DATABASE_URL", None)
         return "SQLite"
-    url = os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/medbill_bench_hl7"
-    )
+    url = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{name}")
     import psycopg
 
-    admin, name = url.rsplit("/", 1)[0] + "/postgres", url.rsplit("/", 1)[1]
+    admin, dbname = url.rsplit("/", 1)[0] + "/postgres", url.rsplit("/", 1)[1]
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{dbname}"')
     os.environ["DATABASE_URL"] = url
     return "PostgreSQL"
 

@@ -345,3 +345,46 @@ def test_a_likely_duplicate_and_an_unknown_provider_are_held_together(world):
     assert len(texts) == 2, texts
     assert "Patient/p-1.name: may be patient CVFP-0001 already registered" in texts[0]
     assert "provider 'Nobody, Ned (id 1999999992)' matches none" in texts[1]
+
+
+def _three_visits(doc: dict) -> dict:
+    """``doc`` with two more encounters of its patient, on other days, by the same
+    Practitioner."""
+    first = next(e for e in doc["entry"] if e["resource"]["resourceType"] == "Encounter")
+    for n, day in ((2, "2026-03-04"), (3, "2026-03-05")):
+        again = copy.deepcopy(first)
+        again["fullUrl"] = f"urn:uuid:e-{n}"
+        again["resource"]["id"] = f"e-{n}"
+        again["resource"]["period"] = {"start": f"{day}T09:30:00-06:00"}
+        doc["entry"].append(again)
+    return doc
+
+
+def test_a_bundle_asks_once_for_its_provider_and_its_ehr_links(world):
+    """Every encounter of a patient's history names the same practitioner: the practice's
+    provider is looked up once, and the EHR links of every resource in one query. A
+    practitioner the practice does not have is still named for every encounter."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    practice = world.a.practice
+    stranger = _three_visits(bundle())
+    stranger["identifier"]["value"] = "B-stranger"
+    practitioner = stranger["entry"][4]["resource"]
+    practitioner["identifier"][0]["value"] = "1679576722"
+    practitioner["name"] = [{"family": "Nobody", "given": ["Ned"]}]
+    held = import_bundle(practice, data(stranger))
+    assert held.status == "held"
+    assert [p.text.split(" matches none")[0] for p in held.problems] == [
+        "Encounter/e-1.participant: provider 'Nobody, Ned (id 1679576722)'"
+    ]
+    assert "(also Encounter/e-2.participant, Encounter/e-3.participant)" in held.problems[0].text
+
+    with CaptureQueriesContext(connection) as done:
+        outcome = import_bundle(practice, data(_three_visits(bundle())))
+    assert (outcome.status, outcome.visits) == ("imported", 3), outcome.problems
+    selects = [q["sql"] for q in done.captured_queries if q["sql"].startswith("SELECT")]
+    assert len([s for s in selects if 'FROM "practice_provider"' in s]) == 1, selects
+    assert len([s for s in selects if 'FROM "interfaces_ehrlink"' in s]) == 1, selects
+    visits = Visit.objects.filter(patient__last_name="Falkner")
+    assert {v.provider for v in visits} == {world.a.provider} and visits.count() == 3

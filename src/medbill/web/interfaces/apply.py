@@ -54,6 +54,7 @@ __all__ = [
     "match_intake",
     "payer_for",
     "practice_today",
+    "preload_links",
     "problems_of",
     "provider_for",
 ]
@@ -179,26 +180,27 @@ class Context:
         self.found.extend(Held(location, problem, fault=fault).problems)
 
     def _once(self, key: tuple[Any, ...], find: Callable[[], T]) -> T:
+        # ``key`` is what the lookup depends on, not the field naming it: a provider named
+        # by every encounter of a bundle is asked for once. What is not found is asked
+        # again (a Held is not kept), so that each field names itself in the problem.
         if key not in self._found_rows:
-            self._found_rows[key] = find()  # a Held is raised again when asked again
+            self._found_rows[key] = find()
         return cast(T, self._found_rows[key])
 
     def payer(self, rec: CoverageRecord) -> Payer:
-        """``payer_for`` the insurance ``rec``, looked up once per message."""
+        """``payer_for`` the insurance ``rec``, looked up once per message and payer."""
         return self._once(
-            ("payer", rec.payer_id, rec.payer_name, rec.where),
-            lambda: payer_for(self.practice, rec),
+            ("payer", rec.payer_id, rec.payer_name), lambda: payer_for(self.practice, rec)
         )
 
     def provider(self, ref: ProviderRef | None, where: str) -> Provider:
-        """``provider_for`` ``ref``, looked up once per message."""
-        return self._once(("provider", ref, where), lambda: provider_for(self.practice, ref, where))
+        """``provider_for`` ``ref``, looked up once per message and provider."""
+        key = ("provider", (ref.id, ref.is_npi, ref.last, ref.first) if ref else None)
+        return self._once(key, lambda: provider_for(self.practice, ref, where))
 
     def location(self, name: str, where: str) -> Location:
-        """``location_for`` ``name``, looked up once per message."""
-        return self._once(
-            ("location", name, where), lambda: location_for(self.practice, name, where)
-        )
+        """``location_for`` ``name``, looked up once per message and name."""
+        return self._once(("location", name), lambda: location_for(self.practice, name, where))
 
     def collect(self, step: Callable[[], T]) -> T | None:
         """``step()``; its problems are kept (and None returned) when it is held."""
@@ -269,6 +271,12 @@ def apply_intake(ctx: Context, intake: Intake) -> Applied:
         applied.visit, applied.claim_id = apply_claims.claim(ctx, patient, intake)
     ctx.check()
     return applied
+
+
+def preload_links(ctx: Context, intakes: Iterable[Intake]) -> None:
+    """Look up the EHR links all of ``intakes`` name in one query (a bundle's patients,
+    encounters and documents), before the first of them is matched."""
+    ctx.preload(key for intake in intakes for key in _named_links(intake))
 
 
 def _named_links(intake: Intake) -> list[tuple[str, str]]:

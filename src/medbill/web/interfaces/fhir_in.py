@@ -34,6 +34,7 @@ from medbill.web.interfaces.apply import (
     apply_intake,
     match_intake,
     practice_today,
+    preload_links,
     problems_of,
 )
 from medbill.web.interfaces.models import InboundMessage
@@ -113,6 +114,7 @@ def _match(partial: BundleIntake) -> Callable[[Context], None]:
 
     def match(ctx: Context) -> None:
         found: list[Problem] = []
+        preload_links(ctx, partial.intakes)
         for intake in partial.intakes:
             ctx.found = []
             match_intake(ctx, intake)
@@ -127,6 +129,7 @@ def _apply(bundle: BundleIntake, counts: _Counts) -> Any:
         found: list[Problem] = []
         last: Applied | None = None
         failed_visits: set[str] = set()
+        preload_links(ctx, bundle.intakes)
         for intake in bundle.intakes:
             number = intake.visit.visit_number if intake.visit else ""
             if intake.kind in ("note", "claim") and number in failed_visits:
