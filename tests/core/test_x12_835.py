@@ -265,6 +265,25 @@ def test_writer_refuses_what_the_guide_does_not_allow():
         write_835(sample(trace_number="A*B"))
 
 
+def test_names_and_addresses_are_written_in_the_x12_character_set():
+    claim = sample().claims[0]
+    names = (replace(claim.names[0], last="Muñoz", first="José"), *claim.names[1:])
+    payer = replace(sample().payer, name="Seguros Médicos", city="Mayagüez")
+    data = write_835(sample(claims=(replace(claim, names=names),), payer=payer))
+    text = data.decode("ascii")
+    assert "NM1*QC*1*Munoz*Jose****MI*M123~" in text
+    assert "N1*PR*Seguros Medicos*XV*BSHP01~" in text and "N4*Mayaguez*WI*" in text
+    assert pyx12_835_problems(data) == []
+    (back,) = read_835(data)
+    assert (back.claims[0].names[0].last, back.claims[0].names[0].first) == ("Munoz", "Jose")
+
+
+def test_an_identifier_outside_the_character_set_is_refused_naming_its_element():
+    claim = replace(sample().claims[0], payer_claim_number="PCN-Ü1")
+    with pytest.raises(X12WriteError, match=r"U\+00DC .*CLP07"):
+        write_835(sample(claims=(claim,)))
+
+
 def test_unbalanced_file_is_held_with_a_clear_report():
     rem = sample(total_paid=M("80.00"))
     report = hold_report(rem)

@@ -293,3 +293,41 @@ def test_271_reader_reports_a_segment_count_that_is_off():
     (resp,) = read_271(bad)
     assert resp.status == "active"
     assert any("SE01" in p for p in resp.problems) and any("SE02" in p for p in resp.problems)
+
+
+def test_270_writes_accented_names_in_the_x12_character_set_as_the_837p_does():
+    asked = inquiry(
+        payer_name="Seguros Médicos del Norte",
+        subscriber=InquiryPerson(
+            last="Muñoz",
+            first="José",
+            member_id="BSH88120455",
+            dob=date(1971, 8, 19),
+            sex="M",
+        ),
+        dependent=InquiryPerson(last="Muñoz-Peña", first="Zoë", dob=date(2015, 4, 2), sex="F"),
+    )
+    data = write_270([asked], ENV)
+    text = data.decode("ascii")
+    assert "NM1*IL*1*Munoz*Jose****MI*BSH88120455~" in text
+    assert "NM1*03*1*Munoz-Pena*Zoe~" in text
+    assert "NM1*PR*2*Seguros Medicos del Norte*****PI*BSHP01~" in text
+    # Our own reader (pyx12 has no 005010X279 map) takes it back whole.
+    (back,) = read_270(data)
+    assert (back.subscriber.last, back.subscriber.first) == ("Munoz", "Jose")
+    assert (back.dependent.last, back.dependent.first) == ("Munoz-Pena", "Zoe")
+    assert back.subscriber.member_id == "BSH88120455"
+    assert len(text.split("~")[0]) + 1 == 106
+
+
+@pytest.mark.parametrize(
+    "person, field, element",
+    [
+        (InquiryPerson(last="李", first="Wei", member_id="BSH1"), "subscriber.last", "NM103"),
+        (InquiryPerson(last="Li", member_id="Ü😀李123"), "subscriber.member_id", "NM109"),
+    ],
+)
+def test_270_refuses_what_it_cannot_write_naming_the_field(person, field, element):
+    with pytest.raises(X12WriteError) as err:
+        write_270([inquiry(subscriber=person)], ENV)
+    assert err.value.field == field and element in str(err.value)

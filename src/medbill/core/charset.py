@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["to_x12_text", "unwritable"]
+__all__ = ["same_in_x12", "to_x12_text", "unwritable"]
 
 # Latin letters and marks that Unicode does not decompose into a base letter and an
 # accent, and the marks people type for plain ones.
@@ -101,6 +101,12 @@ def to_x12_text(text: str) -> str:
         plain = "".join(ch for ch in plain if " " <= ch <= "~")
         plain = _SPACE.sub(" ", plain)
     return plain.strip()
+
+
+def same_in_x12(a: str | None, b: str | None) -> bool:
+    """Whether two names are the same once written in X12, case aside: a payer that was
+    asked about José Muñoz answers about JOSE MUNOZ."""
+    return to_x12_text(a or "").upper() == to_x12_text(b or "").upper()
 
 
 def unwritable(text: str) -> str | None:

@@ -27,6 +27,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from medbill.core.charset import same_in_x12
 from medbill.core.money import Money
 from medbill.core.x12.m270 import EligibilityInquiry
 from medbill.core.x12.m271 import Answer, Benefit, Member, Rejection
@@ -197,7 +198,7 @@ def answer(inquiry: EligibilityInquiry, table: PlanTable) -> Answer:
             (
                 d
                 for d in member.dependents
-                if (d.first or "").upper() == (wanted.first or "").upper()
+                if same_in_x12(d.first, wanted.first)
                 and (wanted.dob is None or d.dob == wanted.dob)
             ),
             None,

@@ -1,4 +1,9 @@
-"""835 writer: ``Remittance`` values to the bytes of one interchange (005010X221A1)."""
+"""835 writer: ``Remittance`` values to the bytes of one interchange (005010X221A1).
+
+Names, addresses and descriptions are written in the X12 character set as the 837P
+writes them (``x12_text``): a paper EOB for José Muñoz is posted as an 835 naming
+Jose Munoz.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from medbill.core.x12._remittance import (
     ServicePayment,
 )
 from medbill.core.x12._segments import Delimiters, SegmentWriter, X12WriteError
+from medbill.core.x12._text import x12_text
 
 __all__ = ["write_835"]
 
@@ -170,11 +176,19 @@ def _write_set(w: SegmentWriter, rem: Remittance, st_control: str) -> None:
 
 
 def _party(w: SegmentWriter, party: Party) -> None:
-    w.add("N1", party.entity, party.name, party.id_qualifier, party.id)
+    at = f"party {party.entity}"
+    name = x12_text(party.name, f"{at}.name", "N1", 2)
+    w.add("N1", party.entity, name, party.id_qualifier, party.id)
     if party.address_lines:
-        w.add("N3", *party.address_lines[:2])
+        w.add(
+            "N3",
+            *(
+                x12_text(line, f"{at}.address_lines[{i}]", "N3", i + 1)
+                for i, line in enumerate(party.address_lines[:2])
+            ),
+        )
     if party.city:
-        w.add("N4", party.city, party.state, party.zip)
+        w.add("N4", x12_text(party.city, f"{at}.city", "N4", 1), party.state, party.zip)
     for qual, value in party.references:
         w.add("REF", qual, value)
     if party.entity == "PR" and not any(c.function == "BL" for c in party.contacts):
@@ -186,7 +200,7 @@ def _party(w: SegmentWriter, party: Party) -> None:
         numbers: list[str] = []
         for qual, value in contact.numbers[:3]:
             numbers += [qual, value]
-        w.add("PER", contact.function, contact.name, *numbers)
+        w.add("PER", contact.function, x12_text(contact.name, f"{at}.contact", "PER", 2), *numbers)
 
 
 def _cas(w: SegmentWriter, adjustments: Sequence[Adjustment]) -> None:
@@ -207,7 +221,7 @@ def _procedure(proc: Procedure) -> list[str]:
         proc.code,
         *proc.modifiers[:4],
         *([""] * (4 - len(proc.modifiers[:4])) if proc.description else []),
-        proc.description,
+        x12_text(proc.description, "procedure.description", "SVC", 1) or "",
     ]
 
 
@@ -232,15 +246,16 @@ def _claim(w: SegmentWriter, claim: ClaimPayment) -> None:
     _cas(w, claim.adjustments)
     order = {"QC": 0, "IL": 1, "74": 2, "82": 3, "TT": 4, "PR": 5, "GB": 6}
     for name in sorted(claim.names, key=lambda n: order.get(n.entity, 9)):
+        at = f"claim {claim.claim_id}, name {name.entity}"
         w.add(
             "NM1",
             name.entity,
             name.entity_type,
-            name.last,
-            name.first,
-            name.middle,
+            x12_text(name.last, f"{at}.last", "NM1", 3),
+            x12_text(name.first, f"{at}.first", "NM1", 4),
+            x12_text(name.middle, f"{at}.middle", "NM1", 5),
             "",
-            name.suffix,
+            x12_text(name.suffix, f"{at}.suffix", "NM1", 7),
             name.id_qualifier,
             name.id,
         )

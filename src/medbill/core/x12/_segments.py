@@ -710,4 +710,16 @@ class SegmentWriter:
         return term.join(self._parts) + term
 
     def bytes(self) -> bytes:
-        return self.text().encode("ascii", errors="strict")
+        """The interchange as ASCII; ``X12WriteError`` names the segment and element of a
+        character outside the X12 character set that a writer let through."""
+        text = self.text()
+        if text.isascii():
+            return text.encode("ascii")
+        sep = self.delimiters.element
+        part = next(p for p in self._parts if not p.isascii())
+        bad = next(ch for ch in part if not ch.isascii())
+        raise X12WriteError(
+            f"character U+{ord(bad):04X} is outside the X12 character set",
+            segment=part.split(sep, 1)[0],
+            element=part[: part.index(bad)].count(sep) or None,
+        )

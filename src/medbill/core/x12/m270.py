@@ -1,13 +1,15 @@
 """270 eligibility and benefit inquiry (005010X279A1): writer and reader.
 
 ``write_270`` turns inquiries into an interchange (bytes); ``read_270`` reads
-one back, as the payer simulator and the round-trip tests do.
+one back, as the payer simulator and the round-trip tests do. Names are written in the
+X12 character set as the 837P writes them (``medbill.core.charset``: José Muñoz ->
+Jose Munoz); identifiers are sent as they are or refused, never rewritten.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypedDict
 
@@ -18,12 +20,14 @@ from medbill.core.x12._segments import (
     X12WriteError,
     read_interchanges,
 )
+from medbill.core.x12._text import x12_identifier, x12_text
 
 __all__ = [
     "Envelope",
     "EligibilityInquiry",
     "InquiryPerson",
     "InquiryProvider",
+    "fit_inquiry",
     "read_270",
     "write_270",
 ]
@@ -143,17 +147,61 @@ def _check(inquiry: EligibilityInquiry, index: int) -> None:
         )
 
 
+def _fit_person(person: InquiryPerson, at: str) -> InquiryPerson:
+    x12_identifier(person.member_id, f"{at}.member_id", "NM1", 9)
+    x12_identifier(person.group_number, f"{at}.group_number", "REF", 2)
+    return replace(
+        person,
+        last=x12_text(person.last, f"{at}.last", "NM1", 3, required=True) or "",
+        first=x12_text(person.first, f"{at}.first", "NM1", 4),
+        middle=x12_text(person.middle, f"{at}.middle", "NM1", 5),
+    )
+
+
+def fit_inquiry(inquiry: EligibilityInquiry) -> EligibilityInquiry:
+    """``inquiry`` as the 270 carries it: names, the payer's and the provider's in the X12
+    character set. Raises ``X12WriteError`` naming the field (``subscriber.member_id``)
+    when a value cannot be written."""
+    for field, value, segment, element in (
+        ("trace_number", inquiry.trace_number, "TRN", 2),
+        ("payer_id", inquiry.payer_id, "NM1", 9),
+        ("provider.npi", inquiry.provider.npi, "NM1", 9),
+        ("provider.tin", inquiry.provider.tin, "REF", 2),
+    ):
+        x12_identifier(value, field, segment, element)
+    prov = inquiry.provider
+    provider = replace(
+        prov,
+        name=x12_text(prov.name, "provider.name", "NM1", 3, required=True) or "",
+        first=x12_text(prov.first, "provider.first", "NM1", 4),
+    )
+    return replace(
+        inquiry,
+        payer_name=x12_text(inquiry.payer_name, "payer_name", "NM1", 3, required=True) or "",
+        provider=provider,
+        subscriber=_fit_person(inquiry.subscriber, "subscriber"),
+        dependent=(
+            _fit_person(inquiry.dependent, "patient") if inquiry.dependent is not None else None
+        ),
+    )
+
+
 def write_270(
     inquiries: Sequence[EligibilityInquiry],
     envelope: Envelope,
     delimiters: Delimiters | None = None,
     line_ending: str = "\n",
 ) -> bytes:
-    """An interchange with one 270 per payer and provider, every inquiry under it."""
+    """An interchange with one 270 per payer and provider, every inquiry under it.
+
+    Names are written in the X12 character set (``fit_inquiry``); ``X12WriteError``
+    names the inquiry and field of a value that cannot be written.
+    """
     if not inquiries:
         raise X12WriteError("no inquiries to write", segment="ST")
     for i, inq in enumerate(inquiries):
         _check(inq, i)
+    inquiries = [fit_inquiry(inq) for inq in inquiries]
     d = delimiters or Delimiters()
     w = SegmentWriter(d, line_ending)
     isa, _ = _isa(envelope, d, "HS")

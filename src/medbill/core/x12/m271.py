@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from medbill.core.charset import same_in_x12
 from medbill.core.money import Money, MoneyError
 from medbill.core.x12._eligibility_codes import (
     ACTIVE_CODES,
@@ -32,6 +33,7 @@ from medbill.core.x12._segments import (
     SegmentWriter,
     read_interchanges,
 )
+from medbill.core.x12._text import x12_text
 from medbill.core.x12.m270 import VERSION, EligibilityInquiry, Envelope, _d8, _isa
 
 __all__ = [
@@ -180,9 +182,10 @@ class EligibilityResponse:
         out = []
         if got.corrected:
             out.append("the payer corrected the member's demographics")
-        if asked.last and got.last and asked.last.upper() != got.last.upper():
+        # Compared as the X12 carries them: Muñoz was asked about as Munoz.
+        if asked.last and got.last and not same_in_x12(asked.last, got.last):
             out.append("last name differs from the payer's record")
-        if asked.first and got.first and asked.first.upper() != got.first.upper():
+        if asked.first and got.first and not same_in_x12(asked.first, got.first):
             out.append("first name differs from the payer's record")
         if asked.dob and got.dob and asked.dob != got.dob:
             out.append("date of birth differs from the payer's record")
@@ -528,7 +531,8 @@ def write_271(
             envelope.created.strftime("%H%M"),
         )
         w.add("HL", "1", "", "20", "1")
-        w.add("NM1", "PR", "2", inq.payer_name, "", "", "", "", "PI", inq.payer_id)
+        payer_name = x12_text(inq.payer_name, "payer_name", "NM1", 3)
+        w.add("NM1", "PR", "2", payer_name, "", "", "", "", "PI", inq.payer_id)
         provider_level = ans.rejection is not None and ans.rejection.level in ("source", "receiver")
         w.add("HL", "2", "1", "21", "0" if provider_level else "1")
         prov = inq.provider
@@ -536,8 +540,8 @@ def write_271(
             "NM1",
             "1P",
             "1" if prov.first else "2",
-            prov.name,
-            prov.first or "",
+            x12_text(prov.name, "provider.name", "NM1", 3),
+            x12_text(prov.first, "provider.first", "NM1", 4),
             "",
             "",
             "",
@@ -586,9 +590,9 @@ def _write_member(
         "NM1",
         entity,
         "1",
-        m.last,
-        m.first or "",
-        m.middle or "",
+        x12_text(m.last, f"{entity}.last", "NM1", 3),
+        x12_text(m.first, f"{entity}.first", "NM1", 4),
+        x12_text(m.middle, f"{entity}.middle", "NM1", 5),
         "",
         "",
         "MI" if entity == "IL" and m.member_id else "",
