@@ -1,5 +1,5 @@
-"""Identifiers on claims: the NPI check digit, the shape of a provider taxonomy code, and
-phone numbers as typed and as shown.
+"""Identifiers on claims: the NPI check digit, the shape of a provider taxonomy code, the
+characters of a plan's member and group ids, and phone numbers as typed and as shown.
 
 An NPI is ten digits whose last is a Luhn check digit computed over the first
 nine with the prefix 80840 (the ISO card-issuer prefix for US health
@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "PLAN_ID",
+    "PLAN_ID_RULE",
     "STATE_CODES",
     "US_STATES",
     "npi_check_digit",
@@ -18,6 +20,7 @@ __all__ = [
     "npi_with_check_digit",
     "phone_digits",
     "phone_display",
+    "plan_id_is_valid",
     "taxonomy_is_valid",
 ]
 
@@ -63,6 +66,18 @@ def taxonomy_is_valid(code: str) -> bool:
     enrollment question, and the list changes twice a year.
     """
     return bool(code) and _TAXONOMY.fullmatch(code) is not None
+
+
+# A member id or group number as payers print them on cards (XYZ123456789, 1EG4-TE5-MK72,
+# 0012-A): ASCII letters, digits and hyphens. Anything else cannot be sent to the payer as
+# it is (an X12 separator, an accented letter) and an identifier is never rewritten.
+PLAN_ID = re.compile(r"^[A-Za-z0-9-]+\Z")
+PLAN_ID_RULE = "letters, digits and - only"
+
+
+def plan_id_is_valid(value: str) -> bool:
+    """True for a member id or group number of letters, digits and hyphens only."""
+    return PLAN_ID.match(value) is not None
 
 
 def phone_digits(text: str) -> str | None:

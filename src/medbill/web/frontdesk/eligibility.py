@@ -26,6 +26,7 @@ from medbill.connect.realtime import (
 )
 from medbill.core.frontdesk.desk import copay_due
 from medbill.core.money import Money
+from medbill.core.x12 import X12WriteError
 from medbill.core.x12.m270 import EligibilityInquiry, InquiryPerson, InquiryProvider
 from medbill.core.x12.m271 import EligibilityResponse, summarize
 from medbill.web.frontdesk.models import (
@@ -35,7 +36,7 @@ from medbill.web.frontdesk.models import (
     PayerEndpoint,
     Visit,
 )
-from medbill.web.frontdesk.services import desk_settings
+from medbill.web.frontdesk.services import desk_settings, plan_id_problem
 from medbill.web.practice import audit
 from medbill.web.practice.errors import ServiceError
 from medbill.web.practice.permissions import require
@@ -118,6 +119,19 @@ def inquiry_for(coverage: Coverage, service_date: datetime.date) -> EligibilityI
         dependent=dependent,
         trace_originator=f"1{practice.tin}"[:10],
     )
+
+
+def _record_field(coverage: Coverage, field: str) -> str:
+    """The record's field a field of the 270 (``fit_inquiry``) came from, for the desk's
+    message: the patient's name when they are the subscriber."""
+    who, _, part = field.rpartition(".")
+    if part in ("member_id", "group_number"):
+        return part
+    if who == "patient" or (who == "subscriber" and coverage.relationship_to_subscriber == "self"):
+        return f"patient_{part}_name"
+    if who == "subscriber":
+        return f"subscriber_{part}_name"
+    return "practice_name" if who == "provider" else field
 
 
 def coverage_to_check(patient: Patient, on: datetime.date) -> Coverage | None:
@@ -205,6 +219,12 @@ def _ask(
     """The network half of a check: the 270 out, the 271 (or the failure) back."""
     on = service_date or (visit.date_of_service if visit else timezone.localdate())
     endpoint = endpoint_of(_endpoint_row(coverage))
+    # A coverage saved before member ids were checked may hold one the payer cannot be sent.
+    problem = plan_id_problem(coverage)
+    if problem is not None:
+        raise ServiceError(
+            problem.field, f"{problem.problem}; correct the coverage, then ask again"
+        )
     inquiry = inquiry_for(coverage, on)
     started = time.perf_counter()
     response, raw, error, unreachable = None, "", "", False
@@ -214,6 +234,11 @@ def _ask(
         error, unreachable = str(exc), True
     except RealtimeError as exc:
         error = str(exc)
+    except X12WriteError as exc:
+        raise ServiceError(
+            _record_field(coverage, exc.field or ""),
+            f"{exc.reason}; correct it, then ask again",
+        ) from None
     seconds = time.perf_counter() - started
     return (coverage, visit, on, inquiry, user, source, seconds, response, raw, error, unreachable)
 
@@ -281,7 +306,8 @@ def check_visits(
     """Check every visit's primary coverage; one kept-alive connection for the batch.
 
     Returns counts by status (``self_pay`` for visits without coverage, ``no_endpoint``
-    when the payer has no endpoint set up); ``on_skipped`` hears which of the two a visit
+    when the payer has no endpoint set up, ``not_sendable`` when the coverage or patient
+    holds a value the payer cannot be sent); ``on_skipped`` hears which of these a visit
     that was not checked is.
     """
     counts: dict[str, int] = {}
@@ -310,8 +336,9 @@ def check_visits(
             else:
                 try:
                     pending.append((visit, _ask(user, coverage, visit, None, source, http), ""))
-                except ServiceError:
-                    pending.append((visit, None, "no_endpoint"))
+                except ServiceError as exc:
+                    key = "no_endpoint" if exc.field == "payer" else "not_sendable"
+                    pending.append((visit, None, key))
             if len(pending) >= STORE_EVERY:
                 flush()
         flush()

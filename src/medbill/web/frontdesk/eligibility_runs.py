@@ -31,6 +31,7 @@ ANSWERS = {
     "error": "not verified (the payer did not answer, or not with a usable reply)",
     "self_pay": "no coverage on file (self-pay)",
     "no_endpoint": "no eligibility service set up for the payer",
+    "not_sendable": "not asked (a member ID or name the payer cannot be sent: correct it)",
 }
 
 

@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from medbill.core.msp import MSP_TYPES
 from medbill.web.practice.base import AddressFields, PracticeOwned
-from medbill.web.practice.fields import birth_date_validator, state_validator
+from medbill.web.practice.fields import (
+    birth_date_validator,
+    group_number_validator,
+    member_id_validator,
+    state_validator,
+)
 
 if TYPE_CHECKING:
     from medbill.web.frontdesk.desk_models import EligibilityCheck
@@ -100,8 +105,8 @@ class Coverage(PracticeOwned):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="coverages")
     payer = models.ForeignKey("practice.Payer", on_delete=models.PROTECT, related_name="+")
     order = models.CharField(max_length=10, choices=COVERAGE_ORDERS, default="primary")
-    member_id = models.CharField(max_length=80)
-    group_number = models.CharField(max_length=50, blank=True)
+    member_id = models.CharField(max_length=80, validators=[member_id_validator])
+    group_number = models.CharField(max_length=50, blank=True, validators=[group_number_validator])
     group_name = models.CharField(max_length=60, blank=True)
     relationship_to_subscriber = models.CharField(
         max_length=10, choices=RELATIONSHIPS, default="self"

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from medbill.core.frontdesk.desk import METHODS, DeskPayment, DeskReport, desk_report
 from medbill.core.frontdesk.duplicates import DuplicateCandidate, PersonFacts, find_duplicates
-from medbill.core.identifiers import STATE_CODES
+from medbill.core.identifiers import PLAN_ID_RULE, STATE_CODES, plan_id_is_valid
 from medbill.core.ledger import entry_checks
 from medbill.core.money import Money
 from medbill.web.billing.models import Entry
@@ -53,6 +53,7 @@ __all__ = [
     "copay_status",
     "desk_day",
     "desk_settings",
+    "plan_id_problem",
     "possible_duplicates",
     "refund_payment",
     "register_patient",
@@ -340,11 +341,22 @@ def save_guarantor(user: Actor, patient: Patient, guarantor: Guarantor | None) -
         return guarantor
 
 
+def plan_id_problem(coverage: Coverage) -> ServiceError | None:
+    """The coverage's member id or group number that the payer cannot be sent as it is
+    (anything but letters, digits and hyphens), named by its field; None when both can."""
+    for field in ("member_id", "group_number"):
+        value = getattr(coverage, field)
+        if value and not plan_id_is_valid(value):
+            return ServiceError(field, PLAN_ID_RULE)
+    return None
+
+
 def save_coverage(user: Actor, patient: Patient, coverage: Coverage) -> Coverage:
     """Add or change one of the patient's coverages.
 
     One active coverage per order (primary, secondary, tertiary); a dependant's coverage
-    names its subscriber; the end date may not come before the start.
+    names its subscriber; the end date may not come before the start; the member id and
+    group number are letters, digits and hyphens (``plan_id_problem``).
     """
     require_unless_system(user, patient.practice_id, "edit_patients")
     if coverage.relationship_to_subscriber != "self" and not (
@@ -362,6 +374,10 @@ def save_coverage(user: Actor, patient: Patient, coverage: Coverage) -> Coverage
     if not coverage.member_id.strip():
         raise ServiceError("member_id", "is required")
     coverage.member_id = coverage.member_id.strip().upper()
+    coverage.group_number = coverage.group_number.strip()
+    problem = plan_id_problem(coverage)
+    if problem is not None:
+        raise problem
     coverage.patient = patient
     coverage.practice_id = patient.practice_id
     with transaction.atomic(), audit.acting_as(user):

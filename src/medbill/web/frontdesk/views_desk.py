@@ -239,7 +239,7 @@ def check_eligibility(request: PracticeRequest, patient_id: int) -> HttpResponse
         try:
             check = eligibility.check_coverage(request.user, coverage, visit, on)
         except ServiceError as exc:
-            messages.error(request, str(exc.problem))
+            messages.error(request, in_words(exc))
         else:
             level = messages.SUCCESS if check.status == "active" else messages.WARNING
             messages.add_message(request, level, f"{coverage.payer.name}: {check.summary}")

@@ -13,7 +13,13 @@ from django.db import models
 from django.db.models.functions import Round
 from django.utils import timezone
 
-from medbill.core.identifiers import STATE_CODES, npi_is_valid, taxonomy_is_valid
+from medbill.core.identifiers import (
+    PLAN_ID,
+    PLAN_ID_RULE,
+    STATE_CODES,
+    npi_is_valid,
+    taxonomy_is_valid,
+)
 from medbill.core.money import Money, MoneyError
 
 if TYPE_CHECKING:
@@ -23,6 +29,8 @@ __all__ = [
     "CountSum",
     "MoneyField",
     "MoneySum",
+    "group_number_validator",
+    "member_id_validator",
     "npi_validator",
     "taxonomy_validator",
     "tin_validator",
@@ -174,3 +182,8 @@ def taxonomy_validator(value: str) -> None:
 
 
 tin_validator = _digits((9,), "TIN: 9 digits without the dash")
+
+# What the payer is sent as it is (270, 837P): refused here, where the desk, the API and
+# EHR intake all save a coverage, rather than when the payer is asked.
+member_id_validator = RegexValidator(PLAN_ID, f"Member ID: {PLAN_ID_RULE}", code="invalid")
+group_number_validator = RegexValidator(PLAN_ID, f"Group number: {PLAN_ID_RULE}", code="invalid")
