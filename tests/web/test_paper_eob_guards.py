@@ -1,6 +1,7 @@
 """A paper EOB never posts money the paper does not say: a claim typed on two rows, an
 amount in fractions of a cent, an amount on a row without its claim are refused beside
-their inputs, with every other problem, and nothing is written."""
+their inputs, with every other problem, and nothing is written. What a claim-level EOB
+posted shows on the claim page as posted to the claim, not as 0.00 on each line."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from test_paper_eob_all_problems import another_claim, errors_beside_inputs
 from medbill.core.money import Money
 from medbill.core.x12.m835 import Adjustment
 from medbill.web.banking.paper_eob import EobLine, check_paper_eob, post_paper_eob
+from medbill.web.billing.claim_money import claim_money
 from medbill.web.billing.models import Claim, Entry
 from medbill.web.billing.remittance_models import Remittance
 from medbill.web.practice.errors import ServiceError
@@ -132,3 +134,35 @@ def test_the_service_refuses_a_line_without_its_claim_number(world):
     (problem,) = checked.problems
     assert problem.field == "claims[0].claim"
     assert problem.problem.startswith("an amount without a claim")
+
+
+def test_a_claim_level_eob_shows_on_the_claim_page_as_paid_for_the_claim(world, client_for):
+    site, biller = world.a, world.users["biller"]
+    site.secondary.delete()  # the patient's share goes to the patient
+    claim = sent(site)
+    form = check(
+        site,
+        "90.00",
+        claim_1=claim.patient_control_number,
+        paid_1="90.00",
+        adjustments_1="CO-45 20.00; PR-2 20.00",
+    )
+    assert client_for(biller).post("/remittances/paper/", form).status_code == 302
+    money = claim_money(claim)
+    assert money.lines == {}  # the paper named no line
+    level = money.claim_level
+    assert level is not None
+    assert (level.paid, level.adjusted, level.to_patient) == (
+        Money("90.00"),
+        Money("20.00"),
+        Money("20.00"),
+    )
+    html = client_for(biller).get(f"/claims/{claim.pk}/").content.decode()
+    table = html.split("<h2>Lines</h2>", 1)[1].split("</table>", 1)[0]
+    line = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert "$0.00" not in line and line.count('<td class="num">—</td>') == 3
+    footer = table.split('<tr class="claim-level">', 1)[1]
+    assert "At claim level" in footer
+    amounts = ["$90.00", "$20.00", "$20.00"]
+    assert footer.split("</tr>", 1)[0].count('<td class="num">') == len(amounts)
+    assert [cell.split("</td>", 1)[0] for cell in footer.split('<td class="num">')[1:]] == amounts
