@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -15,6 +16,7 @@ from medbill.core.ledger.paper_eob import (
     eob_amount,
     eob_remittance,
     parse_adjustments,
+    repeated_claims,
 )
 from medbill.core.ledger.provider_balances import PlbItem, follow
 from medbill.core.money import Money
@@ -146,3 +148,32 @@ def test_a_claim_rejected_before_adjudication_has_no_eob():
     assert err.value.problem.startswith(
         "KHR0000088 was rejected before the payer adjudicated it, so no EOB can be for it"
     )
+
+
+def test_an_adjustment_with_more_than_two_decimals_is_refused_not_rounded():
+    with pytest.raises(EobError, match=r"adjustment 2 \(PR-2\) has more than two decimals"):
+        parse_adjustments("CO-45 20.00; PR-2 19.995")
+    assert parse_adjustments("CO-45 $1,020.00")[0].amount == Money("1020.00")
+    assert parse_adjustments("CO-45 -$5.00")[0].amount == Money("-5.00")
+
+
+def test_a_claim_on_two_lines_of_one_eob_is_refused_naming_both():
+    eob = _eob()
+    twice = replace(eob, claims=eob.claims * 2, check_total=Money("180.00"))
+    with pytest.raises(EobError) as refused:
+        eob_remittance(twice)
+    assert refused.value.field == "claim PCN1"
+    assert refused.value.problem.startswith("claim PCN1 is on lines 1 and 2: one line a claim")
+    assert repeated_claims([(1, "A"), (3, " A"), (4, "B"), (5, "A"), (6, "")], "row") == {
+        3: "claim A is on rows 1, 3 and 5: one row a claim (enter what the EOB says of it "
+        "once, on one row)",
+        5: "claim A is on rows 1, 3 and 5: one row a claim (enter what the EOB says of it "
+        "once, on one row)",
+    }
+
+
+def test_a_claim_without_its_number_is_refused():
+    eob = _eob()
+    nameless = replace(eob, claims=(replace(eob.claims[0], claim_id=" "),))
+    with pytest.raises(EobError, match="an amount without a claim"):
+        eob_remittance(nameless)

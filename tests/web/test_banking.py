@@ -339,11 +339,11 @@ def test_paper_eob_shows_every_wrong_field_at_once_beside_its_input(world, clien
     wrong = {
         "check_number": "Enter the check or EFT number",
         "check_date": "Enter the check&#x27;s date (YYYY-MM-DD)",
-        "check_total": "&#x27;ninety&#x27; is not an amount",
-        "paid_1": "&#x27;9O.00&#x27; is not an amount",
+        "check_total": "Is not an amount; type it as digits",
+        "paid_1": "Is not an amount; type it as digits",
         "adjustments_1": "as in CO-45 20.00",
         "claim_2": "No claim &#x27;NOPE&#x27; in this practice",
-        "patient_2": "&#x27;abc&#x27; is not an amount",
+        "patient_2": "Is not an amount; type it as digits",
     }
     for name, words in wrong.items():
         error = html.split(f'id="eob-{name}-error">', 1)[1].split("</span>", 1)[0]

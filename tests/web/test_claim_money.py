@@ -104,7 +104,7 @@ def test_the_next_payers_share_is_on_the_secondary_claim_as_the_a_r_has_it(world
 
 def test_a_claim_not_billed_yet_owes_nothing(world, client_for):
     html = client_for(world.users["biller"]).get(f"/claims/{world.a.claim.pk}/").content.decode()
-    assert "(not posted yet: the visit&#x27;s charges post with the first remittance)" in html
+    assert "(not sent yet: the charges go on the ledger when the claim is submitted)" in html
     assert cells(html, "claim-money") == {
         "From the ledger": ["Payer owes", "Patient owes", "Total"],
         "Charged": ["$0.00", "$0.00", "$0.00"],

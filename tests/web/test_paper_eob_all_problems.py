@@ -121,16 +121,15 @@ def test_every_bad_line_is_named_beside_its_field_at_once(world, client_for):
 
 
 def test_lines_that_cannot_be_read_and_lines_the_rules_refuse_show_together(world, client_for):
+    rows = four_bad_rows(world)
     form = {
-        **four_bad_rows(world),
+        **{name: value for name, value in rows.items() if not name.endswith(("_3", "_4"))},
         "paid_1": "ninety",  # cannot be read: its own sums, and the check total, wait
-        "claim_3": "",
-        "claim_4": "",
     }
     response = client_for(world.users["biller"]).post("/remittances/paper/", form)
     errors = errors_beside_inputs(response.content.decode())
     assert set(errors) == {"paid_1", "claim_2"}
-    assert "&#x27;ninety&#x27; is not an amount" in errors["paid_1"]
+    assert "Is not an amount" in errors["paid_1"]
     assert "was billed to Wisconsin Medicaid" in errors["claim_2"]
     assert not Remittance.objects.exists()
 

@@ -4,19 +4,20 @@ The biller types what the paper says (payer, check number and date, the check's 
 and per claim what was paid, the adjustments as group + CARC + amount, what the patient
 owes); ``eob_remittance`` turns it into the same ``Remittance`` document the 835 reader
 returns, so it is balanced, matched and posted by the same rules. What cannot be an EOB
-(a claim whose charge is not what was paid plus its adjustments, a check that is not
-the sum of its claims) is refused before anything is written, every problem at once
-(``eob_problems``).
+(a claim whose charge is not what was paid plus its adjustments, a claim on two lines, a
+check that is not the sum of its claims, an amount in fractions of a cent) is refused
+before anything is written, every problem at once (``eob_problems``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from medbill.core.ledger.entry_checks import MAX_PAYMENT, EntryProblem, typed_amount
-from medbill.core.money import ZERO, Money, MoneyError
+from medbill.core.money import ZERO, Money
 from medbill.core.submission.lifecycle import NOT_SENT
 from medbill.core.x12._remittance import (
     GROUP_CODES,
@@ -32,12 +33,14 @@ __all__ = [
     "EobError",
     "PaperClaim",
     "PaperEob",
+    "check_claim_named",
     "check_claim_sent",
     "claim_problems",
     "eob_amount",
     "eob_problems",
     "eob_remittance",
     "parse_adjustments",
+    "repeated_claims",
     "total_problem",
 ]
 
@@ -106,6 +109,44 @@ def check_claim_sent(claim_id: str, status: str, field: str = "claim") -> None:
         )
 
 
+def check_claim_named(claim_id: str, field: str = "claim") -> None:
+    """Refuse a line with amounts and no claim number: what it paid would belong to no
+    claim (and a form that skipped the line would post the check without it)."""
+    if not claim_id.strip():
+        raise EobError(
+            field,
+            "an amount without a claim: enter the claim number the EOB gives for it, or "
+            "clear the amounts",
+        )
+
+
+def _in_words(numbers: list[int]) -> str:
+    """1, 3 and 5."""
+    head = ", ".join(str(n) for n in numbers[:-1])
+    return f"{head} and {numbers[-1]}" if head else str(numbers[-1])
+
+
+def repeated_claims(numbered: Iterable[tuple[int, str]], noun: str = "line") -> dict[int, str]:
+    """The places of ``numbered`` (place, claim number as typed) whose claim is on an
+    earlier place of the same EOB, each with the problem naming every place the claim is
+    on ("claim KHR0000547 is on rows 1 and 3: one row a claim"). One check posts a claim
+    once: a claim on two lines would be paid and adjusted twice, and nothing later (the
+    paid-claim guard looks at earlier remittances) would catch it."""
+    places: dict[str, list[int]] = {}
+    for place, claim_id in numbered:
+        if claim_id.strip():
+            places.setdefault(claim_id.strip(), []).append(place)
+    return {
+        place: (
+            f"claim {claim_id} is on {noun}s {_in_words(where)}: one {noun} a claim "
+            f"(enter what the EOB says of it once, on one {noun})"
+        )
+        for claim_id, where in places.items()
+        if len(where) > 1
+        for place in where[1:]
+    }
+
+
 _ADJ = re.compile(r"^([A-Za-z]{2})\s*-?\s*([A-Za-z0-9]{1,5})\s+(-?\$?[0-9,]*\.?[0-9]*)$")
 
 
@@ -131,9 +172,15 @@ def parse_adjustments(text: str, field: str = "adjustments") -> tuple[Adjustment
                 f"adjustment {number}: {group} is not a group code (CO, PR, OA, PI, CR)",
             )
         try:
-            money = Money(amount)
-        except MoneyError:
-            raise EobError(field, f"adjustment {number}: {amount!r} is not an amount") from None
+            # Typed, not rounded: 20.005 is refused like any amount with more than cents.
+            money = typed_amount(
+                amount.replace("$", "", 1),
+                ceiling=MAX_PAYMENT,
+                field=field,
+                what="one paper EOB amount",
+            )
+        except EntryProblem as exc:
+            raise EobError(field, f"adjustment {number} ({group}-{reason}) {exc.problem}") from None
         out.append(Adjustment(group, reason, money))
     return tuple(out)
 
@@ -194,9 +241,10 @@ def total_problem(check_total: Money, paid: list[Money]) -> EobError | None:
 
 def eob_problems(eob: PaperEob) -> list[EobError]:
     """Everything that keeps ``eob`` from being a remittance, all at once, in the order of
-    the paper: the check, then each claim (``claim <id> <part>``), then the check's total
-    against its claims. Nothing here decides whether the payer's figures are right: what
-    adds up is posted by the 835 rules."""
+    the paper: the check, then each claim (``claim <id> <part>``; a claim without its
+    number, or on an earlier line too), then the check's total against its claims.
+    Nothing here decides whether the payer's figures are right: what adds up is posted
+    by the 835 rules."""
     problems = []
     if not eob.check_number.strip():
         problems.append(
@@ -208,7 +256,14 @@ def eob_problems(eob: PaperEob) -> list[EobError]:
         eob_amount(eob.check_total, "check total")
     except EobError as exc:
         return [*problems, exc]
-    for pc in eob.claims:
+    repeated = repeated_claims((n, pc.claim_id) for n, pc in enumerate(eob.claims, 1))
+    for number, pc in enumerate(eob.claims, start=1):
+        try:
+            check_claim_named(pc.claim_id, f"claim {number}")
+        except EobError as exc:
+            problems.append(exc)
+        if number in repeated:
+            problems.append(EobError(f"claim {pc.claim_id}", repeated[number]))
         problems += [
             EobError(f"claim {pc.claim_id} {e.field}", e.problem) for e in claim_problems(pc)
         ]

@@ -12,9 +12,16 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from medbill.core.ledger.paper_eob import EobError, check_claim_sent, eob_amount, parse_adjustments
+from medbill.core.ledger.paper_eob import (
+    EobError,
+    check_claim_named,
+    check_claim_sent,
+    eob_amount,
+    parse_adjustments,
+    repeated_claims,
+)
 from medbill.core.ledger.provider_balances import PlbItem, follow
-from medbill.core.money import Money, MoneyError
+from medbill.core.money import Money
 from medbill.web.banking.paper_eob import (
     EobLine,
     check_paper_eob,
@@ -77,10 +84,8 @@ def _money(
         if not optional:
             entry.wrong(name, label, "enter the amount (0.00 when none)")
         return None
-    try:
-        return eob_amount(Money(text), label)
-    except MoneyError:
-        entry.wrong(name, label, f"{text!r} is not an amount")
+    try:  # as typed: 12.345 is refused, never rounded to 12.35
+        return eob_amount(text, label)
     except EobError as exc:
         entry.wrong(name, label, exc.problem)
     return None
@@ -104,17 +109,20 @@ def _read(request: PracticeRequest) -> Entry:
     entry.total = _money(entry, post.get("check_total", ""), "check_total", "check total")
     typed = [(row, post.get(f"claim_{row}", "").strip()) for row in range(1, ROWS + 1)]
     known = claims_by_number(request.practice, [number for _, number in typed])
+    repeated = repeated_claims(typed, "row")
     for row, number in typed:
-        if not number:
-            continue
         where = f"claim row {row}"
-        if number not in known:
-            entry.wrong(f"claim_{row}", where, f"no claim {number!r} in this practice")
-        else:
-            try:
-                check_claim_sent(number, known[number].status)
-            except EobError as exc:
-                entry.wrong(f"claim_{row}", where, exc.problem)
+        if not number and not any(post.get(f"{key}_{row}", "").strip() for key in _ROW[1:]):
+            continue  # a row left empty
+        try:
+            check_claim_named(number)
+            if row in repeated:
+                raise EobError("claim", repeated[row])
+            if number not in known:
+                raise EobError("claim", f"no claim {number!r} in this practice")
+            check_claim_sent(number, known[number].status)
+        except EobError as exc:
+            entry.wrong(f"claim_{row}", where, exc.problem)
         before = len(entry.problems)
         paid = _money(entry, post.get(f"paid_{row}", ""), f"paid_{row}", f"{where} paid")
         adjustments: tuple[Any, ...] = ()
@@ -129,8 +137,9 @@ def _read(request: PracticeRequest) -> Entry:
             f"{where} patient responsibility",
             optional=True,
         )
-        if paid is None or len(entry.problems) > before:
-            # Its amounts (and the check's total) are judged once they can be read.
+        if not number or paid is None or len(entry.problems) > before:
+            # Its amounts (and the check's total) are judged once they can be read and
+            # belong to a claim.
             entry.unread = True
             continue
         entry.lines.append(EobLine(number, paid, adjustments, patient))

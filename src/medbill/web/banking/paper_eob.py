@@ -20,9 +20,11 @@ from medbill.core.ledger.paper_eob import (
     EobError,
     PaperClaim,
     PaperEob,
+    check_claim_named,
     check_claim_sent,
     claim_problems,
     eob_remittance,
+    repeated_claims,
     total_problem,
 )
 from medbill.core.money import Money
@@ -80,11 +82,20 @@ def _claims(
     practice: Practice, payer: Payer | None, lines: Sequence[EobLine]
 ) -> tuple[list[PaperClaim], list[ServiceError]]:
     """The EOB's claims as the paper has them, and every problem of every line, each
-    naming its line (``claims[<index>].<part>``)."""
+    naming its line (``claims[<index>].<part>``). A claim on two lines is refused on the
+    later one, naming both (lines counted from 1, as the paper has them)."""
     claims, problems = [], []
     found = claims_by_number(practice, [line.claim_number for line in lines])
+    repeated = repeated_claims((i, line.claim_number) for i, line in enumerate(lines, 1))
     for index, line in enumerate(lines):
         where = f"claims[{index}].claim"
+        try:
+            check_claim_named(line.claim_number, where)
+        except EobError as exc:
+            problems.append(ServiceError(exc.field, exc.problem))
+            continue
+        if index + 1 in repeated:
+            problems.append(ServiceError(where, repeated[index + 1]))
         claim = found.get(line.claim_number.strip())
         if claim is None:
             problems.append(ServiceError(where, f"no claim {line.claim_number!r} in this practice"))
@@ -188,7 +199,8 @@ def post_paper_eob(
 ) -> ImportResult:
     """Post (or hold) a paper EOB. Raises ``ServiceError`` (``ServiceErrors`` for several
     at once: ``check_paper_eob``) for a claim that is not the practice's, was never sent,
-    was rejected unread or is paid already, a line that does not add up, a check dated in
+    was rejected unread, is paid already or is on two lines, a line without its claim
+    number, a line that does not add up, a check dated in
     the future or before the practice's books begin, or one that is not its claims'
     payments."""
     checked = check_paper_eob(user, practice, payer, check_date, check_total, lines)

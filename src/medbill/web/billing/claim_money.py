@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
 
 from medbill.core.money import ZERO, Money
+from medbill.core.submission.lifecycle import NOT_SENT
 from medbill.web.billing.ar_balances import open_balances
 from medbill.web.billing.models import Claim, Entry
 from medbill.web.practice.fields import MoneySum
@@ -54,6 +55,9 @@ class ClaimMoney:
     payer_balance: Money  # what the claim's payer side owes (the A/R by payer)
     patient_balance: Money  # what the patient owes on this claim (the A/R by patient)
     lines: dict[int, LineMoney] = field(default_factory=dict)  # by claim line id
+    # What the remittances posted to the claim and to none of its lines: all of it when the
+    # payer answered for the claim as a whole (a paper EOB, an 835 without service lines).
+    claim_level: LineMoney | None = None
     charges_note: str = ""  # why no charge is posted on this claim, when none is
 
     @property
@@ -134,18 +138,21 @@ def claim_money(claim: Claim) -> ClaimMoney:
         for label in sorted(cells, key=rank)
         if cells[label][PAYER] or cells[label][PATIENT] or label == _CHARGES
     )
+    lines = _lines(entries)
     return ClaimMoney(
         rows,
         _balance(claim, PAYER),
         _balance(claim, PATIENT),
-        _lines(entries),
-        "" if cells[_CHARGES][PAYER] else _no_charges(claim),
+        lines={k: v for k, v in lines.items() if k is not None},
+        charges_note="" if cells[_CHARGES][PAYER] else _no_charges(claim),
+        claim_level=lines.get(None),
     )
 
 
 def _no_charges(claim: Claim) -> str:
-    """Why ``claim`` has no charge on the ledger: a visit is charged once, on the claim
-    its first remittance answered (the one to its first payer), at the date of service."""
+    """Why ``claim`` has no charge on the ledger: a visit is charged once, at the date of
+    service, when its first claim is submitted (``claims_out.services.move_claim``); a
+    secondary claim or a replacement bills the charges already there."""
     elsewhere = (
         Entry.objects.for_practice(claim.practice_id)
         .filter(visit_id=claim.visit_id, kind=Entry.Kind.CHARGE)
@@ -155,13 +162,21 @@ def _no_charges(claim: Claim) -> str:
     )
     if elsewhere:
         return f"the visit's charges are posted on claim {elsewhere}"
-    return "not posted yet: the visit's charges post with the first remittance"
+    if claim.status in NOT_SENT:
+        return "not sent yet: the charges go on the ledger when the claim is submitted"
+    # Sent before charges went on at submission: the first remittance posts them.
+    return "not posted yet: the visit's charges post with the claim's first remittance"
 
 
-def _lines(entries: QuerySet[Entry]) -> dict[int, LineMoney]:
-    """Per claim line: paid, adjusted and moved to the patient, from its entries."""
+def _lines(entries: QuerySet[Entry]) -> dict[int | None, LineMoney]:
+    """Per claim line (None: the claim, no line): paid, adjusted and moved to the patient,
+    from its entries. A line nothing was posted to but its charge has none: it shows no
+    amounts rather than 0.00 paid."""
     per_line = (
-        entries.filter(claim_line__isnull=False)
+        entries.filter(
+            Q(kind__in=(Entry.Kind.PAYMENT, Entry.Kind.ADJUSTMENT))
+            | Q(kind=Entry.Kind.TRANSFER, responsibility=PATIENT)
+        )
         .values("claim_line_id")
         .annotate(
             paid=MoneySum("amount", filter=Q(kind=Entry.Kind.PAYMENT)),
