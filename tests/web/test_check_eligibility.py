@@ -200,6 +200,8 @@ def test_a_specialist_visit_takes_the_specialist_copay(world):
     with simulator(world.a):
         check = check_coverage(world.users["front_desk"], world.a.coverage, visit)
     assert str(check.copay) == "50.00"
+    # The one-line summary the desk reads says the copay it is about to collect.
+    assert "specialist copay $50.00" in check.summary and "$25.00" not in check.summary
 
 
 def test_the_batch_can_go_to_the_workers(world):

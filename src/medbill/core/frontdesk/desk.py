@@ -27,14 +27,7 @@ def copay_due(
         return fallback
     copays = response.find("B", "98")
     if specialist:
-        special = [
-            b
-            for b in response.benefits
-            if b.info == "B"
-            and ("A0" in b.service_types or any("specialist" in m.lower() for m in b.messages))
-            and b.in_network in ("Y", "W", None)
-        ]
-        copays = special or copays
+        copays = response.specialist_copays() or copays
     for benefit in copays:
         if benefit.amount is not None:
             return benefit.amount

@@ -173,6 +173,17 @@ class EligibilityResponse:
             and (period is None or b.period == period)
         ]
 
+    def specialist_copays(self) -> list[Benefit]:
+        """The in-network copays for a specialist's visit: service type A0, or a copay
+        whose message says "specialist"."""
+        return [
+            b
+            for b in self.benefits
+            if b.info == "B"
+            and ("A0" in b.service_types or any("specialist" in m.lower() for m in b.messages))
+            and b.in_network in ("Y", "W", None)
+        ]
+
     def corrections(self, inquiry: EligibilityInquiry) -> list[str]:
         """What the payer's record says differently from what we asked with."""
         asked = inquiry.dependent or inquiry.subscriber
@@ -445,16 +456,21 @@ def _pick(
     return None
 
 
-def summarize(resp: EligibilityResponse, service_type: str = "98") -> str:
-    """One line a front-desk person reads in five seconds."""
+def summarize(resp: EligibilityResponse, service_type: str = "98", specialist: bool = False) -> str:
+    """One line a front-desk person reads in five seconds. For a visit with a specialist
+    (``specialist``) it names the specialist copay when the plan has one, as the desk
+    collects it."""
     if resp.status == "rejected":
         return "Not verified · " + "; ".join(str(r) for r in resp.rejections)
     if resp.status == "inactive":
         return "Inactive coverage"
     parts = ["Active" if resp.status == "active" else "Coverage status unknown"]
     stcs = (service_type, "30") if service_type != "30" else ("30",)
+    special = [b.amount for b in resp.specialist_copays() if b.amount is not None]
     copay = _pick(resp, "B", stcs)
-    if copay and copay.amount is not None:
+    if specialist and special:
+        parts.append(f"specialist copay {_dollars(special[0])}")
+    elif copay and copay.amount is not None:
         parts.append(f"copay {_dollars(copay.amount)}")
     ded_total = _pick(resp, "C", stcs, "23") or _pick(resp, "C", stcs, "22")
     ded_left = _pick(resp, "C", stcs, "29")

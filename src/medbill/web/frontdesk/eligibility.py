@@ -191,12 +191,13 @@ def _store(
         check.error = error[:2000]
     else:
         check.status = response.status
-        check.summary = summarize(response)[:300]
+        specialist = visit is not None and is_specialist(visit.provider.taxonomy)
+        check.summary = summarize(response, specialist=specialist)[:300]
         check.plan_name = (response.plan or "")[:80]
         fallback = desk_settings(coverage.practice_id).default_copay
         copay = copay_due(
             response,
-            specialist=visit is not None and is_specialist(visit.provider.taxonomy),
+            specialist=specialist,
             fallback=Money(fallback) if fallback is not None else None,
         )
         check.copay = copay.amount if copay is not None else None
