@@ -124,3 +124,18 @@ def test_the_page_its_csv_and_the_key_numbers_are_as_of_the_day(world, client_fo
     # Today's key numbers count the check.
     today = {r[0]: r[1] for r in reports.kpis(site.practice).rows}
     assert Money(today["payments"]) > Money(0)
+
+
+def test_the_first_pass_rate_counts_the_answers_dated_by_the_day(world):
+    site = world.a
+    site.secondary.delete()
+    pay(site, world.users["biller"])  # the payer's check of PAID_ON
+    day_before = PAID_ON - datetime.timedelta(days=1)
+    before = {r[0]: r for r in reports.kpis(site.practice, day_before).rows}
+    after = {r[0]: r for r in reports.kpis(site.practice, PAID_ON).rows}
+    assert before["first-pass rate %"][1:] == [
+        "",
+        "0 of 0 adjudicated claims paid on the first remittance",
+    ]
+    assert after["first-pass rate %"][2].startswith("1 of 1 ")
+    assert before["denials"][1] == after["denials"][1] == "0"

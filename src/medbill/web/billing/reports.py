@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from medbill.core.ledger.aging import (
@@ -166,17 +166,26 @@ _FIRST_ANSWERS = """
         FROM billing_remittanceclaim rc
         JOIN billing_remittance r ON r.id = rc.remittance_id
         WHERE rc.practice_id = %s AND r.practice_id = %s AND rc.claim_id IS NOT NULL
+          AND (r.payment_date <= %s OR (r.payment_date IS NULL AND r.posted_at < %s))
     ) answers
     WHERE n = 1
     GROUP BY outcome
 """
 
 
-def _first_pass(practice: PracticeRef) -> tuple[int, int]:
-    """Claims paid on their first remittance without a denial, and claims adjudicated."""
+def _day_after(day: datetime.date) -> datetime.datetime:
+    """The moment ``day`` ends, in the current time zone (the practice's on its pages)."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
+
+
+def _first_pass(practice: PracticeRef, as_of: datetime.date) -> tuple[int, int]:
+    """Claims paid on their first remittance without a denial, and claims adjudicated, by
+    the remittances dated (their payment date, as their ledger entries) up to ``as_of``."""
     with connection.cursor() as cursor:
         pk = practice_pk(practice)
-        cursor.execute(_FIRST_ANSWERS, [pk, pk])
+        cursor.execute(_FIRST_ANSWERS, [pk, pk, as_of, _day_after(as_of)])
         counts = dict(cursor.fetchall())
     return counts.get(RemittanceClaim.Outcome.POSTED.value, 0), sum(counts.values())
 
@@ -196,11 +205,16 @@ def kpis(practice: PracticeRef, as_of: datetime.date | None = None, period_days:
     )
     total_ar, charges_period = sums.amount, _money(period["t"])
     charges, payments, contractual = sums.charges, -sums.payments, -sums.contractual
-    clean, answered = _first_pass(practice)
+    clean, answered = _first_pass(practice, as_of)
     dar = days_in_ar(total_ar, charges_period, period_days)
     fpr = rate(clean, answered)
     ncr = net_collection_rate(payments, charges, contractual)
-    denied = DenialItem.objects.for_practice(practice).aggregate(n=Count("id"))["n"]
+    # Denials by the date of the remittance that denied them, as the first-pass rate.
+    dated = Q(remittance_claim__remittance__payment_date__lte=as_of) | Q(
+        remittance_claim__remittance__payment_date__isnull=True,
+        remittance_claim__remittance__posted_at__lt=_day_after(as_of),
+    )
+    denied = DenialItem.objects.for_practice(practice).filter(dated).aggregate(n=Count("id"))["n"]
     table = Table(f"Key numbers as of {as_of}", ["measure", "value", "how"])
     table.rows = [
         ["total A/R", str(total_ar), f"sum of every open ledger balance at the end of {as_of}"],
@@ -222,7 +236,7 @@ def kpis(practice: PracticeRef, as_of: datetime.date | None = None, period_days:
         ["charges", str(charges), f"dated up to {as_of}"],
         ["payments", str(payments), f"dated up to {as_of}, insurance and patients"],
         ["contractual adjustments", str(contractual), "CO adjustments"],
-        ["denials", str(denied), "denied claims and lines"],
+        ["denials", str(denied), f"denied claims and lines, by remittances dated up to {as_of}"],
     ]
     table.money_cells = {
         (name, 1) for name in ("total A/R", "charges", "payments", "contractual adjustments")
