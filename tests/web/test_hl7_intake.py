@@ -175,6 +175,8 @@ def test_unknown_payer_is_held_then_replayed_once_the_payer_exists(world):
     text = adt("ADT-3").replace("LCI220", "ZZ999").replace("Lakeland Commercial", "Prairie")
     outcome = receive(practice, text, source="file")
     assert outcome.code == "AE" and "IN1 #1 IN1-3 payer 'Prairie" in outcome.error
+    # The biller working the queue cannot open Practice setup: the advice says who can.
+    assert "have a practice manager add it under Practice setup" in outcome.error
     assert not ehr_patients(practice).exists()
     Payer.objects.create(
         organization=practice.organization,

@@ -457,7 +457,7 @@ def payer_for(practice: Practice, rec: CoverageRecord) -> Payer:
     raise Held(
         rec.where if fhir else f"{rec.where} IN1-3",
         f"payer '{rec.payer_name}' (id '{rec.payer_id}') matches none of the practice's "
-        "payers: add it under Practice setup or correct "
+        "payers: have a practice manager add it under Practice setup, or correct "
         + ("Coverage.payor in the EHR" if fhir else "IN1-3/IN1-4")
         + ", then replay",
         fault=Fault.TABLE_VALUE,
@@ -523,7 +523,7 @@ def provider_for(practice: Practice, ref: ProviderRef | None, where: str) -> Pro
     raise Held(
         ref.where,
         f"provider '{ref}' matches none of the practice's providers (by NPI or name): "
-        "add the provider under Practice setup or correct the "
+        "have a practice manager add the provider under Practice setup, or correct the "
         + (
             "resource in the EHR, then import again" if "/" in ref.where else "message, then replay"
         ),
