@@ -508,3 +508,16 @@ def test_a_birth_date_ahead_and_an_unknown_state_are_held_naming_their_fields(wo
     assert outcome.problems[0][0] == "PID-7"
     assert "birth date 12/31/2099 is in the future" in outcome.problems[0][1]
     assert not Patient.objects.filter(last_name="Quist").exists()
+
+
+def test_a_wrong_state_and_a_wrong_zip_of_one_address_are_listed_together(world):
+    text = adt(
+        "ADT-ADDR",
+        pid="PID|1||E7002^^^EHR^MR||Quist^Ida||19700101|F|||1 Elm St^^Madison^ZZ^1703",
+    )
+    outcome = receive(world.a.practice, text, source="mllp")
+    assert outcome.code == "AE"
+    found = [(where, words) for where, words, _ in outcome.problems]
+    assert [w for w, _ in found].count("PID-11") == 2, found
+    assert any("state 'ZZ'" in words for _, words in found)
+    assert any("ZIP '1703' is not 5 or 9 digits" in words for _, words in found)

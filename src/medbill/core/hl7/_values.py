@@ -128,16 +128,30 @@ def address(seg: Segment, n: int, label: str) -> Address:
         p for p in (seg.part(first, 1, i) for i in range(1, 4)) if p
     )  # SAD: street, street name, dwelling number
     state = seg.get(n, 4).upper()
-    if state and state not in STATE_CODES:
-        raise HL7MappingError(
-            where,
-            f"{label} state '{state}' is not a US state, territory or APO/FPO code",
-            fault=Fault.TABLE_VALUE,
-        )
     zip_code = seg.get(n, 5).replace("-", "").replace(" ", "")
+    # Both parts are checked before either is refused: the biller fixes them at once.
+    wrong = []
+    if state and state not in STATE_CODES:
+        wrong.append(
+            HL7MappingError(
+                where,
+                f"{label} state '{state}' is not a US state, territory or APO/FPO code",
+                fault=Fault.TABLE_VALUE,
+            )
+        )
     if zip_code and not (zip_code.isdigit() and len(zip_code) in (5, 9)):
+        wrong.append(
+            HL7MappingError(
+                where, f"{label} ZIP '{zip_code}' is not 5 or 9 digits", fault=Fault.DATA_TYPE
+            )
+        )
+    if wrong:
+        first = wrong[0]
         raise HL7MappingError(
-            where, f"{label} ZIP '{zip_code}' is not 5 or 9 digits", fault=Fault.DATA_TYPE
+            first.location,
+            first.problem,
+            fault=first.fault,
+            more=[p for other in wrong[1:] for p in other.problems],
         )
     return Address(
         line1=fit(street, 55, where, f"{label} street"),
