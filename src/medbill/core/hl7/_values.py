@@ -146,11 +146,10 @@ def address(seg: Segment, n: int, label: str) -> Address:
             )
         )
     if wrong:
-        first = wrong[0]
         raise HL7MappingError(
-            first.location,
-            first.problem,
-            fault=first.fault,
+            wrong[0].location,
+            wrong[0].problem,
+            fault=wrong[0].fault,
             more=[p for other in wrong[1:] for p in other.problems],
         )
     return Address(
