@@ -205,6 +205,17 @@ def _count_account(practice: Practice, account_number: str) -> None:
         )
 
 
+def _refuse_taken_account(
+    practice: PracticeRef, account_number: str, pk: int | None = None
+) -> None:
+    """Refuse ``account_number`` when another patient of the practice has it (in any case)."""
+    taken = Patient.objects.for_practice(practice).filter(account_number__iexact=account_number)
+    if pk is not None:
+        taken = taken.exclude(pk=pk)
+    if taken.exists():
+        raise ServiceError("account_number", "another patient has this account number")
+
+
 def _account_text(account_number: str) -> str:
     """An account number as kept: without surrounding spaces, in capitals (``khr-0200``
     and ``KHR-0200`` are one account)."""
@@ -221,12 +232,7 @@ def register_patient(user: Actor, practice: Practice, patient: Patient) -> Patie
     patient.account_number = _account_text(patient.account_number)
     if patient.account_number:
         with transaction.atomic(), audit.acting_as(user):
-            if (
-                Patient.objects.for_practice(practice)
-                .filter(account_number__iexact=patient.account_number)
-                .exists()
-            ):
-                raise ServiceError("account_number", "another patient has this account number")
+            _refuse_taken_account(practice, patient.account_number)
             patient.save()
             _count_account(practice, patient.account_number)
         return patient
@@ -258,16 +264,14 @@ def update_patient(user: Actor, patient: Patient) -> Patient:
     patient.account_number = _account_text(patient.account_number)
     if not patient.account_number:
         raise ServiceError("account_number", "is required")
+    # Most updates (an EHR's A08, a new phone) keep the number: nothing to check then.
+    renumbered = patient._audit_before.get("account_number") != patient.account_number
     with transaction.atomic(), audit.acting_as(user):
-        if (
-            Patient.objects.for_practice(patient.practice_id)
-            .filter(account_number__iexact=patient.account_number)
-            .exclude(pk=patient.pk)
-            .exists()
-        ):
-            raise ServiceError("account_number", "another patient has this account number")
+        if renumbered:
+            _refuse_taken_account(patient.practice_id, patient.account_number, patient.pk)
         patient.save()
-        _count_account(patient.practice, patient.account_number)
+        if renumbered:
+            _count_account(patient.practice, patient.account_number)
     return patient
 
 
